@@ -1,0 +1,293 @@
+/*
+ * claimwatch/dataset.h: one month of data, in memory, as columns.
+ *
+ * A dataset holds the tables of the data contract for one month plus a
+ * look-back window before it. Every table is a struct of parallel, read-only
+ * column arrays; a row is an index (cw_ref). Every string is interned into one
+ * pool (cw_str) and read back with cw_dataset_str().
+ *
+ * The order of every table is canonical: it depends on the data only, never
+ * on the order of the rows in the source, so a month read from CSV and the same
+ * month read from PostgreSQL produce the same findings in the same order.
+ *   - institutions, departments, physicians, patients, items: by id (bytewise)
+ *   - visits: by patient, then admit time, then visit id
+ *   - claim lines: by patient, then service time, then line id
+ *   - prescriptions: by rx_id, then line_no
+ * Indexes let a detector make linear passes instead of nested loops:
+ *   - a patient's visits and claim lines are contiguous (patients.visit_start,
+ *     patients.line_start);
+ *   - a visit's lines, in time order: claims.by_visit[visits.line_start[v] ..
+ *     visits.line_start[v + 1]);
+ *   - a physician's lines (by patient, then time): claims.by_physician[
+ *     physicians.line_start[p] .. physicians.line_start[p + 1]); a physician's
+ *     visits as attending: visits.by_physician[physicians.visit_start[p] ..];
+ *   - a bundle's components and the bundles an item belongs to: items.*_start.
+ *
+ * Datasets are built with cw_builder (below): the CSV reader, the PostgreSQL
+ * reader and the unit tests all feed rows through it, so every source gets the
+ * same reference checks, window filtering, canonical order and indexes.
+ */
+#ifndef CLAIMWATCH_DATASET_H
+#define CLAIMWATCH_DATASET_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "claimwatch/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint32_t cw_ref; /* a row of a table */
+typedef uint32_t cw_str; /* an interned string */
+#define CW_NONE UINT32_MAX
+
+enum cw_category {
+	CW_CAT_DRUG, CW_CAT_EXAM, CW_CAT_LAB, CW_CAT_TREATMENT, CW_CAT_SURGERY,
+	CW_CAT_MATERIAL, CW_CAT_BED, CW_CAT_NURSING, CW_CAT_CONSULT, CW_CAT_OTHER,
+	CW_CAT_COUNT
+};
+enum cw_visit_kind { CW_OUTPATIENT, CW_EMERGENCY, CW_INPATIENT, CW_KIND_COUNT };
+enum cw_sex { CW_SEX_NONE = 0, CW_SEX_M = 1, CW_SEX_F = 2, CW_SEX_U = 3 };
+enum cw_result { CW_RESULT_NONE, CW_RESULT_NEGATIVE, CW_RESULT_POSITIVE, CW_RESULT_PENDING };
+enum cw_setting { CW_SETTING_ANY, CW_SETTING_OUTPATIENT, CW_SETTING_INPATIENT };
+
+/* Names as the contract spells them ("drug", "inpatient", "positive"...). */
+const char *cw_category_name(int category);
+int cw_category_parse(const char *s, size_t len); /* -1 when unknown */
+const char *cw_visit_kind_name(int kind);
+int cw_visit_kind_parse(const char *s, size_t len);
+/* Care on an inpatient day: drug, lab, exam, treatment, surgery or material. */
+static inline int cw_category_is_care(int c) {
+	return c == CW_CAT_DRUG || c == CW_CAT_LAB || c == CW_CAT_EXAM ||
+	       c == CW_CAT_TREATMENT || c == CW_CAT_SURGERY || c == CW_CAT_MATERIAL;
+}
+
+/* Claim line flags. */
+enum {
+	CW_LINE_REFUND = 1,   /* a refund line: negative qty and amount */
+	CW_LINE_REFUNDED = 2, /* fully cancelled by a later refund line of the same visit and item */
+	CW_LINE_IN_MONTH = 4  /* service time inside the run's month (not the look-back) */
+};
+
+typedef struct cw_institutions {
+	size_t n;
+	const cw_str *id, *name;
+	const uint8_t *level; /* 1..3 */
+} cw_institutions;
+
+typedef struct cw_departments {
+	size_t n;
+	const cw_str *id, *name, *specialty;
+	const cw_ref *inst;
+} cw_departments;
+
+typedef struct cw_physicians {
+	size_t n;
+	const cw_str *id, *name, *title; /* title may be CW_NONE */
+	const cw_ref *inst, *dept;
+	const uint32_t *line_start;  /* n + 1 offsets into claims.by_physician */
+	const uint32_t *visit_start; /* n + 1 offsets into visits.by_physician */
+} cw_physicians;
+
+typedef struct cw_patients {
+	size_t n;
+	const cw_str *id;
+	const uint8_t *sex;       /* CW_SEX_M, CW_SEX_F or CW_SEX_U */
+	const cw_day *birth;      /* CW_DAY_NONE when unknown */
+	const uint32_t *visit_start; /* n + 1 offsets into visits */
+	const uint32_t *line_start;  /* n + 1 offsets into claims */
+} cw_patients;
+
+typedef struct cw_items {
+	size_t n;
+	const cw_str *code, *name, *unit; /* unit may be CW_NONE */
+	const uint8_t *category;          /* enum cw_category */
+	const cw_fen *std_price;
+	const uint8_t *large_equipment, *antibiotic; /* 0 or 1 */
+	const int32_t *retest_hours;  /* CW_INT_NONE when none */
+	const cw_qty *max_daily_qty;  /* CW_QTY_NONE when none */
+	const uint8_t *sex_only;      /* CW_SEX_NONE, CW_SEX_M or CW_SEX_F */
+	const int32_t *age_min, *age_max; /* CW_INT_NONE when none */
+	const uint8_t *min_level;     /* 0 when none */
+	const uint8_t *setting;       /* enum cw_setting */
+	/* Components of bundle b: components[component_start[b] .. component_start[b + 1]).
+	 * Bundles that include item c: bundles[bundle_start[c] .. bundle_start[c + 1]). */
+	const uint32_t *component_start;
+	const cw_ref *components;
+	const uint32_t *bundle_start;
+	const cw_ref *bundles;
+} cw_items;
+
+typedef struct cw_visits {
+	size_t n;
+	const cw_str *id;
+	const cw_ref *patient, *inst, *dept, *physician;
+	const uint8_t *kind;                 /* enum cw_visit_kind */
+	const cw_minute *admit, *discharge; /* discharge CW_MINUTE_NONE when none */
+	const cw_str *dx_code, *dx_name;     /* dx_name may be CW_NONE */
+	const uint32_t *line_start;  /* n + 1 offsets into claims.by_visit */
+	const uint32_t *by_physician; /* visits grouped by attending physician */
+} cw_visits;
+
+typedef struct cw_claims {
+	size_t n;
+	const cw_str *id;
+	const cw_ref *visit, *patient, *item;
+	const cw_ref *physician; /* the ordering physician, else the visit's attending */
+	const cw_minute *time;
+	const cw_qty *qty;
+	const cw_fen *unit_price, *amount;
+	const uint8_t *result;   /* enum cw_result, from exam_results */
+	const uint8_t *flags;    /* CW_LINE_* */
+	const uint32_t *by_visit;     /* line rows grouped by visit, each visit's lines in time order */
+	const uint32_t *by_physician; /* line rows grouped by physician */
+} cw_claims;
+
+typedef struct cw_prescriptions {
+	size_t n;
+	const cw_str *rx_id;
+	const int32_t *line_no;
+	const cw_ref *visit, *physician, *drug;
+	const cw_minute *time;
+	const cw_qty *qty;
+	const int32_t *days_supply;
+	const cw_fen *amount;
+	/* Prescription k (one rx_id) is rows rx_start[k] .. rx_start[k + 1]. */
+	size_t nrx;
+	const uint32_t *rx_start;
+	const uint8_t *in_month; /* per row: rx_time inside the run's month */
+} cw_prescriptions;
+
+/* The period a dataset covers: [window_start, month_end) was loaded; findings
+ * belong to the run when their latest evidence is in [month_start, month_end). */
+typedef struct cw_window {
+	cw_month month;
+	cw_minute window_start, month_start, month_end;
+} cw_window;
+
+typedef struct cw_dataset cw_dataset;
+
+const cw_window *cw_dataset_window(const cw_dataset *ds);
+const cw_institutions *cw_dataset_institutions(const cw_dataset *ds);
+const cw_departments *cw_dataset_departments(const cw_dataset *ds);
+const cw_physicians *cw_dataset_physicians(const cw_dataset *ds);
+const cw_patients *cw_dataset_patients(const cw_dataset *ds);
+const cw_items *cw_dataset_items(const cw_dataset *ds);
+const cw_visits *cw_dataset_visits(const cw_dataset *ds);
+const cw_claims *cw_dataset_claims(const cw_dataset *ds);
+const cw_prescriptions *cw_dataset_prescriptions(const cw_dataset *ds);
+
+/* The text of an interned string; "" for CW_NONE. Valid while ds lives. */
+const char *cw_dataset_str(const cw_dataset *ds, cw_str s);
+
+enum cw_table {
+	CW_T_INSTITUTIONS, CW_T_DEPARTMENTS, CW_T_PHYSICIANS, CW_T_PATIENTS, CW_T_ITEMS,
+	CW_T_BUNDLES, CW_T_VISITS, CW_T_CLAIMS, CW_T_PRESCRIPTIONS, CW_T_RESULTS, CW_T_COUNT
+};
+/* The contract's table name ("claim_lines", "exam_results"...). */
+const char *cw_table_name(int table);
+
+/* The row with this id (item code, visit id, line id...) or CW_NONE. Works
+ * for the tables with a single-column key. */
+cw_ref cw_dataset_find(const cw_dataset *ds, int table, const char *id);
+
+/* Bytes of memory the dataset holds. */
+size_t cw_dataset_memory(const cw_dataset *ds);
+
+void cw_dataset_free(cw_dataset *ds);
+
+/* --- building a dataset ----------------------------------------------------
+ * Rows are added table by table in dependency order: institutions,
+ * departments, physicians, patients, items, bundles, visits, claims,
+ * prescriptions, results. Each add function returns
+ *   0        the row was taken;
+ *   CW_SKIP  the row is valid but outside the window (counted, not an error);
+ *   < 0      the row is rejected: *err names the column and the reason
+ *            (unknown reference, duplicate key, inconsistent values).
+ * Strings are copied. An optional string is NULL when empty. The builder keeps
+ * every visit until cw_builder_finish, then drops those that neither overlap
+ * the window nor own a loaded line. */
+#define CW_SKIP 1
+
+typedef struct cw_rowerr {
+	const char *column; /* the contract's column name */
+	char reason[256];
+} cw_rowerr;
+
+typedef struct cw_institution_row { const char *inst_id, *name; int level; } cw_institution_row;
+typedef struct cw_department_row { const char *dept_id, *inst_id, *name, *specialty; } cw_department_row;
+typedef struct cw_physician_row {
+	const char *physician_id, *name, *inst_id, *dept_id, *title;
+} cw_physician_row;
+typedef struct cw_patient_row { const char *patient_id; int sex; cw_day birth; } cw_patient_row;
+typedef struct cw_item_row {
+	const char *item_code, *name, *unit;
+	int category;
+	cw_fen std_price;
+	int large_equipment, antibiotic;
+	int32_t retest_hours;   /* CW_INT_NONE */
+	cw_qty max_daily_qty;   /* CW_QTY_NONE */
+	int sex_only;           /* CW_SEX_NONE */
+	int32_t age_min, age_max; /* CW_INT_NONE */
+	int min_level;          /* 0 */
+	int setting;            /* CW_SETTING_ANY */
+} cw_item_row;
+typedef struct cw_bundle_row { const char *bundle_code, *component_code; } cw_bundle_row;
+typedef struct cw_visit_row {
+	const char *visit_id, *patient_id, *inst_id, *dept_id, *physician_id;
+	int kind;
+	cw_minute admit, discharge; /* discharge CW_MINUTE_NONE */
+	const char *dx_code, *dx_name;
+} cw_visit_row;
+typedef struct cw_claim_row {
+	const char *line_id, *visit_id, *item_code, *physician_id; /* physician_id optional */
+	cw_minute time;
+	cw_qty qty;
+	cw_fen unit_price, amount;
+} cw_claim_row;
+typedef struct cw_rx_row {
+	const char *rx_id;
+	int32_t line_no;
+	const char *visit_id, *physician_id;
+	cw_minute time;
+	const char *drug_code;
+	cw_qty qty;
+	int32_t days_supply;
+	cw_fen amount;
+} cw_rx_row;
+typedef struct cw_result_row { const char *line_id; int result; } cw_result_row;
+
+typedef struct cw_builder cw_builder;
+
+/* A builder for the month m with a look-back of lookback_days. */
+int cw_builder_new(cw_builder **out, cw_month m, int lookback_days);
+const cw_window *cw_builder_window(const cw_builder *b);
+int cw_builder_add_institution(cw_builder *b, const cw_institution_row *r, cw_rowerr *err);
+int cw_builder_add_department(cw_builder *b, const cw_department_row *r, cw_rowerr *err);
+int cw_builder_add_physician(cw_builder *b, const cw_physician_row *r, cw_rowerr *err);
+int cw_builder_add_patient(cw_builder *b, const cw_patient_row *r, cw_rowerr *err);
+int cw_builder_add_item(cw_builder *b, const cw_item_row *r, cw_rowerr *err);
+int cw_builder_add_bundle(cw_builder *b, const cw_bundle_row *r, cw_rowerr *err);
+int cw_builder_add_visit(cw_builder *b, const cw_visit_row *r, cw_rowerr *err);
+int cw_builder_add_claim(cw_builder *b, const cw_claim_row *r, cw_rowerr *err);
+int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *r, cw_rowerr *err);
+int cw_builder_add_result(cw_builder *b, const cw_result_row *r, cw_rowerr *err);
+
+/* Canonical order, indexes, refund matching. Consumes the builder (also on
+ * failure). */
+int cw_builder_finish(cw_builder *b, cw_dataset **out);
+void cw_builder_free(cw_builder *b);
+
+/* What the builder saw, for the run summary. */
+typedef struct cw_build_stats {
+	uint64_t visits_dropped;     /* outside the window and without loaded lines */
+	uint64_t refunds_unmatched;  /* refund lines with no original to cancel */
+	uint64_t refunds_matched;
+} cw_build_stats;
+const cw_build_stats *cw_dataset_build_stats(const cw_dataset *ds);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

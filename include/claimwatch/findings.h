@@ -1,0 +1,72 @@
+/*
+ * claimwatch/findings.h: the findings of a month, as scoring, ranking and the
+ * writers see them.
+ *
+ * cw_detect() runs every enabled detector over a dataset and returns one list:
+ * only the findings of the run's month, each with its responsible institution
+ * and department filled in, its four-reasonableness dimension resolved from the
+ * rules, and a stable id (the same data gives the same ids, run after run, so
+ * that an inspector's decision stays attached to its finding). Order: detector
+ * table order, then the order each detector emitted in (patient order for
+ * partitioned detectors), whatever the number of threads.
+ */
+#ifndef CLAIMWATCH_FINDINGS_H
+#define CLAIMWATCH_FINDINGS_H
+
+#include "claimwatch/detector.h"
+#include "claimwatch/rules.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CW_FINDING_ID_SIZE 20 /* "F" + 16 hex digits + NUL, padded */
+
+/* One finding, read from a list. Pointers stay valid while the list lives. */
+typedef struct cw_record {
+	cw_finding f;        /* as emitted; f.lines points into the list */
+	int detector;        /* index in cw_detectors */
+	int dimension;       /* index in the rules' dimension names */
+	cw_ref inst, dept;   /* of the responsible physician */
+	const char *reason;
+	char id[CW_FINDING_ID_SIZE];
+} cw_record;
+
+int cw_findings_new(cw_findings **out);
+void cw_findings_free(cw_findings *list);
+size_t cw_findings_count(const cw_findings *list);
+/* Fills *rec with finding i (0-based). */
+void cw_findings_get(const cw_findings *list, size_t i, cw_record *rec);
+
+/* --- dimensions -------------------------------------------------------------
+ * The rules' set of dimensions (dimensions.names) and how a finding maps to
+ * one: dimensions.by_detector[detector] if given, else the detector's own
+ * default when it is one of the names, else dimensions.by_class[class]. */
+typedef struct cw_dimset cw_dimset;
+int cw_dimset_load(const cw_rules *rules, cw_dimset **out);
+void cw_dimset_free(cw_dimset *d);
+size_t cw_dimset_count(const cw_dimset *d);
+const char *cw_dimset_name(const cw_dimset *d, size_t i);
+int cw_dimset_find(const cw_dimset *d, const char *name); /* -1 when unknown */
+int cw_dimset_resolve(const cw_dimset *d, int detector, int cls);
+
+/* --- detection ------------------------------------------------------------- */
+typedef struct cw_detect_timing {
+	const char *detector;
+	double seconds;   /* wall time of the detector's scans, summed over its slices */
+	size_t findings;  /* kept in the month */
+} cw_detect_timing;
+
+typedef struct cw_detect_opts {
+	int threads;               /* 0: the number of cores */
+	const char *only;          /* run only this detector (NULL: every enabled one) */
+	cw_detect_timing *timings; /* optional, cw_detector_count() entries */
+} cw_detect_opts;
+
+int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,
+              const cw_detect_opts *opts, cw_findings **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,20 @@
+/* cli.h: the command-line front end. Each command is a function in its own cli_*.c file. */
+#ifndef CW_CLI_H
+#define CW_CLI_H
+
+/* Exit codes, as the README documents them. */
+enum { CW_EXIT_OK = 0, CW_EXIT_FAILURE = 1, CW_EXIT_USAGE = 2, CW_EXIT_REJECTS = 3 };
+
+int cw_cli_main(int argc, char **argv);
+
+/* One command: name, one line of help, the function. */
+typedef struct cw_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} cw_command;
+
+/* Maps a library error code to an exit code. */
+int cw_exit_code(int rc);
+
+#endif

@@ -1,0 +1,2 @@
+/* testutil.c: helpers shared by the unit tests. */
+#include "testutil.h"

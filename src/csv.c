@@ -187,13 +187,16 @@ static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char 
 	return P_DONE;
 }
 
-/* A malformed record: it ends at the first line break at or after `at`. When
- * that is not in the buffer, the start of the record is kept aside and the
- * rest skipped by the next call. */
+/* A malformed record: it ends at the first line break at or after `at`.
+ * When that is not in the buffer yet, P_MORE reads on (the record is parsed
+ * again); past max_record, the start of the record is kept aside and the rest
+ * skipped by the next call. */
 static int bad_record(cw_csv *c, cw_csv_record *r, const char *why, const char *at)
 {
 	const char *p = c->buf + c->pos, *end = c->buf + c->end;
 	const char *nl = at < end ? memchr(at, '\n', (size_t)(end - at)) : NULL;
+	if (!nl && !c->eof && (size_t)(end - p) <= c->max_record)
+		return P_MORE;
 	r->line = c->line;
 	r->error = why;
 	r->nfields = 0;

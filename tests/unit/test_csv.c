@@ -331,7 +331,6 @@ static void test_read_error(void **state)
 	cw_csv *c;
 	cw_csv_record r;
 	assert_int_equal(cw_csv_open_reader(&c, mem_read, &m, "flaky", NULL), 0);
-	assert_int_equal(cw_csv_next(c, &r), 1);
 	int rc;
 	while ((rc = cw_csv_next(c, &r)) == 1)
 		;

@@ -14,6 +14,18 @@ typedef struct cw_command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command name */
 } cw_command;
 
+#ifdef CW_VERSION
+#define CW_VERSION_STRING CW_VERSION
+#else
+#define CW_VERSION_STRING "dev"
+#endif
+
+/* The commands, each in its own cli_<name>.c, listed in cli.c. */
+int cw_cmd_run(int argc, char **argv);
+int cw_cmd_detectors(int argc, char **argv);
+int cw_cmd_gen(int argc, char **argv);
+int cw_cmd_eval(int argc, char **argv);
+
 /* Maps a library error code to an exit code. */
 int cw_exit_code(int rc);
 

@@ -7,6 +7,7 @@ extern const cw_detector cw_detector_duplicate_billing;
 extern const cw_detector cw_detector_split_admission;
 extern const cw_detector cw_detector_idle_bed;
 extern const cw_detector cw_detector_unwarranted_admission;
+extern const cw_detector cw_detector_large_prescription;
 
 const cw_detector *const cw_detectors[] = {
 	&cw_detector_over_price,
@@ -14,6 +15,7 @@ const cw_detector *const cw_detectors[] = {
 	&cw_detector_split_admission,
 	&cw_detector_idle_bed,
 	&cw_detector_unwarranted_admission,
+	&cw_detector_large_prescription,
 	NULL
 };
 

@@ -134,117 +134,79 @@ static void test_unbilled_day_breaks_run(void **state)
 	cw_dataset_free(ds);
 }
 
-/* One stay of PM from `admit` to `discharge` (NULL: open), billed daily from
- * the admit day for `days` days with idle days [idle0, idle1), run as `month`. */
-static cw_findings *boundary(cw_dataset **ds, const char *month, const char *admit, const char *discharge, int days,
-                             int idle0, int idle1)
-{
-	cw_builder *b = world(month);
-	char date[16];
-	snprintf(date, sizeof date, "%.10s", admit);
-	tu_add_visit(b, "S", "PM", "DR1", CW_INPATIENT, admit, discharge, "J18.9");
-	bill_days(b, "S", date, days, idle0, idle1);
-	*ds = tu_finish(b);
-	return run(*ds);
-}
+/* A month-boundary case: one stay of PM from `admit` to `discharge` (NULL:
+ * open), billed daily from the admit day for `days` days with idle days
+ * [idle0, idle1), run as `month`; expected: no finding (first NULL), or one
+ * whose evidence is the bed and nursing lines of days first..last and whose
+ * `when` is `when`. */
+typedef struct boundary_case {
+	const char *note, *month, *admit, *discharge;
+	int days, idle0, idle1;
+	const char *first, *last, *when;
+} boundary_case;
 
-static void test_run_across_month_start(void **state)
+static void check_boundary(const boundary_case *c)
 {
-	(void)state;
-	cw_dataset *ds;
-	char lines[1024];
-	/* stay Apr 25 - May 10, idle Apr 28 - May 2: April leaves it to May, May reports all 5 days */
-	cw_findings *fs = boundary(&ds, "2026-04", "2026-04-25 08:00", "2026-05-10 10:00", 15, 3, 8);
-	assert_int_equal(cw_findings_count(fs), 0);
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	fs = boundary(&ds, "2026-05", "2026-04-25 08:00", "2026-05-10 10:00", 15, 3, 8);
-	assert_int_equal(cw_findings_count(fs), 1);
-	assert_string_equal(tu_lines(ds, fs, 0, lines, sizeof lines),
-	                    "S-0428-N S-0428-B S-0429-N S-0429-B S-0430-N S-0430-B S-0501-N S-0501-B S-0502-N S-0502-B");
-	assert_int_equal(dc_get(fs, 0).f.when, tu_time("2026-05-02 23:00"));
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	/* a run that ended in April (care on Apr 24) belongs to April only */
-	fs = boundary(&ds, "2026-04", "2026-04-18 08:00", "2026-05-10 10:00", 22, 2, 6);
-	assert_int_equal(cw_findings_count(fs), 1);
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	fs = boundary(&ds, "2026-05", "2026-04-18 08:00", "2026-05-10 10:00", 22, 2, 6);
-	assert_int_equal(cw_findings_count(fs), 0);
+	cw_builder *b = world(c->month);
+	char date[CW_FMT_SIZE], want[1024] = "", got[1024];
+	snprintf(date, sizeof date, "%.10s", c->admit);
+	tu_add_visit(b, "S", "PM", "DR1", CW_INPATIENT, c->admit, c->discharge, "J18.9");
+	bill_days(b, "S", date, c->days, c->idle0, c->idle1);
+	cw_dataset *ds = tu_finish(b);
+	cw_findings *fs = run(ds);
+	print_message("%s\n", c->note);
+	if (!c->first) {
+		assert_int_equal(cw_findings_count(fs), 0);
+	} else {
+		for (cw_day d = tu_date(c->first); d <= tu_date(c->last); d++) {
+			cw_format_date(d, date);
+			size_t n = strlen(want);
+			snprintf(want + n, sizeof want - n, "%sS-%.2s%.2s-N S-%.2s%.2s-B", n ? " " : "", date + 5, date + 8,
+			         date + 5, date + 8);
+		}
+		assert_int_equal(cw_findings_count(fs), 1);
+		assert_string_equal(tu_lines(ds, fs, 0, got, sizeof got), want);
+		assert_int_equal(dc_get(fs, 0).f.when, tu_time(c->when));
+	}
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
 
-static void test_run_ending_on_month_end(void **state)
+static void test_month_boundaries(void **state)
 {
 	(void)state;
-	cw_dataset *ds;
-	/* idle Apr 27-30, care May 1, stay goes on to May 10: April cannot know the
-	 * run is over; May reports it, dated at its first minute */
-	cw_findings *fs = boundary(&ds, "2026-04", "2026-04-25 08:00", "2026-05-10 10:00", 15, 2, 6);
-	assert_int_equal(cw_findings_count(fs), 0);
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	fs = boundary(&ds, "2026-05", "2026-04-25 08:00", "2026-05-10 10:00", 15, 2, 6);
-	assert_int_equal(cw_findings_count(fs), 1);
-	assert_int_equal(dc_get(fs, 0).f.nlines, 8);
-	assert_int_equal(dc_get(fs, 0).f.when, tu_time("2026-05-01 00:00"));
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	/* discharged on Apr 30: the run ended in April, reported there only */
-	fs = boundary(&ds, "2026-04", "2026-04-25 08:00", "2026-04-30 18:00", 6, 2, 6);
-	assert_int_equal(cw_findings_count(fs), 1);
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	fs = boundary(&ds, "2026-05", "2026-04-25 08:00", "2026-04-30 18:00", 6, 2, 6);
-	assert_int_equal(cw_findings_count(fs), 0);
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	/* idle May 29-31 of a stay discharged in June: left to June */
-	fs = boundary(&ds, "2026-05", "2026-05-20 08:00", "2026-06-03 10:00", 12, 9, 12);
-	assert_int_equal(cw_findings_count(fs), 0);
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-}
-
-static void test_open_stay(void **state)
-{
-	(void)state;
-	cw_dataset *ds;
-	char lines[1024];
-	/* open stay, idle May 29-31: the stay runs to the month end, reported in May */
-	cw_findings *fs = boundary(&ds, "2026-05", "2026-05-20 08:00", NULL, 12, 9, 12);
-	assert_int_equal(cw_findings_count(fs), 1);
-	assert_int_equal(dc_get(fs, 0).f.when, tu_time("2026-05-31 23:00"));
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	/* open stay, idle Apr 28 - May 3: April reports Apr 28-30, May only May 1-3 */
-	fs = boundary(&ds, "2026-04", "2026-04-20 08:00", NULL, 20, 8, 14);
-	assert_int_equal(cw_findings_count(fs), 1);
-	assert_string_equal(tu_lines(ds, fs, 0, lines, sizeof lines), "S-0428-N S-0428-B S-0429-N S-0429-B S-0430-N S-0430-B");
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	fs = boundary(&ds, "2026-05", "2026-04-20 08:00", NULL, 20, 8, 14);
-	assert_int_equal(cw_findings_count(fs), 1);
-	assert_string_equal(tu_lines(ds, fs, 0, lines, sizeof lines), "S-0501-N S-0501-B S-0502-N S-0502-B S-0503-N S-0503-B");
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	/* open stay, idle Apr 29 - May 2: too short in April, so May reports all 4 days */
-	fs = boundary(&ds, "2026-04", "2026-04-20 08:00", NULL, 20, 9, 13);
-	assert_int_equal(cw_findings_count(fs), 0);
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	fs = boundary(&ds, "2026-05", "2026-04-20 08:00", NULL, 20, 9, 13);
-	assert_int_equal(cw_findings_count(fs), 1);
-	assert_int_equal(dc_get(fs, 0).f.nlines, 8);
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
-	/* open stay, idle Apr 28 - May 2: April reports 3 days, May's 2 days are a weekend */
-	fs = boundary(&ds, "2026-05", "2026-04-20 08:00", NULL, 20, 8, 13);
-	assert_int_equal(cw_findings_count(fs), 0);
-	cw_findings_free(fs);
-	cw_dataset_free(ds);
+	static const boundary_case cases[] = {
+		{ "run Apr 28 - May 2 of a stay to May 10: April leaves it to May", "2026-04", "2026-04-25 08:00",
+		  "2026-05-10 10:00", 15, 3, 8, NULL, NULL, NULL },
+		{ "... May reports all 5 days", "2026-05", "2026-04-25 08:00", "2026-05-10 10:00", 15, 3, 8,
+		  "2026-04-28", "2026-05-02", "2026-05-02 23:00" },
+		{ "run Apr 20-23 (care Apr 24) belongs to April", "2026-04", "2026-04-18 08:00", "2026-05-10 10:00", 22, 2,
+		  6, "2026-04-20", "2026-04-23", "2026-04-23 23:00" },
+		{ "... not to May", "2026-05", "2026-04-18 08:00", "2026-05-10 10:00", 22, 2, 6, NULL, NULL, NULL },
+		{ "run Apr 27-30, care May 1, stay to May 10: April cannot know it is over", "2026-04",
+		  "2026-04-25 08:00", "2026-05-10 10:00", 15, 2, 6, NULL, NULL, NULL },
+		{ "... May reports it, dated at its first minute", "2026-05", "2026-04-25 08:00", "2026-05-10 10:00", 15, 2,
+		  6, "2026-04-27", "2026-04-30", "2026-05-01 00:00" },
+		{ "run Apr 27-30 of a stay discharged Apr 30: April's", "2026-04", "2026-04-25 08:00", "2026-04-30 18:00", 6,
+		  2, 6, "2026-04-27", "2026-04-30", "2026-04-30 23:00" },
+		{ "... not May's", "2026-05", "2026-04-25 08:00", "2026-04-30 18:00", 6, 2, 6, NULL, NULL, NULL },
+		{ "run May 29-31 of a stay discharged in June: left to June", "2026-05", "2026-05-20 08:00",
+		  "2026-06-03 10:00", 12, 9, 12, NULL, NULL, NULL },
+		{ "open stay, run May 29-31: the stay runs to the month end", "2026-05", "2026-05-20 08:00", NULL, 12, 9, 12,
+		  "2026-05-29", "2026-05-31", "2026-05-31 23:00" },
+		{ "open stay, run Apr 28 - May 3: April reports Apr 28-30", "2026-04", "2026-04-20 08:00", NULL, 20, 8, 14,
+		  "2026-04-28", "2026-04-30", "2026-04-30 23:00" },
+		{ "... and May only May 1-3", "2026-05", "2026-04-20 08:00", NULL, 20, 8, 14, "2026-05-01", "2026-05-03",
+		  "2026-05-03 23:00" },
+		{ "open stay, run Apr 29 - May 2: too short in April", "2026-04", "2026-04-20 08:00", NULL, 20, 9, 13, NULL,
+		  NULL, NULL },
+		{ "... so May reports all 4 days", "2026-05", "2026-04-20 08:00", NULL, 20, 9, 13, "2026-04-29",
+		  "2026-05-02", "2026-05-02 23:00" },
+		{ "open stay, run Apr 28 - May 2: April had 3 days, May's 2 are a weekend", "2026-05", "2026-04-20 08:00",
+		  NULL, 20, 8, 13, NULL, NULL, NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		check_boundary(&cases[i]);
 }
 
 /* Stay S of PM at H1, May 1-10, care every day, plus what the test adds. */
@@ -388,9 +350,7 @@ int main(void)
 		cmocka_unit_test(test_run_threshold),
 		cmocka_unit_test(test_what_is_care),
 		cmocka_unit_test(test_unbilled_day_breaks_run),
-		cmocka_unit_test(test_run_across_month_start),
-		cmocka_unit_test(test_run_ending_on_month_end),
-		cmocka_unit_test(test_open_stay),
+		cmocka_unit_test(test_month_boundaries),
 		cmocka_unit_test(test_seen_elsewhere),
 		cmocka_unit_test(test_seen_elsewhere_needs_billed_day_in_month),
 		cmocka_unit_test(test_empty),

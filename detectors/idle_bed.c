@@ -86,6 +86,8 @@ typedef struct scratch {
 	linebuf ev;
 } scratch;
 
+static int is_idle(const day *x) { return x->billed && !x->care; }
+
 static int is_bed(int category) { return category == CW_CAT_BED || category == CW_CAT_NURSING; }
 
 static int live(const cw_claims *cl, uint32_t i) { return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)); }
@@ -185,12 +187,12 @@ static int scan_runs(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc
 	cw_minute dis = vs->discharge[s];
 	int open = dis == CW_MINUTE_NONE;
 	for (size_t d = 0; d < n;) {
-		if (!sc->days[d].billed || sc->days[d].care) {
+		if (!is_idle(&sc->days[d])) {
 			d++;
 			continue;
 		}
 		size_t r0 = d;
-		while (d < n && sc->days[d].billed && !sc->days[d].care)
+		while (d < n && is_idle(&sc->days[d]))
 			d++;
 		cw_day a = lo + (cw_day)r0, b = lo + (cw_day)(d - 1);
 		size_t from = r0;

@@ -65,7 +65,9 @@ static int load_from(env *e, const char *dir, const char *month, int lookback)
 	snprintf(msg, sizeof msg, "%s", cw_error_last());
 	assert_int_equal(cw_rejects_close(o.rejects), 0);
 	fclose(o.warn);
-	e->rejects = tu_read_file(rej, &e->rejects_len);
+	e->rejects = tu_read(rej);
+	assert_non_null(e->rejects);
+	e->rejects_len = strlen(e->rejects); /* the writer escapes NULs */
 	cw_error_set(rc < 0 ? rc : 0, "%s", msg); /* keep the load's message for the test */
 	return rc;
 }
@@ -170,14 +172,14 @@ static void test_rejects_file_mode(void **state)
 static void test_columns_any_order_unknown_warned(void **state)
 {
 	env *e = *state;
-	tu_write_file(e->dir, "patients.csv",
-	              "insurance_type,birth_date,patient_id,sex,note\n"
-	              "职工医保,1980-01-15,P1,M,x\n"
-	              "居民医保,,P2,F,y\n");
-	tu_write_file(e->dir, "physicians.csv", /* the optional title column absent */
-	              "physician_id,name,inst_id,dept_id\n"
-	              "DR1,张伟,H1,D1\n"
-	              "DR2,Li Na,H2,D2\n");
+	tu_write(e->dir, "patients.csv",
+	         "insurance_type,birth_date,patient_id,sex,note\n"
+	         "职工医保,1980-01-15,P1,M,x\n"
+	         "居民医保,,P2,F,y\n");
+	tu_write(e->dir, "physicians.csv", /* the optional title column absent */
+	         "physician_id,name,inst_id,dept_id\n"
+	         "DR1,张伟,H1,D1\n"
+	         "DR2,Li Na,H2,D2\n");
 	assert_int_equal(load(e), 0);
 	assert_int_equal(e->st.table[CW_T_PATIENTS].loaded, 2);
 	assert_int_equal(e->st.warnings, 2);
@@ -193,9 +195,9 @@ static void test_columns_any_order_unknown_warned(void **state)
 static void test_missing_required_column(void **state)
 {
 	env *e = *state;
-	tu_write_file(e->dir, "claim_lines.csv",
-	              "line_id,visit_id,item_code,physician_id,service_time,qty,unit_price\n"
-	              "L1,V1,I1,DR1,2026-05-03 09:30,1,300\n");
+	tu_write(e->dir, "claim_lines.csv",
+	         "line_id,visit_id,item_code,physician_id,service_time,qty,unit_price\n"
+	         "L1,V1,I1,DR1,2026-05-03 09:30,1,300\n");
 	assert_int_equal(load(e), CW_ENOTFOUND);
 	assert_non_null(strstr(cw_error_last(), "claim_lines.csv"));
 	assert_non_null(strstr(cw_error_last(), "missing required column 'amount'"));
@@ -205,7 +207,7 @@ static void test_missing_required_column(void **state)
 static void test_duplicate_column(void **state)
 {
 	env *e = *state;
-	tu_write_file(e->dir, "exam_results.csv", "line_id,result,line_id\nL1,positive,L1\n");
+	tu_write(e->dir, "exam_results.csv", "line_id,result,line_id\nL1,positive,L1\n");
 	assert_int_equal(load(e), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "exam_results.csv: column 'line_id' appears twice"));
 }
@@ -223,10 +225,10 @@ static void test_missing_file(void **state)
 static void test_empty_files(void **state)
 {
 	env *e = *state;
-	tu_write_file(e->dir, "items.csv", "");
+	tu_write(e->dir, "items.csv", "");
 	assert_int_equal(load(e), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "items.csv: the file is empty"));
-	tu_write_file(e->dir, "items.csv", "\xEF\xBB\xBF\r\n\n");
+	tu_write(e->dir, "items.csv", "\xEF\xBB\xBF\r\n\n");
 	assert_int_equal(load(e), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "items.csv: the file is empty"));
 }
@@ -241,7 +243,7 @@ static void test_header_too_wide(void **state)
 	for (size_t i = 0; i < n; i++)
 		o += (size_t)sprintf(h + o, "c%zu,", i);
 	strcpy(h + o, "line_id,result\nL1,positive\n");
-	tu_write_file(e->dir, "exam_results.csv", h);
+	tu_write(e->dir, "exam_results.csv", h);
 	assert_int_equal(load(e), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "exam_results.csv: line 1: unreadable header: more than 4096 fields"));
 	free(h);
@@ -253,7 +255,7 @@ static void test_header_too_wide(void **state)
 		h[2 * i + 1] = ',';
 	}
 	strcpy(h + 2 * n, "line_id,result\nL1,positive\n");
-	tu_write_file(e->dir, "exam_results.csv", h);
+	tu_write(e->dir, "exam_results.csv", h);
 	assert_int_equal(load(e), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "exam_results.csv: line 1: unreadable header: record longer than"));
 	free(h);
@@ -276,7 +278,7 @@ static void test_nul_file(void **state)
 static void test_bad_values(void **state)
 {
 	env *e = *state;
-	tu_write_file(e->dir, "claim_lines.csv",
+	tu_write(e->dir, "claim_lines.csv",
 	              CLAIM_HEADER
 	              "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"            /* 2: fine */
 	              "L4,V1,I1,DR1,2026-02-30 09:30,1,300,300\n"            /* 3: bad date */
@@ -330,40 +332,40 @@ static void test_bad_values(void **state)
 static void test_other_tables(void **state)
 {
 	env *e = *state;
-	tu_write_file(e->dir, "patients.csv",
-	              "patient_id,sex,birth_date\n"
-	              "P1,M,1980-01-15\n"
-	              "P2,F,\n"
-	              "P1,F,1990-01-01\n"    /* 4: duplicate primary key */
-	              "P3,X,\n"              /* 5: sex */
-	              "P4,M,2023-02-29\n"    /* 6: not a leap year */
-	              "P5,U,2024-02-29\n");  /* 7: fine */
-	tu_write_file(e->dir, "prescriptions.csv",
-	              "rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount\n"
-	              "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25\n"
-	              "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25\n"   /* 3: duplicate (rx_id, line_no) */
-	              "RX2,1,V1,DR1,2026-05-03 09:35,I2,-2,7,25\n"  /* 4: negative qty: none allowed */
-	              "RX3,1,V1,DR1,2026-05-03 09:35,I2,1,x,25\n"   /* 5: days_supply */
-	              "RX4,1,V1,DR1,2026-05-03T09:35:10,I2,1,3,25\n"); /* 6: fine */
-	tu_write_file(e->dir, "items.csv",
-	              "item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,"
-	              "max_daily_qty,sex_only,age_min,age_max,min_level,setting\n"
-	              "I1,CT 平扫,exam,次,300,1,72,0,,,,,,\n"
-	              "I2,阿莫西林胶囊,drug,盒,12.50,0,,1,3,,0,150,1,outpatient\n"
-	              "I3,\"Blood panel, full\",lab,,20,0,24,0,,F,,,,\n"
-	              "I4,x,food,,1,0,,0,,,,,,\n"           /* 5: category */
-	              "I5,x,drug,,1,2,,0,,,,,,\n"           /* 6: flag */
-	              "I6,x,drug,,1,0,,0,-1,,,,,\n"         /* 7: negative max_daily_qty */
-	              "I7,x,drug,,1,0,,0,,,,,4,\n"          /* 8: min_level */
-	              "I8,x,drug,,1,0,,0,,,,,,emergency\n"  /* 9: setting */
-	              "I9,x,drug,,1,0,,0,,U,,,,\n"          /* 10: sex_only */
-	              "I10,x,drug,,1,0,,0,,,9,3,,\n"        /* 11: age_min > age_max */
-	              "I11,\"bad \xc3\x28 name\",drug,,1,0,,0,,,,,,\n"); /* 12: invalid UTF-8 text */
-	tu_write_file(e->dir, "exam_results.csv",
-	              "line_id,result\n"
-	              "L1,positive\n"
-	              "L3,maybe\n"           /* 3: result */
-	              "L1,negative\n");      /* 4: duplicate result */
+	tu_write(e->dir, "patients.csv",
+	         "patient_id,sex,birth_date\n"
+	         "P1,M,1980-01-15\n"
+	         "P2,F,\n"
+	         "P1,F,1990-01-01\n"    /* 4: duplicate primary key */
+	         "P3,X,\n"              /* 5: sex */
+	         "P4,M,2023-02-29\n"    /* 6: not a leap year */
+	         "P5,U,2024-02-29\n");  /* 7: fine */
+	tu_write(e->dir, "prescriptions.csv",
+	         "rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount\n"
+	         "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25\n"
+	         "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25\n"   /* 3: duplicate (rx_id, line_no) */
+	         "RX2,1,V1,DR1,2026-05-03 09:35,I2,-2,7,25\n"  /* 4: negative qty: none allowed */
+	         "RX3,1,V1,DR1,2026-05-03 09:35,I2,1,x,25\n"   /* 5: days_supply */
+	         "RX4,1,V1,DR1,2026-05-03T09:35:10,I2,1,3,25\n"); /* 6: fine */
+	tu_write(e->dir, "items.csv",
+	         "item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,"
+	         "max_daily_qty,sex_only,age_min,age_max,min_level,setting\n"
+	         "I1,CT 平扫,exam,次,300,1,72,0,,,,,,\n"
+	         "I2,阿莫西林胶囊,drug,盒,12.50,0,,1,3,,0,150,1,outpatient\n"
+	         "I3,\"Blood panel, full\",lab,,20,0,24,0,,F,,,,\n"
+	         "I4,x,food,,1,0,,0,,,,,,\n"           /* 5: category */
+	         "I5,x,drug,,1,2,,0,,,,,,\n"           /* 6: flag */
+	         "I6,x,drug,,1,0,,0,-1,,,,,\n"         /* 7: negative max_daily_qty */
+	         "I7,x,drug,,1,0,,0,,,,,4,\n"          /* 8: min_level */
+	         "I8,x,drug,,1,0,,0,,,,,,emergency\n"  /* 9: setting */
+	         "I9,x,drug,,1,0,,0,,U,,,,\n"          /* 10: sex_only */
+	         "I10,x,drug,,1,0,,0,,,9,3,,\n"        /* 11: age_min > age_max */
+	         "I11,\"bad \xc3\x28 name\",drug,,1,0,,0,,,,,,\n"); /* 12: invalid UTF-8 text */
+	tu_write(e->dir, "exam_results.csv",
+	         "line_id,result\n"
+	         "L1,positive\n"
+	         "L3,maybe\n"           /* 3: result */
+	         "L1,negative\n");      /* 4: duplicate result */
 	assert_int_equal(load(e), 0);
 	assert_int_equal(e->st.table[CW_T_PATIENTS].loaded, 3);
 	assert_int_equal(e->st.table[CW_T_PATIENTS].rejected, 3);
@@ -413,7 +415,7 @@ static void test_broken_quoting_nul_truncated(void **state)
 	assert_reject(e, "claim_lines.csv,7,,unterminated quoted field (broken quoting)", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,9,,5 fields where the header has 8 (truncated last line)", NULL, NULL);
 	/* a complete last line without its line break is fine */
-	tu_write_file(e->dir, "claim_lines.csv", CLAIM_HEADER "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300");
+	tu_write(e->dir, "claim_lines.csv", CLAIM_HEADER "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300");
 	assert_int_equal(load(e), 0);
 	assert_int_equal(e->st.table[CW_T_CLAIMS].loaded, 1);
 	assert_int_equal(total_rejected(e), 0);
@@ -444,7 +446,7 @@ static void test_giant_line(void **state)
 static void test_window(void **state)
 {
 	env *e = *state;
-	tu_write_file(e->dir, "claim_lines.csv",
+	tu_write(e->dir, "claim_lines.csv",
 	              CLAIM_HEADER
 	              "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"
 	              "L2,V1,I2,,2026-04-30 23:59,2,12.50,25\n"    /* the day before the month */
@@ -467,10 +469,10 @@ static void test_window(void **state)
 static void test_month_without_claims(void **state)
 {
 	env *e = *state;
-	tu_write_file(e->dir, "claim_lines.csv", CLAIM_HEADER);
-	tu_write_file(e->dir, "exam_results.csv", "line_id,result\r\n");
-	tu_write_file(e->dir, "prescriptions.csv",
-	              "\xEF\xBB\xBFrx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount");
+	tu_write(e->dir, "claim_lines.csv", CLAIM_HEADER);
+	tu_write(e->dir, "exam_results.csv", "line_id,result\r\n");
+	tu_write(e->dir, "prescriptions.csv",
+	         "\xEF\xBB\xBFrx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount");
 	assert_int_equal(load(e), 0);
 	assert_int_equal(cw_dataset_claims(e->ds)->n, 0);
 	assert_int_equal(e->st.table[CW_T_CLAIMS].read, 0);
@@ -492,7 +494,8 @@ static void test_rejects_writer(void **state)
 	assert_int_equal(cw_rejects_add(r, "a.csv", 9, "", "long", big, sizeof big), 0);
 	assert_int_equal(cw_rejects_count(r), 3);
 	assert_int_equal(cw_rejects_close(r), 0);
-	char *text = tu_read_file(path, NULL);
+	char *text = tu_read(path);
+	assert_non_null(text);
 	char want[8192];
 	int n = snprintf(want, sizeof want,
 	                 "file,line,column,reason,record\n"

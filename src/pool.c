@@ -1,23 +1,81 @@
 /* pool.c: string pool, interning, id maps and a 64-bit key set (see pool.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "claimwatch/error.h"
 #include "pool.h"
 
+#define HUGE_PAGE ((size_t)2 << 20)
+#define BIG (2 * HUGE_PAGE) /* arrays from this size on get huge pages */
+
+static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+
+void *cw_big_calloc(size_t size)
+{
+	if (size < BIG)
+		return calloc(1, size ? size : 1);
+	/* map a huge page more than needed, keep the aligned part */
+	size_t len = round_up(size, HUGE_PAGE);
+	char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	char *a = (char *)round_up((size_t)p, HUGE_PAGE);
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	if (a + len < p + len + HUGE_PAGE)
+		munmap(a + len, (size_t)(p + len + HUGE_PAGE - (a + len)));
+#ifdef MADV_HUGEPAGE
+	madvise(a, len, MADV_HUGEPAGE);
+#endif
+	return a;
+}
+
+void cw_big_free(void *p, size_t size)
+{
+	if (!p)
+		return;
+	if (size < BIG)
+		free(p);
+	else
+		munmap(p, round_up(size, HUGE_PAGE));
+}
+
+void cw_advise_huge(void *p, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+	if (!p || size < BIG)
+		return;
+	size_t a = round_up((size_t)p, HUGE_PAGE), e = ((size_t)p + size) / HUGE_PAGE * HUGE_PAGE;
+	if (e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
+/* The tail is read with whole loads that may overlap bytes already mixed in
+ * (never a byte-by-byte copy into a word, which stalls the load after it). */
 uint64_t cw_hash(const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0x9E3779B97F4A7C15ull ^ (len * 0xff51afd7ed558ccdull);
-	while (len >= 8) {
-		uint64_t v;
-		memcpy(&v, p, 8);
-		h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
-		h ^= h >> 31;
-		p += 8;
-		len -= 8;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ (len * 0xff51afd7ed558ccdull), v;
+	if (len >= 8) {
+		size_t n = len;
+		for (; n > 8; n -= 8, p += 8) {
+			memcpy(&v, p, 8);
+			h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
+			h ^= h >> 31;
+		}
+		memcpy(&v, p + n - 8, 8);
+	} else if (len >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + len - 4, 4);
+		v = (uint64_t)a << 32 | b;
+	} else {
+		v = len ? (uint64_t)p[0] << 16 | (uint64_t)p[len / 2] << 8 | p[len - 1] : 0;
 	}
-	uint64_t v = 0;
-	memcpy(&v, p, len);
 	h = (h ^ v) * 0x94d049bb133111ebull;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
@@ -45,6 +103,31 @@ void cw_pool_seal(cw_pool *p)
 	p->nslots = p->used = 0;
 }
 
+static int pool_resize(cw_pool *p, size_t cap)
+{
+	char *b = realloc(p->bytes, cap);
+	if (!b)
+		return CW_ENOMEM;
+	p->bytes = b;
+	p->cap = cap;
+	return 0;
+}
+
+int cw_pool_reserve(cw_pool *p, size_t extra)
+{
+	if (extra >= (size_t)UINT32_MAX - 1 - p->len)
+		return CW_ENOMEM;
+	if (p->len + extra <= p->cap)
+		return 0;
+	return pool_resize(p, p->len + extra);
+}
+
+void cw_pool_trim(cw_pool *p)
+{
+	if (p->cap > p->len + (1 << 16))
+		pool_resize(p, p->len + (1 << 16)); /* a failed shrink keeps the room */
+}
+
 cw_str cw_pool_add(cw_pool *p, const char *s, size_t len)
 {
 	if (p->len + len + 1 >= (size_t)UINT32_MAX - 1)
@@ -53,11 +136,10 @@ cw_str cw_pool_add(cw_pool *p, const char *s, size_t len)
 		size_t cap = p->cap ? p->cap : 1 << 16;
 		while (cap < p->len + len + 1)
 			cap *= 2;
-		char *b = realloc(p->bytes, cap);
-		if (!b)
+		if (cap > (size_t)UINT32_MAX)
+			cap = UINT32_MAX;
+		if (pool_resize(p, cap) < 0)
 			return CW_NONE;
-		p->bytes = b;
-		p->cap = cap;
 	}
 	cw_str at = (cw_str)p->len;
 	memcpy(p->bytes + at, s, len);
@@ -121,9 +203,10 @@ int cw_idmap_init(cw_idmap *m, size_t expect)
 	size_t n = 64;
 	while (n * 3 < expect * 4 + 4) /* load <= 3/4 */
 		n *= 2;
-	m->slot = calloc(n, sizeof *m->slot);
+	m->slot = cw_big_calloc(n * sizeof *m->slot);
 	m->nslots = n;
 	m->used = 0;
+	m->lean = 0;
 	if (!m->slot) {
 		cw_idmap_free(m);
 		return CW_ENOMEM;
@@ -131,13 +214,49 @@ int cw_idmap_init(cw_idmap *m, size_t expect)
 	return 0;
 }
 
+static int key_equal(const cw_pool *p, cw_str at, const char *s, size_t len)
+{
+	return memcmp(p->bytes + at, s, len) == 0 && p->bytes[at + len] == 0;
+}
+
+static size_t slot_bytes(const cw_idmap *m) { return m->nslots * (m->lean ? 4 : 8); }
+
 void cw_idmap_free(cw_idmap *m)
 {
-	free(m->slot);
+	if (m->lean) /* only maps mapped whole by cw_big_calloc become lean */
+		munmap(m->slot, round_up(slot_bytes(m), HUGE_PAGE));
+	else
+		cw_big_free(m->slot, slot_bytes(m));
 	memset(m, 0, sizeof *m);
 }
 
-size_t cw_idmap_memory(const cw_idmap *m) { return m->nslots * sizeof *m->slot; }
+size_t cw_idmap_memory(const cw_idmap *m) { return slot_bytes(m); }
+
+void cw_idmap_lean(cw_idmap *m)
+{
+	if (m->lean || m->nslots * 8 < BIG)
+		return; /* small maps stay as they are */
+	uint32_t *row = (uint32_t *)(void *)m->slot;
+	for (size_t i = 0; i < m->nslots; i++) /* row[i] overwrites bytes of slots before i only */
+		row[i] = (uint32_t)m->slot[i];
+	/* give back the pages past the rows (the mapping is in whole huge pages) */
+	size_t keep = round_up(m->nslots * 4, HUGE_PAGE), had = round_up(m->nslots * 8, HUGE_PAGE);
+	if (had > keep)
+		munmap((char *)m->slot + keep, had - keep);
+	m->lean = 1;
+}
+
+/* A lean map's find: the row of each probed slot, compared by key. */
+static cw_ref find_lean(const cw_idmap *m, const cw_pool *p, const cw_str *ids, const char *s, size_t len,
+                        uint32_t h)
+{
+	const uint32_t *row = (const uint32_t *)(const void *)m->slot;
+	size_t mask = m->nslots - 1;
+	for (size_t j = h & mask; row[j]; j = (j + 1) & mask)
+		if (key_equal(p, ids[row[j] - 1], s, len))
+			return row[j] - 1;
+	return CW_NONE;
+}
 
 static void place(cw_idmap *m, uint64_t s)
 {
@@ -161,16 +280,20 @@ static int idmap_resize(cw_idmap *m, size_t expect)
 	return 0;
 }
 
-static int key_equal(const cw_pool *p, cw_str at, const char *s, size_t len)
-{
-	return memcmp(p->bytes + at, s, len) == 0 && p->bytes[at + len] == 0;
-}
 
 cw_ref cw_idmap_find(const cw_idmap *m, const cw_pool *p, const cw_str *ids, const char *s, size_t len)
 {
+	return cw_idmap_find_h(m, p, ids, s, len, cw_hash(s, len));
+}
+
+cw_ref cw_idmap_find_h(const cw_idmap *m, const cw_pool *p, const cw_str *ids, const char *s, size_t len,
+                       uint64_t hash)
+{
 	if (!m->nslots)
 		return CW_NONE;
-	uint32_t h = (uint32_t)cw_hash(s, len);
+	uint32_t h = (uint32_t)hash;
+	if (m->lean)
+		return find_lean(m, p, ids, s, len, h);
 	size_t mask = m->nslots - 1;
 	for (size_t j = h & mask; m->slot[j]; j = (j + 1) & mask)
 		if (SLOT_HASH(m->slot[j]) == h && key_equal(p, ids[SLOT_ROW(m->slot[j])], s, len))
@@ -180,9 +303,15 @@ cw_ref cw_idmap_find(const cw_idmap *m, const cw_pool *p, const cw_str *ids, con
 
 cw_ref cw_idmap_insert(cw_idmap *m, const cw_pool *p, const cw_str *ids, const char *s, size_t len, cw_ref row)
 {
-	if ((!m->nslots || (m->used + 1) * 4 > m->nslots * 3) && idmap_resize(m, m->nslots ? m->nslots : 32) < 0)
+	return cw_idmap_insert_h(m, p, ids, s, len, cw_hash(s, len), row);
+}
+
+cw_ref cw_idmap_insert_h(cw_idmap *m, const cw_pool *p, const cw_str *ids, const char *s, size_t len, uint64_t hash,
+                         cw_ref row)
+{
+	if (m->lean || ((!m->nslots || (m->used + 1) * 4 > m->nslots * 3) && idmap_resize(m, m->nslots ? m->nslots : 32) < 0))
 		return CW_NONE - 1;
-	uint32_t h = (uint32_t)cw_hash(s, len);
+	uint32_t h = (uint32_t)hash;
 	size_t mask = m->nslots - 1, j = h & mask;
 	for (; m->slot[j]; j = (j + 1) & mask)
 		if (SLOT_HASH(m->slot[j]) == h && key_equal(p, ids[SLOT_ROW(m->slot[j])], s, len))
@@ -195,6 +324,16 @@ cw_ref cw_idmap_insert(cw_idmap *m, const cw_pool *p, const cw_str *ids, const c
 int cw_idmap_remap(cw_idmap *m, const uint32_t *map)
 {
 	size_t removed = 0;
+	if (m->lean) {
+		uint32_t *row = (uint32_t *)(void *)m->slot;
+		for (size_t i = 0; i < m->nslots; i++)
+			if (row[i] && map[row[i] - 1] == CW_NONE)
+				return cw_error_set(CW_ERROR, "internal: a row removed from a lean map");
+		for (size_t i = 0; i < m->nslots; i++)
+			if (row[i])
+				row[i] = map[row[i] - 1] + 1;
+		return 0;
+	}
 	for (size_t i = 0; i < m->nslots; i++) {
 		if (!m->slot[i])
 			continue;

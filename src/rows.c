@@ -237,27 +237,29 @@ static const char *const result_names[] = { "negative", "positive", "pending" };
 
 /* --- tables ----------------------------------------------------------------- */
 
-static int add_institution(cw_builder *b, row *r)
+static int type_institution(row *r, cw_institution_row *out)
 {
 	cw_institution_row x;
 	int rc;
 	if ((rc = get_id(r, 0, 1, &x.inst_id)) < 0 || (rc = get_text(r, 1, 1, &x.name)) < 0 ||
 	    (rc = get_int(r, 2, 1, 1, 3, "level must be 1, 2 or 3", &x.level)) < 0)
 		return rc;
-	return cw_builder_add_institution(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-static int add_department(cw_builder *b, row *r)
+static int type_department(row *r, cw_department_row *out)
 {
 	cw_department_row x;
 	int rc;
 	if ((rc = get_id(r, 0, 1, &x.dept_id)) < 0 || (rc = get_id(r, 1, 1, &x.inst_id)) < 0 ||
 	    (rc = get_text(r, 2, 1, &x.name)) < 0 || (rc = get_id(r, 3, 1, &x.specialty)) < 0)
 		return rc;
-	return cw_builder_add_department(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-static int add_physician(cw_builder *b, row *r)
+static int type_physician(row *r, cw_physician_row *out)
 {
 	cw_physician_row x;
 	int rc;
@@ -265,10 +267,11 @@ static int add_physician(cw_builder *b, row *r)
 	    (rc = get_id(r, 2, 1, &x.inst_id)) < 0 || (rc = get_id(r, 3, 1, &x.dept_id)) < 0 ||
 	    (rc = get_text(r, 4, 0, &x.title)) < 0)
 		return rc;
-	return cw_builder_add_physician(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-static int add_patient(cw_builder *b, row *r)
+static int type_patient(row *r, cw_patient_row *out)
 {
 	cw_patient_row x;
 	int rc;
@@ -276,10 +279,11 @@ static int add_patient(cw_builder *b, row *r)
 	    (rc = get_enum(r, 1, 1, sex_names, 3, CW_SEX_M, CW_SEX_NONE, "sex must be M, F or U", &x.sex)) < 0 ||
 	    (rc = get_date(r, 2, &x.birth)) < 0)
 		return rc;
-	return cw_builder_add_patient(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-static int add_item(cw_builder *b, row *r)
+static int type_item(row *r, cw_item_row *out)
 {
 	cw_item_row x;
 	int rc;
@@ -306,19 +310,21 @@ static int add_item(cw_builder *b, row *r)
 	if (x.std_price < 0)
 		return bad(r, 4, "std_price must not be negative");
 	x.min_level = min_level == CW_INT_NONE ? 0 : min_level;
-	return cw_builder_add_item(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-static int add_bundle(cw_builder *b, row *r)
+static int type_bundle(row *r, cw_bundle_row *out)
 {
 	cw_bundle_row x;
 	int rc;
 	if ((rc = get_id(r, 0, 1, &x.bundle_code)) < 0 || (rc = get_id(r, 1, 1, &x.component_code)) < 0)
 		return rc;
-	return cw_builder_add_bundle(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-static int add_visit(cw_builder *b, row *r)
+static int type_visit(row *r, cw_visit_row *out)
 {
 	cw_visit_row x;
 	int rc;
@@ -334,10 +340,11 @@ static int add_visit(cw_builder *b, row *r)
 	if ((rc = get_time(r, 6, 1, &x.admit)) < 0 || (rc = get_time(r, 7, 0, &x.discharge)) < 0 ||
 	    (rc = get_id(r, 8, 1, &x.dx_code)) < 0 || (rc = get_text(r, 9, 0, &x.dx_name)) < 0)
 		return rc;
-	return cw_builder_add_visit(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-static int add_claim(cw_builder *b, row *r)
+static int type_claim(row *r, cw_claim_row *out)
 {
 	cw_claim_row x;
 	int rc;
@@ -346,10 +353,11 @@ static int add_claim(cw_builder *b, row *r)
 	    (rc = get_time(r, 4, 1, &x.time)) < 0 || (rc = get_qty(r, 5, 1, 0, &x.qty)) < 0 ||
 	    (rc = get_money(r, 6, &x.unit_price)) < 0 || (rc = get_money(r, 7, &x.amount)) < 0)
 		return rc;
-	return cw_builder_add_claim(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-static int add_prescription(cw_builder *b, row *r)
+static int type_prescription(row *r, cw_rx_row *out)
 {
 	cw_rx_row x;
 	int rc;
@@ -363,10 +371,11 @@ static int add_prescription(cw_builder *b, row *r)
 		return rc;
 	if (x.amount < 0)
 		return bad(r, 8, "amount must not be negative on a prescription");
-	return cw_builder_add_prescription(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-static int add_result(cw_builder *b, row *r)
+static int type_result(row *r, cw_result_row *out)
 {
 	cw_result_row x;
 	int rc;
@@ -374,10 +383,11 @@ static int add_result(cw_builder *b, row *r)
 	    (rc = get_enum(r, 1, 1, result_names, 3, CW_RESULT_NEGATIVE, CW_RESULT_NONE,
 	                   "result must be positive, negative or pending", &x.result)) < 0)
 		return rc;
-	return cw_builder_add_result(b, &x, r->err);
+	*out = x;
+	return 0;
 }
 
-int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_rowerr *err)
+int cw_row_type(int table, const cw_slice *f, cw_rowbuf *rb, cw_row_any *out, cw_rowerr *err)
 {
 	const cw_row_schema *s = cw_row_schema_of(table);
 	if (!s)
@@ -389,15 +399,35 @@ int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_ro
 	err->column = NULL;
 	err->reason[0] = 0;
 	switch (table) {
-	case CW_T_INSTITUTIONS: return add_institution(b, &r);
-	case CW_T_DEPARTMENTS: return add_department(b, &r);
-	case CW_T_PHYSICIANS: return add_physician(b, &r);
-	case CW_T_PATIENTS: return add_patient(b, &r);
-	case CW_T_ITEMS: return add_item(b, &r);
-	case CW_T_BUNDLES: return add_bundle(b, &r);
-	case CW_T_VISITS: return add_visit(b, &r);
-	case CW_T_CLAIMS: return add_claim(b, &r);
-	case CW_T_PRESCRIPTIONS: return add_prescription(b, &r);
-	default: return add_result(b, &r);
+	case CW_T_INSTITUTIONS: return type_institution(&r, &out->inst);
+	case CW_T_DEPARTMENTS: return type_department(&r, &out->dept);
+	case CW_T_PHYSICIANS: return type_physician(&r, &out->phys);
+	case CW_T_PATIENTS: return type_patient(&r, &out->pat);
+	case CW_T_ITEMS: return type_item(&r, &out->item);
+	case CW_T_BUNDLES: return type_bundle(&r, &out->bundle);
+	case CW_T_VISITS: return type_visit(&r, &out->visit);
+	case CW_T_CLAIMS: return type_claim(&r, &out->claim);
+	case CW_T_PRESCRIPTIONS: return type_prescription(&r, &out->rx);
+	default: return type_result(&r, &out->result);
+	}
+}
+
+int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_rowerr *err)
+{
+	cw_row_any x;
+	int rc = cw_row_type(table, f, rb, &x, err);
+	if (rc < 0)
+		return rc;
+	switch (table) {
+	case CW_T_INSTITUTIONS: return cw_builder_add_institution(b, &x.inst, err);
+	case CW_T_DEPARTMENTS: return cw_builder_add_department(b, &x.dept, err);
+	case CW_T_PHYSICIANS: return cw_builder_add_physician(b, &x.phys, err);
+	case CW_T_PATIENTS: return cw_builder_add_patient(b, &x.pat, err);
+	case CW_T_ITEMS: return cw_builder_add_item(b, &x.item, err);
+	case CW_T_BUNDLES: return cw_builder_add_bundle(b, &x.bundle, err);
+	case CW_T_VISITS: return cw_builder_add_visit(b, &x.visit, err);
+	case CW_T_CLAIMS: return cw_builder_add_claim(b, &x.claim, err);
+	case CW_T_PRESCRIPTIONS: return cw_builder_add_prescription(b, &x.rx, err);
+	default: return cw_builder_add_result(b, &x.result, err);
 	}
 }

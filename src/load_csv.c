@@ -8,7 +8,11 @@
  * an unknown reference, a duplicate key) goes to the reject file with its file,
  * line, column and reason, and is counted; rows outside the window are counted
  * as skipped. Only a missing or unreadable file, a bad header, a failed write
- * of the reject file or lack of memory stop the load. */
+ * of the reject file or lack of memory stop the load.
+ *
+ * The large tables (patients, visits, claim lines, prescriptions, exam
+ * results) are read on several threads when the file is large enough (see
+ * load_par.c); the result is the same as record by record. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,8 @@
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "csv.h"
+#include "dataset_impl.h"
+#include "load_par.h"
 #include "progress.h"
 #include "rows.h"
 
@@ -42,6 +48,7 @@ typedef struct table_load {
 	cw_csv *csv;
 	size_t nhdr;                 /* fields in the header */
 	int col[CW_ROW_MAX_COLS];    /* schema column -> header field, or -1 */
+	int threads;
 } table_load;
 
 static void warn(table_load *tl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -140,15 +147,36 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 	return reject(tl, rec, err.column, err.reason);
 }
 
-/* Sizes the table's index from the file's size (a record rarely takes less than
- * 80 bytes; capped, since a folder may hold years of which one month is read). */
-static void presize(cw_builder *b, int table, const char *path)
+/* The file's size, 0 when unknown. */
+static uint64_t file_size(const char *path)
 {
 	struct stat st;
-	if (stat(path, &st) == 0 && st.st_size > 0) {
-		size_t rows = (size_t)st.st_size / 80;
+	return stat(path, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* Sizes the table's index from the file's size (a record rarely takes less than
+ * 80 bytes; capped, since a folder may hold years of which one month is read). */
+static void presize(cw_builder *b, int table, uint64_t size)
+{
+	size_t rows = (size_t)(size / 80);
+	if (rows)
 		cw_builder_expect(b, table, rows < ((size_t)12 << 20) ? rows : ((size_t)12 << 20));
-	}
+}
+
+/* Reads what it can of the file on threads, then points the streaming reader
+ * at the rest. */
+static int read_parallel(table_load *tl, cw_builder *b, uint64_t size, int threads)
+{
+	uint64_t off, line;
+	cw_csv_tell(tl->csv, &off, &line);
+	size_t chunk = cw_load_chunk_bytes ? cw_load_chunk_bytes : ((size_t)256 << 10);
+	if (threads < 2 || !cw_builder_splits(tl->table) || size < off || size - off < 2 * (uint64_t)chunk)
+		return 0;
+	cw_par_table pt = { .table = tl->table, .path = tl->path, .file = tl->file, .nhdr = tl->nhdr, .col = tl->col,
+		            .b = b, .rejects = tl->opts->rejects, .st = &tl->stats->table[tl->table],
+		            .threads = threads };
+	int rc = cw_load_par(&pt, &off, &line);
+	return rc < 0 ? rc : cw_csv_seek(tl->csv, off, line);
 }
 
 static int load_table(table_load *tl, const char *dir, cw_builder *b, cw_rowbuf *rb)
@@ -166,19 +194,21 @@ static int load_table(table_load *tl, const char *dir, cw_builder *b, cw_rowbuf 
 		return rc;
 	cw_table_stats *st = &tl->stats->table[tl->table];
 	double t0 = cw_now();
-	presize(b, tl->table, tl->path);
+	uint64_t size = file_size(tl->path);
+	presize(b, tl->table, size);
 	if ((rc = read_header(tl)) < 0)
 		goto done;
 	char task[96];
 	snprintf(task, sizeof task, "reading %s", tl->file);
 	cw_progress_begin(task, 0, "rows");
 	cw_csv_record rec;
-	while ((rc = cw_csv_next(tl->csv, &rec)) > 0) {
-		st->read++;
-		if ((rc = take_record(tl, b, &rec, rb)) < 0)
-			break;
-		cw_progress_tick(st->read);
-	}
+	if ((rc = read_parallel(tl, b, size, tl->threads)) == 0)
+		while ((rc = cw_csv_next(tl->csv, &rec)) > 0) {
+			st->read++;
+			if ((rc = take_record(tl, b, &rec, rb)) < 0)
+				break;
+			cw_progress_tick(st->read);
+		}
 	cw_progress_end();
 done:
 	st->seconds = cw_now() - t0;
@@ -203,7 +233,7 @@ int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_
 	if (rc < 0)
 		return rc;
 	cw_rowbuf rb = { 0 };
-	table_load tl = { .opts = opts, .stats = stats };
+	table_load tl = { .opts = opts, .stats = stats, .threads = cw_load_threads(opts->threads) };
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++) {
 		tl.table = t;
 		rc = load_table(&tl, dir, b, &rb);

@@ -54,10 +54,13 @@ typedef struct cw_load_opts {
 	int lookback_days;
 	cw_rejects *rejects;  /* where rejected rows go (required) */
 	FILE *warn;           /* where warnings go (NULL: stderr) */
+	int threads;          /* threads reading the large tables (0: one per core; 1: none) */
 } cw_load_opts;
 
 /* Reads dir/<table>.csv for every table of the contract. A missing file or a
- * missing required column fails the load with a message naming it. */
+ * missing required column fails the load with a message naming it. The
+ * dataset, the counts and the reject file are the same whatever the number of
+ * threads. */
 int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats);
 
 #ifdef __cplusplus

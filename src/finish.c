@@ -149,6 +149,9 @@ static int sort_visits(cw_builder *b)
 		if ((v < b->visit_used_cap && b->visit_used[v]) || overlaps_window(ds, v))
 			perm[kept++] = (uint32_t)v;
 	ds->stats.visits_dropped = n - kept;
+	free(b->visit_used);
+	b->visit_used = NULL;
+	b->visit_used_cap = 0;
 	qsort_r(perm, kept, sizeof *perm, by_visit_key, ds);
 	uint32_t *map = inverse(perm, kept, n);
 	int rc = map ? cw_store_permute(&ds->store[CW_T_VISITS], perm, kept) : CW_ENOMEM;
@@ -354,6 +357,10 @@ int cw_finish(cw_builder *b)
 	cw_dataset *ds = b->ds;
 	int rc;
 	sync_counts(ds);
+	/* what only loading needed goes before the peak of sort_claims */
+	cw_u64set_free(&b->rx_keys);
+	cw_u64set_free(&b->bundle_keys);
+	cw_idmap_lean(&ds->map[CW_T_CLAIMS]);
 	if ((rc = sort_dimensions(ds)) < 0 || (rc = sort_visits(b)) < 0 || (rc = sort_claims(ds)) < 0 ||
 	    (rc = build_indexes(ds)) < 0 || (rc = sort_prescriptions(ds)) < 0 || (rc = build_bundles(ds)) < 0)
 		return rc;

@@ -358,7 +358,8 @@ static int read_chunk(par *p, chunk *c)
 	size_t cap = p->block > p->carry_len ? p->block : p->carry_len * 2;
 	if (c->cap < cap && (rc = grow_data(c, cap)) < 0)
 		return rc;
-	memcpy(c->data, p->carry, p->carry_len);
+	if (p->carry_len)
+		memcpy(c->data, p->carry, p->carry_len);
 	c->len = p->carry_len;
 	for (;;) {
 		if ((rc = read_more(p, c, &end)) < 0 || (rc = cut(p, c, &whole)) < 0)
@@ -384,7 +385,8 @@ static int read_chunk(par *p, chunk *c)
 		p->carry = r;
 		p->carry_cap = rest;
 	}
-	memcpy(p->carry, c->data + whole, rest);
+	if (rest)
+		memcpy(p->carry, c->data + whole, rest);
 	p->carry_len = rest;
 	c->len = whole;
 	memset(c->data + whole, 0, CW_CSV_PAD); /* the SIMD splitter may look past a record's end */

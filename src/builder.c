@@ -65,6 +65,8 @@ void cw_builder_free(cw_builder *b)
 
 const cw_window *cw_builder_window(const cw_builder *b) { return &b->ds->win; }
 
+void cw_builder_set_threads(cw_builder *b, int threads) { b->threads = threads; }
+
 int cw_builder_expect(cw_builder *b, int table, size_t rows)
 {
 	cw_dataset *ds = b->ds;

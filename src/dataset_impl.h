@@ -129,7 +129,11 @@ struct cw_builder {
 	uint8_t *visit_used; /* per staged visit: owns a loaded line or prescription */
 	size_t visit_used_cap;
 	int finished;
+	int threads; /* for cw_finish: 0 = one per core */
 };
+
+/* The threads cw_builder_finish may use (0: one per core, the default). */
+void cw_builder_set_threads(cw_builder *b, int threads);
 
 int cw_store_reserve(cw_store *s, size_t need);
 void cw_store_free(cw_store *s);

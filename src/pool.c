@@ -321,6 +321,20 @@ cw_ref cw_idmap_insert_h(cw_idmap *m, const cw_pool *p, const cw_str *ids, const
 	return CW_NONE;
 }
 
+void cw_idmap_remap_slots(cw_idmap *m, const uint32_t *map, size_t lo, size_t hi)
+{
+	if (m->lean) {
+		uint32_t *row = (uint32_t *)(void *)m->slot;
+		for (size_t i = lo; i < hi; i++)
+			if (row[i])
+				row[i] = map[row[i] - 1] + 1;
+		return;
+	}
+	for (size_t i = lo; i < hi; i++)
+		if (m->slot[i])
+			m->slot[i] = SLOT(SLOT_HASH(m->slot[i]), map[SLOT_ROW(m->slot[i])]);
+}
+
 int cw_idmap_remap(cw_idmap *m, const uint32_t *map)
 {
 	size_t removed = 0;

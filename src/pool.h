@@ -80,6 +80,9 @@ static inline void cw_idmap_prefetch(const cw_idmap *m, uint64_t h)
 /* Replaces every row r by map[r]; rows mapped to CW_NONE are removed (not
  * in a lean map). */
 int cw_idmap_remap(cw_idmap *m, const uint32_t *map);
+/* Replaces row r by map[r] in slots [lo, hi) only, where no row is removed
+ * (so nothing moves): disjoint ranges may run on several threads. */
+void cw_idmap_remap_slots(cw_idmap *m, const uint32_t *map, size_t lo, size_t hi);
 /* Halves a large map that takes no more keys: each slot keeps its row and its
  * place, not the hash, so a find compares the key at each probe (slower; for
  * the claim lines, which are not looked up after loading but by tests and

@@ -4,10 +4,16 @@
 
 extern const cw_detector cw_detector_over_price;
 extern const cw_detector cw_detector_duplicate_billing;
+extern const cw_detector cw_detector_outlier_physician;
+extern const cw_detector cw_detector_low_positive_rate;
+extern const cw_detector cw_detector_antibiotic_overuse;
 
 const cw_detector *const cw_detectors[] = {
 	&cw_detector_over_price,
 	&cw_detector_duplicate_billing,
+	&cw_detector_outlier_physician,
+	&cw_detector_low_positive_rate,
+	&cw_detector_antibiotic_overuse,
 	NULL
 };
 

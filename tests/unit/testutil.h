@@ -58,3 +58,22 @@ void tu_write(const char *dir, const char *name, const char *text);
 char *tu_read(const char *path);
 
 #endif
+
+/* --- more rows, for worlds bigger than tu_builder's (physician-level detectors) --- */
+void tu_add_institution(cw_builder *b, const char *id, int level);
+void tu_add_department(cw_builder *b, const char *id, const char *inst, const char *specialty);
+void tu_add_physician(cw_builder *b, const char *id, const char *inst, const char *dept);
+/* birth "YYYY-MM-DD" or NULL */
+void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth);
+/* A visit in an explicit institution and department; times in minutes
+ * (discharge CW_MINUTE_NONE when none). */
+void tu_add_visit_in(cw_builder *b, const char *id, const char *patient, const char *physician, const char *inst,
+                     const char *dept, int kind, cw_minute admit, cw_minute discharge, const char *dx);
+
+/* A fixed-seed pseudo-random generator (splitmix64) for generated test data. */
+typedef struct tu_rng {
+	uint64_t state;
+} tu_rng;
+uint64_t tu_rand(tu_rng *r);
+/* Uniform in [0, 1). */
+double tu_uniform(tu_rng *r);

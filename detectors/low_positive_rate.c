@@ -73,31 +73,31 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, uint64_t positi
 	               100 * c->confidence, 100 * c->threshold);
 }
 
+/* One linear pass over the claim lines (in storage order, for the cache), then
+ * one judgement per physician. */
 static int scan(const cw_scan *ctx, cw_findings *out)
 {
 	const config *c = ctx->config;
 	const cw_physicians *ph = cw_dataset_physicians(ctx->ds);
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
-	for (cw_ref p = 0; p < ph->n; p++) {
-		uint64_t positive = 0, resulted = 0;
-		for (uint32_t k = ph->line_start[p]; k < ph->line_start[p + 1]; k++) {
-			uint32_t i = cl->by_physician[k];
-			if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH) ||
-			    !it->large_equipment[cl->item[i]])
-				continue;
-			if (cl->result[i] == CW_RESULT_POSITIVE || cl->result[i] == CW_RESULT_NEGATIVE) {
-				resulted++;
-				positive += cl->result[i] == CW_RESULT_POSITIVE;
-			}
-		}
-		if (resulted < (uint64_t)c->min_resulted)
+	uint32_t (*count)[2] = calloc(ph->n ? ph->n : 1, sizeof *count); /* resulted, positive */
+	if (!count)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t i = 0; i < cl->n; i++) {
+		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH) ||
+		    (cl->result[i] != CW_RESULT_POSITIVE && cl->result[i] != CW_RESULT_NEGATIVE) ||
+		    !it->large_equipment[cl->item[i]])
 			continue;
-		int rc = judge(ctx, out, p, positive, resulted);
-		if (rc < 0)
-			return rc;
+		count[cl->physician[i]][0]++;
+		count[cl->physician[i]][1] += cl->result[i] == CW_RESULT_POSITIVE;
 	}
-	return 0;
+	int rc = 0;
+	for (cw_ref p = 0; rc == 0 && p < ph->n; p++)
+		if (count[p][0] >= (uint64_t)c->min_resulted)
+			rc = judge(ctx, out, p, count[p][1], count[p][0]);
+	free(count);
+	return rc;
 }
 
 const cw_detector cw_detector_low_positive_rate = {

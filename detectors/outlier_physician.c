@@ -9,8 +9,9 @@
  * level, else the specialty across levels) for the physician's own case mix
  * (peer means per visit kind and dx category, weighted by the physician's
  * cases). A finding when the value is above the upper funnel-plot control
- * limit with over-dispersion (99.8%), at least min_excess above expected, and
- * the physician has the minimum volume; only the high side (over-use). The
+ * limit with over-dispersion (99.8%, corrected for the skewness of costs), at
+ * least min_excess above expected, and the physician has the minimum volume;
+ * only the high side (over-use). The
  * statistics are in src/metrics.c (shared with the report and scoring).
  * Money at stake: for cost metrics, (value - expected) x volume; else 0.
  * Severity: notice, suspicious when z > suspicious_z.
@@ -93,13 +94,12 @@ static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metri
 	const cw_metric_info *mi = cw_metric_info_of(metric);
 	const cw_metric_row *r = &t->rows[p];
 	const cw_peer_group *g = &t->groups[r->group];
-	double z_alpha = g->funnel.z;
 	cw_finding f = cw_finding_init();
 	f.physician = p;
 	f.cls = mi->cls;
 	f.severity = r->z > c->suspicious_z ? CW_SUSPICIOUS : CW_NOTICE;
 	f.suspect = mi->money ? (cw_fen)llround((r->value - r->expected) * r->volume * 100.0) : 0;
-	f.score = c->suspicious_z > z_alpha ? 0.5 + 0.5 * fmin(1, (r->z - z_alpha) / (c->suspicious_z - z_alpha)) : 1;
+	f.score = 0.5 + 0.5 * fmin(1, (r->z - r->zlimit) / 2); /* 0.5 at the limit, 1 two z-units beyond */
 	f.when = cw_dataset_window(ctx->ds)->month_end - 1;
 	f.tag = mi->name;
 	f.metric = mi->name;
@@ -111,11 +111,11 @@ static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metri
 		snprintf(level, sizeof level, "level %d", g->level);
 	return cw_emit(out, &f,
 	               "%s %s over %u %s, expected %s for this case mix among %u %s peers (%s); "
-	               "upper limit %s (%.1f%%, over-dispersion %.2f), z %.1f",
+	               "upper limit %s (%.1f%%, over-dispersion %.2f), z %.1f beyond %.1f",
 	               mi->name, show(mi, r->value, value, sizeof value), r->volume, mi->volume,
 	               show(mi, r->expected, expected, sizeof expected), g->peers,
 	               cw_dataset_str(ctx->ds, g->specialty), level, show(mi, r->limit, limit, sizeof limit),
-	               100 * c->opts.level, g->funnel.phi, r->z);
+	               100 * c->opts.level, g->funnel.phi, r->z, r->zlimit);
 }
 
 static int scan(const cw_scan *ctx, cw_findings *out)

@@ -2,13 +2,17 @@
  * funnel limits (see include/claimwatch/metrics.h for the definitions).
  *
  * One pass over the visits (and their lines through claims.by_visit) builds the
- * month's episodes; one pass over the prescriptions builds the prescription
- * units. Then, per metric, three linear passes over the units fill a hash table
- * of (peer group, stratum) sums, the strata's residual variances and each
- * physician's expected value and variance, once against the specialty-at-level
- * group and once against the specialty group, so the fallback costs nothing
- * extra. */
+ * month's episodes, one pass over the prescriptions the prescription units.
+ * Units are grouped into entries, one per (physician, stratum), and every entry
+ * belongs to two cells, (its physician's level group, stratum) and (specialty
+ * group, stratum): the same for every metric of a unit type. Per metric, one
+ * pass over the units sums the powers of num and den per entry (and samples a
+ * few units per cell for the fences), a second finds the units beyond their
+ * cells' fences and each physician's largest unit; everything else (both
+ * rounds, the fallback group, phi) works on entries, cells and physicians, which
+ * are far fewer than units. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/detector.h"
@@ -49,6 +53,7 @@ void cw_metrics_opts_default(cw_metrics_opts *o)
 	o->level = 0.998;
 	o->winsor = 0.1;
 	o->min_excess = 0.1;
+	o->unit_fence = 20;
 }
 
 int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
@@ -66,7 +71,8 @@ int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
 	}
 	if ((rc = cw_section_double(s, "control_level", 0.5, 0.999999999, &o->level)) < 0 ||
 	    (rc = cw_section_double(s, "winsor", 0, 0.49, &o->winsor)) < 0 ||
-	    (rc = cw_section_double(s, "min_excess", 0, 1000, &o->min_excess)) < 0)
+	    (rc = cw_section_double(s, "min_excess", 0, 1000, &o->min_excess)) < 0 ||
+	    (rc = cw_section_double(s, "unit_fence", 3, 1e9, &o->unit_fence)) < 0)
 		return rc;
 	return 0;
 }
@@ -154,10 +160,17 @@ static void keymap_free(keymap *m)
 
 /* --- the month's units --------------------------------------------------------- */
 
+
+/* --- the month's units ------------------------------------------------------------ */
+
+#define KINDS 2   /* a physician's groups: [0] specialty at its level, [1] the specialty */
+#define SAMPLE 32 /* units sampled per cell for its fence */
+
 typedef struct episode {
 	cw_ref phys;
 	uint32_t stratum;
 	uint8_t kind;
+	uint8_t valid;     /* has a live line: a unit */
 	uint32_t days;     /* inpatient: length of stay */
 	uint32_t large;    /* large-equipment lines */
 	cw_fen amount, drug, examlab;
@@ -169,16 +182,43 @@ typedef struct rx_unit {
 	uint8_t antibiotic;
 } rx_unit;
 
+/* One (physician, stratum) of a unit type: its units are [first, next entry's
+ * first), and its two cells. */
+typedef struct entry {
+	cw_ref phys;
+	uint32_t first;
+	uint32_t cell[KINDS];
+} entry;
+
+/* The entries and cells of one unit type (episodes or prescriptions), whose
+ * units are ordered by (physician, stratum). */
+typedef struct utype {
+	entry *entries;       /* nentries + 1: the last one's first is the unit count */
+	size_t nentries;
+	uint32_t *cell_units; /* per cell: units of the type (bounds its sample) */
+	size_t ncells;
+} utype;
+
+/* A direct-mapped cache of (visit kind, dx_code) -> stratum: dx codes repeat. */
+#define STRATUM_CACHE 4096
+typedef struct stratum_slot {
+	cw_str dx;
+	uint32_t stratum;
+	uint8_t kind, used;
+} stratum_slot;
+
 typedef struct ctx {
 	const cw_dataset *ds;
 	const cw_metrics_opts *o;
 	size_t nphys, ngids;
-	uint32_t *gid_level, *gid_spec; /* per physician */
+	uint32_t *gid[KINDS]; /* per physician */
+	keymap strata;
+	stratum_slot *cache;
 	episode *ep;
 	size_t nep;
 	rx_unit *rx;
 	size_t nrx;
-	keymap strata;
+	utype type[2];        /* [0] episodes, [1] prescriptions */
 } ctx;
 
 struct cw_metrics {
@@ -202,9 +242,9 @@ static int assign_groups(ctx *c)
 	const cw_physicians *ph = cw_dataset_physicians(c->ds);
 	const cw_institutions *in = cw_dataset_institutions(c->ds);
 	cw_str *spec = malloc((dp->n ? dp->n : 1) * sizeof *spec);
-	c->gid_level = malloc((c->nphys ? c->nphys : 1) * sizeof *c->gid_level);
-	c->gid_spec = malloc((c->nphys ? c->nphys : 1) * sizeof *c->gid_spec);
-	if (!spec || !c->gid_level || !c->gid_spec) {
+	for (int k = 0; k < KINDS; k++)
+		c->gid[k] = malloc((c->nphys ? c->nphys : 1) * sizeof *c->gid[k]);
+	if (!spec || !c->gid[0] || !c->gid[1]) {
 		free(spec);
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	}
@@ -215,31 +255,40 @@ static int assign_groups(ctx *c)
 		if (ns == 0 || spec[ns - 1] != spec[i])
 			spec[ns++] = spec[i];
 	for (size_t p = 0; p < c->nphys; p++) {
-		cw_str s = dp->specialty[ph->dept[p]];
+		const char *s = cw_dataset_str(c->ds, dp->specialty[ph->dept[p]]);
 		size_t lo = 0, hi = ns; /* binary search by text */
 		while (hi - lo > 1) {
 			size_t mid = (lo + hi) / 2;
-			if (strcmp(cw_dataset_str(c->ds, spec[mid]), cw_dataset_str(c->ds, s)) <= 0)
+			if (strcmp(cw_dataset_str(c->ds, spec[mid]), s) <= 0)
 				lo = mid;
 			else
 				hi = mid;
 		}
-		c->gid_spec[p] = (uint32_t)(4 * lo);
-		c->gid_level[p] = (uint32_t)(4 * lo + in->level[ph->inst[p]]);
+		c->gid[0][p] = (uint32_t)(4 * lo + in->level[ph->inst[p]]);
+		c->gid[1][p] = (uint32_t)(4 * lo);
 	}
 	c->ngids = 4 * ns;
 	free(spec);
 	return 0;
 }
 
+/* The stratum (visit kind, dx category) of visit v; UINT32_MAX when out of memory. */
 static uint32_t stratum_of(ctx *c, cw_ref v)
 {
 	const cw_visits *vi = cw_dataset_visits(c->ds);
+	cw_str dx = vi->dx_code[v];
+	uint8_t kind = vi->kind[v];
+	stratum_slot *slot = &c->cache[mix((uint64_t)dx << 2 | kind) & (STRATUM_CACHE - 1)];
+	if (slot->used && slot->dx == dx && slot->kind == kind)
+		return slot->stratum;
 	char cat[4];
-	cw_dx_category(cw_dataset_str(c->ds, vi->dx_code[v]), cat);
-	uint64_t key = (uint64_t)vi->kind[v] << 32 | (uint64_t)(uint8_t)cat[0] << 16 |
-	               (uint64_t)(uint8_t)(cat[0] ? cat[1] : 0) << 8 | (uint64_t)(uint8_t)(cat[0] && cat[1] ? cat[2] : 0);
-	return keymap_get(&c->strata, key);
+	cw_dx_category(cw_dataset_str(c->ds, dx), cat);
+	uint64_t key = (uint64_t)kind << 32;
+	for (int i = 0; i < 3 && cat[i]; i++)
+		key |= (uint64_t)(uint8_t)cat[i] << (16 - 8 * i);
+	uint32_t s = keymap_get(&c->strata, key);
+	*slot = (stratum_slot){ dx, s, kind, s != UINT32_MAX };
+	return s;
 }
 
 static int episode_in_month(const cw_visits *vi, const cw_window *w, cw_ref v)
@@ -250,49 +299,65 @@ static int episode_in_month(const cw_visits *vi, const cw_window *w, cw_ref v)
 	       vi->discharge[v] < w->month_end;
 }
 
-static int build_episodes(ctx *c)
+/* Offsets of each physician's units: start[p] .. start[p + 1), from counts in start[p + 1]. */
+static void prefix(uint32_t *start, size_t nphys)
+{
+	for (size_t p = 0; p < nphys; p++)
+		start[p + 1] += start[p];
+}
+
+/* The month's episodes, written straight into their physician's range (so no
+ * global sort is needed later); an episode without live lines stays as a
+ * placeholder with valid = 0. */
+static int build_episodes(ctx *c, uint32_t *start)
 {
 	const cw_visits *vi = cw_dataset_visits(c->ds);
 	const cw_claims *cl = cw_dataset_claims(c->ds);
 	const cw_items *it = cw_dataset_items(c->ds);
 	const cw_window *w = cw_dataset_window(c->ds);
-	c->ep = malloc((vi->n ? vi->n : 1) * sizeof *c->ep);
+	for (cw_ref v = 0; v < vi->n; v++)
+		start[vi->physician[v] + 1] += episode_in_month(vi, w, v);
+	prefix(start, c->nphys);
+	c->nep = start[c->nphys];
+	c->ep = malloc((c->nep ? c->nep : 1) * sizeof *c->ep);
 	if (!c->ep)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	for (cw_ref v = 0; v < vi->n; v++) {
 		if (!episode_in_month(vi, w, v))
 			continue;
 		episode e = { .phys = vi->physician[v], .kind = vi->kind[v] };
-		size_t live = 0;
 		for (uint32_t k = vi->line_start[v]; k < vi->line_start[v + 1]; k++) {
 			uint32_t i = cl->by_visit[k];
 			if (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED))
 				continue;
 			int cat = it->category[cl->item[i]];
-			live++;
+			e.valid = 1;
 			e.amount += cl->amount[i];
 			e.drug += cat == CW_CAT_DRUG ? cl->amount[i] : 0;
 			e.examlab += cat == CW_CAT_EXAM || cat == CW_CAT_LAB ? cl->amount[i] : 0;
 			e.large += it->large_equipment[cl->item[i]];
 		}
-		if (!live)
-			continue;
 		if (e.kind == CW_INPATIENT) {
 			cw_day days = cw_day_of(vi->discharge[v]) - cw_day_of(vi->admit[v]);
 			e.days = days < 1 ? 1 : (uint32_t)days;
 		}
 		if ((e.stratum = stratum_of(c, v)) == UINT32_MAX)
 			return cw_error_set(CW_ENOMEM, "out of memory");
-		c->ep[c->nep++] = e;
+		c->ep[start[e.phys]++] = e; /* start[p] ends as the start of p + 1 */
 	}
 	return 0;
 }
 
-static int build_rx(ctx *c)
+/* The month's prescriptions, written straight into their physician's range. */
+static int build_rx(ctx *c, uint32_t *start)
 {
 	const cw_prescriptions *rx = cw_dataset_prescriptions(c->ds);
 	const cw_items *it = cw_dataset_items(c->ds);
-	c->rx = malloc((rx->nrx ? rx->nrx : 1) * sizeof *c->rx);
+	for (size_t k = 0; k < rx->nrx; k++)
+		start[rx->physician[rx->rx_start[k]] + 1] += rx->in_month[rx->rx_start[k]];
+	prefix(start, c->nphys);
+	c->nrx = start[c->nphys];
+	c->rx = malloc((c->nrx ? c->nrx : 1) * sizeof *c->rx);
 	if (!c->rx)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t k = 0; k < rx->nrx; k++) {
@@ -304,9 +369,73 @@ static int build_rx(ctx *c)
 			u.antibiotic |= it->antibiotic[rx->drug[r]];
 		if ((u.stratum = stratum_of(c, rx->visit[r0])) == UINT32_MAX)
 			return cw_error_set(CW_ENOMEM, "out of memory");
-		c->rx[c->nrx++] = u;
+		c->rx[start[u.phys]++] = u;
 	}
 	return 0;
+}
+
+/* Within each physician's range (ends[p - 1] .. ends[p]), orders the units of a
+ * type (elements of `size` bytes with the stratum at offset so) by stratum in
+ * order of first appearance, and cuts them into entries with their cells. */
+static int make_entries(ctx *c, char *units, size_t size, size_t so, const uint32_t *ends, utype *t)
+{
+	size_t n = ends[c->nphys ? c->nphys - 1 : 0], longest = 0;
+	if (!c->nphys)
+		n = 0;
+	for (size_t p = 0; p < c->nphys; p++) {
+		size_t len = ends[p] - (p ? ends[p - 1] : 0);
+		longest = len > longest ? len : longest;
+	}
+	uint32_t *count = calloc(c->strata.n + 1, sizeof *count), *seen = malloc((longest + 1) * sizeof *seen);
+	char *tmp = malloc((longest + 1) * size);
+	keymap cells = { 0 };
+	int rc = count && seen && tmp ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	t->entries = rc == 0 ? malloc((n + 1) * sizeof *t->entries) : NULL;
+	t->cell_units = rc == 0 ? malloc((KINDS * n + 1) * sizeof *t->cell_units) : NULL;
+	if (rc == 0 && (!t->entries || !t->cell_units))
+		rc = cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t p = 0; rc == 0 && p < c->nphys; p++) {
+		uint32_t lo = p ? ends[p - 1] : 0, hi = ends[p], nseen = 0, s;
+		for (uint32_t i = lo; i < hi; i++) { /* strata in order of first appearance */
+			memcpy(&s, units + (size_t)i * size + so, sizeof s);
+			if (count[s]++ == 0)
+				seen[nseen++] = s;
+		}
+		uint32_t at = lo;
+		for (uint32_t j = 0; j < nseen && rc == 0; j++) { /* one entry per stratum */
+			s = seen[j];
+			entry *en = &t->entries[t->nentries++];
+			*en = (entry){ .phys = (cw_ref)p, .first = at };
+			for (int k = 0; k < KINDS && rc == 0; k++) {
+				uint32_t cell = keymap_get(&cells, (uint64_t)c->gid[k][p] << 32 | s);
+				if (cell == UINT32_MAX)
+					rc = cw_error_set(CW_ENOMEM, "out of memory");
+				else if (cell == t->ncells)
+					t->cell_units[t->ncells++] = 0;
+				en->cell[k] = cell;
+				if (rc == 0)
+					t->cell_units[cell] += count[s];
+			}
+			uint32_t len = count[s];
+			count[s] = at - lo; /* now the stratum's offset in tmp */
+			at += len;
+		}
+		for (uint32_t i = lo; rc == 0 && i < hi; i++) {
+			memcpy(&s, units + (size_t)i * size + so, sizeof s);
+			memcpy(tmp + (size_t)count[s]++ * size, units + (size_t)i * size, size);
+		}
+		if (rc == 0)
+			memcpy(units + (size_t)lo * size, tmp, (size_t)(hi - lo) * size);
+		for (uint32_t j = 0; j < nseen; j++)
+			count[seen[j]] = 0;
+	}
+	if (rc == 0)
+		t->entries[t->nentries].first = (uint32_t)n; /* the sentinel */
+	keymap_free(&cells);
+	free(count);
+	free(seen);
+	free(tmp);
+	return rc;
 }
 
 static void fill_totals(const ctx *c, cw_physician_totals *t)
@@ -319,6 +448,8 @@ static void fill_totals(const ctx *c, cw_physician_totals *t)
 		t[cl->physician[i]].billed += cl->amount[i];
 	}
 	for (size_t e = 0; e < c->nep; e++) {
+		if (!c->ep[e].valid)
+			continue;
 		if (c->ep[e].kind == CW_INPATIENT)
 			t[c->ep[e].phys].stays++;
 		else
@@ -328,232 +459,358 @@ static void fill_totals(const ctx *c, cw_physician_totals *t)
 		t[c->rx[r].phys].prescriptions++;
 }
 
-/* --- one metric ------------------------------------------------------------------ */
+/* --- a metric's units ------------------------------------------------------------ */
 
-typedef struct unit {
-	cw_ref phys;
-	uint32_t stratum;
-	double num, den;
-} unit;
+static int type_of(int metric) { return metric == CW_METRIC_ANTIBIOTIC_RATE; }
 
-static size_t unit_count(const ctx *c, int metric)
-{
-	return metric == CW_METRIC_ANTIBIOTIC_RATE ? c->nrx : c->nep;
-}
-
-/* Unit i of a metric; 0 when that episode is not a unit of the metric. */
-static int unit_at(const ctx *c, int metric, size_t i, unit *u)
+/* Every unit's (num, den) for a metric, den 0 when that unit is not one of the
+ * metric (an inpatient stay for cost per outpatient visit, a visit without
+ * amount for the shares). */
+static void fill_values(const ctx *c, int metric, double *num, double *den)
 {
 	if (metric == CW_METRIC_ANTIBIOTIC_RATE) {
-		const rx_unit *r = &c->rx[i];
-		*u = (unit){ r->phys, r->stratum, r->antibiotic, 1 };
-		return 1;
+		for (size_t i = 0; i < c->nrx; i++) {
+			num[i] = c->rx[i].antibiotic;
+			den[i] = 1;
+		}
+		return;
 	}
-	const episode *e = &c->ep[i];
-	*u = (unit){ e->phys, e->stratum, 0, 1 };
-	switch (metric) {
-	case CW_METRIC_COST_PER_OUTPATIENT_VISIT:
-		u->num = (double)e->amount / 100.0;
-		return e->kind != CW_INPATIENT;
-	case CW_METRIC_COST_PER_INPATIENT_STAY:
-		u->num = (double)e->amount / 100.0;
-		return e->kind == CW_INPATIENT;
-	case CW_METRIC_LENGTH_OF_STAY:
-		u->num = e->days;
-		return e->kind == CW_INPATIENT;
-	case CW_METRIC_DRUG_SHARE:
-		u->num = (double)e->drug;
-		u->den = (double)e->amount;
-		return e->amount > 0;
-	case CW_METRIC_EXAM_SHARE:
-		u->num = (double)e->examlab;
-		u->den = (double)e->amount;
-		return e->amount > 0;
-	case CW_METRIC_LARGE_EQUIPMENT_PER_100:
-		u->num = 100.0 * e->large;
-		return 1;
-	default:
-		return 0;
+	for (size_t i = 0; i < c->nep; i++) {
+		const episode *e = &c->ep[i];
+		int in = e->kind == CW_INPATIENT;
+		switch (metric) {
+		case CW_METRIC_COST_PER_OUTPATIENT_VISIT:
+			num[i] = (double)e->amount / 100.0;
+			den[i] = !in;
+			break;
+		case CW_METRIC_COST_PER_INPATIENT_STAY:
+			num[i] = (double)e->amount / 100.0;
+			den[i] = in;
+			break;
+		case CW_METRIC_LENGTH_OF_STAY:
+			num[i] = e->days;
+			den[i] = in;
+			break;
+		case CW_METRIC_DRUG_SHARE: /* amounts in yuan: smaller powers below */
+			num[i] = (double)e->drug / 100.0;
+			den[i] = e->amount > 0 ? (double)e->amount / 100.0 : 0;
+			break;
+		case CW_METRIC_EXAM_SHARE:
+			num[i] = (double)e->examlab / 100.0;
+			den[i] = e->amount > 0 ? (double)e->amount / 100.0 : 0;
+			break;
+		default: /* CW_METRIC_LARGE_EQUIPMENT_PER_100 */
+			num[i] = 100.0 * e->large;
+			den[i] = 1;
+			break;
+		}
+		den[i] = e->valid ? den[i] : 0;
 	}
 }
 
-/* One (peer group, stratum): the sums of its reference units, then the ratio r
- * and per-unit residual variance v that the group's physicians are judged by. */
+/* --- sums of powers -------------------------------------------------------------- */
+
+/* The sums of num^a den^b (a + b <= 3) of some units: enough for the moments of
+ * their residuals num - r den for any r. */
+typedef struct sums {
+	double n, s1, sd, snn, snd, sdd, snnn, snnd, sndd, sddd;
+} sums;
+
+static void sums_add(sums *s, double x, double d, double sign)
+{
+	s->n += sign;
+	s->s1 += sign * x;
+	s->sd += sign * d;
+	s->snn += sign * x * x;
+	s->snd += sign * x * d;
+	s->sdd += sign * d * d;
+	s->snnn += sign * x * x * x;
+	s->snnd += sign * x * x * d;
+	s->sndd += sign * x * d * d;
+	s->sddd += sign * d * d * d;
+}
+
+static void sums_merge(sums *s, const sums *t)
+{
+	s->n += t->n;
+	s->s1 += t->s1;
+	s->sd += t->sd;
+	s->snn += t->snn;
+	s->snd += t->snd;
+	s->sdd += t->sdd;
+	s->snnn += t->snnn;
+	s->snnd += t->snnd;
+	s->sndd += t->sndd;
+	s->sddd += t->sddd;
+}
+
+/* sum((num - r den)^2) and sum((num - r den)^3). */
+static double sums_res2(const sums *s, double r)
+{
+	double v = s->snn - 2 * r * s->snd + r * r * s->sdd;
+	return v > 0 ? v : 0;
+}
+
+static double sums_res3(const sums *s, double r)
+{
+	return s->snnn - 3 * r * s->snnd + 3 * r * r * s->sndd - r * r * r * s->sddd;
+}
+
+/* --- one metric ------------------------------------------------------------------ */
+
+/* One (peer group, stratum): the sums of its reference units (extreme units at
+ * their fence), its fence and the figures its physicians are judged by. */
 typedef struct cell {
-	uint32_t n;
-	double num, den, res2;
-	double r, v;
+	sums ref;
+	double r0, lo, hi; /* the plain ratio (round 1) and the fence on residuals num - r0 den */
+	double r, v, k3;   /* ratio, second and third central moments of a unit's residual */
+	uint32_t sample;   /* offset of its sample in work.sample */
+	uint32_t nsample, cap;
 } cell;
 
-/* A physician's sums against one group: sum(r den) and sum(v) over its units. */
+/* A sampled unit: the SAMPLE units of smallest priority (a hash of the unit's
+ * position) make a cell's sample, spread over all its physicians. */
+typedef struct sampled {
+	uint64_t prio;
+	double num, den;
+} sampled;
+
+/* A physician's figures against one of its groups, and its unit of largest
+ * residual (against the plain ratios) so that a finding can be checked without it. */
 typedef struct against {
-	double expected, var;
+	double expected, var, k3;
+	double top_num, top_den, top_res0;
+	uint32_t top_cell;
+	int has_top;
 } against;
 
 /* Per gid: the group's physicians with the minimum volume, those judged in it,
  * and the totals of its reference units. */
 typedef struct gsum {
 	uint32_t peers, judged;
-	uint64_t volume;
-	double num, den, res2, phi;
+	double volume, num, den, res2, res3, phi;
 } gsum;
 
-/* Group kinds: a physician's group at its level [0] and its specialty group [1]. */
-#define KINDS 2
-
 typedef struct work {
-	uint32_t *n;          /* per physician: units */
-	double *num, *den;    /* per physician */
-	against *vs[KINDS];   /* per physician, against each of its groups */
-	uint8_t *out[KINDS];  /* per physician: left out of that group's reference (beyond its limit in round 1) */
-	uint32_t *slots;      /* per unit: its cell in each group; UINT32_MAX when not a unit of the metric */
-	keymap cells;
-	cell *cell;
-	size_t ncells, cellcap;
+	const utype *t;
+	sums *esum;           /* per entry: its units' sums */
+	sums *eadj[KINDS];    /* per entry: what capping its extreme units at the kind's fence changes */
+	uint8_t *adjusted[KINDS]; /* per entry: eadj is not zero */
+	cell *cell;           /* per cell */
+	sampled *sample;
+	double *unum, *uden;  /* per unit: the metric's (num, den); den 0: not a unit */
+	double *n, *num, *den; /* per physician */
+	against *vs[KINDS];   /* per physician */
+	uint8_t *out[KINDS];  /* per physician: left out of that group's reference */
 	gsum *g;              /* per gid */
 } work;
 
 static void work_free(work *w)
 {
-	free(w->n);
-	free(w->num);
-	free(w->den);
+	free(w->esum);
 	for (int k = 0; k < KINDS; k++) {
+		free(w->eadj[k]);
+		free(w->adjusted[k]);
 		free(w->vs[k]);
 		free(w->out[k]);
 	}
-	free(w->slots);
-	keymap_free(&w->cells);
 	free(w->cell);
+	free(w->sample);
+	free(w->unum);
+	free(w->uden);
+	free(w->n);
+	free(w->num);
+	free(w->den);
 	free(w->g);
+	memset(w, 0, sizeof *w);
 }
 
-static int work_alloc(const ctx *c, work *w)
+/* Work space for the metrics of unit type t. */
+static int work_alloc(const ctx *c, const utype *t, size_t nunits, work *w)
 {
-	size_t np = c->nphys ? c->nphys : 1, ng = c->ngids ? c->ngids : 1;
-	size_t nu = c->nep > c->nrx ? c->nep : c->nrx;
+	size_t np = c->nphys ? c->nphys : 1, ne = t->nentries ? t->nentries : 1, nc = t->ncells ? t->ncells : 1;
+	size_t ns = 0;
+	for (size_t k = 0; k < t->ncells; k++)
+		ns += t->cell_units[k] < SAMPLE ? t->cell_units[k] : SAMPLE;
 	int ok = 1;
 	memset(w, 0, sizeof *w);
-	ok &= (w->n = malloc(np * sizeof *w->n)) != NULL;
-	ok &= (w->num = malloc(np * sizeof *w->num)) != NULL;
-	ok &= (w->den = malloc(np * sizeof *w->den)) != NULL;
+	w->t = t;
+	ok &= (w->esum = malloc(ne * sizeof *w->esum)) != NULL;
 	for (int k = 0; k < KINDS; k++) {
+		ok &= (w->eadj[k] = malloc(ne * sizeof *w->eadj[k])) != NULL;
+		ok &= (w->adjusted[k] = malloc(ne)) != NULL;
 		ok &= (w->vs[k] = malloc(np * sizeof *w->vs[k])) != NULL;
 		ok &= (w->out[k] = malloc(np)) != NULL;
 	}
-	ok &= (w->slots = malloc(KINDS * (nu ? nu : 1) * sizeof *w->slots)) != NULL;
-	ok &= (w->g = malloc(ng * sizeof *w->g)) != NULL;
-	return ok ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
-}
-
-static uint32_t gid_of(const ctx *c, cw_ref phys, int kind)
-{
-	return kind == 0 ? c->gid_level[phys] : c->gid_spec[phys];
-}
-
-static uint32_t cell_of(work *w, uint32_t gid, uint32_t stratum)
-{
-	uint32_t k = keymap_get(&w->cells, (uint64_t)gid << 32 | stratum);
-	if (k == UINT32_MAX || k < w->ncells)
-		return k;
-	if (w->ncells == w->cellcap) { /* a new cell */
-		size_t cap = w->cellcap ? 2 * w->cellcap : 1024;
-		cell *p = realloc(w->cell, cap * sizeof *p);
-		if (!p)
-			return UINT32_MAX;
-		w->cell = p;
-		w->cellcap = cap;
-	}
-	w->cell[w->ncells++] = (cell){ 0 };
-	return k;
-}
-
-/* Finds every unit's cells and sums the physicians' own figures (once per metric). */
-static int pass_units(const ctx *c, int metric, work *w)
-{
-	size_t nu = unit_count(c, metric);
-	unit u;
-	for (size_t i = 0; i < nu; i++) {
-		for (int g = 0; g < KINDS; g++)
-			w->slots[KINDS * i + g] = UINT32_MAX;
-		if (!unit_at(c, metric, i, &u))
-			continue;
-		w->n[u.phys]++;
-		w->num[u.phys] += u.num;
-		w->den[u.phys] += u.den;
-		for (int g = 0; g < KINDS; g++)
-			if ((w->slots[KINDS * i + g] = cell_of(w, gid_of(c, u.phys, g), u.stratum)) == UINT32_MAX)
-				return cw_error_set(CW_ENOMEM, "out of memory");
+	ok &= (w->cell = malloc(nc * sizeof *w->cell)) != NULL;
+	ok &= (w->sample = malloc((ns ? ns : 1) * sizeof *w->sample)) != NULL;
+	ok &= (w->unum = malloc((nunits ? nunits : 1) * sizeof *w->unum)) != NULL;
+	ok &= (w->uden = malloc((nunits ? nunits : 1) * sizeof *w->uden)) != NULL;
+	ok &= (w->n = malloc(np * sizeof *w->n)) != NULL;
+	ok &= (w->num = malloc(np * sizeof *w->num)) != NULL;
+	ok &= (w->den = malloc(np * sizeof *w->den)) != NULL;
+	ok &= (w->g = malloc((c->ngids ? c->ngids : 1) * sizeof *w->g)) != NULL;
+	if (!ok) {
+		work_free(w);
+		return cw_error_set(CW_ENOMEM, "out of memory");
 	}
 	return 0;
 }
 
-/* Round pass 1: the cells' reference sums and ratios. A cell without reference
- * units (only left-out physicians treat that stratum) keeps the previous round's figures. */
-static void pass_ratios(const ctx *c, int metric, work *w)
+static void work_reset(const ctx *c, work *w)
 {
-	size_t nu = unit_count(c, metric);
-	unit u;
-	for (size_t k = 0; k < w->ncells; k++)
-		w->cell[k].n = 0, w->cell[k].num = w->cell[k].den = w->cell[k].res2 = 0;
-	for (size_t i = 0; i < nu; i++) {
-		if (w->slots[KINDS * i] == UINT32_MAX)
-			continue;
-		unit_at(c, metric, i, &u);
-		for (int g = 0; g < KINDS; g++) {
-			if (w->out[g][u.phys])
-				continue;
-			cell *k = &w->cell[w->slots[KINDS * i + g]];
-			k->n++;
-			k->num += u.num;
-			k->den += u.den;
-		}
+	const utype *t = w->t;
+	memset(w->esum, 0, t->nentries * sizeof *w->esum);
+	for (int k = 0; k < KINDS; k++) {
+		memset(w->eadj[k], 0, t->nentries * sizeof *w->eadj[k]);
+		memset(w->adjusted[k], 0, t->nentries);
+		memset(w->out[k], 0, c->nphys);
+		memset(w->vs[k], 0, c->nphys * sizeof *w->vs[k]);
 	}
-	for (size_t k = 0; k < w->ncells; k++)
-		if (w->cell[k].n && w->cell[k].den > 0)
-			w->cell[k].r = w->cell[k].num / w->cell[k].den;
+	uint32_t at = 0;
+	for (size_t k = 0; k < t->ncells; k++) {
+		uint32_t cap = t->cell_units[k] < SAMPLE ? t->cell_units[k] : SAMPLE;
+		w->cell[k] = (cell){ .lo = -INFINITY, .hi = INFINITY, .sample = at, .cap = cap };
+		at += cap;
+	}
+	memset(w->n, 0, c->nphys * sizeof *w->n);
+	memset(w->num, 0, c->nphys * sizeof *w->num);
+	memset(w->den, 0, c->nphys * sizeof *w->den);
 }
 
-/* Round pass 2: the cells' residual variances and the groups' reference totals. */
-static void pass_variances(const ctx *c, int metric, work *w)
+/* Offers unit (prio, num, den) to a cell's sample, a max-heap on priority
+ * once full: the SAMPLE smallest priorities stay. */
+static inline void offer(work *w, cell *ce, uint64_t prio, double num, double den)
 {
-	size_t nu = unit_count(c, metric);
-	unit u;
-	for (size_t i = 0; i < nu; i++) {
-		if (w->slots[KINDS * i] == UINT32_MAX)
-			continue;
-		unit_at(c, metric, i, &u);
-		for (int g = 0; g < KINDS; g++) {
-			if (w->out[g][u.phys])
-				continue;
-			cell *k = &w->cell[w->slots[KINDS * i + g]];
-			gsum *gs = &w->g[gid_of(c, u.phys, g)];
-			double res = u.num - k->r * u.den;
-			k->res2 += res * res;
-			gs->volume++;
-			gs->num += u.num;
-			gs->den += u.den;
-			gs->res2 += res * res;
+	sampled *s = w->sample + ce->sample;
+	uint32_t n = ce->nsample;
+	if (n == ce->cap) {
+		if (!n || prio >= s[0].prio)
+			return;
+		uint32_t i = 0; /* replace the root and sift down */
+		for (;;) {
+			uint32_t l = 2 * i + 1, r = l + 1, big = i;
+			uint64_t pb = prio;
+			if (l < n && s[l].prio > pb)
+				big = l, pb = s[l].prio;
+			if (r < n && s[r].prio > pb)
+				big = r;
+			if (big == i)
+				break;
+			s[i] = s[big];
+			i = big;
 		}
+		s[i] = (sampled){ prio, num, den };
+		return;
 	}
-	for (size_t k = 0; k < w->ncells; k++)
-		if (w->cell[k].n)
-			w->cell[k].v = w->cell[k].res2 / w->cell[k].n;
+	uint32_t i = ce->nsample++; /* sift up */
+	while (i > 0 && s[(i - 1) / 2].prio < prio) {
+		s[i] = s[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s[i] = (sampled){ prio, num, den };
 }
 
-/* Round pass 3: each physician's expected sum and variance against both its groups. */
-static void pass_expected(const ctx *c, int metric, work *w)
+/* Unit pass 1: every entry's sums, every physician's own figures, and every cell's sample. */
+static void pass_sums(const ctx *c, int metric, work *w)
 {
-	size_t nu = unit_count(c, metric);
-	unit u;
-	for (size_t i = 0; i < nu; i++) {
-		if (w->slots[KINDS * i] == UINT32_MAX)
+	const utype *t = w->t;
+	fill_values(c, metric, w->unum, w->uden);
+	for (size_t e = 0; e < t->nentries; e++) {
+		const entry *en = &t->entries[e];
+		sums s = { 0 };
+		for (uint32_t i = en->first; i < en[1].first; i++) {
+			double num = w->unum[i], den = w->uden[i];
+			if (den == 0)
+				continue;
+			sums_add(&s, num, den, 1);
+			uint64_t prio = mix(i + 1);
+			for (int k = 0; k < KINDS; k++)
+				offer(w, &w->cell[en->cell[k]], prio, num, den);
+		}
+		w->esum[e] = s;
+		w->n[en->phys] += s.n;
+		w->num[en->phys] += s.s1;
+		w->den[en->phys] += s.sd;
+	}
+}
+
+/* The k-th smallest of a[0..n) (0-based), reordering a (Wirth's selection). */
+static double select_kth(double *a, size_t n, size_t k)
+{
+	ptrdiff_t l = 0, m = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+	while (l < m) {
+		double x = a[kk];
+		ptrdiff_t i = l, j = m;
+		do {
+			while (a[i] < x)
+				i++;
+			while (x < a[j])
+				j--;
+			if (i <= j) {
+				double t = a[i];
+				a[i++] = a[j];
+				a[j--] = t;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			m = j;
+	}
+	return a[kk];
+}
+
+/* Every cell's fence: median +/- unit_fence robust standard deviations
+ * (interquartile range / 1.349) of its sampled units' residuals against the
+ * plain ratio r0. */
+static void set_fences(const ctx *c, work *w)
+{
+	double res[SAMPLE];
+	for (size_t k = 0; k < w->t->ncells; k++) {
+		cell *ce = &w->cell[k];
+		size_t n = ce->nsample;
+		ce->r0 = ce->r;
+		if (n < 5)
 			continue;
-		unit_at(c, metric, i, &u);
-		for (int g = 0; g < KINDS; g++) {
-			const cell *k = &w->cell[w->slots[KINDS * i + g]];
-			w->vs[g][u.phys].expected += k->r * u.den;
-			w->vs[g][u.phys].var += k->v;
+		for (size_t i = 0; i < n; i++)
+			res[i] = w->sample[ce->sample + i].num - ce->r0 * w->sample[ce->sample + i].den;
+		double q1 = select_kth(res, n, (n - 1) / 4), q3 = select_kth(res, n, 3 * (n - 1) / 4);
+		double q2 = select_kth(res, n, (n - 1) / 2), scale = (q3 - q1) / 1.349;
+		if (scale > 0) {
+			ce->lo = q2 - c->o->unit_fence * scale;
+			ce->hi = q2 + c->o->unit_fence * scale;
+		}
+	}
+}
+
+/* Unit pass 2: units beyond their cell's fence are capped at it in the
+ * entries' reference adjustments; every physician's unit of largest residual. */
+static void pass_extremes(work *w)
+{
+	const utype *t = w->t;
+	for (size_t e = 0; e < t->nentries; e++) {
+		const entry *en = &t->entries[e];
+		if (w->esum[e].n == 0)
+			continue;
+		const cell *ce[KINDS] = { &w->cell[en->cell[0]], &w->cell[en->cell[1]] };
+		against *a[KINDS] = { &w->vs[0][en->phys], &w->vs[1][en->phys] };
+		for (uint32_t i = en->first; i < en[1].first; i++) {
+			double num = w->unum[i], den = w->uden[i];
+			if (den == 0)
+				continue;
+			for (int k = 0; k < KINDS; k++) {
+				double res = num - ce[k]->r0 * den;
+				if (!a[k]->has_top || res > a[k]->top_res0)
+					*a[k] = (against){ .top_num = num, .top_den = den, .top_res0 = res,
+						           .top_cell = en->cell[k], .has_top = 1 };
+				if (res > ce[k]->hi || res < ce[k]->lo) {
+					double capped = ce[k]->r0 * den + (res > ce[k]->hi ? ce[k]->hi : ce[k]->lo);
+					sums_add(&w->eadj[k][e], num, den, -1);
+					sums_add(&w->eadj[k][e], capped, den, 1);
+					w->adjusted[k][e] = 1;
+				}
+			}
 		}
 	}
 }
@@ -563,13 +820,75 @@ static int eligible(const ctx *c, int metric, const work *w, size_t p)
 	return w->n[p] > 0 && w->n[p] >= c->o->min_volume[infos[metric].volume_kind];
 }
 
-/* (value - expected) / se of physician p against its group of kind g, without over-dispersion. */
-static double raw_z(const work *w, int g, size_t p)
+/* One round: the reference figures of every cell and group (without the
+ * left-out physicians) and every physician's expected sums against them. */
+static void cell_figures(const ctx *c, work *w)
 {
-	const against *a = &w->vs[g][p];
-	double value = w->num[p] / w->den[p], expected = a->expected / w->den[p];
-	double se = sqrt(a->var) / w->den[p];
-	return se > 0 ? (value - expected) / se : 0;
+	const utype *t = w->t;
+	for (size_t k = 0; k < t->ncells; k++)
+		w->cell[k].ref = (sums){ 0 };
+	for (size_t e = 0; e < t->nentries; e++) {
+		const entry *en = &t->entries[e];
+		if (w->esum[e].n == 0)
+			continue;
+		for (int k = 0; k < KINDS; k++) {
+			if (w->out[k][en->phys])
+				continue;
+			cell *ce = &w->cell[en->cell[k]];
+			sums_merge(&ce->ref, &w->esum[e]);
+			if (w->adjusted[k][e])
+				sums_merge(&ce->ref, &w->eadj[k][e]);
+		}
+	}
+	for (size_t k = 0; k < t->ncells; k++) {
+		cell *ce = &w->cell[k];
+		if (!(ce->ref.n > 0))
+			continue; /* only left-out physicians: keep the previous round's figures */
+		ce->r = ce->ref.sd > 0 ? ce->ref.s1 / ce->ref.sd : 0;
+		ce->v = sums_res2(&ce->ref, ce->r) / ce->ref.n;
+		ce->k3 = sums_res3(&ce->ref, ce->r) / ce->ref.n;
+	}
+	(void)c;
+}
+
+static void group_and_physician_sums(const ctx *c, work *w)
+{
+	const utype *t = w->t;
+	memset(w->g, 0, c->ngids * sizeof *w->g);
+	for (int k = 0; k < KINDS; k++)
+		for (size_t p = 0; p < c->nphys; p++)
+			w->vs[k][p].expected = w->vs[k][p].var = w->vs[k][p].k3 = 0;
+	for (size_t e = 0; e < t->nentries; e++) {
+		const entry *en = &t->entries[e];
+		const sums *s = &w->esum[e];
+		if (s->n == 0)
+			continue;
+		for (int k = 0; k < KINDS; k++) {
+			const cell *ce = &w->cell[en->cell[k]];
+			against *a = &w->vs[k][en->phys];
+			a->expected += ce->r * s->sd;
+			a->var += s->n * ce->v;
+			a->k3 += s->n * ce->k3;
+			if (w->out[k][en->phys])
+				continue;
+			sums ref = *s;
+			if (w->adjusted[k][e])
+				sums_merge(&ref, &w->eadj[k][e]);
+			gsum *g = &w->g[c->gid[k][en->phys]];
+			g->volume += ref.n;
+			g->num += ref.s1;
+			g->den += ref.sd;
+			g->res2 += sums_res2(&ref, ce->r);
+			g->res3 += sums_res3(&ref, ce->r);
+		}
+	}
+}
+
+/* (value - expected) / se of physician p against its group of kind k, without over-dispersion. */
+static double raw_z(const work *w, int k, size_t p)
+{
+	const against *a = &w->vs[k][p];
+	return a->var > 0 ? (w->num[p] - a->expected) / sqrt(a->var) : 0;
 }
 
 /* The raw z of every group's peers in its reference, grouped by gid:
@@ -585,15 +904,15 @@ static int group_z(const ctx *c, int metric, work *w, uint32_t **start_out, doub
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	}
 	for (size_t p = 0; p < c->nphys; p++)
-		for (int g = 0; g < KINDS && eligible(c, metric, w, p); g++)
-			start[gid_of(c, (cw_ref)p, g) + 1] += !w->out[g][p];
+		for (int k = 0; k < KINDS && eligible(c, metric, w, p); k++)
+			start[c->gid[k][p] + 1] += !w->out[k][p];
 	for (size_t g = 0; g < c->ngids; g++)
 		start[g + 1] += start[g];
 	for (size_t p = 0; p < c->nphys; p++)
-		for (int g = 0; g < KINDS && eligible(c, metric, w, p); g++) {
-			uint32_t gid = gid_of(c, (cw_ref)p, g);
-			if (!w->out[g][p])
-				z[start[gid] + fill[gid]++] = raw_z(w, g, p);
+		for (int k = 0; k < KINDS && eligible(c, metric, w, p); k++) {
+			uint32_t gid = c->gid[k][p];
+			if (!w->out[k][p])
+				z[start[gid] + fill[gid]++] = raw_z(w, k, p);
 		}
 	free(fill);
 	*start_out = start;
@@ -608,8 +927,8 @@ static int estimate_phi(const ctx *c, int metric, work *w)
 	uint32_t *start = NULL;
 	double *z = NULL;
 	for (size_t p = 0; p < c->nphys; p++)
-		for (int g = 0; g < KINDS && eligible(c, metric, w, p); g++)
-			w->g[gid_of(c, (cw_ref)p, g)].peers++;
+		for (int k = 0; k < KINDS && eligible(c, metric, w, p); k++)
+			w->g[c->gid[k][p]].peers++;
 	int rc = group_z(c, metric, w, &start, &z);
 	for (size_t g = 0; rc == 0 && g < c->ngids; g++) {
 		double phi = 1;
@@ -621,16 +940,10 @@ static int estimate_phi(const ctx *c, int metric, work *w)
 	return rc;
 }
 
-/* One round: the reference figures of every group and every physician's
- * expected value against them. */
 static int run_round(const ctx *c, int metric, work *w)
 {
-	memset(w->g, 0, c->ngids * sizeof *w->g);
-	for (int g = 0; g < KINDS; g++)
-		memset(w->vs[g], 0, c->nphys * sizeof *w->vs[g]);
-	pass_ratios(c, metric, w);
-	pass_variances(c, metric, w);
-	pass_expected(c, metric, w);
+	cell_figures(c, w);
+	group_and_physician_sums(c, w);
 	return estimate_phi(c, metric, w);
 }
 
@@ -654,10 +967,10 @@ static int leave_out_outliers(const ctx *c, int metric, work *w, double z_alpha,
 		rc = cw_error_set(CW_ENOMEM, "out of memory");
 	*any = 0;
 	for (size_t p = 0; rc == 0 && p < c->nphys; p++)
-		for (int g = 0; g < KINDS && eligible(c, metric, w, p); g++) {
-			uint32_t gid = gid_of(c, (cw_ref)p, g);
-			w->out[g][p] = (raw_z(w, g, p) - med[gid]) / scale[gid] > z_alpha;
-			*any |= w->out[g][p];
+		for (int k = 0; k < KINDS && eligible(c, metric, w, p); k++) {
+			uint32_t gid = c->gid[k][p];
+			w->out[k][p] = (raw_z(w, k, p) - med[gid]) / scale[gid] > z_alpha;
+			*any |= w->out[k][p];
 		}
 	free(med);
 	free(start);
@@ -667,18 +980,38 @@ static int leave_out_outliers(const ctx *c, int metric, work *w, double z_alpha,
 
 static double group_target(const gsum *g) { return g->den > 0 ? g->num / g->den : 0; }
 
+/* The skewness of one reference unit's residual in the group. */
+static double group_skew(const gsum *g)
+{
+	return g->volume > 0 && g->res2 > 0 ? (g->res3 / g->volume) / pow(g->res2 / g->volume, 1.5) : 0;
+}
+
 /* The per-unit sd of a group's funnel: sd / sqrt(n) is the standard error of n
  * units with the group's average denominator and residual variance. */
 static double group_sd(const gsum *g)
 {
-	return g->den > 0 ? sqrt((double)g->volume * g->res2) / g->den : 0;
+	return g->den > 0 ? sqrt(g->volume * g->res2) / g->den : 0;
+}
+
+/* Whether the physician stays beyond its limit without its unit of largest
+ * residual: one exceptional visit (a 40 000 yuan drug) is not a pattern. */
+static int beyond_without_top(const work *w, const against *a, double num, double sqphi, double z_alpha)
+{
+	const cell *ce = &w->cell[a->top_cell];
+	double var = a->var - ce->v;
+	if (!a->has_top || !(var > 0))
+		return 1; /* nothing left to judge against: the finding stands on the rest */
+	double top_res = a->top_num - ce->r * a->top_den;
+	double z = (num - a->expected - top_res) / sqrt(var) / sqphi;
+	return z > cw_cornish_fisher(z_alpha, (a->k3 - ce->k3) / pow(var, 1.5), +1);
 }
 
 /* Judges physician p; row->group is left as a gid (renumbered later). */
 static void judge(const ctx *c, int metric, work *w, size_t p, double z_alpha, cw_metric_row *row)
 {
-	*row = (cw_metric_row){ .volume = w->n[p], .value = NAN, .expected = NAN, .se = NAN, .z = NAN,
-		                .limit = NAN, .plotted = NAN, .group = -1, .status = CW_METRIC_NO_DATA };
+	*row = (cw_metric_row){ .volume = (uint32_t)w->n[p], .value = NAN, .expected = NAN, .se = NAN, .z = NAN,
+		                .zlimit = NAN, .limit = NAN, .plotted = NAN, .group = -1,
+		                .status = CW_METRIC_NO_DATA };
 	if (w->n[p] == 0)
 		return;
 	row->value = w->num[p] / w->den[p];
@@ -687,19 +1020,24 @@ static void judge(const ctx *c, int metric, work *w, size_t p, double z_alpha, c
 		return;
 	row->status = CW_METRIC_FEW_PEERS;
 	uint32_t min = (uint32_t)c->o->min_peers; /* the level group first, then the specialty */
-	int g = w->g[c->gid_level[p]].peers >= min ? 0 : w->g[c->gid_spec[p]].peers >= min ? 1 : -1;
-	if (g < 0)
+	int k = w->g[c->gid[0][p]].peers >= min ? 0 : w->g[c->gid[1][p]].peers >= min ? 1 : -1;
+	if (k < 0)
 		return;
-	uint32_t gid = gid_of(c, (cw_ref)p, g);
+	uint32_t gid = c->gid[k][p];
 	gsum *gs = &w->g[gid];
-	double sqphi = sqrt(gs->phi), z0 = raw_z(w, g, p);
+	const against *a = &w->vs[k][p];
+	double sqphi = sqrt(gs->phi), z0 = raw_z(w, k, p), n = w->n[p];
+	double skew = a->var > 0 ? a->k3 / pow(a->var, 1.5) : 0; /* of the physician's sum */
+	double curve = cw_cornish_fisher(z_alpha, group_skew(gs) / sqrt(n), +1);
 	row->status = CW_METRIC_JUDGED;
-	row->expected = w->vs[g][p].expected / w->den[p];
-	row->se = sqrt(w->vs[g][p].var) / w->den[p];
+	row->expected = a->expected / w->den[p];
+	row->se = sqrt(a->var) / w->den[p];
 	row->z = z0 / sqphi;
-	row->limit = row->expected + z_alpha * sqphi * row->se;
-	row->plotted = group_target(gs) + z0 * group_sd(gs) / sqrt((double)w->n[p]);
-	row->flagged = row->z > z_alpha && row->value >= row->expected * (1 + c->o->min_excess);
+	row->zlimit = cw_cornish_fisher(z_alpha, skew, +1);
+	row->limit = row->expected + row->zlimit * sqphi * row->se;
+	row->plotted = group_target(gs) + z0 * group_sd(gs) / sqrt(n) * curve / row->zlimit;
+	row->flagged = row->z > row->zlimit && row->value >= row->expected * (1 + c->o->min_excess) &&
+	               beyond_without_top(w, a, w->num[p], sqphi, z_alpha);
 	row->group = (int32_t)gid;
 	gs->judged++;
 }
@@ -727,9 +1065,10 @@ static int list_groups(const ctx *c, const work *w, cw_metric_row *rows, cw_peer
 		const gsum *gs = &w->g[gid];
 		groups[index[gid]] = (cw_peer_group){
 			.specialty = dp->specialty[ph->dept[p]], .level = (int)(gid % 4), .peers = gs->peers,
-			.judged = gs->judged, .volume = gs->volume,
+			.judged = gs->judged, .volume = (uint64_t)gs->volume,
 			.funnel = cw_funnel_mean(group_target(gs), group_sd(gs), c->o->level, gs->phi),
 		};
+		groups[index[gid]].funnel.skew = group_skew(gs);
 		rows[p].group = index[gid];
 	}
 	free(index);
@@ -745,25 +1084,21 @@ static int list_groups(const ctx *c, const work *w, cw_metric_row *rows, cw_peer
 static int compute_metric(const ctx *c, int metric, work *w, cw_metrics *m)
 {
 	double z_alpha = cw_z_two_sided(c->o->level);
-	int rc;
-	memset(w->n, 0, c->nphys * sizeof *w->n);
-	memset(w->num, 0, c->nphys * sizeof *w->num);
-	memset(w->den, 0, c->nphys * sizeof *w->den);
-	for (int g = 0; g < KINDS; g++)
-		memset(w->out[g], 0, c->nphys);
-	keymap_free(&w->cells);
-	w->ncells = 0;
-	if ((rc = pass_units(c, metric, w)) < 0 || (rc = run_round(c, metric, w)) < 0)
-		return rc;
-	int again = 0;
-	if ((rc = leave_out_outliers(c, metric, w, z_alpha, &again)) < 0 || (again && (rc = run_round(c, metric, w)) < 0))
+	int rc, again = 0;
+	work_reset(c, w);
+	pass_sums(c, metric, w);
+	cell_figures(c, w); /* plain ratios for the fences */
+	set_fences(c, w);
+	pass_extremes(w);
+	if ((rc = run_round(c, metric, w)) < 0 || (rc = leave_out_outliers(c, metric, w, z_alpha, &again)) < 0 ||
+	    (again && (rc = run_round(c, metric, w)) < 0))
 		return rc;
 	cw_metric_row *rows = malloc((c->nphys ? c->nphys : 1) * sizeof *rows);
 	if (!rows)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t p = 0; p < c->nphys; p++)
 		judge(c, metric, w, p, z_alpha, &rows[p]);
-	size_t ng;
+	size_t ng = 0;
 	if ((rc = list_groups(c, w, rows, &m->groups[metric], &ng)) < 0) {
 		free(rows);
 		return rc;
@@ -777,11 +1112,16 @@ static int compute_metric(const ctx *c, int metric, work *w, cw_metrics *m)
 
 static void ctx_free(ctx *c)
 {
-	free(c->gid_level);
-	free(c->gid_spec);
+	for (int k = 0; k < KINDS; k++)
+		free(c->gid[k]);
 	free(c->ep);
 	free(c->rx);
+	free(c->cache);
 	keymap_free(&c->strata);
+	for (int t = 0; t < 2; t++) {
+		free(c->type[t].entries);
+		free(c->type[t].cell_units);
+	}
 }
 
 void cw_metrics_free(cw_metrics *m)
@@ -796,27 +1136,49 @@ void cw_metrics_free(cw_metrics *m)
 	free(m);
 }
 
+static int compute_all(ctx *c, cw_metrics *m)
+{
+	int rc = 0;
+	for (int t = 0; rc == 0 && t < 2; t++) {
+		work w;
+		if ((rc = work_alloc(c, &c->type[t], t ? c->nrx : c->nep, &w)) < 0)
+			break;
+		for (int k = 0; rc == 0 && k < CW_METRIC_COUNT; k++)
+			if (type_of(k) == t)
+				rc = compute_metric(c, k, &w, m);
+		work_free(&w);
+	}
+	return rc;
+}
+
 int cw_metrics_compute(const cw_dataset *ds, const cw_metrics_opts *o, cw_metrics **out)
 {
 	ctx c = { .ds = ds, .o = o, .nphys = cw_dataset_physicians(ds)->n };
-	work w;
 	cw_metrics *m = calloc(1, sizeof *m);
 	int rc = m ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
 	if (rc == 0 && !(cw_z_two_sided(o->level) > 0))
-		rc = cw_error_set(CW_EINVALID, "metrics: control level %g is not inside (0.5, 1)", o->level);
+		rc = cw_error_set(CW_EINVALID, "metrics: control level %g is not inside (0, 1)", o->level);
 	if (rc == 0) {
 		m->opts = *o;
 		m->totals = calloc(c.nphys ? c.nphys : 1, sizeof *m->totals);
 		if (!m->totals)
 			rc = cw_error_set(CW_ENOMEM, "out of memory");
 	}
-	if (rc == 0 && (rc = assign_groups(&c)) == 0 && (rc = build_episodes(&c)) == 0 && (rc = build_rx(&c)) == 0) {
+	if (rc == 0 && !(c.cache = calloc(STRATUM_CACHE, sizeof *c.cache)))
+		rc = cw_error_set(CW_ENOMEM, "out of memory");
+	uint32_t *ends[2] = { NULL, NULL }; /* per type: the end of each physician's units */
+	for (int t = 0; rc == 0 && t < 2; t++)
+		if (!(ends[t] = calloc(c.nphys + 1, sizeof *ends[t])))
+			rc = cw_error_set(CW_ENOMEM, "out of memory");
+	if (rc == 0 && (rc = assign_groups(&c)) == 0 && (rc = build_episodes(&c, ends[0])) == 0 &&
+	    (rc = build_rx(&c, ends[1])) == 0 &&
+	    (rc = make_entries(&c, (char *)c.ep, sizeof *c.ep, offsetof(episode, stratum), ends[0], &c.type[0])) == 0 &&
+	    (rc = make_entries(&c, (char *)c.rx, sizeof *c.rx, offsetof(rx_unit, stratum), ends[1], &c.type[1])) == 0) {
 		fill_totals(&c, m->totals);
-		rc = work_alloc(&c, &w);
-		for (int k = 0; rc == 0 && k < CW_METRIC_COUNT; k++)
-			rc = compute_metric(&c, k, &w, m);
-		work_free(&w);
+		rc = compute_all(&c, m);
 	}
+	free(ends[0]);
+	free(ends[1]);
 	ctx_free(&c);
 	if (rc < 0) {
 		cw_metrics_free(m);

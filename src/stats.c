@@ -79,14 +79,23 @@ cw_funnel cw_funnel_proportion(double p, double level, double phi)
 
 cw_funnel cw_funnel_mean(double target, double sd, double level, double phi)
 {
-	return (cw_funnel){ target, sd, phi, cw_z_two_sided(level) };
+	return (cw_funnel){ target, sd, phi, cw_z_two_sided(level), 0 };
+}
+
+double cw_cornish_fisher(double z, double g, int side)
+{
+	double shift = (z * z - 1) * (g > 0 ? g : 0) / 6;
+	if (side > 0)
+		return z + shift;
+	return z - shift > 0 ? z - shift : 0;
 }
 
 double cw_funnel_limit(const cw_funnel *f, double volume, int side)
 {
 	if (!(volume > 0))
 		return side > 0 ? INFINITY : -INFINITY;
-	return f->target + (side > 0 ? 1 : -1) * f->z * sqrt(f->phi) * f->sd / sqrt(volume);
+	double q = cw_cornish_fisher(f->z, f->skew / sqrt(volume), side);
+	return f->target + (side > 0 ? 1 : -1) * q * sqrt(f->phi) * f->sd / sqrt(volume);
 }
 
 double cw_funnel_z(const cw_funnel *f, double value, double volume)

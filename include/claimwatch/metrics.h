@@ -38,8 +38,22 @@
  * so a physician whose patients fall in expensive dx categories is expected to
  * cost more. A group's over-dispersion phi is the mean of the winsorised z0^2
  * of its physicians with the minimum volume (at least 1); then
- *   z_i     = z0_i / sqrt(phi),   limit_i = E_i + z_alpha sqrt(phi) se_i,
- *   flagged = judged, z_i > z_alpha and y_i >= E_i (1 + min_excess): high side only.
+ *   z_i     = z0_i / sqrt(phi),   limit_i = E_i + q_i sqrt(phi) se_i,
+ *   flagged = judged, z_i > q_i and y_i >= E_i (1 + min_excess): high side only,
+ * where q_i is z_alpha corrected for skewness (cw_cornish_fisher) with the
+ * skewness of i's sum under the peers' figures, sum(k3_c(u)) / sum(v_c(u))^1.5
+ * (k3_c: the third central moment of a unit's residual in stratum c). Costs are
+ * skewed: a few very expensive visits make a physician's mean jump, and
+ * without the correction the 99.8% limit is passed several times more often
+ * than 0.1% of the time by ordinary physicians.
+ * Extreme units: in each cell, a reference unit whose residual num - r_c den
+ * lies beyond median +/- unit_fence robust standard deviations (interquartile
+ * range / 1.349) of the cell's residuals (estimated on up to 32 of its units,
+ * picked by a hash of their position) counts as if on that fence in r_c,
+ * v_c and k3_c (a 30 000 yuan visit among 100 yuan ones would otherwise set
+ * the peers' variance for everyone); a physician's own excess still counts the
+ * unit in full, but a physician is flagged only if it stays beyond its limit
+ * without its single unit of largest residual (one visit is not a pattern).
  * Robust reference: the figures above are computed twice. After the first
  * round, a group's peers whose z0 stands out from the other peers' z0 (robust
  * z, median and MAD with a scale of at least 1, above z_alpha) are left out of
@@ -49,12 +63,14 @@
  * keeps its first-round figures.
  *
  * Funnel plot. A group's curve is cw_funnel_limit(&group->funnel, n, +1) with
- * target theta_0 = the group's overall ratio and sd such that sd / sqrt(n) is
- * the standard error of a physician with the group's average case mix and n
- * units. A physician's dot is (volume, plotted), where
- *   plotted = theta_0 + z0_i * sd / sqrt(volume),
- * the case-mix adjusted value on the group's scale: the dot is above the upper
- * curve exactly when z_i > z_alpha.
+ * target theta_0 = the group's overall ratio, sd such that sd / sqrt(n) is the
+ * standard error of a physician with the group's average case mix and n units,
+ * and skew the skewness of one such unit. A physician's dot is (volume,
+ * plotted), where
+ *   plotted = theta_0 + z0_i * sd / sqrt(volume) * q(volume) / q_i,
+ * q(n) being the curve's corrected z at n: the case-mix adjusted value on the
+ * group's scale, placed so that the dot is above the upper curve exactly when
+ * z_i > q_i (for a physician with the group's case mix, q(n) = q_i).
  */
 #ifndef CLAIMWATCH_METRICS_H
 #define CLAIMWATCH_METRICS_H
@@ -107,13 +123,14 @@ typedef struct cw_metrics_opts {
 	double level;                           /* control level of the limits: 0.998 (z 3.09) */
 	double winsor;                          /* share of z-scores winsorised at each end: 0.1 */
 	double min_excess;                      /* flag only when value >= expected * (1 + min_excess) */
+	double unit_fence;                      /* 20: robust sds beyond which a unit is capped in the peers' figures */
 } cw_metrics_opts;
 
 /* The defaults above (the same as rules/default.json). */
 void cw_metrics_opts_default(cw_metrics_opts *o);
 /* Reads the options from a rules section (detectors.outlier_physician): keys
  * min_peers, min_visits, min_stays, min_prescriptions, control_level, winsor,
- * min_excess. Errors name the key. */
+ * min_excess, unit_fence. Errors name the key. */
 int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o);
 
 enum cw_metric_status {
@@ -130,7 +147,8 @@ typedef struct cw_metric_row {
 	double expected;   /* case-mix expected value in the peer group (judged only) */
 	double se;         /* standard error under the peers' figures */
 	double z;          /* (value - expected) / (sqrt(phi) se) */
-	double limit;      /* expected + z_alpha sqrt(phi) se: the upper control limit */
+	double zlimit;     /* the z to pass: z_alpha corrected for the skewness of the physician's units */
+	double limit;      /* expected + zlimit sqrt(phi) se: the upper control limit */
 	double plotted;    /* the dot's height on the group's funnel plot */
 	int32_t group;     /* index in the table's groups, -1 when not judged */
 	uint8_t status;    /* enum cw_metric_status */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "claimwatch/metrics.h"
 #include "testutil.h"
 
 /* One generated physician: where, how many visits, how costly, which case mix. */
@@ -30,6 +31,7 @@ typedef struct world_opts {
 	int outlier_month;  /* the month of A08's costly visits (5, or 4: only in the look-back) */
 	int refunded_extra; /* A05 bills an extra 5000 yuan per visit, each refunded */
 	int one_patient;    /* every visit of one patient */
+	int giant_visit;    /* A03 has one 30 000 yuan visit */
 } world_opts;
 
 static const char *const dx_codes[3] = { "J06.9", "K29.7", "C34.1" };
@@ -54,6 +56,8 @@ static void add_visit(cw_builder *b, tu_rng *r, const doc *d, int k, int month, 
 	int dx = pick_dx(r, d->sick);
 	double factor = !strcmp(d->id, "A08") && month != o->outlier_month ? 1 : d->factor;
 	cw_fen cost = (cw_fen)llround(dx_cost[dx] * factor * (0.4 + 1.2 * tu_uniform(r)) * 100);
+	if (o->giant_visit && !strcmp(d->id, "A03") && k == 0 && month == 5)
+		cost = 3000000;
 	cw_minute t = cw_days_from_civil(2026, month, 1 + (int)(tu_uniform(r) * 28)) * CW_MINUTES_PER_DAY + 480 +
 	              (int)(tu_uniform(r) * 480);
 	snprintf(vid, sizeof vid, "V%s-%d-%03d", d->id, month, k);
@@ -106,7 +110,7 @@ static cw_dataset *world(const world_opts *o)
 	return tu_finish(b);
 }
 
-static const world_opts plain = { 5, 0, 0 };
+static const world_opts plain = { 5, 0, 0, 0 };
 
 /* "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit" */
 static void summary(const cw_dataset *ds, const cw_findings *fs, char *buf, size_t size)
@@ -224,6 +228,27 @@ static void test_refunds_ignored(void **state)
 	cw_dataset_free(ds);
 }
 
+/* One exceptional visit raises A03's mean far above the limit, but it is not a pattern. */
+static void test_single_visit_is_not_a_pattern(void **state)
+{
+	(void)state;
+	world_opts o = plain;
+	o.giant_visit = 1;
+	cw_dataset *ds = world(&o);
+	cw_metrics_opts mo;
+	cw_metrics_opts_default(&mo);
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &mo, &m), 0);
+	const cw_metric_row *a03 = &cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT)
+	                                    ->rows[cw_dataset_find(ds, CW_T_PHYSICIANS, "A03")];
+	print_message("z %g zlimit %g value %g limit %g expected %g\n", a03->z, a03->zlimit, a03->value, a03->limit, a03->expected);
+	assert_true(a03->z > a03->zlimit && a03->value > a03->limit);
+	assert_false(a03->flagged);
+	cw_metrics_free(m);
+	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	cw_dataset_free(ds);
+}
+
 static void test_lookback_not_reported(void **state)
 {
 	(void)state;
@@ -337,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_metric_selection_and_excess),
 		cmocka_unit_test(test_bad_rules),
 		cmocka_unit_test(test_refunds_ignored),
+		cmocka_unit_test(test_single_visit_is_not_a_pattern),
 		cmocka_unit_test(test_lookback_not_reported),
 		cmocka_unit_test(test_one_patient_many_lines),
 		cmocka_unit_test(test_threads_same_output),

@@ -115,6 +115,7 @@ static void test_case_mix_expected(void **state)
 	NEAR(m4->expected, 1050, 1e-9);
 	const cw_metric_row *m1 = &t->rows[phys(ds, "M1")];
 	NEAR(m1->expected, 100, 1e-9);
+	NEAR(m1->zlimit, 3.090232, 1e-6); /* symmetric residuals: no skewness correction */
 	NEAR(m1->limit, 100 + 3.090232 * sqrt(2 * vj) / 2, 1e-5);
 	assert_false(m1->flagged);
 	/* the group and its funnel */
@@ -128,8 +129,13 @@ static void test_case_mix_expected(void **state)
 	NEAR(g->funnel.sd, sqrt(10 * 51000.0) / 10, 1e-9);
 	NEAR(g->funnel.phi, 1, 0);
 	NEAR(m2->plotted, 480 + m2->z * g->funnel.sd / sqrt(2), 1e-9);
-	/* the dot is above the curve exactly when z > z_alpha */
-	assert_true((m2->plotted > cw_funnel_limit(&g->funnel, 2, +1)) == (m2->z > g->funnel.z));
+	NEAR(g->funnel.skew, 0, 1e-12);
+	/* the dot is above the curve exactly when z > zlimit */
+	for (int i = 0; i < 5; i++) {
+		const char *id[] = { "M1", "M2", "M3", "M4", "M5" };
+		const cw_metric_row *r = &t->rows[phys(ds, id[i])];
+		assert_true((r->plotted > cw_funnel_limit(&g->funnel, r->volume, +1)) == (r->z > r->zlimit));
+	}
 	/* drug share: 40% everywhere */
 	const cw_metric_table *ds_t = cw_metrics_table(m, CW_METRIC_DRUG_SHARE);
 	NEAR(ds_t->rows[phys(ds, "M3")].value, 0.4, 1e-12);

@@ -108,6 +108,30 @@ static void test_funnel_limits(void **state)
 	assert_true(cw_funnel_z(&zero, 6, 10) == 0);
 }
 
+static void test_cornish_fisher(void **state)
+{
+	(void)state;
+	double z = cw_z_two_sided(0.998);
+	NEAR(cw_cornish_fisher(z, 1, +1), z + (z * z - 1) / 6, 1e-12);
+	NEAR(cw_cornish_fisher(z, 1, +1), 4.515154, 1e-6);
+	NEAR(cw_cornish_fisher(z, 1, -1), 1.665310, 1e-6);
+	NEAR(cw_cornish_fisher(z, -1, +1), z, 0); /* never narrowed */
+	NEAR(cw_cornish_fisher(z, 10, -1), 0, 0);
+	/* the mean of n exponentials is Gamma(n, 1/n), skewness 2 / sqrt(n): the corrected
+	 * quantile is close to the exact one where the normal one is not */
+	for (int n = 25; n <= 400; n *= 4) {
+		double exact = (gsl_cdf_gamma_Pinv(0.999, n, 1) - n) / sqrt(n);
+		double cf = cw_cornish_fisher(z, 2 / sqrt(n), +1);
+		assert_true(fabs(cf - exact) < 0.06);
+		assert_true(fabs(z - exact) > 2 * fabs(cf - exact));
+	}
+	/* a funnel with skewed units: q at volume 25 with skew 2 is z + (z^2 - 1) 0.4 / 6 */
+	cw_funnel m = cw_funnel_mean(200, 50, 0.998, 1);
+	m.skew = 2;
+	NEAR(cw_funnel_limit(&m, 25, +1), 200 + 10 * (z + (z * z - 1) * 0.4 / 6), 1e-9);
+	NEAR(cw_funnel_limit(&m, 25, -1), 200 - 10 * (z - (z * z - 1) * 0.4 / 6), 1e-9);
+}
+
 static void test_overdispersion(void **state)
 {
 	(void)state;
@@ -168,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_intervals_edges),
 		cmocka_unit_test(test_clopper_pearson_tails),
 		cmocka_unit_test(test_funnel_limits),
+		cmocka_unit_test(test_cornish_fisher),
 		cmocka_unit_test(test_overdispersion),
 		cmocka_unit_test(test_robust_z),
 	};

@@ -6,24 +6,26 @@
  * length of stay, drug share, exam+lab share, antibiotic prescription rate,
  * large-equipment exams per 100 visits), the physician's value is compared
  * with the value expected from their peers (same specialty and institution
- * level, else the specialty across levels) for the physician's own case mix
- * (peer means per visit kind and dx category, weighted by the physician's
- * cases). A finding when the value is above the upper funnel-plot control
- * limit with over-dispersion (99.8%, corrected for the skewness of costs), at
- * least min_excess above expected, and the physician has the minimum volume;
- * only the high side (over-use). The
- * statistics are in src/metrics.c (shared with the report and scoring).
+ * level, else the specialty across levels; too few peers: not judged) for the
+ * physician's own case mix (peer figures per visit kind and dx category,
+ * weighted by the physician's cases). A finding when the physician has the
+ * minimum volume and the value is above the upper funnel-plot control limit
+ * (99.8%, with over-dispersion, corrected for the skewness of costs), at least
+ * min_excess above expected, and still beyond it without the physician's single
+ * largest unit; only the high side (over-use). The statistics are in
+ * src/metrics.c, shared with the report and scoring.
  * Money at stake: for cost metrics, (value - expected) x volume; else 0.
  * Severity: notice, suspicious when z > suspicious_z.
- * Source: the NHSA's 医保基金智能审核 peer comparison of 次均费用, 平均住院日,
- * 药占比 and 检查检验占比 (国家三级公立医院绩效考核 indicators), 抗菌药物
- * 处方率 (抗菌药物临床应用管理办法 2012) and the 大型医用设备 use watch;
- * funnel plots per Spiegelhalter (2005).
+ * Source: the NHSA smart-review peer comparison of 次均费用, 平均住院日, 药占比
+ * and 检查检验占比 (国家三级公立医院绩效考核 indicators), 抗菌药物处方率
+ * (抗菌药物临床应用管理办法 2012) and the 大型医用设备 use watch; funnel plots
+ * per Spiegelhalter (2005).
  * Blind spots: a whole peer group that over-treats (the peers set the
  * expectation); small specialties and physicians below the minimum volume are
  * not judged; upcoding the diagnosis into an expensive category raises the
  * expectation with the cost; the physician is the visit's attending, so
- * orders placed by consultants count for the attending.
+ * orders placed by consultants count for the attending; about one ordinary
+ * physician in a thousand per metric still passes a 99.8% limit.
  */
 #include <math.h>
 #include <stdio.h>

@@ -999,8 +999,10 @@ static int beyond_without_top(const work *w, const against *a, double num, doubl
 {
 	const cell *ce = &w->cell[a->top_cell];
 	double var = a->var - ce->v;
-	if (!a->has_top || !(var > 0))
-		return 1; /* nothing left to judge against: the finding stands on the rest */
+	if (!a->has_top)
+		return 1;
+	if (!(var > 0))
+		return 0; /* nothing else to go on: one unit is not a pattern */
 	double top_res = a->top_num - ce->r * a->top_den;
 	double z = (num - a->expected - top_res) / sqrt(var) / sqphi;
 	return z > cw_cornish_fisher(z_alpha, (a->k3 - ce->k3) / pow(var, 1.5), +1);

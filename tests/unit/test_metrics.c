@@ -190,6 +190,28 @@ static void test_peer_groups_fallback(void **state)
 	cw_dataset_free(ds);
 }
 
+/* A physician far above the limit on the strength of one visit is not flagged. */
+static void test_one_visit_is_not_a_pattern(void **state)
+{
+	(void)state;
+	cw_builder *b = world();
+	tu_add_physician(b, "M6", "H1", "IM1");
+	costed(b, "V20", "M6", "H1", "IM1", "20", "J06.9", 5000);
+	costed(b, "V21", "M1", "H1", "IM1", "21", "J06.9", 110); /* more J06 units for a steadier reference */
+	costed(b, "V22", "M3", "H1", "IM1", "22", "J06.9", 95);
+	cw_dataset *ds = tu_finish(b);
+	cw_metrics_opts o = small_opts();
+	o.min_volume[CW_VOLUME_VISITS] = 1;
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	const cw_metric_row *r = &cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT)->rows[phys(ds, "M6")];
+	assert_int_equal(r->status, CW_METRIC_JUDGED);
+	assert_true(r->z > r->zlimit && r->value > r->limit);
+	assert_false(r->flagged);
+	cw_metrics_free(m);
+	cw_dataset_free(ds);
+}
+
 static void test_stays_rx_totals(void **state)
 {
 	(void)state;
@@ -295,6 +317,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_case_mix_expected),
 		cmocka_unit_test(test_peer_groups_fallback),
+		cmocka_unit_test(test_one_visit_is_not_a_pattern),
 		cmocka_unit_test(test_stays_rx_totals),
 		cmocka_unit_test(test_empty_and_info),
 		cmocka_unit_test(test_options_from_rules),

@@ -563,7 +563,8 @@ static double sums_res3(const sums *s, double r)
 typedef struct cell {
 	sums ref;
 	double r0, lo, hi; /* the plain ratio (round 1) and the fence on residuals num - r0 den */
-	double r, v, k3;   /* ratio, second and third central moments of a unit's residual */
+	double r;          /* the ratio */
+	double v, k3;      /* second and third moments of a unit's residual per den^2 and den^3 */
 	uint32_t sample;   /* offset of its sample in work.sample */
 	uint32_t nsample, cap;
 } cell;
@@ -845,8 +846,8 @@ static void cell_figures(const ctx *c, work *w)
 		if (!(ce->ref.n > 0))
 			continue; /* only left-out physicians: keep the previous round's figures */
 		ce->r = ce->ref.sd > 0 ? ce->ref.s1 / ce->ref.sd : 0;
-		ce->v = sums_res2(&ce->ref, ce->r) / ce->ref.n;
-		ce->k3 = sums_res3(&ce->ref, ce->r) / ce->ref.n;
+		ce->v = ce->ref.sdd > 0 ? sums_res2(&ce->ref, ce->r) / ce->ref.sdd : 0;
+		ce->k3 = ce->ref.sddd > 0 ? sums_res3(&ce->ref, ce->r) / ce->ref.sddd : 0;
 	}
 	(void)c;
 }
@@ -867,8 +868,8 @@ static void group_and_physician_sums(const ctx *c, work *w)
 			const cell *ce = &w->cell[en->cell[k]];
 			against *a = &w->vs[k][en->phys];
 			a->expected += ce->r * s->sd;
-			a->var += s->n * ce->v;
-			a->k3 += s->n * ce->k3;
+			a->var += s->sdd * ce->v; /* a unit's residual scales with its den */
+			a->k3 += s->sddd * ce->k3;
 			if (w->out[k][en->phys])
 				continue;
 			sums ref = *s;
@@ -994,18 +995,21 @@ static double group_sd(const gsum *g)
 }
 
 /* Whether the physician stays beyond its limit without its unit of largest
- * residual: one exceptional visit (a 40 000 yuan drug) is not a pattern. */
+ * residual, when that unit lies beyond its cell's fence: one exceptional visit
+ * (a 40 000 yuan drug among 500 yuan visits) is not a pattern. An ordinary
+ * largest unit is not taken out (the skewness correction covers ordinary
+ * long tails). */
 static int beyond_without_top(const work *w, const against *a, double num, double sqphi, double z_alpha)
 {
 	const cell *ce = &w->cell[a->top_cell];
-	double var = a->var - ce->v;
-	if (!a->has_top)
+	double d = a->top_den, var = a->var - ce->v * d * d;
+	if (!a->has_top || !(a->top_res0 > ce->hi))
 		return 1;
 	if (!(var > 0))
 		return 0; /* nothing else to go on: one unit is not a pattern */
 	double top_res = a->top_num - ce->r * a->top_den;
 	double z = (num - a->expected - top_res) / sqrt(var) / sqphi;
-	return z > cw_cornish_fisher(z_alpha, (a->k3 - ce->k3) / pow(var, 1.5), +1);
+	return z > cw_cornish_fisher(z_alpha, (a->k3 - ce->k3 * d * d * d) / pow(var, 1.5), +1);
 }
 
 /* Judges physician p; row->group is left as a gid (renumbered later). */

@@ -29,11 +29,12 @@
  *
  * Case mix. Units are stratified by visit kind and dx category (the first three
  * characters of dx_code, dots removed, upper case). In a group, stratum c has
- * the ratio r_c = sum(num) / sum(den) and the per-unit residual variance
- * v_c = mean((num - r_c den)^2). A physician i with units u gets
+ * the ratio r_c = sum(num) / sum(den) and the residual variance per unit of
+ * den^2, v_c = sum((num - r_c den)^2) / sum(den^2) (for den = 1: the per-unit
+ * variance). A physician i with units u gets
  *   value    y_i = sum(num_u) / D_i,            D_i = sum(den_u)
  *   expected E_i = sum(r_c(u) den_u) / D_i      (the peers' figures, weighted by i's own case mix)
- *   se_i         = sqrt(sum(v_c(u))) / D_i      (its standard error if i were like the peers)
+ *   se_i         = sqrt(sum(v_c(u) den_u^2)) / D_i  (its standard error if i were like the peers)
  *   z0_i         = (y_i - E_i) / se_i
  * so a physician whose patients fall in expensive dx categories is expected to
  * cost more. A group's over-dispersion phi is the mean of the winsorised z0^2
@@ -41,8 +42,9 @@
  *   z_i     = z0_i / sqrt(phi),   limit_i = E_i + q_i sqrt(phi) se_i,
  *   flagged = judged, z_i > q_i and y_i >= E_i (1 + min_excess): high side only,
  * where q_i is z_alpha corrected for skewness (cw_cornish_fisher) with the
- * skewness of i's sum under the peers' figures, sum(k3_c(u)) / sum(v_c(u))^1.5
- * (k3_c: the third central moment of a unit's residual in stratum c). Costs are
+ * skewness of i's sum under the peers' figures, sum(k3_c(u) den_u^3) /
+ * sum(v_c(u) den_u^2)^1.5 (k3_c: the third moment of the residuals per unit of
+ * den^3). Costs are
  * skewed: a few very expensive visits make a physician's mean jump, and
  * without the correction the 99.8% limit is passed several times more often
  * than 0.1% of the time by ordinary physicians.
@@ -52,8 +54,9 @@
  * picked by a hash of their position) counts as if on that fence in r_c,
  * v_c and k3_c (a 30 000 yuan visit among 100 yuan ones would otherwise set
  * the peers' variance for everyone); a physician's own excess still counts the
- * unit in full, but a physician is flagged only if it stays beyond its limit
- * without its single unit of largest residual (one visit is not a pattern).
+ * unit in full, but when its unit of largest residual is such an extreme unit,
+ * a physician is flagged only if it stays beyond its limit without it (one
+ * visit is not a pattern).
  * Robust reference: the figures above are computed twice. After the first
  * round, a group's peers whose z0 stands out from the other peers' z0 (robust
  * z, median and MAD with a scale of at least 1, above z_alpha) are left out of

@@ -223,3 +223,69 @@ char *tu_read(const char *path)
 		buf[len] = 0;
 	return buf;
 }
+
+void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth)
+{
+	cw_rowerr err;
+	cw_patient_row r = { id, sex, birth ? tu_date(birth) : CW_DAY_NONE };
+	ok(cw_builder_add_patient(b, &r, &err), &err);
+}
+
+cw_record tu_get(const cw_findings *fs, size_t i)
+{
+	cw_record r;
+	assert_true(i < cw_findings_count(fs));
+	cw_findings_get(fs, i, &r);
+	return r;
+}
+
+int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, const char *tag)
+{
+	char buf[4096];
+	for (size_t i = 0; i < cw_findings_count(fs); i++) {
+		cw_record r = tu_get(fs, i);
+		if (!strcmp(tu_lines(ds, fs, i, buf, sizeof buf), lines) &&
+		    (!tag || (r.f.tag && !strcmp(r.f.tag, tag))))
+			return (int)i;
+	}
+	return -1;
+}
+
+static const char *ref_id(const cw_dataset *ds, const cw_str *ids, cw_ref r)
+{
+	return r == CW_NONE ? "-" : cw_dataset_str(ds, ids[r]);
+}
+
+char *tu_dump(const cw_dataset *ds, const cw_findings *fs)
+{
+	size_t cap = 4096, len = 0;
+	char *out = malloc(cap);
+	assert_non_null(out);
+	out[0] = 0;
+	for (size_t i = 0; i < cw_findings_count(fs); i++) {
+		cw_record r = tu_get(fs, i);
+		char lines[4096], when[CW_FMT_SIZE], money[CW_FMT_SIZE], line[8192];
+		int n = snprintf(line, sizeof line, "%s %s %s %s %s [%s] %s %s %.6f %s\n", r.id,
+		                 r.f.tag ? r.f.tag : "-", ref_id(ds, cw_dataset_physicians(ds)->id, r.f.physician),
+		                 ref_id(ds, cw_dataset_patients(ds)->id, r.f.patient),
+		                 ref_id(ds, cw_dataset_visits(ds)->id, r.f.visit), tu_lines(ds, fs, i, lines, sizeof lines),
+		                 cw_format_money(r.f.suspect, money), cw_format_time(r.f.when, when), r.f.score,
+		                 r.reason ? r.reason : "");
+		assert_true(n > 0 && (size_t)n < sizeof line);
+		while (len + (size_t)n + 1 > cap) {
+			out = realloc(out, cap *= 2);
+			assert_non_null(out);
+		}
+		memcpy(out + len, line, (size_t)n + 1);
+		len += (size_t)n;
+	}
+	return out;
+}
+
+void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char *item, cw_minute t, cw_qty qty,
+                    cw_fen unit_price, const char *physician)
+{
+	cw_rowerr err;
+	cw_claim_row r = { id, visit, item, physician, t, qty, unit_price, qty * unit_price / CW_QTY_ONE };
+	ok(cw_builder_add_claim(b, &r, &err), &err);
+}

@@ -1,0 +1,196 @@
+/*
+ * over_frequency: more units of an item for one patient on one calendar day than the catalogue allows (超频次收费).
+ *
+ * Rule: for an item with max_daily_qty, the live claim lines of one patient,
+ * item and calendar day (any visit, any institution) add up to more than
+ * max_daily_qty + tolerance_qty units. Evidence: every live line of the item
+ * that day. Money at stake: the excess units times the mean unit price of those
+ * lines (their amount / their quantity, rounded to fen). Severity: violation.
+ * The responsible physician and visit are those of the line that took the day
+ * over the maximum (the orders up to the maximum were payable).
+ * Source: 医疗保障基金使用监督管理条例 (2021) art. 15 and 38 (超标准收费,
+ * 重复收费); the 计价单位 and 说明 of the 全国医疗服务价格项目规范 ("每日限收
+ * 一次", a bed or nursing level billed once per day), and the 超频次 rules of
+ * the NHSA's smart-review rule base (医保智能监管规则库).
+ * Blind spots: a partial refund (a refund line whose quantity differs from the
+ * line it corrects) is not netted, so the original line still counts in full;
+ * a day's excess split across two patients' records (identity fraud); items
+ * without max_daily_qty in the catalogue; a stay billed "per night" with the
+ * night's line posted after midnight counts on the later day.
+ */
+#include <stdlib.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+
+typedef struct config {
+	cw_qty tolerance; /* units allowed above max_daily_qty, in thousandths */
+} config;
+
+static int configure(const cw_section *rules, void **out)
+{
+	double tol;
+	int rc = cw_section_double(rules, "tolerance_qty", 0, 1e9, &tol);
+	if (rc < 0)
+		return rc;
+	config *c = malloc(sizeof *c);
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	c->tolerance = (cw_qty)(tol * CW_QTY_ONE + 0.5);
+	*out = c;
+	return 0;
+}
+
+static int live(const cw_claims *cl, uint32_t i)
+{
+	return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED));
+}
+
+/* a * b / c rounded half away from zero, without overflow; c > 0. */
+static int64_t muldiv_round(int64_t a, int64_t b, int64_t c)
+{
+	__int128 p = (__int128)a * b;
+	__int128 q = (p >= 0 ? p + c / 2 : p - c / 2) / c;
+	return (int64_t)q;
+}
+
+/* A growable array of (item << 32 | line row) keys, reused for every day, and
+ * room for one group's rows. */
+typedef struct keys {
+	uint64_t *v;
+	uint32_t *rows;
+	size_t n, cap;
+} keys;
+
+static int keys_push(keys *k, uint64_t x)
+{
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 256;
+		uint64_t *v = realloc(k->v, cap * sizeof *v);
+		if (v)
+			k->v = v;
+		uint32_t *rows = v ? realloc(k->rows, cap * sizeof *rows) : NULL;
+		if (!rows)
+			return cw_error_set(CW_ENOMEM, "out of memory");
+		k->rows = rows;
+		k->cap = cap;
+	}
+	k->v[k->n++] = x;
+	return 0;
+}
+
+static void keys_free(keys *k)
+{
+	free(k->v);
+	free(k->rows);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void keys_sort(keys *k)
+{
+	if (k->n > 24) {
+		qsort(k->v, k->n, sizeof *k->v, cmp_u64);
+		return;
+	}
+	for (size_t i = 1; i < k->n; i++)
+		for (size_t j = i; j > 0 && k->v[j - 1] > k->v[j]; j--) {
+			uint64_t t = k->v[j];
+			k->v[j] = k->v[j - 1];
+			k->v[j - 1] = t;
+		}
+}
+
+/* Judges the lines rows[0..n) of one patient, item and day (in time order). */
+static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const uint32_t *rows, size_t n)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	cw_ref item = cl->item[rows[0]];
+	cw_qty limit = it->max_daily_qty[item], total = 0;
+	cw_fen amount = 0;
+	uint32_t crossing = rows[0];
+	for (size_t k = 0; k < n; k++) {
+		if (total <= limit + c->tolerance)
+			crossing = rows[k];
+		total += cl->qty[rows[k]];
+		amount += cl->amount[rows[k]];
+	}
+	if (total <= limit + c->tolerance || total <= 0)
+		return 0;
+	cw_qty excess = total - limit;
+	cw_finding f = cw_finding_init();
+	f.physician = cl->physician[crossing];
+	f.patient = cl->patient[crossing];
+	f.visit = cl->visit[crossing];
+	f.item = item;
+	f.cls = it->category[item];
+	f.severity = CW_VIOLATION;
+	f.suspect = muldiv_round(excess, amount, total);
+	f.when = cl->time[rows[n - 1]];
+	f.lines = rows;
+	f.nlines = n;
+	f.tag = "over_frequency";
+	char q[CW_FMT_SIZE], lim[CW_FMT_SIZE], day[CW_FMT_SIZE], ex[CW_FMT_SIZE], mean[CW_FMT_SIZE];
+	return cw_emit(out, &f, "%s: %s units billed on %s in %zu line(s), above the daily maximum of %s; "
+	               "excess %s units at a mean price of %s",
+	               cw_dataset_str(ctx->ds, it->name[item]), cw_format_qty(total, q),
+	               cw_format_date(cw_day_of(f.when), day), n, cw_format_qty(limit, lim),
+	               cw_format_qty(excess, ex), cw_format_money(muldiv_round(amount, CW_QTY_ONE, total), mean));
+}
+
+/* Groups one patient-day's keys by item and judges each group. */
+static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, keys *k)
+{
+	keys_sort(k);
+	for (size_t lo = 0, hi; lo < k->n; lo = hi) {
+		uint32_t item = (uint32_t)(k->v[lo] >> 32);
+		for (hi = lo; hi < k->n && (uint32_t)(k->v[hi] >> 32) == item; hi++)
+			k->rows[hi - lo] = (uint32_t)k->v[hi];
+		int rc = judge(ctx, c, out, k->rows, hi - lo);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	uint32_t end = pat->line_start[ctx->patient_end];
+	keys k = { 0 };
+	int rc = 0;
+	/* a patient's lines are in time order: each calendar day is one run */
+	for (uint32_t lo = pat->line_start[ctx->patient_begin], hi; rc == 0 && lo < end; lo = hi) {
+		cw_day day = cw_day_of(cl->time[lo]);
+		for (hi = lo + 1; hi < end && cl->patient[hi] == cl->patient[lo] && cw_day_of(cl->time[hi]) == day;)
+			hi++;
+		if (!(cl->flags[lo] & CW_LINE_IN_MONTH)) /* the month starts at midnight: whole days only */
+			continue;
+		k.n = 0;
+		for (uint32_t i = lo; rc == 0 && i < hi; i++)
+			if (live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
+				rc = keys_push(&k, (uint64_t)cl->item[i] << 32 | i);
+		if (rc == 0 && k.n)
+			rc = judge_day(ctx, c, out, &k);
+	}
+	keys_free(&k);
+	return rc;
+}
+
+const cw_detector cw_detector_over_frequency = {
+	.name = "over_frequency",
+	.title_zh = "超频次收费",
+	.summary = "more units of an item for one patient on one day than its max_daily_qty",
+	.dimension = NULL,
+	.partition = CW_PARTITION_PATIENTS,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

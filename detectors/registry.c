@@ -6,12 +6,14 @@ extern const cw_detector cw_detector_over_price;
 extern const cw_detector cw_detector_duplicate_billing;
 extern const cw_detector cw_detector_over_frequency;
 extern const cw_detector cw_detector_item_restriction;
+extern const cw_detector cw_detector_split_billing;
 
 const cw_detector *const cw_detectors[] = {
 	&cw_detector_over_price,
 	&cw_detector_duplicate_billing,
 	&cw_detector_over_frequency,
 	&cw_detector_item_restriction,
+	&cw_detector_split_billing,
 	NULL
 };
 

@@ -7,6 +7,7 @@ extern const cw_detector cw_detector_duplicate_billing;
 extern const cw_detector cw_detector_over_frequency;
 extern const cw_detector cw_detector_item_restriction;
 extern const cw_detector cw_detector_split_billing;
+extern const cw_detector cw_detector_repeat_test;
 
 const cw_detector *const cw_detectors[] = {
 	&cw_detector_over_price,
@@ -14,6 +15,7 @@ const cw_detector *const cw_detectors[] = {
 	&cw_detector_over_frequency,
 	&cw_detector_item_restriction,
 	&cw_detector_split_billing,
+	&cw_detector_repeat_test,
 	NULL
 };
 

@@ -157,28 +157,43 @@ static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, keys
 	return 0;
 }
 
+/* The first of lines [lo, hi) (time-ordered) at or after t. */
+static uint32_t first_at(const cw_claims *cl, uint32_t lo, uint32_t hi, cw_minute t)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (cl->time[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int scan(const cw_scan *ctx, cw_findings *out)
 {
 	const config *c = ctx->config;
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
-	uint32_t end = pat->line_start[ctx->patient_end];
+	cw_minute month_start = cw_dataset_window(ctx->ds)->month_start;
 	keys k = { 0 };
 	int rc = 0;
-	/* a patient's lines are in time order: each calendar day is one run */
-	for (uint32_t lo = pat->line_start[ctx->patient_begin], hi; rc == 0 && lo < end; lo = hi) {
-		cw_day day = cw_day_of(cl->time[lo]);
-		for (hi = lo + 1; hi < end && cl->patient[hi] == cl->patient[lo] && cw_day_of(cl->time[hi]) == day;)
-			hi++;
-		if (!(cl->flags[lo] & CW_LINE_IN_MONTH)) /* the month starts at midnight: whole days only */
-			continue;
-		k.n = 0;
-		for (uint32_t i = lo; rc == 0 && i < hi; i++)
-			if (live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
-				rc = keys_push(&k, (uint64_t)cl->item[i] << 32 | i);
-		if (rc == 0 && k.n)
-			rc = judge_day(ctx, c, out, &k);
+	for (cw_ref p = ctx->patient_begin; rc == 0 && p < ctx->patient_end; p++) {
+		uint32_t end = pat->line_start[p + 1];
+		/* the patient's lines are in time order: skip the look-back (the month
+		 * starts at midnight), then each calendar day is one run */
+		for (uint32_t lo = first_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end; lo = hi) {
+			cw_minute midnight = (cw_day_of(cl->time[lo]) + 1) * CW_MINUTES_PER_DAY;
+			for (hi = lo + 1; hi < end && cl->time[hi] < midnight;)
+				hi++;
+			k.n = 0;
+			for (uint32_t i = lo; rc == 0 && i < hi; i++)
+				if (live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
+					rc = keys_push(&k, (uint64_t)cl->item[i] << 32 | i);
+			if (rc == 0 && k.n)
+				rc = judge_day(ctx, c, out, &k);
+		}
 	}
 	keys_free(&k);
 	return rc;

@@ -316,33 +316,55 @@ static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day 
 	return rc;
 }
 
+/* The first of lines [lo, hi) (time-ordered) at or after t. */
+static uint32_t first_at(const cw_claims *cl, uint32_t lo, uint32_t hi, cw_minute t)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (cl->time[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Keys of the live bundle and component lines of [lo, hi) into d. */
+static int collect_day(const cw_claims *cl, const cw_items *it, day *d, uint32_t lo, uint32_t hi)
+{
+	d->nkeys = 0;
+	for (uint32_t i = lo; i < hi; i++) {
+		cw_ref item = cl->item[i];
+		if (!live(cl, i) || (it->component_start[item + 1] == it->component_start[item] &&
+		                     it->bundle_start[item + 1] == it->bundle_start[item]))
+			continue;
+		if (grow((void **)&d->keys, &d->keys_cap, d->nkeys + 1, sizeof *d->keys) < 0)
+			return CW_ENOMEM;
+		d->keys[d->nkeys++] = (uint64_t)item << 32 | i;
+	}
+	return 0;
+}
+
 static int scan(const cw_scan *ctx, cw_findings *out)
 {
 	const config *c = ctx->config;
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
-	uint32_t end = pat->line_start[ctx->patient_end];
+	cw_minute month_start = cw_dataset_window(ctx->ds)->month_start;
 	day d = { 0 };
 	int rc = 0;
-	/* a patient's lines are in time order: each calendar day is one run */
-	for (uint32_t lo = pat->line_start[ctx->patient_begin], hi; rc == 0 && lo < end; lo = hi) {
-		cw_day today = cw_day_of(cl->time[lo]);
-		for (hi = lo + 1; hi < end && cl->patient[hi] == cl->patient[lo] && cw_day_of(cl->time[hi]) == today;)
-			hi++;
-		if (!(cl->flags[lo] & CW_LINE_IN_MONTH)) /* the month starts at midnight: whole days only */
-			continue;
-		d.nkeys = 0;
-		for (uint32_t i = lo; rc == 0 && i < hi; i++) {
-			cw_ref item = cl->item[i];
-			if (!live(cl, i) || (it->component_start[item + 1] == it->component_start[item] &&
-			                     it->bundle_start[item + 1] == it->bundle_start[item]))
-				continue;
-			if ((rc = grow((void **)&d.keys, &d.keys_cap, d.nkeys + 1, sizeof *d.keys)) == 0)
-				d.keys[d.nkeys++] = (uint64_t)item << 32 | i;
+	for (cw_ref p = ctx->patient_begin; rc == 0 && p < ctx->patient_end; p++) {
+		uint32_t end = pat->line_start[p + 1];
+		/* the patient's lines are in time order: skip the look-back (the month
+		 * starts at midnight), then each calendar day is one run */
+		for (uint32_t lo = first_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end; lo = hi) {
+			cw_minute midnight = (cw_day_of(cl->time[lo]) + 1) * CW_MINUTES_PER_DAY;
+			for (hi = lo + 1; hi < end && cl->time[hi] < midnight;)
+				hi++;
+			if ((rc = collect_day(cl, it, &d, lo, hi)) == 0 && d.nkeys)
+				rc = judge_day(ctx, c, out, &d);
 		}
-		if (rc == 0 && d.nkeys)
-			rc = judge_day(ctx, c, out, &d);
 	}
 	day_free(&d);
 	return rc;

@@ -194,7 +194,7 @@ int cw_idmap_remap(cw_idmap *m, const uint32_t *map)
 {
 	/* Rebuild: rows change and some disappear, so slots must be re-placed. */
 	cw_idmap g;
-	if (cw_idmap_init(&g, m->used) < 0)
+	if (cw_idmap_init(&g, m->used * 2 / 3 + 1) < 0) /* load <= 3/4, as inserts allow; not a doubled map */
 		return CW_ENOMEM;
 	for (size_t i = 0; i < m->nslots; i++) {
 		if (!m->row[i])

@@ -92,7 +92,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t l1, uint32_t l2, 
 	const cw_visits *vis = cw_dataset_visits(ctx->ds);
 	const cw_institutions *inst = cw_dataset_institutions(ctx->ds);
 	cw_ref item = cl->item[l2];
-	cw_minute gap = cl->time[l2] - cl->time[l1], window = hours * 60;
+	cw_minute gap = cl->time[l2] - cl->time[l1]; /* both inside the loaded window */
 	uint32_t rows[2] = { l1, l2 };
 	cw_finding f = cw_finding_init();
 	f.physician = cl->physician[l2];
@@ -102,7 +102,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t l1, uint32_t l2, 
 	f.cls = it->category[item];
 	f.severity = CW_SUSPICIOUS;
 	f.suspect = cl->amount[l2];
-	f.score = 1.0 - 0.5 * (double)gap / (double)window;
+	f.score = 1.0 - 0.5 * (double)gap / (hours * 60.0);
 	f.when = cl->time[l2];
 	f.lines = rows;
 	f.nlines = 2;

@@ -56,6 +56,22 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Most minutes hold a handful of lines: insertion sort, qsort beyond. */
+static void sort_keys(uint64_t *k, size_t n)
+{
+	if (n > 32) {
+		qsort(k, n, sizeof *k, cmp_u64);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = k[i];
+		size_t j = i;
+		for (; j > 0 && k[j - 1] > x; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
 /* Scratch space for one minute's lines, reused: (item << 32 | row) keys and
  * one group's rows. Sized to the longest run, so a minute with thousands of
  * lines (a stay's charges posted at once) costs a sort, not a quadratic scan. */
@@ -94,7 +110,7 @@ static int judge_minute(const cw_scan *ctx, cw_findings *out, scratch *s, uint32
 	for (uint32_t i = lo; i < hi; i++)
 		if (live(cl, i))
 			s->keys[n++] = (uint64_t)cl->item[i] << 32 | i;
-	qsort(s->keys, n, sizeof *s->keys, cmp_u64); /* by item, then canonical order */
+	sort_keys(s->keys, n); /* by item, then canonical order */
 	for (size_t a = 0, b; rc == 0 && a < n; a = b) {
 		for (b = a; b < n && s->keys[b] >> 32 == s->keys[a] >> 32; b++)
 			s->group[b - a] = (uint32_t)s->keys[b];

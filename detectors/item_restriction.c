@@ -85,7 +85,8 @@ static unsigned broken(const cw_scan *ctx, const config *c, uint32_t i, int *age
 		bits |= 1u << R_SEX;
 	*age = -1;
 	cw_day on = cw_day_of(cl->time[i]);
-	if (pat->birth[p] != CW_DAY_NONE && pat->birth[p] <= on) /* born after the service: bad data, not judged */
+	if ((it->age_min[item] != CW_INT_NONE || it->age_max[item] != CW_INT_NONE) && pat->birth[p] != CW_DAY_NONE &&
+	    pat->birth[p] <= on) /* born after the service: bad data, not judged */
 		*age = cw_age_years(pat->birth[p], on);
 	if (*age >= 0 && it->age_min[item] != CW_INT_NONE && *age < it->age_min[item])
 		bits |= 1u << R_AGE_MIN;

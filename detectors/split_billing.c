@@ -111,6 +111,37 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A day holds a handful of bundle lines: insertion sort, qsort beyond. */
+static void sort_u64(uint64_t *k, size_t n)
+{
+	if (n > 32) {
+		qsort(k, n, sizeof *k, cmp_u64);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = k[i];
+		size_t j = i;
+		for (; j > 0 && k[j - 1] > x; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+static void sort_u32(uint32_t *k, size_t n)
+{
+	if (n > 32) {
+		qsort(k, n, sizeof *k, cmp_u32);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = k[i];
+		size_t j = i;
+		for (; j > 0 && k[j - 1] > x; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
 /* The first key of item, or nkeys when the item is not billed that day. */
 static size_t find_item(const day *d, cw_ref item)
 {
@@ -170,7 +201,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, day *d, cw_ref b, const ch
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
-	qsort(d->ev, d->nev, sizeof *d->ev, cmp_u32); /* evidence in time order */
+	sort_u32(d->ev, d->nev); /* evidence in time order */
 	cw_finding f = cw_finding_init();
 	f.physician = cl->physician[first_component];
 	f.patient = cl->patient[first_component];
@@ -292,7 +323,7 @@ static int collect_candidates(day *d, const cw_items *it)
 		for (uint32_t j = it->bundle_start[item]; j < it->bundle_start[item + 1]; j++)
 			d->cands[d->ncands++] = it->bundles[j];
 	}
-	qsort(d->cands, d->ncands, sizeof *d->cands, cmp_u32);
+	sort_u32(d->cands, d->ncands);
 	size_t n = 0;
 	for (size_t k = 0; k < d->ncands; k++)
 		if (!n || d->cands[n - 1] != d->cands[k])
@@ -304,7 +335,7 @@ static int collect_candidates(day *d, const cw_items *it)
 static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day *d)
 {
 	const cw_items *it = cw_dataset_items(ctx->ds);
-	qsort(d->keys, d->nkeys, sizeof *d->keys, cmp_u64);
+	sort_u64(d->keys, d->nkeys);
 	int rc = collect_candidates(d, it);
 	for (size_t k = 0; rc == 0 && k < d->ncands; k++) {
 		cw_ref b = d->cands[k];

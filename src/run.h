@@ -39,6 +39,7 @@ typedef struct cw_month_run {
 	cw_findings *findings;
 	cw_detect_timing *timings;
 	cw_pseudo pseudo;
+	char *warnings;  /* the loader's warnings, one per line */
 	double t_start, t_load, t_detect, t_score, t_write;
 	int empty; /* no claim line in the month */
 } cw_month_run;

@@ -13,17 +13,13 @@
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "scanutil.h"
 
 static int configure(const cw_section *rules, void **out)
 {
 	(void)rules;
 	*out = NULL;
 	return 0;
-}
-
-static int live(const cw_claims *cl, uint32_t i)
-{
-	return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED));
 }
 
 /* Emits one finding for a group of live lines of one patient, item and minute. */
@@ -50,67 +46,28 @@ static int emit_group(const cw_scan *ctx, cw_findings *out, const uint32_t *grou
 	               cw_format_time(f.when, when));
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Most minutes hold a handful of lines: insertion sort, qsort beyond. */
-static void sort_keys(uint64_t *k, size_t n)
-{
-	if (n > 32) {
-		qsort(k, n, sizeof *k, cmp_u64);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		uint64_t x = k[i];
-		size_t j = i;
-		for (; j > 0 && k[j - 1] > x; j--)
-			k[j] = k[j - 1];
-		k[j] = x;
-	}
-}
-
 /* Scratch space for one minute's lines, reused: (item << 32 | row) keys and
  * one group's rows. Sized to the longest run, so a minute with thousands of
  * lines (a stay's charges posted at once) costs a sort, not a quadratic scan. */
 typedef struct scratch {
 	uint64_t *keys;
 	uint32_t *group;
-	size_t cap;
+	size_t keys_cap, group_cap;
 } scratch;
-
-static int reserve(scratch *s, size_t n)
-{
-	if (n <= s->cap)
-		return 0;
-	size_t cap = s->cap ? s->cap : 64;
-	while (cap < n)
-		cap *= 2;
-	uint64_t *k = realloc(s->keys, cap * sizeof *k);
-	if (k)
-		s->keys = k;
-	uint32_t *g = k ? realloc(s->group, cap * sizeof *g) : NULL;
-	if (!g)
-		return cw_error_set(CW_ENOMEM, "out of memory");
-	s->group = g;
-	s->cap = cap;
-	return 0;
-}
 
 /* Lines rows [lo, hi) share patient and minute: one finding per item billed twice or more. */
 static int judge_minute(const cw_scan *ctx, cw_findings *out, scratch *s, uint32_t lo, uint32_t hi)
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	size_t n = 0;
-	int rc = reserve(s, hi - lo);
-	if (rc < 0)
-		return rc;
+	int rc = 0;
+	if (grow_array((void **)&s->keys, &s->keys_cap, hi - lo, sizeof *s->keys) < 0 ||
+	    grow_array((void **)&s->group, &s->group_cap, hi - lo, sizeof *s->group) < 0)
+		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++)
-		if (live(cl, i))
+		if (line_live(cl, i))
 			s->keys[n++] = (uint64_t)cl->item[i] << 32 | i;
-	sort_keys(s->keys, n); /* by item, then canonical order */
+	sort_u64(s->keys, n); /* by item, then canonical order */
 	for (size_t a = 0, b; rc == 0 && a < n; a = b) {
 		for (b = a; b < n && s->keys[b] >> 32 == s->keys[a] >> 32; b++)
 			s->group[b - a] = (uint32_t)s->keys[b];

@@ -1,5 +1,5 @@
 /*
- * over_frequency: more units of an item for one patient on one calendar day than the catalogue allows (超频次收费).
+ * over_frequency: more units of an item for one patient on one calendar day than allowed (超频次收费).
  *
  * Rule: for an item with max_daily_qty, the live claim lines of one patient,
  * item and calendar day (any visit, any institution) add up to more than
@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "scanutil.h"
 
 typedef struct config {
 	cw_qty tolerance; /* units allowed above max_daily_qty, in thousandths */
@@ -40,69 +41,13 @@ static int configure(const cw_section *rules, void **out)
 	return 0;
 }
 
-static int live(const cw_claims *cl, uint32_t i)
-{
-	return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED));
-}
-
-/* a * b / c rounded half away from zero, without overflow; c > 0. */
-static int64_t muldiv_round(int64_t a, int64_t b, int64_t c)
-{
-	__int128 p = (__int128)a * b;
-	__int128 q = (p >= 0 ? p + c / 2 : p - c / 2) / c;
-	return (int64_t)q;
-}
-
-/* A growable array of (item << 32 | line row) keys, reused for every day, and
- * room for one group's rows. */
+/* Scratch reused for every day: (item << 32 | row) keys of the day's lines
+ * that have a daily maximum, and room for one item's rows. */
 typedef struct keys {
 	uint64_t *v;
 	uint32_t *rows;
-	size_t n, cap;
+	size_t n, cap, rows_cap;
 } keys;
-
-static int keys_push(keys *k, uint64_t x)
-{
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 256;
-		uint64_t *v = realloc(k->v, cap * sizeof *v);
-		if (v)
-			k->v = v;
-		uint32_t *rows = v ? realloc(k->rows, cap * sizeof *rows) : NULL;
-		if (!rows)
-			return cw_error_set(CW_ENOMEM, "out of memory");
-		k->rows = rows;
-		k->cap = cap;
-	}
-	k->v[k->n++] = x;
-	return 0;
-}
-
-static void keys_free(keys *k)
-{
-	free(k->v);
-	free(k->rows);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-static void keys_sort(keys *k)
-{
-	if (k->n > 24) {
-		qsort(k->v, k->n, sizeof *k->v, cmp_u64);
-		return;
-	}
-	for (size_t i = 1; i < k->n; i++)
-		for (size_t j = i; j > 0 && k->v[j - 1] > k->v[j]; j--) {
-			uint64_t t = k->v[j];
-			k->v[j] = k->v[j - 1];
-			k->v[j - 1] = t;
-		}
-}
 
 /* Judges the lines rows[0..n) of one patient, item and day (in time order). */
 static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const uint32_t *rows, size_t n)
@@ -142,32 +87,35 @@ static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const ui
 	               cw_format_qty(excess, ex), cw_format_money(muldiv_round(amount, CW_QTY_ONE, total), mean));
 }
 
+/* Keys of the live lines of [lo, hi) (one patient-day) whose item has a daily maximum. */
+static int collect_day(const cw_claims *cl, const cw_items *it, keys *k, uint32_t lo, uint32_t hi)
+{
+	k->n = 0;
+	if (grow_array((void **)&k->v, &k->cap, hi - lo, sizeof *k->v) < 0)
+		return CW_ENOMEM;
+	for (uint32_t i = lo; i < hi; i++)
+		if (line_live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
+			k->v[k->n++] = (uint64_t)cl->item[i] << 32 | i;
+	return 0;
+}
+
 /* Groups one patient-day's keys by item and judges each group. */
 static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, keys *k)
 {
-	keys_sort(k);
+	sort_u64(k->v, k->n); /* by item, then time */
 	for (size_t lo = 0, hi; lo < k->n; lo = hi) {
 		uint32_t item = (uint32_t)(k->v[lo] >> 32);
-		for (hi = lo; hi < k->n && (uint32_t)(k->v[hi] >> 32) == item; hi++)
-			k->rows[hi - lo] = (uint32_t)k->v[hi];
+		for (hi = lo; hi < k->n && (uint32_t)(k->v[hi] >> 32) == item;)
+			hi++;
+		if (grow_array((void **)&k->rows, &k->rows_cap, hi - lo, sizeof *k->rows) < 0)
+			return CW_ENOMEM;
+		for (size_t i = lo; i < hi; i++)
+			k->rows[i - lo] = (uint32_t)k->v[i];
 		int rc = judge(ctx, c, out, k->rows, hi - lo);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
-}
-
-/* The first of lines [lo, hi) (time-ordered) at or after t. */
-static uint32_t first_at(const cw_claims *cl, uint32_t lo, uint32_t hi, cw_minute t)
-{
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (cl->time[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 static int scan(const cw_scan *ctx, cw_findings *out)
@@ -183,19 +131,17 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		uint32_t end = pat->line_start[p + 1];
 		/* the patient's lines are in time order: skip the look-back (the month
 		 * starts at midnight), then each calendar day is one run */
-		for (uint32_t lo = first_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end; lo = hi) {
+		for (uint32_t lo = first_line_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end;
+		     lo = hi) {
 			cw_minute midnight = (cw_day_of(cl->time[lo]) + 1) * CW_MINUTES_PER_DAY;
 			for (hi = lo + 1; hi < end && cl->time[hi] < midnight;)
 				hi++;
-			k.n = 0;
-			for (uint32_t i = lo; rc == 0 && i < hi; i++)
-				if (live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
-					rc = keys_push(&k, (uint64_t)cl->item[i] << 32 | i);
-			if (rc == 0 && k.n)
+			if ((rc = collect_day(cl, it, &k, lo, hi)) == 0 && k.n)
 				rc = judge_day(ctx, c, out, &k);
 		}
 	}
-	keys_free(&k);
+	free(k.v);
+	free(k.rows);
 	return rc;
 }
 

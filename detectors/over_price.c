@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "scanutil.h"
 
 typedef struct config {
 	cw_fen tolerance; /* fen per unit allowed above the ceiling */
@@ -32,13 +33,6 @@ static int configure(const cw_section *rules, void **out)
 	c->tolerance = tol;
 	*out = c;
 	return 0;
-}
-
-/* (excess per unit) * qty in fen, rounded half away from zero, without overflow. */
-static cw_fen excess_amount(cw_fen per_unit, cw_qty qty)
-{
-	__int128 p = (__int128)per_unit * qty;
-	return (cw_fen)((p >= 0 ? p + CW_QTY_ONE / 2 : p - CW_QTY_ONE / 2) / CW_QTY_ONE);
 }
 
 static int scan(const cw_scan *ctx, cw_findings *out)
@@ -61,7 +55,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		f.item = item;
 		f.cls = it->category[item];
 		f.severity = CW_VIOLATION;
-		f.suspect = excess_amount(cl->unit_price[i] - it->std_price[item], cl->qty[i]);
+		f.suspect = muldiv_round(cl->unit_price[i] - it->std_price[item], cl->qty[i], CW_QTY_ONE);
 		f.when = cl->time[i];
 		f.lines = &i;
 		f.nlines = 1;

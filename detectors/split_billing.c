@@ -30,6 +30,7 @@
 #include <string.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "scanutil.h"
 
 typedef struct config {
 	int beside;       /* judge component_beside_bundle */
@@ -55,17 +56,13 @@ static int configure(const cw_section *rules, void **out)
 	return 0;
 }
 
-static int live(const cw_claims *cl, uint32_t i)
-{
-	return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED));
-}
-
-/* a * b / c rounded half away from zero, without overflow; c > 0. */
-static int64_t muldiv_round(int64_t a, int64_t b, int64_t c)
-{
-	__int128 p = (__int128)a * b;
-	return (int64_t)((p >= 0 ? p + c / 2 : p - c / 2) / c);
-}
+/* One item's lines on one patient-day. */
+typedef struct total {
+	cw_qty qty;
+	cw_fen amount;
+	cw_minute last;
+	size_t nlines;
+} total;
 
 /* Scratch arrays reused for every patient-day. */
 typedef struct day {
@@ -75,71 +72,16 @@ typedef struct day {
 	size_t ncands, cands_cap;
 	uint32_t *ev;     /* one finding's evidence rows */
 	size_t nev, ev_cap;
+	total *tot;       /* per component of the bundle judged */
+	size_t tot_cap;
 } day;
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < need)
-		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return cw_error_set(CW_ENOMEM, "out of memory");
-	*p = q;
-	*cap = c;
-	return 0;
-}
 
 static void day_free(day *d)
 {
 	free(d->keys);
 	free(d->cands);
 	free(d->ev);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* A day holds a handful of bundle lines: insertion sort, qsort beyond. */
-static void sort_u64(uint64_t *k, size_t n)
-{
-	if (n > 32) {
-		qsort(k, n, sizeof *k, cmp_u64);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		uint64_t x = k[i];
-		size_t j = i;
-		for (; j > 0 && k[j - 1] > x; j--)
-			k[j] = k[j - 1];
-		k[j] = x;
-	}
-}
-
-static void sort_u32(uint32_t *k, size_t n)
-{
-	if (n > 32) {
-		qsort(k, n, sizeof *k, cmp_u32);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		uint32_t x = k[i];
-		size_t j = i;
-		for (; j > 0 && k[j - 1] > x; j--)
-			k[j] = k[j - 1];
-		k[j] = x;
-	}
+	free(d->tot);
 }
 
 /* The first key of item, or nkeys when the item is not billed that day. */
@@ -158,19 +100,12 @@ static size_t find_item(const day *d, cw_ref item)
 }
 
 /* Totals of one item's lines that day; appends its rows to the evidence. */
-typedef struct total {
-	cw_qty qty;
-	cw_fen amount;
-	cw_minute last;
-	size_t nlines;
-} total;
-
 static int take_item(day *d, const cw_claims *cl, cw_ref item, total *t)
 {
 	*t = (total){ 0, 0, CW_MINUTE_NONE, 0 };
 	for (size_t k = find_item(d, item); k < d->nkeys && (uint32_t)(d->keys[k] >> 32) == item; k++) {
 		uint32_t row = (uint32_t)d->keys[k];
-		if (grow((void **)&d->ev, &d->ev_cap, d->nev + 1, sizeof *d->ev) < 0)
+		if (grow_array((void **)&d->ev, &d->ev_cap, d->nev + 1, sizeof *d->ev) < 0)
 			return CW_ENOMEM;
 		d->ev[d->nev++] = row;
 		t->qty += cl->qty[row];
@@ -268,34 +203,28 @@ static int judge_all(const cw_scan *ctx, const config *c, cw_findings *out, day 
 			return 0;
 	}
 	/* the number of complete sets: the smallest quantity of any component */
-	total t;
+	if (grow_array((void **)&d->tot, &d->tot_cap, hi - lo, sizeof *d->tot) < 0)
+		return CW_ENOMEM;
 	d->nev = 0;
 	cw_minute when = CW_MINUTE_NONE;
-	cw_fen billed = 0;
 	char names[384] = "";
 	for (uint32_t k = lo; k < hi; k++) {
+		total *t = &d->tot[k - lo];
 		add_name(names, sizeof names, cw_dataset_str(ctx->ds, it->name[it->components[k]]));
-		if (take_item(d, cl, it->components[k], &t) < 0)
+		if (take_item(d, cl, it->components[k], t) < 0)
 			return CW_ENOMEM;
-		if (t.qty <= 0)
+		if (t->qty <= 0)
 			return 0; /* zero-quantity lines only: nothing was billed for it */
-		sets = k == lo || t.qty < sets ? t.qty : sets;
-		when = when == CW_MINUTE_NONE || t.last > when ? t.last : when;
+		sets = k == lo || t->qty < sets ? t->qty : sets;
+		when = when == CW_MINUTE_NONE || t->last > when ? t->last : when;
 	}
-	/* second pass for the amounts of `sets` units of each component */
-	for (uint32_t k = lo; k < hi; k++) {
-		cw_qty q = 0;
-		cw_fen a = 0;
-		for (size_t e = find_item(d, it->components[k]); e < d->nkeys &&
-		     (uint32_t)(d->keys[e] >> 32) == it->components[k]; e++) {
-			q += cl->qty[(uint32_t)d->keys[e]];
-			a += cl->amount[(uint32_t)d->keys[e]];
-		}
-		billed += muldiv_round(a, sets, q);
-	}
+	/* what `sets` units of each component were billed */
+	cw_fen billed = 0;
+	for (uint32_t k = lo; k < hi; k++)
+		billed += muldiv_round(d->tot[k - lo].amount, sets, d->tot[k - lo].qty);
 	cw_fen bundle = muldiv_round(it->std_price[b], sets, CW_QTY_ONE);
 	cw_fen suspect = billed - bundle;
-	if (suspect <= 0 || suspect <= c->min_excess)
+	if (suspect <= c->min_excess) /* min_excess >= 0 */
 		return 0;
 	uint32_t first = UINT32_MAX;
 	for (size_t e = 0; e < d->nev; e++)
@@ -316,7 +245,7 @@ static int collect_candidates(day *d, const cw_items *it)
 		if (k && (cw_ref)(d->keys[k - 1] >> 32) == item)
 			continue;
 		size_t need = d->ncands + 1 + (it->bundle_start[item + 1] - it->bundle_start[item]);
-		if (grow((void **)&d->cands, &d->cands_cap, need, sizeof *d->cands) < 0)
+		if (grow_array((void **)&d->cands, &d->cands_cap, need, sizeof *d->cands) < 0)
 			return CW_ENOMEM;
 		if (it->component_start[item + 1] > it->component_start[item])
 			d->cands[d->ncands++] = item;
@@ -347,31 +276,18 @@ static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day 
 	return rc;
 }
 
-/* The first of lines [lo, hi) (time-ordered) at or after t. */
-static uint32_t first_at(const cw_claims *cl, uint32_t lo, uint32_t hi, cw_minute t)
-{
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (cl->time[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Keys of the live bundle and component lines of [lo, hi) into d. */
 static int collect_day(const cw_claims *cl, const cw_items *it, day *d, uint32_t lo, uint32_t hi)
 {
 	d->nkeys = 0;
+	if (grow_array((void **)&d->keys, &d->keys_cap, hi - lo, sizeof *d->keys) < 0)
+		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++) {
 		cw_ref item = cl->item[i];
-		if (!live(cl, i) || (it->component_start[item + 1] == it->component_start[item] &&
-		                     it->bundle_start[item + 1] == it->bundle_start[item]))
-			continue;
-		if (grow((void **)&d->keys, &d->keys_cap, d->nkeys + 1, sizeof *d->keys) < 0)
-			return CW_ENOMEM;
-		d->keys[d->nkeys++] = (uint64_t)item << 32 | i;
+		int in_bundles = it->component_start[item + 1] > it->component_start[item] ||
+		                 it->bundle_start[item + 1] > it->bundle_start[item];
+		if (in_bundles && line_live(cl, i))
+			d->keys[d->nkeys++] = (uint64_t)item << 32 | i;
 	}
 	return 0;
 }
@@ -389,7 +305,8 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		uint32_t end = pat->line_start[p + 1];
 		/* the patient's lines are in time order: skip the look-back (the month
 		 * starts at midnight), then each calendar day is one run */
-		for (uint32_t lo = first_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end; lo = hi) {
+		for (uint32_t lo = first_line_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end;
+		     lo = hi) {
 			cw_minute midnight = (cw_day_of(cl->time[lo]) + 1) * CW_MINUTES_PER_DAY;
 			for (hi = lo + 1; hi < end && cl->time[hi] < midnight;)
 				hi++;

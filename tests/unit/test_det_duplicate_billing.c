@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
-#include "testutil.h"
+#include "detcheck.h"
 
 #define DET "duplicate_billing"
 
@@ -46,7 +46,7 @@ static void test_same_minute_and_one_minute_apart(void **state)
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 1);
 	assert_int_equal(tu_find(ds, fs, "A1 A2", NULL), 0);
-	cw_record r = tu_get(fs, 0);
+	cw_record r = dc_get(fs, 0);
 	assert_int_equal(r.f.suspect, 2000);
 	assert_int_equal(r.f.severity, CW_VIOLATION);
 	assert_int_equal(r.f.cls, CW_CAT_LAB);
@@ -74,9 +74,9 @@ static void test_three_lines_any_visit_and_interleaved_items(void **state)
 	assert_int_equal(cw_findings_count(fs), 2);
 	int lab = tu_find(ds, fs, "A C E", NULL), bed = tu_find(ds, fs, "B D", NULL);
 	assert_true(lab >= 0 && bed >= 0);
-	assert_int_equal(tu_get(fs, (size_t)lab).f.suspect, 4000 + 2000); /* every line but the first */
-	assert_int_equal(tu_get(fs, (size_t)bed).f.suspect, 3000);
-	assert_int_equal(tu_get(fs, (size_t)bed).f.cls, CW_CAT_BED);
+	assert_int_equal(dc_get(fs, (size_t)lab).f.suspect, 4000 + 2000); /* every line but the first */
+	assert_int_equal(dc_get(fs, (size_t)bed).f.suspect, 3000);
+	assert_int_equal(dc_get(fs, (size_t)bed).f.cls, CW_CAT_BED);
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -133,14 +133,14 @@ static void test_large_group_at_one_minute(void **state)
 	cw_findings *fs = run(ds);
 	int lab = -1;
 	for (size_t i = 0; i < cw_findings_count(fs); i++)
-		if (tu_get(fs, i).f.item == cw_dataset_find(ds, CW_T_ITEMS, "LAB"))
+		if (dc_get(fs, i).f.item == cw_dataset_find(ds, CW_T_ITEMS, "LAB"))
 			lab = (int)i;
 	assert_true(lab >= 0);
-	cw_record r = tu_get(fs, (size_t)lab);
+	cw_record r = dc_get(fs, (size_t)lab);
 	assert_int_equal(r.f.nlines, 100);
 	assert_int_equal(r.f.suspect, 99 * 2000);
 	assert_int_equal(cw_findings_count(fs), 2);
-	r = tu_get(fs, (size_t)!lab);
+	r = dc_get(fs, (size_t)!lab);
 	assert_int_equal(r.f.nlines, 2900);
 	assert_int_equal(r.f.suspect, 2899 * 500);
 	cw_findings_free(fs);
@@ -172,14 +172,11 @@ static void test_thousands_of_lines_one_patient(void **state)
 static cw_dataset *big(int *cases)
 {
 	cw_builder *b = world();
-	char id[32], vid[32], pid[32];
+	char id[32], vid[16];
 	*cases = 0;
 	cw_minute may = tu_time("2026-05-01 00:00");
 	for (int p = 0; p < 3000; p++) {
-		snprintf(pid, sizeof pid, "P%04d", p);
-		tu_add_patient(b, pid, CW_SEX_F, NULL);
-		snprintf(vid, sizeof vid, "V%04d", p);
-		tu_add_visit(b, vid, pid, p % 3 ? "DR1" : "DR3", CW_INPATIENT, "2026-04-25 08:00", NULL, "J18.9");
+		tu_add_stay(b, p, "2026-04-25 08:00", vid);
 		for (int k = 0; k < 160; k++) {
 			snprintf(id, sizeof id, "P%04dL%03d", p, k);
 			/* BED and DRUG at the same minute: different items */
@@ -200,14 +197,7 @@ static void test_same_output_with_one_and_two_threads(void **state)
 	(void)state;
 	int cases;
 	cw_dataset *ds = big(&cases);
-	cw_findings *one = tu_detect_threads(ds, DET, NULL, 1), *two = tu_detect_threads(ds, DET, NULL, 2);
-	assert_int_equal(cw_findings_count(one), (size_t)cases);
-	char *a = tu_dump(ds, one), *b = tu_dump(ds, two);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
-	cw_findings_free(one);
-	cw_findings_free(two);
+	assert_int_equal(dc_same_with_threads(ds, DET), (size_t)cases);
 	cw_dataset_free(ds);
 }
 

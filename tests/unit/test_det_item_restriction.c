@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
-#include "testutil.h"
+#include "detcheck.h"
 
 #define DET "item_restriction"
 
@@ -49,7 +49,7 @@ static cw_builder *world(const char *month)
 
 static cw_findings *run(cw_dataset *ds) { return tu_detect(ds, DET, NULL); }
 
-static const char *tag_of(const cw_findings *fs, size_t i) { return tu_get(fs, i).f.tag; }
+static const char *tag_of(const cw_findings *fs, size_t i) { return dc_get(fs, i).f.tag; }
 
 static void test_empty(void **state)
 {
@@ -75,7 +75,7 @@ static void test_sex(void **state)
 	cw_dataset *ds = tu_finish(b);
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 1);
-	cw_record r = tu_get(fs, 0);
+	cw_record r = dc_get(fs, 0);
 	assert_int_equal(tu_find(ds, fs, "LM", "sex_only"), 0);
 	assert_int_equal(r.f.suspect, 2000);
 	assert_int_equal(r.f.severity, CW_VIOLATION);
@@ -110,8 +110,8 @@ static void test_age_bounds_on_the_birthday(void **state)
 	assert_int_equal(cw_findings_count(fs), 2);
 	int k = tu_find(ds, fs, "K10", "age_max"), t = tu_find(ds, fs, "T9", "age_min");
 	assert_true(k >= 0 && t >= 0);
-	assert_non_null(strstr(tu_get(fs, (size_t)k).reason, "aged 13"));
-	assert_non_null(strstr(tu_get(fs, (size_t)t).reason, "aged 17"));
+	assert_non_null(strstr(dc_get(fs, (size_t)k).reason, "aged 13"));
+	assert_non_null(strstr(dc_get(fs, (size_t)t).reason, "aged 17"));
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -160,7 +160,7 @@ static void test_min_level(void **state)
 	assert_true(tu_find(ds, fs, "A3", "min_level") >= 0);
 	int i = tu_find(ds, fs, "B3", "min_level");
 	assert_true(i >= 0);
-	assert_non_null(strstr(tu_get(fs, (size_t)i).reason, "H3, of level 1"));
+	assert_non_null(strstr(dc_get(fs, (size_t)i).reason, "H3, of level 1"));
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -183,13 +183,13 @@ static void test_setting_emergency_counts_as_outpatient(void **state)
 	assert_int_equal(cw_findings_count(fs), 3);
 	int oi = tu_find(ds, fs, "O-I", "setting");
 	assert_true(oi >= 0);
-	assert_non_null(strstr(tu_get(fs, (size_t)oi).reason, "outpatient only"));
-	assert_non_null(strstr(tu_get(fs, (size_t)oi).reason, "inpatient visit"));
+	assert_non_null(strstr(dc_get(fs, (size_t)oi).reason, "outpatient only"));
+	assert_non_null(strstr(dc_get(fs, (size_t)oi).reason, "inpatient visit"));
 	assert_true(tu_find(ds, fs, "I-O", "setting") >= 0);
 	int ie = tu_find(ds, fs, "I-E", "setting");
 	assert_true(ie >= 0);
-	assert_non_null(strstr(tu_get(fs, (size_t)ie).reason, "emergency visit"));
-	assert_int_equal(tu_get(fs, (size_t)ie).f.cls, CW_CAT_NURSING);
+	assert_non_null(strstr(dc_get(fs, (size_t)ie).reason, "emergency visit"));
+	assert_int_equal(dc_get(fs, (size_t)ie).f.cls, CW_CAT_NURSING);
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -209,7 +209,7 @@ static void test_one_finding_per_broken_restriction(void **state)
 	assert_string_equal(tu_lines(ds, fs, 0, a, sizeof a), "L1");
 	assert_string_equal(tu_lines(ds, fs, 1, c, sizeof c), "L1");
 	/* two findings on one line: two distinct ids */
-	assert_string_not_equal(tu_get(fs, 0).id, tu_get(fs, 1).id);
+	assert_string_not_equal(dc_get(fs, 0).id, dc_get(fs, 1).id);
 	cw_findings_free(fs);
 	/* the key `restrictions` picks what is judged */
 	fs = tu_detect(ds, DET, "{\"detectors\":{\"item_restriction\":{\"restrictions\":[\"min_level\"]}}}");
@@ -280,14 +280,11 @@ static void test_thousands_of_lines_one_patient(void **state)
 static cw_dataset *big(int *cases)
 {
 	cw_builder *b = world("2026-05");
-	char id[32], vid[32], pid[32];
+	char id[32], vid[16];
 	*cases = 0;
 	cw_minute may = tu_time("2026-05-01 00:00");
 	for (int p = 0; p < 3000; p++) {
-		snprintf(pid, sizeof pid, "P%04d", p);
-		tu_add_patient(b, pid, p % 2 ? CW_SEX_F : CW_SEX_M, p % 5 ? "1970-01-01" : NULL);
-		snprintf(vid, sizeof vid, "V%04d", p);
-		tu_add_visit(b, vid, pid, p % 3 ? "DR1" : "DR3", CW_INPATIENT, "2026-04-25 08:00", NULL, "J18.9");
+		tu_add_stay(b, p, "2026-04-25 08:00", vid);
 		for (int k = 0; k < 160; k++) {
 			snprintf(id, sizeof id, "P%04dL%03d", p, k);
 			tu_add_line_at(b, id, vid, k % 2 ? "IN" : "FREE", may - 4 * CW_MINUTES_PER_DAY + k * 240, CW_QTY_ONE,
@@ -307,14 +304,7 @@ static void test_same_output_with_one_and_two_threads(void **state)
 	(void)state;
 	int cases;
 	cw_dataset *ds = big(&cases);
-	cw_findings *one = tu_detect_threads(ds, DET, NULL, 1), *two = tu_detect_threads(ds, DET, NULL, 2);
-	assert_int_equal(cw_findings_count(one), (size_t)cases);
-	char *a = tu_dump(ds, one), *b = tu_dump(ds, two);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
-	cw_findings_free(one);
-	cw_findings_free(two);
+	assert_int_equal(dc_same_with_threads(ds, DET), (size_t)cases);
 	cw_dataset_free(ds);
 }
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
-#include "testutil.h"
+#include "detcheck.h"
 
 #define DET "over_frequency"
 
@@ -66,7 +66,7 @@ static void test_one_unit_over(void **state)
 	assert_int_equal(cw_findings_count(fs), 1);
 	char buf[256];
 	assert_string_equal(tu_lines(ds, fs, 0, buf, sizeof buf), "L1 L2 L3");
-	cw_record r = tu_get(fs, 0);
+	cw_record r = dc_get(fs, 0);
 	assert_int_equal(r.f.suspect, 500);
 	assert_int_equal(r.f.severity, CW_VIOLATION);
 	assert_int_equal(r.f.cls, CW_CAT_TREATMENT);
@@ -93,9 +93,9 @@ static void test_one_line_of_many_units(void **state)
 	assert_int_equal(cw_findings_count(fs), 2);
 	int inj = tu_find(ds, fs, "L1", NULL), bed = tu_find(ds, fs, "L2", NULL);
 	assert_true(inj >= 0 && bed >= 0);
-	assert_int_equal(tu_get(fs, (size_t)inj).f.suspect, 1000);
-	assert_int_equal(tu_get(fs, (size_t)bed).f.suspect, 3000);
-	assert_int_equal(tu_get(fs, (size_t)bed).f.cls, CW_CAT_BED);
+	assert_int_equal(dc_get(fs, (size_t)inj).f.suspect, 1000);
+	assert_int_equal(dc_get(fs, (size_t)bed).f.suspect, 3000);
+	assert_int_equal(dc_get(fs, (size_t)bed).f.cls, CW_CAT_BED);
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -109,8 +109,8 @@ static void test_fraction_of_a_unit_over(void **state)
 	cw_dataset *ds = tu_finish(b);
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 2);
-	assert_int_equal(tu_get(fs, 0).f.suspect, 1);   /* 0.002 x 15.01 / 3.002 = 1 fen */
-	assert_int_equal(tu_get(fs, 1).f.suspect, 250); /* half a unit at 5.00 */
+	assert_int_equal(dc_get(fs, 0).f.suspect, 1);   /* 0.002 x 15.01 / 3.002 = 1 fen */
+	assert_int_equal(dc_get(fs, 1).f.suspect, 250); /* half a unit at 5.00 */
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -124,7 +124,7 @@ static void test_any_visit_and_institution_count(void **state)
 	cw_dataset *ds = tu_finish(b);
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 1);
-	cw_record r = tu_get(fs, 0);
+	cw_record r = dc_get(fs, 0);
 	/* mean unit price (2 x 5.00 + 2 x 7.00) / 4 = 6.00, one unit over */
 	assert_int_equal(r.f.suspect, 600);
 	assert_int_equal(r.f.visit, cw_dataset_find(ds, CW_T_VISITS, "V2"));
@@ -193,7 +193,7 @@ static void test_tolerance_key(void **state)
 	cw_findings *fs = tu_detect(ds, DET, "{\"detectors\":{\"over_frequency\":{\"tolerance_qty\":1}}}");
 	assert_int_equal(cw_findings_count(fs), 1);
 	assert_int_equal(tu_find(ds, fs, "L2", NULL), 0);
-	assert_int_equal(tu_get(fs, 0).f.suspect, 1000); /* the excess over the maximum itself */
+	assert_int_equal(dc_get(fs, 0).f.suspect, 1000); /* the excess over the maximum itself */
 	cw_findings_free(fs);
 	cw_rules *rules;
 	cw_dimset *dims;
@@ -227,7 +227,7 @@ static void test_thousands_of_lines_one_patient(void **state)
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 31);
 	for (size_t i = 0; i < 31; i++) {
-		cw_record r = tu_get(fs, i);
+		cw_record r = dc_get(fs, i);
 		assert_int_equal(r.f.nlines, 150);
 		assert_int_equal(r.f.suspect, 147 * 500);
 	}
@@ -240,14 +240,11 @@ static void test_thousands_of_lines_one_patient(void **state)
 static cw_dataset *big(int *cases)
 {
 	cw_builder *b = world();
-	char id[32], vid[32], pid[32];
+	char id[32], vid[16];
 	*cases = 0;
 	cw_minute may = tu_time("2026-05-01 00:00");
 	for (int p = 0; p < 3000; p++) {
-		snprintf(pid, sizeof pid, "P%04d", p);
-		tu_add_patient(b, pid, p % 2 ? CW_SEX_F : CW_SEX_M, "1970-01-01");
-		snprintf(vid, sizeof vid, "V%04d", p);
-		tu_add_visit(b, vid, pid, p % 3 ? "DR1" : "DR3", CW_INPATIENT, "2026-04-25 08:00", NULL, "J18.9");
+		tu_add_stay(b, p, "2026-04-25 08:00", vid);
 		for (int k = 0; k < 160; k++) {
 			int day = k / 5, slot = k % 5;
 			const char *item = slot == 0 ? "BED" : slot < 4 ? "INJ" : "LAB";
@@ -269,14 +266,7 @@ static void test_same_output_with_one_and_two_threads(void **state)
 	(void)state;
 	int cases;
 	cw_dataset *ds = big(&cases);
-	cw_findings *one = tu_detect_threads(ds, DET, NULL, 1), *two = tu_detect_threads(ds, DET, NULL, 2);
-	assert_int_equal(cw_findings_count(one), (size_t)cases);
-	char *a = tu_dump(ds, one), *b = tu_dump(ds, two);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
-	cw_findings_free(one);
-	cw_findings_free(two);
+	assert_int_equal(dc_same_with_threads(ds, DET), (size_t)cases);
 	cw_dataset_free(ds);
 }
 

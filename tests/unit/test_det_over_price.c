@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
-#include "testutil.h"
+#include "detcheck.h"
 
 #define DET "over_price"
 
@@ -42,7 +42,7 @@ static void test_price_boundary(void **state)
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 1);
 	assert_int_equal(tu_find(ds, fs, "L3", "over_price"), 0);
-	cw_record r = tu_get(fs, 0);
+	cw_record r = dc_get(fs, 0);
 	assert_int_equal(r.f.suspect, 2); /* one fen too much, two units */
 	assert_int_equal(r.f.severity, CW_VIOLATION);
 	assert_int_equal(r.f.cls, CW_CAT_LAB);
@@ -64,8 +64,8 @@ static void test_fractional_quantity_rounds_to_the_fen(void **state)
 	cw_dataset *ds = tu_finish(b);
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 2);
-	assert_int_equal(tu_get(fs, 0).f.suspect, 8);
-	assert_int_equal(tu_get(fs, 1).f.suspect, 2);
+	assert_int_equal(dc_get(fs, 0).f.suspect, 8);
+	assert_int_equal(dc_get(fs, 1).f.suspect, 2);
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -80,7 +80,7 @@ static void test_tolerance(void **state)
 	cw_findings *fs = tu_detect(ds, DET, "{\"detectors\":{\"over_price\":{\"tolerance\":1.00}}}");
 	assert_int_equal(cw_findings_count(fs), 1);
 	assert_int_equal(tu_find(ds, fs, "L2", NULL), 0);
-	assert_int_equal(tu_get(fs, 0).f.suspect, 101); /* the excess over the ceiling itself */
+	assert_int_equal(dc_get(fs, 0).f.suspect, 101); /* the excess over the ceiling itself */
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -135,14 +135,11 @@ static void test_thousands_of_lines_one_patient(void **state)
 static cw_dataset *big(int *cases)
 {
 	cw_builder *b = world();
-	char id[32], vid[32], pid[32];
+	char id[32], vid[16];
 	*cases = 0;
 	cw_minute may = tu_time("2026-05-01 00:00");
 	for (int p = 0; p < 3000; p++) {
-		snprintf(pid, sizeof pid, "P%04d", p);
-		tu_add_patient(b, pid, CW_SEX_F, NULL);
-		snprintf(vid, sizeof vid, "V%04d", p);
-		tu_add_visit(b, vid, pid, p % 3 ? "DR1" : "DR3", CW_INPATIENT, "2026-04-25 08:00", NULL, "J18.9");
+		tu_add_stay(b, p, "2026-04-25 08:00", vid);
 		for (int k = 0; k < 160; k++) {
 			snprintf(id, sizeof id, "P%04dL%03d", p, k);
 			int bad = k == 100 && p % 17 == 0;
@@ -159,14 +156,7 @@ static void test_same_output_with_one_and_two_threads(void **state)
 	(void)state;
 	int cases;
 	cw_dataset *ds = big(&cases);
-	cw_findings *one = tu_detect_threads(ds, DET, NULL, 1), *two = tu_detect_threads(ds, DET, NULL, 2);
-	assert_int_equal(cw_findings_count(one), (size_t)cases);
-	char *a = tu_dump(ds, one), *b = tu_dump(ds, two);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
-	cw_findings_free(one);
-	cw_findings_free(two);
+	assert_int_equal(dc_same_with_threads(ds, DET), (size_t)cases);
 	cw_dataset_free(ds);
 }
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
-#include "testutil.h"
+#include "detcheck.h"
 
 #define DET "repeat_test"
 
@@ -55,7 +55,7 @@ static void test_interval_boundary(void **state)
 		cw_findings *fs = run(ds);
 		assert_int_equal(cw_findings_count(fs), k == 0 ? 1 : 0);
 		if (k == 0) {
-			cw_record r = tu_get(fs, 0);
+			cw_record r = dc_get(fs, 0);
 			assert_int_equal(tu_find(ds, fs, "L1 L2", DET), 0);
 			assert_int_equal(r.f.suspect, 3000);
 			assert_int_equal(r.f.severity, CW_SUSPICIOUS);
@@ -98,7 +98,7 @@ static void test_previous_result(void **state)
 	assert_true(tu_find(ds, fs, "A2 B2", DET) >= 0);
 	int none = tu_find(ds, fs, "A3 B3", DET);
 	assert_true(none >= 0);
-	assert_non_null(strstr(tu_get(fs, (size_t)none).reason, "no result"));
+	assert_non_null(strstr(dc_get(fs, (size_t)none).reason, "no result"));
 	cw_findings_free(fs);
 	/* pending_counts_as_positive */
 	fs = tu_detect(ds, DET, "{\"detectors\":{\"repeat_test\":{\"pending_counts_as_positive\":true}}}");
@@ -122,7 +122,7 @@ static void test_other_institution_counts(void **state)
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 1);
 	assert_int_equal(tu_find(ds, fs, "A B", DET), 0);
-	cw_record r = tu_get(fs, 0);
+	cw_record r = dc_get(fs, 0);
 	assert_int_equal(r.f.visit, cw_dataset_find(ds, CW_T_VISITS, "V1"));
 	assert_non_null(strstr(r.reason, "at H2"));
 	cw_findings_free(fs);
@@ -271,14 +271,11 @@ static void test_thousands_of_lines_one_patient(void **state)
 static cw_dataset *big(int *cases)
 {
 	cw_builder *b = world();
-	char id[32], vid[32], pid[32];
+	char id[32], vid[16];
 	*cases = 0;
 	cw_minute may = tu_time("2026-05-01 00:00");
 	for (int p = 0; p < 3000; p++) {
-		snprintf(pid, sizeof pid, "P%04d", p);
-		tu_add_patient(b, pid, p % 2 ? CW_SEX_F : CW_SEX_M, "1970-01-01");
-		snprintf(vid, sizeof vid, "V%04d", p);
-		tu_add_visit(b, vid, pid, p % 3 ? "DR1" : "DR3", CW_INPATIENT, "2026-04-20 08:00", NULL, "J18.9");
+		tu_add_stay(b, p, "2026-04-20 08:00", vid);
 		for (int k = 0; k < 160; k++) {
 			snprintf(id, sizeof id, "P%04dL%03d", p, k);
 			tu_add_line_at(b, id, vid, k % 4 ? "OTHER" : "CRP", may - 9 * CW_MINUTES_PER_DAY + (k / 4) *
@@ -301,14 +298,7 @@ static void test_same_output_with_one_and_two_threads(void **state)
 	(void)state;
 	int cases;
 	cw_dataset *ds = big(&cases);
-	cw_findings *one = tu_detect_threads(ds, DET, NULL, 1), *two = tu_detect_threads(ds, DET, NULL, 2);
-	assert_int_equal(cw_findings_count(one), (size_t)cases);
-	char *a = tu_dump(ds, one), *b = tu_dump(ds, two);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
-	cw_findings_free(one);
-	cw_findings_free(two);
+	assert_int_equal(dc_same_with_threads(ds, DET), (size_t)cases);
 	cw_dataset_free(ds);
 }
 

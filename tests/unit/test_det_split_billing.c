@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
-#include "testutil.h"
+#include "detcheck.h"
 
 #define DET "split_billing"
 #define BESIDE "component_beside_bundle"
@@ -59,7 +59,7 @@ static void test_component_beside_bundle(void **state)
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 1);
 	assert_int_equal(tu_find(ds, fs, "B1 C1 C2", BESIDE), 0);
-	cw_record r = tu_get(fs, 0);
+	cw_record r = dc_get(fs, 0);
 	assert_int_equal(r.f.suspect, 6000); /* C1 + both units of C2 */
 	assert_int_equal(r.f.severity, CW_VIOLATION);
 	assert_int_equal(r.f.cls, CW_CAT_LAB);
@@ -97,7 +97,7 @@ static void test_all_components_without_the_bundle(void **state)
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 1);
 	assert_int_equal(tu_find(ds, fs, "A B C", ALL), 0);
-	cw_record r = tu_get(fs, 0);
+	cw_record r = dc_get(fs, 0);
 	assert_int_equal(r.f.suspect, 1000); /* 60.00 billed, 50.00 for the bundle */
 	assert_int_equal(r.f.cls, CW_CAT_LAB);
 	assert_int_equal(r.f.visit, cw_dataset_find(ds, CW_T_VISITS, "V1"));
@@ -145,7 +145,7 @@ static void test_all_components_price_boundary(void **state)
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 1);
 	assert_int_equal(tu_find(ds, fs, "A2 B2 C2", ALL), 0);
-	assert_int_equal(tu_get(fs, 0).f.suspect, 1);
+	assert_int_equal(dc_get(fs, 0).f.suspect, 1);
 	cw_findings_free(fs);
 	/* min_excess: only above it */
 	fs = tu_detect(ds, DET, "{\"detectors\":{\"split_billing\":{\"min_excess\":0.01}}}");
@@ -172,8 +172,8 @@ static void test_multiple_units(void **state)
 	assert_int_equal(cw_findings_count(fs), 2);
 	int two = tu_find(ds, fs, "A B C1 C2", ALL), one = tu_find(ds, fs, "D E F", ALL);
 	assert_true(two >= 0 && one >= 0);
-	assert_int_equal(tu_get(fs, (size_t)two).f.suspect, 2000);
-	assert_int_equal(tu_get(fs, (size_t)one).f.suspect, 1000);
+	assert_int_equal(dc_get(fs, (size_t)two).f.suspect, 2000);
+	assert_int_equal(dc_get(fs, (size_t)one).f.suspect, 1000);
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -193,9 +193,9 @@ static void test_component_of_two_bundles(void **state)
 	assert_int_equal(cw_findings_count(fs), 2);
 	int beside = tu_find(ds, fs, "A S", BESIDE), all = tu_find(ds, fs, "D E", ALL);
 	assert_true(beside >= 0 && all >= 0);
-	assert_int_equal(tu_get(fs, (size_t)beside).f.suspect, 2000);
-	assert_int_equal(tu_get(fs, (size_t)beside).f.cls, CW_CAT_TREATMENT);
-	assert_int_equal(tu_get(fs, (size_t)all).f.suspect, 500);
+	assert_int_equal(dc_get(fs, (size_t)beside).f.suspect, 2000);
+	assert_int_equal(dc_get(fs, (size_t)beside).f.cls, CW_CAT_TREATMENT);
+	assert_int_equal(dc_get(fs, (size_t)all).f.suspect, 500);
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
@@ -283,7 +283,7 @@ static void test_thousands_of_lines_one_patient(void **state)
 	cw_findings *fs = run(ds);
 	assert_int_equal(cw_findings_count(fs), 62);
 	for (size_t i = 0; i < 62; i++) {
-		cw_record r = tu_get(fs, i);
+		cw_record r = dc_get(fs, i);
 		assert_string_equal(r.f.tag, ALL);
 		/* 40 sets: PANEL 40 x (60.00 - 50.00), SET 40 x (40.00 - 30.00) */
 		assert_int_equal(r.f.suspect, 40000);
@@ -298,14 +298,11 @@ static void test_thousands_of_lines_one_patient(void **state)
 static cw_dataset *big(int *cases)
 {
 	cw_builder *b = world();
-	char id[32], vid[32], pid[32];
+	char id[32], vid[16];
 	*cases = 0;
 	cw_minute may = tu_time("2026-05-01 00:00");
 	for (int p = 0; p < 3000; p++) {
-		snprintf(pid, sizeof pid, "P%04d", p);
-		tu_add_patient(b, pid, p % 2 ? CW_SEX_F : CW_SEX_M, "1970-01-01");
-		snprintf(vid, sizeof vid, "V%04d", p);
-		tu_add_visit(b, vid, pid, p % 3 ? "DR1" : "DR3", CW_INPATIENT, "2026-04-25 08:00", NULL, "J18.9");
+		tu_add_stay(b, p, "2026-04-25 08:00", vid);
 		for (int k = 0; k < 160; k++) {
 			/* a day holds PANEL, C4, OTHER x 2 (no split), then the next day */
 			static const char *items[] = { "PANEL", "C4", "OTHER", "OTHER" };
@@ -327,14 +324,7 @@ static void test_same_output_with_one_and_two_threads(void **state)
 	(void)state;
 	int cases;
 	cw_dataset *ds = big(&cases);
-	cw_findings *one = tu_detect_threads(ds, DET, NULL, 1), *two = tu_detect_threads(ds, DET, NULL, 2);
-	assert_int_equal(cw_findings_count(one), (size_t)cases);
-	char *a = tu_dump(ds, one), *b = tu_dump(ds, two);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
-	cw_findings_free(one);
-	cw_findings_free(two);
+	assert_int_equal(dc_same_with_threads(ds, DET), (size_t)cases);
 	cw_dataset_free(ds);
 }
 

@@ -293,55 +293,17 @@ void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth)
 	ok(cw_builder_add_patient(b, &r, &err), &err);
 }
 
-cw_record tu_get(const cw_findings *fs, size_t i)
-{
-	cw_record r;
-	assert_true(i < cw_findings_count(fs));
-	cw_findings_get(fs, i, &r);
-	return r;
-}
-
 int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, const char *tag)
 {
 	char buf[4096];
 	for (size_t i = 0; i < cw_findings_count(fs); i++) {
-		cw_record r = tu_get(fs, i);
+		cw_record r;
+		cw_findings_get(fs, i, &r);
 		if (!strcmp(tu_lines(ds, fs, i, buf, sizeof buf), lines) &&
 		    (!tag || (r.f.tag && !strcmp(r.f.tag, tag))))
 			return (int)i;
 	}
 	return -1;
-}
-
-static const char *ref_id(const cw_dataset *ds, const cw_str *ids, cw_ref r)
-{
-	return r == CW_NONE ? "-" : cw_dataset_str(ds, ids[r]);
-}
-
-char *tu_dump(const cw_dataset *ds, const cw_findings *fs)
-{
-	size_t cap = 4096, len = 0;
-	char *out = malloc(cap);
-	assert_non_null(out);
-	out[0] = 0;
-	for (size_t i = 0; i < cw_findings_count(fs); i++) {
-		cw_record r = tu_get(fs, i);
-		char lines[4096], when[CW_FMT_SIZE], money[CW_FMT_SIZE], line[8192];
-		int n = snprintf(line, sizeof line, "%s %s %s %s %s [%s] %s %s %.6f %s\n", r.id,
-		                 r.f.tag ? r.f.tag : "-", ref_id(ds, cw_dataset_physicians(ds)->id, r.f.physician),
-		                 ref_id(ds, cw_dataset_patients(ds)->id, r.f.patient),
-		                 ref_id(ds, cw_dataset_visits(ds)->id, r.f.visit), tu_lines(ds, fs, i, lines, sizeof lines),
-		                 cw_format_money(r.f.suspect, money), cw_format_time(r.f.when, when), r.f.score,
-		                 r.reason ? r.reason : "");
-		assert_true(n > 0 && (size_t)n < sizeof line);
-		while (len + (size_t)n + 1 > cap) {
-			out = realloc(out, cap *= 2);
-			assert_non_null(out);
-		}
-		memcpy(out + len, line, (size_t)n + 1);
-		len += (size_t)n;
-	}
-	return out;
 }
 
 void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char *item, cw_minute t, cw_qty qty,
@@ -350,4 +312,13 @@ void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char
 	cw_rowerr err;
 	cw_claim_row r = { id, visit, item, physician, t, qty, unit_price, qty * unit_price / CW_QTY_ONE };
 	ok(cw_builder_add_claim(b, &r, &err), &err);
+}
+
+void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid)
+{
+	char pid[16];
+	snprintf(pid, sizeof pid, "P%04d", n);
+	tu_add_patient(b, pid, n % 2 ? CW_SEX_F : CW_SEX_M, n % 5 ? "1970-01-01" : NULL);
+	snprintf(vid, 16, "V%04d", n);
+	tu_add_visit(b, vid, pid, n % 3 ? "DR1" : "DR3", CW_INPATIENT, admit, NULL, "J18.9");
 }

@@ -11,8 +11,8 @@
  * weighted by the physician's cases). A finding when the physician has the
  * minimum volume and the value is above the upper funnel-plot control limit
  * (99.8%, with over-dispersion, corrected for the skewness of costs), at least
- * min_excess above expected, and still beyond it without the physician's single
- * largest unit; only the high side (over-use). The statistics are in
+ * min_excess above expected, and not owed to one extreme unit (an absurd visit
+ * is taken out and the rest judged); only the high side (over-use). The statistics are in
  * src/metrics.c, shared with the report and scoring.
  * Money at stake: for cost metrics, (value - expected) x volume; else 0.
  * Severity: notice, suspicious when z > suspicious_z.

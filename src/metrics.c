@@ -592,11 +592,19 @@ typedef struct gsum {
 	double volume, num, den, res2, res3, phi;
 } gsum;
 
+/* What capping an entry's extreme units at the fence of its cell of one kind
+ * changes in the reference sums (few entries have any). */
+typedef struct adjustment {
+	uint32_t entry;
+	int kind;
+	sums s;
+} adjustment;
+
 typedef struct work {
 	const utype *t;
 	sums *esum;           /* per entry: its units' sums */
-	sums *eadj[KINDS];    /* per entry: what capping its extreme units at the kind's fence changes */
-	uint8_t *adjusted[KINDS]; /* per entry: eadj is not zero */
+	adjustment *adj;      /* in entry order */
+	size_t nadj, adjcap;
 	cell *cell;           /* per cell */
 	sampled *sample;
 	double *unum, *uden;  /* per unit: the metric's (num, den); den 0: not a unit */
@@ -610,11 +618,10 @@ static void work_free(work *w)
 {
 	free(w->esum);
 	for (int k = 0; k < KINDS; k++) {
-		free(w->eadj[k]);
-		free(w->adjusted[k]);
 		free(w->vs[k]);
 		free(w->out[k]);
 	}
+	free(w->adj);
 	free(w->cell);
 	free(w->sample);
 	free(w->unum);
@@ -638,8 +645,6 @@ static int work_alloc(const ctx *c, const utype *t, size_t nunits, work *w)
 	w->t = t;
 	ok &= (w->esum = malloc(ne * sizeof *w->esum)) != NULL;
 	for (int k = 0; k < KINDS; k++) {
-		ok &= (w->eadj[k] = malloc(ne * sizeof *w->eadj[k])) != NULL;
-		ok &= (w->adjusted[k] = malloc(ne)) != NULL;
 		ok &= (w->vs[k] = malloc(np * sizeof *w->vs[k])) != NULL;
 		ok &= (w->out[k] = malloc(np)) != NULL;
 	}
@@ -662,9 +667,8 @@ static void work_reset(const ctx *c, work *w)
 {
 	const utype *t = w->t;
 	memset(w->esum, 0, t->nentries * sizeof *w->esum);
+	w->nadj = 0;
 	for (int k = 0; k < KINDS; k++) {
-		memset(w->eadj[k], 0, t->nentries * sizeof *w->eadj[k]);
-		memset(w->adjusted[k], 0, t->nentries);
 		memset(w->out[k], 0, c->nphys);
 		memset(w->vs[k], 0, c->nphys * sizeof *w->vs[k]);
 	}
@@ -785,9 +789,27 @@ static void set_fences(const ctx *c, work *w)
 	}
 }
 
+/* The adjustment of (entry e, kind k): the last one when it is e's, else a new one. */
+static adjustment *adjustment_of(work *w, uint32_t e, int k)
+{
+	for (size_t i = w->nadj; i-- > 0 && w->adj[i].entry == e;)
+		if (w->adj[i].kind == k)
+			return &w->adj[i];
+	if (w->nadj == w->adjcap) {
+		size_t cap = w->adjcap ? 2 * w->adjcap : 256;
+		adjustment *p = realloc(w->adj, cap * sizeof *p);
+		if (!p)
+			return NULL;
+		w->adj = p;
+		w->adjcap = cap;
+	}
+	w->adj[w->nadj] = (adjustment){ .entry = e, .kind = k };
+	return &w->adj[w->nadj++];
+}
+
 /* Unit pass 2: units beyond their cell's fence are capped at it in the
- * entries' reference adjustments; every physician's unit of largest residual. */
-static void pass_extremes(work *w)
+ * reference (as adjustments); every physician's unit of largest residual. */
+static int pass_extremes(work *w)
 {
 	const utype *t = w->t;
 	for (size_t e = 0; e < t->nentries; e++) {
@@ -807,13 +829,16 @@ static void pass_extremes(work *w)
 						           .top_cell = en->cell[k], .has_top = 1 };
 				if (res > ce[k]->hi || res < ce[k]->lo) {
 					double capped = ce[k]->r0 * den + (res > ce[k]->hi ? ce[k]->hi : ce[k]->lo);
-					sums_add(&w->eadj[k][e], num, den, -1);
-					sums_add(&w->eadj[k][e], capped, den, 1);
-					w->adjusted[k][e] = 1;
+					adjustment *adj = adjustment_of(w, (uint32_t)e, k);
+					if (!adj)
+						return cw_error_set(CW_ENOMEM, "out of memory");
+					sums_add(&adj->s, num, den, -1);
+					sums_add(&adj->s, capped, den, 1);
 				}
 			}
 		}
 	}
+	return 0;
 }
 
 static int eligible(const ctx *c, int metric, const work *w, size_t p)
@@ -835,11 +860,14 @@ static void cell_figures(const ctx *c, work *w)
 		for (int k = 0; k < KINDS; k++) {
 			if (w->out[k][en->phys])
 				continue;
-			cell *ce = &w->cell[en->cell[k]];
-			sums_merge(&ce->ref, &w->esum[e]);
-			if (w->adjusted[k][e])
-				sums_merge(&ce->ref, &w->eadj[k][e]);
+			sums_merge(&w->cell[en->cell[k]].ref, &w->esum[e]);
 		}
+	}
+	for (size_t i = 0; i < w->nadj; i++) {
+		const adjustment *a = &w->adj[i];
+		const entry *en = &t->entries[a->entry];
+		if (!w->out[a->kind][en->phys])
+			sums_merge(&w->cell[en->cell[a->kind]].ref, &a->s);
 	}
 	for (size_t k = 0; k < t->ncells; k++) {
 		cell *ce = &w->cell[k];
@@ -872,16 +900,24 @@ static void group_and_physician_sums(const ctx *c, work *w)
 			a->k3 += s->sddd * ce->k3;
 			if (w->out[k][en->phys])
 				continue;
-			sums ref = *s;
-			if (w->adjusted[k][e])
-				sums_merge(&ref, &w->eadj[k][e]);
 			gsum *g = &w->g[c->gid[k][en->phys]];
-			g->volume += ref.n;
-			g->num += ref.s1;
-			g->den += ref.sd;
-			g->res2 += sums_res2(&ref, ce->r);
-			g->res3 += sums_res3(&ref, ce->r);
+			g->volume += s->n;
+			g->num += s->s1;
+			g->den += s->sd;
+			g->res2 += sums_res2(s, ce->r);
+			g->res3 += sums_res3(s, ce->r);
 		}
+	}
+	for (size_t i = 0; i < w->nadj; i++) { /* the capped units, in the groups' references */
+		const adjustment *a = &w->adj[i];
+		const entry *en = &t->entries[a->entry];
+		if (w->out[a->kind][en->phys])
+			continue;
+		const cell *ce = &w->cell[en->cell[a->kind]];
+		gsum *g = &w->g[c->gid[a->kind][en->phys]];
+		g->num += a->s.s1;
+		g->res2 += a->s.snn - 2 * ce->r * a->s.snd + ce->r * ce->r * a->s.sdd; /* a difference: not clamped */
+		g->res3 += sums_res3(&a->s, ce->r);
 	}
 }
 
@@ -1095,7 +1131,8 @@ static int compute_metric(const ctx *c, int metric, work *w, cw_metrics *m)
 	pass_sums(c, metric, w);
 	cell_figures(c, w); /* plain ratios for the fences */
 	set_fences(c, w);
-	pass_extremes(w);
+	if ((rc = pass_extremes(w)) < 0)
+		return rc;
 	if ((rc = run_round(c, metric, w)) < 0 || (rc = leave_out_outliers(c, metric, w, z_alpha, &again)) < 0 ||
 	    (again && (rc = run_round(c, metric, w)) < 0))
 		return rc;

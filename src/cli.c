@@ -6,6 +6,8 @@
 
 /* One line per command; each command's function lives in its own cli_<name>.c. */
 static const cw_command commands[] = {
+	{ "gen", "generate demo data with known fraud schemes (truth.json)", cw_cmd_gen },
+	{ "eval", "measure findings against a generated truth.json", cw_cmd_eval },
 	{ NULL, NULL, NULL }
 };
 

@@ -12,7 +12,7 @@
 
 /* Patients per unit of scale: calibrated so that scale 1 gives about
  * CW_GEN_LINES_PER_SCALE claim lines a month. */
-#define PATIENTS_PER_SCALE 14500.0
+#define PATIENTS_PER_SCALE 19800.0
 
 static const char *const file_name[F_COUNT] = {
 	"institutions.csv", "departments.csv", "physicians.csv", "patients.csv", "items.csv", "bundles.csv",

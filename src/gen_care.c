@@ -133,7 +133,7 @@ static uint8_t decide_result(gen_ctx *g, gen_pat *p, gen_visit *v, int item, cw_
 		const gen_phys *ph = &g->phys[v->phys];
 		int m = gen_month_of(g, t);
 		int low = ph->role == R_LOWPOS && m >= 0 && (ph->active >> m & 1);
-		double rate = low ? 0.12 : ph->pos;
+		double rate = low ? 0.05 : ph->pos;
 		double u = gen_weyl(g, v->phys, t, GW_POS);
 		if (!low && gen_chance(&p->rng, 0.02))
 			return CW_RESULT_PENDING;
@@ -423,6 +423,8 @@ static double abx_rate(const gen_ctx *g, int phys, const gen_dx *dx, int kind, c
 	if (kind == CW_EMERGENCY && ph->role == R_ER35)
 		return 0.35;
 	double r = dx->p_abx * ph->s_abx;
+	if (kind == CW_OUTPATIENT) /* outpatient physicians stay far below the 20% limit */
+		r *= 0.5;
 	if (kind == CW_EMERGENCY && r > 0.3)
 		r = 0.3;
 	if (kind == CW_INPATIENT && r > 0.5)

@@ -808,7 +808,7 @@ int gen_org_init(gen_ctx *g)
 			d->inst = k;
 			d->spec = sp;
 			d->phys0 = g->nphys;
-			int np = sp == rheu ? 2 : (int)lround(per * (in->level == 1 ? 1.25 : 1.0)) + gen_int(&g->rng, 0, 2);
+			int np = sp == rheu ? 2 : (int)lround(per * (in->level == 1 ? 1.25 : 1.0)) + gen_int(&g->rng, -1, 1);
 			if (np < 3 && sp != rheu)
 				np = 3;
 			for (int j = 0; j < np; j++) {

@@ -34,7 +34,7 @@ static const double visit_rate[S_VISIT_COUNT] = { 0.0017, 0.0017, 0.0014, 0.0022
 #define P_LOOK_AFTER_POS 0.25
 #define P_LOOK_SUBSET 0.002
 #define P_LOOK_DAYS 0.01
-#define P_LOOK_CHRONIC30 0.02
+#define P_LOOK_CHRONIC30 0.004
 #define P_LOOK_ER_ADMIT 0.5
 #define P_REFUND 0.006
 
@@ -134,9 +134,26 @@ static int find_phys(gen_ctx *g, const char *specs, int levels, int ward, uint64
 				continue;
 			if (pass == 0 && ph->inst < 64 && (taken_inst >> ph->inst & 1))
 				continue;
+			int busy = 0; /* one role per department: roles compete for the same patients */
+			for (int j = 0; j < g->dept[ph->dept].nphys; j++)
+				busy |= g->phys[g->dept[ph->dept].phys0 + j].role != R_NONE;
+			if (busy)
+				continue;
 			if (g->dept[ph->dept].nphys < 3 || (i - g->dept[ph->dept].phys0) != nth % g->dept[ph->dept].nphys)
 				continue;
 			return i;
+		}
+	return -1;
+}
+
+/* Level 3 first, then level 2, trying each position in the department. */
+static int find_phys2(gen_ctx *g, const char *specs, int ward, uint64_t taken, int nth)
+{
+	for (int lv = 3; lv >= 2; lv--)
+		for (int k = 0; k < 6; k++) {
+			int p = find_phys(g, specs, 1 << lv, ward, taken, nth + k);
+			if (p >= 0)
+				return p;
 		}
 	return -1;
 }
@@ -177,16 +194,16 @@ void gen_roles_assign(gen_ctx *g)
 	give(g, rheu, R_RARE_COSTLY, all);
 	if (!g->stat_roles)
 		return;
-	int L23 = (1 << 2) | (1 << 3);
-	give(g, find_phys(g, "gastroenterology,orthopedics", L23, 0, taken, 1), R_OUT_COST, months_mask(g, 1, 3));
-	give(g, find_phys(g, "neurology,orthopedics", L23, 0, taken, 2), R_OUT_LARGE, months_mask(g, 2, 4));
-	give(g, find_phys(g, "respiratory,cardiology,neurology", L23, 1, taken, 2), R_OUT_LOS, months_mask(g, 3, 5));
-	give(g, find_phys(g, "emergency", L23, 0, taken, 1), R_LOWPOS, all);
-	give(g, find_phys(g, "orthopedics", L23, 0, taken, 3), R_LOWPOS, months_mask(g, 1, 3));
-	give(g, find_phys(g, "respiratory,pediatrics", L23, 0, taken, 3), R_ABX_OP, all);
-	give(g, find_phys(g, "emergency", L23, 0, taken, 2), R_ABX_ER, months_mask(g, 1, 4));
-	give(g, find_phys(g, "emergency", L23, 0, taken, 3), R_ER35, all);
-	give(g, find_phys(g, "cardiology", 1 << 3, 0, taken, 1), R_CASEMIX, all);
+	/* at tertiary hospitals first: they have the volume the statistics need */
+	give(g, find_phys2(g, "gastroenterology,orthopedics", 0, taken, 1), R_OUT_COST, months_mask(g, 1, 3));
+	give(g, find_phys2(g, "neurology,orthopedics", 0, taken, 2), R_OUT_LARGE, months_mask(g, 2, 4));
+	give(g, find_phys2(g, "respiratory,cardiology,neurology", 1, taken, 2), R_OUT_LOS, months_mask(g, 3, 5));
+	give(g, find_phys2(g, "emergency", 0, taken, 1), R_LOWPOS, all);
+	give(g, find_phys2(g, "emergency", 0, taken, 4), R_LOWPOS, months_mask(g, 1, 3));
+	give(g, find_phys2(g, "respiratory,pediatrics", 0, taken, 3), R_ABX_OP, all);
+	give(g, find_phys2(g, "emergency", 0, taken, 2), R_ABX_ER, months_mask(g, 1, 4));
+	give(g, find_phys2(g, "emergency", 0, taken, 3), R_ER35, all);
+	give(g, find_phys2(g, "cardiology", 0, taken, 1), R_CASEMIX, all);
 }
 
 /* --- building blocks shared by visits and stays ------------------------------------------------- */
@@ -618,9 +635,16 @@ void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 	cw_day a = cw_day_of(sp->admit);
 	if (role_on(g, sp->phys, R_OUT_COST, sp->admit) || (g->phys[sp->phys].role == R_BAD && g->stat_roles))
 		sp->extra_cost = 1;
+	/* one plan at most: draw the band first, then apply it when the stay allows */
+	double w[8] = { P_UNWARRANTED * mult, P_IDLE * mult, P_SEEN * mult, P_RT_STAY * mult, P_LOOK_QUIET,
+		        3 * P_LOOK_RT_EXACT, 0, 0 };
 	double u = gen_unif(&p->rng), acc = 0;
-	/* unwarranted admission: a short, cheap stay for a condition an outpatient visit handles */
-	if (u < (acc += P_UNWARRANTED * mult)) {
+	int band = -1;
+	for (int i = 0; i < 6 && band < 0; i++)
+		if (u < (acc += w[i]))
+			band = i;
+	switch (band) {
+	case 0: { /* unwarranted admission: a short, cheap stay for a condition an outpatient visit handles */
 		int dx = easy_dx_for(g, p, g->dept[sp->dept].spec, sp->admit);
 		int los = gen_int(&p->rng, 1, 3);
 		if (dx >= 0 && a + los < g->day_end - 1) {
@@ -628,49 +652,52 @@ void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 			sp->los = los;
 			sp->easy = 1;
 			sp->extra_cost = 0;
-			return;
 		}
+		break;
 	}
-	if (u < (acc += P_IDLE * mult) && sp->los >= 8) {
+	case 1: /* a run of days without care */
+		if (sp->los < 8 || a + sp->los >= g->day_end)
+			break;
 		sp->idle_from = gen_int(&p->rng, 2, sp->los - 6);
 		sp->idle_len = gen_int(&p->rng, 3, 5);
 		if (sp->idle_from + sp->idle_len > sp->los - 2)
 			sp->idle_len = sp->los - 2 - sp->idle_from;
-		if (sp->idle_len < 3 || a + sp->los >= g->day_end)
+		if (sp->idle_len < 3)
 			sp->idle_len = 0;
-		return;
-	}
-	if (u < (acc += P_SEEN * mult) && sp->los >= 4 && a + sp->los < g->day_end) {
-		sp->seen_day = gen_int(&p->rng, 1, sp->los - 2);
+		break;
+	case 2: /* seen at another hospital during the stay */
+		if (sp->los < 4 || a + sp->los >= g->day_end)
+			break;
 		for (int tries = 0; tries < 8; tries++) {
 			int k = gen_int(&p->rng, 0, g->ninst - 1);
 			if (k != sp->inst) {
 				sp->seen_inst = k;
-				return;
+				sp->seen_day = gen_int(&p->rng, 1, sp->los - 2);
+				break;
 			}
 		}
-		sp->seen_day = 0;
-		return;
-	}
-	if (u < (acc += P_RT_STAY * mult) && sp->los >= 3) {
-		sp->rt_kind = RT_SCHEME;
-		return;
-	}
-	/* look-alikes (not for bad physicians: they stay pure) */
-	if (u < (acc += P_LOOK_QUIET) && sp->los >= 6 && a + sp->los < g->day_end) {
+		break;
+	case 3:
+		if (sp->los >= 3)
+			sp->rt_kind = RT_SCHEME;
+		break;
+	case 4: /* look-alike: one or two quiet days, on a weekend when there is one */
+		if (sp->los < 6 || a + sp->los >= g->day_end)
+			break;
 		sp->quiet_len = gen_int(&p->rng, 1, 2);
 		sp->quiet_from = gen_int(&p->rng, 2, sp->los - 2 - sp->quiet_len);
-		/* prefer a weekend */
 		for (int k = sp->quiet_from; k + sp->quiet_len <= sp->los - 2; k++)
 			if (cw_weekday(a + k) == 5) {
 				sp->quiet_from = k;
 				break;
 			}
-		return;
-	}
-	if (u < (acc += 3 * P_LOOK_RT_EXACT) && sp->los >= 4) {
-		int r = gen_int(&p->rng, 0, 2);
-		sp->rt_kind = r == 0 ? RT_EXACT : r == 1 ? RT_EXACT_PLUS1 : RT_AFTER_POSITIVE;
+		break;
+	case 5: /* look-alike: a repeat exactly at the interval, one minute after, or after a positive */
+		if (sp->los >= 4) {
+			int r = gen_int(&p->rng, 0, 2);
+			sp->rt_kind = r == 0 ? RT_EXACT : r == 1 ? RT_EXACT_PLUS1 : RT_AFTER_POSITIVE;
+		}
+		break;
 	}
 }
 
@@ -796,6 +823,8 @@ static void readmit_truth(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_p
 		               g->inst[p->last_ip_inst].id);
 		break;
 	case CK_PLANNED:
+		if (!gen_chance(&p->rng, 0.2))
+			break;
 		gen_case_lines(g, 1, D_SPLIT_ADMISSION, "planned_readmission", sp->phys, p->num, v->id, NULL, 0, 0,
 		               sp->admit, "planned %s after a stay for %s", g->dx[sp->dx].code, prev);
 		break;
@@ -977,31 +1006,31 @@ void gen_schemes_physician_truth(gen_ctx *g)
 			double lo, hi;
 			switch (ph->role) {
 			case R_BAD:
-				if (g->stat_roles && visits >= 40)
+				if (g->stat_roles && visits >= 30)
 					phys_case(g, 0, D_OUTLIER, "cost_per_outpatient_visit", i, m,
 					          "bad physician: padded visits and schemes (%u visits)", visits);
 				break;
 			case R_OUT_COST:
-				if (on && visits >= 40)
+				if (on && visits >= 30)
 					phys_case(g, 0, D_OUTLIER, "cost_per_outpatient_visit", i, m,
 					          "visits padded to about 2.5 times the cost (%u visits)", visits);
 				break;
 			case R_OUT_LARGE:
-				if (on && visits >= 40)
+				if (on && visits >= 30)
 					phys_case(g, 0, D_OUTLIER, "large_equipment_per_100", i, m,
 					          "one or two extra CT/MRI/DR on most visits (%u visits)", visits);
 				break;
 			case R_OUT_LOS:
-				if (on && pm->stays_out >= 12)
+				if (on && pm->stays_out >= 10)
 					phys_case(g, 0, D_OUTLIER, "length_of_stay", i, m, "stays about 1.9 times longer (%u stays)",
 					          pm->stays_out);
 				break;
 			case R_LOWPOS: {
 				double n = pm->large_pos + pm->large_neg;
-				if (!on || n < 22)
+				if (!on || n < 20) /* the detector's minimum; at a 5% rate any n >= 20 is far below */
 					break;
 				wilson(pm->large_pos, n, &lo, &hi);
-				if (hi < 0.27)
+				if (hi < 0.30)
 					phys_case(g, 0, D_LOW_POSITIVE, "positive_rate", i, m,
 					          "%u of %.0f large-equipment exams positive, upper bound %.3f", pm->large_pos, n, hi);
 				break;
@@ -1010,13 +1039,13 @@ void gen_schemes_physician_truth(gen_ctx *g)
 				double n = ph->role == R_ABX_OP ? pm->rx_op : pm->rx_er;
 				double k = ph->role == R_ABX_OP ? pm->rx_op_abx : pm->rx_er_abx;
 				double limit = ph->role == R_ABX_OP ? 0.20 : 0.40;
-				if (!on || n < 32)
+				if (!on || n < 30) /* the detector's rule, exactly; the rates are far from the limit */
 					break;
 				wilson(k, n, &lo, &hi);
-				if (lo > limit + 0.03) {
+				if (lo > limit) {
 					phys_case(g, 0, D_ABX_OVERUSE, ph->role == R_ABX_OP ? "outpatient" : "emergency", i, m,
 					          "%.0f of %.0f prescriptions with an antibiotic, lower bound %.3f", k, n, lo);
-					if (visits >= 40)
+					if (visits >= 30)
 						phys_case(g, 0, D_OUTLIER, "antibiotic_rate", i, m,
 						          "the antibiotic overuse also shows in the peer comparison");
 				}

@@ -132,6 +132,26 @@ int gen_truth_write(gen_ctx *g)
 		                                   "institution and earn half-year sanctions");
 		cJSON_AddItemToArray(bad, o);
 	}
+	/* the roles behind the physician-level cases and look-alikes, for a person reading the truth */
+	static const char *const role_name[] = { "", "bad_physician", "outlier_cost", "outlier_large_equipment",
+		                                 "outlier_length_of_stay", "low_positive_rate", "antibiotic_outpatient",
+		                                 "antibiotic_emergency", "lookalike_case_mix", "lookalike_emergency_35",
+		                                 "lookalike_few_peers" };
+	cJSON *roles = cJSON_AddArrayToObject(root, "physician_roles");
+	for (int i = 0; i < g->nphys; i++) {
+		const gen_phys *ph = &g->phys[i];
+		if (!ph->role)
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "physician_id", ph->id);
+		cJSON_AddStringToObject(o, "dept_id", g->dept[ph->dept].id);
+		cJSON_AddStringToObject(o, "role", role_name[ph->role]);
+		cJSON *ms = cJSON_AddArrayToObject(o, "months");
+		for (int m = 0; m < g->nmonths; m++)
+			if (ph->active >> m & 1)
+				cJSON_AddItemToArray(ms, cJSON_CreateString(month_name(g, m, buf)));
+		cJSON_AddItemToArray(roles, o);
+	}
 	char *text = cJSON_Print(root);
 	cJSON_Delete(root);
 	if (!text)

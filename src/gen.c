@@ -12,7 +12,7 @@
 
 /* Patients per unit of scale: calibrated so that scale 1 gives about
  * CW_GEN_LINES_PER_SCALE claim lines a month. */
-#define PATIENTS_PER_SCALE 19800.0
+#define PATIENTS_PER_SCALE 20300.0
 
 static const char *const file_name[F_COUNT] = {
 	"institutions.csv", "departments.csv", "physicians.csv", "patients.csv", "items.csv", "bundles.csv",
@@ -150,7 +150,9 @@ static int setup(gen_ctx *g, const cw_gen_opts *o)
 	g->gen_start = g->range_start - g->o.warmup_days * CW_MINUTES_PER_DAY;
 	gen_rng_seed(&g->rng, o->seed, 0);
 	g->stat_roles = o->scale >= 0.8;
-	double np = ceil(PATIENTS_PER_SCALE * o->scale);
+	/* the first months of a range are a little busier (pregnancies end, stays start): short
+	 * ranges get fewer patients for the same lines a month */
+	double np = ceil(PATIENTS_PER_SCALE * o->scale / (1.0 + 0.18 / g->nmonths));
 	g->npat = np < 1 ? 1 : (uint64_t)np;
 	return 0;
 }

@@ -527,9 +527,10 @@ void gen_op_visit(gen_ctx *g, gen_pat *p, gen_visit *v, int inst, int dept, int 
 	if (kind == CW_EMERGENCY) {
 		gen_add_line(g, p, v, g->it_consult_er, t0, CW_QTY_ONE, ADD_CHECK);
 	} else {
-		int c = ph->title[0] == "主"[0] && !strncmp(ph->title, "主任", 6) ? 2 : !strncmp(ph->title, "副主任", 9) ? 1 : 0;
+		/* the general consult fee for everyone: a fee by title would make senior physicians look
+		 * costly in the peer comparison for no clinical reason */
 		gen_add_line(g, p, v, g->it_reg, t0, CW_QTY_ONE, ADD_CHECK);
-		gen_add_line(g, p, v, g->it_consult_op[c], t0, CW_QTY_ONE, ADD_CHECK);
+		gen_add_line(g, p, v, g->it_consult_op[0], t0, CW_QTY_ONE, ADD_CHECK);
 	}
 	double mult = ph->s_cost * ph->s_exam;
 	cw_minute t = t0 + gen_int(&p->rng, 8, 25);

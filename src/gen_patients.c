@@ -34,9 +34,9 @@ int gen_choose_phys(gen_ctx *g, gen_pat *p, int dept, int dx, int kind)
 		/* physicians with a statistical role need the volume the tests require */
 		case R_LOWPOS: x *= 7.0; break;
 		case R_ABX_OP: case R_ABX_ER: case R_ER35: x *= 3.5; break;
-		case R_OUT_COST: case R_OUT_LARGE: x *= 4.0; break;
+		case R_OUT_COST: case R_OUT_LARGE: x *= 1.6; break; /* peers keep enough volume to be judged */
 		case R_OUT_LOS: x *= kind == CW_INPATIENT ? 10.0 : 1.0; break;
-		case R_BAD: x *= 2.2; break;
+		case R_BAD: x *= 1.6; break;
 		case R_CASEMIX:
 			if (dx >= 0)
 				x *= (g->dx[dx].flags & DX_COSTLY) ? 4.0 : 0.25;

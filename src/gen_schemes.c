@@ -405,7 +405,9 @@ static int scheme_large_rx(gen_ctx *g, gen_pat *p, gen_visit *v)
 	int drug[GEN_RX_MAX], days[GEN_RX_MAX], n = 0;
 	cw_qty qty[GEN_RX_MAX];
 	cw_minute t = v->admit + 95;
-	int tag = gen_int(&p->rng, 0, 2);
+	/* the over-ceiling amount (2,000+ yuan) only at bad physicians: elsewhere it would also make an
+	 * ordinary physician's cost per visit an outlier */
+	int tag = gen_int(&p->rng, 0, is_bad(g, v->phys) ? 2 : 1);
 	const char *kind = tag == 0 ? "drugs_per_rx" : tag == 1 ? "days_supply" : "amount";
 	int start = gen_int(&p->rng, 0, 11);
 	int want = tag == 0 ? gen_int(&p->rng, 6, 8) : tag == 1 ? gen_int(&p->rng, 1, 2) : 1;

@@ -1,15 +1,59 @@
 /* cli.c: dispatches `claimwatch COMMAND ...` to the command's function, and the top-level help. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
 #include "cli.h"
 
 /* One line per command; each command's function lives in its own cli_<name>.c. */
 static const cw_command commands[] = {
+	{ "run", "run the detectors on one month or a range of months and write the results", cw_cmd_run },
+	{ "detectors", "list the detectors with their dimension and what they look for", cw_cmd_detectors },
 	{ "gen", "generate demo data with known fraud schemes (truth.json)", cw_cmd_gen },
 	{ "eval", "measure findings against a generated truth.json", cw_cmd_eval },
 	{ NULL, NULL, NULL }
 };
+
+int cw_cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "claimwatch %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'claimwatch %s --help'.\n", cmd);
+	return CW_EXIT_USAGE;
+}
+
+int cw_cli_fail(const char *cmd, int rc)
+{
+	fprintf(stderr, "claimwatch %s: %s\n", cmd, cw_error_last());
+	return cw_exit_code(rc);
+}
+
+int cw_cli_int(const char *cmd, const char *opt, const char *v, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (!*v || *end || errno || x < min || x > max)
+		return cw_cli_usage(cmd, "%s expects a whole number from %ld to %ld, not '%s'", opt, min, max, v), -1;
+	*out = x;
+	return 0;
+}
+
+int cw_cli_double(const char *cmd, const char *opt, const char *v, double min, double max, double *out)
+{
+	char *end;
+	errno = 0;
+	double x = strtod(v, &end);
+	if (!*v || *end || errno || !(x >= min && x <= max))
+		return cw_cli_usage(cmd, "%s expects a number from %g to %g, not '%s'", opt, min, max, v), -1;
+	*out = x;
+	return 0;
+}
 
 int cw_exit_code(int rc)
 {

@@ -26,6 +26,14 @@ int cw_cmd_detectors(int argc, char **argv);
 int cw_cmd_gen(int argc, char **argv);
 int cw_cmd_eval(int argc, char **argv);
 
+/* Prints "claimwatch CMD: message" and a hint to --help on stderr; returns CW_EXIT_USAGE. */
+int cw_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "claimwatch CMD: <last error>" on stderr; returns the exit code for rc. */
+int cw_cli_fail(const char *cmd, int rc);
+/* Parses a non-negative integer / a number option value; < 0 on error (message printed). */
+int cw_cli_int(const char *cmd, const char *opt, const char *v, long min, long max, long *out);
+int cw_cli_double(const char *cmd, const char *opt, const char *v, double min, double max, double *out);
+
 /* Maps a library error code to an exit code. */
 int cw_exit_code(int rc);
 

@@ -1,0 +1,108 @@
+/*
+ * duplicate_billing: the same item billed twice for the same patient at the same minute (重复收费).
+ *
+ * Rule: two or more claim lines of one patient with the same item and the same
+ * service minute, in any visit. Money at stake: every line of the group but the
+ * first. Severity: violation.
+ * Source: 重复收费 in the NHSA's list of irregular billing; hospital systems
+ * that post an order twice produce exactly this pattern.
+ * Blind spots: a duplicate posted a minute later (it looks like a second
+ * service; see over_frequency for items with a daily maximum); a duplicate
+ * cancelled by a refund after the month.
+ */
+#include <stdlib.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+#include "scanutil.h"
+
+static int configure(const cw_section *rules, void **out)
+{
+	(void)rules;
+	*out = NULL;
+	return 0;
+}
+
+/* Emits one finding for a group of live lines of one patient, item and minute. */
+static int emit_group(const cw_scan *ctx, cw_findings *out, const uint32_t *group, size_t n)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	uint32_t first = group[0];
+	cw_finding f = cw_finding_init();
+	f.physician = cl->physician[first];
+	f.patient = cl->patient[first];
+	f.visit = cl->visit[first];
+	f.item = cl->item[first];
+	f.cls = it->category[f.item];
+	f.severity = CW_VIOLATION;
+	for (size_t k = 1; k < n; k++)
+		f.suspect += cl->amount[group[k]];
+	f.when = cl->time[first];
+	f.lines = group;
+	f.nlines = n;
+	f.tag = "duplicate";
+	char when[CW_FMT_SIZE];
+	return cw_emit(out, &f, "%s billed %zu times at %s", cw_dataset_str(ctx->ds, it->name[f.item]), n,
+	               cw_format_time(f.when, when));
+}
+
+/* Scratch space for one minute's lines, reused: (item << 32 | row) keys and
+ * one group's rows. Sized to the longest run, so a minute with thousands of
+ * lines (a stay's charges posted at once) costs a sort, not a quadratic scan. */
+typedef struct scratch {
+	uint64_t *keys;
+	uint32_t *group;
+	size_t keys_cap, group_cap;
+} scratch;
+
+/* Lines rows [lo, hi) share patient and minute: one finding per item billed twice or more. */
+static int judge_minute(const cw_scan *ctx, cw_findings *out, scratch *s, uint32_t lo, uint32_t hi)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	size_t n = 0;
+	int rc = 0;
+	if (grow_array((void **)&s->keys, &s->keys_cap, hi - lo, sizeof *s->keys) < 0 ||
+	    grow_array((void **)&s->group, &s->group_cap, hi - lo, sizeof *s->group) < 0)
+		return CW_ENOMEM;
+	for (uint32_t i = lo; i < hi; i++)
+		if (line_live(cl, i))
+			s->keys[n++] = (uint64_t)cl->item[i] << 32 | i;
+	sort_u64(s->keys, n); /* by item, then canonical order */
+	for (size_t a = 0, b; rc == 0 && a < n; a = b) {
+		for (b = a; b < n && s->keys[b] >> 32 == s->keys[a] >> 32; b++)
+			s->group[b - a] = (uint32_t)s->keys[b];
+		if (b - a > 1)
+			rc = emit_group(ctx, out, s->group, b - a);
+	}
+	return rc;
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	uint32_t end = pat->line_start[ctx->patient_end];
+	scratch s = { 0 };
+	int rc = 0;
+	/* A patient's lines are in time order: each minute is a short run. */
+	for (uint32_t lo = pat->line_start[ctx->patient_begin], hi; rc == 0 && lo < end; lo = hi) {
+		for (hi = lo + 1; hi < end && cl->patient[hi] == cl->patient[lo] && cl->time[hi] == cl->time[lo];)
+			hi++;
+		if (hi - lo > 1 && (cl->flags[lo] & CW_LINE_IN_MONTH))
+			rc = judge_minute(ctx, out, &s, lo, hi);
+	}
+	free(s.keys);
+	free(s.group);
+	return rc;
+}
+
+const cw_detector cw_detector_duplicate_billing = {
+	.name = "duplicate_billing",
+	.title_zh = "重复收费",
+	.summary = "the same item billed twice for the same patient at the same minute",
+	.dimension = NULL,
+	.partition = CW_PARTITION_PATIENTS,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

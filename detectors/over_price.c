@@ -1,0 +1,81 @@
+/*
+ * over_price: a claim line whose unit price passes the item's price ceiling (超标准收费).
+ *
+ * Rule: unit_price > std_price + tolerance. Money at stake: the excess per
+ * unit times the quantity. Severity: violation (the excess is not payable).
+ * Source: the medical-service price catalogue (医疗服务价格项目规范) sets a
+ * ceiling per item; charging above it is 超标准收费 in the NHSA's list of
+ * irregular billing.
+ * Blind spots: a line split into more units at a lower price (see
+ * over_frequency); a catalogue whose std_price is out of date; refunds after
+ * the month are not seen (a line refunded later is still flagged).
+ */
+#include <stdlib.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+#include "scanutil.h"
+
+typedef struct config {
+	cw_fen tolerance; /* fen per unit allowed above the ceiling */
+} config;
+
+static int configure(const cw_section *rules, void **out)
+{
+	config *c = malloc(sizeof *c);
+	long long tol;
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	int rc = cw_section_money(rules, "tolerance", &tol);
+	if (rc < 0) {
+		free(c);
+		return rc;
+	}
+	c->tolerance = tol;
+	*out = c;
+	return 0;
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	char price[CW_FMT_SIZE], ceiling[CW_FMT_SIZE];
+	for (uint32_t i = pat->line_start[ctx->patient_begin]; i < pat->line_start[ctx->patient_end]; i++) {
+		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH))
+			continue;
+		cw_ref item = cl->item[i];
+		if (cl->unit_price[i] <= it->std_price[item] + c->tolerance)
+			continue;
+		cw_finding f = cw_finding_init();
+		f.physician = cl->physician[i];
+		f.patient = cl->patient[i];
+		f.visit = cl->visit[i];
+		f.item = item;
+		f.cls = it->category[item];
+		f.severity = CW_VIOLATION;
+		f.suspect = muldiv_round(cl->unit_price[i] - it->std_price[item], cl->qty[i], CW_QTY_ONE);
+		f.when = cl->time[i];
+		f.lines = &i;
+		f.nlines = 1;
+		f.tag = "over_price";
+		int rc = cw_emit(out, &f, "%s billed at %s per unit, above the ceiling of %s",
+		                 cw_dataset_str(ctx->ds, it->name[item]), cw_format_money(cl->unit_price[i], price),
+		                 cw_format_money(it->std_price[item], ceiling));
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+const cw_detector cw_detector_over_price = {
+	.name = "over_price",
+	.title_zh = "超标准收费",
+	.summary = "a line's unit price above the item's std_price (the catalogue's ceiling)",
+	.dimension = NULL,
+	.partition = CW_PARTITION_PATIENTS,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

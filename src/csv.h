@@ -1,0 +1,79 @@
+/* csv.h: a streaming RFC 4180 reader for the contract's CSV files.
+ *
+ * The reader pulls large blocks (1 MiB by default) from a file descriptor or a
+ * read callback and hands out one record at a time: its fields as (ptr, len)
+ * slices, the 1-based physical line where it starts, and its raw text for the
+ * reject file. Unquoted fields and quoted fields without doubled quotes point
+ * into the read buffer; fields with doubled quotes are unescaped into a
+ * scratch buffer. Everything a record points at stays valid until the next
+ * call to cw_csv_next().
+ *
+ * Accepted: a UTF-8 byte-order mark at the start, CRLF or LF line ends, quoted
+ * fields holding commas, doubled quotes and line breaks, a last record without
+ * a final line break. Blank lines are skipped.
+ *
+ * A malformed record is not a failure of the reader: it is returned with
+ * `error` set (an unterminated quote, a stray quote in an unquoted field,
+ * garbage after a closing quote, a NUL byte, a record longer than max_record,
+ * more than max_fields fields) and the reader resynchronises at the first line
+ * break at or after the fault (for an unterminated quote: after the opening
+ * quote), so one broken row costs one row. A record longer than max_record is
+ * never held in memory: the reader keeps its first 4 KiB for the reject file
+ * and skips the rest in blocks. Only a failing read() is an error. */
+#ifndef CW_CSV_H
+#define CW_CSV_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cw_csv_field {
+	const char *ptr;
+	size_t len;
+} cw_csv_field;
+
+typedef struct cw_csv_record {
+	uint64_t line;              /* 1-based physical line where the record starts */
+	size_t nfields;             /* fields in the record (0 when error is set) */
+	const cw_csv_field *field;  /* nfields slices */
+	const char *raw;            /* the record's text, without its line break */
+	size_t raw_len;             /* (for a skipped giant record: its first 4 KiB and a bit) */
+	const char *error;          /* NULL, or why the whole record is malformed */
+	int no_newline;             /* the input's last record, without a final line break */
+} cw_csv_record;
+
+/* Reads up to n bytes into buf: returns the count, 0 at the end, or -1 with
+ * errno set. */
+typedef long (*cw_csv_read_fn)(void *ctx, char *buf, size_t n);
+
+typedef struct cw_csv_opts {
+	size_t block;      /* bytes per read; 0: 1 MiB */
+	size_t max_record; /* longest record taken; 0: 1 MiB */
+	size_t max_fields; /* most fields in a record; 0: 4096 */
+} cw_csv_opts;
+
+#define CW_CSV_BLOCK (1u << 20)
+#define CW_CSV_MAX_RECORD (1u << 20)
+#define CW_CSV_MAX_FIELDS 4096
+
+typedef struct cw_csv cw_csv;
+
+/* Opens a file: CW_ENOTFOUND when it does not exist, CW_EIO when it cannot be
+ * read or is a directory. `opts` may be NULL. */
+int cw_csv_open(cw_csv **out, const char *path, const cw_csv_opts *opts);
+/* Reads from fn(ctx, ...); `name` names the input in messages. */
+int cw_csv_open_reader(cw_csv **out, cw_csv_read_fn fn, void *ctx, const char *name, const cw_csv_opts *opts);
+
+/* The next record: 1 with *rec filled, 0 at the end of the input, CW_EIO when
+ * reading failed (message set). */
+int cw_csv_next(cw_csv *c, cw_csv_record *rec);
+
+/* Bytes read so far. */
+uint64_t cw_csv_bytes(const cw_csv *c);
+void cw_csv_close(cw_csv *c);
+
+/* Writes s as printable text into dst (size > 0, always NUL-terminated):
+ * bytes that are not valid UTF-8 and control characters become \xNN, and
+ * the text is cut with "..." when it does not fit. For names and values in
+ * messages. Returns dst. */
+char *cw_printable(char *dst, size_t size, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,30 @@
+/* findings_impl.h: the inside of a findings list (findings.c), for the detection runner. */
+#ifndef CW_FINDINGS_IMPL_H
+#define CW_FINDINGS_IMPL_H
+#include "claimwatch/findings.h"
+
+typedef struct cw_stored {
+	cw_finding f;      /* f.lines, f.tag, f.metric are offsets in disguise: see below */
+	size_t lines_at;   /* into list->lines */
+	size_t reason_at, tag_at, metric_at; /* into list->text; SIZE_MAX when none */
+	int detector, dimension;
+	cw_ref inst, dept;
+	char id[CW_FINDING_ID_SIZE];
+} cw_stored;
+
+struct cw_findings {
+	cw_stored *items;
+	size_t n, cap;
+	uint32_t *lines;
+	size_t nlines, lines_cap;
+	char *text;
+	size_t text_len, text_cap;
+};
+
+/* Appends a copy of src's finding i to dst (with its lines and texts). */
+int cw_findings_copy(cw_findings *dst, const cw_findings *src, size_t i);
+/* The last finding appended, to fill in detector, dimension, inst, dept, id. */
+cw_stored *cw_findings_last(cw_findings *list);
+const char *cw_findings_text(const cw_findings *list, size_t at);
+
+#endif

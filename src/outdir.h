@@ -1,0 +1,35 @@
+/* outdir.h: a month's output folder, replaced atomically.
+ *
+ * Everything of a run is written into a fresh hidden folder beside the
+ * target (ROOT/.tmp-2026-05.<pid>.<n>); cw_outdir_commit swaps it into place
+ * with one rename (renameat2 RENAME_EXCHANGE when the target exists), then
+ * removes the old results. A run that fails, is killed or hits a full disk
+ * leaves the previous results untouched; leftovers of killed runs are
+ * removed by the next run. */
+#ifndef CW_OUTDIR_H
+#define CW_OUTDIR_H
+#include <stddef.h>
+
+typedef struct cw_outdir cw_outdir;
+
+/* Starts writing ROOT/name (creating ROOT when needed). */
+int cw_outdir_begin(cw_outdir **out, const char *root, const char *name);
+/* The path of a file inside the temporary folder; valid until the next call. */
+const char *cw_outdir_file(cw_outdir *od, const char *file);
+const char *cw_outdir_tmp(const cw_outdir *od);
+/* The final folder, ROOT/name. */
+const char *cw_outdir_final(const cw_outdir *od);
+/* Commits to ROOT/name instead of the name given to begin (a failed run's
+ * diagnostics go beside the results, never over them). */
+int cw_outdir_retarget(cw_outdir *od, const char *name);
+/* Puts the folder in place and frees od. */
+int cw_outdir_commit(cw_outdir *od);
+/* Removes the temporary folder and frees od. */
+void cw_outdir_abort(cw_outdir *od);
+
+/* Removes a folder tree (used for the old results). */
+int cw_rmtree(const char *path);
+/* Creates a folder and its parents with the output folder mode. */
+int cw_mkdirs(const char *path);
+
+#endif

@@ -1,0 +1,152 @@
+/* rejects.c: the reject file, one CSV row per input row that could not be taken.
+ *
+ * Columns: file,line,column,reason,record (see claimwatch/source.h). The file
+ * must stay readable whatever the input held, so every field is written as
+ * valid UTF-8: bytes that are not valid UTF-8 and control characters other
+ * than tab and line feed become the four characters \xNN. Fields are quoted
+ * per RFC 4180 when they hold a comma, a quote or a line break. The record is
+ * cut after 4 KiB of input (at a character boundary) and the reason says so.
+ * The file is created with mode 0600: rejected rows are patient data. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "claimwatch/error.h"
+#include "claimwatch/source.h"
+#include "utf8.h"
+
+#define RECORD_CUT 4096 /* bytes of a record written */
+#define REASON_CUT 1024 /* bytes of any other field written */
+/* Worst case of one written field: every byte escaped (4), quotes around. */
+#define OUT_SIZE (RECORD_CUT * 4 + 8)
+
+struct cw_rejects {
+	FILE *f;
+	char *path;
+	uint64_t count;
+	int failed;
+	char out[OUT_SIZE];
+};
+
+static int write_failed(cw_rejects *r, int e)
+{
+	r->failed = 1;
+	return cw_error_set(CW_EIO, "%s: cannot write the reject file: %s", r->path, strerror(e ? e : EIO));
+}
+
+int cw_rejects_open(cw_rejects **out, const char *path)
+{
+	cw_rejects *r = calloc(1, sizeof *r);
+	if (!r || !(r->path = strdup(path))) {
+		free(r);
+		return cw_error_set(CW_ENOMEM, "out of memory opening %s", path);
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+		free(r->path);
+		free(r);
+		return cw_error_set(CW_EIO, "%s: cannot create the reject file: %s", path, strerror(e));
+	}
+	(void)fchmod(fd, 0600); /* an older file keeps its mode otherwise */
+	r->f = fdopen(fd, "w");
+	if (!r->f) {
+		close(fd);
+		free(r->path);
+		free(r);
+		return cw_error_set(CW_ENOMEM, "out of memory opening %s", path);
+	}
+	setvbuf(r->f, NULL, _IOFBF, 1 << 16);
+	if (fputs("file,line,column,reason,record\n", r->f) == EOF) {
+		int rc = write_failed(r, errno);
+		fclose(r->f);
+		free(r->path);
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+/* Writes s (at most `cut` bytes of it) as one escaped, quoted-when-needed
+ * field. */
+static void put_field(cw_rejects *r, const char *s, size_t len, size_t cut)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s, *e = u + len, *stop = u + (len < cut ? len : cut);
+	char *o = r->out + 1;
+	int quote = 0;
+	while (u < stop) {
+		unsigned c = *u;
+		size_t n = c < 0x80 ? 1 : cw_utf8_seq(u, e);
+		if (n > 1 && u + n > stop)
+			break; /* do not split a character at the cut */
+		if (n == 0 || (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+			u++;
+			continue;
+		}
+		if (c == '"' || c == ',' || c == '\n') {
+			quote = 1;
+			if (c == '"')
+				*o++ = '"';
+		}
+		memcpy(o, u, n);
+		o += n;
+		u += n;
+	}
+	char *start = r->out + 1;
+	if (quote) {
+		*--start = '"';
+		*o++ = '"';
+	}
+	fwrite(start, 1, (size_t)(o - start), r->f);
+}
+
+int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *column, const char *reason,
+                   const char *record, size_t record_len)
+{
+	if (r->failed)
+		return CW_EIO;
+	put_field(r, file ? file : "", file ? strlen(file) : 0, REASON_CUT);
+	fprintf(r->f, ",%llu,", (unsigned long long)line);
+	put_field(r, column ? column : "", column ? strlen(column) : 0, REASON_CUT);
+	fputc(',', r->f);
+	/* the reason names the cut, so the record is measured first */
+	size_t reclen = record ? record_len : 0;
+	if (reclen > RECORD_CUT) {
+		char why[REASON_CUT + 64];
+		snprintf(why, sizeof why, "%s (record cut after 4 KiB)", reason ? reason : "");
+		put_field(r, why, strlen(why), sizeof why);
+	} else {
+		put_field(r, reason ? reason : "", reason ? strlen(reason) : 0, REASON_CUT);
+	}
+	fputc(',', r->f);
+	put_field(r, record ? record : "", reclen, RECORD_CUT);
+	if (fputc('\n', r->f) == EOF || ferror(r->f))
+		return write_failed(r, errno);
+	r->count++;
+	return 0;
+}
+
+uint64_t cw_rejects_count(const cw_rejects *r) { return r ? r->count : 0; }
+
+int cw_rejects_close(cw_rejects *r)
+{
+	if (!r)
+		return 0;
+	int rc = r->failed ? CW_EIO : 0;
+	if (fflush(r->f) == EOF || ferror(r->f))
+		rc = write_failed(r, errno);
+	if (fclose(r->f) == EOF && rc == 0)
+		rc = write_failed(r, errno);
+	free(r->path);
+	free(r);
+	return rc;
+}

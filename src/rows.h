@@ -1,0 +1,56 @@
+/* rows.h: one row of a contract table, from its text fields to the builder.
+ *
+ * Every source reads text: the CSV reader its fields, the PostgreSQL source
+ * the output of COPY ... TO STDOUT (FORMAT csv). Both hand the fields of a row
+ * to cw_row_add() in the order of the table's schema below, so a value is
+ * checked, typed and rejected the same way whatever the source.
+ *
+ * A field is a (ptr, len) slice; an empty field (len 0, ptr may be NULL) is
+ * NULL, as is a column the source does not have (only optional columns may
+ * be missing).
+ *
+ * The text forms are the contract's CSV forms. PostgreSQL's own output
+ * matches them for text, numeric(14,2)/(14,3), integers, dates and
+ * timestamps without fractional seconds (DateStyle ISO); a query feeding
+ * this should select booleans as 0/1 (x::int) and timestamps that may carry
+ * fractions through date_trunc('second', x). */
+#ifndef CW_ROWS_H
+#define CW_ROWS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "claimwatch/dataset.h"
+
+typedef struct cw_slice {
+	const char *ptr;
+	size_t len;
+} cw_slice;
+
+#define CW_ROW_MAX_COLS 16
+
+/* The columns of one table, in the order cw_row_add() takes them. */
+typedef struct cw_row_schema {
+	int table; /* enum cw_table */
+	int ncols;
+	const char *const *cols;  /* the contract's column names */
+	const uint8_t *optional;  /* per column: 1 when it may be missing or empty */
+} cw_row_schema;
+
+const cw_row_schema *cw_row_schema_of(int table);
+/* The index of column `name` in s, or -1. */
+int cw_row_schema_find(const cw_row_schema *s, const char *name, size_t len);
+
+/* Scratch memory for the NUL-terminated strings the builder takes; grows to
+ * the longest row and is then reused (zero-initialise it, free it once). */
+typedef struct cw_rowbuf {
+	char *buf;
+	size_t cap, len;
+} cw_rowbuf;
+void cw_rowbuf_free(cw_rowbuf *rb);
+
+/* Types the fields of a row of `table` (f[i] is column cols[i]) and adds it
+ * to b. Returns 0 when taken, CW_SKIP when outside the window, CW_EINVALID
+ * when rejected (err names the column and the reason, quoting the value), or
+ * CW_ENOMEM (message set). */
+int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_rowerr *err);
+
+#endif

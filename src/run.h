@@ -1,0 +1,55 @@
+/* run.h: one monthly run, from the source to the files in ROOT/YYYY-MM/.
+ *
+ * The stages follow the data one way: load (CSV or PostgreSQL) -> detect ->
+ * score, rank and sanction -> write -> commit the folder. Each stage reads what
+ * the earlier ones left in the cw_month_run and adds its own part. */
+#ifndef CW_RUN_H
+#define CW_RUN_H
+#include <cjson/cJSON.h>
+#include "claimwatch/dataset.h"
+#include "claimwatch/findings.h"
+#include "claimwatch/rules.h"
+#include "claimwatch/source.h"
+#include "outdir.h"
+#include "pseudo.h"
+
+typedef struct cw_run_opts {
+	const char *data_dir;   /* a folder of CSV files, or */
+	const char *db;         /* a libpq connection string */
+	const char *root;       /* output root: results go to ROOT/YYYY-MM/ */
+	const char *rules_path; /* NULL: the defaults */
+	cw_month month;
+	int threads;            /* 0: all cores */
+	int lookback_days;      /* -1: from the rules */
+	double max_reject_share; /* < 0: from the rules */
+	int reveal_patients;
+	int report;             /* write the HTML report */
+	const char *lang;       /* "zh" or "en" */
+} cw_run_opts;
+
+typedef struct cw_month_run {
+	const cw_run_opts *opts;
+	const cw_rules *rules;
+	cw_dimset *dims;
+	char month[8];
+	cw_outdir *od;
+	cw_rejects *rejects;
+	cw_dataset *ds;
+	cw_load_stats load;
+	cw_findings *findings;
+	cw_detect_timing *timings;
+	cw_pseudo pseudo;
+	char *warnings;  /* the loader's warnings, one per line */
+	double t_start, t_load, t_detect, t_score, t_write;
+	int empty; /* no claim line in the month */
+} cw_month_run;
+
+/* Runs one month. Returns 0, CW_EREJECTS (the results were not replaced; the
+ * rejects are in ROOT/YYYY-MM.rejected/) or another error. */
+int cw_run_month(const cw_run_opts *opts, const cw_rules *rules);
+
+/* The writers of the month's files, each into the run's temporary folder. */
+int cw_write_findings(cw_month_run *mr);
+int cw_write_summary(cw_month_run *mr, const char *status);
+
+#endif

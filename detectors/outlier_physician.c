@@ -10,9 +10,9 @@
  * physician's own case mix (peer figures per visit kind and dx category,
  * weighted by the physician's cases). A finding when the physician has the
  * minimum volume and the value is above the upper funnel-plot control limit
- * (99.8%, with over-dispersion, corrected for the skewness of costs), at least
- * min_excess above expected, and not owed to one extreme unit (an absurd visit
- * is taken out and the rest judged); only the high side (over-use). The statistics are in
+ * (99.99%, with over-dispersion, corrected for the skewness of costs), at least
+ * min_excess above expected, and still beyond it without the physician's single
+ * largest unit; only the high side (over-use). The statistics are in
  * src/metrics.c, shared with the report and scoring.
  * Money at stake: for cost metrics, (value - expected) x volume; else 0.
  * Severity: notice, suspicious when z > suspicious_z.
@@ -24,8 +24,8 @@
  * expectation); small specialties and physicians below the minimum volume are
  * not judged; upcoding the diagnosis into an expensive category raises the
  * expectation with the cost; the physician is the visit's attending, so
- * orders placed by consultants count for the attending; about one ordinary
- * physician in a thousand per metric still passes a 99.8% limit.
+ * orders placed by consultants count for the attending; a physician treating
+ * few patients is compared with wide limits.
  */
 #include <math.h>
 #include <stdio.h>
@@ -113,7 +113,7 @@ static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metri
 		snprintf(level, sizeof level, "level %d", g->level);
 	return cw_emit(out, &f,
 	               "%s %s over %u %s, expected %s for this case mix among %u %s peers (%s); "
-	               "upper limit %s (%.1f%%, over-dispersion %.2f), z %.1f beyond %.1f",
+	               "upper limit %s (%.4g%%, over-dispersion %.2f), z %.1f beyond %.1f",
 	               mi->name, show(mi, r->value, value, sizeof value), r->volume, mi->volume,
 	               show(mi, r->expected, expected, sizeof expected), g->peers,
 	               cw_dataset_str(ctx->ds, g->specialty), level, show(mi, r->limit, limit, sizeof limit),

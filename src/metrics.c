@@ -50,10 +50,11 @@ void cw_metrics_opts_default(cw_metrics_opts *o)
 	o->min_volume[CW_VOLUME_VISITS] = 30;
 	o->min_volume[CW_VOLUME_STAYS] = 10;
 	o->min_volume[CW_VOLUME_PRESCRIPTIONS] = 30;
-	o->level = 0.998;
+	o->level = 0.9999;
 	o->winsor = 0.1;
 	o->min_excess = 0.1;
 	o->unit_fence = 20;
+	o->phi_min_peers = 20;
 }
 
 int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
@@ -74,6 +75,9 @@ int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
 	    (rc = cw_section_double(s, "min_excess", 0, 1000, &o->min_excess)) < 0 ||
 	    (rc = cw_section_double(s, "unit_fence", 3, 1e9, &o->unit_fence)) < 0)
 		return rc;
+	if ((rc = cw_section_int(s, "phi_min_peers", 3, 1000000, &v)) < 0)
+		return rc;
+	o->phi_min_peers = (int)v;
 	return 0;
 }
 
@@ -348,13 +352,23 @@ static int build_episodes(ctx *c, uint32_t *start)
 	return 0;
 }
 
-/* The month's prescriptions, written straight into their physician's range. */
+/* An outpatient or emergency prescription of the month. Inpatient orders are
+ * not units: a stay's daily orders repeat the same antibiotic for days, so they
+ * are far from independent (antibiotic_overuse judges stays instead). */
+static int rx_unit_of_month(const cw_prescriptions *rx, const cw_visits *vi, size_t k)
+{
+	uint32_t r0 = rx->rx_start[k];
+	return rx->in_month[r0] && vi->kind[rx->visit[r0]] != CW_INPATIENT;
+}
+
+/* The month's prescription units, written straight into their physician's range. */
 static int build_rx(ctx *c, uint32_t *start)
 {
 	const cw_prescriptions *rx = cw_dataset_prescriptions(c->ds);
+	const cw_visits *vi = cw_dataset_visits(c->ds);
 	const cw_items *it = cw_dataset_items(c->ds);
 	for (size_t k = 0; k < rx->nrx; k++)
-		start[rx->physician[rx->rx_start[k]] + 1] += rx->in_month[rx->rx_start[k]];
+		start[rx->physician[rx->rx_start[k]] + 1] += rx_unit_of_month(rx, vi, k);
 	prefix(start, c->nphys);
 	c->nrx = start[c->nphys];
 	c->rx = malloc((c->nrx ? c->nrx : 1) * sizeof *c->rx);
@@ -362,7 +376,7 @@ static int build_rx(ctx *c, uint32_t *start)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t k = 0; k < rx->nrx; k++) {
 		uint32_t r0 = rx->rx_start[k];
-		if (!rx->in_month[r0])
+		if (!rx_unit_of_month(rx, vi, k))
 			continue;
 		rx_unit u = { .phys = rx->physician[r0] };
 		for (uint32_t r = r0; r < rx->rx_start[k + 1]; r++)
@@ -455,8 +469,9 @@ static void fill_totals(const ctx *c, cw_physician_totals *t)
 		else
 			t[c->ep[e].phys].visits++;
 	}
-	for (size_t r = 0; r < c->nrx; r++)
-		t[c->rx[r].phys].prescriptions++;
+	const cw_prescriptions *rx = cw_dataset_prescriptions(c->ds);
+	for (size_t k = 0; k < rx->nrx; k++)
+		t[rx->physician[rx->rx_start[k]]].prescriptions += rx->in_month[rx->rx_start[k]];
 }
 
 /* --- a metric's units ------------------------------------------------------------ */
@@ -542,6 +557,20 @@ static void sums_merge(sums *s, const sums *t)
 	s->snnd += t->snnd;
 	s->sndd += t->sndd;
 	s->sddd += t->sddd;
+}
+
+static void sums_sub(sums *s, const sums *t)
+{
+	s->n -= t->n;
+	s->s1 -= t->s1;
+	s->sd -= t->sd;
+	s->snn -= t->snn;
+	s->snd -= t->snd;
+	s->sdd -= t->sdd;
+	s->snnn -= t->snnn;
+	s->snnd -= t->snnd;
+	s->sndd -= t->sndd;
+	s->sddd -= t->sddd;
 }
 
 /* sum((num - r den)^2) and sum((num - r den)^3). */
@@ -880,6 +909,32 @@ static void cell_figures(const ctx *c, work *w)
 	(void)c;
 }
 
+/* Adds an entry's expected sum, variance and third moment to its physician's,
+ * against the cell's other physicians (leave-one-out: a physician who treats
+ * most of a stratum must not set its own expectation). own_adj is what the
+ * entry put into the cell's reference beyond its sums (its capped units), or
+ * NULL when the physician is left out of the reference. The variance includes
+ * the uncertainty of the others' ratio, which matters when they are few. When
+ * the others have fewer than two units there, the cell's own figures stand. */
+static void expect_against_others(against *a, const cell *ce, const sums *s, const sums *own_adj)
+{
+	sums o = ce->ref;
+	if (own_adj) {
+		sums_sub(&o, s);
+		sums_sub(&o, own_adj);
+	}
+	double r = ce->r, v = ce->v, k3 = ce->k3, ref_var = 0;
+	if (o.n >= 1.5 && o.sd > 0 && o.sdd > 0) {
+		r = o.s1 / o.sd;
+		v = sums_res2(&o, r) / o.sdd;
+		k3 = o.sddd > 0 ? sums_res3(&o, r) / o.sddd : 0;
+		ref_var = s->sd * s->sd * v * o.sdd / (o.sd * o.sd); /* den^2 Var(r) */
+	}
+	a->expected += r * s->sd;
+	a->var += s->sdd * v + ref_var; /* a unit's residual scales with its den */
+	a->k3 += s->sddd * k3;
+}
+
 static void group_and_physician_sums(const ctx *c, work *w)
 {
 	const utype *t = w->t;
@@ -887,17 +942,19 @@ static void group_and_physician_sums(const ctx *c, work *w)
 	for (int k = 0; k < KINDS; k++)
 		for (size_t p = 0; p < c->nphys; p++)
 			w->vs[k][p].expected = w->vs[k][p].var = w->vs[k][p].k3 = 0;
+	size_t ai = 0;
 	for (size_t e = 0; e < t->nentries; e++) {
 		const entry *en = &t->entries[e];
 		const sums *s = &w->esum[e];
+		sums own_adj[KINDS];
+		memset(own_adj, 0, sizeof own_adj);
+		for (; ai < w->nadj && w->adj[ai].entry == e; ai++)
+			own_adj[w->adj[ai].kind] = w->adj[ai].s;
 		if (s->n == 0)
 			continue;
 		for (int k = 0; k < KINDS; k++) {
 			const cell *ce = &w->cell[en->cell[k]];
-			against *a = &w->vs[k][en->phys];
-			a->expected += ce->r * s->sd;
-			a->var += s->sdd * ce->v; /* a unit's residual scales with its den */
-			a->k3 += s->sddd * ce->k3;
+			expect_against_others(&w->vs[k][en->phys], ce, s, w->out[k][en->phys] ? NULL : &own_adj[k]);
 			if (w->out[k][en->phys])
 				continue;
 			gsum *g = &w->g[c->gid[k][en->phys]];
@@ -928,90 +985,151 @@ static double raw_z(const work *w, int k, size_t p)
 	return a->var > 0 ? (w->num[p] - a->expected) / sqrt(a->var) : 0;
 }
 
-/* The raw z of every group's peers in its reference, grouped by gid:
- * z[start[g] .. start[g + 1]). */
-static int group_z(const ctx *c, int metric, work *w, uint32_t **start_out, double **z_out)
+/* The raw z-scores of the physicians with the minimum volume that are in their
+ * groups' references: grouped by gid, z[start[g] .. start[g + 1]), and pooled
+ * per group kind over all groups, pool[k][0 .. npool[k]). */
+typedef struct zsets {
+	uint32_t *start;
+	double *z, *pool[KINDS];
+	size_t npool[KINDS];
+} zsets;
+
+static void zsets_free(zsets *zs)
 {
-	uint32_t *start = calloc(c->ngids + 1, sizeof *start), *fill = calloc(c->ngids + 1, sizeof *fill);
-	double *z = malloc(KINDS * (c->nphys ? c->nphys : 1) * sizeof *z);
-	if (!start || !fill || !z) {
-		free(start);
+	free(zs->start);
+	free(zs->z);
+	for (int k = 0; k < KINDS; k++)
+		free(zs->pool[k]);
+}
+
+static int collect_z(const ctx *c, int metric, const work *w, zsets *zs)
+{
+	size_t np = c->nphys ? c->nphys : 1;
+	uint32_t *fill = calloc(c->ngids + 1, sizeof *fill);
+	memset(zs, 0, sizeof *zs);
+	zs->start = calloc(c->ngids + 1, sizeof *zs->start);
+	zs->z = malloc(KINDS * np * sizeof *zs->z);
+	for (int k = 0; k < KINDS; k++)
+		zs->pool[k] = malloc(np * sizeof *zs->pool[k]);
+	if (!fill || !zs->start || !zs->z || !zs->pool[0] || !zs->pool[1]) {
 		free(fill);
-		free(z);
+		zsets_free(zs);
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	}
 	for (size_t p = 0; p < c->nphys; p++)
 		for (int k = 0; k < KINDS && eligible(c, metric, w, p); k++)
-			start[c->gid[k][p] + 1] += !w->out[k][p];
+			zs->start[c->gid[k][p] + 1] += !w->out[k][p];
 	for (size_t g = 0; g < c->ngids; g++)
-		start[g + 1] += start[g];
+		zs->start[g + 1] += zs->start[g];
 	for (size_t p = 0; p < c->nphys; p++)
 		for (int k = 0; k < KINDS && eligible(c, metric, w, p); k++) {
 			uint32_t gid = c->gid[k][p];
-			if (!w->out[k][p])
-				z[start[gid] + fill[gid]++] = raw_z(w, k, p);
+			if (w->out[k][p])
+				continue;
+			double z = raw_z(w, k, p);
+			zs->z[zs->start[gid] + fill[gid]++] = z;
+			zs->pool[k][zs->npool[k]++] = z;
 		}
 	free(fill);
-	*start_out = start;
-	*z_out = z;
 	return 0;
 }
 
-/* Every group's peers and its over-dispersion phi (at least 1) from the
- * winsorised raw z of the peers in its reference. */
+/* Every group's peers (its physicians with units of the metric) and its
+ * over-dispersion phi (at least 1): the winsorised mean z^2 of its own peers in
+ * the reference when they are at least phi_min_peers, else that of all groups
+ * of its kind together (a handful of z-scores say little about dispersion, and
+ * an outlier among them would inflate phi and mask itself). */
 static int estimate_phi(const ctx *c, int metric, work *w)
 {
-	uint32_t *start = NULL;
-	double *z = NULL;
+	zsets zs;
+	double pooled[KINDS] = { 1, 1 };
 	for (size_t p = 0; p < c->nphys; p++)
-		for (int k = 0; k < KINDS && eligible(c, metric, w, p); k++)
+		for (int k = 0; k < KINDS && w->n[p] > 0; k++)
 			w->g[c->gid[k][p]].peers++;
-	int rc = group_z(c, metric, w, &start, &z);
+	int rc = collect_z(c, metric, w, &zs);
+	if (rc < 0)
+		return rc;
+	for (int k = 0; rc == 0 && k < KINDS; k++)
+		rc = cw_overdispersion(zs.pool[k], zs.npool[k], c->o->winsor, &pooled[k]);
 	for (size_t g = 0; rc == 0 && g < c->ngids; g++) {
-		double phi = 1;
-		rc = cw_overdispersion(z + start[g], start[g + 1] - start[g], c->o->winsor, &phi);
+		size_t n = zs.start[g + 1] - zs.start[g];
+		double phi = pooled[g % 4 == 0];
+		if (n >= (size_t)c->o->phi_min_peers)
+			rc = cw_overdispersion(zs.z + zs.start[g], n, c->o->winsor, &phi);
 		w->g[g].phi = phi > 1 ? phi : 1;
 	}
-	free(start);
-	free(z);
+	zsets_free(&zs);
 	return rc;
+}
+
+/* Counts of events (antibiotic prescriptions, large-equipment exams) vary at
+ * least as much as a Poisson count with the expected mean, and are as skewed:
+ * with a few expected events the binomial figures of small strata understate
+ * both (the standard funnel for observed/expected counts is Poisson). The
+ * floors apply to metrics whose num is `scale` times a count. */
+static void poisson_floor(const ctx *c, int metric, work *w)
+{
+	double scale = metric == CW_METRIC_ANTIBIOTIC_RATE ? 1 : metric == CW_METRIC_LARGE_EQUIPMENT_PER_100 ? 100 : 0;
+	if (scale == 0)
+		return;
+	for (int k = 0; k < KINDS; k++)
+		for (size_t p = 0; p < c->nphys; p++) {
+			against *a = &w->vs[k][p];
+			if (a->var < scale * a->expected)
+				a->var = scale * a->expected;
+			if (a->k3 < scale * scale * a->expected)
+				a->k3 = scale * scale * a->expected;
+		}
 }
 
 static int run_round(const ctx *c, int metric, work *w)
 {
 	cell_figures(c, w);
 	group_and_physician_sums(c, w);
+	poisson_floor(c, metric, w);
 	return estimate_phi(c, metric, w);
 }
 
-/* Leaves out of each group's reference the peers whose z stands out from the
- * other peers' z: robust z (median, MAD with a scale of at least 1) above
- * z_alpha. Robust, so several outliers in one group are all left out. *any is
- * set when someone is. */
+/* Leaves out of each group's reference the physicians whose z stands out on
+ * either side (below the minimum volume too; a very low outlier with large
+ * amounts drags a share's reference as much as a high one): robust z beyond
+ * z_alpha, with the median and MAD (scale at least 1) of the z of the group's
+ * physicians with the minimum volume; in a group with fewer than three of
+ * them, of every group of the kind (two z-scores tell nothing). Not pooled
+ * otherwise: when one outlier drags a group's reference, every other peer of
+ * the group stands out from the pool, not from its group. Robust, so several
+ * outliers in one group are all left out. *any is set when someone is. */
 static int leave_out_outliers(const ctx *c, int metric, work *w, double z_alpha, int *any)
 {
-	uint32_t *start;
-	double *z;
-	int rc = group_z(c, metric, w, &start, &z);
+	zsets zs;
+	double pmed[KINDS], pscale[KINDS];
+	int rc = collect_z(c, metric, w, &zs);
 	if (rc < 0)
 		return rc;
 	double *med = malloc(2 * (c->ngids ? c->ngids : 1) * sizeof *med), *scale = med + c->ngids;
-	for (size_t g = 0; med && rc == 0 && g < c->ngids; g++) {
-		rc = cw_median_mad(z + start[g], start[g + 1] - start[g], &med[g], &scale[g]);
-		scale[g] = scale[g] > 1 ? scale[g] : 1;
-	}
 	if (!med)
 		rc = cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t g = 0; rc == 0 && g < c->ngids; g++) {
+		rc = cw_median_mad(zs.z + zs.start[g], zs.start[g + 1] - zs.start[g], &med[g], &scale[g]);
+		scale[g] = scale[g] > 1 ? scale[g] : 1;
+	}
+	for (int k = 0; rc == 0 && k < KINDS; k++) {
+		rc = cw_median_mad(zs.pool[k], zs.npool[k], &pmed[k], &pscale[k]);
+		pscale[k] = pscale[k] > 1 ? pscale[k] : 1;
+	}
 	*any = 0;
-	for (size_t p = 0; rc == 0 && p < c->nphys; p++)
-		for (int k = 0; k < KINDS && eligible(c, metric, w, p); k++) {
+	for (size_t p = 0; rc == 0 && p < c->nphys; p++) /* anyone with units, judged or not */
+		for (int k = 0; k < KINDS && w->n[p] > 0; k++) {
 			uint32_t gid = c->gid[k][p];
-			w->out[k][p] = (raw_z(w, k, p) - med[gid]) / scale[gid] > z_alpha;
+			double z = raw_z(w, k, p);
+			if (zs.start[gid + 1] - zs.start[gid] >= 3)
+				w->out[k][p] = fabs(z - med[gid]) / scale[gid] > z_alpha;
+			else
+				w->out[k][p] = fabs(z - pmed[k]) / pscale[k] > z_alpha;
 			*any |= w->out[k][p];
 		}
 	free(med);
-	free(start);
-	free(z);
+	zsets_free(&zs);
 	return rc;
 }
 
@@ -1031,15 +1149,13 @@ static double group_sd(const gsum *g)
 }
 
 /* Whether the physician stays beyond its limit without its unit of largest
- * residual, when that unit lies beyond its cell's fence: one exceptional visit
- * (a 40 000 yuan drug among 500 yuan visits) is not a pattern. An ordinary
- * largest unit is not taken out (the skewness correction covers ordinary
- * long tails). */
+ * residual: a finding that vanishes without one visit (a 40 000 yuan drug, or
+ * two CTs on one patient) rests on that visit, not on a pattern. */
 static int beyond_without_top(const work *w, const against *a, double num, double sqphi, double z_alpha)
 {
 	const cell *ce = &w->cell[a->top_cell];
 	double d = a->top_den, var = a->var - ce->v * d * d;
-	if (!a->has_top || !(a->top_res0 > ce->hi))
+	if (!a->has_top)
 		return 1;
 	if (!(var > 0))
 		return 0; /* nothing else to go on: one unit is not a pattern */

@@ -10,7 +10,9 @@
  *     (refund and refunded lines are ignored). Its amounts are those of all its
  *     live lines in the loaded window (for a stay: the whole stay, as far as the
  *     look-back reaches), and it belongs to the visit's attending physician;
- *   - a prescription (rx_id) written in the month, by its prescribing physician.
+ *   - an outpatient or emergency prescription (rx_id) written in the month, by
+ *     its prescribing physician (inpatient orders repeat day after day within a
+ *     stay and are not independent units; antibiotic_overuse judges stays).
  *
  *   metric                     unit                       num / den
  *   cost_per_outpatient_visit  outpatient/emergency visit amount / 1           (yuan)
@@ -23,46 +25,62 @@
  *
  * Peers. A physician's peer group is their specialty (department.specialty) at
  * their institution's level; when that group has fewer than min_peers
- * physicians with the minimum volume, the specialty across levels; when that
- * has fewer too, the physician is not judged. A group's figures use every unit
- * of its physicians, the judged physician's own included.
+ * physicians with units of the metric this month, the specialty across levels;
+ * when that has fewer too, the physician is not judged.
  *
  * Case mix. Units are stratified by visit kind and dx category (the first three
- * characters of dx_code, dots removed, upper case). In a group, stratum c has
- * the ratio r_c = sum(num) / sum(den) and the residual variance per unit of
- * den^2, v_c = sum((num - r_c den)^2) / sum(den^2) (for den = 1: the per-unit
- * variance). A physician i with units u gets
+ * characters of dx_code, dots removed, upper case): a cell is (group,
+ * stratum). In a cell, for the units of the physician's peers (the group's
+ * other physicians: leave-one-out, so a physician who treats most of a stratum
+ * does not set its own expectation), r_c = sum(num) / sum(den) is the ratio,
+ * v_c = sum((num - r_c den)^2) / sum(den^2) the residual variance per unit of
+ * den^2 (for den = 1: the per-unit variance) and k3_c the third moment per
+ * den^3. A physician i with units u gets
  *   value    y_i = sum(num_u) / D_i,            D_i = sum(den_u)
  *   expected E_i = sum(r_c(u) den_u) / D_i      (the peers' figures, weighted by i's own case mix)
- *   se_i         = sqrt(sum(v_c(u) den_u^2)) / D_i  (its standard error if i were like the peers)
+ *   se_i^2 D_i^2 = sum(v_c(u) den_u^2) + sum_c D_ic^2 Var(r_c)
+ *                                                (i's spread if it were like its peers, plus the
+ *                                                 uncertainty of the peers' ratio where they are few)
  *   z0_i         = (y_i - E_i) / se_i
  * so a physician whose patients fall in expensive dx categories is expected to
- * cost more. A group's over-dispersion phi is the mean of the winsorised z0^2
- * of its physicians with the minimum volume (at least 1); then
+ * cost more. A stratum where the peers have fewer than two units keeps the
+ * figures of the whole cell (no information either way). A group's
+ * over-dispersion phi is the mean of the winsorised z0^2 of its physicians
+ * with the minimum volume (at least 1), when they are at least phi_min_peers;
+ * for a smaller group, that of all groups of its kind (specialty at level, or
+ * specialty) together. Then
  *   z_i     = z0_i / sqrt(phi),   limit_i = E_i + q_i sqrt(phi) se_i,
- *   flagged = judged, z_i > q_i and y_i >= E_i (1 + min_excess): high side only,
- * where q_i is z_alpha corrected for skewness (cw_cornish_fisher) with the
- * skewness of i's sum under the peers' figures, sum(k3_c(u) den_u^3) /
- * sum(v_c(u) den_u^2)^1.5 (k3_c: the third moment of the residuals per unit of
- * den^3). Costs are
- * skewed: a few very expensive visits make a physician's mean jump, and
- * without the correction the 99.8% limit is passed several times more often
- * than 0.1% of the time by ordinary physicians.
- * Extreme units: in each cell, a reference unit whose residual num - r_c den
- * lies beyond median +/- unit_fence robust standard deviations (interquartile
- * range / 1.349) of the cell's residuals (estimated on up to 32 of its units,
- * picked by a hash of their position) counts as if on that fence in r_c,
- * v_c and k3_c (a 30 000 yuan visit among 100 yuan ones would otherwise set
- * the peers' variance for everyone); a physician's own excess still counts the
- * unit in full, but when its unit of largest residual is such an extreme unit,
- * a physician is flagged only if it stays beyond its limit without it (one
- * visit is not a pattern).
- * Robust reference: the figures above are computed twice. After the first
- * round, a group's peers whose z0 stands out from the other peers' z0 (robust
- * z, median and MAD with a scale of at least 1, above z_alpha) are left out of
- * that group's reference (its r_c, v_c, phi, target and sd) and the second
- * round judges everyone against the rest, so that outliers can mask neither
- * themselves nor each other. A stratum treated only by left-out physicians
+ *   flagged = judged, z_i > q_i, y_i >= E_i (1 + min_excess), and the same
+ *             without i's single unit of largest residual: high side only,
+ * where q_i is z_alpha corrected for the skewness of i's sum under the peers'
+ * figures (cw_cornish_fisher with sum(k3_c(u) den_u^3) / sum(v_c(u)
+ * den_u^2)^1.5). Costs are skewed: a few very expensive visits make a
+ * physician's mean jump, and without the correction a 99.8% limit is passed
+ * several times more often than 0.1% of the time by ordinary physicians. A
+ * finding that vanishes without one visit rests on that visit, not a pattern.
+ *
+ * Counts: for antibiotic_rate and large_equipment_per_100 (counts of events),
+ * the variance and third moment of i's count are at least those of a Poisson
+ * count with the expected mean (the standard funnel for observed/expected
+ * counts): with a few expected events the binomial figures of small strata
+ * understate how often a physician passes the limit by chance.
+ *
+ * Extreme units: in each cell, a unit whose residual num - r_c den lies beyond
+ * median +/- unit_fence robust standard deviations (interquartile range /
+ * 1.349) of the cell's residuals (estimated on up to 32 of its units, picked by
+ * a hash of their position) counts as if on that fence in the peers' figures
+ * (a 30 000 yuan visit among 100 yuan ones would otherwise set the peers'
+ * variance for everyone); the physician's own excess still counts it in full.
+ *
+ * Robust reference: the figures are computed twice. After the first round,
+ * physicians whose z0 stands out on either side (robust z beyond z_alpha, with
+ * the median and MAD, scale at least 1, of the z0 of the group's physicians
+ * with the minimum volume; of every group of the kind when the group has fewer
+ * than three of them) are left out of their group's reference (its peers'
+ * figures, phi, target and sd) and the second round judges everyone against
+ * the rest, so that outliers can mask neither themselves nor each other (a
+ * physician with padded, costly visits would otherwise drag the drug share
+ * expected of everyone else). A stratum treated only by left-out physicians
  * keeps its first-round figures.
  *
  * Funnel plot. A group's curve is cw_funnel_limit(&group->funnel, n, +1) with
@@ -73,7 +91,9 @@
  *   plotted = theta_0 + z0_i * sd / sqrt(volume) * q(volume) / q_i,
  * q(n) being the curve's corrected z at n: the case-mix adjusted value on the
  * group's scale, placed so that the dot is above the upper curve exactly when
- * z_i > q_i (for a physician with the group's case mix, q(n) = q_i).
+ * z_i > q_i (for a physician with the group's case mix, q(n) = q_i). The
+ * target and sd are those of the whole reference (with each physician's own
+ * units), not leave-one-out: one curve per group.
  */
 #ifndef CLAIMWATCH_METRICS_H
 #define CLAIMWATCH_METRICS_H
@@ -123,17 +143,18 @@ int cw_metric_parse(const char *name); /* -1 when unknown */
 typedef struct cw_metrics_opts {
 	int min_peers;                          /* 5 */
 	uint32_t min_volume[CW_VOLUME_COUNT];   /* 30 visits, 10 stays, 30 prescriptions */
-	double level;                           /* control level of the limits: 0.998 (z 3.09) */
+	double level;                           /* control level of the limits: 0.9999 (z 3.89) */
 	double winsor;                          /* share of z-scores winsorised at each end: 0.1 */
 	double min_excess;                      /* flag only when value >= expected * (1 + min_excess) */
 	double unit_fence;                      /* 20: robust sds beyond which a unit is capped in the peers' figures */
+	int phi_min_peers;                      /* 20: a smaller group takes phi from all groups together */
 } cw_metrics_opts;
 
 /* The defaults above (the same as rules/default.json). */
 void cw_metrics_opts_default(cw_metrics_opts *o);
 /* Reads the options from a rules section (detectors.outlier_physician): keys
  * min_peers, min_visits, min_stays, min_prescriptions, control_level, winsor,
- * min_excess, unit_fence. Errors name the key. */
+ * min_excess, unit_fence, phi_min_peers. Errors name the key. */
 int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o);
 
 enum cw_metric_status {
@@ -162,7 +183,7 @@ typedef struct cw_metric_row {
 typedef struct cw_peer_group {
 	cw_str specialty;    /* departments.specialty */
 	int level;           /* 1..3, or 0: the specialty across levels */
-	uint32_t peers;      /* physicians with the minimum volume (the phi sample) */
+	uint32_t peers;      /* physicians with units of the metric (min_peers counts these) */
 	uint32_t judged;     /* physicians judged in this group */
 	uint64_t volume;     /* units in the group's reference (its physicians' units but the left-out ones) */
 	cw_funnel funnel;    /* target, sd, phi (>= 1), z_alpha: the control-limit curve */
@@ -179,7 +200,7 @@ typedef struct cw_metric_table {
 typedef struct cw_physician_totals {
 	uint32_t visits;        /* outpatient and emergency episodes attended */
 	uint32_t stays;         /* inpatient episodes (stays discharged in the month) attended */
-	uint32_t prescriptions; /* prescriptions written in the month */
+	uint32_t prescriptions; /* prescriptions written in the month (any visit kind) */
 	uint32_t lines;         /* live claim lines in the month ordered by the physician */
 	cw_fen billed;          /* their amount */
 } cw_physician_totals;

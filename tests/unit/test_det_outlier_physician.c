@@ -181,13 +181,16 @@ static void test_min_peers_threshold(void **state)
 {
 	(void)state;
 	cw_dataset *ds = world(&plain);
-	/* internal: 8 physicians at level 3, 10 with the minimum volume across levels */
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"min_peers\":10}}}",
+#define COST "\"metrics\":[\"cost_per_outpatient_visit\"]"
+	/* internal: 8 physicians at level 3, 11 across levels (B03 counts as a peer: it has visits) */
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST ",\"min_peers\":11}}}",
 	       "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"min_peers\":11}}}", "");
-	/* skin has 3: judged once min_peers is 3, and S03 (three times the cost) is found */
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"min_peers\":3}}}",
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST ",\"min_peers\":12}}}", "");
+	/* skin has 3: judged once min_peers is 3, and S03 (three times the cost) is found; B02 is
+	 * then judged in its level group of three, against B01 and B03 */
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST ",\"min_peers\":3}}}",
 	       "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit, S03 cost_per_outpatient_visit");
+#undef COST
 	cw_dataset_free(ds);
 }
 

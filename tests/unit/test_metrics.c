@@ -84,6 +84,7 @@ static cw_metrics_opts small_opts(void)
 {
 	cw_metrics_opts o;
 	cw_metrics_opts_default(&o);
+	o.level = 0.998; /* z 3.090232 in the figures below */
 	o.min_volume[CW_VOLUME_VISITS] = 2;
 	o.min_volume[CW_VOLUME_STAYS] = 1;
 	o.min_volume[CW_VOLUME_PRESCRIPTIONS] = 1;
@@ -100,23 +101,29 @@ static void test_case_mix_expected(void **state)
 	cw_metrics *m;
 	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
 	const cw_metric_table *t = cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT);
-	/* level-3 internal: J06 units 100 120 80 100 110 90 (r 100, v 1000/6),
-	 * C34 units 1000 1200 1100 900 (r 1050, v 50000/4) */
-	double vj = 1000.0 / 6, vc = 12500;
+	/* level-3 internal: J06 units 100 120 80 100 110 90, C34 units 1000 1200 1100 900. A
+	 * physician is compared with the others in each stratum (leave-one-out), and the
+	 * variance counts the others' uncertainty: n_c v_c + n_c^2 v_c / others_c.
+	 * M2 (J06 80, C34 1000): J06 others 100 120 100 110 90 (mean 104, v 520/5),
+	 * C34 others 1200 1100 900 (mean 3200/3, v 46666.67/3). */
+	double vj = 520.0 / 5, vc = (140000.0 / 3) / 3;
+	double var2 = vj + vj / 5 + vc + vc / 3;
 	const cw_metric_row *m2 = &t->rows[phys(ds, "M2")];
 	assert_int_equal(m2->status, CW_METRIC_JUDGED);
 	assert_int_equal(m2->volume, 2);
 	NEAR(m2->value, 540, 1e-9);
-	NEAR(m2->expected, 575, 1e-9); /* (100 + 1050) / 2: its own case mix */
-	NEAR(m2->se, sqrt(vj + vc) / 2, 1e-9);
-	NEAR(m2->z, -35 / (sqrt(vj + vc) / 2), 1e-9); /* phi = 1 */
+	NEAR(m2->expected, (104 + 3200.0 / 3) / 2, 1e-9); /* its own case mix, at the others' figures */
+	NEAR(m2->se, sqrt(var2) / 2, 1e-9);
+	NEAR(m2->z, (540 - (104 + 3200.0 / 3) / 2) / (sqrt(var2) / 2), 1e-9); /* phi = 1 */
 	const cw_metric_row *m4 = &t->rows[phys(ds, "M4")];
 	NEAR(m4->value, 1000, 1e-9);
-	NEAR(m4->expected, 1050, 1e-9);
+	NEAR(m4->expected, 1100, 1e-9); /* C34 others: 1000 1200 */
+	/* M1 (J06 100 120): others 80 100 110 90 (mean 95, v 500/4, symmetric) */
 	const cw_metric_row *m1 = &t->rows[phys(ds, "M1")];
-	NEAR(m1->expected, 100, 1e-9);
+	NEAR(m1->expected, 95, 1e-9);
+	NEAR(m1->se, sqrt(2 * 125.0 + 4 * 125.0 / 4) / 2, 1e-9);
 	NEAR(m1->zlimit, 3.090232, 1e-6); /* symmetric residuals: no skewness correction */
-	NEAR(m1->limit, 100 + 3.090232 * sqrt(2 * vj) / 2, 1e-5);
+	NEAR(m1->limit, 95 + 3.090232 * m1->se, 1e-5);
 	assert_false(m1->flagged);
 	/* the group and its funnel */
 	const cw_peer_group *g = &t->groups[m2->group];
@@ -156,7 +163,7 @@ static void test_peer_groups_fallback(void **state)
 	assert_int_equal(n1->status, CW_METRIC_JUDGED);
 	const cw_peer_group *g = &t->groups[n1->group];
 	assert_int_equal(g->level, 0);  /* the specialty across levels */
-	assert_int_equal(g->peers, 7);  /* M1..M5, N1, N2 (N3 is below the minimum volume) */
+	assert_int_equal(g->peers, 8);  /* M1..M5, N1, N2, N3 (below the minimum volume, but a peer) */
 	assert_int_equal(g->judged, 2); /* N1, N2 */
 	assert_int_equal(g->volume, 15);
 	NEAR(n1->value, 100, 1e-9);
@@ -173,14 +180,14 @@ static void test_peer_groups_fallback(void **state)
 	assert_int_equal(t->ngroups, 2);
 	assert_int_equal(t->groups[0].level, 0);
 	assert_int_equal(t->groups[1].level, 3);
-	/* exactly min_peers: 7 is enough for the specialty, 8 is not */
-	o.min_peers = 7;
+	/* exactly min_peers: 8 is enough for the specialty, 9 is not */
+	o.min_peers = 8;
 	cw_metrics_free(m);
 	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
 	t = cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT);
 	assert_int_equal(t->rows[phys(ds, "M1")].status, CW_METRIC_JUDGED);
 	assert_int_equal(t->groups[t->rows[phys(ds, "M1")].group].level, 0);
-	o.min_peers = 8;
+	o.min_peers = 9;
 	cw_metrics_free(m);
 	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
 	t = cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT);

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# test_sanctions.sh: six generated months run in order; every injected bad physician earns a
+# sanction of level 2 or more, and an independent recomputation from ranking.csv alone agrees with
+# every month's sanctions.csv. Also: the blacklist export, and a dismissed finding after a re-run.
+# Usage: bash test_sanctions.sh /path/to/claimwatch /path/to/source
+set -euo pipefail
+BIN=$1
+SRC=${2:-.}
+if ! "$BIN" gen --help >/dev/null 2>&1; then
+	echo "SKIP: this build has no 'claimwatch gen'"
+	exit 0
+fi
+T=$(mktemp -d /tmp/cw-sanctions.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$BIN" gen --out "$T/data" --months 2026-01..2026-06 --scale ${CW_TEST_SCALE:-0.2} --seed 7 --quiet
+"$BIN" run --data "$T/data" --months 2026-01..2026-06 --out "$T/out" --quiet 2>"$T/run.err" ||
+	{ cat "$T/run.err" >&2; fail "claimwatch run failed"; }
+grep -q "warning: .*earlier month" "$T/run.err" && fail "a month of the cycle was reported missing"
+
+# --- independent recomputation of the ladder from ranking.csv alone (default rules) ----------
+recompute() {
+	awk -F, '
+	FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	{
+		m = $col["month"]; p = $col["physician_id"]; d = $col["dimension"]
+		months[m] = 1; seen[m SUBSEP p] = 1
+		if (d == "composite") { grade[m SUBSEP p] = $col["grade"]; if ($col["rank"] == "1") cf[m SUBSEP p] = 1 }
+		else if ($col["rank"] == "1") sf[m SUBSEP p] = 1
+	}
+	END {
+		n = 0; for (m in months) list[++n] = m
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (list[j] < list[i]) { t = list[i]; list[i] = list[j]; list[j] = t }
+		for (i = 1; i <= n; i++) {
+			m = list[i]
+			for (k in seen) {
+				split(k, kp, SUBSEP); if (kp[1] != m) continue; p = kp[2]
+				if (!((sf[k] || cf[k]) && grade[k] == "unreasonable")) continue
+				single[p] += sf[k] ? 1 : 0; comp[p] += cf[k] ? 1 : 0
+				lvl = (single[p] >= 6 || comp[p] >= 3) ? 3 : (single[p] >= 4 || comp[p] >= 2) ? 2 : 1
+				print m, p, lvl, single[p], comp[p]
+			}
+		}
+	}' "$@" | sort
+}
+recompute "$T"/out/2026-0[1-6]/ranking.csv >"$T/expected"
+for f in "$T"/out/2026-0[1-6]/sanctions.csv; do
+	awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	         { print $col["month"], $col["physician_id"], $col["level"], $col["single_firsts"], $col["composite_firsts"] }' "$f"
+done | sort >"$T/got"
+diff "$T/expected" "$T/got" >&2 || fail "sanctions.csv disagrees with the ladder recomputed from ranking.csv"
+[ -s "$T/got" ] || fail "no sanction at all in six months"
+
+# --- the injected bad physicians -------------------------------------------------------------
+bad=$(sed -n '/"bad_physicians"/,$p' "$T/data/truth.json" | grep -o '"physician_id": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u)
+[ -n "$bad" ] || fail "truth.json lists no bad physicians"
+for p in $bad; do
+	lvl=$(awk -v p="$p" '$2 == p && $3 > max { max = $3 } END { print max + 0 }' "$T/got")
+	[ "$lvl" -ge 2 ] || fail "bad physician $p earned level $lvl, expected 2 or more"
+	echo "bad physician $p: level $lvl"
+done
+
+# --- blacklist: every level-3 physician, in CSV and JSON ----------------------------------------
+"$BIN" blacklist --root "$T/out" --cycle 2026-H1 --out "$T/bl.csv"
+head -1 "$T/bl.csv" | grep -q '^physician_id,name,inst_id,dept_id,level,months_flagged,suspect_amount_total,top_detectors,finding_ids' ||
+	fail "blacklist.csv header"
+for p in $(awk '$3 == 3 { print $2 }' "$T/got" | sort -u); do
+	grep -q "^$p," "$T/bl.csv" || fail "level-3 physician $p is not in the blacklist"
+done
+"$BIN" blacklist --root "$T/out" --cycle 2026-H1 --min-level 2 --format json >"$T/bl.json"
+grep -q '"physicians"' "$T/bl.json" || fail "blacklist JSON"
+
+# --- a dismissed finding stops counting once its month is run again ------------------------------
+id=$(awk -F, 'NR == 2 { print $1 }' "$T/out/2026-06/findings.csv")
+[ -n "$id" ] || fail "June has no finding"
+"$BIN" review --root "$T/out" --finding "$id" --status dismissed --note "checked: billed correctly" --by tester >/dev/null
+"$BIN" run --data "$T/data" --month 2026-06 --out "$T/out" --quiet
+grep -q "^$id,.*,dismissed\$" "$T/out/2026-06/findings.csv" || fail "finding $id not marked dismissed"
+grep -q '"dismissed_findings":	1' "$T/out/2026-06/summary.json" || fail "summary does not count the dismissed finding"
+echo "ok: $(wc -l <"$T/got") sanction rows agree with ranking.csv"

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "claimwatch/error.h"
 #include "outfile.h"
 #include "progress.h"
@@ -121,6 +122,9 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON_AddNumberToObject(t, "score", mr->t_score);
 	cJSON_AddNumberToObject(t, "write", mr->t_write);
 	cJSON_AddNumberToObject(t, "total", cw_now() - mr->t_start);
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		cJSON_AddNumberToObject(s, "peak_rss_bytes", (double)ru.ru_maxrss * 1024.0);
 	if (mr->empty)
 		cJSON_AddStringToObject(s, "note", "no claim lines in this month: every output is empty");
 	char *text = cJSON_Print(s);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "csv.h"
@@ -139,6 +140,17 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 	return reject(tl, rec, err.column, err.reason);
 }
 
+/* Sizes the table's index from the file's size (a record rarely takes less than
+ * 80 bytes; capped, since a folder may hold years of which one month is read). */
+static void presize(cw_builder *b, int table, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && st.st_size > 0) {
+		size_t rows = (size_t)st.st_size / 80;
+		cw_builder_expect(b, table, rows < ((size_t)12 << 20) ? rows : ((size_t)12 << 20));
+	}
+}
+
 static int load_table(table_load *tl, const char *dir, cw_builder *b, cw_rowbuf *rb)
 {
 	const char *tname = cw_table_name(tl->table);
@@ -154,6 +166,7 @@ static int load_table(table_load *tl, const char *dir, cw_builder *b, cw_rowbuf 
 		return rc;
 	cw_table_stats *st = &tl->stats->table[tl->table];
 	double t0 = cw_now();
+	presize(b, tl->table, tl->path);
 	if ((rc = read_header(tl)) < 0)
 		goto done;
 	char task[96];

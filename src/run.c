@@ -41,8 +41,19 @@ static int load(cw_month_run *mr, int lookback)
 	int rc = cw_rejects_open(&mr->rejects, cw_outdir_file(mr->od, "rejects.csv"));
 	if (rc < 0)
 		return rc;
-	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects };
+	/* warnings are collected, then shown (unless --quiet) and kept for summary.json */
+	size_t len = 0;
+	FILE *warn = open_memstream(&mr->warnings, &len);
+	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
+		            .warn = warn };
 	rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
+	if (warn)
+		fclose(warn);
+	for (char *line = mr->warnings, *nl; line && *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			break;
+		cw_progress_note("%.*s", (int)(nl - line), line);
+	}
 	int rc2 = cw_rejects_close(mr->rejects);
 	mr->rejects = NULL;
 	mr->t_load = cw_now() - t0;
@@ -124,6 +135,7 @@ static void cleanup(cw_month_run *mr)
 	cw_dataset_free(mr->ds);
 	cw_dimset_free(mr->dims);
 	free(mr->timings);
+	free(mr->warnings);
 }
 
 int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)

@@ -42,6 +42,7 @@ typedef struct cw_month_run {
 	cw_findings *findings;
 	cw_detect_timing *timings;
 	cw_pseudo pseudo;
+	char *warnings;  /* warnings (the loader's, the cycle's missing months), one per line */
 	cw_reviews *reviews;       /* inspectors' decisions (ROOT/reviews.csv) */
 	cw_score_rules score_rules;
 	cw_scores *scores;         /* scores, grades and ranks of the month's physicians */

@@ -5,8 +5,10 @@
 
 copy_mini "$TMP/d"
 echo '{"scoring": {"min_visits": 1}, "grades": {"basically_reasonable": 1, "unreasonable": 2}}' >"$TMP/rules.json"
-expect_exit 0 "mini month" -- "$CW" run --quiet --data "$TMP/d" --month 2026-05 --out "$TMP/o" --rules "$TMP/rules.json"
-expect_output "no results under .* for 2026-01 2026-02 2026-03 2026-04" "the cycle's missing months are named"
+expect_exit 0 "mini month" -- "$CW" run --data "$TMP/d" --month 2026-05 --out "$TMP/o" --rules "$TMP/rules.json"
+expect_output "warning: 2026-05: no results under .* for 2026-01 2026-02 2026-03 2026-04" "the cycle's missing months are named"
+grep -q '"warning_messages":.*no results under' <(tr -d '\n' <"$TMP/o/2026-05/summary.json") \
+  && pass "summary.json keeps the warning" || fail "summary.json warning"
 for f in ranking.csv sanctions.csv; do
   [ -f "$TMP/o/2026-05/$f" ] && pass "$f written" || fail "$f missing"
 done

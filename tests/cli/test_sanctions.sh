@@ -16,7 +16,7 @@ stop() { fail "$*"; finish; }
 	stop "claimwatch gen failed"
 "$BIN" run --data "$T/data" --months 2026-01..2026-06 --out "$T/out" --quiet 2>"$T/run.err" ||
 	{ cat "$T/run.err" >&2; stop "claimwatch run failed"; }
-grep -q "warning: .*earlier month" "$T/run.err" && fail "a month of the cycle was reported missing"
+grep -l '"missing_months":	\[[^]]' "$T"/out/2026-0[1-6]/summary.json && fail "a month of the cycle was reported missing"
 
 # --- independent recomputation of the ladder from ranking.csv alone (default rules) ----------
 recompute() {

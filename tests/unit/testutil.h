@@ -57,4 +57,16 @@ void tu_write(const char *dir, const char *name, const char *text);
 /* The whole file as a NUL-terminated string (caller frees), or NULL. */
 char *tu_read(const char *path);
 
+/* --- the CSV source's tests ------------------------------------------------- */
+/* "dir/name" in a static buffer (overwritten by the next call). */
+const char *tu_path(const char *dir, const char *name);
+/* Writes len bytes (NULs and all) to dir/name. */
+void tu_write_bytes(const char *dir, const char *name, const void *data, size_t len);
+/* A small valid month (2026-05) of the ten contract tables, as CSV files in
+ * dir: 2 institutions, 2 departments, 2 physicians, 2 patients, 3 items, 1
+ * bundle, 2 visits, 3 claim lines, 1 prescription, 2 exam results; Chinese
+ * text and empty optional fields included. Overwrite one file to test it. */
+void tu_write_month(const char *dir);
+#define TU_MONTH_ROWS { 2, 2, 2, 2, 3, 1, 2, 3, 1, 2 }
+
 #endif

@@ -2,7 +2,8 @@
 # test_sanctions.sh: six generated months run in order; every injected bad physician earns a
 # sanction of level 2 or more, and an independent recomputation from ranking.csv alone agrees with
 # every month's sanctions.csv. Also: the blacklist export, and a dismissed finding after a re-run.
-# CW_TEST_SCALE sets the size of the generated months (default 0.2: about 20,000 claim lines a month).
+# CW_TEST_SCALE sets the size of the generated months (default 1: about 100,000 claim lines a month;
+# smaller months leave too few physicians with the 30 visits that scoring.min_visits asks for).
 . "$(dirname "$0")/lib.sh"
 BIN=$CW
 T=$TMP
@@ -12,7 +13,7 @@ if ! "$BIN" gen --help >/dev/null 2>&1; then
 fi
 stop() { fail "$*"; finish; }
 
-"$BIN" gen --out "$T/data" --months 2026-01..2026-06 --scale "${CW_TEST_SCALE:-0.2}" --seed 7 --quiet ||
+"$BIN" gen --out "$T/data" --months 2026-01..2026-06 --scale "${CW_TEST_SCALE:-1}" --seed 7 --quiet ||
 	stop "claimwatch gen failed"
 "$BIN" run --data "$T/data" --months 2026-01..2026-06 --out "$T/out" --quiet 2>"$T/run.err" ||
 	{ cat "$T/run.err" >&2; stop "claimwatch run failed"; }
@@ -53,7 +54,8 @@ diff "$T/expected" "$T/got" >&2 && pass "sanctions.csv agrees with the ladder re
 [ -s "$T/got" ] && pass "$(wc -l <"$T/got") sanction rows in six months" || fail "no sanction at all in six months"
 
 # --- the injected bad physicians -------------------------------------------------------------
-bad=$(sed -n '/"bad_physicians"/,$p' "$T/data/truth.json" | grep -o '"physician_id": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u)
+bad=$(awk '/"bad_physicians"/ { on = 1 } on && /^\t"[a-z_]+":/ && !/"bad_physicians"/ { on = 0 } on' "$T/data/truth.json" |
+	grep -o '"physician_id":[[:space:]]*"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u)
 [ -n "$bad" ] || fail "truth.json lists no bad physicians"
 for p in $bad; do
 	lvl=$(awk -v p="$p" '$2 == p && $3 > max { max = $3 } END { print max + 0 }' "$T/got")

@@ -106,9 +106,10 @@ static const cw_physcore *row_of(const cw_scores *s, const cw_dataset *ds, const
 }
 
 /* Saturation points far away, so the formula's parts stay visible. */
+#define WEIGHTS "\"weights\": {\"money\": 0.5, \"frequency\": 0.3, \"outlier\": 0.2}"
 static const char *linear =
 	"{\"scoring\": {\"min_visits\": 0, \"money_share_full\": 1.0, \"per_100_visits_full\": 1000,"
-	" \"outlier_full\": 1.0}}";
+	" \"outlier_full\": 1.0, " WEIGHTS "}}";
 
 static void test_visits_and_billing(void **state)
 {
@@ -192,10 +193,11 @@ static void test_formula(void **state)
 	assert_true(fabs(dr1->dim[COMP].per_100 - 300.0) < 1e-9);
 	assert_true(fabs(dr1->dim[COMP].money_share - 2500.0 / 3000.0) < 1e-9);
 	cw_scores_free(s);
-	/* the defaults saturate: 20% of billing, 10 findings per 100 visits */
+	/* the defaults saturate: 10% of billing, 20 findings per 100 visits; weights 0.4, 0.4, 0.2 */
 	s = score_with(ds, fs, "{\"scoring\": {\"min_visits\": 0}}", NULL);
 	dr1 = row_of(s, ds, "DR1");
-	assert_int_equal(dr1->dim[COMP].score, 8300); /* 100 x (0.5 + 0.3 + 0.2 x 0.15) */
+	assert_int_equal(dr1->dim[COMP].score, 8300); /* 100 x (0.4 + 0.4 + 0.2 x 0.15) */
+	assert_int_equal(dr1->dim[MED].score, 8000);  /* both parts full, no outlier: 100 x (0.4 + 0.4) */
 	cw_scores_free(s);
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
@@ -208,7 +210,8 @@ static void test_grades_at_cut_offs(void **state)
 	cw_findings *fs = sample(ds);
 	char rules[512];
 	snprintf(rules, sizeof rules, "{\"scoring\": {\"min_visits\": 0, \"money_share_full\": 1.0,"
-	         " \"per_100_visits_full\": 1000}, \"grades\": {\"basically_reasonable\": 20.83, \"unreasonable\": 53.67}}");
+	         " \"per_100_visits_full\": 1000, " WEIGHTS "}, \"grades\": {\"basically_reasonable\": 20.83,"
+	         " \"unreasonable\": 53.67}}");
 	cw_scores *s = score_with(ds, fs, rules, NULL);
 	const cw_physcore *dr1 = row_of(s, ds, "DR1");
 	assert_int_equal(dr1->dim[COMP].grade, CW_GRADE_UNREASONABLE); /* 53.67: exactly at the cut-off */
@@ -216,7 +219,8 @@ static void test_grades_at_cut_offs(void **state)
 	assert_int_equal(dr1->dim[MED].grade, CW_GRADE_REASONABLE);    /* 18.17 */
 	cw_scores_free(s);
 	snprintf(rules, sizeof rules, "{\"scoring\": {\"min_visits\": 0, \"money_share_full\": 1.0,"
-	         " \"per_100_visits_full\": 1000}, \"grades\": {\"basically_reasonable\": 20.84, \"unreasonable\": 53.68}}");
+	         " \"per_100_visits_full\": 1000, " WEIGHTS "}, \"grades\": {\"basically_reasonable\": 20.84,"
+	         " \"unreasonable\": 53.68}}");
 	s = score_with(ds, fs, rules, NULL);
 	dr1 = row_of(s, ds, "DR1");
 	assert_int_equal(dr1->dim[COMP].grade, CW_GRADE_BASIC);        /* 0.01 below */

@@ -97,6 +97,20 @@ static int read_file(cw_reviews *rv, const char *path)
 	return rc < 0 ? rc : 0;
 }
 
+/* Reads under a shared lock, so a decision being appended is read whole or not at all. */
+static int read_locked(cw_reviews *rv, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd >= 0)
+		flock(fd, LOCK_SH);
+	int rc = read_file(rv, path);
+	if (fd >= 0)
+		close(fd);
+	return rc == CW_ENOTFOUND ? 0 : rc;
+}
+
 int cw_reviews_load(const char *root, cw_reviews **out)
 {
 	char path[4096];
@@ -107,9 +121,7 @@ int cw_reviews_load(const char *root, cw_reviews **out)
 		free(rv);
 		return cw_error_set(CW_EINVALID, "path too long under %s", root);
 	}
-	int rc = read_file(rv, path);
-	if (rc == CW_ENOTFOUND)
-		rc = 0;
+	int rc = read_locked(rv, path);
 	if (rc < 0) {
 		cw_reviews_free(rv);
 		return rc;

@@ -17,21 +17,16 @@
  *      plus the lines elsewhere; money at stake: that day's bed and nursing.
  * Severity: suspicious. Class: stay. Physician: the stay's attending.
  *
- * Month boundaries (each run reported once, in the month of its last day, with
- * every day of it):
- *  - a run that reaches this month's last day of a stay discharged after the
- *    month is not over yet: the next month reports it whole (the look-back
- *    holds its first days);
- *  - so a run that ended on the previous month's last day of such a stay was
- *    left to this month: it is reported here, `when` = the month's first minute
- *    (the moment its end became known);
- *  - an open stay (no discharge) ends at the month end, so its run that reaches
- *    the month end is reported in that month; the next month then reports, of a
- *    run that goes on, only the days from its first day if they alone reach
- *    min_idle_days (the earlier days were reported already), or the whole run
- *    when its earlier part was too short to be reported.
- * This assumes each month is run on the same source; a stay open at one run and
- * closed by the next can have a run reported in both months.
+ * Month boundaries: each idle day is reported once, in the month of the last
+ * day of the finding that cites it (the data contract's rule). A month's run
+ * sees its days up to the month's last day:
+ *  - a run that reaches the month's last day is reported there, with its days
+ *    so far (the month cannot know whether it goes on);
+ *  - the next month, a run that goes on from before its first day is reported
+ *    whole when its earlier part was too short to be reported (under
+ *    min_idle_days), else only its days of this month, however few: they
+ *    continue a run already found to be idling.
+ * Idle days before the look-back window are not seen.
  *
  * Source: 挂床住院 (a patient registered as inpatient who is not in the ward
  * or receives no treatment) in the NHSA's 医疗保障基金使用监督管理条例 (2021)
@@ -143,9 +138,9 @@ static int push_bed_lines(const cw_dataset *ds, const day *x, linebuf *ev)
 	return 0;
 }
 
-/* (a) Reports idle days [from, to] (indexes into sc->days, lo = day of index 0). */
-static int emit_run(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc, cw_day lo, size_t from,
-                    size_t to, cw_minute when)
+/* (a) Reports idle days [from, to] of a run that began at `started` (indexes into sc->days, lo = day of index 0). */
+static int emit_run(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc, cw_day lo, size_t started,
+                    size_t from, size_t to)
 {
 	const config *c = ctx->config;
 	const cw_visits *vs = cw_dataset_visits(ctx->ds);
@@ -163,12 +158,18 @@ static int emit_run(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc,
 	f.visit = s;
 	f.cls = CW_CLASS_STAY;
 	f.severity = CW_SUSPICIOUS;
-	f.score = len >= 2 * c->min_idle_days ? 1.0 : 0.5 + 0.5 * (len - c->min_idle_days) / c->min_idle_days;
-	f.when = when != CW_MINUTE_NONE ? when : sc->days[to].bed_last;
+	f.score = len >= 2 * c->min_idle_days ? 1.0 : len >= c->min_idle_days ? 0.5 + 0.5 * (len - c->min_idle_days) / c->min_idle_days : 0.5;
+	f.when = sc->days[to].bed_last;
 	f.lines = sc->ev.v;
 	f.nlines = sc->ev.n;
 	f.tag = "no_care";
-	char d0[CW_FMT_SIZE], d1[CW_FMT_SIZE], amount[CW_FMT_SIZE];
+	char d0[CW_FMT_SIZE], d1[CW_FMT_SIZE], amount[CW_FMT_SIZE], began[CW_FMT_SIZE];
+	if (started != from)
+		return cw_emit(out, &f,
+		               "%d more days %s to %s billed bed/nursing (%s) with no care line, continuing the idle "
+		               "run that began %s (reported last month)",
+		               len, cw_format_date(lo + (cw_day)from, d0), cw_format_date(lo + (cw_day)to, d1),
+		               cw_format_money(f.suspect, amount), cw_format_date(lo + (cw_day)started, began));
 	return cw_emit(out, &f,
 	               "%d consecutive days %s to %s billed bed/nursing (%s) with no care line (drug, lab, exam, "
 	               "treatment, surgery, material); threshold %d days",
@@ -181,11 +182,7 @@ static int emit_run(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc,
 static int scan_runs(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc, cw_day lo, size_t n)
 {
 	const config *c = ctx->config;
-	const cw_window *w = cw_dataset_window(ctx->ds);
-	const cw_visits *vs = cw_dataset_visits(ctx->ds);
-	cw_day first = cw_day_of(w->month_start), last = cw_day_of(w->month_end - 1);
-	cw_minute dis = vs->discharge[s];
-	int open = dis == CW_MINUTE_NONE;
+	cw_day first = cw_day_of(cw_dataset_window(ctx->ds)->month_start);
 	for (size_t d = 0; d < n;) {
 		if (!is_idle(&sc->days[d])) {
 			d++;
@@ -195,22 +192,14 @@ static int scan_runs(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc
 		while (d < n && is_idle(&sc->days[d]))
 			d++;
 		cw_day a = lo + (cw_day)r0, b = lo + (cw_day)(d - 1);
+		if (b < first)
+			continue; /* ended in an earlier month, which reported it */
 		size_t from = r0;
-		cw_minute when = CW_MINUTE_NONE;
-		if (b == last && !open && dis >= w->month_end)
-			continue; /* goes on next month, which reports it whole */
-		if (b < first) {
-			/* ended before this month: reported then, unless the previous
-			 * month left it here because the stay went on past its end */
-			if (b != first - 1 || open || dis < w->month_start)
-				continue;
-			when = w->month_start;
-		} else if (a < first && open && first - a >= c->min_idle_days) {
-			from = r0 + (size_t)(first - a); /* the previous month reported the days up to its end */
-		}
-		if ((int)(d - from) < c->min_idle_days)
+		if (a < first && first - a >= c->min_idle_days)
+			from = r0 + (size_t)(first - a); /* the earlier month reported the days up to its end */
+		else if ((int)(d - r0) < c->min_idle_days)
 			continue;
-		int rc = emit_run(ctx, out, s, sc, lo, from, d - 1, when);
+		int rc = emit_run(ctx, out, s, sc, lo, r0, from, d - 1);
 		if (rc < 0)
 			return rc;
 	}

@@ -1,5 +1,5 @@
-/* detcheck.h: small checks shared by the detector tests (test_det_*.c) of split_admission,
- * idle_bed, unwarranted_admission and large_prescription. Header only. */
+/* detcheck.h: small checks shared by the detector tests (test_det_*.c): split_admission,
+ * idle_bed, unwarranted_admission, large_prescription and the line-level detectors. Header only. */
 #ifndef CW_DETCHECK_H
 #define CW_DETCHECK_H
 #include <stdio.h>

@@ -176,22 +176,21 @@ static void test_month_boundaries(void **state)
 {
 	(void)state;
 	static const boundary_case cases[] = {
-		{ "run Apr 28 - May 2 of a stay to May 10: April leaves it to May", "2026-04", "2026-04-25 08:00",
-		  "2026-05-10 10:00", 15, 3, 8, NULL, NULL, NULL },
-		{ "... May reports all 5 days", "2026-05", "2026-04-25 08:00", "2026-05-10 10:00", 15, 3, 8,
-		  "2026-04-28", "2026-05-02", "2026-05-02 23:00" },
+		{ "run Apr 28 - May 2 of a stay to May 10: April reports Apr 28-30", "2026-04", "2026-04-25 08:00",
+		  "2026-05-10 10:00", 15, 3, 8, "2026-04-28", "2026-04-30", "2026-04-30 23:00" },
+		{ "... and May only May 1-2, which continue it", "2026-05", "2026-04-25 08:00", "2026-05-10 10:00", 15, 3, 8,
+		  "2026-05-01", "2026-05-02", "2026-05-02 23:00" },
 		{ "run Apr 20-23 (care Apr 24) belongs to April", "2026-04", "2026-04-18 08:00", "2026-05-10 10:00", 22, 2,
 		  6, "2026-04-20", "2026-04-23", "2026-04-23 23:00" },
 		{ "... not to May", "2026-05", "2026-04-18 08:00", "2026-05-10 10:00", 22, 2, 6, NULL, NULL, NULL },
-		{ "run Apr 27-30, care May 1, stay to May 10: April cannot know it is over", "2026-04",
-		  "2026-04-25 08:00", "2026-05-10 10:00", 15, 2, 6, NULL, NULL, NULL },
-		{ "... May reports it, dated at its first minute", "2026-05", "2026-04-25 08:00", "2026-05-10 10:00", 15, 2,
-		  6, "2026-04-27", "2026-04-30", "2026-05-01 00:00" },
+		{ "run Apr 27-30, care May 1, stay to May 10: April's, its last day is in April", "2026-04",
+		  "2026-04-25 08:00", "2026-05-10 10:00", 15, 2, 6, "2026-04-27", "2026-04-30", "2026-04-30 23:00" },
+		{ "... not May's", "2026-05", "2026-04-25 08:00", "2026-05-10 10:00", 15, 2, 6, NULL, NULL, NULL },
 		{ "run Apr 27-30 of a stay discharged Apr 30: April's", "2026-04", "2026-04-25 08:00", "2026-04-30 18:00", 6,
 		  2, 6, "2026-04-27", "2026-04-30", "2026-04-30 23:00" },
 		{ "... not May's", "2026-05", "2026-04-25 08:00", "2026-04-30 18:00", 6, 2, 6, NULL, NULL, NULL },
-		{ "run May 29-31 of a stay discharged in June: left to June", "2026-05", "2026-05-20 08:00",
-		  "2026-06-03 10:00", 12, 9, 12, NULL, NULL, NULL },
+		{ "run May 29-31 of a stay discharged in June: May reports what it sees", "2026-05", "2026-05-20 08:00",
+		  "2026-06-03 10:00", 12, 9, 12, "2026-05-29", "2026-05-31", "2026-05-31 23:00" },
 		{ "open stay, run May 29-31: the stay runs to the month end", "2026-05", "2026-05-20 08:00", NULL, 12, 9, 12,
 		  "2026-05-29", "2026-05-31", "2026-05-31 23:00" },
 		{ "open stay, run Apr 28 - May 3: April reports Apr 28-30", "2026-04", "2026-04-20 08:00", NULL, 20, 8, 14,
@@ -202,8 +201,8 @@ static void test_month_boundaries(void **state)
 		  NULL, NULL },
 		{ "... so May reports all 4 days", "2026-05", "2026-04-20 08:00", NULL, 20, 9, 13, "2026-04-29",
 		  "2026-05-02", "2026-05-02 23:00" },
-		{ "open stay, run Apr 28 - May 2: April had 3 days, May's 2 are a weekend", "2026-05", "2026-04-20 08:00",
-		  NULL, 20, 8, 13, NULL, NULL, NULL },
+		{ "open stay, run Apr 28 - May 2: April reported 3 days, May's 2 continue it", "2026-05",
+		  "2026-04-20 08:00", NULL, 20, 8, 13, "2026-05-01", "2026-05-02", "2026-05-02 23:00" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
 		check_boundary(&cases[i]);

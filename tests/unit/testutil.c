@@ -285,3 +285,79 @@ void tu_write_month(const char *dir)
 	         "L1,positive\n"
 	         "L3,negative\n");
 }
+
+void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth)
+{
+	cw_rowerr err;
+	cw_patient_row r = { id, sex, birth ? tu_date(birth) : CW_DAY_NONE };
+	ok(cw_builder_add_patient(b, &r, &err), &err);
+}
+
+int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, const char *tag)
+{
+	char buf[4096];
+	for (size_t i = 0; i < cw_findings_count(fs); i++) {
+		cw_record r;
+		cw_findings_get(fs, i, &r);
+		if (!strcmp(tu_lines(ds, fs, i, buf, sizeof buf), lines) &&
+		    (!tag || (r.f.tag && !strcmp(r.f.tag, tag))))
+			return (int)i;
+	}
+	return -1;
+}
+
+void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char *item, cw_minute t, cw_qty qty,
+                    cw_fen unit_price, const char *physician)
+{
+	cw_rowerr err;
+	cw_claim_row r = { id, visit, item, physician, t, qty, unit_price, qty * unit_price / CW_QTY_ONE };
+	ok(cw_builder_add_claim(b, &r, &err), &err);
+}
+
+void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid)
+{
+	char pid[16];
+	snprintf(pid, sizeof pid, "P%04d", n);
+	tu_add_patient(b, pid, n % 2 ? CW_SEX_F : CW_SEX_M, n % 5 ? "1970-01-01" : NULL);
+	snprintf(vid, 16, "V%04d", n);
+	tu_add_visit(b, vid, pid, n % 3 ? "DR1" : "DR3", CW_INPATIENT, admit, NULL, "J18.9");
+}
+
+void tu_add_institution(cw_builder *b, const char *id, int level)
+{
+	cw_rowerr err;
+	cw_institution_row r = { id, id, level };
+	ok(cw_builder_add_institution(b, &r, &err), &err);
+}
+
+void tu_add_department(cw_builder *b, const char *id, const char *inst, const char *specialty)
+{
+	cw_rowerr err;
+	cw_department_row r = { id, inst, id, specialty };
+	ok(cw_builder_add_department(b, &r, &err), &err);
+}
+
+void tu_add_physician(cw_builder *b, const char *id, const char *inst, const char *dept)
+{
+	cw_rowerr err;
+	cw_physician_row r = { id, id, inst, dept, NULL };
+	ok(cw_builder_add_physician(b, &r, &err), &err);
+}
+
+void tu_add_visit_in(cw_builder *b, const char *id, const char *patient, const char *physician, const char *inst,
+                     const char *dept, int kind, cw_minute admit, cw_minute discharge, const char *dx)
+{
+	cw_rowerr err;
+	cw_visit_row r = { id, patient, inst, dept, physician, kind, admit, discharge, dx, NULL };
+	ok(cw_builder_add_visit(b, &r, &err), &err);
+}
+
+uint64_t tu_rand(tu_rng *r)
+{
+	uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+double tu_uniform(tu_rng *r) { return (double)(tu_rand(r) >> 11) / 9007199254740992.0; }

@@ -69,4 +69,38 @@ void tu_write_bytes(const char *dir, const char *name, const void *data, size_t 
 void tu_write_month(const char *dir);
 #define TU_MONTH_ROWS { 2, 2, 2, 2, 3, 1, 2, 3, 1, 2 }
 
+/* --- added for the detector tests ------------------------------------------ */
+/* A patient beyond the four of tu_builder; birth "YYYY-MM-DD" or NULL. */
+void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth);
+/* The index of the finding whose evidence is exactly these line ids (space
+ * separated, in the finding's order) and whose tag is tag (NULL: any), or -1. */
+int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, const char *tag);
+/* tu_add_line with the time in minutes and an optional ordering physician
+ * (NULL: the visit's), for tests that add many lines. */
+void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char *item, cw_minute t, cw_qty qty,
+                    cw_fen unit_price, const char *physician);
+/* For tests with many patients: patient "P%04d" numbered n (M when n is even;
+ * born 1970-01-01, unknown for every fifth) with one open inpatient stay
+ * "V%04d" admitted at admit, attended by DR3 for every third n, else DR1. The
+ * stay's id goes to vid (16 bytes or more). */
+void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid);
+
+/* --- added for the physician-level detector tests ------------------------------ */
+/* Rows beyond tu_builder's small world, for peer groups of many physicians. */
+void tu_add_institution(cw_builder *b, const char *id, int level);
+void tu_add_department(cw_builder *b, const char *id, const char *inst, const char *specialty);
+void tu_add_physician(cw_builder *b, const char *id, const char *inst, const char *dept);
+/* A visit in an explicit institution and department (tu_add_visit derives them
+ * from the small world's physicians); times in minutes, discharge
+ * CW_MINUTE_NONE when none. */
+void tu_add_visit_in(cw_builder *b, const char *id, const char *patient, const char *physician, const char *inst,
+                     const char *dept, int kind, cw_minute admit, cw_minute discharge, const char *dx);
+/* A fixed-seed pseudo-random generator (splitmix64) for generated test data. */
+typedef struct tu_rng {
+	uint64_t state;
+} tu_rng;
+uint64_t tu_rand(tu_rng *r);
+/* Uniform in [0, 1). */
+double tu_uniform(tu_rng *r);
+
 #endif

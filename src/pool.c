@@ -54,27 +54,32 @@ void cw_advise_huge(void *p, size_t size)
 #endif
 }
 
-/* The tail is read with whole loads that may overlap bytes already mixed in
- * (never a byte-by-byte copy into a word, which stalls the load after it). */
+/* The value is part of the finding ids, so it must never change. The tail
+ * (the last len % 8 bytes, zero-padded) is read with whole loads that may
+ * overlap bytes already mixed in, never copied byte by byte into a word
+ * (which stalls the load that follows). */
 uint64_t cw_hash(const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ (len * 0xff51afd7ed558ccdull), v;
-	if (len >= 8) {
-		size_t n = len;
-		for (; n > 8; n -= 8, p += 8) {
-			memcpy(&v, p, 8);
-			h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
-			h ^= h >> 31;
-		}
+	size_t n = len;
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&v, p, 8);
+		h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+	}
+	if (n == 0) {
+		v = 0;
+	} else if (len >= 8) { /* the 8 bytes ending at the end: the tail is their top */
 		memcpy(&v, p + n - 8, 8);
-	} else if (len >= 4) {
+		v >>= 8 * (8 - n);
+	} else if (n >= 4) {
 		uint32_t a, b;
 		memcpy(&a, p, 4);
-		memcpy(&b, p + len - 4, 4);
-		v = (uint64_t)a << 32 | b;
+		memcpy(&b, p + n - 4, 4);
+		v = a | (uint64_t)b << 8 * (n - 4);
 	} else {
-		v = len ? (uint64_t)p[0] << 16 | (uint64_t)p[len / 2] << 8 | p[len - 1] : 0;
+		v = p[0] | (uint64_t)p[n / 2] << 8 * (n / 2) | (uint64_t)p[n - 1] << 8 * (n - 1);
 	}
 	h = (h ^ v) * 0x94d049bb133111ebull;
 	h ^= h >> 29;

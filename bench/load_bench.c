@@ -24,13 +24,15 @@
 #include "load_par.h"
 #include "progress.h"
 
-/* CW_THREADS=N and CW_CHUNK=BYTES (environment) set the loader's threads and
- * chunk size. */
+/* CW_THREADS=N, CW_CHUNK=BYTES and CW_LOOKBACK=DAYS (environment) set the
+ * loader's threads, chunk size and look-back. */
 static void load_knobs(cw_load_opts *o)
 {
-	const char *t = getenv("CW_THREADS"), *c = getenv("CW_CHUNK");
+	const char *t = getenv("CW_THREADS"), *c = getenv("CW_CHUNK"), *l = getenv("CW_LOOKBACK");
 	if (t)
 		o->threads = atoi(t);
+	if (l)
+		o->lookback_days = atoi(l);
 	if (c)
 		cw_load_chunk_bytes = (size_t)atol(c);
 }

@@ -74,13 +74,19 @@ int cw_builder_expect(cw_builder *b, int table, size_t rows)
 		return cw_error_set(CW_EINVALID, "no such table");
 	if (rows > (size_t)CW_NONE / 2)
 		rows = (size_t)CW_NONE / 2;
-	cw_idmap *m = &ds->map[table];
-	if (m->used == 0 && rows * 4 > m->nslots * 3 && table != CW_T_BUNDLES && table != CW_T_PRESCRIPTIONS &&
-	    table != CW_T_RESULTS) {
+	int rc = 0;
+	if (table == CW_T_PRESCRIPTIONS)
+		rc = cw_u64set_reserve(&b->rx_keys, rows);
+	else if (table == CW_T_BUNDLES)
+		rc = cw_u64set_reserve(&b->bundle_keys, rows);
+	else if (table != CW_T_RESULTS && ds->map[table].used == 0) {
+		/* an empty map takes the size asked for, smaller or larger */
+		cw_idmap *m = &ds->map[table];
 		cw_idmap_free(m);
-		if (cw_idmap_init(m, rows) < 0)
-			return cw_error_set(CW_ENOMEM, "out of memory sizing the %s index", cw_table_name(table));
+		rc = cw_idmap_init(m, rows);
 	}
+	if (rc < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory sizing the %s index", cw_table_name(table));
 	return 0;
 }
 

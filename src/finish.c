@@ -753,13 +753,13 @@ int cw_finish(cw_builder *b)
 	/* what only loading needed goes before the peak of sort_claims */
 	cw_u64set_free(&b->rx_keys);
 	cw_u64set_free(&b->bundle_keys);
+	cw_pool_seal(&ds->pool); /* nothing is interned from here */
 	cw_idmap_lean(&ds->map[CW_T_CLAIMS]);
 	if ((rc = sort_dimensions(ds, threads)) < 0 || (rc = sort_visits(b, threads)) < 0 ||
-	    (rc = sort_claims(ds, threads)) < 0 || (rc = build_indexes(ds, threads)) < 0 ||
-	    (rc = sort_prescriptions(ds, threads)) < 0 || (rc = build_bundles(ds)) < 0)
+	    (rc = sort_claims(ds, threads)) < 0 || (rc = sort_prescriptions(ds, threads)) < 0 ||
+	    (rc = build_indexes(ds, threads)) < 0 || (rc = build_bundles(ds)) < 0)
 		return rc;
 	sync_counts(ds);
 	match_refunds(ds);
-	cw_pool_seal(&ds->pool);
 	return 0;
 }

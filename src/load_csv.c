@@ -154,13 +154,28 @@ static uint64_t file_size(const char *path)
 	return stat(path, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
 }
 
-/* Sizes the table's index from the file's size (a record rarely takes less than
- * 80 bytes; capped, since a folder may hold years of which one month is read). */
-static void presize(cw_builder *b, int table, uint64_t size)
+/* Sizes the table's index for the rows the file holds: its size over the
+ * average record length of its first 256 KiB. Capped, since a folder may hold
+ * years of which one month is read (the index grows past it if need be). */
+static void presize(cw_builder *b, int table, const char *path, uint64_t size)
 {
-	size_t rows = (size_t)(size / 80);
-	if (rows)
-		cw_builder_expect(b, table, rows < ((size_t)12 << 20) ? rows : ((size_t)12 << 20));
+	enum { SAMPLE = 256 << 10 };
+	if (!size)
+		return;
+	double per_row = 80;
+	char *buf = malloc(SAMPLE);
+	FILE *f = buf ? fopen(path, "rb") : NULL;
+	if (f) {
+		size_t n = fread(buf, 1, SAMPLE, f), lines = 0;
+		for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p))) != NULL; p++)
+			lines++;
+		if (lines > 1) /* the header and at least one record */
+			per_row = (double)n / (double)lines;
+		fclose(f);
+	}
+	free(buf);
+	double rows = (double)size / per_row * 1.03 + 16;
+	cw_builder_expect(b, table, rows < (double)((size_t)24 << 20) ? (size_t)rows : ((size_t)24 << 20));
 }
 
 /* Reads what it can of the file on threads, then points the streaming reader
@@ -195,7 +210,7 @@ static int load_table(table_load *tl, const char *dir, cw_builder *b, cw_rowbuf 
 	cw_table_stats *st = &tl->stats->table[tl->table];
 	double t0 = cw_now();
 	uint64_t size = file_size(tl->path);
-	presize(b, tl->table, size);
+	presize(b, tl->table, tl->path, size);
 	if ((rc = read_header(tl)) < 0)
 		goto done;
 	char task[96];

@@ -203,11 +203,17 @@ cw_str cw_pool_intern(cw_pool *p, const char *s, size_t len)
 #define SLOT_ROW(s) ((cw_ref)((s) & 0xffffffffu) - 1)
 #define SLOT_HASH(s) ((uint32_t)((s) >> 32))
 
+/* Any number of slots (so a map sized for its rows is not doubled to a power
+ * of two): a key's first slot is its hash scaled to the table, then linear. */
+static inline size_t home(uint32_t h, size_t n) { return (size_t)(((uint64_t)h * n) >> 32); }
+static inline size_t step(size_t j, size_t n) { return ++j == n ? 0 : j; }
+/* Sized for 3/4 full; grown past 17/20 full. */
+static size_t slots_for(size_t keys) { return keys < 48 ? 64 : keys / 3 * 4 + 4; }
+static int over_full(size_t used, size_t nslots) { return (used + 1) * 20 > nslots * 17; }
+
 int cw_idmap_init(cw_idmap *m, size_t expect)
 {
-	size_t n = 64;
-	while (n * 3 < expect * 4 + 4) /* load <= 3/4 */
-		n *= 2;
+	size_t n = slots_for(expect);
 	m->slot = cw_big_calloc(n * sizeof *m->slot);
 	m->nslots = n;
 	m->used = 0;
@@ -228,10 +234,7 @@ static size_t slot_bytes(const cw_idmap *m) { return m->nslots * (m->lean ? 4 : 
 
 void cw_idmap_free(cw_idmap *m)
 {
-	if (m->lean) /* only maps mapped whole by cw_big_calloc become lean */
-		munmap(m->slot, round_up(slot_bytes(m), HUGE_PAGE));
-	else
-		cw_big_free(m->slot, slot_bytes(m));
+	cw_big_free(m->slot, slot_bytes(m)); /* a lean map's rows fill whole huge pages of a mapping */
 	memset(m, 0, sizeof *m);
 }
 
@@ -239,9 +242,26 @@ size_t cw_idmap_memory(const cw_idmap *m) { return slot_bytes(m); }
 
 void cw_idmap_lean(cw_idmap *m)
 {
-	if (m->lean || m->nslots * 8 < BIG)
+	if (m->lean || m->nslots * 4 < BIG)
 		return; /* small maps stay as they are */
-	uint32_t *row = (uint32_t *)(void *)m->slot;
+	size_t n = slots_for(m->used);
+	uint32_t *row = n * 4 >= BIG && n * 2 < m->nslots ? cw_big_calloc(n * 4) : NULL;
+	if (row) { /* under half full: re-placed into a smaller table */
+		for (size_t i = 0; i < m->nslots; i++) {
+			if (!m->slot[i])
+				continue;
+			size_t j = home(SLOT_HASH(m->slot[i]), n);
+			while (row[j])
+				j = step(j, n);
+			row[j] = (uint32_t)m->slot[i];
+		}
+		cw_big_free(m->slot, m->nslots * 8);
+		m->slot = (uint64_t *)(void *)row;
+		m->nslots = n;
+		m->lean = 1;
+		return;
+	}
+	row = (uint32_t *)(void *)m->slot;
 	for (size_t i = 0; i < m->nslots; i++) /* row[i] overwrites bytes of slots before i only */
 		row[i] = (uint32_t)m->slot[i];
 	/* give back the pages past the rows (the mapping is in whole huge pages) */
@@ -256,8 +276,7 @@ static cw_ref find_lean(const cw_idmap *m, const cw_pool *p, const cw_str *ids, 
                         uint32_t h)
 {
 	const uint32_t *row = (const uint32_t *)(const void *)m->slot;
-	size_t mask = m->nslots - 1;
-	for (size_t j = h & mask; row[j]; j = (j + 1) & mask)
+	for (size_t j = home(h, m->nslots); row[j]; j = step(j, m->nslots))
 		if (key_equal(p, ids[row[j] - 1], s, len))
 			return row[j] - 1;
 	return CW_NONE;
@@ -265,9 +284,9 @@ static cw_ref find_lean(const cw_idmap *m, const cw_pool *p, const cw_str *ids, 
 
 static void place(cw_idmap *m, uint64_t s)
 {
-	size_t mask = m->nslots - 1, j = SLOT_HASH(s) & mask;
+	size_t j = home(SLOT_HASH(s), m->nslots);
 	while (m->slot[j])
-		j = (j + 1) & mask;
+		j = step(j, m->nslots);
 	m->slot[j] = s;
 }
 
@@ -285,7 +304,6 @@ static int idmap_resize(cw_idmap *m, size_t expect)
 	return 0;
 }
 
-
 cw_ref cw_idmap_find(const cw_idmap *m, const cw_pool *p, const cw_str *ids, const char *s, size_t len)
 {
 	return cw_idmap_find_h(m, p, ids, s, len, cw_hash(s, len));
@@ -299,8 +317,7 @@ cw_ref cw_idmap_find_h(const cw_idmap *m, const cw_pool *p, const cw_str *ids, c
 	uint32_t h = (uint32_t)hash;
 	if (m->lean)
 		return find_lean(m, p, ids, s, len, h);
-	size_t mask = m->nslots - 1;
-	for (size_t j = h & mask; m->slot[j]; j = (j + 1) & mask)
+	for (size_t j = home(h, m->nslots); m->slot[j]; j = step(j, m->nslots))
 		if (SLOT_HASH(m->slot[j]) == h && key_equal(p, ids[SLOT_ROW(m->slot[j])], s, len))
 			return SLOT_ROW(m->slot[j]);
 	return CW_NONE;
@@ -314,11 +331,11 @@ cw_ref cw_idmap_insert(cw_idmap *m, const cw_pool *p, const cw_str *ids, const c
 cw_ref cw_idmap_insert_h(cw_idmap *m, const cw_pool *p, const cw_str *ids, const char *s, size_t len, uint64_t hash,
                          cw_ref row)
 {
-	if (m->lean || ((!m->nslots || (m->used + 1) * 4 > m->nslots * 3) && idmap_resize(m, m->nslots ? m->nslots : 32) < 0))
+	if (m->lean || ((!m->nslots || over_full(m->used, m->nslots)) && idmap_resize(m, 2 * m->used + 32) < 0))
 		return CW_NONE - 1;
 	uint32_t h = (uint32_t)hash;
-	size_t mask = m->nslots - 1, j = h & mask;
-	for (; m->slot[j]; j = (j + 1) & mask)
+	size_t j = home(h, m->nslots);
+	for (; m->slot[j]; j = step(j, m->nslots))
 		if (SLOT_HASH(m->slot[j]) == h && key_equal(p, ids[SLOT_ROW(m->slot[j])], s, len))
 			return SLOT_ROW(m->slot[j]);
 	m->slot[j] = SLOT(h, row);
@@ -370,7 +387,7 @@ int cw_idmap_remap(cw_idmap *m, const uint32_t *map)
 
 void cw_u64set_free(cw_u64set *s)
 {
-	free(s->keys);
+	cw_big_free(s->keys, s->nslots * sizeof *s->keys);
 	memset(s, 0, sizeof *s);
 }
 
@@ -382,6 +399,33 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
+static inline size_t home64(uint64_t key, size_t n) { return (size_t)(((unsigned __int128)mix64(key) * n) >> 64); }
+
+static int u64set_rehash(cw_u64set *s, size_t n)
+{
+	uint64_t *k = cw_big_calloc(n * sizeof *k);
+	if (!k)
+		return CW_ENOMEM;
+	for (size_t i = 0; i < s->nslots; i++) {
+		if (!s->keys[i])
+			continue;
+		size_t j = home64(s->keys[i], n);
+		while (k[j])
+			j = step(j, n);
+		k[j] = s->keys[i];
+	}
+	cw_big_free(s->keys, s->nslots * sizeof *s->keys);
+	s->keys = k;
+	s->nslots = n;
+	return 0;
+}
+
+int cw_u64set_reserve(cw_u64set *s, size_t expect)
+{
+	size_t n = slots_for(expect);
+	return n > s->nslots ? u64set_rehash(s, n) : 0;
+}
+
 int cw_u64set_insert(cw_u64set *s, uint64_t key)
 {
 	if (key == 0) {
@@ -390,25 +434,9 @@ int cw_u64set_insert(cw_u64set *s, uint64_t key)
 		s->has_zero = 1;
 		return 1;
 	}
-	if ((s->used + 1) * 4 > s->nslots * 3) {
-		size_t n = s->nslots ? s->nslots * 2 : 1024;
-		uint64_t *k = calloc(n, sizeof *k);
-		if (!k)
-			return CW_ENOMEM;
-		for (size_t i = 0; i < s->nslots; i++) {
-			if (!s->keys[i])
-				continue;
-			size_t j = mix64(s->keys[i]) & (n - 1);
-			while (k[j])
-				j = (j + 1) & (n - 1);
-			k[j] = s->keys[i];
-		}
-		free(s->keys);
-		s->keys = k;
-		s->nslots = n;
-	}
-	size_t mask = s->nslots - 1;
-	for (size_t j = mix64(key) & mask;; j = (j + 1) & mask) {
+	if ((!s->nslots || over_full(s->used, s->nslots)) && u64set_rehash(s, slots_for(2 * s->used + 32)) < 0)
+		return CW_ENOMEM;
+	for (size_t j = home64(key, s->nslots);; j = step(j, s->nslots)) {
 		if (s->keys[j] == key)
 			return 0;
 		if (!s->keys[j]) {

@@ -51,7 +51,8 @@ void cw_pool_seal(cw_pool *p);
 
 /* One slot per key: the high 32 bits hold the key's hash, the low 32 bits the
  * row + 1 (0 = empty), so a probe touches one cache line and compares strings
- * only when the hashes agree. The *_h functions take the key's cw_hash, so a
+ * only when the hashes agree. A map has any number of slots, 3/4 full when
+ * sized for its keys, grown when 17/20 full. The *_h functions take the key's cw_hash, so a
  * caller can hash on one thread and probe on another, or prefetch. */
 typedef struct cw_idmap {
 	uint64_t *slot;
@@ -75,7 +76,7 @@ cw_ref cw_idmap_insert_h(cw_idmap *m, const cw_pool *p, const cw_str *ids, const
 static inline void cw_idmap_prefetch(const cw_idmap *m, uint64_t h)
 {
 	if (m->nslots && !m->lean)
-		__builtin_prefetch(&m->slot[(uint32_t)h & (m->nslots - 1)], 1, 1);
+		__builtin_prefetch(&m->slot[((uint64_t)(uint32_t)h * m->nslots) >> 32], 1, 1);
 }
 /* Replaces every row r by map[r]; rows mapped to CW_NONE are removed (not
  * in a lean map). */
@@ -98,5 +99,7 @@ typedef struct cw_u64set {
 void cw_u64set_free(cw_u64set *s);
 /* 1 when inserted, 0 when already there, CW_ENOMEM. */
 int cw_u64set_insert(cw_u64set *s, uint64_t key);
+/* Sizes the set for `expect` keys (it still grows past them). */
+int cw_u64set_reserve(cw_u64set *s, size_t expect);
 
 #endif

@@ -132,6 +132,10 @@ struct cw_builder {
 	int threads; /* for cw_finish: 0 = one per core */
 };
 
+/* Rows below which a pass of cw_builder_finish stays on one thread (0: the
+ * default, 32768); tests make it tiny so that small months take every path. */
+extern size_t cw_finish_part_rows;
+
 /* The threads cw_builder_finish may use (0: one per core, the default). */
 void cw_builder_set_threads(cw_builder *b, int threads);
 

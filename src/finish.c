@@ -19,7 +19,10 @@
 #include "dataset_impl.h"
 #include "load_par.h"
 
-#define MIN_PART 32768 /* rows below which a pass is not worth a thread */
+size_t cw_finish_part_rows;
+
+/* Rows below which a pass is not worth a thread. */
+static size_t min_part(void) { return cw_finish_part_rows ? cw_finish_part_rows : 32768; }
 
 /* --- parts on threads ------------------------------------------------------- */
 
@@ -43,8 +46,8 @@ static void *part_main(void *a)
 static void run_parts(int threads, size_t n, part_fn fn, void *arg)
 {
 	size_t nk = threads > 1 ? (size_t)threads : 1;
-	if (nk > 1 && n / nk < MIN_PART)
-		nk = n / MIN_PART > 1 ? n / MIN_PART : 1;
+	if (nk > 1 && n / nk < min_part())
+		nk = n / min_part() > 1 ? n / min_part() : 1;
 	if (nk > 16)
 		nk = 16;
 	pthread_t t[16];
@@ -230,12 +233,13 @@ static int permute(cw_store *s, const uint32_t *perm, size_t count, int threads)
 
 /* Rows (rows[i], or i when rows is NULL, i < n) by key[row] < nkeys, stable.
  * Each part counts and places its own range of rows; a row goes out as its
- * index (order) or, when time is set, as (time key << 32 | row) (packed). */
+ * index (order) or, with pack, as (time key << 32 | row) (packed). */
 typedef struct csort {
 	const cw_ref *key;
 	size_t nkeys;
 	const uint32_t *rows;
 	size_t n;
+	int pack;              /* out as packed keys, with time */
 	const int32_t *time;
 	uint32_t *start; /* nkeys + 1 */
 	uint32_t *at;    /* per part and key: the next place */
@@ -260,7 +264,7 @@ static void csort_place(void *a, size_t k, size_t nk)
 	for (size_t i = part_lo(c->n, k, nk); i < part_lo(c->n, k + 1, nk); i++) {
 		uint32_t r = c->rows ? c->rows[i] : (uint32_t)i;
 		uint32_t to = at[c->key[r]]++;
-		if (c->packed)
+		if (c->pack)
 			c->packed[to] = time_key(c->time[r]) | r;
 		else
 			c->order[to] = r;
@@ -271,7 +275,7 @@ static void csort_place(void *a, size_t k, size_t nk)
 static size_t csort_parts(int threads, size_t n, size_t nkeys)
 {
 	size_t nk = threads > 1 ? (size_t)threads : 1;
-	while (nk > 1 && (n / nk < MIN_PART || nkeys > n / nk))
+	while (nk > 1 && (n / nk < min_part() || nkeys > n / nk))
 		nk--; /* per-part counts must stay small next to the rows */
 	return nk;
 }
@@ -281,7 +285,7 @@ static int csort_run(csort *c, int threads)
 	size_t nk = csort_parts(threads, c->n, c->nkeys);
 	c->start = malloc((c->nkeys + 1) * sizeof *c->start);
 	c->at = calloc(nk * c->nkeys + 1, sizeof *c->at);
-	if (c->time)
+	if (c->pack)
 		c->packed = malloc((c->n ? c->n : 1) * sizeof *c->packed);
 	else
 		c->order = malloc((c->n ? c->n : 1) * sizeof *c->order);
@@ -292,7 +296,7 @@ static int csort_run(csort *c, int threads)
 		free(c->order);
 		return cw_error_set(CW_ENOMEM, "out of memory building indexes");
 	}
-	run_parts((int)nk, nk * MIN_PART, csort_count, c);
+	run_parts((int)nk, nk * min_part(), csort_count, c);
 	uint32_t off = 0;
 	for (size_t g = 0; g < c->nkeys; g++) {
 		c->start[g] = off;
@@ -303,7 +307,7 @@ static int csort_run(csort *c, int threads)
 		}
 	}
 	c->start[c->nkeys] = off;
-	run_parts((int)nk, nk * MIN_PART, csort_place, c);
+	run_parts((int)nk, nk * min_part(), csort_place, c);
 	free(c->at);
 	c->at = NULL;
 	return 0;
@@ -399,7 +403,7 @@ static int order_by_time(const cw_dataset *ds, const cw_ref *group, size_t ngrou
                          const cw_str *ids, const uint32_t *rows, size_t n, uint32_t **start, uint32_t **order,
                          int threads)
 {
-	csort c = { .key = group, .nkeys = ngroups, .rows = rows, .n = n, .time = time };
+	csort c = { .key = group, .nkeys = ngroups, .rows = rows, .n = n, .pack = 1, .time = time };
 	int rc = csort_run(&c, threads);
 	if (rc < 0)
 		return rc;
@@ -607,8 +611,8 @@ static int build_indexes(cw_dataset *ds, int threads)
 		  "" },
 		{ ds, ds->visits.physician, ds->visits.n, ds->phys.n, threads, NULL, NULL, 0, "" },
 	};
-	if (threads > 1 && ds->claims.n >= 2 * MIN_PART)
-		run_parts(2, 2 * MIN_PART, index_run, j);
+	if (threads > 1 && ds->claims.n >= 2 * min_part())
+		run_parts(2, 2 * min_part(), index_run, j);
 	else {
 		index_run(j, 0, 1);
 		index_run(j, 1, 1);

@@ -6,7 +6,7 @@
  *   load_bench read DIR       the CSV reader alone over DIR/claim_lines.csv
  *   load_bench type DIR       reader + value checks of every claim field (no builder)
  *   load_bench load DIR       cw_load_csv() of the whole folder: rows/s, seconds per table,
- *                             peak RSS and bytes per claim line
+ *                             wall and CPU time, peak RSS and bytes per claim line
  *   load_bench digest DIR [MONTH]
  *                             loads DIR and prints a digest of every column of every table
  *                             (strings by content), the load counts and the build stats: two
@@ -35,6 +35,14 @@ static void load_knobs(cw_load_opts *o)
 		o->lookback_days = atoi(l);
 	if (c)
 		cw_load_chunk_bytes = (size_t)atol(c);
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static double peak_rss_mb(void)
@@ -195,9 +203,9 @@ static int load(const char *dir)
 	cw_progress_quiet(1);
 	cw_dataset *ds;
 	cw_load_stats st;
-	double t0 = cw_now();
+	double t0 = cw_now(), c0 = cpu_seconds();
 	int rc = cw_load_csv(dir, &o, &ds, &st);
-	double total = cw_now() - t0;
+	double total = cw_now() - t0, cpu = cpu_seconds() - c0;
 	cw_rejects_close(o.rejects);
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", cw_error_last());
@@ -219,6 +227,10 @@ static int load(const char *dir)
 	       (double)st.bytes / 1e6);
 	printf("memory: peak RSS %.1f MB = %.1f bytes per claim line; dataset %.1f MB = %.1f bytes per claim line\n", rss,
 	       rss * 1048576.0 / (double)cl->read, (double)mem / 1048576.0, (double)mem / (double)cl->read);
+	printf("LOAD %llu claim lines, threads %s: %.2f s wall, %.2f s cpu (user+sys), %.2f M lines/s, peak RSS %.0f MB "
+	       "= %.1f B/line\n",
+	       (unsigned long long)cl->read, getenv("CW_THREADS") ? getenv("CW_THREADS") : "auto", total, cpu,
+	       (double)cl->read / total / 1e6, rss, rss * 1048576.0 / (double)cl->read);
 	cw_dataset_free(ds);
 	return 0;
 }

@@ -623,6 +623,43 @@ int cw_builder_commit(cw_builder *b, int table, const cw_row_res *r, cw_rowerr *
 	}
 }
 
+/* The main reference of a typed row: its table and id; 0 when none (or the
+ * memo has it). */
+static int main_ref(int table, const void *x, const cw_ref_cache *c, int *t, const char **id)
+{
+	const cw_ref_memo *memo = NULL;
+	switch (table) {
+	case CW_T_CLAIMS: *t = CW_T_VISITS; *id = ((const cw_claim_row *)x)->visit_id; memo = &c->visit; break;
+	case CW_T_PRESCRIPTIONS: *t = CW_T_VISITS; *id = ((const cw_rx_row *)x)->visit_id; memo = &c->visit; break;
+	case CW_T_VISITS: *t = CW_T_PATIENTS; *id = ((const cw_visit_row *)x)->patient_id; break;
+	case CW_T_RESULTS: *t = CW_T_CLAIMS; *id = ((const cw_result_row *)x)->line_id; break;
+	default: return 0;
+	}
+	if (!*id)
+		return 0;
+	size_t len = strlen(*id);
+	return !(memo && memo->len == len && memcmp(memo->id, *id, len) == 0);
+}
+
+void cw_builder_prefetch_refs(const cw_builder *b, int table, const void *x, const cw_ref_cache *c, int stage)
+{
+	const cw_dataset *ds = b->ds;
+	int t;
+	const char *id;
+	if (!main_ref(table, x, c, &t, &id))
+		return;
+	uint64_t h = key_hash(id);
+	if (stage == 0) {
+		cw_idmap_prefetch_find(&ds->map[t], h);
+		return;
+	}
+	cw_ref r = cw_idmap_prefetch_key(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), h);
+	if (r != CW_NONE && t == CW_T_VISITS) {
+		__builtin_prefetch(&ds->visits.patient[r]);
+		__builtin_prefetch(&ds->visits.physician[r]);
+	}
+}
+
 void cw_builder_prefetch(const cw_builder *b, int table, const cw_row_res *r)
 {
 	if (table == CW_T_CLAIMS)

@@ -107,6 +107,11 @@ int cw_builder_resolve(const cw_builder *b, int table, const void *row, cw_row_r
                        cw_rowerr *err);
 /* Returns 0, CW_EINVALID (err set: a duplicate key) or CW_ENOMEM (message set). */
 int cw_builder_commit(cw_builder *b, int table, const cw_row_res *r, cw_rowerr *err);
+/* Prefetches, in two stages (0, then 1 some work later), what resolving the
+ * typed row x will read from memory: the key map slot, then the key and
+ * columns of its main reference (the visit of a claim line or prescription,
+ * the patient of a visit, the line of an exam result). */
+void cw_builder_prefetch_refs(const cw_builder *b, int table, const void *x, const cw_ref_cache *c, int stage);
 /* Prefetches what committing r will touch first (its slot in the key map). */
 void cw_builder_prefetch(const cw_builder *b, int table, const cw_row_res *r);
 /* The i-th string field of a resolved row (NULL past the last), so a caller

@@ -78,10 +78,22 @@ typedef struct chunk {
 
 typedef struct par par;
 
+/* A record typed, waiting for its batch to be resolved. */
+typedef struct pending {
+	cw_row_any x;
+	cw_rowbuf rb;    /* x's strings */
+	int rejected;    /* err says why */
+	cw_rowerr err;
+	uint64_t line;   /* from 1 at the chunk's start */
+	size_t raw, raw_len;
+} pending;
+
+#define BATCH 16
+
 typedef struct worker {
 	_Alignas(64) par *p;
 	cw_csv *csv; /* a memory reader */
-	cw_rowbuf rb;
+	pending batch[BATCH];
 	cw_ref_cache cache;
 	cw_builder b;  /* snapshots to resolve with (see cw_builder_snapshot) */
 	cw_dataset ds;
@@ -185,7 +197,7 @@ static int chunk_fail(chunk *c, int rc)
 	return rc;
 }
 
-static int add_reject(chunk *c, const cw_csv_record *rec, const char *column, const char *reason)
+static int add_reject(chunk *c, const pending *pd)
 {
 	if (c->nrej == c->rej_cap) {
 		size_t cap = c->rej_cap ? c->rej_cap * 2 : 64;
@@ -195,10 +207,10 @@ static int add_reject(chunk *c, const cw_csv_record *rec, const char *column, co
 		c->rej = r;
 		c->rej_cap = cap;
 	}
-	const char *why = arena_copy(c, reason, strlen(reason));
+	const char *why = arena_copy(c, pd->err.reason, strlen(pd->err.reason));
 	if (!why)
 		return chunk_fail(c, cw_error_set(CW_ENOMEM, "out of memory reading a chunk"));
-	c->rej[c->nrej++] = (rejrow){ c->nres, rec->line, (size_t)(rec->raw - c->data), rec->raw_len, column, why };
+	c->rej[c->nrej++] = (rejrow){ c->nres, pd->line, pd->raw, pd->raw_len, pd->err.column, why };
 	return 0;
 }
 
@@ -218,17 +230,24 @@ static int grow_rows(chunk *c)
 
 /* --- parsing ------------------------------------------------------------------ */
 
-/* Types and resolves one record into the chunk; < 0 only on failure. */
-static int take(worker *w, chunk *c, const cw_csv_record *rec)
+/* Types one record into pd (its strings in pd->rb); a record that fails is
+ * marked rejected with its column and reason. < 0 only on failure. */
+static int type_record(worker *w, chunk *c, const cw_csv_record *rec, pending *pd)
 {
 	const cw_par_table *t = w->p->t;
-	if (rec->error)
-		return add_reject(c, rec, NULL, rec->error);
+	pd->line = rec->line;
+	pd->raw = (size_t)(rec->raw - c->data);
+	pd->raw_len = rec->raw_len;
+	pd->rejected = 1;
+	pd->err.column = NULL;
+	if (rec->error) {
+		snprintf(pd->err.reason, sizeof pd->err.reason, "%s", rec->error);
+		return 0;
+	}
 	if (rec->nfields != t->nhdr) {
-		char why[128];
-		snprintf(why, sizeof why, "%zu fields where the header has %zu%s", rec->nfields, t->nhdr,
-		         rec->no_newline && rec->nfields < t->nhdr ? " (truncated last line)" : "");
-		return add_reject(c, rec, NULL, why);
+		snprintf(pd->err.reason, sizeof pd->err.reason, "%zu fields where the header has %zu%s", rec->nfields,
+		         t->nhdr, rec->no_newline && rec->nfields < t->nhdr ? " (truncated last line)" : "");
+		return 0;
 	}
 	const cw_row_schema *s = cw_row_schema_of(t->table);
 	cw_slice f[CW_ROW_MAX_COLS];
@@ -237,31 +256,54 @@ static int take(worker *w, chunk *c, const cw_csv_record *rec)
 		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
 		f[j].len = i >= 0 ? rec->field[i].len : 0;
 	}
-	cw_row_any x;
-	cw_rowerr err;
-	int rc = cw_row_type(t->table, f, &w->rb, &x, &err);
-	if (rc == CW_EINVALID)
-		return add_reject(c, rec, err.column, err.reason);
-	if (rc < 0)
+	int rc = cw_row_type(t->table, f, &pd->rb, &pd->x, &pd->err);
+	if (rc == 0)
+		pd->rejected = 0;
+	else if (rc != CW_EINVALID)
 		return chunk_fail(c, rc);
+	return 0;
+}
+
+/* Resolves a typed record into the chunk (or rejects it); < 0 only on failure. */
+static int resolve_record(worker *w, chunk *c, pending *pd)
+{
+	const cw_par_table *t = w->p->t;
+	if (pd->rejected)
+		return add_reject(c, pd);
 	if (c->nres == c->res_cap && grow_rows(c) < 0)
 		return c->rc;
 	cw_row_res *o = &c->res[c->nres];
-	rc = cw_builder_resolve(&w->b, t->table, &x, o, &w->cache, &err);
+	int rc = cw_builder_resolve(&w->b, t->table, &pd->x, o, &w->cache, &pd->err);
 	if (rc == CW_SKIP) {
 		c->nskipped++;
 		return 0;
 	}
 	if (rc == CW_EINVALID)
-		return add_reject(c, rec, err.column, err.reason);
+		return add_reject(c, pd);
 	if (rc < 0)
 		return chunk_fail(c, rc);
 	const char **sp;
 	for (int i = 0; (sp = cw_row_res_string(t->table, o, i)) != NULL; i++)
 		if (*sp && !(*sp = arena_copy(c, *sp, strlen(*sp))))
 			return chunk_fail(c, cw_error_set(CW_ENOMEM, "out of memory reading a chunk"));
-	c->meta[c->nres] = (rowmeta){ rec->line, (size_t)(rec->raw - c->data), rec->raw_len };
+	c->meta[c->nres] = (rowmeta){ pd->line, pd->raw, pd->raw_len };
 	c->nres++;
+	return 0;
+}
+
+/* Resolves a batch in record order, after bringing what the lookups will
+ * read in two rounds of prefetches over the whole batch, so that the cache
+ * misses of its records overlap instead of following one another. */
+static int resolve_batch(worker *w, chunk *c, pending *pd, int n)
+{
+	const cw_par_table *t = w->p->t;
+	for (int stage = 0; stage <= 1; stage++)
+		for (int i = 0; i < n; i++)
+			if (!pd[i].rejected)
+				cw_builder_prefetch_refs(&w->b, t->table, &pd[i].x, &w->cache, stage);
+	for (int i = 0; i < n; i++)
+		if (resolve_record(w, c, &pd[i]) < 0)
+			return c->rc;
 	return 0;
 }
 
@@ -270,23 +312,31 @@ static void parse_chunk(worker *w, chunk *c)
 	cw_csv_mem_reset(w->csv, c->data, c->len, 1);
 	cw_csv_record rec;
 	uint64_t off, line;
-	int rc;
+	int rc, n = 0;
 	c->stop = c->len;
 	while ((rc = cw_csv_next(w->csv, &rec)) > 0) {
 		if (rec.raw_len + 2 > w->p->giant) { /* leave it to the streaming reader */
 			c->fallback = 1;
 			c->stop = (size_t)(rec.raw - c->data);
 			c->newlines = rec.line - 1;
+			resolve_batch(w, c, w->batch, n);
 			return;
 		}
 		c->nread++;
-		if (take(w, c, &rec) < 0)
+		if (type_record(w, c, &rec, &w->batch[n]) < 0)
 			return;
+		if (++n == BATCH) {
+			if (resolve_batch(w, c, w->batch, n) < 0)
+				return;
+			n = 0;
+		}
 	}
 	if (rc < 0) {
 		chunk_fail(c, rc);
 		return;
 	}
+	if (resolve_batch(w, c, w->batch, n) < 0)
+		return;
 	cw_csv_tell(w->csv, &off, &line);
 	c->newlines = line - 1;
 }
@@ -546,7 +596,8 @@ static void par_free(par *p, worker *w, int nw)
 {
 	for (int i = 0; i < nw; i++) {
 		cw_csv_close(w[i].csv);
-		cw_rowbuf_free(&w[i].rb);
+		for (int k = 0; k < BATCH; k++)
+			cw_rowbuf_free(&w[i].batch[k].rb);
 	}
 	for (size_t i = 0; p->ring && i < p->max_chunks; i++)
 		chunk_free(p->ring[i]);

@@ -323,6 +323,27 @@ cw_ref cw_idmap_find_h(const cw_idmap *m, const cw_pool *p, const cw_str *ids, c
 	return CW_NONE;
 }
 
+void cw_idmap_prefetch_find(const cw_idmap *m, uint64_t hash)
+{
+	if (m->nslots)
+		__builtin_prefetch(m->lean ? (const void *)((const uint32_t *)(const void *)m->slot + home((uint32_t)hash, m->nslots))
+		                           : (const void *)&m->slot[home((uint32_t)hash, m->nslots)]);
+}
+
+cw_ref cw_idmap_prefetch_key(const cw_idmap *m, const cw_pool *p, const cw_str *ids, uint64_t hash)
+{
+	if (!m->nslots || m->lean)
+		return CW_NONE;
+	uint32_t h = (uint32_t)hash;
+	for (size_t j = home(h, m->nslots); m->slot[j]; j = step(j, m->nslots))
+		if (SLOT_HASH(m->slot[j]) == h) {
+			cw_ref r = SLOT_ROW(m->slot[j]);
+			__builtin_prefetch(p->bytes + ids[r]);
+			return r;
+		}
+	return CW_NONE;
+}
+
 cw_ref cw_idmap_insert(cw_idmap *m, const cw_pool *p, const cw_str *ids, const char *s, size_t len, cw_ref row)
 {
 	return cw_idmap_insert_h(m, p, ids, s, len, cw_hash(s, len), row);

@@ -78,6 +78,12 @@ static inline void cw_idmap_prefetch(const cw_idmap *m, uint64_t h)
 	if (m->nslots && !m->lean)
 		__builtin_prefetch(&m->slot[((uint64_t)(uint32_t)h * m->nslots) >> 32], 1, 1);
 }
+/* For a find of the key with hash h, in two steps some work apart (lookups of
+ * millions of keys miss the cache at each of them): 0 brings the slot where
+ * its probe starts; 1 (the slot cached) brings the key string of the first
+ * slot holding h and returns that slot's row (CW_NONE when none yet). */
+void cw_idmap_prefetch_find(const cw_idmap *m, uint64_t h);
+cw_ref cw_idmap_prefetch_key(const cw_idmap *m, const cw_pool *p, const cw_str *ids, uint64_t h);
 /* Replaces every row r by map[r]; rows mapped to CW_NONE are removed (not
  * in a lean map). */
 int cw_idmap_remap(cw_idmap *m, const uint32_t *map);

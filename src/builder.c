@@ -57,7 +57,7 @@ void cw_builder_free(cw_builder *b)
 	if (!b)
 		return;
 	cw_dataset_free(b->ds);
-	cw_u64set_free(&b->rx_keys);
+	cw_idmap_free(&b->rx_keys);
 	cw_u64set_free(&b->bundle_keys);
 	free(b->visit_used);
 	free(b);
@@ -75,8 +75,10 @@ int cw_builder_expect(cw_builder *b, int table, size_t rows)
 	if (rows > (size_t)CW_NONE / 2)
 		rows = (size_t)CW_NONE / 2;
 	int rc = 0;
-	if (table == CW_T_PRESCRIPTIONS)
-		rc = cw_u64set_reserve(&b->rx_keys, rows);
+	if (table == CW_T_PRESCRIPTIONS && b->rx_keys.used == 0) {
+		cw_idmap_free(&b->rx_keys);
+		rc = cw_idmap_init(&b->rx_keys, rows);
+	}
 	else if (table == CW_T_BUNDLES)
 		rc = cw_u64set_reserve(&b->bundle_keys, rows);
 	else if (table != CW_T_RESULTS && ds->map[table].used == 0) {
@@ -516,6 +518,9 @@ static int resolve_rx(const cw_dataset *ds, const cw_rx_row *x, cw_rx_res *o, cw
 	if (x->amount == CW_FEN_NONE || x->amount < 0)
 		return reject(err, "amount", "amount must be a money amount of 0 or more on a prescription");
 	o->rx_id = x->rx_id;
+	o->id_hash = key_hash(x->rx_id);
+	o->key_hash = (o->id_hash ^ (uint64_t)(uint32_t)x->line_no * 0x9E3779B97F4A7C15ull) * 0xbf58476d1ce4e5b9ull;
+	o->key_hash ^= o->key_hash >> 32;
 	o->line_no = x->line_no;
 	o->days_supply = x->days_supply;
 	o->time = x->time;
@@ -524,20 +529,51 @@ static int resolve_rx(const cw_dataset *ds, const cw_rx_row *x, cw_rx_res *o, cw
 	return 0;
 }
 
+typedef struct rx_key {
+	const cw_dataset *ds;
+	cw_str rx;
+	int32_t line_no;
+} rx_key;
+
+static int same_rx_line(void *arg, cw_ref r)
+{
+	const rx_key *k = arg;
+	return k->ds->rx.rx_id[r] == k->rx && k->ds->rx.line_no[r] == k->line_no;
+}
+
+/* rx_id interned; a prescription's lines come together, so mostly the last one. */
+static cw_str intern_rx(cw_builder *b, const cw_rx_res *o)
+{
+	cw_ref_memo *m = &b->rx_last;
+	size_t len = strlen(o->rx_id);
+	if (m->len == len && memcmp(m->id, o->rx_id, len) == 0)
+		return m->ref;
+	cw_str rx = cw_pool_intern_h(&b->ds->pool, o->rx_id, len, o->id_hash);
+	if (rx != CW_NONE && len <= sizeof m->id) {
+		memcpy(m->id, o->rx_id, len);
+		m->len = (uint8_t)len;
+		m->ref = rx;
+	}
+	return rx;
+}
+
 static int commit_rx(cw_builder *b, const cw_rx_res *o, cw_rowerr *err)
 {
 	cw_dataset *ds = b->ds;
-	cw_str rx = cw_pool_intern(&ds->pool, o->rx_id, strlen(o->rx_id));
+	cw_str rx = intern_rx(b, o);
 	if (rx == CW_NONE)
 		return oom(err);
-	int rc = cw_u64set_insert(&b->rx_keys, (uint64_t)rx << 32 | (uint32_t)o->line_no);
-	if (rc < 0)
+	cw_ref r = grow(ds, CW_T_PRESCRIPTIONS);
+	if (r == CW_NONE)
 		return oom(err);
-	if (rc == 0)
+	rx_key k = { ds, rx, o->line_no };
+	cw_ref old = cw_idmap_insert_same(&b->rx_keys, o->key_hash, r, same_rx_line, &k);
+	if (old == CW_NONE - 1)
+		return oom(err);
+	if (old != CW_NONE)
 		return reject(err, "line_no", "duplicate prescription line: rx_id '%s' line_no %d", o->rx_id,
 		              (int)o->line_no);
-	cw_ref r = grow(ds, CW_T_PRESCRIPTIONS);
-	if (r == CW_NONE || mark_visit_used(b, o->visit) < 0)
+	if (mark_visit_used(b, o->visit) < 0)
 		return oom(err);
 	((cw_str *)W(ds->rx.rx_id))[r] = rx;
 	((int32_t *)W(ds->rx.line_no))[r] = o->line_no;
@@ -668,6 +704,10 @@ void cw_builder_prefetch(const cw_builder *b, int table, const cw_row_res *r)
 		cw_idmap_prefetch(&b->ds->map[CW_T_VISITS], r->visit.hash);
 	else if (table == CW_T_PATIENTS)
 		cw_idmap_prefetch(&b->ds->map[CW_T_PATIENTS], r->pat.hash);
+	else if (table == CW_T_PRESCRIPTIONS) {
+		cw_idmap_prefetch(&b->rx_keys, r->rx.key_hash);
+		cw_pool_prefetch_intern(&b->ds->pool, r->rx.id_hash);
+	}
 }
 
 const char **cw_row_res_string(int table, cw_row_res *r, int i)

@@ -80,6 +80,7 @@ typedef struct cw_claim_res {
 } cw_claim_res;
 typedef struct cw_rx_res {
 	const char *rx_id;
+	uint64_t id_hash, key_hash; /* of rx_id; of (rx_id, line_no) */
 	int32_t line_no, days_supply;
 	cw_ref visit, physician, drug;
 	cw_minute time;
@@ -129,7 +130,8 @@ void cw_builder_snapshot(const cw_builder *b, cw_builder *bcopy, cw_dataset *dco
 struct cw_builder {
 	cw_dataset *ds;
 	cw_ref_cache cache; /* for the one-row-at-a-time API */
-	cw_u64set rx_keys;     /* (rx_id, line_no) seen */
+	cw_idmap rx_keys;      /* (rx_id, line_no) -> prescription row */
+	cw_ref_memo rx_last;   /* the last rx_id interned, as a cw_str in ref */
 	cw_u64set bundle_keys; /* (bundle, component) seen */
 	uint8_t *visit_used; /* per staged visit: owns a loaded line or prescription */
 	size_t visit_used_cap;

@@ -755,7 +755,7 @@ int cw_finish(cw_builder *b)
 	int rc, threads = cw_load_threads(b->threads);
 	sync_counts(ds);
 	/* what only loading needed goes before the peak of sort_claims */
-	cw_u64set_free(&b->rx_keys);
+	cw_idmap_free(&b->rx_keys);
 	cw_u64set_free(&b->bundle_keys);
 	cw_pool_seal(&ds->pool); /* nothing is interned from here */
 	cw_idmap_lean(&ds->map[CW_T_CLAIMS]);

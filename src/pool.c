@@ -181,9 +181,22 @@ static int pool_grow_slots(cw_pool *p)
 
 cw_str cw_pool_intern(cw_pool *p, const char *s, size_t len)
 {
+	return cw_pool_intern_h(p, s, len, cw_hash(s, len));
+}
+
+void cw_pool_prefetch_intern(const cw_pool *p, uint64_t hash)
+{
+	if (p->nslots) {
+		__builtin_prefetch(&p->slots[(uint32_t)hash & (p->nslots - 1)]);
+		__builtin_prefetch(&p->slot_hash[(uint32_t)hash & (p->nslots - 1)]);
+	}
+}
+
+cw_str cw_pool_intern_h(cw_pool *p, const char *s, size_t len, uint64_t hash)
+{
 	if ((p->used + 1) * 4 > p->nslots * 3 && pool_grow_slots(p) < 0)
 		return CW_NONE;
-	uint32_t h = (uint32_t)cw_hash(s, len);
+	uint32_t h = (uint32_t)hash;
 	size_t mask = p->nslots - 1, j = h & mask;
 	for (; p->slots[j]; j = (j + 1) & mask) {
 		cw_str at = p->slots[j] - 1;
@@ -358,6 +371,20 @@ cw_ref cw_idmap_insert_h(cw_idmap *m, const cw_pool *p, const cw_str *ids, const
 	size_t j = home(h, m->nslots);
 	for (; m->slot[j]; j = step(j, m->nslots))
 		if (SLOT_HASH(m->slot[j]) == h && key_equal(p, ids[SLOT_ROW(m->slot[j])], s, len))
+			return SLOT_ROW(m->slot[j]);
+	m->slot[j] = SLOT(h, row);
+	m->used++;
+	return CW_NONE;
+}
+
+cw_ref cw_idmap_insert_same(cw_idmap *m, uint64_t hash, cw_ref row, int (*same)(void *arg, cw_ref r), void *arg)
+{
+	if (m->lean || ((!m->nslots || over_full(m->used, m->nslots)) && idmap_resize(m, 2 * m->used + 32) < 0))
+		return CW_NONE - 1;
+	uint32_t h = (uint32_t)hash;
+	size_t j = home(h, m->nslots);
+	for (; m->slot[j]; j = step(j, m->nslots))
+		if (SLOT_HASH(m->slot[j]) == h && same(arg, SLOT_ROW(m->slot[j])))
 			return SLOT_ROW(m->slot[j]);
 	m->slot[j] = SLOT(h, row);
 	m->used++;

@@ -40,6 +40,9 @@ void cw_pool_free(cw_pool *p);
 /* Appends s (len bytes, then NUL); CW_NONE when the pool would pass 4 GiB. */
 cw_str cw_pool_add(cw_pool *p, const char *s, size_t len);
 cw_str cw_pool_intern(cw_pool *p, const char *s, size_t len);
+/* The same with the key's cw_hash given, and a prefetch of where it probes. */
+cw_str cw_pool_intern_h(cw_pool *p, const char *s, size_t len, uint64_t h);
+void cw_pool_prefetch_intern(const cw_pool *p, uint64_t h);
 static inline const char *cw_pool_get(const cw_pool *p, cw_str s) { return s == CW_NONE ? "" : p->bytes + s; }
 /* Makes room for `extra` more bytes, so that adding up to that many does not
  * move the bytes. CW_ENOMEM (no message) when it cannot. */
@@ -78,6 +81,10 @@ static inline void cw_idmap_prefetch(const cw_idmap *m, uint64_t h)
 	if (m->nslots && !m->lean)
 		__builtin_prefetch(&m->slot[((uint64_t)(uint32_t)h * m->nslots) >> 32], 1, 1);
 }
+/* An insert into a map whose keys are not id strings: same(arg, r) says
+ * whether row r holds the key (asked only of rows stored under the same
+ * hash). Returns as cw_idmap_insert_h. */
+cw_ref cw_idmap_insert_same(cw_idmap *m, uint64_t h, cw_ref row, int (*same)(void *arg, cw_ref r), void *arg);
 /* For a find of the key with hash h, in two steps some work apart (lookups of
  * millions of keys miss the cache at each of them): 0 brings the slot where
  * its probe starts; 1 (the slot cached) brings the key string of the first

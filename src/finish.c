@@ -424,13 +424,34 @@ static int order_by_time(const cw_dataset *ds, const cw_ref *group, size_t ngrou
 
 #define M(p) ((cw_ref *)(void *)(p))
 
-/* 1 when rows 0..n-1 are in id order already (dimension files usually are). */
-static int sorted_by_id(const cw_dataset *ds, const cw_str *ids, size_t n)
+typedef int (*cmp_fn)(const void *, const void *, void *);
+
+/* Sorts the rows of perm by cmp (whose keys are all distinct), in one pass
+ * when they are nearly in order already, as files often are: the rows that
+ * keep the order so far stay, the others are sorted aside and merged back
+ * in from the end. Returns 1 when the rows were in order, 0, or CW_ENOMEM. */
+static int sort_nearly(uint32_t *perm, size_t n, cmp_fn cmp, void *arg)
 {
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(cw_pool_get(&ds->pool, ids[i - 1]), cw_pool_get(&ds->pool, ids[i])) > 0)
-			return 0;
-	return 1;
+	uint32_t *side = NULL;
+	size_t m = 0, k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m == 0 || cmp(&perm[m - 1], &perm[i], arg) < 0) {
+			perm[m++] = perm[i];
+			continue;
+		}
+		if (!side && !(side = malloc((n - i) * sizeof *side)))
+			return CW_ENOMEM;
+		side[k++] = perm[i];
+	}
+	if (!k)
+		return 1;
+	qsort_r(side, k, sizeof *side, cmp, arg);
+	for (size_t at = n; k > 0;) { /* at == m + k: a place is free before a main row moves */
+		uint32_t r = m > 0 && cmp(&perm[m - 1], &side[k - 1], arg) > 0 ? perm[--m] : side[--k];
+		perm[--at] = r;
+	}
+	free(side);
+	return 0;
 }
 
 /* Sorts a dimension table by id; returns old -> new in *map_out (NULL when
@@ -439,13 +460,13 @@ static int sort_dimension(cw_dataset *ds, int t, const cw_str *const *ids, uint3
 {
 	size_t n = ds->store[t].n;
 	*map_out = NULL;
-	if (sorted_by_id(ds, *ids, n))
-		return 0;
 	uint32_t *perm = identity(n);
-	if (!perm)
-		return cw_error_set(CW_ENOMEM, "out of memory sorting %s", cw_table_name(t));
 	sort_ctx c = { ds, *ids };
-	qsort_r(perm, n, sizeof *perm, by_id, &c);
+	int sorted = perm ? sort_nearly(perm, n, by_id, &c) : CW_ENOMEM;
+	if (sorted == 1)
+		free(perm);
+	if (sorted != 0)
+		return sorted == 1 ? 0 : cw_error_set(CW_ENOMEM, "out of memory sorting %s", cw_table_name(t));
 	uint32_t *map = inverse(perm, n, n, threads);
 	int rc = map ? permute(&ds->store[t], perm, n, threads) : CW_ENOMEM;
 	if (rc == 0)
@@ -688,17 +709,12 @@ static int sort_prescriptions(cw_dataset *ds, int threads)
 	uint32_t *perm = identity(n);
 	if (!perm)
 		return cw_error_set(CW_ENOMEM, "out of memory sorting prescriptions");
-	size_t i = 1;
-	while (i < n && by_rx_key(&perm[i - 1], &perm[i], ds) < 0)
-		i++;
-	int rc = 0;
-	if (i < n) { /* not in order already */
-		qsort_r(perm, n, sizeof *perm, by_rx_key, ds);
+	int rc = sort_nearly(perm, n, by_rx_key, ds);
+	if (rc == 0) /* not in order already */
 		rc = permute(&ds->store[CW_T_PRESCRIPTIONS], perm, n, threads);
-	}
 	free(perm);
 	if (rc < 0)
-		return rc;
+		return cw_error_set(CW_ENOMEM, "out of memory sorting prescriptions");
 	uint32_t *start = malloc((n + 1) * sizeof *start);
 	if ((rc = cw_dataset_own(ds, start)) < 0)
 		return rc;

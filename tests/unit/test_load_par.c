@@ -258,6 +258,35 @@ static void assert_same(const loaded *x, const loaded *y)
 	}
 }
 
+/* The canonical order of dataset.h holds: patients by id, visits by
+ * (patient, admit, id), claim lines by (patient, time, id), prescriptions by
+ * (rx_id, line_no). */
+static void assert_canonical(const cw_dataset *ds)
+{
+	const cw_patients *p = cw_dataset_patients(ds);
+	for (size_t i = 1; i < p->n; i++)
+		assert_true(strcmp(cw_dataset_str(ds, p->id[i - 1]), cw_dataset_str(ds, p->id[i])) < 0);
+	const cw_visits *v = cw_dataset_visits(ds);
+	for (size_t i = 1; i < v->n; i++) {
+		int c = v->patient[i - 1] != v->patient[i] ? (v->patient[i - 1] < v->patient[i] ? -1 : 1)
+		        : v->admit[i - 1] != v->admit[i]   ? (v->admit[i - 1] < v->admit[i] ? -1 : 1)
+		                                          : strcmp(cw_dataset_str(ds, v->id[i - 1]), cw_dataset_str(ds, v->id[i]));
+		assert_true(c < 0);
+	}
+	const cw_claims *l = cw_dataset_claims(ds);
+	for (size_t i = 1; i < l->n; i++) {
+		int c = l->patient[i - 1] != l->patient[i] ? (l->patient[i - 1] < l->patient[i] ? -1 : 1)
+		        : l->time[i - 1] != l->time[i]     ? (l->time[i - 1] < l->time[i] ? -1 : 1)
+		                                          : strcmp(cw_dataset_str(ds, l->id[i - 1]), cw_dataset_str(ds, l->id[i]));
+		assert_true(c < 0);
+	}
+	const cw_prescriptions *r = cw_dataset_prescriptions(ds);
+	for (size_t i = 1; i < r->n; i++) {
+		int c = strcmp(cw_dataset_str(ds, r->rx_id[i - 1]), cw_dataset_str(ds, r->rx_id[i]));
+		assert_true(c < 0 || (c == 0 && r->line_no[i - 1] < r->line_no[i]));
+	}
+}
+
 /* The file's reject rows of claim_lines.csv come in line order. */
 static void assert_rejects_in_order(const char *rejects, const char *file, uint64_t min_rows)
 {
@@ -289,6 +318,7 @@ static void check_month(int quotes)
 	assert_true(ref.st.table[CW_T_RESULTS].rejected > 0);
 	assert_true(cw_dataset_build_stats(ref.ds)->refunds_matched > 0);
 	assert_rejects_in_order(ref.rejects, "claim_lines.csv", NLINE / 20);
+	assert_canonical(ref.ds);
 	static const size_t chunks[] = { 1, 13, 200, 4096, 65536 };
 	for (int threads = 2; threads <= 4; threads++)
 		for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {

@@ -23,7 +23,7 @@ static const char help[] =
 	"  --months A..B          a range of months (inclusive), run in order\n"
 	"  --out ROOT             output root (created when missing)\n"
 	"  --rules FILE           rules merged over the defaults (rules/default.json)\n"
-	"  --threads N            detector threads (default: all cores)\n"
+	"  --threads N            threads loading and detecting (default: all cores)\n"
 	"  --lookback-days N      days loaded before the month (default: rules load.lookback_days)\n"
 	"  --max-reject-share X   fail (exit 3) when more than this share of rows is rejected\n"
 	"                         (default: rules load.max_reject_share = 0.01)\n"

@@ -45,7 +45,7 @@ static int load(cw_month_run *mr, int lookback)
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
-		            .warn = warn };
+		            .warn = warn, .threads = mr->opts->threads };
 	rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
 	if (warn)
 		fclose(warn);

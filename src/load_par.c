@@ -97,7 +97,6 @@ typedef struct worker {
 	cw_ref_cache cache;
 	cw_builder b;  /* snapshots to resolve with (see cw_builder_snapshot) */
 	cw_dataset ds;
-	struct worker *self0;
 } worker;
 
 struct par {
@@ -630,7 +629,6 @@ static int par_open(par *p, const cw_par_table *t, uint64_t offset, worker *w, i
 	for (int i = 0; i < nw && rc == 0; i++) {
 		w[i].p = p;
 		cw_builder_snapshot(t->b, &w[i].b, &w[i].ds);
-		w[i].self0 = w;
 		w[i].cache.visit.len = w[i].cache.phys.len = 0;
 		rc = cw_csv_open_mem(&w[i].csv, t->path, NULL);
 	}

@@ -544,7 +544,11 @@ static int one_job(par *p, worker *w)
 		give_back(p, c);
 		return 1;
 	}
-	if (!p->reading && !p->input_done && (c = take_free(p)) != NULL) {
+	if (!p->reading && !p->input_done && (p->free || p->nchunks < p->max_chunks)) {
+		if (!(c = take_free(p))) {
+			fail(p, CW_ENOMEM, "out of memory reading a chunk");
+			return 1;
+		}
 		p->reading = 1;
 		pthread_mutex_unlock(&p->mu);
 		int rc = read_chunk(p, c);

@@ -71,7 +71,8 @@ typedef struct cw_html_kit {
 	int lang;
 	char month[8];
 	const char *tpl, *css, *js;
-	char csp[256];
+	char csp[256];          /* for pages with the script */
+	char csp_noscript[256]; /* for pages without */
 } cw_html_kit;
 
 /* Loads reports/page.html, report.css and report.js from the resources. */
@@ -85,11 +86,16 @@ typedef struct cw_page {
 	char path[4200];
 	const cw_html_kit *kit;
 	const char *rel; /* "" for the report folder, "../" for p/ */
+	int script;      /* the page carries report.js */
 } cw_page;
 
 /* Creates the file and writes the template up to the body: <head> with the
- * title (escaped), the CSP and the CSS, then the navigation bar. */
-int cw_page_begin(cw_page *p, const cw_html_kit *kit, const char *path, const char *title, const char *rel, int nav);
+ * title (escaped), the CSP and the CSS, then the navigation bar. Pages with
+ * tables to sort or filter take the script (CW_PAGE_SCRIPT); the physician
+ * pages, thousands of them, do without. */
+enum { CW_PAGE_PLAIN = 0, CW_PAGE_SCRIPT = 1 };
+int cw_page_begin(cw_page *p, const cw_html_kit *kit, const char *path, const char *title, const char *rel, int nav,
+                  int script);
 /* The rest of the template (footer, script); checks every write, closes.
  * *bytes (optional) gets the file's size. Closing does not sync: the driver
  * syncs the whole folder once (syncfs). */

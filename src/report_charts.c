@@ -52,7 +52,7 @@ int cw_report_charts(cw_report *r)
 	char title[160];
 	snprintf(title, sizeof title, "%s %s", cw_label(r->lang, L_CHARTS), r->mr->month);
 	cw_page pg;
-	int rc = cw_page_begin(&pg, &r->kit, cw_report_file(r, "charts.html"), title, "", CW_NAV_CHARTS);
+	int rc = cw_page_begin(&pg, &r->kit, cw_report_file(r, "charts.html"), title, "", CW_NAV_CHARTS, CW_PAGE_PLAIN);
 	if (rc < 0)
 		return rc;
 	FILE *f = pg.f;

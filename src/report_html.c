@@ -259,6 +259,9 @@ int cw_html_kit_init(cw_html_kit *kit, int lang, const char *month)
 	snprintf(kit->csp, sizeof kit->csp,
 	         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-%s'; "
 	         "base-uri 'none'; form-action 'none'", cw_base64(hash, 32, b64));
+	snprintf(kit->csp_noscript, sizeof kit->csp_noscript,
+	         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; "
+	         "base-uri 'none'; form-action 'none'");
 	return 0;
 }
 
@@ -299,13 +302,13 @@ static void fill(cw_page *p, const char *s, const char *end, const char *title, 
 		if (IS("lang"))
 			fputs(cw_lang_code(k->lang), p->f);
 		else if (IS("csp"))
-			fputs(k->csp, p->f);
+			fputs(p->script ? k->csp : k->csp_noscript, p->f);
 		else if (IS("title"))
 			cw_html_text(p->f, title);
 		else if (IS("css"))
 			fputs(k->css, p->f);
-		else if (IS("js"))
-			fputs(k->js, p->f);
+		else if (IS("script") && p->script)
+			fprintf(p->f, "<script>%s</script>", k->js);
 		else if (IS("month"))
 			cw_html_text(p->f, k->month);
 		else if (IS("nav"))
@@ -322,10 +325,12 @@ static void fill(cw_page *p, const char *s, const char *end, const char *title, 
 	}
 }
 
-int cw_page_begin(cw_page *p, const cw_html_kit *kit, const char *path, const char *title, const char *rel, int active)
+int cw_page_begin(cw_page *p, const cw_html_kit *kit, const char *path, const char *title, const char *rel, int active,
+                  int script)
 {
 	memset(p, 0, sizeof *p);
 	p->kit = kit;
+	p->script = script;
 	p->rel = rel ? rel : "";
 	snprintf(p->path, sizeof p->path, "%s", path);
 	int rc = cw_outfile_open(path, &p->f);

@@ -376,7 +376,7 @@ static int write_page(phys_ctx *c, size_t row, const uint32_t *fl, size_t nf, si
 	         cw_report_str(r, ph->id[p->physician]), r->mr->month);
 	cw_report_physician_href(r, p->physician, (int)page, href, sizeof href);
 	cw_page pg;
-	int rc = cw_page_begin(&pg, &r->kit, cw_report_file(r, href), title, "../", CW_NAV_NONE);
+	int rc = cw_page_begin(&pg, &r->kit, cw_report_file(r, href), title, "../", CW_NAV_NONE, CW_PAGE_PLAIN);
 	if (rc < 0)
 		return rc;
 	FILE *f = pg.f;

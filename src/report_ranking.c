@@ -174,7 +174,7 @@ static int write_page(cw_report *r, size_t d, const uint32_t *idx, size_t from, 
 	snprintf(title, sizeof title, "%s %s: %s", cw_label(r->lang, L_RANKING), r->mr->month, dim);
 	cw_page pg;
 	int rc = cw_page_begin(&pg, &r->kit, cw_report_file(r, page_name(r, d, page, name, sizeof name)), title, "",
-	                       CW_NAV_RANKING);
+	                       CW_NAV_RANKING, CW_PAGE_SCRIPT);
 	if (rc < 0)
 		return rc;
 	FILE *f = pg.f;

@@ -369,7 +369,7 @@ int cw_report_summary(cw_report *r)
 	cw_page pg;
 	char title[160];
 	snprintf(title, sizeof title, "%s %s", cw_label(r->lang, L_REPORT_TITLE), r->mr->month);
-	int rc = cw_page_begin(&pg, &r->kit, cw_report_file(r, "index.html"), title, "", CW_NAV_SUMMARY);
+	int rc = cw_page_begin(&pg, &r->kit, cw_report_file(r, "index.html"), title, "", CW_NAV_SUMMARY, CW_PAGE_SCRIPT);
 	if (rc < 0)
 		return rc;
 	FILE *f = pg.f;

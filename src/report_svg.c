@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "textwidth.h"
 
 size_t cw_svg_ticks(double lo, double hi, size_t max, double *ticks)
 {
@@ -63,8 +64,11 @@ void cw_svg_bars(FILE *f, const cw_bar *bars, size_t n, int width)
 		double y = 3 + row * (double)i, w = max > 0 && bars[i].value > 0 ? plot * bars[i].value / max : 0;
 		if (bars[i].value > 0 && w < 1)
 			w = 1;
-		fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w - 8, y + 14);
+		char cut[160];
+		fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\"><title>", label_w - 8, y + 14);
 		cw_svg_text(f, bars[i].label);
+		fputs("</title>", f);
+		cw_svg_text(f, cw_text_fit(bars[i].label, 32, cut, sizeof cut));
 		fprintf(f, "</text><rect class=\"bar%s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"15\"/>",
 		        bars[i].cls ? " " : "", bars[i].cls ? bars[i].cls : "", label_w, y + 2, w);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", label_w + w + 6, y + 14);
@@ -100,7 +104,7 @@ static double jitter(size_t i)
 
 void cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, double cut2, const char *axis_label)
 {
-	const double label_w = 190, plot = 560, right = 30, row = 24, top = 8;
+	const double label_w = 230, plot = 560, right = 30, row = 24, top = 8;
 	double width = label_w + plot + right, h = top + row * (double)n + 40;
 #define SX(v) (label_w + plot * ((v) < 0 ? 0 : (v) > 100 ? 100 : (v)) / 100.0)
 	fprintf(f, "<svg class=\"strip\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">", width, h,
@@ -115,8 +119,11 @@ void cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, doub
 	for (size_t r = 0; r < n; r++) {
 		const cw_strip_row *s = &rows[r];
 		double cy = top + row * ((double)r + 0.5);
-		fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w - 8, cy + 4);
+		char cut[160];
+		fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\"><title>", label_w - 8, cy + 4);
 		cw_svg_text(f, s->label);
+		fputs("</title>", f);
+		cw_svg_text(f, cw_text_fit(s->label, 30, cut, sizeof cut));
 		fprintf(f, " (%zu)</text>", s->n);
 		if (s->n > cap) {
 			double *t = realloc(tmp, s->n * sizeof *t);

@@ -147,7 +147,8 @@ void cw_svg_trend(FILE *f, const char *const *xlabels, size_t nx, const cw_serie
  * target and control limits; flagged dots are drawn red and labelled. */
 typedef struct cw_funnel_dot {
 	double x, y;        /* volume, plotted value */
-	const char *label;  /* escaped; shown for flagged dots and in the tooltip */
+	const char *label;  /* escaped; the tooltip */
+	const char *tag;    /* escaped; written beside a flagged dot (NULL: the label) */
 	const char *href;   /* link (escaped), or NULL */
 	int flagged;
 } cw_funnel_dot;

@@ -36,6 +36,7 @@
 	X(L_FINDINGS, "Findings", "疑点") \
 	X(L_FINDING, "Finding", "疑点") \
 	X(L_SUSPECT, "Money at stake", "涉及金额") \
+	X(L_ESTIMATES, "of which peer-comparison estimates", "其中同行比较估算") \
 	X(L_BY_DETECTOR, "Findings by detector", "按审核规则") \
 	X(L_BY_DIMENSION, "Findings by dimension", "按合理性维度") \
 	X(L_DETECTOR, "Detector", "审核规则") \
@@ -106,6 +107,17 @@
 	X(L_PEER_MEAN, "Peers' mean", "同行平均") \
 	X(L_FLAGGED, "flagged", "超出控制限") \
 	X(L_NOT_JUDGED, "not judged", "未评价") \
+	X(L_LOW_VOLUME, "too few cases", "例数不足") \
+	X(L_FEW_PEERS, "too few peers", "同行不足") \
+	X(L_JUDGED, "judged", "已评价") \
+	X(L_Z, "z", "z 值") \
+	X(L_UNIT_VISITS, "visits", "人次") \
+	X(L_UNIT_STAYS, "stays", "出院人次") \
+	X(L_UNIT_RX, "prescriptions", "处方数") \
+	X(L_ALL_GROUPS, "All peer groups", "全部同行组") \
+	X(L_ALL_LEVELS, "all levels", "各级合并") \
+	X(L_LEVEL_N, "level", "级") \
+	X(L_GROUPS, "peer groups", "个同行组") \
 	X(L_METRICS, "Metrics against peers", "与同行比较") \
 	X(L_SCORES, "Scores", "得分") \
 	X(L_DRUG_SHARE, "Drug share of revenue", "药占比") \

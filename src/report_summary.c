@@ -45,6 +45,20 @@ static size_t lines_in_month(const cw_dataset *ds)
 	return n;
 }
 
+/* The money of physician-level findings (no patient, no line): statistical estimates, not claims. */
+static cw_fen estimates(const cw_report *r)
+{
+	size_t n = r->mr->findings ? cw_findings_count(r->mr->findings) : 0;
+	cw_fen sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		cw_record rec;
+		cw_findings_get(r->mr->findings, i, &rec);
+		if (rec.f.patient == CW_NONE && !rec.f.nlines)
+			sum += rec.f.suspect;
+	}
+	return sum;
+}
+
 static void cards(cw_report *r, FILE *f, size_t nfind, cw_fen total)
 {
 	char a[CW_NUM_SIZE], b[CW_NUM_SIZE * 2];
@@ -61,7 +75,14 @@ static void cards(cw_report *r, FILE *f, size_t nfind, cw_fen total)
 	snprintf(label, sizeof label, "%s / %s", cw_label(L, L_PHYSICIANS_SCORED), cw_label(L, L_PHYSICIANS_RANKED));
 	card(f, b, label, NULL);
 	card(f, cw_fmt_count(nfind, a), cw_label(L, L_FINDINGS), NULL);
-	card(f, cw_fmt_money(total, a), cw_label(L, L_SUSPECT), NULL);
+	cw_fen est = estimates(r);
+	if (est) {
+		snprintf(label, sizeof label, "%s (%s %s)", cw_label(L, L_SUSPECT), cw_label(L, L_ESTIMATES),
+		         cw_fmt_money(est, b));
+		card(f, cw_fmt_money(total, a), label, NULL);
+	} else {
+		card(f, cw_fmt_money(total, a), cw_label(L, L_SUSPECT), NULL);
+	}
 	size_t due = 0;
 	for (int k = 1; k <= CW_LEVELS; k++)
 		due += r->mr->sanctions.due[k];

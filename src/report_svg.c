@@ -328,9 +328,11 @@ static void funnel_dot(FILE *f, const cw_funnel_dot *d, const frame *fr)
 	        d->flagged ? "4" : "3");
 	cw_svg_text(f, d->label);
 	fputs("</title></circle>", f);
-	if (d->flagged) {
-		fprintf(f, "<text class=\"fl\" x=\"%.1f\" y=\"%.1f\">", x + 5, y - 5);
-		cw_svg_text(f, d->label);
+	if (d->flagged) { /* the tag on the side with room: left of dots in the right third */
+		int left = x > fr->left + fr->w * 2 / 3;
+		fprintf(f, "<text class=\"fl\" x=\"%.1f\" y=\"%.1f\"%s>", left ? x - 6 : x + 6, y - 5,
+		        left ? " text-anchor=\"end\"" : "");
+		cw_svg_text(f, d->tag ? d->tag : d->label);
 		fputs("</text>", f);
 	}
 	if (d->href)

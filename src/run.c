@@ -122,6 +122,8 @@ static int write_all(cw_month_run *mr)
 		rc = cw_write_sanctions(mr);
 	if (rc == 0)
 		rc = cw_write_indicators(mr);
+	if (rc == 0)
+		rc = cw_write_metrics(mr);
 	mr->t_write = cw_now() - t0;
 	if (rc == 0 && mr->opts->report) {
 		t0 = cw_now();
@@ -144,6 +146,7 @@ static void cleanup(cw_month_run *mr)
 	cw_dataset_free(mr->ds);
 	cw_dimset_free(mr->dims);
 	cw_indicators_free(&mr->indicators);
+	cw_metrics_free(mr->metrics);
 	free(mr->timings);
 	free(mr->warnings);
 }

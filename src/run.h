@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
+#include "claimwatch/metrics.h"
 #include "claimwatch/review.h"
 #include "claimwatch/rules.h"
 #include "claimwatch/sanction.h"
@@ -55,6 +56,7 @@ typedef struct cw_month_run {
 		size_t due[CW_LEVELS + 1];
 	} sanctions;
 	cw_indicators indicators;  /* institutions' and departments' figures (indicators.csv, the report) */
+	cw_metrics *metrics;       /* physicians' metrics against peers (metrics.csv, the funnel plots) */
 	double t_start, t_load, t_detect, t_score, t_write, t_report;
 	int empty; /* no claim line in the month */
 } cw_month_run;
@@ -71,6 +73,10 @@ int cw_write_ranking(cw_month_run *mr);
 int cw_write_sanctions(cw_month_run *mr);
 /* evidence.csv: the claim lines behind each finding. */
 int cw_write_evidence(cw_month_run *mr);
+/* Computes mr->metrics (with the outlier_physician detector's settings) and writes metrics.csv. */
+int cw_write_metrics(cw_month_run *mr);
+/* "no_data", "low_volume", "few_peers", "judged" (metrics.csv's status). */
+const char *cw_metric_status_name(int status);
 /* Computes mr->indicators and writes indicators.csv. */
 int cw_write_indicators(cw_month_run *mr);
 /* The HTML report, ROOT/YYYY-MM/report/ (report.c). */

@@ -264,7 +264,8 @@ int cw_case_print_physician(FILE *f, const cw_case_physician *p)
 		rc = print_records(f, &p->findings, &cw_case_finding_schema, fc, sizeof fc / sizeof *fc);
 	}
 	if (rc == 0 && p->findings.n)
-		fprintf(f, "\nclaimwatch case --month %s --finding ID  shows a finding's evidence lines\n", p->month);
+		fprintf(f, "\n--finding ID (with the same --root and --month %s) shows a finding's evidence lines\n",
+		        p->month);
 	return rc;
 }
 

@@ -114,7 +114,8 @@ const char *cw_label_metric(int lang, const char *name)
 
 const char *cw_label_category(int lang, int category)
 {
-	static const char *const zh[CW_CAT_COUNT] = { "药品", "检查", "检验", "治疗", "手术", "材料", "床位", "护理", "诊查", "其他" };
+	static const char *const zh[CW_CAT_COUNT] = { "药品", "检查", "检验", "治疗", "手术",
+		                                      "材料", "床位", "护理", "诊查", "其他" };
 	if (category < 0 || category >= CW_CAT_COUNT)
 		return "";
 	return lang == CW_LANG_ZH ? zh[category] : cw_category_name(category);

@@ -169,7 +169,8 @@ int cw_report_indicators(cw_report *r)
 	char title[160];
 	snprintf(title, sizeof title, "%s %s", cw_label(r->lang, L_INDICATORS), r->mr->month);
 	cw_page pg;
-	int rc = cw_page_begin(&pg, &r->kit, cw_report_file(r, "indicators.html"), title, "", CW_NAV_INDICATORS, CW_PAGE_SCRIPT);
+	int rc = cw_page_begin(&pg, &r->kit, cw_report_file(r, "indicators.html"), title, "", CW_NAV_INDICATORS,
+	                       CW_PAGE_SCRIPT);
 	if (rc < 0)
 		return rc;
 	fputs("<h1>", pg.f);

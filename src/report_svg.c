@@ -306,7 +306,8 @@ static void funnel_axes(FILE *f, const cw_funnel_plot *p, const frame *fr)
 		tick_label(f, t[i], step, 0);
 		fputs("</text>", f);
 	}
-	fprintf(f, "<rect class=\"ax\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", fr->left, fr->top, fr->w, fr->h);
+	fprintf(f, "<rect class=\"ax\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", fr->left, fr->top,
+	        fr->w, fr->h);
 	fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", fr->left + fr->w / 2,
 	        fr->top + fr->h + 32);
 	cw_svg_text(f, p->xlabel);

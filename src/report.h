@@ -240,12 +240,17 @@ typedef struct cw_filter_select {
 void cw_report_filters(const cw_report *r, FILE *f, const char *table_id, const cw_filter_select *sel, size_t nsel,
                        const char *csv_name);
 
-/* Rows of a physician's evidence per page before a page is split. */
+/* Rows of a physician's evidence per page before a page is split; findings per physician page at most;
+ * rows of a ranking page before it is split. (Overridable at build time, to exercise the splits.) */
+#ifndef CW_REPORT_EVIDENCE_ROWS
 #define CW_REPORT_EVIDENCE_ROWS 1500
-/* Findings per physician page at most. */
+#endif
+#ifndef CW_REPORT_FINDINGS_PER_PAGE
 #define CW_REPORT_FINDINGS_PER_PAGE 250
-/* Rows of a ranking page before it is split. */
+#endif
+#ifndef CW_REPORT_RANKING_ROWS
 #define CW_REPORT_RANKING_ROWS 6000
+#endif
 
 /* How a physician's findings are cut into pages: pages[k] is the index (in
  * the physician's list) of the first finding of page k; a finding with more

@@ -163,7 +163,7 @@ char *cw_format_date(cw_day d, char buf[CW_FMT_SIZE])
 char *cw_format_time(cw_minute t, char buf[CW_FMT_SIZE])
 {
 	cw_day d = cw_day_of(t);
-	int mins = t - d * CW_MINUTES_PER_DAY;
+	int mins = (int)((int64_t)t - (int64_t)d * CW_MINUTES_PER_DAY); /* d * 1440 may pass INT32_MIN */
 	cw_format_date(d, buf);
 	snprintf(buf + 10, CW_FMT_SIZE - 10, " %02d:%02d", mins / 60, mins % 60);
 	return buf;

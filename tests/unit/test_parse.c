@@ -291,12 +291,27 @@ static void test_text(void **state)
 	}
 }
 
+/* Regressions found by tests/fuzz/fuzz_parse (inputs in tests/fuzz/regress/parse/). */
+static void test_fuzz_regressions(void **state)
+{
+	(void)state;
+	char buf[CW_FMT_SIZE];
+	/* format_time_int32_min: the day's first minute passed INT32_MIN (signed overflow) */
+	cw_format_time(INT32_MIN, buf);
+	assert_string_equal(buf + strlen(buf) - 6, " 21:52");
+	assert_string_equal(cw_format_time(INT32_MAX, buf), "6053-01-23 02:07");
+	assert_string_equal(cw_format_time(-1, buf), "1969-12-31 23:59");
+	/* the extremes of money and quantities format and parse back */
+	assert_string_equal(cw_format_money(INT64_MIN, buf), "-92233720368547758.08");
+	assert_string_equal(cw_format_qty(INT64_MAX, buf), "9223372036854775.807");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date), cmocka_unit_test(test_time), cmocka_unit_test(test_money),
 		cmocka_unit_test(test_qty),  cmocka_unit_test(test_int),  cmocka_unit_test(test_flag),
-		cmocka_unit_test(test_id),   cmocka_unit_test(test_text),
+		cmocka_unit_test(test_id),   cmocka_unit_test(test_text), cmocka_unit_test(test_fuzz_regressions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

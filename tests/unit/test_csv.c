@@ -373,6 +373,8 @@ static void test_printable(void **state)
 	assert_string_equal(cw_printable(buf, sizeof buf, "a\xff\n\0", 4), "a\\xff\\x0a\\x00");
 	assert_string_equal(cw_printable(buf, 12, "0123456789abcdef", 16), "01234567...");
 	assert_string_equal(cw_printable(buf, 12, "一二三四", 12), "一二...");
+	/* found by fuzz_parse: the C1 controls (here NEL and CSI) are escaped too, U+00A0 is not */
+	assert_string_equal(cw_printable(buf, sizeof buf, "a\xc2\x85\xc2\x9b\xc2\xa0", 7), "a\\xc2\\x85\\xc2\\x9b\xc2\xa0");
 }
 
 int main(void)

@@ -35,7 +35,7 @@ void cw_civil_from_days(cw_day z0, int *year, int *month, int *day)
 int cw_weekday(cw_day d)
 {
 	/* 1970-01-01 was a Thursday (3 with Monday = 0). */
-	int w = (int)((d + 3) % 7);
+	int w = (int)(((int64_t)d + 3) % 7); /* defined for every cw_day */
 	return w < 0 ? w + 7 : w;
 }
 

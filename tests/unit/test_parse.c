@@ -301,6 +301,10 @@ static void test_fuzz_regressions(void **state)
 	assert_string_equal(buf + strlen(buf) - 6, " 21:52");
 	assert_string_equal(cw_format_time(INT32_MAX, buf), "6053-01-23 02:07");
 	assert_string_equal(cw_format_time(-1, buf), "1969-12-31 23:59");
+	/* weekday_int32_max: any day has a weekday, without overflow */
+	assert_int_equal(cw_weekday(INT32_MAX), (int)(((int64_t)INT32_MAX + 3) % 7));
+	assert_int_equal(cw_weekday(0), 3);
+	assert_int_equal(cw_weekday(-1), 2);
 	/* the extremes of money and quantities format and parse back */
 	assert_string_equal(cw_format_money(INT64_MIN, buf), "-92233720368547758.08");
 	assert_string_equal(cw_format_qty(INT64_MAX, buf), "9223372036854775.807");

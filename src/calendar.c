@@ -52,10 +52,18 @@ int cw_age_years(cw_day birth, cw_day on)
 
 int cw_month_parse(const char *s, cw_month *out)
 {
-	int y, m;
-	char tail;
-	if (!s || strlen(s) != 7 || sscanf(s, "%4d-%2d%c", &y, &m, &tail) != 2 || s[4] != '-' ||
-	    m < 1 || m > 12 || y < CW_YEAR_MIN || y > CW_YEAR_MAX)
+	int y = 0, m = 0, ok = s && strlen(s) == 7 && s[4] == '-';
+	/* digits only: sscanf's %d would also take "2026- 5" and "2026-+5" */
+	for (int i = 0; ok && i < 7; i++) {
+		if (i == 4)
+			continue;
+		ok = s[i] >= '0' && s[i] <= '9';
+		if (i < 4)
+			y = y * 10 + (s[i] - '0');
+		else
+			m = m * 10 + (s[i] - '0');
+	}
+	if (!ok || m < 1 || m > 12 || y < CW_YEAR_MIN || y > CW_YEAR_MAX)
 		return cw_error_set(CW_EINVALID, "'%s' is not a month (expected YYYY-MM)", s ? s : "");
 	out->year = y;
 	out->month = m;

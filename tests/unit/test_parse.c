@@ -305,6 +305,19 @@ static void test_fuzz_regressions(void **state)
 	assert_int_equal(cw_weekday(INT32_MAX), (int)(((int64_t)INT32_MAX + 3) % 7));
 	assert_int_equal(cw_weekday(0), 3);
 	assert_int_equal(cw_weekday(-1), 2);
+	/* month_with_space: a month is YYYY-MM in digits, nothing else */
+	cw_month m;
+	assert_int_equal(cw_month_parse("2026-05", &m), 0);
+	assert_true(m.year == 2026 && m.month == 5);
+	const char *bad[] = { "2026- 5", "2026-+5", " 2026-5", "+202-05", "2026-5", "2026-13", "2026-00", "1849-12",
+		              "3000-01", "2026-05x", "2026/05", "", "20260-5" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(cw_month_parse(bad[i], &m), CW_EINVALID);
+	cw_month a, b;
+	assert_int_equal(cw_month_range_parse("2026-01..2026-06", &a, &b), 0);
+	assert_true(a.month == 1 && b.month == 6);
+	assert_int_equal(cw_month_range_parse("2026-06..2026-01", &a, &b), CW_EINVALID);
+	assert_int_equal(cw_month_range_parse("2026-01.. 2026-6", &a, &b), CW_EINVALID);
 	/* the extremes of money and quantities format and parse back */
 	assert_string_equal(cw_format_money(INT64_MIN, buf), "-92233720368547758.08");
 	assert_string_equal(cw_format_qty(INT64_MAX, buf), "9223372036854775.807");

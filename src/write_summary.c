@@ -121,6 +121,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	}
 	cJSON_AddItemToObject(s, "dataset", dataset_json(mr));
 	cJSON_AddItemToObject(s, "findings", findings_json(mr));
+	cJSON_AddItemToObject(s, "scoring", cw_scoring_summary(mr));
 	cJSON *t = cJSON_AddObjectToObject(s, "seconds");
 	cJSON_AddNumberToObject(t, "load", mr->t_load);
 	cJSON_AddNumberToObject(t, "detect", mr->t_detect);

@@ -6,7 +6,8 @@
  * than tab and line feed become the four characters \xNN. Fields are quoted
  * per RFC 4180 when they hold a comma, a quote or a line break. The record is
  * cut after 4 KiB of input (at a character boundary) and the reason says so.
- * The file is created with mode 0600: rejected rows are patient data. */
+ * The file is created with the output file mode (0600 unless the rules'
+ * output.file_mode says otherwise): rejected rows are patient data. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
+#include "outfile.h"
 #include "utf8.h"
 
 #define RECORD_CUT 4096 /* bytes of a record written */
@@ -44,14 +46,14 @@ int cw_rejects_open(cw_rejects **out, const char *path)
 		free(r);
 		return cw_error_set(CW_ENOMEM, "out of memory opening %s", path);
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, cw_outfile_mode());
 	if (fd < 0) {
 		int e = errno;
 		free(r->path);
 		free(r);
 		return cw_error_set(CW_EIO, "%s: cannot create the reject file: %s", path, strerror(e));
 	}
-	(void)fchmod(fd, 0600); /* an older file keeps its mode otherwise */
+	(void)fchmod(fd, cw_outfile_mode()); /* an older file keeps its mode otherwise, and the umask must not change it */
 	r->f = fdopen(fd, "w");
 	if (!r->f) {
 		close(fd);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "claimwatch/error.h"
 #include "claimwatch/rules.h"
 #include "resource.h"
@@ -146,6 +147,11 @@ static int read_all(const char *path, char **out)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return cw_error_set(errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "rules file %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return cw_error_set(CW_EIO, "rules file %s: is a folder, not a file", path);
+	}
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap);
 	size_t n;

@@ -36,7 +36,8 @@ static int same_type(const cJSON *a, const cJSON *b)
 
 static void join(char *out, size_t size, const char *path, const char *key)
 {
-	snprintf(out, size, "%s%s%s", path, *path ? "." : "", key);
+	if (snprintf(out, size, "%s%s%s", path, *path ? "." : "", key) >= (int)size && size > 4)
+		memcpy(out + size - 4, "...", 4); /* a path for messages: cut visibly */
 }
 
 /* Where cJSON stopped parsing, as "line L, column C". */

@@ -205,6 +205,21 @@ static int gather(const cw_dataset *ds, const cw_dimset *dims, const job *j, cw_
 	return 0;
 }
 
+int cw_detect_check(const cw_rules *rules)
+{
+	size_t nd = cw_detector_count();
+	void **configs = calloc(nd ? nd : 1, sizeof *configs);
+	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
+	cw_detect_opts none = { 0 };
+	int rc = configs && enabled ? configure_all(rules, &none, configs, enabled) : cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t d = 0; configs && d < nd; d++)
+		if (configs[d] && cw_detectors[d]->release)
+			cw_detectors[d]->release(configs[d]);
+	free(configs);
+	free(enabled);
+	return rc;
+}
+
 int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims, const cw_detect_opts *opts,
               cw_findings **out)
 {

@@ -146,6 +146,8 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	cw_month_format(opts->month, mr.month);
 	int rc = cw_dimset_load(rules, &mr.dims);
 	if (rc == 0)
+		rc = cw_detect_check(rules);
+	if (rc == 0)
 		rc = settings(&mr, &lookback, &max_share);
 	if (rc == 0)
 		rc = score_settings(&mr);

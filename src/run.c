@@ -41,6 +41,8 @@ static int load(cw_month_run *mr, int lookback)
 	int rc = cw_rejects_open(&mr->rejects, cw_outdir_file(mr->od, "rejects.csv"));
 	if (rc < 0)
 		return rc;
+	if (!mr->opts->reveal_patients)
+		cw_rejects_pseudonymise(mr->rejects, &mr->pseudo);
 	/* warnings are collected, then shown (unless --quiet) and kept for summary.json */
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);

@@ -192,8 +192,15 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 		if (rc == 0)
 			cw_progress_note("%s: results in %s/%s", mr.month, opts->root, mr.month);
 	}
-	if (rc < 0 && rc != CW_EREJECTS)
+	if (rc < 0 && rc != CW_EREJECTS) {
 		cw_error_wrap(rc, "run %s", mr.month);
+		if (mr.od) { /* failed after the results folder was begun: say the old one is untouched */
+			char msg[1024];
+			snprintf(msg, sizeof msg, "%s", cw_error_last());
+			cw_error_set(rc, "%s (the earlier results in %s/%s, if any, are as they were)", msg, opts->root,
+			             mr.month);
+		}
+	}
 	cleanup(&mr);
 	return rc;
 }

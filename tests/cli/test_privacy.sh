@@ -44,6 +44,18 @@ expect_exit 0 "--reveal-patients" -- "$CW" run --quiet --reveal-patients --data 
 grep -qwF -f "$TMP/ids" "$TMP/reveal/$month/findings.csv" && pass "raw ids when asked" || fail "no raw ids"
 grep -q 'P99999999' "$TMP/reveal/$month/rejects.csv" && pass "raw rejected rows when asked" || fail "rejects"
 
+# the finding id does not depend on the raw patient id (else trying candidate ids against it undoes the
+# pseudonym): the same month with every patient renamed gives the same finding ids, other pseudonyms
+copy_mini "$TMP/m1"
+copy_mini "$TMP/m2"
+sed -i 's/\bP\([0-9]\)\b/PATIENT-RENAMED-\1/' "$TMP/m2/patients.csv" "$TMP/m2/visits.csv"
+"$CW" run --quiet --data "$TMP/m1" --month $month --out "$TMP/r1" && "$CW" run --quiet --data "$TMP/m2" --month $month \
+  --out "$TMP/r2" --threads 1
+[ "$(cut -d, -f1 "$TMP/r1/$month/findings.csv" | sort)" = "$(cut -d, -f1 "$TMP/r2/$month/findings.csv" | sort)" ] \
+  && pass "finding ids do not depend on the patient id" || fail "finding ids change with the patient id"
+[ "$(cut -d, -f8 "$TMP/r1/$month/findings.csv" | sort -u)" != "$(cut -d, -f8 "$TMP/r2/$month/findings.csv" | sort -u)" ] \
+  && grep -q PATIENT-RENAMED "$TMP/m2/visits.csv" && pass "(the patients were renamed)" || fail "renaming"
+
 # output.file_mode
 printf '{"output": {"file_mode": "0640"}}' > "$TMP/shared.json"
 expect_exit 0 "output.file_mode 0640" -- "$CW" run --quiet --rules "$TMP/shared.json" --data "$TMP/d" --month $month \

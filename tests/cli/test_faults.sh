@@ -101,8 +101,8 @@ expect_output "is not a folder|Not a directory" "the message says so"
 # --- killed during the load ------------------------------------------------------------------------------
 "$CW" run --quiet "${other[@]}" --data "$TMP/d" --month $month --out "$root" &
 pid=$!
-for _ in $(seq 2000); do compgen -G "$root/.tmp-$month.*/rejects.csv" >/dev/null && break; sleep 0.005; done
-sleep 0.2
+until compgen -G "$root/.tmp-$month.*/rejects.csv" >/dev/null || ! kill -0 "$pid" 2>/dev/null; do :; done
+sleep 0.05 # the reject file opens as the load starts; the load itself takes a second or more here
 kill -STOP "$pid"
 if compgen -G "$root/.tmp-$month.*" >/dev/null && [ ! -e "$(echo "$root"/.tmp-$month.*/findings.csv)" ]; then
   pass "stopped during the load"

@@ -131,6 +131,12 @@ static void test_wrong_keys_and_types(void **state)
 	cw_rules_free(r);
 	assert_int_equal(load_text("{\"output\": {\"file_mode\": \"\\u001b[2J\"}}"), 0);
 	assert_int_equal(configure_text("{\"dimensions\": {\"names\": [\"\xff\xfe\"]}}"), CW_EINVALID);
+	/* found by fuzz_rules (tests/fuzz/regress/rules/dimension_repeated): the message quoted a freed name */
+	assert_int_equal(configure_text("{\"dimensions\": {\"names\": [\"a\", \"a\"], \"by_class\": {\"drug\": \"b\"}}}"),
+	                 CW_EINVALID);
+	assert_string_equal(cw_error_last(), "dimensions.names[1]: 'a' is empty, repeated or reserved");
+	assert_int_equal(configure_text("{\"dimensions\": {\"names\": [\"exam\", \"composite\"]}}"), CW_EINVALID);
+	assert_string_equal(cw_error_last(), "dimensions.names[1]: 'composite' is empty, repeated or reserved");
 }
 
 /* Rules files on disk: missing, a folder, NUL bytes, larger than 64 MiB. */

@@ -25,6 +25,7 @@
 #include "claimwatch/source.h"
 #include "outfile.h"
 #include "pseudo.h"
+#include "rows.h"
 #include "utf8.h"
 
 #define RECORD_CUT 4096 /* bytes of a record written */
@@ -248,16 +249,33 @@ static void protect(cw_rejects *r, const protected_file *pf, const char *column,
 	}
 }
 
+/* A reject of a source that names tables rather than files (PostgreSQL)
+ * carries the row's fields in the table's schema order (rows.h): a table
+ * with a patient_id column is protected without being declared. */
+static void schema_order(cw_rejects *r, const char *file)
+{
+	for (int t = 0; t < CW_T_COUNT; t++) {
+		const cw_row_schema *s = cw_row_schema_of(t);
+		int pid = cw_row_schema_find(s, "patient_id", 10);
+		if (pid >= 0 && !strcmp(file, cw_table_name(t)))
+			(void)cw_rejects_protect(r, file, (size_t)pid, (size_t)s->ncols);
+	}
+}
+
 int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *column, const char *reason,
                    const char *record, size_t record_len)
 {
 	if (r->failed)
 		return CW_EIO;
-	for (size_t i = 0; r->pseudo && file && record && i < r->nprot; i++)
-		if (!strcmp(r->prot[i].file, file)) {
+	if (r->pseudo && file && record) {
+		size_t i = 0;
+		while (i < r->nprot && strcmp(r->prot[i].file, file))
+			i++;
+		if (i == r->nprot)
+			schema_order(r, file); /* a table's name (a database source): its fields in schema order */
+		if (i < r->nprot)
 			protect(r, &r->prot[i], column, &reason, &record, &record_len);
-			break;
-		}
+	}
 	put_field(r, file ? file : "", file ? strlen(file) : 0, REASON_CUT);
 	fprintf(r->f, ",%llu,", (unsigned long long)line);
 	put_field(r, column ? column : "", column ? strlen(column) : 0, REASON_CUT);

@@ -33,7 +33,9 @@ uint64_t cw_rejects_count(const cw_rejects *r);
  * pseudonymiser is set (src/pseudo.h; a run sets it unless
  * --reveal-patients), that field, and the value a reason about the
  * patient_id column quotes, are written as the patient's pseudonym, and a
- * record of the file that does not split into nfields fields is withheld. */
+ * record of the file that does not split into nfields fields is withheld.
+ * A reject whose `file` is a table's name (a database source) needs no
+ * declaration: its record is taken to hold the fields in schema order. */
 int cw_rejects_protect(cw_rejects *r, const char *file, size_t field, size_t nfields);
 struct cw_pseudo;
 void cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps);

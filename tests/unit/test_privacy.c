@@ -12,6 +12,8 @@
 #include "claimwatch/source.h"
 #include "pseudo.h"
 
+#define S(x) x, strlen(x)
+
 static cw_pseudo fixed_key(void)
 {
 	cw_pseudo ps = { .reveal = 0 };
@@ -83,6 +85,27 @@ static void test_rejects_pseudonymised(void **state)
 	assert_string_equal(text, want);
 	assert_null(strstr(text, "P9"));
 	free(text);
+	/* a database source names tables, its rows in schema order: protected without a declaration */
+	{
+		char path[4096];
+		snprintf(path, sizeof path, "%s/db.csv", dir);
+		cw_rejects *r;
+		assert_int_equal(cw_rejects_open(&r, path), 0);
+		cw_rejects_pseudonymise(r, &ps);
+		assert_int_equal(cw_rejects_add(r, "visits", 3, "patient_id", "unknown patient_id 'P9' (not in patients)",
+		                                 S("V1,P9,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x")), 0);
+		assert_int_equal(cw_rejects_add(r, "patients", 4, "sex", "sex must be M, F or U: 'X'", S("P9,X,")), 0);
+		assert_int_equal(cw_rejects_add(r, "claim_lines", 5, "qty", "bad", S("L1,P9,x,,,,,")), 0);
+		assert_int_equal(cw_rejects_close(r), 0);
+		char *db = tu_read(path);
+		char line[512];
+		snprintf(line, sizeof line, "visits,3,patient_id,unknown patient_id '%s' (not in patients),\"V1,%s,H1,", p9, p9);
+		assert_non_null(strstr(db, line));
+		snprintf(line, sizeof line, "patients,4,sex,\"sex must be M, F or U: 'X'\",\"%s,X,\"", p9);
+		assert_non_null(strstr(db, line));
+		assert_non_null(strstr(db, "claim_lines,5,qty,bad,\"L1,P9,x,,,,,\"")); /* no patient id column there */
+		free(db);
+	}
 	/* without a pseudonymiser (--reveal-patients): the records as read */
 	text = rejects_text(dir, NULL, add_rows);
 	assert_non_null(strstr(text, "unknown patient_id 'P9' (not in patients),\"V1,P9,H1,x\""));

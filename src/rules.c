@@ -190,7 +190,7 @@ int cw_rules_load(cw_rules **out, const char *path)
 {
 	if (!path)
 		return cw_rules_load_text(out, NULL, NULL);
-	char *text;
+	char *text = NULL;
 	int rc = read_all(path, &text);
 	if (rc < 0)
 		return rc;
@@ -252,7 +252,7 @@ static int get(const cw_section *s, const char *key, const cJSON **out)
 
 int cw_section_double(const cw_section *s, const char *key, double min, double max, double *out)
 {
-	const cJSON *j;
+	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble))
@@ -265,7 +265,7 @@ int cw_section_double(const cw_section *s, const char *key, double min, double m
 
 int cw_section_int(const cw_section *s, const char *key, long long min, long long max, long long *out)
 {
-	const cJSON *j;
+	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	double v = j->valuedouble;
@@ -280,7 +280,7 @@ int cw_section_int(const cw_section *s, const char *key, long long min, long lon
 
 int cw_section_bool(const cw_section *s, const char *key, int *out)
 {
-	const cJSON *j;
+	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	if (!cJSON_IsBool(j))
@@ -291,7 +291,7 @@ int cw_section_bool(const cw_section *s, const char *key, int *out)
 
 int cw_section_string(const cw_section *s, const char *key, const char **out)
 {
-	const cJSON *j;
+	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	if (!cJSON_IsString(j))
@@ -320,7 +320,7 @@ int cw_section_choice(const cw_section *s, const char *key, const char *const *c
 
 int cw_section_strings(const cw_section *s, const char *key, const char ***out, size_t *n)
 {
-	const cJSON *j, *e;
+	const cJSON *j = NULL, *e;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	if (!cJSON_IsArray(j))
@@ -345,7 +345,7 @@ int cw_section_strings(const cw_section *s, const char *key, const char ***out, 
 
 int cw_section_money(const cw_section *s, const char *key, long long *out_fen)
 {
-	double yuan;
+	double yuan = 0;
 	int rc = cw_section_double(s, key, 0, 1e12, &yuan);
 	if (rc < 0)
 		return rc;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "cli.h"
+#include "outfile.h"
 #include "progress.h"
 #include "run.h"
 
@@ -118,6 +119,10 @@ int cw_cmd_run(int argc, char **argv)
 	int rc = cw_rules_load(&rules, o.rules_path);
 	if (rc < 0)
 		return cw_cli_fail("run", rc);
+	if ((rc = cw_outfile_configure(rules)) < 0) {
+		cw_rules_free(rules);
+		return cw_cli_fail("run", rc);
+	}
 	for (cw_month m = first; rc == 0 && cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
 		o.month = m;
 		rc = cw_run_month(&o, rules);

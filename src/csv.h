@@ -71,7 +71,8 @@ uint64_t cw_csv_bytes(const cw_csv *c);
 void cw_csv_close(cw_csv *c);
 
 /* Writes s as printable text into dst (size > 0, always NUL-terminated):
- * bytes that are not valid UTF-8 and control characters become \xNN, and
+ * bytes that are not valid UTF-8 and control characters (C0, DEL and the
+ * C1 controls U+0080..U+009F, which terminals may act on) become \xNN, and
  * the text is cut with "..." when it does not fit. For names and values in
  * messages. Returns dst. */
 char *cw_printable(char *dst, size_t size, const char *s, size_t len);

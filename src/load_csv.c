@@ -98,6 +98,10 @@ static int read_header(table_load *tl)
 	for (int j = 0; j < s->ncols; j++)
 		if (tl->col[j] < 0 && !s->optional[j])
 			return cw_error_set(CW_ENOTFOUND, "%s: missing required column '%s'", tl->path, s->cols[j]);
+	/* rejected rows of patients and visits must not show the patient's id */
+	int pid = cw_row_schema_find(s, "patient_id", 10);
+	if (pid >= 0)
+		return cw_rejects_protect(tl->opts->rejects, tl->file, (size_t)tl->col[pid], tl->nhdr);
 	return 0;
 }
 

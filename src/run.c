@@ -41,6 +41,8 @@ static int load(cw_month_run *mr, int lookback)
 	int rc = cw_rejects_open(&mr->rejects, cw_outdir_file(mr->od, "rejects.csv"));
 	if (rc < 0)
 		return rc;
+	if (!mr->opts->reveal_patients)
+		cw_rejects_pseudonymise(mr->rejects, &mr->pseudo);
 	/* warnings are collected, then shown (unless --quiet) and kept for summary.json */
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);
@@ -159,6 +161,8 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	cw_month_format(opts->month, mr.month);
 	int rc = cw_dimset_load(rules, &mr.dims);
 	if (rc == 0)
+		rc = cw_detect_check(rules);
+	if (rc == 0)
 		rc = settings(&mr, &lookback, &max_share);
 	if (rc == 0)
 		rc = score_settings(&mr);
@@ -201,8 +205,15 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 		if (rc == 0)
 			cw_progress_note("%s: results in %s/%s", mr.month, opts->root, mr.month);
 	}
-	if (rc < 0 && rc != CW_EREJECTS)
+	if (rc < 0 && rc != CW_EREJECTS) {
 		cw_error_wrap(rc, "run %s", mr.month);
+		if (mr.od) { /* failed after the results folder was begun: say the old one is untouched */
+			char msg[1024];
+			snprintf(msg, sizeof msg, "%s", cw_error_last());
+			cw_error_set(rc, "%s (the earlier results in %s/%s, if any, are as they were)", msg, opts->root,
+			             mr.month);
+		}
+	}
 	cleanup(&mr);
 	return rc;
 }

@@ -58,7 +58,7 @@ recovers "disk full in the load"
 
 # --- disk full: a tmpfs too small for the month (when this machine lets us mount) -------------------------
 mkdir -p "$TMP/tiny"
-if mount -t tmpfs -o size=160k,mode=0755 tmpfs "$TMP/tiny" 2>/dev/null; then
+if mount -t tmpfs -o size=1m,mode=0755 tmpfs "$TMP/tiny" 2>/dev/null; then
   trap 'umount "$TMP/tiny" 2>/dev/null; rm -rf "$TMP"' EXIT
   copy_mini "$TMP/mini"
   expect_exit 0 "a small month fits the tiny disk" -- "$CW" run --quiet --data "$TMP/mini" --month $month \

@@ -11,6 +11,8 @@
 static const cw_command commands[] = {
 	{ "run", "run the detectors on one month or a range of months and write the results", cw_cmd_run },
 	{ "detectors", "list the detectors with their dimension and what they look for", cw_cmd_detectors },
+	{ "db", "create or migrate claimwatch's tables in a PostgreSQL database (db init)", cw_cmd_db },
+	{ "load", "load a folder of the contract's CSV files into PostgreSQL", cw_cmd_load },
 	{ NULL, NULL, NULL }
 };
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "pg.h"
 #include "progress.h"
 #include "run.h"
 
@@ -31,7 +32,10 @@ static int load(cw_month_run *mr, int lookback)
 	if (rc < 0)
 		return rc;
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects };
-	rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
+	if (mr->opts->db)
+		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
+	else
+		rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
 	int rc2 = cw_rejects_close(mr->rejects);
 	mr->rejects = NULL;
 	mr->t_load = cw_now() - t0;
@@ -85,6 +89,8 @@ static int write_all(cw_month_run *mr)
 	mr->t_write = cw_now() - t0;
 	if (rc == 0)
 		rc = cw_write_summary(mr, mr->empty ? "empty" : "ok");
+	if (rc == 0 && mr->pg)
+		rc = cw_pg_write_month(mr);
 	return rc;
 }
 
@@ -96,7 +102,18 @@ static void cleanup(cw_month_run *mr)
 	cw_findings_free(mr->findings);
 	cw_dataset_free(mr->ds);
 	cw_dimset_free(mr->dims);
+	cw_pg_close(mr->pg);
 	free(mr->timings);
+}
+
+/* A run from the database connects first: a wrong address or a missing schema fails in a second,
+ * not after the extraction. */
+static int connect_db(cw_month_run *mr)
+{
+	int rc = cw_pg_connect(&mr->pg, mr->opts->db);
+	if (rc == 0)
+		rc = cw_pg_schema_check(mr->pg);
+	return rc;
 }
 
 int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
@@ -112,6 +129,8 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 		rc = cw_outdir_begin(&mr.od, opts->root, mr.month);
 	if (rc == 0)
 		rc = cw_pseudo_init(&mr.pseudo, opts->root, NULL, opts->reveal_patients);
+	if (rc == 0 && opts->db)
+		rc = connect_db(&mr);
 	if (rc == 0)
 		rc = load(&mr, lookback);
 	if (rc == 0) {

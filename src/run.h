@@ -29,6 +29,7 @@ typedef struct cw_run_opts {
 
 typedef struct cw_month_run {
 	const cw_run_opts *opts;
+	struct cw_pg *pg;       /* the database when opts->db: source and destination */
 	const cw_rules *rules;
 	cw_dimset *dims;
 	char month[8];
@@ -50,5 +51,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules);
 /* The writers of the month's files, each into the run's temporary folder. */
 int cw_write_findings(cw_month_run *mr);
 int cw_write_summary(cw_month_run *mr, const char *status);
+/* Copies the written files into the database's result tables in one transaction (pg_write.c). */
+int cw_pg_write_month(cw_month_run *mr);
 
 #endif

@@ -1,0 +1,263 @@
+-- schema.sql: claimwatch's database, schema version 1. Applied by `claimwatch db init --db URL` in one
+-- transaction; a database that already has a newer version is left alone, an older one is migrated with
+-- queries/migrations/NNNN.sql (NNNN = the version it brings the database to).
+--
+-- Two parts:
+--  * the data contract's input tables (docs/data-format.md), created in the first schema of the
+--    connection's search_path (normally `public`; `options=-csearch_path=hospital` in the connection
+--    string picks another). Tables that already exist are kept as they are: a hospital may have its own.
+--    Claim lines are partitioned by month of service_time; `claimwatch load` replaces a month's
+--    partition as a whole, so loading a month twice does not duplicate it.
+--  * the results, in the schema `claimwatch`: runs (every run and load), findings, ranking, sanctions
+--    and rejects. Each month's results are replaced in one transaction by the run that wrote them.
+
+-- --- the data contract -------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS institutions (
+    inst_id     text PRIMARY KEY,
+    name        text NOT NULL,
+    level       smallint NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS departments (
+    dept_id     text PRIMARY KEY,
+    inst_id     text NOT NULL REFERENCES institutions,
+    name        text NOT NULL,
+    specialty   text NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS physicians (
+    physician_id text PRIMARY KEY,
+    name        text NOT NULL,
+    inst_id     text NOT NULL REFERENCES institutions,
+    dept_id     text NOT NULL REFERENCES departments,
+    title       text
+);
+
+CREATE TABLE IF NOT EXISTS patients (
+    patient_id  text PRIMARY KEY,
+    sex         text NOT NULL,
+    birth_date  date
+);
+
+CREATE TABLE IF NOT EXISTS items (
+    item_code       text PRIMARY KEY,
+    name            text NOT NULL,
+    category        text NOT NULL,
+    unit            text,
+    std_price       numeric(14,2) NOT NULL,
+    large_equipment boolean NOT NULL,
+    retest_hours    integer,
+    antibiotic      boolean NOT NULL,
+    max_daily_qty   numeric(14,3),
+    sex_only        text,
+    age_min         integer,
+    age_max         integer,
+    min_level       smallint,
+    setting         text
+);
+
+CREATE TABLE IF NOT EXISTS bundles (
+    bundle_code     text NOT NULL REFERENCES items,
+    component_code  text NOT NULL REFERENCES items,
+    PRIMARY KEY (bundle_code, component_code)
+);
+
+CREATE TABLE IF NOT EXISTS visits (
+    visit_id        text PRIMARY KEY,
+    patient_id      text NOT NULL REFERENCES patients,
+    inst_id         text NOT NULL REFERENCES institutions,
+    dept_id         text NOT NULL REFERENCES departments,
+    physician_id    text NOT NULL REFERENCES physicians,
+    kind            text NOT NULL,
+    admit_time      timestamp NOT NULL,
+    discharge_time  timestamp,
+    dx_code         text NOT NULL,
+    dx_name         text
+);
+-- The extraction takes the visits that overlap the window (queries/extract_visits.sql).
+CREATE INDEX IF NOT EXISTS visits_admit_time ON visits (admit_time);
+CREATE INDEX IF NOT EXISTS visits_discharge_time ON visits (discharge_time);
+CREATE INDEX IF NOT EXISTS visits_open_stays ON visits (admit_time) WHERE discharge_time IS NULL;
+CREATE INDEX IF NOT EXISTS visits_patient ON visits (patient_id, admit_time);
+
+-- The primary key of a partitioned table must hold the partition column, so line_id is unique per
+-- month here; `claimwatch load` checks it across the whole folder it loads. exam_results cannot
+-- reference a partitioned table's line_id alone, so it has no foreign key.
+CREATE TABLE IF NOT EXISTS claim_lines (
+    line_id         text NOT NULL,
+    visit_id        text NOT NULL REFERENCES visits,
+    item_code       text NOT NULL REFERENCES items,
+    physician_id    text REFERENCES physicians,
+    service_time    timestamp NOT NULL,
+    qty             numeric(14,3) NOT NULL,
+    unit_price      numeric(14,2) NOT NULL,
+    amount          numeric(14,2) NOT NULL,
+    PRIMARY KEY (line_id, service_time)
+) PARTITION BY RANGE (service_time);
+-- Drill-down from a visit to its lines (queries/case_*.sql).
+CREATE INDEX IF NOT EXISTS claim_lines_visit ON claim_lines (visit_id);
+
+CREATE TABLE IF NOT EXISTS prescriptions (
+    rx_id           text NOT NULL,
+    line_no         integer NOT NULL,
+    visit_id        text NOT NULL REFERENCES visits,
+    physician_id    text NOT NULL REFERENCES physicians,
+    rx_time         timestamp NOT NULL,
+    drug_code       text NOT NULL REFERENCES items,
+    qty             numeric(14,3) NOT NULL,
+    days_supply     integer NOT NULL,
+    amount          numeric(14,2) NOT NULL,
+    PRIMARY KEY (rx_id, line_no)
+);
+CREATE INDEX IF NOT EXISTS prescriptions_rx_time ON prescriptions (rx_time);
+CREATE INDEX IF NOT EXISTS prescriptions_visit ON prescriptions (visit_id);
+
+CREATE TABLE IF NOT EXISTS exam_results (
+    line_id         text PRIMARY KEY,
+    result          text NOT NULL
+);
+
+-- --- the results ---------------------------------------------------------------------------------------
+
+CREATE SCHEMA claimwatch;
+
+CREATE TABLE claimwatch.schema_version (
+    version     integer PRIMARY KEY,
+    applied_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every `claimwatch run` (one row per month) and `claimwatch load` that finished; a run whose write-back
+-- failed leaves no row, as it leaves no results.
+CREATE TABLE claimwatch.runs (
+    run_id          bigserial PRIMARY KEY,
+    command         text NOT NULL CHECK (command IN ('run', 'load')),
+    month           date,                       -- first day of the month run; NULL for a load
+    status          text NOT NULL,              -- ok, empty
+    source          text NOT NULL,              -- "postgresql" or the CSV folder
+    started_at      timestamptz NOT NULL,
+    finished_at     timestamptz NOT NULL DEFAULT now(),
+    claimwatch_version text NOT NULL,
+    rows_read       bigint NOT NULL DEFAULT 0,
+    rows_rejected   bigint NOT NULL DEFAULT 0,
+    findings        bigint NOT NULL DEFAULT 0,
+    summary         jsonb                       -- summary.json of the run
+);
+CREATE INDEX runs_month ON claimwatch.runs (month, run_id);
+
+-- findings.csv of each month, as the latest run of that month wrote it.
+CREATE TABLE claimwatch.findings (
+    month           date NOT NULL,
+    finding_id      text NOT NULL,
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    detector        text NOT NULL,
+    dimension       text NOT NULL,
+    inst_id         text,
+    dept_id         text,
+    physician_id    text,
+    patient_id      text,                       -- as in findings.csv: a pseudonym unless revealed
+    visit_id        text,
+    line_ids        text[] NOT NULL DEFAULT '{}',
+    suspect_amount  numeric(14,2) NOT NULL DEFAULT 0,
+    score           numeric(6,3) NOT NULL DEFAULT 0,
+    reason          text NOT NULL DEFAULT '',
+    severity        text,
+    tag             text,
+    metric          text,
+    value           double precision,
+    expected        double precision,
+    "limit"         double precision,
+    PRIMARY KEY (month, finding_id)
+);
+CREATE INDEX findings_physician ON claimwatch.findings (physician_id, month);
+CREATE INDEX findings_visit ON claimwatch.findings (visit_id);
+CREATE INDEX findings_lines ON claimwatch.findings USING gin (line_ids);
+
+-- ranking.csv: one row per physician and dimension.
+CREATE TABLE claimwatch.ranking (
+    month           date NOT NULL,
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    inst_id         text,
+    dept_id         text,
+    physician_id    text NOT NULL,
+    dimension       text NOT NULL,
+    score           double precision,
+    grade           text,
+    rank            integer,
+    findings        integer,
+    suspect_amount  numeric(14,2),
+    PRIMARY KEY (month, physician_id, dimension)
+);
+
+-- sanctions.csv: measures due under the half-year cycle.
+CREATE TABLE claimwatch.sanctions (
+    month           date NOT NULL,
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    cycle           text NOT NULL,
+    physician_id    text NOT NULL,
+    inst_id         text,
+    level           smallint,
+    single_firsts   integer,
+    composite_firsts integer,
+    measures        text,
+    PRIMARY KEY (month, physician_id)
+);
+
+-- rejects.csv of a run or a load: the input rows that could not be taken.
+CREATE TABLE claimwatch.rejects (
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    file            text NOT NULL,
+    line            bigint,
+    "column"        text,
+    reason          text NOT NULL,
+    record          text
+);
+CREATE INDEX rejects_run ON claimwatch.rejects (run_id);
+
+-- Replaces the months of claim lines held in claimwatch.claim_lines_stage (filled by `claimwatch load`)
+-- in the table claim_lines of the caller's search_path: for each month, the old partition is dropped
+-- and the new rows become the month's partition. Attaching a filled table checks the foreign keys and
+-- builds the indexes in bulk, instead of row by row. Returns the months replaced and their line counts.
+CREATE FUNCTION claimwatch.replace_claim_months() RETURNS TABLE (month date, lines bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target  regclass := 'claim_lines'::regclass;
+    sch     text;
+    part    text;
+    months  date[] := '{}';
+    counts  bigint[] := '{}';
+    m       date;
+    n       bigint;
+BEGIN
+    SELECT nspname INTO sch FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+     WHERE c.oid = target;
+    FOR m, n IN SELECT date_trunc('month', service_time)::date, count(*)
+                  FROM claimwatch.claim_lines_stage GROUP BY 1 ORDER BY 1
+    LOOP
+        months := months || m;
+        counts := counts || n;
+    END LOOP;
+    FOR i IN 1 .. cardinality(months) LOOP
+        m := months[i];
+        part := 'claim_lines_' || to_char(m, 'YYYY_MM');
+        EXECUTE format('DROP TABLE IF EXISTS %I.%I', sch, part);
+        IF cardinality(months) = 1 THEN
+            EXECUTE format('ALTER TABLE claimwatch.claim_lines_stage RENAME TO %I', part);
+            EXECUTE format('ALTER TABLE claimwatch.%I SET SCHEMA %I', part, sch);
+        ELSE
+            EXECUTE format('CREATE TABLE %I.%I (LIKE %s)', sch, part, target);
+            EXECUTE format('INSERT INTO %I.%I SELECT * FROM claimwatch.claim_lines_stage '
+                           'WHERE service_time >= $1 AND service_time < $2', sch, part)
+              USING m, m + interval '1 month';
+        END IF;
+        EXECUTE format('ALTER TABLE %s ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)',
+                       target, sch, part, m::timestamp, (m + interval '1 month')::timestamp);
+        month := m;
+        lines := counts[i];
+        RETURN NEXT;
+    END LOOP;
+    DROP TABLE IF EXISTS claimwatch.claim_lines_stage;
+END
+$$;
+
+INSERT INTO claimwatch.schema_version (version) VALUES (1);

@@ -8,8 +8,10 @@
 --    string picks another). Tables that already exist are kept as they are: a hospital may have its own.
 --    Claim lines are partitioned by month of service_time; `claimwatch load` replaces a month's
 --    partition as a whole, so loading a month twice does not duplicate it.
---  * the results, in the schema `claimwatch`: runs (every run and load), findings, ranking, sanctions
---    and rejects. Each month's results are replaced in one transaction by the run that wrote them.
+--  * the results, in the schema `claimwatch`: runs (every load, and the run that made each month's
+--    current results), findings, ranking, sanctions and rejects, each row tied to its run. A run writes
+--    its results, then deletes the month's earlier run (whose rows go with it, ON DELETE CASCADE), all
+--    in one transaction: readers see the old results or the new ones, never a mix or none.
 
 -- --- the data contract -------------------------------------------------------------------------------
 
@@ -127,8 +129,8 @@ CREATE TABLE claimwatch.schema_version (
     applied_at  timestamptz NOT NULL DEFAULT now()
 );
 
--- Every `claimwatch run` (one row per month) and `claimwatch load` that finished; a run whose write-back
--- failed leaves no row, as it leaves no results.
+-- Every `claimwatch load`, and for each month the `claimwatch run` whose results are current; a run
+-- whose write-back failed leaves no row, as it leaves no results.
 CREATE TABLE claimwatch.runs (
     run_id          bigserial PRIMARY KEY,
     command         text NOT NULL CHECK (command IN ('run', 'load')),
@@ -145,7 +147,7 @@ CREATE TABLE claimwatch.runs (
 );
 CREATE INDEX runs_month ON claimwatch.runs (month, run_id);
 
--- findings.csv of each month, as the latest run of that month wrote it.
+-- findings.csv of each month, as the month's current run wrote it.
 CREATE TABLE claimwatch.findings (
     month           date NOT NULL,
     finding_id      text NOT NULL,
@@ -167,8 +169,9 @@ CREATE TABLE claimwatch.findings (
     value           double precision,
     expected        double precision,
     "limit"         double precision,
-    PRIMARY KEY (month, finding_id)
+    PRIMARY KEY (run_id, finding_id)
 );
+CREATE INDEX findings_month ON claimwatch.findings (month, finding_id);
 CREATE INDEX findings_physician ON claimwatch.findings (physician_id, month);
 CREATE INDEX findings_visit ON claimwatch.findings (visit_id);
 CREATE INDEX findings_lines ON claimwatch.findings USING gin (line_ids);
@@ -186,8 +189,9 @@ CREATE TABLE claimwatch.ranking (
     rank            integer,
     findings        integer,
     suspect_amount  numeric(14,2),
-    PRIMARY KEY (month, physician_id, dimension)
+    PRIMARY KEY (run_id, physician_id, dimension)
 );
+CREATE INDEX ranking_month ON claimwatch.ranking (month, physician_id);
 
 -- sanctions.csv: measures due under the half-year cycle.
 CREATE TABLE claimwatch.sanctions (
@@ -200,8 +204,9 @@ CREATE TABLE claimwatch.sanctions (
     single_firsts   integer,
     composite_firsts integer,
     measures        text,
-    PRIMARY KEY (month, physician_id)
+    PRIMARY KEY (run_id, physician_id)
 );
+CREATE INDEX sanctions_month ON claimwatch.sanctions (month, physician_id);
 
 -- rejects.csv of a run or a load: the input rows that could not be taken.
 CREATE TABLE claimwatch.rejects (

@@ -216,12 +216,10 @@ static int write_month(cw_pg *pg, cw_month_run *mr)
 	char month[16], key[16], run_id[24];
 	snprintf(month, sizeof month, "%s-01", mr->month);
 	snprintf(key, sizeof key, "%04d%02d", mr->opts->month.year, mr->opts->month.month);
-	const char *p_key[1] = { key }, *p_month[1] = { month };
+	const char *p_key[1] = { key };
 	int rc = cw_pg_exec(pg, "writing the results back", "BEGIN");
 	if (rc == 0)
 		rc = cw_pg_run_file(pg, "write_lock.sql", 1, p_key, NULL);
-	if (rc == 0)
-		rc = cw_pg_run_file(pg, "write_clear.sql", 1, p_month, NULL);
 	if (rc == 0) {
 		char summary[4096];
 		snprintf(summary, sizeof summary, "%s", cw_outdir_file(mr->od, "summary.json"));
@@ -239,6 +237,9 @@ static int write_month(cw_pg *pg, cw_month_run *mr)
 		snprintf(path, sizeof path, "%s", cw_outdir_file(mr->od, "rejects.csv"));
 		rc = cw_pg_write_rejects(pg, path, run_id);
 	}
+	const char *p_clear[2] = { month, run_id };
+	if (rc == 0)
+		rc = cw_pg_run_file(pg, "write_clear.sql", 2, p_clear, NULL);
 	if (rc == 0)
 		rc = cw_pg_exec(pg, "committing the results", "COMMIT");
 	else if (PQstatus(pg->conn) == CONNECTION_OK)

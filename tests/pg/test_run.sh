@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# test_run.sh: `claimwatch run --db`: the same findings (and ranking and sanctions, when the run writes
+# them) as a run on the same data from CSV, and the same results in the result tables.
+. "$(dirname "$0")/lib.sh"
+
+"$CW" db init --db "$URL" --quiet >/dev/null || fail "db init"
+
+# The data: a generated half year when this claimwatch has a generator, else the hand-written month.
+months=2026-05
+if "$CW" gen --help >/dev/null 2>&1 &&
+   "$CW" gen --out "$TMP/d" --months 2026-01..2026-03 --scale 0.02 --seed 7 --quiet >/dev/null 2>&1; then
+  months=2026-01..2026-03
+  pass "generated three months"
+else
+  copy_mini "$TMP/d"
+fi
+expect_exit 0 "load" -- "$CW" load --data "$TMP/d" --db "$URL" --quiet
+expect_exit 0 "run from CSV" -- "$CW" run --quiet --data "$TMP/d" --months "$months" --out "$TMP/csv" --max-reject-share 1
+expect_exit 0 "run from the database" -- "$CW" run --quiet --db "$URL" --months "$months" --out "$TMP/db" --max-reject-share 1
+for dir in "$TMP"/csv/20*; do
+  m=$(basename "$dir")
+  case "$m" in *.*) continue ;; esac
+  for f in findings.csv ranking.csv sanctions.csv; do
+    [ -f "$dir/$f" ] || continue
+    if cmp -s "$dir/$f" "$TMP/db/$m/$f"; then
+      pass "$m/$f identical from CSV and from the database ($(($(wc -l < "$dir/$f") - 1)) rows)"
+    else
+      fail "$m/$f differs"; diff "$dir/$f" "$TMP/db/$m/$f" | head -10 >&2
+    fi
+  done
+  # The result tables hold what the files say.
+  n=$(($(wc -l < "$dir/findings.csv") - 1))
+  [ "$(q "select count(*) from claimwatch.findings where month = '$m-01'")" = "$n" ] \
+    && pass "$m: $n findings in claimwatch.findings" || fail "$m: findings in the table"
+  diff <(tail -n +2 "$TMP/db/$m/findings.csv" | cut -d, -f1 | sort) \
+       <(q "select finding_id from claimwatch.findings where month = '$m-01' order by 1") >/dev/null \
+    && pass "$m: the same finding ids in the table" || fail "$m: finding ids differ"
+done
+[ "$(q "select count(*) from claimwatch.findings")" -gt 0 ] && pass "some findings" || fail "no findings at all"
+
+# Running a month again replaces its results: one current run, the same findings, no duplicates.
+last=${months#*..}
+n1=$(q "select count(*) from claimwatch.findings where month = '$last-01'")
+expect_exit 0 "run the last month again" -- "$CW" run --quiet --db "$URL" --month "$last" --out "$TMP/db"
+[ "$(q "select count(*) from claimwatch.findings where month = '$last-01'")" = "$n1" ] \
+  && pass "re-run: the same $n1 findings, not doubled" || fail "re-run doubled the findings"
+[ "$(q "select count(*) from claimwatch.runs where command = 'run' and month = '$last-01'")" = 1 ] \
+  && pass "re-run: one current run for the month" || fail "runs of the month"
+q "select summary->'source'->>'kind' from claimwatch.runs where command = 'run' limit 1" | grep -qx postgresql \
+  && pass "summary.json kept in claimwatch.runs" || fail "summary"
+
+# A month with no data is an empty run, from the database too.
+expect_exit 0 "empty month" -- "$CW" run --quiet --db "$URL" --month 2030-01 --out "$TMP/db"
+[ "$(q "select status from claimwatch.runs where month = '2030-01-01'")" = empty ] && pass "empty month recorded" \
+  || fail "empty month"
+finish

@@ -1,5 +1,6 @@
--- extract_institutions.sql: every institution, in the contract's columns and text forms.
+-- extract_institutions.sql: every institution.
+-- Column types as load_pg.c decodes them (text, int4, numeric, date, timestamp).
 COPY (
-    SELECT inst_id, name, level
+    SELECT inst_id::text, name::text, level::int4
       FROM institutions
-) TO STDOUT WITH (FORMAT csv, HEADER)
+) TO STDOUT WITH (FORMAT binary)

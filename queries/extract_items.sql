@@ -1,8 +1,9 @@
 -- extract_items.sql: the price catalogue. Flags may be boolean or smallint columns (the contract allows
--- both): ::int prints either as 0 or 1.
+-- both): ::int4 takes either.
+-- Column types as load_pg.c decodes them (text, int4, numeric, date, timestamp).
 COPY (
-    SELECT item_code, name, category, unit, std_price, large_equipment::int AS large_equipment,
-           retest_hours, antibiotic::int AS antibiotic, max_daily_qty, sex_only, age_min, age_max,
-           min_level, setting
+    SELECT item_code::text, name::text, category::text, unit::text, std_price::numeric,
+           large_equipment::int4, retest_hours::int4, antibiotic::int4, max_daily_qty::numeric,
+           sex_only::text, age_min::int4, age_max::int4, min_level::int4, setting::text
       FROM items
-) TO STDOUT WITH (FORMAT csv, HEADER)
+) TO STDOUT WITH (FORMAT binary)

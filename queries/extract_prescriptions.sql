@@ -1,8 +1,9 @@
--- extract_prescriptions.sql: the prescription lines of the window [window_start, month_end).
+-- extract_prescriptions.sql: the prescription lines of the window [window_start, month_end). Column types
+-- as load_pg.c decodes them.
 COPY (
-    SELECT rx_id, line_no, visit_id, physician_id, date_trunc('minute', rx_time) AS rx_time, drug_code,
-           qty, days_supply, amount
+    SELECT rx_id::text, line_no::int4, visit_id::text, physician_id::text, rx_time::timestamp,
+           drug_code::text, qty::numeric, days_supply::int4, amount::numeric
       FROM prescriptions
-     WHERE rx_time >= current_setting('claimwatch.window_start')::timestamp
-       AND rx_time < current_setting('claimwatch.month_end')::timestamp
-) TO STDOUT WITH (FORMAT csv, HEADER)
+     WHERE rx_time >= (SELECT current_setting('claimwatch.window_start')::timestamp)
+       AND rx_time < (SELECT current_setting('claimwatch.month_end')::timestamp)
+) TO STDOUT WITH (FORMAT binary)

@@ -176,7 +176,8 @@ CREATE INDEX findings_physician ON claimwatch.findings (physician_id, month);
 CREATE INDEX findings_visit ON claimwatch.findings (visit_id);
 CREATE INDEX findings_lines ON claimwatch.findings USING gin (line_ids);
 
--- ranking.csv: one row per physician and dimension.
+-- ranking.csv: one row per physician and dimension (the contract's columns and the extras the sanction
+-- history reads back).
 CREATE TABLE claimwatch.ranking (
     month           date NOT NULL,
     run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
@@ -189,6 +190,9 @@ CREATE TABLE claimwatch.ranking (
     rank            integer,
     findings        integer,
     suspect_amount  numeric(14,2),
+    physician_name  text,
+    scope           text,
+    status          text,
     PRIMARY KEY (run_id, physician_id, dimension)
 );
 CREATE INDEX ranking_month ON claimwatch.ranking (month, physician_id);
@@ -204,6 +208,11 @@ CREATE TABLE claimwatch.sanctions (
     single_firsts   integer,
     composite_firsts integer,
     measures        text,
+    dept_id         text,
+    physician_name  text,
+    months_flagged  integer,
+    measures_zh     text,
+    measures_en     text,
     PRIMARY KEY (run_id, physician_id)
 );
 CREATE INDEX sanctions_month ON claimwatch.sanctions (month, physician_id);
@@ -219,49 +228,84 @@ CREATE TABLE claimwatch.rejects (
 );
 CREATE INDEX rejects_run ON claimwatch.rejects (run_id);
 
--- Replaces the months of claim lines held in claimwatch.claim_lines_stage (filled by `claimwatch load`)
--- in the table claim_lines of the caller's search_path: for each month, the old partition is dropped
--- and the new rows become the month's partition. Attaching a filled table checks the foreign keys and
--- builds the indexes in bulk, instead of row by row. Returns the months replaced and their line counts.
-CREATE FUNCTION claimwatch.replace_claim_months() RETURNS TABLE (month date, lines bigint)
+-- `claimwatch load` stages claim lines in claimwatch.claim_lines_stage, partitioned by month like
+-- claim_lines, adding a month's partition when its first row comes (claimwatch.stage_claim_month), then
+-- moves each staged month into claim_lines (claimwatch.replace_claim_months): the month's old partition
+-- is dropped, the staged one detached from the stage and attached to claim_lines. No row is copied
+-- twice, and attaching a filled table checks the foreign keys and builds the indexes in bulk instead of
+-- row by row.
+CREATE FUNCTION claimwatch.stage_claim_month(m date) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('CREATE TABLE claimwatch.%I PARTITION OF claimwatch.claim_lines_stage FOR VALUES FROM (%L) TO (%L)',
+                   'claim_lines_stage_' || to_char(m, 'YYYY_MM'), date_trunc('month', m)::timestamp,
+                   (date_trunc('month', m) + interval '1 month')::timestamp);
+END
+$$;
+
+-- Returns the months replaced. claim_lines is the caller's (search_path), as the months' partitions.
+CREATE FUNCTION claimwatch.replace_claim_months() RETURNS TABLE (month date)
 LANGUAGE plpgsql AS $$
 DECLARE
     target  regclass := 'claim_lines'::regclass;
     sch     text;
+    staged  text;
     part    text;
-    months  date[] := '{}';
-    counts  bigint[] := '{}';
     m       date;
-    n       bigint;
 BEGIN
     SELECT nspname INTO sch FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
      WHERE c.oid = target;
-    FOR m, n IN SELECT date_trunc('month', service_time)::date, count(*)
-                  FROM claimwatch.claim_lines_stage GROUP BY 1 ORDER BY 1
+    FOR staged IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                   WHERE i.inhparent = 'claimwatch.claim_lines_stage'::regclass ORDER BY 1
     LOOP
-        months := months || m;
-        counts := counts || n;
-    END LOOP;
-    FOR i IN 1 .. cardinality(months) LOOP
-        m := months[i];
+        m := to_date(substr(staged, length('claim_lines_stage_') + 1), 'YYYY_MM');
         part := 'claim_lines_' || to_char(m, 'YYYY_MM');
         EXECUTE format('DROP TABLE IF EXISTS %I.%I', sch, part);
-        IF cardinality(months) = 1 THEN
-            EXECUTE format('ALTER TABLE claimwatch.claim_lines_stage RENAME TO %I', part);
-            EXECUTE format('ALTER TABLE claimwatch.%I SET SCHEMA %I', part, sch);
-        ELSE
-            EXECUTE format('CREATE TABLE %I.%I (LIKE %s)', sch, part, target);
-            EXECUTE format('INSERT INTO %I.%I SELECT * FROM claimwatch.claim_lines_stage '
-                           'WHERE service_time >= $1 AND service_time < $2', sch, part)
-              USING m, m + interval '1 month';
-        END IF;
+        EXECUTE format('ALTER TABLE claimwatch.claim_lines_stage DETACH PARTITION claimwatch.%I', staged);
+        EXECUTE format('ALTER TABLE claimwatch.%I RENAME TO %I', staged, part);
+        EXECUTE format('ALTER TABLE claimwatch.%I SET SCHEMA %I', part, sch);
         EXECUTE format('ALTER TABLE %s ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)',
                        target, sch, part, m::timestamp, (m + interval '1 month')::timestamp);
         month := m;
-        lines := counts[i];
         RETURN NEXT;
     END LOOP;
-    DROP TABLE IF EXISTS claimwatch.claim_lines_stage;
+    DROP TABLE claimwatch.claim_lines_stage;
+END
+$$;
+
+-- A large upsert checks each row's foreign keys one by one (a query and a row lock per key). When the
+-- loading user owns the table, `claimwatch load` drops its foreign keys for the upsert and adds them
+-- back after, which checks them in one pass, all inside the load's transaction: other sessions never
+-- see the table without them. fk_pause returns false (and changes nothing) for a table the user does
+-- not own; the upsert then checks row by row.
+CREATE FUNCTION claimwatch.fk_pause(target regclass) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    c record;
+BEGIN
+    IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = target), 'USAGE') THEN
+        RETURN false;
+    END IF;
+    CREATE TEMP TABLE IF NOT EXISTS cw_paused_fks (target regclass, name name, def text) ON COMMIT DROP;
+    FOR c IN SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+              WHERE conrelid = target AND contype = 'f' ORDER BY conname
+    LOOP
+        INSERT INTO cw_paused_fks VALUES (target, c.conname, c.def);
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', target, c.conname);
+    END LOOP;
+    RETURN true;
+END
+$$;
+
+CREATE FUNCTION claimwatch.fk_resume(target regclass) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT name, def FROM cw_paused_fks WHERE cw_paused_fks.target = fk_resume.target ORDER BY name LOOP
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', target, c.name, c.def);
+    END LOOP;
+    DELETE FROM cw_paused_fks WHERE cw_paused_fks.target = fk_resume.target;
 END
 $$;
 

@@ -13,6 +13,7 @@ static const cw_command commands[] = {
 	{ "detectors", "list the detectors with their dimension and what they look for", cw_cmd_detectors },
 	{ "db", "create or migrate claimwatch's tables in a PostgreSQL database (db init)", cw_cmd_db },
 	{ "load", "load a folder of the contract's CSV files into PostgreSQL", cw_cmd_load },
+	{ "case", "drill down into a month's results in PostgreSQL: a physician, a finding, a visit", cw_cmd_case },
 	{ NULL, NULL, NULL }
 };
 

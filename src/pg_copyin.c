@@ -35,53 +35,104 @@ static int open_builder(cw_builder **b)
 	return rc;
 }
 
+/* Where the rows taken go: the COPY into the table's staging table. Claim lines are staged per month
+ * (a partition of claimwatch.claim_lines_stage each): the first row of a month ends the COPY, adds the
+ * month's partition and starts the COPY again, so no row is ever moved twice. */
+typedef struct stage {
+	cw_pg *pg;
+	int table;
+	cw_copybuf cb;
+	char copy_sql[1024];
+	cw_pg_load_report *rep;
+} stage;
+
+static int staged_month(stage *sg, const cw_slice *time, int *index)
+{
+	cw_minute t;
+	const char *why;
+	if (cw_parse_time(time->ptr, time->len, &t, &why) < 0) /* the builder took it: cannot happen */
+		return cw_error_set(CW_EINVALID, "%s: unreadable service_time", sg->cb.what);
+	cw_month m = cw_month_of(t);
+	char key[16];
+	cw_month_format(m, key);
+	cw_pg_load_report *rep = sg->rep;
+	for (int i = 0; i < rep->nmonths; i++)
+		if (!strcmp(rep->months[i].month, key))
+			return *index = i, 0;
+	if (rep->nmonths == CW_PG_LOAD_MONTHS)
+		return cw_error_set(CW_EINVALID, "%s: claim lines of more than %d months in one load: load the folder "
+		                    "in parts", sg->cb.what, CW_PG_LOAD_MONTHS);
+	char day[24];
+	snprintf(day, sizeof day, "%s-01", key);
+	const char *params[1] = { day };
+	int rc;
+	if ((rc = cw_copybuf_flush(&sg->cb)) < 0 || (rc = cw_pg_copy_in_end(sg->pg, sg->cb.what)) < 0 ||
+	    (rc = cw_pg_run_file(sg->pg, "load_stage_month.sql", 1, params, NULL)) < 0 ||
+	    (rc = cw_pg_copy_in_begin(sg->pg, sg->cb.what, sg->copy_sql)) < 0)
+		return sg->cb.rc = rc;
+	snprintf(rep->months[rep->nmonths].month, sizeof rep->months[0].month, "%s", key);
+	rep->months[rep->nmonths].lines = 0;
+	*index = rep->nmonths++;
+	return 0;
+}
+
 static int sink_row(void *ctx, const cw_slice *f, int ncols)
 {
-	cw_copybuf *cb = ctx;
+	stage *sg = ctx;
+	if (sg->table == CW_T_CLAIMS) {
+		int i, rc = staged_month(sg, &f[4], &i);
+		if (rc < 0)
+			return rc;
+		sg->rep->months[i].lines++;
+	}
 	for (int j = 0; j < ncols; j++)
-		cw_copybuf_field(cb, f[j].ptr, f[j].len, j == ncols - 1);
-	return cb->rc;
+		cw_copybuf_field(&sg->cb, f[j].ptr, f[j].len, j == ncols - 1);
+	return sg->cb.rc;
 }
 
 /* The staging table of a table and the COPY into it. */
-static int begin_stage(cw_pg *pg, int table, const char *what)
+static int begin_stage(stage *sg, const char *what)
 {
-	const char *t = cw_table_name(table);
+	const char *t = cw_table_name(sg->table);
 	char sql[1024];
 	int rc;
-	if (table == CW_T_CLAIMS)
-		rc = cw_pg_exec(pg, what, "CREATE TABLE claimwatch.claim_lines_stage (LIKE claim_lines)");
+	if (sg->table == CW_T_CLAIMS)
+		rc = cw_pg_exec(sg->pg, what, "CREATE TABLE claimwatch.claim_lines_stage (LIKE claim_lines) "
+		                "PARTITION BY RANGE (service_time)");
 	else {
 		snprintf(sql, sizeof sql, "CREATE TEMP TABLE cw_load_%s (LIKE %s) ON COMMIT DROP", t, t);
-		rc = cw_pg_exec(pg, what, sql);
+		rc = cw_pg_exec(sg->pg, what, sql);
 	}
 	if (rc < 0)
 		return rc;
-	const cw_row_schema *s = cw_row_schema_of(table);
-	size_t n = table == CW_T_CLAIMS ? (size_t)snprintf(sql, sizeof sql, "COPY claimwatch.claim_lines_stage (")
-	                                : (size_t)snprintf(sql, sizeof sql, "COPY cw_load_%s (", t);
+	const cw_row_schema *s = cw_row_schema_of(sg->table);
+	char *q = sg->copy_sql;
+	size_t n = sg->table == CW_T_CLAIMS ? (size_t)snprintf(q, sizeof sg->copy_sql, "COPY claimwatch.claim_lines_stage (")
+	                                    : (size_t)snprintf(q, sizeof sg->copy_sql, "COPY cw_load_%s (", t);
 	for (int j = 0; j < s->ncols; j++)
-		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s\"%s\"", j ? ", " : "", s->cols[j]);
-	snprintf(sql + n, sizeof sql - n, ") FROM STDIN WITH (FORMAT csv)");
-	return cw_pg_copy_in_begin(pg, what, sql);
+		n += (size_t)snprintf(q + n, sizeof sg->copy_sql - n, "%s\"%s\"", j ? ", " : "", s->cols[j]);
+	snprintf(q + n, sizeof sg->copy_sql - n, ") FROM STDIN WITH (FORMAT csv)");
+	return cw_pg_copy_in_begin(sg->pg, what, q);
 }
 
-/* After the COPY: move the staged rows into the table. */
-static int merge_stage(cw_pg *pg, int table, cw_pg_load_report *rep)
+/* After the COPY: move the staged rows into the table. A large table with foreign keys is upserted
+ * with its keys dropped and added back (one check of all rows instead of one query per row). */
+static int merge_stage(cw_pg *pg, int table)
 {
 	char file[64];
-	snprintf(file, sizeof file, "load_%s.sql", cw_table_name(table));
+	const char *tname = cw_table_name(table), *params[1] = { tname };
+	snprintf(file, sizeof file, "load_%s.sql", tname);
+	int bulk = table == CW_T_VISITS || table == CW_T_PRESCRIPTIONS, paused = 0, rc = 0;
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, file, 0, NULL, &res);
-	if (rc < 0)
-		return rc;
-	if (table == CW_T_CLAIMS)
-		for (int i = 0; i < PQntuples(res) && rep->nmonths < CW_PG_LOAD_MONTHS; i++) {
-			snprintf(rep->months[rep->nmonths].month, sizeof rep->months[0].month, "%s", PQgetvalue(res, i, 0));
-			rep->months[rep->nmonths++].lines = atoll(PQgetvalue(res, i, 1));
-		}
-	PQclear(res);
-	return 0;
+	if (bulk && (rc = cw_pg_run_file(pg, "load_fk_pause.sql", 1, params, &res)) == 0) {
+		paused = PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+	}
+	if (rc == 0)
+		rc = cw_pg_run_file(pg, file, 0, NULL, NULL);
+	if (rc == 0 && paused)
+		rc = cw_pg_run_file(pg, "load_fk_resume.sql", 1, params, NULL);
+	return rc;
 }
 
 static int load_file(cw_pg *pg, const char *dir, int table, cw_builder *b, const cw_load_opts *lo,
@@ -99,21 +150,23 @@ static int load_file(cw_pg *pg, const char *dir, int table, cw_builder *b, const
 		                    "with at least a header row)", path);
 	if (rc < 0)
 		return rc;
-	cw_copybuf cb;
-	if ((rc = cw_copybuf_init(&cb, pg, what)) == 0 && (rc = begin_stage(pg, table, what)) == 0) {
-		in.sink_ctx = &cb;
+	stage sg = { .pg = pg, .table = table, .rep = rep };
+	if ((rc = cw_copybuf_init(&sg.cb, pg, what)) == 0 && (rc = begin_stage(&sg, what)) == 0) {
+		in.sink_ctx = &sg;
 		rc = cw_load_table(b, &in, lo, stats, rb);
 		if (rc == 0)
-			rc = cw_copybuf_flush(&cb);
+			rc = cw_copybuf_flush(&sg.cb);
 		if (rc < 0 && PQstatus(pg->conn) == CONNECTION_OK)
 			PQputCopyEnd(pg->conn, "claimwatch stopped the load");
 		int rc2 = cw_pg_copy_in_end(pg, what);
 		if (rc == 0)
 			rc = rc2;
-		if (rc == 0)
-			rc = merge_stage(pg, table, rep);
+		if (rc == 0 && table == CW_T_CLAIMS)
+			rc = cw_pg_run_file(pg, "load_claim_lines.sql", 0, NULL, NULL);
+		else if (rc == 0)
+			rc = merge_stage(pg, table);
 	}
-	cw_copybuf_free(&cb);
+	cw_copybuf_free(&sg.cb);
 	cw_csv_close(in.csv);
 	return rc;
 }

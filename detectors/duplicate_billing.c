@@ -13,17 +13,13 @@
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "scanutil.h"
 
 static int configure(const cw_section *rules, void **out)
 {
 	(void)rules;
 	*out = NULL;
 	return 0;
-}
-
-static int live(const cw_claims *cl, uint32_t i)
-{
-	return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED));
 }
 
 /* Emits one finding for a group of live lines of one patient, item and minute. */
@@ -50,39 +46,54 @@ static int emit_group(const cw_scan *ctx, cw_findings *out, const uint32_t *grou
 	               cw_format_time(f.when, when));
 }
 
+/* Scratch space for one minute's lines, reused: (item << 32 | row) keys and
+ * one group's rows. Sized to the longest run, so a minute with thousands of
+ * lines (a stay's charges posted at once) costs a sort, not a quadratic scan. */
+typedef struct scratch {
+	uint64_t *keys;
+	uint32_t *group;
+	size_t keys_cap, group_cap;
+} scratch;
+
+/* Lines rows [lo, hi) share patient and minute: one finding per item billed twice or more. */
+static int judge_minute(const cw_scan *ctx, cw_findings *out, scratch *s, uint32_t lo, uint32_t hi)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	size_t n = 0;
+	int rc = 0;
+	if (grow_array((void **)&s->keys, &s->keys_cap, hi - lo, sizeof *s->keys) < 0 ||
+	    grow_array((void **)&s->group, &s->group_cap, hi - lo, sizeof *s->group) < 0)
+		return CW_ENOMEM;
+	for (uint32_t i = lo; i < hi; i++)
+		if (line_live(cl, i))
+			s->keys[n++] = (uint64_t)cl->item[i] << 32 | i;
+	sort_u64(s->keys, n); /* by item, then canonical order */
+	for (size_t a = 0, b; rc == 0 && a < n; a = b) {
+		for (b = a; b < n && s->keys[b] >> 32 == s->keys[a] >> 32; b++)
+			s->group[b - a] = (uint32_t)s->keys[b];
+		if (b - a > 1)
+			rc = emit_group(ctx, out, s->group, b - a);
+	}
+	return rc;
+}
+
 static int scan(const cw_scan *ctx, cw_findings *out)
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
 	uint32_t end = pat->line_start[ctx->patient_end];
-	uint32_t group[64];
+	scratch s = { 0 };
+	int rc = 0;
 	/* A patient's lines are in time order: each minute is a short run. */
-	for (uint32_t lo = pat->line_start[ctx->patient_begin]; lo < end;) {
-		uint32_t hi = lo + 1;
-		while (hi < end && cl->patient[hi] == cl->patient[lo] && cl->time[hi] == cl->time[lo])
+	for (uint32_t lo = pat->line_start[ctx->patient_begin], hi; rc == 0 && lo < end; lo = hi) {
+		for (hi = lo + 1; hi < end && cl->patient[hi] == cl->patient[lo] && cl->time[hi] == cl->time[lo];)
 			hi++;
-		if (hi - lo > 1 && (cl->flags[lo] & CW_LINE_IN_MONTH)) {
-			for (uint32_t i = lo; i < hi; i++) {
-				if (!live(cl, i))
-					continue;
-				size_t n = 0, seen_before = 0;
-				for (uint32_t j = lo; j < i; j++)
-					seen_before |= live(cl, j) && cl->item[j] == cl->item[i];
-				if (seen_before)
-					continue;
-				for (uint32_t j = i; j < hi && n < sizeof group / sizeof *group; j++)
-					if (live(cl, j) && cl->item[j] == cl->item[i])
-						group[n++] = j;
-				if (n > 1) {
-					int rc = emit_group(ctx, out, group, n);
-					if (rc < 0)
-						return rc;
-				}
-			}
-		}
-		lo = hi;
+		if (hi - lo > 1 && (cl->flags[lo] & CW_LINE_IN_MONTH))
+			rc = judge_minute(ctx, out, &s, lo, hi);
 	}
-	return 0;
+	free(s.keys);
+	free(s.group);
+	return rc;
 }
 
 const cw_detector cw_detector_duplicate_billing = {

@@ -4,10 +4,26 @@
 
 extern const cw_detector cw_detector_over_price;
 extern const cw_detector cw_detector_duplicate_billing;
+extern const cw_detector cw_detector_over_frequency;
+extern const cw_detector cw_detector_item_restriction;
+extern const cw_detector cw_detector_split_billing;
+extern const cw_detector cw_detector_repeat_test;
+extern const cw_detector cw_detector_split_admission;
+extern const cw_detector cw_detector_idle_bed;
+extern const cw_detector cw_detector_unwarranted_admission;
+extern const cw_detector cw_detector_large_prescription;
 
 const cw_detector *const cw_detectors[] = {
 	&cw_detector_over_price,
 	&cw_detector_duplicate_billing,
+	&cw_detector_over_frequency,
+	&cw_detector_item_restriction,
+	&cw_detector_split_billing,
+	&cw_detector_repeat_test,
+	&cw_detector_split_admission,
+	&cw_detector_idle_bed,
+	&cw_detector_unwarranted_admission,
+	&cw_detector_large_prescription,
 	NULL
 };
 

@@ -65,6 +65,23 @@ void cw_builder_free(cw_builder *b)
 
 const cw_window *cw_builder_window(const cw_builder *b) { return &b->ds->win; }
 
+int cw_builder_expect(cw_builder *b, int table, size_t rows)
+{
+	cw_dataset *ds = b->ds;
+	if (table < 0 || table >= CW_T_COUNT)
+		return cw_error_set(CW_EINVALID, "no such table");
+	if (rows > (size_t)CW_NONE / 2)
+		rows = (size_t)CW_NONE / 2;
+	cw_idmap *m = &ds->map[table];
+	if (m->used == 0 && rows * 4 > m->nslots * 3 && table != CW_T_BUNDLES && table != CW_T_PRESCRIPTIONS &&
+	    table != CW_T_RESULTS) {
+		cw_idmap_free(m);
+		if (cw_idmap_init(m, rows) < 0)
+			return cw_error_set(CW_ENOMEM, "out of memory sizing the %s index", cw_table_name(table));
+	}
+	return 0;
+}
+
 /* A row slot at the end of table t, or CW_NONE when out of memory. */
 static cw_ref grow(cw_dataset *ds, int t)
 {

@@ -40,7 +40,7 @@ struct cw_csv {
 	char *scratch; /* unescaped quoted fields, cap bytes, allocated on first use */
 	size_t scratch_len;
 	char side[RAW_KEEP]; /* the kept start of a record too long to hold */
-	char reason[96];
+	char reason[160];
 };
 
 enum { P_DONE, P_BLANK, P_MORE, P_FAIL };
@@ -122,7 +122,10 @@ void cw_csv_close(cw_csv *c)
 
 uint64_t cw_csv_bytes(const cw_csv *c) { return c->bytes; }
 
-/* Moves the unconsumed data to the front and reads once more. */
+/* Moves the unconsumed data to the front and appends a block (or what is
+ * left of the input). Short reads (pipes, a callback handing out rows) are
+ * gathered into one block, so a long record is parsed again a bounded number
+ * of times, not once per read. */
 static int refill(cw_csv *c)
 {
 	if (c->pos > 0) {
@@ -133,13 +136,18 @@ static int refill(cw_csv *c)
 	size_t room = c->cap - c->end;
 	if (room > c->block)
 		room = c->block;
-	long n = c->read(c->ctx, c->buf + c->end, room);
-	if (n < 0)
-		return cw_error_set(CW_EIO, "%s: read failed: %s", c->name, strerror(errno));
-	if (n == 0)
-		c->eof = 1;
-	c->end += (size_t)n;
-	c->bytes += (uint64_t)n;
+	while (room > 0) {
+		long n = c->read(c->ctx, c->buf + c->end, room);
+		if (n < 0)
+			return cw_error_set(CW_EIO, "%s: read failed: %s", c->name, strerror(errno));
+		if (n == 0) {
+			c->eof = 1;
+			break;
+		}
+		c->end += (size_t)n;
+		c->bytes += (uint64_t)n;
+		room -= (size_t)n;
+	}
 	return 0;
 }
 
@@ -187,13 +195,16 @@ static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char 
 	return P_DONE;
 }
 
-/* A malformed record: it ends at the first line break at or after `at`. When
- * that is not in the buffer, the start of the record is kept aside and the
- * rest skipped by the next call. */
+/* A malformed record: it ends at the first line break at or after `at`.
+ * When that is not in the buffer yet, P_MORE reads on (the record is parsed
+ * again); past max_record, the start of the record is kept aside and the rest
+ * skipped by the next call. */
 static int bad_record(cw_csv *c, cw_csv_record *r, const char *why, const char *at)
 {
 	const char *p = c->buf + c->pos, *end = c->buf + c->end;
 	const char *nl = at < end ? memchr(at, '\n', (size_t)(end - at)) : NULL;
+	if (!nl && !c->eof && (size_t)(end - p) <= c->max_record)
+		return P_MORE;
 	r->line = c->line;
 	r->error = why;
 	r->nfields = 0;

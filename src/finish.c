@@ -206,11 +206,12 @@ static int sort_claims(cw_dataset *ds)
 	for (size_t p = 0; p < ds->pat.n; p++)
 		if (start[p + 1] - start[p] > 1)
 			qsort_r(perm + start[p], start[p + 1] - start[p], sizeof *perm, by_line_key, ds);
-	uint32_t *map = inverse(perm, n, n);
-	rc = map ? cw_store_permute(&ds->store[CW_T_CLAIMS], perm, n) : CW_ENOMEM;
-	if (rc == 0)
-		rc = cw_idmap_remap(&ds->map[CW_T_CLAIMS], map);
+	/* permute first and free perm before the inverse: the peak of a load is here */
+	rc = cw_store_permute(&ds->store[CW_T_CLAIMS], perm, n);
+	uint32_t *map = rc == 0 ? inverse(perm, n, n) : NULL;
 	free(perm);
+	if (rc == 0)
+		rc = map ? cw_idmap_remap(&ds->map[CW_T_CLAIMS], map) : CW_ENOMEM;
 	free(map);
 	if (rc < 0 || (rc = cw_dataset_own(ds, start)) < 0) {
 		free(start);

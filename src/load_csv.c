@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "csv.h"
@@ -139,6 +140,17 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 	return reject(tl, rec, err.column, err.reason);
 }
 
+/* Sizes the table's index from the file's size (a record rarely takes less than
+ * 80 bytes; capped, since a folder may hold years of which one month is read). */
+static void presize(cw_builder *b, int table, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && st.st_size > 0) {
+		size_t rows = (size_t)st.st_size / 80;
+		cw_builder_expect(b, table, rows < ((size_t)12 << 20) ? rows : ((size_t)12 << 20));
+	}
+}
+
 int cw_load_table(cw_builder *b, const cw_table_input *in, const cw_load_opts *opts, cw_load_stats *stats,
                   cw_rowbuf *rb)
 {
@@ -180,6 +192,7 @@ static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_l
 		                    "with at least a header row)", path);
 	if (rc < 0)
 		return rc;
+	presize(b, table, path);
 	rc = cw_load_table(b, &in, opts, stats, rb);
 	cw_csv_close(in.csv);
 	return rc;

@@ -37,10 +37,11 @@ static const char *const findings_cols[] = {
 };
 static const char *const ranking_cols[] = {
 	"month", "inst_id", "dept_id", "physician_id", "dimension", "score", "grade", "rank", "findings",
-	"suspect_amount", NULL
+	"suspect_amount", "physician_name", "scope", "status", NULL
 };
 static const char *const sanctions_cols[] = {
-	"month", "cycle", "physician_id", "inst_id", "level", "single_firsts", "composite_firsts", "measures", NULL
+	"month", "cycle", "physician_id", "inst_id", "level", "single_firsts", "composite_firsts", "measures",
+	"dept_id", "physician_name", "months_flagged", "measures_zh", "measures_en", NULL
 };
 static const char *const rejects_cols[] = { "file", "line", "column", "reason", "record", NULL };
 

@@ -112,16 +112,19 @@ cw_str cw_pool_intern(cw_pool *p, const char *s, size_t len)
 	return at;
 }
 
+#define SLOT(h, row) ((uint64_t)(h) << 32 | ((uint64_t)(row) + 1))
+#define SLOT_ROW(s) ((cw_ref)((s) & 0xffffffffu) - 1)
+#define SLOT_HASH(s) ((uint32_t)((s) >> 32))
+
 int cw_idmap_init(cw_idmap *m, size_t expect)
 {
 	size_t n = 64;
-	while (n < expect * 2)
+	while (n * 3 < expect * 4 + 4) /* load <= 3/4 */
 		n *= 2;
-	m->row = calloc(n, sizeof *m->row);
-	m->hash = malloc(n * sizeof *m->hash);
+	m->slot = calloc(n, sizeof *m->slot);
 	m->nslots = n;
 	m->used = 0;
-	if (!m->row || !m->hash) {
+	if (!m->slot) {
 		cw_idmap_free(m);
 		return CW_ENOMEM;
 	}
@@ -130,27 +133,28 @@ int cw_idmap_init(cw_idmap *m, size_t expect)
 
 void cw_idmap_free(cw_idmap *m)
 {
-	free(m->row);
-	free(m->hash);
+	free(m->slot);
 	memset(m, 0, sizeof *m);
 }
 
-size_t cw_idmap_memory(const cw_idmap *m) { return m->nslots * 8; }
+size_t cw_idmap_memory(const cw_idmap *m) { return m->nslots * sizeof *m->slot; }
 
-static int idmap_grow(cw_idmap *m)
+static void place(cw_idmap *m, uint64_t s)
+{
+	size_t mask = m->nslots - 1, j = SLOT_HASH(s) & mask;
+	while (m->slot[j])
+		j = (j + 1) & mask;
+	m->slot[j] = s;
+}
+
+static int idmap_resize(cw_idmap *m, size_t expect)
 {
 	cw_idmap g;
-	if (cw_idmap_init(&g, m->nslots) < 0) /* doubles: init sizes to >= 2 * expect */
+	if (cw_idmap_init(&g, expect) < 0)
 		return CW_ENOMEM;
-	for (size_t i = 0; i < m->nslots; i++) {
-		if (!m->row[i])
-			continue;
-		size_t j = m->hash[i] & (g.nslots - 1);
-		while (g.row[j])
-			j = (j + 1) & (g.nslots - 1);
-		g.row[j] = m->row[i];
-		g.hash[j] = m->hash[i];
-	}
+	for (size_t i = 0; i < m->nslots; i++)
+		if (m->slot[i])
+			place(&g, m->slot[i]);
 	g.used = m->used;
 	cw_idmap_free(m);
 	*m = g;
@@ -168,50 +172,42 @@ cw_ref cw_idmap_find(const cw_idmap *m, const cw_pool *p, const cw_str *ids, con
 		return CW_NONE;
 	uint32_t h = (uint32_t)cw_hash(s, len);
 	size_t mask = m->nslots - 1;
-	for (size_t j = h & mask; m->row[j]; j = (j + 1) & mask)
-		if (m->hash[j] == h && key_equal(p, ids[m->row[j] - 1], s, len))
-			return m->row[j] - 1;
+	for (size_t j = h & mask; m->slot[j]; j = (j + 1) & mask)
+		if (SLOT_HASH(m->slot[j]) == h && key_equal(p, ids[SLOT_ROW(m->slot[j])], s, len))
+			return SLOT_ROW(m->slot[j]);
 	return CW_NONE;
 }
 
 cw_ref cw_idmap_insert(cw_idmap *m, const cw_pool *p, const cw_str *ids, const char *s, size_t len, cw_ref row)
 {
-	if ((!m->nslots || (m->used + 1) * 4 > m->nslots * 3) &&
-	    (m->nslots ? idmap_grow(m) : cw_idmap_init(m, 32)) < 0)
+	if ((!m->nslots || (m->used + 1) * 4 > m->nslots * 3) && idmap_resize(m, m->nslots ? m->nslots : 32) < 0)
 		return CW_NONE - 1;
 	uint32_t h = (uint32_t)cw_hash(s, len);
 	size_t mask = m->nslots - 1, j = h & mask;
-	for (; m->row[j]; j = (j + 1) & mask)
-		if (m->hash[j] == h && key_equal(p, ids[m->row[j] - 1], s, len))
-			return m->row[j] - 1;
-	m->row[j] = row + 1;
-	m->hash[j] = h;
+	for (; m->slot[j]; j = (j + 1) & mask)
+		if (SLOT_HASH(m->slot[j]) == h && key_equal(p, ids[SLOT_ROW(m->slot[j])], s, len))
+			return SLOT_ROW(m->slot[j]);
+	m->slot[j] = SLOT(h, row);
 	m->used++;
 	return CW_NONE;
 }
 
 int cw_idmap_remap(cw_idmap *m, const uint32_t *map)
 {
-	/* Rebuild: rows change and some disappear, so slots must be re-placed. */
-	cw_idmap g;
-	if (cw_idmap_init(&g, m->used) < 0)
-		return CW_ENOMEM;
+	size_t removed = 0;
 	for (size_t i = 0; i < m->nslots; i++) {
-		if (!m->row[i])
+		if (!m->slot[i])
 			continue;
-		uint32_t r = map[m->row[i] - 1];
+		cw_ref r = map[SLOT_ROW(m->slot[i])];
 		if (r == CW_NONE)
-			continue;
-		size_t j = m->hash[i] & (g.nslots - 1);
-		while (g.row[j])
-			j = (j + 1) & (g.nslots - 1);
-		g.row[j] = r + 1;
-		g.hash[j] = m->hash[i];
-		g.used++;
+			removed++;
+		m->slot[i] = r == CW_NONE ? 0 : SLOT(SLOT_HASH(m->slot[i]), r);
 	}
-	cw_idmap_free(m);
-	*m = g;
-	return 0;
+	if (!removed)
+		return 0; /* a slot's place depends on its hash only: nothing moved */
+	m->used -= removed;
+	/* emptied slots break probe chains: re-place everything */
+	return idmap_resize(m, m->used);
 }
 
 void cw_u64set_free(cw_u64set *s)

@@ -30,12 +30,15 @@ static inline const char *cw_pool_get(const cw_pool *p, cw_str s) { return s == 
 /* Frees the intern table (the strings stay). */
 void cw_pool_seal(cw_pool *p);
 
+/* One slot per key: the high 32 bits hold the key's hash, the low 32 bits the
+ * row + 1 (0 = empty), so a probe touches one cache line and compares strings
+ * only when the hashes agree. */
 typedef struct cw_idmap {
-	uint32_t *row;  /* row + 1, 0 = empty */
-	uint32_t *hash; /* low 32 bits of the key's hash */
+	uint64_t *slot;
 	size_t nslots, used;
 } cw_idmap;
 
+/* Sizes the map for `expect` keys (it still grows past them). */
 int cw_idmap_init(cw_idmap *m, size_t expect);
 void cw_idmap_free(cw_idmap *m);
 /* The row whose key (ids[row] in pool) equals s, or CW_NONE. */

@@ -7,7 +7,13 @@
  *
  * A field is a (ptr, len) slice; an empty field (len 0, ptr may be NULL) is
  * NULL, as is a column the source does not have (only optional columns may
- * be missing). */
+ * be missing).
+ *
+ * The text forms are the contract's CSV forms. PostgreSQL's own output
+ * matches them for text, numeric(14,2)/(14,3), integers, dates and
+ * timestamps without fractional seconds (DateStyle ISO); a query feeding
+ * this should select booleans as 0/1 (x::int) and timestamps that may carry
+ * fractions through date_trunc('second', x). */
 #ifndef CW_ROWS_H
 #define CW_ROWS_H
 #include <stddef.h>

@@ -25,17 +25,39 @@ static int settings(cw_month_run *mr, int *lookback, double *max_share)
 	return 0;
 }
 
+/* The scoring and sanction rules and the inspectors' decisions, read before the data. */
+static int score_settings(cw_month_run *mr)
+{
+	int rc = cw_score_rules_load(mr->rules, &mr->score_rules);
+	if (rc == 0)
+		rc = cw_sanction_rules_load(mr->rules, &mr->sanction_rules);
+	if (rc == 0)
+		rc = cw_reviews_load(mr->opts->root, &mr->reviews);
+	return rc;
+}
+
 static int load(cw_month_run *mr, int lookback)
 {
 	double t0 = cw_now();
 	int rc = cw_rejects_open(&mr->rejects, cw_outdir_file(mr->od, "rejects.csv"));
 	if (rc < 0)
 		return rc;
-	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects };
+	/* warnings are collected, then shown (unless --quiet) and kept for summary.json */
+	size_t len = 0;
+	FILE *warn = open_memstream(&mr->warnings, &len);
+	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
+		            .warn = warn };
 	if (mr->opts->db)
 		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
 	else
 		rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
+	if (warn)
+		fclose(warn);
+	for (char *line = mr->warnings, *nl; line && *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			break;
+		cw_progress_note("%.*s", (int)(nl - line), line);
+	}
 	int rc2 = cw_rejects_close(mr->rejects);
 	mr->rejects = NULL;
 	mr->t_load = cw_now() - t0;
@@ -63,6 +85,16 @@ static int detect(cw_month_run *mr)
 	return rc;
 }
 
+static int score(cw_month_run *mr)
+{
+	double t0 = cw_now();
+	int rc = cw_score(mr->ds, mr->findings, mr->dims, &mr->score_rules, mr->reviews, &mr->scores);
+	if (rc == 0)
+		rc = cw_rank(mr->scores, mr->ds, mr->score_rules.scope);
+	mr->t_score = cw_now() - t0;
+	return rc;
+}
+
 /* Too many rejected rows: the month's results stay as they were; the rejects
  * and the summary go to ROOT/YYYY-MM.rejected/ for diagnosis. */
 static int too_many_rejects(cw_month_run *mr, double share, double max)
@@ -86,6 +118,10 @@ static int write_all(cw_month_run *mr)
 {
 	double t0 = cw_now();
 	int rc = cw_write_findings(mr);
+	if (rc == 0)
+		rc = cw_write_ranking(mr);
+	if (rc == 0)
+		rc = cw_write_sanctions(mr);
 	mr->t_write = cw_now() - t0;
 	if (rc == 0)
 		rc = cw_write_summary(mr, mr->empty ? "empty" : "ok");
@@ -100,10 +136,13 @@ static void cleanup(cw_month_run *mr)
 		cw_rejects_close(mr->rejects);
 	cw_outdir_abort(mr->od);
 	cw_findings_free(mr->findings);
+	cw_scores_free(mr->scores);
+	cw_reviews_free(mr->reviews);
 	cw_dataset_free(mr->ds);
 	cw_dimset_free(mr->dims);
 	cw_pg_close(mr->pg);
 	free(mr->timings);
+	free(mr->warnings);
 }
 
 /* A run from the database connects first: a wrong address or a missing schema fails in a second,
@@ -125,6 +164,8 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	int rc = cw_dimset_load(rules, &mr.dims);
 	if (rc == 0)
 		rc = settings(&mr, &lookback, &max_share);
+	if (rc == 0)
+		rc = score_settings(&mr);
 	if (rc == 0)
 		rc = cw_outdir_begin(&mr.od, opts->root, mr.month);
 	if (rc == 0)
@@ -153,6 +194,11 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	}
 	if (rc == 0) {
 		cw_progress_note("%s: %zu findings in %.1f s", mr.month, cw_findings_count(mr.findings), mr.t_detect);
+		rc = score(&mr);
+	}
+	if (rc == 0) {
+		cw_progress_note("%s: %zu physicians scored, %zu ranked, %zu with too few cases", mr.month,
+		                 mr.scores->n, mr.scores->ranked, mr.scores->too_few);
 		rc = write_all(&mr);
 	}
 	if (rc == 0) {

@@ -8,7 +8,10 @@
 #include <cjson/cJSON.h>
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
+#include "claimwatch/review.h"
 #include "claimwatch/rules.h"
+#include "claimwatch/sanction.h"
+#include "claimwatch/score.h"
 #include "claimwatch/source.h"
 #include "outdir.h"
 #include "pseudo.h"
@@ -40,6 +43,17 @@ typedef struct cw_month_run {
 	cw_findings *findings;
 	cw_detect_timing *timings;
 	cw_pseudo pseudo;
+	char *warnings;  /* warnings (the loader's, the cycle's missing months), one per line */
+	cw_reviews *reviews;       /* inspectors' decisions (ROOT/reviews.csv) */
+	cw_score_rules score_rules;
+	cw_scores *scores;         /* scores, grades and ranks of the month's physicians */
+	cw_sanction_rules sanction_rules;
+	struct {                   /* what the sanctions stage saw, for the summary */
+		char cycle[8];
+		char missing[CW_CYCLE_MONTHS * 8 + 1]; /* earlier months of the cycle without results */
+		int months_read;
+		size_t due[CW_LEVELS + 1];
+	} sanctions;
 	double t_start, t_load, t_detect, t_score, t_write;
 	int empty; /* no claim line in the month */
 } cw_month_run;
@@ -51,6 +65,11 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules);
 /* The writers of the month's files, each into the run's temporary folder. */
 int cw_write_findings(cw_month_run *mr);
 int cw_write_summary(cw_month_run *mr, const char *status);
+int cw_write_ranking(cw_month_run *mr);
+/* Reads the cycle's earlier months and the ranking.csv just written; writes sanctions.csv. */
+int cw_write_sanctions(cw_month_run *mr);
+/* The summary's "scoring" part (physicians, ranks, reviews, sanctions, history). */
+cJSON *cw_scoring_summary(const cw_month_run *mr);
 /* Copies the written files into the database's result tables in one transaction (pg_write.c). */
 int cw_pg_write_month(cw_month_run *mr);
 

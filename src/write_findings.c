@@ -10,7 +10,7 @@
 static const char *const columns[] = {
 	"finding_id", "month", "detector", "dimension", "inst_id", "dept_id", "physician_id", "patient_id",
 	"visit_id", "line_ids", "suspect_amount", "score", "reason",
-	"severity", "tag", "metric", "value", "expected", "limit", NULL
+	"severity", "tag", "metric", "value", "expected", "limit", "status", NULL
 };
 
 static const char *ref_id(const cw_dataset *ds, const cw_str *ids, cw_ref r)
@@ -78,7 +78,8 @@ static void write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *lin
 	cw_csv_cell(f, r->f.metric, 0);
 	number(f, r->f.value, 0);
 	number(f, r->f.expected, 0);
-	number(f, r->f.limit, 1);
+	number(f, r->f.limit, 0);
+	cw_csv_cell(f, cw_review_status_name(cw_reviews_status(mr->reviews, r->id)), 1);
 }
 
 int cw_write_findings(cw_month_run *mr)

@@ -113,8 +113,15 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON_AddNumberToObject(s, "reject_share", cw_load_reject_share(&mr->load));
 	cJSON_AddNumberToObject(s, "input_bytes", (double)mr->load.bytes);
 	cJSON_AddNumberToObject(s, "warnings", (double)mr->load.warnings);
+	cJSON *w = cJSON_AddArrayToObject(s, "warning_messages");
+	for (char *line = mr->warnings, *nl; line && *line && (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = 0;
+		cJSON_AddItemToArray(w, cJSON_CreateString(line));
+		*nl = '\n';
+	}
 	cJSON_AddItemToObject(s, "dataset", dataset_json(mr));
 	cJSON_AddItemToObject(s, "findings", findings_json(mr));
+	cJSON_AddItemToObject(s, "scoring", cw_scoring_summary(mr));
 	cJSON *t = cJSON_AddObjectToObject(s, "seconds");
 	cJSON_AddNumberToObject(t, "load", mr->t_load);
 	cJSON_AddNumberToObject(t, "detect", mr->t_detect);

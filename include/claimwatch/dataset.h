@@ -263,6 +263,9 @@ typedef struct cw_builder cw_builder;
 /* A builder for the month m with a look-back of lookback_days. */
 int cw_builder_new(cw_builder **out, cw_month m, int lookback_days);
 const cw_window *cw_builder_window(const cw_builder *b);
+/* Says how many rows of a table are about to come (an estimate), so the
+ * builder sizes its index once instead of growing it. Optional. */
+int cw_builder_expect(cw_builder *b, int table, size_t rows);
 int cw_builder_add_institution(cw_builder *b, const cw_institution_row *r, cw_rowerr *err);
 int cw_builder_add_department(cw_builder *b, const cw_department_row *r, cw_rowerr *err);
 int cw_builder_add_physician(cw_builder *b, const cw_physician_row *r, cw_rowerr *err);

@@ -223,3 +223,102 @@ char *tu_read(const char *path)
 		buf[len] = 0;
 	return buf;
 }
+
+/* --- the CSV source's tests ------------------------------------------------- */
+
+const char *tu_path(const char *dir, const char *name)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof buf, "%s/%s", dir, name);
+	return buf;
+}
+
+void tu_write_bytes(const char *dir, const char *name, const void *data, size_t len)
+{
+	FILE *f = fopen(tu_path(dir, name), "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+void tu_write_month(const char *dir)
+{
+	tu_write(dir, "institutions.csv",
+	         "inst_id,name,level\n"
+	         "H1,第一人民医院,3\n"
+	         "H2,Second Hospital,2\n");
+	tu_write(dir, "departments.csv",
+	         "dept_id,inst_id,name,specialty\n"
+	         "D1,H1,心血管内科,cardiology\n"
+	         "D2,H2,Cardiology,cardiology\n");
+	tu_write(dir, "physicians.csv",
+	         "physician_id,name,inst_id,dept_id,title\n"
+	         "DR1,张伟,H1,D1,主任医师\n"
+	         "DR2,Li Na,H2,D2,\n");
+	tu_write(dir, "patients.csv",
+	         "patient_id,sex,birth_date\n"
+	         "P1,M,1980-01-15\n"
+	         "P2,F,\n");
+	tu_write(dir, "items.csv",
+	         "item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,"
+	         "max_daily_qty,sex_only,age_min,age_max,min_level,setting\n"
+	         "I1,CT 平扫,exam,次,300,1,72,0,,,,,,\n"
+	         "I2,阿莫西林胶囊,drug,盒,12.50,0,,1,3,,0,150,1,outpatient\n"
+	         "I3,\"Blood panel, full\",lab,,20,0,24,0,,F,,,,\n");
+	tu_write(dir, "bundles.csv",
+	         "bundle_code,component_code\n"
+	         "I3,I1\n");
+	tu_write(dir, "visits.csv",
+	         "visit_id,patient_id,inst_id,dept_id,physician_id,kind,admit_time,discharge_time,dx_code,dx_name\n"
+	         "V1,P1,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,原发性高血压\n"
+	         "V2,P2,H2,D2,DR2,inpatient,2026-05-10 08:00,2026-05-15 10:00,J18.9,Pneumonia\n");
+	tu_write(dir, "claim_lines.csv",
+	         "line_id,visit_id,item_code,physician_id,service_time,qty,unit_price,amount\n"
+	         "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"
+	         "L2,V1,I2,,2026-05-03 09:40,2,12.50,25\n"
+	         "L3,V2,I3,DR2,2026-05-11 08:00,1,20,20.00\n");
+	tu_write(dir, "prescriptions.csv",
+	         "rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount\n"
+	         "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25\n");
+	tu_write(dir, "exam_results.csv",
+	         "line_id,result\n"
+	         "L1,positive\n"
+	         "L3,negative\n");
+}
+
+void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth)
+{
+	cw_rowerr err;
+	cw_patient_row r = { id, sex, birth ? tu_date(birth) : CW_DAY_NONE };
+	ok(cw_builder_add_patient(b, &r, &err), &err);
+}
+
+int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, const char *tag)
+{
+	char buf[4096];
+	for (size_t i = 0; i < cw_findings_count(fs); i++) {
+		cw_record r;
+		cw_findings_get(fs, i, &r);
+		if (!strcmp(tu_lines(ds, fs, i, buf, sizeof buf), lines) &&
+		    (!tag || (r.f.tag && !strcmp(r.f.tag, tag))))
+			return (int)i;
+	}
+	return -1;
+}
+
+void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char *item, cw_minute t, cw_qty qty,
+                    cw_fen unit_price, const char *physician)
+{
+	cw_rowerr err;
+	cw_claim_row r = { id, visit, item, physician, t, qty, unit_price, qty * unit_price / CW_QTY_ONE };
+	ok(cw_builder_add_claim(b, &r, &err), &err);
+}
+
+void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid)
+{
+	char pid[16];
+	snprintf(pid, sizeof pid, "P%04d", n);
+	tu_add_patient(b, pid, n % 2 ? CW_SEX_F : CW_SEX_M, n % 5 ? "1970-01-01" : NULL);
+	snprintf(vid, 16, "V%04d", n);
+	tu_add_visit(b, vid, pid, n % 3 ? "DR1" : "DR3", CW_INPATIENT, admit, NULL, "J18.9");
+}

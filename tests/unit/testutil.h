@@ -57,4 +57,32 @@ void tu_write(const char *dir, const char *name, const char *text);
 /* The whole file as a NUL-terminated string (caller frees), or NULL. */
 char *tu_read(const char *path);
 
+/* --- the CSV source's tests ------------------------------------------------- */
+/* "dir/name" in a static buffer (overwritten by the next call). */
+const char *tu_path(const char *dir, const char *name);
+/* Writes len bytes (NULs and all) to dir/name. */
+void tu_write_bytes(const char *dir, const char *name, const void *data, size_t len);
+/* A small valid month (2026-05) of the ten contract tables, as CSV files in
+ * dir: 2 institutions, 2 departments, 2 physicians, 2 patients, 3 items, 1
+ * bundle, 2 visits, 3 claim lines, 1 prescription, 2 exam results; Chinese
+ * text and empty optional fields included. Overwrite one file to test it. */
+void tu_write_month(const char *dir);
+#define TU_MONTH_ROWS { 2, 2, 2, 2, 3, 1, 2, 3, 1, 2 }
+
+/* --- added for the detector tests ------------------------------------------ */
+/* A patient beyond the four of tu_builder; birth "YYYY-MM-DD" or NULL. */
+void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth);
+/* The index of the finding whose evidence is exactly these line ids (space
+ * separated, in the finding's order) and whose tag is tag (NULL: any), or -1. */
+int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, const char *tag);
+/* tu_add_line with the time in minutes and an optional ordering physician
+ * (NULL: the visit's), for tests that add many lines. */
+void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char *item, cw_minute t, cw_qty qty,
+                    cw_fen unit_price, const char *physician);
+/* For tests with many patients: patient "P%04d" numbered n (M when n is even;
+ * born 1970-01-01, unknown for every fifth) with one open inpatient stay
+ * "V%04d" admitted at admit, attended by DR3 for every third n, else DR1. The
+ * stay's id goes to vid (16 bytes or more). */
+void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid);
+
 #endif

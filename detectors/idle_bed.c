@@ -1,0 +1,367 @@
+/*
+ * idle_bed: inpatient days billed while the patient got no care or was somewhere else (挂床住院).
+ *
+ * Rule, per inpatient stay and calendar day from the admit day to the discharge
+ * day (the month's last day for an open stay): a day is "billed" when it has a
+ * bed or nursing line of the stay, "idle" when it is billed and has no care
+ * line of the stay (drug, lab, exam, treatment, surgery, material; consult is
+ * not care).
+ *  (a) no_care: a run of >= min_idle_days consecutive idle days. One or two
+ *      quiet days (a weekend) are not idling. Evidence: the bed and nursing
+ *      lines of the run; money at stake: their amount; `when`: the latest bed or
+ *      nursing line of the run's last day.
+ *  (b) seen_elsewhere: on a billed day other than the admit and discharge days
+ *      (transfer days), the patient has a claim line at another institution, or
+ *      an outpatient or emergency visit admitted that day at any institution.
+ *      One finding per stay and day. Evidence: that day's bed and nursing lines
+ *      plus the lines elsewhere; money at stake: that day's bed and nursing.
+ * Severity: suspicious. Class: stay. Physician: the stay's attending.
+ *
+ * Month boundaries: each idle day is reported once, in the month of the last
+ * day of the finding that cites it (the data contract's rule). A month's run
+ * sees its days up to the month's last day:
+ *  - a run that reaches the month's last day is reported there, with its days
+ *    so far (the month cannot know whether it goes on);
+ *  - the next month, a run that goes on from before its first day is reported
+ *    whole when its earlier part was too short to be reported (under
+ *    min_idle_days), else only its days of this month, however few: they
+ *    continue a run already found to be idling.
+ * Idle days before the look-back window are not seen.
+ *
+ * Source: 挂床住院 (a patient registered as inpatient who is not in the ward
+ * or receives no treatment) in the NHSA's 医疗保障基金使用监督管理条例 (2021)
+ * art. 15 and in the national fund inspections' lists of irregular inpatient
+ * practice; the "seen elsewhere" check is the inspections' cross-institution
+ * comparison of billing times.
+ * Blind spots: care billed as a daily package line of category other or
+ * consult; a patient seen elsewhere on a record the source does not hold
+ * (another province, a pharmacy); a stay whose bed lines are billed under
+ * another visit id; idle days before the look-back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+#include "linebuf.h"
+
+typedef struct config {
+	int min_idle_days;  /* (a) shortest run of idle days that is flagged */
+	int seen_elsewhere; /* (b) on or off */
+} config;
+
+static int configure(const cw_section *rules, void **out)
+{
+	config *c = calloc(1, sizeof *c);
+	long long days;
+	int rc;
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	if ((rc = cw_section_int(rules, "min_idle_days", 1, 366, &days)) < 0 ||
+	    (rc = cw_section_bool(rules, "seen_elsewhere", &c->seen_elsewhere)) < 0) {
+		free(c);
+		return rc;
+	}
+	c->min_idle_days = (int)days;
+	*out = c;
+	return 0;
+}
+
+/* One calendar day of a stay. */
+typedef struct day {
+	uint8_t billed, care;
+	cw_fen bed_amount;       /* bed and nursing lines */
+	cw_minute bed_last;      /* the latest bed or nursing line */
+	uint32_t first, end;     /* the day's lines: claims.by_visit[first .. end) */
+} day;
+
+typedef struct scratch {
+	day *days;
+	size_t cap;
+	linebuf ev;
+} scratch;
+
+static int is_idle(const day *x) { return x->billed && !x->care; }
+
+static int is_bed(int category) { return category == CW_CAT_BED || category == CW_CAT_NURSING; }
+
+static int live(const cw_claims *cl, uint32_t i) { return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)); }
+
+/* The stay's days [lo, lo + n) from its lines. */
+static int fill_days(const cw_dataset *ds, cw_ref s, cw_day lo, size_t n, scratch *sc)
+{
+	const cw_visits *vs = cw_dataset_visits(ds);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	const cw_items *it = cw_dataset_items(ds);
+	if (n > sc->cap) {
+		day *d = realloc(sc->days, n * sizeof *d);
+		if (!d)
+			return cw_error_set(CW_ENOMEM, "out of memory");
+		sc->days = d;
+		sc->cap = n;
+	}
+	memset(sc->days, 0, n * sizeof *sc->days);
+	for (uint32_t k = vs->line_start[s]; k < vs->line_start[s + 1]; k++) {
+		uint32_t i = cl->by_visit[k];
+		int64_t d = (int64_t)cw_day_of(cl->time[i]) - lo;
+		if (d < 0 || (size_t)d >= n)
+			continue;
+		day *x = &sc->days[d];
+		if (x->end == 0)
+			x->first = k;
+		x->end = k + 1;
+		if (!live(cl, i))
+			continue;
+		int cat = it->category[cl->item[i]];
+		if (is_bed(cat)) {
+			x->billed = 1;
+			x->bed_amount += cl->amount[i];
+			x->bed_last = cl->time[i]; /* lines are in time order */
+		} else if (cw_category_is_care(cat)) {
+			x->care = 1;
+		}
+	}
+	return 0;
+}
+
+/* Appends the live bed and nursing lines of day x to the evidence. */
+static int push_bed_lines(const cw_dataset *ds, const day *x, linebuf *ev)
+{
+	const cw_claims *cl = cw_dataset_claims(ds);
+	const cw_items *it = cw_dataset_items(ds);
+	for (uint32_t k = x->first; k < x->end; k++) {
+		uint32_t i = cl->by_visit[k];
+		int rc;
+		if (live(cl, i) && is_bed(it->category[cl->item[i]]) && (rc = linebuf_push(ev, i)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* (a) Reports idle days [from, to] of a run that began at `started` (indexes into sc->days, lo = day of index 0). */
+static int emit_run(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc, cw_day lo, size_t started,
+                    size_t from, size_t to)
+{
+	const config *c = ctx->config;
+	const cw_visits *vs = cw_dataset_visits(ctx->ds);
+	cw_finding f = cw_finding_init();
+	sc->ev.n = 0;
+	for (size_t d = from; d <= to; d++) {
+		int rc = push_bed_lines(ctx->ds, &sc->days[d], &sc->ev);
+		if (rc < 0)
+			return rc;
+		f.suspect += sc->days[d].bed_amount;
+	}
+	int len = (int)(to - from + 1);
+	f.physician = vs->physician[s];
+	f.patient = vs->patient[s];
+	f.visit = s;
+	f.cls = CW_CLASS_STAY;
+	f.severity = CW_SUSPICIOUS;
+	f.score = len >= 2 * c->min_idle_days ? 1.0 : len >= c->min_idle_days ? 0.5 + 0.5 * (len - c->min_idle_days) / c->min_idle_days : 0.5;
+	f.when = sc->days[to].bed_last;
+	f.lines = sc->ev.v;
+	f.nlines = sc->ev.n;
+	f.tag = "no_care";
+	char d0[CW_FMT_SIZE], d1[CW_FMT_SIZE], amount[CW_FMT_SIZE], began[CW_FMT_SIZE];
+	if (started != from)
+		return cw_emit(out, &f,
+		               "%d more days %s to %s billed bed/nursing (%s) with no care line, continuing the idle "
+		               "run that began %s (reported last month)",
+		               len, cw_format_date(lo + (cw_day)from, d0), cw_format_date(lo + (cw_day)to, d1),
+		               cw_format_money(f.suspect, amount), cw_format_date(lo + (cw_day)started, began));
+	return cw_emit(out, &f,
+	               "%d consecutive days %s to %s billed bed/nursing (%s) with no care line (drug, lab, exam, "
+	               "treatment, surgery, material); threshold %d days",
+	               len, cw_format_date(lo + (cw_day)from, d0), cw_format_date(lo + (cw_day)to, d1),
+	               cw_format_money(f.suspect, amount), c->min_idle_days);
+}
+
+/* (a) Finds the runs of idle days of stay s and reports those of this month
+ * (see the month boundary rules at the top). */
+static int scan_runs(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc, cw_day lo, size_t n)
+{
+	const config *c = ctx->config;
+	cw_day first = cw_day_of(cw_dataset_window(ctx->ds)->month_start);
+	for (size_t d = 0; d < n;) {
+		if (!is_idle(&sc->days[d])) {
+			d++;
+			continue;
+		}
+		size_t r0 = d;
+		while (d < n && is_idle(&sc->days[d]))
+			d++;
+		cw_day a = lo + (cw_day)r0, b = lo + (cw_day)(d - 1);
+		if (b < first)
+			continue; /* ended in an earlier month, which reported it */
+		size_t from = r0;
+		if (a < first && first - a >= c->min_idle_days)
+			from = r0 + (size_t)(first - a); /* the earlier month reported the days up to its end */
+		else if ((int)(d - r0) < c->min_idle_days)
+			continue;
+		int rc = emit_run(ctx, out, s, sc, lo, r0, from, d - 1);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The first of the patient's lines [lo, hi) at or after time t. */
+static uint32_t lower_line(const cw_claims *cl, uint32_t lo, uint32_t hi, cw_minute t)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (cl->time[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* (b) One finding for day x of stay s, seen elsewhere: lines [l0, l1) are the
+ * patient's lines of that day, visit o an outpatient/emergency visit admitted
+ * that day (CW_NONE if none). */
+static int emit_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc, const day *x, cw_day dd,
+                          uint32_t l0, uint32_t l1, cw_ref o)
+{
+	const cw_dataset *ds = ctx->ds;
+	const cw_visits *vs = cw_dataset_visits(ds);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	cw_finding f = cw_finding_init();
+	uint32_t other = CW_NONE; /* the first line elsewhere, for the reason */
+	int rc;
+	sc->ev.n = 0;
+	if ((rc = push_bed_lines(ds, x, &sc->ev)) < 0)
+		return rc;
+	f.when = x->bed_last;
+	for (uint32_t i = l0; i < l1; i++) {
+		cw_ref v = cl->visit[i];
+		if (v == s || !live(cl, i) || (vs->inst[v] == vs->inst[s] && vs->kind[v] == CW_INPATIENT))
+			continue;
+		if (vs->inst[v] == vs->inst[s] && cw_day_of(vs->admit[v]) != dd)
+			continue; /* an earlier outpatient visit of the same institution */
+		if ((rc = linebuf_push(&sc->ev, i)) < 0)
+			return rc;
+		if (other == CW_NONE)
+			other = i;
+		if (cl->time[i] > f.when)
+			f.when = cl->time[i];
+	}
+	if (o != CW_NONE && vs->admit[o] > f.when)
+		f.when = vs->admit[o];
+	f.physician = vs->physician[s];
+	f.patient = vs->patient[s];
+	f.visit = s;
+	f.cls = CW_CLASS_STAY;
+	f.severity = CW_SUSPICIOUS;
+	f.suspect = x->bed_amount;
+	f.lines = sc->ev.v;
+	f.nlines = sc->ev.n;
+	f.tag = "seen_elsewhere";
+	char date[CW_FMT_SIZE], t[CW_FMT_SIZE], amount[CW_FMT_SIZE];
+	cw_format_date(dd, date);
+	cw_format_money(x->bed_amount, amount);
+	const cw_institutions *in = cw_dataset_institutions(ds);
+	if (other != CW_NONE) {
+		cw_ref v = cl->visit[other];
+		f.score = vs->inst[v] != vs->inst[s] ? 0.9 : 0.7;
+		return cw_emit(out, &f, "bed/nursing billed on %s (%s) while the patient was at %s: %s at %s (visit %s, %s)",
+		               date, amount, cw_dataset_str(ds, in->id[vs->inst[v]]),
+		               cw_dataset_str(ds, cw_dataset_items(ds)->name[cl->item[other]]),
+		               cw_format_time(cl->time[other], t), cw_dataset_str(ds, vs->id[v]),
+		               cw_visit_kind_name(vs->kind[v]));
+	}
+	f.score = vs->inst[o] != vs->inst[s] ? 0.9 : 0.7;
+	return cw_emit(out, &f, "bed/nursing billed on %s (%s) while the patient had a %s visit %s at %s admitted %s",
+	               date, amount, cw_visit_kind_name(vs->kind[o]), cw_dataset_str(ds, vs->id[o]),
+	               cw_dataset_str(ds, in->id[vs->inst[o]]), cw_format_time(vs->admit[o], t));
+}
+
+/* (b) The billed days of stay s in this month, other than its admit and
+ * discharge days, on which the patient p was elsewhere. */
+static int scan_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref p, cw_ref s, scratch *sc, cw_day lo, size_t n)
+{
+	const cw_dataset *ds = ctx->ds;
+	const cw_window *w = cw_dataset_window(ds);
+	const cw_visits *vs = cw_dataset_visits(ds);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	const cw_patients *pat = cw_dataset_patients(ds);
+	cw_day d0 = cw_day_of(vs->admit[s]) + 1, d1 = lo + (cw_day)n - 1;
+	if (vs->discharge[s] != CW_MINUTE_NONE && cw_day_of(vs->discharge[s]) <= d1)
+		d1 = cw_day_of(vs->discharge[s]) - 1;
+	if (d0 < cw_day_of(w->month_start))
+		d0 = cw_day_of(w->month_start);
+	if (d0 > d1)
+		return 0;
+	uint32_t pend = pat->line_start[p + 1];
+	uint32_t l = lower_line(cl, pat->line_start[p], pend, (cw_minute)(d0 * CW_MINUTES_PER_DAY));
+	uint32_t v = pat->visit_start[p], vend = pat->visit_start[p + 1];
+	for (cw_day dd = d0; dd <= d1; dd++) {
+		const day *x = &sc->days[dd - lo];
+		uint32_t l0 = l;
+		int seen = 0;
+		while (l < pend && cw_day_of(cl->time[l]) == dd) {
+			cw_ref lv = cl->visit[l];
+			seen |= lv != s && live(cl, l) && vs->inst[lv] != vs->inst[s];
+			l++;
+		}
+		while (v < vend && cw_day_of(vs->admit[v]) < dd)
+			v++;
+		cw_ref o = CW_NONE;
+		for (uint32_t k = v; k < vend && cw_day_of(vs->admit[k]) == dd && o == CW_NONE; k++)
+			if (vs->kind[k] != CW_INPATIENT)
+				o = k;
+		if (!x->billed || (!seen && o == CW_NONE))
+			continue;
+		int rc = emit_elsewhere(ctx, out, s, sc, x, dd, l0, l, o);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	const cw_window *w = cw_dataset_window(ctx->ds);
+	const cw_visits *vs = cw_dataset_visits(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	cw_day first = cw_day_of(w->month_start), last = cw_day_of(w->month_end - 1);
+	cw_day start = cw_day_of(w->window_start);
+	scratch sc = { 0 };
+	int rc = 0;
+	for (cw_ref p = ctx->patient_begin; p < ctx->patient_end && rc == 0; p++) {
+		for (uint32_t s = pat->visit_start[p]; s < pat->visit_start[p + 1] && rc == 0; s++) {
+			if (vs->kind[s] != CW_INPATIENT)
+				continue;
+			cw_day lo = cw_day_of(vs->admit[s]), hi = last;
+			if (vs->discharge[s] != CW_MINUTE_NONE && cw_day_of(vs->discharge[s]) < hi)
+				hi = cw_day_of(vs->discharge[s]);
+			if (lo < start)
+				lo = start; /* no line before the look-back was loaded */
+			if (hi < first - 1 || hi < lo)
+				continue; /* nothing of it can be reported this month */
+			size_t n = (size_t)(hi - lo + 1);
+			if ((rc = fill_days(ctx->ds, s, lo, n, &sc)) < 0)
+				break;
+			rc = scan_runs(ctx, out, s, &sc, lo, n);
+			if (rc == 0 && c->seen_elsewhere)
+				rc = scan_elsewhere(ctx, out, p, s, &sc, lo, n);
+		}
+	}
+	free(sc.days);
+	linebuf_free(&sc.ev);
+	return rc;
+}
+
+const cw_detector cw_detector_idle_bed = {
+	.name = "idle_bed",
+	.title_zh = "挂床住院",
+	.summary = "inpatient days billed with no care for min_idle_days in a row, or while the patient was elsewhere",
+	.dimension = "treatment",
+	.partition = CW_PARTITION_PATIENTS,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

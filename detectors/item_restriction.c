@@ -1,0 +1,185 @@
+/*
+ * item_restriction: an item billed against its payment restrictions (限定支付范围).
+ *
+ * Rule: one finding per claim line and broken restriction of its item, the tag
+ * naming the restriction:
+ *   sex_only   the patient's sex is M or F and not the item's (U: not judged);
+ *   age_min    the patient's age in whole years on the service date is below it;
+ *   age_max    ... above it (unknown birth date: not judged);
+ *   min_level  the level of the visit's institution is below it;
+ *   setting    an outpatient-only item on an inpatient visit, or an
+ *              inpatient-only item on an outpatient or emergency visit
+ *              (emergency counts as outpatient, as the data contract says).
+ * The key `restrictions` lists the restrictions judged (default: all five).
+ * Money at stake: the line's amount (not payable by the fund). Severity: violation.
+ * Source: the 限定支付范围 remarks of the 国家基本医疗保险、工伤保险和生育保险药品
+ * 目录 ("限儿童", "限女性", "限二级及以上医疗机构", "限住院患者") and the
+ * medical-service catalogue's 限定 columns; 医疗保障基金使用监督管理条例 (2021)
+ * art. 15 and 38 (将不属于医保基金支付范围的费用纳入结算).
+ * Blind spots: restrictions written only in free text (限 specific diagnoses,
+ * 限二线用药, 限 after failure of another drug) are not in the catalogue columns
+ * and not judged; a wrong sex or birth date in the patient register hides or
+ * fakes a case; an inpatient-only item billed on the outpatient visit that led to
+ * the admission (same day) is flagged, as the rule says.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+
+enum { R_SEX, R_AGE_MIN, R_AGE_MAX, R_LEVEL, R_SETTING, R_COUNT };
+static const char *const restriction_names[R_COUNT + 1] = { "sex_only", "age_min", "age_max", "min_level",
+	                                                    "setting", NULL };
+
+typedef struct config {
+	int check[R_COUNT]; /* which restrictions are judged */
+} config;
+
+static int configure(const cw_section *rules, void **out)
+{
+	const char **names = NULL;
+	size_t n = 0;
+	int rc = cw_section_strings(rules, "restrictions", &names, &n);
+	if (rc < 0)
+		return rc;
+	config *c = calloc(1, sizeof *c);
+	if (!c) {
+		free(names);
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		int r = 0;
+		while (r < R_COUNT && strcmp(restriction_names[r], names[i]))
+			r++;
+		if (r == R_COUNT) {
+			rc = cw_error_set(CW_EINVALID, "%s.restrictions[%zu]: unknown restriction '%s' (expected "
+			                  "sex_only, age_min, age_max, min_level or setting)", rules->path, i, names[i]);
+			free(names);
+			free(c);
+			return rc;
+		}
+		c->check[r] = 1;
+	}
+	free(names);
+	*out = c;
+	return 0;
+}
+
+static const char *sex_name(int s)
+{
+	return s == CW_SEX_M ? "M" : s == CW_SEX_F ? "F" : "U";
+}
+
+/* The restrictions line i breaks, as bits of 1 << R_*. *age gets the age (or -1). */
+static unsigned broken(const cw_scan *ctx, const config *c, uint32_t i, int *age)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	const cw_visits *vis = cw_dataset_visits(ctx->ds);
+	const cw_institutions *inst = cw_dataset_institutions(ctx->ds);
+	cw_ref item = cl->item[i], p = cl->patient[i], v = cl->visit[i];
+	unsigned bits = 0;
+	int sex = pat->sex[p];
+	if (it->sex_only[item] != CW_SEX_NONE && (sex == CW_SEX_M || sex == CW_SEX_F) && sex != it->sex_only[item])
+		bits |= 1u << R_SEX;
+	*age = -1;
+	cw_day on = cw_day_of(cl->time[i]);
+	if ((it->age_min[item] != CW_INT_NONE || it->age_max[item] != CW_INT_NONE) && pat->birth[p] != CW_DAY_NONE &&
+	    pat->birth[p] <= on) /* born after the service: bad data, not judged */
+		*age = cw_age_years(pat->birth[p], on);
+	if (*age >= 0 && it->age_min[item] != CW_INT_NONE && *age < it->age_min[item])
+		bits |= 1u << R_AGE_MIN;
+	if (*age >= 0 && it->age_max[item] != CW_INT_NONE && *age > it->age_max[item])
+		bits |= 1u << R_AGE_MAX;
+	if (it->min_level[item] && inst->level[vis->inst[v]] < it->min_level[item])
+		bits |= 1u << R_LEVEL;
+	int inpatient = vis->kind[v] == CW_INPATIENT; /* else outpatient or emergency: outpatient */
+	if ((it->setting[item] == CW_SETTING_OUTPATIENT && inpatient) ||
+	    (it->setting[item] == CW_SETTING_INPATIENT && !inpatient))
+		bits |= 1u << R_SETTING;
+	for (int r = 0; r < R_COUNT; r++)
+		if (!c->check[r])
+			bits &= ~(1u << r);
+	return bits;
+}
+
+static int emit(const cw_scan *ctx, cw_findings *out, uint32_t i, int r, int age)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_visits *vis = cw_dataset_visits(ctx->ds);
+	const cw_institutions *inst = cw_dataset_institutions(ctx->ds);
+	cw_ref item = cl->item[i], v = cl->visit[i];
+	cw_finding f = cw_finding_init();
+	f.physician = cl->physician[i];
+	f.patient = cl->patient[i];
+	f.visit = v;
+	f.item = item;
+	f.cls = it->category[item];
+	f.severity = CW_VIOLATION;
+	f.suspect = cl->amount[i];
+	f.when = cl->time[i];
+	f.lines = &i;
+	f.nlines = 1;
+	f.tag = restriction_names[r];
+	const char *name = cw_dataset_str(ctx->ds, it->name[item]);
+	char when[CW_FMT_SIZE];
+	cw_format_time(f.when, when);
+	switch (r) {
+	case R_SEX:
+		return cw_emit(out, &f, "%s (restricted to sex %s) billed at %s for a patient of sex %s", name,
+		               sex_name(it->sex_only[item]), when,
+		               sex_name(cw_dataset_patients(ctx->ds)->sex[f.patient]));
+	case R_AGE_MIN:
+		return cw_emit(out, &f, "%s (minimum age %d) billed at %s for a patient aged %d", name,
+		               (int)it->age_min[item], when, age);
+	case R_AGE_MAX:
+		return cw_emit(out, &f, "%s (maximum age %d) billed at %s for a patient aged %d", name,
+		               (int)it->age_max[item], when, age);
+	case R_LEVEL:
+		return cw_emit(out, &f, "%s (institutions of level %d or higher) billed at %s by %s, of level %d", name,
+		               it->min_level[item], when, cw_dataset_str(ctx->ds, inst->id[vis->inst[v]]),
+		               inst->level[vis->inst[v]]);
+	default:
+		return cw_emit(out, &f, "%s (%s only) billed at %s on an %s visit", name,
+		               it->setting[item] == CW_SETTING_INPATIENT ? "inpatient" : "outpatient", when,
+		               cw_visit_kind_name(vis->kind[v]));
+	}
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	for (uint32_t i = pat->line_start[ctx->patient_begin]; i < pat->line_start[ctx->patient_end]; i++) {
+		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH))
+			continue;
+		cw_ref item = cl->item[i];
+		if (it->sex_only[item] == CW_SEX_NONE && it->age_min[item] == CW_INT_NONE &&
+		    it->age_max[item] == CW_INT_NONE && !it->min_level[item] && it->setting[item] == CW_SETTING_ANY)
+			continue; /* the common case: an item without restrictions */
+		int age;
+		unsigned bits = broken(ctx, c, i, &age);
+		for (int r = 0; bits && r < R_COUNT; r++)
+			if (bits & (1u << r)) {
+				int rc = emit(ctx, out, i, r, age);
+				if (rc < 0)
+					return rc;
+			}
+	}
+	return 0;
+}
+
+const cw_detector cw_detector_item_restriction = {
+	.name = "item_restriction",
+	.title_zh = "限定支付",
+	.summary = "an item billed against its sex, age, institution-level or setting restriction",
+	.dimension = NULL,
+	.partition = CW_PARTITION_PATIENTS,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

@@ -1,0 +1,334 @@
+/*
+ * large_prescription: a prescription with too many drugs, too long a supply or too high an amount (大处方).
+ *
+ * Rule, per prescription (one rx_id) of the month, one finding per tag:
+ *  (a) drugs_per_rx: more than max_drugs distinct drugs. Money at stake: the
+ *      amount of the drugs beyond the max_drugs largest.
+ *  (b) days_supply: a line supplying more than max_days_outpatient days on an
+ *      outpatient visit, more than max_days_emergency on an emergency visit, or
+ *      more than max_days_chronic when the visit's dx_code starts with a chronic
+ *      prefix (stable hypertension, diabetes, COPD... may get long
+ *      prescriptions). Inpatient prescriptions are not judged here (a ward
+ *      dispenses per day). Money at stake: amount x (days - limit) / days of
+ *      each such line.
+ *  (c) amount: the prescription's amount above max_amount. Money at stake: the
+ *      amount above it.
+ * Evidence: the visit's live drug claim lines of the prescription's drugs on
+ * the prescription's day (may be empty). Severity: suspicious. Class:
+ * prescription. Physician: the prescription's. `when`: its latest time.
+ * Source: 处方管理办法 (2007) art. 19 (a prescription is for at most 7 days,
+ * emergency 3 days; chronic and geriatric conditions may be extended with the
+ * reason stated) and art. 6 (at most 5 drugs per western-medicine
+ * prescription); the 长期处方管理规范（试行） (NHC 2021: a long prescription for a
+ * stable chronic condition usually covers up to 4 weeks); 超量开药 in the
+ * 医疗保障基金使用监督管理条例 (2021) art. 15; local fund ceilings against 大处方.
+ * Blind spots: one large course split over several prescriptions of one visit
+ * or over consecutive visits; a reason for a long supply written on paper only;
+ * the source holds the visit's primary dx, not every diagnosis.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+#include "dxcode.h"
+#include "linebuf.h"
+
+typedef struct config {
+	int max_drugs;
+	int max_days[CW_KIND_COUNT]; /* outpatient, emergency; inpatient unused */
+	int max_days_chronic;
+	dx_prefixes chronic;
+	cw_fen max_amount;
+} config;
+
+static void release(void *p)
+{
+	config *c = p;
+	if (c)
+		dx_prefixes_free(&c->chronic);
+	free(c);
+}
+
+static int configure(const cw_section *rules, void **out)
+{
+	config *c = calloc(1, sizeof *c);
+	long long drugs, op, em, chronic, amount;
+	int rc;
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	if ((rc = cw_section_int(rules, "max_drugs", 1, 1000, &drugs)) < 0 ||
+	    (rc = cw_section_int(rules, "max_days_outpatient", 1, 3650, &op)) < 0 ||
+	    (rc = cw_section_int(rules, "max_days_emergency", 1, 3650, &em)) < 0 ||
+	    (rc = cw_section_int(rules, "max_days_chronic", 1, 3650, &chronic)) < 0 ||
+	    (rc = dx_prefixes_load(rules, "chronic_prefixes", &c->chronic)) < 0 ||
+	    (rc = cw_section_money(rules, "max_amount", &amount)) < 0) {
+		release(c);
+		return rc;
+	}
+	c->max_drugs = (int)drugs;
+	c->max_days[CW_OUTPATIENT] = (int)op;
+	c->max_days[CW_EMERGENCY] = (int)em;
+	c->max_days_chronic = (int)chronic;
+	c->max_amount = amount;
+	*out = c;
+	return 0;
+}
+
+typedef struct drug_amount {
+	cw_ref drug;
+	cw_fen amount;
+} drug_amount;
+
+typedef struct scratch {
+	drug_amount *drugs;
+	size_t cap;
+	linebuf ev;
+	int ev_done; /* ev holds the current prescription's evidence */
+} scratch;
+
+/* One prescription being judged. */
+typedef struct rx_case {
+	uint32_t r0, r1; /* its rows */
+	cw_ref visit;
+	cw_minute when;
+	cw_fen total;
+} rx_case;
+
+static int by_drug(const void *a, const void *b)
+{
+	const drug_amount *x = a, *y = b;
+	return (x->drug > y->drug) - (x->drug < y->drug);
+}
+
+static int by_amount_desc(const void *a, const void *b)
+{
+	const drug_amount *x = a, *y = b;
+	if (x->amount != y->amount)
+		return x->amount < y->amount ? 1 : -1;
+	return (x->drug > y->drug) - (x->drug < y->drug);
+}
+
+/* The prescription's distinct drugs with their amounts, largest first, into
+ * sc->drugs; returns their count. */
+static int distinct_drugs(const cw_prescriptions *rx, const rx_case *k, scratch *sc, size_t *count)
+{
+	size_t n = k->r1 - k->r0, m = 0;
+	if (n > sc->cap) {
+		drug_amount *d = realloc(sc->drugs, n * sizeof *d);
+		if (!d)
+			return cw_error_set(CW_ENOMEM, "out of memory");
+		sc->drugs = d;
+		sc->cap = n;
+	}
+	for (size_t i = 0; i < n; i++)
+		sc->drugs[i] = (drug_amount){ rx->drug[k->r0 + i], rx->amount[k->r0 + i] };
+	qsort(sc->drugs, n, sizeof *sc->drugs, by_drug);
+	for (size_t i = 0; i < n; i++) {
+		if (m && sc->drugs[m - 1].drug == sc->drugs[i].drug)
+			sc->drugs[m - 1].amount += sc->drugs[i].amount;
+		else
+			sc->drugs[m++] = sc->drugs[i];
+	}
+	qsort(sc->drugs, m, sizeof *sc->drugs, by_amount_desc);
+	*count = m;
+	return 0;
+}
+
+/* The first of the visit's lines by_visit[lo .. hi) at or after time t. */
+static uint32_t lower_visit_line(const cw_claims *cl, uint32_t lo, uint32_t hi, cw_minute t)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (cl->time[cl->by_visit[mid]] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The evidence of prescription k, computed once for all its findings. */
+static int evidence(const cw_dataset *ds, const rx_case *k, scratch *sc)
+{
+	if (sc->ev_done)
+		return 0;
+	const cw_prescriptions *rx = cw_dataset_prescriptions(ds);
+	const cw_visits *vs = cw_dataset_visits(ds);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	const cw_items *it = cw_dataset_items(ds);
+	cw_day day = cw_day_of(rx->time[k->r0]);
+	uint32_t hi = vs->line_start[k->visit + 1];
+	sc->ev.n = 0;
+	for (uint32_t j = lower_visit_line(cl, vs->line_start[k->visit], hi, (cw_minute)(day * CW_MINUTES_PER_DAY));
+	     j < hi; j++) {
+		uint32_t i = cl->by_visit[j];
+		if (cw_day_of(cl->time[i]) != day)
+			break;
+		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || it->category[cl->item[i]] != CW_CAT_DRUG)
+			continue;
+		int ours = 0;
+		for (uint32_t r = k->r0; r < k->r1 && !ours; r++)
+			ours = rx->drug[r] == cl->item[i];
+		int rc;
+		if (ours && (rc = linebuf_push(&sc->ev, i)) < 0)
+			return rc;
+	}
+	sc->ev_done = 1;
+	return 0;
+}
+
+/* Emits one finding of prescription k; f holds the tag-specific fields. */
+static int emit(const cw_scan *ctx, cw_findings *out, const rx_case *k, scratch *sc, cw_finding *f, const char *reason)
+{
+	const cw_dataset *ds = ctx->ds;
+	const cw_prescriptions *rx = cw_dataset_prescriptions(ds);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	int rc = evidence(ds, k, sc);
+	if (rc < 0)
+		return rc;
+	f->physician = rx->physician[k->r0];
+	f->patient = cw_dataset_visits(ds)->patient[k->visit];
+	f->visit = k->visit;
+	f->cls = CW_CLASS_PRESCRIPTION;
+	f->severity = CW_SUSPICIOUS;
+	f->when = k->when;
+	for (size_t i = 0; i < sc->ev.n; i++)
+		if (cl->time[sc->ev.v[i]] > f->when)
+			f->when = cl->time[sc->ev.v[i]];
+	f->lines = sc->ev.v;
+	f->nlines = sc->ev.n;
+	return cw_emit(out, f, "prescription %s: %s", cw_dataset_str(ds, rx->rx_id[k->r0]), reason);
+}
+
+/* (a) more than max_drugs distinct drugs. */
+static int judge_drugs(const cw_scan *ctx, cw_findings *out, const rx_case *k, scratch *sc)
+{
+	const config *c = ctx->config;
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	size_t n;
+	int rc;
+	if (k->r1 - k->r0 <= (uint32_t)c->max_drugs)
+		return 0;
+	if ((rc = distinct_drugs(cw_dataset_prescriptions(ctx->ds), k, sc, &n)) < 0 || n <= (size_t)c->max_drugs)
+		return rc;
+	cw_finding f = cw_finding_init();
+	char reason[512], money[CW_FMT_SIZE];
+	int len = snprintf(reason, sizeof reason, "%zu distinct drugs, more than %d; beyond the %d largest:", n,
+	                   c->max_drugs, c->max_drugs);
+	for (size_t i = (size_t)c->max_drugs; i < n; i++) {
+		f.suspect += sc->drugs[i].amount;
+		if (len > 0 && (size_t)len < sizeof reason)
+			len += snprintf(reason + len, sizeof reason - (size_t)len, "%s %s (%s)", i > (size_t)c->max_drugs ? "," : "",
+			                cw_dataset_str(ctx->ds, it->name[sc->drugs[i].drug]),
+			                cw_format_money(sc->drugs[i].amount, money));
+	}
+	f.score = n >= 2 * (size_t)c->max_drugs ? 1.0 : 0.5 + 0.5 * (double)(n - (size_t)c->max_drugs) / c->max_drugs;
+	f.tag = "drugs_per_rx";
+	return emit(ctx, out, k, sc, &f, reason);
+}
+
+/* (b) a line supplying more days than the visit allows; inpatient not judged. */
+static int judge_days(const cw_scan *ctx, cw_findings *out, const rx_case *k, scratch *sc)
+{
+	const config *c = ctx->config;
+	const cw_dataset *ds = ctx->ds;
+	const cw_prescriptions *rx = cw_dataset_prescriptions(ds);
+	const cw_visits *vs = cw_dataset_visits(ds);
+	int kind = vs->kind[k->visit];
+	if (kind == CW_INPATIENT)
+		return 0;
+	int limit = c->max_days[kind], longest = 0;
+	uint32_t top = k->r0;
+	for (uint32_t r = k->r0; r < k->r1; r++)
+		if (rx->days_supply[r] > longest) {
+			longest = rx->days_supply[r];
+			top = r;
+		}
+	if (longest <= limit)
+		return 0;
+	char dx[DX_MAX];
+	dx_normalize(cw_dataset_str(ds, vs->dx_code[k->visit]), dx);
+	int chronic = dx_prefixes_match(&c->chronic, dx) != NULL;
+	if (chronic)
+		limit = c->max_days_chronic;
+	if (longest <= limit)
+		return 0;
+	cw_finding f = cw_finding_init();
+	int over = 0;
+	for (uint32_t r = k->r0; r < k->r1; r++) {
+		int days = rx->days_supply[r];
+		if (days <= limit)
+			continue;
+		over++;
+		f.suspect += (rx->amount[r] * (days - limit) + days / 2) / days;
+	}
+	char reason[512];
+	snprintf(reason, sizeof reason, "%d line(s) above the %s%s limit of %d days, the longest %s for %d days",
+	         over, cw_visit_kind_name(kind), chronic ? " chronic-dx" : "", limit,
+	         cw_dataset_str(ds, cw_dataset_items(ds)->name[rx->drug[top]]), longest);
+	f.item = rx->drug[top];
+	f.score = longest >= 2 * limit ? 1.0 : 0.5 + 0.5 * (double)(longest - limit) / limit;
+	f.tag = "days_supply";
+	return emit(ctx, out, k, sc, &f, reason);
+}
+
+/* (c) the prescription's amount above max_amount. */
+static int judge_amount(const cw_scan *ctx, cw_findings *out, const rx_case *k, scratch *sc)
+{
+	const config *c = ctx->config;
+	if (k->total <= c->max_amount)
+		return 0;
+	cw_finding f = cw_finding_init();
+	char reason[256], total[CW_FMT_SIZE], ceiling[CW_FMT_SIZE];
+	snprintf(reason, sizeof reason, "amount %s above the ceiling of %s (%u lines)",
+	         cw_format_money(k->total, total), cw_format_money(c->max_amount, ceiling), k->r1 - k->r0);
+	f.suspect = k->total - c->max_amount;
+	f.score = c->max_amount > 0 && k->total < 2 * c->max_amount
+	                  ? 0.5 + 0.5 * (double)(k->total - c->max_amount) / (double)c->max_amount
+	                  : 1.0;
+	f.tag = "amount";
+	return emit(ctx, out, k, sc, &f, reason);
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const cw_dataset *ds = ctx->ds;
+	const cw_window *w = cw_dataset_window(ds);
+	const cw_prescriptions *rx = cw_dataset_prescriptions(ds);
+	const cw_visits *vs = cw_dataset_visits(ds);
+	scratch sc = { 0 };
+	int rc = 0;
+	/* prescriptions are ordered by rx_id, not by patient: judge those whose
+	 * visit belongs to the slice (one slice when unpartitioned) */
+	for (size_t p = 0; p < rx->nrx && rc == 0; p++) {
+		rx_case k = { rx->rx_start[p], rx->rx_start[p + 1], rx->visit[rx->rx_start[p]], CW_MINUTE_NONE, 0 };
+		cw_ref patient = vs->patient[k.visit];
+		if (patient < ctx->patient_begin || patient >= ctx->patient_end)
+			continue;
+		for (uint32_t r = k.r0; r < k.r1; r++) {
+			if (rx->time[r] > k.when)
+				k.when = rx->time[r];
+			k.total += rx->amount[r];
+		}
+		if (k.when < w->month_start || k.when >= w->month_end)
+			continue;
+		sc.ev_done = 0;
+		if ((rc = judge_drugs(ctx, out, &k, &sc)) == 0 && (rc = judge_days(ctx, out, &k, &sc)) == 0)
+			rc = judge_amount(ctx, out, &k, &sc);
+	}
+	free(sc.drugs);
+	linebuf_free(&sc.ev);
+	return rc;
+}
+
+const cw_detector cw_detector_large_prescription = {
+	.name = "large_prescription",
+	.title_zh = "大处方",
+	.summary = "a prescription with more than max_drugs drugs, too many days of supply, or above max_amount",
+	.dimension = "medication",
+	.partition = CW_PARTITION_NONE,
+	.configure = configure,
+	.release = release,
+	.scan = scan,
+};

@@ -1,0 +1,157 @@
+/*
+ * over_frequency: more units of an item for one patient on one calendar day than allowed (超频次收费).
+ *
+ * Rule: for an item with max_daily_qty, the live claim lines of one patient,
+ * item and calendar day (any visit, any institution) add up to more than
+ * max_daily_qty + tolerance_qty units. Evidence: every live line of the item
+ * that day. Money at stake: the excess units times the mean unit price of those
+ * lines (their amount / their quantity, rounded to fen). Severity: violation.
+ * The responsible physician and visit are those of the line that took the day
+ * over the maximum (the orders up to the maximum were payable).
+ * Source: 医疗保障基金使用监督管理条例 (2021) art. 15 and 38 (超标准收费,
+ * 重复收费); the 计价单位 and 说明 of the 全国医疗服务价格项目规范 ("每日限收
+ * 一次", a bed or nursing level billed once per day), and the 超频次 rules of
+ * the NHSA's smart-review rule base (医保智能监管规则库).
+ * Blind spots: a partial refund (a refund line whose quantity differs from the
+ * line it corrects) is not netted, so the original line still counts in full;
+ * a day's excess split across two patients' records (identity fraud); items
+ * without max_daily_qty in the catalogue; a stay billed "per night" with the
+ * night's line posted after midnight counts on the later day.
+ */
+#include <stdlib.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+#include "scanutil.h"
+
+typedef struct config {
+	cw_qty tolerance; /* units allowed above max_daily_qty, in thousandths */
+} config;
+
+static int configure(const cw_section *rules, void **out)
+{
+	double tol;
+	int rc = cw_section_double(rules, "tolerance_qty", 0, 1e9, &tol);
+	if (rc < 0)
+		return rc;
+	config *c = malloc(sizeof *c);
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	c->tolerance = (cw_qty)(tol * CW_QTY_ONE + 0.5);
+	*out = c;
+	return 0;
+}
+
+/* Scratch reused for every day: (item << 32 | row) keys of the day's lines
+ * that have a daily maximum, and room for one item's rows. */
+typedef struct keys {
+	uint64_t *v;
+	uint32_t *rows;
+	size_t n, cap, rows_cap;
+} keys;
+
+/* Judges the lines rows[0..n) of one patient, item and day (in time order). */
+static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const uint32_t *rows, size_t n)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	cw_ref item = cl->item[rows[0]];
+	cw_qty limit = it->max_daily_qty[item], total = 0;
+	cw_fen amount = 0;
+	uint32_t crossing = rows[0];
+	for (size_t k = 0; k < n; k++) {
+		if (total <= limit + c->tolerance)
+			crossing = rows[k];
+		total += cl->qty[rows[k]];
+		amount += cl->amount[rows[k]];
+	}
+	if (total <= limit + c->tolerance || total <= 0)
+		return 0;
+	cw_qty excess = total - limit;
+	cw_finding f = cw_finding_init();
+	f.physician = cl->physician[crossing];
+	f.patient = cl->patient[crossing];
+	f.visit = cl->visit[crossing];
+	f.item = item;
+	f.cls = it->category[item];
+	f.severity = CW_VIOLATION;
+	f.suspect = muldiv_round(excess, amount, total);
+	f.when = cl->time[rows[n - 1]];
+	f.lines = rows;
+	f.nlines = n;
+	f.tag = "over_frequency";
+	char q[CW_FMT_SIZE], lim[CW_FMT_SIZE], day[CW_FMT_SIZE], ex[CW_FMT_SIZE], mean[CW_FMT_SIZE];
+	return cw_emit(out, &f, "%s: %s units billed on %s in %zu line(s), above the daily maximum of %s; "
+	               "excess %s at a mean price of %s per unit",
+	               cw_dataset_str(ctx->ds, it->name[item]), cw_format_qty(total, q),
+	               cw_format_date(cw_day_of(f.when), day), n, cw_format_qty(limit, lim),
+	               cw_format_qty(excess, ex), cw_format_money(muldiv_round(amount, CW_QTY_ONE, total), mean));
+}
+
+/* Keys of the live lines of [lo, hi) (one patient-day) whose item has a daily maximum. */
+static int collect_day(const cw_claims *cl, const cw_items *it, keys *k, uint32_t lo, uint32_t hi)
+{
+	k->n = 0;
+	if (grow_array((void **)&k->v, &k->cap, hi - lo, sizeof *k->v) < 0)
+		return CW_ENOMEM;
+	for (uint32_t i = lo; i < hi; i++)
+		if (line_live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
+			k->v[k->n++] = (uint64_t)cl->item[i] << 32 | i;
+	return 0;
+}
+
+/* Groups one patient-day's keys by item and judges each group. */
+static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, keys *k)
+{
+	sort_u64(k->v, k->n); /* by item, then time */
+	for (size_t lo = 0, hi; lo < k->n; lo = hi) {
+		uint32_t item = (uint32_t)(k->v[lo] >> 32);
+		for (hi = lo; hi < k->n && (uint32_t)(k->v[hi] >> 32) == item;)
+			hi++;
+		if (grow_array((void **)&k->rows, &k->rows_cap, hi - lo, sizeof *k->rows) < 0)
+			return CW_ENOMEM;
+		for (size_t i = lo; i < hi; i++)
+			k->rows[i - lo] = (uint32_t)k->v[i];
+		int rc = judge(ctx, c, out, k->rows, hi - lo);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	cw_minute month_start = cw_dataset_window(ctx->ds)->month_start;
+	keys k = { 0 };
+	int rc = 0;
+	for (cw_ref p = ctx->patient_begin; rc == 0 && p < ctx->patient_end; p++) {
+		uint32_t end = pat->line_start[p + 1];
+		/* the patient's lines are in time order: skip the look-back (the month
+		 * starts at midnight), then each calendar day is one run */
+		for (uint32_t lo = first_line_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end;
+		     lo = hi) {
+			cw_minute midnight = (cw_day_of(cl->time[lo]) + 1) * CW_MINUTES_PER_DAY;
+			for (hi = lo + 1; hi < end && cl->time[hi] < midnight;)
+				hi++;
+			if ((rc = collect_day(cl, it, &k, lo, hi)) == 0 && k.n)
+				rc = judge_day(ctx, c, out, &k);
+		}
+	}
+	free(k.v);
+	free(k.rows);
+	return rc;
+}
+
+const cw_detector cw_detector_over_frequency = {
+	.name = "over_frequency",
+	.title_zh = "超频次收费",
+	.summary = "more units of an item for one patient on one day than its max_daily_qty",
+	.dimension = NULL,
+	.partition = CW_PARTITION_PATIENTS,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

@@ -1,0 +1,165 @@
+/*
+ * repeat_test: the same test repeated on a patient sooner than its re-test interval (重复检查).
+ *
+ * Rule: for an item with retest_hours whose category is one of `categories`
+ * (default exam and lab), a live line L2 of a patient at t2, and the patient's
+ * most recent earlier live line L1 of the same item at t1 < t2 (any visit, any
+ * institution, also in the look-back before the month): a repeat when
+ * t2 - t1 < retest_hours * 60 minutes and L1's result is not positive
+ * (negative, pending, or no result row; pending counts as positive only with
+ * pending_counts_as_positive). A repeat at exactly retest_hours is not one. In
+ * a chain each line is judged against its predecessor. Lines at the same
+ * minute are one test event for the next line (positive when any of them is)
+ * and are not repeats of each other (that is duplicate_billing).
+ * Evidence: L1 and L2. Money at stake: L2's amount. Severity: suspicious.
+ * Physician and visit: L2's. Score: 1 for a repeat right after the first test,
+ * down to 0.5 for one just before the interval ends.
+ * Source: 医疗机构检查检验结果互认管理办法 (国家卫健委等, 2022): results of
+ * another institution are to be recognised, so a repeat elsewhere counts;
+ * 医疗保障基金使用监督管理条例 (2021) art. 15 (过度检查), and the 重复检查
+ * rules of the NHSA smart-review rule base.
+ * Blind spots: a predecessor before the loaded window (load.lookback_days must
+ * exceed the longest retest_hours / 24); a clinically needed repeat (a
+ * deteriorating patient) is flagged too, hence "suspicious"; an equivalent test
+ * under another item code is not seen; a result recorded only on paper looks
+ * like "no result".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+
+typedef struct config {
+	int category[CW_CAT_COUNT];  /* judged categories */
+	int pending_positive;        /* a pending result counts as positive */
+} config;
+
+static int configure(const cw_section *rules, void **out)
+{
+	const char **names = NULL;
+	size_t n = 0;
+	int pending, rc;
+	if ((rc = cw_section_bool(rules, "pending_counts_as_positive", &pending)) < 0 ||
+	    (rc = cw_section_strings(rules, "categories", &names, &n)) < 0)
+		return rc;
+	config *c = calloc(1, sizeof *c);
+	if (!c) {
+		free(names);
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	}
+	c->pending_positive = pending;
+	for (size_t i = 0; i < n; i++) {
+		int cat = cw_category_parse(names[i], strlen(names[i]));
+		if (cat < 0) {
+			rc = cw_error_set(CW_EINVALID, "%s.categories[%zu]: unknown item category '%s'", rules->path, i,
+			                  names[i]);
+			free(names);
+			free(c);
+			return rc;
+		}
+		c->category[cat] = 1;
+	}
+	free(names);
+	*out = c;
+	return 0;
+}
+
+/* The patient's latest test event of one item. Entries of other patients are
+ * stale: `patient` tells them apart, so the table is never cleared. */
+typedef struct last_test {
+	cw_ref patient;  /* CW_NONE: never seen */
+	cw_minute time;
+	uint32_t row;    /* the last line of the event (canonical order) */
+	uint8_t positive;
+} last_test;
+
+static int positive(const config *c, int result)
+{
+	return result == CW_RESULT_POSITIVE || (c->pending_positive && result == CW_RESULT_PENDING);
+}
+
+static const char *result_name(int r)
+{
+	return r == CW_RESULT_NEGATIVE ? "negative" : r == CW_RESULT_PENDING ? "pending" :
+	       r == CW_RESULT_POSITIVE ? "positive" : "no result";
+}
+
+static int emit(const cw_scan *ctx, cw_findings *out, uint32_t l1, uint32_t l2, int32_t hours)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_visits *vis = cw_dataset_visits(ctx->ds);
+	const cw_institutions *inst = cw_dataset_institutions(ctx->ds);
+	cw_ref item = cl->item[l2];
+	cw_minute gap = cl->time[l2] - cl->time[l1]; /* both inside the loaded window */
+	uint32_t rows[2] = { l1, l2 };
+	cw_finding f = cw_finding_init();
+	f.physician = cl->physician[l2];
+	f.patient = cl->patient[l2];
+	f.visit = cl->visit[l2];
+	f.item = item;
+	f.cls = it->category[item];
+	f.severity = CW_SUSPICIOUS;
+	f.suspect = cl->amount[l2];
+	f.score = 1.0 - 0.5 * (double)gap / (hours * 60.0);
+	f.when = cl->time[l2];
+	f.lines = rows;
+	f.nlines = 2;
+	f.tag = "repeat_test";
+	char t1[CW_FMT_SIZE], t2[CW_FMT_SIZE];
+	cw_ref i1 = vis->inst[cl->visit[l1]], i2 = vis->inst[cl->visit[l2]];
+	char where[160] = "";
+	if (i1 != i2)
+		snprintf(where, sizeof where, " at %s", cw_dataset_str(ctx->ds, inst->id[i1]));
+	return cw_emit(out, &f, "%s at %s repeated %dh%02dm after the test of %s%s (%s), sooner than its "
+	               "re-test interval of %d h", cw_dataset_str(ctx->ds, it->name[item]),
+	               cw_format_time(cl->time[l2], t2), gap / 60, gap % 60, cw_format_time(cl->time[l1], t1), where,
+	               result_name(cl->result[l1]), (int)hours);
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	last_test *last = malloc((it->n ? it->n : 1) * sizeof *last);
+	if (!last)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t k = 0; k < it->n; k++)
+		last[k].patient = CW_NONE;
+	int rc = 0;
+	/* a patient's lines are in time order: one pass keeps each item's latest test */
+	for (uint32_t i = pat->line_start[ctx->patient_begin]; rc == 0 && i < pat->line_start[ctx->patient_end]; i++) {
+		cw_ref item = cl->item[i], p = cl->patient[i];
+		int32_t hours = it->retest_hours[item];
+		if (hours == CW_INT_NONE || hours <= 0 || !c->category[it->category[item]] ||
+		    (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)))
+			continue;
+		last_test *l = &last[item];
+		int pos = positive(c, cl->result[i]);
+		if (l->patient == p && l->time == cl->time[i]) { /* same minute: the same test event */
+			l->row = i;
+			l->positive |= (uint8_t)pos;
+			continue;
+		}
+		if (l->patient == p && !l->positive && (cl->flags[i] & CW_LINE_IN_MONTH) &&
+		    (int64_t)cl->time[i] - l->time < (int64_t)hours * 60)
+			rc = emit(ctx, out, l->row, i, hours);
+		*l = (last_test){ p, cl->time[i], i, (uint8_t)pos };
+	}
+	free(last);
+	return rc;
+}
+
+const cw_detector cw_detector_repeat_test = {
+	.name = "repeat_test",
+	.title_zh = "重复检查",
+	.summary = "a test repeated sooner than its retest_hours after a result that was not positive",
+	.dimension = "exam",
+	.partition = CW_PARTITION_PATIENTS,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

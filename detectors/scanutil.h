@@ -1,0 +1,102 @@
+/*
+ * scanutil.h: small helpers of the line-level scans (over_price, duplicate_billing,
+ * over_frequency, split_billing): a live line, money arithmetic, sorting the
+ * short groups of a minute or a day, growing scratch arrays, finding a time in
+ * a patient's lines. Header only; not a detector.
+ */
+#ifndef CW_DETECTORS_SCANUTIL_H
+#define CW_DETECTORS_SCANUTIL_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include "claimwatch/dataset.h"
+#include "claimwatch/error.h"
+
+/* A line that counts: neither a refund line nor a line a refund cancelled. */
+static inline int line_live(const cw_claims *cl, uint32_t i)
+{
+	return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED));
+}
+
+/* a * b / c rounded half away from zero, in 128 bits (no overflow); c > 0.
+ * Money times a quantity in thousandths: muldiv_round(fen, qty, CW_QTY_ONE). */
+static inline int64_t muldiv_round(int64_t a, int64_t b, int64_t c)
+{
+	__int128 p = (__int128)a * b;
+	return (int64_t)((p >= 0 ? p + c / 2 : p - c / 2) / c);
+}
+
+static inline int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static inline int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A minute's or a day's group holds a handful of lines: insertion sort, and
+ * qsort beyond 32 (glibc's qsort allocates and merges even for three). */
+static inline void sort_u64(uint64_t *k, size_t n)
+{
+	if (n > 32) {
+		qsort(k, n, sizeof *k, cmp_u64);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = k[i];
+		size_t j = i;
+		for (; j > 0 && k[j - 1] > x; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+static inline void sort_u32(uint32_t *k, size_t n)
+{
+	if (n > 32) {
+		qsort(k, n, sizeof *k, cmp_u32);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = k[i];
+		size_t j = i;
+		for (; j > 0 && k[j - 1] > x; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+/* Makes room for need elements of size bytes in *p (capacity *cap, doubled). */
+static inline int grow_array(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 64;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* The first of the time-ordered lines [lo, hi) at or after t (hi when none). */
+static inline uint32_t first_line_at(const cw_claims *cl, uint32_t lo, uint32_t hi, cw_minute t)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (cl->time[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+#endif

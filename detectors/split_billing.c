@@ -1,0 +1,330 @@
+/*
+ * split_billing: a bundled item's components billed one by one on the same patient-day (分解项目收费).
+ *
+ * Rule, per patient and calendar day (any visit, any institution), for a
+ * bundle B of the catalogue (items.components):
+ *   component_beside_bundle  a component of B billed the same day as B itself:
+ *       the component is already paid inside B. Evidence: the components' lines
+ *       and B's lines. Money at stake: the components' amount.
+ *   all_components  every component of B billed that day and B not: B was
+ *       unbundled. Evidence: the components' lines. Money at stake: what the
+ *       components cost above B's std_price, for as many sets as were billed:
+ *       with k = the smallest quantity billed of any component (1 when each is
+ *       billed once), sum over components of amount * k / qty, minus k * std_price
+ *       of B; reported only when above min_excess (default 0).
+ * Severity violation; class the bundle's category; the physician and visit of
+ * the first component line. Refund lines and refunded lines do not count: a
+ * bundle refunded after its components were billed leaves an unbundling.
+ * Source: 医疗保障基金使用监督管理条例 (2021) art. 15 and 38 (分解项目收费);
+ * the 全国医疗服务价格项目规范 (2012) 项目内涵 of bundled items (a panel of
+ * tests, a procedure with its consumables), whose components may not be
+ * charged again.
+ * Blind spots: components spread over consecutive days (one draw billed across
+ * midnight); a subset of the components billed without the bundle (cheaper
+ * than the bundle, or a genuine partial order: not judged); a bundle of a
+ * single component is judged like any other; a partial refund of a component
+ * is not netted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+#include "scanutil.h"
+
+typedef struct config {
+	int beside;       /* judge component_beside_bundle */
+	int all;          /* judge all_components */
+	cw_fen min_excess; /* all_components: report only above this */
+} config;
+
+static int configure(const cw_section *rules, void **out)
+{
+	int beside, all, rc;
+	long long min_excess;
+	if ((rc = cw_section_bool(rules, "component_beside_bundle", &beside)) < 0 ||
+	    (rc = cw_section_bool(rules, "all_components", &all)) < 0 ||
+	    (rc = cw_section_money(rules, "min_excess", &min_excess)) < 0)
+		return rc;
+	config *c = malloc(sizeof *c);
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	c->beside = beside;
+	c->all = all;
+	c->min_excess = min_excess;
+	*out = c;
+	return 0;
+}
+
+/* One item's lines on one patient-day. */
+typedef struct total {
+	cw_qty qty;
+	cw_fen amount;
+	cw_minute last;
+	size_t nlines;
+} total;
+
+/* Scratch arrays reused for every patient-day. */
+typedef struct day {
+	uint64_t *keys;   /* (item << 32 | row) of the day's bundle and component lines, sorted */
+	size_t nkeys, keys_cap;
+	cw_ref *cands;    /* bundles to judge */
+	size_t ncands, cands_cap;
+	uint32_t *ev;     /* one finding's evidence rows */
+	size_t nev, ev_cap;
+	total *tot;       /* per component of the bundle judged */
+	size_t tot_cap;
+} day;
+
+static void day_free(day *d)
+{
+	free(d->keys);
+	free(d->cands);
+	free(d->ev);
+	free(d->tot);
+}
+
+/* The first key of item, or nkeys when the item is not billed that day. */
+static size_t find_item(const day *d, cw_ref item)
+{
+	size_t lo = 0, hi = d->nkeys;
+	uint64_t want = (uint64_t)item << 32;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->keys[mid] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->nkeys && (uint32_t)(d->keys[lo] >> 32) == item ? lo : d->nkeys;
+}
+
+/* Totals of one item's lines that day; appends its rows to the evidence. */
+static int take_item(day *d, const cw_claims *cl, cw_ref item, total *t)
+{
+	*t = (total){ 0, 0, CW_MINUTE_NONE, 0 };
+	for (size_t k = find_item(d, item); k < d->nkeys && (uint32_t)(d->keys[k] >> 32) == item; k++) {
+		uint32_t row = (uint32_t)d->keys[k];
+		if (grow_array((void **)&d->ev, &d->ev_cap, d->nev + 1, sizeof *d->ev) < 0)
+			return CW_ENOMEM;
+		d->ev[d->nev++] = row;
+		t->qty += cl->qty[row];
+		t->amount += cl->amount[row];
+		if (t->last == CW_MINUTE_NONE || cl->time[row] > t->last)
+			t->last = cl->time[row];
+		t->nlines++;
+	}
+	return 0;
+}
+
+/* Appends ", name" (or "name" first) to a list of item names, cut with "..." when full. */
+static void add_name(char *buf, size_t size, const char *name)
+{
+	size_t n = strlen(buf);
+	if (n >= 3 && !strcmp(buf + n - 3, "..."))
+		return;
+	const char *sep = n ? ", " : "";
+	if (n + strlen(sep) + strlen(name) + 6 < size) /* keeps room for a final ", ..." */
+		snprintf(buf + n, size - n, "%s%s", sep, name);
+	else
+		snprintf(buf + n, size - n, "%s...", sep);
+}
+
+/* Fills in and emits a finding on bundle b from the evidence in d->ev. */
+static int emit(const cw_scan *ctx, cw_findings *out, day *d, cw_ref b, const char *tag, cw_fen suspect,
+                cw_minute when, uint32_t first_component, const char *what)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	sort_u32(d->ev, d->nev); /* evidence in time order */
+	cw_finding f = cw_finding_init();
+	f.physician = cl->physician[first_component];
+	f.patient = cl->patient[first_component];
+	f.visit = cl->visit[first_component];
+	f.item = b;
+	f.cls = it->category[b];
+	f.severity = CW_VIOLATION;
+	f.suspect = suspect;
+	f.when = when;
+	f.lines = d->ev;
+	f.nlines = d->nev;
+	f.tag = tag;
+	char date[CW_FMT_SIZE], money[CW_FMT_SIZE];
+	return cw_emit(out, &f, "%s on %s: %s; %s at stake", cw_dataset_str(ctx->ds, it->name[b]),
+	               cw_format_date(cw_day_of(when), date), what, cw_format_money(suspect, money));
+}
+
+/* Bundle b billed that day: its components billed beside it. */
+static int judge_beside(const cw_scan *ctx, cw_findings *out, day *d, cw_ref b)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	total t;
+	cw_fen suspect = 0;
+	cw_minute when = CW_MINUTE_NONE;
+	size_t ncomp = 0;
+	uint32_t first = UINT32_MAX;
+	char names[384] = "";
+	d->nev = 0;
+	for (uint32_t k = it->component_start[b]; k < it->component_start[b + 1]; k++) {
+		size_t before = d->nev;
+		if (take_item(d, cl, it->components[k], &t) < 0)
+			return CW_ENOMEM;
+		if (!t.nlines)
+			continue;
+		ncomp++;
+		suspect += t.amount;
+		add_name(names, sizeof names, cw_dataset_str(ctx->ds, it->name[it->components[k]]));
+		when = when == CW_MINUTE_NONE || t.last > when ? t.last : when;
+		for (size_t e = before; e < d->nev; e++)
+			first = d->ev[e] < first ? d->ev[e] : first;
+	}
+	if (!ncomp)
+		return 0;
+	size_t ncomp_lines = d->nev;
+	if (take_item(d, cl, b, &t) < 0)
+		return CW_ENOMEM;
+	when = t.last > when ? t.last : when;
+	char what[512];
+	snprintf(what, sizeof what, "%zu component(s) (%s) billed in %zu line(s) beside the bundle itself", ncomp,
+	         names, ncomp_lines);
+	return emit(ctx, out, d, b, "component_beside_bundle", suspect, when, first, what);
+}
+
+/* Bundle b not billed that day: every component billed without it. */
+static int judge_all(const cw_scan *ctx, const config *c, cw_findings *out, day *d, cw_ref b)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	uint32_t lo = it->component_start[b], hi = it->component_start[b + 1];
+	cw_qty sets = 0;
+	for (uint32_t k = lo; k < hi; k++) { /* cheap check first: every component billed? */
+		if (find_item(d, it->components[k]) == d->nkeys)
+			return 0;
+	}
+	/* the number of complete sets: the smallest quantity of any component */
+	if (grow_array((void **)&d->tot, &d->tot_cap, hi - lo, sizeof *d->tot) < 0)
+		return CW_ENOMEM;
+	d->nev = 0;
+	cw_minute when = CW_MINUTE_NONE;
+	char names[384] = "";
+	for (uint32_t k = lo; k < hi; k++) {
+		total *t = &d->tot[k - lo];
+		add_name(names, sizeof names, cw_dataset_str(ctx->ds, it->name[it->components[k]]));
+		if (take_item(d, cl, it->components[k], t) < 0)
+			return CW_ENOMEM;
+		if (t->qty <= 0)
+			return 0; /* zero-quantity lines only: nothing was billed for it */
+		sets = k == lo || t->qty < sets ? t->qty : sets;
+		when = when == CW_MINUTE_NONE || t->last > when ? t->last : when;
+	}
+	/* what `sets` units of each component were billed */
+	cw_fen billed = 0;
+	for (uint32_t k = lo; k < hi; k++)
+		billed += muldiv_round(d->tot[k - lo].amount, sets, d->tot[k - lo].qty);
+	cw_fen bundle = muldiv_round(it->std_price[b], sets, CW_QTY_ONE);
+	cw_fen suspect = billed - bundle;
+	if (suspect <= c->min_excess) /* min_excess >= 0 */
+		return 0;
+	uint32_t first = UINT32_MAX;
+	for (size_t e = 0; e < d->nev; e++)
+		first = d->ev[e] < first ? d->ev[e] : first;
+	char what[640], q[CW_FMT_SIZE], m1[CW_FMT_SIZE], m2[CW_FMT_SIZE];
+	snprintf(what, sizeof what, "all %u components (%s) billed without the bundle: %s set(s) for %s where "
+	         "the bundle costs %s", hi - lo, names, cw_format_qty(sets, q), cw_format_money(billed, m1),
+	         cw_format_money(bundle, m2));
+	return emit(ctx, out, d, b, "all_components", suspect, when, first, what);
+}
+
+/* The bundles worth a look that day: those billed, and those of the components billed. */
+static int collect_candidates(day *d, const cw_items *it)
+{
+	d->ncands = 0;
+	for (size_t k = 0; k < d->nkeys; k++) {
+		cw_ref item = (cw_ref)(d->keys[k] >> 32);
+		if (k && (cw_ref)(d->keys[k - 1] >> 32) == item)
+			continue;
+		size_t need = d->ncands + 1 + (it->bundle_start[item + 1] - it->bundle_start[item]);
+		if (grow_array((void **)&d->cands, &d->cands_cap, need, sizeof *d->cands) < 0)
+			return CW_ENOMEM;
+		if (it->component_start[item + 1] > it->component_start[item])
+			d->cands[d->ncands++] = item;
+		for (uint32_t j = it->bundle_start[item]; j < it->bundle_start[item + 1]; j++)
+			d->cands[d->ncands++] = it->bundles[j];
+	}
+	sort_u32(d->cands, d->ncands);
+	size_t n = 0;
+	for (size_t k = 0; k < d->ncands; k++)
+		if (!n || d->cands[n - 1] != d->cands[k])
+			d->cands[n++] = d->cands[k];
+	d->ncands = n;
+	return 0;
+}
+
+static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day *d)
+{
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	sort_u64(d->keys, d->nkeys);
+	int rc = collect_candidates(d, it);
+	for (size_t k = 0; rc == 0 && k < d->ncands; k++) {
+		cw_ref b = d->cands[k];
+		if (find_item(d, b) < d->nkeys)
+			rc = c->beside ? judge_beside(ctx, out, d, b) : 0;
+		else
+			rc = c->all ? judge_all(ctx, c, out, d, b) : 0;
+	}
+	return rc;
+}
+
+/* Keys of the live bundle and component lines of [lo, hi) into d. */
+static int collect_day(const cw_claims *cl, const cw_items *it, day *d, uint32_t lo, uint32_t hi)
+{
+	d->nkeys = 0;
+	if (grow_array((void **)&d->keys, &d->keys_cap, hi - lo, sizeof *d->keys) < 0)
+		return CW_ENOMEM;
+	for (uint32_t i = lo; i < hi; i++) {
+		cw_ref item = cl->item[i];
+		int in_bundles = it->component_start[item + 1] > it->component_start[item] ||
+		                 it->bundle_start[item + 1] > it->bundle_start[item];
+		if (in_bundles && line_live(cl, i))
+			d->keys[d->nkeys++] = (uint64_t)item << 32 | i;
+	}
+	return 0;
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	cw_minute month_start = cw_dataset_window(ctx->ds)->month_start;
+	day d = { 0 };
+	int rc = 0;
+	for (cw_ref p = ctx->patient_begin; rc == 0 && p < ctx->patient_end; p++) {
+		uint32_t end = pat->line_start[p + 1];
+		/* the patient's lines are in time order: skip the look-back (the month
+		 * starts at midnight), then each calendar day is one run */
+		for (uint32_t lo = first_line_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end;
+		     lo = hi) {
+			cw_minute midnight = (cw_day_of(cl->time[lo]) + 1) * CW_MINUTES_PER_DAY;
+			for (hi = lo + 1; hi < end && cl->time[hi] < midnight;)
+				hi++;
+			if ((rc = collect_day(cl, it, &d, lo, hi)) == 0 && d.nkeys)
+				rc = judge_day(ctx, c, out, &d);
+		}
+	}
+	day_free(&d);
+	return rc;
+}
+
+const cw_detector cw_detector_split_billing = {
+	.name = "split_billing",
+	.title_zh = "分解收费",
+	.summary = "a bundle's components billed beside it, or all of them without it, on one patient-day",
+	.dimension = NULL,
+	.partition = CW_PARTITION_PATIENTS,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

@@ -1,0 +1,159 @@
+/*
+ * unwarranted_admission: a short, light inpatient stay for a condition that outpatient care
+ * handles (小病大治, 低标准入院).
+ *
+ * Rule: an inpatient stay discharged in the month with a length of at most
+ * max_days days (length = discharge date - admit date, a same-day stay counting
+ * 1, the 住院天数 of the inpatient record), no surgery line, a care amount per
+ * day (drug, lab, exam, treatment, surgery and material lines, divided by the
+ * length) below max_care_per_day, and a dx_code starting with one of the
+ * outpatient-manageable prefixes (upper respiratory infection, gastritis, back
+ * pain, uncomplicated hypertension and diabetes...). Evidence: the stay's
+ * lines; money at stake: the stay's total amount (an admission that was not
+ * needed is not payable as one); `when`: the discharge time. Severity:
+ * suspicious. Class: admission. Physician: the stay's attending.
+ * Source: 低标准入院 / 小病大治 (admitting patients who do not meet the criteria
+ * for admission) in the national fund inspections' lists, a form of the 过度诊疗
+ * forbidden by the 医疗保障基金使用监督管理条例 (2021) art. 15; the list of
+ * conditions follows the 门诊慢特病 and primary-care practice of treating them
+ * as outpatients.
+ * Blind spots: a stay of the listed conditions with a real complication coded
+ * only as a secondary diagnosis (the source holds the primary dx only); a stay
+ * that turns into a long one to escape the rule; care billed to a parallel
+ * outpatient visit; stays discharged after the month.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+#include "dxcode.h"
+#include "linebuf.h"
+
+typedef struct config {
+	int max_days;             /* longest stay (in days) that is judged */
+	cw_fen max_care_per_day;  /* care amount per day below this is low intensity */
+	dx_prefixes manageable;   /* outpatient-manageable dx prefixes */
+} config;
+
+static void release(void *p)
+{
+	config *c = p;
+	if (c)
+		dx_prefixes_free(&c->manageable);
+	free(c);
+}
+
+static int configure(const cw_section *rules, void **out)
+{
+	config *c = calloc(1, sizeof *c);
+	long long days, care;
+	int rc;
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	if ((rc = cw_section_int(rules, "max_days", 1, 365, &days)) < 0 ||
+	    (rc = cw_section_money(rules, "max_care_per_day", &care)) < 0 ||
+	    (rc = dx_prefixes_load(rules, "outpatient_manageable_prefixes", &c->manageable)) < 0) {
+		release(c);
+		return rc;
+	}
+	c->max_days = (int)days;
+	c->max_care_per_day = care;
+	*out = c;
+	return 0;
+}
+
+/* The stay's live lines into ev, their total and care amounts, and whether
+ * one of them is a surgery. */
+static int stay_lines(const cw_dataset *ds, cw_ref s, linebuf *ev, cw_fen *total, cw_fen *care, int *surgery)
+{
+	const cw_visits *vs = cw_dataset_visits(ds);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	const cw_items *it = cw_dataset_items(ds);
+	ev->n = 0;
+	*total = *care = 0;
+	*surgery = 0;
+	for (uint32_t k = vs->line_start[s]; k < vs->line_start[s + 1]; k++) {
+		uint32_t i = cl->by_visit[k];
+		if (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED))
+			continue;
+		int cat = it->category[cl->item[i]], rc;
+		if ((rc = linebuf_push(ev, i)) < 0)
+			return rc;
+		*total += cl->amount[i];
+		if (cw_category_is_care(cat))
+			*care += cl->amount[i];
+		*surgery |= cat == CW_CAT_SURGERY;
+	}
+	return 0;
+}
+
+/* Judges stay s (discharged in the month, its length `days` within max_days, dx matching `prefix`). */
+static int judge(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref s, int days, const char *prefix)
+{
+	const config *c = ctx->config;
+	const cw_dataset *ds = ctx->ds;
+	const cw_visits *vs = cw_dataset_visits(ds);
+	cw_fen total, care;
+	int surgery;
+	int rc = stay_lines(ds, s, ev, &total, &care, &surgery);
+	if (rc < 0 || surgery || care >= c->max_care_per_day * days)
+		return rc;
+	cw_finding f = cw_finding_init();
+	f.physician = vs->physician[s];
+	f.patient = vs->patient[s];
+	f.visit = s;
+	f.cls = CW_CLASS_ADMISSION;
+	f.severity = CW_SUSPICIOUS;
+	f.suspect = total;
+	/* the lighter the stay, the stronger the sign */
+	f.score = c->max_care_per_day > 0 ? 1.0 - 0.5 * (double)care / ((double)c->max_care_per_day * days) : 1.0;
+	f.when = vs->discharge[s];
+	f.lines = ev->v;
+	f.nlines = ev->n;
+	f.tag = "short_light_stay";
+	char adm[CW_FMT_SIZE], dis[CW_FMT_SIZE], per_day[CW_FMT_SIZE], limit[CW_FMT_SIZE], amount[CW_FMT_SIZE];
+	return cw_emit(out, &f,
+	               "%d-day stay %s to %s for %s (outpatient-manageable %s), no surgery, care %s per day (below "
+	               "%s), stay amount %s",
+	               days, cw_format_time(vs->admit[s], adm), cw_format_time(vs->discharge[s], dis),
+	               cw_dataset_str(ds, vs->dx_code[s]), prefix, cw_format_money(care / days, per_day),
+	               cw_format_money(c->max_care_per_day, limit), cw_format_money(total, amount));
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	const cw_window *w = cw_dataset_window(ctx->ds);
+	const cw_visits *vs = cw_dataset_visits(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	linebuf ev = { 0 };
+	int rc = 0;
+	for (uint32_t s = pat->visit_start[ctx->patient_begin]; s < pat->visit_start[ctx->patient_end] && rc == 0; s++) {
+		cw_minute dis = vs->discharge[s];
+		if (vs->kind[s] != CW_INPATIENT || dis == CW_MINUTE_NONE || dis < w->month_start || dis >= w->month_end)
+			continue;
+		int days = cw_day_of(dis) - cw_day_of(vs->admit[s]);
+		if (days < 1)
+			days = 1;
+		if (days > c->max_days)
+			continue;
+		char dx[DX_MAX];
+		dx_normalize(cw_dataset_str(ctx->ds, vs->dx_code[s]), dx);
+		const char *prefix = dx_prefixes_match(&c->manageable, dx);
+		if (prefix)
+			rc = judge(ctx, out, &ev, s, days, prefix);
+	}
+	linebuf_free(&ev);
+	return rc;
+}
+
+const cw_detector cw_detector_unwarranted_admission = {
+	.name = "unwarranted_admission",
+	.title_zh = "小病大治",
+	.summary = "a short stay with no surgery and little care for a condition outpatient care handles",
+	.dimension = "diagnosis",
+	.partition = CW_PARTITION_PATIENTS,
+	.configure = configure,
+	.release = release,
+	.scan = scan,
+};

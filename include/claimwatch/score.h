@@ -1,0 +1,102 @@
+/*
+ * claimwatch/score.h: four-reasonableness scores, grades and ranks of the
+ * physicians of a month.
+ *
+ * For each physician active in the month, and for each of the rules'
+ * dimensions plus the composite, a score from 0 (no problem) to 100 (most
+ * problems) built from the physician's findings: the money at stake relative
+ * to what the physician billed, the findings per 100 visits, and the severity
+ * of outlier findings; weights and saturation points are the rules' "scoring"
+ * section (docs/scoring.md says it in plain words). Grades follow the cut-offs
+ * of "grades". Physicians below scoring.min_visits visits are "too few cases":
+ * neither graded nor ranked. Dismissed findings (reviews) do not count.
+ *
+ * Scores are kept in hundredths (integers) so that ranks are reproducible from
+ * the two decimals written in ranking.csv.
+ */
+#ifndef CLAIMWATCH_SCORE_H
+#define CLAIMWATCH_SCORE_H
+
+#include <stdint.h>
+#include "claimwatch/dataset.h"
+#include "claimwatch/findings.h"
+#include "claimwatch/review.h"
+#include "claimwatch/rules.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum cw_grade { CW_GRADE_NONE = -1, CW_GRADE_REASONABLE, CW_GRADE_BASIC, CW_GRADE_UNREASONABLE };
+/* "reasonable", "basically_reasonable", "unreasonable"; "" for CW_GRADE_NONE. */
+const char *cw_grade_name(int grade);
+/* 合理, 基本合理, 不合理. */
+const char *cw_grade_name_zh(int grade);
+/* CW_GRADE_NONE for an empty or unknown name. */
+int cw_grade_parse(const char *s);
+
+enum cw_scope { CW_SCOPE_INSTITUTION, CW_SCOPE_SPECIALTY, CW_SCOPE_ALL };
+const char *cw_scope_name(int scope); /* "institution", "specialty", "all" */
+
+/* The rules' "scoring", "grades" and "ranking" sections. */
+typedef struct cw_score_rules {
+	long long min_visits;         /* below: too few cases */
+	double w_money, w_rate, w_outlier;
+	double money_full;            /* share of billing at stake that gives full marks */
+	double rate_full;             /* findings per 100 visits that give full marks */
+	double outlier_full;          /* summed outlier severity that gives full marks */
+	double severity_weight[3];    /* per enum cw_severity */
+	int physician_level_amount;   /* count the money of findings with neither patient nor lines */
+	double cut_basic, cut_unreasonable; /* grade cut-offs on the 0-100 score */
+	int scope;                    /* enum cw_scope */
+} cw_score_rules;
+
+int cw_score_rules_load(const cw_rules *rules, cw_score_rules *out);
+
+/* One physician in one dimension (or the composite). */
+typedef struct cw_dimscore {
+	uint32_t findings;  /* counted (not dismissed) */
+	uint32_t confirmed; /* of which confirmed by an inspector */
+	uint32_t dismissed; /* left out */
+	cw_fen suspect;     /* money at stake, each claim line counted once */
+	double outlier;     /* summed severity of outlier findings */
+	double money_share; /* suspect / billed */
+	double per_100;     /* findings per 100 visits */
+	int32_t score;      /* hundredths: 0 .. 10000 */
+	int grade;          /* CW_GRADE_NONE when too few cases */
+	uint32_t rank;      /* 1 = most problems within the scope; 0 = not ranked */
+} cw_dimscore;
+
+typedef struct cw_physcore {
+	cw_ref physician, inst, dept;
+	uint32_t visits;    /* distinct visits of the month: attending, or ordering a line */
+	cw_fen billed;      /* the month's claim lines ordered by the physician, net of refunds */
+	int too_few;        /* visits < min_visits: neither graded nor ranked */
+	cw_dimscore *dim;   /* ndims + 1: the rules' dimensions, then the composite */
+} cw_physcore;
+
+typedef struct cw_scores {
+	size_t n;           /* physicians with visits or findings in the month, in physician order */
+	size_t ndims;       /* the rules' dimensions (the composite is dim[ndims]) */
+	cw_physcore *rows;
+	cw_dimscore *cells;
+	int scope;          /* set by cw_rank */
+	size_t ranked, too_few;
+	size_t dismissed, confirmed; /* findings, over all physicians */
+} cw_scores;
+
+/* Scores the month's findings. rv may be NULL (no decisions). */
+int cw_score(const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims, const cw_score_rules *sr,
+             const cw_reviews *rv, cw_scores **out);
+/* Ranks every dimension and the composite within the scope; ties break on
+ * money at stake (more first), then physician id. */
+int cw_rank(cw_scores *s, const cw_dataset *ds, int scope);
+/* The order ranking.csv lists dimension dim in: ranked physicians by scope
+ * group and rank, then those with too few cases; idx has s->n entries. */
+void cw_rank_order(const cw_scores *s, const cw_dataset *ds, size_t dim, uint32_t *idx);
+void cw_scores_free(cw_scores *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,38 @@
+/* csvtab.h: reading claimwatch's own CSV outputs back (ranking.csv, findings.csv,
+ * reviews.csv) by column name.
+ *
+ * A thin layer over the streaming reader (csv.h): the header row maps the
+ * columns the caller asks for, in any order; extra columns are ignored. A name
+ * that starts with '?' is optional (its field reads as empty when the column is
+ * absent). A malformed record or a row with the wrong number of fields is an
+ * error naming the file and line: these files are written by claimwatch, so a
+ * damaged one must not be half-read silently. */
+#ifndef CW_CSVTAB_H
+#define CW_CSVTAB_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define CW_CSVTAB_MAX 32
+
+/* Opaque, so that csv.h stays out of the writers (outfile.h names a function
+ * cw_csv_field, csv.h a type). */
+typedef struct cw_csvtab cw_csvtab;
+
+/* Opens path and reads its header; names is NULL-terminated. CW_ENOTFOUND when
+ * the file does not exist, CW_EINVALID when a required column is missing. */
+int cw_csvtab_open(cw_csvtab **t, const char *path, const char *const *names);
+/* The next row: 1, 0 at the end, < 0 on a read error or a malformed row. */
+int cw_csvtab_next(cw_csvtab *t);
+/* Field i (the index in names) of the current row as a slice. */
+const char *cw_csvtab_field(const cw_csvtab *t, size_t i, size_t *len);
+/* Field i copied into buf, NUL-terminated (cut to size - 1 bytes). */
+char *cw_csvtab_copy(const cw_csvtab *t, size_t i, char *buf, size_t size);
+/* Field i as a new string (caller frees); NULL when out of memory. */
+char *cw_csvtab_dup(const cw_csvtab *t, size_t i);
+/* The current row's line number in the file. */
+uint64_t cw_csvtab_line(const cw_csvtab *t);
+const char *cw_csvtab_path(const cw_csvtab *t);
+/* Closes and frees (NULL is fine). */
+void cw_csvtab_close(cw_csvtab *t);
+
+#endif

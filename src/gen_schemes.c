@@ -1,0 +1,1077 @@
+/* gen_schemes.c: the injected fraud schemes and the hard look-alikes.
+ *
+ * Every scheme follows detectors-spec.md exactly and trips exactly one
+ * detector (or records the second detector it trips as a case of its own);
+ * every look-alike is a pattern a careless detector would flag but the spec
+ * does not. Both are recorded in truth.json with the ids the eval matches on.
+ * Schemes are drawn per opportunity (a visit, a stay, a readmission, a
+ * repeat) at small rates, much higher for the designated bad physicians, so
+ * that they concentrate there; physician-level schemes (outliers, positive
+ * rates, antibiotic rates) are roles given to a few physicians for some months
+ * and are recorded after generation from the volumes actually produced. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gen.h"
+
+/* Chance per opportunity at an ordinary physician; bad physicians get BAD_MULT times more. */
+enum {
+	S_OVER_PRICE, S_DUPLICATE, S_OVER_FREQ, S_RESTRICTION, S_SPLIT_BILLING, S_LARGE_RX, S_VISIT_COUNT
+};
+static const double visit_rate[S_VISIT_COUNT] = { 0.0017, 0.0017, 0.0014, 0.0022, 0.0017, 0.0019 };
+#define BAD_MULT 22.0
+#define P_REPEAT_OP 0.03      /* a retest wanted inside its interval: billed anyway */
+#define P_STAY_LINE 0.035     /* a line-level scheme on a stay */
+#define P_UNWARRANTED 0.012
+#define P_IDLE 0.014
+#define P_SEEN 0.012
+#define P_RT_STAY 0.012
+#define P_SPLIT_ADM 0.012
+#define P_LOOK_READMIT 0.006
+#define P_LOOK_QUIET 0.012
+#define P_LOOK_RT_EXACT 0.006
+#define P_LOOK_AFTER_POS 0.25
+#define P_LOOK_SUBSET 0.002
+#define P_LOOK_DAYS 0.01
+#define P_LOOK_CHRONIC30 0.004
+#define P_LOOK_ER_ADMIT 0.5
+#define P_REFUND 0.006
+
+/* --- truth helpers ------------------------------------------------------------------------ */
+static gen_case *new_case(gen_ctx *g, int look, int det, const char *kind, int month, int phys, uint64_t pat,
+                          uint64_t visit)
+{
+	gen_case *c = gen_truth_add(&g->truth, look);
+	if (!c)
+		return NULL;
+	c->det = det;
+	c->kind = kind;
+	c->month = month;
+	c->phys = phys;
+	c->pat = pat;
+	c->visit = visit;
+	return c;
+}
+
+void gen_case_lines(gen_ctx *g, int look, int det, const char *kind, int phys, uint64_t pat, uint64_t visit,
+                    const uint64_t *ids, int nids, cw_fen suspect, cw_minute when, const char *fmt, ...)
+{
+	int m = gen_month_of(g, when);
+	if (m < 0)
+		return;
+	gen_case *c = new_case(g, look, det, kind, m, phys, pat, visit);
+	if (!c)
+		return;
+	c->suspect = suspect;
+	if (nids)
+		gen_truth_add_ids(&g->truth, c, ids, nids);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->note, sizeof c->note, fmt, ap);
+	va_end(ap);
+}
+
+static int is_bad(const gen_ctx *g, int phys)
+{
+	return g->phys[phys].role == R_BAD;
+}
+
+static int role_on(const gen_ctx *g, int phys, int role, cw_minute t)
+{
+	const gen_phys *ph = &g->phys[phys];
+	int m = gen_month_of(g, t);
+	return ph->role == role && m >= 0 && (ph->active >> m & 1);
+}
+
+double gen_rate(const gen_ctx *g, int phys, int det)
+{
+	(void)det;
+	return is_bad(g, phys) ? BAD_MULT : 1.0;
+}
+
+static int day_has_item(const gen_visit *v, cw_day d, int item)
+{
+	for (size_t i = 0; i < v->nl; i++)
+		if (v->l[i].item == item && cw_day_of(v->l[i].t) == d)
+			return 1;
+	return 0;
+}
+
+static int day_has_care(const gen_ctx *g, const gen_visit *v, cw_day d)
+{
+	for (size_t i = 0; i < v->nl; i++)
+		if (cw_day_of(v->l[i].t) == d && cw_category_is_care(g->items[v->l[i].item].cat))
+			return 1;
+	return 0;
+}
+
+/* --- roles ----------------------------------------------------------------------------------- */
+static uint32_t months_mask(const gen_ctx *g, int from, int to)
+{
+	uint32_t m = 0;
+	if (from >= g->nmonths)
+		from = g->nmonths - 1;
+	if (to >= g->nmonths)
+		to = g->nmonths - 1;
+	for (int i = from < 0 ? 0 : from; i <= to; i++)
+		m |= 1u << i;
+	return m;
+}
+
+/* A physician of one of the specialties (comma-separated keys) at a level in levels mask, not yet
+ * given a role, not at an institution in taken (bitmask over the first 64), or -1. */
+static int find_phys(gen_ctx *g, const char *specs, int levels, int ward, uint64_t taken_inst, int nth)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < g->nphys; i++) {
+			gen_phys *ph = &g->phys[i];
+			const char *key = g->spec[ph->spec].key;
+			const char *hit = strstr(specs, key);
+			if (!hit || (hit[strlen(key)] != ',' && hit[strlen(key)] != 0))
+				continue;
+			if (ph->role || !(levels & (1 << ph->level)) || (ward && !ph->ward))
+				continue;
+			if (pass == 0 && ph->inst < 64 && (taken_inst >> ph->inst & 1))
+				continue;
+			int busy = 0; /* one role per department: roles compete for the same patients */
+			for (int j = 0; j < g->dept[ph->dept].nphys; j++)
+				busy |= g->phys[g->dept[ph->dept].phys0 + j].role != R_NONE;
+			if (busy)
+				continue;
+			if (g->dept[ph->dept].nphys < 3 || (i - g->dept[ph->dept].phys0) != nth % g->dept[ph->dept].nphys)
+				continue;
+			return i;
+		}
+	return -1;
+}
+
+/* Level 3 first, then level 2, trying each position in the department. */
+static int find_phys2(gen_ctx *g, const char *specs, int ward, uint64_t taken, int nth)
+{
+	for (int lv = 3; lv >= 2; lv--)
+		for (int k = 0; k < 6; k++) {
+			int p = find_phys(g, specs, 1 << lv, ward, taken, nth + k);
+			if (p >= 0)
+				return p;
+		}
+	return -1;
+}
+
+static void give(gen_ctx *g, int phys, int role, uint32_t active)
+{
+	if (phys < 0)
+		return;
+	gen_phys *ph = &g->phys[phys];
+	ph->role = role;
+	ph->active = active;
+	ph->s_cost = ph->s_exam = ph->s_large = ph->s_los = ph->s_abx = 1.0;
+	ph->pos = 0.57;
+}
+
+void gen_roles_assign(gen_ctx *g)
+{
+	uint32_t all = months_mask(g, 0, 31);
+	uint64_t taken = 0;
+	int nbad = g->ninst >= 7 ? 3 : 2;
+	static const char *const bad_specs[] = { "respiratory", "gastroenterology", "cardiology", "endocrinology",
+		                                 "orthopedics", "neurology" };
+	for (int b = 0, tries = 0; b < nbad && tries < 12; tries++) {
+		int ph = find_phys(g, bad_specs[(b + tries) % 6], (1 << 2) | (1 << 3), 1, taken, 0);
+		if (ph < 0)
+			continue;
+		give(g, ph, R_BAD, all);
+		if (g->phys[ph].inst < 64)
+			taken |= 1ull << g->phys[ph].inst;
+		b++;
+	}
+	int rheu = -1;
+	for (int i = 0; i < g->nphys; i++)
+		if (!strcmp(g->spec[g->phys[i].spec].key, "rheumatology")) {
+			rheu = i;
+			break;
+		}
+	give(g, rheu, R_RARE_COSTLY, all);
+	if (!g->stat_roles)
+		return;
+	/* at tertiary hospitals first: they have the volume the statistics need */
+	give(g, find_phys2(g, "gastroenterology,orthopedics", 0, taken, 1), R_OUT_COST, months_mask(g, 1, 3));
+	give(g, find_phys2(g, "neurology,orthopedics", 0, taken, 2), R_OUT_LARGE, months_mask(g, 2, 4));
+	give(g, find_phys2(g, "respiratory,cardiology,neurology", 1, taken, 2), R_OUT_LOS, months_mask(g, 3, 5));
+	give(g, find_phys2(g, "emergency", 0, taken, 1), R_LOWPOS, all);
+	give(g, find_phys2(g, "emergency", 0, taken, 4), R_LOWPOS, months_mask(g, 1, 3));
+	give(g, find_phys2(g, "respiratory,pediatrics", 0, taken, 3), R_ABX_OP, all);
+	give(g, find_phys2(g, "emergency", 0, taken, 2), R_ABX_ER, months_mask(g, 1, 4));
+	give(g, find_phys2(g, "emergency", 0, taken, 3), R_ER35, all);
+	give(g, find_phys2(g, "cardiology", 0, taken, 1), R_CASEMIX, all);
+}
+
+/* --- building blocks shared by visits and stays ------------------------------------------------- */
+static int pick_line(gen_ctx *g, gen_pat *p, const gen_visit *v, int (*ok)(const gen_ctx *, const gen_visit *, size_t),
+                     cw_day only_day)
+{
+	int cand[256], n = 0;
+	for (size_t i = 0; i < v->nl && n < 256; i++)
+		if ((only_day == CW_DAY_NONE || cw_day_of(v->l[i].t) == only_day) && ok(g, v, i))
+			cand[n++] = (int)i;
+	return n ? cand[gen_int(&p->rng, 0, n - 1)] : -1;
+}
+
+static int ok_price(const gen_ctx *g, const gen_visit *v, size_t i)
+{
+	const gen_item *it = &g->items[v->l[i].item];
+	return v->l[i].qty > 0 && it->cat != CW_CAT_DRUG && it->cat != CW_CAT_BED && it->cat != CW_CAT_NURSING &&
+	       v->l[i].unit <= it->price && it->price >= 500;
+}
+
+static int ok_dup(const gen_ctx *g, const gen_visit *v, size_t i)
+{
+	return v->l[i].qty > 0 && (g->items[v->l[i].item].flags & GI_DUP);
+}
+
+static int scheme_over_price(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day)
+{
+	int i = pick_line(g, p, v, ok_price, day);
+	if (i < 0)
+		return 0;
+	gen_line *l = &v->l[i];
+	const gen_item *it = &g->items[l->item];
+	double f = is_bad(g, v->phys) ? 1.4 + 0.6 * gen_unif(&p->rng) : 1.12 + 0.4 * gen_unif(&p->rng);
+	l->unit = (cw_fen)llround((double)it->price * f / 10.0) * 10;
+	if (l->unit <= it->price)
+		l->unit = it->price + 10;
+	l->amount = l->unit * l->qty / CW_QTY_ONE;
+	cw_fen suspect = (l->unit - it->price) * l->qty / CW_QTY_ONE;
+	gen_case_lines(g, 0, D_OVER_PRICE, "over_price", v->phys, p->num, v->id, &l->id, 1, suspect, l->t,
+	               "%s billed at %.2f over the ceiling %.2f", it->code, (double)l->unit / 100, (double)it->price / 100);
+	return 1;
+}
+
+static int scheme_duplicate(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day)
+{
+	int i = pick_line(g, p, v, ok_dup, day);
+	if (i < 0) {
+		if (day != CW_DAY_NONE)
+			return 0;
+		cw_minute t = v->admit + 3;
+		i = gen_add_line(g, p, v, g->it_ecg, t, CW_QTY_ONE, ADD_CHECK);
+		if (i < 0)
+			return 0;
+	}
+	gen_line copy = v->l[i];
+	int j = gen_add_line(g, p, v, copy.item, copy.t, copy.qty, ADD_FORCE);
+	if (j < 0)
+		return 0;
+	v->l[j].unit = copy.unit;
+	v->l[j].amount = copy.amount;
+	v->l[j].result = copy.result == CW_RESULT_NONE ? CW_RESULT_NONE : CW_RESULT_NEGATIVE;
+	uint64_t ids[2] = { v->l[i].id, v->l[j].id };
+	gen_case_lines(g, 0, D_DUPLICATE, "duplicate_billing", v->phys, p->num, v->id, ids, 2, copy.amount, copy.t,
+	               "%s billed twice at the same minute", g->items[copy.item].code);
+	return 1;
+}
+
+static int scheme_over_freq(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day)
+{
+	int cand[8], n = 0;
+	if (v->kind == CW_INPATIENT) {
+		for (size_t i = 0; i < v->nl; i++)
+			if (cw_day_of(v->l[i].t) == day && g->items[v->l[i].item].cat == CW_CAT_BED && v->l[i].qty == CW_QTY_ONE) {
+				gen_line *l = &v->l[i];
+				l->qty = 2 * CW_QTY_ONE;
+				l->amount = l->unit * 2;
+				gen_case_lines(g, 0, D_OVER_FREQ, "over_frequency", v->phys, p->num, v->id, &l->id, 1, l->unit, l->t,
+				               "bed %s billed 2 days on one day", g->items[l->item].code);
+				return 1;
+			}
+		return 0;
+	}
+	int opts[] = { g->it_nebul, g->it_im, g->it_physio, g->it_iv };
+	for (int k = 0; k < 4; k++)
+		if (!gen_ledger_has(p, opts[k]))
+			cand[n++] = opts[k];
+	if (!n)
+		return 0;
+	int item = cand[gen_int(&p->rng, 0, n - 1)];
+	int maxq = g->items[item].maxq, extra = gen_int(&p->rng, 1, 2);
+	int i = gen_add_line(g, p, v, item, v->admit + 70, (cw_qty)(maxq + extra) * CW_QTY_ONE, ADD_FORCE);
+	if (i < 0)
+		return 0;
+	gen_line *l = &v->l[i];
+	gen_case_lines(g, 0, D_OVER_FREQ, "over_frequency", v->phys, p->num, v->id, &l->id, 1, l->unit * extra, l->t,
+	               "%s: %d units on one day, at most %d", g->items[item].code, maxq + extra, maxq);
+	return 1;
+}
+
+/* One restricted item the patient, institution or visit kind does not qualify for. */
+static int scheme_restriction(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day, cw_minute t)
+{
+	int cand[8], n = 0;
+	const char *kinds[8];
+	int age = gen_age(p, t);
+	if (p->sex == CW_SEX_M) { cand[n] = g->it_vaginal; kinds[n++] = "sex_only"; }
+	if (p->sex == CW_SEX_F) { cand[n] = g->it_prostate; kinds[n++] = "sex_only"; }
+	if (age > 16) { cand[n] = g->it_tuina_child; kinds[n++] = "age_max"; }
+	if (age >= 0 && age < 45 && p->rt_time[g->items[g->it_dxa].slot] == CW_MINUTE_NONE) {
+		cand[n] = g->it_dxa;
+		kinds[n++] = "age_min";
+	}
+	if (g->inst[v->inst].level < 3) { cand[n] = g->it_hbo; kinds[n++] = "min_level"; }
+	if (v->kind == CW_INPATIENT) { cand[n] = g->it_consult_op[0]; kinds[n++] = "setting"; }
+	else { cand[n] = g->it_monitor; kinds[n++] = "setting"; }
+	int k = gen_int(&p->rng, 0, n - 1);
+	int item = cand[k];
+	if (v->kind == CW_INPATIENT ? day_has_item(v, day, item) : gen_ledger_has(p, item))
+		return 0;
+	int i = gen_add_line(g, p, v, item, t, CW_QTY_ONE, ADD_FORCE);
+	if (i < 0)
+		return 0;
+	gen_line *l = &v->l[i];
+	gen_case_lines(g, 0, D_RESTRICTION, kinds[k], v->phys, p->num, v->id, &l->id, 1, l->amount, l->t,
+	               "%s billed against its %s restriction", g->items[item].code, kinds[k]);
+	return 1;
+}
+
+static int bundle_free(gen_ctx *g, gen_pat *p, const gen_visit *v, int b, cw_day day)
+{
+	const gen_item *it = &g->items[b];
+	if (v->kind == CW_INPATIENT) {
+		if (day_has_item(v, day, b))
+			return 0;
+		for (int c = 0; c < it->ncomp; c++)
+			if (day_has_item(v, day, it->comp[c]))
+				return 0;
+		return 1;
+	}
+	if (gen_ledger_has(p, b))
+		return 0;
+	for (int c = 0; c < it->ncomp; c++)
+		if (gen_ledger_has(p, it->comp[c]))
+			return 0;
+	return 1;
+}
+
+static int pick_bundle(gen_ctx *g, gen_pat *p, const gen_visit *v, cw_day day, int lab_only)
+{
+	int cand[16], n = 0;
+	for (int i = 0; i < g->nitems && n < 16; i++)
+		if (g->items[i].ncomp && (!lab_only || g->items[i].cat == CW_CAT_LAB) && bundle_free(g, p, v, i, day))
+			cand[n++] = i;
+	return n ? cand[gen_int(&p->rng, 0, n - 1)] : -1;
+}
+
+static int scheme_split_billing(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day, cw_minute t)
+{
+	int b = pick_bundle(g, p, v, day, v->kind == CW_INPATIENT);
+	if (b < 0)
+		return 0;
+	const gen_item *bi = &g->items[b];
+	uint64_t ids[9];
+	int n = 0;
+	if (gen_chance(&p->rng, 0.5)) {
+		int bl = gen_add_line(g, p, v, b, t, CW_QTY_ONE, ADD_FORCE);
+		int c = bi->comp[gen_int(&p->rng, 0, bi->ncomp - 1)];
+		int cl = gen_add_line(g, p, v, c, t, CW_QTY_ONE, ADD_FORCE);
+		if (bl < 0 || cl < 0)
+			return 0;
+		ids[n++] = v->l[cl].id;
+		ids[n++] = v->l[bl].id;
+		gen_case_lines(g, 0, D_SPLIT_BILLING, "component_beside_bundle", v->phys, p->num, v->id, ids, n,
+		               v->l[cl].amount, t, "%s billed beside its bundle %s", g->items[c].code, bi->code);
+		return 1;
+	}
+	cw_fen sum = 0;
+	for (int c = 0; c < bi->ncomp; c++) {
+		int cl = gen_add_line(g, p, v, bi->comp[c], t, CW_QTY_ONE, ADD_FORCE);
+		if (cl < 0)
+			return 0;
+		ids[n++] = v->l[cl].id;
+		sum += v->l[cl].amount;
+	}
+	gen_case_lines(g, 0, D_SPLIT_BILLING, "all_components", v->phys, p->num, v->id, ids, n,
+	               sum > bi->price ? sum - bi->price : 0, t, "every component of %s billed without it", bi->code);
+	return 1;
+}
+
+/* A second prescription that breaks one prescription limit. */
+static int scheme_large_rx(gen_ctx *g, gen_pat *p, gen_visit *v)
+{
+	static const char *const cheap[] = { "XZ0001003", "XZ0001005", "XR05DAA030", "XA12AXA047", "XB03BAA046",
+		                             "XA02ADA038", "XR06AXA035", "XN02BEA054", "XA07BCA039", "XZ0001006",
+		                             "XM02AAA045", "XD07AAA076" };
+	const gen_dx *dx = &g->dx[v->dx];
+	int chronic = (dx->flags & DX_CHRONIC) && v->kind == CW_OUTPATIENT;
+	int limit = v->kind == CW_EMERGENCY ? 3 : chronic ? 30 : 7;
+	int drug[GEN_RX_MAX], days[GEN_RX_MAX], n = 0;
+	cw_qty qty[GEN_RX_MAX];
+	cw_minute t = v->admit + 95;
+	/* the over-ceiling amount (2,000+ yuan) only at bad physicians: elsewhere it would also make an
+	 * ordinary physician's cost per visit an outlier */
+	int tag = gen_int(&p->rng, 0, is_bad(g, v->phys) ? 2 : 1);
+	const char *kind = tag == 0 ? "drugs_per_rx" : tag == 1 ? "days_supply" : "amount";
+	int start = gen_int(&p->rng, 0, 11);
+	int want = tag == 0 ? gen_int(&p->rng, 6, 8) : tag == 1 ? gen_int(&p->rng, 1, 2) : 1;
+	if (tag == 2) {
+		drug[n] = g->it_albumin;
+		qty[n] = (cw_qty)gen_int(&p->rng, 6, 8) * CW_QTY_ONE;
+		days[n++] = gen_int(&p->rng, 1, limit < 3 ? limit : 3);
+	}
+	for (int k = 0; k < 12 && n < want + (tag == 2); k++) {
+		int it = gen_item_find(g, cheap[(start + k) % 12]);
+		if (it < 0 || !gen_can_bill(g, p, v, it, t, CW_QTY_ONE))
+			continue;
+		drug[n] = it;
+		if (tag == 1) {
+			int d = chronic ? gen_int(&p->rng, 60, 90) : v->kind == CW_EMERGENCY ? gen_int(&p->rng, 5, 7)
+			                                                                     : gen_int(&p->rng, 10, 28);
+			days[n] = d;
+			qty[n] = (cw_qty)(d / 7 + 1) * CW_QTY_ONE;
+		} else {
+			days[n] = gen_int(&p->rng, 1, limit < 5 ? limit : 5);
+			qty[n] = CW_QTY_ONE;
+		}
+		n++;
+	}
+	if ((tag == 0 && n < 6) || (tag == 1 && n < 1))
+		return 0;
+	int rx = gen_add_rx(g, p, v, t, drug, days, qty, n, ADD_FORCE);
+	if (rx < 0)
+		return 0;
+	const gen_rx *r = &v->rx[rx];
+	uint64_t ids[GEN_RX_MAX];
+	cw_fen amount = gen_rx_amount(v, rx), suspect = 0;
+	for (int i = 0; i < r->n; i++)
+		ids[i] = v->l[r->line[i]].id;
+	if (tag == 0) { /* the amount of the drugs beyond the fifth, by amount descending */
+		cw_fen a[GEN_RX_MAX];
+		for (int i = 0; i < r->n; i++)
+			a[i] = r->amount[i];
+		for (int i = 0; i < r->n; i++)
+			for (int j = i + 1; j < r->n; j++)
+				if (a[j] > a[i]) {
+					cw_fen x = a[i];
+					a[i] = a[j];
+					a[j] = x;
+				}
+		for (int i = 5; i < r->n; i++)
+			suspect += a[i];
+	} else if (tag == 1) {
+		for (int i = 0; i < r->n; i++)
+			if (r->days[i] > limit)
+				suspect += r->amount[i] * (r->days[i] - limit) / r->days[i];
+	} else {
+		suspect = amount - 200000;
+	}
+	if (tag == 2 && amount <= 200000)
+		return 1; /* cannot happen with the albumin quantities above; no finding then */
+	gen_case_lines(g, 0, D_LARGE_RX, kind, v->phys, p->num, v->id, ids, r->n, suspect, t,
+	               "prescription of %d drugs, %.2f yuan (%s)", r->n, (double)amount / 100, kind);
+	return 1;
+}
+
+/* Extra care of a cost outlier: padding with physiotherapy, acupuncture and the like. */
+static void pad_costs(gen_ctx *g, gen_pat *p, gen_visit *v, double factor)
+{
+	static const char *const fill[] = { "430000010", "340200020", "430000002", "430000001", "340200010" };
+	cw_fen have = 0;
+	for (size_t i = 0; i < v->nl; i++)
+		have += v->l[i].amount;
+	cw_fen target = (cw_fen)((double)have * factor) + 8000;
+	cw_minute t = v->admit + 100;
+	for (int k = 0, s = gen_int(&p->rng, 0, 4); k < 5 && target > 0; k++) {
+		int it = gen_item_find(g, fill[(s + k) % 5]);
+		cw_fen unit = gen_unit_price(g, it, v->inst);
+		int q = (int)(target / unit);
+		if (q > 6)
+			q = 6;
+		if (q < 1)
+			q = 1;
+		if (gen_add_line(g, p, v, it, t + k, (cw_qty)q * CW_QTY_ONE, ADD_CHECK) >= 0)
+			target -= unit * q;
+	}
+}
+
+static void extra_large_exams(gen_ctx *g, gen_pat *p, gen_visit *v)
+{
+	static const char *const ex[] = { "210300001", "210400003", "210102002", "210400002", "210102001" };
+	int s = gen_int(&p->rng, 0, 4), added = 0;
+	for (int k = 0; k < 5 && added < 1 + gen_chance(&p->rng, 0.4); k++)
+		if (gen_add_line(g, p, v, gen_item_find(g, ex[(s + k) % 5]), v->admit + 40 + k, CW_QTY_ONE, ADD_CHECK) >= 0)
+			added++;
+}
+
+static void refund_noise(gen_ctx *g, gen_pat *p, gen_visit *v, cw_minute t)
+{
+	static const char *const r[] = { "C140100003", "C140300002", "C149900010", "C140300001", "C140100001" };
+	int it = gen_item_find(g, r[gen_int(&p->rng, 0, 4)]);
+	cw_qty q = (cw_qty)gen_int(&p->rng, 1, 2) * CW_QTY_ONE;
+	if (gen_add_line(g, p, v, it, t, q, ADD_CHECK) < 0)
+		return;
+	gen_add_line(g, p, v, it, t + gen_int(&p->rng, 20, 90), -q, ADD_FORCE);
+}
+
+/* A repeat of a test wanted by the visit inside its interval, after a result that was not positive. */
+static int scheme_repeat_op(gen_ctx *g, gen_pat *p, gen_visit *v)
+{
+	const gen_dx *dx = &g->dx[v->dx];
+	const gen_list *ls[2] = { &dx->labs, &dx->exams };
+	cw_minute t = v->admit + 30;
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < ls[k]->n; i++) {
+			int it = ls[k]->item[i];
+			const gen_item *x = &g->items[it];
+			if (x->slot < 0 || p->rt_time[x->slot] == CW_MINUTE_NONE || p->rt_pos[x->slot] ||
+			    t - p->rt_time[x->slot] >= x->retest * 60 || t <= p->rt_time[x->slot] || gen_ledger_has(p, it))
+				continue;
+			if (!gen_chance(&p->rng, P_REPEAT_OP * gen_rate(g, v->phys, D_REPEAT_TEST)))
+				return 0;
+			uint64_t prev = p->rt_line[x->slot];
+			int l = gen_add_line(g, p, v, it, t, CW_QTY_ONE, ADD_FORCE);
+			uint64_t ids[2] = { prev, v->l[l].id };
+			gen_case_lines(g, 0, D_REPEAT_TEST, "repeat_test", v->phys, p->num, v->id, ids, 2, v->l[l].amount, t,
+			               "%s repeated %.1f h after a result that was not positive (interval %d h)", x->code,
+			               (double)(t - p->rt_time[x->slot] + 0) / 60.0, x->retest);
+			return 1;
+		}
+	return 0;
+}
+
+void gen_note_after_positive(gen_ctx *g, gen_pat *p, gen_visit *v, int line, uint64_t prev)
+{
+	if (!gen_chance(&p->rng, P_LOOK_AFTER_POS))
+		return;
+	uint64_t ids[2] = { prev, v->l[line].id };
+	gen_case_lines(g, 1, D_REPEAT_TEST, "after_positive", v->phys, p->num, v->id, ids, 2, 0, v->l[line].t,
+	               "%s repeated inside its interval after a positive result", g->items[v->l[line].item].code);
+}
+
+/* --- outpatient and emergency visits -------------------------------------------------------------- */
+void gen_schemes_visit(gen_ctx *g, gen_pat *p, gen_visit *v)
+{
+	if (gen_month_of(g, v->admit) < 0)
+		return;
+	gen_ledger_day(p, cw_day_of(v->admit));
+	const gen_phys *ph = &g->phys[v->phys];
+	/* physician-level roles */
+	if (role_on(g, v->phys, R_OUT_COST, v->admit) || ph->role == R_RARE_COSTLY || (ph->role == R_BAD && g->stat_roles))
+		pad_costs(g, p, v, ph->role == R_BAD ? 1.2 : 1.5);
+	if (role_on(g, v->phys, R_OUT_LARGE, v->admit) && gen_chance(&p->rng, 0.7))
+		extra_large_exams(g, p, v);
+	/* one line-level scheme at most */
+	if (!scheme_repeat_op(g, p, v)) {
+		double mult = gen_rate(g, v->phys, 0), u = gen_unif(&p->rng), acc = 0;
+		for (int s = 0; s < S_VISIT_COUNT; s++) {
+			acc += visit_rate[s] * mult;
+			if (u >= acc)
+				continue;
+			cw_minute t = v->admit + 60;
+			switch (s) {
+			case S_OVER_PRICE: scheme_over_price(g, p, v, CW_DAY_NONE); break;
+			case S_DUPLICATE: scheme_duplicate(g, p, v, CW_DAY_NONE); break;
+			case S_OVER_FREQ: scheme_over_freq(g, p, v, CW_DAY_NONE); break;
+			case S_RESTRICTION: scheme_restriction(g, p, v, cw_day_of(t), t); break;
+			case S_SPLIT_BILLING: scheme_split_billing(g, p, v, cw_day_of(t), t); break;
+			case S_LARGE_RX: scheme_large_rx(g, p, v); break;
+			}
+			break;
+		}
+	}
+	/* look-alikes */
+	if (gen_chance(&p->rng, P_LOOK_SUBSET)) {
+		int b = pick_bundle(g, p, v, cw_day_of(v->admit), 1);
+		if (b >= 0 && g->items[b].ncomp >= 3) {
+			uint64_t ids[8];
+			int n = 0;
+			for (int c = 0; c < g->items[b].ncomp - 1; c++) {
+				int l = gen_add_line(g, p, v, g->items[b].comp[c], v->admit + 20, CW_QTY_ONE, ADD_CHECK);
+				if (l >= 0)
+					ids[n++] = v->l[l].id;
+			}
+			if (n)
+				gen_case_lines(g, 1, D_SPLIT_BILLING, "subset_same_day", v->phys, p->num, v->id, ids, n, 0,
+				               v->admit + 20, "%d of the %d components of %s on one day, without it", n,
+				               g->items[b].ncomp, g->items[b].code);
+		}
+	}
+	if (v->kind == CW_OUTPATIENT && (g->dx[v->dx].flags & DX_CHRONIC) && v->nrx &&
+	    gen_chance(&p->rng, P_LOOK_CHRONIC30)) {
+		const gen_rx *r = &v->rx[0];
+		int has30 = 0;
+		uint64_t ids[GEN_RX_MAX];
+		for (int i = 0; i < r->n; i++) {
+			has30 |= r->days[i] == 30;
+			ids[i] = v->l[r->line[i]].id;
+		}
+		if (has30)
+			gen_case_lines(g, 1, D_LARGE_RX, "chronic_30_days", v->phys, p->num, v->id, ids, r->n, 0, r->t,
+			               "30 days of drugs for the chronic diagnosis %s", g->dx[v->dx].code);
+	}
+	if (gen_chance(&p->rng, P_REFUND))
+		refund_noise(g, p, v, v->admit + 50);
+}
+
+/* --- stays ------------------------------------------------------------------------------------------ */
+static int easy_dx_for(gen_ctx *g, gen_pat *p, int spec, cw_minute t)
+{
+	int cand[16], n = 0;
+	for (int i = 0; i < g->ndx && n < 16; i++) {
+		const gen_dx *d = &g->dx[i];
+		if (d->spec != spec || !(d->flags & DX_EASY) || !(d->kinds & K_IP))
+			continue;
+		if (d->sex && d->sex != p->sex)
+			continue;
+		int age = gen_age(p, t);
+		if (age >= 0 && (age < d->age_lo || age > d->age_hi))
+			continue;
+		cand[n++] = i;
+	}
+	return n ? cand[gen_int(&p->rng, 0, n - 1)] : -1;
+}
+
+void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
+{
+	int m = gen_month_of(g, sp->admit);
+	if (m < 0)
+		return;
+	double mult = gen_rate(g, sp->phys, 0);
+	cw_day a = cw_day_of(sp->admit);
+	if (role_on(g, sp->phys, R_OUT_COST, sp->admit) || (g->phys[sp->phys].role == R_BAD && g->stat_roles))
+		sp->extra_cost = 1;
+	/* one plan at most: draw the band first, then apply it when the stay allows */
+	double w[8] = { P_UNWARRANTED * mult, P_IDLE * mult, P_SEEN * mult, P_RT_STAY * mult, P_LOOK_QUIET,
+		        3 * P_LOOK_RT_EXACT, 0, 0 };
+	double u = gen_unif(&p->rng), acc = 0;
+	int band = -1;
+	for (int i = 0; i < 6 && band < 0; i++)
+		if (u < (acc += w[i]))
+			band = i;
+	switch (band) {
+	case 0: { /* unwarranted admission: a short, cheap stay for a condition an outpatient visit handles */
+		int dx = easy_dx_for(g, p, g->dept[sp->dept].spec, sp->admit);
+		int los = gen_int(&p->rng, 1, 3);
+		if (dx >= 0 && a + los < g->day_end - 1) {
+			sp->dx = dx;
+			sp->los = los;
+			sp->easy = 1;
+			sp->extra_cost = 0;
+		}
+		break;
+	}
+	case 1: /* a run of days without care */
+		if (sp->los < 8 || a + sp->los >= g->day_end)
+			break;
+		sp->idle_from = gen_int(&p->rng, 2, sp->los - 6);
+		sp->idle_len = gen_int(&p->rng, 3, 5);
+		if (sp->idle_from + sp->idle_len > sp->los - 2)
+			sp->idle_len = sp->los - 2 - sp->idle_from;
+		if (sp->idle_len < 3)
+			sp->idle_len = 0;
+		break;
+	case 2: /* seen at another hospital during the stay */
+		if (sp->los < 4 || a + sp->los >= g->day_end)
+			break;
+		for (int tries = 0; tries < 8; tries++) {
+			int k = gen_int(&p->rng, 0, g->ninst - 1);
+			if (k != sp->inst) {
+				sp->seen_inst = k;
+				sp->seen_day = gen_int(&p->rng, 1, sp->los - 2);
+				break;
+			}
+		}
+		break;
+	case 3:
+		if (sp->los >= 3)
+			sp->rt_kind = RT_SCHEME;
+		break;
+	case 4: /* look-alike: one or two quiet days, on a weekend when there is one */
+		if (sp->los < 6 || a + sp->los >= g->day_end)
+			break;
+		sp->quiet_len = gen_int(&p->rng, 1, 2);
+		sp->quiet_from = gen_int(&p->rng, 2, sp->los - 2 - sp->quiet_len);
+		for (int k = sp->quiet_from; k + sp->quiet_len <= sp->los - 2; k++)
+			if (cw_weekday(a + k) == 5) {
+				sp->quiet_from = k;
+				break;
+			}
+		break;
+	case 5: /* look-alike: a repeat exactly at the interval, one minute after, or after a positive */
+		if (sp->los >= 4) {
+			int r = gen_int(&p->rng, 0, 2);
+			sp->rt_kind = r == 0 ? RT_EXACT : r == 1 ? RT_EXACT_PLUS1 : RT_AFTER_POSITIVE;
+		}
+		break;
+	}
+}
+
+static void idle_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+{
+	cw_day a = cw_day_of(sp->admit);
+	uint64_t ids[32];
+	int n = 0;
+	cw_fen sum = 0;
+	cw_minute last = 0;
+	for (size_t i = 0; i < v->nl && n < 32; i++) {
+		int k = (int)(cw_day_of(v->l[i].t) - a);
+		int cat = g->items[v->l[i].item].cat;
+		if (k < sp->idle_from || k >= sp->idle_from + sp->idle_len || (cat != CW_CAT_BED && cat != CW_CAT_NURSING))
+			continue;
+		ids[n++] = v->l[i].id;
+		sum += v->l[i].amount;
+		if (v->l[i].t > last)
+			last = v->l[i].t;
+	}
+	if (n)
+		gen_case_lines(g, 0, D_IDLE_BED, "no_care", sp->phys, p->num, v->id, ids, n, sum, last,
+		               "%d days billed with bed and nursing only", sp->idle_len);
+}
+
+static void quiet_look(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+{
+	cw_day a = cw_day_of(sp->admit);
+	uint64_t ids[8];
+	int n = 0;
+	cw_minute last = 0;
+	for (size_t i = 0; i < v->nl && n < 8; i++) {
+		int k = (int)(cw_day_of(v->l[i].t) - a);
+		int cat = g->items[v->l[i].item].cat;
+		if (k >= sp->quiet_from && k < sp->quiet_from + sp->quiet_len && (cat == CW_CAT_BED || cat == CW_CAT_NURSING)) {
+			ids[n++] = v->l[i].id;
+			last = v->l[i].t;
+		}
+	}
+	if (n)
+		gen_case_lines(g, 1, D_IDLE_BED, sp->quiet_len == 1 ? "one_quiet_day" : "two_quiet_days", sp->phys, p->num,
+		               v->id, ids, n, 0, last, "%d day(s) without care in the stay (a weekend)", sp->quiet_len);
+}
+
+static void seen_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+{
+	if (!sp->seen_visit)
+		return;
+	cw_day d = cw_day_of(sp->seen_t);
+	uint64_t ids[40];
+	int n = 0;
+	cw_fen sum = 0;
+	for (size_t i = 0; i < v->nl; i++) {
+		int cat = g->items[v->l[i].item].cat;
+		if (cw_day_of(v->l[i].t) == d && (cat == CW_CAT_BED || cat == CW_CAT_NURSING)) {
+			ids[n++] = v->l[i].id;
+			sum += v->l[i].amount;
+		}
+	}
+	for (int i = 0; i < sp->nseen && n < 40; i++)
+		ids[n++] = sp->seen_ids[i];
+	gen_case_lines(g, 0, D_IDLE_BED, "seen_elsewhere", sp->phys, p->num, v->id, ids, n, sum, sp->seen_t,
+	               "in a bed at %s while seen at %s", g->inst[sp->inst].id, g->inst[sp->seen_inst].id);
+}
+
+static void rt_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+{
+	if (!sp->rt_l1 || !sp->rt_l2)
+		return;
+	uint64_t ids[2] = { sp->rt_l1, sp->rt_l2 };
+	const gen_item *it = &g->items[sp->rt_item];
+	cw_fen amount = 0;
+	for (size_t i = 0; i < v->nl; i++)
+		if (v->l[i].id == sp->rt_l2)
+			amount = v->l[i].amount;
+	switch (sp->rt_kind) {
+	case RT_SCHEME:
+		gen_case_lines(g, 0, D_REPEAT_TEST, "repeat_test", sp->phys, p->num, v->id, ids, 2, amount, sp->rt_t2,
+		               "%s repeated inside its %d h interval after a negative result", it->code, it->retest);
+		break;
+	case RT_EXACT:
+		gen_case_lines(g, 1, D_REPEAT_TEST, "at_interval", sp->phys, p->num, v->id, ids, 2, 0, sp->rt_t2,
+		               "%s repeated exactly %d h later", it->code, it->retest);
+		break;
+	case RT_EXACT_PLUS1:
+		gen_case_lines(g, 1, D_REPEAT_TEST, "interval_plus_1min", sp->phys, p->num, v->id, ids, 2, 0, sp->rt_t2,
+		               "%s repeated %d h and 1 minute later", it->code, it->retest);
+		break;
+	case RT_AFTER_POSITIVE:
+		gen_case_lines(g, 1, D_REPEAT_TEST, "after_positive", sp->phys, p->num, v->id, ids, 2, 0, sp->rt_t2,
+		               "%s repeated inside its interval after a positive result", it->code);
+		break;
+	}
+}
+
+static cw_fen stay_amount(const gen_visit *v)
+{
+	cw_fen s = 0;
+	for (size_t i = 0; i < v->nl; i++)
+		s += v->l[i].amount;
+	return s;
+}
+
+static void readmit_truth(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+{
+	/* the readmission is judged against the previous stay, still in p->last_* */
+	if (p->last_discharge == CW_MINUTE_NONE || sp->admit > p->last_discharge + 15 * CW_MINUTES_PER_DAY)
+		return;
+	const char *prev = g->dx[p->last_ip_dx].code;
+	switch (sp->case_kind) {
+	case CK_SPLIT:
+		gen_case_lines(g, 0, D_SPLIT_ADMISSION, "split_admission", sp->phys, p->num, v->id, NULL, 0, stay_amount(v),
+		               sp->admit, "readmitted for %s at %s %.1f days after discharge for %s", g->dx[sp->dx].code,
+		               g->inst[sp->inst].id, (double)(sp->admit - p->last_discharge) / 1440.0, prev);
+		break;
+	case CK_OTHER_COND:
+		gen_case_lines(g, 1, D_SPLIT_ADMISSION, "other_condition", sp->phys, p->num, v->id, NULL, 0, 0, sp->admit,
+		               "readmitted for %s after %s: another condition", g->dx[sp->dx].code, prev);
+		break;
+	case CK_OTHER_HOSP:
+		gen_case_lines(g, 1, D_SPLIT_ADMISSION, "other_hospital", sp->phys, p->num, v->id, NULL, 0, 0, sp->admit,
+		               "readmitted for %s at %s after a stay at %s", g->dx[sp->dx].code, g->inst[sp->inst].id,
+		               g->inst[p->last_ip_inst].id);
+		break;
+	case CK_PLANNED:
+		if (!gen_chance(&p->rng, 0.2))
+			break;
+		gen_case_lines(g, 1, D_SPLIT_ADMISSION, "planned_readmission", sp->phys, p->num, v->id, NULL, 0, 0,
+		               sp->admit, "planned %s after a stay for %s", g->dx[sp->dx].code, prev);
+		break;
+	}
+}
+
+/* Components of a bundle spread over two consecutive days of a stay (a look-alike). */
+static void components_two_days(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp, int k)
+{
+	cw_day d = cw_day_of(sp->admit) + k;
+	int b = -1;
+	for (int tries = 0; tries < 4 && b < 0; tries++) {
+		int c = pick_bundle(g, p, v, d, 1);
+		if (c >= 0 && bundle_free(g, p, v, c, d + 1))
+			b = c;
+	}
+	if (b < 0)
+		return;
+	const gen_item *bi = &g->items[b];
+	int split = gen_int(&p->rng, 1, bi->ncomp - 1);
+	uint64_t ids[8];
+	int n = 0;
+	cw_minute t = 0;
+	for (int c = 0; c < bi->ncomp; c++) {
+		t = (d + (c >= split)) * CW_MINUTES_PER_DAY + 6 * 60 + 45;
+		int l = gen_add_line(g, p, v, bi->comp[c], t, CW_QTY_ONE, ADD_FORCE);
+		ids[n++] = v->l[l].id;
+	}
+	gen_case_lines(g, 1, D_SPLIT_BILLING, "components_different_days", sp->phys, p->num, v->id, ids, n, 0, t,
+	               "the components of %s over two days", bi->code);
+}
+
+/* A care day of the stay that is safe to touch: not the admit day, not idle, quiet or seen. */
+static int safe_day(const gen_ctx *g, const gen_visit *v, const gen_stay_plan *sp, int k)
+{
+	cw_day a = cw_day_of(sp->admit), last = sp->open ? g->day_end - 1 : cw_day_of(sp->discharge) - 1;
+	if (k < 1 || a + k > last || a + k + 1 > last)
+		return 0;
+	if (sp->idle_len && k >= sp->idle_from - 1 && k <= sp->idle_from + sp->idle_len)
+		return 0;
+	if (sp->quiet_len && k >= sp->quiet_from - 1 && k <= sp->quiet_from + sp->quiet_len)
+		return 0;
+	if (sp->seen_day && (k == sp->seen_day || k + 1 == sp->seen_day))
+		return 0;
+	if (!gen_in_range(g, (a + k) * CW_MINUTES_PER_DAY) || !gen_in_range(g, (a + k + 2) * CW_MINUTES_PER_DAY))
+		return 0;
+	return day_has_care(g, v, a + k) && day_has_care(g, v, a + k + 1);
+}
+
+void gen_schemes_stay_done(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+{
+	if (sp->case_kind) {
+		readmit_truth(g, p, v, sp);
+		return;
+	}
+	if (sp->easy && !sp->open)
+		gen_case_lines(g, 0, D_UNWARRANTED, "unwarranted_admission", sp->phys, p->num, v->id, NULL, 0,
+		               stay_amount(v), sp->discharge, "%d-day stay for %s with cheap care", sp->los,
+		               g->dx[sp->dx].code);
+	if (sp->idle_len)
+		idle_case(g, p, v, sp);
+	if (sp->quiet_len)
+		quiet_look(g, p, v, sp);
+	seen_case(g, p, v, sp);
+	rt_case(g, p, v, sp);
+	if (gen_month_of(g, sp->admit) < 0 || sp->easy)
+		return;
+	int last = (int)((sp->open ? g->day_end - 1 : cw_day_of(sp->discharge) - 1) - cw_day_of(sp->admit));
+	int k = last >= 2 ? gen_int(&p->rng, 1, last - 1) : -1;
+	if (k < 0 || !safe_day(g, v, sp, k))
+		return;
+	cw_day d = cw_day_of(sp->admit) + k;
+	if (gen_chance(&p->rng, P_STAY_LINE * gen_rate(g, sp->phys, 0))) {
+		cw_minute t = d * CW_MINUTES_PER_DAY + 15 * 60 + 10;
+		switch (gen_int(&p->rng, 0, 4)) {
+		case 0: scheme_over_price(g, p, v, d); break;
+		case 1: scheme_duplicate(g, p, v, d); break;
+		case 2: scheme_over_freq(g, p, v, d); break;
+		case 3: scheme_restriction(g, p, v, d, t); break;
+		default: scheme_split_billing(g, p, v, d, t); break;
+		}
+	} else if (gen_chance(&p->rng, P_LOOK_DAYS)) {
+		components_two_days(g, p, v, sp, k);
+	}
+}
+
+int gen_schemes_readmit(gen_ctx *g, gen_pat *p, const gen_stay_plan *a, int *kind, int *dx, int *inst)
+{
+	const gen_dx *ad = &g->dx[a->dx];
+	cw_day next = cw_day_of(a->discharge) + 2;
+	if (a->easy || a->open || (ad->flags & DX_PLANNED) || next < g->day_start || next >= g->day_end - 16)
+		return 0;
+	double u = gen_unif(&p->rng), mult = gen_rate(g, a->phys, 0);
+	if (u < P_SPLIT_ADM * mult) {
+		*kind = CK_SPLIT;
+		*dx = a->dx;
+		*inst = a->inst;
+		return 1;
+	}
+	u -= P_SPLIT_ADM * mult;
+	if (u < P_LOOK_READMIT) { /* another condition at the same hospital */
+		int cand[32], n = 0;
+		for (int i = 0; i < g->ndx && n < 32; i++) {
+			const gen_dx *d = &g->dx[i];
+			if (!(d->kinds & K_IP) || (d->flags & (DX_EASY | DX_PLANNED)) || !strcmp(d->cat, ad->cat) ||
+			    gen_dept_of(g, a->inst, d->spec) < 0 || (d->sex && d->sex != p->sex) || d->w <= 0)
+				continue;
+			int age = gen_age(p, a->discharge);
+			if (age >= 0 && (age < d->age_lo || age > d->age_hi))
+				continue;
+			cand[n++] = i;
+		}
+		if (!n)
+			return 0;
+		*kind = CK_OTHER_COND;
+		*dx = cand[gen_int(&p->rng, 0, n - 1)];
+		*inst = a->inst;
+		return 1;
+	}
+	u -= P_LOOK_READMIT;
+	if (u < P_LOOK_READMIT) { /* the same condition at another hospital */
+		for (int tries = 0; tries < 10; tries++) {
+			int k = gen_int(&p->rng, 0, g->ninst - 1);
+			if (k != a->inst && gen_dept_of(g, k, ad->spec) >= 0) {
+				*kind = CK_OTHER_HOSP;
+				*dx = a->dx;
+				*inst = k;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+void gen_schemes_note_er_admit(gen_ctx *g, gen_pat *p, int inst, int dx, cw_minute admit)
+{
+	(void)inst;
+	(void)dx;
+	if (!gen_chance(&p->rng, P_LOOK_ER_ADMIT) || !g->nlast)
+		return;
+	gen_case_lines(g, 1, D_IDLE_BED, "er_visit_on_admit_day", -1, p->num, g->last_visit, g->last_ids, g->nlast, 0,
+	               admit, "emergency visit on the day of admission (a transfer day)");
+}
+
+/* --- physician-level truth ----------------------------------------------------------------------- */
+static void wilson(double k, double n, double *lo, double *hi)
+{
+	const double z = 1.959963984540054;
+	double ph = k / n, z2 = z * z, den = 1 + z2 / n;
+	double centre = (ph + z2 / (2 * n)) / den;
+	double half = z * sqrt(ph * (1 - ph) / n + z2 / (4 * n * n)) / den;
+	*lo = centre - half;
+	*hi = centre + half;
+}
+
+static void phys_case(gen_ctx *g, int look, int det, const char *kind, int phys, int m, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+static void phys_case(gen_ctx *g, int look, int det, const char *kind, int phys, int m, const char *fmt, ...)
+{
+	gen_case *c = new_case(g, look, det, kind, m, phys, 0, 0);
+	if (!c)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->note, sizeof c->note, fmt, ap);
+	va_end(ap);
+}
+
+void gen_schemes_physician_truth(gen_ctx *g)
+{
+	for (int i = 0; i < g->nphys; i++) {
+		const gen_phys *ph = &g->phys[i];
+		if (!ph->role)
+			continue;
+		for (int m = 0; m < g->nmonths; m++) {
+			const gen_pm *pm = &g->pm[(size_t)i * (size_t)g->nmonths + (size_t)m];
+			int on = ph->active >> m & 1;
+			uint32_t visits = pm->op_visits + pm->er_visits;
+			double lo, hi;
+			switch (ph->role) {
+			case R_BAD:
+				if (g->stat_roles && visits >= 30)
+					phys_case(g, 0, D_OUTLIER, "cost_per_outpatient_visit", i, m,
+					          "bad physician: padded visits and schemes (%u visits)", visits);
+				break;
+			case R_OUT_COST:
+				if (on && visits >= 30)
+					phys_case(g, 0, D_OUTLIER, "cost_per_outpatient_visit", i, m,
+					          "visits padded to about 2.5 times the cost (%u visits)", visits);
+				break;
+			case R_OUT_LARGE:
+				if (on && visits >= 30)
+					phys_case(g, 0, D_OUTLIER, "large_equipment_per_100", i, m,
+					          "one or two extra CT/MRI/DR on most visits (%u visits)", visits);
+				break;
+			case R_OUT_LOS:
+				if (on && pm->stays_out >= 10)
+					phys_case(g, 0, D_OUTLIER, "length_of_stay", i, m, "stays about 1.9 times longer (%u stays)",
+					          pm->stays_out);
+				break;
+			case R_LOWPOS: {
+				double n = pm->large_pos + pm->large_neg;
+				if (!on || n < 20) /* the detector's minimum; at a 5% rate any n >= 20 is far below */
+					break;
+				wilson(pm->large_pos, n, &lo, &hi);
+				if (hi < 0.30)
+					phys_case(g, 0, D_LOW_POSITIVE, "positive_rate", i, m,
+					          "%u of %.0f large-equipment exams positive, upper bound %.3f", pm->large_pos, n, hi);
+				break;
+			}
+			case R_ABX_OP: case R_ABX_ER: {
+				double n = ph->role == R_ABX_OP ? pm->rx_op : pm->rx_er;
+				double k = ph->role == R_ABX_OP ? pm->rx_op_abx : pm->rx_er_abx;
+				double limit = ph->role == R_ABX_OP ? 0.20 : 0.40;
+				if (!on || n < 30) /* the detector's rule, exactly; the rates are far from the limit */
+					break;
+				wilson(k, n, &lo, &hi);
+				if (lo > limit) {
+					phys_case(g, 0, D_ABX_OVERUSE, ph->role == R_ABX_OP ? "outpatient" : "emergency", i, m,
+					          "%.0f of %.0f prescriptions with an antibiotic, lower bound %.3f", k, n, lo);
+					if (visits >= 30)
+						phys_case(g, 0, D_OUTLIER, "antibiotic_rate", i, m,
+						          "the antibiotic overuse also shows in the peer comparison");
+				}
+				break;
+			}
+			case R_ER35:
+				if (pm->rx_er >= 30) {
+					wilson(pm->rx_er_abx, pm->rx_er, &lo, &hi);
+					phys_case(g, 1, D_ABX_OVERUSE, "emergency_35_percent", i, m,
+					          "%u of %u emergency prescriptions with an antibiotic (lower bound %.3f < 0.40)",
+					          pm->rx_er_abx, pm->rx_er, lo);
+				}
+				break;
+			case R_CASEMIX:
+				if (visits >= 30)
+					phys_case(g, 1, D_OUTLIER, "case_mix", i, m,
+					          "costly because the patients are sicker (heart failure, atrial fibrillation)");
+				break;
+			case R_RARE_COSTLY:
+				if (visits >= 1)
+					phys_case(g, 1, D_OUTLIER, "few_peers", i, m,
+					          "costly, but the specialty has too few physicians to compare");
+				break;
+			}
+		}
+	}
+}

@@ -1,0 +1,369 @@
+/* score.c: the four-reasonableness score of each physician of the month (see claimwatch/score.h).
+ *
+ * Three passes: the physician's activity (visits, billing), the findings
+ * (counts, outlier severity, money), then the formula. Money at stake counts
+ * each claim line once: a finding's money is spread over the lines it cites in
+ * proportion to their amounts (never more than a line's amount), and for each
+ * physician and line only the largest share counts, per dimension and, across
+ * dimensions, in the composite. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "claimwatch/score.h"
+
+static const char *const grade_names[] = { "reasonable", "basically_reasonable", "unreasonable" };
+static const char *const grade_names_zh[] = { "合理", "基本合理", "不合理" };
+static const char *const scope_names[] = { "institution", "specialty", "all", NULL };
+
+const char *cw_grade_name(int g) { return g >= 0 && g <= CW_GRADE_UNREASONABLE ? grade_names[g] : ""; }
+const char *cw_grade_name_zh(int g) { return g >= 0 && g <= CW_GRADE_UNREASONABLE ? grade_names_zh[g] : ""; }
+const char *cw_scope_name(int s) { return s >= 0 && s <= CW_SCOPE_ALL ? scope_names[s] : "?"; }
+
+int cw_grade_parse(const char *s)
+{
+	for (int g = 0; g <= CW_GRADE_UNREASONABLE; g++)
+		if (!strcmp(s, grade_names[g]))
+			return g;
+	return CW_GRADE_NONE;
+}
+
+/* --- rules ------------------------------------------------------------------- */
+
+static int load_weights(const cw_section *sc, cw_score_rules *o)
+{
+	cw_section w = cw_section_child(sc, "weights"), sev = cw_section_child(sc, "severity_weights");
+	int rc;
+	if ((rc = cw_section_double(&w, "money", 0, 1e6, &o->w_money)) < 0 ||
+	    (rc = cw_section_double(&w, "frequency", 0, 1e6, &o->w_rate)) < 0 ||
+	    (rc = cw_section_double(&w, "outlier", 0, 1e6, &o->w_outlier)) < 0)
+		return rc;
+	if (o->w_money + o->w_rate + o->w_outlier <= 0)
+		return cw_error_set(CW_EINVALID, "%s: at least one weight must be above 0", w.path);
+	for (int s = 0; s < CW_SEVERITY_COUNT; s++)
+		if ((rc = cw_section_double(&sev, cw_severity_name(s), 0, 1e6, &o->severity_weight[s])) < 0)
+			return rc;
+	return 0;
+}
+
+int cw_score_rules_load(const cw_rules *rules, cw_score_rules *o)
+{
+	cw_section sc = cw_rules_section(rules, "scoring"), gr = cw_rules_section(rules, "grades");
+	cw_section rk = cw_rules_section(rules, "ranking");
+	int rc;
+	memset(o, 0, sizeof *o);
+	if ((rc = cw_section_int(&sc, "min_visits", 0, 1000000, &o->min_visits)) < 0 ||
+	    (rc = cw_section_double(&sc, "money_share_full", 1e-9, 1e6, &o->money_full)) < 0 ||
+	    (rc = cw_section_double(&sc, "per_100_visits_full", 1e-9, 1e6, &o->rate_full)) < 0 ||
+	    (rc = cw_section_double(&sc, "outlier_full", 1e-9, 1e6, &o->outlier_full)) < 0 ||
+	    (rc = cw_section_bool(&sc, "count_physician_level_amount", &o->physician_level_amount)) < 0 ||
+	    (rc = load_weights(&sc, o)) < 0 ||
+	    (rc = cw_section_double(&gr, "basically_reasonable", 0, 100, &o->cut_basic)) < 0 ||
+	    (rc = cw_section_double(&gr, "unreasonable", 0, 100, &o->cut_unreasonable)) < 0 ||
+	    (rc = cw_section_choice(&rk, "scope", scope_names, &o->scope)) < 0)
+		return rc;
+	if (o->cut_basic > o->cut_unreasonable)
+		return cw_error_set(CW_EINVALID, "grades.basically_reasonable (%g) is above grades.unreasonable (%g)",
+		                    o->cut_basic, o->cut_unreasonable);
+	return 0;
+}
+
+/* --- activity: visits and billing ------------------------------------------------ */
+
+/* A visit belongs to the month when it has a claim line in the month or was admitted in it. */
+static uint8_t *visits_of_month(const cw_dataset *ds)
+{
+	const cw_visits *v = cw_dataset_visits(ds);
+	const cw_claims *c = cw_dataset_claims(ds);
+	const cw_window *w = cw_dataset_window(ds);
+	uint8_t *in = calloc(v->n ? v->n : 1, 1);
+	if (!in)
+		return NULL;
+	for (size_t i = 0; i < v->n; i++)
+		in[i] = v->admit[i] >= w->month_start && v->admit[i] < w->month_end;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->flags[i] & CW_LINE_IN_MONTH)
+			in[c->visit[i]] = 1;
+	return in;
+}
+
+static int activity(const cw_dataset *ds, cw_physcore *rows)
+{
+	const cw_physicians *ph = cw_dataset_physicians(ds);
+	const cw_visits *v = cw_dataset_visits(ds);
+	const cw_claims *c = cw_dataset_claims(ds);
+	uint8_t *in = visits_of_month(ds);
+	uint32_t *stamp = calloc(v->n ? v->n : 1, sizeof *stamp);
+	if (!in || !stamp) {
+		free(in);
+		free(stamp);
+		return cw_error_set(CW_ENOMEM, "out of memory scoring");
+	}
+	for (uint32_t p = 0; p < ph->n; p++) {
+		cw_physcore *r = &rows[p];
+		for (uint32_t k = ph->line_start[p]; k < ph->line_start[p + 1]; k++) {
+			uint32_t i = c->by_physician[k];
+			if (!(c->flags[i] & CW_LINE_IN_MONTH))
+				continue;
+			r->billed += c->amount[i];
+			if (stamp[c->visit[i]] != p + 1) {
+				stamp[c->visit[i]] = p + 1;
+				r->visits++;
+			}
+		}
+		for (uint32_t k = ph->visit_start[p]; k < ph->visit_start[p + 1]; k++) {
+			uint32_t vi = v->by_physician[k];
+			if (in[vi] && stamp[vi] != p + 1) {
+				stamp[vi] = p + 1;
+				r->visits++;
+			}
+		}
+		if (r->billed < 0)
+			r->billed = 0;
+	}
+	free(in);
+	free(stamp);
+	return 0;
+}
+
+/* --- findings ---------------------------------------------------------------------- */
+
+typedef struct share {
+	cw_ref physician;
+	uint32_t line;
+	int32_t dim;
+	cw_fen amount;
+} share;
+
+typedef struct shares {
+	share *v;
+	size_t n, cap;
+} shares;
+
+static int push_share(shares *s, cw_ref p, uint32_t line, int dim, cw_fen amount)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		share *v = realloc(s->v, cap * sizeof *v);
+		if (!v)
+			return cw_error_set(CW_ENOMEM, "out of memory scoring");
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = (share){ p, line, dim, amount };
+	return 0;
+}
+
+/* Spreads a finding's money over its lines in proportion to their amounts,
+ * never more than a line's amount; the last line takes the rounding rest. */
+static int spread(const cw_dataset *ds, const cw_record *r, shares *out)
+{
+	const cw_fen *amount = cw_dataset_claims(ds)->amount;
+	cw_fen total = 0, given = 0;
+	size_t n = r->f.nlines;
+	for (size_t i = 0; i < n; i++)
+		total += amount[r->f.lines[i]] > 0 ? amount[r->f.lines[i]] : 0;
+	for (size_t i = 0; i < n; i++) {
+		cw_fen a = amount[r->f.lines[i]] > 0 ? amount[r->f.lines[i]] : 0, part;
+		if (i + 1 == n)
+			part = r->f.suspect - given;
+		else if (total > 0)
+			part = (cw_fen)llround((double)r->f.suspect * (double)a / (double)total);
+		else
+			part = r->f.suspect / (cw_fen)n;
+		if (total > 0 && part > a)
+			part = a;
+		if (part < 0)
+			part = 0;
+		given += part;
+		int rc = push_share(out, r->f.physician, r->f.lines[i], r->dimension, part);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int is_outlier(const cw_record *r) { return r->f.metric != NULL || r->f.patient == CW_NONE; }
+
+static int count_finding(const cw_dataset *ds, const cw_score_rules *sr, size_t ndims, const cw_record *r,
+                         int status, cw_physcore *row, shares *sh)
+{
+	cw_dimscore *d = &row->dim[r->dimension], *all = &row->dim[ndims];
+	if (status == CW_REVIEW_DISMISSED) {
+		d->dismissed++;
+		all->dismissed++;
+		return 0;
+	}
+	d->findings++;
+	all->findings++;
+	if (status == CW_REVIEW_CONFIRMED) {
+		d->confirmed++;
+		all->confirmed++;
+	}
+	if (is_outlier(r)) {
+		double s = r->f.score < 0 ? 0 : r->f.score > 1 ? 1 : r->f.score;
+		int sev = r->f.severity >= 0 && r->f.severity < CW_SEVERITY_COUNT ? r->f.severity : CW_NOTICE;
+		d->outlier += sr->severity_weight[sev] * s;
+		all->outlier += sr->severity_weight[sev] * s;
+	}
+	if (r->f.suspect <= 0)
+		return 0;
+	if (r->f.nlines)
+		return spread(ds, r, sh);
+	if (r->f.patient != CW_NONE || sr->physician_level_amount) {
+		d->suspect += r->f.suspect;
+		all->suspect += r->f.suspect;
+	}
+	return 0;
+}
+
+static int by_physician_line_dim(const void *a, const void *b)
+{
+	const share *x = a, *y = b;
+	if (x->physician != y->physician)
+		return x->physician < y->physician ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->dim > y->dim) - (x->dim < y->dim);
+}
+
+/* Per physician and line: the largest share per dimension, and across dimensions for the composite. */
+static void fold_shares(shares *sh, cw_physcore *rows, size_t ndims)
+{
+	if (sh->n)
+		qsort(sh->v, sh->n, sizeof *sh->v, by_physician_line_dim);
+	for (size_t i = 0; i < sh->n;) {
+		const share *g = &sh->v[i];
+		cw_physcore *row = &rows[g->physician];
+		cw_fen line_max = 0;
+		while (i < sh->n && sh->v[i].physician == g->physician && sh->v[i].line == g->line) {
+			int dim = sh->v[i].dim;
+			cw_fen dim_max = 0;
+			for (; i < sh->n && sh->v[i].physician == g->physician && sh->v[i].line == g->line &&
+			       sh->v[i].dim == dim; i++)
+				if (sh->v[i].amount > dim_max)
+					dim_max = sh->v[i].amount;
+			row->dim[dim].suspect += dim_max;
+			if (dim_max > line_max)
+				line_max = dim_max;
+		}
+		row->dim[ndims].suspect += line_max;
+	}
+}
+
+static int tally_findings(const cw_dataset *ds, const cw_findings *fs, const cw_score_rules *sr, size_t ndims,
+                          const cw_reviews *rv, cw_scores *s, cw_physcore *rows)
+{
+	shares sh = { 0 };
+	size_t n = fs ? cw_findings_count(fs) : 0, nphys = cw_dataset_physicians(ds)->n;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		cw_record r;
+		cw_findings_get(fs, i, &r);
+		if (r.f.physician == CW_NONE || r.f.physician >= nphys || r.dimension < 0 || (size_t)r.dimension >= ndims)
+			continue;
+		int status = cw_reviews_status(rv, r.id);
+		s->dismissed += status == CW_REVIEW_DISMISSED;
+		s->confirmed += status == CW_REVIEW_CONFIRMED;
+		rc = count_finding(ds, sr, ndims, &r, status, &rows[r.f.physician], &sh);
+	}
+	if (rc == 0)
+		fold_shares(&sh, rows, ndims);
+	free(sh.v);
+	return rc;
+}
+
+/* --- the formula ------------------------------------------------------------------- */
+
+static double part(double x, double full) { return x >= full ? 1.0 : x / full; }
+
+static void grade_cell(const cw_score_rules *sr, const cw_physcore *row, cw_dimscore *d)
+{
+	double m, r, o = part(d->outlier, sr->outlier_full);
+	d->money_share = row->billed > 0 ? (double)d->suspect / (double)row->billed : 0;
+	d->per_100 = row->visits ? 100.0 * d->findings / row->visits : 0;
+	m = row->billed > 0 ? part(d->money_share, sr->money_full) : d->suspect > 0;
+	r = row->visits ? part(d->per_100, sr->rate_full) : d->findings > 0;
+	double w = sr->w_money + sr->w_rate + sr->w_outlier;
+	d->score = (int32_t)llround(10000.0 * (sr->w_money * m + sr->w_rate * r + sr->w_outlier * o) / w);
+	d->grade = CW_GRADE_NONE;
+	if (row->too_few)
+		return;
+	if (d->score >= llround(sr->cut_unreasonable * 100))
+		d->grade = CW_GRADE_UNREASONABLE;
+	else if (d->score >= llround(sr->cut_basic * 100))
+		d->grade = CW_GRADE_BASIC;
+	else
+		d->grade = CW_GRADE_REASONABLE;
+}
+
+static int active(const cw_physcore *row, size_t ndims)
+{
+	const cw_dimscore *all = &row->dim[ndims];
+	return row->visits > 0 || all->findings > 0 || all->dismissed > 0;
+}
+
+/* Keeps the active physicians, in physician order, with their cells packed. */
+static int compact(cw_scores *s, cw_physcore *rows, cw_dimscore *cells, size_t nphys)
+{
+	size_t k = s->ndims + 1, n = 0;
+	for (size_t p = 0; p < nphys; p++)
+		n += active(&rows[p], s->ndims);
+	s->rows = calloc(n ? n : 1, sizeof *s->rows);
+	s->cells = calloc((n ? n : 1) * k, sizeof *s->cells);
+	if (!s->rows || !s->cells)
+		return cw_error_set(CW_ENOMEM, "out of memory scoring");
+	for (size_t p = 0; p < nphys; p++) {
+		if (!active(&rows[p], s->ndims))
+			continue;
+		s->rows[s->n] = rows[p];
+		s->rows[s->n].dim = s->cells + s->n * k;
+		memcpy(s->rows[s->n].dim, cells + p * k, k * sizeof *cells);
+		s->n++;
+	}
+	return 0;
+}
+
+int cw_score(const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims, const cw_score_rules *sr,
+             const cw_reviews *rv, cw_scores **out)
+{
+	const cw_physicians *ph = cw_dataset_physicians(ds);
+	size_t nphys = ph->n, k = cw_dimset_count(dims) + 1;
+	cw_scores *s = calloc(1, sizeof *s);
+	cw_physcore *rows = calloc(nphys ? nphys : 1, sizeof *rows);
+	cw_dimscore *cells = calloc((nphys ? nphys : 1) * k, sizeof *cells);
+	int rc = s && rows && cells ? 0 : cw_error_set(CW_ENOMEM, "out of memory scoring");
+	if (rc == 0) {
+		s->ndims = k - 1;
+		for (size_t p = 0; p < nphys; p++)
+			rows[p] = (cw_physcore){ .physician = (cw_ref)p, .inst = ph->inst[p], .dept = ph->dept[p],
+				                 .dim = cells + p * k };
+		rc = activity(ds, rows);
+	}
+	if (rc == 0)
+		rc = tally_findings(ds, fs, sr, s->ndims, rv, s, rows);
+	for (size_t p = 0; rc == 0 && p < nphys; p++) {
+		rows[p].too_few = rows[p].visits < (uint64_t)sr->min_visits;
+		for (size_t d = 0; d < k; d++)
+			grade_cell(sr, &rows[p], &rows[p].dim[d]);
+	}
+	if (rc == 0)
+		rc = compact(s, rows, cells, nphys);
+	free(rows);
+	free(cells);
+	if (rc < 0) {
+		cw_scores_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void cw_scores_free(cw_scores *s)
+{
+	if (!s)
+		return;
+	free(s->rows);
+	free(s->cells);
+	free(s);
+}

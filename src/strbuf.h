@@ -1,0 +1,48 @@
+/* strbuf.h: a growing string for lists joined with a separator ("2026-01 2026-03").
+ * Out of memory is remembered and reported once, by cw_sb_take. */
+#ifndef CW_STRBUF_H
+#define CW_STRBUF_H
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cw_sb {
+	char *s;
+	size_t len, cap;
+	int failed;
+} cw_sb;
+
+/* Appends text, preceded by sep unless the string is still empty. */
+static inline void cw_sb_add(cw_sb *b, const char *sep, const char *text)
+{
+	size_t ls = b->len ? strlen(sep) : 0, lt = strlen(text);
+	if (b->failed)
+		return;
+	if (b->len + ls + lt + 1 > b->cap) {
+		size_t cap = (b->len + ls + lt + 1) * 2;
+		char *s = (char *)realloc(b->s, cap);
+		if (!s) {
+			b->failed = 1;
+			return;
+		}
+		b->s = s;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, sep, ls);
+	memcpy(b->s + b->len + ls, text, lt + 1);
+	b->len += ls + lt;
+}
+
+/* The text (caller frees; "" when nothing was added), or NULL when out of memory. */
+static inline char *cw_sb_take(cw_sb *b)
+{
+	char *s = b->s;
+	int failed = b->failed;
+	memset(b, 0, sizeof *b);
+	if (failed) {
+		free(s);
+		return NULL;
+	}
+	return s ? s : strdup("");
+}
+
+#endif

@@ -1,0 +1,578 @@
+/* test_load_csv.c: loading a month from CSV files (src/load_csv.c, rows.c,
+ * rejects.c): a valid month, the header rules, every malformed input of the
+ * issues with its message or its reject row, the window, and the contract's
+ * sample folder when it is there. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "testutil.h"
+#include "claimwatch/error.h"
+#include "claimwatch/source.h"
+#include "csv.h"
+
+typedef struct env {
+	char *dir;
+	cw_dataset *ds;
+	cw_load_stats st;
+	char *warn;     /* what the load warned about */
+	char *rejects;  /* the reject file's text */
+	size_t rejects_len;
+} env;
+
+static int setup(void **state)
+{
+	env *e = calloc(1, sizeof *e);
+	e->dir = tu_tempdir();
+	tu_write_month(e->dir);
+	*state = e;
+	return 0;
+}
+
+static void clear(env *e)
+{
+	cw_dataset_free(e->ds);
+	free(e->warn);
+	free(e->rejects);
+	e->ds = NULL;
+	e->warn = e->rejects = NULL;
+}
+
+static int teardown(void **state)
+{
+	env *e = *state;
+	clear(e);
+	tu_rmtree(e->dir);
+	free(e->dir);
+	free(e);
+	return 0;
+}
+
+/* Loads e->dir for the month with a look-back; the reject file goes next to
+ * the input as rejects.out. */
+static int load_from(env *e, const char *dir, const char *month, int lookback)
+{
+	clear(e);
+	cw_load_opts o = { .lookback_days = lookback };
+	assert_int_equal(cw_month_parse(month, &o.month), 0);
+	char rej[4096];
+	snprintf(rej, sizeof rej, "%s/rejects.out", e->dir);
+	assert_int_equal(cw_rejects_open(&o.rejects, rej), 0);
+	size_t wlen;
+	o.warn = open_memstream(&e->warn, &wlen);
+	int rc = cw_load_csv(dir, &o, &e->ds, &e->st);
+	char msg[2048];
+	snprintf(msg, sizeof msg, "%s", cw_error_last());
+	assert_int_equal(cw_rejects_close(o.rejects), 0);
+	fclose(o.warn);
+	e->rejects = tu_read(rej);
+	assert_non_null(e->rejects);
+	e->rejects_len = strlen(e->rejects); /* the writer escapes NULs */
+	cw_error_set(rc < 0 ? rc : 0, "%s", msg); /* keep the load's message for the test */
+	return rc;
+}
+
+static int load(env *e) { return load_from(e, e->dir, "2026-05", 0); }
+
+/* The reject file holds a row (its text as written) containing every one of
+ * the strings. */
+static void assert_reject(env *e, const char *a, const char *b, const char *c)
+{
+	cw_csv *csv;
+	cw_csv_record r;
+	assert_int_equal(cw_csv_open(&csv, tu_path(e->dir, "rejects.out"), NULL), 0);
+	int found = 0;
+	while (!found && cw_csv_next(csv, &r) == 1) {
+		assert_null(r.error);
+		assert_int_equal(r.nfields, 5);
+		char *row = strndup(r.raw, r.raw_len);
+		found = strstr(row, a) && (!b || strstr(row, b)) && (!c || strstr(row, c));
+		free(row);
+	}
+	cw_csv_close(csv);
+	if (!found) {
+		fprintf(stderr, "reject file:\n%s", e->rejects);
+		fail_msg("no reject row with '%s' '%s' '%s'", a, b ? b : "", c ? c : "");
+	}
+}
+
+static uint64_t total_rejected(const env *e)
+{
+	uint64_t n = 0;
+	for (int t = 0; t < CW_T_COUNT; t++)
+		n += e->st.table[t].rejected;
+	return n;
+}
+
+/* --- a valid month ---------------------------------------------------------- */
+
+static void test_valid_month(void **state)
+{
+	env *e = *state;
+	assert_int_equal(load(e), 0);
+	const uint64_t want[CW_T_COUNT] = TU_MONTH_ROWS;
+	for (int t = 0; t < CW_T_COUNT; t++) {
+		assert_int_equal(e->st.table[t].read, want[t]);
+		assert_int_equal(e->st.table[t].loaded, want[t]);
+		assert_int_equal(e->st.table[t].skipped, 0);
+		assert_int_equal(e->st.table[t].rejected, 0);
+	}
+	assert_int_equal(e->st.warnings, 0);
+	assert_true(e->st.bytes > 0);
+	assert_string_equal(e->rejects, "file,line,column,reason,record\n");
+	assert_true(cw_load_reject_share(&e->st) == 0.0);
+
+	const cw_dataset *ds = e->ds;
+	cw_ref h1 = cw_dataset_find(ds, CW_T_INSTITUTIONS, "H1");
+	assert_int_not_equal(h1, CW_NONE);
+	assert_string_equal(cw_dataset_str(ds, cw_dataset_institutions(ds)->name[h1]), "第一人民医院");
+	const cw_items *it = cw_dataset_items(ds);
+	cw_ref i2 = cw_dataset_find(ds, CW_T_ITEMS, "I2"), i3 = cw_dataset_find(ds, CW_T_ITEMS, "I3");
+	assert_int_equal(it->std_price[i2], 1250);
+	assert_int_equal(it->max_daily_qty[i2], 3000);
+	assert_int_equal(it->setting[i2], CW_SETTING_OUTPATIENT);
+	assert_int_equal(it->min_level[i2], 1);
+	assert_int_equal(it->age_min[i2], 0);
+	assert_int_equal(it->antibiotic[i2], 1);
+	assert_int_equal(it->category[i2], CW_CAT_DRUG);
+	assert_string_equal(cw_dataset_str(ds, it->name[i3]), "Blood panel, full");
+	assert_int_equal(it->unit[i3], CW_NONE);
+	assert_int_equal(it->sex_only[i3], CW_SEX_F);
+	assert_int_equal(it->retest_hours[i3], 24);
+	assert_int_equal(it->max_daily_qty[i3], CW_QTY_NONE);
+	const cw_patients *pat = cw_dataset_patients(ds);
+	cw_ref p2 = cw_dataset_find(ds, CW_T_PATIENTS, "P2");
+	assert_int_equal(pat->birth[p2], CW_DAY_NONE);
+	assert_int_equal(pat->sex[p2], CW_SEX_F);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	cw_ref l2 = cw_dataset_find(ds, CW_T_CLAIMS, "L2"), l1 = cw_dataset_find(ds, CW_T_CLAIMS, "L1");
+	assert_int_equal(cl->qty[l2], 2000);
+	assert_int_equal(cl->amount[l2], 2500);
+	assert_int_equal(cl->physician[l2], cw_dataset_find(ds, CW_T_PHYSICIANS, "DR1")); /* the visit's */
+	assert_int_equal(cl->result[l1], CW_RESULT_POSITIVE);
+	const cw_visits *v = cw_dataset_visits(ds);
+	cw_ref v1 = cw_dataset_find(ds, CW_T_VISITS, "V1");
+	assert_int_equal(v->discharge[v1], CW_MINUTE_NONE);
+	assert_string_equal(cw_dataset_str(ds, v->dx_name[v1]), "原发性高血压");
+	assert_int_equal(cw_dataset_physicians(ds)->title[cw_dataset_find(ds, CW_T_PHYSICIANS, "DR2")], CW_NONE);
+}
+
+/* The reject file is private (patient data). */
+static void test_rejects_file_mode(void **state)
+{
+	env *e = *state;
+	assert_int_equal(load(e), 0);
+	struct stat st;
+	assert_int_equal(stat(tu_path(e->dir, "rejects.out"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+/* --- the header ------------------------------------------------------------- */
+
+static void test_columns_any_order_unknown_warned(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "patients.csv",
+	         "insurance_type,birth_date,patient_id,sex,note\n"
+	         "职工医保,1980-01-15,P1,M,x\n"
+	         "居民医保,,P2,F,y\n");
+	tu_write(e->dir, "physicians.csv", /* the optional title column absent */
+	         "physician_id,name,inst_id,dept_id\n"
+	         "DR1,张伟,H1,D1\n"
+	         "DR2,Li Na,H2,D2\n");
+	assert_int_equal(load(e), 0);
+	assert_int_equal(e->st.table[CW_T_PATIENTS].loaded, 2);
+	assert_int_equal(e->st.warnings, 2);
+	assert_non_null(strstr(e->warn, "patients.csv: unknown column 'insurance_type' ignored"));
+	assert_non_null(strstr(e->warn, "patients.csv: unknown column 'note' ignored"));
+	/* warned once per file, not per row */
+	assert_null(strstr(strstr(e->warn, "insurance_type") + 1, "insurance_type"));
+	const cw_patients *p = cw_dataset_patients(e->ds);
+	assert_int_equal(p->birth[cw_dataset_find(e->ds, CW_T_PATIENTS, "P1")], cw_days_from_civil(1980, 1, 15));
+	assert_int_equal(total_rejected(e), 0);
+}
+
+static void test_missing_required_column(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "claim_lines.csv",
+	         "line_id,visit_id,item_code,physician_id,service_time,qty,unit_price\n"
+	         "L1,V1,I1,DR1,2026-05-03 09:30,1,300\n");
+	assert_int_equal(load(e), CW_ENOTFOUND);
+	assert_non_null(strstr(cw_error_last(), "claim_lines.csv"));
+	assert_non_null(strstr(cw_error_last(), "missing required column 'amount'"));
+	assert_null(e->ds);
+}
+
+static void test_duplicate_column(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "exam_results.csv", "line_id,result,line_id\nL1,positive,L1\n");
+	assert_int_equal(load(e), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "exam_results.csv: column 'line_id' appears twice"));
+}
+
+static void test_missing_file(void **state)
+{
+	env *e = *state;
+	remove(tu_path(e->dir, "exam_results.csv"));
+	assert_int_equal(load(e), CW_ENOTFOUND);
+	assert_non_null(strstr(cw_error_last(), "exam_results.csv: missing file"));
+	assert_int_equal(load_from(e, "/nonexistent/claimwatch", "2026-05", 0), CW_ENOTFOUND);
+	assert_non_null(strstr(cw_error_last(), "/nonexistent/claimwatch/institutions.csv"));
+}
+
+static void test_empty_files(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "items.csv", "");
+	assert_int_equal(load(e), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "items.csv: the file is empty"));
+	tu_write(e->dir, "items.csv", "\xEF\xBB\xBF\r\n\n");
+	assert_int_equal(load(e), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "items.csv: the file is empty"));
+}
+
+static void test_header_too_wide(void **state)
+{
+	env *e = *state;
+	/* 10 000 columns: more than the cap */
+	size_t n = 10000;
+	char *h = malloc(n * 8 + 64);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)sprintf(h + o, "c%zu,", i);
+	strcpy(h + o, "line_id,result\nL1,positive\n");
+	tu_write(e->dir, "exam_results.csv", h);
+	assert_int_equal(load(e), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "exam_results.csv: line 1: unreadable header: more than 4096 fields"));
+	free(h);
+	/* a header of millions of columns, longer than the record limit */
+	n = 1500000;
+	h = malloc(n * 2 + 64);
+	for (size_t i = 0; i < n; i++) {
+		h[2 * i] = 'x';
+		h[2 * i + 1] = ',';
+	}
+	strcpy(h + 2 * n, "line_id,result\nL1,positive\n");
+	tu_write(e->dir, "exam_results.csv", h);
+	assert_int_equal(load(e), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "exam_results.csv: line 1: unreadable header: record longer than"));
+	free(h);
+}
+
+static void test_nul_file(void **state)
+{
+	env *e = *state;
+	char *zeros = calloc(1, 3u << 20);
+	tu_write_bytes(e->dir, "visits.csv", zeros, 3u << 20);
+	assert_int_equal(load(e), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "visits.csv: line 1: the header holds NUL bytes"));
+	free(zeros);
+}
+
+/* --- rows that are rejected ------------------------------------------------- */
+
+#define CLAIM_HEADER "line_id,visit_id,item_code,physician_id,service_time,qty,unit_price,amount\n"
+
+static void test_bad_values(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "claim_lines.csv",
+	              CLAIM_HEADER
+	              "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"            /* 2: fine */
+	              "L4,V1,I1,DR1,2026-02-30 09:30,1,300,300\n"            /* 3: bad date */
+	              "L5,V1,I1,DR1,2026-05-03 09:30,1,abc,300\n"            /* 4: non-numeric money */
+	              "L6,V1,I1,DR1,2026-05-03 09:30,1,300.123,300\n"        /* 5: 3 decimals */
+	              "L7,V1,I1,DR1,2026-05-03 09:30,1e5,300,300\n"          /* 6: 1e5 */
+	              "L8,V404,I1,DR1,2026-05-03 09:30,1,300,300\n"          /* 7: unknown visit */
+	              "L1,V1,I1,DR1,2026-05-03 09:31,1,300,300\n"            /* 8: duplicate key */
+	              "L9,V1,I1,DR1,9999-01-01 00:00,1,300,300\n"            /* 9: year 9999 */
+	              "L10,V1,I1,DR1,2026-05-03 24:00,1,300,300\n"           /* 10: 24:00 */
+	              "L11,V1,I1,DR1,2026-05-03 09:30,-1,300,300\n"          /* 11: negative qty, positive amount */
+	              "L12,V1,I1,DR1,2026-05-03 09:30,1,-300,300\n"          /* 12: negative unit price */
+	              "L13,V1,I1,DR1,,1,300,300\n"                           /* 13: required time empty */
+	              "L\xff\xfe,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"     /* 14: invalid UTF-8 id */
+	              "L15,V1,I9,DR1,2026-05-03 09:30,1,300,300\n"           /* 15: unknown item */
+	              "L16,V1,I1,DR9,2026-05-03 09:30,1,300,300\n"           /* 16: unknown physician */
+	              "L17,V1,I1,DR1, 2026-05-03 09:30,1,300,300\n"          /* 17: leading space */
+	              "L18,V1,I1,DR1,2026-05-03 09:30,1,300\n"               /* 18: a field short */
+	              "L19,V1,I1,DR1,2026-05-03 09:30,1,300,300,x\n"         /* 19: a field too many */
+	              "L3,V2,I3,DR2,2026-05-11 08:00,1,20,20.00\n"           /* 20: fine */
+	              "L2,V1,I2,,2026-05-03 09:40,-2,12.50,-25\n");          /* 21: a refund: fine */
+	assert_int_equal(load(e), 0);
+	cw_table_stats *st = &e->st.table[CW_T_CLAIMS];
+	assert_int_equal(st->read, 20);
+	assert_int_equal(st->loaded, 3);
+	assert_int_equal(st->rejected, 17);
+	assert_int_equal(cw_rejects_count(NULL), 0);
+	assert_reject(e, "claim_lines.csv,3,service_time,no such day in that month: '2026-02-30 09:30'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,4,unit_price,not a money amount", "'abc'", "\"L5,V1,I1,DR1,2026-05-03 09:30,1,abc,300\"");
+	assert_reject(e, "claim_lines.csv,5,unit_price,money has more than 2 decimals: '300.123'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,6,qty,not a quantity", "'1e5'", NULL);
+	assert_reject(e, "claim_lines.csv,7,visit_id,unknown visit_id 'V404' (not in visits)", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,8,line_id,duplicate line_id 'L1'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,9,service_time,year is outside 1850-2999: '9999-01-01 00:00'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,10,service_time,hour is not 00-23", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,11,qty,\"a negative qty is allowed only on a refund line", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,12,unit_price,", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,13,service_time,service_time is required but empty", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,14,line_id,not valid UTF-8: 'L\\xff\\xfe'", "L\\xff\\xfe,V1", NULL);
+	assert_reject(e, "claim_lines.csv,15,item_code,unknown item_code 'I9'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,16,physician_id,unknown physician_id 'DR9'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,17,service_time,not a time", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,18,,7 fields where the header has 8,", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,19,,9 fields where the header has 8,", NULL, NULL);
+	/* the reject file is valid UTF-8 whatever the input held */
+	const char *why;
+	assert_int_equal(cw_check_text(e->rejects, e->rejects_len, &why), 0);
+	assert_true(cw_load_reject_share(&e->st) > 0.0);
+}
+
+static void test_other_tables(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "patients.csv",
+	         "patient_id,sex,birth_date\n"
+	         "P1,M,1980-01-15\n"
+	         "P2,F,\n"
+	         "P1,F,1990-01-01\n"    /* 4: duplicate primary key */
+	         "P3,X,\n"              /* 5: sex */
+	         "P4,M,2023-02-29\n"    /* 6: not a leap year */
+	         "P5,U,2024-02-29\n");  /* 7: fine */
+	tu_write(e->dir, "prescriptions.csv",
+	         "rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount\n"
+	         "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25\n"
+	         "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25\n"   /* 3: duplicate (rx_id, line_no) */
+	         "RX2,1,V1,DR1,2026-05-03 09:35,I2,-2,7,25\n"  /* 4: negative qty: none allowed */
+	         "RX3,1,V1,DR1,2026-05-03 09:35,I2,1,x,25\n"   /* 5: days_supply */
+	         "RX4,1,V1,DR1,2026-05-03T09:35:10,I2,1,3,25\n"); /* 6: fine */
+	tu_write(e->dir, "items.csv",
+	         "item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,"
+	         "max_daily_qty,sex_only,age_min,age_max,min_level,setting\n"
+	         "I1,CT 平扫,exam,次,300,1,72,0,,,,,,\n"
+	         "I2,阿莫西林胶囊,drug,盒,12.50,0,,1,3,,0,150,1,outpatient\n"
+	         "I3,\"Blood panel, full\",lab,,20,0,24,0,,F,,,,\n"
+	         "I4,x,food,,1,0,,0,,,,,,\n"           /* 5: category */
+	         "I5,x,drug,,1,2,,0,,,,,,\n"           /* 6: flag */
+	         "I6,x,drug,,1,0,,0,-1,,,,,\n"         /* 7: negative max_daily_qty */
+	         "I7,x,drug,,1,0,,0,,,,,4,\n"          /* 8: min_level */
+	         "I8,x,drug,,1,0,,0,,,,,,emergency\n"  /* 9: setting */
+	         "I9,x,drug,,1,0,,0,,U,,,,\n"          /* 10: sex_only */
+	         "I10,x,drug,,1,0,,0,,,9,3,,\n"        /* 11: age_min > age_max */
+	         "I11,\"bad \xc3\x28 name\",drug,,1,0,,0,,,,,,\n"); /* 12: invalid UTF-8 text */
+	tu_write(e->dir, "exam_results.csv",
+	         "line_id,result\n"
+	         "L1,positive\n"
+	         "L3,maybe\n"           /* 3: result */
+	         "L1,negative\n");      /* 4: duplicate result */
+	assert_int_equal(load(e), 0);
+	assert_int_equal(e->st.table[CW_T_PATIENTS].loaded, 3);
+	assert_int_equal(e->st.table[CW_T_PATIENTS].rejected, 3);
+	assert_reject(e, "patients.csv,4,patient_id,duplicate patient_id 'P1'", NULL, NULL);
+	assert_reject(e, "patients.csv,5,sex,\"sex must be M, F or U: 'X'\"", NULL, NULL);
+	assert_reject(e, "patients.csv,6,birth_date,no such day in that month: '2023-02-29'", NULL, NULL);
+	assert_int_equal(e->st.table[CW_T_PRESCRIPTIONS].loaded, 2);
+	assert_reject(e, "prescriptions.csv,3,line_no,duplicate prescription line", NULL, NULL);
+	assert_reject(e, "prescriptions.csv,4,qty,must not be negative: '-2'", NULL, NULL);
+	assert_reject(e, "prescriptions.csv,5,days_supply,not an integer: 'x'", NULL, NULL);
+	assert_int_equal(e->st.table[CW_T_ITEMS].loaded, 3);
+	assert_int_equal(e->st.table[CW_T_ITEMS].rejected, 8);
+	assert_reject(e, "items.csv,5,category,category must be one of", "'food'", NULL);
+	assert_reject(e, "items.csv,6,large_equipment,not a flag (expected 0 or 1): '2'", NULL, NULL);
+	assert_reject(e, "items.csv,7,max_daily_qty,must not be negative: '-1'", NULL, NULL);
+	assert_reject(e, "items.csv,8,min_level,\"min_level must be 1, 2 or 3: '4'\"", NULL, NULL);
+	assert_reject(e, "items.csv,9,setting,setting must be outpatient or inpatient", NULL, NULL);
+	assert_reject(e, "items.csv,10,sex_only,sex_only must be M or F: 'U'", NULL, NULL);
+	assert_reject(e, "items.csv,11,age_max,age_max 3 is below age_min 9", NULL, NULL);
+	assert_reject(e, "items.csv,12,name,not valid UTF-8: 'bad \\xc3(", "\"I11,\"\"bad \\xc3(", NULL);
+	assert_reject(e, "exam_results.csv,3,result,\"result must be positive, negative or pending: 'maybe'\"", NULL, NULL);
+	assert_reject(e, "exam_results.csv,4,line_id,duplicate exam result", NULL, NULL);
+}
+
+static void test_broken_quoting_nul_truncated(void **state)
+{
+	env *e = *state;
+	const char csv[] = CLAIM_HEADER
+	                   "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"          /* 2 */
+	                   "L5,V1,I\"1,DR1,2026-05-03 09:30,1,300,300\n"        /* 3: stray quote */
+	                   "L6,V1,\"I1\"x,DR1,2026-05-03 09:30,1,300,300\n"     /* 4: garbage after quote */
+	                   "L7,V1,I1,DR1,2026-05-03 09:30,1,3\0\0,300\n"        /* 5: NUL bytes */
+	                   "L8,\"V1\",\"I\"\"1\",,2026-05-03 09:30,1,300,300\n" /* 6: unknown item I"1 */
+	                   "L4,V1,\"I1,DR1,2026-05-03 09:30,1,300,300\n"        /* 7: quote never closed */
+	                   "L3,V2,I3,DR2,2026-05-11 08:00,1,20,20.00\n"         /* 8: fine */
+	                   "L2,V1,I2,,2026-05-03 09:40";                        /* 9: truncated */
+	tu_write_bytes(e->dir, "claim_lines.csv", csv, sizeof csv - 1);
+	assert_int_equal(load(e), 0);
+	cw_table_stats *st = &e->st.table[CW_T_CLAIMS];
+	assert_int_equal(st->read, 8);
+	assert_int_equal(st->loaded, 2);
+	assert_int_equal(st->rejected, 6);
+	assert_reject(e, "claim_lines.csv,3,,stray quote in an unquoted field", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,4,,garbage after a closing quote", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,5,,NUL byte in record", "1,3\\x00\\x00,300", NULL);
+	assert_reject(e, "claim_lines.csv,6,item_code,\"unknown item_code 'I\"\"1'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,7,,unterminated quoted field (broken quoting)", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,9,,5 fields where the header has 8 (truncated last line)", NULL, NULL);
+	/* a complete last line without its line break is fine */
+	tu_write(e->dir, "claim_lines.csv", CLAIM_HEADER "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300");
+	assert_int_equal(load(e), 0);
+	assert_int_equal(e->st.table[CW_T_CLAIMS].loaded, 1);
+	assert_int_equal(total_rejected(e), 0);
+}
+
+static void test_giant_line(void **state)
+{
+	env *e = *state;
+	size_t big = (2u << 20) + 12345;
+	char *csv = malloc(big + 256);
+	size_t o = (size_t)sprintf(csv, CLAIM_HEADER "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\nL4,V1,");
+	memset(csv + o, 'A', big);
+	o += big;
+	o += (size_t)sprintf(csv + o, ",x\nL3,V2,I3,DR2,2026-05-11 08:00,1,20,20.00\n");
+	tu_write_bytes(e->dir, "claim_lines.csv", csv, o);
+	assert_int_equal(load(e), 0);
+	cw_table_stats *st = &e->st.table[CW_T_CLAIMS];
+	assert_int_equal(st->read, 3);
+	assert_int_equal(st->loaded, 2);
+	assert_int_equal(st->rejected, 1);
+	assert_reject(e, "claim_lines.csv,3,,record longer than 1048576 bytes (record cut after 4 KiB),\"L4,V1,AAAA", NULL,
+	              NULL);
+	/* the reject file holds 4 KiB of the record, not 2 MiB */
+	assert_true(e->rejects_len < 4096 + 1024);
+	free(csv);
+}
+
+static void test_window(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "claim_lines.csv",
+	              CLAIM_HEADER
+	              "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"
+	              "L2,V1,I2,,2026-04-30 23:59,2,12.50,25\n"    /* the day before the month */
+	              "L3,V2,I3,DR2,2026-06-01 00:00,1,20,20.00\n" /* the first minute after it */
+	              "L4,V2,I3,DR2,2026-03-01 00:00,1,20,20.00\n");
+	assert_int_equal(load(e), 0);
+	cw_table_stats *st = &e->st.table[CW_T_CLAIMS];
+	assert_int_equal(st->loaded, 1);
+	assert_int_equal(st->skipped, 3);
+	assert_int_equal(st->rejected, 0);
+	/* exam results of lines outside the window are skipped too */
+	assert_int_equal(e->st.table[CW_T_RESULTS].loaded, 1);
+	assert_int_equal(e->st.table[CW_T_RESULTS].skipped, 1);
+	/* a look-back of 31 days takes the April line */
+	assert_int_equal(load_from(e, e->dir, "2026-05", 31), 0);
+	assert_int_equal(e->st.table[CW_T_CLAIMS].loaded, 2);
+	assert_int_equal(e->st.table[CW_T_CLAIMS].skipped, 2);
+}
+
+static void test_month_without_claims(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "claim_lines.csv", CLAIM_HEADER);
+	tu_write(e->dir, "exam_results.csv", "line_id,result\r\n");
+	tu_write(e->dir, "prescriptions.csv",
+	         "\xEF\xBB\xBFrx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount");
+	assert_int_equal(load(e), 0);
+	assert_int_equal(cw_dataset_claims(e->ds)->n, 0);
+	assert_int_equal(e->st.table[CW_T_CLAIMS].read, 0);
+	assert_int_equal(total_rejected(e), 0);
+}
+
+static void test_rejects_writer(void **state)
+{
+	env *e = *state;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/w.out", e->dir);
+	cw_rejects *r;
+	assert_int_equal(cw_rejects_open(&r, path), 0);
+	assert_int_equal(cw_rejects_add(r, "a.csv", 7, "name", "bad, \"very\"", "x,\"y\nz\"", 7), 0);
+	assert_int_equal(cw_rejects_add(r, "a.csv", 8, NULL, "nul", "a\0b\r\xe4\xb8", 6), 0);
+	char big[5000];
+	memset(big, 'b', sizeof big);
+	memcpy(big + 4094, "中", 3); /* straddles the cut: left out whole */
+	assert_int_equal(cw_rejects_add(r, "a.csv", 9, "", "long", big, sizeof big), 0);
+	assert_int_equal(cw_rejects_count(r), 3);
+	assert_int_equal(cw_rejects_close(r), 0);
+	char *text = tu_read(path);
+	assert_non_null(text);
+	char want[8192];
+	int n = snprintf(want, sizeof want,
+	                 "file,line,column,reason,record\n"
+	                 "a.csv,7,name,\"bad, \"\"very\"\"\",\"x,\"\"y\nz\"\"\"\n"
+	                 "a.csv,8,,nul,a\\x00b\\x0d\\xe4\\xb8\n"
+	                 "a.csv,9,,long (record cut after 4 KiB),");
+	memset(want + n, 'b', 4094);
+	strcpy(want + n + 4094, "\n");
+	assert_string_equal(text, want);
+	free(text);
+	assert_int_equal(cw_rejects_open(&r, "/nonexistent/dir/rejects.csv"), CW_EIO);
+	assert_non_null(strstr(cw_error_last(), "/nonexistent/dir/rejects.csv"));
+}
+
+/* --- the contract's sample -------------------------------------------------- */
+
+static const char *sample_dir(void)
+{
+	static const char *const dirs[] = { CW_SOURCE_DIR "/../shared/samples/contract-sample",
+		                            CW_SOURCE_DIR "/../../shared/samples/contract-sample",
+		                            "/work/shared/samples/contract-sample" };
+	struct stat st;
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
+			return dirs[i];
+	return NULL;
+}
+
+static void test_contract_sample(void **state)
+{
+	env *e = *state;
+	const char *dir = sample_dir();
+	if (!dir) {
+		skip();
+		return;
+	}
+	assert_int_equal(load_from(e, dir, "2026-05", 0), 0);
+	if (total_rejected(e))
+		fail_msg("the sample must load without rejects:\n%s", e->rejects);
+	assert_int_equal(e->st.warnings, 1); /* patients.insurance_type */
+	assert_non_null(strstr(e->warn, "insurance_type"));
+	for (int t = 0; t < CW_T_COUNT; t++)
+		assert_true(e->st.table[t].read > 0);
+	/* a quoted item name with a line break, kept whole */
+	cw_ref it = cw_dataset_find(e->ds, CW_T_ITEMS, "C140300003");
+	assert_int_not_equal(it, CW_NONE);
+	assert_non_null(strstr(cw_dataset_str(e->ds, cw_dataset_items(e->ds)->name[it]), "\n"));
+	/* refund lines: negative qty and amount */
+	const cw_claims *c = cw_dataset_claims(e->ds);
+	size_t refunds = 0;
+	for (size_t i = 0; i < c->n; i++)
+		refunds += (c->flags[i] & CW_LINE_REFUND) != 0;
+	assert_true(refunds > 0);
+	/* BOM on visits.csv: the first visit is there */
+	assert_int_not_equal(cw_dataset_find(e->ds, CW_T_VISITS, "V000000001"), CW_NONE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_valid_month, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rejects_file_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_columns_any_order_unknown_warned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_required_column, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_column, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_too_wide, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broken_quoting_nul_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_giant_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_month_without_claims, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rejects_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contract_sample, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,129 @@
+/* test_review.c: inspectors' decisions: append-only file with header and 0600 mode, the latest
+ * decision wins, quoting round trip, locating a finding in the month folders, damaged files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "claimwatch/error.h"
+#include "claimwatch/review.h"
+#include "testutil.h"
+
+static const char *findings_header =
+	"finding_id,month,detector,dimension,inst_id,dept_id,physician_id,patient_id,visit_id,line_ids,"
+	"suspect_amount,score,reason\n";
+
+static void month_findings(const char *root, const char *month, const char *rows)
+{
+	char dir[4200], text[4096];
+	snprintf(dir, sizeof dir, "%s/%s", root, month);
+	mkdir(dir, 0700);
+	snprintf(text, sizeof text, "%s%s", findings_header, rows);
+	tu_write(dir, "findings.csv", text);
+}
+
+static void test_missing_file_is_empty(void **state)
+{
+	(void)state;
+	char *root = tu_tempdir();
+	cw_reviews *rv;
+	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_count(rv), 0);
+	assert_int_equal(cw_reviews_status(rv, "F1"), CW_REVIEW_NONE);
+	assert_int_equal(cw_reviews_status(NULL, "F1"), CW_REVIEW_NONE);
+	cw_reviews_free(rv);
+	tu_rmtree(root);
+	free(root);
+}
+
+static void test_append_latest_wins(void **state)
+{
+	(void)state;
+	char *root = tu_tempdir();
+	cw_review a = { "F1", "2026-05", CW_REVIEW_CONFIRMED, "li", "seen the record" };
+	cw_review b = { "F2", "2026-05", CW_REVIEW_DISMISSED, "wang", "note with, a comma and \"quotes\"\nand a line" };
+	cw_review c = { "F1", "2026-05", CW_REVIEW_DISMISSED, "zhao", "on second thought" };
+	assert_int_equal(cw_review_append(root, &a), 0);
+	assert_int_equal(cw_review_append(root, &b), 0);
+	assert_int_equal(cw_review_append(root, &c), 0);
+	char path[4200];
+	snprintf(path, sizeof path, "%s/reviews.csv", root);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	char *text = tu_read(path);
+	assert_non_null(text);
+	assert_int_equal(strncmp(text, "time,by,finding_id,month,status,note\n", 37), 0);
+	assert_null(strstr(text + 1, "time,by")); /* one header */
+	assert_non_null(strstr(text, ",wang,F2,2026-05,dismissed,\"note with, a comma and \"\"quotes\"\"\nand a line\"\n"));
+	free(text);
+	cw_reviews *rv;
+	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_count(rv), 2);
+	assert_int_equal(cw_reviews_status(rv, "F1"), CW_REVIEW_DISMISSED);
+	assert_int_equal(cw_reviews_status(rv, "F2"), CW_REVIEW_DISMISSED);
+	assert_int_equal(cw_reviews_status(rv, "F3"), CW_REVIEW_NONE);
+	cw_reviews_free(rv);
+	cw_review d = { "F1", "2026-05", CW_REVIEW_CONFIRMED, "li", "confirmed after all" };
+	assert_int_equal(cw_review_append(root, &d), 0);
+	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_status(rv, "F1"), CW_REVIEW_CONFIRMED);
+	cw_reviews_free(rv);
+	tu_rmtree(root);
+	free(root);
+}
+
+static void test_bad_status(void **state)
+{
+	(void)state;
+	char *root = tu_tempdir();
+	cw_review bad = { "F1", "2026-05", CW_REVIEW_NONE, "li", "x" };
+	assert_int_equal(cw_review_append(root, &bad), CW_EINVALID);
+	tu_write(root, "reviews.csv", "time,by,finding_id,month,status,note\nt,li,F1,2026-05,maybe,x\n");
+	cw_reviews *rv;
+	assert_int_equal(cw_reviews_load(root, &rv), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "line 2"));
+	assert_non_null(strstr(cw_error_last(), "maybe"));
+	tu_write(root, "reviews.csv", "time,by,month,status,note\n");
+	assert_int_equal(cw_reviews_load(root, &rv), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "finding_id"));
+	assert_int_equal(cw_review_status_parse("confirmed"), CW_REVIEW_CONFIRMED);
+	assert_int_equal(cw_review_status_parse("Confirmed"), -1);
+	tu_rmtree(root);
+	free(root);
+}
+
+static void test_locate(void **state)
+{
+	(void)state;
+	char *root = tu_tempdir();
+	month_findings(root, "2026-04", "Faaa,2026-04,over_price,exam,H1,D1,DR1,P-1,V1,L1,15.00,1.000,price\n");
+	month_findings(root, "2026-05", "Fbbb,2026-05,repeat_test,exam,H1,D1,DR2,P-2,V2,L2 L3,20.00,1.000,\"a, b\"\n");
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s/2026-06.rejected", root); /* not a month folder */
+	mkdir(dir, 0700);
+	cw_finding_where w;
+	assert_int_equal(cw_finding_locate(root, "Faaa", &w), 0);
+	assert_string_equal(w.month, "2026-04");
+	assert_string_equal(w.detector, "over_price");
+	assert_string_equal(w.physician_id, "DR1");
+	assert_int_equal(cw_finding_locate(root, "Fbbb", &w), 0);
+	assert_string_equal(w.month, "2026-05");
+	assert_string_equal(w.suspect_amount, "20.00");
+	assert_int_equal(cw_finding_locate(root, "Fccc", &w), CW_ENOTFOUND);
+	assert_non_null(strstr(cw_error_last(), "Fccc"));
+	assert_non_null(strstr(cw_error_last(), "2 month folders"));
+	assert_int_equal(cw_finding_locate(root, "Fa", &w), CW_ENOTFOUND); /* a prefix is not an id */
+	tu_rmtree(root);
+	free(root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missing_file_is_empty),
+		cmocka_unit_test(test_append_latest_wins),
+		cmocka_unit_test(test_bad_status),
+		cmocka_unit_test(test_locate),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -210,7 +210,7 @@ CREATE TABLE claimwatch.sanctions (
     measures        text,
     dept_id         text,
     physician_name  text,
-    months_flagged  integer,
+    months_flagged  text,                       -- the counting months, "2026-01 2026-03"
     measures_zh     text,
     measures_en     text,
     PRIMARY KEY (run_id, physician_id)

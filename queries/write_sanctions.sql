@@ -4,6 +4,6 @@ INSERT INTO claimwatch.sanctions (month, run_id, cycle, physician_id, inst_id, l
                                   composite_firsts, measures, dept_id, physician_name, months_flagged,
                                   measures_zh, measures_en)
 SELECT $1::date, $2::bigint, cycle, physician_id, inst_id, level::smallint, single_firsts::int,
-       composite_firsts::int, measures, dept_id, physician_name, months_flagged::int, measures_zh,
+       composite_firsts::int, measures, dept_id, physician_name, months_flagged, measures_zh,
        measures_en
   FROM pg_temp.cw_stage_sanctions;

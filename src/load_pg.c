@@ -62,69 +62,9 @@ static const uint8_t col_types[CW_T_COUNT][CW_ROW_MAX_COLS] = {
 
 /* --- the COPY stream --------------------------------------------------------------------------- */
 
-typedef struct copy_reader {
-	cw_pg *pg;
-	const char *what;
-	char *row;     /* the current message from PQgetCopyData */
-	size_t len, off;
-	int done;
-	int rc;        /* an error of the COPY, its message set */
-} copy_reader;
-
-static int fail_read(copy_reader *r, const PGresult *res)
-{
-	r->rc = cw_pg_fail(r->pg, res, r->what);
-	r->done = 1;
-	return r->rc;
-}
-
-/* The end of the COPY: its command result must be a success. */
-static int finish_copy(copy_reader *r)
-{
-	PGresult *res;
-	int rc = 0;
-	r->done = 1;
-	while ((res = PQgetResult(r->pg->conn)) != NULL) {
-		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
-			rc = fail_read(r, res);
-		PQclear(res);
-	}
-	return rc;
-}
-
-/* Up to n bytes of the stream into buf: the count, 0 at the end, < 0 on error. */
-static long copy_read(copy_reader *r, char *buf, size_t n)
-{
-	size_t got = 0;
-	while (got < n) {
-		if (r->off == r->len) {
-			if (r->row)
-				PQfreemem(r->row);
-			r->row = NULL;
-			r->len = r->off = 0;
-			if (r->done)
-				break;
-			int k = PQgetCopyData(r->pg->conn, &r->row, 0);
-			if (k == -1) {
-				if (finish_copy(r) < 0)
-					return -1;
-				break;
-			}
-			if (k < 0)
-				return fail_read(r, NULL), -1;
-			r->len = (size_t)k;
-		}
-		size_t take = r->len - r->off < n - got ? r->len - r->off : n - got;
-		memcpy(buf + got, r->row + r->off, take);
-		r->off += take;
-		got += take;
-	}
-	return (long)got;
-}
-
 /* A buffered view of the stream that keeps whole tuples in one piece. */
 typedef struct tuple_reader {
-	copy_reader cr;
+	cw_pg_copyout cr;
 	char *buf;
 	size_t cap, start, end;
 } tuple_reader;
@@ -150,7 +90,7 @@ static int ensure(tuple_reader *tr, size_t n)
 		tr->cap = cap;
 	}
 	while (tr->end < n) {
-		long k = copy_read(&tr->cr, tr->buf + tr->end, tr->cap - tr->end);
+		long k = cw_pg_copyout_read(&tr->cr, tr->buf + tr->end, tr->cap - tr->end);
 		if (k < 0)
 			return tr->cr.rc;
 		if (k == 0)
@@ -202,7 +142,7 @@ static int next_tuple(tuple_reader *tr, int ncols, cw_slice *f)
 		/* Drain to the end of the COPY and check its result. */
 		char sink[256];
 		long k;
-		while ((k = copy_read(&tr->cr, sink, sizeof sink)) > 0)
+		while ((k = cw_pg_copyout_read(&tr->cr, sink, sizeof sink)) > 0)
 			;
 		return k < 0 ? tr->cr.rc : 0;
 	}
@@ -460,8 +400,7 @@ static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts
 	}
 	cw_progress_end();
 	st->seconds += cw_now() - t0;
-	if (tr.cr.row)
-		PQfreemem(tr.cr.row);
+	cw_pg_copyout_free(&tr.cr);
 	free(tr.buf);
 	free(tc.raw);
 	return rc < 0 ? rc : 0;

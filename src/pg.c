@@ -328,3 +328,64 @@ void cw_copybuf_free(cw_copybuf *cb)
 	free(cb->buf);
 	cb->buf = NULL;
 }
+
+/* --- COPY TO STDOUT ----------------------------------------------------------------------------- */
+
+static int copyout_fail(cw_pg_copyout *r, const PGresult *res)
+{
+	r->rc = cw_pg_fail(r->pg, res, r->what);
+	r->done = 1;
+	return r->rc;
+}
+
+/* The end of the COPY: its command result must be a success. */
+static int copyout_finish(cw_pg_copyout *r)
+{
+	PGresult *res;
+	int rc = 0;
+	r->done = 1;
+	while ((res = PQgetResult(r->pg->conn)) != NULL) {
+		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = copyout_fail(r, res);
+		PQclear(res);
+	}
+	return rc;
+}
+
+long cw_pg_copyout_read(void *ctx, char *buf, size_t n)
+{
+	cw_pg_copyout *r = ctx;
+	size_t got = 0;
+	while (got < n) {
+		if (r->off == r->len) {
+			if (r->row)
+				PQfreemem(r->row);
+			r->row = NULL;
+			r->len = r->off = 0;
+			if (r->done)
+				break;
+			int k = PQgetCopyData(r->pg->conn, &r->row, 0);
+			if (k == -1) {
+				if (copyout_finish(r) < 0)
+					return -1;
+				break;
+			}
+			if (k < 0)
+				return copyout_fail(r, NULL), -1;
+			r->len = (size_t)k;
+		}
+		size_t take = r->len - r->off < n - got ? r->len - r->off : n - got;
+		memcpy(buf + got, r->row + r->off, take);
+		r->off += take;
+		got += take;
+	}
+	return (long)got;
+}
+
+void cw_pg_copyout_free(cw_pg_copyout *r)
+{
+	if (r->row)
+		PQfreemem(r->row);
+	r->row = NULL;
+	r->len = r->off = 0;
+}

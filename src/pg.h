@@ -50,6 +50,20 @@ int cw_pg_copy_in_begin(cw_pg *pg, const char *what, const char *sql);
 int cw_pg_copy_in_put(cw_pg *pg, const char *what, const char *buf, size_t len);
 int cw_pg_copy_in_end(cw_pg *pg, const char *what);
 
+/* COPY ... TO STDOUT read as a byte stream, one PQgetCopyData row at a time: start the COPY with PQexec
+ * (PGRES_COPY_OUT), then read until 0 (the end, the command's result checked) or -1 (rc and the
+ * error message set). */
+typedef struct cw_pg_copyout {
+	cw_pg *pg;
+	const char *what;
+	char *row;     /* the current message from PQgetCopyData */
+	size_t len, off;
+	int done;
+	int rc;
+} cw_pg_copyout;
+long cw_pg_copyout_read(void *ctx, char *buf, size_t n);
+void cw_pg_copyout_free(cw_pg_copyout *r);
+
 /* A buffer for building COPY ... (FORMAT csv) input: rows are appended with cw_copybuf_field and
  * sent in large pieces. */
 typedef struct cw_copybuf {
@@ -104,5 +118,12 @@ int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id);
 
 /* Writes a reject file into claimwatch.rejects for the run. */
 int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id);
+
+/* --- the sanction history from the result tables (pg_history.c) ----------------------------------- */
+struct cw_history_source;
+/* A history source that reads the earlier months' ranking from claimwatch.ranking (the months that
+ * have a run), for cw_history_load_from. Valid while pg lives; free with cw_pg_history_free. */
+int cw_pg_history_source(cw_pg *pg, struct cw_history_source *src);
+void cw_pg_history_free(struct cw_history_source *src);
 
 #endif

@@ -5,12 +5,12 @@
 
 "$CW" db init --db "$URL" --quiet >/dev/null || fail "db init"
 
-# The data: a generated half year when this claimwatch has a generator, else the hand-written month.
+# The data: four generated months (sanctions from February on) when this claimwatch has a generator, else the hand-written month.
 months=2026-05
 if "$CW" gen --help >/dev/null 2>&1 &&
-   "$CW" gen --out "$TMP/d" --months 2026-01..2026-03 --scale 0.02 --seed 7 --quiet >/dev/null 2>&1; then
-  months=2026-01..2026-03
-  pass "generated three months"
+   "$CW" gen --out "$TMP/d" --months 2026-01..2026-04 --scale 0.2 --seed 7 --quiet >/dev/null 2>&1; then
+  months=2026-01..2026-04
+  pass "generated four months"
 else
   copy_mini "$TMP/d"
 fi
@@ -38,8 +38,21 @@ for dir in "$TMP"/csv/20*; do
 done
 [ "$(q "select count(*) from claimwatch.findings")" -gt 0 ] && pass "some findings" || fail "no findings at all"
 
-# Running a month again replaces its results: one current run, the same findings, no duplicates.
+# The sanction history comes from the result tables: a run of the last month into an empty ROOT, which
+# holds none of the cycle's earlier months, still counts them, from claimwatch.ranking.
 last=${months#*..}
+if [ -f "$TMP/csv/$last/sanctions.csv" ]; then
+  expect_exit 0 "the last month into an empty ROOT" -- "$CW" run --quiet --db "$URL" --month "$last" --out "$TMP/fresh" \
+    --max-reject-share 1
+  cmp -s "$TMP/csv/$last/sanctions.csv" "$TMP/fresh/$last/sanctions.csv" \
+    && pass "sanctions.csv identical without the earlier months in ROOT (history from the database)" \
+    || { fail "sanctions differ without ROOT history"; diff "$TMP/csv/$last/sanctions.csv" "$TMP/fresh/$last/sanctions.csv" | head >&2; }
+  n=$(($(wc -l < "$TMP/csv/$last/ranking.csv") - 1))
+  [ "$(q "select count(*) from claimwatch.ranking where month = '$last-01'")" = "$n" ] \
+    && pass "$last: $n rows in claimwatch.ranking" || fail "$last: ranking rows in the table"
+fi
+
+# Running a month again replaces its results: one current run, the same findings, no duplicates.
 n1=$(q "select count(*) from claimwatch.findings where month = '$last-01'")
 expect_exit 0 "run the last month again" -- "$CW" run --quiet --db "$URL" --month "$last" --out "$TMP/db"
 [ "$(q "select count(*) from claimwatch.findings where month = '$last-01'")" = "$n1" ] \

@@ -49,7 +49,7 @@ secs() {
   t0=$(date +%s.%N)
   "$@"
   t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l >&3
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >&3
 }
 exec 3>"$out/t"
 took() { tail -n 1 "$out/t"; }
@@ -103,7 +103,8 @@ t_pg=$(took)
 secs node bench/duckdb_baseline.mjs "$data" "$month" > "$out/duck.txt"
 t_duck=$(took)
 
-r() { echo "scale=2; $1 / $2" | bc -l; }
+r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'; }
 printf '\n%-52s %9s\n' "" "seconds"
 printf '%-52s %9.1f\n' "claimwatch run, from CSV (every detector)" "$t_csv"
 printf '%-52s %9.1f\n' "claimwatch load, CSV into PostgreSQL" "$t_load"
@@ -112,7 +113,7 @@ printf '%-52s %9.1f\n' "baseline SQL inside PostgreSQL (4 detectors)" "$t_pg"
 printf '%-52s %9.1f\n' "baseline SQL in DuckDB from CSV (4 detectors)" "$t_duck"
 echo
 echo "claim lines of the month: $in_month; extracted with the look-back: $ext_lines in $(printf %.1f "$ext_secs") s =" \
-     "$(echo "$ext_lines / $ext_secs" | bc) lines/s"
+     "$(awk -v a="$ext_lines" -v b="$ext_secs" 'BEGIN { printf "%d", a / b }') lines/s"
 echo "PostgreSQL baseline: $(tr '\n' ';' < "$out/pg.txt")"
 echo "DuckDB baseline:     $(grep -v '^total' "$out/duck.txt" | tr '\n' ';')"
 echo
@@ -120,4 +121,4 @@ echo "ratios (higher is better for claimwatch):"
 echo "  DuckDB from CSV / claimwatch from CSV:           $(r "$t_duck" "$t_csv")   (aim: 2)"
 echo "  PostgreSQL SQL / claimwatch from CSV:            $(r "$t_pg" "$t_csv")   (aim: 10)"
 echo "  PostgreSQL SQL / claimwatch from PostgreSQL:     $(r "$t_pg" "$t_db")"
-echo "  (PostgreSQL load + SQL) / (load + run from PG):  $(r "$(echo "$t_load + $t_pg" | bc -l)" "$(echo "$t_load + $t_db" | bc -l)")"
+echo "  (PostgreSQL load + SQL) / (load + run from PG):  $(r "$(add "$t_load" "$t_pg")" "$(add "$t_load" "$t_db")")"

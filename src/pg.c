@@ -4,6 +4,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "pg.h"
+#include "progress.h"
 #include "resource.h"
 
 #define COPYBUF_SEND (1u << 20) /* bytes buffered before a PQputCopyData */
@@ -44,6 +45,27 @@ static const char *option(PQconninfoOption *opts, const char *key)
 	return NULL;
 }
 
+/* Whether a connection string may hold a password: a password keyword, or a URL with user:password@. */
+static int may_hold_password(const char *conninfo)
+{
+	if (strcasestr(conninfo, "password"))
+		return 1;
+	const char *scheme = strstr(conninfo, "://");
+	if (!scheme)
+		return 0;
+	const char *at = strchr(scheme + 3, '@'), *colon = strchr(scheme + 3, ':');
+	return at && colon && colon < at;
+}
+
+/* Notices and warnings of the server (client_min_messages is warning) as one note line each. */
+static void notice(void *arg, const char *message)
+{
+	cw_pg *pg = arg;
+	char line[1024];
+	one_line(line, sizeof line, message, pg->password);
+	cw_progress_note("%s: %s", pg->target, line);
+}
+
 /* Parses the string to find its password (to mask it) and a name for messages, before any
  * connection is tried. A string libpq cannot parse fails here with libpq's reason. */
 static int parse_conninfo(cw_pg *pg, const char *conninfo)
@@ -54,9 +76,12 @@ static int parse_conninfo(cw_pg *pg, const char *conninfo)
 		char line[512];
 		one_line(line, sizeof line, err ? err : "out of memory", NULL);
 		PQfreemem(err);
-		/* libpq quotes the piece it could not parse, which may be a password: say less. */
-		return cw_error_set(CW_EUSAGE, "invalid database connection string (%s)",
-		                    strstr(line, "password") ? "unparsable" : line);
+		/* libpq quotes the piece it could not parse, which may be (part of) a password: when the
+		 * string may hold one, say less. */
+		if (may_hold_password(conninfo))
+			return cw_error_set(CW_EUSAGE, "invalid database connection string (libpq cannot parse it; it "
+			                    "may hold a password, so its text is not shown)");
+		return cw_error_set(CW_EUSAGE, "invalid database connection string (%s)", line);
 	}
 	const char *pw = option(opts, "password");
 	if (pw && !(pg->password = strdup(pw))) {
@@ -140,6 +165,7 @@ int cw_pg_connect(cw_pg **out, const char *conninfo)
 		return rc;
 	}
 	pg->connected = 1;
+	PQsetNoticeProcessor(pg->conn, notice, pg);
 	snprintf(pg->target, sizeof pg->target, "%s:%s/%s", PQhost(pg->conn), PQport(pg->conn), PQdb(pg->conn));
 	if (PQsetClientEncoding(pg->conn, "UTF8") != 0 ||
 	    (rc = cw_pg_exec(pg, "setting the session up", "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = "

@@ -4,7 +4,8 @@
 #   bench/pg_vs_duckdb.sh [--lines N] [--data DIR] [--month YYYY-MM] [--seed N]
 #
 # Generates a month with a look-back (--lines N per month: the default gives 10.0 million claim lines in
-# May; reused when DIR already holds one), builds a Release claimwatch, starts a throwaway PostgreSQL (tests/pg/server.sh, stopped at the end) and times:
+# May; reused when DIR already holds one), builds a Release claimwatch, starts a throwaway PostgreSQL
+# (tests/pg/server.sh, stopped at the end) and times:
 #   1. claimwatch run from the CSV files;
 #   2. claimwatch load of the same files into PostgreSQL;
 #   3. claimwatch run from PostgreSQL (extraction rate of the claim lines from summary.json);

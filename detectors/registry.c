@@ -12,6 +12,9 @@ extern const cw_detector cw_detector_split_admission;
 extern const cw_detector cw_detector_idle_bed;
 extern const cw_detector cw_detector_unwarranted_admission;
 extern const cw_detector cw_detector_large_prescription;
+extern const cw_detector cw_detector_outlier_physician;
+extern const cw_detector cw_detector_low_positive_rate;
+extern const cw_detector cw_detector_antibiotic_overuse;
 
 const cw_detector *const cw_detectors[] = {
 	&cw_detector_over_price,
@@ -24,6 +27,9 @@ const cw_detector *const cw_detectors[] = {
 	&cw_detector_idle_bed,
 	&cw_detector_unwarranted_admission,
 	&cw_detector_large_prescription,
+	&cw_detector_outlier_physician,
+	&cw_detector_low_positive_rate,
+	&cw_detector_antibiotic_overuse,
 	NULL
 };
 

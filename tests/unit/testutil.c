@@ -322,3 +322,42 @@ void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid)
 	snprintf(vid, 16, "V%04d", n);
 	tu_add_visit(b, vid, pid, n % 3 ? "DR1" : "DR3", CW_INPATIENT, admit, NULL, "J18.9");
 }
+
+void tu_add_institution(cw_builder *b, const char *id, int level)
+{
+	cw_rowerr err;
+	cw_institution_row r = { id, id, level };
+	ok(cw_builder_add_institution(b, &r, &err), &err);
+}
+
+void tu_add_department(cw_builder *b, const char *id, const char *inst, const char *specialty)
+{
+	cw_rowerr err;
+	cw_department_row r = { id, inst, id, specialty };
+	ok(cw_builder_add_department(b, &r, &err), &err);
+}
+
+void tu_add_physician(cw_builder *b, const char *id, const char *inst, const char *dept)
+{
+	cw_rowerr err;
+	cw_physician_row r = { id, id, inst, dept, NULL };
+	ok(cw_builder_add_physician(b, &r, &err), &err);
+}
+
+void tu_add_visit_in(cw_builder *b, const char *id, const char *patient, const char *physician, const char *inst,
+                     const char *dept, int kind, cw_minute admit, cw_minute discharge, const char *dx)
+{
+	cw_rowerr err;
+	cw_visit_row r = { id, patient, inst, dept, physician, kind, admit, discharge, dx, NULL };
+	ok(cw_builder_add_visit(b, &r, &err), &err);
+}
+
+uint64_t tu_rand(tu_rng *r)
+{
+	uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+double tu_uniform(tu_rng *r) { return (double)(tu_rand(r) >> 11) / 9007199254740992.0; }

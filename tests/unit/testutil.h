@@ -85,4 +85,22 @@ void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char
  * stay's id goes to vid (16 bytes or more). */
 void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid);
 
+/* --- added for the physician-level detector tests ------------------------------ */
+/* Rows beyond tu_builder's small world, for peer groups of many physicians. */
+void tu_add_institution(cw_builder *b, const char *id, int level);
+void tu_add_department(cw_builder *b, const char *id, const char *inst, const char *specialty);
+void tu_add_physician(cw_builder *b, const char *id, const char *inst, const char *dept);
+/* A visit in an explicit institution and department (tu_add_visit derives them
+ * from the small world's physicians); times in minutes, discharge
+ * CW_MINUTE_NONE when none. */
+void tu_add_visit_in(cw_builder *b, const char *id, const char *patient, const char *physician, const char *inst,
+                     const char *dept, int kind, cw_minute admit, cw_minute discharge, const char *dx);
+/* A fixed-seed pseudo-random generator (splitmix64) for generated test data. */
+typedef struct tu_rng {
+	uint64_t state;
+} tu_rng;
+uint64_t tu_rand(tu_rng *r);
+/* Uniform in [0, 1). */
+double tu_uniform(tu_rng *r);
+
 #endif

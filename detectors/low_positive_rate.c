@@ -1,0 +1,112 @@
+/*
+ * low_positive_rate: a physician whose large-equipment exams (CT, MRI, ultrasound, DR) are rarely
+ * positive (大型设备检查阳性率低).
+ *
+ * Rule: over the month's live large-equipment lines (items.large_equipment)
+ * ordered by the physician that have a result (positive or negative; pending
+ * and missing results do not count), the positive rate is judged low when the
+ * upper bound of its two-sided confidence interval (95% Wilson by default, or
+ * Clopper-Pearson) is below the threshold (30%), at a minimum number of
+ * resulted exams (20). One physician-level finding, metric "positive_rate".
+ * Money at stake: 0 (which exams were unneeded is for the reviewer).
+ * Severity: suspicious.
+ * Source: 大型医用设备配置与使用管理办法 (2018) and the provincial 医保 rules
+ * that set a minimum positive rate for CT/MRI (commonly 60-70% for tertiary
+ * hospitals in 大型医用设备检查阳性率 reviews; the threshold here is lower to
+ * catch only the clearly wasteful).
+ * Blind spots: exams without results in exam_results are not judged (a
+ * hospital that withholds negative results escapes); screening services with
+ * legitimately low yields (health checks) look alike; results are read as
+ * billed, not verified against images.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+#include "claimwatch/stats.h"
+
+typedef struct config {
+	double threshold, confidence;
+	long long min_resulted;
+	int interval;
+} config;
+
+static int configure(const cw_section *rules, void **out)
+{
+	config *c = malloc(sizeof *c);
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	int rc;
+	if ((rc = cw_section_double(rules, "threshold", 0, 1, &c->threshold)) < 0 ||
+	    (rc = cw_section_int(rules, "min_resulted", 1, 1000000000, &c->min_resulted)) < 0 ||
+	    (rc = cw_section_double(rules, "confidence", 0.5, 0.999999, &c->confidence)) < 0 ||
+	    (rc = cw_section_choice(rules, "interval", cw_interval_names, &c->interval)) < 0) {
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, uint64_t positive, uint64_t resulted)
+{
+	const config *c = ctx->config;
+	cw_interval ci;
+	int rc = cw_binomial_interval(c->interval, positive, resulted, c->confidence, &ci);
+	if (rc < 0 || !(ci.hi < c->threshold))
+		return rc;
+	cw_finding f = cw_finding_init();
+	f.physician = p;
+	f.cls = CW_CLASS_EXAM_USE;
+	f.severity = CW_SUSPICIOUS;
+	f.score = c->threshold > 0 ? 0.5 + 0.5 * (c->threshold - ci.hi) / c->threshold : 1;
+	f.when = cw_dataset_window(ctx->ds)->month_end - 1;
+	f.metric = "positive_rate";
+	f.value = (double)positive / (double)resulted;
+	f.expected = c->threshold;
+	f.limit = ci.hi;
+	return cw_emit(out, &f,
+	               "%llu of %llu resulted large-equipment exams positive (%.1f%%); the %s upper bound %.1f%% "
+	               "(%.0f%% confidence) is below the %.1f%% threshold",
+	               (unsigned long long)positive, (unsigned long long)resulted, 100 * f.value,
+	               c->interval == CW_INTERVAL_WILSON ? "Wilson" : "Clopper-Pearson", 100 * ci.hi,
+	               100 * c->confidence, 100 * c->threshold);
+}
+
+/* One linear pass over the claim lines (in storage order, for the cache), then
+ * one judgement per physician. */
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	const cw_physicians *ph = cw_dataset_physicians(ctx->ds);
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	uint32_t (*count)[2] = calloc(ph->n ? ph->n : 1, sizeof *count); /* resulted, positive */
+	if (!count)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t i = 0; i < cl->n; i++) {
+		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH) ||
+		    (cl->result[i] != CW_RESULT_POSITIVE && cl->result[i] != CW_RESULT_NEGATIVE) ||
+		    !it->large_equipment[cl->item[i]])
+			continue;
+		count[cl->physician[i]][0]++;
+		count[cl->physician[i]][1] += cl->result[i] == CW_RESULT_POSITIVE;
+	}
+	int rc = 0;
+	for (cw_ref p = 0; rc == 0 && p < ph->n; p++)
+		if (count[p][0] >= (uint64_t)c->min_resulted)
+			rc = judge(ctx, out, p, count[p][1], count[p][0]);
+	free(count);
+	return rc;
+}
+
+const cw_detector cw_detector_low_positive_rate = {
+	.name = "low_positive_rate",
+	.title_zh = "大型设备检查阳性率低",
+	.summary = "a physician's large-equipment exams rarely positive: the rate's upper confidence bound below the threshold",
+	.dimension = "exam",
+	.partition = CW_PARTITION_NONE,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

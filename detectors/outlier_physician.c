@@ -1,0 +1,150 @@
+/*
+ * outlier_physician: a physician whose figures of the month are far above those of their peers
+ * for the same kind of patients (同行对比, 异常高值).
+ *
+ * Rule: for each metric (cost per outpatient visit, cost per inpatient stay,
+ * length of stay, drug share, exam+lab share, antibiotic prescription rate,
+ * large-equipment exams per 100 visits), the physician's value is compared
+ * with the value expected from their peers (same specialty and institution
+ * level, else the specialty across levels; too few peers: not judged) for the
+ * physician's own case mix (peer figures per visit kind and dx category,
+ * weighted by the physician's cases). A finding when the physician has the
+ * minimum volume and the value is above the upper funnel-plot control limit
+ * (99.99%, with over-dispersion, corrected for the skewness of costs), at least
+ * min_excess above expected, and still beyond it without the physician's single
+ * largest unit; only the high side (over-use). The statistics are in
+ * src/metrics.c, shared with the report and scoring.
+ * Money at stake: for cost metrics, (value - expected) x volume; else 0.
+ * Severity: notice, suspicious when z > suspicious_z.
+ * Source: the NHSA smart-review peer comparison of 次均费用, 平均住院日, 药占比
+ * and 检查检验占比 (国家三级公立医院绩效考核 indicators), 抗菌药物处方率
+ * (抗菌药物临床应用管理办法 2012) and the 大型医用设备 use watch; funnel plots
+ * per Spiegelhalter (2005).
+ * Blind spots: a whole peer group that over-treats (the peers set the
+ * expectation); small specialties and physicians below the minimum volume are
+ * not judged; upcoding the diagnosis into an expensive category raises the
+ * expectation with the cost; the physician is the visit's attending, so
+ * orders placed by consultants count for the attending; a physician treating
+ * few patients is compared with wide limits.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/error.h"
+#include "claimwatch/metrics.h"
+
+typedef struct config {
+	cw_metrics_opts opts;
+	int enabled[CW_METRIC_COUNT];
+	double suspicious_z;
+} config;
+
+static int read_metrics(const cw_section *rules, config *c)
+{
+	const char **names = NULL;
+	size_t n = 0;
+	int rc = cw_section_strings(rules, "metrics", &names, &n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int m = cw_metric_parse(names[i]);
+		if (m < 0)
+			rc = cw_error_set(CW_EINVALID, "%s.metrics[%zu]: '%s' is not a metric (cost_per_outpatient_visit, "
+			                  "cost_per_inpatient_stay, length_of_stay, drug_share, exam_share, "
+			                  "antibiotic_rate, large_equipment_per_100)", rules->path, i, names[i]);
+		else
+			c->enabled[m] = 1;
+	}
+	free(names);
+	return rc;
+}
+
+static int configure(const cw_section *rules, void **out)
+{
+	config *c = calloc(1, sizeof *c);
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	int rc = cw_metrics_opts_read(rules, &c->opts);
+	if (rc == 0)
+		rc = read_metrics(rules, c);
+	if (rc == 0)
+		rc = cw_section_double(rules, "suspicious_z", 0, 1000, &c->suspicious_z);
+	if (rc < 0) {
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+/* A metric's value in words: "412.30 yuan", "9.5 days", "43.1%", "12.0 per 100 visits". */
+static const char *show(const cw_metric_info *mi, double v, char *buf, size_t size)
+{
+	if (mi->money)
+		snprintf(buf, size, "%.2f yuan", v);
+	else if (mi->unit[0] == 'd')
+		snprintf(buf, size, "%.1f days", v);
+	else if (mi->unit[0] == 's')
+		snprintf(buf, size, "%.1f%%", 100 * v);
+	else
+		snprintf(buf, size, "%.1f %s", v, mi->unit);
+	return buf;
+}
+
+static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metric, cw_ref p,
+                const cw_metric_table *t)
+{
+	const cw_metric_info *mi = cw_metric_info_of(metric);
+	const cw_metric_row *r = &t->rows[p];
+	const cw_peer_group *g = &t->groups[r->group];
+	cw_finding f = cw_finding_init();
+	f.physician = p;
+	f.cls = mi->cls;
+	f.severity = r->z > c->suspicious_z ? CW_SUSPICIOUS : CW_NOTICE;
+	f.suspect = mi->money ? (cw_fen)llround((r->value - r->expected) * r->volume * 100.0) : 0;
+	f.score = 0.5 + 0.5 * fmin(1, (r->z - r->zlimit) / 2); /* 0.5 at the limit, 1 two z-units beyond */
+	f.when = cw_dataset_window(ctx->ds)->month_end - 1;
+	f.tag = mi->name;
+	f.metric = mi->name;
+	f.value = r->value;
+	f.expected = r->expected;
+	f.limit = r->limit;
+	char value[48], expected[48], limit[48], level[16] = "all levels";
+	if (g->level)
+		snprintf(level, sizeof level, "level %d", g->level);
+	return cw_emit(out, &f,
+	               "%s %s over %u %s, expected %s for this case mix among %u %s peers (%s); "
+	               "upper limit %s (%.4g%%, over-dispersion %.2f), z %.1f beyond %.1f",
+	               mi->name, show(mi, r->value, value, sizeof value), r->volume, mi->volume,
+	               show(mi, r->expected, expected, sizeof expected), g->peers,
+	               cw_dataset_str(ctx->ds, g->specialty), level, show(mi, r->limit, limit, sizeof limit),
+	               100 * c->opts.level, g->funnel.phi, r->z, r->zlimit);
+}
+
+static int scan(const cw_scan *ctx, cw_findings *out)
+{
+	const config *c = ctx->config;
+	cw_metrics *m;
+	int rc = cw_metrics_compute(ctx->ds, &c->opts, &m);
+	if (rc < 0)
+		return rc;
+	size_t nphys = cw_dataset_physicians(ctx->ds)->n;
+	for (cw_ref p = 0; rc == 0 && p < nphys; p++)
+		for (int k = 0; rc == 0 && k < CW_METRIC_COUNT; k++) {
+			const cw_metric_table *t = cw_metrics_table(m, k);
+			if (c->enabled[k] && t->rows[p].flagged)
+				rc = emit(ctx, c, out, k, p, t);
+		}
+	cw_metrics_free(m);
+	return rc;
+}
+
+const cw_detector cw_detector_outlier_physician = {
+	.name = "outlier_physician",
+	.title_zh = "同行对比异常",
+	.summary = "a physician's case-mix adjusted cost, stay, drug, exam or antibiotic figures above the peers' funnel limit",
+	.dimension = NULL,
+	.partition = CW_PARTITION_NONE,
+	.configure = configure,
+	.release = free,
+	.scan = scan,
+};

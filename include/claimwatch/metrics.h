@@ -1,0 +1,225 @@
+/*
+ * claimwatch/metrics.h: each physician's figures of the month against peers,
+ * case-mix adjusted, with funnel-plot limits: computed once, read by the
+ * outlier_physician detector, by scoring (volumes, billed totals) and by the
+ * report (one funnel plot per metric and peer group).
+ *
+ * Units. A metric is a ratio sum(num) / sum(den) over a physician's units:
+ *   - an episode: an outpatient or emergency visit admitted in the month, or an
+ *     inpatient stay discharged in the month, with at least one live claim line
+ *     (refund and refunded lines are ignored). Its amounts are those of all its
+ *     live lines in the loaded window (for a stay: the whole stay, as far as the
+ *     look-back reaches), and it belongs to the visit's attending physician;
+ *   - an outpatient or emergency prescription (rx_id) written in the month, by
+ *     its prescribing physician (inpatient orders repeat day after day within a
+ *     stay and are not independent units; antibiotic_overuse judges stays).
+ *
+ *   metric                     unit                       num / den
+ *   cost_per_outpatient_visit  outpatient/emergency visit amount / 1           (yuan)
+ *   cost_per_inpatient_stay    stay                       amount / 1           (yuan)
+ *   length_of_stay             stay                       days / 1: discharge day - admit day, at least 1
+ *   drug_share                 episode with amount > 0    drug amount / amount
+ *   exam_share                 episode with amount > 0    (exam + lab) amount / amount
+ *   antibiotic_rate            prescription               1 if it has an antibiotic drug / 1
+ *   large_equipment_per_100    episode                    100 x large-equipment lines / 1
+ *
+ * Peers. A physician's peer group is their specialty (department.specialty) at
+ * their institution's level; when that group has fewer than min_peers
+ * physicians with units of the metric this month, the specialty across levels;
+ * when that has fewer too, the physician is not judged.
+ *
+ * Case mix. Units are stratified by visit kind and dx category (the first three
+ * characters of dx_code, dots removed, upper case): a cell is (group,
+ * stratum). In a cell, for the units of the physician's peers (the group's
+ * other physicians: leave-one-out, so a physician who treats most of a stratum
+ * does not set its own expectation), r_c = sum(num) / sum(den) is the ratio,
+ * v_c = sum((num - r_c den)^2) / sum(den^2) the residual variance per unit of
+ * den^2 (for den = 1: the per-unit variance) and k3_c the third moment per
+ * den^3. A physician i with units u gets
+ *   value    y_i = sum(num_u) / D_i,            D_i = sum(den_u)
+ *   expected E_i = sum(r_c(u) den_u) / D_i      (the peers' figures, weighted by i's own case mix)
+ *   se_i^2 D_i^2 = sum(v_c(u) den_u^2) + sum_c D_ic^2 Var(r_c)
+ *                                                (i's spread if it were like its peers, plus the
+ *                                                 uncertainty of the peers' ratio where they are few)
+ *   z0_i         = (y_i - E_i) / se_i
+ * so a physician whose patients fall in expensive dx categories is expected to
+ * cost more. A stratum where the peers have fewer than two units keeps the
+ * figures of the whole cell (no information either way). A group's
+ * over-dispersion phi is the mean of the winsorised z0^2 of its physicians
+ * with the minimum volume (at least 1), when they are at least phi_min_peers;
+ * for a smaller group, that of all groups of its kind (specialty at level, or
+ * specialty) together. Then
+ *   z_i     = z0_i / sqrt(phi),   limit_i = E_i + q_i sqrt(phi) se_i,
+ *   flagged = judged, z_i > q_i, y_i >= E_i (1 + min_excess), and the same
+ *             without i's single unit of largest residual: high side only,
+ * where q_i is z_alpha corrected for the skewness of i's sum under the peers'
+ * figures (cw_cornish_fisher with sum(k3_c(u) den_u^3) / sum(v_c(u)
+ * den_u^2)^1.5). Costs are skewed: a few very expensive visits make a
+ * physician's mean jump, and without the correction a 99.8% limit is passed
+ * several times more often than 0.1% of the time by ordinary physicians. A
+ * finding that vanishes without one visit rests on that visit, not a pattern.
+ *
+ * Counts: for antibiotic_rate and large_equipment_per_100 (counts of events),
+ * the variance and third moment of i's count are at least those of a Poisson
+ * count with the expected mean (the standard funnel for observed/expected
+ * counts): with a few expected events the binomial figures of small strata
+ * understate how often a physician passes the limit by chance.
+ *
+ * Extreme units: in each cell, a unit whose residual num - r_c den lies beyond
+ * median +/- unit_fence robust standard deviations (interquartile range /
+ * 1.349) of the cell's residuals (estimated on up to 32 of its units, picked by
+ * a hash of their position) counts as if on that fence in the peers' figures
+ * (a 30 000 yuan visit among 100 yuan ones would otherwise set the peers'
+ * variance for everyone); the physician's own excess still counts it in full.
+ *
+ * Robust reference: the figures are computed twice. After the first round,
+ * physicians whose z0 stands out on either side (robust z beyond z_alpha, with
+ * the median and MAD, scale at least 1, of the z0 of the group's physicians
+ * with the minimum volume; of every group of the kind when the group has fewer
+ * than three of them) are left out of their group's reference (its peers'
+ * figures, phi, target and sd) and the second round judges everyone against
+ * the rest, so that outliers can mask neither themselves nor each other (a
+ * physician with padded, costly visits would otherwise drag the drug share
+ * expected of everyone else). A stratum treated only by left-out physicians
+ * keeps its first-round figures.
+ *
+ * Funnel plot. A group's curve is cw_funnel_limit(&group->funnel, n, +1) with
+ * target theta_0 = the group's overall ratio, sd such that sd / sqrt(n) is the
+ * standard error of a physician with the group's average case mix and n units,
+ * and skew the skewness of one such unit. A physician's dot is (volume,
+ * plotted), where
+ *   plotted = theta_0 + z0_i * sd / sqrt(volume) * q(volume) / q_i,
+ * q(n) being the curve's corrected z at n: the case-mix adjusted value on the
+ * group's scale, placed so that the dot is above the upper curve exactly when
+ * z_i > q_i (for a physician with the group's case mix, q(n) = q_i). The
+ * target and sd are those of the whole reference (with each physician's own
+ * units), not leave-one-out: one curve per group.
+ */
+#ifndef CLAIMWATCH_METRICS_H
+#define CLAIMWATCH_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "claimwatch/dataset.h"
+#include "claimwatch/rules.h"
+#include "claimwatch/stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum cw_metric {
+	CW_METRIC_COST_PER_OUTPATIENT_VISIT,
+	CW_METRIC_COST_PER_INPATIENT_STAY,
+	CW_METRIC_LENGTH_OF_STAY,
+	CW_METRIC_DRUG_SHARE,
+	CW_METRIC_EXAM_SHARE,
+	CW_METRIC_ANTIBIOTIC_RATE,
+	CW_METRIC_LARGE_EQUIPMENT_PER_100,
+	CW_METRIC_COUNT
+};
+
+/* What a metric's volume counts; each has its own minimum. */
+enum cw_volume_kind {
+	CW_VOLUME_VISITS,        /* visits (for per-visit metrics, stays count as visits) */
+	CW_VOLUME_STAYS,         /* inpatient stays */
+	CW_VOLUME_PRESCRIPTIONS, /* prescriptions */
+	CW_VOLUME_COUNT
+};
+
+typedef struct cw_metric_info {
+	const char *name;     /* "cost_per_outpatient_visit": the rules' and the findings' name */
+	const char *title_zh; /* "次均门诊费用" */
+	const char *unit;     /* "yuan", "days", "share" (0..1) or "per 100 visits" */
+	int volume_kind;      /* enum cw_volume_kind */
+	const char *volume;   /* "visits", "stays", "prescriptions" */
+	int money;            /* 1 when the value is money (yuan) per unit */
+	int cls;              /* enum cw_class of a finding on it */
+} cw_metric_info;
+
+const cw_metric_info *cw_metric_info_of(int metric);
+int cw_metric_parse(const char *name); /* -1 when unknown */
+
+typedef struct cw_metrics_opts {
+	int min_peers;                          /* 5 */
+	uint32_t min_volume[CW_VOLUME_COUNT];   /* 30 visits, 10 stays, 30 prescriptions */
+	double level;                           /* control level of the limits: 0.9999 (z 3.89) */
+	double winsor;                          /* share of z-scores winsorised at each end: 0.1 */
+	double min_excess;                      /* flag only when value >= expected * (1 + min_excess) */
+	double unit_fence;                      /* 20: robust sds beyond which a unit is capped in the peers' figures */
+	int phi_min_peers;                      /* 20: a smaller group takes phi from all groups together */
+} cw_metrics_opts;
+
+/* The defaults above (the same as rules/default.json). */
+void cw_metrics_opts_default(cw_metrics_opts *o);
+/* Reads the options from a rules section (detectors.outlier_physician): keys
+ * min_peers, min_visits, min_stays, min_prescriptions, control_level, winsor,
+ * min_excess, unit_fence, phi_min_peers. Errors name the key. */
+int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o);
+
+enum cw_metric_status {
+	CW_METRIC_NO_DATA,    /* no unit in the month */
+	CW_METRIC_LOW_VOLUME, /* fewer units than the minimum */
+	CW_METRIC_FEW_PEERS,  /* neither peer group has min_peers physicians */
+	CW_METRIC_JUDGED
+};
+
+/* One physician on one metric. Fields that do not apply are NAN. */
+typedef struct cw_metric_row {
+	uint32_t volume;   /* units */
+	double value;      /* the physician's figure (NAN without units) */
+	double expected;   /* case-mix expected value in the peer group (judged only) */
+	double se;         /* standard error under the peers' figures */
+	double z;          /* (value - expected) / (sqrt(phi) se) */
+	double zlimit;     /* the z to pass: z_alpha corrected for the skewness of the physician's units */
+	double limit;      /* expected + zlimit sqrt(phi) se: the upper control limit */
+	double plotted;    /* the dot's height on the group's funnel plot */
+	int32_t group;     /* index in the table's groups, -1 when not judged */
+	uint8_t status;    /* enum cw_metric_status */
+	uint8_t flagged;   /* above the upper limit with the minimum excess */
+} cw_metric_row;
+
+/* A peer group that judged at least one physician on a metric. */
+typedef struct cw_peer_group {
+	cw_str specialty;    /* departments.specialty */
+	int level;           /* 1..3, or 0: the specialty across levels */
+	uint32_t peers;      /* physicians with units of the metric (min_peers counts these) */
+	uint32_t judged;     /* physicians judged in this group */
+	uint64_t volume;     /* units in the group's reference (its physicians' units but the left-out ones) */
+	cw_funnel funnel;    /* target, sd, phi (>= 1), z_alpha: the control-limit curve */
+} cw_peer_group;
+
+typedef struct cw_metric_table {
+	int metric;
+	const cw_metric_row *rows;   /* one per physician row of the dataset */
+	size_t ngroups;
+	const cw_peer_group *groups; /* ordered by specialty, then level (0 first) */
+} cw_metric_table;
+
+/* A physician's volume and billing in the month (for scoring). */
+typedef struct cw_physician_totals {
+	uint32_t visits;        /* outpatient and emergency episodes attended */
+	uint32_t stays;         /* inpatient episodes (stays discharged in the month) attended */
+	uint32_t prescriptions; /* prescriptions written in the month (any visit kind) */
+	uint32_t lines;         /* live claim lines in the month ordered by the physician */
+	cw_fen billed;          /* their amount */
+} cw_physician_totals;
+
+typedef struct cw_metrics cw_metrics;
+
+/* Computes every metric for every physician of the dataset's month. */
+int cw_metrics_compute(const cw_dataset *ds, const cw_metrics_opts *o, cw_metrics **out);
+void cw_metrics_free(cw_metrics *m);
+const cw_metrics_opts *cw_metrics_options(const cw_metrics *m);
+const cw_metric_table *cw_metrics_table(const cw_metrics *m, int metric);
+/* One per physician row. */
+const cw_physician_totals *cw_metrics_totals(const cw_metrics *m);
+
+/* The dx category key of a dx code: "J06.9" -> "J06", "i10" -> "I10" (dots
+ * removed, ASCII upper-cased, first three bytes). buf holds at least 4 bytes. */
+char *cw_dx_category(const char *dx_code, char buf[4]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

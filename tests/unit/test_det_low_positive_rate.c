@@ -1,0 +1,199 @@
+/* test_det_low_positive_rate.c: large-equipment exams rarely positive, judged by the upper confidence bound. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "claimwatch/stats.h"
+#include "detcheck.h"
+#include "testutil.h"
+
+static int nline;
+
+/* n exams of `item` ordered by phys in May (month 5) or April (4), on one visit of patient PM. */
+static void exams(cw_builder *b, tu_rng *r, const char *phys, const char *item, int month, int n)
+{
+	char vid[32], lid[32], when[CW_FMT_SIZE];
+	snprintf(vid, sizeof vid, "V%s-%s-%d", phys, item, month);
+	cw_minute start = cw_days_from_civil(2026, month, 1) * CW_MINUTES_PER_DAY + 480;
+	tu_add_visit_in(b, vid, "PM", "DR1", "H1", "D1", CW_INPATIENT, start, CW_MINUTE_NONE, "J18.9");
+	for (int i = 0; i < n; i++) {
+		snprintf(lid, sizeof lid, "L%05d", ++nline);
+		cw_minute t = start + (int)(tu_uniform(r) * 27 * CW_MINUTES_PER_DAY);
+		tu_add_line_by(b, lid, vid, item, cw_format_time(t, when), CW_QTY_ONE, 20000, phys);
+	}
+}
+
+/* Results for the last n lines added: k with `result`, the rest negative. */
+static void results(cw_builder *b, int n, int k, int result)
+{
+	char lid[32];
+	for (int i = 0; i < n; i++) {
+		snprintf(lid, sizeof lid, "L%05d", nline - n + 1 + i);
+		tu_add_result(b, lid, i < k ? result : CW_RESULT_NEGATIVE);
+	}
+}
+
+static cw_builder *start(void)
+{
+	cw_builder *b = tu_builder("2026-05");
+	nline = 0;
+	cw_item_row ct = tu_item_row("CT", CW_CAT_EXAM, 20000);
+	ct.large_equipment = 1;
+	tu_add_item(b, &ct);
+	cw_item_row lab = tu_item_row("LAB", CW_CAT_LAB, 20000);
+	tu_add_item(b, &lab);
+	return b;
+}
+
+static cw_dataset *world(void)
+{
+	cw_builder *b = start();
+	tu_rng r = { 3 };
+	exams(b, &r, "DR1", "CT", 5, 40);
+	results(b, 40, 4, CW_RESULT_POSITIVE); /* 10%: upper bound 23.1% */
+	exams(b, &r, "DR2", "CT", 5, 40);
+	results(b, 40, 20, CW_RESULT_POSITIVE); /* 50% */
+	/* DR3: 19 resulted; pending, missing, refunded, non-large-equipment and April exams do not count */
+	exams(b, &r, "DR3", "CT", 5, 19);
+	results(b, 19, 0, 0);
+	exams(b, &r, "DR3", "LAB", 5, 30);
+	results(b, 30, 0, 0);
+	exams(b, &r, "DR3", "CT", 4, 30);
+	results(b, 30, 0, 0);
+	tu_add_line_by(b, "PEND1", "VDR3-CT-5", "CT", "2026-05-20 10:00", CW_QTY_ONE, 20000, "DR3");
+	tu_add_line_by(b, "PEND2", "VDR3-CT-5", "CT", "2026-05-20 10:01", CW_QTY_ONE, 20000, "DR3");
+	tu_add_line_by(b, "NONE1", "VDR3-CT-5", "CT", "2026-05-20 10:02", CW_QTY_ONE, 20000, "DR3");
+	tu_add_line_by(b, "REF1", "VDR3-CT-5", "CT", "2026-05-20 10:03", CW_QTY_ONE, 20000, "DR3");
+	tu_add_line_by(b, "REF1r", "VDR3-CT-5", "CT", "2026-05-20 11:00", -CW_QTY_ONE, 20000, "DR3");
+	tu_add_result(b, "PEND1", CW_RESULT_PENDING);
+	tu_add_result(b, "PEND2", CW_RESULT_PENDING);
+	tu_add_result(b, "REF1", CW_RESULT_NEGATIVE);
+	exams(b, &r, "DR4", "CT", 5, 20);
+	results(b, 20, 0, 0); /* exactly the minimum: 0 of 20 */
+	exams(b, &r, "DR5", "CT", 5, 30);
+	results(b, 30, 4, CW_RESULT_POSITIVE); /* 13.3%: Wilson 29.7% < 30% <= Clopper-Pearson 30.7% */
+	return tu_finish(b);
+}
+
+static void summary(const cw_dataset *ds, const cw_findings *fs, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < cw_findings_count(fs) && n < size; i++) {
+		cw_record r;
+		cw_findings_get(fs, i, &r);
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " " : "",
+		                      cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r.f.physician]));
+	}
+}
+
+static void expect(const cw_dataset *ds, const char *rules, const char *want)
+{
+	cw_findings *fs = tu_detect(ds, "low_positive_rate", rules);
+	char got[256];
+	summary(ds, fs, got, sizeof got);
+	assert_string_equal(got, want);
+	cw_findings_free(fs);
+}
+
+static void test_found_and_lookalikes(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world();
+	cw_findings *fs = tu_detect(ds, "low_positive_rate", NULL);
+	char got[256];
+	summary(ds, fs, got, sizeof got);
+	assert_string_equal(got, "DR1 DR4 DR5");
+	cw_record r;
+	cw_findings_get(fs, 0, &r);
+	assert_int_equal(r.f.patient, CW_NONE);
+	assert_int_equal(r.f.visit, CW_NONE);
+	assert_int_equal(r.f.nlines, 0);
+	assert_int_equal(r.f.suspect, 0);
+	assert_int_equal(r.f.cls, CW_CLASS_EXAM_USE);
+	assert_int_equal(r.f.severity, CW_SUSPICIOUS);
+	assert_int_equal(r.f.when, cw_dataset_window(ds)->month_end - 1);
+	assert_string_equal(r.f.metric, "positive_rate");
+	assert_true(fabs(r.f.value - 0.1) < 1e-12);
+	assert_true(fabs(r.f.expected - 0.3) < 1e-12);
+	assert_true(fabs(r.f.limit - 0.230518) < 1e-5);
+	assert_true(r.f.score > 0.5 && r.f.score <= 1);
+	assert_non_null(strstr(r.reason, "4 of 40 resulted"));
+	assert_non_null(strstr(r.reason, "Wilson upper bound 23.1%"));
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
+}
+
+static void test_thresholds(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world();
+	/* the minimum: DR4 has 20 resulted exams, DR3 19 */
+	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"min_resulted\":21}}}", "DR1 DR5");
+	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"min_resulted\":19}}}", "DR1 DR3 DR4 DR5");
+	/* the bound must be strictly below the threshold: DR1's upper bound exactly */
+	cw_interval ci;
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 4, 40, 0.95, &ci), 0);
+	char rules[256];
+	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{\"threshold\":%.17g}}}", ci.hi);
+	expect(ds, rules, "DR4");
+	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{\"threshold\":%.17g}}}",
+	         nextafter(ci.hi, 1));
+	expect(ds, rules, "DR1 DR4");
+	/* Clopper-Pearson is wider: DR5 is no longer below 30% */
+	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"interval\":\"clopper_pearson\"}}}", "DR1 DR4");
+	cw_dataset_free(ds);
+}
+
+static void test_bad_rules(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world();
+	cw_rules *rules;
+	cw_dimset *dims;
+	cw_findings *fs = NULL;
+	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\":{\"low_positive_rate\":{\"interval\":\"exact\"}}}",
+	                                    "t"), 0);
+	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	cw_detect_opts o = { .threads = 1, .only = "low_positive_rate" };
+	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "detectors.low_positive_rate.interval"));
+	cw_dimset_free(dims);
+	cw_rules_free(rules);
+	cw_dataset_free(ds);
+}
+
+static void test_one_patient_many_lines(void **state)
+{
+	(void)state;
+	cw_builder *b = start();
+	tu_rng r = { 5 };
+	exams(b, &r, "DR2", "CT", 5, 3000);
+	results(b, 3000, 600, CW_RESULT_POSITIVE); /* 20% of 3000 */
+	cw_dataset *ds = tu_finish(b);
+	expect(ds, NULL, "DR2");
+	cw_dataset_free(ds);
+}
+
+static void test_threads_and_empty(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world();
+	assert_true(dc_same_with_threads(ds, "low_positive_rate") > 0);
+	cw_dataset_free(ds);
+	ds = tu_finish(start());
+	expect(ds, NULL, "");
+	cw_dataset_free(ds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_found_and_lookalikes),
+		cmocka_unit_test(test_thresholds),
+		cmocka_unit_test(test_bad_rules),
+		cmocka_unit_test(test_one_patient_many_lines),
+		cmocka_unit_test(test_threads_and_empty),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,367 @@
+/* test_det_outlier_physician.c: peer comparison with case-mix adjustment on generated months (fixed seed). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "claimwatch/metrics.h"
+#include "detcheck.h"
+#include "testutil.h"
+
+/* One generated physician: where, how many visits, how costly, which case mix. */
+typedef struct doc {
+	const char *id, *inst, *dept;
+	int visits;
+	double factor; /* cost multiplier */
+	int sick;      /* 1: mostly expensive dx categories */
+} doc;
+
+static const doc docs[] = {
+	{ "A01", "H1", "IM1", 60, 1, 0 }, { "A02", "H1", "IM1", 55, 1, 0 }, { "A03", "H1", "IM1", 70, 1, 0 },
+	{ "A04", "H1", "IM1", 65, 1, 0 }, { "A05", "H1", "IM1", 60, 1, 0 }, { "A06", "H1", "IM1", 50, 1, 0 },
+	{ "A07", "H1", "IM1", 60, 1, 1 },   /* sicker patients: a look-alike */
+	{ "A08", "H1", "IM1", 60, 2, 0 },   /* the outlier */
+	{ "B01", "H2", "IM2", 60, 1, 0 },
+	{ "B02", "H2", "IM2", 30, 2, 0 },   /* exactly the minimum volume: judged among the specialty */
+	{ "B03", "H2", "IM2", 29, 2, 0 },   /* one visit short: not judged */
+	{ "S01", "H1", "SK1", 60, 1, 0 }, { "S02", "H1", "SK1", 60, 1, 0 },
+	{ "S03", "H1", "SK1", 60, 3, 0 },   /* a specialty of three: not judged */
+};
+#define NDOCS (sizeof docs / sizeof *docs)
+
+typedef struct world_opts {
+	int outlier_month;  /* the month of A08's costly visits (5, or 4: only in the look-back) */
+	int refunded_extra; /* A05 bills an extra 5000 yuan per visit, each refunded */
+	int one_patient;    /* every visit of one patient */
+	int giant_visit;    /* A03 has one 30 000 yuan visit */
+} world_opts;
+
+static const char *const dx_codes[3] = { "J06.9", "K29.7", "C34.1" };
+static const double dx_cost[3] = { 100, 250, 1200 };
+
+static int pick_dx(tu_rng *r, int sick)
+{
+	double u = tu_uniform(r);
+	return sick ? (u < 0.1 ? 0 : u < 0.3 ? 1 : 2) : (u < 0.6 ? 0 : u < 0.9 ? 1 : 2);
+}
+
+static void line(cw_builder *b, int *n, const char *visit, const char *item, cw_minute t, cw_fen amount)
+{
+	char id[32], when[CW_FMT_SIZE];
+	snprintf(id, sizeof id, "L%06d", ++*n);
+	tu_add_line(b, id, visit, item, cw_format_time(t, when), CW_QTY_ONE, amount);
+}
+
+static void add_visit(cw_builder *b, tu_rng *r, const doc *d, int k, int month, const world_opts *o, int *nline)
+{
+	char vid[32], pid[16], rx[40], when[CW_FMT_SIZE];
+	int dx = pick_dx(r, d->sick);
+	double factor = !strcmp(d->id, "A08") && month != o->outlier_month ? 1 : d->factor;
+	cw_fen cost = (cw_fen)llround(dx_cost[dx] * factor * (0.4 + 1.2 * tu_uniform(r)) * 100);
+	if (o->giant_visit && !strcmp(d->id, "A03") && k == 0 && month == 5)
+		cost = 3000000;
+	cw_minute t = cw_days_from_civil(2026, month, 1 + (int)(tu_uniform(r) * 28)) * CW_MINUTES_PER_DAY + 480 +
+	              (int)(tu_uniform(r) * 480);
+	snprintf(vid, sizeof vid, "V%s-%d-%03d", d->id, month, k);
+	snprintf(pid, sizeof pid, "P%03d", o->one_patient ? 0 : (int)(tu_uniform(r) * 300));
+	tu_add_visit_in(b, vid, pid, d->id, d->inst, d->dept, CW_OUTPATIENT, t, CW_MINUTE_NONE, dx_codes[dx]);
+	cw_fen drug = cost * (30 + (cw_fen)(tu_uniform(r) * 20)) / 100;
+	cw_fen exam = cost * (10 + (cw_fen)(tu_uniform(r) * 20)) / 100;
+	line(b, nline, vid, "DRUG", t + 5, drug);
+	line(b, nline, vid, tu_uniform(r) < 0.1 ? "CT" : "LAB", t + 10, exam);
+	line(b, nline, vid, "CONS", t, cost - drug - exam);
+	if (o->refunded_extra && !strcmp(d->id, "A05")) {
+		line(b, nline, vid, "CONS", t + 20, 500000);
+		char id[32];
+		snprintf(id, sizeof id, "L%06d", ++*nline);
+		tu_add_line(b, id, vid, "CONS", cw_format_time(t + 30, when), -CW_QTY_ONE, 500000);
+	}
+	snprintf(rx, sizeof rx, "RX%s", vid);
+	int ab = tu_uniform(r) < (dx == 0 ? 0.3 : 0.1);
+	tu_add_rx(b, rx, 1, vid, d->id, cw_format_time(t + 5, when), ab ? "ABX" : "DRUG", CW_QTY_ONE, 3, drug);
+}
+
+static cw_dataset *world(const world_opts *o)
+{
+	cw_builder *b = tu_builder("2026-05");
+	tu_rng r = { 42 };
+	int nline = 0;
+	tu_add_department(b, "IM1", "H1", "internal");
+	tu_add_department(b, "IM2", "H2", "internal");
+	tu_add_department(b, "SK1", "H1", "skin");
+	for (size_t i = 0; i < NDOCS; i++)
+		tu_add_physician(b, docs[i].id, docs[i].inst, docs[i].dept);
+	for (int i = 0; i < 300; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "P%03d", i);
+		tu_add_patient(b, id, i % 2 ? CW_SEX_F : CW_SEX_M, "1970-01-01");
+	}
+	const char *items[][2] = { { "DRUG", "d" }, { "ABX", "a" }, { "LAB", "l" }, { "CT", "c" }, { "CONS", "o" } };
+	for (size_t i = 0; i < 5; i++) {
+		int cat = items[i][1][0] == 'd' || items[i][1][0] == 'a' ? CW_CAT_DRUG
+		          : items[i][1][0] == 'l' ? CW_CAT_LAB : items[i][1][0] == 'c' ? CW_CAT_EXAM : CW_CAT_CONSULT;
+		cw_item_row it = tu_item_row(items[i][0], cat, 10000000);
+		it.antibiotic = items[i][1][0] == 'a';
+		it.large_equipment = items[i][1][0] == 'c';
+		tu_add_item(b, &it);
+	}
+	for (int month = 4; month <= 5; month++)
+		for (size_t i = 0; i < NDOCS; i++)
+			for (int k = 0; k < docs[i].visits; k++)
+				add_visit(b, &r, &docs[i], k, month, o, &nline);
+	return tu_finish(b);
+}
+
+static const world_opts plain = { 5, 0, 0, 0 };
+
+/* "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit" */
+static void summary(const cw_dataset *ds, const cw_findings *fs, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < cw_findings_count(fs) && n < size; i++) {
+		cw_record r;
+		cw_findings_get(fs, i, &r);
+		n += (size_t)snprintf(buf + n, size - n, "%s%s %s", i ? ", " : "",
+		                      cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r.f.physician]), r.f.metric);
+	}
+}
+
+static void expect(const cw_dataset *ds, const char *rules, const char *want)
+{
+	cw_findings *fs = tu_detect(ds, "outlier_physician", rules);
+	char got[1024];
+	summary(ds, fs, got, sizeof got);
+	assert_string_equal(got, want);
+	cw_findings_free(fs);
+}
+
+static void test_outlier_found_lookalikes_not(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world(&plain);
+	cw_findings *fs = tu_detect(ds, "outlier_physician", NULL);
+	char got[1024];
+	summary(ds, fs, got, sizeof got);
+	/* not A07 (sicker case mix), not B03 (29 visits), not S03 (three skin physicians) */
+	assert_string_equal(got, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	cw_record r;
+	cw_findings_get(fs, 0, &r);
+	assert_int_equal(r.f.patient, CW_NONE);
+	assert_int_equal(r.f.visit, CW_NONE);
+	assert_int_equal(r.f.nlines, 0);
+	assert_int_equal(r.f.cls, CW_CLASS_COST);
+	assert_int_equal(r.f.when, cw_dataset_window(ds)->month_end - 1);
+	assert_string_equal(r.f.tag, "cost_per_outpatient_visit");
+	assert_true(r.f.value > r.f.limit && r.f.limit > r.f.expected);
+	assert_true(r.f.value > 1.6 * r.f.expected && r.f.value < 2.4 * r.f.expected);
+	assert_int_equal(r.f.suspect, llround((r.f.value - r.f.expected) * 60 * 100));
+	assert_int_equal(r.f.severity, CW_SUSPICIOUS); /* z far above 5 */
+	assert_true(r.f.score > 0.5 && r.f.score <= 1);
+	assert_non_null(strstr(r.reason, "over 60 visits"));
+	assert_non_null(strstr(r.reason, "internal peers (level 3)"));
+	assert_string_equal(cw_dataset_str(ds, cw_dataset_institutions(ds)->id[r.inst]), "H1");
+	cw_findings_get(fs, 1, &r);
+	assert_non_null(strstr(r.reason, "internal peers (all levels)"));
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
+}
+
+static void test_min_volume_threshold(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world(&plain);
+	/* B02 has 30 visits: judged at 30, not at 31; B03 (29) is judged at 29 */
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"min_visits\":31}}}", "A08 cost_per_outpatient_visit");
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"min_visits\":29}}}",
+	       "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit, B03 cost_per_outpatient_visit");
+	cw_dataset_free(ds);
+}
+
+static void test_min_peers_threshold(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world(&plain);
+#define COST "\"metrics\":[\"cost_per_outpatient_visit\"]"
+	/* internal: 8 physicians at level 3, 11 across levels (B03 counts as a peer: it has visits) */
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST ",\"min_peers\":11}}}",
+	       "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST ",\"min_peers\":12}}}", "");
+	/* skin has 3: judged once min_peers is 3, and S03 (three times the cost) is found; B02 is
+	 * then judged in its level group of three, against B01 and B03 */
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST ",\"min_peers\":3}}}",
+	       "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit, S03 cost_per_outpatient_visit");
+#undef COST
+	cw_dataset_free(ds);
+}
+
+static void test_metric_selection_and_excess(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world(&plain);
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"drug_share\",\"length_of_stay\"]}}}", "");
+	/* twice the cost is 100% above expected: a 150% minimum excess silences it */
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"min_excess\":1.5}}}", "");
+	cw_dataset_free(ds);
+}
+
+static void test_bad_rules(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world(&plain);
+	cw_rules *rules;
+	cw_dimset *dims;
+	cw_findings *fs = NULL;
+	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"cost\"]}}}",
+	                                    "t"), 0);
+	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	cw_detect_opts o = { .threads = 1, .only = "outlier_physician" };
+	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "detectors.outlier_physician.metrics[0]"));
+	cw_dimset_free(dims);
+	cw_rules_free(rules);
+	cw_dataset_free(ds);
+}
+
+static void test_refunds_ignored(void **state)
+{
+	(void)state;
+	world_opts o = plain;
+	o.refunded_extra = 1;
+	cw_dataset *ds = world(&o);
+	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	cw_dataset_free(ds);
+}
+
+/* One exceptional visit raises A03's mean far above the limit, but it is not a pattern. */
+static void test_single_visit_is_not_a_pattern(void **state)
+{
+	(void)state;
+	world_opts o = plain;
+	o.giant_visit = 1;
+	cw_dataset *ds = world(&o);
+	cw_metrics_opts mo;
+	cw_metrics_opts_default(&mo);
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &mo, &m), 0);
+	const cw_metric_row *a03 = &cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT)
+	                                    ->rows[cw_dataset_find(ds, CW_T_PHYSICIANS, "A03")];
+	print_message("z %g zlimit %g value %g limit %g expected %g\n", a03->z, a03->zlimit, a03->value, a03->limit, a03->expected);
+	assert_true(a03->z > a03->zlimit && a03->value > a03->limit);
+	assert_false(a03->flagged);
+	cw_metrics_free(m);
+	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	cw_dataset_free(ds);
+}
+
+static void test_lookback_not_reported(void **state)
+{
+	(void)state;
+	world_opts o = plain;
+	o.outlier_month = 4; /* A08 was costly in April only */
+	cw_dataset *ds = world(&o);
+	expect(ds, NULL, "B02 cost_per_outpatient_visit");
+	cw_dataset_free(ds);
+}
+
+static void test_one_patient_many_lines(void **state)
+{
+	(void)state;
+	world_opts o = plain;
+	o.one_patient = 1; /* about 5000 lines on one patient */
+	cw_dataset *ds = world(&o);
+	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	cw_dataset_free(ds);
+}
+
+static void test_threads_same_output(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world(&plain);
+	assert_true(dc_same_with_threads(ds, "outlier_physician") > 0);
+	cw_dataset_free(ds);
+}
+
+static void test_empty(void **state)
+{
+	(void)state;
+	cw_dataset *ds = tu_finish(tu_builder("2026-05"));
+	expect(ds, NULL, "");
+	cw_dataset_free(ds);
+}
+
+/* Stays: the length of stay of a physician who keeps patients twice as long is found; one whose
+ * patients have a long-stay diagnosis is not. */
+static cw_dataset *stay_world(void)
+{
+	cw_builder *b = tu_builder("2026-05");
+	tu_rng r = { 7 };
+	int nline = 0;
+	tu_add_department(b, "SU1", "H1", "surgery");
+	const char *ids[] = { "C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08" };
+	for (int i = 0; i < 8; i++)
+		tu_add_physician(b, ids[i], "H1", "SU1");
+	cw_item_row bed = tu_item_row("BED", CW_CAT_BED, 100000);
+	tu_add_item(b, &bed);
+	cw_item_row op = tu_item_row("OP", CW_CAT_SURGERY, 10000000);
+	tu_add_item(b, &op);
+	static const char *const dx[2] = { "K35.8", "S72.0" }; /* appendicitis ~5 days, hip fracture ~12 days */
+	for (int i = 0; i < 8; i++)
+		for (int k = 0; k < 15; k++) {
+			int d = i == 6 ? (k < 12) : (k < 3); /* C07: mostly hip fractures */
+			int days = (int)llround((d ? 12 : 5) * (0.7 + 0.6 * tu_uniform(&r)) * (i == 7 ? 2 : 1));
+			char vid[32], when[CW_FMT_SIZE], lid[32];
+			cw_minute admit = cw_days_from_civil(2026, 4, 1 + (int)(tu_uniform(&r) * 20)) * CW_MINUTES_PER_DAY + 600;
+			cw_minute dis = cw_days_from_civil(2026, 5, 1 + (int)(tu_uniform(&r) * 28)) * CW_MINUTES_PER_DAY + 600;
+			admit = dis - days * CW_MINUTES_PER_DAY;
+			snprintf(vid, sizeof vid, "S%s-%02d", ids[i], k);
+			tu_add_visit_in(b, vid, "PM", ids[i], "H1", "SU1", CW_INPATIENT, admit, dis, dx[d]);
+			snprintf(lid, sizeof lid, "L%05d", ++nline);
+			tu_add_line(b, lid, vid, "OP", cw_format_time(admit + 120, when), CW_QTY_ONE, d ? 2000000 : 800000);
+			for (int day = 0; day < days; day++) {
+				snprintf(lid, sizeof lid, "L%05d", ++nline);
+				tu_add_line(b, lid, vid, "BED", cw_format_time(admit + day * CW_MINUTES_PER_DAY + 60, when),
+				            CW_QTY_ONE, 8000);
+			}
+		}
+	return tu_finish(b);
+}
+
+static void test_length_of_stay(void **state)
+{
+	(void)state;
+	cw_dataset *ds = stay_world();
+	/* C08's bed days double its stays' cost too; C07's long stays are its case mix */
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"length_of_stay\"]}}}", "C08 length_of_stay");
+	cw_findings *fs = tu_detect(ds, "outlier_physician", "{\"detectors\":{\"outlier_physician\":{\"metrics\":"
+	                                                    "[\"length_of_stay\"]}}}");
+	cw_record r;
+	cw_findings_get(fs, 0, &r);
+	assert_int_equal(r.f.suspect, 0); /* days are not money */
+	assert_int_equal(r.f.cls, CW_CLASS_COST);
+	assert_non_null(strstr(r.reason, "days over 15 stays"));
+	cw_findings_free(fs);
+	/* 15 stays: judged at min_stays 15, not at 16 */
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"length_of_stay\"],\"min_stays\":15}}}",
+	       "C08 length_of_stay");
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"length_of_stay\"],\"min_stays\":16}}}", "");
+	cw_dataset_free(ds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_outlier_found_lookalikes_not),
+		cmocka_unit_test(test_min_volume_threshold),
+		cmocka_unit_test(test_min_peers_threshold),
+		cmocka_unit_test(test_metric_selection_and_excess),
+		cmocka_unit_test(test_bad_rules),
+		cmocka_unit_test(test_refunds_ignored),
+		cmocka_unit_test(test_single_visit_is_not_a_pattern),
+		cmocka_unit_test(test_lookback_not_reported),
+		cmocka_unit_test(test_one_patient_many_lines),
+		cmocka_unit_test(test_threads_same_output),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_length_of_stay),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

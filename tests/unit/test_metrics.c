@@ -1,0 +1,333 @@
+/* test_metrics.c: per-physician metrics, case-mix expected values, peer groups and funnel limits on
+ * small hand-checked datasets. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "claimwatch/metrics.h"
+#include "testutil.h"
+
+#define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
+
+static int nline;
+
+static void visit(cw_builder *b, const char *id, const char *phys, const char *inst, const char *dept, int kind,
+                  const char *admit, const char *discharge, const char *dx)
+{
+	tu_add_visit_in(b, id, "PM", phys, inst, dept, kind, tu_time(admit), discharge ? tu_time(discharge) : CW_MINUTE_NONE,
+	                dx);
+}
+
+/* A visit costing `yuan`: 40% drug, 60% consultation. */
+static void costed(cw_builder *b, const char *id, const char *phys, const char *inst, const char *dept,
+                   const char *day, const char *dx, int yuan)
+{
+	char admit[32], lid[32];
+	snprintf(admit, sizeof admit, "2026-05-%s 09:00", day);
+	visit(b, id, phys, inst, dept, CW_OUTPATIENT, admit, NULL, dx);
+	snprintf(lid, sizeof lid, "L%d", ++nline);
+	tu_add_line(b, lid, id, "DRUG", admit, CW_QTY_ONE, yuan * 40);
+	snprintf(lid, sizeof lid, "L%d", ++nline);
+	tu_add_line(b, lid, id, "CONS", admit, CW_QTY_ONE, yuan * 60);
+}
+
+static cw_builder *world(void)
+{
+	cw_builder *b = tu_builder("2026-05");
+	nline = 0;
+	tu_add_department(b, "IM1", "H1", "internal");
+	tu_add_department(b, "IM2", "H2", "internal");
+	tu_add_department(b, "SK1", "H1", "skin");
+	const char *m[] = { "M1", "M2", "M3", "M4", "M5" };
+	for (int i = 0; i < 5; i++)
+		tu_add_physician(b, m[i], "H1", "IM1");
+	tu_add_physician(b, "N1", "H2", "IM2");
+	tu_add_physician(b, "N2", "H2", "IM2");
+	tu_add_physician(b, "N3", "H2", "IM2");
+	tu_add_physician(b, "K1", "H1", "SK1");
+	cw_item_row drug = tu_item_row("DRUG", CW_CAT_DRUG, 100000);
+	tu_add_item(b, &drug);
+	cw_item_row abx = tu_item_row("ABX", CW_CAT_DRUG, 100000);
+	abx.antibiotic = 1;
+	tu_add_item(b, &abx);
+	cw_item_row cons = tu_item_row("CONS", CW_CAT_CONSULT, 1000000);
+	tu_add_item(b, &cons);
+	cw_item_row ct = tu_item_row("CT", CW_CAT_EXAM, 100000);
+	ct.large_equipment = 1;
+	tu_add_item(b, &ct);
+	cw_item_row bed = tu_item_row("BED", CW_CAT_BED, 100000);
+	tu_add_item(b, &bed);
+	/* cost per outpatient visit, J06 and C34 (see the expected figures in the tests) */
+	costed(b, "V1", "M1", "H1", "IM1", "02", "J06.9", 100);
+	costed(b, "V2", "M1", "H1", "IM1", "03", "j06", 120);
+	costed(b, "V3", "M2", "H1", "IM1", "04", "J06.1", 80);
+	costed(b, "V4", "M2", "H1", "IM1", "05", "C34.1", 1000);
+	costed(b, "V5", "M3", "H1", "IM1", "06", "J06.9", 100);
+	costed(b, "V6", "M3", "H1", "IM1", "07", "C34.9", 1200);
+	costed(b, "V7", "M4", "H1", "IM1", "08", "C34.2", 1100);
+	costed(b, "V8", "M4", "H1", "IM1", "09", "C34.3", 900);
+	costed(b, "V9", "M5", "H1", "IM1", "10", "J06.9", 110);
+	costed(b, "V10", "M5", "H1", "IM1", "11", "J06.9", 90);
+	/* level 2: too few for a level group, judged among the specialty */
+	costed(b, "V11", "N1", "H2", "IM2", "12", "J06.9", 100);
+	costed(b, "V12", "N1", "H2", "IM2", "13", "J06.9", 100);
+	costed(b, "V13", "N2", "H2", "IM2", "14", "C34.9", 1000);
+	costed(b, "V14", "N2", "H2", "IM2", "15", "C34.9", 1000);
+	costed(b, "V15", "N3", "H2", "IM2", "16", "J06.9", 100); /* one visit: low volume */
+	/* a specialty of one */
+	costed(b, "V16", "K1", "H1", "SK1", "17", "L20", 50);
+	costed(b, "V17", "K1", "H1", "SK1", "18", "L20", 50);
+	return b;
+}
+
+static cw_metrics_opts small_opts(void)
+{
+	cw_metrics_opts o;
+	cw_metrics_opts_default(&o);
+	o.level = 0.998; /* z 3.090232 in the figures below */
+	o.min_volume[CW_VOLUME_VISITS] = 2;
+	o.min_volume[CW_VOLUME_STAYS] = 1;
+	o.min_volume[CW_VOLUME_PRESCRIPTIONS] = 1;
+	return o;
+}
+
+static cw_ref phys(const cw_dataset *ds, const char *id) { return cw_dataset_find(ds, CW_T_PHYSICIANS, id); }
+
+static void test_case_mix_expected(void **state)
+{
+	(void)state;
+	cw_dataset *ds = tu_finish(world());
+	cw_metrics_opts o = small_opts();
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	const cw_metric_table *t = cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT);
+	/* level-3 internal: J06 units 100 120 80 100 110 90, C34 units 1000 1200 1100 900. A
+	 * physician is compared with the others in each stratum (leave-one-out), and the
+	 * variance counts the others' uncertainty: n_c v_c + n_c^2 v_c / others_c.
+	 * M2 (J06 80, C34 1000): J06 others 100 120 100 110 90 (mean 104, v 520/5),
+	 * C34 others 1200 1100 900 (mean 3200/3, v 46666.67/3). */
+	double vj = 520.0 / 5, vc = (140000.0 / 3) / 3;
+	double var2 = vj + vj / 5 + vc + vc / 3;
+	const cw_metric_row *m2 = &t->rows[phys(ds, "M2")];
+	assert_int_equal(m2->status, CW_METRIC_JUDGED);
+	assert_int_equal(m2->volume, 2);
+	NEAR(m2->value, 540, 1e-9);
+	NEAR(m2->expected, (104 + 3200.0 / 3) / 2, 1e-9); /* its own case mix, at the others' figures */
+	NEAR(m2->se, sqrt(var2) / 2, 1e-9);
+	NEAR(m2->z, (540 - (104 + 3200.0 / 3) / 2) / (sqrt(var2) / 2), 1e-9); /* phi = 1 */
+	const cw_metric_row *m4 = &t->rows[phys(ds, "M4")];
+	NEAR(m4->value, 1000, 1e-9);
+	NEAR(m4->expected, 1100, 1e-9); /* C34 others: 1000 1200 */
+	/* M1 (J06 100 120): others 80 100 110 90 (mean 95, v 500/4, symmetric) */
+	const cw_metric_row *m1 = &t->rows[phys(ds, "M1")];
+	NEAR(m1->expected, 95, 1e-9);
+	NEAR(m1->se, sqrt(2 * 125.0 + 4 * 125.0 / 4) / 2, 1e-9);
+	NEAR(m1->zlimit, 3.090232, 1e-6); /* symmetric residuals: no skewness correction */
+	NEAR(m1->limit, 95 + 3.090232 * m1->se, 1e-5);
+	assert_false(m1->flagged);
+	/* the group and its funnel */
+	const cw_peer_group *g = &t->groups[m2->group];
+	assert_string_equal(cw_dataset_str(ds, g->specialty), "internal");
+	assert_int_equal(g->level, 3);
+	assert_int_equal(g->peers, 5);
+	assert_int_equal(g->judged, 5);
+	assert_int_equal(g->volume, 10);
+	NEAR(g->funnel.target, 480, 1e-9);
+	NEAR(g->funnel.sd, sqrt(10 * 51000.0) / 10, 1e-9);
+	NEAR(g->funnel.phi, 1, 0);
+	NEAR(m2->plotted, 480 + m2->z * g->funnel.sd / sqrt(2), 1e-9);
+	NEAR(g->funnel.skew, 0, 1e-12);
+	/* the dot is above the curve exactly when z > zlimit */
+	for (int i = 0; i < 5; i++) {
+		const char *id[] = { "M1", "M2", "M3", "M4", "M5" };
+		const cw_metric_row *r = &t->rows[phys(ds, id[i])];
+		assert_true((r->plotted > cw_funnel_limit(&g->funnel, r->volume, +1)) == (r->z > r->zlimit));
+	}
+	/* drug share: 40% everywhere */
+	const cw_metric_table *ds_t = cw_metrics_table(m, CW_METRIC_DRUG_SHARE);
+	NEAR(ds_t->rows[phys(ds, "M3")].value, 0.4, 1e-12);
+	NEAR(ds_t->rows[phys(ds, "M3")].expected, 0.4, 1e-12);
+	cw_metrics_free(m);
+	cw_dataset_free(ds);
+}
+
+static void test_peer_groups_fallback(void **state)
+{
+	(void)state;
+	cw_dataset *ds = tu_finish(world());
+	cw_metrics_opts o = small_opts();
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	const cw_metric_table *t = cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT);
+	const cw_metric_row *n1 = &t->rows[phys(ds, "N1")];
+	assert_int_equal(n1->status, CW_METRIC_JUDGED);
+	const cw_peer_group *g = &t->groups[n1->group];
+	assert_int_equal(g->level, 0);  /* the specialty across levels */
+	assert_int_equal(g->peers, 8);  /* M1..M5, N1, N2, N3 (below the minimum volume, but a peer) */
+	assert_int_equal(g->judged, 2); /* N1, N2 */
+	assert_int_equal(g->volume, 15);
+	NEAR(n1->value, 100, 1e-9);
+	/* J06 across the specialty: 100 120 80 100 110 90 100 100 100 -> 900 / 9 */
+	NEAR(n1->expected, 100, 1e-9);
+	assert_int_equal(t->rows[phys(ds, "N3")].status, CW_METRIC_LOW_VOLUME);
+	NEAR(t->rows[phys(ds, "N3")].value, 100, 1e-9);
+	assert_true(isnan(t->rows[phys(ds, "N3")].expected));
+	assert_int_equal(t->rows[phys(ds, "N3")].group, -1);
+	assert_int_equal(t->rows[phys(ds, "K1")].status, CW_METRIC_FEW_PEERS);
+	assert_int_equal(t->rows[phys(ds, "DR1")].status, CW_METRIC_NO_DATA);
+	assert_int_equal(t->rows[phys(ds, "DR1")].volume, 0);
+	/* groups listed: internal level 0, internal level 3 */
+	assert_int_equal(t->ngroups, 2);
+	assert_int_equal(t->groups[0].level, 0);
+	assert_int_equal(t->groups[1].level, 3);
+	/* exactly min_peers: 8 is enough for the specialty, 9 is not */
+	o.min_peers = 8;
+	cw_metrics_free(m);
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	t = cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT);
+	assert_int_equal(t->rows[phys(ds, "M1")].status, CW_METRIC_JUDGED);
+	assert_int_equal(t->groups[t->rows[phys(ds, "M1")].group].level, 0);
+	o.min_peers = 9;
+	cw_metrics_free(m);
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	t = cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT);
+	assert_int_equal(t->rows[phys(ds, "M1")].status, CW_METRIC_FEW_PEERS);
+	assert_int_equal(t->ngroups, 0);
+	cw_metrics_free(m);
+	cw_dataset_free(ds);
+}
+
+/* A physician far above the limit on the strength of one visit is not flagged. */
+static void test_one_visit_is_not_a_pattern(void **state)
+{
+	(void)state;
+	cw_builder *b = world();
+	tu_add_physician(b, "M6", "H1", "IM1");
+	costed(b, "V20", "M6", "H1", "IM1", "20", "J06.9", 5000);
+	costed(b, "V21", "M1", "H1", "IM1", "21", "J06.9", 110); /* more J06 units for a steadier reference */
+	costed(b, "V22", "M3", "H1", "IM1", "22", "J06.9", 95);
+	cw_dataset *ds = tu_finish(b);
+	cw_metrics_opts o = small_opts();
+	o.min_volume[CW_VOLUME_VISITS] = 1;
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	const cw_metric_row *r = &cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT)->rows[phys(ds, "M6")];
+	assert_int_equal(r->status, CW_METRIC_JUDGED);
+	assert_true(r->z > r->zlimit && r->value > r->limit);
+	assert_false(r->flagged);
+	cw_metrics_free(m);
+	cw_dataset_free(ds);
+}
+
+static void test_stays_rx_totals(void **state)
+{
+	(void)state;
+	cw_builder *b = world();
+	/* M1's stays: 3 days, same day (1), admitted in April (10 days); one still open, one discharged in June */
+	visit(b, "S1", "M1", "H1", "IM1", CW_INPATIENT, "2026-05-03 10:00", "2026-05-06 09:00", "J18.9");
+	visit(b, "S2", "M1", "H1", "IM1", CW_INPATIENT, "2026-05-10 10:00", "2026-05-10 18:00", "J18.9");
+	visit(b, "S3", "M1", "H1", "IM1", CW_INPATIENT, "2026-04-25 10:00", "2026-05-05 09:00", "J18.9");
+	visit(b, "S4", "M1", "H1", "IM1", CW_INPATIENT, "2026-05-25 10:00", NULL, "J18.9");
+	visit(b, "S5", "M1", "H1", "IM1", CW_INPATIENT, "2026-05-28 10:00", "2026-06-02 10:00", "J18.9");
+	tu_add_line(b, "B1", "S1", "BED", "2026-05-03 23:00", CW_QTY_ONE, 10000);
+	tu_add_line(b, "B2", "S2", "BED", "2026-05-10 12:00", CW_QTY_ONE, 10000);
+	tu_add_line(b, "B3", "S3", "BED", "2026-04-25 23:00", CW_QTY_ONE, 10000); /* look-back: part of the stay */
+	tu_add_line(b, "B3b", "S3", "CT", "2026-05-02 09:00", CW_QTY_ONE, 30000);
+	tu_add_line(b, "B4", "S4", "BED", "2026-05-25 23:00", CW_QTY_ONE, 10000);
+	tu_add_line(b, "B5", "S5", "BED", "2026-05-28 23:00", CW_QTY_ONE, 10000);
+	/* a refunded line and its refund are ignored */
+	tu_add_line(b, "B6", "S1", "CT", "2026-05-04 09:00", CW_QTY_ONE, 30000);
+	tu_add_line(b, "B6r", "S1", "CT", "2026-05-04 10:00", -CW_QTY_ONE, 30000);
+	tu_add_rx(b, "RX1", 1, "V1", "M1", "2026-05-02 09:10", "ABX", CW_QTY_ONE, 3, 500);
+	tu_add_rx(b, "RX1", 2, "V1", "M1", "2026-05-02 09:10", "DRUG", CW_QTY_ONE, 3, 500);
+	tu_add_rx(b, "RX2", 1, "V2", "M1", "2026-05-03 09:10", "DRUG", CW_QTY_ONE, 3, 500);
+	tu_add_rx(b, "RX3", 1, "V2", "M1", "2026-04-03 09:10", "ABX", CW_QTY_ONE, 3, 500); /* April */
+	cw_dataset *ds = tu_finish(b);
+	cw_metrics_opts o = small_opts();
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	cw_ref m1 = phys(ds, "M1");
+	const cw_metric_row *los = &cw_metrics_table(m, CW_METRIC_LENGTH_OF_STAY)->rows[m1];
+	assert_int_equal(los->volume, 3);
+	NEAR(los->value, (3 + 1 + 10) / 3.0, 1e-12);
+	const cw_metric_row *cost = &cw_metrics_table(m, CW_METRIC_COST_PER_INPATIENT_STAY)->rows[m1];
+	NEAR(cost->value, (100 + 100 + 400) / 3.0, 1e-9);
+	const cw_metric_row *ab = &cw_metrics_table(m, CW_METRIC_ANTIBIOTIC_RATE)->rows[m1];
+	assert_int_equal(ab->volume, 2);
+	NEAR(ab->value, 0.5, 0);
+	/* large equipment per 100 visits: M1 has 2 visits and 3 stays, one CT (S3's) */
+	const cw_metric_row *le = &cw_metrics_table(m, CW_METRIC_LARGE_EQUIPMENT_PER_100)->rows[m1];
+	assert_int_equal(le->volume, 5);
+	NEAR(le->value, 20, 1e-12);
+	const cw_physician_totals *tot = &cw_metrics_totals(m)[m1];
+	assert_int_equal(tot->visits, 2);
+	assert_int_equal(tot->stays, 3);
+	assert_int_equal(tot->prescriptions, 2);
+	/* in-month live lines: 4 of the visits, B1, B2, B3b, B4, B5 */
+	assert_int_equal(tot->lines, 9);
+	assert_int_equal(tot->billed, 22000 + 10000 * 4 + 30000);
+	cw_metrics_free(m);
+	cw_dataset_free(ds);
+}
+
+static void test_empty_and_info(void **state)
+{
+	(void)state;
+	cw_dataset *ds = tu_finish(tu_builder("2026-05"));
+	cw_metrics_opts o;
+	cw_metrics_opts_default(&o);
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	for (int k = 0; k < CW_METRIC_COUNT; k++) {
+		assert_int_equal(cw_metrics_table(m, k)->ngroups, 0);
+		assert_int_equal(cw_metrics_table(m, k)->rows[0].status, CW_METRIC_NO_DATA);
+		assert_int_equal(cw_metric_parse(cw_metric_info_of(k)->name), k);
+	}
+	assert_int_equal(cw_metric_parse("nope"), -1);
+	assert_null(cw_metrics_table(m, CW_METRIC_COUNT));
+	cw_metrics_free(m);
+	o.level = 1.5;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), CW_EINVALID);
+	cw_dataset_free(ds);
+	char buf[4];
+	assert_string_equal(cw_dx_category("J06.9", buf), "J06");
+	assert_string_equal(cw_dx_category("i10", buf), "I10");
+	assert_string_equal(cw_dx_category("C3.4x", buf), "C34");
+	assert_string_equal(cw_dx_category("Z", buf), "Z");
+}
+
+static void test_options_from_rules(void **state)
+{
+	(void)state;
+	cw_rules *r;
+	assert_int_equal(cw_rules_load(&r, NULL), 0);
+	cw_section s = cw_rules_section(r, "detectors.outlier_physician");
+	cw_metrics_opts o, d;
+	assert_int_equal(cw_metrics_opts_read(&s, &o), 0);
+	cw_metrics_opts_default(&d);
+	assert_int_equal(o.min_peers, d.min_peers);
+	for (int k = 0; k < CW_VOLUME_COUNT; k++)
+		assert_int_equal(o.min_volume[k], d.min_volume[k]);
+	NEAR(o.level, d.level, 0);
+	NEAR(o.winsor, d.winsor, 0);
+	NEAR(o.min_excess, d.min_excess, 0);
+	cw_rules_free(r);
+	assert_int_equal(cw_rules_load_text(&r, "{\"detectors\":{\"outlier_physician\":{\"winsor\":0.6}}}", "t"), 0);
+	s = cw_rules_section(r, "detectors.outlier_physician");
+	assert_int_equal(cw_metrics_opts_read(&s, &o), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "detectors.outlier_physician.winsor"));
+	cw_rules_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_case_mix_expected),
+		cmocka_unit_test(test_peer_groups_fallback),
+		cmocka_unit_test(test_one_visit_is_not_a_pattern),
+		cmocka_unit_test(test_stays_rx_totals),
+		cmocka_unit_test(test_empty_and_info),
+		cmocka_unit_test(test_options_from_rules),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

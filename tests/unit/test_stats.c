@@ -1,0 +1,200 @@
+/* test_stats.c: confidence bounds, funnel limits, over-dispersion and robust z against known values. */
+#include <math.h>
+#include <gsl/gsl_cdf.h>
+#include "claimwatch/error.h"
+#include "claimwatch/stats.h"
+#include "testutil.h"
+
+#define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
+
+static void test_z_of_level(void **state)
+{
+	(void)state;
+	NEAR(cw_z_two_sided(0.95), 1.959964, 1e-6);
+	NEAR(cw_z_two_sided(0.998), 3.090232, 1e-6);
+	NEAR(cw_z_two_sided(0.99), 2.575829, 1e-6);
+	assert_true(isnan(cw_z_two_sided(1.0)));
+	assert_true(isnan(cw_z_two_sided(0.0)));
+}
+
+/* Newcombe, "Two-sided confidence intervals for the single proportion",
+ * Statistics in Medicine 17 (1998) 857-872, table I (methods 3 and 5). */
+static const struct {
+	unsigned k, n;
+	double wilson_lo, wilson_hi, cp_lo, cp_hi;
+} newcombe[] = {
+	{ 81, 263, 0.2553, 0.3662, 0.2527, 0.3676 },
+	{ 15, 148, 0.0624, 0.1605, 0.0578, 0.1617 },
+	{ 0, 20, 0.0000, 0.1611, 0.0000, 0.1684 },
+	{ 1, 29, 0.0061, 0.1718, 0.0009, 0.1776 },
+};
+
+static void test_intervals_newcombe(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof newcombe / sizeof *newcombe; i++) {
+		cw_interval w, cp;
+		assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, newcombe[i].k, newcombe[i].n, 0.95, &w), 0);
+		assert_int_equal(cw_binomial_interval(CW_INTERVAL_CLOPPER_PEARSON, newcombe[i].k, newcombe[i].n, 0.95, &cp), 0);
+		NEAR(w.lo, newcombe[i].wilson_lo, 5e-5);
+		NEAR(w.hi, newcombe[i].wilson_hi, 5e-5);
+		NEAR(cp.lo, newcombe[i].cp_lo, 5e-5);
+		NEAR(cp.hi, newcombe[i].cp_hi, 5e-5);
+	}
+}
+
+static void test_intervals_edges(void **state)
+{
+	(void)state;
+	cw_interval ci;
+	/* 0/10 and 10/10: closed forms (alpha/2)^(1/n) for Clopper-Pearson */
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_CLOPPER_PEARSON, 0, 10, 0.95, &ci), 0);
+	NEAR(ci.lo, 0, 0);
+	NEAR(ci.hi, 1 - pow(0.025, 0.1), 1e-9);
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_CLOPPER_PEARSON, 10, 10, 0.95, &ci), 0);
+	NEAR(ci.lo, pow(0.025, 0.1), 1e-9);
+	NEAR(ci.hi, 1, 0);
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 5, 10, 0.95, &ci), 0);
+	NEAR(ci.lo, 0.236593, 1e-6);
+	NEAR(ci.hi, 0.763407, 1e-6);
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 10, 10, 0.95, &ci), 0);
+	NEAR(ci.lo, 0.722467, 1e-6);
+	NEAR(ci.hi, 1, 0);
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 0, 0, 0.95, &ci), 0);
+	assert_true(ci.lo == 0 && ci.hi == 1);
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 11, 10, 0.95, &ci), CW_EINVALID);
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 1, 10, 1.5, &ci), CW_EINVALID);
+	assert_int_equal(cw_binomial_interval(7, 1, 10, 0.95, &ci), CW_EINVALID);
+	/* a large n stays finite and ordered */
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_CLOPPER_PEARSON, 300000, 1000000, 0.95, &ci), 0);
+	assert_true(ci.lo < 0.3 && ci.hi > 0.3 && ci.hi - ci.lo < 0.002);
+}
+
+/* The Clopper-Pearson bounds are where the binomial tails equal alpha/2. */
+static void test_clopper_pearson_tails(void **state)
+{
+	(void)state;
+	for (unsigned n = 1; n <= 60; n += 7)
+		for (unsigned k = 1; k < n; k += 3) {
+			cw_interval ci;
+			assert_int_equal(cw_binomial_interval(CW_INTERVAL_CLOPPER_PEARSON, k, n, 0.95, &ci), 0);
+			NEAR(gsl_cdf_binomial_Q(k - 1, ci.lo, n), 0.025, 1e-7); /* P(X >= k | lo) */
+			NEAR(gsl_cdf_binomial_P(k, ci.hi, n), 0.025, 1e-7);     /* P(X <= k | hi) */
+			cw_interval w;
+			assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, k, n, 0.95, &w), 0);
+			assert_true(w.lo <= (double)k / n && (double)k / n <= w.hi);
+		}
+}
+
+static void test_funnel_limits(void **state)
+{
+	(void)state;
+	cw_funnel f = cw_funnel_proportion(0.2, 0.998, 1);
+	NEAR(f.sd, 0.4, 1e-12);
+	NEAR(cw_funnel_limit(&f, 100, +1), 0.2 + 3.090232 * 0.04, 1e-6);
+	NEAR(cw_funnel_limit(&f, 100, -1), 0.2 - 3.090232 * 0.04, 1e-6);
+	NEAR(cw_funnel_z(&f, 0.3, 100), 2.5, 1e-12);
+	f.phi = 2;
+	NEAR(cw_funnel_limit(&f, 100, +1), 0.374810, 1e-6);
+	NEAR(cw_funnel_z(&f, 0.3, 100), 2.5, 1e-12); /* z is before over-dispersion */
+	assert_true(isinf(cw_funnel_limit(&f, 0, +1)) && cw_funnel_limit(&f, 0, +1) > 0);
+	/* a mean: sd 50 yuan per visit, target 200, 25 visits: 200 +/- 1.96 * 10 at 95% */
+	cw_funnel m = cw_funnel_mean(200, 50, 0.95, 1);
+	NEAR(cw_funnel_limit(&m, 25, +1), 219.599640, 1e-5);
+	NEAR(cw_funnel_limit(&m, 25, -1), 180.400360, 1e-5);
+	/* the limits narrow with volume */
+	assert_true(cw_funnel_limit(&m, 100, +1) < cw_funnel_limit(&m, 25, +1));
+	cw_funnel zero = cw_funnel_mean(5, 0, 0.95, 1);
+	assert_true(cw_funnel_z(&zero, 6, 10) == 0);
+}
+
+static void test_cornish_fisher(void **state)
+{
+	(void)state;
+	double z = cw_z_two_sided(0.998);
+	NEAR(cw_cornish_fisher(z, 1, +1), z + (z * z - 1) / 6, 1e-12);
+	NEAR(cw_cornish_fisher(z, 1, +1), 4.515154, 1e-6);
+	NEAR(cw_cornish_fisher(z, 1, -1), 1.665310, 1e-6);
+	NEAR(cw_cornish_fisher(z, -1, +1), z, 0); /* never narrowed */
+	NEAR(cw_cornish_fisher(z, 10, -1), 0, 0);
+	/* the mean of n exponentials is Gamma(n, 1/n), skewness 2 / sqrt(n): the corrected
+	 * quantile is close to the exact one where the normal one is not */
+	for (int n = 25; n <= 400; n *= 4) {
+		double exact = (gsl_cdf_gamma_Pinv(0.999, n, 1) - n) / sqrt(n);
+		double cf = cw_cornish_fisher(z, 2 / sqrt(n), +1);
+		assert_true(fabs(cf - exact) < 0.06);
+		assert_true(fabs(z - exact) > 2 * fabs(cf - exact));
+	}
+	/* a funnel with skewed units: q at volume 25 with skew 2 is z + (z^2 - 1) 0.4 / 6 */
+	cw_funnel m = cw_funnel_mean(200, 50, 0.998, 1);
+	m.skew = 2;
+	NEAR(cw_funnel_limit(&m, 25, +1), 200 + 10 * (z + (z * z - 1) * 0.4 / 6), 1e-9);
+	NEAR(cw_funnel_limit(&m, 25, -1), 200 - 10 * (z - (z * z - 1) * 0.4 / 6), 1e-9);
+}
+
+static void test_overdispersion(void **state)
+{
+	(void)state;
+	double phi;
+	const double a[] = { 1, -1, 2, -2, 0 };
+	assert_int_equal(cw_overdispersion(a, 5, 0.1, &phi), 0);
+	NEAR(phi, 0.8, 1e-12); /* -1 -1 0 1 1 */
+	assert_int_equal(cw_overdispersion(a, 5, 0, &phi), 0);
+	NEAR(phi, 2.0, 1e-12); /* no winsorising: the plain mean of z^2 */
+	/* one extreme unit among five does not mask itself */
+	const double b[] = { 20, 1, -1, 0.5, -0.5 };
+	assert_int_equal(cw_overdispersion(b, 5, 0.1, &phi), 0);
+	NEAR(phi, 0.55, 1e-12);
+	/* 1..20 at 10%: 1, 2 -> 3 and 19, 20 -> 18 */
+	double c[20];
+	for (int i = 0; i < 20; i++)
+		c[i] = i + 1;
+	assert_int_equal(cw_overdispersion(c, 20, 0.1, &phi), 0);
+	NEAR(phi, 138.5, 1e-12);
+	assert_true(c[0] == 1 && c[19] == 20); /* input untouched */
+	assert_int_equal(cw_overdispersion(c, 0, 0.1, &phi), 0);
+	NEAR(phi, 1, 0);
+	const double d[] = { 3, 1 }; /* too few to winsorise */
+	assert_int_equal(cw_overdispersion(d, 2, 0.1, &phi), 0);
+	NEAR(phi, 5, 1e-12);
+	assert_int_equal(cw_overdispersion(d, 2, 0.5, &phi), CW_EINVALID);
+}
+
+static void test_robust_z(void **state)
+{
+	(void)state;
+	const double x[] = { 1, 2, 3, 4, 100 };
+	double z[5], med, mad;
+	assert_int_equal(cw_median_mad(x, 5, &med, &mad), 0);
+	NEAR(med, 3, 0);
+	NEAR(mad, 1.4826, 1e-4);
+	assert_int_equal(cw_robust_z(x, 5, z), 0);
+	NEAR(z[4], 97 / mad, 1e-9);
+	NEAR(z[2], 0, 0);
+	NEAR(z[0], -2 / mad, 1e-9);
+	/* MAD 0: the mean absolute deviation takes over */
+	double y[] = { 5, 5, 5, 5, 9 };
+	assert_int_equal(cw_robust_z(y, 5, y), 0);
+	NEAR(y[4], 4 / (1.2533 * 0.8), 1e-9);
+	NEAR(y[0], 0, 0);
+	double same[] = { 2, 2, 2 };
+	assert_int_equal(cw_robust_z(same, 3, same), 0);
+	assert_true(same[0] == 0 && same[2] == 0);
+	assert_int_equal(cw_median_mad(x, 0, &med, &mad), 0);
+	assert_true(isnan(med) && isnan(mad));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_z_of_level),
+		cmocka_unit_test(test_intervals_newcombe),
+		cmocka_unit_test(test_intervals_edges),
+		cmocka_unit_test(test_clopper_pearson_tails),
+		cmocka_unit_test(test_funnel_limits),
+		cmocka_unit_test(test_cornish_fisher),
+		cmocka_unit_test(test_overdispersion),
+		cmocka_unit_test(test_robust_z),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -54,7 +54,7 @@ start() {
     || { cat "$tmp/initdb.log" >&2; exit 1; }
   rm -f "$tmp/pwfile"
   local opts="-c listen_addresses=127.0.0.1 -c unix_socket_directories=$tmp/sock -c fsync=off"
-  opts+=" -c full_page_writes=off -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min"
+  opts+=" -c full_page_writes=off -c synchronous_commit=off -c max_wal_size=2GB -c checkpoint_timeout=30min"
   if [ "$bench" = 1 ]; then
     opts+=" -c shared_buffers=2GB -c work_mem=512MB -c maintenance_work_mem=2GB -c max_parallel_workers_per_gather=2"
   fi

@@ -17,7 +17,7 @@ static const cw_command commands[] = {
 	{ "eval", "measure findings against a generated truth.json", cw_cmd_eval },
 	{ "db", "create or migrate claimwatch's tables in a PostgreSQL database (db init)", cw_cmd_db },
 	{ "load", "load a folder of the contract's CSV files into PostgreSQL", cw_cmd_load },
-	{ "case", "drill down into a month's results in PostgreSQL: a physician, a finding, a visit", cw_cmd_case },
+	{ "case", "drill down into a month's results in PostgreSQL: a physician, a finding, a visit", cw_cmd_case_db },
 	{ NULL, NULL, NULL }
 };
 

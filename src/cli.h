@@ -25,7 +25,7 @@ int cw_cmd_run(int argc, char **argv);
 int cw_cmd_detectors(int argc, char **argv);
 int cw_cmd_db(int argc, char **argv);
 int cw_cmd_load(int argc, char **argv);
-int cw_cmd_case(int argc, char **argv);
+int cw_cmd_case_db(int argc, char **argv);
 int cw_cmd_gen(int argc, char **argv);
 int cw_cmd_eval(int argc, char **argv);
 int cw_cmd_review(int argc, char **argv);

@@ -62,6 +62,24 @@ expect_exit 0 "run the last month again" -- "$CW" run --quiet --db "$URL" --mont
 q "select summary->'source'->>'kind' from claimwatch.runs where command = 'run' limit 1" | grep -qx postgresql \
   && pass "summary.json kept in claimwatch.runs" || fail "summary"
 
+# The drill-down from the result tables: a finding with its evidence lines, its physician, its visit.
+row=$(tail -n +2 "$TMP/db/$last/findings.csv" | awk -F, '$10 != ""' | head -1)
+fid=$(echo "$row" | cut -d, -f1) phys=$(echo "$row" | cut -d, -f7) visit=$(echo "$row" | cut -d, -f9)
+line=$(echo "$row" | cut -d, -f10 | cut -d' ' -f1)
+if [ -n "$fid" ]; then
+  expect_exit 0 "case --finding" -- "$CW" case --db "$URL" --month "$last" --finding "$fid"
+  expect_output "^$fid,.*,$line,$visit," "case --finding lists the evidence line $line"
+  expect_exit 0 "case --physician" -- "$CW" case --db "$URL" --month "$last" --physician "$phys"
+  expect_output "^composite," "case --physician shows the composite standing"
+  expect_output "^$fid," "case --physician lists the finding"
+  expect_exit 0 "case --visit" -- "$CW" case --db "$URL" --visit "$visit"
+  expect_output ",$line,.*$fid:" "case --visit marks the cited line"
+else
+  fail "no finding with evidence lines to drill into"
+fi
+expect_exit 1 "case of an unknown finding" -- "$CW" case --db "$URL" --month "$last" --finding F0
+expect_output "nothing found" "case of an unknown finding says so"
+
 # A month with no data is an empty run, from the database too.
 expect_exit 0 "empty month" -- "$CW" run --quiet --db "$URL" --month 2030-01 --out "$TMP/db"
 [ "$(q "select status from claimwatch.runs where month = '2030-01-01'")" = empty ] && pass "empty month recorded" \

@@ -1,4 +1,4 @@
-/* cli_case.c: `claimwatch case --db`: the report's drill-down served from the database: a physician's
+/* cli_case_db.c: `claimwatch case --db`: the report's drill-down served from the database: a physician's
  * month, one finding with its evidence lines, or a visit's lines with the findings that cite them.
  * Prints CSV with a header row on standard output (queries/case_*.sql). */
 #include <getopt.h>
@@ -44,7 +44,7 @@ static int print_query(cw_pg *pg, const char *file, int n, const char *const *pa
 	return rows;
 }
 
-int cw_cmd_case(int argc, char **argv)
+int cw_cmd_case_db(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "db", required_argument, 0, 'd' }, { "month", required_argument, 0, 'm' },

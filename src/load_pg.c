@@ -432,8 +432,18 @@ int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_st
 	rc = cw_pg_exec(pg, "starting the extraction", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	if (rc == 0)
 		rc = bind_window(pg, cw_builder_window(b));
-	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
-		rc = extract_table(pg, t, b, opts, stats, &rb);
+	for (int t = 0; t < CW_T_COUNT && rc == 0; t++) {
+		/* A plain scan streamed by COPY gains nothing from parallel workers: the leader formats every
+		 * row anyway, and the workers would take the core the client decodes on. The joins of the
+		 * visits and results queries, during which the client waits, keep them. */
+		int plain = t == CW_T_CLAIMS || t == CW_T_PRESCRIPTIONS;
+		if (plain)
+			rc = cw_pg_exec(pg, "setting the extraction up", "SET LOCAL max_parallel_workers_per_gather = 0");
+		if (rc == 0)
+			rc = extract_table(pg, t, b, opts, stats, &rb);
+		if (rc == 0 && plain)
+			rc = cw_pg_exec(pg, "setting the extraction up", "SET LOCAL max_parallel_workers_per_gather TO DEFAULT");
+	}
 	if (rc == 0)
 		rc = cw_pg_exec(pg, "ending the extraction", "COMMIT");
 	else if (PQstatus(pg->conn) == CONNECTION_OK && PQtransactionStatus(pg->conn) != PQTRANS_ACTIVE)

@@ -12,12 +12,15 @@ static const char help[] =
 	"\n"
 	"Reads a month of claims (plus a look-back window) from the CSV files in DIR or\n"
 	"from a PostgreSQL database, runs every enabled detector, scores and ranks the\n"
-	"physicians and writes ROOT/YYYY-MM/: findings.csv, ranking.csv, sanctions.csv,\n"
-	"rejects.csv, summary.json. Sanctions count the earlier months of the half-year\n"
-	"cycle from their ranking.csv under ROOT. A range runs month by month, in order.\n"
-	"The month's folder is replaced only when the run succeeds. From a database, the\n"
-	"results are also written back to its `claimwatch` schema, in one transaction that\n"
-	"replaces the month's earlier results (`claimwatch db init` creates the tables).\n"
+	"physicians and writes ROOT/YYYY-MM/: findings.csv, evidence.csv, ranking.csv,\n"
+	"sanctions.csv, indicators.csv, rejects.csv, summary.json and the HTML report\n"
+	"(report/index.html, self-contained: it opens from a USB stick). Sanctions\n"
+	"count the earlier months of the half-year cycle from their ranking.csv under\n"
+	"ROOT (from a database: from its result tables). A range runs month by month,\n"
+	"in order. The month's folder is replaced only when the run succeeds. From a\n"
+	"database, the results are also written back to its `claimwatch` schema, in one\n"
+	"transaction that replaces the month's earlier results (`claimwatch db init`\n"
+	"creates the tables).\n"
 	"\n"
 	"options:\n"
 	"  --data DIR             folder of the data contract's CSV files\n"
@@ -32,13 +35,15 @@ static const char help[] =
 	"  --max-reject-share X   fail (exit 3) when more than this share of rows is rejected\n"
 	"                         (default: rules load.max_reject_share = 0.01)\n"
 	"  --reveal-patients      write raw patient ids instead of keyed pseudonyms\n"
+	"  --lang zh|en           the report's labels and the sanctions' measures (default zh)\n"
+	"  --no-report            skip the HTML report (the CSV files are written anyway)\n"
 	"  --quiet                no progress or notes on stderr\n"
 	"  --help                 this help\n"
 	"\n"
 	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
 
 enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O_MAXREJ, O_REVEAL, O_QUIET,
-       O_HELP, O_DB };
+       O_HELP, O_DB, O_LANG, O_NO_REPORT };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA },
@@ -51,6 +56,8 @@ static const struct option options[] = {
 	{ "lookback-days", required_argument, 0, O_LOOKBACK },
 	{ "max-reject-share", required_argument, 0, O_MAXREJ },
 	{ "reveal-patients", no_argument, 0, O_REVEAL },
+	{ "lang", required_argument, 0, O_LANG },
+	{ "no-report", no_argument, 0, O_NO_REPORT },
 	{ "quiet", no_argument, 0, O_QUIET },
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 }
@@ -91,6 +98,12 @@ int cw_cmd_run(int argc, char **argv)
 				return CW_EXIT_USAGE;
 			break;
 		case O_REVEAL: o.reveal_patients = 1; break;
+		case O_LANG:
+			if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
+				return cw_cli_usage("run", "--lang is zh or en, not '%s'", optarg);
+			o.lang = optarg;
+			break;
+		case O_NO_REPORT: o.report = 0; break;
 		case O_QUIET: cw_progress_quiet(1); break;
 		case O_HELP: fputs(help, stdout); return CW_EXIT_OK;
 		default:

@@ -119,10 +119,21 @@ static int write_all(cw_month_run *mr)
 	double t0 = cw_now();
 	int rc = cw_write_findings(mr);
 	if (rc == 0)
+		rc = cw_write_evidence(mr);
+	if (rc == 0)
 		rc = cw_write_ranking(mr);
 	if (rc == 0)
 		rc = cw_write_sanctions(mr);
+	if (rc == 0)
+		rc = cw_write_indicators(mr);
+	if (rc == 0)
+		rc = cw_write_metrics(mr);
 	mr->t_write = cw_now() - t0;
+	if (rc == 0 && mr->opts->report) {
+		t0 = cw_now();
+		rc = cw_write_report(mr);
+		mr->t_report = cw_now() - t0;
+	}
 	if (rc == 0)
 		rc = cw_write_summary(mr, mr->empty ? "empty" : "ok");
 	if (rc == 0 && mr->pg)
@@ -140,6 +151,8 @@ static void cleanup(cw_month_run *mr)
 	cw_reviews_free(mr->reviews);
 	cw_dataset_free(mr->ds);
 	cw_dimset_free(mr->dims);
+	cw_indicators_free(&mr->indicators);
+	cw_metrics_free(mr->metrics);
 	cw_pg_close(mr->pg);
 	free(mr->timings);
 	free(mr->warnings);

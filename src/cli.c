@@ -17,6 +17,8 @@ static const cw_command commands[] = {
 	{ "blacklist", "export the blacklist candidates of a half-year cycle (CSV or JSON)", cw_cmd_blacklist },
 	{ "gen", "generate demo data with known fraud schemes (truth.json)", cw_cmd_gen },
 	{ "eval", "measure findings against a generated truth.json", cw_cmd_eval },
+	{ "db", "create or migrate claimwatch's tables in a PostgreSQL database (db init)", cw_cmd_db },
+	{ "load", "load a folder of the contract's CSV files into PostgreSQL", cw_cmd_load },
 	{ NULL, NULL, NULL }
 };
 

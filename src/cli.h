@@ -23,6 +23,9 @@ typedef struct cw_command {
 /* The commands, each in its own cli_<name>.c, listed in cli.c. */
 int cw_cmd_run(int argc, char **argv);
 int cw_cmd_detectors(int argc, char **argv);
+int cw_cmd_db(int argc, char **argv);
+int cw_cmd_load(int argc, char **argv);
+int cw_cmd_case_db(int argc, char **argv);
 int cw_cmd_gen(int argc, char **argv);
 int cw_cmd_eval(int argc, char **argv);
 int cw_cmd_review(int argc, char **argv);

@@ -10,6 +10,7 @@
 
 static const char help[] =
 	"usage: claimwatch case --root ROOT --month YYYY-MM (--physician ID | --finding ID) [--json]\n"
+	"       claimwatch case --db URL ...   the same from PostgreSQL (claimwatch case --db '' --help)\n"
 	"\n"
 	"Shows what an inspector needs to check a case against the records, from the month\n"
 	"folder ROOT/YYYY-MM/ that `claimwatch run` wrote:\n"
@@ -121,6 +122,10 @@ static int ask(const cw_case_source *src, const args *a)
 
 int cw_cmd_case(int argc, char **argv)
 {
+	/* From a database (--db URL): the result tables, through queries/case_*.sql (cli_case_db.c). */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--db") || !strncmp(argv[i], "--db=", 5))
+			return cw_cmd_case_db(argc, argv);
 	args a = { 0 };
 	int rc = parse(argc, argv, &a);
 	if (rc)

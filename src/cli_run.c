@@ -9,19 +9,24 @@
 #include "run.h"
 
 static const char help[] =
-	"usage: claimwatch run --data DIR (--month YYYY-MM | --months A..B) --out ROOT [options]\n"
+	"usage: claimwatch run (--data DIR | --db URL) (--month YYYY-MM | --months A..B) --out ROOT [options]\n"
 	"\n"
-	"Reads a month of claims (plus a look-back window) from the CSV files in DIR,\n"
-	"runs every enabled detector, scores and ranks the physicians and writes\n"
-	"ROOT/YYYY-MM/: findings.csv, evidence.csv, ranking.csv, sanctions.csv,\n"
-	"indicators.csv, rejects.csv, summary.json and the HTML report\n"
+	"Reads a month of claims (plus a look-back window) from the CSV files in DIR or\n"
+	"from a PostgreSQL database, runs every enabled detector, scores and ranks the\n"
+	"physicians and writes ROOT/YYYY-MM/: findings.csv, evidence.csv, ranking.csv,\n"
+	"sanctions.csv, indicators.csv, rejects.csv, summary.json and the HTML report\n"
 	"(report/index.html, self-contained: it opens from a USB stick). Sanctions\n"
 	"count the earlier months of the half-year cycle from their ranking.csv under\n"
-	"ROOT. A range runs month by month, in order. The\n"
-	"month's folder is replaced only when the run succeeds.\n"
+	"ROOT (from a database: from its result tables). A range runs month by month,\n"
+	"in order. The month's folder is replaced only when the run succeeds. From a\n"
+	"database, the results are also written back to its `claimwatch` schema, in one\n"
+	"transaction that replaces the month's earlier results (`claimwatch db init`\n"
+	"creates the tables).\n"
 	"\n"
 	"options:\n"
 	"  --data DIR             folder of the data contract's CSV files\n"
+	"  --db URL               a libpq connection string (URL or key=value; PG* variables\n"
+	"                         and ~/.pgpass apply): read from and write back to PostgreSQL\n"
 	"  --month YYYY-MM        the month to run\n"
 	"  --months A..B          a range of months (inclusive), run in order\n"
 	"  --out ROOT             output root (created when missing)\n"
@@ -43,6 +48,7 @@ enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA },
+	{ "db", required_argument, 0, O_DB },
 	{ "month", required_argument, 0, O_MONTH },
 	{ "months", required_argument, 0, O_MONTHS },
 	{ "out", required_argument, 0, O_OUT },
@@ -69,6 +75,7 @@ int cw_cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
 		case O_DATA: o.data_dir = optarg; break;
+		case O_DB: o.db = optarg; break;
 		case O_MONTH:
 		case O_MONTHS:
 			if (months)
@@ -106,8 +113,10 @@ int cw_cmd_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cw_cli_usage("run", "unexpected argument '%s'", argv[optind]);
-	if (!o.data_dir)
-		return cw_cli_usage("run", "--data DIR is required");
+	if (!o.data_dir && !o.db)
+		return cw_cli_usage("run", "--data DIR or --db URL is required");
+	if (o.data_dir && o.db)
+		return cw_cli_usage("run", "give --data DIR or --db URL, not both");
 	if (!months)
 		return cw_cli_usage("run", "--month YYYY-MM or --months A..B is required");
 	if (!o.root)

@@ -17,8 +17,8 @@
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "csv.h"
+#include "load_table.h"
 #include "progress.h"
-#include "rows.h"
 
 #define UNKNOWN_SHOWN 10 /* unknown columns named one by one, per file */
 
@@ -37,9 +37,10 @@ typedef struct table_load {
 	cw_load_stats *stats;
 	int table;
 	const cw_row_schema *schema;
-	char file[64];  /* "claim_lines.csv" */
-	char path[4096];
+	const char *file; /* in the reject file: "claim_lines.csv" */
+	const char *path; /* in messages */
 	cw_csv *csv;
+	const cw_table_input *in;
 	size_t nhdr;                 /* fields in the header */
 	int col[CW_ROW_MAX_COLS];    /* schema column -> header field, or -1 */
 } table_load;
@@ -131,13 +132,12 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 	}
 	cw_rowerr err;
 	int rc = cw_row_add(b, tl->table, f, rb, &err);
-	if (rc == 0) {
-		st->loaded++;
-		return 0;
-	}
-	if (rc == CW_SKIP) {
-		st->skipped++;
-		return 0;
+	if (rc == 0 || rc == CW_SKIP) {
+		if (rc == 0)
+			st->loaded++;
+		else
+			st->skipped++;
+		return tl->in->sink ? tl->in->sink(tl->in->sink_ctx, f, tl->schema->ncols) : 0;
 	}
 	if (rc != CW_EINVALID)
 		return cw_error_wrap(rc, "%s: line %llu", tl->path, (unsigned long long)rec->line);
@@ -155,41 +155,51 @@ static void presize(cw_builder *b, int table, const char *path)
 	}
 }
 
-static int load_table(table_load *tl, const char *dir, cw_builder *b, cw_rowbuf *rb)
+int cw_load_table(cw_builder *b, const cw_table_input *in, const cw_load_opts *opts, cw_load_stats *stats,
+                  cw_rowbuf *rb)
 {
-	const char *tname = cw_table_name(tl->table);
-	snprintf(tl->file, sizeof tl->file, "%s.csv", tname);
-	if ((size_t)snprintf(tl->path, sizeof tl->path, "%s/%s", dir, tl->file) >= sizeof tl->path)
+	table_load tl = { .opts = opts, .stats = stats, .table = in->table, .schema = cw_row_schema_of(in->table),
+	                  .file = in->file, .path = in->name, .csv = in->csv, .in = in };
+	cw_table_stats *st = &stats->table[in->table];
+	double t0 = cw_now();
+	uint64_t bytes0 = cw_csv_bytes(in->csv);
+	int rc = read_header(&tl);
+	if (rc == 0) {
+		char task[96];
+		snprintf(task, sizeof task, "reading %s", in->file);
+		cw_progress_begin(task, 0, "rows");
+		cw_csv_record rec;
+		while ((rc = cw_csv_next(in->csv, &rec)) > 0) {
+			st->read++;
+			if ((rc = take_record(&tl, b, &rec, rb)) < 0)
+				break;
+			cw_progress_tick(st->read);
+		}
+		cw_progress_end();
+	}
+	st->seconds += cw_now() - t0;
+	stats->bytes += cw_csv_bytes(in->csv) - bytes0;
+	return rc < 0 ? rc : 0;
+}
+
+static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_load_stats *stats,
+                      cw_builder *b, cw_rowbuf *rb)
+{
+	char file[64], path[4096];
+	snprintf(file, sizeof file, "%s.csv", cw_table_name(table));
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
 		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
-	tl->schema = cw_row_schema_of(tl->table);
-	int rc = cw_csv_open(&tl->csv, tl->path, NULL);
+	cw_table_input in = { .table = table, .name = path, .file = file };
+	int rc = cw_csv_open(&in.csv, path, NULL);
 	if (rc == CW_ENOTFOUND)
 		return cw_error_set(CW_ENOTFOUND, "%s: missing file (every table of the contract needs one, "
-		                    "with at least a header row)", tl->path);
+		                    "with at least a header row)", path);
 	if (rc < 0)
 		return rc;
-	cw_table_stats *st = &tl->stats->table[tl->table];
-	double t0 = cw_now();
-	presize(b, tl->table, tl->path);
-	if ((rc = read_header(tl)) < 0)
-		goto done;
-	char task[96];
-	snprintf(task, sizeof task, "reading %s", tl->file);
-	cw_progress_begin(task, 0, "rows");
-	cw_csv_record rec;
-	while ((rc = cw_csv_next(tl->csv, &rec)) > 0) {
-		st->read++;
-		if ((rc = take_record(tl, b, &rec, rb)) < 0)
-			break;
-		cw_progress_tick(st->read);
-	}
-	cw_progress_end();
-done:
-	st->seconds = cw_now() - t0;
-	tl->stats->bytes += cw_csv_bytes(tl->csv);
-	cw_csv_close(tl->csv);
-	tl->csv = NULL;
-	return rc < 0 ? rc : 0;
+	presize(b, table, path);
+	rc = cw_load_table(b, &in, opts, stats, rb);
+	cw_csv_close(in.csv);
+	return rc;
 }
 
 int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats)
@@ -207,11 +217,8 @@ int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_
 	if (rc < 0)
 		return rc;
 	cw_rowbuf rb = { 0 };
-	table_load tl = { .opts = opts, .stats = stats };
-	for (int t = 0; t < CW_T_COUNT && rc == 0; t++) {
-		tl.table = t;
-		rc = load_table(&tl, dir, b, &rb);
-	}
+	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
+		rc = load_table(dir, t, opts, stats, b, &rb);
 	cw_rowbuf_free(&rb);
 	if (rc < 0) {
 		cw_builder_free(b);

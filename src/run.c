@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "pg.h"
 #include "progress.h"
 #include "run.h"
 
@@ -48,7 +49,10 @@ static int load(cw_month_run *mr, int lookback)
 	FILE *warn = open_memstream(&mr->warnings, &len);
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
 		            .warn = warn };
-	rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
+	if (mr->opts->db)
+		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
+	else
+		rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
 	if (warn)
 		fclose(warn);
 	for (char *line = mr->warnings, *nl; line && *line; line = nl + 1) {
@@ -134,6 +138,8 @@ static int write_all(cw_month_run *mr)
 	}
 	if (rc == 0)
 		rc = cw_write_summary(mr, mr->empty ? "empty" : "ok");
+	if (rc == 0 && mr->pg)
+		rc = cw_pg_write_month(mr);
 	return rc;
 }
 
@@ -149,8 +155,19 @@ static void cleanup(cw_month_run *mr)
 	cw_dimset_free(mr->dims);
 	cw_indicators_free(&mr->indicators);
 	cw_metrics_free(mr->metrics);
+	cw_pg_close(mr->pg);
 	free(mr->timings);
 	free(mr->warnings);
+}
+
+/* A run from the database connects first: a wrong address or a missing schema fails in a second,
+ * not after the extraction. */
+static int connect_db(cw_month_run *mr)
+{
+	int rc = cw_pg_connect(&mr->pg, mr->opts->db);
+	if (rc == 0)
+		rc = cw_pg_schema_check(mr->pg);
+	return rc;
 }
 
 int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
@@ -170,6 +187,8 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 		rc = cw_outdir_begin(&mr.od, opts->root, mr.month);
 	if (rc == 0)
 		rc = cw_pseudo_init(&mr.pseudo, opts->root, NULL, opts->reveal_patients);
+	if (rc == 0 && opts->db)
+		rc = connect_db(&mr);
 	if (rc == 0)
 		rc = load(&mr, lookback);
 	if (rc == 0) {

@@ -34,6 +34,7 @@ typedef struct cw_run_opts {
 
 typedef struct cw_month_run {
 	const cw_run_opts *opts;
+	struct cw_pg *pg;       /* the database when opts->db: source and destination */
 	const cw_rules *rules;
 	cw_dimset *dims;
 	char month[8];
@@ -83,5 +84,7 @@ int cw_write_indicators(cw_month_run *mr);
 int cw_write_report(cw_month_run *mr);
 /* The summary's "scoring" part (physicians, ranks, reviews, sanctions, history). */
 cJSON *cw_scoring_summary(const cw_month_run *mr);
+/* Copies the written files into the database's result tables in one transaction (pg_write.c). */
+int cw_pg_write_month(cw_month_run *mr);
 
 #endif

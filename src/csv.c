@@ -595,7 +595,8 @@ char *cw_printable(char *dst, size_t size, const char *s, size_t len)
 	size_t lim = size - 4; /* room for "..." and the NUL */
 	while (u < e) {
 		size_t n = *u < 0x80 ? 1 : cw_utf8_seq(u, e);
-		int esc = n == 0 || (n == 1 && (*u < 0x20 || *u == 0x7F));
+		/* C0, DEL and the C1 controls (U+0080..U+009F: NEL, CSI...) are escaped */
+		int esc = n == 0 || (n == 1 && (*u < 0x20 || *u == 0x7F)) || (n == 2 && *u == 0xC2 && u[1] < 0xA0);
 		if (o + (esc ? 4 : n) > lim) {
 			memcpy(dst + o, "...", 3);
 			o += 3;

@@ -95,7 +95,8 @@ void cw_csv_mem_reset(cw_csv *c, const char *data, size_t len, uint64_t line);
 int cw_csv_whole(cw_csv *c, const char *data, size_t len, size_t max, size_t *whole, int *giant);
 
 /* Writes s as printable text into dst (size > 0, always NUL-terminated):
- * bytes that are not valid UTF-8 and control characters become \xNN, and
+ * bytes that are not valid UTF-8 and control characters (C0, DEL and the
+ * C1 controls U+0080..U+009F, which terminals may act on) become \xNN, and
  * the text is cut with "..." when it does not fit. For names and values in
  * messages. Returns dst. */
 char *cw_printable(char *dst, size_t size, const char *s, size_t len);

@@ -31,7 +31,8 @@ static const char help[] =
 	"  --months A..B          a range of months (inclusive), run in order\n"
 	"  --out ROOT             output root (created when missing)\n"
 	"  --rules FILE           rules merged over the defaults (rules/default.json)\n"
-	"  --threads N            threads loading and detecting (default: all cores)\n"
+	"  --threads N            threads loading and detecting; 0 = all cores (default: rules\n"
+	"                         run.threads, 0)\n"
 	"  --lookback-days N      days loaded before the month (default: rules load.lookback_days)\n"
 	"  --max-reject-share X   fail (exit 3) when more than this share of rows is rejected\n"
 	"                         (default: rules load.max_reject_share = 0.01)\n"
@@ -66,7 +67,7 @@ static const struct option options[] = {
 
 int cw_cmd_run(int argc, char **argv)
 {
-	cw_run_opts o = { .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh" };
+	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh" };
 	const char *months = NULL;
 	long v;
 	int c;

@@ -22,6 +22,14 @@ static int settings(cw_month_run *mr, int *lookback, double *max_share)
 		*max_share = mr->opts->max_reject_share;
 	else if ((rc = cw_section_double(&load, "max_reject_share", 0, 1, max_share)) < 0)
 		return rc;
+	cw_section run = cw_rules_section(mr->rules, "run");
+	long long threads;
+	if (mr->opts->threads >= 0)
+		mr->threads = mr->opts->threads;
+	else if ((rc = cw_section_int(&run, "threads", 0, 256, &threads)) < 0)
+		return rc;
+	else
+		mr->threads = (int)threads;
 	return 0;
 }
 
@@ -48,7 +56,7 @@ static int load(cw_month_run *mr, int lookback)
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
-		            .warn = warn, .threads = mr->opts->threads };
+		            .warn = warn, .threads = mr->threads };
 	if (mr->opts->db)
 		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
 	else
@@ -81,7 +89,7 @@ static int detect(cw_month_run *mr)
 	mr->timings = calloc(cw_detector_count() + 1, sizeof *mr->timings);
 	if (!mr->timings)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	cw_detect_opts o = { .threads = mr->opts->threads, .timings = mr->timings };
+	cw_detect_opts o = { .threads = mr->threads, .timings = mr->timings };
 	int rc = cw_detect(mr->ds, mr->rules, mr->dims, &o, &mr->findings);
 	mr->t_detect = cw_now() - t0;
 	return rc;

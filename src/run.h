@@ -24,7 +24,7 @@ typedef struct cw_run_opts {
 	const char *root;       /* output root: results go to ROOT/YYYY-MM/ */
 	const char *rules_path; /* NULL: the defaults */
 	cw_month month;
-	int threads;            /* 0: all cores */
+	int threads;            /* 0: all cores; -1: the rules' run.threads */
 	int lookback_days;      /* -1: from the rules */
 	double max_reject_share; /* < 0: from the rules */
 	int reveal_patients;
@@ -45,6 +45,7 @@ typedef struct cw_month_run {
 	cw_findings *findings;
 	cw_detect_timing *timings;
 	cw_pseudo pseudo;
+	int threads;     /* for loading and detecting: 0 = all cores */
 	char *warnings;  /* warnings (the loader's, the cycle's missing months), one per line */
 	cw_reviews *reviews;       /* inspectors' decisions (ROOT/reviews.csv) */
 	cw_score_rules score_rules;

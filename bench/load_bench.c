@@ -6,7 +6,11 @@
  *   load_bench read DIR       the CSV reader alone over DIR/claim_lines.csv
  *   load_bench type DIR       reader + value checks of every claim field (no builder)
  *   load_bench load DIR       cw_load_csv() of the whole folder: rows/s, seconds per table,
- *                             peak RSS and bytes per claim line
+ *                             wall and CPU time, peak RSS and bytes per claim line
+ *   load_bench digest DIR [MONTH]
+ *                             loads DIR and prints a digest of every column of every table
+ *                             (strings by content), the load counts and the build stats: two
+ *                             loads of the same folder must print the same lines
  *
  * Build and run with bench/run.sh (a Release build of the library). Each mode
  * runs in its own process so peak RSS is the mode's own. */
@@ -17,7 +21,29 @@
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "csv.h"
+#include "load_par.h"
 #include "progress.h"
+
+/* CW_THREADS=N, CW_CHUNK=BYTES and CW_LOOKBACK=DAYS (environment) set the
+ * loader's threads, chunk size and look-back. */
+static void load_knobs(cw_load_opts *o)
+{
+	const char *t = getenv("CW_THREADS"), *c = getenv("CW_CHUNK"), *l = getenv("CW_LOOKBACK");
+	if (t)
+		o->threads = atoi(t);
+	if (l)
+		o->lookback_days = atoi(l);
+	if (c)
+		cw_load_chunk_bytes = (size_t)atol(c);
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec / 1e6;
+}
 
 static double peak_rss_mb(void)
 {
@@ -167,6 +193,7 @@ static int load(const char *dir)
 {
 	cw_load_opts o = { .lookback_days = 0 };
 	cw_month_parse("2026-05", &o.month);
+	load_knobs(&o);
 	char rej[4096];
 	snprintf(rej, sizeof rej, "%s/rejects.out", dir);
 	if (cw_rejects_open(&o.rejects, rej) < 0) {
@@ -176,9 +203,9 @@ static int load(const char *dir)
 	cw_progress_quiet(1);
 	cw_dataset *ds;
 	cw_load_stats st;
-	double t0 = cw_now();
+	double t0 = cw_now(), c0 = cpu_seconds();
 	int rc = cw_load_csv(dir, &o, &ds, &st);
-	double total = cw_now() - t0;
+	double total = cw_now() - t0, cpu = cpu_seconds() - c0;
 	cw_rejects_close(o.rejects);
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", cw_error_last());
@@ -200,12 +227,127 @@ static int load(const char *dir)
 	       (double)st.bytes / 1e6);
 	printf("memory: peak RSS %.1f MB = %.1f bytes per claim line; dataset %.1f MB = %.1f bytes per claim line\n", rss,
 	       rss * 1048576.0 / (double)cl->read, (double)mem / 1048576.0, (double)mem / (double)cl->read);
+	printf("LOAD %llu claim lines, threads %s: %.2f s wall, %.2f s cpu (user+sys), %.2f M lines/s, peak RSS %.0f MB "
+	       "= %.1f B/line\n",
+	       (unsigned long long)cl->read, getenv("CW_THREADS") ? getenv("CW_THREADS") : "auto", total, cpu,
+	       (double)cl->read / total / 1e6, rss, rss * 1048576.0 / (double)cl->read);
+	cw_dataset_free(ds);
+	return 0;
+}
+
+/* FNV-1a over bytes, chained. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *u = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ u[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t dig_col(const void *col, size_t n, size_t size)
+{
+	return col ? fnv(0xcbf29ce484222325ull, col, n * size) : 0;
+}
+
+static uint64_t dig_str(const cw_dataset *ds, const cw_str *col, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; col && i < n; i++) {
+		const char *s = col[i] == CW_NONE ? "\x01NONE" : cw_dataset_str(ds, col[i]);
+		h = fnv(h, s, strlen(s) + 1);
+	}
+	return h;
+}
+
+#define DC(name, col, n) printf("%-28s %016llx\n", name, (unsigned long long)dig_col(col, n, sizeof *(col)))
+#define DS(name, col, n) printf("%-28s %016llx\n", name, (unsigned long long)dig_str(ds, col, n))
+
+static int digest(const char *dir, const char *month)
+{
+	cw_load_opts o = { .lookback_days = 45 };
+	cw_month_parse(month, &o.month);
+	load_knobs(&o);
+	char rej[4096];
+	snprintf(rej, sizeof rej, "%s/rejects.out", dir);
+	if (cw_rejects_open(&o.rejects, rej) < 0) {
+		fprintf(stderr, "%s\n", cw_error_last());
+		return 1;
+	}
+	cw_progress_quiet(1);
+	cw_dataset *ds;
+	cw_load_stats st;
+	int rc = cw_load_csv(dir, &o, &ds, &st);
+	cw_rejects_close(o.rejects);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", cw_error_last());
+		return 1;
+	}
+	for (int t = 0; t < CW_T_COUNT; t++)
+		printf("%-14s read %llu loaded %llu skipped %llu rejected %llu\n", cw_table_name(t),
+		       (unsigned long long)st.table[t].read, (unsigned long long)st.table[t].loaded,
+		       (unsigned long long)st.table[t].skipped, (unsigned long long)st.table[t].rejected);
+	printf("bytes %llu warnings %llu\n", (unsigned long long)st.bytes, (unsigned long long)st.warnings);
+	const cw_build_stats *bs = cw_dataset_build_stats(ds);
+	printf("visits_dropped %llu refunds %llu/%llu\n", (unsigned long long)bs->visits_dropped,
+	       (unsigned long long)bs->refunds_matched, (unsigned long long)bs->refunds_unmatched);
+	const cw_institutions *in = cw_dataset_institutions(ds);
+	DS("inst.id", in->id, in->n); DS("inst.name", in->name, in->n); DC("inst.level", in->level, in->n);
+	const cw_departments *de = cw_dataset_departments(ds);
+	DS("dept.id", de->id, de->n); DS("dept.name", de->name, de->n); DS("dept.specialty", de->specialty, de->n);
+	DC("dept.inst", de->inst, de->n);
+	const cw_physicians *ph = cw_dataset_physicians(ds);
+	DS("phys.id", ph->id, ph->n); DS("phys.name", ph->name, ph->n); DS("phys.title", ph->title, ph->n);
+	DC("phys.inst", ph->inst, ph->n); DC("phys.dept", ph->dept, ph->n);
+	DC("phys.line_start", ph->line_start, ph->n + 1); DC("phys.visit_start", ph->visit_start, ph->n + 1);
+	const cw_patients *pa = cw_dataset_patients(ds);
+	DS("pat.id", pa->id, pa->n); DC("pat.sex", pa->sex, pa->n); DC("pat.birth", pa->birth, pa->n);
+	DC("pat.visit_start", pa->visit_start, pa->n + 1); DC("pat.line_start", pa->line_start, pa->n + 1);
+	const cw_items *it = cw_dataset_items(ds);
+	DS("items.code", it->code, it->n); DS("items.name", it->name, it->n); DS("items.unit", it->unit, it->n);
+	DC("items.category", it->category, it->n); DC("items.std_price", it->std_price, it->n);
+	DC("items.large_equipment", it->large_equipment, it->n); DC("items.antibiotic", it->antibiotic, it->n);
+	DC("items.retest_hours", it->retest_hours, it->n); DC("items.max_daily_qty", it->max_daily_qty, it->n);
+	DC("items.sex_only", it->sex_only, it->n); DC("items.age_min", it->age_min, it->n);
+	DC("items.age_max", it->age_max, it->n); DC("items.min_level", it->min_level, it->n);
+	DC("items.setting", it->setting, it->n); DC("items.component_start", it->component_start, it->n + 1);
+	DC("items.components", it->components, it->component_start[it->n]);
+	DC("items.bundle_start", it->bundle_start, it->n + 1);
+	DC("items.bundles", it->bundles, it->bundle_start[it->n]);
+	const cw_visits *vi = cw_dataset_visits(ds);
+	DS("visits.id", vi->id, vi->n); DC("visits.patient", vi->patient, vi->n); DC("visits.inst", vi->inst, vi->n);
+	DC("visits.dept", vi->dept, vi->n); DC("visits.physician", vi->physician, vi->n);
+	DC("visits.kind", vi->kind, vi->n); DC("visits.admit", vi->admit, vi->n);
+	DC("visits.discharge", vi->discharge, vi->n); DS("visits.dx_code", vi->dx_code, vi->n);
+	DS("visits.dx_name", vi->dx_name, vi->n); DC("visits.line_start", vi->line_start, vi->n + 1);
+	DC("visits.by_physician", vi->by_physician, vi->n);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	DS("claims.id", cl->id, cl->n); DC("claims.visit", cl->visit, cl->n); DC("claims.patient", cl->patient, cl->n);
+	DC("claims.item", cl->item, cl->n); DC("claims.physician", cl->physician, cl->n);
+	DC("claims.time", cl->time, cl->n); DC("claims.qty", cl->qty, cl->n);
+	DC("claims.unit_price", cl->unit_price, cl->n); DC("claims.amount", cl->amount, cl->n);
+	DC("claims.result", cl->result, cl->n); DC("claims.flags", cl->flags, cl->n);
+	DC("claims.by_visit", cl->by_visit, cl->n); DC("claims.by_physician", cl->by_physician, cl->n);
+	const cw_prescriptions *rx = cw_dataset_prescriptions(ds);
+	DS("rx.rx_id", rx->rx_id, rx->n); DC("rx.line_no", rx->line_no, rx->n); DC("rx.visit", rx->visit, rx->n);
+	DC("rx.physician", rx->physician, rx->n); DC("rx.drug", rx->drug, rx->n); DC("rx.time", rx->time, rx->n);
+	DC("rx.qty", rx->qty, rx->n); DC("rx.days_supply", rx->days_supply, rx->n); DC("rx.amount", rx->amount, rx->n);
+	DC("rx.rx_start", rx->rx_start, rx->nrx + 1); DC("rx.in_month", rx->in_month, rx->n);
+	/* lookups by id still work */
+	size_t bad = 0;
+	for (size_t i = 0; i < cl->n; i += 1 + cl->n / 1000)
+		bad += cw_dataset_find(ds, CW_T_CLAIMS, cw_dataset_str(ds, cl->id[i])) != i;
+	for (size_t i = 0; i < vi->n; i += 1 + vi->n / 1000)
+		bad += cw_dataset_find(ds, CW_T_VISITS, cw_dataset_str(ds, vi->id[i])) != i;
+	bad += cw_dataset_find(ds, CW_T_CLAIMS, "no such line") != CW_NONE;
+	printf("find mismatches %zu\n", bad);
 	cw_dataset_free(ds);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "digest"))
+		return digest(argv[2], argc == 4 ? argv[3] : "2026-05");
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "gen"))
 		return gen(argv[2], atol(argv[3]), argc == 5 && !strcmp(argv[4], "random"));
 	if (argc == 3 && !strcmp(argv[1], "read"))

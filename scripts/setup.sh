@@ -5,7 +5,7 @@
 #
 #   scripts/setup.sh [--tests] [--build-dir DIR] [--sanitize]
 #
-# --tests adds what the test suite needs (cmocka, PostgreSQL, Chromium, clang for the fuzzers).
+# --tests adds what the test suite needs (cmocka, PostgreSQL, Chromium, clang for the fuzzers, valgrind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +22,8 @@ done
 
 need=(gcc cmake ninja-build pkg-config libpq-dev libgsl-dev libcjson-dev libcmocka-dev)
 if [ "$tests" = 1 ]; then
-  need+=(postgresql chromium clang libclang-rt-14-dev python3)
+  # fonts-wqy-zenhei: Chinese text in the report test's screenshot (headless Chromium has no CJK font otherwise)
+  need+=(postgresql chromium fonts-wqy-zenhei clang libclang-rt-14-dev valgrind python3)
 fi
 
 missing=()

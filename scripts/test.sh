@@ -1,15 +1,41 @@
 #!/usr/bin/env bash
 # test.sh: sets up (packages, a sanitizer build) and runs every test: the cmocka unit tests, the
-# command-line tests, the PostgreSQL tests (each starts its own throwaway server) and the browser test.
+# command-line tests, the PostgreSQL tests (each starts its own throwaway server) and the browser test,
+# all under AddressSanitizer and UBSan; the libFuzzer harnesses for a bounded time each (clang, in
+# build-fuzz); a month's work under valgrind memcheck (a plain build, in build-valgrind).
 #
-#   scripts/test.sh [-j N]
+#   scripts/test.sh [-j N] [--fuzz-seconds S]     (S = 0 skips the fuzzers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jobs=2
-[ "${1:-}" = "-j" ] && jobs="$2"
+jobs=2 fuzz_seconds=20
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -j) jobs="$2"; shift ;;
+    --fuzz-seconds) fuzz_seconds="$2"; shift ;;
+    *) echo "test.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 scripts/setup.sh --tests --sanitize --build-dir build-test
+if [ "$fuzz_seconds" != 0 ]; then
+  [ -f build-fuzz/build.ninja ] || CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCW_FUZZ=ON -DCW_TESTS=OFF >/dev/null
+  cmake build-fuzz -DCW_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
+  ninja -C build-fuzz >/dev/null
+fi
+[ -f build-valgrind/build.ninja ] || cmake -S . -B build-valgrind -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCW_TESTS=OFF >/dev/null
+ninja -C build-valgrind claimwatch >/dev/null
+
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-cd build-test
-ctest --output-on-failure -j "$jobs"
+status=0
+if [ "$fuzz_seconds" != 0 ]; then
+  echo "== fuzzing: each harness for $fuzz_seconds s (tests/fuzz/README.md)"
+  (cd build-fuzz && ctest --output-on-failure -j "$jobs") || status=1
+fi
+echo "== valgrind memcheck: a month's work (tests/valgrind.sh)"
+tests/valgrind.sh build-valgrind/claimwatch || status=1
+echo "== the test suite under AddressSanitizer and UBSan"
+(cd build-test && ctest --output-on-failure -j "$jobs") || status=1
+exit "$status"

@@ -57,13 +57,15 @@ void cw_builder_free(cw_builder *b)
 	if (!b)
 		return;
 	cw_dataset_free(b->ds);
-	cw_u64set_free(&b->rx_keys);
+	cw_idmap_free(&b->rx_keys);
 	cw_u64set_free(&b->bundle_keys);
 	free(b->visit_used);
 	free(b);
 }
 
 const cw_window *cw_builder_window(const cw_builder *b) { return &b->ds->win; }
+
+void cw_builder_set_threads(cw_builder *b, int threads) { b->threads = threads; }
 
 int cw_builder_expect(cw_builder *b, int table, size_t rows)
 {
@@ -72,13 +74,21 @@ int cw_builder_expect(cw_builder *b, int table, size_t rows)
 		return cw_error_set(CW_EINVALID, "no such table");
 	if (rows > (size_t)CW_NONE / 2)
 		rows = (size_t)CW_NONE / 2;
-	cw_idmap *m = &ds->map[table];
-	if (m->used == 0 && rows * 4 > m->nslots * 3 && table != CW_T_BUNDLES && table != CW_T_PRESCRIPTIONS &&
-	    table != CW_T_RESULTS) {
-		cw_idmap_free(m);
-		if (cw_idmap_init(m, rows) < 0)
-			return cw_error_set(CW_ENOMEM, "out of memory sizing the %s index", cw_table_name(table));
+	int rc = 0;
+	if (table == CW_T_PRESCRIPTIONS && b->rx_keys.used == 0) {
+		cw_idmap_free(&b->rx_keys);
+		rc = cw_idmap_init(&b->rx_keys, rows);
 	}
+	else if (table == CW_T_BUNDLES)
+		rc = cw_u64set_reserve(&b->bundle_keys, rows);
+	else if (table != CW_T_RESULTS && ds->map[table].used == 0) {
+		/* an empty map takes the size asked for, smaller or larger */
+		cw_idmap *m = &ds->map[table];
+		cw_idmap_free(m);
+		rc = cw_idmap_init(m, rows);
+	}
+	if (rc < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory sizing the %s index", cw_table_name(table));
 	return 0;
 }
 
@@ -106,21 +116,42 @@ static const cw_str *ids_of(cw_dataset *ds, int t)
 }
 
 /* Looks up a reference; CW_NONE when id is NULL or unknown. */
-static cw_ref lookup(cw_dataset *ds, int t, const char *id)
+static cw_ref lookup(const cw_dataset *ds, int t, const char *id)
 {
 	if (!id)
 		return CW_NONE;
-	return cw_idmap_find(&ds->map[t], &ds->pool, ids_of(ds, t), id, strlen(id));
+	return cw_idmap_find(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), id, strlen(id));
 }
 
-static int need_ref(cw_dataset *ds, int t, const char *id, const char *column, cw_ref *out, cw_rowerr *err)
+/* The same through a memo of the previous id looked up (memo may be NULL). */
+static cw_ref lookup_memo(const cw_dataset *ds, int t, const char *id, cw_ref_memo *memo)
+{
+	size_t len = strlen(id);
+	if (memo && memo->len == len && memcmp(memo->id, id, len) == 0)
+		return memo->ref;
+	cw_ref r = cw_idmap_find(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), id, len);
+	if (memo && r != CW_NONE && len <= sizeof memo->id) {
+		memcpy(memo->id, id, len);
+		memo->len = (uint8_t)len;
+		memo->ref = r;
+	}
+	return r;
+}
+
+static int need_ref_memo(const cw_dataset *ds, int t, const char *id, const char *column, cw_ref *out,
+                         cw_ref_memo *memo, cw_rowerr *err)
 {
 	if (!id || !*id)
 		return reject(err, column, "%s is required", column);
-	*out = lookup(ds, t, id);
+	*out = lookup_memo(ds, t, id, memo);
 	if (*out == CW_NONE)
 		return reject(err, column, "unknown %s '%s' (not in %s)", column, id, cw_table_name(t));
 	return 0;
+}
+
+static int need_ref(const cw_dataset *ds, int t, const char *id, const char *column, cw_ref *out, cw_rowerr *err)
+{
+	return need_ref_memo(ds, t, id, column, out, NULL, err);
 }
 
 static cw_str text(cw_dataset *ds, const char *s, int intern)
@@ -131,8 +162,12 @@ static cw_str text(cw_dataset *ds, const char *s, int intern)
 	return intern ? cw_pool_intern(&ds->pool, s, n) : cw_pool_add(&ds->pool, s, n);
 }
 
-/* Adds the key of a new row of table t; rejects a duplicate. Sets *row. */
-static int add_key(cw_dataset *ds, int t, const char *id, const char *column, cw_ref *row, cw_rowerr *err)
+static uint64_t key_hash(const char *id) { return id ? cw_hash(id, strlen(id)) : 0; }
+
+/* Adds the key of a new row of table t (hash: key_hash(id)); rejects a
+ * duplicate. Sets *row. */
+static int add_key_h(cw_dataset *ds, int t, const char *id, uint64_t hash, const char *column, cw_ref *row,
+                     cw_rowerr *err)
 {
 	if (!id || !*id)
 		return reject(err, column, "%s is required", column);
@@ -145,7 +180,7 @@ static int add_key(cw_dataset *ds, int t, const char *id, const char *column, cw
 	if (s == CW_NONE)
 		return oom(err);
 	ids[r] = s;
-	cw_ref old = cw_idmap_insert(&ds->map[t], &ds->pool, ids, id, len, r);
+	cw_ref old = cw_idmap_insert_h(&ds->map[t], &ds->pool, ids, id, len, hash, r);
 	if (old == CW_NONE - 1)
 		return oom(err);
 	if (old != CW_NONE) {
@@ -154,6 +189,11 @@ static int add_key(cw_dataset *ds, int t, const char *id, const char *column, cw
 	}
 	*row = r;
 	return 0;
+}
+
+static int add_key(cw_dataset *ds, int t, const char *id, const char *column, cw_ref *row, cw_rowerr *err)
+{
+	return add_key_h(ds, t, id, key_hash(id), column, row, err);
 }
 
 #define W(ptr) ((void *)(ptr)) /* the builder writes the columns the views expose read-only */
@@ -218,19 +258,34 @@ int cw_builder_add_physician(cw_builder *b, const cw_physician_row *x, cw_rowerr
 	return 0;
 }
 
-int cw_builder_add_patient(cw_builder *b, const cw_patient_row *x, cw_rowerr *err)
+static int resolve_patient(const cw_patient_row *x, cw_patient_res *o, cw_rowerr *err)
 {
-	cw_dataset *ds = b->ds;
-	cw_ref r;
 	if (x->sex != CW_SEX_M && x->sex != CW_SEX_F && x->sex != CW_SEX_U)
 		return reject(err, "sex", "sex must be M, F or U");
-	int rc = add_key(ds, CW_T_PATIENTS, x->patient_id, "patient_id", &r, err);
+	o->id = x->patient_id;
+	o->hash = key_hash(x->patient_id);
+	o->sex = x->sex;
+	o->birth = x->birth;
+	return 0;
+}
+
+static int commit_patient(cw_dataset *ds, const cw_patient_res *o, cw_rowerr *err)
+{
+	cw_ref r;
+	int rc = add_key_h(ds, CW_T_PATIENTS, o->id, o->hash, "patient_id", &r, err);
 	if (rc < 0)
 		return rc;
-	((uint8_t *)W(ds->pat.sex))[r] = (uint8_t)x->sex;
-	((cw_day *)W(ds->pat.birth))[r] = x->birth;
+	((uint8_t *)W(ds->pat.sex))[r] = (uint8_t)o->sex;
+	((cw_day *)W(ds->pat.birth))[r] = o->birth;
 	ds->store[CW_T_PATIENTS].n++;
 	return 0;
+}
+
+int cw_builder_add_patient(cw_builder *b, const cw_patient_row *x, cw_rowerr *err)
+{
+	cw_patient_res o;
+	int rc = resolve_patient(x, &o, err);
+	return rc ? rc : commit_patient(b->ds, &o, err);
 }
 
 int cw_builder_add_item(cw_builder *b, const cw_item_row *x, cw_rowerr *err)
@@ -296,19 +351,18 @@ int cw_builder_add_bundle(cw_builder *b, const cw_bundle_row *x, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_visit(cw_builder *b, const cw_visit_row *x, cw_rowerr *err)
+static int resolve_visit(const cw_dataset *ds, const cw_visit_row *x, cw_visit_res *o, cw_ref_cache *c,
+                         cw_rowerr *err)
 {
-	cw_dataset *ds = b->ds;
-	cw_ref r, pat, inst, dept, phys;
 	int rc;
-	if ((rc = need_ref(ds, CW_T_PATIENTS, x->patient_id, "patient_id", &pat, err)) < 0 ||
-	    (rc = need_ref(ds, CW_T_INSTITUTIONS, x->inst_id, "inst_id", &inst, err)) < 0 ||
-	    (rc = need_ref(ds, CW_T_DEPARTMENTS, x->dept_id, "dept_id", &dept, err)) < 0 ||
-	    (rc = need_ref(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &phys, err)) < 0)
+	if ((rc = need_ref(ds, CW_T_PATIENTS, x->patient_id, "patient_id", &o->patient, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_INSTITUTIONS, x->inst_id, "inst_id", &o->inst, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_DEPARTMENTS, x->dept_id, "dept_id", &o->dept, err)) < 0 ||
+	    (rc = need_ref_memo(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &o->physician, &c->phys, err)) < 0)
 		return rc;
-	if (ds->dept.inst[dept] != inst)
+	if (ds->dept.inst[o->dept] != o->inst)
 		return reject(err, "dept_id", "department '%s' belongs to institution '%s', not '%s'", x->dept_id,
-		              cw_pool_get(&ds->pool, ds->inst.id[ds->dept.inst[dept]]), x->inst_id);
+		              cw_pool_get(&ds->pool, ds->inst.id[ds->dept.inst[o->dept]]), x->inst_id);
 	if (x->kind < 0 || x->kind >= CW_KIND_COUNT)
 		return reject(err, "kind", "kind must be outpatient, emergency or inpatient");
 	if (x->admit == CW_MINUTE_NONE)
@@ -317,19 +371,40 @@ int cw_builder_add_visit(cw_builder *b, const cw_visit_row *x, cw_rowerr *err)
 		return reject(err, "discharge_time", "discharge_time is before admit_time");
 	if (!x->dx_code || !*x->dx_code)
 		return reject(err, "dx_code", "dx_code is required");
-	if ((rc = add_key(ds, CW_T_VISITS, x->visit_id, "visit_id", &r, err)) < 0)
+	o->id = x->visit_id;
+	o->hash = key_hash(x->visit_id);
+	o->dx_code = x->dx_code;
+	o->dx_name = x->dx_name;
+	o->kind = (uint8_t)x->kind;
+	o->admit = x->admit;
+	o->discharge = x->discharge;
+	return 0;
+}
+
+static int commit_visit(cw_dataset *ds, const cw_visit_res *o, cw_rowerr *err)
+{
+	cw_ref r;
+	int rc = add_key_h(ds, CW_T_VISITS, o->id, o->hash, "visit_id", &r, err);
+	if (rc < 0)
 		return rc;
-	((cw_ref *)W(ds->visits.patient))[r] = pat;
-	((cw_ref *)W(ds->visits.inst))[r] = inst;
-	((cw_ref *)W(ds->visits.dept))[r] = dept;
-	((cw_ref *)W(ds->visits.physician))[r] = phys;
-	((uint8_t *)W(ds->visits.kind))[r] = (uint8_t)x->kind;
-	((cw_minute *)W(ds->visits.admit))[r] = x->admit;
-	((cw_minute *)W(ds->visits.discharge))[r] = x->discharge;
-	((cw_str *)W(ds->visits.dx_code))[r] = text(ds, x->dx_code, 1);
-	((cw_str *)W(ds->visits.dx_name))[r] = text(ds, x->dx_name, 1);
+	((cw_ref *)W(ds->visits.patient))[r] = o->patient;
+	((cw_ref *)W(ds->visits.inst))[r] = o->inst;
+	((cw_ref *)W(ds->visits.dept))[r] = o->dept;
+	((cw_ref *)W(ds->visits.physician))[r] = o->physician;
+	((uint8_t *)W(ds->visits.kind))[r] = o->kind;
+	((cw_minute *)W(ds->visits.admit))[r] = o->admit;
+	((cw_minute *)W(ds->visits.discharge))[r] = o->discharge;
+	((cw_str *)W(ds->visits.dx_code))[r] = text(ds, o->dx_code, 1);
+	((cw_str *)W(ds->visits.dx_name))[r] = text(ds, o->dx_name, 1);
 	ds->store[CW_T_VISITS].n++;
 	return 0;
+}
+
+int cw_builder_add_visit(cw_builder *b, const cw_visit_row *x, cw_rowerr *err)
+{
+	cw_visit_res o;
+	int rc = resolve_visit(b->ds, x, &o, &b->cache, err);
+	return rc ? rc : commit_visit(b->ds, &o, err);
 }
 
 static int mark_visit_used(cw_builder *b, cw_ref v)
@@ -354,20 +429,20 @@ static int in_window(const cw_window *w, cw_minute t)
 	return t >= w->window_start && t < w->month_end;
 }
 
-int cw_builder_add_claim(cw_builder *b, const cw_claim_row *x, cw_rowerr *err)
+static int resolve_claim(const cw_dataset *ds, const cw_claim_row *x, cw_claim_res *o, cw_ref_cache *c,
+                         cw_rowerr *err)
 {
-	cw_dataset *ds = b->ds;
-	cw_ref r, visit, item, phys = CW_NONE;
+	cw_ref phys = CW_NONE;
 	int rc;
 	if (x->time == CW_MINUTE_NONE)
 		return reject(err, "service_time", "service_time is required");
 	if (!in_window(&ds->win, x->time))
 		return CW_SKIP;
-	if ((rc = need_ref(ds, CW_T_VISITS, x->visit_id, "visit_id", &visit, err)) < 0 ||
-	    (rc = need_ref(ds, CW_T_ITEMS, x->item_code, "item_code", &item, err)) < 0)
+	if ((rc = need_ref_memo(ds, CW_T_VISITS, x->visit_id, "visit_id", &o->visit, &c->visit, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_ITEMS, x->item_code, "item_code", &o->item, err)) < 0)
 		return rc;
 	if (x->physician_id && *x->physician_id &&
-	    (rc = need_ref(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &phys, err)) < 0)
+	    (rc = need_ref_memo(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &phys, &c->phys, err)) < 0)
 		return rc;
 	if (x->qty == CW_QTY_NONE)
 		return reject(err, "qty", "qty is required");
@@ -379,29 +454,50 @@ int cw_builder_add_claim(cw_builder *b, const cw_claim_row *x, cw_rowerr *err)
 		return reject(err, "amount", "a negative amount is allowed only on a refund line, whose qty is negative");
 	if (x->qty < 0 && x->amount > 0)
 		return reject(err, "qty", "a negative qty is allowed only on a refund line, whose amount is negative");
-	if ((rc = add_key(ds, CW_T_CLAIMS, x->line_id, "line_id", &r, err)) < 0)
+	o->id = x->line_id;
+	o->hash = key_hash(x->line_id);
+	o->patient = ds->visits.patient[o->visit];
+	o->physician = phys != CW_NONE ? phys : ds->visits.physician[o->visit];
+	o->time = x->time;
+	o->qty = x->qty;
+	o->unit_price = x->unit_price;
+	o->amount = x->amount;
+	o->flags = (uint8_t)((x->qty < 0 ? CW_LINE_REFUND : 0) | (x->time >= ds->win.month_start ? CW_LINE_IN_MONTH : 0));
+	return 0;
+}
+
+static int commit_claim(cw_builder *b, const cw_claim_res *o, cw_rowerr *err)
+{
+	cw_dataset *ds = b->ds;
+	cw_ref r;
+	int rc = add_key_h(ds, CW_T_CLAIMS, o->id, o->hash, "line_id", &r, err);
+	if (rc < 0)
 		return rc;
-	if (mark_visit_used(b, visit) < 0)
+	if (mark_visit_used(b, o->visit) < 0)
 		return oom(err);
-	((cw_ref *)W(ds->claims.visit))[r] = visit;
-	((cw_ref *)W(ds->claims.patient))[r] = ds->visits.patient[visit];
-	((cw_ref *)W(ds->claims.item))[r] = item;
-	((cw_ref *)W(ds->claims.physician))[r] = phys != CW_NONE ? phys : ds->visits.physician[visit];
-	((cw_minute *)W(ds->claims.time))[r] = x->time;
-	((cw_qty *)W(ds->claims.qty))[r] = x->qty;
-	((cw_fen *)W(ds->claims.unit_price))[r] = x->unit_price;
-	((cw_fen *)W(ds->claims.amount))[r] = x->amount;
+	((cw_ref *)W(ds->claims.visit))[r] = o->visit;
+	((cw_ref *)W(ds->claims.patient))[r] = o->patient;
+	((cw_ref *)W(ds->claims.item))[r] = o->item;
+	((cw_ref *)W(ds->claims.physician))[r] = o->physician;
+	((cw_minute *)W(ds->claims.time))[r] = o->time;
+	((cw_qty *)W(ds->claims.qty))[r] = o->qty;
+	((cw_fen *)W(ds->claims.unit_price))[r] = o->unit_price;
+	((cw_fen *)W(ds->claims.amount))[r] = o->amount;
 	((uint8_t *)W(ds->claims.result))[r] = CW_RESULT_NONE;
-	((uint8_t *)W(ds->claims.flags))[r] = (uint8_t)((x->qty < 0 ? CW_LINE_REFUND : 0) |
-	                                               (x->time >= ds->win.month_start ? CW_LINE_IN_MONTH : 0));
+	((uint8_t *)W(ds->claims.flags))[r] = o->flags;
 	ds->store[CW_T_CLAIMS].n++;
 	return 0;
 }
 
-int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *x, cw_rowerr *err)
+int cw_builder_add_claim(cw_builder *b, const cw_claim_row *x, cw_rowerr *err)
 {
-	cw_dataset *ds = b->ds;
-	cw_ref visit, phys, drug;
+	cw_claim_res o;
+	int rc = resolve_claim(b->ds, x, &o, &b->cache, err);
+	return rc ? rc : commit_claim(b, &o, err);
+}
+
+static int resolve_rx(const cw_dataset *ds, const cw_rx_row *x, cw_rx_res *o, cw_ref_cache *c, cw_rowerr *err)
+{
 	int rc;
 	if (x->time == CW_MINUTE_NONE)
 		return reject(err, "rx_time", "rx_time is required");
@@ -409,9 +505,9 @@ int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *x, cw_rowerr *er
 		return CW_SKIP;
 	if (!x->rx_id || !*x->rx_id)
 		return reject(err, "rx_id", "rx_id is required");
-	if ((rc = need_ref(ds, CW_T_VISITS, x->visit_id, "visit_id", &visit, err)) < 0 ||
-	    (rc = need_ref(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &phys, err)) < 0 ||
-	    (rc = need_ref(ds, CW_T_ITEMS, x->drug_code, "drug_code", &drug, err)) < 0)
+	if ((rc = need_ref_memo(ds, CW_T_VISITS, x->visit_id, "visit_id", &o->visit, &c->visit, err)) < 0 ||
+	    (rc = need_ref_memo(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &o->physician, &c->phys, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_ITEMS, x->drug_code, "drug_code", &o->drug, err)) < 0)
 		return rc;
 	if (x->line_no == CW_INT_NONE || x->line_no < 0)
 		return reject(err, "line_no", "line_no must be an integer of 0 or more");
@@ -421,47 +517,218 @@ int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *x, cw_rowerr *er
 		return reject(err, "days_supply", "days_supply must be an integer of 0 or more");
 	if (x->amount == CW_FEN_NONE || x->amount < 0)
 		return reject(err, "amount", "amount must be a money amount of 0 or more on a prescription");
-	cw_str rx = cw_pool_intern(&ds->pool, x->rx_id, strlen(x->rx_id));
+	o->rx_id = x->rx_id;
+	o->id_hash = key_hash(x->rx_id);
+	o->key_hash = (o->id_hash ^ (uint64_t)(uint32_t)x->line_no * 0x9E3779B97F4A7C15ull) * 0xbf58476d1ce4e5b9ull;
+	o->key_hash ^= o->key_hash >> 32;
+	o->line_no = x->line_no;
+	o->days_supply = x->days_supply;
+	o->time = x->time;
+	o->qty = x->qty;
+	o->amount = x->amount;
+	return 0;
+}
+
+typedef struct rx_key {
+	const cw_dataset *ds;
+	cw_str rx;
+	int32_t line_no;
+} rx_key;
+
+static int same_rx_line(void *arg, cw_ref r)
+{
+	const rx_key *k = arg;
+	return k->ds->rx.rx_id[r] == k->rx && k->ds->rx.line_no[r] == k->line_no;
+}
+
+/* rx_id interned; a prescription's lines come together, so mostly the last one. */
+static cw_str intern_rx(cw_builder *b, const cw_rx_res *o)
+{
+	cw_ref_memo *m = &b->rx_last;
+	size_t len = strlen(o->rx_id);
+	if (m->len == len && memcmp(m->id, o->rx_id, len) == 0)
+		return m->ref;
+	cw_str rx = cw_pool_intern_h(&b->ds->pool, o->rx_id, len, o->id_hash);
+	if (rx != CW_NONE && len <= sizeof m->id) {
+		memcpy(m->id, o->rx_id, len);
+		m->len = (uint8_t)len;
+		m->ref = rx;
+	}
+	return rx;
+}
+
+static int commit_rx(cw_builder *b, const cw_rx_res *o, cw_rowerr *err)
+{
+	cw_dataset *ds = b->ds;
+	cw_str rx = intern_rx(b, o);
 	if (rx == CW_NONE)
 		return oom(err);
-	rc = cw_u64set_insert(&b->rx_keys, (uint64_t)rx << 32 | (uint32_t)x->line_no);
-	if (rc < 0)
-		return oom(err);
-	if (rc == 0)
-		return reject(err, "line_no", "duplicate prescription line: rx_id '%s' line_no %d", x->rx_id,
-		              (int)x->line_no);
 	cw_ref r = grow(ds, CW_T_PRESCRIPTIONS);
-	if (r == CW_NONE || mark_visit_used(b, visit) < 0)
+	if (r == CW_NONE)
+		return oom(err);
+	rx_key k = { ds, rx, o->line_no };
+	cw_ref old = cw_idmap_insert_same(&b->rx_keys, o->key_hash, r, same_rx_line, &k);
+	if (old == CW_NONE - 1)
+		return oom(err);
+	if (old != CW_NONE)
+		return reject(err, "line_no", "duplicate prescription line: rx_id '%s' line_no %d", o->rx_id,
+		              (int)o->line_no);
+	if (mark_visit_used(b, o->visit) < 0)
 		return oom(err);
 	((cw_str *)W(ds->rx.rx_id))[r] = rx;
-	((int32_t *)W(ds->rx.line_no))[r] = x->line_no;
-	((cw_ref *)W(ds->rx.visit))[r] = visit;
-	((cw_ref *)W(ds->rx.physician))[r] = phys;
-	((cw_ref *)W(ds->rx.drug))[r] = drug;
-	((cw_minute *)W(ds->rx.time))[r] = x->time;
-	((cw_qty *)W(ds->rx.qty))[r] = x->qty;
-	((int32_t *)W(ds->rx.days_supply))[r] = x->days_supply;
-	((cw_fen *)W(ds->rx.amount))[r] = x->amount;
-	((uint8_t *)W(ds->rx.in_month))[r] = x->time >= ds->win.month_start;
+	((int32_t *)W(ds->rx.line_no))[r] = o->line_no;
+	((cw_ref *)W(ds->rx.visit))[r] = o->visit;
+	((cw_ref *)W(ds->rx.physician))[r] = o->physician;
+	((cw_ref *)W(ds->rx.drug))[r] = o->drug;
+	((cw_minute *)W(ds->rx.time))[r] = o->time;
+	((cw_qty *)W(ds->rx.qty))[r] = o->qty;
+	((int32_t *)W(ds->rx.days_supply))[r] = o->days_supply;
+	((cw_fen *)W(ds->rx.amount))[r] = o->amount;
+	((uint8_t *)W(ds->rx.in_month))[r] = o->time >= ds->win.month_start;
 	ds->store[CW_T_PRESCRIPTIONS].n++;
+	return 0;
+}
+
+int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *x, cw_rowerr *err)
+{
+	cw_rx_res o;
+	int rc = resolve_rx(b->ds, x, &o, &b->cache, err);
+	return rc ? rc : commit_rx(b, &o, err);
+}
+
+static int resolve_result(const cw_dataset *ds, const cw_result_row *x, cw_result_res *o, cw_rowerr *err)
+{
+	if (!x->line_id || !*x->line_id)
+		return reject(err, "line_id", "line_id is required");
+	if (x->result != CW_RESULT_NEGATIVE && x->result != CW_RESULT_POSITIVE && x->result != CW_RESULT_PENDING)
+		return reject(err, "result", "result must be positive, negative or pending");
+	o->line = lookup(ds, CW_T_CLAIMS, x->line_id);
+	if (o->line == CW_NONE)
+		return CW_SKIP; /* its claim line is outside the window (or absent) */
+	o->line_id = x->line_id;
+	o->result = x->result;
+	return 0;
+}
+
+static int commit_result(cw_dataset *ds, const cw_result_res *o, cw_rowerr *err)
+{
+	uint8_t *res = W(ds->claims.result);
+	if (res[o->line] != CW_RESULT_NONE)
+		return reject(err, "line_id", "duplicate exam result for line_id '%s'", o->line_id);
+	res[o->line] = (uint8_t)o->result;
 	return 0;
 }
 
 int cw_builder_add_result(cw_builder *b, const cw_result_row *x, cw_rowerr *err)
 {
-	cw_dataset *ds = b->ds;
-	if (!x->line_id || !*x->line_id)
-		return reject(err, "line_id", "line_id is required");
-	if (x->result != CW_RESULT_NEGATIVE && x->result != CW_RESULT_POSITIVE && x->result != CW_RESULT_PENDING)
-		return reject(err, "result", "result must be positive, negative or pending");
-	cw_ref line = lookup(ds, CW_T_CLAIMS, x->line_id);
-	if (line == CW_NONE)
-		return CW_SKIP; /* its claim line is outside the window (or absent) */
-	uint8_t *res = W(ds->claims.result);
-	if (res[line] != CW_RESULT_NONE)
-		return reject(err, "line_id", "duplicate exam result for line_id '%s'", x->line_id);
-	res[line] = (uint8_t)x->result;
-	return 0;
+	cw_result_res o;
+	int rc = resolve_result(b->ds, x, &o, err);
+	return rc ? rc : commit_result(b->ds, &o, err);
+}
+
+/* --- the two halves, by table ----------------------------------------------- */
+
+int cw_builder_splits(int table)
+{
+	return table == CW_T_PATIENTS || table == CW_T_VISITS || table == CW_T_CLAIMS || table == CW_T_PRESCRIPTIONS ||
+	       table == CW_T_RESULTS;
+}
+
+int cw_builder_resolve(const cw_builder *b, int table, const void *row, cw_row_res *out, cw_ref_cache *cache,
+                       cw_rowerr *err)
+{
+	switch (table) {
+	case CW_T_PATIENTS: return resolve_patient(row, &out->pat, err);
+	case CW_T_VISITS: return resolve_visit(b->ds, row, &out->visit, cache, err);
+	case CW_T_CLAIMS: return resolve_claim(b->ds, row, &out->claim, cache, err);
+	case CW_T_PRESCRIPTIONS: return resolve_rx(b->ds, row, &out->rx, cache, err);
+	case CW_T_RESULTS: return resolve_result(b->ds, row, &out->result, err);
+	default: return cw_error_set(CW_ERROR, "internal: %s is not added in halves", cw_table_name(table));
+	}
+}
+
+int cw_builder_commit(cw_builder *b, int table, const cw_row_res *r, cw_rowerr *err)
+{
+	switch (table) {
+	case CW_T_PATIENTS: return commit_patient(b->ds, &r->pat, err);
+	case CW_T_VISITS: return commit_visit(b->ds, &r->visit, err);
+	case CW_T_CLAIMS: return commit_claim(b, &r->claim, err);
+	case CW_T_PRESCRIPTIONS: return commit_rx(b, &r->rx, err);
+	case CW_T_RESULTS: return commit_result(b->ds, &r->result, err);
+	default: return cw_error_set(CW_ERROR, "internal: %s is not added in halves", cw_table_name(table));
+	}
+}
+
+/* The main reference of a typed row: its table and id; 0 when none (or the
+ * memo has it). */
+static int main_ref(int table, const void *x, const cw_ref_cache *c, int *t, const char **id)
+{
+	const cw_ref_memo *memo = NULL;
+	switch (table) {
+	case CW_T_CLAIMS: *t = CW_T_VISITS; *id = ((const cw_claim_row *)x)->visit_id; memo = &c->visit; break;
+	case CW_T_PRESCRIPTIONS: *t = CW_T_VISITS; *id = ((const cw_rx_row *)x)->visit_id; memo = &c->visit; break;
+	case CW_T_VISITS: *t = CW_T_PATIENTS; *id = ((const cw_visit_row *)x)->patient_id; break;
+	case CW_T_RESULTS: *t = CW_T_CLAIMS; *id = ((const cw_result_row *)x)->line_id; break;
+	default: return 0;
+	}
+	if (!*id)
+		return 0;
+	size_t len = strlen(*id);
+	return !(memo && memo->len == len && memcmp(memo->id, *id, len) == 0);
+}
+
+void cw_builder_prefetch_refs(const cw_builder *b, int table, const void *x, const cw_ref_cache *c, int stage)
+{
+	const cw_dataset *ds = b->ds;
+	int t;
+	const char *id;
+	if (!main_ref(table, x, c, &t, &id))
+		return;
+	uint64_t h = key_hash(id);
+	if (stage == 0) {
+		cw_idmap_prefetch_find(&ds->map[t], h);
+		return;
+	}
+	cw_ref r = cw_idmap_prefetch_key(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), h);
+	if (r != CW_NONE && t == CW_T_VISITS) {
+		__builtin_prefetch(&ds->visits.patient[r]);
+		__builtin_prefetch(&ds->visits.physician[r]);
+	}
+}
+
+void cw_builder_prefetch(const cw_builder *b, int table, const cw_row_res *r)
+{
+	if (table == CW_T_CLAIMS)
+		cw_idmap_prefetch(&b->ds->map[CW_T_CLAIMS], r->claim.hash);
+	else if (table == CW_T_VISITS)
+		cw_idmap_prefetch(&b->ds->map[CW_T_VISITS], r->visit.hash);
+	else if (table == CW_T_PATIENTS)
+		cw_idmap_prefetch(&b->ds->map[CW_T_PATIENTS], r->pat.hash);
+	else if (table == CW_T_PRESCRIPTIONS) {
+		cw_idmap_prefetch(&b->rx_keys, r->rx.key_hash);
+		cw_pool_prefetch_intern(&b->ds->pool, r->rx.id_hash);
+	}
+}
+
+const char **cw_row_res_string(int table, cw_row_res *r, int i)
+{
+	switch (table) {
+	case CW_T_PATIENTS: return i == 0 ? &r->pat.id : NULL;
+	case CW_T_VISITS: return i == 0 ? &r->visit.id : i == 1 ? &r->visit.dx_code : i == 2 ? &r->visit.dx_name : NULL;
+	case CW_T_CLAIMS: return i == 0 ? &r->claim.id : NULL;
+	case CW_T_PRESCRIPTIONS: return i == 0 ? &r->rx.rx_id : NULL;
+	case CW_T_RESULTS: return i == 0 ? &r->result.line_id : NULL;
+	default: return NULL;
+	}
+}
+
+cw_pool *cw_builder_pool(cw_builder *b) { return &b->ds->pool; }
+
+void cw_builder_snapshot(const cw_builder *b, cw_builder *bcopy, cw_dataset *dcopy)
+{
+	*dcopy = *b->ds;
+	*bcopy = *b;
+	bcopy->ds = dcopy;
 }
 
 int cw_builder_finish(cw_builder *b, cw_dataset **out)

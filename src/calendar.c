@@ -35,7 +35,7 @@ void cw_civil_from_days(cw_day z0, int *year, int *month, int *day)
 int cw_weekday(cw_day d)
 {
 	/* 1970-01-01 was a Thursday (3 with Monday = 0). */
-	int w = (int)((d + 3) % 7);
+	int w = (int)(((int64_t)d + 3) % 7); /* defined for every cw_day */
 	return w < 0 ? w + 7 : w;
 }
 
@@ -52,10 +52,18 @@ int cw_age_years(cw_day birth, cw_day on)
 
 int cw_month_parse(const char *s, cw_month *out)
 {
-	int y, m;
-	char tail;
-	if (!s || strlen(s) != 7 || sscanf(s, "%4d-%2d%c", &y, &m, &tail) != 2 || s[4] != '-' ||
-	    m < 1 || m > 12 || y < CW_YEAR_MIN || y > CW_YEAR_MAX)
+	int y = 0, m = 0, ok = s && strlen(s) == 7 && s[4] == '-';
+	/* digits only: sscanf's %d would also take "2026- 5" and "2026-+5" */
+	for (int i = 0; ok && i < 7; i++) {
+		if (i == 4)
+			continue;
+		ok = s[i] >= '0' && s[i] <= '9';
+		if (i < 4)
+			y = y * 10 + (s[i] - '0');
+		else
+			m = m * 10 + (s[i] - '0');
+	}
+	if (!ok || m < 1 || m > 12 || y < CW_YEAR_MIN || y > CW_YEAR_MAX)
 		return cw_error_set(CW_EINVALID, "'%s' is not a month (expected YYYY-MM)", s ? s : "");
 	out->year = y;
 	out->month = m;
@@ -163,7 +171,7 @@ char *cw_format_date(cw_day d, char buf[CW_FMT_SIZE])
 char *cw_format_time(cw_minute t, char buf[CW_FMT_SIZE])
 {
 	cw_day d = cw_day_of(t);
-	int mins = t - d * CW_MINUTES_PER_DAY;
+	int mins = (int)((int64_t)t - (int64_t)d * CW_MINUTES_PER_DAY); /* d * 1440 may pass INT32_MIN */
 	cw_format_date(d, buf);
 	snprintf(buf + 10, CW_FMT_SIZE - 10, " %02d:%02d", mins / 60, mins % 60);
 	return buf;

@@ -12,9 +12,13 @@ static const cw_command commands[] = {
 	{ "run", "run the detectors on one month or a range of months and write the results", cw_cmd_run },
 	{ "detectors", "list the detectors with their dimension and what they look for", cw_cmd_detectors },
 	{ "review", "record an inspector's decision on a finding (confirmed or dismissed)", cw_cmd_review },
+	{ "case", "an inspector's drill-down: a physician's month or one finding with its evidence", cw_cmd_case },
+	{ "export", "a month's results as one JSON document, or a table as CSV for Excel", cw_cmd_export },
 	{ "blacklist", "export the blacklist candidates of a half-year cycle (CSV or JSON)", cw_cmd_blacklist },
 	{ "gen", "generate demo data with known fraud schemes (truth.json)", cw_cmd_gen },
 	{ "eval", "measure findings against a generated truth.json", cw_cmd_eval },
+	{ "db", "create or migrate claimwatch's tables in a PostgreSQL database (db init)", cw_cmd_db },
+	{ "load", "load a folder of the contract's CSV files into PostgreSQL", cw_cmd_load },
 	{ NULL, NULL, NULL }
 };
 

@@ -23,10 +23,15 @@ typedef struct cw_command {
 /* The commands, each in its own cli_<name>.c, listed in cli.c. */
 int cw_cmd_run(int argc, char **argv);
 int cw_cmd_detectors(int argc, char **argv);
+int cw_cmd_db(int argc, char **argv);
+int cw_cmd_load(int argc, char **argv);
+int cw_cmd_case_db(int argc, char **argv);
 int cw_cmd_gen(int argc, char **argv);
 int cw_cmd_eval(int argc, char **argv);
 int cw_cmd_review(int argc, char **argv);
 int cw_cmd_blacklist(int argc, char **argv);
+int cw_cmd_case(int argc, char **argv);
+int cw_cmd_export(int argc, char **argv);
 
 /* Prints "claimwatch CMD: message" and a hint to --help on stderr; returns CW_EXIT_USAGE. */
 int cw_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -23,7 +23,7 @@
 #include "utf8.h"
 
 #define RAW_KEEP (4096 + 64) /* what is kept of a record too long to hold */
-#define PAD 16               /* readable bytes after the data, for 16-byte loads */
+#define PAD CW_CSV_PAD       /* readable bytes after the data, for 16-byte loads */
 #define NO_QUOTE ((size_t)-1)
 
 struct cw_csv {
@@ -34,11 +34,12 @@ struct cw_csv {
 	char *buf; /* cap + PAD bytes */
 	size_t cap, pos, end;
 	int eof, started, skipping;
+	int mem; /* buf is the caller's memory (cw_csv_open_mem) */
 	uint64_t line, bytes;
 	size_t block, max_record, max_fields;
 	cw_csv_field *fields;
 	char *scratch; /* unescaped quoted fields, cap bytes, allocated on first use */
-	size_t scratch_len;
+	size_t scratch_len, scratch_cap;
 	char side[RAW_KEEP]; /* the kept start of a record too long to hold */
 	char reason[160];
 };
@@ -53,6 +54,48 @@ static long fd_read(void *ctx, char *buf, size_t n)
 		if (r >= 0 || errno != EINTR)
 			return (long)r;
 	}
+}
+
+static cw_csv *csv_new(const char *name, const cw_csv_opts *opts)
+{
+	cw_csv *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->fd = -1;
+	c->block = opts && opts->block ? opts->block : CW_CSV_BLOCK;
+	c->max_record = opts && opts->max_record ? opts->max_record : CW_CSV_MAX_RECORD;
+	c->max_fields = opts && opts->max_fields ? opts->max_fields : CW_CSV_MAX_FIELDS;
+	c->line = 1;
+	c->name = strdup(name);
+	c->fields = malloc((c->max_fields + 1) * sizeof *c->fields);
+	if (!c->name || !c->fields) {
+		cw_csv_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+int cw_csv_open_mem(cw_csv **out, const char *name, const cw_csv_opts *opts)
+{
+	cw_csv *c = csv_new(name, opts);
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory opening %s", name);
+	c->mem = 1;
+	c->started = 1;
+	c->eof = 1;
+	*out = c;
+	return 0;
+}
+
+void cw_csv_mem_reset(cw_csv *c, const char *data, size_t len, uint64_t line)
+{
+	c->buf = (char *)(uintptr_t)data; /* a memory reader never writes its buffer */
+	c->pos = 0;
+	c->end = c->cap = len;
+	c->eof = 1;
+	c->skipping = 0;
+	c->line = line;
+	c->bytes = len;
 }
 
 int cw_csv_open_reader(cw_csv **out, cw_csv_read_fn fn, void *ctx, const char *name, const cw_csv_opts *opts)
@@ -114,13 +157,34 @@ void cw_csv_close(cw_csv *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->name);
-	free(c->buf);
+	if (!c->mem)
+		free(c->buf);
 	free(c->fields);
 	free(c->scratch);
 	free(c);
 }
 
 uint64_t cw_csv_bytes(const cw_csv *c) { return c->bytes; }
+
+void cw_csv_tell(const cw_csv *c, uint64_t *offset, uint64_t *line)
+{
+	*offset = c->bytes - (c->end - c->pos);
+	*line = c->line;
+}
+
+int cw_csv_seek(cw_csv *c, uint64_t offset, uint64_t line)
+{
+	if (c->fd < 0 || c->mem)
+		return cw_error_set(CW_ERROR, "internal: %s cannot seek", c->name);
+	if (lseek(c->fd, (off_t)offset, SEEK_SET) == (off_t)-1)
+		return cw_error_set(CW_EIO, "%s: seek failed: %s", c->name, strerror(errno));
+	c->pos = c->end = 0;
+	c->eof = c->skipping = 0;
+	c->started = 1;
+	c->bytes = offset;
+	c->line = line;
+	return 0;
+}
 
 /* Moves the unconsumed data to the front and appends a block (or what is
  * left of the input). Short reads (pipes, a callback handing out rows) are
@@ -303,9 +367,14 @@ static int parse_slow(cw_csv *c, cw_csv_record *r, size_t *open_quote)
 			if (nul)
 				return bad_record(c, r, "NUL byte in record", nul);
 			if (doubled) {
-				if (!c->scratch && !(c->scratch = malloc(c->cap))) {
-					cw_error_set(CW_ENOMEM, "%s: out of memory", c->name);
-					return P_FAIL;
+				if (c->scratch_cap < c->cap) {
+					free(c->scratch);
+					c->scratch_cap = 0;
+					if (!(c->scratch = malloc(c->cap))) {
+						cw_error_set(CW_ENOMEM, "%s: out of memory", c->name);
+						return P_FAIL;
+					}
+					c->scratch_cap = c->cap;
 				}
 				size_t len;
 				const char *f = unescape(c, cs, x, &len);
@@ -423,6 +492,38 @@ static int parse_record(cw_csv *c, cw_csv_record *r, size_t *open_quote)
 	return finish_record(c, r, p, le, nl ? nl + 1 : end, n, nl != NULL);
 }
 
+int cw_csv_whole(cw_csv *c, const char *data, size_t len, size_t max, size_t *whole, int *giant)
+{
+	cw_csv_mem_reset(c, data, len, 1);
+	c->eof = 0; /* more input follows: cut as the streaming reader would */
+	*giant = 0;
+	cw_csv_record r;
+	size_t open_quote;
+	while (c->pos < c->end) {
+		size_t start = c->pos;
+		switch (parse_record(c, &r, &open_quote)) {
+		case P_BLANK:
+			continue;
+		case P_FAIL:
+			c->eof = 1;
+			return CW_ENOMEM;
+		case P_DONE:
+			if (!c->skipping && c->pos - start <= max)
+				continue;
+			*giant = 1;
+			break;
+		default: /* P_MORE: the record goes on past len */
+			*giant = c->end - start > c->max_record;
+		}
+		*whole = start;
+		c->eof = 1;
+		return 0;
+	}
+	*whole = len;
+	c->eof = 1;
+	return 0;
+}
+
 /* A record past max_record while more input follows: reject it, and resume
  * after the line break that follows an unclosed opening quote, else after
  * the next line break of the input. */
@@ -494,7 +595,8 @@ char *cw_printable(char *dst, size_t size, const char *s, size_t len)
 	size_t lim = size - 4; /* room for "..." and the NUL */
 	while (u < e) {
 		size_t n = *u < 0x80 ? 1 : cw_utf8_seq(u, e);
-		int esc = n == 0 || (n == 1 && (*u < 0x20 || *u == 0x7F));
+		/* C0, DEL and the C1 controls (U+0080..U+009F: NEL, CSI...) are escaped */
+		int esc = n == 0 || (n == 1 && (*u < 0x20 || *u == 0x7F)) || (n == 2 && *u == 0xC2 && u[1] < 0xA0);
 		if (o + (esc ? 4 : n) > lim) {
 			memcpy(dst + o, "...", 3);
 			o += 3;

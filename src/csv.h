@@ -70,8 +70,33 @@ int cw_csv_next(cw_csv *c, cw_csv_record *rec);
 uint64_t cw_csv_bytes(const cw_csv *c);
 void cw_csv_close(cw_csv *c);
 
+/* --- for the parallel loader (load_par.c) ------------------------------------
+ * A file is cut into chunks at record boundaries; each chunk is parsed from
+ * memory on its own thread. The records are the ones the streaming reader
+ * would give, as long as no record is longer than about max_record / 2 (the
+ * loader falls back to the streaming reader for the rest of the file then). */
+#define CW_CSV_PAD 16 /* readable bytes a memory reader needs after the data */
+
+/* Where the next record starts: its byte offset in the input and its line. */
+void cw_csv_tell(const cw_csv *c, uint64_t *offset, uint64_t *line);
+/* Goes on reading a file opened with cw_csv_open at `offset`, the start of a
+ * record numbered `line` (from cw_csv_tell or a record boundary after it). */
+int cw_csv_seek(cw_csv *c, uint64_t offset, uint64_t line);
+/* A reader of records in memory: cw_csv_mem_reset points it at data[0..len),
+ * the whole input (no byte-order mark is looked for), numbered from `line`;
+ * CW_CSV_PAD readable bytes must follow data[len - 1]. Records point into data. */
+int cw_csv_open_mem(cw_csv **out, const char *name, const cw_csv_opts *opts);
+void cw_csv_mem_reset(cw_csv *c, const char *data, size_t len, uint64_t line);
+/* With a memory reader: how many bytes at the start of data[0..len) (more
+ * input follows) hold whole records, cut exactly where the streaming reader
+ * would cut them. *giant is set when the record at *whole is longer than max
+ * bytes (or may be: it passes max_record), so it must be left to the
+ * streaming reader. Returns 0 or CW_ENOMEM. */
+int cw_csv_whole(cw_csv *c, const char *data, size_t len, size_t max, size_t *whole, int *giant);
+
 /* Writes s as printable text into dst (size > 0, always NUL-terminated):
- * bytes that are not valid UTF-8 and control characters become \xNN, and
+ * bytes that are not valid UTF-8 and control characters (C0, DEL and the
+ * C1 controls U+0080..U+009F, which terminals may act on) become \xNN, and
  * the text is cut with "..." when it does not fit. For names and values in
  * messages. Returns dst. */
 char *cw_printable(char *dst, size_t size, const char *s, size_t len);

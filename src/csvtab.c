@@ -40,7 +40,8 @@ static int map_header(cw_csvtab *t, const char *const *names)
 	return 0;
 }
 
-int cw_csvtab_open(cw_csvtab **out, const char *path, const char *const *names)
+/* Opens from a file (fn NULL) or a reader. */
+static int open_tab(cw_csvtab **out, const char *path, cw_csv_read_fn fn, void *ctx, const char *const *names)
 {
 	cw_csvtab *t = calloc(1, sizeof *t);
 	if (!t)
@@ -49,7 +50,7 @@ int cw_csvtab_open(cw_csvtab **out, const char *path, const char *const *names)
 	while (names[t->ncols])
 		t->ncols++;
 	int rc = t->ncols > CW_CSVTAB_MAX ? cw_error_set(CW_EINVALID, "internal: too many columns asked of %s", path)
-	                                  : cw_csv_open(&t->csv, path, NULL);
+	         : fn ? cw_csv_open_reader(&t->csv, fn, ctx, path, NULL) : cw_csv_open(&t->csv, path, NULL);
 	if (rc == 0)
 		rc = map_header(t, names);
 	if (rc < 0) {
@@ -58,6 +59,17 @@ int cw_csvtab_open(cw_csvtab **out, const char *path, const char *const *names)
 	}
 	*out = t;
 	return 0;
+}
+
+int cw_csvtab_open(cw_csvtab **out, const char *path, const char *const *names)
+{
+	return open_tab(out, path, NULL, NULL, names);
+}
+
+int cw_csvtab_open_reader(cw_csvtab **out, long (*fn)(void *ctx, char *buf, size_t n), void *ctx,
+                          const char *name, const char *const *names)
+{
+	return open_tab(out, name, fn, ctx, names);
 }
 
 int cw_csvtab_next(cw_csvtab *t)

@@ -21,6 +21,11 @@ typedef struct cw_csvtab cw_csvtab;
 /* Opens path and reads its header; names is NULL-terminated. CW_ENOTFOUND when
  * the file does not exist, CW_EINVALID when a required column is missing. */
 int cw_csvtab_open(cw_csvtab **t, const char *path, const char *const *names);
+/* The same over a stream (the output of a COPY ... TO STDOUT (FORMAT csv, HEADER)): fn reads up to n
+ * bytes into buf and returns the count, 0 at the end or -1 (csv.h's cw_csv_read_fn); name names the
+ * stream in messages. */
+int cw_csvtab_open_reader(cw_csvtab **t, long (*fn)(void *ctx, char *buf, size_t n), void *ctx,
+                          const char *name, const char *const *names);
 /* The next row: 1, 0 at the end, < 0 on a read error or a malformed row. */
 int cw_csvtab_next(cw_csvtab *t);
 /* Field i (the index in names) of the current row as a slice. */

@@ -49,9 +49,11 @@ static int load_names(cw_dimset *d, const cw_section *s)
 		d->names[i] = names[i];
 		d->n = i;
 		if (!*names[i] || !strcmp(names[i], "composite") || cw_dimset_find(d, names[i]) >= 0) {
+			/* the message quotes the name: set it before the array is freed */
+			int rc = cw_error_set(CW_EINVALID, "%s.names[%zu]: '%s' is empty, repeated or reserved", s->path, i,
+			                      names[i]);
 			free(names);
-			return cw_error_set(CW_EINVALID, "%s.names[%zu]: '%s' is empty, repeated or reserved", s->path, i,
-			                    names[i]);
+			return rc;
 		}
 	}
 	d->n = n;

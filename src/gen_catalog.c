@@ -13,7 +13,8 @@
 #include "claimwatch/error.h"
 #include "gen.h"
 
-#define Y(x) ((cw_fen)llround((x) * 100.0))
+/* yuan to fen, rounded half away from zero; a constant expression, so clang takes it in the table */
+#define Y(x) ((cw_fen)((x) * 100.0 + ((x) < 0 ? -0.5 : 0.5)))
 #define NA -1
 #define M_ CW_SEX_M
 #define F_ CW_SEX_F

@@ -84,10 +84,10 @@ static int read_row(cw_history *h, const cw_csvtab *t, int month)
 	return 0;
 }
 
-static int read_month(cw_history *h, const char *path, int month)
+static int read_month(cw_history *h, const cw_history_source *src, cw_month m, const char *path, int month)
 {
 	cw_csvtab *t;
-	int rc = cw_csvtab_open(&t, path, columns);
+	int rc = path ? cw_csvtab_open(&t, path, columns) : src->open_month(src->ctx, m, columns, &t);
 	if (rc == CW_ENOTFOUND)
 		return 0;
 	if (rc < 0)
@@ -97,6 +97,8 @@ static int read_month(cw_history *h, const char *path, int month)
 		if ((rc = read_row(h, t, month)) < 0)
 			break;
 	cw_csvtab_close(t);
+	if (!path && src->close_month)
+		src->close_month(src->ctx);
 	return rc < 0 ? rc : 0;
 }
 
@@ -168,6 +170,12 @@ static int fold(cw_history *h)
 
 int cw_history_load(const char *root, cw_month last, const char *last_path, cw_history *h)
 {
+	return cw_history_load_from(NULL, root, last, last_path, h);
+}
+
+int cw_history_load_from(const cw_history_source *src, const char *root, cw_month last, const char *last_path,
+                         cw_history *h)
+{
 	memset(h, 0, sizeof *h);
 	h->first = cw_cycle_first(last);
 	cw_cycle_name(last, h->cycle);
@@ -178,9 +186,11 @@ int cw_history_load(const char *root, cw_month last, const char *last_path, cw_h
 		char path[4096];
 		if (i + 1 == h->nmonths && last_path)
 			snprintf(path, sizeof path, "%s", last_path);
+		else if (src)
+			path[0] = 0;
 		else if ((rc = cw_root_month_file(path, sizeof path, root, m, "ranking.csv")) < 0)
 			break;
-		rc = read_month(h, path, i);
+		rc = read_month(h, src, m, path[0] ? path : NULL, i);
 	}
 	if (rc == 0)
 		rc = fold(h);

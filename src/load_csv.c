@@ -8,7 +8,11 @@
  * an unknown reference, a duplicate key) goes to the reject file with its file,
  * line, column and reason, and is counted; rows outside the window are counted
  * as skipped. Only a missing or unreadable file, a bad header, a failed write
- * of the reject file or lack of memory stop the load. */
+ * of the reject file or lack of memory stop the load.
+ *
+ * The large tables (patients, visits, claim lines, prescriptions, exam
+ * results) of a file are read on several threads (see load_par.c); the result
+ * is the same as record by record. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +21,10 @@
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "csv.h"
+#include "dataset_impl.h"
+#include "load_par.h"
+#include "load_table.h"
 #include "progress.h"
-#include "rows.h"
 
 #define UNKNOWN_SHOWN 10 /* unknown columns named one by one, per file */
 
@@ -37,9 +43,10 @@ typedef struct table_load {
 	cw_load_stats *stats;
 	int table;
 	const cw_row_schema *schema;
-	char file[64];  /* "claim_lines.csv" */
-	char path[4096];
+	const char *file; /* in the reject file: "claim_lines.csv" */
+	const char *path; /* in messages */
 	cw_csv *csv;
+	const cw_table_input *in;
 	size_t nhdr;                 /* fields in the header */
 	int col[CW_ROW_MAX_COLS];    /* schema column -> header field, or -1 */
 } table_load;
@@ -98,6 +105,10 @@ static int read_header(table_load *tl)
 	for (int j = 0; j < s->ncols; j++)
 		if (tl->col[j] < 0 && !s->optional[j])
 			return cw_error_set(CW_ENOTFOUND, "%s: missing required column '%s'", tl->path, s->cols[j]);
+	/* rejected rows of patients and visits must not show the patient's id */
+	int pid = cw_row_schema_find(s, "patient_id", 10);
+	if (pid >= 0)
+		return cw_rejects_protect(tl->opts->rejects, tl->file, (size_t)tl->col[pid], tl->nhdr);
 	return 0;
 }
 
@@ -127,65 +138,116 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 	}
 	cw_rowerr err;
 	int rc = cw_row_add(b, tl->table, f, rb, &err);
-	if (rc == 0) {
-		st->loaded++;
-		return 0;
-	}
-	if (rc == CW_SKIP) {
-		st->skipped++;
-		return 0;
+	if (rc == 0 || rc == CW_SKIP) {
+		if (rc == 0)
+			st->loaded++;
+		else
+			st->skipped++;
+		return tl->in->sink ? tl->in->sink(tl->in->sink_ctx, f, tl->schema->ncols) : 0;
 	}
 	if (rc != CW_EINVALID)
 		return cw_error_wrap(rc, "%s: line %llu", tl->path, (unsigned long long)rec->line);
 	return reject(tl, rec, err.column, err.reason);
 }
 
-/* Sizes the table's index from the file's size (a record rarely takes less than
- * 80 bytes; capped, since a folder may hold years of which one month is read). */
-static void presize(cw_builder *b, int table, const char *path)
+/* The file's size, 0 when unknown. */
+static uint64_t file_size(const char *path)
 {
 	struct stat st;
-	if (stat(path, &st) == 0 && st.st_size > 0) {
-		size_t rows = (size_t)st.st_size / 80;
-		cw_builder_expect(b, table, rows < ((size_t)12 << 20) ? rows : ((size_t)12 << 20));
-	}
+	return stat(path, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
 }
 
-static int load_table(table_load *tl, const char *dir, cw_builder *b, cw_rowbuf *rb)
+/* Sizes the table's index for the rows the file holds: its size over the
+ * average record length of its first 256 KiB. Capped, since a folder may hold
+ * years of which one month is read (the index grows past it if need be). */
+static void presize(cw_builder *b, int table, const char *path)
 {
-	const char *tname = cw_table_name(tl->table);
-	snprintf(tl->file, sizeof tl->file, "%s.csv", tname);
-	if ((size_t)snprintf(tl->path, sizeof tl->path, "%s/%s", dir, tl->file) >= sizeof tl->path)
+	enum { SAMPLE = 256 << 10 };
+	uint64_t size = file_size(path);
+	if (!size)
+		return;
+	double per_row = 80;
+	char *buf = malloc(SAMPLE);
+	FILE *f = buf ? fopen(path, "rb") : NULL;
+	if (f) {
+		size_t n = fread(buf, 1, SAMPLE, f), lines = 0;
+		for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p))) != NULL; p++)
+			lines++;
+		if (lines > 1) /* the header and at least one record */
+			per_row = (double)n / (double)lines;
+		fclose(f);
+	}
+	free(buf);
+	double rows = (double)size / per_row * 1.03 + 16;
+	cw_builder_expect(b, table, rows < (double)((size_t)24 << 20) ? (size_t)rows : ((size_t)24 << 20));
+}
+
+/* Reads what it can of the file on threads, then points the streaming reader
+ * at the rest. */
+static int read_parallel(table_load *tl, cw_builder *b)
+{
+	const cw_table_input *in = tl->in;
+	if (!in->path || in->sink || !cw_builder_splits(tl->table))
+		return 0;
+	int threads = cw_load_threads(tl->opts->threads);
+	uint64_t off, line, size = file_size(in->path);
+	cw_csv_tell(tl->csv, &off, &line);
+	size_t chunk = cw_load_chunk_bytes ? cw_load_chunk_bytes : ((size_t)256 << 10);
+	if (threads < 2 || size < off || size - off < 2 * (uint64_t)chunk)
+		return 0;
+	cw_par_table pt = { .table = tl->table, .path = in->path, .file = tl->file, .nhdr = tl->nhdr, .col = tl->col,
+		            .b = b, .rejects = tl->opts->rejects, .st = &tl->stats->table[tl->table],
+		            .threads = threads };
+	int rc = cw_load_par(&pt, &off, &line);
+	return rc < 0 ? rc : cw_csv_seek(tl->csv, off, line);
+}
+
+int cw_load_table(cw_builder *b, const cw_table_input *in, const cw_load_opts *opts, cw_load_stats *stats,
+                  cw_rowbuf *rb)
+{
+	table_load tl = { .opts = opts, .stats = stats, .table = in->table, .schema = cw_row_schema_of(in->table),
+	                  .file = in->file, .path = in->name, .csv = in->csv, .in = in };
+	cw_table_stats *st = &stats->table[in->table];
+	double t0 = cw_now();
+	uint64_t bytes0 = cw_csv_bytes(in->csv);
+	int rc = read_header(&tl);
+	if (rc == 0) {
+		char task[96];
+		snprintf(task, sizeof task, "reading %s", in->file);
+		cw_progress_begin(task, 0, "rows");
+		cw_csv_record rec;
+		if ((rc = read_parallel(&tl, b)) == 0)
+			while ((rc = cw_csv_next(in->csv, &rec)) > 0) {
+				st->read++;
+				if ((rc = take_record(&tl, b, &rec, rb)) < 0)
+					break;
+				cw_progress_tick(st->read);
+			}
+		cw_progress_end();
+	}
+	st->seconds += cw_now() - t0;
+	stats->bytes += cw_csv_bytes(in->csv) - bytes0;
+	return rc < 0 ? rc : 0;
+}
+
+static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_load_stats *stats,
+                      cw_builder *b, cw_rowbuf *rb)
+{
+	char file[64], path[4096];
+	snprintf(file, sizeof file, "%s.csv", cw_table_name(table));
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
 		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
-	tl->schema = cw_row_schema_of(tl->table);
-	int rc = cw_csv_open(&tl->csv, tl->path, NULL);
+	cw_table_input in = { .table = table, .name = path, .file = file, .path = path };
+	int rc = cw_csv_open(&in.csv, path, NULL);
 	if (rc == CW_ENOTFOUND)
 		return cw_error_set(CW_ENOTFOUND, "%s: missing file (every table of the contract needs one, "
-		                    "with at least a header row)", tl->path);
+		                    "with at least a header row)", path);
 	if (rc < 0)
 		return rc;
-	cw_table_stats *st = &tl->stats->table[tl->table];
-	double t0 = cw_now();
-	presize(b, tl->table, tl->path);
-	if ((rc = read_header(tl)) < 0)
-		goto done;
-	char task[96];
-	snprintf(task, sizeof task, "reading %s", tl->file);
-	cw_progress_begin(task, 0, "rows");
-	cw_csv_record rec;
-	while ((rc = cw_csv_next(tl->csv, &rec)) > 0) {
-		st->read++;
-		if ((rc = take_record(tl, b, &rec, rb)) < 0)
-			break;
-		cw_progress_tick(st->read);
-	}
-	cw_progress_end();
-done:
-	st->seconds = cw_now() - t0;
-	tl->stats->bytes += cw_csv_bytes(tl->csv);
-	cw_csv_close(tl->csv);
-	tl->csv = NULL;
-	return rc < 0 ? rc : 0;
+	presize(b, table, path);
+	rc = cw_load_table(b, &in, opts, stats, rb);
+	cw_csv_close(in.csv);
+	return rc;
 }
 
 int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats)
@@ -203,17 +265,15 @@ int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_
 	if (rc < 0)
 		return rc;
 	cw_rowbuf rb = { 0 };
-	table_load tl = { .opts = opts, .stats = stats };
-	for (int t = 0; t < CW_T_COUNT && rc == 0; t++) {
-		tl.table = t;
-		rc = load_table(&tl, dir, b, &rb);
-	}
+	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
+		rc = load_table(dir, t, opts, stats, b, &rb);
 	cw_rowbuf_free(&rb);
 	if (rc < 0) {
 		cw_builder_free(b);
 		return rc;
 	}
 	cw_progress_begin("indexing the month", 0, "");
+	cw_builder_set_threads(b, opts->threads);
 	rc = cw_builder_finish(b, out);
 	cw_progress_end();
 	stats->seconds = cw_now() - t0;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
+#include "claimwatch/rules.h"
 #include "outfile.h"
 
 static mode_t file_mode = 0600;
@@ -19,6 +20,40 @@ mode_t cw_outfile_dir_mode(void)
 	if (m & 0040) m |= 0010;
 	if (m & 0004) m |= 0001;
 	return m;
+}
+
+int cw_outfile_parse_mode(const char *s, const char *key, mode_t *out)
+{
+	size_t n = strlen(s);
+	mode_t m = 0;
+	if (n < 3 || n > 4 || (n == 4 && s[0] != '0'))
+		return cw_error_set(CW_EINVALID, "%s: '%s' is not a file mode (expected octal such as \"0600\")", key, s);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return cw_error_set(CW_EINVALID, "%s: '%s' is not a file mode (expected octal such as \"0600\")",
+			                    key, s);
+		m = (mode_t)(m << 3 | (mode_t)(s[i] - '0'));
+	}
+	if (m & 0111)
+		return cw_error_set(CW_EINVALID, "%s: '%s' gives execute permission; output files are data "
+		                    "(0600 to 0666, no x bits)", key, s);
+	if ((m & 0600) != 0600)
+		return cw_error_set(CW_EINVALID, "%s: '%s' does not let the owner read and write the files", key, s);
+	*out = m;
+	return 0;
+}
+
+int cw_outfile_configure(const struct cw_rules *rules)
+{
+	cw_section s = cw_rules_section(rules, "output");
+	const char *v;
+	mode_t m;
+	int rc = cw_section_string(&s, "file_mode", &v);
+	if (rc == 0)
+		rc = cw_outfile_parse_mode(v, "output.file_mode", &m);
+	if (rc == 0)
+		cw_outfile_set_mode(m);
+	return rc;
 }
 
 int cw_outfile_open(const char *path, FILE **out)

@@ -10,6 +10,12 @@
 #include <sys/types.h>
 
 void cw_outfile_set_mode(mode_t file_mode);
+/* Sets the mode from the rules' output.file_mode: an octal string ("0600",
+ * "640") that gives the owner read and write and nobody execute. */
+struct cw_rules;
+int cw_outfile_configure(const struct cw_rules *rules);
+/* Parses such a string; < 0 with a message naming `key` when it is not one. */
+int cw_outfile_parse_mode(const char *s, const char *key, mode_t *out);
 mode_t cw_outfile_mode(void);
 /* The mode for folders: the file mode plus x where r is set. */
 mode_t cw_outfile_dir_mode(void);

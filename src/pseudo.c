@@ -56,33 +56,52 @@ uint64_t cw_siphash24(const uint8_t key[16], const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-static int parse_hex_key(const char *s, uint8_t key[16])
+static int hex_digit(char c)
 {
-	if (strlen(s) < 32)
-		return -1;
-	for (int i = 0; i < 16; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		key[i] = (uint8_t)v;
-	}
-	return 0;
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
+/* Exactly 32 hex digits, then the end or a line break. */
+static int parse_hex_key(const char *s, uint8_t key[16])
+{
+	for (int i = 0; i < 16; i++) {
+		int hi = hex_digit(s[2 * i]), lo = hi < 0 ? -1 : hex_digit(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		key[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return s[32] == 0 || s[32] == '\n' || (s[32] == '\r' && s[33] == '\n') ? 0 : -1;
+}
+
+/* Writes a new random key to path, all or nothing: the key goes to a temporary
+ * file first, which link() then puts in place only if no key is there yet, so
+ * a run killed (or a disk filled) while writing leaves no empty or partial key
+ * behind, and two first runs agree on one key. Returns 1 when another run made
+ * the key first (read it), 0 when this one made it. */
 static int create_key_file(const char *path, uint8_t key[16])
 {
 	if (getrandom(key, 16, 0) != 16)
 		return cw_error_set(CW_EIO, "no random bytes for a pseudonym key: %s", strerror(errno));
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	char tmp[4200];
+	if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof tmp)
+		return cw_error_set(CW_EINVALID, "path too long: %s", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return errno == EEXIST ? 1 : cw_error_set(CW_EIO, "cannot create %s: %s", path, strerror(errno));
+		return cw_error_set(CW_EIO, "cannot create %s: %s", tmp, strerror(errno));
 	char hex[34];
 	for (int i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", key[i]);
 	hex[32] = '\n';
 	int ok = write(fd, hex, 33) == 33 && fsync(fd) == 0;
-	close(fd);
-	return ok ? 0 : cw_error_set(CW_EIO, "cannot write %s", path);
+	int err = errno;
+	ok = close(fd) == 0 && ok;
+	int rc = 0;
+	if (!ok)
+		rc = cw_error_set(CW_EIO, "cannot write the pseudonym key %s: %s", tmp, strerror(err ? err : EIO));
+	else if (link(tmp, path) != 0)
+		rc = errno == EEXIST ? 1 : cw_error_set(CW_EIO, "cannot create %s: %s", path, strerror(errno));
+	unlink(tmp);
+	return rc;
 }
 
 int cw_pseudo_init(cw_pseudo *ps, const char *root, const char *key_file, int reveal)
@@ -108,7 +127,8 @@ int cw_pseudo_init(cw_pseudo *ps, const char *root, const char *key_file, int re
 			char line[128] = "";
 			int ok = fgets(line, sizeof line, f) && parse_hex_key(line, ps->key) == 0;
 			fclose(f);
-			return ok ? 0 : cw_error_set(CW_EINVALID, "%s: expected 32 hex digits (a pseudonym key)", path);
+			return ok ? 0 : cw_error_set(CW_EINVALID, "%s: expected 32 hex digits (a pseudonym key); restore it "
+			                             "from a backup (a new key changes every patient's pseudonym)", path);
 		}
 		if (errno != ENOENT || key_file)
 			return cw_error_set(CW_EIO, "cannot read the pseudonym key %s: %s", path, strerror(errno));

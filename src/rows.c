@@ -235,149 +235,151 @@ static const char *const sex_names[] = { "M", "F", "U" };          /* CW_SEX_M..
 static const char *const setting_names[] = { "outpatient", "inpatient" }; /* CW_SETTING_OUTPATIENT.. */
 static const char *const result_names[] = { "negative", "positive", "pending" }; /* CW_RESULT_NEGATIVE.. */
 
-/* --- tables ----------------------------------------------------------------- */
+/* --- tables -----------------------------------------------------------------
+ * Each types its row in place in *out (a row built aside and copied out made
+ * the copy's loads wait on the stores just made). */
 
-static int add_institution(cw_builder *b, row *r)
+static int type_institution(row *r, cw_institution_row *out)
 {
-	cw_institution_row x;
+	cw_institution_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.inst_id)) < 0 || (rc = get_text(r, 1, 1, &x.name)) < 0 ||
-	    (rc = get_int(r, 2, 1, 1, 3, "level must be 1, 2 or 3", &x.level)) < 0)
+	if ((rc = get_id(r, 0, 1, &x->inst_id)) < 0 || (rc = get_text(r, 1, 1, &x->name)) < 0 ||
+	    (rc = get_int(r, 2, 1, 1, 3, "level must be 1, 2 or 3", &x->level)) < 0)
 		return rc;
-	return cw_builder_add_institution(b, &x, r->err);
+	return 0;
 }
 
-static int add_department(cw_builder *b, row *r)
+static int type_department(row *r, cw_department_row *out)
 {
-	cw_department_row x;
+	cw_department_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.dept_id)) < 0 || (rc = get_id(r, 1, 1, &x.inst_id)) < 0 ||
-	    (rc = get_text(r, 2, 1, &x.name)) < 0 || (rc = get_id(r, 3, 1, &x.specialty)) < 0)
+	if ((rc = get_id(r, 0, 1, &x->dept_id)) < 0 || (rc = get_id(r, 1, 1, &x->inst_id)) < 0 ||
+	    (rc = get_text(r, 2, 1, &x->name)) < 0 || (rc = get_id(r, 3, 1, &x->specialty)) < 0)
 		return rc;
-	return cw_builder_add_department(b, &x, r->err);
+	return 0;
 }
 
-static int add_physician(cw_builder *b, row *r)
+static int type_physician(row *r, cw_physician_row *out)
 {
-	cw_physician_row x;
+	cw_physician_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.physician_id)) < 0 || (rc = get_text(r, 1, 1, &x.name)) < 0 ||
-	    (rc = get_id(r, 2, 1, &x.inst_id)) < 0 || (rc = get_id(r, 3, 1, &x.dept_id)) < 0 ||
-	    (rc = get_text(r, 4, 0, &x.title)) < 0)
+	if ((rc = get_id(r, 0, 1, &x->physician_id)) < 0 || (rc = get_text(r, 1, 1, &x->name)) < 0 ||
+	    (rc = get_id(r, 2, 1, &x->inst_id)) < 0 || (rc = get_id(r, 3, 1, &x->dept_id)) < 0 ||
+	    (rc = get_text(r, 4, 0, &x->title)) < 0)
 		return rc;
-	return cw_builder_add_physician(b, &x, r->err);
+	return 0;
 }
 
-static int add_patient(cw_builder *b, row *r)
+static int type_patient(row *r, cw_patient_row *out)
 {
-	cw_patient_row x;
+	cw_patient_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.patient_id)) < 0 ||
-	    (rc = get_enum(r, 1, 1, sex_names, 3, CW_SEX_M, CW_SEX_NONE, "sex must be M, F or U", &x.sex)) < 0 ||
-	    (rc = get_date(r, 2, &x.birth)) < 0)
+	if ((rc = get_id(r, 0, 1, &x->patient_id)) < 0 ||
+	    (rc = get_enum(r, 1, 1, sex_names, 3, CW_SEX_M, CW_SEX_NONE, "sex must be M, F or U", &x->sex)) < 0 ||
+	    (rc = get_date(r, 2, &x->birth)) < 0)
 		return rc;
-	return cw_builder_add_patient(b, &x, r->err);
+	return 0;
 }
 
-static int add_item(cw_builder *b, row *r)
+static int type_item(row *r, cw_item_row *out)
 {
-	cw_item_row x;
+	cw_item_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.item_code)) < 0 || (rc = get_text(r, 1, 1, &x.name)) < 0)
+	if ((rc = get_id(r, 0, 1, &x->item_code)) < 0 || (rc = get_text(r, 1, 1, &x->name)) < 0)
 		return rc;
 	if (empty(r, 2))
 		return missing(r, 2);
-	x.category = cw_category_parse(r->f[2].ptr, r->f[2].len);
-	if (x.category < 0)
+	x->category = cw_category_parse(r->f[2].ptr, r->f[2].len);
+	if (x->category < 0)
 		return bad(r, 2, "category must be one of drug exam lab treatment surgery material bed nursing "
 		                 "consult other");
 	int32_t min_level;
-	if ((rc = get_text(r, 3, 0, &x.unit)) < 0 || (rc = get_money(r, 4, &x.std_price)) < 0 ||
-	    (rc = get_flag(r, 5, &x.large_equipment)) < 0 ||
-	    (rc = get_int(r, 6, 0, 0, 1000000, "retest_hours must be 0-1000000", &x.retest_hours)) < 0 ||
-	    (rc = get_flag(r, 7, &x.antibiotic)) < 0 || (rc = get_qty(r, 8, 0, 1, &x.max_daily_qty)) < 0 ||
-	    (rc = get_enum(r, 9, 0, sex_names, 2, CW_SEX_M, CW_SEX_NONE, "sex_only must be M or F", &x.sex_only)) < 0 ||
-	    (rc = get_int(r, 10, 0, 0, 150, "age_min must be 0-150", &x.age_min)) < 0 ||
-	    (rc = get_int(r, 11, 0, 0, 150, "age_max must be 0-150", &x.age_max)) < 0 ||
+	if ((rc = get_text(r, 3, 0, &x->unit)) < 0 || (rc = get_money(r, 4, &x->std_price)) < 0 ||
+	    (rc = get_flag(r, 5, &x->large_equipment)) < 0 ||
+	    (rc = get_int(r, 6, 0, 0, 1000000, "retest_hours must be 0-1000000", &x->retest_hours)) < 0 ||
+	    (rc = get_flag(r, 7, &x->antibiotic)) < 0 || (rc = get_qty(r, 8, 0, 1, &x->max_daily_qty)) < 0 ||
+	    (rc = get_enum(r, 9, 0, sex_names, 2, CW_SEX_M, CW_SEX_NONE, "sex_only must be M or F", &x->sex_only)) < 0 ||
+	    (rc = get_int(r, 10, 0, 0, 150, "age_min must be 0-150", &x->age_min)) < 0 ||
+	    (rc = get_int(r, 11, 0, 0, 150, "age_max must be 0-150", &x->age_max)) < 0 ||
 	    (rc = get_int(r, 12, 0, 1, 3, "min_level must be 1, 2 or 3", &min_level)) < 0 ||
 	    (rc = get_enum(r, 13, 0, setting_names, 2, CW_SETTING_OUTPATIENT, CW_SETTING_ANY,
-	                   "setting must be outpatient or inpatient", &x.setting)) < 0)
+	                   "setting must be outpatient or inpatient", &x->setting)) < 0)
 		return rc;
-	if (x.std_price < 0)
+	if (x->std_price < 0)
 		return bad(r, 4, "std_price must not be negative");
-	x.min_level = min_level == CW_INT_NONE ? 0 : min_level;
-	return cw_builder_add_item(b, &x, r->err);
+	x->min_level = min_level == CW_INT_NONE ? 0 : min_level;
+	return 0;
 }
 
-static int add_bundle(cw_builder *b, row *r)
+static int type_bundle(row *r, cw_bundle_row *out)
 {
-	cw_bundle_row x;
+	cw_bundle_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.bundle_code)) < 0 || (rc = get_id(r, 1, 1, &x.component_code)) < 0)
+	if ((rc = get_id(r, 0, 1, &x->bundle_code)) < 0 || (rc = get_id(r, 1, 1, &x->component_code)) < 0)
 		return rc;
-	return cw_builder_add_bundle(b, &x, r->err);
+	return 0;
 }
 
-static int add_visit(cw_builder *b, row *r)
+static int type_visit(row *r, cw_visit_row *out)
 {
-	cw_visit_row x;
+	cw_visit_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.visit_id)) < 0 || (rc = get_id(r, 1, 1, &x.patient_id)) < 0 ||
-	    (rc = get_id(r, 2, 1, &x.inst_id)) < 0 || (rc = get_id(r, 3, 1, &x.dept_id)) < 0 ||
-	    (rc = get_id(r, 4, 1, &x.physician_id)) < 0)
+	if ((rc = get_id(r, 0, 1, &x->visit_id)) < 0 || (rc = get_id(r, 1, 1, &x->patient_id)) < 0 ||
+	    (rc = get_id(r, 2, 1, &x->inst_id)) < 0 || (rc = get_id(r, 3, 1, &x->dept_id)) < 0 ||
+	    (rc = get_id(r, 4, 1, &x->physician_id)) < 0)
 		return rc;
 	if (empty(r, 5))
 		return missing(r, 5);
-	x.kind = cw_visit_kind_parse(r->f[5].ptr, r->f[5].len);
-	if (x.kind < 0)
+	x->kind = cw_visit_kind_parse(r->f[5].ptr, r->f[5].len);
+	if (x->kind < 0)
 		return bad(r, 5, "kind must be outpatient, emergency or inpatient");
-	if ((rc = get_time(r, 6, 1, &x.admit)) < 0 || (rc = get_time(r, 7, 0, &x.discharge)) < 0 ||
-	    (rc = get_id(r, 8, 1, &x.dx_code)) < 0 || (rc = get_text(r, 9, 0, &x.dx_name)) < 0)
+	if ((rc = get_time(r, 6, 1, &x->admit)) < 0 || (rc = get_time(r, 7, 0, &x->discharge)) < 0 ||
+	    (rc = get_id(r, 8, 1, &x->dx_code)) < 0 || (rc = get_text(r, 9, 0, &x->dx_name)) < 0)
 		return rc;
-	return cw_builder_add_visit(b, &x, r->err);
+	return 0;
 }
 
-static int add_claim(cw_builder *b, row *r)
+static int type_claim(row *r, cw_claim_row *out)
 {
-	cw_claim_row x;
+	cw_claim_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.line_id)) < 0 || (rc = get_id(r, 1, 1, &x.visit_id)) < 0 ||
-	    (rc = get_id(r, 2, 1, &x.item_code)) < 0 || (rc = get_id(r, 3, 0, &x.physician_id)) < 0 ||
-	    (rc = get_time(r, 4, 1, &x.time)) < 0 || (rc = get_qty(r, 5, 1, 0, &x.qty)) < 0 ||
-	    (rc = get_money(r, 6, &x.unit_price)) < 0 || (rc = get_money(r, 7, &x.amount)) < 0)
+	if ((rc = get_id(r, 0, 1, &x->line_id)) < 0 || (rc = get_id(r, 1, 1, &x->visit_id)) < 0 ||
+	    (rc = get_id(r, 2, 1, &x->item_code)) < 0 || (rc = get_id(r, 3, 0, &x->physician_id)) < 0 ||
+	    (rc = get_time(r, 4, 1, &x->time)) < 0 || (rc = get_qty(r, 5, 1, 0, &x->qty)) < 0 ||
+	    (rc = get_money(r, 6, &x->unit_price)) < 0 || (rc = get_money(r, 7, &x->amount)) < 0)
 		return rc;
-	return cw_builder_add_claim(b, &x, r->err);
+	return 0;
 }
 
-static int add_prescription(cw_builder *b, row *r)
+static int type_prescription(row *r, cw_rx_row *out)
 {
-	cw_rx_row x;
+	cw_rx_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.rx_id)) < 0 ||
-	    (rc = get_int(r, 1, 1, 0, INT32_MAX - 1, "line_no must be 0 or more", &x.line_no)) < 0 ||
-	    (rc = get_id(r, 2, 1, &x.visit_id)) < 0 || (rc = get_id(r, 3, 1, &x.physician_id)) < 0 ||
-	    (rc = get_time(r, 4, 1, &x.time)) < 0 || (rc = get_id(r, 5, 1, &x.drug_code)) < 0 ||
-	    (rc = get_qty(r, 6, 1, 1, &x.qty)) < 0 ||
-	    (rc = get_int(r, 7, 1, 0, 36500, "days_supply must be 0-36500", &x.days_supply)) < 0 ||
-	    (rc = get_money(r, 8, &x.amount)) < 0)
+	if ((rc = get_id(r, 0, 1, &x->rx_id)) < 0 ||
+	    (rc = get_int(r, 1, 1, 0, INT32_MAX - 1, "line_no must be 0 or more", &x->line_no)) < 0 ||
+	    (rc = get_id(r, 2, 1, &x->visit_id)) < 0 || (rc = get_id(r, 3, 1, &x->physician_id)) < 0 ||
+	    (rc = get_time(r, 4, 1, &x->time)) < 0 || (rc = get_id(r, 5, 1, &x->drug_code)) < 0 ||
+	    (rc = get_qty(r, 6, 1, 1, &x->qty)) < 0 ||
+	    (rc = get_int(r, 7, 1, 0, 36500, "days_supply must be 0-36500", &x->days_supply)) < 0 ||
+	    (rc = get_money(r, 8, &x->amount)) < 0)
 		return rc;
-	if (x.amount < 0)
+	if (x->amount < 0)
 		return bad(r, 8, "amount must not be negative on a prescription");
-	return cw_builder_add_prescription(b, &x, r->err);
+	return 0;
 }
 
-static int add_result(cw_builder *b, row *r)
+static int type_result(row *r, cw_result_row *out)
 {
-	cw_result_row x;
+	cw_result_row *x = out;
 	int rc;
-	if ((rc = get_id(r, 0, 1, &x.line_id)) < 0 ||
+	if ((rc = get_id(r, 0, 1, &x->line_id)) < 0 ||
 	    (rc = get_enum(r, 1, 1, result_names, 3, CW_RESULT_NEGATIVE, CW_RESULT_NONE,
-	                   "result must be positive, negative or pending", &x.result)) < 0)
+	                   "result must be positive, negative or pending", &x->result)) < 0)
 		return rc;
-	return cw_builder_add_result(b, &x, r->err);
+	return 0;
 }
 
-int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_rowerr *err)
+int cw_row_type(int table, const cw_slice *f, cw_rowbuf *rb, cw_row_any *out, cw_rowerr *err)
 {
 	const cw_row_schema *s = cw_row_schema_of(table);
 	if (!s)
@@ -389,15 +391,35 @@ int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_ro
 	err->column = NULL;
 	err->reason[0] = 0;
 	switch (table) {
-	case CW_T_INSTITUTIONS: return add_institution(b, &r);
-	case CW_T_DEPARTMENTS: return add_department(b, &r);
-	case CW_T_PHYSICIANS: return add_physician(b, &r);
-	case CW_T_PATIENTS: return add_patient(b, &r);
-	case CW_T_ITEMS: return add_item(b, &r);
-	case CW_T_BUNDLES: return add_bundle(b, &r);
-	case CW_T_VISITS: return add_visit(b, &r);
-	case CW_T_CLAIMS: return add_claim(b, &r);
-	case CW_T_PRESCRIPTIONS: return add_prescription(b, &r);
-	default: return add_result(b, &r);
+	case CW_T_INSTITUTIONS: return type_institution(&r, &out->inst);
+	case CW_T_DEPARTMENTS: return type_department(&r, &out->dept);
+	case CW_T_PHYSICIANS: return type_physician(&r, &out->phys);
+	case CW_T_PATIENTS: return type_patient(&r, &out->pat);
+	case CW_T_ITEMS: return type_item(&r, &out->item);
+	case CW_T_BUNDLES: return type_bundle(&r, &out->bundle);
+	case CW_T_VISITS: return type_visit(&r, &out->visit);
+	case CW_T_CLAIMS: return type_claim(&r, &out->claim);
+	case CW_T_PRESCRIPTIONS: return type_prescription(&r, &out->rx);
+	default: return type_result(&r, &out->result);
+	}
+}
+
+int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_rowerr *err)
+{
+	cw_row_any x;
+	int rc = cw_row_type(table, f, rb, &x, err);
+	if (rc < 0)
+		return rc;
+	switch (table) {
+	case CW_T_INSTITUTIONS: return cw_builder_add_institution(b, &x.inst, err);
+	case CW_T_DEPARTMENTS: return cw_builder_add_department(b, &x.dept, err);
+	case CW_T_PHYSICIANS: return cw_builder_add_physician(b, &x.phys, err);
+	case CW_T_PATIENTS: return cw_builder_add_patient(b, &x.pat, err);
+	case CW_T_ITEMS: return cw_builder_add_item(b, &x.item, err);
+	case CW_T_BUNDLES: return cw_builder_add_bundle(b, &x.bundle, err);
+	case CW_T_VISITS: return cw_builder_add_visit(b, &x.visit, err);
+	case CW_T_CLAIMS: return cw_builder_add_claim(b, &x.claim, err);
+	case CW_T_PRESCRIPTIONS: return cw_builder_add_prescription(b, &x.rx, err);
+	default: return cw_builder_add_result(b, &x.result, err);
 	}
 }

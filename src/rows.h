@@ -53,4 +53,24 @@ void cw_rowbuf_free(cw_rowbuf *rb);
  * CW_ENOMEM (message set). */
 int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_rowerr *err);
 
+/* A typed row of any table: the member of its table is set. */
+typedef union cw_row_any {
+	cw_institution_row inst;
+	cw_department_row dept;
+	cw_physician_row phys;
+	cw_patient_row pat;
+	cw_item_row item;
+	cw_bundle_row bundle;
+	cw_visit_row visit;
+	cw_claim_row claim;
+	cw_rx_row rx;
+	cw_result_row result;
+} cw_row_any;
+
+/* The first half of cw_row_add: the checks and typing of the fields, without
+ * a builder (safe on several threads, each with its own rb). The strings of
+ * *out point into rb until its next use. Returns 0, CW_EINVALID (err set) or
+ * CW_ENOMEM; cw_row_add(b, ...) is this, then cw_builder_add_X(b, out). */
+int cw_row_type(int table, const cw_slice *f, cw_rowbuf *rb, cw_row_any *out, cw_rowerr *err);
+
 #endif

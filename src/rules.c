@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "claimwatch/error.h"
 #include "claimwatch/rules.h"
 #include "resource.h"
@@ -35,7 +36,8 @@ static int same_type(const cJSON *a, const cJSON *b)
 
 static void join(char *out, size_t size, const char *path, const char *key)
 {
-	snprintf(out, size, "%s%s%s", path, *path ? "." : "", key);
+	if (snprintf(out, size, "%s%s%s", path, *path ? "." : "", key) >= (int)size && size > 4)
+		memcpy(out + size - 4, "...", 4); /* a path for messages: cut visibly */
 }
 
 /* Where cJSON stopped parsing, as "line L, column C". */
@@ -146,6 +148,11 @@ static int read_all(const char *path, char **out)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return cw_error_set(errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "rules file %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return cw_error_set(CW_EIO, "rules file %s: is a folder, not a file", path);
+	}
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap);
 	size_t n;
@@ -183,7 +190,7 @@ int cw_rules_load(cw_rules **out, const char *path)
 {
 	if (!path)
 		return cw_rules_load_text(out, NULL, NULL);
-	char *text;
+	char *text = NULL;
 	int rc = read_all(path, &text);
 	if (rc < 0)
 		return rc;
@@ -245,7 +252,7 @@ static int get(const cw_section *s, const char *key, const cJSON **out)
 
 int cw_section_double(const cw_section *s, const char *key, double min, double max, double *out)
 {
-	const cJSON *j;
+	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	if (!cJSON_IsNumber(j) || !isfinite(j->valuedouble))
@@ -258,7 +265,7 @@ int cw_section_double(const cw_section *s, const char *key, double min, double m
 
 int cw_section_int(const cw_section *s, const char *key, long long min, long long max, long long *out)
 {
-	const cJSON *j;
+	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	double v = j->valuedouble;
@@ -273,7 +280,7 @@ int cw_section_int(const cw_section *s, const char *key, long long min, long lon
 
 int cw_section_bool(const cw_section *s, const char *key, int *out)
 {
-	const cJSON *j;
+	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	if (!cJSON_IsBool(j))
@@ -284,7 +291,7 @@ int cw_section_bool(const cw_section *s, const char *key, int *out)
 
 int cw_section_string(const cw_section *s, const char *key, const char **out)
 {
-	const cJSON *j;
+	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	if (!cJSON_IsString(j))
@@ -313,7 +320,7 @@ int cw_section_choice(const cw_section *s, const char *key, const char *const *c
 
 int cw_section_strings(const cw_section *s, const char *key, const char ***out, size_t *n)
 {
-	const cJSON *j, *e;
+	const cJSON *j = NULL, *e;
 	if (get(s, key, &j) < 0)
 		return CW_ENOTFOUND;
 	if (!cJSON_IsArray(j))
@@ -338,7 +345,7 @@ int cw_section_strings(const cw_section *s, const char *key, const char ***out, 
 
 int cw_section_money(const cw_section *s, const char *key, long long *out_fen)
 {
-	double yuan;
+	double yuan = 0;
 	int rc = cw_section_double(s, key, 0, 1e12, &yuan);
 	if (rc < 0)
 		return rc;

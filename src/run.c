@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "pg.h"
 #include "progress.h"
 #include "run.h"
 
@@ -21,6 +22,14 @@ static int settings(cw_month_run *mr, int *lookback, double *max_share)
 		*max_share = mr->opts->max_reject_share;
 	else if ((rc = cw_section_double(&load, "max_reject_share", 0, 1, max_share)) < 0)
 		return rc;
+	cw_section run = cw_rules_section(mr->rules, "run");
+	long long threads;
+	if (mr->opts->threads >= 0)
+		mr->threads = mr->opts->threads;
+	else if ((rc = cw_section_int(&run, "threads", 0, 256, &threads)) < 0)
+		return rc;
+	else
+		mr->threads = (int)threads;
 	return 0;
 }
 
@@ -41,12 +50,17 @@ static int load(cw_month_run *mr, int lookback)
 	int rc = cw_rejects_open(&mr->rejects, cw_outdir_file(mr->od, "rejects.csv"));
 	if (rc < 0)
 		return rc;
+	if (!mr->opts->reveal_patients)
+		cw_rejects_pseudonymise(mr->rejects, &mr->pseudo);
 	/* warnings are collected, then shown (unless --quiet) and kept for summary.json */
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
-		            .warn = warn };
-	rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
+		            .warn = warn, .threads = mr->threads };
+	if (mr->opts->db)
+		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
+	else
+		rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
 	if (warn)
 		fclose(warn);
 	for (char *line = mr->warnings, *nl; line && *line; line = nl + 1) {
@@ -75,7 +89,7 @@ static int detect(cw_month_run *mr)
 	mr->timings = calloc(cw_detector_count() + 1, sizeof *mr->timings);
 	if (!mr->timings)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	cw_detect_opts o = { .threads = mr->opts->threads, .timings = mr->timings };
+	cw_detect_opts o = { .threads = mr->threads, .timings = mr->timings };
 	int rc = cw_detect(mr->ds, mr->rules, mr->dims, &o, &mr->findings);
 	mr->t_detect = cw_now() - t0;
 	return rc;
@@ -115,12 +129,25 @@ static int write_all(cw_month_run *mr)
 	double t0 = cw_now();
 	int rc = cw_write_findings(mr);
 	if (rc == 0)
+		rc = cw_write_evidence(mr);
+	if (rc == 0)
 		rc = cw_write_ranking(mr);
 	if (rc == 0)
 		rc = cw_write_sanctions(mr);
+	if (rc == 0)
+		rc = cw_write_indicators(mr);
+	if (rc == 0)
+		rc = cw_write_metrics(mr);
 	mr->t_write = cw_now() - t0;
+	if (rc == 0 && mr->opts->report) {
+		t0 = cw_now();
+		rc = cw_write_report(mr);
+		mr->t_report = cw_now() - t0;
+	}
 	if (rc == 0)
 		rc = cw_write_summary(mr, mr->empty ? "empty" : "ok");
+	if (rc == 0 && mr->pg)
+		rc = cw_pg_write_month(mr);
 	return rc;
 }
 
@@ -134,8 +161,21 @@ static void cleanup(cw_month_run *mr)
 	cw_reviews_free(mr->reviews);
 	cw_dataset_free(mr->ds);
 	cw_dimset_free(mr->dims);
+	cw_indicators_free(&mr->indicators);
+	cw_metrics_free(mr->metrics);
+	cw_pg_close(mr->pg);
 	free(mr->timings);
 	free(mr->warnings);
+}
+
+/* A run from the database connects first: a wrong address or a missing schema fails in a second,
+ * not after the extraction. */
+static int connect_db(cw_month_run *mr)
+{
+	int rc = cw_pg_connect(&mr->pg, mr->opts->db);
+	if (rc == 0)
+		rc = cw_pg_schema_check(mr->pg);
+	return rc;
 }
 
 int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
@@ -146,6 +186,8 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	cw_month_format(opts->month, mr.month);
 	int rc = cw_dimset_load(rules, &mr.dims);
 	if (rc == 0)
+		rc = cw_detect_check(rules);
+	if (rc == 0)
 		rc = settings(&mr, &lookback, &max_share);
 	if (rc == 0)
 		rc = score_settings(&mr);
@@ -153,6 +195,8 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 		rc = cw_outdir_begin(&mr.od, opts->root, mr.month);
 	if (rc == 0)
 		rc = cw_pseudo_init(&mr.pseudo, opts->root, NULL, opts->reveal_patients);
+	if (rc == 0 && opts->db)
+		rc = connect_db(&mr);
 	if (rc == 0)
 		rc = load(&mr, lookback);
 	if (rc == 0) {
@@ -188,8 +232,15 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 		if (rc == 0)
 			cw_progress_note("%s: results in %s/%s", mr.month, opts->root, mr.month);
 	}
-	if (rc < 0 && rc != CW_EREJECTS)
+	if (rc < 0 && rc != CW_EREJECTS) {
 		cw_error_wrap(rc, "run %s", mr.month);
+		if (mr.od) { /* failed after the results folder was begun: say the old one is untouched */
+			char msg[1024];
+			snprintf(msg, sizeof msg, "%s", cw_error_last());
+			cw_error_set(rc, "%s (the earlier results in %s/%s, if any, are as they were)", msg, opts->root,
+			             mr.month);
+		}
+	}
 	cleanup(&mr);
 	return rc;
 }

@@ -8,11 +8,13 @@
 #include <cjson/cJSON.h>
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
+#include "claimwatch/metrics.h"
 #include "claimwatch/review.h"
 #include "claimwatch/rules.h"
 #include "claimwatch/sanction.h"
 #include "claimwatch/score.h"
 #include "claimwatch/source.h"
+#include "indicators.h"
 #include "outdir.h"
 #include "pseudo.h"
 
@@ -22,16 +24,17 @@ typedef struct cw_run_opts {
 	const char *root;       /* output root: results go to ROOT/YYYY-MM/ */
 	const char *rules_path; /* NULL: the defaults */
 	cw_month month;
-	int threads;            /* 0: all cores */
+	int threads;            /* 0: all cores; -1: the rules' run.threads */
 	int lookback_days;      /* -1: from the rules */
 	double max_reject_share; /* < 0: from the rules */
 	int reveal_patients;
 	int report;             /* write the HTML report */
-	const char *lang;       /* "zh" or "en" */
+	const char *lang;       /* "zh" or "en": the report's labels and the sanctions' measures */
 } cw_run_opts;
 
 typedef struct cw_month_run {
 	const cw_run_opts *opts;
+	struct cw_pg *pg;       /* the database when opts->db: source and destination */
 	const cw_rules *rules;
 	cw_dimset *dims;
 	char month[8];
@@ -42,6 +45,7 @@ typedef struct cw_month_run {
 	cw_findings *findings;
 	cw_detect_timing *timings;
 	cw_pseudo pseudo;
+	int threads;     /* for loading and detecting: 0 = all cores */
 	char *warnings;  /* warnings (the loader's, the cycle's missing months), one per line */
 	cw_reviews *reviews;       /* inspectors' decisions (ROOT/reviews.csv) */
 	cw_score_rules score_rules;
@@ -53,7 +57,9 @@ typedef struct cw_month_run {
 		int months_read;
 		size_t due[CW_LEVELS + 1];
 	} sanctions;
-	double t_start, t_load, t_detect, t_score, t_write;
+	cw_indicators indicators;  /* institutions' and departments' figures (indicators.csv, the report) */
+	cw_metrics *metrics;       /* physicians' metrics against peers (metrics.csv, the funnel plots) */
+	double t_start, t_load, t_detect, t_score, t_write, t_report;
 	int empty; /* no claim line in the month */
 } cw_month_run;
 
@@ -67,7 +73,19 @@ int cw_write_summary(cw_month_run *mr, const char *status);
 int cw_write_ranking(cw_month_run *mr);
 /* Reads the cycle's earlier months and the ranking.csv just written; writes sanctions.csv. */
 int cw_write_sanctions(cw_month_run *mr);
+/* evidence.csv: the claim lines behind each finding. */
+int cw_write_evidence(cw_month_run *mr);
+/* Computes mr->metrics (with the outlier_physician detector's settings) and writes metrics.csv. */
+int cw_write_metrics(cw_month_run *mr);
+/* "no_data", "low_volume", "few_peers", "judged" (metrics.csv's status). */
+const char *cw_metric_status_name(int status);
+/* Computes mr->indicators and writes indicators.csv. */
+int cw_write_indicators(cw_month_run *mr);
+/* The HTML report, ROOT/YYYY-MM/report/ (report.c). */
+int cw_write_report(cw_month_run *mr);
 /* The summary's "scoring" part (physicians, ranks, reviews, sanctions, history). */
 cJSON *cw_scoring_summary(const cw_month_run *mr);
+/* Copies the written files into the database's result tables in one transaction (pg_write.c). */
+int cw_pg_write_month(cw_month_run *mr);
 
 #endif

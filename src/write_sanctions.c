@@ -11,6 +11,7 @@
 #include "claimwatch/error.h"
 #include "outfile.h"
 #include "progress.h"
+#include "pg.h"
 #include "run.h"
 
 static const char *const columns[] = {
@@ -82,7 +83,15 @@ int cw_write_sanctions(cw_month_run *mr)
 	cw_tally *t = NULL;
 	size_t n = 0;
 	snprintf(ranking, sizeof ranking, "%s", cw_outdir_file(mr->od, "ranking.csv"));
-	int rc = cw_history_load(mr->opts->root, mr->opts->month, ranking, &h);
+	/* From a database, the cycle's earlier months come from its result tables. */
+	cw_history_source db, *src = NULL;
+	int rc = mr->pg ? cw_pg_history_source(mr->pg, &db) : 0;
+	if (rc < 0)
+		return rc;
+	if (mr->pg)
+		src = &db;
+	rc = cw_history_load_from(src, mr->opts->root, mr->opts->month, ranking, &h);
+	cw_pg_history_free(src);
 	if (rc < 0)
 		return cw_error_wrap(rc, "reading the rankings of the cycle");
 	snprintf(mr->sanctions.cycle, sizeof mr->sanctions.cycle, "%s", h.cycle);

@@ -127,6 +127,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON_AddNumberToObject(t, "detect", mr->t_detect);
 	cJSON_AddNumberToObject(t, "score", mr->t_score);
 	cJSON_AddNumberToObject(t, "write", mr->t_write);
+	cJSON_AddNumberToObject(t, "report", mr->t_report);
 	cJSON_AddNumberToObject(t, "total", cw_now() - mr->t_start);
 	struct rusage ru;
 	if (getrusage(RUSAGE_SELF, &ru) == 0)

@@ -65,6 +65,9 @@ typedef struct cw_detect_opts {
 
 int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,
               const cw_detect_opts *opts, cw_findings **out);
+/* Configures (and releases) every enabled detector from the rules, so a bad
+ * detector key fails a run before its data is read. */
+int cw_detect_check(const cw_rules *rules);
 
 #ifdef __cplusplus
 }

@@ -70,6 +70,19 @@ typedef struct cw_history {
  * written), else ROOT/YYYY-MM/ranking.csv. A month without its file is marked
  * absent (present[i] = 0), not an error; a damaged file is an error. */
 int cw_history_load(const char *root, cw_month last, const char *last_path, cw_history *h);
+/* The same, with the months before `last` read from another source than ROOT's ranking.csv files (a
+ * run from PostgreSQL reads them from claimwatch.ranking). open_month opens month m's rows, with the
+ * columns of ranking.csv asked for, as a table (csvtab.h: cw_csvtab_open_reader over any stream), or
+ * returns CW_ENOTFOUND when the month was not run; close_month (optional) is called after the table is
+ * closed. src NULL is ROOT. */
+struct cw_csvtab;
+typedef struct cw_history_source {
+	int (*open_month)(void *ctx, cw_month m, const char *const *columns, struct cw_csvtab **out);
+	void (*close_month)(void *ctx);
+	void *ctx;
+} cw_history_source;
+int cw_history_load_from(const cw_history_source *src, const char *root, cw_month last, const char *last_path,
+                         cw_history *h);
 void cw_history_free(cw_history *h);
 /* The absent months before the last one, "YYYY-MM" space separated, into buf. */
 char *cw_history_missing(const cw_history *h, char *buf, size_t size);

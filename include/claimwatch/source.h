@@ -28,6 +28,17 @@ int cw_rejects_open(cw_rejects **out, const char *path);
 int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *column,
                    const char *reason, const char *record, size_t record_len);
 uint64_t cw_rejects_count(const cw_rejects *r);
+/* Patient ids in rejected records: records of `file` hold a patient id in
+ * field `field` (0-based) of `nfields`, by the file's header. Once a
+ * pseudonymiser is set (src/pseudo.h; a run sets it unless
+ * --reveal-patients), that field, and the value a reason about the
+ * patient_id column quotes, are written as the patient's pseudonym, and a
+ * record of the file that does not split into nfields fields is withheld.
+ * A reject whose `file` is a table's name (a database source) needs no
+ * declaration: its record is taken to hold the fields in schema order. */
+int cw_rejects_protect(cw_rejects *r, const char *file, size_t field, size_t nfields);
+struct cw_pseudo;
+void cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps);
 /* Flushes and closes; returns < 0 when a write failed (disk full). */
 int cw_rejects_close(cw_rejects *r);
 
@@ -54,10 +65,13 @@ typedef struct cw_load_opts {
 	int lookback_days;
 	cw_rejects *rejects;  /* where rejected rows go (required) */
 	FILE *warn;           /* where warnings go (NULL: stderr) */
+	int threads;          /* threads reading the large tables (0: one per core; 1: none) */
 } cw_load_opts;
 
 /* Reads dir/<table>.csv for every table of the contract. A missing file or a
- * missing required column fails the load with a message naming it. */
+ * missing required column fails the load with a message naming it. The
+ * dataset, the counts and the reject file are the same whatever the number of
+ * threads. */
 int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats);
 
 #ifdef __cplusplus

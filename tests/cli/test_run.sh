@@ -8,7 +8,7 @@ expect_exit 0 "top-level help" -- "$CW" --help
 expect_output "exit codes" "help documents the exit codes"
 expect_exit 2 "unknown command" -- "$CW" frobnicate
 expect_exit 0 "run --help" -- "$CW" run --help
-expect_exit 2 "run without --data" -- "$CW" run --month 2026-05 --out "$TMP/o"
+expect_exit 2 "run without --data or --db" -- "$CW" run --month 2026-05 --out "$TMP/o"
 expect_exit 2 "run with a bad month" -- "$CW" run --data "$TMP" --month 2026-13 --out "$TMP/o"
 expect_exit 2 "run with a bad option" -- "$CW" run --data "$TMP" --month 2026-05 --out "$TMP/o" --bogus
 expect_exit 0 "detectors" -- "$CW" detectors

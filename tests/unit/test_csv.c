@@ -2,6 +2,7 @@
  * every kind of malformed record and where the reader resumes after it, and
  * the same answers whatever the block size. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,6 +325,92 @@ static void test_fields_cap(void **state)
 	free(wide);
 }
 
+/* A generated input that is never stored: a head, then `fill` bytes of one
+ * byte value (a line far longer than anything held), then a tail. */
+typedef struct gensrc {
+	const char *head, *tail;
+	uint64_t fill, pos; /* pos counts every byte handed out */
+	char byte;
+} gensrc;
+
+static long gen_read(void *ctx, char *buf, size_t n)
+{
+	gensrc *g = ctx;
+	uint64_t hl = strlen(g->head), tl = strlen(g->tail), total = hl + g->fill + tl;
+	size_t k = 0;
+	while (k < n && g->pos < total) {
+		uint64_t p = g->pos;
+		size_t take;
+		if (p < hl) {
+			take = (size_t)(hl - p) < n - k ? (size_t)(hl - p) : n - k;
+			memcpy(buf + k, g->head + p, take);
+		} else if (p < hl + g->fill) {
+			uint64_t left = hl + g->fill - p;
+			take = left < (uint64_t)(n - k) ? (size_t)left : n - k;
+			memset(buf + k, g->byte, take);
+		} else {
+			p -= hl + g->fill;
+			take = (size_t)(tl - p) < n - k ? (size_t)(tl - p) : n - k;
+			memcpy(buf + k, g->tail + p, take);
+		}
+		k += take;
+		g->pos += take;
+	}
+	return (long)k;
+}
+
+/* A line of 4 GiB and more (past INT32_MAX and UINT32_MAX), streamed: one
+ * reject holding only its first 4 KiB, then the reader goes on; the same for
+ * a quoted field that opens and never closes. */
+static void test_huge_streamed_line(void **state)
+{
+	(void)state;
+	const uint64_t fill = (4ull << 30) + 12345;
+	gensrc g = { "line_id,amount\nL1,", ",9\nL2,3\n", fill, 0, 'A' };
+	cw_csv *c;
+	cw_csv_record r;
+	assert_int_equal(cw_csv_open_reader(&c, gen_read, &g, "huge", NULL), 0);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(r.nfields, 2);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(r.line, 2);
+	assert_string_equal(r.error, "record longer than 1048576 bytes");
+	assert_true(r.raw_len >= 4096 && r.raw_len <= 4096 + 64);
+	assert_memory_equal(r.raw, "L1,AAAA", 7);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_null(r.error);
+	assert_int_equal(r.line, 3);
+	assert_memory_equal(r.field[0].ptr, "L2", 2);
+	assert_int_equal(cw_csv_next(c, &r), 0);
+	assert_true(cw_csv_bytes(c) == strlen(g.head) + fill + strlen(g.tail));
+	cw_csv_close(c);
+
+	/* a quote that opens on line 2 and never closes, 2 GiB and more of it */
+	gensrc q = { "a,b\n1,\"", "\n3,4\n", (2ull << 30) + 7, 0, 'q' };
+	assert_int_equal(cw_csv_open_reader(&c, gen_read, &q, "quoted", NULL), 0);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(r.line, 2);
+	assert_non_null(strstr(r.error, "a quoted field that does not end"));
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_null(r.error);
+	assert_int_equal(r.line, 3);
+	assert_int_equal(cw_csv_next(c, &r), 0);
+	cw_csv_close(c);
+
+	/* 10 million columns in a header: refused as one record, never held */
+	gensrc w = { "", "\nx\n", 0, 0, ',' };
+	w.fill = 10000000;
+	assert_int_equal(cw_csv_open_reader(&c, gen_read, &w, "wide", NULL), 0);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(r.line, 1);
+	assert_string_equal(r.error, "record longer than 1048576 bytes");
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(r.line, 2);
+	assert_int_equal(r.nfields, 1);
+	cw_csv_close(c);
+}
+
 static void test_read_error(void **state)
 {
 	(void)state;
@@ -373,6 +460,8 @@ static void test_printable(void **state)
 	assert_string_equal(cw_printable(buf, sizeof buf, "a\xff\n\0", 4), "a\\xff\\x0a\\x00");
 	assert_string_equal(cw_printable(buf, 12, "0123456789abcdef", 16), "01234567...");
 	assert_string_equal(cw_printable(buf, 12, "一二三四", 12), "一二...");
+	/* found by fuzz_parse: the C1 controls (here NEL and CSI) are escaped too, U+00A0 is not */
+	assert_string_equal(cw_printable(buf, sizeof buf, "a\xc2\x85\xc2\x9b\xc2\xa0", 7), "a\\xc2\\x85\\xc2\\x9b\xc2\xa0");
 }
 
 int main(void)
@@ -381,7 +470,7 @@ int main(void)
 		cmocka_unit_test(test_simple),     cmocka_unit_test(test_bom),        cmocka_unit_test(test_quoted),
 		cmocka_unit_test(test_malformed),  cmocka_unit_test(test_nul_file),   cmocka_unit_test(test_giant),
 		cmocka_unit_test(test_giant_quoted), cmocka_unit_test(test_fields_cap), cmocka_unit_test(test_read_error),
-		cmocka_unit_test(test_files),      cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_files),      cmocka_unit_test(test_printable), cmocka_unit_test(test_huge_streamed_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

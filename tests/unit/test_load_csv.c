@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include "testutil.h"
 #include "claimwatch/error.h"
+#include "claimwatch/findings.h"
 #include "claimwatch/source.h"
 #include "csv.h"
 
@@ -510,6 +511,96 @@ static void test_rejects_writer(void **state)
 	assert_non_null(strstr(cw_error_last(), "/nonexistent/dir/rejects.csv"));
 }
 
+/* Duplicate primary keys in every table, a bundle that contains itself
+ * (directly, and through another bundle), times in the year 9999, references
+ * to rows that do not exist: each a reject naming the column, never a crash. */
+static void test_hostile_keys_and_references(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "institutions.csv", "inst_id,name,level\nH1,A,3\nH2,B,2\nH1,Again,1\n");
+	tu_write(e->dir, "departments.csv",
+	         "dept_id,inst_id,name,specialty\nD1,H1,a,cardiology\nD2,H2,b,cardiology\nD1,H2,c,x\nD3,H9,d,x\n");
+	tu_write(e->dir, "physicians.csv",
+	         "physician_id,name,inst_id,dept_id,title\nDR1,a,H1,D1,\nDR2,b,H2,D2,\nDR1,c,H1,D1,\n");
+	tu_write(e->dir, "items.csv",
+	         "item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,"
+	         "max_daily_qty,sex_only,age_min,age_max,min_level,setting\n"
+	         "I1,CT,exam,,300,1,72,0,,,,,,\nI2,drug,drug,,12.50,0,,1,3,,,,,\nI3,panel,lab,,20,0,24,0,,,,,,\n"
+	         "I1,CT again,exam,,1,0,,0,,,,,,\n"
+	         "I4,x,drug,,1,0,99999999999,0,,,,,,\n"); /* 6: a huge number */
+	tu_write(e->dir, "bundles.csv",
+	         "bundle_code,component_code\n"
+	         "I3,I1\n"
+	         "I3,I3\n"   /* 3: contains itself */
+	         "I1,I3\n"   /* 4: contains itself through I3: a cycle, taken (one level is read) */
+	         "I3,I1\n"   /* 5: duplicate pair */
+	         "I9,I1\n"); /* 6: unknown bundle */
+	tu_write(e->dir, "visits.csv",
+	         "visit_id,patient_id,inst_id,dept_id,physician_id,kind,admit_time,discharge_time,dx_code,dx_name\n"
+	         "V1,P1,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x\n"
+	         "V2,P2,H2,D2,DR2,inpatient,2026-05-10 08:00,2026-05-15 10:00,J18.9,y\n"
+	         "V1,P2,H2,D2,DR2,outpatient,2026-05-04 09:00,,I10,dup\n"         /* 4: duplicate */
+	         "V3,P9,H1,D1,DR1,outpatient,2026-05-04 09:00,,I10,\n"            /* 5: unknown patient */
+	         "V4,P1,H1,D1,DR1,inpatient,9999-05-04 09:00,,I10,\n"             /* 6: year 9999 */
+	         "V5,P1,H1,D1,DR1,inpatient,2026-05-04 09:00,9999-12-31 23:59,I10,\n" /* 7: year 9999 */
+	         "V6,P1,H1,D1,DR1,inpatient,2026-05-04 09:00,2026-05-01 09:00,I10,\n" /* 8: ends first */
+	         "V7,P1,H2,D1,DR1,outpatient,2026-05-04 09:00,,I10,\n");          /* 9: dept of another inst */
+	tu_write(e->dir, "claim_lines.csv",
+	         CLAIM_HEADER
+	         "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"
+	         "L2,V1,I3,,2026-05-03 09:40,1,20,20\n"
+	         "L3,V2,I3,DR2,2026-05-11 08:00,1,20,20.00\n"
+	         "L4,V404,I1,DR1,2026-05-03 09:30,1,300,300\n"  /* 5: visit that does not exist */
+	         "L5,V3,I1,DR1,2026-05-03 09:30,1,300,300\n");  /* 6: visit that was rejected */
+	tu_write(e->dir, "prescriptions.csv",
+	         "rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount\n"
+	         "RX1,1,V404,DR1,2026-05-03 09:35,I2,2,7,25\n"       /* 2: visit that does not exist */
+	         "RX2,1,V1,DR1,2026-05-03 09:35,I2,2,7,25\n"
+	         "RX3,99999999999,V1,DR1,2026-05-03 09:35,I2,2,7,25\n"); /* 4: huge line_no */
+	tu_write(e->dir, "exam_results.csv", "line_id,result\nL1,positive\nL404,negative\n");
+	assert_int_equal(load(e), 0);
+	assert_reject(e, "institutions.csv,4,inst_id,duplicate inst_id 'H1'", NULL, NULL);
+	assert_reject(e, "departments.csv,4,dept_id,duplicate dept_id 'D1'", NULL, NULL);
+	assert_reject(e, "departments.csv,5,inst_id,unknown inst_id 'H9'", NULL, NULL);
+	assert_reject(e, "physicians.csv,4,physician_id,duplicate physician_id 'DR1'", NULL, NULL);
+	assert_reject(e, "items.csv,5,item_code,duplicate item_code 'I1'", NULL, NULL);
+	assert_reject(e, "items.csv,6,retest_hours,retest_hours must be 0-1000000: '99999999999'", NULL, NULL);
+	assert_reject(e, "bundles.csv,3,component_code,bundle 'I3' cannot contain itself", NULL, NULL);
+	assert_reject(e, "bundles.csv,5,component_code,duplicate bundle pair 'I3' -> 'I1'", NULL, NULL);
+	assert_reject(e, "bundles.csv,6,bundle_code,unknown bundle_code 'I9'", NULL, NULL);
+	assert_int_equal(e->st.table[CW_T_BUNDLES].loaded, 2);
+	assert_reject(e, "visits.csv,4,visit_id,duplicate visit_id 'V1'", NULL, NULL);
+	assert_reject(e, "visits.csv,5,patient_id,unknown patient_id", NULL, NULL);
+	assert_reject(e, "visits.csv,6,admit_time,year is outside 1850-2999: '9999-05-04 09:00'", NULL, NULL);
+	assert_reject(e, "visits.csv,7,discharge_time,year is outside 1850-2999", NULL, NULL);
+	assert_reject(e, "visits.csv,8,discharge_time,discharge_time is before admit_time", NULL, NULL);
+	assert_reject(e, "visits.csv,9,dept_id,\"department 'D1' belongs to institution 'H1', not 'H2'\"", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,5,visit_id,unknown visit_id 'V404' (not in visits)", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,6,visit_id,unknown visit_id 'V3'", NULL, NULL);
+	assert_reject(e, "prescriptions.csv,2,visit_id,unknown visit_id 'V404'", NULL, NULL);
+	assert_reject(e, "prescriptions.csv,4,line_no,line_no must be 0 or more: '99999999999'", NULL, NULL);
+	/* a result of a line that is not loaded may be of a line outside the window: skipped, not rejected */
+	assert_int_equal(e->st.table[CW_T_RESULTS].skipped, 1);
+	assert_int_equal(e->st.table[CW_T_CLAIMS].loaded, 3);
+	/* the cyclic bundles reach the detectors, which finish */
+	cw_findings *f = tu_detect(e->ds, NULL, NULL);
+	assert_non_null(f);
+	cw_findings_free(f);
+}
+
+/* A header whose unknown column names hold invalid UTF-8, control bytes and
+ * terminal escapes: warned about, escaped. */
+static void test_hostile_header_names(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "exam_results.csv", "line_id,\xff\xfe\x1b[31mred,\xc2\x9b" "2J,result\nL1,x,y,positive\n");
+	assert_int_equal(load(e), 0);
+	assert_non_null(strstr(e->warn, "unknown column '\\xff\\xfe\\x1b[31mred' ignored"));
+	assert_non_null(strstr(e->warn, "unknown column '\\xc2\\x9b2J' ignored"));
+	assert_null(strchr(e->warn, 0x1b));
+	assert_int_equal(e->st.table[CW_T_RESULTS].loaded, 1);
+}
+
 /* --- the contract's sample -------------------------------------------------- */
 
 static const char *sample_dir(void)
@@ -572,6 +663,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_month_without_claims, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejects_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_keys_and_references, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_header_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contract_sample, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -291,12 +291,44 @@ static void test_text(void **state)
 	}
 }
 
+/* Regressions found by tests/fuzz/fuzz_parse (inputs in tests/fuzz/regress/parse/). */
+static void test_fuzz_regressions(void **state)
+{
+	(void)state;
+	char buf[CW_FMT_SIZE];
+	/* format_time_int32_min: the day's first minute passed INT32_MIN (signed overflow) */
+	cw_format_time(INT32_MIN, buf);
+	assert_string_equal(buf + strlen(buf) - 6, " 21:52");
+	assert_string_equal(cw_format_time(INT32_MAX, buf), "6053-01-23 02:07");
+	assert_string_equal(cw_format_time(-1, buf), "1969-12-31 23:59");
+	/* weekday_int32_max: any day has a weekday, without overflow */
+	assert_int_equal(cw_weekday(INT32_MAX), (int)(((int64_t)INT32_MAX + 3) % 7));
+	assert_int_equal(cw_weekday(0), 3);
+	assert_int_equal(cw_weekday(-1), 2);
+	/* month_with_space: a month is YYYY-MM in digits, nothing else */
+	cw_month m;
+	assert_int_equal(cw_month_parse("2026-05", &m), 0);
+	assert_true(m.year == 2026 && m.month == 5);
+	const char *bad[] = { "2026- 5", "2026-+5", " 2026-5", "+202-05", "2026-5", "2026-13", "2026-00", "1849-12",
+		              "3000-01", "2026-05x", "2026/05", "", "20260-5" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(cw_month_parse(bad[i], &m), CW_EINVALID);
+	cw_month a, b;
+	assert_int_equal(cw_month_range_parse("2026-01..2026-06", &a, &b), 0);
+	assert_true(a.month == 1 && b.month == 6);
+	assert_int_equal(cw_month_range_parse("2026-06..2026-01", &a, &b), CW_EINVALID);
+	assert_int_equal(cw_month_range_parse("2026-01.. 2026-6", &a, &b), CW_EINVALID);
+	/* the extremes of money and quantities format and parse back */
+	assert_string_equal(cw_format_money(INT64_MIN, buf), "-92233720368547758.08");
+	assert_string_equal(cw_format_qty(INT64_MAX, buf), "9223372036854775.807");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date), cmocka_unit_test(test_time), cmocka_unit_test(test_money),
 		cmocka_unit_test(test_qty),  cmocka_unit_test(test_int),  cmocka_unit_test(test_flag),
-		cmocka_unit_test(test_id),   cmocka_unit_test(test_text),
+		cmocka_unit_test(test_id),   cmocka_unit_test(test_text), cmocka_unit_test(test_fuzz_regressions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,10 @@
+-- extract_claim_lines.sql: the claim lines of the window [window_start, month_end). The bounds are
+-- evaluated once (InitPlans), and PostgreSQL skips the month partitions outside them when the query
+-- starts. Column types as load_pg.c decodes them.
+COPY (
+    SELECT line_id::text, visit_id::text, item_code::text, physician_id::text, service_time::timestamp,
+           qty::numeric, unit_price::numeric, amount::numeric
+      FROM claim_lines
+     WHERE service_time >= (SELECT current_setting('claimwatch.window_start')::timestamp)
+       AND service_time < (SELECT current_setting('claimwatch.month_end')::timestamp)
+) TO STDOUT WITH (FORMAT binary)

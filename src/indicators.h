@@ -1,0 +1,54 @@
+/* indicators.h: the figures an institution and a department are measured on each month.
+ *
+ *   drug share of revenue   drug lines / all lines of the month, net of refunds, against a target per
+ *                           institution level (rules: report.drug_share_target.level1..3, 48% each)
+ *   cost per outpatient visit  lines of the outpatient and emergency visits admitted in the month / visits
+ *   cost per inpatient stay    lines of the stays discharged in the month (as far as the loaded window
+ *                              reaches) / stays
+ * and the growth of both costs on the previous month. Last month's figures come from
+ * ROOT/<last month>/indicators.csv when that run wrote one (the figures people were shown), else from the
+ * look-back window when it covers the whole of last month, else there is no growth.
+ *
+ * A line, visit or stay counts for the institution and department of its visit. The run writes
+ * indicators.csv into every month folder; the report shows the same figures. */
+#ifndef CW_INDICATORS_H
+#define CW_INDICATORS_H
+#include <stdint.h>
+#include "claimwatch/dataset.h"
+#include "claimwatch/rules.h"
+
+typedef struct cw_indicator {
+	cw_fen revenue, drug;
+	uint32_t visits;
+	cw_fen visit_cost;
+	uint32_t stays;
+	cw_fen stay_cost;
+	double prev_per_visit, prev_per_stay; /* yuan; NAN when unknown */
+} cw_indicator;
+
+enum cw_prev_source { CW_PREV_NONE, CW_PREV_FILE, CW_PREV_LOOKBACK };
+
+typedef struct cw_indicators {
+	size_t ninst, ndept;
+	cw_indicator *inst, *dept; /* per institution row, per department row */
+	double target[4];          /* drug share target per level (1..3) */
+	int prev;                  /* enum cw_prev_source */
+	char prev_month[8];
+} cw_indicators;
+
+/* report.drug_share_target.level1..3 of the rules. */
+int cw_indicators_targets(const cw_rules *rules, double target[4]);
+/* The dataset's month; last month's figures as above (root may be NULL: no file). */
+int cw_indicators_compute(const cw_dataset *ds, const cw_rules *rules, const char *root, cw_indicators *out);
+void cw_indicators_free(cw_indicators *ind);
+/* Writes indicators.csv: one row per institution, then one per department. */
+int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, const char *path);
+
+/* Yuan per visit / per stay, NAN without any; the drug share, NAN without revenue. */
+double cw_indicator_per_visit(const cw_indicator *i);
+double cw_indicator_per_stay(const cw_indicator *i);
+double cw_indicator_drug_share(const cw_indicator *i);
+/* (now - before) / before, NAN when either is unknown or before is 0. */
+double cw_growth(double now, double before);
+
+#endif

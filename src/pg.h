@@ -1,0 +1,129 @@
+/* pg.h: a PostgreSQL connection through libpq, with one-line errors that never show a password.
+ *
+ * The user's connection string is passed to libpq unchanged (a URL or key=value pairs), so the PG*
+ * environment variables, ~/.pgpass (or PGPASSFILE), sslmode and every other libpq option work as
+ * libpq documents them. claimwatch only adds defaults that the string and the environment can
+ * override: application_name "claimwatch" and a connect timeout of 10 s.
+ *
+ * Every failure becomes one line naming what was being done ("connecting to 127.0.0.1:5432/claims",
+ * "extracting claim_lines (queries/extract_claim_lines.sql)") and the server's message; the password
+ * of the connection string, if any, is masked out of every message. A missing table or schema adds a
+ * hint to run `claimwatch db init`.
+ *
+ * SQL text comes from the files under queries/, compiled into the binary (cw_pg_sql). Values are
+ * always bound as parameters ($1, $2...), never pasted into SQL text. */
+#ifndef CW_PG_H
+#define CW_PG_H
+#include <stddef.h>
+#include <libpq-fe.h>
+#include "claimwatch/source.h"
+
+typedef struct cw_pg {
+	PGconn *conn;
+	char *password;   /* from the connection string, to mask in messages (may be NULL) */
+	char target[256]; /* "host:port/dbname", for messages */
+	int connected;
+} cw_pg;
+
+/* Connects, then sets the session up for claimwatch: DateStyle ISO, client_encoding UTF8. */
+int cw_pg_connect(cw_pg **out, const char *conninfo);
+void cw_pg_close(cw_pg *pg);
+
+/* The SQL of queries/<name> ("extract_claim_lines.sql"); CW_ENOTFOUND when absent. */
+int cw_pg_sql(const char *name, const char **sql);
+
+/* Sets the error message for a failed command or result: "<what>: <server message>[ hint]", one
+ * line, password masked. Returns the code (CW_ENOTFOUND for a missing table, CW_EDB otherwise). */
+int cw_pg_fail(cw_pg *pg, const PGresult *res, const char *what);
+
+/* Runs a command without parameters (DDL, BEGIN, COMMIT). */
+int cw_pg_exec(cw_pg *pg, const char *what, const char *sql);
+/* Runs a statement with text parameters; *out (when not NULL) receives the result (PQclear it). */
+int cw_pg_query(cw_pg *pg, const char *what, const char *sql, int nparams, const char *const *params,
+                PGresult **out);
+/* Runs the statement in queries/<file> with text parameters. */
+int cw_pg_run_file(cw_pg *pg, const char *file, int nparams, const char *const *params, PGresult **out);
+
+/* COPY ... FROM STDIN: begin with the statement, send data, end (sends the end of data and checks
+ * the command's result). */
+int cw_pg_copy_in_begin(cw_pg *pg, const char *what, const char *sql);
+int cw_pg_copy_in_put(cw_pg *pg, const char *what, const char *buf, size_t len);
+int cw_pg_copy_in_end(cw_pg *pg, const char *what);
+
+/* COPY ... TO STDOUT read as a byte stream, one PQgetCopyData row at a time: start the COPY with PQexec
+ * (PGRES_COPY_OUT), then read until 0 (the end, the command's result checked) or -1 (rc and the
+ * error message set). */
+typedef struct cw_pg_copyout {
+	cw_pg *pg;
+	const char *what;
+	char *row;     /* the current message from PQgetCopyData */
+	size_t len, off;
+	int done;
+	int rc;
+} cw_pg_copyout;
+long cw_pg_copyout_read(void *ctx, char *buf, size_t n);
+void cw_pg_copyout_free(cw_pg_copyout *r);
+
+/* A buffer for building COPY ... (FORMAT csv) input: rows are appended with cw_copybuf_field and
+ * sent in large pieces. */
+typedef struct cw_copybuf {
+	cw_pg *pg;
+	const char *what;
+	char *buf;
+	size_t len, cap;
+	int rc; /* first error, sticky */
+} cw_copybuf;
+int cw_copybuf_init(cw_copybuf *cb, cw_pg *pg, const char *what);
+/* A CSV field (len 0 is NULL, as in the contract's CSV), then ',' or '\n' when last. */
+void cw_copybuf_field(cw_copybuf *cb, const char *s, size_t len, int last);
+/* Sends what is buffered; returns the sticky error. */
+int cw_copybuf_flush(cw_copybuf *cb);
+void cw_copybuf_free(cw_copybuf *cb);
+
+/* --- the schema (pg_schema.c) ------------------------------------------------------------------- */
+
+/* The version of queries/schema.sql; later versions come with queries/migrations/NNNN.sql. */
+#define CW_PG_SCHEMA_VERSION 1
+
+/* Creates the schema, or migrates an older one; *from is the version found (0: none), *to the one
+ * left. A newer version than this claimwatch knows is an error. */
+int cw_pg_schema_init(cw_pg *pg, int *from, int *to);
+/* Checks that the result schema is there at the version this claimwatch writes: a clear error
+ * ("run claimwatch db init") otherwise. */
+int cw_pg_schema_check(cw_pg *pg);
+
+/* --- the PostgreSQL source (load_pg.c) ----------------------------------------------------------- */
+/* Reads the month's window from the database with queries/extract_*.sql, like cw_load_csv reads a
+ * folder (claimwatch/source.h): same typing, checks, rejects (file = the table's name, line = the
+ * row's line in the COPY output) and stats. */
+int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats);
+
+/* --- writing results back (pg_write.c) ------------------------------------------------------------ */
+
+/* Streams the CSV file at path (a header row, then rows) into a new temporary table `stage` whose
+ * columns are cols (all text, NULL-terminated list): file columns are matched by header name, missing
+ * ones are NULL, others are ignored. The table is dropped at the end of the transaction. *rows gets
+ * the number of rows. */
+int cw_pg_stage_csv(cw_pg *pg, const char *path, const char *stage, const char *const *cols, long long *rows);
+
+/* Records a finished command in claimwatch.runs (queries/write_run.sql) and returns its run_id in
+ * id (at least 24 bytes). month: "YYYY-MM-01" or NULL; summary_path: a JSON file or NULL. */
+typedef struct cw_pg_run_row {
+	const char *command, *month, *status, *source;
+	double started;     /* Unix time */
+	long long rows_read, rows_rejected, findings;
+	const char *summary_path;
+} cw_pg_run_row;
+int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id);
+
+/* Writes a reject file into claimwatch.rejects for the run. */
+int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id);
+
+/* --- the sanction history from the result tables (pg_history.c) ----------------------------------- */
+struct cw_history_source;
+/* A history source that reads the earlier months' ranking from claimwatch.ranking (the months that
+ * have a run), for cw_history_load_from. Valid while pg lives; free with cw_pg_history_free. */
+int cw_pg_history_source(cw_pg *pg, struct cw_history_source *src);
+void cw_pg_history_free(struct cw_history_source *src);
+
+#endif

@@ -1,0 +1,180 @@
+/* report_labels.h: every fixed word of the report and of `claimwatch case`, in English and Chinese.
+ *
+ * One X-macro list: the key, the English text, the Chinese text. report_i18n.c
+ * builds the table from it; the enum below gives the keys. Numbers never go
+ * through here: both languages show the same figures. */
+#ifndef CW_REPORT_LABELS_H
+#define CW_REPORT_LABELS_H
+
+#define CW_LABELS(X) \
+	X(L_REPORT_TITLE, "Monthly claims review", "医疗费用月度审核报告") \
+	X(L_SUMMARY, "Summary", "概要") \
+	X(L_RANKING, "Ranking", "排名") \
+	X(L_CHARTS, "Charts", "图表") \
+	X(L_INDICATORS, "Indicators", "考核指标") \
+	X(L_PHYSICIAN, "Physician", "医师") \
+	X(L_PHYSICIANS, "Physicians", "医师") \
+	X(L_NAME, "Name", "姓名") \
+	X(L_TITLE, "Title", "职称") \
+	X(L_SPECIALTY, "Specialty", "专科") \
+	X(L_INSTITUTION, "Institution", "医疗机构") \
+	X(L_DEPARTMENT, "Department", "科室") \
+	X(L_LEVEL, "Level", "等级") \
+	X(L_MONTH, "Month", "月份") \
+	X(L_CYCLE, "Cycle", "考核周期") \
+	X(L_DATA_SCANNED, "Data scanned", "扫描数据") \
+	X(L_CLAIM_LINES, "Claim lines of the month", "本月费用明细") \
+	X(L_CLAIM_LINES_WINDOW, "with the look-back window", "含回溯期") \
+	X(L_VISITS_LOADED, "Visits", "就诊记录") \
+	X(L_PATIENTS, "Patients", "患者") \
+	X(L_TABLE, "Table", "数据表") \
+	X(L_ROWS_READ, "Rows read", "读取行数") \
+	X(L_ROWS_LOADED, "Loaded", "载入") \
+	X(L_ROWS_OUTSIDE, "Outside the window", "窗口外") \
+	X(L_ROWS_REJECTED, "Rejected", "拒收") \
+	X(L_REJECT_SHARE, "Share rejected", "拒收比例") \
+	X(L_FINDINGS, "Findings", "疑点") \
+	X(L_FINDING, "Finding", "疑点") \
+	X(L_SUSPECT, "Money at stake", "涉及金额") \
+	X(L_ESTIMATES, "of which peer-comparison estimates", "其中同行比较估算") \
+	X(L_BY_DETECTOR, "Findings by detector", "按审核规则") \
+	X(L_BY_DIMENSION, "Findings by dimension", "按合理性维度") \
+	X(L_DETECTOR, "Detector", "审核规则") \
+	X(L_DIMENSION, "Dimension", "维度") \
+	X(L_RULE, "Rule", "规则") \
+	X(L_GRADES, "Grades", "评价分布") \
+	X(L_SANCTIONS_DUE, "Sanctions due this month", "本月应予处理") \
+	X(L_NO_SANCTIONS, "No sanction is due this month.", "本月无应予处理的医师。") \
+	X(L_SANCTION_LEVEL, "Level", "处理等级") \
+	X(L_MEASURES, "Measures", "处理措施") \
+	X(L_SINGLE_FIRSTS, "Single firsts", "单项第一") \
+	X(L_COMPOSITE_FIRSTS, "Composite firsts", "综合第一") \
+	X(L_MONTHS_FLAGGED, "Months counted", "计入月份") \
+	X(L_FIRSTS, "Ranked first this month", "本月排名第一") \
+	X(L_FIRSTS_NOTE, "Rank 1 within each ranking scope; a month counts toward sanctions when the composite grade is also the lowest.", \
+	  "各排名范围内第一名；综合评价同时为最低等级时计入处理。") \
+	X(L_RANK, "Rank", "名次") \
+	X(L_OF, "of", "/") \
+	X(L_SCORE, "Score", "得分") \
+	X(L_GRADE, "Grade", "评价") \
+	X(L_VISITS, "Visits", "诊疗人次") \
+	X(L_BILLED, "Billed", "医疗费用") \
+	X(L_MONEY_SHARE, "At stake / billed", "涉及金额占比") \
+	X(L_PER_100, "Findings per 100 visits", "每百人次疑点") \
+	X(L_OUTLIER, "Outlier severity", "离群程度") \
+	X(L_STATUS, "Status", "状态") \
+	X(L_RANKED, "ranked", "参与排名") \
+	X(L_NO_PROBLEMS, "no problems", "未发现问题") \
+	X(L_TOO_FEW, "too few cases", "病例数不足") \
+	X(L_SEARCH, "Search", "搜索") \
+	X(L_ALL, "all", "全部") \
+	X(L_DOWNLOAD_CSV, "Download CSV (Excel)", "下载 CSV（Excel）") \
+	X(L_ROWS_SHOWN, "rows shown", "行") \
+	X(L_PREV_MONTH, "Last month", "上月") \
+	X(L_TREND, "Trend in the cycle", "本周期趋势") \
+	X(L_PAGE, "Page", "页") \
+	X(L_NEXT_PAGE, "Next page", "下一页") \
+	X(L_PREV_PAGE, "Previous page", "上一页") \
+	X(L_PATIENT, "Patient", "患者") \
+	X(L_VISIT, "Visit", "就诊") \
+	X(L_SEVERITY, "Severity", "性质") \
+	X(L_REASON, "Reason", "疑点说明") \
+	X(L_EVIDENCE, "Evidence claim lines", "证据费用明细") \
+	X(L_EVIDENCE_NONE, "No claim line: a finding on the physician's figures against peers.", "无费用明细：医师指标与同行比较的疑点。") \
+	X(L_CONTINUED, "continued", "续") \
+	X(L_LINE, "Line", "明细号") \
+	X(L_ITEM, "Item", "项目") \
+	X(L_TIME, "Time", "时间") \
+	X(L_QTY, "Quantity", "数量") \
+	X(L_UNIT, "Unit", "单位") \
+	X(L_UNIT_PRICE, "Unit price", "单价") \
+	X(L_AMOUNT, "Amount", "金额") \
+	X(L_CATEGORY, "Category", "类别") \
+	X(L_STD_PRICE, "Price ceiling", "限价") \
+	X(L_REFUNDED, "refunded", "已退费") \
+	X(L_REFUND, "refund", "退费") \
+	X(L_REVIEW, "Review", "复核") \
+	X(L_CONFIRMED, "confirmed", "已确认") \
+	X(L_DISMISSED, "dismissed", "已排除") \
+	X(L_STRENGTH, "Strength", "强度") \
+	X(L_METRIC, "Metric", "指标") \
+	X(L_VALUE, "Value", "实际值") \
+	X(L_EXPECTED, "Expected", "期望值") \
+	X(L_LIMIT, "Upper control limit", "控制上限") \
+	X(L_VOLUME, "Volume", "例数") \
+	X(L_PEERS, "Peers", "同行") \
+	X(L_PEER_GROUP, "Peer group", "同行组") \
+	X(L_PEER_MEAN, "Peers' mean", "同行平均") \
+	X(L_FLAGGED, "flagged", "超出控制限") \
+	X(L_NOT_JUDGED, "not judged", "未评价") \
+	X(L_LOW_VOLUME, "too few cases", "例数不足") \
+	X(L_FEW_PEERS, "too few peers", "同行不足") \
+	X(L_JUDGED, "judged", "已评价") \
+	X(L_Z, "z", "z 值") \
+	X(L_UNIT_VISITS, "visits", "人次") \
+	X(L_UNIT_STAYS, "stays", "出院人次") \
+	X(L_UNIT_RX, "prescriptions", "处方数") \
+	X(L_ALL_GROUPS, "All peer groups", "全部同行组") \
+	X(L_ALL_LEVELS, "all levels", "各级合并") \
+	X(L_LEVEL_N, "level", "级") \
+	X(L_GROUPS, "peer groups", "个同行组") \
+	X(L_METRICS, "Metrics against peers", "与同行比较") \
+	X(L_SCORES, "Scores", "得分") \
+	X(L_DRUG_SHARE, "Drug share of revenue", "药占比") \
+	X(L_TARGET, "Target", "控制目标") \
+	X(L_REVENUE, "Revenue", "医疗收入") \
+	X(L_DRUG_REVENUE, "Drug revenue", "药品收入") \
+	X(L_OP_VISITS, "Outpatient visits", "门急诊人次") \
+	X(L_COST_PER_VISIT, "Cost per outpatient visit", "次均门诊费用") \
+	X(L_IP_STAYS, "Inpatient stays", "出院人次") \
+	X(L_COST_PER_STAY, "Cost per inpatient stay", "次均住院费用") \
+	X(L_GROWTH, "Growth", "环比") \
+	X(L_ABOVE_TARGET, "above target", "超过控制目标") \
+	X(L_INDICATORS_NOTE, "Revenue: the month's claim lines, net of refunds. Outpatient: outpatient and emergency visits admitted in the month. Inpatient: stays discharged in the month, with their lines in the loaded window.", \
+	  "医疗收入：本月费用明细（扣除退费）。门急诊：本月就诊的门诊、急诊。住院：本月出院的住院，费用为载入期间的全部明细。") \
+	X(L_PREV_SOURCE, "Last month's figures", "上月数据来源") \
+	X(L_SPREAD, "Spread of composite scores per institution", "各机构医师综合得分分布") \
+	X(L_FUNNEL, "Funnel plots", "漏斗图") \
+	X(L_FUNNEL_NOTE, "Each dot is a physician; the curves are the peers' control limits. Dots above the upper curve are flagged and labelled.", \
+	  "每个点代表一名医师；曲线为同行控制限，高于上控制限的点为异常并标注。") \
+	X(L_NO_METRICS, "No peer comparison this month.", "本月无同行比较数据。") \
+	X(L_WARNINGS, "Warnings", "警告") \
+	X(L_COMPOSITE, "Composite", "综合") \
+	X(L_PSEUDONYMS, "Patient ids are shown as keyed pseudonyms.", "患者编号以密钥散列假名显示。") \
+	X(L_REVEALED, "Patient ids are shown in clear (--reveal-patients).", "患者编号以原值显示（--reveal-patients）。") \
+	X(L_NONE, "none", "无") \
+	X(L_SCOPE, "Ranking scope", "排名范围") \
+	X(L_SCOPE_GROUP, "Ranked within", "排名组") \
+	X(L_SCOPE_INSTITUTION, "within each institution", "机构内排名") \
+	X(L_SCOPE_SPECIALTY, "within each specialty", "专科内排名") \
+	X(L_SCOPE_ALL, "all physicians together", "全部医师统一排名") \
+	X(L_PHYSICIANS_SCORED, "Physicians scored", "参与评分医师") \
+	X(L_PHYSICIANS_RANKED, "ranked", "参与排名") \
+	X(L_GENERATED, "Generated by claimwatch", "由 claimwatch 生成") \
+	X(L_DETAIL, "Details", "详情") \
+	X(L_BACK, "Back to the ranking", "返回排名") \
+	X(L_MORE_FINDINGS, "More findings on the next pages", "后续页还有疑点") \
+	X(L_SUMMARY_FINDINGS, "findings", "条疑点") \
+	X(L_SEVERITY_VIOLATION, "violation", "违规") \
+	X(L_SEVERITY_SUSPICIOUS, "suspicious", "可疑") \
+	X(L_SEVERITY_NOTICE, "notice", "提示") \
+	X(L_OUTPATIENT, "outpatient", "门诊") \
+	X(L_EMERGENCY, "emergency", "急诊") \
+	X(L_INPATIENT, "inpatient", "住院") \
+	X(L_KIND, "Kind", "类型") \
+	X(L_DX, "Diagnosis", "诊断") \
+	X(L_SHOWN_AS, "Shown", "显示") \
+	X(L_CASE_HINT, "In a terminal: claimwatch case --root ROOT --month", "终端查询：claimwatch case --root ROOT --month") \
+	X(L_PHYSICIAN_LEVEL, "physician level", "医师层面") \
+	X(L_TOTAL, "Total", "合计") \
+	X(L_NOT_RANKED, "not ranked", "未排名") \
+	X(L_EMPTY_MONTH, "No claim lines in this month: every table is empty.", "本月无费用明细，各表为空。")
+
+enum cw_label_key {
+#define CW_LABEL_ENUM(key, en, zh) key,
+	CW_LABELS(CW_LABEL_ENUM)
+#undef CW_LABEL_ENUM
+	L_COUNT
+};
+
+#endif

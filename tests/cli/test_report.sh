@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# test_report.sh: the monthly HTML report (ROOT/YYYY-MM/report/): written by `run`, one self-contained
+# folder (no network reference), names holding markup shown as text, patients pseudonymised, --lang,
+# --no-report, pages of bounded size; then opened in headless Chromium: every page renders with no
+# script error or CSP violation, the script ran, the ranking table, the funnel plots and a physician
+# page are there, and a screenshot is saved (report-screenshot.png in the test's working directory).
+#
+# Chromium is Debian's `chromium` (scripts/setup.sh --tests installs it). Without it the test fails,
+# unless CW_SKIP_BROWSER=1 (then only the browser part is skipped).
+. "$(dirname "$0")/lib.sh"
+
+D="$TMP/data" O="$TMP/root"
+expect_exit 0 "generate two months" -- "$CW" gen --quiet --out "$D" --months 2026-01..2026-02 --scale 1 --seed 11
+
+# Names that hold markup and quotes: they must come out as text.
+EVIL_NAME='<script>alert("x")</script>O'"'"'Brien & <b>Bold</b>'
+EVIL_INST='<img src=x onerror=alert(1)>"Inst'"'"
+# (the quotes are doubled once, in BEGIN: doubling them per row would grow the name without end)
+awk -F, -v OFS=, -v evil="$EVIL_NAME" 'BEGIN { gsub(/"/, "\"\"", evil) } NR > 1 { $2 = "\"" evil $2 "\"" } 1' \
+  "$D/physicians.csv" > "$TMP/p.csv" && mv "$TMP/p.csv" "$D/physicians.csv"
+awk -F, -v OFS=, -v evil="$EVIL_INST" 'BEGIN { gsub(/"/, "\"\"", evil) } NR == 2 { $2 = "\"" evil $2 "\"" } 1' \
+  "$D/institutions.csv" > "$TMP/i.csv" && mv "$TMP/i.csv" "$D/institutions.csv"
+
+expect_exit 0 "run two months, English labels" -- "$CW" run --quiet --data "$D" --months 2026-01..2026-02 \
+  --out "$O" --lang en
+R="$O/2026-02/report"
+for f in index.html ranking.html ranking-exam.html charts.html indicators.html; do
+  [ -s "$R/$f" ] && pass "$f written" || fail "$f missing"
+done
+ls "$R"/funnel-*.html >/dev/null 2>&1 && pass "funnel pages written" || fail "no funnel page"
+npages=$(ls "$R/p" | wc -l)
+[ "$npages" -gt 10 ] && pass "$npages physician pages" || fail "only $npages physician pages"
+for f in metrics.csv evidence.csv indicators.csv; do
+  [ -s "$O/2026-02/$f" ] && pass "$f written" || fail "$f missing"
+done
+
+# Self-contained: nothing fetched from anywhere, no external file referenced.
+if grep -lE '(src|href|action)="(https?:|//|ftp:)|<link |<img |<iframe|@import|url\(http' -r "$R" >/dev/null; then
+  fail "a page references something outside the folder"
+else
+  pass "no external reference"
+fi
+grep -q "default-src 'none'" "$R/index.html" && pass "CSP forbids fetches" || fail "no CSP"
+
+# Escaping: the markup is text, everywhere it is printed.
+if grep -rlF '<script>alert' "$R" >/dev/null || grep -rlF '<b>Bold</b>' "$R" >/dev/null \
+   || grep -rlF '<img src=x' "$R" >/dev/null; then
+  fail "a name's markup reached a page unescaped"
+else
+  pass "no unescaped markup"
+fi
+grep -qF '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;O&#39;Brien &amp; &lt;b&gt;Bold&lt;/b&gt;' "$R/ranking.html" \
+  && pass "the name is shown as text" || fail "the escaped name is not in ranking.html"
+grep -qF '&lt;img src=x onerror=alert(1)&gt;&quot;Inst&#39;' "$R/indicators.html" \
+  && pass "the institution is shown as text" || fail "the escaped institution is not in indicators.html"
+
+# Patients: pseudonyms only.
+if grep -rqE 'P0[0-9]{7}' "$R"; then fail "a raw patient id is in the report"; else pass "no raw patient id"; fi
+grep -rqE 'P-[0-9a-f]{16}' "$R/p" && pass "pseudonyms on the physician pages" || fail "no pseudonym"
+
+# Bounded pages.
+big=$(find "$R" -type f -size +4M | head -1)
+[ -z "$big" ] && pass "no page over 4 MB" || fail "$big is over 4 MB"
+
+# Labels follow --lang; the numbers do not change.
+expect_exit 0 "run in Chinese" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$TMP/zh" --lang zh
+grep -q '排名' "$TMP/zh/2026-02/report/ranking.html" && pass "Chinese labels" || fail "no Chinese labels"
+grep -q 'Ranking' "$R/ranking.html" && pass "English labels" || fail "no English labels"
+num() { grep -oE '<td class="n[^"]*">[0-9][0-9,.]*</td>' "$1" | sed -E 's/<[^>]*>//g' | head -200; }
+[ "$(num "$R/ranking.html")" = "$(num "$TMP/zh/2026-02/report/ranking.html")" ] && pass "same numbers in both languages" \
+  || fail "the numbers differ between languages"
+expect_exit 2 "a bad --lang" -- "$CW" run --data "$D" --month 2026-02 --out "$TMP/x" --lang fr
+expect_exit 0 "run with --reveal-patients" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$TMP/rv" \
+  --reveal-patients
+grep -rqE 'P0[0-9]{7}' "$TMP/rv/2026-02/report/p" && pass "revealed ids shown" || fail "no revealed id"
+expect_exit 0 "run with --no-report" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$TMP/nr" --no-report
+[ ! -e "$TMP/nr/2026-02/report" ] && [ -s "$TMP/nr/2026-02/findings.csv" ] && pass "--no-report writes no report" \
+  || fail "--no-report"
+
+# --- the browser ------------------------------------------------------------------------------------------
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROME" ]; then
+  if [ "${CW_SKIP_BROWSER:-0}" = 1 ]; then echo "SKIP: no chromium (CW_SKIP_BROWSER=1)"; finish; exit; fi
+  fail "chromium is not installed: run scripts/setup.sh --tests (or set CW_SKIP_BROWSER=1)"
+  finish
+fi
+
+# browse PAGE: the DOM after the page's script ran into $TMP/dom, the console into $TMP/console.
+browse() {
+  local profile
+  profile=$(mktemp -d "$TMP/chrome.XXXXXX")
+  timeout 90 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
+    --enable-logging=stderr --v=0 --dump-dom "file://$1" >"$TMP/dom" 2>"$TMP/console"
+}
+
+# check_page PAGE SCRIPTED WHAT PATTERN: renders with no script error; the script ran (when the page
+# has one); the DOM holds PATTERN.
+check_page() {
+  local page="$1" scripted="$2" what="$3" pattern="$4" name
+  name=${page#"$R"/}
+  browse "$page"
+  [ -s "$TMP/dom" ] && pass "$name renders" || { fail "$name did not render"; sed 's/^/    /' "$TMP/console" >&2; return; }
+  if grep -E 'CONSOLE' "$TMP/console" | grep -Eiq 'uncaught|error|violat|refused|blocked'; then
+    fail "$name: script error or CSP violation"; grep CONSOLE "$TMP/console" | sed 's/^/    /' >&2
+  else
+    pass "$name: no script error"
+  fi
+  if [ "$scripted" = 1 ]; then
+    grep -q 'data-ready="1"' "$TMP/dom" && pass "$name: the script ran" || fail "$name: the script did not run"
+  fi
+  grep -Eq -- "$pattern" "$TMP/dom" && pass "$name: $what" || fail "$name: no $what"
+  [ "$(grep -o '<script' "$TMP/dom" | wc -l)" -le 1 ] && pass "$name: no injected script element" \
+    || fail "$name: an injected script element"
+  grep -qF '<b>Bold</b>' "$TMP/dom" && fail "$name: markup became an element" || true
+}
+
+check_page "$R/index.html" 1 "the summary and the firsts table" 'id="firsts"'
+check_page "$R/ranking.html" 1 "the ranking table, filled in" 'id="rank".*|<span class="count">[0-9]+ / [0-9]+</span>'
+grep -qE '<span class="count">[0-9]+ / [0-9]+</span>' "$TMP/dom" && pass "the filter bar counted the rows" \
+  || fail "the filter bar did not count"
+grep -qF '&lt;script&gt;alert' "$TMP/dom" && pass "the markup name is text in the DOM" || fail "the name is not text in the DOM"
+check_page "$R/charts.html" 0 "funnel plots" '<svg class="funnel"'
+funnel=$(ls "$R"/funnel-*.html | head -1)
+check_page "$funnel" 0 "a funnel plot" '<svg class="funnel"'
+phys=$(grep -oE 'href="p/[0-9]+\.html"' "$R/ranking.html" | head -1 | sed -E 's/href="(.*)"/\1/')
+[ -n "$phys" ] && check_page "$R/$phys" 0 "findings with evidence" 'class="finding"' || fail "no physician link"
+check_page "$R/indicators.html" 1 "the drug share table" 'id="inst"'
+
+# The screenshot, kept beside the test's build output.
+shot="$PWD/report-screenshot.png"
+profile=$(mktemp -d "$TMP/chrome.XXXXXX")
+timeout 90 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+  --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" --hide-scrollbars \
+  --window-size=1300,1800 --screenshot="$shot" "file://$R/index.html" >/dev/null 2>&1
+[ -s "$shot" ] && pass "screenshot saved: $shot" || fail "no screenshot"
+finish

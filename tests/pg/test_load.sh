@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# test_load.sh: `claimwatch db init` and `claimwatch load`: the schema, loading a folder twice without
+# duplicates, rejects identical to a CSV run's, too many rejects loading nothing.
+. "$(dirname "$0")/lib.sh"
+
+expect_exit 2 "load without --db" -- "$CW" load --data "$SRC/tests/data/mini"
+expect_exit 2 "db without a subcommand" -- "$CW" db
+expect_exit 0 "db --help" -- "$CW" db --help
+
+# Before db init: a clear one-line error.
+expect_exit 1 "load before db init" -- "$CW" load --data "$SRC/tests/data/mini" --db "$URL"
+expect_one_line "load before db init: one line"
+expect_output "db init" "load before db init: says to run db init"
+
+expect_exit 0 "db init" -- "$CW" db init --db "$URL"
+expect_output "created claimwatch schema version 1" "db init says what it made"
+expect_exit 0 "db init again" -- "$CW" db init --db "$URL"
+expect_output "already there" "db init again changes nothing"
+[ "$(q "select max(version) from claimwatch.schema_version")" = 1 ] && pass "schema version 1" || fail "version"
+[ "$(q "select relkind from pg_class where relname = 'claim_lines'")" = p ] && pass "claim_lines is partitioned" \
+  || fail "claim_lines not partitioned"
+
+counts() {
+  q "select (select count(*) from institutions), (select count(*) from departments), (select count(*) from physicians),
+            (select count(*) from patients), (select count(*) from items), (select count(*) from bundles),
+            (select count(*) from visits), (select count(*) from claim_lines), (select count(*) from prescriptions),
+            (select count(*) from exam_results)"
+}
+expect_exit 0 "load the mini month" -- "$CW" load --data "$SRC/tests/data/mini" --db "$URL"
+expect_output "claim lines of 2026-05: 11" "load reports the month's lines"
+first=$(counts)
+want="$(($(wc -l < "$SRC/tests/data/mini/claim_lines.csv") - 1))"
+[ "$(q "select count(*) from claim_lines")" = "$want" ] && pass "every claim line loaded" || fail "claim lines: $first"
+[ "$(q "select count(*) from claim_lines_2026_05")" = 11 ] && pass "May in its partition" || fail "partition"
+expect_exit 0 "load the same folder again" -- "$CW" load --data "$SRC/tests/data/mini" --db "$URL" --quiet
+[ "$(counts)" = "$first" ] && pass "loading twice does not duplicate ($first)" || fail "counts changed: $(counts) vs $first"
+[ "$(q "select count(*) from claimwatch.runs where command = 'load'")" = 2 ] && pass "two loads recorded" \
+  || fail "loads recorded"
+
+# A changed month replaces the old one: drop a line, change another's amount.
+copy_mini "$TMP/d"
+grep -v '^L5,' "$TMP/d/claim_lines.csv" > "$TMP/cl" && mv "$TMP/cl" "$TMP/d/claim_lines.csv"
+expect_exit 0 "load a changed month" -- "$CW" load --data "$TMP/d" --db "$URL" --quiet
+[ "$(q "select count(*) from claim_lines where line_id = 'L5'")" = 0 ] && pass "the month was replaced" \
+  || fail "line L5 still there"
+
+# Bad rows: the same rejects as a CSV run, in the reject file and in claimwatch.rejects; nothing loaded
+# when there are too many.
+printf 'L90,V9,C1,,2026-05-04 08:30,1,10,10\nL91,V1,C1,,2026-05-32 08:30,1,10,10\n' >> "$TMP/d/claim_lines.csv"
+before=$(counts)
+expect_exit 3 "too many rejects" -- "$CW" load --data "$TMP/d" --db "$URL" --rejects "$TMP/rej.csv"
+expect_output "nothing was loaded" "too many rejects: says nothing was loaded"
+[ "$(counts)" = "$before" ] && pass "too many rejects: nothing changed" || fail "rows changed"
+expect_exit 0 "rejects under a higher limit" -- "$CW" load --data "$TMP/d" --db "$URL" --rejects "$TMP/rej.csv" \
+  --max-reject-share 0.5
+"$CW" run --quiet --data "$TMP/d" --month 2026-05 --out "$TMP/o" --max-reject-share 0.5 >/dev/null 2>&1
+if diff <(tail -n +2 "$TMP/rej.csv" | sort) <(tail -n +2 "$TMP/o/2026-05/rejects.csv" | sort) >"$TMP/diff"; then
+  pass "load rejects the same rows for the same reasons as a CSV run"
+else
+  fail "rejects differ"; sed 's/^/    /' "$TMP/diff" >&2
+fi
+run=$(q "select max(run_id) from claimwatch.runs where command = 'load'")
+[ "$(q "select count(*) from claimwatch.rejects where run_id = $run")" = 2 ] && pass "2 rejects in claimwatch.rejects" \
+  || fail "rejects table"
+q "select file, line, \"column\" from claimwatch.rejects where run_id = $run order by line" > "$TMP/rj"
+grep -q '^claim_lines.csv|13|visit_id$' "$TMP/rj" && pass "reject names file, line, column" || fail "reject row: $(cat "$TMP/rj")"
+[ "$(q "select count(*) from claim_lines where line_id in ('L90', 'L91')")" = 0 ] && pass "rejected rows not loaded" \
+  || fail "rejected rows loaded"
+finish

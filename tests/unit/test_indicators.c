@@ -1,0 +1,146 @@
+/* test_indicators.c: institution and department indicators: drug share against the level's target, cost
+ * per outpatient visit and per inpatient stay, growth on last month from the look-back or from last
+ * month's indicators.csv, and the CSV. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "claimwatch/error.h"
+#include "indicators.h"
+#include "testutil.h"
+
+/* May 2026 at H1 (level 3): DR1 (dept D1) sees PM on May 3 (drug 60 + lab 40) and PF on April 10 (drug
+ * 50, in the look-back); DR5 (dept D4) keeps PC from April 28 to May 2 (bed 100 in April, drug 200 in
+ * May). */
+static cw_dataset *world(void)
+{
+	cw_builder *b = tu_builder("2026-05");
+	cw_item_row drug = tu_item_row("DRUG", CW_CAT_DRUG, 100000), lab = tu_item_row("LAB", CW_CAT_LAB, 100000);
+	cw_item_row bed = tu_item_row("BED", CW_CAT_BED, 100000);
+	tu_add_item(b, &drug);
+	tu_add_item(b, &lab);
+	tu_add_item(b, &bed);
+	tu_add_visit(b, "V1", "PM", "DR1", CW_OUTPATIENT, "2026-05-03 08:00", NULL, "I10");
+	tu_add_visit(b, "V2", "PF", "DR1", CW_OUTPATIENT, "2026-04-10 08:00", NULL, "I10");
+	tu_add_visit(b, "V3", "PC", "DR5", CW_INPATIENT, "2026-04-28 08:00", "2026-05-02 10:00", "J18");
+	tu_add_line(b, "L1", "V1", "DRUG", "2026-05-03 09:00", CW_QTY_ONE, 6000);
+	tu_add_line(b, "L2", "V1", "LAB", "2026-05-03 09:10", CW_QTY_ONE, 4000);
+	tu_add_line(b, "L3", "V2", "DRUG", "2026-04-10 09:00", CW_QTY_ONE, 5000);
+	tu_add_line(b, "L4", "V3", "BED", "2026-04-29 20:00", CW_QTY_ONE, 10000);
+	tu_add_line(b, "L5", "V3", "DRUG", "2026-05-01 10:00", CW_QTY_ONE, 20000);
+	return tu_finish(b);
+}
+
+static const cw_indicator *inst(const cw_indicators *ind, const cw_dataset *ds, const char *id)
+{
+	cw_ref r = cw_dataset_find(ds, CW_T_INSTITUTIONS, id);
+	assert_int_not_equal(r, CW_NONE);
+	return &ind->inst[r];
+}
+
+static const cw_indicator *dept(const cw_indicators *ind, const cw_dataset *ds, const char *id)
+{
+	cw_ref r = cw_dataset_find(ds, CW_T_DEPARTMENTS, id);
+	assert_int_not_equal(r, CW_NONE);
+	return &ind->dept[r];
+}
+
+static void test_month(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world();
+	cw_rules *rules;
+	assert_int_equal(cw_rules_load(&rules, NULL), 0);
+	cw_indicators ind;
+	assert_int_equal(cw_indicators_compute(ds, rules, NULL, &ind), 0);
+	assert_true(fabs(ind.target[3] - 0.48) < 1e-9);
+	const cw_indicator *h1 = inst(&ind, ds, "H1");
+	assert_int_equal(h1->revenue, 30000);     /* May's lines: 60 + 40 + 200 */
+	assert_int_equal(h1->drug, 26000);
+	assert_true(fabs(cw_indicator_drug_share(h1) - 26000.0 / 30000) < 1e-9);
+	assert_int_equal(h1->visits, 1);
+	assert_true(fabs(cw_indicator_per_visit(h1) - 100.0) < 1e-9);
+	assert_int_equal(h1->stays, 1);
+	assert_true(fabs(cw_indicator_per_stay(h1) - 300.0) < 1e-9); /* the whole stay, April's bed too */
+	/* last month from the look-back: April's one visit cost 50 */
+	assert_int_equal(ind.prev, CW_PREV_LOOKBACK);
+	assert_string_equal(ind.prev_month, "2026-04");
+	assert_true(fabs(h1->prev_per_visit - 50.0) < 1e-9);
+	assert_true(isnan(h1->prev_per_stay));
+	assert_true(fabs(cw_growth(cw_indicator_per_visit(h1), h1->prev_per_visit) - 1.0) < 1e-9);
+	/* departments */
+	assert_int_equal(dept(&ind, ds, "D1")->revenue, 10000);
+	assert_int_equal(dept(&ind, ds, "D4")->stays, 1);
+	assert_true(isnan(cw_indicator_drug_share(dept(&ind, ds, "D2"))));
+	cw_indicators_free(&ind);
+
+	/* a configured target */
+	cw_rules *mine;
+	assert_int_equal(cw_rules_load_text(&mine, "{\"report\":{\"drug_share_target\":{\"level3\":0.3}}}", "t"), 0);
+	assert_int_equal(cw_indicators_compute(ds, mine, NULL, &ind), 0);
+	assert_true(fabs(ind.target[3] - 0.3) < 1e-9 && fabs(ind.target[1] - 0.48) < 1e-9);
+	cw_indicators_free(&ind);
+	cw_rules_free(mine);
+	assert_int_equal(cw_rules_load_text(&mine, "{\"report\":{\"drug_share_target\":{\"level1\":1.5}}}", "t"), 0);
+	assert_int_equal(cw_indicators_compute(ds, mine, NULL, &ind), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "report.drug_share_target.level1"));
+	cw_rules_free(mine);
+	cw_rules_free(rules);
+	cw_dataset_free(ds);
+}
+
+static void test_prev_file_and_csv(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world();
+	cw_rules *rules;
+	assert_int_equal(cw_rules_load(&rules, NULL), 0);
+	char *root = tu_tempdir(), dir[4200];
+	snprintf(dir, sizeof dir, "%s/2026-04", root);
+	mkdir(dir, 0700);
+	tu_write(dir, "indicators.csv",
+	         "scope,inst_id,dept_id,name,cost_per_visit,cost_per_stay\n"
+	         "institution,H1,,x,80.00,250.00\n"
+	         "department,H1,D1,y,40.00,\n"
+	         "institution,GONE,,z,1.00,1.00\n");
+	cw_indicators ind;
+	assert_int_equal(cw_indicators_compute(ds, rules, root, &ind), 0);
+	assert_int_equal(ind.prev, CW_PREV_FILE);
+	const cw_indicator *h1 = inst(&ind, ds, "H1");
+	assert_true(fabs(h1->prev_per_visit - 80.0) < 1e-9);
+	assert_true(fabs(h1->prev_per_stay - 250.0) < 1e-9);
+	assert_true(fabs(dept(&ind, ds, "D1")->prev_per_visit - 40.0) < 1e-9);
+	assert_true(isnan(dept(&ind, ds, "D1")->prev_per_stay));
+	assert_true(isnan(inst(&ind, ds, "H2")->prev_per_visit));
+
+	char path[4300];
+	snprintf(path, sizeof path, "%s/indicators.csv", root);
+	assert_int_equal(cw_indicators_write(&ind, ds, path), 0);
+	char *text = tu_read(path);
+	assert_non_null(strstr(text, "scope,inst_id,dept_id,name,level,revenue,drug_revenue,drug_share,"));
+	/* H1: 300.00 revenue, 260.00 drugs (86.67% above 48%), 1 visit at 100 vs 80 (+25%), 1 stay at 300 vs 250 */
+	assert_non_null(strstr(text, "\ninstitution,H1,,"));
+	assert_non_null(strstr(text, ",3,300.00,260.00,0.8667,0.4800,1,1,100.00,100.00,80.00,0.2500,1,300.00,300.00,250.00,0.2000\n"));
+	assert_non_null(strstr(text, "\ndepartment,H1,D1,"));
+	free(text);
+	cw_indicators_free(&ind);
+
+	/* a damaged file of last month is an error */
+	tu_write(dir, "indicators.csv", "scope,inst_id\ninstitution\n");
+	assert_true(cw_indicators_compute(ds, rules, root, &ind) < 0);
+	assert_non_null(strstr(cw_error_last(), "indicators"));
+	tu_rmtree(root);
+	free(root);
+	cw_rules_free(rules);
+	cw_dataset_free(ds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_month),
+		cmocka_unit_test(test_prev_file_and_csv),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,228 @@
+/* test_privacy.c: what the outputs reveal about patients. Rejected records of
+ * patients and visits carry the patient's pseudonym, not the id (src/rejects.c,
+ * load_csv.c); records that cannot be split are withheld; the pseudonym key is
+ * created all or nothing, private, and read strictly (src/pseudo.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "testutil.h"
+#include "claimwatch/error.h"
+#include "claimwatch/source.h"
+#include "pseudo.h"
+
+#define S(x) x, strlen(x)
+
+static cw_pseudo fixed_key(void)
+{
+	cw_pseudo ps = { .reveal = 0 };
+	for (int i = 0; i < 16; i++)
+		ps.key[i] = (uint8_t)(i * 17 + 3);
+	return ps;
+}
+
+static const char *pseudonym(const cw_pseudo *ps, const char *id)
+{
+	static char buf[CW_PSEUDO_SIZE];
+	return cw_pseudo_patient(ps, id, buf);
+}
+
+/* The reject file's text after adding rows to a file protected at field 1 of 4. */
+static char *rejects_text(const char *dir, const cw_pseudo *ps, void (*add)(cw_rejects *))
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/rejects.csv", dir);
+	cw_rejects *r;
+	assert_int_equal(cw_rejects_open(&r, path), 0);
+	assert_int_equal(cw_rejects_protect(r, "visits.csv", 1, 4), 0);
+	if (ps)
+		cw_rejects_pseudonymise(r, ps);
+	add(r);
+	assert_int_equal(cw_rejects_close(r), 0);
+	return tu_read(path);
+}
+
+static void add_rows(cw_rejects *r)
+{
+	assert_int_equal(cw_rejects_add(r, "visits.csv", 2, "patient_id", "unknown patient_id 'P9' (not in patients)",
+	                                 "V1,P9,H1,x", 10), 0);
+	assert_int_equal(cw_rejects_add(r, "visits.csv", 3, "kind", "kind must be ...: 'bad'", "V2,\"P,\"\"7\",H1,bad",
+	                                 strlen("V2,\"P,\"\"7\",H1,bad")), 0);
+	assert_int_equal(cw_rejects_add(r, "visits.csv", 4, NULL, "stray quote in an unquoted field",
+	                                 "V3,P1\"x,H1,y", 12), 0);
+	assert_int_equal(cw_rejects_add(r, "visits.csv", 5, NULL, "5 fields where the header has 4",
+	                                 "V4,H1,P1,x,y", 12), 0);
+	assert_int_equal(cw_rejects_add(r, "visits.csv", 6, "patient_id", "patient_id is required but empty",
+	                                 "V5,,H1,z", 8), 0);
+	assert_int_equal(cw_rejects_add(r, "visits.csv", 7, NULL, "NUL byte in record", "V6,P1\0,H1,z", 11), 0);
+	assert_int_equal(cw_rejects_add(r, "claim_lines.csv", 8, "qty", "not a quantity: 'x'", "L1,P1,x", 7), 0);
+}
+
+static void test_rejects_pseudonymised(void **state)
+{
+	(void)state;
+	char *dir = tu_tempdir();
+	cw_pseudo ps = fixed_key();
+	char *text = rejects_text(dir, &ps, add_rows);
+	assert_non_null(text);
+	char want[2048], p9[CW_PSEUDO_SIZE], p7[CW_PSEUDO_SIZE];
+	snprintf(p9, sizeof p9, "%s", pseudonym(&ps, "P9"));
+	snprintf(p7, sizeof p7, "%s", pseudonym(&ps, "P,\"7"));
+	snprintf(want, sizeof want,
+	         "file,line,column,reason,record\n"
+	         "visits.csv,2,patient_id,unknown patient_id '%s' (not in patients),\"V1,%s,H1,x\"\n"
+	         "visits.csv,3,kind,kind must be ...: 'bad',\"V2,%s,H1,bad\"\n"
+	         "visits.csv,4,,stray quote in an unquoted field,\"(withheld: this record could not be split into its "
+	         "fields and may hold a patient id; see the source at this line, or run with --reveal-patients)\"\n"
+	         "visits.csv,5,,5 fields where the header has 4,\"(withheld: this record could not be split into its "
+	         "fields and may hold a patient id; see the source at this line, or run with --reveal-patients)\"\n"
+	         "visits.csv,6,patient_id,patient_id is required but empty,\"V5,,H1,z\"\n"
+	         "visits.csv,7,,NUL byte in record,\"(withheld: this record could not be split into its "
+	         "fields and may hold a patient id; see the source at this line, or run with --reveal-patients)\"\n"
+	         "claim_lines.csv,8,qty,not a quantity: 'x',\"L1,P1,x\"\n",
+	         p9, p9, p7);
+	assert_string_equal(text, want);
+	assert_null(strstr(text, "P9"));
+	free(text);
+	/* a database source names tables, its rows in schema order: protected without a declaration */
+	{
+		char path[4096];
+		snprintf(path, sizeof path, "%s/db.csv", dir);
+		cw_rejects *r;
+		assert_int_equal(cw_rejects_open(&r, path), 0);
+		cw_rejects_pseudonymise(r, &ps);
+		assert_int_equal(cw_rejects_add(r, "visits", 3, "patient_id", "unknown patient_id 'P9' (not in patients)",
+		                                 S("V1,P9,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x")), 0);
+		assert_int_equal(cw_rejects_add(r, "patients", 4, "sex", "sex must be M, F or U: 'X'", S("P9,X,")), 0);
+		assert_int_equal(cw_rejects_add(r, "claim_lines", 5, "qty", "bad", S("L1,P9,x,,,,,")), 0);
+		assert_int_equal(cw_rejects_close(r), 0);
+		char *db = tu_read(path);
+		char line[512];
+		snprintf(line, sizeof line, "visits,3,patient_id,unknown patient_id '%s' (not in patients),\"V1,%s,H1,", p9, p9);
+		assert_non_null(strstr(db, line));
+		snprintf(line, sizeof line, "patients,4,sex,\"sex must be M, F or U: 'X'\",\"%s,X,\"", p9);
+		assert_non_null(strstr(db, line));
+		assert_non_null(strstr(db, "claim_lines,5,qty,bad,\"L1,P9,x,,,,,\"")); /* no patient id column there */
+		free(db);
+	}
+	/* without a pseudonymiser (--reveal-patients): the records as read */
+	text = rejects_text(dir, NULL, add_rows);
+	assert_non_null(strstr(text, "unknown patient_id 'P9' (not in patients),\"V1,P9,H1,x\""));
+	assert_non_null(strstr(text, "\"V3,P1\"\"x,H1,y\""));
+	free(text);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* A month loaded with its rejects pseudonymised: no rejected row of patients
+ * or visits shows a patient id, whatever column it was rejected for. */
+static void test_load_pseudonymises(void **state)
+{
+	(void)state;
+	char *dir = tu_tempdir();
+	tu_write_month(dir);
+	tu_write(dir, "patients.csv",
+	         "sex,patient_id,birth_date\n" /* the id in another column than usual */
+	         "M,P1,1980-01-15\nF,P2,\nF,P1,1990-01-01\nX,P3SECRET,\nM,P4SECRET,1990-02-30\n");
+	tu_write(dir, "visits.csv",
+	         "visit_id,patient_id,inst_id,dept_id,physician_id,kind,admit_time,discharge_time,dx_code,dx_name\n"
+	         "V1,P1,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x\n"
+	         "V2,P2,H2,D2,DR2,inpatient,2026-05-10 08:00,2026-05-15 10:00,J18.9,y\n"
+	         "V3,P9SECRET,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x\n"
+	         "V4,P1,H1,D1,DR1,walk-in,2026-05-03 09:00,,I10,x\n"
+	         "V5,\"P1\"SECRET,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x\n"
+	         "V6,P1SECRET,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x,extra\n");
+	cw_pseudo ps = fixed_key();
+	cw_load_opts o = { .lookback_days = 0 };
+	assert_int_equal(cw_month_parse("2026-05", &o.month), 0);
+	assert_int_equal(cw_rejects_open(&o.rejects, tu_path(dir, "rejects.out")), 0);
+	cw_rejects_pseudonymise(o.rejects, &ps);
+	FILE *warn = fopen("/dev/null", "w");
+	o.warn = warn;
+	cw_dataset *ds;
+	cw_load_stats st;
+	assert_int_equal(cw_load_csv(dir, &o, &ds, &st), 0);
+	assert_int_equal(cw_rejects_close(o.rejects), 0);
+	fclose(warn);
+	char *text = tu_read(tu_path(dir, "rejects.out"));
+	assert_int_equal(st.table[CW_T_PATIENTS].rejected, 3);
+	assert_int_equal(st.table[CW_T_VISITS].rejected, 4);
+	assert_null(strstr(text, "SECRET"));
+	char want[256];
+	snprintf(want, sizeof want, "patients.csv,4,patient_id,duplicate patient_id '%s' (already in patients),\"F,%s,",
+	         pseudonym(&ps, "P1"), pseudonym(&ps, "P1"));
+	assert_non_null(strstr(text, want));
+	snprintf(want, sizeof want, "\"X,%s,\"", pseudonym(&ps, "P3SECRET"));
+	assert_non_null(strstr(text, want));
+	snprintf(want, sizeof want, "visits.csv,4,patient_id,unknown patient_id '%s' (not in patients),\"V3,%s,",
+	         pseudonym(&ps, "P9SECRET"), pseudonym(&ps, "P9SECRET"));
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "visits.csv,6,,garbage after a closing quote,\"(withheld"));
+	assert_non_null(strstr(text, "visits.csv,7,,11 fields where the header has 10,\"(withheld"));
+	/* other tables' rejects are written as read */
+	free(text);
+	cw_dataset_free(ds);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_key_file(void **state)
+{
+	(void)state;
+	char *dir = tu_tempdir();
+	unsetenv("CLAIMWATCH_PSEUDONYM_KEY");
+	cw_pseudo a, b;
+	assert_int_equal(cw_pseudo_init(&a, dir, NULL, 0), 0);
+	struct stat st;
+	assert_int_equal(stat(tu_path(dir, ".pseudonym-key"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 33);
+	char *list = tu_read(tu_path(dir, ".pseudonym-key"));
+	free(list);
+	/* no temporary file left beside it */
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "test $(ls -A '%s' | wc -l) = 1", dir);
+	assert_int_equal(system(cmd), 0);
+	/* the same key on the next run: the same pseudonyms */
+	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 0), 0);
+	assert_memory_equal(a.key, b.key, 16);
+	char x[CW_PSEUDO_SIZE], y[CW_PSEUDO_SIZE];
+	assert_string_equal(cw_pseudo_patient(&a, "P1", x), cw_pseudo_patient(&b, "P1", y));
+	assert_int_equal(strlen(x), 18);
+	assert_memory_equal(x, "P-", 2);
+	/* a damaged key is never replaced silently: that would change every pseudonym */
+	tu_write(dir, ".pseudonym-key", "");
+	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 0), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), ".pseudonym-key: expected 32 hex digits"));
+	assert_non_null(strstr(cw_error_last(), "restore it from a backup"));
+	tu_write(dir, ".pseudonym-key", "0x0102030405060708090a0b0c0d0e0f1\n");
+	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 0), CW_EINVALID);
+	tu_write(dir, ".pseudonym-key", "000102030405060708090a0b0c0d0e0f0\n"); /* 33 digits */
+	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 0), CW_EINVALID);
+	tu_write(dir, ".pseudonym-key", "000102030405060708090A0B0C0D0E0F\r\n");
+	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 0), 0);
+	assert_int_equal(b.key[15], 0x0F);
+	/* the key from the environment, strictly */
+	setenv("CLAIMWATCH_PSEUDONYM_KEY", " 00102030405060708090a0b0c0d0e0f", 1);
+	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 0), CW_EINVALID);
+	setenv("CLAIMWATCH_PSEUDONYM_KEY", "ffeeddccbbaa99887766554433221100", 1);
+	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 0), 0);
+	assert_int_equal(b.key[0], 0xff);
+	unsetenv("CLAIMWATCH_PSEUDONYM_KEY");
+	/* revealing: the raw id */
+	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 1), 0);
+	assert_string_equal(cw_pseudo_patient(&b, "P1", x), "P1");
+	tu_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rejects_pseudonymised),
+		cmocka_unit_test(test_load_pseudonymises),
+		cmocka_unit_test(test_key_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -10,7 +10,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: claimwatch eval --truth DIR/truth.json --run ROOT/YYYY-MM [--json]\n"
-	        "                       [--min-recall X] [--min-precision Y]\n\n"
+	        "                       [--min-recall X] [--min-precision Y] [--require-all DET,...]\n\n"
 	        "Matches the findings of a run (findings.csv) against the cases and look-alikes that\n"
 	        "`claimwatch gen` recorded, and prints per detector: cases, found, recall, findings,\n"
 	        "matched, precision, look-alikes and how many were flagged. --run may also be ROOT,\n"
@@ -20,7 +20,10 @@ static void usage(FILE *f)
 	        "  --json              print JSON instead of the table\n"
 	        "  --min-recall X      exit 1 when a detector with cases has a recall below X\n"
 	        "  --min-precision Y   exit 1 when a detector with findings has a precision below Y\n"
-	        "                      (with either, a flagged look-alike also exits 1)\n");
+	        "                      (with either, a flagged look-alike also exits 1)\n"
+	        "  --require-all LIST  exit 1 when a detector of the comma-separated list misses any\n"
+	        "                      of its cases (e.g. outlier_physician,low_positive_rate); a\n"
+	        "                      flagged look-alike also exits 1\n");
 }
 
 static int parse_ratio(const char *opt, const char *s, double *out)
@@ -37,7 +40,7 @@ static int parse_ratio(const char *opt, const char *s, double *out)
 
 int cw_cmd_eval(int argc, char **argv)
 {
-	const char *truth = NULL, *run = NULL;
+	const char *truth = NULL, *run = NULL, *require_all = NULL;
 	int json = 0;
 	double min_recall = -1, min_precision = -1;
 	for (int i = 1; i < argc; i++) {
@@ -66,6 +69,8 @@ int cw_cmd_eval(int argc, char **argv)
 		} else if (!strcmp(a, "--min-precision")) {
 			if (parse_ratio(a, v, &min_precision) < 0)
 				return CW_EXIT_USAGE;
+		} else if (!strcmp(a, "--require-all")) {
+			require_all = v;
 		} else {
 			fprintf(stderr, "claimwatch eval: unknown option '%s'\n\n", a);
 			usage(stderr);
@@ -84,8 +89,17 @@ int cw_cmd_eval(int argc, char **argv)
 		cw_eval_free(&r);
 		return cw_exit_code(rc);
 	}
-	int checked = min_recall >= 0 || min_precision >= 0;
+	int checked = min_recall >= 0 || min_precision >= 0 || require_all;
 	int pass = !checked || cw_eval_check(&r, min_recall, min_precision, stderr);
+	if (require_all) {
+		int all = cw_eval_require_all(&r, require_all, stderr);
+		if (all < 0) {
+			fprintf(stderr, "claimwatch eval: %s\n", cw_error_last());
+			cw_eval_free(&r);
+			return CW_EXIT_USAGE;
+		}
+		pass &= all;
+	}
 	if (json)
 		cw_eval_print_json(stdout, &r, checked, pass);
 	else

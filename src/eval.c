@@ -449,7 +449,7 @@ static int add_month(cw_eval_result *r, const char *m)
 	if (!ms)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	r->months = ms;
-	snprintf(ms[r->nmonths++], 8, "%s", m);
+	snprintf(ms[r->nmonths++], 8, "%.7s", m); /* YYYY-MM */
 	return 0;
 }
 
@@ -665,6 +665,28 @@ int cw_eval_check(const cw_eval_result *r, double min_recall, double min_precisi
 			if (why)
 				fprintf(why, "%s: %ld look-alike(s) flagged\n", x->detector, x->flagged);
 		}
+	}
+	return ok;
+}
+
+int cw_eval_require_all(const cw_eval_result *r, const char *detectors, FILE *why)
+{
+	int ok = 1;
+	for (const char *p = detectors; *p;) {
+		size_t n = strcspn(p, ",");
+		const cw_eval_row *x = NULL;
+		for (size_t i = 0; i < r->nrows && !x; i++)
+			if (strlen(r->rows[i].detector) == n && !strncmp(r->rows[i].detector, p, n))
+				x = &r->rows[i];
+		if (!x)
+			return cw_error_set(CW_EUSAGE, "--require-all: unknown detector '%.*s'", (int)n, p);
+		if (x->found < x->cases) {
+			ok = 0;
+			if (why)
+				fprintf(why, "%s: %ld of %ld cases found, all required\n", x->detector, x->found, x->cases);
+		}
+		p += n;
+		p += *p == ',';
 	}
 	return ok;
 }

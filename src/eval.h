@@ -54,6 +54,11 @@ void cw_eval_print_json(FILE *f, const cw_eval_result *r, int checked, int pass)
  * findings reaches min_precision and no look-alike is flagged (negative
  * thresholds are not checked); the failures are written to why. */
 int cw_eval_check(const cw_eval_result *r, double min_recall, double min_precision, FILE *why);
+/* 1 when every case of each detector named in `detectors` (comma-separated,
+ * e.g. "outlier_physician,low_positive_rate") is found: recall 1 where a lower
+ * bar would let a missed physician pass. An unknown name is an error
+ * (CW_EUSAGE, message set); the detectors with misses are written to why. */
+int cw_eval_require_all(const cw_eval_result *r, const char *detectors, FILE *why);
 void cw_eval_free(cw_eval_result *r);
 
 #endif

@@ -137,6 +137,10 @@ typedef struct gen_spec {
 	int ward;    /* has beds */
 } gen_spec;
 
+/* How much longer a length-of-stay role keeps its patients: well beyond the
+ * peers' spread even at the detector's minimum of 10 stays. */
+#define GEN_LOS_FACTOR 2.3
+
 enum gen_role {
 	R_NONE, R_BAD, R_OUT_COST, R_OUT_LARGE, R_OUT_LOS, R_LOWPOS, R_ABX_OP, R_ABX_ER, /* schemes */
 	R_CASEMIX, R_ER35, R_RARE_COSTLY                                             /* look-alikes */
@@ -157,7 +161,7 @@ typedef struct gen_dept {
 } gen_dept;
 
 typedef struct gen_phys {
-	char id[12];
+	char id[16];
 	char name[32];
 	const char *title;
 	int inst, dept, spec, level;
@@ -257,6 +261,7 @@ typedef struct gen_visit {
 	size_t nl, capl;
 	gen_rx *rx;
 	size_t nrx, caprx;
+	int longer;    /* a stay lengthened by an R_OUT_LOS role */
 } gen_visit;
 
 #define GEN_LEDGER_WORDS 8 /* items billed today: up to 512 items */
@@ -272,6 +277,7 @@ typedef struct gen_pat {
 	cw_minute *rt_time;
 	uint64_t *rt_line;
 	uint8_t *rt_pos;
+	uint8_t *rt_truth; /* the slot's last line is in a repeat_test case or look-alike */
 	/* items billed today */
 	cw_day led_day;
 	uint64_t led[GEN_LEDGER_WORDS];
@@ -329,6 +335,7 @@ typedef struct gen_ctx {
 
 typedef struct gen_pm {
 	uint32_t op_visits, er_visits, stays_out, stays_in;
+	uint32_t stays_long; /* stays discharged in the month that the length-of-stay role lengthened */
 	uint32_t large_pos, large_neg;
 	uint32_t rx_op, rx_op_abx, rx_er, rx_er_abx;
 } gen_pm;
@@ -374,6 +381,7 @@ typedef struct gen_stay_plan {
 	int inst, dept, phys, dx;
 	cw_minute admit;
 	int los;           /* days from admit day to discharge day (>= 1) */
+	int longer;        /* lengthened by the attending's length-of-stay role */
 	int idle_from, idle_len;   /* scheme: a run of days without care (len 0: none) */
 	int quiet_from, quiet_len; /* look-alike: one or two quiet days */
 	int seen_day, seen_inst;   /* scheme: a visit elsewhere on that day offset (0: none) */
@@ -405,7 +413,7 @@ double gen_rate(const gen_ctx *g, int phys, int det);
 /* Visit-level schemes on an outpatient or emergency visit (before flush). */
 void gen_schemes_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
 /* A line billed again within its retest interval after a positive result (look-alike). */
-void gen_note_after_positive(gen_ctx *g, gen_pat *p, gen_visit *v, int line, uint64_t prev);
+void gen_note_after_positive(gen_ctx *g, gen_pat *p, gen_visit *v, int line, uint64_t prev, int prev_truth);
 /* Stay-level schemes decided on a planned stay. */
 void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp);
 void gen_schemes_stay_done(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp);

@@ -180,14 +180,17 @@ int gen_add_line(gen_ctx *g, gen_pat *p, gen_visit *v, int item, cw_minute t, cw
 	l->result = (it->cat == CW_CAT_EXAM || it->cat == CW_CAT_LAB) ? decide_result(g, p, v, item, t)
 	                                                                : CW_RESULT_NONE;
 	ledger_set(p, item);
+	int prev_truth = 0;
 	if (it->slot >= 0) {
+		prev_truth = p->rt_truth[it->slot];
 		p->rt_time[it->slot] = t;
 		p->rt_line[it->slot] = l->id;
 		p->rt_pos[it->slot] = l->result == CW_RESULT_POSITIVE;
+		p->rt_truth[it->slot] = 0;
 	}
 	int idx = (int)(v->nl - 1);
 	if (prev_pos)
-		gen_note_after_positive(g, p, v, idx, prev_pos);
+		gen_note_after_positive(g, p, v, idx, prev_pos, prev_truth);
 	return idx;
 }
 
@@ -253,6 +256,7 @@ void gen_visit_begin(gen_ctx *g, gen_visit *v, int inst, int dept, int phys, int
 	v->discharge = CW_MINUTE_NONE;
 	v->nl = 0;
 	v->nrx = 0;
+	v->longer = 0;
 }
 
 void gen_visit_free(gen_visit *v)
@@ -283,8 +287,10 @@ static void count_volumes(gen_ctx *g, const gen_visit *v)
 		else
 			pm->stays_in++;
 	}
-	if (v->kind == CW_INPATIENT && v->discharge != CW_MINUTE_NONE && (pm = pm_at(g, v->phys, v->discharge)))
+	if (v->kind == CW_INPATIENT && v->discharge != CW_MINUTE_NONE && (pm = pm_at(g, v->phys, v->discharge))) {
 		pm->stays_out++;
+		pm->stays_long += (uint32_t)v->longer;
+	}
 	for (size_t i = 0; i < v->nl; i++) {
 		const gen_line *l = &v->l[i];
 		if (!g->items[l->item].large || (l->result != CW_RESULT_POSITIVE && l->result != CW_RESULT_NEGATIVE) ||
@@ -420,13 +426,11 @@ static double abx_rate(const gen_ctx *g, int phys, const gen_dx *dx, int kind, c
 		return 0.55;
 	if (kind == CW_EMERGENCY && role_on(g, phys, R_ABX_ER, t))
 		return 0.75;
-	if (kind == CW_EMERGENCY && ph->role == R_ER35)
-		return 0.35;
 	double r = dx->p_abx * ph->s_abx;
 	if (kind == CW_OUTPATIENT) /* outpatient physicians stay far below the 20% limit */
 		r *= 0.5;
-	if (kind == CW_EMERGENCY && r > 0.3)
-		r = 0.3;
+	if (kind == CW_EMERGENCY && r > 0.4) /* infections 30-40%: only a physician seeing little else nears 40% */
+		r = 0.4;
 	if (kind == CW_INPATIENT && r > 0.5)
 		r = 0.5;
 	return r;
@@ -682,6 +686,7 @@ void gen_stay(gen_ctx *g, gen_pat *p, gen_visit *v, gen_stay_plan *sp)
 	const gen_dx *dx = &g->dx[sp->dx];
 	const gen_phys *ph = &g->phys[sp->phys];
 	gen_visit_begin(g, v, sp->inst, sp->dept, sp->phys, CW_INPATIENT, sp->dx, sp->admit);
+	v->longer = sp->longer;
 	cw_day a_day = cw_day_of(sp->admit), d_day = a_day + (sp->los < 1 ? 1 : sp->los);
 	sp->open = d_day >= g->day_end;
 	cw_day last_billed = sp->open ? g->day_end - 1 : d_day - 1;
@@ -742,6 +747,7 @@ void gen_stay(gen_ctx *g, gen_pat *p, gen_visit *v, gen_stay_plan *sp)
 			if (!gen_ledger_has(p, sp->rt_item) && sp->rt_t2 > rt_t1) {
 				int line = gen_add_line(g, p, v, sp->rt_item, sp->rt_t2, CW_QTY_ONE, ADD_FORCE);
 				sp->rt_l2 = v->l[line].id;
+				p->rt_truth[g->items[sp->rt_item].slot] = 1;
 			}
 		}
 		cw_minute tl = k == 0 ? sp->admit + 30 : d * CW_MINUTES_PER_DAY + 6 * 60 + 30 + (int)(p->num % 20);

@@ -33,10 +33,16 @@ int gen_choose_phys(gen_ctx *g, gen_pat *p, int dept, int dx, int kind)
 		switch (ph->role) {
 		/* physicians with a statistical role need the volume the tests require */
 		case R_LOWPOS: x *= 7.0; break;
-		case R_ABX_OP: case R_ABX_ER: case R_ER35: x *= 3.5; break;
-		case R_OUT_COST: case R_OUT_LARGE: x *= 1.6; break; /* peers keep enough volume to be judged */
+		case R_ABX_OP: case R_ABX_ER: x *= 3.5; break;
+		case R_ER35: /* sees mostly infections: a high antibiotic rate its case mix explains */
+			x *= 3.5;
+			if (dx >= 0)
+				x *= (g->dx[dx].flags & DX_INFECT) ? 4.0 : 0.25;
+			break;
+		/* well above the minimum volume every month; peers keep enough volume to be judged */
+		case R_OUT_COST: case R_OUT_LARGE: x *= 3.0; break;
 		case R_OUT_LOS: x *= kind == CW_INPATIENT ? 10.0 : 1.0; break;
-		case R_BAD: x *= 1.6; break;
+		case R_BAD: x *= kind == CW_INPATIENT ? 1.6 : 3.0; break;
 		case R_CASEMIX:
 			if (dx >= 0)
 				x *= (g->dx[dx].flags & DX_COSTLY) ? 4.0 : 0.25;
@@ -157,6 +163,7 @@ static void patient_init(gen_ctx *g, gen_pat *p, uint64_t num)
 		p->rt_time[s] = CW_MINUTE_NONE;
 		p->rt_line[s] = 0;
 		p->rt_pos[s] = 0;
+		p->rt_truth[s] = 0;
 	}
 	p->led_day = CW_DAY_NONE;
 	memset(p->led, 0, sizeof p->led);
@@ -199,20 +206,40 @@ static void do_op(gen_ctx *g, gen_pat *p, int inst, int dept, int phys, int kind
 	p->free_day = cw_day_of(t) + 1;
 }
 
-/* Length of stay for a diagnosis and attending. */
-static int draw_los(gen_ctx *g, gen_pat *p, int dx, int phys, cw_minute admit)
+/* Whether a stay admitted at `admit` and lasting los days ends in a month where
+ * the attending's length-of-stay role acts, or after the range (still open). */
+static int los_role_at_discharge(const gen_ctx *g, const gen_phys *ph, cw_minute admit, int los)
+{
+	cw_minute discharge = (cw_day_of(admit) + los) * CW_MINUTES_PER_DAY;
+	if (discharge >= g->range_end)
+		return ph->active >> (g->nmonths - 1) & 1;
+	int m = gen_month_of(g, discharge);
+	return m >= 0 && (ph->active >> m & 1);
+}
+
+/* Length of stay for a diagnosis and attending. A length-of-stay role keeps
+ * its patients GEN_LOS_FACTOR times longer when the longer stay ends in one of the
+ * role's months: the detector judges stays by their discharge month, so every
+ * stay discharged in those months is a longer one, and no other is (*longer
+ * says which). */
+static int draw_los(gen_ctx *g, gen_pat *p, int dx, int phys, cw_minute admit, int *longer)
 {
 	const gen_dx *d = &g->dx[dx];
 	const gen_phys *ph = &g->phys[phys];
 	double med = d->los * ph->s_los;
-	int m = gen_month_of(g, admit);
-	if (ph->role == R_OUT_LOS && m >= 0 && (ph->active >> m & 1))
-		med *= 1.9;
-	int los = (int)lround(gen_lognormal(&p->rng, med, 0.3));
+	double x = gen_lognormal(&p->rng, 1.0, 0.3);
+	int los = (int)lround(med * x);
+	*longer = 0;
+	if (ph->role == R_OUT_LOS && los_role_at_discharge(g, ph, admit, (int)lround(med * GEN_LOS_FACTOR * x))) {
+		los = (int)lround(med * GEN_LOS_FACTOR * x);
+		*longer = 1;
+	}
 	if (!strcmp(d->code, "Z51.1"))
 		los = gen_int(&p->rng, 2, 4);
 	else if (!strcmp(d->code, "O80"))
 		los = gen_int(&p->rng, 2, 3);
+	if (!strcmp(d->code, "Z51.1") || !strcmp(d->code, "O80"))
+		*longer = 0;
 	if (los < 2)
 		los = 2;
 	if ((d->flags & DX_EASY) && los < 5)
@@ -240,7 +267,7 @@ static void readmission(gen_ctx *g, gen_pat *p, const gen_stay_plan *a, int kind
 	b.phys = b_inst == a->inst && b.dept == a->dept && g->phys[a->phys].ward ? a->phys
 	                                                                         : gen_choose_phys(g, p, b.dept, b_dx, CW_INPATIENT);
 	b.admit = time_on(p, d, 8, 18);
-	b.los = draw_los(g, p, b_dx, b.phys, b.admit);
+	b.los = draw_los(g, p, b_dx, b.phys, b.admit, &b.longer);
 	b.case_kind = kind;
 	do_stay(g, p, &b);
 }
@@ -288,7 +315,7 @@ static int plan_ip(gen_ctx *g, gen_pat *p, int spec, int dx, cw_minute t, int in
 	sp.dx = dx;
 	sp.phys = gen_choose_phys(g, p, dept, dx, CW_INPATIENT);
 	sp.admit = t;
-	sp.los = draw_los(g, p, dx, sp.phys, t);
+	sp.los = draw_los(g, p, dx, sp.phys, t, &sp.longer);
 	do_stay(g, p, &sp);
 	return 0;
 }
@@ -417,7 +444,7 @@ static cw_day regular_event(gen_ctx *g, gen_pat *p, regular *r, cw_day d)
 		sp.admit = t;
 		if (r->stage == 0) { /* the diagnosis stay */
 			sp.dx = r->dx;
-			sp.los = draw_los(g, p, r->dx, sp.phys, t);
+			sp.los = draw_los(g, p, r->dx, sp.phys, t, &sp.longer);
 			r->stage = 1;
 			do_stay(g, p, &sp);
 			if (p->open_stay)
@@ -426,7 +453,7 @@ static cw_day regular_event(gen_ctx *g, gen_pat *p, regular *r, cw_day d)
 			return cw_day_of(p->last_discharge) + gen_int(&p->rng, 4, 12);
 		}
 		sp.dx = z51;
-		sp.los = draw_los(g, p, z51, sp.phys, t);
+		sp.los = draw_los(g, p, z51, sp.phys, t, &sp.longer);
 		if (r->stage == 1) {
 			sp.case_kind = CK_PLANNED;
 			r->stage = 2;
@@ -488,10 +515,12 @@ int gen_patients_run(gen_ctx *g)
 	p.rt_time = calloc((size_t)g->nslots + 1, sizeof *p.rt_time);
 	p.rt_line = calloc((size_t)g->nslots + 1, sizeof *p.rt_line);
 	p.rt_pos = calloc((size_t)g->nslots + 1, 1);
-	if (!p.rt_time || !p.rt_line || !p.rt_pos) {
+	p.rt_truth = calloc((size_t)g->nslots + 1, 1);
+	if (!p.rt_time || !p.rt_line || !p.rt_pos || !p.rt_truth) {
 		free(p.rt_time);
 		free(p.rt_line);
 		free(p.rt_pos);
+		free(p.rt_truth);
 		return cw_error_set(CW_ENOMEM, "gen: out of memory");
 	}
 	if (g->o.progress)
@@ -508,5 +537,6 @@ int gen_patients_run(gen_ctx *g)
 	free(p.rt_time);
 	free(p.rt_line);
 	free(p.rt_pos);
+	free(p.rt_truth);
 	return 0;
 }

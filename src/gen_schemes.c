@@ -197,7 +197,9 @@ void gen_roles_assign(gen_ctx *g)
 	/* at tertiary hospitals first: they have the volume the statistics need */
 	give(g, find_phys2(g, "gastroenterology,orthopedics", 0, taken, 1), R_OUT_COST, months_mask(g, 1, 3));
 	give(g, find_phys2(g, "neurology,orthopedics", 0, taken, 2), R_OUT_LARGE, months_mask(g, 2, 4));
-	give(g, find_phys2(g, "respiratory,cardiology,neurology", 1, taken, 2), R_OUT_LOS, months_mask(g, 3, 5));
+	/* the ward with the most (lengthenable) stays: the length of stay is judged at 10 stays a month */
+	int los = find_phys2(g, "respiratory", 1, taken, 2);
+	give(g, los >= 0 ? los : find_phys2(g, "cardiology,neurology", 1, taken, 2), R_OUT_LOS, months_mask(g, 3, 5));
 	give(g, find_phys2(g, "emergency", 0, taken, 1), R_LOWPOS, all);
 	give(g, find_phys2(g, "emergency", 0, taken, 4), R_LOWPOS, months_mask(g, 1, 3));
 	give(g, find_phys2(g, "respiratory,pediatrics", 0, taken, 3), R_ABX_OP, all);
@@ -494,8 +496,8 @@ static void pad_costs(gen_ctx *g, gen_pat *p, gen_visit *v, double factor)
 static void extra_large_exams(gen_ctx *g, gen_pat *p, gen_visit *v)
 {
 	static const char *const ex[] = { "210300001", "210400003", "210102002", "210400002", "210102001" };
-	int s = gen_int(&p->rng, 0, 4), added = 0;
-	for (int k = 0; k < 5 && added < 1 + gen_chance(&p->rng, 0.4); k++)
+	int s = gen_int(&p->rng, 0, 4), added = 0, want = 1 + gen_chance(&p->rng, 0.5);
+	for (int k = 0; k < 5 && added < want; k++)
 		if (gen_add_line(g, p, v, gen_item_find(g, ex[(s + k) % 5]), v->admit + 40 + k, CW_QTY_ONE, ADD_CHECK) >= 0)
 			added++;
 }
@@ -520,26 +522,31 @@ static int scheme_repeat_op(gen_ctx *g, gen_pat *p, gen_visit *v)
 		for (int i = 0; i < ls[k]->n; i++) {
 			int it = ls[k]->item[i];
 			const gen_item *x = &g->items[it];
-			if (x->slot < 0 || p->rt_time[x->slot] == CW_MINUTE_NONE || p->rt_pos[x->slot] ||
+			/* not after a line that is already in a repeat_test case or look-alike: the eval
+			 * matches on shared lines */
+			if (x->slot < 0 || p->rt_time[x->slot] == CW_MINUTE_NONE || p->rt_pos[x->slot] || p->rt_truth[x->slot] ||
 			    t - p->rt_time[x->slot] >= x->retest * 60 || t <= p->rt_time[x->slot] || gen_ledger_has(p, it))
 				continue;
 			if (!gen_chance(&p->rng, P_REPEAT_OP * gen_rate(g, v->phys, D_REPEAT_TEST)))
 				return 0;
 			uint64_t prev = p->rt_line[x->slot];
+			double hours = (double)(t - p->rt_time[x->slot]) / 60.0;
 			int l = gen_add_line(g, p, v, it, t, CW_QTY_ONE, ADD_FORCE);
+			p->rt_truth[x->slot] = 1;
 			uint64_t ids[2] = { prev, v->l[l].id };
 			gen_case_lines(g, 0, D_REPEAT_TEST, "repeat_test", v->phys, p->num, v->id, ids, 2, v->l[l].amount, t,
 			               "%s repeated %.1f h after a result that was not positive (interval %d h)", x->code,
-			               (double)(t - p->rt_time[x->slot] + 0) / 60.0, x->retest);
+			               hours, x->retest);
 			return 1;
 		}
 	return 0;
 }
 
-void gen_note_after_positive(gen_ctx *g, gen_pat *p, gen_visit *v, int line, uint64_t prev)
+void gen_note_after_positive(gen_ctx *g, gen_pat *p, gen_visit *v, int line, uint64_t prev, int prev_truth)
 {
-	if (!gen_chance(&p->rng, P_LOOK_AFTER_POS))
+	if (!gen_chance(&p->rng, P_LOOK_AFTER_POS) || prev_truth)
 		return;
+	p->rt_truth[g->items[v->l[line].item].slot] = 1;
 	uint64_t ids[2] = { prev, v->l[line].id };
 	gen_case_lines(g, 1, D_REPEAT_TEST, "after_positive", v->phys, p->num, v->id, ids, 2, 0, v->l[line].t,
 	               "%s repeated inside its interval after a positive result", g->items[v->l[line].item].code);
@@ -554,8 +561,8 @@ void gen_schemes_visit(gen_ctx *g, gen_pat *p, gen_visit *v)
 	const gen_phys *ph = &g->phys[v->phys];
 	/* physician-level roles */
 	if (role_on(g, v->phys, R_OUT_COST, v->admit) || ph->role == R_RARE_COSTLY || (ph->role == R_BAD && g->stat_roles))
-		pad_costs(g, p, v, ph->role == R_BAD ? 1.2 : 1.5);
-	if (role_on(g, v->phys, R_OUT_LARGE, v->admit) && gen_chance(&p->rng, 0.7))
+		pad_costs(g, p, v, 1.5);
+	if (role_on(g, v->phys, R_OUT_LARGE, v->admit) && gen_chance(&p->rng, 0.9))
 		extra_large_exams(g, p, v);
 	/* one line-level scheme at most */
 	if (!scheme_repeat_op(g, p, v)) {
@@ -635,7 +642,7 @@ void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 		return;
 	double mult = gen_rate(g, sp->phys, 0);
 	cw_day a = cw_day_of(sp->admit);
-	if (role_on(g, sp->phys, R_OUT_COST, sp->admit) || (g->phys[sp->phys].role == R_BAD && g->stat_roles))
+	if (g->phys[sp->phys].role == R_BAD && g->stat_roles) /* (an outpatient cost outlier pads visits only) */
 		sp->extra_cost = 1;
 	/* one plan at most: draw the band first, then apply it when the stay allows */
 	double w[8] = { P_UNWARRANTED * mult, P_IDLE * mult, P_SEEN * mult, P_RT_STAY * mult, P_LOOK_QUIET,
@@ -652,6 +659,7 @@ void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 		if (dx >= 0 && a + los < g->day_end - 1) {
 			sp->dx = dx;
 			sp->los = los;
+			sp->longer = 0;
 			sp->easy = 1;
 			sp->extra_cost = 0;
 		}
@@ -703,7 +711,8 @@ void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 	}
 }
 
-static void idle_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+/* The idle run's days [k0, k1) of the stay as one case (their bed and nursing lines). */
+static void idle_part(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp, int k0, int k1, int cont)
 {
 	cw_day a = cw_day_of(sp->admit);
 	uint64_t ids[32];
@@ -713,16 +722,39 @@ static void idle_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan 
 	for (size_t i = 0; i < v->nl && n < 32; i++) {
 		int k = (int)(cw_day_of(v->l[i].t) - a);
 		int cat = g->items[v->l[i].item].cat;
-		if (k < sp->idle_from || k >= sp->idle_from + sp->idle_len || (cat != CW_CAT_BED && cat != CW_CAT_NURSING))
+		if (k < k0 || k >= k1 || (cat != CW_CAT_BED && cat != CW_CAT_NURSING))
 			continue;
 		ids[n++] = v->l[i].id;
 		sum += v->l[i].amount;
 		if (v->l[i].t > last)
 			last = v->l[i].t;
 	}
-	if (n)
+	if (!n)
+		return;
+	if (cont)
 		gen_case_lines(g, 0, D_IDLE_BED, "no_care", sp->phys, p->num, v->id, ids, n, sum, last,
-		               "%d days billed with bed and nursing only", sp->idle_len);
+		               "%d more days billed with bed and nursing only, continuing last month's run", k1 - k0);
+	else
+		gen_case_lines(g, 0, D_IDLE_BED, "no_care", sp->phys, p->num, v->id, ids, n, sum, last,
+		               "%d days billed with bed and nursing only", k1 - k0);
+}
+
+/* A run crossing a month's end is judged as the detector sees it: the month
+ * reports the days it has when they reach the minimum (3), and the next month
+ * the continuation; a shorter first part is reported whole next month. */
+static void idle_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+{
+	cw_day a = cw_day_of(sp->admit);
+	int k0 = sp->idle_from, k1 = sp->idle_from + sp->idle_len, cut = k1;
+	for (int k = k0 + 1; k < k1; k++)
+		if (gen_month_of(g, (a + k) * CW_MINUTES_PER_DAY) != gen_month_of(g, (a + k - 1) * CW_MINUTES_PER_DAY))
+			cut = k;
+	if (cut < k1 && cut - k0 >= 3) {
+		idle_part(g, p, v, sp, k0, cut, 0);
+		idle_part(g, p, v, sp, cut, k1, 1);
+	} else {
+		idle_part(g, p, v, sp, k0, k1, 0);
+	}
 }
 
 static void quiet_look(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
@@ -1004,7 +1036,10 @@ void gen_schemes_physician_truth(gen_ctx *g)
 		for (int m = 0; m < g->nmonths; m++) {
 			const gen_pm *pm = &g->pm[(size_t)i * (size_t)g->nmonths + (size_t)m];
 			int on = ph->active >> m & 1;
-			uint32_t visits = pm->op_visits + pm->er_visits;
+			/* the detector's volumes: visits for the cost per visit, visits and stays discharged
+			 * in the month for the shares and large equipment, prescriptions for the antibiotic rate */
+			uint32_t visits = pm->op_visits + pm->er_visits, episodes = visits + pm->stays_out;
+			uint32_t rx = pm->rx_op + pm->rx_er;
 			double lo, hi;
 			switch (ph->role) {
 			case R_BAD:
@@ -1018,14 +1053,18 @@ void gen_schemes_physician_truth(gen_ctx *g)
 					          "visits padded to about 2.5 times the cost (%u visits)", visits);
 				break;
 			case R_OUT_LARGE:
-				if (on && visits >= 30)
+				if (on && episodes >= 30)
 					phys_case(g, 0, D_OUTLIER, "large_equipment_per_100", i, m,
-					          "one or two extra CT/MRI/DR on most visits (%u visits)", visits);
+					          "one or two extra CT/MRI/DR on most visits (%u visits and stays)", episodes);
 				break;
 			case R_OUT_LOS:
-				if (on && pm->stays_out >= 10)
-					phys_case(g, 0, D_OUTLIER, "length_of_stay", i, m, "stays about 1.9 times longer (%u stays)",
-					          pm->stays_out);
+				/* judged by discharge month, at 10 stays; in the role's months every stay is a
+				 * longer one but the odd unwarranted or planned admission (also longer: the cost
+				 * per stay) */
+				if (pm->stays_out >= 10 && 10 * pm->stays_long >= 7 * pm->stays_out)
+					phys_case(g, 0, D_OUTLIER, "length_of_stay", i, m,
+					          "%u of %u stays discharged in the month about %.1f times longer", pm->stays_long,
+					          pm->stays_out, GEN_LOS_FACTOR);
 				break;
 			case R_LOWPOS: {
 				double n = pm->large_pos + pm->large_neg;
@@ -1041,24 +1080,28 @@ void gen_schemes_physician_truth(gen_ctx *g)
 				double n = ph->role == R_ABX_OP ? pm->rx_op : pm->rx_er;
 				double k = ph->role == R_ABX_OP ? pm->rx_op_abx : pm->rx_er_abx;
 				double limit = ph->role == R_ABX_OP ? 0.20 : 0.40;
-				if (!on || n < 30) /* the detector's rule, exactly; the rates are far from the limit */
+				if (!on)
+					break;
+				if (rx >= 30) /* also the drug share (and cost) of the visits, against the same peers */
+					phys_case(g, 0, D_OUTLIER, "antibiotic_rate", i, m,
+					          "the antibiotic overuse also shows in the peer comparison (%u prescriptions)", rx);
+				if (n < 30) /* the detector's rule, exactly; the rates are far from the limit */
 					break;
 				wilson(k, n, &lo, &hi);
-				if (lo > limit) {
+				if (lo > limit)
 					phys_case(g, 0, D_ABX_OVERUSE, ph->role == R_ABX_OP ? "outpatient" : "emergency", i, m,
 					          "%.0f of %.0f prescriptions with an antibiotic, lower bound %.3f", k, n, lo);
-					if (visits >= 30)
-						phys_case(g, 0, D_OUTLIER, "antibiotic_rate", i, m,
-						          "the antibiotic overuse also shows in the peer comparison");
-				}
 				break;
 			}
-			case R_ER35:
+			case R_ER35: /* about 30-35%, from a case mix of infections at the peers' rates */
 				if (pm->rx_er >= 30) {
 					wilson(pm->rx_er_abx, pm->rx_er, &lo, &hi);
-					phys_case(g, 1, D_ABX_OVERUSE, "emergency_35_percent", i, m,
+					phys_case(g, 1, D_ABX_OVERUSE, "emergency_below_limit", i, m,
 					          "%u of %u emergency prescriptions with an antibiotic (lower bound %.3f < 0.40)",
 					          pm->rx_er_abx, pm->rx_er, lo);
+					phys_case(g, 1, D_OUTLIER, "case_mix_antibiotics", i, m,
+					          "%u of %u prescriptions with an antibiotic: mostly infections, at the peers' rates",
+					          pm->rx_er_abx, pm->rx_er);
 				}
 				break;
 			case R_CASEMIX:

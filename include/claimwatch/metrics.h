@@ -30,34 +30,46 @@
  *
  * Case mix. Units are stratified by visit kind and dx category (the first three
  * characters of dx_code, dots removed, upper case): a cell is (group,
- * stratum). In a cell, for the units of the physician's peers (the group's
+ * stratum). In a cell, for the n_c units of the physician's peers (the group's
  * other physicians: leave-one-out, so a physician who treats most of a stratum
  * does not set its own expectation), r_c = sum(num) / sum(den) is the ratio,
- * v_c = sum((num - r_c den)^2) / sum(den^2) the residual variance per unit of
- * den^2 (for den = 1: the per-unit variance) and k3_c the third moment per
- * den^3. A physician i with units u gets
+ * v_c = sum((num - r_c den)^2) / n_c the variance of a unit's residual and
+ * k3_c its third moment. Units are independent draws of (num, den): for the
+ * shares, a visit's amount is as random as its drug amount, so a cheap visit's
+ * residual is not taken as more certain than a costly one's (the ratio
+ * estimator's linearised variance; scaling the variance by den^2 made cheap
+ * drug-only visits look like a pattern). A physician i with units u gets
  *   value    y_i = sum(num_u) / D_i,            D_i = sum(den_u)
  *   expected E_i = sum(r_c(u) den_u) / D_i      (the peers' figures, weighted by i's own case mix)
- *   se_i^2 D_i^2 = sum(v_c(u) den_u^2) + sum_c D_ic^2 Var(r_c)
+ *   se_i^2 D_i^2 = sum(v_c(u)) + sum_c D_ic^2 Var(r_c),  Var(r_c) = n_c v_c / sum_c(den)^2
  *                                                (i's spread if it were like its peers, plus the
  *                                                 uncertainty of the peers' ratio where they are few)
  *   z0_i         = (y_i - E_i) / se_i
  * so a physician whose patients fall in expensive dx categories is expected to
- * cost more. A stratum where the peers have fewer than two units keeps the
- * figures of the whole cell (no information either way). A group's
+ * cost more. Sparse strata: when the peers at the physician's level have fewer
+ * than min_stratum_units units in a stratum, its figures are those of the
+ * specialty across levels (the physician's own units left out there too) when
+ * they have more; a variance from a handful of units misses the rare costly
+ * case (one albumin infusion in ten visits) and makes any physician who had
+ * two of them look extreme. When the peers have fewer than two units, the
+ * stratum says nothing either way: its units count as expected, with no
+ * variance (they count in the value and the volume). A group's
  * over-dispersion phi is the mean of the winsorised z0^2 of its physicians
  * with the minimum volume (at least 1), when they are at least phi_min_peers;
  * for a smaller group, that of all groups of its kind (specialty at level, or
  * specialty) together. Then
  *   z_i     = z0_i / sqrt(phi),   limit_i = E_i + q_i sqrt(phi) se_i,
  *   flagged = judged, z_i > q_i, y_i >= E_i (1 + min_excess), and the same
- *             without i's single unit of largest residual: high side only,
+ *             without i's units of largest residual, a share `trim` of its
+ *             volume (at least one): high side only,
  * where q_i is z_alpha corrected for the skewness of i's sum under the peers'
- * figures (cw_cornish_fisher with sum(k3_c(u) den_u^3) / sum(v_c(u)
- * den_u^2)^1.5). Costs are skewed: a few very expensive visits make a
- * physician's mean jump, and without the correction a 99.8% limit is passed
- * several times more often than 0.1% of the time by ordinary physicians. A
- * finding that vanishes without one visit rests on that visit, not a pattern.
+ * figures (cw_cornish_fisher with sum(k3_c(u)) / sum(v_c(u))^1.5). Costs are
+ * skewed: a few very expensive visits make a physician's mean jump, and
+ * without the correction a 99.8% limit is passed several times more often
+ * than 0.1% of the time by ordinary physicians. A finding that vanishes
+ * without a few visits (2 of 40 at the default 5%) rests on those visits (an
+ * MRI among cheap Parkinson visits, two stays with albumin), not a pattern;
+ * the units are taken out with the figures they were judged by.
  *
  * Counts: for antibiotic_rate and large_equipment_per_100 (counts of events),
  * the variance and third moment of i's count are at least those of a Poisson
@@ -75,13 +87,14 @@
  * Robust reference: the figures are computed twice. After the first round,
  * physicians whose z0 stands out on either side (robust z beyond z_alpha, with
  * the median and MAD, scale at least 1, of the z0 of the group's physicians
- * with the minimum volume; of every group of the kind when the group has fewer
- * than three of them) are left out of their group's reference (its peers'
- * figures, phi, target and sd) and the second round judges everyone against
- * the rest, so that outliers can mask neither themselves nor each other (a
- * physician with padded, costly visits would otherwise drag the drug share
- * expected of everyone else). A stratum treated only by left-out physicians
- * keeps its first-round figures.
+ * with units of the metric, whatever their volume; of every group of the kind
+ * when the group has fewer than three of them) are left out of their group's
+ * reference (its peers' figures, phi, target and sd) and the second round
+ * judges everyone against the rest, so that outliers can mask neither
+ * themselves nor each other (a physician with padded, costly visits would
+ * otherwise drag the drug share expected of everyone else: its units weigh by
+ * their amount). A stratum treated only by left-out physicians gives the
+ * others no information.
  *
  * Funnel plot. A group's curve is cw_funnel_limit(&group->funnel, n, +1) with
  * target theta_0 = the group's overall ratio, sd such that sd / sqrt(n) is the
@@ -148,13 +161,16 @@ typedef struct cw_metrics_opts {
 	double min_excess;                      /* flag only when value >= expected * (1 + min_excess) */
 	double unit_fence;                      /* 20: robust sds beyond which a unit is capped in the peers' figures */
 	int phi_min_peers;                      /* 20: a smaller group takes phi from all groups together */
+	int min_stratum_units;                  /* 10: a stratum with fewer peer units at the level takes the specialty's */
+	double trim;                            /* 0.05: share of its largest units a finding must survive without */
 } cw_metrics_opts;
 
 /* The defaults above (the same as rules/default.json). */
 void cw_metrics_opts_default(cw_metrics_opts *o);
 /* Reads the options from a rules section (detectors.outlier_physician): keys
  * min_peers, min_visits, min_stays, min_prescriptions, control_level, winsor,
- * min_excess, unit_fence, phi_min_peers. Errors name the key. */
+ * min_excess, unit_fence, phi_min_peers, min_stratum_units, trim. Errors name
+ * the key. */
 int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o);
 
 enum cw_metric_status {

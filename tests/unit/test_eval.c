@@ -132,6 +132,12 @@ static void one_month(void **state)
 	FILE *devnull = fopen("/dev/null", "w");
 	assert_false(cw_eval_check(&r, 0.9, -1, devnull));
 	assert_false(cw_eval_check(&r, -1, -1, devnull)); /* the look-alike alone fails */
+	/* every case required: the physician-level one is found, a duplicate is missed */
+	assert_int_equal(cw_eval_require_all(&r, "outlier_physician", devnull), 1);
+	assert_int_equal(cw_eval_require_all(&r, "outlier_physician,low_positive_rate", devnull), 1); /* no cases */
+	assert_int_equal(cw_eval_require_all(&r, "outlier_physician,duplicate_billing", devnull), 0);
+	assert_int_equal(cw_eval_require_all(&r, "outlier", devnull), CW_EUSAGE);
+	assert_non_null(strstr(cw_error_last(), "'outlier'"));
 	fclose(devnull);
 	cw_eval_free(&r);
 }

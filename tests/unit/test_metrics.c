@@ -88,6 +88,8 @@ static cw_metrics_opts small_opts(void)
 	o.min_volume[CW_VOLUME_VISITS] = 2;
 	o.min_volume[CW_VOLUME_STAYS] = 1;
 	o.min_volume[CW_VOLUME_PRESCRIPTIONS] = 1;
+	o.min_stratum_units = 2; /* the level's figures, however few */
+	o.trim = 0;              /* the single largest unit */
 	return o;
 }
 
@@ -219,6 +221,159 @@ static void test_one_visit_is_not_a_pattern(void **state)
 	cw_dataset_free(ds);
 }
 
+/* A stratum with fewer than min_stratum_units peer units at the level takes the
+ * specialty's units across levels; one no peer treats counts as expected. */
+static void test_sparse_strata(void **state)
+{
+	(void)state;
+	cw_builder *b = world();
+	costed(b, "V30", "M1", "H1", "IM1", "20", "Q87.1", 700); /* nobody else treats Q87 */
+	cw_dataset *ds = tu_finish(b);
+	cw_metrics_opts o = small_opts();
+	o.min_stratum_units = 10;
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	const cw_metric_table *t = cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT);
+	/* M2 (J06 80, C34 1000), level 3 has 5 and 3 other units there: the specialty's then,
+	 * J06 100 120 100 110 90 100 100 100 (820 / 8), C34 1200 1100 900 1000 1000 (5200 / 5) */
+	const cw_metric_row *m2 = &t->rows[phys(ds, "M2")];
+	assert_int_equal(m2->status, CW_METRIC_JUDGED);
+	assert_int_equal(t->groups[m2->group].level, 3); /* still judged in its level group */
+	NEAR(m2->expected, (820.0 / 8 + 5200.0 / 5) / 2, 1e-9);
+	/* M1: J06 at the specialty's 80 100 110 90 100 100 100 (680 / 7); Q87 as expected, no variance */
+	const cw_metric_row *m1 = &t->rows[phys(ds, "M1")];
+	assert_int_equal(m1->volume, 3);
+	NEAR(m1->expected, (2 * 680.0 / 7 + 700) / 3, 1e-9);
+	double v = 0; /* the J06 others' per-unit variance */
+	const double others[] = { 80, 100, 110, 90, 100, 100, 100 };
+	for (int i = 0; i < 7; i++)
+		v += (others[i] - 680.0 / 7) * (others[i] - 680.0 / 7) / 7;
+	NEAR(m1->se, sqrt(2 * v + 4 * v / 7) / 3, 1e-9);
+	/* at the default of 2, the level's units */
+	o.min_stratum_units = 2;
+	cw_metrics_free(m);
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	t = cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT);
+	NEAR(t->rows[phys(ds, "M2")].expected, (104 + 3200.0 / 3) / 2, 1e-9);
+	cw_metrics_free(m);
+	cw_dataset_free(ds);
+}
+
+/* Shares: a visit's residual drug - r amount has the peers' per-unit variance,
+ * whatever its amount (units are independent draws of drug and amount). */
+static void test_share_variance(void **state)
+{
+	(void)state;
+	cw_builder *b = tu_builder("2026-05");
+	tu_add_department(b, "IMX", "H1", "internal");
+	const char *ids[] = { "Q1", "Q2", "Q3", "Q4", "Q5", "Q6" };
+	/* drug, consult of each physician's two J06 visits */
+	const int drug[6][2] = { { 40, 30 }, { 20, 80 }, { 50, 10 }, { 30, 30 }, { 60, 20 }, { 90, 10 } };
+	const int cons[6][2] = { { 60, 170 }, { 80, 20 }, { 50, 190 }, { 70, 70 }, { 40, 80 }, { 10, 90 } };
+	cw_item_row dr = tu_item_row("DRUG", CW_CAT_DRUG, 100000);
+	tu_add_item(b, &dr);
+	cw_item_row co = tu_item_row("CONS", CW_CAT_CONSULT, 1000000);
+	tu_add_item(b, &co);
+	for (int i = 0; i < 6; i++) {
+		tu_add_physician(b, ids[i], "H1", "IMX");
+		for (int k = 0; k < 2; k++) {
+			char vid[16], l1[16], l2[16];
+			snprintf(vid, sizeof vid, "W%d%d", i, k);
+			snprintf(l1, sizeof l1, "LD%d%d", i, k);
+			snprintf(l2, sizeof l2, "LC%d%d", i, k);
+			visit(b, vid, ids[i], "H1", "IMX", CW_OUTPATIENT, k ? "2026-05-04 09:00" : "2026-05-03 09:00", NULL, "J06");
+			tu_add_line(b, l1, vid, "DRUG", "2026-05-03 09:00", CW_QTY_ONE, drug[i][k] * 100);
+			tu_add_line(b, l2, vid, "CONS", "2026-05-03 09:00", CW_QTY_ONE, cons[i][k] * 100);
+		}
+	}
+	cw_dataset *ds = tu_finish(b);
+	cw_metrics_opts o = small_opts();
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	const cw_metric_row *q6 = &cw_metrics_table(m, CW_METRIC_DRUG_SHARE)->rows[phys(ds, "Q6")];
+	assert_int_equal(q6->status, CW_METRIC_JUDGED);
+	double sn = 0, sd = 0, res2 = 0;
+	for (int i = 0; i < 5; i++)
+		for (int k = 0; k < 2; k++) {
+			sn += drug[i][k];
+			sd += drug[i][k] + cons[i][k];
+		}
+	double r = sn / sd;
+	for (int i = 0; i < 5; i++)
+		for (int k = 0; k < 2; k++) {
+			double e = drug[i][k] - r * (drug[i][k] + cons[i][k]);
+			res2 += e * e;
+		}
+	double v = res2 / 10, d6 = 200; /* Q6's amount */
+	NEAR(q6->expected, r, 1e-12);
+	NEAR(q6->se, sqrt(2 * v + d6 * d6 * v * 10 / (sd * sd)) / d6, 1e-12);
+	cw_metrics_free(m);
+	cw_dataset_free(ds);
+}
+
+/* A physician who pads visits with costly non-drug lines would weigh most in
+ * the drug share of its strata (units weigh by their amount); it stands out and
+ * is left out of the reference, so it does not lower everyone's expected drug
+ * share. */
+static void test_costly_peer_out_of_shares(void **state)
+{
+	(void)state;
+	cw_builder *b = world();
+	tu_add_physician(b, "M7", "H1", "IM1");
+	for (int k = 0; k < 6; k++) {
+		char vid[16], l1[16], l2[16], day[4];
+		snprintf(vid, sizeof vid, "V4%d", k);
+		snprintf(l1, sizeof l1, "L4%dd", k);
+		snprintf(l2, sizeof l2, "L4%dc", k);
+		snprintf(day, sizeof day, "%02d", 20 + k);
+		char admit[32];
+		snprintf(admit, sizeof admit, "2026-05-%s 09:00", day);
+		visit(b, vid, "M7", "H1", "IM1", CW_OUTPATIENT, admit, NULL, "J06.9");
+		tu_add_line(b, l1, vid, "DRUG", admit, CW_QTY_ONE, 4000);  /* 40 yuan of drugs */
+		tu_add_line(b, l2, vid, "CONS", admit, CW_QTY_ONE, 96000); /* and 960 of padding */
+	}
+	cw_dataset *ds = tu_finish(b);
+	cw_metrics_opts o = small_opts();
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	const cw_metric_table *t = cw_metrics_table(m, CW_METRIC_DRUG_SHARE);
+	NEAR(t->rows[phys(ds, "M1")].expected, 0.4, 1e-12); /* 40% at every other physician */
+	NEAR(t->rows[phys(ds, "M7")].value, 0.04, 1e-12);
+	cw_metrics_free(m);
+	cw_dataset_free(ds);
+}
+
+/* A finding must survive without the physician's largest units, a share `trim`
+ * of its volume: two exceptional visits among forty are not a pattern. */
+static void test_trim(void **state)
+{
+	(void)state;
+	cw_builder *b = world();
+	tu_add_physician(b, "M8", "H1", "IM1");
+	for (int k = 0; k < 40; k++) {
+		char vid[16], day[4];
+		snprintf(vid, sizeof vid, "V8%02d", k);
+		snprintf(day, sizeof day, "%02d", 1 + k % 28);
+		costed(b, vid, "M8", "H1", "IM1", day, "J06.9", k < 2 ? 3000 : 100 + k % 3 * 5);
+	}
+	cw_dataset *ds = tu_finish(b);
+	cw_metrics_opts o = small_opts();
+	cw_metrics *m;
+	o.trim = 0; /* without its single largest visit, M8 is still far above */
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	const cw_metric_row *r = &cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT)->rows[phys(ds, "M8")];
+	assert_true(r->z > r->zlimit);
+	assert_true(r->flagged);
+	cw_metrics_free(m);
+	o.trim = 0.05; /* without its 2 largest (5% of 40), nothing is left */
+	assert_int_equal(cw_metrics_compute(ds, &o, &m), 0);
+	r = &cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT)->rows[phys(ds, "M8")];
+	assert_true(r->z > r->zlimit);
+	assert_false(r->flagged);
+	cw_metrics_free(m);
+	cw_dataset_free(ds);
+}
+
 static void test_stays_rx_totals(void **state)
 {
 	(void)state;
@@ -311,6 +466,8 @@ static void test_options_from_rules(void **state)
 	NEAR(o.level, d.level, 0);
 	NEAR(o.winsor, d.winsor, 0);
 	NEAR(o.min_excess, d.min_excess, 0);
+	assert_int_equal(o.min_stratum_units, d.min_stratum_units);
+	NEAR(o.trim, d.trim, 0);
 	cw_rules_free(r);
 	assert_int_equal(cw_rules_load_text(&r, "{\"detectors\":{\"outlier_physician\":{\"winsor\":0.6}}}", "t"), 0);
 	s = cw_rules_section(r, "detectors.outlier_physician");
@@ -325,6 +482,10 @@ int main(void)
 		cmocka_unit_test(test_case_mix_expected),
 		cmocka_unit_test(test_peer_groups_fallback),
 		cmocka_unit_test(test_one_visit_is_not_a_pattern),
+		cmocka_unit_test(test_sparse_strata),
+		cmocka_unit_test(test_share_variance),
+		cmocka_unit_test(test_costly_peer_out_of_shares),
+		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_stays_rx_totals),
 		cmocka_unit_test(test_empty_and_info),
 		cmocka_unit_test(test_options_from_rules),

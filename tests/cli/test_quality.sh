@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# test_quality.sh: the quality bar of the demo data (issue 3). Six generated months (scale 1, seed 7)
+# run in order; in every month every detector with cases reaches recall 0.95, every detector with
+# findings precision 0.95, no look-alike is flagged, and every injected physician-level case (peer
+# outliers, low positive rates, antibiotic overuse) is found. Also checks that the month holds such
+# cases and look-alikes at all, so that the bar is not met by an empty truth.
+# CW_TEST_SEED and CW_TEST_SCALE change the generated data (defaults 7 and 1).
+. "$(dirname "$0")/lib.sh"
+if ! "$CW" gen --help >/dev/null 2>&1; then
+	echo "SKIP: this build has no 'claimwatch gen'"
+	exit 0
+fi
+stop() { fail "$*"; finish; }
+PHYS=outlier_physician,low_positive_rate,antibiotic_overuse
+
+"$CW" gen --out "$TMP/data" --months 2026-01..2026-06 --scale "${CW_TEST_SCALE:-1}" --seed "${CW_TEST_SEED:-7}" \
+	--quiet || stop "claimwatch gen failed"
+"$CW" run --data "$TMP/data" --months 2026-01..2026-06 --out "$TMP/run" --quiet 2>"$TMP/run.err" ||
+	{ cat "$TMP/run.err" >&2; stop "claimwatch run failed"; }
+
+for m in 01 02 03 04 05 06; do
+	expect_exit 0 "2026-$m: recall and precision >= 0.95, no look-alike flagged, every physician-level case found" -- \
+		"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/run/2026-$m" --min-recall 0.95 --min-precision 0.95 \
+		--require-all "$PHYS"
+done
+
+# the six months together: the physician-level detectors have cases (and look-alikes) to find
+"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/run" >"$TMP/table" || fail "eval of the six months"
+sed 's/^/    /' "$TMP/table"
+for det in outlier_physician low_positive_rate antibiotic_overuse; do
+	awk -v d="$det" '$1 == d && $2 > 0 && $3 == $2 { ok = 1 } END { exit !ok }' "$TMP/table" &&
+		pass "$det: every one of its cases found" || fail "$det: no cases, or some missed"
+done
+for det in outlier_physician antibiotic_overuse; do
+	awk -v d="$det" '$1 == d && $8 > 0 && $9 == 0 { ok = 1 } END { exit !ok }' "$TMP/table" &&
+		pass "$det: look-alikes present, none flagged" || fail "$det: no look-alikes, or some flagged"
+done
+
+# --require-all catches a miss that a 0.95 recall would let through
+expect_exit 2 "--require-all: an unknown detector is a usage error" -- \
+	"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/run/2026-03" --require-all nope
+mkdir -p "$TMP/none/2026-03"
+head -1 "$TMP/run/2026-03/findings.csv" >"$TMP/none/2026-03/findings.csv"
+expect_exit 1 "--require-all: a month without findings misses the physician-level cases" -- \
+	"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/none/2026-03" --require-all "$PHYS"
+expect_output "outlier_physician: 0 of [0-9]+ cases found" "--require-all names the detector and its misses"
+finish

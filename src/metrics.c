@@ -261,8 +261,10 @@ static int assign_groups(ctx *c)
 		free(spec);
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	}
-	memcpy(spec, dp->specialty, dp->n * sizeof *spec);
-	qsort_r(spec, dp->n, sizeof *spec, by_text, (void *)c->ds);
+	if (dp->n) { /* no department: the column is NULL */
+		memcpy(spec, dp->specialty, dp->n * sizeof *spec);
+		qsort_r(spec, dp->n, sizeof *spec, by_text, (void *)c->ds);
+	}
 	size_t ns = 0;
 	for (size_t i = 0; i < dp->n; i++) /* specialties are interned: equal text, equal cw_str */
 		if (ns == 0 || spec[ns - 1] != spec[i])

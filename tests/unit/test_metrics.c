@@ -476,9 +476,29 @@ static void test_options_from_rules(void **state)
 	cw_rules_free(r);
 }
 
+/* An empty month (no institution, no department, nobody): nothing to judge, no crash.
+ * Found by fuzz_load: the empty department column was copied from NULL. */
+static void test_empty_dataset(void **state)
+{
+	(void)state;
+	cw_builder *b;
+	cw_month m = { 2026, 5 };
+	cw_dataset *ds;
+	cw_metrics *mx;
+	cw_metrics_opts o;
+	assert_int_equal(cw_builder_new(&b, m, 45), 0);
+	assert_int_equal(cw_builder_finish(b, &ds), 0);
+	cw_metrics_opts_default(&o);
+	assert_int_equal(cw_metrics_compute(ds, &o, &mx), 0);
+	assert_int_equal(cw_metrics_table(mx, CW_METRIC_DRUG_SHARE)->ngroups, 0);
+	cw_metrics_free(mx);
+	cw_dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_dataset),
 		cmocka_unit_test(test_case_mix_expected),
 		cmocka_unit_test(test_peer_groups_fallback),
 		cmocka_unit_test(test_one_visit_is_not_a_pattern),

@@ -206,7 +206,7 @@ static int judge_drugs(const cw_scan *ctx, cw_findings *out, const rx_case *k, s
 {
 	const config *c = ctx->config;
 	const cw_items *it = cw_dataset_items(ctx->ds);
-	size_t n;
+	size_t n = 0;
 	int rc;
 	if (k->r1 - k->r0 <= (uint32_t)c->max_drugs)
 		return 0;

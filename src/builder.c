@@ -283,7 +283,7 @@ static int commit_patient(cw_dataset *ds, const cw_patient_res *o, cw_rowerr *er
 
 int cw_builder_add_patient(cw_builder *b, const cw_patient_row *x, cw_rowerr *err)
 {
-	cw_patient_res o;
+	cw_patient_res o = { 0 };
 	int rc = resolve_patient(x, &o, err);
 	return rc ? rc : commit_patient(b->ds, &o, err);
 }
@@ -402,7 +402,7 @@ static int commit_visit(cw_dataset *ds, const cw_visit_res *o, cw_rowerr *err)
 
 int cw_builder_add_visit(cw_builder *b, const cw_visit_row *x, cw_rowerr *err)
 {
-	cw_visit_res o;
+	cw_visit_res o = { 0 };
 	int rc = resolve_visit(b->ds, x, &o, &b->cache, err);
 	return rc ? rc : commit_visit(b->ds, &o, err);
 }
@@ -491,7 +491,7 @@ static int commit_claim(cw_builder *b, const cw_claim_res *o, cw_rowerr *err)
 
 int cw_builder_add_claim(cw_builder *b, const cw_claim_row *x, cw_rowerr *err)
 {
-	cw_claim_res o;
+	cw_claim_res o = { 0 };
 	int rc = resolve_claim(b->ds, x, &o, &b->cache, err);
 	return rc ? rc : commit_claim(b, &o, err);
 }
@@ -591,7 +591,7 @@ static int commit_rx(cw_builder *b, const cw_rx_res *o, cw_rowerr *err)
 
 int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *x, cw_rowerr *err)
 {
-	cw_rx_res o;
+	cw_rx_res o = { 0 };
 	int rc = resolve_rx(b->ds, x, &o, &b->cache, err);
 	return rc ? rc : commit_rx(b, &o, err);
 }
@@ -621,7 +621,7 @@ static int commit_result(cw_dataset *ds, const cw_result_res *o, cw_rowerr *err)
 
 int cw_builder_add_result(cw_builder *b, const cw_result_row *x, cw_rowerr *err)
 {
-	cw_result_res o;
+	cw_result_res o = { 0 };
 	int rc = resolve_result(b->ds, x, &o, err);
 	return rc ? rc : commit_result(b->ds, &o, err);
 }

@@ -41,7 +41,7 @@ static int row_error(const cw_csvtab *t, const char *what, const char *value)
 static int read_row(cw_history *h, const cw_csvtab *t, int month)
 {
 	char dim[64], grade[32], rank[16], amount[32];
-	cw_standing *s;
+	cw_standing *s = NULL;
 	int rc = push(h, &s);
 	if (rc < 0)
 		return rc;

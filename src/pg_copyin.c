@@ -80,7 +80,7 @@ static int sink_row(void *ctx, const cw_slice *f, int ncols)
 {
 	stage *sg = ctx;
 	if (sg->table == CW_T_CLAIMS) {
-		int i, rc = staged_month(sg, &f[4], &i);
+		int i = 0, rc = staged_month(sg, &f[4], &i);
 		if (rc < 0)
 			return rc;
 		sg->rep->months[i].lines++;

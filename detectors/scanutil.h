@@ -1,8 +1,8 @@
 /*
  * scanutil.h: small helpers of the line-level scans (over_price, duplicate_billing,
  * over_frequency, split_billing): a live line, money arithmetic, sorting the
- * short groups of a minute or a day, growing scratch arrays, finding a time in
- * a patient's lines. Header only; not a detector.
+ * short groups of a minute or a day, growing scratch arrays, finding a time or
+ * the end of a day in a patient's lines. Header only; not a detector.
  */
 #ifndef CW_DETECTORS_SCANUTIL_H
 #define CW_DETECTORS_SCANUTIL_H
@@ -97,6 +97,17 @@ static inline uint32_t first_line_at(const cw_claims *cl, uint32_t lo, uint32_t 
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The end of line lo's calendar day in the time-ordered lines [lo, end): the
+ * lines [lo, returned) are that day's. */
+static inline uint32_t day_end(const cw_claims *cl, uint32_t lo, uint32_t end)
+{
+	cw_minute midnight = (cw_day_of(cl->time[lo]) + 1) * CW_MINUTES_PER_DAY;
+	uint32_t hi = lo + 1;
+	while (hi < end && cl->time[hi] < midnight)
+		hi++;
+	return hi;
 }
 
 #endif

@@ -307,9 +307,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		 * starts at midnight), then each calendar day is one run */
 		for (uint32_t lo = first_line_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end;
 		     lo = hi) {
-			cw_minute midnight = (cw_day_of(cl->time[lo]) + 1) * CW_MINUTES_PER_DAY;
-			for (hi = lo + 1; hi < end && cl->time[hi] < midnight;)
-				hi++;
+			hi = day_end(cl, lo, end);
 			if ((rc = collect_day(cl, it, &d, lo, hi)) == 0 && d.nkeys)
 				rc = judge_day(ctx, c, out, &d);
 		}

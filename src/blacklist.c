@@ -7,6 +7,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/review.h"
 #include "csvtab.h"
+#include "jsonfield.h"
 #include "outfile.h"
 #include "rootmonths.h"
 #include "strbuf.h"
@@ -275,22 +276,6 @@ int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f)
 	return 0;
 }
 
-static cJSON *words(const char *s)
-{
-	cJSON *a = cJSON_CreateArray();
-	const char *p = s;
-	while (a && *p) {
-		size_t n = strcspn(p, " ");
-		if (n) {
-			char *w = strndup(p, n);
-			cJSON_AddItemToArray(a, cJSON_CreateString(w ? w : ""));
-			free(w);
-		}
-		p += n + (p[n] == ' ');
-	}
-	return a;
-}
-
 static cJSON *entry_json(const cw_blacklist *b, const cw_bl_entry *e)
 {
 	const cw_standing *s = e->t->last;
@@ -302,7 +287,7 @@ static cJSON *entry_json(const cw_blacklist *b, const cw_bl_entry *e)
 	cJSON_AddStringToObject(o, "dept_id", s->dept_id);
 	cJSON_AddNumberToObject(o, "level", e->t->max_level);
 	cJSON_AddStringToObject(o, "reason", reason(e));
-	cJSON_AddItemToObject(o, "months_flagged", words(e->t->flagged));
+	cJSON_AddItemToObject(o, "months_flagged", cw_json_words(e->t->flagged, strlen(e->t->flagged)));
 	cJSON_AddNumberToObject(o, "single_firsts", e->t->single_firsts);
 	cJSON_AddNumberToObject(o, "composite_firsts", e->t->composite_firsts);
 	cJSON_AddStringToObject(o, "suspect_amount_total", cw_format_money(e->t->suspect_total, money));
@@ -314,8 +299,8 @@ static cJSON *entry_json(const cw_blacklist *b, const cw_bl_entry *e)
 		cJSON_AddStringToObject(x, "suspect_amount", cw_format_money(e->det[i].amount, money));
 		cJSON_AddItemToArray(d, x);
 	}
-	cJSON_AddItemToObject(o, "finding_ids", words(e->finding_ids));
-	cJSON_AddItemToObject(o, "confirmed_finding_ids", words(e->confirmed_ids));
+	cJSON_AddItemToObject(o, "finding_ids", cw_json_words(e->finding_ids, strlen(e->finding_ids)));
+	cJSON_AddItemToObject(o, "confirmed_finding_ids", cw_json_words(e->confirmed_ids, strlen(e->confirmed_ids)));
 	return o;
 }
 
@@ -326,7 +311,7 @@ char *cw_blacklist_json(const cw_blacklist *b)
 	cJSON_AddStringToObject(o, "cycle", b->cycle);
 	cJSON_AddStringToObject(o, "through", b->through);
 	cJSON_AddNumberToObject(o, "months_read", b->months_read);
-	cJSON_AddItemToObject(o, "missing_months", words(b->missing));
+	cJSON_AddItemToObject(o, "missing_months", cw_json_words(b->missing, strlen(b->missing)));
 	cJSON_AddNumberToObject(o, "min_level", b->o.min_level);
 	cJSON_AddStringToObject(o, "min_suspect_amount", cw_format_money(b->o.min_amount, money));
 	cJSON *list = cJSON_AddArrayToObject(o, "physicians");

@@ -7,6 +7,7 @@
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "claimwatch/types.h"
+#include "jsonfield.h"
 #include "textwidth.h"
 
 /* --- schemas ------------------------------------------------------------------------------ */
@@ -326,38 +327,11 @@ int cw_case_print_finding(FILE *f, const cw_case_finding *c)
 
 /* --- JSON --------------------------------------------------------------------------------------------- */
 
-static cJSON *value_json(const char *s, char kind)
-{
-	if (!*s)
-		return cJSON_CreateNull();
-	if (kind == 'n') {
-		char *end;
-		double x = strtod(s, &end);
-		if (!*end)
-			return cJSON_CreateNumber(x);
-	}
-	if (kind == 'l') {
-		cJSON *a = cJSON_CreateArray();
-		const char *p = s;
-		while (a && *p) {
-			size_t n = strcspn(p, " ");
-			if (n) {
-				char *w = strndup(p, n);
-				cJSON_AddItemToArray(a, cJSON_CreateString(w ? w : ""));
-				free(w);
-			}
-			p += n + (p[n] == ' ');
-		}
-		return a;
-	}
-	return cJSON_CreateString(s);
-}
-
 static cJSON *record_json(const cw_case_rec *r, const cw_case_schema *s)
 {
 	cJSON *o = cJSON_CreateObject();
 	for (size_t i = 0; o && i < s->n; i++)
-		cJSON_AddItemToObject(o, s->names[i], value_json(r->v[i], s->kinds[i]));
+		cJSON_AddItemToObject(o, s->names[i], cw_json_field(r->v[i], strlen(r->v[i]), s->kinds[i]));
 	return o;
 }
 
@@ -371,7 +345,7 @@ static cJSON *list_json(const cw_case_list *l, const cw_case_schema *s)
 
 static void add_text(cJSON *o, const char *key, const char *s, char kind)
 {
-	cJSON_AddItemToObject(o, key, value_json(s ? s : "", kind));
+	cJSON_AddItemToObject(o, key, cw_json_field(s ? s : "", s ? strlen(s) : 0, kind));
 }
 
 static char *print_json(cJSON *doc)

@@ -7,6 +7,7 @@
 #include "claimwatch/error.h"
 #include "csv.h"
 #include "export.h"
+#include "jsonfield.h"
 #include "rootmonths.h"
 
 /* --- CSV for Excel ------------------------------------------------------------------------- */
@@ -150,30 +151,6 @@ static char column_kind(const char *name)
 	return 's';
 }
 
-static cJSON *field_json(const char *s, size_t len, char kind)
-{
-	char *text = strndup(s, len);
-	cJSON *v = NULL;
-	if (!text)
-		return NULL;
-	if (!len) {
-		v = cJSON_CreateNull();
-	} else if (kind == 'n') {
-		char *end;
-		double x = strtod(text, &end);
-		v = *end ? cJSON_CreateString(text) : cJSON_CreateNumber(x);
-	} else if (kind == 'l') {
-		v = cJSON_CreateArray();
-		char *save = NULL;
-		for (char *w = strtok_r(text, " ", &save); v && w; w = strtok_r(NULL, " ", &save))
-			cJSON_AddItemToArray(v, cJSON_CreateString(w));
-	} else {
-		v = cJSON_CreateString(text);
-	}
-	free(text);
-	return v;
-}
-
 /* A CSV file as an array of objects; a missing file gives NULL in *out (not an error). */
 static int table_json(const char *path, cJSON **out)
 {
@@ -213,7 +190,7 @@ static int table_json(const char *path, cJSON **out)
 		cJSON *o = cJSON_CreateObject();
 		for (size_t i = 0; o && i < nhead; i++)
 			if (head[i])
-				cJSON_AddItemToObject(o, head[i], field_json(rec.field[i].ptr, rec.field[i].len, column_kind(head[i])));
+				cJSON_AddItemToObject(o, head[i], cw_json_field(rec.field[i].ptr, rec.field[i].len, column_kind(head[i])));
 		cJSON_AddItemToArray(rows, o);
 	}
 	for (size_t i = 0; head && i < nhead; i++)

@@ -1,0 +1,15 @@
+/* jsonfield.h: a text field of claimwatch's CSV outputs as a JSON value, the one rule shared by
+ * `claimwatch export`, `case --json` and the blacklist's JSON. */
+#ifndef CW_JSONFIELD_H
+#define CW_JSONFIELD_H
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+/* The space-separated words of s[0..len) as an array of strings (empty: []). */
+cJSON *cw_json_words(const char *s, size_t len);
+/* An empty field is null; kind 'n' gives a number when the text is one, 'l' the
+ * array of its words, anything else the string as it is (money stays a
+ * decimal string). NULL when out of memory. */
+cJSON *cw_json_field(const char *s, size_t len, char kind);
+
+#endif

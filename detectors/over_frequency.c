@@ -118,28 +118,25 @@ static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, keys
 	return 0;
 }
 
+/* One patient's day: its live lines by item, then judged. */
+typedef struct day_scan {
+	keys k;
+	cw_findings *out;
+} day_scan;
+
+static int on_day(const cw_scan *ctx, uint32_t lo, uint32_t hi, void *arg)
+{
+	day_scan *s = arg;
+	int rc = collect_day(cw_dataset_claims(ctx->ds), cw_dataset_items(ctx->ds), &s->k, lo, hi);
+	return rc == 0 && s->k.n ? judge_day(ctx, ctx->config, s->out, &s->k) : rc;
+}
+
 static int scan(const cw_scan *ctx, cw_findings *out)
 {
-	const config *c = ctx->config;
-	const cw_claims *cl = cw_dataset_claims(ctx->ds);
-	const cw_items *it = cw_dataset_items(ctx->ds);
-	const cw_patients *pat = cw_dataset_patients(ctx->ds);
-	cw_minute month_start = cw_dataset_window(ctx->ds)->month_start;
-	keys k = { 0 };
-	int rc = 0;
-	for (cw_ref p = ctx->patient_begin; rc == 0 && p < ctx->patient_end; p++) {
-		uint32_t end = pat->line_start[p + 1];
-		/* the patient's lines are in time order: skip the look-back (the month
-		 * starts at midnight), then each calendar day is one run */
-		for (uint32_t lo = first_line_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end;
-		     lo = hi) {
-			hi = day_end(cl, lo, end);
-			if ((rc = collect_day(cl, it, &k, lo, hi)) == 0 && k.n)
-				rc = judge_day(ctx, c, out, &k);
-		}
-	}
-	free(k.v);
-	free(k.rows);
+	day_scan s = { .out = out };
+	int rc = each_patient_day(ctx, on_day, &s);
+	free(s.k.v);
+	free(s.k.rows);
 	return rc;
 }
 

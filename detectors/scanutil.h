@@ -2,7 +2,8 @@
  * scanutil.h: small helpers of the line-level scans (over_price, duplicate_billing,
  * over_frequency, split_billing): a live line, money arithmetic, sorting the
  * short groups of a minute or a day, growing scratch arrays, finding a time or
- * the end of a day in a patient's lines. Header only; not a detector.
+ * the end of a day in a patient's lines, walking the patients' days of the
+ * month. Header only; not a detector.
  */
 #ifndef CW_DETECTORS_SCANUTIL_H
 #define CW_DETECTORS_SCANUTIL_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "claimwatch/dataset.h"
+#include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 
 /* A line that counts: neither a refund line nor a line a refund cancelled. */
@@ -108,6 +110,30 @@ static inline uint32_t day_end(const cw_claims *cl, uint32_t lo, uint32_t end)
 	while (hi < end && cl->time[hi] < midnight)
 		hi++;
 	return hi;
+}
+
+/* Calls on_day(ctx, lo, hi, arg) for each calendar day of the month on which a
+ * patient of the scan's slice has lines: [lo, hi) are that patient's lines of
+ * the day, in time order. Stops at the first non-zero return and returns it. */
+typedef int (*day_fn)(const cw_scan *ctx, uint32_t lo, uint32_t hi, void *arg);
+
+static inline int each_patient_day(const cw_scan *ctx, day_fn on_day, void *arg)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_patients *pat = cw_dataset_patients(ctx->ds);
+	cw_minute month_start = cw_dataset_window(ctx->ds)->month_start;
+	int rc = 0;
+	for (cw_ref p = ctx->patient_begin; rc == 0 && p < ctx->patient_end; p++) {
+		uint32_t end = pat->line_start[p + 1];
+		/* the patient's lines are in time order: skip the look-back (the month
+		 * starts at midnight), then each calendar day is one run */
+		for (uint32_t lo = first_line_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end;
+		     lo = hi) {
+			hi = day_end(cl, lo, end);
+			rc = on_day(ctx, lo, hi, arg);
+		}
+	}
+	return rc;
 }
 
 #endif

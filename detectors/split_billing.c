@@ -292,27 +292,24 @@ static int collect_day(const cw_claims *cl, const cw_items *it, day *d, uint32_t
 	return 0;
 }
 
+/* One patient's day: its lines in bundles collected, then judged. */
+typedef struct day_scan {
+	day d;
+	cw_findings *out;
+} day_scan;
+
+static int on_day(const cw_scan *ctx, uint32_t lo, uint32_t hi, void *arg)
+{
+	day_scan *s = arg;
+	int rc = collect_day(cw_dataset_claims(ctx->ds), cw_dataset_items(ctx->ds), &s->d, lo, hi);
+	return rc == 0 && s->d.nkeys ? judge_day(ctx, ctx->config, s->out, &s->d) : rc;
+}
+
 static int scan(const cw_scan *ctx, cw_findings *out)
 {
-	const config *c = ctx->config;
-	const cw_claims *cl = cw_dataset_claims(ctx->ds);
-	const cw_items *it = cw_dataset_items(ctx->ds);
-	const cw_patients *pat = cw_dataset_patients(ctx->ds);
-	cw_minute month_start = cw_dataset_window(ctx->ds)->month_start;
-	day d = { 0 };
-	int rc = 0;
-	for (cw_ref p = ctx->patient_begin; rc == 0 && p < ctx->patient_end; p++) {
-		uint32_t end = pat->line_start[p + 1];
-		/* the patient's lines are in time order: skip the look-back (the month
-		 * starts at midnight), then each calendar day is one run */
-		for (uint32_t lo = first_line_at(cl, pat->line_start[p], end, month_start), hi; rc == 0 && lo < end;
-		     lo = hi) {
-			hi = day_end(cl, lo, end);
-			if ((rc = collect_day(cl, it, &d, lo, hi)) == 0 && d.nkeys)
-				rc = judge_day(ctx, c, out, &d);
-		}
-	}
-	day_free(&d);
+	day_scan s = { .out = out };
+	int rc = each_patient_day(ctx, on_day, &s);
+	day_free(&s.d);
 	return rc;
 }
 

@@ -151,7 +151,7 @@ void cw_findings_get(const cw_findings *l, size_t i, cw_record *r)
 {
 	const cw_stored *s = &l->items[i];
 	r->f = s->f;
-	r->f.lines = l->lines + s->lines_at;
+	r->f.lines = s->f.nlines ? l->lines + s->lines_at : NULL; /* none held yet: l->lines is NULL */
 	r->f.tag = cw_findings_text(l, s->tag_at);
 	r->f.metric = cw_findings_text(l, s->metric_at);
 	r->detector = s->detector;

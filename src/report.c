@@ -89,6 +89,23 @@ void cw_report_grade_badge(const cw_report *r, FILE *f, int grade)
 	fputs("</span>", f);
 }
 
+void cw_report_pager(const cw_report *r, FILE *f, size_t page, size_t pages, cw_page_href href, const void *what)
+{
+	char buf[160];
+	if (pages < 2)
+		return;
+	fputs("<div class=\"pager\">", f);
+	cw_html_text(f, cw_label(r->lang, L_PAGE));
+	fputs(": ", f);
+	for (size_t k = 0; k < pages; k++) {
+		if (k == page)
+			fprintf(f, "<b>%zu</b>", k + 1);
+		else
+			fprintf(f, "<a href=\"%s\">%zu</a>", href(r, what, k, buf, sizeof buf), k + 1);
+	}
+	fputs("</div>", f);
+}
+
 void cw_report_filters(const cw_report *r, FILE *f, const char *table_id, const cw_filter_select *sel, size_t nsel,
                        const char *csv_name)
 {

@@ -239,6 +239,10 @@ typedef struct cw_filter_select {
 } cw_filter_select;
 void cw_report_filters(const cw_report *r, FILE *f, const char *table_id, const cw_filter_select *sel, size_t nsel,
                        const char *csv_name);
+/* The links "Page: 1 2 3" of a page split in `pages` (nothing when 1): href(r, what, k, buf, size)
+ * names page k, as a link from the current page. */
+typedef char *(*cw_page_href)(const cw_report *r, const void *what, size_t k, char *buf, size_t size);
+void cw_report_pager(const cw_report *r, FILE *f, size_t page, size_t pages, cw_page_href href, const void *what);
 
 /* Rows of a physician's evidence per page before a page is split; findings per physician page at most;
  * rows of a ranking page before it is split. (Overridable at build time, to exercise the splits.) */

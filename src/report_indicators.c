@@ -136,29 +136,30 @@ static void note(const cw_report *r, FILE *f)
 	fputs("</p>", f);
 }
 
+/* The heading, filter bar and head of the institutions' (dept 0) or departments' (1) table. */
+static void table_open(const cw_report *r, FILE *f, int dept)
+{
+	const char *id = dept ? "dept" : "inst";
+	char csv[64];
+	fputs("<h2>", f);
+	cw_html_text(f, cw_label(r->lang, dept ? L_DEPARTMENT : L_INSTITUTION));
+	fputs("</h2>", f);
+	snprintf(csv, sizeof csv, "indicators-%s-%s.csv", r->mr->month, dept ? "departments" : "institutions");
+	cw_report_filters(r, f, id, NULL, 0, csv);
+	fprintf(f, "<div class=\"wrap\"><table class=\"data\" id=\"%s\">", id);
+	head(r, f, dept);
+	fputs("<tbody>\n", f);
+}
+
 static void tables(const cw_report *r, FILE *f)
 {
 	const cw_indicators *ind = &r->mr->indicators;
 	const cw_departments *de = cw_dataset_departments(r->ds);
-	char csv[64];
-	fputs("<h2>", f);
-	cw_html_text(f, cw_label(r->lang, L_INSTITUTION));
-	fputs("</h2>", f);
-	snprintf(csv, sizeof csv, "indicators-%s-institutions.csv", r->mr->month);
-	cw_report_filters(r, f, "inst", NULL, 0, csv);
-	fputs("<div class=\"wrap\"><table class=\"data\" id=\"inst\">", f);
-	head(r, f, 0);
-	fputs("<tbody>\n", f);
+	table_open(r, f, 0);
 	for (size_t i = 0; i < ind->ninst; i++)
 		row(r, f, &ind->inst[i], (cw_ref)i, CW_NONE);
-	fputs("</tbody></table></div><h2>", f);
-	cw_html_text(f, cw_label(r->lang, L_DEPARTMENT));
-	fputs("</h2>", f);
-	snprintf(csv, sizeof csv, "indicators-%s-departments.csv", r->mr->month);
-	cw_report_filters(r, f, "dept", NULL, 0, csv);
-	fputs("<div class=\"wrap\"><table class=\"data\" id=\"dept\">", f);
-	head(r, f, 1);
-	fputs("<tbody>\n", f);
+	fputs("</tbody></table></div>", f);
+	table_open(r, f, 1);
 	for (size_t d = 0; d < ind->ndept; d++)
 		row(r, f, &ind->dept[d], de->inst[d], (cw_ref)d);
 	fputs("</tbody></table></div>", f);

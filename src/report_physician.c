@@ -322,22 +322,12 @@ static void finding(const cw_report *r, FILE *f, const cw_record *rec, size_t fr
 	fputs("</details>\n", f);
 }
 
-static void pager(const cw_report *r, FILE *f, cw_ref physician, size_t page, size_t pages)
+/* Page k of the physician *what, from one of its pages. */
+static char *page_href(const cw_report *r, const void *what, size_t k, char *buf, size_t size)
 {
 	char href[64];
-	if (pages < 2)
-		return;
-	fputs("<div class=\"pager\">", f);
-	cw_html_text(f, cw_label(r->lang, L_PAGE));
-	fputs(": ", f);
-	for (size_t k = 0; k < pages; k++) {
-		if (k == page)
-			fprintf(f, "<b>%zu</b>", k + 1);
-		else
-			fprintf(f, "<a href=\"../%s\">%zu</a>", cw_report_physician_href(r, physician, (int)k, href, sizeof href),
-			        k + 1);
-	}
-	fputs("</div>", f);
+	snprintf(buf, size, "../%s", cw_report_physician_href(r, *(const cw_ref *)what, (int)k, href, sizeof href));
+	return buf;
 }
 
 /* --- one physician --------------------------------------------------------------------- */
@@ -392,7 +382,7 @@ static int write_page(phys_ctx *c, size_t row, const uint32_t *fl, size_t nf, si
 	fputs("<h2>", f);
 	cw_html_text(f, cw_label(r->lang, L_FINDINGS));
 	fprintf(f, " (%zu)</h2>", nf);
-	pager(r, f, p->physician, page, pages);
+	cw_report_pager(r, f, page, pages, page_href, &p->physician);
 	size_t end_f = page + 1 < pages ? c->cuts[page + 1].first : nf;
 	size_t end_l = page + 1 < pages ? c->cuts[page + 1].line : 0;
 	for (size_t i = c->cuts[page].first; i < nf && (i < end_f || (i == end_f && end_l > 0)); i++) {
@@ -402,7 +392,7 @@ static int write_page(phys_ctx *c, size_t row, const uint32_t *fl, size_t nf, si
 		size_t to = i == end_f ? end_l : rec.f.nlines;
 		finding(r, f, &rec, from, to);
 	}
-	pager(r, f, p->physician, page, pages);
+	cw_report_pager(r, f, page, pages, page_href, &p->physician);
 	uint64_t bytes;
 	rc = cw_page_end(&pg, &bytes);
 	if (rc == 0)

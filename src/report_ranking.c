@@ -49,21 +49,10 @@ static void tabs(const cw_report *r, FILE *f, size_t active)
 	fputs("</div>", f);
 }
 
-static void pager(const cw_report *r, FILE *f, size_t d, size_t page, size_t pages)
+/* Page k of the ranking of dimension *what. */
+static char *page_href(const cw_report *r, const void *what, size_t k, char *buf, size_t size)
 {
-	char name[128];
-	if (pages < 2)
-		return;
-	fputs("<div class=\"pager\">", f);
-	cw_html_text(f, cw_label(r->lang, L_PAGE));
-	fputs(": ", f);
-	for (size_t k = 0; k < pages; k++) {
-		if (k == page)
-			fprintf(f, "<b>%zu</b>", k + 1);
-		else
-			fprintf(f, "<a href=\"%s\">%zu</a>", page_name(r, d, k, name, sizeof name), k + 1);
-	}
-	fputs("</div>", f);
+	return page_name(r, *(const size_t *)what, k, buf, size);
 }
 
 enum { COL_INST = 2, COL_GRADE = 5, COL_STATUS = 13 };
@@ -182,7 +171,7 @@ static int write_page(cw_report *r, size_t d, const uint32_t *idx, size_t from, 
 	cw_html_text(f, title);
 	fputs("</h1>", f);
 	tabs(r, f, d);
-	pager(r, f, d, page, pages);
+	cw_report_pager(r, f, page, pages, page_href, &d);
 	char csv[96], slug[48];
 	snprintf(csv, sizeof csv, "ranking-%s-%s.csv", r->mr->month, dim_slug(r, d, slug, sizeof slug));
 	cw_report_filters(r, f, "rank", sel, nsel, csv);
@@ -192,7 +181,7 @@ static int write_page(cw_report *r, size_t d, const uint32_t *idx, size_t from, 
 	for (size_t i = from; i < to; i++)
 		row(r, f, idx[i], d);
 	fputs("</tbody></table></div>", f);
-	pager(r, f, d, page, pages);
+	cw_report_pager(r, f, page, pages, page_href, &d);
 	uint64_t bytes;
 	rc = cw_page_end(&pg, &bytes);
 	if (rc == 0)

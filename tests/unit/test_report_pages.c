@@ -1,4 +1,5 @@
-/* test_report_pages.c: how a physician's findings are cut into pages (cw_paginate), the labels of both
+/* test_report_pages.c: how a physician's findings are cut into pages (cw_paginate), the page links
+ * (cw_report_pager), the labels of both
  * languages, and the display width of text for terminals and chart labels. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,10 +113,46 @@ static void test_text_width(void **state)
 	free(s);
 }
 
+static char *href_x(const cw_report *r, const void *what, size_t k, char *buf, size_t size)
+{
+	(void)r;
+	snprintf(buf, size, "%s-%zu.html", (const char *)what, k);
+	return buf;
+}
+
+/* pager(page, pages) as written into a string (the caller frees it). */
+static char *pager(int lang, size_t page, size_t pages)
+{
+	cw_report r = { .lang = lang };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	cw_report_pager(&r, f, page, pages, href_x, "x");
+	fclose(f);
+	return text;
+}
+
+static void test_pager(void **state)
+{
+	(void)state;
+	char *s = pager(CW_LANG_EN, 0, 1);
+	assert_string_equal(s, ""); /* one page: no links */
+	free(s);
+	s = pager(CW_LANG_EN, 1, 3);
+	assert_string_equal(s, "<div class=\"pager\">Page: <a href=\"x-0.html\">1</a><b>2</b>"
+	                       "<a href=\"x-2.html\">3</a></div>");
+	free(s);
+	s = pager(CW_LANG_ZH, 0, 2);
+	assert_string_equal(s, "<div class=\"pager\">页: <b>1</b><a href=\"x-1.html\">2</a></div>");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paginate),
+		cmocka_unit_test(test_pager),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_text_width),
 	};

@@ -20,9 +20,9 @@
 #include <sys/resource.h>
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
-#include "csv.h"
-#include "load_par.h"
-#include "progress.h"
+#include "io/csv.h"
+#include "source/load_par.h"
+#include "util/progress.h"
 
 /* CW_THREADS=N, CW_CHUNK=BYTES and CW_LOOKBACK=DAYS (environment) set the
  * loader's threads, chunk size and look-back. */

@@ -13,7 +13,7 @@
  * (99.99%, with over-dispersion, corrected for the skewness of costs), at least
  * min_excess above expected, and still beyond it without the physician's single
  * largest unit; only the high side (over-use). The statistics are in
- * src/metrics.c, shared with the report and scoring.
+ * src/engine/metrics.c, shared with the report and scoring.
  * Money at stake: for cost metrics, (value - expected) x volume; else 0.
  * Severity: notice, suspicious when z > suspicious_z.
  * Source: the NHSA smart-review peer comparison of 次均费用, 平均住院日, 药占比

@@ -30,7 +30,7 @@ int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *c
 uint64_t cw_rejects_count(const cw_rejects *r);
 /* Patient ids in rejected records: records of `file` hold a patient id in
  * field `field` (0-based) of `nfields`, by the file's header. Once a
- * pseudonymiser is set (src/pseudo.h; a run sets it unless
+ * pseudonymiser is set (src/io/pseudo.h; a run sets it unless
  * --reveal-patients), that field, and the value a reason about the
  * patient_id column quotes, are written as the patient's pseudonym, and a
  * record of the file that does not split into nfields fields is withheld.

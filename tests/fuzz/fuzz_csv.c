@@ -1,4 +1,4 @@
-/* fuzz_csv.c: libFuzzer harness for the streaming CSV reader (src/csv.c).
+/* fuzz_csv.c: libFuzzer harness for the streaming CSV reader (src/io/csv.c).
  *
  * Three checks per input:
  *  1. Against a plain reference parser written here from the contract's rules
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "csv.h"
+#include "io/csv.h"
 
 #define CHECK(c)                                                                            \
 	do {                                                                                \

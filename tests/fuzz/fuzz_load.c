@@ -1,5 +1,5 @@
 /* fuzz_load.c: libFuzzer harness for the whole CSV load and the detectors
- * (src/load_csv.c, rows.c, builder.c, finish.c, detect.c, detectors/).
+ * (src/source/load_csv.c, rows.c, builder.c, finish.c, detect.c, detectors/).
  *
  * The input is a month of CSV files: sections separated by the line "#%",
  * each starting with one byte that picks the table it replaces (byte % 10, in

@@ -1,5 +1,5 @@
 /* fuzz_parse.c: libFuzzer harness for the value parsers and formatters
- * (src/parse.c, src/calendar.c, cw_printable in src/csv.c).
+ * (src/util/parse.c, src/util/calendar.c, cw_printable in src/io/csv.c).
  *
  * The first byte picks the parser, the rest is the field. Each parser is
  * checked against a reference written here independently (libc's timegm for
@@ -13,7 +13,7 @@
 #include <time.h>
 #include "claimwatch/error.h"
 #include "claimwatch/types.h"
-#include "csv.h"
+#include "io/csv.h"
 
 #define CHECK(c)                                                                              \
 	do {                                                                                  \

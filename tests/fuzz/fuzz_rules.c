@@ -1,5 +1,5 @@
-/* fuzz_rules.c: libFuzzer harness for the rules-file reader (src/rules.c) and
- * everything that reads the merged rules: the dimensions (src/dimset.c), the
+/* fuzz_rules.c: libFuzzer harness for the rules-file reader (src/engine/rules.c) and
+ * everything that reads the merged rules: the dimensions (src/engine/dimset.c), the
  * run's load settings and every detector's configure().
  *
  * The input is a user's rules file. Whatever it holds, loading must either

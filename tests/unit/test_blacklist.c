@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "blacklist.h"
+#include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/review.h"
-#include "testutil.h"
+#include "judge/blacklist.h"
 
 static void month_dir(const char *root, const char *month, char *dir, size_t size)
 {

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "case.h"
-#include "claimwatch/error.h"
 #include "testutil.h"
-#include "textwidth.h"
+#include "claimwatch/error.h"
+#include "report/case.h"
+#include "util/textwidth.h"
 
 static char *fixture(int with_extras)
 {

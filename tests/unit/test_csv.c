@@ -1,4 +1,4 @@
-/* test_csv.c: the streaming RFC 4180 reader (src/csv.c): well-formed input,
+/* test_csv.c: the streaming RFC 4180 reader (src/io/csv.c): well-formed input,
  * every kind of malformed record and where the reader resumes after it, and
  * the same answers whatever the block size. */
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include "testutil.h"
 #include "claimwatch/error.h"
-#include "csv.h"
+#include "io/csv.h"
 
 /* A reader over memory that hands out at most `chunk` bytes per call. */
 typedef struct memsrc {

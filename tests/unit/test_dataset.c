@@ -1,7 +1,7 @@
 /* test_dataset.c: the builder's checks, canonical order, indexes and refund matching. */
 #include <string.h>
-#include "claimwatch/error.h"
 #include "testutil.h"
+#include "claimwatch/error.h"
 
 static cw_builder *world(void)
 {

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "claimwatch/error.h"
 #include "detcheck.h"
+#include "claimwatch/error.h"
 
 #define DET "item_restriction"
 

@@ -2,10 +2,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "claimwatch/error.h"
-#include "claimwatch/stats.h"
 #include "detcheck.h"
 #include "testutil.h"
+#include "claimwatch/error.h"
+#include "claimwatch/stats.h"
 
 static int nline;
 

@@ -2,10 +2,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "claimwatch/error.h"
-#include "claimwatch/metrics.h"
 #include "detcheck.h"
 #include "testutil.h"
+#include "claimwatch/error.h"
+#include "claimwatch/metrics.h"
 
 /* One generated physician: where, how many visits, how costly, which case mix. */
 typedef struct doc {

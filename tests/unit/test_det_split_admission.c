@@ -1,7 +1,7 @@
 /* test_det_split_admission.c: readmission to the same institution for the same ICD-10 category
  * within window_days (15) of a discharge. Month 2026-05, look-back from 2026-03-17. */
-#include "claimwatch/error.h"
 #include "detcheck.h"
+#include "claimwatch/error.h"
 
 static cw_builder *world(void)
 {

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
-#include "eval.h"
+#include "eval/eval.h"
 
 static char root[256];
 

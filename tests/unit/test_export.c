@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "claimwatch/error.h"
-#include "export.h"
 #include "testutil.h"
+#include "claimwatch/error.h"
+#include "report/export.h"
 
 static char *field(const char *s)
 {

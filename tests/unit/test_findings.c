@@ -1,4 +1,4 @@
-/* test_findings.c: the month's list of findings (src/findings.c): what cw_emit
+/* test_findings.c: the month's list of findings (src/engine/findings.c): what cw_emit
  * stores is what cw_findings_get gives back, evidence lines or none. */
 #include <stdarg.h>
 #include <stddef.h>

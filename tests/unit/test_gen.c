@@ -9,9 +9,9 @@
 #include <cjson/cJSON.h>
 #include "claimwatch/dataset.h"
 #include "claimwatch/error.h"
-#include "eval.h"
-#include "gen.h"
-#include "progress.h"
+#include "eval/eval.h"
+#include "gen/gen.h"
+#include "util/progress.h"
 
 static const char *const files[] = { "institutions.csv", "departments.csv", "physicians.csv", "patients.csv",
 	                             "items.csv", "bundles.csv", "visits.csv", "claim_lines.csv",

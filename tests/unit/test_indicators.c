@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "claimwatch/error.h"
-#include "indicators.h"
 #include "testutil.h"
+#include "claimwatch/error.h"
+#include "engine/indicators.h"
 
 /* May 2026 at H1 (level 3): DR1 (dept D1) sees PM on May 3 (drug 60 + lab 40) and PF on April 10 (drug
  * 50, in the look-back); DR5 (dept D4) keeps PC from April 28 to May 2 (bed 100 in April, drug 200 in

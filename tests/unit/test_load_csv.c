@@ -1,4 +1,4 @@
-/* test_load_csv.c: loading a month from CSV files (src/load_csv.c, rows.c,
+/* test_load_csv.c: loading a month from CSV files (src/source/load_csv.c, rows.c,
  * rejects.c): a valid month, the header rules, every malformed input of the
  * issues with its message or its reject row, the window, and the contract's
  * sample folder when it is there. */
@@ -10,7 +10,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/findings.h"
 #include "claimwatch/source.h"
-#include "csv.h"
+#include "io/csv.h"
 
 typedef struct env {
 	char *dir;

@@ -1,5 +1,5 @@
-/* test_load_par.c: the large tables read on several threads (src/load_par.c)
- * and the finish passes cut into parts (src/finish.c) give the same dataset,
+/* test_load_par.c: the large tables read on several threads (src/source/load_par.c)
+ * and the finish passes cut into parts (src/dataset/finish.c) give the same dataset,
  * counts and reject file as one thread reading record by record: a month cut
  * into hundreds of chunks with rejects in every chunk, quoted fields holding
  * commas, quotes and line breaks, CRLF and blank lines, duplicates, refunds,
@@ -12,9 +12,9 @@
 #include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
-#include "csv.h"
-#include "dataset_impl.h"
-#include "load_par.h"
+#include "dataset/dataset_impl.h"
+#include "io/csv.h"
+#include "source/load_par.h"
 
 /* --- a month to read ---------------------------------------------------------- */
 

@@ -3,9 +3,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/metrics.h"
-#include "testutil.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 

@@ -1,4 +1,4 @@
-/* test_parse.c: the contract's value parsers (src/parse.c) at every boundary. */
+/* test_parse.c: the contract's value parsers (src/util/parse.c) at every boundary. */
 #include <string.h>
 #include "testutil.h"
 #include "claimwatch/error.h"

@@ -1,7 +1,7 @@
 /* test_privacy.c: what the outputs reveal about patients. Rejected records of
- * patients and visits carry the patient's pseudonym, not the id (src/rejects.c,
+ * patients and visits carry the patient's pseudonym, not the id (src/source/rejects.c,
  * load_csv.c); records that cannot be split are withheld; the pseudonym key is
- * created all or nothing, private, and read strictly (src/pseudo.c). */
+ * created all or nothing, private, and read strictly (src/io/pseudo.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
-#include "pseudo.h"
+#include "io/pseudo.h"
 
 #define S(x) x, strlen(x)
 

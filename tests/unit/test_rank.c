@@ -2,9 +2,9 @@
  * a zero score or too few cases, and the order ranking.csv lists rows in. */
 #include <stdlib.h>
 #include <string.h>
+#include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/score.h"
-#include "testutil.h"
 
 /* The test world: DR1, DR2 (H1/D1 cardiology), DR3 (H2/D2 cardiology), DR4 (H3/D3 general),
  * DR5 (H1/D4 respiratory). */

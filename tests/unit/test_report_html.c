@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "claimwatch/error.h"
-#include "report.h"
-#include "resource.h"
 #include "testutil.h"
+#include "claimwatch/error.h"
+#include "report/report.h"
+#include "util/resource.h"
 
 static char *escaped(const char *s)
 {

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "claimwatch/detector.h"
-#include "report.h"
 #include "testutil.h"
-#include "textwidth.h"
+#include "claimwatch/detector.h"
+#include "report/report.h"
+#include "util/textwidth.h"
 
 static void test_paginate(void **state)
 {

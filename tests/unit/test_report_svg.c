@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "report.h"
 #include "testutil.h"
+#include "report/report.h"
 
 typedef struct out {
 	char *text;

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/review.h"
-#include "testutil.h"
 
 static const char *findings_header =
 	"finding_id,month,detector,dimension,inst_id,dept_id,physician_id,patient_id,visit_id,line_ids,"

@@ -1,6 +1,6 @@
-/* test_rules.c: hostile rules files (src/rules.c): not JSON, binary, empty,
+/* test_rules.c: hostile rules files (src/engine/rules.c): not JSON, binary, empty,
  * too deep, too large, a folder, huge numbers, wrong types, unknown keys; and
- * the output.file_mode key (src/outfile.c). Each fails with a message that
+ * the output.file_mode key (src/io/outfile.c). Each fails with a message that
  * names the file or the key, never a crash. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,7 +12,8 @@
 #include "claimwatch/error.h"
 #include "claimwatch/findings.h"
 #include "claimwatch/rules.h"
-#include "outfile.h"
+#include "io/outfile.h"
+#include "run/run.h"
 
 /* Loads text as a rules file; returns the code, the message in cw_error_last(). */
 static int load_text(const char *text)

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/sanction.h"
 #include "claimwatch/score.h"
-#include "progress.h"
-#include "run.h"
-#include "testutil.h"
+#include "run/run.h"
+#include "util/progress.h"
 
 /* --- hand-built ranking.csv files ----------------------------------------------------- */
 

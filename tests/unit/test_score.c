@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/score.h"
-#include "findings_impl.h"
-#include "testutil.h"
+#include "engine/findings_impl.h"
 
 enum { EXAM, DIAG, TREAT, MED, COMP };
 

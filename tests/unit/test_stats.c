@@ -1,9 +1,9 @@
 /* test_stats.c: confidence bounds, funnel limits, over-dispersion and robust z against known values. */
 #include <math.h>
 #include <gsl/gsl_cdf.h>
+#include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/stats.h"
-#include "testutil.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
 

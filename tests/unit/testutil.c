@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "claimwatch/error.h"
 #include "testutil.h"
+#include "claimwatch/error.h"
 
 cw_minute tu_time(const char *s)
 {

@@ -1,0 +1,57 @@
+/* cli_common.c: what every command shares: usage and failure messages, option values, exit codes
+ * (see cli.h). The commands call these; nothing here calls a command. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "claimwatch/error.h"
+#include "cli.h"
+
+int cw_cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "claimwatch %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'claimwatch %s --help'.\n", cmd);
+	return CW_EXIT_USAGE;
+}
+
+int cw_cli_fail(const char *cmd, int rc)
+{
+	fprintf(stderr, "claimwatch %s: %s\n", cmd, cw_error_last());
+	return cw_exit_code(rc);
+}
+
+int cw_cli_int(const char *cmd, const char *opt, const char *v, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (!*v || *end || errno || x < min || x > max)
+		return cw_cli_usage(cmd, "%s expects a whole number from %ld to %ld, not '%s'", opt, min, max, v), -1;
+	*out = x;
+	return 0;
+}
+
+int cw_cli_double(const char *cmd, const char *opt, const char *v, double min, double max, double *out)
+{
+	char *end;
+	errno = 0;
+	double x = strtod(v, &end);
+	if (!*v || *end || errno || !(x >= min && x <= max))
+		return cw_cli_usage(cmd, "%s expects a number from %g to %g, not '%s'", opt, min, max, v), -1;
+	*out = x;
+	return 0;
+}
+
+int cw_exit_code(int rc)
+{
+	switch (rc) {
+	case CW_OK: return CW_EXIT_OK;
+	case CW_EUSAGE: return CW_EXIT_USAGE;
+	case CW_EREJECTS: return CW_EXIT_REJECTS;
+	default: return CW_EXIT_FAILURE;
+	}
+}

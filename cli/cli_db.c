@@ -1,0 +1,68 @@
+/* cli_db.c: `claimwatch db init`: creates claimwatch's tables in a PostgreSQL database, or migrates
+ * them to this version's schema. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "cli.h"
+#include "pg/pg.h"
+#include "util/progress.h"
+
+static const char help[] =
+	"usage: claimwatch db init --db URL\n"
+	"\n"
+	"Creates the data contract's tables (claim lines partitioned by month) in the first\n"
+	"schema of the connection's search_path, and claimwatch's result tables in the schema\n"
+	"`claimwatch` (runs, findings, ranking, sanctions, rejects), from queries/schema.sql.\n"
+	"Input tables that already exist are kept. A database made by an older claimwatch is\n"
+	"migrated; running it again changes nothing.\n"
+	"\n"
+	"URL is any libpq connection string: postgresql://user@host:5432/db?sslmode=require\n"
+	"or 'host=... dbname=...'. Passwords come from ~/.pgpass (or PGPASSFILE), PGPASSWORD\n"
+	"or the string; the PG* environment variables fill what the string leaves out (--db ''\n"
+	"uses them alone). Another schema for the input tables:\n"
+	"'options=-csearch_path=hospital' (in a URL: ?options=-csearch_path%3Dhospital).\n";
+
+int cw_cmd_db(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "db", required_argument, 0, 'd' }, { "quiet", no_argument, 0, 'q' },
+		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+	};
+	const char *db = NULL;
+	int c;
+	if (argc >= 2 && !strcmp(argv[1], "--help")) {
+		fputs(help, stdout);
+		return CW_EXIT_OK;
+	}
+	if (argc < 2 || strcmp(argv[1], "init") != 0)
+		return cw_cli_usage("db", argc < 2 ? "a subcommand is required (init)" : "unknown subcommand '%s'",
+		                    argc < 2 ? "" : argv[1]);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'q': cw_progress_quiet(1); break;
+		case 'h': fputs(help, stdout); return CW_EXIT_OK;
+		default: return cw_cli_usage("db", "unknown or incomplete option '%s'", argv[optind]);
+		}
+	}
+	if (optind < argc - 1)
+		return cw_cli_usage("db", "unexpected argument '%s'", argv[optind + 1]);
+	if (!db)
+		return cw_cli_usage("db", "--db URL is required");
+	cw_pg *pg;
+	int rc = cw_pg_connect(&pg, db), from = 0, to = 0;
+	if (rc == 0) {
+		rc = cw_pg_schema_init(pg, &from, &to);
+		if (rc == 0 && from == to)
+			cw_progress_note("%s: claimwatch schema version %d is already there", pg->target, to);
+		else if (rc == 0 && from == 0)
+			cw_progress_note("%s: created claimwatch schema version %d", pg->target, to);
+		else if (rc == 0)
+			cw_progress_note("%s: migrated claimwatch schema from version %d to %d", pg->target, from, to);
+		cw_pg_close(pg);
+	}
+	return rc < 0 ? cw_cli_fail("db init", rc) : CW_EXIT_OK;
+}

@@ -1,0 +1,142 @@
+/* cli_run.c: `claimwatch run`: one month or a range of months, in order. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "cli.h"
+#include "io/outfile.h"
+#include "run/run.h"
+#include "util/progress.h"
+
+static const char help[] =
+	"usage: claimwatch run (--data DIR | --db URL) (--month YYYY-MM | --months A..B) --out ROOT [options]\n"
+	"\n"
+	"Reads a month of claims (plus a look-back window) from the CSV files in DIR or\n"
+	"from a PostgreSQL database, runs every enabled detector, scores and ranks the\n"
+	"physicians and writes ROOT/YYYY-MM/: findings.csv, evidence.csv, ranking.csv,\n"
+	"sanctions.csv, indicators.csv, rejects.csv, summary.json and the HTML report\n"
+	"(report/index.html, self-contained: it opens from a USB stick). Sanctions\n"
+	"count the earlier months of the half-year cycle from their ranking.csv under\n"
+	"ROOT (from a database: from its result tables). A range runs month by month,\n"
+	"in order. The month's folder is replaced only when the run succeeds. From a\n"
+	"database, the results are also written back to its `claimwatch` schema, in one\n"
+	"transaction that replaces the month's earlier results (`claimwatch db init`\n"
+	"creates the tables).\n"
+	"\n"
+	"options:\n"
+	"  --data DIR             folder of the data contract's CSV files\n"
+	"  --db URL               a libpq connection string (URL or key=value; PG* variables\n"
+	"                         and ~/.pgpass apply): read from and write back to PostgreSQL\n"
+	"  --month YYYY-MM        the month to run\n"
+	"  --months A..B          a range of months (inclusive), run in order\n"
+	"  --out ROOT             output root (created when missing)\n"
+	"  --rules FILE           rules merged over the defaults (rules/default.json)\n"
+	"  --threads N            threads loading and detecting; 0 = all cores (default: rules\n"
+	"                         run.threads, 0)\n"
+	"  --lookback-days N      days loaded before the month (default: rules load.lookback_days)\n"
+	"  --max-reject-share X   fail (exit 3) when more than this share of rows is rejected\n"
+	"                         (default: rules load.max_reject_share = 0.01)\n"
+	"  --reveal-patients      write raw patient ids instead of keyed pseudonyms\n"
+	"  --lang zh|en           the report's labels and the sanctions' measures (default zh)\n"
+	"  --no-report            skip the HTML report (the CSV files are written anyway)\n"
+	"  --quiet                no progress or notes on stderr\n"
+	"  --help                 this help\n"
+	"\n"
+	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
+
+enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O_MAXREJ, O_REVEAL, O_QUIET,
+       O_HELP, O_DB, O_LANG, O_NO_REPORT };
+
+static const struct option options[] = {
+	{ "data", required_argument, 0, O_DATA },
+	{ "db", required_argument, 0, O_DB },
+	{ "month", required_argument, 0, O_MONTH },
+	{ "months", required_argument, 0, O_MONTHS },
+	{ "out", required_argument, 0, O_OUT },
+	{ "rules", required_argument, 0, O_RULES },
+	{ "threads", required_argument, 0, O_THREADS },
+	{ "lookback-days", required_argument, 0, O_LOOKBACK },
+	{ "max-reject-share", required_argument, 0, O_MAXREJ },
+	{ "reveal-patients", no_argument, 0, O_REVEAL },
+	{ "lang", required_argument, 0, O_LANG },
+	{ "no-report", no_argument, 0, O_NO_REPORT },
+	{ "quiet", no_argument, 0, O_QUIET },
+	{ "help", no_argument, 0, O_HELP },
+	{ 0, 0, 0, 0 }
+};
+
+int cw_cmd_run(int argc, char **argv)
+{
+	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh" };
+	const char *months = NULL;
+	long v;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case O_DATA: o.data_dir = optarg; break;
+		case O_DB: o.db = optarg; break;
+		case O_MONTH:
+		case O_MONTHS:
+			if (months)
+				return cw_cli_usage("run", "give --month or --months once");
+			months = optarg;
+			break;
+		case O_OUT: o.root = optarg; break;
+		case O_RULES: o.rules_path = optarg; break;
+		case O_THREADS:
+			if (cw_cli_int("run", "--threads", optarg, 0, 256, &v) < 0)
+				return CW_EXIT_USAGE;
+			o.threads = (int)v;
+			break;
+		case O_LOOKBACK:
+			if (cw_cli_int("run", "--lookback-days", optarg, 0, 3660, &v) < 0)
+				return CW_EXIT_USAGE;
+			o.lookback_days = (int)v;
+			break;
+		case O_MAXREJ:
+			if (cw_cli_double("run", "--max-reject-share", optarg, 0, 1, &o.max_reject_share) < 0)
+				return CW_EXIT_USAGE;
+			break;
+		case O_REVEAL: o.reveal_patients = 1; break;
+		case O_LANG:
+			if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
+				return cw_cli_usage("run", "--lang is zh or en, not '%s'", optarg);
+			o.lang = optarg;
+			break;
+		case O_NO_REPORT: o.report = 0; break;
+		case O_QUIET: cw_progress_quiet(1); break;
+		case O_HELP: fputs(help, stdout); return CW_EXIT_OK;
+		default:
+			return cw_cli_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cw_cli_usage("run", "unexpected argument '%s'", argv[optind]);
+	if (!o.data_dir && !o.db)
+		return cw_cli_usage("run", "--data DIR or --db URL is required");
+	if (o.data_dir && o.db)
+		return cw_cli_usage("run", "give --data DIR or --db URL, not both");
+	if (!months)
+		return cw_cli_usage("run", "--month YYYY-MM or --months A..B is required");
+	if (!o.root)
+		return cw_cli_usage("run", "--out ROOT is required");
+	cw_month first, last;
+	if (cw_month_range_parse(months, &first, &last) < 0)
+		return cw_cli_usage("run", "%s", cw_error_last());
+	cw_rules *rules;
+	int rc = cw_rules_load(&rules, o.rules_path);
+	if (rc < 0)
+		return cw_cli_fail("run", rc);
+	if ((rc = cw_outfile_configure(rules)) < 0) {
+		cw_rules_free(rules);
+		return cw_cli_fail("run", rc);
+	}
+	for (cw_month m = first; rc == 0 && cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
+		o.month = m;
+		rc = cw_run_month(&o, rules);
+	}
+	cw_rules_free(rules);
+	return rc < 0 ? cw_cli_fail("run", rc) : CW_EXIT_OK;
+}

@@ -1,0 +1,743 @@
+/* builder.c: taking rows into a dataset, with the contract's reference and consistency checks. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "dataset/dataset_impl.h"
+
+static int reject(cw_rowerr *err, const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int reject(cw_rowerr *err, const char *column, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		err->column = column;
+		vsnprintf(err->reason, sizeof err->reason, fmt, ap);
+		va_end(ap);
+	}
+	return CW_EINVALID;
+}
+
+static int oom(cw_rowerr *err)
+{
+	cw_error_set(CW_ENOMEM, "out of memory while loading");
+	if (err) {
+		err->column = NULL;
+		snprintf(err->reason, sizeof err->reason, "out of memory");
+	}
+	return CW_ENOMEM;
+}
+
+int cw_builder_new(cw_builder **out, cw_month m, int lookback_days)
+{
+	if (lookback_days < 0 || lookback_days > 3660)
+		return cw_error_set(CW_EINVALID, "look-back of %d days is outside 0..3660", lookback_days);
+	cw_builder *b = calloc(1, sizeof *b);
+	cw_dataset *ds = calloc(1, sizeof *ds);
+	if (!b || !ds) {
+		free(b);
+		free(ds);
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	}
+	cw_pool_init(&ds->pool);
+	cw_dataset_init_views(ds);
+	ds->win.month = m;
+	ds->win.month_start = cw_month_start(m);
+	ds->win.month_end = cw_month_end(m);
+	ds->win.window_start = ds->win.month_start - lookback_days * CW_MINUTES_PER_DAY;
+	b->ds = ds;
+	*out = b;
+	return 0;
+}
+
+void cw_builder_free(cw_builder *b)
+{
+	if (!b)
+		return;
+	cw_dataset_free(b->ds);
+	cw_idmap_free(&b->rx_keys);
+	cw_u64set_free(&b->bundle_keys);
+	free(b->visit_used);
+	free(b);
+}
+
+const cw_window *cw_builder_window(const cw_builder *b) { return &b->ds->win; }
+
+void cw_builder_set_threads(cw_builder *b, int threads) { b->threads = threads; }
+
+int cw_builder_expect(cw_builder *b, int table, size_t rows)
+{
+	cw_dataset *ds = b->ds;
+	if (table < 0 || table >= CW_T_COUNT)
+		return cw_error_set(CW_EINVALID, "no such table");
+	if (rows > (size_t)CW_NONE / 2)
+		rows = (size_t)CW_NONE / 2;
+	int rc = 0;
+	if (table == CW_T_PRESCRIPTIONS && b->rx_keys.used == 0) {
+		cw_idmap_free(&b->rx_keys);
+		rc = cw_idmap_init(&b->rx_keys, rows);
+	}
+	else if (table == CW_T_BUNDLES)
+		rc = cw_u64set_reserve(&b->bundle_keys, rows);
+	else if (table != CW_T_RESULTS && ds->map[table].used == 0) {
+		/* an empty map takes the size asked for, smaller or larger */
+		cw_idmap *m = &ds->map[table];
+		cw_idmap_free(m);
+		rc = cw_idmap_init(m, rows);
+	}
+	if (rc < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory sizing the %s index", cw_table_name(table));
+	return 0;
+}
+
+/* A row slot at the end of table t, or CW_NONE when out of memory. */
+static cw_ref grow(cw_dataset *ds, int t)
+{
+	cw_store *s = &ds->store[t];
+	if (s->n >= CW_NONE - 1 || cw_store_reserve(s, s->n + 1) < 0)
+		return CW_NONE;
+	return (cw_ref)s->n;
+}
+
+static const cw_str *ids_of(cw_dataset *ds, int t)
+{
+	switch (t) {
+	case CW_T_INSTITUTIONS: return ds->inst.id;
+	case CW_T_DEPARTMENTS: return ds->dept.id;
+	case CW_T_PHYSICIANS: return ds->phys.id;
+	case CW_T_PATIENTS: return ds->pat.id;
+	case CW_T_ITEMS: return ds->items.code;
+	case CW_T_VISITS: return ds->visits.id;
+	case CW_T_CLAIMS: return ds->claims.id;
+	default: return NULL;
+	}
+}
+
+/* Looks up a reference; CW_NONE when id is NULL or unknown. */
+static cw_ref lookup(const cw_dataset *ds, int t, const char *id)
+{
+	if (!id)
+		return CW_NONE;
+	return cw_idmap_find(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), id, strlen(id));
+}
+
+/* The same through a memo of the previous id looked up (memo may be NULL). */
+static cw_ref lookup_memo(const cw_dataset *ds, int t, const char *id, cw_ref_memo *memo)
+{
+	size_t len = strlen(id);
+	if (memo && memo->len == len && memcmp(memo->id, id, len) == 0)
+		return memo->ref;
+	cw_ref r = cw_idmap_find(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), id, len);
+	if (memo && r != CW_NONE && len <= sizeof memo->id) {
+		memcpy(memo->id, id, len);
+		memo->len = (uint8_t)len;
+		memo->ref = r;
+	}
+	return r;
+}
+
+static int need_ref_memo(const cw_dataset *ds, int t, const char *id, const char *column, cw_ref *out,
+                         cw_ref_memo *memo, cw_rowerr *err)
+{
+	if (!id || !*id)
+		return reject(err, column, "%s is required", column);
+	*out = lookup_memo(ds, t, id, memo);
+	if (*out == CW_NONE)
+		return reject(err, column, "unknown %s '%s' (not in %s)", column, id, cw_table_name(t));
+	return 0;
+}
+
+static int need_ref(const cw_dataset *ds, int t, const char *id, const char *column, cw_ref *out, cw_rowerr *err)
+{
+	return need_ref_memo(ds, t, id, column, out, NULL, err);
+}
+
+static cw_str text(cw_dataset *ds, const char *s, int intern)
+{
+	if (!s)
+		return CW_NONE;
+	size_t n = strlen(s);
+	return intern ? cw_pool_intern(&ds->pool, s, n) : cw_pool_add(&ds->pool, s, n);
+}
+
+static uint64_t key_hash(const char *id) { return id ? cw_hash(id, strlen(id)) : 0; }
+
+/* Adds the key of a new row of table t (hash: key_hash(id)); rejects a
+ * duplicate. Sets *row. */
+static int add_key_h(cw_dataset *ds, int t, const char *id, uint64_t hash, const char *column, cw_ref *row,
+                     cw_rowerr *err)
+{
+	if (!id || !*id)
+		return reject(err, column, "%s is required", column);
+	size_t len = strlen(id);
+	cw_ref r = grow(ds, t);
+	if (r == CW_NONE)
+		return oom(err);
+	cw_str *ids = (cw_str *)ids_of(ds, t);
+	cw_str s = cw_pool_add(&ds->pool, id, len);
+	if (s == CW_NONE)
+		return oom(err);
+	ids[r] = s;
+	cw_ref old = cw_idmap_insert_h(&ds->map[t], &ds->pool, ids, id, len, hash, r);
+	if (old == CW_NONE - 1)
+		return oom(err);
+	if (old != CW_NONE) {
+		ds->pool.len = s; /* take back the copy */
+		return reject(err, column, "duplicate %s '%s' (already in %s)", column, id, cw_table_name(t));
+	}
+	*row = r;
+	return 0;
+}
+
+static int add_key(cw_dataset *ds, int t, const char *id, const char *column, cw_ref *row, cw_rowerr *err)
+{
+	return add_key_h(ds, t, id, key_hash(id), column, row, err);
+}
+
+#define W(ptr) ((void *)(ptr)) /* the builder writes the columns the views expose read-only */
+
+int cw_builder_add_institution(cw_builder *b, const cw_institution_row *x, cw_rowerr *err)
+{
+	cw_dataset *ds = b->ds;
+	cw_ref r;
+	if (x->level < 1 || x->level > 3)
+		return reject(err, "level", "level %d is not 1, 2 or 3", x->level);
+	if (!x->name)
+		return reject(err, "name", "name is required");
+	int rc = add_key(ds, CW_T_INSTITUTIONS, x->inst_id, "inst_id", &r, err);
+	if (rc < 0)
+		return rc;
+	((cw_str *)W(ds->inst.name))[r] = text(ds, x->name, 1);
+	((uint8_t *)W(ds->inst.level))[r] = (uint8_t)x->level;
+	ds->store[CW_T_INSTITUTIONS].n++;
+	return 0;
+}
+
+int cw_builder_add_department(cw_builder *b, const cw_department_row *x, cw_rowerr *err)
+{
+	cw_dataset *ds = b->ds;
+	cw_ref r, inst;
+	int rc = need_ref(ds, CW_T_INSTITUTIONS, x->inst_id, "inst_id", &inst, err);
+	if (rc < 0)
+		return rc;
+	if (!x->name)
+		return reject(err, "name", "name is required");
+	if (!x->specialty)
+		return reject(err, "specialty", "specialty is required");
+	if ((rc = add_key(ds, CW_T_DEPARTMENTS, x->dept_id, "dept_id", &r, err)) < 0)
+		return rc;
+	((cw_str *)W(ds->dept.name))[r] = text(ds, x->name, 1);
+	((cw_str *)W(ds->dept.specialty))[r] = text(ds, x->specialty, 1);
+	((cw_ref *)W(ds->dept.inst))[r] = inst;
+	ds->store[CW_T_DEPARTMENTS].n++;
+	return 0;
+}
+
+int cw_builder_add_physician(cw_builder *b, const cw_physician_row *x, cw_rowerr *err)
+{
+	cw_dataset *ds = b->ds;
+	cw_ref r, inst, dept;
+	int rc;
+	if ((rc = need_ref(ds, CW_T_INSTITUTIONS, x->inst_id, "inst_id", &inst, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_DEPARTMENTS, x->dept_id, "dept_id", &dept, err)) < 0)
+		return rc;
+	if (ds->dept.inst[dept] != inst)
+		return reject(err, "dept_id", "department '%s' belongs to institution '%s', not '%s'", x->dept_id,
+		              cw_pool_get(&ds->pool, ds->inst.id[ds->dept.inst[dept]]), x->inst_id);
+	if (!x->name)
+		return reject(err, "name", "name is required");
+	if ((rc = add_key(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &r, err)) < 0)
+		return rc;
+	((cw_str *)W(ds->phys.name))[r] = text(ds, x->name, 0);
+	((cw_str *)W(ds->phys.title))[r] = text(ds, x->title, 1);
+	((cw_ref *)W(ds->phys.inst))[r] = inst;
+	((cw_ref *)W(ds->phys.dept))[r] = dept;
+	ds->store[CW_T_PHYSICIANS].n++;
+	return 0;
+}
+
+static int resolve_patient(const cw_patient_row *x, cw_patient_res *o, cw_rowerr *err)
+{
+	if (x->sex != CW_SEX_M && x->sex != CW_SEX_F && x->sex != CW_SEX_U)
+		return reject(err, "sex", "sex must be M, F or U");
+	o->id = x->patient_id;
+	o->hash = key_hash(x->patient_id);
+	o->sex = x->sex;
+	o->birth = x->birth;
+	return 0;
+}
+
+static int commit_patient(cw_dataset *ds, const cw_patient_res *o, cw_rowerr *err)
+{
+	cw_ref r;
+	int rc = add_key_h(ds, CW_T_PATIENTS, o->id, o->hash, "patient_id", &r, err);
+	if (rc < 0)
+		return rc;
+	((uint8_t *)W(ds->pat.sex))[r] = (uint8_t)o->sex;
+	((cw_day *)W(ds->pat.birth))[r] = o->birth;
+	ds->store[CW_T_PATIENTS].n++;
+	return 0;
+}
+
+int cw_builder_add_patient(cw_builder *b, const cw_patient_row *x, cw_rowerr *err)
+{
+	cw_patient_res o = { 0 };
+	int rc = resolve_patient(x, &o, err);
+	return rc ? rc : commit_patient(b->ds, &o, err);
+}
+
+int cw_builder_add_item(cw_builder *b, const cw_item_row *x, cw_rowerr *err)
+{
+	cw_dataset *ds = b->ds;
+	cw_ref r;
+	if (x->category < 0 || x->category >= CW_CAT_COUNT)
+		return reject(err, "category", "unknown category");
+	if (!x->name)
+		return reject(err, "name", "name is required");
+	if (x->std_price == CW_FEN_NONE || x->std_price < 0)
+		return reject(err, "std_price", "std_price must be a money amount of 0 or more");
+	if (x->age_min != CW_INT_NONE && x->age_max != CW_INT_NONE && x->age_min > x->age_max)
+		return reject(err, "age_max", "age_max %d is below age_min %d", (int)x->age_max, (int)x->age_min);
+	if (x->min_level < 0 || x->min_level > 3)
+		return reject(err, "min_level", "min_level must be 1, 2 or 3");
+	if (x->sex_only != CW_SEX_NONE && x->sex_only != CW_SEX_M && x->sex_only != CW_SEX_F)
+		return reject(err, "sex_only", "sex_only must be M or F");
+	if (x->setting < CW_SETTING_ANY || x->setting > CW_SETTING_INPATIENT)
+		return reject(err, "setting", "setting must be outpatient or inpatient");
+	int rc = add_key(ds, CW_T_ITEMS, x->item_code, "item_code", &r, err);
+	if (rc < 0)
+		return rc;
+	((cw_str *)W(ds->items.name))[r] = text(ds, x->name, 0);
+	((cw_str *)W(ds->items.unit))[r] = text(ds, x->unit, 1);
+	((uint8_t *)W(ds->items.category))[r] = (uint8_t)x->category;
+	((cw_fen *)W(ds->items.std_price))[r] = x->std_price;
+	((uint8_t *)W(ds->items.large_equipment))[r] = (uint8_t)!!x->large_equipment;
+	((uint8_t *)W(ds->items.antibiotic))[r] = (uint8_t)!!x->antibiotic;
+	((int32_t *)W(ds->items.retest_hours))[r] = x->retest_hours;
+	((cw_qty *)W(ds->items.max_daily_qty))[r] = x->max_daily_qty;
+	((uint8_t *)W(ds->items.sex_only))[r] = (uint8_t)x->sex_only;
+	((int32_t *)W(ds->items.age_min))[r] = x->age_min;
+	((int32_t *)W(ds->items.age_max))[r] = x->age_max;
+	((uint8_t *)W(ds->items.min_level))[r] = (uint8_t)x->min_level;
+	((uint8_t *)W(ds->items.setting))[r] = (uint8_t)x->setting;
+	ds->store[CW_T_ITEMS].n++;
+	return 0;
+}
+
+int cw_builder_add_bundle(cw_builder *b, const cw_bundle_row *x, cw_rowerr *err)
+{
+	cw_dataset *ds = b->ds;
+	cw_ref parent, child;
+	int rc;
+	if ((rc = need_ref(ds, CW_T_ITEMS, x->bundle_code, "bundle_code", &parent, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_ITEMS, x->component_code, "component_code", &child, err)) < 0)
+		return rc;
+	if (parent == child)
+		return reject(err, "component_code", "bundle '%s' cannot contain itself", x->bundle_code);
+	rc = cw_u64set_insert(&b->bundle_keys, (uint64_t)parent << 32 | child);
+	if (rc < 0)
+		return oom(err);
+	if (rc == 0)
+		return reject(err, "component_code", "duplicate bundle pair '%s' -> '%s'", x->bundle_code,
+		              x->component_code);
+	cw_ref r = grow(ds, CW_T_BUNDLES);
+	if (r == CW_NONE)
+		return oom(err);
+	ds->bundle_parent[r] = parent;
+	ds->bundle_child[r] = child;
+	ds->store[CW_T_BUNDLES].n++;
+	return 0;
+}
+
+static int resolve_visit(const cw_dataset *ds, const cw_visit_row *x, cw_visit_res *o, cw_ref_cache *c,
+                         cw_rowerr *err)
+{
+	int rc;
+	if ((rc = need_ref(ds, CW_T_PATIENTS, x->patient_id, "patient_id", &o->patient, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_INSTITUTIONS, x->inst_id, "inst_id", &o->inst, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_DEPARTMENTS, x->dept_id, "dept_id", &o->dept, err)) < 0 ||
+	    (rc = need_ref_memo(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &o->physician, &c->phys, err)) < 0)
+		return rc;
+	if (ds->dept.inst[o->dept] != o->inst)
+		return reject(err, "dept_id", "department '%s' belongs to institution '%s', not '%s'", x->dept_id,
+		              cw_pool_get(&ds->pool, ds->inst.id[ds->dept.inst[o->dept]]), x->inst_id);
+	if (x->kind < 0 || x->kind >= CW_KIND_COUNT)
+		return reject(err, "kind", "kind must be outpatient, emergency or inpatient");
+	if (x->admit == CW_MINUTE_NONE)
+		return reject(err, "admit_time", "admit_time is required");
+	if (x->discharge != CW_MINUTE_NONE && x->discharge < x->admit)
+		return reject(err, "discharge_time", "discharge_time is before admit_time");
+	if (!x->dx_code || !*x->dx_code)
+		return reject(err, "dx_code", "dx_code is required");
+	o->id = x->visit_id;
+	o->hash = key_hash(x->visit_id);
+	o->dx_code = x->dx_code;
+	o->dx_name = x->dx_name;
+	o->kind = (uint8_t)x->kind;
+	o->admit = x->admit;
+	o->discharge = x->discharge;
+	return 0;
+}
+
+static int commit_visit(cw_dataset *ds, const cw_visit_res *o, cw_rowerr *err)
+{
+	cw_ref r;
+	int rc = add_key_h(ds, CW_T_VISITS, o->id, o->hash, "visit_id", &r, err);
+	if (rc < 0)
+		return rc;
+	((cw_ref *)W(ds->visits.patient))[r] = o->patient;
+	((cw_ref *)W(ds->visits.inst))[r] = o->inst;
+	((cw_ref *)W(ds->visits.dept))[r] = o->dept;
+	((cw_ref *)W(ds->visits.physician))[r] = o->physician;
+	((uint8_t *)W(ds->visits.kind))[r] = o->kind;
+	((cw_minute *)W(ds->visits.admit))[r] = o->admit;
+	((cw_minute *)W(ds->visits.discharge))[r] = o->discharge;
+	((cw_str *)W(ds->visits.dx_code))[r] = text(ds, o->dx_code, 1);
+	((cw_str *)W(ds->visits.dx_name))[r] = text(ds, o->dx_name, 1);
+	ds->store[CW_T_VISITS].n++;
+	return 0;
+}
+
+int cw_builder_add_visit(cw_builder *b, const cw_visit_row *x, cw_rowerr *err)
+{
+	cw_visit_res o = { 0 };
+	int rc = resolve_visit(b->ds, x, &o, &b->cache, err);
+	return rc ? rc : commit_visit(b->ds, &o, err);
+}
+
+static int mark_visit_used(cw_builder *b, cw_ref v)
+{
+	if (v >= b->visit_used_cap) {
+		size_t cap = b->visit_used_cap ? b->visit_used_cap : 1024;
+		while (cap <= v)
+			cap *= 2;
+		uint8_t *u = realloc(b->visit_used, cap);
+		if (!u)
+			return CW_ENOMEM;
+		memset(u + b->visit_used_cap, 0, cap - b->visit_used_cap);
+		b->visit_used = u;
+		b->visit_used_cap = cap;
+	}
+	b->visit_used[v] = 1;
+	return 0;
+}
+
+static int in_window(const cw_window *w, cw_minute t)
+{
+	return t >= w->window_start && t < w->month_end;
+}
+
+static int resolve_claim(const cw_dataset *ds, const cw_claim_row *x, cw_claim_res *o, cw_ref_cache *c,
+                         cw_rowerr *err)
+{
+	cw_ref phys = CW_NONE;
+	int rc;
+	if (x->time == CW_MINUTE_NONE)
+		return reject(err, "service_time", "service_time is required");
+	if (!in_window(&ds->win, x->time))
+		return CW_SKIP;
+	if ((rc = need_ref_memo(ds, CW_T_VISITS, x->visit_id, "visit_id", &o->visit, &c->visit, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_ITEMS, x->item_code, "item_code", &o->item, err)) < 0)
+		return rc;
+	if (x->physician_id && *x->physician_id &&
+	    (rc = need_ref_memo(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &phys, &c->phys, err)) < 0)
+		return rc;
+	if (x->qty == CW_QTY_NONE)
+		return reject(err, "qty", "qty is required");
+	if (x->unit_price == CW_FEN_NONE || x->unit_price < 0)
+		return reject(err, "unit_price", "unit_price must be a money amount of 0 or more");
+	if (x->amount == CW_FEN_NONE)
+		return reject(err, "amount", "amount is required");
+	if (x->amount < 0 && x->qty >= 0)
+		return reject(err, "amount", "a negative amount is allowed only on a refund line, whose qty is negative");
+	if (x->qty < 0 && x->amount > 0)
+		return reject(err, "qty", "a negative qty is allowed only on a refund line, whose amount is negative");
+	o->id = x->line_id;
+	o->hash = key_hash(x->line_id);
+	o->patient = ds->visits.patient[o->visit];
+	o->physician = phys != CW_NONE ? phys : ds->visits.physician[o->visit];
+	o->time = x->time;
+	o->qty = x->qty;
+	o->unit_price = x->unit_price;
+	o->amount = x->amount;
+	o->flags = (uint8_t)((x->qty < 0 ? CW_LINE_REFUND : 0) | (x->time >= ds->win.month_start ? CW_LINE_IN_MONTH : 0));
+	return 0;
+}
+
+static int commit_claim(cw_builder *b, const cw_claim_res *o, cw_rowerr *err)
+{
+	cw_dataset *ds = b->ds;
+	cw_ref r;
+	int rc = add_key_h(ds, CW_T_CLAIMS, o->id, o->hash, "line_id", &r, err);
+	if (rc < 0)
+		return rc;
+	if (mark_visit_used(b, o->visit) < 0)
+		return oom(err);
+	((cw_ref *)W(ds->claims.visit))[r] = o->visit;
+	((cw_ref *)W(ds->claims.patient))[r] = o->patient;
+	((cw_ref *)W(ds->claims.item))[r] = o->item;
+	((cw_ref *)W(ds->claims.physician))[r] = o->physician;
+	((cw_minute *)W(ds->claims.time))[r] = o->time;
+	((cw_qty *)W(ds->claims.qty))[r] = o->qty;
+	((cw_fen *)W(ds->claims.unit_price))[r] = o->unit_price;
+	((cw_fen *)W(ds->claims.amount))[r] = o->amount;
+	((uint8_t *)W(ds->claims.result))[r] = CW_RESULT_NONE;
+	((uint8_t *)W(ds->claims.flags))[r] = o->flags;
+	ds->store[CW_T_CLAIMS].n++;
+	return 0;
+}
+
+int cw_builder_add_claim(cw_builder *b, const cw_claim_row *x, cw_rowerr *err)
+{
+	cw_claim_res o = { 0 };
+	int rc = resolve_claim(b->ds, x, &o, &b->cache, err);
+	return rc ? rc : commit_claim(b, &o, err);
+}
+
+static int resolve_rx(const cw_dataset *ds, const cw_rx_row *x, cw_rx_res *o, cw_ref_cache *c, cw_rowerr *err)
+{
+	int rc;
+	if (x->time == CW_MINUTE_NONE)
+		return reject(err, "rx_time", "rx_time is required");
+	if (!in_window(&ds->win, x->time))
+		return CW_SKIP;
+	if (!x->rx_id || !*x->rx_id)
+		return reject(err, "rx_id", "rx_id is required");
+	if ((rc = need_ref_memo(ds, CW_T_VISITS, x->visit_id, "visit_id", &o->visit, &c->visit, err)) < 0 ||
+	    (rc = need_ref_memo(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &o->physician, &c->phys, err)) < 0 ||
+	    (rc = need_ref(ds, CW_T_ITEMS, x->drug_code, "drug_code", &o->drug, err)) < 0)
+		return rc;
+	if (x->line_no == CW_INT_NONE || x->line_no < 0)
+		return reject(err, "line_no", "line_no must be an integer of 0 or more");
+	if (x->qty == CW_QTY_NONE || x->qty < 0)
+		return reject(err, "qty", "qty must be 0 or more on a prescription");
+	if (x->days_supply == CW_INT_NONE || x->days_supply < 0)
+		return reject(err, "days_supply", "days_supply must be an integer of 0 or more");
+	if (x->amount == CW_FEN_NONE || x->amount < 0)
+		return reject(err, "amount", "amount must be a money amount of 0 or more on a prescription");
+	o->rx_id = x->rx_id;
+	o->id_hash = key_hash(x->rx_id);
+	o->key_hash = (o->id_hash ^ (uint64_t)(uint32_t)x->line_no * 0x9E3779B97F4A7C15ull) * 0xbf58476d1ce4e5b9ull;
+	o->key_hash ^= o->key_hash >> 32;
+	o->line_no = x->line_no;
+	o->days_supply = x->days_supply;
+	o->time = x->time;
+	o->qty = x->qty;
+	o->amount = x->amount;
+	return 0;
+}
+
+typedef struct rx_key {
+	const cw_dataset *ds;
+	cw_str rx;
+	int32_t line_no;
+} rx_key;
+
+static int same_rx_line(void *arg, cw_ref r)
+{
+	const rx_key *k = arg;
+	return k->ds->rx.rx_id[r] == k->rx && k->ds->rx.line_no[r] == k->line_no;
+}
+
+/* rx_id interned; a prescription's lines come together, so mostly the last one. */
+static cw_str intern_rx(cw_builder *b, const cw_rx_res *o)
+{
+	cw_ref_memo *m = &b->rx_last;
+	size_t len = strlen(o->rx_id);
+	if (m->len == len && memcmp(m->id, o->rx_id, len) == 0)
+		return m->ref;
+	cw_str rx = cw_pool_intern_h(&b->ds->pool, o->rx_id, len, o->id_hash);
+	if (rx != CW_NONE && len <= sizeof m->id) {
+		memcpy(m->id, o->rx_id, len);
+		m->len = (uint8_t)len;
+		m->ref = rx;
+	}
+	return rx;
+}
+
+static int commit_rx(cw_builder *b, const cw_rx_res *o, cw_rowerr *err)
+{
+	cw_dataset *ds = b->ds;
+	cw_str rx = intern_rx(b, o);
+	if (rx == CW_NONE)
+		return oom(err);
+	cw_ref r = grow(ds, CW_T_PRESCRIPTIONS);
+	if (r == CW_NONE)
+		return oom(err);
+	rx_key k = { ds, rx, o->line_no };
+	cw_ref old = cw_idmap_insert_same(&b->rx_keys, o->key_hash, r, same_rx_line, &k);
+	if (old == CW_NONE - 1)
+		return oom(err);
+	if (old != CW_NONE)
+		return reject(err, "line_no", "duplicate prescription line: rx_id '%s' line_no %d", o->rx_id,
+		              (int)o->line_no);
+	if (mark_visit_used(b, o->visit) < 0)
+		return oom(err);
+	((cw_str *)W(ds->rx.rx_id))[r] = rx;
+	((int32_t *)W(ds->rx.line_no))[r] = o->line_no;
+	((cw_ref *)W(ds->rx.visit))[r] = o->visit;
+	((cw_ref *)W(ds->rx.physician))[r] = o->physician;
+	((cw_ref *)W(ds->rx.drug))[r] = o->drug;
+	((cw_minute *)W(ds->rx.time))[r] = o->time;
+	((cw_qty *)W(ds->rx.qty))[r] = o->qty;
+	((int32_t *)W(ds->rx.days_supply))[r] = o->days_supply;
+	((cw_fen *)W(ds->rx.amount))[r] = o->amount;
+	((uint8_t *)W(ds->rx.in_month))[r] = o->time >= ds->win.month_start;
+	ds->store[CW_T_PRESCRIPTIONS].n++;
+	return 0;
+}
+
+int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *x, cw_rowerr *err)
+{
+	cw_rx_res o = { 0 };
+	int rc = resolve_rx(b->ds, x, &o, &b->cache, err);
+	return rc ? rc : commit_rx(b, &o, err);
+}
+
+static int resolve_result(const cw_dataset *ds, const cw_result_row *x, cw_result_res *o, cw_rowerr *err)
+{
+	if (!x->line_id || !*x->line_id)
+		return reject(err, "line_id", "line_id is required");
+	if (x->result != CW_RESULT_NEGATIVE && x->result != CW_RESULT_POSITIVE && x->result != CW_RESULT_PENDING)
+		return reject(err, "result", "result must be positive, negative or pending");
+	o->line = lookup(ds, CW_T_CLAIMS, x->line_id);
+	if (o->line == CW_NONE)
+		return CW_SKIP; /* its claim line is outside the window (or absent) */
+	o->line_id = x->line_id;
+	o->result = x->result;
+	return 0;
+}
+
+static int commit_result(cw_dataset *ds, const cw_result_res *o, cw_rowerr *err)
+{
+	uint8_t *res = W(ds->claims.result);
+	if (res[o->line] != CW_RESULT_NONE)
+		return reject(err, "line_id", "duplicate exam result for line_id '%s'", o->line_id);
+	res[o->line] = (uint8_t)o->result;
+	return 0;
+}
+
+int cw_builder_add_result(cw_builder *b, const cw_result_row *x, cw_rowerr *err)
+{
+	cw_result_res o = { 0 };
+	int rc = resolve_result(b->ds, x, &o, err);
+	return rc ? rc : commit_result(b->ds, &o, err);
+}
+
+/* --- the two halves, by table ----------------------------------------------- */
+
+int cw_builder_splits(int table)
+{
+	return table == CW_T_PATIENTS || table == CW_T_VISITS || table == CW_T_CLAIMS || table == CW_T_PRESCRIPTIONS ||
+	       table == CW_T_RESULTS;
+}
+
+int cw_builder_resolve(const cw_builder *b, int table, const void *row, cw_row_res *out, cw_ref_cache *cache,
+                       cw_rowerr *err)
+{
+	switch (table) {
+	case CW_T_PATIENTS: return resolve_patient(row, &out->pat, err);
+	case CW_T_VISITS: return resolve_visit(b->ds, row, &out->visit, cache, err);
+	case CW_T_CLAIMS: return resolve_claim(b->ds, row, &out->claim, cache, err);
+	case CW_T_PRESCRIPTIONS: return resolve_rx(b->ds, row, &out->rx, cache, err);
+	case CW_T_RESULTS: return resolve_result(b->ds, row, &out->result, err);
+	default: return cw_error_set(CW_ERROR, "internal: %s is not added in halves", cw_table_name(table));
+	}
+}
+
+int cw_builder_commit(cw_builder *b, int table, const cw_row_res *r, cw_rowerr *err)
+{
+	switch (table) {
+	case CW_T_PATIENTS: return commit_patient(b->ds, &r->pat, err);
+	case CW_T_VISITS: return commit_visit(b->ds, &r->visit, err);
+	case CW_T_CLAIMS: return commit_claim(b, &r->claim, err);
+	case CW_T_PRESCRIPTIONS: return commit_rx(b, &r->rx, err);
+	case CW_T_RESULTS: return commit_result(b->ds, &r->result, err);
+	default: return cw_error_set(CW_ERROR, "internal: %s is not added in halves", cw_table_name(table));
+	}
+}
+
+/* The main reference of a typed row: its table and id; 0 when none (or the
+ * memo has it). */
+static int main_ref(int table, const void *x, const cw_ref_cache *c, int *t, const char **id)
+{
+	const cw_ref_memo *memo = NULL;
+	switch (table) {
+	case CW_T_CLAIMS: *t = CW_T_VISITS; *id = ((const cw_claim_row *)x)->visit_id; memo = &c->visit; break;
+	case CW_T_PRESCRIPTIONS: *t = CW_T_VISITS; *id = ((const cw_rx_row *)x)->visit_id; memo = &c->visit; break;
+	case CW_T_VISITS: *t = CW_T_PATIENTS; *id = ((const cw_visit_row *)x)->patient_id; break;
+	case CW_T_RESULTS: *t = CW_T_CLAIMS; *id = ((const cw_result_row *)x)->line_id; break;
+	default: return 0;
+	}
+	if (!*id)
+		return 0;
+	size_t len = strlen(*id);
+	return !(memo && memo->len == len && memcmp(memo->id, *id, len) == 0);
+}
+
+void cw_builder_prefetch_refs(const cw_builder *b, int table, const void *x, const cw_ref_cache *c, int stage)
+{
+	const cw_dataset *ds = b->ds;
+	int t;
+	const char *id;
+	if (!main_ref(table, x, c, &t, &id))
+		return;
+	uint64_t h = key_hash(id);
+	if (stage == 0) {
+		cw_idmap_prefetch_find(&ds->map[t], h);
+		return;
+	}
+	cw_ref r = cw_idmap_prefetch_key(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), h);
+	if (r != CW_NONE && t == CW_T_VISITS) {
+		__builtin_prefetch(&ds->visits.patient[r]);
+		__builtin_prefetch(&ds->visits.physician[r]);
+	}
+}
+
+void cw_builder_prefetch(const cw_builder *b, int table, const cw_row_res *r)
+{
+	if (table == CW_T_CLAIMS)
+		cw_idmap_prefetch(&b->ds->map[CW_T_CLAIMS], r->claim.hash);
+	else if (table == CW_T_VISITS)
+		cw_idmap_prefetch(&b->ds->map[CW_T_VISITS], r->visit.hash);
+	else if (table == CW_T_PATIENTS)
+		cw_idmap_prefetch(&b->ds->map[CW_T_PATIENTS], r->pat.hash);
+	else if (table == CW_T_PRESCRIPTIONS) {
+		cw_idmap_prefetch(&b->rx_keys, r->rx.key_hash);
+		cw_pool_prefetch_intern(&b->ds->pool, r->rx.id_hash);
+	}
+}
+
+const char **cw_row_res_string(int table, cw_row_res *r, int i)
+{
+	switch (table) {
+	case CW_T_PATIENTS: return i == 0 ? &r->pat.id : NULL;
+	case CW_T_VISITS: return i == 0 ? &r->visit.id : i == 1 ? &r->visit.dx_code : i == 2 ? &r->visit.dx_name : NULL;
+	case CW_T_CLAIMS: return i == 0 ? &r->claim.id : NULL;
+	case CW_T_PRESCRIPTIONS: return i == 0 ? &r->rx.rx_id : NULL;
+	case CW_T_RESULTS: return i == 0 ? &r->result.line_id : NULL;
+	default: return NULL;
+	}
+}
+
+cw_pool *cw_builder_pool(cw_builder *b) { return &b->ds->pool; }
+
+void cw_builder_snapshot(const cw_builder *b, cw_builder *bcopy, cw_dataset *dcopy)
+{
+	*dcopy = *b->ds;
+	*bcopy = *b;
+	bcopy->ds = dcopy;
+}
+
+int cw_builder_finish(cw_builder *b, cw_dataset **out)
+{
+	int rc = cw_finish(b);
+	if (rc == 0) {
+		*out = b->ds;
+		b->ds = NULL;
+	}
+	cw_builder_free(b);
+	return rc;
+}

@@ -1,0 +1,161 @@
+/* dataset_impl.h: the inside of a dataset and of its builder (dataset.c, builder.c, finish.c). */
+#ifndef CW_DATASET_IMPL_H
+#define CW_DATASET_IMPL_H
+#include "claimwatch/dataset.h"
+#include "dataset/pool.h"
+
+#define CW_MAX_COLS 20
+
+/* The growable columns of one table: each entry points at a column pointer of
+ * a public view struct, so growing a table updates the view. */
+typedef struct cw_store {
+	size_t n, cap;
+	int ncols;
+	struct { void **ptr; size_t size; } col[CW_MAX_COLS];
+} cw_store;
+
+struct cw_dataset {
+	cw_window win;
+	cw_pool pool;
+	cw_idmap map[CW_T_COUNT];
+	cw_store store[CW_T_COUNT];
+	cw_institutions inst;
+	cw_departments dept;
+	cw_physicians phys;
+	cw_patients pat;
+	cw_items items;
+	cw_visits visits;
+	cw_claims claims;
+	cw_prescriptions rx;
+	/* bundle pairs (items rows) while building */
+	cw_ref *bundle_parent, *bundle_child;
+	/* index arrays, freed with the dataset */
+	void *owned[32];
+	int nowned;
+	cw_build_stats stats;
+};
+
+/* --- adding a row in two halves (the parallel loader, load_par.c) ----------
+ * resolve checks a typed row and looks up its references without changing
+ * anything: several threads may resolve rows of a table at once while one
+ * thread commits rows of that same table, since commit only writes that
+ * table (its columns, its map, the pool past what is already there; the
+ * pool must have room reserved so it does not move). commit takes the row:
+ * its key (a duplicate is rejected there), its strings and columns, in
+ * source order. cw_builder_add_X() is resolve + commit, with the same checks
+ * in the same order, so a row gets the same reason either way. */
+
+/* The last visit and physician looked up, one per thread: claim lines come
+ * grouped by visit, so most lookups are a compare with the previous id. */
+typedef struct cw_ref_memo {
+	cw_ref ref;
+	uint8_t len; /* 0: empty */
+	char id[64];
+} cw_ref_memo;
+typedef struct cw_ref_cache {
+	cw_ref_memo visit, phys;
+} cw_ref_cache;
+
+typedef struct cw_patient_res {
+	const char *id;
+	uint64_t hash;
+	int sex;
+	cw_day birth;
+} cw_patient_res;
+typedef struct cw_visit_res {
+	const char *id, *dx_code, *dx_name;
+	uint64_t hash;
+	cw_ref patient, inst, dept, physician;
+	cw_minute admit, discharge;
+	uint8_t kind;
+} cw_visit_res;
+typedef struct cw_claim_res {
+	const char *id;
+	uint64_t hash;
+	cw_ref visit, patient, item, physician;
+	cw_minute time;
+	uint8_t flags;
+	cw_qty qty;
+	cw_fen unit_price, amount;
+} cw_claim_res;
+typedef struct cw_rx_res {
+	const char *rx_id;
+	uint64_t id_hash, key_hash; /* of rx_id; of (rx_id, line_no) */
+	int32_t line_no, days_supply;
+	cw_ref visit, physician, drug;
+	cw_minute time;
+	cw_qty qty;
+	cw_fen amount;
+} cw_rx_res;
+typedef struct cw_result_res {
+	const char *line_id;
+	cw_ref line;
+	int result;
+} cw_result_res;
+typedef union cw_row_res {
+	cw_patient_res pat;
+	cw_visit_res visit;
+	cw_claim_res claim;
+	cw_rx_res rx;
+	cw_result_res result;
+} cw_row_res;
+
+/* 1 for the tables that are added in halves: patients, visits, claim lines,
+ * prescriptions, exam results. */
+int cw_builder_splits(int table);
+/* row is the table's cw_X_row. Returns 0, CW_SKIP or CW_EINVALID (err set). */
+int cw_builder_resolve(const cw_builder *b, int table, const void *row, cw_row_res *out, cw_ref_cache *cache,
+                       cw_rowerr *err);
+/* Returns 0, CW_EINVALID (err set: a duplicate key) or CW_ENOMEM (message set). */
+int cw_builder_commit(cw_builder *b, int table, const cw_row_res *r, cw_rowerr *err);
+/* Prefetches, in two stages (0, then 1 some work later), what resolving the
+ * typed row x will read from memory: the key map slot, then the key and
+ * columns of its main reference (the visit of a claim line or prescription,
+ * the patient of a visit, the line of an exam result). */
+void cw_builder_prefetch_refs(const cw_builder *b, int table, const void *x, const cw_ref_cache *c, int stage);
+/* Prefetches what committing r will touch first (its slot in the key map). */
+void cw_builder_prefetch(const cw_builder *b, int table, const cw_row_res *r);
+/* The i-th string field of a resolved row (NULL past the last), so a caller
+ * can copy the strings somewhere that lives until commit. */
+const char **cw_row_res_string(int table, cw_row_res *r, int i);
+/* The pool, to reserve room before a parallel phase and trim it after. */
+cw_pool *cw_builder_pool(cw_builder *b);
+/* A shallow copy of the builder and its dataset header (the pointers to
+ * columns, maps and pool bytes, not what they point at) for a resolving
+ * thread, so that it never reads a cache line that the committing thread
+ * keeps writing (counts, lengths). Valid for resolving while the tables it
+ * reads do not change. */
+void cw_builder_snapshot(const cw_builder *b, cw_builder *bcopy, cw_dataset *dcopy);
+
+struct cw_builder {
+	cw_dataset *ds;
+	cw_ref_cache cache; /* for the one-row-at-a-time API */
+	cw_idmap rx_keys;      /* (rx_id, line_no) -> prescription row */
+	cw_ref_memo rx_last;   /* the last rx_id interned, as a cw_str in ref */
+	cw_u64set bundle_keys; /* (bundle, component) seen */
+	uint8_t *visit_used; /* per staged visit: owns a loaded line or prescription */
+	size_t visit_used_cap;
+	int finished;
+	int threads; /* for cw_finish: 0 = one per core */
+};
+
+/* Rows below which a pass of cw_builder_finish stays on one thread (0: the
+ * default, 32768); tests make it tiny so that small months take every path. */
+extern size_t cw_finish_part_rows;
+
+/* The threads cw_builder_finish may use (0: one per core, the default). */
+void cw_builder_set_threads(cw_builder *b, int threads);
+
+int cw_store_reserve(cw_store *s, size_t need);
+void cw_store_free(cw_store *s);
+/* Registers a column of `size`-byte elements held in *ptr. */
+void cw_store_col(cw_store *s, void *ptr, size_t size);
+/* Reorders every column: new row i is old row perm[i]; keeps n = count. */
+int cw_store_permute(cw_store *s, const uint32_t *perm, size_t count);
+/* Remembers an allocation to free with the dataset. */
+int cw_dataset_own(cw_dataset *ds, void *p);
+void cw_dataset_init_views(cw_dataset *ds);
+
+int cw_finish(cw_builder *b);
+
+#endif

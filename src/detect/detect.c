@@ -1,0 +1,277 @@
+/* detect.c: runs the detectors of the registry over a dataset, on several threads, and gathers
+ * the month's findings in a deterministic order.
+ *
+ * A detector partitioned by patients is cut into slices of about equal line
+ * counts. The slices depend on the data only, never on the thread count, and
+ * their findings are concatenated in slice order, so the output is the same
+ * whatever the number of threads. Threads take (detector, slice) jobs from a
+ * shared counter. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "claimwatch/error.h"
+#include "dataset/pool.h"
+#include "engine/findings_impl.h"
+#include "util/progress.h"
+#include "util/threads.h"
+
+#define LINES_PER_SLICE 200000
+
+typedef struct job {
+	int detector;
+	cw_ref begin, end;
+	cw_findings *found;
+	double seconds;
+	int rc;
+	char error[512];
+} job;
+
+typedef struct runner {
+	const cw_dataset *ds;
+	void **configs;
+	job *jobs;
+	size_t njobs;
+	size_t next; /* taken under lock */
+	pthread_mutex_t lock;
+} runner;
+
+static void run_job(runner *r, job *j)
+{
+	const cw_detector *d = cw_detectors[j->detector];
+	cw_scan ctx = { r->ds, r->configs[j->detector], j->begin, j->end };
+	double t0 = cw_now();
+	if ((j->rc = cw_findings_new(&j->found)) == 0)
+		j->rc = d->scan(&ctx, j->found);
+	j->seconds = cw_now() - t0;
+	if (j->rc < 0)
+		snprintf(j->error, sizeof j->error, "%s", cw_error_last());
+}
+
+static void *worker(void *arg)
+{
+	runner *r = arg;
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		size_t i = r->next++;
+		pthread_mutex_unlock(&r->lock);
+		if (i >= r->njobs)
+			return NULL;
+		run_job(r, &r->jobs[i]);
+	}
+}
+
+/* Slices of patients with about LINES_PER_SLICE lines each. */
+static size_t slice_patients(const cw_dataset *ds, cw_ref *cuts, size_t max)
+{
+	const cw_patients *p = cw_dataset_patients(ds);
+	size_t n = 0;
+	cuts[n++] = 0;
+	for (cw_ref i = 0; i < p->n && n < max; i++)
+		if (p->line_start[i] - p->line_start[cuts[n - 1]] >= LINES_PER_SLICE)
+			cuts[n++] = i;
+	cuts[n] = (cw_ref)p->n;
+	return n;
+}
+
+static int configure_all(const cw_rules *rules, const cw_detect_opts *o, void **configs, int *enabled)
+{
+	for (size_t d = 0; cw_detectors[d]; d++) {
+		const cw_detector *det = cw_detectors[d];
+		char path[128];
+		snprintf(path, sizeof path, "detectors.%s", det->name);
+		cw_section s = cw_rules_section(rules, path);
+		int on, rc;
+		if (!s.json)
+			return cw_error_set(CW_EINVALID, "%s: missing from the rules", path);
+		if ((rc = cw_section_bool(&s, "enabled", &on)) < 0)
+			return rc;
+		enabled[d] = on && (!o->only || !strcmp(o->only, det->name));
+		if (enabled[d] && (rc = det->configure(&s, &configs[d])) < 0)
+			return cw_error_wrap(rc, "detector %s", det->name);
+	}
+	if (o->only && cw_detector_index(o->only) < 0)
+		return cw_error_set(CW_EUSAGE, "no detector is named '%s' (see `claimwatch detectors`)", o->only);
+	return 0;
+}
+
+static int plan_jobs(const cw_dataset *ds, const int *enabled, job **out, size_t *njobs)
+{
+	size_t npat = cw_dataset_patients(ds)->n;
+	size_t maxcuts = cw_dataset_claims(ds)->n / LINES_PER_SLICE + 2;
+	cw_ref *cuts = malloc((maxcuts + 1) * sizeof *cuts);
+	size_t nslices = cuts ? slice_patients(ds, cuts, maxcuts) : 0;
+	size_t cap = cw_detector_count() * (nslices ? nslices : 1), n = 0;
+	job *jobs = calloc(cap ? cap : 1, sizeof *jobs);
+	if (!cuts || !jobs) {
+		free(cuts);
+		free(jobs);
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	}
+	for (size_t d = 0; cw_detectors[d]; d++) {
+		if (!enabled[d])
+			continue;
+		if (cw_detectors[d]->partition == CW_PARTITION_NONE) {
+			jobs[n++] = (job){ .detector = (int)d, .begin = 0, .end = (cw_ref)npat };
+			continue;
+		}
+		for (size_t s = 0; s < nslices; s++)
+			jobs[n++] = (job){ .detector = (int)d, .begin = cuts[s], .end = cuts[s + 1] };
+	}
+	free(cuts);
+	*out = jobs;
+	*njobs = n;
+	return 0;
+}
+
+static int run_threads(runner *r, int threads)
+{
+	threads = cw_threads(threads);
+	if ((size_t)threads > r->njobs)
+		threads = r->njobs ? (int)r->njobs : 1;
+	pthread_t *t = calloc((size_t)threads, sizeof *t);
+	if (!t)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	int started = 0;
+	for (int i = 1; i < threads; i++, started++)
+		if (pthread_create(&t[i], NULL, worker, r) != 0)
+			break;
+	worker(r);
+	for (int i = 1; i <= started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	return 0;
+}
+
+/* Stable id: a hash of what identifies the case in the data. The patient's
+ * raw id is left out: findings.csv shows every other input of the hash, so
+ * an unkeyed hash of the id would let anyone test candidate patient ids
+ * against a finding id and undo the pseudonym. It identifies nothing the
+ * visit and the lines do not (a patient's finding always comes from a visit
+ * or from lines), and equal ids are numbered apart anyway (gather). */
+static void finding_id(const cw_dataset *ds, const cw_window *w, const cw_record *r, char *id)
+{
+	const cw_claims *cl = cw_dataset_claims(ds);
+	uint64_t h = cw_hash(cw_detectors[r->detector]->name, strlen(cw_detectors[r->detector]->name));
+	const cw_str parts[3] = {
+		r->f.physician == CW_NONE ? CW_NONE : cw_dataset_physicians(ds)->id[r->f.physician],
+		CW_NONE, /* was the patient's raw id (see above) */
+		r->f.visit == CW_NONE ? CW_NONE : cw_dataset_visits(ds)->id[r->f.visit],
+	};
+	char month[8];
+	cw_month_format(w->month, month);
+	h = h * 31 + cw_hash(month, 7);
+	for (int i = 0; i < 3; i++) {
+		const char *s = cw_dataset_str(ds, parts[i]);
+		h = h * 31 + cw_hash(s, strlen(s));
+	}
+	const char *extra[2] = { r->f.tag ? r->f.tag : "", r->f.metric ? r->f.metric : "" };
+	for (int i = 0; i < 2; i++)
+		h = h * 31 + cw_hash(extra[i], strlen(extra[i]));
+	uint64_t lines = 0; /* order-independent: a sum of the lines' hashes */
+	for (size_t i = 0; i < r->f.nlines; i++) {
+		const char *s = cw_dataset_str(ds, cl->id[r->f.lines[i]]);
+		lines += cw_hash(s, strlen(s));
+	}
+	h = h * 31 + lines;
+	snprintf(id, CW_FINDING_ID_SIZE, "F%016llx", (unsigned long long)h);
+}
+
+/* Keeps the month's findings of job j, completed with dimension, place and id. */
+static int gather(const cw_dataset *ds, const cw_dimset *dims, const job *j, cw_findings *all, cw_u64set *ids)
+{
+	const cw_window *w = cw_dataset_window(ds);
+	const cw_physicians *ph = cw_dataset_physicians(ds);
+	for (size_t i = 0; i < cw_findings_count(j->found); i++) {
+		cw_record r;
+		cw_findings_get(j->found, i, &r);
+		if (r.f.when < w->month_start || r.f.when >= w->month_end)
+			continue;
+		int rc = cw_findings_copy(all, j->found, i);
+		if (rc < 0)
+			return rc;
+		cw_stored *s = cw_findings_last(all);
+		s->detector = j->detector;
+		s->dimension = cw_dimset_resolve(dims, j->detector, r.f.cls);
+		if (r.f.physician != CW_NONE) {
+			s->inst = ph->inst[r.f.physician];
+			s->dept = ph->dept[r.f.physician];
+		}
+		r.detector = j->detector;
+		finding_id(ds, w, &r, s->id);
+		/* two findings on identical evidence: number the later ones */
+		for (int k = 2; cw_u64set_insert(ids, strtoull(s->id + 1, NULL, 16)) == 0; k++)
+			snprintf(s->id + 1, CW_FINDING_ID_SIZE - 1, "%016llx",
+			         (unsigned long long)(strtoull(s->id + 1, NULL, 16) + (unsigned)k));
+	}
+	return 0;
+}
+
+int cw_detect_check(const cw_rules *rules)
+{
+	size_t nd = cw_detector_count();
+	void **configs = calloc(nd ? nd : 1, sizeof *configs);
+	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
+	cw_detect_opts none = { 0 };
+	int rc = configs && enabled ? configure_all(rules, &none, configs, enabled) : cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t d = 0; configs && d < nd; d++)
+		if (configs[d] && cw_detectors[d]->release)
+			cw_detectors[d]->release(configs[d]);
+	free(configs);
+	free(enabled);
+	return rc;
+}
+
+int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims, const cw_detect_opts *opts,
+              cw_findings **out)
+{
+	cw_detect_opts none = { 0 };
+	const cw_detect_opts *o = opts ? opts : &none;
+	size_t nd = cw_detector_count();
+	runner r = { .ds = ds, .lock = PTHREAD_MUTEX_INITIALIZER };
+	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
+	r.configs = calloc(nd ? nd : 1, sizeof *r.configs);
+	cw_findings *all = NULL;
+	cw_u64set ids = { 0 };
+	int rc = enabled && r.configs ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = configure_all(rules, o, r.configs, enabled);
+	if (rc == 0)
+		rc = plan_jobs(ds, enabled, &r.jobs, &r.njobs);
+	if (rc == 0)
+		rc = run_threads(&r, o->threads);
+	if (rc == 0)
+		rc = cw_findings_new(&all);
+	for (size_t i = 0; rc == 0 && i < r.njobs; i++) {
+		job *j = &r.jobs[i];
+		if (j->rc < 0)
+			rc = cw_error_set(j->rc, "detector %s: %s", cw_detectors[j->detector]->name, j->error);
+		else
+			rc = gather(ds, dims, j, all, &ids);
+	}
+	if (o->timings)
+		for (size_t d = 0; d < nd; d++)
+			o->timings[d] = (cw_detect_timing){ cw_detectors[d]->name, 0, 0 };
+	for (size_t i = 0; i < r.njobs; i++) {
+		if (o->timings)
+			o->timings[r.jobs[i].detector].seconds += r.jobs[i].seconds;
+		cw_findings_free(r.jobs[i].found);
+	}
+	if (o->timings && all)
+		for (size_t i = 0; i < all->n; i++)
+			o->timings[all->items[i].detector].findings++;
+	for (size_t d = 0; d < nd; d++)
+		if (r.configs && r.configs[d] && cw_detectors[d]->release)
+			cw_detectors[d]->release(r.configs[d]);
+	free(r.jobs);
+	free(r.configs);
+	free(enabled);
+	cw_u64set_free(&ids);
+	if (rc < 0) {
+		cw_findings_free(all);
+		return rc;
+	}
+	*out = all;
+	return 0;
+}

@@ -1,0 +1,182 @@
+/* findings.c: the findings list: cw_emit() for detectors, cw_findings_get() for everything downstream. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "engine/findings_impl.h"
+
+static const char *const severity_names[CW_SEVERITY_COUNT] = { "violation", "suspicious", "notice" };
+static const char *const class_names[CW_CLASS_COUNT - CW_CAT_COUNT] = {
+	"admission", "stay", "prescription", "cost", "exam_use"
+};
+
+const char *cw_severity_name(int s) { return s >= 0 && s < CW_SEVERITY_COUNT ? severity_names[s] : "?"; }
+
+const char *cw_class_name(int c)
+{
+	if (c >= 0 && c < CW_CAT_COUNT)
+		return cw_category_name(c);
+	if (c >= CW_CAT_COUNT && c < CW_CLASS_COUNT)
+		return class_names[c - CW_CAT_COUNT];
+	return "?";
+}
+
+int cw_class_parse(const char *s)
+{
+	for (int c = 0; c < CW_CLASS_COUNT; c++)
+		if (!strcmp(cw_class_name(c), s))
+			return c;
+	return -1;
+}
+
+cw_finding cw_finding_init(void)
+{
+	cw_finding f;
+	memset(&f, 0, sizeof f);
+	f.physician = f.patient = f.visit = f.item = CW_NONE;
+	f.cls = CW_CAT_OTHER;
+	f.severity = CW_SUSPICIOUS;
+	f.score = 1.0;
+	f.when = CW_MINUTE_NONE;
+	f.value = f.expected = f.limit = NAN;
+	return f;
+}
+
+int cw_findings_new(cw_findings **out)
+{
+	*out = calloc(1, sizeof **out);
+	return *out ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+}
+
+void cw_findings_free(cw_findings *l)
+{
+	if (!l)
+		return;
+	free(l->items);
+	free(l->lines);
+	free(l->text);
+	free(l);
+}
+
+size_t cw_findings_count(const cw_findings *l) { return l->n; }
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 64;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return cw_error_set(CW_ENOMEM, "out of memory storing findings");
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* Appends text (made one line: control characters become spaces). */
+static size_t add_text(cw_findings *l, const char *s, size_t n)
+{
+	if (grow((void **)&l->text, &l->text_cap, l->text_len + n + 1, 1) < 0)
+		return SIZE_MAX;
+	size_t at = l->text_len;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		l->text[at + i] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+	}
+	l->text[at + n] = 0;
+	l->text_len += n + 1;
+	return at;
+}
+
+static size_t add_opt(cw_findings *l, const char *s, int *failed)
+{
+	if (!s)
+		return SIZE_MAX;
+	size_t at = add_text(l, s, strlen(s));
+	if (at == SIZE_MAX)
+		*failed = 1;
+	return at;
+}
+
+static int push(cw_findings *l, const cw_finding *f, const char *reason, size_t reason_len)
+{
+	int failed = 0;
+	if (grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) < 0 ||
+	    grow((void **)&l->lines, &l->lines_cap, l->nlines + f->nlines, sizeof *l->lines) < 0)
+		return CW_ENOMEM;
+	cw_stored *s = &l->items[l->n];
+	memset(s, 0, sizeof *s);
+	s->f = *f;
+	s->lines_at = l->nlines;
+	if (f->nlines)
+		memcpy(l->lines + l->nlines, f->lines, f->nlines * sizeof *l->lines);
+	l->nlines += f->nlines;
+	s->reason_at = add_text(l, reason, reason_len);
+	s->tag_at = add_opt(l, f->tag, &failed);
+	s->metric_at = add_opt(l, f->metric, &failed);
+	if (s->reason_at == SIZE_MAX || failed)
+		return CW_ENOMEM;
+	s->f.lines = NULL;
+	s->f.tag = s->f.metric = NULL;
+	s->detector = s->dimension = -1;
+	s->inst = s->dept = CW_NONE;
+	l->n++;
+	return 0;
+}
+
+int cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	return push(out, f, buf, (size_t)n);
+}
+
+const char *cw_findings_text(const cw_findings *l, size_t at)
+{
+	return at == SIZE_MAX ? NULL : l->text + at;
+}
+
+void cw_findings_get(const cw_findings *l, size_t i, cw_record *r)
+{
+	const cw_stored *s = &l->items[i];
+	r->f = s->f;
+	r->f.lines = s->f.nlines ? l->lines + s->lines_at : NULL; /* none held yet: l->lines is NULL */
+	r->f.tag = cw_findings_text(l, s->tag_at);
+	r->f.metric = cw_findings_text(l, s->metric_at);
+	r->detector = s->detector;
+	r->dimension = s->dimension;
+	r->inst = s->inst;
+	r->dept = s->dept;
+	r->reason = cw_findings_text(l, s->reason_at);
+	memcpy(r->id, s->id, sizeof r->id);
+}
+
+int cw_findings_copy(cw_findings *dst, const cw_findings *src, size_t i)
+{
+	cw_record r;
+	cw_findings_get(src, i, &r);
+	const char *reason = r.reason ? r.reason : "";
+	int rc = push(dst, &r.f, reason, strlen(reason));
+	if (rc < 0)
+		return rc;
+	cw_stored *s = &dst->items[dst->n - 1];
+	s->detector = r.detector;
+	s->dimension = r.dimension;
+	s->inst = r.inst;
+	s->dept = r.dept;
+	memcpy(s->id, r.id, sizeof s->id);
+	return 0;
+}
+
+cw_stored *cw_findings_last(cw_findings *l) { return l->n ? &l->items[l->n - 1] : NULL; }

@@ -1,0 +1,619 @@
+/* csv.c: the streaming RFC 4180 reader (see csv.h).
+ *
+ * The buffer holds at most one partial record plus one block: when a record
+ * runs past the data read so far, its start is moved to the front and another
+ * block is appended, and the record is parsed again from its start. A record
+ * that passes max_record is given up (see too_long).
+ *
+ * The common record (one line, no quotes) takes the fast path: memchr for the
+ * line break, then one SSE2 pass that finds the commas and proves there is no
+ * quote or NUL. Anything else takes the byte-exact slow path. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#include "claimwatch/error.h"
+#include "io/csv.h"
+#include "util/utf8.h"
+
+#define RAW_KEEP (4096 + 64) /* what is kept of a record too long to hold */
+#define PAD CW_CSV_PAD       /* readable bytes after the data, for 16-byte loads */
+#define NO_QUOTE ((size_t)-1)
+
+struct cw_csv {
+	cw_csv_read_fn read;
+	void *ctx;
+	int fd; /* -1 when reading through a callback */
+	char *name;
+	char *buf; /* cap + PAD bytes */
+	size_t cap, pos, end;
+	int eof, started, skipping;
+	int mem; /* buf is the caller's memory (cw_csv_open_mem) */
+	uint64_t line, bytes;
+	size_t block, max_record, max_fields;
+	cw_csv_field *fields;
+	char *scratch; /* unescaped quoted fields, cap bytes, allocated on first use */
+	size_t scratch_len, scratch_cap;
+	char side[RAW_KEEP]; /* the kept start of a record too long to hold */
+	char reason[160];
+};
+
+enum { P_DONE, P_BLANK, P_MORE, P_FAIL };
+
+static long fd_read(void *ctx, char *buf, size_t n)
+{
+	int fd = *(int *)ctx;
+	for (;;) {
+		ssize_t r = read(fd, buf, n);
+		if (r >= 0 || errno != EINTR)
+			return (long)r;
+	}
+}
+
+static cw_csv *csv_new(const char *name, const cw_csv_opts *opts)
+{
+	cw_csv *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->fd = -1;
+	c->block = opts && opts->block ? opts->block : CW_CSV_BLOCK;
+	c->max_record = opts && opts->max_record ? opts->max_record : CW_CSV_MAX_RECORD;
+	c->max_fields = opts && opts->max_fields ? opts->max_fields : CW_CSV_MAX_FIELDS;
+	c->line = 1;
+	c->name = strdup(name);
+	c->fields = malloc((c->max_fields + 1) * sizeof *c->fields);
+	if (!c->name || !c->fields) {
+		cw_csv_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+int cw_csv_open_mem(cw_csv **out, const char *name, const cw_csv_opts *opts)
+{
+	cw_csv *c = csv_new(name, opts);
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory opening %s", name);
+	c->mem = 1;
+	c->started = 1;
+	c->eof = 1;
+	*out = c;
+	return 0;
+}
+
+void cw_csv_mem_reset(cw_csv *c, const char *data, size_t len, uint64_t line)
+{
+	c->buf = (char *)(uintptr_t)data; /* a memory reader never writes its buffer */
+	c->pos = 0;
+	c->end = c->cap = len;
+	c->eof = 1;
+	c->skipping = 0;
+	c->line = line;
+	c->bytes = len;
+}
+
+int cw_csv_open_reader(cw_csv **out, cw_csv_read_fn fn, void *ctx, const char *name, const cw_csv_opts *opts)
+{
+	cw_csv *c = calloc(1, sizeof *c);
+	if (!c)
+		return cw_error_set(CW_ENOMEM, "out of memory opening %s", name);
+	c->read = fn;
+	c->ctx = ctx;
+	c->fd = -1;
+	c->block = opts && opts->block ? opts->block : CW_CSV_BLOCK;
+	c->max_record = opts && opts->max_record ? opts->max_record : CW_CSV_MAX_RECORD;
+	c->max_fields = opts && opts->max_fields ? opts->max_fields : CW_CSV_MAX_FIELDS;
+	c->cap = c->max_record + c->block + 1;
+	c->line = 1;
+	c->name = strdup(name);
+	c->buf = malloc(c->cap + PAD);
+	c->fields = malloc((c->max_fields + 1) * sizeof *c->fields);
+	if (!c->name || !c->buf || !c->fields) {
+		cw_csv_close(c);
+		return cw_error_set(CW_ENOMEM, "out of memory opening %s", name);
+	}
+	*out = c;
+	return 0;
+}
+
+int cw_csv_open(cw_csv **out, const char *path, const cw_csv_opts *opts)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cw_error_set(errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "%s: %s", path,
+		                    errno == ENOENT ? "no such file" : strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return cw_error_set(CW_EIO, "%s: %s", path, strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return cw_error_set(CW_EIO, "%s: is a directory, not a file", path);
+	}
+	cw_csv *c;
+	int rc = cw_csv_open_reader(&c, fd_read, NULL, path, opts);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	c->fd = fd;
+	c->ctx = &c->fd;
+	*out = c;
+	return 0;
+}
+
+void cw_csv_close(cw_csv *c)
+{
+	if (!c)
+		return;
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->name);
+	if (!c->mem)
+		free(c->buf);
+	free(c->fields);
+	free(c->scratch);
+	free(c);
+}
+
+uint64_t cw_csv_bytes(const cw_csv *c) { return c->bytes; }
+
+void cw_csv_tell(const cw_csv *c, uint64_t *offset, uint64_t *line)
+{
+	*offset = c->bytes - (c->end - c->pos);
+	*line = c->line;
+}
+
+int cw_csv_seek(cw_csv *c, uint64_t offset, uint64_t line)
+{
+	if (c->fd < 0 || c->mem)
+		return cw_error_set(CW_ERROR, "internal: %s cannot seek", c->name);
+	if (lseek(c->fd, (off_t)offset, SEEK_SET) == (off_t)-1)
+		return cw_error_set(CW_EIO, "%s: seek failed: %s", c->name, strerror(errno));
+	c->pos = c->end = 0;
+	c->eof = c->skipping = 0;
+	c->started = 1;
+	c->bytes = offset;
+	c->line = line;
+	return 0;
+}
+
+/* Moves the unconsumed data to the front and appends a block (or what is
+ * left of the input). Short reads (pipes, a callback handing out rows) are
+ * gathered into one block, so a long record is parsed again a bounded number
+ * of times, not once per read. */
+static int refill(cw_csv *c)
+{
+	if (c->pos > 0) {
+		memmove(c->buf, c->buf + c->pos, c->end - c->pos);
+		c->end -= c->pos;
+		c->pos = 0;
+	}
+	size_t room = c->cap - c->end;
+	if (room > c->block)
+		room = c->block;
+	while (room > 0) {
+		long n = c->read(c->ctx, c->buf + c->end, room);
+		if (n < 0)
+			return cw_error_set(CW_EIO, "%s: read failed: %s", c->name, strerror(errno));
+		if (n == 0) {
+			c->eof = 1;
+			break;
+		}
+		c->end += (size_t)n;
+		c->bytes += (uint64_t)n;
+		room -= (size_t)n;
+	}
+	return 0;
+}
+
+static uint64_t count_newlines(const char *p, const char *e)
+{
+	uint64_t n = 0;
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static inline void add_field(cw_csv *c, size_t *n, const char *p, size_t len)
+{
+	if (*n < c->max_fields) {
+		c->fields[*n].ptr = p;
+		c->fields[*n].len = len;
+	}
+	(*n)++;
+}
+
+/* Fills *r for the record [p, rec_end) whose next record starts at `next`. */
+static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char *rec_end, const char *next,
+                         size_t n, uint64_t newlines)
+{
+	r->line = c->line;
+	r->raw = p;
+	r->raw_len = (size_t)(rec_end - p);
+	r->field = c->fields;
+	r->nfields = n;
+	r->error = NULL;
+	r->no_newline = next[-1] != '\n';
+	if ((size_t)(next - p) > c->max_record) {
+		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes", c->max_record);
+		r->error = c->reason;
+	} else if (n > c->max_fields) {
+		snprintf(c->reason, sizeof c->reason, "more than %zu fields", c->max_fields);
+		r->error = c->reason;
+	}
+	if (r->error)
+		r->nfields = 0;
+	c->line += newlines;
+	c->pos = (size_t)(next - c->buf);
+	return P_DONE;
+}
+
+/* A malformed record: it ends at the first line break at or after `at`.
+ * When that is not in the buffer yet, P_MORE reads on (the record is parsed
+ * again); past max_record, the start of the record is kept aside and the rest
+ * skipped by the next call. */
+static int bad_record(cw_csv *c, cw_csv_record *r, const char *why, const char *at)
+{
+	const char *p = c->buf + c->pos, *end = c->buf + c->end;
+	const char *nl = at < end ? memchr(at, '\n', (size_t)(end - at)) : NULL;
+	if (!nl && !c->eof && (size_t)(end - p) <= c->max_record)
+		return P_MORE;
+	r->line = c->line;
+	r->error = why;
+	r->nfields = 0;
+	r->field = c->fields;
+	r->no_newline = 0;
+	if (nl) {
+		r->raw = p;
+		r->raw_len = (size_t)(nl - p) - (nl > p && nl[-1] == '\r');
+		c->line += count_newlines(p, nl + 1);
+		c->pos = (size_t)(nl + 1 - c->buf);
+		return P_DONE;
+	}
+	size_t len = (size_t)(end - p);
+	if (c->eof) {
+		r->raw = p;
+		r->raw_len = len;
+		r->no_newline = 1;
+	} else {
+		if (len > sizeof c->side)
+			len = sizeof c->side;
+		memcpy(c->side, p, len);
+		r->raw = c->side;
+		r->raw_len = len;
+		c->skipping = 1;
+	}
+	c->line += count_newlines(p, end);
+	c->pos = c->end;
+	return P_DONE;
+}
+
+/* Discards input up to and including the next line break. */
+static int skip_line(cw_csv *c)
+{
+	for (;;) {
+		const char *p = c->buf + c->pos, *end = c->buf + c->end;
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl) {
+			c->pos = (size_t)(nl + 1 - c->buf);
+			c->line++;
+			c->skipping = 0;
+			return 0;
+		}
+		c->pos = c->end;
+		if (c->eof) {
+			c->skipping = 0;
+			return 0;
+		}
+		int rc = refill(c);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* The field (cs..ce, inside quotes) with each "" made one ", in scratch. */
+static const char *unescape(cw_csv *c, const char *cs, const char *ce, size_t *len)
+{
+	char *dst = c->scratch + c->scratch_len, *d = dst;
+	while (cs < ce) {
+		*d++ = *cs;
+		cs += (*cs == '"') ? 2 : 1;
+	}
+	*len = (size_t)(d - dst);
+	c->scratch_len += *len;
+	return dst;
+}
+
+/* Byte classes of the slow path's unquoted scan: ',', '"', '\n' and NUL. */
+static const unsigned char special[256] = { [0] = 1, [','] = 1, ['"'] = 1, ['\n'] = 1 };
+
+/* The general parser, byte-exact RFC 4180. *open_quote gets the offset of an
+ * unclosed opening quote when it returns P_MORE. */
+static int parse_slow(cw_csv *c, cw_csv_record *r, size_t *open_quote)
+{
+	const char *p = c->buf + c->pos, *end = c->buf + c->end, *q = p;
+	size_t n = 0;
+	c->scratch_len = 0;
+	*open_quote = NO_QUOTE;
+	for (;;) {
+		if (q < end && *q == '"') {
+			const char *open = q, *cs = q + 1, *x;
+			int doubled = 0;
+			for (q = cs;; q = x + 2) {
+				x = memchr(q, '"', (size_t)(end - q));
+				if (!x || (x + 1 == end && !c->eof)) {
+					if (!c->eof) {
+						*open_quote = (size_t)(open - c->buf);
+						return P_MORE;
+					}
+					return bad_record(c, r, "unterminated quoted field (broken quoting)", open);
+				}
+				if (x + 1 == end || x[1] != '"')
+					break;
+				doubled = 1;
+			}
+			const char *nul = memchr(cs, 0, (size_t)(x - cs));
+			if (nul)
+				return bad_record(c, r, "NUL byte in record", nul);
+			if (doubled) {
+				if (c->scratch_cap < c->cap) {
+					free(c->scratch);
+					c->scratch_cap = 0;
+					if (!(c->scratch = malloc(c->cap))) {
+						cw_error_set(CW_ENOMEM, "%s: out of memory", c->name);
+						return P_FAIL;
+					}
+					c->scratch_cap = c->cap;
+				}
+				size_t len;
+				const char *f = unescape(c, cs, x, &len);
+				add_field(c, &n, f, len);
+			} else {
+				add_field(c, &n, cs, (size_t)(x - cs));
+			}
+			q = x + 1;
+			if (q == end || (*q == '\r' && q + 1 == end)) {
+				if (!c->eof)
+					return P_MORE;
+				return finish_record(c, r, p, q, end, n, count_newlines(p, end));
+			}
+			if (*q == ',') {
+				q++;
+				continue;
+			}
+			if (*q == '\n')
+				return finish_record(c, r, p, q, q + 1, n, count_newlines(p, q + 1));
+			if (*q == '\r' && q[1] == '\n')
+				return finish_record(c, r, p, q, q + 2, n, count_newlines(p, q + 2));
+			return bad_record(c, r, "garbage after a closing quote", q);
+		}
+		const char *x = q;
+		while (x < end && !special[(unsigned char)*x])
+			x++;
+		if (x == end) {
+			if (!c->eof)
+				return P_MORE;
+			const char *fe = (x > q && x[-1] == '\r') ? x - 1 : x;
+			add_field(c, &n, q, (size_t)(fe - q));
+			return finish_record(c, r, p, fe, end, n, count_newlines(p, end));
+		}
+		switch (*x) {
+		case ',':
+			add_field(c, &n, q, (size_t)(x - q));
+			q = x + 1;
+			continue;
+		case '\n': {
+			const char *fe = (x > q && x[-1] == '\r') ? x - 1 : x;
+			add_field(c, &n, q, (size_t)(fe - q));
+			return finish_record(c, r, p, fe, x + 1, n, count_newlines(p, x + 1));
+		}
+		case '"':
+			return bad_record(c, r, "stray quote in an unquoted field", x);
+		default:
+			return bad_record(c, r, "NUL byte in record", x);
+		}
+	}
+}
+
+/* The fast path: fields of the line [p, le) when it holds no quote and no
+ * NUL; returns 0 when it does (the slow path then takes over). */
+static int split_simple(cw_csv *c, const char *p, const char *le, size_t *nout)
+{
+	size_t n = 0;
+	const char *fs = p, *q = p;
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+	for (; q < le; q += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
+		unsigned mb = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, zero)));
+		size_t rest = (size_t)(le - q);
+		if (rest < 16) {
+			unsigned keep = (1u << rest) - 1;
+			mc &= keep;
+			mb &= keep;
+		}
+		if (mb)
+			return 0;
+		while (mc) {
+			const char *at = q + __builtin_ctz(mc);
+			add_field(c, &n, fs, (size_t)(at - fs));
+			fs = at + 1;
+			mc &= mc - 1;
+		}
+	}
+#else
+	for (; q < le; q++) {
+		if (*q == ',') {
+			add_field(c, &n, fs, (size_t)(q - fs));
+			fs = q + 1;
+		} else if (*q == '"' || *q == 0) {
+			return 0;
+		}
+	}
+#endif
+	add_field(c, &n, fs, (size_t)(le - fs));
+	*nout = n;
+	return 1;
+}
+
+static int parse_record(cw_csv *c, cw_csv_record *r, size_t *open_quote)
+{
+	const char *p = c->buf + c->pos, *end = c->buf + c->end;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	const char *le = nl ? nl : c->eof ? end : NULL;
+	*open_quote = NO_QUOTE;
+	if (!le) {
+		if ((size_t)(end - p) <= c->max_record)
+			return P_MORE;
+		return parse_slow(c, r, open_quote);
+	}
+	if (le > p && le[-1] == '\r')
+		le--;
+	if (le == p) { /* a blank line */
+		c->pos = nl ? (size_t)(nl + 1 - c->buf) : c->end;
+		c->line += nl != NULL;
+		return P_BLANK;
+	}
+	size_t n;
+	if (!split_simple(c, p, le, &n))
+		return parse_slow(c, r, open_quote);
+	return finish_record(c, r, p, le, nl ? nl + 1 : end, n, nl != NULL);
+}
+
+int cw_csv_whole(cw_csv *c, const char *data, size_t len, size_t max, size_t *whole, int *giant)
+{
+	cw_csv_mem_reset(c, data, len, 1);
+	c->eof = 0; /* more input follows: cut as the streaming reader would */
+	*giant = 0;
+	cw_csv_record r;
+	size_t open_quote;
+	while (c->pos < c->end) {
+		size_t start = c->pos;
+		switch (parse_record(c, &r, &open_quote)) {
+		case P_BLANK:
+			continue;
+		case P_FAIL:
+			c->eof = 1;
+			return CW_ENOMEM;
+		case P_DONE:
+			if (!c->skipping && c->pos - start <= max)
+				continue;
+			*giant = 1;
+			break;
+		default: /* P_MORE: the record goes on past len */
+			*giant = c->end - start > c->max_record;
+		}
+		*whole = start;
+		c->eof = 1;
+		return 0;
+	}
+	*whole = len;
+	c->eof = 1;
+	return 0;
+}
+
+/* A record past max_record while more input follows: reject it, and resume
+ * after the line break that follows an unclosed opening quote, else after
+ * the next line break of the input. */
+static void too_long(cw_csv *c, cw_csv_record *r, size_t open_quote)
+{
+	snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes%s", c->max_record,
+	         open_quote != NO_QUOTE ? " (a quoted field that does not end: broken quoting?)" : "");
+	const char *at = open_quote != NO_QUOTE ? c->buf + open_quote : c->buf + c->end;
+	bad_record(c, r, c->reason, at);
+}
+
+/* Skips a UTF-8 byte-order mark at the start of the input. */
+static int skip_bom(cw_csv *c)
+{
+	while (c->end < 3 && !c->eof) {
+		int rc = refill(c);
+		if (rc < 0)
+			return rc;
+	}
+	if (c->end >= 3 && memcmp(c->buf, "\xEF\xBB\xBF", 3) == 0)
+		c->pos = 3;
+	c->started = 1;
+	return 0;
+}
+
+int cw_csv_next(cw_csv *c, cw_csv_record *r)
+{
+	int rc;
+	if (!c->started && (rc = skip_bom(c)) < 0)
+		return rc;
+	if (c->skipping && (rc = skip_line(c)) < 0)
+		return rc;
+	for (;;) {
+		if (c->pos == c->end) {
+			if (c->eof)
+				return 0;
+			if ((rc = refill(c)) < 0)
+				return rc;
+			continue;
+		}
+		size_t open_quote;
+		switch (parse_record(c, r, &open_quote)) {
+		case P_DONE:
+			return 1;
+		case P_BLANK:
+			continue;
+		case P_FAIL:
+			return CW_ENOMEM;
+		}
+		if (c->end - c->pos > c->max_record) {
+			too_long(c, r, open_quote);
+			return 1;
+		}
+		if ((rc = refill(c)) < 0)
+			return rc;
+	}
+}
+
+char *cw_printable(char *dst, size_t size, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s, *e = u + len;
+	size_t o = 0;
+	if (size < 8) {
+		if (size)
+			dst[0] = 0;
+		return dst;
+	}
+	size_t lim = size - 4; /* room for "..." and the NUL */
+	while (u < e) {
+		size_t n = *u < 0x80 ? 1 : cw_utf8_seq(u, e);
+		/* C0, DEL and the C1 controls (U+0080..U+009F: NEL, CSI...) are escaped */
+		int esc = n == 0 || (n == 1 && (*u < 0x20 || *u == 0x7F)) || (n == 2 && *u == 0xC2 && u[1] < 0xA0);
+		if (o + (esc ? 4 : n) > lim) {
+			memcpy(dst + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (esc) {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[*u >> 4];
+			dst[o++] = hex[*u & 15];
+			u++;
+		} else {
+			memcpy(dst + o, u, n);
+			o += n;
+			u += n;
+		}
+	}
+	dst[o] = 0;
+	return dst;
+}

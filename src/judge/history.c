@@ -1,0 +1,224 @@
+/* history.c: the cycle's earlier months, read back from their ranking.csv (see claimwatch/sanction.h).
+ *
+ * Each row of ranking.csv is one physician in one dimension; the rows of a
+ * physician and month fold into one standing: the dimensions ranked first, the
+ * composite's rank, grade and money at stake. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "claimwatch/sanction.h"
+#include "claimwatch/score.h"
+#include "io/csvtab.h"
+#include "io/rootmonths.h"
+
+enum { C_PHYS, C_INST, C_DEPT, C_DIM, C_GRADE, C_RANK, C_AMOUNT, C_NAME };
+static const char *const columns[] = { "physician_id", "inst_id", "dept_id", "dimension", "grade", "rank",
+	                               "suspect_amount", "?physician_name", NULL };
+
+static int push(cw_history *h, cw_standing **out)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 256;
+		cw_standing *s = realloc(h->s, cap * sizeof *s);
+		if (!s)
+			return cw_error_set(CW_ENOMEM, "out of memory reading the cycle's rankings");
+		h->s = s;
+		h->cap = cap;
+	}
+	*out = memset(&h->s[h->n], 0, sizeof *h->s);
+	(*out)->seq = h->n++;
+	return 0;
+}
+
+static int row_error(const cw_csvtab *t, const char *what, const char *value)
+{
+	return cw_error_set(CW_EINVALID, "%s: line %llu: %s '%s'", cw_csvtab_path(t), (unsigned long long)cw_csvtab_line(t),
+	                    what, value);
+}
+
+/* One row of ranking.csv as a standing of its own (folded later). */
+static int read_row(cw_history *h, const cw_csvtab *t, int month)
+{
+	char dim[64], grade[32], rank[16], amount[32];
+	cw_standing *s = NULL;
+	int rc = push(h, &s);
+	if (rc < 0)
+		return rc;
+	s->month = month;
+	s->composite_grade = CW_GRADE_NONE;
+	cw_csvtab_copy(t, C_PHYS, s->physician_id, sizeof s->physician_id);
+	cw_csvtab_copy(t, C_INST, s->inst_id, sizeof s->inst_id);
+	cw_csvtab_copy(t, C_DEPT, s->dept_id, sizeof s->dept_id);
+	cw_csvtab_copy(t, C_DIM, dim, sizeof dim);
+	cw_csvtab_copy(t, C_GRADE, grade, sizeof grade);
+	cw_csvtab_copy(t, C_RANK, rank, sizeof rank);
+	cw_csvtab_copy(t, C_AMOUNT, amount, sizeof amount);
+	s->name = cw_csvtab_dup(t, C_NAME);
+	s->firsts = strdup("");
+	if (!s->name || !s->firsts)
+		return cw_error_set(CW_ENOMEM, "out of memory reading the cycle's rankings");
+	if (!s->physician_id[0] || !dim[0])
+		return row_error(t, "a row without physician or dimension:", s->physician_id);
+	int g = cw_grade_parse(grade);
+	if (grade[0] && g == CW_GRADE_NONE)
+		return row_error(t, "unknown grade", grade);
+	const char *why;
+	if (amount[0] && cw_parse_money(amount, strlen(amount), &s->suspect, &why) < 0)
+		return row_error(t, why, amount);
+	if (rank[0] && strspn(rank, "0123456789") != strlen(rank))
+		return row_error(t, "not a rank:", rank);
+	int first = !strcmp(rank, "1");
+	if (!strcmp(dim, "composite")) {
+		s->composite_first = first;
+		s->composite_grade = g;
+	} else {
+		s->suspect = 0;
+		if (first) {
+			free(s->firsts);
+			if (!(s->firsts = strdup(dim)))
+				return cw_error_set(CW_ENOMEM, "out of memory reading the cycle's rankings");
+			s->nfirsts = 1;
+		}
+	}
+	return 0;
+}
+
+static int read_month(cw_history *h, const cw_history_source *src, cw_month m, const char *path, int month)
+{
+	cw_csvtab *t;
+	int rc = path ? cw_csvtab_open(&t, path, columns) : src->open_month(src->ctx, m, columns, &t);
+	if (rc == CW_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return rc;
+	h->present[month] = 1;
+	while ((rc = cw_csvtab_next(t)) == 1)
+		if ((rc = read_row(h, t, month)) < 0)
+			break;
+	cw_csvtab_close(t);
+	if (!path && src->close_month)
+		src->close_month(src->ctx);
+	return rc < 0 ? rc : 0;
+}
+
+static int by_physician_month(const void *a, const void *b)
+{
+	const cw_standing *x = a, *y = b;
+	int c = strcmp(x->physician_id, y->physician_id);
+	if (c)
+		return c;
+	if (x->month != y->month)
+		return x->month - y->month;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Adds b's dimension rows into a (same physician and month). */
+static int merge(cw_standing *a, cw_standing *b)
+{
+	if (b->nfirsts) {
+		size_t la = strlen(a->firsts), lb = strlen(b->firsts);
+		char *f = realloc(a->firsts, la + lb + 2);
+		if (!f)
+			return cw_error_set(CW_ENOMEM, "out of memory reading the cycle's rankings");
+		if (la)
+			f[la++] = ' ';
+		memcpy(f + la, b->firsts, lb + 1);
+		a->firsts = f;
+		a->nfirsts += b->nfirsts;
+	}
+	if (b->composite_grade != CW_GRADE_NONE || b->composite_first) {
+		a->composite_first |= b->composite_first;
+		a->composite_grade = b->composite_grade;
+	}
+	a->suspect += b->suspect;
+	if (!a->name[0] && b->name[0]) {
+		char *t = a->name;
+		a->name = b->name;
+		b->name = t;
+	}
+	free(b->name);
+	free(b->firsts);
+	return 0;
+}
+
+static int fold(cw_history *h)
+{
+	if (!h->n)
+		return 0;
+	qsort(h->s, h->n, sizeof *h->s, by_physician_month);
+	size_t w = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		cw_standing *a = w ? &h->s[w - 1] : NULL, *b = &h->s[i];
+		if (a && a->month == b->month && !strcmp(a->physician_id, b->physician_id)) {
+			int rc = merge(a, b);
+			if (rc < 0) {
+				for (size_t k = i; k < h->n; k++) {
+					free(h->s[k].name);
+					free(h->s[k].firsts);
+				}
+				h->n = w;
+				return rc;
+			}
+			continue;
+		}
+		h->s[w++] = *b;
+	}
+	h->n = w;
+	return 0;
+}
+
+int cw_history_load(const char *root, cw_month last, const char *last_path, cw_history *h)
+{
+	return cw_history_load_from(NULL, root, last, last_path, h);
+}
+
+int cw_history_load_from(const cw_history_source *src, const char *root, cw_month last, const char *last_path,
+                         cw_history *h)
+{
+	memset(h, 0, sizeof *h);
+	h->first = cw_cycle_first(last);
+	cw_cycle_name(last, h->cycle);
+	h->nmonths = last.month - h->first.month + 1;
+	cw_month m = h->first;
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < h->nmonths; i++, m = cw_month_next(m)) {
+		char path[4096];
+		if (i + 1 == h->nmonths && last_path)
+			snprintf(path, sizeof path, "%s", last_path);
+		else if (src)
+			path[0] = 0;
+		else if ((rc = cw_root_month_file(path, sizeof path, root, m, "ranking.csv")) < 0)
+			break;
+		rc = read_month(h, src, m, path[0] ? path : NULL, i);
+	}
+	if (rc == 0)
+		rc = fold(h);
+	if (rc < 0)
+		cw_history_free(h);
+	return rc;
+}
+
+void cw_history_free(cw_history *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->s[i].name);
+		free(h->s[i].firsts);
+	}
+	free(h->s);
+	h->s = NULL;
+	h->n = h->cap = 0;
+}
+
+char *cw_history_missing(const cw_history *h, char *buf, size_t size)
+{
+	size_t n = 0;
+	cw_month m = h->first;
+	buf[0] = 0;
+	for (int i = 0; i + 1 < h->nmonths; i++, m = cw_month_next(m)) {
+		char name[8];
+		if (!h->present[i] && n + 9 < size)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", cw_month_format(m, name));
+	}
+	return buf;
+}

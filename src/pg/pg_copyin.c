@@ -1,0 +1,230 @@
+/* pg_copyin.c: `claimwatch load`: a folder of the contract's CSV files into PostgreSQL.
+ *
+ * Every file is read, mapped, typed and checked exactly as a run reads it (load_table.h, with a
+ * builder whose window takes every date), so the same rows are rejected for the same reasons, into a
+ * reject file of the same format and into claimwatch.rejects. The rows taken are streamed with COPY
+ * FROM STDIN into a staging table as they are read, then, per table:
+ *   - claim lines replace the months they cover: each month's new rows become its partition
+ *     (queries/load_claim_lines.sql), so loading a month twice does not duplicate it;
+ *   - the other tables are upserted on their primary key (queries/load_<table>.sql).
+ * All of it is one transaction: a load that fails, or rejects more than the allowed share, changes
+ * nothing. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "claimwatch/error.h"
+#include "dataset/dataset_impl.h"
+#include "pg/pg.h"
+#include "pg/pg_load.h"
+#include "source/load_table.h"
+#include "util/progress.h"
+
+#define LOAD_LOCK "SELECT pg_advisory_xact_lock(7478003743)" /* one load at a time */
+
+/* A builder that takes rows of any date: the window of a load is all of time. */
+static int open_builder(cw_builder **b)
+{
+	int rc = cw_builder_new(b, (cw_month){ 2000, 1 }, 0);
+	if (rc == 0) {
+		(*b)->ds->win.window_start = CW_MINUTE_NONE + 1;
+		(*b)->ds->win.month_start = CW_MINUTE_NONE + 1;
+		(*b)->ds->win.month_end = INT32_MAX;
+	}
+	return rc;
+}
+
+/* Where the rows taken go: the COPY into the table's staging table. Claim lines are staged per month
+ * (a partition of claimwatch.claim_lines_stage each): the first row of a month ends the COPY, adds the
+ * month's partition and starts the COPY again, so no row is ever moved twice. */
+typedef struct stage {
+	cw_pg *pg;
+	int table;
+	cw_copybuf cb;
+	char copy_sql[1024];
+	cw_pg_load_report *rep;
+} stage;
+
+static int staged_month(stage *sg, const cw_slice *time, int *index)
+{
+	cw_minute t;
+	const char *why;
+	if (cw_parse_time(time->ptr, time->len, &t, &why) < 0) /* the builder took it: cannot happen */
+		return cw_error_set(CW_EINVALID, "%s: unreadable service_time", sg->cb.what);
+	cw_month m = cw_month_of(t);
+	char key[16];
+	cw_month_format(m, key);
+	cw_pg_load_report *rep = sg->rep;
+	for (int i = 0; i < rep->nmonths; i++)
+		if (!strcmp(rep->months[i].month, key))
+			return *index = i, 0;
+	if (rep->nmonths == CW_PG_LOAD_MONTHS)
+		return cw_error_set(CW_EINVALID, "%s: claim lines of more than %d months in one load: load the folder "
+		                    "in parts", sg->cb.what, CW_PG_LOAD_MONTHS);
+	char day[24];
+	snprintf(day, sizeof day, "%s-01", key);
+	const char *params[1] = { day };
+	int rc;
+	if ((rc = cw_copybuf_flush(&sg->cb)) < 0 || (rc = cw_pg_copy_in_end(sg->pg, sg->cb.what)) < 0 ||
+	    (rc = cw_pg_run_file(sg->pg, "load_stage_month.sql", 1, params, NULL)) < 0 ||
+	    (rc = cw_pg_copy_in_begin(sg->pg, sg->cb.what, sg->copy_sql)) < 0)
+		return sg->cb.rc = rc;
+	snprintf(rep->months[rep->nmonths].month, sizeof rep->months[0].month, "%s", key);
+	rep->months[rep->nmonths].lines = 0;
+	*index = rep->nmonths++;
+	return 0;
+}
+
+static int sink_row(void *ctx, const cw_slice *f, int ncols)
+{
+	stage *sg = ctx;
+	if (sg->table == CW_T_CLAIMS) {
+		int i = 0, rc = staged_month(sg, &f[4], &i);
+		if (rc < 0)
+			return rc;
+		sg->rep->months[i].lines++;
+	}
+	for (int j = 0; j < ncols; j++)
+		cw_copybuf_field(&sg->cb, f[j].ptr, f[j].len, j == ncols - 1);
+	return sg->cb.rc;
+}
+
+/* The staging table of a table and the COPY into it. */
+static int begin_stage(stage *sg, const char *what)
+{
+	const char *t = cw_table_name(sg->table);
+	char sql[1024];
+	int rc;
+	if (sg->table == CW_T_CLAIMS)
+		rc = cw_pg_exec(sg->pg, what, "CREATE TABLE claimwatch.claim_lines_stage (LIKE claim_lines) "
+		                "PARTITION BY RANGE (service_time)");
+	else {
+		snprintf(sql, sizeof sql, "CREATE TEMP TABLE cw_load_%s (LIKE %s) ON COMMIT DROP", t, t);
+		rc = cw_pg_exec(sg->pg, what, sql);
+	}
+	if (rc < 0)
+		return rc;
+	const cw_row_schema *s = cw_row_schema_of(sg->table);
+	char *q = sg->copy_sql;
+	size_t n = sg->table == CW_T_CLAIMS ? (size_t)snprintf(q, sizeof sg->copy_sql, "COPY claimwatch.claim_lines_stage (")
+	                                    : (size_t)snprintf(q, sizeof sg->copy_sql, "COPY cw_load_%s (", t);
+	for (int j = 0; j < s->ncols; j++)
+		n += (size_t)snprintf(q + n, sizeof sg->copy_sql - n, "%s\"%s\"", j ? ", " : "", s->cols[j]);
+	snprintf(q + n, sizeof sg->copy_sql - n, ") FROM STDIN WITH (FORMAT csv)");
+	return cw_pg_copy_in_begin(sg->pg, what, q);
+}
+
+/* After the COPY: move the staged rows into the table. A large table with foreign keys is upserted
+ * with its keys dropped and added back (one check of all rows instead of one query per row). */
+static int merge_stage(cw_pg *pg, int table)
+{
+	char file[64];
+	const char *tname = cw_table_name(table), *params[1] = { tname };
+	snprintf(file, sizeof file, "load_%s.sql", tname);
+	int bulk = table == CW_T_VISITS || table == CW_T_PRESCRIPTIONS, paused = 0, rc = 0;
+	PGresult *res;
+	if (bulk && (rc = cw_pg_run_file(pg, "load_fk_pause.sql", 1, params, &res)) == 0) {
+		paused = PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+	}
+	if (rc == 0)
+		rc = cw_pg_run_file(pg, file, 0, NULL, NULL);
+	if (rc == 0 && paused)
+		rc = cw_pg_run_file(pg, "load_fk_resume.sql", 1, params, NULL);
+	return rc;
+}
+
+static int load_file(cw_pg *pg, const char *dir, int table, cw_builder *b, const cw_load_opts *lo,
+                     cw_load_stats *stats, cw_rowbuf *rb, cw_pg_load_report *rep)
+{
+	char file[64], path[4096], what[4200];
+	snprintf(file, sizeof file, "%s.csv", cw_table_name(table));
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
+		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
+	snprintf(what, sizeof what, "loading %s into %s", path, cw_table_name(table));
+	cw_table_input in = { .table = table, .name = path, .file = file, .sink = sink_row };
+	int rc = cw_csv_open(&in.csv, path, NULL);
+	if (rc == CW_ENOTFOUND)
+		return cw_error_set(CW_ENOTFOUND, "%s: missing file (every table of the contract needs one, "
+		                    "with at least a header row)", path);
+	if (rc < 0)
+		return rc;
+	stage sg = { .pg = pg, .table = table, .rep = rep };
+	if ((rc = cw_copybuf_init(&sg.cb, pg, what)) == 0 && (rc = begin_stage(&sg, what)) == 0) {
+		in.sink_ctx = &sg;
+		rc = cw_load_table(b, &in, lo, stats, rb);
+		if (rc == 0)
+			rc = cw_copybuf_flush(&sg.cb);
+		if (rc < 0 && PQstatus(pg->conn) == CONNECTION_OK)
+			PQputCopyEnd(pg->conn, "claimwatch stopped the load");
+		int rc2 = cw_pg_copy_in_end(pg, what);
+		if (rc == 0)
+			rc = rc2;
+		if (rc == 0 && table == CW_T_CLAIMS)
+			rc = cw_pg_run_file(pg, "load_claim_lines.sql", 0, NULL, NULL);
+		else if (rc == 0)
+			rc = merge_stage(pg, table);
+	}
+	cw_copybuf_free(&sg.cb);
+	cw_csv_close(in.csv);
+	return rc;
+}
+
+static int record_load(cw_pg *pg, const char *dir, const cw_load_stats *st, double started,
+                       const char *rejects_path, cw_pg_load_report *rep)
+{
+	cw_pg_run_row row = { .command = "load", .status = "ok", .source = dir, .started = started };
+	for (int t = 0; t < CW_T_COUNT; t++) {
+		row.rows_read += (long long)st->table[t].read;
+		row.rows_rejected += (long long)st->table[t].rejected;
+	}
+	int rc = cw_pg_insert_run(pg, &row, rep->run_id);
+	if (rc == 0)
+		rc = cw_pg_write_rejects(pg, rejects_path, rep->run_id);
+	return rc;
+}
+
+int cw_pg_load(cw_pg *pg, const char *dir, const cw_pg_load_opts *opts, cw_load_stats *stats,
+               cw_pg_load_report *rep)
+{
+	memset(stats, 0, sizeof *stats);
+	memset(rep, 0, sizeof *rep);
+	double t0 = cw_now(), started = (double)time(NULL);
+	cw_builder *b;
+	cw_rejects *rejects;
+	int rc = cw_rejects_open(&rejects, opts->rejects_path);
+	if (rc < 0)
+		return rc;
+	if ((rc = open_builder(&b)) < 0) {
+		cw_rejects_close(rejects);
+		return rc;
+	}
+	cw_load_opts lo = { .rejects = rejects };
+	cw_rowbuf rb = { 0 };
+	rc = cw_pg_exec(pg, "starting the load", "BEGIN");
+	if (rc == 0)
+		rc = cw_pg_exec(pg, "waiting for another load to finish", LOAD_LOCK);
+	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
+		rc = load_file(pg, dir, t, b, &lo, stats, &rb, rep);
+	cw_rowbuf_free(&rb);
+	cw_builder_free(b);
+	int rc2 = cw_rejects_close(rejects);
+	if (rc == 0)
+		rc = rc2;
+	rep->share = cw_load_reject_share(stats);
+	if (rc == 0 && rep->share > opts->max_reject_share)
+		rc = cw_error_set(CW_EREJECTS, "%.2f%% of the rows were rejected, above the limit of %.2f%%: nothing "
+		                  "was loaded; see %s", 100 * rep->share, 100 * opts->max_reject_share,
+		                  opts->rejects_path);
+	if (rc == 0)
+		rc = record_load(pg, dir, stats, started, opts->rejects_path, rep);
+	if (rc == 0)
+		rc = cw_pg_exec(pg, "committing the load", "COMMIT");
+	else if (PQstatus(pg->conn) == CONNECTION_OK)
+		PQclear(PQexec(pg->conn, "ROLLBACK"));
+	if (rc == 0)
+		rc = cw_pg_run_file(pg, "load_analyze.sql", 0, NULL, NULL);
+	stats->seconds = cw_now() - t0;
+	return rc;
+}

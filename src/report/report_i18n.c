@@ -1,0 +1,150 @@
+/* report_i18n.c: the report's words in English and Chinese (--lang en|zh); the numbers never change. */
+#include <string.h>
+#include "claimwatch/detector.h"
+#include "claimwatch/review.h"
+#include "report/report.h"
+
+static const char *const labels[L_COUNT][2] = {
+#define CW_LABEL_TEXT(key, en, zh) [key] = { en, zh },
+	CW_LABELS(CW_LABEL_TEXT)
+#undef CW_LABEL_TEXT
+};
+
+int cw_lang_parse(const char *s)
+{
+	if (s && !strcmp(s, "en"))
+		return CW_LANG_EN;
+	if (s && !strcmp(s, "zh"))
+		return CW_LANG_ZH;
+	return -1;
+}
+
+const char *cw_lang_code(int lang)
+{
+	return lang == CW_LANG_ZH ? "zh" : "en";
+}
+
+const char *cw_label(int lang, int key)
+{
+	if (key < 0 || key >= L_COUNT)
+		return "";
+	return labels[key][lang == CW_LANG_ZH];
+}
+
+const char *cw_label_grade(int lang, int grade)
+{
+	static const char *const en[] = { "reasonable", "basically reasonable", "unreasonable" };
+	if (grade < CW_GRADE_REASONABLE || grade > CW_GRADE_UNREASONABLE)
+		return "";
+	return lang == CW_LANG_ZH ? cw_grade_name_zh(grade) : en[grade];
+}
+
+/* A word and its two translations. */
+typedef struct term {
+	const char *name, *en, *zh;
+} term;
+
+static const char *lookup(const term *t, size_t n, int lang, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return lang == CW_LANG_ZH ? t[i].zh : t[i].en;
+	return NULL;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+static const term dimensions[] = {
+	{ "exam", "Examination", "检查" },
+	{ "diagnosis", "Diagnosis", "诊断" },
+	{ "treatment", "Treatment", "治疗" },
+	{ "medication", "Medication", "用药" },
+	{ "billing", "Billing", "收费" },
+	{ "composite", "Composite", "综合" },
+};
+
+const char *cw_label_dimension(int lang, const char *name)
+{
+	const char *s = lookup(dimensions, COUNT(dimensions), lang, name);
+	return s ? s : name;
+}
+
+static const term detectors[] = {
+	{ "over_price", "Over-price billing", "超标准收费" },
+	{ "duplicate_billing", "Duplicate billing", "重复收费" },
+	{ "over_frequency", "Over-frequency billing", "超频次收费" },
+	{ "item_restriction", "Restricted item", "限定支付" },
+	{ "split_billing", "Split billing", "分解收费" },
+	{ "repeat_test", "Repeat test", "重复检查" },
+	{ "split_admission", "Split admission", "分解住院" },
+	{ "idle_bed", "Idle bed", "挂床住院" },
+	{ "unwarranted_admission", "Unwarranted admission", "小病大治" },
+	{ "large_prescription", "Large prescription", "大处方" },
+	{ "outlier_physician", "Outlier against peers", "医师指标异常" },
+	{ "low_positive_rate", "Low positive rate", "大型设备检查阳性率低" },
+	{ "antibiotic_overuse", "Antibiotic overuse", "抗菌药物使用异常" },
+};
+
+const char *cw_label_detector(int lang, const char *name)
+{
+	const char *s = lookup(detectors, COUNT(detectors), lang, name);
+	if (s)
+		return s;
+	const cw_detector *d = cw_detector_find(name);
+	if (lang == CW_LANG_ZH && d && d->title_zh && *d->title_zh)
+		return d->title_zh;
+	return name;
+}
+
+static const term metrics[] = {
+	{ "cost_per_outpatient_visit", "Cost per outpatient visit", "次均门诊费用" },
+	{ "cost_per_inpatient_stay", "Cost per inpatient stay", "次均住院费用" },
+	{ "length_of_stay", "Length of stay", "平均住院日" },
+	{ "drug_share", "Drug share", "药占比" },
+	{ "exam_share", "Exam and lab share", "检查检验占比" },
+	{ "antibiotic_rate", "Antibiotic prescription rate", "抗菌药物处方率" },
+	{ "large_equipment_per_100", "Large-equipment exams per 100 visits", "每百人次大型设备检查" },
+};
+
+const char *cw_label_metric(int lang, const char *name)
+{
+	const char *s = lookup(metrics, COUNT(metrics), lang, name);
+	return s ? s : name;
+}
+
+const char *cw_label_category(int lang, int category)
+{
+	static const char *const zh[CW_CAT_COUNT] = { "药品", "检查", "检验", "治疗", "手术",
+		                                      "材料", "床位", "护理", "诊查", "其他" };
+	if (category < 0 || category >= CW_CAT_COUNT)
+		return "";
+	return lang == CW_LANG_ZH ? zh[category] : cw_category_name(category);
+}
+
+const char *cw_label_severity(int lang, int severity)
+{
+	static const int key[CW_SEVERITY_COUNT] = { L_SEVERITY_VIOLATION, L_SEVERITY_SUSPICIOUS, L_SEVERITY_NOTICE };
+	return severity >= 0 && severity < CW_SEVERITY_COUNT ? cw_label(lang, key[severity]) : "";
+}
+
+const char *cw_label_kind(int lang, int kind)
+{
+	static const int key[CW_KIND_COUNT] = { L_OUTPATIENT, L_EMERGENCY, L_INPATIENT };
+	return kind >= 0 && kind < CW_KIND_COUNT ? cw_label(lang, key[kind]) : "";
+}
+
+const char *cw_label_review(int lang, int status)
+{
+	if (status == CW_REVIEW_CONFIRMED)
+		return cw_label(lang, L_CONFIRMED);
+	if (status == CW_REVIEW_DISMISSED)
+		return cw_label(lang, L_DISMISSED);
+	return "";
+}
+
+const char *cw_label_status(int lang, const cw_physcore *p, const cw_dimscore *d)
+{
+	if (p->too_few)
+		return cw_label(lang, L_TOO_FEW);
+	return cw_label(lang, d->rank ? L_RANKED : L_NO_PROBLEMS);
+}

@@ -1,0 +1,246 @@
+/* run.c: one monthly run, stage by stage (see run.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "pg/pg.h"
+#include "run/run.h"
+#include "util/progress.h"
+
+static int settings(cw_month_run *mr, int *lookback, double *max_share)
+{
+	cw_section load = cw_rules_section(mr->rules, "load");
+	long long days;
+	int rc;
+	if (mr->opts->lookback_days >= 0)
+		*lookback = mr->opts->lookback_days;
+	else if ((rc = cw_section_int(&load, "lookback_days", 0, 3660, &days)) < 0)
+		return rc;
+	else
+		*lookback = (int)days;
+	if (mr->opts->max_reject_share >= 0)
+		*max_share = mr->opts->max_reject_share;
+	else if ((rc = cw_section_double(&load, "max_reject_share", 0, 1, max_share)) < 0)
+		return rc;
+	cw_section run = cw_rules_section(mr->rules, "run");
+	long long threads;
+	if (mr->opts->threads >= 0)
+		mr->threads = mr->opts->threads;
+	else if ((rc = cw_section_int(&run, "threads", 0, 256, &threads)) < 0)
+		return rc;
+	else
+		mr->threads = (int)threads;
+	return 0;
+}
+
+/* The scoring and sanction rules and the inspectors' decisions, read before the data. */
+static int score_settings(cw_month_run *mr)
+{
+	int rc = cw_score_rules_load(mr->rules, &mr->score_rules);
+	if (rc == 0)
+		rc = cw_sanction_rules_load(mr->rules, &mr->sanction_rules);
+	if (rc == 0)
+		rc = cw_reviews_load(mr->opts->root, &mr->reviews);
+	return rc;
+}
+
+static int load(cw_month_run *mr, int lookback)
+{
+	double t0 = cw_now();
+	int rc = cw_rejects_open(&mr->rejects, cw_outdir_file(mr->od, "rejects.csv"));
+	if (rc < 0)
+		return rc;
+	if (!mr->opts->reveal_patients)
+		cw_rejects_pseudonymise(mr->rejects, &mr->pseudo);
+	/* warnings are collected, then shown (unless --quiet) and kept for summary.json */
+	size_t len = 0;
+	FILE *warn = open_memstream(&mr->warnings, &len);
+	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
+		            .warn = warn, .threads = mr->threads };
+	if (mr->opts->db)
+		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
+	else
+		rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
+	if (warn)
+		fclose(warn);
+	for (char *line = mr->warnings, *nl; line && *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			break;
+		cw_progress_note("%.*s", (int)(nl - line), line);
+	}
+	int rc2 = cw_rejects_close(mr->rejects);
+	mr->rejects = NULL;
+	mr->t_load = cw_now() - t0;
+	return rc < 0 ? rc : rc2;
+}
+
+static size_t lines_in_month(const cw_dataset *ds)
+{
+	const cw_claims *c = cw_dataset_claims(ds);
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		n += !!(c->flags[i] & CW_LINE_IN_MONTH);
+	return n;
+}
+
+static int detect(cw_month_run *mr)
+{
+	double t0 = cw_now();
+	mr->timings = calloc(cw_detector_count() + 1, sizeof *mr->timings);
+	if (!mr->timings)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	cw_detect_opts o = { .threads = mr->threads, .timings = mr->timings };
+	int rc = cw_detect(mr->ds, mr->rules, mr->dims, &o, &mr->findings);
+	mr->t_detect = cw_now() - t0;
+	return rc;
+}
+
+static int score(cw_month_run *mr)
+{
+	double t0 = cw_now();
+	int rc = cw_score(mr->ds, mr->findings, mr->dims, &mr->score_rules, mr->reviews, &mr->scores);
+	if (rc == 0)
+		rc = cw_rank(mr->scores, mr->ds, mr->score_rules.scope);
+	mr->t_score = cw_now() - t0;
+	return rc;
+}
+
+/* Too many rejected rows: the month's results stay as they were; the rejects
+ * and the summary go to ROOT/YYYY-MM.rejected/ for diagnosis. */
+static int too_many_rejects(cw_month_run *mr, double share, double max)
+{
+	char name[32];
+	snprintf(name, sizeof name, "%s.rejected", mr->month);
+	int rc = cw_write_summary(mr, "too_many_rejects");
+	if (rc == 0 && (rc = cw_outdir_retarget(mr->od, name)) == 0) {
+		rc = cw_outdir_commit(mr->od);
+		mr->od = NULL;
+	}
+	if (rc < 0)
+		return rc;
+	return cw_error_set(CW_EREJECTS,
+	                    "%s: %.2f%% of the rows were rejected, above the limit of %.2f%% "
+	                    "(load.max_reject_share); earlier results were left as they were; "
+	                    "see %s/%s/rejects.csv", mr->month, 100 * share, 100 * max, mr->opts->root, name);
+}
+
+static int write_all(cw_month_run *mr)
+{
+	double t0 = cw_now();
+	int rc = cw_write_findings(mr);
+	if (rc == 0)
+		rc = cw_write_evidence(mr);
+	if (rc == 0)
+		rc = cw_write_ranking(mr);
+	if (rc == 0)
+		rc = cw_write_sanctions(mr);
+	if (rc == 0)
+		rc = cw_write_indicators(mr);
+	if (rc == 0)
+		rc = cw_write_metrics(mr);
+	mr->t_write = cw_now() - t0;
+	if (rc == 0 && mr->opts->report) {
+		t0 = cw_now();
+		rc = cw_write_report(mr);
+		mr->t_report = cw_now() - t0;
+	}
+	if (rc == 0)
+		rc = cw_write_summary(mr, mr->empty ? "empty" : "ok");
+	if (rc == 0 && mr->pg)
+		rc = cw_pg_write_month(mr);
+	return rc;
+}
+
+static void cleanup(cw_month_run *mr)
+{
+	if (mr->rejects)
+		cw_rejects_close(mr->rejects);
+	cw_outdir_abort(mr->od);
+	cw_findings_free(mr->findings);
+	cw_scores_free(mr->scores);
+	cw_reviews_free(mr->reviews);
+	cw_dataset_free(mr->ds);
+	cw_dimset_free(mr->dims);
+	cw_indicators_free(&mr->indicators);
+	cw_metrics_free(mr->metrics);
+	cw_pg_close(mr->pg);
+	free(mr->timings);
+	free(mr->warnings);
+}
+
+/* A run from the database connects first: a wrong address or a missing schema fails in a second,
+ * not after the extraction. */
+static int connect_db(cw_month_run *mr)
+{
+	int rc = cw_pg_connect(&mr->pg, mr->opts->db);
+	if (rc == 0)
+		rc = cw_pg_schema_check(mr->pg);
+	return rc;
+}
+
+int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
+{
+	cw_month_run mr = { .opts = opts, .rules = rules, .t_start = cw_now() };
+	int lookback;
+	double max_share;
+	cw_month_format(opts->month, mr.month);
+	int rc = cw_dimset_load(rules, &mr.dims);
+	if (rc == 0)
+		rc = cw_detect_check(rules);
+	if (rc == 0)
+		rc = settings(&mr, &lookback, &max_share);
+	if (rc == 0)
+		rc = score_settings(&mr);
+	if (rc == 0)
+		rc = cw_outdir_begin(&mr.od, opts->root, mr.month);
+	if (rc == 0)
+		rc = cw_pseudo_init(&mr.pseudo, opts->root, NULL, opts->reveal_patients);
+	if (rc == 0 && opts->db)
+		rc = connect_db(&mr);
+	if (rc == 0)
+		rc = load(&mr, lookback);
+	if (rc == 0) {
+		double share = cw_load_reject_share(&mr.load);
+		if (share > max_share)
+			rc = too_many_rejects(&mr, share, max_share);
+	}
+	if (rc == 0) {
+		size_t n = lines_in_month(mr.ds);
+		mr.empty = n == 0;
+		uint64_t rejected = 0;
+		for (int t = 0; t < CW_T_COUNT; t++)
+			rejected += mr.load.table[t].rejected;
+		cw_progress_note("%s: loaded %zu claim lines of the month (%zu with the look-back), %llu rows rejected, "
+		                 "in %.1f s", mr.month, n, cw_dataset_claims(mr.ds)->n, (unsigned long long)rejected,
+		                 mr.t_load);
+		if (mr.empty)
+			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);
+		rc = detect(&mr);
+	}
+	if (rc == 0) {
+		cw_progress_note("%s: %zu findings in %.1f s", mr.month, cw_findings_count(mr.findings), mr.t_detect);
+		rc = score(&mr);
+	}
+	if (rc == 0) {
+		cw_progress_note("%s: %zu physicians scored, %zu ranked, %zu with too few cases", mr.month,
+		                 mr.scores->n, mr.scores->ranked, mr.scores->too_few);
+		rc = write_all(&mr);
+	}
+	if (rc == 0) {
+		rc = cw_outdir_commit(mr.od);
+		mr.od = NULL;
+		if (rc == 0)
+			cw_progress_note("%s: results in %s/%s", mr.month, opts->root, mr.month);
+	}
+	if (rc < 0 && rc != CW_EREJECTS) {
+		cw_error_wrap(rc, "run %s", mr.month);
+		if (mr.od) { /* failed after the results folder was begun: say the old one is untouched */
+			char msg[1024];
+			snprintf(msg, sizeof msg, "%s", cw_error_last());
+			cw_error_set(rc, "%s (the earlier results in %s/%s, if any, are as they were)", msg, opts->root,
+			             mr.month);
+		}
+	}
+	cleanup(&mr);
+	return rc;
+}

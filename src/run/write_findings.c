@@ -1,0 +1,102 @@
+/* write_findings.c: findings.csv, the month's suspect cases (columns per the data contract, then extras). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include "claimwatch/error.h"
+#include "io/outfile.h"
+#include "run/run.h"
+
+static const char *const columns[] = {
+	"finding_id", "month", "detector", "dimension", "inst_id", "dept_id", "physician_id", "patient_id",
+	"visit_id", "line_ids", "suspect_amount", "score", "reason",
+	"severity", "tag", "metric", "value", "expected", "limit", "status", NULL
+};
+
+static const char *ref_id(const cw_dataset *ds, const cw_str *ids, cw_ref r)
+{
+	return r == CW_NONE ? "" : cw_dataset_str(ds, ids[r]);
+}
+
+static void number(FILE *f, double v, int last)
+{
+	if (isfinite(v))
+		fprintf(f, "%.6g", v);
+	fputc(last ? '\n' : ',', f);
+}
+
+typedef struct buffer {
+	char *s;
+	size_t cap;
+} buffer;
+
+/* The evidence line ids, space separated ("" when out of memory: the row stays readable). */
+static const char *join_lines(const cw_dataset *ds, const cw_record *r, buffer *b)
+{
+	const cw_str *ids = cw_dataset_claims(ds)->id;
+	size_t need = 1, n = 0;
+	for (size_t i = 0; i < r->f.nlines; i++)
+		need += strlen(cw_dataset_str(ds, ids[r->f.lines[i]])) + 1;
+	if (need > b->cap) {
+		char *s = realloc(b->s, need);
+		if (!s)
+			return "";
+		b->s = s;
+		b->cap = need;
+	}
+	b->s[0] = 0;
+	for (size_t i = 0; i < r->f.nlines; i++) {
+		const char *id = cw_dataset_str(ds, ids[r->f.lines[i]]);
+		size_t len = strlen(id);
+		if (i)
+			b->s[n++] = ' ';
+		memcpy(b->s + n, id, len + 1);
+		n += len;
+	}
+	return b->s;
+}
+
+static void write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *lines)
+{
+	const cw_dataset *ds = mr->ds;
+	char buf[CW_FMT_SIZE], pseudo[CW_PSEUDO_SIZE];
+	cw_csv_cell(f, r->id, 0);
+	cw_csv_cell(f, mr->month, 0);
+	cw_csv_cell(f, cw_detectors[r->detector]->name, 0);
+	cw_csv_cell(f, cw_dimset_name(mr->dims, (size_t)r->dimension), 0);
+	cw_csv_cell(f, ref_id(ds, cw_dataset_institutions(ds)->id, r->inst), 0);
+	cw_csv_cell(f, ref_id(ds, cw_dataset_departments(ds)->id, r->dept), 0);
+	cw_csv_cell(f, ref_id(ds, cw_dataset_physicians(ds)->id, r->f.physician), 0);
+	cw_csv_cell(f, cw_pseudo_patient(&mr->pseudo, ref_id(ds, cw_dataset_patients(ds)->id, r->f.patient), pseudo), 0);
+	cw_csv_cell(f, ref_id(ds, cw_dataset_visits(ds)->id, r->f.visit), 0);
+	cw_csv_cell(f, join_lines(ds, r, lines), 0);
+	cw_csv_cell(f, cw_format_money(r->f.suspect, buf), 0);
+	fprintf(f, "%.3f,", r->f.score < 0 ? 0 : r->f.score > 1 ? 1 : r->f.score);
+	cw_csv_cell(f, r->reason, 0);
+	cw_csv_cell(f, cw_severity_name(r->f.severity), 0);
+	cw_csv_cell(f, r->f.tag, 0);
+	cw_csv_cell(f, r->f.metric, 0);
+	number(f, r->f.value, 0);
+	number(f, r->f.expected, 0);
+	number(f, r->f.limit, 0);
+	cw_csv_cell(f, cw_review_status_name(cw_reviews_status(mr->reviews, r->id)), 1);
+}
+
+int cw_write_findings(cw_month_run *mr)
+{
+	const char *path = cw_outdir_file(mr->od, "findings.csv");
+	FILE *f;
+	int rc = cw_outfile_open(path, &f);
+	if (rc < 0)
+		return rc;
+	cw_csv_header(f, columns);
+	size_t n = mr->findings ? cw_findings_count(mr->findings) : 0;
+	buffer lines = { NULL, 0 };
+	for (size_t i = 0; i < n; i++) {
+		cw_record r;
+		cw_findings_get(mr->findings, i, &r);
+		write_row(f, mr, &r, &lines);
+	}
+	free(lines.s);
+	return cw_outfile_close(f, path);
+}

@@ -1,0 +1,109 @@
+/* write_sanctions.c: sanctions.csv, the measures due this month under the half-year cycle.
+ *
+ * The counts come from ranking.csv only: the cycle's earlier month folders
+ * under the output root and the ranking.csv this run has just written, so an
+ * independent check can recompute every level from those files. An earlier
+ * month of the cycle without results is warned about (stderr and summary.json):
+ * its firsts cannot be counted. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "io/outfile.h"
+#include "pg/pg.h"
+#include "run/run.h"
+#include "util/progress.h"
+
+static const char *const columns[] = {
+	"month", "cycle", "physician_id", "inst_id", "level", "single_firsts", "composite_firsts", "measures",
+	"dept_id", "physician_name", "months_flagged", "single_first_months", "composite_first_months",
+	"firsts_this_month", "measures_zh", "measures_en", "missing_months", NULL
+};
+
+static void write_row(FILE *f, const cw_month_run *mr, const cw_tally *t)
+{
+	const cw_sanction_rules *r = &mr->sanction_rules;
+	cw_csv_cell(f, mr->month, 0);
+	cw_csv_cell(f, mr->sanctions.cycle, 0);
+	cw_csv_cell(f, t->last->physician_id, 0);
+	cw_csv_cell(f, t->last->inst_id, 0);
+	fprintf(f, "%d,%d,%d,", t->level, t->single_firsts, t->composite_firsts);
+	cw_csv_cell(f, cw_sanction_measures(r, t->level, mr->opts->lang), 0);
+	cw_csv_cell(f, t->last->dept_id, 0);
+	cw_csv_cell(f, t->last->name, 0);
+	cw_csv_cell(f, t->flagged, 0);
+	cw_csv_cell(f, t->single_detail, 0);
+	cw_csv_cell(f, t->composite_months, 0);
+	cw_csv_cell(f, t->last_firsts, 0);
+	cw_csv_cell(f, cw_sanction_measures(r, t->level, "zh"), 0);
+	cw_csv_cell(f, cw_sanction_measures(r, t->level, "en"), 0);
+	cw_csv_cell(f, mr->sanctions.missing, 1);
+}
+
+/* Shown (unless --quiet) and kept with the run's warnings for summary.json. */
+static void warn_missing(cw_month_run *mr)
+{
+	char msg[512];
+	if (!mr->sanctions.missing[0])
+		return;
+	snprintf(msg, sizeof msg, "warning: %s: no results under %s for %s, earlier month(s) of the cycle %s: their "
+	         "firsts are not counted in sanctions.csv (run those months, then this one again)", mr->month,
+	         mr->opts->root, mr->sanctions.missing, mr->sanctions.cycle);
+	cw_progress_note("%s", msg);
+	size_t had = mr->warnings ? strlen(mr->warnings) : 0, n = strlen(msg);
+	char *w = realloc(mr->warnings, had + n + 2);
+	if (!w)
+		return; /* the warning was shown; summary.json still lists the missing months */
+	memcpy(w + had, msg, n);
+	memcpy(w + had + n, "\n", 2);
+	mr->warnings = w;
+}
+
+static int write_file(cw_month_run *mr, const cw_tally *t, size_t n)
+{
+	const char *path = cw_outdir_file(mr->od, "sanctions.csv");
+	FILE *f;
+	int rc = cw_outfile_open(path, &f);
+	if (rc < 0)
+		return rc;
+	cw_csv_header(f, columns);
+	for (int level = CW_LEVELS; level >= 1; level--)
+		for (size_t i = 0; i < n; i++)
+			if (t[i].level == level) {
+				write_row(f, mr, &t[i]);
+				mr->sanctions.due[level]++;
+			}
+	return cw_outfile_close(f, path);
+}
+
+int cw_write_sanctions(cw_month_run *mr)
+{
+	char ranking[4096];
+	cw_history h;
+	cw_tally *t = NULL;
+	size_t n = 0;
+	snprintf(ranking, sizeof ranking, "%s", cw_outdir_file(mr->od, "ranking.csv"));
+	/* From a database, the cycle's earlier months come from its result tables. */
+	cw_history_source db, *src = NULL;
+	int rc = mr->pg ? cw_pg_history_source(mr->pg, &db) : 0;
+	if (rc < 0)
+		return rc;
+	if (mr->pg)
+		src = &db;
+	rc = cw_history_load_from(src, mr->opts->root, mr->opts->month, ranking, &h);
+	cw_pg_history_free(src);
+	if (rc < 0)
+		return cw_error_wrap(rc, "reading the rankings of the cycle");
+	snprintf(mr->sanctions.cycle, sizeof mr->sanctions.cycle, "%s", h.cycle);
+	cw_history_missing(&h, mr->sanctions.missing, sizeof mr->sanctions.missing);
+	mr->sanctions.months_read = 0;
+	for (int i = 0; i < h.nmonths; i++)
+		mr->sanctions.months_read += h.present[i];
+	warn_missing(mr);
+	rc = cw_sanction_tally(&h, &mr->sanction_rules, &t, &n);
+	if (rc == 0)
+		rc = write_file(mr, t, n);
+	cw_tallies_free(t, n);
+	cw_history_free(&h);
+	return rc;
+}

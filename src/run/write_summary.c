@@ -1,0 +1,151 @@
+/* write_summary.c: summary.json, what a run read, found and spent, for people and for monitoring. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include "claimwatch/error.h"
+#include "io/outfile.h"
+#include "run/run.h"
+#include "util/progress.h"
+
+static cJSON *tables_json(const cw_load_stats *st)
+{
+	cJSON *t = cJSON_CreateObject();
+	for (int i = 0; i < CW_T_COUNT; i++) {
+		const cw_table_stats *s = &st->table[i];
+		cJSON *o = cJSON_AddObjectToObject(t, cw_table_name(i));
+		cJSON_AddNumberToObject(o, "read", (double)s->read);
+		cJSON_AddNumberToObject(o, "loaded", (double)s->loaded);
+		cJSON_AddNumberToObject(o, "skipped_outside_window", (double)s->skipped);
+		cJSON_AddNumberToObject(o, "rejected", (double)s->rejected);
+		cJSON_AddNumberToObject(o, "seconds", s->seconds);
+	}
+	return t;
+}
+
+static cJSON *findings_json(const cw_month_run *mr)
+{
+	cJSON *o = cJSON_CreateObject();
+	size_t n = mr->findings ? cw_findings_count(mr->findings) : 0, nd = cw_detector_count();
+	size_t ndim = cw_dimset_count(mr->dims);
+	cw_fen *by_det = calloc(nd + 1, sizeof *by_det), *by_dim = calloc(ndim + 1, sizeof *by_dim);
+	size_t *count_dim = calloc(ndim + 1, sizeof *count_dim);
+	cw_fen total = 0;
+	char buf[CW_FMT_SIZE];
+	for (size_t i = 0; i < n && by_det && by_dim && count_dim; i++) {
+		cw_record r;
+		cw_findings_get(mr->findings, i, &r);
+		by_det[r.detector] += r.f.suspect;
+		by_dim[r.dimension] += r.f.suspect;
+		count_dim[r.dimension]++;
+		total += r.f.suspect;
+	}
+	cJSON_AddNumberToObject(o, "total", (double)n);
+	cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(total, buf));
+	cJSON *d = cJSON_AddObjectToObject(o, "by_detector");
+	for (size_t i = 0; i < nd && by_det; i++) {
+		cJSON *e = cJSON_AddObjectToObject(d, cw_detectors[i]->name);
+		cJSON_AddNumberToObject(e, "findings", mr->timings ? (double)mr->timings[i].findings : 0);
+		cJSON_AddStringToObject(e, "suspect_amount", cw_format_money(by_det[i], buf));
+		cJSON_AddNumberToObject(e, "seconds", mr->timings ? mr->timings[i].seconds : 0);
+	}
+	cJSON *m = cJSON_AddObjectToObject(o, "by_dimension");
+	for (size_t i = 0; i < ndim && by_dim && count_dim; i++) {
+		cJSON *e = cJSON_AddObjectToObject(m, cw_dimset_name(mr->dims, i));
+		cJSON_AddNumberToObject(e, "findings", (double)count_dim[i]);
+		cJSON_AddStringToObject(e, "suspect_amount", cw_format_money(by_dim[i], buf));
+	}
+	free(by_det);
+	free(by_dim);
+	free(count_dim);
+	return o;
+}
+
+static cJSON *dataset_json(const cw_month_run *mr)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!mr->ds)
+		return o;
+	const cw_window *w = cw_dataset_window(mr->ds);
+	char buf[CW_FMT_SIZE];
+	cJSON_AddStringToObject(o, "window_start", cw_format_time(w->window_start, buf));
+	cJSON_AddStringToObject(o, "month_start", cw_format_time(w->month_start, buf));
+	cJSON_AddStringToObject(o, "month_end", cw_format_time(w->month_end, buf));
+	const cw_claims *c = cw_dataset_claims(mr->ds);
+	size_t in_month = 0;
+	for (size_t i = 0; i < c->n; i++)
+		in_month += !!(c->flags[i] & CW_LINE_IN_MONTH);
+	cJSON_AddNumberToObject(o, "claim_lines", (double)c->n);
+	cJSON_AddNumberToObject(o, "claim_lines_in_month", (double)in_month);
+	cJSON_AddNumberToObject(o, "visits", (double)cw_dataset_visits(mr->ds)->n);
+	cJSON_AddNumberToObject(o, "patients", (double)cw_dataset_patients(mr->ds)->n);
+	cJSON_AddNumberToObject(o, "physicians", (double)cw_dataset_physicians(mr->ds)->n);
+	cJSON_AddNumberToObject(o, "prescription_lines", (double)cw_dataset_prescriptions(mr->ds)->n);
+	size_t mem = cw_dataset_memory(mr->ds);
+	cJSON_AddNumberToObject(o, "memory_bytes", (double)mem);
+	cJSON_AddNumberToObject(o, "memory_bytes_per_claim_line", c->n ? (double)mem / (double)c->n : 0);
+	const cw_build_stats *bs = cw_dataset_build_stats(mr->ds);
+	cJSON_AddNumberToObject(o, "visits_dropped_outside_window", (double)bs->visits_dropped);
+	cJSON_AddNumberToObject(o, "refunds_matched", (double)bs->refunds_matched);
+	cJSON_AddNumberToObject(o, "refunds_unmatched", (double)bs->refunds_unmatched);
+	return o;
+}
+
+int cw_write_summary(cw_month_run *mr, const char *status)
+{
+	cJSON *s = cJSON_CreateObject();
+	const cw_run_opts *o = mr->opts;
+	cJSON_AddStringToObject(s, "claimwatch", CW_VERSION);
+	cJSON_AddStringToObject(s, "month", mr->month);
+	cJSON_AddStringToObject(s, "status", status);
+	cJSON *src = cJSON_AddObjectToObject(s, "source");
+	cJSON_AddStringToObject(src, "kind", o->db ? "postgresql" : "csv");
+	if (o->data_dir)
+		cJSON_AddStringToObject(src, "path", o->data_dir);
+	cJSON_AddItemToObject(s, "tables", tables_json(&mr->load));
+	uint64_t read = 0, rejected = 0;
+	for (int i = 0; i < CW_T_COUNT; i++) {
+		read += mr->load.table[i].read;
+		rejected += mr->load.table[i].rejected;
+	}
+	cJSON_AddNumberToObject(s, "rows_read", (double)read);
+	cJSON_AddNumberToObject(s, "rows_rejected", (double)rejected);
+	cJSON_AddNumberToObject(s, "reject_share", cw_load_reject_share(&mr->load));
+	cJSON_AddNumberToObject(s, "input_bytes", (double)mr->load.bytes);
+	cJSON_AddNumberToObject(s, "warnings", (double)mr->load.warnings);
+	cJSON *w = cJSON_AddArrayToObject(s, "warning_messages");
+	for (char *line = mr->warnings, *nl; line && *line && (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = 0;
+		cJSON_AddItemToArray(w, cJSON_CreateString(line));
+		*nl = '\n';
+	}
+	cJSON_AddItemToObject(s, "dataset", dataset_json(mr));
+	cJSON_AddItemToObject(s, "findings", findings_json(mr));
+	cJSON_AddItemToObject(s, "scoring", cw_scoring_summary(mr));
+	cJSON *t = cJSON_AddObjectToObject(s, "seconds");
+	cJSON_AddNumberToObject(t, "load", mr->t_load);
+	cJSON_AddNumberToObject(t, "detect", mr->t_detect);
+	cJSON_AddNumberToObject(t, "score", mr->t_score);
+	cJSON_AddNumberToObject(t, "write", mr->t_write);
+	cJSON_AddNumberToObject(t, "report", mr->t_report);
+	cJSON_AddNumberToObject(t, "total", cw_now() - mr->t_start);
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		cJSON_AddNumberToObject(s, "peak_rss_bytes", (double)ru.ru_maxrss * 1024.0);
+	if (mr->empty)
+		cJSON_AddStringToObject(s, "note", "no claim lines in this month: every output is empty");
+	char *text = cJSON_Print(s);
+	cJSON_Delete(s);
+	if (!text)
+		return cw_error_set(CW_ENOMEM, "out of memory writing summary.json");
+	const char *path = cw_outdir_file(mr->od, "summary.json");
+	FILE *f;
+	int rc = cw_outfile_open(path, &f);
+	if (rc == 0) {
+		fputs(text, f);
+		fputc('\n', f);
+		rc = cw_outfile_close(f, path);
+	}
+	free(text);
+	return rc;
+}

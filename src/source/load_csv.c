@@ -1,0 +1,282 @@
+/* load_csv.c: reading a month from a folder of the contract's CSV files.
+ *
+ * cw_load_csv() reads DIR/<table>.csv for the ten tables in dependency order.
+ * For each file: the header maps the contract's columns by name (any order;
+ * unknown columns are warned about once and ignored; a missing required column
+ * stops the load), then every record is typed (rows.c) and fed to the builder.
+ * A record that fails anywhere (malformed CSV, wrong field count, a bad value,
+ * an unknown reference, a duplicate key) goes to the reject file with its file,
+ * line, column and reason, and is counted; rows outside the window are counted
+ * as skipped. Only a missing or unreadable file, a bad header, a failed write
+ * of the reject file or lack of memory stop the load.
+ *
+ * The large tables (patients, visits, claim lines, prescriptions, exam
+ * results) of a file are read on several threads (see load_par.c); the result
+ * is the same as record by record. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "claimwatch/error.h"
+#include "claimwatch/source.h"
+#include "dataset/dataset_impl.h"
+#include "io/csv.h"
+#include "source/load_par.h"
+#include "source/load_table.h"
+#include "util/progress.h"
+#include "util/threads.h"
+
+#define UNKNOWN_SHOWN 10 /* unknown columns named one by one, per file */
+
+double cw_load_reject_share(const cw_load_stats *st)
+{
+	uint64_t read = 0, rejected = 0;
+	for (int t = 0; t < CW_T_COUNT; t++) {
+		read += st->table[t].read;
+		rejected += st->table[t].rejected;
+	}
+	return read ? (double)rejected / (double)read : 0.0;
+}
+
+typedef struct table_load {
+	const cw_load_opts *opts;
+	cw_load_stats *stats;
+	int table;
+	const cw_row_schema *schema;
+	const char *file; /* in the reject file: "claim_lines.csv" */
+	const char *path; /* in messages */
+	cw_csv *csv;
+	const cw_table_input *in;
+	size_t nhdr;                 /* fields in the header */
+	int col[CW_ROW_MAX_COLS];    /* schema column -> header field, or -1 */
+} table_load;
+
+static void warn(table_load *tl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(table_load *tl, const char *fmt, ...)
+{
+	FILE *w = tl->opts->warn ? tl->opts->warn : stderr;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("warning: ", w);
+	vfprintf(w, fmt, ap);
+	fputc('\n', w);
+	va_end(ap);
+}
+
+/* Reads the header and maps the schema's columns onto it. */
+static int read_header(table_load *tl)
+{
+	cw_csv_record rec;
+	int rc = cw_csv_next(tl->csv, &rec);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return cw_error_set(CW_EINVALID, "%s: the file is empty (expected a header row with the columns of %s)",
+		                    tl->path, cw_table_name(tl->table));
+	if (rec.error) {
+		if (memchr(rec.raw, 0, rec.raw_len))
+			return cw_error_set(CW_EINVALID, "%s: line %llu: the header holds NUL bytes (not a UTF-8 CSV file?)",
+			                    tl->path, (unsigned long long)rec.line);
+		return cw_error_set(CW_EINVALID, "%s: line %llu: unreadable header: %s (at most %d columns of at most "
+		                    "%u bytes in all are taken)", tl->path, (unsigned long long)rec.line, rec.error,
+		                    CW_CSV_MAX_FIELDS, CW_CSV_MAX_RECORD);
+	}
+	const cw_row_schema *s = tl->schema;
+	for (int j = 0; j < s->ncols; j++)
+		tl->col[j] = -1;
+	tl->nhdr = rec.nfields;
+	size_t unknown = 0;
+	char name[160];
+	for (size_t i = 0; i < rec.nfields; i++) {
+		const cw_csv_field *f = &rec.field[i];
+		int j = cw_row_schema_find(s, f->ptr, f->len);
+		if (j >= 0 && tl->col[j] >= 0)
+			return cw_error_set(CW_EINVALID, "%s: column '%s' appears twice in the header", tl->path, s->cols[j]);
+		if (j >= 0) {
+			tl->col[j] = (int)i;
+			continue;
+		}
+		if (unknown++ < UNKNOWN_SHOWN)
+			warn(tl, "%s: unknown column '%s' ignored", tl->path, cw_printable(name, sizeof name, f->ptr, f->len));
+		tl->stats->warnings++;
+	}
+	if (unknown > UNKNOWN_SHOWN)
+		warn(tl, "%s: %zu more unknown columns ignored", tl->path, unknown - UNKNOWN_SHOWN);
+	for (int j = 0; j < s->ncols; j++)
+		if (tl->col[j] < 0 && !s->optional[j])
+			return cw_error_set(CW_ENOTFOUND, "%s: missing required column '%s'", tl->path, s->cols[j]);
+	/* rejected rows of patients and visits must not show the patient's id */
+	int pid = cw_row_schema_find(s, "patient_id", 10);
+	if (pid >= 0)
+		return cw_rejects_protect(tl->opts->rejects, tl->file, (size_t)tl->col[pid], tl->nhdr);
+	return 0;
+}
+
+static int reject(table_load *tl, const cw_csv_record *rec, const char *column, const char *reason)
+{
+	tl->stats->table[tl->table].rejected++;
+	return cw_rejects_add(tl->opts->rejects, tl->file, rec->line, column, reason, rec->raw, rec->raw_len);
+}
+
+/* Types and adds one well-formed record; < 0 only when the load must stop. */
+static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, cw_rowbuf *rb)
+{
+	cw_table_stats *st = &tl->stats->table[tl->table];
+	if (rec->error)
+		return reject(tl, rec, NULL, rec->error);
+	if (rec->nfields != tl->nhdr) {
+		char why[128];
+		snprintf(why, sizeof why, "%zu fields where the header has %zu%s", rec->nfields, tl->nhdr,
+		         rec->no_newline && rec->nfields < tl->nhdr ? " (truncated last line)" : "");
+		return reject(tl, rec, NULL, why);
+	}
+	cw_slice f[CW_ROW_MAX_COLS];
+	for (int j = 0; j < tl->schema->ncols; j++) {
+		int i = tl->col[j];
+		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
+		f[j].len = i >= 0 ? rec->field[i].len : 0;
+	}
+	cw_rowerr err;
+	int rc = cw_row_add(b, tl->table, f, rb, &err);
+	if (rc == 0 || rc == CW_SKIP) {
+		if (rc == 0)
+			st->loaded++;
+		else
+			st->skipped++;
+		return tl->in->sink ? tl->in->sink(tl->in->sink_ctx, f, tl->schema->ncols) : 0;
+	}
+	if (rc != CW_EINVALID)
+		return cw_error_wrap(rc, "%s: line %llu", tl->path, (unsigned long long)rec->line);
+	return reject(tl, rec, err.column, err.reason);
+}
+
+/* The file's size, 0 when unknown. */
+static uint64_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* Sizes the table's index for the rows the file holds: its size over the
+ * average record length of its first 256 KiB. Capped, since a folder may hold
+ * years of which one month is read (the index grows past it if need be). */
+static void presize(cw_builder *b, int table, const char *path)
+{
+	enum { SAMPLE = 256 << 10 };
+	uint64_t size = file_size(path);
+	if (!size)
+		return;
+	double per_row = 80;
+	char *buf = malloc(SAMPLE);
+	FILE *f = buf ? fopen(path, "rb") : NULL;
+	if (f) {
+		size_t n = fread(buf, 1, SAMPLE, f), lines = 0;
+		for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + n - p))) != NULL; p++)
+			lines++;
+		if (lines > 1) /* the header and at least one record */
+			per_row = (double)n / (double)lines;
+		fclose(f);
+	}
+	free(buf);
+	double rows = (double)size / per_row * 1.03 + 16;
+	cw_builder_expect(b, table, rows < (double)((size_t)24 << 20) ? (size_t)rows : ((size_t)24 << 20));
+}
+
+/* Reads what it can of the file on threads, then points the streaming reader
+ * at the rest. */
+static int read_parallel(table_load *tl, cw_builder *b)
+{
+	const cw_table_input *in = tl->in;
+	if (!in->path || in->sink || !cw_builder_splits(tl->table))
+		return 0;
+	int threads = cw_threads(tl->opts->threads);
+	uint64_t off, line, size = file_size(in->path);
+	cw_csv_tell(tl->csv, &off, &line);
+	size_t chunk = cw_load_chunk_bytes ? cw_load_chunk_bytes : ((size_t)256 << 10);
+	if (threads < 2 || size < off || size - off < 2 * (uint64_t)chunk)
+		return 0;
+	cw_par_table pt = { .table = tl->table, .path = in->path, .file = tl->file, .nhdr = tl->nhdr, .col = tl->col,
+		            .b = b, .rejects = tl->opts->rejects, .st = &tl->stats->table[tl->table],
+		            .threads = threads };
+	int rc = cw_load_par(&pt, &off, &line);
+	return rc < 0 ? rc : cw_csv_seek(tl->csv, off, line);
+}
+
+int cw_load_table(cw_builder *b, const cw_table_input *in, const cw_load_opts *opts, cw_load_stats *stats,
+                  cw_rowbuf *rb)
+{
+	table_load tl = { .opts = opts, .stats = stats, .table = in->table, .schema = cw_row_schema_of(in->table),
+	                  .file = in->file, .path = in->name, .csv = in->csv, .in = in };
+	cw_table_stats *st = &stats->table[in->table];
+	double t0 = cw_now();
+	uint64_t bytes0 = cw_csv_bytes(in->csv);
+	int rc = read_header(&tl);
+	if (rc == 0) {
+		char task[96];
+		snprintf(task, sizeof task, "reading %s", in->file);
+		cw_progress_begin(task, 0, "rows");
+		cw_csv_record rec;
+		if ((rc = read_parallel(&tl, b)) == 0)
+			while ((rc = cw_csv_next(in->csv, &rec)) > 0) {
+				st->read++;
+				if ((rc = take_record(&tl, b, &rec, rb)) < 0)
+					break;
+				cw_progress_tick(st->read);
+			}
+		cw_progress_end();
+	}
+	st->seconds += cw_now() - t0;
+	stats->bytes += cw_csv_bytes(in->csv) - bytes0;
+	return rc < 0 ? rc : 0;
+}
+
+static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_load_stats *stats,
+                      cw_builder *b, cw_rowbuf *rb)
+{
+	char file[64], path[4096];
+	snprintf(file, sizeof file, "%s.csv", cw_table_name(table));
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
+		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
+	cw_table_input in = { .table = table, .name = path, .file = file, .path = path };
+	int rc = cw_csv_open(&in.csv, path, NULL);
+	if (rc == CW_ENOTFOUND)
+		return cw_error_set(CW_ENOTFOUND, "%s: missing file (every table of the contract needs one, "
+		                    "with at least a header row)", path);
+	if (rc < 0)
+		return rc;
+	presize(b, table, path);
+	rc = cw_load_table(b, &in, opts, stats, rb);
+	cw_csv_close(in.csv);
+	return rc;
+}
+
+int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats)
+{
+	cw_load_stats local;
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof *stats);
+	*out = NULL;
+	if (!opts || !opts->rejects)
+		return cw_error_set(CW_EINVALID, "loading %s: no reject file given", dir);
+	double t0 = cw_now();
+	cw_builder *b;
+	int rc = cw_builder_new(&b, opts->month, opts->lookback_days);
+	if (rc < 0)
+		return rc;
+	cw_rowbuf rb = { 0 };
+	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
+		rc = load_table(dir, t, opts, stats, b, &rb);
+	cw_rowbuf_free(&rb);
+	if (rc < 0) {
+		cw_builder_free(b);
+		return rc;
+	}
+	cw_progress_begin("indexing the month", 0, "");
+	cw_builder_set_threads(b, opts->threads);
+	rc = cw_builder_finish(b, out);
+	cw_progress_end();
+	stats->seconds = cw_now() - t0;
+	return rc;
+}

@@ -96,6 +96,11 @@ typedef struct day {
 	size_t nkeys, keys_cap;
 	slot *slots;      /* parallel to keys: each item's totals at its first key */
 	size_t slots_cap;
+	/* per catalogue item, so that a day costs no search nor sort of the bundles' memberships:
+	 * billed[i] == epoch: item i is billed that day, from key first[i];
+	 * cand[i] == epoch: bundle i is a candidate already */
+	uint32_t *billed, *first, *cand;
+	uint32_t epoch;   /* the day's number */
 	cw_ref *cands;    /* bundles to judge */
 	size_t ncands, cands_cap;
 	verdict *v;       /* one per candidate, in bundle order */
@@ -110,6 +115,9 @@ static void day_free(day *d)
 {
 	free(d->keys);
 	free(d->slots);
+	free(d->billed);
+	free(d->first);
+	free(d->cand);
 	free(d->cands);
 	free(d->v);
 	free(d->order);
@@ -119,28 +127,27 @@ static void day_free(day *d)
 static cw_ref key_item(uint64_t key) { return (cw_ref)(key >> 32); }
 
 /* The first key of item, or nkeys when the item is not billed that day. */
-static size_t find_item(const day *d, cw_ref item)
+static size_t find_item(const day *d, cw_ref item) { return d->billed[item] == d->epoch ? d->first[item] : d->nkeys; }
+
+/* The per-item marks, once per scan. */
+static int day_init(day *d, size_t nitems)
 {
-	size_t lo = 0, hi = d->nkeys;
-	uint64_t want = (uint64_t)item << 32;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (d->keys[mid] < want)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < d->nkeys && key_item(d->keys[lo]) == item ? lo : d->nkeys;
+	if (d->billed)
+		return 0;
+	d->billed = calloc(nitems + 1, sizeof *d->billed);
+	d->first = calloc(nitems + 1, sizeof *d->first);
+	d->cand = calloc(nitems + 1, sizeof *d->cand);
+	return d->billed && d->first && d->cand ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
 }
 
 /* The totals of item's lines that day, NULL when it has none. */
-static slot *billed(const day *d, cw_ref item)
+static slot *billed_slot(const day *d, cw_ref item)
 {
 	size_t k = find_item(d, item);
 	return k < d->nkeys ? &d->slots[k] : NULL;
 }
 
-/* Totals every item of the day once, at its first key. */
+/* Totals every item of the day once, at its first key, and marks it billed. */
 static int sum_items(day *d, const cw_claims *cl)
 {
 	if (grow_array((void **)&d->slots, &d->slots_cap, d->nkeys, sizeof *d->slots) < 0)
@@ -148,6 +155,8 @@ static int sum_items(day *d, const cw_claims *cl)
 	for (size_t k = 0; k < d->nkeys;) {
 		cw_ref item = key_item(d->keys[k]);
 		slot *s = &d->slots[k];
+		d->billed[item] = d->epoch;
+		d->first[item] = (uint32_t)k;
 		*s = (slot){ 0, 0, CW_MINUTE_NONE, 0, 0 };
 		for (; k < d->nkeys && key_item(d->keys[k]) == item; k++) {
 			uint32_t row = (uint32_t)d->keys[k];
@@ -220,14 +229,14 @@ static int price_sets(const day *d, const cw_items *it, verdict *v)
 {
 	uint32_t lo = it->component_start[v->b], hi = it->component_start[v->b + 1];
 	for (uint32_t k = lo; k < hi; k++) {
-		const slot *s = billed(d, it->components[k]);
+		const slot *s = billed_slot(d, it->components[k]);
 		if (!s || s->qty <= 0)
 			return 0;
 		v->sets = k == lo || s->qty < v->sets ? s->qty : v->sets;
 	}
 	v->billed = 0;
 	for (uint32_t k = lo; k < hi; k++) {
-		const slot *s = billed(d, it->components[k]);
+		const slot *s = billed_slot(d, it->components[k]);
 		v->billed += muldiv_round(s->amount, v->sets, s->qty);
 	}
 	v->suspect = v->billed - muldiv_round(it->std_price[v->b], v->sets, CW_QTY_ONE);
@@ -239,9 +248,9 @@ static void evaluate(const config *c, const cw_items *it, const day *d, verdict 
 {
 	uint32_t lo = it->component_start[v->b], hi = it->component_start[v->b + 1];
 	*v = (verdict){ .b = v->b, .kind = NONE, .ncomp = hi - lo };
-	if (billed(d, v->b)) {
+	if (billed_slot(d, v->b)) {
 		for (uint32_t k = lo; c->beside && k < hi; k++) {
-			const slot *s = billed(d, it->components[k]);
+			const slot *s = billed_slot(d, it->components[k]);
 			if (s) {
 				v->kind = BESIDE;
 				v->suspect += s->amount;
@@ -274,7 +283,7 @@ static void take(const cw_items *it, day *d, uint32_t i)
 	verdict *v = &d->v[i];
 	uint32_t lo = it->component_start[v->b], hi = it->component_start[v->b + 1], taken_by = 0, left = 0;
 	for (uint32_t k = lo; k < hi; k++) {
-		const slot *s = billed(d, it->components[k]);
+		const slot *s = billed_slot(d, it->components[k]);
 		if (s && s->owner && !taken_by)
 			taken_by = s->owner;
 		left += s && !s->owner;
@@ -285,7 +294,7 @@ static void take(const cw_items *it, day *d, uint32_t i)
 	}
 	v->chosen = 1;
 	for (uint32_t k = lo; k < hi; k++) {
-		slot *s = billed(d, it->components[k]);
+		slot *s = billed_slot(d, it->components[k]);
 		if (s && !s->owner)
 			s->owner = i + 1;
 	}
@@ -368,6 +377,14 @@ static int emit_all(const cw_scan *ctx, cw_findings *out, day *d, const verdict 
 	return emit(ctx, out, d, v, v->suspect, c.when, c.first, what);
 }
 
+static void add_candidate(day *d, cw_ref b)
+{
+	if (d->cand[b] != d->epoch) {
+		d->cand[b] = d->epoch;
+		d->cands[d->ncands++] = b;
+	}
+}
+
 /* The bundles worth a look that day: those billed, and those of the components billed. */
 static int collect_candidates(day *d, const cw_items *it)
 {
@@ -380,24 +397,22 @@ static int collect_candidates(day *d, const cw_items *it)
 		if (grow_array((void **)&d->cands, &d->cands_cap, need, sizeof *d->cands) < 0)
 			return CW_ENOMEM;
 		if (it->component_start[item + 1] > it->component_start[item])
-			d->cands[d->ncands++] = item;
+			add_candidate(d, item);
 		for (uint32_t j = it->bundle_start[item]; j < it->bundle_start[item + 1]; j++)
-			d->cands[d->ncands++] = it->bundles[j];
+			add_candidate(d, it->bundles[j]);
 	}
 	sort_u32(d->cands, d->ncands);
-	size_t n = 0;
-	for (size_t k = 0; k < d->ncands; k++)
-		if (!n || d->cands[n - 1] != d->cands[k])
-			d->cands[n++] = d->cands[k];
-	d->ncands = n;
-	return grow_array((void **)&d->v, &d->v_cap, n, sizeof *d->v);
+	return grow_array((void **)&d->v, &d->v_cap, d->ncands, sizeof *d->v);
 }
 
 static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day *d)
 {
 	const cw_items *it = cw_dataset_items(ctx->ds);
 	sort_u64(d->keys, d->nkeys);
-	int rc = sum_items(d, cw_dataset_claims(ctx->ds));
+	d->epoch++;
+	int rc = day_init(d, it->n);
+	if (rc == 0)
+		rc = sum_items(d, cw_dataset_claims(ctx->ds));
 	if (rc == 0)
 		rc = collect_candidates(d, it);
 	for (size_t k = 0; rc == 0 && k < d->ncands; k++) {

@@ -9,6 +9,7 @@
 #include "io/outfile.h"
 #include "io/rootmonths.h"
 #include "judge/blacklist.h"
+#include "io/outguard.h"
 #include "report/export.h"
 #include "run/run.h"
 
@@ -171,8 +172,8 @@ int cw_cmd_blacklist(int argc, char **argv)
 	if ((rc = cw_rules_load(&rules, a.rules)) < 0)
 		return cw_cli_fail("blacklist", rc);
 	o.rules = &sr;
-	if ((rc = cw_outfile_configure(rules)) == 0 && (rc = cw_sanction_rules_load(rules, &sr)) == 0 &&
-	    (rc = settings(rules, &a, &o)) == 0 &&
+	if ((rc = cw_outfile_configure(rules)) == 0 && (rc = cw_outguard_configure(rules)) == 0 &&
+	    (rc = cw_sanction_rules_load(rules, &sr)) == 0 && (rc = settings(rules, &a, &o)) == 0 &&
 	    (rc = cw_blacklist_build(&o, &b)) == 0) {
 		if (b.missing[0])
 			fprintf(stderr, "warning: %s: no results under %s for %s: their firsts are not counted\n", b.cycle,

@@ -5,6 +5,7 @@
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "io/outfile.h"
+#include "io/outguard.h"
 #include "run/run.h"
 #include "util/progress.h"
 
@@ -129,7 +130,7 @@ int cw_cmd_run(int argc, char **argv)
 	int rc = cw_rules_load(&rules, o.rules_path);
 	if (rc < 0)
 		return cw_cli_fail("run", rc);
-	if ((rc = cw_outfile_configure(rules)) < 0) {
+	if ((rc = cw_outfile_configure(rules)) < 0 || (rc = cw_outguard_configure(rules)) < 0) {
 		cw_rules_free(rules);
 		return cw_cli_fail("run", rc);
 	}

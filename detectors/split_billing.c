@@ -15,6 +15,14 @@
  * Severity violation; class the bundle's category; the physician and visit of
  * the first component line. Refund lines and refunded lines do not count: a
  * bundle refunded after its components were billed leaves an unbundling.
+ * Overlapping bundles (sharing components): a component's lines are cited by
+ * one finding of the day at most, so findings and evidence stay linear in the
+ * lines (K bundles of the same K components gave K^2 evidence rows). The
+ * bundles take their components in order of priority: beside a billed bundle
+ * first, then the most money at stake, the most components, the catalogue's
+ * order; beside, a bundle takes the components still free (none: no finding);
+ * all_components, a bundle is reported only when every component is still
+ * free. The finding says how many overlapping bundles it left out.
  * Source: 医疗保障基金使用监督管理条例 (2021) art. 15 and 38 (分解项目收费);
  * the 全国医疗服务价格项目规范 (2012) 项目内涵 of bundled items (a panel of
  * tests, a procedure with its consumables), whose components may not be
@@ -23,7 +31,8 @@
  * midnight); a subset of the components billed without the bundle (cheaper
  * than the bundle, or a genuine partial order: not judged); a bundle of a
  * single component is judged like any other; a partial refund of a component
- * is not netted.
+ * is not netted; two overlapping bundles both unbundled the same day (two units
+ * of the shared component) give one finding.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,63 +65,119 @@ static int configure(const cw_section *rules, void **out)
 	return 0;
 }
 
-/* One item's lines on one patient-day. */
-typedef struct total {
+/* One item's live lines on one patient-day, kept at the item's first key.
+ * owner: the verdict (index + 1) whose finding cites these lines as
+ * components, 0 while none does. */
+typedef struct slot {
 	cw_qty qty;
 	cw_fen amount;
 	cw_minute last;
-	size_t nlines;
-} total;
+	uint32_t nlines;
+	uint32_t owner;
+} slot;
+
+enum { NONE, BESIDE, ALL };
+
+/* One bundle worth a look that day. */
+typedef struct verdict {
+	cw_ref b;
+	int kind;          /* NONE, BESIDE or ALL */
+	cw_fen suspect;    /* over every component billed that day */
+	cw_qty sets;       /* ALL: complete sets billed */
+	cw_fen billed;     /* ALL: what those sets of components cost */
+	uint32_t ncomp;    /* components in the catalogue */
+	uint32_t overlaps; /* bundles left out because this finding cites their components */
+	int chosen;
+} verdict;
 
 /* Scratch arrays reused for every patient-day. */
 typedef struct day {
 	uint64_t *keys;   /* (item << 32 | row) of the day's bundle and component lines, sorted */
 	size_t nkeys, keys_cap;
+	slot *slots;      /* parallel to keys: each item's totals at its first key */
+	size_t slots_cap;
+	/* per catalogue item, so that a day costs no search nor sort of the bundles' memberships:
+	 * billed[i] == epoch: item i is billed that day, from key first[i];
+	 * cand[i] == epoch: bundle i is a candidate already */
+	uint32_t *billed, *first, *cand;
+	uint32_t epoch;   /* the day's number */
 	cw_ref *cands;    /* bundles to judge */
 	size_t ncands, cands_cap;
+	verdict *v;       /* one per candidate, in bundle order */
+	size_t v_cap;
+	uint32_t *order;  /* the verdicts in the order they take their lines */
+	size_t norder, order_cap;
 	uint32_t *ev;     /* one finding's evidence rows */
 	size_t nev, ev_cap;
-	total *tot;       /* per component of the bundle judged */
-	size_t tot_cap;
 } day;
 
 static void day_free(day *d)
 {
 	free(d->keys);
+	free(d->slots);
+	free(d->billed);
+	free(d->first);
+	free(d->cand);
 	free(d->cands);
+	free(d->v);
+	free(d->order);
 	free(d->ev);
-	free(d->tot);
 }
+
+static cw_ref key_item(uint64_t key) { return (cw_ref)(key >> 32); }
 
 /* The first key of item, or nkeys when the item is not billed that day. */
-static size_t find_item(const day *d, cw_ref item)
+static size_t find_item(const day *d, cw_ref item) { return d->billed[item] == d->epoch ? d->first[item] : d->nkeys; }
+
+/* The per-item marks, once per scan. */
+static int day_init(day *d, size_t nitems)
 {
-	size_t lo = 0, hi = d->nkeys;
-	uint64_t want = (uint64_t)item << 32;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (d->keys[mid] < want)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < d->nkeys && (uint32_t)(d->keys[lo] >> 32) == item ? lo : d->nkeys;
+	if (d->billed)
+		return 0;
+	d->billed = calloc(nitems + 1, sizeof *d->billed);
+	d->first = calloc(nitems + 1, sizeof *d->first);
+	d->cand = calloc(nitems + 1, sizeof *d->cand);
+	return d->billed && d->first && d->cand ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
 }
 
-/* Totals of one item's lines that day; appends its rows to the evidence. */
-static int take_item(day *d, const cw_claims *cl, cw_ref item, total *t)
+/* The totals of item's lines that day, NULL when it has none. */
+static slot *billed_slot(const day *d, cw_ref item)
 {
-	*t = (total){ 0, 0, CW_MINUTE_NONE, 0 };
-	for (size_t k = find_item(d, item); k < d->nkeys && (uint32_t)(d->keys[k] >> 32) == item; k++) {
-		uint32_t row = (uint32_t)d->keys[k];
+	size_t k = find_item(d, item);
+	return k < d->nkeys ? &d->slots[k] : NULL;
+}
+
+/* Totals every item of the day once, at its first key, and marks it billed. */
+static int sum_items(day *d, const cw_claims *cl)
+{
+	if (grow_array((void **)&d->slots, &d->slots_cap, d->nkeys, sizeof *d->slots) < 0)
+		return CW_ENOMEM;
+	for (size_t k = 0; k < d->nkeys;) {
+		cw_ref item = key_item(d->keys[k]);
+		slot *s = &d->slots[k];
+		d->billed[item] = d->epoch;
+		d->first[item] = (uint32_t)k;
+		*s = (slot){ 0, 0, CW_MINUTE_NONE, 0, 0 };
+		for (; k < d->nkeys && key_item(d->keys[k]) == item; k++) {
+			uint32_t row = (uint32_t)d->keys[k];
+			s->qty += cl->qty[row];
+			s->amount += cl->amount[row];
+			if (s->last == CW_MINUTE_NONE || cl->time[row] > s->last)
+				s->last = cl->time[row];
+			s->nlines++;
+		}
+	}
+	return 0;
+}
+
+/* Appends the rows of one item that day, from its first key at, to the evidence. */
+static int cite_lines(day *d, size_t at)
+{
+	cw_ref item = key_item(d->keys[at]);
+	for (size_t k = at; k < d->nkeys && key_item(d->keys[k]) == item; k++) {
 		if (grow_array((void **)&d->ev, &d->ev_cap, d->nev + 1, sizeof *d->ev) < 0)
 			return CW_ENOMEM;
-		d->ev[d->nev++] = row;
-		t->qty += cl->qty[row];
-		t->amount += cl->amount[row];
-		if (t->last == CW_MINUTE_NONE || cl->time[row] > t->last)
-			t->last = cl->time[row];
-		t->nlines++;
+		d->ev[d->nev++] = (uint32_t)d->keys[k];
 	}
 	return 0;
 }
@@ -130,9 +195,9 @@ static void add_name(char *buf, size_t size, const char *name)
 		snprintf(buf + n, size - n, "%s...", sep);
 }
 
-/* Fills in and emits a finding on bundle b from the evidence in d->ev. */
-static int emit(const cw_scan *ctx, cw_findings *out, day *d, cw_ref b, const char *tag, cw_fen suspect,
-                cw_minute when, uint32_t first_component, const char *what)
+/* Fills in and emits a finding on verdict v from the evidence in d->ev. */
+static int emit(const cw_scan *ctx, cw_findings *out, day *d, const verdict *v, cw_fen suspect, cw_minute when,
+                uint32_t first_component, const char *what)
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
@@ -141,99 +206,183 @@ static int emit(const cw_scan *ctx, cw_findings *out, day *d, cw_ref b, const ch
 	f.physician = cl->physician[first_component];
 	f.patient = cl->patient[first_component];
 	f.visit = cl->visit[first_component];
-	f.item = b;
-	f.cls = it->category[b];
+	f.item = v->b;
+	f.cls = it->category[v->b];
 	f.severity = CW_VIOLATION;
 	f.suspect = suspect;
 	f.when = when;
 	f.lines = d->ev;
 	f.nlines = d->nev;
-	f.tag = tag;
-	char date[CW_FMT_SIZE], money[CW_FMT_SIZE];
-	return cw_emit(out, &f, "%s on %s: %s; %s at stake", cw_dataset_str(ctx->ds, it->name[b]),
-	               cw_format_date(cw_day_of(when), date), what, cw_format_money(suspect, money));
+	f.tag = v->kind == BESIDE ? "component_beside_bundle" : "all_components";
+	char date[CW_FMT_SIZE], money[CW_FMT_SIZE], others[96] = "";
+	if (v->overlaps)
+		snprintf(others, sizeof others, "; %u overlapping bundle(s) on the same lines not reported again",
+		         v->overlaps);
+	return cw_emit(out, &f, "%s on %s: %s; %s at stake%s", cw_dataset_str(ctx->ds, it->name[v->b]),
+	               cw_format_date(cw_day_of(when), date), what, cw_format_money(suspect, money), others);
 }
-
-/* Bundle b billed that day: its components billed beside it. */
-static int judge_beside(const cw_scan *ctx, cw_findings *out, day *d, cw_ref b)
+/* What the complete sets of v's components cost that day: v->sets (the
+ * smallest quantity billed of any component), v->billed, and v->suspect above
+ * the bundle's price for as many sets. 0 when a component is missing or has
+ * zero-quantity lines only. */
+static int price_sets(const day *d, const cw_items *it, verdict *v)
 {
-	const cw_claims *cl = cw_dataset_claims(ctx->ds);
-	const cw_items *it = cw_dataset_items(ctx->ds);
-	total t;
-	cw_fen suspect = 0;
-	cw_minute when = CW_MINUTE_NONE;
-	size_t ncomp = 0;
-	uint32_t first = UINT32_MAX;
-	char names[384] = "";
-	d->nev = 0;
-	for (uint32_t k = it->component_start[b]; k < it->component_start[b + 1]; k++) {
-		size_t before = d->nev;
-		if (take_item(d, cl, it->components[k], &t) < 0)
-			return CW_ENOMEM;
-		if (!t.nlines)
-			continue;
-		ncomp++;
-		suspect += t.amount;
-		add_name(names, sizeof names, cw_dataset_str(ctx->ds, it->name[it->components[k]]));
-		when = when == CW_MINUTE_NONE || t.last > when ? t.last : when;
-		for (size_t e = before; e < d->nev; e++)
-			first = d->ev[e] < first ? d->ev[e] : first;
-	}
-	if (!ncomp)
-		return 0;
-	size_t ncomp_lines = d->nev;
-	if (take_item(d, cl, b, &t) < 0)
-		return CW_ENOMEM;
-	when = t.last > when ? t.last : when;
-	char what[512];
-	snprintf(what, sizeof what, "%zu component(s) (%s) billed in %zu line(s) beside the bundle itself", ncomp,
-	         names, ncomp_lines);
-	return emit(ctx, out, d, b, "component_beside_bundle", suspect, when, first, what);
-}
-
-/* Bundle b not billed that day: every component billed without it. */
-static int judge_all(const cw_scan *ctx, const config *c, cw_findings *out, day *d, cw_ref b)
-{
-	const cw_claims *cl = cw_dataset_claims(ctx->ds);
-	const cw_items *it = cw_dataset_items(ctx->ds);
-	uint32_t lo = it->component_start[b], hi = it->component_start[b + 1];
-	cw_qty sets = 0;
-	for (uint32_t k = lo; k < hi; k++) { /* cheap check first: every component billed? */
-		if (find_item(d, it->components[k]) == d->nkeys)
-			return 0;
-	}
-	/* the number of complete sets: the smallest quantity of any component */
-	if (grow_array((void **)&d->tot, &d->tot_cap, hi - lo, sizeof *d->tot) < 0)
-		return CW_ENOMEM;
-	d->nev = 0;
-	cw_minute when = CW_MINUTE_NONE;
-	char names[384] = "";
+	uint32_t lo = it->component_start[v->b], hi = it->component_start[v->b + 1];
 	for (uint32_t k = lo; k < hi; k++) {
-		total *t = &d->tot[k - lo];
-		add_name(names, sizeof names, cw_dataset_str(ctx->ds, it->name[it->components[k]]));
-		if (take_item(d, cl, it->components[k], t) < 0)
-			return CW_ENOMEM;
-		if (t->qty <= 0)
-			return 0; /* zero-quantity lines only: nothing was billed for it */
-		sets = k == lo || t->qty < sets ? t->qty : sets;
-		when = when == CW_MINUTE_NONE || t->last > when ? t->last : when;
+		const slot *s = billed_slot(d, it->components[k]);
+		if (!s || s->qty <= 0)
+			return 0;
+		v->sets = k == lo || s->qty < v->sets ? s->qty : v->sets;
 	}
-	/* what `sets` units of each component were billed */
-	cw_fen billed = 0;
-	for (uint32_t k = lo; k < hi; k++)
-		billed += muldiv_round(d->tot[k - lo].amount, sets, d->tot[k - lo].qty);
-	cw_fen bundle = muldiv_round(it->std_price[b], sets, CW_QTY_ONE);
-	cw_fen suspect = billed - bundle;
-	if (suspect <= c->min_excess) /* min_excess >= 0 */
-		return 0;
-	uint32_t first = UINT32_MAX;
-	for (size_t e = 0; e < d->nev; e++)
-		first = d->ev[e] < first ? d->ev[e] : first;
+	v->billed = 0;
+	for (uint32_t k = lo; k < hi; k++) {
+		const slot *s = billed_slot(d, it->components[k]);
+		v->billed += muldiv_round(s->amount, v->sets, s->qty);
+	}
+	v->suspect = v->billed - muldiv_round(it->std_price[v->b], v->sets, CW_QTY_ONE);
+	return 1;
+}
+
+/* Judges bundle v->b on the whole day, before any finding takes lines. */
+static void evaluate(const config *c, const cw_items *it, const day *d, verdict *v)
+{
+	uint32_t lo = it->component_start[v->b], hi = it->component_start[v->b + 1];
+	*v = (verdict){ .b = v->b, .kind = NONE, .ncomp = hi - lo };
+	if (billed_slot(d, v->b)) {
+		for (uint32_t k = lo; c->beside && k < hi; k++) {
+			const slot *s = billed_slot(d, it->components[k]);
+			if (s) {
+				v->kind = BESIDE;
+				v->suspect += s->amount;
+			}
+		}
+	} else if (c->all && price_sets(d, it, v) && v->suspect > c->min_excess) { /* min_excess >= 0 */
+		v->kind = ALL;
+	}
+}
+
+/* Components beside their bundle first (the stronger evidence), then the most
+ * money at stake, the most components, the catalogue's order. */
+static int by_priority(const void *a, const void *b, void *arg)
+{
+	const verdict *v = arg, *x = &v[*(const uint32_t *)a], *y = &v[*(const uint32_t *)b];
+	if (x->kind != y->kind)
+		return x->kind == BESIDE ? -1 : 1;
+	if (x->suspect != y->suspect)
+		return x->suspect > y->suspect ? -1 : 1;
+	if (x->ncomp != y->ncomp)
+		return x->ncomp > y->ncomp ? -1 : 1;
+	return (x->b > y->b) - (x->b < y->b);
+}
+
+/* Verdict i takes the components no finding cites yet: beside its bundle, those
+ * left (none left: no finding); all_components, every one or none. A bundle
+ * left out is counted on the finding that took its first component. */
+static void take(const cw_items *it, day *d, uint32_t i)
+{
+	verdict *v = &d->v[i];
+	uint32_t lo = it->component_start[v->b], hi = it->component_start[v->b + 1], taken_by = 0, left = 0;
+	for (uint32_t k = lo; k < hi; k++) {
+		const slot *s = billed_slot(d, it->components[k]);
+		if (s && s->owner && !taken_by)
+			taken_by = s->owner;
+		left += s && !s->owner;
+	}
+	if (v->kind == ALL ? taken_by != 0 : left == 0) {
+		d->v[taken_by - 1].overlaps++;
+		return;
+	}
+	v->chosen = 1;
+	for (uint32_t k = lo; k < hi; k++) {
+		slot *s = billed_slot(d, it->components[k]);
+		if (s && !s->owner)
+			s->owner = i + 1;
+	}
+}
+
+/* Gives each component line of the day to one finding at most, so findings
+ * and evidence stay linear in the lines however many bundles overlap. */
+static int choose(const cw_items *it, day *d)
+{
+	if (grow_array((void **)&d->order, &d->order_cap, d->ncands, sizeof *d->order) < 0)
+		return CW_ENOMEM;
+	d->norder = 0;
+	for (size_t k = 0; k < d->ncands; k++)
+		if (d->v[k].kind != NONE)
+			d->order[d->norder++] = (uint32_t)k;
+	qsort_r(d->order, d->norder, sizeof *d->order, by_priority, d->v);
+	for (size_t k = 0; k < d->norder; k++)
+		take(it, d, d->order[k]);
+	return 0;
+}
+
+/* The components a finding cites, in catalogue order. */
+typedef struct cited {
+	size_t ncomp, nlines;
+	cw_fen amount;
+	cw_minute when;  /* the latest of their lines */
+	uint32_t first;  /* their first line */
+	char names[384];
+} cited;
+
+/* Cites the components verdict v took into d->ev. */
+static int cite_components(const cw_scan *ctx, day *d, const verdict *v, cited *c)
+{
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	uint32_t me = (uint32_t)(v - d->v) + 1;
+	*c = (cited){ .when = CW_MINUTE_NONE, .first = UINT32_MAX };
+	d->nev = 0;
+	for (uint32_t k = it->component_start[v->b]; k < it->component_start[v->b + 1]; k++) {
+		cw_ref comp = it->components[k];
+		size_t at = find_item(d, comp);
+		if (at == d->nkeys || d->slots[at].owner != me)
+			continue;
+		const slot *s = &d->slots[at];
+		if (cite_lines(d, at) < 0)
+			return CW_ENOMEM;
+		c->ncomp++;
+		c->nlines += s->nlines;
+		c->amount += s->amount;
+		c->when = c->when == CW_MINUTE_NONE || s->last > c->when ? s->last : c->when;
+		c->first = (uint32_t)d->keys[at] < c->first ? (uint32_t)d->keys[at] : c->first;
+		add_name(c->names, sizeof c->names, cw_dataset_str(ctx->ds, it->name[comp]));
+	}
+	return 0;
+}
+
+/* Bundle v->b billed that day: the components it took, billed beside it. */
+static int emit_beside(const cw_scan *ctx, cw_findings *out, day *d, const verdict *v)
+{
+	cited c;
+	size_t self = find_item(d, v->b);
+	if (cite_components(ctx, d, v, &c) < 0 || cite_lines(d, self) < 0)
+		return CW_ENOMEM;
+	cw_minute when = d->slots[self].last > c.when ? d->slots[self].last : c.when;
+	char what[512];
+	snprintf(what, sizeof what, "%zu component(s) (%s) billed in %zu line(s) beside the bundle itself", c.ncomp,
+	         c.names, c.nlines);
+	return emit(ctx, out, d, v, c.amount, when, c.first, what);
+}
+
+/* Bundle v->b not billed that day: every component billed without it. */
+static int emit_all(const cw_scan *ctx, cw_findings *out, day *d, const verdict *v)
+{
+	cited c;
+	if (cite_components(ctx, d, v, &c) < 0)
+		return CW_ENOMEM;
 	char what[640], q[CW_FMT_SIZE], m1[CW_FMT_SIZE], m2[CW_FMT_SIZE];
 	snprintf(what, sizeof what, "all %u components (%s) billed without the bundle: %s set(s) for %s where "
-	         "the bundle costs %s", hi - lo, names, cw_format_qty(sets, q), cw_format_money(billed, m1),
-	         cw_format_money(bundle, m2));
-	return emit(ctx, out, d, b, "all_components", suspect, when, first, what);
+	         "the bundle costs %s", v->ncomp, c.names, cw_format_qty(v->sets, q), cw_format_money(v->billed, m1),
+	         cw_format_money(v->billed - v->suspect, m2));
+	return emit(ctx, out, d, v, v->suspect, c.when, c.first, what);
+}
+
+static void add_candidate(day *d, cw_ref b)
+{
+	if (d->cand[b] != d->epoch) {
+		d->cand[b] = d->epoch;
+		d->cands[d->ncands++] = b;
+	}
 }
 
 /* The bundles worth a look that day: those billed, and those of the components billed. */
@@ -241,38 +390,40 @@ static int collect_candidates(day *d, const cw_items *it)
 {
 	d->ncands = 0;
 	for (size_t k = 0; k < d->nkeys; k++) {
-		cw_ref item = (cw_ref)(d->keys[k] >> 32);
-		if (k && (cw_ref)(d->keys[k - 1] >> 32) == item)
+		cw_ref item = key_item(d->keys[k]);
+		if (k && key_item(d->keys[k - 1]) == item)
 			continue;
 		size_t need = d->ncands + 1 + (it->bundle_start[item + 1] - it->bundle_start[item]);
 		if (grow_array((void **)&d->cands, &d->cands_cap, need, sizeof *d->cands) < 0)
 			return CW_ENOMEM;
 		if (it->component_start[item + 1] > it->component_start[item])
-			d->cands[d->ncands++] = item;
+			add_candidate(d, item);
 		for (uint32_t j = it->bundle_start[item]; j < it->bundle_start[item + 1]; j++)
-			d->cands[d->ncands++] = it->bundles[j];
+			add_candidate(d, it->bundles[j]);
 	}
 	sort_u32(d->cands, d->ncands);
-	size_t n = 0;
-	for (size_t k = 0; k < d->ncands; k++)
-		if (!n || d->cands[n - 1] != d->cands[k])
-			d->cands[n++] = d->cands[k];
-	d->ncands = n;
-	return 0;
+	return grow_array((void **)&d->v, &d->v_cap, d->ncands, sizeof *d->v);
 }
 
 static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day *d)
 {
 	const cw_items *it = cw_dataset_items(ctx->ds);
 	sort_u64(d->keys, d->nkeys);
-	int rc = collect_candidates(d, it);
+	d->epoch++;
+	int rc = day_init(d, it->n);
+	if (rc == 0)
+		rc = sum_items(d, cw_dataset_claims(ctx->ds));
+	if (rc == 0)
+		rc = collect_candidates(d, it);
 	for (size_t k = 0; rc == 0 && k < d->ncands; k++) {
-		cw_ref b = d->cands[k];
-		if (find_item(d, b) < d->nkeys)
-			rc = c->beside ? judge_beside(ctx, out, d, b) : 0;
-		else
-			rc = c->all ? judge_all(ctx, c, out, d, b) : 0;
+		d->v[k].b = d->cands[k];
+		evaluate(c, it, d, &d->v[k]);
 	}
+	if (rc == 0)
+		rc = choose(it, d);
+	for (size_t k = 0; rc == 0 && k < d->ncands; k++)
+		if (d->v[k].chosen)
+			rc = d->v[k].kind == BESIDE ? emit_beside(ctx, out, d, &d->v[k]) : emit_all(ctx, out, d, &d->v[k]);
 	return rc;
 }
 

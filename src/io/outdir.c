@@ -14,6 +14,7 @@
 #include "claimwatch/error.h"
 #include "io/outdir.h"
 #include "io/outfile.h"
+#include "io/outguard.h"
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
@@ -112,6 +113,7 @@ int cw_outdir_begin(cw_outdir **out, const char *root, const char *name)
 		free(od);
 		return rc;
 	}
+	cw_outguard_begin(od->tmp, od->final);
 	*out = od;
 	return 0;
 }

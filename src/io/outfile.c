@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "claimwatch/error.h"
 #include "io/outfile.h"
+#include "io/outguard.h"
 
 static mode_t file_mode = 0600;
 
@@ -48,7 +49,7 @@ int cw_outfile_open(const char *path, FILE **out)
 	if (fd < 0)
 		return cw_error_set(CW_EIO, "cannot create %s: %s", path, strerror(errno));
 	fchmod(fd, file_mode); /* the umask must not widen or narrow what was configured */
-	FILE *f = fdopen(fd, "w");
+	FILE *f = cw_outguard_fdopen(fd, path);
 	if (!f) {
 		close(fd);
 		return cw_error_set(CW_EIO, "cannot open %s: %s", path, strerror(errno));
@@ -62,7 +63,7 @@ int cw_outfile_close(FILE *f, const char *path)
 {
 	int bad = fflush(f) != 0 || ferror(f);
 	int err = errno;
-	if (!bad && fsync(fileno(f)) != 0 && errno != EINVAL && errno != EROFS) {
+	if (!bad && fsync(cw_outguard_fileno(f)) != 0 && errno != EINVAL && errno != EROFS) {
 		bad = 1;
 		err = errno;
 	}
@@ -71,7 +72,8 @@ int cw_outfile_close(FILE *f, const char *path)
 		err = errno;
 	}
 	if (bad)
-		return cw_error_set(CW_EIO, "writing %s failed: %s", path, strerror(err ? err : EIO));
+		return cw_outguard_explain() ? CW_EIO : cw_error_set(CW_EIO, "writing %s failed: %s", path,
+		                                                       strerror(err ? err : EIO));
 	return 0;
 }
 

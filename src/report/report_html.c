@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "claimwatch/error.h"
 #include "io/outfile.h"
+#include "io/outguard.h"
 #include "report/report.h"
 #include "util/resource.h"
 #include "util/utf8.h"
@@ -353,7 +354,8 @@ int cw_page_end(cw_page *p, uint64_t *bytes)
 	}
 	p->f = NULL;
 	if (bad)
-		return cw_error_set(CW_EIO, "writing %s failed: %s", p->path, strerror(err ? err : EIO));
+		return cw_outguard_explain() ? CW_EIO : cw_error_set(CW_EIO, "writing %s failed: %s", p->path,
+		                                                       strerror(err ? err : EIO));
 	if (bytes)
 		*bytes = size > 0 ? (uint64_t)size : 0;
 	return 0;

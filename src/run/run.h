@@ -67,6 +67,9 @@ typedef struct cw_month_run {
  * string ("0600", "640") that gives the owner read and write and nobody
  * execute. */
 int cw_outfile_configure(const cw_rules *rules);
+/* Sets the size guard of the outputs from output.max_bytes and
+ * output.max_free_share (io/outguard.h). */
+int cw_outguard_configure(const cw_rules *rules);
 
 /* Runs one month. Returns 0, CW_EREJECTS (the results were not replaced; the
  * rejects are in ROOT/YYYY-MM.rejected/) or another error. */

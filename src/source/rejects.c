@@ -25,6 +25,7 @@
 #include "claimwatch/source.h"
 #include "io/outfile.h"
 #include "io/pseudo.h"
+#include "io/outguard.h"
 #include "source/rows.h"
 #include "util/utf8.h"
 
@@ -60,7 +61,8 @@ static const char WITHHELD[] = "(withheld: this record could not be split into i
 static int write_failed(cw_rejects *r, int e)
 {
 	r->failed = 1;
-	return cw_error_set(CW_EIO, "%s: cannot write the reject file: %s", r->path, strerror(e ? e : EIO));
+	return cw_outguard_explain() ? CW_EIO : cw_error_set(CW_EIO, "%s: cannot write the reject file: %s", r->path,
+	                                                       strerror(e ? e : EIO));
 }
 
 int cw_rejects_open(cw_rejects **out, const char *path)
@@ -78,7 +80,7 @@ int cw_rejects_open(cw_rejects **out, const char *path)
 		return cw_error_set(CW_EIO, "%s: cannot create the reject file: %s", path, strerror(e));
 	}
 	(void)fchmod(fd, cw_outfile_mode()); /* an older file keeps its mode otherwise, and the umask must not change it */
-	r->f = fdopen(fd, "w");
+	r->f = cw_outguard_fdopen(fd, path);
 	if (!r->f) {
 		close(fd);
 		free(r->path);

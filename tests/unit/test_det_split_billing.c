@@ -265,6 +265,104 @@ static void test_days_outside_the_month_dropped(void **state)
 	cw_dataset_free(ds);
 }
 
+/* PANEL and SET share C1: its lines are cited by one finding only. */
+static void test_overlapping_bundles_share_no_line(void **state)
+{
+	(void)state;
+	cw_builder *b = world();
+	/* day 8: all of PANEL (60.00 for 50.00) and all of SET (35.00 for 30.00): PANEL, the most money */
+	tu_add_line(b, "A", "V1", "C1", "2026-05-08 08:00", CW_QTY_ONE, 2000);
+	tu_add_line(b, "B", "V1", "C2", "2026-05-08 08:00", CW_QTY_ONE, 2000);
+	tu_add_line(b, "C", "V1", "C3", "2026-05-08 08:00", CW_QTY_ONE, 2000);
+	tu_add_line(b, "D", "V1", "C4", "2026-05-08 08:00", CW_QTY_ONE, 1500);
+	/* day 9: SET billed with C1, and C2 C3 beside: C1 is beside SET, and PANEL's C1 is taken */
+	tu_add_line(b, "S9", "V1", "SET", "2026-05-09 08:00", CW_QTY_ONE, 3000);
+	tu_add_line(b, "A9", "V1", "C1", "2026-05-09 08:00", CW_QTY_ONE, 2000);
+	tu_add_line(b, "B9", "V1", "C2", "2026-05-09 08:00", CW_QTY_ONE, 2000);
+	tu_add_line(b, "C9", "V1", "C3", "2026-05-09 08:00", CW_QTY_ONE, 2000);
+	/* day 10: both bundles billed beside C1 and C2: PANEL takes both (more money), SET has nothing left */
+	tu_add_line(b, "P10", "V1", "PANEL", "2026-05-10 08:00", CW_QTY_ONE, 5000);
+	tu_add_line(b, "S10", "V1", "SET", "2026-05-10 08:00", CW_QTY_ONE, 3000);
+	tu_add_line(b, "A10", "V1", "C1", "2026-05-10 08:00", CW_QTY_ONE, 2000);
+	tu_add_line(b, "B10", "V1", "C2", "2026-05-10 08:00", CW_QTY_ONE, 2000);
+	cw_dataset *ds = tu_finish(b);
+	cw_findings *fs = run(ds);
+	assert_int_equal(cw_findings_count(fs), 3);
+	int all = tu_find(ds, fs, "A B C", ALL), set = tu_find(ds, fs, "A9 S9", BESIDE);
+	int panel = tu_find(ds, fs, "A10 B10 P10", BESIDE);
+	assert_true(all >= 0 && set >= 0 && panel >= 0);
+	assert_int_equal(dc_get(fs, (size_t)all).f.suspect, 1000);
+	assert_int_equal(dc_get(fs, (size_t)set).f.suspect, 2000);
+	assert_int_equal(dc_get(fs, (size_t)panel).f.suspect, 4000);
+	for (int i = 0; i < 3; i++) /* each finding left one bundle out and says so */
+		assert_non_null(strstr(dc_get(fs, (size_t)(i == 0 ? all : i == 1 ? set : panel)).reason,
+		                       "1 overlapping bundle(s) on the same lines not reported again"));
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
+}
+
+/* K bundles of the same K components (K^2 catalogue rows), billed without a
+ * bundle on three visits (3K lines), then with every bundle on a fourth day
+ * (2K lines). */
+static cw_dataset *overlapping(int k)
+{
+	cw_builder *b = world();
+	char code[32], comp[32];
+	for (int i = 0; i < k; i++) {
+		snprintf(code, sizeof code, "K%04d", i);
+		cw_item_row r = tu_item_row(code, CW_CAT_LAB, 1000 * k); /* half what its components cost */
+		tu_add_item(b, &r);
+		snprintf(code, sizeof code, "X%04d", i);
+		r = tu_item_row(code, CW_CAT_LAB, 2000);
+		tu_add_item(b, &r);
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++) {
+			snprintf(code, sizeof code, "K%04d", i);
+			snprintf(comp, sizeof comp, "X%04d", j);
+			tu_add_bundle(b, code, comp);
+		}
+	cw_minute t = tu_time("2026-05-08 08:00");
+	const char *visits[] = { "V1", "V2", "V1", "V2" };
+	for (int v = 0; v < 4; v++)
+		for (int i = 0; i < k; i++) {
+			snprintf(code, sizeof code, "L%d-%04d", v, i);
+			snprintf(comp, sizeof comp, "X%04d", i);
+			tu_add_line_at(b, code, visits[v], comp, t + v * CW_MINUTES_PER_DAY, CW_QTY_ONE, 2000, NULL);
+			if (v == 3) {
+				snprintf(code, sizeof code, "B%d-%04d", v, i);
+				snprintf(comp, sizeof comp, "K%04d", i);
+				tu_add_line_at(b, code, visits[v], comp, t + v * CW_MINUTES_PER_DAY, CW_QTY_ONE, 1000 * k, NULL);
+			}
+		}
+	return tu_finish(b);
+}
+
+/* Issue 11, item 8: the findings and their evidence grow with the lines, not
+ * with the number of overlapping bundles (K^2 evidence rows before). */
+static void test_overlapping_bundles_stay_linear(void **state)
+{
+	(void)state;
+	for (int k = 10; k <= 1000; k *= 10) {
+		cw_dataset *ds = overlapping(k);
+		cw_findings *fs = run(ds);
+		size_t lines = cw_dataset_claims(ds)->n, cited = 0;
+		assert_int_equal(lines, 5 * (size_t)k);
+		assert_int_equal(cw_findings_count(fs), 4); /* one a day */
+		for (size_t i = 0; i < cw_findings_count(fs); i++)
+			cited += dc_get(fs, i).f.nlines;
+		assert_true(cited <= lines);
+		assert_int_equal(cited, 4 * (size_t)k + 1); /* every component line once, and one bundle's line */
+		assert_int_equal(dc_count_tag(fs, ALL), 3);
+		assert_int_equal(dc_get(fs, 0).f.item, cw_dataset_find(ds, CW_T_ITEMS, "K0000")); /* the first of equals */
+		char want[96];
+		snprintf(want, sizeof want, "%d overlapping bundle(s) on the same lines not reported again", k - 1);
+		assert_non_null(strstr(dc_get(fs, 0).reason, want));
+		cw_findings_free(fs);
+		cw_dataset_free(ds);
+	}
+}
+
 static void test_thousands_of_lines_one_patient(void **state)
 {
 	(void)state;
@@ -272,7 +370,7 @@ static void test_thousands_of_lines_one_patient(void **state)
 	char id[32];
 	static const char *items[] = { "C1", "C2", "C3", "OTHER", "C4" };
 	int n = 0;
-	/* each day of May: 40 rounds of C1 C2 C3 OTHER C4, i.e. all of PANEL and of SET */
+	/* each day of May: 40 rounds of C1 C2 C3 OTHER C4, i.e. all of PANEL and of SET, which share C1 */
 	for (int d = 0; d < 31; d++)
 		for (int k = 0; k < 200; k++) {
 			snprintf(id, sizeof id, "L%05d", n++);
@@ -281,13 +379,16 @@ static void test_thousands_of_lines_one_patient(void **state)
 		}
 	cw_dataset *ds = tu_finish(b);
 	cw_findings *fs = run(ds);
-	assert_int_equal(cw_findings_count(fs), 62);
-	for (size_t i = 0; i < 62; i++) {
+	/* one finding a day: the C1 lines go to one bundle, PANEL (40 sets of 60.00 for 50.00, as much money as
+	 * SET's 40 x (40.00 - 30.00), and more components) */
+	assert_int_equal(cw_findings_count(fs), 31);
+	for (size_t i = 0; i < 31; i++) {
 		cw_record r = dc_get(fs, i);
 		assert_string_equal(r.f.tag, ALL);
-		/* 40 sets: PANEL 40 x (60.00 - 50.00), SET 40 x (40.00 - 30.00) */
+		assert_int_equal(r.f.item, cw_dataset_find(ds, CW_T_ITEMS, "PANEL"));
 		assert_int_equal(r.f.suspect, 40000);
-		assert_int_equal(r.f.nlines, r.f.item == cw_dataset_find(ds, CW_T_ITEMS, "PANEL") ? 120 : 80);
+		assert_int_equal(r.f.nlines, 120);
+		assert_non_null(strstr(r.reason, "1 overlapping bundle(s)"));
 	}
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
@@ -342,6 +443,8 @@ int main(void)
 		cmocka_unit_test(test_refunds),
 		cmocka_unit_test(test_variant_keys),
 		cmocka_unit_test(test_days_outside_the_month_dropped),
+		cmocka_unit_test(test_overlapping_bundles_share_no_line),
+		cmocka_unit_test(test_overlapping_bundles_stay_linear),
 		cmocka_unit_test(test_thousands_of_lines_one_patient),
 		cmocka_unit_test(test_same_output_with_one_and_two_threads),
 	};

@@ -1,0 +1,49 @@
+/* outguard.h: a size guard on the output files.
+ *
+ * Outputs that grow without bound must stop the run with a clear message
+ * before the disk is full (issue 11: a few thousand claim lines once wrote
+ * 12.5 GB of evidence and 58 GB of report and filled the disk). The output
+ * files are streams that count the bytes they write. A write is refused when
+ * it would take the outputs begun together (one month folder, else one
+ * command's files)
+ *   - above output.max_bytes (0: no fixed cap), or
+ *   - above output.max_free_share of the space that was free on the output
+ *     filesystem when they began, or
+ *   - when the filesystem itself has come down to the rest of that space
+ *     (someone else is filling it).
+ * The file's close then fails with the guard's message, naming the file as
+ * it will be called (ROOT/2026-05/evidence.csv, not the folder written
+ * aside); the month folder is only swapped in when everything was written
+ * (outdir.h), so the previous results stay as they were.
+ *
+ * Hooks: cw_outfile_open creates its streams with cw_outguard_fdopen and
+ * cw_outfile_close syncs cw_outguard_fileno; the closes of output files
+ * (cw_outfile_close, cw_page_end, the reject file) report cw_outguard_explain
+ * first; cw_outdir_begin calls cw_outguard_begin. Terminals, pipes and
+ * devices are not counted. */
+#ifndef CW_OUTGUARD_H
+#define CW_OUTGUARD_H
+#include <stdint.h>
+#include <stdio.h>
+
+/* The limits: max_bytes 0 = no fixed cap; 0 < max_free_share <= 1 (the run
+ * reads them from the rules: cw_outguard_configure in run/run.h). */
+void cw_outguard_set(uint64_t max_bytes, double max_free_share);
+
+/* A new set of outputs written into dir (the count restarts, the free space
+ * is measured there); files under dir are named under shown in messages. */
+void cw_outguard_begin(const char *dir, const char *shown);
+
+/* A write stream on fd that counts against the limits when fd is a regular
+ * file (a plain fdopen otherwise); path names it in messages. NULL with errno
+ * set on failure (fd stays open). */
+FILE *cw_outguard_fdopen(int fd, const char *path);
+/* The file descriptor under f (fileno does not see through a guarded stream). */
+int cw_outguard_fileno(FILE *f);
+
+/* When the guard refused a write since the outputs began: records its
+ * message (one line, naming the file and the limit) and returns CW_EIO;
+ * else 0. A failed close asks this first, so the reason is the limit. */
+int cw_outguard_explain(void);
+
+#endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "cli.h"
+#include "safetext.h"
 
 /* One line per command; each command's function lives in its own cli_<name>.c. */
 static const cw_command commands[] = {
@@ -24,12 +25,13 @@ static const cw_command commands[] = {
 
 int cw_cli_usage(const char *cmd, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
-	fprintf(stderr, "claimwatch %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'claimwatch %s --help'.\n", cmd);
+	cw_safe_fprintf(stderr, "claimwatch %s: %s\n", cmd, msg); /* the message quotes what was typed */
+	fprintf(stderr, "Try 'claimwatch %s --help'.\n", cmd);
 	return CW_EXIT_USAGE;
 }
 
@@ -99,7 +101,7 @@ int cw_cli_main(int argc, char **argv)
 	for (const cw_command *c = commands; c->name; c++)
 		if (!strcmp(c->name, name))
 			return c->run(argc - 1, argv + 1);
-	fprintf(stderr, "claimwatch: unknown command '%s'\n\n", name);
+	cw_safe_fprintf(stderr, "claimwatch: unknown command '%s'\n\n", name);
 	usage(stderr);
 	return CW_EXIT_USAGE;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "cli.h"
+#include "util/safetext.h"
 
 /* One line per command; each command's function lives in its own cli_<name>.c. */
 static const cw_command commands[] = {
@@ -48,7 +49,7 @@ int cw_cli_main(int argc, char **argv)
 	for (const cw_command *c = commands; c->name; c++)
 		if (!strcmp(c->name, name))
 			return c->run(argc - 1, argv + 1);
-	fprintf(stderr, "claimwatch: unknown command '%s'\n\n", name);
+	cw_safe_fprintf(stderr, "claimwatch: unknown command '%s'\n\n", name);
 	usage(stderr);
 	return CW_EXIT_USAGE;
 }

@@ -7,11 +7,12 @@
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "io/outfile.h"
+#include "io/outguard.h"
 #include "io/rootmonths.h"
 #include "judge/blacklist.h"
-#include "io/outguard.h"
 #include "report/export.h"
 #include "run/run.h"
+#include "util/safetext.h"
 
 static const char help[] =
 	"usage: claimwatch blacklist --root ROOT --cycle YYYY-H1|YYYY-H2 [options]\n"
@@ -30,12 +31,16 @@ static const char help[] =
 	"  --min-amount YUAN    money at stake over the cycle that lists a physician (0: off)\n"
 	"  --format csv|json    (default csv)\n"
 	"  --excel              CSV for Excel: UTF-8 byte-order mark (Chinese text opens\n"
-	"                       correctly), CRLF, formulas neutralised\n"
-	"  --out FILE           write there instead of standard output\n"
+	"                       correctly) and CRLF\n"
+	"  --raw                CSV text as it is: without it, text a spreadsheet would run\n"
+	"                       as a formula (starting with = + - @, a tab or a CR, not a\n"
+	"                       number) is written with an apostrophe in front\n"
+	"  --out FILE           write there instead of standard output (the file is\n"
+	"                       replaced only when written whole)\n"
 	"  --rules FILE         rules merged over the defaults (sanction thresholds, blacklist keys)\n"
 	"  --help               this help\n";
 
-enum { O_ROOT = 256, O_CYCLE, O_LEVEL, O_AMOUNT, O_FORMAT, O_OUT, O_RULES, O_HELP, O_EXCEL };
+enum { O_ROOT = 256, O_CYCLE, O_LEVEL, O_AMOUNT, O_FORMAT, O_OUT, O_RULES, O_HELP, O_EXCEL, O_RAW };
 
 static const struct option options[] = {
 	{ "root", required_argument, 0, O_ROOT },
@@ -46,13 +51,14 @@ static const struct option options[] = {
 	{ "out", required_argument, 0, O_OUT },
 	{ "rules", required_argument, 0, O_RULES },
 	{ "excel", no_argument, 0, O_EXCEL },
+	{ "raw", no_argument, 0, O_RAW },
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 }
 };
 
 typedef struct args {
 	const char *root, *cycle, *format, *out, *rules;
-	int excel;
+	int csv_flags; /* CW_CSV_EXCEL, CW_CSV_RAW */
 	long min_level;    /* -1: from the rules */
 	double min_amount; /* < 0: from the rules */
 } args;
@@ -77,7 +83,8 @@ static int parse(int argc, char **argv, args *a)
 		case O_FORMAT: a->format = optarg; break;
 		case O_OUT: a->out = optarg; break;
 		case O_RULES: a->rules = optarg; break;
-		case O_EXCEL: a->excel = 1; break;
+		case O_EXCEL: a->csv_flags |= CW_CSV_EXCEL; break;
+		case O_RAW: a->csv_flags |= CW_CSV_RAW; break;
 		case O_HELP: fputs(help, stdout); return -1;
 		default: return cw_cli_usage("blacklist", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
@@ -90,8 +97,8 @@ static int parse(int argc, char **argv, args *a)
 		return cw_cli_usage("blacklist", "--cycle YYYY-H1 or YYYY-H2 is required");
 	if (strcmp(a->format, "csv") && strcmp(a->format, "json"))
 		return cw_cli_usage("blacklist", "--format is csv or json, not '%s'", a->format);
-	if (a->excel && strcmp(a->format, "csv"))
-		return cw_cli_usage("blacklist", "--excel writes CSV: leave out --format json");
+	if (a->csv_flags && strcmp(a->format, "csv"))
+		return cw_cli_usage("blacklist", "--excel and --raw are for CSV: leave out --format json");
 	return 0;
 }
 
@@ -113,28 +120,11 @@ static int settings(const cw_rules *rules, const args *a, cw_blacklist_opts *o)
 	return 0;
 }
 
-/* The CSV, rewritten for Excel (export.h). */
-static int excel_csv(const cw_blacklist *b, FILE *out)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	if (!mem)
-		return cw_error_set(CW_ENOMEM, "out of memory");
-	int rc = cw_blacklist_write_csv(b, mem);
-	if (fclose(mem) != 0 && rc == 0)
-		rc = cw_error_set(CW_ENOMEM, "out of memory");
-	if (rc == 0)
-		rc = cw_csv_to_excel(text, len, "blacklist", out);
-	free(text);
-	return rc;
-}
-
 static int output(const cw_blacklist *b, const args *a)
 {
 	FILE *f = stdout;
-	int rc = 0;
-	if (a->out && (rc = cw_outfile_open(a->out, &f)) < 0)
+	int rc = a->out ? cw_outfile_open(a->out, &f) : 0;
+	if (rc < 0)
 		return rc;
 	if (!strcmp(a->format, "json")) {
 		char *text = cw_blacklist_json(b);
@@ -143,18 +133,10 @@ static int output(const cw_blacklist *b, const args *a)
 		else
 			fprintf(f, "%s\n", text);
 		free(text);
-	} else if (a->excel) {
-		rc = excel_csv(b, f);
 	} else {
-		rc = cw_blacklist_write_csv(b, f);
+		rc = cw_blacklist_write_csv(b, f, a->csv_flags);
 	}
-	if (a->out) {
-		int rc2 = cw_outfile_close(f, a->out);
-		return rc < 0 ? rc : rc2;
-	}
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return rc < 0 ? rc : cw_error_set(CW_EIO, "writing to standard output failed");
-	return rc;
+	return cw_output_end(f, a->out, rc);
 }
 
 int cw_cmd_blacklist(int argc, char **argv)
@@ -176,8 +158,9 @@ int cw_cmd_blacklist(int argc, char **argv)
 	    (rc = cw_sanction_rules_load(rules, &sr)) == 0 && (rc = settings(rules, &a, &o)) == 0 &&
 	    (rc = cw_blacklist_build(&o, &b)) == 0) {
 		if (b.missing[0])
-			fprintf(stderr, "warning: %s: no results under %s for %s: their firsts are not counted\n", b.cycle,
-			        a.root, b.missing);
+			cw_safe_fprintf(stderr, "warning: %s: no results under %s for %s: their firsts are not counted\n",
+			                b.cycle, a.root, b.missing);
+		cw_safe_lines(stderr, b.warnings);
 		rc = output(&b, &a);
 		cw_blacklist_free(&b);
 	}

@@ -6,6 +6,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/types.h"
 #include "cli.h"
+#include "io/outfile.h"
 #include "report/case.h"
 
 static const char help[] =
@@ -88,9 +89,7 @@ static int output(const args *a, char *json, int rc)
 		printf("%s\n", json);
 	}
 	free(json);
-	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
-		return cw_error_set(CW_EIO, "writing to standard output failed");
-	return rc;
+	return rc < 0 ? rc : cw_output_end(stdout, NULL, rc);
 }
 
 /* The question, asked of any source (the month folder today, a database tomorrow). */

@@ -6,15 +6,17 @@
 #include <stdlib.h>
 #include "claimwatch/error.h"
 #include "cli.h"
+#include "util/safetext.h"
 
 int cw_cli_usage(const char *cmd, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
-	fprintf(stderr, "claimwatch %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'claimwatch %s --help'.\n", cmd);
+	cw_safe_fprintf(stderr, "claimwatch %s: %s\n", cmd, msg); /* the message quotes what was typed */
+	fprintf(stderr, "Try 'claimwatch %s --help'.\n", cmd);
 	return CW_EXIT_USAGE;
 }
 

@@ -5,6 +5,7 @@
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "eval/eval.h"
+#include "util/safetext.h"
 
 static void usage(FILE *f)
 {
@@ -31,7 +32,7 @@ static int parse_ratio(const char *opt, const char *s, double *out)
 	char *end;
 	double v = strtod(s, &end);
 	if (!*s || *end || !(v >= 0 && v <= 1)) {
-		fprintf(stderr, "claimwatch eval: %s expects a number from 0 to 1, got '%s'\n", opt, s);
+		cw_safe_fprintf(stderr, "claimwatch eval: %s expects a number from 0 to 1, got '%s'\n", opt, s);
 		return -1;
 	}
 	*out = v;
@@ -54,7 +55,7 @@ int cw_cmd_eval(int argc, char **argv)
 			continue;
 		}
 		if (i + 1 >= argc || strncmp(a, "--", 2)) {
-			fprintf(stderr, "claimwatch eval: %s '%s'\n\n", strncmp(a, "--", 2) ? "unexpected argument" : "missing value for", a);
+			cw_safe_fprintf(stderr, "claimwatch eval: %s '%s'\n\n", strncmp(a, "--", 2) ? "unexpected argument" : "missing value for", a);
 			usage(stderr);
 			return CW_EXIT_USAGE;
 		}
@@ -72,20 +73,20 @@ int cw_cmd_eval(int argc, char **argv)
 		} else if (!strcmp(a, "--require-all")) {
 			require_all = v;
 		} else {
-			fprintf(stderr, "claimwatch eval: unknown option '%s'\n\n", a);
+			cw_safe_fprintf(stderr, "claimwatch eval: unknown option '%s'\n\n", a);
 			usage(stderr);
 			return CW_EXIT_USAGE;
 		}
 	}
 	if (!truth || !run) {
-		fprintf(stderr, "claimwatch eval: --truth and --run are required\n\n");
+		cw_safe_fprintf(stderr, "claimwatch eval: --truth and --run are required\n\n");
 		usage(stderr);
 		return CW_EXIT_USAGE;
 	}
 	cw_eval_result r;
 	int rc = cw_eval_run(truth, run, &r);
 	if (rc < 0) {
-		fprintf(stderr, "claimwatch eval: %s\n", cw_error_last());
+		cw_safe_fprintf(stderr, "claimwatch eval: %s\n", cw_error_last());
 		cw_eval_free(&r);
 		return cw_exit_code(rc);
 	}
@@ -94,7 +95,7 @@ int cw_cmd_eval(int argc, char **argv)
 	if (require_all) {
 		int all = cw_eval_require_all(&r, require_all, stderr);
 		if (all < 0) {
-			fprintf(stderr, "claimwatch eval: %s\n", cw_error_last());
+			cw_safe_fprintf(stderr, "claimwatch eval: %s\n", cw_error_last());
 			cw_eval_free(&r);
 			return CW_EXIT_USAGE;
 		}

@@ -1,5 +1,5 @@
 /* cli_export.c: `claimwatch export`: a month's results as one JSON document, or one table as CSV (for
- * Excel with --excel). */
+ * Excel with --excel, formulas live with --raw). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #include "report/export.h"
 
 static const char help[] =
-	"usage: claimwatch export --root ROOT --month YYYY-MM [--table NAME [--excel]] [--out FILE]\n"
+	"usage: claimwatch export --root ROOT --month YYYY-MM [--table NAME [--excel] [--raw]] [--out FILE]\n"
 	"\n"
 	"Without --table: one JSON document of the month: summary, findings, ranking,\n"
 	"sanctions and indicators; each row an object keyed by the CSV columns, numbers as\n"
@@ -17,25 +17,30 @@ static const char help[] =
 	"fields as null.\n"
 	"\n"
 	"With --table: that CSV file of the month folder (findings, ranking, sanctions,\n"
-	"evidence, indicators, rejects). --excel writes it for Excel: a UTF-8 byte-order mark\n"
-	"(so Chinese text opens correctly), CRLF line ends, and text that Excel would run as\n"
-	"a formula (starting with = + - @) prefixed with an apostrophe.\n"
+	"evidence, indicators, metrics, rejects). Text that a spreadsheet would run as a\n"
+	"formula (starting with = + - @, a tab or a CR, and not a number) has an apostrophe\n"
+	"in front, as in the month's files; --raw writes it as it is. --excel writes the\n"
+	"file for Excel: a UTF-8 byte-order mark (so Chinese text opens correctly) and\n"
+	"CRLF line ends.\n"
 	"\n"
 	"options:\n"
 	"  --root ROOT        the output root of `claimwatch run`\n"
 	"  --month YYYY-MM    the month\n"
 	"  --table NAME       one table as CSV instead of the JSON document\n"
-	"  --excel            CSV for Excel (implies CSV; needs --table)\n"
-	"  --out FILE         write there (mode 0600) instead of standard output\n"
+	"  --excel            CSV for Excel (needs --table)\n"
+	"  --raw              formulas left live (needs --table)\n"
+	"  --out FILE         write there (mode 0600) instead of standard output; the file\n"
+	"                     is replaced only when written whole\n"
 	"  --help             this help\n";
 
-enum { O_ROOT = 256, O_MONTH, O_TABLE, O_EXCEL, O_OUT, O_HELP };
+enum { O_ROOT = 256, O_MONTH, O_TABLE, O_EXCEL, O_RAW, O_OUT, O_HELP };
 
 static const struct option options[] = {
 	{ "root", required_argument, 0, O_ROOT },
 	{ "month", required_argument, 0, O_MONTH },
 	{ "table", required_argument, 0, O_TABLE },
 	{ "excel", no_argument, 0, O_EXCEL },
+	{ "raw", no_argument, 0, O_RAW },
 	{ "out", required_argument, 0, O_OUT },
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 }
@@ -43,7 +48,7 @@ static const struct option options[] = {
 
 typedef struct args {
 	const char *root, *month, *table, *out;
-	int excel;
+	int csv_flags; /* CW_CSV_EXCEL, CW_CSV_RAW */
 	cw_month m;
 } args;
 
@@ -57,7 +62,8 @@ static int parse(int argc, char **argv, args *a)
 		case O_ROOT: a->root = optarg; break;
 		case O_MONTH: a->month = optarg; break;
 		case O_TABLE: a->table = optarg; break;
-		case O_EXCEL: a->excel = 1; break;
+		case O_EXCEL: a->csv_flags |= CW_CSV_EXCEL; break;
+		case O_RAW: a->csv_flags |= CW_CSV_RAW; break;
 		case O_OUT: a->out = optarg; break;
 		case O_HELP: fputs(help, stdout); return -1;
 		default: return cw_cli_usage("export", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -71,8 +77,8 @@ static int parse(int argc, char **argv, args *a)
 		return cw_cli_usage("export", "--month YYYY-MM is required");
 	if (cw_month_parse(a->month, &a->m) < 0)
 		return cw_cli_usage("export", "%s", cw_error_last());
-	if (a->excel && !a->table)
-		return cw_cli_usage("export", "--excel needs --table NAME (findings, ranking, sanctions, ...)");
+	if (a->csv_flags && !a->table)
+		return cw_cli_usage("export", "--excel and --raw need --table NAME (findings, ranking, sanctions, ...)");
 	return 0;
 }
 
@@ -86,17 +92,9 @@ int cw_cmd_export(int argc, char **argv)
 	if (a.out && (rc = cw_outfile_open(a.out, &f)) < 0)
 		return cw_cli_fail("export", rc);
 	if (a.table)
-		rc = cw_export_table_csv(a.root, a.m, a.table, a.excel, f);
+		rc = cw_export_table_csv(a.root, a.m, a.table, a.csv_flags, f);
 	else
 		rc = cw_export_month_json(a.root, a.m, f);
-	if (a.out) {
-		int rc2 = cw_outfile_close(f, a.out);
-		if (rc == 0)
-			rc = rc2;
-		if (rc < 0)
-			remove(a.out);
-	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		rc = rc < 0 ? rc : cw_error_set(CW_EIO, "writing to standard output failed");
-	}
+	rc = cw_output_end(f, a.out, rc);
 	return rc < 0 ? cw_cli_fail("export", rc) : CW_EXIT_OK;
 }

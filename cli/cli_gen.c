@@ -5,6 +5,7 @@
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "gen/gen.h"
+#include "util/safetext.h"
 #include "util/progress.h"
 
 static void usage(FILE *f)
@@ -29,7 +30,7 @@ static int parse_num(const char *opt, const char *s, double min, double max, dou
 	char *end;
 	double v = strtod(s, &end);
 	if (!*s || *end || !(v >= min && v <= max)) {
-		fprintf(stderr, "claimwatch gen: %s expects a number from %g to %g, got '%s'\n", opt, min, max, s);
+		cw_safe_fprintf(stderr, "claimwatch gen: %s expects a number from %g to %g, got '%s'\n", opt, min, max, s);
 		return -1;
 	}
 	*out = v;
@@ -53,7 +54,7 @@ int cw_cmd_gen(int argc, char **argv)
 			continue;
 		}
 		if (i + 1 >= argc || strncmp(a, "--", 2)) {
-			fprintf(stderr, "claimwatch gen: %s '%s'\n\n", strncmp(a, "--", 2) ? "unexpected argument" : "missing value for", a);
+			cw_safe_fprintf(stderr, "claimwatch gen: %s '%s'\n\n", strncmp(a, "--", 2) ? "unexpected argument" : "missing value for", a);
 			usage(stderr);
 			return CW_EXIT_USAGE;
 		}
@@ -62,7 +63,7 @@ int cw_cmd_gen(int argc, char **argv)
 			o.out_dir = val;
 		} else if (!strcmp(a, "--months")) {
 			if (cw_month_range_parse(val, &o.first, &o.last) < 0 || cw_month_cmp(o.first, o.last) > 0) {
-				fprintf(stderr, "claimwatch gen: --months: %s\n", cw_month_cmp(o.first, o.last) > 0 ?
+				cw_safe_fprintf(stderr, "claimwatch gen: --months: %s\n", cw_month_cmp(o.first, o.last) > 0 ?
 				        "the first month is after the last" : cw_error_last());
 				return CW_EXIT_USAGE;
 			}
@@ -79,7 +80,7 @@ int cw_cmd_gen(int argc, char **argv)
 			char *end;
 			unsigned long long s = strtoull(val, &end, 10);
 			if (!*val || *end || val[0] == '-') {
-				fprintf(stderr, "claimwatch gen: --seed expects a non-negative integer, got '%s'\n", val);
+				cw_safe_fprintf(stderr, "claimwatch gen: --seed expects a non-negative integer, got '%s'\n", val);
 				return CW_EXIT_USAGE;
 			}
 			o.seed = s;
@@ -88,18 +89,18 @@ int cw_cmd_gen(int argc, char **argv)
 				return CW_EXIT_USAGE;
 			o.warmup_days = (int)x;
 		} else {
-			fprintf(stderr, "claimwatch gen: unknown option '%s'\n\n", a);
+			cw_safe_fprintf(stderr, "claimwatch gen: unknown option '%s'\n\n", a);
 			usage(stderr);
 			return CW_EXIT_USAGE;
 		}
 	}
 	if (!o.out_dir) {
-		fprintf(stderr, "claimwatch gen: --out DIR is required\n\n");
+		cw_safe_fprintf(stderr, "claimwatch gen: --out DIR is required\n\n");
 		usage(stderr);
 		return CW_EXIT_USAGE;
 	}
 	if (have_scale && have_lines) {
-		fprintf(stderr, "claimwatch gen: give --scale or --lines, not both\n");
+		cw_safe_fprintf(stderr, "claimwatch gen: give --scale or --lines, not both\n");
 		return CW_EXIT_USAGE;
 	}
 	cw_progress_quiet(quiet);
@@ -107,7 +108,7 @@ int cw_cmd_gen(int argc, char **argv)
 	cw_gen_stats st;
 	int rc = cw_gen_run(&o, &st);
 	if (rc < 0) {
-		fprintf(stderr, "claimwatch gen: %s\n", cw_error_last());
+		cw_safe_fprintf(stderr, "claimwatch gen: %s\n", cw_error_last());
 		return cw_exit_code(rc);
 	}
 	if (!quiet)

@@ -8,15 +8,18 @@
 #include "claimwatch/error.h"
 #include "claimwatch/review.h"
 #include "cli.h"
+#include "io/outdir.h"
+#include "util/safetext.h"
 
 static const char help[] =
 	"usage: claimwatch review --root ROOT --finding ID --status confirmed|dismissed --note TEXT [--by NAME]\n"
 	"\n"
-	"Records an inspector's decision on a finding in ROOT/reviews.csv (append-only,\n"
-	"with who and when; the latest decision on a finding wins). The finding must be\n"
-	"in some month's findings.csv under ROOT. A dismissed finding no longer counts in\n"
-	"scores, ranks and sanctions when its month is run again; a confirmed one is\n"
-	"marked in findings.csv and in the blacklist export.\n"
+	"Records an inspector's decision on a finding in ROOT/reviews.csv (with who and\n"
+	"when; the latest decision on a finding wins). The file is written whole or not at\n"
+	"all; a damaged end left by an older version is set aside with a warning. The\n"
+	"finding must be in some month's findings.csv under ROOT. A dismissed finding no\n"
+	"longer counts in scores, ranks and sanctions when its month is run again; a\n"
+	"confirmed one is marked in findings.csv and in the blacklist export.\n"
 	"\n"
 	"options:\n"
 	"  --root ROOT        the output root of `claimwatch run`\n"
@@ -92,9 +95,18 @@ int cw_cmd_review(int argc, char **argv)
 	if ((rc = cw_finding_locate(root, r.finding_id, &w)) < 0)
 		return cw_cli_fail("review", rc);
 	r.month = w.month;
-	if ((rc = cw_review_append(root, &r)) < 0)
+	char *warnings;
+	rc = cw_review_append(root, &r, &warnings);
+	cw_safe_lines(stderr, warnings);
+	free(warnings);
+	if (rc < 0)
 		return cw_cli_fail("review", rc);
-	printf("%s (%s, %s, physician %s, %s yuan): %s by %s; it applies when %s is run again\n", r.finding_id, w.month,
-	       w.detector, w.physician_id, w.suspect_amount, cw_review_status_name(r.status), r.by, w.month);
+	cw_safe_fprintf(stdout, "%s (%s, %s, physician %s, %s yuan): %s by %s; it applies when %s is run again\n",
+	                r.finding_id, w.month, w.detector, w.physician_id, w.suspect_amount, cw_review_status_name(r.status),
+	                r.by, w.month);
+	long pid = cw_outdir_running(root, w.month);
+	if (pid)
+		cw_safe_fprintf(stderr, "note: a run of %s is in flight (pid %ld): its results will not have this decision; "
+		                "run %s again when it has finished\n", w.month, pid, w.month);
 	return CW_EXIT_OK;
 }

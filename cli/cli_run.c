@@ -1,7 +1,9 @@
 /* cli_run.c: `claimwatch run`: one month or a range of months, in order. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "io/outfile.h"
@@ -66,6 +68,17 @@ static const struct option options[] = {
 	{ 0, 0, 0, 0 }
 };
 
+/* The data folder exists and is a folder (else the first table would be named missing, not the folder). */
+static int check_data_dir(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return cw_error_set(CW_ENOTFOUND, "data folder %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return cw_error_set(CW_ENOTFOUND, "data folder %s is not a folder", dir);
+	return 0;
+}
+
 int cw_cmd_run(int argc, char **argv)
 {
 	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh" };
@@ -126,6 +139,8 @@ int cw_cmd_run(int argc, char **argv)
 	cw_month first, last;
 	if (cw_month_range_parse(months, &first, &last) < 0)
 		return cw_cli_usage("run", "%s", cw_error_last());
+	if (o.data_dir && check_data_dir(o.data_dir) < 0)
+		return cw_cli_fail("run", CW_ENOTFOUND);
 	cw_rules *rules;
 	int rc = cw_rules_load(&rules, o.rules_path);
 	if (rc < 0)

@@ -4,10 +4,17 @@
  * An inspector who has checked a finding records a decision: confirmed or
  * dismissed, with a note, who and when. Decisions live in ROOT/reviews.csv,
  * beside the month folders, so re-running a month never loses them. The file
- * is append-only (columns: time, by, finding_id, month, status, note); the
- * latest decision on a finding wins. A dismissed finding stays in findings.csv
+ * only grows (columns: time, by, finding_id, month, status, note); the latest
+ * decision on a finding wins. A dismissed finding stays in findings.csv
  * (status "dismissed") but no longer counts in scores, ranks or sanctions when
  * its month is run again; a confirmed one is marked "confirmed".
+ *
+ * A decision is added all or nothing: the file is written again whole, with the
+ * new record, and renamed into place, under a lock on ROOT, so a full disk or a
+ * killed process leaves the file as it was. A file whose end is damaged (a write
+ * of an older claimwatch cut short: a broken quote, a record without its line
+ * break) never stops a reader: the readable records are used, the damaged end is
+ * moved to ROOT/reviews.csv.damaged-<time>.<pid> and a warning says so.
  */
 #ifndef CLAIMWATCH_REVIEW_H
 #define CLAIMWATCH_REVIEW_H
@@ -26,9 +33,17 @@ int cw_review_status_parse(const char *s);
 
 typedef struct cw_reviews cw_reviews;
 
-/* Reads ROOT/reviews.csv; a missing file gives an empty set. */
+/* Reads ROOT/reviews.csv; a missing file gives an empty set. A damaged end
+ * is set aside and a decision with an unknown status skipped, each with a
+ * warning (cw_reviews_warnings); only a file that cannot be read fails. */
 int cw_reviews_load(const char *root, cw_reviews **out);
 void cw_reviews_free(cw_reviews *rv);
+/* The warnings of the load, one per line ("" when none). */
+const char *cw_reviews_warnings(const cw_reviews *rv);
+/* How many findings of `month` have, in ROOT/reviews.csv now, a latest
+ * decision other than in rv (recorded since rv was loaded); 0 when none or
+ * when the file cannot be read. */
+size_t cw_reviews_changed(const cw_reviews *rv, const char *root, const char *month);
 /* The latest decision on a finding (CW_REVIEW_NONE when none, or rv NULL). */
 int cw_reviews_status(const cw_reviews *rv, const char *finding_id);
 /* Findings with a decision. */
@@ -44,8 +59,9 @@ typedef struct cw_review {
 } cw_review;
 
 /* Appends a decision to ROOT/reviews.csv (created with its header when
- * missing), under an exclusive lock, stamped with the local time. */
-int cw_review_append(const char *root, const cw_review *r);
+ * missing), stamped with the local time, all or nothing. *warnings (caller
+ * frees) holds the warnings of setting a damaged end aside, one per line, or "". */
+int cw_review_append(const char *root, const cw_review *r, char **warnings);
 
 /* Where a finding id was reported: the month folder and its findings.csv row. */
 typedef struct cw_finding_where {

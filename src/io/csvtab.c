@@ -5,13 +5,18 @@
 #include "claimwatch/error.h"
 #include "io/csv.h"
 #include "io/csvtab.h"
+#include "util/safetext.h"
 
 struct cw_csvtab {
 	cw_csv *csv;
 	char path[4096];
 	size_t ncols, nhdr;
 	int col[CW_CSVTAB_MAX]; /* asked column -> header field, or -1 */
+	int ours;               /* a file claimwatch wrote: formula apostrophes come off (safetext.h) */
+	uint64_t offset;        /* where the current row starts */
 	cw_csv_record rec;
+	const char *mem;        /* cw_csvtab_open_mem's data */
+	size_t memleft;
 };
 
 static int map_header(cw_csvtab *t, const char *const *names)
@@ -40,10 +45,21 @@ static int map_header(cw_csvtab *t, const char *const *names)
 	return 0;
 }
 
-/* Opens from a file (fn NULL) or a reader. */
-static int open_tab(cw_csvtab **out, const char *path, cw_csv_read_fn fn, void *ctx, const char *const *names)
+static long read_mem(void *ctx, char *buf, size_t n)
 {
-	cw_csvtab *t = calloc(1, sizeof *t);
+	cw_csvtab *t = ctx;
+	if (n > t->memleft)
+		n = t->memleft;
+	memcpy(buf, t->mem, n);
+	t->mem += n;
+	t->memleft -= n;
+	return (long)n;
+}
+
+/* Opens from a file (fn NULL), a reader or memory (fn read_mem, t filled). */
+static int open_tab(cw_csvtab **out, cw_csvtab *t, const char *path, cw_csv_read_fn fn, void *ctx,
+                    const char *const *names)
+{
 	if (!t)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	snprintf(t->path, sizeof t->path, "%s", path);
@@ -63,17 +79,33 @@ static int open_tab(cw_csvtab **out, const char *path, cw_csv_read_fn fn, void *
 
 int cw_csvtab_open(cw_csvtab **out, const char *path, const char *const *names)
 {
-	return open_tab(out, path, NULL, NULL, names);
+	cw_csvtab *t = calloc(1, sizeof *t);
+	if (t)
+		t->ours = 1;
+	return open_tab(out, t, path, NULL, NULL, names);
+}
+
+int cw_csvtab_open_mem(cw_csvtab **out, const char *name, const char *data, size_t len, const char *const *names)
+{
+	cw_csvtab *t = calloc(1, sizeof *t);
+	if (t) {
+		t->ours = 1;
+		t->mem = data;
+		t->memleft = len;
+	}
+	return open_tab(out, t, name, read_mem, t, names);
 }
 
 int cw_csvtab_open_reader(cw_csvtab **out, long (*fn)(void *ctx, char *buf, size_t n), void *ctx,
                           const char *name, const char *const *names)
 {
-	return open_tab(out, name, fn, ctx, names);
+	return open_tab(out, calloc(1, sizeof(cw_csvtab)), name, fn, ctx, names);
 }
 
 int cw_csvtab_next(cw_csvtab *t)
 {
+	uint64_t line;
+	cw_csv_tell(t->csv, &t->offset, &line);
 	int rc = cw_csv_next(t->csv, &t->rec);
 	if (rc <= 0)
 		return rc;
@@ -93,8 +125,9 @@ const char *cw_csvtab_field(const cw_csvtab *t, size_t i, size_t *len)
 		return "";
 	}
 	const cw_csv_field *f = &t->rec.field[t->col[i]];
-	*len = f->len;
-	return f->ptr;
+	size_t skip = t->ours ? cw_csv_unneutral(f->ptr, f->len) : 0;
+	*len = f->len - skip;
+	return f->ptr + skip;
 }
 
 char *cw_csvtab_copy(const cw_csvtab *t, size_t i, char *buf, size_t size)
@@ -121,6 +154,8 @@ char *cw_csvtab_dup(const cw_csvtab *t, size_t i)
 }
 
 uint64_t cw_csvtab_line(const cw_csvtab *t) { return t->rec.line; }
+uint64_t cw_csvtab_offset(const cw_csvtab *t) { return t->offset; }
+int cw_csvtab_torn(const cw_csvtab *t) { return t->rec.no_newline; }
 const char *cw_csvtab_path(const cw_csvtab *t) { return t->path; }
 
 void cw_csvtab_close(cw_csvtab *t)

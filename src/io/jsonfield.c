@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "io/jsonfield.h"
+#include "util/safetext.h"
+#include "util/strbuf.h"
 
 cJSON *cw_json_words(const char *s, size_t len)
 {
@@ -40,4 +42,21 @@ cJSON *cw_json_field(const char *s, size_t len, char kind)
 		v = cJSON_CreateString(text);
 	free(text);
 	return v;
+}
+
+static void to_sb(void *ctx, const char *s, size_t n)
+{
+	cw_sb_addn(ctx, s, n);
+}
+
+char *cw_json_print(const cJSON *doc)
+{
+	char *text = doc ? cJSON_Print(doc) : NULL;
+	if (!text)
+		return NULL;
+	cw_sb sb = { 0 };
+	/* cJSON escapes C0 controls itself and its own layout is tabs and line breaks: those stay */
+	cw_safe_text(text, strlen(text), CW_SAFE_JSON, 1, to_sb, &sb);
+	free(text);
+	return cw_sb_take(&sb);
 }

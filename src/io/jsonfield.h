@@ -1,5 +1,5 @@
 /* jsonfield.h: a text field of claimwatch's CSV outputs as a JSON value, the one rule shared by
- * `claimwatch export`, `case --json` and the blacklist's JSON. */
+ * `claimwatch export`, `case --json` and the blacklist's JSON, and the one way they print JSON. */
 #ifndef CW_JSONFIELD_H
 #define CW_JSONFIELD_H
 #include <stddef.h>
@@ -11,5 +11,10 @@ cJSON *cw_json_words(const char *s, size_t len);
  * array of its words, anything else the string as it is (money stays a
  * decimal string). NULL when out of memory. */
 cJSON *cw_json_field(const char *s, size_t len, char kind);
+/* cJSON_Print of doc with the unsafe characters of its strings (safetext.h: C1
+ * controls, bidirectional controls, bytes that are not UTF-8) as \uXXXX escapes,
+ * so no JSON claimwatch prints can drive a terminal; the parsed values are the
+ * same. Caller frees; NULL when out of memory. */
+char *cw_json_print(const cJSON *doc);
 
 #endif

@@ -40,11 +40,35 @@ int cw_rmtree(const char *path)
 	return 0;
 }
 
+int cw_folder_check(const char *path, const char *what)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return cw_error_set(CW_EINVALID, "path too long: %s", path);
+	for (char *p = buf + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+		*p = 0;
+		if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (!c)
+				return cw_error_set(CW_EIO, "%s %s is not a folder", what, path);
+			return cw_error_set(CW_EIO, "%s %s: %s is not a folder", what, path, buf);
+		}
+		*p = c;
+		if (!c)
+			return 0;
+	}
+}
+
 int cw_mkdirs(const char *path)
 {
 	char buf[PATH_MAX];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return cw_error_set(CW_EINVALID, "path too long: %s", path);
+	int rc = cw_folder_check(path, "folder");
+	if (rc < 0)
+		return rc;
+	snprintf(buf, sizeof buf, "%s", path);
 	for (char *p = buf + 1;; p++) {
 		if (*p == '/' || !*p) {
 			char c = *p;
@@ -56,10 +80,24 @@ int cw_mkdirs(const char *path)
 				break;
 		}
 	}
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return cw_error_set(CW_EIO, "%s is not a folder", path);
-	return 0;
+	return cw_folder_check(path, "folder");
+}
+
+/* The pid of a run's folder ROOT/.tmp-<name>.<pid>.<n> or ROOT/.old-<name>.<pid>, or 0 when entry is
+ * neither. */
+static long run_folder_pid(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+	int tmp = !strncmp(entry, ".tmp-", 5), old = !strncmp(entry, ".old-", 5);
+	if ((!tmp && !old) || strncmp(entry + 5, name, n) || entry[5 + n] != '.')
+		return 0;
+	long pid = strtol(entry + 6 + n, NULL, 10);
+	return pid > 0 ? pid : 0;
+}
+
+int cw_process_gone(long pid)
+{
+	return pid > 0 && pid != getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
 /* Removes ROOT/.tmp-<name>.<pid>.* and ROOT/.old-<name>.* left by runs that are gone. */
@@ -69,20 +107,41 @@ static void sweep(const char *root, const char *name)
 	struct dirent *e;
 	if (!d)
 		return;
-	size_t n = strlen(name);
 	while ((e = readdir(d))) {
-		const char *s = e->d_name;
-		int tmp = !strncmp(s, ".tmp-", 5), old = !strncmp(s, ".old-", 5);
-		if ((!tmp && !old) || strncmp(s + 5, name, n) || s[5 + n] != '.')
-			continue;
-		long pid = strtol(s + 6 + n, NULL, 10);
-		if (pid > 0 && pid != getpid() && kill((pid_t)pid, 0) == 0)
-			continue; /* another live run of the same month */
+		long pid = run_folder_pid(e->d_name, name);
+		if (!pid || (pid != getpid() && !cw_process_gone(pid)))
+			continue; /* not a run's folder, or another live run of the same month */
 		char path[PATH_MAX];
-		if (snprintf(path, sizeof path, "%s/%s", root, s) < (int)sizeof path)
+		if (snprintf(path, sizeof path, "%s/%s", root, e->d_name) < (int)sizeof path)
 			cw_rmtree(path);
 	}
 	closedir(d);
+}
+
+long cw_outdir_running(const char *root, const char *name)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+	long found = 0;
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d))) {
+		long pid = run_folder_pid(e->d_name, name);
+		if (pid && pid != getpid() && !strncmp(e->d_name, ".tmp-", 5) && !cw_process_gone(pid))
+			found = pid;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Results replace a folder (or a link to one), never a file someone put there. */
+static int check_final(const char *final)
+{
+	struct stat st;
+	if (stat(final, &st) == 0 && !S_ISDIR(st.st_mode))
+		return cw_error_set(CW_EIO, "%s is not a folder: claimwatch writes the results there and does not "
+		                    "replace anything else; move it away first", final);
+	return 0;
 }
 
 int cw_outdir_begin(cw_outdir **out, const char *root, const char *name)
@@ -107,6 +166,10 @@ int cw_outdir_begin(cw_outdir **out, const char *root, const char *name)
 	            (int)sizeof od->tmp) {
 		free(od);
 		return cw_error_set(CW_EINVALID, "output path too long under %s", root);
+	}
+	if ((rc = check_final(od->final)) < 0) {
+		free(od);
+		return rc;
 	}
 	if (mkdir(od->tmp, cw_outfile_dir_mode()) != 0) {
 		rc = cw_error_set(CW_EIO, "cannot create %s: %s", od->tmp, strerror(errno));
@@ -135,40 +198,39 @@ const char *cw_outdir_file(cw_outdir *od, const char *file)
 	return od->file;
 }
 
-static void sync_dir(const char *path)
+/* Puts od->tmp at od->final; the previous results, if any, are removed. */
+static int swap_in(cw_outdir *od)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
+	if (syscall(SYS_renameat2, AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
+		cw_rmtree(od->tmp); /* od->tmp now holds the previous results */
+		return 0;
 	}
+	if (errno == ENOENT) {
+		if (rename(od->tmp, od->final) != 0)
+			return cw_error_set(CW_EIO, "cannot move results into %s: %s", od->final, strerror(errno));
+		return 0;
+	}
+	if (errno != ENOSYS && errno != EINVAL)
+		return cw_error_set(CW_EIO, "cannot move results into %s: %s", od->final, strerror(errno));
+	/* no atomic exchange here (an old kernel or filesystem): move the old folder aside first */
+	char old[2 * PATH_MAX + 32];
+	snprintf(old, sizeof old, "%s/.old-%s.%ld", od->root, strrchr(od->final, '/') + 1, (long)getpid());
+	if (rename(od->final, old) != 0 || rename(od->tmp, od->final) != 0)
+		return cw_error_set(CW_EIO, "cannot move results into %s: %s", od->final, strerror(errno));
+	cw_rmtree(old);
+	return 0;
 }
 
 int cw_outdir_commit(cw_outdir *od)
 {
-	int rc = 0;
-	sync_dir(od->tmp);
-	if (syscall(SYS_renameat2, AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
-		/* od->tmp now holds the previous results */
-		cw_rmtree(od->tmp);
-	} else if (errno == ENOENT) {
-		if (rename(od->tmp, od->final) != 0)
-			rc = cw_error_set(CW_EIO, "cannot move results into %s: %s", od->final, strerror(errno));
-	} else if (errno == ENOSYS || errno == EINVAL) {
-		/* no atomic exchange here (an old kernel or filesystem): move the old folder aside first */
-		char old[2 * PATH_MAX + 32];
-		snprintf(old, sizeof old, "%s/.old-%s.%ld", od->root, strrchr(od->final, '/') + 1, (long)getpid());
-		if (rename(od->final, old) != 0 || rename(od->tmp, od->final) != 0)
-			rc = cw_error_set(CW_EIO, "cannot move results into %s: %s", od->final, strerror(errno));
-		else
-			cw_rmtree(old);
-	} else {
-		rc = cw_error_set(CW_EIO, "cannot move results into %s: %s", od->final, strerror(errno));
-	}
+	cw_sync_dir(od->tmp);
+	int rc = check_final(od->final);
+	if (rc == 0)
+		rc = swap_in(od);
 	if (rc < 0)
 		cw_rmtree(od->tmp);
 	else
-		sync_dir(od->root);
+		cw_sync_dir(od->root);
 	free(od);
 	return rc;
 }

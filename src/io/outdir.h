@@ -5,7 +5,8 @@
  * with one rename (renameat2 RENAME_EXCHANGE when the target exists), then
  * removes the old results. A run that fails, is killed or hits a full disk
  * leaves the previous results untouched; leftovers of killed runs are
- * removed by the next run. */
+ * removed by the next run. A file (not a folder) at ROOT/name is never
+ * replaced: the run fails and says so. */
 #ifndef CW_OUTDIR_H
 #define CW_OUTDIR_H
 #include <stddef.h>
@@ -27,9 +28,17 @@ int cw_outdir_commit(cw_outdir *od);
 /* Removes the temporary folder and frees od. */
 void cw_outdir_abort(cw_outdir *od);
 
+/* 1 when no process has this pid (a leftover named after it can go). */
+int cw_process_gone(long pid);
+/* The pid of another live run writing ROOT/name now, or 0. */
+long cw_outdir_running(const char *root, const char *name);
+
 /* Removes a folder tree (used for the old results). */
 int cw_rmtree(const char *path);
 /* Creates a folder and its parents with the output folder mode. */
 int cw_mkdirs(const char *path);
+/* 0 when path is a folder or could become one; else CW_EIO with a message that
+ * names the part of path that is a file ("<what> A/B/C: A/B is not a folder"). */
+int cw_folder_check(const char *path, const char *what);
 
 #endif

@@ -2,8 +2,17 @@
  *
  * Output files name physicians and patients, so they are created readable by
  * their owner only (0600) unless the mode is changed (rules: output.file_mode,
- * set with cw_outfile_set_mode). Closing reports write errors, so a full disk
- * fails the run instead of leaving a truncated file behind. */
+ * set with cw_outfile_set_mode). Every output file is written whole or not at
+ * all: it is created unnamed in the target's folder (O_TMPFILE; where the
+ * filesystem cannot, as DIR/.NAME.PID.tmp) and renamed over the target only
+ * when every byte was written, so a failed, killed or full-disk write leaves
+ * the previous file as it was. Closing reports write errors. A target that is
+ * not a regular file (a terminal, a pipe, /dev/null) is written directly; a
+ * symbolic link is followed.
+ *
+ * CSV fields leave through cw_csv_write: unsafe characters (safetext.h) become
+ * U+FFFD, and a field a spreadsheet would run as a formula gets an apostrophe
+ * in front (cw_csv_formula_like), which claimwatch's readers take off again. */
 #ifndef CW_OUTFILE_H
 #define CW_OUTFILE_H
 #include <stdio.h>
@@ -15,14 +24,35 @@ int cw_outfile_parse_mode(const char *s, const char *key, mode_t *out);
 mode_t cw_outfile_mode(void);
 /* The mode for folders: the file mode plus x where r is set. */
 mode_t cw_outfile_dir_mode(void);
-/* Opens path for writing (created or truncated) with a large buffer. */
+/* Opens a new version of path for writing, with a large buffer and the output
+ * file mode (or `mode`). */
 int cw_outfile_open(const char *path, FILE **out);
-/* Flushes, syncs and closes; < 0 with a message naming path when any write failed. */
+int cw_outfile_open_mode(const char *path, mode_t mode, FILE **out);
+/* Flushes, syncs and puts the file in place (replacing path); < 0 with a
+ * message naming path when any write failed, the previous file left as it was. */
 int cw_outfile_close(FILE *f, const char *path);
+/* The same, with sync 0: without waiting for the disk (the report's pages,
+ * whose folder is synced as a whole). */
+int cw_outfile_finish(FILE *f, const char *path, int sync);
+/* Closes without putting the file in place: path stays as it was. */
+void cw_outfile_abort(FILE *f, const char *path);
+/* Ends a command's output: with path, the file opened by cw_outfile_open is put
+ * in place when rc is 0 and dropped otherwise; without, f (standard output) is
+ * flushed and checked. Returns rc or the error of the end. */
+int cw_output_end(FILE *f, const char *path, int rc);
+/* fsync of a folder (after a rename in it); errors ignored. */
+void cw_sync_dir(const char *path);
 
-/* A CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180). */
-void cw_csv_field(FILE *f, const char *s);
-/* A field, then ',' (or '\n' when last). */
+/* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, unsafe
+ * characters as U+FFFD, and unless raw, a formula-like field with an apostrophe
+ * in front. */
+void cw_csv_write(FILE *f, const char *s, size_t len, int raw);
+/* How a CSV goes out: CW_CSV_RAW leaves formulas live, CW_CSV_EXCEL ends lines
+ * with CRLF (its writer puts the UTF-8 byte-order mark first). */
+enum { CW_CSV_RAW = 1, CW_CSV_EXCEL = 2 };
+/* A field, then ',' or the line end when last. */
+void cw_csv_put(FILE *f, const char *s, size_t len, int last, int flags);
+/* A field (NULL: empty, never raw), then ',' (or '\n' when last). */
 void cw_csv_cell(FILE *f, const char *s, int last);
 /* A header row from a NULL-terminated list. */
 void cw_csv_header(FILE *f, const char *const *names);

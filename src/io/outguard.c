@@ -16,6 +16,7 @@ typedef struct stream {
 	FILE *f;
 	int fd;
 	int refused;  /* a write was refused: the file is dead */
+	int err;      /* errno of the first failed write, 0 when none */
 	char *path;
 	struct stream *next;
 } stream;
@@ -92,14 +93,16 @@ static int allowed(stream *s, size_t n)
 	uint64_t keep = g.measured && g.free_at_begin > share ? g.free_at_begin - share : 0;
 	unsigned long long done = g.written;
 	if (g.max_bytes && g.written + n > g.max_bytes)
-		return refuse(s, EFBIG, "the run's outputs would exceed output.max_bytes (%llu bytes); refused after "
+		return refuse(s, EFBIG, "the outputs would exceed output.max_bytes (%llu bytes); refused after "
 		              "%llu bytes", (unsigned long long)g.max_bytes, done);
+	if (g.measured && g.free_at_begin == 0)
+		return 1; /* a full disk from the start: the write itself fails, and says so */
 	if (g.written + n > share)
-		return refuse(s, ENOSPC, "the run's outputs would take more than output.max_free_share (%g) of the %llu "
+		return refuse(s, ENOSPC, "the outputs would take more than output.max_free_share (%g) of the %llu "
 		              "bytes free on the output filesystem when they began; refused after %llu bytes",
 		              g.max_free_share, (unsigned long long)g.free_at_begin, done);
 	if (live && free_bytes(&st) < keep + n)
-		return refuse(s, ENOSPC, "the run's outputs would bring the output filesystem below the %llu bytes free "
+		return refuse(s, ENOSPC, "the outputs would bring the output filesystem below the %llu bytes free "
 		              "that output.max_free_share (%g) keeps (%llu bytes free now); refused after %llu bytes",
 		              (unsigned long long)keep, g.max_free_share, (unsigned long long)free_bytes(&st), done);
 	g.written += n;
@@ -125,8 +128,12 @@ static ssize_t guarded_write(void *cookie, const char *buf, size_t n)
 		ssize_t w = write(s->fd, buf + done, n - done);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
-			return (ssize_t)done; /* errno says why */
+		if (w <= 0) {
+			if (!s->err)
+				s->err = w < 0 ? errno : ENOSPC;
+			errno = s->err;
+			return (ssize_t)done;
+		}
 		done += (size_t)w;
 	}
 	return (ssize_t)n;
@@ -186,19 +193,35 @@ FILE *cw_outguard_fdopen(int fd, const char *path)
 	return f;
 }
 
+/* The guarded stream of f, under the lock; NULL for a plain stream. */
+static const stream *find(FILE *f)
+{
+	for (const stream *s = g.open; s; s = s->next)
+		if (s->f == f)
+			return s;
+	return NULL;
+}
+
 int cw_outguard_fileno(FILE *f)
 {
-	int fd = fileno(f);
+	int saved = errno, fd = fileno(f);
+	errno = saved; /* fileno sets EBADF on a guarded stream */
 	if (fd >= 0)
 		return fd;
 	pthread_mutex_lock(&g.lock);
-	for (const stream *s = g.open; s; s = s->next)
-		if (s->f == f) {
-			fd = s->fd;
-			break;
-		}
+	const stream *s = find(f);
+	fd = s ? s->fd : -1;
 	pthread_mutex_unlock(&g.lock);
 	return fd;
+}
+
+int cw_outguard_errno(FILE *f)
+{
+	pthread_mutex_lock(&g.lock);
+	const stream *s = find(f);
+	int err = s ? s->err : 0;
+	pthread_mutex_unlock(&g.lock);
+	return err;
 }
 
 int cw_outguard_explain(void)

@@ -40,6 +40,10 @@ void cw_outguard_begin(const char *dir, const char *shown);
 FILE *cw_outguard_fdopen(int fd, const char *path);
 /* The file descriptor under f (fileno does not see through a guarded stream). */
 int cw_outguard_fileno(FILE *f);
+/* The errno of the first write to the file that failed (ENOSPC, EFBIG...),
+ * 0 when none failed or f is a plain stream: by the time the stream is
+ * flushed and closed, errno may say something else. */
+int cw_outguard_errno(FILE *f);
 
 /* When the guard refused a write since the outputs began: records its
  * message (one line, naming the file and the limit) and returns CW_EIO;

@@ -1,4 +1,5 @@
 /* pseudo.c: keyed patient pseudonyms (SipHash-2-4) and their key (see pseudo.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
+#include "io/outdir.h"
 #include "io/pseudo.h"
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -76,7 +78,8 @@ static int parse_hex_key(const char *s, uint8_t key[16])
 /* Writes a new random key to path, all or nothing: the key goes to a temporary
  * file first, which link() then puts in place only if no key is there yet, so
  * a run killed (or a disk filled) while writing leaves no empty or partial key
- * behind, and two first runs agree on one key. Returns 1 when another run made
+ * behind, and two first runs agree on one key. The temporary file of a killed
+ * run is removed by the next (sweep_temps). Returns 1 when another run made
  * the key first (read it), 0 when this one made it. */
 static int create_key_file(const char *path, uint8_t key[16])
 {
@@ -104,6 +107,28 @@ static int create_key_file(const char *path, uint8_t key[16])
 	return rc;
 }
 
+/* Removes the temporary key files (KEY.<pid>.tmp) of runs killed while creating the key. */
+static void sweep_temps(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t n = strlen(base);
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1, slash ? path : ".");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char *end, tmp[8300];
+		if (strncmp(e->d_name, base, n) || e->d_name[n] != '.')
+			continue;
+		long pid = strtol(e->d_name + n + 1, &end, 10);
+		if (!strcmp(end, ".tmp") && cw_process_gone(pid) &&
+		    snprintf(tmp, sizeof tmp, "%s/%s", dir, e->d_name) < (int)sizeof tmp)
+			unlink(tmp);
+	}
+	if (d)
+		closedir(d);
+}
+
 int cw_pseudo_init(cw_pseudo *ps, const char *root, const char *key_file, int reveal)
 {
 	memset(ps, 0, sizeof *ps);
@@ -121,6 +146,7 @@ int cw_pseudo_init(cw_pseudo *ps, const char *root, const char *key_file, int re
 		snprintf(path, sizeof path, "%s", key_file);
 	else
 		snprintf(path, sizeof path, "%s/.pseudonym-key", root);
+	sweep_temps(path);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		FILE *f = fopen(path, "r");
 		if (f) {

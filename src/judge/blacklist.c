@@ -160,6 +160,8 @@ static int collect_findings(cw_blacklist *b)
 	}
 	free(c.ids);
 	free(c.confirmed);
+	if (rc == 0 && !(b->warnings = strdup(cw_reviews_warnings(rv))))
+		rc = cw_error_set(CW_ENOMEM, "out of memory");
 	cw_reviews_free(rv);
 	return rc;
 }
@@ -221,6 +223,7 @@ void cw_blacklist_free(cw_blacklist *b)
 		free(b->e[k].confirmed_ids);
 	}
 	free(b->e);
+	free(b->warnings);
 	cw_tallies_free(b->t, b->nt);
 	cw_history_free(&b->h);
 	memset(b, 0, sizeof *b);
@@ -238,7 +241,13 @@ static size_t shown(const cw_blacklist *b, const cw_bl_entry *e)
 	return b->o.top_detectors > 0 && e->ndet > (size_t)b->o.top_detectors ? (size_t)b->o.top_detectors : e->ndet;
 }
 
-int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f)
+/* A text cell of the CSV, then ',' or the line end. */
+static void cell(FILE *f, const char *s, int last, int flags)
+{
+	cw_csv_put(f, s, strlen(s), last, flags);
+}
+
+int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f, int flags)
 {
 	static const char *const columns[] = {
 		"physician_id", "name", "inst_id", "dept_id", "level", "months_flagged", "suspect_amount_total",
@@ -246,7 +255,10 @@ int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f)
 		"single_firsts", "composite_firsts", "findings", "confirmed_finding_ids", "missing_months", NULL
 	};
 	char money[CW_FMT_SIZE];
-	cw_csv_header(f, columns);
+	if (flags & CW_CSV_EXCEL)
+		fputs("\xEF\xBB\xBF", f);
+	for (size_t i = 0; columns[i]; i++)
+		cell(f, columns[i], !columns[i + 1], flags);
 	for (size_t k = 0; k < b->n; k++) {
 		const cw_bl_entry *e = &b->e[k];
 		const cw_standing *s = e->t->last;
@@ -256,21 +268,21 @@ int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f)
 		char *tops = cw_sb_take(&top);
 		if (!tops)
 			return cw_error_set(CW_ENOMEM, "out of memory");
-		cw_csv_cell(f, s->physician_id, 0);
-		cw_csv_cell(f, s->name, 0);
-		cw_csv_cell(f, s->inst_id, 0);
-		cw_csv_cell(f, s->dept_id, 0);
+		cell(f, s->physician_id, 0, flags);
+		cell(f, s->name, 0, flags);
+		cell(f, s->inst_id, 0, flags);
+		cell(f, s->dept_id, 0, flags);
 		fprintf(f, "%d,", e->t->max_level);
-		cw_csv_cell(f, e->t->flagged, 0);
-		cw_csv_cell(f, cw_format_money(e->t->suspect_total, money), 0);
-		cw_csv_cell(f, tops, 0);
-		cw_csv_cell(f, e->finding_ids, 0);
-		cw_csv_cell(f, b->cycle, 0);
-		cw_csv_cell(f, b->through, 0);
-		cw_csv_cell(f, reason(e), 0);
+		cell(f, e->t->flagged, 0, flags);
+		cell(f, cw_format_money(e->t->suspect_total, money), 0, flags);
+		cell(f, tops, 0, flags);
+		cell(f, e->finding_ids, 0, flags);
+		cell(f, b->cycle, 0, flags);
+		cell(f, b->through, 0, flags);
+		cell(f, reason(e), 0, flags);
 		fprintf(f, "%d,%d,%d,%zu,", e->t->months_flagged, e->t->single_firsts, e->t->composite_firsts, e->findings);
-		cw_csv_cell(f, e->confirmed_ids, 0);
-		cw_csv_cell(f, b->missing, 1);
+		cell(f, e->confirmed_ids, 0, flags);
+		cell(f, b->missing, 1, flags);
 		free(tops);
 	}
 	return 0;
@@ -317,7 +329,7 @@ char *cw_blacklist_json(const cw_blacklist *b)
 	cJSON *list = cJSON_AddArrayToObject(o, "physicians");
 	for (size_t k = 0; k < b->n; k++)
 		cJSON_AddItemToArray(list, entry_json(b, &b->e[k]));
-	char *text = cJSON_Print(o);
+	char *text = cw_json_print(o);
 	cJSON_Delete(o);
 	return text;
 }

@@ -45,12 +45,14 @@ typedef struct cw_blacklist {
 	size_t nt;
 	cw_bl_entry *e;          /* level, then money (both descending), then physician id */
 	size_t n;
+	char *warnings;          /* reading reviews.csv (a damaged end set aside), one per line, or "" */
 } cw_blacklist;
 
 int cw_blacklist_build(const cw_blacklist_opts *o, cw_blacklist *out);
 void cw_blacklist_free(cw_blacklist *b);
-/* The contract's blacklist.csv columns, then extras. */
-int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f);
+/* The contract's blacklist.csv columns, then extras; flags: outfile.h's CW_CSV_RAW
+ * (formulas left live) and CW_CSV_EXCEL (byte-order mark, CRLF). */
+int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f, int flags);
 /* A JSON document (cJSON), caller frees; NULL when out of memory. */
 char *cw_blacklist_json(const cw_blacklist *b);
 

@@ -295,8 +295,9 @@ int cw_case_print_finding(FILE *f, const cw_case_finding *c)
 	};
 	print_pairs(f, kv, sizeof kv / sizeof *kv / 2);
 	if (!c->have_lines) {
-		fprintf(f, "\nevidence lines: %s\n(no evidence.csv in this month's folder: run the month again for the "
-		        "lines' details)\n", *v[CF_LINES] ? v[CF_LINES] : "none");
+		fputs("\nevidence lines: ", f);
+		cw_text_safe(f, *v[CF_LINES] ? v[CF_LINES] : "none");
+		fputs("\n(no evidence.csv in this month's folder: run the month again for the lines' details)\n", f);
 		return 0;
 	}
 	heading(f, "evidence lines", c->lines.n);
@@ -350,7 +351,7 @@ static void add_text(cJSON *o, const char *key, const char *s, char kind)
 
 static char *print_json(cJSON *doc)
 {
-	char *text = doc ? cJSON_Print(doc) : NULL;
+	char *text = cw_json_print(doc);
 	cJSON_Delete(doc);
 	return text;
 }

@@ -7,88 +7,30 @@
 #include "claimwatch/error.h"
 #include "io/csv.h"
 #include "io/jsonfield.h"
+#include "io/outfile.h"
 #include "io/rootmonths.h"
 #include "report/export.h"
+#include "util/safetext.h"
 
-/* --- CSV for Excel ------------------------------------------------------------------------- */
+/* --- CSV for people ------------------------------------------------------------------------- */
 
-/* A plain decimal number ("-5.00", "12", "0.25"): Excel reads it as a number, not a formula. */
-static int is_number(const char *s, size_t len)
-{
-	size_t i = 0, digits = 0;
-	if (i < len && (s[i] == '-' || s[i] == '+'))
-		i++;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		digits++;
-	if (i < len && s[i] == '.')
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			digits++;
-	return digits && i == len;
-}
-
-void cw_excel_field(FILE *out, const char *s, size_t len)
-{
-	int formula = len && strchr("=+-@\t\r", s[0]) && !is_number(s, len);
-	int quote = formula || memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\n', len) ||
-	            memchr(s, '\r', len);
-	if (quote)
-		fputc('"', out);
-	if (formula)
-		fputc('\'', out);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			fputc('"', out);
-		fputc(s[i], out);
-	}
-	if (quote)
-		fputc('"', out);
-}
-
-typedef struct membuf {
-	const char *p;
-	size_t left;
-} membuf;
-
-static long read_mem(void *ctx, char *buf, size_t n)
-{
-	membuf *m = ctx;
-	if (n > m->left)
-		n = m->left;
-	memcpy(buf, m->p, n);
-	m->p += n;
-	m->left -= n;
-	return (long)n;
-}
-
-/* Every record of c rewritten for Excel. */
-static int excel_records(cw_csv *c, const char *name, FILE *out)
+/* Every record of c into out, each field as it was meant (a formula's apostrophe taken off) and written
+ * again per flags (outfile.h): neutralised unless CW_CSV_RAW, for Excel with CW_CSV_EXCEL. */
+static int recode_records(cw_csv *c, const char *name, int flags, FILE *out)
 {
 	cw_csv_record rec;
 	int rc;
-	fputs("\xEF\xBB\xBF", out);
+	if (flags & CW_CSV_EXCEL)
+		fputs("\xEF\xBB\xBF", out);
 	while ((rc = cw_csv_next(c, &rec)) == 1) {
 		if (rec.error)
 			return cw_error_set(CW_EINVALID, "%s: line %llu: %s", name, (unsigned long long)rec.line, rec.error);
 		for (size_t i = 0; i < rec.nfields; i++) {
-			if (i)
-				fputc(',', out);
-			cw_excel_field(out, rec.field[i].ptr, rec.field[i].len);
+			size_t skip = cw_csv_unneutral(rec.field[i].ptr, rec.field[i].len);
+			cw_csv_put(out, rec.field[i].ptr + skip, rec.field[i].len - skip, i + 1 == rec.nfields, flags);
 		}
-		fputs("\r\n", out);
 	}
 	return rc < 0 ? rc : 0;
-}
-
-int cw_csv_to_excel(const char *data, size_t len, const char *name, FILE *out)
-{
-	membuf m = { data, len };
-	cw_csv *c;
-	int rc = cw_csv_open_reader(&c, read_mem, &m, name, NULL);
-	if (rc < 0)
-		return rc;
-	rc = excel_records(c, name, out);
-	cw_csv_close(c);
-	return rc;
 }
 
 static int table_path(const char *root, cw_month m, const char *table, char *buf, size_t size)
@@ -102,29 +44,17 @@ static int table_path(const char *root, cw_month m, const char *table, char *buf
 	return 0;
 }
 
-int cw_export_table_csv(const char *root, cw_month m, const char *table, int excel, FILE *out)
+int cw_export_table_csv(const char *root, cw_month m, const char *table, int flags, FILE *out)
 {
 	char path[4096];
+	cw_csv *c;
 	int rc = table_path(root, m, table, path, sizeof path);
+	if (rc == 0)
+		rc = cw_csv_open(&c, path, NULL);
 	if (rc < 0)
 		return rc;
-	if (excel) {
-		cw_csv *c;
-		if ((rc = cw_csv_open(&c, path, NULL)) < 0)
-			return rc;
-		rc = excel_records(c, path, out);
-		cw_csv_close(c);
-		return rc;
-	}
-	FILE *in = fopen(path, "rb");
-	if (!in)
-		return cw_error_set(errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "cannot read %s: %s", path, strerror(errno));
-	char buf[1 << 16];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		fwrite(buf, 1, n, out);
-	rc = ferror(in) ? cw_error_set(CW_EIO, "reading %s failed", path) : 0;
-	fclose(in);
+	rc = recode_records(c, path, flags, out);
+	cw_csv_close(c);
 	return rc;
 }
 
@@ -188,9 +118,12 @@ static int table_json(const char *path, cJSON **out)
 			break;
 		}
 		cJSON *o = cJSON_CreateObject();
-		for (size_t i = 0; o && i < nhead; i++)
+		for (size_t i = 0; o && i < nhead; i++) {
+			size_t skip = cw_csv_unneutral(rec.field[i].ptr, rec.field[i].len);
 			if (head[i])
-				cJSON_AddItemToObject(o, head[i], cw_json_field(rec.field[i].ptr, rec.field[i].len, column_kind(head[i])));
+				cJSON_AddItemToObject(o, head[i], cw_json_field(rec.field[i].ptr + skip, rec.field[i].len - skip,
+				                                                 column_kind(head[i])));
+		}
 		cJSON_AddItemToArray(rows, o);
 	}
 	for (size_t i = 0; head && i < nhead; i++)
@@ -258,7 +191,7 @@ int cw_export_month_json(const char *root, cw_month m, FILE *out)
 		if ((rc = table_json(path, &part)) == 0)
 			cJSON_AddItemToObject(doc, tables[i], part ? part : cJSON_CreateNull());
 	}
-	char *text = rc == 0 ? cJSON_Print(doc) : NULL;
+	char *text = rc == 0 ? cw_json_print(doc) : NULL;
 	cJSON_Delete(doc);
 	if (rc < 0)
 		return rc;

@@ -9,6 +9,7 @@
 #include "io/outfile.h"
 #include "io/outguard.h"
 #include "report/report.h"
+#include "util/safetext.h"
 #include "util/resource.h"
 #include "util/utf8.h"
 
@@ -20,7 +21,7 @@
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-/* The entity for byte c, or NULL when it passes as is (ASCII only). */
+/* The entity for an ASCII byte, or NULL when it passes as is. */
 static const char *entity(unsigned char c)
 {
 	switch (c) {
@@ -29,35 +30,28 @@ static const char *entity(unsigned char c)
 	case '>': return "&gt;";
 	case '"': return "&quot;";
 	case '\'': return "&#39;";
-	case '\t': case '\n': case '\r': return NULL;
-	default: return c < 0x20 || c == 0x7F ? replacement : NULL;
+	default: return NULL;
 	}
 }
 
-/* Calls out(ctx, bytes, n) for the escaped text, in runs. */
+/* Calls out(ctx, bytes, n) for the escaped text, in runs: markup characters as entities, unsafe
+ * characters (safetext.h; tab and line breaks stay) as U+FFFD. */
 static void escape(const char *s, size_t len, void (*out)(void *, const char *, size_t), void *ctx)
 {
 	const unsigned char *u = (const unsigned char *)s, *e = u + len, *run = u;
 	while (u < e) {
-		if (*u < 0x80) {
-			const char *ent = entity(*u);
-			if (!ent) {
-				u++;
-				continue;
-			}
-			out(ctx, (const char *)run, (size_t)(u - run));
-			out(ctx, ent, strlen(ent));
-			run = ++u;
-			continue;
-		}
-		size_t n = cw_utf8_seq(u, e);
-		if (n) {
+		size_t n;
+		uint32_t cp;
+		int c = cw_char_class(u, e, &n, &cp);
+		const char *ent = c == CW_CHAR_UNSAFE ? replacement : entity(*u);
+		if (!ent) {
 			u += n;
 			continue;
 		}
 		out(ctx, (const char *)run, (size_t)(u - run));
-		out(ctx, replacement, 3);
-		run = ++u;
+		out(ctx, ent, strlen(ent));
+		u += n;
+		run = u;
 	}
 	out(ctx, (const char *)run, (size_t)(u - run));
 }
@@ -345,25 +339,17 @@ int cw_page_end(cw_page *p, uint64_t *bytes)
 {
 	const char *body = strstr(p->kit->tpl, "{{body}}") + 8;
 	fill(p, body, body + strlen(body), NULL, CW_NAV_NONE);
-	int bad = fflush(p->f) != 0 || ferror(p->f);
-	int err = errno;
 	long size = ftell(p->f);
-	if (fclose(p->f) != 0 && !bad) {
-		bad = 1;
-		err = errno;
-	}
+	int rc = cw_outfile_finish(p->f, p->path, 0); /* no fsync for each of thousands of pages */
 	p->f = NULL;
-	if (bad)
-		return cw_outguard_explain() ? CW_EIO : cw_error_set(CW_EIO, "writing %s failed: %s", p->path,
-		                                                       strerror(err ? err : EIO));
-	if (bytes)
+	if (rc == 0 && bytes)
 		*bytes = size > 0 ? (uint64_t)size : 0;
-	return 0;
+	return rc;
 }
 
 void cw_page_abort(cw_page *p)
 {
 	if (p->f)
-		fclose(p->f);
+		cw_outfile_abort(p->f, p->path);
 	p->f = NULL;
 }

@@ -21,6 +21,7 @@
 #include "io/csv.h"
 #include "pg/pg.h"
 #include "run/run.h"
+#include "util/safetext.h"
 #include "util/progress.h"
 
 #define MAX_STAGE_COLS 32
@@ -101,7 +102,9 @@ static int copy_rows(cw_pg *pg, cw_csv *csv, const char *path, const char *const
 		for (int j = 0; j < ncols; j++) {
 			int i = map[j];
 			int have = i >= 0 && (size_t)i < rec.nfields;
-			cw_copybuf_field(&cb, have ? rec.field[i].ptr : NULL, have ? rec.field[i].len : 0, j == ncols - 1);
+			size_t skip = have ? cw_csv_unneutral(rec.field[i].ptr, rec.field[i].len) : 0; /* a formula's apostrophe */
+			cw_copybuf_field(&cb, have ? rec.field[i].ptr + skip : NULL, have ? rec.field[i].len - skip : 0,
+			                 j == ncols - 1);
 		}
 		(*rows)++;
 	}

@@ -168,6 +168,16 @@ static void cleanup(cw_month_run *mr)
 	free(mr->warnings);
 }
 
+/* Decisions recorded while the run was in flight are not in the folder it committed: say so. */
+static void warn_late_reviews(const cw_month_run *mr)
+{
+	size_t n = cw_reviews_changed(mr->reviews, mr->opts->root, mr->month);
+	if (n)
+		cw_progress_note("warning: %s: %zu decision(s) on this month's findings were recorded in %s/reviews.csv "
+		                 "while this run was in flight: these results do not have them; run %s again to apply them",
+		                 mr->month, n, mr->opts->root, mr->month);
+}
+
 /* A run from the database connects first: a wrong address or a missing schema fails in a second,
  * not after the extraction. */
 static int connect_db(cw_month_run *mr)
@@ -229,8 +239,10 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	if (rc == 0) {
 		rc = cw_outdir_commit(mr.od);
 		mr.od = NULL;
-		if (rc == 0)
+		if (rc == 0) {
 			cw_progress_note("%s: results in %s/%s", mr.month, opts->root, mr.month);
+			warn_late_reviews(&mr);
+		}
 	}
 	if (rc < 0 && rc != CW_EREJECTS) {
 		cw_error_wrap(rc, "run %s", mr.month);

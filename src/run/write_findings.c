@@ -82,8 +82,20 @@ static void write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *lin
 	cw_csv_cell(f, cw_review_status_name(cw_reviews_status(mr->reviews, r->id)), 1);
 }
 
+/* The reviews' warnings (a damaged end of reviews.csv set aside), now that the run keeps warnings. */
+static void warn_reviews(cw_month_run *mr)
+{
+	const char *w = cw_reviews_warnings(mr->reviews);
+	while (*w) {
+		size_t n = strcspn(w, "\n");
+		cw_run_warn(mr, "%.*s", (int)n, w);
+		w += n + (w[n] == '\n');
+	}
+}
+
 int cw_write_findings(cw_month_run *mr)
 {
+	warn_reviews(mr);
 	const char *path = cw_outdir_file(mr->od, "findings.csv");
 	FILE *f;
 	int rc = cw_outfile_open(path, &f);

@@ -40,23 +40,12 @@ static void write_row(FILE *f, const cw_month_run *mr, const cw_tally *t)
 	cw_csv_cell(f, mr->sanctions.missing, 1);
 }
 
-/* Shown (unless --quiet) and kept with the run's warnings for summary.json. */
 static void warn_missing(cw_month_run *mr)
 {
-	char msg[512];
-	if (!mr->sanctions.missing[0])
-		return;
-	snprintf(msg, sizeof msg, "warning: %s: no results under %s for %s, earlier month(s) of the cycle %s: their "
-	         "firsts are not counted in sanctions.csv (run those months, then this one again)", mr->month,
-	         mr->opts->root, mr->sanctions.missing, mr->sanctions.cycle);
-	cw_progress_note("%s", msg);
-	size_t had = mr->warnings ? strlen(mr->warnings) : 0, n = strlen(msg);
-	char *w = realloc(mr->warnings, had + n + 2);
-	if (!w)
-		return; /* the warning was shown; summary.json still lists the missing months */
-	memcpy(w + had, msg, n);
-	memcpy(w + had + n, "\n", 2);
-	mr->warnings = w;
+	if (mr->sanctions.missing[0])
+		cw_run_warn(mr, "warning: %s: no results under %s for %s, earlier month(s) of the cycle %s: their firsts "
+		            "are not counted in sanctions.csv (run those months, then this one again)", mr->month,
+		            mr->opts->root, mr->sanctions.missing, mr->sanctions.cycle);
 }
 
 static int write_file(cw_month_run *mr, const cw_tally *t, size_t n)

@@ -1,12 +1,31 @@
 /* write_summary.c: summary.json, what a run read, found and spent, for people and for monitoring. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include "claimwatch/error.h"
+#include "io/jsonfield.h"
 #include "io/outfile.h"
 #include "run/run.h"
 #include "util/progress.h"
+
+void cw_run_warn(cw_month_run *mr, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cw_progress_note("%s", msg);
+	size_t had = mr->warnings ? strlen(mr->warnings) : 0, n = strlen(msg);
+	char *w = realloc(mr->warnings, had + n + 2);
+	if (!w)
+		return; /* shown at least */
+	memcpy(w + had, msg, n);
+	memcpy(w + had + n, "\n", 2);
+	mr->warnings = w;
+}
 
 static cJSON *tables_json(const cw_load_stats *st)
 {
@@ -134,7 +153,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 		cJSON_AddNumberToObject(s, "peak_rss_bytes", (double)ru.ru_maxrss * 1024.0);
 	if (mr->empty)
 		cJSON_AddStringToObject(s, "note", "no claim lines in this month: every output is empty");
-	char *text = cJSON_Print(s);
+	char *text = cw_json_print(s);
 	cJSON_Delete(s);
 	if (!text)
 		return cw_error_set(CW_ENOMEM, "out of memory writing summary.json");

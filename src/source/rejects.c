@@ -3,8 +3,10 @@
  * Columns: file,line,column,reason,record (see claimwatch/source.h). The file
  * must stay readable whatever the input held, so every field is written as
  * valid UTF-8: bytes that are not valid UTF-8 and control characters other
- * than tab and line feed become the four characters \xNN. Fields are quoted
- * per RFC 4180 when they hold a comma, a quote or a line break. The record is
+ * than tab and line feed (safetext.h: C1 and bidirectional controls too)
+ * become \xNN for each of their bytes. Fields are quoted per RFC 4180 when
+ * they hold a comma, a quote or a line break; a field a spreadsheet would run
+ * as a formula gets an apostrophe in front (safetext.h). The record is
  * cut after 4 KiB of input (at a character boundary) and the reason says so.
  * Patient ids: a file whose records hold a patient id (cw_rejects_protect)
  * has that field written as the patient's pseudonym, and so has the value
@@ -24,8 +26,9 @@
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "io/outfile.h"
-#include "io/pseudo.h"
 #include "io/outguard.h"
+#include "io/pseudo.h"
+#include "util/safetext.h"
 #include "source/rows.h"
 #include "util/utf8.h"
 
@@ -105,31 +108,37 @@ static void put_field(cw_rejects *r, const char *s, size_t len, size_t cut)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s, *e = u + len, *stop = u + (len < cut ? len : cut);
-	char *o = r->out + 1;
+	char *o = r->out + 2;
 	int quote = 0;
 	while (u < stop) {
-		unsigned c = *u;
-		size_t n = c < 0x80 ? 1 : cw_utf8_seq(u, e);
+		size_t n;
+		uint32_t cp;
+		int cls = cw_char_class(u, e, &n, &cp);
 		if (n > 1 && u + n > stop)
 			break; /* do not split a character at the cut */
-		if (n == 0 || (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
-			*o++ = '\\';
-			*o++ = 'x';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-			u++;
+		if (cls == CW_CHAR_UNSAFE || *u == '\r') {
+			for (const unsigned char *end = u + n; u < end; u++) {
+				*o++ = '\\';
+				*o++ = 'x';
+				*o++ = hex[*u >> 4];
+				*o++ = hex[*u & 15];
+			}
 			continue;
 		}
-		if (c == '"' || c == ',' || c == '\n') {
+		if (*u == '"' || *u == ',' || *u == '\n') {
 			quote = 1;
-			if (c == '"')
+			if (*u == '"')
 				*o++ = '"';
 		}
 		memcpy(o, u, n);
 		o += n;
 		u += n;
 	}
-	char *start = r->out + 1;
+	char *start = r->out + 2;
+	if (cw_csv_formula_like(start, (size_t)(o - start))) { /* kept from running in a spreadsheet */
+		*--start = '\'';
+		quote = 1;
+	}
 	if (quote) {
 		*--start = '"';
 		*o++ = '"';

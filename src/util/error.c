@@ -1,13 +1,23 @@
-/* error.c: the thread's last error message (see include/claimwatch/error.h). */
+/* error.c: the thread's last error message (see include/claimwatch/error.h). Messages quote file
+ * names, values and arguments; whatever they quote, the message is one line of safe text: control and
+ * bidirectional characters and bytes that are not UTF-8 become \xNN (safetext.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "util/safetext.h"
 
 #define CW_ERROR_MAX 2048
 
 static _Thread_local char last_message[CW_ERROR_MAX];
 static _Thread_local int last_code;
+
+static void make_safe(void)
+{
+	char raw[CW_ERROR_MAX];
+	memcpy(raw, last_message, strlen(last_message) + 1);
+	cw_safe_copy(last_message, sizeof last_message, raw, CW_SAFE_HEX, 0);
+}
 
 int cw_error_set(int code, const char *fmt, ...)
 {
@@ -15,6 +25,7 @@ int cw_error_set(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_message, sizeof last_message, fmt, ap);
 	va_end(ap);
+	make_safe();
 	last_code = code;
 	return code;
 }
@@ -39,6 +50,7 @@ int cw_error_wrap(int code, const char *fmt, ...)
 	} else {
 		memcpy(last_message, prefix, n + 1);
 	}
+	make_safe();
 	last_code = code;
 	return code;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "util/safetext.h"
 #include "util/progress.h"
 
 static int quiet;
@@ -25,7 +26,7 @@ int cw_progress_is_quiet(void) { return quiet; }
 
 void cw_progress_begin(const char *t, uint64_t n, const char *u)
 {
-	snprintf(task, sizeof task, "%s", t);
+	cw_safe_copy(task, sizeof task, t, CW_SAFE_HEX, 0); /* a path may hold anything */
 	total = n;
 	unit = u ? u : "";
 	calls = 0;
@@ -74,9 +75,11 @@ void cw_progress_note(const char *fmt, ...)
 		return;
 	if (shown && isatty(2))
 		fprintf(stderr, "\r\033[K");
+	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	cw_safe_fputs(stderr, msg, CW_SAFE_HEX, 0); /* notes quote paths and names from the data */
 	fputc('\n', stderr);
 }

@@ -11,14 +11,13 @@ typedef struct cw_sb {
 	int failed;
 } cw_sb;
 
-/* Appends text, preceded by sep unless the string is still empty. */
-static inline void cw_sb_add(cw_sb *b, const char *sep, const char *text)
+/* Appends n bytes of text. */
+static inline void cw_sb_addn(cw_sb *b, const char *text, size_t n)
 {
-	size_t ls = b->len ? strlen(sep) : 0, lt = strlen(text);
 	if (b->failed)
 		return;
-	if (b->len + ls + lt + 1 > b->cap) {
-		size_t cap = (b->len + ls + lt + 1) * 2;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
 		char *s = (char *)realloc(b->s, cap);
 		if (!s) {
 			b->failed = 1;
@@ -27,9 +26,17 @@ static inline void cw_sb_add(cw_sb *b, const char *sep, const char *text)
 		b->s = s;
 		b->cap = cap;
 	}
-	memcpy(b->s + b->len, sep, ls);
-	memcpy(b->s + b->len + ls, text, lt + 1);
-	b->len += ls + lt;
+	memcpy(b->s + b->len, text, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+/* Appends text, preceded by sep unless the string is still empty. */
+static inline void cw_sb_add(cw_sb *b, const char *sep, const char *text)
+{
+	if (b->len)
+		cw_sb_addn(b, sep, strlen(sep));
+	cw_sb_addn(b, text, strlen(text));
 }
 
 /* The text (caller frees; "" when nothing was added), or NULL when out of memory. */

@@ -1,5 +1,6 @@
 /* textwidth.c: display width of UTF-8 text, cutting and padding it (see textwidth.h). */
 #include <string.h>
+#include "util/safetext.h"
 #include "util/textwidth.h"
 #include "util/utf8.h"
 
@@ -20,32 +21,14 @@ int cw_codepoint_width(uint32_t cp)
 	return 1;
 }
 
-/* The code point at u (n bytes, from cw_utf8_seq). */
-static uint32_t decode(const unsigned char *u, size_t n)
-{
-	uint32_t cp = u[0] & (0xFF >> (n + 1));
-	for (size_t i = 1; i < n; i++)
-		cp = cp << 6 | (u[i] & 0x3F);
-	return cp;
-}
-
-/* Steps over one character: its byte length, its columns, and whether it is printable as is. */
+/* Steps over one character: its byte length, its columns, and whether it is printable as is (unsafe
+ * characters, safetext.h, tab and line breaks included, are printed as '?', one column). */
 static size_t step(const unsigned char *u, const unsigned char *e, int *cols, int *ok)
 {
-	if (*u < 0x80) {
-		*cols = 1;
-		*ok = *u >= 0x20 && *u != 0x7F;
-		return 1;
-	}
-	size_t n = cw_utf8_seq(u, e);
-	if (!n) {
-		*cols = 1;
-		*ok = 0;
-		return 1;
-	}
-	uint32_t cp = decode(u, n);
-	*cols = cw_codepoint_width(cp);
-	*ok = !(cp >= 0x80 && cp < 0xA0);
+	size_t n;
+	uint32_t cp;
+	*ok = cw_char_class(u, e, &n, &cp) == CW_CHAR_OK;
+	*cols = *ok ? cw_codepoint_width(cp) : 1;
 	return n;
 }
 

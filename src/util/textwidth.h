@@ -2,8 +2,9 @@
  *
  * A code point in the East Asian wide and fullwidth ranges (CJK ideographs, kana, hangul, fullwidth
  * forms) takes two columns, a combining mark none, anything else one. Bytes that are not valid UTF-8
- * count one column each and are printed as '?'. Control characters (C0, DEL, C1) are printed as '?':
- * a name holding an escape sequence must not drive the inspector's terminal. */
+ * count one column each and are printed as '?'. Control characters (C0, DEL, C1) and bidirectional
+ * controls (safetext.h) are printed as '?': a name holding an escape sequence must not drive the
+ * inspector's terminal, nor a U+202E reverse the columns after it. */
 #ifndef CW_TEXTWIDTH_H
 #define CW_TEXTWIDTH_H
 #include <stddef.h>

@@ -16,7 +16,7 @@ limit() { printf '{"output": {%s}, "detectors": {"over_price": {"enabled": false
 # stopped WHAT FILE-PATTERN LIMIT-PATTERN: the last run failed on the guard, naming the file and the limit,
 # and left the reference results and no temporary folder.
 stopped() {
-  expect_output "^claimwatch run: run $month: (writing the report: )?$root/$month/$2: the run's outputs would $3; \
+  expect_output "^claimwatch run: run $month: (writing the report: )?$root/$month/$2: the outputs would $3; \
 refused after [0-9]+ bytes \(the earlier results in $root/$month, if any, are as they were\)$" \
     "$1: the message names the file and the limit"
   [ "$(digest "$root")" = "$ref" ] && pass "$1: the previous results are intact" || fail "$1: the results changed"
@@ -54,7 +54,7 @@ expect_exit 0 "the next run without a limit" -- "$CW" run --quiet --data "$TMP/m
 limit '"max_bytes": 10'
 expect_exit 1 "blacklist --out over output.max_bytes" -- "$CW" blacklist --root "$root" --cycle 2026-H1 \
   --min-level 1 --rules "$TMP/limit.json" --out "$TMP/bl.csv"
-expect_output "^claimwatch blacklist: $TMP/bl\.csv: the run's outputs would exceed output\.max_bytes \(10 bytes\)" \
+expect_output "^claimwatch blacklist: $TMP/bl\.csv: the outputs would exceed output\.max_bytes \(10 bytes\)" \
   "the message names the file and the limit"
 expect_exit 0 "blacklist to standard output is not counted" -- "$CW" blacklist --root "$root" --cycle 2026-H1 \
   --min-level 1 --rules "$TMP/limit.json"

@@ -57,8 +57,8 @@ static char *fixture(void)
 	write_month(root, "2026-05", 0, "5000.00");
 	cw_review d = { "F2026-02-2", "2026-02", CW_REVIEW_DISMISSED, "li", "duplicate" };
 	cw_review c = { "F2026-01-1", "2026-01", CW_REVIEW_CONFIRMED, "li", "checked" };
-	assert_int_equal(cw_review_append(root, &d), 0);
-	assert_int_equal(cw_review_append(root, &c), 0);
+	assert_int_equal(tu_review(root, &d), 0);
+	assert_int_equal(tu_review(root, &c), 0);
 	return root;
 }
 
@@ -117,7 +117,7 @@ static void test_by_amount_and_output(void **state)
 	char *path = NULL;
 	assert_true(asprintf(&path, "%s/out.csv", root) > 0);
 	FILE *f = fopen(path, "w");
-	assert_int_equal(cw_blacklist_write_csv(&b, f), 0);
+	assert_int_equal(cw_blacklist_write_csv(&b, f, 0), 0);
 	fclose(f);
 	char *csv = tu_read(path);
 	const char *head = "physician_id,name,inst_id,dept_id,level,months_flagged,suspect_amount_total,"

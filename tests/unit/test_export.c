@@ -1,55 +1,79 @@
-/* test_export.c: CSV for Excel (byte-order mark, CRLF, quoting, formulas neutralised, numbers left
- * alone) and the month as one JSON document with typed fields. */
+/* test_export.c: CSV fields (quoting, formulas neutralised unless raw, numbers left alone, unsafe
+ * characters replaced), a month's table for Excel and raw, and the month as one JSON document with typed
+ * fields. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "claimwatch/error.h"
+#include "io/outfile.h"
+#include "report/export.h"
 #include "testutil.h"
 #include "claimwatch/error.h"
 #include "report/export.h"
 
-static char *field(const char *s)
+static char *field(const char *s, int raw)
 {
 	static char buf[256];
 	memset(buf, 0, sizeof buf);
 	FILE *f = fmemopen(buf, sizeof buf, "w");
-	cw_excel_field(f, s, strlen(s));
+	cw_csv_write(f, s, strlen(s), raw);
 	fclose(f);
 	return buf;
 }
 
-static void test_excel_field(void **state)
+static void test_csv_field(void **state)
 {
 	(void)state;
-	assert_string_equal(field("程强"), "程强");
-	assert_string_equal(field("a,b"), "\"a,b\"");
-	assert_string_equal(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-	assert_string_equal(field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
-	assert_string_equal(field("+1+2"), "\"'+1+2\"");
-	assert_string_equal(field("@SUM(A1)"), "\"'@SUM(A1)\"");
-	assert_string_equal(field("-5.00"), "-5.00");  /* a number stays a number */
-	assert_string_equal(field("+12"), "+12");
-	assert_string_equal(field("-"), "\"'-\"");
-	assert_string_equal(field(""), "");
+	assert_string_equal(field("程强", 0), "程强");
+	assert_string_equal(field("a,b", 0), "\"a,b\"");
+	assert_string_equal(field("say \"hi\"", 0), "\"say \"\"hi\"\"\"");
+	assert_string_equal(field("=HYPERLINK(\"http://x\")", 0), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+	assert_string_equal(field("+1+2", 0), "\"'+1+2\"");
+	assert_string_equal(field("@SUM(A1)", 0), "\"'@SUM(A1)\"");
+	assert_string_equal(field("\tx", 0), "\"'\tx\"");
+	assert_string_equal(field("\rx", 0), "\"'\rx\"");
+	assert_string_equal(field("-5.00", 0), "-5.00");  /* a number stays a number */
+	assert_string_equal(field("-12.30", 0), "-12.30");
+	assert_string_equal(field("+12", 0), "+12");
+	assert_string_equal(field("-", 0), "\"'-\"");
+	assert_string_equal(field("'=x", 0), "\"''=x\""); /* an apostrophe of the text itself is kept apart */
+	assert_string_equal(field("'abc", 0), "'abc");
+	assert_string_equal(field("", 0), "");
+	assert_string_equal(field("=1+2", 1), "=1+2");     /* raw: as it is */
+	/* control and bidirectional characters never reach the file */
+	assert_string_equal(field("a\x1b[31mb\a", 0), "a\xEF\xBF\xBD[31mb\xEF\xBF\xBD");
+	assert_string_equal(field("x\xC2\x9By\xE2\x80\xAEz", 1), "x\xEF\xBF\xBDy\xEF\xBF\xBDz");
 }
 
-static void test_excel_csv(void **state)
+static void test_table_flags(void **state)
 {
 	(void)state;
-	const char *csv = "name,amount\n\"=cmd|' /C calc'!A0\",-1.50\n程强,\"1,000.00\"\n";
+	char *root = tu_tempdir(), dir[4200];
+	snprintf(dir, sizeof dir, "%s/2026-05", root);
+	mkdir(dir, 0700);
+	/* one field as an older claimwatch wrote it (raw), one as this one writes it (neutralised) */
+	tu_write(dir, "ranking.csv", "name,amount\n\"=cmd|' /C calc'!A0\",-1.50\n\"'@SUM(A1)\",\"1,000.00\"\n");
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	assert_int_equal(cw_csv_to_excel(csv, strlen(csv), "t", f), 0);
+	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "ranking", CW_CSV_EXCEL, f), 0);
 	fclose(f);
-	assert_string_equal(text, "\xEF\xBB\xBFname,amount\r\n\"'=cmd|' /C calc'!A0\",-1.50\r\n程强,\"1,000.00\"\r\n");
+	assert_string_equal(text, "\xEF\xBB\xBFname,amount\r\n\"'=cmd|' /C calc'!A0\",-1.50\r\n\"'@SUM(A1)\",\"1,000.00\"\r\n");
 	free(text);
-	const char *bad = "a,b\n\"open,1\n";
 	f = open_memstream(&text, &len);
-	assert_int_equal(cw_csv_to_excel(bad, strlen(bad), "bad", f), CW_EINVALID);
+	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "ranking", CW_CSV_RAW, f), 0);
+	fclose(f);
+	assert_string_equal(text, "name,amount\n=cmd|' /C calc'!A0,-1.50\n@SUM(A1),\"1,000.00\"\n");
+	free(text);
+	tu_write(dir, "bad.csv", "a,b\n\"open,1\n");
+	f = open_memstream(&text, &len);
+	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "bad", 0, f), CW_EINVALID);
 	fclose(f);
 	free(text);
+	tu_rmtree(root);
+	free(root);
 }
 
 static char *month_root(void)
@@ -97,14 +121,14 @@ static void test_month_json(void **state)
 
 	/* a table for Excel; a missing month; a bad table name */
 	f = open_memstream(&text, &len);
-	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "findings", 1, f), 0);
+	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "findings", CW_CSV_EXCEL, f), 0);
 	fclose(f);
 	assert_int_equal(memcmp(text, "\xEF\xBB\xBF" "finding_id,", 14), 0);
 	assert_non_null(strstr(text, "\r\nFa,2026-05,DR1,L1 L2,10.00,1.000,\"a, b\",\r\n"));
 	free(text);
 	f = open_memstream(&text, &len);
 	assert_int_equal(cw_export_month_json(root, (cw_month){ 2026, 6 }, f), CW_ENOTFOUND);
-	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "../x", 1, f), CW_EINVALID);
+	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "../x", CW_CSV_EXCEL, f), CW_EINVALID);
 	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "nope", 0, f), CW_ENOTFOUND);
 	fclose(f);
 	free(text);
@@ -115,8 +139,8 @@ static void test_month_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_excel_field),
-		cmocka_unit_test(test_excel_csv),
+		cmocka_unit_test(test_csv_field),
+		cmocka_unit_test(test_table_flags),
 		cmocka_unit_test(test_month_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

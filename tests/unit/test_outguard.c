@@ -44,7 +44,7 @@ static void test_max_bytes(void **state)
 	assert_int_equal(write_file(tmp, "a.csv", 600), 0);
 	assert_int_equal(write_file(tmp, "b.csv", 600), CW_EIO);
 	char want[4200];
-	snprintf(want, sizeof want, "%s/2026-05/b.csv: the run's outputs would exceed output.max_bytes (1000 bytes); "
+	snprintf(want, sizeof want, "%s/2026-05/b.csv: the outputs would exceed output.max_bytes (1000 bytes); "
 	         "refused after 600 bytes", root);
 	assert_string_equal(cw_error_last(), want);
 	/* a new month: the count starts again */
@@ -63,7 +63,7 @@ static void test_share_of_the_free_space(void **state)
 	char *root, *tmp = begin_month(&root);
 	cw_outguard_set(0, 1e-15); /* a few bytes of any disk */
 	assert_int_equal(write_file(tmp, "findings.csv", 100), CW_EIO);
-	assert_non_null(strstr(cw_error_last(), "/2026-05/findings.csv: the run's outputs would take more than "
+	assert_non_null(strstr(cw_error_last(), "/2026-05/findings.csv: the outputs would take more than "
 	                                        "output.max_free_share (1e-15) of the "));
 	assert_non_null(strstr(cw_error_last(), " bytes free on the output filesystem when they began; refused after 0 "
 	                                        "bytes"));
@@ -85,7 +85,7 @@ static void test_files_outside_a_folder(void **state)
 	cw_outguard_begin("/nonexistent/folder", "shown"); /* not measurable: measured on the file */
 	cw_outguard_set(10, 1.0);
 	assert_int_equal(write_file(dir, "export.json", 11), CW_EIO);
-	assert_non_null(strstr(cw_error_last(), "/export.json: the run's outputs would exceed output.max_bytes (10 bytes)"));
+	assert_non_null(strstr(cw_error_last(), "/export.json: the outputs would exceed output.max_bytes (10 bytes)"));
 	assert_null(strstr(cw_error_last(), "shown"));
 	cw_outguard_set(0, 0.5);
 	tu_rmtree(dir);
@@ -97,14 +97,17 @@ static void test_ftell_and_fileno(void **state)
 {
 	(void)state;
 	char *dir = tu_tempdir();
+	cw_outguard_set(0, 1.0);
 	cw_outguard_begin(dir, dir);
 	FILE *f;
-	assert_int_equal(cw_outfile_open(tu_path(dir, "page.html"), &f), 0);
+	char *path = strdup(tu_path(dir, "page.html"));
+	assert_int_equal(cw_outfile_open(path, &f), 0);
 	for (int i = 0; i < 5000; i++)
 		fputc('y', f);
 	assert_int_equal(ftell(f), 5000);
 	assert_true(cw_outguard_fileno(f) >= 0);
-	assert_int_equal(cw_outfile_close(f, "page.html"), 0);
+	assert_int_equal(cw_outfile_close(f, path), 0);
+	free(path);
 	char *text = tu_read(tu_path(dir, "page.html"));
 	assert_int_equal(strlen(text), 5000);
 	free(text);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "claimwatch/error.h"
+#include "claimwatch/review.h"
 #include "testutil.h"
 #include "claimwatch/error.h"
 
@@ -361,3 +363,13 @@ uint64_t tu_rand(tu_rng *r)
 }
 
 double tu_uniform(tu_rng *r) { return (double)(tu_rand(r) >> 11) / 9007199254740992.0; }
+
+int tu_review(const char *root, const struct cw_review *r)
+{
+	char *warnings;
+	int rc = cw_review_append(root, r, &warnings);
+	if (rc == 0)
+		assert_string_equal(warnings, "");
+	free(warnings);
+	return rc;
+}

@@ -56,6 +56,9 @@ void tu_rmtree(const char *path);
 void tu_write(const char *dir, const char *name, const char *text);
 /* The whole file as a NUL-terminated string (caller frees), or NULL. */
 char *tu_read(const char *path);
+/* cw_review_append, failing the test when it warns (the file had a damaged end). */
+struct cw_review;
+int tu_review(const char *root, const struct cw_review *r);
 
 /* --- the CSV source's tests ------------------------------------------------- */
 /* "dir/name" in a static buffer (overwritten by the next call). */

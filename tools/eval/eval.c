@@ -9,6 +9,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/types.h"
 #include "eval.h"
+#include "util/safetext.h"
 
 /* --- CSV --------------------------------------------------------------------------- */
 int cw_evcsv_open(cw_evcsv *c, const char *path)
@@ -146,8 +147,10 @@ int cw_evcsv_next(cw_evcsv *c)
 	}
 	if (end_field(c, &w, start) < 0)
 		return CW_ENOMEM;
-	for (size_t i = 0; i < c->nfields; i++)
+	for (size_t i = 0; i < c->nfields; i++) {
 		c->field[i] = c->rec + (size_t)(uintptr_t)c->field[i];
+		c->field[i] += cw_csv_unneutral(c->field[i], strlen(c->field[i])); /* a formula's apostrophe */
+	}
 	return 1;
 }
 

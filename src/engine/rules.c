@@ -100,7 +100,10 @@ static int merge(cJSON *def, const cJSON *user, const char *path)
 static int parse(const char *text, const char *name, cJSON **out)
 {
 	const char *end = NULL;
+	errno = 0; /* cJSON returns NULL for a syntax error and for a failed allocation alike */
 	cJSON *j = cJSON_ParseWithOpts(text, &end, 1);
+	if (!j && errno == ENOMEM)
+		return cw_error_set(CW_ENOMEM, "%s: out of memory parsing the rules", name);
 	if (!j) {
 		char pos[64];
 		parse_position(text, end ? end : cJSON_GetErrorPtr(), pos, sizeof pos);

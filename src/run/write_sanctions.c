@@ -41,11 +41,11 @@ static void write_row(FILE *f, const cw_month_run *mr, const cw_tally *t)
 }
 
 /* Shown (unless --quiet) and kept with the run's warnings for summary.json. */
-static void warn_missing(cw_month_run *mr)
+static int warn_missing(cw_month_run *mr)
 {
 	char msg[512];
 	if (!mr->sanctions.missing[0])
-		return;
+		return 0;
 	snprintf(msg, sizeof msg, "warning: %s: no results under %s for %s, earlier month(s) of the cycle %s: their "
 	         "firsts are not counted in sanctions.csv (run those months, then this one again)", mr->month,
 	         mr->opts->root, mr->sanctions.missing, mr->sanctions.cycle);
@@ -53,10 +53,11 @@ static void warn_missing(cw_month_run *mr)
 	size_t had = mr->warnings ? strlen(mr->warnings) : 0, n = strlen(msg);
 	char *w = realloc(mr->warnings, had + n + 2);
 	if (!w)
-		return; /* the warning was shown; summary.json still lists the missing months */
+		return cw_error_set(CW_ENOMEM, "out of memory keeping a warning for summary.json");
 	memcpy(w + had, msg, n);
 	memcpy(w + had + n, "\n", 2);
 	mr->warnings = w;
+	return 0;
 }
 
 static int write_file(cw_month_run *mr, const cw_tally *t, size_t n)
@@ -99,8 +100,9 @@ int cw_write_sanctions(cw_month_run *mr)
 	mr->sanctions.months_read = 0;
 	for (int i = 0; i < h.nmonths; i++)
 		mr->sanctions.months_read += h.present[i];
-	warn_missing(mr);
-	rc = cw_sanction_tally(&h, &mr->sanction_rules, &t, &n);
+	rc = warn_missing(mr);
+	if (rc == 0)
+		rc = cw_sanction_tally(&h, &mr->sanction_rules, &t, &n);
 	if (rc == 0)
 		rc = write_file(mr, t, n);
 	cw_tallies_free(t, n);

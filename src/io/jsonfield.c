@@ -41,3 +41,15 @@ cJSON *cw_json_field(const char *s, size_t len, char kind)
 	free(text);
 	return v;
 }
+
+void cw_json_add(cJSON *object, const char *key, cJSON *item)
+{
+	if (!cJSON_AddItemToObject(object, key, item))
+		cJSON_Delete(item);
+}
+
+void cw_json_push(cJSON *array, cJSON *item)
+{
+	if (!cJSON_AddItemToArray(array, item))
+		cJSON_Delete(item);
+}

@@ -154,12 +154,16 @@ static int need_ref(const cw_dataset *ds, int t, const char *id, const char *col
 	return need_ref_memo(ds, t, id, column, out, NULL, err);
 }
 
-static cw_str text(cw_dataset *ds, const char *s, int intern)
+/* Stores the text s (NULL: none) in row r of the column col. */
+static int put_text(cw_dataset *ds, const cw_str *col, cw_ref r, const char *s, int intern, cw_rowerr *err)
 {
-	if (!s)
-		return CW_NONE;
-	size_t n = strlen(s);
-	return intern ? cw_pool_intern(&ds->pool, s, n) : cw_pool_add(&ds->pool, s, n);
+	cw_str at = CW_NONE;
+	if (s)
+		at = intern ? cw_pool_intern(&ds->pool, s, strlen(s)) : cw_pool_add(&ds->pool, s, strlen(s));
+	if (s && at == CW_NONE)
+		return oom(err); /* not an absent field */
+	((cw_str *)col)[r] = at;
+	return 0;
 }
 
 static uint64_t key_hash(const char *id) { return id ? cw_hash(id, strlen(id)) : 0; }
@@ -209,7 +213,8 @@ int cw_builder_add_institution(cw_builder *b, const cw_institution_row *x, cw_ro
 	int rc = add_key(ds, CW_T_INSTITUTIONS, x->inst_id, "inst_id", &r, err);
 	if (rc < 0)
 		return rc;
-	((cw_str *)W(ds->inst.name))[r] = text(ds, x->name, 1);
+	if ((rc = put_text(ds, ds->inst.name, r, x->name, 1, err)) < 0)
+		return rc;
 	((uint8_t *)W(ds->inst.level))[r] = (uint8_t)x->level;
 	ds->store[CW_T_INSTITUTIONS].n++;
 	return 0;
@@ -228,8 +233,9 @@ int cw_builder_add_department(cw_builder *b, const cw_department_row *x, cw_rowe
 		return reject(err, "specialty", "specialty is required");
 	if ((rc = add_key(ds, CW_T_DEPARTMENTS, x->dept_id, "dept_id", &r, err)) < 0)
 		return rc;
-	((cw_str *)W(ds->dept.name))[r] = text(ds, x->name, 1);
-	((cw_str *)W(ds->dept.specialty))[r] = text(ds, x->specialty, 1);
+	if ((rc = put_text(ds, ds->dept.name, r, x->name, 1, err)) < 0 ||
+	    (rc = put_text(ds, ds->dept.specialty, r, x->specialty, 1, err)) < 0)
+		return rc;
 	((cw_ref *)W(ds->dept.inst))[r] = inst;
 	ds->store[CW_T_DEPARTMENTS].n++;
 	return 0;
@@ -250,8 +256,9 @@ int cw_builder_add_physician(cw_builder *b, const cw_physician_row *x, cw_rowerr
 		return reject(err, "name", "name is required");
 	if ((rc = add_key(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &r, err)) < 0)
 		return rc;
-	((cw_str *)W(ds->phys.name))[r] = text(ds, x->name, 0);
-	((cw_str *)W(ds->phys.title))[r] = text(ds, x->title, 1);
+	if ((rc = put_text(ds, ds->phys.name, r, x->name, 0, err)) < 0 ||
+	    (rc = put_text(ds, ds->phys.title, r, x->title, 1, err)) < 0)
+		return rc;
 	((cw_ref *)W(ds->phys.inst))[r] = inst;
 	((cw_ref *)W(ds->phys.dept))[r] = dept;
 	ds->store[CW_T_PHYSICIANS].n++;
@@ -309,8 +316,9 @@ int cw_builder_add_item(cw_builder *b, const cw_item_row *x, cw_rowerr *err)
 	int rc = add_key(ds, CW_T_ITEMS, x->item_code, "item_code", &r, err);
 	if (rc < 0)
 		return rc;
-	((cw_str *)W(ds->items.name))[r] = text(ds, x->name, 0);
-	((cw_str *)W(ds->items.unit))[r] = text(ds, x->unit, 1);
+	if ((rc = put_text(ds, ds->items.name, r, x->name, 0, err)) < 0 ||
+	    (rc = put_text(ds, ds->items.unit, r, x->unit, 1, err)) < 0)
+		return rc;
 	((uint8_t *)W(ds->items.category))[r] = (uint8_t)x->category;
 	((cw_fen *)W(ds->items.std_price))[r] = x->std_price;
 	((uint8_t *)W(ds->items.large_equipment))[r] = (uint8_t)!!x->large_equipment;
@@ -394,8 +402,9 @@ static int commit_visit(cw_dataset *ds, const cw_visit_res *o, cw_rowerr *err)
 	((uint8_t *)W(ds->visits.kind))[r] = o->kind;
 	((cw_minute *)W(ds->visits.admit))[r] = o->admit;
 	((cw_minute *)W(ds->visits.discharge))[r] = o->discharge;
-	((cw_str *)W(ds->visits.dx_code))[r] = text(ds, o->dx_code, 1);
-	((cw_str *)W(ds->visits.dx_name))[r] = text(ds, o->dx_name, 1);
+	if ((rc = put_text(ds, ds->visits.dx_code, r, o->dx_code, 1, err)) < 0 ||
+	    (rc = put_text(ds, ds->visits.dx_name, r, o->dx_name, 1, err)) < 0)
+		return rc;
 	ds->store[CW_T_VISITS].n++;
 	return 0;
 }

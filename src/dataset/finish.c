@@ -463,10 +463,10 @@ static int sort_dimension(cw_dataset *ds, int t, const cw_str *const *ids, uint3
 	uint32_t *perm = identity(n);
 	sort_ctx c = { ds, *ids };
 	int sorted = perm ? sort_nearly(perm, n, by_id, &c) : CW_ENOMEM;
-	if (sorted == 1)
+	if (sorted != 0) { /* in order already (1), or out of memory */
 		free(perm);
-	if (sorted != 0)
 		return sorted == 1 ? 0 : cw_error_set(CW_ENOMEM, "out of memory sorting %s", cw_table_name(t));
+	}
 	uint32_t *map = inverse(perm, n, n, threads);
 	int rc = map ? permute(&ds->store[t], perm, n, threads) : CW_ENOMEM;
 	if (rc == 0)

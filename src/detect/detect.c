@@ -201,9 +201,12 @@ static int gather(const cw_dataset *ds, const cw_dimset *dims, const job *j, cw_
 		r.detector = j->detector;
 		finding_id(ds, w, &r, s->id);
 		/* two findings on identical evidence: number the later ones */
-		for (int k = 2; cw_u64set_insert(ids, strtoull(s->id + 1, NULL, 16)) == 0; k++)
+		int added;
+		for (int k = 2; (added = cw_u64set_insert(ids, strtoull(s->id + 1, NULL, 16))) == 0; k++)
 			snprintf(s->id + 1, CW_FINDING_ID_SIZE - 1, "%016llx",
 			         (unsigned long long)(strtoull(s->id + 1, NULL, 16) + (unsigned)k));
+		if (added < 0)
+			return cw_error_set(CW_ENOMEM, "out of memory numbering the findings");
 	}
 	return 0;
 }

@@ -87,12 +87,14 @@ static int merge(cJSON *def, const cJSON *user, const char *path)
 		if (cJSON_IsArray(u) && check_array(proto, u, sub) < 0)
 			return CW_EINVALID;
 		cJSON *copy = cJSON_Duplicate(u, 1);
+		if (copy && d) /* cJSON 1.7 puts the copy in even when it cannot copy the key: it then has none */
+			copy = cJSON_ReplaceItemInObjectCaseSensitive(def, u->string, copy) && copy->string ? copy : NULL;
+		else if (copy && !cJSON_AddItemToObject(def, u->string, copy)) {
+			cJSON_Delete(copy);
+			copy = NULL;
+		}
 		if (!copy)
 			return cw_error_set(CW_ENOMEM, "out of memory reading the rules");
-		if (d)
-			cJSON_ReplaceItemInObjectCaseSensitive(def, u->string, copy);
-		else
-			cJSON_AddItemToObject(def, u->string, copy);
 	}
 	return 0;
 }
@@ -100,7 +102,10 @@ static int merge(cJSON *def, const cJSON *user, const char *path)
 static int parse(const char *text, const char *name, cJSON **out)
 {
 	const char *end = NULL;
+	errno = 0; /* cJSON returns NULL for a syntax error and for a failed allocation alike */
 	cJSON *j = cJSON_ParseWithOpts(text, &end, 1);
+	if (!j && errno == ENOMEM)
+		return cw_error_set(CW_ENOMEM, "%s: out of memory parsing the rules", name);
 	if (!j) {
 		char pos[64];
 		parse_position(text, end ? end : cJSON_GetErrorPtr(), pos, sizeof pos);

@@ -60,3 +60,15 @@ char *cw_json_print(const cJSON *doc)
 	free(text);
 	return cw_sb_take(&sb);
 }
+
+void cw_json_add(cJSON *object, const char *key, cJSON *item)
+{
+	if (!cJSON_AddItemToObject(object, key, item))
+		cJSON_Delete(item);
+}
+
+void cw_json_push(cJSON *array, cJSON *item)
+{
+	if (!cJSON_AddItemToArray(array, item))
+		cJSON_Delete(item);
+}

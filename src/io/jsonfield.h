@@ -1,5 +1,6 @@
 /* jsonfield.h: a text field of claimwatch's CSV outputs as a JSON value, the one rule shared by
- * `claimwatch export`, `case --json` and the blacklist's JSON, and the one way they print JSON. */
+ * `claimwatch export`, `case --json` and the blacklist's JSON, the one way they print JSON, and cJSON's
+ * adders made safe when memory runs out. */
 #ifndef CW_JSONFIELD_H
 #define CW_JSONFIELD_H
 #include <stddef.h>
@@ -16,5 +17,12 @@ cJSON *cw_json_field(const char *s, size_t len, char kind);
  * so no JSON claimwatch prints can drive a terminal; the parsed values are the
  * same. Caller frees; NULL when out of memory. */
 char *cw_json_print(const cJSON *doc);
+
+/* cJSON_AddItemToObject and cJSON_AddItemToArray that free item when it cannot be added (its key
+ * could not be copied, or the parent is NULL because creating it failed): cJSON's own leave it to
+ * the caller. A failed allocation inside cJSON returns no reason: errno, cleared before building a
+ * document, is ENOMEM after it when anything was lost. */
+void cw_json_add(cJSON *object, const char *key, cJSON *item);
+void cw_json_push(cJSON *array, cJSON *item);
 
 #endif

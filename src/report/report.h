@@ -138,8 +138,9 @@ typedef struct cw_strip_row {
 	const int8_t *grade;  /* n grades (enum cw_grade) */
 	size_t n;
 } cw_strip_row;
-void cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut_basic, double cut_unreasonable,
-                  const char *axis_label);
+/* 0, or CW_ENOMEM (nothing written). */
+int cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut_basic, double cut_unreasonable,
+                 const char *axis_label);
 
 /* A line chart over the months of a cycle: each series one line with dots;
  * NAN is a gap (no result that month). */

@@ -41,10 +41,10 @@ static int spread(cw_report *r, FILE *f)
 	fputs("</h2><div class=\"wrap\">", f);
 	char axis[128];
 	snprintf(axis, sizeof axis, "%s (%s)", cw_label(r->lang, L_SCORE), cw_label(r->lang, L_COMPOSITE));
-	cw_svg_strip(f, rows, n, r->in->score_rules->cut_basic, r->in->score_rules->cut_unreasonable, axis);
+	int rc = cw_svg_strip(f, rows, n, r->in->score_rules->cut_basic, r->in->score_rules->cut_unreasonable, axis);
 	fputs("</div>", f);
 	free(start), free(v), free(g), free(rows);
-	return 0;
+	return rc;
 }
 
 int cw_report_charts(cw_report *r)

@@ -158,7 +158,7 @@ static void scores(const cw_report *r, FILE *f, size_t row, const peers *pe)
 	fputs("</tbody></table></div>", f);
 }
 
-static void trend(const cw_report *r, FILE *f, size_t row)
+static int trend(const cw_report *r, FILE *f, size_t row)
 {
 	size_t nd = r->sc->ndims + 1, nm = (size_t)r->nmonths;
 	double *v = malloc(nd * nm * sizeof *v + 1);
@@ -168,7 +168,7 @@ static void trend(const cw_report *r, FILE *f, size_t row)
 	if (!v || !s) {
 		free(v);
 		free(s);
-		return; /* the trend is a picture: without memory the page goes on without it */
+		return cw_error_set(CW_ENOMEM, "out of memory drawing a trend in the report");
 	}
 	for (size_t m = 0; m < nm; m++)
 		x[m] = r->months[m];
@@ -185,7 +185,7 @@ static void trend(const cw_report *r, FILE *f, size_t row)
 	fputs("</h2>", f);
 	cw_svg_trend(f, x, nm, s, nd, 100, r->in->score_rules->cut_basic, r->in->score_rules->cut_unreasonable);
 	free(v);
-	free(s);
+	free(s);	return 0;
 }
 
 static void th(FILE *f, int lang, int key, int numeric)
@@ -376,7 +376,10 @@ static int write_page(phys_ctx *c, size_t row, const uint32_t *fl, size_t nf, si
 	identity(r, f, p);
 	if (page == 0) {
 		scores(r, f, row, c->pe);
-		trend(r, f, row);
+		if ((rc = trend(r, f, row)) < 0) {
+			cw_page_abort(&pg);
+			return rc;
+		}
 		cw_report_physician_metrics(r, f, p->physician);
 	}
 	fputs("<h2>", f);

@@ -124,12 +124,17 @@ typedef struct tally {
 } tally;
 
 /* A table of findings and money per key, with a bar chart of the money. */
-static void breakdown(cw_report *r, FILE *f, int head, const char *const *names, const tally *t, size_t n, cw_fen total)
+static int breakdown(cw_report *r, FILE *f, int head, const char *const *names, const tally *t, size_t n, cw_fen total)
 {
 	int L = r->lang;
 	char a[CW_NUM_SIZE], b[CW_NUM_SIZE];
 	cw_bar *bars = calloc(n + 1, sizeof *bars);
 	char (*texts)[CW_NUM_SIZE] = calloc(n + 1, sizeof *texts);
+	if (!bars || !texts) {
+		free(bars);
+		free(texts);
+		return cw_error_set(CW_ENOMEM, "out of memory writing the report");
+	}
 	fputs("<div class=\"charts\"><div><table class=\"data\"><thead><tr>", f);
 	th(f, L, head, "s");
 	th(f, L, L_FINDINGS, "n");
@@ -145,11 +150,9 @@ static void breakdown(cw_report *r, FILE *f, int head, const char *const *names,
 		td_num(f, cw_fmt_money(t[i].money, a));
 		td_num(f, cw_fmt_pct(total > 0 ? (double)t[i].money / (double)total : 0, 1, b));
 		fputs("</tr>", f);
-		if (bars && texts) {
-			snprintf(texts[nb], CW_NUM_SIZE, "%s", cw_fmt_money(t[i].money, a));
-			bars[nb] = (cw_bar){ names[i], (double)t[i].money, texts[nb], NULL };
-			nb++;
-		}
+		snprintf(texts[nb], CW_NUM_SIZE, "%s", cw_fmt_money(t[i].money, a));
+		bars[nb] = (cw_bar){ names[i], (double)t[i].money, texts[nb], NULL };
+		nb++;
 	}
 	fputs("</tbody></table></div><div>", f);
 	if (nb)
@@ -157,6 +160,7 @@ static void breakdown(cw_report *r, FILE *f, int head, const char *const *names,
 	fputs("</div></div>", f);
 	free(bars);
 	free(texts);
+	return 0;
 }
 
 static int findings_sections(cw_report *r, FILE *f, size_t *nfind, cw_fen *total)
@@ -186,13 +190,15 @@ static int findings_sections(cw_report *r, FILE *f, size_t *nfind, cw_fen *total
 	fputs("<h2>", f);
 	cw_html_text(f, cw_label(r->lang, L_BY_DETECTOR));
 	fputs("</h2>", f);
-	breakdown(r, f, L_DETECTOR, dnames, det, nd, *total);
-	fputs("<h2>", f);
-	cw_html_text(f, cw_label(r->lang, L_BY_DIMENSION));
-	fputs("</h2>", f);
-	breakdown(r, f, L_DIMENSION, mnames, dim, ndim, *total);
+	int rc = breakdown(r, f, L_DETECTOR, dnames, det, nd, *total);
+	if (rc == 0) {
+		fputs("<h2>", f);
+		cw_html_text(f, cw_label(r->lang, L_BY_DIMENSION));
+		fputs("</h2>", f);
+		rc = breakdown(r, f, L_DIMENSION, mnames, dim, ndim, *total);
+	}
 	free(det), free(dim), free(dnames), free(mnames);
-	return 0;
+	return rc;
 }
 
 /* Counts of each grade per dimension. */

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "claimwatch/error.h"
 #include "report/report.h"
 #include "util/textwidth.h"
 
@@ -102,8 +103,14 @@ static double jitter(size_t i)
 	return (double)(x % 1000) / 500.0 - 1.0;
 }
 
-void cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, double cut2, const char *axis_label)
+int cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, double cut2, const char *axis_label)
 {
+	size_t most = 0;
+	for (size_t r = 0; r < n; r++)
+		most = rows[r].n > most ? rows[r].n : most;
+	double *tmp = malloc((most + 1) * sizeof *tmp); /* a row's values, sorted for the quartiles */
+	if (!tmp)
+		return cw_error_set(CW_ENOMEM, "out of memory drawing the spread of scores");
 	const double label_w = 230, plot = 560, right = 30, row = 24, top = 8;
 	double width = label_w + plot + right, h = top + row * (double)n + 40;
 #define SX(v) (label_w + plot * ((v) < 0 ? 0 : (v) > 100 ? 100 : (v)) / 100.0)
@@ -114,8 +121,6 @@ void cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, doub
 		fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", SX(t), top, SX(t), bottom);
 	fprintf(f, "<line class=\"cut1\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", SX(cut1), top, SX(cut1), bottom);
 	fprintf(f, "<line class=\"cut2\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", SX(cut2), top, SX(cut2), bottom);
-	double *tmp = NULL;
-	size_t cap = 0;
 	for (size_t r = 0; r < n; r++) {
 		const cw_strip_row *s = &rows[r];
 		double cy = top + row * ((double)r + 0.5);
@@ -125,14 +130,7 @@ void cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, doub
 		fputs("</title>", f);
 		cw_svg_text(f, cw_text_fit(s->label, 30, cut, sizeof cut));
 		fprintf(f, " (%zu)</text>", s->n);
-		if (s->n > cap) {
-			double *t = realloc(tmp, s->n * sizeof *t);
-			if (t) {
-				tmp = t;
-				cap = s->n;
-			}
-		}
-		if (s->n && s->n <= cap) {
+		if (s->n) {
 			memcpy(tmp, s->v, s->n * sizeof *tmp);
 			qsort(tmp, s->n, sizeof *tmp, by_double);
 			double q1 = quantile(tmp, s->n, 0.25), q2 = quantile(tmp, s->n, 0.5), q3 = quantile(tmp, s->n, 0.75);
@@ -155,6 +153,7 @@ void cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, doub
 	fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", label_w + plot / 2, bottom + 32);
 	cw_svg_text(f, axis_label);
 	fputs("</text></svg>", f);
+	return 0;
 #undef SX
 }
 

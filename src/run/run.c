@@ -55,14 +55,17 @@ static int load(cw_month_run *mr, int lookback)
 	/* warnings are collected, then shown (unless --quiet) and kept for summary.json */
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);
+	if (!warn)
+		return cw_error_set(CW_ENOMEM, "out of memory collecting the loader's warnings");
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
 		            .warn = warn, .threads = mr->threads };
 	if (mr->opts->db)
 		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
 	else
 		rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
-	if (warn)
-		fclose(warn);
+	if (ferror(warn) && rc == 0)
+		rc = cw_error_set(CW_ENOMEM, "out of memory collecting the loader's warnings");
+	fclose(warn);
 	for (char *line = mr->warnings, *nl; line && *line; line = nl + 1) {
 		if (!(nl = strchr(line, '\n')))
 			break;

@@ -76,7 +76,7 @@ int cw_outguard_configure(const cw_rules *rules);
 int cw_run_month(const cw_run_opts *opts, const cw_rules *rules);
 
 /* A warning: shown (unless --quiet) and kept with the run's warnings for summary.json. */
-void cw_run_warn(cw_month_run *mr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cw_run_warn(cw_month_run *mr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The writers of the month's files, each into the run's temporary folder. */
 int cw_write_findings(cw_month_run *mr);

@@ -2,6 +2,7 @@
  * inspectors' decisions applied, sanctions due and the cycle's missing months. */
 #include <stdio.h>
 #include <string.h>
+#include "io/jsonfield.h"
 #include "run/run.h"
 
 static cJSON *grades_json(const cw_month_run *mr)
@@ -29,7 +30,7 @@ static cJSON *sanctions_json(const cw_month_run *mr)
 	char buf[sizeof mr->sanctions.missing], *save = NULL;
 	snprintf(buf, sizeof buf, "%s", mr->sanctions.missing);
 	for (char *m = strtok_r(buf, " ", &save); m; m = strtok_r(NULL, " ", &save))
-		cJSON_AddItemToArray(miss, cJSON_CreateString(m));
+		cw_json_push(miss, cJSON_CreateString(m));
 	if (mr->sanctions.missing[0])
 		cJSON_AddStringToObject(o, "warning", "earlier months of the cycle have no results under the output "
 		                        "root: their firsts are not counted");
@@ -50,11 +51,11 @@ cJSON *cw_scoring_summary(const cw_month_run *mr)
 	cJSON_AddNumberToObject(o, "too_few_cases", s ? (double)s->too_few : 0);
 	cJSON_AddNumberToObject(o, "min_visits", (double)mr->score_rules.min_visits);
 	cJSON_AddStringToObject(o, "scope", cw_scope_name(mr->score_rules.scope));
-	cJSON_AddItemToObject(o, "grades", grades_json(mr));
+	cw_json_add(o, "grades", grades_json(mr));
 	cJSON *rv = cJSON_AddObjectToObject(o, "reviews");
 	cJSON_AddNumberToObject(rv, "decisions", (double)cw_reviews_count(mr->reviews));
 	cJSON_AddNumberToObject(rv, "dismissed_findings", s ? (double)s->dismissed : 0);
 	cJSON_AddNumberToObject(rv, "confirmed_findings", s ? (double)s->confirmed : 0);
-	cJSON_AddItemToObject(o, "sanctions", sanctions_json(mr));
+	cw_json_add(o, "sanctions", sanctions_json(mr));
 	return o;
 }

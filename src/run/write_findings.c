@@ -30,7 +30,7 @@ typedef struct buffer {
 	size_t cap;
 } buffer;
 
-/* The evidence line ids, space separated ("" when out of memory: the row stays readable). */
+/* The evidence line ids, space separated; NULL when out of memory. */
 static const char *join_lines(const cw_dataset *ds, const cw_record *r, buffer *b)
 {
 	const cw_str *ids = cw_dataset_claims(ds)->id;
@@ -40,7 +40,7 @@ static const char *join_lines(const cw_dataset *ds, const cw_record *r, buffer *
 	if (need > b->cap) {
 		char *s = realloc(b->s, need);
 		if (!s)
-			return "";
+			return NULL;
 		b->s = s;
 		b->cap = need;
 	}
@@ -56,10 +56,13 @@ static const char *join_lines(const cw_dataset *ds, const cw_record *r, buffer *
 	return b->s;
 }
 
-static void write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *lines)
+static int write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *lines)
 {
 	const cw_dataset *ds = mr->ds;
 	char buf[CW_FMT_SIZE], pseudo[CW_PSEUDO_SIZE];
+	const char *line_ids = join_lines(ds, r, lines);
+	if (!line_ids)
+		return cw_error_set(CW_ENOMEM, "out of memory writing findings.csv");
 	cw_csv_cell(f, r->id, 0);
 	cw_csv_cell(f, mr->month, 0);
 	cw_csv_cell(f, cw_detectors[r->detector]->name, 0);
@@ -69,7 +72,7 @@ static void write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *lin
 	cw_csv_cell(f, ref_id(ds, cw_dataset_physicians(ds)->id, r->f.physician), 0);
 	cw_csv_cell(f, cw_pseudo_patient(&mr->pseudo, ref_id(ds, cw_dataset_patients(ds)->id, r->f.patient), pseudo), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_visits(ds)->id, r->f.visit), 0);
-	cw_csv_cell(f, join_lines(ds, r, lines), 0);
+	cw_csv_cell(f, line_ids, 0);
 	cw_csv_cell(f, cw_format_money(r->f.suspect, buf), 0);
 	fprintf(f, "%.3f,", r->f.score < 0 ? 0 : r->f.score > 1 ? 1 : r->f.score);
 	cw_csv_cell(f, r->reason, 0);
@@ -80,35 +83,40 @@ static void write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *lin
 	number(f, r->f.expected, 0);
 	number(f, r->f.limit, 0);
 	cw_csv_cell(f, cw_review_status_name(cw_reviews_status(mr->reviews, r->id)), 1);
+	return 0;
 }
 
 /* The reviews' warnings (a damaged end of reviews.csv set aside), now that the run keeps warnings. */
-static void warn_reviews(cw_month_run *mr)
+static int warn_reviews(cw_month_run *mr)
 {
 	const char *w = cw_reviews_warnings(mr->reviews);
-	while (*w) {
+	int rc = 0;
+	while (rc == 0 && *w) {
 		size_t n = strcspn(w, "\n");
-		cw_run_warn(mr, "%.*s", (int)n, w);
+		rc = cw_run_warn(mr, "%.*s", (int)n, w);
 		w += n + (w[n] == '\n');
 	}
+	return rc;
 }
 
 int cw_write_findings(cw_month_run *mr)
 {
-	warn_reviews(mr);
 	const char *path = cw_outdir_file(mr->od, "findings.csv");
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = warn_reviews(mr);
+	if (rc == 0)
+		rc = cw_outfile_open(path, &f);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);
 	size_t n = mr->findings ? cw_findings_count(mr->findings) : 0;
 	buffer lines = { NULL, 0 };
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		cw_record r;
 		cw_findings_get(mr->findings, i, &r);
-		write_row(f, mr, &r, &lines);
+		rc = write_row(f, mr, &r, &lines);
 	}
 	free(lines.s);
-	return cw_outfile_close(f, path);
+	int closed = cw_outfile_close(f, path);
+	return rc < 0 ? rc : closed;
 }

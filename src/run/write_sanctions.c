@@ -40,12 +40,14 @@ static void write_row(FILE *f, const cw_month_run *mr, const cw_tally *t)
 	cw_csv_cell(f, mr->sanctions.missing, 1);
 }
 
-static void warn_missing(cw_month_run *mr)
+/* Shown (unless --quiet) and kept with the run's warnings for summary.json. */
+static int warn_missing(cw_month_run *mr)
 {
-	if (mr->sanctions.missing[0])
-		cw_run_warn(mr, "warning: %s: no results under %s for %s, earlier month(s) of the cycle %s: their firsts "
-		            "are not counted in sanctions.csv (run those months, then this one again)", mr->month,
-		            mr->opts->root, mr->sanctions.missing, mr->sanctions.cycle);
+	if (!mr->sanctions.missing[0])
+		return 0;
+	return cw_run_warn(mr, "warning: %s: no results under %s for %s, earlier month(s) of the cycle %s: their "
+	                   "firsts are not counted in sanctions.csv (run those months, then this one again)", mr->month,
+	                   mr->opts->root, mr->sanctions.missing, mr->sanctions.cycle);
 }
 
 static int write_file(cw_month_run *mr, const cw_tally *t, size_t n)
@@ -88,8 +90,9 @@ int cw_write_sanctions(cw_month_run *mr)
 	mr->sanctions.months_read = 0;
 	for (int i = 0; i < h.nmonths; i++)
 		mr->sanctions.months_read += h.present[i];
-	warn_missing(mr);
-	rc = cw_sanction_tally(&h, &mr->sanction_rules, &t, &n);
+	rc = warn_missing(mr);
+	if (rc == 0)
+		rc = cw_sanction_tally(&h, &mr->sanction_rules, &t, &n);
 	if (rc == 0)
 		rc = write_file(mr, t, n);
 	cw_tallies_free(t, n);

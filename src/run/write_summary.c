@@ -1,4 +1,5 @@
 /* write_summary.c: summary.json, what a run read, found and spent, for people and for monitoring. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 #include "run/run.h"
 #include "util/progress.h"
 
-void cw_run_warn(cw_month_run *mr, const char *fmt, ...)
+int cw_run_warn(cw_month_run *mr, const char *fmt, ...)
 {
 	char msg[2048];
 	va_list ap;
@@ -21,10 +22,11 @@ void cw_run_warn(cw_month_run *mr, const char *fmt, ...)
 	size_t had = mr->warnings ? strlen(mr->warnings) : 0, n = strlen(msg);
 	char *w = realloc(mr->warnings, had + n + 2);
 	if (!w)
-		return; /* shown at least */
+		return cw_error_set(CW_ENOMEM, "out of memory keeping a warning for summary.json");
 	memcpy(w + had, msg, n);
 	memcpy(w + had + n, "\n", 2);
 	mr->warnings = w;
+	return 0;
 }
 
 static cJSON *tables_json(const cw_load_stats *st)
@@ -112,6 +114,7 @@ static cJSON *dataset_json(const cw_month_run *mr)
 
 int cw_write_summary(cw_month_run *mr, const char *status)
 {
+	errno = 0; /* a part lost for lack of memory leaves ENOMEM (jsonfield.h) */
 	cJSON *s = cJSON_CreateObject();
 	const cw_run_opts *o = mr->opts;
 	cJSON_AddStringToObject(s, "claimwatch", CW_VERSION);
@@ -121,7 +124,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON_AddStringToObject(src, "kind", o->db ? "postgresql" : "csv");
 	if (o->data_dir)
 		cJSON_AddStringToObject(src, "path", o->data_dir);
-	cJSON_AddItemToObject(s, "tables", tables_json(&mr->load));
+	cw_json_add(s, "tables", tables_json(&mr->load));
 	uint64_t read = 0, rejected = 0;
 	for (int i = 0; i < CW_T_COUNT; i++) {
 		read += mr->load.table[i].read;
@@ -135,12 +138,12 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON *w = cJSON_AddArrayToObject(s, "warning_messages");
 	for (char *line = mr->warnings, *nl; line && *line && (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = 0;
-		cJSON_AddItemToArray(w, cJSON_CreateString(line));
+		cw_json_push(w, cJSON_CreateString(line));
 		*nl = '\n';
 	}
-	cJSON_AddItemToObject(s, "dataset", dataset_json(mr));
-	cJSON_AddItemToObject(s, "findings", findings_json(mr));
-	cJSON_AddItemToObject(s, "scoring", cw_scoring_summary(mr));
+	cw_json_add(s, "dataset", dataset_json(mr));
+	cw_json_add(s, "findings", findings_json(mr));
+	cw_json_add(s, "scoring", cw_scoring_summary(mr));
 	cJSON *t = cJSON_AddObjectToObject(s, "seconds");
 	cJSON_AddNumberToObject(t, "load", mr->t_load);
 	cJSON_AddNumberToObject(t, "detect", mr->t_detect);
@@ -154,9 +157,12 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	if (mr->empty)
 		cJSON_AddStringToObject(s, "note", "no claim lines in this month: every output is empty");
 	char *text = cw_json_print(s);
+	int lost = errno == ENOMEM;
 	cJSON_Delete(s);
-	if (!text)
+	if (!text || lost) {
+		free(text);
 		return cw_error_set(CW_ENOMEM, "out of memory writing summary.json");
+	}
 	const char *path = cw_outdir_file(mr->od, "summary.json");
 	FILE *f;
 	int rc = cw_outfile_open(path, &f);

@@ -6,10 +6,7 @@
 # cases and look-alikes at all, so that the bar is not met by an empty truth.
 # CW_TEST_SEED and CW_TEST_SCALE change the generated data (defaults 7 and 1).
 . "$(dirname "$0")/lib.sh"
-if ! "$CW" gen --help >/dev/null 2>&1; then
-	echo "SKIP: this build has no 'claimwatch gen'"
-	exit 0
-fi
+"$CW" gen --help >/dev/null 2>&1 || skip "this build has no 'claimwatch gen'"
 stop() { fail "$*"; finish; }
 PHYS=outlier_physician,low_positive_rate,antibiotic_overuse
 

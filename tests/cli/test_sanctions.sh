@@ -7,10 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 BIN=$CW
 T=$TMP
-if ! "$BIN" gen --help >/dev/null 2>&1; then
-	echo "SKIP: this build has no 'claimwatch gen'"
-	exit 0
-fi
+"$BIN" gen --help >/dev/null 2>&1 || skip "this build has no 'claimwatch gen'"
 stop() { fail "$*"; finish; }
 
 "$BIN" gen --out "$T/data" --months 2026-01..2026-06 --scale "${CW_TEST_SCALE:-1}" --seed 7 --quiet ||

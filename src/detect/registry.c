@@ -1,35 +1,37 @@
-/* registry.c: the static table of detectors. Adding a detector adds one line here and one file beside it. */
+/* registry.c: the static table of detectors, in alphabetical order of their names (the order of
+ * findings.csv, evidence.csv and the report's detector tables). Adding a detector adds one line here and one
+ * file beside it. */
 #include <string.h>
 #include "claimwatch/detector.h"
 
-extern const cw_detector cw_detector_over_price;
+extern const cw_detector cw_detector_antibiotic_overuse;
 extern const cw_detector cw_detector_duplicate_billing;
-extern const cw_detector cw_detector_over_frequency;
+extern const cw_detector cw_detector_idle_bed;
 extern const cw_detector cw_detector_item_restriction;
-extern const cw_detector cw_detector_split_billing;
+extern const cw_detector cw_detector_large_prescription;
+extern const cw_detector cw_detector_low_positive_rate;
+extern const cw_detector cw_detector_outlier_physician;
+extern const cw_detector cw_detector_over_frequency;
+extern const cw_detector cw_detector_over_price;
 extern const cw_detector cw_detector_repeat_test;
 extern const cw_detector cw_detector_split_admission;
-extern const cw_detector cw_detector_idle_bed;
+extern const cw_detector cw_detector_split_billing;
 extern const cw_detector cw_detector_unwarranted_admission;
-extern const cw_detector cw_detector_large_prescription;
-extern const cw_detector cw_detector_outlier_physician;
-extern const cw_detector cw_detector_low_positive_rate;
-extern const cw_detector cw_detector_antibiotic_overuse;
 
 const cw_detector *const cw_detectors[] = {
-	&cw_detector_over_price,
+	&cw_detector_antibiotic_overuse,
 	&cw_detector_duplicate_billing,
-	&cw_detector_over_frequency,
+	&cw_detector_idle_bed,
 	&cw_detector_item_restriction,
-	&cw_detector_split_billing,
+	&cw_detector_large_prescription,
+	&cw_detector_low_positive_rate,
+	&cw_detector_outlier_physician,
+	&cw_detector_over_frequency,
+	&cw_detector_over_price,
 	&cw_detector_repeat_test,
 	&cw_detector_split_admission,
-	&cw_detector_idle_bed,
+	&cw_detector_split_billing,
 	&cw_detector_unwarranted_admission,
-	&cw_detector_large_prescription,
-	&cw_detector_outlier_physician,
-	&cw_detector_low_positive_rate,
-	&cw_detector_antibiotic_overuse,
 	NULL
 };
 

@@ -97,7 +97,7 @@ static int count_stays(const cw_dataset *ds, tally *t)
 		size_t live = 0;
 		for (uint32_t k = vi->line_start[v]; k < vi->line_start[v + 1]; k++) {
 			uint32_t i = cl->by_visit[k];
-			if (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED))
+			if (!cw_line_live(cl, i))
 				continue;
 			live++;
 			ab[v] |= it->antibiotic[cl->item[i]] && it->category[cl->item[i]] == CW_CAT_DRUG;

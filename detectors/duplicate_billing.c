@@ -65,7 +65,7 @@ static int judge_minute(const cw_scan *ctx, cw_findings *out, scratch *s, uint32
 	    grow_array((void **)&s->group, &s->group_cap, hi - lo, sizeof *s->group) < 0)
 		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++)
-		if (line_live(cl, i))
+		if (cw_line_live(cl, i))
 			s->keys[n++] = (uint64_t)cl->item[i] << 32 | i;
 	sort_u64(s->keys, n); /* by item, then canonical order */
 	for (size_t a = 0, b; rc == 0 && a < n; a = b) {

@@ -85,8 +85,6 @@ static int is_idle(const day *x) { return x->billed && !x->care; }
 
 static int is_bed(int category) { return category == CW_CAT_BED || category == CW_CAT_NURSING; }
 
-static int live(const cw_claims *cl, uint32_t i) { return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)); }
-
 /* The stay's days [lo, lo + n) from its lines. */
 static int fill_days(const cw_dataset *ds, cw_ref s, cw_day lo, size_t n, scratch *sc)
 {
@@ -110,7 +108,7 @@ static int fill_days(const cw_dataset *ds, cw_ref s, cw_day lo, size_t n, scratc
 		if (x->end == 0)
 			x->first = k;
 		x->end = k + 1;
-		if (!live(cl, i))
+		if (!cw_line_live(cl, i))
 			continue;
 		int cat = it->category[cl->item[i]];
 		if (is_bed(cat)) {
@@ -132,7 +130,7 @@ static int push_bed_lines(const cw_dataset *ds, const day *x, linebuf *ev)
 	for (uint32_t k = x->first; k < x->end; k++) {
 		uint32_t i = cl->by_visit[k];
 		int rc;
-		if (live(cl, i) && is_bed(it->category[cl->item[i]]) && (rc = linebuf_push(ev, i)) < 0)
+		if (cw_line_live(cl, i) && is_bed(it->category[cl->item[i]]) && (rc = linebuf_push(ev, i)) < 0)
 			return rc;
 	}
 	return 0;
@@ -237,7 +235,7 @@ static int emit_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref s, scratc
 	f.when = x->bed_last;
 	for (uint32_t i = l0; i < l1; i++) {
 		cw_ref v = cl->visit[i];
-		if (v == s || !live(cl, i) || (vs->inst[v] == vs->inst[s] && vs->kind[v] == CW_INPATIENT))
+		if (v == s || !cw_line_live(cl, i) || (vs->inst[v] == vs->inst[s] && vs->kind[v] == CW_INPATIENT))
 			continue;
 		if (vs->inst[v] == vs->inst[s] && cw_day_of(vs->admit[v]) != dd)
 			continue; /* an earlier outpatient visit of the same institution */
@@ -303,7 +301,7 @@ static int scan_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref p, cw_ref
 		int seen = 0;
 		while (l < pend && cw_day_of(cl->time[l]) == dd) {
 			cw_ref lv = cl->visit[l];
-			seen |= lv != s && live(cl, l) && vs->inst[lv] != vs->inst[s];
+			seen |= lv != s && cw_line_live(cl, l) && vs->inst[lv] != vs->inst[s];
 			l++;
 		}
 		while (v < vend && cw_day_of(vs->admit[v]) < dd)

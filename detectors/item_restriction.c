@@ -155,7 +155,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 	const cw_items *it = cw_dataset_items(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
 	for (uint32_t i = pat->line_start[ctx->patient_begin]; i < pat->line_start[ctx->patient_end]; i++) {
-		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH))
+		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH))
 			continue;
 		cw_ref item = cl->item[i];
 		if (it->sex_only[item] == CW_SEX_NONE && it->age_min[item] == CW_INT_NONE &&

@@ -165,7 +165,7 @@ static int evidence(const cw_dataset *ds, const rx_case *k, scratch *sc)
 		uint32_t i = cl->by_visit[j];
 		if (cw_day_of(cl->time[i]) != day)
 			break;
-		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || it->category[cl->item[i]] != CW_CAT_DRUG)
+		if (!cw_line_live(cl, i) || it->category[cl->item[i]] != CW_CAT_DRUG)
 			continue;
 		int ours = 0;
 		for (uint32_t r = k->r0; r < k->r1 && !ours; r++)

@@ -85,7 +85,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 	if (!count)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t i = 0; i < cl->n; i++) {
-		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH) ||
+		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH) ||
 		    (cl->result[i] != CW_RESULT_POSITIVE && cl->result[i] != CW_RESULT_NEGATIVE) ||
 		    !it->large_equipment[cl->item[i]])
 			continue;

@@ -94,7 +94,7 @@ static int collect_day(const cw_claims *cl, const cw_items *it, keys *k, uint32_
 	if (grow_array((void **)&k->v, &k->cap, hi - lo, sizeof *k->v) < 0)
 		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++)
-		if (line_live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
+		if (cw_line_live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
 			k->v[k->n++] = (uint64_t)cl->item[i] << 32 | i;
 	return 0;
 }

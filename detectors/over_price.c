@@ -43,7 +43,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
 	char price[CW_FMT_SIZE], ceiling[CW_FMT_SIZE];
 	for (uint32_t i = pat->line_start[ctx->patient_begin]; i < pat->line_start[ctx->patient_end]; i++) {
-		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH))
+		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH))
 			continue;
 		cw_ref item = cl->item[i];
 		if (cl->unit_price[i] <= it->std_price[item] + c->tolerance)

@@ -135,7 +135,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		cw_ref item = cl->item[i], p = cl->patient[i];
 		int32_t hours = it->retest_hours[item];
 		if (hours == CW_INT_NONE || hours <= 0 || !c->category[it->category[item]] ||
-		    (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)))
+		    !cw_line_live(cl, i))
 			continue;
 		last_test *l = &last[item];
 		int pos = positive(c, cl->result[i]);

@@ -1,6 +1,6 @@
 /*
  * scanutil.h: small helpers of the line-level scans (over_price, duplicate_billing,
- * over_frequency, split_billing): a live line, money arithmetic, sorting the
+ * over_frequency, split_billing): money arithmetic, sorting the
  * short groups of a minute or a day, growing scratch arrays, finding a time or
  * the end of a day in a patient's lines, walking the patients' days of the
  * month. Header only; not a detector.
@@ -13,12 +13,6 @@
 #include "claimwatch/dataset.h"
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-
-/* A line that counts: neither a refund line nor a line a refund cancelled. */
-static inline int line_live(const cw_claims *cl, uint32_t i)
-{
-	return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED));
-}
 
 /* a * b / c rounded half away from zero, in 128 bits (no overflow); c > 0.
  * Money times a quantity in thousandths: muldiv_round(fen, qty, CW_QTY_ONE). */

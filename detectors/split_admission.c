@@ -104,7 +104,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref a, cw_
 	ev->n = 0;
 	for (uint32_t k = vs->line_start[b]; k < vs->line_start[b + 1]; k++) {
 		uint32_t i = cl->by_visit[k];
-		if (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED))
+		if (!cw_line_live(cl, i))
 			continue;
 		int rc = linebuf_push(ev, i);
 		if (rc < 0)

@@ -286,7 +286,7 @@ static int collect_day(const cw_claims *cl, const cw_items *it, day *d, uint32_t
 		cw_ref item = cl->item[i];
 		int in_bundles = it->component_start[item + 1] > it->component_start[item] ||
 		                 it->bundle_start[item + 1] > it->bundle_start[item];
-		if (in_bundles && line_live(cl, i))
+		if (in_bundles && cw_line_live(cl, i))
 			d->keys[d->nkeys++] = (uint64_t)item << 32 | i;
 	}
 	return 0;

@@ -74,7 +74,7 @@ static int stay_lines(const cw_dataset *ds, cw_ref s, linebuf *ev, cw_fen *total
 	*surgery = 0;
 	for (uint32_t k = vs->line_start[s]; k < vs->line_start[s + 1]; k++) {
 		uint32_t i = cl->by_visit[k];
-		if (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED))
+		if (!cw_line_live(cl, i))
 			continue;
 		int cat = it->category[cl->item[i]], rc;
 		if ((rc = linebuf_push(ev, i)) < 0)

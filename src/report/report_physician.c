@@ -220,7 +220,7 @@ static void evidence_line(const cw_report *r, FILE *f, uint32_t l)
 	fputs(" <span class=\"mono note\">", f);
 	cw_html_text(f, cw_report_str(r, it->code[item]));
 	fputs("</span>", f);
-	if (c->flags[l] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) {
+	if (!cw_line_live(c, l)) {
 		fputs(" <span class=\"badge gn\">", f);
 		cw_html_text(f, cw_label(r->lang, c->flags[l] & CW_LINE_REFUND ? L_REFUND : L_REFUNDED));
 		fputs("</span>", f);

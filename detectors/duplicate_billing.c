@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "scanutil.h"
+#include "claimwatch/scan.h"
 
 static int configure(const cw_section *rules, void **out)
 {
@@ -61,13 +61,13 @@ static int judge_minute(const cw_scan *ctx, cw_findings *out, scratch *s, uint32
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	size_t n = 0;
 	int rc = 0;
-	if (grow_array((void **)&s->keys, &s->keys_cap, hi - lo, sizeof *s->keys) < 0 ||
-	    grow_array((void **)&s->group, &s->group_cap, hi - lo, sizeof *s->group) < 0)
+	if (cw_grow((void **)&s->keys, &s->keys_cap, hi - lo, sizeof *s->keys) < 0 ||
+	    cw_grow((void **)&s->group, &s->group_cap, hi - lo, sizeof *s->group) < 0)
 		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++)
 		if (cw_line_live(cl, i))
 			s->keys[n++] = (uint64_t)cl->item[i] << 32 | i;
-	sort_u64(s->keys, n); /* by item, then canonical order */
+	cw_sort_u64(s->keys, n); /* by item, then canonical order */
 	for (size_t a = 0, b; rc == 0 && a < n; a = b) {
 		for (b = a; b < n && s->keys[b] >> 32 == s->keys[a] >> 32; b++)
 			s->group[b - a] = (uint32_t)s->keys[b];

@@ -43,7 +43,7 @@
 #include <string.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "linebuf.h"
+#include "claimwatch/scan.h"
 
 typedef struct config {
 	int min_idle_days;  /* (a) shortest run of idle days that is flagged */
@@ -78,7 +78,7 @@ typedef struct day {
 typedef struct scratch {
 	day *days;
 	size_t cap;
-	linebuf ev;
+	cw_linebuf ev;
 } scratch;
 
 static int is_idle(const day *x) { return x->billed && !x->care; }
@@ -91,13 +91,9 @@ static int fill_days(const cw_dataset *ds, cw_ref s, cw_day lo, size_t n, scratc
 	const cw_visits *vs = cw_dataset_visits(ds);
 	const cw_claims *cl = cw_dataset_claims(ds);
 	const cw_items *it = cw_dataset_items(ds);
-	if (n > sc->cap) {
-		day *d = realloc(sc->days, n * sizeof *d);
-		if (!d)
-			return cw_error_set(CW_ENOMEM, "out of memory");
-		sc->days = d;
-		sc->cap = n;
-	}
+	int rc = cw_grow((void **)&sc->days, &sc->cap, n, sizeof *sc->days);
+	if (rc < 0)
+		return rc;
 	memset(sc->days, 0, n * sizeof *sc->days);
 	for (uint32_t k = vs->line_start[s]; k < vs->line_start[s + 1]; k++) {
 		uint32_t i = cl->by_visit[k];
@@ -123,14 +119,14 @@ static int fill_days(const cw_dataset *ds, cw_ref s, cw_day lo, size_t n, scratc
 }
 
 /* Appends the live bed and nursing lines of day x to the evidence. */
-static int push_bed_lines(const cw_dataset *ds, const day *x, linebuf *ev)
+static int push_bed_lines(const cw_dataset *ds, const day *x, cw_linebuf *ev)
 {
 	const cw_claims *cl = cw_dataset_claims(ds);
 	const cw_items *it = cw_dataset_items(ds);
 	for (uint32_t k = x->first; k < x->end; k++) {
 		uint32_t i = cl->by_visit[k];
 		int rc;
-		if (cw_line_live(cl, i) && is_bed(it->category[cl->item[i]]) && (rc = linebuf_push(ev, i)) < 0)
+		if (cw_line_live(cl, i) && is_bed(it->category[cl->item[i]]) && (rc = cw_linebuf_push(ev, i)) < 0)
 			return rc;
 	}
 	return 0;
@@ -239,7 +235,7 @@ static int emit_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref s, scratc
 			continue;
 		if (vs->inst[v] == vs->inst[s] && cw_day_of(vs->admit[v]) != dd)
 			continue; /* an earlier outpatient visit of the same institution */
-		if ((rc = linebuf_push(&sc->ev, i)) < 0)
+		if ((rc = cw_linebuf_push(&sc->ev, i)) < 0)
 			return rc;
 		if (other == CW_NONE)
 			other = i;
@@ -349,7 +345,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		}
 	}
 	free(sc.days);
-	linebuf_free(&sc.ev);
+	cw_linebuf_free(&sc.ev);
 	return rc;
 }
 

@@ -31,8 +31,8 @@
 #include <string.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "claimwatch/scan.h"
 #include "dxcode.h"
-#include "linebuf.h"
 
 typedef struct config {
 	int max_drugs;
@@ -83,7 +83,7 @@ typedef struct drug_amount {
 typedef struct scratch {
 	drug_amount *drugs;
 	size_t cap;
-	linebuf ev;
+	cw_linebuf ev;
 	int ev_done; /* ev holds the current prescription's evidence */
 } scratch;
 
@@ -114,13 +114,9 @@ static int by_amount_desc(const void *a, const void *b)
 static int distinct_drugs(const cw_prescriptions *rx, const rx_case *k, scratch *sc, size_t *count)
 {
 	size_t n = k->r1 - k->r0, m = 0;
-	if (n > sc->cap) {
-		drug_amount *d = realloc(sc->drugs, n * sizeof *d);
-		if (!d)
-			return cw_error_set(CW_ENOMEM, "out of memory");
-		sc->drugs = d;
-		sc->cap = n;
-	}
+	int rc = cw_grow((void **)&sc->drugs, &sc->cap, n, sizeof *sc->drugs);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < n; i++)
 		sc->drugs[i] = (drug_amount){ rx->drug[k->r0 + i], rx->amount[k->r0 + i] };
 	qsort(sc->drugs, n, sizeof *sc->drugs, by_drug);
@@ -171,7 +167,7 @@ static int evidence(const cw_dataset *ds, const rx_case *k, scratch *sc)
 		for (uint32_t r = k->r0; r < k->r1 && !ours; r++)
 			ours = rx->drug[r] == cl->item[i];
 		int rc;
-		if (ours && (rc = linebuf_push(&sc->ev, i)) < 0)
+		if (ours && (rc = cw_linebuf_push(&sc->ev, i)) < 0)
 			return rc;
 	}
 	sc->ev_done = 1;
@@ -318,7 +314,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 			rc = judge_amount(ctx, out, &k, &sc);
 	}
 	free(sc.drugs);
-	linebuf_free(&sc.ev);
+	cw_linebuf_free(&sc.ev);
 	return rc;
 }
 

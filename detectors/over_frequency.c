@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "scanutil.h"
+#include "claimwatch/scan.h"
 
 typedef struct config {
 	cw_qty tolerance; /* units allowed above max_daily_qty, in thousandths */
@@ -74,7 +74,7 @@ static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const ui
 	f.item = item;
 	f.cls = it->category[item];
 	f.severity = CW_VIOLATION;
-	f.suspect = muldiv_round(excess, amount, total);
+	f.suspect = cw_muldiv_round(excess, amount, total);
 	f.when = cl->time[rows[n - 1]];
 	f.lines = rows;
 	f.nlines = n;
@@ -84,14 +84,14 @@ static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const ui
 	               "excess %s at a mean price of %s per unit",
 	               cw_dataset_str(ctx->ds, it->name[item]), cw_format_qty(total, q),
 	               cw_format_date(cw_day_of(f.when), day), n, cw_format_qty(limit, lim),
-	               cw_format_qty(excess, ex), cw_format_money(muldiv_round(amount, CW_QTY_ONE, total), mean));
+	               cw_format_qty(excess, ex), cw_format_money(cw_muldiv_round(amount, CW_QTY_ONE, total), mean));
 }
 
 /* Keys of the live lines of [lo, hi) (one patient-day) whose item has a daily maximum. */
 static int collect_day(const cw_claims *cl, const cw_items *it, keys *k, uint32_t lo, uint32_t hi)
 {
 	k->n = 0;
-	if (grow_array((void **)&k->v, &k->cap, hi - lo, sizeof *k->v) < 0)
+	if (cw_grow((void **)&k->v, &k->cap, hi - lo, sizeof *k->v) < 0)
 		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++)
 		if (cw_line_live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
@@ -102,12 +102,12 @@ static int collect_day(const cw_claims *cl, const cw_items *it, keys *k, uint32_
 /* Groups one patient-day's keys by item and judges each group. */
 static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, keys *k)
 {
-	sort_u64(k->v, k->n); /* by item, then time */
+	cw_sort_u64(k->v, k->n); /* by item, then time */
 	for (size_t lo = 0, hi; lo < k->n; lo = hi) {
 		uint32_t item = (uint32_t)(k->v[lo] >> 32);
 		for (hi = lo; hi < k->n && (uint32_t)(k->v[hi] >> 32) == item;)
 			hi++;
-		if (grow_array((void **)&k->rows, &k->rows_cap, hi - lo, sizeof *k->rows) < 0)
+		if (cw_grow((void **)&k->rows, &k->rows_cap, hi - lo, sizeof *k->rows) < 0)
 			return CW_ENOMEM;
 		for (size_t i = lo; i < hi; i++)
 			k->rows[i - lo] = (uint32_t)k->v[i];
@@ -134,7 +134,7 @@ static int on_day(const cw_scan *ctx, uint32_t lo, uint32_t hi, void *arg)
 static int scan(const cw_scan *ctx, cw_findings *out)
 {
 	day_scan s = { .out = out };
-	int rc = each_patient_day(ctx, on_day, &s);
+	int rc = cw_each_patient_day(ctx, on_day, &s);
 	free(s.k.v);
 	free(s.k.rows);
 	return rc;

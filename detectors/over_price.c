@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "scanutil.h"
+#include "claimwatch/scan.h"
 
 typedef struct config {
 	cw_fen tolerance; /* fen per unit allowed above the ceiling */
@@ -55,7 +55,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		f.item = item;
 		f.cls = it->category[item];
 		f.severity = CW_VIOLATION;
-		f.suspect = muldiv_round(cl->unit_price[i] - it->std_price[item], cl->qty[i], CW_QTY_ONE);
+		f.suspect = cw_muldiv_round(cl->unit_price[i] - it->std_price[item], cl->qty[i], CW_QTY_ONE);
 		f.when = cl->time[i];
 		f.lines = &i;
 		f.nlines = 1;

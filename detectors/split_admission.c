@@ -27,8 +27,8 @@
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "claimwatch/scan.h"
 #include "dxcode.h"
-#include "linebuf.h"
 
 typedef struct config {
 	int window_days;     /* readmission within this many days of the discharge */
@@ -94,7 +94,7 @@ static cw_ref first_stay(const cw_dataset *ds, uint32_t v0, uint32_t b, const ch
 	return best;
 }
 
-static int emit(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref a, cw_ref b, const char *bcat)
+static int emit(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref a, cw_ref b, const char *bcat)
 {
 	const config *c = ctx->config;
 	const cw_dataset *ds = ctx->ds;
@@ -106,7 +106,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref a, cw_
 		uint32_t i = cl->by_visit[k];
 		if (!cw_line_live(cl, i))
 			continue;
-		int rc = linebuf_push(ev, i);
+		int rc = cw_linebuf_push(ev, i);
 		if (rc < 0)
 			return rc;
 		f.suspect += cl->amount[i];
@@ -142,7 +142,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 	const cw_visits *vs = cw_dataset_visits(ds);
 	const cw_patients *pat = cw_dataset_patients(ds);
 	int64_t window = (int64_t)c->window_days * CW_MINUTES_PER_DAY;
-	linebuf ev = { 0 };
+	cw_linebuf ev = { 0 };
 	int rc = 0;
 	for (cw_ref p = ctx->patient_begin; p < ctx->patient_end && rc == 0; p++) {
 		uint32_t v0 = pat->visit_start[p], v1 = pat->visit_start[p + 1];
@@ -161,7 +161,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 				rc = emit(ctx, out, &ev, a, b, bcat);
 		}
 	}
-	linebuf_free(&ev);
+	cw_linebuf_free(&ev);
 	return rc;
 }
 

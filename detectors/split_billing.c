@@ -30,7 +30,7 @@
 #include <string.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "scanutil.h"
+#include "claimwatch/scan.h"
 
 typedef struct config {
 	int beside;       /* judge component_beside_bundle */
@@ -105,7 +105,7 @@ static int take_item(day *d, const cw_claims *cl, cw_ref item, total *t)
 	*t = (total){ 0, 0, CW_MINUTE_NONE, 0 };
 	for (size_t k = find_item(d, item); k < d->nkeys && (uint32_t)(d->keys[k] >> 32) == item; k++) {
 		uint32_t row = (uint32_t)d->keys[k];
-		if (grow_array((void **)&d->ev, &d->ev_cap, d->nev + 1, sizeof *d->ev) < 0)
+		if (cw_grow((void **)&d->ev, &d->ev_cap, d->nev + 1, sizeof *d->ev) < 0)
 			return CW_ENOMEM;
 		d->ev[d->nev++] = row;
 		t->qty += cl->qty[row];
@@ -136,7 +136,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, day *d, cw_ref b, const ch
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
-	sort_u32(d->ev, d->nev); /* evidence in time order */
+	cw_sort_u32(d->ev, d->nev); /* evidence in time order */
 	cw_finding f = cw_finding_init();
 	f.physician = cl->physician[first_component];
 	f.patient = cl->patient[first_component];
@@ -203,7 +203,7 @@ static int judge_all(const cw_scan *ctx, const config *c, cw_findings *out, day 
 			return 0;
 	}
 	/* the number of complete sets: the smallest quantity of any component */
-	if (grow_array((void **)&d->tot, &d->tot_cap, hi - lo, sizeof *d->tot) < 0)
+	if (cw_grow((void **)&d->tot, &d->tot_cap, hi - lo, sizeof *d->tot) < 0)
 		return CW_ENOMEM;
 	d->nev = 0;
 	cw_minute when = CW_MINUTE_NONE;
@@ -221,8 +221,8 @@ static int judge_all(const cw_scan *ctx, const config *c, cw_findings *out, day 
 	/* what `sets` units of each component were billed */
 	cw_fen billed = 0;
 	for (uint32_t k = lo; k < hi; k++)
-		billed += muldiv_round(d->tot[k - lo].amount, sets, d->tot[k - lo].qty);
-	cw_fen bundle = muldiv_round(it->std_price[b], sets, CW_QTY_ONE);
+		billed += cw_muldiv_round(d->tot[k - lo].amount, sets, d->tot[k - lo].qty);
+	cw_fen bundle = cw_muldiv_round(it->std_price[b], sets, CW_QTY_ONE);
 	cw_fen suspect = billed - bundle;
 	if (suspect <= c->min_excess) /* min_excess >= 0 */
 		return 0;
@@ -245,14 +245,14 @@ static int collect_candidates(day *d, const cw_items *it)
 		if (k && (cw_ref)(d->keys[k - 1] >> 32) == item)
 			continue;
 		size_t need = d->ncands + 1 + (it->bundle_start[item + 1] - it->bundle_start[item]);
-		if (grow_array((void **)&d->cands, &d->cands_cap, need, sizeof *d->cands) < 0)
+		if (cw_grow((void **)&d->cands, &d->cands_cap, need, sizeof *d->cands) < 0)
 			return CW_ENOMEM;
 		if (it->component_start[item + 1] > it->component_start[item])
 			d->cands[d->ncands++] = item;
 		for (uint32_t j = it->bundle_start[item]; j < it->bundle_start[item + 1]; j++)
 			d->cands[d->ncands++] = it->bundles[j];
 	}
-	sort_u32(d->cands, d->ncands);
+	cw_sort_u32(d->cands, d->ncands);
 	size_t n = 0;
 	for (size_t k = 0; k < d->ncands; k++)
 		if (!n || d->cands[n - 1] != d->cands[k])
@@ -264,7 +264,7 @@ static int collect_candidates(day *d, const cw_items *it)
 static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day *d)
 {
 	const cw_items *it = cw_dataset_items(ctx->ds);
-	sort_u64(d->keys, d->nkeys);
+	cw_sort_u64(d->keys, d->nkeys);
 	int rc = collect_candidates(d, it);
 	for (size_t k = 0; rc == 0 && k < d->ncands; k++) {
 		cw_ref b = d->cands[k];
@@ -280,7 +280,7 @@ static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day 
 static int collect_day(const cw_claims *cl, const cw_items *it, day *d, uint32_t lo, uint32_t hi)
 {
 	d->nkeys = 0;
-	if (grow_array((void **)&d->keys, &d->keys_cap, hi - lo, sizeof *d->keys) < 0)
+	if (cw_grow((void **)&d->keys, &d->keys_cap, hi - lo, sizeof *d->keys) < 0)
 		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++) {
 		cw_ref item = cl->item[i];
@@ -308,7 +308,7 @@ static int on_day(const cw_scan *ctx, uint32_t lo, uint32_t hi, void *arg)
 static int scan(const cw_scan *ctx, cw_findings *out)
 {
 	day_scan s = { .out = out };
-	int rc = each_patient_day(ctx, on_day, &s);
+	int rc = cw_each_patient_day(ctx, on_day, &s);
 	day_free(&s.d);
 	return rc;
 }

@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "claimwatch/scan.h"
 #include "dxcode.h"
-#include "linebuf.h"
 
 typedef struct config {
 	int max_days;             /* longest stay (in days) that is judged */
@@ -64,7 +64,7 @@ static int configure(const cw_section *rules, void **out)
 
 /* The stay's live lines into ev, their total and care amounts, and whether
  * one of them is a surgery. */
-static int stay_lines(const cw_dataset *ds, cw_ref s, linebuf *ev, cw_fen *total, cw_fen *care, int *surgery)
+static int stay_lines(const cw_dataset *ds, cw_ref s, cw_linebuf *ev, cw_fen *total, cw_fen *care, int *surgery)
 {
 	const cw_visits *vs = cw_dataset_visits(ds);
 	const cw_claims *cl = cw_dataset_claims(ds);
@@ -77,7 +77,7 @@ static int stay_lines(const cw_dataset *ds, cw_ref s, linebuf *ev, cw_fen *total
 		if (!cw_line_live(cl, i))
 			continue;
 		int cat = it->category[cl->item[i]], rc;
-		if ((rc = linebuf_push(ev, i)) < 0)
+		if ((rc = cw_linebuf_push(ev, i)) < 0)
 			return rc;
 		*total += cl->amount[i];
 		if (cw_category_is_care(cat))
@@ -88,7 +88,7 @@ static int stay_lines(const cw_dataset *ds, cw_ref s, linebuf *ev, cw_fen *total
 }
 
 /* Judges stay s (discharged in the month, its length `days` within max_days, dx matching `prefix`). */
-static int judge(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref s, int days, const char *prefix)
+static int judge(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref s, int days, const char *prefix)
 {
 	const config *c = ctx->config;
 	const cw_dataset *ds = ctx->ds;
@@ -126,7 +126,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 	const cw_window *w = cw_dataset_window(ctx->ds);
 	const cw_visits *vs = cw_dataset_visits(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
-	linebuf ev = { 0 };
+	cw_linebuf ev = { 0 };
 	int rc = 0;
 	for (uint32_t s = pat->visit_start[ctx->patient_begin]; s < pat->visit_start[ctx->patient_end] && rc == 0; s++) {
 		cw_minute dis = vs->discharge[s];
@@ -143,7 +143,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		if (prefix)
 			rc = judge(ctx, out, &ev, s, days, prefix);
 	}
-	linebuf_free(&ev);
+	cw_linebuf_free(&ev);
 	return rc;
 }
 

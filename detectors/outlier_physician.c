@@ -11,9 +11,12 @@
  * weighted by the physician's cases). A finding when the physician has the
  * minimum volume and the value is above the upper funnel-plot control limit
  * (99.99%, with over-dispersion, corrected for the skewness of costs), at least
- * min_excess above expected, and still beyond it without the physician's single
- * largest unit; only the high side (over-use). The statistics are in
- * src/engine/metrics.c, shared with the report and scoring.
+ * min_excess above expected, and still beyond it without the physician's
+ * largest units (a share `trim` of the volume, at least one); only the high
+ * side (over-use). The figures are the month's metrics (claimwatch/metrics.h),
+ * computed once by the run with the rules' `metrics` section and shared with
+ * metrics.csv and the report; this detector only turns the flagged ones of the
+ * metrics it is given into findings.
  * Money at stake: for cost metrics, (value - expected) x volume; else 0.
  * Severity: notice, suspicious when z > suspicious_z.
  * Source: the NHSA smart-review peer comparison of 次均费用, 平均住院日, 药占比
@@ -35,7 +38,6 @@
 #include "claimwatch/metrics.h"
 
 typedef struct config {
-	cw_metrics_opts opts;
 	int enabled[CW_METRIC_COUNT];
 	double suspicious_z;
 } config;
@@ -63,9 +65,7 @@ static int configure(const cw_section *rules, void **out)
 	config *c = calloc(1, sizeof *c);
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	int rc = cw_metrics_opts_read(rules, &c->opts);
-	if (rc == 0)
-		rc = read_metrics(rules, c);
+	int rc = read_metrics(rules, c);
 	if (rc == 0)
 		rc = cw_section_double(rules, "suspicious_z", 0, 1000, &c->suspicious_z);
 	if (rc < 0) {
@@ -93,6 +93,7 @@ static const char *show(const cw_metric_info *mi, double v, char *buf, size_t si
 static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metric, cw_ref p,
                 const cw_metric_table *t)
 {
+	const cw_metrics_opts *mo = cw_metrics_options(ctx->metrics);
 	const cw_metric_info *mi = cw_metric_info_of(metric);
 	const cw_metric_row *r = &t->rows[p];
 	const cw_peer_group *g = &t->groups[r->group];
@@ -117,24 +118,20 @@ static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metri
 	               mi->name, show(mi, r->value, value, sizeof value), r->volume, mi->volume,
 	               show(mi, r->expected, expected, sizeof expected), g->peers,
 	               cw_dataset_str(ctx->ds, g->specialty), level, show(mi, r->limit, limit, sizeof limit),
-	               100 * c->opts.level, g->funnel.phi, r->z, r->zlimit);
+	               100 * mo->level, g->funnel.phi, r->z, r->zlimit);
 }
 
 static int scan(const cw_scan *ctx, cw_findings *out)
 {
 	const config *c = ctx->config;
-	cw_metrics *m;
-	int rc = cw_metrics_compute(ctx->ds, &c->opts, &m);
-	if (rc < 0)
-		return rc;
+	int rc = 0;
 	size_t nphys = cw_dataset_physicians(ctx->ds)->n;
 	for (cw_ref p = 0; rc == 0 && p < nphys; p++)
 		for (int k = 0; rc == 0 && k < CW_METRIC_COUNT; k++) {
-			const cw_metric_table *t = cw_metrics_table(m, k);
+			const cw_metric_table *t = cw_metrics_table(ctx->metrics, k);
 			if (c->enabled[k] && t->rows[p].flagged)
 				rc = emit(ctx, c, out, k, p, t);
 		}
-	cw_metrics_free(m);
 	return rc;
 }
 
@@ -144,6 +141,7 @@ const cw_detector cw_detector_outlier_physician = {
 	.summary = "a physician's case-mix adjusted cost, stay, drug, exam or antibiotic figures above the peers' funnel limit",
 	.dimension = NULL,
 	.partition = CW_PARTITION_NONE,
+	.needs = CW_NEEDS_METRICS,
 	.configure = configure,
 	.release = free,
 	.scan = scan,

@@ -97,10 +97,18 @@ typedef enum cw_partition {
 	CW_PARTITION_PATIENTS  /* scan() is called per slice of patients, maybe in parallel */
 } cw_partition;
 
+/* What scan() may read beside the dataset; a detector asks for it in .needs. */
+enum cw_needs {
+	CW_NEEDS_METRICS = 1 /* the physicians' metrics of the month (claimwatch/metrics.h) in ctx->metrics */
+};
+
+typedef struct cw_metrics cw_metrics; /* claimwatch/metrics.h */
+
 typedef struct cw_scan {
 	const cw_dataset *ds;
 	const void *config;             /* what configure() returned */
 	cw_ref patient_begin, patient_end; /* the slice: patients [begin, end) */
+	const cw_metrics *metrics; /* with CW_NEEDS_METRICS, else NULL */
 } cw_scan;
 
 typedef struct cw_detector {
@@ -112,6 +120,7 @@ typedef struct cw_detector {
 	 * rules (dimensions.by_detector) may override it. */
 	const char *dimension;
 	cw_partition partition;
+	unsigned needs;        /* enum cw_needs flags */
 	/* Reads the detector's section of the rules into a config for scan(). On
 	 * error returns < 0 with a message naming the key (cw_section_* do). */
 	int (*configure)(const cw_section *rules, void **config);

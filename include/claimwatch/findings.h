@@ -61,6 +61,9 @@ typedef struct cw_detect_opts {
 	int threads;               /* 0: the number of cores */
 	const char *only;          /* run only this detector (NULL: every enabled one) */
 	cw_detect_timing *timings; /* optional, cw_detector_count() entries */
+	/* The month's metrics for the detectors that need them (CW_NEEDS_METRICS);
+	 * NULL: computed here, with the rules' metrics section, when one does. */
+	const cw_metrics *metrics;
 } cw_detect_opts;
 
 int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
+#include "claimwatch/metrics.h"
 #include "dataset/pool.h"
 #include "engine/findings_impl.h"
 #include "util/progress.h"
@@ -30,6 +31,7 @@ typedef struct job {
 
 typedef struct runner {
 	const cw_dataset *ds;
+	const cw_metrics *metrics;
 	void **configs;
 	job *jobs;
 	size_t njobs;
@@ -40,7 +42,8 @@ typedef struct runner {
 static void run_job(runner *r, job *j)
 {
 	const cw_detector *d = cw_detectors[j->detector];
-	cw_scan ctx = { r->ds, r->configs[j->detector], j->begin, j->end };
+	cw_scan ctx = { r->ds, r->configs[j->detector], j->begin, j->end,
+		        d->needs & CW_NEEDS_METRICS ? r->metrics : NULL };
 	double t0 = cw_now();
 	if ((j->rc = cw_findings_new(&j->found)) == 0)
 		j->rc = d->scan(&ctx, j->found);
@@ -223,6 +226,26 @@ int cw_detect_check(const cw_rules *rules)
 	return rc;
 }
 
+/* The month's metrics when an enabled detector needs them: the caller's, else computed into *own. */
+static int month_metrics(const cw_dataset *ds, const cw_rules *rules, const int *enabled, const cw_metrics *given,
+                         cw_metrics **own, const cw_metrics **out)
+{
+	int needed = 0;
+	for (size_t d = 0; cw_detectors[d]; d++)
+		needed |= enabled[d] && (cw_detectors[d]->needs & CW_NEEDS_METRICS);
+	*out = given;
+	if (!needed || given)
+		return 0;
+	cw_metrics_opts mo;
+	int rc = cw_metrics_opts_load(rules, &mo);
+	if (rc == 0)
+		rc = cw_metrics_compute(ds, &mo, own);
+	if (rc < 0)
+		return cw_error_wrap(rc, "the physicians' metrics");
+	*out = *own;
+	return 0;
+}
+
 int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims, const cw_detect_opts *opts,
               cw_findings **out)
 {
@@ -233,10 +256,13 @@ int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims
 	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
 	r.configs = calloc(nd ? nd : 1, sizeof *r.configs);
 	cw_findings *all = NULL;
+	cw_metrics *own = NULL;
 	cw_u64set ids = { 0 };
 	int rc = enabled && r.configs ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = configure_all(rules, o, r.configs, enabled);
+	if (rc == 0)
+		rc = month_metrics(ds, rules, enabled, o->metrics, &own, &r.metrics);
 	if (rc == 0)
 		rc = plan_jobs(ds, enabled, &r.jobs, &r.njobs);
 	if (rc == 0)
@@ -267,6 +293,7 @@ int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims
 	free(r.jobs);
 	free(r.configs);
 	free(enabled);
+	cw_metrics_free(own);
 	cw_u64set_free(&ids);
 	if (rc < 0) {
 		cw_findings_free(all);

@@ -89,6 +89,12 @@ int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
 	return 0;
 }
 
+int cw_metrics_opts_load(const cw_rules *rules, cw_metrics_opts *o)
+{
+	cw_section s = cw_rules_section(rules, "metrics");
+	return cw_metrics_opts_read(&s, o);
+}
+
 char *cw_dx_category(const char *dx, char buf[4])
 {
 	size_t n = 0;

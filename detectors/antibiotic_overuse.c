@@ -35,7 +35,7 @@ typedef struct config {
 	int interval;
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = malloc(sizeof *c);
 	if (!c)
@@ -141,7 +141,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, int kind, uint3
 	               100 * c->confidence, cw_visit_kind_name(kind), 100 * c->limit[kind]);
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	size_t nphys = cw_dataset_physicians(ctx->ds)->n;
@@ -159,10 +159,14 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_antibiotic_overuse = {
+	CW_DETECTOR_INIT,
 	.name = "antibiotic_overuse",
-	.title_zh = "抗菌药物使用率超标",
+	.title_zh = "抗菌药物使用异常",
+	.title_en = "Antibiotic overuse",
 	.summary = "a physician's share of prescriptions (stays) with an antibiotic above the national limit, by visit kind",
 	.dimension = "medication",
+	.defaults = "{ \"limits\": { \"outpatient\": 0.20, \"emergency\": 0.40, \"inpatient\": 0.60 },"
+	            "  \"min_volume\": 30, \"confidence\": 0.95, \"interval\": \"wilson\" }",
 	.partition = CW_PARTITION_NONE,
 	.configure = configure,
 	.release = free,

@@ -15,7 +15,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/scan.h"
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	(void)rules;
 	*out = NULL;
@@ -77,7 +77,7 @@ static int judge_minute(const cw_scan *ctx, cw_findings *out, scratch *s, uint32
 	return rc;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
@@ -97,8 +97,10 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_duplicate_billing = {
+	CW_DETECTOR_INIT,
 	.name = "duplicate_billing",
 	.title_zh = "重复收费",
+	.title_en = "Duplicate billing",
 	.summary = "the same item billed twice for the same patient at the same minute",
 	.dimension = NULL,
 	.partition = CW_PARTITION_PATIENTS,

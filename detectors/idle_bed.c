@@ -50,7 +50,7 @@ typedef struct config {
 	int seen_elsewhere; /* (b) on or off */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	long long days;
@@ -315,7 +315,7 @@ static int scan_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref p, cw_ref
 	return 0;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_window *w = cw_dataset_window(ctx->ds);
@@ -350,10 +350,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_idle_bed = {
+	CW_DETECTOR_INIT,
 	.name = "idle_bed",
 	.title_zh = "挂床住院",
+	.title_en = "Idle bed",
 	.summary = "inpatient days billed with no care for min_idle_days in a row, or while the patient was elsewhere",
 	.dimension = "treatment",
+	.defaults = "{ \"min_idle_days\": 3, \"seen_elsewhere\": true }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -35,7 +35,7 @@ typedef struct config {
 	int check[R_COUNT]; /* which restrictions are judged */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	const char **names = NULL;
 	size_t n = 0;
@@ -148,7 +148,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t i, int r, int age
 	}
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
@@ -174,10 +174,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_item_restriction = {
+	CW_DETECTOR_INIT,
 	.name = "item_restriction",
 	.title_zh = "限定支付",
+	.title_en = "Restricted item",
 	.summary = "an item billed against its sex, age, institution-level or setting restriction",
 	.dimension = NULL,
+	.defaults = "{ \"restrictions\": [\"sex_only\", \"age_min\", \"age_max\", \"min_level\", \"setting\"] }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -50,7 +50,7 @@ static void release(void *p)
 	free(c);
 }
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	long long drugs, op, em, chronic, amount;
@@ -287,7 +287,7 @@ static int judge_amount(const cw_scan *ctx, cw_findings *out, const rx_case *k, 
 	return emit(ctx, out, k, sc, &f, reason);
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const cw_dataset *ds = ctx->ds;
 	const cw_window *w = cw_dataset_window(ds);
@@ -319,10 +319,15 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_large_prescription = {
+	CW_DETECTOR_INIT,
 	.name = "large_prescription",
 	.title_zh = "大处方",
+	.title_en = "Large prescription",
 	.summary = "a prescription with more than max_drugs drugs, too many days of supply, or above max_amount",
 	.dimension = "medication",
+	.defaults = "{ \"max_drugs\": 5, \"max_days_outpatient\": 7, \"max_days_emergency\": 3,"
+	            "  \"max_days_chronic\": 30, \"max_amount\": 2000.0,"
+	            "  \"chronic_prefixes\": [\"I10\", \"I11\", \"E11\", \"E10\", \"J44\", \"I25\", \"N18\", \"F20\"] }",
 	.partition = CW_PARTITION_NONE,
 	.configure = configure,
 	.release = release,

@@ -31,7 +31,7 @@ typedef struct config {
 	int interval;
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = malloc(sizeof *c);
 	if (!c)
@@ -75,7 +75,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, uint64_t positi
 
 /* One linear pass over the claim lines (in storage order, for the cache), then
  * one judgement per physician. */
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_physicians *ph = cw_dataset_physicians(ctx->ds);
@@ -101,10 +101,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_low_positive_rate = {
+	CW_DETECTOR_INIT,
 	.name = "low_positive_rate",
 	.title_zh = "大型设备检查阳性率低",
+	.title_en = "Low positive rate",
 	.summary = "a physician's large-equipment exams rarely positive: the rate's upper confidence bound below the threshold",
 	.dimension = "exam",
+	.defaults = "{ \"threshold\": 0.30, \"min_resulted\": 20, \"confidence\": 0.95, \"interval\": \"wilson\" }",
 	.partition = CW_PARTITION_NONE,
 	.configure = configure,
 	.release = free,

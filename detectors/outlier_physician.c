@@ -60,7 +60,7 @@ static int read_metrics(const cw_section *rules, config *c)
 	return rc;
 }
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	if (!c)
@@ -121,7 +121,7 @@ static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metri
 	               100 * mo->level, g->funnel.phi, r->z, r->zlimit);
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	int rc = 0;
@@ -136,10 +136,15 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_outlier_physician = {
+	CW_DETECTOR_INIT,
 	.name = "outlier_physician",
-	.title_zh = "同行对比异常",
+	.title_zh = "医师指标异常",
+	.title_en = "Outlier against peers",
 	.summary = "a physician's case-mix adjusted cost, stay, drug, exam or antibiotic figures above the peers' funnel limit",
 	.dimension = NULL,
+	.defaults = "{ \"metrics\": [\"cost_per_outpatient_visit\", \"cost_per_inpatient_stay\", \"length_of_stay\","
+	            "              \"drug_share\", \"exam_share\", \"antibiotic_rate\", \"large_equipment_per_100\"],"
+	            "  \"suspicious_z\": 5.0 }",
 	.partition = CW_PARTITION_NONE,
 	.needs = CW_NEEDS_METRICS,
 	.configure = configure,

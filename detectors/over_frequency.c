@@ -27,7 +27,7 @@ typedef struct config {
 	cw_qty tolerance; /* units allowed above max_daily_qty, in thousandths */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	double tol;
 	int rc = cw_section_double(rules, "tolerance_qty", 0, 1e9, &tol);
@@ -131,7 +131,7 @@ static int on_day(const cw_scan *ctx, uint32_t lo, uint32_t hi, void *arg)
 	return rc == 0 && s->k.n ? judge_day(ctx, ctx->config, s->out, &s->k) : rc;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	day_scan s = { .out = out };
 	int rc = cw_each_patient_day(ctx, on_day, &s);
@@ -141,10 +141,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_over_frequency = {
+	CW_DETECTOR_INIT,
 	.name = "over_frequency",
 	.title_zh = "超频次收费",
+	.title_en = "Over-frequency billing",
 	.summary = "more units of an item for one patient on one day than its max_daily_qty",
 	.dimension = NULL,
+	.defaults = "{ \"tolerance_qty\": 0.0 }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -19,7 +19,7 @@ typedef struct config {
 	cw_fen tolerance; /* fen per unit allowed above the ceiling */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = malloc(sizeof *c);
 	long long tol;
@@ -35,7 +35,7 @@ static int configure(const cw_section *rules, void **out)
 	return 0;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
@@ -70,10 +70,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_over_price = {
+	CW_DETECTOR_INIT,
 	.name = "over_price",
 	.title_zh = "超标准收费",
+	.title_en = "Over-price billing",
 	.summary = "a line's unit price above the item's std_price (the catalogue's ceiling)",
 	.dimension = NULL,
+	.defaults = "{ \"tolerance\": 0.0 }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -35,7 +35,7 @@ typedef struct config {
 	int pending_positive;        /* a pending result counts as positive */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	const char **names = NULL;
 	size_t n = 0;
@@ -118,7 +118,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t l1, uint32_t l2, 
 	               result_name(cl->result[l1]), (int)hours);
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
@@ -154,10 +154,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_repeat_test = {
+	CW_DETECTOR_INIT,
 	.name = "repeat_test",
 	.title_zh = "重复检查",
+	.title_en = "Repeat test",
 	.summary = "a test repeated sooner than its retest_hours after a result that was not positive",
 	.dimension = "exam",
+	.defaults = "{ \"categories\": [\"exam\", \"lab\"], \"pending_counts_as_positive\": false }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -43,7 +43,7 @@ static void release(void *p)
 	free(c);
 }
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	long long days;
@@ -134,7 +134,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref a, 
 	               cw_format_money(f.suspect, amount));
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_dataset *ds = ctx->ds;
@@ -166,10 +166,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_split_admission = {
+	CW_DETECTOR_INIT,
 	.name = "split_admission",
 	.title_zh = "分解住院",
+	.title_en = "Split admission",
 	.summary = "a readmission to the same institution for the same ICD-10 category within window_days of a discharge",
 	.dimension = "diagnosis",
+	.defaults = "{ \"window_days\": 15, \"planned_care_prefixes\": [\"Z51\", \"Z49\", \"Z50\"] }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = release,

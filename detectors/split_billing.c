@@ -38,7 +38,7 @@ typedef struct config {
 	cw_fen min_excess; /* all_components: report only above this */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	int beside, all, rc;
 	long long min_excess;
@@ -305,7 +305,7 @@ static int on_day(const cw_scan *ctx, uint32_t lo, uint32_t hi, void *arg)
 	return rc == 0 && s->d.nkeys ? judge_day(ctx, ctx->config, s->out, &s->d) : rc;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	day_scan s = { .out = out };
 	int rc = cw_each_patient_day(ctx, on_day, &s);
@@ -314,10 +314,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_split_billing = {
+	CW_DETECTOR_INIT,
 	.name = "split_billing",
 	.title_zh = "分解收费",
+	.title_en = "Split billing",
 	.summary = "a bundle's components billed beside it, or all of them without it, on one patient-day",
 	.dimension = NULL,
+	.defaults = "{ \"component_beside_bundle\": true, \"all_components\": true, \"min_excess\": 0.0 }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

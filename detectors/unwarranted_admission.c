@@ -43,7 +43,7 @@ static void release(void *p)
 	free(c);
 }
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	long long days, care;
@@ -120,7 +120,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref s,
 	               cw_format_money(c->max_care_per_day, limit), cw_format_money(total, amount));
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_window *w = cw_dataset_window(ctx->ds);
@@ -148,10 +148,15 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_unwarranted_admission = {
+	CW_DETECTOR_INIT,
 	.name = "unwarranted_admission",
 	.title_zh = "小病大治",
+	.title_en = "Unwarranted admission",
 	.summary = "a short stay with no surgery and little care for a condition outpatient care handles",
 	.dimension = "diagnosis",
+	.defaults = "{ \"max_days\": 3, \"max_care_per_day\": 300.0,"
+	            "  \"outpatient_manageable_prefixes\": [\"J06\", \"J00\", \"J02\", \"J20\", \"K29\", \"K52\","
+	            "                                     \"M54\", \"R51\", \"I10\", \"E11\"] }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = release,

@@ -108,7 +108,8 @@ static int push(cw_findings *l, const cw_finding *f, const char *reason, size_t 
 		return CW_ENOMEM;
 	s->f.lines = NULL;
 	s->f.tag = s->f.metric = NULL;
-	s->detector = s->dimension = -1;
+	s->detector = NULL;
+	s->dimension = -1;
 	s->inst = s->dept = CW_NONE;
 	l->n++;
 	return 0;

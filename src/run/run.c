@@ -89,7 +89,7 @@ static size_t lines_in_month(const cw_dataset *ds)
 static int detect(cw_month_run *mr)
 {
 	double t0 = cw_now();
-	mr->timings = calloc(cw_detector_count() + 1, sizeof *mr->timings);
+	mr->timings = calloc(cw_registry_count(cw_rules_registry(mr->rules)) + 1, sizeof *mr->timings);
 	if (!mr->timings)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	int rc = cw_metrics_compute(mr->ds, &mr->metrics_opts, &mr->metrics);

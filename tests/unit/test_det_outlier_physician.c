@@ -212,7 +212,7 @@ static void test_bad_rules(void **state)
 	cw_rules *rules;
 	cw_dimset *dims;
 	cw_findings *fs = NULL;
-	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"cost\"]}}}",
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"cost\"]}}}",
 	                                    "t"), 0);
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);
 	cw_detect_opts o = { .threads = 1, .only = "outlier_physician" };
@@ -237,7 +237,7 @@ static void test_metrics_given_by_the_run(void **state)
 	cw_rules *rules;
 	cw_dimset *dims;
 	cw_findings *fs = NULL;
-	assert_int_equal(cw_rules_load_text(&rules, NULL, NULL), 0);
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), NULL, NULL), 0);
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);
 	cw_detect_opts o = { .threads = 1, .only = "outlier_physician", .metrics = m };
 	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), 0);

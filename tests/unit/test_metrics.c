@@ -455,7 +455,7 @@ static void test_options_from_rules(void **state)
 {
 	(void)state;
 	cw_rules *r;
-	assert_int_equal(cw_rules_load(&r, NULL), 0);
+	assert_int_equal(cw_rules_load(&r, tu_registry(), NULL), 0);
 	cw_metrics_opts o, d;
 	assert_int_equal(cw_metrics_opts_load(r, &o), 0);
 	cw_metrics_opts_default(&d);
@@ -468,7 +468,7 @@ static void test_options_from_rules(void **state)
 	assert_int_equal(o.min_stratum_units, d.min_stratum_units);
 	NEAR(o.trim, d.trim, 0);
 	cw_rules_free(r);
-	assert_int_equal(cw_rules_load_text(&r, "{\"metrics\":{\"winsor\":0.6}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&r, tu_registry(), "{\"metrics\":{\"winsor\":0.6}}", "t"), 0);
 	assert_int_equal(cw_metrics_opts_load(r, &o), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "metrics.winsor"));
 	cw_rules_free(r);

@@ -31,11 +31,12 @@
  * alphabetical order of their names (cw_registry_builtin); a plug-in, a shared
  * object built against these headers alone, adds more at run time
  * (cw_registry_load_plugin: `claimwatch run --plugin PATH.so` or the rules'
- * "plugins"). It exports
+ * "plugins"). It exports its table of detectors,
  *
- *   const cw_detector *const cw_plugin_detectors[] = { &my_detector, NULL };
+ *   CW_PLUGIN_DETECTORS(&cw_detector_mine);  // cw_plugin_detectors[], NULL-terminated
  *
  * and is refused when built against another CW_DETECTOR_VERSION.
+ * examples/detectors/ holds one detector built both ways.
  *
  * scan() may look at the whole loaded window; the core keeps only the findings
  * whose latest evidence (cw_finding.when) falls in the run's month, so a
@@ -164,8 +165,18 @@ typedef struct cw_detector {
 /* The first line of every detector's initializer. */
 #define CW_DETECTOR_INIT .version = CW_DETECTOR_VERSION, .size = sizeof(cw_detector)
 
-/* The symbol a plug-in exports: its detectors, NULL-terminated. */
+/* The symbol a plug-in exports: its detectors, NULL-terminated. A file that
+ * is a plug-in and may also be compiled in (CW_DETECTOR_DIRS) writes
+ *   CW_PLUGIN_DETECTORS(&cw_detector_mine);
+ * which defines the table, unless claimwatch's build compiles the file in
+ * (it defines CW_BUILTIN there, and its generated table lists the detector). */
 #define CW_PLUGIN_SYMBOL "cw_plugin_detectors"
+#ifdef CW_BUILTIN
+#define CW_PLUGIN_DETECTORS(...) extern const cw_detector *const cw_plugin_detectors[]
+#else
+#define CW_PLUGIN_DETECTORS(...) \
+	__attribute__((visibility("default"))) const cw_detector *const cw_plugin_detectors[] = { __VA_ARGS__, NULL }
+#endif
 
 /* --- the registry --------------------------------------------------------------
  * The detectors of a run, in order: the built-in ones (alphabetical), then the

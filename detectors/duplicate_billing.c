@@ -1,14 +1,10 @@
 /*
  * duplicate_billing: the same item billed twice for the same patient at the same minute (重复收费).
  *
- * Rule: two or more claim lines of one patient with the same item and the same
- * service minute, in any visit. Money at stake: every line of the group but the
- * first. Severity: violation.
- * Source: 重复收费 in the NHSA's list of irregular billing; hospital systems
- * that post an order twice produce exactly this pattern.
- * Blind spots: a duplicate posted a minute later (it looks like a second
- * service; see over_frequency for items with a daily maximum); a duplicate
- * cancelled by a refund after the month.
+ * Contract: partitioned by patients. Two or more live lines of one patient with the same item and
+ * service minute (any visit) are one finding: evidence the group's lines, money at stake every line but
+ * the first, severity violation, class the item's category.
+ * The full rule, its source and blind spots: docs/detectors/duplicate_billing.md.
  */
 #include <stdlib.h>
 #include "claimwatch/detector.h"

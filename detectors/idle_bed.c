@@ -1,42 +1,13 @@
 /*
  * idle_bed: inpatient days billed while the patient got no care or was somewhere else (挂床住院).
  *
- * Rule, per inpatient stay and calendar day from the admit day to the discharge
- * day (the month's last day for an open stay): a day is "billed" when it has a
- * bed or nursing line of the stay, "idle" when it is billed and has no care
- * line of the stay (drug, lab, exam, treatment, surgery, material; consult is
- * not care).
- *  (a) no_care: a run of >= min_idle_days consecutive idle days. One or two
- *      quiet days (a weekend) are not idling. Evidence: the bed and nursing
- *      lines of the run; money at stake: their amount; `when`: the latest bed or
- *      nursing line of the run's last day.
- *  (b) seen_elsewhere: on a billed day other than the admit and discharge days
- *      (transfer days), the patient has a claim line at another institution, or
- *      an outpatient or emergency visit admitted that day at any institution.
- *      One finding per stay and day. Evidence: that day's bed and nursing lines
- *      plus the lines elsewhere; money at stake: that day's bed and nursing.
- * Severity: suspicious. Class: stay. Physician: the stay's attending.
- *
- * Month boundaries: each idle day is reported once, in the month of the last
- * day of the finding that cites it (the data contract's rule). A month's run
- * sees its days up to the month's last day:
- *  - a run that reaches the month's last day is reported there, with its days
- *    so far (the month cannot know whether it goes on);
- *  - the next month, a run that goes on from before its first day is reported
- *    whole when its earlier part was too short to be reported (under
- *    min_idle_days), else only its days of this month, however few: they
- *    continue a run already found to be idling.
- * Idle days before the look-back window are not seen.
- *
- * Source: 挂床住院 (a patient registered as inpatient who is not in the ward
- * or receives no treatment) in the NHSA's 医疗保障基金使用监督管理条例 (2021)
- * art. 15 and in the national fund inspections' lists of irregular inpatient
- * practice; the "seen elsewhere" check is the inspections' cross-institution
- * comparison of billing times.
- * Blind spots: care billed as a daily package line of category other or
- * consult; a patient seen elsewhere on a record the source does not hold
- * (another province, a pharmacy); a stay whose bed lines are billed under
- * another visit id; idle days before the look-back.
+ * Contract: partitioned by patients; per inpatient stay and calendar day. (a) no_care: a run of at least
+ * min_idle_days days billed (bed or nursing) without care; evidence the run's bed and nursing lines,
+ * money at stake their amount. (b) seen_elsewhere: a billed day, other than the admit and discharge
+ * days, on which the patient has lines at another institution or an outpatient visit; evidence that
+ * day's bed and nursing lines and the lines elsewhere. Severity suspicious, class stay, physician the
+ * stay's attending; each idle day reported once, in the month of the finding's last day.
+ * The full rule (month boundaries included), its source, keys and blind spots: docs/detectors/idle_bed.md.
  */
 #include <stdio.h>
 #include <stdlib.h>

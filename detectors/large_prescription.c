@@ -1,30 +1,12 @@
 /*
  * large_prescription: a prescription with too many drugs, too long a supply or too high an amount (大处方).
  *
- * Rule, per prescription (one rx_id) of the month, one finding per tag:
- *  (a) drugs_per_rx: more than max_drugs distinct drugs. Money at stake: the
- *      amount of the drugs beyond the max_drugs largest.
- *  (b) days_supply: a line supplying more than max_days_outpatient days on an
- *      outpatient visit, more than max_days_emergency on an emergency visit, or
- *      more than max_days_chronic when the visit's dx_code starts with a chronic
- *      prefix (stable hypertension, diabetes, COPD... may get long
- *      prescriptions). Inpatient prescriptions are not judged here (a ward
- *      dispenses per day). Money at stake: amount x (days - limit) / days of
- *      each such line.
- *  (c) amount: the prescription's amount above max_amount. Money at stake: the
- *      amount above it.
- * Evidence: the visit's live drug claim lines of the prescription's drugs on
- * the prescription's day (may be empty). Severity: suspicious. Class:
- * prescription. Physician: the prescription's. `when`: its latest time.
- * Source: 处方管理办法 (2007) art. 19 (a prescription is for at most 7 days,
- * emergency 3 days; chronic and geriatric conditions may be extended with the
- * reason stated) and art. 6 (at most 5 drugs per western-medicine
- * prescription); the 长期处方管理规范（试行） (NHC 2021: a long prescription for a
- * stable chronic condition usually covers up to 4 weeks); 超量开药 in the
- * 医疗保障基金使用监督管理条例 (2021) art. 15; local fund ceilings against 大处方.
- * Blind spots: one large course split over several prescriptions of one visit
- * or over consecutive visits; a reason for a long supply written on paper only;
- * the source holds the visit's primary dx, not every diagnosis.
+ * Contract: one scan of the month's prescriptions (not partitioned); per prescription, one finding per
+ * tag: drugs_per_rx (more than max_drugs distinct drugs), days_supply (a line beyond the day limit of
+ * its visit kind, or of a chronic diagnosis), amount (above max_amount). Evidence the visit's live drug
+ * lines of the prescription's drugs that day (may be none); money at stake the part beyond the limit;
+ * severity suspicious, class prescription, physician the prescriber.
+ * The full rule, its source, keys and blind spots: docs/detectors/large_prescription.md.
  */
 #include <stdio.h>
 #include <stdlib.h>

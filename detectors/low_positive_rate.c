@@ -2,22 +2,11 @@
  * low_positive_rate: a physician whose large-equipment exams (CT, MRI, ultrasound, DR) are rarely
  * positive (大型设备检查阳性率低).
  *
- * Rule: over the month's live large-equipment lines (items.large_equipment)
- * ordered by the physician that have a result (positive or negative; pending
- * and missing results do not count), the positive rate is judged low when the
- * upper bound of its two-sided confidence interval (95% Wilson by default, or
- * Clopper-Pearson) is below the threshold (30%), at a minimum number of
- * resulted exams (20). One physician-level finding, metric "positive_rate".
- * Money at stake: 0 (which exams were unneeded is for the reviewer).
- * Severity: suspicious.
- * Source: 大型医用设备配置与使用管理办法 (2018) and the provincial 医保 rules
- * that set a minimum positive rate for CT/MRI (commonly 60-70% for tertiary
- * hospitals in 大型医用设备检查阳性率 reviews; the threshold here is lower to
- * catch only the clearly wasteful).
- * Blind spots: exams without results in exam_results are not judged (a
- * hospital that withholds negative results escapes); screening services with
- * legitimately low yields (health checks) look alike; results are read as
- * billed, not verified against images.
+ * Contract: one scan of the month (not partitioned). Per ordering physician, the month's live
+ * large-equipment lines with a result: a finding (metric positive_rate) when the upper bound of the
+ * positive rate's confidence interval is below `threshold`, at min_resulted exams or more.
+ * Physician-level: no evidence lines, money at stake 0, severity suspicious, class exam_use.
+ * The full rule, its source, keys and blind spots: docs/detectors/low_positive_rate.md.
  */
 #include <math.h>
 #include <stdlib.h>

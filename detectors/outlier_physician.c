@@ -1,34 +1,15 @@
 /*
- * outlier_physician: a physician whose figures of the month are far above those of their peers
- * for the same kind of patients (同行对比, 异常高值).
+ * outlier_physician: a physician whose figures of the month are far above those of their peers for the
+ * same kind of patients (医师指标异常, 同行对比).
  *
- * Rule: for each metric (cost per outpatient visit, cost per inpatient stay,
- * length of stay, drug share, exam+lab share, antibiotic prescription rate,
- * large-equipment exams per 100 visits), the physician's value is compared
- * with the value expected from their peers (same specialty and institution
- * level, else the specialty across levels; too few peers: not judged) for the
- * physician's own case mix (peer figures per visit kind and dx category,
- * weighted by the physician's cases). A finding when the physician has the
- * minimum volume and the value is above the upper funnel-plot control limit
- * (99.99%, with over-dispersion, corrected for the skewness of costs), at least
- * min_excess above expected, and still beyond it without the physician's
- * largest units (a share `trim` of the volume, at least one); only the high
- * side (over-use). The figures are the month's metrics (claimwatch/metrics.h),
- * computed once by the run with the rules' `metrics` section and shared with
- * metrics.csv and the report; this detector only turns the flagged ones of the
- * metrics it is given into findings.
- * Money at stake: for cost metrics, (value - expected) x volume; else 0.
- * Severity: notice, suspicious when z > suspicious_z.
- * Source: the NHSA smart-review peer comparison of 次均费用, 平均住院日, 药占比
- * and 检查检验占比 (国家三级公立医院绩效考核 indicators), 抗菌药物处方率
- * (抗菌药物临床应用管理办法 2012) and the 大型医用设备 use watch; funnel plots
- * per Spiegelhalter (2005).
- * Blind spots: a whole peer group that over-treats (the peers set the
- * expectation); small specialties and physicians below the minimum volume are
- * not judged; upcoding the diagnosis into an expensive category raises the
- * expectation with the cost; the physician is the visit's attending, so
- * orders placed by consultants count for the attending; a physician treating
- * few patients is compared with wide limits.
+ * Contract: one scan of the month (not partitioned), needing the month's metrics (CW_NEEDS_METRICS:
+ * claimwatch/metrics.h, computed once by the run with the rules' `metrics` section and shared with
+ * metrics.csv and the report). For each metric in `metrics`, a physician the metrics flag (above the
+ * peers' case-mix adjusted funnel limit by min_excess, without their largest units) is one finding
+ * (tag and metric = the metric; value, expected, limit set). Physician-level: no evidence lines; money
+ * at stake (value - expected) x volume for the cost metrics, else 0; severity notice, suspicious when z
+ * is above suspicious_z; class the metric's.
+ * The full rule and method, its source, keys and blind spots: docs/detectors/outlier_physician.md.
  */
 #include <math.h>
 #include <stdio.h>

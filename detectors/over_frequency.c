@@ -1,22 +1,11 @@
 /*
  * over_frequency: more units of an item for one patient on one calendar day than allowed (超频次收费).
  *
- * Rule: for an item with max_daily_qty, the live claim lines of one patient,
- * item and calendar day (any visit, any institution) add up to more than
- * max_daily_qty + tolerance_qty units. Evidence: every live line of the item
- * that day. Money at stake: the excess units times the mean unit price of those
- * lines (their amount / their quantity, rounded to fen). Severity: violation.
- * The responsible physician and visit are those of the line that took the day
- * over the maximum (the orders up to the maximum were payable).
- * Source: 医疗保障基金使用监督管理条例 (2021) art. 15 and 38 (超标准收费,
- * 重复收费); the 计价单位 and 说明 of the 全国医疗服务价格项目规范 ("每日限收
- * 一次", a bed or nursing level billed once per day), and the 超频次 rules of
- * the NHSA's smart-review rule base (医保智能监管规则库).
- * Blind spots: a partial refund (a refund line whose quantity differs from the
- * line it corrects) is not netted, so the original line still counts in full;
- * a day's excess split across two patients' records (identity fraud); items
- * without max_daily_qty in the catalogue; a stay billed "per night" with the
- * night's line posted after midnight counts on the later day.
+ * Contract: partitioned by patients; per patient, item with max_daily_qty and calendar day (any visit,
+ * any institution): live lines adding up to more than max_daily_qty + tolerance_qty units are one
+ * finding. Evidence every such line that day; money at stake the excess units at the lines' mean unit
+ * price; severity violation; physician and visit those of the line that passed the maximum.
+ * The full rule, its source, keys and blind spots: docs/detectors/over_frequency.md.
  */
 #include <stdlib.h>
 #include "claimwatch/detector.h"

@@ -1,14 +1,10 @@
 /*
  * over_price: a claim line whose unit price passes the item's price ceiling (超标准收费).
  *
- * Rule: unit_price > std_price + tolerance. Money at stake: the excess per
- * unit times the quantity. Severity: violation (the excess is not payable).
- * Source: the medical-service price catalogue (医疗服务价格项目规范) sets a
- * ceiling per item; charging above it is 超标准收费 in the NHSA's list of
- * irregular billing.
- * Blind spots: a line split into more units at a lower price (see
- * over_frequency); a catalogue whose std_price is out of date; refunds after
- * the month are not seen (a line refunded later is still flagged).
+ * Contract: partitioned by patients. A live line of the month with unit_price > std_price + tolerance
+ * is one finding: evidence the line, money at stake the excess per unit times the quantity, severity
+ * violation, class the item's category.
+ * The full rule, its source, keys and blind spots: docs/detectors/over_price.md.
  */
 #include <stdlib.h>
 #include "claimwatch/detector.h"

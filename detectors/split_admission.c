@@ -1,27 +1,12 @@
 /*
- * split_admission: a patient discharged and readmitted to the same hospital for the same
- * condition within a few days (分解住院).
+ * split_admission: a patient discharged and readmitted to the same hospital for the same condition
+ * within a few days (分解住院).
  *
- * Rule: inpatient stays A and B of one patient at the same institution, B
- * admitted at or after A's discharge and no later than discharge(A) +
- * window_days x 24 h, with the same ICD-10 category (first 3 characters of
- * dx_code, compared without case or dots). Not flagged when B's dx_code starts
- * with a planned-care prefix (chemotherapy, dialysis, rehabilitation: cycles
- * of admissions are the treatment), nor for a readmission to another
- * institution, nor for another category. The finding is about B (the
- * readmission): its visit, its attending physician, its lines as evidence, its
- * total amount as money at stake, and its admit time as `when`, so it belongs
- * to the month of the readmission. A may have been discharged in the look-back.
- * Severity: suspicious (a real relapse is possible; the record decides).
- * Source: 分解住院 in the NHSA's 医疗保障基金使用监督管理条例 (2021) art. 15 and in
- * the national fund inspections' lists of irregular inpatient practice
- * (discharge and readmission of a patient who still meets the criteria for
- * admission, to split one stay's cost into several DRG/quota payments).
- * Blind spots: a readmission that starts before the first discharge (overlapping
- * stays), a readmission recorded under another category of the same disease
- * (I20 then I25), a split across two institutions of one hospital group, a first
- * stay discharged before the look-back (window_days must stay below
- * load.lookback_days).
+ * Contract: partitioned by patients. A stay admitted within window_days of the discharge of an earlier
+ * stay of the patient at the same institution, with the same ICD-10 category and no planned-care
+ * prefix, is one finding about the readmission: its visit, attending physician and lines, its amount at
+ * stake, its admit time as `when`. Severity suspicious, class admission.
+ * The full rule, its source, keys and blind spots: docs/detectors/split_admission.md.
  */
 #include <stdio.h>
 #include <stdlib.h>

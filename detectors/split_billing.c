@@ -1,29 +1,12 @@
 /*
- * split_billing: a bundled item's components billed one by one on the same patient-day (分解项目收费).
+ * split_billing: a bundled item's components billed one by one on the same patient-day (分解收费).
  *
- * Rule, per patient and calendar day (any visit, any institution), for a
- * bundle B of the catalogue (items.components):
- *   component_beside_bundle  a component of B billed the same day as B itself:
- *       the component is already paid inside B. Evidence: the components' lines
- *       and B's lines. Money at stake: the components' amount.
- *   all_components  every component of B billed that day and B not: B was
- *       unbundled. Evidence: the components' lines. Money at stake: what the
- *       components cost above B's std_price, for as many sets as were billed:
- *       with k = the smallest quantity billed of any component (1 when each is
- *       billed once), sum over components of amount * k / qty, minus k * std_price
- *       of B; reported only when above min_excess (default 0).
- * Severity violation; class the bundle's category; the physician and visit of
- * the first component line. Refund lines and refunded lines do not count: a
- * bundle refunded after its components were billed leaves an unbundling.
- * Source: 医疗保障基金使用监督管理条例 (2021) art. 15 and 38 (分解项目收费);
- * the 全国医疗服务价格项目规范 (2012) 项目内涵 of bundled items (a panel of
- * tests, a procedure with its consumables), whose components may not be
- * charged again.
- * Blind spots: components spread over consecutive days (one draw billed across
- * midnight); a subset of the components billed without the bundle (cheaper
- * than the bundle, or a genuine partial order: not judged); a bundle of a
- * single component is judged like any other; a partial refund of a component
- * is not netted.
+ * Contract: partitioned by patients; per patient and calendar day, for each bundle of the catalogue:
+ * component_beside_bundle (a component billed beside the bundle; money at stake the components'
+ * amount) and all_components (every component billed without the bundle; money at stake what they cost
+ * above the bundle's price, above min_excess). Live lines only; severity violation, class the bundle's
+ * category, physician and visit of the first component line.
+ * The full rule, its source, keys and blind spots: docs/detectors/split_billing.md.
  */
 #include <stdio.h>
 #include <stdlib.h>

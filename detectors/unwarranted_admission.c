@@ -1,26 +1,12 @@
 /*
- * unwarranted_admission: a short, light inpatient stay for a condition that outpatient care
- * handles (小病大治, 低标准入院).
+ * unwarranted_admission: a short, light inpatient stay for a condition that outpatient care handles
+ * (小病大治).
  *
- * Rule: an inpatient stay discharged in the month with a length of at most
- * max_days days (length = discharge date - admit date, a same-day stay counting
- * 1, the 住院天数 of the inpatient record), no surgery line, a care amount per
- * day (drug, lab, exam, treatment, surgery and material lines, divided by the
- * length) below max_care_per_day, and a dx_code starting with one of the
- * outpatient-manageable prefixes (upper respiratory infection, gastritis, back
- * pain, uncomplicated hypertension and diabetes...). Evidence: the stay's
- * lines; money at stake: the stay's total amount (an admission that was not
- * needed is not payable as one); `when`: the discharge time. Severity:
- * suspicious. Class: admission. Physician: the stay's attending.
- * Source: 低标准入院 / 小病大治 (admitting patients who do not meet the criteria
- * for admission) in the national fund inspections' lists, a form of the 过度诊疗
- * forbidden by the 医疗保障基金使用监督管理条例 (2021) art. 15; the list of
- * conditions follows the 门诊慢特病 and primary-care practice of treating them
- * as outpatients.
- * Blind spots: a stay of the listed conditions with a real complication coded
- * only as a secondary diagnosis (the source holds the primary dx only); a stay
- * that turns into a long one to escape the rule; care billed to a parallel
- * outpatient visit; stays discharged after the month.
+ * Contract: partitioned by patients. A stay discharged in the month, of at most max_days days, with no
+ * surgery, care below max_care_per_day a day and a primary diagnosis starting with one of
+ * outpatient_manageable_prefixes is one finding: evidence the stay's lines, money at stake its amount,
+ * `when` its discharge, severity suspicious, class admission, physician the stay's attending.
+ * The full rule, its source, keys and blind spots: docs/detectors/unwarranted_admission.md.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -171,19 +171,6 @@ static int scan_runs(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc
 	return 0;
 }
 
-/* The first of the patient's lines [lo, hi) at or after time t. */
-static uint32_t lower_line(const cw_claims *cl, uint32_t lo, uint32_t hi, cw_minute t)
-{
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (cl->time[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* (b) One finding for day x of stay s, seen elsewhere: lines [l0, l1) are the
  * patient's lines of that day, visit o an outpatient/emergency visit admitted
  * that day (CW_NONE if none). */
@@ -260,7 +247,7 @@ static int scan_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref p, cw_ref
 	if (d0 > d1)
 		return 0;
 	uint32_t pend = pat->line_start[p + 1];
-	uint32_t l = lower_line(cl, pat->line_start[p], pend, (cw_minute)(d0 * CW_MINUTES_PER_DAY));
+	uint32_t l = cw_first_line_at(cl, pat->line_start[p], pend, (cw_minute)(d0 * CW_MINUTES_PER_DAY));
 	uint32_t v = pat->visit_start[p], vend = pat->visit_start[p + 1];
 	for (cw_day dd = d0; dd <= d1; dd++) {
 		const day *x = &sc->days[dd - lo];

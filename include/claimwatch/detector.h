@@ -194,9 +194,10 @@ void cw_registry_free(cw_registry *reg);
  * built with, a valid name that no other detector has, both titles and the
  * callbacks. Adding the very same detector again does nothing. */
 int cw_registry_add(cw_registry *reg, const cw_detector *d);
-/* Opens the shared object at path and adds every detector of its
- * cw_plugin_detectors table (all or none). A plug-in built against another
- * CW_DETECTOR_VERSION is refused with both versions in the message. */
+/* Opens the shared object at path (a bare name is a file of the current
+ * folder) and adds every detector of its cw_plugin_detectors table (all or
+ * none). A plug-in built against another CW_DETECTOR_VERSION is refused with
+ * both versions in the message. */
 int cw_registry_load_plugin(cw_registry *reg, const char *path);
 size_t cw_registry_count(const cw_registry *reg);
 const cw_detector *cw_registry_get(const cw_registry *reg, size_t i);

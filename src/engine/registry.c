@@ -1,6 +1,8 @@
 /* registry.c: the detectors of a run (claimwatch/detector.h): checked when added, in order, with the
  * shared objects of the plug-ins they came from, closed when the registry goes. */
 #include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/detector.h"
@@ -150,6 +152,10 @@ static int add_table(cw_registry *reg, void *handle, const cw_detector *const *t
 
 int cw_registry_load_plugin(cw_registry *reg, const char *path)
 {
+	char here[PATH_MAX];
+	/* a bare name is a file of the current folder, not one for dlopen to search the library path for */
+	if (!strchr(path, '/') && snprintf(here, sizeof here, "./%s", path) < (int)sizeof here)
+		path = here;
 	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!handle)
 		return cw_error_set(CW_EINVALID, "plugin %s: %s", path, dlerror());

@@ -37,6 +37,9 @@ if [ "$mode" = plugin ]; then
     "$CW" detectors --plugin "$TMP/wrong_version.so"
   expect_output "version 2.*this claimwatch has version 1" "the refusal names both versions"
   expect_output "wrong_version.so" "the refusal names the plug-in"
+  expect_exit 0 "a bare name is a file of the current folder" -- \
+    bash -c 'cd "$1" && "$2" detectors --plugin item_many_visits.so' - "$TMP" "$CW"
+  expect_output "^item_many_visits " "listed"
 fi
 
 expect_exit 0 "detectors" -- "$CW" detectors "${PLUG[@]}"

@@ -117,8 +117,10 @@ static void test_plugins_refused(void **state)
 	assert_non_null(strstr(cw_error_last(), "version 2; this claimwatch has version 1"));
 	assert_int_equal(cw_registry_load_plugin(reg, "/no/such/plugin.so"), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "plugin /no/such/plugin.so"));
-	assert_int_equal(cw_registry_load_plugin(reg, "libm.so.6"), CW_EINVALID); /* a library, not a plug-in */
+	assert_int_equal(cw_registry_load_plugin(reg, CW_PLUGIN_NO_TABLE), CW_EINVALID); /* not a plug-in */
 	assert_non_null(strstr(cw_error_last(), "exports no cw_plugin_detectors table"));
+	assert_int_equal(cw_registry_load_plugin(reg, "libm.so.6"), CW_EINVALID); /* here, not in the library path */
+	assert_non_null(strstr(cw_error_last(), "plugin ./libm.so.6"));
 	assert_int_equal(cw_registry_count(reg), 2);
 	cw_registry_free(reg);
 }

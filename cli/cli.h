@@ -1,6 +1,8 @@
 /* cli.h: the command-line front end. Each command is a function in its own cli_*.c file. */
 #ifndef CW_CLI_H
 #define CW_CLI_H
+#include <stddef.h>
+#include "claimwatch/detector.h"
 
 /* Exit codes, as the README documents them. */
 enum { CW_EXIT_OK = 0, CW_EXIT_FAILURE = 1, CW_EXIT_USAGE = 2, CW_EXIT_REJECTS = 3 };
@@ -43,5 +45,18 @@ int cw_cli_double(const char *cmd, const char *opt, const char *v, double min, d
 
 /* Maps a library error code to an exit code. */
 int cw_exit_code(int rc);
+
+/* The shared objects of a command's --plugin options, in order. */
+#define CW_CLI_MAX_PLUGINS 64
+typedef struct cw_cli_plugins {
+	const char *path[CW_CLI_MAX_PLUGINS];
+	size_t n;
+} cw_cli_plugins;
+/* Adds a --plugin path; < 0 on too many (usage message printed). */
+int cw_cli_plugin(const char *cmd, cw_cli_plugins *plugins, const char *path);
+
+/* The command's detectors (the built-in ones, then the plug-ins, NULL for none) and the rules loaded
+ * with them (rules_path NULL: the defaults). The caller frees both, the rules first. */
+int cw_cli_rules(cw_rules **rules, cw_registry **reg, const char *rules_path, const cw_cli_plugins *plugins);
 
 #endif

@@ -149,9 +149,10 @@ int cw_cmd_blacklist(int argc, char **argv)
 	if (cw_cycle_parse(a.cycle, &o.cycle_first) < 0)
 		return cw_cli_usage("blacklist", "%s", cw_error_last());
 	cw_rules *rules;
+	cw_registry *reg;
 	cw_sanction_rules sr;
 	cw_blacklist b;
-	if ((rc = cw_rules_load(&rules, a.rules)) < 0)
+	if ((rc = cw_cli_rules(&rules, &reg, a.rules, NULL)) < 0)
 		return cw_cli_fail("blacklist", rc);
 	o.rules = &sr;
 	if ((rc = cw_outfile_configure(rules)) == 0 && (rc = cw_outguard_configure(rules)) == 0 &&
@@ -165,5 +166,6 @@ int cw_cmd_blacklist(int argc, char **argv)
 		cw_blacklist_free(&b);
 	}
 	cw_rules_free(rules);
+	cw_registry_free(reg);
 	return rc < 0 ? cw_cli_fail("blacklist", rc) : CW_EXIT_OK;
 }

@@ -108,13 +108,20 @@ static int ask(const cw_case_source *src, const args *a)
 		cw_case_physician_free(&p);
 	} else {
 		cw_case_finding c;
+		cw_registry *reg;
 		if ((rc = src->finding(src->ctx, a->month, a->finding, &c)) < 0)
 			return rc;
+		if ((rc = cw_registry_builtin(&reg)) < 0) {
+			cw_case_finding_free(&c);
+			return rc;
+		}
+		c.rule = cw_registry_find(reg, c.f.v[CF_DETECTOR]);
 		if (a->json)
 			json = cw_case_finding_json(&c);
 		else
 			rc = cw_case_print_finding(stdout, &c);
 		cw_case_finding_free(&c);
+		cw_registry_free(reg);
 	}
 	return output(a, json, rc);
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "util/safetext.h"
@@ -45,6 +46,32 @@ int cw_cli_double(const char *cmd, const char *opt, const char *v, double min, d
 	if (!*v || *end || errno || !(x >= min && x <= max))
 		return cw_cli_usage(cmd, "%s expects a number from %g to %g, not '%s'", opt, min, max, v), -1;
 	*out = x;
+	return 0;
+}
+
+int cw_cli_rules(cw_rules **rules, cw_registry **reg, const char *rules_path, const cw_cli_plugins *plugins)
+{
+	cw_registry *r;
+	int rc = cw_registry_builtin(&r);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && plugins && i < plugins->n; i++)
+		rc = cw_registry_load_plugin(r, plugins->path[i]);
+	if (rc == 0)
+		rc = cw_rules_load(rules, r, rules_path);
+	if (rc < 0) {
+		cw_registry_free(r);
+		return rc;
+	}
+	*reg = r;
+	return 0;
+}
+
+int cw_cli_plugin(const char *cmd, cw_cli_plugins *plugins, const char *path)
+{
+	if (plugins->n == CW_CLI_MAX_PLUGINS)
+		return cw_cli_usage(cmd, "at most %d --plugin options", CW_CLI_MAX_PLUGINS), -1;
+	plugins->path[plugins->n++] = path;
 	return 0;
 }
 

@@ -1,4 +1,4 @@
-/* cli_detectors.c: `claimwatch detectors`: the detector table, one line each. */
+/* cli_detectors.c: `claimwatch detectors`: the registry, one line per detector. */
 #include <stdio.h>
 #include <string.h>
 #include "claimwatch/detector.h"
@@ -7,51 +7,68 @@
 #include "cli.h"
 
 static const char help[] =
-	"usage: claimwatch detectors [--rules FILE]\n"
+	"usage: claimwatch detectors [--rules FILE] [--plugin PATH.so ...]\n"
 	"\n"
-	"Lists every detector: its name (as in findings.csv and the rules), whether the\n"
-	"rules enable it, the four-reasonableness dimension its findings count against,\n"
-	"and what it looks for.\n";
+	"Lists every detector: the built-in ones, then those of the plug-ins (--plugin,\n"
+	"repeatable, or the rules' \"plugins\"): its name (as in findings.csv and the\n"
+	"rules), whether the rules enable it, the four-reasonableness dimension its\n"
+	"findings count against, what it looks for and its title.\n";
+
+/* The dimension of every finding of detector i, or "by item/class" when it depends on the finding. */
+static const char *dimension(const cw_dimset *dims, int i, char *buf, size_t size)
+{
+	int fixed = cw_dimset_resolve(dims, i, CW_CAT_DRUG);
+	if (fixed == cw_dimset_resolve(dims, i, CW_CAT_EXAM) && fixed == cw_dimset_resolve(dims, i, CW_CLASS_ADMISSION))
+		snprintf(buf, size, "%s", cw_dimset_name(dims, (size_t)fixed));
+	else
+		snprintf(buf, size, "by item/class");
+	return buf;
+}
+
+static void list(const cw_rules *rules, const cw_dimset *dims)
+{
+	const cw_registry *reg = cw_rules_registry(rules);
+	printf("%-22s %-3s %-14s %s\n", "DETECTOR", "ON", "DIMENSION", "LOOKS FOR");
+	for (size_t i = 0; i < cw_registry_count(reg); i++) {
+		const cw_detector *d = cw_registry_get(reg, i);
+		char path[128], dim[64];
+		snprintf(path, sizeof path, "detectors.%s", d->name);
+		cw_section s = cw_rules_section(rules, path);
+		int on = 0;
+		cw_section_bool(&s, "enabled", &on);
+		printf("%-22s %-3s %-14s %s (%s, %s)\n", d->name, on ? "yes" : "no", dimension(dims, (int)i, dim, sizeof dim),
+		       d->summary, d->title_zh, d->title_en);
+	}
+}
 
 int cw_cmd_detectors(int argc, char **argv)
 {
 	const char *rules_path = NULL;
+	cw_cli_plugins plugins = { .n = 0 };
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
 			fputs(help, stdout);
 			return CW_EXIT_OK;
 		} else if (!strcmp(argv[i], "--rules") && i + 1 < argc) {
 			rules_path = argv[++i];
+		} else if (!strcmp(argv[i], "--plugin") && i + 1 < argc) {
+			if (cw_cli_plugin("detectors", &plugins, argv[++i]) < 0)
+				return CW_EXIT_USAGE;
 		} else {
 			return cw_cli_usage("detectors", "unexpected argument '%s'", argv[i]);
 		}
 	}
 	cw_rules *rules;
+	cw_registry *reg;
 	cw_dimset *dims;
-	int rc = cw_rules_load(&rules, rules_path);
+	int rc = cw_cli_rules(&rules, &reg, rules_path, &plugins);
 	if (rc < 0)
 		return cw_cli_fail("detectors", rc);
-	if ((rc = cw_dimset_load(rules, &dims)) < 0) {
-		cw_rules_free(rules);
-		return cw_cli_fail("detectors", rc);
+	if ((rc = cw_dimset_load(rules, &dims)) == 0) {
+		list(rules, dims);
+		cw_dimset_free(dims);
 	}
-	printf("%-22s %-3s %-14s %s\n", "DETECTOR", "ON", "DIMENSION", "LOOKS FOR");
-	for (size_t i = 0; cw_detectors[i]; i++) {
-		const cw_detector *d = cw_detectors[i];
-		char path[128], dim[64];
-		snprintf(path, sizeof path, "detectors.%s", d->name);
-		cw_section s = cw_rules_section(rules, path);
-		int on = 0;
-		cw_section_bool(&s, "enabled", &on);
-		int fixed = cw_dimset_resolve(dims, (int)i, CW_CAT_DRUG);
-		if (fixed == cw_dimset_resolve(dims, (int)i, CW_CAT_EXAM) &&
-		    fixed == cw_dimset_resolve(dims, (int)i, CW_CLASS_ADMISSION))
-			snprintf(dim, sizeof dim, "%s", cw_dimset_name(dims, (size_t)fixed));
-		else
-			snprintf(dim, sizeof dim, "by item/class");
-		printf("%-22s %-3s %-14s %s (%s)\n", d->name, on ? "yes" : "no", dim, d->summary, d->title_zh);
-	}
-	cw_dimset_free(dims);
 	cw_rules_free(rules);
-	return CW_EXIT_OK;
+	cw_registry_free(reg);
+	return rc < 0 ? cw_cli_fail("detectors", rc) : CW_EXIT_OK;
 }

@@ -83,8 +83,12 @@ int cw_cmd_eval(int argc, char **argv)
 		usage(stderr);
 		return CW_EXIT_USAGE;
 	}
-	cw_eval_result r;
-	int rc = cw_eval_run(truth, run, &r);
+	cw_eval_result r = { 0 };
+	cw_registry *reg = NULL;
+	int rc = cw_registry_builtin(&reg);
+	if (rc == 0)
+		rc = cw_eval_run(truth, run, reg, &r);
+	cw_registry_free(reg);
 	if (rc < 0) {
 		cw_safe_fprintf(stderr, "claimwatch eval: %s\n", cw_error_last());
 		cw_eval_free(&r);

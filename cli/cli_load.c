@@ -42,7 +42,7 @@ static const struct option options[] = {
 static int default_share(double *share)
 {
 	cw_rules *rules;
-	int rc = cw_rules_load(&rules, NULL);
+	int rc = cw_rules_load(&rules, NULL, NULL); /* the defaults: no detector is needed */
 	if (rc < 0)
 		return rc;
 	cw_section load = cw_rules_section(rules, "load");

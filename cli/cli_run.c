@@ -34,6 +34,8 @@ static const char help[] =
 	"  --months A..B          a range of months (inclusive), run in order\n"
 	"  --out ROOT             output root (created when missing)\n"
 	"  --rules FILE           rules merged over the defaults (rules/default.json)\n"
+	"  --plugin PATH.so       a detector plug-in to run beside the built-in detectors\n"
+	"                         (repeatable; also the rules' \"plugins\"; see docs/detectors/README.md)\n"
 	"  --threads N            threads loading and detecting; 0 = all cores (default: rules\n"
 	"                         run.threads, 0)\n"
 	"  --lookback-days N      days loaded before the month (default: rules load.lookback_days)\n"
@@ -48,7 +50,7 @@ static const char help[] =
 	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
 
 enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O_MAXREJ, O_REVEAL, O_QUIET,
-       O_HELP, O_DB, O_LANG, O_NO_REPORT };
+       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_PLUGIN };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA },
@@ -57,6 +59,7 @@ static const struct option options[] = {
 	{ "months", required_argument, 0, O_MONTHS },
 	{ "out", required_argument, 0, O_OUT },
 	{ "rules", required_argument, 0, O_RULES },
+	{ "plugin", required_argument, 0, O_PLUGIN },
 	{ "threads", required_argument, 0, O_THREADS },
 	{ "lookback-days", required_argument, 0, O_LOOKBACK },
 	{ "max-reject-share", required_argument, 0, O_MAXREJ },
@@ -83,6 +86,7 @@ int cw_cmd_run(int argc, char **argv)
 {
 	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh" };
 	const char *months = NULL;
+	cw_cli_plugins plugins = { .n = 0 };
 	long v;
 	int c;
 	optind = 1;
@@ -99,6 +103,10 @@ int cw_cmd_run(int argc, char **argv)
 			break;
 		case O_OUT: o.root = optarg; break;
 		case O_RULES: o.rules_path = optarg; break;
+		case O_PLUGIN:
+			if (cw_cli_plugin("run", &plugins, optarg) < 0)
+				return CW_EXIT_USAGE;
+			break;
 		case O_THREADS:
 			if (cw_cli_int("run", "--threads", optarg, 0, 256, &v) < 0)
 				return CW_EXIT_USAGE;
@@ -142,17 +150,17 @@ int cw_cmd_run(int argc, char **argv)
 	if (o.data_dir && check_data_dir(o.data_dir) < 0)
 		return cw_cli_fail("run", CW_ENOTFOUND);
 	cw_rules *rules;
-	int rc = cw_rules_load(&rules, o.rules_path);
+	cw_registry *reg;
+	int rc = cw_cli_rules(&rules, &reg, o.rules_path, &plugins);
 	if (rc < 0)
 		return cw_cli_fail("run", rc);
-	if ((rc = cw_outfile_configure(rules)) < 0 || (rc = cw_outguard_configure(rules)) < 0) {
-		cw_rules_free(rules);
-		return cw_cli_fail("run", rc);
-	}
+	if ((rc = cw_outfile_configure(rules)) == 0)
+		rc = cw_outguard_configure(rules);
 	for (cw_month m = first; rc == 0 && cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
 		o.month = m;
 		rc = cw_run_month(&o, rules);
 	}
 	cw_rules_free(rules);
+	cw_registry_free(reg);
 	return rc < 0 ? cw_cli_fail("run", rc) : CW_EXIT_OK;
 }

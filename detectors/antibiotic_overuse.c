@@ -1,27 +1,13 @@
 /*
- * antibiotic_overuse: a physician who prescribes antibiotics to a larger share of patients than the
- * national limits allow (抗菌药物使用率超标).
+ * antibiotic_overuse: a physician who gives antibiotics to a larger share of patients than the national
+ * limits allow (抗菌药物使用异常).
  *
- * Rule: per physician and visit kind, the share of units with an antibiotic
- * drug (items.antibiotic):
- *   - outpatient and emergency: prescriptions (rx_id) written in the month by
- *     the physician on a visit of that kind, with an antibiotic on any line;
- *   - inpatient: stays discharged in the month attended by the physician, with
- *     an antibiotic on a live claim line or a prescription of the stay
- *     (the whole stay, as far as the look-back reaches).
- * A finding (tag = kind) when the lower bound of the two-sided confidence
- * interval (95% Wilson by default) is above the limit (outpatient 20%,
- * emergency 40%, inpatient 60%), at a minimum of min_volume units (30).
- * Money at stake: 0. Severity: suspicious.
- * Source: 抗菌药物临床应用管理办法 (卫生部令第84号, 2012) and the 抗菌药物临床
- * 应用专项整治 targets: 门诊患者抗菌药物处方比例 <= 20%, 急诊 <= 40%, 住院患者
- * 抗菌药物使用率 <= 60%.
- * Blind spots: antibiotics bought outside the insurance (or billed under
- * another physician) are not seen; a physician whose case mix is mostly
- * infections (a respiratory clinic) may be above the limit for good reason
- * (the reviewer checks the diagnoses; outlier_physician's antibiotic_rate
- * compares with peers of the same case mix); the choice and duration of the
- * antibiotic are not judged.
+ * Contract: one scan of the whole month (not partitioned). Per physician and visit kind, the share of
+ * units with an antibiotic (outpatient and emergency prescriptions written in the month; inpatient stays
+ * discharged in the month) is judged against limits.<kind>; a finding (tag = the kind) when the lower
+ * bound of its confidence interval is above the limit, at min_volume units or more. Physician-level:
+ * no evidence lines, money at stake 0, severity suspicious, class prescription.
+ * The full rule, its source, keys and blind spots: docs/detectors/antibiotic_overuse.md.
  */
 #include <stdlib.h>
 #include "claimwatch/detector.h"
@@ -35,7 +21,7 @@ typedef struct config {
 	int interval;
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = malloc(sizeof *c);
 	if (!c)
@@ -97,7 +83,7 @@ static int count_stays(const cw_dataset *ds, tally *t)
 		size_t live = 0;
 		for (uint32_t k = vi->line_start[v]; k < vi->line_start[v + 1]; k++) {
 			uint32_t i = cl->by_visit[k];
-			if (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED))
+			if (!cw_line_live(cl, i))
 				continue;
 			live++;
 			ab[v] |= it->antibiotic[cl->item[i]] && it->category[cl->item[i]] == CW_CAT_DRUG;
@@ -141,7 +127,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, int kind, uint3
 	               100 * c->confidence, cw_visit_kind_name(kind), 100 * c->limit[kind]);
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	size_t nphys = cw_dataset_physicians(ctx->ds)->n;
@@ -159,10 +145,14 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_antibiotic_overuse = {
+	CW_DETECTOR_INIT,
 	.name = "antibiotic_overuse",
-	.title_zh = "抗菌药物使用率超标",
+	.title_zh = "抗菌药物使用异常",
+	.title_en = "Antibiotic overuse",
 	.summary = "a physician's share of prescriptions (stays) with an antibiotic above the national limit, by visit kind",
 	.dimension = "medication",
+	.defaults = "{ \"limits\": { \"outpatient\": 0.20, \"emergency\": 0.40, \"inpatient\": 0.60 },"
+	            "  \"min_volume\": 30, \"confidence\": 0.95, \"interval\": \"wilson\" }",
 	.partition = CW_PARTITION_NONE,
 	.configure = configure,
 	.release = free,

@@ -1,21 +1,17 @@
 /*
  * duplicate_billing: the same item billed twice for the same patient at the same minute (重复收费).
  *
- * Rule: two or more claim lines of one patient with the same item and the same
- * service minute, in any visit. Money at stake: every line of the group but the
- * first. Severity: violation.
- * Source: 重复收费 in the NHSA's list of irregular billing; hospital systems
- * that post an order twice produce exactly this pattern.
- * Blind spots: a duplicate posted a minute later (it looks like a second
- * service; see over_frequency for items with a daily maximum); a duplicate
- * cancelled by a refund after the month.
+ * Contract: partitioned by patients. Two or more live lines of one patient with the same item and
+ * service minute (any visit) are one finding: evidence the group's lines, money at stake every line but
+ * the first, severity violation, class the item's category.
+ * The full rule, its source and blind spots: docs/detectors/duplicate_billing.md.
  */
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "scanutil.h"
+#include "claimwatch/scan.h"
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	(void)rules;
 	*out = NULL;
@@ -61,13 +57,13 @@ static int judge_minute(const cw_scan *ctx, cw_findings *out, scratch *s, uint32
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	size_t n = 0;
 	int rc = 0;
-	if (grow_array((void **)&s->keys, &s->keys_cap, hi - lo, sizeof *s->keys) < 0 ||
-	    grow_array((void **)&s->group, &s->group_cap, hi - lo, sizeof *s->group) < 0)
+	if (cw_grow((void **)&s->keys, &s->keys_cap, hi - lo, sizeof *s->keys) < 0 ||
+	    cw_grow((void **)&s->group, &s->group_cap, hi - lo, sizeof *s->group) < 0)
 		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++)
-		if (line_live(cl, i))
+		if (cw_line_live(cl, i))
 			s->keys[n++] = (uint64_t)cl->item[i] << 32 | i;
-	sort_u64(s->keys, n); /* by item, then canonical order */
+	cw_sort_u64(s->keys, n); /* by item, then canonical order */
 	for (size_t a = 0, b; rc == 0 && a < n; a = b) {
 		for (b = a; b < n && s->keys[b] >> 32 == s->keys[a] >> 32; b++)
 			s->group[b - a] = (uint32_t)s->keys[b];
@@ -77,7 +73,7 @@ static int judge_minute(const cw_scan *ctx, cw_findings *out, scratch *s, uint32
 	return rc;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
@@ -97,8 +93,10 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_duplicate_billing = {
+	CW_DETECTOR_INIT,
 	.name = "duplicate_billing",
 	.title_zh = "重复收费",
+	.title_en = "Duplicate billing",
 	.summary = "the same item billed twice for the same patient at the same minute",
 	.dimension = NULL,
 	.partition = CW_PARTITION_PATIENTS,

@@ -1,56 +1,27 @@
 /*
  * idle_bed: inpatient days billed while the patient got no care or was somewhere else (挂床住院).
  *
- * Rule, per inpatient stay and calendar day from the admit day to the discharge
- * day (the month's last day for an open stay): a day is "billed" when it has a
- * bed or nursing line of the stay, "idle" when it is billed and has no care
- * line of the stay (drug, lab, exam, treatment, surgery, material; consult is
- * not care).
- *  (a) no_care: a run of >= min_idle_days consecutive idle days. One or two
- *      quiet days (a weekend) are not idling. Evidence: the bed and nursing
- *      lines of the run; money at stake: their amount; `when`: the latest bed or
- *      nursing line of the run's last day.
- *  (b) seen_elsewhere: on a billed day other than the admit and discharge days
- *      (transfer days), the patient has a claim line at another institution, or
- *      an outpatient or emergency visit admitted that day at any institution.
- *      One finding per stay and day. Evidence: that day's bed and nursing lines
- *      plus the lines elsewhere; money at stake: that day's bed and nursing.
- * Severity: suspicious. Class: stay. Physician: the stay's attending.
- *
- * Month boundaries: each idle day is reported once, in the month of the last
- * day of the finding that cites it (the data contract's rule). A month's run
- * sees its days up to the month's last day:
- *  - a run that reaches the month's last day is reported there, with its days
- *    so far (the month cannot know whether it goes on);
- *  - the next month, a run that goes on from before its first day is reported
- *    whole when its earlier part was too short to be reported (under
- *    min_idle_days), else only its days of this month, however few: they
- *    continue a run already found to be idling.
- * Idle days before the look-back window are not seen.
- *
- * Source: 挂床住院 (a patient registered as inpatient who is not in the ward
- * or receives no treatment) in the NHSA's 医疗保障基金使用监督管理条例 (2021)
- * art. 15 and in the national fund inspections' lists of irregular inpatient
- * practice; the "seen elsewhere" check is the inspections' cross-institution
- * comparison of billing times.
- * Blind spots: care billed as a daily package line of category other or
- * consult; a patient seen elsewhere on a record the source does not hold
- * (another province, a pharmacy); a stay whose bed lines are billed under
- * another visit id; idle days before the look-back.
+ * Contract: partitioned by patients; per inpatient stay and calendar day. (a) no_care: a run of at least
+ * min_idle_days days billed (bed or nursing) without care; evidence the run's bed and nursing lines,
+ * money at stake their amount. (b) seen_elsewhere: a billed day, other than the admit and discharge
+ * days, on which the patient has lines at another institution or an outpatient visit; evidence that
+ * day's bed and nursing lines and the lines elsewhere. Severity suspicious, class stay, physician the
+ * stay's attending; each idle day reported once, in the month of the finding's last day.
+ * The full rule (month boundaries included), its source, keys and blind spots: docs/detectors/idle_bed.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "linebuf.h"
+#include "claimwatch/scan.h"
 
 typedef struct config {
 	int min_idle_days;  /* (a) shortest run of idle days that is flagged */
 	int seen_elsewhere; /* (b) on or off */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	long long days;
@@ -78,14 +49,12 @@ typedef struct day {
 typedef struct scratch {
 	day *days;
 	size_t cap;
-	linebuf ev;
+	cw_linebuf ev;
 } scratch;
 
 static int is_idle(const day *x) { return x->billed && !x->care; }
 
 static int is_bed(int category) { return category == CW_CAT_BED || category == CW_CAT_NURSING; }
-
-static int live(const cw_claims *cl, uint32_t i) { return !(cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)); }
 
 /* The stay's days [lo, lo + n) from its lines. */
 static int fill_days(const cw_dataset *ds, cw_ref s, cw_day lo, size_t n, scratch *sc)
@@ -93,13 +62,9 @@ static int fill_days(const cw_dataset *ds, cw_ref s, cw_day lo, size_t n, scratc
 	const cw_visits *vs = cw_dataset_visits(ds);
 	const cw_claims *cl = cw_dataset_claims(ds);
 	const cw_items *it = cw_dataset_items(ds);
-	if (n > sc->cap) {
-		day *d = realloc(sc->days, n * sizeof *d);
-		if (!d)
-			return cw_error_set(CW_ENOMEM, "out of memory");
-		sc->days = d;
-		sc->cap = n;
-	}
+	int rc = cw_grow((void **)&sc->days, &sc->cap, n, sizeof *sc->days);
+	if (rc < 0)
+		return rc;
 	memset(sc->days, 0, n * sizeof *sc->days);
 	for (uint32_t k = vs->line_start[s]; k < vs->line_start[s + 1]; k++) {
 		uint32_t i = cl->by_visit[k];
@@ -110,7 +75,7 @@ static int fill_days(const cw_dataset *ds, cw_ref s, cw_day lo, size_t n, scratc
 		if (x->end == 0)
 			x->first = k;
 		x->end = k + 1;
-		if (!live(cl, i))
+		if (!cw_line_live(cl, i))
 			continue;
 		int cat = it->category[cl->item[i]];
 		if (is_bed(cat)) {
@@ -125,14 +90,14 @@ static int fill_days(const cw_dataset *ds, cw_ref s, cw_day lo, size_t n, scratc
 }
 
 /* Appends the live bed and nursing lines of day x to the evidence. */
-static int push_bed_lines(const cw_dataset *ds, const day *x, linebuf *ev)
+static int push_bed_lines(const cw_dataset *ds, const day *x, cw_linebuf *ev)
 {
 	const cw_claims *cl = cw_dataset_claims(ds);
 	const cw_items *it = cw_dataset_items(ds);
 	for (uint32_t k = x->first; k < x->end; k++) {
 		uint32_t i = cl->by_visit[k];
 		int rc;
-		if (live(cl, i) && is_bed(it->category[cl->item[i]]) && (rc = linebuf_push(ev, i)) < 0)
+		if (cw_line_live(cl, i) && is_bed(it->category[cl->item[i]]) && (rc = cw_linebuf_push(ev, i)) < 0)
 			return rc;
 	}
 	return 0;
@@ -206,19 +171,6 @@ static int scan_runs(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc
 	return 0;
 }
 
-/* The first of the patient's lines [lo, hi) at or after time t. */
-static uint32_t lower_line(const cw_claims *cl, uint32_t lo, uint32_t hi, cw_minute t)
-{
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (cl->time[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* (b) One finding for day x of stay s, seen elsewhere: lines [l0, l1) are the
  * patient's lines of that day, visit o an outpatient/emergency visit admitted
  * that day (CW_NONE if none). */
@@ -237,11 +189,11 @@ static int emit_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref s, scratc
 	f.when = x->bed_last;
 	for (uint32_t i = l0; i < l1; i++) {
 		cw_ref v = cl->visit[i];
-		if (v == s || !live(cl, i) || (vs->inst[v] == vs->inst[s] && vs->kind[v] == CW_INPATIENT))
+		if (v == s || !cw_line_live(cl, i) || (vs->inst[v] == vs->inst[s] && vs->kind[v] == CW_INPATIENT))
 			continue;
 		if (vs->inst[v] == vs->inst[s] && cw_day_of(vs->admit[v]) != dd)
 			continue; /* an earlier outpatient visit of the same institution */
-		if ((rc = linebuf_push(&sc->ev, i)) < 0)
+		if ((rc = cw_linebuf_push(&sc->ev, i)) < 0)
 			return rc;
 		if (other == CW_NONE)
 			other = i;
@@ -295,7 +247,7 @@ static int scan_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref p, cw_ref
 	if (d0 > d1)
 		return 0;
 	uint32_t pend = pat->line_start[p + 1];
-	uint32_t l = lower_line(cl, pat->line_start[p], pend, (cw_minute)(d0 * CW_MINUTES_PER_DAY));
+	uint32_t l = cw_first_line_at(cl, pat->line_start[p], pend, (cw_minute)(d0 * CW_MINUTES_PER_DAY));
 	uint32_t v = pat->visit_start[p], vend = pat->visit_start[p + 1];
 	for (cw_day dd = d0; dd <= d1; dd++) {
 		const day *x = &sc->days[dd - lo];
@@ -303,7 +255,7 @@ static int scan_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref p, cw_ref
 		int seen = 0;
 		while (l < pend && cw_day_of(cl->time[l]) == dd) {
 			cw_ref lv = cl->visit[l];
-			seen |= lv != s && live(cl, l) && vs->inst[lv] != vs->inst[s];
+			seen |= lv != s && cw_line_live(cl, l) && vs->inst[lv] != vs->inst[s];
 			l++;
 		}
 		while (v < vend && cw_day_of(vs->admit[v]) < dd)
@@ -321,7 +273,7 @@ static int scan_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref p, cw_ref
 	return 0;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_window *w = cw_dataset_window(ctx->ds);
@@ -351,15 +303,18 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		}
 	}
 	free(sc.days);
-	linebuf_free(&sc.ev);
+	cw_linebuf_free(&sc.ev);
 	return rc;
 }
 
 const cw_detector cw_detector_idle_bed = {
+	CW_DETECTOR_INIT,
 	.name = "idle_bed",
 	.title_zh = "挂床住院",
+	.title_en = "Idle bed",
 	.summary = "inpatient days billed with no care for min_idle_days in a row, or while the patient was elsewhere",
 	.dimension = "treatment",
+	.defaults = "{ \"min_idle_days\": 3, \"seen_elsewhere\": true }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -1,26 +1,10 @@
 /*
- * item_restriction: an item billed against its payment restrictions (限定支付范围).
+ * item_restriction: an item billed against its payment restrictions (限定支付).
  *
- * Rule: one finding per claim line and broken restriction of its item, the tag
- * naming the restriction:
- *   sex_only   the patient's sex is M or F and not the item's (U: not judged);
- *   age_min    the patient's age in whole years on the service date is below it;
- *   age_max    ... above it (unknown birth date: not judged);
- *   min_level  the level of the visit's institution is below it;
- *   setting    an outpatient-only item on an inpatient visit, or an
- *              inpatient-only item on an outpatient or emergency visit
- *              (emergency counts as outpatient, as the data contract says).
- * The key `restrictions` lists the restrictions judged (default: all five).
- * Money at stake: the line's amount (not payable by the fund). Severity: violation.
- * Source: the 限定支付范围 remarks of the 国家基本医疗保险、工伤保险和生育保险药品
- * 目录 ("限儿童", "限女性", "限二级及以上医疗机构", "限住院患者") and the
- * medical-service catalogue's 限定 columns; 医疗保障基金使用监督管理条例 (2021)
- * art. 15 and 38 (将不属于医保基金支付范围的费用纳入结算).
- * Blind spots: restrictions written only in free text (限 specific diagnoses,
- * 限二线用药, 限 after failure of another drug) are not in the catalogue columns
- * and not judged; a wrong sex or birth date in the patient register hides or
- * fakes a case; an inpatient-only item billed on the outpatient visit that led to
- * the admission (same day) is flagged, as the rule says.
+ * Contract: partitioned by patients. One finding per live line of the month and broken restriction of
+ * its item (tag = sex_only, age_min, age_max, min_level or setting; `restrictions` lists those judged):
+ * evidence the line, money at stake its amount, severity violation, class the item's category.
+ * The full rule, its source, keys and blind spots: docs/detectors/item_restriction.md.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +19,7 @@ typedef struct config {
 	int check[R_COUNT]; /* which restrictions are judged */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	const char **names = NULL;
 	size_t n = 0;
@@ -148,14 +132,14 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t i, int r, int age
 	}
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
 	for (uint32_t i = pat->line_start[ctx->patient_begin]; i < pat->line_start[ctx->patient_end]; i++) {
-		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH))
+		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH))
 			continue;
 		cw_ref item = cl->item[i];
 		if (it->sex_only[item] == CW_SEX_NONE && it->age_min[item] == CW_INT_NONE &&
@@ -174,10 +158,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_item_restriction = {
+	CW_DETECTOR_INIT,
 	.name = "item_restriction",
 	.title_zh = "限定支付",
+	.title_en = "Restricted item",
 	.summary = "an item billed against its sex, age, institution-level or setting restriction",
 	.dimension = NULL,
+	.defaults = "{ \"restrictions\": [\"sex_only\", \"age_min\", \"age_max\", \"min_level\", \"setting\"] }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -1,38 +1,20 @@
 /*
  * large_prescription: a prescription with too many drugs, too long a supply or too high an amount (大处方).
  *
- * Rule, per prescription (one rx_id) of the month, one finding per tag:
- *  (a) drugs_per_rx: more than max_drugs distinct drugs. Money at stake: the
- *      amount of the drugs beyond the max_drugs largest.
- *  (b) days_supply: a line supplying more than max_days_outpatient days on an
- *      outpatient visit, more than max_days_emergency on an emergency visit, or
- *      more than max_days_chronic when the visit's dx_code starts with a chronic
- *      prefix (stable hypertension, diabetes, COPD... may get long
- *      prescriptions). Inpatient prescriptions are not judged here (a ward
- *      dispenses per day). Money at stake: amount x (days - limit) / days of
- *      each such line.
- *  (c) amount: the prescription's amount above max_amount. Money at stake: the
- *      amount above it.
- * Evidence: the visit's live drug claim lines of the prescription's drugs on
- * the prescription's day (may be empty). Severity: suspicious. Class:
- * prescription. Physician: the prescription's. `when`: its latest time.
- * Source: 处方管理办法 (2007) art. 19 (a prescription is for at most 7 days,
- * emergency 3 days; chronic and geriatric conditions may be extended with the
- * reason stated) and art. 6 (at most 5 drugs per western-medicine
- * prescription); the 长期处方管理规范（试行） (NHC 2021: a long prescription for a
- * stable chronic condition usually covers up to 4 weeks); 超量开药 in the
- * 医疗保障基金使用监督管理条例 (2021) art. 15; local fund ceilings against 大处方.
- * Blind spots: one large course split over several prescriptions of one visit
- * or over consecutive visits; a reason for a long supply written on paper only;
- * the source holds the visit's primary dx, not every diagnosis.
+ * Contract: one scan of the month's prescriptions (not partitioned); per prescription, one finding per
+ * tag: drugs_per_rx (more than max_drugs distinct drugs), days_supply (a line beyond the day limit of
+ * its visit kind, or of a chronic diagnosis), amount (above max_amount). Evidence the visit's live drug
+ * lines of the prescription's drugs that day (may be none); money at stake the part beyond the limit;
+ * severity suspicious, class prescription, physician the prescriber.
+ * The full rule, its source, keys and blind spots: docs/detectors/large_prescription.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "claimwatch/scan.h"
 #include "dxcode.h"
-#include "linebuf.h"
 
 typedef struct config {
 	int max_drugs;
@@ -50,7 +32,7 @@ static void release(void *p)
 	free(c);
 }
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	long long drugs, op, em, chronic, amount;
@@ -83,7 +65,7 @@ typedef struct drug_amount {
 typedef struct scratch {
 	drug_amount *drugs;
 	size_t cap;
-	linebuf ev;
+	cw_linebuf ev;
 	int ev_done; /* ev holds the current prescription's evidence */
 } scratch;
 
@@ -114,13 +96,9 @@ static int by_amount_desc(const void *a, const void *b)
 static int distinct_drugs(const cw_prescriptions *rx, const rx_case *k, scratch *sc, size_t *count)
 {
 	size_t n = k->r1 - k->r0, m = 0;
-	if (n > sc->cap) {
-		drug_amount *d = realloc(sc->drugs, n * sizeof *d);
-		if (!d)
-			return cw_error_set(CW_ENOMEM, "out of memory");
-		sc->drugs = d;
-		sc->cap = n;
-	}
+	int rc = cw_grow((void **)&sc->drugs, &sc->cap, n, sizeof *sc->drugs);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < n; i++)
 		sc->drugs[i] = (drug_amount){ rx->drug[k->r0 + i], rx->amount[k->r0 + i] };
 	qsort(sc->drugs, n, sizeof *sc->drugs, by_drug);
@@ -165,13 +143,13 @@ static int evidence(const cw_dataset *ds, const rx_case *k, scratch *sc)
 		uint32_t i = cl->by_visit[j];
 		if (cw_day_of(cl->time[i]) != day)
 			break;
-		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || it->category[cl->item[i]] != CW_CAT_DRUG)
+		if (!cw_line_live(cl, i) || it->category[cl->item[i]] != CW_CAT_DRUG)
 			continue;
 		int ours = 0;
 		for (uint32_t r = k->r0; r < k->r1 && !ours; r++)
 			ours = rx->drug[r] == cl->item[i];
 		int rc;
-		if (ours && (rc = linebuf_push(&sc->ev, i)) < 0)
+		if (ours && (rc = cw_linebuf_push(&sc->ev, i)) < 0)
 			return rc;
 	}
 	sc->ev_done = 1;
@@ -291,7 +269,7 @@ static int judge_amount(const cw_scan *ctx, cw_findings *out, const rx_case *k, 
 	return emit(ctx, out, k, sc, &f, reason);
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const cw_dataset *ds = ctx->ds;
 	const cw_window *w = cw_dataset_window(ds);
@@ -318,15 +296,20 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 			rc = judge_amount(ctx, out, &k, &sc);
 	}
 	free(sc.drugs);
-	linebuf_free(&sc.ev);
+	cw_linebuf_free(&sc.ev);
 	return rc;
 }
 
 const cw_detector cw_detector_large_prescription = {
+	CW_DETECTOR_INIT,
 	.name = "large_prescription",
 	.title_zh = "大处方",
+	.title_en = "Large prescription",
 	.summary = "a prescription with more than max_drugs drugs, too many days of supply, or above max_amount",
 	.dimension = "medication",
+	.defaults = "{ \"max_drugs\": 5, \"max_days_outpatient\": 7, \"max_days_emergency\": 3,"
+	            "  \"max_days_chronic\": 30, \"max_amount\": 2000.0,"
+	            "  \"chronic_prefixes\": [\"I10\", \"I11\", \"E11\", \"E10\", \"J44\", \"I25\", \"N18\", \"F20\"] }",
 	.partition = CW_PARTITION_NONE,
 	.configure = configure,
 	.release = release,

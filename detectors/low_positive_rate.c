@@ -2,22 +2,11 @@
  * low_positive_rate: a physician whose large-equipment exams (CT, MRI, ultrasound, DR) are rarely
  * positive (大型设备检查阳性率低).
  *
- * Rule: over the month's live large-equipment lines (items.large_equipment)
- * ordered by the physician that have a result (positive or negative; pending
- * and missing results do not count), the positive rate is judged low when the
- * upper bound of its two-sided confidence interval (95% Wilson by default, or
- * Clopper-Pearson) is below the threshold (30%), at a minimum number of
- * resulted exams (20). One physician-level finding, metric "positive_rate".
- * Money at stake: 0 (which exams were unneeded is for the reviewer).
- * Severity: suspicious.
- * Source: 大型医用设备配置与使用管理办法 (2018) and the provincial 医保 rules
- * that set a minimum positive rate for CT/MRI (commonly 60-70% for tertiary
- * hospitals in 大型医用设备检查阳性率 reviews; the threshold here is lower to
- * catch only the clearly wasteful).
- * Blind spots: exams without results in exam_results are not judged (a
- * hospital that withholds negative results escapes); screening services with
- * legitimately low yields (health checks) look alike; results are read as
- * billed, not verified against images.
+ * Contract: one scan of the month (not partitioned). Per ordering physician, the month's live
+ * large-equipment lines with a result: a finding (metric positive_rate) when the upper bound of the
+ * positive rate's confidence interval is below `threshold`, at min_resulted exams or more.
+ * Physician-level: no evidence lines, money at stake 0, severity suspicious, class exam_use.
+ * The full rule, its source, keys and blind spots: docs/detectors/low_positive_rate.md.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -31,7 +20,7 @@ typedef struct config {
 	int interval;
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = malloc(sizeof *c);
 	if (!c)
@@ -75,7 +64,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, uint64_t positi
 
 /* One linear pass over the claim lines (in storage order, for the cache), then
  * one judgement per physician. */
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_physicians *ph = cw_dataset_physicians(ctx->ds);
@@ -85,7 +74,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 	if (!count)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t i = 0; i < cl->n; i++) {
-		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH) ||
+		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH) ||
 		    (cl->result[i] != CW_RESULT_POSITIVE && cl->result[i] != CW_RESULT_NEGATIVE) ||
 		    !it->large_equipment[cl->item[i]])
 			continue;
@@ -101,10 +90,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_low_positive_rate = {
+	CW_DETECTOR_INIT,
 	.name = "low_positive_rate",
 	.title_zh = "大型设备检查阳性率低",
+	.title_en = "Low positive rate",
 	.summary = "a physician's large-equipment exams rarely positive: the rate's upper confidence bound below the threshold",
 	.dimension = "exam",
+	.defaults = "{ \"threshold\": 0.30, \"min_resulted\": 20, \"confidence\": 0.95, \"interval\": \"wilson\" }",
 	.partition = CW_PARTITION_NONE,
 	.configure = configure,
 	.release = free,

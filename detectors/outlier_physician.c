@@ -1,31 +1,15 @@
 /*
- * outlier_physician: a physician whose figures of the month are far above those of their peers
- * for the same kind of patients (同行对比, 异常高值).
+ * outlier_physician: a physician whose figures of the month are far above those of their peers for the
+ * same kind of patients (医师指标异常, 同行对比).
  *
- * Rule: for each metric (cost per outpatient visit, cost per inpatient stay,
- * length of stay, drug share, exam+lab share, antibiotic prescription rate,
- * large-equipment exams per 100 visits), the physician's value is compared
- * with the value expected from their peers (same specialty and institution
- * level, else the specialty across levels; too few peers: not judged) for the
- * physician's own case mix (peer figures per visit kind and dx category,
- * weighted by the physician's cases). A finding when the physician has the
- * minimum volume and the value is above the upper funnel-plot control limit
- * (99.99%, with over-dispersion, corrected for the skewness of costs), at least
- * min_excess above expected, and still beyond it without the physician's single
- * largest unit; only the high side (over-use). The statistics are in
- * src/engine/metrics.c, shared with the report and scoring.
- * Money at stake: for cost metrics, (value - expected) x volume; else 0.
- * Severity: notice, suspicious when z > suspicious_z.
- * Source: the NHSA smart-review peer comparison of 次均费用, 平均住院日, 药占比
- * and 检查检验占比 (国家三级公立医院绩效考核 indicators), 抗菌药物处方率
- * (抗菌药物临床应用管理办法 2012) and the 大型医用设备 use watch; funnel plots
- * per Spiegelhalter (2005).
- * Blind spots: a whole peer group that over-treats (the peers set the
- * expectation); small specialties and physicians below the minimum volume are
- * not judged; upcoding the diagnosis into an expensive category raises the
- * expectation with the cost; the physician is the visit's attending, so
- * orders placed by consultants count for the attending; a physician treating
- * few patients is compared with wide limits.
+ * Contract: one scan of the month (not partitioned), needing the month's metrics (CW_NEEDS_METRICS:
+ * claimwatch/metrics.h, computed once by the run with the rules' `metrics` section and shared with
+ * metrics.csv and the report). For each metric in `metrics`, a physician the metrics flag (above the
+ * peers' case-mix adjusted funnel limit by min_excess, without their largest units) is one finding
+ * (tag and metric = the metric; value, expected, limit set). Physician-level: no evidence lines; money
+ * at stake (value - expected) x volume for the cost metrics, else 0; severity notice, suspicious when z
+ * is above suspicious_z; class the metric's.
+ * The full rule and method, its source, keys and blind spots: docs/detectors/outlier_physician.md.
  */
 #include <math.h>
 #include <stdio.h>
@@ -35,7 +19,6 @@
 #include "claimwatch/metrics.h"
 
 typedef struct config {
-	cw_metrics_opts opts;
 	int enabled[CW_METRIC_COUNT];
 	double suspicious_z;
 } config;
@@ -58,14 +41,12 @@ static int read_metrics(const cw_section *rules, config *c)
 	return rc;
 }
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	int rc = cw_metrics_opts_read(rules, &c->opts);
-	if (rc == 0)
-		rc = read_metrics(rules, c);
+	int rc = read_metrics(rules, c);
 	if (rc == 0)
 		rc = cw_section_double(rules, "suspicious_z", 0, 1000, &c->suspicious_z);
 	if (rc < 0) {
@@ -93,6 +74,7 @@ static const char *show(const cw_metric_info *mi, double v, char *buf, size_t si
 static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metric, cw_ref p,
                 const cw_metric_table *t)
 {
+	const cw_metrics_opts *mo = cw_metrics_options(ctx->metrics);
 	const cw_metric_info *mi = cw_metric_info_of(metric);
 	const cw_metric_row *r = &t->rows[p];
 	const cw_peer_group *g = &t->groups[r->group];
@@ -117,33 +99,35 @@ static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metri
 	               mi->name, show(mi, r->value, value, sizeof value), r->volume, mi->volume,
 	               show(mi, r->expected, expected, sizeof expected), g->peers,
 	               cw_dataset_str(ctx->ds, g->specialty), level, show(mi, r->limit, limit, sizeof limit),
-	               100 * c->opts.level, g->funnel.phi, r->z, r->zlimit);
+	               100 * mo->level, g->funnel.phi, r->z, r->zlimit);
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
-	cw_metrics *m;
-	int rc = cw_metrics_compute(ctx->ds, &c->opts, &m);
-	if (rc < 0)
-		return rc;
+	int rc = 0;
 	size_t nphys = cw_dataset_physicians(ctx->ds)->n;
 	for (cw_ref p = 0; rc == 0 && p < nphys; p++)
 		for (int k = 0; rc == 0 && k < CW_METRIC_COUNT; k++) {
-			const cw_metric_table *t = cw_metrics_table(m, k);
+			const cw_metric_table *t = cw_metrics_table(ctx->metrics, k);
 			if (c->enabled[k] && t->rows[p].flagged)
 				rc = emit(ctx, c, out, k, p, t);
 		}
-	cw_metrics_free(m);
 	return rc;
 }
 
 const cw_detector cw_detector_outlier_physician = {
+	CW_DETECTOR_INIT,
 	.name = "outlier_physician",
-	.title_zh = "同行对比异常",
+	.title_zh = "医师指标异常",
+	.title_en = "Outlier against peers",
 	.summary = "a physician's case-mix adjusted cost, stay, drug, exam or antibiotic figures above the peers' funnel limit",
 	.dimension = NULL,
+	.defaults = "{ \"metrics\": [\"cost_per_outpatient_visit\", \"cost_per_inpatient_stay\", \"length_of_stay\","
+	            "              \"drug_share\", \"exam_share\", \"antibiotic_rate\", \"large_equipment_per_100\"],"
+	            "  \"suspicious_z\": 5.0 }",
 	.partition = CW_PARTITION_NONE,
+	.needs = CW_NEEDS_METRICS,
 	.configure = configure,
 	.release = free,
 	.scan = scan,

@@ -1,33 +1,22 @@
 /*
  * over_frequency: more units of an item for one patient on one calendar day than allowed (超频次收费).
  *
- * Rule: for an item with max_daily_qty, the live claim lines of one patient,
- * item and calendar day (any visit, any institution) add up to more than
- * max_daily_qty + tolerance_qty units. Evidence: every live line of the item
- * that day. Money at stake: the excess units times the mean unit price of those
- * lines (their amount / their quantity, rounded to fen). Severity: violation.
- * The responsible physician and visit are those of the line that took the day
- * over the maximum (the orders up to the maximum were payable).
- * Source: 医疗保障基金使用监督管理条例 (2021) art. 15 and 38 (超标准收费,
- * 重复收费); the 计价单位 and 说明 of the 全国医疗服务价格项目规范 ("每日限收
- * 一次", a bed or nursing level billed once per day), and the 超频次 rules of
- * the NHSA's smart-review rule base (医保智能监管规则库).
- * Blind spots: a partial refund (a refund line whose quantity differs from the
- * line it corrects) is not netted, so the original line still counts in full;
- * a day's excess split across two patients' records (identity fraud); items
- * without max_daily_qty in the catalogue; a stay billed "per night" with the
- * night's line posted after midnight counts on the later day.
+ * Contract: partitioned by patients; per patient, item with max_daily_qty and calendar day (any visit,
+ * any institution): live lines adding up to more than max_daily_qty + tolerance_qty units are one
+ * finding. Evidence every such line that day; money at stake the excess units at the lines' mean unit
+ * price; severity violation; physician and visit those of the line that passed the maximum.
+ * The full rule, its source, keys and blind spots: docs/detectors/over_frequency.md.
  */
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "scanutil.h"
+#include "claimwatch/scan.h"
 
 typedef struct config {
 	cw_qty tolerance; /* units allowed above max_daily_qty, in thousandths */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	double tol;
 	int rc = cw_section_double(rules, "tolerance_qty", 0, 1e9, &tol);
@@ -74,7 +63,7 @@ static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const ui
 	f.item = item;
 	f.cls = it->category[item];
 	f.severity = CW_VIOLATION;
-	f.suspect = muldiv_round(excess, amount, total);
+	f.suspect = cw_muldiv_round(excess, amount, total);
 	f.when = cl->time[rows[n - 1]];
 	f.lines = rows;
 	f.nlines = n;
@@ -84,17 +73,17 @@ static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const ui
 	               "excess %s at a mean price of %s per unit",
 	               cw_dataset_str(ctx->ds, it->name[item]), cw_format_qty(total, q),
 	               cw_format_date(cw_day_of(f.when), day), n, cw_format_qty(limit, lim),
-	               cw_format_qty(excess, ex), cw_format_money(muldiv_round(amount, CW_QTY_ONE, total), mean));
+	               cw_format_qty(excess, ex), cw_format_money(cw_muldiv_round(amount, CW_QTY_ONE, total), mean));
 }
 
 /* Keys of the live lines of [lo, hi) (one patient-day) whose item has a daily maximum. */
 static int collect_day(const cw_claims *cl, const cw_items *it, keys *k, uint32_t lo, uint32_t hi)
 {
 	k->n = 0;
-	if (grow_array((void **)&k->v, &k->cap, hi - lo, sizeof *k->v) < 0)
+	if (cw_grow((void **)&k->v, &k->cap, hi - lo, sizeof *k->v) < 0)
 		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++)
-		if (line_live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
+		if (cw_line_live(cl, i) && it->max_daily_qty[cl->item[i]] != CW_QTY_NONE)
 			k->v[k->n++] = (uint64_t)cl->item[i] << 32 | i;
 	return 0;
 }
@@ -102,12 +91,12 @@ static int collect_day(const cw_claims *cl, const cw_items *it, keys *k, uint32_
 /* Groups one patient-day's keys by item and judges each group. */
 static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, keys *k)
 {
-	sort_u64(k->v, k->n); /* by item, then time */
+	cw_sort_u64(k->v, k->n); /* by item, then time */
 	for (size_t lo = 0, hi; lo < k->n; lo = hi) {
 		uint32_t item = (uint32_t)(k->v[lo] >> 32);
 		for (hi = lo; hi < k->n && (uint32_t)(k->v[hi] >> 32) == item;)
 			hi++;
-		if (grow_array((void **)&k->rows, &k->rows_cap, hi - lo, sizeof *k->rows) < 0)
+		if (cw_grow((void **)&k->rows, &k->rows_cap, hi - lo, sizeof *k->rows) < 0)
 			return CW_ENOMEM;
 		for (size_t i = lo; i < hi; i++)
 			k->rows[i - lo] = (uint32_t)k->v[i];
@@ -131,20 +120,23 @@ static int on_day(const cw_scan *ctx, uint32_t lo, uint32_t hi, void *arg)
 	return rc == 0 && s->k.n ? judge_day(ctx, ctx->config, s->out, &s->k) : rc;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	day_scan s = { .out = out };
-	int rc = each_patient_day(ctx, on_day, &s);
+	int rc = cw_each_patient_day(ctx, on_day, &s);
 	free(s.k.v);
 	free(s.k.rows);
 	return rc;
 }
 
 const cw_detector cw_detector_over_frequency = {
+	CW_DETECTOR_INIT,
 	.name = "over_frequency",
 	.title_zh = "超频次收费",
+	.title_en = "Over-frequency billing",
 	.summary = "more units of an item for one patient on one day than its max_daily_qty",
 	.dimension = NULL,
+	.defaults = "{ \"tolerance_qty\": 0.0 }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -1,25 +1,21 @@
 /*
  * over_price: a claim line whose unit price passes the item's price ceiling (超标准收费).
  *
- * Rule: unit_price > std_price + tolerance. Money at stake: the excess per
- * unit times the quantity. Severity: violation (the excess is not payable).
- * Source: the medical-service price catalogue (医疗服务价格项目规范) sets a
- * ceiling per item; charging above it is 超标准收费 in the NHSA's list of
- * irregular billing.
- * Blind spots: a line split into more units at a lower price (see
- * over_frequency); a catalogue whose std_price is out of date; refunds after
- * the month are not seen (a line refunded later is still flagged).
+ * Contract: partitioned by patients. A live line of the month with unit_price > std_price + tolerance
+ * is one finding: evidence the line, money at stake the excess per unit times the quantity, severity
+ * violation, class the item's category.
+ * The full rule, its source, keys and blind spots: docs/detectors/over_price.md.
  */
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "scanutil.h"
+#include "claimwatch/scan.h"
 
 typedef struct config {
 	cw_fen tolerance; /* fen per unit allowed above the ceiling */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = malloc(sizeof *c);
 	long long tol;
@@ -35,7 +31,7 @@ static int configure(const cw_section *rules, void **out)
 	return 0;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
@@ -43,7 +39,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
 	char price[CW_FMT_SIZE], ceiling[CW_FMT_SIZE];
 	for (uint32_t i = pat->line_start[ctx->patient_begin]; i < pat->line_start[ctx->patient_end]; i++) {
-		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH))
+		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH))
 			continue;
 		cw_ref item = cl->item[i];
 		if (cl->unit_price[i] <= it->std_price[item] + c->tolerance)
@@ -55,7 +51,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		f.item = item;
 		f.cls = it->category[item];
 		f.severity = CW_VIOLATION;
-		f.suspect = muldiv_round(cl->unit_price[i] - it->std_price[item], cl->qty[i], CW_QTY_ONE);
+		f.suspect = cw_muldiv_round(cl->unit_price[i] - it->std_price[item], cl->qty[i], CW_QTY_ONE);
 		f.when = cl->time[i];
 		f.lines = &i;
 		f.nlines = 1;
@@ -70,10 +66,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_over_price = {
+	CW_DETECTOR_INIT,
 	.name = "over_price",
 	.title_zh = "超标准收费",
+	.title_en = "Over-price billing",
 	.summary = "a line's unit price above the item's std_price (the catalogue's ceiling)",
 	.dimension = NULL,
+	.defaults = "{ \"tolerance\": 0.0 }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

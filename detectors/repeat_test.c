@@ -1,28 +1,11 @@
 /*
  * repeat_test: the same test repeated on a patient sooner than its re-test interval (重复检查).
  *
- * Rule: for an item with retest_hours whose category is one of `categories`
- * (default exam and lab), a live line L2 of a patient at t2, and the patient's
- * most recent earlier live line L1 of the same item at t1 < t2 (any visit, any
- * institution, also in the look-back before the month): a repeat when
- * t2 - t1 < retest_hours * 60 minutes and L1's result is not positive
- * (negative, pending, or no result row; pending counts as positive only with
- * pending_counts_as_positive). A repeat at exactly retest_hours is not one. In
- * a chain each line is judged against its predecessor. Lines at the same
- * minute are one test event for the next line (positive when any of them is)
- * and are not repeats of each other (that is duplicate_billing).
- * Evidence: L1 and L2. Money at stake: L2's amount. Severity: suspicious.
- * Physician and visit: L2's. Score: 1 for a repeat right after the first test,
- * down to 0.5 for one just before the interval ends.
- * Source: 医疗机构检查检验结果互认管理办法 (国家卫健委等, 2022): results of
- * another institution are to be recognised, so a repeat elsewhere counts;
- * 医疗保障基金使用监督管理条例 (2021) art. 15 (过度检查), and the 重复检查
- * rules of the NHSA smart-review rule base.
- * Blind spots: a predecessor before the loaded window (load.lookback_days must
- * exceed the longest retest_hours / 24); a clinically needed repeat (a
- * deteriorating patient) is flagged too, hence "suspicious"; an equivalent test
- * under another item code is not seen; a result recorded only on paper looks
- * like "no result".
+ * Contract: partitioned by patients. A live line of an item with retest_hours (in `categories`) less
+ * than retest_hours after the patient's previous live line of the item (any visit or institution, the
+ * look-back included) whose result was not positive is one finding: evidence both lines, money at stake
+ * the repeat's amount, severity suspicious, score from 1 (right after) down to 0.5 (at the interval).
+ * The full rule, its source, keys and blind spots: docs/detectors/repeat_test.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +18,7 @@ typedef struct config {
 	int pending_positive;        /* a pending result counts as positive */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	const char **names = NULL;
 	size_t n = 0;
@@ -118,7 +101,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t l1, uint32_t l2, 
 	               result_name(cl->result[l1]), (int)hours);
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
@@ -135,7 +118,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		cw_ref item = cl->item[i], p = cl->patient[i];
 		int32_t hours = it->retest_hours[item];
 		if (hours == CW_INT_NONE || hours <= 0 || !c->category[it->category[item]] ||
-		    (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)))
+		    !cw_line_live(cl, i))
 			continue;
 		last_test *l = &last[item];
 		int pos = positive(c, cl->result[i]);
@@ -154,10 +137,13 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 }
 
 const cw_detector cw_detector_repeat_test = {
+	CW_DETECTOR_INIT,
 	.name = "repeat_test",
 	.title_zh = "重复检查",
+	.title_en = "Repeat test",
 	.summary = "a test repeated sooner than its retest_hours after a result that was not positive",
 	.dimension = "exam",
+	.defaults = "{ \"categories\": [\"exam\", \"lab\"], \"pending_counts_as_positive\": false }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -1,34 +1,19 @@
 /*
- * split_admission: a patient discharged and readmitted to the same hospital for the same
- * condition within a few days (分解住院).
+ * split_admission: a patient discharged and readmitted to the same hospital for the same condition
+ * within a few days (分解住院).
  *
- * Rule: inpatient stays A and B of one patient at the same institution, B
- * admitted at or after A's discharge and no later than discharge(A) +
- * window_days x 24 h, with the same ICD-10 category (first 3 characters of
- * dx_code, compared without case or dots). Not flagged when B's dx_code starts
- * with a planned-care prefix (chemotherapy, dialysis, rehabilitation: cycles
- * of admissions are the treatment), nor for a readmission to another
- * institution, nor for another category. The finding is about B (the
- * readmission): its visit, its attending physician, its lines as evidence, its
- * total amount as money at stake, and its admit time as `when`, so it belongs
- * to the month of the readmission. A may have been discharged in the look-back.
- * Severity: suspicious (a real relapse is possible; the record decides).
- * Source: 分解住院 in the NHSA's 医疗保障基金使用监督管理条例 (2021) art. 15 and in
- * the national fund inspections' lists of irregular inpatient practice
- * (discharge and readmission of a patient who still meets the criteria for
- * admission, to split one stay's cost into several DRG/quota payments).
- * Blind spots: a readmission that starts before the first discharge (overlapping
- * stays), a readmission recorded under another category of the same disease
- * (I20 then I25), a split across two institutions of one hospital group, a first
- * stay discharged before the look-back (window_days must stay below
- * load.lookback_days).
+ * Contract: partitioned by patients. A stay admitted within window_days of the discharge of an earlier
+ * stay of the patient at the same institution, with the same ICD-10 category and no planned-care
+ * prefix, is one finding about the readmission: its visit, attending physician and lines, its amount at
+ * stake, its admit time as `when`. Severity suspicious, class admission.
+ * The full rule, its source, keys and blind spots: docs/detectors/split_admission.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "claimwatch/scan.h"
 #include "dxcode.h"
-#include "linebuf.h"
 
 typedef struct config {
 	int window_days;     /* readmission within this many days of the discharge */
@@ -43,7 +28,7 @@ static void release(void *p)
 	free(c);
 }
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	long long days;
@@ -94,7 +79,7 @@ static cw_ref first_stay(const cw_dataset *ds, uint32_t v0, uint32_t b, const ch
 	return best;
 }
 
-static int emit(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref a, cw_ref b, const char *bcat)
+static int emit(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref a, cw_ref b, const char *bcat)
 {
 	const config *c = ctx->config;
 	const cw_dataset *ds = ctx->ds;
@@ -104,9 +89,9 @@ static int emit(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref a, cw_
 	ev->n = 0;
 	for (uint32_t k = vs->line_start[b]; k < vs->line_start[b + 1]; k++) {
 		uint32_t i = cl->by_visit[k];
-		if (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED))
+		if (!cw_line_live(cl, i))
 			continue;
-		int rc = linebuf_push(ev, i);
+		int rc = cw_linebuf_push(ev, i);
 		if (rc < 0)
 			return rc;
 		f.suspect += cl->amount[i];
@@ -134,7 +119,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref a, cw_
 	               cw_format_money(f.suspect, amount));
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_dataset *ds = ctx->ds;
@@ -142,7 +127,7 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 	const cw_visits *vs = cw_dataset_visits(ds);
 	const cw_patients *pat = cw_dataset_patients(ds);
 	int64_t window = (int64_t)c->window_days * CW_MINUTES_PER_DAY;
-	linebuf ev = { 0 };
+	cw_linebuf ev = { 0 };
 	int rc = 0;
 	for (cw_ref p = ctx->patient_begin; p < ctx->patient_end && rc == 0; p++) {
 		uint32_t v0 = pat->visit_start[p], v1 = pat->visit_start[p + 1];
@@ -161,15 +146,18 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 				rc = emit(ctx, out, &ev, a, b, bcat);
 		}
 	}
-	linebuf_free(&ev);
+	cw_linebuf_free(&ev);
 	return rc;
 }
 
 const cw_detector cw_detector_split_admission = {
+	CW_DETECTOR_INIT,
 	.name = "split_admission",
 	.title_zh = "分解住院",
+	.title_en = "Split admission",
 	.summary = "a readmission to the same institution for the same ICD-10 category within window_days of a discharge",
 	.dimension = "diagnosis",
+	.defaults = "{ \"window_days\": 15, \"planned_care_prefixes\": [\"Z51\", \"Z49\", \"Z50\"] }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = release,

@@ -1,45 +1,20 @@
 /*
- * split_billing: a bundled item's components billed one by one on the same patient-day (分解项目收费).
+ * split_billing: a bundled item's components billed one by one on the same patient-day (分解收费).
  *
- * Rule, per patient and calendar day (any visit, any institution), for a
- * bundle B of the catalogue (items.components):
- *   component_beside_bundle  a component of B billed the same day as B itself:
- *       the component is already paid inside B. Evidence: the components' lines
- *       and B's lines. Money at stake: the components' amount.
- *   all_components  every component of B billed that day and B not: B was
- *       unbundled. Evidence: the components' lines. Money at stake: what the
- *       components cost above B's std_price, for as many sets as were billed:
- *       with k = the smallest quantity billed of any component (1 when each is
- *       billed once), sum over components of amount * k / qty, minus k * std_price
- *       of B; reported only when above min_excess (default 0).
- * Severity violation; class the bundle's category; the physician and visit of
- * the first component line. Refund lines and refunded lines do not count: a
- * bundle refunded after its components were billed leaves an unbundling.
- * Overlapping bundles (sharing components): a component's lines are cited by
- * one finding of the day at most, so findings and evidence stay linear in the
- * lines (K bundles of the same K components gave K^2 evidence rows). The
- * bundles take their components in order of priority: beside a billed bundle
- * first, then the most money at stake, the most components, the catalogue's
- * order; beside, a bundle takes the components still free (none: no finding);
- * all_components, a bundle is reported only when every component is still
- * free. The finding says how many overlapping bundles it left out.
- * Source: 医疗保障基金使用监督管理条例 (2021) art. 15 and 38 (分解项目收费);
- * the 全国医疗服务价格项目规范 (2012) 项目内涵 of bundled items (a panel of
- * tests, a procedure with its consumables), whose components may not be
- * charged again.
- * Blind spots: components spread over consecutive days (one draw billed across
- * midnight); a subset of the components billed without the bundle (cheaper
- * than the bundle, or a genuine partial order: not judged); a bundle of a
- * single component is judged like any other; a partial refund of a component
- * is not netted; two overlapping bundles both unbundled the same day (two units
- * of the shared component) give one finding.
+ * Contract: partitioned by patients; per patient and calendar day, for each bundle of the catalogue:
+ * component_beside_bundle (a component billed beside the bundle; money at stake the components'
+ * amount) and all_components (every component billed without the bundle; money at stake what they cost
+ * above the bundle's price, above min_excess). Live lines only; a component's lines are cited by one
+ * finding of the day at most (overlapping bundles stay linear); severity violation, class the bundle's
+ * category, physician and visit of the first component line.
+ * The full rule, its source, keys and blind spots: docs/detectors/split_billing.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "scanutil.h"
+#include "claimwatch/scan.h"
 
 typedef struct config {
 	int beside;       /* judge component_beside_bundle */
@@ -47,7 +22,7 @@ typedef struct config {
 	cw_fen min_excess; /* all_components: report only above this */
 } config;
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	int beside, all, rc;
 	long long min_excess;
@@ -150,7 +125,7 @@ static slot *billed_slot(const day *d, cw_ref item)
 /* Totals every item of the day once, at its first key, and marks it billed. */
 static int sum_items(day *d, const cw_claims *cl)
 {
-	if (grow_array((void **)&d->slots, &d->slots_cap, d->nkeys, sizeof *d->slots) < 0)
+	if (cw_grow((void **)&d->slots, &d->slots_cap, d->nkeys, sizeof *d->slots) < 0)
 		return CW_ENOMEM;
 	for (size_t k = 0; k < d->nkeys;) {
 		cw_ref item = key_item(d->keys[k]);
@@ -175,7 +150,7 @@ static int cite_lines(day *d, size_t at)
 {
 	cw_ref item = key_item(d->keys[at]);
 	for (size_t k = at; k < d->nkeys && key_item(d->keys[k]) == item; k++) {
-		if (grow_array((void **)&d->ev, &d->ev_cap, d->nev + 1, sizeof *d->ev) < 0)
+		if (cw_grow((void **)&d->ev, &d->ev_cap, d->nev + 1, sizeof *d->ev) < 0)
 			return CW_ENOMEM;
 		d->ev[d->nev++] = (uint32_t)d->keys[k];
 	}
@@ -201,7 +176,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, day *d, const verdict *v, 
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
-	sort_u32(d->ev, d->nev); /* evidence in time order */
+	cw_sort_u32(d->ev, d->nev); /* evidence in time order */
 	cw_finding f = cw_finding_init();
 	f.physician = cl->physician[first_component];
 	f.patient = cl->patient[first_component];
@@ -237,9 +212,9 @@ static int price_sets(const day *d, const cw_items *it, verdict *v)
 	v->billed = 0;
 	for (uint32_t k = lo; k < hi; k++) {
 		const slot *s = billed_slot(d, it->components[k]);
-		v->billed += muldiv_round(s->amount, v->sets, s->qty);
+		v->billed += cw_muldiv_round(s->amount, v->sets, s->qty);
 	}
-	v->suspect = v->billed - muldiv_round(it->std_price[v->b], v->sets, CW_QTY_ONE);
+	v->suspect = v->billed - cw_muldiv_round(it->std_price[v->b], v->sets, CW_QTY_ONE);
 	return 1;
 }
 
@@ -304,7 +279,7 @@ static void take(const cw_items *it, day *d, uint32_t i)
  * and evidence stay linear in the lines however many bundles overlap. */
 static int choose(const cw_items *it, day *d)
 {
-	if (grow_array((void **)&d->order, &d->order_cap, d->ncands, sizeof *d->order) < 0)
+	if (cw_grow((void **)&d->order, &d->order_cap, d->ncands, sizeof *d->order) < 0)
 		return CW_ENOMEM;
 	d->norder = 0;
 	for (size_t k = 0; k < d->ncands; k++)
@@ -394,21 +369,21 @@ static int collect_candidates(day *d, const cw_items *it)
 		if (k && key_item(d->keys[k - 1]) == item)
 			continue;
 		size_t need = d->ncands + 1 + (it->bundle_start[item + 1] - it->bundle_start[item]);
-		if (grow_array((void **)&d->cands, &d->cands_cap, need, sizeof *d->cands) < 0)
+		if (cw_grow((void **)&d->cands, &d->cands_cap, need, sizeof *d->cands) < 0)
 			return CW_ENOMEM;
 		if (it->component_start[item + 1] > it->component_start[item])
 			add_candidate(d, item);
 		for (uint32_t j = it->bundle_start[item]; j < it->bundle_start[item + 1]; j++)
 			add_candidate(d, it->bundles[j]);
 	}
-	sort_u32(d->cands, d->ncands);
-	return grow_array((void **)&d->v, &d->v_cap, d->ncands, sizeof *d->v);
+	cw_sort_u32(d->cands, d->ncands);
+	return cw_grow((void **)&d->v, &d->v_cap, d->ncands, sizeof *d->v);
 }
 
 static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day *d)
 {
 	const cw_items *it = cw_dataset_items(ctx->ds);
-	sort_u64(d->keys, d->nkeys);
+	cw_sort_u64(d->keys, d->nkeys);
 	d->epoch++;
 	int rc = day_init(d, it->n);
 	if (rc == 0)
@@ -431,13 +406,13 @@ static int judge_day(const cw_scan *ctx, const config *c, cw_findings *out, day 
 static int collect_day(const cw_claims *cl, const cw_items *it, day *d, uint32_t lo, uint32_t hi)
 {
 	d->nkeys = 0;
-	if (grow_array((void **)&d->keys, &d->keys_cap, hi - lo, sizeof *d->keys) < 0)
+	if (cw_grow((void **)&d->keys, &d->keys_cap, hi - lo, sizeof *d->keys) < 0)
 		return CW_ENOMEM;
 	for (uint32_t i = lo; i < hi; i++) {
 		cw_ref item = cl->item[i];
 		int in_bundles = it->component_start[item + 1] > it->component_start[item] ||
 		                 it->bundle_start[item + 1] > it->bundle_start[item];
-		if (in_bundles && line_live(cl, i))
+		if (in_bundles && cw_line_live(cl, i))
 			d->keys[d->nkeys++] = (uint64_t)item << 32 | i;
 	}
 	return 0;
@@ -456,19 +431,22 @@ static int on_day(const cw_scan *ctx, uint32_t lo, uint32_t hi, void *arg)
 	return rc == 0 && s->d.nkeys ? judge_day(ctx, ctx->config, s->out, &s->d) : rc;
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	day_scan s = { .out = out };
-	int rc = each_patient_day(ctx, on_day, &s);
+	int rc = cw_each_patient_day(ctx, on_day, &s);
 	day_free(&s.d);
 	return rc;
 }
 
 const cw_detector cw_detector_split_billing = {
+	CW_DETECTOR_INIT,
 	.name = "split_billing",
 	.title_zh = "分解收费",
+	.title_en = "Split billing",
 	.summary = "a bundle's components billed beside it, or all of them without it, on one patient-day",
 	.dimension = NULL,
+	.defaults = "{ \"component_beside_bundle\": true, \"all_components\": true, \"min_excess\": 0.0 }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

@@ -1,33 +1,19 @@
 /*
- * unwarranted_admission: a short, light inpatient stay for a condition that outpatient care
- * handles (小病大治, 低标准入院).
+ * unwarranted_admission: a short, light inpatient stay for a condition that outpatient care handles
+ * (小病大治).
  *
- * Rule: an inpatient stay discharged in the month with a length of at most
- * max_days days (length = discharge date - admit date, a same-day stay counting
- * 1, the 住院天数 of the inpatient record), no surgery line, a care amount per
- * day (drug, lab, exam, treatment, surgery and material lines, divided by the
- * length) below max_care_per_day, and a dx_code starting with one of the
- * outpatient-manageable prefixes (upper respiratory infection, gastritis, back
- * pain, uncomplicated hypertension and diabetes...). Evidence: the stay's
- * lines; money at stake: the stay's total amount (an admission that was not
- * needed is not payable as one); `when`: the discharge time. Severity:
- * suspicious. Class: admission. Physician: the stay's attending.
- * Source: 低标准入院 / 小病大治 (admitting patients who do not meet the criteria
- * for admission) in the national fund inspections' lists, a form of the 过度诊疗
- * forbidden by the 医疗保障基金使用监督管理条例 (2021) art. 15; the list of
- * conditions follows the 门诊慢特病 and primary-care practice of treating them
- * as outpatients.
- * Blind spots: a stay of the listed conditions with a real complication coded
- * only as a secondary diagnosis (the source holds the primary dx only); a stay
- * that turns into a long one to escape the rule; care billed to a parallel
- * outpatient visit; stays discharged after the month.
+ * Contract: partitioned by patients. A stay discharged in the month, of at most max_days days, with no
+ * surgery, care below max_care_per_day a day and a primary diagnosis starting with one of
+ * outpatient_manageable_prefixes is one finding: evidence the stay's lines, money at stake its amount,
+ * `when` its discharge, severity suspicious, class admission, physician the stay's attending.
+ * The full rule, its source, keys and blind spots: docs/detectors/unwarranted_admission.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "claimwatch/scan.h"
 #include "dxcode.h"
-#include "linebuf.h"
 
 typedef struct config {
 	int max_days;             /* longest stay (in days) that is judged */
@@ -43,7 +29,7 @@ static void release(void *p)
 	free(c);
 }
 
-static int configure(const cw_section *rules, void **out)
+static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
 	long long days, care;
@@ -64,7 +50,7 @@ static int configure(const cw_section *rules, void **out)
 
 /* The stay's live lines into ev, their total and care amounts, and whether
  * one of them is a surgery. */
-static int stay_lines(const cw_dataset *ds, cw_ref s, linebuf *ev, cw_fen *total, cw_fen *care, int *surgery)
+static int stay_lines(const cw_dataset *ds, cw_ref s, cw_linebuf *ev, cw_fen *total, cw_fen *care, int *surgery)
 {
 	const cw_visits *vs = cw_dataset_visits(ds);
 	const cw_claims *cl = cw_dataset_claims(ds);
@@ -74,10 +60,10 @@ static int stay_lines(const cw_dataset *ds, cw_ref s, linebuf *ev, cw_fen *total
 	*surgery = 0;
 	for (uint32_t k = vs->line_start[s]; k < vs->line_start[s + 1]; k++) {
 		uint32_t i = cl->by_visit[k];
-		if (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED))
+		if (!cw_line_live(cl, i))
 			continue;
 		int cat = it->category[cl->item[i]], rc;
-		if ((rc = linebuf_push(ev, i)) < 0)
+		if ((rc = cw_linebuf_push(ev, i)) < 0)
 			return rc;
 		*total += cl->amount[i];
 		if (cw_category_is_care(cat))
@@ -88,7 +74,7 @@ static int stay_lines(const cw_dataset *ds, cw_ref s, linebuf *ev, cw_fen *total
 }
 
 /* Judges stay s (discharged in the month, its length `days` within max_days, dx matching `prefix`). */
-static int judge(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref s, int days, const char *prefix)
+static int judge(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref s, int days, const char *prefix)
 {
 	const config *c = ctx->config;
 	const cw_dataset *ds = ctx->ds;
@@ -120,13 +106,13 @@ static int judge(const cw_scan *ctx, cw_findings *out, linebuf *ev, cw_ref s, in
 	               cw_format_money(c->max_care_per_day, limit), cw_format_money(total, amount));
 }
 
-static int scan(const cw_scan *ctx, cw_findings *out)
+static int scan(cw_findings *out, const cw_scan *ctx)
 {
 	const config *c = ctx->config;
 	const cw_window *w = cw_dataset_window(ctx->ds);
 	const cw_visits *vs = cw_dataset_visits(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
-	linebuf ev = { 0 };
+	cw_linebuf ev = { 0 };
 	int rc = 0;
 	for (uint32_t s = pat->visit_start[ctx->patient_begin]; s < pat->visit_start[ctx->patient_end] && rc == 0; s++) {
 		cw_minute dis = vs->discharge[s];
@@ -143,15 +129,20 @@ static int scan(const cw_scan *ctx, cw_findings *out)
 		if (prefix)
 			rc = judge(ctx, out, &ev, s, days, prefix);
 	}
-	linebuf_free(&ev);
+	cw_linebuf_free(&ev);
 	return rc;
 }
 
 const cw_detector cw_detector_unwarranted_admission = {
+	CW_DETECTOR_INIT,
 	.name = "unwarranted_admission",
 	.title_zh = "小病大治",
+	.title_en = "Unwarranted admission",
 	.summary = "a short stay with no surgery and little care for a condition outpatient care handles",
 	.dimension = "diagnosis",
+	.defaults = "{ \"max_days\": 3, \"max_care_per_day\": 300.0,"
+	            "  \"outpatient_manageable_prefixes\": [\"J06\", \"J00\", \"J02\", \"J20\", \"K29\", \"K52\","
+	            "                                     \"M54\", \"R51\", \"I10\", \"E11\"] }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = release,

@@ -144,6 +144,13 @@ typedef struct cw_claims {
 	const uint32_t *by_physician; /* line rows grouped by physician */
 } cw_claims;
 
+/* A line that counts: neither a refund line nor a line a later refund cancelled. Every count, sum and
+ * scan of billed care skips the lines that are not live. */
+static inline int cw_line_live(const cw_claims *cl, uint32_t line)
+{
+	return !(cl->flags[line] & (CW_LINE_REFUND | CW_LINE_REFUNDED));
+}
+
 typedef struct cw_prescriptions {
 	size_t n;
 	const cw_str *rx_id;

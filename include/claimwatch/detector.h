@@ -1,22 +1,42 @@
 /*
- * claimwatch/detector.h: what a detector is, and how it reports a finding.
+ * claimwatch/detector.h: what a detector is, how it reports a finding, and the
+ * registry that holds the detectors of a run.
  *
- * A detector is a plain struct of callbacks, defined in one file under
- * detectors/ and listed once in detectors/registry.c. The core never names a
- * detector: it reads the detector's section of the rules
- * ("detectors.<name>"), hands it to configure(), and runs scan() on the month's
- * dataset, possibly on several threads.
+ * A detector is one self-describing struct in one file: its name, its titles in
+ * Chinese and English, its default dimension, its rules keys with their default
+ * values, and three callbacks. The core never names a detector: the registry
+ * lists them, the rules loader merges each one's defaults under
+ * "detectors.<name>" (so a user's --rules may set them), configure() reads that
+ * section, and scan() runs on the month's dataset, possibly on several threads.
+ * The report, `claimwatch detectors`, `eval` and the documentation take names
+ * and titles from the struct.
  *
- *   static int configure(const cw_section *rules, void **config);
- *   static int scan(const cw_scan *ctx, cw_findings *out);
+ *   static int configure(void **out, const cw_section *rules);
+ *   static int scan(cw_findings *out, const cw_scan *ctx);
  *
  *   const cw_detector cw_detector_over_price = {
+ *       CW_DETECTOR_INIT,                    // the interface version this file is built against
  *       .name = "over_price",
+ *       .title_zh = "超标准收费", .title_en = "Over-price billing",
  *       .summary = "a line's unit price above the item's std_price",
  *       .dimension = NULL,                   // by the item's category
+ *       .defaults = "{\"tolerance\": 0.0}",   // detectors.over_price ("enabled": true is added)
  *       .partition = CW_PARTITION_PATIENTS,  // scan() sees a range of patients
  *       .configure = configure, .release = free, .scan = scan,
  *   };
+ *
+ * Where detectors come from: the build generates the table of built-in
+ * detectors from the files of detectors/ and of the folders listed in the CMake
+ * variable CW_DETECTOR_DIRS (each file X.c defining cw_detector_X), in
+ * alphabetical order of their names (cw_registry_builtin); a plug-in, a shared
+ * object built against these headers alone, adds more at run time
+ * (cw_registry_load_plugin: `claimwatch run --plugin PATH.so` or the rules'
+ * "plugins"). It exports its table of detectors,
+ *
+ *   CW_PLUGIN_DETECTORS(&cw_detector_mine);  // cw_plugin_detectors[], NULL-terminated
+ *
+ * and is refused when built against another CW_DETECTOR_VERSION.
+ * examples/detectors/ holds one detector built both ways.
  *
  * scan() may look at the whole loaded window; the core keeps only the findings
  * whose latest evidence (cw_finding.when) falls in the run's month, so a
@@ -24,7 +44,7 @@
  * scan() must be deterministic and must not keep state between calls: with
  * CW_PARTITION_PATIENTS it is called once per slice of patients, possibly on
  * several threads at once, and the slices' findings are concatenated in
- * patient order.
+ * patient order. claimwatch/scan.h has the helpers a scan needs.
  */
 #ifndef CLAIMWATCH_DETECTOR_H
 #define CLAIMWATCH_DETECTOR_H
@@ -97,33 +117,92 @@ typedef enum cw_partition {
 	CW_PARTITION_PATIENTS  /* scan() is called per slice of patients, maybe in parallel */
 } cw_partition;
 
+/* What scan() may read beside the dataset; a detector asks for it in .needs. */
+enum cw_needs {
+	CW_NEEDS_METRICS = 1 /* the physicians' metrics of the month (claimwatch/metrics.h) in ctx->metrics */
+};
+
+typedef struct cw_metrics cw_metrics; /* claimwatch/metrics.h */
+
 typedef struct cw_scan {
 	const cw_dataset *ds;
 	const void *config;             /* what configure() returned */
 	cw_ref patient_begin, patient_end; /* the slice: patients [begin, end) */
+	const cw_metrics *metrics; /* with CW_NEEDS_METRICS, else NULL */
 } cw_scan;
 
+/* The version of the detector interface: of cw_detector, cw_scan, cw_finding
+ * and the functions a detector calls. It changes whenever one of them changes
+ * in a way that a detector built before would misread. */
+#define CW_DETECTOR_VERSION 1
+
 typedef struct cw_detector {
-	const char *name;      /* as in findings.csv and the rules ("split_billing") */
-	const char *title_zh;  /* "分解收费" */
-	const char *summary;   /* one line for `claimwatch detectors` */
+	/* Set by CW_DETECTOR_INIT: the interface the detector was built against.
+	 * Always the first two members, in every version. */
+	unsigned int version;
+	size_t size;           /* sizeof(cw_detector) */
+	const char *name;      /* as in findings.csv and the rules ("split_billing"): [a-z0-9_], at most 48 bytes */
+	const char *title_zh;  /* "分解收费": the report's title in Chinese */
+	const char *title_en;  /* "Split billing": in English */
+	const char *summary;   /* one line for `claimwatch detectors` and the report */
 	/* The dimension findings count against by default ("exam", "diagnosis",
 	 * "treatment", "medication"), or NULL for "by the finding's class". The
 	 * rules (dimensions.by_detector) may override it. */
 	const char *dimension;
+	/* The detector's rules keys with their default values: a JSON object (NULL:
+	 * none), merged under detectors.<name> before the user's rules, which may
+	 * then set only these keys. "enabled": true is added unless given. */
+	const char *defaults;
 	cw_partition partition;
+	unsigned needs;        /* enum cw_needs flags */
 	/* Reads the detector's section of the rules into a config for scan(). On
 	 * error returns < 0 with a message naming the key (cw_section_* do). */
-	int (*configure)(const cw_section *rules, void **config);
+	int (*configure)(void **out, const cw_section *rules);
 	void (*release)(void *config);
-	int (*scan)(const cw_scan *ctx, cw_findings *out);
+	int (*scan)(cw_findings *out, const cw_scan *ctx);
 } cw_detector;
 
-/* The static table of every detector, NULL-terminated (detectors/registry.c). */
-extern const cw_detector *const cw_detectors[];
-size_t cw_detector_count(void);
-const cw_detector *cw_detector_find(const char *name);
-int cw_detector_index(const char *name); /* -1 when unknown */
+/* The first line of every detector's initializer. */
+#define CW_DETECTOR_INIT .version = CW_DETECTOR_VERSION, .size = sizeof(cw_detector)
+
+/* The symbol a plug-in exports: its detectors, NULL-terminated. A file that
+ * is a plug-in and may also be compiled in (CW_DETECTOR_DIRS) writes
+ *   CW_PLUGIN_DETECTORS(&cw_detector_mine);
+ * which defines the table, unless claimwatch's build compiles the file in
+ * (it defines CW_BUILTIN there, and its generated table lists the detector). */
+#define CW_PLUGIN_SYMBOL "cw_plugin_detectors"
+#ifdef CW_BUILTIN
+#define CW_PLUGIN_DETECTORS(...) extern const cw_detector *const cw_plugin_detectors[]
+#else
+#define CW_PLUGIN_DETECTORS(...) \
+	__attribute__((visibility("default"))) const cw_detector *const cw_plugin_detectors[] = { __VA_ARGS__, NULL }
+#endif
+
+/* --- the registry --------------------------------------------------------------
+ * The detectors of a run, in order: the built-in ones (alphabetical), then the
+ * plug-ins' in load order. The rules keep the registry they were loaded with
+ * (cw_rules_registry), which must outlive them, and every finding points at its
+ * detector, which lives as long as the registry. Functions that read a
+ * registry take NULL as a registry without detectors. */
+typedef struct cw_registry cw_registry;
+
+int cw_registry_new(cw_registry **out);
+/* A new registry holding the built-in detectors (src/detect/builtin.c). */
+int cw_registry_builtin(cw_registry **out);
+void cw_registry_free(cw_registry *reg);
+/* Adds a detector, checked: the interface version and struct size it was
+ * built with, a valid name that no other detector has, both titles and the
+ * callbacks. Adding the very same detector again does nothing. */
+int cw_registry_add(cw_registry *reg, const cw_detector *d);
+/* Opens the shared object at path (a bare name is a file of the current
+ * folder) and adds every detector of its cw_plugin_detectors table (all or
+ * none). A plug-in built against another CW_DETECTOR_VERSION is refused with
+ * both versions in the message. */
+int cw_registry_load_plugin(cw_registry *reg, const char *path);
+size_t cw_registry_count(const cw_registry *reg);
+const cw_detector *cw_registry_get(const cw_registry *reg, size_t i);
+const cw_detector *cw_registry_find(const cw_registry *reg, const char *name);
+int cw_registry_index(const cw_registry *reg, const char *name); /* -1 when unknown */
 
 #ifdef __cplusplus
 }

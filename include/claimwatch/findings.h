@@ -6,9 +6,10 @@
  * only the findings of the run's month, each with its responsible institution
  * and department filled in, its four-reasonableness dimension resolved from the
  * rules, and a stable id (the same data gives the same ids, run after run, so
- * that an inspector's decision stays attached to its finding). Order: detector
- * table order, then the order each detector emitted in (patient order for
- * partitioned detectors), whatever the number of threads.
+ * that an inspector's decision stays attached to its finding). The detectors
+ * are those of the rules' registry (cw_rules_registry). Order: registry order,
+ * then the order each detector emitted in (patient order for partitioned
+ * detectors), whatever the number of threads.
  */
 #ifndef CLAIMWATCH_FINDINGS_H
 #define CLAIMWATCH_FINDINGS_H
@@ -25,7 +26,7 @@ extern "C" {
 /* One finding, read from a list. Pointers stay valid while the list lives. */
 typedef struct cw_record {
 	cw_finding f;        /* as emitted; f.lines points into the list */
-	int detector;        /* index in cw_detectors */
+	const cw_detector *detector; /* who found it: a detector of the rules' registry */
 	int dimension;       /* index in the rules' dimension names */
 	cw_ref inst, dept;   /* of the responsible physician */
 	const char *reason;
@@ -48,6 +49,7 @@ void cw_dimset_free(cw_dimset *d);
 size_t cw_dimset_count(const cw_dimset *d);
 const char *cw_dimset_name(const cw_dimset *d, size_t i);
 int cw_dimset_find(const cw_dimset *d, const char *name); /* -1 when unknown */
+/* The dimension of a finding of the registry's detector number `detector`. */
 int cw_dimset_resolve(const cw_dimset *d, int detector, int cls);
 
 /* --- detection ------------------------------------------------------------- */
@@ -60,7 +62,10 @@ typedef struct cw_detect_timing {
 typedef struct cw_detect_opts {
 	int threads;               /* 0: the number of cores */
 	const char *only;          /* run only this detector (NULL: every enabled one) */
-	cw_detect_timing *timings; /* optional, cw_detector_count() entries */
+	cw_detect_timing *timings; /* optional, one per detector of the rules' registry */
+	/* The month's metrics for the detectors that need them (CW_NEEDS_METRICS);
+	 * NULL: computed here, with the rules' metrics section, when one does. */
+	const cw_metrics *metrics;
 } cw_detect_opts;
 
 int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,

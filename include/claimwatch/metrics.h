@@ -1,8 +1,10 @@
 /*
  * claimwatch/metrics.h: each physician's figures of the month against peers,
- * case-mix adjusted, with funnel-plot limits: computed once, read by the
- * outlier_physician detector, by scoring (volumes, billed totals) and by the
- * report (one funnel plot per metric and peer group).
+ * case-mix adjusted, with funnel-plot limits. A run computes them once, before
+ * detection, with the settings of the rules' `metrics` section; the detectors
+ * that ask for them (CW_NEEDS_METRICS: outlier_physician) read them from their
+ * scan context, run/write_metrics.c writes them to metrics.csv and the report
+ * draws one funnel plot per metric and peer group from them.
  *
  * Units. A metric is a ratio sum(num) / sum(den) over a physician's units:
  *   - an episode: an outpatient or emergency visit admitted in the month, or an
@@ -167,11 +169,12 @@ typedef struct cw_metrics_opts {
 
 /* The defaults above (the same as rules/default.json). */
 void cw_metrics_opts_default(cw_metrics_opts *o);
-/* Reads the options from a rules section (detectors.outlier_physician): keys
- * min_peers, min_visits, min_stays, min_prescriptions, control_level, winsor,
- * min_excess, unit_fence, phi_min_peers, min_stratum_units, trim. Errors name
- * the key. */
+/* Reads the options from a rules section: keys min_peers, min_visits,
+ * min_stays, min_prescriptions, control_level, winsor, min_excess, unit_fence,
+ * phi_min_peers, min_stratum_units, trim. Errors name the key. */
 int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o);
+/* The same from the rules' `metrics` section. */
+int cw_metrics_opts_load(const cw_rules *rules, cw_metrics_opts *o);
 
 enum cw_metric_status {
 	CW_METRIC_NO_DATA,    /* no unit in the month */
@@ -212,7 +215,7 @@ typedef struct cw_metric_table {
 	const cw_peer_group *groups; /* ordered by specialty, then level (0 first) */
 } cw_metric_table;
 
-/* A physician's volume and billing in the month (for scoring). */
+/* A physician's volume and billing in the month. */
 typedef struct cw_physician_totals {
 	uint32_t visits;        /* outpatient and emergency episodes attended */
 	uint32_t stays;         /* inpatient episodes (stays discharged in the month) attended */

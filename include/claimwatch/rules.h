@@ -1,11 +1,16 @@
 /*
  * claimwatch/rules.h: the rule base, one JSON document.
  *
- * The defaults are rules/default.json, compiled into the binary. A user's file
- * (--rules FILE) is merged over them key by key: objects merge, everything else
+ * The defaults are rules/default.json, compiled into the binary, with the
+ * defaults of every detector of the registry under "detectors.<name>" (each
+ * detector carries its own: claimwatch/detector.h). A user's file (--rules
+ * FILE) is merged over them key by key: objects merge, everything else
  * replaces. Every key of the user's file must exist in the defaults with a value
  * of the same JSON type; otherwise loading fails with the key path
- * ("detectors.repeat_test.min_gap: expected a number, got a string").
+ * ("detectors.repeat_test.min_gap: expected a number, got a string"). The
+ * file's "plugins" (paths of shared objects, relative to the file's folder) are
+ * loaded into the registry before it is checked, so their detectors' keys may be
+ * set in the same file.
  *
  * A part of the rules is read through a cw_section, which remembers its path so
  * the typed getters below can name the key in their errors.
@@ -21,12 +26,18 @@ extern "C" {
 #endif
 
 typedef struct cw_rules cw_rules;
+typedef struct cw_registry cw_registry; /* claimwatch/detector.h */
 
-/* Loads the defaults, merged with the file at path when path is not NULL. */
-int cw_rules_load(cw_rules **out, const char *path);
-/* Same, with the user's rules given as JSON text (name is used in messages). */
-int cw_rules_load_text(cw_rules **out, const char *text, const char *name);
+/* Loads the defaults and the detectors' of reg, merged with the file at path
+ * when path is not NULL. The rules keep reg, which must outlive them; NULL
+ * gives rules without detectors. */
+int cw_rules_load(cw_rules **out, cw_registry *reg, const char *path);
+/* Same, with the user's rules given as JSON text (name is used in messages;
+ * relative plug-in paths are relative to the current folder). */
+int cw_rules_load_text(cw_rules **out, cw_registry *reg, const char *text, const char *name);
 void cw_rules_free(cw_rules *r);
+/* The detectors the rules were loaded with (NULL: none). */
+const cw_registry *cw_rules_registry(const cw_rules *r);
 /* The merged document. */
 const cJSON *cw_rules_json(const cw_rules *r);
 /* The merged document as text, for the run summary. Caller frees. */

@@ -677,7 +677,7 @@ static void match_refunds(cw_dataset *ds)
 			for (uint32_t j = hi; j-- > lo;) {
 				uint32_t o = c->by_visit[j];
 				if (c->time[o] <= c->time[r] && c->item[o] == c->item[r] && c->qty[o] == -c->qty[r] &&
-				    !(flags[o] & (CW_LINE_REFUND | CW_LINE_REFUNDED))) {
+				    cw_line_live(c, o)) {
 					flags[o] |= CW_LINE_REFUNDED;
 					matched = 1;
 					break;

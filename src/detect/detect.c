@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
+#include "claimwatch/metrics.h"
 #include "dataset/pool.h"
 #include "engine/findings_impl.h"
 #include "util/progress.h"
@@ -29,7 +30,9 @@ typedef struct job {
 } job;
 
 typedef struct runner {
+	const cw_registry *reg;
 	const cw_dataset *ds;
+	const cw_metrics *metrics;
 	void **configs;
 	job *jobs;
 	size_t njobs;
@@ -39,11 +42,12 @@ typedef struct runner {
 
 static void run_job(runner *r, job *j)
 {
-	const cw_detector *d = cw_detectors[j->detector];
-	cw_scan ctx = { r->ds, r->configs[j->detector], j->begin, j->end };
+	const cw_detector *d = cw_registry_get(r->reg, (size_t)j->detector);
+	cw_scan ctx = { r->ds, r->configs[j->detector], j->begin, j->end,
+		        d->needs & CW_NEEDS_METRICS ? r->metrics : NULL };
 	double t0 = cw_now();
 	if ((j->rc = cw_findings_new(&j->found)) == 0)
-		j->rc = d->scan(&ctx, j->found);
+		j->rc = d->scan(j->found, &ctx);
 	j->seconds = cw_now() - t0;
 	if (j->rc < 0)
 		snprintf(j->error, sizeof j->error, "%s", cw_error_last());
@@ -77,8 +81,9 @@ static size_t slice_patients(const cw_dataset *ds, cw_ref *cuts, size_t max)
 
 static int configure_all(const cw_rules *rules, const cw_detect_opts *o, void **configs, int *enabled)
 {
-	for (size_t d = 0; cw_detectors[d]; d++) {
-		const cw_detector *det = cw_detectors[d];
+	const cw_registry *reg = cw_rules_registry(rules);
+	for (size_t d = 0; d < cw_registry_count(reg); d++) {
+		const cw_detector *det = cw_registry_get(reg, d);
 		char path[128];
 		snprintf(path, sizeof path, "detectors.%s", det->name);
 		cw_section s = cw_rules_section(rules, path);
@@ -88,31 +93,31 @@ static int configure_all(const cw_rules *rules, const cw_detect_opts *o, void **
 		if ((rc = cw_section_bool(&s, "enabled", &on)) < 0)
 			return rc;
 		enabled[d] = on && (!o->only || !strcmp(o->only, det->name));
-		if (enabled[d] && (rc = det->configure(&s, &configs[d])) < 0)
+		if (enabled[d] && (rc = det->configure(&configs[d], &s)) < 0)
 			return cw_error_wrap(rc, "detector %s", det->name);
 	}
-	if (o->only && cw_detector_index(o->only) < 0)
+	if (o->only && cw_registry_index(reg, o->only) < 0)
 		return cw_error_set(CW_EUSAGE, "no detector is named '%s' (see `claimwatch detectors`)", o->only);
 	return 0;
 }
 
-static int plan_jobs(const cw_dataset *ds, const int *enabled, job **out, size_t *njobs)
+static int plan_jobs(const cw_registry *reg, const cw_dataset *ds, const int *enabled, job **out, size_t *njobs)
 {
 	size_t npat = cw_dataset_patients(ds)->n;
 	size_t maxcuts = cw_dataset_claims(ds)->n / LINES_PER_SLICE + 2;
 	cw_ref *cuts = malloc((maxcuts + 1) * sizeof *cuts);
 	size_t nslices = cuts ? slice_patients(ds, cuts, maxcuts) : 0;
-	size_t cap = cw_detector_count() * (nslices ? nslices : 1), n = 0;
+	size_t cap = cw_registry_count(reg) * (nslices ? nslices : 1), n = 0;
 	job *jobs = calloc(cap ? cap : 1, sizeof *jobs);
 	if (!cuts || !jobs) {
 		free(cuts);
 		free(jobs);
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	}
-	for (size_t d = 0; cw_detectors[d]; d++) {
+	for (size_t d = 0; d < cw_registry_count(reg); d++) {
 		if (!enabled[d])
 			continue;
-		if (cw_detectors[d]->partition == CW_PARTITION_NONE) {
+		if (cw_registry_get(reg, d)->partition == CW_PARTITION_NONE) {
 			jobs[n++] = (job){ .detector = (int)d, .begin = 0, .end = (cw_ref)npat };
 			continue;
 		}
@@ -153,7 +158,7 @@ static int run_threads(runner *r, int threads)
 static void finding_id(const cw_dataset *ds, const cw_window *w, const cw_record *r, char *id)
 {
 	const cw_claims *cl = cw_dataset_claims(ds);
-	uint64_t h = cw_hash(cw_detectors[r->detector]->name, strlen(cw_detectors[r->detector]->name));
+	uint64_t h = cw_hash(r->detector->name, strlen(r->detector->name));
 	const cw_str parts[3] = {
 		r->f.physician == CW_NONE ? CW_NONE : cw_dataset_physicians(ds)->id[r->f.physician],
 		CW_NONE, /* was the patient's raw id (see above) */
@@ -178,9 +183,11 @@ static void finding_id(const cw_dataset *ds, const cw_window *w, const cw_record
 	snprintf(id, CW_FINDING_ID_SIZE, "F%016llx", (unsigned long long)h);
 }
 
-/* Keeps the month's findings of job j, completed with dimension, place and id. */
-static int gather(const cw_dataset *ds, const cw_dimset *dims, const job *j, cw_findings *all, cw_u64set *ids)
+/* Keeps the month's findings of job j, completed with detector, dimension, place and id. */
+static int gather(const runner *run, const cw_dimset *dims, const job *j, cw_findings *all, cw_u64set *ids)
 {
+	const cw_dataset *ds = run->ds;
+	const cw_detector *det = cw_registry_get(run->reg, (size_t)j->detector);
 	const cw_window *w = cw_dataset_window(ds);
 	const cw_physicians *ph = cw_dataset_physicians(ds);
 	for (size_t i = 0; i < cw_findings_count(j->found); i++) {
@@ -192,13 +199,13 @@ static int gather(const cw_dataset *ds, const cw_dimset *dims, const job *j, cw_
 		if (rc < 0)
 			return rc;
 		cw_stored *s = cw_findings_last(all);
-		s->detector = j->detector;
+		s->detector = det;
 		s->dimension = cw_dimset_resolve(dims, j->detector, r.f.cls);
 		if (r.f.physician != CW_NONE) {
 			s->inst = ph->inst[r.f.physician];
 			s->dept = ph->dept[r.f.physician];
 		}
-		r.detector = j->detector;
+		r.detector = det;
 		finding_id(ds, w, &r, s->id);
 		/* two findings on identical evidence: number the later ones */
 		int added;
@@ -211,65 +218,75 @@ static int gather(const cw_dataset *ds, const cw_dimset *dims, const job *j, cw_
 	return 0;
 }
 
+/* Releases the detectors' configs and the array. */
+static void release_all(const cw_registry *reg, void **configs)
+{
+	for (size_t d = 0; configs && d < cw_registry_count(reg); d++)
+		if (configs[d] && cw_registry_get(reg, d)->release)
+			cw_registry_get(reg, d)->release(configs[d]);
+	free(configs);
+}
+
 int cw_detect_check(const cw_rules *rules)
 {
-	size_t nd = cw_detector_count();
+	const cw_registry *reg = cw_rules_registry(rules);
+	size_t nd = cw_registry_count(reg);
 	void **configs = calloc(nd ? nd : 1, sizeof *configs);
 	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
 	cw_detect_opts none = { 0 };
 	int rc = configs && enabled ? configure_all(rules, &none, configs, enabled) : cw_error_set(CW_ENOMEM, "out of memory");
-	for (size_t d = 0; configs && d < nd; d++)
-		if (configs[d] && cw_detectors[d]->release)
-			cw_detectors[d]->release(configs[d]);
-	free(configs);
+	release_all(reg, configs);
 	free(enabled);
 	return rc;
 }
 
-int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims, const cw_detect_opts *opts,
-              cw_findings **out)
+/* The month's metrics when an enabled detector needs them: the caller's, else computed into *own. */
+static int month_metrics(const cw_dataset *ds, const cw_rules *rules, const int *enabled, const cw_metrics *given,
+                         cw_metrics **own, const cw_metrics **out)
 {
-	cw_detect_opts none = { 0 };
-	const cw_detect_opts *o = opts ? opts : &none;
-	size_t nd = cw_detector_count();
-	runner r = { .ds = ds, .lock = PTHREAD_MUTEX_INITIALIZER };
-	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
-	r.configs = calloc(nd ? nd : 1, sizeof *r.configs);
+	const cw_registry *reg = cw_rules_registry(rules);
+	int needed = 0;
+	for (size_t d = 0; d < cw_registry_count(reg); d++)
+		needed |= enabled[d] && (cw_registry_get(reg, d)->needs & CW_NEEDS_METRICS);
+	*out = given;
+	if (!needed || given)
+		return 0;
+	cw_metrics_opts mo;
+	int rc = cw_metrics_opts_load(rules, &mo);
+	if (rc == 0)
+		rc = cw_metrics_compute(ds, &mo, own);
+	if (rc < 0)
+		return cw_error_wrap(rc, "the physicians' metrics");
+	*out = *own;
+	return 0;
+}
+
+/* Each detector's name and scan time, summed over its slices (the findings are counted as kept). */
+static void time_jobs(const runner *r, cw_detect_timing *t)
+{
+	for (size_t d = 0; d < cw_registry_count(r->reg); d++)
+		t[d] = (cw_detect_timing){ cw_registry_get(r->reg, d)->name, 0, 0 };
+	for (size_t i = 0; i < r->njobs; i++)
+		t[r->jobs[i].detector].seconds += r->jobs[i].seconds;
+}
+
+/* The jobs' findings of the month, in job order (detector, then slice), into *out. */
+static int gather_all(const runner *r, const cw_dimset *dims, cw_detect_timing *timings, cw_findings **out)
+{
 	cw_findings *all = NULL;
 	cw_u64set ids = { 0 };
-	int rc = enabled && r.configs ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
-	if (rc == 0)
-		rc = configure_all(rules, o, r.configs, enabled);
-	if (rc == 0)
-		rc = plan_jobs(ds, enabled, &r.jobs, &r.njobs);
-	if (rc == 0)
-		rc = run_threads(&r, o->threads);
-	if (rc == 0)
-		rc = cw_findings_new(&all);
-	for (size_t i = 0; rc == 0 && i < r.njobs; i++) {
-		job *j = &r.jobs[i];
+	int rc = cw_findings_new(&all);
+	for (size_t i = 0; rc == 0 && i < r->njobs; i++) {
+		const job *j = &r->jobs[i];
+		size_t before = cw_findings_count(all);
 		if (j->rc < 0)
-			rc = cw_error_set(j->rc, "detector %s: %s", cw_detectors[j->detector]->name, j->error);
+			rc = cw_error_set(j->rc, "detector %s: %s", cw_registry_get(r->reg, (size_t)j->detector)->name,
+			                  j->error);
 		else
-			rc = gather(ds, dims, j, all, &ids);
+			rc = gather(r, dims, j, all, &ids);
+		if (timings)
+			timings[j->detector].findings += cw_findings_count(all) - before;
 	}
-	if (o->timings)
-		for (size_t d = 0; d < nd; d++)
-			o->timings[d] = (cw_detect_timing){ cw_detectors[d]->name, 0, 0 };
-	for (size_t i = 0; i < r.njobs; i++) {
-		if (o->timings)
-			o->timings[r.jobs[i].detector].seconds += r.jobs[i].seconds;
-		cw_findings_free(r.jobs[i].found);
-	}
-	if (o->timings && all)
-		for (size_t i = 0; i < all->n; i++)
-			o->timings[all->items[i].detector].findings++;
-	for (size_t d = 0; d < nd; d++)
-		if (r.configs && r.configs[d] && cw_detectors[d]->release)
-			cw_detectors[d]->release(r.configs[d]);
-	free(r.jobs);
-	free(r.configs);
-	free(enabled);
 	cw_u64set_free(&ids);
 	if (rc < 0) {
 		cw_findings_free(all);
@@ -277,4 +294,37 @@ int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims
 	}
 	*out = all;
 	return 0;
+}
+
+int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims, const cw_detect_opts *opts,
+              cw_findings **out)
+{
+	cw_detect_opts none = { 0 };
+	const cw_detect_opts *o = opts ? opts : &none;
+	const cw_registry *reg = cw_rules_registry(rules);
+	size_t nd = cw_registry_count(reg);
+	runner r = { .reg = reg, .ds = ds, .lock = PTHREAD_MUTEX_INITIALIZER };
+	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
+	r.configs = calloc(nd ? nd : 1, sizeof *r.configs);
+	cw_metrics *own = NULL;
+	int rc = enabled && r.configs ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = configure_all(rules, o, r.configs, enabled);
+	if (rc == 0)
+		rc = month_metrics(ds, rules, enabled, o->metrics, &own, &r.metrics);
+	if (rc == 0)
+		rc = plan_jobs(reg, ds, enabled, &r.jobs, &r.njobs);
+	if (rc == 0)
+		rc = run_threads(&r, o->threads);
+	if (o->timings)
+		time_jobs(&r, o->timings);
+	if (rc == 0)
+		rc = gather_all(&r, dims, o->timings, out);
+	for (size_t i = 0; i < r.njobs; i++)
+		cw_findings_free(r.jobs[i].found);
+	release_all(reg, r.configs);
+	free(r.jobs);
+	free(enabled);
+	cw_metrics_free(own);
+	return rc;
 }

@@ -10,6 +10,7 @@ struct cw_dimset {
 	const char *names[CW_MAX_DIMS]; /* owned by the rules document */
 	size_t n;
 	int by_class[CW_CLASS_COUNT];
+	size_t ndetectors; /* of the rules' registry */
 	int *by_detector; /* per detector: a dimension, or -1 for "the detector's default, else by class" */
 	int *detector_default;
 };
@@ -76,16 +77,16 @@ static int load_classes(cw_dimset *d, const cw_section *s)
 	return 0;
 }
 
-static int load_detectors(cw_dimset *d, const cw_section *s)
+static int load_detectors(cw_dimset *d, const cw_section *s, const cw_registry *reg)
 {
 	cw_section m = cw_section_child(s, "by_detector");
-	size_t n = cw_detector_count();
+	size_t n = d->ndetectors = cw_registry_count(reg);
 	d->by_detector = malloc((n ? n : 1) * sizeof *d->by_detector);
 	d->detector_default = malloc((n ? n : 1) * sizeof *d->detector_default);
 	if (!d->by_detector || !d->detector_default)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		const char *dim = cw_detectors[i]->dimension;
+		const char *dim = cw_registry_get(reg, i)->dimension;
 		d->by_detector[i] = -1;
 		d->detector_default[i] = dim ? cw_dimset_find(d, dim) : -1;
 	}
@@ -93,7 +94,7 @@ static int load_detectors(cw_dimset *d, const cw_section *s)
 	cJSON_ArrayForEach(e, m.json) {
 		if (!strcmp(e->string, "*"))
 			continue;
-		int det = cw_detector_index(e->string);
+		int det = cw_registry_index(reg, e->string);
 		if (det < 0)
 			return cw_error_set(CW_EINVALID, "%s.%s: no detector has that name", m.path, e->string);
 		if ((d->by_detector[det] = cw_dimset_find(d, e->valuestring)) < 0)
@@ -110,7 +111,7 @@ int cw_dimset_load(const cw_rules *rules, cw_dimset **out)
 	if (!d)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	int rc;
-	if ((rc = load_names(d, &s)) < 0 || (rc = load_classes(d, &s)) < 0 || (rc = load_detectors(d, &s)) < 0) {
+	if ((rc = load_names(d, &s)) < 0 || (rc = load_classes(d, &s)) < 0 || (rc = load_detectors(d, &s, cw_rules_registry(rules))) < 0) {
 		cw_dimset_free(d);
 		return rc;
 	}
@@ -120,7 +121,7 @@ int cw_dimset_load(const cw_rules *rules, cw_dimset **out)
 
 int cw_dimset_resolve(const cw_dimset *d, int detector, int cls)
 {
-	if (detector >= 0 && (size_t)detector < cw_detector_count()) {
+	if (detector >= 0 && (size_t)detector < d->ndetectors) {
 		if (d->by_detector[detector] >= 0)
 			return d->by_detector[detector];
 		if (d->detector_default[detector] >= 0)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "claimwatch/scan.h"
 #include "engine/findings_impl.h"
 
 static const char *const severity_names[CW_SEVERITY_COUNT] = { "violation", "suspicious", "notice" };
@@ -62,25 +63,10 @@ void cw_findings_free(cw_findings *l)
 
 size_t cw_findings_count(const cw_findings *l) { return l->n; }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < need)
-		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return cw_error_set(CW_ENOMEM, "out of memory storing findings");
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
 /* Appends text (made one line: control characters become spaces). */
 static size_t add_text(cw_findings *l, const char *s, size_t n)
 {
-	if (grow((void **)&l->text, &l->text_cap, l->text_len + n + 1, 1) < 0)
+	if (cw_grow((void **)&l->text, &l->text_cap, l->text_len + n + 1, 1) < 0)
 		return SIZE_MAX;
 	size_t at = l->text_len;
 	for (size_t i = 0; i < n; i++) {
@@ -105,8 +91,8 @@ static size_t add_opt(cw_findings *l, const char *s, int *failed)
 static int push(cw_findings *l, const cw_finding *f, const char *reason, size_t reason_len)
 {
 	int failed = 0;
-	if (grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) < 0 ||
-	    grow((void **)&l->lines, &l->lines_cap, l->nlines + f->nlines, sizeof *l->lines) < 0)
+	if (cw_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) < 0 ||
+	    cw_grow((void **)&l->lines, &l->lines_cap, l->nlines + f->nlines, sizeof *l->lines) < 0)
 		return CW_ENOMEM;
 	cw_stored *s = &l->items[l->n];
 	memset(s, 0, sizeof *s);
@@ -122,7 +108,8 @@ static int push(cw_findings *l, const cw_finding *f, const char *reason, size_t 
 		return CW_ENOMEM;
 	s->f.lines = NULL;
 	s->f.tag = s->f.metric = NULL;
-	s->detector = s->dimension = -1;
+	s->detector = NULL;
+	s->dimension = -1;
 	s->inst = s->dept = CW_NONE;
 	l->n++;
 	return 0;

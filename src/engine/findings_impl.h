@@ -7,7 +7,8 @@ typedef struct cw_stored {
 	cw_finding f;      /* f.lines, f.tag, f.metric are offsets in disguise: see below */
 	size_t lines_at;   /* into list->lines */
 	size_t reason_at, tag_at, metric_at; /* into list->text; SIZE_MAX when none */
-	int detector, dimension;
+	const cw_detector *detector;
+	int dimension;
 	cw_ref inst, dept;
 	char id[CW_FINDING_ID_SIZE];
 } cw_stored;

@@ -89,6 +89,12 @@ int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
 	return 0;
 }
 
+int cw_metrics_opts_load(const cw_rules *rules, cw_metrics_opts *o)
+{
+	cw_section s = cw_rules_section(rules, "metrics");
+	return cw_metrics_opts_read(&s, o);
+}
+
 char *cw_dx_category(const char *dx, char buf[4])
 {
 	size_t n = 0;
@@ -343,7 +349,7 @@ static int build_episodes(ctx *c, uint32_t *start)
 		episode e = { .phys = vi->physician[v], .kind = vi->kind[v] };
 		for (uint32_t k = vi->line_start[v]; k < vi->line_start[v + 1]; k++) {
 			uint32_t i = cl->by_visit[k];
-			if (cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED))
+			if (!cw_line_live(cl, i))
 				continue;
 			int cat = it->category[cl->item[i]];
 			e.valid = 1;
@@ -471,7 +477,7 @@ static void fill_totals(const ctx *c, cw_physician_totals *t)
 {
 	const cw_claims *cl = cw_dataset_claims(c->ds);
 	for (size_t i = 0; i < cl->n; i++) {
-		if ((cl->flags[i] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) || !(cl->flags[i] & CW_LINE_IN_MONTH))
+		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH))
 			continue;
 		t[cl->physician[i]].lines++;
 		t[cl->physician[i]].billed += cl->amount[i];

@@ -1,21 +1,27 @@
-/* rules.c: the rule base: defaults compiled in, a user's file merged over them, typed getters.
+/* rules.c: the rule base: defaults compiled in, every detector's own defaults merged under
+ * detectors.<name>, a user's file merged over them, typed getters.
  *
  * Validation is generic: the defaults are the schema. A user's key must exist
  * in the defaults with a value of the same JSON type. An object in the defaults
  * that holds the key "*" is an open map: any key is allowed there, with a value
- * of the type of the "*" entry (for instance dimensions.by_detector). */
+ * of the type of the "*" entry (for instance dimensions.by_detector). The
+ * user's "plugins" are loaded into the registry first, so that their detectors'
+ * keys are known when the file is checked. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "claimwatch/rules.h"
 #include "util/resource.h"
 
 struct cw_rules {
 	cJSON *doc;
+	const cw_registry *reg; /* the caller's */
 };
 
 static const char *type_name(const cJSON *j)
@@ -119,7 +125,80 @@ static int parse(const char *text, const char *name, cJSON **out)
 	return 0;
 }
 
-int cw_rules_load_text(cw_rules **out, const char *text, const char *name)
+/* A detector's section: its defaults, with "enabled": true first unless they give it. */
+static int detector_section(const cw_detector *d, cJSON **out)
+{
+	char name[96];
+	snprintf(name, sizeof name, "detector %s: its defaults", d->name);
+	cJSON *own = NULL, *sec = cJSON_CreateObject();
+	int rc = sec ? parse(d->defaults ? d->defaults : "{}", name, &own) : cw_error_set(CW_ENOMEM, "out of memory");
+	if (rc == 0 && !cJSON_GetObjectItemCaseSensitive(own, "enabled") && !cJSON_AddTrueToObject(sec, "enabled"))
+		rc = cw_error_set(CW_ENOMEM, "out of memory");
+	while (rc == 0 && own->child) {
+		cJSON *item = cJSON_DetachItemViaPointer(own, own->child);
+		cJSON_AddItemToObject(sec, item->string, item);
+	}
+	cJSON_Delete(own);
+	if (rc < 0) {
+		cJSON_Delete(sec);
+		return rc;
+	}
+	*out = sec;
+	return 0;
+}
+
+/* Every detector's section under detectors.<name>, in the registry's order. */
+static int merge_detectors(cJSON *doc, const cw_registry *reg)
+{
+	cJSON *all = cJSON_GetObjectItemCaseSensitive(doc, "detectors");
+	if (!cJSON_IsObject(all))
+		return cw_error_set(CW_ERROR, "internal: rules/default.json has no detectors object");
+	for (size_t i = 0; i < cw_registry_count(reg); i++) {
+		const cw_detector *d = cw_registry_get(reg, i);
+		cJSON *sec;
+		int rc = detector_section(d, &sec);
+		if (rc < 0)
+			return rc;
+		if (cJSON_GetObjectItemCaseSensitive(all, d->name)) {
+			cJSON_Delete(sec);
+			return cw_error_set(CW_ERROR, "internal: rules/default.json names the detector %s", d->name);
+		}
+		cJSON_AddItemToObject(all, d->name, sec);
+	}
+	return 0;
+}
+
+/* A plug-in's path: as given when absolute, else relative to the folder base ("" for the current one). */
+static int plugin_path(const char *base, const char *path, char *out, size_t size)
+{
+	int n = path[0] == '/' || !*base ? snprintf(out, size, "%s", path) : snprintf(out, size, "%s/%s", base, path);
+	return n < 0 || (size_t)n >= size ? cw_error_set(CW_EINVALID, "plugins: path too long: %s", path) : 0;
+}
+
+/* The user's "plugins", loaded into the registry before anything is checked. */
+static int load_plugins(const cJSON *user, cw_registry *reg, const char *base)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(user, "plugins"), *e;
+	int i = 0;
+	if (list && !cJSON_IsArray(list))
+		return cw_error_set(CW_EINVALID, "plugins: expected an array of paths, got %s", type_name(list));
+	cJSON_ArrayForEach(e, list) {
+		char path[PATH_MAX];
+		int rc;
+		if (!cJSON_IsString(e))
+			return cw_error_set(CW_EINVALID, "plugins[%d]: expected a path, got %s", i, type_name(e));
+		if (!reg)
+			return cw_error_set(CW_EINVALID, "plugins[%d]: no detector registry to load %s into", i, e->valuestring);
+		if ((rc = plugin_path(base, e->valuestring, path, sizeof path)) < 0 ||
+		    (rc = cw_registry_load_plugin(reg, path)) < 0)
+			return rc;
+		i++;
+	}
+	return 0;
+}
+
+/* The defaults, the detectors' defaults, then the user's text (when given) merged over them. */
+static int build(cJSON **out, cw_registry *reg, const char *text, const char *name, const char *base)
 {
 	const char *defaults = cw_resource_get("rules/default.json", NULL);
 	cJSON *doc = NULL, *user = NULL;
@@ -128,24 +207,41 @@ int cw_rules_load_text(cw_rules **out, const char *text, const char *name)
 		return cw_error_set(CW_ERROR, "internal: rules/default.json is not compiled in");
 	if ((rc = parse(defaults, "rules/default.json", &doc)) < 0)
 		return rc;
-	if (text) {
-		if ((rc = parse(text, name, &user)) < 0 || (rc = merge(doc, user, "")) < 0) {
-			if (rc != CW_ENOMEM && user)
-				cw_error_wrap(rc, "%s", name);
-			cJSON_Delete(doc);
-			cJSON_Delete(user);
-			return rc;
-		}
-		cJSON_Delete(user);
+	if (text && (rc = parse(text, name, &user)) == 0 && (rc = load_plugins(user, reg, base)) < 0)
+		cw_error_wrap(rc, "%s", name);
+	if (rc == 0)
+		rc = merge_detectors(doc, reg);
+	if (rc == 0 && user && (rc = merge(doc, user, "")) < 0 && rc != CW_ENOMEM)
+		cw_error_wrap(rc, "%s", name);
+	cJSON_Delete(user);
+	if (rc < 0) {
+		cJSON_Delete(doc);
+		return rc;
 	}
+	*out = doc;
+	return 0;
+}
+
+static int load(cw_rules **out, cw_registry *reg, const char *text, const char *name, const char *base)
+{
+	cJSON *doc = NULL;
+	int rc = build(&doc, reg, text, name, base);
+	if (rc < 0)
+		return rc;
 	cw_rules *r = malloc(sizeof *r);
 	if (!r) {
 		cJSON_Delete(doc);
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	}
 	r->doc = doc;
+	r->reg = reg;
 	*out = r;
 	return 0;
+}
+
+int cw_rules_load_text(cw_rules **out, cw_registry *reg, const char *text, const char *name)
+{
+	return load(out, reg, text, name, "");
 }
 
 static int read_all(const char *path, char **out)
@@ -191,15 +287,17 @@ static int read_all(const char *path, char **out)
 	return 0;
 }
 
-int cw_rules_load(cw_rules **out, const char *path)
+int cw_rules_load(cw_rules **out, cw_registry *reg, const char *path)
 {
 	if (!path)
-		return cw_rules_load_text(out, NULL, NULL);
-	char *text = NULL;
+		return load(out, reg, NULL, NULL, "");
+	char *text = NULL, base[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	snprintf(base, sizeof base, "%.*s", slash ? (int)(slash - path) + (slash == path) : 0, path);
 	int rc = read_all(path, &text);
 	if (rc < 0)
 		return rc;
-	rc = cw_rules_load_text(out, text, path);
+	rc = load(out, reg, text, path, base);
 	free(text);
 	return rc;
 }
@@ -213,6 +311,7 @@ void cw_rules_free(cw_rules *r)
 }
 
 const cJSON *cw_rules_json(const cw_rules *r) { return r->doc; }
+const cw_registry *cw_rules_registry(const cw_rules *r) { return r->reg; }
 char *cw_rules_print(const cw_rules *r) { return cJSON_Print(r->doc); }
 
 cw_section cw_rules_section(const cw_rules *r, const char *dotted)

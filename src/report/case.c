@@ -282,7 +282,7 @@ static void total_amount(const cw_case_list *l, char buf[CW_FMT_SIZE])
 int cw_case_print_finding(FILE *f, const cw_case_finding *c)
 {
 	char *const *v = c->f.v;
-	const cw_detector *d = cw_detector_find(v[CF_DETECTOR]);
+	const cw_detector *d = c->rule;
 	char detector[160];
 	snprintf(detector, sizeof detector, "%s%s%s", v[CF_DETECTOR], d && d->title_zh ? " " : "",
 	         d && d->title_zh ? d->title_zh : "");
@@ -385,7 +385,7 @@ char *cw_case_physician_json(const cw_case_physician *p)
 char *cw_case_finding_json(const cw_case_finding *c)
 {
 	cJSON *o = record_json(&c->f, &cw_case_finding_schema);
-	const cw_detector *d = cw_detector_find(c->f.v[CF_DETECTOR]);
+	const cw_detector *d = c->rule;
 	if (o && d) {
 		cJSON *rule = cJSON_CreateObject();
 		add_text(rule, "detector", d->name, 's');

@@ -87,6 +87,7 @@ typedef struct cw_case_physician {
 
 typedef struct cw_case_finding {
 	cw_case_arena *arena;
+	const struct cw_detector *rule; /* the finding's detector, when the caller's registry has it; else NULL */
 	cw_case_rec f;           /* CW_CASE_FINDING */
 	cw_case_list lines;      /* CW_CASE_LINE records, in the finding's order */
 	int have_lines;          /* 0: the source has the line ids only (no evidence table) */

@@ -43,8 +43,8 @@ const char *cw_label_grade(int lang, int grade);
 /* Known dimension names (exam, diagnosis, treatment, medication, billing,
  * composite) translated; any other name as given. */
 const char *cw_label_dimension(int lang, const char *name);
-/* A detector's title (分解收费 / Split billing); an unknown name as given. */
-const char *cw_label_detector(int lang, const char *name);
+/* A detector's title (分解收费 / Split billing), from the detector. */
+const char *cw_label_detector(int lang, const cw_detector *d);
 const char *cw_label_metric(int lang, const char *name);
 const char *cw_label_category(int lang, int category);
 const char *cw_label_severity(int lang, int severity);
@@ -194,6 +194,7 @@ typedef struct cw_report_input {
 	const char *sanctions_csv;  /* the month's sanctions.csv, already written */
 	int lang;                   /* CW_LANG_EN or CW_LANG_ZH */
 	const cw_dataset *ds;
+	const cw_registry *detectors; /* the run's: every one gets a row, with or without findings */
 	const cw_findings *findings;
 	const cw_dimset *dims;
 	const cw_scores *scores;

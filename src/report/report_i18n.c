@@ -1,4 +1,5 @@
-/* report_i18n.c: the report's words in English and Chinese (--lang en|zh); the numbers never change. */
+/* report_i18n.c: the report's words in English and Chinese (--lang en|zh); the numbers never change. A
+ * detector's titles are its own (claimwatch/detector.h). */
 #include <string.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/review.h"
@@ -69,31 +70,9 @@ const char *cw_label_dimension(int lang, const char *name)
 	return s ? s : name;
 }
 
-static const term detectors[] = {
-	{ "over_price", "Over-price billing", "超标准收费" },
-	{ "duplicate_billing", "Duplicate billing", "重复收费" },
-	{ "over_frequency", "Over-frequency billing", "超频次收费" },
-	{ "item_restriction", "Restricted item", "限定支付" },
-	{ "split_billing", "Split billing", "分解收费" },
-	{ "repeat_test", "Repeat test", "重复检查" },
-	{ "split_admission", "Split admission", "分解住院" },
-	{ "idle_bed", "Idle bed", "挂床住院" },
-	{ "unwarranted_admission", "Unwarranted admission", "小病大治" },
-	{ "large_prescription", "Large prescription", "大处方" },
-	{ "outlier_physician", "Outlier against peers", "医师指标异常" },
-	{ "low_positive_rate", "Low positive rate", "大型设备检查阳性率低" },
-	{ "antibiotic_overuse", "Antibiotic overuse", "抗菌药物使用异常" },
-};
-
-const char *cw_label_detector(int lang, const char *name)
+const char *cw_label_detector(int lang, const cw_detector *d)
 {
-	const char *s = lookup(detectors, COUNT(detectors), lang, name);
-	if (s)
-		return s;
-	const cw_detector *d = cw_detector_find(name);
-	if (lang == CW_LANG_ZH && d && d->title_zh && *d->title_zh)
-		return d->title_zh;
-	return name;
+	return lang == CW_LANG_ZH ? d->title_zh : d->title_en;
 }
 
 static const term metrics[] = {

@@ -220,7 +220,7 @@ static void evidence_line(const cw_report *r, FILE *f, uint32_t l)
 	fputs(" <span class=\"mono note\">", f);
 	cw_html_text(f, cw_report_str(r, it->code[item]));
 	fputs("</span>", f);
-	if (c->flags[l] & (CW_LINE_REFUND | CW_LINE_REFUNDED)) {
+	if (!cw_line_live(c, l)) {
 		fputs(" <span class=\"badge gn\">", f);
 		cw_html_text(f, cw_label(r->lang, c->flags[l] & CW_LINE_REFUND ? L_REFUND : L_REFUNDED));
 		fputs("</span>", f);
@@ -276,12 +276,11 @@ static void finding(const cw_report *r, FILE *f, const cw_record *rec, size_t fr
 {
 	int L = r->lang;
 	char a[CW_NUM_SIZE], pseudo[CW_PSEUDO_SIZE];
-	const char *det = cw_detectors[rec->detector]->name;
 	fprintf(f, "<details class=\"finding\" open id=\"%s\"><summary><span class=\"badge g%d\">", rec->id,
 	        rec->f.severity == CW_VIOLATION ? 2 : rec->f.severity == CW_SUSPICIOUS ? 1 : 0);
 	cw_html_text(f, cw_label_severity(L, rec->f.severity));
 	fputs("</span> <b>", f);
-	cw_html_text(f, cw_label_detector(L, det));
+	cw_html_text(f, cw_label_detector(L, rec->detector));
 	fprintf(f, "</b> &middot; %s &middot; ", cw_fmt_money(rec->f.suspect, a));
 	cw_html_text(f, cw_label_dimension(L, cw_dimset_name(r->in->dims, (size_t)rec->dimension)));
 	fprintf(f, " &middot; <span class=\"mono\">%s</span>", rec->id);
@@ -299,7 +298,7 @@ static void finding(const cw_report *r, FILE *f, const cw_record *rec, size_t fr
 	fputs("</summary><p class=\"why\">", f);
 	cw_html_text(f, rec->reason);
 	fputs("</p><dl class=\"kv\">", f);
-	kv(f, cw_label(L, L_RULE), cw_detectors[rec->detector]->summary);
+	kv(f, cw_label(L, L_RULE), rec->detector->summary);
 	if (rec->f.patient != CW_NONE) {
 		const char *id = cw_report_str(r, cw_dataset_patients(r->ds)->id[rec->f.patient]);
 		kv(f, cw_label(L, L_PATIENT), cw_pseudo_patient(r->in->pseudo, id, pseudo));

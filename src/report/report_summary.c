@@ -165,7 +165,8 @@ static int breakdown(cw_report *r, FILE *f, int head, const char *const *names, 
 
 static int findings_sections(cw_report *r, FILE *f, size_t *nfind, cw_fen *total)
 {
-	size_t nd = cw_detector_count(), ndim = r->sc->ndims;
+	const cw_registry *reg = r->in->detectors;
+	size_t nd = cw_registry_count(reg), ndim = r->sc->ndims;
 	tally *det = calloc(nd + 1, sizeof *det), *dim = calloc(ndim + 1, sizeof *dim);
 	const char **dnames = calloc(nd + 1, sizeof *dnames), **mnames = calloc(ndim + 1, sizeof *mnames);
 	if (!det || !dim || !dnames || !mnames) {
@@ -176,15 +177,16 @@ static int findings_sections(cw_report *r, FILE *f, size_t *nfind, cw_fen *total
 	for (size_t i = 0; i < n; i++) {
 		cw_record rec;
 		cw_findings_get(r->in->findings, i, &rec);
-		det[rec.detector].n++;
-		det[rec.detector].money += rec.f.suspect;
+		int d = cw_registry_index(reg, rec.detector->name);
+		det[d].n++;
+		det[d].money += rec.f.suspect;
 		dim[rec.dimension].n++;
 		dim[rec.dimension].money += rec.f.suspect;
 		*total += rec.f.suspect;
 	}
 	*nfind = n;
 	for (size_t i = 0; i < nd; i++)
-		dnames[i] = cw_label_detector(r->lang, cw_detectors[i]->name);
+		dnames[i] = cw_label_detector(r->lang, cw_registry_get(reg, i));
 	for (size_t i = 0; i < ndim; i++)
 		mnames[i] = cw_label_dimension(r->lang, cw_dimset_name(r->in->dims, i));
 	fputs("<h2>", f);

@@ -33,10 +33,12 @@ static int settings(cw_month_run *mr, int *lookback, double *max_share)
 	return 0;
 }
 
-/* The scoring and sanction rules and the inspectors' decisions, read before the data. */
+/* The metrics', scoring and sanction rules and the inspectors' decisions, read before the data. */
 static int score_settings(cw_month_run *mr)
 {
-	int rc = cw_score_rules_load(mr->rules, &mr->score_rules);
+	int rc = cw_metrics_opts_load(mr->rules, &mr->metrics_opts);
+	if (rc == 0)
+		rc = cw_score_rules_load(mr->rules, &mr->score_rules);
 	if (rc == 0)
 		rc = cw_sanction_rules_load(mr->rules, &mr->sanction_rules);
 	if (rc == 0)
@@ -86,14 +88,18 @@ static size_t lines_in_month(const cw_dataset *ds)
 	return n;
 }
 
+/* The physicians' metrics, computed once: for the detectors that need them, metrics.csv and the report. */
 static int detect(cw_month_run *mr)
 {
 	double t0 = cw_now();
-	mr->timings = calloc(cw_detector_count() + 1, sizeof *mr->timings);
+	mr->timings = calloc(cw_registry_count(cw_rules_registry(mr->rules)) + 1, sizeof *mr->timings);
 	if (!mr->timings)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	cw_detect_opts o = { .threads = mr->threads, .timings = mr->timings };
-	int rc = cw_detect(mr->ds, mr->rules, mr->dims, &o, &mr->findings);
+	int rc = cw_metrics_compute(mr->ds, &mr->metrics_opts, &mr->metrics);
+	if (rc < 0)
+		return cw_error_wrap(rc, "the physicians' metrics");
+	cw_detect_opts o = { .threads = mr->threads, .timings = mr->timings, .metrics = mr->metrics };
+	rc = cw_detect(mr->ds, mr->rules, mr->dims, &o, &mr->findings);
 	mr->t_detect = cw_now() - t0;
 	return rc;
 }

@@ -1,7 +1,7 @@
 /* run.h: one monthly run, from the source to the files in ROOT/YYYY-MM/.
  *
- * The stages follow the data one way: load (CSV or PostgreSQL) -> detect ->
- * score, rank and sanction -> write -> commit the folder. Each stage reads what
+ * The stages follow the data one way: load (CSV or PostgreSQL) -> metrics and
+ * detect -> score, rank and sanction -> write -> commit the folder. Each stage reads what
  * the earlier ones left in the cw_month_run and adds its own part. */
 #ifndef CW_RUN_H
 #define CW_RUN_H
@@ -58,7 +58,8 @@ typedef struct cw_month_run {
 		size_t due[CW_LEVELS + 1];
 	} sanctions;
 	cw_indicators indicators;  /* institutions' and departments' figures (indicators.csv, the report) */
-	cw_metrics *metrics;       /* physicians' metrics against peers (metrics.csv, the funnel plots) */
+	cw_metrics_opts metrics_opts; /* the rules' metrics section */
+	cw_metrics *metrics;       /* physicians' metrics against peers (detectors, metrics.csv, the funnel plots) */
 	double t_start, t_load, t_detect, t_score, t_write, t_report;
 	int empty; /* no claim line in the month */
 } cw_month_run;
@@ -86,7 +87,7 @@ int cw_write_ranking(cw_month_run *mr);
 int cw_write_sanctions(cw_month_run *mr);
 /* evidence.csv: the claim lines behind each finding. */
 int cw_write_evidence(cw_month_run *mr);
-/* Computes mr->metrics (with the outlier_physician detector's settings) and writes metrics.csv. */
+/* metrics.csv: mr->metrics, the physicians' metrics the run computed before detection. */
 int cw_write_metrics(cw_month_run *mr);
 /* "no_data", "low_volume", "few_peers", "judged" (metrics.csv's status). */
 const char *cw_metric_status_name(int status);

@@ -65,7 +65,7 @@ static int write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *line
 		return cw_error_set(CW_ENOMEM, "out of memory writing findings.csv");
 	cw_csv_cell(f, r->id, 0);
 	cw_csv_cell(f, mr->month, 0);
-	cw_csv_cell(f, cw_detectors[r->detector]->name, 0);
+	cw_csv_cell(f, r->detector->name, 0);
 	cw_csv_cell(f, cw_dimset_name(mr->dims, (size_t)r->dimension), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_institutions(ds)->id, r->inst), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_departments(ds)->id, r->dept), 0);

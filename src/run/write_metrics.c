@@ -1,11 +1,10 @@
 /* write_metrics.c: metrics.csv, every physician's figures of the month against their peers: one row per
  * physician and metric with units, value, case-mix expected value, upper control limit, z and the peer
- * group (see claimwatch/metrics.h). The same figures as the outlier_physician detector's (its rules
- * section gives the settings); the report draws its funnel plots from them and `claimwatch case` shows
- * a physician's rows. */
+ * group (see claimwatch/metrics.h). The figures the run computed before detection (the rules' metrics
+ * section gives the settings), which the detectors judged; the report draws its funnel plots from them
+ * and `claimwatch case` shows a physician's rows. */
 #include <math.h>
 #include <stdio.h>
-#include "claimwatch/error.h"
 #include "io/outfile.h"
 #include "run/run.h"
 
@@ -69,16 +68,9 @@ static void write_row(FILE *f, const cw_month_run *mr, cw_ref p, const cw_metric
 
 int cw_write_metrics(cw_month_run *mr)
 {
-	cw_section s = cw_rules_section(mr->rules, "detectors.outlier_physician");
-	cw_metrics_opts o;
-	cw_metrics_opts_default(&o);
-	int rc = s.json ? cw_metrics_opts_read(&s, &o) : 0;
-	if (rc == 0)
-		rc = cw_metrics_compute(mr->ds, &o, &mr->metrics);
-	if (rc < 0)
-		return cw_error_wrap(rc, "the physicians' metrics");
 	const char *path = cw_outdir_file(mr->od, "metrics.csv");
 	FILE *f;
+	int rc;
 	if ((rc = cw_outfile_open(path, &f)) < 0)
 		return rc;
 	cw_csv_header(f, columns);

@@ -47,7 +47,8 @@ static cJSON *tables_json(const cw_load_stats *st)
 static cJSON *findings_json(const cw_month_run *mr)
 {
 	cJSON *o = cJSON_CreateObject();
-	size_t n = mr->findings ? cw_findings_count(mr->findings) : 0, nd = cw_detector_count();
+	const cw_registry *reg = cw_rules_registry(mr->rules);
+	size_t n = mr->findings ? cw_findings_count(mr->findings) : 0, nd = cw_registry_count(reg);
 	size_t ndim = cw_dimset_count(mr->dims);
 	cw_fen *by_det = calloc(nd + 1, sizeof *by_det), *by_dim = calloc(ndim + 1, sizeof *by_dim);
 	size_t *count_dim = calloc(ndim + 1, sizeof *count_dim);
@@ -56,7 +57,7 @@ static cJSON *findings_json(const cw_month_run *mr)
 	for (size_t i = 0; i < n && by_det && by_dim && count_dim; i++) {
 		cw_record r;
 		cw_findings_get(mr->findings, i, &r);
-		by_det[r.detector] += r.f.suspect;
+		by_det[cw_registry_index(reg, r.detector->name)] += r.f.suspect;
 		by_dim[r.dimension] += r.f.suspect;
 		count_dim[r.dimension]++;
 		total += r.f.suspect;
@@ -65,7 +66,7 @@ static cJSON *findings_json(const cw_month_run *mr)
 	cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(total, buf));
 	cJSON *d = cJSON_AddObjectToObject(o, "by_detector");
 	for (size_t i = 0; i < nd && by_det; i++) {
-		cJSON *e = cJSON_AddObjectToObject(d, cw_detectors[i]->name);
+		cJSON *e = cJSON_AddObjectToObject(d, cw_registry_get(reg, i)->name);
 		cJSON_AddNumberToObject(e, "findings", mr->timings ? (double)mr->timings[i].findings : 0);
 		cJSON_AddStringToObject(e, "suspect_amount", cw_format_money(by_det[i], buf));
 		cJSON_AddNumberToObject(e, "seconds", mr->timings ? mr->timings[i].seconds : 0);

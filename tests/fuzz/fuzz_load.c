@@ -32,6 +32,7 @@
 static char dir[256];
 static char *mini[CW_T_COUNT];
 static size_t mini_len[CW_T_COUNT];
+static cw_registry *registry;
 static cw_rules *rules;
 static cw_dimset *dims;
 
@@ -84,7 +85,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		snprintf(path, sizeof path, "%s/tests/data/mini/%s.csv", CW_SOURCE_DIR, cw_table_name(t));
 		mini[t] = slurp(path, &mini_len[t]);
 	}
-	CHECK(cw_rules_load(&rules, NULL) == 0);
+	CHECK(cw_registry_builtin(&registry) == 0);
+	CHECK(cw_rules_load(&rules, registry, NULL) == 0);
 	CHECK(cw_dimset_load(rules, &dims) == 0);
 	return 0;
 }

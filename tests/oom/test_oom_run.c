@@ -159,18 +159,25 @@ static int open_fds(void)
 
 /* --- the workload ---------------------------------------------------------------------------------------- */
 
-/* `claimwatch run --data tests/data/mini --month M --out ROOT --rules R --threads T --lang L`. */
+/* `claimwatch run --data tests/data/mini --month M --out ROOT --rules R --threads T --lang L`, from the
+ * registry of the built-in detectors on. */
 static int run_month(const char *month, int threads, const char *lang)
 {
+	cw_registry *reg;
 	cw_rules *rules;
-	int rc = cw_rules_load(&rules, w.rules);
+	int rc = cw_registry_builtin(&reg);
 	if (rc < 0)
 		return rc;
+	if ((rc = cw_rules_load(&rules, reg, w.rules)) < 0) {
+		cw_registry_free(reg);
+		return rc;
+	}
 	cw_run_opts o = { .data_dir = CW_SOURCE_DIR "/tests/data/mini", .root = w.root, .threads = threads,
 		          .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = lang };
 	if ((rc = cw_month_parse(month, &o.month)) == 0 && (rc = cw_outfile_configure(rules)) == 0)
 		rc = cw_run_month(&o, rules);
 	cw_rules_free(rules);
+	cw_registry_free(reg);
 	return rc;
 }
 

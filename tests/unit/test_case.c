@@ -135,6 +135,7 @@ static void test_finding(void **state)
 	cw_case_source s = source(root);
 	cw_case_finding c;
 	assert_int_equal(s.finding(s.ctx, "2026-05", "Fa", &c), 0);
+	c.rule = cw_registry_find(tu_registry(), c.f.v[CF_DETECTOR]);
 	assert_true(c.have_lines);
 	assert_int_equal(c.lines.n, 2);
 	assert_string_equal(c.lines.rec[1].v[CL_ITEM_NAME], "血常规");

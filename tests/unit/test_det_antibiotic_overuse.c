@@ -179,7 +179,7 @@ static void test_bad_rules(void **state)
 	cw_rules *rules;
 	cw_dimset *dims;
 	cw_findings *fs = NULL;
-	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\":{\"antibiotic_overuse\":{\"limits\":"
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"antibiotic_overuse\":{\"limits\":"
 	                                            "{\"emergency\":1.5}}}}", "t"), 0);
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);
 	cw_detect_opts o = { .threads = 1, .only = "antibiotic_overuse" };

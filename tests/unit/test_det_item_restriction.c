@@ -226,7 +226,7 @@ static void test_unknown_restriction_key(void **state)
 	cw_rules *rules;
 	cw_dimset *dims;
 	cw_findings *fs = NULL;
-	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\":{\"item_restriction\":{\"restrictions\":[\"sex\"]}}}",
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"item_restriction\":{\"restrictions\":[\"sex\"]}}}",
 	                                    "t"), 0);
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);
 	cw_detect_opts o = { .threads = 1, .only = DET };

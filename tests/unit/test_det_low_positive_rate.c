@@ -152,7 +152,7 @@ static void test_bad_rules(void **state)
 	cw_rules *rules;
 	cw_dimset *dims;
 	cw_findings *fs = NULL;
-	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\":{\"low_positive_rate\":{\"interval\":\"exact\"}}}",
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"low_positive_rate\":{\"interval\":\"exact\"}}}",
 	                                    "t"), 0);
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);
 	cw_detect_opts o = { .threads = 1, .only = "low_positive_rate" };

@@ -171,8 +171,8 @@ static void test_min_volume_threshold(void **state)
 	(void)state;
 	cw_dataset *ds = world(&plain);
 	/* B02 has 30 visits: judged at 30, not at 31; B03 (29) is judged at 29 */
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"min_visits\":31}}}", "A08 cost_per_outpatient_visit");
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"min_visits\":29}}}",
+	expect(ds, "{\"metrics\":{\"min_visits\":31}}", "A08 cost_per_outpatient_visit");
+	expect(ds, "{\"metrics\":{\"min_visits\":29}}",
 	       "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit, B03 cost_per_outpatient_visit");
 	cw_dataset_free(ds);
 }
@@ -183,13 +183,13 @@ static void test_min_peers_threshold(void **state)
 	cw_dataset *ds = world(&plain);
 #define COST "\"metrics\":[\"cost_per_outpatient_visit\"]"
 	/* internal: 8 physicians at level 3, 11 across levels (B03 counts as a peer: it has visits) */
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST ",\"min_peers\":11}}}",
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST "}},\"metrics\":{\"min_peers\":11}}",
 	       "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST ",\"min_peers\":12}}}", "");
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST "}},\"metrics\":{\"min_peers\":12}}", "");
 	/* skin has 3: judged once min_peers is 3, and S03 (three times the cost) is found; B02 is
 	 * then judged in its level group of three, where B03 costs twice as much too: two of three
 	 * alike make the reference (B01 stands out from them and is left out), so B02 is not found */
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST ",\"min_peers\":3}}}",
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST "}},\"metrics\":{\"min_peers\":3}}",
 	       "A08 cost_per_outpatient_visit, S03 cost_per_outpatient_visit");
 #undef COST
 	cw_dataset_free(ds);
@@ -201,7 +201,7 @@ static void test_metric_selection_and_excess(void **state)
 	cw_dataset *ds = world(&plain);
 	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"drug_share\",\"length_of_stay\"]}}}", "");
 	/* twice the cost is 100% above expected: a 150% minimum excess silences it */
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"min_excess\":1.5}}}", "");
+	expect(ds, "{\"metrics\":{\"min_excess\":1.5}}", "");
 	cw_dataset_free(ds);
 }
 
@@ -212,7 +212,7 @@ static void test_bad_rules(void **state)
 	cw_rules *rules;
 	cw_dimset *dims;
 	cw_findings *fs = NULL;
-	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"cost\"]}}}",
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"cost\"]}}}",
 	                                    "t"), 0);
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);
 	cw_detect_opts o = { .threads = 1, .only = "outlier_physician" };
@@ -220,6 +220,34 @@ static void test_bad_rules(void **state)
 	assert_non_null(strstr(cw_error_last(), "detectors.outlier_physician.metrics[0]"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);
+	cw_dataset_free(ds);
+}
+
+/* The run computes the metrics once and hands them over: the detector judges by those, not by figures of its
+ * own (here the run's were computed with a minimum of 31 visits, the rules' say 30). */
+static void test_metrics_given_by_the_run(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world(&plain);
+	cw_metrics_opts mo;
+	cw_metrics_opts_default(&mo);
+	mo.min_volume[CW_VOLUME_VISITS] = 31;
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(ds, &mo, &m), 0);
+	cw_rules *rules;
+	cw_dimset *dims;
+	cw_findings *fs = NULL;
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), NULL, NULL), 0);
+	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	cw_detect_opts o = { .threads = 1, .only = "outlier_physician", .metrics = m };
+	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), 0);
+	char got[1024];
+	summary(ds, fs, got, sizeof got);
+	assert_string_equal(got, "A08 cost_per_outpatient_visit");
+	cw_findings_free(fs);
+	cw_dimset_free(dims);
+	cw_rules_free(rules);
+	cw_metrics_free(m);
 	cw_dataset_free(ds);
 }
 
@@ -342,9 +370,9 @@ static void test_length_of_stay(void **state)
 	assert_non_null(strstr(r.reason, "days over 15 stays"));
 	cw_findings_free(fs);
 	/* 15 stays: judged at min_stays 15, not at 16 */
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"length_of_stay\"],\"min_stays\":15}}}",
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"length_of_stay\"]}},\"metrics\":{\"min_stays\":15}}",
 	       "C08 length_of_stay");
-	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"length_of_stay\"],\"min_stays\":16}}}", "");
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"length_of_stay\"]}},\"metrics\":{\"min_stays\":16}}", "");
 	cw_dataset_free(ds);
 }
 
@@ -356,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_min_peers_threshold),
 		cmocka_unit_test(test_metric_selection_and_excess),
 		cmocka_unit_test(test_bad_rules),
+		cmocka_unit_test(test_metrics_given_by_the_run),
 		cmocka_unit_test(test_refunds_ignored),
 		cmocka_unit_test(test_single_visit_is_not_a_pattern),
 		cmocka_unit_test(test_lookback_not_reported),

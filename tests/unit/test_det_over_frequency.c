@@ -197,7 +197,7 @@ static void test_tolerance_key(void **state)
 	cw_findings_free(fs);
 	cw_rules *rules;
 	cw_dimset *dims;
-	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\":{\"over_frequency\":{\"tolerance_qty\":-1}}}",
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"over_frequency\":{\"tolerance_qty\":-1}}}",
 	                                    "t"), 0);
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);
 	cw_detect_opts o = { .threads = 1, .only = DET };

@@ -234,7 +234,7 @@ static void test_categories_key(void **state)
 	cw_findings_free(fs);
 	cw_rules *rules;
 	cw_dimset *dims;
-	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\":{\"repeat_test\":{\"categories\":[\"labs\"]}}}",
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"repeat_test\":{\"categories\":[\"labs\"]}}}",
 	                                    "t"), 0);
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);
 	cw_detect_opts o = { .threads = 1, .only = DET };

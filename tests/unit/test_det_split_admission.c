@@ -201,7 +201,7 @@ static void test_bad_rules(void **state)
 	(void)state;
 	cw_dataset *ds = tu_finish(world());
 	cw_rules *rules;
-	assert_int_equal(cw_rules_load_text(&rules, "{\"detectors\": {\"split_admission\": {\"planned_care_prefixes\": [\".\"]}}}",
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\": {\"split_admission\": {\"planned_care_prefixes\": [\".\"]}}}",
 	                                     "test"), 0);
 	cw_dimset *dims;
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);

@@ -51,7 +51,7 @@ static void test_month(void **state)
 	(void)state;
 	cw_dataset *ds = world();
 	cw_rules *rules;
-	assert_int_equal(cw_rules_load(&rules, NULL), 0);
+	assert_int_equal(cw_rules_load(&rules, tu_registry(), NULL), 0);
 	cw_indicators ind;
 	assert_int_equal(cw_indicators_compute(ds, rules, NULL, &ind), 0);
 	assert_true(fabs(ind.target[3] - 0.48) < 1e-9);
@@ -77,12 +77,12 @@ static void test_month(void **state)
 
 	/* a configured target */
 	cw_rules *mine;
-	assert_int_equal(cw_rules_load_text(&mine, "{\"report\":{\"drug_share_target\":{\"level3\":0.3}}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"report\":{\"drug_share_target\":{\"level3\":0.3}}}", "t"), 0);
 	assert_int_equal(cw_indicators_compute(ds, mine, NULL, &ind), 0);
 	assert_true(fabs(ind.target[3] - 0.3) < 1e-9 && fabs(ind.target[1] - 0.48) < 1e-9);
 	cw_indicators_free(&ind);
 	cw_rules_free(mine);
-	assert_int_equal(cw_rules_load_text(&mine, "{\"report\":{\"drug_share_target\":{\"level1\":1.5}}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"report\":{\"drug_share_target\":{\"level1\":1.5}}}", "t"), 0);
 	assert_int_equal(cw_indicators_compute(ds, mine, NULL, &ind), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "report.drug_share_target.level1"));
 	cw_rules_free(mine);
@@ -95,7 +95,7 @@ static void test_prev_file_and_csv(void **state)
 	(void)state;
 	cw_dataset *ds = world();
 	cw_rules *rules;
-	assert_int_equal(cw_rules_load(&rules, NULL), 0);
+	assert_int_equal(cw_rules_load(&rules, tu_registry(), NULL), 0);
 	char *root = tu_tempdir(), dir[4200];
 	snprintf(dir, sizeof dir, "%s/2026-04", root);
 	mkdir(dir, 0700);

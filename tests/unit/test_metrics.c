@@ -455,10 +455,9 @@ static void test_options_from_rules(void **state)
 {
 	(void)state;
 	cw_rules *r;
-	assert_int_equal(cw_rules_load(&r, NULL), 0);
-	cw_section s = cw_rules_section(r, "detectors.outlier_physician");
+	assert_int_equal(cw_rules_load(&r, tu_registry(), NULL), 0);
 	cw_metrics_opts o, d;
-	assert_int_equal(cw_metrics_opts_read(&s, &o), 0);
+	assert_int_equal(cw_metrics_opts_load(r, &o), 0);
 	cw_metrics_opts_default(&d);
 	assert_int_equal(o.min_peers, d.min_peers);
 	for (int k = 0; k < CW_VOLUME_COUNT; k++)
@@ -469,10 +468,9 @@ static void test_options_from_rules(void **state)
 	assert_int_equal(o.min_stratum_units, d.min_stratum_units);
 	NEAR(o.trim, d.trim, 0);
 	cw_rules_free(r);
-	assert_int_equal(cw_rules_load_text(&r, "{\"detectors\":{\"outlier_physician\":{\"winsor\":0.6}}}", "t"), 0);
-	s = cw_rules_section(r, "detectors.outlier_physician");
-	assert_int_equal(cw_metrics_opts_read(&s, &o), CW_EINVALID);
-	assert_non_null(strstr(cw_error_last(), "detectors.outlier_physician.winsor"));
+	assert_int_equal(cw_rules_load_text(&r, tu_registry(), "{\"metrics\":{\"winsor\":0.6}}", "t"), 0);
+	assert_int_equal(cw_metrics_opts_load(r, &o), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "metrics.winsor"));
 	cw_rules_free(r);
 }
 

@@ -139,7 +139,7 @@ static void test_pipes_not_counted(void **state)
 static void expect_rules_error(const char *json, const char *message)
 {
 	cw_rules *r;
-	assert_int_equal(cw_rules_load_text(&r, json, "t"), 0);
+	assert_int_equal(cw_rules_load_text(&r, NULL, json, "t"), 0);
 	assert_int_equal(cw_outguard_configure(r), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), message));
 	cw_rules_free(r);
@@ -149,10 +149,10 @@ static void test_rules(void **state)
 {
 	(void)state;
 	cw_rules *r;
-	assert_int_equal(cw_rules_load_text(&r, NULL, NULL), 0);
+	assert_int_equal(cw_rules_load_text(&r, NULL, NULL, NULL), 0);
 	assert_int_equal(cw_outguard_configure(r), 0);
 	cw_rules_free(r);
-	assert_int_equal(cw_rules_load_text(&r, "{\"output\": {\"max_bytes\": 5, \"max_free_share\": 1}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&r, NULL, "{\"output\": {\"max_bytes\": 5, \"max_free_share\": 1}}", "t"), 0);
 	assert_int_equal(cw_outguard_configure(r), 0);
 	cw_rules_free(r);
 	char *dir = tu_tempdir();
@@ -163,7 +163,7 @@ static void test_rules(void **state)
 	expect_rules_error("{\"output\": {\"max_free_share\": 1.5}}", "output.max_free_share: 1.5 is outside 0..1");
 	expect_rules_error("{\"output\": {\"max_bytes\": -1}}", "output.max_bytes: -1 is outside");
 	expect_rules_error("{\"output\": {\"max_bytes\": 1.5}}", "output.max_bytes: expected a whole number");
-	assert_int_equal(cw_rules_load_text(&r, "{\"output\": {\"max_bytes\": \"1G\"}}", "t"), CW_EINVALID);
+	assert_int_equal(cw_rules_load_text(&r, NULL, "{\"output\": {\"max_bytes\": \"1G\"}}", "t"), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "output.max_bytes"));
 	cw_outguard_set(0, 0.5);
 	tu_rmtree(dir);

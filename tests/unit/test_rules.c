@@ -19,7 +19,7 @@
 static int load_text(const char *text)
 {
 	cw_rules *r = NULL;
-	int rc = cw_rules_load_text(&r, text, "my.json");
+	int rc = cw_rules_load_text(&r, tu_registry(), text, "my.json");
 	if (rc == 0)
 		cw_rules_free(r);
 	else
@@ -39,20 +39,21 @@ static void expect_fail(const char *text, const char *message)
 static int configure_text(const char *text)
 {
 	cw_rules *r;
-	int rc = cw_rules_load_text(&r, text, "my.json");
+	int rc = cw_rules_load_text(&r, tu_registry(), text, "my.json");
 	if (rc < 0)
 		return rc;
 	cw_section load = cw_rules_section(r, "load");
 	long long days;
 	cw_dimset *dims = NULL;
 	if ((rc = cw_section_int(&load, "lookback_days", 0, 3660, &days)) == 0 && (rc = cw_dimset_load(r, &dims)) == 0)
-		for (size_t d = 0; cw_detectors[d] && rc == 0; d++) {
+		for (size_t d = 0; d < cw_registry_count(cw_rules_registry(r)) && rc == 0; d++) {
+			const cw_detector *det = cw_registry_get(cw_rules_registry(r), d);
 			char path[128];
-			snprintf(path, sizeof path, "detectors.%s", cw_detectors[d]->name);
+			snprintf(path, sizeof path, "detectors.%s", det->name);
 			cw_section s = cw_rules_section(r, path);
 			void *config = NULL;
-			if ((rc = cw_detectors[d]->configure(&s, &config)) == 0 && cw_detectors[d]->release)
-				cw_detectors[d]->release(config);
+			if ((rc = det->configure(&config, &s)) == 0 && det->release)
+				det->release(config);
 		}
 	cw_dimset_free(dims);
 	cw_rules_free(r);
@@ -126,7 +127,7 @@ static void test_wrong_keys_and_types(void **state)
 	assert_int_equal(load_text("{\"load\": {\"lookback_days\": 3, \"lookback_days\": 4}}"), 0);
 	/* strings with NUL escapes, control characters and invalid UTF-8 */
 	cw_rules *r;
-	assert_int_equal(cw_rules_load_text(&r, "{\"output\": {\"file_mode\": \"06\\u000000\"}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&r, tu_registry(), "{\"output\": {\"file_mode\": \"06\\u000000\"}}", "t"), 0);
 	assert_int_equal(cw_outfile_configure(r), CW_EINVALID); /* the string ends at the NUL: "06" */
 	assert_non_null(strstr(cw_error_last(), "output.file_mode: '06' is not a file mode"));
 	cw_rules_free(r);
@@ -146,15 +147,15 @@ static void test_files(void **state)
 	(void)state;
 	char *dir = tu_tempdir();
 	cw_rules *r = NULL;
-	assert_int_equal(cw_rules_load(&r, tu_path(dir, "missing.json")), CW_ENOTFOUND);
+	assert_int_equal(cw_rules_load(&r, tu_registry(), tu_path(dir, "missing.json")), CW_ENOTFOUND);
 	assert_non_null(strstr(cw_error_last(), "missing.json"));
-	assert_int_equal(cw_rules_load(&r, dir), CW_EIO);
+	assert_int_equal(cw_rules_load(&r, tu_registry(), dir), CW_EIO);
 	assert_non_null(strstr(cw_error_last(), "is a folder, not a file"));
 	tu_write_bytes(dir, "nul.json", "{\"load\":\0{}}", 12);
-	assert_int_equal(cw_rules_load(&r, tu_path(dir, "nul.json")), CW_EINVALID);
+	assert_int_equal(cw_rules_load(&r, tu_registry(), tu_path(dir, "nul.json")), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "not JSON (holds a NUL byte)"));
 	tu_write_bytes(dir, "binary.json", "\x7f" "ELF\x02\x01\x01\0\0\0", 10);
-	assert_int_equal(cw_rules_load(&r, tu_path(dir, "binary.json")), CW_EINVALID);
+	assert_int_equal(cw_rules_load(&r, tu_registry(), tu_path(dir, "binary.json")), CW_EINVALID);
 	/* 100 MiB of spaces (a sparse file would be NULs): refused at 64 MiB, not read whole */
 	const char *big = tu_path(dir, "big.json");
 	int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -165,7 +166,7 @@ static void test_files(void **state)
 		assert_int_equal(write(fd, spaces, 1 << 20), 1 << 20);
 	close(fd);
 	free(spaces);
-	assert_int_equal(cw_rules_load(&r, tu_path(dir, "big.json")), CW_EINVALID);
+	assert_int_equal(cw_rules_load(&r, tu_registry(), tu_path(dir, "big.json")), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "larger than 64 MiB"));
 	assert_null(r);
 	tu_rmtree(dir);
@@ -192,16 +193,16 @@ static void test_file_mode(void **state)
 	assert_non_null(cw_outfile_parse_mode("0755", "k", &m) < 0 ? strstr(cw_error_last(), "execute") : NULL);
 	/* from the rules */
 	cw_rules *r;
-	assert_int_equal(cw_rules_load_text(&r, "{\"output\": {\"file_mode\": \"0640\"}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&r, tu_registry(), "{\"output\": {\"file_mode\": \"0640\"}}", "t"), 0);
 	assert_int_equal(cw_outfile_configure(r), 0);
 	assert_int_equal(cw_outfile_mode(), 0640);
 	assert_int_equal(cw_outfile_dir_mode(), 0750);
 	cw_rules_free(r);
-	assert_int_equal(cw_rules_load_text(&r, "{\"output\": {\"file_mode\": \"0777\"}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&r, tu_registry(), "{\"output\": {\"file_mode\": \"0777\"}}", "t"), 0);
 	assert_int_equal(cw_outfile_configure(r), CW_EINVALID);
 	assert_int_equal(cw_outfile_mode(), 0640); /* unchanged */
 	cw_rules_free(r);
-	assert_int_equal(cw_rules_load_text(&r, NULL, NULL), 0);
+	assert_int_equal(cw_rules_load_text(&r, tu_registry(), NULL, NULL), 0);
 	assert_int_equal(cw_outfile_configure(r), 0);
 	assert_int_equal(cw_outfile_mode(), 0600); /* the default */
 	assert_int_equal(cw_outfile_dir_mode(), 0700);

@@ -60,7 +60,7 @@ static void write_month(const char *root, const char *month, const st *v, size_t
 static cw_sanction_rules rules_of(const char *json, cw_rules **keep)
 {
 	cw_sanction_rules r;
-	if (cw_rules_load_text(keep, json, "test rules") < 0)
+	if (cw_rules_load_text(keep, tu_registry(), json, "test rules") < 0)
 		fail_msg("rules: %s", cw_error_last());
 	if (cw_sanction_rules_load(*keep, &r) < 0)
 		fail_msg("sanction rules: %s", cw_error_last());
@@ -389,7 +389,7 @@ static void test_billing_dimension_set_by_configuration(void **state)
 	cw_rules *rules;
 	write_data(data, 0x6); /* January and February */
 	cw_progress_quiet(1);
-	assert_int_equal(cw_rules_load_text(&rules, billing_rules, "billing rules"), 0);
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), billing_rules, "billing rules"), 0);
 	run(data, root, "2026-01", rules);
 	run(data, root, "2026-02", rules);
 	char *ranking = month_file(root, "2026-02", "ranking.csv");
@@ -416,7 +416,7 @@ static void test_runs_missing_month_and_rerun(void **state)
 	cw_rules *rules;
 	write_data(data, 0xe); /* January to March */
 	cw_progress_quiet(1);
-	assert_int_equal(cw_rules_load_text(&rules, "{\"scoring\": {\"min_visits\": 5}}", "rules"), 0);
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"scoring\": {\"min_visits\": 5}}", "rules"), 0);
 	run(data, root, "2026-01", rules);
 	run(data, root, "2026-03", rules); /* February not run yet */
 	char *summary = month_file(root, "2026-03", "summary.json");

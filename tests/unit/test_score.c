@@ -57,7 +57,7 @@ static void add(cw_findings *fs, const cw_dataset *ds, const char *phys, const c
 	f.metric = metric;
 	assert_int_equal(cw_emit(fs, &f, "test finding %s", id), 0);
 	cw_stored *s = cw_findings_last(fs);
-	s->detector = 0;
+	s->detector = cw_registry_get(tu_registry(), 0);
 	s->dimension = dim;
 	snprintf(s->id, sizeof s->id, "%s", id);
 }
@@ -83,7 +83,7 @@ static cw_scores *score_with(const cw_dataset *ds, const cw_findings *fs, const 
 	cw_dimset *dims;
 	cw_score_rules sr;
 	cw_scores *s;
-	if (cw_rules_load_text(&rules, rules_json, "test rules") < 0)
+	if (cw_rules_load_text(&rules, tu_registry(), rules_json, "test rules") < 0)
 		fail_msg("rules: %s", cw_error_last());
 	assert_int_equal(cw_dimset_load(rules, &dims), 0);
 	if (cw_score_rules_load(rules, &sr) < 0)
@@ -287,16 +287,16 @@ static void test_bad_rules(void **state)
 	(void)state;
 	cw_rules *rules;
 	cw_score_rules sr;
-	assert_int_equal(cw_rules_load_text(&rules, "{\"grades\": {\"basically_reasonable\": 70, \"unreasonable\": 60}}",
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"grades\": {\"basically_reasonable\": 70, \"unreasonable\": 60}}",
 	                                    "t"), 0);
 	assert_int_equal(cw_score_rules_load(rules, &sr), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "grades.basically_reasonable"));
 	cw_rules_free(rules);
-	assert_int_equal(cw_rules_load_text(&rules, "{\"ranking\": {\"scope\": \"ward\"}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"ranking\": {\"scope\": \"ward\"}}", "t"), 0);
 	assert_int_equal(cw_score_rules_load(rules, &sr), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "ranking.scope"));
 	cw_rules_free(rules);
-	assert_int_equal(cw_rules_load_text(&rules, "{\"scoring\": {\"weights\": {\"money\": 0, \"frequency\": 0,"
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"scoring\": {\"weights\": {\"money\": 0, \"frequency\": 0,"
 	                                    " \"outlier\": 0}}}", "t"), 0);
 	assert_int_equal(cw_score_rules_load(rules, &sr), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "scoring.weights"));

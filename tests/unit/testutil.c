@@ -144,12 +144,29 @@ cw_dataset *tu_finish(cw_builder *b)
 	return ds;
 }
 
+static cw_registry *registry;
+
+static void free_registry(void)
+{
+	cw_registry_free(registry);
+}
+
+cw_registry *tu_registry(void)
+{
+	if (!registry) {
+		if (cw_registry_builtin(&registry) < 0)
+			fail_msg("registry: %s", cw_error_last());
+		atexit(free_registry);
+	}
+	return registry;
+}
+
 cw_findings *tu_detect_threads(const cw_dataset *ds, const char *detector, const char *rules_json, int threads)
 {
 	cw_rules *rules;
 	cw_dimset *dims;
 	cw_findings *out = NULL;
-	if (cw_rules_load_text(&rules, rules_json, "test rules") < 0)
+	if (cw_rules_load_text(&rules, tu_registry(), rules_json, "test rules") < 0)
 		fail_msg("rules: %s", cw_error_last());
 	if (cw_dimset_load(rules, &dims) < 0)
 		fail_msg("dimensions: %s", cw_error_last());

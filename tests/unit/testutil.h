@@ -40,6 +40,10 @@ void tu_add_rx(cw_builder *b, const char *rx_id, int line_no, const char *visit,
                const char *time, const char *drug, cw_qty qty, int days, cw_fen amount);
 cw_dataset *tu_finish(cw_builder *b);
 
+/* The built-in detectors, made on the first call and freed at exit: the registry the tests load
+ * their rules with. */
+cw_registry *tu_registry(void);
+
 /* Runs one detector (by name) on ds with the default rules merged with
  * rules_json (NULL for none). Fails the test on error. */
 cw_findings *tu_detect(const cw_dataset *ds, const char *detector, const char *rules_json);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cjson/cJSON.h>
+#include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "claimwatch/types.h"
 #include "eval.h"
@@ -282,12 +283,6 @@ typedef struct truth_set {
 	smap index; /* "detector|month|L:line" / "|V:visit" / "|P:physician" -> entry */
 } truth_set;
 
-static const char *const known_detectors[] = {
-	"over_price", "duplicate_billing", "over_frequency", "item_restriction", "split_billing", "repeat_test",
-	"split_admission", "idle_bed", "unwarranted_admission", "large_prescription", "outlier_physician",
-	"low_positive_rate", "antibiotic_overuse",
-};
-
 static int row_of(cw_eval_result *r, const char *det)
 {
 	for (size_t i = 0; i < r->nrows; i++)
@@ -518,15 +513,15 @@ static cJSON *load_json(const char *path)
 	return j;
 }
 
-int cw_eval_run(const char *truth_path, const char *run_dir, cw_eval_result *r)
+int cw_eval_run(const char *truth_path, const char *run_dir, const cw_registry *detectors, cw_eval_result *r)
 {
 	memset(r, 0, sizeof *r);
 	int single = 0;
 	int rc = find_months(r, run_dir, &single);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < sizeof known_detectors / sizeof *known_detectors; i++)
-		if (row_of(r, known_detectors[i]) < 0)
+	for (size_t i = 0; i < cw_registry_count(detectors); i++)
+		if (row_of(r, cw_registry_get(detectors, i)->name) < 0)
 			return cw_error_set(CW_ENOMEM, "out of memory");
 	cJSON *root = load_json(truth_path);
 	if (!root)

@@ -175,16 +175,16 @@ typedef struct gen_phys {
 enum { GW_ABX_OP, GW_ABX_ER, GW_ABX_IP, GW_POS, GW_COUNT };
 
 /* --- truth ----------------------------------------------------------------------- */
-enum gen_detector {
-	D_OVER_PRICE, D_DUPLICATE, D_OVER_FREQ, D_RESTRICTION, D_SPLIT_BILLING, D_REPEAT_TEST,
-	D_SPLIT_ADMISSION, D_IDLE_BED, D_UNWARRANTED, D_LARGE_RX, D_OUTLIER, D_LOW_POSITIVE,
-	D_ABX_OVERUSE, D_COUNT
-};
-extern const char *const gen_detector_names[D_COUNT];
+/* The detectors gen plants cases and look-alikes for, by name, in the order truth.json lists them within
+ * a month: gen's own scheme table. Each must be a built-in detector (tests/unit/test_agreement.c).
+ * NULL-terminated. */
+extern const char *const gen_detectors[];
+/* The index of a name in gen_detectors; a name not in it is a bug of gen: abort(). */
+int gen_detector_index(const char *name);
 
 typedef struct gen_case {
 	int look;        /* 1: a look-alike */
-	int det;
+	int det;         /* in gen_detectors */
 	const char *kind;
 	int month;       /* index in the range */
 	int phys;        /* -1 none */
@@ -409,7 +409,7 @@ double gen_weyl(gen_ctx *g, int phys, cw_minute t, int which);
 
 /* gen_schemes.c */
 void gen_roles_assign(gen_ctx *g);
-double gen_rate(const gen_ctx *g, int phys, int det);
+double gen_rate(const gen_ctx *g, int phys);
 /* Visit-level schemes on an outpatient or emergency visit (before flush). */
 void gen_schemes_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
 /* A line billed again within its retest interval after a positive result (look-alike). */
@@ -424,7 +424,7 @@ void gen_schemes_note_er_admit(gen_ctx *g, gen_pat *p, int inst, int dx, cw_minu
 /* Physician-level truth (outliers, rates, bad physicians), after the patients. */
 void gen_schemes_physician_truth(gen_ctx *g);
 /* Records a line-level truth entry for lines of v. */
-void gen_case_lines(gen_ctx *g, int look, int det, const char *kind, int phys, uint64_t pat, uint64_t visit,
+void gen_case_lines(gen_ctx *g, int look, const char *det, const char *kind, int phys, uint64_t pat, uint64_t visit,
                     const uint64_t *ids, int nids, cw_fen suspect, cw_minute when, const char *fmt, ...)
 	__attribute__((format(printf, 12, 13)));
 

@@ -526,11 +526,20 @@ static const dx_def dx_table[] = {
 	  "250306000:0.8", "210102002:0.2", "XM04AAA075:0.8 XM01AEA043:0.4", "", "", "" },
 };
 
-const char *const gen_detector_names[D_COUNT] = {
+const char *const gen_detectors[] = {
 	"over_price", "duplicate_billing", "over_frequency", "item_restriction", "split_billing", "repeat_test",
 	"split_admission", "idle_bed", "unwarranted_admission", "large_prescription", "outlier_physician",
-	"low_positive_rate", "antibiotic_overuse",
+	"low_positive_rate", "antibiotic_overuse", NULL
 };
+
+int gen_detector_index(const char *name)
+{
+	for (int d = 0; gen_detectors[d]; d++)
+		if (!strcmp(gen_detectors[d], name))
+			return d;
+	fprintf(stderr, "gen: internal: '%s' is not in gen_detectors (tools/gen/gen_catalog.c)\n", name);
+	abort();
+}
 
 int gen_item_find(const gen_ctx *g, const char *code)
 {

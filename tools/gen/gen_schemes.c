@@ -39,13 +39,13 @@ static const double visit_rate[S_VISIT_COUNT] = { 0.0017, 0.0017, 0.0014, 0.0022
 #define P_REFUND 0.006
 
 /* --- truth helpers ------------------------------------------------------------------------ */
-static gen_case *new_case(gen_ctx *g, int look, int det, const char *kind, int month, int phys, uint64_t pat,
-                          uint64_t visit)
+static gen_case *new_case(gen_ctx *g, int look, const char *det, const char *kind, int month, int phys,
+                          uint64_t pat, uint64_t visit)
 {
 	gen_case *c = gen_truth_add(&g->truth, look);
 	if (!c)
 		return NULL;
-	c->det = det;
+	c->det = gen_detector_index(det);
 	c->kind = kind;
 	c->month = month;
 	c->phys = phys;
@@ -54,7 +54,7 @@ static gen_case *new_case(gen_ctx *g, int look, int det, const char *kind, int m
 	return c;
 }
 
-void gen_case_lines(gen_ctx *g, int look, int det, const char *kind, int phys, uint64_t pat, uint64_t visit,
+void gen_case_lines(gen_ctx *g, int look, const char *det, const char *kind, int phys, uint64_t pat, uint64_t visit,
                     const uint64_t *ids, int nids, cw_fen suspect, cw_minute when, const char *fmt, ...)
 {
 	int m = gen_month_of(g, when);
@@ -84,9 +84,8 @@ static int role_on(const gen_ctx *g, int phys, int role, cw_minute t)
 	return ph->role == role && m >= 0 && (ph->active >> m & 1);
 }
 
-double gen_rate(const gen_ctx *g, int phys, int det)
+double gen_rate(const gen_ctx *g, int phys)
 {
-	(void)det;
 	return is_bad(g, phys) ? BAD_MULT : 1.0;
 }
 
@@ -244,7 +243,7 @@ static int scheme_over_price(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day)
 		l->unit = it->price + 10;
 	l->amount = l->unit * l->qty / CW_QTY_ONE;
 	cw_fen suspect = (l->unit - it->price) * l->qty / CW_QTY_ONE;
-	gen_case_lines(g, 0, D_OVER_PRICE, "over_price", v->phys, p->num, v->id, &l->id, 1, suspect, l->t,
+	gen_case_lines(g, 0, "over_price", "over_price", v->phys, p->num, v->id, &l->id, 1, suspect, l->t,
 	               "%s billed at %.2f over the ceiling %.2f", it->code, (double)l->unit / 100, (double)it->price / 100);
 	return 1;
 }
@@ -268,7 +267,7 @@ static int scheme_duplicate(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day)
 	v->l[j].amount = copy.amount;
 	v->l[j].result = copy.result == CW_RESULT_NONE ? CW_RESULT_NONE : CW_RESULT_NEGATIVE;
 	uint64_t ids[2] = { v->l[i].id, v->l[j].id };
-	gen_case_lines(g, 0, D_DUPLICATE, "duplicate_billing", v->phys, p->num, v->id, ids, 2, copy.amount, copy.t,
+	gen_case_lines(g, 0, "duplicate_billing", "duplicate_billing", v->phys, p->num, v->id, ids, 2, copy.amount, copy.t,
 	               "%s billed twice at the same minute", g->items[copy.item].code);
 	return 1;
 }
@@ -282,7 +281,7 @@ static int scheme_over_freq(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day)
 				gen_line *l = &v->l[i];
 				l->qty = 2 * CW_QTY_ONE;
 				l->amount = l->unit * 2;
-				gen_case_lines(g, 0, D_OVER_FREQ, "over_frequency", v->phys, p->num, v->id, &l->id, 1, l->unit, l->t,
+				gen_case_lines(g, 0, "over_frequency", "over_frequency", v->phys, p->num, v->id, &l->id, 1, l->unit, l->t,
 				               "bed %s billed 2 days on one day", g->items[l->item].code);
 				return 1;
 			}
@@ -300,7 +299,7 @@ static int scheme_over_freq(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day)
 	if (i < 0)
 		return 0;
 	gen_line *l = &v->l[i];
-	gen_case_lines(g, 0, D_OVER_FREQ, "over_frequency", v->phys, p->num, v->id, &l->id, 1, l->unit * extra, l->t,
+	gen_case_lines(g, 0, "over_frequency", "over_frequency", v->phys, p->num, v->id, &l->id, 1, l->unit * extra, l->t,
 	               "%s: %d units on one day, at most %d", g->items[item].code, maxq + extra, maxq);
 	return 1;
 }
@@ -329,7 +328,7 @@ static int scheme_restriction(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day, 
 	if (i < 0)
 		return 0;
 	gen_line *l = &v->l[i];
-	gen_case_lines(g, 0, D_RESTRICTION, kinds[k], v->phys, p->num, v->id, &l->id, 1, l->amount, l->t,
+	gen_case_lines(g, 0, "item_restriction", kinds[k], v->phys, p->num, v->id, &l->id, 1, l->amount, l->t,
 	               "%s billed against its %s restriction", g->items[item].code, kinds[k]);
 	return 1;
 }
@@ -378,7 +377,7 @@ static int scheme_split_billing(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day
 			return 0;
 		ids[n++] = v->l[cl].id;
 		ids[n++] = v->l[bl].id;
-		gen_case_lines(g, 0, D_SPLIT_BILLING, "component_beside_bundle", v->phys, p->num, v->id, ids, n,
+		gen_case_lines(g, 0, "split_billing", "component_beside_bundle", v->phys, p->num, v->id, ids, n,
 		               v->l[cl].amount, t, "%s billed beside its bundle %s", g->items[c].code, bi->code);
 		return 1;
 	}
@@ -390,7 +389,7 @@ static int scheme_split_billing(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day
 		ids[n++] = v->l[cl].id;
 		sum += v->l[cl].amount;
 	}
-	gen_case_lines(g, 0, D_SPLIT_BILLING, "all_components", v->phys, p->num, v->id, ids, n,
+	gen_case_lines(g, 0, "split_billing", "all_components", v->phys, p->num, v->id, ids, n,
 	               sum > bi->price ? sum - bi->price : 0, t, "every component of %s billed without it", bi->code);
 	return 1;
 }
@@ -466,7 +465,7 @@ static int scheme_large_rx(gen_ctx *g, gen_pat *p, gen_visit *v)
 	}
 	if (tag == 2 && amount <= 200000)
 		return 1; /* cannot happen with the albumin quantities above; no finding then */
-	gen_case_lines(g, 0, D_LARGE_RX, kind, v->phys, p->num, v->id, ids, r->n, suspect, t,
+	gen_case_lines(g, 0, "large_prescription", kind, v->phys, p->num, v->id, ids, r->n, suspect, t,
 	               "prescription of %d drugs, %.2f yuan (%s)", r->n, (double)amount / 100, kind);
 	return 1;
 }
@@ -527,14 +526,14 @@ static int scheme_repeat_op(gen_ctx *g, gen_pat *p, gen_visit *v)
 			if (x->slot < 0 || p->rt_time[x->slot] == CW_MINUTE_NONE || p->rt_pos[x->slot] || p->rt_truth[x->slot] ||
 			    t - p->rt_time[x->slot] >= x->retest * 60 || t <= p->rt_time[x->slot] || gen_ledger_has(p, it))
 				continue;
-			if (!gen_chance(&p->rng, P_REPEAT_OP * gen_rate(g, v->phys, D_REPEAT_TEST)))
+			if (!gen_chance(&p->rng, P_REPEAT_OP * gen_rate(g, v->phys)))
 				return 0;
 			uint64_t prev = p->rt_line[x->slot];
 			double hours = (double)(t - p->rt_time[x->slot]) / 60.0;
 			int l = gen_add_line(g, p, v, it, t, CW_QTY_ONE, ADD_FORCE);
 			p->rt_truth[x->slot] = 1;
 			uint64_t ids[2] = { prev, v->l[l].id };
-			gen_case_lines(g, 0, D_REPEAT_TEST, "repeat_test", v->phys, p->num, v->id, ids, 2, v->l[l].amount, t,
+			gen_case_lines(g, 0, "repeat_test", "repeat_test", v->phys, p->num, v->id, ids, 2, v->l[l].amount, t,
 			               "%s repeated %.1f h after a result that was not positive (interval %d h)", x->code,
 			               hours, x->retest);
 			return 1;
@@ -548,7 +547,7 @@ void gen_note_after_positive(gen_ctx *g, gen_pat *p, gen_visit *v, int line, uin
 		return;
 	p->rt_truth[g->items[v->l[line].item].slot] = 1;
 	uint64_t ids[2] = { prev, v->l[line].id };
-	gen_case_lines(g, 1, D_REPEAT_TEST, "after_positive", v->phys, p->num, v->id, ids, 2, 0, v->l[line].t,
+	gen_case_lines(g, 1, "repeat_test", "after_positive", v->phys, p->num, v->id, ids, 2, 0, v->l[line].t,
 	               "%s repeated inside its interval after a positive result", g->items[v->l[line].item].code);
 }
 
@@ -566,7 +565,7 @@ void gen_schemes_visit(gen_ctx *g, gen_pat *p, gen_visit *v)
 		extra_large_exams(g, p, v);
 	/* one line-level scheme at most */
 	if (!scheme_repeat_op(g, p, v)) {
-		double mult = gen_rate(g, v->phys, 0), u = gen_unif(&p->rng), acc = 0;
+		double mult = gen_rate(g, v->phys), u = gen_unif(&p->rng), acc = 0;
 		for (int s = 0; s < S_VISIT_COUNT; s++) {
 			acc += visit_rate[s] * mult;
 			if (u >= acc)
@@ -595,7 +594,7 @@ void gen_schemes_visit(gen_ctx *g, gen_pat *p, gen_visit *v)
 					ids[n++] = v->l[l].id;
 			}
 			if (n)
-				gen_case_lines(g, 1, D_SPLIT_BILLING, "subset_same_day", v->phys, p->num, v->id, ids, n, 0,
+				gen_case_lines(g, 1, "split_billing", "subset_same_day", v->phys, p->num, v->id, ids, n, 0,
 				               v->admit + 20, "%d of the %d components of %s on one day, without it", n,
 				               g->items[b].ncomp, g->items[b].code);
 		}
@@ -610,7 +609,7 @@ void gen_schemes_visit(gen_ctx *g, gen_pat *p, gen_visit *v)
 			ids[i] = v->l[r->line[i]].id;
 		}
 		if (has30)
-			gen_case_lines(g, 1, D_LARGE_RX, "chronic_30_days", v->phys, p->num, v->id, ids, r->n, 0, r->t,
+			gen_case_lines(g, 1, "large_prescription", "chronic_30_days", v->phys, p->num, v->id, ids, r->n, 0, r->t,
 			               "30 days of drugs for the chronic diagnosis %s", g->dx[v->dx].code);
 	}
 	if (gen_chance(&p->rng, P_REFUND))
@@ -640,7 +639,7 @@ void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 	int m = gen_month_of(g, sp->admit);
 	if (m < 0)
 		return;
-	double mult = gen_rate(g, sp->phys, 0);
+	double mult = gen_rate(g, sp->phys);
 	cw_day a = cw_day_of(sp->admit);
 	if (g->phys[sp->phys].role == R_BAD && g->stat_roles) /* (an outpatient cost outlier pads visits only) */
 		sp->extra_cost = 1;
@@ -732,10 +731,10 @@ static void idle_part(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan 
 	if (!n)
 		return;
 	if (cont)
-		gen_case_lines(g, 0, D_IDLE_BED, "no_care", sp->phys, p->num, v->id, ids, n, sum, last,
+		gen_case_lines(g, 0, "idle_bed", "no_care", sp->phys, p->num, v->id, ids, n, sum, last,
 		               "%d more days billed with bed and nursing only, continuing last month's run", k1 - k0);
 	else
-		gen_case_lines(g, 0, D_IDLE_BED, "no_care", sp->phys, p->num, v->id, ids, n, sum, last,
+		gen_case_lines(g, 0, "idle_bed", "no_care", sp->phys, p->num, v->id, ids, n, sum, last,
 		               "%d days billed with bed and nursing only", k1 - k0);
 }
 
@@ -772,7 +771,7 @@ static void quiet_look(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan
 		}
 	}
 	if (n)
-		gen_case_lines(g, 1, D_IDLE_BED, sp->quiet_len == 1 ? "one_quiet_day" : "two_quiet_days", sp->phys, p->num,
+		gen_case_lines(g, 1, "idle_bed", sp->quiet_len == 1 ? "one_quiet_day" : "two_quiet_days", sp->phys, p->num,
 		               v->id, ids, n, 0, last, "%d day(s) without care in the stay (a weekend)", sp->quiet_len);
 }
 
@@ -793,7 +792,7 @@ static void seen_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan 
 	}
 	for (int i = 0; i < sp->nseen && n < 40; i++)
 		ids[n++] = sp->seen_ids[i];
-	gen_case_lines(g, 0, D_IDLE_BED, "seen_elsewhere", sp->phys, p->num, v->id, ids, n, sum, sp->seen_t,
+	gen_case_lines(g, 0, "idle_bed", "seen_elsewhere", sp->phys, p->num, v->id, ids, n, sum, sp->seen_t,
 	               "in a bed at %s while seen at %s", g->inst[sp->inst].id, g->inst[sp->seen_inst].id);
 }
 
@@ -809,19 +808,19 @@ static void rt_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *s
 			amount = v->l[i].amount;
 	switch (sp->rt_kind) {
 	case RT_SCHEME:
-		gen_case_lines(g, 0, D_REPEAT_TEST, "repeat_test", sp->phys, p->num, v->id, ids, 2, amount, sp->rt_t2,
+		gen_case_lines(g, 0, "repeat_test", "repeat_test", sp->phys, p->num, v->id, ids, 2, amount, sp->rt_t2,
 		               "%s repeated inside its %d h interval after a negative result", it->code, it->retest);
 		break;
 	case RT_EXACT:
-		gen_case_lines(g, 1, D_REPEAT_TEST, "at_interval", sp->phys, p->num, v->id, ids, 2, 0, sp->rt_t2,
+		gen_case_lines(g, 1, "repeat_test", "at_interval", sp->phys, p->num, v->id, ids, 2, 0, sp->rt_t2,
 		               "%s repeated exactly %d h later", it->code, it->retest);
 		break;
 	case RT_EXACT_PLUS1:
-		gen_case_lines(g, 1, D_REPEAT_TEST, "interval_plus_1min", sp->phys, p->num, v->id, ids, 2, 0, sp->rt_t2,
+		gen_case_lines(g, 1, "repeat_test", "interval_plus_1min", sp->phys, p->num, v->id, ids, 2, 0, sp->rt_t2,
 		               "%s repeated %d h and 1 minute later", it->code, it->retest);
 		break;
 	case RT_AFTER_POSITIVE:
-		gen_case_lines(g, 1, D_REPEAT_TEST, "after_positive", sp->phys, p->num, v->id, ids, 2, 0, sp->rt_t2,
+		gen_case_lines(g, 1, "repeat_test", "after_positive", sp->phys, p->num, v->id, ids, 2, 0, sp->rt_t2,
 		               "%s repeated inside its interval after a positive result", it->code);
 		break;
 	}
@@ -843,23 +842,23 @@ static void readmit_truth(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_p
 	const char *prev = g->dx[p->last_ip_dx].code;
 	switch (sp->case_kind) {
 	case CK_SPLIT:
-		gen_case_lines(g, 0, D_SPLIT_ADMISSION, "split_admission", sp->phys, p->num, v->id, NULL, 0, stay_amount(v),
+		gen_case_lines(g, 0, "split_admission", "split_admission", sp->phys, p->num, v->id, NULL, 0, stay_amount(v),
 		               sp->admit, "readmitted for %s at %s %.1f days after discharge for %s", g->dx[sp->dx].code,
 		               g->inst[sp->inst].id, (double)(sp->admit - p->last_discharge) / 1440.0, prev);
 		break;
 	case CK_OTHER_COND:
-		gen_case_lines(g, 1, D_SPLIT_ADMISSION, "other_condition", sp->phys, p->num, v->id, NULL, 0, 0, sp->admit,
+		gen_case_lines(g, 1, "split_admission", "other_condition", sp->phys, p->num, v->id, NULL, 0, 0, sp->admit,
 		               "readmitted for %s after %s: another condition", g->dx[sp->dx].code, prev);
 		break;
 	case CK_OTHER_HOSP:
-		gen_case_lines(g, 1, D_SPLIT_ADMISSION, "other_hospital", sp->phys, p->num, v->id, NULL, 0, 0, sp->admit,
+		gen_case_lines(g, 1, "split_admission", "other_hospital", sp->phys, p->num, v->id, NULL, 0, 0, sp->admit,
 		               "readmitted for %s at %s after a stay at %s", g->dx[sp->dx].code, g->inst[sp->inst].id,
 		               g->inst[p->last_ip_inst].id);
 		break;
 	case CK_PLANNED:
 		if (!gen_chance(&p->rng, 0.2))
 			break;
-		gen_case_lines(g, 1, D_SPLIT_ADMISSION, "planned_readmission", sp->phys, p->num, v->id, NULL, 0, 0,
+		gen_case_lines(g, 1, "split_admission", "planned_readmission", sp->phys, p->num, v->id, NULL, 0, 0,
 		               sp->admit, "planned %s after a stay for %s", g->dx[sp->dx].code, prev);
 		break;
 	}
@@ -887,7 +886,7 @@ static void components_two_days(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_
 		int l = gen_add_line(g, p, v, bi->comp[c], t, CW_QTY_ONE, ADD_FORCE);
 		ids[n++] = v->l[l].id;
 	}
-	gen_case_lines(g, 1, D_SPLIT_BILLING, "components_different_days", sp->phys, p->num, v->id, ids, n, 0, t,
+	gen_case_lines(g, 1, "split_billing", "components_different_days", sp->phys, p->num, v->id, ids, n, 0, t,
 	               "the components of %s over two days", bi->code);
 }
 
@@ -915,7 +914,7 @@ void gen_schemes_stay_done(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_
 		return;
 	}
 	if (sp->easy && !sp->open)
-		gen_case_lines(g, 0, D_UNWARRANTED, "unwarranted_admission", sp->phys, p->num, v->id, NULL, 0,
+		gen_case_lines(g, 0, "unwarranted_admission", "unwarranted_admission", sp->phys, p->num, v->id, NULL, 0,
 		               stay_amount(v), sp->discharge, "%d-day stay for %s with cheap care", sp->los,
 		               g->dx[sp->dx].code);
 	if (sp->idle_len)
@@ -931,7 +930,7 @@ void gen_schemes_stay_done(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_
 	if (k < 0 || !safe_day(g, v, sp, k))
 		return;
 	cw_day d = cw_day_of(sp->admit) + k;
-	if (gen_chance(&p->rng, P_STAY_LINE * gen_rate(g, sp->phys, 0))) {
+	if (gen_chance(&p->rng, P_STAY_LINE * gen_rate(g, sp->phys))) {
 		cw_minute t = d * CW_MINUTES_PER_DAY + 15 * 60 + 10;
 		switch (gen_int(&p->rng, 0, 4)) {
 		case 0: scheme_over_price(g, p, v, d); break;
@@ -951,7 +950,7 @@ int gen_schemes_readmit(gen_ctx *g, gen_pat *p, const gen_stay_plan *a, int *kin
 	cw_day next = cw_day_of(a->discharge) + 2;
 	if (a->easy || a->open || (ad->flags & DX_PLANNED) || next < g->day_start || next >= g->day_end - 16)
 		return 0;
-	double u = gen_unif(&p->rng), mult = gen_rate(g, a->phys, 0);
+	double u = gen_unif(&p->rng), mult = gen_rate(g, a->phys);
 	if (u < P_SPLIT_ADM * mult) {
 		*kind = CK_SPLIT;
 		*dx = a->dx;
@@ -999,7 +998,7 @@ void gen_schemes_note_er_admit(gen_ctx *g, gen_pat *p, int inst, int dx, cw_minu
 	(void)dx;
 	if (!gen_chance(&p->rng, P_LOOK_ER_ADMIT) || !g->nlast)
 		return;
-	gen_case_lines(g, 1, D_IDLE_BED, "er_visit_on_admit_day", -1, p->num, g->last_visit, g->last_ids, g->nlast, 0,
+	gen_case_lines(g, 1, "idle_bed", "er_visit_on_admit_day", -1, p->num, g->last_visit, g->last_ids, g->nlast, 0,
 	               admit, "emergency visit on the day of admission (a transfer day)");
 }
 
@@ -1014,9 +1013,9 @@ static void wilson(double k, double n, double *lo, double *hi)
 	*hi = centre + half;
 }
 
-static void phys_case(gen_ctx *g, int look, int det, const char *kind, int phys, int m, const char *fmt, ...)
+static void phys_case(gen_ctx *g, int look, const char *det, const char *kind, int phys, int m, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
-static void phys_case(gen_ctx *g, int look, int det, const char *kind, int phys, int m, const char *fmt, ...)
+static void phys_case(gen_ctx *g, int look, const char *det, const char *kind, int phys, int m, const char *fmt, ...)
 {
 	gen_case *c = new_case(g, look, det, kind, m, phys, 0, 0);
 	if (!c)
@@ -1044,17 +1043,17 @@ void gen_schemes_physician_truth(gen_ctx *g)
 			switch (ph->role) {
 			case R_BAD:
 				if (g->stat_roles && visits >= 30)
-					phys_case(g, 0, D_OUTLIER, "cost_per_outpatient_visit", i, m,
+					phys_case(g, 0, "outlier_physician", "cost_per_outpatient_visit", i, m,
 					          "bad physician: padded visits and schemes (%u visits)", visits);
 				break;
 			case R_OUT_COST:
 				if (on && visits >= 30)
-					phys_case(g, 0, D_OUTLIER, "cost_per_outpatient_visit", i, m,
+					phys_case(g, 0, "outlier_physician", "cost_per_outpatient_visit", i, m,
 					          "visits padded to about 2.5 times the cost (%u visits)", visits);
 				break;
 			case R_OUT_LARGE:
 				if (on && episodes >= 30)
-					phys_case(g, 0, D_OUTLIER, "large_equipment_per_100", i, m,
+					phys_case(g, 0, "outlier_physician", "large_equipment_per_100", i, m,
 					          "one or two extra CT/MRI/DR on most visits (%u visits and stays)", episodes);
 				break;
 			case R_OUT_LOS:
@@ -1062,7 +1061,7 @@ void gen_schemes_physician_truth(gen_ctx *g)
 				 * longer one but the odd unwarranted or planned admission (also longer: the cost
 				 * per stay) */
 				if (pm->stays_out >= 10 && 10 * pm->stays_long >= 7 * pm->stays_out)
-					phys_case(g, 0, D_OUTLIER, "length_of_stay", i, m,
+					phys_case(g, 0, "outlier_physician", "length_of_stay", i, m,
 					          "%u of %u stays discharged in the month about %.1f times longer", pm->stays_long,
 					          pm->stays_out, GEN_LOS_FACTOR);
 				break;
@@ -1072,7 +1071,7 @@ void gen_schemes_physician_truth(gen_ctx *g)
 					break;
 				wilson(pm->large_pos, n, &lo, &hi);
 				if (hi < 0.30)
-					phys_case(g, 0, D_LOW_POSITIVE, "positive_rate", i, m,
+					phys_case(g, 0, "low_positive_rate", "positive_rate", i, m,
 					          "%u of %.0f large-equipment exams positive, upper bound %.3f", pm->large_pos, n, hi);
 				break;
 			}
@@ -1083,35 +1082,35 @@ void gen_schemes_physician_truth(gen_ctx *g)
 				if (!on)
 					break;
 				if (rx >= 30) /* also the drug share (and cost) of the visits, against the same peers */
-					phys_case(g, 0, D_OUTLIER, "antibiotic_rate", i, m,
+					phys_case(g, 0, "outlier_physician", "antibiotic_rate", i, m,
 					          "the antibiotic overuse also shows in the peer comparison (%u prescriptions)", rx);
 				if (n < 30) /* the detector's rule, exactly; the rates are far from the limit */
 					break;
 				wilson(k, n, &lo, &hi);
 				if (lo > limit)
-					phys_case(g, 0, D_ABX_OVERUSE, ph->role == R_ABX_OP ? "outpatient" : "emergency", i, m,
+					phys_case(g, 0, "antibiotic_overuse", ph->role == R_ABX_OP ? "outpatient" : "emergency", i, m,
 					          "%.0f of %.0f prescriptions with an antibiotic, lower bound %.3f", k, n, lo);
 				break;
 			}
 			case R_ER35: /* about 30-35%, from a case mix of infections at the peers' rates */
 				if (pm->rx_er >= 30) {
 					wilson(pm->rx_er_abx, pm->rx_er, &lo, &hi);
-					phys_case(g, 1, D_ABX_OVERUSE, "emergency_below_limit", i, m,
+					phys_case(g, 1, "antibiotic_overuse", "emergency_below_limit", i, m,
 					          "%u of %u emergency prescriptions with an antibiotic (lower bound %.3f < 0.40)",
 					          pm->rx_er_abx, pm->rx_er, lo);
-					phys_case(g, 1, D_OUTLIER, "case_mix_antibiotics", i, m,
+					phys_case(g, 1, "outlier_physician", "case_mix_antibiotics", i, m,
 					          "%u of %u prescriptions with an antibiotic: mostly infections, at the peers' rates",
 					          pm->rx_er_abx, pm->rx_er);
 				}
 				break;
 			case R_CASEMIX:
 				if (visits >= 30)
-					phys_case(g, 1, D_OUTLIER, "case_mix", i, m,
+					phys_case(g, 1, "outlier_physician", "case_mix", i, m,
 					          "costly because the patients are sicker (heart failure, atrial fibrillation)");
 				break;
 			case R_RARE_COSTLY:
 				if (visits >= 1)
-					phys_case(g, 1, D_OUTLIER, "few_peers", i, m,
+					phys_case(g, 1, "outlier_physician", "few_peers", i, m,
 					          "costly, but the specialty has too few physicians to compare");
 				break;
 			}

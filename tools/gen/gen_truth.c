@@ -71,7 +71,7 @@ static cJSON *case_json(const gen_ctx *g, const gen_case *c, int seq)
 	char buf[64];
 	snprintf(buf, sizeof buf, "%c%06d", c->look ? 'L' : 'T', seq);
 	cJSON_AddStringToObject(o, "id", buf);
-	cJSON_AddStringToObject(o, "detector", gen_detector_names[c->det]);
+	cJSON_AddStringToObject(o, "detector", gen_detectors[c->det]);
 	cJSON_AddStringToObject(o, "kind", c->kind);
 	cJSON_AddStringToObject(o, "month", month_name(g, c->month, buf));
 	cJSON_AddStringToObject(o, "physician_id", c->phys >= 0 ? g->phys[c->phys].id : "");
@@ -105,7 +105,7 @@ int gen_truth_write(gen_ctx *g)
 	int nc = 0, nl = 0;
 	/* in month order, then detector, then generation order: easy to read */
 	for (int m = 0; m < g->nmonths; m++)
-		for (int d = 0; d < D_COUNT; d++)
+		for (int d = 0; gen_detectors[d]; d++)
 			for (size_t i = 0; i < g->truth.n; i++) {
 				const gen_case *c = &g->truth.c[i];
 				if (c->month != m || c->det != d)

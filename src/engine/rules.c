@@ -125,6 +125,15 @@ static int parse(const char *text, const char *name, cJSON **out)
 	return 0;
 }
 
+/* Adds item under key, or frees it and fails when cJSON cannot (its copy of the key). */
+static int add_item(cJSON *object, const char *key, cJSON *item)
+{
+	if (cJSON_AddItemToObject(object, key, item))
+		return 0;
+	cJSON_Delete(item);
+	return cw_error_set(CW_ENOMEM, "out of memory");
+}
+
 /* A detector's section: its defaults, with "enabled": true first unless they give it. */
 static int detector_section(const cw_detector *d, cJSON **out)
 {
@@ -136,7 +145,7 @@ static int detector_section(const cw_detector *d, cJSON **out)
 		rc = cw_error_set(CW_ENOMEM, "out of memory");
 	while (rc == 0 && own->child) {
 		cJSON *item = cJSON_DetachItemViaPointer(own, own->child);
-		cJSON_AddItemToObject(sec, item->string, item);
+		rc = add_item(sec, item->string, item);
 	}
 	cJSON_Delete(own);
 	if (rc < 0) {
@@ -163,7 +172,8 @@ static int merge_detectors(cJSON *doc, const cw_registry *reg)
 			cJSON_Delete(sec);
 			return cw_error_set(CW_ERROR, "internal: rules/default.json names the detector %s", d->name);
 		}
-		cJSON_AddItemToObject(all, d->name, sec);
+		if ((rc = add_item(all, d->name, sec)) < 0)
+			return rc;
 	}
 	return 0;
 }

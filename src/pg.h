@@ -23,7 +23,10 @@ typedef struct cw_pg {
 	char *password;   /* from the connection string, to mask in messages (may be NULL) */
 	char target[256]; /* "host:port/dbname", for messages */
 	int connected;
+	int load_wait;    /* seconds a run waits for a load in progress (CW_PG_LOAD_WAIT by default) */
 } cw_pg;
+
+#define CW_PG_LOAD_WAIT 1800
 
 /* Connects, then sets the session up for claimwatch: DateStyle ISO, client_encoding UTF8. */
 int cw_pg_connect(cw_pg **out, const char *conninfo);
@@ -49,6 +52,9 @@ int cw_pg_run_file(cw_pg *pg, const char *file, int nparams, const char *const *
 int cw_pg_copy_in_begin(cw_pg *pg, const char *what, const char *sql);
 int cw_pg_copy_in_put(cw_pg *pg, const char *what, const char *buf, size_t len);
 int cw_pg_copy_in_end(cw_pg *pg, const char *what);
+/* Ends a COPY that failed on this side (the message of that failure is kept): the server drops what it
+ * received, and its answer is read and forgotten. */
+void cw_pg_copy_in_abort(cw_pg *pg, const char *why);
 
 /* COPY ... TO STDOUT read as a byte stream, one PQgetCopyData row at a time: start the COPY with PQexec
  * (PGRES_COPY_OUT), then read until 0 (the end, the command's result checked) or -1 (rc and the
@@ -80,16 +86,32 @@ void cw_copybuf_field(cw_copybuf *cb, const char *s, size_t len, int last);
 int cw_copybuf_flush(cw_copybuf *cb);
 void cw_copybuf_free(cw_copybuf *cb);
 
+/* --- runs and loads exclude each other (pg_lock.c) ---------------------------------------------- */
+
+/* A run's extraction: waits (a note, at most pg->load_wait seconds) while a load is in progress, then
+ * holds the data lock shared until cw_pg_unlock_for_run. Call it outside a transaction. */
+int cw_pg_lock_for_run(cw_pg *pg);
+void cw_pg_unlock_for_run(cw_pg *pg);
+/* A load, in its transaction: waits (a note) for the extractions under way and any other load, then
+ * holds the data lock exclusive until the transaction ends. */
+int cw_pg_lock_for_load(cw_pg *pg);
+
 /* --- the schema (pg_schema.c) ------------------------------------------------------------------- */
 
-/* The version of queries/schema.sql; later versions come with queries/migrations/NNNN.sql. */
-#define CW_PG_SCHEMA_VERSION 1
+/* The version of queries/schema.sql and queries/functions.sql; later versions come with
+ * queries/migrations/NNNN.sql. */
+#define CW_PG_SCHEMA_VERSION 2
+/* The version of a `claimwatch` schema that lost its schema_version table or row. */
+#define CW_PG_SCHEMA_UNKNOWN (-1)
 
-/* Creates the schema, or migrates an older one; *from is the version found (0: none), *to the one
- * left. A newer version than this claimwatch knows is an error. */
-int cw_pg_schema_init(cw_pg *pg, int *from, int *to);
-/* Checks that the result schema is there at the version this claimwatch writes: a clear error
- * ("run claimwatch db init") otherwise. */
+/* Creates the schema, migrates an older one or completes one without its version, in one transaction;
+ * then adds the optional columns the tables lack (*added counts them, each said in a note) or fails
+ * naming a required one. *from is the version found (0: none, CW_PG_SCHEMA_UNKNOWN), *to the one left.
+ * A newer version than this claimwatch knows is an error. */
+int cw_pg_schema_init(cw_pg *pg, int *from, int *to, int *added);
+/* Checks that the result schema is there at the version this claimwatch writes and that the input
+ * tables have every column of the data contract: a clear error (what is missing, what to do) otherwise.
+ * Changes nothing. */
 int cw_pg_schema_check(cw_pg *pg);
 
 /* --- the PostgreSQL source (load_pg.c) ----------------------------------------------------------- */

@@ -128,10 +128,9 @@ int cw_pg_stage_csv(cw_pg *pg, const char *path, const char *stage, const char *
 	if ((rc = cw_pg_copy_in_begin(pg, what, sql)) == 0) {
 		rc = copy_rows(pg, csv, path, cols, what, rows);
 		if (rc < 0)
-			PQputCopyEnd(pg->conn, "claimwatch stopped the copy");
-		int rc2 = cw_pg_copy_in_end(pg, what);
-		if (rc == 0)
-			rc = rc2;
+			cw_pg_copy_in_abort(pg, "claimwatch stopped the copy");
+		else
+			rc = cw_pg_copy_in_end(pg, what);
 	}
 	cw_csv_close(csv);
 	return rc;

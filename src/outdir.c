@@ -61,6 +61,46 @@ int cw_mkdirs(const char *path)
 	return 0;
 }
 
+/* For a leftover ROOT/.tmp-<name>.<pid>.<n> (or, with olds, ROOT/.old-<name>.<pid>) of a run that is
+ * gone: the length of its name; 0 for anything else. */
+static size_t dead_leftover(const char *s, int olds)
+{
+	int tmp = !strncmp(s, ".tmp-", 5), old = olds && !strncmp(s, ".old-", 5);
+	if (!tmp && !old)
+		return 0;
+	const char *dot = strrchr(s + 5, '.'); /* the pid is the last part of .old-, the one before of .tmp- */
+	if (dot && tmp) {
+		while (dot > s + 5 && dot[-1] != '.')
+			dot--;
+		dot = dot > s + 5 ? dot - 1 : NULL;
+	}
+	if (!dot || dot == s + 5)
+		return 0;
+	long pid = strtol(dot + 1, NULL, 10);
+	if (pid > 0 && pid != getpid() && kill((pid_t)pid, 0) == 0)
+		return 0; /* a live run */
+	return (size_t)(dot - (s + 5));
+}
+
+int cw_outdir_leftovers(const char *root, int (*fn)(const char *path, const char *name, void *ctx), void *ctx)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+	int rc = 0;
+	if (!d)
+		return 0;
+	while (rc == 0 && (e = readdir(d))) {
+		size_t n = strncmp(e->d_name, ".tmp-", 5) ? 0 : dead_leftover(e->d_name, 0);
+		char path[PATH_MAX], name[NAME_MAX + 1];
+		if (!n || snprintf(path, sizeof path, "%s/%s", root, e->d_name) >= (int)sizeof path)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)n, e->d_name + 5);
+		rc = fn(path, name, ctx);
+	}
+	closedir(d);
+	return rc;
+}
+
 /* Removes ROOT/.tmp-<name>.<pid>.* and ROOT/.old-<name>.* left by runs that are gone. */
 static void sweep(const char *root, const char *name)
 {
@@ -71,12 +111,8 @@ static void sweep(const char *root, const char *name)
 	size_t n = strlen(name);
 	while ((e = readdir(d))) {
 		const char *s = e->d_name;
-		int tmp = !strncmp(s, ".tmp-", 5), old = !strncmp(s, ".old-", 5);
-		if ((!tmp && !old) || strncmp(s + 5, name, n) || s[5 + n] != '.')
+		if (dead_leftover(s, 1) != n || strncmp(s + 5, name, n))
 			continue;
-		long pid = strtol(s + 6 + n, NULL, 10);
-		if (pid > 0 && pid != getpid() && kill((pid_t)pid, 0) == 0)
-			continue; /* another live run of the same month */
 		char path[PATH_MAX];
 		if (snprintf(path, sizeof path, "%s/%s", root, s) < (int)sizeof path)
 			cw_rmtree(path);
@@ -169,6 +205,20 @@ int cw_outdir_commit(cw_outdir *od)
 		sync_dir(od->root);
 	free(od);
 	return rc;
+}
+
+int cw_outdir_adopt(const char *root, const char *path, const char *name)
+{
+	cw_outdir *od = calloc(1, sizeof *od);
+	if (!od)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	if (snprintf(od->root, sizeof od->root, "%s", root) >= (int)sizeof od->root ||
+	    snprintf(od->tmp, sizeof od->tmp, "%s", path) >= (int)sizeof od->tmp ||
+	    snprintf(od->final, sizeof od->final, "%s/%s", root, name) >= (int)sizeof od->final) {
+		free(od);
+		return cw_error_set(CW_EINVALID, "output path too long under %s", root);
+	}
+	return cw_outdir_commit(od);
 }
 
 void cw_outdir_abort(cw_outdir *od)

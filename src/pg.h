@@ -135,13 +135,30 @@ typedef struct cw_pg_run_row {
 	double started;     /* Unix time */
 	long long rows_read, rows_rejected, findings;
 	const char *summary_path;
+	const char *run_id; /* taken beforehand (write_reserve.sql), or NULL for a new one */
 } cw_pg_run_row;
 int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id);
 
 /* Writes a reject file into claimwatch.rejects for the run. */
 int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id);
 
-/* --- the sanction history from the result tables (pg_history.c) ----------------------------------- */
+/* --- the result tables' history (pg_history.c) ------------------------------------------------------ */
+
+/* The run whose results are a month's current ones. */
+typedef struct cw_pg_month_run {
+	long long run_id;     /* 0: the month has no run in the database */
+	char finished[24];    /* "YYYY-MM-DD HH:MM" */
+	long long lines;      /* claim lines of the month it was made from */
+} cw_pg_month_run;
+/* The current run of month ("YYYY-MM"). */
+int cw_pg_current_run(cw_pg *pg, const char *month, cw_pg_month_run *out);
+
+/* Before `run --db` runs its months: puts into ROOT the results the database committed that a killed
+ * run left beside their month folder, and says which month folders hold other results than the
+ * database's current ones (pg_root.c). Connects with conninfo and checks the schema first. */
+int cw_pg_reconcile_root(const char *conninfo, const char *root);
+
+/* The sanction history from the result tables: */
 struct cw_history_source;
 /* A history source that reads the earlier months' ranking from claimwatch.ranking (the months that
  * have a run), for cw_history_load_from. Valid while pg lives; free with cw_pg_history_free. */

@@ -3,10 +3,12 @@
  * After the run has written its files into the month's temporary folder, the same files are read back
  * and copied into the result tables (schema `claimwatch`): the run's row in claimwatch.runs, then
  * findings.csv, ranking.csv and sanctions.csv (when the run wrote them) and rejects.csv. What the
- * files say is what the database says. The transaction first takes the month's advisory lock, then
- * deletes the month's previous run (its results go with it, ON DELETE CASCADE) and inserts the new
- * one; a run that fails or loses its connection half-way rolls back and leaves the previous results
- * of the month as they were. The files are only moved into place after the commit.
+ * files say is what the database says. The transaction first takes the month's advisory lock and the
+ * run's id, with which it writes summary.json (source.database, source.run_id), then inserts the new
+ * run and deletes the month's previous one (its results go with it, ON DELETE CASCADE); a run that fails
+ * or loses its connection half-way rolls back and leaves the previous results of the month as they
+ * were. The folder is moved into place only after the commit; a run killed in between leaves it beside
+ * ROOT/YYYY-MM, and the next `run --db` moves it into place (pg_root.c).
  *
  * Each file is staged with COPY FROM STDIN into a temporary table of text columns (matched to the
  * file's header by name, so extra columns do no harm), then converted and inserted by
@@ -14,11 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
 #include "csv.h"
+#include "month_summary.h"
 #include "pg.h"
 #include "progress.h"
 #include "run.h"
@@ -136,22 +138,6 @@ int cw_pg_stage_csv(cw_pg *pg, const char *path, const char *stage, const char *
 	return rc;
 }
 
-/* The text of a small file (summary.json), NULL when it cannot be read. */
-static char *slurp(const char *path)
-{
-	FILE *f = path ? fopen(path, "rb") : NULL;
-	if (!f)
-		return NULL;
-	char *s = NULL;
-	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && st.st_size < (64 << 20) && (s = malloc((size_t)st.st_size + 1))) {
-		size_t n = fread(s, 1, (size_t)st.st_size, f);
-		s[n] = 0;
-	}
-	fclose(f);
-	return s;
-}
-
 int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id)
 {
 	char started[32], read[24], rejected[24], findings[24];
@@ -159,11 +145,11 @@ int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id)
 	snprintf(read, sizeof read, "%lld", row->rows_read);
 	snprintf(rejected, sizeof rejected, "%lld", row->rows_rejected);
 	snprintf(findings, sizeof findings, "%lld", row->findings);
-	char *summary = slurp(row->summary_path);
-	const char *params[10] = { row->command, row->month, row->status, row->source, started, VERSION_TEXT,
-	                           read, rejected, findings, summary };
+	char *summary = cw_read_small_file(row->summary_path);
+	const char *params[11] = { row->command, row->month, row->status, row->source, started, VERSION_TEXT,
+	                           read, rejected, findings, summary, row->run_id };
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, "write_run.sql", 10, params, &res);
+	int rc = cw_pg_run_file(pg, "write_run.sql", 11, params, &res);
 	free(summary);
 	if (rc < 0)
 		return rc;
@@ -211,25 +197,48 @@ static long long rows_read(const cw_load_stats *st, long long *rejected)
 	return n;
 }
 
+/* The run's id, taken now so that summary.json can carry it (its source.database and source.run_id) into
+ * the folder, which is moved into place only after the commit: a folder and the database's row that
+ * name the same run_id hold the same results (pg_root.c). */
+static int reserve_run(cw_pg *pg, cw_month_run *mr)
+{
+	PGresult *res;
+	int rc = cw_pg_run_file(pg, "write_reserve.sql", 0, NULL, &res);
+	if (rc < 0)
+		return rc;
+	snprintf(mr->db.run_id, sizeof mr->db.run_id, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	mr->db.target = pg->target;
+	return cw_write_summary(mr, mr->empty ? "empty" : "ok");
+}
+
+static int insert_run(cw_pg *pg, cw_month_run *mr, const char *month)
+{
+	char summary[4096];
+	snprintf(summary, sizeof summary, "%s", cw_outdir_file(mr->od, "summary.json"));
+	cw_pg_run_row row = { .command = "run", .month = month, .status = mr->empty ? "empty" : "ok",
+	                      .source = "postgresql", .started = (double)time(NULL) - (cw_now() - mr->t_start),
+	                      .findings = mr->findings ? (long long)cw_findings_count(mr->findings) : 0,
+	                      .summary_path = summary, .run_id = mr->db.run_id };
+	row.rows_read = rows_read(&mr->load, &row.rows_rejected);
+	char id[24];
+	return cw_pg_insert_run(pg, &row, id);
+}
+
 static int write_month(cw_pg *pg, cw_month_run *mr)
 {
-	char month[16], key[16], run_id[24];
+	char month[16], key[16];
+	const char *run_id = mr->db.run_id;
 	snprintf(month, sizeof month, "%s-01", mr->month);
 	snprintf(key, sizeof key, "%04d%02d", mr->opts->month.year, mr->opts->month.month);
 	const char *p_key[1] = { key };
 	int rc = cw_pg_exec(pg, "writing the results back", "BEGIN");
 	if (rc == 0)
 		rc = cw_pg_run_file(pg, "write_lock.sql", 1, p_key, NULL);
-	if (rc == 0) {
-		char summary[4096];
-		snprintf(summary, sizeof summary, "%s", cw_outdir_file(mr->od, "summary.json"));
-		cw_pg_run_row row = { .command = "run", .month = month, .status = mr->empty ? "empty" : "ok",
-		                      .source = "postgresql", .started = (double)time(NULL) - (cw_now() - mr->t_start),
-		                      .findings = mr->findings ? (long long)cw_findings_count(mr->findings) : 0,
-		                      .summary_path = summary };
-		row.rows_read = rows_read(&mr->load, &row.rows_rejected);
-		rc = cw_pg_insert_run(pg, &row, run_id);
-	}
+	if (rc == 0)
+		rc = reserve_run(pg, mr);
+	if (rc == 0)
+		rc = insert_run(pg, mr, month);
 	for (size_t i = 0; rc == 0 && i < sizeof results / sizeof results[0]; i++)
 		rc = write_file(pg, mr, &results[i], month, run_id);
 	if (rc == 0) {
@@ -244,6 +253,7 @@ static int write_month(cw_pg *pg, cw_month_run *mr)
 		rc = cw_pg_exec(pg, "committing the results", "COMMIT");
 	else if (PQstatus(pg->conn) == CONNECTION_OK)
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
+	mr->db.committed = rc == 0;
 	return rc;
 }
 

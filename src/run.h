@@ -30,6 +30,8 @@ typedef struct cw_run_opts {
 	int reveal_patients;
 	int report;             /* write the HTML report */
 	const char *lang;       /* "zh" or "en": the report's labels and the sanctions' measures */
+	int allow_empty;        /* a month that had claim lines may come out empty */
+	int load_wait;          /* from a database: seconds to wait for a load in progress (< 0: the default) */
 } cw_run_opts;
 
 typedef struct cw_month_run {
@@ -61,6 +63,11 @@ typedef struct cw_month_run {
 	cw_metrics *metrics;       /* physicians' metrics against peers (metrics.csv, the funnel plots) */
 	double t_start, t_load, t_detect, t_score, t_write, t_report;
 	int empty; /* no claim line in the month */
+	struct {                   /* the write-back to the database (pg_write.c) */
+		char run_id[24];   /* the run's id, taken before summary.json is written */
+		const char *target; /* "host:port/dbname" */
+		int committed;     /* the database holds this run's results */
+	} db;
 } cw_month_run;
 
 /* Runs one month. Returns 0, CW_EREJECTS (the results were not replaced; the
@@ -85,7 +92,11 @@ int cw_write_indicators(cw_month_run *mr);
 int cw_write_report(cw_month_run *mr);
 /* The summary's "scoring" part (physicians, ranks, reviews, sanctions, history). */
 cJSON *cw_scoring_summary(const cw_month_run *mr);
-/* Copies the written files into the database's result tables in one transaction (pg_write.c). */
+/* Copies the written files into the database's result tables in one transaction, writing summary.json
+ * (with the run's id) on the way (pg_write.c). */
 int cw_pg_write_month(cw_month_run *mr);
+/* A month without claim lines whose current results (ROOT/YYYY-MM, or the database's) had some is an
+ * error, unless opts->allow_empty (run_emptied.c). */
+int cw_check_emptied(cw_month_run *mr);
 
 #endif

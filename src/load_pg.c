@@ -450,8 +450,9 @@ int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_st
 	}
 	if (rc == 0)
 		rc = cw_pg_exec(pg, "ending the extraction", "COMMIT");
-	else if (PQstatus(pg->conn) == CONNECTION_OK && PQtransactionStatus(pg->conn) != PQTRANS_ACTIVE)
-		PQclear(PQexec(pg->conn, "ROLLBACK"));
+	else if (PQstatus(pg->conn) == CONNECTION_OK && (PQtransactionStatus(pg->conn) == PQTRANS_INTRANS ||
+	                                                 PQtransactionStatus(pg->conn) == PQTRANS_INERROR))
+		PQclear(PQexec(pg->conn, "ROLLBACK")); /* not when none began: the server would warn */
 	if (locked)
 		cw_pg_unlock_for_run(pg);
 	cw_rowbuf_free(&rb);

@@ -14,14 +14,32 @@ static const char help[] =
 	"Creates the data contract's tables (claim lines partitioned by month) in the first\n"
 	"schema of the connection's search_path, and claimwatch's result tables in the schema\n"
 	"`claimwatch` (runs, findings, ranking, sanctions, rejects), from queries/schema.sql.\n"
-	"Input tables that already exist are kept. A database made by an older claimwatch is\n"
-	"migrated; running it again changes nothing.\n"
+	"Input tables that already exist are kept; the optional columns of the data contract\n"
+	"they lack are added, and a missing required column is named with what to do. A\n"
+	"database made by an older claimwatch is migrated, and a `claimwatch` schema that lost\n"
+	"its version is completed and checked. Running it again changes nothing.\n"
 	"\n"
 	"URL is any libpq connection string: postgresql://user@host:5432/db?sslmode=require\n"
 	"or 'host=... dbname=...'. Passwords come from ~/.pgpass (or PGPASSFILE), PGPASSWORD\n"
 	"or the string; the PG* environment variables fill what the string leaves out (--db ''\n"
 	"uses them alone). Another schema for the input tables:\n"
 	"'options=-csearch_path=hospital' (in a URL: ?options=-csearch_path%3Dhospital).\n";
+
+static void say_done(const cw_pg *pg, int from, int to, int added)
+{
+	if (from == 0)
+		cw_progress_note("%s: created claimwatch schema version %d", pg->target, to);
+	else if (from == CW_PG_SCHEMA_UNKNOWN)
+		cw_progress_note("%s: the claimwatch schema had lost its version: completed and checked it, and recorded "
+		                 "version %d", pg->target, to);
+	else if (from != to)
+		cw_progress_note("%s: migrated claimwatch schema from version %d to %d", pg->target, from, to);
+	else if (added)
+		cw_progress_note("%s: claimwatch schema version %d is there; %d missing column(s) added", pg->target, to,
+		                 added);
+	else
+		cw_progress_note("%s: claimwatch schema version %d is already there", pg->target, to);
+}
 
 int cw_cmd_db(int argc, char **argv)
 {
@@ -53,15 +71,10 @@ int cw_cmd_db(int argc, char **argv)
 	if (!db)
 		return cw_cli_usage("db", "--db URL is required");
 	cw_pg *pg;
-	int rc = cw_pg_connect(&pg, db), from = 0, to = 0;
+	int rc = cw_pg_connect(&pg, db), from = 0, to = 0, added = 0;
 	if (rc == 0) {
-		rc = cw_pg_schema_init(pg, &from, &to);
-		if (rc == 0 && from == to)
-			cw_progress_note("%s: claimwatch schema version %d is already there", pg->target, to);
-		else if (rc == 0 && from == 0)
-			cw_progress_note("%s: created claimwatch schema version %d", pg->target, to);
-		else if (rc == 0)
-			cw_progress_note("%s: migrated claimwatch schema from version %d to %d", pg->target, from, to);
+		if ((rc = cw_pg_schema_init(pg, &from, &to, &added)) == 0)
+			say_done(pg, from, to, added);
 		cw_pg_close(pg);
 	}
 	return rc < 0 ? cw_cli_fail("db init", rc) : CW_EXIT_OK;

@@ -16,9 +16,12 @@ static const char help[] =
 	"Loads DIR/<table>.csv for every table of the data contract into the database, in one\n"
 	"transaction. Rows are checked exactly as `claimwatch run --data DIR` checks them; the\n"
 	"rows that cannot be taken go to claimwatch.rejects (and to --rejects FILE) and are not\n"
-	"loaded. Claim lines replace the months they belong to, the other tables are updated by\n"
-	"key: loading the same month twice does not duplicate it. Create the tables first with\n"
-	"`claimwatch db init --db URL`.\n"
+	"loaded. Every row is added, or replaces the row of the same key: a claim line the line\n"
+	"of the same line_id, whatever its month. Nothing else is removed, so a folder of late\n"
+	"corrections changes those lines only, and loading the same month twice does not\n"
+	"duplicate it. --replace-months replaces months as a whole instead, and says how many\n"
+	"lines (and their exam results) it removes. Runs from the database wait for a load to\n"
+	"finish. Create the tables first with `claimwatch db init --db URL`.\n"
 	"\n"
 	"options:\n"
 	"  --data DIR             folder of the data contract's CSV files\n"
@@ -27,15 +30,19 @@ static const char help[] =
 	"  --rejects FILE         also keep the rejected rows in this CSV file\n"
 	"  --max-reject-share X   load nothing (exit 3) when more than this share of rows is\n"
 	"                         rejected (default: rules load.max_reject_share = 0.01)\n"
+	"  --replace-months A..B  the claim lines of these months (or one, YYYY-MM) become the\n"
+	"                         folder's: lines of theirs that the folder lacks are removed,\n"
+	"                         with their exam results\n"
 	"  --quiet                no progress or notes on stderr\n"
 	"  --help                 this help\n"
 	"\n"
 	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
 
-enum { O_DATA = 256, O_DB, O_REJECTS, O_MAXREJ, O_QUIET, O_HELP };
+enum { O_DATA = 256, O_DB, O_REJECTS, O_MAXREJ, O_REPLACE, O_QUIET, O_HELP };
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA }, { "db", required_argument, 0, O_DB },
 	{ "rejects", required_argument, 0, O_REJECTS }, { "max-reject-share", required_argument, 0, O_MAXREJ },
+	{ "replace-months", required_argument, 0, O_REPLACE },
 	{ "quiet", no_argument, 0, O_QUIET }, { "help", no_argument, 0, O_HELP }, { 0, 0, 0, 0 }
 };
 
@@ -51,6 +58,20 @@ static int default_share(double *share)
 	return rc;
 }
 
+/* One line per month whose claim lines changed. */
+static void report_month(const cw_pg *pg, const cw_pg_load_month *m)
+{
+	long long now = m->before - m->replaced - m->removed + m->loaded;
+	if (m->replaced_whole)
+		cw_progress_note("%s: claim lines of %s replaced (--replace-months): %lld removed, with %lld exam results; "
+		                 "%lld loaded (%lld of them replacing a line of the same id); %lld now (%lld before)",
+		                 pg->target, m->month, m->removed, m->results_removed, m->loaded, m->replaced, now,
+		                 m->before);
+	else
+		cw_progress_note("%s: claim lines of %s: %lld loaded, %lld earlier lines of the same ids replaced; %lld now "
+		                 "(%lld before)", pg->target, m->month, m->loaded, m->replaced, now, m->before);
+}
+
 static void report(const char *dir, const cw_load_stats *st, const cw_pg_load_report *rep, const cw_pg *pg)
 {
 	unsigned long long read = 0, rejected = 0;
@@ -59,7 +80,7 @@ static void report(const char *dir, const cw_load_stats *st, const cw_pg_load_re
 		rejected += st->table[t].rejected;
 	}
 	for (int i = 0; i < rep->nmonths; i++)
-		cw_progress_note("%s: claim lines of %s: %lld", pg->target, rep->months[i].month, rep->months[i].lines);
+		report_month(pg, &rep->months[i]);
 	cw_progress_note("%s: loaded %s in %.1f s: %llu rows read, %llu rejected%s (load %s in claimwatch.runs)",
 	                 pg->target, dir, st->seconds, read, rejected,
 	                 rejected ? ", listed in claimwatch.rejects" : "", rep->run_id);
@@ -69,7 +90,8 @@ int cw_cmd_load(int argc, char **argv)
 {
 	const char *dir = NULL, *db = NULL, *rejects = NULL;
 	double share = -1;
-	int c;
+	cw_month replace_first = { 0, 0 }, replace_last = { 0, 0 };
+	int c, replace = 0;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -80,6 +102,11 @@ int cw_cmd_load(int argc, char **argv)
 		case O_MAXREJ:
 			if (cw_cli_double("load", "--max-reject-share", optarg, 0, 1, &share) < 0)
 				return CW_EXIT_USAGE;
+			break;
+		case O_REPLACE:
+			if (cw_month_range_parse(optarg, &replace_first, &replace_last) < 0)
+				return cw_cli_usage("load", "--replace-months: %s", cw_error_last());
+			replace = 1;
 			break;
 		case O_QUIET: cw_progress_quiet(1); break;
 		case O_HELP: fputs(help, stdout); return CW_EXIT_OK;
@@ -103,7 +130,8 @@ int cw_cmd_load(int argc, char **argv)
 			return cw_cli_fail("load", cw_error_set(CW_EIO, "cannot create a temporary reject file in /tmp"));
 		close(fd);
 	}
-	cw_pg_load_opts lo = { .rejects_path = rejects ? rejects : tmp, .max_reject_share = share };
+	cw_pg_load_opts lo = { .rejects_path = rejects ? rejects : tmp, .max_reject_share = share, .replace = replace,
+		               .replace_first = replace_first, .replace_last = replace_last };
 	cw_pg *pg;
 	cw_load_stats st;
 	cw_pg_load_report rep;

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "io/outfile.h"
 #include "io/outguard.h"
+#include "pg/pg.h"
 #include "run/run.h"
 #include "util/progress.h"
 
@@ -24,7 +25,10 @@ static const char help[] =
 	"in order. The month's folder is replaced only when the run succeeds. From a\n"
 	"database, the results are also written back to its `claimwatch` schema, in one\n"
 	"transaction that replaces the month's earlier results (`claimwatch db init`\n"
-	"creates the tables).\n"
+	"creates the tables), before the folder is; a run waits for a load in progress,\n"
+	"and first moves into place any results the database has that a killed run left\n"
+	"aside. A month that had claim lines in its current results and has none now is\n"
+	"an error (exit 1), not an empty result, unless --allow-empty.\n"
 	"\n"
 	"options:\n"
 	"  --data DIR             folder of the data contract's CSV files\n"
@@ -44,13 +48,17 @@ static const char help[] =
 	"  --reveal-patients      write raw patient ids instead of keyed pseudonyms\n"
 	"  --lang zh|en           the report's labels and the sanctions' measures (default zh)\n"
 	"  --no-report            skip the HTML report (the CSV files are written anyway)\n"
+	"  --allow-empty          accept a month without claim lines even when its current\n"
+	"                         results had some\n"
+	"  --load-wait SECONDS    from a database: how long to wait for a load in progress\n"
+	"                         before failing (default 1800; 0: fail at once)\n"
 	"  --quiet                no progress or notes on stderr\n"
 	"  --help                 this help\n"
 	"\n"
 	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
 
 enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O_MAXREJ, O_REVEAL, O_QUIET,
-       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_PLUGIN };
+       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_PLUGIN, O_ALLOW_EMPTY, O_LOAD_WAIT };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA },
@@ -66,6 +74,8 @@ static const struct option options[] = {
 	{ "reveal-patients", no_argument, 0, O_REVEAL },
 	{ "lang", required_argument, 0, O_LANG },
 	{ "no-report", no_argument, 0, O_NO_REPORT },
+	{ "allow-empty", no_argument, 0, O_ALLOW_EMPTY },
+	{ "load-wait", required_argument, 0, O_LOAD_WAIT },
 	{ "quiet", no_argument, 0, O_QUIET },
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 }
@@ -84,7 +94,8 @@ static int check_data_dir(const char *dir)
 
 int cw_cmd_run(int argc, char **argv)
 {
-	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh" };
+	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh",
+		          .load_wait = -1 };
 	const char *months = NULL;
 	cw_cli_plugins plugins = { .n = 0 };
 	long v;
@@ -128,6 +139,12 @@ int cw_cmd_run(int argc, char **argv)
 			o.lang = optarg;
 			break;
 		case O_NO_REPORT: o.report = 0; break;
+		case O_ALLOW_EMPTY: o.allow_empty = 1; break;
+		case O_LOAD_WAIT:
+			if (cw_cli_int("run", "--load-wait", optarg, 0, 86400 * 7, &v) < 0)
+				return CW_EXIT_USAGE;
+			o.load_wait = (int)v;
+			break;
 		case O_QUIET: cw_progress_quiet(1); break;
 		case O_HELP: fputs(help, stdout); return CW_EXIT_OK;
 		default:
@@ -156,6 +173,8 @@ int cw_cmd_run(int argc, char **argv)
 		return cw_cli_fail("run", rc);
 	if ((rc = cw_outfile_configure(rules)) == 0)
 		rc = cw_outguard_configure(rules);
+	if (rc == 0 && o.db)
+		rc = cw_pg_reconcile_root(o.db, o.root);
 	for (cw_month m = first; rc == 0 && cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
 		o.month = m;
 		rc = cw_run_month(&o, rules);

@@ -1,13 +1,21 @@
--- schema.sql: claimwatch's database, schema version 1. Applied by `claimwatch db init --db URL` in one
--- transaction; a database that already has a newer version is left alone, an older one is migrated with
--- queries/migrations/NNNN.sql (NNNN = the version it brings the database to).
+-- schema.sql: claimwatch's database, schema version 2. Applied by `claimwatch db init --db URL`, in one
+-- transaction with queries/functions.sql (the functions `claimwatch load` calls) and a check of every
+-- table's columns against this file (pg_schema.c). A database that already has a newer version is left
+-- alone, an older one is migrated with queries/migrations/NNNN.sql (NNNN = the version it brings the
+-- database to).
+--
+-- Every statement may run again over what is already there (IF NOT EXISTS, ON CONFLICT DO NOTHING): a
+-- database whose `claimwatch` schema lost its version row or table is completed and checked, not refused.
+-- The results schema is only ever named as `claimwatch.` (and in CREATE SCHEMA below): db init builds a
+-- reference copy of this file under other names to compare the live tables with.
 --
 -- Two parts:
 --  * the data contract's input tables (docs/data-format.md), created in the first schema of the
 --    connection's search_path (normally `public`; `options=-csearch_path=hospital` in the connection
---    string picks another). Tables that already exist are kept as they are: a hospital may have its own.
---    Claim lines are partitioned by month of service_time; `claimwatch load` replaces a month's
---    partition as a whole, so loading a month twice does not duplicate it.
+--    string picks another). Tables that already exist are kept as they are: a hospital may have its own
+--    (db init adds the optional columns they lack, and names the required ones). Claim lines are
+--    partitioned by month of service_time; `claimwatch load` adds and corrects lines by line_id
+--    (claimwatch.merge_claim_months in functions.sql), so loading a month twice does not duplicate it.
 --  * the results, in the schema `claimwatch`: runs (every load, and the run that made each month's
 --    current results), findings, ranking, sanctions and rejects, each row tied to its run. A run writes
 --    its results, then deletes the month's earlier run (whose rows go with it, ON DELETE CASCADE), all
@@ -83,9 +91,10 @@ CREATE INDEX IF NOT EXISTS visits_discharge_time ON visits (discharge_time);
 CREATE INDEX IF NOT EXISTS visits_open_stays ON visits (admit_time) WHERE discharge_time IS NULL;
 CREATE INDEX IF NOT EXISTS visits_patient ON visits (patient_id, admit_time);
 
--- The primary key of a partitioned table must hold the partition column, so line_id is unique per
--- month here; `claimwatch load` checks it across the whole folder it loads. exam_results cannot
--- reference a partitioned table's line_id alone, so it has no foreign key.
+-- The primary key of a partitioned table must hold the partition column, so the database only keeps
+-- line_id unique per month; `claimwatch load` keeps it unique across months (a loaded line replaces the
+-- line of the same id wherever it is). exam_results cannot reference a partitioned table's line_id
+-- alone, so it has no foreign key: a load that removes lines (--replace-months) removes their results.
 CREATE TABLE IF NOT EXISTS claim_lines (
     line_id         text NOT NULL,
     visit_id        text NOT NULL REFERENCES visits,
@@ -122,16 +131,18 @@ CREATE TABLE IF NOT EXISTS exam_results (
 
 -- --- the results ---------------------------------------------------------------------------------------
 
-CREATE SCHEMA claimwatch;
+CREATE SCHEMA IF NOT EXISTS claimwatch;
 
-CREATE TABLE claimwatch.schema_version (
+CREATE TABLE IF NOT EXISTS claimwatch.schema_version (
     version     integer PRIMARY KEY,
     applied_at  timestamptz NOT NULL DEFAULT now()
 );
 
 -- Every `claimwatch load`, and for each month the `claimwatch run` whose results are current; a run
--- whose write-back failed leaves no row, as it leaves no results.
-CREATE TABLE claimwatch.runs (
+-- whose write-back failed leaves no row, as it leaves no results. A run takes its run_id in its
+-- write-back transaction and writes it into the month folder's summary.json (source.run_id) before the
+-- commit, so that ROOT/YYYY-MM and the database can be matched (docs/postgresql.md).
+CREATE TABLE IF NOT EXISTS claimwatch.runs (
     run_id          bigserial PRIMARY KEY,
     command         text NOT NULL CHECK (command IN ('run', 'load')),
     month           date,                       -- first day of the month run; NULL for a load
@@ -145,10 +156,10 @@ CREATE TABLE claimwatch.runs (
     findings        bigint NOT NULL DEFAULT 0,
     summary         jsonb                       -- summary.json of the run
 );
-CREATE INDEX runs_month ON claimwatch.runs (month, run_id);
+CREATE INDEX IF NOT EXISTS runs_month ON claimwatch.runs (month, run_id);
 
 -- findings.csv of each month, as the month's current run wrote it.
-CREATE TABLE claimwatch.findings (
+CREATE TABLE IF NOT EXISTS claimwatch.findings (
     month           date NOT NULL,
     finding_id      text NOT NULL,
     run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
@@ -171,14 +182,14 @@ CREATE TABLE claimwatch.findings (
     "limit"         double precision,
     PRIMARY KEY (run_id, finding_id)
 );
-CREATE INDEX findings_month ON claimwatch.findings (month, finding_id);
-CREATE INDEX findings_physician ON claimwatch.findings (physician_id, month);
-CREATE INDEX findings_visit ON claimwatch.findings (visit_id);
-CREATE INDEX findings_lines ON claimwatch.findings USING gin (line_ids);
+CREATE INDEX IF NOT EXISTS findings_month ON claimwatch.findings (month, finding_id);
+CREATE INDEX IF NOT EXISTS findings_physician ON claimwatch.findings (physician_id, month);
+CREATE INDEX IF NOT EXISTS findings_visit ON claimwatch.findings (visit_id);
+CREATE INDEX IF NOT EXISTS findings_lines ON claimwatch.findings USING gin (line_ids);
 
 -- ranking.csv: one row per physician and dimension (the contract's columns and the extras the sanction
 -- history reads back).
-CREATE TABLE claimwatch.ranking (
+CREATE TABLE IF NOT EXISTS claimwatch.ranking (
     month           date NOT NULL,
     run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
     inst_id         text,
@@ -195,10 +206,10 @@ CREATE TABLE claimwatch.ranking (
     status          text,
     PRIMARY KEY (run_id, physician_id, dimension)
 );
-CREATE INDEX ranking_month ON claimwatch.ranking (month, physician_id);
+CREATE INDEX IF NOT EXISTS ranking_month ON claimwatch.ranking (month, physician_id);
 
 -- sanctions.csv: measures due under the half-year cycle.
-CREATE TABLE claimwatch.sanctions (
+CREATE TABLE IF NOT EXISTS claimwatch.sanctions (
     month           date NOT NULL,
     run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
     cycle           text NOT NULL,
@@ -215,10 +226,10 @@ CREATE TABLE claimwatch.sanctions (
     measures_en     text,
     PRIMARY KEY (run_id, physician_id)
 );
-CREATE INDEX sanctions_month ON claimwatch.sanctions (month, physician_id);
+CREATE INDEX IF NOT EXISTS sanctions_month ON claimwatch.sanctions (month, physician_id);
 
 -- rejects.csv of a run or a load: the input rows that could not be taken.
-CREATE TABLE claimwatch.rejects (
+CREATE TABLE IF NOT EXISTS claimwatch.rejects (
     run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
     file            text NOT NULL,
     line            bigint,
@@ -226,87 +237,6 @@ CREATE TABLE claimwatch.rejects (
     reason          text NOT NULL,
     record          text
 );
-CREATE INDEX rejects_run ON claimwatch.rejects (run_id);
+CREATE INDEX IF NOT EXISTS rejects_run ON claimwatch.rejects (run_id);
 
--- `claimwatch load` stages claim lines in claimwatch.claim_lines_stage, partitioned by month like
--- claim_lines, adding a month's partition when its first row comes (claimwatch.stage_claim_month), then
--- moves each staged month into claim_lines (claimwatch.replace_claim_months): the month's old partition
--- is dropped, the staged one detached from the stage and attached to claim_lines. No row is copied
--- twice, and attaching a filled table checks the foreign keys and builds the indexes in bulk instead of
--- row by row.
-CREATE FUNCTION claimwatch.stage_claim_month(m date) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('CREATE TABLE claimwatch.%I PARTITION OF claimwatch.claim_lines_stage FOR VALUES FROM (%L) TO (%L)',
-                   'claim_lines_stage_' || to_char(m, 'YYYY_MM'), date_trunc('month', m)::timestamp,
-                   (date_trunc('month', m) + interval '1 month')::timestamp);
-END
-$$;
-
--- Returns the months replaced. claim_lines is the caller's (search_path), as the months' partitions.
-CREATE FUNCTION claimwatch.replace_claim_months() RETURNS TABLE (month date)
-LANGUAGE plpgsql AS $$
-DECLARE
-    target  regclass := 'claim_lines'::regclass;
-    sch     text;
-    staged  text;
-    part    text;
-    m       date;
-BEGIN
-    SELECT nspname INTO sch FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
-     WHERE c.oid = target;
-    FOR staged IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-                   WHERE i.inhparent = 'claimwatch.claim_lines_stage'::regclass ORDER BY 1
-    LOOP
-        m := to_date(substr(staged, length('claim_lines_stage_') + 1), 'YYYY_MM');
-        part := 'claim_lines_' || to_char(m, 'YYYY_MM');
-        EXECUTE format('DROP TABLE IF EXISTS %I.%I', sch, part);
-        EXECUTE format('ALTER TABLE claimwatch.claim_lines_stage DETACH PARTITION claimwatch.%I', staged);
-        EXECUTE format('ALTER TABLE claimwatch.%I RENAME TO %I', staged, part);
-        EXECUTE format('ALTER TABLE claimwatch.%I SET SCHEMA %I', part, sch);
-        EXECUTE format('ALTER TABLE %s ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)',
-                       target, sch, part, m::timestamp, (m + interval '1 month')::timestamp);
-        month := m;
-        RETURN NEXT;
-    END LOOP;
-    DROP TABLE claimwatch.claim_lines_stage;
-END
-$$;
-
--- A large upsert checks each row's foreign keys one by one (a query and a row lock per key). When the
--- loading user owns the table, `claimwatch load` drops its foreign keys for the upsert and adds them
--- back after, which checks them in one pass, all inside the load's transaction: other sessions never
--- see the table without them. fk_pause returns false (and changes nothing) for a table the user does
--- not own; the upsert then checks row by row.
-CREATE FUNCTION claimwatch.fk_pause(target regclass) RETURNS boolean
-LANGUAGE plpgsql AS $$
-DECLARE
-    c record;
-BEGIN
-    IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = target), 'USAGE') THEN
-        RETURN false;
-    END IF;
-    CREATE TEMP TABLE IF NOT EXISTS cw_paused_fks (target regclass, name name, def text) ON COMMIT DROP;
-    FOR c IN SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
-              WHERE conrelid = target AND contype = 'f' ORDER BY conname
-    LOOP
-        INSERT INTO cw_paused_fks VALUES (target, c.conname, c.def);
-        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', target, c.conname);
-    END LOOP;
-    RETURN true;
-END
-$$;
-
-CREATE FUNCTION claimwatch.fk_resume(target regclass) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    c record;
-BEGIN
-    FOR c IN SELECT name, def FROM cw_paused_fks WHERE cw_paused_fks.target = fk_resume.target ORDER BY name LOOP
-        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', target, c.name, c.def);
-    END LOOP;
-    DELETE FROM cw_paused_fks WHERE cw_paused_fks.target = fk_resume.target;
-END
-$$;
-
-INSERT INTO claimwatch.schema_version (version) VALUES (1);
+INSERT INTO claimwatch.schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;

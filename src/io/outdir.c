@@ -83,21 +83,63 @@ int cw_mkdirs(const char *path)
 	return cw_folder_check(path, "folder");
 }
 
-/* The pid of a run's folder ROOT/.tmp-<name>.<pid>.<n> or ROOT/.old-<name>.<pid>, or 0 when entry is
- * neither. */
+/* A run's folder: ROOT/.tmp-<name>.<pid>.<n>, or with olds also ROOT/.old-<name>.<pid>. Returns the pid
+ * and sets *name_len; 0 for any other entry. */
+static long run_folder(const char *s, int olds, size_t *name_len)
+{
+	int tmp = !strncmp(s, ".tmp-", 5), old = olds && !strncmp(s, ".old-", 5);
+	if (!tmp && !old)
+		return 0;
+	const char *dot = strrchr(s + 5, '.'); /* the pid is the last part of .old-, the one before of .tmp- */
+	if (dot && tmp) {
+		while (dot > s + 5 && dot[-1] != '.')
+			dot--;
+		dot = dot > s + 5 ? dot - 1 : NULL;
+	}
+	if (!dot || dot == s + 5)
+		return 0;
+	long pid = strtol(dot + 1, NULL, 10);
+	*name_len = (size_t)(dot - (s + 5));
+	return pid > 0 ? pid : 0;
+}
+
+/* The pid of a folder of a run of name (.tmp- or .old-), or 0. */
 static long run_folder_pid(const char *entry, const char *name)
 {
-	size_t n = strlen(name);
-	int tmp = !strncmp(entry, ".tmp-", 5), old = !strncmp(entry, ".old-", 5);
-	if ((!tmp && !old) || strncmp(entry + 5, name, n) || entry[5 + n] != '.')
-		return 0;
-	long pid = strtol(entry + 6 + n, NULL, 10);
-	return pid > 0 ? pid : 0;
+	size_t n;
+	long pid = run_folder(entry, 1, &n);
+	return pid && n == strlen(name) && !strncmp(entry + 5, name, n) ? pid : 0;
 }
 
 int cw_process_gone(long pid)
 {
 	return pid > 0 && pid != getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* The run of a leftover is gone: killed, or an earlier process that had this process's pid. */
+static int run_gone(long pid)
+{
+	return pid == getpid() || cw_process_gone(pid);
+}
+
+int cw_outdir_leftovers(const char *root, int (*fn)(const char *path, const char *name, void *ctx), void *ctx)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+	int rc = 0;
+	if (!d)
+		return 0;
+	while (rc == 0 && (e = readdir(d))) {
+		size_t n = 0;
+		long pid = run_folder(e->d_name, 0, &n);
+		char path[PATH_MAX], name[NAME_MAX + 1];
+		if (!pid || !run_gone(pid) || snprintf(path, sizeof path, "%s/%s", root, e->d_name) >= (int)sizeof path)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)n, e->d_name + 5);
+		rc = fn(path, name, ctx);
+	}
+	closedir(d);
+	return rc;
 }
 
 /* Removes ROOT/.tmp-<name>.<pid>.* and ROOT/.old-<name>.* left by runs that are gone. */
@@ -109,7 +151,7 @@ static void sweep(const char *root, const char *name)
 		return;
 	while ((e = readdir(d))) {
 		long pid = run_folder_pid(e->d_name, name);
-		if (!pid || (pid != getpid() && !cw_process_gone(pid)))
+		if (!pid || !run_gone(pid))
 			continue; /* not a run's folder, or another live run of the same month */
 		char path[PATH_MAX];
 		if (snprintf(path, sizeof path, "%s/%s", root, e->d_name) < (int)sizeof path)
@@ -233,6 +275,20 @@ int cw_outdir_commit(cw_outdir *od)
 		cw_sync_dir(od->root);
 	free(od);
 	return rc;
+}
+
+int cw_outdir_adopt(const char *root, const char *path, const char *name)
+{
+	cw_outdir *od = calloc(1, sizeof *od);
+	if (!od)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	if (snprintf(od->root, sizeof od->root, "%s", root) >= (int)sizeof od->root ||
+	    snprintf(od->tmp, sizeof od->tmp, "%s", path) >= (int)sizeof od->tmp ||
+	    snprintf(od->final, sizeof od->final, "%s/%s", root, name) >= (int)sizeof od->final) {
+		free(od);
+		return cw_error_set(CW_EINVALID, "output path too long under %s", root);
+	}
+	return cw_outdir_commit(od);
 }
 
 void cw_outdir_abort(cw_outdir *od)

@@ -5,8 +5,11 @@
  * with one rename (renameat2 RENAME_EXCHANGE when the target exists), then
  * removes the old results. A run that fails, is killed or hits a full disk
  * leaves the previous results untouched; leftovers of killed runs are
- * removed by the next run. A file (not a folder) at ROOT/name is never
- * replaced: the run fails and says so. */
+ * removed by the next run of the month. A file (not a folder) at ROOT/name
+ * is never replaced: the run fails and says so. A run from a database
+ * commits there first: the leftover of one killed between the two commits
+ * holds results the database has, and `run --db` puts it in place
+ * (cw_outdir_adopt, run/pg_root.c). */
 #ifndef CW_OUTDIR_H
 #define CW_OUTDIR_H
 #include <stddef.h>
@@ -32,6 +35,11 @@ void cw_outdir_abort(cw_outdir *od);
 int cw_process_gone(long pid);
 /* The pid of another live run writing ROOT/name now, or 0. */
 long cw_outdir_running(const char *root, const char *name);
+/* Calls fn(path, name, ctx) for each temporary folder ROOT/.tmp-<name>.<pid>.<n> left by a run that is
+ * gone (killed, or stopped after its database commit); stops at fn's first error and returns it. */
+int cw_outdir_leftovers(const char *root, int (*fn)(const char *path, const char *name, void *ctx), void *ctx);
+/* Puts such a folder in place as ROOT/name, the way a commit does (the folder there before is removed). */
+int cw_outdir_adopt(const char *root, const char *path, const char *name);
 
 /* Removes a folder tree (used for the old results). */
 int cw_rmtree(const char *path);

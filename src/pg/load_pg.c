@@ -20,8 +20,9 @@
  * with current_setting(), once per query (InitPlans), which also lets PostgreSQL skip the claim-line
  * partitions outside the window.
  *
- * Every table is read in one REPEATABLE READ, READ ONLY transaction: one snapshot, so a load running at
- * the same time is seen whole or not at all. */
+ * Every table is read in one REPEATABLE READ, READ ONLY transaction: one snapshot. A load in progress
+ * is waited for before it begins (pg_lock.c): a load moves whole partitions, which a snapshot taken
+ * before its commit would see empty. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -429,7 +430,10 @@ int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_st
 	if (rc < 0)
 		return rc;
 	cw_rowbuf rb = { 0 };
-	rc = cw_pg_exec(pg, "starting the extraction", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	rc = cw_pg_lock_for_run(pg);
+	int locked = rc == 0;
+	if (rc == 0)
+		rc = cw_pg_exec(pg, "starting the extraction", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	if (rc == 0)
 		rc = bind_window(pg, cw_builder_window(b));
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++) {
@@ -446,8 +450,11 @@ int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_st
 	}
 	if (rc == 0)
 		rc = cw_pg_exec(pg, "ending the extraction", "COMMIT");
-	else if (PQstatus(pg->conn) == CONNECTION_OK && PQtransactionStatus(pg->conn) != PQTRANS_ACTIVE)
-		PQclear(PQexec(pg->conn, "ROLLBACK"));
+	else if (PQstatus(pg->conn) == CONNECTION_OK && (PQtransactionStatus(pg->conn) == PQTRANS_INTRANS ||
+	                                                 PQtransactionStatus(pg->conn) == PQTRANS_INERROR))
+		PQclear(PQexec(pg->conn, "ROLLBACK")); /* not when none began: the server would warn */
+	if (locked)
+		cw_pg_unlock_for_run(pg);
 	cw_rowbuf_free(&rb);
 	if (rc < 0) {
 		cw_builder_free(b);

@@ -138,6 +138,7 @@ int cw_pg_connect(cw_pg **out, const char *conninfo)
 	cw_pg *pg = calloc(1, sizeof *pg);
 	if (!pg)
 		return cw_error_set(CW_ENOMEM, "out of memory");
+	pg->load_wait = CW_PG_LOAD_WAIT;
 	int rc = parse_conninfo(pg, conninfo);
 	if (rc < 0) {
 		cw_pg_close(pg);
@@ -279,6 +280,16 @@ int cw_pg_copy_in_end(cw_pg *pg, const char *what)
 		PQclear(res);
 	}
 	return rc;
+}
+
+void cw_pg_copy_in_abort(cw_pg *pg, const char *why)
+{
+	if (PQstatus(pg->conn) != CONNECTION_OK)
+		return;
+	PQputCopyEnd(pg->conn, why);
+	PGresult *res;
+	while ((res = PQgetResult(pg->conn)) != NULL) /* the server's answer: the copy failed, as asked */
+		PQclear(res);
 }
 
 int cw_copybuf_init(cw_copybuf *cb, cw_pg *pg, const char *what)

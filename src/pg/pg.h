@@ -23,7 +23,10 @@ typedef struct cw_pg {
 	char *password;   /* from the connection string, to mask in messages (may be NULL) */
 	char target[256]; /* "host:port/dbname", for messages */
 	int connected;
+	int load_wait;    /* seconds a run waits for a load in progress (CW_PG_LOAD_WAIT by default) */
 } cw_pg;
+
+#define CW_PG_LOAD_WAIT 1800
 
 /* Connects, then sets the session up for claimwatch: DateStyle ISO, client_encoding UTF8. */
 int cw_pg_connect(cw_pg **out, const char *conninfo);
@@ -49,6 +52,9 @@ int cw_pg_run_file(cw_pg *pg, const char *file, int nparams, const char *const *
 int cw_pg_copy_in_begin(cw_pg *pg, const char *what, const char *sql);
 int cw_pg_copy_in_put(cw_pg *pg, const char *what, const char *buf, size_t len);
 int cw_pg_copy_in_end(cw_pg *pg, const char *what);
+/* Ends a COPY that failed on this side (the message of that failure is kept): the server drops what it
+ * received, and its answer is read and forgotten. */
+void cw_pg_copy_in_abort(cw_pg *pg, const char *why);
 
 /* COPY ... TO STDOUT read as a byte stream, one PQgetCopyData row at a time: start the COPY with PQexec
  * (PGRES_COPY_OUT), then read until 0 (the end, the command's result checked) or -1 (rc and the
@@ -80,16 +86,32 @@ void cw_copybuf_field(cw_copybuf *cb, const char *s, size_t len, int last);
 int cw_copybuf_flush(cw_copybuf *cb);
 void cw_copybuf_free(cw_copybuf *cb);
 
+/* --- runs and loads exclude each other (pg_lock.c) ---------------------------------------------- */
+
+/* A run's extraction: waits (a note, at most pg->load_wait seconds) while a load is in progress, then
+ * holds the data lock shared until cw_pg_unlock_for_run. Call it outside a transaction. */
+int cw_pg_lock_for_run(cw_pg *pg);
+void cw_pg_unlock_for_run(cw_pg *pg);
+/* A load, in its transaction: waits (a note) for the extractions under way and any other load, then
+ * holds the data lock exclusive until the transaction ends. */
+int cw_pg_lock_for_load(cw_pg *pg);
+
 /* --- the schema (pg_schema.c) ------------------------------------------------------------------- */
 
-/* The version of queries/schema.sql; later versions come with queries/migrations/NNNN.sql. */
-#define CW_PG_SCHEMA_VERSION 1
+/* The version of queries/schema.sql and queries/functions.sql; later versions come with
+ * queries/migrations/NNNN.sql. */
+#define CW_PG_SCHEMA_VERSION 2
+/* The version of a `claimwatch` schema that lost its schema_version table or row. */
+#define CW_PG_SCHEMA_UNKNOWN (-1)
 
-/* Creates the schema, or migrates an older one; *from is the version found (0: none), *to the one
- * left. A newer version than this claimwatch knows is an error. */
-int cw_pg_schema_init(cw_pg *pg, int *from, int *to);
-/* Checks that the result schema is there at the version this claimwatch writes: a clear error
- * ("run claimwatch db init") otherwise. */
+/* Creates the schema, migrates an older one or completes one without its version, in one transaction;
+ * then adds the optional columns the tables lack (*added counts them, each said in a note) or fails
+ * naming a required one. *from is the version found (0: none, CW_PG_SCHEMA_UNKNOWN), *to the one left.
+ * A newer version than this claimwatch knows is an error. */
+int cw_pg_schema_init(cw_pg *pg, int *from, int *to, int *added);
+/* Checks that the result schema is there at the version this claimwatch writes and that the input
+ * tables have every column of the data contract: a clear error (what is missing, what to do) otherwise.
+ * Changes nothing. */
 int cw_pg_schema_check(cw_pg *pg);
 
 /* --- the PostgreSQL source (load_pg.c) ----------------------------------------------------------- */
@@ -98,7 +120,7 @@ int cw_pg_schema_check(cw_pg *pg);
  * row's line in the COPY output) and stats. */
 int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats);
 
-/* --- writing results back (pg_write.c) ------------------------------------------------------------ */
+/* --- staging files, recording commands (pg_stage.c) ------------------------------------------------ */
 
 /* Streams the CSV file at path (a header row, then rows) into a new temporary table `stage` whose
  * columns are cols (all text, NULL-terminated list): file columns are matched by header name, missing
@@ -113,17 +135,11 @@ typedef struct cw_pg_run_row {
 	double started;     /* Unix time */
 	long long rows_read, rows_rejected, findings;
 	const char *summary_path;
+	const char *run_id; /* taken beforehand (write_reserve.sql), or NULL for a new one */
 } cw_pg_run_row;
 int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id);
 
 /* Writes a reject file into claimwatch.rejects for the run. */
 int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id);
-
-/* --- the sanction history from the result tables (pg_history.c) ----------------------------------- */
-struct cw_history_source;
-/* A history source that reads the earlier months' ranking from claimwatch.ranking (the months that
- * have a run), for cw_history_load_from. Valid while pg lives; free with cw_pg_history_free. */
-int cw_pg_history_source(cw_pg *pg, struct cw_history_source *src);
-void cw_pg_history_free(struct cw_history_source *src);
 
 #endif

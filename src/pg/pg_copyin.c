@@ -4,11 +4,13 @@
  * builder whose window takes every date), so the same rows are rejected for the same reasons, into a
  * reject file of the same format and into claimwatch.rejects. The rows taken are streamed with COPY
  * FROM STDIN into a staging table as they are read, then, per table:
- *   - claim lines replace the months they cover: each month's new rows become its partition
- *     (queries/load_claim_lines.sql), so loading a month twice does not duplicate it;
+ *   - claim lines are added, each replacing the line of the same line_id wherever it is; months named
+ *     by --replace-months are replaced as a whole, their lines without a new version removed with their
+ *     exam results (queries/load_claim_lines.sql, claimwatch.merge_claim_months);
  *   - the other tables are upserted on their primary key (queries/load_<table>.sql).
- * All of it is one transaction: a load that fails, or rejects more than the allowed share, changes
- * nothing. */
+ * So a folder of late corrections changes those lines only, and loading a month twice does not
+ * duplicate it. All of it is one transaction, under the data lock that keeps runs from reading a load
+ * half-done (pg_lock.c): a load that fails, or rejects more than the allowed share, changes nothing. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +22,6 @@
 #include "pg/pg_load.h"
 #include "source/load_table.h"
 #include "util/progress.h"
-
-#define LOAD_LOCK "SELECT pg_advisory_xact_lock(7478003743)" /* one load at a time */
 
 /* A builder that takes rows of any date: the window of a load is all of time. */
 static int open_builder(cw_builder **b)
@@ -46,6 +46,26 @@ typedef struct stage {
 	cw_pg_load_report *rep;
 } stage;
 
+/* The report's entry of a month (YYYY-MM), -1 when it has none. */
+static int find_month(const cw_pg_load_report *rep, const char *key)
+{
+	for (int i = 0; i < rep->nmonths; i++)
+		if (!strcmp(rep->months[i].month, key))
+			return i;
+	return -1;
+}
+
+/* The report's entry of a month, added when new (the caller checks there is room). */
+static int add_month(cw_pg_load_report *rep, const char *key)
+{
+	int i = find_month(rep, key);
+	if (i >= 0)
+		return i;
+	memset(&rep->months[rep->nmonths], 0, sizeof rep->months[0]);
+	snprintf(rep->months[rep->nmonths].month, sizeof rep->months[0].month, "%.7s", key);
+	return rep->nmonths++;
+}
+
 static int staged_month(stage *sg, const cw_slice *time, int *index)
 {
 	cw_minute t;
@@ -56,9 +76,8 @@ static int staged_month(stage *sg, const cw_slice *time, int *index)
 	char key[16];
 	cw_month_format(m, key);
 	cw_pg_load_report *rep = sg->rep;
-	for (int i = 0; i < rep->nmonths; i++)
-		if (!strcmp(rep->months[i].month, key))
-			return *index = i, 0;
+	if ((*index = find_month(rep, key)) >= 0)
+		return 0;
 	if (rep->nmonths == CW_PG_LOAD_MONTHS)
 		return cw_error_set(CW_EINVALID, "%s: claim lines of more than %d months in one load: load the folder "
 		                    "in parts", sg->cb.what, CW_PG_LOAD_MONTHS);
@@ -70,9 +89,7 @@ static int staged_month(stage *sg, const cw_slice *time, int *index)
 	    (rc = cw_pg_run_file(sg->pg, "load_stage_month.sql", 1, params, NULL)) < 0 ||
 	    (rc = cw_pg_copy_in_begin(sg->pg, sg->cb.what, sg->copy_sql)) < 0)
 		return sg->cb.rc = rc;
-	snprintf(rep->months[rep->nmonths].month, sizeof rep->months[0].month, "%s", key);
-	rep->months[rep->nmonths].lines = 0;
-	*index = rep->nmonths++;
+	*index = add_month(rep, key);
 	return 0;
 }
 
@@ -83,7 +100,7 @@ static int sink_row(void *ctx, const cw_slice *f, int ncols)
 		int i = 0, rc = staged_month(sg, &f[4], &i);
 		if (rc < 0)
 			return rc;
-		sg->rep->months[i].lines++;
+		sg->rep->months[i].loaded++;
 	}
 	for (int j = 0; j < ncols; j++)
 		cw_copybuf_field(&sg->cb, f[j].ptr, f[j].len, j == ncols - 1);
@@ -135,8 +152,62 @@ static int merge_stage(cw_pg *pg, int table)
 	return rc;
 }
 
+static int by_month(const void *a, const void *b)
+{
+	return strcmp(((const cw_pg_load_month *)a)->month, ((const cw_pg_load_month *)b)->month);
+}
+
+/* The staged claim lines into claim_lines; what each month had and lost goes into the report. */
+static int merge_claims(cw_pg *pg, const cw_pg_load_opts *opts, cw_pg_load_report *rep)
+{
+	char from[16] = "", to[16] = "", ym[8];
+	if (opts->replace) {
+		snprintf(from, sizeof from, "%s-01", cw_month_format(opts->replace_first, ym));
+		snprintf(to, sizeof to, "%s-01", cw_month_format(opts->replace_last, ym));
+	}
+	const char *params[2] = { opts->replace ? from : NULL, opts->replace ? to : NULL };
+	PGresult *res;
+	int rc = cw_pg_run_file(pg, "load_claim_lines.sql", 2, params, &res);
+	if (rc < 0)
+		return rc;
+	for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+		const char *key = PQgetvalue(res, r, 0);
+		if (find_month(rep, key) < 0 && rep->nmonths == CW_PG_LOAD_MONTHS) {
+			rc = cw_error_set(CW_EINVALID, "loading claim lines: more than %d months changed in one load: load the "
+			                  "folder in parts", CW_PG_LOAD_MONTHS);
+			break;
+		}
+		cw_pg_load_month *m = &rep->months[add_month(rep, key)];
+		m->before = atoll(PQgetvalue(res, r, 1));
+		m->replaced = atoll(PQgetvalue(res, r, 2));
+		m->removed = atoll(PQgetvalue(res, r, 3));
+	}
+	PQclear(res);
+	for (int i = 0; i < rep->nmonths && opts->replace; i++)
+		rep->months[i].replaced_whole =
+			strncmp(rep->months[i].month, from, 7) >= 0 && strncmp(rep->months[i].month, to, 7) <= 0;
+	qsort(rep->months, (size_t)rep->nmonths, sizeof rep->months[0], by_month);
+	return rc;
+}
+
+/* --replace-months, once the folder's exam results are in: the results of the lines removed go too. */
+static int remove_results(cw_pg *pg, cw_pg_load_report *rep)
+{
+	PGresult *res;
+	int rc = cw_pg_run_file(pg, "load_removed_results.sql", 0, NULL, &res);
+	if (rc < 0)
+		return rc;
+	for (int r = 0; r < PQntuples(res); r++) {
+		int i = find_month(rep, PQgetvalue(res, r, 0));
+		if (i >= 0)
+			rep->months[i].results_removed = atoll(PQgetvalue(res, r, 1));
+	}
+	PQclear(res);
+	return 0;
+}
+
 static int load_file(cw_pg *pg, const char *dir, int table, cw_builder *b, const cw_load_opts *lo,
-                     cw_load_stats *stats, cw_rowbuf *rb, cw_pg_load_report *rep)
+                     cw_load_stats *stats, cw_rowbuf *rb, const cw_pg_load_opts *opts, cw_pg_load_report *rep)
 {
 	char file[64], path[4096], what[4200];
 	snprintf(file, sizeof file, "%s.csv", cw_table_name(table));
@@ -156,13 +227,12 @@ static int load_file(cw_pg *pg, const char *dir, int table, cw_builder *b, const
 		rc = cw_load_table(b, &in, lo, stats, rb);
 		if (rc == 0)
 			rc = cw_copybuf_flush(&sg.cb);
-		if (rc < 0 && PQstatus(pg->conn) == CONNECTION_OK)
-			PQputCopyEnd(pg->conn, "claimwatch stopped the load");
-		int rc2 = cw_pg_copy_in_end(pg, what);
-		if (rc == 0)
-			rc = rc2;
+		if (rc < 0)
+			cw_pg_copy_in_abort(pg, "claimwatch stopped the load");
+		else
+			rc = cw_pg_copy_in_end(pg, what);
 		if (rc == 0 && table == CW_T_CLAIMS)
-			rc = cw_pg_run_file(pg, "load_claim_lines.sql", 0, NULL, NULL);
+			rc = merge_claims(pg, opts, rep);
 		else if (rc == 0)
 			rc = merge_stage(pg, table);
 	}
@@ -204,9 +274,11 @@ int cw_pg_load(cw_pg *pg, const char *dir, const cw_pg_load_opts *opts, cw_load_
 	cw_rowbuf rb = { 0 };
 	rc = cw_pg_exec(pg, "starting the load", "BEGIN");
 	if (rc == 0)
-		rc = cw_pg_exec(pg, "waiting for another load to finish", LOAD_LOCK);
+		rc = cw_pg_lock_for_load(pg);
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
-		rc = load_file(pg, dir, t, b, &lo, stats, &rb, rep);
+		rc = load_file(pg, dir, t, b, &lo, stats, &rb, opts, rep);
+	if (rc == 0 && opts->replace)
+		rc = remove_results(pg, rep);
 	cw_rowbuf_free(&rb);
 	cw_builder_free(b);
 	int rc2 = cw_rejects_close(rejects);

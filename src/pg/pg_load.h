@@ -7,17 +7,32 @@
 typedef struct cw_pg_load_opts {
 	const char *rejects_path; /* the reject file to write */
 	double max_reject_share;  /* above it the load is rolled back (CW_EREJECTS) */
+	int replace;              /* replace the months replace_first..replace_last as a whole */
+	cw_month replace_first, replace_last;
 } cw_pg_load_opts;
+
+/* What the load did to the claim lines of one month. */
+typedef struct cw_pg_load_month {
+	char month[8];             /* YYYY-MM */
+	long long loaded;          /* lines of the folder */
+	long long before;          /* lines the month had before the load */
+	long long replaced;        /* of those, the earlier versions of lines loaded (same line_id) */
+	long long removed;         /* of those, removed without a new version (--replace-months) */
+	long long results_removed; /* exam results of the removed lines, removed with them */
+	int replaced_whole;        /* the month was replaced as a whole */
+} cw_pg_load_month;
 
 #define CW_PG_LOAD_MONTHS 240
 typedef struct cw_pg_load_report {
 	char run_id[24]; /* the load's row in claimwatch.runs */
 	double share;    /* rejected rows over rows read */
-	int nmonths;     /* months of claim lines replaced */
-	struct { char month[16]; long long lines; } months[CW_PG_LOAD_MONTHS];
+	int nmonths;     /* months whose claim lines changed, in order */
+	cw_pg_load_month months[CW_PG_LOAD_MONTHS];
 } cw_pg_load_report;
 
-/* Loads DIR/<table>.csv for every table of the contract, in one transaction. */
+/* Loads DIR/<table>.csv for every table of the contract, in one transaction: every row is added, or
+ * replaces the row of the same key (a claim line: of the same line_id, in whatever month); the months
+ * of opts->replace are replaced as a whole. */
 int cw_pg_load(cw_pg *pg, const char *dir, const cw_pg_load_opts *opts, cw_load_stats *stats,
                cw_pg_load_report *rep);
 

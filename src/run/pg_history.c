@@ -1,13 +1,36 @@
-/* pg_history.c: the sanction ladder's earlier months read from claimwatch.ranking (a run from PostgreSQL
- * counts the half-year cycle from the result tables, not from ROOT's files). Each month is one COPY
- * (queries/history_ranking.sql) read through the same table reader as ranking.csv; a month without a
- * run in the database is absent, as a month without its folder is under ROOT. */
+/* pg_history.c: what the result tables say of earlier runs: a month's current run
+ * (queries/history_run.sql), and the sanction ladder's earlier months read from claimwatch.ranking (a
+ * run from PostgreSQL counts the half-year cycle from the result tables, not from ROOT's files). Each
+ * month of the ladder is one COPY (queries/history_ranking.sql) read through the same table reader as
+ * ranking.csv; a month without a run in the database is absent, as a month without its folder is under
+ * ROOT. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "claimwatch/error.h"
 #include "claimwatch/sanction.h"
 #include "io/csvtab.h"
 #include "pg/pg.h"
+#include "run/run.h"
+
+int cw_pg_current_run(cw_pg *pg, const char *month, cw_pg_month_run *out)
+{
+	char day[16];
+	snprintf(day, sizeof day, "%.7s-01", month);
+	const char *params[1] = { day };
+	PGresult *res;
+	memset(out, 0, sizeof *out);
+	int rc = cw_pg_run_file(pg, "history_run.sql", 1, params, &res);
+	if (rc < 0)
+		return rc;
+	if (PQntuples(res) > 0) {
+		out->run_id = atoll(PQgetvalue(res, 0, 0));
+		snprintf(out->finished, sizeof out->finished, "%s", PQgetvalue(res, 0, 1));
+		out->lines = atoll(PQgetvalue(res, 0, 2));
+	}
+	PQclear(res);
+	return 0;
+}
 
 typedef struct history_ctx {
 	cw_pg *pg;

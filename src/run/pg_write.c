@@ -3,10 +3,12 @@
  * After the run has written its files into the month's temporary folder, the same files are read back
  * and copied into the result tables (schema `claimwatch`): the run's row in claimwatch.runs, then
  * findings.csv, ranking.csv and sanctions.csv (when the run wrote them) and rejects.csv. What the
- * files say is what the database says. The transaction first takes the month's advisory lock, then
- * deletes the month's previous run (its results go with it, ON DELETE CASCADE) and inserts the new
- * one; a run that fails or loses its connection half-way rolls back and leaves the previous results
- * of the month as they were. The files are only moved into place after the commit.
+ * files say is what the database says. The transaction first takes the month's advisory lock and the
+ * run's id, with which it writes summary.json (source.database, source.run_id), then inserts the new
+ * run and deletes the month's previous one (its results go with it, ON DELETE CASCADE); a run that fails
+ * or loses its connection half-way rolls back and leaves the previous results of the month as they
+ * were. The folder is moved into place only after the commit; a run killed in between leaves it beside
+ * ROOT/YYYY-MM, and the next `run --db` moves it into place (pg_root.c).
  *
  * Each file is staged with COPY FROM STDIN into a temporary table of text columns (matched to the
  * file's header by name, so extra columns do no harm), then converted and inserted by
@@ -14,22 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
 #include "io/csv.h"
+#include "io/month_summary.h"
 #include "pg/pg.h"
 #include "run/run.h"
-#include "util/safetext.h"
 #include "util/progress.h"
-
-#define MAX_STAGE_COLS 32
-#ifdef CW_VERSION
-#define VERSION_TEXT CW_VERSION
-#else
-#define VERSION_TEXT "dev"
-#endif
+#include "util/safetext.h"
 
 static const char *const findings_cols[] = {
 	"finding_id", "month", "detector", "dimension", "inst_id", "dept_id", "physician_id", "patient_id",
@@ -44,7 +39,6 @@ static const char *const sanctions_cols[] = {
 	"month", "cycle", "physician_id", "inst_id", "level", "single_firsts", "composite_firsts", "measures",
 	"dept_id", "physician_name", "months_flagged", "measures_zh", "measures_en", NULL
 };
-static const char *const rejects_cols[] = { "file", "line", "column", "reason", "record", NULL };
 
 /* The result files a run writes, in write order; rejects last. */
 static const struct result_file {
@@ -56,136 +50,6 @@ static const struct result_file {
 	{ "ranking.csv", "cw_stage_ranking", "write_ranking.sql", ranking_cols, 0 },
 	{ "sanctions.csv", "cw_stage_sanctions", "write_sanctions.sql", sanctions_cols, 0 },
 };
-
-/* CREATE TEMP TABLE stage ("a" text, "b" text...) ON COMMIT DROP, from code-defined names only. */
-static int create_stage(cw_pg *pg, const char *stage, const char *const *cols, char *what)
-{
-	char sql[2048];
-	size_t n = (size_t)snprintf(sql, sizeof sql, "CREATE TEMP TABLE %s (", stage);
-	for (int j = 0; cols[j]; j++)
-		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s\"%s\" text", j ? ", " : "", cols[j]);
-	snprintf(sql + n, sizeof sql - n, ") ON COMMIT DROP");
-	return cw_pg_exec(pg, what, sql);
-}
-
-/* Maps the header's fields onto cols: map[j] = the field of column j, or -1. */
-static void map_header(const cw_csv_record *hdr, const char *const *cols, int *map)
-{
-	for (int j = 0; cols[j]; j++) {
-		map[j] = -1;
-		for (size_t i = 0; i < hdr->nfields; i++)
-			if (strlen(cols[j]) == hdr->field[i].len && !memcmp(cols[j], hdr->field[i].ptr, hdr->field[i].len))
-				map[j] = (int)i;
-	}
-}
-
-static int copy_rows(cw_pg *pg, cw_csv *csv, const char *path, const char *const *cols, char *what,
-                     long long *rows)
-{
-	cw_csv_record rec;
-	int map[MAX_STAGE_COLS], ncols = 0, rc = cw_csv_next(csv, &rec);
-	if (rc <= 0)
-		return rc < 0 ? rc : cw_error_set(CW_EINVALID, "%s: empty file (expected a header row)", path);
-	if (rec.error)
-		return cw_error_set(CW_EINVALID, "%s: unreadable header: %s", path, rec.error);
-	while (cols[ncols])
-		ncols++;
-	map_header(&rec, cols, map);
-	cw_copybuf cb;
-	if ((rc = cw_copybuf_init(&cb, pg, what)) < 0)
-		return rc;
-	while ((rc = cw_csv_next(csv, &rec)) > 0 && cb.rc == 0) {
-		if (rec.error) {
-			rc = cw_error_set(CW_EINVALID, "%s: line %llu: %s", path, (unsigned long long)rec.line, rec.error);
-			break;
-		}
-		for (int j = 0; j < ncols; j++) {
-			int i = map[j];
-			int have = i >= 0 && (size_t)i < rec.nfields;
-			size_t skip = have ? cw_csv_unneutral(rec.field[i].ptr, rec.field[i].len) : 0; /* a formula's apostrophe */
-			cw_copybuf_field(&cb, have ? rec.field[i].ptr + skip : NULL, have ? rec.field[i].len - skip : 0,
-			                 j == ncols - 1);
-		}
-		(*rows)++;
-	}
-	if (rc == 0)
-		rc = cw_copybuf_flush(&cb);
-	else if (cb.rc < 0)
-		rc = cb.rc;
-	cw_copybuf_free(&cb);
-	return rc;
-}
-
-int cw_pg_stage_csv(cw_pg *pg, const char *path, const char *stage, const char *const *cols, long long *rows)
-{
-	char what[512], sql[256];
-	snprintf(what, sizeof what, "writing %s to the database", path);
-	*rows = 0;
-	int rc = create_stage(pg, stage, cols, what);
-	if (rc < 0)
-		return rc;
-	cw_csv *csv;
-	if ((rc = cw_csv_open(&csv, path, NULL)) < 0)
-		return rc;
-	snprintf(sql, sizeof sql, "COPY %s FROM STDIN WITH (FORMAT csv)", stage);
-	if ((rc = cw_pg_copy_in_begin(pg, what, sql)) == 0) {
-		rc = copy_rows(pg, csv, path, cols, what, rows);
-		if (rc < 0)
-			PQputCopyEnd(pg->conn, "claimwatch stopped the copy");
-		int rc2 = cw_pg_copy_in_end(pg, what);
-		if (rc == 0)
-			rc = rc2;
-	}
-	cw_csv_close(csv);
-	return rc;
-}
-
-/* The text of a small file (summary.json), NULL when it cannot be read. */
-static char *slurp(const char *path)
-{
-	FILE *f = path ? fopen(path, "rb") : NULL;
-	if (!f)
-		return NULL;
-	char *s = NULL;
-	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && st.st_size < (64 << 20) && (s = malloc((size_t)st.st_size + 1))) {
-		size_t n = fread(s, 1, (size_t)st.st_size, f);
-		s[n] = 0;
-	}
-	fclose(f);
-	return s;
-}
-
-int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id)
-{
-	char started[32], read[24], rejected[24], findings[24];
-	snprintf(started, sizeof started, "%.3f", row->started);
-	snprintf(read, sizeof read, "%lld", row->rows_read);
-	snprintf(rejected, sizeof rejected, "%lld", row->rows_rejected);
-	snprintf(findings, sizeof findings, "%lld", row->findings);
-	char *summary = slurp(row->summary_path);
-	const char *params[10] = { row->command, row->month, row->status, row->source, started, VERSION_TEXT,
-	                           read, rejected, findings, summary };
-	PGresult *res;
-	int rc = cw_pg_run_file(pg, "write_run.sql", 10, params, &res);
-	free(summary);
-	if (rc < 0)
-		return rc;
-	snprintf(id, 24, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return 0;
-}
-
-int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id)
-{
-	long long rows;
-	int rc = cw_pg_stage_csv(pg, path, "cw_stage_rejects", rejects_cols, &rows);
-	if (rc == 0) {
-		const char *params[1] = { run_id };
-		rc = cw_pg_run_file(pg, "write_rejects.sql", 1, params, NULL);
-	}
-	return rc;
-}
 
 static int write_file(cw_pg *pg, cw_month_run *mr, const struct result_file *r, const char *month,
                       const char *run_id)
@@ -215,25 +79,48 @@ static long long rows_read(const cw_load_stats *st, long long *rejected)
 	return n;
 }
 
+/* The run's id, taken now so that summary.json can carry it (its source.database and source.run_id) into
+ * the folder, which is moved into place only after the commit: a folder and the database's row that
+ * name the same run_id hold the same results (pg_root.c). */
+static int reserve_run(cw_pg *pg, cw_month_run *mr)
+{
+	PGresult *res;
+	int rc = cw_pg_run_file(pg, "write_reserve.sql", 0, NULL, &res);
+	if (rc < 0)
+		return rc;
+	snprintf(mr->db.run_id, sizeof mr->db.run_id, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	mr->db.target = pg->target;
+	return cw_write_summary(mr, mr->empty ? "empty" : "ok");
+}
+
+static int insert_run(cw_pg *pg, cw_month_run *mr, const char *month)
+{
+	char summary[4096];
+	snprintf(summary, sizeof summary, "%s", cw_outdir_file(mr->od, "summary.json"));
+	cw_pg_run_row row = { .command = "run", .month = month, .status = mr->empty ? "empty" : "ok",
+	                      .source = "postgresql", .started = (double)time(NULL) - (cw_now() - mr->t_start),
+	                      .findings = mr->findings ? (long long)cw_findings_count(mr->findings) : 0,
+	                      .summary_path = summary, .run_id = mr->db.run_id };
+	row.rows_read = rows_read(&mr->load, &row.rows_rejected);
+	char id[24];
+	return cw_pg_insert_run(pg, &row, id);
+}
+
 static int write_month(cw_pg *pg, cw_month_run *mr)
 {
-	char month[16], key[16], run_id[24];
+	char month[16], key[16];
+	const char *run_id = mr->db.run_id;
 	snprintf(month, sizeof month, "%s-01", mr->month);
 	snprintf(key, sizeof key, "%04d%02d", mr->opts->month.year, mr->opts->month.month);
 	const char *p_key[1] = { key };
 	int rc = cw_pg_exec(pg, "writing the results back", "BEGIN");
 	if (rc == 0)
 		rc = cw_pg_run_file(pg, "write_lock.sql", 1, p_key, NULL);
-	if (rc == 0) {
-		char summary[4096];
-		snprintf(summary, sizeof summary, "%s", cw_outdir_file(mr->od, "summary.json"));
-		cw_pg_run_row row = { .command = "run", .month = month, .status = mr->empty ? "empty" : "ok",
-		                      .source = "postgresql", .started = (double)time(NULL) - (cw_now() - mr->t_start),
-		                      .findings = mr->findings ? (long long)cw_findings_count(mr->findings) : 0,
-		                      .summary_path = summary };
-		row.rows_read = rows_read(&mr->load, &row.rows_rejected);
-		rc = cw_pg_insert_run(pg, &row, run_id);
-	}
+	if (rc == 0)
+		rc = reserve_run(pg, mr);
+	if (rc == 0)
+		rc = insert_run(pg, mr, month);
 	for (size_t i = 0; rc == 0 && i < sizeof results / sizeof results[0]; i++)
 		rc = write_file(pg, mr, &results[i], month, run_id);
 	if (rc == 0) {
@@ -248,6 +135,7 @@ static int write_month(cw_pg *pg, cw_month_run *mr)
 		rc = cw_pg_exec(pg, "committing the results", "COMMIT");
 	else if (PQstatus(pg->conn) == CONNECTION_OK)
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
+	mr->db.committed = rc == 0;
 	return rc;
 }
 

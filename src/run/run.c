@@ -153,10 +153,8 @@ static int write_all(cw_month_run *mr)
 		rc = cw_write_report(mr);
 		mr->t_report = cw_now() - t0;
 	}
-	if (rc == 0)
-		rc = cw_write_summary(mr, mr->empty ? "empty" : "ok");
-	if (rc == 0 && mr->pg)
-		rc = cw_pg_write_month(mr);
+	if (rc == 0) /* from a database, summary.json is written in the write-back, with the run's id */
+		rc = mr->pg ? cw_pg_write_month(mr) : cw_write_summary(mr, mr->empty ? "empty" : "ok");
 	return rc;
 }
 
@@ -192,6 +190,8 @@ static void warn_late_reviews(const cw_month_run *mr)
 static int connect_db(cw_month_run *mr)
 {
 	int rc = cw_pg_connect(&mr->pg, mr->opts->db);
+	if (rc == 0 && mr->opts->load_wait >= 0)
+		mr->pg->load_wait = mr->opts->load_wait;
 	if (rc == 0)
 		rc = cw_pg_schema_check(mr->pg);
 	return rc;
@@ -232,9 +232,10 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 		cw_progress_note("%s: loaded %zu claim lines of the month (%zu with the look-back), %llu rows rejected, "
 		                 "in %.1f s", mr.month, n, cw_dataset_claims(mr.ds)->n, (unsigned long long)rejected,
 		                 mr.t_load);
-		if (mr.empty)
+		if (mr.empty && (rc = cw_check_emptied(&mr)) == 0)
 			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);
-		rc = detect(&mr);
+		if (rc == 0)
+			rc = detect(&mr);
 	}
 	if (rc == 0) {
 		cw_progress_note("%s: %zu findings in %.1f s", mr.month, cw_findings_count(mr.findings), mr.t_detect);
@@ -253,7 +254,10 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 			warn_late_reviews(&mr);
 		}
 	}
-	if (rc < 0 && rc != CW_EREJECTS) {
+	if (rc < 0 && mr.db.committed) /* the database has the new results, ROOT not */
+		cw_error_wrap(rc, "run %s: the database %s holds the new results (run %s), but ROOT/%s could not be "
+		              "replaced: run the month again", mr.month, mr.db.target, mr.db.run_id, mr.month);
+	else if (rc < 0 && rc != CW_EREJECTS) {
 		cw_error_wrap(rc, "run %s", mr.month);
 		if (mr.od) { /* failed after the results folder was begun: say the old one is untouched */
 			char msg[1024];

@@ -17,6 +17,7 @@
 #include "engine/indicators.h"
 #include "io/outdir.h"
 #include "io/pseudo.h"
+#include "pg/pg.h"
 
 typedef struct cw_run_opts {
 	const char *data_dir;   /* a folder of CSV files, or */
@@ -30,6 +31,8 @@ typedef struct cw_run_opts {
 	int reveal_patients;
 	int report;             /* write the HTML report */
 	const char *lang;       /* "zh" or "en": the report's labels and the sanctions' measures */
+	int allow_empty;        /* a month that had claim lines may come out empty */
+	int load_wait;          /* from a database: seconds to wait for a load in progress (< 0: the default) */
 } cw_run_opts;
 
 typedef struct cw_month_run {
@@ -62,6 +65,11 @@ typedef struct cw_month_run {
 	cw_metrics *metrics;       /* physicians' metrics against peers (detectors, metrics.csv, the funnel plots) */
 	double t_start, t_load, t_detect, t_score, t_write, t_report;
 	int empty; /* no claim line in the month */
+	struct {                   /* the write-back to the database (pg_write.c) */
+		char run_id[24];   /* the run's id, taken before summary.json is written */
+		const char *target; /* "host:port/dbname" */
+		int committed;     /* the database holds this run's results */
+	} db;
 } cw_month_run;
 
 /* Sets the mode of output files from the rules' output.file_mode: an octal
@@ -71,6 +79,29 @@ int cw_outfile_configure(const cw_rules *rules);
 /* Sets the size guard of the outputs from output.max_bytes and
  * output.max_free_share (io/outguard.h). */
 int cw_outguard_configure(const cw_rules *rules);
+
+/* --- the result tables' history (pg_history.c) ------------------------------------------------------ */
+
+/* The run whose results are a month's current ones. */
+typedef struct cw_pg_month_run {
+	long long run_id;     /* 0: the month has no run in the database */
+	char finished[24];    /* "YYYY-MM-DD HH:MM" */
+	long long lines;      /* claim lines of the month it was made from */
+} cw_pg_month_run;
+/* The current run of month ("YYYY-MM"). */
+int cw_pg_current_run(cw_pg *pg, const char *month, cw_pg_month_run *out);
+
+/* The sanction history from the result tables: */
+struct cw_history_source;
+/* A history source that reads the earlier months' ranking from claimwatch.ranking (the months that
+ * have a run), for cw_history_load_from. Valid while pg lives; free with cw_pg_history_free. */
+int cw_pg_history_source(cw_pg *pg, struct cw_history_source *src);
+void cw_pg_history_free(struct cw_history_source *src);
+
+/* Before `run --db` runs its months: puts into ROOT the results the database committed that a killed
+ * run left beside their month folder, and says which month folders hold other results than the
+ * database's current ones (pg_root.c). Connects with conninfo and checks the schema first. */
+int cw_pg_reconcile_root(const char *conninfo, const char *root);
 
 /* Runs one month. Returns 0, CW_EREJECTS (the results were not replaced; the
  * rejects are in ROOT/YYYY-MM.rejected/) or another error. */
@@ -97,7 +128,11 @@ int cw_write_indicators(cw_month_run *mr);
 int cw_write_report(cw_month_run *mr);
 /* The summary's "scoring" part (physicians, ranks, reviews, sanctions, history). */
 cJSON *cw_scoring_summary(const cw_month_run *mr);
-/* Copies the written files into the database's result tables in one transaction (pg_write.c). */
+/* Copies the written files into the database's result tables in one transaction, writing summary.json
+ * (with the run's id) on the way (pg_write.c). */
 int cw_pg_write_month(cw_month_run *mr);
+/* A month without claim lines whose current results (ROOT/YYYY-MM, or the database's) had some is an
+ * error, unless opts->allow_empty (run_emptied.c). */
+int cw_check_emptied(cw_month_run *mr);
 
 #endif

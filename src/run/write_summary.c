@@ -125,6 +125,10 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON_AddStringToObject(src, "kind", o->db ? "postgresql" : "csv");
 	if (o->data_dir)
 		cJSON_AddStringToObject(src, "path", o->data_dir);
+	if (mr->db.run_id[0]) { /* the run as the database records it (pg_write.c) */
+		cJSON_AddStringToObject(src, "database", mr->db.target);
+		cJSON_AddNumberToObject(src, "run_id", (double)atoll(mr->db.run_id));
+	}
 	cw_json_add(s, "tables", tables_json(&mr->load));
 	uint64_t read = 0, rejected = 0;
 	for (int i = 0; i < CW_T_COUNT; i++) {

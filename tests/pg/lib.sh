@@ -31,3 +31,14 @@ expect_no_password() {
   local what="$1"; shift
   if grep -rqF -- "$PASSWORD" "$@" 2>/dev/null; then fail "$what: the password was printed"; else pass "$what"; fi
 }
+
+# wait_for WHAT SQL VALUE: waits (up to 30 s) until the query gives VALUE; fails the test otherwise.
+wait_for() {
+  local i
+  for i in $(seq 300); do
+    [ "$(q "$2")" = "$3" ] && return 0
+    sleep 0.1
+  done
+  fail "$1: never happened ($2 is not $3)"
+  return 1
+}

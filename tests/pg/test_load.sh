@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_load.sh: `claimwatch db init` and `claimwatch load`: the schema, loading a folder twice without
-# duplicates, rejects identical to a CSV run's, too many rejects loading nothing.
+# duplicates, a changed folder correcting lines and --replace-months replacing its month, rejects
+# identical to a CSV run's, too many rejects loading nothing.
 . "$(dirname "$0")/lib.sh"
 
 expect_exit 2 "load without --db" -- "$CW" load --data "$SRC/tests/data/mini"
@@ -13,10 +14,10 @@ expect_one_line "load before db init: one line"
 expect_output "db init" "load before db init: says to run db init"
 
 expect_exit 0 "db init" -- "$CW" db init --db "$URL"
-expect_output "created claimwatch schema version 1" "db init says what it made"
+expect_output "created claimwatch schema version 2" "db init says what it made"
 expect_exit 0 "db init again" -- "$CW" db init --db "$URL"
 expect_output "already there" "db init again changes nothing"
-[ "$(q "select max(version) from claimwatch.schema_version")" = 1 ] && pass "schema version 1" || fail "version"
+[ "$(q "select max(version) from claimwatch.schema_version")" = 2 ] && pass "schema version 2" || fail "version"
 [ "$(q "select relkind from pg_class where relname = 'claim_lines'")" = p ] && pass "claim_lines is partitioned" \
   || fail "claim_lines not partitioned"
 
@@ -27,7 +28,8 @@ counts() {
             (select count(*) from exam_results)"
 }
 expect_exit 0 "load the mini month" -- "$CW" load --data "$SRC/tests/data/mini" --db "$URL"
-expect_output "claim lines of 2026-05: 11" "load reports the month's lines"
+expect_output "claim lines of 2026-05: 11 loaded, 0 earlier lines of the same ids replaced; 11 now \(0 before\)" \
+  "load reports the month's lines"
 first=$(counts)
 want="$(($(wc -l < "$SRC/tests/data/mini/claim_lines.csv") - 1))"
 [ "$(q "select count(*) from claim_lines")" = "$want" ] && pass "every claim line loaded" || fail "claim lines: $first"
@@ -37,12 +39,31 @@ expect_exit 0 "load the same folder again" -- "$CW" load --data "$SRC/tests/data
 [ "$(q "select count(*) from claimwatch.runs where command = 'load'")" = 2 ] && pass "two loads recorded" \
   || fail "loads recorded"
 
-# A changed month replaces the old one: drop a line, change another's amount.
+# A changed folder corrects the lines it has and keeps the others: drop a line, change another's amount.
 copy_mini "$TMP/d"
-grep -v '^L5,' "$TMP/d/claim_lines.csv" > "$TMP/cl" && mv "$TMP/cl" "$TMP/d/claim_lines.csv"
-expect_exit 0 "load a changed month" -- "$CW" load --data "$TMP/d" --db "$URL" --quiet
+grep -v '^L5,' "$TMP/d/claim_lines.csv" | sed 's/^\(L3,.*\),[0-9.]*$/\1,99.00/' > "$TMP/cl" && mv "$TMP/cl" "$TMP/d/claim_lines.csv"
+expect_exit 0 "load a changed month" -- "$CW" load --data "$TMP/d" --db "$URL"
+expect_output "claim lines of 2026-05: 10 loaded, 10 earlier lines of the same ids replaced; 11 now" \
+  "the load says what it replaced"
+[ "$(q "select count(*) from claim_lines where line_id = 'L5'")" = 1 ] && pass "a line the folder lacks stays" \
+  || fail "line L5 was removed"
+[ "$(q "select amount from claim_lines where line_id = 'L3'")" = 99.00 ] && pass "a changed line is corrected" \
+  || fail "L3: $(q "select amount from claim_lines where line_id = 'L3'")"
+[ "$(counts)" = "$first" ] && pass "no row added or lost" || fail "counts changed: $(counts) vs $first"
+# --replace-months makes the month the folder's, and says what it removed.
+expect_exit 0 "load replacing the month" -- "$CW" load --data "$TMP/d" --db "$URL" --replace-months 2026-05
+expect_output "claim lines of 2026-05 replaced \(--replace-months\): 1 removed, with 0 exam results; 10 loaded" \
+  "the replacing load says what it removed"
 [ "$(q "select count(*) from claim_lines where line_id = 'L5'")" = 0 ] && pass "the month was replaced" \
   || fail "line L5 still there"
+
+# A file that fails to read is named with its own reason (the COPY it was streaming into is ended
+# quietly, not with a second message over the first).
+copy_mini "$TMP/empty"
+: > "$TMP/empty/exam_results.csv"
+expect_exit 1 "a load with an empty file" -- "$CW" load --data "$TMP/empty" --db "$URL"
+expect_one_line "a load with an empty file: one line"
+expect_output "exam_results.csv: the file is empty" "a load with an empty file: names it and why"
 
 # Bad rows: the same rejects as a CSV run, in the reject file and in claimwatch.rejects; nothing loaded
 # when there are too many.

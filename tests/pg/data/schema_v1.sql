@@ -1,0 +1,313 @@
+-- schema_v1.sql: queries/schema.sql as claimwatch wrote it at schema version 1, for test_schema.sh to migrate.
+-- schema.sql: claimwatch's database, schema version 1. Applied by `claimwatch db init --db URL` in one
+-- transaction; a database that already has a newer version is left alone, an older one is migrated with
+-- queries/migrations/NNNN.sql (NNNN = the version it brings the database to).
+--
+-- Two parts:
+--  * the data contract's input tables (docs/data-format.md), created in the first schema of the
+--    connection's search_path (normally `public`; `options=-csearch_path=hospital` in the connection
+--    string picks another). Tables that already exist are kept as they are: a hospital may have its own.
+--    Claim lines are partitioned by month of service_time; `claimwatch load` replaces a month's
+--    partition as a whole, so loading a month twice does not duplicate it.
+--  * the results, in the schema `claimwatch`: runs (every load, and the run that made each month's
+--    current results), findings, ranking, sanctions and rejects, each row tied to its run. A run writes
+--    its results, then deletes the month's earlier run (whose rows go with it, ON DELETE CASCADE), all
+--    in one transaction: readers see the old results or the new ones, never a mix or none.
+
+-- --- the data contract -------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS institutions (
+    inst_id     text PRIMARY KEY,
+    name        text NOT NULL,
+    level       smallint NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS departments (
+    dept_id     text PRIMARY KEY,
+    inst_id     text NOT NULL REFERENCES institutions,
+    name        text NOT NULL,
+    specialty   text NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS physicians (
+    physician_id text PRIMARY KEY,
+    name        text NOT NULL,
+    inst_id     text NOT NULL REFERENCES institutions,
+    dept_id     text NOT NULL REFERENCES departments,
+    title       text
+);
+
+CREATE TABLE IF NOT EXISTS patients (
+    patient_id  text PRIMARY KEY,
+    sex         text NOT NULL,
+    birth_date  date
+);
+
+CREATE TABLE IF NOT EXISTS items (
+    item_code       text PRIMARY KEY,
+    name            text NOT NULL,
+    category        text NOT NULL,
+    unit            text,
+    std_price       numeric(14,2) NOT NULL,
+    large_equipment boolean NOT NULL,
+    retest_hours    integer,
+    antibiotic      boolean NOT NULL,
+    max_daily_qty   numeric(14,3),
+    sex_only        text,
+    age_min         integer,
+    age_max         integer,
+    min_level       smallint,
+    setting         text
+);
+
+CREATE TABLE IF NOT EXISTS bundles (
+    bundle_code     text NOT NULL REFERENCES items,
+    component_code  text NOT NULL REFERENCES items,
+    PRIMARY KEY (bundle_code, component_code)
+);
+
+CREATE TABLE IF NOT EXISTS visits (
+    visit_id        text PRIMARY KEY,
+    patient_id      text NOT NULL REFERENCES patients,
+    inst_id         text NOT NULL REFERENCES institutions,
+    dept_id         text NOT NULL REFERENCES departments,
+    physician_id    text NOT NULL REFERENCES physicians,
+    kind            text NOT NULL,
+    admit_time      timestamp NOT NULL,
+    discharge_time  timestamp,
+    dx_code         text NOT NULL,
+    dx_name         text
+);
+-- The extraction takes the visits that overlap the window (queries/extract_visits.sql).
+CREATE INDEX IF NOT EXISTS visits_admit_time ON visits (admit_time);
+CREATE INDEX IF NOT EXISTS visits_discharge_time ON visits (discharge_time);
+CREATE INDEX IF NOT EXISTS visits_open_stays ON visits (admit_time) WHERE discharge_time IS NULL;
+CREATE INDEX IF NOT EXISTS visits_patient ON visits (patient_id, admit_time);
+
+-- The primary key of a partitioned table must hold the partition column, so line_id is unique per
+-- month here; `claimwatch load` checks it across the whole folder it loads. exam_results cannot
+-- reference a partitioned table's line_id alone, so it has no foreign key.
+CREATE TABLE IF NOT EXISTS claim_lines (
+    line_id         text NOT NULL,
+    visit_id        text NOT NULL REFERENCES visits,
+    item_code       text NOT NULL REFERENCES items,
+    physician_id    text REFERENCES physicians,
+    service_time    timestamp NOT NULL,
+    qty             numeric(14,3) NOT NULL,
+    unit_price      numeric(14,2) NOT NULL,
+    amount          numeric(14,2) NOT NULL,
+    PRIMARY KEY (line_id, service_time)
+) PARTITION BY RANGE (service_time);
+-- Drill-down from a visit to its lines (queries/case_*.sql).
+CREATE INDEX IF NOT EXISTS claim_lines_visit ON claim_lines (visit_id);
+
+CREATE TABLE IF NOT EXISTS prescriptions (
+    rx_id           text NOT NULL,
+    line_no         integer NOT NULL,
+    visit_id        text NOT NULL REFERENCES visits,
+    physician_id    text NOT NULL REFERENCES physicians,
+    rx_time         timestamp NOT NULL,
+    drug_code       text NOT NULL REFERENCES items,
+    qty             numeric(14,3) NOT NULL,
+    days_supply     integer NOT NULL,
+    amount          numeric(14,2) NOT NULL,
+    PRIMARY KEY (rx_id, line_no)
+);
+CREATE INDEX IF NOT EXISTS prescriptions_rx_time ON prescriptions (rx_time);
+CREATE INDEX IF NOT EXISTS prescriptions_visit ON prescriptions (visit_id);
+
+CREATE TABLE IF NOT EXISTS exam_results (
+    line_id         text PRIMARY KEY,
+    result          text NOT NULL
+);
+
+-- --- the results ---------------------------------------------------------------------------------------
+
+CREATE SCHEMA claimwatch;
+
+CREATE TABLE claimwatch.schema_version (
+    version     integer PRIMARY KEY,
+    applied_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every `claimwatch load`, and for each month the `claimwatch run` whose results are current; a run
+-- whose write-back failed leaves no row, as it leaves no results.
+CREATE TABLE claimwatch.runs (
+    run_id          bigserial PRIMARY KEY,
+    command         text NOT NULL CHECK (command IN ('run', 'load')),
+    month           date,                       -- first day of the month run; NULL for a load
+    status          text NOT NULL,              -- ok, empty
+    source          text NOT NULL,              -- "postgresql" or the CSV folder
+    started_at      timestamptz NOT NULL,
+    finished_at     timestamptz NOT NULL DEFAULT now(),
+    claimwatch_version text NOT NULL,
+    rows_read       bigint NOT NULL DEFAULT 0,
+    rows_rejected   bigint NOT NULL DEFAULT 0,
+    findings        bigint NOT NULL DEFAULT 0,
+    summary         jsonb                       -- summary.json of the run
+);
+CREATE INDEX runs_month ON claimwatch.runs (month, run_id);
+
+-- findings.csv of each month, as the month's current run wrote it.
+CREATE TABLE claimwatch.findings (
+    month           date NOT NULL,
+    finding_id      text NOT NULL,
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    detector        text NOT NULL,
+    dimension       text NOT NULL,
+    inst_id         text,
+    dept_id         text,
+    physician_id    text,
+    patient_id      text,                       -- as in findings.csv: a pseudonym unless revealed
+    visit_id        text,
+    line_ids        text[] NOT NULL DEFAULT '{}',
+    suspect_amount  numeric(14,2) NOT NULL DEFAULT 0,
+    score           numeric(6,3) NOT NULL DEFAULT 0,
+    reason          text NOT NULL DEFAULT '',
+    severity        text,
+    tag             text,
+    metric          text,
+    value           double precision,
+    expected        double precision,
+    "limit"         double precision,
+    PRIMARY KEY (run_id, finding_id)
+);
+CREATE INDEX findings_month ON claimwatch.findings (month, finding_id);
+CREATE INDEX findings_physician ON claimwatch.findings (physician_id, month);
+CREATE INDEX findings_visit ON claimwatch.findings (visit_id);
+CREATE INDEX findings_lines ON claimwatch.findings USING gin (line_ids);
+
+-- ranking.csv: one row per physician and dimension (the contract's columns and the extras the sanction
+-- history reads back).
+CREATE TABLE claimwatch.ranking (
+    month           date NOT NULL,
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    inst_id         text,
+    dept_id         text,
+    physician_id    text NOT NULL,
+    dimension       text NOT NULL,
+    score           double precision,
+    grade           text,
+    rank            integer,
+    findings        integer,
+    suspect_amount  numeric(14,2),
+    physician_name  text,
+    scope           text,
+    status          text,
+    PRIMARY KEY (run_id, physician_id, dimension)
+);
+CREATE INDEX ranking_month ON claimwatch.ranking (month, physician_id);
+
+-- sanctions.csv: measures due under the half-year cycle.
+CREATE TABLE claimwatch.sanctions (
+    month           date NOT NULL,
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    cycle           text NOT NULL,
+    physician_id    text NOT NULL,
+    inst_id         text,
+    level           smallint,
+    single_firsts   integer,
+    composite_firsts integer,
+    measures        text,
+    dept_id         text,
+    physician_name  text,
+    months_flagged  text,                       -- the counting months, "2026-01 2026-03"
+    measures_zh     text,
+    measures_en     text,
+    PRIMARY KEY (run_id, physician_id)
+);
+CREATE INDEX sanctions_month ON claimwatch.sanctions (month, physician_id);
+
+-- rejects.csv of a run or a load: the input rows that could not be taken.
+CREATE TABLE claimwatch.rejects (
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    file            text NOT NULL,
+    line            bigint,
+    "column"        text,
+    reason          text NOT NULL,
+    record          text
+);
+CREATE INDEX rejects_run ON claimwatch.rejects (run_id);
+
+-- `claimwatch load` stages claim lines in claimwatch.claim_lines_stage, partitioned by month like
+-- claim_lines, adding a month's partition when its first row comes (claimwatch.stage_claim_month), then
+-- moves each staged month into claim_lines (claimwatch.replace_claim_months): the month's old partition
+-- is dropped, the staged one detached from the stage and attached to claim_lines. No row is copied
+-- twice, and attaching a filled table checks the foreign keys and builds the indexes in bulk instead of
+-- row by row.
+CREATE FUNCTION claimwatch.stage_claim_month(m date) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('CREATE TABLE claimwatch.%I PARTITION OF claimwatch.claim_lines_stage FOR VALUES FROM (%L) TO (%L)',
+                   'claim_lines_stage_' || to_char(m, 'YYYY_MM'), date_trunc('month', m)::timestamp,
+                   (date_trunc('month', m) + interval '1 month')::timestamp);
+END
+$$;
+
+-- Returns the months replaced. claim_lines is the caller's (search_path), as the months' partitions.
+CREATE FUNCTION claimwatch.replace_claim_months() RETURNS TABLE (month date)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target  regclass := 'claim_lines'::regclass;
+    sch     text;
+    staged  text;
+    part    text;
+    m       date;
+BEGIN
+    SELECT nspname INTO sch FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+     WHERE c.oid = target;
+    FOR staged IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                   WHERE i.inhparent = 'claimwatch.claim_lines_stage'::regclass ORDER BY 1
+    LOOP
+        m := to_date(substr(staged, length('claim_lines_stage_') + 1), 'YYYY_MM');
+        part := 'claim_lines_' || to_char(m, 'YYYY_MM');
+        EXECUTE format('DROP TABLE IF EXISTS %I.%I', sch, part);
+        EXECUTE format('ALTER TABLE claimwatch.claim_lines_stage DETACH PARTITION claimwatch.%I', staged);
+        EXECUTE format('ALTER TABLE claimwatch.%I RENAME TO %I', staged, part);
+        EXECUTE format('ALTER TABLE claimwatch.%I SET SCHEMA %I', part, sch);
+        EXECUTE format('ALTER TABLE %s ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)',
+                       target, sch, part, m::timestamp, (m + interval '1 month')::timestamp);
+        month := m;
+        RETURN NEXT;
+    END LOOP;
+    DROP TABLE claimwatch.claim_lines_stage;
+END
+$$;
+
+-- A large upsert checks each row's foreign keys one by one (a query and a row lock per key). When the
+-- loading user owns the table, `claimwatch load` drops its foreign keys for the upsert and adds them
+-- back after, which checks them in one pass, all inside the load's transaction: other sessions never
+-- see the table without them. fk_pause returns false (and changes nothing) for a table the user does
+-- not own; the upsert then checks row by row.
+CREATE FUNCTION claimwatch.fk_pause(target regclass) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    c record;
+BEGIN
+    IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = target), 'USAGE') THEN
+        RETURN false;
+    END IF;
+    CREATE TEMP TABLE IF NOT EXISTS cw_paused_fks (target regclass, name name, def text) ON COMMIT DROP;
+    FOR c IN SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+              WHERE conrelid = target AND contype = 'f' ORDER BY conname
+    LOOP
+        INSERT INTO cw_paused_fks VALUES (target, c.conname, c.def);
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', target, c.conname);
+    END LOOP;
+    RETURN true;
+END
+$$;
+
+CREATE FUNCTION claimwatch.fk_resume(target regclass) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT name, def FROM cw_paused_fks WHERE cw_paused_fks.target = fk_resume.target ORDER BY name LOOP
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', target, c.name, c.def);
+    END LOOP;
+    DELETE FROM cw_paused_fks WHERE cw_paused_fks.target = fk_resume.target;
+END
+$$;
+
+INSERT INTO claimwatch.schema_version (version) VALUES (1);

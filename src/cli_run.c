@@ -34,8 +34,11 @@ static const char help[] =
 	"  --threads N            threads loading and detecting; 0 = all cores (default: rules\n"
 	"                         run.threads, 0)\n"
 	"  --lookback-days N      days loaded before the month (default: rules load.lookback_days)\n"
-	"  --max-reject-share X   fail (exit 3) when more than this share of rows is rejected\n"
-	"                         (default: rules load.max_reject_share = 0.01)\n"
+	"  --max-reject-share X   fail (exit 3) when more than this share of the month's rows is\n"
+	"                         rejected (default: rules load.max_reject_share = 0.01)\n"
+	"  --input-timeout S      give up on an input file that is not a regular file (a FIFO)\n"
+	"                         after S seconds without data; 0 = wait without limit\n"
+	"                         (default: rules load.input_timeout_seconds = 600)\n"
 	"  --reveal-patients      write raw patient ids instead of keyed pseudonyms\n"
 	"  --lang zh|en           the report's labels and the sanctions' measures (default zh)\n"
 	"  --no-report            skip the HTML report (the CSV files are written anyway)\n"
@@ -45,7 +48,7 @@ static const char help[] =
 	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
 
 enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O_MAXREJ, O_REVEAL, O_QUIET,
-       O_HELP, O_DB, O_LANG, O_NO_REPORT };
+       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_TIMEOUT };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA },
@@ -57,6 +60,7 @@ static const struct option options[] = {
 	{ "threads", required_argument, 0, O_THREADS },
 	{ "lookback-days", required_argument, 0, O_LOOKBACK },
 	{ "max-reject-share", required_argument, 0, O_MAXREJ },
+	{ "input-timeout", required_argument, 0, O_TIMEOUT },
 	{ "reveal-patients", no_argument, 0, O_REVEAL },
 	{ "lang", required_argument, 0, O_LANG },
 	{ "no-report", no_argument, 0, O_NO_REPORT },
@@ -67,7 +71,8 @@ static const struct option options[] = {
 
 int cw_cmd_run(int argc, char **argv)
 {
-	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh" };
+	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .input_timeout = -1, .report = 1,
+		          .lang = "zh" };
 	const char *months = NULL;
 	long v;
 	int c;
@@ -98,6 +103,11 @@ int cw_cmd_run(int argc, char **argv)
 		case O_MAXREJ:
 			if (cw_cli_double("run", "--max-reject-share", optarg, 0, 1, &o.max_reject_share) < 0)
 				return CW_EXIT_USAGE;
+			break;
+		case O_TIMEOUT:
+			if (cw_cli_int("run", "--input-timeout", optarg, 0, 86400, &v) < 0)
+				return CW_EXIT_USAGE;
+			o.input_timeout = (int)v;
 			break;
 		case O_REVEAL: o.reveal_patients = 1; break;
 		case O_LANG:

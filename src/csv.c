@@ -292,6 +292,16 @@ static inline void add_field(cw_csv *c, size_t *n, const char *p, size_t len)
 	(*n)++;
 }
 
+/* The reason for a record longer than max_record, on lines first to last. */
+static void long_record(cw_csv *c, uint64_t first, uint64_t last)
+{
+	if (last > first)
+		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes (it spans lines %llu to %llu)",
+		         c->max_record, (unsigned long long)first, (unsigned long long)last);
+	else
+		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes", c->max_record);
+}
+
 /* Fills *r for the record [p, rec_end) whose next record starts at `next`. */
 static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char *rec_end, const char *next,
                          size_t n, uint64_t newlines)
@@ -307,7 +317,7 @@ static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char 
 		r->error = c->fault;
 		c->fault = NULL;
 	} else if ((size_t)(next - p) > c->max_record) {
-		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes", c->max_record);
+		long_record(c, c->line, c->line + count_newlines(p, rec_end));
 		r->error = c->reason;
 	} else if (n > c->max_fields) {
 		snprintf(c->reason, sizeof c->reason, "more than %zu fields", c->max_fields);
@@ -720,12 +730,7 @@ static int too_long(cw_csv *c, cw_csv_record *r)
 		if (rc < 0)
 			return rc;
 	}
-	uint64_t last = c->line - !r->no_newline;
-	if (last > r->line)
-		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes (it spans lines %llu to %llu)",
-		         c->max_record, (unsigned long long)r->line, (unsigned long long)last);
-	else
-		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes", c->max_record);
+	long_record(c, r->line, c->line - !r->no_newline);
 	return 1;
 }
 

@@ -238,7 +238,8 @@ static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_l
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
 		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
 	cw_table_input in = { .table = table, .name = path, .file = file, .path = path };
-	int rc = cw_csv_open(&in.csv, path, NULL);
+	cw_csv_opts co = { .timeout = opts->input_timeout };
+	int rc = cw_csv_open(&in.csv, path, &co);
 	if (rc == CW_ENOTFOUND)
 		return cw_error_set(CW_ENOTFOUND, "%s: missing file (every table of the contract needs one, "
 		                    "with at least a header row)", path);

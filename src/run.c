@@ -7,30 +7,28 @@
 #include "progress.h"
 #include "run.h"
 
+/* An integer setting: the command line's when given (>= 0), else the rules'. */
+static int setting_int(const cw_section *s, const char *key, long long max, int given, int *out)
+{
+	long long v = given;
+	int rc = given >= 0 ? 0 : cw_section_int(s, key, 0, max, &v);
+	*out = (int)v;
+	return rc;
+}
+
 static int settings(cw_month_run *mr, int *lookback, double *max_share)
 {
 	cw_section load = cw_rules_section(mr->rules, "load");
-	long long days;
 	int rc;
-	if (mr->opts->lookback_days >= 0)
-		*lookback = mr->opts->lookback_days;
-	else if ((rc = cw_section_int(&load, "lookback_days", 0, 3660, &days)) < 0)
+	if ((rc = setting_int(&load, "lookback_days", 3660, mr->opts->lookback_days, lookback)) < 0 ||
+	    (rc = setting_int(&load, "input_timeout_seconds", 86400, mr->opts->input_timeout, &mr->input_timeout)) < 0)
 		return rc;
-	else
-		*lookback = (int)days;
 	if (mr->opts->max_reject_share >= 0)
 		*max_share = mr->opts->max_reject_share;
 	else if ((rc = cw_section_double(&load, "max_reject_share", 0, 1, max_share)) < 0)
 		return rc;
 	cw_section run = cw_rules_section(mr->rules, "run");
-	long long threads;
-	if (mr->opts->threads >= 0)
-		mr->threads = mr->opts->threads;
-	else if ((rc = cw_section_int(&run, "threads", 0, 256, &threads)) < 0)
-		return rc;
-	else
-		mr->threads = (int)threads;
-	return 0;
+	return setting_int(&run, "threads", 256, mr->opts->threads, &mr->threads);
 }
 
 /* The scoring and sanction rules and the inspectors' decisions, read before the data. */
@@ -56,7 +54,7 @@ static int load(cw_month_run *mr, int lookback)
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
-		            .warn = warn, .threads = mr->threads };
+		            .warn = warn, .threads = mr->threads, .input_timeout = mr->input_timeout };
 	if (mr->opts->db)
 		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
 	else

@@ -66,6 +66,8 @@ typedef struct cw_load_opts {
 	cw_rejects *rejects;  /* where rejected rows go (required) */
 	FILE *warn;           /* where warnings go (NULL: stderr) */
 	int threads;          /* threads reading the large tables (0: one per core; 1: none) */
+	int input_timeout;    /* seconds a file that is not a regular file (a FIFO) may keep the load
+	                         waiting for data; 0: no limit */
 } cw_load_opts;
 
 /* Reads dir/<table>.csv for every table of the contract. A missing file or a

@@ -174,7 +174,11 @@ static int get_money(row *r, int col, cw_fen *out)
 	const char *why;
 	if (empty(r, col))
 		return missing(r, col);
-	return cw_parse_money(r->f[col].ptr, r->f[col].len, out, &why) < 0 ? bad(r, col, why) : 0;
+	if (cw_parse_money(r->f[col].ptr, r->f[col].len, out, &why) < 0)
+		return bad(r, col, why);
+	if (*out > CW_MONEY_MAX || *out < -CW_MONEY_MAX)
+		return bad(r, col, "more than 99999999.99 yuan in absolute value, the contract's bound for one amount");
+	return 0;
 }
 
 /* A quantity; min_zero rejects negative ones. */
@@ -186,6 +190,8 @@ static int get_qty(row *r, int col, int required, int min_zero, cw_qty *out)
 		return required ? missing(r, col) : 0;
 	if (cw_parse_qty(r->f[col].ptr, r->f[col].len, out, &why) < 0)
 		return bad(r, col, why);
+	if (*out > CW_QTY_MAX || *out < -CW_QTY_MAX)
+		return bad(r, col, "more than 99999999.999 in absolute value, the contract's bound for one quantity");
 	if (min_zero && *out < 0)
 		return bad(r, col, "must not be negative");
 	return 0;
@@ -348,6 +354,10 @@ static int type_claim(row *r, cw_claim_row *out)
 	    (rc = get_time(r, 4, 1, &x->time)) < 0 || (rc = get_qty(r, 5, 1, 0, &x->qty)) < 0 ||
 	    (rc = get_money(r, 6, &x->unit_price)) < 0 || (rc = get_money(r, 7, &x->amount)) < 0)
 		return rc;
+	__int128 value = (__int128)x->qty * x->unit_price; /* fen times thousandths */
+	if (value > (__int128)CW_MONEY_MAX * CW_QTY_ONE || value < -(__int128)CW_MONEY_MAX * CW_QTY_ONE)
+		return bad(r, 6, "qty times unit_price is more than 99999999.99 yuan in absolute value, the contract's "
+		                 "bound for one line");
 	return 0;
 }
 

@@ -1,4 +1,10 @@
-/* cli_run.c: `claimwatch run`: one month or a range of months, in order. */
+/* cli_run.c: `claimwatch run`: one month or a range of months, in order.
+ *
+ * A month refused for too many rejected rows does not stop a range: the other
+ * months are run. Any other failure stops it (the same folder, database or
+ * disk would most likely fail the next months the same way). A range that
+ * did not run whole ends with one line saying which months were run, which
+ * failed and which were not run, and exits with the worst month's code. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +13,7 @@
 #include "outfile.h"
 #include "progress.h"
 #include "run.h"
+#include "strbuf.h"
 
 static const char help[] =
 	"usage: claimwatch run (--data DIR | --db URL) (--month YYYY-MM | --months A..B) --out ROOT [options]\n"
@@ -18,7 +25,9 @@ static const char help[] =
 	"(report/index.html, self-contained: it opens from a USB stick). Sanctions\n"
 	"count the earlier months of the half-year cycle from their ranking.csv under\n"
 	"ROOT (from a database: from its result tables). A range runs month by month,\n"
-	"in order. The month's folder is replaced only when the run succeeds. From a\n"
+	"in order; a month refused for too many rejected rows does not stop it, any\n"
+	"other failure does, and the end says which months were run, which failed and\n"
+	"which were not run. The month's folder is replaced only when the run succeeds. From a\n"
 	"database, the results are also written back to its `claimwatch` schema, in one\n"
 	"transaction that replaces the month's earlier results (`claimwatch db init`\n"
 	"creates the tables).\n"
@@ -45,7 +54,8 @@ static const char help[] =
 	"  --quiet                no progress or notes on stderr\n"
 	"  --help                 this help\n"
 	"\n"
-	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
+	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows (of a range: the\n"
+	"worst month's)\n";
 
 enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O_MAXREJ, O_REVEAL, O_QUIET,
        O_HELP, O_DB, O_LANG, O_NO_REPORT, O_TIMEOUT };
@@ -68,6 +78,42 @@ static const struct option options[] = {
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 }
 };
+
+/* Runs every month of a range (see the top of the file); returns the exit code. */
+static int run_range(cw_run_opts *o, const cw_rules *rules, cw_month first, cw_month last)
+{
+	cw_sb ran = { 0 }, failed = { 0 }, skipped = { 0 };
+	int code = CW_EXIT_OK, stop = 0;
+	char name[8];
+	for (cw_month m = first; cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
+		cw_month_format(m, name);
+		if (stop) {
+			cw_sb_add(&skipped, ", ", name);
+			continue;
+		}
+		o->month = m;
+		int rc = cw_run_month(o, rules);
+		if (rc == 0) {
+			cw_sb_add(&ran, ", ", name);
+			continue;
+		}
+		int c = cw_cli_fail("run", rc);
+		if (code != CW_EXIT_FAILURE)
+			code = c;
+		stop = rc != CW_EREJECTS;
+		cw_sb_add(&failed, ", ", name);
+		if (rc == CW_EREJECTS)
+			cw_sb_add(&failed, "", " (too many rejected rows)");
+	}
+	char *r = cw_sb_take(&ran), *f = cw_sb_take(&failed), *s = cw_sb_take(&skipped);
+	if (code != CW_EXIT_OK)
+		fprintf(stderr, "claimwatch run: months run: %s; failed: %s; not run: %s\n", r && *r ? r : "none",
+		        f ? f : "?", s && *s ? s : "none");
+	free(r);
+	free(f);
+	free(s);
+	return code;
+}
 
 int cw_cmd_run(int argc, char **argv)
 {
@@ -143,10 +189,13 @@ int cw_cmd_run(int argc, char **argv)
 		cw_rules_free(rules);
 		return cw_cli_fail("run", rc);
 	}
-	for (cw_month m = first; rc == 0 && cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
-		o.month = m;
+	if (!cw_month_cmp(first, last)) {
+		o.month = first;
 		rc = cw_run_month(&o, rules);
+		cw_rules_free(rules);
+		return rc < 0 ? cw_cli_fail("run", rc) : CW_EXIT_OK;
 	}
+	int code = run_range(&o, rules, first, last);
 	cw_rules_free(rules);
-	return rc < 0 ? cw_cli_fail("run", rc) : CW_EXIT_OK;
+	return code;
 }

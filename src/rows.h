@@ -67,6 +67,26 @@ typedef union cw_row_any {
 	cw_result_row result;
 } cw_row_any;
 
+/* Where a row stands against a run's window, by its dates: a claim line's
+ * service_time, a prescription's rx_time, a visit's stay (admit_time, and
+ * discharge_time and kind as far as they can be read), an exam result's claim
+ * line. When a time cannot be read but starts with a valid "YYYY-MM", that
+ * month is taken. The other tables have no dates: their rows belong to every
+ * month. Rejected rows are counted against the month they belong to. */
+enum cw_period {
+	CW_PERIOD_MONTH,    /* the run's month, or every month */
+	CW_PERIOD_LOOKBACK, /* the look-back before it: an earlier month's row */
+	CW_PERIOD_OTHER,    /* outside the window: another month's row */
+	CW_PERIOD_UNKNOWN   /* the date cannot be read (nor the record split) */
+};
+/* 1 for the tables whose rows have dates (visits, claim lines, prescriptions,
+ * exam results). */
+int cw_row_dated(int table);
+/* The period of a row of `table` whose fields (schema order) are f, or NULL
+ * when the record could not be split; *month gets the month it belongs to
+ * (year 0 when none: a table without dates, or an unreadable date). */
+int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *month);
+
 /* The first half of cw_row_add: the checks and typing of the fields, without
  * a builder (safe on several threads, each with its own rb). The strings of
  * *out point into rb until its next use. Returns 0, CW_EINVALID (err set) or

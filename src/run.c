@@ -16,8 +16,9 @@ static int setting_int(const cw_section *s, const char *key, long long max, int 
 	return rc;
 }
 
-static int settings(cw_month_run *mr, int *lookback, double *max_share)
+static int settings(cw_month_run *mr, int *lookback)
 {
+	double *max_share = &mr->max_reject_share;
 	cw_section load = cw_rules_section(mr->rules, "load");
 	int rc;
 	if ((rc = setting_int(&load, "lookback_days", 3660, mr->opts->lookback_days, lookback)) < 0 ||
@@ -103,10 +104,12 @@ static int score(cw_month_run *mr)
 	return rc;
 }
 
-/* Too many rejected rows: the month's results stay as they were; the rejects
- * and the summary go to ROOT/YYYY-MM.rejected/ for diagnosis. */
+/* Too many of the month's rows rejected: the month's results stay as they
+ * were; the rejects and the summary go to ROOT/YYYY-MM.rejected/ for
+ * diagnosis. */
 static int too_many_rejects(cw_month_run *mr, double share, double max)
 {
+	cw_table_stats sum = cw_load_totals(&mr->load);
 	char name[32];
 	snprintf(name, sizeof name, "%s.rejected", mr->month);
 	int rc = cw_write_summary(mr, "too_many_rejects");
@@ -117,9 +120,25 @@ static int too_many_rejects(cw_month_run *mr, double share, double max)
 	if (rc < 0)
 		return rc;
 	return cw_error_set(CW_EREJECTS,
-	                    "%s: %.2f%% of the rows were rejected, above the limit of %.2f%% "
+	                    "%s: %.2f%% of the month's rows were rejected (%llu of %llu), above the limit of %.2f%% "
 	                    "(load.max_reject_share); earlier results were left as they were; "
-	                    "see %s/%s/rejects.csv", mr->month, 100 * share, 100 * max, mr->opts->root, name);
+	                    "see %s/%s/rejects.csv", mr->month, 100 * share,
+	                    (unsigned long long)(sum.rejected - sum.rejected_lookback - sum.rejected_unknown),
+	                    (unsigned long long)sum.month_rows, 100 * max, mr->opts->root, name);
+}
+
+/* What the load read and rejected, in one note. */
+static void load_note(const cw_month_run *mr)
+{
+	cw_table_stats sum = cw_load_totals(&mr->load);
+	size_t n = lines_in_month(mr->ds);
+	cw_progress_note("%s: loaded %zu claim lines of the month (%zu with the look-back), %llu rows rejected "
+	                 "(%llu of the month, %llu of the look-back, %llu whose month cannot be told), in %.1f s",
+	                 mr->month, n, cw_dataset_claims(mr->ds)->n, (unsigned long long)sum.rejected,
+	                 (unsigned long long)(sum.rejected - sum.rejected_lookback - sum.rejected_unknown),
+	                 (unsigned long long)sum.rejected_lookback, (unsigned long long)sum.rejected_unknown, mr->t_load);
+	if (n == 0)
+		cw_progress_note("%s: no claim lines in this month: writing empty results", mr->month);
 }
 
 static int write_all(cw_month_run *mr)
@@ -180,13 +199,12 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 {
 	cw_month_run mr = { .opts = opts, .rules = rules, .t_start = cw_now() };
 	int lookback;
-	double max_share;
 	cw_month_format(opts->month, mr.month);
 	int rc = cw_dimset_load(rules, &mr.dims);
 	if (rc == 0)
 		rc = cw_detect_check(rules);
 	if (rc == 0)
-		rc = settings(&mr, &lookback, &max_share);
+		rc = settings(&mr, &lookback);
 	if (rc == 0)
 		rc = score_settings(&mr);
 	if (rc == 0)
@@ -198,21 +216,13 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	if (rc == 0)
 		rc = load(&mr, lookback);
 	if (rc == 0) {
-		double share = cw_load_reject_share(&mr.load);
-		if (share > max_share)
-			rc = too_many_rejects(&mr, share, max_share);
+		double share = cw_load_month_share(&mr.load);
+		if (share > mr.max_reject_share)
+			rc = too_many_rejects(&mr, share, mr.max_reject_share);
 	}
 	if (rc == 0) {
-		size_t n = lines_in_month(mr.ds);
-		mr.empty = n == 0;
-		uint64_t rejected = 0;
-		for (int t = 0; t < CW_T_COUNT; t++)
-			rejected += mr.load.table[t].rejected;
-		cw_progress_note("%s: loaded %zu claim lines of the month (%zu with the look-back), %llu rows rejected, "
-		                 "in %.1f s", mr.month, n, cw_dataset_claims(mr.ds)->n, (unsigned long long)rejected,
-		                 mr.t_load);
-		if (mr.empty)
-			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);
+		mr.empty = lines_in_month(mr.ds) == 0;
+		load_note(&mr);
 		rc = detect(&mr);
 	}
 	if (rc == 0) {

@@ -48,6 +48,7 @@ typedef struct cw_month_run {
 	cw_pseudo pseudo;
 	int threads;     /* for loading and detecting: 0 = all cores */
 	int input_timeout; /* seconds a FIFO may keep the load waiting (0: no limit) */
+	double max_reject_share; /* the limit on the month's share of rejected rows */
 	char *warnings;  /* warnings (the loader's, the cycle's missing months), one per line */
 	cw_reviews *reviews;       /* inspectors' decisions (ROOT/reviews.csv) */
 	cw_score_rules score_rules;

@@ -4,9 +4,11 @@
 #include "claimwatch/source.h"
 #include "pg.h"
 
+struct cw_pseudo;
 typedef struct cw_pg_load_opts {
 	const char *rejects_path; /* the reject file to write */
 	double max_reject_share;  /* above it the load is rolled back (CW_EREJECTS) */
+	const struct cw_pseudo *pseudo; /* pseudonymises the patient ids of rejected rows; NULL: withheld */
 } cw_pg_load_opts;
 
 #define CW_PG_LOAD_MONTHS 240

@@ -302,6 +302,14 @@ static void long_record(cw_csv *c, uint64_t first, uint64_t last)
 		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes", c->max_record);
 }
 
+/* The reason for a record [p, rec_end) longer than max_record held whole
+ * (out of line: finish_record is on every record's path). */
+__attribute__((noinline, cold)) static const char *held_too_long(cw_csv *c, const char *p, const char *rec_end)
+{
+	long_record(c, c->line, c->line + count_newlines(p, rec_end));
+	return c->reason;
+}
+
 /* Fills *r for the record [p, rec_end) whose next record starts at `next`. */
 static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char *rec_end, const char *next,
                          size_t n, uint64_t newlines)
@@ -313,12 +321,8 @@ static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char 
 	r->nfields = n;
 	r->error = NULL;
 	r->no_newline = next[-1] != '\n';
-	if (c->fault) {
-		r->error = c->fault;
-		c->fault = NULL;
-	} else if ((size_t)(next - p) > c->max_record) {
-		long_record(c, c->line, c->line + count_newlines(p, rec_end));
-		r->error = c->reason;
+	if ((size_t)(next - p) > c->max_record) {
+		r->error = held_too_long(c, p, rec_end);
 	} else if (n > c->max_fields) {
 		snprintf(c->reason, sizeof c->reason, "more than %zu fields", c->max_fields);
 		r->error = c->reason;
@@ -328,6 +332,20 @@ static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char 
 	c->line += newlines;
 	c->pos = (size_t)(next - c->buf);
 	return P_DONE;
+}
+
+/* finish_record for the slow path, where a fault found inside a quoted field
+ * (c->fault) rejects the record once its end is known. */
+static int finish_slow(cw_csv *c, cw_csv_record *r, const char *p, const char *rec_end, const char *next, size_t n,
+                       uint64_t newlines)
+{
+	int rc = finish_record(c, r, p, rec_end, next, n, newlines);
+	if (c->fault) {
+		r->error = c->fault;
+		r->nfields = 0;
+		c->fault = NULL;
+	}
+	return rc;
 }
 
 /* A malformed record: it ends at the first line break at or after `at`.
@@ -454,16 +472,16 @@ static int parse_slow(cw_csv *c, cw_csv_record *r)
 			if (q == end || (*q == '\r' && q + 1 == end)) {
 				if (!c->eof)
 					return P_MORE;
-				return finish_record(c, r, p, q, end, n, count_newlines(p, end));
+				return finish_slow(c, r, p, q, end, n, count_newlines(p, end));
 			}
 			if (*q == ',') {
 				q++;
 				continue;
 			}
 			if (*q == '\n')
-				return finish_record(c, r, p, q, q + 1, n, count_newlines(p, q + 1));
+				return finish_slow(c, r, p, q, q + 1, n, count_newlines(p, q + 1));
 			if (*q == '\r' && q[1] == '\n')
-				return finish_record(c, r, p, q, q + 2, n, count_newlines(p, q + 2));
+				return finish_slow(c, r, p, q, q + 2, n, count_newlines(p, q + 2));
 			return bad_record(c, r, "garbage after a closing quote", q);
 		}
 		const char *x = q;
@@ -474,7 +492,7 @@ static int parse_slow(cw_csv *c, cw_csv_record *r)
 				return P_MORE;
 			const char *fe = (x > q && x[-1] == '\r') ? x - 1 : x;
 			add_field(c, &n, q, (size_t)(fe - q));
-			return finish_record(c, r, p, fe, end, n, count_newlines(p, end));
+			return finish_slow(c, r, p, fe, end, n, count_newlines(p, end));
 		}
 		switch (*x) {
 		case ',':
@@ -484,7 +502,7 @@ static int parse_slow(cw_csv *c, cw_csv_record *r)
 		case '\n': {
 			const char *fe = (x > q && x[-1] == '\r') ? x - 1 : x;
 			add_field(c, &n, q, (size_t)(fe - q));
-			return finish_record(c, r, p, fe, x + 1, n, count_newlines(p, x + 1));
+			return finish_slow(c, r, p, fe, x + 1, n, count_newlines(p, x + 1));
 		}
 		case '"':
 			return bad_record(c, r, "stray quote in an unquoted field", x);

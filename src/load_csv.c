@@ -80,15 +80,6 @@ int cw_load_reject(const cw_builder *b, cw_rejects *rejects, cw_table_stats *st,
 	return cw_rejects_add_row(rejects, rj->file, rj->table, rj->line, month, rj->column, rj->reason, rj->f);
 }
 
-void cw_load_fields(int table, const int *col, const cw_csv_record *rec, cw_slice *f)
-{
-	const cw_row_schema *s = cw_row_schema_of(table);
-	for (int j = 0; j < s->ncols; j++) {
-		f[j].ptr = col[j] >= 0 ? rec->field[col[j]].ptr : NULL;
-		f[j].len = col[j] >= 0 ? rec->field[col[j]].len : 0;
-	}
-}
-
 void cw_load_field_count(char *why, size_t size, const cw_csv_record *rec, size_t nhdr)
 {
 	snprintf(why, size, "%zu fields where the header has %zu%s", rec->nfields, nhdr,
@@ -192,8 +183,12 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 		cw_load_field_count(why, sizeof why, rec, tl->nhdr);
 		return reject(tl, b, rec, NULL, NULL, why);
 	}
-	cw_slice f[CW_ROW_MAX_COLS];
-	cw_load_fields(tl->table, tl->col, rec, f);
+	cw_slice f[CW_ROW_MAX_COLS]; /* (cw_load_fields, written out: over tl->col, of known size, it unrolls) */
+	for (int j = 0; j < tl->schema->ncols; j++) {
+		int i = tl->col[j];
+		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
+		f[j].len = i >= 0 ? rec->field[i].len : 0;
+	}
 	cw_rowerr err;
 	int rc = cw_row_add(b, tl->table, f, rb, &err);
 	if (rc == 0 || rc == CW_SKIP) {

@@ -248,7 +248,7 @@ static int type_record(worker *w, chunk *c, const cw_csv_record *rec, pending *p
 		return 0;
 	}
 	cw_slice f[CW_ROW_MAX_COLS];
-	cw_load_fields(t->table, t->col, rec, f);
+	cw_load_fields(cw_row_schema_of(t->table), t->col, rec, f);
 	int rc = cw_row_type(t->table, f, &pd->rb, &pd->x, &pd->err);
 	if (rc == 0)
 		pd->rejected = 0;
@@ -449,7 +449,7 @@ static int emit(par *p, worker *w, uint64_t base, uint64_t line, const char *col
 	cw_csv_mem_reset(w->csv, raw, raw_len, 1);
 	int split = cw_csv_next(w->csv, &rec) == 1 && !rec.error && rec.nfields == t->nhdr;
 	if (split)
-		cw_load_fields(t->table, t->col, &rec, f);
+		cw_load_fields(cw_row_schema_of(t->table), t->col, &rec, f);
 	cw_reject rj = { t->table, t->file, base + line - 1, split ? f : NULL, column, reason, raw, raw_len };
 	return cw_load_reject(t->b, t->rejects, t->st, &rj);
 }

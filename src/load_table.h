@@ -47,7 +47,14 @@ typedef struct cw_reject {
 int cw_load_reject(const cw_builder *b, cw_rejects *rejects, cw_table_stats *st, const cw_reject *rj);
 
 /* The fields of a record in schema order: f[j] = field col[j] (empty when col[j] < 0). */
-void cw_load_fields(int table, const int *col, const cw_csv_record *rec, cw_slice *f);
+static inline void cw_load_fields(const cw_row_schema *s, const int *col, const cw_csv_record *rec, cw_slice *f)
+{
+	for (int j = 0; j < s->ncols; j++) {
+		int i = col[j];
+		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
+		f[j].len = i >= 0 ? rec->field[i].len : 0;
+	}
+}
 /* The reason for a record with a number of fields other than the header's nhdr. */
 void cw_load_field_count(char *why, size_t size, const cw_csv_record *rec, size_t nhdr);
 

@@ -355,8 +355,9 @@ static int type_claim(row *r, cw_claim_row *out)
 	    (rc = get_time(r, 4, 1, &x->time)) < 0 || (rc = get_qty(r, 5, 1, 0, &x->qty)) < 0 ||
 	    (rc = get_money(r, 6, &x->unit_price)) < 0 || (rc = get_money(r, 7, &x->amount)) < 0)
 		return rc;
-	__int128 value = (__int128)x->qty * x->unit_price; /* fen times thousandths */
-	if (value > (__int128)CW_MONEY_MAX * CW_QTY_ONE || value < -(__int128)CW_MONEY_MAX * CW_QTY_ONE)
+	int64_t value; /* fen times thousandths: past int64 is past the bound too */
+	if (__builtin_mul_overflow(x->qty, x->unit_price, &value) || value > CW_MONEY_MAX * CW_QTY_ONE ||
+	    value < -CW_MONEY_MAX * CW_QTY_ONE)
 		return bad(r, 6, "qty times unit_price is more than 99999999.99 yuan in absolute value, the contract's "
 		                 "bound for one line");
 	return 0;

@@ -702,7 +702,10 @@ static const char *scan_record(cw_csv *c, const char *q, const char *e)
 
 /* A quoted field that does not end before the end of the input: a broken
  * quote. A file is read again from the line after the opening quote (as a
- * short record would be); a stream cannot go back, so the read fails. */
+ * short record would be); a stream cannot go back, so the read fails. This
+ * happens once per file at most: every line after that quote left the scan
+ * inside a quoted field, and no line can both do that and, read from its
+ * start, open a quoted field it leaves open. */
 static int unterminated(cw_csv *c, cw_csv_record *r)
 {
 	uint64_t open_line = c->open_line;

@@ -7,6 +7,8 @@
 #include "claimwatch/error.h"
 #include "claimwatch/rules.h"
 #include "cli.h"
+#include "io/outdir.h"
+#include "io/pseudo.h"
 #include "pg/pg_load.h"
 #include "util/progress.h"
 
@@ -23,11 +25,17 @@ static const char help[] =
 	"lines (and their exam results) it removes. Runs from the database wait for a load to\n"
 	"finish. Create the tables first with `claimwatch db init --db URL`.\n"
 	"\n"
+	"Patient ids in the rejected rows are written as the keyed pseudonyms a run writes (the\n"
+	"key from CLAIMWATCH_PSEUDONYM_KEY, else ROOT/.pseudonym-key with --root ROOT), or withheld\n"
+	"without a key: the database and the reject file hold no raw patient id.\n"
+	"\n"
 	"options:\n"
 	"  --data DIR             folder of the data contract's CSV files\n"
 	"  --db URL               a libpq connection string (URL or key=value; PG* variables\n"
 	"                         and ~/.pgpass apply)\n"
 	"  --rejects FILE         also keep the rejected rows in this CSV file\n"
+	"  --root ROOT            the runs' output root, whose pseudonym key (created when\n"
+	"                         missing) pseudonymises patient ids in the rejected rows\n"
 	"  --max-reject-share X   load nothing (exit 3) when more than this share of rows is\n"
 	"                         rejected (default: rules load.max_reject_share = 0.01)\n"
 	"  --replace-months A..B  the claim lines of these months (or one, YYYY-MM) become the\n"
@@ -38,11 +46,11 @@ static const char help[] =
 	"\n"
 	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
 
-enum { O_DATA = 256, O_DB, O_REJECTS, O_MAXREJ, O_REPLACE, O_QUIET, O_HELP };
+enum { O_DATA = 256, O_DB, O_REJECTS, O_MAXREJ, O_REPLACE, O_QUIET, O_HELP, O_ROOT };
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA }, { "db", required_argument, 0, O_DB },
 	{ "rejects", required_argument, 0, O_REJECTS }, { "max-reject-share", required_argument, 0, O_MAXREJ },
-	{ "replace-months", required_argument, 0, O_REPLACE },
+	{ "replace-months", required_argument, 0, O_REPLACE }, { "root", required_argument, 0, O_ROOT },
 	{ "quiet", no_argument, 0, O_QUIET }, { "help", no_argument, 0, O_HELP }, { 0, 0, 0, 0 }
 };
 
@@ -72,6 +80,23 @@ static void report_month(const cw_pg *pg, const cw_pg_load_month *m)
 		                 "(%lld before)", pg->target, m->month, m->loaded, m->replaced, now, m->before);
 }
 
+/* The key of the patient pseudonyms, as a run takes it: CLAIMWATCH_PSEUDONYM_KEY, else
+ * ROOT/.pseudonym-key. *ps is NULL when there is neither (patient ids are then withheld). */
+static int pseudonym_key(const char *root, cw_pseudo *key, const cw_pseudo **ps)
+{
+	const char *env = getenv("CLAIMWATCH_PSEUDONYM_KEY");
+	*ps = NULL;
+	if ((!env || !*env) && !root) {
+		cw_progress_note("no pseudonym key (--root ROOT or CLAIMWATCH_PSEUDONYM_KEY): patient ids in rejected "
+		                 "rows are withheld");
+		return 0;
+	}
+	int rc = root ? cw_mkdirs(root) : 0;
+	if (rc == 0 && (rc = cw_pseudo_init(key, root, NULL, 0)) == 0)
+		*ps = key;
+	return rc;
+}
+
 static void report(const char *dir, const cw_load_stats *st, const cw_pg_load_report *rep, const cw_pg *pg)
 {
 	unsigned long long read = 0, rejected = 0;
@@ -88,7 +113,7 @@ static void report(const char *dir, const cw_load_stats *st, const cw_pg_load_re
 
 int cw_cmd_load(int argc, char **argv)
 {
-	const char *dir = NULL, *db = NULL, *rejects = NULL;
+	const char *dir = NULL, *db = NULL, *rejects = NULL, *root = NULL;
 	double share = -1;
 	cw_month replace_first = { 0, 0 }, replace_last = { 0, 0 };
 	int c, replace = 0;
@@ -99,6 +124,7 @@ int cw_cmd_load(int argc, char **argv)
 		case O_DATA: dir = optarg; break;
 		case O_DB: db = optarg; break;
 		case O_REJECTS: rejects = optarg; break;
+		case O_ROOT: root = optarg; break;
 		case O_MAXREJ:
 			if (cw_cli_double("load", "--max-reject-share", optarg, 0, 1, &share) < 0)
 				return CW_EXIT_USAGE;
@@ -119,7 +145,11 @@ int cw_cmd_load(int argc, char **argv)
 		return cw_cli_usage("load", "--data DIR is required");
 	if (!db)
 		return cw_cli_usage("load", "--db URL is required");
-	int rc = share < 0 ? default_share(&share) : 0;
+	cw_pseudo key;
+	cw_pg_load_opts lo = { .max_reject_share = share };
+	int rc = share < 0 ? default_share(&lo.max_reject_share) : 0;
+	if (rc == 0)
+		rc = pseudonym_key(root, &key, &lo.pseudo);
 	if (rc < 0)
 		return cw_cli_fail("load", rc);
 	/* Without --rejects the reject file is a private temporary file, gone after the load. */
@@ -130,8 +160,10 @@ int cw_cmd_load(int argc, char **argv)
 			return cw_cli_fail("load", cw_error_set(CW_EIO, "cannot create a temporary reject file in /tmp"));
 		close(fd);
 	}
-	cw_pg_load_opts lo = { .rejects_path = rejects ? rejects : tmp, .max_reject_share = share, .replace = replace,
-		               .replace_first = replace_first, .replace_last = replace_last };
+	lo.rejects_path = rejects ? rejects : tmp;
+	lo.replace = replace;
+	lo.replace_first = replace_first;
+	lo.replace_last = replace_last;
 	cw_pg *pg;
 	cw_load_stats st;
 	cw_pg_load_report rep;

@@ -1,4 +1,10 @@
-/* cli_run.c: `claimwatch run`: one month or a range of months, in order. */
+/* cli_run.c: `claimwatch run`: one month or a range of months, in order.
+ *
+ * A month refused for too many rejected rows does not stop a range: the other
+ * months are run. Any other failure stops it (the same folder, database or
+ * disk would most likely fail the next months the same way). A range that
+ * did not run whole ends with one line saying which months were run, which
+ * failed and which were not run, and exits with the worst month's code. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +17,7 @@
 #include "pg/pg.h"
 #include "run/run.h"
 #include "util/progress.h"
+#include "util/strbuf.h"
 
 static const char help[] =
 	"usage: claimwatch run (--data DIR | --db URL) (--month YYYY-MM | --months A..B) --out ROOT [options]\n"
@@ -22,7 +29,9 @@ static const char help[] =
 	"(report/index.html, self-contained: it opens from a USB stick). Sanctions\n"
 	"count the earlier months of the half-year cycle from their ranking.csv under\n"
 	"ROOT (from a database: from its result tables). A range runs month by month,\n"
-	"in order. The month's folder is replaced only when the run succeeds. From a\n"
+	"in order; a month refused for too many rejected rows does not stop it, any\n"
+	"other failure does, and the end says which months were run, which failed and\n"
+	"which were not run. The month's folder is replaced only when the run succeeds. From a\n"
 	"database, the results are also written back to its `claimwatch` schema, in one\n"
 	"transaction that replaces the month's earlier results (`claimwatch db init`\n"
 	"creates the tables), before the folder is; a run waits for a load in progress,\n"
@@ -43,8 +52,11 @@ static const char help[] =
 	"  --threads N            threads loading and detecting; 0 = all cores (default: rules\n"
 	"                         run.threads, 0)\n"
 	"  --lookback-days N      days loaded before the month (default: rules load.lookback_days)\n"
-	"  --max-reject-share X   fail (exit 3) when more than this share of rows is rejected\n"
-	"                         (default: rules load.max_reject_share = 0.01)\n"
+	"  --max-reject-share X   fail (exit 3) when more than this share of the month's rows is\n"
+	"                         rejected (default: rules load.max_reject_share = 0.01)\n"
+	"  --input-timeout S      give up on an input file that is not a regular file (a FIFO)\n"
+	"                         after S seconds without data; 0 = wait without limit\n"
+	"                         (default: rules load.input_timeout_seconds = 600)\n"
 	"  --reveal-patients      write raw patient ids instead of keyed pseudonyms\n"
 	"  --lang zh|en           the report's labels and the sanctions' measures (default zh)\n"
 	"  --no-report            skip the HTML report (the CSV files are written anyway)\n"
@@ -55,10 +67,11 @@ static const char help[] =
 	"  --quiet                no progress or notes on stderr\n"
 	"  --help                 this help\n"
 	"\n"
-	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
+	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows (of a range: the\n"
+	"worst month's)\n";
 
 enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O_MAXREJ, O_REVEAL, O_QUIET,
-       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_PLUGIN, O_ALLOW_EMPTY, O_LOAD_WAIT };
+       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_PLUGIN, O_ALLOW_EMPTY, O_LOAD_WAIT, O_TIMEOUT };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA },
@@ -71,6 +84,7 @@ static const struct option options[] = {
 	{ "threads", required_argument, 0, O_THREADS },
 	{ "lookback-days", required_argument, 0, O_LOOKBACK },
 	{ "max-reject-share", required_argument, 0, O_MAXREJ },
+	{ "input-timeout", required_argument, 0, O_TIMEOUT },
 	{ "reveal-patients", no_argument, 0, O_REVEAL },
 	{ "lang", required_argument, 0, O_LANG },
 	{ "no-report", no_argument, 0, O_NO_REPORT },
@@ -92,10 +106,47 @@ static int check_data_dir(const char *dir)
 	return 0;
 }
 
+/* Runs every month of a range (see the top of the file); returns the exit code. */
+static int run_range(cw_run_opts *o, const cw_rules *rules, cw_month first, cw_month last)
+{
+	cw_sb ran = { 0 }, failed = { 0 }, skipped = { 0 };
+	int code = CW_EXIT_OK, stop = 0;
+	char name[8];
+	for (cw_month m = first; cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
+		cw_month_format(m, name);
+		if (stop) {
+			cw_sb_add(&skipped, ", ", name);
+			continue;
+		}
+		o->month = m;
+		int rc = cw_run_month(o, rules);
+		if (rc == 0) {
+			cw_sb_add(&ran, ", ", name);
+			continue;
+		}
+		int c = cw_cli_fail("run", rc);
+		if (code != CW_EXIT_FAILURE)
+			code = c;
+		stop = rc != CW_EREJECTS;
+		cw_sb_add(&failed, ", ", name);
+		if (rc == CW_EREJECTS)
+			cw_sb_add(&failed, "", " (too many rejected rows)");
+	}
+	char *r = cw_sb_take(&ran), *f = cw_sb_take(&failed), *s = cw_sb_take(&skipped);
+	if (code != CW_EXIT_OK)
+		fprintf(stderr, "claimwatch run: months run: %s; failed: %s; not run: %s\n", r && *r ? r : "none",
+		        f ? f : "?", s && *s ? s : "none");
+	free(r);
+	free(f);
+	free(s);
+	return code;
+
+}
+
 int cw_cmd_run(int argc, char **argv)
 {
-	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh",
-		          .load_wait = -1 };
+	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .input_timeout = -1, .report = 1,
+		          .lang = "zh", .load_wait = -1 };
 	const char *months = NULL;
 	cw_cli_plugins plugins = { .n = 0 };
 	long v;
@@ -131,6 +182,11 @@ int cw_cmd_run(int argc, char **argv)
 		case O_MAXREJ:
 			if (cw_cli_double("run", "--max-reject-share", optarg, 0, 1, &o.max_reject_share) < 0)
 				return CW_EXIT_USAGE;
+			break;
+		case O_TIMEOUT:
+			if (cw_cli_int("run", "--input-timeout", optarg, 0, 86400, &v) < 0)
+				return CW_EXIT_USAGE;
+			o.input_timeout = (int)v;
 			break;
 		case O_REVEAL: o.reveal_patients = 1; break;
 		case O_LANG:
@@ -175,11 +231,17 @@ int cw_cmd_run(int argc, char **argv)
 		rc = cw_outguard_configure(rules);
 	if (rc == 0 && o.db)
 		rc = cw_pg_reconcile_root(o.db, o.root);
-	for (cw_month m = first; rc == 0 && cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
-		o.month = m;
+	int code;
+	if (rc < 0) {
+		code = cw_cli_fail("run", rc);
+	} else if (!cw_month_cmp(first, last)) {
+		o.month = first;
 		rc = cw_run_month(&o, rules);
+		code = rc < 0 ? cw_cli_fail("run", rc) : CW_EXIT_OK;
+	} else {
+		code = run_range(&o, rules, first, last);
 	}
 	cw_rules_free(rules);
 	cw_registry_free(reg);
-	return rc < 0 ? cw_cli_fail("run", rc) : CW_EXIT_OK;
+	return code;
 }

@@ -19,34 +19,48 @@ extern "C" {
 #endif
 
 /* --- the reject file ---------------------------------------------------------
- * CSV with the header file,line,column,reason,record: the source file (or
- * table), the 1-based line where the record starts, the column at fault (empty
- * when the whole record is), the reason, and the record's text as read (cut
- * after 4 KiB, which the reason then says). */
+ * CSV with the header file,line,column,reason,record,month: the source file
+ * (or table), the 1-based line where the record starts, the column at fault
+ * (empty when the whole record is), the reason, the record (cut after 4 KiB,
+ * which the reason then says), and the month the row belongs to (YYYY-MM;
+ * `all` for a table without dates; empty when it cannot be told).
+ *
+ * The record holds only the contract's columns of the table, in the
+ * contract's order (src/rows.h), never a column claimwatch does not read
+ * (names, ID numbers...), with the patient id written as its pseudonym once a
+ * pseudonymiser is set (src/pseudo.h; a run sets it unless
+ * --reveal-patients); so does the value a reason about patient_id quotes. */
 typedef struct cw_rejects cw_rejects;
 int cw_rejects_open(cw_rejects **out, const char *path);
-int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *column,
+struct cw_slice;
+/* A rejected row whose fields could be read: f holds the columns of `table`
+ * in schema order. */
+int cw_rejects_add_row(cw_rejects *r, const char *file, int table, uint64_t line, const char *month,
+                       const char *column, const char *reason, const struct cw_slice *f);
+/* A rejected record that could not be split into its fields: its text as
+ * read, or a note that it is withheld when its file is protected. */
+int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *month, const char *column,
                    const char *reason, const char *record, size_t record_len);
 uint64_t cw_rejects_count(const cw_rejects *r);
-/* Patient ids in rejected records: records of `file` hold a patient id in
- * field `field` (0-based) of `nfields`, by the file's header. Once a
- * pseudonymiser is set (src/io/pseudo.h; a run sets it unless
- * --reveal-patients), that field, and the value a reason about the
- * patient_id column quotes, are written as the patient's pseudonym, and a
- * record of the file that does not split into nfields fields is withheld.
- * A reject whose `file` is a table's name (a database source) needs no
- * declaration: its record is taken to hold the fields in schema order. */
-int cw_rejects_protect(cw_rejects *r, const char *file, size_t field, size_t nfields);
+/* Records of `file` that cannot be split are withheld: always when its header
+ * has columns claimwatch does not read (unread_columns), else, when the file
+ * holds patient ids, while pseudonymising. */
+int cw_rejects_protect(cw_rejects *r, const char *file, int unread_columns);
 struct cw_pseudo;
 void cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps);
+/* Without a key to pseudonymise with: patient ids are withheld. */
+void cw_rejects_withhold_patients(cw_rejects *r);
 /* Flushes and closes; returns < 0 when a write failed (disk full). */
 int cw_rejects_close(cw_rejects *r);
 
 typedef struct cw_table_stats {
 	uint64_t read;     /* data rows read */
 	uint64_t loaded;   /* taken into the dataset */
-	uint64_t skipped;  /* valid, outside the window */
+	uint64_t skipped;  /* outside the window: rows of another month, valid or not */
 	uint64_t rejected; /* written to the reject file */
+	uint64_t rejected_lookback; /* of those, rows of the look-back: counted against their own month */
+	uint64_t rejected_unknown;  /* of those, rows whose month cannot be told: counted against none */
+	uint64_t month_rows; /* rows of the run's month, taken or rejected (all of a table without dates) */
 	double seconds;
 } cw_table_stats;
 
@@ -57,8 +71,13 @@ typedef struct cw_load_stats {
 	double seconds;
 } cw_load_stats;
 
-/* Rejected rows over rows read, over every table. */
+/* Every table's counts added up (seconds included). */
+cw_table_stats cw_load_totals(const cw_load_stats *st);
+/* Rejected rows over rows read, over every table (`claimwatch load`). */
 double cw_load_reject_share(const cw_load_stats *st);
+/* The rows rejected against the run's month over the month's rows: what a
+ * run's load.max_reject_share limits. */
+double cw_load_month_share(const cw_load_stats *st);
 
 typedef struct cw_load_opts {
 	cw_month month;
@@ -66,6 +85,8 @@ typedef struct cw_load_opts {
 	cw_rejects *rejects;  /* where rejected rows go (required) */
 	FILE *warn;           /* where warnings go (NULL: stderr) */
 	int threads;          /* threads reading the large tables (0: one per core; 1: none) */
+	int input_timeout;    /* seconds a file that is not a regular file (a FIFO) may keep the load
+	                         waiting for data; 0: no limit */
 } cw_load_opts;
 
 /* Reads dir/<table>.csv for every table of the contract. A missing file or a

@@ -32,6 +32,17 @@ typedef int32_t cw_day;    /* days since 1970-01-01 */
 #define CW_YEAR_MIN 1850
 #define CW_YEAR_MAX 2999
 
+/* The contract's bound on one value, checked wherever a row is read (CSV or
+ * PostgreSQL): a money field at most 99,999,999.99 yuan and a quantity at
+ * most 99,999,999.999 in absolute value, and a claim line's qty times
+ * unit_price at most the money bound. A row beyond is rejected with its file,
+ * line and column. Sums of such values over any realistic number of lines
+ * (ten thousand lines at the bound for one physician) stay inside what
+ * numeric(14,2) holds in the database (below 10^12 yuan) and far inside what
+ * claimwatch reads back from its own files (below 10^15 yuan). */
+#define CW_MONEY_MAX INT64_C(9999999999)  /* fen */
+#define CW_QTY_MAX INT64_C(99999999999)   /* thousandths */
+
 /* --- calendar ------------------------------------------------------------- */
 cw_day cw_days_from_civil(int year, int month, int day);
 void cw_civil_from_days(cw_day d, int *year, int *month, int *day);

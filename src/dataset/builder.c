@@ -217,6 +217,7 @@ int cw_builder_add_institution(cw_builder *b, const cw_institution_row *x, cw_ro
 		return rc;
 	((uint8_t *)W(ds->inst.level))[r] = (uint8_t)x->level;
 	ds->store[CW_T_INSTITUTIONS].n++;
+	ds->month_rows[CW_T_INSTITUTIONS]++;
 	return 0;
 }
 
@@ -238,6 +239,7 @@ int cw_builder_add_department(cw_builder *b, const cw_department_row *x, cw_rowe
 		return rc;
 	((cw_ref *)W(ds->dept.inst))[r] = inst;
 	ds->store[CW_T_DEPARTMENTS].n++;
+	ds->month_rows[CW_T_DEPARTMENTS]++;
 	return 0;
 }
 
@@ -262,6 +264,7 @@ int cw_builder_add_physician(cw_builder *b, const cw_physician_row *x, cw_rowerr
 	((cw_ref *)W(ds->phys.inst))[r] = inst;
 	((cw_ref *)W(ds->phys.dept))[r] = dept;
 	ds->store[CW_T_PHYSICIANS].n++;
+	ds->month_rows[CW_T_PHYSICIANS]++;
 	return 0;
 }
 
@@ -285,6 +288,7 @@ static int commit_patient(cw_dataset *ds, const cw_patient_res *o, cw_rowerr *er
 	((uint8_t *)W(ds->pat.sex))[r] = (uint8_t)o->sex;
 	((cw_day *)W(ds->pat.birth))[r] = o->birth;
 	ds->store[CW_T_PATIENTS].n++;
+	ds->month_rows[CW_T_PATIENTS]++;
 	return 0;
 }
 
@@ -331,6 +335,7 @@ int cw_builder_add_item(cw_builder *b, const cw_item_row *x, cw_rowerr *err)
 	((uint8_t *)W(ds->items.min_level))[r] = (uint8_t)x->min_level;
 	((uint8_t *)W(ds->items.setting))[r] = (uint8_t)x->setting;
 	ds->store[CW_T_ITEMS].n++;
+	ds->month_rows[CW_T_ITEMS]++;
 	return 0;
 }
 
@@ -356,6 +361,7 @@ int cw_builder_add_bundle(cw_builder *b, const cw_bundle_row *x, cw_rowerr *err)
 	ds->bundle_parent[r] = parent;
 	ds->bundle_child[r] = child;
 	ds->store[CW_T_BUNDLES].n++;
+	ds->month_rows[CW_T_BUNDLES]++;
 	return 0;
 }
 
@@ -406,6 +412,7 @@ static int commit_visit(cw_dataset *ds, const cw_visit_res *o, cw_rowerr *err)
 	    (rc = put_text(ds, ds->visits.dx_name, r, o->dx_name, 1, err)) < 0)
 		return rc;
 	ds->store[CW_T_VISITS].n++;
+	ds->month_rows[CW_T_VISITS] += o->admit >= ds->win.month_start && o->admit < ds->win.month_end;
 	return 0;
 }
 
@@ -495,6 +502,7 @@ static int commit_claim(cw_builder *b, const cw_claim_res *o, cw_rowerr *err)
 	((uint8_t *)W(ds->claims.result))[r] = CW_RESULT_NONE;
 	((uint8_t *)W(ds->claims.flags))[r] = o->flags;
 	ds->store[CW_T_CLAIMS].n++;
+	ds->month_rows[CW_T_CLAIMS] += (o->flags & CW_LINE_IN_MONTH) != 0;
 	return 0;
 }
 
@@ -595,6 +603,7 @@ static int commit_rx(cw_builder *b, const cw_rx_res *o, cw_rowerr *err)
 	((cw_fen *)W(ds->rx.amount))[r] = o->amount;
 	((uint8_t *)W(ds->rx.in_month))[r] = o->time >= ds->win.month_start;
 	ds->store[CW_T_PRESCRIPTIONS].n++;
+	ds->month_rows[CW_T_PRESCRIPTIONS] += o->time >= ds->win.month_start;
 	return 0;
 }
 
@@ -625,6 +634,7 @@ static int commit_result(cw_dataset *ds, const cw_result_res *o, cw_rowerr *err)
 	if (res[o->line] != CW_RESULT_NONE)
 		return reject(err, "line_id", "duplicate exam result for line_id '%s'", o->line_id);
 	res[o->line] = (uint8_t)o->result;
+	ds->month_rows[CW_T_RESULTS] += (ds->claims.flags[o->line] & CW_LINE_IN_MONTH) != 0;
 	return 0;
 }
 
@@ -732,6 +742,30 @@ const char **cw_row_res_string(int table, cw_row_res *r, int i)
 }
 
 cw_pool *cw_builder_pool(cw_builder *b) { return &b->ds->pool; }
+
+uint64_t cw_builder_month_rows(const cw_builder *b, int table) { return b->ds->month_rows[table]; }
+
+int cw_builder_period(const cw_builder *b, cw_minute from, cw_minute to, cw_month *month)
+{
+	const cw_window *w = &b->ds->win;
+	*month = cw_month_of(from);
+	if (from >= w->month_end)
+		return CW_PERIOD_OTHER;
+	if (from >= w->month_start)
+		return CW_PERIOD_MONTH;
+	return to > w->window_start ? CW_PERIOD_LOOKBACK : CW_PERIOD_OTHER;
+}
+
+int cw_builder_line_period(const cw_builder *b, const char *line_id, size_t len, cw_month *month)
+{
+	const cw_dataset *ds = b->ds;
+	cw_ref r = cw_idmap_find(&ds->map[CW_T_CLAIMS], &ds->pool, ds->claims.id, line_id, len);
+	if (r == CW_NONE) {
+		*month = (cw_month){ 0, 0 };
+		return CW_PERIOD_OTHER;
+	}
+	return cw_builder_period(b, ds->claims.time[r], ds->claims.time[r] + 1, month);
+}
 
 void cw_builder_snapshot(const cw_builder *b, cw_builder *bcopy, cw_dataset *dcopy)
 {

@@ -33,6 +33,7 @@ struct cw_dataset {
 	void *owned[32];
 	int nowned;
 	cw_build_stats stats;
+	uint64_t month_rows[CW_T_COUNT]; /* rows taken of the window's month (a visit: admitted in it) */
 };
 
 /* --- adding a row in two halves (the parallel loader, load_par.c) ----------
@@ -138,6 +139,32 @@ struct cw_builder {
 	int finished;
 	int threads; /* for cw_finish: 0 = one per core */
 };
+
+/* Rows of `table` taken so far that belong to the window's month: claim lines
+ * and prescriptions dated in it, visits admitted in it, exam results of its
+ * claim lines, every row of a table without dates. */
+uint64_t cw_builder_month_rows(const cw_builder *b, int table);
+/* Where a row stands against a run's window, by its dates: a claim line's
+ * service_time, a prescription's rx_time, a visit's stay (admit_time, and
+ * discharge_time and kind as far as they can be read), an exam result's claim
+ * line. When a time cannot be read but starts with a valid "YYYY-MM", that
+ * month is taken. The other tables have no dates: their rows belong to every
+ * month. Rejected rows are counted against the month they belong to. */
+enum cw_period {
+	CW_PERIOD_MONTH,    /* the run's month, or every month */
+	CW_PERIOD_LOOKBACK, /* the look-back before it: an earlier month's row */
+	CW_PERIOD_OTHER,    /* outside the window: another month's row */
+	CW_PERIOD_UNKNOWN   /* the date cannot be read (nor the record split) */
+};
+/* The part of the window a row of `table` belongs to (enum cw_period), from
+ * its dates: a claim line or prescription dated [from, to)
+ * (one minute, or a whole month when only "YYYY-MM" can be read), a visit
+ * admitted at `from` whose stay may reach `to`. *month gets the month of
+ * `from`. */
+int cw_builder_period(const cw_builder *b, cw_minute from, cw_minute to, cw_month *month);
+/* The same for an exam result, by its claim line: CW_PERIOD_OTHER when that
+ * line was not taken (outside the window, or absent). */
+int cw_builder_line_period(const cw_builder *b, const char *line_id, size_t len, cw_month *month);
 
 /* Rows below which a pass of cw_builder_finish stays on one thread (0: the
  * default, 32768); tests make it tiny so that small months take every path. */

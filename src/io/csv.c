@@ -3,13 +3,19 @@
  * The buffer holds at most one partial record plus one block: when a record
  * runs past the data read so far, its start is moved to the front and another
  * block is appended, and the record is parsed again from its start. A record
- * that passes max_record is given up (see too_long).
+ * that passes max_record is given up: it is followed to its real end, quoting
+ * included, without being held (see too_long).
+ *
+ * Input that is not a regular file (a FIFO) is waited for with poll(): after
+ * a second a note says what is awaited, and after `timeout` seconds without
+ * data the read fails.
  *
  * The common record (one line, no quotes) takes the fast path: memchr for the
  * line break, then one SSE2 pass that finds the commas and proves there is no
  * quote or NUL. Anything else takes the byte-exact slow path. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +26,20 @@
 #endif
 #include "claimwatch/error.h"
 #include "io/csv.h"
+#include "util/progress.h"
 #include "util/utf8.h"
 
 #define RAW_KEEP (4096 + 64) /* what is kept of a record too long to hold */
 #define PAD CW_CSV_PAD       /* readable bytes after the data, for 16-byte loads */
-#define NO_QUOTE ((size_t)-1)
 
 struct cw_csv {
 	cw_csv_read_fn read;
 	void *ctx;
 	int fd; /* -1 when reading through a callback */
+	int seekable; /* fd is a regular file */
+	int waits;    /* fd is a FIFO or the like: poll before reading */
+	int noted, timed_out;
+	double timeout;
 	char *name;
 	char *buf; /* cap + PAD bytes */
 	size_t cap, pos, end;
@@ -40,18 +50,56 @@ struct cw_csv {
 	cw_csv_field *fields;
 	char *scratch; /* unescaped quoted fields, cap bytes, allocated on first use */
 	size_t scratch_len, scratch_cap;
+	const char *fault; /* a fault found inside a quoted field: the record is bad once it ends */
+	int state;         /* where too_long is in a record's quoting (enum scan) */
+	uint64_t open_off, open_line; /* too_long: the latest opening quote */
 	char side[RAW_KEEP]; /* the kept start of a record too long to hold */
 	char reason[160];
 };
 
 enum { P_DONE, P_BLANK, P_MORE, P_FAIL };
 
+/* Waits until the input has something to read (or its writer went away):
+ * after a second, says once what is awaited; after c->timeout seconds
+ * without anything (0: no limit), fails with errno ETIMEDOUT. */
+static int wait_input(cw_csv *c)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	double start = cw_now();
+	for (;;) {
+		double left = c->timeout > 0 ? c->timeout - (cw_now() - start) : -1;
+		if (c->timeout > 0 && left <= 0) {
+			c->timed_out = 1;
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		int ms = left < 0 ? -1 : (int)(left * 1000) + 1;
+		if (!c->noted && (ms < 0 || ms > 1000))
+			ms = 1000;
+		int n = poll(&pfd, 1, ms);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n == 0 && !c->noted) {
+			c->noted = 1;
+			if (c->timeout > 0)
+				cw_progress_note("%s: waiting for data (not a regular file: a FIFO?); giving up after %g s "
+				                 "without any (--input-timeout, load.input_timeout_seconds)", c->name, c->timeout);
+			else
+				cw_progress_note("%s: waiting for data (not a regular file: a FIFO?)", c->name);
+		}
+	}
+}
+
 static long fd_read(void *ctx, char *buf, size_t n)
 {
-	int fd = *(int *)ctx;
+	cw_csv *c = ctx;
 	for (;;) {
-		ssize_t r = read(fd, buf, n);
-		if (r >= 0 || errno != EINTR)
+		if (c->waits && wait_input(c) < 0)
+			return -1;
+		ssize_t r = read(c->fd, buf, n);
+		if (r >= 0 || (errno != EINTR && errno != EAGAIN))
 			return (long)r;
 	}
 }
@@ -94,6 +142,7 @@ void cw_csv_mem_reset(cw_csv *c, const char *data, size_t len, uint64_t line)
 	c->end = c->cap = len;
 	c->eof = 1;
 	c->skipping = 0;
+	c->fault = NULL;
 	c->line = line;
 	c->bytes = len;
 }
@@ -109,6 +158,7 @@ int cw_csv_open_reader(cw_csv **out, cw_csv_read_fn fn, void *ctx, const char *n
 	c->block = opts && opts->block ? opts->block : CW_CSV_BLOCK;
 	c->max_record = opts && opts->max_record ? opts->max_record : CW_CSV_MAX_RECORD;
 	c->max_fields = opts && opts->max_fields ? opts->max_fields : CW_CSV_MAX_FIELDS;
+	c->timeout = opts ? opts->timeout : 0;
 	c->cap = c->max_record + c->block + 1;
 	c->line = 1;
 	c->name = strdup(name);
@@ -124,7 +174,7 @@ int cw_csv_open_reader(cw_csv **out, cw_csv_read_fn fn, void *ctx, const char *n
 
 int cw_csv_open(cw_csv **out, const char *path, const cw_csv_opts *opts)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO without a writer: do not block here */
 	if (fd < 0)
 		return cw_error_set(errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "%s: %s", path,
 		                    errno == ENOENT ? "no such file" : strerror(errno));
@@ -145,7 +195,11 @@ int cw_csv_open(cw_csv **out, const char *path, const cw_csv_opts *opts)
 		return rc;
 	}
 	c->fd = fd;
-	c->ctx = &c->fd;
+	c->ctx = c;
+	c->seekable = S_ISREG(st.st_mode);
+	c->waits = !c->seekable;
+	if (c->seekable)
+		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	*out = c;
 	return 0;
 }
@@ -174,12 +228,13 @@ void cw_csv_tell(const cw_csv *c, uint64_t *offset, uint64_t *line)
 
 int cw_csv_seek(cw_csv *c, uint64_t offset, uint64_t line)
 {
-	if (c->fd < 0 || c->mem)
+	if (!c->seekable || c->mem)
 		return cw_error_set(CW_ERROR, "internal: %s cannot seek", c->name);
 	if (lseek(c->fd, (off_t)offset, SEEK_SET) == (off_t)-1)
 		return cw_error_set(CW_EIO, "%s: seek failed: %s", c->name, strerror(errno));
 	c->pos = c->end = 0;
 	c->eof = c->skipping = 0;
+	c->fault = NULL;
 	c->started = 1;
 	c->bytes = offset;
 	c->line = line;
@@ -202,6 +257,9 @@ static int refill(cw_csv *c)
 		room = c->block;
 	while (room > 0) {
 		long n = c->read(c->ctx, c->buf + c->end, room);
+		if (n < 0 && c->timed_out)
+			return cw_error_set(CW_EIO, "%s: nothing to read for %g s (--input-timeout, "
+			                    "load.input_timeout_seconds): is anything writing to it?", c->name, c->timeout);
 		if (n < 0)
 			return cw_error_set(CW_EIO, "%s: read failed: %s", c->name, strerror(errno));
 		if (n == 0) {
@@ -234,6 +292,24 @@ static inline void add_field(cw_csv *c, size_t *n, const char *p, size_t len)
 	(*n)++;
 }
 
+/* The reason for a record longer than max_record, on lines first to last. */
+static void long_record(cw_csv *c, uint64_t first, uint64_t last)
+{
+	if (last > first)
+		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes (it spans lines %llu to %llu)",
+		         c->max_record, (unsigned long long)first, (unsigned long long)last);
+	else
+		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes", c->max_record);
+}
+
+/* The reason for a record [p, rec_end) longer than max_record held whole
+ * (out of line: finish_record is on every record's path). */
+__attribute__((noinline, cold)) static const char *held_too_long(cw_csv *c, const char *p, const char *rec_end)
+{
+	long_record(c, c->line, c->line + count_newlines(p, rec_end));
+	return c->reason;
+}
+
 /* Fills *r for the record [p, rec_end) whose next record starts at `next`. */
 static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char *rec_end, const char *next,
                          size_t n, uint64_t newlines)
@@ -246,8 +322,7 @@ static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char 
 	r->error = NULL;
 	r->no_newline = next[-1] != '\n';
 	if ((size_t)(next - p) > c->max_record) {
-		snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes", c->max_record);
-		r->error = c->reason;
+		r->error = held_too_long(c, p, rec_end);
 	} else if (n > c->max_fields) {
 		snprintf(c->reason, sizeof c->reason, "more than %zu fields", c->max_fields);
 		r->error = c->reason;
@@ -259,6 +334,20 @@ static int finish_record(cw_csv *c, cw_csv_record *r, const char *p, const char 
 	return P_DONE;
 }
 
+/* finish_record for the slow path, where a fault found inside a quoted field
+ * (c->fault) rejects the record once its end is known. */
+static int finish_slow(cw_csv *c, cw_csv_record *r, const char *p, const char *rec_end, const char *next, size_t n,
+                       uint64_t newlines)
+{
+	int rc = finish_record(c, r, p, rec_end, next, n, newlines);
+	if (c->fault) {
+		r->error = c->fault;
+		r->nfields = 0;
+		c->fault = NULL;
+	}
+	return rc;
+}
+
 /* A malformed record: it ends at the first line break at or after `at`.
  * When that is not in the buffer yet, P_MORE reads on (the record is parsed
  * again); past max_record, the start of the record is kept aside and the rest
@@ -267,6 +356,7 @@ static int bad_record(cw_csv *c, cw_csv_record *r, const char *why, const char *
 {
 	const char *p = c->buf + c->pos, *end = c->buf + c->end;
 	const char *nl = at < end ? memchr(at, '\n', (size_t)(end - at)) : NULL;
+	c->fault = NULL;
 	if (!nl && !c->eof && (size_t)(end - p) <= c->max_record)
 		return P_MORE;
 	r->line = c->line;
@@ -338,14 +428,13 @@ static const char *unescape(cw_csv *c, const char *cs, const char *ce, size_t *l
 /* Byte classes of the slow path's unquoted scan: ',', '"', '\n' and NUL. */
 static const unsigned char special[256] = { [0] = 1, [','] = 1, ['"'] = 1, ['\n'] = 1 };
 
-/* The general parser, byte-exact RFC 4180. *open_quote gets the offset of an
- * unclosed opening quote when it returns P_MORE. */
-static int parse_slow(cw_csv *c, cw_csv_record *r, size_t *open_quote)
+/* The general parser, byte-exact RFC 4180. */
+static int parse_slow(cw_csv *c, cw_csv_record *r)
 {
 	const char *p = c->buf + c->pos, *end = c->buf + c->end, *q = p;
 	size_t n = 0;
 	c->scratch_len = 0;
-	*open_quote = NO_QUOTE;
+	c->fault = NULL;
 	for (;;) {
 		if (q < end && *q == '"') {
 			const char *open = q, *cs = q + 1, *x;
@@ -353,19 +442,16 @@ static int parse_slow(cw_csv *c, cw_csv_record *r, size_t *open_quote)
 			for (q = cs;; q = x + 2) {
 				x = memchr(q, '"', (size_t)(end - q));
 				if (!x || (x + 1 == end && !c->eof)) {
-					if (!c->eof) {
-						*open_quote = (size_t)(open - c->buf);
+					if (!c->eof)
 						return P_MORE;
-					}
 					return bad_record(c, r, "unterminated quoted field (broken quoting)", open);
 				}
 				if (x + 1 == end || x[1] != '"')
 					break;
 				doubled = 1;
 			}
-			const char *nul = memchr(cs, 0, (size_t)(x - cs));
-			if (nul)
-				return bad_record(c, r, "NUL byte in record", nul);
+			if (memchr(cs, 0, (size_t)(x - cs)))
+				c->fault = "NUL byte in record"; /* the record ends where its quoting says, not here */
 			if (doubled) {
 				if (c->scratch_cap < c->cap) {
 					free(c->scratch);
@@ -386,16 +472,16 @@ static int parse_slow(cw_csv *c, cw_csv_record *r, size_t *open_quote)
 			if (q == end || (*q == '\r' && q + 1 == end)) {
 				if (!c->eof)
 					return P_MORE;
-				return finish_record(c, r, p, q, end, n, count_newlines(p, end));
+				return finish_slow(c, r, p, q, end, n, count_newlines(p, end));
 			}
 			if (*q == ',') {
 				q++;
 				continue;
 			}
 			if (*q == '\n')
-				return finish_record(c, r, p, q, q + 1, n, count_newlines(p, q + 1));
+				return finish_slow(c, r, p, q, q + 1, n, count_newlines(p, q + 1));
 			if (*q == '\r' && q[1] == '\n')
-				return finish_record(c, r, p, q, q + 2, n, count_newlines(p, q + 2));
+				return finish_slow(c, r, p, q, q + 2, n, count_newlines(p, q + 2));
 			return bad_record(c, r, "garbage after a closing quote", q);
 		}
 		const char *x = q;
@@ -406,7 +492,7 @@ static int parse_slow(cw_csv *c, cw_csv_record *r, size_t *open_quote)
 				return P_MORE;
 			const char *fe = (x > q && x[-1] == '\r') ? x - 1 : x;
 			add_field(c, &n, q, (size_t)(fe - q));
-			return finish_record(c, r, p, fe, end, n, count_newlines(p, end));
+			return finish_slow(c, r, p, fe, end, n, count_newlines(p, end));
 		}
 		switch (*x) {
 		case ',':
@@ -416,7 +502,7 @@ static int parse_slow(cw_csv *c, cw_csv_record *r, size_t *open_quote)
 		case '\n': {
 			const char *fe = (x > q && x[-1] == '\r') ? x - 1 : x;
 			add_field(c, &n, q, (size_t)(fe - q));
-			return finish_record(c, r, p, fe, x + 1, n, count_newlines(p, x + 1));
+			return finish_slow(c, r, p, fe, x + 1, n, count_newlines(p, x + 1));
 		}
 		case '"':
 			return bad_record(c, r, "stray quote in an unquoted field", x);
@@ -468,16 +554,15 @@ static int split_simple(cw_csv *c, const char *p, const char *le, size_t *nout)
 	return 1;
 }
 
-static int parse_record(cw_csv *c, cw_csv_record *r, size_t *open_quote)
+static int parse_record(cw_csv *c, cw_csv_record *r)
 {
 	const char *p = c->buf + c->pos, *end = c->buf + c->end;
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	const char *le = nl ? nl : c->eof ? end : NULL;
-	*open_quote = NO_QUOTE;
 	if (!le) {
 		if ((size_t)(end - p) <= c->max_record)
 			return P_MORE;
-		return parse_slow(c, r, open_quote);
+		return parse_slow(c, r);
 	}
 	if (le > p && le[-1] == '\r')
 		le--;
@@ -488,7 +573,7 @@ static int parse_record(cw_csv *c, cw_csv_record *r, size_t *open_quote)
 	}
 	size_t n;
 	if (!split_simple(c, p, le, &n))
-		return parse_slow(c, r, open_quote);
+		return parse_slow(c, r);
 	return finish_record(c, r, p, le, nl ? nl + 1 : end, n, nl != NULL);
 }
 
@@ -498,10 +583,9 @@ int cw_csv_whole(cw_csv *c, const char *data, size_t len, size_t max, size_t *wh
 	c->eof = 0; /* more input follows: cut as the streaming reader would */
 	*giant = 0;
 	cw_csv_record r;
-	size_t open_quote;
 	while (c->pos < c->end) {
 		size_t start = c->pos;
-		switch (parse_record(c, &r, &open_quote)) {
+		switch (parse_record(c, &r)) {
 		case P_BLANK:
 			continue;
 		case P_FAIL:
@@ -524,15 +608,151 @@ int cw_csv_whole(cw_csv *c, const char *data, size_t len, size_t max, size_t *wh
 	return 0;
 }
 
-/* A record past max_record while more input follows: reject it, and resume
- * after the line break that follows an unclosed opening quote, else after
- * the next line break of the input. */
-static void too_long(cw_csv *c, cw_csv_record *r, size_t open_quote)
+/* Where too_long is in a record's quoting, byte-exact with parse_slow. */
+enum scan {
+	S_FIELD,    /* at the start of a field */
+	S_UNQUOTED, /* in an unquoted field */
+	S_QUOTED,   /* in a quoted field */
+	S_QUOTE,    /* after a quote in a quoted field: its end, or the first of "" */
+	S_CR,       /* after a closing quote and a CR */
+	S_FAULT     /* after a fault (a stray quote, a NUL, text after a closing quote): ends at the line break */
+};
+
+/* A byte of [q, e) in the input, as a file offset. */
+static uint64_t offset_of(const cw_csv *c, const char *q)
 {
-	snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes%s", c->max_record,
-	         open_quote != NO_QUOTE ? " (a quoted field that does not end: broken quoting?)" : "");
-	const char *at = open_quote != NO_QUOTE ? c->buf + open_quote : c->buf + c->end;
-	bad_record(c, r, c->reason, at);
+	return c->bytes - (uint64_t)(c->buf + c->end - q);
+}
+
+/* In an unquoted field, or at a field's start: the record ends at the next
+ * line break unless a quote or a NUL comes first. Sets *done when it ends
+ * (and returns just past its line break). */
+static const char *scan_unquoted(cw_csv *c, const char *q, const char *e, int *done)
+{
+	if (c->state == S_FIELD && *q == '"') {
+		c->open_off = offset_of(c, q);
+		c->open_line = c->line;
+		c->state = S_QUOTED;
+		return q + 1;
+	}
+	const char *nl = memchr(q, '\n', (size_t)(e - q)), *stop = nl ? nl : e;
+	const char *quote = memchr(q, '"', (size_t)(stop - q)), *nul = memchr(q, 0, (size_t)(stop - q));
+	if (nul && (!quote || nul < quote)) {
+		c->state = S_FAULT;
+		return nul + 1;
+	}
+	if (quote && quote > q && quote[-1] == ',') { /* a quoted field opens */
+		c->state = S_FIELD;
+		return quote;
+	}
+	if (quote) { /* a stray quote */
+		c->state = S_FAULT;
+		return quote + 1;
+	}
+	if (nl) {
+		c->line++;
+		*done = 1;
+		return nl + 1;
+	}
+	c->state = e[-1] == ',' ? S_FIELD : S_UNQUOTED;
+	return e;
+}
+
+/* Follows the quoting of a record from q; returns just past its line break,
+ * or NULL when it goes on past e. Counts the lines it passes. */
+static const char *scan_record(cw_csv *c, const char *q, const char *e)
+{
+	int done = 0;
+	while (q < e) {
+		const char *x;
+		switch (c->state) {
+		case S_QUOTED:
+			x = memchr(q, '"', (size_t)(e - q));
+			c->line += count_newlines(q, x ? x : e);
+			if (!x)
+				return NULL;
+			c->state = S_QUOTE;
+			q = x + 1;
+			break;
+		case S_FAULT:
+			if (!(x = memchr(q, '\n', (size_t)(e - q))))
+				return NULL;
+			c->line++;
+			return x + 1;
+		case S_QUOTE:
+		case S_CR:
+			if (*q == '\n') {
+				c->line++;
+				return q + 1;
+			}
+			if (c->state == S_CR)
+				c->state = S_FAULT;
+			else
+				c->state = *q == '"' ? S_QUOTED : *q == ',' ? S_FIELD : *q == '\r' ? S_CR : S_FAULT;
+			q++;
+			break;
+		default:
+			q = scan_unquoted(c, q, e, &done);
+			if (done)
+				return q;
+		}
+	}
+	return NULL;
+}
+
+/* A quoted field that does not end before the end of the input: a broken
+ * quote. A file is read again from the line after the opening quote (as a
+ * short record would be); a stream cannot go back, so the read fails. This
+ * happens once per file at most: every line after that quote left the scan
+ * inside a quoted field, and no line can both do that and, read from its
+ * start, open a quoted field it leaves open. */
+static int unterminated(cw_csv *c, cw_csv_record *r)
+{
+	uint64_t open_line = c->open_line;
+	snprintf(c->reason, sizeof c->reason, "record longer than %zu bytes (a quoted field that does not end: "
+	         "broken quoting?)", c->max_record);
+	r->error = c->reason;
+	if (!c->seekable)
+		return cw_error_set(CW_EINVALID, "%s: line %llu: a quoted field opened on line %llu does not end before "
+		                    "the end of the input and the record is longer than %zu bytes: broken quoting; "
+		                    "the input cannot be read again from the line after the quote", c->name,
+		                    (unsigned long long)r->line, (unsigned long long)open_line, c->max_record);
+	int rc = cw_csv_seek(c, c->open_off, open_line);
+	if (rc == 0)
+		rc = skip_line(c);
+	return rc < 0 ? rc : 1;
+}
+
+/* A record past max_record while more input follows: it is rejected with its
+ * first 4 KiB, and the rest of it is read and dropped up to its real end,
+ * following its quoting: a line break inside a quoted field does not end it.
+ * Returns 1, or < 0 when reading failed. */
+static int too_long(cw_csv *c, cw_csv_record *r)
+{
+	size_t keep = c->end - c->pos < sizeof c->side ? c->end - c->pos : sizeof c->side;
+	memcpy(c->side, c->buf + c->pos, keep);
+	*r = (cw_csv_record){ .line = c->line, .field = c->fields, .raw = c->side, .raw_len = keep, .error = c->reason };
+	c->fault = NULL;
+	c->state = S_FIELD;
+	for (;;) {
+		const char *stop = scan_record(c, c->buf + c->pos, c->buf + c->end);
+		if (stop) {
+			c->pos = (size_t)(stop - c->buf);
+			break;
+		}
+		c->pos = c->end;
+		if (c->eof && c->state == S_QUOTED)
+			return unterminated(c, r);
+		if (c->eof) {
+			r->no_newline = 1;
+			break;
+		}
+		int rc = refill(c);
+		if (rc < 0)
+			return rc;
+	}
+	long_record(c, r->line, c->line - !r->no_newline);
+	return 1;
 }
 
 /* Skips a UTF-8 byte-order mark at the start of the input. */
@@ -564,8 +784,7 @@ int cw_csv_next(cw_csv *c, cw_csv_record *r)
 				return rc;
 			continue;
 		}
-		size_t open_quote;
-		switch (parse_record(c, r, &open_quote)) {
+		switch (parse_record(c, r)) {
 		case P_DONE:
 			return 1;
 		case P_BLANK:
@@ -573,10 +792,8 @@ int cw_csv_next(cw_csv *c, cw_csv_record *r)
 		case P_FAIL:
 			return CW_ENOMEM;
 		}
-		if (c->end - c->pos > c->max_record) {
-			too_long(c, r, open_quote);
-			return 1;
-		}
+		if (c->end - c->pos > c->max_record)
+			return too_long(c, r);
 		if ((rc = refill(c)) < 0)
 			return rc;
 	}

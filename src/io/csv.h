@@ -17,9 +17,20 @@
  * garbage after a closing quote, a NUL byte, a record longer than max_record,
  * more than max_fields fields) and the reader resynchronises at the first line
  * break at or after the fault (for an unterminated quote: after the opening
- * quote), so one broken row costs one row. A record longer than max_record is
- * never held in memory: the reader keeps its first 4 KiB for the reject file
- * and skips the rest in blocks. Only a failing read() is an error. */
+ * quote; a NUL inside a quoted field is not a fault of the quoting: the record
+ * ends where its quoting says), so one broken row costs one row. A record
+ * longer than max_record is never held in memory: the reader keeps its first
+ * 4 KiB for the reject file and skips the rest in blocks up to the record's
+ * real end, following its quoting, so that the lines of a long quoted field
+ * are never read as records. When such a quoted field runs to the end of the
+ * input (a broken quote), a file is read again from the line after the
+ * opening quote, as for a short record; a stream cannot be, and fails with
+ * CW_EINVALID. Otherwise only a failing read() is an error.
+ *
+ * A file that is not a regular file (a FIFO) is opened without waiting for its
+ * writer; reads then wait for data with poll(): after a second a progress note
+ * names the file awaited, and after opts->timeout seconds without data the
+ * read fails (CW_EIO, with a message that says so). */
 #ifndef CW_CSV_H
 #define CW_CSV_H
 #include <stddef.h>
@@ -48,6 +59,7 @@ typedef struct cw_csv_opts {
 	size_t block;      /* bytes per read; 0: 1 MiB */
 	size_t max_record; /* longest record taken; 0: 1 MiB */
 	size_t max_fields; /* most fields in a record; 0: 4096 */
+	double timeout;    /* seconds a FIFO may keep the reader waiting for data; 0: no limit */
 } cw_csv_opts;
 
 #define CW_CSV_BLOCK (1u << 20)
@@ -63,7 +75,8 @@ int cw_csv_open(cw_csv **out, const char *path, const cw_csv_opts *opts);
 int cw_csv_open_reader(cw_csv **out, cw_csv_read_fn fn, void *ctx, const char *name, const cw_csv_opts *opts);
 
 /* The next record: 1 with *rec filled, 0 at the end of the input, CW_EIO when
- * reading failed (message set). */
+ * reading failed or timed out, CW_EINVALID for a broken quote in a stream
+ * (message set, naming the input and the line). */
 int cw_csv_next(cw_csv *c, cw_csv_record *rec);
 
 /* Bytes read so far. */

@@ -30,6 +30,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "pg/pg.h"
+#include "source/load_table.h"
 #include "source/rows.h"
 #include "util/progress.h"
 
@@ -294,30 +295,6 @@ static cw_slice render(int type, const cw_slice *v, char *o)
 	return out;
 }
 
-/* The row as a CSV line, for the reject file. */
-static size_t row_text(const cw_slice *f, int n, char *buf, size_t size)
-{
-	size_t o = 0;
-	for (int i = 0; i < n && o + 4 < size; i++) {
-		if (i)
-			buf[o++] = ',';
-		int quote = f[i].len && memchr(f[i].ptr, ',', f[i].len);
-		for (size_t k = 0; k < f[i].len && !quote; k++)
-			quote = f[i].ptr[k] == '"' || f[i].ptr[k] == '\n' || f[i].ptr[k] == '\r';
-		if (quote)
-			buf[o++] = '"';
-		for (size_t k = 0; k < f[i].len && o + 4 < size; k++) {
-			if (f[i].ptr[k] == '"')
-				buf[o++] = '"';
-			buf[o++] = f[i].ptr[k];
-		}
-		if (quote && o + 2 < size)
-			buf[o++] = '"';
-	}
-	buf[o] = 0;
-	return o;
-}
-
 /* --- tables -------------------------------------------------------------------------------------- */
 
 typedef struct table_ctx {
@@ -327,10 +304,7 @@ typedef struct table_ctx {
 	const cw_load_opts *opts;
 	cw_table_stats *st;
 	cw_rowbuf *rb;
-	char *raw; /* for the reject file */
 } table_ctx;
-
-#define RAW_SIZE 8192
 
 /* Types and adds one row; < 0 only when the extraction must stop. */
 static int take_row(table_ctx *tc, const cw_slice *v, int ncols)
@@ -351,10 +325,8 @@ static int take_row(table_ctx *tc, const cw_slice *v, int ncols)
 	}
 	if (rc != CW_EINVALID)
 		return cw_error_wrap(rc, "%s: row %llu", tc->what, (unsigned long long)tc->st->read);
-	tc->st->rejected++;
-	size_t len = row_text(f, ncols, tc->raw, RAW_SIZE);
-	return cw_rejects_add(tc->opts->rejects, cw_table_name(tc->table), tc->st->read, err.column, err.reason,
-	                      tc->raw, len);
+	cw_reject rj = { tc->table, cw_table_name(tc->table), tc->st->read, f, err.column, err.reason, NULL, 0 };
+	return cw_load_reject(tc->b, tc->opts->rejects, tc->st, &rj);
 }
 
 static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts *opts, cw_load_stats *stats,
@@ -376,15 +348,11 @@ static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts
 	PQclear(res);
 	int ncols = cw_row_schema_of(table)->ncols;
 	cw_table_stats *st = &stats->table[table];
-	table_ctx tc = { .table = table, .what = what, .b = b, .opts = opts, .st = st, .rb = rb,
-	                 .raw = malloc(RAW_SIZE) };
+	table_ctx tc = { .table = table, .what = what, .b = b, .opts = opts, .st = st, .rb = rb };
 	tuple_reader tr = { .cr = { .pg = pg, .what = what }, .cap = 1 << 20 };
 	tr.buf = malloc(tr.cap);
-	if (!tr.buf || !tc.raw) {
-		free(tr.buf);
-		free(tc.raw);
+	if (!tr.buf)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	}
 	double t0 = cw_now();
 	char task[96];
 	snprintf(task, sizeof task, "reading %s", tname);
@@ -400,10 +368,10 @@ static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts
 		cw_progress_tick(st->read);
 	}
 	cw_progress_end();
+	cw_load_count_month(b, table, st);
 	st->seconds += cw_now() - t0;
 	cw_pg_copyout_free(&tr.cr);
 	free(tr.buf);
-	free(tc.raw);
 	return rc < 0 ? rc : 0;
 }
 

@@ -270,6 +270,10 @@ int cw_pg_load(cw_pg *pg, const char *dir, const cw_pg_load_opts *opts, cw_load_
 		cw_rejects_close(rejects);
 		return rc;
 	}
+	if (opts->pseudo) /* the database holds pseudonyms only */
+		cw_rejects_pseudonymise(rejects, opts->pseudo);
+	else
+		cw_rejects_withhold_patients(rejects);
 	cw_load_opts lo = { .rejects = rejects };
 	cw_rowbuf rb = { 0 };
 	rc = cw_pg_exec(pg, "starting the load", "BEGIN");

@@ -4,9 +4,11 @@
 #include "claimwatch/source.h"
 #include "pg/pg.h"
 
+struct cw_pseudo;
 typedef struct cw_pg_load_opts {
 	const char *rejects_path; /* the reject file to write */
 	double max_reject_share;  /* above it the load is rolled back (CW_EREJECTS) */
+	const struct cw_pseudo *pseudo; /* pseudonymises the patient ids of rejected rows; NULL: withheld */
 	int replace;              /* replace the months replace_first..replace_last as a whole */
 	cw_month replace_first, replace_last;
 } cw_pg_load_opts;

@@ -32,7 +32,7 @@
 	X(L_ROWS_LOADED, "Loaded", "载入") \
 	X(L_ROWS_OUTSIDE, "Outside the window", "窗口外") \
 	X(L_ROWS_REJECTED, "Rejected", "拒收") \
-	X(L_REJECT_SHARE, "Share rejected", "拒收比例") \
+	X(L_REJECT_SHARE, "Share of the month's rows rejected", "本月数据拒收比例") \
 	X(L_FINDINGS, "Findings", "疑点") \
 	X(L_FINDING, "Finding", "疑点") \
 	X(L_SUSPECT, "Money at stake", "涉及金额") \

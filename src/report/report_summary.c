@@ -115,7 +115,7 @@ static void tables(cw_report *r, FILE *f)
 	}
 	fputs("</tbody></table><p class=\"note\">", f);
 	cw_html_text(f, cw_label(L, L_REJECT_SHARE));
-	fprintf(f, ": %s &middot; rejects.csv</p>", cw_fmt_pct(cw_load_reject_share(r->in->load), 3, a));
+	fprintf(f, ": %s &middot; rejects.csv</p>", cw_fmt_pct(cw_load_month_share(r->in->load), 3, a));
 }
 
 typedef struct tally {

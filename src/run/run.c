@@ -7,30 +7,29 @@
 #include "run/run.h"
 #include "util/progress.h"
 
-static int settings(cw_month_run *mr, int *lookback, double *max_share)
+/* An integer setting: the command line's when given (>= 0), else the rules'. */
+static int setting_int(const cw_section *s, const char *key, long long max, int given, int *out)
 {
+	long long v = given;
+	int rc = given >= 0 ? 0 : cw_section_int(s, key, 0, max, &v);
+	*out = (int)v;
+	return rc;
+}
+
+static int settings(cw_month_run *mr, int *lookback)
+{
+	double *max_share = &mr->max_reject_share;
 	cw_section load = cw_rules_section(mr->rules, "load");
-	long long days;
 	int rc;
-	if (mr->opts->lookback_days >= 0)
-		*lookback = mr->opts->lookback_days;
-	else if ((rc = cw_section_int(&load, "lookback_days", 0, 3660, &days)) < 0)
+	if ((rc = setting_int(&load, "lookback_days", 3660, mr->opts->lookback_days, lookback)) < 0 ||
+	    (rc = setting_int(&load, "input_timeout_seconds", 86400, mr->opts->input_timeout, &mr->input_timeout)) < 0)
 		return rc;
-	else
-		*lookback = (int)days;
 	if (mr->opts->max_reject_share >= 0)
 		*max_share = mr->opts->max_reject_share;
 	else if ((rc = cw_section_double(&load, "max_reject_share", 0, 1, max_share)) < 0)
 		return rc;
 	cw_section run = cw_rules_section(mr->rules, "run");
-	long long threads;
-	if (mr->opts->threads >= 0)
-		mr->threads = mr->opts->threads;
-	else if ((rc = cw_section_int(&run, "threads", 0, 256, &threads)) < 0)
-		return rc;
-	else
-		mr->threads = (int)threads;
-	return 0;
+	return setting_int(&run, "threads", 256, mr->opts->threads, &mr->threads);
 }
 
 /* The metrics', scoring and sanction rules and the inspectors' decisions, read before the data. */
@@ -60,7 +59,7 @@ static int load(cw_month_run *mr, int lookback)
 	if (!warn)
 		return cw_error_set(CW_ENOMEM, "out of memory collecting the loader's warnings");
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
-		            .warn = warn, .threads = mr->threads };
+		            .warn = warn, .threads = mr->threads, .input_timeout = mr->input_timeout };
 	if (mr->opts->db)
 		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
 	else
@@ -114,10 +113,12 @@ static int score(cw_month_run *mr)
 	return rc;
 }
 
-/* Too many rejected rows: the month's results stay as they were; the rejects
- * and the summary go to ROOT/YYYY-MM.rejected/ for diagnosis. */
+/* Too many of the month's rows rejected: the month's results stay as they
+ * were; the rejects and the summary go to ROOT/YYYY-MM.rejected/ for
+ * diagnosis. */
 static int too_many_rejects(cw_month_run *mr, double share, double max)
 {
+	cw_table_stats sum = cw_load_totals(&mr->load);
 	char name[32];
 	snprintf(name, sizeof name, "%s.rejected", mr->month);
 	int rc = cw_write_summary(mr, "too_many_rejects");
@@ -128,9 +129,23 @@ static int too_many_rejects(cw_month_run *mr, double share, double max)
 	if (rc < 0)
 		return rc;
 	return cw_error_set(CW_EREJECTS,
-	                    "%s: %.2f%% of the rows were rejected, above the limit of %.2f%% "
+	                    "%s: %.2f%% of the month's rows were rejected (%llu of %llu), above the limit of %.2f%% "
 	                    "(load.max_reject_share); earlier results were left as they were; "
-	                    "see %s/%s/rejects.csv", mr->month, 100 * share, 100 * max, mr->opts->root, name);
+	                    "see %s/%s/rejects.csv", mr->month, 100 * share,
+	                    (unsigned long long)(sum.rejected - sum.rejected_lookback - sum.rejected_unknown),
+	                    (unsigned long long)sum.month_rows, 100 * max, mr->opts->root, name);
+}
+
+/* What the load read and rejected, in one note. */
+static void load_note(const cw_month_run *mr)
+{
+	cw_table_stats sum = cw_load_totals(&mr->load);
+	size_t n = lines_in_month(mr->ds);
+	cw_progress_note("%s: loaded %zu claim lines of the month (%zu with the look-back), %llu rows rejected "
+	                 "(%llu of the month, %llu of the look-back, %llu whose month cannot be told), in %.1f s",
+	                 mr->month, n, cw_dataset_claims(mr->ds)->n, (unsigned long long)sum.rejected,
+	                 (unsigned long long)(sum.rejected - sum.rejected_lookback - sum.rejected_unknown),
+	                 (unsigned long long)sum.rejected_lookback, (unsigned long long)sum.rejected_unknown, mr->t_load);
 }
 
 static int write_all(cw_month_run *mr)
@@ -201,13 +216,12 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 {
 	cw_month_run mr = { .opts = opts, .rules = rules, .t_start = cw_now() };
 	int lookback;
-	double max_share;
 	cw_month_format(opts->month, mr.month);
 	int rc = cw_dimset_load(rules, &mr.dims);
 	if (rc == 0)
 		rc = cw_detect_check(rules);
 	if (rc == 0)
-		rc = settings(&mr, &lookback, &max_share);
+		rc = settings(&mr, &lookback);
 	if (rc == 0)
 		rc = score_settings(&mr);
 	if (rc == 0)
@@ -219,19 +233,13 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	if (rc == 0)
 		rc = load(&mr, lookback);
 	if (rc == 0) {
-		double share = cw_load_reject_share(&mr.load);
-		if (share > max_share)
-			rc = too_many_rejects(&mr, share, max_share);
+		double share = cw_load_month_share(&mr.load);
+		if (share > mr.max_reject_share)
+			rc = too_many_rejects(&mr, share, mr.max_reject_share);
 	}
 	if (rc == 0) {
-		size_t n = lines_in_month(mr.ds);
-		mr.empty = n == 0;
-		uint64_t rejected = 0;
-		for (int t = 0; t < CW_T_COUNT; t++)
-			rejected += mr.load.table[t].rejected;
-		cw_progress_note("%s: loaded %zu claim lines of the month (%zu with the look-back), %llu rows rejected, "
-		                 "in %.1f s", mr.month, n, cw_dataset_claims(mr.ds)->n, (unsigned long long)rejected,
-		                 mr.t_load);
+		mr.empty = lines_in_month(mr.ds) == 0;
+		load_note(&mr);
 		if (mr.empty && (rc = cw_check_emptied(&mr)) == 0)
 			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);
 		if (rc == 0)

@@ -28,6 +28,7 @@ typedef struct cw_run_opts {
 	int threads;            /* 0: all cores; -1: the rules' run.threads */
 	int lookback_days;      /* -1: from the rules */
 	double max_reject_share; /* < 0: from the rules */
+	int input_timeout;      /* seconds a FIFO may keep the load waiting; 0: no limit; -1: from the rules */
 	int reveal_patients;
 	int report;             /* write the HTML report */
 	const char *lang;       /* "zh" or "en": the report's labels and the sanctions' measures */
@@ -49,6 +50,8 @@ typedef struct cw_month_run {
 	cw_detect_timing *timings;
 	cw_pseudo pseudo;
 	int threads;     /* for loading and detecting: 0 = all cores */
+	int input_timeout; /* seconds a FIFO may keep the load waiting (0: no limit) */
+	double max_reject_share; /* the limit on the month's share of rejected rows */
 	char *warnings;  /* warnings (the loader's, the cycle's missing months), one per line */
 	cw_reviews *reviews;       /* inspectors' decisions (ROOT/reviews.csv) */
 	cw_score_rules score_rules;

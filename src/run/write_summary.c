@@ -39,6 +39,9 @@ static cJSON *tables_json(const cw_load_stats *st)
 		cJSON_AddNumberToObject(o, "loaded", (double)s->loaded);
 		cJSON_AddNumberToObject(o, "skipped_outside_window", (double)s->skipped);
 		cJSON_AddNumberToObject(o, "rejected", (double)s->rejected);
+		cJSON_AddNumberToObject(o, "rejected_lookback", (double)s->rejected_lookback);
+		cJSON_AddNumberToObject(o, "rejected_month_unknown", (double)s->rejected_unknown);
+		cJSON_AddNumberToObject(o, "rows_of_month", (double)s->month_rows);
 		cJSON_AddNumberToObject(o, "seconds", s->seconds);
 	}
 	return t;
@@ -130,14 +133,17 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 		cJSON_AddNumberToObject(src, "run_id", (double)atoll(mr->db.run_id));
 	}
 	cw_json_add(s, "tables", tables_json(&mr->load));
-	uint64_t read = 0, rejected = 0;
-	for (int i = 0; i < CW_T_COUNT; i++) {
-		read += mr->load.table[i].read;
-		rejected += mr->load.table[i].rejected;
-	}
-	cJSON_AddNumberToObject(s, "rows_read", (double)read);
-	cJSON_AddNumberToObject(s, "rows_rejected", (double)rejected);
-	cJSON_AddNumberToObject(s, "reject_share", cw_load_reject_share(&mr->load));
+	cw_table_stats sum = cw_load_totals(&mr->load);
+	cJSON_AddNumberToObject(s, "rows_read", (double)sum.read);
+	cJSON_AddNumberToObject(s, "rows_rejected", (double)sum.rejected);
+	cJSON_AddNumberToObject(s, "rows_rejected_of_month",
+	                        (double)(sum.rejected - sum.rejected_lookback - sum.rejected_unknown));
+	cJSON_AddNumberToObject(s, "rows_rejected_lookback", (double)sum.rejected_lookback);
+	cJSON_AddNumberToObject(s, "rows_rejected_month_unknown", (double)sum.rejected_unknown);
+	cJSON_AddNumberToObject(s, "rows_of_month", (double)sum.month_rows);
+	cJSON_AddNumberToObject(s, "reject_share", cw_load_month_share(&mr->load));
+	cJSON_AddNumberToObject(s, "max_reject_share", mr->max_reject_share);
+
 	cJSON_AddNumberToObject(s, "input_bytes", (double)mr->load.bytes);
 	cJSON_AddNumberToObject(s, "warnings", (double)mr->load.warnings);
 	cJSON *w = cJSON_AddArrayToObject(s, "warning_messages");

@@ -6,9 +6,10 @@
  * stops the load), then every record is typed (rows.c) and fed to the builder.
  * A record that fails anywhere (malformed CSV, wrong field count, a bad value,
  * an unknown reference, a duplicate key) goes to the reject file with its file,
- * line, column and reason, and is counted; rows outside the window are counted
- * as skipped. Only a missing or unreadable file, a bad header, a failed write
- * of the reject file or lack of memory stop the load.
+ * line, column and reason, and is counted against the month it belongs to
+ * (cw_load_reject); rows outside the window, valid or not, are counted as
+ * skipped. Only a missing or unreadable file, a bad header, a failed write of
+ * the reject file or lack of memory stop the load.
  *
  * The large tables (patients, visits, claim lines, prescriptions, exam
  * results) of a file are read on several threads (see load_par.c); the result
@@ -29,14 +30,66 @@
 
 #define UNKNOWN_SHOWN 10 /* unknown columns named one by one, per file */
 
+cw_table_stats cw_load_totals(const cw_load_stats *st)
+{
+	cw_table_stats sum = { 0 };
+	for (int t = 0; t < CW_T_COUNT; t++) {
+		const cw_table_stats *s = &st->table[t];
+		sum.read += s->read;
+		sum.loaded += s->loaded;
+		sum.skipped += s->skipped;
+		sum.rejected += s->rejected;
+		sum.rejected_lookback += s->rejected_lookback;
+		sum.rejected_unknown += s->rejected_unknown;
+		sum.month_rows += s->month_rows;
+		sum.seconds += s->seconds;
+	}
+	return sum;
+}
+
 double cw_load_reject_share(const cw_load_stats *st)
 {
-	uint64_t read = 0, rejected = 0;
-	for (int t = 0; t < CW_T_COUNT; t++) {
-		read += st->table[t].read;
-		rejected += st->table[t].rejected;
+	cw_table_stats sum = cw_load_totals(st);
+	return sum.read ? (double)sum.rejected / (double)sum.read : 0.0;
+}
+
+double cw_load_month_share(const cw_load_stats *st)
+{
+	cw_table_stats sum = cw_load_totals(st);
+	uint64_t counted = sum.rejected - sum.rejected_lookback - sum.rejected_unknown;
+	return sum.month_rows ? (double)counted / (double)sum.month_rows : 0.0;
+}
+
+int cw_load_reject(const cw_builder *b, cw_rejects *rejects, cw_table_stats *st, const cw_reject *rj)
+{
+	cw_month m;
+	int period = cw_row_period(b, rj->table, rj->f, &m);
+	if (period == CW_PERIOD_OTHER) {
+		st->skipped++;
+		return 0;
 	}
-	return read ? (double)rejected / (double)read : 0.0;
+	st->rejected++;
+	st->rejected_lookback += period == CW_PERIOD_LOOKBACK;
+	st->rejected_unknown += period == CW_PERIOD_UNKNOWN;
+	char month[8] = "";
+	if (m.year)
+		cw_month_format(m, month);
+	else if (period == CW_PERIOD_MONTH)
+		snprintf(month, sizeof month, "all"); /* a table without dates: every month's */
+	if (!rj->f)
+		return cw_rejects_add(rejects, rj->file, rj->line, month, rj->column, rj->reason, rj->raw, rj->raw_len);
+	return cw_rejects_add_row(rejects, rj->file, rj->table, rj->line, month, rj->column, rj->reason, rj->f);
+}
+
+void cw_load_field_count(char *why, size_t size, const cw_csv_record *rec, size_t nhdr)
+{
+	snprintf(why, size, "%zu fields where the header has %zu%s", rec->nfields, nhdr,
+	         rec->no_newline && rec->nfields < nhdr ? " (truncated last line)" : "");
+}
+
+void cw_load_count_month(const cw_builder *b, int table, cw_table_stats *st)
+{
+	st->month_rows = cw_builder_month_rows(b, table) + st->rejected - st->rejected_lookback - st->rejected_unknown;
 }
 
 typedef struct table_load {
@@ -106,17 +159,18 @@ static int read_header(table_load *tl)
 	for (int j = 0; j < s->ncols; j++)
 		if (tl->col[j] < 0 && !s->optional[j])
 			return cw_error_set(CW_ENOTFOUND, "%s: missing required column '%s'", tl->path, s->cols[j]);
-	/* rejected rows of patients and visits must not show the patient's id */
-	int pid = cw_row_schema_find(s, "patient_id", 10);
-	if (pid >= 0)
-		return cw_rejects_protect(tl->opts->rejects, tl->file, (size_t)tl->col[pid], tl->nhdr);
+	/* a rejected record that cannot be split must not show an unread column or a patient's id */
+	if (unknown || cw_row_schema_find(s, "patient_id", 10) >= 0)
+		return cw_rejects_protect(tl->opts->rejects, tl->file, unknown > 0);
 	return 0;
 }
 
-static int reject(table_load *tl, const cw_csv_record *rec, const char *column, const char *reason)
+/* Rejects a record: f its fields in schema order, NULL when it could not be split. */
+static int reject(table_load *tl, cw_builder *b, const cw_csv_record *rec, const cw_slice *f, const char *column,
+                  const char *reason)
 {
-	tl->stats->table[tl->table].rejected++;
-	return cw_rejects_add(tl->opts->rejects, tl->file, rec->line, column, reason, rec->raw, rec->raw_len);
+	cw_reject rj = { tl->table, tl->file, rec->line, f, column, reason, rec->raw, rec->raw_len };
+	return cw_load_reject(b, tl->opts->rejects, &tl->stats->table[tl->table], &rj);
 }
 
 /* Types and adds one well-formed record; < 0 only when the load must stop. */
@@ -124,14 +178,13 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 {
 	cw_table_stats *st = &tl->stats->table[tl->table];
 	if (rec->error)
-		return reject(tl, rec, NULL, rec->error);
+		return reject(tl, b, rec, NULL, NULL, rec->error);
 	if (rec->nfields != tl->nhdr) {
 		char why[128];
-		snprintf(why, sizeof why, "%zu fields where the header has %zu%s", rec->nfields, tl->nhdr,
-		         rec->no_newline && rec->nfields < tl->nhdr ? " (truncated last line)" : "");
-		return reject(tl, rec, NULL, why);
+		cw_load_field_count(why, sizeof why, rec, tl->nhdr);
+		return reject(tl, b, rec, NULL, NULL, why);
 	}
-	cw_slice f[CW_ROW_MAX_COLS];
+	cw_slice f[CW_ROW_MAX_COLS]; /* (cw_load_fields, written out: over tl->col, of known size, it unrolls) */
 	for (int j = 0; j < tl->schema->ncols; j++) {
 		int i = tl->col[j];
 		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
@@ -148,7 +201,7 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 	}
 	if (rc != CW_EINVALID)
 		return cw_error_wrap(rc, "%s: line %llu", tl->path, (unsigned long long)rec->line);
-	return reject(tl, rec, err.column, err.reason);
+	return reject(tl, b, rec, f, err.column, err.reason);
 }
 
 /* The file's size, 0 when unknown. */
@@ -226,6 +279,7 @@ int cw_load_table(cw_builder *b, const cw_table_input *in, const cw_load_opts *o
 			}
 		cw_progress_end();
 	}
+	cw_load_count_month(b, in->table, st);
 	st->seconds += cw_now() - t0;
 	stats->bytes += cw_csv_bytes(in->csv) - bytes0;
 	return rc < 0 ? rc : 0;
@@ -239,7 +293,8 @@ static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_l
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
 		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
 	cw_table_input in = { .table = table, .name = path, .file = file, .path = path };
-	int rc = cw_csv_open(&in.csv, path, NULL);
+	cw_csv_opts co = { .timeout = opts->input_timeout };
+	int rc = cw_csv_open(&in.csv, path, &co);
 	if (rc == CW_ENOTFOUND)
 		return cw_error_set(CW_ENOTFOUND, "%s: missing file (every table of the contract needs one, "
 		                    "with at least a header row)", path);

@@ -25,6 +25,7 @@
 #include "dataset/dataset_impl.h"
 #include "io/csv.h"
 #include "source/load_par.h"
+#include "source/load_table.h"
 #include "source/rows.h"
 #include "util/progress.h"
 #include "util/threads.h"
@@ -231,17 +232,11 @@ static int type_record(worker *w, chunk *c, const cw_csv_record *rec, pending *p
 		return 0;
 	}
 	if (rec->nfields != t->nhdr) {
-		snprintf(pd->err.reason, sizeof pd->err.reason, "%zu fields where the header has %zu%s", rec->nfields,
-		         t->nhdr, rec->no_newline && rec->nfields < t->nhdr ? " (truncated last line)" : "");
+		cw_load_field_count(pd->err.reason, sizeof pd->err.reason, rec, t->nhdr);
 		return 0;
 	}
-	const cw_row_schema *s = cw_row_schema_of(t->table);
 	cw_slice f[CW_ROW_MAX_COLS];
-	for (int j = 0; j < s->ncols; j++) {
-		int i = t->col[j];
-		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
-		f[j].len = i >= 0 ? rec->field[i].len : 0;
-	}
+	cw_load_fields(cw_row_schema_of(t->table), t->col, rec, f);
 	int rc = cw_row_type(t->table, f, &pd->rb, &pd->x, &pd->err);
 	if (rc == 0)
 		pd->rejected = 0;
@@ -431,15 +426,24 @@ static int read_chunk(par *p, chunk *c)
 
 /* --- committing --------------------------------------------------------------- */
 
-static int emit(par *p, uint64_t base, uint64_t line, const char *column, const char *reason, const char *raw,
-                size_t raw_len)
+/* Rejects a record of the chunk: its fields, read again from its text (rejects are few), tell the
+ * month it belongs to and are what the reject file shows. */
+static int emit(par *p, worker *w, uint64_t base, uint64_t line, const char *column, const char *reason,
+                const char *raw, size_t raw_len)
 {
-	p->t->st->rejected++;
-	return cw_rejects_add(p->t->rejects, p->t->file, base + line - 1, column, reason, raw, raw_len);
+	const cw_par_table *t = p->t;
+	cw_csv_record rec;
+	cw_slice f[CW_ROW_MAX_COLS];
+	cw_csv_mem_reset(w->csv, raw, raw_len, 1);
+	int split = cw_csv_next(w->csv, &rec) == 1 && !rec.error && rec.nfields == t->nhdr;
+	if (split)
+		cw_load_fields(cw_row_schema_of(t->table), t->col, &rec, f);
+	cw_reject rj = { t->table, t->file, base + line - 1, split ? f : NULL, column, reason, raw, raw_len };
+	return cw_load_reject(t->b, t->rejects, t->st, &rj);
 }
 
 /* Adds the chunk's rows and writes its rejects, in record order. */
-static int commit_chunk(par *p, chunk *c)
+static int commit_chunk(par *p, worker *w, chunk *c)
 {
 	const cw_par_table *t = p->t;
 	uint64_t base = p->line;
@@ -448,7 +452,7 @@ static int commit_chunk(par *p, chunk *c)
 	for (size_t i = 0;; i++) {
 		for (; k < c->nrej && c->rej[k].before == i; k++) {
 			const rejrow *r = &c->rej[k];
-			if ((rc = emit(p, base, r->line, r->column, r->reason, c->data + r->raw, r->raw_len)) < 0)
+			if ((rc = emit(p, w, base, r->line, r->column, r->reason, c->data + r->raw, r->raw_len)) < 0)
 				return rc;
 		}
 		if (i == c->nres)
@@ -461,7 +465,7 @@ static int commit_chunk(par *p, chunk *c)
 		if (rc == 0)
 			t->st->loaded++;
 		else if (rc == CW_EINVALID)
-			rc = emit(p, base, m->line, err.column, err.reason, c->data + m->raw, m->raw_len);
+			rc = emit(p, w, base, m->line, err.column, err.reason, c->data + m->raw, m->raw_len);
 		else
 			return cw_error_wrap(rc, "%s: line %llu", t->path, (unsigned long long)(base + m->line - 1));
 		if (rc < 0)
@@ -516,7 +520,7 @@ static int one_job(par *p, worker *w)
 	if (!p->committing && c && c->parsed) {
 		p->committing = 1;
 		pthread_mutex_unlock(&p->mu);
-		int rc = c->rc ? c->rc : commit_chunk(p, c);
+		int rc = c->rc ? c->rc : commit_chunk(p, w, c);
 		const char *msg = c->rc ? c->msg : cw_error_last();
 		char copy[1024];
 		snprintf(copy, sizeof copy, "%s", msg);

@@ -30,4 +30,36 @@ typedef struct cw_table_input {
 int cw_load_table(cw_builder *b, const cw_table_input *in, const cw_load_opts *opts, cw_load_stats *stats,
                   cw_rowbuf *rb);
 
+/* A row that could not be taken. */
+typedef struct cw_reject {
+	int table;
+	const char *file;  /* the reject file's file column: "claim_lines.csv", or a table's name */
+	uint64_t line;
+	const cw_slice *f; /* its fields in schema order, or NULL when the record could not be split */
+	const char *column, *reason;
+	const char *raw;   /* the record as read (for one that could not be split) */
+	size_t raw_len;
+} cw_reject;
+
+/* Counts a rejected row against the month it belongs to (rows.h, cw_row_period) and writes it to
+ * the reject file; a row of another month, outside the window, is only counted as skipped (the run
+ * of its month rejects it). Every source rejects rows through this. < 0 when the write failed. */
+int cw_load_reject(const cw_builder *b, cw_rejects *rejects, cw_table_stats *st, const cw_reject *rj);
+
+/* The fields of a record in schema order: f[j] = field col[j] (empty when col[j] < 0). */
+static inline void cw_load_fields(const cw_row_schema *s, const int *col, const cw_csv_record *rec, cw_slice *f)
+{
+	for (int j = 0; j < s->ncols; j++) {
+		int i = col[j];
+		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
+		f[j].len = i >= 0 ? rec->field[i].len : 0;
+	}
+}
+/* The reason for a record with a number of fields other than the header's nhdr. */
+void cw_load_field_count(char *why, size_t size, const cw_csv_record *rec, size_t nhdr);
+
+/* Sets st->month_rows once the table is read: the rows of the month the builder took, and the
+ * rejected ones counted against the month. */
+void cw_load_count_month(const cw_builder *b, int table, cw_table_stats *st);
+
 #endif

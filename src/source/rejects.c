@@ -1,18 +1,21 @@
 /* rejects.c: the reject file, one CSV row per input row that could not be taken.
  *
- * Columns: file,line,column,reason,record (see claimwatch/source.h). The file
- * must stay readable whatever the input held, so every field is written as
- * valid UTF-8: bytes that are not valid UTF-8 and control characters other
+ * Columns: file,line,column,reason,record,month (see claimwatch/source.h). The
+ * file must stay readable whatever the input held, so every field is written
+ * as valid UTF-8: bytes that are not valid UTF-8 and control characters other
  * than tab and line feed (safetext.h: C1 and bidirectional controls too)
  * become \xNN for each of their bytes. Fields are quoted per RFC 4180 when
  * they hold a comma, a quote or a line break; a field a spreadsheet would run
  * as a formula gets an apostrophe in front (safetext.h). The record is
  * cut after 4 KiB of input (at a character boundary) and the reason says so.
- * Patient ids: a file whose records hold a patient id (cw_rejects_protect)
- * has that field written as the patient's pseudonym, and so has the value
- * quoted in a reason about it, when a pseudonymiser is set; a record of such
- * a file that does not split into the header's fields (broken quoting, a
- * field too many or too few) could hold the id anywhere and is withheld.
+ *
+ * What a rejected row may show: a row whose fields could be read is written
+ * as the contract's columns of its table only (in schema order), so a column
+ * claimwatch does not read (a patient's name, an ID-card number) never
+ * reaches the file, with the patient id as its pseudonym (or withheld without
+ * a key), in the record and in a reason about patient_id. A record that could
+ * not be split could hold anything anywhere: it is withheld when its file has
+ * columns claimwatch does not read, or holds patient ids while pseudonymising.
  *
  * The file is created with the output file mode (0600 unless the rules'
  * output.file_mode says otherwise): rejected rows are patient data. */
@@ -37,11 +40,12 @@
 /* Worst case of one written field: every byte escaped (4), quotes around. */
 #define OUT_SIZE (RECORD_CUT * 4 + 8)
 
-#define MAX_PROTECTED 8
+#define MAX_PROTECTED 32
+#define ID_CUT 1024 /* a rejected patient id longer than this is withheld, not pseudonymised */
 
 typedef struct protected_file {
 	char file[64];
-	size_t field, nfields;
+	int unread_columns;
 } protected_file;
 
 struct cw_rejects {
@@ -49,17 +53,20 @@ struct cw_rejects {
 	char *path;
 	uint64_t count;
 	int failed;
-	const cw_pseudo *pseudo; /* NULL: records as read */
+	const cw_pseudo *pseudo; /* NULL: patient ids as read, unless withhold_ids */
+	int withhold_ids;
 	protected_file prot[MAX_PROTECTED];
 	size_t nprot;
-	char *scratch; /* a record with its patient id replaced */
-	size_t scratch_cap;
+	char *scratch; /* a row's record, built from its fields */
+	size_t scratch_cap, scratch_len;
 	char reason[REASON_CUT + 64];
 	char out[OUT_SIZE];
 };
 
-static const char WITHHELD[] = "(withheld: this record could not be split into its fields and may hold a patient "
-                               "id; see the source at this line, or run with --reveal-patients)";
+static const char WITHHELD[] = "(withheld: this record could not be split into its fields, so claimwatch cannot "
+                               "keep only the contract's columns (with patient ids pseudonymised); see the "
+                               "source at this line)";
+static const char ID_WITHHELD[] = "(withheld)";
 
 static int write_failed(cw_rejects *r, int e)
 {
@@ -91,7 +98,7 @@ int cw_rejects_open(cw_rejects **out, const char *path)
 		return cw_error_set(CW_ENOMEM, "out of memory opening %s", path);
 	}
 	setvbuf(r->f, NULL, _IOFBF, 1 << 16);
-	if (fputs("file,line,column,reason,record\n", r->f) == EOF) {
+	if (fputs("file,line,column,reason,record,month\n", r->f) == EOF) {
 		int rc = write_failed(r, errno);
 		fclose(r->f);
 		free(r->path);
@@ -146,147 +153,31 @@ static void put_field(cw_rejects *r, const char *s, size_t len, size_t cut)
 	fwrite(start, 1, (size_t)(o - start), r->f);
 }
 
-int cw_rejects_protect(cw_rejects *r, const char *file, size_t field, size_t nfields)
+int cw_rejects_protect(cw_rejects *r, const char *file, int unread_columns)
 {
 	for (size_t i = 0; i < r->nprot; i++)
 		if (!strcmp(r->prot[i].file, file)) {
-			r->prot[i].field = field;
-			r->prot[i].nfields = nfields;
+			r->prot[i].unread_columns = unread_columns;
 			return 0;
 		}
 	if (r->nprot == MAX_PROTECTED || strlen(file) >= sizeof r->prot[0].file)
-		return cw_error_set(CW_EINVALID, "internal: cannot protect the patient ids of %s", file);
+		return cw_error_set(CW_EINVALID, "internal: cannot protect the rejected records of %s", file);
 	protected_file *p = &r->prot[r->nprot++];
 	snprintf(p->file, sizeof p->file, "%s", file);
-	p->field = field;
-	p->nfields = nfields;
+	p->unread_columns = unread_columns;
 	return 0;
 }
 
 void cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps) { r->pseudo = ps; }
 
-/* The fields of one CSV record (no line break): their count, and the span
- * [*fs, *fe) of field `want`; -1 when the quoting is broken. */
-static long split_record(const char *p, size_t len, size_t want, size_t *fs, size_t *fe)
-{
-	size_t i = 0, n = 0;
-	for (;;) {
-		size_t start = i;
-		if (i < len && p[i] == '"') {
-			for (i++;; i++) {
-				if (i >= len)
-					return -1;
-				if (p[i] == '"' && (i + 1 == len || p[i + 1] != '"'))
-					break;
-				if (p[i] == '"')
-					i++;
-			}
-			i++;
-			if (i < len && p[i] != ',')
-				return -1;
-		} else {
-			while (i < len && p[i] != ',')
-				if (p[i++] == '"')
-					return -1;
-		}
-		if (n++ == want) {
-			*fs = start;
-			*fe = i;
-		}
-		if (i >= len)
-			return (long)n;
-		i++;
-	}
-}
+void cw_rejects_withhold_patients(cw_rejects *r) { r->withhold_ids = 1; }
 
-/* The pseudonym of the field [fs, fe) of p, unquoted. */
-static const char *field_pseudonym(const cw_rejects *r, const char *p, size_t fs, size_t fe, char buf[CW_PSEUDO_SIZE])
-{
-	char id[CW_PSEUDO_SIZE * 4 + 80];
-	size_t n = 0;
-	int quoted = fe > fs && p[fs] == '"';
-	for (size_t i = fs + quoted; i < fe - quoted && n + 1 < sizeof id; i++) {
-		id[n++] = p[i];
-		if (quoted && p[i] == '"')
-			i++; /* "" is one quote */
-	}
-	id[n] = 0;
-	return cw_pseudo_patient(r->pseudo, id, buf);
-}
-
-/* Replaces the patient id in a record of a protected file (and in a reason
- * about its patient_id column) by its pseudonym, or withholds the record. */
-static void protect(cw_rejects *r, const protected_file *pf, const char *column, const char **reason,
-                    const char **record, size_t *record_len)
-{
-	const char *p = *record;
-	size_t len = *record_len, fs = 0, fe = 0;
-	long n = memchr(p, 0, len) ? -1 : split_record(p, len, pf->field, &fs, &fe);
-	char pseudo[CW_PSEUDO_SIZE];
-	if (n != (long)pf->nfields || fe == fs) {
-		if (n != (long)pf->nfields) {
-			*record = WITHHELD;
-			*record_len = sizeof WITHHELD - 1;
-		}
-		pseudo[0] = 0;
-	} else {
-		const char *ps = field_pseudonym(r, p, fs, fe, pseudo);
-		size_t plen = strlen(ps), need = len - (fe - fs) + plen;
-		if (need > r->scratch_cap) {
-			char *b = realloc(r->scratch, need);
-			if (!b) {
-				*record = WITHHELD;
-				*record_len = sizeof WITHHELD - 1;
-				return;
-			}
-			r->scratch = b;
-			r->scratch_cap = need;
-		}
-		memcpy(r->scratch, p, fs);
-		memcpy(r->scratch + fs, ps, plen);
-		memcpy(r->scratch + fs + plen, p + fe, len - fe);
-		*record = r->scratch;
-		*record_len = need;
-		if (ps != pseudo)
-			snprintf(pseudo, sizeof pseudo, "%s", ps);
-	}
-	/* the reason quotes the value it is about: 'P9' */
-	const char *a, *b;
-	if (column && !strcmp(column, "patient_id") && *reason && (a = strchr(*reason, '\'')) &&
-	    (b = strrchr(*reason, '\'')) && b > a) {
-		snprintf(r->reason, sizeof r->reason, "%.*s'%s'%s", (int)(a - *reason), *reason,
-		         pseudo[0] ? pseudo : "(withheld)", b + 1);
-		*reason = r->reason;
-	}
-}
-
-/* A reject of a source that names tables rather than files (PostgreSQL)
- * carries the row's fields in the table's schema order (rows.h): a table
- * with a patient_id column is protected without being declared. */
-static void schema_order(cw_rejects *r, const char *file)
-{
-	for (int t = 0; t < CW_T_COUNT; t++) {
-		const cw_row_schema *s = cw_row_schema_of(t);
-		int pid = cw_row_schema_find(s, "patient_id", 10);
-		if (pid >= 0 && !strcmp(file, cw_table_name(t)))
-			(void)cw_rejects_protect(r, file, (size_t)pid, (size_t)s->ncols);
-	}
-}
-
-int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *column, const char *reason,
-                   const char *record, size_t record_len)
+/* Writes one row of the reject file. */
+static int write_row(cw_rejects *r, const char *file, uint64_t line, const char *column, const char *reason,
+                     const char *record, size_t record_len, const char *month)
 {
 	if (r->failed)
 		return CW_EIO;
-	if (r->pseudo && file && record) {
-		size_t i = 0;
-		while (i < r->nprot && strcmp(r->prot[i].file, file))
-			i++;
-		if (i == r->nprot)
-			schema_order(r, file); /* a table's name (a database source): its fields in schema order */
-		if (i < r->nprot)
-			protect(r, &r->prot[i], column, &reason, &record, &record_len);
-	}
 	put_field(r, file ? file : "", file ? strlen(file) : 0, REASON_CUT);
 	fprintf(r->f, ",%llu,", (unsigned long long)line);
 	put_field(r, column ? column : "", column ? strlen(column) : 0, REASON_CUT);
@@ -302,10 +193,96 @@ int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *c
 	}
 	fputc(',', r->f);
 	put_field(r, record ? record : "", reclen, RECORD_CUT);
+	fputc(',', r->f);
+	put_field(r, month ? month : "", month ? strlen(month) : 0, REASON_CUT);
 	if (fputc('\n', r->f) == EOF || ferror(r->f))
 		return write_failed(r, errno);
 	r->count++;
 	return 0;
+}
+
+int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *month, const char *column,
+                   const char *reason, const char *record, size_t record_len)
+{
+	for (size_t i = 0; file && i < r->nprot; i++)
+		if (!strcmp(r->prot[i].file, file) && (r->prot[i].unread_columns || r->pseudo || r->withhold_ids)) {
+			record = WITHHELD;
+			record_len = sizeof WITHHELD - 1;
+		}
+	return write_row(r, file, line, column, reason, record, record_len, month);
+}
+
+/* What the reject file shows for a patient id: its pseudonym, "(withheld)",
+ * or the id itself (--reveal-patients). */
+static const char *patient_label(const cw_rejects *r, const cw_slice *id, char buf[CW_PSEUDO_SIZE])
+{
+	char copy[ID_CUT + 1];
+	if (r->withhold_ids || (r->pseudo && id->len > ID_CUT))
+		return ID_WITHHELD;
+	if (!r->pseudo)
+		return NULL;
+	memcpy(copy, id->ptr, id->len);
+	copy[id->len] = 0;
+	return cw_pseudo_patient(r->pseudo, copy, buf);
+}
+
+/* Appends bytes to the record being built; < 0 when out of memory. */
+static int append(cw_rejects *r, const char *p, size_t n)
+{
+	if (r->scratch_len + n > r->scratch_cap) {
+		size_t cap = r->scratch_cap ? r->scratch_cap : 1024;
+		while (cap < r->scratch_len + n)
+			cap *= 2;
+		char *b = realloc(r->scratch, cap);
+		if (!b)
+			return cw_error_set(CW_ENOMEM, "out of memory writing the reject file");
+		r->scratch = b;
+		r->scratch_cap = cap;
+	}
+	if (n)
+		memcpy(r->scratch + r->scratch_len, p, n);
+	r->scratch_len += n;
+	return 0;
+}
+
+/* Appends one field of a CSV record, quoted when it needs to be. */
+static int append_field(cw_rejects *r, const char *p, size_t n)
+{
+	int quote = 0;
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r';
+	if (!quote)
+		return append(r, p, n);
+	int rc = append(r, "\"", 1);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = p[i] == '"' ? append(r, "\"\"", 2) : append(r, p + i, 1);
+	return rc == 0 ? append(r, "\"", 1) : rc;
+}
+
+int cw_rejects_add_row(cw_rejects *r, const char *file, int table, uint64_t line, const char *month,
+                       const char *column, const char *reason, const cw_slice *f)
+{
+	const cw_row_schema *s = cw_row_schema_of(table);
+	int pid = cw_row_schema_find(s, "patient_id", 10), rc = 0;
+	char buf[CW_PSEUDO_SIZE];
+	const char *patient = pid >= 0 && f[pid].len ? patient_label(r, &f[pid], buf) : NULL;
+	r->scratch_len = 0;
+	for (int j = 0; j < s->ncols && rc == 0; j++) {
+		if (j)
+			rc = append(r, ",", 1);
+		if (rc == 0)
+			rc = j == pid && patient ? append_field(r, patient, strlen(patient)) : append_field(r, f[j].ptr, f[j].len);
+	}
+	if (rc < 0)
+		return rc;
+	/* a reason about the patient id quotes it: 'P9' */
+	const char *a, *b;
+	if (patient && column && !strcmp(column, "patient_id") && reason && (a = strchr(reason, '\'')) &&
+	    (b = strrchr(reason, '\'')) && b > a) {
+		snprintf(r->reason, sizeof r->reason, "%.*s'%s'%s", (int)(a - reason), reason, patient, b + 1);
+		reason = r->reason;
+	}
+	return write_row(r, file, line, column, reason, r->scratch, r->scratch_len, month);
 }
 
 uint64_t cw_rejects_count(const cw_rejects *r) { return r ? r->count : 0; }

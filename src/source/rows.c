@@ -13,6 +13,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "claimwatch/types.h"
+#include "dataset/dataset_impl.h"
 #include "io/csv.h"
 #include "source/rows.h"
 
@@ -174,7 +175,11 @@ static int get_money(row *r, int col, cw_fen *out)
 	const char *why;
 	if (empty(r, col))
 		return missing(r, col);
-	return cw_parse_money(r->f[col].ptr, r->f[col].len, out, &why) < 0 ? bad(r, col, why) : 0;
+	if (cw_parse_money(r->f[col].ptr, r->f[col].len, out, &why) < 0)
+		return bad(r, col, why);
+	if (*out > CW_MONEY_MAX || *out < -CW_MONEY_MAX)
+		return bad(r, col, "more than 99999999.99 yuan in absolute value, the contract's bound for one amount");
+	return 0;
 }
 
 /* A quantity; min_zero rejects negative ones. */
@@ -186,6 +191,8 @@ static int get_qty(row *r, int col, int required, int min_zero, cw_qty *out)
 		return required ? missing(r, col) : 0;
 	if (cw_parse_qty(r->f[col].ptr, r->f[col].len, out, &why) < 0)
 		return bad(r, col, why);
+	if (*out > CW_QTY_MAX || *out < -CW_QTY_MAX)
+		return bad(r, col, "more than 99999999.999 in absolute value, the contract's bound for one quantity");
 	if (min_zero && *out < 0)
 		return bad(r, col, "must not be negative");
 	return 0;
@@ -348,6 +355,11 @@ static int type_claim(row *r, cw_claim_row *out)
 	    (rc = get_time(r, 4, 1, &x->time)) < 0 || (rc = get_qty(r, 5, 1, 0, &x->qty)) < 0 ||
 	    (rc = get_money(r, 6, &x->unit_price)) < 0 || (rc = get_money(r, 7, &x->amount)) < 0)
 		return rc;
+	int64_t value; /* fen times thousandths: past int64 is past the bound too */
+	if (__builtin_mul_overflow(x->qty, x->unit_price, &value) || value > CW_MONEY_MAX * CW_QTY_ONE ||
+	    value < -CW_MONEY_MAX * CW_QTY_ONE)
+		return bad(r, 6, "qty times unit_price is more than 99999999.99 yuan in absolute value, the contract's "
+		                 "bound for one line");
 	return 0;
 }
 
@@ -422,4 +434,76 @@ int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_ro
 	case CW_T_PRESCRIPTIONS: return cw_builder_add_prescription(b, &x.rx, err);
 	default: return cw_builder_add_result(b, &x.result, err);
 	}
+}
+
+/* --- periods ------------------------------------------------------------------ */
+
+int cw_row_dated(int table)
+{
+	return table == CW_T_VISITS || table == CW_T_CLAIMS || table == CW_T_PRESCRIPTIONS || table == CW_T_RESULTS;
+}
+
+/* The minutes [*from, *to) a time field stands for: its minute, or its
+ * month when only a valid "YYYY-MM" prefix can be read; 0 when neither. */
+static int read_when(const cw_slice *s, cw_minute *from, cw_minute *to)
+{
+	const char *why;
+	if (cw_parse_time(s->ptr, s->len, from, &why) == 0) {
+		*to = *from + 1;
+		return 1;
+	}
+	const unsigned char *u = (const unsigned char *)s->ptr;
+	int y = 0, m = 0;
+	for (size_t i = 0; i < 7 && s->len >= 7; i++) {
+		unsigned d = (unsigned)u[i] - '0';
+		if (i == 4 ? u[i] != '-' : d > 9)
+			return 0;
+		if (i < 4)
+			y = y * 10 + (int)d;
+		else if (i > 4)
+			m = m * 10 + (int)d;
+	}
+	if (s->len < 7 || m < 1 || m > 12 || y < CW_YEAR_MIN || y > CW_YEAR_MAX)
+		return 0;
+	*from = cw_month_start((cw_month){ y, m });
+	*to = cw_month_end((cw_month){ y, m });
+	return 1;
+}
+
+/* A visit's stay: from its admission to its discharge, or without end for a
+ * stay still open (or of a kind that cannot be read), or its admission only
+ * for an outpatient or emergency visit (as cw_builder_finish keeps visits). */
+static int read_stay(const cw_slice *f, cw_minute *from, cw_minute *to)
+{
+	cw_minute d_from, d_to;
+	if (!read_when(&f[6], from, to))
+		return 0;
+	int kind = cw_visit_kind_parse(f[5].ptr, f[5].len);
+	if (f[7].len && read_when(&f[7], &d_from, &d_to))
+		*to = d_to;
+	else if (f[7].len || kind == CW_INPATIENT || kind < 0)
+		*to = INT32_MAX;
+	return 1;
+}
+
+int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *month)
+{
+	cw_minute from, to;
+	int known;
+	*month = (cw_month){ 0, 0 };
+	if (!cw_row_dated(table))
+		return CW_PERIOD_MONTH;
+	if (!f)
+		return CW_PERIOD_UNKNOWN;
+	switch (table) {
+	case CW_T_RESULTS: {
+		const char *why;
+		if (cw_check_id(f[0].ptr, f[0].len, &why) < 0)
+			return CW_PERIOD_UNKNOWN;
+		return cw_builder_line_period(b, f[0].ptr, f[0].len, month);
+	}
+	case CW_T_VISITS: known = read_stay(f, &from, &to); break;
+	default: known = read_when(&f[4], &from, &to); /* service_time, rx_time */
+	}
+	return known ? cw_builder_period(b, from, to, month) : CW_PERIOD_UNKNOWN;
 }

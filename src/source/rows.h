@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "claimwatch/dataset.h"
+#include "dataset/dataset_impl.h" /* enum cw_period */
 
 typedef struct cw_slice {
 	const char *ptr;
@@ -66,6 +67,14 @@ typedef union cw_row_any {
 	cw_rx_row rx;
 	cw_result_row result;
 } cw_row_any;
+
+/* 1 for the tables whose rows have dates (visits, claim lines, prescriptions,
+ * exam results). */
+int cw_row_dated(int table);
+/* The period of a row of `table` whose fields (schema order) are f, or NULL
+ * when the record could not be split; *month gets the month it belongs to
+ * (year 0 when none: a table without dates, or an unreadable date). */
+int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *month);
 
 /* The first half of cw_row_add: the checks and typing of the fields, without
  * a builder (safe on several threads, each with its own rb). The strings of

@@ -8,12 +8,14 @@
  *  2. The same input read with a tiny block size and short reads (chosen by the
  *     input's last byte) must give exactly the records of the default reader,
  *     malformed ones included: where the block boundaries fall must not matter.
- *  3. With small limits (max_record, max_fields) the reader must still finish,
- *     keep its invariants, and touch only valid memory (ASan checks that). */
+ *  3. With small limits (max_record, max_fields) the reader must still finish
+ *     (or fail on a broken quote past max_record, which a stream cannot read
+ *     again), keep its invariants, and touch only valid memory (ASan checks that). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "claimwatch/error.h"
 #include "io/csv.h"
 
 #define CHECK(c)                                                                            \
@@ -109,8 +111,9 @@ static text read_all(const uint8_t *data, size_t len, size_t chunk, const cw_csv
 		put(&t, r.raw, r.raw_len);
 		put(&t, r.no_newline ? "$\n" : "\n", r.no_newline ? 2 : 1);
 	}
-	CHECK(rc == 0);
-	CHECK(cw_csv_bytes(c) == len);
+	/* a stream whose over-long record opens a quote that never closes cannot be read on */
+	CHECK(rc == 0 || (rc == CW_EINVALID && strstr(cw_error_last(), "does not end before the end of the input")));
+	CHECK(rc < 0 || cw_csv_bytes(c) == len);
 	cw_csv_close(c);
 	return t;
 }

@@ -270,32 +270,108 @@ static void test_giant(void **state)
 static void test_giant_quoted(void **state)
 {
 	(void)state;
-	/* a quote that never closes, far past the limit: the reader gives up on
-	 * the record and resumes on the line after the opening quote */
+	/* a quote that never closes, far past the limit, in a file: the reader
+	 * follows it to the end of the file, then reads again from the line after
+	 * the opening quote */
 	char buf[8192] = "h,i\n1,\"open\n";
 	for (int i = 0; i < 300; i++)
 		strcat(buf, "y,z\n");
 	cw_csv_opts o = { .block = 64, .max_record = 256 };
-	char *got = dump_opts(buf, strlen(buf), 0, &o);
-	const char *want_head = "1:[h|i]\n2:!record longer than 256 bytes (a quoted field that does not end: "
-	                        "broken quoting?){1,\"open}\n3:[y|z]\n4:[y|z]\n";
-	assert_memory_equal(got, want_head, strlen(want_head));
-	/* every line after the broken one is read */
+	char *dir = tu_tempdir();
+	tu_write(dir, "open.csv", buf);
+	cw_csv *c;
+	cw_csv_record r;
+	assert_int_equal(cw_csv_open(&c, tu_path(dir, "open.csv"), &o), 0);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(r.line, 2);
+	assert_string_equal(r.error, "record longer than 256 bytes (a quoted field that does not end: broken quoting?)");
+	assert_memory_equal(r.raw, "1,\"open\ny,z", 11);
 	size_t count = 0;
-	for (const char *p = got; (p = strstr(p, "[y|z]")) != NULL; p++)
+	int rc;
+	while ((rc = cw_csv_next(c, &r)) == 1) {
+		assert_null(r.error);
+		assert_int_equal(r.line, 3 + count);
 		count++;
-	assert_int_equal(count, 300);
-	free(got);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(count, 300); /* every line after the broken one is read */
+	cw_csv_close(c);
+	tu_rmtree(dir);
+	free(dir);
+	/* a stream cannot be read again: the read fails, naming the lines */
+	memsrc m = { buf, strlen(buf), 0, 0, 0 };
+	assert_int_equal(cw_csv_open_reader(&c, mem_read, &m, "stream", &o), 0);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(cw_csv_next(c, &r), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "stream: line 2: a quoted field opened on line 2 does not end"));
+	cw_csv_close(c);
 	/* a quoted field longer than the limit on one line: skipped to the line end */
 	char *one = malloc(4000);
 	strcpy(one, "a\n\"");
 	memset(one + 3, 'q', 3000);
 	strcpy(one + 3003, "\"\nb\n");
-	got = dump_opts(one, strlen(one), 0, &o);
-	assert_memory_equal(got, "1:[a]\n2:!record longer than 256 bytes", 37);
+	char *got = dump_opts(one, strlen(one), 0, &o);
+	assert_memory_equal(got, "1:[a]\n2:!record longer than 256 bytes{", 38);
 	assert_non_null(strstr(got, "}\n3:[b]\n"));
 	free(got);
 	free(one);
+}
+
+/* A well-formed quoted field longer than the limit, holding line breaks and
+ * lines that look like records: one rejected record, and the reader goes on
+ * after its real end, never inside the quotes (issue 11, item 4). */
+static void test_giant_quoted_field_ends(void **state)
+{
+	(void)state;
+	char buf[16384] = "h,i\n1,\"start\n";
+	for (int i = 0; i < 100; i++)
+		strcat(buf, "x,\"\"y\"\",z\n");
+	strcat(buf, "end\"\"\",\"\nmore\"\r\n2,after\n\"\"\"\",\"\"\n");
+	const char *tail = "}\n105:[2|after]\n106:[\"|]\n";
+	for (size_t block = 1; block <= 70; block += 3) {
+		for (int shortreads = 0; shortreads <= 1; shortreads++) {
+			cw_csv_opts o = { .block = block, .max_record = 256 };
+			char *got = dump_opts(buf, strlen(buf), shortreads ? block : 0, &o);
+			const char *head = "1:[h|i]\n2:!record longer than 256 bytes (it spans lines 2 to 104){1,\"start\nx,";
+			assert_memory_equal(got, head, strlen(head));
+			assert_string_equal(got + strlen(got) - strlen(tail), tail);
+			assert_null(strstr(got, "[x|"));
+			free(got);
+		}
+	}
+	/* text after the closing quote: the record ends at the next line break (as a short one does) */
+	const char *bad = "h\n\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	                  "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"x,\"\ny\nz\n";
+	cw_csv_opts o = { .block = 16, .max_record = 64 };
+	char *got = dump_opts(bad, strlen(bad), 0, &o);
+	assert_non_null(strstr(got, "2:!record longer than 64 bytes (it spans lines 2 to 3){"));
+	assert_non_null(strstr(got, "}\n4:[y]\n5:[z]\n"));
+	free(got);
+}
+
+/* A NUL inside a quoted field rejects the record, which still ends where its
+ * quoting says. */
+static void test_nul_in_quotes(void **state)
+{
+	(void)state;
+	static const char in[] = "a,b\n1,\"x\0\n2,fake\n\"\n3,4\n";
+	for (size_t block = 1; block <= 24; block++) {
+		memsrc m = { in, sizeof in - 1, 0, block, 0 };
+		cw_csv *c;
+		cw_csv_record r;
+		assert_int_equal(cw_csv_open_reader(&c, mem_read, &m, "nul", NULL), 0);
+		assert_int_equal(cw_csv_next(c, &r), 1);
+		assert_int_equal(cw_csv_next(c, &r), 1);
+		assert_int_equal(r.line, 2);
+		assert_string_equal(r.error, "NUL byte in record");
+		assert_int_equal(r.raw_len, 14);
+		assert_int_equal(cw_csv_next(c, &r), 1);
+		assert_null(r.error);
+		assert_int_equal(r.line, 5);
+		assert_int_equal(cw_csv_next(c, &r), 0);
+		cw_csv_close(c);
+	}
 }
 
 static void test_fields_cap(void **state)
@@ -385,17 +461,24 @@ static void test_huge_streamed_line(void **state)
 	assert_true(cw_csv_bytes(c) == strlen(g.head) + fill + strlen(g.tail));
 	cw_csv_close(c);
 
-	/* a quote that opens on line 2 and never closes, 2 GiB and more of it */
-	gensrc q = { "a,b\n1,\"", "\n3,4\n", (2ull << 30) + 7, 0, 'q' };
+	/* a quoted field of 2 GiB and more that closes: one record */
+	gensrc q = { "a,b\n1,\"", "\"\n3,4\n", (2ull << 30) + 7, 0, 'q' };
 	assert_int_equal(cw_csv_open_reader(&c, gen_read, &q, "quoted", NULL), 0);
 	assert_int_equal(cw_csv_next(c, &r), 1);
 	assert_int_equal(cw_csv_next(c, &r), 1);
 	assert_int_equal(r.line, 2);
-	assert_non_null(strstr(r.error, "a quoted field that does not end"));
+	assert_string_equal(r.error, "record longer than 1048576 bytes");
 	assert_int_equal(cw_csv_next(c, &r), 1);
 	assert_null(r.error);
 	assert_int_equal(r.line, 3);
 	assert_int_equal(cw_csv_next(c, &r), 0);
+	cw_csv_close(c);
+	/* one that never closes, streamed: the stream cannot be read again */
+	q = (gensrc){ "a,b\n1,\"", "\n3,4\n", (2ull << 30) + 7, 0, 'q' };
+	assert_int_equal(cw_csv_open_reader(&c, gen_read, &q, "quoted", NULL), 0);
+	assert_int_equal(cw_csv_next(c, &r), 1);
+	assert_int_equal(cw_csv_next(c, &r), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "quoted: line 2: a quoted field opened on line 2 does not end"));
 	cw_csv_close(c);
 
 	/* 10 million columns in a header: refused as one record, never held */
@@ -469,7 +552,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_simple),     cmocka_unit_test(test_bom),        cmocka_unit_test(test_quoted),
 		cmocka_unit_test(test_malformed),  cmocka_unit_test(test_nul_file),   cmocka_unit_test(test_giant),
-		cmocka_unit_test(test_giant_quoted), cmocka_unit_test(test_fields_cap), cmocka_unit_test(test_read_error),
+		cmocka_unit_test(test_giant_quoted), cmocka_unit_test(test_giant_quoted_field_ends),
+		cmocka_unit_test(test_nul_in_quotes), cmocka_unit_test(test_fields_cap), cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_files),      cmocka_unit_test(test_printable), cmocka_unit_test(test_huge_streamed_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

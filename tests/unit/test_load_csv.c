@@ -85,7 +85,7 @@ static void assert_reject(env *e, const char *a, const char *b, const char *c)
 	int found = 0;
 	while (!found && cw_csv_next(csv, &r) == 1) {
 		assert_null(r.error);
-		assert_int_equal(r.nfields, 5);
+		assert_int_equal(r.nfields, 6);
 		char *row = strndup(r.raw, r.raw_len);
 		found = strstr(row, a) && (!b || strstr(row, b)) && (!c || strstr(row, c));
 		free(row);
@@ -120,7 +120,7 @@ static void test_valid_month(void **state)
 	}
 	assert_int_equal(e->st.warnings, 0);
 	assert_true(e->st.bytes > 0);
-	assert_string_equal(e->rejects, "file,line,column,reason,record\n");
+	assert_string_equal(e->rejects, "file,line,column,reason,record,month\n");
 	assert_true(cw_load_reject_share(&e->st) == 0.0);
 
 	const cw_dataset *ds = e->ds;
@@ -282,7 +282,7 @@ static void test_bad_values(void **state)
 	tu_write(e->dir, "claim_lines.csv",
 	              CLAIM_HEADER
 	              "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"            /* 2: fine */
-	              "L4,V1,I1,DR1,2026-02-30 09:30,1,300,300\n"            /* 3: bad date */
+	              "L4,V1,I1,DR1,2026-05-32 09:30,1,300,300\n"            /* 3: bad date (of May) */
 	              "L5,V1,I1,DR1,2026-05-03 09:30,1,abc,300\n"            /* 4: non-numeric money */
 	              "L6,V1,I1,DR1,2026-05-03 09:30,1,300.123,300\n"        /* 5: 3 decimals */
 	              "L7,V1,I1,DR1,2026-05-03 09:30,1e5,300,300\n"          /* 6: 1e5 */
@@ -307,7 +307,7 @@ static void test_bad_values(void **state)
 	assert_int_equal(st->loaded, 3);
 	assert_int_equal(st->rejected, 17);
 	assert_int_equal(cw_rejects_count(NULL), 0);
-	assert_reject(e, "claim_lines.csv,3,service_time,no such day in that month: '2026-02-30 09:30'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,3,service_time,no such day in that month: '2026-05-32 09:30'", NULL, "\",2026-05");
 	assert_reject(e, "claim_lines.csv,4,unit_price,not a money amount", "'abc'", "\"L5,V1,I1,DR1,2026-05-03 09:30,1,abc,300\"");
 	assert_reject(e, "claim_lines.csv,5,unit_price,money has more than 2 decimals: '300.123'", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,6,qty,not a quantity", "'1e5'", NULL);
@@ -386,7 +386,7 @@ static void test_other_tables(void **state)
 	assert_reject(e, "items.csv,9,setting,setting must be outpatient or inpatient", NULL, NULL);
 	assert_reject(e, "items.csv,10,sex_only,sex_only must be M or F: 'U'", NULL, NULL);
 	assert_reject(e, "items.csv,11,age_max,age_max 3 is below age_min 9", NULL, NULL);
-	assert_reject(e, "items.csv,12,name,not valid UTF-8: 'bad \\xc3(", "\"I11,\"\"bad \\xc3(", NULL);
+	assert_reject(e, "items.csv,12,name,not valid UTF-8: 'bad \\xc3(", "\"I11,bad \\xc3( name,drug,", "\",all");
 	assert_reject(e, "exam_results.csv,3,result,\"result must be positive, negative or pending: 'maybe'\"", NULL, NULL);
 	assert_reject(e, "exam_results.csv,4,line_id,duplicate exam result", NULL, NULL);
 }
@@ -467,6 +467,104 @@ static void test_window(void **state)
 	assert_int_equal(e->st.table[CW_T_CLAIMS].skipped, 2);
 }
 
+/* Rejected rows count against the month they belong to (issue 11, item 5):
+ * a bad row of another month is that month's business (skipped here), one of
+ * the look-back is listed but counted against its own month, one whose month
+ * cannot be told is listed and counted against none; the share is over the
+ * month's rows. */
+static void test_rejects_by_month(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "claim_lines.csv",
+	         CLAIM_HEADER
+	         "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"
+	         "L2,V1,I1,DR1,2026-02-03 09:30,1,300,x\n"        /* 3: February: skipped */
+	         "L3,V1,I1,DR1,2026-04-20 09:30,1,300,x\n"        /* 4: the look-back */
+	         "L4,V1,I1,DR1,2026-05-04 09:30,1,300,x\n"        /* 5: May */
+	         "L5,V1,I1,DR1,2026-05-32 08:00,1,300,300\n"      /* 6: May, by its YYYY-MM */
+	         "L6,V1,I1,DR1,sometime,1,300,300\n"              /* 7: cannot be told */
+	         "L7,V1,\"I1\"x,DR1,2026-05-03 09:30,1,300,300\n" /* 8: cannot be split */
+	         "L8,V1,I1,DR1,2026-06-01 00:00,1,300,x\n"        /* 9: June: skipped */
+	         "L9,V1,I1,DR1,2026-02-30 09:30,1,300,300\n");    /* 10: February, by its YYYY-MM: skipped */
+	tu_write(e->dir, "visits.csv",
+	         "visit_id,patient_id,inst_id,dept_id,physician_id,kind,admit_time,discharge_time,dx_code,dx_name\n"
+	         "V1,P1,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x\n"
+	         "V2,P2,H2,D2,DR2,inpatient,2026-05-10 08:00,2026-05-15 10:00,J18.9,y\n"
+	         "V8,P9,H1,D1,DR1,outpatient,2026-02-03 09:00,,I10,x\n"                 /* 4: February: skipped */
+	         "V9,P9,H1,D1,DR1,inpatient,2026-02-03 09:00,,I10,x\n");                /* 5: a stay still open */
+	assert_int_equal(load_from(e, e->dir, "2026-05", 31), 0);
+	const cw_table_stats *cl = &e->st.table[CW_T_CLAIMS], *v = &e->st.table[CW_T_VISITS];
+	assert_int_equal(cl->read, 9);
+	assert_int_equal(cl->loaded, 1);
+	assert_int_equal(cl->skipped, 3);
+	assert_int_equal(cl->rejected, 5);
+	assert_int_equal(cl->rejected_lookback, 1);
+	assert_int_equal(cl->rejected_unknown, 2);
+	assert_int_equal(cl->month_rows, 3); /* L1, L4, L5 */
+	assert_int_equal(v->skipped, 1);
+	assert_int_equal(v->rejected, 1);
+	assert_int_equal(v->rejected_lookback, 1);
+	assert_int_equal(v->month_rows, 2);
+	assert_reject(e, "claim_lines.csv,4,amount", NULL, "\",2026-04");
+	assert_reject(e, "claim_lines.csv,5,amount", NULL, "\",2026-05");
+	assert_reject(e, "claim_lines.csv,6,service_time", NULL, "\",2026-05");
+	assert_reject(e, "claim_lines.csv,7,service_time", "L6,V1,I1,DR1,sometime,1,300,300\",", NULL);
+	assert_reject(e, "claim_lines.csv,8,,garbage after a closing quote", NULL, NULL);
+	assert_reject(e, "visits.csv,5,patient_id", NULL, "\",2026-02");
+	assert_null(strstr(e->rejects, "claim_lines.csv,3,"));
+	assert_null(strstr(e->rejects, "claim_lines.csv,9,"));
+	assert_null(strstr(e->rejects, "visits.csv,4,"));
+	cw_table_stats sum = cw_load_totals(&e->st);
+	assert_int_equal(sum.rejected - sum.rejected_lookback - sum.rejected_unknown, 2);
+	assert_true(cw_load_month_share(&e->st) == 2.0 / (double)sum.month_rows);
+	assert_true(cw_load_reject_share(&e->st) == 6.0 / (double)sum.read);
+}
+
+/* Money and quantities beyond the contract's bound are rejected with their
+ * column (issue 11, item 10), the bound itself is taken. */
+static void test_money_bound(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "claim_lines.csv",
+	         CLAIM_HEADER
+	         "L1,V1,I1,DR1,2026-05-03 09:30,1,99999999.99,99999999.99\n"   /* 2: the bound */
+	         "L2,V1,I1,DR1,2026-05-03 09:31,-1,99999999.99,-99999999.99\n" /* 3: a refund at the bound */
+	         "L3,V1,I1,DR1,2026-05-03 09:32,999.999,100000,99999900\n"     /* 4: qty times price at the bound */
+	         "L4,V1,I1,DR1,2026-05-03 09:33,1,300,100000000.00\n"          /* 5: amount */
+	         "L5,V1,I1,DR1,2026-05-03 09:34,1,300,1000000000000\n"         /* 6: 10^12 */
+	         "L6,V1,I1,DR1,2026-05-03 09:35,1,300,-100000000\n"            /* 7: below minus the bound */
+	         "L7,V1,I1,DR1,2026-05-03 09:36,100000000,0,0\n"               /* 8: qty */
+	         "L8,V1,I1,DR1,2026-05-03 09:37,1000,100000.00,10\n"           /* 9: qty times unit_price */
+	         "L9,V1,I1,DR1,2026-05-03 09:38,1,100000000,1\n");             /* 10: unit_price */
+	tu_write(e->dir, "prescriptions.csv",
+	         "rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount\n"
+	         "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,100000000\n");
+	tu_write(e->dir, "items.csv",
+	         "item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,"
+	         "max_daily_qty,sex_only,age_min,age_max,min_level,setting\n"
+	         "I1,CT 平扫,exam,次,99999999.99,1,72,0,,,,,,\n"
+	         "I2,阿莫西林胶囊,drug,盒,12.50,0,,1,3,,0,150,1,outpatient\n"
+	         "I3,\"Blood panel, full\",lab,,20,0,24,0,,F,,,,\n"
+	         "I4,x,drug,,100000000,0,,0,,,,,,\n"
+	         "I5,x,drug,,1,0,,0,100000000,,,,,\n");
+	assert_int_equal(load(e), 0);
+	assert_int_equal(e->st.table[CW_T_CLAIMS].loaded, 3);
+	assert_int_equal(e->st.table[CW_T_CLAIMS].rejected, 6);
+	const char *bound = "more than 99999999.99 yuan in absolute value, the contract's bound for one amount";
+	assert_reject(e, "claim_lines.csv,5,amount,", bound, "'100000000.00'");
+	assert_reject(e, "claim_lines.csv,6,amount,", bound, "'1000000000000'");
+	assert_reject(e, "claim_lines.csv,7,amount,", bound, "'-100000000'");
+	assert_reject(e, "claim_lines.csv,8,qty,", "more than 99999999.999 in absolute value", "'100000000'");
+	assert_reject(e, "claim_lines.csv,9,unit_price,", "qty times unit_price is more than 99999999.99 yuan", NULL);
+	assert_reject(e, "claim_lines.csv,10,unit_price,", bound, NULL);
+	assert_reject(e, "prescriptions.csv,2,amount,", bound, NULL);
+	assert_reject(e, "items.csv,5,std_price,", bound, NULL);
+	assert_reject(e, "items.csv,6,max_daily_qty,", "more than 99999999.999", NULL);
+	const cw_claims *c = cw_dataset_claims(e->ds);
+	assert_int_equal(c->amount[cw_dataset_find(e->ds, CW_T_CLAIMS, "L1")], CW_MONEY_MAX);
+	assert_int_equal(c->amount[cw_dataset_find(e->ds, CW_T_CLAIMS, "L2")], -CW_MONEY_MAX);
+}
+
 static void test_month_without_claims(void **state)
 {
 	env *e = *state;
@@ -487,24 +585,24 @@ static void test_rejects_writer(void **state)
 	snprintf(path, sizeof path, "%s/w.out", e->dir);
 	cw_rejects *r;
 	assert_int_equal(cw_rejects_open(&r, path), 0);
-	assert_int_equal(cw_rejects_add(r, "a.csv", 7, "name", "bad, \"very\"", "x,\"y\nz\"", 7), 0);
-	assert_int_equal(cw_rejects_add(r, "a.csv", 8, NULL, "nul", "a\0b\r\xe4\xb8", 6), 0);
+	assert_int_equal(cw_rejects_add(r, "a.csv", 7, "", "name", "bad, \"very\"", "x,\"y\nz\"", 7), 0);
+	assert_int_equal(cw_rejects_add(r, "a.csv", 8, "", NULL, "nul", "a\0b\r\xe4\xb8", 6), 0);
 	char big[5000];
 	memset(big, 'b', sizeof big);
 	memcpy(big + 4094, "中", 3); /* straddles the cut: left out whole */
-	assert_int_equal(cw_rejects_add(r, "a.csv", 9, "", "long", big, sizeof big), 0);
+	assert_int_equal(cw_rejects_add(r, "a.csv", 9, "", "", "long", big, sizeof big), 0);
 	assert_int_equal(cw_rejects_count(r), 3);
 	assert_int_equal(cw_rejects_close(r), 0);
 	char *text = tu_read(path);
 	assert_non_null(text);
 	char want[8192];
 	int n = snprintf(want, sizeof want,
-	                 "file,line,column,reason,record\n"
-	                 "a.csv,7,name,\"bad, \"\"very\"\"\",\"x,\"\"y\nz\"\"\"\n"
-	                 "a.csv,8,,nul,a\\x00b\\x0d\\xe4\\xb8\n"
+	                 "file,line,column,reason,record,month\n"
+	                 "a.csv,7,name,\"bad, \"\"very\"\"\",\"x,\"\"y\nz\"\"\",\n"
+	                 "a.csv,8,,nul,a\\x00b\\x0d\\xe4\\xb8,\n"
 	                 "a.csv,9,,long (record cut after 4 KiB),");
 	memset(want + n, 'b', 4094);
-	strcpy(want + n + 4094, "\n");
+	strcpy(want + n + 4094, ",\n");
 	assert_string_equal(text, want);
 	free(text);
 	assert_int_equal(cw_rejects_open(&r, "/nonexistent/dir/rejects.csv"), CW_EIO);
@@ -661,6 +759,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_broken_quoting_nul_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_giant_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rejects_by_month, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_money_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_month_without_claims, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejects_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_keys_and_references, setup, teardown),

@@ -11,6 +11,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "io/pseudo.h"
+#include "source/rows.h"
 
 #define S(x) x, strlen(x)
 
@@ -28,14 +29,14 @@ static const char *pseudonym(const cw_pseudo *ps, const char *id)
 	return cw_pseudo_patient(ps, id, buf);
 }
 
-/* The reject file's text after adding rows to a file protected at field 1 of 4. */
+/* The reject file's text after adding rows; visits.csv is protected (it holds patient ids). */
 static char *rejects_text(const char *dir, const cw_pseudo *ps, void (*add)(cw_rejects *))
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/rejects.csv", dir);
 	cw_rejects *r;
 	assert_int_equal(cw_rejects_open(&r, path), 0);
-	assert_int_equal(cw_rejects_protect(r, "visits.csv", 1, 4), 0);
+	assert_int_equal(cw_rejects_protect(r, "visits.csv", 0), 0);
 	if (ps)
 		cw_rejects_pseudonymise(r, ps);
 	add(r);
@@ -43,20 +44,31 @@ static char *rejects_text(const char *dir, const cw_pseudo *ps, void (*add)(cw_r
 	return tu_read(path);
 }
 
+/* A visit's fields in schema order, with this patient id and kind. */
+static void visit_fields(cw_slice *f, const char *patient, const char *kind)
+{
+	static const char *const v[] = { "V1", "", "H1", "D1", "DR1", "", "2026-05-03 09:00", "", "I10", "x, \"y\"" };
+	for (int j = 0; j < 10; j++)
+		f[j] = (cw_slice){ v[j], strlen(v[j]) };
+	f[1] = (cw_slice){ patient, strlen(patient) };
+	f[5] = (cw_slice){ kind, strlen(kind) };
+}
+
 static void add_rows(cw_rejects *r)
 {
-	assert_int_equal(cw_rejects_add(r, "visits.csv", 2, "patient_id", "unknown patient_id 'P9' (not in patients)",
-	                                 "V1,P9,H1,x", 10), 0);
-	assert_int_equal(cw_rejects_add(r, "visits.csv", 3, "kind", "kind must be ...: 'bad'", "V2,\"P,\"\"7\",H1,bad",
-	                                 strlen("V2,\"P,\"\"7\",H1,bad")), 0);
-	assert_int_equal(cw_rejects_add(r, "visits.csv", 4, NULL, "stray quote in an unquoted field",
-	                                 "V3,P1\"x,H1,y", 12), 0);
-	assert_int_equal(cw_rejects_add(r, "visits.csv", 5, NULL, "5 fields where the header has 4",
-	                                 "V4,H1,P1,x,y", 12), 0);
-	assert_int_equal(cw_rejects_add(r, "visits.csv", 6, "patient_id", "patient_id is required but empty",
-	                                 "V5,,H1,z", 8), 0);
-	assert_int_equal(cw_rejects_add(r, "visits.csv", 7, NULL, "NUL byte in record", "V6,P1\0,H1,z", 11), 0);
-	assert_int_equal(cw_rejects_add(r, "claim_lines.csv", 8, "qty", "not a quantity: 'x'", "L1,P1,x", 7), 0);
+	cw_slice f[10];
+	visit_fields(f, "P9", "outpatient");
+	assert_int_equal(cw_rejects_add_row(r, "visits.csv", CW_T_VISITS, 2, "2026-05", "patient_id",
+	                                    "unknown patient_id 'P9' (not in patients)", f), 0);
+	visit_fields(f, "P,\"7", "bad");
+	assert_int_equal(cw_rejects_add_row(r, "visits.csv", CW_T_VISITS, 3, "2026-05", "kind", "kind must be ...: 'bad'",
+	                                    f), 0);
+	assert_int_equal(cw_rejects_add(r, "visits.csv", 4, "", NULL, "stray quote in an unquoted field", S("V3,P1\"x,H1,y")),
+	                 0);
+	visit_fields(f, "", "outpatient");
+	assert_int_equal(cw_rejects_add_row(r, "visits.csv", CW_T_VISITS, 6, "", "patient_id",
+	                                    "patient_id is required but empty", f), 0);
+	assert_int_equal(cw_rejects_add(r, "claim_lines.csv", 8, "", NULL, "stray quote in an unquoted field", S("L1,x\"")), 0);
 }
 
 static void test_rejects_pseudonymised(void **state)
@@ -70,61 +82,62 @@ static void test_rejects_pseudonymised(void **state)
 	snprintf(p9, sizeof p9, "%s", pseudonym(&ps, "P9"));
 	snprintf(p7, sizeof p7, "%s", pseudonym(&ps, "P,\"7"));
 	snprintf(want, sizeof want,
-	         "file,line,column,reason,record\n"
-	         "visits.csv,2,patient_id,unknown patient_id '%s' (not in patients),\"V1,%s,H1,x\"\n"
-	         "visits.csv,3,kind,kind must be ...: 'bad',\"V2,%s,H1,bad\"\n"
+	         "file,line,column,reason,record,month\n"
+	         "visits.csv,2,patient_id,unknown patient_id '%s' (not in patients),"
+	         "\"V1,%s,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,\"\"x, \"\"\"\"y\"\"\"\"\"\"\",2026-05\n"
+	         "visits.csv,3,kind,kind must be ...: 'bad',\"V1,%s,H1,D1,DR1,bad,2026-05-03 09:00,,I10,"
+	         "\"\"x, \"\"\"\"y\"\"\"\"\"\"\",2026-05\n"
 	         "visits.csv,4,,stray quote in an unquoted field,\"(withheld: this record could not be split into its "
-	         "fields and may hold a patient id; see the source at this line, or run with --reveal-patients)\"\n"
-	         "visits.csv,5,,5 fields where the header has 4,\"(withheld: this record could not be split into its "
-	         "fields and may hold a patient id; see the source at this line, or run with --reveal-patients)\"\n"
-	         "visits.csv,6,patient_id,patient_id is required but empty,\"V5,,H1,z\"\n"
-	         "visits.csv,7,,NUL byte in record,\"(withheld: this record could not be split into its "
-	         "fields and may hold a patient id; see the source at this line, or run with --reveal-patients)\"\n"
-	         "claim_lines.csv,8,qty,not a quantity: 'x',\"L1,P1,x\"\n",
+	         "fields, so claimwatch cannot keep only the contract's columns (with patient ids pseudonymised); see "
+	         "the source at this line)\",\n"
+	         "visits.csv,6,patient_id,patient_id is required but empty,"
+	         "\"V1,,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,\"\"x, \"\"\"\"y\"\"\"\"\"\"\",\n"
+	         "claim_lines.csv,8,,stray quote in an unquoted field,\"L1,x\"\"\",\n",
 	         p9, p9, p7);
 	assert_string_equal(text, want);
 	assert_null(strstr(text, "P9"));
 	free(text);
-	/* a database source names tables, its rows in schema order: protected without a declaration */
-	{
-		char path[4096];
-		snprintf(path, sizeof path, "%s/db.csv", dir);
-		cw_rejects *r;
-		assert_int_equal(cw_rejects_open(&r, path), 0);
-		cw_rejects_pseudonymise(r, &ps);
-		assert_int_equal(cw_rejects_add(r, "visits", 3, "patient_id", "unknown patient_id 'P9' (not in patients)",
-		                                 S("V1,P9,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x")), 0);
-		assert_int_equal(cw_rejects_add(r, "patients", 4, "sex", "sex must be M, F or U: 'X'", S("P9,X,")), 0);
-		assert_int_equal(cw_rejects_add(r, "claim_lines", 5, "qty", "bad", S("L1,P9,x,,,,,")), 0);
-		assert_int_equal(cw_rejects_close(r), 0);
-		char *db = tu_read(path);
-		char line[512];
-		snprintf(line, sizeof line, "visits,3,patient_id,unknown patient_id '%s' (not in patients),\"V1,%s,H1,", p9, p9);
-		assert_non_null(strstr(db, line));
-		snprintf(line, sizeof line, "patients,4,sex,\"sex must be M, F or U: 'X'\",\"%s,X,\"", p9);
-		assert_non_null(strstr(db, line));
-		assert_non_null(strstr(db, "claim_lines,5,qty,bad,\"L1,P9,x,,,,,\"")); /* no patient id column there */
-		free(db);
-	}
-	/* without a pseudonymiser (--reveal-patients): the records as read */
+	/* without a pseudonymiser (--reveal-patients): the ids as read, broken records of visits too */
 	text = rejects_text(dir, NULL, add_rows);
-	assert_non_null(strstr(text, "unknown patient_id 'P9' (not in patients),\"V1,P9,H1,x\""));
+	assert_non_null(strstr(text, "unknown patient_id 'P9' (not in patients),\"V1,P9,H1,"));
 	assert_non_null(strstr(text, "\"V3,P1\"\"x,H1,y\""));
+	free(text);
+	/* without a key (claimwatch load without one): the ids are withheld */
+	char path[4096];
+	snprintf(path, sizeof path, "%s/nokey.csv", dir);
+	cw_rejects *r;
+	assert_int_equal(cw_rejects_open(&r, path), 0);
+	cw_rejects_withhold_patients(r);
+	assert_int_equal(cw_rejects_protect(r, "visits.csv", 0), 0);
+	assert_int_equal(cw_rejects_protect(r, "items.csv", 1), 0); /* a header with columns claimwatch does not read */
+	add_rows(r);
+	assert_int_equal(cw_rejects_add(r, "items.csv", 9, "", NULL, "stray quote in an unquoted field", S("I1,\"x")), 0);
+	assert_int_equal(cw_rejects_close(r), 0);
+	text = tu_read(path);
+	assert_non_null(strstr(text, "unknown patient_id '(withheld)' (not in patients),\"V1,(withheld),H1,"));
+	assert_non_null(strstr(text, "visits.csv,4,,stray quote in an unquoted field,\"(withheld: this record"));
+	assert_non_null(strstr(text, "items.csv,9,,stray quote in an unquoted field,\"(withheld: this record"));
+	assert_null(strstr(text, "P9"));
+	assert_null(strstr(text, "P1"));
 	free(text);
 	tu_rmtree(dir);
 	free(dir);
 }
 
-/* A month loaded with its rejects pseudonymised: no rejected row of patients
- * or visits shows a patient id, whatever column it was rejected for. */
+/* A month loaded with its rejects pseudonymised: no rejected row shows a
+ * patient id, whatever column it was rejected for, nor a column claimwatch
+ * does not read (names, ID-card numbers, a patient id in a claim line), in
+ * any table (issue 11, item 11). */
 static void test_load_pseudonymises(void **state)
 {
 	(void)state;
 	char *dir = tu_tempdir();
 	tu_write_month(dir);
 	tu_write(dir, "patients.csv",
-	         "sex,patient_id,birth_date\n" /* the id in another column than usual */
-	         "M,P1,1980-01-15\nF,P2,\nF,P1,1990-01-01\nX,P3SECRET,\nM,P4SECRET,1990-02-30\n");
+	         "sex,patient_id,name,birth_date,id_card\n" /* the id in another column than usual */
+	         "M,P1,NAMESECRET,1980-01-15,110101198001150011\nF,P2,NAMESECRET,,110101199001010022\n"
+	         "F,P1,NAMESECRET,1990-01-01,110101199001010033\nX,P3SECRET,NAMESECRET,,110101199001010044\n"
+	         "M,P4SECRET,NAMESECRET,1990-02-30,110101199002300055\n");
 	tu_write(dir, "visits.csv",
 	         "visit_id,patient_id,inst_id,dept_id,physician_id,kind,admit_time,discharge_time,dx_code,dx_name\n"
 	         "V1,P1,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x\n"
@@ -133,6 +146,18 @@ static void test_load_pseudonymises(void **state)
 	         "V4,P1,H1,D1,DR1,walk-in,2026-05-03 09:00,,I10,x\n"
 	         "V5,\"P1\"SECRET,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x\n"
 	         "V6,P1SECRET,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x,extra\n");
+	tu_write(dir, "claim_lines.csv",
+	         "line_id,patient_id,patient_name,visit_id,item_code,physician_id,service_time,qty,unit_price,amount\n"
+	         "L1,P1SECRET,NAMESECRET,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"
+	         "L2,P1SECRET,NAMESECRET,V1,I2,,2026-05-03 09:40,-2,12.50,-25\n"
+	         "L3,P2SECRET,NAMESECRET,V2,I3,DR2,2026-05-11 08:00,1,20,20.00\n"
+	         "L4,P1SECRET,NAMESECRET,V404,I1,DR1,2026-05-03 09:30,1,300,300\n"    /* 5: unknown visit */
+	         "L5,P1SECRET,\"NAME\"SECRET,V1,I1,DR1,2026-05-03 09:30,1,300,300\n" /* 6: broken quoting */
+	         "L6,P1SECRET,NAMESECRET,V1,I1,DR1,2026-05-03 09:30,1,abc,300\n");  /* 7: bad money */
+	tu_write(dir, "prescriptions.csv",
+	         "rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount,id_card\n"
+	         "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25,110101198001150011\n"
+	         "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25,110101198001150011\n"); /* 3: duplicate */
 	cw_pseudo ps = fixed_key();
 	cw_load_opts o = { .lookback_days = 0 };
 	assert_int_equal(cw_month_parse("2026-05", &o.month), 0);
@@ -148,19 +173,28 @@ static void test_load_pseudonymises(void **state)
 	char *text = tu_read(tu_path(dir, "rejects.out"));
 	assert_int_equal(st.table[CW_T_PATIENTS].rejected, 3);
 	assert_int_equal(st.table[CW_T_VISITS].rejected, 4);
+	assert_int_equal(st.table[CW_T_CLAIMS].rejected, 3);
+	assert_int_equal(st.table[CW_T_PRESCRIPTIONS].rejected, 1);
 	assert_null(strstr(text, "SECRET"));
+	assert_null(strstr(text, "1101011"));
 	char want[256];
-	snprintf(want, sizeof want, "patients.csv,4,patient_id,duplicate patient_id '%s' (already in patients),\"F,%s,",
-	         pseudonym(&ps, "P1"), pseudonym(&ps, "P1"));
+	/* the contract's columns only, in the contract's order, the id as its pseudonym */
+	snprintf(want, sizeof want, "patients.csv,4,patient_id,duplicate patient_id '%s' (already in patients),"
+	         "\"%s,F,1990-01-01\",all\n", pseudonym(&ps, "P1"), pseudonym(&ps, "P1"));
 	assert_non_null(strstr(text, want));
-	snprintf(want, sizeof want, "\"X,%s,\"", pseudonym(&ps, "P3SECRET"));
+	snprintf(want, sizeof want, "\"%s,X,\",all\n", pseudonym(&ps, "P3SECRET"));
 	assert_non_null(strstr(text, want));
 	snprintf(want, sizeof want, "visits.csv,4,patient_id,unknown patient_id '%s' (not in patients),\"V3,%s,",
 	         pseudonym(&ps, "P9SECRET"), pseudonym(&ps, "P9SECRET"));
 	assert_non_null(strstr(text, want));
 	assert_non_null(strstr(text, "visits.csv,6,,garbage after a closing quote,\"(withheld"));
 	assert_non_null(strstr(text, "visits.csv,7,,11 fields where the header has 10,\"(withheld"));
-	/* other tables' rejects are written as read */
+	assert_non_null(strstr(text, "claim_lines.csv,5,visit_id,unknown visit_id 'V404' (not in visits),"
+	                             "\"L4,V404,I1,DR1,2026-05-03 09:30,1,300,300\",2026-05\n"));
+	assert_non_null(strstr(text, "claim_lines.csv,6,,garbage after a closing quote,\"(withheld"));
+	assert_non_null(strstr(text, "claim_lines.csv,7,unit_price,not a money amount"));
+	assert_non_null(strstr(text, "prescriptions.csv,3,line_no,duplicate prescription line: rx_id 'RX1' line_no 1,"
+	                             "\"RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25\",2026-05\n"));
 	free(text);
 	cw_dataset_free(ds);
 	tu_rmtree(dir);

@@ -51,6 +51,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "claimwatch/attributes.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/rules.h"
 
@@ -110,7 +111,7 @@ typedef struct cw_findings cw_findings;
 /* Appends a finding with a one-line reason (printf format). Returns 0 or
  * CW_ENOMEM. */
 int cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	CW_PRINTF(3, 4);
 
 typedef enum cw_partition {
 	CW_PARTITION_NONE,     /* scan() is called once with every patient */

@@ -7,7 +7,7 @@
 #include "dataset/dataset_impl.h"
 
 static int reject(cw_rowerr *err, const char *column, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	CW_PRINTF(3, 4);
 static int reject(cw_rowerr *err, const char *column, const char *fmt, ...)
 {
 	if (err) {

@@ -59,7 +59,7 @@ void cw_outguard_begin(const char *dir, const char *shown)
 }
 
 /* Records why s may not write (the first reason since the outputs began); returns 0 with errno = e. */
-static int refuse(stream *s, int e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int refuse(stream *s, int e, const char *fmt, ...) CW_PRINTF(3, 4);
 static int refuse(stream *s, int e, const char *fmt, ...)
 {
 	s->refused = 1;

@@ -143,7 +143,7 @@ static void note_why(scan *sc, const char *path)
 	snprintf(sc->why, sizeof sc->why, "%s", m);
 }
 
-static void add_warning(cw_sb *warn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_warning(cw_sb *warn, const char *fmt, ...) CW_PRINTF(2, 3);
 static void add_warning(cw_sb *warn, const char *fmt, ...)
 {
 	char line[1024];

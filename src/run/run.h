@@ -6,6 +6,7 @@
 #ifndef CW_RUN_H
 #define CW_RUN_H
 #include <cjson/cJSON.h>
+#include "claimwatch/attributes.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
 #include "claimwatch/metrics.h"
@@ -108,7 +109,7 @@ int cw_pg_reconcile_root(const char *conninfo, const char *root);
 int cw_run_month(const cw_run_opts *opts, const cw_rules *rules);
 
 /* A warning: shown (unless --quiet) and kept with the run's warnings for summary.json. */
-int cw_run_warn(cw_month_run *mr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cw_run_warn(cw_month_run *mr, const char *fmt, ...) CW_PRINTF(2, 3);
 
 /* The writers of the month's files, each into the run's temporary folder. */
 int cw_write_findings(cw_month_run *mr);

@@ -52,7 +52,7 @@ typedef struct table_load {
 	int col[CW_ROW_MAX_COLS];    /* schema column -> header field, or -1 */
 } table_load;
 
-static void warn(table_load *tl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(table_load *tl, const char *fmt, ...) CW_PRINTF(2, 3);
 static void warn(table_load *tl, const char *fmt, ...)
 {
 	FILE *w = tl->opts->warn ? tl->opts->warn : stderr;

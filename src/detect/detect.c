@@ -88,7 +88,7 @@ static int configure_all(const cw_rules *rules, const cw_detect_opts *o, void **
 		snprintf(path, sizeof path, "detectors.%s", det->name);
 		cw_section s = cw_rules_section(rules, path);
 		int on, rc;
-		if (!s.json)
+		if (!cw_section_exists(&s))
 			return cw_error_set(CW_EINVALID, "%s: missing from the rules", path);
 		if ((rc = cw_section_bool(&s, "enabled", &on)) < 0)
 			return rc;

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "claimwatch/findings.h"
+#include "engine/rules_json.h"
 
 #define CW_MAX_DIMS 16
 
@@ -91,7 +92,7 @@ static int load_detectors(cw_dimset *d, const cw_section *s, const cw_registry *
 		d->detector_default[i] = dim ? cw_dimset_find(d, dim) : -1;
 	}
 	const cJSON *e;
-	cJSON_ArrayForEach(e, m.json) {
+	cJSON_ArrayForEach(e, cw_section_json(&m)) {
 		if (!strcmp(e->string, "*"))
 			continue;
 		int det = cw_registry_index(reg, e->string);

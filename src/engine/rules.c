@@ -17,6 +17,7 @@
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "claimwatch/rules.h"
+#include "engine/rules_json.h"
 #include "util/resource.h"
 
 struct cw_rules {
@@ -322,14 +323,14 @@ void cw_rules_free(cw_rules *r)
 
 const cJSON *cw_rules_json(const cw_rules *r) { return r->doc; }
 const cw_registry *cw_rules_registry(const cw_rules *r) { return r->reg; }
-char *cw_rules_print(const cw_rules *r) { return cJSON_Print(r->doc); }
+int cw_section_exists(const cw_section *s) { return s->node != NULL; }
 
 cw_section cw_rules_section(const cw_rules *r, const char *dotted)
 {
 	cw_section s = { r->doc, "" };
 	char key[128];
 	const char *p = dotted;
-	while (s.json && *p) {
+	while (s.node && *p) {
 		const char *dot = strchr(p, '.');
 		size_t n = dot ? (size_t)(dot - p) : strlen(p);
 		if (n >= sizeof key)
@@ -346,15 +347,15 @@ cw_section cw_rules_section(const cw_rules *r, const char *dotted)
 cw_section cw_section_child(const cw_section *s, const char *key)
 {
 	cw_section c;
-	const cJSON *j = s->json ? cJSON_GetObjectItemCaseSensitive(s->json, key) : NULL;
-	c.json = cJSON_IsObject(j) ? j : NULL;
+	const cJSON *j = s->node ? cJSON_GetObjectItemCaseSensitive(cw_section_json(s), key) : NULL;
+	c.node = cJSON_IsObject(j) ? j : NULL;
 	join(c.path, sizeof c.path, s->path, key);
 	return c;
 }
 
 static int get(const cw_section *s, const char *key, const cJSON **out)
 {
-	const cJSON *j = s->json ? cJSON_GetObjectItemCaseSensitive(s->json, key) : NULL;
+	const cJSON *j = s->node ? cJSON_GetObjectItemCaseSensitive(cw_section_json(s), key) : NULL;
 	if (!j)
 		return cw_error_set(CW_ENOTFOUND, "%s%s%s: missing from the rules", s->path, *s->path ? "." : "", key);
 	*out = j;

@@ -14,6 +14,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/findings.h"
 #include "claimwatch/rules.h"
+#include "engine/rules_json.h"
 
 #define CHECK(c)                                                                              \
 	do {                                                                                  \

@@ -12,6 +12,7 @@
 #include "testutil.h"
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "engine/rules_json.h"
 #include "eval/eval.h"
 #include "gen/gen.h"
 #include "report/report.h"

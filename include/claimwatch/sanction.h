@@ -53,7 +53,6 @@ typedef struct cw_standing {
 	int composite_first;
 	int composite_grade;       /* enum cw_grade; CW_GRADE_NONE when too few cases */
 	cw_fen suspect;            /* composite money at stake */
-	size_t seq;                /* internal: file order */
 } cw_standing;
 
 typedef struct cw_history {
@@ -61,8 +60,8 @@ typedef struct cw_history {
 	char cycle[8];             /* "2026-H1" */
 	int nmonths;               /* months from the first to the last asked for (1..6) */
 	int present[CW_CYCLE_MONTHS];
-	cw_standing *s;            /* by physician id, then month */
-	size_t n, cap;
+	cw_standing *s;            /* n standings, by physician id, then month */
+	size_t n;
 } cw_history;
 
 /* Reads the ranking.csv of every month of last's cycle, from the cycle's first
@@ -70,19 +69,6 @@ typedef struct cw_history {
  * written), else ROOT/YYYY-MM/ranking.csv. A month without its file is marked
  * absent (present[i] = 0), not an error; a damaged file is an error. */
 int cw_history_load(const char *root, cw_month last, const char *last_path, cw_history *h);
-/* The same, with the months before `last` read from another source than ROOT's ranking.csv files (a
- * run from PostgreSQL reads them from claimwatch.ranking). open_month opens month m's rows, with the
- * columns of ranking.csv asked for, as a table (csvtab.h: cw_csvtab_open_reader over any stream), or
- * returns CW_ENOTFOUND when the month was not run; close_month (optional) is called after the table is
- * closed. src NULL is ROOT. */
-struct cw_csvtab;
-typedef struct cw_history_source {
-	int (*open_month)(void *ctx, cw_month m, const char *const *columns, struct cw_csvtab **out);
-	void (*close_month)(void *ctx);
-	void *ctx;
-} cw_history_source;
-int cw_history_load_from(const cw_history_source *src, const char *root, cw_month last, const char *last_path,
-                         cw_history *h);
 void cw_history_free(cw_history *h);
 /* The absent months before the last one, "YYYY-MM" space separated, into buf. */
 char *cw_history_missing(const cw_history *h, char *buf, size_t size);

@@ -28,17 +28,16 @@ int cw_rejects_open(cw_rejects **out, const char *path);
 int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *column,
                    const char *reason, const char *record, size_t record_len);
 uint64_t cw_rejects_count(const cw_rejects *r);
-/* Patient ids in rejected records: records of `file` hold a patient id in
- * field `field` (0-based) of `nfields`, by the file's header. Once a
- * pseudonymiser is set (src/io/pseudo.h; a run sets it unless
- * --reveal-patients), that field, and the value a reason about the
- * patient_id column quotes, are written as the patient's pseudonym, and a
- * record of the file that does not split into nfields fields is withheld.
- * A reject whose `file` is a table's name (a database source) needs no
- * declaration: its record is taken to hold the fields in schema order. */
+/* Declares that records of `file` hold a patient id in field `field`
+ * (0-based) of `nfields`, by the file's header: a run that writes patients
+ * as pseudonyms (unless --reveal-patients) writes that field, and the value a
+ * reason about the patient_id column quotes, as the patient's pseudonym, and
+ * withholds a record of the file that does not split into nfields fields. A
+ * reject whose `file` is a table's name (a database source) needs no
+ * declaration: its record is taken to hold the fields in schema order.
+ * Returns 0, or CW_EINVALID when more than 8 files are declared or the
+ * file's name is 64 bytes or longer. */
 int cw_rejects_protect(cw_rejects *r, const char *file, size_t field, size_t nfields);
-struct cw_pseudo;
-void cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps);
 /* Flushes and closes; returns < 0 when a write failed (disk full). */
 int cw_rejects_close(cw_rejects *r);
 

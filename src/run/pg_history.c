@@ -10,6 +10,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/sanction.h"
 #include "io/csvtab.h"
+#include "judge/history.h"
 #include "pg/pg.h"
 #include "run/run.h"
 
@@ -38,7 +39,7 @@ typedef struct history_ctx {
 	char what[96];
 } history_ctx;
 
-static int open_month(void *ctx, cw_month m, const char *const *columns, cw_csvtab **tab)
+static int open_month(cw_csvtab **tab, void *ctx, cw_month m, const char *const *columns)
 {
 	history_ctx *hc = ctx;
 	char day[16], ym[8];

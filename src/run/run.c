@@ -5,6 +5,7 @@
 #include "claimwatch/error.h"
 #include "pg/pg.h"
 #include "run/run.h"
+#include "source/rejects.h"
 #include "util/progress.h"
 
 static int settings(cw_month_run *mr, int *lookback, double *max_share)

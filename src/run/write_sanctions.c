@@ -10,6 +10,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "io/outfile.h"
+#include "judge/history.h"
 #include "pg/pg.h"
 #include "run/run.h"
 #include "util/progress.h"
@@ -81,7 +82,7 @@ int cw_write_sanctions(cw_month_run *mr)
 		return rc;
 	if (mr->pg)
 		src = &db;
-	rc = cw_history_load_from(src, mr->opts->root, mr->opts->month, ranking, &h);
+	rc = cw_history_load_from(&h, src, mr->opts->root, mr->opts->month, ranking);
 	cw_pg_history_free(src);
 	if (rc < 0)
 		return cw_error_wrap(rc, "reading the rankings of the cycle");

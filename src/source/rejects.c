@@ -28,8 +28,9 @@
 #include "io/outfile.h"
 #include "io/outguard.h"
 #include "io/pseudo.h"
-#include "util/safetext.h"
+#include "source/rejects.h"
 #include "source/rows.h"
+#include "util/safetext.h"
 #include "util/utf8.h"
 
 #define RECORD_CUT 4096 /* bytes of a record written */
@@ -163,7 +164,7 @@ int cw_rejects_protect(cw_rejects *r, const char *file, size_t field, size_t nfi
 	return 0;
 }
 
-void cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps) { r->pseudo = ps; }
+void cw_rejects_pseudonymise(cw_rejects *r, const cw_pseudo *ps) { r->pseudo = ps; }
 
 /* The fields of one CSV record (no line break): their count, and the span
  * [*fs, *fe) of field `want`; -1 when the quoting is broken. */

@@ -11,6 +11,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "io/pseudo.h"
+#include "source/rejects.h"
 
 #define S(x) x, strlen(x)
 

@@ -3,9 +3,11 @@
  * and the report share: confidence bounds of a proportion, funnel-plot control
  * limits with over-dispersion, robust z-scores.
  *
- * Everything is computed with GSL. GSL's default error handler aborts the
- * process; the first call into this module switches it off (once, for the
- * whole process), so a GSL failure comes back as a CW_ERROR code instead.
+ * GSL's error handler, a setting of the whole process, is left to the program:
+ * these functions never set it, and every argument is checked before GSL sees
+ * it, so GSL never calls it from here (a program that installs a handler that
+ * aborts is safe). Wrong arguments come back as CW_EINVALID or NAN, as each
+ * function says. The Clopper-Pearson bounds are computed without GSL.
  *
  * Funnel plots follow Spiegelhalter, "Funnel plots for comparing institutional
  * performance", Statistics in Medicine 24 (2005) 1185-1202, and "Handling
@@ -40,9 +42,15 @@ typedef struct cw_interval {
 	double lo, hi;
 } cw_interval;
 
+/* The most trials the Clopper-Pearson bounds take: the rows of a month's table
+ * (cw_ref is 32 bits). Beyond, double precision no longer separates the bounds. */
+#define CW_INTERVAL_EXACT_MAX UINT32_MAX
+
 /* The two-sided interval at confidence `conf` (0.95: the 2.5% and 97.5%
- * bounds) for k successes out of n. n = 0 gives [0, 1]. Returns 0, CW_EINVALID
- * when k > n or conf is not inside (0, 1), CW_ERROR when GSL fails. */
+ * bounds) for k successes out of n. n = 0 gives [0, 1]. Returns 0, or
+ * CW_EINVALID when k > n, conf is not inside (0, 1), the method is unknown, or
+ * the method is Clopper-Pearson and n > CW_INTERVAL_EXACT_MAX (CW_ERROR if
+ * its iteration ever failed, which no n up to the limit does in the tests). */
 int cw_binomial_interval(int method, uint64_t k, uint64_t n, double conf, cw_interval *out);
 
 /* z of a two-sided normal interval of coverage `level`: 0.95 -> 1.960,

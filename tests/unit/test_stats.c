@@ -1,6 +1,8 @@
 /* test_stats.c: confidence bounds, funnel limits, over-dispersion and robust z against known values. */
+#include <float.h>
 #include <math.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/stats.h"
@@ -184,6 +186,107 @@ static void test_robust_z(void **state)
 	assert_true(isnan(med) && isnan(mad));
 }
 
+/* The exact bounds agree with GSL's beta quantiles (where GSL is quick) far below the printed precision;
+ * where GSL's fail to converge (it would call its error handler: off here), they are where the binomial
+ * tails say. */
+static void test_clopper_pearson_against_gsl(void **state)
+{
+	(void)state;
+	gsl_error_handler_t *before = gsl_set_error_handler_off();
+	size_t gsl_failed = 0;
+	for (unsigned n = 1; n <= 400; n += (n < 60 ? 1 : 13))
+		for (unsigned k = 0; k <= n; k++) {
+			cw_interval ci;
+			assert_int_equal(cw_binomial_interval(CW_INTERVAL_CLOPPER_PEARSON, k, n, 0.9, &ci), 0);
+			double lo = k == 0 ? 0 : gsl_cdf_beta_Pinv(0.05, k, n - k + 1);
+			double hi = k == n ? 1 : gsl_cdf_beta_Qinv(0.05, k + 1, n - k);
+			if (isnan(lo) || isnan(hi)) {
+				gsl_failed++;
+				if (k > 0)
+					NEAR(gsl_cdf_binomial_Q(k - 1, ci.lo, n), 0.05, 1e-9);
+				if (k < n)
+					NEAR(gsl_cdf_binomial_P(k, ci.hi, n), 0.05, 1e-9);
+				continue;
+			}
+			NEAR(ci.lo, lo, 1e-10 * lo);
+			NEAR(ci.hi, hi, 1e-10 * hi);
+		}
+	gsl_set_error_handler(before);
+	assert_true(gsl_failed < 20);
+}
+
+/* Up to a month's rows (where GSL's beta quantile takes seconds), the bounds are quick, ordered and
+ * where the normal approximation puts them. */
+static void test_clopper_pearson_large(void **state)
+{
+	(void)state;
+	const uint64_t n[] = { 10000000, 1000000000, CW_INTERVAL_EXACT_MAX };
+	for (size_t i = 0; i < sizeof n / sizeof *n; i++) {
+		const uint64_t k[] = { n[i] / 1000, n[i] / 3, n[i] / 2 };
+		for (size_t j = 0; j < sizeof k / sizeof *k; j++) {
+			cw_interval ci;
+			double p = (double)k[j] / (double)n[i], half = 1.959964 * sqrt(p * (1 - p) / (double)n[i]);
+			assert_int_equal(cw_binomial_interval(CW_INTERVAL_CLOPPER_PEARSON, k[j], n[i], 0.95, &ci), 0);
+			assert_true(ci.lo < p && p < ci.hi);
+			NEAR(ci.lo, p - half, 0.01 * half);
+			NEAR(ci.hi, p + half, 0.01 * half);
+		}
+	}
+}
+
+static void gsl_handler_fails(const char *reason, const char *file, int line, int gsl_errno)
+{
+	fail_msg("GSL called its error handler: %s (%s:%d, error %d)", reason, file, line, gsl_errno);
+}
+
+/* GSL's error handler belongs to the program: with one that fails the test installed, every function
+ * of claimwatch/stats.h at its edges comes back with its documented answer, and the handler is still
+ * the program's afterwards. */
+static void test_gsl_handler_left_alone(void **state)
+{
+	(void)state;
+	gsl_error_handler_t *before = gsl_set_error_handler(gsl_handler_fails);
+	cw_interval ci;
+	for (int m = 0; m < CW_INTERVAL_COUNT; m++) {
+		assert_int_equal(cw_binomial_interval(m, 11, 10, 0.95, &ci), CW_EINVALID);
+		assert_int_equal(cw_binomial_interval(m, 1, 10, 0, &ci), CW_EINVALID);
+		assert_int_equal(cw_binomial_interval(m, 1, 10, 1, &ci), CW_EINVALID);
+		assert_int_equal(cw_binomial_interval(m, 1, 10, -3, &ci), CW_EINVALID);
+		assert_int_equal(cw_binomial_interval(m, 1, 10, NAN, &ci), CW_EINVALID);
+		assert_int_equal(cw_binomial_interval(m, 0, 0, 0.95, &ci), 0);
+		assert_int_equal(cw_binomial_interval(m, 0, 1, DBL_MIN, &ci), 0);
+		assert_int_equal(cw_binomial_interval(m, 1, 1, 1 - DBL_EPSILON, &ci), 0);
+		assert_int_equal(cw_binomial_interval(m, 1, CW_INTERVAL_EXACT_MAX, 0.999999999, &ci), 0);
+		assert_int_equal(cw_binomial_interval(m, CW_INTERVAL_EXACT_MAX - 1, CW_INTERVAL_EXACT_MAX, 0.95, &ci), 0);
+	}
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_COUNT, 1, 10, 0.95, &ci), CW_EINVALID);
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_CLOPPER_PEARSON, 1, UINT64_MAX, 0.95, &ci), CW_EINVALID);
+	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, UINT64_MAX / 2, UINT64_MAX, 0.95, &ci), 0);
+	assert_true(ci.lo < 0.5 && ci.hi > 0.5);
+	const double levels[] = { 0, 1, -1, 2, NAN, INFINITY, DBL_MIN, 1 - DBL_EPSILON / 2 };
+	for (size_t i = 0; i < sizeof levels / sizeof *levels; i++) {
+		double z = cw_z_two_sided(levels[i]);
+		assert_true(levels[i] > 0 && levels[i] < 1 ? z >= 0 : isnan(z));
+		cw_funnel f = cw_funnel_proportion(0.5, levels[i], 1);
+		(void)cw_funnel_limit(&f, 10, +1);
+		(void)cw_funnel_limit(&f, 0, -1);
+		(void)cw_funnel_limit(&f, NAN, +1);
+		(void)cw_funnel_z(&f, 1, -1);
+	}
+	double phi, med, mad, z[3];
+	const double odd[] = { NAN, INFINITY, -INFINITY };
+	assert_int_equal(cw_overdispersion(odd, 3, 0.1, &phi), 0);
+	assert_int_equal(cw_overdispersion(odd, 3, 0.5, &phi), CW_EINVALID);
+	assert_int_equal(cw_overdispersion(odd, 3, NAN, &phi), CW_EINVALID);
+	assert_int_equal(cw_overdispersion(NULL, 0, 0.1, &phi), 0);
+	assert_int_equal(cw_median_mad(NULL, 0, &med, &mad), 0);
+	assert_int_equal(cw_median_mad(odd, 3, &med, &mad), 0);
+	assert_int_equal(cw_median_mad(odd, 1, &med, &mad), 0);
+	assert_int_equal(cw_robust_z(odd, 3, z), 0);
+	assert_int_equal(cw_robust_z(NULL, 0, z), 0);
+	assert_ptr_equal(gsl_set_error_handler(before), gsl_handler_fails);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +294,9 @@ int main(void)
 		cmocka_unit_test(test_intervals_newcombe),
 		cmocka_unit_test(test_intervals_edges),
 		cmocka_unit_test(test_clopper_pearson_tails),
+		cmocka_unit_test(test_clopper_pearson_against_gsl),
+		cmocka_unit_test(test_clopper_pearson_large),
+		cmocka_unit_test(test_gsl_handler_left_alone),
 		cmocka_unit_test(test_funnel_limits),
 		cmocka_unit_test(test_cornish_fisher),
 		cmocka_unit_test(test_overdispersion),

@@ -7,7 +7,7 @@
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "io/outfile.h"
-#include "io/outguard.h"
+#include "io/output.h"
 #include "io/rootmonths.h"
 #include "judge/blacklist.h"
 #include "report/export.h"
@@ -120,10 +120,10 @@ static int settings(const cw_rules *rules, const args *a, cw_blacklist_opts *o)
 	return 0;
 }
 
-static int output(const cw_blacklist *b, const args *a)
+static int output(const cw_blacklist *b, const args *a, cw_output *o)
 {
 	FILE *f = stdout;
-	int rc = a->out ? cw_outfile_open(a->out, &f) : 0;
+	int rc = a->out ? cw_outfile_open(&f, o, a->out) : 0;
 	if (rc < 0)
 		return rc;
 	if (!strcmp(a->format, "json")) {
@@ -152,17 +152,18 @@ int cw_cmd_blacklist(int argc, char **argv)
 	cw_registry *reg;
 	cw_sanction_rules sr;
 	cw_blacklist b;
+	cw_output out;
 	if ((rc = cw_cli_rules(&rules, &reg, a.rules, NULL)) < 0)
 		return cw_cli_fail("blacklist", rc);
 	o.rules = &sr;
-	if ((rc = cw_outfile_configure(rules)) == 0 && (rc = cw_outguard_configure(rules)) == 0 &&
+	if ((rc = cw_output_load(&out, rules)) == 0 &&
 	    (rc = cw_sanction_rules_load(rules, &sr)) == 0 && (rc = settings(rules, &a, &o)) == 0 &&
 	    (rc = cw_blacklist_build(&o, &b)) == 0) {
 		if (b.missing[0])
 			cw_safe_fprintf(stderr, "warning: %s: no results under %s for %s: their firsts are not counted\n",
 			                b.cycle, a.root, b.missing);
 		cw_safe_lines(stderr, b.warnings);
-		rc = output(&b, &a);
+		rc = output(&b, &a, &out);
 		cw_blacklist_free(&b);
 	}
 	cw_rules_free(rules);

@@ -89,7 +89,9 @@ int cw_cmd_export(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? CW_EXIT_OK : rc;
 	FILE *f = stdout;
-	if (a.out && (rc = cw_outfile_open(a.out, &f)) < 0)
+	cw_output out; /* the defaults: export reads no rules */
+	cw_output_init(&out);
+	if (a.out && (rc = cw_outfile_open(&f, &out, a.out)) < 0)
 		return cw_cli_fail("export", rc);
 	if (a.table)
 		rc = cw_export_table_csv(a.root, a.m, a.table, a.csv_flags, f);

@@ -7,7 +7,7 @@
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "io/outfile.h"
-#include "io/outguard.h"
+#include "io/output.h"
 #include "pg/pg.h"
 #include "run/run.h"
 #include "util/progress.h"
@@ -171,8 +171,8 @@ int cw_cmd_run(int argc, char **argv)
 	int rc = cw_cli_rules(&rules, &reg, o.rules_path, &plugins);
 	if (rc < 0)
 		return cw_cli_fail("run", rc);
-	if ((rc = cw_outfile_configure(rules)) == 0)
-		rc = cw_outguard_configure(rules);
+	cw_output output; /* checked before any month runs; each month reads its own */
+	rc = cw_output_load(&output, rules);
 	if (rc == 0 && o.db)
 		rc = cw_pg_reconcile_root(o.db, o.root);
 	for (cw_month m = first; rc == 0 && cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {

@@ -24,9 +24,18 @@ extern "C" {
  * when the whole record is), the reason, and the record's text as read (cut
  * after 4 KiB, which the reason then says). */
 typedef struct cw_rejects cw_rejects;
+/* Creates (or empties) the reject file at path, mode 0600, with its header,
+ * into *out (close with cw_rejects_close). Its writes stop with an error
+ * before they take half the space that was free on the filesystem at the
+ * first one. Returns 0, CW_EIO or CW_ENOMEM. */
 int cw_rejects_open(cw_rejects **out, const char *path);
+/* Writes one rejected record: the source file (or table), the 1-based line,
+ * the column at fault (NULL or "" for the whole record), the reason, and
+ * record_len bytes of the record as read. Returns 0, or CW_EIO once a write
+ * failed (the file is then dead: every later add fails too). */
 int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *column,
                    const char *reason, const char *record, size_t record_len);
+/* The records written so far. */
 uint64_t cw_rejects_count(const cw_rejects *r);
 /* Declares that records of `file` hold a patient id in field `field`
  * (0-based) of `nfields`, by the file's header: a run that writes patients

@@ -232,12 +232,12 @@ static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, 
 	number(f, cw_growth(ps, x->prev_per_stay), 4, 1);
 }
 
-int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, const char *path)
+int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_output *o, const char *path)
 {
 	const cw_institutions *in = cw_dataset_institutions(ds);
 	const cw_departments *de = cw_dataset_departments(ds);
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, o, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);

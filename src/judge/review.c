@@ -99,14 +99,14 @@ static int read_all(int fd, const char *path, size_t size, char **text, size_t *
 	return 0;
 }
 
-/* The whole file (caller frees *text); a missing file is empty. Its mode goes to *mode (the output file
- * mode when missing). */
+/* The whole file (caller frees *text); a missing file is empty. Its mode goes to *mode (the default
+ * output file mode, 0600, when missing). */
 static int read_text(const char *root, const char *path, char **text, size_t *len, mode_t *mode)
 {
 	struct stat st;
 	*text = NULL;
 	*len = 0;
-	*mode = cw_outfile_mode();
+	*mode = CW_OUTPUT_FILE_MODE;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), err = errno;
 	if (fd < 0 && err == ENOENT)
 		return 0;
@@ -230,11 +230,14 @@ static int lock_root(const char *root, int nonblocking)
 	return fd;
 }
 
-/* Writes n bytes to a new version of path (mode). */
+/* Writes n bytes to a new version of path (mode). The file is a set of outputs of its own, with the
+ * default limits: reviews.csv is ROOT's, not a run's. */
 static int write_whole(const char *path, mode_t mode, const char *a, size_t na, const char *b, size_t nb)
 {
+	cw_output o;
 	FILE *f;
-	int rc = cw_outfile_open_mode(path, mode, &f);
+	cw_output_init(&o);
+	int rc = cw_outfile_open_mode(&f, &o, path, mode);
 	if (rc < 0)
 		return rc;
 	fwrite(a, 1, na, f);

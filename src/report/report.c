@@ -183,9 +183,9 @@ int cw_report_write(const cw_report_input *in)
 	if (!in->ds || !in->scores)
 		return 0;
 	snprintf(r.dir, sizeof r.dir, "%s", in->dir);
-	int rc = cw_mkdirs(cw_report_file(&r, "p"));
+	int rc = cw_mkdirs(cw_report_file(&r, "p"), cw_output_dir_mode(in->output));
 	if (rc == 0)
-		rc = cw_html_kit_init(&r.kit, r.lang, in->month);
+		rc = cw_html_kit_init(&r.kit, in->output, r.lang, in->month);
 	if (rc == 0)
 		rc = build_indexes(&r);
 	if (rc == 0)

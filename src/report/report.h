@@ -29,6 +29,7 @@
 #include "claimwatch/score.h"
 #include "claimwatch/source.h"
 #include "engine/indicators.h"
+#include "io/output.h"
 #include "io/pseudo.h"
 #include "report/report_labels.h"
 
@@ -76,6 +77,7 @@ char *cw_fmt_num(double v, int decimals, char buf[CW_NUM_SIZE]);
 
 /* What every page shares: the template, the inlined CSS and script, the CSP. */
 typedef struct cw_html_kit {
+	cw_output *output; /* the run's set of outputs: the pages' file mode and size guard */
 	int lang;
 	char month[8];
 	const char *tpl, *css, *js;
@@ -83,8 +85,9 @@ typedef struct cw_html_kit {
 	char csp_noscript[256]; /* for pages without */
 } cw_html_kit;
 
-/* Loads reports/page.html, report.css and report.js from the resources. */
-int cw_html_kit_init(cw_html_kit *kit, int lang, const char *month);
+/* Loads reports/page.html, report.css and report.js from the resources; pages are written as output
+ * (which outlives the kit). */
+int cw_html_kit_init(cw_html_kit *kit, cw_output *output, int lang, const char *month);
 
 enum cw_nav { CW_NAV_NONE = -1, CW_NAV_SUMMARY, CW_NAV_RANKING, CW_NAV_CHARTS, CW_NAV_INDICATORS, CW_NAV_COUNT };
 
@@ -191,6 +194,7 @@ typedef struct cw_report_input {
 	cw_month when;              /* the same month */
 	const char *root;           /* the output root: the cycle's earlier months for the trend */
 	const char *dir;            /* the folder to write (ROOT/YYYY-MM/report/ while the run writes it aside) */
+	cw_output *output;          /* the run's set of outputs: file mode and size guard */
 	const char *sanctions_csv;  /* the month's sanctions.csv, already written */
 	int lang;                   /* CW_LANG_EN or CW_LANG_ZH */
 	const cw_dataset *ds;

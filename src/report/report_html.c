@@ -236,9 +236,10 @@ char *cw_base64(const uint8_t *d, size_t len, char *dst)
 
 /* --- the page template ---------------------------------------------------------- */
 
-int cw_html_kit_init(cw_html_kit *kit, int lang, const char *month)
+int cw_html_kit_init(cw_html_kit *kit, cw_output *output, int lang, const char *month)
 {
 	memset(kit, 0, sizeof *kit);
+	kit->output = output;
 	kit->lang = lang;
 	snprintf(kit->month, sizeof kit->month, "%s", month);
 	size_t jslen;
@@ -328,7 +329,7 @@ int cw_page_begin(cw_page *p, const cw_html_kit *kit, const char *path, const ch
 	p->script = script;
 	p->rel = rel ? rel : "";
 	snprintf(p->path, sizeof p->path, "%s", path);
-	int rc = cw_outfile_open(path, &p->f);
+	int rc = cw_outfile_open(&p->f, kit->output, path);
 	if (rc < 0)
 		return rc;
 	fill(p, kit->tpl, strstr(kit->tpl, "{{body}}"), title, active);

@@ -23,6 +23,8 @@ static int settings(cw_month_run *mr, int *lookback, double *max_share)
 		*max_share = mr->opts->max_reject_share;
 	else if ((rc = cw_section_double(&load, "max_reject_share", 0, 1, max_share)) < 0)
 		return rc;
+	if ((rc = cw_output_load(&mr->output, mr->rules)) < 0)
+		return rc;
 	cw_section run = cw_rules_section(mr->rules, "run");
 	long long threads;
 	if (mr->opts->threads >= 0)
@@ -50,7 +52,7 @@ static int score_settings(cw_month_run *mr)
 static int load(cw_month_run *mr, int lookback)
 {
 	double t0 = cw_now();
-	int rc = cw_rejects_open(&mr->rejects, cw_outdir_file(mr->od, "rejects.csv"));
+	int rc = cw_rejects_open_output(&mr->rejects, &mr->output, cw_outdir_file(mr->od, "rejects.csv"));
 	if (rc < 0)
 		return rc;
 	if (!mr->opts->reveal_patients)
@@ -212,7 +214,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	if (rc == 0)
 		rc = score_settings(&mr);
 	if (rc == 0)
-		rc = cw_outdir_begin(&mr.od, opts->root, mr.month);
+		rc = cw_outdir_begin(&mr.od, &mr.output, opts->root, mr.month);
 	if (rc == 0)
 		rc = cw_pseudo_init(&mr.pseudo, opts->root, NULL, opts->reveal_patients);
 	if (rc == 0 && opts->db)

@@ -17,6 +17,7 @@
 #include "claimwatch/source.h"
 #include "engine/indicators.h"
 #include "io/outdir.h"
+#include "io/output.h"
 #include "io/pseudo.h"
 #include "pg/pg.h"
 
@@ -42,6 +43,7 @@ typedef struct cw_month_run {
 	const cw_rules *rules;
 	cw_dimset *dims;
 	char month[8];
+	cw_output output;       /* the month's set of outputs: file mode and size guard, from the rules */
 	cw_outdir *od;
 	cw_rejects *rejects;
 	cw_dataset *ds;
@@ -73,13 +75,12 @@ typedef struct cw_month_run {
 	} db;
 } cw_month_run;
 
-/* Sets the mode of output files from the rules' output.file_mode: an octal
- * string ("0600", "640") that gives the owner read and write and nobody
- * execute. */
-int cw_outfile_configure(const cw_rules *rules);
-/* Sets the size guard of the outputs from output.max_bytes and
- * output.max_free_share (io/outguard.h). */
-int cw_outguard_configure(const cw_rules *rules);
+/* The settings of a set of outputs (io/output.h) from the rules' output section, into *out: the file
+ * mode from output.file_mode (an octal string, "0600" or "640", that gives the owner read and write and
+ * nobody execute) and the size guard's limits from output.max_bytes and output.max_free_share
+ * (io/outguard.h). A run reads them for its month; a command that writes files, for them. Errors name
+ * the key; *out is then left at the defaults. */
+int cw_output_load(cw_output *out, const cw_rules *rules);
 
 /* --- the result tables' history (pg_history.c) ------------------------------------------------------ */
 

@@ -50,7 +50,7 @@ int cw_write_evidence(cw_month_run *mr)
 {
 	const char *path = cw_outdir_file(mr->od, "evidence.csv");
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);

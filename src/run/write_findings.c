@@ -105,7 +105,7 @@ int cw_write_findings(cw_month_run *mr)
 	FILE *f;
 	int rc = warn_reviews(mr);
 	if (rc == 0)
-		rc = cw_outfile_open(path, &f);
+		rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);

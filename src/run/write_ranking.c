@@ -60,7 +60,7 @@ int cw_write_ranking(cw_month_run *mr)
 	const char *path = cw_outdir_file(mr->od, "ranking.csv");
 	const cw_scores *s = mr->scores;
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);

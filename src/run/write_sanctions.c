@@ -55,7 +55,7 @@ static int write_file(cw_month_run *mr, const cw_tally *t, size_t n)
 {
 	const char *path = cw_outdir_file(mr->od, "sanctions.csv");
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);

@@ -170,7 +170,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	}
 	const char *path = cw_outdir_file(mr->od, "summary.json");
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc == 0) {
 		fputs(text, f);
 		fputc('\n', f);

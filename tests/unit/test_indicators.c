@@ -116,7 +116,9 @@ static void test_prev_file_and_csv(void **state)
 
 	char path[4300];
 	snprintf(path, sizeof path, "%s/indicators.csv", root);
-	assert_int_equal(cw_indicators_write(&ind, ds, path), 0);
+	cw_output out;
+	cw_output_init(&out);
+	assert_int_equal(cw_indicators_write(&ind, ds, &out, path), 0);
 	char *text = tu_read(path);
 	assert_non_null(strstr(text, "scope,inst_id,dept_id,name,level,revenue,drug_revenue,drug_share,"));
 	/* H1: 300.00 revenue, 260.00 drugs (86.67% above 48%), 1 visit at 100 vs 80 (+25%), 1 stay at 300 vs 250 */

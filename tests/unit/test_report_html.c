@@ -95,7 +95,9 @@ static void test_kit_and_page(void **state)
 {
 	(void)state;
 	cw_html_kit kit;
-	assert_int_equal(cw_html_kit_init(&kit, CW_LANG_EN, "2026-05"), 0);
+	cw_output out;
+	cw_output_init(&out);
+	assert_int_equal(cw_html_kit_init(&kit, &out, CW_LANG_EN, "2026-05"), 0);
 	/* the CSP names the script by its hash and allows no fetch */
 	size_t len;
 	const char *js = cw_resource_get("reports/report.js", &len);

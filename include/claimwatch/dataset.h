@@ -199,6 +199,9 @@ const char *cw_table_name(int table);
  * for the tables with a single-column key. */
 cw_ref cw_dataset_find(const cw_dataset *ds, int table, const char *id);
 
+/* The claim lines of the run's month (CW_LINE_IN_MONTH), refunds included. */
+size_t cw_dataset_lines_in_month(const cw_dataset *ds);
+
 /* Bytes of memory the dataset holds. */
 size_t cw_dataset_memory(const cw_dataset *ds);
 

@@ -1,8 +1,9 @@
 /*
  * claimwatch/scan.h: the helpers a detector's scan() needs beside the dataset,
  * public so that a detector written outside the tree (examples/detectors/, a
- * plug-in) has the same ones as the built-in detectors. Header only: every
- * helper is a static inline function, so a plug-in links none of them.
+ * plug-in) has the same ones as the built-in detectors. Every helper but
+ * cw_grow is a static inline function; cw_grow is the engine's, which a
+ * plug-in calls as it calls cw_emit.
  *
  *   cw_line_live(cl, i)            a line that counts (dataset.h, beside the flags)
  *   cw_first_line_at(cl, lo, hi, t) the first of a patient's or a visit's lines at a time
@@ -27,21 +28,11 @@ extern "C" {
 #endif
 
 /* Makes room for need elements of size bytes in *p (capacity *cap, doubled
- * from 64). Returns 0 or CW_ENOMEM with a message. */
-static inline int cw_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < need)
-		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return cw_error_set(CW_ENOMEM, "out of memory");
-	*p = q;
-	*cap = c;
-	return 0;
-}
+ * from 64): *p and *cap are replaced by the larger array, whose new elements
+ * are not initialised. Returns 0, or CW_ENOMEM with a message, *p and *cap left
+ * as they were. The engine's own growth rule (not inline: every array of the
+ * engine grows by it). */
+int cw_grow(void **p, size_t *cap, size_t need, size_t size);
 
 /* A growing list of claim line rows, the evidence of a finding. A scan() keeps
  * one for all its findings and empties it (n = 0) before each, so the memory

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "dataset/dataset_impl.h"
+#include "util/grow.h"
 
 static int reject(cw_rowerr *err, const char *column, const char *fmt, ...)
 	CW_PRINTF(3, 4);
@@ -101,26 +102,12 @@ static cw_ref grow(cw_dataset *ds, int t)
 	return (cw_ref)s->n;
 }
 
-static const cw_str *ids_of(cw_dataset *ds, int t)
-{
-	switch (t) {
-	case CW_T_INSTITUTIONS: return ds->inst.id;
-	case CW_T_DEPARTMENTS: return ds->dept.id;
-	case CW_T_PHYSICIANS: return ds->phys.id;
-	case CW_T_PATIENTS: return ds->pat.id;
-	case CW_T_ITEMS: return ds->items.code;
-	case CW_T_VISITS: return ds->visits.id;
-	case CW_T_CLAIMS: return ds->claims.id;
-	default: return NULL;
-	}
-}
-
 /* Looks up a reference; CW_NONE when id is NULL or unknown. */
 static cw_ref lookup(const cw_dataset *ds, int t, const char *id)
 {
 	if (!id)
 		return CW_NONE;
-	return cw_idmap_find(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), id, strlen(id));
+	return cw_idmap_find(&ds->map[t], &ds->pool, cw_dataset_ids(ds, t), id, strlen(id));
 }
 
 /* The same through a memo of the previous id looked up (memo may be NULL). */
@@ -129,7 +116,7 @@ static cw_ref lookup_memo(const cw_dataset *ds, int t, const char *id, cw_ref_me
 	size_t len = strlen(id);
 	if (memo && memo->len == len && memcmp(memo->id, id, len) == 0)
 		return memo->ref;
-	cw_ref r = cw_idmap_find(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), id, len);
+	cw_ref r = cw_idmap_find(&ds->map[t], &ds->pool, cw_dataset_ids(ds, t), id, len);
 	if (memo && r != CW_NONE && len <= sizeof memo->id) {
 		memcpy(memo->id, id, len);
 		memo->len = (uint8_t)len;
@@ -179,7 +166,7 @@ static int add_key_h(cw_dataset *ds, int t, const char *id, uint64_t hash, const
 	cw_ref r = grow(ds, t);
 	if (r == CW_NONE)
 		return oom(err);
-	cw_str *ids = (cw_str *)ids_of(ds, t);
+	cw_str *ids = (cw_str *)cw_dataset_ids(ds, t);
 	cw_str s = cw_pool_add(&ds->pool, id, len);
 	if (s == CW_NONE)
 		return oom(err);
@@ -419,9 +406,7 @@ int cw_builder_add_visit(cw_builder *b, const cw_visit_row *x, cw_rowerr *err)
 static int mark_visit_used(cw_builder *b, cw_ref v)
 {
 	if (v >= b->visit_used_cap) {
-		size_t cap = b->visit_used_cap ? b->visit_used_cap : 1024;
-		while (cap <= v)
-			cap *= 2;
+		size_t cap = cw_grown(b->visit_used_cap, (size_t)v + 1, 1024);
 		uint8_t *u = realloc(b->visit_used, cap);
 		if (!u)
 			return CW_ENOMEM;
@@ -698,7 +683,7 @@ void cw_builder_prefetch_refs(const cw_builder *b, int table, const void *x, con
 		cw_idmap_prefetch_find(&ds->map[t], h);
 		return;
 	}
-	cw_ref r = cw_idmap_prefetch_key(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), h);
+	cw_ref r = cw_idmap_prefetch_key(&ds->map[t], &ds->pool, cw_dataset_ids(ds, t), h);
 	if (r != CW_NONE && t == CW_T_VISITS) {
 		__builtin_prefetch(&ds->visits.patient[r]);
 		__builtin_prefetch(&ds->visits.physician[r]);

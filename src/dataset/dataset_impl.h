@@ -35,6 +35,9 @@ struct cw_dataset {
 	cw_build_stats stats;
 };
 
+/* The key column of a table with a single-column key (ids, item codes); NULL for the others. */
+const cw_str *cw_dataset_ids(const cw_dataset *ds, int table);
+
 /* --- adding a row in two halves (the parallel loader, load_par.c) ----------
  * resolve checks a typed row and looks up its references without changing
  * anything: several threads may resolve rows of a table at once while one

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
-#include "claimwatch/scan.h"
 #include "engine/findings_impl.h"
+#include "util/grow.h"
 
 static const char *const severity_names[CW_SEVERITY_COUNT] = { "violation", "suspicious", "notice" };
 static const char *const class_names[CW_CLASS_COUNT - CW_CAT_COUNT] = {

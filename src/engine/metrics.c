@@ -19,6 +19,7 @@
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "claimwatch/metrics.h"
+#include "util/grow.h"
 
 static const cw_metric_info infos[CW_METRIC_COUNT] = {
 	{ "cost_per_outpatient_visit", "次均门诊费用", "yuan", CW_VOLUME_VISITS, "visits", 1, CW_CLASS_COST },
@@ -845,14 +846,8 @@ static adjustment *adjustment_of(work *w, uint32_t e, int k)
 	for (size_t i = w->nadj; i-- > 0 && w->adj[i].entry == e;)
 		if (w->adj[i].kind == k)
 			return &w->adj[i];
-	if (w->nadj == w->adjcap) {
-		size_t cap = w->adjcap ? 2 * w->adjcap : 256;
-		adjustment *p = realloc(w->adj, cap * sizeof *p);
-		if (!p)
-			return NULL;
-		w->adj = p;
-		w->adjcap = cap;
-	}
+	if (cw_grow((void **)&w->adj, &w->adjcap, w->nadj + 1, sizeof *w->adj) < 0)
+		return NULL;
 	w->adj[w->nadj] = (adjustment){ .entry = e, .kind = k };
 	return &w->adj[w->nadj++];
 }

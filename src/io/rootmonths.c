@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "claimwatch/error.h"
 #include "io/rootmonths.h"
+#include "util/grow.h"
 
 static int is_month_name(const char *s, cw_month *m)
 {
@@ -43,14 +44,8 @@ int cw_root_months(const char *root, cw_month **out, size_t *n)
 		if (snprintf(path, sizeof path, "%s/%s", root, e->d_name) >= (int)sizeof path ||
 		    stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
-		if (count == cap) {
-			cw_month *w = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *v);
-			if (!w) {
-				rc = cw_error_set(CW_ENOMEM, "out of memory");
-				break;
-			}
-			v = w;
-		}
+		if ((rc = cw_grow((void **)&v, &cap, count + 1, sizeof *v)) < 0)
+			break;
 		v[count++] = m;
 	}
 	closedir(d);

@@ -12,6 +12,7 @@
 #include "io/csvtab.h"
 #include "io/rootmonths.h"
 #include "judge/history.h"
+#include "util/grow.h"
 
 enum { C_PHYS, C_INST, C_DEPT, C_DIM, C_GRADE, C_RANK, C_AMOUNT, C_NAME };
 static const char *const columns[] = { "physician_id", "inst_id", "dept_id", "dimension", "grade", "rank",
@@ -26,14 +27,8 @@ typedef struct reading {
 static int push(reading *rd, cw_standing **out)
 {
 	cw_history *h = rd->h;
-	if (h->n == rd->cap) {
-		size_t cap = rd->cap ? 2 * rd->cap : 256;
-		cw_standing *s = realloc(h->s, cap * sizeof *s);
-		if (!s)
-			return cw_error_set(CW_ENOMEM, "out of memory reading the cycle's rankings");
-		h->s = s;
-		rd->cap = cap;
-	}
+	if (cw_grow((void **)&h->s, &rd->cap, h->n + 1, sizeof *h->s) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory reading the cycle's rankings");
 	*out = memset(&h->s[h->n++], 0, sizeof *h->s);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "io/outdir.h"
 #include "io/outfile.h"
 #include "io/rootmonths.h"
+#include "util/grow.h"
 #include "util/strbuf.h"
 
 #define ID_MAX 72
@@ -164,14 +165,8 @@ static int take_row(const cw_csvtab *t, const char *path, cw_reviews *rv, cw_sb 
 		            "is ignored", path, (unsigned long long)cw_csvtab_line(t), status);
 		return 0;
 	}
-	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? 2 * rv->cap : 64;
-		decision *d = realloc(rv->d, cap * sizeof *d);
-		if (!d)
-			return cw_error_set(CW_ENOMEM, "out of memory reading %s", path);
-		rv->d = d;
-		rv->cap = cap;
-	}
+	if (cw_grow((void **)&rv->d, &rv->cap, rv->n + 1, sizeof *rv->d) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory reading %s", path);
 	decision *d = &rv->d[rv->n];
 	cw_csvtab_copy(t, C_ID, d->id, sizeof d->id);
 	cw_csvtab_copy(t, C_MONTH, d->month, sizeof d->month);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "claimwatch/score.h"
+#include "util/grow.h"
 
 static const char *const grade_names[] = { "reasonable", "basically_reasonable", "unreasonable" };
 static const char *const grade_names_zh[] = { "合理", "基本合理", "不合理" };
@@ -142,14 +143,8 @@ typedef struct shares {
 
 static int push_share(shares *s, cw_ref p, uint32_t line, int dim, cw_fen amount)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 1024;
-		share *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return cw_error_set(CW_ENOMEM, "out of memory scoring");
-		s->v = v;
-		s->cap = cap;
-	}
+	if (cw_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory scoring");
 	s->v[s->n++] = (share){ p, line, dim, amount };
 	return 0;
 }

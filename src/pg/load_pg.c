@@ -31,6 +31,7 @@
 #include "claimwatch/error.h"
 #include "pg/pg.h"
 #include "source/rows.h"
+#include "util/grow.h"
 #include "util/progress.h"
 
 /* The binary types the extract queries produce, per table in the schema's column order (rows.h). */
@@ -80,16 +81,8 @@ static int ensure(tuple_reader *tr, size_t n)
 		tr->end -= tr->start;
 		tr->start = 0;
 	}
-	if (n > tr->cap) {
-		size_t cap = tr->cap;
-		while (cap < n)
-			cap *= 2;
-		char *p = realloc(tr->buf, cap);
-		if (!p)
-			return cw_error_set(CW_ENOMEM, "out of memory reading %s", tr->cr.what);
-		tr->buf = p;
-		tr->cap = cap;
-	}
+	if (cw_grow((void **)&tr->buf, &tr->cap, n, 1) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory reading %s", tr->cr.what);
 	while (tr->end < n) {
 		long k = cw_pg_copyout_read(&tr->cr, tr->buf + tr->end, tr->cap - tr->end);
 		if (k < 0)

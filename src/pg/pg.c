@@ -4,6 +4,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "pg/pg.h"
+#include "util/grow.h"
 #include "util/progress.h"
 #include "util/resource.h"
 
@@ -318,16 +319,8 @@ static int reserve(cw_copybuf *cb, size_t need)
 		return -1;
 	if (cb->len + need <= cb->cap)
 		return 0;
-	size_t cap = cb->cap;
-	while (cap < cb->len + need)
-		cap *= 2;
-	char *p = realloc(cb->buf, cap);
-	if (!p) {
-		cb->rc = cw_error_set(CW_ENOMEM, "out of memory");
+	if ((cb->rc = cw_grow((void **)&cb->buf, &cb->cap, cb->len + need, 1)) < 0)
 		return -1;
-	}
-	cb->buf = p;
-	cb->cap = cap;
 	return 0;
 }
 

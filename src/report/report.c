@@ -12,6 +12,7 @@
 #include "io/outdir.h"
 #include "io/rootmonths.h"
 #include "report/report.h"
+#include "util/grow.h"
 #include "util/progress.h"
 
 /* --- the data the pages share -------------------------------------------------------- */
@@ -131,13 +132,9 @@ static int load_sanctions(cw_report *r)
 		return rc;
 	size_t cap = 0;
 	while ((rc = cw_csvtab_next(t)) == 1) {
-		if (r->nsanctions == cap) {
-			cw_report_sanction *s = realloc(r->sanctions, (cap = cap ? 2 * cap : 16) * sizeof *s);
-			if (!s) {
-				rc = cw_error_set(CW_ENOMEM, "out of memory reading sanctions.csv");
-				break;
-			}
-			r->sanctions = s;
+		if (cw_grow((void **)&r->sanctions, &cap, r->nsanctions + 1, sizeof *r->sanctions) < 0) {
+			rc = cw_error_set(CW_ENOMEM, "out of memory reading sanctions.csv");
+			break;
 		}
 		cw_report_sanction *s = &r->sanctions[r->nsanctions++];
 		char **fields[] = { &s->physician_id, &s->inst_id, &s->dept_id, &s->name, &s->level, &s->single_firsts,

@@ -36,15 +36,6 @@ static void td_num(FILE *f, const char *s)
 	fprintf(f, "<td class=\"n\">%s</td>", s);
 }
 
-static size_t lines_in_month(const cw_dataset *ds)
-{
-	const cw_claims *c = cw_dataset_claims(ds);
-	size_t n = 0;
-	for (size_t i = 0; i < c->n; i++)
-		n += !!(c->flags[i] & CW_LINE_IN_MONTH);
-	return n;
-}
-
 /* The money of physician-level findings (no patient, no line): statistical estimates, not claims. */
 static cw_fen estimates(const cw_report *r)
 {
@@ -64,7 +55,7 @@ static void cards(cw_report *r, FILE *f, size_t nfind, cw_fen total)
 	char a[CW_NUM_SIZE], b[CW_NUM_SIZE * 2];
 	int L = r->lang;
 	fputs("<div class=\"cards\">", f);
-	card(f, cw_fmt_count(lines_in_month(r->ds), a), cw_label(L, L_CLAIM_LINES), NULL);
+	card(f, cw_fmt_count(cw_dataset_lines_in_month(r->ds), a), cw_label(L, L_CLAIM_LINES), NULL);
 	card(f, cw_fmt_count(cw_dataset_visits(r->ds)->n, a), cw_label(L, L_VISITS_LOADED), NULL);
 	uint64_t rejected = 0;
 	for (int t = 0; t < CW_T_COUNT; t++)

@@ -82,15 +82,6 @@ static int load(cw_month_run *mr, int lookback)
 	return rc < 0 ? rc : rc2;
 }
 
-static size_t lines_in_month(const cw_dataset *ds)
-{
-	const cw_claims *c = cw_dataset_claims(ds);
-	size_t n = 0;
-	for (size_t i = 0; i < c->n; i++)
-		n += !!(c->flags[i] & CW_LINE_IN_MONTH);
-	return n;
-}
-
 /* The physicians' metrics, computed once: for the detectors that need them, metrics.csv and the report. */
 static int detect(cw_month_run *mr)
 {
@@ -227,7 +218,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 			rc = too_many_rejects(&mr, share, max_share);
 	}
 	if (rc == 0) {
-		size_t n = lines_in_month(mr.ds);
+		size_t n = cw_dataset_lines_in_month(mr.ds);
 		mr.empty = n == 0;
 		uint64_t rejected = 0;
 		for (int t = 0; t < CW_T_COUNT; t++)

@@ -94,11 +94,8 @@ static cJSON *dataset_json(const cw_month_run *mr)
 	cJSON_AddStringToObject(o, "month_start", cw_format_time(w->month_start, buf));
 	cJSON_AddStringToObject(o, "month_end", cw_format_time(w->month_end, buf));
 	const cw_claims *c = cw_dataset_claims(mr->ds);
-	size_t in_month = 0;
-	for (size_t i = 0; i < c->n; i++)
-		in_month += !!(c->flags[i] & CW_LINE_IN_MONTH);
 	cJSON_AddNumberToObject(o, "claim_lines", (double)c->n);
-	cJSON_AddNumberToObject(o, "claim_lines_in_month", (double)in_month);
+	cJSON_AddNumberToObject(o, "claim_lines_in_month", (double)cw_dataset_lines_in_month(mr->ds));
 	cJSON_AddNumberToObject(o, "visits", (double)cw_dataset_visits(mr->ds)->n);
 	cJSON_AddNumberToObject(o, "patients", (double)cw_dataset_patients(mr->ds)->n);
 	cJSON_AddNumberToObject(o, "physicians", (double)cw_dataset_physicians(mr->ds)->n);

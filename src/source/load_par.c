@@ -26,6 +26,7 @@
 #include "io/csv.h"
 #include "source/load_par.h"
 #include "source/rows.h"
+#include "util/grow.h"
 #include "util/progress.h"
 #include "util/threads.h"
 
@@ -185,14 +186,8 @@ static int chunk_fail(chunk *c, int rc)
 
 static int add_reject(chunk *c, const pending *pd)
 {
-	if (c->nrej == c->rej_cap) {
-		size_t cap = c->rej_cap ? c->rej_cap * 2 : 64;
-		rejrow *r = realloc(c->rej, cap * sizeof *r);
-		if (!r)
-			return chunk_fail(c, cw_error_set(CW_ENOMEM, "out of memory reading a chunk"));
-		c->rej = r;
-		c->rej_cap = cap;
-	}
+	if (cw_grow((void **)&c->rej, &c->rej_cap, c->nrej + 1, sizeof *c->rej) < 0)
+		return chunk_fail(c, cw_error_set(CW_ENOMEM, "out of memory reading a chunk"));
 	const char *why = arena_copy(c, pd->err.reason, strlen(pd->err.reason));
 	if (!why)
 		return chunk_fail(c, cw_error_set(CW_ENOMEM, "out of memory reading a chunk"));
@@ -202,7 +197,7 @@ static int add_reject(chunk *c, const pending *pd)
 
 static int grow_rows(chunk *c)
 {
-	size_t cap = c->res_cap ? c->res_cap * 2 : 4096;
+	size_t cap = cw_grown(c->res_cap, c->res_cap + 1, 4096);
 	cw_row_res *r = realloc(c->res, cap * sizeof *r);
 	if (r)
 		c->res = r;

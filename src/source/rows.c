@@ -15,6 +15,7 @@
 #include "claimwatch/types.h"
 #include "io/csv.h"
 #include "source/rows.h"
+#include "util/grow.h"
 
 /* --- schemas ---------------------------------------------------------------- */
 
@@ -100,16 +101,8 @@ static int reserve(row *r, int ncols)
 	for (int i = 0; i < ncols; i++)
 		need += r->f[i].len + 1;
 	r->rb->len = 0;
-	if (need <= r->rb->cap)
-		return 0;
-	size_t cap = r->rb->cap ? r->rb->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	char *p = realloc(r->rb->buf, cap);
-	if (!p)
+	if (cw_grow((void **)&r->rb->buf, &r->rb->cap, need, 1) < 0)
 		return cw_error_set(CW_ENOMEM, "out of memory typing a row");
-	r->rb->buf = p;
-	r->rb->cap = cap;
 	return 0;
 }
 

@@ -74,7 +74,7 @@ static int parse(int argc, char **argv, args *a)
 	cw_month m;
 	if (!a->month)
 		return cw_cli_usage("case", "--month YYYY-MM is required");
-	if (cw_month_parse(a->month, &m) < 0)
+	if (cw_month_parse(&m, a->month) < 0)
 		return cw_cli_usage("case", "%s", cw_error_last());
 	if (!a->physician == !a->finding)
 		return cw_cli_usage("case", "give one of --physician ID or --finding ID");

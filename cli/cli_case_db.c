@@ -77,7 +77,7 @@ int cw_cmd_case_db(int argc, char **argv)
 	if (!visit) {
 		if (!month)
 			return cw_cli_usage("case", "--month YYYY-MM is required with --physician and --finding");
-		if (cw_month_parse(month, &m) < 0)
+		if (cw_month_parse(&m, month) < 0)
 			return cw_cli_usage("case", "%s", cw_error_last());
 		snprintf(first, sizeof first, "%04d-%02d-01", m.year, m.month);
 	}

@@ -75,7 +75,7 @@ static int parse(int argc, char **argv, args *a)
 		return cw_cli_usage("export", "--root ROOT is required");
 	if (!a->month)
 		return cw_cli_usage("export", "--month YYYY-MM is required");
-	if (cw_month_parse(a->month, &a->m) < 0)
+	if (cw_month_parse(&a->m, a->month) < 0)
 		return cw_cli_usage("export", "%s", cw_error_last());
 	if (a->csv_flags && !a->table)
 		return cw_cli_usage("export", "--excel and --raw need --table NAME (findings, ranking, sanctions, ...)");

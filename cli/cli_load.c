@@ -104,7 +104,7 @@ int cw_cmd_load(int argc, char **argv)
 				return CW_EXIT_USAGE;
 			break;
 		case O_REPLACE:
-			if (cw_month_range_parse(optarg, &replace_first, &replace_last) < 0)
+			if (cw_month_range_parse(&replace_first, &replace_last, optarg) < 0)
 				return cw_cli_usage("load", "--replace-months: %s", cw_error_last());
 			replace = 1;
 			break;

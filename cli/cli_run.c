@@ -162,7 +162,7 @@ int cw_cmd_run(int argc, char **argv)
 	if (!o.root)
 		return cw_cli_usage("run", "--out ROOT is required");
 	cw_month first, last;
-	if (cw_month_range_parse(months, &first, &last) < 0)
+	if (cw_month_range_parse(&first, &last, months) < 0)
 		return cw_cli_usage("run", "%s", cw_error_last());
 	if (o.data_dir && check_data_dir(o.data_dir) < 0)
 		return cw_cli_fail("run", CW_ENOTFOUND);

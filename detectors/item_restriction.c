@@ -109,7 +109,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t i, int r, int age
 	f.tag = restriction_names[r];
 	const char *name = cw_dataset_str(ctx->ds, it->name[item]);
 	char when[CW_FMT_SIZE];
-	cw_format_time(f.when, when);
+	cw_format_time(when, f.when);
 	switch (r) {
 	case R_SEX:
 		return cw_emit(out, &f, "%s (restricted to sex %s) billed at %s for a patient of sex %s", name,

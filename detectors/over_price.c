@@ -57,8 +57,8 @@ static int scan(cw_findings *out, const cw_scan *ctx)
 		f.nlines = 1;
 		f.tag = "over_price";
 		int rc = cw_emit(out, &f, "%s billed at %s per unit, above the ceiling of %s",
-		                 cw_dataset_str(ctx->ds, it->name[item]), cw_format_money(cl->unit_price[i], price),
-		                 cw_format_money(it->std_price[item], ceiling));
+		                 cw_dataset_str(ctx->ds, it->name[item]), cw_format_money(price, cl->unit_price[i]),
+		                 cw_format_money(ceiling, it->std_price[item]));
 		if (rc < 0)
 			return rc;
 	}

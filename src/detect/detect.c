@@ -165,7 +165,7 @@ static void finding_id(const cw_dataset *ds, const cw_window *w, const cw_record
 		r->f.visit == CW_NONE ? CW_NONE : cw_dataset_visits(ds)->id[r->f.visit],
 	};
 	char month[8];
-	cw_month_format(w->month, month);
+	cw_month_format(month, w->month);
 	h = h * 31 + cw_hash(month, 7);
 	for (int i = 0; i < 3; i++) {
 		const char *s = cw_dataset_str(ds, parts[i]);

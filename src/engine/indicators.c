@@ -168,7 +168,7 @@ int cw_indicators_compute(const cw_dataset *ds, const cw_rules *rules, const cha
 	tally(ds, w->month_start, w->month_end, out->inst, out->dept);
 	clear_prev(out);
 	cw_month prev = cw_month_prev(w->month);
-	cw_month_format(prev, out->prev_month);
+	cw_month_format(out->prev_month, prev);
 	rc = prev_from_file(out, ds, root, prev);
 	if (rc == 0 && (rc = prev_from_lookback(out, ds, prev)) == 1)
 		out->prev = CW_PREV_LOOKBACK;
@@ -216,17 +216,17 @@ static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, 
 	cw_csv_cell(f, dept, 0);
 	cw_csv_cell(f, name, 0);
 	fprintf(f, "%d,", level);
-	cw_csv_cell(f, cw_format_money(x->revenue, buf), 0);
-	cw_csv_cell(f, cw_format_money(x->drug, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, x->revenue), 0);
+	cw_csv_cell(f, cw_format_money(buf, x->drug), 0);
 	number(f, share, 4, 0);
 	number(f, target, 4, 0);
 	fprintf(f, "%d,%u,", isfinite(share) && share > target, x->visits);
-	cw_csv_cell(f, cw_format_money(x->visit_cost, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, x->visit_cost), 0);
 	number(f, pv, 2, 0);
 	number(f, x->prev_per_visit, 2, 0);
 	number(f, cw_growth(pv, x->prev_per_visit), 4, 0);
 	fprintf(f, "%u,", x->stays);
-	cw_csv_cell(f, cw_format_money(x->stay_cost, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, x->stay_cost), 0);
 	number(f, ps, 2, 0);
 	number(f, x->prev_per_stay, 2, 0);
 	number(f, cw_growth(ps, x->prev_per_stay), 4, 1);

@@ -16,7 +16,7 @@ static int is_month_name(const char *s, cw_month *m)
 	for (int i = 0; i < 7; i++)
 		if (i != 4 && (s[i] < '0' || s[i] > '9'))
 			return 0;
-	return cw_month_parse(s, m) == 0;
+	return cw_month_parse(m, s) == 0;
 }
 
 static int by_month(const void *a, const void *b)
@@ -63,7 +63,7 @@ int cw_root_months(const char *root, cw_month **out, size_t *n)
 int cw_root_month_file(char *buf, size_t size, const char *root, cw_month m, const char *file)
 {
 	char name[8];
-	if (snprintf(buf, size, "%s/%s/%s", root, cw_month_format(m, name), file) >= (int)size)
+	if (snprintf(buf, size, "%s/%s/%s", root, cw_month_format(name, m), file) >= (int)size)
 		return cw_error_set(CW_EINVALID, "path too long under %s", root);
 	return 0;
 }
@@ -86,7 +86,7 @@ int cw_cycle_parse(const char *s, cw_month *first)
 	if (strlen(s) != 7 || s[4] != '-' || s[5] != 'H' || (s[6] != '1' && s[6] != '2'))
 		return cw_error_set(CW_EINVALID, "'%s' is not a half-year cycle (expected YYYY-H1 or YYYY-H2)", s);
 	snprintf(y, sizeof y, "%.4s-01", s);
-	if (cw_month_parse(y, &m) < 0)
+	if (cw_month_parse(&m, y) < 0)
 		return cw_error_set(CW_EINVALID, "'%s' is not a half-year cycle (expected YYYY-H1 or YYYY-H2)", s);
 	m.month = s[6] == '1' ? 1 : 7;
 	*first = m;

@@ -113,7 +113,7 @@ static int take_finding(cw_blacklist *b, const cw_csvtab *t, const cw_reviews *r
 	cw_csvtab_copy(t, F_AMOUNT, amount, sizeof amount);
 	cw_fen money = 0;
 	const char *why;
-	if (amount[0] && cw_parse_money(amount, strlen(amount), &money, &why) < 0)
+	if (amount[0] && cw_parse_money(&money, &why, amount, strlen(amount)) < 0)
 		return cw_error_set(CW_EINVALID, "%s: line %llu: suspect_amount '%s': %s", cw_csvtab_path(t),
 		                    (unsigned long long)cw_csvtab_line(t), amount, why);
 	size_t k = (size_t)(e - b->e);
@@ -194,7 +194,7 @@ int cw_blacklist_build(const cw_blacklist_opts *o, cw_blacklist *b)
 	int rc = last_month(o, &last);
 	if (rc < 0)
 		return rc;
-	cw_month_format(last, b->through);
+	cw_month_format(b->through, last);
 	if ((rc = cw_history_load(o->root, last, NULL, &b->h)) < 0)
 		return rc;
 	snprintf(b->cycle, sizeof b->cycle, "%s", b->h.cycle);
@@ -274,7 +274,7 @@ int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f, int flags)
 		cell(f, s->dept_id, 0, flags);
 		fprintf(f, "%d,", e->t->max_level);
 		cell(f, e->t->flagged, 0, flags);
-		cell(f, cw_format_money(e->t->suspect_total, money), 0, flags);
+		cell(f, cw_format_money(money, e->t->suspect_total), 0, flags);
 		cell(f, tops, 0, flags);
 		cell(f, e->finding_ids, 0, flags);
 		cell(f, b->cycle, 0, flags);
@@ -302,13 +302,13 @@ static cJSON *entry_json(const cw_blacklist *b, const cw_bl_entry *e)
 	cJSON_AddItemToObject(o, "months_flagged", cw_json_words(e->t->flagged, strlen(e->t->flagged)));
 	cJSON_AddNumberToObject(o, "single_firsts", e->t->single_firsts);
 	cJSON_AddNumberToObject(o, "composite_firsts", e->t->composite_firsts);
-	cJSON_AddStringToObject(o, "suspect_amount_total", cw_format_money(e->t->suspect_total, money));
+	cJSON_AddStringToObject(o, "suspect_amount_total", cw_format_money(money, e->t->suspect_total));
 	cJSON *d = cJSON_AddArrayToObject(o, "top_detectors");
 	for (size_t i = 0; i < shown(b, e); i++) {
 		cJSON *x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "detector", e->det[i].name);
 		cJSON_AddNumberToObject(x, "findings", (double)e->det[i].findings);
-		cJSON_AddStringToObject(x, "suspect_amount", cw_format_money(e->det[i].amount, money));
+		cJSON_AddStringToObject(x, "suspect_amount", cw_format_money(money, e->det[i].amount));
 		cJSON_AddItemToArray(d, x);
 	}
 	cJSON_AddItemToObject(o, "finding_ids", cw_json_words(e->finding_ids, strlen(e->finding_ids)));
@@ -325,7 +325,7 @@ char *cw_blacklist_json(const cw_blacklist *b)
 	cJSON_AddNumberToObject(o, "months_read", b->months_read);
 	cJSON_AddItemToObject(o, "missing_months", cw_json_words(b->missing, strlen(b->missing)));
 	cJSON_AddNumberToObject(o, "min_level", b->o.min_level);
-	cJSON_AddStringToObject(o, "min_suspect_amount", cw_format_money(b->o.min_amount, money));
+	cJSON_AddStringToObject(o, "min_suspect_amount", cw_format_money(money, b->o.min_amount));
 	cJSON *list = cJSON_AddArrayToObject(o, "physicians");
 	for (size_t k = 0; k < b->n; k++)
 		cJSON_AddItemToArray(list, entry_json(b, &b->e[k]));

@@ -66,7 +66,7 @@ static int read_row(reading *rd, const cw_csvtab *t, int month)
 	if (grade[0] && g == CW_GRADE_NONE)
 		return row_error(t, "unknown grade", grade);
 	const char *why;
-	if (amount[0] && cw_parse_money(amount, strlen(amount), &s->suspect, &why) < 0)
+	if (amount[0] && cw_parse_money(&s->suspect, &why, amount, strlen(amount)) < 0)
 		return row_error(t, why, amount);
 	if (rank[0] && strspn(rank, "0123456789") != strlen(rank))
 		return row_error(t, "not a rank:", rank);
@@ -247,7 +247,7 @@ char *cw_history_missing(const cw_history *h, char *buf, size_t size)
 	for (int i = 0; i + 1 < h->nmonths; i++, m = cw_month_next(m)) {
 		char name[8];
 		if (!h->present[i] && n + 9 < size)
-			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", cw_month_format(m, name));
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", cw_month_format(name, m));
 	}
 	return buf;
 }

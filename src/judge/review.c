@@ -480,7 +480,7 @@ int cw_finding_locate(const char *root, const char *id, cw_finding_where *out)
 		if (rc < 0)
 			break;
 		if (rc == 1) {
-			cw_month_format(months[i], out->month);
+			cw_month_format(out->month, months[i]);
 			rc = 0;
 			break;
 		}

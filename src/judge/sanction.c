@@ -74,7 +74,7 @@ static void count_month(const cw_history *h, const cw_sanction_rules *r, const c
 	cw_month m = h->first;
 	for (int i = 0; i < s->month; i++)
 		m = cw_month_next(m);
-	cw_month_format(m, month);
+	cw_month_format(month, m);
 	t->months_flagged++;
 	cw_sb_add(&w->flagged, " ", month);
 	if (s->nfirsts) {

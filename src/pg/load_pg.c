@@ -233,7 +233,7 @@ static size_t render_day(int64_t days_1970, char *o)
 	int y, m, d;
 	if (days_1970 < INT32_MIN / 2 || days_1970 > INT32_MAX / 2)
 		return put_text(o, "<date out of range>");
-	cw_civil_from_days((cw_day)days_1970, &y, &m, &d);
+	cw_civil_from_days(&y, &m, &d, (cw_day)days_1970);
 	char *p = o;
 	if (y < 0 || y > 9999)
 		return put_text(o, "<date out of range>");
@@ -403,8 +403,8 @@ static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts
 static int bind_window(cw_pg *pg, const cw_window *w)
 {
 	char ws[CW_FMT_SIZE], ms[CW_FMT_SIZE], me[CW_FMT_SIZE];
-	const char *params[3] = { cw_format_time(w->window_start, ws), cw_format_time(w->month_start, ms),
-	                          cw_format_time(w->month_end, me) };
+	const char *params[3] = { cw_format_time(ws, w->window_start), cw_format_time(ms, w->month_start),
+	                          cw_format_time(me, w->month_end) };
 	return cw_pg_run_file(pg, "extract_params.sql", 3, params, NULL);
 }
 

@@ -70,11 +70,11 @@ static int staged_month(stage *sg, const cw_slice *time, int *index)
 {
 	cw_minute t;
 	const char *why;
-	if (cw_parse_time(time->ptr, time->len, &t, &why) < 0) /* the builder took it: cannot happen */
+	if (cw_parse_time(&t, &why, time->ptr, time->len) < 0) /* the builder took it: cannot happen */
 		return cw_error_set(CW_EINVALID, "%s: unreadable service_time", sg->cb.what);
 	cw_month m = cw_month_of(t);
 	char key[16];
-	cw_month_format(m, key);
+	cw_month_format(key, m);
 	cw_pg_load_report *rep = sg->rep;
 	if ((*index = find_month(rep, key)) >= 0)
 		return 0;
@@ -162,8 +162,8 @@ static int merge_claims(cw_pg *pg, const cw_pg_load_opts *opts, cw_pg_load_repor
 {
 	char from[16] = "", to[16] = "", ym[8];
 	if (opts->replace) {
-		snprintf(from, sizeof from, "%s-01", cw_month_format(opts->replace_first, ym));
-		snprintf(to, sizeof to, "%s-01", cw_month_format(opts->replace_last, ym));
+		snprintf(from, sizeof from, "%s-01", cw_month_format(ym, opts->replace_first));
+		snprintf(to, sizeof to, "%s-01", cw_month_format(ym, opts->replace_last));
 	}
 	const char *params[2] = { opts->replace ? from : NULL, opts->replace ? to : NULL };
 	PGresult *res;

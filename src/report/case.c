@@ -105,7 +105,7 @@ static cw_fen money(const char *s)
 {
 	cw_fen v = 0;
 	const char *why;
-	if (cw_parse_money(s, strlen(s), &v, &why) < 0)
+	if (cw_parse_money(&v, &why, s, strlen(s)) < 0)
 		return 0;
 	return v;
 }
@@ -271,7 +271,7 @@ static void total_amount(const cw_case_list *l, char buf[CW_FMT_SIZE])
 	cw_fen sum = 0;
 	for (size_t i = 0; i < l->n; i++)
 		sum += money(l->rec[i].v[CL_AMOUNT]);
-	cw_format_money(sum, buf);
+	cw_format_money(buf, sum);
 }
 
 int cw_case_print_finding(FILE *f, const cw_case_finding *c)

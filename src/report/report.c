@@ -86,7 +86,7 @@ static int load_trend(cw_report *r)
 	for (size_t i = 0; i < cells; i++)
 		r->trend[i] = -1;
 	for (int k = 0; k < r->nmonths; k++, m = cw_month_next(m)) {
-		cw_month_format(m, r->months[k]);
+		cw_month_format(r->months[k], m);
 		char path[4096];
 		if (k + 1 < r->nmonths) {
 			if (cw_root_month_file(path, sizeof path, r->in->root, m, "ranking.csv") == 0) {

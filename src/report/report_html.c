@@ -122,7 +122,7 @@ static char *group_digits(char *buf)
 char *cw_fmt_money(cw_fen v, char buf[CW_NUM_SIZE])
 {
 	char plain[CW_FMT_SIZE];
-	snprintf(buf, CW_NUM_SIZE, "%s", cw_format_money(v, plain));
+	snprintf(buf, CW_NUM_SIZE, "%s", cw_format_money(plain, v));
 	return group_digits(buf);
 }
 

@@ -215,7 +215,7 @@ static void evidence_line(const cw_report *r, FILE *f, uint32_t l)
 	char a[CW_NUM_SIZE], t[CW_FMT_SIZE];
 	fputs("<tr><td class=\"mono\">", f);
 	cw_html_text(f, cw_report_str(r, c->id[l]));
-	fprintf(f, "</td><td>%s</td><td>", cw_format_time(c->time[l], t));
+	fprintf(f, "</td><td>%s</td><td>", cw_format_time(t, c->time[l]));
 	cw_html_text(f, cw_report_str(r, it->name[item]));
 	fputs(" <span class=\"mono note\">", f);
 	cw_html_text(f, cw_report_str(r, it->code[item]));
@@ -227,7 +227,7 @@ static void evidence_line(const cw_report *r, FILE *f, uint32_t l)
 	}
 	fputs("</td><td>", f);
 	cw_html_text(f, cw_label_category(r->lang, it->category[item]));
-	fprintf(f, "</td><td class=\"n\">%s</td><td>", cw_format_qty(c->qty[l], t));
+	fprintf(f, "</td><td class=\"n\">%s</td><td>", cw_format_qty(t, c->qty[l]));
 	cw_html_text(f, cw_report_str(r, it->unit[item]));
 	fprintf(f, "</td><td class=\"n\">%s</td>", cw_fmt_money(c->unit_price[l], a));
 	int over = c->unit_price[l] > it->std_price[item];
@@ -244,9 +244,9 @@ static void visit_info(const cw_report *r, FILE *f, cw_ref v)
 	cw_html_text(f, cw_label(r->lang, L_KIND));
 	fputs("</dt><dd>", f);
 	cw_html_text(f, cw_label_kind(r->lang, vi->kind[v]));
-	fprintf(f, ", %s", cw_format_time(vi->admit[v], t));
+	fprintf(f, ", %s", cw_format_time(t, vi->admit[v]));
 	if (vi->discharge[v] != CW_MINUTE_NONE)
-		fprintf(f, " &ndash; %s", cw_format_time(vi->discharge[v], t));
+		fprintf(f, " &ndash; %s", cw_format_time(t, vi->discharge[v]));
 	fputs("</dd><dt>", f);
 	cw_html_text(f, cw_label(r->lang, L_DX));
 	fputs("</dt><dd>", f);

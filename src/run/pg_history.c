@@ -43,7 +43,7 @@ static int open_month(cw_csvtab **tab, void *ctx, cw_month m, const char *const 
 {
 	history_ctx *hc = ctx;
 	char day[16], ym[8];
-	snprintf(day, sizeof day, "%s-01", cw_month_format(m, ym));
+	snprintf(day, sizeof day, "%s-01", cw_month_format(ym, m));
 	snprintf(hc->what, sizeof hc->what, "reading the ranking of %s from claimwatch.ranking", ym);
 	const char *params[1] = { day }, *sql;
 	PGresult *res;

@@ -60,7 +60,7 @@ static int adopt(const char *path, const char *name, void *ctx)
 static int report_month(reconcile *rc, cw_month m)
 {
 	char month[8], dir[4096];
-	cw_month_format(m, month);
+	cw_month_format(month, m);
 	snprintf(dir, sizeof dir, "%s/%s", rc->root, month);
 	cw_month_summary s;
 	cw_pg_month_run cur;

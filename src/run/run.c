@@ -196,7 +196,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	cw_month_run mr = { .opts = opts, .rules = rules, .t_start = cw_now() };
 	int lookback;
 	double max_share;
-	cw_month_format(opts->month, mr.month);
+	cw_month_format(mr.month, opts->month);
 	int rc = cw_dimset_load(rules, &mr.dims);
 	if (rc == 0)
 		rc = cw_detect_check(rules);

@@ -38,11 +38,11 @@ static void write_line(FILE *f, cw_month_run *mr, const char *finding_id, uint32
 	cw_csv_cell(f, cw_dataset_str(ds, it->name[item]), 0);
 	cw_csv_cell(f, cw_category_name(it->category[item]), 0);
 	cw_csv_cell(f, cw_dataset_str(ds, it->unit[item]), 0);
-	cw_csv_cell(f, cw_format_time(c->time[l], buf), 0);
-	cw_csv_cell(f, cw_format_qty(c->qty[l], buf), 0);
-	cw_csv_cell(f, cw_format_money(c->unit_price[l], buf), 0);
-	cw_csv_cell(f, cw_format_money(c->amount[l], buf), 0);
-	cw_csv_cell(f, cw_format_money(it->std_price[item], buf), 0);
+	cw_csv_cell(f, cw_format_time(buf, c->time[l]), 0);
+	cw_csv_cell(f, cw_format_qty(buf, c->qty[l]), 0);
+	cw_csv_cell(f, cw_format_money(buf, c->unit_price[l]), 0);
+	cw_csv_cell(f, cw_format_money(buf, c->amount[l]), 0);
+	cw_csv_cell(f, cw_format_money(buf, it->std_price[item]), 0);
 	cw_csv_cell(f, refund_word(c->flags[l]), 1);
 }
 

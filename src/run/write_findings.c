@@ -73,7 +73,7 @@ static int write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *line
 	cw_csv_cell(f, cw_pseudo_patient(&mr->pseudo, ref_id(ds, cw_dataset_patients(ds)->id, r->f.patient), pseudo), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_visits(ds)->id, r->f.visit), 0);
 	cw_csv_cell(f, line_ids, 0);
-	cw_csv_cell(f, cw_format_money(r->f.suspect, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, r->f.suspect), 0);
 	fprintf(f, "%.3f,", r->f.score < 0 ? 0 : r->f.score > 1 ? 1 : r->f.score);
 	cw_csv_cell(f, r->reason, 0);
 	cw_csv_cell(f, cw_severity_name(r->f.severity), 0);

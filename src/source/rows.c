@@ -125,7 +125,7 @@ static int get_id(row *r, int col, int required, const char **out)
 		*out = NULL;
 		return required ? missing(r, col) : 0;
 	}
-	if (cw_check_id(r->f[col].ptr, r->f[col].len, &why) < 0)
+	if (cw_check_id(&why, r->f[col].ptr, r->f[col].len) < 0)
 		return bad(r, col, why);
 	*out = copy(r, col);
 	return 0;
@@ -138,7 +138,7 @@ static int get_text(row *r, int col, int required, const char **out)
 		*out = NULL;
 		return required ? missing(r, col) : 0;
 	}
-	if (cw_check_text(r->f[col].ptr, r->f[col].len, &why) < 0)
+	if (cw_check_text(&why, r->f[col].ptr, r->f[col].len) < 0)
 		return bad(r, col, why);
 	*out = copy(r, col);
 	return 0;
@@ -150,7 +150,7 @@ static int get_time(row *r, int col, int required, cw_minute *out)
 	*out = CW_MINUTE_NONE;
 	if (empty(r, col))
 		return required ? missing(r, col) : 0;
-	return cw_parse_time(r->f[col].ptr, r->f[col].len, out, &why) < 0 ? bad(r, col, why) : 0;
+	return cw_parse_time(out, &why, r->f[col].ptr, r->f[col].len) < 0 ? bad(r, col, why) : 0;
 }
 
 static int get_date(row *r, int col, cw_day *out)
@@ -159,7 +159,7 @@ static int get_date(row *r, int col, cw_day *out)
 	*out = CW_DAY_NONE;
 	if (empty(r, col))
 		return 0;
-	return cw_parse_date(r->f[col].ptr, r->f[col].len, out, &why) < 0 ? bad(r, col, why) : 0;
+	return cw_parse_date(out, &why, r->f[col].ptr, r->f[col].len) < 0 ? bad(r, col, why) : 0;
 }
 
 static int get_money(row *r, int col, cw_fen *out)
@@ -167,7 +167,7 @@ static int get_money(row *r, int col, cw_fen *out)
 	const char *why;
 	if (empty(r, col))
 		return missing(r, col);
-	return cw_parse_money(r->f[col].ptr, r->f[col].len, out, &why) < 0 ? bad(r, col, why) : 0;
+	return cw_parse_money(out, &why, r->f[col].ptr, r->f[col].len) < 0 ? bad(r, col, why) : 0;
 }
 
 /* A quantity; min_zero rejects negative ones. */
@@ -177,7 +177,7 @@ static int get_qty(row *r, int col, int required, int min_zero, cw_qty *out)
 	*out = CW_QTY_NONE;
 	if (empty(r, col))
 		return required ? missing(r, col) : 0;
-	if (cw_parse_qty(r->f[col].ptr, r->f[col].len, out, &why) < 0)
+	if (cw_parse_qty(out, &why, r->f[col].ptr, r->f[col].len) < 0)
 		return bad(r, col, why);
 	if (min_zero && *out < 0)
 		return bad(r, col, "must not be negative");
@@ -192,8 +192,8 @@ static int get_int(row *r, int col, int required, int32_t min, int32_t max, cons
 	*out = CW_INT_NONE;
 	if (empty(r, col))
 		return required ? missing(r, col) : 0;
-	if (cw_parse_int(r->f[col].ptr, r->f[col].len, min, max, &v, &why) < 0) {
-		if (cw_parse_int(r->f[col].ptr, r->f[col].len, INT64_MIN, INT64_MAX, &v, &why) == 0)
+	if (cw_parse_int(&v, &why, r->f[col].ptr, r->f[col].len, min, max) < 0) {
+		if (cw_parse_int(&v, &why, r->f[col].ptr, r->f[col].len, INT64_MIN, INT64_MAX) == 0)
 			why = range;
 		return bad(r, col, why);
 	}
@@ -206,7 +206,7 @@ static int get_flag(row *r, int col, int *out)
 	const char *why;
 	if (empty(r, col))
 		return missing(r, col);
-	return cw_parse_flag(r->f[col].ptr, r->f[col].len, out, &why) < 0 ? bad(r, col, why) : 0;
+	return cw_parse_flag(out, &why, r->f[col].ptr, r->f[col].len) < 0 ? bad(r, col, why) : 0;
 }
 
 /* One of names[0..n), as the index + base; empty gives `none` unless required. */

@@ -112,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	char rej[512];
 	snprintf(rej, sizeof rej, "%s/rejects.csv", dir);
 	cw_load_opts o = { .lookback_days = 45 };
-	CHECK(cw_month_parse("2026-05", &o.month) == 0);
+	CHECK(cw_month_parse(&o.month, "2026-05") == 0);
 	CHECK(cw_rejects_open(&o.rejects, rej) == 0);
 	FILE *devnull = fopen("/dev/null", "w");
 	o.warn = devnull;

@@ -32,7 +32,7 @@ static void prescriptions(cw_builder *b, tu_rng *r, const char *phys, int kind, 
 		snprintf(rx, sizeof rx, "RX%05d", nvisit);
 		cw_minute t = (cw_days_from_civil(2026, month, 1) + (int)(tu_uniform(r) * 28)) * CW_MINUTES_PER_DAY + 540;
 		tu_add_visit_in(b, vid, "PF", phys, inst_of(phys), dept_of(phys), kind, t, CW_MINUTE_NONE, "J06.9");
-		cw_format_time(t + 10, when);
+		cw_format_time(when, t + 10);
 		tu_add_rx(b, rx, 1, vid, phys, when, "DRUG", CW_QTY_ONE, 3, 1000);
 		if (i < k)
 			tu_add_rx(b, rx, 2, vid, phys, when, "ABX", CW_QTY_ONE, 3, 2000);
@@ -50,14 +50,14 @@ static void stays(cw_builder *b, tu_rng *r, const char *phys, int month, int n, 
 		cw_minute dis = (cw_days_from_civil(2026, month, 1) + (int)(tu_uniform(r) * 27)) * CW_MINUTES_PER_DAY + 600;
 		cw_minute admit = dis - 4 * CW_MINUTES_PER_DAY;
 		tu_add_visit_in(b, vid, "PM", phys, inst_of(phys), dept_of(phys), CW_INPATIENT, admit, dis, "J18.9");
-		tu_add_line(b, line_id(lid, sizeof lid), vid, "BED", cw_format_time(admit + 60, when), CW_QTY_ONE, 5000);
+		tu_add_line(b, line_id(lid, sizeof lid), vid, "BED", cw_format_time(when, admit + 60), CW_QTY_ONE, 5000);
 		if (i < k && i % 5 == 4) {
 			snprintf(rx, sizeof rx, "RXS%05d", nvisit);
-			tu_add_rx(b, rx, 1, vid, phys, cw_format_time(admit + 120, when), "ABX", CW_QTY_ONE, 3, 2000);
+			tu_add_rx(b, rx, 1, vid, phys, cw_format_time(when, admit + 120), "ABX", CW_QTY_ONE, 3, 2000);
 		} else if (i < k + refunded) {
-			tu_add_line(b, line_id(lid, sizeof lid), vid, "ABX", cw_format_time(admit + 120, when), CW_QTY_ONE, 2000);
+			tu_add_line(b, line_id(lid, sizeof lid), vid, "ABX", cw_format_time(when, admit + 120), CW_QTY_ONE, 2000);
 			if (i >= k)
-				tu_add_line(b, line_id(lid, sizeof lid), vid, "ABX", cw_format_time(admit + 180, when),
+				tu_add_line(b, line_id(lid, sizeof lid), vid, "ABX", cw_format_time(when, admit + 180),
 				            -CW_QTY_ONE, 2000);
 		}
 	}

@@ -19,7 +19,7 @@ static void exams(cw_builder *b, tu_rng *r, const char *phys, const char *item, 
 	for (int i = 0; i < n; i++) {
 		snprintf(lid, sizeof lid, "L%05d", ++nline);
 		cw_minute t = start + (int)(tu_uniform(r) * 27 * CW_MINUTES_PER_DAY);
-		tu_add_line_by(b, lid, vid, item, cw_format_time(t, when), CW_QTY_ONE, 20000, phys);
+		tu_add_line_by(b, lid, vid, item, cw_format_time(when, t), CW_QTY_ONE, 20000, phys);
 	}
 }
 

@@ -48,7 +48,7 @@ static void line(cw_builder *b, int *n, const char *visit, const char *item, cw_
 {
 	char id[32], when[CW_FMT_SIZE];
 	snprintf(id, sizeof id, "L%06d", ++*n);
-	tu_add_line(b, id, visit, item, cw_format_time(t, when), CW_QTY_ONE, amount);
+	tu_add_line(b, id, visit, item, cw_format_time(when, t), CW_QTY_ONE, amount);
 }
 
 static void add_visit(cw_builder *b, tu_rng *r, const doc *d, int k, int month, const world_opts *o, int *nline)
@@ -73,11 +73,11 @@ static void add_visit(cw_builder *b, tu_rng *r, const doc *d, int k, int month, 
 		line(b, nline, vid, "CONS", t + 20, 500000);
 		char id[32];
 		snprintf(id, sizeof id, "L%06d", ++*nline);
-		tu_add_line(b, id, vid, "CONS", cw_format_time(t + 30, when), -CW_QTY_ONE, 500000);
+		tu_add_line(b, id, vid, "CONS", cw_format_time(when, t + 30), -CW_QTY_ONE, 500000);
 	}
 	snprintf(rx, sizeof rx, "RX%s", vid);
 	int ab = tu_uniform(r) < (dx == 0 ? 0.3 : 0.1);
-	tu_add_rx(b, rx, 1, vid, d->id, cw_format_time(t + 5, when), ab ? "ABX" : "DRUG", CW_QTY_ONE, 3, drug);
+	tu_add_rx(b, rx, 1, vid, d->id, cw_format_time(when, t + 5), ab ? "ABX" : "DRUG", CW_QTY_ONE, 3, drug);
 }
 
 static cw_dataset *world(const world_opts *o)
@@ -345,10 +345,10 @@ static cw_dataset *stay_world(void)
 			snprintf(vid, sizeof vid, "S%s-%02d", ids[i], k);
 			tu_add_visit_in(b, vid, "PM", ids[i], "H1", "SU1", CW_INPATIENT, admit, dis, dx[d]);
 			snprintf(lid, sizeof lid, "L%05d", ++nline);
-			tu_add_line(b, lid, vid, "OP", cw_format_time(admit + 120, when), CW_QTY_ONE, d ? 2000000 : 800000);
+			tu_add_line(b, lid, vid, "OP", cw_format_time(when, admit + 120), CW_QTY_ONE, d ? 2000000 : 800000);
 			for (int day = 0; day < days; day++) {
 				snprintf(lid, sizeof lid, "L%05d", ++nline);
-				tu_add_line(b, lid, vid, "BED", cw_format_time(admit + day * CW_MINUTES_PER_DAY + 60, when),
+				tu_add_line(b, lid, vid, "BED", cw_format_time(when, admit + day * CW_MINUTES_PER_DAY + 60),
 				            CW_QTY_ONE, 8000);
 			}
 		}

@@ -228,15 +228,15 @@ static void test_large_and_threads(void **state)
 			/* stays of 1 day every 2 days from 2026-03-18: all readmissions */
 			cw_minute t = tu_time("2026-03-18 08:00") + s * 2 * CW_MINUTES_PER_DAY;
 			snprintf(id, sizeof id, "%s-%03d", pats[p], s);
-			cw_format_time(t, admit);
-			cw_format_time(t + CW_MINUTES_PER_DAY, dis);
+			cw_format_time(admit, t);
+			cw_format_time(dis, t + CW_MINUTES_PER_DAY);
 			if (t >= tu_time("2026-06-01 00:00"))
 				break;
 			tu_add_visit(b, id, pats[p], "DR1", CW_INPATIENT, admit, dis, s % 2 ? "J18.9" : "J18.1");
 			int lines = p == 2 ? 6000 : 20;
 			for (int k = 0; k < lines; k++) {
 				snprintf(lid, sizeof lid, "L%07d", nline++);
-				cw_format_time(t + k % 600, admit);
+				cw_format_time(admit, t + k % 600);
 				tu_add_line(b, lid, id, "DRUG", admit, CW_QTY_ONE, 1000);
 			}
 		}

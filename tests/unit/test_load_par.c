@@ -166,7 +166,7 @@ static loaded load_with(const char *dir, int threads, size_t chunk, size_t part_
 	cw_load_chunk_bytes = chunk;
 	cw_finish_part_rows = part_rows;
 	cw_load_opts o = { .lookback_days = 45, .threads = threads };
-	assert_int_equal(cw_month_parse("2026-05", &o.month), 0);
+	assert_int_equal(cw_month_parse(&o.month, "2026-05"), 0);
 	char rej[4096];
 	snprintf(rej, sizeof rej, "%s/rejects.out", dir);
 	assert_int_equal(cw_rejects_open(&o.rejects, rej), 0);

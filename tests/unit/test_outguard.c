@@ -249,7 +249,7 @@ static int run_month(const char *root, const char *rules_json)
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), rules_json, "t"), 0);
 	cw_run_opts o = { .data_dir = CW_SOURCE_DIR "/tests/data/mini", .root = root, .threads = 1, .lookback_days = -1,
 		          .max_reject_share = -1, .lang = "en" };
-	assert_int_equal(cw_month_parse("2026-05", &o.month), 0);
+	assert_int_equal(cw_month_parse(&o.month, "2026-05"), 0);
 	int rc = cw_run_month(&o, rules);
 	cw_rules_free(rules);
 	return rc;

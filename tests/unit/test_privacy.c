@@ -136,7 +136,7 @@ static void test_load_pseudonymises(void **state)
 	         "V6,P1SECRET,H1,D1,DR1,outpatient,2026-05-03 09:00,,I10,x,extra\n");
 	cw_pseudo ps = fixed_key();
 	cw_load_opts o = { .lookback_days = 0 };
-	assert_int_equal(cw_month_parse("2026-05", &o.month), 0);
+	assert_int_equal(cw_month_parse(&o.month, "2026-05"), 0);
 	assert_int_equal(cw_rejects_open(&o.rejects, tu_path(dir, "rejects.out")), 0);
 	cw_rejects_pseudonymise(o.rejects, &ps);
 	FILE *warn = fopen("/dev/null", "w");

@@ -84,7 +84,7 @@ static outcome tally(const char *root, const char *month, const char *phys, cons
 	size_t n;
 	outcome o;
 	memset(&o, 0, sizeof o);
-	assert_int_equal(cw_month_parse(month, &m), 0);
+	assert_int_equal(cw_month_parse(&m, month), 0);
 	if (cw_history_load(root, m, NULL, &h) < 0)
 		fail_msg("history: %s", cw_error_last());
 	assert_int_equal(cw_sanction_tally(&h, &r, &t, &n), 0);
@@ -360,7 +360,7 @@ static int run(const char *data, const char *root, const char *month, const cw_r
 {
 	cw_run_opts o = { .data_dir = data, .root = root, .threads = 1, .lookback_days = -1, .max_reject_share = -1,
 		          .lang = "zh" };
-	assert_int_equal(cw_month_parse(month, &o.month), 0);
+	assert_int_equal(cw_month_parse(&o.month, month), 0);
 	int rc = cw_run_month(&o, rules);
 	if (rc < 0)
 		fail_msg("run %s: %s", month, cw_error_last());

@@ -30,7 +30,7 @@ cw_builder *tu_builder(const char *month)
 	cw_builder *b;
 	cw_month m;
 	cw_rowerr err;
-	assert_int_equal(cw_month_parse(month, &m), 0);
+	assert_int_equal(cw_month_parse(&m, month), 0);
 	assert_int_equal(cw_builder_new(&b, m, 45), 0);
 	static const struct { const char *id; int level; } inst[] = { { "H1", 3 }, { "H2", 2 }, { "H3", 1 } };
 	for (size_t i = 0; i < 3; i++) {

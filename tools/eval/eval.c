@@ -346,7 +346,7 @@ static int load_entries(cw_eval_result *r, const cJSON *arr, truth_set *ts, cons
 static int is_month_name(const char *s)
 {
 	cw_month m;
-	int rc = cw_month_parse(s, &m);
+	int rc = cw_month_parse(&m, s);
 	cw_error_clear();
 	return rc == 0;
 }

@@ -49,7 +49,7 @@ static char *month_name(const gen_ctx *g, int m, char *buf)
 	cw_month x = g->o.first;
 	for (int i = 0; i < m; i++)
 		x = cw_month_next(x);
-	return cw_month_format(x, buf);
+	return cw_month_format(buf, x);
 }
 
 static cJSON *case_json(const gen_ctx *g, const gen_case *c, int seq)
@@ -69,7 +69,7 @@ static cJSON *case_json(const gen_ctx *g, const gen_case *c, int seq)
 		cJSON_AddItemToArray(ids, cJSON_CreateString(gen_line_id(g->truth.ids[c->line0 + i], buf)));
 	if (!c->look) {
 		char m[CW_FMT_SIZE];
-		cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(c->suspect, m));
+		cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(m, c->suspect));
 	}
 	cJSON_AddStringToObject(o, "note", c->note);
 	return o;

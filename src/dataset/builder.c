@@ -189,7 +189,7 @@ static int add_key(cw_dataset *ds, int t, const char *id, const char *column, cw
 
 #define W(ptr) ((void *)(ptr)) /* the builder writes the columns the views expose read-only */
 
-int cw_builder_add_institution(cw_builder *b, const cw_institution_row *x, cw_rowerr *err)
+int cw_builder_add_institution(cw_rowerr *err, cw_builder *b, const cw_institution_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref r;
@@ -207,7 +207,7 @@ int cw_builder_add_institution(cw_builder *b, const cw_institution_row *x, cw_ro
 	return 0;
 }
 
-int cw_builder_add_department(cw_builder *b, const cw_department_row *x, cw_rowerr *err)
+int cw_builder_add_department(cw_rowerr *err, cw_builder *b, const cw_department_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref r, inst;
@@ -228,7 +228,7 @@ int cw_builder_add_department(cw_builder *b, const cw_department_row *x, cw_rowe
 	return 0;
 }
 
-int cw_builder_add_physician(cw_builder *b, const cw_physician_row *x, cw_rowerr *err)
+int cw_builder_add_physician(cw_rowerr *err, cw_builder *b, const cw_physician_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref r, inst, dept;
@@ -275,14 +275,14 @@ static int commit_patient(cw_dataset *ds, const cw_patient_res *o, cw_rowerr *er
 	return 0;
 }
 
-int cw_builder_add_patient(cw_builder *b, const cw_patient_row *x, cw_rowerr *err)
+int cw_builder_add_patient(cw_rowerr *err, cw_builder *b, const cw_patient_row *x)
 {
 	cw_patient_res o = { 0 };
 	int rc = resolve_patient(x, &o, err);
 	return rc ? rc : commit_patient(b->ds, &o, err);
 }
 
-int cw_builder_add_item(cw_builder *b, const cw_item_row *x, cw_rowerr *err)
+int cw_builder_add_item(cw_rowerr *err, cw_builder *b, const cw_item_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref r;
@@ -321,7 +321,7 @@ int cw_builder_add_item(cw_builder *b, const cw_item_row *x, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_bundle(cw_builder *b, const cw_bundle_row *x, cw_rowerr *err)
+int cw_builder_add_bundle(cw_rowerr *err, cw_builder *b, const cw_bundle_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref parent, child;
@@ -396,7 +396,7 @@ static int commit_visit(cw_dataset *ds, const cw_visit_res *o, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_visit(cw_builder *b, const cw_visit_row *x, cw_rowerr *err)
+int cw_builder_add_visit(cw_rowerr *err, cw_builder *b, const cw_visit_row *x)
 {
 	cw_visit_res o = { 0 };
 	int rc = resolve_visit(b->ds, x, &o, &b->cache, err);
@@ -483,7 +483,7 @@ static int commit_claim(cw_builder *b, const cw_claim_res *o, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_claim(cw_builder *b, const cw_claim_row *x, cw_rowerr *err)
+int cw_builder_add_claim(cw_rowerr *err, cw_builder *b, const cw_claim_row *x)
 {
 	cw_claim_res o = { 0 };
 	int rc = resolve_claim(b->ds, x, &o, &b->cache, err);
@@ -583,7 +583,7 @@ static int commit_rx(cw_builder *b, const cw_rx_res *o, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *x, cw_rowerr *err)
+int cw_builder_add_prescription(cw_rowerr *err, cw_builder *b, const cw_rx_row *x)
 {
 	cw_rx_res o = { 0 };
 	int rc = resolve_rx(b->ds, x, &o, &b->cache, err);
@@ -613,7 +613,7 @@ static int commit_result(cw_dataset *ds, const cw_result_res *o, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_result(cw_builder *b, const cw_result_row *x, cw_rowerr *err)
+int cw_builder_add_result(cw_rowerr *err, cw_builder *b, const cw_result_row *x)
 {
 	cw_result_res o = { 0 };
 	int rc = resolve_result(b->ds, x, &o, err);
@@ -628,8 +628,8 @@ int cw_builder_splits(int table)
 	       table == CW_T_RESULTS;
 }
 
-int cw_builder_resolve(const cw_builder *b, int table, const void *row, cw_row_res *out, cw_ref_cache *cache,
-                       cw_rowerr *err)
+int cw_builder_resolve(cw_row_res *out, cw_rowerr *err, const cw_builder *b, int table, const void *row,
+                       cw_ref_cache *cache)
 {
 	switch (table) {
 	case CW_T_PATIENTS: return resolve_patient(row, &out->pat, err);
@@ -641,7 +641,7 @@ int cw_builder_resolve(const cw_builder *b, int table, const void *row, cw_row_r
 	}
 }
 
-int cw_builder_commit(cw_builder *b, int table, const cw_row_res *r, cw_rowerr *err)
+int cw_builder_commit(cw_rowerr *err, cw_builder *b, int table, const cw_row_res *r)
 {
 	switch (table) {
 	case CW_T_PATIENTS: return commit_patient(b->ds, &r->pat, err);
@@ -718,14 +718,14 @@ const char **cw_row_res_string(int table, cw_row_res *r, int i)
 
 cw_pool *cw_builder_pool(cw_builder *b) { return &b->ds->pool; }
 
-void cw_builder_snapshot(const cw_builder *b, cw_builder *bcopy, cw_dataset *dcopy)
+void cw_builder_snapshot(cw_builder *bcopy, cw_dataset *dcopy, const cw_builder *b)
 {
 	*dcopy = *b->ds;
 	*bcopy = *b;
 	bcopy->ds = dcopy;
 }
 
-int cw_builder_finish(cw_builder *b, cw_dataset **out)
+int cw_builder_finish(cw_dataset **out, cw_builder *b)
 {
 	int rc = cw_finish(b);
 	if (rc == 0) {

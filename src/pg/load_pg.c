@@ -454,7 +454,7 @@ int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_st
 		return rc;
 	}
 	cw_progress_begin("indexing the month", 0, "");
-	rc = cw_builder_finish(b, out);
+	rc = cw_builder_finish(out, b);
 	cw_progress_end();
 	stats->seconds = cw_now() - t0;
 	return rc;

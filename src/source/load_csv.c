@@ -275,7 +275,7 @@ int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_
 	}
 	cw_progress_begin("indexing the month", 0, "");
 	cw_builder_set_threads(b, opts->threads);
-	rc = cw_builder_finish(b, out);
+	rc = cw_builder_finish(out, b);
 	cw_progress_end();
 	stats->seconds = cw_now() - t0;
 	return rc;

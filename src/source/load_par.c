@@ -254,7 +254,7 @@ static int resolve_record(worker *w, chunk *c, pending *pd)
 	if (c->nres == c->res_cap && grow_rows(c) < 0)
 		return c->rc;
 	cw_row_res *o = &c->res[c->nres];
-	int rc = cw_builder_resolve(&w->b, t->table, &pd->x, o, &w->cache, &pd->err);
+	int rc = cw_builder_resolve(o, &pd->err, &w->b, t->table, &pd->x, &w->cache);
 	if (rc == CW_SKIP) {
 		c->nskipped++;
 		return 0;
@@ -451,7 +451,7 @@ static int commit_chunk(par *p, chunk *c)
 		if (i + PREFETCH < c->nres)
 			cw_builder_prefetch(t->b, t->table, &c->res[i + PREFETCH]);
 		cw_rowerr err;
-		rc = cw_builder_commit(t->b, t->table, &c->res[i], &err);
+		rc = cw_builder_commit(&err, t->b, t->table, &c->res[i]);
 		const rowmeta *m = &c->meta[i];
 		if (rc == 0)
 			t->st->loaded++;
@@ -614,7 +614,7 @@ static int par_open(par *p, const cw_par_table *t, uint64_t offset, worker *w, i
 	int rc = cw_csv_open_mem(&p->scanner, t->path, NULL);
 	for (int i = 0; i < nw && rc == 0; i++) {
 		w[i].p = p;
-		cw_builder_snapshot(t->b, &w[i].b, &w[i].ds);
+		cw_builder_snapshot(&w[i].b, &w[i].ds, t->b);
 		w[i].cache.visit.len = w[i].cache.phys.len = 0;
 		rc = cw_csv_open_mem(&w[i].csv, t->path, NULL);
 	}
@@ -645,7 +645,7 @@ int cw_load_par(const cw_par_table *t, uint64_t *offset, uint64_t *line)
 		return rc;
 	}
 	for (int i = 0; i < nw; i++) /* after the pool has its room: it does not move from here */
-		cw_builder_snapshot(t->b, &w[i].b, &w[i].ds);
+		cw_builder_snapshot(&w[i].b, &w[i].ds, t->b);
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	for (int i = 1; i < nw; i++, started++)

@@ -404,15 +404,15 @@ int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_ro
 	if (rc < 0)
 		return rc;
 	switch (table) {
-	case CW_T_INSTITUTIONS: return cw_builder_add_institution(b, &x.inst, err);
-	case CW_T_DEPARTMENTS: return cw_builder_add_department(b, &x.dept, err);
-	case CW_T_PHYSICIANS: return cw_builder_add_physician(b, &x.phys, err);
-	case CW_T_PATIENTS: return cw_builder_add_patient(b, &x.pat, err);
-	case CW_T_ITEMS: return cw_builder_add_item(b, &x.item, err);
-	case CW_T_BUNDLES: return cw_builder_add_bundle(b, &x.bundle, err);
-	case CW_T_VISITS: return cw_builder_add_visit(b, &x.visit, err);
-	case CW_T_CLAIMS: return cw_builder_add_claim(b, &x.claim, err);
-	case CW_T_PRESCRIPTIONS: return cw_builder_add_prescription(b, &x.rx, err);
-	default: return cw_builder_add_result(b, &x.result, err);
+	case CW_T_INSTITUTIONS: return cw_builder_add_institution(err, b, &x.inst);
+	case CW_T_DEPARTMENTS: return cw_builder_add_department(err, b, &x.dept);
+	case CW_T_PHYSICIANS: return cw_builder_add_physician(err, b, &x.phys);
+	case CW_T_PATIENTS: return cw_builder_add_patient(err, b, &x.pat);
+	case CW_T_ITEMS: return cw_builder_add_item(err, b, &x.item);
+	case CW_T_BUNDLES: return cw_builder_add_bundle(err, b, &x.bundle);
+	case CW_T_VISITS: return cw_builder_add_visit(err, b, &x.visit);
+	case CW_T_CLAIMS: return cw_builder_add_claim(err, b, &x.claim);
+	case CW_T_PRESCRIPTIONS: return cw_builder_add_prescription(err, b, &x.rx);
+	default: return cw_builder_add_result(err, b, &x.result);
 	}
 }

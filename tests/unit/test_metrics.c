@@ -485,7 +485,7 @@ static void test_empty_dataset(void **state)
 	cw_metrics *mx;
 	cw_metrics_opts o;
 	assert_int_equal(cw_builder_new(&b, m, 45), 0);
-	assert_int_equal(cw_builder_finish(b, &ds), 0);
+	assert_int_equal(cw_builder_finish(&ds, b), 0);
 	cw_metrics_opts_default(&o);
 	assert_int_equal(cw_metrics_compute(ds, &o, &mx), 0);
 	assert_int_equal(cw_metrics_table(mx, CW_METRIC_DRUG_SHARE)->ngroups, 0);

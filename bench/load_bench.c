@@ -204,7 +204,7 @@ static int load(const char *dir)
 	cw_dataset *ds;
 	cw_load_stats st;
 	double t0 = cw_now(), c0 = cpu_seconds();
-	int rc = cw_load_csv(dir, &o, &ds, &st);
+	int rc = cw_load_csv(&ds, &st, dir, &o);
 	double total = cw_now() - t0, cpu = cpu_seconds() - c0;
 	cw_rejects_close(o.rejects);
 	if (rc < 0) {
@@ -276,7 +276,7 @@ static int digest(const char *dir, const char *month)
 	cw_progress_quiet(1);
 	cw_dataset *ds;
 	cw_load_stats st;
-	int rc = cw_load_csv(dir, &o, &ds, &st);
+	int rc = cw_load_csv(&ds, &st, dir, &o);
 	cw_rejects_close(o.rejects);
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", cw_error_last());

@@ -28,7 +28,7 @@ static const char help[] =
 static int print_query(cw_pg *pg, const char *file, int n, const char *const *params, int blank_line)
 {
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, file, n, params, &res);
+	int rc = cw_pg_run_file(&res, pg, file, n, params);
 	if (rc < 0)
 		return rc;
 	if (blank_line)

@@ -136,7 +136,7 @@ int cw_cmd_load(int argc, char **argv)
 	cw_load_stats st;
 	cw_pg_load_report rep;
 	if ((rc = cw_pg_connect(&pg, db)) == 0) {
-		if ((rc = cw_pg_schema_check(pg)) == 0 && (rc = cw_pg_load(pg, dir, &lo, &st, &rep)) == 0)
+		if ((rc = cw_pg_schema_check(pg)) == 0 && (rc = cw_pg_load(&st, &rep, pg, dir, &lo)) == 0)
 			report(dir, &st, &rep, pg);
 		cw_pg_close(pg);
 	}

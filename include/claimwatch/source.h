@@ -47,8 +47,11 @@ uint64_t cw_rejects_count(const cw_rejects *r);
  * Returns 0, or CW_EINVALID when more than 8 files are declared or the
  * file's name is 64 bytes or longer. */
 int cw_rejects_protect(cw_rejects *r, const char *file, size_t field, size_t nfields);
-/* Flushes and closes; returns < 0 when a write failed (disk full). */
+/* Flushes, closes and frees the reject file (NULL is allowed). Returns 0, or
+ * CW_EIO with a message when any write failed (a full disk, the size guard). */
 int cw_rejects_close(cw_rejects *r);
+
+/* What a load read, table by table. */
 
 typedef struct cw_table_stats {
 	uint64_t read;     /* data rows read */
@@ -65,9 +68,10 @@ typedef struct cw_load_stats {
 	double seconds;
 } cw_load_stats;
 
-/* Rejected rows over rows read, over every table. */
+/* Rejected rows over rows read, over every table (0 when nothing was read). */
 double cw_load_reject_share(const cw_load_stats *st);
 
+/* How to load a month. */
 typedef struct cw_load_opts {
 	cw_month month;
 	int lookback_days;
@@ -76,11 +80,14 @@ typedef struct cw_load_opts {
 	int threads;          /* threads reading the large tables (0: one per core; 1: none) */
 } cw_load_opts;
 
-/* Reads dir/<table>.csv for every table of the contract. A missing file or a
- * missing required column fails the load with a message naming it. The
- * dataset, the counts and the reject file are the same whatever the number of
- * threads. */
-int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats);
+/* Reads dir/<table>.csv for every table of the contract into a dataset of the
+ * month's window, *out (free it with cw_dataset_free; NULL on failure), and
+ * its counts into *stats (may be NULL). A missing file or a missing required
+ * column fails the load with a message naming it; a row that cannot be taken
+ * goes to opts->rejects. The dataset, the counts and the reject file are the
+ * same whatever the number of threads. Returns 0, or CW_ENOTFOUND, CW_EIO,
+ * CW_EINVALID (no reject file given) or CW_ENOMEM. */
+int cw_load_csv(cw_dataset **out, cw_load_stats *stats, const char *dir, const cw_load_opts *opts);
 
 #ifdef __cplusplus
 }

@@ -333,7 +333,7 @@ static int take_row(table_ctx *tc, const cw_slice *v, int ncols)
 	for (int i = 0; i < ncols; i++)
 		f[i] = render(col_types[tc->table][i], &v[i], text[i]);
 	cw_rowerr err;
-	int rc = cw_row_add(tc->b, tc->table, f, tc->rb, &err);
+	int rc = cw_row_add(&err, tc->b, tc->table, f, tc->rb);
 	if (rc == 0) {
 		tc->st->loaded++;
 		return 0;
@@ -357,7 +357,7 @@ static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts
 	const char *tname = cw_table_name(table), *sql;
 	snprintf(file, sizeof file, "extract_%s.sql", tname);
 	snprintf(what, sizeof what, "extracting %s (queries/%s)", tname, file);
-	int rc = cw_pg_sql(file, &sql);
+	int rc = cw_pg_sql(&sql, file);
 	if (rc < 0)
 		return rc;
 	PGresult *res = PQexec(pg->conn, sql);
@@ -405,10 +405,10 @@ static int bind_window(cw_pg *pg, const cw_window *w)
 	char ws[CW_FMT_SIZE], ms[CW_FMT_SIZE], me[CW_FMT_SIZE];
 	const char *params[3] = { cw_format_time(ws, w->window_start), cw_format_time(ms, w->month_start),
 	                          cw_format_time(me, w->month_end) };
-	return cw_pg_run_file(pg, "extract_params.sql", 3, params, NULL);
+	return cw_pg_run_file(NULL, pg, "extract_params.sql", 3, params);
 }
 
-int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats)
+int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_opts *opts)
 {
 	cw_load_stats local;
 	if (!stats)

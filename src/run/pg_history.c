@@ -21,7 +21,7 @@ int cw_pg_current_run(cw_pg *pg, const char *month, cw_pg_month_run *out)
 	const char *params[1] = { day };
 	PGresult *res;
 	memset(out, 0, sizeof *out);
-	int rc = cw_pg_run_file(pg, "history_run.sql", 1, params, &res);
+	int rc = cw_pg_run_file(&res, pg, "history_run.sql", 1, params);
 	if (rc < 0)
 		return rc;
 	if (PQntuples(res) > 0) {
@@ -47,14 +47,14 @@ static int open_month(cw_csvtab **tab, void *ctx, cw_month m, const char *const 
 	snprintf(hc->what, sizeof hc->what, "reading the ranking of %s from claimwatch.ranking", ym);
 	const char *params[1] = { day }, *sql;
 	PGresult *res;
-	int rc = cw_pg_run_file(hc->pg, "history_month.sql", 1, params, &res);
+	int rc = cw_pg_run_file(&res, hc->pg, "history_month.sql", 1, params);
 	if (rc < 0)
 		return rc;
 	int present = PQntuples(res) > 0;
 	PQclear(res);
 	if (!present)
 		return CW_ENOTFOUND;
-	if ((rc = cw_pg_sql("history_ranking.sql", &sql)) < 0)
+	if ((rc = cw_pg_sql(&sql, "history_ranking.sql")) < 0)
 		return rc;
 	res = PQexec(hc->pg->conn, sql);
 	if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {

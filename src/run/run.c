@@ -65,9 +65,9 @@ static int load(cw_month_run *mr, int lookback)
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
 		            .warn = warn, .threads = mr->threads };
 	if (mr->opts->db)
-		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
+		rc = cw_load_pg(&mr->ds, &mr->load, mr->pg, &lo);
 	else
-		rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
+		rc = cw_load_csv(&mr->ds, &mr->load, mr->opts->data_dir, &lo);
 	if (ferror(warn) && rc == 0)
 		rc = cw_error_set(CW_ENOMEM, "out of memory collecting the loader's warnings");
 	fclose(warn);

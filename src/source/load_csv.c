@@ -138,7 +138,7 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 		f[j].len = i >= 0 ? rec->field[i].len : 0;
 	}
 	cw_rowerr err;
-	int rc = cw_row_add(b, tl->table, f, rb, &err);
+	int rc = cw_row_add(&err, b, tl->table, f, rb);
 	if (rc == 0 || rc == CW_SKIP) {
 		if (rc == 0)
 			st->loaded++;
@@ -251,7 +251,7 @@ static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_l
 	return rc;
 }
 
-int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats)
+int cw_load_csv(cw_dataset **out, cw_load_stats *stats, const char *dir, const cw_load_opts *opts)
 {
 	cw_load_stats local;
 	if (!stats)

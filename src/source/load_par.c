@@ -237,7 +237,7 @@ static int type_record(worker *w, chunk *c, const cw_csv_record *rec, pending *p
 		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
 		f[j].len = i >= 0 ? rec->field[i].len : 0;
 	}
-	int rc = cw_row_type(t->table, f, &pd->rb, &pd->x, &pd->err);
+	int rc = cw_row_type(&pd->x, &pd->err, t->table, f, &pd->rb);
 	if (rc == 0)
 		pd->rejected = 0;
 	else if (rc != CW_EINVALID)

@@ -372,7 +372,7 @@ static int type_result(row *r, cw_result_row *out)
 	return 0;
 }
 
-int cw_row_type(int table, const cw_slice *f, cw_rowbuf *rb, cw_row_any *out, cw_rowerr *err)
+int cw_row_type(cw_row_any *out, cw_rowerr *err, int table, const cw_slice *f, cw_rowbuf *rb)
 {
 	const cw_row_schema *s = cw_row_schema_of(table);
 	if (!s)
@@ -397,10 +397,10 @@ int cw_row_type(int table, const cw_slice *f, cw_rowbuf *rb, cw_row_any *out, cw
 	}
 }
 
-int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_rowerr *err)
+int cw_row_add(cw_rowerr *err, cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb)
 {
 	cw_row_any x;
-	int rc = cw_row_type(table, f, rb, &x, err);
+	int rc = cw_row_type(&x, err, table, f, rb);
 	if (rc < 0)
 		return rc;
 	switch (table) {

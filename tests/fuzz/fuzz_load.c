@@ -118,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	o.warn = devnull;
 	cw_dataset *ds = NULL;
 	cw_load_stats st;
-	int rc = cw_load_csv(dir, &o, &ds, &st);
+	int rc = cw_load_csv(&ds, &st, dir, &o);
 	uint64_t rejected = cw_rejects_count(o.rejects);
 	CHECK(cw_rejects_close(o.rejects) == 0);
 	fclose(devnull);

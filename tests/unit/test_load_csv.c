@@ -61,7 +61,7 @@ static int load_from(env *e, const char *dir, const char *month, int lookback)
 	assert_int_equal(cw_rejects_open(&o.rejects, rej), 0);
 	size_t wlen;
 	o.warn = open_memstream(&e->warn, &wlen);
-	int rc = cw_load_csv(dir, &o, &e->ds, &e->st);
+	int rc = cw_load_csv(&e->ds, &e->st, dir, &o);
 	char msg[2048];
 	snprintf(msg, sizeof msg, "%s", cw_error_last());
 	assert_int_equal(cw_rejects_close(o.rejects), 0);

@@ -173,7 +173,7 @@ static loaded load_with(const char *dir, int threads, size_t chunk, size_t part_
 	char *warn = NULL;
 	size_t wlen;
 	o.warn = open_memstream(&warn, &wlen);
-	int rc = cw_load_csv(dir, &o, &l.ds, &l.st);
+	int rc = cw_load_csv(&l.ds, &l.st, dir, &o);
 	if (rc < 0)
 		fail_msg("load: %s", cw_error_last());
 	assert_int_equal(cw_rejects_close(o.rejects), 0);

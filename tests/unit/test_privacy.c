@@ -143,7 +143,7 @@ static void test_load_pseudonymises(void **state)
 	o.warn = warn;
 	cw_dataset *ds;
 	cw_load_stats st;
-	assert_int_equal(cw_load_csv(dir, &o, &ds, &st), 0);
+	assert_int_equal(cw_load_csv(&ds, &st, dir, &o), 0);
 	assert_int_equal(cw_rejects_close(o.rejects), 0);
 	fclose(warn);
 	char *text = tu_read(tu_path(dir, "rejects.out"));

@@ -108,9 +108,9 @@ static int settings(const cw_rules *rules, const args *a, cw_blacklist_opts *o)
 	cw_section s = cw_rules_section(rules, "blacklist");
 	long long level, top, amount;
 	int rc;
-	if ((rc = cw_section_int(&s, "min_level", 1, CW_LEVELS, &level)) < 0 ||
-	    (rc = cw_section_money(&s, "min_suspect_amount", &amount)) < 0 ||
-	    (rc = cw_section_int(&s, "top_detectors", 0, 1000, &top)) < 0)
+	if ((rc = cw_section_int(&level, &s, "min_level", 1, CW_LEVELS)) < 0 ||
+	    (rc = cw_section_money(&amount, &s, "min_suspect_amount")) < 0 ||
+	    (rc = cw_section_int(&top, &s, "top_detectors", 0, 1000)) < 0)
 		return rc;
 	o->min_level = a->min_level > 0 ? (int)a->min_level : (int)level;
 	o->top_detectors = (int)top;

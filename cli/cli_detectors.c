@@ -35,7 +35,7 @@ static void list(const cw_rules *rules, const cw_dimset *dims)
 		snprintf(path, sizeof path, "detectors.%s", d->name);
 		cw_section s = cw_rules_section(rules, path);
 		int on = 0;
-		cw_section_bool(&s, "enabled", &on);
+		cw_section_bool(&on, &s, "enabled");
 		printf("%-22s %-3s %-14s %s (%s, %s)\n", d->name, on ? "yes" : "no", dimension(dims, (int)i, dim, sizeof dim),
 		       d->summary, d->title_zh, d->title_en);
 	}

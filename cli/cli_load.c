@@ -53,7 +53,7 @@ static int default_share(double *share)
 	if (rc < 0)
 		return rc;
 	cw_section load = cw_rules_section(rules, "load");
-	rc = cw_section_double(&load, "max_reject_share", 0, 1, share);
+	rc = cw_section_double(share, &load, "max_reject_share", 0, 1);
 	cw_rules_free(rules);
 	return rc;
 }

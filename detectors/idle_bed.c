@@ -28,8 +28,8 @@ static int configure(void **out, const cw_section *rules)
 	int rc;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	if ((rc = cw_section_int(rules, "min_idle_days", 1, 366, &days)) < 0 ||
-	    (rc = cw_section_bool(rules, "seen_elsewhere", &c->seen_elsewhere)) < 0) {
+	if ((rc = cw_section_int(&days, rules, "min_idle_days", 1, 366)) < 0 ||
+	    (rc = cw_section_bool(&c->seen_elsewhere, rules, "seen_elsewhere")) < 0) {
 		free(c);
 		return rc;
 	}

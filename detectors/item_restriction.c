@@ -23,7 +23,7 @@ static int configure(void **out, const cw_section *rules)
 {
 	const char **names = NULL;
 	size_t n = 0;
-	int rc = cw_section_strings(rules, "restrictions", &names, &n);
+	int rc = cw_section_strings(&names, &n, rules, "restrictions");
 	if (rc < 0)
 		return rc;
 	config *c = calloc(1, sizeof *c);

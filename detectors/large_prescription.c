@@ -39,12 +39,12 @@ static int configure(void **out, const cw_section *rules)
 	int rc;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	if ((rc = cw_section_int(rules, "max_drugs", 1, 1000, &drugs)) < 0 ||
-	    (rc = cw_section_int(rules, "max_days_outpatient", 1, 3650, &op)) < 0 ||
-	    (rc = cw_section_int(rules, "max_days_emergency", 1, 3650, &em)) < 0 ||
-	    (rc = cw_section_int(rules, "max_days_chronic", 1, 3650, &chronic)) < 0 ||
+	if ((rc = cw_section_int(&drugs, rules, "max_drugs", 1, 1000)) < 0 ||
+	    (rc = cw_section_int(&op, rules, "max_days_outpatient", 1, 3650)) < 0 ||
+	    (rc = cw_section_int(&em, rules, "max_days_emergency", 1, 3650)) < 0 ||
+	    (rc = cw_section_int(&chronic, rules, "max_days_chronic", 1, 3650)) < 0 ||
 	    (rc = dx_prefixes_load(rules, "chronic_prefixes", &c->chronic)) < 0 ||
-	    (rc = cw_section_money(rules, "max_amount", &amount)) < 0) {
+	    (rc = cw_section_money(&amount, rules, "max_amount")) < 0) {
 		release(c);
 		return rc;
 	}

@@ -19,7 +19,7 @@ typedef struct config {
 static int configure(void **out, const cw_section *rules)
 {
 	double tol;
-	int rc = cw_section_double(rules, "tolerance_qty", 0, 1e9, &tol);
+	int rc = cw_section_double(&tol, rules, "tolerance_qty", 0, 1e9);
 	if (rc < 0)
 		return rc;
 	config *c = malloc(sizeof *c);

@@ -21,7 +21,7 @@ static int configure(void **out, const cw_section *rules)
 	long long tol;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	int rc = cw_section_money(rules, "tolerance", &tol);
+	int rc = cw_section_money(&tol, rules, "tolerance");
 	if (rc < 0) {
 		free(c);
 		return rc;

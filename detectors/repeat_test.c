@@ -23,8 +23,8 @@ static int configure(void **out, const cw_section *rules)
 	const char **names = NULL;
 	size_t n = 0;
 	int pending, rc;
-	if ((rc = cw_section_bool(rules, "pending_counts_as_positive", &pending)) < 0 ||
-	    (rc = cw_section_strings(rules, "categories", &names, &n)) < 0)
+	if ((rc = cw_section_bool(&pending, rules, "pending_counts_as_positive")) < 0 ||
+	    (rc = cw_section_strings(&names, &n, rules, "categories")) < 0)
 		return rc;
 	config *c = calloc(1, sizeof *c);
 	if (!c) {

@@ -35,7 +35,7 @@ static int configure(void **out, const cw_section *rules)
 	int rc;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	if ((rc = cw_section_int(rules, "window_days", 0, 365, &days)) < 0 ||
+	if ((rc = cw_section_int(&days, rules, "window_days", 0, 365)) < 0 ||
 	    (rc = dx_prefixes_load(rules, "planned_care_prefixes", &c->planned)) < 0) {
 		release(c);
 		return rc;

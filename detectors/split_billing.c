@@ -26,9 +26,9 @@ static int configure(void **out, const cw_section *rules)
 {
 	int beside, all, rc;
 	long long min_excess;
-	if ((rc = cw_section_bool(rules, "component_beside_bundle", &beside)) < 0 ||
-	    (rc = cw_section_bool(rules, "all_components", &all)) < 0 ||
-	    (rc = cw_section_money(rules, "min_excess", &min_excess)) < 0)
+	if ((rc = cw_section_bool(&beside, rules, "component_beside_bundle")) < 0 ||
+	    (rc = cw_section_bool(&all, rules, "all_components")) < 0 ||
+	    (rc = cw_section_money(&min_excess, rules, "min_excess")) < 0)
 		return rc;
 	config *c = malloc(sizeof *c);
 	if (!c)

@@ -36,8 +36,8 @@ static int configure(void **out, const cw_section *rules)
 	int rc;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	if ((rc = cw_section_int(rules, "max_days", 1, 365, &days)) < 0 ||
-	    (rc = cw_section_money(rules, "max_care_per_day", &care)) < 0 ||
+	if ((rc = cw_section_int(&days, rules, "max_days", 1, 365)) < 0 ||
+	    (rc = cw_section_money(&care, rules, "max_care_per_day")) < 0 ||
 	    (rc = dx_prefixes_load(rules, "outpatient_manageable_prefixes", &c->manageable)) < 0) {
 		release(c);
 		return rc;

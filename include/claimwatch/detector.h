@@ -134,8 +134,9 @@ typedef struct cw_scan {
 
 /* The version of the detector interface: of cw_detector, cw_scan, cw_finding
  * and the functions a detector calls. It changes whenever one of them changes
- * in a way that a detector built before would misread. */
-#define CW_DETECTOR_VERSION 1
+ * in a way that a detector built before would misread. 2: the rules getters
+ * (cw_section_int...) take their out-parameter first. */
+#define CW_DETECTOR_VERSION 2
 
 typedef struct cw_detector {
 	/* Set by CW_DETECTOR_INIT: the interface the detector was built against.

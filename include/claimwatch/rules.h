@@ -59,20 +59,20 @@ int cw_section_exists(const cw_section *s);
  * fails with CW_ENOTFOUND (the key is missing) or CW_EINVALID (of the wrong
  * type, or outside [min, max]) and a message naming "path.key", leaving *out
  * as it was. */
-int cw_section_int(const cw_section *s, const char *key, long long min, long long max, long long *out);
-int cw_section_double(const cw_section *s, const char *key, double min, double max, double *out);
+int cw_section_int(long long *out, const cw_section *s, const char *key, long long min, long long max);
+int cw_section_double(double *out, const cw_section *s, const char *key, double min, double max);
 /* A JSON true or false, as 1 or 0. */
-int cw_section_bool(const cw_section *s, const char *key, int *out);
+int cw_section_bool(int *out, const cw_section *s, const char *key);
 /* The string is owned by the rules: valid while they live. */
-int cw_section_string(const cw_section *s, const char *key, const char **out);
+int cw_section_string(const char **out, const cw_section *s, const char *key);
 /* A string that must be one of choices (NULL-terminated); *out is its index. */
-int cw_section_choice(const cw_section *s, const char *key, const char *const *choices, int *out);
+int cw_section_choice(int *out, const cw_section *s, const char *key, const char *const *choices);
 /* An array of strings: *out holds pointers into the rules, *n their count;
  * the caller frees the array (not the strings). Also CW_ENOMEM. */
-int cw_section_strings(const cw_section *s, const char *key, const char ***out, size_t *n);
+int cw_section_strings(const char ***out, size_t *n, const cw_section *s, const char *key);
 /* Money given in yuan in the rules (a JSON number from 0 to 1e12), as fen,
  * rounded to the nearest fen. */
-int cw_section_money(const cw_section *s, const char *key, long long *out_fen);
+int cw_section_money(long long *out_fen, const cw_section *s, const char *key);
 
 #ifdef __cplusplus
 }

@@ -90,7 +90,7 @@ static int configure_all(const cw_rules *rules, const cw_detect_opts *o, void **
 		int on, rc;
 		if (!cw_section_exists(&s))
 			return cw_error_set(CW_EINVALID, "%s: missing from the rules", path);
-		if ((rc = cw_section_bool(&s, "enabled", &on)) < 0)
+		if ((rc = cw_section_bool(&on, &s, "enabled")) < 0)
 			return rc;
 		enabled[d] = on && (!o->only || !strcmp(o->only, det->name));
 		if (enabled[d] && (rc = det->configure(&configs[d], &s)) < 0)

@@ -40,7 +40,7 @@ static int load_names(cw_dimset *d, const cw_section *s)
 {
 	const char **names;
 	size_t n;
-	int rc = cw_section_strings(s, "names", &names, &n);
+	int rc = cw_section_strings(&names, &n, s, "names");
 	if (rc < 0)
 		return rc;
 	if (n == 0 || n > CW_MAX_DIMS) {
@@ -68,7 +68,7 @@ static int load_classes(cw_dimset *d, const cw_section *s)
 	cw_section m = cw_section_child(s, "by_class");
 	for (int c = 0; c < CW_CLASS_COUNT; c++) {
 		const char *v;
-		int rc = cw_section_string(&m, cw_class_name(c), &v);
+		int rc = cw_section_string(&v, &m, cw_class_name(c));
 		if (rc < 0)
 			return rc;
 		if ((d->by_class[c] = cw_dimset_find(d, v)) < 0)

@@ -16,7 +16,7 @@ int cw_indicators_targets(const cw_rules *rules, double target[4])
 	for (int level = 1; level <= 3; level++) {
 		char key[16];
 		snprintf(key, sizeof key, "level%d", level);
-		int rc = cw_section_double(&s, key, 0, 1, &target[level]);
+		int rc = cw_section_double(&target[level], &s, key, 0, 1);
 		if (rc < 0)
 			return rc;
 	}

@@ -66,26 +66,26 @@ int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
 	static const char *const keys[CW_VOLUME_COUNT] = { "min_visits", "min_stays", "min_prescriptions" };
 	long long v;
 	int rc;
-	if ((rc = cw_section_int(s, "min_peers", 2, 1000000, &v)) < 0)
+	if ((rc = cw_section_int(&v, s, "min_peers", 2, 1000000)) < 0)
 		return rc;
 	o->min_peers = (int)v;
 	for (int k = 0; k < CW_VOLUME_COUNT; k++) {
-		if ((rc = cw_section_int(s, keys[k], 1, 1000000000, &v)) < 0)
+		if ((rc = cw_section_int(&v, s, keys[k], 1, 1000000000)) < 0)
 			return rc;
 		o->min_volume[k] = (uint32_t)v;
 	}
-	if ((rc = cw_section_double(s, "control_level", 0.5, 0.999999999, &o->level)) < 0 ||
-	    (rc = cw_section_double(s, "winsor", 0, 0.49, &o->winsor)) < 0 ||
-	    (rc = cw_section_double(s, "min_excess", 0, 1000, &o->min_excess)) < 0 ||
-	    (rc = cw_section_double(s, "unit_fence", 3, 1e9, &o->unit_fence)) < 0)
+	if ((rc = cw_section_double(&o->level, s, "control_level", 0.5, 0.999999999)) < 0 ||
+	    (rc = cw_section_double(&o->winsor, s, "winsor", 0, 0.49)) < 0 ||
+	    (rc = cw_section_double(&o->min_excess, s, "min_excess", 0, 1000)) < 0 ||
+	    (rc = cw_section_double(&o->unit_fence, s, "unit_fence", 3, 1e9)) < 0)
 		return rc;
-	if ((rc = cw_section_int(s, "phi_min_peers", 3, 1000000, &v)) < 0)
+	if ((rc = cw_section_int(&v, s, "phi_min_peers", 3, 1000000)) < 0)
 		return rc;
 	o->phi_min_peers = (int)v;
-	if ((rc = cw_section_int(s, "min_stratum_units", 2, 1000000, &v)) < 0)
+	if ((rc = cw_section_int(&v, s, "min_stratum_units", 2, 1000000)) < 0)
 		return rc;
 	o->min_stratum_units = (int)v;
-	if ((rc = cw_section_double(s, "trim", 0, 0.5, &o->trim)) < 0)
+	if ((rc = cw_section_double(&o->trim, s, "trim", 0, 0.5)) < 0)
 		return rc;
 	return 0;
 }

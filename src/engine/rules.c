@@ -365,7 +365,7 @@ static int get(const cw_section *s, const char *key, const cJSON **out)
 #define KEYFMT "%s%s%s"
 #define KEYARGS(s, key) (s)->path, *(s)->path ? "." : "", key
 
-int cw_section_double(const cw_section *s, const char *key, double min, double max, double *out)
+int cw_section_double(double *out, const cw_section *s, const char *key, double min, double max)
 {
 	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
@@ -378,7 +378,7 @@ int cw_section_double(const cw_section *s, const char *key, double min, double m
 	return 0;
 }
 
-int cw_section_int(const cw_section *s, const char *key, long long min, long long max, long long *out)
+int cw_section_int(long long *out, const cw_section *s, const char *key, long long min, long long max)
 {
 	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
@@ -393,7 +393,7 @@ int cw_section_int(const cw_section *s, const char *key, long long min, long lon
 	return 0;
 }
 
-int cw_section_bool(const cw_section *s, const char *key, int *out)
+int cw_section_bool(int *out, const cw_section *s, const char *key)
 {
 	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
@@ -404,7 +404,7 @@ int cw_section_bool(const cw_section *s, const char *key, int *out)
 	return 0;
 }
 
-int cw_section_string(const cw_section *s, const char *key, const char **out)
+int cw_section_string(const char **out, const cw_section *s, const char *key)
 {
 	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
@@ -415,10 +415,10 @@ int cw_section_string(const cw_section *s, const char *key, const char **out)
 	return 0;
 }
 
-int cw_section_choice(const cw_section *s, const char *key, const char *const *choices, int *out)
+int cw_section_choice(int *out, const cw_section *s, const char *key, const char *const *choices)
 {
 	const char *v;
-	int rc = cw_section_string(s, key, &v);
+	int rc = cw_section_string(&v, s, key);
 	if (rc < 0)
 		return rc;
 	char list[256] = "";
@@ -433,7 +433,7 @@ int cw_section_choice(const cw_section *s, const char *key, const char *const *c
 	return cw_error_set(CW_EINVALID, KEYFMT ": '%s' is not one of %s", KEYARGS(s, key), v, list);
 }
 
-int cw_section_strings(const cw_section *s, const char *key, const char ***out, size_t *n)
+int cw_section_strings(const char ***out, size_t *n, const cw_section *s, const char *key)
 {
 	const cJSON *j = NULL, *e;
 	if (get(s, key, &j) < 0)
@@ -458,10 +458,10 @@ int cw_section_strings(const cw_section *s, const char *key, const char ***out, 
 	return 0;
 }
 
-int cw_section_money(const cw_section *s, const char *key, long long *out_fen)
+int cw_section_money(long long *out_fen, const cw_section *s, const char *key)
 {
 	double yuan = 0;
-	int rc = cw_section_double(s, key, 0, 1e12, &yuan);
+	int rc = cw_section_double(&yuan, s, key, 0, 1e12);
 	if (rc < 0)
 		return rc;
 	*out_fen = llround(yuan * 100.0);

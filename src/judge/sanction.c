@@ -15,10 +15,10 @@ static int load_level(const cw_section *s, int level, cw_sanction_rules *o)
 	snprintf(key, sizeof key, "level%d", level);
 	cw_section l = cw_section_child(s, key);
 	int rc;
-	if ((rc = cw_section_int(&l, "single_firsts", 0, 1000, &o->single[level])) < 0 ||
-	    (rc = cw_section_int(&l, "composite_firsts", 0, 1000, &o->composite[level])) < 0 ||
-	    (rc = cw_section_string(&l, "measures_zh", &o->measures_zh[level])) < 0 ||
-	    (rc = cw_section_string(&l, "measures_en", &o->measures_en[level])) < 0)
+	if ((rc = cw_section_int(&o->single[level], &l, "single_firsts", 0, 1000)) < 0 ||
+	    (rc = cw_section_int(&o->composite[level], &l, "composite_firsts", 0, 1000)) < 0 ||
+	    (rc = cw_section_string(&o->measures_zh[level], &l, "measures_zh")) < 0 ||
+	    (rc = cw_section_string(&o->measures_en[level], &l, "measures_en")) < 0)
 		return rc;
 	return 0;
 }
@@ -29,8 +29,8 @@ int cw_sanction_rules_load(const cw_rules *rules, cw_sanction_rules *o)
 	int rc;
 	memset(o, 0, sizeof *o);
 	o->measures_zh[0] = o->measures_en[0] = "";
-	if ((rc = cw_section_bool(&s, "count_each_dimension", &o->count_each_dimension)) < 0 ||
-	    (rc = cw_section_choice(&s, "min_composite_grade", grade_choices, &o->min_composite_grade)) < 0)
+	if ((rc = cw_section_bool(&o->count_each_dimension, &s, "count_each_dimension")) < 0 ||
+	    (rc = cw_section_choice(&o->min_composite_grade, &s, "min_composite_grade", grade_choices)) < 0)
 		return rc;
 	for (int level = 1; level <= CW_LEVELS; level++)
 		if ((rc = load_level(&s, level, o)) < 0)

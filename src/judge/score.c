@@ -35,14 +35,14 @@ static int load_weights(const cw_section *sc, cw_score_rules *o)
 {
 	cw_section w = cw_section_child(sc, "weights"), sev = cw_section_child(sc, "severity_weights");
 	int rc;
-	if ((rc = cw_section_double(&w, "money", 0, 1e6, &o->w_money)) < 0 ||
-	    (rc = cw_section_double(&w, "frequency", 0, 1e6, &o->w_rate)) < 0 ||
-	    (rc = cw_section_double(&w, "outlier", 0, 1e6, &o->w_outlier)) < 0)
+	if ((rc = cw_section_double(&o->w_money, &w, "money", 0, 1e6)) < 0 ||
+	    (rc = cw_section_double(&o->w_rate, &w, "frequency", 0, 1e6)) < 0 ||
+	    (rc = cw_section_double(&o->w_outlier, &w, "outlier", 0, 1e6)) < 0)
 		return rc;
 	if (o->w_money + o->w_rate + o->w_outlier <= 0)
 		return cw_error_set(CW_EINVALID, "%s: at least one weight must be above 0", w.path);
 	for (int s = 0; s < CW_SEVERITY_COUNT; s++)
-		if ((rc = cw_section_double(&sev, cw_severity_name(s), 0, 1e6, &o->severity_weight[s])) < 0)
+		if ((rc = cw_section_double(&o->severity_weight[s], &sev, cw_severity_name(s), 0, 1e6)) < 0)
 			return rc;
 	return 0;
 }
@@ -53,15 +53,15 @@ int cw_score_rules_load(const cw_rules *rules, cw_score_rules *o)
 	cw_section rk = cw_rules_section(rules, "ranking");
 	int rc;
 	memset(o, 0, sizeof *o);
-	if ((rc = cw_section_int(&sc, "min_visits", 0, 1000000, &o->min_visits)) < 0 ||
-	    (rc = cw_section_double(&sc, "money_share_full", 1e-9, 1e6, &o->money_full)) < 0 ||
-	    (rc = cw_section_double(&sc, "per_100_visits_full", 1e-9, 1e6, &o->rate_full)) < 0 ||
-	    (rc = cw_section_double(&sc, "outlier_full", 1e-9, 1e6, &o->outlier_full)) < 0 ||
-	    (rc = cw_section_bool(&sc, "count_physician_level_amount", &o->physician_level_amount)) < 0 ||
+	if ((rc = cw_section_int(&o->min_visits, &sc, "min_visits", 0, 1000000)) < 0 ||
+	    (rc = cw_section_double(&o->money_full, &sc, "money_share_full", 1e-9, 1e6)) < 0 ||
+	    (rc = cw_section_double(&o->rate_full, &sc, "per_100_visits_full", 1e-9, 1e6)) < 0 ||
+	    (rc = cw_section_double(&o->outlier_full, &sc, "outlier_full", 1e-9, 1e6)) < 0 ||
+	    (rc = cw_section_bool(&o->physician_level_amount, &sc, "count_physician_level_amount")) < 0 ||
 	    (rc = load_weights(&sc, o)) < 0 ||
-	    (rc = cw_section_double(&gr, "basically_reasonable", 0, 100, &o->cut_basic)) < 0 ||
-	    (rc = cw_section_double(&gr, "unreasonable", 0, 100, &o->cut_unreasonable)) < 0 ||
-	    (rc = cw_section_choice(&rk, "scope", scope_names, &o->scope)) < 0)
+	    (rc = cw_section_double(&o->cut_basic, &gr, "basically_reasonable", 0, 100)) < 0 ||
+	    (rc = cw_section_double(&o->cut_unreasonable, &gr, "unreasonable", 0, 100)) < 0 ||
+	    (rc = cw_section_choice(&o->scope, &rk, "scope", scope_names)) < 0)
 		return rc;
 	if (o->cut_basic > o->cut_unreasonable)
 		return cw_error_set(CW_EINVALID, "grades.basically_reasonable (%g) is above grades.unreasonable (%g)",

@@ -14,10 +14,10 @@ int cw_output_load(cw_output *out, const cw_rules *rules)
 	int rc;
 	cw_output_init(&o);
 	cw_output_init(out);
-	if ((rc = cw_section_string(&s, "file_mode", &mode)) < 0 ||
+	if ((rc = cw_section_string(&mode, &s, "file_mode")) < 0 ||
 	    (rc = cw_outfile_parse_mode(&o.file_mode, mode, "output.file_mode")) < 0 ||
-	    (rc = cw_section_int(&s, "max_bytes", 0, 1LL << 53, &max_bytes)) < 0 ||
-	    (rc = cw_section_double(&s, "max_free_share", 0, 1, &o.max_free_share)) < 0)
+	    (rc = cw_section_int(&max_bytes, &s, "max_bytes", 0, 1LL << 53)) < 0 ||
+	    (rc = cw_section_double(&o.max_free_share, &s, "max_free_share", 0, 1)) < 0)
 		return rc;
 	if (o.max_free_share <= 0)
 		return cw_error_set(CW_EINVALID, "output.max_free_share: must be above 0 (1 lets the outputs take all the "

@@ -15,13 +15,13 @@ static int settings(cw_month_run *mr, int *lookback, double *max_share)
 	int rc;
 	if (mr->opts->lookback_days >= 0)
 		*lookback = mr->opts->lookback_days;
-	else if ((rc = cw_section_int(&load, "lookback_days", 0, 3660, &days)) < 0)
+	else if ((rc = cw_section_int(&days, &load, "lookback_days", 0, 3660)) < 0)
 		return rc;
 	else
 		*lookback = (int)days;
 	if (mr->opts->max_reject_share >= 0)
 		*max_share = mr->opts->max_reject_share;
-	else if ((rc = cw_section_double(&load, "max_reject_share", 0, 1, max_share)) < 0)
+	else if ((rc = cw_section_double(max_share, &load, "max_reject_share", 0, 1)) < 0)
 		return rc;
 	if ((rc = cw_output_load(&mr->output, mr->rules)) < 0)
 		return rc;
@@ -29,7 +29,7 @@ static int settings(cw_month_run *mr, int *lookback, double *max_share)
 	long long threads;
 	if (mr->opts->threads >= 0)
 		mr->threads = mr->opts->threads;
-	else if ((rc = cw_section_int(&run, "threads", 0, 256, &threads)) < 0)
+	else if ((rc = cw_section_int(&threads, &run, "threads", 0, 256)) < 0)
 		return rc;
 	else
 		mr->threads = (int)threads;

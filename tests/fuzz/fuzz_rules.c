@@ -30,14 +30,14 @@ static void settings(const cw_rules *r)
 	cw_section load = cw_rules_section(r, "load");
 	long long days;
 	double share;
-	(void)cw_section_int(&load, "lookback_days", 0, 3660, &days);
-	(void)cw_section_double(&load, "max_reject_share", 0, 1, &share);
+	(void)cw_section_int(&days, &load, "lookback_days", 0, 3660);
+	(void)cw_section_double(&share, &load, "max_reject_share", 0, 1);
 	cw_section run = cw_rules_section(r, "run");
 	long long threads;
-	(void)cw_section_int(&run, "threads", 0, 256, &threads);
+	(void)cw_section_int(&threads, &run, "threads", 0, 256);
 	cw_section out = cw_rules_section(r, "output");
 	const char *mode;
-	(void)cw_section_string(&out, "file_mode", &mode);
+	(void)cw_section_string(&mode, &out, "file_mode");
 }
 
 static void configure_all(const cw_rules *r)

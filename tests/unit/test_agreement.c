@@ -57,7 +57,7 @@ static void test_rules_sections(void **state)
 		int on;
 		snprintf(path, sizeof path, "detectors.%s", cw_registry_get(reg, i)->name);
 		cw_section s = cw_rules_section(r, path);
-		AGREE(cw_section_bool(&s, "enabled", &on) == 0, cw_registry_get(reg, i)->name, "no rules section");
+		AGREE(cw_section_bool(&on, &s, "enabled") == 0, cw_registry_get(reg, i)->name, "no rules section");
 	}
 	/* and no section of a detector the registry lacks */
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cw_rules_json(r), "detectors")),

@@ -105,7 +105,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, int kind, uint3
 		                                          "stays discharged" };
 	const config *c = ctx->config;
 	cw_interval ci;
-	int rc = cw_binomial_interval(c->interval, k, n, c->confidence, &ci);
+	int rc = cw_binomial_interval(&ci, c->interval, k, n, c->confidence);
 	if (rc < 0 || !(ci.lo > c->limit[kind]))
 		return rc;
 	cw_finding f = cw_finding_init();

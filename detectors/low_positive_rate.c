@@ -41,7 +41,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, uint64_t positi
 {
 	const config *c = ctx->config;
 	cw_interval ci;
-	int rc = cw_binomial_interval(c->interval, positive, resulted, c->confidence, &ci);
+	int rc = cw_binomial_interval(&ci, c->interval, positive, resulted, c->confidence);
 	if (rc < 0 || !(ci.hi < c->threshold))
 		return rc;
 	cw_finding f = cw_finding_init();

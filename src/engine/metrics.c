@@ -1086,12 +1086,12 @@ static int estimate_phi(const ctx *c, int metric, work *w)
 	if (rc < 0)
 		return rc;
 	for (int k = 0; rc == 0 && k < KINDS; k++)
-		rc = cw_overdispersion(zs.pool[k], zs.npool[k], c->o->winsor, &pooled[k]);
+		rc = cw_overdispersion(&pooled[k], zs.pool[k], zs.npool[k], c->o->winsor);
 	for (size_t g = 0; rc == 0 && g < c->ngids; g++) {
 		size_t n = zs.start[g + 1] - zs.start[g];
 		double phi = pooled[g % 4 == 0];
 		if (n >= (size_t)c->o->phi_min_peers)
-			rc = cw_overdispersion(zs.z + zs.start[g], n, c->o->winsor, &phi);
+			rc = cw_overdispersion(&phi, zs.z + zs.start[g], n, c->o->winsor);
 		w->g[g].phi = phi > 1 ? phi : 1;
 	}
 	zsets_free(&zs);
@@ -1153,11 +1153,11 @@ static int leave_out_outliers(const ctx *c, int metric, work *w, double z_alpha,
 	if (!med)
 		rc = cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t g = 0; rc == 0 && g < c->ngids; g++) {
-		rc = cw_median_mad(zs.z + zs.start[g], zs.start[g + 1] - zs.start[g], &med[g], &scale[g]);
+		rc = cw_median_mad(&med[g], &scale[g], zs.z + zs.start[g], zs.start[g + 1] - zs.start[g]);
 		scale[g] = scale[g] > 1 ? scale[g] : 1;
 	}
 	for (int k = 0; rc == 0 && k < KINDS; k++) {
-		rc = cw_median_mad(zs.pool[k], zs.npool[k], &pmed[k], &pscale[k]);
+		rc = cw_median_mad(&pmed[k], &pscale[k], zs.pool[k], zs.npool[k]);
 		pscale[k] = pscale[k] > 1 ? pscale[k] : 1;
 	}
 	*any = 0;

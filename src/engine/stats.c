@@ -121,7 +121,7 @@ static int clopper_pearson(double k, double n, double alpha, cw_interval *out)
 	return 0;
 }
 
-int cw_binomial_interval(int method, uint64_t k, uint64_t n, double conf, cw_interval *out)
+int cw_binomial_interval(cw_interval *out, int method, uint64_t k, uint64_t n, double conf)
 {
 	if (k > n)
 		return cw_error_set(CW_EINVALID, "binomial interval: %llu successes out of %llu", (unsigned long long)k,
@@ -180,7 +180,7 @@ double cw_funnel_z(const cw_funnel *f, double value, double volume)
 	return se > 0 ? (value - f->target) / se : 0;
 }
 
-int cw_overdispersion(const double *z, size_t n, double frac, double *phi)
+int cw_overdispersion(double *phi, const double *z, size_t n, double frac)
 {
 	if (!(frac >= 0 && frac < 0.5))
 		return cw_error_set(CW_EINVALID, "over-dispersion: winsorising share %g is not inside [0, 0.5)", frac);
@@ -210,7 +210,7 @@ int cw_overdispersion(const double *z, size_t n, double frac, double *phi)
 
 /* --- robust location and scale ----------------------------------------------- */
 
-int cw_median_mad(const double *x, size_t n, double *median, double *mad)
+int cw_median_mad(double *median, double *mad, const double *x, size_t n)
 {
 	if (n == 0) {
 		*median = *mad = NAN;
@@ -227,10 +227,10 @@ int cw_median_mad(const double *x, size_t n, double *median, double *mad)
 	return 0;
 }
 
-int cw_robust_z(const double *x, size_t n, double *z)
+int cw_robust_z(double *z, const double *x, size_t n)
 {
 	double med, scale;
-	int rc = cw_median_mad(x, n, &med, &scale);
+	int rc = cw_median_mad(&med, &scale, x, n);
 	if (rc < 0 || n == 0)
 		return rc;
 	if (!(scale > 0)) {

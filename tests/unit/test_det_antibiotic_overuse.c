@@ -159,7 +159,7 @@ static void test_thresholds(void **state)
 	       "DR1 outpatient, DR1 inpatient, DR3 outpatient, DR4 outpatient, DR5 emergency");
 	/* the lower bound must be strictly above the limit: DR1's bound exactly */
 	cw_interval ci;
-	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 20, 40, 0.95, &ci), 0);
+	assert_int_equal(cw_binomial_interval(&ci, CW_INTERVAL_WILSON, 20, 40, 0.95), 0);
 	char rules[256];
 	snprintf(rules, sizeof rules, "{\"detectors\":{\"antibiotic_overuse\":{\"limits\":{\"outpatient\":%.17g}}}}", ci.lo);
 	expect(ds, rules, "DR1 inpatient, DR4 outpatient, DR5 emergency");

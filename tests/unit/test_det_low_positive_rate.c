@@ -133,7 +133,7 @@ static void test_thresholds(void **state)
 	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"min_resulted\":19}}}", "DR1 DR3 DR4 DR5");
 	/* the bound must be strictly below the threshold: DR1's upper bound exactly */
 	cw_interval ci;
-	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 4, 40, 0.95, &ci), 0);
+	assert_int_equal(cw_binomial_interval(&ci, CW_INTERVAL_WILSON, 4, 40, 0.95), 0);
 	char rules[256];
 	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{\"threshold\":%.17g}}}", ci.hi);
 	expect(ds, rules, "DR4");

@@ -252,9 +252,9 @@ static int month_metrics(const cw_dataset *ds, const cw_rules *rules, const int 
 	if (!needed || given)
 		return 0;
 	cw_metrics_opts mo;
-	int rc = cw_metrics_opts_load(rules, &mo);
+	int rc = cw_metrics_opts_load(&mo, rules);
 	if (rc == 0)
-		rc = cw_metrics_compute(ds, &mo, own);
+		rc = cw_metrics_compute(own, ds, &mo);
 	if (rc < 0)
 		return cw_error_wrap(rc, "the physicians' metrics");
 	*out = *own;

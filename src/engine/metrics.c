@@ -61,7 +61,7 @@ void cw_metrics_opts_default(cw_metrics_opts *o)
 	o->trim = 0.05;
 }
 
-int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
+int cw_metrics_opts_read(cw_metrics_opts *o, const cw_section *s)
 {
 	static const char *const keys[CW_VOLUME_COUNT] = { "min_visits", "min_stays", "min_prescriptions" };
 	long long v;
@@ -90,13 +90,13 @@ int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
 	return 0;
 }
 
-int cw_metrics_opts_load(const cw_rules *rules, cw_metrics_opts *o)
+int cw_metrics_opts_load(cw_metrics_opts *o, const cw_rules *rules)
 {
 	cw_section s = cw_rules_section(rules, "metrics");
-	return cw_metrics_opts_read(&s, o);
+	return cw_metrics_opts_read(o, &s);
 }
 
-char *cw_dx_category(const char *dx, char buf[4])
+char *cw_dx_category(char buf[4], const char *dx)
 {
 	size_t n = 0;
 	for (; *dx && n < 3; dx++) {
@@ -304,7 +304,7 @@ static uint32_t stratum_of(ctx *c, cw_ref v)
 	if (slot->used && slot->dx == dx && slot->kind == kind)
 		return slot->stratum;
 	char cat[4];
-	cw_dx_category(cw_dataset_str(c->ds, dx), cat);
+	cw_dx_category(cat, cw_dataset_str(c->ds, dx));
 	uint64_t key = (uint64_t)kind << 32;
 	for (int i = 0; i < 3 && cat[i]; i++)
 		key |= (uint64_t)(uint8_t)cat[i] << (16 - 8 * i);
@@ -1390,7 +1390,7 @@ static int compute_all(ctx *c, cw_metrics *m)
 	return rc;
 }
 
-int cw_metrics_compute(const cw_dataset *ds, const cw_metrics_opts *o, cw_metrics **out)
+int cw_metrics_compute(cw_metrics **out, const cw_dataset *ds, const cw_metrics_opts *o)
 {
 	ctx c = { .ds = ds, .o = o, .nphys = cw_dataset_physicians(ds)->n };
 	cw_metrics *m = calloc(1, sizeof *m);

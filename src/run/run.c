@@ -39,7 +39,7 @@ static int settings(cw_month_run *mr, int *lookback, double *max_share)
 /* The metrics', scoring and sanction rules and the inspectors' decisions, read before the data. */
 static int score_settings(cw_month_run *mr)
 {
-	int rc = cw_metrics_opts_load(mr->rules, &mr->metrics_opts);
+	int rc = cw_metrics_opts_load(&mr->metrics_opts, mr->rules);
 	if (rc == 0)
 		rc = cw_score_rules_load(mr->rules, &mr->score_rules);
 	if (rc == 0)
@@ -89,7 +89,7 @@ static int detect(cw_month_run *mr)
 	mr->timings = calloc(cw_registry_count(cw_rules_registry(mr->rules)) + 1, sizeof *mr->timings);
 	if (!mr->timings)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	int rc = cw_metrics_compute(mr->ds, &mr->metrics_opts, &mr->metrics);
+	int rc = cw_metrics_compute(&mr->metrics, mr->ds, &mr->metrics_opts);
 	if (rc < 0)
 		return cw_error_wrap(rc, "the physicians' metrics");
 	cw_detect_opts o = { .threads = mr->threads, .timings = mr->timings, .metrics = mr->metrics };

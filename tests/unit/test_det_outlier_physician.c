@@ -233,7 +233,7 @@ static void test_metrics_given_by_the_run(void **state)
 	cw_metrics_opts_default(&mo);
 	mo.min_volume[CW_VOLUME_VISITS] = 31;
 	cw_metrics *m;
-	assert_int_equal(cw_metrics_compute(ds, &mo, &m), 0);
+	assert_int_equal(cw_metrics_compute(&m, ds, &mo), 0);
 	cw_rules *rules;
 	cw_dimset *dims;
 	cw_findings *fs = NULL;
@@ -271,7 +271,7 @@ static void test_single_visit_is_not_a_pattern(void **state)
 	cw_metrics_opts mo;
 	cw_metrics_opts_default(&mo);
 	cw_metrics *m;
-	assert_int_equal(cw_metrics_compute(ds, &mo, &m), 0);
+	assert_int_equal(cw_metrics_compute(&m, ds, &mo), 0);
 	const cw_metric_row *a03 = &cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT)
 	                                    ->rows[cw_dataset_find(ds, CW_T_PHYSICIANS, "A03")];
 	print_message("z %g zlimit %g value %g limit %g expected %g\n", a03->z, a03->zlimit, a03->value, a03->limit, a03->expected);

@@ -64,7 +64,7 @@ int cw_cmd_detectors(int argc, char **argv)
 	int rc = cw_cli_rules(&rules, &reg, rules_path, &plugins);
 	if (rc < 0)
 		return cw_cli_fail("detectors", rc);
-	if ((rc = cw_dimset_load(rules, &dims)) == 0) {
+	if ((rc = cw_dimset_load(&dims, rules)) == 0) {
 		list(rules, dims);
 		cw_dimset_free(dims);
 	}

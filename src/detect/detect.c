@@ -192,7 +192,7 @@ static int gather(const runner *run, const cw_dimset *dims, const job *j, cw_fin
 	const cw_physicians *ph = cw_dataset_physicians(ds);
 	for (size_t i = 0; i < cw_findings_count(j->found); i++) {
 		cw_record r;
-		cw_findings_get(j->found, i, &r);
+		cw_findings_get(&r, j->found, i);
 		if (r.f.when < w->month_start || r.f.when >= w->month_end)
 			continue;
 		int rc = cw_findings_copy(all, j->found, i);
@@ -296,8 +296,8 @@ static int gather_all(const runner *r, const cw_dimset *dims, cw_detect_timing *
 	return 0;
 }
 
-int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims, const cw_detect_opts *opts,
-              cw_findings **out)
+int cw_detect(cw_findings **out, const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,
+              const cw_detect_opts *opts)
 {
 	cw_detect_opts none = { 0 };
 	const cw_detect_opts *o = opts ? opts : &none;

@@ -105,7 +105,7 @@ static int load_detectors(cw_dimset *d, const cw_section *s, const cw_registry *
 	return 0;
 }
 
-int cw_dimset_load(const cw_rules *rules, cw_dimset **out)
+int cw_dimset_load(cw_dimset **out, const cw_rules *rules)
 {
 	cw_section s = cw_rules_section(rules, "dimensions");
 	cw_dimset *d = calloc(1, sizeof *d);

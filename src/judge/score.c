@@ -254,7 +254,7 @@ static int tally_findings(const cw_dataset *ds, const cw_findings *fs, const cw_
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		cw_record r;
-		cw_findings_get(fs, i, &r);
+		cw_findings_get(&r, fs, i);
 		if (r.f.physician == CW_NONE || r.f.physician >= nphys || r.dimension < 0 || (size_t)r.dimension >= ndims)
 			continue;
 		int status = cw_reviews_status(rv, r.id);

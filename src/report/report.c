@@ -33,14 +33,14 @@ static int build_indexes(cw_report *r)
 	/* findings by physician: a counting sort keeps each physician's findings in list order */
 	for (size_t i = 0; i < nf; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, i, &rec);
+		cw_findings_get(&rec, r->in->findings, i);
 		r->fstart[rec.f.physician + 2]++;
 	}
 	for (size_t p = 0; p < np; p++)
 		r->fstart[p + 2] += r->fstart[p + 1];
 	for (size_t i = 0; i < nf; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, i, &rec);
+		cw_findings_get(&rec, r->in->findings, i);
 		r->fidx[r->fstart[rec.f.physician + 1]++] = (uint32_t)i;
 	}
 	return 0;

@@ -389,7 +389,7 @@ static int write_page(phys_ctx *c, size_t row, const uint32_t *fl, size_t nf, si
 	size_t end_l = page + 1 < pages ? c->cuts[page + 1].line : 0;
 	for (size_t i = c->cuts[page].first; i < nf && (i < end_f || (i == end_f && end_l > 0)); i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, fl[i], &rec);
+		cw_findings_get(&rec, r->in->findings, fl[i]);
 		size_t from = i == c->cuts[page].first ? c->cuts[page].line : 0;
 		size_t to = i == end_f ? end_l : rec.f.nlines;
 		finding(r, f, &rec, from, to);
@@ -410,7 +410,7 @@ static int physician(phys_ctx *c, size_t row)
 	size_t nf = r->fstart[ph + 1] - r->fstart[ph], total = 0;
 	for (size_t i = 0; i < nf; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, fl[i], &rec);
+		cw_findings_get(&rec, r->in->findings, fl[i]);
 		total += rec.f.nlines;
 	}
 	int rc = grow(c, nf + total / CW_REPORT_EVIDENCE_ROWS + 2);
@@ -418,7 +418,7 @@ static int physician(phys_ctx *c, size_t row)
 		return rc;
 	for (size_t i = 0; i < nf; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, fl[i], &rec);
+		cw_findings_get(&rec, r->in->findings, fl[i]);
 		c->nlines[i] = rec.f.nlines;
 	}
 	size_t pages = cw_paginate(c->nlines, nf, CW_REPORT_EVIDENCE_ROWS, CW_REPORT_FINDINGS_PER_PAGE, c->cuts, c->cap);

@@ -43,7 +43,7 @@ static cw_fen estimates(const cw_report *r)
 	cw_fen sum = 0;
 	for (size_t i = 0; i < n; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, i, &rec);
+		cw_findings_get(&rec, r->in->findings, i);
 		if (rec.f.patient == CW_NONE && !rec.f.nlines)
 			sum += rec.f.suspect;
 	}
@@ -167,7 +167,7 @@ static int findings_sections(cw_report *r, FILE *f, size_t *nfind, cw_fen *total
 	size_t n = r->in->findings ? cw_findings_count(r->in->findings) : 0;
 	for (size_t i = 0; i < n; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, i, &rec);
+		cw_findings_get(&rec, r->in->findings, i);
 		int d = cw_registry_index(reg, rec.detector->name);
 		det[d].n++;
 		det[d].money += rec.f.suspect;

@@ -93,7 +93,7 @@ static int detect(cw_month_run *mr)
 	if (rc < 0)
 		return cw_error_wrap(rc, "the physicians' metrics");
 	cw_detect_opts o = { .threads = mr->threads, .timings = mr->timings, .metrics = mr->metrics };
-	rc = cw_detect(mr->ds, mr->rules, mr->dims, &o, &mr->findings);
+	rc = cw_detect(&mr->findings, mr->ds, mr->rules, mr->dims, &o);
 	mr->t_detect = cw_now() - t0;
 	return rc;
 }
@@ -197,7 +197,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	int lookback;
 	double max_share;
 	cw_month_format(mr.month, opts->month);
-	int rc = cw_dimset_load(rules, &mr.dims);
+	int rc = cw_dimset_load(&mr.dims, rules);
 	if (rc == 0)
 		rc = cw_detect_check(rules);
 	if (rc == 0)

@@ -57,7 +57,7 @@ int cw_write_evidence(cw_month_run *mr)
 	size_t n = mr->findings ? cw_findings_count(mr->findings) : 0;
 	for (size_t i = 0; i < n; i++) {
 		cw_record r;
-		cw_findings_get(mr->findings, i, &r);
+		cw_findings_get(&r, mr->findings, i);
 		for (size_t k = 0; k < r.f.nlines; k++)
 			write_line(f, mr, r.id, r.f.lines[k]);
 	}

@@ -113,7 +113,7 @@ int cw_write_findings(cw_month_run *mr)
 	buffer lines = { NULL, 0 };
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		cw_record r;
-		cw_findings_get(mr->findings, i, &r);
+		cw_findings_get(&r, mr->findings, i);
 		rc = write_row(f, mr, &r, &lines);
 	}
 	free(lines.s);

@@ -56,7 +56,7 @@ static cJSON *findings_json(const cw_month_run *mr)
 	char buf[CW_FMT_SIZE];
 	for (size_t i = 0; i < n && by_det && by_dim && count_dim; i++) {
 		cw_record r;
-		cw_findings_get(mr->findings, i, &r);
+		cw_findings_get(&r, mr->findings, i);
 		by_det[cw_registry_index(reg, r.detector->name)] += r.f.suspect;
 		by_dim[r.dimension] += r.f.suspect;
 		count_dim[r.dimension]++;

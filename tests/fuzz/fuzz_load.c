@@ -87,7 +87,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	CHECK(cw_registry_builtin(&registry) == 0);
 	CHECK(cw_rules_load(&rules, registry, NULL) == 0);
-	CHECK(cw_dimset_load(rules, &dims) == 0);
+	CHECK(cw_dimset_load(&dims, rules) == 0);
 	return 0;
 }
 
@@ -136,11 +136,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	CHECK(counted == rejected);
 	cw_findings *f = NULL;
 	cw_detect_opts dopts = { .threads = 1 };
-	rc = cw_detect(ds, rules, dims, &dopts, &f);
+	rc = cw_detect(&f, ds, rules, dims, &dopts);
 	CHECK(rc == 0);
 	for (size_t i = 0; i < cw_findings_count(f); i++) {
 		cw_record r;
-		cw_findings_get(f, i, &r);
+		cw_findings_get(&r, f, i);
 		CHECK(r.f.score == r.f.score); /* not NaN */
 		CHECK(r.reason && !strchr(r.reason, '\n'));
 		for (size_t k = 0; k < r.f.nlines; k++)

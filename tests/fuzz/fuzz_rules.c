@@ -44,7 +44,7 @@ static void configure_all(const cw_rules *r)
 {
 	const cw_registry *reg = cw_rules_registry(r);
 	cw_dimset *dims;
-	if (cw_dimset_load(r, &dims) == 0) {
+	if (cw_dimset_load(&dims, r) == 0) {
 		for (int d = 0; d < (int)cw_registry_count(reg); d++)
 			for (int c = 0; c < CW_CLASS_COUNT; c++)
 				CHECK((size_t)cw_dimset_resolve(dims, d, c) < cw_dimset_count(dims));

@@ -105,7 +105,7 @@ static void summary(const cw_dataset *ds, const cw_findings *fs, char *buf, size
 	buf[0] = 0;
 	for (size_t i = 0; i < cw_findings_count(fs) && n < size; i++) {
 		cw_record r;
-		cw_findings_get(fs, i, &r);
+		cw_findings_get(&r, fs, i);
 		n += (size_t)snprintf(buf + n, size - n, "%s%s %s", i ? ", " : "",
 		                      cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r.f.physician]), r.f.tag);
 	}
@@ -129,7 +129,7 @@ static void test_found_and_lookalikes(void **state)
 	summary(ds, fs, got, sizeof got);
 	assert_string_equal(got, "DR1 outpatient, DR1 inpatient, DR4 outpatient, DR5 emergency");
 	cw_record r;
-	cw_findings_get(fs, 0, &r);
+	cw_findings_get(&r, fs, 0);
 	assert_int_equal(r.f.patient, CW_NONE);
 	assert_int_equal(r.f.visit, CW_NONE);
 	assert_int_equal(r.f.nlines, 0);
@@ -142,7 +142,7 @@ static void test_found_and_lookalikes(void **state)
 	assert_true(fabs(r.f.expected - 0.2) < 1e-12);
 	assert_true(fabs(r.f.limit - 0.351995) < 1e-5);
 	assert_non_null(strstr(r.reason, "20 of 40 outpatient prescriptions"));
-	cw_findings_get(fs, 1, &r);
+	cw_findings_get(&r, fs, 1);
 	assert_string_equal(r.f.metric, "antibiotic_rate_inpatient");
 	assert_true(fabs(r.f.value - 25.0 / 30) < 1e-12);
 	assert_non_null(strstr(r.reason, "25 of 30 stays discharged"));
@@ -181,9 +181,9 @@ static void test_bad_rules(void **state)
 	cw_findings *fs = NULL;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"antibiotic_overuse\":{\"limits\":"
 	                                            "{\"emergency\":1.5}}}}", "t"), 0);
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_detect_opts o = { .threads = 1, .only = "antibiotic_overuse" };
-	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), CW_EINVALID);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "detectors.antibiotic_overuse.limits.emergency"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);

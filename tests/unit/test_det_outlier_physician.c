@@ -120,7 +120,7 @@ static void summary(const cw_dataset *ds, const cw_findings *fs, char *buf, size
 	buf[0] = 0;
 	for (size_t i = 0; i < cw_findings_count(fs) && n < size; i++) {
 		cw_record r;
-		cw_findings_get(fs, i, &r);
+		cw_findings_get(&r, fs, i);
 		n += (size_t)snprintf(buf + n, size - n, "%s%s %s", i ? ", " : "",
 		                      cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r.f.physician]), r.f.metric);
 	}
@@ -145,7 +145,7 @@ static void test_outlier_found_lookalikes_not(void **state)
 	/* not A07 (sicker case mix), not B03 (29 visits), not S03 (three skin physicians) */
 	assert_string_equal(got, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
 	cw_record r;
-	cw_findings_get(fs, 0, &r);
+	cw_findings_get(&r, fs, 0);
 	assert_int_equal(r.f.patient, CW_NONE);
 	assert_int_equal(r.f.visit, CW_NONE);
 	assert_int_equal(r.f.nlines, 0);
@@ -160,7 +160,7 @@ static void test_outlier_found_lookalikes_not(void **state)
 	assert_non_null(strstr(r.reason, "over 60 visits"));
 	assert_non_null(strstr(r.reason, "internal peers (level 3)"));
 	assert_string_equal(cw_dataset_str(ds, cw_dataset_institutions(ds)->id[r.inst]), "H1");
-	cw_findings_get(fs, 1, &r);
+	cw_findings_get(&r, fs, 1);
 	assert_non_null(strstr(r.reason, "internal peers (all levels)"));
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
@@ -214,9 +214,9 @@ static void test_bad_rules(void **state)
 	cw_findings *fs = NULL;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"cost\"]}}}",
 	                                    "t"), 0);
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_detect_opts o = { .threads = 1, .only = "outlier_physician" };
-	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), CW_EINVALID);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "detectors.outlier_physician.metrics[0]"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);
@@ -238,9 +238,9 @@ static void test_metrics_given_by_the_run(void **state)
 	cw_dimset *dims;
 	cw_findings *fs = NULL;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), NULL, NULL), 0);
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_detect_opts o = { .threads = 1, .only = "outlier_physician", .metrics = m };
-	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), 0);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), 0);
 	char got[1024];
 	summary(ds, fs, got, sizeof got);
 	assert_string_equal(got, "A08 cost_per_outpatient_visit");
@@ -364,7 +364,7 @@ static void test_length_of_stay(void **state)
 	cw_findings *fs = tu_detect(ds, "outlier_physician", "{\"detectors\":{\"outlier_physician\":{\"metrics\":"
 	                                                    "[\"length_of_stay\"]}}}");
 	cw_record r;
-	cw_findings_get(fs, 0, &r);
+	cw_findings_get(&r, fs, 0);
 	assert_int_equal(r.f.suspect, 0); /* days are not money */
 	assert_int_equal(r.f.cls, CW_CLASS_COST);
 	assert_non_null(strstr(r.reason, "days over 15 stays"));

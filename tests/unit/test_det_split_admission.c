@@ -204,10 +204,10 @@ static void test_bad_rules(void **state)
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\": {\"split_admission\": {\"planned_care_prefixes\": [\".\"]}}}",
 	                                     "test"), 0);
 	cw_dimset *dims;
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_findings *fs = NULL;
 	cw_detect_opts o = { .threads = 1, .only = "split_admission" };
-	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), CW_EINVALID);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "detectors.split_admission.planned_care_prefixes[0]"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);

@@ -197,9 +197,9 @@ static void test_metrics_for_who_asks(void **state)
 	cw_dimset *dims;
 	cw_findings *fs;
 	assert_int_equal(cw_rules_load_text(&r, reg, "{\"detectors\": {\"with_metrics\": {\"enabled\": true}}}", "t"), 0);
-	assert_int_equal(cw_dimset_load(r, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, r), 0);
 	seen_metrics[0] = seen_metrics[1] = -1;
-	assert_int_equal(cw_detect(ds, r, dims, NULL, &fs), 0);
+	assert_int_equal(cw_detect(&fs, ds, r, dims, NULL), 0);
 	assert_int_equal(seen_metrics[0], 0);
 	assert_int_equal(seen_metrics[1], 1);
 	cw_findings_free(fs);

@@ -45,7 +45,7 @@ static int configure_text(const char *text)
 	cw_section load = cw_rules_section(r, "load");
 	long long days;
 	cw_dimset *dims = NULL;
-	if ((rc = cw_section_int(&days, &load, "lookback_days", 0, 3660)) == 0 && (rc = cw_dimset_load(r, &dims)) == 0)
+	if ((rc = cw_section_int(&days, &load, "lookback_days", 0, 3660)) == 0 && (rc = cw_dimset_load(&dims, r)) == 0)
 		for (size_t d = 0; d < cw_registry_count(cw_rules_registry(r)) && rc == 0; d++) {
 			const cw_detector *det = cw_registry_get(cw_rules_registry(r), d);
 			char path[128];

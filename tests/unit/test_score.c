@@ -85,7 +85,7 @@ static cw_scores *score_with(const cw_dataset *ds, const cw_findings *fs, const 
 	cw_scores *s;
 	if (cw_rules_load_text(&rules, tu_registry(), rules_json, "test rules") < 0)
 		fail_msg("rules: %s", cw_error_last());
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	if (cw_score_rules_load(rules, &sr) < 0)
 		fail_msg("score rules: %s", cw_error_last());
 	if (cw_score(ds, fs, dims, &sr, rv, &s) < 0)

@@ -168,10 +168,10 @@ cw_findings *tu_detect_threads(const cw_dataset *ds, const char *detector, const
 	cw_findings *out = NULL;
 	if (cw_rules_load_text(&rules, tu_registry(), rules_json, "test rules") < 0)
 		fail_msg("rules: %s", cw_error_last());
-	if (cw_dimset_load(rules, &dims) < 0)
+	if (cw_dimset_load(&dims, rules) < 0)
 		fail_msg("dimensions: %s", cw_error_last());
 	cw_detect_opts o = { .threads = threads, .only = detector };
-	if (cw_detect(ds, rules, dims, &o, &out) < 0)
+	if (cw_detect(&out, ds, rules, dims, &o) < 0)
 		fail_msg("detect %s: %s", detector ? detector : "(all)", cw_error_last());
 	cw_dimset_free(dims);
 	cw_rules_free(rules);
@@ -186,7 +186,7 @@ cw_findings *tu_detect(const cw_dataset *ds, const char *detector, const char *r
 const char *tu_lines(const cw_dataset *ds, const cw_findings *fs, size_t i, char *buf, size_t size)
 {
 	cw_record r;
-	cw_findings_get(fs, i, &r);
+	cw_findings_get(&r, fs, i);
 	size_t n = 0;
 	buf[0] = 0;
 	for (size_t k = 0; k < r.f.nlines && n < size; k++)
@@ -317,7 +317,7 @@ int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, cons
 	char buf[4096];
 	for (size_t i = 0; i < cw_findings_count(fs); i++) {
 		cw_record r;
-		cw_findings_get(fs, i, &r);
+		cw_findings_get(&r, fs, i);
 		if (!strcmp(tu_lines(ds, fs, i, buf, sizeof buf), lines) &&
 		    (!tag || (r.f.tag && !strcmp(r.f.tag, tag))))
 			return (int)i;

@@ -147,7 +147,7 @@ static int collect_findings(cw_blacklist *b)
 {
 	cw_reviews *rv = NULL;
 	collect c = { calloc(b->n ? b->n : 1, sizeof *c.ids), calloc(b->n ? b->n : 1, sizeof *c.confirmed) };
-	int rc = c.ids && c.confirmed ? cw_reviews_load(b->o.root, &rv) : cw_error_set(CW_ENOMEM, "out of memory");
+	int rc = c.ids && c.confirmed ? cw_reviews_load(&rv, b->o.root) : cw_error_set(CW_ENOMEM, "out of memory");
 	cw_month m = b->h.first;
 	for (int i = 0; rc == 0 && i < b->h.nmonths; i++, m = cw_month_next(m))
 		if (b->h.present[i])

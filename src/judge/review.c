@@ -310,7 +310,7 @@ static void set_aside(const char *root, const char *path, const scan *seen, cw_s
 
 /* --- reading ---------------------------------------------------------------------------------------- */
 
-int cw_reviews_load(const char *root, cw_reviews **out)
+int cw_reviews_load(cw_reviews **out, const char *root)
 {
 	char path[4096], *text;
 	size_t len;
@@ -373,7 +373,7 @@ size_t cw_reviews_changed(const cw_reviews *rv, const char *root, const char *mo
 {
 	cw_reviews *now;
 	size_t n = 0;
-	if (cw_reviews_load(root, &now) < 0)
+	if (cw_reviews_load(&now, root) < 0)
 		return 0;
 	for (size_t i = 0; i < now->n; i++)
 		n += !strcmp(now->d[i].month, month) && cw_reviews_status(rv, now->d[i].id) != now->d[i].status;
@@ -408,7 +408,7 @@ static char *record_text(const cw_review *r)
 	return text;
 }
 
-int cw_review_append(const char *root, const cw_review *r, char **warnings)
+int cw_review_append(char **warnings, const char *root, const cw_review *r)
 {
 	char path[4096];
 	cw_sb warn = { 0 };
@@ -460,7 +460,7 @@ static int search_month(const char *path, const char *id, cw_finding_where *out)
 	return rc < 0 ? rc : found;
 }
 
-int cw_finding_locate(const char *root, const char *id, cw_finding_where *out)
+int cw_finding_locate(cw_finding_where *out, const char *root, const char *id)
 {
 	cw_month *months;
 	size_t n;

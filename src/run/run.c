@@ -45,7 +45,7 @@ static int score_settings(cw_month_run *mr)
 	if (rc == 0)
 		rc = cw_sanction_rules_load(mr->rules, &mr->sanction_rules);
 	if (rc == 0)
-		rc = cw_reviews_load(mr->opts->root, &mr->reviews);
+		rc = cw_reviews_load(&mr->reviews, mr->opts->root);
 	return rc;
 }
 

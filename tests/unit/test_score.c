@@ -264,7 +264,7 @@ static void test_reviews_applied(void **state)
 	         "2026-06-02T10:00:00+0800,wang,F2,2026-05,dismissed,\"price approved, see file\"\n"
 	         "2026-06-02T11:00:00+0800,wang,F1,2026-05,confirmed,checked\n");
 	cw_reviews *rv;
-	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	cw_scores *s = score_with(ds, fs, linear, rv);
 	const cw_physcore *dr1 = row_of(s, ds, "DR1");
 	assert_int_equal(dr1->dim[EXAM].suspect, 500);   /* F2 (800) dismissed: F1 (500) counts */

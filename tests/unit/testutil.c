@@ -384,7 +384,7 @@ double tu_uniform(tu_rng *r) { return (double)(tu_rand(r) >> 11) / 9007199254740
 int tu_review(const char *root, const struct cw_review *r)
 {
 	char *warnings;
-	int rc = cw_review_append(root, r, &warnings);
+	int rc = cw_review_append(&warnings, root, r);
 	if (rc == 0)
 		assert_string_equal(warnings, "");
 	free(warnings);

@@ -157,7 +157,7 @@ int cw_cmd_blacklist(int argc, char **argv)
 		return cw_cli_fail("blacklist", rc);
 	o.rules = &sr;
 	if ((rc = cw_output_load(&out, rules)) == 0 &&
-	    (rc = cw_sanction_rules_load(rules, &sr)) == 0 && (rc = settings(rules, &a, &o)) == 0 &&
+	    (rc = cw_sanction_rules_load(&sr, rules)) == 0 && (rc = settings(rules, &a, &o)) == 0 &&
 	    (rc = cw_blacklist_build(&o, &b)) == 0) {
 		if (b.missing[0])
 			cw_safe_fprintf(stderr, "warning: %s: no results under %s for %s: their firsts are not counted\n",

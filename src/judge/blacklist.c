@@ -195,13 +195,13 @@ int cw_blacklist_build(const cw_blacklist_opts *o, cw_blacklist *b)
 	if (rc < 0)
 		return rc;
 	cw_month_format(b->through, last);
-	if ((rc = cw_history_load(o->root, last, NULL, &b->h)) < 0)
+	if ((rc = cw_history_load(&b->h, o->root, last, NULL)) < 0)
 		return rc;
 	snprintf(b->cycle, sizeof b->cycle, "%s", b->h.cycle);
-	cw_history_missing(&b->h, b->missing, sizeof b->missing);
+	cw_history_missing(b->missing, sizeof b->missing, &b->h);
 	for (int i = 0; i < b->h.nmonths; i++)
 		b->months_read += b->h.present[i];
-	if ((rc = cw_sanction_tally(&b->h, o->rules, &b->t, &b->nt)) == 0 && (rc = select_all(b)) == 0)
+	if ((rc = cw_sanction_tally(&b->t, &b->nt, &b->h, o->rules)) == 0 && (rc = select_all(b)) == 0)
 		rc = collect_findings(b);
 	if (rc < 0) {
 		cw_blacklist_free(b);

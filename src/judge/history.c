@@ -196,7 +196,7 @@ static int fold(cw_history *h)
 	return 0;
 }
 
-int cw_history_load(const char *root, cw_month last, const char *last_path, cw_history *h)
+int cw_history_load(cw_history *h, const char *root, cw_month last, const char *last_path)
 {
 	return cw_history_load_from(h, NULL, root, last, last_path);
 }
@@ -239,7 +239,7 @@ void cw_history_free(cw_history *h)
 	h->n = 0;
 }
 
-char *cw_history_missing(const cw_history *h, char *buf, size_t size)
+char *cw_history_missing(char *buf, size_t size, const cw_history *h)
 {
 	size_t n = 0;
 	cw_month m = h->first;

@@ -23,7 +23,7 @@ static int load_level(const cw_section *s, int level, cw_sanction_rules *o)
 	return 0;
 }
 
-int cw_sanction_rules_load(const cw_rules *rules, cw_sanction_rules *o)
+int cw_sanction_rules_load(cw_sanction_rules *o, const cw_rules *rules)
 {
 	cw_section s = cw_rules_section(rules, "sanctions");
 	int rc;
@@ -122,7 +122,7 @@ static int tally_one(const cw_history *h, const cw_sanction_rules *r, size_t fro
 	return 0;
 }
 
-int cw_sanction_tally(const cw_history *h, const cw_sanction_rules *r, cw_tally **out, size_t *n)
+int cw_sanction_tally(cw_tally **out, size_t *n, const cw_history *h, const cw_sanction_rules *r)
 {
 	size_t count = 0;
 	for (size_t i = 0; i < h->n; i++)

@@ -43,7 +43,7 @@ static int score_settings(cw_month_run *mr)
 	if (rc == 0)
 		rc = cw_score_rules_load(mr->rules, &mr->score_rules);
 	if (rc == 0)
-		rc = cw_sanction_rules_load(mr->rules, &mr->sanction_rules);
+		rc = cw_sanction_rules_load(&mr->sanction_rules, mr->rules);
 	if (rc == 0)
 		rc = cw_reviews_load(&mr->reviews, mr->opts->root);
 	return rc;

@@ -87,13 +87,13 @@ int cw_write_sanctions(cw_month_run *mr)
 	if (rc < 0)
 		return cw_error_wrap(rc, "reading the rankings of the cycle");
 	snprintf(mr->sanctions.cycle, sizeof mr->sanctions.cycle, "%s", h.cycle);
-	cw_history_missing(&h, mr->sanctions.missing, sizeof mr->sanctions.missing);
+	cw_history_missing(mr->sanctions.missing, sizeof mr->sanctions.missing, &h);
 	mr->sanctions.months_read = 0;
 	for (int i = 0; i < h.nmonths; i++)
 		mr->sanctions.months_read += h.present[i];
 	rc = warn_missing(mr);
 	if (rc == 0)
-		rc = cw_sanction_tally(&h, &mr->sanction_rules, &t, &n);
+		rc = cw_sanction_tally(&t, &n, &h, &mr->sanction_rules);
 	if (rc == 0)
 		rc = write_file(mr, t, n);
 	cw_tallies_free(t, n);

@@ -42,7 +42,7 @@ static void write_month(const char *root, const char *month, int dr1_first, cons
 static cw_blacklist_opts opts(const char *root, cw_sanction_rules *r, cw_rules **keep)
 {
 	assert_int_equal(cw_rules_load(keep, tu_registry(), NULL), 0);
-	assert_int_equal(cw_sanction_rules_load(*keep, r), 0);
+	assert_int_equal(cw_sanction_rules_load(r, *keep), 0);
 	cw_blacklist_opts o = { .root = root, .cycle_first = { 2026, 1 }, .min_level = 3, .min_amount = 0,
 		                .top_detectors = 3, .rules = r };
 	return o;

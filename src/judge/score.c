@@ -47,7 +47,7 @@ static int load_weights(const cw_section *sc, cw_score_rules *o)
 	return 0;
 }
 
-int cw_score_rules_load(const cw_rules *rules, cw_score_rules *o)
+int cw_score_rules_load(cw_score_rules *o, const cw_rules *rules)
 {
 	cw_section sc = cw_rules_section(rules, "scoring"), gr = cw_rules_section(rules, "grades");
 	cw_section rk = cw_rules_section(rules, "ranking");
@@ -319,8 +319,8 @@ static int compact(cw_scores *s, cw_physcore *rows, cw_dimscore *cells, size_t n
 	return 0;
 }
 
-int cw_score(const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims, const cw_score_rules *sr,
-             const cw_reviews *rv, cw_scores **out)
+int cw_score(cw_scores **out, const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims,
+             const cw_score_rules *sr, const cw_reviews *rv)
 {
 	const cw_physicians *ph = cw_dataset_physicians(ds);
 	size_t nphys = ph->n, k = cw_dimset_count(dims) + 1;

@@ -212,7 +212,7 @@ int cw_report_ranking(cw_report *r)
 	int rc = 0;
 	for (size_t d = 0; rc == 0 && d <= s->ndims; d++) {
 		if (s->n)
-			cw_rank_order(s, r->ds, d, idx);
+			cw_rank_order(idx, s, r->ds, d);
 		size_t pages = s->n ? (s->n + CW_REPORT_RANKING_ROWS - 1) / CW_REPORT_RANKING_ROWS : 1;
 		for (size_t k = 0; rc == 0 && k < pages; k++) {
 			size_t from = k * CW_REPORT_RANKING_ROWS, to = from + CW_REPORT_RANKING_ROWS;

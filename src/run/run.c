@@ -41,7 +41,7 @@ static int score_settings(cw_month_run *mr)
 {
 	int rc = cw_metrics_opts_load(&mr->metrics_opts, mr->rules);
 	if (rc == 0)
-		rc = cw_score_rules_load(mr->rules, &mr->score_rules);
+		rc = cw_score_rules_load(&mr->score_rules, mr->rules);
 	if (rc == 0)
 		rc = cw_sanction_rules_load(&mr->sanction_rules, mr->rules);
 	if (rc == 0)
@@ -101,7 +101,7 @@ static int detect(cw_month_run *mr)
 static int score(cw_month_run *mr)
 {
 	double t0 = cw_now();
-	int rc = cw_score(mr->ds, mr->findings, mr->dims, &mr->score_rules, mr->reviews, &mr->scores);
+	int rc = cw_score(&mr->scores, mr->ds, mr->findings, mr->dims, &mr->score_rules, mr->reviews);
 	if (rc == 0)
 		rc = cw_rank(mr->scores, mr->ds, mr->score_rules.scope);
 	mr->t_score = cw_now() - t0;

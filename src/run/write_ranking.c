@@ -70,7 +70,7 @@ int cw_write_ranking(cw_month_run *mr)
 		return cw_error_set(CW_ENOMEM, "out of memory writing ranking.csv");
 	}
 	for (size_t d = 0; s && s->n && d <= s->ndims; d++) {
-		cw_rank_order(s, mr->ds, d, idx);
+		cw_rank_order(idx, s, mr->ds, d);
 		for (size_t i = 0; i < s->n; i++)
 			write_row(f, mr, &s->rows[idx[i]], d);
 	}

@@ -45,6 +45,7 @@ const char *cw_error_last(void);
 /* The code passed with the last message on this thread, or CW_OK. */
 int cw_error_last_code(void);
 
+/* Forgets this thread's message and code. */
 void cw_error_clear(void);
 
 #ifdef __cplusplus

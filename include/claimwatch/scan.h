@@ -42,6 +42,7 @@ typedef struct cw_linebuf {
 	size_t n, cap;
 } cw_linebuf;
 
+/* Appends a line row. Returns 0, or CW_ENOMEM (the buffer as it was). */
 static inline int cw_linebuf_push(cw_linebuf *b, uint32_t line)
 {
 	int rc = cw_grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v);
@@ -50,6 +51,7 @@ static inline int cw_linebuf_push(cw_linebuf *b, uint32_t line)
 	return rc;
 }
 
+/* Frees the lines and empties the buffer (it may be used again). */
 static inline void cw_linebuf_free(cw_linebuf *b)
 {
 	free(b->v);
@@ -65,6 +67,7 @@ static inline int64_t cw_muldiv_round(int64_t a, int64_t b, int64_t c)
 	return (int64_t)((p >= 0 ? p + c / 2 : p - c / 2) / c);
 }
 
+/* qsort comparators of uint64_t and uint32_t, ascending. */
 static inline int cw_cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -77,8 +80,9 @@ static inline int cw_cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* A minute's or a day's group holds a handful of lines: insertion sort, and
- * qsort beyond 32 (glibc's qsort allocates and merges even for three). */
+/* Sorts n keys ascending, in place. A minute's or a day's group holds a
+ * handful of lines: insertion sort, and qsort beyond 32 (glibc's qsort
+ * allocates and merges even for three). */
 static inline void cw_sort_u64(uint64_t *k, size_t n)
 {
 	if (n > 32) {
@@ -94,6 +98,7 @@ static inline void cw_sort_u64(uint64_t *k, size_t n)
 	}
 }
 
+/* The same for uint32_t keys. */
 static inline void cw_sort_u32(uint32_t *k, size_t n)
 {
 	if (n > 32) {

@@ -73,11 +73,11 @@ static int parse(int argc, char **argv, args *a)
 		case O_ROOT: a->root = optarg; break;
 		case O_CYCLE: a->cycle = optarg; break;
 		case O_LEVEL:
-			if (cw_cli_int("blacklist", "--min-level", optarg, 1, CW_LEVELS, &a->min_level) < 0)
+			if (cw_cli_int(&a->min_level, "blacklist", "--min-level", optarg, 1, CW_LEVELS) < 0)
 				return CW_EXIT_USAGE;
 			break;
 		case O_AMOUNT:
-			if (cw_cli_double("blacklist", "--min-amount", optarg, 0, 1e12, &a->min_amount) < 0)
+			if (cw_cli_double(&a->min_amount, "blacklist", "--min-amount", optarg, 0, 1e12) < 0)
 				return CW_EXIT_USAGE;
 			break;
 		case O_FORMAT: a->format = optarg; break;
@@ -158,7 +158,7 @@ int cw_cmd_blacklist(int argc, char **argv)
 	o.rules = &sr;
 	if ((rc = cw_output_load(&out, rules)) == 0 &&
 	    (rc = cw_sanction_rules_load(&sr, rules)) == 0 && (rc = settings(rules, &a, &o)) == 0 &&
-	    (rc = cw_blacklist_build(&o, &b)) == 0) {
+	    (rc = cw_blacklist_build(&b, &o)) == 0) {
 		if (b.missing[0])
 			cw_safe_fprintf(stderr, "warning: %s: no results under %s for %s: their firsts are not counted\n",
 			                b.cycle, a.root, b.missing);

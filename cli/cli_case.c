@@ -137,7 +137,7 @@ int cw_cmd_case(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? CW_EXIT_OK : rc;
 	cw_case_source src;
-	if ((rc = cw_case_folder_source(a.root, &src)) < 0)
+	if ((rc = cw_case_folder_source(&src, a.root)) < 0)
 		return cw_cli_fail("case", rc);
 	rc = ask(&src, &a);
 	src.close(src.ctx);

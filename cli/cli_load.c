@@ -100,7 +100,7 @@ int cw_cmd_load(int argc, char **argv)
 		case O_DB: db = optarg; break;
 		case O_REJECTS: rejects = optarg; break;
 		case O_MAXREJ:
-			if (cw_cli_double("load", "--max-reject-share", optarg, 0, 1, &share) < 0)
+			if (cw_cli_double(&share, "load", "--max-reject-share", optarg, 0, 1) < 0)
 				return CW_EXIT_USAGE;
 			break;
 		case O_REPLACE:

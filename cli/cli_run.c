@@ -119,17 +119,17 @@ int cw_cmd_run(int argc, char **argv)
 				return CW_EXIT_USAGE;
 			break;
 		case O_THREADS:
-			if (cw_cli_int("run", "--threads", optarg, 0, 256, &v) < 0)
+			if (cw_cli_int(&v, "run", "--threads", optarg, 0, 256) < 0)
 				return CW_EXIT_USAGE;
 			o.threads = (int)v;
 			break;
 		case O_LOOKBACK:
-			if (cw_cli_int("run", "--lookback-days", optarg, 0, 3660, &v) < 0)
+			if (cw_cli_int(&v, "run", "--lookback-days", optarg, 0, 3660) < 0)
 				return CW_EXIT_USAGE;
 			o.lookback_days = (int)v;
 			break;
 		case O_MAXREJ:
-			if (cw_cli_double("run", "--max-reject-share", optarg, 0, 1, &o.max_reject_share) < 0)
+			if (cw_cli_double(&o.max_reject_share, "run", "--max-reject-share", optarg, 0, 1) < 0)
 				return CW_EXIT_USAGE;
 			break;
 		case O_REVEAL: o.reveal_patients = 1; break;
@@ -141,7 +141,7 @@ int cw_cmd_run(int argc, char **argv)
 		case O_NO_REPORT: o.report = 0; break;
 		case O_ALLOW_EMPTY: o.allow_empty = 1; break;
 		case O_LOAD_WAIT:
-			if (cw_cli_int("run", "--load-wait", optarg, 0, 86400 * 7, &v) < 0)
+			if (cw_cli_int(&v, "run", "--load-wait", optarg, 0, 86400 * 7) < 0)
 				return CW_EXIT_USAGE;
 			o.load_wait = (int)v;
 			break;

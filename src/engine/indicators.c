@@ -9,7 +9,7 @@
 #include "io/outfile.h"
 #include "io/rootmonths.h"
 
-int cw_indicators_targets(const cw_rules *rules, double target[4])
+int cw_indicators_targets(double target[4], const cw_rules *rules)
 {
 	cw_section s = cw_rules_section(rules, "report.drug_share_target");
 	target[0] = NAN;
@@ -91,7 +91,7 @@ static void clear_prev(cw_indicators *ind)
 static double field_number(const cw_csvtab *t, size_t i)
 {
 	char buf[64], *end;
-	cw_csvtab_copy(t, i, buf, sizeof buf);
+	cw_csvtab_copy(buf, sizeof buf, t, i);
 	double v = strtod(buf, &end);
 	return buf[0] && !*end ? v : NAN;
 }
@@ -110,9 +110,9 @@ static int prev_from_file(cw_indicators *ind, const cw_dataset *ds, const char *
 	if (rc < 0)
 		return rc;
 	while ((rc = cw_csvtab_next(t)) == 1) {
-		cw_csvtab_copy(t, 0, scope, sizeof scope);
+		cw_csvtab_copy(scope, sizeof scope, t, 0);
 		int dept = !strcmp(scope, "department");
-		cw_csvtab_copy(t, dept ? 2 : 1, id, sizeof id);
+		cw_csvtab_copy(id, sizeof id, t, dept ? 2 : 1);
 		cw_ref r = cw_dataset_find(ds, dept ? CW_T_DEPARTMENTS : CW_T_INSTITUTIONS, id);
 		if (r == CW_NONE)
 			continue;
@@ -150,10 +150,10 @@ static int prev_from_lookback(cw_indicators *ind, const cw_dataset *ds, cw_month
 	return 1;
 }
 
-int cw_indicators_compute(const cw_dataset *ds, const cw_rules *rules, const char *root, cw_indicators *out)
+int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rules *rules, const char *root)
 {
 	memset(out, 0, sizeof *out);
-	int rc = cw_indicators_targets(rules, out->target);
+	int rc = cw_indicators_targets(out->target, rules);
 	if (rc < 0)
 		return rc;
 	out->ninst = cw_dataset_institutions(ds)->n;

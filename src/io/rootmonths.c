@@ -24,7 +24,7 @@ static int by_month(const void *a, const void *b)
 	return cw_month_cmp(*(const cw_month *)a, *(const cw_month *)b);
 }
 
-int cw_root_months(const char *root, cw_month **out, size_t *n)
+int cw_root_months(cw_month **out, size_t *n, const char *root)
 {
 	*out = NULL;
 	*n = 0;
@@ -73,7 +73,7 @@ cw_month cw_cycle_first(cw_month m)
 	return (cw_month){ m.year, m.month <= 6 ? 1 : 7 };
 }
 
-char *cw_cycle_name(cw_month m, char buf[8])
+char *cw_cycle_name(char buf[8], cw_month m)
 {
 	snprintf(buf, 8, "%04u-H%c", (unsigned)m.year % 10000u, m.month <= 6 ? '1' : '2');
 	return buf;

@@ -24,7 +24,7 @@ static int last_month(const cw_blacklist_opts *o, cw_month *out)
 	if (!found.year) {
 		char cycle[8];
 		return cw_error_set(CW_ENOTFOUND, "no month of the cycle %s has results (ranking.csv) under %s",
-		                    cw_cycle_name(o->cycle_first, cycle), o->root);
+		                    cw_cycle_name(cycle, o->cycle_first), o->root);
 	}
 	*out = found;
 	return 0;
@@ -105,12 +105,12 @@ static int take_finding(cw_blacklist *b, const cw_csvtab *t, const cw_reviews *r
 	if (!e)
 		return 0;
 	char id[72], det[64], amount[32];
-	cw_csvtab_copy(t, F_ID, id, sizeof id);
+	cw_csvtab_copy(id, sizeof id, t, F_ID);
 	int status = cw_reviews_status(rv, id);
 	if (status == CW_REVIEW_DISMISSED)
 		return 0;
-	cw_csvtab_copy(t, F_DET, det, sizeof det);
-	cw_csvtab_copy(t, F_AMOUNT, amount, sizeof amount);
+	cw_csvtab_copy(det, sizeof det, t, F_DET);
+	cw_csvtab_copy(amount, sizeof amount, t, F_AMOUNT);
 	cw_fen money = 0;
 	const char *why;
 	if (amount[0] && cw_parse_money(&money, &why, amount, strlen(amount)) < 0)
@@ -186,7 +186,7 @@ static int by_severity(const void *a, const void *b)
 	return strcmp(x->t->last->physician_id, y->t->last->physician_id);
 }
 
-int cw_blacklist_build(const cw_blacklist_opts *o, cw_blacklist *b)
+int cw_blacklist_build(cw_blacklist *b, const cw_blacklist_opts *o)
 {
 	cw_month last;
 	memset(b, 0, sizeof *b);

@@ -49,13 +49,13 @@ static int read_row(reading *rd, const cw_csvtab *t, int month)
 		return rc;
 	s->month = month;
 	s->composite_grade = CW_GRADE_NONE;
-	cw_csvtab_copy(t, C_PHYS, s->physician_id, sizeof s->physician_id);
-	cw_csvtab_copy(t, C_INST, s->inst_id, sizeof s->inst_id);
-	cw_csvtab_copy(t, C_DEPT, s->dept_id, sizeof s->dept_id);
-	cw_csvtab_copy(t, C_DIM, dim, sizeof dim);
-	cw_csvtab_copy(t, C_GRADE, grade, sizeof grade);
-	cw_csvtab_copy(t, C_RANK, rank, sizeof rank);
-	cw_csvtab_copy(t, C_AMOUNT, amount, sizeof amount);
+	cw_csvtab_copy(s->physician_id, sizeof s->physician_id, t, C_PHYS);
+	cw_csvtab_copy(s->inst_id, sizeof s->inst_id, t, C_INST);
+	cw_csvtab_copy(s->dept_id, sizeof s->dept_id, t, C_DEPT);
+	cw_csvtab_copy(dim, sizeof dim, t, C_DIM);
+	cw_csvtab_copy(grade, sizeof grade, t, C_GRADE);
+	cw_csvtab_copy(rank, sizeof rank, t, C_RANK);
+	cw_csvtab_copy(amount, sizeof amount, t, C_AMOUNT);
 	s->name = cw_csvtab_dup(t, C_NAME);
 	s->firsts = strdup("");
 	if (!s->name || !s->firsts)
@@ -207,7 +207,7 @@ int cw_history_load_from(cw_history *h, const cw_history_source *src, const char
 	memset(h, 0, sizeof *h);
 	reading rd = { .h = h };
 	h->first = cw_cycle_first(last);
-	cw_cycle_name(last, h->cycle);
+	cw_cycle_name(h->cycle, last);
 	h->nmonths = last.month - h->first.month + 1;
 	cw_month m = h->first;
 	int rc = 0;

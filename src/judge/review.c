@@ -159,7 +159,7 @@ static void add_warning(cw_sb *warn, const char *fmt, ...)
 static int take_row(const cw_csvtab *t, const char *path, cw_reviews *rv, cw_sb *warn)
 {
 	char status[16];
-	int s = cw_review_status_parse(cw_csvtab_copy(t, C_STATUS, status, sizeof status));
+	int s = cw_review_status_parse(cw_csvtab_copy(status, sizeof status, t, C_STATUS));
 	if (s < 0) {
 		add_warning(warn, "warning: %s: line %llu: status '%s' is neither confirmed nor dismissed: this decision "
 		            "is ignored", path, (unsigned long long)cw_csvtab_line(t), status);
@@ -168,8 +168,8 @@ static int take_row(const cw_csvtab *t, const char *path, cw_reviews *rv, cw_sb 
 	if (cw_grow((void **)&rv->d, &rv->cap, rv->n + 1, sizeof *rv->d) < 0)
 		return cw_error_set(CW_ENOMEM, "out of memory reading %s", path);
 	decision *d = &rv->d[rv->n];
-	cw_csvtab_copy(t, C_ID, d->id, sizeof d->id);
-	cw_csvtab_copy(t, C_MONTH, d->month, sizeof d->month);
+	cw_csvtab_copy(d->id, sizeof d->id, t, C_ID);
+	cw_csvtab_copy(d->month, sizeof d->month, t, C_MONTH);
 	d->status = s;
 	d->seq = rv->n++;
 	return 0;
@@ -451,9 +451,9 @@ static int search_month(const char *path, const char *id, cw_finding_where *out)
 		const char *s = cw_csvtab_field(t, C_ID, &len);
 		if (len != idlen || memcmp(s, id, len))
 			continue;
-		cw_csvtab_copy(t, C_DET, out->detector, sizeof out->detector);
-		cw_csvtab_copy(t, C_PHYS, out->physician_id, sizeof out->physician_id);
-		cw_csvtab_copy(t, C_AMOUNT, out->suspect_amount, sizeof out->suspect_amount);
+		cw_csvtab_copy(out->detector, sizeof out->detector, t, C_DET);
+		cw_csvtab_copy(out->physician_id, sizeof out->physician_id, t, C_PHYS);
+		cw_csvtab_copy(out->suspect_amount, sizeof out->suspect_amount, t, C_AMOUNT);
 		found = 1;
 	}
 	cw_csvtab_close(t);
@@ -464,7 +464,7 @@ int cw_finding_locate(cw_finding_where *out, const char *root, const char *id)
 {
 	cw_month *months;
 	size_t n;
-	int rc = cw_root_months(root, &months, &n);
+	int rc = cw_root_months(&months, &n, root);
 	if (rc < 0)
 		return rc;
 	memset(out, 0, sizeof *out);

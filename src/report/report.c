@@ -59,9 +59,9 @@ static int read_trend_month(cw_report *r, const char *path, int m)
 	size_t nd = r->sc->ndims + 1;
 	char id[80], dim[64], score[32];
 	while ((rc = cw_csvtab_next(t)) == 1) {
-		cw_csvtab_copy(t, 0, id, sizeof id);
-		cw_csvtab_copy(t, 1, dim, sizeof dim);
-		cw_csvtab_copy(t, 2, score, sizeof score);
+		cw_csvtab_copy(id, sizeof id, t, 0);
+		cw_csvtab_copy(dim, sizeof dim, t, 1);
+		cw_csvtab_copy(score, sizeof score, t, 2);
 		cw_ref p = cw_dataset_find(r->ds, CW_T_PHYSICIANS, id);
 		int d = !strcmp(dim, "composite") ? (int)r->sc->ndims : cw_dimset_find(r->in->dims, dim);
 		char *end;

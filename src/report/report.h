@@ -65,15 +65,15 @@ size_t cw_html_escape(char *dst, size_t size, const char *s);
 
 #define CW_NUM_SIZE 48
 /* Money with thousands separators: "12,345.60", "-0.05". */
-char *cw_fmt_money(cw_fen v, char buf[CW_NUM_SIZE]);
+char *cw_fmt_money(char buf[CW_NUM_SIZE], cw_fen v);
 /* A score in hundredths: "72.10". */
-char *cw_fmt_score(int32_t hundredths, char buf[CW_NUM_SIZE]);
+char *cw_fmt_score(char buf[CW_NUM_SIZE], int32_t hundredths);
 /* A share as a percentage with `decimals` decimals: "48.2%"; "" for NAN. */
-char *cw_fmt_pct(double share, int decimals, char buf[CW_NUM_SIZE]);
+char *cw_fmt_pct(char buf[CW_NUM_SIZE], double share, int decimals);
 /* A count with thousands separators: "1,234,567". */
-char *cw_fmt_count(uint64_t v, char buf[CW_NUM_SIZE]);
+char *cw_fmt_count(char buf[CW_NUM_SIZE], uint64_t v);
 /* A number with `decimals` decimals and thousands separators; "" for NAN. */
-char *cw_fmt_num(double v, int decimals, char buf[CW_NUM_SIZE]);
+char *cw_fmt_num(char buf[CW_NUM_SIZE], double v, int decimals);
 
 /* What every page shares: the template, the inlined CSS and script, the CSP. */
 typedef struct cw_html_kit {
@@ -115,9 +115,9 @@ int cw_page_end(cw_page *p, uint64_t *bytes);
 void cw_page_abort(cw_page *p);
 
 /* --- SHA-256 and base64, for the script's hash in the CSP (report_html.c) ---- */
-void cw_sha256(const void *data, size_t len, uint8_t out[32]);
+void cw_sha256(uint8_t out[32], const void *data, size_t len);
 /* Base64 of len bytes into dst (at least 4 * ceil(len / 3) + 1 bytes). */
-char *cw_base64(const uint8_t *data, size_t len, char *dst);
+char *cw_base64(char *dst, const uint8_t *data, size_t len);
 
 /* --- charts (report_svg.c) ----------------------------------------------------- */
 /* Text inside SVG (same escaping as HTML). */

@@ -95,7 +95,7 @@ static void prev_cell(const cw_report *r, FILE *f, size_t row, size_t d)
 		arrow = " <span class=\"up\">&#9650;</span>";
 	else if (!p->too_few && p->dim[d].score < before)
 		arrow = " <span class=\"down\">&#9660;</span>";
-	fprintf(f, "<td class=\"n\">%s%s</td>", cw_fmt_score(before, buf), arrow);
+	fprintf(f, "<td class=\"n\">%s%s</td>", cw_fmt_score(buf, before), arrow);
 }
 
 static void row(const cw_report *r, FILE *f, size_t i, size_t d)
@@ -123,11 +123,11 @@ static void row(const cw_report *r, FILE *f, size_t i, size_t d)
 	fputs("<td>", f);
 	if (!p->too_few)
 		cw_html_text(f, cw_label_grade(r->lang, s->grade));
-	fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%s</td>", s->findings, cw_fmt_money(s->suspect, a));
+	fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%s</td>", s->findings, cw_fmt_money(a, s->suspect));
 	fprintf(f, "<td class=\"n\">%u</td>", p->visits);
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_money(p->billed, a));
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(s->money_share, 2, a));
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(s->per_100, 2, a));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_money(a, p->billed));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, s->money_share, 2));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, s->per_100, 2));
 	prev_cell(r, f, i, d);
 	fputs("<td>", f);
 	cw_html_text(f, cw_label_status(r->lang, p, s));

@@ -14,7 +14,7 @@
 #include "pg/pg.h"
 #include "run/run.h"
 
-int cw_pg_current_run(cw_pg *pg, const char *month, cw_pg_month_run *out)
+int cw_pg_current_run(cw_pg_month_run *out, cw_pg *pg, const char *month)
 {
 	char day[16];
 	snprintf(day, sizeof day, "%.7s-01", month);

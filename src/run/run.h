@@ -91,7 +91,7 @@ typedef struct cw_pg_month_run {
 	long long lines;      /* claim lines of the month it was made from */
 } cw_pg_month_run;
 /* The current run of month ("YYYY-MM"). */
-int cw_pg_current_run(cw_pg *pg, const char *month, cw_pg_month_run *out);
+int cw_pg_current_run(cw_pg_month_run *out, cw_pg *pg, const char *month);
 
 /* The sanction history from the result tables: */
 struct cw_history_source;

@@ -31,7 +31,7 @@ static void write_line(FILE *f, cw_month_run *mr, const char *finding_id, uint32
 	cw_csv_cell(f, finding_id, 0);
 	cw_csv_cell(f, cw_dataset_str(ds, c->id[l]), 0);
 	cw_csv_cell(f, cw_dataset_str(ds, cw_dataset_visits(ds)->id[c->visit[l]]), 0);
-	cw_csv_cell(f, cw_pseudo_patient(&mr->pseudo, cw_dataset_str(ds, cw_dataset_patients(ds)->id[c->patient[l]]), pseudo),
+	cw_csv_cell(f, cw_pseudo_patient(pseudo, &mr->pseudo, cw_dataset_str(ds, cw_dataset_patients(ds)->id[c->patient[l]])),
 	            0);
 	cw_csv_cell(f, cw_dataset_str(ds, cw_dataset_physicians(ds)->id[c->physician[l]]), 0);
 	cw_csv_cell(f, cw_dataset_str(ds, it->code[item]), 0);

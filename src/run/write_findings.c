@@ -70,7 +70,7 @@ static int write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *line
 	cw_csv_cell(f, ref_id(ds, cw_dataset_institutions(ds)->id, r->inst), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_departments(ds)->id, r->dept), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_physicians(ds)->id, r->f.physician), 0);
-	cw_csv_cell(f, cw_pseudo_patient(&mr->pseudo, ref_id(ds, cw_dataset_patients(ds)->id, r->f.patient), pseudo), 0);
+	cw_csv_cell(f, cw_pseudo_patient(pseudo, &mr->pseudo, ref_id(ds, cw_dataset_patients(ds)->id, r->f.patient)), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_visits(ds)->id, r->f.visit), 0);
 	cw_csv_cell(f, line_ids, 0);
 	cw_csv_cell(f, cw_format_money(buf, r->f.suspect), 0);

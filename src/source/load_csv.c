@@ -192,7 +192,7 @@ static int read_parallel(table_load *tl, cw_builder *b)
 		return 0;
 	int threads = cw_threads(tl->opts->threads);
 	uint64_t off, line, size = file_size(in->path);
-	cw_csv_tell(tl->csv, &off, &line);
+	cw_csv_tell(&off, &line, tl->csv);
 	size_t chunk = cw_load_chunk_bytes ? cw_load_chunk_bytes : ((size_t)256 << 10);
 	if (threads < 2 || size < off || size - off < 2 * (uint64_t)chunk)
 		return 0;

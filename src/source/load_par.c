@@ -318,7 +318,7 @@ static void parse_chunk(worker *w, chunk *c)
 	}
 	if (resolve_batch(w, c, w->batch, n) < 0)
 		return;
-	cw_csv_tell(w->csv, &off, &line);
+	cw_csv_tell(&off, &line, w->csv);
 	c->newlines = line - 1;
 }
 

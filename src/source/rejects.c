@@ -226,7 +226,7 @@ static const char *field_pseudonym(const cw_rejects *r, const char *p, size_t fs
 			i++; /* "" is one quote */
 	}
 	id[n] = 0;
-	return cw_pseudo_patient(r->pseudo, id, buf);
+	return cw_pseudo_patient(buf, r->pseudo, id);
 }
 
 /* Replaces the patient id in a record of a protected file (and in a reason

@@ -74,7 +74,7 @@ static void test_eval_rows(void **state)
 	assert_int_equal(mkdir(run, 0700), 0);
 	tu_write(run, "findings.csv", "finding_id,month,detector,line_ids,visit_id,physician_id\n");
 	cw_eval_result r;
-	assert_int_equal(cw_eval_run(tu_path(dir, "truth.json"), run, tu_registry(), &r), 0);
+	assert_int_equal(cw_eval_run(&r, tu_path(dir, "truth.json"), run, tu_registry()), 0);
 	assert_int_equal(r.nrows, cw_registry_count(tu_registry()));
 	for (size_t i = 0; i < r.nrows; i++)
 		assert_string_equal(r.rows[i].detector, cw_registry_get(tu_registry(), i)->name);

@@ -502,7 +502,7 @@ static cJSON *load_json(const char *path)
 	return j;
 }
 
-int cw_eval_run(const char *truth_path, const char *run_dir, const cw_registry *detectors, cw_eval_result *r)
+int cw_eval_run(cw_eval_result *r, const char *truth_path, const char *run_dir, const cw_registry *detectors)
 {
 	memset(r, 0, sizeof *r);
 	int single = 0;

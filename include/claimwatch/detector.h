@@ -198,7 +198,7 @@ typedef struct cw_registry cw_registry;
 /* A new, empty registry into *out (free with cw_registry_free). Returns 0 or
  * CW_ENOMEM. */
 int cw_registry_new(cw_registry **out);
-/* The same, holding the built-in detectors (src/detect/builtin.c). */
+/* The same, holding the built-in detectors (those compiled in, alphabetical). */
 int cw_registry_builtin(cw_registry **out);
 /* Frees the registry and closes its plug-ins (NULL is allowed): nothing of
  * theirs may be used after. */

@@ -3,7 +3,7 @@
  * case-mix adjusted, with funnel-plot limits. A run computes them once, before
  * detection, with the settings of the rules' `metrics` section; the detectors
  * that ask for them (CW_NEEDS_METRICS: outlier_physician) read them from their
- * scan context, run/write_metrics.c writes them to metrics.csv and the report
+ * scan context, a run writes them to metrics.csv and the report
  * draws one funnel plot per metric and peer group from them.
  *
  * Units. A metric is a ratio sum(num) / sum(den) over a physician's units:

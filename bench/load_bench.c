@@ -172,14 +172,14 @@ static int read_only(const char *dir, int typed)
 		cw_minute t;
 		cw_qty q;
 		cw_fen p, a;
-		bad += cw_check_id(f[0].ptr, f[0].len, &why) < 0;
-		bad += cw_check_id(f[1].ptr, f[1].len, &why) < 0;
-		bad += cw_check_id(f[2].ptr, f[2].len, &why) < 0;
-		bad += cw_check_id(f[3].ptr, f[3].len, &why) < 0;
-		bad += cw_parse_time(f[4].ptr, f[4].len, &t, &why) < 0;
-		bad += cw_parse_qty(f[5].ptr, f[5].len, &q, &why) < 0;
-		bad += cw_parse_money(f[6].ptr, f[6].len, &p, &why) < 0;
-		bad += cw_parse_money(f[7].ptr, f[7].len, &a, &why) < 0;
+		bad += cw_check_id(&why, f[0].ptr, f[0].len) < 0;
+		bad += cw_check_id(&why, f[1].ptr, f[1].len) < 0;
+		bad += cw_check_id(&why, f[2].ptr, f[2].len) < 0;
+		bad += cw_check_id(&why, f[3].ptr, f[3].len) < 0;
+		bad += cw_parse_time(&t, &why, f[4].ptr, f[4].len) < 0;
+		bad += cw_parse_qty(&q, &why, f[5].ptr, f[5].len) < 0;
+		bad += cw_parse_money(&p, &why, f[6].ptr, f[6].len) < 0;
+		bad += cw_parse_money(&a, &why, f[7].ptr, f[7].len) < 0;
 	}
 	double s = cw_now() - t0;
 	printf("%s: %llu records, %llu fields, %llu bad values, %.3f s, %.2f M records/s, %.0f MB/s, peak RSS %.1f MB\n",
@@ -192,7 +192,7 @@ static int read_only(const char *dir, int typed)
 static int load(const char *dir)
 {
 	cw_load_opts o = { .lookback_days = 0 };
-	cw_month_parse("2026-05", &o.month);
+	cw_month_parse(&o.month, "2026-05");
 	load_knobs(&o);
 	char rej[4096];
 	snprintf(rej, sizeof rej, "%s/rejects.out", dir);
@@ -204,7 +204,7 @@ static int load(const char *dir)
 	cw_dataset *ds;
 	cw_load_stats st;
 	double t0 = cw_now(), c0 = cpu_seconds();
-	int rc = cw_load_csv(dir, &o, &ds, &st);
+	int rc = cw_load_csv(&ds, &st, dir, &o);
 	double total = cw_now() - t0, cpu = cpu_seconds() - c0;
 	cw_rejects_close(o.rejects);
 	if (rc < 0) {
@@ -265,7 +265,7 @@ static uint64_t dig_str(const cw_dataset *ds, const cw_str *col, size_t n)
 static int digest(const char *dir, const char *month)
 {
 	cw_load_opts o = { .lookback_days = 45 };
-	cw_month_parse(month, &o.month);
+	cw_month_parse(&o.month, month);
 	load_knobs(&o);
 	char rej[4096];
 	snprintf(rej, sizeof rej, "%s/rejects.out", dir);
@@ -276,7 +276,7 @@ static int digest(const char *dir, const char *month)
 	cw_progress_quiet(1);
 	cw_dataset *ds;
 	cw_load_stats st;
-	int rc = cw_load_csv(dir, &o, &ds, &st);
+	int rc = cw_load_csv(&ds, &st, dir, &o);
 	cw_rejects_close(o.rejects);
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", cw_error_last());

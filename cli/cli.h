@@ -2,6 +2,7 @@
 #ifndef CW_CLI_H
 #define CW_CLI_H
 #include <stddef.h>
+#include "claimwatch/attributes.h"
 #include "claimwatch/detector.h"
 
 /* Exit codes, as the README documents them. */
@@ -36,12 +37,12 @@ int cw_cmd_case(int argc, char **argv);
 int cw_cmd_export(int argc, char **argv);
 
 /* Prints "claimwatch CMD: message" and a hint to --help on stderr; returns CW_EXIT_USAGE. */
-int cw_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cw_cli_usage(const char *cmd, const char *fmt, ...) CW_PRINTF(2, 3);
 /* Prints "claimwatch CMD: <last error>" on stderr; returns the exit code for rc. */
 int cw_cli_fail(const char *cmd, int rc);
 /* Parses a non-negative integer / a number option value; < 0 on error (message printed). */
-int cw_cli_int(const char *cmd, const char *opt, const char *v, long min, long max, long *out);
-int cw_cli_double(const char *cmd, const char *opt, const char *v, double min, double max, double *out);
+int cw_cli_int(long *out, const char *cmd, const char *opt, const char *v, long min, long max);
+int cw_cli_double(double *out, const char *cmd, const char *opt, const char *v, double min, double max);
 
 /* Maps a library error code to an exit code. */
 int cw_exit_code(int rc);

@@ -7,7 +7,7 @@
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "io/outfile.h"
-#include "io/outguard.h"
+#include "io/output.h"
 #include "io/rootmonths.h"
 #include "judge/blacklist.h"
 #include "report/export.h"
@@ -73,11 +73,11 @@ static int parse(int argc, char **argv, args *a)
 		case O_ROOT: a->root = optarg; break;
 		case O_CYCLE: a->cycle = optarg; break;
 		case O_LEVEL:
-			if (cw_cli_int("blacklist", "--min-level", optarg, 1, CW_LEVELS, &a->min_level) < 0)
+			if (cw_cli_int(&a->min_level, "blacklist", "--min-level", optarg, 1, CW_LEVELS) < 0)
 				return CW_EXIT_USAGE;
 			break;
 		case O_AMOUNT:
-			if (cw_cli_double("blacklist", "--min-amount", optarg, 0, 1e12, &a->min_amount) < 0)
+			if (cw_cli_double(&a->min_amount, "blacklist", "--min-amount", optarg, 0, 1e12) < 0)
 				return CW_EXIT_USAGE;
 			break;
 		case O_FORMAT: a->format = optarg; break;
@@ -108,9 +108,9 @@ static int settings(const cw_rules *rules, const args *a, cw_blacklist_opts *o)
 	cw_section s = cw_rules_section(rules, "blacklist");
 	long long level, top, amount;
 	int rc;
-	if ((rc = cw_section_int(&s, "min_level", 1, CW_LEVELS, &level)) < 0 ||
-	    (rc = cw_section_money(&s, "min_suspect_amount", &amount)) < 0 ||
-	    (rc = cw_section_int(&s, "top_detectors", 0, 1000, &top)) < 0)
+	if ((rc = cw_section_int(&level, &s, "min_level", 1, CW_LEVELS)) < 0 ||
+	    (rc = cw_section_money(&amount, &s, "min_suspect_amount")) < 0 ||
+	    (rc = cw_section_int(&top, &s, "top_detectors", 0, 1000)) < 0)
 		return rc;
 	o->min_level = a->min_level > 0 ? (int)a->min_level : (int)level;
 	o->top_detectors = (int)top;
@@ -120,10 +120,10 @@ static int settings(const cw_rules *rules, const args *a, cw_blacklist_opts *o)
 	return 0;
 }
 
-static int output(const cw_blacklist *b, const args *a)
+static int output(const cw_blacklist *b, const args *a, cw_output *o)
 {
 	FILE *f = stdout;
-	int rc = a->out ? cw_outfile_open(a->out, &f) : 0;
+	int rc = a->out ? cw_outfile_open(&f, o, a->out) : 0;
 	if (rc < 0)
 		return rc;
 	if (!strcmp(a->format, "json")) {
@@ -152,17 +152,18 @@ int cw_cmd_blacklist(int argc, char **argv)
 	cw_registry *reg;
 	cw_sanction_rules sr;
 	cw_blacklist b;
+	cw_output out;
 	if ((rc = cw_cli_rules(&rules, &reg, a.rules, NULL)) < 0)
 		return cw_cli_fail("blacklist", rc);
 	o.rules = &sr;
-	if ((rc = cw_outfile_configure(rules)) == 0 && (rc = cw_outguard_configure(rules)) == 0 &&
-	    (rc = cw_sanction_rules_load(rules, &sr)) == 0 && (rc = settings(rules, &a, &o)) == 0 &&
-	    (rc = cw_blacklist_build(&o, &b)) == 0) {
+	if ((rc = cw_output_load(&out, rules)) == 0 &&
+	    (rc = cw_sanction_rules_load(&sr, rules)) == 0 && (rc = settings(rules, &a, &o)) == 0 &&
+	    (rc = cw_blacklist_build(&b, &o)) == 0) {
 		if (b.missing[0])
 			cw_safe_fprintf(stderr, "warning: %s: no results under %s for %s: their firsts are not counted\n",
 			                b.cycle, a.root, b.missing);
 		cw_safe_lines(stderr, b.warnings);
-		rc = output(&b, &a);
+		rc = output(&b, &a, &out);
 		cw_blacklist_free(&b);
 	}
 	cw_rules_free(rules);

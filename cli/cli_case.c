@@ -74,7 +74,7 @@ static int parse(int argc, char **argv, args *a)
 	cw_month m;
 	if (!a->month)
 		return cw_cli_usage("case", "--month YYYY-MM is required");
-	if (cw_month_parse(a->month, &m) < 0)
+	if (cw_month_parse(&m, a->month) < 0)
 		return cw_cli_usage("case", "%s", cw_error_last());
 	if (!a->physician == !a->finding)
 		return cw_cli_usage("case", "give one of --physician ID or --finding ID");
@@ -137,7 +137,7 @@ int cw_cmd_case(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? CW_EXIT_OK : rc;
 	cw_case_source src;
-	if ((rc = cw_case_folder_source(a.root, &src)) < 0)
+	if ((rc = cw_case_folder_source(&src, a.root)) < 0)
 		return cw_cli_fail("case", rc);
 	rc = ask(&src, &a);
 	src.close(src.ctx);

@@ -28,7 +28,7 @@ static const char help[] =
 static int print_query(cw_pg *pg, const char *file, int n, const char *const *params, int blank_line)
 {
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, file, n, params, &res);
+	int rc = cw_pg_run_file(&res, pg, file, n, params);
 	if (rc < 0)
 		return rc;
 	if (blank_line)
@@ -77,7 +77,7 @@ int cw_cmd_case_db(int argc, char **argv)
 	if (!visit) {
 		if (!month)
 			return cw_cli_usage("case", "--month YYYY-MM is required with --physician and --finding");
-		if (cw_month_parse(month, &m) < 0)
+		if (cw_month_parse(&m, month) < 0)
 			return cw_cli_usage("case", "%s", cw_error_last());
 		snprintf(first, sizeof first, "%04d-%02d-01", m.year, m.month);
 	}

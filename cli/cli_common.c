@@ -27,7 +27,7 @@ int cw_cli_fail(const char *cmd, int rc)
 	return cw_exit_code(rc);
 }
 
-int cw_cli_int(const char *cmd, const char *opt, const char *v, long min, long max, long *out)
+int cw_cli_int(long *out, const char *cmd, const char *opt, const char *v, long min, long max)
 {
 	char *end;
 	errno = 0;
@@ -38,7 +38,7 @@ int cw_cli_int(const char *cmd, const char *opt, const char *v, long min, long m
 	return 0;
 }
 
-int cw_cli_double(const char *cmd, const char *opt, const char *v, double min, double max, double *out)
+int cw_cli_double(double *out, const char *cmd, const char *opt, const char *v, double min, double max)
 {
 	char *end;
 	errno = 0;

@@ -73,7 +73,7 @@ int cw_cmd_db(int argc, char **argv)
 	cw_pg *pg;
 	int rc = cw_pg_connect(&pg, db), from = 0, to = 0, added = 0;
 	if (rc == 0) {
-		if ((rc = cw_pg_schema_init(pg, &from, &to, &added)) == 0)
+		if ((rc = cw_pg_schema_init(&from, &to, &added, pg)) == 0)
 			say_done(pg, from, to, added);
 		cw_pg_close(pg);
 	}

@@ -35,7 +35,7 @@ static void list(const cw_rules *rules, const cw_dimset *dims)
 		snprintf(path, sizeof path, "detectors.%s", d->name);
 		cw_section s = cw_rules_section(rules, path);
 		int on = 0;
-		cw_section_bool(&s, "enabled", &on);
+		cw_section_bool(&on, &s, "enabled");
 		printf("%-22s %-3s %-14s %s (%s, %s)\n", d->name, on ? "yes" : "no", dimension(dims, (int)i, dim, sizeof dim),
 		       d->summary, d->title_zh, d->title_en);
 	}
@@ -64,7 +64,7 @@ int cw_cmd_detectors(int argc, char **argv)
 	int rc = cw_cli_rules(&rules, &reg, rules_path, &plugins);
 	if (rc < 0)
 		return cw_cli_fail("detectors", rc);
-	if ((rc = cw_dimset_load(rules, &dims)) == 0) {
+	if ((rc = cw_dimset_load(&dims, rules)) == 0) {
 		list(rules, dims);
 		cw_dimset_free(dims);
 	}

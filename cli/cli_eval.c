@@ -87,7 +87,7 @@ int cw_cmd_eval(int argc, char **argv)
 	cw_registry *reg = NULL;
 	int rc = cw_registry_builtin(&reg);
 	if (rc == 0)
-		rc = cw_eval_run(truth, run, reg, &r);
+		rc = cw_eval_run(&r, truth, run, reg);
 	cw_registry_free(reg);
 	if (rc < 0) {
 		cw_safe_fprintf(stderr, "claimwatch eval: %s\n", cw_error_last());

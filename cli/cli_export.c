@@ -75,7 +75,7 @@ static int parse(int argc, char **argv, args *a)
 		return cw_cli_usage("export", "--root ROOT is required");
 	if (!a->month)
 		return cw_cli_usage("export", "--month YYYY-MM is required");
-	if (cw_month_parse(a->month, &a->m) < 0)
+	if (cw_month_parse(&a->m, a->month) < 0)
 		return cw_cli_usage("export", "%s", cw_error_last());
 	if (a->csv_flags && !a->table)
 		return cw_cli_usage("export", "--excel and --raw need --table NAME (findings, ranking, sanctions, ...)");
@@ -89,7 +89,9 @@ int cw_cmd_export(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? CW_EXIT_OK : rc;
 	FILE *f = stdout;
-	if (a.out && (rc = cw_outfile_open(a.out, &f)) < 0)
+	cw_output out; /* the defaults: export reads no rules */
+	cw_output_init(&out);
+	if (a.out && (rc = cw_outfile_open(&f, &out, a.out)) < 0)
 		return cw_cli_fail("export", rc);
 	if (a.table)
 		rc = cw_export_table_csv(a.root, a.m, a.table, a.csv_flags, f);

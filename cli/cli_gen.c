@@ -62,7 +62,7 @@ int cw_cmd_gen(int argc, char **argv)
 		if (!strcmp(a, "--out")) {
 			o.out_dir = val;
 		} else if (!strcmp(a, "--months")) {
-			if (cw_month_range_parse(val, &o.first, &o.last) < 0 || cw_month_cmp(o.first, o.last) > 0) {
+			if (cw_month_range_parse(&o.first, &o.last, val) < 0 || cw_month_cmp(o.first, o.last) > 0) {
 				cw_safe_fprintf(stderr, "claimwatch gen: --months: %s\n", cw_month_cmp(o.first, o.last) > 0 ?
 				        "the first month is after the last" : cw_error_last());
 				return CW_EXIT_USAGE;

@@ -61,7 +61,7 @@ static int default_share(double *share)
 	if (rc < 0)
 		return rc;
 	cw_section load = cw_rules_section(rules, "load");
-	rc = cw_section_double(&load, "max_reject_share", 0, 1, share);
+	rc = cw_section_double(share, &load, "max_reject_share", 0, 1);
 	cw_rules_free(rules);
 	return rc;
 }
@@ -91,7 +91,7 @@ static int pseudonym_key(const char *root, cw_pseudo *key, const cw_pseudo **ps)
 		                 "rows are withheld");
 		return 0;
 	}
-	int rc = root ? cw_mkdirs(root) : 0;
+	int rc = root ? cw_mkdirs(root, 0700) : 0; /* as a run creates its root (docs/privacy.md) */
 	if (rc == 0 && (rc = cw_pseudo_init(key, root, NULL, 0)) == 0)
 		*ps = key;
 	return rc;
@@ -126,11 +126,11 @@ int cw_cmd_load(int argc, char **argv)
 		case O_REJECTS: rejects = optarg; break;
 		case O_ROOT: root = optarg; break;
 		case O_MAXREJ:
-			if (cw_cli_double("load", "--max-reject-share", optarg, 0, 1, &share) < 0)
+			if (cw_cli_double(&share, "load", "--max-reject-share", optarg, 0, 1) < 0)
 				return CW_EXIT_USAGE;
 			break;
 		case O_REPLACE:
-			if (cw_month_range_parse(optarg, &replace_first, &replace_last) < 0)
+			if (cw_month_range_parse(&replace_first, &replace_last, optarg) < 0)
 				return cw_cli_usage("load", "--replace-months: %s", cw_error_last());
 			replace = 1;
 			break;
@@ -168,7 +168,7 @@ int cw_cmd_load(int argc, char **argv)
 	cw_load_stats st;
 	cw_pg_load_report rep;
 	if ((rc = cw_pg_connect(&pg, db)) == 0) {
-		if ((rc = cw_pg_schema_check(pg)) == 0 && (rc = cw_pg_load(pg, dir, &lo, &st, &rep)) == 0)
+		if ((rc = cw_pg_schema_check(pg)) == 0 && (rc = cw_pg_load(&st, &rep, pg, dir, &lo)) == 0)
 			report(dir, &st, &rep, pg);
 		cw_pg_close(pg);
 	}

@@ -92,11 +92,11 @@ int cw_cmd_review(int argc, char **argv)
 	if (rc)
 		return rc;
 	cw_finding_where w;
-	if ((rc = cw_finding_locate(root, r.finding_id, &w)) < 0)
+	if ((rc = cw_finding_locate(&w, root, r.finding_id)) < 0)
 		return cw_cli_fail("review", rc);
 	r.month = w.month;
 	char *warnings;
-	rc = cw_review_append(root, &r, &warnings);
+	rc = cw_review_append(&warnings, root, &r);
 	cw_safe_lines(stderr, warnings);
 	free(warnings);
 	if (rc < 0)

@@ -13,7 +13,7 @@
 #include "claimwatch/error.h"
 #include "cli.h"
 #include "io/outfile.h"
-#include "io/outguard.h"
+#include "io/output.h"
 #include "pg/pg.h"
 #include "run/run.h"
 #include "util/progress.h"
@@ -113,7 +113,7 @@ static int run_range(cw_run_opts *o, const cw_rules *rules, cw_month first, cw_m
 	int code = CW_EXIT_OK, stop = 0;
 	char name[8];
 	for (cw_month m = first; cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
-		cw_month_format(m, name);
+		cw_month_format(name, m);
 		if (stop) {
 			cw_sb_add(&skipped, ", ", name);
 			continue;
@@ -170,21 +170,21 @@ int cw_cmd_run(int argc, char **argv)
 				return CW_EXIT_USAGE;
 			break;
 		case O_THREADS:
-			if (cw_cli_int("run", "--threads", optarg, 0, 256, &v) < 0)
+			if (cw_cli_int(&v, "run", "--threads", optarg, 0, 256) < 0)
 				return CW_EXIT_USAGE;
 			o.threads = (int)v;
 			break;
 		case O_LOOKBACK:
-			if (cw_cli_int("run", "--lookback-days", optarg, 0, 3660, &v) < 0)
+			if (cw_cli_int(&v, "run", "--lookback-days", optarg, 0, 3660) < 0)
 				return CW_EXIT_USAGE;
 			o.lookback_days = (int)v;
 			break;
 		case O_MAXREJ:
-			if (cw_cli_double("run", "--max-reject-share", optarg, 0, 1, &o.max_reject_share) < 0)
+			if (cw_cli_double(&o.max_reject_share, "run", "--max-reject-share", optarg, 0, 1) < 0)
 				return CW_EXIT_USAGE;
 			break;
 		case O_TIMEOUT:
-			if (cw_cli_int("run", "--input-timeout", optarg, 0, 86400, &v) < 0)
+			if (cw_cli_int(&v, "run", "--input-timeout", optarg, 0, 86400) < 0)
 				return CW_EXIT_USAGE;
 			o.input_timeout = (int)v;
 			break;
@@ -197,7 +197,7 @@ int cw_cmd_run(int argc, char **argv)
 		case O_NO_REPORT: o.report = 0; break;
 		case O_ALLOW_EMPTY: o.allow_empty = 1; break;
 		case O_LOAD_WAIT:
-			if (cw_cli_int("run", "--load-wait", optarg, 0, 86400 * 7, &v) < 0)
+			if (cw_cli_int(&v, "run", "--load-wait", optarg, 0, 86400 * 7) < 0)
 				return CW_EXIT_USAGE;
 			o.load_wait = (int)v;
 			break;
@@ -218,7 +218,7 @@ int cw_cmd_run(int argc, char **argv)
 	if (!o.root)
 		return cw_cli_usage("run", "--out ROOT is required");
 	cw_month first, last;
-	if (cw_month_range_parse(months, &first, &last) < 0)
+	if (cw_month_range_parse(&first, &last, months) < 0)
 		return cw_cli_usage("run", "%s", cw_error_last());
 	if (o.data_dir && check_data_dir(o.data_dir) < 0)
 		return cw_cli_fail("run", CW_ENOTFOUND);
@@ -227,8 +227,8 @@ int cw_cmd_run(int argc, char **argv)
 	int rc = cw_cli_rules(&rules, &reg, o.rules_path, &plugins);
 	if (rc < 0)
 		return cw_cli_fail("run", rc);
-	if ((rc = cw_outfile_configure(rules)) == 0)
-		rc = cw_outguard_configure(rules);
+	cw_output output; /* checked before any month runs; each month reads its own */
+	rc = cw_output_load(&output, rules);
 	if (rc == 0 && o.db)
 		rc = cw_pg_reconcile_root(o.db, o.root);
 	int code;

@@ -29,10 +29,10 @@ static int configure(void **out, const cw_section *rules)
 	cw_section limits = cw_section_child(rules, "limits");
 	int rc = 0;
 	for (int k = 0; rc == 0 && k < CW_KIND_COUNT; k++)
-		rc = cw_section_double(&limits, cw_visit_kind_name(k), 0, 1, &c->limit[k]);
-	if (rc == 0 && (rc = cw_section_int(rules, "min_volume", 1, 1000000000, &c->min_volume)) == 0 &&
-	    (rc = cw_section_double(rules, "confidence", 0.5, 0.999999, &c->confidence)) == 0)
-		rc = cw_section_choice(rules, "interval", cw_interval_names, &c->interval);
+		rc = cw_section_double(&c->limit[k], &limits, cw_visit_kind_name(k), 0, 1);
+	if (rc == 0 && (rc = cw_section_int(&c->min_volume, rules, "min_volume", 1, 1000000000)) == 0 &&
+	    (rc = cw_section_double(&c->confidence, rules, "confidence", 0.5, 0.999999)) == 0)
+		rc = cw_section_choice(&c->interval, rules, "interval", cw_interval_names);
 	if (rc < 0) {
 		free(c);
 		return rc;
@@ -105,7 +105,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, int kind, uint3
 		                                          "stays discharged" };
 	const config *c = ctx->config;
 	cw_interval ci;
-	int rc = cw_binomial_interval(c->interval, k, n, c->confidence, &ci);
+	int rc = cw_binomial_interval(&ci, c->interval, k, n, c->confidence);
 	if (rc < 0 || !(ci.lo > c->limit[kind]))
 		return rc;
 	cw_finding f = cw_finding_init();

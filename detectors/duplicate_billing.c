@@ -39,7 +39,7 @@ static int emit_group(const cw_scan *ctx, cw_findings *out, const uint32_t *grou
 	f.tag = "duplicate";
 	char when[CW_FMT_SIZE];
 	return cw_emit(out, &f, "%s billed %zu times at %s", cw_dataset_str(ctx->ds, it->name[f.item]), n,
-	               cw_format_time(f.when, when));
+	               cw_format_time(when, f.when));
 }
 
 /* Scratch space for one minute's lines, reused: (item << 32 | row) keys and

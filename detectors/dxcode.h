@@ -49,7 +49,7 @@ static inline int dx_prefixes_load(const cw_section *rules, const char *key, dx_
 {
 	const char **v;
 	size_t n;
-	int rc = cw_section_strings(rules, key, &v, &n);
+	int rc = cw_section_strings(&v, &n, rules, key);
 	if (rc < 0)
 		return rc;
 	out->n = 0;

@@ -28,8 +28,8 @@ static int configure(void **out, const cw_section *rules)
 	int rc;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	if ((rc = cw_section_int(rules, "min_idle_days", 1, 366, &days)) < 0 ||
-	    (rc = cw_section_bool(rules, "seen_elsewhere", &c->seen_elsewhere)) < 0) {
+	if ((rc = cw_section_int(&days, rules, "min_idle_days", 1, 366)) < 0 ||
+	    (rc = cw_section_bool(&c->seen_elsewhere, rules, "seen_elsewhere")) < 0) {
 		free(c);
 		return rc;
 	}
@@ -133,13 +133,13 @@ static int emit_run(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc,
 		return cw_emit(out, &f,
 		               "%d more days %s to %s billed bed/nursing (%s) with no care line, continuing the idle "
 		               "run that began %s (reported last month)",
-		               len, cw_format_date(lo + (cw_day)from, d0), cw_format_date(lo + (cw_day)to, d1),
-		               cw_format_money(f.suspect, amount), cw_format_date(lo + (cw_day)started, began));
+		               len, cw_format_date(d0, lo + (cw_day)from), cw_format_date(d1, lo + (cw_day)to),
+		               cw_format_money(amount, f.suspect), cw_format_date(began, lo + (cw_day)started));
 	return cw_emit(out, &f,
 	               "%d consecutive days %s to %s billed bed/nursing (%s) with no care line (drug, lab, exam, "
 	               "treatment, surgery, material); threshold %d days",
-	               len, cw_format_date(lo + (cw_day)from, d0), cw_format_date(lo + (cw_day)to, d1),
-	               cw_format_money(f.suspect, amount), c->min_idle_days);
+	               len, cw_format_date(d0, lo + (cw_day)from), cw_format_date(d1, lo + (cw_day)to),
+	               cw_format_money(amount, f.suspect), c->min_idle_days);
 }
 
 /* (a) Finds the runs of idle days of stay s and reports those of this month
@@ -212,8 +212,8 @@ static int emit_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref s, scratc
 	f.nlines = sc->ev.n;
 	f.tag = "seen_elsewhere";
 	char date[CW_FMT_SIZE], t[CW_FMT_SIZE], amount[CW_FMT_SIZE];
-	cw_format_date(dd, date);
-	cw_format_money(x->bed_amount, amount);
+	cw_format_date(date, dd);
+	cw_format_money(amount, x->bed_amount);
 	const cw_institutions *in = cw_dataset_institutions(ds);
 	if (other != CW_NONE) {
 		cw_ref v = cl->visit[other];
@@ -221,13 +221,13 @@ static int emit_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref s, scratc
 		return cw_emit(out, &f, "bed/nursing billed on %s (%s) while the patient was at %s: %s at %s (visit %s, %s)",
 		               date, amount, cw_dataset_str(ds, in->id[vs->inst[v]]),
 		               cw_dataset_str(ds, cw_dataset_items(ds)->name[cl->item[other]]),
-		               cw_format_time(cl->time[other], t), cw_dataset_str(ds, vs->id[v]),
+		               cw_format_time(t, cl->time[other]), cw_dataset_str(ds, vs->id[v]),
 		               cw_visit_kind_name(vs->kind[v]));
 	}
 	f.score = vs->inst[o] != vs->inst[s] ? 0.9 : 0.7;
 	return cw_emit(out, &f, "bed/nursing billed on %s (%s) while the patient had a %s visit %s at %s admitted %s",
 	               date, amount, cw_visit_kind_name(vs->kind[o]), cw_dataset_str(ds, vs->id[o]),
-	               cw_dataset_str(ds, in->id[vs->inst[o]]), cw_format_time(vs->admit[o], t));
+	               cw_dataset_str(ds, in->id[vs->inst[o]]), cw_format_time(t, vs->admit[o]));
 }
 
 /* (b) The billed days of stay s in this month, other than its admit and

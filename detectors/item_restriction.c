@@ -23,7 +23,7 @@ static int configure(void **out, const cw_section *rules)
 {
 	const char **names = NULL;
 	size_t n = 0;
-	int rc = cw_section_strings(rules, "restrictions", &names, &n);
+	int rc = cw_section_strings(&names, &n, rules, "restrictions");
 	if (rc < 0)
 		return rc;
 	config *c = calloc(1, sizeof *c);
@@ -109,7 +109,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t i, int r, int age
 	f.tag = restriction_names[r];
 	const char *name = cw_dataset_str(ctx->ds, it->name[item]);
 	char when[CW_FMT_SIZE];
-	cw_format_time(f.when, when);
+	cw_format_time(when, f.when);
 	switch (r) {
 	case R_SEX:
 		return cw_emit(out, &f, "%s (restricted to sex %s) billed at %s for a patient of sex %s", name,

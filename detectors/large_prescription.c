@@ -39,12 +39,12 @@ static int configure(void **out, const cw_section *rules)
 	int rc;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	if ((rc = cw_section_int(rules, "max_drugs", 1, 1000, &drugs)) < 0 ||
-	    (rc = cw_section_int(rules, "max_days_outpatient", 1, 3650, &op)) < 0 ||
-	    (rc = cw_section_int(rules, "max_days_emergency", 1, 3650, &em)) < 0 ||
-	    (rc = cw_section_int(rules, "max_days_chronic", 1, 3650, &chronic)) < 0 ||
+	if ((rc = cw_section_int(&drugs, rules, "max_drugs", 1, 1000)) < 0 ||
+	    (rc = cw_section_int(&op, rules, "max_days_outpatient", 1, 3650)) < 0 ||
+	    (rc = cw_section_int(&em, rules, "max_days_emergency", 1, 3650)) < 0 ||
+	    (rc = cw_section_int(&chronic, rules, "max_days_chronic", 1, 3650)) < 0 ||
 	    (rc = dx_prefixes_load(rules, "chronic_prefixes", &c->chronic)) < 0 ||
-	    (rc = cw_section_money(rules, "max_amount", &amount)) < 0) {
+	    (rc = cw_section_money(&amount, rules, "max_amount")) < 0) {
 		release(c);
 		return rc;
 	}
@@ -199,7 +199,7 @@ static int judge_drugs(const cw_scan *ctx, cw_findings *out, const rx_case *k, s
 		if (len > 0 && (size_t)len < sizeof reason)
 			len += snprintf(reason + len, sizeof reason - (size_t)len, "%s %s (%s)", i > (size_t)c->max_drugs ? "," : "",
 			                cw_dataset_str(ctx->ds, it->name[sc->drugs[i].drug]),
-			                cw_format_money(sc->drugs[i].amount, money));
+			                cw_format_money(money, sc->drugs[i].amount));
 	}
 	f.score = n >= 2 * (size_t)c->max_drugs ? 1.0 : 0.5 + 0.5 * (double)(n - (size_t)c->max_drugs) / c->max_drugs;
 	f.tag = "drugs_per_rx";
@@ -260,7 +260,7 @@ static int judge_amount(const cw_scan *ctx, cw_findings *out, const rx_case *k, 
 	cw_finding f = cw_finding_init();
 	char reason[256], total[CW_FMT_SIZE], ceiling[CW_FMT_SIZE];
 	snprintf(reason, sizeof reason, "amount %s above the ceiling of %s (%u lines)",
-	         cw_format_money(k->total, total), cw_format_money(c->max_amount, ceiling), k->r1 - k->r0);
+	         cw_format_money(total, k->total), cw_format_money(ceiling, c->max_amount), k->r1 - k->r0);
 	f.suspect = k->total - c->max_amount;
 	f.score = c->max_amount > 0 && k->total < 2 * c->max_amount
 	                  ? 0.5 + 0.5 * (double)(k->total - c->max_amount) / (double)c->max_amount

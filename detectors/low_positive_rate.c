@@ -26,10 +26,10 @@ static int configure(void **out, const cw_section *rules)
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	int rc;
-	if ((rc = cw_section_double(rules, "threshold", 0, 1, &c->threshold)) < 0 ||
-	    (rc = cw_section_int(rules, "min_resulted", 1, 1000000000, &c->min_resulted)) < 0 ||
-	    (rc = cw_section_double(rules, "confidence", 0.5, 0.999999, &c->confidence)) < 0 ||
-	    (rc = cw_section_choice(rules, "interval", cw_interval_names, &c->interval)) < 0) {
+	if ((rc = cw_section_double(&c->threshold, rules, "threshold", 0, 1)) < 0 ||
+	    (rc = cw_section_int(&c->min_resulted, rules, "min_resulted", 1, 1000000000)) < 0 ||
+	    (rc = cw_section_double(&c->confidence, rules, "confidence", 0.5, 0.999999)) < 0 ||
+	    (rc = cw_section_choice(&c->interval, rules, "interval", cw_interval_names)) < 0) {
 		free(c);
 		return rc;
 	}
@@ -41,7 +41,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, uint64_t positi
 {
 	const config *c = ctx->config;
 	cw_interval ci;
-	int rc = cw_binomial_interval(c->interval, positive, resulted, c->confidence, &ci);
+	int rc = cw_binomial_interval(&ci, c->interval, positive, resulted, c->confidence);
 	if (rc < 0 || !(ci.hi < c->threshold))
 		return rc;
 	cw_finding f = cw_finding_init();

@@ -27,7 +27,7 @@ static int read_metrics(const cw_section *rules, config *c)
 {
 	const char **names = NULL;
 	size_t n = 0;
-	int rc = cw_section_strings(rules, "metrics", &names, &n);
+	int rc = cw_section_strings(&names, &n, rules, "metrics");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		int m = cw_metric_parse(names[i]);
 		if (m < 0)
@@ -48,7 +48,7 @@ static int configure(void **out, const cw_section *rules)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	int rc = read_metrics(rules, c);
 	if (rc == 0)
-		rc = cw_section_double(rules, "suspicious_z", 0, 1000, &c->suspicious_z);
+		rc = cw_section_double(&c->suspicious_z, rules, "suspicious_z", 0, 1000);
 	if (rc < 0) {
 		free(c);
 		return rc;

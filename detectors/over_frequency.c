@@ -19,7 +19,7 @@ typedef struct config {
 static int configure(void **out, const cw_section *rules)
 {
 	double tol;
-	int rc = cw_section_double(rules, "tolerance_qty", 0, 1e9, &tol);
+	int rc = cw_section_double(&tol, rules, "tolerance_qty", 0, 1e9);
 	if (rc < 0)
 		return rc;
 	config *c = malloc(sizeof *c);
@@ -71,9 +71,9 @@ static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const ui
 	char q[CW_FMT_SIZE], lim[CW_FMT_SIZE], day[CW_FMT_SIZE], ex[CW_FMT_SIZE], mean[CW_FMT_SIZE];
 	return cw_emit(out, &f, "%s: %s units billed on %s in %zu line(s), above the daily maximum of %s; "
 	               "excess %s at a mean price of %s per unit",
-	               cw_dataset_str(ctx->ds, it->name[item]), cw_format_qty(total, q),
-	               cw_format_date(cw_day_of(f.when), day), n, cw_format_qty(limit, lim),
-	               cw_format_qty(excess, ex), cw_format_money(cw_muldiv_round(amount, CW_QTY_ONE, total), mean));
+	               cw_dataset_str(ctx->ds, it->name[item]), cw_format_qty(q, total),
+	               cw_format_date(day, cw_day_of(f.when)), n, cw_format_qty(lim, limit),
+	               cw_format_qty(ex, excess), cw_format_money(mean, cw_muldiv_round(amount, CW_QTY_ONE, total)));
 }
 
 /* Keys of the live lines of [lo, hi) (one patient-day) whose item has a daily maximum. */

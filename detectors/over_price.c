@@ -21,7 +21,7 @@ static int configure(void **out, const cw_section *rules)
 	long long tol;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	int rc = cw_section_money(rules, "tolerance", &tol);
+	int rc = cw_section_money(&tol, rules, "tolerance");
 	if (rc < 0) {
 		free(c);
 		return rc;
@@ -57,8 +57,8 @@ static int scan(cw_findings *out, const cw_scan *ctx)
 		f.nlines = 1;
 		f.tag = "over_price";
 		int rc = cw_emit(out, &f, "%s billed at %s per unit, above the ceiling of %s",
-		                 cw_dataset_str(ctx->ds, it->name[item]), cw_format_money(cl->unit_price[i], price),
-		                 cw_format_money(it->std_price[item], ceiling));
+		                 cw_dataset_str(ctx->ds, it->name[item]), cw_format_money(price, cl->unit_price[i]),
+		                 cw_format_money(ceiling, it->std_price[item]));
 		if (rc < 0)
 			return rc;
 	}

@@ -23,8 +23,8 @@ static int configure(void **out, const cw_section *rules)
 	const char **names = NULL;
 	size_t n = 0;
 	int pending, rc;
-	if ((rc = cw_section_bool(rules, "pending_counts_as_positive", &pending)) < 0 ||
-	    (rc = cw_section_strings(rules, "categories", &names, &n)) < 0)
+	if ((rc = cw_section_bool(&pending, rules, "pending_counts_as_positive")) < 0 ||
+	    (rc = cw_section_strings(&names, &n, rules, "categories")) < 0)
 		return rc;
 	config *c = calloc(1, sizeof *c);
 	if (!c) {
@@ -97,7 +97,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t l1, uint32_t l2, 
 		snprintf(where, sizeof where, " at %s", cw_dataset_str(ctx->ds, inst->id[i1]));
 	return cw_emit(out, &f, "%s at %s repeated %dh%02dm after the test of %s%s (%s), sooner than its "
 	               "re-test interval of %d h", cw_dataset_str(ctx->ds, it->name[item]),
-	               cw_format_time(cl->time[l2], t2), gap / 60, gap % 60, cw_format_time(cl->time[l1], t1), where,
+	               cw_format_time(t2, cl->time[l2]), gap / 60, gap % 60, cw_format_time(t1, cl->time[l1]), where,
 	               result_name(cl->result[l1]), (int)hours);
 }
 

@@ -35,7 +35,7 @@ static int configure(void **out, const cw_section *rules)
 	int rc;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	if ((rc = cw_section_int(rules, "window_days", 0, 365, &days)) < 0 ||
+	if ((rc = cw_section_int(&days, rules, "window_days", 0, 365)) < 0 ||
 	    (rc = dx_prefixes_load(rules, "planned_care_prefixes", &c->planned)) < 0) {
 		release(c);
 		return rc;
@@ -113,10 +113,10 @@ static int emit(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref a, 
 	return cw_emit(out, &f,
 	               "readmitted %s with %s, %.1f days after discharge %s from stay %s with %s at the same "
 	               "institution: same ICD-10 category %.3s within %d days; stay amount %s",
-	               cw_format_time(vs->admit[b], adm), cw_dataset_str(ds, vs->dx_code[b]),
-	               (double)gap / CW_MINUTES_PER_DAY, cw_format_time(vs->discharge[a], dis),
+	               cw_format_time(adm, vs->admit[b]), cw_dataset_str(ds, vs->dx_code[b]),
+	               (double)gap / CW_MINUTES_PER_DAY, cw_format_time(dis, vs->discharge[a]),
 	               cw_dataset_str(ds, vs->id[a]), cw_dataset_str(ds, vs->dx_code[a]), bcat, c->window_days,
-	               cw_format_money(f.suspect, amount));
+	               cw_format_money(amount, f.suspect));
 }
 
 static int scan(cw_findings *out, const cw_scan *ctx)

@@ -26,9 +26,9 @@ static int configure(void **out, const cw_section *rules)
 {
 	int beside, all, rc;
 	long long min_excess;
-	if ((rc = cw_section_bool(rules, "component_beside_bundle", &beside)) < 0 ||
-	    (rc = cw_section_bool(rules, "all_components", &all)) < 0 ||
-	    (rc = cw_section_money(rules, "min_excess", &min_excess)) < 0)
+	if ((rc = cw_section_bool(&beside, rules, "component_beside_bundle")) < 0 ||
+	    (rc = cw_section_bool(&all, rules, "all_components")) < 0 ||
+	    (rc = cw_section_money(&min_excess, rules, "min_excess")) < 0)
 		return rc;
 	config *c = malloc(sizeof *c);
 	if (!c)
@@ -194,7 +194,7 @@ static int emit(const cw_scan *ctx, cw_findings *out, day *d, const verdict *v, 
 		snprintf(others, sizeof others, "; %u overlapping bundle(s) on the same lines not reported again",
 		         v->overlaps);
 	return cw_emit(out, &f, "%s on %s: %s; %s at stake%s", cw_dataset_str(ctx->ds, it->name[v->b]),
-	               cw_format_date(cw_day_of(when), date), what, cw_format_money(suspect, money), others);
+	               cw_format_date(date, cw_day_of(when)), what, cw_format_money(money, suspect), others);
 }
 /* What the complete sets of v's components cost that day: v->sets (the
  * smallest quantity billed of any component), v->billed, and v->suspect above
@@ -347,8 +347,8 @@ static int emit_all(const cw_scan *ctx, cw_findings *out, day *d, const verdict 
 		return CW_ENOMEM;
 	char what[640], q[CW_FMT_SIZE], m1[CW_FMT_SIZE], m2[CW_FMT_SIZE];
 	snprintf(what, sizeof what, "all %u components (%s) billed without the bundle: %s set(s) for %s where "
-	         "the bundle costs %s", v->ncomp, c.names, cw_format_qty(v->sets, q), cw_format_money(v->billed, m1),
-	         cw_format_money(v->billed - v->suspect, m2));
+	         "the bundle costs %s", v->ncomp, c.names, cw_format_qty(q, v->sets), cw_format_money(m1, v->billed),
+	         cw_format_money(m2, v->billed - v->suspect));
 	return emit(ctx, out, d, v, v->suspect, c.when, c.first, what);
 }
 

@@ -36,8 +36,8 @@ static int configure(void **out, const cw_section *rules)
 	int rc;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	if ((rc = cw_section_int(rules, "max_days", 1, 365, &days)) < 0 ||
-	    (rc = cw_section_money(rules, "max_care_per_day", &care)) < 0 ||
+	if ((rc = cw_section_int(&days, rules, "max_days", 1, 365)) < 0 ||
+	    (rc = cw_section_money(&care, rules, "max_care_per_day")) < 0 ||
 	    (rc = dx_prefixes_load(rules, "outpatient_manageable_prefixes", &c->manageable)) < 0) {
 		release(c);
 		return rc;
@@ -101,9 +101,9 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref s,
 	return cw_emit(out, &f,
 	               "%d-day stay %s to %s for %s (outpatient-manageable %s), no surgery, care %s per day (below "
 	               "%s), stay amount %s",
-	               days, cw_format_time(vs->admit[s], adm), cw_format_time(vs->discharge[s], dis),
-	               cw_dataset_str(ds, vs->dx_code[s]), prefix, cw_format_money(care / days, per_day),
-	               cw_format_money(c->max_care_per_day, limit), cw_format_money(total, amount));
+	               days, cw_format_time(adm, vs->admit[s]), cw_format_time(dis, vs->discharge[s]),
+	               cw_dataset_str(ds, vs->dx_code[s]), prefix, cw_format_money(per_day, care / days),
+	               cw_format_money(limit, c->max_care_per_day), cw_format_money(amount, total));
 }
 
 static int scan(cw_findings *out, const cw_scan *ctx)

@@ -27,7 +27,7 @@ static int configure(void **out, const cw_section *rules)
 	config *c = malloc(sizeof *c);
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	int rc = cw_section_int(rules, "max_visits", 1, 1000, &c->max_visits);
+	int rc = cw_section_int(&c->max_visits, rules, "max_visits", 1, 1000);
 	if (rc < 0) {
 		free(c);
 		return rc;

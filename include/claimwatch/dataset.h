@@ -52,9 +52,11 @@ enum cw_sex { CW_SEX_NONE = 0, CW_SEX_M = 1, CW_SEX_F = 2, CW_SEX_U = 3 };
 enum cw_result { CW_RESULT_NONE, CW_RESULT_NEGATIVE, CW_RESULT_POSITIVE, CW_RESULT_PENDING };
 enum cw_setting { CW_SETTING_ANY, CW_SETTING_OUTPATIENT, CW_SETTING_INPATIENT };
 
-/* Names as the contract spells them ("drug", "inpatient", "positive"...). */
+/* Names as the contract spells them ("drug", "inpatient"...): the name of a
+ * category or a visit kind ("?" when out of range), and the value of len bytes
+ * of name (-1 when unknown). */
 const char *cw_category_name(int category);
-int cw_category_parse(const char *s, size_t len); /* -1 when unknown */
+int cw_category_parse(const char *s, size_t len);
 const char *cw_visit_kind_name(int kind);
 int cw_visit_kind_parse(const char *s, size_t len);
 /* Care on an inpatient day: drug, lab, exam, treatment, surgery or material. */
@@ -175,6 +177,8 @@ typedef struct cw_window {
 
 typedef struct cw_dataset cw_dataset;
 
+/* The dataset's window and tables. Every pointer stays valid, and every table
+ * unchanged, while ds lives: a dataset is read only once built. */
 const cw_window *cw_dataset_window(const cw_dataset *ds);
 const cw_institutions *cw_dataset_institutions(const cw_dataset *ds);
 const cw_departments *cw_dataset_departments(const cw_dataset *ds);
@@ -192,16 +196,22 @@ enum cw_table {
 	CW_T_INSTITUTIONS, CW_T_DEPARTMENTS, CW_T_PHYSICIANS, CW_T_PATIENTS, CW_T_ITEMS,
 	CW_T_BUNDLES, CW_T_VISITS, CW_T_CLAIMS, CW_T_PRESCRIPTIONS, CW_T_RESULTS, CW_T_COUNT
 };
-/* The contract's table name ("claim_lines", "exam_results"...). */
+/* The contract's table name ("claim_lines", "exam_results"...; "?" when out
+ * of range). */
 const char *cw_table_name(int table);
 
-/* The row with this id (item code, visit id, line id...) or CW_NONE. Works
- * for the tables with a single-column key. */
+/* The row with this id (item code, visit id, line id...) or CW_NONE (also for
+ * a NULL id, and for the tables without a single-column key: bundles,
+ * prescriptions, results). */
 cw_ref cw_dataset_find(const cw_dataset *ds, int table, const char *id);
+
+/* The claim lines of the run's month (CW_LINE_IN_MONTH), refunds included. */
+size_t cw_dataset_lines_in_month(const cw_dataset *ds);
 
 /* Bytes of memory the dataset holds. */
 size_t cw_dataset_memory(const cw_dataset *ds);
 
+/* Frees the dataset and everything it holds (NULL is allowed). */
 void cw_dataset_free(cw_dataset *ds);
 
 /* --- building a dataset ----------------------------------------------------
@@ -217,9 +227,10 @@ void cw_dataset_free(cw_dataset *ds);
  * the window nor own a loaded line. */
 #define CW_SKIP 1
 
+/* Why a row was rejected, filled by the add functions. */
 typedef struct cw_rowerr {
-	const char *column; /* the contract's column name */
-	char reason[256];
+	const char *column; /* the contract's column name (static), or NULL for the whole row */
+	char reason[256];   /* "unknown visit_id 'V9'", "duplicate line_id" */
 } cw_rowerr;
 
 typedef struct cw_institution_row { const char *inst_id, *name; int level; } cw_institution_row;
@@ -267,29 +278,37 @@ typedef struct cw_result_row { const char *line_id; int result; } cw_result_row;
 
 typedef struct cw_builder cw_builder;
 
-/* A builder for the month m with a look-back of lookback_days. */
+/* A new builder into *out for the month m with a look-back of lookback_days
+ * (0..3660). Returns 0, CW_EINVALID or CW_ENOMEM. */
 int cw_builder_new(cw_builder **out, cw_month m, int lookback_days);
+/* The window the builder keeps rows of. */
 const cw_window *cw_builder_window(const cw_builder *b);
 /* Says how many rows of a table are about to come (an estimate), so the
- * builder sizes its index once instead of growing it. Optional. */
+ * builder sizes its index once instead of growing it. Optional. Returns 0,
+ * CW_EINVALID (no such table) or CW_ENOMEM. */
 int cw_builder_expect(cw_builder *b, int table, size_t rows);
-int cw_builder_add_institution(cw_builder *b, const cw_institution_row *r, cw_rowerr *err);
-int cw_builder_add_department(cw_builder *b, const cw_department_row *r, cw_rowerr *err);
-int cw_builder_add_physician(cw_builder *b, const cw_physician_row *r, cw_rowerr *err);
-int cw_builder_add_patient(cw_builder *b, const cw_patient_row *r, cw_rowerr *err);
-int cw_builder_add_item(cw_builder *b, const cw_item_row *r, cw_rowerr *err);
-int cw_builder_add_bundle(cw_builder *b, const cw_bundle_row *r, cw_rowerr *err);
-int cw_builder_add_visit(cw_builder *b, const cw_visit_row *r, cw_rowerr *err);
-int cw_builder_add_claim(cw_builder *b, const cw_claim_row *r, cw_rowerr *err);
-int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *r, cw_rowerr *err);
-int cw_builder_add_result(cw_builder *b, const cw_result_row *r, cw_rowerr *err);
+/* Adds one row of a table (see above for what they return); *err (may be
+ * NULL) is filled when the row is rejected. CW_ENOMEM (a message set, *err
+ * not) stops the build. */
+int cw_builder_add_institution(cw_rowerr *err, cw_builder *b, const cw_institution_row *r);
+int cw_builder_add_department(cw_rowerr *err, cw_builder *b, const cw_department_row *r);
+int cw_builder_add_physician(cw_rowerr *err, cw_builder *b, const cw_physician_row *r);
+int cw_builder_add_patient(cw_rowerr *err, cw_builder *b, const cw_patient_row *r);
+int cw_builder_add_item(cw_rowerr *err, cw_builder *b, const cw_item_row *r);
+int cw_builder_add_bundle(cw_rowerr *err, cw_builder *b, const cw_bundle_row *r);
+int cw_builder_add_visit(cw_rowerr *err, cw_builder *b, const cw_visit_row *r);
+int cw_builder_add_claim(cw_rowerr *err, cw_builder *b, const cw_claim_row *r);
+int cw_builder_add_prescription(cw_rowerr *err, cw_builder *b, const cw_rx_row *r);
+int cw_builder_add_result(cw_rowerr *err, cw_builder *b, const cw_result_row *r);
 
-/* Canonical order, indexes, refund matching. Consumes the builder (also on
- * failure). */
-int cw_builder_finish(cw_builder *b, cw_dataset **out);
+/* Puts the rows in canonical order, builds the indexes and matches refunds,
+ * and hands the dataset to *out (free it with cw_dataset_free). Consumes the
+ * builder, also on failure. Returns 0 or CW_ENOMEM. */
+int cw_builder_finish(cw_dataset **out, cw_builder *b);
+/* Frees a builder that will not be finished, and its rows (NULL is allowed). */
 void cw_builder_free(cw_builder *b);
 
-/* What the builder saw, for the run summary. */
+/* What the builder saw, for the run summary; valid while ds lives. */
 typedef struct cw_build_stats {
 	uint64_t visits_dropped;     /* outside the window and without loaded lines */
 	uint64_t refunds_unmatched;  /* refund lines with no original to cancel */

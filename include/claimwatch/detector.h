@@ -51,6 +51,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "claimwatch/attributes.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/rules.h"
 
@@ -64,7 +65,8 @@ enum cw_severity {
 	CW_NOTICE,     /* 提示 */
 	CW_SEVERITY_COUNT
 };
-const char *cw_severity_name(int severity); /* "violation", "suspicious", "notice" */
+/* "violation", "suspicious", "notice" ("?" out of range). */
+const char *cw_severity_name(int severity);
 
 /* What a finding is about, which the rules map to a four-reasonableness
  * dimension (rules: dimensions.by_class). The first CW_CAT_COUNT classes are
@@ -77,6 +79,9 @@ enum cw_class {
 	CW_CLASS_EXAM_USE,     /* a physician's use of exams and labs */
 	CW_CLASS_COUNT
 };
+/* A class's name as findings.csv and the rules write it ("exam",
+ * "admission", "prescription"...; "?" out of range), and the class of a name
+ * (-1 when unknown). */
 const char *cw_class_name(int cls);
 int cw_class_parse(const char *s);
 
@@ -102,15 +107,17 @@ typedef struct cw_finding {
 	double value, expected, limit;
 } cw_finding;
 
-/* A finding with every reference CW_NONE, score 1, severity suspicious. */
+/* A finding with every reference CW_NONE, class other, score 1, severity
+ * suspicious, `when` CW_MINUTE_NONE, no lines, tag or metric (value, expected
+ * and limit NAN). */
 cw_finding cw_finding_init(void);
 
 typedef struct cw_findings cw_findings;
 
-/* Appends a finding with a one-line reason (printf format). Returns 0 or
- * CW_ENOMEM. */
+/* Appends a copy of f (its lines and tag too) to the list with a one-line
+ * reason (printf format). Returns 0 or CW_ENOMEM. */
 int cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	CW_PRINTF(3, 4);
 
 typedef enum cw_partition {
 	CW_PARTITION_NONE,     /* scan() is called once with every patient */
@@ -133,8 +140,10 @@ typedef struct cw_scan {
 
 /* The version of the detector interface: of cw_detector, cw_scan, cw_finding
  * and the functions a detector calls. It changes whenever one of them changes
- * in a way that a detector built before would misread. */
-#define CW_DETECTOR_VERSION 1
+ * in a way that a detector built before would misread. 2: the functions a
+ * detector calls take their out-parameters first (cw_section_int(&v, s, ...),
+ * cw_binomial_interval(&ci, ...)), and cw_grow is the engine's, not inline. */
+#define CW_DETECTOR_VERSION 2
 
 typedef struct cw_detector {
 	/* Set by CW_DETECTOR_INIT: the interface the detector was built against.
@@ -186,23 +195,33 @@ typedef struct cw_detector {
  * registry take NULL as a registry without detectors. */
 typedef struct cw_registry cw_registry;
 
+/* A new, empty registry into *out (free with cw_registry_free). Returns 0 or
+ * CW_ENOMEM. */
 int cw_registry_new(cw_registry **out);
-/* A new registry holding the built-in detectors (src/detect/builtin.c). */
+/* The same, holding the built-in detectors (those compiled in, alphabetical). */
 int cw_registry_builtin(cw_registry **out);
+/* Frees the registry and closes its plug-ins (NULL is allowed): nothing of
+ * theirs may be used after. */
 void cw_registry_free(cw_registry *reg);
-/* Adds a detector, checked: the interface version and struct size it was
- * built with, a valid name that no other detector has, both titles and the
- * callbacks. Adding the very same detector again does nothing. */
+/* Adds a detector (which must outlive the registry), checked: the interface
+ * version and struct size it was built with, a valid name that no other
+ * detector has, both titles and the callbacks. Adding the very same detector
+ * again does nothing. Returns 0, or CW_EINVALID saying what is wrong, or
+ * CW_ENOMEM. */
 int cw_registry_add(cw_registry *reg, const cw_detector *d);
 /* Opens the shared object at path (a bare name is a file of the current
  * folder) and adds every detector of its cw_plugin_detectors table (all or
- * none). A plug-in built against another CW_DETECTOR_VERSION is refused with
- * both versions in the message. */
+ * none); the object stays open as long as the registry. A plug-in built
+ * against another CW_DETECTOR_VERSION is refused with both versions in the
+ * message. Returns 0, or CW_EINVALID (it cannot be opened, has no table or a
+ * detector is refused; the message names the path) or CW_ENOMEM. */
 int cw_registry_load_plugin(cw_registry *reg, const char *path);
+/* The number of detectors; detector i (NULL past the end); the detector of a
+ * name (NULL when none) and its index (-1 when none). */
 size_t cw_registry_count(const cw_registry *reg);
 const cw_detector *cw_registry_get(const cw_registry *reg, size_t i);
 const cw_detector *cw_registry_find(const cw_registry *reg, const char *name);
-int cw_registry_index(const cw_registry *reg, const char *name); /* -1 when unknown */
+int cw_registry_index(const cw_registry *reg, const char *name);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,7 @@
  * case-mix adjusted, with funnel-plot limits. A run computes them once, before
  * detection, with the settings of the rules' `metrics` section; the detectors
  * that ask for them (CW_NEEDS_METRICS: outlier_physician) read them from their
- * scan context, run/write_metrics.c writes them to metrics.csv and the report
+ * scan context, a run writes them to metrics.csv and the report
  * draws one funnel plot per metric and peer group from them.
  *
  * Units. A metric is a ratio sum(num) / sum(den) over a physician's units:
@@ -152,8 +152,12 @@ typedef struct cw_metric_info {
 	int cls;              /* enum cw_class of a finding on it */
 } cw_metric_info;
 
+/* What a metric is (static), or NULL for an unknown enum cw_metric. */
 const cw_metric_info *cw_metric_info_of(int metric);
-int cw_metric_parse(const char *name); /* -1 when unknown */
+/* The enum cw_metric of a name ("drug_share"), -1 when unknown. */
+int cw_metric_parse(const char *name);
+
+/* How the metrics are computed: the rules' `metrics` section. */
 
 typedef struct cw_metrics_opts {
 	int min_peers;                          /* 5 */
@@ -167,14 +171,15 @@ typedef struct cw_metrics_opts {
 	double trim;                            /* 0.05: share of its largest units a finding must survive without */
 } cw_metrics_opts;
 
-/* The defaults above (the same as rules/default.json). */
+/* Sets *o to the defaults above (the same as rules/default.json). */
 void cw_metrics_opts_default(cw_metrics_opts *o);
-/* Reads the options from a rules section: keys min_peers, min_visits,
- * min_stays, min_prescriptions, control_level, winsor, min_excess, unit_fence,
- * phi_min_peers, min_stratum_units, trim. Errors name the key. */
-int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o);
+/* Reads the options into *o from a rules section: keys min_peers,
+ * min_visits, min_stays, min_prescriptions, control_level, winsor,
+ * min_excess, unit_fence, phi_min_peers, min_stratum_units, trim. Returns 0,
+ * or the getters' error naming the key. */
+int cw_metrics_opts_read(cw_metrics_opts *o, const cw_section *s);
 /* The same from the rules' `metrics` section. */
-int cw_metrics_opts_load(const cw_rules *rules, cw_metrics_opts *o);
+int cw_metrics_opts_load(cw_metrics_opts *o, const cw_rules *rules);
 
 enum cw_metric_status {
 	CW_METRIC_NO_DATA,    /* no unit in the month */
@@ -226,17 +231,24 @@ typedef struct cw_physician_totals {
 
 typedef struct cw_metrics cw_metrics;
 
-/* Computes every metric for every physician of the dataset's month. */
-int cw_metrics_compute(const cw_dataset *ds, const cw_metrics_opts *o, cw_metrics **out);
+/* Computes every metric for every physician of the dataset's month into *out
+ * (free with cw_metrics_free), which reads ds: ds must outlive it. Returns 0,
+ * CW_EINVALID (a control level outside (0, 1)) or CW_ENOMEM. */
+int cw_metrics_compute(cw_metrics **out, const cw_dataset *ds, const cw_metrics_opts *o);
+/* Frees the metrics (NULL is allowed). */
 void cw_metrics_free(cw_metrics *m);
+/* The options they were computed with. */
 const cw_metrics_opts *cw_metrics_options(const cw_metrics *m);
+/* The table of one metric (enum cw_metric), or NULL for an unknown one;
+ * valid while m lives. */
 const cw_metric_table *cw_metrics_table(const cw_metrics *m, int metric);
-/* One per physician row. */
+/* Each physician's totals, one per physician row; valid while m lives. */
 const cw_physician_totals *cw_metrics_totals(const cw_metrics *m);
 
-/* The dx category key of a dx code: "J06.9" -> "J06", "i10" -> "I10" (dots
- * removed, ASCII upper-cased, first three bytes). buf holds at least 4 bytes. */
-char *cw_dx_category(const char *dx_code, char buf[4]);
+/* Writes the dx category key of a dx code into buf (at least 4 bytes) and
+ * returns buf: "J06.9" -> "J06", "i10" -> "I10" (dots removed, ASCII
+ * upper-cased, first three bytes). */
+char *cw_dx_category(char buf[4], const char *dx_code);
 
 #ifdef __cplusplus
 }

@@ -33,12 +33,15 @@ int cw_review_status_parse(const char *s);
 
 typedef struct cw_reviews cw_reviews;
 
-/* Reads ROOT/reviews.csv; a missing file gives an empty set. A damaged end
- * is set aside and a decision with an unknown status skipped, each with a
- * warning (cw_reviews_warnings); only a file that cannot be read fails. */
-int cw_reviews_load(const char *root, cw_reviews **out);
+/* Reads ROOT/reviews.csv into *out (free with cw_reviews_free); a missing
+ * file gives an empty set. A damaged end is set aside and a decision with an
+ * unknown status skipped, each with a warning (cw_reviews_warnings); only a
+ * file that cannot be read fails: CW_EIO, or CW_ENOMEM. */
+int cw_reviews_load(cw_reviews **out, const char *root);
+/* Frees the decisions (NULL is allowed). */
 void cw_reviews_free(cw_reviews *rv);
-/* The warnings of the load, one per line ("" when none). */
+/* The warnings of the load, one per line ("" when none, or rv NULL); valid
+ * while rv lives. */
 const char *cw_reviews_warnings(const cw_reviews *rv);
 /* How many findings of `month` have, in ROOT/reviews.csv now, a latest
  * decision other than in rv (recorded since rv was loaded); 0 when none or
@@ -46,7 +49,7 @@ const char *cw_reviews_warnings(const cw_reviews *rv);
 size_t cw_reviews_changed(const cw_reviews *rv, const char *root, const char *month);
 /* The latest decision on a finding (CW_REVIEW_NONE when none, or rv NULL). */
 int cw_reviews_status(const cw_reviews *rv, const char *finding_id);
-/* Findings with a decision. */
+/* Findings with a decision (0 for rv NULL). */
 size_t cw_reviews_count(const cw_reviews *rv);
 
 /* One decision to record. */
@@ -58,10 +61,13 @@ typedef struct cw_review {
 	const char *note;
 } cw_review;
 
-/* Appends a decision to ROOT/reviews.csv (created with its header when
- * missing), stamped with the local time, all or nothing. *warnings (caller
- * frees) holds the warnings of setting a damaged end aside, one per line, or "". */
-int cw_review_append(const char *root, const cw_review *r, char **warnings);
+/* Appends a decision to ROOT/reviews.csv (created mode 0600 with its header
+ * when missing; an existing file keeps its mode), stamped with the local time,
+ * all or nothing. *warnings (caller frees) receives the warnings of setting a
+ * damaged end aside, one per line, or "" (NULL on failure). Returns 0, or
+ * CW_EINVALID (a status other than confirmed or dismissed), CW_EIO or
+ * CW_ENOMEM. */
+int cw_review_append(char **warnings, const char *root, const cw_review *r);
 
 /* Where a finding id was reported: the month folder and its findings.csv row. */
 typedef struct cw_finding_where {
@@ -72,8 +78,9 @@ typedef struct cw_finding_where {
 } cw_finding_where;
 
 /* Looks for finding_id in every ROOT/YYYY-MM/findings.csv (latest month
- * first); CW_ENOTFOUND with a message when no month has it. */
-int cw_finding_locate(const char *root, const char *finding_id, cw_finding_where *out);
+ * first) and fills *out from the first that has it. Returns 0, CW_ENOTFOUND
+ * with a message when no month has it, or CW_EIO. */
+int cw_finding_locate(cw_finding_where *out, const char *root, const char *finding_id);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,7 @@ extern "C" {
 #define CW_LEVELS 3
 #define CW_CYCLE_MONTHS 6
 
+/* The rules' "sanctions" section. */
 typedef struct cw_sanction_rules {
 	int count_each_dimension;
 	int min_composite_grade;                  /* enum cw_grade */
@@ -37,11 +38,15 @@ typedef struct cw_sanction_rules {
 	const char *measures_en[CW_LEVELS + 1];
 } cw_sanction_rules;
 
-int cw_sanction_rules_load(const cw_rules *rules, cw_sanction_rules *out);
-/* The measures of a level in "zh" or "en" ("" for level 0). */
+/* Reads the rules' "sanctions" section into *out, whose measures point into
+ * the rules (they must outlive it). Returns 0, or the getters' error naming
+ * the key. */
+int cw_sanction_rules_load(cw_sanction_rules *out, const cw_rules *rules);
+/* The measures of a level (1..3) in "en", else Chinese ("" for any other
+ * level). */
 const char *cw_sanction_measures(const cw_sanction_rules *r, int level, const char *lang);
 
-#define CW_HIST_ID 72
+#define CW_HIST_ID 72 /* bytes of an id in a standing, NUL included */
 
 /* One physician in one month of the cycle, as that month's ranking.csv says. */
 typedef struct cw_standing {
@@ -53,39 +58,31 @@ typedef struct cw_standing {
 	int composite_first;
 	int composite_grade;       /* enum cw_grade; CW_GRADE_NONE when too few cases */
 	cw_fen suspect;            /* composite money at stake */
-	size_t seq;                /* internal: file order */
 } cw_standing;
 
+/* The cycle's months read back, through the last one asked for. */
 typedef struct cw_history {
 	cw_month first;            /* the cycle's first month */
 	char cycle[8];             /* "2026-H1" */
 	int nmonths;               /* months from the first to the last asked for (1..6) */
 	int present[CW_CYCLE_MONTHS];
-	cw_standing *s;            /* by physician id, then month */
-	size_t n, cap;
+	cw_standing *s;            /* n standings, by physician id, then month */
+	size_t n;
 } cw_history;
 
 /* Reads the ranking.csv of every month of last's cycle, from the cycle's first
- * month to last. The file of `last` is last_path when not NULL (the month being
- * written), else ROOT/YYYY-MM/ranking.csv. A month without its file is marked
- * absent (present[i] = 0), not an error; a damaged file is an error. */
-int cw_history_load(const char *root, cw_month last, const char *last_path, cw_history *h);
-/* The same, with the months before `last` read from another source than ROOT's ranking.csv files (a
- * run from PostgreSQL reads them from claimwatch.ranking). open_month opens month m's rows, with the
- * columns of ranking.csv asked for, as a table (csvtab.h: cw_csvtab_open_reader over any stream), or
- * returns CW_ENOTFOUND when the month was not run; close_month (optional) is called after the table is
- * closed. src NULL is ROOT. */
-struct cw_csvtab;
-typedef struct cw_history_source {
-	int (*open_month)(void *ctx, cw_month m, const char *const *columns, struct cw_csvtab **out);
-	void (*close_month)(void *ctx);
-	void *ctx;
-} cw_history_source;
-int cw_history_load_from(const cw_history_source *src, const char *root, cw_month last, const char *last_path,
-                         cw_history *h);
+ * month to last, into *h (free with cw_history_free). The file of `last` is
+ * last_path when not NULL (the month being written), else
+ * ROOT/YYYY-MM/ranking.csv. A month without its file is marked absent
+ * (present[i] = 0), not an error; a damaged file is CW_EINVALID naming the file
+ * and line (nothing is then left to free). Also CW_EIO, CW_ENOMEM. */
+int cw_history_load(cw_history *h, const char *root, cw_month last, const char *last_path);
+/* Frees what the history holds (not h itself). */
 void cw_history_free(cw_history *h);
-/* The absent months before the last one, "YYYY-MM" space separated, into buf. */
-char *cw_history_missing(const cw_history *h, char *buf, size_t size);
+/* Writes the absent months before the last one, "YYYY-MM" space separated
+ * ("" when none), into buf (size bytes; months that do not fit are left out)
+ * and returns buf. */
+char *cw_history_missing(char *buf, size_t size, const cw_history *h);
 
 /* One physician over the cycle, through its last month read. */
 typedef struct cw_tally {
@@ -101,8 +98,11 @@ typedef struct cw_tally {
 	cw_fen suspect_total;      /* composite money at stake over the cycle */
 } cw_tally;
 
-/* One tally per physician of the history, in physician id order. */
-int cw_sanction_tally(const cw_history *h, const cw_sanction_rules *r, cw_tally **out, size_t *n);
+/* One tally per physician of the history, in physician id order: an array
+ * of *n into *out (free with cw_tallies_free), pointing into h (which must
+ * outlive it). Returns 0 or CW_ENOMEM. */
+int cw_sanction_tally(cw_tally **out, size_t *n, const cw_history *h, const cw_sanction_rules *r);
+/* Frees n tallies (t NULL is allowed). */
 void cw_tallies_free(cw_tally *t, size_t n);
 
 #ifdef __cplusplus

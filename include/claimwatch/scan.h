@@ -1,8 +1,9 @@
 /*
  * claimwatch/scan.h: the helpers a detector's scan() needs beside the dataset,
  * public so that a detector written outside the tree (examples/detectors/, a
- * plug-in) has the same ones as the built-in detectors. Header only: every
- * helper is a static inline function, so a plug-in links none of them.
+ * plug-in) has the same ones as the built-in detectors. Every helper but
+ * cw_grow is a static inline function; cw_grow is the engine's, which a
+ * plug-in calls as it calls cw_emit.
  *
  *   cw_line_live(cl, i)            a line that counts (dataset.h, beside the flags)
  *   cw_first_line_at(cl, lo, hi, t) the first of a patient's or a visit's lines at a time
@@ -27,21 +28,11 @@ extern "C" {
 #endif
 
 /* Makes room for need elements of size bytes in *p (capacity *cap, doubled
- * from 64). Returns 0 or CW_ENOMEM with a message. */
-static inline int cw_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < need)
-		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return cw_error_set(CW_ENOMEM, "out of memory");
-	*p = q;
-	*cap = c;
-	return 0;
-}
+ * from 64): *p and *cap are replaced by the larger array, whose new elements
+ * are not initialised. Returns 0, or CW_ENOMEM with a message, *p and *cap left
+ * as they were. The engine's own growth rule (not inline: every array of the
+ * engine grows by it). */
+int cw_grow(void **p, size_t *cap, size_t need, size_t size);
 
 /* A growing list of claim line rows, the evidence of a finding. A scan() keeps
  * one for all its findings and empties it (n = 0) before each, so the memory
@@ -51,6 +42,7 @@ typedef struct cw_linebuf {
 	size_t n, cap;
 } cw_linebuf;
 
+/* Appends a line row. Returns 0, or CW_ENOMEM (the buffer as it was). */
 static inline int cw_linebuf_push(cw_linebuf *b, uint32_t line)
 {
 	int rc = cw_grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v);
@@ -59,6 +51,7 @@ static inline int cw_linebuf_push(cw_linebuf *b, uint32_t line)
 	return rc;
 }
 
+/* Frees the lines and empties the buffer (it may be used again). */
 static inline void cw_linebuf_free(cw_linebuf *b)
 {
 	free(b->v);
@@ -74,6 +67,7 @@ static inline int64_t cw_muldiv_round(int64_t a, int64_t b, int64_t c)
 	return (int64_t)((p >= 0 ? p + c / 2 : p - c / 2) / c);
 }
 
+/* qsort comparators of uint64_t and uint32_t, ascending. */
 static inline int cw_cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -86,8 +80,9 @@ static inline int cw_cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* A minute's or a day's group holds a handful of lines: insertion sort, and
- * qsort beyond 32 (glibc's qsort allocates and merges even for three). */
+/* Sorts n keys ascending, in place. A minute's or a day's group holds a
+ * handful of lines: insertion sort, and qsort beyond 32 (glibc's qsort
+ * allocates and merges even for three). */
 static inline void cw_sort_u64(uint64_t *k, size_t n)
 {
 	if (n > 32) {
@@ -103,6 +98,7 @@ static inline void cw_sort_u64(uint64_t *k, size_t n)
 	}
 }
 
+/* The same for uint32_t keys. */
 static inline void cw_sort_u32(uint32_t *k, size_t n)
 {
 	if (n > 32) {

@@ -35,8 +35,10 @@ const char *cw_grade_name_zh(int grade);
 /* CW_GRADE_NONE for an empty or unknown name. */
 int cw_grade_parse(const char *s);
 
+/* Where physicians are ranked against each other. */
 enum cw_scope { CW_SCOPE_INSTITUTION, CW_SCOPE_SPECIALTY, CW_SCOPE_ALL };
-const char *cw_scope_name(int scope); /* "institution", "specialty", "all" */
+/* "institution", "specialty", "all". */
+const char *cw_scope_name(int scope);
 
 /* The rules' "scoring", "grades" and "ranking" sections. */
 typedef struct cw_score_rules {
@@ -51,7 +53,9 @@ typedef struct cw_score_rules {
 	int scope;                    /* enum cw_scope */
 } cw_score_rules;
 
-int cw_score_rules_load(const cw_rules *rules, cw_score_rules *out);
+/* Reads the three sections into *out. Returns 0, or the getters' error naming
+ * the key. */
+int cw_score_rules_load(cw_score_rules *out, const cw_rules *rules);
 
 /* One physician in one dimension (or the composite). */
 typedef struct cw_dimscore {
@@ -67,6 +71,7 @@ typedef struct cw_dimscore {
 	uint32_t rank;      /* 1 = most problems within the scope; 0 = not ranked */
 } cw_dimscore;
 
+/* One physician of the month. */
 typedef struct cw_physcore {
 	cw_ref physician, inst, dept;
 	uint32_t visits;    /* distinct visits of the month: attending, or ordering a line */
@@ -75,25 +80,31 @@ typedef struct cw_physcore {
 	cw_dimscore *dim;   /* ndims + 1: the rules' dimensions, then the composite */
 } cw_physcore;
 
+/* The month's scores. */
 typedef struct cw_scores {
 	size_t n;           /* physicians with visits or findings in the month, in physician order */
 	size_t ndims;       /* the rules' dimensions (the composite is dim[ndims]) */
-	cw_physcore *rows;
-	cw_dimscore *cells;
+	cw_physcore *rows;  /* n rows */
+	cw_dimscore *cells; /* every row's dim, packed: rows[i].dim == cells + i * (ndims + 1) */
 	int scope;          /* set by cw_rank */
 	size_t ranked, too_few;
 	size_t dismissed, confirmed; /* findings, over all physicians */
 } cw_scores;
 
-/* Scores the month's findings. rv may be NULL (no decisions). */
-int cw_score(const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims, const cw_score_rules *sr,
-             const cw_reviews *rv, cw_scores **out);
-/* Ranks every dimension and the composite within the scope; ties break on
- * money at stake (more first), then physician id. */
+/* Scores the month's findings fs (of the dataset ds, in the dimensions dims)
+ * into *out (free with cw_scores_free), unranked. rv may be NULL (no
+ * decisions). Returns 0 or CW_ENOMEM. */
+int cw_score(cw_scores **out, const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims,
+             const cw_score_rules *sr, const cw_reviews *rv);
+/* Ranks every dimension and the composite of s within the scope (enum
+ * cw_scope), in place; ties break on money at stake (more first), then
+ * physician id. Returns 0 or CW_ENOMEM. */
 int cw_rank(cw_scores *s, const cw_dataset *ds, int scope);
-/* The order ranking.csv lists dimension dim in: ranked physicians by scope
- * group and rank, then those with too few cases; idx has s->n entries. */
-void cw_rank_order(const cw_scores *s, const cw_dataset *ds, size_t dim, uint32_t *idx);
+/* Writes into idx (s->n entries) the order ranking.csv lists dimension dim
+ * in: ranked physicians by scope group and rank, then those with too few
+ * cases. */
+void cw_rank_order(uint32_t *idx, const cw_scores *s, const cw_dataset *ds, size_t dim);
+/* Frees the scores (NULL is allowed). */
 void cw_scores_free(cw_scores *s);
 
 #ifdef __cplusplus

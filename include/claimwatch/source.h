@@ -26,32 +26,37 @@ extern "C" {
  * `all` for a table without dates; empty when it cannot be told).
  *
  * The record holds only the contract's columns of the table, in the
- * contract's order (src/rows.h), never a column claimwatch does not read
- * (names, ID numbers...), with the patient id written as its pseudonym once a
- * pseudonymiser is set (src/pseudo.h; a run sets it unless
- * --reveal-patients); so does the value a reason about patient_id quotes. */
+ * contract's order (docs/data-format.md), never a column claimwatch does
+ * not read (names, ID numbers...), with the patient id written as its
+ * pseudonym when the run writes pseudonyms (unless --reveal-patients); so
+ * does the value a reason about patient_id quotes. */
 typedef struct cw_rejects cw_rejects;
+/* Creates (or empties) the reject file at path, mode 0600, with its header,
+ * into *out (close with cw_rejects_close). Its writes stop with an error
+ * before they take half the space that was free on the filesystem at the
+ * first one. Returns 0, CW_EIO or CW_ENOMEM. */
 int cw_rejects_open(cw_rejects **out, const char *path);
-struct cw_slice;
-/* A rejected row whose fields could be read: f holds the columns of `table`
- * in schema order. */
-int cw_rejects_add_row(cw_rejects *r, const char *file, int table, uint64_t line, const char *month,
-                       const char *column, const char *reason, const struct cw_slice *f);
-/* A rejected record that could not be split into its fields: its text as
- * read, or a note that it is withheld when its file is protected. */
+/* Writes one rejected record that could not be split into its fields: the
+ * source file (or table), the 1-based line, the month the row belongs to
+ * ("YYYY-MM", "all", or NULL when it cannot be told), the column at fault
+ * (NULL or "" for the whole record), the reason, and record_len bytes of the
+ * record as read, or a note that it is withheld when its file is protected.
+ * Returns 0, or CW_EIO once a write failed (the file is then dead: every
+ * later add fails too). */
 int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *month, const char *column,
                    const char *reason, const char *record, size_t record_len);
+/* The records written so far. */
 uint64_t cw_rejects_count(const cw_rejects *r);
 /* Records of `file` that cannot be split are withheld: always when its header
  * has columns claimwatch does not read (unread_columns), else, when the file
- * holds patient ids, while pseudonymising. */
+ * holds patient ids, while pseudonymising. Returns 0, or CW_EINVALID when
+ * more than 8 files are declared or the file's name is 64 bytes or longer. */
 int cw_rejects_protect(cw_rejects *r, const char *file, int unread_columns);
-struct cw_pseudo;
-void cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps);
-/* Without a key to pseudonymise with: patient ids are withheld. */
-void cw_rejects_withhold_patients(cw_rejects *r);
-/* Flushes and closes; returns < 0 when a write failed (disk full). */
+/* Flushes, closes and frees the reject file (NULL is allowed). Returns 0, or
+ * CW_EIO with a message when any write failed (a full disk, the size guard). */
 int cw_rejects_close(cw_rejects *r);
+
+/* What a load read, table by table. */
 
 typedef struct cw_table_stats {
 	uint64_t read;     /* data rows read */
@@ -73,12 +78,14 @@ typedef struct cw_load_stats {
 
 /* Every table's counts added up (seconds included). */
 cw_table_stats cw_load_totals(const cw_load_stats *st);
-/* Rejected rows over rows read, over every table (`claimwatch load`). */
+/* Rejected rows over rows read, over every table, 0 when nothing was read
+ * (`claimwatch load`; a run limits the month's share, cw_load_month_share). */
 double cw_load_reject_share(const cw_load_stats *st);
 /* The rows rejected against the run's month over the month's rows: what a
  * run's load.max_reject_share limits. */
 double cw_load_month_share(const cw_load_stats *st);
 
+/* How to load a month. */
 typedef struct cw_load_opts {
 	cw_month month;
 	int lookback_days;
@@ -89,11 +96,14 @@ typedef struct cw_load_opts {
 	                         waiting for data; 0: no limit */
 } cw_load_opts;
 
-/* Reads dir/<table>.csv for every table of the contract. A missing file or a
- * missing required column fails the load with a message naming it. The
- * dataset, the counts and the reject file are the same whatever the number of
- * threads. */
-int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats);
+/* Reads dir/<table>.csv for every table of the contract into a dataset of the
+ * month's window, *out (free it with cw_dataset_free; NULL on failure), and
+ * its counts into *stats (may be NULL). A missing file or a missing required
+ * column fails the load with a message naming it; a row that cannot be taken
+ * goes to opts->rejects. The dataset, the counts and the reject file are the
+ * same whatever the number of threads. Returns 0, or CW_ENOTFOUND, CW_EIO,
+ * CW_EINVALID (no reject file given) or CW_ENOMEM. */
+int cw_load_csv(cw_dataset **out, cw_load_stats *stats, const char *dir, const cw_load_opts *opts);
 
 #ifdef __cplusplus
 }

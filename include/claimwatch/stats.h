@@ -3,9 +3,11 @@
  * and the report share: confidence bounds of a proportion, funnel-plot control
  * limits with over-dispersion, robust z-scores.
  *
- * Everything is computed with GSL. GSL's default error handler aborts the
- * process; the first call into this module switches it off (once, for the
- * whole process), so a GSL failure comes back as a CW_ERROR code instead.
+ * GSL's error handler, a setting of the whole process, is left to the program:
+ * these functions never set it, and every argument is checked before GSL sees
+ * it, so GSL never calls it from here (a program that installs a handler that
+ * aborts is safe). Wrong arguments come back as CW_EINVALID or NAN, as each
+ * function says. The Clopper-Pearson bounds are computed without GSL.
  *
  * Funnel plots follow Spiegelhalter, "Funnel plots for comparing institutional
  * performance", Statistics in Medicine 24 (2005) 1185-1202, and "Handling
@@ -40,10 +42,17 @@ typedef struct cw_interval {
 	double lo, hi;
 } cw_interval;
 
+/* The most trials the Clopper-Pearson bounds take: the rows of a month's table
+ * (cw_ref is 32 bits). Beyond, double precision no longer separates the bounds. */
+#define CW_INTERVAL_EXACT_MAX UINT32_MAX
+
 /* The two-sided interval at confidence `conf` (0.95: the 2.5% and 97.5%
- * bounds) for k successes out of n. n = 0 gives [0, 1]. Returns 0, CW_EINVALID
- * when k > n or conf is not inside (0, 1), CW_ERROR when GSL fails. */
-int cw_binomial_interval(int method, uint64_t k, uint64_t n, double conf, cw_interval *out);
+ * bounds) for k successes out of n, by `method` (enum cw_interval_method),
+ * into *out. n = 0 gives [0, 1]. Returns 0, or
+ * CW_EINVALID when k > n, conf is not inside (0, 1), the method is unknown, or
+ * the method is Clopper-Pearson and n > CW_INTERVAL_EXACT_MAX (CW_ERROR if
+ * its iteration ever failed, which no n up to the limit does in the tests). */
+int cw_binomial_interval(cw_interval *out, int method, uint64_t k, uint64_t n, double conf);
 
 /* z of a two-sided normal interval of coverage `level`: 0.95 -> 1.960,
  * 0.998 -> 3.090 (the 99.8% funnel limits). NAN when level is not inside (0, 1). */
@@ -58,10 +67,12 @@ typedef struct cw_funnel {
 	double skew;   /* skewness of one unit (0: the plain normal limits); see cw_funnel_limit */
 } cw_funnel;
 
-/* A funnel for a proportion with target p: sd = sqrt(p (1 - p)), skew 0. */
+/* A funnel for a proportion with target p: sd = sqrt(p (1 - p)), skew 0, the
+ * limits at the two-sided control level `level` (z NAN when it is not inside
+ * (0, 1)) widened by the over-dispersion factor phi. */
 cw_funnel cw_funnel_proportion(double p, double level, double phi);
 /* A funnel for a mean (or a ratio) with the given per-unit standard deviation
- * and skew 0. An indirectly standardised ratio O/E is the mean case with
+ * and skew 0, level and phi as above. An indirectly standardised ratio O/E is the mean case with
  * target 1, sd 1 and volume E (Poisson). */
 cw_funnel cw_funnel_mean(double target, double sd, double level, double phi);
 /* The control limit at `volume`: target + side * q * sqrt(phi) * sd / sqrt(volume),
@@ -89,17 +100,20 @@ double cw_funnel_z(const cw_funnel *f, double value, double volume);
  * and k <= (n - 1) / 2. The raw estimate is returned in *phi (it may be below
  * 1; callers usually take max(1, phi)); n = 0 gives 1. z is not changed.
  * Returns 0, CW_EINVALID (frac outside [0, 0.5)) or CW_ENOMEM. */
-int cw_overdispersion(const double *z, size_t n, double frac, double *phi);
+int cw_overdispersion(double *phi, const double *z, size_t n, double frac);
 
 /* --- robust location and scale ---------------------------------------------- */
-/* The median and the scaled median absolute deviation (1.4826 * MAD, which
- * estimates the standard deviation of a normal sample). n = 0 gives NAN. */
-int cw_median_mad(const double *x, size_t n, double *median, double *mad);
-/* Robust z-scores z_i = (x_i - median) / (1.4826 * MAD). When the MAD is 0
+/* The median of the n values x into *median and their scaled median absolute
+ * deviation (1.4826 * MAD, which estimates the standard deviation of a normal
+ * sample) into *mad; n = 0 gives NAN for both. x is not changed. Returns 0 or
+ * CW_ENOMEM. */
+int cw_median_mad(double *median, double *mad, const double *x, size_t n);
+/* Robust z-scores of the n values x into z (n of them):
+ * z_i = (x_i - median) / (1.4826 * MAD). When the MAD is 0
  * (more than half the values equal), the mean absolute deviation from the
  * median times 1.2533 is used instead; when that is 0 too, every z is 0.
  * z may be x. Returns 0 or CW_ENOMEM. */
-int cw_robust_z(const double *x, size_t n, double *z);
+int cw_robust_z(double *z, const double *x, size_t n);
 
 #ifdef __cplusplus
 }

@@ -5,9 +5,10 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "dataset/dataset_impl.h"
+#include "util/grow.h"
 
 static int reject(cw_rowerr *err, const char *column, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	CW_PRINTF(3, 4);
 static int reject(cw_rowerr *err, const char *column, const char *fmt, ...)
 {
 	if (err) {
@@ -101,26 +102,12 @@ static cw_ref grow(cw_dataset *ds, int t)
 	return (cw_ref)s->n;
 }
 
-static const cw_str *ids_of(cw_dataset *ds, int t)
-{
-	switch (t) {
-	case CW_T_INSTITUTIONS: return ds->inst.id;
-	case CW_T_DEPARTMENTS: return ds->dept.id;
-	case CW_T_PHYSICIANS: return ds->phys.id;
-	case CW_T_PATIENTS: return ds->pat.id;
-	case CW_T_ITEMS: return ds->items.code;
-	case CW_T_VISITS: return ds->visits.id;
-	case CW_T_CLAIMS: return ds->claims.id;
-	default: return NULL;
-	}
-}
-
 /* Looks up a reference; CW_NONE when id is NULL or unknown. */
 static cw_ref lookup(const cw_dataset *ds, int t, const char *id)
 {
 	if (!id)
 		return CW_NONE;
-	return cw_idmap_find(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), id, strlen(id));
+	return cw_idmap_find(&ds->map[t], &ds->pool, cw_dataset_ids(ds, t), id, strlen(id));
 }
 
 /* The same through a memo of the previous id looked up (memo may be NULL). */
@@ -129,7 +116,7 @@ static cw_ref lookup_memo(const cw_dataset *ds, int t, const char *id, cw_ref_me
 	size_t len = strlen(id);
 	if (memo && memo->len == len && memcmp(memo->id, id, len) == 0)
 		return memo->ref;
-	cw_ref r = cw_idmap_find(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), id, len);
+	cw_ref r = cw_idmap_find(&ds->map[t], &ds->pool, cw_dataset_ids(ds, t), id, len);
 	if (memo && r != CW_NONE && len <= sizeof memo->id) {
 		memcpy(memo->id, id, len);
 		memo->len = (uint8_t)len;
@@ -179,7 +166,7 @@ static int add_key_h(cw_dataset *ds, int t, const char *id, uint64_t hash, const
 	cw_ref r = grow(ds, t);
 	if (r == CW_NONE)
 		return oom(err);
-	cw_str *ids = (cw_str *)ids_of(ds, t);
+	cw_str *ids = (cw_str *)cw_dataset_ids(ds, t);
 	cw_str s = cw_pool_add(&ds->pool, id, len);
 	if (s == CW_NONE)
 		return oom(err);
@@ -202,7 +189,7 @@ static int add_key(cw_dataset *ds, int t, const char *id, const char *column, cw
 
 #define W(ptr) ((void *)(ptr)) /* the builder writes the columns the views expose read-only */
 
-int cw_builder_add_institution(cw_builder *b, const cw_institution_row *x, cw_rowerr *err)
+int cw_builder_add_institution(cw_rowerr *err, cw_builder *b, const cw_institution_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref r;
@@ -221,7 +208,7 @@ int cw_builder_add_institution(cw_builder *b, const cw_institution_row *x, cw_ro
 	return 0;
 }
 
-int cw_builder_add_department(cw_builder *b, const cw_department_row *x, cw_rowerr *err)
+int cw_builder_add_department(cw_rowerr *err, cw_builder *b, const cw_department_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref r, inst;
@@ -243,7 +230,7 @@ int cw_builder_add_department(cw_builder *b, const cw_department_row *x, cw_rowe
 	return 0;
 }
 
-int cw_builder_add_physician(cw_builder *b, const cw_physician_row *x, cw_rowerr *err)
+int cw_builder_add_physician(cw_rowerr *err, cw_builder *b, const cw_physician_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref r, inst, dept;
@@ -292,14 +279,14 @@ static int commit_patient(cw_dataset *ds, const cw_patient_res *o, cw_rowerr *er
 	return 0;
 }
 
-int cw_builder_add_patient(cw_builder *b, const cw_patient_row *x, cw_rowerr *err)
+int cw_builder_add_patient(cw_rowerr *err, cw_builder *b, const cw_patient_row *x)
 {
 	cw_patient_res o = { 0 };
 	int rc = resolve_patient(x, &o, err);
 	return rc ? rc : commit_patient(b->ds, &o, err);
 }
 
-int cw_builder_add_item(cw_builder *b, const cw_item_row *x, cw_rowerr *err)
+int cw_builder_add_item(cw_rowerr *err, cw_builder *b, const cw_item_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref r;
@@ -339,7 +326,7 @@ int cw_builder_add_item(cw_builder *b, const cw_item_row *x, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_bundle(cw_builder *b, const cw_bundle_row *x, cw_rowerr *err)
+int cw_builder_add_bundle(cw_rowerr *err, cw_builder *b, const cw_bundle_row *x)
 {
 	cw_dataset *ds = b->ds;
 	cw_ref parent, child;
@@ -416,7 +403,7 @@ static int commit_visit(cw_dataset *ds, const cw_visit_res *o, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_visit(cw_builder *b, const cw_visit_row *x, cw_rowerr *err)
+int cw_builder_add_visit(cw_rowerr *err, cw_builder *b, const cw_visit_row *x)
 {
 	cw_visit_res o = { 0 };
 	int rc = resolve_visit(b->ds, x, &o, &b->cache, err);
@@ -426,9 +413,7 @@ int cw_builder_add_visit(cw_builder *b, const cw_visit_row *x, cw_rowerr *err)
 static int mark_visit_used(cw_builder *b, cw_ref v)
 {
 	if (v >= b->visit_used_cap) {
-		size_t cap = b->visit_used_cap ? b->visit_used_cap : 1024;
-		while (cap <= v)
-			cap *= 2;
+		size_t cap = cw_grown(b->visit_used_cap, (size_t)v + 1, 1024);
 		uint8_t *u = realloc(b->visit_used, cap);
 		if (!u)
 			return CW_ENOMEM;
@@ -506,7 +491,7 @@ static int commit_claim(cw_builder *b, const cw_claim_res *o, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_claim(cw_builder *b, const cw_claim_row *x, cw_rowerr *err)
+int cw_builder_add_claim(cw_rowerr *err, cw_builder *b, const cw_claim_row *x)
 {
 	cw_claim_res o = { 0 };
 	int rc = resolve_claim(b->ds, x, &o, &b->cache, err);
@@ -607,7 +592,7 @@ static int commit_rx(cw_builder *b, const cw_rx_res *o, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *x, cw_rowerr *err)
+int cw_builder_add_prescription(cw_rowerr *err, cw_builder *b, const cw_rx_row *x)
 {
 	cw_rx_res o = { 0 };
 	int rc = resolve_rx(b->ds, x, &o, &b->cache, err);
@@ -638,7 +623,7 @@ static int commit_result(cw_dataset *ds, const cw_result_res *o, cw_rowerr *err)
 	return 0;
 }
 
-int cw_builder_add_result(cw_builder *b, const cw_result_row *x, cw_rowerr *err)
+int cw_builder_add_result(cw_rowerr *err, cw_builder *b, const cw_result_row *x)
 {
 	cw_result_res o = { 0 };
 	int rc = resolve_result(b->ds, x, &o, err);
@@ -653,8 +638,8 @@ int cw_builder_splits(int table)
 	       table == CW_T_RESULTS;
 }
 
-int cw_builder_resolve(const cw_builder *b, int table, const void *row, cw_row_res *out, cw_ref_cache *cache,
-                       cw_rowerr *err)
+int cw_builder_resolve(cw_row_res *out, cw_rowerr *err, const cw_builder *b, int table, const void *row,
+                       cw_ref_cache *cache)
 {
 	switch (table) {
 	case CW_T_PATIENTS: return resolve_patient(row, &out->pat, err);
@@ -666,7 +651,7 @@ int cw_builder_resolve(const cw_builder *b, int table, const void *row, cw_row_r
 	}
 }
 
-int cw_builder_commit(cw_builder *b, int table, const cw_row_res *r, cw_rowerr *err)
+int cw_builder_commit(cw_rowerr *err, cw_builder *b, int table, const cw_row_res *r)
 {
 	switch (table) {
 	case CW_T_PATIENTS: return commit_patient(b->ds, &r->pat, err);
@@ -708,7 +693,7 @@ void cw_builder_prefetch_refs(const cw_builder *b, int table, const void *x, con
 		cw_idmap_prefetch_find(&ds->map[t], h);
 		return;
 	}
-	cw_ref r = cw_idmap_prefetch_key(&ds->map[t], &ds->pool, ids_of((cw_dataset *)ds, t), h);
+	cw_ref r = cw_idmap_prefetch_key(&ds->map[t], &ds->pool, cw_dataset_ids(ds, t), h);
 	if (r != CW_NONE && t == CW_T_VISITS) {
 		__builtin_prefetch(&ds->visits.patient[r]);
 		__builtin_prefetch(&ds->visits.physician[r]);
@@ -767,14 +752,15 @@ int cw_builder_line_period(const cw_builder *b, const char *line_id, size_t len,
 	return cw_builder_period(b, ds->claims.time[r], ds->claims.time[r] + 1, month);
 }
 
-void cw_builder_snapshot(const cw_builder *b, cw_builder *bcopy, cw_dataset *dcopy)
+void cw_builder_snapshot(cw_builder *bcopy, cw_dataset *dcopy, const cw_builder *b)
+
 {
 	*dcopy = *b->ds;
 	*bcopy = *b;
 	bcopy->ds = dcopy;
 }
 
-int cw_builder_finish(cw_builder *b, cw_dataset **out)
+int cw_builder_finish(cw_dataset **out, cw_builder *b)
 {
 	int rc = cw_finish(b);
 	if (rc == 0) {

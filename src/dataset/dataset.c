@@ -3,6 +3,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "dataset/dataset_impl.h"
+#include "util/grow.h"
 
 static const char *const category_names[CW_CAT_COUNT] = {
 	"drug", "exam", "lab", "treatment", "surgery", "material", "bed", "nursing", "consult", "other"
@@ -39,9 +40,7 @@ int cw_store_reserve(cw_store *s, size_t need)
 {
 	if (need <= s->cap)
 		return 0;
-	size_t cap = s->cap ? s->cap : 1024;
-	while (cap < need)
-		cap *= 2;
+	size_t cap = cw_grown(s->cap, need, 1024);
 	for (int i = 0; i < s->ncols; i++) {
 		void *p = realloc(*s->col[i].ptr, cap * s->col[i].size);
 		if (!p)
@@ -137,7 +136,7 @@ const cw_prescriptions *cw_dataset_prescriptions(const cw_dataset *ds) { return 
 const cw_build_stats *cw_dataset_build_stats(const cw_dataset *ds) { return &ds->stats; }
 const char *cw_dataset_str(const cw_dataset *ds, cw_str s) { return cw_pool_get(&ds->pool, s); }
 
-static const cw_str *table_ids(const cw_dataset *ds, int t)
+const cw_str *cw_dataset_ids(const cw_dataset *ds, int t)
 {
 	switch (t) {
 	case CW_T_INSTITUTIONS: return ds->inst.id;
@@ -151,9 +150,17 @@ static const cw_str *table_ids(const cw_dataset *ds, int t)
 	}
 }
 
+size_t cw_dataset_lines_in_month(const cw_dataset *ds)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ds->claims.n; i++)
+		n += !!(ds->claims.flags[i] & CW_LINE_IN_MONTH);
+	return n;
+}
+
 cw_ref cw_dataset_find(const cw_dataset *ds, int table, const char *id)
 {
-	const cw_str *ids = table >= 0 && table < CW_T_COUNT ? table_ids(ds, table) : NULL;
+	const cw_str *ids = table >= 0 && table < CW_T_COUNT ? cw_dataset_ids(ds, table) : NULL;
 	if (!ids || !id)
 		return CW_NONE;
 	return cw_idmap_find(&ds->map[table], &ds->pool, ids, id, strlen(id));

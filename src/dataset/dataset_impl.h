@@ -36,6 +36,9 @@ struct cw_dataset {
 	uint64_t month_rows[CW_T_COUNT]; /* rows taken of the window's month (a visit: admitted in it) */
 };
 
+/* The key column of a table with a single-column key (ids, item codes); NULL for the others. */
+const cw_str *cw_dataset_ids(const cw_dataset *ds, int table);
+
 /* --- adding a row in two halves (the parallel loader, load_par.c) ----------
  * resolve checks a typed row and looks up its references without changing
  * anything: several threads may resolve rows of a table at once while one
@@ -105,10 +108,10 @@ typedef union cw_row_res {
  * prescriptions, exam results. */
 int cw_builder_splits(int table);
 /* row is the table's cw_X_row. Returns 0, CW_SKIP or CW_EINVALID (err set). */
-int cw_builder_resolve(const cw_builder *b, int table, const void *row, cw_row_res *out, cw_ref_cache *cache,
-                       cw_rowerr *err);
+int cw_builder_resolve(cw_row_res *out, cw_rowerr *err, const cw_builder *b, int table, const void *row,
+                       cw_ref_cache *cache);
 /* Returns 0, CW_EINVALID (err set: a duplicate key) or CW_ENOMEM (message set). */
-int cw_builder_commit(cw_builder *b, int table, const cw_row_res *r, cw_rowerr *err);
+int cw_builder_commit(cw_rowerr *err, cw_builder *b, int table, const cw_row_res *r);
 /* Prefetches, in two stages (0, then 1 some work later), what resolving the
  * typed row x will read from memory: the key map slot, then the key and
  * columns of its main reference (the visit of a claim line or prescription,
@@ -126,7 +129,7 @@ cw_pool *cw_builder_pool(cw_builder *b);
  * thread, so that it never reads a cache line that the committing thread
  * keeps writing (counts, lengths). Valid for resolving while the tables it
  * reads do not change. */
-void cw_builder_snapshot(const cw_builder *b, cw_builder *bcopy, cw_dataset *dcopy);
+void cw_builder_snapshot(cw_builder *bcopy, cw_dataset *dcopy, const cw_builder *b);
 
 struct cw_builder {
 	cw_dataset *ds;

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include "claimwatch/error.h"
 #include "dataset/pool.h"
+#include "util/grow.h"
 
 #define HUGE_PAGE ((size_t)2 << 20)
 #define BIG (2 * HUGE_PAGE) /* arrays from this size on get huge pages */
@@ -138,9 +139,7 @@ cw_str cw_pool_add(cw_pool *p, const char *s, size_t len)
 	if (p->len + len + 1 >= (size_t)UINT32_MAX - 1)
 		return CW_NONE;
 	if (p->len + len + 1 > p->cap) {
-		size_t cap = p->cap ? p->cap : 1 << 16;
-		while (cap < p->len + len + 1)
-			cap *= 2;
+		size_t cap = cw_grown(p->cap, p->len + len + 1, 1 << 16);
 		if (cap > (size_t)UINT32_MAX)
 			cap = UINT32_MAX;
 		if (pool_resize(p, cap) < 0)

@@ -88,9 +88,9 @@ static int configure_all(const cw_rules *rules, const cw_detect_opts *o, void **
 		snprintf(path, sizeof path, "detectors.%s", det->name);
 		cw_section s = cw_rules_section(rules, path);
 		int on, rc;
-		if (!s.json)
+		if (!cw_section_exists(&s))
 			return cw_error_set(CW_EINVALID, "%s: missing from the rules", path);
-		if ((rc = cw_section_bool(&s, "enabled", &on)) < 0)
+		if ((rc = cw_section_bool(&on, &s, "enabled")) < 0)
 			return rc;
 		enabled[d] = on && (!o->only || !strcmp(o->only, det->name));
 		if (enabled[d] && (rc = det->configure(&configs[d], &s)) < 0)
@@ -165,7 +165,7 @@ static void finding_id(const cw_dataset *ds, const cw_window *w, const cw_record
 		r->f.visit == CW_NONE ? CW_NONE : cw_dataset_visits(ds)->id[r->f.visit],
 	};
 	char month[8];
-	cw_month_format(w->month, month);
+	cw_month_format(month, w->month);
 	h = h * 31 + cw_hash(month, 7);
 	for (int i = 0; i < 3; i++) {
 		const char *s = cw_dataset_str(ds, parts[i]);
@@ -192,7 +192,7 @@ static int gather(const runner *run, const cw_dimset *dims, const job *j, cw_fin
 	const cw_physicians *ph = cw_dataset_physicians(ds);
 	for (size_t i = 0; i < cw_findings_count(j->found); i++) {
 		cw_record r;
-		cw_findings_get(j->found, i, &r);
+		cw_findings_get(&r, j->found, i);
 		if (r.f.when < w->month_start || r.f.when >= w->month_end)
 			continue;
 		int rc = cw_findings_copy(all, j->found, i);
@@ -252,9 +252,9 @@ static int month_metrics(const cw_dataset *ds, const cw_rules *rules, const int 
 	if (!needed || given)
 		return 0;
 	cw_metrics_opts mo;
-	int rc = cw_metrics_opts_load(rules, &mo);
+	int rc = cw_metrics_opts_load(&mo, rules);
 	if (rc == 0)
-		rc = cw_metrics_compute(ds, &mo, own);
+		rc = cw_metrics_compute(own, ds, &mo);
 	if (rc < 0)
 		return cw_error_wrap(rc, "the physicians' metrics");
 	*out = *own;
@@ -296,8 +296,8 @@ static int gather_all(const runner *r, const cw_dimset *dims, cw_detect_timing *
 	return 0;
 }
 
-int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims, const cw_detect_opts *opts,
-              cw_findings **out)
+int cw_detect(cw_findings **out, const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,
+              const cw_detect_opts *opts)
 {
 	cw_detect_opts none = { 0 };
 	const cw_detect_opts *o = opts ? opts : &none;

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "claimwatch/findings.h"
+#include "engine/rules_json.h"
 
 #define CW_MAX_DIMS 16
 
@@ -39,7 +40,7 @@ static int load_names(cw_dimset *d, const cw_section *s)
 {
 	const char **names;
 	size_t n;
-	int rc = cw_section_strings(s, "names", &names, &n);
+	int rc = cw_section_strings(&names, &n, s, "names");
 	if (rc < 0)
 		return rc;
 	if (n == 0 || n > CW_MAX_DIMS) {
@@ -67,7 +68,7 @@ static int load_classes(cw_dimset *d, const cw_section *s)
 	cw_section m = cw_section_child(s, "by_class");
 	for (int c = 0; c < CW_CLASS_COUNT; c++) {
 		const char *v;
-		int rc = cw_section_string(&m, cw_class_name(c), &v);
+		int rc = cw_section_string(&v, &m, cw_class_name(c));
 		if (rc < 0)
 			return rc;
 		if ((d->by_class[c] = cw_dimset_find(d, v)) < 0)
@@ -91,7 +92,7 @@ static int load_detectors(cw_dimset *d, const cw_section *s, const cw_registry *
 		d->detector_default[i] = dim ? cw_dimset_find(d, dim) : -1;
 	}
 	const cJSON *e;
-	cJSON_ArrayForEach(e, m.json) {
+	cJSON_ArrayForEach(e, cw_section_json(&m)) {
 		if (!strcmp(e->string, "*"))
 			continue;
 		int det = cw_registry_index(reg, e->string);
@@ -104,7 +105,7 @@ static int load_detectors(cw_dimset *d, const cw_section *s, const cw_registry *
 	return 0;
 }
 
-int cw_dimset_load(const cw_rules *rules, cw_dimset **out)
+int cw_dimset_load(cw_dimset **out, const cw_rules *rules)
 {
 	cw_section s = cw_rules_section(rules, "dimensions");
 	cw_dimset *d = calloc(1, sizeof *d);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
-#include "claimwatch/scan.h"
 #include "engine/findings_impl.h"
+#include "util/grow.h"
 
 static const char *const severity_names[CW_SEVERITY_COUNT] = { "violation", "suspicious", "notice" };
 static const char *const class_names[CW_CLASS_COUNT - CW_CAT_COUNT] = {
@@ -134,7 +134,7 @@ const char *cw_findings_text(const cw_findings *l, size_t at)
 	return at == SIZE_MAX ? NULL : l->text + at;
 }
 
-void cw_findings_get(const cw_findings *l, size_t i, cw_record *r)
+void cw_findings_get(cw_record *r, const cw_findings *l, size_t i)
 {
 	const cw_stored *s = &l->items[i];
 	r->f = s->f;
@@ -152,7 +152,7 @@ void cw_findings_get(const cw_findings *l, size_t i, cw_record *r)
 int cw_findings_copy(cw_findings *dst, const cw_findings *src, size_t i)
 {
 	cw_record r;
-	cw_findings_get(src, i, &r);
+	cw_findings_get(&r, src, i);
 	const char *reason = r.reason ? r.reason : "";
 	int rc = push(dst, &r.f, reason, strlen(reason));
 	if (rc < 0)

@@ -9,14 +9,14 @@
 #include "io/outfile.h"
 #include "io/rootmonths.h"
 
-int cw_indicators_targets(const cw_rules *rules, double target[4])
+int cw_indicators_targets(double target[4], const cw_rules *rules)
 {
 	cw_section s = cw_rules_section(rules, "report.drug_share_target");
 	target[0] = NAN;
 	for (int level = 1; level <= 3; level++) {
 		char key[16];
 		snprintf(key, sizeof key, "level%d", level);
-		int rc = cw_section_double(&s, key, 0, 1, &target[level]);
+		int rc = cw_section_double(&target[level], &s, key, 0, 1);
 		if (rc < 0)
 			return rc;
 	}
@@ -91,7 +91,7 @@ static void clear_prev(cw_indicators *ind)
 static double field_number(const cw_csvtab *t, size_t i)
 {
 	char buf[64], *end;
-	cw_csvtab_copy(t, i, buf, sizeof buf);
+	cw_csvtab_copy(buf, sizeof buf, t, i);
 	double v = strtod(buf, &end);
 	return buf[0] && !*end ? v : NAN;
 }
@@ -110,9 +110,9 @@ static int prev_from_file(cw_indicators *ind, const cw_dataset *ds, const char *
 	if (rc < 0)
 		return rc;
 	while ((rc = cw_csvtab_next(t)) == 1) {
-		cw_csvtab_copy(t, 0, scope, sizeof scope);
+		cw_csvtab_copy(scope, sizeof scope, t, 0);
 		int dept = !strcmp(scope, "department");
-		cw_csvtab_copy(t, dept ? 2 : 1, id, sizeof id);
+		cw_csvtab_copy(id, sizeof id, t, dept ? 2 : 1);
 		cw_ref r = cw_dataset_find(ds, dept ? CW_T_DEPARTMENTS : CW_T_INSTITUTIONS, id);
 		if (r == CW_NONE)
 			continue;
@@ -150,10 +150,10 @@ static int prev_from_lookback(cw_indicators *ind, const cw_dataset *ds, cw_month
 	return 1;
 }
 
-int cw_indicators_compute(const cw_dataset *ds, const cw_rules *rules, const char *root, cw_indicators *out)
+int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rules *rules, const char *root)
 {
 	memset(out, 0, sizeof *out);
-	int rc = cw_indicators_targets(rules, out->target);
+	int rc = cw_indicators_targets(out->target, rules);
 	if (rc < 0)
 		return rc;
 	out->ninst = cw_dataset_institutions(ds)->n;
@@ -168,7 +168,7 @@ int cw_indicators_compute(const cw_dataset *ds, const cw_rules *rules, const cha
 	tally(ds, w->month_start, w->month_end, out->inst, out->dept);
 	clear_prev(out);
 	cw_month prev = cw_month_prev(w->month);
-	cw_month_format(prev, out->prev_month);
+	cw_month_format(out->prev_month, prev);
 	rc = prev_from_file(out, ds, root, prev);
 	if (rc == 0 && (rc = prev_from_lookback(out, ds, prev)) == 1)
 		out->prev = CW_PREV_LOOKBACK;
@@ -216,28 +216,28 @@ static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, 
 	cw_csv_cell(f, dept, 0);
 	cw_csv_cell(f, name, 0);
 	fprintf(f, "%d,", level);
-	cw_csv_cell(f, cw_format_money(x->revenue, buf), 0);
-	cw_csv_cell(f, cw_format_money(x->drug, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, x->revenue), 0);
+	cw_csv_cell(f, cw_format_money(buf, x->drug), 0);
 	number(f, share, 4, 0);
 	number(f, target, 4, 0);
 	fprintf(f, "%d,%u,", isfinite(share) && share > target, x->visits);
-	cw_csv_cell(f, cw_format_money(x->visit_cost, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, x->visit_cost), 0);
 	number(f, pv, 2, 0);
 	number(f, x->prev_per_visit, 2, 0);
 	number(f, cw_growth(pv, x->prev_per_visit), 4, 0);
 	fprintf(f, "%u,", x->stays);
-	cw_csv_cell(f, cw_format_money(x->stay_cost, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, x->stay_cost), 0);
 	number(f, ps, 2, 0);
 	number(f, x->prev_per_stay, 2, 0);
 	number(f, cw_growth(ps, x->prev_per_stay), 4, 1);
 }
 
-int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, const char *path)
+int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_output *o, const char *path)
 {
 	const cw_institutions *in = cw_dataset_institutions(ds);
 	const cw_departments *de = cw_dataset_departments(ds);
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, o, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "claimwatch/dataset.h"
 #include "claimwatch/rules.h"
+#include "io/output.h"
 
 typedef struct cw_indicator {
 	cw_fen revenue, drug;
@@ -37,12 +38,13 @@ typedef struct cw_indicators {
 } cw_indicators;
 
 /* report.drug_share_target.level1..3 of the rules. */
-int cw_indicators_targets(const cw_rules *rules, double target[4]);
+int cw_indicators_targets(double target[4], const cw_rules *rules);
 /* The dataset's month; last month's figures as above (root may be NULL: no file). */
-int cw_indicators_compute(const cw_dataset *ds, const cw_rules *rules, const char *root, cw_indicators *out);
+int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rules *rules, const char *root);
 void cw_indicators_free(cw_indicators *ind);
-/* Writes indicators.csv: one row per institution, then one per department. */
-int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, const char *path);
+/* Writes indicators.csv at path, in the set of outputs o: one row per institution, then one per
+ * department. */
+int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_output *o, const char *path);
 
 /* Yuan per visit / per stay, NAN without any; the drug share, NAN without revenue. */
 double cw_indicator_per_visit(const cw_indicator *i);

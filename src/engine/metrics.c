@@ -19,6 +19,7 @@
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "claimwatch/metrics.h"
+#include "util/grow.h"
 
 static const cw_metric_info infos[CW_METRIC_COUNT] = {
 	{ "cost_per_outpatient_visit", "次均门诊费用", "yuan", CW_VOLUME_VISITS, "visits", 1, CW_CLASS_COST },
@@ -60,42 +61,42 @@ void cw_metrics_opts_default(cw_metrics_opts *o)
 	o->trim = 0.05;
 }
 
-int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o)
+int cw_metrics_opts_read(cw_metrics_opts *o, const cw_section *s)
 {
 	static const char *const keys[CW_VOLUME_COUNT] = { "min_visits", "min_stays", "min_prescriptions" };
 	long long v;
 	int rc;
-	if ((rc = cw_section_int(s, "min_peers", 2, 1000000, &v)) < 0)
+	if ((rc = cw_section_int(&v, s, "min_peers", 2, 1000000)) < 0)
 		return rc;
 	o->min_peers = (int)v;
 	for (int k = 0; k < CW_VOLUME_COUNT; k++) {
-		if ((rc = cw_section_int(s, keys[k], 1, 1000000000, &v)) < 0)
+		if ((rc = cw_section_int(&v, s, keys[k], 1, 1000000000)) < 0)
 			return rc;
 		o->min_volume[k] = (uint32_t)v;
 	}
-	if ((rc = cw_section_double(s, "control_level", 0.5, 0.999999999, &o->level)) < 0 ||
-	    (rc = cw_section_double(s, "winsor", 0, 0.49, &o->winsor)) < 0 ||
-	    (rc = cw_section_double(s, "min_excess", 0, 1000, &o->min_excess)) < 0 ||
-	    (rc = cw_section_double(s, "unit_fence", 3, 1e9, &o->unit_fence)) < 0)
+	if ((rc = cw_section_double(&o->level, s, "control_level", 0.5, 0.999999999)) < 0 ||
+	    (rc = cw_section_double(&o->winsor, s, "winsor", 0, 0.49)) < 0 ||
+	    (rc = cw_section_double(&o->min_excess, s, "min_excess", 0, 1000)) < 0 ||
+	    (rc = cw_section_double(&o->unit_fence, s, "unit_fence", 3, 1e9)) < 0)
 		return rc;
-	if ((rc = cw_section_int(s, "phi_min_peers", 3, 1000000, &v)) < 0)
+	if ((rc = cw_section_int(&v, s, "phi_min_peers", 3, 1000000)) < 0)
 		return rc;
 	o->phi_min_peers = (int)v;
-	if ((rc = cw_section_int(s, "min_stratum_units", 2, 1000000, &v)) < 0)
+	if ((rc = cw_section_int(&v, s, "min_stratum_units", 2, 1000000)) < 0)
 		return rc;
 	o->min_stratum_units = (int)v;
-	if ((rc = cw_section_double(s, "trim", 0, 0.5, &o->trim)) < 0)
+	if ((rc = cw_section_double(&o->trim, s, "trim", 0, 0.5)) < 0)
 		return rc;
 	return 0;
 }
 
-int cw_metrics_opts_load(const cw_rules *rules, cw_metrics_opts *o)
+int cw_metrics_opts_load(cw_metrics_opts *o, const cw_rules *rules)
 {
 	cw_section s = cw_rules_section(rules, "metrics");
-	return cw_metrics_opts_read(&s, o);
+	return cw_metrics_opts_read(o, &s);
 }
 
-char *cw_dx_category(const char *dx, char buf[4])
+char *cw_dx_category(char buf[4], const char *dx)
 {
 	size_t n = 0;
 	for (; *dx && n < 3; dx++) {
@@ -303,7 +304,7 @@ static uint32_t stratum_of(ctx *c, cw_ref v)
 	if (slot->used && slot->dx == dx && slot->kind == kind)
 		return slot->stratum;
 	char cat[4];
-	cw_dx_category(cw_dataset_str(c->ds, dx), cat);
+	cw_dx_category(cat, cw_dataset_str(c->ds, dx));
 	uint64_t key = (uint64_t)kind << 32;
 	for (int i = 0; i < 3 && cat[i]; i++)
 		key |= (uint64_t)(uint8_t)cat[i] << (16 - 8 * i);
@@ -845,14 +846,8 @@ static adjustment *adjustment_of(work *w, uint32_t e, int k)
 	for (size_t i = w->nadj; i-- > 0 && w->adj[i].entry == e;)
 		if (w->adj[i].kind == k)
 			return &w->adj[i];
-	if (w->nadj == w->adjcap) {
-		size_t cap = w->adjcap ? 2 * w->adjcap : 256;
-		adjustment *p = realloc(w->adj, cap * sizeof *p);
-		if (!p)
-			return NULL;
-		w->adj = p;
-		w->adjcap = cap;
-	}
+	if (cw_grow((void **)&w->adj, &w->adjcap, w->nadj + 1, sizeof *w->adj) < 0)
+		return NULL;
 	w->adj[w->nadj] = (adjustment){ .entry = e, .kind = k };
 	return &w->adj[w->nadj++];
 }
@@ -1091,12 +1086,12 @@ static int estimate_phi(const ctx *c, int metric, work *w)
 	if (rc < 0)
 		return rc;
 	for (int k = 0; rc == 0 && k < KINDS; k++)
-		rc = cw_overdispersion(zs.pool[k], zs.npool[k], c->o->winsor, &pooled[k]);
+		rc = cw_overdispersion(&pooled[k], zs.pool[k], zs.npool[k], c->o->winsor);
 	for (size_t g = 0; rc == 0 && g < c->ngids; g++) {
 		size_t n = zs.start[g + 1] - zs.start[g];
 		double phi = pooled[g % 4 == 0];
 		if (n >= (size_t)c->o->phi_min_peers)
-			rc = cw_overdispersion(zs.z + zs.start[g], n, c->o->winsor, &phi);
+			rc = cw_overdispersion(&phi, zs.z + zs.start[g], n, c->o->winsor);
 		w->g[g].phi = phi > 1 ? phi : 1;
 	}
 	zsets_free(&zs);
@@ -1158,11 +1153,11 @@ static int leave_out_outliers(const ctx *c, int metric, work *w, double z_alpha,
 	if (!med)
 		rc = cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t g = 0; rc == 0 && g < c->ngids; g++) {
-		rc = cw_median_mad(zs.z + zs.start[g], zs.start[g + 1] - zs.start[g], &med[g], &scale[g]);
+		rc = cw_median_mad(&med[g], &scale[g], zs.z + zs.start[g], zs.start[g + 1] - zs.start[g]);
 		scale[g] = scale[g] > 1 ? scale[g] : 1;
 	}
 	for (int k = 0; rc == 0 && k < KINDS; k++) {
-		rc = cw_median_mad(zs.pool[k], zs.npool[k], &pmed[k], &pscale[k]);
+		rc = cw_median_mad(&pmed[k], &pscale[k], zs.pool[k], zs.npool[k]);
 		pscale[k] = pscale[k] > 1 ? pscale[k] : 1;
 	}
 	*any = 0;
@@ -1395,7 +1390,7 @@ static int compute_all(ctx *c, cw_metrics *m)
 	return rc;
 }
 
-int cw_metrics_compute(const cw_dataset *ds, const cw_metrics_opts *o, cw_metrics **out)
+int cw_metrics_compute(cw_metrics **out, const cw_dataset *ds, const cw_metrics_opts *o)
 {
 	ctx c = { .ds = ds, .o = o, .nphys = cw_dataset_physicians(ds)->n };
 	cw_metrics *m = calloc(1, sizeof *m);

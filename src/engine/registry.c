@@ -7,7 +7,7 @@
 #include <string.h>
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
-#include "claimwatch/scan.h"
+#include "util/grow.h"
 
 #define NAME_MAX_LEN 48
 

@@ -17,6 +17,7 @@
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "claimwatch/rules.h"
+#include "engine/rules_json.h"
 #include "util/resource.h"
 
 struct cw_rules {
@@ -322,14 +323,14 @@ void cw_rules_free(cw_rules *r)
 
 const cJSON *cw_rules_json(const cw_rules *r) { return r->doc; }
 const cw_registry *cw_rules_registry(const cw_rules *r) { return r->reg; }
-char *cw_rules_print(const cw_rules *r) { return cJSON_Print(r->doc); }
+int cw_section_exists(const cw_section *s) { return s->node != NULL; }
 
 cw_section cw_rules_section(const cw_rules *r, const char *dotted)
 {
 	cw_section s = { r->doc, "" };
 	char key[128];
 	const char *p = dotted;
-	while (s.json && *p) {
+	while (s.node && *p) {
 		const char *dot = strchr(p, '.');
 		size_t n = dot ? (size_t)(dot - p) : strlen(p);
 		if (n >= sizeof key)
@@ -346,15 +347,15 @@ cw_section cw_rules_section(const cw_rules *r, const char *dotted)
 cw_section cw_section_child(const cw_section *s, const char *key)
 {
 	cw_section c;
-	const cJSON *j = s->json ? cJSON_GetObjectItemCaseSensitive(s->json, key) : NULL;
-	c.json = cJSON_IsObject(j) ? j : NULL;
+	const cJSON *j = s->node ? cJSON_GetObjectItemCaseSensitive(cw_section_json(s), key) : NULL;
+	c.node = cJSON_IsObject(j) ? j : NULL;
 	join(c.path, sizeof c.path, s->path, key);
 	return c;
 }
 
 static int get(const cw_section *s, const char *key, const cJSON **out)
 {
-	const cJSON *j = s->json ? cJSON_GetObjectItemCaseSensitive(s->json, key) : NULL;
+	const cJSON *j = s->node ? cJSON_GetObjectItemCaseSensitive(cw_section_json(s), key) : NULL;
 	if (!j)
 		return cw_error_set(CW_ENOTFOUND, "%s%s%s: missing from the rules", s->path, *s->path ? "." : "", key);
 	*out = j;
@@ -364,7 +365,7 @@ static int get(const cw_section *s, const char *key, const cJSON **out)
 #define KEYFMT "%s%s%s"
 #define KEYARGS(s, key) (s)->path, *(s)->path ? "." : "", key
 
-int cw_section_double(const cw_section *s, const char *key, double min, double max, double *out)
+int cw_section_double(double *out, const cw_section *s, const char *key, double min, double max)
 {
 	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
@@ -377,7 +378,7 @@ int cw_section_double(const cw_section *s, const char *key, double min, double m
 	return 0;
 }
 
-int cw_section_int(const cw_section *s, const char *key, long long min, long long max, long long *out)
+int cw_section_int(long long *out, const cw_section *s, const char *key, long long min, long long max)
 {
 	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
@@ -392,7 +393,7 @@ int cw_section_int(const cw_section *s, const char *key, long long min, long lon
 	return 0;
 }
 
-int cw_section_bool(const cw_section *s, const char *key, int *out)
+int cw_section_bool(int *out, const cw_section *s, const char *key)
 {
 	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
@@ -403,7 +404,7 @@ int cw_section_bool(const cw_section *s, const char *key, int *out)
 	return 0;
 }
 
-int cw_section_string(const cw_section *s, const char *key, const char **out)
+int cw_section_string(const char **out, const cw_section *s, const char *key)
 {
 	const cJSON *j = NULL;
 	if (get(s, key, &j) < 0)
@@ -414,10 +415,10 @@ int cw_section_string(const cw_section *s, const char *key, const char **out)
 	return 0;
 }
 
-int cw_section_choice(const cw_section *s, const char *key, const char *const *choices, int *out)
+int cw_section_choice(int *out, const cw_section *s, const char *key, const char *const *choices)
 {
 	const char *v;
-	int rc = cw_section_string(s, key, &v);
+	int rc = cw_section_string(&v, s, key);
 	if (rc < 0)
 		return rc;
 	char list[256] = "";
@@ -432,7 +433,7 @@ int cw_section_choice(const cw_section *s, const char *key, const char *const *c
 	return cw_error_set(CW_EINVALID, KEYFMT ": '%s' is not one of %s", KEYARGS(s, key), v, list);
 }
 
-int cw_section_strings(const cw_section *s, const char *key, const char ***out, size_t *n)
+int cw_section_strings(const char ***out, size_t *n, const cw_section *s, const char *key)
 {
 	const cJSON *j = NULL, *e;
 	if (get(s, key, &j) < 0)
@@ -457,10 +458,10 @@ int cw_section_strings(const cw_section *s, const char *key, const char ***out, 
 	return 0;
 }
 
-int cw_section_money(const cw_section *s, const char *key, long long *out_fen)
+int cw_section_money(long long *out_fen, const cw_section *s, const char *key)
 {
 	double yuan = 0;
-	int rc = cw_section_double(s, key, 0, 1e12, &yuan);
+	int rc = cw_section_double(&yuan, s, key, 0, 1e12);
 	if (rc < 0)
 		return rc;
 	*out_fen = llround(yuan * 100.0);

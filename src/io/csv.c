@@ -220,7 +220,7 @@ void cw_csv_close(cw_csv *c)
 
 uint64_t cw_csv_bytes(const cw_csv *c) { return c->bytes; }
 
-void cw_csv_tell(const cw_csv *c, uint64_t *offset, uint64_t *line)
+void cw_csv_tell(uint64_t *offset, uint64_t *line, const cw_csv *c)
 {
 	*offset = c->bytes - (c->end - c->pos);
 	*line = c->line;

@@ -91,7 +91,7 @@ void cw_csv_close(cw_csv *c);
 #define CW_CSV_PAD 16 /* readable bytes a memory reader needs after the data */
 
 /* Where the next record starts: its byte offset in the input and its line. */
-void cw_csv_tell(const cw_csv *c, uint64_t *offset, uint64_t *line);
+void cw_csv_tell(uint64_t *offset, uint64_t *line, const cw_csv *c);
 /* Goes on reading a file opened with cw_csv_open at `offset`, the start of a
  * record numbered `line` (from cw_csv_tell or a record boundary after it). */
 int cw_csv_seek(cw_csv *c, uint64_t offset, uint64_t line);

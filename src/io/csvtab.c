@@ -105,7 +105,7 @@ int cw_csvtab_open_reader(cw_csvtab **out, long (*fn)(void *ctx, char *buf, size
 int cw_csvtab_next(cw_csvtab *t)
 {
 	uint64_t line;
-	cw_csv_tell(t->csv, &t->offset, &line);
+	cw_csv_tell(&t->offset, &line, t->csv);
 	int rc = cw_csv_next(t->csv, &t->rec);
 	if (rc <= 0)
 		return rc;
@@ -130,7 +130,7 @@ const char *cw_csvtab_field(const cw_csvtab *t, size_t i, size_t *len)
 	return f->ptr + skip;
 }
 
-char *cw_csvtab_copy(const cw_csvtab *t, size_t i, char *buf, size_t size)
+char *cw_csvtab_copy(char *buf, size_t size, const cw_csvtab *t, size_t i)
 {
 	size_t len;
 	const char *s = cw_csvtab_field(t, i, &len);

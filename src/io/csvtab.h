@@ -38,7 +38,7 @@ int cw_csvtab_next(cw_csvtab *t);
 /* Field i (the index in names) of the current row as a slice. */
 const char *cw_csvtab_field(const cw_csvtab *t, size_t i, size_t *len);
 /* Field i copied into buf, NUL-terminated (cut to size - 1 bytes). */
-char *cw_csvtab_copy(const cw_csvtab *t, size_t i, char *buf, size_t size);
+char *cw_csvtab_copy(char *buf, size_t size, const cw_csvtab *t, size_t i);
 /* Field i as a new string (caller frees); NULL when out of memory. */
 char *cw_csvtab_dup(const cw_csvtab *t, size_t i);
 /* The current row's line number in the file, and the byte offset where it starts. */

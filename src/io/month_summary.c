@@ -30,7 +30,7 @@ static const cJSON *item(const cJSON *o, const char *a, const char *b)
 	return b ? cJSON_GetObjectItemCaseSensitive(x, b) : x;
 }
 
-int cw_month_summary_read(const char *dir, cw_month_summary *out)
+int cw_month_summary_read(cw_month_summary *out, const char *dir)
 {
 	char path[4096];
 	memset(out, 0, sizeof *out);

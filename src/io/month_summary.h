@@ -13,7 +13,7 @@ typedef struct cw_month_summary {
 } cw_month_summary;
 
 /* Reads DIR/summary.json; a folder without one gives found = 0 and no error. */
-int cw_month_summary_read(const char *dir, cw_month_summary *out);
+int cw_month_summary_read(cw_month_summary *out, const char *dir);
 
 /* The text of a small file (at most 64 MB), NULL when it cannot be read (free it). */
 char *cw_read_small_file(const char *path);

@@ -62,7 +62,7 @@ int cw_folder_check(const char *path, const char *what)
 	}
 }
 
-int cw_mkdirs(const char *path)
+int cw_mkdirs(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 	int rc = cw_folder_check(path, "folder");
@@ -73,7 +73,7 @@ int cw_mkdirs(const char *path)
 		if (*p == '/' || !*p) {
 			char c = *p;
 			*p = 0;
-			if (mkdir(buf, cw_outfile_dir_mode()) != 0 && errno != EEXIST)
+			if (mkdir(buf, mode) != 0 && errno != EEXIST)
 				return cw_error_set(CW_EIO, "cannot create folder %s: %s", buf, strerror(errno));
 			*p = c;
 			if (!c)
@@ -186,13 +186,13 @@ static int check_final(const char *final)
 	return 0;
 }
 
-int cw_outdir_begin(cw_outdir **out, const char *root, const char *name)
+int cw_outdir_begin(cw_outdir **out, cw_output *o, const char *root, const char *name)
 {
 	static unsigned counter;
 	cw_outdir *od = calloc(1, sizeof *od);
 	if (!od)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	int rc = cw_mkdirs(root);
+	int rc = cw_mkdirs(root, cw_output_dir_mode(o));
 	if (rc < 0) {
 		free(od);
 		return rc;
@@ -213,12 +213,12 @@ int cw_outdir_begin(cw_outdir **out, const char *root, const char *name)
 		free(od);
 		return rc;
 	}
-	if (mkdir(od->tmp, cw_outfile_dir_mode()) != 0) {
+	if (mkdir(od->tmp, cw_output_dir_mode(o)) != 0) {
 		rc = cw_error_set(CW_EIO, "cannot create %s: %s", od->tmp, strerror(errno));
 		free(od);
 		return rc;
 	}
-	cw_outguard_begin(od->tmp, od->final);
+	cw_outguard_begin(o, od->tmp, od->final);
 	*out = od;
 	return 0;
 }

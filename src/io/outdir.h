@@ -13,11 +13,14 @@
 #ifndef CW_OUTDIR_H
 #define CW_OUTDIR_H
 #include <stddef.h>
+#include <sys/types.h>
+#include "io/output.h"
 
 typedef struct cw_outdir cw_outdir;
 
-/* Starts writing ROOT/name (creating ROOT when needed). */
-int cw_outdir_begin(cw_outdir **out, const char *root, const char *name);
+/* Starts writing ROOT/name (creating ROOT when needed) as the set of outputs o:
+ * folders with its mode, its size guard begun on the folder written aside. */
+int cw_outdir_begin(cw_outdir **out, cw_output *o, const char *root, const char *name);
 /* The path of a file inside the temporary folder; valid until the next call. */
 const char *cw_outdir_file(cw_outdir *od, const char *file);
 const char *cw_outdir_tmp(const cw_outdir *od);
@@ -43,8 +46,8 @@ int cw_outdir_adopt(const char *root, const char *path, const char *name);
 
 /* Removes a folder tree (used for the old results). */
 int cw_rmtree(const char *path);
-/* Creates a folder and its parents with the output folder mode. */
-int cw_mkdirs(const char *path);
+/* Creates a folder and its parents with the given mode (cw_output_dir_mode). */
+int cw_mkdirs(const char *path, mode_t mode);
 /* 0 when path is a folder or could become one; else CW_EIO with a message that
  * names the part of path that is a file ("<what> A/B/C: A/B is not a folder"). */
 int cw_folder_check(const char *path, const char *what);

@@ -12,20 +12,7 @@
 #include "io/outguard.h"
 #include "util/safetext.h"
 
-static mode_t file_mode = 0600;
-
-void cw_outfile_set_mode(mode_t m) { file_mode = m & 0666; }
-mode_t cw_outfile_mode(void) { return file_mode; }
-
-mode_t cw_outfile_dir_mode(void)
-{
-	mode_t m = file_mode | 0700;
-	if (m & 0040) m |= 0010;
-	if (m & 0004) m |= 0001;
-	return m;
-}
-
-int cw_outfile_parse_mode(const char *s, const char *key, mode_t *out)
+int cw_outfile_parse_mode(mode_t *out, const char *s, const char *key)
 {
 	size_t n = strlen(s);
 	mode_t m = 0;
@@ -91,7 +78,7 @@ static int create_temp(const char *target, mode_t mode)
 	return open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 }
 
-int cw_outfile_open_mode(const char *path, mode_t mode, FILE **out)
+int cw_outfile_open_mode(FILE **out, cw_output *o, const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 	const char *target = target_of(path, buf);
@@ -103,7 +90,7 @@ int cw_outfile_open_mode(const char *path, mode_t mode, FILE **out)
 		return cw_error_set(CW_EIO, "cannot create %s: %s", path, strerror(errno));
 	if (!direct)
 		fchmod(fd, mode); /* the umask must not widen or narrow what was configured */
-	FILE *f = cw_outguard_fdopen(fd, path);
+	FILE *f = cw_outguard_fdopen(o, fd, path);
 	if (!f) {
 		close(fd);
 		return cw_error_set(CW_EIO, "cannot open %s: %s", path, strerror(errno));
@@ -113,9 +100,9 @@ int cw_outfile_open_mode(const char *path, mode_t mode, FILE **out)
 	return 0;
 }
 
-int cw_outfile_open(const char *path, FILE **out)
+int cw_outfile_open(FILE **out, cw_output *o, const char *path)
 {
-	return cw_outfile_open_mode(path, file_mode, out);
+	return cw_outfile_open_mode(out, o, path, o->file_mode);
 }
 
 void cw_sync_dir(const char *path)
@@ -174,6 +161,7 @@ int cw_outfile_finish(FILE *f, const char *path, int sync)
 {
 	struct stat st;
 	int fd = cw_outguard_fileno(f); /* fileno does not see through a guarded stream */
+	const cw_output *o = cw_outguard_output(f);
 	errno = 0;
 	int bad = fflush(f) != 0 || ferror(f);
 	int err = cw_outguard_errno(f) ? cw_outguard_errno(f) : errno;
@@ -193,8 +181,8 @@ int cw_outfile_finish(FILE *f, const char *path, int sync)
 		err = errno;
 	}
 	if (bad)
-		return cw_outguard_explain() ? CW_EIO : cw_error_set(CW_EIO, "writing %s failed: %s", path,
-		                                                       strerror(err ? err : EIO));
+		return cw_outguard_explain(o) ? CW_EIO : cw_error_set(CW_EIO, "writing %s failed: %s", path,
+		                                                        strerror(err ? err : EIO));
 	return 0;
 }
 

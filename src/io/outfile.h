@@ -1,8 +1,9 @@
 /* outfile.h: creating output files and writing CSV fields.
  *
  * Output files name physicians and patients, so they are created readable by
- * their owner only (0600) unless the mode is changed (rules: output.file_mode,
- * set with cw_outfile_set_mode). Every output file is written whole or not at
+ * their owner only (0600) unless their set of outputs says otherwise (output.h:
+ * the rules' output.file_mode), and count against its size guard (outguard.h).
+ * Every output file is written whole or not at
  * all: it is created unnamed in the target's folder (O_TMPFILE; where the
  * filesystem cannot, as DIR/.NAME.PID.tmp) and renamed over the target only
  * when every byte was written, so a failed, killed or full-disk write leaves
@@ -17,17 +18,16 @@
 #define CW_OUTFILE_H
 #include <stdio.h>
 #include <sys/types.h>
+#include "io/output.h"
 
-void cw_outfile_set_mode(mode_t file_mode);
-/* Parses such a string; < 0 with a message naming `key` when it is not one. */
-int cw_outfile_parse_mode(const char *s, const char *key, mode_t *out);
-mode_t cw_outfile_mode(void);
-/* The mode for folders: the file mode plus x where r is set. */
-mode_t cw_outfile_dir_mode(void);
-/* Opens a new version of path for writing, with a large buffer and the output
- * file mode (or `mode`). */
-int cw_outfile_open(const char *path, FILE **out);
-int cw_outfile_open_mode(const char *path, mode_t mode, FILE **out);
+/* Parses an output file mode: an octal string ("0600", "640") that gives the
+ * owner read and write and nobody execute; < 0 with a message naming `key`
+ * when it is not one. */
+int cw_outfile_parse_mode(mode_t *out, const char *s, const char *key);
+/* Opens a new version of path for writing into *out, with a large buffer, the
+ * file mode of o (or `mode`) and o's size guard. */
+int cw_outfile_open(FILE **out, cw_output *o, const char *path);
+int cw_outfile_open_mode(FILE **out, cw_output *o, const char *path, mode_t mode);
 /* Flushes, syncs and puts the file in place (replacing path); < 0 with a
  * message naming path when any write failed, the previous file left as it was. */
 int cw_outfile_close(FILE *f, const char *path);

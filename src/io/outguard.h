@@ -3,12 +3,12 @@
  * Outputs that grow without bound must stop the run with a clear message
  * before the disk is full (issue 11: a few thousand claim lines once wrote
  * 12.5 GB of evidence and 58 GB of report and filled the disk). The output
- * files are streams that count the bytes they write. A write is refused when
- * it would take the outputs begun together (one month folder, else one
- * command's files)
+ * files are streams that count the bytes they write against their set of
+ * outputs (output.h: one month folder, else one command's files). A write is
+ * refused when it would take the set
  *   - above output.max_bytes (0: no fixed cap), or
  *   - above output.max_free_share of the space that was free on the output
- *     filesystem when they began, or
+ *     filesystem when the set began, or
  *   - when the filesystem itself has come down to the rest of that space
  *     (someone else is filling it).
  * The file's close then fails with the guard's message, naming the file as
@@ -25,29 +25,30 @@
 #define CW_OUTGUARD_H
 #include <stdint.h>
 #include <stdio.h>
+#include "io/output.h"
 
-/* The limits: max_bytes 0 = no fixed cap; 0 < max_free_share <= 1 (the run
- * reads them from the rules: cw_outguard_configure in run/run.h). */
-void cw_outguard_set(uint64_t max_bytes, double max_free_share);
+/* The set of outputs o begins anew, written into dir (the count restarts,
+ * the free space is measured there); files under dir are named under shown
+ * in messages. A set never begun is measured at its first write. */
+void cw_outguard_begin(cw_output *o, const char *dir, const char *shown);
 
-/* A new set of outputs written into dir (the count restarts, the free space
- * is measured there); files under dir are named under shown in messages. */
-void cw_outguard_begin(const char *dir, const char *shown);
-
-/* A write stream on fd that counts against the limits when fd is a regular
- * file (a plain fdopen otherwise); path names it in messages. NULL with errno
- * set on failure (fd stays open). */
-FILE *cw_outguard_fdopen(int fd, const char *path);
+/* A write stream on fd that counts against o (which outlives it) when fd is a
+ * regular file (a plain fdopen otherwise); path names it in messages. NULL
+ * with errno set on failure (fd stays open). */
+FILE *cw_outguard_fdopen(cw_output *o, int fd, const char *path);
 /* The file descriptor under f (fileno does not see through a guarded stream). */
 int cw_outguard_fileno(FILE *f);
 /* The errno of the first write to the file that failed (ENOSPC, EFBIG...),
  * 0 when none failed or f is a plain stream: by the time the stream is
  * flushed and closed, errno may say something else. */
 int cw_outguard_errno(FILE *f);
+/* The set of outputs f counts against; NULL for a plain stream. */
+cw_output *cw_outguard_output(FILE *f);
 
-/* When the guard refused a write since the outputs began: records its
+/* When the guard refused a write of o's since they began: records its
  * message (one line, naming the file and the limit) and returns CW_EIO;
- * else 0. A failed close asks this first, so the reason is the limit. */
-int cw_outguard_explain(void);
+ * else (or o NULL) 0. A failed close asks this first, so the reason is the
+ * limit. */
+int cw_outguard_explain(const cw_output *o);
 
 #endif

@@ -165,7 +165,7 @@ int cw_pseudo_init(cw_pseudo *ps, const char *root, const char *key_file, int re
 	return cw_error_set(CW_EIO, "cannot read the pseudonym key %s", path);
 }
 
-const char *cw_pseudo_patient(const cw_pseudo *ps, const char *id, char buf[CW_PSEUDO_SIZE])
+const char *cw_pseudo_patient(char buf[CW_PSEUDO_SIZE], const cw_pseudo *ps, const char *id)
 {
 	if (!id || !*id) {
 		buf[0] = 0;

@@ -20,7 +20,7 @@ typedef struct cw_pseudo {
 /* key_file NULL: ROOT/.pseudonym-key. */
 int cw_pseudo_init(cw_pseudo *ps, const char *root, const char *key_file, int reveal);
 /* The label of a patient id (its pseudonym, or the id itself when revealing). */
-const char *cw_pseudo_patient(const cw_pseudo *ps, const char *patient_id, char buf[CW_PSEUDO_SIZE]);
+const char *cw_pseudo_patient(char buf[CW_PSEUDO_SIZE], const cw_pseudo *ps, const char *patient_id);
 uint64_t cw_siphash24(const uint8_t key[16], const void *data, size_t len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "claimwatch/error.h"
 #include "io/rootmonths.h"
+#include "util/grow.h"
 
 static int is_month_name(const char *s, cw_month *m)
 {
@@ -15,7 +16,7 @@ static int is_month_name(const char *s, cw_month *m)
 	for (int i = 0; i < 7; i++)
 		if (i != 4 && (s[i] < '0' || s[i] > '9'))
 			return 0;
-	return cw_month_parse(s, m) == 0;
+	return cw_month_parse(m, s) == 0;
 }
 
 static int by_month(const void *a, const void *b)
@@ -23,7 +24,7 @@ static int by_month(const void *a, const void *b)
 	return cw_month_cmp(*(const cw_month *)a, *(const cw_month *)b);
 }
 
-int cw_root_months(const char *root, cw_month **out, size_t *n)
+int cw_root_months(cw_month **out, size_t *n, const char *root)
 {
 	*out = NULL;
 	*n = 0;
@@ -43,14 +44,8 @@ int cw_root_months(const char *root, cw_month **out, size_t *n)
 		if (snprintf(path, sizeof path, "%s/%s", root, e->d_name) >= (int)sizeof path ||
 		    stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
-		if (count == cap) {
-			cw_month *w = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *v);
-			if (!w) {
-				rc = cw_error_set(CW_ENOMEM, "out of memory");
-				break;
-			}
-			v = w;
-		}
+		if ((rc = cw_grow((void **)&v, &cap, count + 1, sizeof *v)) < 0)
+			break;
 		v[count++] = m;
 	}
 	closedir(d);
@@ -68,7 +63,7 @@ int cw_root_months(const char *root, cw_month **out, size_t *n)
 int cw_root_month_file(char *buf, size_t size, const char *root, cw_month m, const char *file)
 {
 	char name[8];
-	if (snprintf(buf, size, "%s/%s/%s", root, cw_month_format(m, name), file) >= (int)size)
+	if (snprintf(buf, size, "%s/%s/%s", root, cw_month_format(name, m), file) >= (int)size)
 		return cw_error_set(CW_EINVALID, "path too long under %s", root);
 	return 0;
 }
@@ -78,7 +73,7 @@ cw_month cw_cycle_first(cw_month m)
 	return (cw_month){ m.year, m.month <= 6 ? 1 : 7 };
 }
 
-char *cw_cycle_name(cw_month m, char buf[8])
+char *cw_cycle_name(char buf[8], cw_month m)
 {
 	snprintf(buf, 8, "%04u-H%c", (unsigned)m.year % 10000u, m.month <= 6 ? '1' : '2');
 	return buf;
@@ -91,7 +86,7 @@ int cw_cycle_parse(const char *s, cw_month *first)
 	if (strlen(s) != 7 || s[4] != '-' || s[5] != 'H' || (s[6] != '1' && s[6] != '2'))
 		return cw_error_set(CW_EINVALID, "'%s' is not a half-year cycle (expected YYYY-H1 or YYYY-H2)", s);
 	snprintf(y, sizeof y, "%.4s-01", s);
-	if (cw_month_parse(y, &m) < 0)
+	if (cw_month_parse(&m, y) < 0)
 		return cw_error_set(CW_EINVALID, "'%s' is not a half-year cycle (expected YYYY-H1 or YYYY-H2)", s);
 	m.month = s[6] == '1' ? 1 : 7;
 	*first = m;

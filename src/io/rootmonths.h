@@ -7,13 +7,13 @@
 
 /* The months that have a folder ROOT/YYYY-MM, in ascending order (caller
  * frees *out). A missing root gives none. */
-int cw_root_months(const char *root, cw_month **out, size_t *n);
+int cw_root_months(cw_month **out, size_t *n, const char *root);
 /* ROOT/YYYY-MM/file into buf; < 0 when it does not fit. */
 int cw_root_month_file(char *buf, size_t size, const char *root, cw_month m, const char *file);
 
 /* The half-year cycle of a month: its first month and its name ("2026-H1"). */
 cw_month cw_cycle_first(cw_month m);
-char *cw_cycle_name(cw_month m, char buf[8]);
+char *cw_cycle_name(char buf[8], cw_month m);
 /* Parses "YYYY-H1" / "YYYY-H2" into the cycle's first month. */
 int cw_cycle_parse(const char *s, cw_month *first);
 

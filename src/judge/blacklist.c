@@ -24,7 +24,7 @@ static int last_month(const cw_blacklist_opts *o, cw_month *out)
 	if (!found.year) {
 		char cycle[8];
 		return cw_error_set(CW_ENOTFOUND, "no month of the cycle %s has results (ranking.csv) under %s",
-		                    cw_cycle_name(o->cycle_first, cycle), o->root);
+		                    cw_cycle_name(cycle, o->cycle_first), o->root);
 	}
 	*out = found;
 	return 0;
@@ -105,15 +105,15 @@ static int take_finding(cw_blacklist *b, const cw_csvtab *t, const cw_reviews *r
 	if (!e)
 		return 0;
 	char id[72], det[64], amount[32];
-	cw_csvtab_copy(t, F_ID, id, sizeof id);
+	cw_csvtab_copy(id, sizeof id, t, F_ID);
 	int status = cw_reviews_status(rv, id);
 	if (status == CW_REVIEW_DISMISSED)
 		return 0;
-	cw_csvtab_copy(t, F_DET, det, sizeof det);
-	cw_csvtab_copy(t, F_AMOUNT, amount, sizeof amount);
+	cw_csvtab_copy(det, sizeof det, t, F_DET);
+	cw_csvtab_copy(amount, sizeof amount, t, F_AMOUNT);
 	cw_fen money = 0;
 	const char *why;
-	if (amount[0] && cw_parse_money(amount, strlen(amount), &money, &why) < 0)
+	if (amount[0] && cw_parse_money(&money, &why, amount, strlen(amount)) < 0)
 		return cw_error_set(CW_EINVALID, "%s: line %llu: suspect_amount '%s': %s", cw_csvtab_path(t),
 		                    (unsigned long long)cw_csvtab_line(t), amount, why);
 	size_t k = (size_t)(e - b->e);
@@ -147,7 +147,7 @@ static int collect_findings(cw_blacklist *b)
 {
 	cw_reviews *rv = NULL;
 	collect c = { calloc(b->n ? b->n : 1, sizeof *c.ids), calloc(b->n ? b->n : 1, sizeof *c.confirmed) };
-	int rc = c.ids && c.confirmed ? cw_reviews_load(b->o.root, &rv) : cw_error_set(CW_ENOMEM, "out of memory");
+	int rc = c.ids && c.confirmed ? cw_reviews_load(&rv, b->o.root) : cw_error_set(CW_ENOMEM, "out of memory");
 	cw_month m = b->h.first;
 	for (int i = 0; rc == 0 && i < b->h.nmonths; i++, m = cw_month_next(m))
 		if (b->h.present[i])
@@ -186,7 +186,7 @@ static int by_severity(const void *a, const void *b)
 	return strcmp(x->t->last->physician_id, y->t->last->physician_id);
 }
 
-int cw_blacklist_build(const cw_blacklist_opts *o, cw_blacklist *b)
+int cw_blacklist_build(cw_blacklist *b, const cw_blacklist_opts *o)
 {
 	cw_month last;
 	memset(b, 0, sizeof *b);
@@ -194,14 +194,14 @@ int cw_blacklist_build(const cw_blacklist_opts *o, cw_blacklist *b)
 	int rc = last_month(o, &last);
 	if (rc < 0)
 		return rc;
-	cw_month_format(last, b->through);
-	if ((rc = cw_history_load(o->root, last, NULL, &b->h)) < 0)
+	cw_month_format(b->through, last);
+	if ((rc = cw_history_load(&b->h, o->root, last, NULL)) < 0)
 		return rc;
 	snprintf(b->cycle, sizeof b->cycle, "%s", b->h.cycle);
-	cw_history_missing(&b->h, b->missing, sizeof b->missing);
+	cw_history_missing(b->missing, sizeof b->missing, &b->h);
 	for (int i = 0; i < b->h.nmonths; i++)
 		b->months_read += b->h.present[i];
-	if ((rc = cw_sanction_tally(&b->h, o->rules, &b->t, &b->nt)) == 0 && (rc = select_all(b)) == 0)
+	if ((rc = cw_sanction_tally(&b->t, &b->nt, &b->h, o->rules)) == 0 && (rc = select_all(b)) == 0)
 		rc = collect_findings(b);
 	if (rc < 0) {
 		cw_blacklist_free(b);
@@ -274,7 +274,7 @@ int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f, int flags)
 		cell(f, s->dept_id, 0, flags);
 		fprintf(f, "%d,", e->t->max_level);
 		cell(f, e->t->flagged, 0, flags);
-		cell(f, cw_format_money(e->t->suspect_total, money), 0, flags);
+		cell(f, cw_format_money(money, e->t->suspect_total), 0, flags);
 		cell(f, tops, 0, flags);
 		cell(f, e->finding_ids, 0, flags);
 		cell(f, b->cycle, 0, flags);
@@ -302,13 +302,13 @@ static cJSON *entry_json(const cw_blacklist *b, const cw_bl_entry *e)
 	cJSON_AddItemToObject(o, "months_flagged", cw_json_words(e->t->flagged, strlen(e->t->flagged)));
 	cJSON_AddNumberToObject(o, "single_firsts", e->t->single_firsts);
 	cJSON_AddNumberToObject(o, "composite_firsts", e->t->composite_firsts);
-	cJSON_AddStringToObject(o, "suspect_amount_total", cw_format_money(e->t->suspect_total, money));
+	cJSON_AddStringToObject(o, "suspect_amount_total", cw_format_money(money, e->t->suspect_total));
 	cJSON *d = cJSON_AddArrayToObject(o, "top_detectors");
 	for (size_t i = 0; i < shown(b, e); i++) {
 		cJSON *x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "detector", e->det[i].name);
 		cJSON_AddNumberToObject(x, "findings", (double)e->det[i].findings);
-		cJSON_AddStringToObject(x, "suspect_amount", cw_format_money(e->det[i].amount, money));
+		cJSON_AddStringToObject(x, "suspect_amount", cw_format_money(money, e->det[i].amount));
 		cJSON_AddItemToArray(d, x);
 	}
 	cJSON_AddItemToObject(o, "finding_ids", cw_json_words(e->finding_ids, strlen(e->finding_ids)));
@@ -325,7 +325,7 @@ char *cw_blacklist_json(const cw_blacklist *b)
 	cJSON_AddNumberToObject(o, "months_read", b->months_read);
 	cJSON_AddItemToObject(o, "missing_months", cw_json_words(b->missing, strlen(b->missing)));
 	cJSON_AddNumberToObject(o, "min_level", b->o.min_level);
-	cJSON_AddStringToObject(o, "min_suspect_amount", cw_format_money(b->o.min_amount, money));
+	cJSON_AddStringToObject(o, "min_suspect_amount", cw_format_money(money, b->o.min_amount));
 	cJSON *list = cJSON_AddArrayToObject(o, "physicians");
 	for (size_t k = 0; k < b->n; k++)
 		cJSON_AddItemToArray(list, entry_json(b, &b->e[k]));

@@ -48,7 +48,7 @@ typedef struct cw_blacklist {
 	char *warnings;          /* reading reviews.csv (a damaged end set aside), one per line, or "" */
 } cw_blacklist;
 
-int cw_blacklist_build(const cw_blacklist_opts *o, cw_blacklist *out);
+int cw_blacklist_build(cw_blacklist *out, const cw_blacklist_opts *o);
 void cw_blacklist_free(cw_blacklist *b);
 /* The contract's blacklist.csv columns, then extras; flags: outfile.h's CW_CSV_RAW
  * (formulas left live) and CW_CSV_EXCEL (byte-order mark, CRLF). */

@@ -11,23 +11,25 @@
 #include "claimwatch/score.h"
 #include "io/csvtab.h"
 #include "io/rootmonths.h"
+#include "judge/history.h"
+#include "util/grow.h"
 
 enum { C_PHYS, C_INST, C_DEPT, C_DIM, C_GRADE, C_RANK, C_AMOUNT, C_NAME };
 static const char *const columns[] = { "physician_id", "inst_id", "dept_id", "dimension", "grade", "rank",
 	                               "suspect_amount", "?physician_name", NULL };
 
-static int push(cw_history *h, cw_standing **out)
+/* A history being read: the standings grow by one per row of ranking.csv. */
+typedef struct reading {
+	cw_history *h;
+	size_t cap;
+} reading;
+
+static int push(reading *rd, cw_standing **out)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 256;
-		cw_standing *s = realloc(h->s, cap * sizeof *s);
-		if (!s)
-			return cw_error_set(CW_ENOMEM, "out of memory reading the cycle's rankings");
-		h->s = s;
-		h->cap = cap;
-	}
-	*out = memset(&h->s[h->n], 0, sizeof *h->s);
-	(*out)->seq = h->n++;
+	cw_history *h = rd->h;
+	if (cw_grow((void **)&h->s, &rd->cap, h->n + 1, sizeof *h->s) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory reading the cycle's rankings");
+	*out = memset(&h->s[h->n++], 0, sizeof *h->s);
 	return 0;
 }
 
@@ -38,22 +40,22 @@ static int row_error(const cw_csvtab *t, const char *what, const char *value)
 }
 
 /* One row of ranking.csv as a standing of its own (folded later). */
-static int read_row(cw_history *h, const cw_csvtab *t, int month)
+static int read_row(reading *rd, const cw_csvtab *t, int month)
 {
 	char dim[64], grade[32], rank[16], amount[32];
 	cw_standing *s = NULL;
-	int rc = push(h, &s);
+	int rc = push(rd, &s);
 	if (rc < 0)
 		return rc;
 	s->month = month;
 	s->composite_grade = CW_GRADE_NONE;
-	cw_csvtab_copy(t, C_PHYS, s->physician_id, sizeof s->physician_id);
-	cw_csvtab_copy(t, C_INST, s->inst_id, sizeof s->inst_id);
-	cw_csvtab_copy(t, C_DEPT, s->dept_id, sizeof s->dept_id);
-	cw_csvtab_copy(t, C_DIM, dim, sizeof dim);
-	cw_csvtab_copy(t, C_GRADE, grade, sizeof grade);
-	cw_csvtab_copy(t, C_RANK, rank, sizeof rank);
-	cw_csvtab_copy(t, C_AMOUNT, amount, sizeof amount);
+	cw_csvtab_copy(s->physician_id, sizeof s->physician_id, t, C_PHYS);
+	cw_csvtab_copy(s->inst_id, sizeof s->inst_id, t, C_INST);
+	cw_csvtab_copy(s->dept_id, sizeof s->dept_id, t, C_DEPT);
+	cw_csvtab_copy(dim, sizeof dim, t, C_DIM);
+	cw_csvtab_copy(grade, sizeof grade, t, C_GRADE);
+	cw_csvtab_copy(rank, sizeof rank, t, C_RANK);
+	cw_csvtab_copy(amount, sizeof amount, t, C_AMOUNT);
 	s->name = cw_csvtab_dup(t, C_NAME);
 	s->firsts = strdup("");
 	if (!s->name || !s->firsts)
@@ -64,7 +66,7 @@ static int read_row(cw_history *h, const cw_csvtab *t, int month)
 	if (grade[0] && g == CW_GRADE_NONE)
 		return row_error(t, "unknown grade", grade);
 	const char *why;
-	if (amount[0] && cw_parse_money(amount, strlen(amount), &s->suspect, &why) < 0)
+	if (amount[0] && cw_parse_money(&s->suspect, &why, amount, strlen(amount)) < 0)
 		return row_error(t, why, amount);
 	if (rank[0] && strspn(rank, "0123456789") != strlen(rank))
 		return row_error(t, "not a rank:", rank);
@@ -84,17 +86,17 @@ static int read_row(cw_history *h, const cw_csvtab *t, int month)
 	return 0;
 }
 
-static int read_month(cw_history *h, const cw_history_source *src, cw_month m, const char *path, int month)
+static int read_month(reading *rd, const cw_history_source *src, cw_month m, const char *path, int month)
 {
 	cw_csvtab *t;
-	int rc = path ? cw_csvtab_open(&t, path, columns) : src->open_month(src->ctx, m, columns, &t);
+	int rc = path ? cw_csvtab_open(&t, path, columns) : src->open_month(&t, src->ctx, m, columns);
 	if (rc == CW_ENOTFOUND)
 		return 0;
 	if (rc < 0)
 		return rc;
-	h->present[month] = 1;
+	rd->h->present[month] = 1;
 	while ((rc = cw_csvtab_next(t)) == 1)
-		if ((rc = read_row(h, t, month)) < 0)
+		if ((rc = read_row(rd, t, month)) < 0)
 			break;
 	cw_csvtab_close(t);
 	if (!path && src->close_month)
@@ -102,15 +104,39 @@ static int read_month(cw_history *h, const cw_history_source *src, cw_month m, c
 	return rc < 0 ? rc : 0;
 }
 
-static int by_physician_month(const void *a, const void *b)
+/* Orders row indexes into the standings (ctx) by physician and month, and the rows of one physician and
+ * month in file order (their index), so that folding them is the same on every C library. */
+static int by_physician_month(const void *a, const void *b, void *ctx)
 {
-	const cw_standing *x = a, *y = b;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const cw_standing *x = (const cw_standing *)ctx + i, *y = (const cw_standing *)ctx + j;
 	int c = strcmp(x->physician_id, y->physician_id);
 	if (c)
 		return c;
 	if (x->month != y->month)
 		return x->month - y->month;
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	return (i > j) - (i < j);
+}
+
+/* Sorts the standings by physician and month, stably. */
+static int sort_rows(cw_history *h)
+{
+	size_t *idx = malloc(h->n * sizeof *idx);
+	cw_standing *sorted = malloc(h->n * sizeof *sorted);
+	if (!idx || !sorted) {
+		free(idx);
+		free(sorted);
+		return cw_error_set(CW_ENOMEM, "out of memory reading the cycle's rankings");
+	}
+	for (size_t i = 0; i < h->n; i++)
+		idx[i] = i;
+	qsort_r(idx, h->n, sizeof *idx, by_physician_month, h->s);
+	for (size_t i = 0; i < h->n; i++)
+		sorted[i] = h->s[idx[i]];
+	free(idx);
+	free(h->s);
+	h->s = sorted;
+	return 0;
 }
 
 /* Adds b's dimension rows into a (same physician and month). */
@@ -146,12 +172,14 @@ static int fold(cw_history *h)
 {
 	if (!h->n)
 		return 0;
-	qsort(h->s, h->n, sizeof *h->s, by_physician_month);
+	int rc = sort_rows(h);
+	if (rc < 0)
+		return rc;
 	size_t w = 0;
 	for (size_t i = 0; i < h->n; i++) {
 		cw_standing *a = w ? &h->s[w - 1] : NULL, *b = &h->s[i];
 		if (a && a->month == b->month && !strcmp(a->physician_id, b->physician_id)) {
-			int rc = merge(a, b);
+			rc = merge(a, b);
 			if (rc < 0) {
 				for (size_t k = i; k < h->n; k++) {
 					free(h->s[k].name);
@@ -168,17 +196,18 @@ static int fold(cw_history *h)
 	return 0;
 }
 
-int cw_history_load(const char *root, cw_month last, const char *last_path, cw_history *h)
+int cw_history_load(cw_history *h, const char *root, cw_month last, const char *last_path)
 {
-	return cw_history_load_from(NULL, root, last, last_path, h);
+	return cw_history_load_from(h, NULL, root, last, last_path);
 }
 
-int cw_history_load_from(const cw_history_source *src, const char *root, cw_month last, const char *last_path,
-                         cw_history *h)
+int cw_history_load_from(cw_history *h, const cw_history_source *src, const char *root, cw_month last,
+                         const char *last_path)
 {
 	memset(h, 0, sizeof *h);
+	reading rd = { .h = h };
 	h->first = cw_cycle_first(last);
-	cw_cycle_name(last, h->cycle);
+	cw_cycle_name(h->cycle, last);
 	h->nmonths = last.month - h->first.month + 1;
 	cw_month m = h->first;
 	int rc = 0;
@@ -190,7 +219,7 @@ int cw_history_load_from(const cw_history_source *src, const char *root, cw_mont
 			path[0] = 0;
 		else if ((rc = cw_root_month_file(path, sizeof path, root, m, "ranking.csv")) < 0)
 			break;
-		rc = read_month(h, src, m, path[0] ? path : NULL, i);
+		rc = read_month(&rd, src, m, path[0] ? path : NULL, i);
 	}
 	if (rc == 0)
 		rc = fold(h);
@@ -207,10 +236,10 @@ void cw_history_free(cw_history *h)
 	}
 	free(h->s);
 	h->s = NULL;
-	h->n = h->cap = 0;
+	h->n = 0;
 }
 
-char *cw_history_missing(const cw_history *h, char *buf, size_t size)
+char *cw_history_missing(char *buf, size_t size, const cw_history *h)
 {
 	size_t n = 0;
 	cw_month m = h->first;
@@ -218,7 +247,7 @@ char *cw_history_missing(const cw_history *h, char *buf, size_t size)
 	for (int i = 0; i + 1 < h->nmonths; i++, m = cw_month_next(m)) {
 		char name[8];
 		if (!h->present[i] && n + 9 < size)
-			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", cw_month_format(m, name));
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", cw_month_format(name, m));
 	}
 	return buf;
 }

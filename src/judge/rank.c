@@ -97,7 +97,7 @@ static int cmp_written(const void *a, const void *b, void *ctx)
 	return (x->physician > y->physician) - (x->physician < y->physician);
 }
 
-void cw_rank_order(const cw_scores *s, const cw_dataset *ds, size_t dim, uint32_t *idx)
+void cw_rank_order(uint32_t *idx, const cw_scores *s, const cw_dataset *ds, size_t dim)
 {
 	order_ctx c = { s, ds, dim, s->scope };
 	for (size_t i = 0; i < s->n; i++)

@@ -15,6 +15,7 @@
 #include "io/outdir.h"
 #include "io/outfile.h"
 #include "io/rootmonths.h"
+#include "util/grow.h"
 #include "util/strbuf.h"
 
 #define ID_MAX 72
@@ -99,14 +100,14 @@ static int read_all(int fd, const char *path, size_t size, char **text, size_t *
 	return 0;
 }
 
-/* The whole file (caller frees *text); a missing file is empty. Its mode goes to *mode (the output file
- * mode when missing). */
+/* The whole file (caller frees *text); a missing file is empty. Its mode goes to *mode (the default
+ * output file mode, 0600, when missing). */
 static int read_text(const char *root, const char *path, char **text, size_t *len, mode_t *mode)
 {
 	struct stat st;
 	*text = NULL;
 	*len = 0;
-	*mode = cw_outfile_mode();
+	*mode = CW_OUTPUT_FILE_MODE;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), err = errno;
 	if (fd < 0 && err == ENOENT)
 		return 0;
@@ -143,7 +144,7 @@ static void note_why(scan *sc, const char *path)
 	snprintf(sc->why, sizeof sc->why, "%s", m);
 }
 
-static void add_warning(cw_sb *warn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_warning(cw_sb *warn, const char *fmt, ...) CW_PRINTF(2, 3);
 static void add_warning(cw_sb *warn, const char *fmt, ...)
 {
 	char line[1024];
@@ -158,23 +159,17 @@ static void add_warning(cw_sb *warn, const char *fmt, ...)
 static int take_row(const cw_csvtab *t, const char *path, cw_reviews *rv, cw_sb *warn)
 {
 	char status[16];
-	int s = cw_review_status_parse(cw_csvtab_copy(t, C_STATUS, status, sizeof status));
+	int s = cw_review_status_parse(cw_csvtab_copy(status, sizeof status, t, C_STATUS));
 	if (s < 0) {
 		add_warning(warn, "warning: %s: line %llu: status '%s' is neither confirmed nor dismissed: this decision "
 		            "is ignored", path, (unsigned long long)cw_csvtab_line(t), status);
 		return 0;
 	}
-	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? 2 * rv->cap : 64;
-		decision *d = realloc(rv->d, cap * sizeof *d);
-		if (!d)
-			return cw_error_set(CW_ENOMEM, "out of memory reading %s", path);
-		rv->d = d;
-		rv->cap = cap;
-	}
+	if (cw_grow((void **)&rv->d, &rv->cap, rv->n + 1, sizeof *rv->d) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory reading %s", path);
 	decision *d = &rv->d[rv->n];
-	cw_csvtab_copy(t, C_ID, d->id, sizeof d->id);
-	cw_csvtab_copy(t, C_MONTH, d->month, sizeof d->month);
+	cw_csvtab_copy(d->id, sizeof d->id, t, C_ID);
+	cw_csvtab_copy(d->month, sizeof d->month, t, C_MONTH);
 	d->status = s;
 	d->seq = rv->n++;
 	return 0;
@@ -230,11 +225,14 @@ static int lock_root(const char *root, int nonblocking)
 	return fd;
 }
 
-/* Writes n bytes to a new version of path (mode). */
+/* Writes n bytes to a new version of path (mode). The file is a set of outputs of its own, with the
+ * default limits: reviews.csv is ROOT's, not a run's. */
 static int write_whole(const char *path, mode_t mode, const char *a, size_t na, const char *b, size_t nb)
 {
+	cw_output o;
 	FILE *f;
-	int rc = cw_outfile_open_mode(path, mode, &f);
+	cw_output_init(&o);
+	int rc = cw_outfile_open_mode(&f, &o, path, mode);
 	if (rc < 0)
 		return rc;
 	fwrite(a, 1, na, f);
@@ -312,7 +310,7 @@ static void set_aside(const char *root, const char *path, const scan *seen, cw_s
 
 /* --- reading ---------------------------------------------------------------------------------------- */
 
-int cw_reviews_load(const char *root, cw_reviews **out)
+int cw_reviews_load(cw_reviews **out, const char *root)
 {
 	char path[4096], *text;
 	size_t len;
@@ -375,7 +373,7 @@ size_t cw_reviews_changed(const cw_reviews *rv, const char *root, const char *mo
 {
 	cw_reviews *now;
 	size_t n = 0;
-	if (cw_reviews_load(root, &now) < 0)
+	if (cw_reviews_load(&now, root) < 0)
 		return 0;
 	for (size_t i = 0; i < now->n; i++)
 		n += !strcmp(now->d[i].month, month) && cw_reviews_status(rv, now->d[i].id) != now->d[i].status;
@@ -410,7 +408,7 @@ static char *record_text(const cw_review *r)
 	return text;
 }
 
-int cw_review_append(const char *root, const cw_review *r, char **warnings)
+int cw_review_append(char **warnings, const char *root, const cw_review *r)
 {
 	char path[4096];
 	cw_sb warn = { 0 };
@@ -453,20 +451,20 @@ static int search_month(const char *path, const char *id, cw_finding_where *out)
 		const char *s = cw_csvtab_field(t, C_ID, &len);
 		if (len != idlen || memcmp(s, id, len))
 			continue;
-		cw_csvtab_copy(t, C_DET, out->detector, sizeof out->detector);
-		cw_csvtab_copy(t, C_PHYS, out->physician_id, sizeof out->physician_id);
-		cw_csvtab_copy(t, C_AMOUNT, out->suspect_amount, sizeof out->suspect_amount);
+		cw_csvtab_copy(out->detector, sizeof out->detector, t, C_DET);
+		cw_csvtab_copy(out->physician_id, sizeof out->physician_id, t, C_PHYS);
+		cw_csvtab_copy(out->suspect_amount, sizeof out->suspect_amount, t, C_AMOUNT);
 		found = 1;
 	}
 	cw_csvtab_close(t);
 	return rc < 0 ? rc : found;
 }
 
-int cw_finding_locate(const char *root, const char *id, cw_finding_where *out)
+int cw_finding_locate(cw_finding_where *out, const char *root, const char *id)
 {
 	cw_month *months;
 	size_t n;
-	int rc = cw_root_months(root, &months, &n);
+	int rc = cw_root_months(&months, &n, root);
 	if (rc < 0)
 		return rc;
 	memset(out, 0, sizeof *out);
@@ -482,7 +480,7 @@ int cw_finding_locate(const char *root, const char *id, cw_finding_where *out)
 		if (rc < 0)
 			break;
 		if (rc == 1) {
-			cw_month_format(months[i], out->month);
+			cw_month_format(out->month, months[i]);
 			rc = 0;
 			break;
 		}

@@ -15,22 +15,22 @@ static int load_level(const cw_section *s, int level, cw_sanction_rules *o)
 	snprintf(key, sizeof key, "level%d", level);
 	cw_section l = cw_section_child(s, key);
 	int rc;
-	if ((rc = cw_section_int(&l, "single_firsts", 0, 1000, &o->single[level])) < 0 ||
-	    (rc = cw_section_int(&l, "composite_firsts", 0, 1000, &o->composite[level])) < 0 ||
-	    (rc = cw_section_string(&l, "measures_zh", &o->measures_zh[level])) < 0 ||
-	    (rc = cw_section_string(&l, "measures_en", &o->measures_en[level])) < 0)
+	if ((rc = cw_section_int(&o->single[level], &l, "single_firsts", 0, 1000)) < 0 ||
+	    (rc = cw_section_int(&o->composite[level], &l, "composite_firsts", 0, 1000)) < 0 ||
+	    (rc = cw_section_string(&o->measures_zh[level], &l, "measures_zh")) < 0 ||
+	    (rc = cw_section_string(&o->measures_en[level], &l, "measures_en")) < 0)
 		return rc;
 	return 0;
 }
 
-int cw_sanction_rules_load(const cw_rules *rules, cw_sanction_rules *o)
+int cw_sanction_rules_load(cw_sanction_rules *o, const cw_rules *rules)
 {
 	cw_section s = cw_rules_section(rules, "sanctions");
 	int rc;
 	memset(o, 0, sizeof *o);
 	o->measures_zh[0] = o->measures_en[0] = "";
-	if ((rc = cw_section_bool(&s, "count_each_dimension", &o->count_each_dimension)) < 0 ||
-	    (rc = cw_section_choice(&s, "min_composite_grade", grade_choices, &o->min_composite_grade)) < 0)
+	if ((rc = cw_section_bool(&o->count_each_dimension, &s, "count_each_dimension")) < 0 ||
+	    (rc = cw_section_choice(&o->min_composite_grade, &s, "min_composite_grade", grade_choices)) < 0)
 		return rc;
 	for (int level = 1; level <= CW_LEVELS; level++)
 		if ((rc = load_level(&s, level, o)) < 0)
@@ -74,7 +74,7 @@ static void count_month(const cw_history *h, const cw_sanction_rules *r, const c
 	cw_month m = h->first;
 	for (int i = 0; i < s->month; i++)
 		m = cw_month_next(m);
-	cw_month_format(m, month);
+	cw_month_format(month, m);
 	t->months_flagged++;
 	cw_sb_add(&w->flagged, " ", month);
 	if (s->nfirsts) {
@@ -122,7 +122,7 @@ static int tally_one(const cw_history *h, const cw_sanction_rules *r, size_t fro
 	return 0;
 }
 
-int cw_sanction_tally(const cw_history *h, const cw_sanction_rules *r, cw_tally **out, size_t *n)
+int cw_sanction_tally(cw_tally **out, size_t *n, const cw_history *h, const cw_sanction_rules *r)
 {
 	size_t count = 0;
 	for (size_t i = 0; i < h->n; i++)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "claimwatch/score.h"
+#include "util/grow.h"
 
 static const char *const grade_names[] = { "reasonable", "basically_reasonable", "unreasonable" };
 static const char *const grade_names_zh[] = { "合理", "基本合理", "不合理" };
@@ -34,33 +35,33 @@ static int load_weights(const cw_section *sc, cw_score_rules *o)
 {
 	cw_section w = cw_section_child(sc, "weights"), sev = cw_section_child(sc, "severity_weights");
 	int rc;
-	if ((rc = cw_section_double(&w, "money", 0, 1e6, &o->w_money)) < 0 ||
-	    (rc = cw_section_double(&w, "frequency", 0, 1e6, &o->w_rate)) < 0 ||
-	    (rc = cw_section_double(&w, "outlier", 0, 1e6, &o->w_outlier)) < 0)
+	if ((rc = cw_section_double(&o->w_money, &w, "money", 0, 1e6)) < 0 ||
+	    (rc = cw_section_double(&o->w_rate, &w, "frequency", 0, 1e6)) < 0 ||
+	    (rc = cw_section_double(&o->w_outlier, &w, "outlier", 0, 1e6)) < 0)
 		return rc;
 	if (o->w_money + o->w_rate + o->w_outlier <= 0)
 		return cw_error_set(CW_EINVALID, "%s: at least one weight must be above 0", w.path);
 	for (int s = 0; s < CW_SEVERITY_COUNT; s++)
-		if ((rc = cw_section_double(&sev, cw_severity_name(s), 0, 1e6, &o->severity_weight[s])) < 0)
+		if ((rc = cw_section_double(&o->severity_weight[s], &sev, cw_severity_name(s), 0, 1e6)) < 0)
 			return rc;
 	return 0;
 }
 
-int cw_score_rules_load(const cw_rules *rules, cw_score_rules *o)
+int cw_score_rules_load(cw_score_rules *o, const cw_rules *rules)
 {
 	cw_section sc = cw_rules_section(rules, "scoring"), gr = cw_rules_section(rules, "grades");
 	cw_section rk = cw_rules_section(rules, "ranking");
 	int rc;
 	memset(o, 0, sizeof *o);
-	if ((rc = cw_section_int(&sc, "min_visits", 0, 1000000, &o->min_visits)) < 0 ||
-	    (rc = cw_section_double(&sc, "money_share_full", 1e-9, 1e6, &o->money_full)) < 0 ||
-	    (rc = cw_section_double(&sc, "per_100_visits_full", 1e-9, 1e6, &o->rate_full)) < 0 ||
-	    (rc = cw_section_double(&sc, "outlier_full", 1e-9, 1e6, &o->outlier_full)) < 0 ||
-	    (rc = cw_section_bool(&sc, "count_physician_level_amount", &o->physician_level_amount)) < 0 ||
+	if ((rc = cw_section_int(&o->min_visits, &sc, "min_visits", 0, 1000000)) < 0 ||
+	    (rc = cw_section_double(&o->money_full, &sc, "money_share_full", 1e-9, 1e6)) < 0 ||
+	    (rc = cw_section_double(&o->rate_full, &sc, "per_100_visits_full", 1e-9, 1e6)) < 0 ||
+	    (rc = cw_section_double(&o->outlier_full, &sc, "outlier_full", 1e-9, 1e6)) < 0 ||
+	    (rc = cw_section_bool(&o->physician_level_amount, &sc, "count_physician_level_amount")) < 0 ||
 	    (rc = load_weights(&sc, o)) < 0 ||
-	    (rc = cw_section_double(&gr, "basically_reasonable", 0, 100, &o->cut_basic)) < 0 ||
-	    (rc = cw_section_double(&gr, "unreasonable", 0, 100, &o->cut_unreasonable)) < 0 ||
-	    (rc = cw_section_choice(&rk, "scope", scope_names, &o->scope)) < 0)
+	    (rc = cw_section_double(&o->cut_basic, &gr, "basically_reasonable", 0, 100)) < 0 ||
+	    (rc = cw_section_double(&o->cut_unreasonable, &gr, "unreasonable", 0, 100)) < 0 ||
+	    (rc = cw_section_choice(&o->scope, &rk, "scope", scope_names)) < 0)
 		return rc;
 	if (o->cut_basic > o->cut_unreasonable)
 		return cw_error_set(CW_EINVALID, "grades.basically_reasonable (%g) is above grades.unreasonable (%g)",
@@ -142,14 +143,8 @@ typedef struct shares {
 
 static int push_share(shares *s, cw_ref p, uint32_t line, int dim, cw_fen amount)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 1024;
-		share *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return cw_error_set(CW_ENOMEM, "out of memory scoring");
-		s->v = v;
-		s->cap = cap;
-	}
+	if (cw_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory scoring");
 	s->v[s->n++] = (share){ p, line, dim, amount };
 	return 0;
 }
@@ -259,7 +254,7 @@ static int tally_findings(const cw_dataset *ds, const cw_findings *fs, const cw_
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		cw_record r;
-		cw_findings_get(fs, i, &r);
+		cw_findings_get(&r, fs, i);
 		if (r.f.physician == CW_NONE || r.f.physician >= nphys || r.dimension < 0 || (size_t)r.dimension >= ndims)
 			continue;
 		int status = cw_reviews_status(rv, r.id);
@@ -324,8 +319,8 @@ static int compact(cw_scores *s, cw_physcore *rows, cw_dimscore *cells, size_t n
 	return 0;
 }
 
-int cw_score(const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims, const cw_score_rules *sr,
-             const cw_reviews *rv, cw_scores **out)
+int cw_score(cw_scores **out, const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims,
+             const cw_score_rules *sr, const cw_reviews *rv)
 {
 	const cw_physicians *ph = cw_dataset_physicians(ds);
 	size_t nphys = ph->n, k = cw_dimset_count(dims) + 1;

@@ -32,6 +32,7 @@
 #include "pg/pg.h"
 #include "source/load_table.h"
 #include "source/rows.h"
+#include "util/grow.h"
 #include "util/progress.h"
 
 /* The binary types the extract queries produce, per table in the schema's column order (rows.h). */
@@ -81,16 +82,8 @@ static int ensure(tuple_reader *tr, size_t n)
 		tr->end -= tr->start;
 		tr->start = 0;
 	}
-	if (n > tr->cap) {
-		size_t cap = tr->cap;
-		while (cap < n)
-			cap *= 2;
-		char *p = realloc(tr->buf, cap);
-		if (!p)
-			return cw_error_set(CW_ENOMEM, "out of memory reading %s", tr->cr.what);
-		tr->buf = p;
-		tr->cap = cap;
-	}
+	if (cw_grow((void **)&tr->buf, &tr->cap, n, 1) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory reading %s", tr->cr.what);
 	while (tr->end < n) {
 		long k = cw_pg_copyout_read(&tr->cr, tr->buf + tr->end, tr->cap - tr->end);
 		if (k < 0)
@@ -241,7 +234,7 @@ static size_t render_day(int64_t days_1970, char *o)
 	int y, m, d;
 	if (days_1970 < INT32_MIN / 2 || days_1970 > INT32_MAX / 2)
 		return put_text(o, "<date out of range>");
-	cw_civil_from_days((cw_day)days_1970, &y, &m, &d);
+	cw_civil_from_days(&y, &m, &d, (cw_day)days_1970);
 	char *p = o;
 	if (y < 0 || y > 9999)
 		return put_text(o, "<date out of range>");
@@ -314,7 +307,7 @@ static int take_row(table_ctx *tc, const cw_slice *v, int ncols)
 	for (int i = 0; i < ncols; i++)
 		f[i] = render(col_types[tc->table][i], &v[i], text[i]);
 	cw_rowerr err;
-	int rc = cw_row_add(tc->b, tc->table, f, tc->rb, &err);
+	int rc = cw_row_add(&err, tc->b, tc->table, f, tc->rb);
 	if (rc == 0) {
 		tc->st->loaded++;
 		return 0;
@@ -336,7 +329,7 @@ static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts
 	const char *tname = cw_table_name(table), *sql;
 	snprintf(file, sizeof file, "extract_%s.sql", tname);
 	snprintf(what, sizeof what, "extracting %s (queries/%s)", tname, file);
-	int rc = cw_pg_sql(file, &sql);
+	int rc = cw_pg_sql(&sql, file);
 	if (rc < 0)
 		return rc;
 	PGresult *res = PQexec(pg->conn, sql);
@@ -378,12 +371,12 @@ static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts
 static int bind_window(cw_pg *pg, const cw_window *w)
 {
 	char ws[CW_FMT_SIZE], ms[CW_FMT_SIZE], me[CW_FMT_SIZE];
-	const char *params[3] = { cw_format_time(w->window_start, ws), cw_format_time(w->month_start, ms),
-	                          cw_format_time(w->month_end, me) };
-	return cw_pg_run_file(pg, "extract_params.sql", 3, params, NULL);
+	const char *params[3] = { cw_format_time(ws, w->window_start), cw_format_time(ms, w->month_start),
+	                          cw_format_time(me, w->month_end) };
+	return cw_pg_run_file(NULL, pg, "extract_params.sql", 3, params);
 }
 
-int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats)
+int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_opts *opts)
 {
 	cw_load_stats local;
 	if (!stats)
@@ -429,7 +422,7 @@ int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_st
 		return rc;
 	}
 	cw_progress_begin("indexing the month", 0, "");
-	rc = cw_builder_finish(b, out);
+	rc = cw_builder_finish(out, b);
 	cw_progress_end();
 	stats->seconds = cw_now() - t0;
 	return rc;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "pg/pg.h"
+#include "util/grow.h"
 #include "util/progress.h"
 #include "util/resource.h"
 
@@ -193,7 +194,7 @@ void cw_pg_close(cw_pg *pg)
 	free(pg);
 }
 
-int cw_pg_sql(const char *name, const char **sql)
+int cw_pg_sql(const char **sql, const char *name)
 {
 	char path[256];
 	snprintf(path, sizeof path, "queries/%s", name);
@@ -223,23 +224,23 @@ int cw_pg_exec(cw_pg *pg, const char *what, const char *sql)
 	return check(pg, PQexec(pg->conn, sql), what, NULL);
 }
 
-int cw_pg_query(cw_pg *pg, const char *what, const char *sql, int nparams, const char *const *params,
-                PGresult **out)
+int cw_pg_query(PGresult **out, cw_pg *pg, const char *what, const char *sql, int nparams,
+                const char *const *params)
 {
 	if (out)
 		*out = NULL;
 	return check(pg, PQexecParams(pg->conn, sql, nparams, NULL, params, NULL, NULL, 0), what, out);
 }
 
-int cw_pg_run_file(cw_pg *pg, const char *file, int nparams, const char *const *params, PGresult **out)
+int cw_pg_run_file(PGresult **out, cw_pg *pg, const char *file, int nparams, const char *const *params)
 {
 	const char *sql;
-	int rc = cw_pg_sql(file, &sql);
+	int rc = cw_pg_sql(&sql, file);
 	if (rc < 0)
 		return rc;
 	char what[160];
 	snprintf(what, sizeof what, "queries/%s", file);
-	return cw_pg_query(pg, what, sql, nparams, params, out);
+	return cw_pg_query(out, pg, what, sql, nparams, params);
 }
 
 /* --- COPY FROM STDIN --------------------------------------------------------------------------- */
@@ -318,16 +319,8 @@ static int reserve(cw_copybuf *cb, size_t need)
 		return -1;
 	if (cb->len + need <= cb->cap)
 		return 0;
-	size_t cap = cb->cap;
-	while (cap < cb->len + need)
-		cap *= 2;
-	char *p = realloc(cb->buf, cap);
-	if (!p) {
-		cb->rc = cw_error_set(CW_ENOMEM, "out of memory");
+	if ((cb->rc = cw_grow((void **)&cb->buf, &cb->cap, cb->len + need, 1)) < 0)
 		return -1;
-	}
-	cb->buf = p;
-	cb->cap = cap;
 	return 0;
 }
 

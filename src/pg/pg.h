@@ -33,7 +33,7 @@ int cw_pg_connect(cw_pg **out, const char *conninfo);
 void cw_pg_close(cw_pg *pg);
 
 /* The SQL of queries/<name> ("extract_claim_lines.sql"); CW_ENOTFOUND when absent. */
-int cw_pg_sql(const char *name, const char **sql);
+int cw_pg_sql(const char **sql, const char *name);
 
 /* Sets the error message for a failed command or result: "<what>: <server message>[ hint]", one
  * line, password masked. Returns the code (CW_ENOTFOUND for a missing table, CW_EDB otherwise). */
@@ -42,10 +42,10 @@ int cw_pg_fail(cw_pg *pg, const PGresult *res, const char *what);
 /* Runs a command without parameters (DDL, BEGIN, COMMIT). */
 int cw_pg_exec(cw_pg *pg, const char *what, const char *sql);
 /* Runs a statement with text parameters; *out (when not NULL) receives the result (PQclear it). */
-int cw_pg_query(cw_pg *pg, const char *what, const char *sql, int nparams, const char *const *params,
-                PGresult **out);
+int cw_pg_query(PGresult **out, cw_pg *pg, const char *what, const char *sql, int nparams,
+                const char *const *params);
 /* Runs the statement in queries/<file> with text parameters. */
-int cw_pg_run_file(cw_pg *pg, const char *file, int nparams, const char *const *params, PGresult **out);
+int cw_pg_run_file(PGresult **out, cw_pg *pg, const char *file, int nparams, const char *const *params);
 
 /* COPY ... FROM STDIN: begin with the statement, send data, end (sends the end of data and checks
  * the command's result). */
@@ -108,7 +108,7 @@ int cw_pg_lock_for_load(cw_pg *pg);
  * then adds the optional columns the tables lack (*added counts them, each said in a note) or fails
  * naming a required one. *from is the version found (0: none, CW_PG_SCHEMA_UNKNOWN), *to the one left.
  * A newer version than this claimwatch knows is an error. */
-int cw_pg_schema_init(cw_pg *pg, int *from, int *to, int *added);
+int cw_pg_schema_init(int *from, int *to, int *added, cw_pg *pg);
 /* Checks that the result schema is there at the version this claimwatch writes and that the input
  * tables have every column of the data contract: a clear error (what is missing, what to do) otherwise.
  * Changes nothing. */
@@ -118,7 +118,7 @@ int cw_pg_schema_check(cw_pg *pg);
 /* Reads the month's window from the database with queries/extract_*.sql, like cw_load_csv reads a
  * folder (claimwatch/source.h): same typing, checks, rejects (file = the table's name, line = the
  * row's line in the COPY output) and stats. */
-int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats);
+int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_opts *opts);
 
 /* --- staging files, recording commands (pg_stage.c) ------------------------------------------------ */
 
@@ -126,7 +126,7 @@ int cw_load_pg(cw_pg *pg, const cw_load_opts *opts, cw_dataset **out, cw_load_st
  * columns are cols (all text, NULL-terminated list): file columns are matched by header name, missing
  * ones are NULL, others are ignored. The table is dropped at the end of the transaction. *rows gets
  * the number of rows. */
-int cw_pg_stage_csv(cw_pg *pg, const char *path, const char *stage, const char *const *cols, long long *rows);
+int cw_pg_stage_csv(long long *rows, cw_pg *pg, const char *path, const char *stage, const char *const *cols);
 
 /* Records a finished command in claimwatch.runs (queries/write_run.sql) and returns its run_id in
  * id (at least 24 bytes). month: "YYYY-MM-01" or NULL; summary_path: a JSON file or NULL. */
@@ -137,7 +137,7 @@ typedef struct cw_pg_run_row {
 	const char *summary_path;
 	const char *run_id; /* taken beforehand (write_reserve.sql), or NULL for a new one */
 } cw_pg_run_row;
-int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id);
+int cw_pg_insert_run(char *id, cw_pg *pg, const cw_pg_run_row *row);
 
 /* Writes a reject file into claimwatch.rejects for the run. */
 int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id);

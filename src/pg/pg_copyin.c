@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include "claimwatch/error.h"
+#include "source/rejects.h"
 #include "dataset/dataset_impl.h"
 #include "pg/pg.h"
 #include "pg/pg_load.h"
@@ -70,11 +71,11 @@ static int staged_month(stage *sg, const cw_slice *time, int *index)
 {
 	cw_minute t;
 	const char *why;
-	if (cw_parse_time(time->ptr, time->len, &t, &why) < 0) /* the builder took it: cannot happen */
+	if (cw_parse_time(&t, &why, time->ptr, time->len) < 0) /* the builder took it: cannot happen */
 		return cw_error_set(CW_EINVALID, "%s: unreadable service_time", sg->cb.what);
 	cw_month m = cw_month_of(t);
 	char key[16];
-	cw_month_format(m, key);
+	cw_month_format(key, m);
 	cw_pg_load_report *rep = sg->rep;
 	if ((*index = find_month(rep, key)) >= 0)
 		return 0;
@@ -86,7 +87,7 @@ static int staged_month(stage *sg, const cw_slice *time, int *index)
 	const char *params[1] = { day };
 	int rc;
 	if ((rc = cw_copybuf_flush(&sg->cb)) < 0 || (rc = cw_pg_copy_in_end(sg->pg, sg->cb.what)) < 0 ||
-	    (rc = cw_pg_run_file(sg->pg, "load_stage_month.sql", 1, params, NULL)) < 0 ||
+	    (rc = cw_pg_run_file(NULL, sg->pg, "load_stage_month.sql", 1, params)) < 0 ||
 	    (rc = cw_pg_copy_in_begin(sg->pg, sg->cb.what, sg->copy_sql)) < 0)
 		return sg->cb.rc = rc;
 	*index = add_month(rep, key);
@@ -141,14 +142,14 @@ static int merge_stage(cw_pg *pg, int table)
 	snprintf(file, sizeof file, "load_%s.sql", tname);
 	int bulk = table == CW_T_VISITS || table == CW_T_PRESCRIPTIONS, paused = 0, rc = 0;
 	PGresult *res;
-	if (bulk && (rc = cw_pg_run_file(pg, "load_fk_pause.sql", 1, params, &res)) == 0) {
+	if (bulk && (rc = cw_pg_run_file(&res, pg, "load_fk_pause.sql", 1, params)) == 0) {
 		paused = PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
 	}
 	if (rc == 0)
-		rc = cw_pg_run_file(pg, file, 0, NULL, NULL);
+		rc = cw_pg_run_file(NULL, pg, file, 0, NULL);
 	if (rc == 0 && paused)
-		rc = cw_pg_run_file(pg, "load_fk_resume.sql", 1, params, NULL);
+		rc = cw_pg_run_file(NULL, pg, "load_fk_resume.sql", 1, params);
 	return rc;
 }
 
@@ -162,12 +163,12 @@ static int merge_claims(cw_pg *pg, const cw_pg_load_opts *opts, cw_pg_load_repor
 {
 	char from[16] = "", to[16] = "", ym[8];
 	if (opts->replace) {
-		snprintf(from, sizeof from, "%s-01", cw_month_format(opts->replace_first, ym));
-		snprintf(to, sizeof to, "%s-01", cw_month_format(opts->replace_last, ym));
+		snprintf(from, sizeof from, "%s-01", cw_month_format(ym, opts->replace_first));
+		snprintf(to, sizeof to, "%s-01", cw_month_format(ym, opts->replace_last));
 	}
 	const char *params[2] = { opts->replace ? from : NULL, opts->replace ? to : NULL };
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, "load_claim_lines.sql", 2, params, &res);
+	int rc = cw_pg_run_file(&res, pg, "load_claim_lines.sql", 2, params);
 	if (rc < 0)
 		return rc;
 	for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
@@ -194,7 +195,7 @@ static int merge_claims(cw_pg *pg, const cw_pg_load_opts *opts, cw_pg_load_repor
 static int remove_results(cw_pg *pg, cw_pg_load_report *rep)
 {
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, "load_removed_results.sql", 0, NULL, &res);
+	int rc = cw_pg_run_file(&res, pg, "load_removed_results.sql", 0, NULL);
 	if (rc < 0)
 		return rc;
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -249,14 +250,14 @@ static int record_load(cw_pg *pg, const char *dir, const cw_load_stats *st, doub
 		row.rows_read += (long long)st->table[t].read;
 		row.rows_rejected += (long long)st->table[t].rejected;
 	}
-	int rc = cw_pg_insert_run(pg, &row, rep->run_id);
+	int rc = cw_pg_insert_run(rep->run_id, pg, &row);
 	if (rc == 0)
 		rc = cw_pg_write_rejects(pg, rejects_path, rep->run_id);
 	return rc;
 }
 
-int cw_pg_load(cw_pg *pg, const char *dir, const cw_pg_load_opts *opts, cw_load_stats *stats,
-               cw_pg_load_report *rep)
+int cw_pg_load(cw_load_stats *stats, cw_pg_load_report *rep, cw_pg *pg, const char *dir,
+               const cw_pg_load_opts *opts)
 {
 	memset(stats, 0, sizeof *stats);
 	memset(rep, 0, sizeof *rep);
@@ -300,7 +301,7 @@ int cw_pg_load(cw_pg *pg, const char *dir, const cw_pg_load_opts *opts, cw_load_
 	else if (PQstatus(pg->conn) == CONNECTION_OK)
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
 	if (rc == 0)
-		rc = cw_pg_run_file(pg, "load_analyze.sql", 0, NULL, NULL);
+		rc = cw_pg_run_file(NULL, pg, "load_analyze.sql", 0, NULL);
 	stats->seconds = cw_now() - t0;
 	return rc;
 }

@@ -35,7 +35,7 @@ typedef struct cw_pg_load_report {
 /* Loads DIR/<table>.csv for every table of the contract, in one transaction: every row is added, or
  * replaces the row of the same key (a claim line: of the same line_id, in whatever month); the months
  * of opts->replace are replaced as a whole. */
-int cw_pg_load(cw_pg *pg, const char *dir, const cw_pg_load_opts *opts, cw_load_stats *stats,
-               cw_pg_load_report *rep);
+int cw_pg_load(cw_load_stats *stats, cw_pg_load_report *rep, cw_pg *pg, const char *dir,
+               const cw_pg_load_opts *opts);
 
 #endif

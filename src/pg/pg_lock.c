@@ -47,7 +47,7 @@ int cw_pg_lock_for_run(cw_pg *pg)
 	                 pg->target, pg->load_wait);
 	snprintf(ms, sizeof ms, "%lld", 1000LL * pg->load_wait);
 	const char *params[1] = { ms };
-	if ((rc = cw_pg_query(pg, what, "SELECT set_config('lock_timeout', $1, false)", 1, params, NULL)) < 0)
+	if ((rc = cw_pg_query(NULL, pg, what, "SELECT set_config('lock_timeout', $1, false)", 1, params)) < 0)
 		return rc;
 	rc = ask(pg, what, "SELECT true FROM pg_advisory_lock_shared(" DATA_LOCK ")", state, sizeof state);
 	if (rc < 0 && !strcmp(state, LOCK_TIMEOUT_STATE))

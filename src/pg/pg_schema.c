@@ -30,8 +30,8 @@ static int db_version(cw_pg *pg, int *version)
 {
 	PGresult *res;
 	const char *what = "reading claimwatch's schema version";
-	int rc = cw_pg_query(pg, what, "SELECT to_regnamespace('claimwatch') IS NOT NULL, "
-	                     "to_regclass('claimwatch.schema_version') IS NOT NULL", 0, NULL, &res);
+	int rc = cw_pg_query(&res, pg, what, "SELECT to_regnamespace('claimwatch') IS NOT NULL, "
+	                     "to_regclass('claimwatch.schema_version') IS NOT NULL", 0, NULL);
 	if (rc < 0)
 		return rc;
 	int schema = PQgetvalue(res, 0, 0)[0] == 't', table = PQgetvalue(res, 0, 1)[0] == 't';
@@ -39,7 +39,7 @@ static int db_version(cw_pg *pg, int *version)
 	*version = schema ? CW_PG_SCHEMA_UNKNOWN : 0;
 	if (!table)
 		return 0;
-	if ((rc = cw_pg_query(pg, what, "SELECT max(version) FROM claimwatch.schema_version", 0, NULL, &res)) < 0)
+	if ((rc = cw_pg_query(&res, pg, what, "SELECT max(version) FROM claimwatch.schema_version", 0, NULL)) < 0)
 		return rc;
 	if (!PQgetisnull(res, 0, 0))
 		*version = atoi(PQgetvalue(res, 0, 0));
@@ -58,7 +58,7 @@ static int apply(cw_pg *pg, const char *file)
 {
 	const char *sql;
 	char what[160];
-	int rc = cw_pg_sql(file, &sql);
+	int rc = cw_pg_sql(&sql, file);
 	if (rc < 0)
 		return rc;
 	snprintf(what, sizeof what, "applying queries/%s", file);
@@ -91,7 +91,7 @@ static char *replace_all(const char *s, const char *from, const char *to)
 static int build_reference(cw_pg *pg)
 {
 	const char *sql, *what = "building the reference schema to check the tables against";
-	int rc = cw_pg_sql("schema.sql", &sql);
+	int rc = cw_pg_sql(&sql, "schema.sql");
 	if (rc < 0)
 		return rc;
 	char *a = replace_all(sql, "claimwatch.", REF_RESULTS "."),
@@ -101,7 +101,7 @@ static int build_reference(cw_pg *pg)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	PGresult *res;
 	rc = cw_pg_exec(pg, what, "CREATE SCHEMA " REF_INPUT);
-	if (rc == 0 && (rc = cw_pg_query(pg, what, "SELECT current_setting('search_path')", 0, NULL, &res)) == 0) {
+	if (rc == 0 && (rc = cw_pg_query(&res, pg, what, "SELECT current_setting('search_path')", 0, NULL)) == 0) {
 		char *path = strdup(PQgetvalue(res, 0, 0));
 		PQclear(res);
 		const char *params[1] = { path };
@@ -112,7 +112,7 @@ static int build_reference(cw_pg *pg)
 		if (rc == 0)
 			rc = cw_pg_exec(pg, what, b);
 		if (rc == 0)
-			rc = cw_pg_query(pg, what, "SELECT set_config('search_path', $1, true)", 1, params, NULL);
+			rc = cw_pg_query(NULL, pg, what, "SELECT set_config('search_path', $1, true)", 1, params);
 		free(path);
 	}
 	free(b);
@@ -124,7 +124,7 @@ static int fix_columns(cw_pg *pg, int *added)
 {
 	const char *params[2] = { REF_INPUT, REF_RESULTS };
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, "schema_diff.sql", 2, params, &res);
+	int rc = cw_pg_run_file(&res, pg, "schema_diff.sql", 2, params);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
@@ -185,7 +185,7 @@ static int init_in_transaction(cw_pg *pg, int *from, int *to, int *added)
 	return rc;
 }
 
-int cw_pg_schema_init(cw_pg *pg, int *from, int *to, int *added)
+int cw_pg_schema_init(int *from, int *to, int *added, cw_pg *pg)
 {
 	*from = *to = *added = 0;
 	int rc = cw_pg_exec(pg, "starting claimwatch db init", "BEGIN");
@@ -223,7 +223,7 @@ static int check_contract(cw_pg *pg)
 	contract_columns(tables, columns, sizeof tables);
 	const char *params[2] = { tables, columns };
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, "schema_columns.sql", 2, params, &res);
+	int rc = cw_pg_run_file(&res, pg, "schema_columns.sql", 2, params);
 	if (rc < 0 || PQntuples(res) == 0) {
 		PQclear(res);
 		return rc;

@@ -82,7 +82,7 @@ static int copy_rows(cw_pg *pg, cw_csv *csv, const char *path, const char *const
 	return rc;
 }
 
-int cw_pg_stage_csv(cw_pg *pg, const char *path, const char *stage, const char *const *cols, long long *rows)
+int cw_pg_stage_csv(long long *rows, cw_pg *pg, const char *path, const char *stage, const char *const *cols)
 {
 	char what[512], sql[256];
 	snprintf(what, sizeof what, "writing %s to the database", path);
@@ -105,7 +105,7 @@ int cw_pg_stage_csv(cw_pg *pg, const char *path, const char *stage, const char *
 	return rc;
 }
 
-int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id)
+int cw_pg_insert_run(char *id, cw_pg *pg, const cw_pg_run_row *row)
 {
 	char started[32], read[24], rejected[24], findings[24];
 	snprintf(started, sizeof started, "%.3f", row->started);
@@ -116,7 +116,7 @@ int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id)
 	const char *params[11] = { row->command, row->month, row->status, row->source, started, VERSION_TEXT,
 	                           read, rejected, findings, summary, row->run_id };
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, "write_run.sql", 11, params, &res);
+	int rc = cw_pg_run_file(&res, pg, "write_run.sql", 11, params);
 	free(summary);
 	if (rc < 0)
 		return rc;
@@ -128,10 +128,10 @@ int cw_pg_insert_run(cw_pg *pg, const cw_pg_run_row *row, char *id)
 int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id)
 {
 	long long rows;
-	int rc = cw_pg_stage_csv(pg, path, "cw_stage_rejects", rejects_cols, &rows);
+	int rc = cw_pg_stage_csv(&rows, pg, path, "cw_stage_rejects", rejects_cols);
 	if (rc == 0) {
 		const char *params[1] = { run_id };
-		rc = cw_pg_run_file(pg, "write_rejects.sql", 1, params, NULL);
+		rc = cw_pg_run_file(NULL, pg, "write_rejects.sql", 1, params);
 	}
 	return rc;
 }

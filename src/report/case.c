@@ -8,6 +8,7 @@
 #include "claimwatch/types.h"
 #include "io/jsonfield.h"
 #include "report/case.h"
+#include "util/grow.h"
 #include "util/textwidth.h"
 
 /* --- schemas ------------------------------------------------------------------------------ */
@@ -89,14 +90,8 @@ char *cw_case_strdup(cw_case_arena *a, const char *s, size_t len)
 
 cw_case_rec *cw_case_list_add(cw_case_list *l, cw_case_arena *a, const cw_case_schema *schema)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		cw_case_rec *r = realloc(l->rec, cap * sizeof *r);
-		if (!r)
-			return NULL;
-		l->rec = r;
-		l->cap = cap;
-	}
+	if (cw_grow((void **)&l->rec, &l->cap, l->n + 1, sizeof *l->rec) < 0)
+		return NULL;
 	char **v = arena_alloc(a, schema->n * sizeof *v);
 	if (!v)
 		return NULL;
@@ -110,7 +105,7 @@ static cw_fen money(const char *s)
 {
 	cw_fen v = 0;
 	const char *why;
-	if (cw_parse_money(s, strlen(s), &v, &why) < 0)
+	if (cw_parse_money(&v, &why, s, strlen(s)) < 0)
 		return 0;
 	return v;
 }
@@ -276,7 +271,7 @@ static void total_amount(const cw_case_list *l, char buf[CW_FMT_SIZE])
 	cw_fen sum = 0;
 	for (size_t i = 0; i < l->n; i++)
 		sum += money(l->rec[i].v[CL_AMOUNT]);
-	cw_format_money(sum, buf);
+	cw_format_money(buf, sum);
 }
 
 int cw_case_print_finding(FILE *f, const cw_case_finding *c)

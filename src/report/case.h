@@ -103,7 +103,7 @@ typedef struct cw_case_source {
 } cw_case_source;
 
 /* The month folders under an output root: the CSV files of ROOT/YYYY-MM/. */
-int cw_case_folder_source(const char *root, cw_case_source *out);
+int cw_case_folder_source(cw_case_source *out, const char *root);
 
 void cw_case_physician_free(cw_case_physician *p);
 void cw_case_finding_free(cw_case_finding *f);

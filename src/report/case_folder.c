@@ -213,7 +213,7 @@ static void folder_close(void *ctx)
 	free(ctx);
 }
 
-int cw_case_folder_source(const char *root, cw_case_source *out)
+int cw_case_folder_source(cw_case_source *out, const char *root)
 {
 	folder *fo = calloc(1, sizeof *fo);
 	if (!fo)

@@ -172,7 +172,7 @@ int cw_export_month_json(const char *root, cw_month m, FILE *out)
 {
 	static const char *const tables[] = { "findings", "ranking", "sanctions", "indicators", NULL };
 	char path[4096], month[8];
-	cw_month_format(m, month);
+	cw_month_format(month, m);
 	if (cw_root_month_file(path, sizeof path, root, m, "summary.json") < 0)
 		return cw_error_set(CW_EINVALID, "path too long: %s", root);
 	cJSON *doc = cJSON_CreateObject(), *part;

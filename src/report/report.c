@@ -12,6 +12,7 @@
 #include "io/outdir.h"
 #include "io/rootmonths.h"
 #include "report/report.h"
+#include "util/grow.h"
 #include "util/progress.h"
 
 /* --- the data the pages share -------------------------------------------------------- */
@@ -32,14 +33,14 @@ static int build_indexes(cw_report *r)
 	/* findings by physician: a counting sort keeps each physician's findings in list order */
 	for (size_t i = 0; i < nf; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, i, &rec);
+		cw_findings_get(&rec, r->in->findings, i);
 		r->fstart[rec.f.physician + 2]++;
 	}
 	for (size_t p = 0; p < np; p++)
 		r->fstart[p + 2] += r->fstart[p + 1];
 	for (size_t i = 0; i < nf; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, i, &rec);
+		cw_findings_get(&rec, r->in->findings, i);
 		r->fidx[r->fstart[rec.f.physician + 1]++] = (uint32_t)i;
 	}
 	return 0;
@@ -58,9 +59,9 @@ static int read_trend_month(cw_report *r, const char *path, int m)
 	size_t nd = r->sc->ndims + 1;
 	char id[80], dim[64], score[32];
 	while ((rc = cw_csvtab_next(t)) == 1) {
-		cw_csvtab_copy(t, 0, id, sizeof id);
-		cw_csvtab_copy(t, 1, dim, sizeof dim);
-		cw_csvtab_copy(t, 2, score, sizeof score);
+		cw_csvtab_copy(id, sizeof id, t, 0);
+		cw_csvtab_copy(dim, sizeof dim, t, 1);
+		cw_csvtab_copy(score, sizeof score, t, 2);
 		cw_ref p = cw_dataset_find(r->ds, CW_T_PHYSICIANS, id);
 		int d = !strcmp(dim, "composite") ? (int)r->sc->ndims : cw_dimset_find(r->in->dims, dim);
 		char *end;
@@ -85,7 +86,7 @@ static int load_trend(cw_report *r)
 	for (size_t i = 0; i < cells; i++)
 		r->trend[i] = -1;
 	for (int k = 0; k < r->nmonths; k++, m = cw_month_next(m)) {
-		cw_month_format(m, r->months[k]);
+		cw_month_format(r->months[k], m);
 		char path[4096];
 		if (k + 1 < r->nmonths) {
 			if (cw_root_month_file(path, sizeof path, r->in->root, m, "ranking.csv") == 0) {
@@ -131,13 +132,9 @@ static int load_sanctions(cw_report *r)
 		return rc;
 	size_t cap = 0;
 	while ((rc = cw_csvtab_next(t)) == 1) {
-		if (r->nsanctions == cap) {
-			cw_report_sanction *s = realloc(r->sanctions, (cap = cap ? 2 * cap : 16) * sizeof *s);
-			if (!s) {
-				rc = cw_error_set(CW_ENOMEM, "out of memory reading sanctions.csv");
-				break;
-			}
-			r->sanctions = s;
+		if (cw_grow((void **)&r->sanctions, &cap, r->nsanctions + 1, sizeof *r->sanctions) < 0) {
+			rc = cw_error_set(CW_ENOMEM, "out of memory reading sanctions.csv");
+			break;
 		}
 		cw_report_sanction *s = &r->sanctions[r->nsanctions++];
 		char **fields[] = { &s->physician_id, &s->inst_id, &s->dept_id, &s->name, &s->level, &s->single_firsts,
@@ -183,9 +180,9 @@ int cw_report_write(const cw_report_input *in)
 	if (!in->ds || !in->scores)
 		return 0;
 	snprintf(r.dir, sizeof r.dir, "%s", in->dir);
-	int rc = cw_mkdirs(cw_report_file(&r, "p"));
+	int rc = cw_mkdirs(cw_report_file(&r, "p"), cw_output_dir_mode(in->output));
 	if (rc == 0)
-		rc = cw_html_kit_init(&r.kit, r.lang, in->month);
+		rc = cw_html_kit_init(&r.kit, in->output, r.lang, in->month);
 	if (rc == 0)
 		rc = build_indexes(&r);
 	if (rc == 0)

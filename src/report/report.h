@@ -29,6 +29,7 @@
 #include "claimwatch/score.h"
 #include "claimwatch/source.h"
 #include "engine/indicators.h"
+#include "io/output.h"
 #include "io/pseudo.h"
 #include "report/report_labels.h"
 
@@ -64,18 +65,19 @@ size_t cw_html_escape(char *dst, size_t size, const char *s);
 
 #define CW_NUM_SIZE 48
 /* Money with thousands separators: "12,345.60", "-0.05". */
-char *cw_fmt_money(cw_fen v, char buf[CW_NUM_SIZE]);
+char *cw_fmt_money(char buf[CW_NUM_SIZE], cw_fen v);
 /* A score in hundredths: "72.10". */
-char *cw_fmt_score(int32_t hundredths, char buf[CW_NUM_SIZE]);
+char *cw_fmt_score(char buf[CW_NUM_SIZE], int32_t hundredths);
 /* A share as a percentage with `decimals` decimals: "48.2%"; "" for NAN. */
-char *cw_fmt_pct(double share, int decimals, char buf[CW_NUM_SIZE]);
+char *cw_fmt_pct(char buf[CW_NUM_SIZE], double share, int decimals);
 /* A count with thousands separators: "1,234,567". */
-char *cw_fmt_count(uint64_t v, char buf[CW_NUM_SIZE]);
+char *cw_fmt_count(char buf[CW_NUM_SIZE], uint64_t v);
 /* A number with `decimals` decimals and thousands separators; "" for NAN. */
-char *cw_fmt_num(double v, int decimals, char buf[CW_NUM_SIZE]);
+char *cw_fmt_num(char buf[CW_NUM_SIZE], double v, int decimals);
 
 /* What every page shares: the template, the inlined CSS and script, the CSP. */
 typedef struct cw_html_kit {
+	cw_output *output; /* the run's set of outputs: the pages' file mode and size guard */
 	int lang;
 	char month[8];
 	const char *tpl, *css, *js;
@@ -83,8 +85,9 @@ typedef struct cw_html_kit {
 	char csp_noscript[256]; /* for pages without */
 } cw_html_kit;
 
-/* Loads reports/page.html, report.css and report.js from the resources. */
-int cw_html_kit_init(cw_html_kit *kit, int lang, const char *month);
+/* Loads reports/page.html, report.css and report.js from the resources; pages are written as output
+ * (which outlives the kit). */
+int cw_html_kit_init(cw_html_kit *kit, cw_output *output, int lang, const char *month);
 
 enum cw_nav { CW_NAV_NONE = -1, CW_NAV_SUMMARY, CW_NAV_RANKING, CW_NAV_CHARTS, CW_NAV_INDICATORS, CW_NAV_COUNT };
 
@@ -112,9 +115,9 @@ int cw_page_end(cw_page *p, uint64_t *bytes);
 void cw_page_abort(cw_page *p);
 
 /* --- SHA-256 and base64, for the script's hash in the CSP (report_html.c) ---- */
-void cw_sha256(const void *data, size_t len, uint8_t out[32]);
+void cw_sha256(uint8_t out[32], const void *data, size_t len);
 /* Base64 of len bytes into dst (at least 4 * ceil(len / 3) + 1 bytes). */
-char *cw_base64(const uint8_t *data, size_t len, char *dst);
+char *cw_base64(char *dst, const uint8_t *data, size_t len);
 
 /* --- charts (report_svg.c) ----------------------------------------------------- */
 /* Text inside SVG (same escaping as HTML). */
@@ -191,6 +194,7 @@ typedef struct cw_report_input {
 	cw_month when;              /* the same month */
 	const char *root;           /* the output root: the cycle's earlier months for the trend */
 	const char *dir;            /* the folder to write (ROOT/YYYY-MM/report/ while the run writes it aside) */
+	cw_output *output;          /* the run's set of outputs: file mode and size guard */
 	const char *sanctions_csv;  /* the month's sanctions.csv, already written */
 	int lang;                   /* CW_LANG_EN or CW_LANG_ZH */
 	const cw_dataset *ds;

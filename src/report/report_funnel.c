@@ -21,8 +21,8 @@ static double limit_of(const void *ctx, double volume, int side)
 static char *show(const cw_metric_info *mi, double v, char buf[CW_NUM_SIZE])
 {
 	if (!mi->money && !strcmp(mi->unit, "share"))
-		return cw_fmt_pct(v, 1, buf);
-	return cw_fmt_num(v, mi->money ? 2 : 1, buf);
+		return cw_fmt_pct(buf, v, 1);
+	return cw_fmt_num(buf, v, mi->money ? 2 : 1);
 }
 
 static const char *volume_word(int lang, const cw_metric_info *mi)
@@ -257,7 +257,7 @@ static void metric_row(const cw_report *r, FILE *f, int k, cw_ref p)
 	fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%s</td>", row->volume, show(mi, row->value, a));
 	fprintf(f, "<td class=\"n\">%s</td>", show(mi, row->expected, a));
 	fprintf(f, "<td class=\"n\">%s</td>", show(mi, row->limit, a));
-	fprintf(f, "<td class=\"n\">%s</td><td>", cw_fmt_num(row->z, 2, a));
+	fprintf(f, "<td class=\"n\">%s</td><td>", cw_fmt_num(a, row->z, 2));
 	if (row->group >= 0)
 		cw_html_text(f, group_name(r, &t->groups[row->group], group, sizeof group));
 	fputs("</td><td>", f);

@@ -119,20 +119,20 @@ static char *group_digits(char *buf)
 	return buf;
 }
 
-char *cw_fmt_money(cw_fen v, char buf[CW_NUM_SIZE])
+char *cw_fmt_money(char buf[CW_NUM_SIZE], cw_fen v)
 {
 	char plain[CW_FMT_SIZE];
-	snprintf(buf, CW_NUM_SIZE, "%s", cw_format_money(v, plain));
+	snprintf(buf, CW_NUM_SIZE, "%s", cw_format_money(plain, v));
 	return group_digits(buf);
 }
 
-char *cw_fmt_score(int32_t h, char buf[CW_NUM_SIZE])
+char *cw_fmt_score(char buf[CW_NUM_SIZE], int32_t h)
 {
 	snprintf(buf, CW_NUM_SIZE, "%s%d.%02d", h < 0 ? "-" : "", abs(h) / 100, abs(h) % 100);
 	return buf;
 }
 
-char *cw_fmt_pct(double share, int decimals, char buf[CW_NUM_SIZE])
+char *cw_fmt_pct(char buf[CW_NUM_SIZE], double share, int decimals)
 {
 	if (!isfinite(share))
 		buf[0] = 0;
@@ -141,13 +141,13 @@ char *cw_fmt_pct(double share, int decimals, char buf[CW_NUM_SIZE])
 	return buf;
 }
 
-char *cw_fmt_count(uint64_t v, char buf[CW_NUM_SIZE])
+char *cw_fmt_count(char buf[CW_NUM_SIZE], uint64_t v)
 {
 	snprintf(buf, CW_NUM_SIZE, "%llu", (unsigned long long)v);
 	return group_digits(buf);
 }
 
-char *cw_fmt_num(double v, int decimals, char buf[CW_NUM_SIZE])
+char *cw_fmt_num(char buf[CW_NUM_SIZE], double v, int decimals)
 {
 	if (!isfinite(v) || fabs(v) > 1e15) {
 		buf[0] = 0;
@@ -197,7 +197,7 @@ static void sha_block(uint32_t h[8], const uint8_t *p)
 		h[i] += a[i];
 }
 
-void cw_sha256(const void *data, size_t len, uint8_t out[32])
+void cw_sha256(uint8_t out[32], const void *data, size_t len)
 {
 	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 	const uint8_t *p = data;
@@ -219,7 +219,7 @@ void cw_sha256(const void *data, size_t len, uint8_t out[32])
 			out[4 * k + b] = (uint8_t)(h[k] >> (24 - 8 * b));
 }
 
-char *cw_base64(const uint8_t *d, size_t len, char *dst)
+char *cw_base64(char *dst, const uint8_t *d, size_t len)
 {
 	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t n = 0;
@@ -236,9 +236,10 @@ char *cw_base64(const uint8_t *d, size_t len, char *dst)
 
 /* --- the page template ---------------------------------------------------------- */
 
-int cw_html_kit_init(cw_html_kit *kit, int lang, const char *month)
+int cw_html_kit_init(cw_html_kit *kit, cw_output *output, int lang, const char *month)
 {
 	memset(kit, 0, sizeof *kit);
+	kit->output = output;
 	kit->lang = lang;
 	snprintf(kit->month, sizeof kit->month, "%s", month);
 	size_t jslen;
@@ -250,10 +251,10 @@ int cw_html_kit_init(cw_html_kit *kit, int lang, const char *month)
 		                    "missing from this build");
 	uint8_t hash[32];
 	char b64[48];
-	cw_sha256(kit->js, jslen, hash);
+	cw_sha256(hash, kit->js, jslen);
 	snprintf(kit->csp, sizeof kit->csp,
 	         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-%s'; "
-	         "base-uri 'none'; form-action 'none'", cw_base64(hash, 32, b64));
+	         "base-uri 'none'; form-action 'none'", cw_base64(b64, hash, 32));
 	snprintf(kit->csp_noscript, sizeof kit->csp_noscript,
 	         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; "
 	         "base-uri 'none'; form-action 'none'");
@@ -328,7 +329,7 @@ int cw_page_begin(cw_page *p, const cw_html_kit *kit, const char *path, const ch
 	p->script = script;
 	p->rel = rel ? rel : "";
 	snprintf(p->path, sizeof p->path, "%s", path);
-	int rc = cw_outfile_open(path, &p->f);
+	int rc = cw_outfile_open(&p->f, kit->output, path);
 	if (rc < 0)
 		return rc;
 	fill(p, kit->tpl, strstr(kit->tpl, "{{body}}"), title, active);

@@ -51,7 +51,7 @@ static void growth_cell(FILE *f, double now, double before)
 		return;
 	}
 	fprintf(f, "<td class=\"n %s\">%s%s</td>", g > 0 ? "up" : g < 0 ? "down" : "", g > 0 ? "+" : "",
-	        cw_fmt_pct(g, 1, buf));
+	        cw_fmt_pct(buf, g, 1));
 }
 
 static void row(const cw_report *r, FILE *f, const cw_indicator *x, cw_ref inst, cw_ref dept)
@@ -69,16 +69,16 @@ static void row(const cw_report *r, FILE *f, const cw_indicator *x, cw_ref inst,
 		cw_html_text(f, cw_report_dept_name(r, dept));
 		fputs("</td>", f);
 	}
-	fprintf(f, "<td class=\"n\">%d</td><td class=\"n\">%s</td>", level, cw_fmt_money(x->revenue, a));
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_money(x->drug, a));
+	fprintf(f, "<td class=\"n\">%d</td><td class=\"n\">%s</td>", level, cw_fmt_money(a, x->revenue));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_money(a, x->drug));
 	int over = isfinite(share) && share > target;
-	fprintf(f, "<td class=\"n%s\">%s</td>", over ? " over" : "", cw_fmt_pct(share, 1, a));
-	fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%u</td>", cw_fmt_pct(target, 0, a), x->visits);
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(pv, 2, a));
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(x->prev_per_visit, 2, a));
+	fprintf(f, "<td class=\"n%s\">%s</td>", over ? " over" : "", cw_fmt_pct(a, share, 1));
+	fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%u</td>", cw_fmt_pct(a, target, 0), x->visits);
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, pv, 2));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, x->prev_per_visit, 2));
 	growth_cell(f, pv, x->prev_per_visit);
-	fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%s</td>", x->stays, cw_fmt_num(ps, 2, a));
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(x->prev_per_stay, 2, a));
+	fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%s</td>", x->stays, cw_fmt_num(a, ps, 2));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, x->prev_per_stay, 2));
 	growth_cell(f, ps, x->prev_per_stay);
 	fputs("</tr>\n", f);
 }
@@ -101,8 +101,8 @@ static int share_chart(const cw_report *r, FILE *f)
 		if (!isfinite(share))
 			continue;
 		char a[CW_NUM_SIZE], b[CW_NUM_SIZE];
-		snprintf(texts[n], sizeof texts[n], "%s (%s %s)", cw_fmt_pct(share, 1, a), cw_label(r->lang, L_TARGET),
-		         cw_fmt_pct(target, 0, b));
+		snprintf(texts[n], sizeof texts[n], "%s (%s %s)", cw_fmt_pct(a, share, 1), cw_label(r->lang, L_TARGET),
+		         cw_fmt_pct(b, target, 0));
 		bars[n] = (cw_bar){ cw_report_inst_name(r, (cw_ref)i), share, texts[n], share > target ? "g2" : "g0" };
 		n++;
 	}

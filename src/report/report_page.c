@@ -68,7 +68,7 @@ void cw_report_score_cell(const cw_report *r, FILE *f, const cw_physcore *p, con
 	if (p->too_few || d->grade < 0)
 		fputs("<td class=\"n gn\"></td>", f);
 	else
-		fprintf(f, "<td class=\"n g%d\">%s</td>", d->grade, cw_fmt_score(d->score, buf));
+		fprintf(f, "<td class=\"n g%d\">%s</td>", d->grade, cw_fmt_score(buf, d->score));
 }
 
 void cw_report_grade_badge(const cw_report *r, FILE *f, int grade)

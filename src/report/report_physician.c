@@ -112,8 +112,8 @@ static void identity(const cw_report *r, FILE *f, const cw_physcore *p)
 	kv(f, cw_label(L, L_SPECIALTY), cw_report_str(r, de->specialty[p->dept]));
 	if (ph->title[p->physician] != CW_NONE)
 		kv(f, cw_label(L, L_TITLE), cw_report_str(r, ph->title[p->physician]));
-	kv(f, cw_label(L, L_VISITS), cw_fmt_count(p->visits, a));
-	kv(f, cw_label(L, L_BILLED), cw_fmt_money(p->billed, a));
+	kv(f, cw_label(L, L_VISITS), cw_fmt_count(a, p->visits));
+	kv(f, cw_label(L, L_BILLED), cw_fmt_money(a, p->billed));
 	fputs("</dl>", f);
 }
 
@@ -148,11 +148,11 @@ static void scores(const cw_report *r, FILE *f, size_t row, const peers *pe)
 		if (s->rank)
 			fprintf(f, "%u %s %u", s->rank, cw_label(r->lang, L_OF), pe->ranked[row * nd + d]);
 		int32_t mean = pe->mean[row * nd + d];
-		fprintf(f, "</td><td class=\"n\">%s</td>", mean >= 0 ? cw_fmt_score(mean, a) : "");
-		fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%s</td>", s->findings, cw_fmt_money(s->suspect, a));
-		fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(s->money_share, 2, a));
-		fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(s->per_100, 2, a));
-		fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(s->outlier, 3, a));
+		fprintf(f, "</td><td class=\"n\">%s</td>", mean >= 0 ? cw_fmt_score(a, mean) : "");
+		fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%s</td>", s->findings, cw_fmt_money(a, s->suspect));
+		fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, s->money_share, 2));
+		fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, s->per_100, 2));
+		fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, s->outlier, 3));
 		fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%u</td></tr>", s->confirmed, s->dismissed);
 	}
 	fputs("</tbody></table></div>", f);
@@ -215,7 +215,7 @@ static void evidence_line(const cw_report *r, FILE *f, uint32_t l)
 	char a[CW_NUM_SIZE], t[CW_FMT_SIZE];
 	fputs("<tr><td class=\"mono\">", f);
 	cw_html_text(f, cw_report_str(r, c->id[l]));
-	fprintf(f, "</td><td>%s</td><td>", cw_format_time(c->time[l], t));
+	fprintf(f, "</td><td>%s</td><td>", cw_format_time(t, c->time[l]));
 	cw_html_text(f, cw_report_str(r, it->name[item]));
 	fputs(" <span class=\"mono note\">", f);
 	cw_html_text(f, cw_report_str(r, it->code[item]));
@@ -227,12 +227,12 @@ static void evidence_line(const cw_report *r, FILE *f, uint32_t l)
 	}
 	fputs("</td><td>", f);
 	cw_html_text(f, cw_label_category(r->lang, it->category[item]));
-	fprintf(f, "</td><td class=\"n\">%s</td><td>", cw_format_qty(c->qty[l], t));
+	fprintf(f, "</td><td class=\"n\">%s</td><td>", cw_format_qty(t, c->qty[l]));
 	cw_html_text(f, cw_report_str(r, it->unit[item]));
-	fprintf(f, "</td><td class=\"n\">%s</td>", cw_fmt_money(c->unit_price[l], a));
+	fprintf(f, "</td><td class=\"n\">%s</td>", cw_fmt_money(a, c->unit_price[l]));
 	int over = c->unit_price[l] > it->std_price[item];
-	fprintf(f, "<td class=\"n%s\">%s</td>", over ? " over" : "", cw_fmt_money(it->std_price[item], a));
-	fprintf(f, "<td class=\"n\">%s</td></tr>", cw_fmt_money(c->amount[l], a));
+	fprintf(f, "<td class=\"n%s\">%s</td>", over ? " over" : "", cw_fmt_money(a, it->std_price[item]));
+	fprintf(f, "<td class=\"n\">%s</td></tr>", cw_fmt_money(a, c->amount[l]));
 }
 
 static void visit_info(const cw_report *r, FILE *f, cw_ref v)
@@ -244,9 +244,9 @@ static void visit_info(const cw_report *r, FILE *f, cw_ref v)
 	cw_html_text(f, cw_label(r->lang, L_KIND));
 	fputs("</dt><dd>", f);
 	cw_html_text(f, cw_label_kind(r->lang, vi->kind[v]));
-	fprintf(f, ", %s", cw_format_time(vi->admit[v], t));
+	fprintf(f, ", %s", cw_format_time(t, vi->admit[v]));
 	if (vi->discharge[v] != CW_MINUTE_NONE)
-		fprintf(f, " &ndash; %s", cw_format_time(vi->discharge[v], t));
+		fprintf(f, " &ndash; %s", cw_format_time(t, vi->discharge[v]));
 	fputs("</dd><dt>", f);
 	cw_html_text(f, cw_label(r->lang, L_DX));
 	fputs("</dt><dd>", f);
@@ -264,11 +264,11 @@ static void metric_info(const cw_report *r, FILE *f, const cw_record *rec)
 		return;
 	kv(f, cw_label(r->lang, L_METRIC), cw_label_metric(r->lang, rec->f.metric));
 	if (isfinite(rec->f.value))
-		kv(f, cw_label(r->lang, L_VALUE), cw_fmt_num(rec->f.value, 4, a));
+		kv(f, cw_label(r->lang, L_VALUE), cw_fmt_num(a, rec->f.value, 4));
 	if (isfinite(rec->f.expected))
-		kv(f, cw_label(r->lang, L_EXPECTED), cw_fmt_num(rec->f.expected, 4, a));
+		kv(f, cw_label(r->lang, L_EXPECTED), cw_fmt_num(a, rec->f.expected, 4));
 	if (isfinite(rec->f.limit))
-		kv(f, cw_label(r->lang, L_LIMIT), cw_fmt_num(rec->f.limit, 4, a));
+		kv(f, cw_label(r->lang, L_LIMIT), cw_fmt_num(a, rec->f.limit, 4));
 }
 
 /* One finding: what, why, about whom, and its lines [from, to) on this page. */
@@ -281,7 +281,7 @@ static void finding(const cw_report *r, FILE *f, const cw_record *rec, size_t fr
 	cw_html_text(f, cw_label_severity(L, rec->f.severity));
 	fputs("</span> <b>", f);
 	cw_html_text(f, cw_label_detector(L, rec->detector));
-	fprintf(f, "</b> &middot; %s &middot; ", cw_fmt_money(rec->f.suspect, a));
+	fprintf(f, "</b> &middot; %s &middot; ", cw_fmt_money(a, rec->f.suspect));
 	cw_html_text(f, cw_label_dimension(L, cw_dimset_name(r->in->dims, (size_t)rec->dimension)));
 	fprintf(f, " &middot; <span class=\"mono\">%s</span>", rec->id);
 	if (from > 0) {
@@ -301,11 +301,11 @@ static void finding(const cw_report *r, FILE *f, const cw_record *rec, size_t fr
 	kv(f, cw_label(L, L_RULE), rec->detector->summary);
 	if (rec->f.patient != CW_NONE) {
 		const char *id = cw_report_str(r, cw_dataset_patients(r->ds)->id[rec->f.patient]);
-		kv(f, cw_label(L, L_PATIENT), cw_pseudo_patient(r->in->pseudo, id, pseudo));
+		kv(f, cw_label(L, L_PATIENT), cw_pseudo_patient(pseudo, r->in->pseudo, id));
 	}
 	if (rec->f.visit != CW_NONE)
 		visit_info(r, f, rec->f.visit);
-	kv(f, cw_label(L, L_STRENGTH), cw_fmt_num(rec->f.score, 3, a));
+	kv(f, cw_label(L, L_STRENGTH), cw_fmt_num(a, rec->f.score, 3));
 	metric_info(r, f, rec);
 	fputs("</dl>", f);
 	if (rec->f.nlines) {
@@ -389,7 +389,7 @@ static int write_page(phys_ctx *c, size_t row, const uint32_t *fl, size_t nf, si
 	size_t end_l = page + 1 < pages ? c->cuts[page + 1].line : 0;
 	for (size_t i = c->cuts[page].first; i < nf && (i < end_f || (i == end_f && end_l > 0)); i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, fl[i], &rec);
+		cw_findings_get(&rec, r->in->findings, fl[i]);
 		size_t from = i == c->cuts[page].first ? c->cuts[page].line : 0;
 		size_t to = i == end_f ? end_l : rec.f.nlines;
 		finding(r, f, &rec, from, to);
@@ -410,7 +410,7 @@ static int physician(phys_ctx *c, size_t row)
 	size_t nf = r->fstart[ph + 1] - r->fstart[ph], total = 0;
 	for (size_t i = 0; i < nf; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, fl[i], &rec);
+		cw_findings_get(&rec, r->in->findings, fl[i]);
 		total += rec.f.nlines;
 	}
 	int rc = grow(c, nf + total / CW_REPORT_EVIDENCE_ROWS + 2);
@@ -418,7 +418,7 @@ static int physician(phys_ctx *c, size_t row)
 		return rc;
 	for (size_t i = 0; i < nf; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, fl[i], &rec);
+		cw_findings_get(&rec, r->in->findings, fl[i]);
 		c->nlines[i] = rec.f.nlines;
 	}
 	size_t pages = cw_paginate(c->nlines, nf, CW_REPORT_EVIDENCE_ROWS, CW_REPORT_FINDINGS_PER_PAGE, c->cuts, c->cap);

@@ -95,7 +95,7 @@ static void prev_cell(const cw_report *r, FILE *f, size_t row, size_t d)
 		arrow = " <span class=\"up\">&#9650;</span>";
 	else if (!p->too_few && p->dim[d].score < before)
 		arrow = " <span class=\"down\">&#9660;</span>";
-	fprintf(f, "<td class=\"n\">%s%s</td>", cw_fmt_score(before, buf), arrow);
+	fprintf(f, "<td class=\"n\">%s%s</td>", cw_fmt_score(buf, before), arrow);
 }
 
 static void row(const cw_report *r, FILE *f, size_t i, size_t d)
@@ -123,11 +123,11 @@ static void row(const cw_report *r, FILE *f, size_t i, size_t d)
 	fputs("<td>", f);
 	if (!p->too_few)
 		cw_html_text(f, cw_label_grade(r->lang, s->grade));
-	fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%s</td>", s->findings, cw_fmt_money(s->suspect, a));
+	fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%s</td>", s->findings, cw_fmt_money(a, s->suspect));
 	fprintf(f, "<td class=\"n\">%u</td>", p->visits);
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_money(p->billed, a));
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(s->money_share, 2, a));
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(s->per_100, 2, a));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_money(a, p->billed));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, s->money_share, 2));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, s->per_100, 2));
 	prev_cell(r, f, i, d);
 	fputs("<td>", f);
 	cw_html_text(f, cw_label_status(r->lang, p, s));
@@ -212,7 +212,7 @@ int cw_report_ranking(cw_report *r)
 	int rc = 0;
 	for (size_t d = 0; rc == 0 && d <= s->ndims; d++) {
 		if (s->n)
-			cw_rank_order(s, r->ds, d, idx);
+			cw_rank_order(idx, s, r->ds, d);
 		size_t pages = s->n ? (s->n + CW_REPORT_RANKING_ROWS - 1) / CW_REPORT_RANKING_ROWS : 1;
 		for (size_t k = 0; rc == 0 && k < pages; k++) {
 			size_t from = k * CW_REPORT_RANKING_ROWS, to = from + CW_REPORT_RANKING_ROWS;

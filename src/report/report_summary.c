@@ -36,15 +36,6 @@ static void td_num(FILE *f, const char *s)
 	fprintf(f, "<td class=\"n\">%s</td>", s);
 }
 
-static size_t lines_in_month(const cw_dataset *ds)
-{
-	const cw_claims *c = cw_dataset_claims(ds);
-	size_t n = 0;
-	for (size_t i = 0; i < c->n; i++)
-		n += !!(c->flags[i] & CW_LINE_IN_MONTH);
-	return n;
-}
-
 /* The money of physician-level findings (no patient, no line): statistical estimates, not claims. */
 static cw_fen estimates(const cw_report *r)
 {
@@ -52,7 +43,7 @@ static cw_fen estimates(const cw_report *r)
 	cw_fen sum = 0;
 	for (size_t i = 0; i < n; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, i, &rec);
+		cw_findings_get(&rec, r->in->findings, i);
 		if (rec.f.patient == CW_NONE && !rec.f.nlines)
 			sum += rec.f.suspect;
 	}
@@ -64,24 +55,24 @@ static void cards(cw_report *r, FILE *f, size_t nfind, cw_fen total)
 	char a[CW_NUM_SIZE], b[CW_NUM_SIZE * 2];
 	int L = r->lang;
 	fputs("<div class=\"cards\">", f);
-	card(f, cw_fmt_count(lines_in_month(r->ds), a), cw_label(L, L_CLAIM_LINES), NULL);
-	card(f, cw_fmt_count(cw_dataset_visits(r->ds)->n, a), cw_label(L, L_VISITS_LOADED), NULL);
+	card(f, cw_fmt_count(a, cw_dataset_lines_in_month(r->ds)), cw_label(L, L_CLAIM_LINES), NULL);
+	card(f, cw_fmt_count(a, cw_dataset_visits(r->ds)->n), cw_label(L, L_VISITS_LOADED), NULL);
 	uint64_t rejected = 0;
 	for (int t = 0; t < CW_T_COUNT; t++)
 		rejected += r->in->load->table[t].rejected;
-	card(f, cw_fmt_count(rejected, a), cw_label(L, L_ROWS_REJECTED), rejected ? "over" : NULL);
-	snprintf(b, sizeof b, "%s / %zu", cw_fmt_count(r->sc->n, a), r->sc->ranked);
+	card(f, cw_fmt_count(a, rejected), cw_label(L, L_ROWS_REJECTED), rejected ? "over" : NULL);
+	snprintf(b, sizeof b, "%s / %zu", cw_fmt_count(a, r->sc->n), r->sc->ranked);
 	char label[160];
 	snprintf(label, sizeof label, "%s / %s", cw_label(L, L_PHYSICIANS_SCORED), cw_label(L, L_PHYSICIANS_RANKED));
 	card(f, b, label, NULL);
-	card(f, cw_fmt_count(nfind, a), cw_label(L, L_FINDINGS), NULL);
+	card(f, cw_fmt_count(a, nfind), cw_label(L, L_FINDINGS), NULL);
 	cw_fen est = estimates(r);
 	if (est) {
 		snprintf(label, sizeof label, "%s (%s %s)", cw_label(L, L_SUSPECT), cw_label(L, L_ESTIMATES),
-		         cw_fmt_money(est, b));
-		card(f, cw_fmt_money(total, a), label, NULL);
+		         cw_fmt_money(b, est));
+		card(f, cw_fmt_money(a, total), label, NULL);
 	} else {
-		card(f, cw_fmt_money(total, a), cw_label(L, L_SUSPECT), NULL);
+		card(f, cw_fmt_money(a, total), cw_label(L, L_SUSPECT), NULL);
 	}
 	size_t due = 0;
 	for (int k = 1; k <= CW_LEVELS; k++)
@@ -108,14 +99,14 @@ static void tables(cw_report *r, FILE *f)
 		const cw_table_stats *s = &r->in->load->table[t];
 		fputs("<tr>", f);
 		td_text(f, cw_table_name(t));
-		td_num(f, cw_fmt_count(s->read, a));
-		td_num(f, cw_fmt_count(s->loaded, a));
-		td_num(f, cw_fmt_count(s->skipped, a));
-		fprintf(f, "<td class=\"n%s\">%s</td></tr>", s->rejected ? " over" : "", cw_fmt_count(s->rejected, a));
+		td_num(f, cw_fmt_count(a, s->read));
+		td_num(f, cw_fmt_count(a, s->loaded));
+		td_num(f, cw_fmt_count(a, s->skipped));
+		fprintf(f, "<td class=\"n%s\">%s</td></tr>", s->rejected ? " over" : "", cw_fmt_count(a, s->rejected));
 	}
 	fputs("</tbody></table><p class=\"note\">", f);
 	cw_html_text(f, cw_label(L, L_REJECT_SHARE));
-	fprintf(f, ": %s &middot; rejects.csv</p>", cw_fmt_pct(cw_load_month_share(r->in->load), 3, a));
+	fprintf(f, ": %s &middot; rejects.csv</p>", cw_fmt_pct(a, cw_load_month_share(r->in->load), 3));
 }
 
 typedef struct tally {
@@ -146,11 +137,11 @@ static int breakdown(cw_report *r, FILE *f, int head, const char *const *names, 
 			continue;
 		fputs("<tr>", f);
 		td_text(f, names[i]);
-		td_num(f, cw_fmt_count(t[i].n, a));
-		td_num(f, cw_fmt_money(t[i].money, a));
-		td_num(f, cw_fmt_pct(total > 0 ? (double)t[i].money / (double)total : 0, 1, b));
+		td_num(f, cw_fmt_count(a, t[i].n));
+		td_num(f, cw_fmt_money(a, t[i].money));
+		td_num(f, cw_fmt_pct(b, total > 0 ? (double)t[i].money / (double)total : 0, 1));
 		fputs("</tr>", f);
-		snprintf(texts[nb], CW_NUM_SIZE, "%s", cw_fmt_money(t[i].money, a));
+		snprintf(texts[nb], CW_NUM_SIZE, "%s", cw_fmt_money(a, t[i].money));
 		bars[nb] = (cw_bar){ names[i], (double)t[i].money, texts[nb], NULL };
 		nb++;
 	}
@@ -176,7 +167,7 @@ static int findings_sections(cw_report *r, FILE *f, size_t *nfind, cw_fen *total
 	size_t n = r->in->findings ? cw_findings_count(r->in->findings) : 0;
 	for (size_t i = 0; i < n; i++) {
 		cw_record rec;
-		cw_findings_get(r->in->findings, i, &rec);
+		cw_findings_get(&rec, r->in->findings, i);
 		int d = cw_registry_index(reg, rec.detector->name);
 		det[d].n++;
 		det[d].money += rec.f.suspect;
@@ -292,7 +283,7 @@ static void firsts(cw_report *r, FILE *f)
 			fputs("</td><td>", f);
 			cw_report_grade_badge(r, f, p->dim[r->sc->ndims].grade);
 			fprintf(f, "</td><td class=\"n\">%u</td>", s->findings);
-			td_num(f, cw_fmt_money(s->suspect, a));
+			td_num(f, cw_fmt_money(a, s->suspect));
 			fputs("</tr>", f);
 		}
 	}

@@ -42,7 +42,7 @@ static void tick_label(FILE *f, double v, double step, int percent)
 	}
 	int dec = step >= 1 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
 	char buf[CW_NUM_SIZE];
-	fputs(cw_fmt_num(v, dec, buf), f);
+	fputs(cw_fmt_num(buf, v, dec), f);
 	if (percent)
 		fputc('%', f);
 }
@@ -69,7 +69,7 @@ void cw_svg_bars(FILE *f, const cw_bar *bars, size_t n, int width)
 		fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\"><title>", label_w - 8, y + 14);
 		cw_svg_text(f, bars[i].label);
 		fputs("</title>", f);
-		cw_svg_text(f, cw_text_fit(bars[i].label, 32, cut, sizeof cut));
+		cw_svg_text(f, cw_text_fit(cut, sizeof cut, bars[i].label, 32));
 		fprintf(f, "</text><rect class=\"bar%s%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"15\"/>",
 		        bars[i].cls ? " " : "", bars[i].cls ? bars[i].cls : "", label_w, y + 2, w);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", label_w + w + 6, y + 14);
@@ -128,7 +128,7 @@ int cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, doubl
 		fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\"><title>", label_w - 8, cy + 4);
 		cw_svg_text(f, s->label);
 		fputs("</title>", f);
-		cw_svg_text(f, cw_text_fit(s->label, 30, cut, sizeof cut));
+		cw_svg_text(f, cw_text_fit(cut, sizeof cut, s->label, 30));
 		fprintf(f, " (%zu)</text>", s->n);
 		if (s->n) {
 			memcpy(tmp, s->v, s->n * sizeof *tmp);
@@ -137,7 +137,7 @@ int cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, doubl
 			fprintf(f, "<rect class=\"box\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>", SX(q1),
 			        cy - 8, SX(q3) - SX(q1) + 0.5, 16.0);
 			char a[CW_NUM_SIZE], b[CW_NUM_SIZE], c[CW_NUM_SIZE];
-			fprintf(f, "%s / %s / %s</title></rect>", cw_fmt_num(q1, 2, a), cw_fmt_num(q2, 2, b), cw_fmt_num(q3, 2, c));
+			fprintf(f, "%s / %s / %s</title></rect>", cw_fmt_num(a, q1, 2), cw_fmt_num(b, q2, 2), cw_fmt_num(c, q3, 2));
 			fprintf(f, "<line class=\"tg\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", SX(q2), cy - 8, SX(q2),
 			        cy + 8);
 		}

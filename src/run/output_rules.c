@@ -1,35 +1,28 @@
-/* output_rules.c: the rules' output settings applied to the files a command writes (see run.h). */
+/* output_rules.c: the rules' output section, read into the settings of a set of outputs (see run.h). */
 #include "claimwatch/error.h"
 #include "claimwatch/rules.h"
 #include "io/outfile.h"
-#include "io/outguard.h"
+#include "io/output.h"
 #include "run/run.h"
 
-int cw_outfile_configure(const struct cw_rules *rules)
+int cw_output_load(cw_output *out, const cw_rules *rules)
 {
 	cw_section s = cw_rules_section(rules, "output");
-	const char *v;
-	mode_t m;
-	int rc = cw_section_string(&s, "file_mode", &v);
-	if (rc == 0)
-		rc = cw_outfile_parse_mode(v, "output.file_mode", &m);
-	if (rc == 0)
-		cw_outfile_set_mode(m);
-	return rc;
-}
-
-int cw_outguard_configure(const cw_rules *rules)
-{
-	cw_section s = cw_rules_section(rules, "output");
+	cw_output o;
+	const char *mode;
 	long long max_bytes;
-	double share;
 	int rc;
-	if ((rc = cw_section_int(&s, "max_bytes", 0, 1LL << 53, &max_bytes)) < 0 ||
-	    (rc = cw_section_double(&s, "max_free_share", 0, 1, &share)) < 0)
+	cw_output_init(&o);
+	cw_output_init(out);
+	if ((rc = cw_section_string(&mode, &s, "file_mode")) < 0 ||
+	    (rc = cw_outfile_parse_mode(&o.file_mode, mode, "output.file_mode")) < 0 ||
+	    (rc = cw_section_int(&max_bytes, &s, "max_bytes", 0, 1LL << 53)) < 0 ||
+	    (rc = cw_section_double(&o.max_free_share, &s, "max_free_share", 0, 1)) < 0)
 		return rc;
-	if (share <= 0)
+	if (o.max_free_share <= 0)
 		return cw_error_set(CW_EINVALID, "output.max_free_share: must be above 0 (1 lets the outputs take all the "
 		                    "free space)");
-	cw_outguard_set((uint64_t)max_bytes, share);
+	o.max_bytes = (uint64_t)max_bytes;
+	*out = o;
 	return 0;
 }

@@ -10,17 +10,18 @@
 #include "claimwatch/error.h"
 #include "claimwatch/sanction.h"
 #include "io/csvtab.h"
+#include "judge/history.h"
 #include "pg/pg.h"
 #include "run/run.h"
 
-int cw_pg_current_run(cw_pg *pg, const char *month, cw_pg_month_run *out)
+int cw_pg_current_run(cw_pg_month_run *out, cw_pg *pg, const char *month)
 {
 	char day[16];
 	snprintf(day, sizeof day, "%.7s-01", month);
 	const char *params[1] = { day };
 	PGresult *res;
 	memset(out, 0, sizeof *out);
-	int rc = cw_pg_run_file(pg, "history_run.sql", 1, params, &res);
+	int rc = cw_pg_run_file(&res, pg, "history_run.sql", 1, params);
 	if (rc < 0)
 		return rc;
 	if (PQntuples(res) > 0) {
@@ -38,22 +39,22 @@ typedef struct history_ctx {
 	char what[96];
 } history_ctx;
 
-static int open_month(void *ctx, cw_month m, const char *const *columns, cw_csvtab **tab)
+static int open_month(cw_csvtab **tab, void *ctx, cw_month m, const char *const *columns)
 {
 	history_ctx *hc = ctx;
 	char day[16], ym[8];
-	snprintf(day, sizeof day, "%s-01", cw_month_format(m, ym));
+	snprintf(day, sizeof day, "%s-01", cw_month_format(ym, m));
 	snprintf(hc->what, sizeof hc->what, "reading the ranking of %s from claimwatch.ranking", ym);
 	const char *params[1] = { day }, *sql;
 	PGresult *res;
-	int rc = cw_pg_run_file(hc->pg, "history_month.sql", 1, params, &res);
+	int rc = cw_pg_run_file(&res, hc->pg, "history_month.sql", 1, params);
 	if (rc < 0)
 		return rc;
 	int present = PQntuples(res) > 0;
 	PQclear(res);
 	if (!present)
 		return CW_ENOTFOUND;
-	if ((rc = cw_pg_sql("history_ranking.sql", &sql)) < 0)
+	if ((rc = cw_pg_sql(&sql, "history_ranking.sql")) < 0)
 		return rc;
 	res = PQexec(hc->pg->conn, sql);
 	if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {

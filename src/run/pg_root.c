@@ -31,11 +31,11 @@ typedef struct reconcile {
 static int runs_of(reconcile *rc, const char *dir, const char *month, cw_month_summary *s, cw_pg_month_run *cur,
                    int *ours)
 {
-	int r = cw_month_summary_read(dir, s);
+	int r = cw_month_summary_read(s, dir);
 	*ours = r == 0 && s->run_id > 0 && !strcmp(s->database, rc->pg->target);
 	if (r < 0 || !*ours)
 		return r;
-	return cw_pg_current_run(rc->pg, month, cur);
+	return cw_pg_current_run(cur, rc->pg, month);
 }
 
 static int adopt(const char *path, const char *name, void *ctx)
@@ -48,7 +48,7 @@ static int adopt(const char *path, const char *name, void *ctx)
 	if (r < 0 || !ours || s.run_id != cur.run_id)
 		return r < 0 ? r : 0;
 	snprintf(dir, sizeof dir, "%s/%s", rc->root, name);
-	if ((r = cw_month_summary_read(dir, &in_place)) < 0 || in_place.run_id == s.run_id)
+	if ((r = cw_month_summary_read(&in_place, dir)) < 0 || in_place.run_id == s.run_id)
 		return r;
 	if ((r = cw_outdir_adopt(rc->root, path, name)) < 0)
 		return r;
@@ -60,7 +60,7 @@ static int adopt(const char *path, const char *name, void *ctx)
 static int report_month(reconcile *rc, cw_month m)
 {
 	char month[8], dir[4096];
-	cw_month_format(m, month);
+	cw_month_format(month, m);
 	snprintf(dir, sizeof dir, "%s/%s", rc->root, month);
 	cw_month_summary s;
 	cw_pg_month_run cur;
@@ -87,7 +87,7 @@ int cw_pg_reconcile_root(const char *conninfo, const char *root)
 	cw_month *months = NULL;
 	size_t n = 0;
 	if ((r = cw_pg_schema_check(pg)) == 0 && (r = cw_outdir_leftovers(root, adopt, &rc)) == 0)
-		r = cw_root_months(root, &months, &n);
+		r = cw_root_months(&months, &n, root);
 	for (size_t i = 0; i < n && r == 0; i++)
 		r = report_month(&rc, months[i]);
 	free(months);

@@ -60,10 +60,10 @@ static int write_file(cw_pg *pg, cw_month_run *mr, const struct result_file *r, 
 	char copy[4096];
 	snprintf(copy, sizeof copy, "%s", path);
 	long long rows;
-	int rc = cw_pg_stage_csv(pg, copy, r->stage, r->cols, &rows);
+	int rc = cw_pg_stage_csv(&rows, pg, copy, r->stage, r->cols);
 	if (rc == 0) {
 		const char *params[2] = { month, run_id };
-		rc = cw_pg_run_file(pg, r->sql, 2, params, NULL);
+		rc = cw_pg_run_file(NULL, pg, r->sql, 2, params);
 	}
 	return rc;
 }
@@ -85,7 +85,7 @@ static long long rows_read(const cw_load_stats *st, long long *rejected)
 static int reserve_run(cw_pg *pg, cw_month_run *mr)
 {
 	PGresult *res;
-	int rc = cw_pg_run_file(pg, "write_reserve.sql", 0, NULL, &res);
+	int rc = cw_pg_run_file(&res, pg, "write_reserve.sql", 0, NULL);
 	if (rc < 0)
 		return rc;
 	snprintf(mr->db.run_id, sizeof mr->db.run_id, "%s", PQgetvalue(res, 0, 0));
@@ -104,7 +104,7 @@ static int insert_run(cw_pg *pg, cw_month_run *mr, const char *month)
 	                      .summary_path = summary, .run_id = mr->db.run_id };
 	row.rows_read = rows_read(&mr->load, &row.rows_rejected);
 	char id[24];
-	return cw_pg_insert_run(pg, &row, id);
+	return cw_pg_insert_run(id, pg, &row);
 }
 
 static int write_month(cw_pg *pg, cw_month_run *mr)
@@ -116,7 +116,7 @@ static int write_month(cw_pg *pg, cw_month_run *mr)
 	const char *p_key[1] = { key };
 	int rc = cw_pg_exec(pg, "writing the results back", "BEGIN");
 	if (rc == 0)
-		rc = cw_pg_run_file(pg, "write_lock.sql", 1, p_key, NULL);
+		rc = cw_pg_run_file(NULL, pg, "write_lock.sql", 1, p_key);
 	if (rc == 0)
 		rc = reserve_run(pg, mr);
 	if (rc == 0)
@@ -130,7 +130,7 @@ static int write_month(cw_pg *pg, cw_month_run *mr)
 	}
 	const char *p_clear[2] = { month, run_id };
 	if (rc == 0)
-		rc = cw_pg_run_file(pg, "write_clear.sql", 2, p_clear, NULL);
+		rc = cw_pg_run_file(NULL, pg, "write_clear.sql", 2, p_clear);
 	if (rc == 0)
 		rc = cw_pg_exec(pg, "committing the results", "COMMIT");
 	else if (PQstatus(pg->conn) == CONNECTION_OK)

@@ -5,13 +5,14 @@
 #include "claimwatch/error.h"
 #include "pg/pg.h"
 #include "run/run.h"
+#include "source/rejects.h"
 #include "util/progress.h"
 
 /* An integer setting: the command line's when given (>= 0), else the rules'. */
 static int setting_int(const cw_section *s, const char *key, long long max, int given, int *out)
 {
 	long long v = given;
-	int rc = given >= 0 ? 0 : cw_section_int(s, key, 0, max, &v);
+	int rc = given >= 0 ? 0 : cw_section_int(&v, s, key, 0, max);
 	*out = (int)v;
 	return rc;
 }
@@ -26,7 +27,9 @@ static int settings(cw_month_run *mr, int *lookback)
 		return rc;
 	if (mr->opts->max_reject_share >= 0)
 		*max_share = mr->opts->max_reject_share;
-	else if ((rc = cw_section_double(&load, "max_reject_share", 0, 1, max_share)) < 0)
+	else if ((rc = cw_section_double(max_share, &load, "max_reject_share", 0, 1)) < 0)
+		return rc;
+	if ((rc = cw_output_load(&mr->output, mr->rules)) < 0)
 		return rc;
 	cw_section run = cw_rules_section(mr->rules, "run");
 	return setting_int(&run, "threads", 256, mr->opts->threads, &mr->threads);
@@ -35,20 +38,20 @@ static int settings(cw_month_run *mr, int *lookback)
 /* The metrics', scoring and sanction rules and the inspectors' decisions, read before the data. */
 static int score_settings(cw_month_run *mr)
 {
-	int rc = cw_metrics_opts_load(mr->rules, &mr->metrics_opts);
+	int rc = cw_metrics_opts_load(&mr->metrics_opts, mr->rules);
 	if (rc == 0)
-		rc = cw_score_rules_load(mr->rules, &mr->score_rules);
+		rc = cw_score_rules_load(&mr->score_rules, mr->rules);
 	if (rc == 0)
-		rc = cw_sanction_rules_load(mr->rules, &mr->sanction_rules);
+		rc = cw_sanction_rules_load(&mr->sanction_rules, mr->rules);
 	if (rc == 0)
-		rc = cw_reviews_load(mr->opts->root, &mr->reviews);
+		rc = cw_reviews_load(&mr->reviews, mr->opts->root);
 	return rc;
 }
 
 static int load(cw_month_run *mr, int lookback)
 {
 	double t0 = cw_now();
-	int rc = cw_rejects_open(&mr->rejects, cw_outdir_file(mr->od, "rejects.csv"));
+	int rc = cw_rejects_open_output(&mr->rejects, &mr->output, cw_outdir_file(mr->od, "rejects.csv"));
 	if (rc < 0)
 		return rc;
 	if (!mr->opts->reveal_patients)
@@ -61,9 +64,9 @@ static int load(cw_month_run *mr, int lookback)
 	cw_load_opts lo = { .month = mr->opts->month, .lookback_days = lookback, .rejects = mr->rejects,
 		            .warn = warn, .threads = mr->threads, .input_timeout = mr->input_timeout };
 	if (mr->opts->db)
-		rc = cw_load_pg(mr->pg, &lo, &mr->ds, &mr->load);
+		rc = cw_load_pg(&mr->ds, &mr->load, mr->pg, &lo);
 	else
-		rc = cw_load_csv(mr->opts->data_dir, &lo, &mr->ds, &mr->load);
+		rc = cw_load_csv(&mr->ds, &mr->load, mr->opts->data_dir, &lo);
 	if (ferror(warn) && rc == 0)
 		rc = cw_error_set(CW_ENOMEM, "out of memory collecting the loader's warnings");
 	fclose(warn);
@@ -78,15 +81,6 @@ static int load(cw_month_run *mr, int lookback)
 	return rc < 0 ? rc : rc2;
 }
 
-static size_t lines_in_month(const cw_dataset *ds)
-{
-	const cw_claims *c = cw_dataset_claims(ds);
-	size_t n = 0;
-	for (size_t i = 0; i < c->n; i++)
-		n += !!(c->flags[i] & CW_LINE_IN_MONTH);
-	return n;
-}
-
 /* The physicians' metrics, computed once: for the detectors that need them, metrics.csv and the report. */
 static int detect(cw_month_run *mr)
 {
@@ -94,11 +88,11 @@ static int detect(cw_month_run *mr)
 	mr->timings = calloc(cw_registry_count(cw_rules_registry(mr->rules)) + 1, sizeof *mr->timings);
 	if (!mr->timings)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	int rc = cw_metrics_compute(mr->ds, &mr->metrics_opts, &mr->metrics);
+	int rc = cw_metrics_compute(&mr->metrics, mr->ds, &mr->metrics_opts);
 	if (rc < 0)
 		return cw_error_wrap(rc, "the physicians' metrics");
 	cw_detect_opts o = { .threads = mr->threads, .timings = mr->timings, .metrics = mr->metrics };
-	rc = cw_detect(mr->ds, mr->rules, mr->dims, &o, &mr->findings);
+	rc = cw_detect(&mr->findings, mr->ds, mr->rules, mr->dims, &o);
 	mr->t_detect = cw_now() - t0;
 	return rc;
 }
@@ -106,7 +100,7 @@ static int detect(cw_month_run *mr)
 static int score(cw_month_run *mr)
 {
 	double t0 = cw_now();
-	int rc = cw_score(mr->ds, mr->findings, mr->dims, &mr->score_rules, mr->reviews, &mr->scores);
+	int rc = cw_score(&mr->scores, mr->ds, mr->findings, mr->dims, &mr->score_rules, mr->reviews);
 	if (rc == 0)
 		rc = cw_rank(mr->scores, mr->ds, mr->score_rules.scope);
 	mr->t_score = cw_now() - t0;
@@ -140,7 +134,7 @@ static int too_many_rejects(cw_month_run *mr, double share, double max)
 static void load_note(const cw_month_run *mr)
 {
 	cw_table_stats sum = cw_load_totals(&mr->load);
-	size_t n = lines_in_month(mr->ds);
+	size_t n = cw_dataset_lines_in_month(mr->ds);
 	cw_progress_note("%s: loaded %zu claim lines of the month (%zu with the look-back), %llu rows rejected "
 	                 "(%llu of the month, %llu of the look-back, %llu whose month cannot be told), in %.1f s",
 	                 mr->month, n, cw_dataset_claims(mr->ds)->n, (unsigned long long)sum.rejected,
@@ -216,8 +210,8 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 {
 	cw_month_run mr = { .opts = opts, .rules = rules, .t_start = cw_now() };
 	int lookback;
-	cw_month_format(opts->month, mr.month);
-	int rc = cw_dimset_load(rules, &mr.dims);
+	cw_month_format(mr.month, opts->month);
+	int rc = cw_dimset_load(&mr.dims, rules);
 	if (rc == 0)
 		rc = cw_detect_check(rules);
 	if (rc == 0)
@@ -225,7 +219,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	if (rc == 0)
 		rc = score_settings(&mr);
 	if (rc == 0)
-		rc = cw_outdir_begin(&mr.od, opts->root, mr.month);
+		rc = cw_outdir_begin(&mr.od, &mr.output, opts->root, mr.month);
 	if (rc == 0)
 		rc = cw_pseudo_init(&mr.pseudo, opts->root, NULL, opts->reveal_patients);
 	if (rc == 0 && opts->db)
@@ -238,7 +232,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 			rc = too_many_rejects(&mr, share, mr.max_reject_share);
 	}
 	if (rc == 0) {
-		mr.empty = lines_in_month(mr.ds) == 0;
+		mr.empty = cw_dataset_lines_in_month(mr.ds) == 0;
 		load_note(&mr);
 		if (mr.empty && (rc = cw_check_emptied(&mr)) == 0)
 			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);

@@ -6,6 +6,7 @@
 #ifndef CW_RUN_H
 #define CW_RUN_H
 #include <cjson/cJSON.h>
+#include "claimwatch/attributes.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
 #include "claimwatch/metrics.h"
@@ -16,6 +17,7 @@
 #include "claimwatch/source.h"
 #include "engine/indicators.h"
 #include "io/outdir.h"
+#include "io/output.h"
 #include "io/pseudo.h"
 #include "pg/pg.h"
 
@@ -42,6 +44,7 @@ typedef struct cw_month_run {
 	const cw_rules *rules;
 	cw_dimset *dims;
 	char month[8];
+	cw_output output;       /* the month's set of outputs: file mode and size guard, from the rules */
 	cw_outdir *od;
 	cw_rejects *rejects;
 	cw_dataset *ds;
@@ -75,13 +78,12 @@ typedef struct cw_month_run {
 	} db;
 } cw_month_run;
 
-/* Sets the mode of output files from the rules' output.file_mode: an octal
- * string ("0600", "640") that gives the owner read and write and nobody
- * execute. */
-int cw_outfile_configure(const cw_rules *rules);
-/* Sets the size guard of the outputs from output.max_bytes and
- * output.max_free_share (io/outguard.h). */
-int cw_outguard_configure(const cw_rules *rules);
+/* The settings of a set of outputs (io/output.h) from the rules' output section, into *out: the file
+ * mode from output.file_mode (an octal string, "0600" or "640", that gives the owner read and write and
+ * nobody execute) and the size guard's limits from output.max_bytes and output.max_free_share
+ * (io/outguard.h). A run reads them for its month; a command that writes files, for them. Errors name
+ * the key; *out is then left at the defaults. */
+int cw_output_load(cw_output *out, const cw_rules *rules);
 
 /* --- the result tables' history (pg_history.c) ------------------------------------------------------ */
 
@@ -92,7 +94,7 @@ typedef struct cw_pg_month_run {
 	long long lines;      /* claim lines of the month it was made from */
 } cw_pg_month_run;
 /* The current run of month ("YYYY-MM"). */
-int cw_pg_current_run(cw_pg *pg, const char *month, cw_pg_month_run *out);
+int cw_pg_current_run(cw_pg_month_run *out, cw_pg *pg, const char *month);
 
 /* The sanction history from the result tables: */
 struct cw_history_source;
@@ -111,7 +113,7 @@ int cw_pg_reconcile_root(const char *conninfo, const char *root);
 int cw_run_month(const cw_run_opts *opts, const cw_rules *rules);
 
 /* A warning: shown (unless --quiet) and kept with the run's warnings for summary.json. */
-int cw_run_warn(cw_month_run *mr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cw_run_warn(cw_month_run *mr, const char *fmt, ...) CW_PRINTF(2, 3);
 
 /* The writers of the month's files, each into the run's temporary folder. */
 int cw_write_findings(cw_month_run *mr);

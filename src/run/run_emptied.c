@@ -19,13 +19,13 @@ int cw_check_emptied(cw_month_run *mr)
 	char dir[4096], made[4200];
 	snprintf(dir, sizeof dir, "%s/%s", mr->opts->root, mr->month);
 	cw_month_summary s;
-	int rc = cw_month_summary_read(dir, &s);
+	int rc = cw_month_summary_read(&s, dir);
 	if (rc < 0)
 		return rc;
 	long long lines = s.lines_in_month;
 	snprintf(made, sizeof made, "%s", dir);
 	cw_pg_month_run r = { 0 };
-	if (lines == 0 && mr->pg && (rc = cw_pg_current_run(mr->pg, mr->month, &r)) < 0)
+	if (lines == 0 && mr->pg && (rc = cw_pg_current_run(&r, mr->pg, mr->month)) < 0)
 		return rc;
 	if (lines == 0 && r.lines > 0) {
 		lines = r.lines;

@@ -31,18 +31,18 @@ static void write_line(FILE *f, cw_month_run *mr, const char *finding_id, uint32
 	cw_csv_cell(f, finding_id, 0);
 	cw_csv_cell(f, cw_dataset_str(ds, c->id[l]), 0);
 	cw_csv_cell(f, cw_dataset_str(ds, cw_dataset_visits(ds)->id[c->visit[l]]), 0);
-	cw_csv_cell(f, cw_pseudo_patient(&mr->pseudo, cw_dataset_str(ds, cw_dataset_patients(ds)->id[c->patient[l]]), pseudo),
+	cw_csv_cell(f, cw_pseudo_patient(pseudo, &mr->pseudo, cw_dataset_str(ds, cw_dataset_patients(ds)->id[c->patient[l]])),
 	            0);
 	cw_csv_cell(f, cw_dataset_str(ds, cw_dataset_physicians(ds)->id[c->physician[l]]), 0);
 	cw_csv_cell(f, cw_dataset_str(ds, it->code[item]), 0);
 	cw_csv_cell(f, cw_dataset_str(ds, it->name[item]), 0);
 	cw_csv_cell(f, cw_category_name(it->category[item]), 0);
 	cw_csv_cell(f, cw_dataset_str(ds, it->unit[item]), 0);
-	cw_csv_cell(f, cw_format_time(c->time[l], buf), 0);
-	cw_csv_cell(f, cw_format_qty(c->qty[l], buf), 0);
-	cw_csv_cell(f, cw_format_money(c->unit_price[l], buf), 0);
-	cw_csv_cell(f, cw_format_money(c->amount[l], buf), 0);
-	cw_csv_cell(f, cw_format_money(it->std_price[item], buf), 0);
+	cw_csv_cell(f, cw_format_time(buf, c->time[l]), 0);
+	cw_csv_cell(f, cw_format_qty(buf, c->qty[l]), 0);
+	cw_csv_cell(f, cw_format_money(buf, c->unit_price[l]), 0);
+	cw_csv_cell(f, cw_format_money(buf, c->amount[l]), 0);
+	cw_csv_cell(f, cw_format_money(buf, it->std_price[item]), 0);
 	cw_csv_cell(f, refund_word(c->flags[l]), 1);
 }
 
@@ -50,14 +50,14 @@ int cw_write_evidence(cw_month_run *mr)
 {
 	const char *path = cw_outdir_file(mr->od, "evidence.csv");
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);
 	size_t n = mr->findings ? cw_findings_count(mr->findings) : 0;
 	for (size_t i = 0; i < n; i++) {
 		cw_record r;
-		cw_findings_get(mr->findings, i, &r);
+		cw_findings_get(&r, mr->findings, i);
 		for (size_t k = 0; k < r.f.nlines; k++)
 			write_line(f, mr, r.id, r.f.lines[k]);
 	}

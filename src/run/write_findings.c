@@ -70,10 +70,10 @@ static int write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *line
 	cw_csv_cell(f, ref_id(ds, cw_dataset_institutions(ds)->id, r->inst), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_departments(ds)->id, r->dept), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_physicians(ds)->id, r->f.physician), 0);
-	cw_csv_cell(f, cw_pseudo_patient(&mr->pseudo, ref_id(ds, cw_dataset_patients(ds)->id, r->f.patient), pseudo), 0);
+	cw_csv_cell(f, cw_pseudo_patient(pseudo, &mr->pseudo, ref_id(ds, cw_dataset_patients(ds)->id, r->f.patient)), 0);
 	cw_csv_cell(f, ref_id(ds, cw_dataset_visits(ds)->id, r->f.visit), 0);
 	cw_csv_cell(f, line_ids, 0);
-	cw_csv_cell(f, cw_format_money(r->f.suspect, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, r->f.suspect), 0);
 	fprintf(f, "%.3f,", r->f.score < 0 ? 0 : r->f.score > 1 ? 1 : r->f.score);
 	cw_csv_cell(f, r->reason, 0);
 	cw_csv_cell(f, cw_severity_name(r->f.severity), 0);
@@ -105,7 +105,7 @@ int cw_write_findings(cw_month_run *mr)
 	FILE *f;
 	int rc = warn_reviews(mr);
 	if (rc == 0)
-		rc = cw_outfile_open(path, &f);
+		rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);
@@ -113,7 +113,7 @@ int cw_write_findings(cw_month_run *mr)
 	buffer lines = { NULL, 0 };
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		cw_record r;
-		cw_findings_get(mr->findings, i, &r);
+		cw_findings_get(&r, mr->findings, i);
 		rc = write_row(f, mr, &r, &lines);
 	}
 	free(lines.s);

@@ -4,8 +4,8 @@
 
 int cw_write_indicators(cw_month_run *mr)
 {
-	int rc = cw_indicators_compute(mr->ds, mr->rules, mr->opts->root, &mr->indicators);
+	int rc = cw_indicators_compute(&mr->indicators, mr->ds, mr->rules, mr->opts->root);
 	if (rc < 0)
 		return rc;
-	return cw_indicators_write(&mr->indicators, mr->ds, cw_outdir_file(mr->od, "indicators.csv"));
+	return cw_indicators_write(&mr->indicators, mr->ds, &mr->output, cw_outdir_file(mr->od, "indicators.csv"));
 }

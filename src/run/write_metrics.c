@@ -71,7 +71,7 @@ int cw_write_metrics(cw_month_run *mr)
 	const char *path = cw_outdir_file(mr->od, "metrics.csv");
 	FILE *f;
 	int rc;
-	if ((rc = cw_outfile_open(path, &f)) < 0)
+	if ((rc = cw_outfile_open(&f, &mr->output, path)) < 0)
 		return rc;
 	cw_csv_header(f, columns);
 	size_t np = cw_dataset_physicians(mr->ds)->n;

@@ -44,13 +44,13 @@ static void write_row(FILE *f, const cw_month_run *mr, const cw_physcore *p, siz
 	else
 		fprintf(f, "%d.%02d,%s,%u,", d->score / 100, d->score % 100, cw_grade_name(d->grade), d->rank);
 	fprintf(f, "%u,", d->findings);
-	cw_csv_cell(f, cw_format_money(d->suspect, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, d->suspect), 0);
 	cw_csv_cell(f, cw_dataset_str(ds, cw_dataset_physicians(ds)->name[p->physician]), 0);
 	cw_csv_cell(f, cw_grade_name_zh(d->grade), 0);
 	cw_csv_cell(f, cw_scope_name(mr->scores->scope), 0);
 	cw_csv_cell(f, scope_group(mr, p), 0);
 	fprintf(f, "%u,", p->visits);
-	cw_csv_cell(f, cw_format_money(p->billed, buf), 0);
+	cw_csv_cell(f, cw_format_money(buf, p->billed), 0);
 	fprintf(f, "%.4f,%.2f,%.3f,%u,%u,", d->money_share, d->per_100, d->outlier, d->confirmed, d->dismissed);
 	cw_csv_cell(f, p->too_few ? "too_few_cases" : d->rank ? "ranked" : "no_problems", 1);
 }
@@ -60,7 +60,7 @@ int cw_write_ranking(cw_month_run *mr)
 	const char *path = cw_outdir_file(mr->od, "ranking.csv");
 	const cw_scores *s = mr->scores;
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);
@@ -70,7 +70,7 @@ int cw_write_ranking(cw_month_run *mr)
 		return cw_error_set(CW_ENOMEM, "out of memory writing ranking.csv");
 	}
 	for (size_t d = 0; s && s->n && d <= s->ndims; d++) {
-		cw_rank_order(s, mr->ds, d, idx);
+		cw_rank_order(idx, s, mr->ds, d);
 		for (size_t i = 0; i < s->n; i++)
 			write_row(f, mr, &s->rows[idx[i]], d);
 	}

@@ -10,6 +10,7 @@ int cw_write_report(cw_month_run *mr)
 	char dir[4096], sanctions[4096];
 	cw_report_input in = {
 		.month = mr->month, .when = mr->opts->month, .root = mr->opts->root, .lang = cw_lang_parse(lang),
+		.output = &mr->output,
 		.ds = mr->ds, .detectors = cw_rules_registry(mr->rules), .findings = mr->findings, .dims = mr->dims,
 		.scores = mr->scores,
 		.score_rules = &mr->score_rules, .metrics = mr->metrics, .indicators = &mr->indicators,

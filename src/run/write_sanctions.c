@@ -10,6 +10,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "io/outfile.h"
+#include "judge/history.h"
 #include "pg/pg.h"
 #include "run/run.h"
 #include "util/progress.h"
@@ -54,7 +55,7 @@ static int write_file(cw_month_run *mr, const cw_tally *t, size_t n)
 {
 	const char *path = cw_outdir_file(mr->od, "sanctions.csv");
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);
@@ -81,18 +82,18 @@ int cw_write_sanctions(cw_month_run *mr)
 		return rc;
 	if (mr->pg)
 		src = &db;
-	rc = cw_history_load_from(src, mr->opts->root, mr->opts->month, ranking, &h);
+	rc = cw_history_load_from(&h, src, mr->opts->root, mr->opts->month, ranking);
 	cw_pg_history_free(src);
 	if (rc < 0)
 		return cw_error_wrap(rc, "reading the rankings of the cycle");
 	snprintf(mr->sanctions.cycle, sizeof mr->sanctions.cycle, "%s", h.cycle);
-	cw_history_missing(&h, mr->sanctions.missing, sizeof mr->sanctions.missing);
+	cw_history_missing(mr->sanctions.missing, sizeof mr->sanctions.missing, &h);
 	mr->sanctions.months_read = 0;
 	for (int i = 0; i < h.nmonths; i++)
 		mr->sanctions.months_read += h.present[i];
 	rc = warn_missing(mr);
 	if (rc == 0)
-		rc = cw_sanction_tally(&h, &mr->sanction_rules, &t, &n);
+		rc = cw_sanction_tally(&t, &n, &h, &mr->sanction_rules);
 	if (rc == 0)
 		rc = write_file(mr, t, n);
 	cw_tallies_free(t, n);

@@ -59,26 +59,26 @@ static cJSON *findings_json(const cw_month_run *mr)
 	char buf[CW_FMT_SIZE];
 	for (size_t i = 0; i < n && by_det && by_dim && count_dim; i++) {
 		cw_record r;
-		cw_findings_get(mr->findings, i, &r);
+		cw_findings_get(&r, mr->findings, i);
 		by_det[cw_registry_index(reg, r.detector->name)] += r.f.suspect;
 		by_dim[r.dimension] += r.f.suspect;
 		count_dim[r.dimension]++;
 		total += r.f.suspect;
 	}
 	cJSON_AddNumberToObject(o, "total", (double)n);
-	cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(total, buf));
+	cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(buf, total));
 	cJSON *d = cJSON_AddObjectToObject(o, "by_detector");
 	for (size_t i = 0; i < nd && by_det; i++) {
 		cJSON *e = cJSON_AddObjectToObject(d, cw_registry_get(reg, i)->name);
 		cJSON_AddNumberToObject(e, "findings", mr->timings ? (double)mr->timings[i].findings : 0);
-		cJSON_AddStringToObject(e, "suspect_amount", cw_format_money(by_det[i], buf));
+		cJSON_AddStringToObject(e, "suspect_amount", cw_format_money(buf, by_det[i]));
 		cJSON_AddNumberToObject(e, "seconds", mr->timings ? mr->timings[i].seconds : 0);
 	}
 	cJSON *m = cJSON_AddObjectToObject(o, "by_dimension");
 	for (size_t i = 0; i < ndim && by_dim && count_dim; i++) {
 		cJSON *e = cJSON_AddObjectToObject(m, cw_dimset_name(mr->dims, i));
 		cJSON_AddNumberToObject(e, "findings", (double)count_dim[i]);
-		cJSON_AddStringToObject(e, "suspect_amount", cw_format_money(by_dim[i], buf));
+		cJSON_AddStringToObject(e, "suspect_amount", cw_format_money(buf, by_dim[i]));
 	}
 	free(by_det);
 	free(by_dim);
@@ -93,15 +93,12 @@ static cJSON *dataset_json(const cw_month_run *mr)
 		return o;
 	const cw_window *w = cw_dataset_window(mr->ds);
 	char buf[CW_FMT_SIZE];
-	cJSON_AddStringToObject(o, "window_start", cw_format_time(w->window_start, buf));
-	cJSON_AddStringToObject(o, "month_start", cw_format_time(w->month_start, buf));
-	cJSON_AddStringToObject(o, "month_end", cw_format_time(w->month_end, buf));
+	cJSON_AddStringToObject(o, "window_start", cw_format_time(buf, w->window_start));
+	cJSON_AddStringToObject(o, "month_start", cw_format_time(buf, w->month_start));
+	cJSON_AddStringToObject(o, "month_end", cw_format_time(buf, w->month_end));
 	const cw_claims *c = cw_dataset_claims(mr->ds);
-	size_t in_month = 0;
-	for (size_t i = 0; i < c->n; i++)
-		in_month += !!(c->flags[i] & CW_LINE_IN_MONTH);
 	cJSON_AddNumberToObject(o, "claim_lines", (double)c->n);
-	cJSON_AddNumberToObject(o, "claim_lines_in_month", (double)in_month);
+	cJSON_AddNumberToObject(o, "claim_lines_in_month", (double)cw_dataset_lines_in_month(mr->ds));
 	cJSON_AddNumberToObject(o, "visits", (double)cw_dataset_visits(mr->ds)->n);
 	cJSON_AddNumberToObject(o, "patients", (double)cw_dataset_patients(mr->ds)->n);
 	cJSON_AddNumberToObject(o, "physicians", (double)cw_dataset_physicians(mr->ds)->n);
@@ -176,7 +173,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	}
 	const char *path = cw_outdir_file(mr->od, "summary.json");
 	FILE *f;
-	int rc = cw_outfile_open(path, &f);
+	int rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc == 0) {
 		fputs(text, f);
 		fputc('\n', f);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "claimwatch/error.h"
+#include "source/rejects.h"
 #include "claimwatch/source.h"
 #include "dataset/dataset_impl.h"
 #include "io/csv.h"
@@ -73,7 +74,7 @@ int cw_load_reject(const cw_builder *b, cw_rejects *rejects, cw_table_stats *st,
 	st->rejected_unknown += period == CW_PERIOD_UNKNOWN;
 	char month[8] = "";
 	if (m.year)
-		cw_month_format(m, month);
+		cw_month_format(month, m);
 	else if (period == CW_PERIOD_MONTH)
 		snprintf(month, sizeof month, "all"); /* a table without dates: every month's */
 	if (!rj->f)
@@ -105,7 +106,7 @@ typedef struct table_load {
 	int col[CW_ROW_MAX_COLS];    /* schema column -> header field, or -1 */
 } table_load;
 
-static void warn(table_load *tl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(table_load *tl, const char *fmt, ...) CW_PRINTF(2, 3);
 static void warn(table_load *tl, const char *fmt, ...)
 {
 	FILE *w = tl->opts->warn ? tl->opts->warn : stderr;
@@ -191,7 +192,7 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 		f[j].len = i >= 0 ? rec->field[i].len : 0;
 	}
 	cw_rowerr err;
-	int rc = cw_row_add(b, tl->table, f, rb, &err);
+	int rc = cw_row_add(&err, b, tl->table, f, rb);
 	if (rc == 0 || rc == CW_SKIP) {
 		if (rc == 0)
 			st->loaded++;
@@ -245,7 +246,7 @@ static int read_parallel(table_load *tl, cw_builder *b)
 		return 0;
 	int threads = cw_threads(tl->opts->threads);
 	uint64_t off, line, size = file_size(in->path);
-	cw_csv_tell(tl->csv, &off, &line);
+	cw_csv_tell(&off, &line, tl->csv);
 	size_t chunk = cw_load_chunk_bytes ? cw_load_chunk_bytes : ((size_t)256 << 10);
 	if (threads < 2 || size < off || size - off < 2 * (uint64_t)chunk)
 		return 0;
@@ -306,7 +307,7 @@ static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_l
 	return rc;
 }
 
-int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats)
+int cw_load_csv(cw_dataset **out, cw_load_stats *stats, const char *dir, const cw_load_opts *opts)
 {
 	cw_load_stats local;
 	if (!stats)
@@ -330,7 +331,7 @@ int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_
 	}
 	cw_progress_begin("indexing the month", 0, "");
 	cw_builder_set_threads(b, opts->threads);
-	rc = cw_builder_finish(b, out);
+	rc = cw_builder_finish(out, b);
 	cw_progress_end();
 	stats->seconds = cw_now() - t0;
 	return rc;

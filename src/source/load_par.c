@@ -27,6 +27,7 @@
 #include "source/load_par.h"
 #include "source/load_table.h"
 #include "source/rows.h"
+#include "util/grow.h"
 #include "util/progress.h"
 #include "util/threads.h"
 
@@ -186,14 +187,8 @@ static int chunk_fail(chunk *c, int rc)
 
 static int add_reject(chunk *c, const pending *pd)
 {
-	if (c->nrej == c->rej_cap) {
-		size_t cap = c->rej_cap ? c->rej_cap * 2 : 64;
-		rejrow *r = realloc(c->rej, cap * sizeof *r);
-		if (!r)
-			return chunk_fail(c, cw_error_set(CW_ENOMEM, "out of memory reading a chunk"));
-		c->rej = r;
-		c->rej_cap = cap;
-	}
+	if (cw_grow((void **)&c->rej, &c->rej_cap, c->nrej + 1, sizeof *c->rej) < 0)
+		return chunk_fail(c, cw_error_set(CW_ENOMEM, "out of memory reading a chunk"));
 	const char *why = arena_copy(c, pd->err.reason, strlen(pd->err.reason));
 	if (!why)
 		return chunk_fail(c, cw_error_set(CW_ENOMEM, "out of memory reading a chunk"));
@@ -203,7 +198,7 @@ static int add_reject(chunk *c, const pending *pd)
 
 static int grow_rows(chunk *c)
 {
-	size_t cap = c->res_cap ? c->res_cap * 2 : 4096;
+	size_t cap = cw_grown(c->res_cap, c->res_cap + 1, 4096);
 	cw_row_res *r = realloc(c->res, cap * sizeof *r);
 	if (r)
 		c->res = r;
@@ -237,7 +232,7 @@ static int type_record(worker *w, chunk *c, const cw_csv_record *rec, pending *p
 	}
 	cw_slice f[CW_ROW_MAX_COLS];
 	cw_load_fields(cw_row_schema_of(t->table), t->col, rec, f);
-	int rc = cw_row_type(t->table, f, &pd->rb, &pd->x, &pd->err);
+	int rc = cw_row_type(&pd->x, &pd->err, t->table, f, &pd->rb);
 	if (rc == 0)
 		pd->rejected = 0;
 	else if (rc != CW_EINVALID)
@@ -254,7 +249,7 @@ static int resolve_record(worker *w, chunk *c, pending *pd)
 	if (c->nres == c->res_cap && grow_rows(c) < 0)
 		return c->rc;
 	cw_row_res *o = &c->res[c->nres];
-	int rc = cw_builder_resolve(&w->b, t->table, &pd->x, o, &w->cache, &pd->err);
+	int rc = cw_builder_resolve(o, &pd->err, &w->b, t->table, &pd->x, &w->cache);
 	if (rc == CW_SKIP) {
 		c->nskipped++;
 		return 0;
@@ -318,7 +313,7 @@ static void parse_chunk(worker *w, chunk *c)
 	}
 	if (resolve_batch(w, c, w->batch, n) < 0)
 		return;
-	cw_csv_tell(w->csv, &off, &line);
+	cw_csv_tell(&off, &line, w->csv);
 	c->newlines = line - 1;
 }
 
@@ -460,7 +455,7 @@ static int commit_chunk(par *p, worker *w, chunk *c)
 		if (i + PREFETCH < c->nres)
 			cw_builder_prefetch(t->b, t->table, &c->res[i + PREFETCH]);
 		cw_rowerr err;
-		rc = cw_builder_commit(t->b, t->table, &c->res[i], &err);
+		rc = cw_builder_commit(&err, t->b, t->table, &c->res[i]);
 		const rowmeta *m = &c->meta[i];
 		if (rc == 0)
 			t->st->loaded++;
@@ -623,7 +618,7 @@ static int par_open(par *p, const cw_par_table *t, uint64_t offset, worker *w, i
 	int rc = cw_csv_open_mem(&p->scanner, t->path, NULL);
 	for (int i = 0; i < nw && rc == 0; i++) {
 		w[i].p = p;
-		cw_builder_snapshot(t->b, &w[i].b, &w[i].ds);
+		cw_builder_snapshot(&w[i].b, &w[i].ds, t->b);
 		w[i].cache.visit.len = w[i].cache.phys.len = 0;
 		rc = cw_csv_open_mem(&w[i].csv, t->path, NULL);
 	}
@@ -654,7 +649,7 @@ int cw_load_par(const cw_par_table *t, uint64_t *offset, uint64_t *line)
 		return rc;
 	}
 	for (int i = 0; i < nw; i++) /* after the pool has its room: it does not move from here */
-		cw_builder_snapshot(t->b, &w[i].b, &w[i].ds);
+		cw_builder_snapshot(&w[i].b, &w[i].ds, t->b);
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	for (int i = 1; i < nw; i++, started++)

@@ -17,8 +17,11 @@
  * not be split could hold anything anywhere: it is withheld when its file has
  * columns claimwatch does not read, or holds patient ids while pseudonymising.
  *
- * The file is created with the output file mode (0600 unless the rules'
- * output.file_mode says otherwise): rejected rows are patient data. */
+ * The file is created with the file mode of its set of outputs (io/output.h:
+ * 0600 unless a run's rules say otherwise in output.file_mode) and counts
+ * against its size guard: rejected rows are patient data, and a huge input
+ * could fill the disk with them. A reject file opened alone is a set of its
+ * own, with the defaults. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,11 +31,11 @@
 #include <unistd.h>
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
-#include "io/outfile.h"
 #include "io/outguard.h"
 #include "io/pseudo.h"
-#include "util/safetext.h"
+#include "source/rejects.h"
 #include "source/rows.h"
+#include "util/safetext.h"
 #include "util/utf8.h"
 
 #define RECORD_CUT 4096 /* bytes of a record written */
@@ -50,6 +53,8 @@ typedef struct protected_file {
 
 struct cw_rejects {
 	FILE *f;
+	cw_output *output; /* the set of outputs the file belongs to: the run's, or own */
+	cw_output own;
 	char *path;
 	uint64_t count;
 	int failed;
@@ -71,26 +76,36 @@ static const char ID_WITHHELD[] = "(withheld)";
 static int write_failed(cw_rejects *r, int e)
 {
 	r->failed = 1;
-	return cw_outguard_explain() ? CW_EIO : cw_error_set(CW_EIO, "%s: cannot write the reject file: %s", r->path,
+	return cw_outguard_explain(r->output) ? CW_EIO : cw_error_set(CW_EIO, "%s: cannot write the reject file: %s", r->path,
 	                                                       strerror(e ? e : EIO));
 }
 
 int cw_rejects_open(cw_rejects **out, const char *path)
+{
+	return cw_rejects_open_output(out, NULL, path);
+}
+
+int cw_rejects_open_output(cw_rejects **out, cw_output *o, const char *path)
 {
 	cw_rejects *r = calloc(1, sizeof *r);
 	if (!r || !(r->path = strdup(path))) {
 		free(r);
 		return cw_error_set(CW_ENOMEM, "out of memory opening %s", path);
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, cw_outfile_mode());
+	if (!o) {
+		cw_output_init(&r->own);
+		o = &r->own;
+	}
+	r->output = o;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, o->file_mode);
 	if (fd < 0) {
 		int e = errno;
 		free(r->path);
 		free(r);
 		return cw_error_set(CW_EIO, "%s: cannot create the reject file: %s", path, strerror(e));
 	}
-	(void)fchmod(fd, cw_outfile_mode()); /* an older file keeps its mode otherwise, and the umask must not change it */
-	r->f = cw_outguard_fdopen(fd, path);
+	(void)fchmod(fd, o->file_mode); /* an older file keeps its mode otherwise, and the umask must not change it */
+	r->f = cw_outguard_fdopen(o, fd, path);
 	if (!r->f) {
 		close(fd);
 		free(r->path);
@@ -168,7 +183,7 @@ int cw_rejects_protect(cw_rejects *r, const char *file, int unread_columns)
 	return 0;
 }
 
-void cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps) { r->pseudo = ps; }
+void cw_rejects_pseudonymise(cw_rejects *r, const cw_pseudo *ps) { r->pseudo = ps; }
 
 void cw_rejects_withhold_patients(cw_rejects *r) { r->withhold_ids = 1; }
 
@@ -223,7 +238,7 @@ static const char *patient_label(const cw_rejects *r, const cw_slice *id, char b
 		return NULL;
 	memcpy(copy, id->ptr, id->len);
 	copy[id->len] = 0;
-	return cw_pseudo_patient(r->pseudo, copy, buf);
+	return cw_pseudo_patient(buf, r->pseudo, copy);
 }
 
 /* Appends bytes to the record being built; < 0 when out of memory. */

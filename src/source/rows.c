@@ -16,6 +16,7 @@
 #include "dataset/dataset_impl.h"
 #include "io/csv.h"
 #include "source/rows.h"
+#include "util/grow.h"
 
 /* --- schemas ---------------------------------------------------------------- */
 
@@ -101,16 +102,8 @@ static int reserve(row *r, int ncols)
 	for (int i = 0; i < ncols; i++)
 		need += r->f[i].len + 1;
 	r->rb->len = 0;
-	if (need <= r->rb->cap)
-		return 0;
-	size_t cap = r->rb->cap ? r->rb->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	char *p = realloc(r->rb->buf, cap);
-	if (!p)
+	if (cw_grow((void **)&r->rb->buf, &r->rb->cap, need, 1) < 0)
 		return cw_error_set(CW_ENOMEM, "out of memory typing a row");
-	r->rb->buf = p;
-	r->rb->cap = cap;
 	return 0;
 }
 
@@ -133,7 +126,7 @@ static int get_id(row *r, int col, int required, const char **out)
 		*out = NULL;
 		return required ? missing(r, col) : 0;
 	}
-	if (cw_check_id(r->f[col].ptr, r->f[col].len, &why) < 0)
+	if (cw_check_id(&why, r->f[col].ptr, r->f[col].len) < 0)
 		return bad(r, col, why);
 	*out = copy(r, col);
 	return 0;
@@ -146,7 +139,7 @@ static int get_text(row *r, int col, int required, const char **out)
 		*out = NULL;
 		return required ? missing(r, col) : 0;
 	}
-	if (cw_check_text(r->f[col].ptr, r->f[col].len, &why) < 0)
+	if (cw_check_text(&why, r->f[col].ptr, r->f[col].len) < 0)
 		return bad(r, col, why);
 	*out = copy(r, col);
 	return 0;
@@ -158,7 +151,7 @@ static int get_time(row *r, int col, int required, cw_minute *out)
 	*out = CW_MINUTE_NONE;
 	if (empty(r, col))
 		return required ? missing(r, col) : 0;
-	return cw_parse_time(r->f[col].ptr, r->f[col].len, out, &why) < 0 ? bad(r, col, why) : 0;
+	return cw_parse_time(out, &why, r->f[col].ptr, r->f[col].len) < 0 ? bad(r, col, why) : 0;
 }
 
 static int get_date(row *r, int col, cw_day *out)
@@ -167,7 +160,7 @@ static int get_date(row *r, int col, cw_day *out)
 	*out = CW_DAY_NONE;
 	if (empty(r, col))
 		return 0;
-	return cw_parse_date(r->f[col].ptr, r->f[col].len, out, &why) < 0 ? bad(r, col, why) : 0;
+	return cw_parse_date(out, &why, r->f[col].ptr, r->f[col].len) < 0 ? bad(r, col, why) : 0;
 }
 
 static int get_money(row *r, int col, cw_fen *out)
@@ -175,7 +168,7 @@ static int get_money(row *r, int col, cw_fen *out)
 	const char *why;
 	if (empty(r, col))
 		return missing(r, col);
-	if (cw_parse_money(r->f[col].ptr, r->f[col].len, out, &why) < 0)
+	if (cw_parse_money(out, &why, r->f[col].ptr, r->f[col].len) < 0)
 		return bad(r, col, why);
 	if (*out > CW_MONEY_MAX || *out < -CW_MONEY_MAX)
 		return bad(r, col, "more than 99999999.99 yuan in absolute value, the contract's bound for one amount");
@@ -189,7 +182,7 @@ static int get_qty(row *r, int col, int required, int min_zero, cw_qty *out)
 	*out = CW_QTY_NONE;
 	if (empty(r, col))
 		return required ? missing(r, col) : 0;
-	if (cw_parse_qty(r->f[col].ptr, r->f[col].len, out, &why) < 0)
+	if (cw_parse_qty(out, &why, r->f[col].ptr, r->f[col].len) < 0)
 		return bad(r, col, why);
 	if (*out > CW_QTY_MAX || *out < -CW_QTY_MAX)
 		return bad(r, col, "more than 99999999.999 in absolute value, the contract's bound for one quantity");
@@ -206,8 +199,8 @@ static int get_int(row *r, int col, int required, int32_t min, int32_t max, cons
 	*out = CW_INT_NONE;
 	if (empty(r, col))
 		return required ? missing(r, col) : 0;
-	if (cw_parse_int(r->f[col].ptr, r->f[col].len, min, max, &v, &why) < 0) {
-		if (cw_parse_int(r->f[col].ptr, r->f[col].len, INT64_MIN, INT64_MAX, &v, &why) == 0)
+	if (cw_parse_int(&v, &why, r->f[col].ptr, r->f[col].len, min, max) < 0) {
+		if (cw_parse_int(&v, &why, r->f[col].ptr, r->f[col].len, INT64_MIN, INT64_MAX) == 0)
 			why = range;
 		return bad(r, col, why);
 	}
@@ -220,7 +213,7 @@ static int get_flag(row *r, int col, int *out)
 	const char *why;
 	if (empty(r, col))
 		return missing(r, col);
-	return cw_parse_flag(r->f[col].ptr, r->f[col].len, out, &why) < 0 ? bad(r, col, why) : 0;
+	return cw_parse_flag(out, &why, r->f[col].ptr, r->f[col].len) < 0 ? bad(r, col, why) : 0;
 }
 
 /* One of names[0..n), as the index + base; empty gives `none` unless required. */
@@ -391,7 +384,7 @@ static int type_result(row *r, cw_result_row *out)
 	return 0;
 }
 
-int cw_row_type(int table, const cw_slice *f, cw_rowbuf *rb, cw_row_any *out, cw_rowerr *err)
+int cw_row_type(cw_row_any *out, cw_rowerr *err, int table, const cw_slice *f, cw_rowbuf *rb)
 {
 	const cw_row_schema *s = cw_row_schema_of(table);
 	if (!s)
@@ -416,23 +409,23 @@ int cw_row_type(int table, const cw_slice *f, cw_rowbuf *rb, cw_row_any *out, cw
 	}
 }
 
-int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_rowerr *err)
+int cw_row_add(cw_rowerr *err, cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb)
 {
 	cw_row_any x;
-	int rc = cw_row_type(table, f, rb, &x, err);
+	int rc = cw_row_type(&x, err, table, f, rb);
 	if (rc < 0)
 		return rc;
 	switch (table) {
-	case CW_T_INSTITUTIONS: return cw_builder_add_institution(b, &x.inst, err);
-	case CW_T_DEPARTMENTS: return cw_builder_add_department(b, &x.dept, err);
-	case CW_T_PHYSICIANS: return cw_builder_add_physician(b, &x.phys, err);
-	case CW_T_PATIENTS: return cw_builder_add_patient(b, &x.pat, err);
-	case CW_T_ITEMS: return cw_builder_add_item(b, &x.item, err);
-	case CW_T_BUNDLES: return cw_builder_add_bundle(b, &x.bundle, err);
-	case CW_T_VISITS: return cw_builder_add_visit(b, &x.visit, err);
-	case CW_T_CLAIMS: return cw_builder_add_claim(b, &x.claim, err);
-	case CW_T_PRESCRIPTIONS: return cw_builder_add_prescription(b, &x.rx, err);
-	default: return cw_builder_add_result(b, &x.result, err);
+	case CW_T_INSTITUTIONS: return cw_builder_add_institution(err, b, &x.inst);
+	case CW_T_DEPARTMENTS: return cw_builder_add_department(err, b, &x.dept);
+	case CW_T_PHYSICIANS: return cw_builder_add_physician(err, b, &x.phys);
+	case CW_T_PATIENTS: return cw_builder_add_patient(err, b, &x.pat);
+	case CW_T_ITEMS: return cw_builder_add_item(err, b, &x.item);
+	case CW_T_BUNDLES: return cw_builder_add_bundle(err, b, &x.bundle);
+	case CW_T_VISITS: return cw_builder_add_visit(err, b, &x.visit);
+	case CW_T_CLAIMS: return cw_builder_add_claim(err, b, &x.claim);
+	case CW_T_PRESCRIPTIONS: return cw_builder_add_prescription(err, b, &x.rx);
+	default: return cw_builder_add_result(err, b, &x.result);
 	}
 }
 
@@ -448,7 +441,7 @@ int cw_row_dated(int table)
 static int read_when(const cw_slice *s, cw_minute *from, cw_minute *to)
 {
 	const char *why;
-	if (cw_parse_time(s->ptr, s->len, from, &why) == 0) {
+	if (cw_parse_time(from, &why, s->ptr, s->len) == 0) {
 		*to = *from + 1;
 		return 1;
 	}
@@ -498,7 +491,7 @@ int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *m
 	switch (table) {
 	case CW_T_RESULTS: {
 		const char *why;
-		if (cw_check_id(f[0].ptr, f[0].len, &why) < 0)
+		if (cw_check_id(&why, f[0].ptr, f[0].len) < 0)
 			return CW_PERIOD_UNKNOWN;
 		return cw_builder_line_period(b, f[0].ptr, f[0].len, month);
 	}

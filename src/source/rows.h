@@ -52,7 +52,7 @@ void cw_rowbuf_free(cw_rowbuf *rb);
  * to b. Returns 0 when taken, CW_SKIP when outside the window, CW_EINVALID
  * when rejected (err names the column and the reason, quoting the value), or
  * CW_ENOMEM (message set). */
-int cw_row_add(cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb, cw_rowerr *err);
+int cw_row_add(cw_rowerr *err, cw_builder *b, int table, const cw_slice *f, cw_rowbuf *rb);
 
 /* A typed row of any table: the member of its table is set. */
 typedef union cw_row_any {
@@ -79,7 +79,7 @@ int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *m
 /* The first half of cw_row_add: the checks and typing of the fields, without
  * a builder (safe on several threads, each with its own rb). The strings of
  * *out point into rb until its next use. Returns 0, CW_EINVALID (err set) or
- * CW_ENOMEM; cw_row_add(b, ...) is this, then cw_builder_add_X(b, out). */
-int cw_row_type(int table, const cw_slice *f, cw_rowbuf *rb, cw_row_any *out, cw_rowerr *err);
+ * CW_ENOMEM; cw_row_add(err, b, ...) is this, then cw_builder_add_X(err, b, out). */
+int cw_row_type(cw_row_any *out, cw_rowerr *err, int table, const cw_slice *f, cw_rowbuf *rb);
 
 #endif

@@ -16,7 +16,7 @@ cw_day cw_days_from_civil(int y, int m, int d)
 	return (cw_day)(era * 146097 + (int)doe - 719468);
 }
 
-void cw_civil_from_days(cw_day z0, int *year, int *month, int *day)
+void cw_civil_from_days(int *year, int *month, int *day, cw_day z0)
 {
 	int z = z0 + 719468;
 	int era = (z >= 0 ? z : z - 146096) / 146097;
@@ -42,15 +42,15 @@ int cw_weekday(cw_day d)
 int cw_age_years(cw_day birth, cw_day on)
 {
 	int by, bm, bd, y, m, d;
-	cw_civil_from_days(birth, &by, &bm, &bd);
-	cw_civil_from_days(on, &y, &m, &d);
+	cw_civil_from_days(&by, &bm, &bd, birth);
+	cw_civil_from_days(&y, &m, &d, on);
 	int age = y - by;
 	if (m < bm || (m == bm && d < bd))
 		age--;
 	return age;
 }
 
-int cw_month_parse(const char *s, cw_month *out)
+int cw_month_parse(cw_month *out, const char *s)
 {
 	int y = 0, m = 0, ok = s && strlen(s) == 7 && s[4] == '-';
 	/* digits only: sscanf's %d would also take "2026- 5" and "2026-+5" */
@@ -70,11 +70,11 @@ int cw_month_parse(const char *s, cw_month *out)
 	return 0;
 }
 
-int cw_month_range_parse(const char *s, cw_month *first, cw_month *last)
+int cw_month_range_parse(cw_month *first, cw_month *last, const char *s)
 {
 	const char *dots = strstr(s, "..");
 	if (!dots) {
-		if (cw_month_parse(s, first) < 0)
+		if (cw_month_parse(first, s) < 0)
 			return CW_EINVALID;
 		*last = *first;
 		return 0;
@@ -85,7 +85,7 @@ int cw_month_range_parse(const char *s, cw_month *first, cw_month *last)
 		return cw_error_set(CW_EINVALID, "'%s' is not a month range (expected YYYY-MM..YYYY-MM)", s);
 	memcpy(a, s, n);
 	a[n] = 0;
-	if (cw_month_parse(a, first) < 0 || cw_month_parse(dots + 2, last) < 0)
+	if (cw_month_parse(first, a) < 0 || cw_month_parse(last, dots + 2) < 0)
 		return cw_error_set(CW_EINVALID, "'%s' is not a month range (expected YYYY-MM..YYYY-MM)", s);
 	if (cw_month_cmp(*first, *last) > 0)
 		return cw_error_set(CW_EINVALID, "month range '%s' ends before it starts", s);
@@ -120,11 +120,11 @@ cw_minute cw_month_end(cw_month m) { return cw_month_start(cw_month_next(m)); }
 cw_month cw_month_of(cw_minute t)
 {
 	int y, m, d;
-	cw_civil_from_days(cw_day_of(t), &y, &m, &d);
+	cw_civil_from_days(&y, &m, &d, cw_day_of(t));
 	return (cw_month){ y, m };
 }
 
-char *cw_month_format(cw_month m, char *buf)
+char *cw_month_format(char *buf, cw_month m)
 {
 	unsigned y = m.year < 0 ? 0 : (unsigned)m.year % 10000, mo = m.month < 1 || m.month > 12 ? 0 : (unsigned)m.month;
 	buf[0] = (char)('0' + y / 1000);
@@ -157,22 +157,22 @@ static char *format_fixed(int64_t v, int scale, int keep, char *buf)
 	return buf;
 }
 
-char *cw_format_money(cw_fen v, char buf[CW_FMT_SIZE]) { return format_fixed(v, 2, 2, buf); }
-char *cw_format_qty(cw_qty v, char buf[CW_FMT_SIZE]) { return format_fixed(v, 3, 0, buf); }
+char *cw_format_money(char buf[CW_FMT_SIZE], cw_fen v) { return format_fixed(v, 2, 2, buf); }
+char *cw_format_qty(char buf[CW_FMT_SIZE], cw_qty v) { return format_fixed(v, 3, 0, buf); }
 
-char *cw_format_date(cw_day d, char buf[CW_FMT_SIZE])
+char *cw_format_date(char buf[CW_FMT_SIZE], cw_day d)
 {
 	int y, m, dd;
-	cw_civil_from_days(d, &y, &m, &dd);
+	cw_civil_from_days(&y, &m, &dd, d);
 	snprintf(buf, CW_FMT_SIZE, "%04d-%02d-%02d", y, m, dd);
 	return buf;
 }
 
-char *cw_format_time(cw_minute t, char buf[CW_FMT_SIZE])
+char *cw_format_time(char buf[CW_FMT_SIZE], cw_minute t)
 {
 	cw_day d = cw_day_of(t);
 	int mins = (int)((int64_t)t - (int64_t)d * CW_MINUTES_PER_DAY); /* d * 1440 may pass INT32_MIN */
-	cw_format_date(d, buf);
+	cw_format_date(buf, d);
 	snprintf(buf + 10, CW_FMT_SIZE - 10, " %02d:%02d", mins / 60, mins % 60);
 	return buf;
 }

@@ -67,14 +67,14 @@ static int parse_ymd(const unsigned char *s, cw_day *out, const char **why)
 	return 0;
 }
 
-int cw_parse_date(const char *s, size_t len, cw_day *out, const char **why)
+int cw_parse_date(cw_day *out, const char **why, const char *s, size_t len)
 {
 	if (len != 10)
 		return fail(why, R_DATE);
 	return parse_ymd((const unsigned char *)s, out, why);
 }
 
-int cw_parse_time(const char *s, size_t len, cw_minute *out, const char **why)
+int cw_parse_time(cw_minute *out, const char **why, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	if ((len != 16 && len != 19) || (u[10] != ' ' && u[10] != 'T') || u[13] != ':')
@@ -143,19 +143,19 @@ static int parse_fixed(const char *s, size_t len, int scale, int64_t *out, const
 	return 0;
 }
 
-int cw_parse_money(const char *s, size_t len, cw_fen *out, const char **why)
+int cw_parse_money(cw_fen *out, const char **why, const char *s, size_t len)
 {
 	return parse_fixed(s, len, 2, out, why, "not a money amount (expected decimal yuan such as 12.30)",
 	                   "money has more than 2 decimals");
 }
 
-int cw_parse_qty(const char *s, size_t len, cw_qty *out, const char **why)
+int cw_parse_qty(cw_qty *out, const char **why, const char *s, size_t len)
 {
 	return parse_fixed(s, len, 3, out, why, "not a quantity (expected a decimal such as 1.5)",
 	                   "quantity has more than 3 decimals");
 }
 
-int cw_parse_int(const char *s, size_t len, int64_t min, int64_t max, int64_t *out, const char **why)
+int cw_parse_int(int64_t *out, const char **why, const char *s, size_t len, int64_t min, int64_t max)
 {
 	const unsigned char *u = (const unsigned char *)s, *e = u + len;
 	int neg = len > 0 && *u == '-';
@@ -177,7 +177,7 @@ int cw_parse_int(const char *s, size_t len, int64_t min, int64_t max, int64_t *o
 	return 0;
 }
 
-int cw_parse_flag(const char *s, size_t len, int *out, const char **why)
+int cw_parse_flag(int *out, const char **why, const char *s, size_t len)
 {
 	if (len != 1 || (s[0] != '0' && s[0] != '1'))
 		return fail(why, "not a flag (expected 0 or 1)");
@@ -192,7 +192,7 @@ static const char R_UTF8[] = "not valid UTF-8";
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
-int cw_check_text(const char *s, size_t len, const char **why)
+int cw_check_text(const char **why, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s, *e = u + len;
 	while (u < e) {
@@ -219,7 +219,7 @@ int cw_check_text(const char *s, size_t len, const char **why)
 	return 0;
 }
 
-int cw_check_id(const char *s, size_t len, const char **why)
+int cw_check_id(const char **why, const char *s, size_t len)
 {
 	if (len == 0)
 		return fail(why, "empty id");

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "claimwatch/attributes.h"
 
 enum cw_char_class { CW_CHAR_OK, CW_CHAR_SPACE, CW_CHAR_UNSAFE };
 
@@ -46,7 +47,7 @@ size_t cw_safe_fputs(FILE *f, const char *s, int style, int keep_space);
 char *cw_safe_copy(char *dst, size_t size, const char *s, int style, int keep_space);
 /* printf for messages on a terminal: the formatted text with every unsafe character (tab and line
  * breaks included) as \xNN, except the line breaks that end it. */
-void cw_safe_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cw_safe_fprintf(FILE *f, const char *fmt, ...) CW_PRINTF(2, 3);
 /* Lines of text (warnings, one per line) for a terminal, each made safe as by cw_safe_fprintf. */
 void cw_safe_lines(FILE *f, const char *text);
 

@@ -4,6 +4,7 @@
 #define CW_STRBUF_H
 #include <stdlib.h>
 #include <string.h>
+#include "util/grow.h"
 
 typedef struct cw_sb {
 	char *s;
@@ -16,15 +17,9 @@ static inline void cw_sb_addn(cw_sb *b, const char *text, size_t n)
 {
 	if (b->failed)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *s = (char *)realloc(b->s, cap);
-		if (!s) {
-			b->failed = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
+	if (cw_grow((void **)&b->s, &b->cap, b->len + n + 1, 1) < 0) {
+		b->failed = 1;
+		return;
 	}
 	memcpy(b->s + b->len, text, n);
 	b->len += n;

@@ -44,7 +44,7 @@ size_t cw_text_width(const char *s)
 	return w;
 }
 
-char *cw_text_fit(const char *s, size_t cols, char *buf, size_t size)
+char *cw_text_fit(char *buf, size_t size, const char *s, size_t cols)
 {
 	static const char ellipsis[] = "\xE2\x80\xA6";
 	const unsigned char *u = (const unsigned char *)s, *e = u + strlen(s);

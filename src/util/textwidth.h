@@ -16,7 +16,7 @@ int cw_codepoint_width(uint32_t cp);
 /* The columns of a UTF-8 string. */
 size_t cw_text_width(const char *s);
 /* s cut to at most cols columns, "…" marking a cut, into buf (always NUL-terminated). */
-char *cw_text_fit(const char *s, size_t cols, char *buf, size_t size);
+char *cw_text_fit(char *buf, size_t size, const char *s, size_t cols);
 /* Prints s safe for a terminal (controls and bad bytes as '?'), padded with spaces to cols columns
  * (on the left when right is set); text wider than cols is printed whole. */
 void cw_text_pad(FILE *f, const char *s, size_t cols, int right);

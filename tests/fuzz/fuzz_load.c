@@ -87,7 +87,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	CHECK(cw_registry_builtin(&registry) == 0);
 	CHECK(cw_rules_load(&rules, registry, NULL) == 0);
-	CHECK(cw_dimset_load(rules, &dims) == 0);
+	CHECK(cw_dimset_load(&dims, rules) == 0);
 	return 0;
 }
 
@@ -112,13 +112,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	char rej[512];
 	snprintf(rej, sizeof rej, "%s/rejects.csv", dir);
 	cw_load_opts o = { .lookback_days = 45 };
-	CHECK(cw_month_parse("2026-05", &o.month) == 0);
+	CHECK(cw_month_parse(&o.month, "2026-05") == 0);
 	CHECK(cw_rejects_open(&o.rejects, rej) == 0);
 	FILE *devnull = fopen("/dev/null", "w");
 	o.warn = devnull;
 	cw_dataset *ds = NULL;
 	cw_load_stats st;
-	int rc = cw_load_csv(dir, &o, &ds, &st);
+	int rc = cw_load_csv(&ds, &st, dir, &o);
 	uint64_t rejected = cw_rejects_count(o.rejects);
 	CHECK(cw_rejects_close(o.rejects) == 0);
 	fclose(devnull);
@@ -136,11 +136,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	CHECK(counted == rejected);
 	cw_findings *f = NULL;
 	cw_detect_opts dopts = { .threads = 1 };
-	rc = cw_detect(ds, rules, dims, &dopts, &f);
+	rc = cw_detect(&f, ds, rules, dims, &dopts);
 	CHECK(rc == 0);
 	for (size_t i = 0; i < cw_findings_count(f); i++) {
 		cw_record r;
-		cw_findings_get(f, i, &r);
+		cw_findings_get(&r, f, i);
 		CHECK(r.f.score == r.f.score); /* not NaN */
 		CHECK(r.reason && !strchr(r.reason, '\n'));
 		for (size_t k = 0; k < r.f.nlines; k++)

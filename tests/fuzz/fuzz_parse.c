@@ -159,7 +159,7 @@ static void check_date(const uint8_t *s, size_t n)
 {
 	cw_day d;
 	const char *why = NULL;
-	int rc = cw_parse_date((const char *)s, n, &d, &why);
+	int rc = cw_parse_date(&d, &why, (const char *)s, n);
 	int ok = 0;
 	long long secs = n == 10 ? ref_civil(s, 0, n, &ok) : 0;
 	CHECK((rc == 0) == ok);
@@ -169,14 +169,14 @@ static void check_date(const uint8_t *s, size_t n)
 	}
 	CHECK((long long)d * 86400 == secs);
 	char buf[CW_FMT_SIZE];
-	CHECK(!memcmp(cw_format_date(d, buf), s, 10) && buf[10] == 0);
+	CHECK(!memcmp(cw_format_date(buf, d), s, 10) && buf[10] == 0);
 }
 
 static void check_time(const uint8_t *s, size_t n)
 {
 	cw_minute t;
 	const char *why = NULL;
-	int rc = cw_parse_time((const char *)s, n, &t, &why);
+	int rc = cw_parse_time(&t, &why, (const char *)s, n);
 	int ok = 0;
 	long long secs = n == 16 || n == 19 ? ref_civil(s, 1, n, &ok) : 0;
 	CHECK((rc == 0) == ok);
@@ -186,7 +186,7 @@ static void check_time(const uint8_t *s, size_t n)
 	}
 	CHECK((long long)t * 60 == secs);
 	char buf[CW_FMT_SIZE];
-	cw_format_time(t, buf);
+	cw_format_time(buf, t);
 	CHECK(strlen(buf) == 16 && !memcmp(buf, s, 10) && buf[10] == ' ' && !memcmp(buf + 11, s + 11, 5));
 	CHECK(cw_month_of(t).year == num(s, 4) && cw_month_of(t).month == num(s + 5, 2));
 }
@@ -195,7 +195,7 @@ static void check_fixed(const uint8_t *s, size_t n, int scale)
 {
 	int64_t v;
 	const char *why = NULL;
-	int rc = scale == 2 ? cw_parse_money((const char *)s, n, &v, &why) : cw_parse_qty((const char *)s, n, &v, &why);
+	int rc = scale == 2 ? cw_parse_money(&v, &why, (const char *)s, n) : cw_parse_qty(&v, &why, (const char *)s, n);
 	int ok;
 	__int128 want = ref_fixed(s, n, scale, &ok);
 	CHECK((rc == 0) == ok);
@@ -205,9 +205,9 @@ static void check_fixed(const uint8_t *s, size_t n, int scale)
 	}
 	CHECK(v == want);
 	char buf[CW_FMT_SIZE];
-	const char *f = scale == 2 ? cw_format_money(v, buf) : cw_format_qty(v, buf);
+	const char *f = scale == 2 ? cw_format_money(buf, v) : cw_format_qty(buf, v);
 	int64_t back;
-	CHECK((scale == 2 ? cw_parse_money(f, strlen(f), &back, &why) : cw_parse_qty(f, strlen(f), &back, &why)) == 0);
+	CHECK((scale == 2 ? cw_parse_money(&back, &why, f, strlen(f)) : cw_parse_qty(&back, &why, f, strlen(f))) == 0);
 	CHECK(back == v);
 }
 
@@ -215,7 +215,7 @@ static void check_int(const uint8_t *s, size_t n, int64_t min, int64_t max)
 {
 	int64_t v;
 	const char *why = NULL;
-	int rc = cw_parse_int((const char *)s, n, min, max, &v, &why);
+	int rc = cw_parse_int(&v, &why, (const char *)s, n, min, max);
 	size_t i = n && s[0] == '-';
 	int ok = n > i && n - i <= 18 && digits(s + i, n - i);
 	__int128 want = 0;
@@ -234,10 +234,10 @@ static void check_int(const uint8_t *s, size_t n, int64_t min, int64_t max)
 static void check_utf8(const uint8_t *s, size_t n)
 {
 	const char *why = NULL;
-	CHECK((cw_check_text((const char *)s, n, &why) == 0) == ref_text(s, n, 0));
-	CHECK((cw_check_id((const char *)s, n, &why) == 0) == (n >= 1 && n <= 64 && ref_text(s, n, 1)));
+	CHECK((cw_check_text(&why, (const char *)s, n) == 0) == ref_text(s, n, 0));
+	CHECK((cw_check_id(&why, (const char *)s, n) == 0) == (n >= 1 && n <= 64 && ref_text(s, n, 1)));
 	int flag;
-	int rc = cw_parse_flag((const char *)s, n, &flag, &why);
+	int rc = cw_parse_flag(&flag, &why, (const char *)s, n);
 	CHECK((rc == 0) == (n == 1 && (s[0] == '0' || s[0] == '1')));
 }
 
@@ -261,13 +261,13 @@ static void check_month(const uint8_t *s, size_t n)
 	memcpy(z, s, n);
 	z[n] = 0;
 	cw_month a, b;
-	if (cw_month_parse(z, &a) == 0) {
+	if (cw_month_parse(&a, z) == 0) {
 		char buf[8];
-		CHECK(strcmp(cw_month_format(a, buf), z) == 0);
+		CHECK(strcmp(cw_month_format(buf, a), z) == 0);
 		CHECK(cw_month_end(a) > cw_month_start(a));
 		CHECK(cw_month_of(cw_month_start(a)).month == a.month);
 	}
-	if (cw_month_range_parse(z, &a, &b) == 0)
+	if (cw_month_range_parse(&a, &b, z) == 0)
 		CHECK(cw_month_cmp(a, b) <= 0);
 	cw_error_clear();
 	free(z);
@@ -279,18 +279,18 @@ static void check_format(const uint8_t *s, size_t n)
 	int64_t v = 0;
 	memcpy(&v, s, n < 8 ? n : 8);
 	char buf[CW_FMT_SIZE];
-	cw_format_money(v, buf);
+	cw_format_money(buf, v);
 	CHECK(strlen(buf) < CW_FMT_SIZE);
-	cw_format_qty(v, buf);
-	cw_format_time((cw_minute)v, buf);
+	cw_format_qty(buf, v);
+	cw_format_time(buf, (cw_minute)v);
 	CHECK(strlen(buf) < CW_FMT_SIZE);
-	cw_format_date((cw_day)(v % 2000000), buf);
+	cw_format_date(buf, (cw_day)(v % 2000000));
 	(void)cw_weekday((cw_day)v);
 	int64_t back;
 	const char *why;
 	if (v > -100000000000000000ll && v < 100000000000000000ll) {
-		cw_format_money(v, buf);
-		if (cw_parse_money(buf, strlen(buf), &back, &why) == 0)
+		cw_format_money(buf, v);
+		if (cw_parse_money(&back, &why, buf, strlen(buf)) == 0)
 			CHECK(back == v);
 	}
 }

@@ -14,6 +14,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/findings.h"
 #include "claimwatch/rules.h"
+#include "engine/rules_json.h"
 
 #define CHECK(c)                                                                              \
 	do {                                                                                  \
@@ -29,21 +30,21 @@ static void settings(const cw_rules *r)
 	cw_section load = cw_rules_section(r, "load");
 	long long days;
 	double share;
-	(void)cw_section_int(&load, "lookback_days", 0, 3660, &days);
-	(void)cw_section_double(&load, "max_reject_share", 0, 1, &share);
+	(void)cw_section_int(&days, &load, "lookback_days", 0, 3660);
+	(void)cw_section_double(&share, &load, "max_reject_share", 0, 1);
 	cw_section run = cw_rules_section(r, "run");
 	long long threads;
-	(void)cw_section_int(&run, "threads", 0, 256, &threads);
+	(void)cw_section_int(&threads, &run, "threads", 0, 256);
 	cw_section out = cw_rules_section(r, "output");
 	const char *mode;
-	(void)cw_section_string(&out, "file_mode", &mode);
+	(void)cw_section_string(&mode, &out, "file_mode");
 }
 
 static void configure_all(const cw_rules *r)
 {
 	const cw_registry *reg = cw_rules_registry(r);
 	cw_dimset *dims;
-	if (cw_dimset_load(r, &dims) == 0) {
+	if (cw_dimset_load(&dims, r) == 0) {
 		for (int d = 0; d < (int)cw_registry_count(reg); d++)
 			for (int c = 0; c < CW_CLASS_COUNT; c++)
 				CHECK((size_t)cw_dimset_resolve(dims, d, c) < cw_dimset_count(dims));

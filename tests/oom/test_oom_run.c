@@ -174,7 +174,7 @@ static int run_month(const char *month, int threads, const char *lang)
 	}
 	cw_run_opts o = { .data_dir = CW_SOURCE_DIR "/tests/data/mini", .root = w.root, .threads = threads,
 		          .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = lang };
-	if ((rc = cw_month_parse(month, &o.month)) == 0 && (rc = cw_outfile_configure(rules)) == 0)
+	if ((rc = cw_month_parse(&o.month, month)) == 0)
 		rc = cw_run_month(&o, rules);
 	cw_rules_free(rules);
 	cw_registry_free(reg);

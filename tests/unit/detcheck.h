@@ -11,7 +11,7 @@ static inline cw_record dc_get(const cw_findings *fs, size_t i)
 {
 	cw_record r;
 	assert_true(i < cw_findings_count(fs));
-	cw_findings_get(fs, i, &r);
+	cw_findings_get(&r, fs, i);
 	return r;
 }
 

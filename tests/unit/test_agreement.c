@@ -12,6 +12,7 @@
 #include "testutil.h"
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
+#include "engine/rules_json.h"
 #include "eval/eval.h"
 #include "gen/gen.h"
 #include "report/report.h"
@@ -56,7 +57,7 @@ static void test_rules_sections(void **state)
 		int on;
 		snprintf(path, sizeof path, "detectors.%s", cw_registry_get(reg, i)->name);
 		cw_section s = cw_rules_section(r, path);
-		AGREE(cw_section_bool(&s, "enabled", &on) == 0, cw_registry_get(reg, i)->name, "no rules section");
+		AGREE(cw_section_bool(&on, &s, "enabled") == 0, cw_registry_get(reg, i)->name, "no rules section");
 	}
 	/* and no section of a detector the registry lacks */
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cw_rules_json(r), "detectors")),
@@ -73,7 +74,7 @@ static void test_eval_rows(void **state)
 	assert_int_equal(mkdir(run, 0700), 0);
 	tu_write(run, "findings.csv", "finding_id,month,detector,line_ids,visit_id,physician_id\n");
 	cw_eval_result r;
-	assert_int_equal(cw_eval_run(tu_path(dir, "truth.json"), run, tu_registry(), &r), 0);
+	assert_int_equal(cw_eval_run(&r, tu_path(dir, "truth.json"), run, tu_registry()), 0);
 	assert_int_equal(r.nrows, cw_registry_count(tu_registry()));
 	for (size_t i = 0; i < r.nrows; i++)
 		assert_string_equal(r.rows[i].detector, cw_registry_get(tu_registry(), i)->name);

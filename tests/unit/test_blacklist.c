@@ -42,7 +42,7 @@ static void write_month(const char *root, const char *month, int dr1_first, cons
 static cw_blacklist_opts opts(const char *root, cw_sanction_rules *r, cw_rules **keep)
 {
 	assert_int_equal(cw_rules_load(keep, tu_registry(), NULL), 0);
-	assert_int_equal(cw_sanction_rules_load(*keep, r), 0);
+	assert_int_equal(cw_sanction_rules_load(r, *keep), 0);
 	cw_blacklist_opts o = { .root = root, .cycle_first = { 2026, 1 }, .min_level = 3, .min_amount = 0,
 		                .top_detectors = 3, .rules = r };
 	return o;
@@ -70,7 +70,7 @@ static void test_by_level(void **state)
 	cw_rules *rules;
 	cw_blacklist_opts o = opts(root, &r, &rules);
 	cw_blacklist b;
-	if (cw_blacklist_build(&o, &b) < 0)
+	if (cw_blacklist_build(&b, &o) < 0)
 		fail_msg("%s", cw_error_last());
 	assert_string_equal(b.through, "2026-05");
 	assert_string_equal(b.missing, "2026-03");
@@ -90,7 +90,7 @@ static void test_by_level(void **state)
 	assert_int_equal(e->det[1].findings, 3);           /* one repeat_test dismissed */
 	cw_blacklist_free(&b);
 	o.min_level = 2;
-	assert_int_equal(cw_blacklist_build(&o, &b), 0);
+	assert_int_equal(cw_blacklist_build(&b, &o), 0);
 	assert_int_equal(b.n, 1); /* DR2 was never first */
 	cw_blacklist_free(&b);
 	cw_rules_free(rules);
@@ -108,7 +108,7 @@ static void test_by_amount_and_output(void **state)
 	o.min_amount = 20000 * 100; /* 20,000 yuan: DR2 has 4 x 5,000 */
 	o.top_detectors = 1;
 	cw_blacklist b;
-	assert_int_equal(cw_blacklist_build(&o, &b), 0);
+	assert_int_equal(cw_blacklist_build(&b, &o), 0);
 	assert_int_equal(b.n, 2);
 	assert_string_equal(b.e[0].t->last->physician_id, "DR1"); /* level first */
 	assert_string_equal(b.e[1].t->last->physician_id, "DR2");
@@ -156,7 +156,7 @@ static void test_empty_cycle(void **state)
 	cw_blacklist_opts o = opts(root, &r, &rules);
 	o.cycle_first = (cw_month){ 2026, 7 };
 	cw_blacklist b;
-	assert_int_equal(cw_blacklist_build(&o, &b), CW_ENOTFOUND);
+	assert_int_equal(cw_blacklist_build(&b, &o), CW_ENOTFOUND);
 	assert_non_null(strstr(cw_error_last(), "2026-H2"));
 	cw_rules_free(rules);
 	tu_rmtree(root);

@@ -55,7 +55,7 @@ static char *fixture(int with_extras)
 static cw_case_source source(const char *root)
 {
 	cw_case_source s;
-	assert_int_equal(cw_case_folder_source(root, &s), 0);
+	assert_int_equal(cw_case_folder_source(&s, root), 0);
 	return s;
 }
 

@@ -82,31 +82,31 @@ static void test_rejects_and_skips(void **state)
 	cw_rowerr err;
 	tu_add_visit(b, "V1", "PM", "DR1", CW_OUTPATIENT, "2026-05-01 08:00", NULL, "I10");
 	cw_claim_row r = { "L1", "V9", "LAB1", NULL, tu_time("2026-05-02 08:00"), CW_QTY_ONE, 100, 100 };
-	assert_int_equal(cw_builder_add_claim(b, &r, &err), CW_EINVALID);
+	assert_int_equal(cw_builder_add_claim(&err, b, &r), CW_EINVALID);
 	assert_string_equal(err.column, "visit_id");
 	assert_non_null(strstr(err.reason, "V9"));
 	r.visit_id = "V1";
-	assert_int_equal(cw_builder_add_claim(b, &r, &err), 0);
-	assert_int_equal(cw_builder_add_claim(b, &r, &err), CW_EINVALID); /* duplicate line id */
+	assert_int_equal(cw_builder_add_claim(&err, b, &r), 0);
+	assert_int_equal(cw_builder_add_claim(&err, b, &r), CW_EINVALID); /* duplicate line id */
 	assert_string_equal(err.column, "line_id");
 	r.line_id = "L2";
 	r.time = tu_time("2026-06-01 00:00"); /* after the month */
-	assert_int_equal(cw_builder_add_claim(b, &r, &err), CW_SKIP);
+	assert_int_equal(cw_builder_add_claim(&err, b, &r), CW_SKIP);
 	r.time = tu_time("2026-03-01 00:00"); /* before the look-back */
-	assert_int_equal(cw_builder_add_claim(b, &r, &err), CW_SKIP);
+	assert_int_equal(cw_builder_add_claim(&err, b, &r), CW_SKIP);
 	r.time = tu_time("2026-04-20 00:00"); /* in the look-back */
-	assert_int_equal(cw_builder_add_claim(b, &r, &err), 0);
+	assert_int_equal(cw_builder_add_claim(&err, b, &r), 0);
 	r.line_id = "L3";
 	r.amount = -100;
-	assert_int_equal(cw_builder_add_claim(b, &r, &err), CW_EINVALID);
+	assert_int_equal(cw_builder_add_claim(&err, b, &r), CW_EINVALID);
 	assert_string_equal(err.column, "amount");
 	cw_bundle_row self = { "LAB1", "LAB1" };
-	assert_int_equal(cw_builder_add_bundle(b, &self, &err), CW_EINVALID);
+	assert_int_equal(cw_builder_add_bundle(&err, b, &self), CW_EINVALID);
 	cw_result_row res = { "NOPE", CW_RESULT_POSITIVE };
-	assert_int_equal(cw_builder_add_result(b, &res, &err), CW_SKIP);
+	assert_int_equal(cw_builder_add_result(&err, b, &res), CW_SKIP);
 	res.line_id = "L1";
-	assert_int_equal(cw_builder_add_result(b, &res, &err), 0);
-	assert_int_equal(cw_builder_add_result(b, &res, &err), CW_EINVALID);
+	assert_int_equal(cw_builder_add_result(&err, b, &res), 0);
+	assert_int_equal(cw_builder_add_result(&err, b, &res), CW_EINVALID);
 	cw_dataset *ds = tu_finish(b);
 	const cw_claims *c = cw_dataset_claims(ds);
 	assert_int_equal(c->n, 2);

@@ -32,7 +32,7 @@ static void prescriptions(cw_builder *b, tu_rng *r, const char *phys, int kind, 
 		snprintf(rx, sizeof rx, "RX%05d", nvisit);
 		cw_minute t = (cw_days_from_civil(2026, month, 1) + (int)(tu_uniform(r) * 28)) * CW_MINUTES_PER_DAY + 540;
 		tu_add_visit_in(b, vid, "PF", phys, inst_of(phys), dept_of(phys), kind, t, CW_MINUTE_NONE, "J06.9");
-		cw_format_time(t + 10, when);
+		cw_format_time(when, t + 10);
 		tu_add_rx(b, rx, 1, vid, phys, when, "DRUG", CW_QTY_ONE, 3, 1000);
 		if (i < k)
 			tu_add_rx(b, rx, 2, vid, phys, when, "ABX", CW_QTY_ONE, 3, 2000);
@@ -50,14 +50,14 @@ static void stays(cw_builder *b, tu_rng *r, const char *phys, int month, int n, 
 		cw_minute dis = (cw_days_from_civil(2026, month, 1) + (int)(tu_uniform(r) * 27)) * CW_MINUTES_PER_DAY + 600;
 		cw_minute admit = dis - 4 * CW_MINUTES_PER_DAY;
 		tu_add_visit_in(b, vid, "PM", phys, inst_of(phys), dept_of(phys), CW_INPATIENT, admit, dis, "J18.9");
-		tu_add_line(b, line_id(lid, sizeof lid), vid, "BED", cw_format_time(admit + 60, when), CW_QTY_ONE, 5000);
+		tu_add_line(b, line_id(lid, sizeof lid), vid, "BED", cw_format_time(when, admit + 60), CW_QTY_ONE, 5000);
 		if (i < k && i % 5 == 4) {
 			snprintf(rx, sizeof rx, "RXS%05d", nvisit);
-			tu_add_rx(b, rx, 1, vid, phys, cw_format_time(admit + 120, when), "ABX", CW_QTY_ONE, 3, 2000);
+			tu_add_rx(b, rx, 1, vid, phys, cw_format_time(when, admit + 120), "ABX", CW_QTY_ONE, 3, 2000);
 		} else if (i < k + refunded) {
-			tu_add_line(b, line_id(lid, sizeof lid), vid, "ABX", cw_format_time(admit + 120, when), CW_QTY_ONE, 2000);
+			tu_add_line(b, line_id(lid, sizeof lid), vid, "ABX", cw_format_time(when, admit + 120), CW_QTY_ONE, 2000);
 			if (i >= k)
-				tu_add_line(b, line_id(lid, sizeof lid), vid, "ABX", cw_format_time(admit + 180, when),
+				tu_add_line(b, line_id(lid, sizeof lid), vid, "ABX", cw_format_time(when, admit + 180),
 				            -CW_QTY_ONE, 2000);
 		}
 	}
@@ -105,7 +105,7 @@ static void summary(const cw_dataset *ds, const cw_findings *fs, char *buf, size
 	buf[0] = 0;
 	for (size_t i = 0; i < cw_findings_count(fs) && n < size; i++) {
 		cw_record r;
-		cw_findings_get(fs, i, &r);
+		cw_findings_get(&r, fs, i);
 		n += (size_t)snprintf(buf + n, size - n, "%s%s %s", i ? ", " : "",
 		                      cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r.f.physician]), r.f.tag);
 	}
@@ -129,7 +129,7 @@ static void test_found_and_lookalikes(void **state)
 	summary(ds, fs, got, sizeof got);
 	assert_string_equal(got, "DR1 outpatient, DR1 inpatient, DR4 outpatient, DR5 emergency");
 	cw_record r;
-	cw_findings_get(fs, 0, &r);
+	cw_findings_get(&r, fs, 0);
 	assert_int_equal(r.f.patient, CW_NONE);
 	assert_int_equal(r.f.visit, CW_NONE);
 	assert_int_equal(r.f.nlines, 0);
@@ -142,7 +142,7 @@ static void test_found_and_lookalikes(void **state)
 	assert_true(fabs(r.f.expected - 0.2) < 1e-12);
 	assert_true(fabs(r.f.limit - 0.351995) < 1e-5);
 	assert_non_null(strstr(r.reason, "20 of 40 outpatient prescriptions"));
-	cw_findings_get(fs, 1, &r);
+	cw_findings_get(&r, fs, 1);
 	assert_string_equal(r.f.metric, "antibiotic_rate_inpatient");
 	assert_true(fabs(r.f.value - 25.0 / 30) < 1e-12);
 	assert_non_null(strstr(r.reason, "25 of 30 stays discharged"));
@@ -159,7 +159,7 @@ static void test_thresholds(void **state)
 	       "DR1 outpatient, DR1 inpatient, DR3 outpatient, DR4 outpatient, DR5 emergency");
 	/* the lower bound must be strictly above the limit: DR1's bound exactly */
 	cw_interval ci;
-	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 20, 40, 0.95, &ci), 0);
+	assert_int_equal(cw_binomial_interval(&ci, CW_INTERVAL_WILSON, 20, 40, 0.95), 0);
 	char rules[256];
 	snprintf(rules, sizeof rules, "{\"detectors\":{\"antibiotic_overuse\":{\"limits\":{\"outpatient\":%.17g}}}}", ci.lo);
 	expect(ds, rules, "DR1 inpatient, DR4 outpatient, DR5 emergency");
@@ -181,9 +181,9 @@ static void test_bad_rules(void **state)
 	cw_findings *fs = NULL;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"antibiotic_overuse\":{\"limits\":"
 	                                            "{\"emergency\":1.5}}}}", "t"), 0);
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_detect_opts o = { .threads = 1, .only = "antibiotic_overuse" };
-	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), CW_EINVALID);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "detectors.antibiotic_overuse.limits.emergency"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);

@@ -44,7 +44,7 @@ static void bill_days(cw_builder *b, const char *v, const char *from, int days, 
 	cw_day d0 = tu_date(from);
 	char date[CW_FMT_SIZE];
 	for (int i = 0; i < days; i++)
-		bill_day(b, v, cw_format_date(d0 + i, date), !(i >= idle0 && i < idle1));
+		bill_day(b, v, cw_format_date(date, d0 + i), !(i >= idle0 && i < idle1));
 }
 
 static cw_findings *run(const cw_dataset *ds) { return tu_detect(ds, "idle_bed", NULL); }
@@ -159,7 +159,7 @@ static void check_boundary(const boundary_case *c)
 		assert_int_equal(cw_findings_count(fs), 0);
 	} else {
 		for (cw_day d = tu_date(c->first); d <= tu_date(c->last); d++) {
-			cw_format_date(d, date);
+			cw_format_date(date, d);
 			size_t n = strlen(want);
 			snprintf(want + n, sizeof want - n, "%sS-%.2s%.2s-N S-%.2s%.2s-B", n ? " " : "", date + 5, date + 8,
 			         date + 5, date + 8);
@@ -326,12 +326,12 @@ static void test_large_and_threads(void **state)
 			if (d % 7 == 3) {
 				char o[32];
 				snprintf(o, sizeof o, "O-%s-%02d", pats[p], d);
-				tu_add_visit(b, o, pats[p], "DR3", CW_OUTPATIENT, cw_format_time(day + 600, t), NULL, "J06.9");
+				tu_add_visit(b, o, pats[p], "DR3", CW_OUTPATIENT, cw_format_time(t, day + 600), NULL, "J06.9");
 			}
 			for (int k = 0; k < per_day; k++) {
 				snprintf(lid, sizeof lid, "L%07d", nline++);
 				const char *item = k == 0 ? "BED" : idle ? "NURSE" : "DRUG";
-				tu_add_line(b, lid, id, item, cw_format_time(day + 60 + k % 1200, t), CW_QTY_ONE, 1000);
+				tu_add_line(b, lid, id, item, cw_format_time(t, day + 60 + k % 1200), CW_QTY_ONE, 1000);
 			}
 		}
 	}

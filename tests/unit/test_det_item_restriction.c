@@ -228,9 +228,9 @@ static void test_unknown_restriction_key(void **state)
 	cw_findings *fs = NULL;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"item_restriction\":{\"restrictions\":[\"sex\"]}}}",
 	                                    "t"), 0);
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_detect_opts o = { .threads = 1, .only = DET };
-	assert_true(cw_detect(ds, rules, dims, &o, &fs) < 0);
+	assert_true(cw_detect(&fs, ds, rules, dims, &o) < 0);
 	assert_non_null(strstr(cw_error_last(), "detectors.item_restriction.restrictions[0]"));
 	assert_non_null(strstr(cw_error_last(), "'sex'"));
 	cw_dimset_free(dims);

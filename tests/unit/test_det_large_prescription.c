@@ -227,13 +227,13 @@ static void test_large_and_threads(void **state)
 		for (int k = 0; k < 3500; k++) {
 			snprintf(id, sizeof id, "L%07d", nline++);
 			snprintf(code, sizeof code, "D%d", 1 + k % 8);
-			tu_add_line(b, id, "BIG", code, cw_format_time(day + k % 900, t), CW_QTY_ONE, 100);
+			tu_add_line(b, id, "BIG", code, cw_format_time(t, day + k % 900), CW_QTY_ONE, 100);
 		}
 		for (int r = 0; r < 20; r++) {
 			snprintf(id, sizeof id, "RX%05d", nrx++);
 			for (int i = 1; i <= 6; i++) {
 				snprintf(code, sizeof code, "D%d", i);
-				tu_add_rx(b, id, i, r % 2 ? "BIG" : "CH", "DR2", cw_format_time(day + r, t), code, CW_QTY_ONE,
+				tu_add_rx(b, id, i, r % 2 ? "BIG" : "CH", "DR2", cw_format_time(t, day + r), code, CW_QTY_ONE,
 				          r % 2 ? 1 : 40, 100);
 			}
 		}

@@ -19,7 +19,7 @@ static void exams(cw_builder *b, tu_rng *r, const char *phys, const char *item, 
 	for (int i = 0; i < n; i++) {
 		snprintf(lid, sizeof lid, "L%05d", ++nline);
 		cw_minute t = start + (int)(tu_uniform(r) * 27 * CW_MINUTES_PER_DAY);
-		tu_add_line_by(b, lid, vid, item, cw_format_time(t, when), CW_QTY_ONE, 20000, phys);
+		tu_add_line_by(b, lid, vid, item, cw_format_time(when, t), CW_QTY_ONE, 20000, phys);
 	}
 }
 
@@ -81,7 +81,7 @@ static void summary(const cw_dataset *ds, const cw_findings *fs, char *buf, size
 	buf[0] = 0;
 	for (size_t i = 0; i < cw_findings_count(fs) && n < size; i++) {
 		cw_record r;
-		cw_findings_get(fs, i, &r);
+		cw_findings_get(&r, fs, i);
 		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " " : "",
 		                      cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r.f.physician]));
 	}
@@ -105,7 +105,7 @@ static void test_found_and_lookalikes(void **state)
 	summary(ds, fs, got, sizeof got);
 	assert_string_equal(got, "DR1 DR4 DR5");
 	cw_record r;
-	cw_findings_get(fs, 0, &r);
+	cw_findings_get(&r, fs, 0);
 	assert_int_equal(r.f.patient, CW_NONE);
 	assert_int_equal(r.f.visit, CW_NONE);
 	assert_int_equal(r.f.nlines, 0);
@@ -133,7 +133,7 @@ static void test_thresholds(void **state)
 	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"min_resulted\":19}}}", "DR1 DR3 DR4 DR5");
 	/* the bound must be strictly below the threshold: DR1's upper bound exactly */
 	cw_interval ci;
-	assert_int_equal(cw_binomial_interval(CW_INTERVAL_WILSON, 4, 40, 0.95, &ci), 0);
+	assert_int_equal(cw_binomial_interval(&ci, CW_INTERVAL_WILSON, 4, 40, 0.95), 0);
 	char rules[256];
 	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{\"threshold\":%.17g}}}", ci.hi);
 	expect(ds, rules, "DR4");
@@ -154,9 +154,9 @@ static void test_bad_rules(void **state)
 	cw_findings *fs = NULL;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"low_positive_rate\":{\"interval\":\"exact\"}}}",
 	                                    "t"), 0);
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_detect_opts o = { .threads = 1, .only = "low_positive_rate" };
-	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), CW_EINVALID);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "detectors.low_positive_rate.interval"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);

@@ -48,7 +48,7 @@ static void line(cw_builder *b, int *n, const char *visit, const char *item, cw_
 {
 	char id[32], when[CW_FMT_SIZE];
 	snprintf(id, sizeof id, "L%06d", ++*n);
-	tu_add_line(b, id, visit, item, cw_format_time(t, when), CW_QTY_ONE, amount);
+	tu_add_line(b, id, visit, item, cw_format_time(when, t), CW_QTY_ONE, amount);
 }
 
 static void add_visit(cw_builder *b, tu_rng *r, const doc *d, int k, int month, const world_opts *o, int *nline)
@@ -73,11 +73,11 @@ static void add_visit(cw_builder *b, tu_rng *r, const doc *d, int k, int month, 
 		line(b, nline, vid, "CONS", t + 20, 500000);
 		char id[32];
 		snprintf(id, sizeof id, "L%06d", ++*nline);
-		tu_add_line(b, id, vid, "CONS", cw_format_time(t + 30, when), -CW_QTY_ONE, 500000);
+		tu_add_line(b, id, vid, "CONS", cw_format_time(when, t + 30), -CW_QTY_ONE, 500000);
 	}
 	snprintf(rx, sizeof rx, "RX%s", vid);
 	int ab = tu_uniform(r) < (dx == 0 ? 0.3 : 0.1);
-	tu_add_rx(b, rx, 1, vid, d->id, cw_format_time(t + 5, when), ab ? "ABX" : "DRUG", CW_QTY_ONE, 3, drug);
+	tu_add_rx(b, rx, 1, vid, d->id, cw_format_time(when, t + 5), ab ? "ABX" : "DRUG", CW_QTY_ONE, 3, drug);
 }
 
 static cw_dataset *world(const world_opts *o)
@@ -120,7 +120,7 @@ static void summary(const cw_dataset *ds, const cw_findings *fs, char *buf, size
 	buf[0] = 0;
 	for (size_t i = 0; i < cw_findings_count(fs) && n < size; i++) {
 		cw_record r;
-		cw_findings_get(fs, i, &r);
+		cw_findings_get(&r, fs, i);
 		n += (size_t)snprintf(buf + n, size - n, "%s%s %s", i ? ", " : "",
 		                      cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r.f.physician]), r.f.metric);
 	}
@@ -145,7 +145,7 @@ static void test_outlier_found_lookalikes_not(void **state)
 	/* not A07 (sicker case mix), not B03 (29 visits), not S03 (three skin physicians) */
 	assert_string_equal(got, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
 	cw_record r;
-	cw_findings_get(fs, 0, &r);
+	cw_findings_get(&r, fs, 0);
 	assert_int_equal(r.f.patient, CW_NONE);
 	assert_int_equal(r.f.visit, CW_NONE);
 	assert_int_equal(r.f.nlines, 0);
@@ -160,7 +160,7 @@ static void test_outlier_found_lookalikes_not(void **state)
 	assert_non_null(strstr(r.reason, "over 60 visits"));
 	assert_non_null(strstr(r.reason, "internal peers (level 3)"));
 	assert_string_equal(cw_dataset_str(ds, cw_dataset_institutions(ds)->id[r.inst]), "H1");
-	cw_findings_get(fs, 1, &r);
+	cw_findings_get(&r, fs, 1);
 	assert_non_null(strstr(r.reason, "internal peers (all levels)"));
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
@@ -214,9 +214,9 @@ static void test_bad_rules(void **state)
 	cw_findings *fs = NULL;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"cost\"]}}}",
 	                                    "t"), 0);
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_detect_opts o = { .threads = 1, .only = "outlier_physician" };
-	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), CW_EINVALID);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "detectors.outlier_physician.metrics[0]"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);
@@ -233,14 +233,14 @@ static void test_metrics_given_by_the_run(void **state)
 	cw_metrics_opts_default(&mo);
 	mo.min_volume[CW_VOLUME_VISITS] = 31;
 	cw_metrics *m;
-	assert_int_equal(cw_metrics_compute(ds, &mo, &m), 0);
+	assert_int_equal(cw_metrics_compute(&m, ds, &mo), 0);
 	cw_rules *rules;
 	cw_dimset *dims;
 	cw_findings *fs = NULL;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), NULL, NULL), 0);
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_detect_opts o = { .threads = 1, .only = "outlier_physician", .metrics = m };
-	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), 0);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), 0);
 	char got[1024];
 	summary(ds, fs, got, sizeof got);
 	assert_string_equal(got, "A08 cost_per_outpatient_visit");
@@ -271,7 +271,7 @@ static void test_single_visit_is_not_a_pattern(void **state)
 	cw_metrics_opts mo;
 	cw_metrics_opts_default(&mo);
 	cw_metrics *m;
-	assert_int_equal(cw_metrics_compute(ds, &mo, &m), 0);
+	assert_int_equal(cw_metrics_compute(&m, ds, &mo), 0);
 	const cw_metric_row *a03 = &cw_metrics_table(m, CW_METRIC_COST_PER_OUTPATIENT_VISIT)
 	                                    ->rows[cw_dataset_find(ds, CW_T_PHYSICIANS, "A03")];
 	print_message("z %g zlimit %g value %g limit %g expected %g\n", a03->z, a03->zlimit, a03->value, a03->limit, a03->expected);
@@ -345,10 +345,10 @@ static cw_dataset *stay_world(void)
 			snprintf(vid, sizeof vid, "S%s-%02d", ids[i], k);
 			tu_add_visit_in(b, vid, "PM", ids[i], "H1", "SU1", CW_INPATIENT, admit, dis, dx[d]);
 			snprintf(lid, sizeof lid, "L%05d", ++nline);
-			tu_add_line(b, lid, vid, "OP", cw_format_time(admit + 120, when), CW_QTY_ONE, d ? 2000000 : 800000);
+			tu_add_line(b, lid, vid, "OP", cw_format_time(when, admit + 120), CW_QTY_ONE, d ? 2000000 : 800000);
 			for (int day = 0; day < days; day++) {
 				snprintf(lid, sizeof lid, "L%05d", ++nline);
-				tu_add_line(b, lid, vid, "BED", cw_format_time(admit + day * CW_MINUTES_PER_DAY + 60, when),
+				tu_add_line(b, lid, vid, "BED", cw_format_time(when, admit + day * CW_MINUTES_PER_DAY + 60),
 				            CW_QTY_ONE, 8000);
 			}
 		}
@@ -364,7 +364,7 @@ static void test_length_of_stay(void **state)
 	cw_findings *fs = tu_detect(ds, "outlier_physician", "{\"detectors\":{\"outlier_physician\":{\"metrics\":"
 	                                                    "[\"length_of_stay\"]}}}");
 	cw_record r;
-	cw_findings_get(fs, 0, &r);
+	cw_findings_get(&r, fs, 0);
 	assert_int_equal(r.f.suspect, 0); /* days are not money */
 	assert_int_equal(r.f.cls, CW_CLASS_COST);
 	assert_non_null(strstr(r.reason, "days over 15 stays"));

@@ -236,9 +236,9 @@ static void test_categories_key(void **state)
 	cw_dimset *dims;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"repeat_test\":{\"categories\":[\"labs\"]}}}",
 	                                    "t"), 0);
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_detect_opts o = { .threads = 1, .only = DET };
-	assert_true(cw_detect(ds, rules, dims, &o, &fs) < 0);
+	assert_true(cw_detect(&fs, ds, rules, dims, &o) < 0);
 	assert_non_null(strstr(cw_error_last(), "detectors.repeat_test.categories[0]"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);

@@ -204,10 +204,10 @@ static void test_bad_rules(void **state)
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\": {\"split_admission\": {\"planned_care_prefixes\": [\".\"]}}}",
 	                                     "test"), 0);
 	cw_dimset *dims;
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
 	cw_findings *fs = NULL;
 	cw_detect_opts o = { .threads = 1, .only = "split_admission" };
-	assert_int_equal(cw_detect(ds, rules, dims, &o, &fs), CW_EINVALID);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "detectors.split_admission.planned_care_prefixes[0]"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);
@@ -228,15 +228,15 @@ static void test_large_and_threads(void **state)
 			/* stays of 1 day every 2 days from 2026-03-18: all readmissions */
 			cw_minute t = tu_time("2026-03-18 08:00") + s * 2 * CW_MINUTES_PER_DAY;
 			snprintf(id, sizeof id, "%s-%03d", pats[p], s);
-			cw_format_time(t, admit);
-			cw_format_time(t + CW_MINUTES_PER_DAY, dis);
+			cw_format_time(admit, t);
+			cw_format_time(dis, t + CW_MINUTES_PER_DAY);
 			if (t >= tu_time("2026-06-01 00:00"))
 				break;
 			tu_add_visit(b, id, pats[p], "DR1", CW_INPATIENT, admit, dis, s % 2 ? "J18.9" : "J18.1");
 			int lines = p == 2 ? 6000 : 20;
 			for (int k = 0; k < lines; k++) {
 				snprintf(lid, sizeof lid, "L%07d", nline++);
-				cw_format_time(t + k % 600, admit);
+				cw_format_time(admit, t + k % 600);
 				tu_add_line(b, lid, id, "DRUG", admit, CW_QTY_ONE, 1000);
 			}
 		}

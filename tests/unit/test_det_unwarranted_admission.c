@@ -161,12 +161,12 @@ static void test_large_and_threads(void **state)
 		for (int s = 0; s < 25; s++) {
 			cw_minute admit = tu_time("2026-04-10 08:00") + s * 2 * CW_MINUTES_PER_DAY;
 			snprintf(id, sizeof id, "S-%s-%02d", pats[p], s);
-			tu_add_visit(b, id, pats[p], "DR1", CW_INPATIENT, cw_format_time(admit, t),
-			             cw_format_time(admit + CW_MINUTES_PER_DAY, t2), s % 3 ? "J06.9" : "J18.9");
+			tu_add_visit(b, id, pats[p], "DR1", CW_INPATIENT, cw_format_time(t, admit),
+			             cw_format_time(t2, admit + CW_MINUTES_PER_DAY), s % 3 ? "J06.9" : "J18.9");
 			int lines = p == 2 ? 9000 : 10;
 			for (int k = 0; k < lines; k++) {
 				snprintf(lid, sizeof lid, "L%07d", nline++);
-				tu_add_line(b, lid, id, "BED", cw_format_time(admit + k % 1000, t), CW_QTY_ONE, 1);
+				tu_add_line(b, lid, id, "BED", cw_format_time(t, admit + k % 1000), CW_QTY_ONE, 1);
 			}
 		}
 	}

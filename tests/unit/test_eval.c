@@ -102,7 +102,7 @@ static void one_month(void **state)
 	snprintf(t, sizeof t, "%s/truth.json", root);
 	snprintf(run, sizeof run, "%s/2026-03", root);
 	cw_eval_result r;
-	assert_int_equal(cw_eval_run(t, run, tu_registry(), &r), 0);
+	assert_int_equal(cw_eval_run(&r, t, run, tu_registry()), 0);
 	assert_int_equal(r.nmonths, 1);
 	const cw_eval_row *d = row(&r, "duplicate_billing");
 	assert_int_equal(d->cases, 2);
@@ -148,7 +148,7 @@ static void folder_of_months(void **state)
 	char t[512];
 	snprintf(t, sizeof t, "%s/truth.json", root);
 	cw_eval_result r;
-	assert_int_equal(cw_eval_run(t, root, tu_registry(), &r), 0);
+	assert_int_equal(cw_eval_run(&r, t, root, tu_registry()), 0);
 	assert_int_equal(r.nmonths, 2);
 	assert_string_equal(r.months[0], "2026-03");
 	const cw_eval_row *op = row(&r, "over_price");
@@ -166,11 +166,11 @@ static void errors(void **state)
 	cw_eval_result r;
 	snprintf(t, sizeof t, "%s/missing.json", root);
 	snprintf(run, sizeof run, "%s/2026-03", root);
-	assert_true(cw_eval_run(t, run, tu_registry(), &r) < 0);
+	assert_true(cw_eval_run(&r, t, run, tu_registry()) < 0);
 	cw_eval_free(&r);
 	snprintf(t, sizeof t, "%s/truth.json", root);
 	snprintf(run, sizeof run, "%s/nothing-here", root);
-	assert_true(cw_eval_run(t, run, tu_registry(), &r) < 0);
+	assert_true(cw_eval_run(&r, t, run, tu_registry()) < 0);
 	cw_eval_free(&r);
 }
 

@@ -19,7 +19,7 @@ static void test_finding_without_lines_alone(void **state)
 	f.suspect = 1234;
 	assert_int_equal(cw_emit(l, &f, "rate %d%%", 12), 0);
 	cw_record r;
-	cw_findings_get(l, 0, &r);
+	cw_findings_get(&r, l, 0);
 	assert_int_equal(r.f.nlines, 0);
 	assert_null(r.f.lines);
 	assert_int_equal(r.f.suspect, 1234);
@@ -47,14 +47,14 @@ static void test_lines_kept_per_finding(void **state)
 	assert_int_equal(cw_findings_count(l), 3);
 
 	cw_record r;
-	cw_findings_get(l, 0, &r);
+	cw_findings_get(&r, l, 0);
 	assert_int_equal(r.f.nlines, 3);
 	assert_memory_equal(r.f.lines, a, sizeof a);
 	assert_null(r.f.tag);
-	cw_findings_get(l, 1, &r);
+	cw_findings_get(&r, l, 1);
 	assert_null(r.f.lines);
 	assert_string_equal(r.reason, "none");
-	cw_findings_get(l, 2, &r);
+	cw_findings_get(&r, l, 2);
 	assert_int_equal(r.f.nlines, 1);
 	assert_int_equal(r.f.lines[0], 42);
 	assert_string_equal(r.f.tag, "t");

@@ -251,21 +251,21 @@ static void build_month(cw_month m)
 	open_reader(&r, "institutions.csv", ic, 3);
 	while (cw_evcsv_next(&r.c) == 1) {
 		cw_institution_row x = { fld(&r, 0), fld(&r, 1), num(&r, 2, 0) };
-		check(cw_builder_add_institution(b, &x, &e), &e, "institutions", r.c.line);
+		check(cw_builder_add_institution(&e, b, &x), &e, "institutions", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	static const char *const dc[] = { "dept_id", "inst_id", "name", "specialty" };
 	open_reader(&r, "departments.csv", dc, 4);
 	while (cw_evcsv_next(&r.c) == 1) {
 		cw_department_row x = { fld(&r, 0), fld(&r, 1), fld(&r, 2), fld(&r, 3) };
-		check(cw_builder_add_department(b, &x, &e), &e, "departments", r.c.line);
+		check(cw_builder_add_department(&e, b, &x), &e, "departments", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	static const char *const pc[] = { "physician_id", "name", "inst_id", "dept_id", "title" };
 	open_reader(&r, "physicians.csv", pc, 5);
 	while (cw_evcsv_next(&r.c) == 1) {
 		cw_physician_row x = { fld(&r, 0), fld(&r, 1), fld(&r, 2), fld(&r, 3), opt(&r, 4) };
-		check(cw_builder_add_physician(b, &x, &e), &e, "physicians", r.c.line);
+		check(cw_builder_add_physician(&e, b, &x), &e, "physicians", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	static const char *const tc[] = { "patient_id", "sex", "birth_date" };
@@ -275,7 +275,7 @@ static void build_month(cw_month m)
 		cw_day d = *fld(&r, 2) ? t_date(fld(&r, 2)) : CW_DAY_NONE;
 		cw_patient_row x = { fld(&r, 0), *s == 'M' ? CW_SEX_M : *s == 'F' ? CW_SEX_F : CW_SEX_U, d };
 		assert_true(!strcmp(s, "M") || !strcmp(s, "F") || !strcmp(s, "U"));
-		check(cw_builder_add_patient(b, &x, &e), &e, "patients", r.c.line);
+		check(cw_builder_add_patient(&e, b, &x), &e, "patients", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	static const char *const itc[] = { "item_code", "name", "category", "unit", "std_price", "large_equipment",
@@ -290,14 +290,14 @@ static void build_month(cw_month m)
 			          num(&r, 11, CW_INT_NONE), num(&r, 12, 0),
 			          !*st ? CW_SETTING_ANY : !strcmp(st, "outpatient") ? CW_SETTING_OUTPATIENT : CW_SETTING_INPATIENT };
 		assert_true(x.category >= 0);
-		check(cw_builder_add_item(b, &x, &e), &e, "items", r.c.line);
+		check(cw_builder_add_item(&e, b, &x), &e, "items", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	static const char *const bc[] = { "bundle_code", "component_code" };
 	open_reader(&r, "bundles.csv", bc, 2);
 	while (cw_evcsv_next(&r.c) == 1) {
 		cw_bundle_row x = { fld(&r, 0), fld(&r, 1) };
-		check(cw_builder_add_bundle(b, &x, &e), &e, "bundles", r.c.line);
+		check(cw_builder_add_bundle(&e, b, &x), &e, "bundles", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	static const char *const vc[] = { "visit_id", "patient_id", "inst_id", "dept_id", "physician_id", "kind",
@@ -307,7 +307,7 @@ static void build_month(cw_month m)
 		cw_visit_row x = { fld(&r, 0), fld(&r, 1), fld(&r, 2), fld(&r, 3), fld(&r, 4),
 			           cw_visit_kind_parse(fld(&r, 5), strlen(fld(&r, 5))), tm(&r, 6), tm(&r, 7), fld(&r, 8),
 			           opt(&r, 9) };
-		check(cw_builder_add_visit(b, &x, &e), &e, "visits", r.c.line);
+		check(cw_builder_add_visit(&e, b, &x), &e, "visits", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	static const char *const lc[] = { "line_id", "visit_id", "item_code", "physician_id", "service_time", "qty",
@@ -317,7 +317,7 @@ static void build_month(cw_month m)
 		cw_claim_row x = { fld(&r, 0), fld(&r, 1), fld(&r, 2), opt(&r, 3), tm(&r, 4), qty(&r, 5),
 			           money(&r, 6), money(&r, 7) };
 		assert_true(x.amount == x.unit_price * x.qty / CW_QTY_ONE);
-		check(cw_builder_add_claim(b, &x, &e), &e, "claim_lines", r.c.line);
+		check(cw_builder_add_claim(&e, b, &x), &e, "claim_lines", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	static const char *const rc_[] = { "rx_id", "line_no", "visit_id", "physician_id", "rx_time", "drug_code",
@@ -326,7 +326,7 @@ static void build_month(cw_month m)
 	while (cw_evcsv_next(&r.c) == 1) {
 		cw_rx_row x = { fld(&r, 0), num(&r, 1, CW_INT_NONE), fld(&r, 2), fld(&r, 3), tm(&r, 4), fld(&r, 5),
 			        qty(&r, 6), num(&r, 7, CW_INT_NONE), money(&r, 8) };
-		check(cw_builder_add_prescription(b, &x, &e), &e, "prescriptions", r.c.line);
+		check(cw_builder_add_prescription(&e, b, &x), &e, "prescriptions", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	static const char *const xc[] = { "line_id", "result" };
@@ -336,11 +336,11 @@ static void build_month(cw_month m)
 		cw_result_row x = { fld(&r, 0), !strcmp(s, "positive") ? CW_RESULT_POSITIVE
 		                                : !strcmp(s, "negative") ? CW_RESULT_NEGATIVE
 		                                : !strcmp(s, "pending") ? CW_RESULT_PENDING : -1 };
-		check(cw_builder_add_result(b, &x, &e), &e, "exam_results", r.c.line);
+		check(cw_builder_add_result(&e, b, &x), &e, "exam_results", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
 	cw_dataset *ds;
-	assert_int_equal(cw_builder_finish(b, &ds), 0);
+	assert_int_equal(cw_builder_finish(&ds, b), 0);
 	const cw_claims *c = cw_dataset_claims(ds);
 	assert_true(c->n > 1000);
 	const cw_build_stats *bs = cw_dataset_build_stats(ds);

@@ -53,7 +53,7 @@ static void test_month(void **state)
 	cw_rules *rules;
 	assert_int_equal(cw_rules_load(&rules, tu_registry(), NULL), 0);
 	cw_indicators ind;
-	assert_int_equal(cw_indicators_compute(ds, rules, NULL, &ind), 0);
+	assert_int_equal(cw_indicators_compute(&ind, ds, rules, NULL), 0);
 	assert_true(fabs(ind.target[3] - 0.48) < 1e-9);
 	const cw_indicator *h1 = inst(&ind, ds, "H1");
 	assert_int_equal(h1->revenue, 30000);     /* May's lines: 60 + 40 + 200 */
@@ -78,12 +78,12 @@ static void test_month(void **state)
 	/* a configured target */
 	cw_rules *mine;
 	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"report\":{\"drug_share_target\":{\"level3\":0.3}}}", "t"), 0);
-	assert_int_equal(cw_indicators_compute(ds, mine, NULL, &ind), 0);
+	assert_int_equal(cw_indicators_compute(&ind, ds, mine, NULL), 0);
 	assert_true(fabs(ind.target[3] - 0.3) < 1e-9 && fabs(ind.target[1] - 0.48) < 1e-9);
 	cw_indicators_free(&ind);
 	cw_rules_free(mine);
 	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"report\":{\"drug_share_target\":{\"level1\":1.5}}}", "t"), 0);
-	assert_int_equal(cw_indicators_compute(ds, mine, NULL, &ind), CW_EINVALID);
+	assert_int_equal(cw_indicators_compute(&ind, ds, mine, NULL), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "report.drug_share_target.level1"));
 	cw_rules_free(mine);
 	cw_rules_free(rules);
@@ -105,7 +105,7 @@ static void test_prev_file_and_csv(void **state)
 	         "department,H1,D1,y,40.00,\n"
 	         "institution,GONE,,z,1.00,1.00\n");
 	cw_indicators ind;
-	assert_int_equal(cw_indicators_compute(ds, rules, root, &ind), 0);
+	assert_int_equal(cw_indicators_compute(&ind, ds, rules, root), 0);
 	assert_int_equal(ind.prev, CW_PREV_FILE);
 	const cw_indicator *h1 = inst(&ind, ds, "H1");
 	assert_true(fabs(h1->prev_per_visit - 80.0) < 1e-9);
@@ -116,7 +116,9 @@ static void test_prev_file_and_csv(void **state)
 
 	char path[4300];
 	snprintf(path, sizeof path, "%s/indicators.csv", root);
-	assert_int_equal(cw_indicators_write(&ind, ds, path), 0);
+	cw_output out;
+	cw_output_init(&out);
+	assert_int_equal(cw_indicators_write(&ind, ds, &out, path), 0);
 	char *text = tu_read(path);
 	assert_non_null(strstr(text, "scope,inst_id,dept_id,name,level,revenue,drug_revenue,drug_share,"));
 	/* H1: 300.00 revenue, 260.00 drugs (86.67% above 48%), 1 visit at 100 vs 80 (+25%), 1 stay at 300 vs 250 */
@@ -128,7 +130,7 @@ static void test_prev_file_and_csv(void **state)
 
 	/* a damaged file of last month is an error */
 	tu_write(dir, "indicators.csv", "scope,inst_id\ninstitution\n");
-	assert_true(cw_indicators_compute(ds, rules, root, &ind) < 0);
+	assert_true(cw_indicators_compute(&ind, ds, rules, root) < 0);
 	assert_non_null(strstr(cw_error_last(), "indicators"));
 	tu_rmtree(root);
 	free(root);

@@ -55,13 +55,13 @@ static int load_from(env *e, const char *dir, const char *month, int lookback)
 {
 	clear(e);
 	cw_load_opts o = { .lookback_days = lookback };
-	assert_int_equal(cw_month_parse(month, &o.month), 0);
+	assert_int_equal(cw_month_parse(&o.month, month), 0);
 	char rej[4096];
 	snprintf(rej, sizeof rej, "%s/rejects.out", e->dir);
 	assert_int_equal(cw_rejects_open(&o.rejects, rej), 0);
 	size_t wlen;
 	o.warn = open_memstream(&e->warn, &wlen);
-	int rc = cw_load_csv(dir, &o, &e->ds, &e->st);
+	int rc = cw_load_csv(&e->ds, &e->st, dir, &o);
 	char msg[2048];
 	snprintf(msg, sizeof msg, "%s", cw_error_last());
 	assert_int_equal(cw_rejects_close(o.rejects), 0);
@@ -326,7 +326,7 @@ static void test_bad_values(void **state)
 	assert_reject(e, "claim_lines.csv,19,,9 fields where the header has 8,", NULL, NULL);
 	/* the reject file is valid UTF-8 whatever the input held */
 	const char *why;
-	assert_int_equal(cw_check_text(e->rejects, e->rejects_len, &why), 0);
+	assert_int_equal(cw_check_text(&why, e->rejects, e->rejects_len), 0);
 	assert_true(cw_load_reject_share(&e->st) > 0.0);
 }
 

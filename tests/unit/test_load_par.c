@@ -32,7 +32,7 @@ typedef struct text {
 	size_t len, cap;
 } text;
 
-static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(text *t, const char *fmt, ...) CW_PRINTF(2, 3);
 static void put(text *t, const char *fmt, ...)
 {
 	va_list ap;
@@ -166,14 +166,14 @@ static loaded load_with(const char *dir, int threads, size_t chunk, size_t part_
 	cw_load_chunk_bytes = chunk;
 	cw_finish_part_rows = part_rows;
 	cw_load_opts o = { .lookback_days = 45, .threads = threads };
-	assert_int_equal(cw_month_parse("2026-05", &o.month), 0);
+	assert_int_equal(cw_month_parse(&o.month, "2026-05"), 0);
 	char rej[4096];
 	snprintf(rej, sizeof rej, "%s/rejects.out", dir);
 	assert_int_equal(cw_rejects_open(&o.rejects, rej), 0);
 	char *warn = NULL;
 	size_t wlen;
 	o.warn = open_memstream(&warn, &wlen);
-	int rc = cw_load_csv(dir, &o, &l.ds, &l.st);
+	int rc = cw_load_csv(&l.ds, &l.st, dir, &o);
 	if (rc < 0)
 		fail_msg("load: %s", cw_error_last());
 	assert_int_equal(cw_rejects_close(o.rejects), 0);

@@ -10,7 +10,7 @@ static cw_day date_ok(const char *s)
 {
 	cw_day d = 0;
 	const char *why = NULL;
-	assert_int_equal(cw_parse_date(S(s), &d, &why), 0);
+	assert_int_equal(cw_parse_date(&d, &why, S(s)), 0);
 	return d;
 }
 
@@ -18,7 +18,7 @@ static const char *date_bad(const char *s)
 {
 	cw_day d = 12345;
 	const char *why = NULL;
-	assert_int_equal(cw_parse_date(S(s), &d, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_date(&d, &why, S(s)), CW_EINVALID);
 	assert_non_null(why);
 	assert_int_equal(d, 12345); /* untouched */
 	return why;
@@ -62,7 +62,7 @@ static cw_minute time_ok(const char *s)
 {
 	cw_minute t = 0;
 	const char *why = NULL;
-	assert_int_equal(cw_parse_time(S(s), &t, &why), 0);
+	assert_int_equal(cw_parse_time(&t, &why, S(s)), 0);
 	return t;
 }
 
@@ -70,7 +70,7 @@ static const char *time_bad(const char *s)
 {
 	cw_minute t = 777;
 	const char *why = NULL;
-	assert_int_equal(cw_parse_time(S(s), &t, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_time(&t, &why, S(s)), CW_EINVALID);
 	assert_non_null(why);
 	assert_int_equal(t, 777);
 	return why;
@@ -114,7 +114,7 @@ static int64_t money(const char *s)
 {
 	cw_fen v = 0;
 	const char *why = NULL;
-	assert_int_equal(cw_parse_money(S(s), &v, &why), 0);
+	assert_int_equal(cw_parse_money(&v, &why, S(s)), 0);
 	return v;
 }
 
@@ -122,7 +122,7 @@ static const char *money_bad(const char *s)
 {
 	cw_fen v = 0;
 	const char *why = NULL;
-	assert_int_equal(cw_parse_money(S(s), &v, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_money(&v, &why, S(s)), CW_EINVALID);
 	assert_non_null(why);
 	return why;
 }
@@ -169,23 +169,23 @@ static void test_qty(void **state)
 	(void)state;
 	cw_qty q;
 	const char *why;
-	assert_int_equal(cw_parse_qty(S("1.5"), &q, &why), 0);
+	assert_int_equal(cw_parse_qty(&q, &why, S("1.5")), 0);
 	assert_int_equal(q, 1500);
-	assert_int_equal(cw_parse_qty(S("0.125"), &q, &why), 0);
+	assert_int_equal(cw_parse_qty(&q, &why, S("0.125")), 0);
 	assert_int_equal(q, 125);
-	assert_int_equal(cw_parse_qty(S("2"), &q, &why), 0);
+	assert_int_equal(cw_parse_qty(&q, &why, S("2")), 0);
 	assert_int_equal(q, 2000);
-	assert_int_equal(cw_parse_qty(S("-3"), &q, &why), 0);
+	assert_int_equal(cw_parse_qty(&q, &why, S("-3")), 0);
 	assert_int_equal(q, -3000);
-	assert_int_equal(cw_parse_qty(S("999999999999999.999"), &q, &why), 0);
+	assert_int_equal(cw_parse_qty(&q, &why, S("999999999999999.999")), 0);
 	assert_int_equal(q, 999999999999999999ll);
-	assert_int_equal(cw_parse_qty(S("1.2345"), &q, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_qty(&q, &why, S("1.2345")), CW_EINVALID);
 	assert_string_equal(why, "quantity has more than 3 decimals");
-	assert_int_equal(cw_parse_qty(S("1e5"), &q, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_qty(&q, &why, S("1e5")), CW_EINVALID);
 	assert_string_equal(why, "not a quantity (expected a decimal such as 1.5)");
-	assert_int_equal(cw_parse_qty(S(""), &q, &why), CW_EINVALID);
-	assert_int_equal(cw_parse_qty(S(" 1"), &q, &why), CW_EINVALID);
-	assert_int_equal(cw_parse_qty(S("1000000000000000"), &q, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_qty(&q, &why, S("")), CW_EINVALID);
+	assert_int_equal(cw_parse_qty(&q, &why, S(" 1")), CW_EINVALID);
+	assert_int_equal(cw_parse_qty(&q, &why, S("1000000000000000")), CW_EINVALID);
 	assert_string_equal(why, "number is too large");
 }
 
@@ -194,24 +194,24 @@ static void test_int(void **state)
 	(void)state;
 	int64_t v;
 	const char *why;
-	assert_int_equal(cw_parse_int(S("12"), 0, 100, &v, &why), 0);
+	assert_int_equal(cw_parse_int(&v, &why, S("12"), 0, 100), 0);
 	assert_int_equal(v, 12);
-	assert_int_equal(cw_parse_int(S("-3"), -10, 10, &v, &why), 0);
+	assert_int_equal(cw_parse_int(&v, &why, S("-3"), -10, 10), 0);
 	assert_int_equal(v, -3);
-	assert_int_equal(cw_parse_int(S("0"), 0, 0, &v, &why), 0);
-	assert_int_equal(cw_parse_int(S("3"), 1, 2, &v, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_int(&v, &why, S("0"), 0, 0), 0);
+	assert_int_equal(cw_parse_int(&v, &why, S("3"), 1, 2), CW_EINVALID);
 	assert_string_equal(why, "integer out of range");
-	assert_int_equal(cw_parse_int(S("-1"), 0, 2, &v, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_int(&v, &why, S("-1"), 0, 2), CW_EINVALID);
 	assert_string_equal(why, "integer out of range");
-	assert_int_equal(cw_parse_int(S("999999999999999999"), INT64_MIN, INT64_MAX, &v, &why), 0);
-	assert_int_equal(cw_parse_int(S("9999999999999999999999"), INT64_MIN, INT64_MAX, &v, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_int(&v, &why, S("999999999999999999"), INT64_MIN, INT64_MAX), 0);
+	assert_int_equal(cw_parse_int(&v, &why, S("9999999999999999999999"), INT64_MIN, INT64_MAX), CW_EINVALID);
 	assert_string_equal(why, "integer out of range");
-	assert_int_equal(cw_parse_int(S("1.0"), 0, 9, &v, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_int(&v, &why, S("1.0"), 0, 9), CW_EINVALID);
 	assert_string_equal(why, "not an integer");
-	assert_int_equal(cw_parse_int(S(""), 0, 9, &v, &why), CW_EINVALID);
-	assert_int_equal(cw_parse_int(S("-"), 0, 9, &v, &why), CW_EINVALID);
-	assert_int_equal(cw_parse_int(S(" 1"), 0, 9, &v, &why), CW_EINVALID);
-	assert_int_equal(cw_parse_int(S("1e2"), 0, 999, &v, &why), CW_EINVALID);
+	assert_int_equal(cw_parse_int(&v, &why, S(""), 0, 9), CW_EINVALID);
+	assert_int_equal(cw_parse_int(&v, &why, S("-"), 0, 9), CW_EINVALID);
+	assert_int_equal(cw_parse_int(&v, &why, S(" 1"), 0, 9), CW_EINVALID);
+	assert_int_equal(cw_parse_int(&v, &why, S("1e2"), 0, 999), CW_EINVALID);
 }
 
 static void test_flag(void **state)
@@ -219,13 +219,13 @@ static void test_flag(void **state)
 	(void)state;
 	int f = 7;
 	const char *why;
-	assert_int_equal(cw_parse_flag(S("0"), &f, &why), 0);
+	assert_int_equal(cw_parse_flag(&f, &why, S("0")), 0);
 	assert_int_equal(f, 0);
-	assert_int_equal(cw_parse_flag(S("1"), &f, &why), 0);
+	assert_int_equal(cw_parse_flag(&f, &why, S("1")), 0);
 	assert_int_equal(f, 1);
 	const char *bad[] = { "", "2", "01", "true", "t", " 1", "1 " };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(cw_parse_flag(S(bad[i]), &f, &why), CW_EINVALID);
+		assert_int_equal(cw_parse_flag(&f, &why, S(bad[i])), CW_EINVALID);
 		assert_string_equal(why, "not a flag (expected 0 or 1)");
 	}
 }
@@ -237,57 +237,57 @@ static void test_id(void **state)
 	char s65[66];
 	memset(s65, 'x', 65);
 	s65[65] = 0;
-	assert_int_equal(cw_check_id(S("P00000001"), &why), 0);
-	assert_int_equal(cw_check_id(S("H001-CARD"), &why), 0);
-	assert_int_equal(cw_check_id(S("患者一号"), &why), 0);
-	assert_int_equal(cw_check_id(S("a b"), &why), 0);
-	assert_int_equal(cw_check_id(s65, 64, &why), 0);
-	assert_int_equal(cw_check_id(s65, 65, &why), CW_EINVALID);
+	assert_int_equal(cw_check_id(&why, S("P00000001")), 0);
+	assert_int_equal(cw_check_id(&why, S("H001-CARD")), 0);
+	assert_int_equal(cw_check_id(&why, S("患者一号")), 0);
+	assert_int_equal(cw_check_id(&why, S("a b")), 0);
+	assert_int_equal(cw_check_id(&why, s65, 64), 0);
+	assert_int_equal(cw_check_id(&why, s65, 65), CW_EINVALID);
 	assert_string_equal(why, "id is longer than 64 bytes");
-	assert_int_equal(cw_check_id("", 0, &why), CW_EINVALID);
+	assert_int_equal(cw_check_id(&why, "", 0), CW_EINVALID);
 	assert_string_equal(why, "empty id");
 	const char *controls[] = { "a\tb", "a\nb", "a\rb", "\x7f", "x\x01", "\xc2\x85" /* U+0085 NEL */ };
 	for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++) {
-		assert_int_equal(cw_check_id(S(controls[i]), &why), CW_EINVALID);
+		assert_int_equal(cw_check_id(&why, S(controls[i])), CW_EINVALID);
 		assert_string_equal(why, "id contains a control character");
 	}
-	assert_int_equal(cw_check_id("a\0b", 3, &why), CW_EINVALID);
-	assert_int_equal(cw_check_id(S("\xc2\xa0"), &why), 0); /* U+00A0 is not a control */
+	assert_int_equal(cw_check_id(&why, "a\0b", 3), CW_EINVALID);
+	assert_int_equal(cw_check_id(&why, S("\xc2\xa0")), 0); /* U+00A0 is not a control */
 	const char *invalid[] = {
 		"\xff", "a\x80", "\xc0\xaf" /* overlong */, "\xe0\x80\xaf" /* overlong */,
 		"\xed\xa0\x80" /* surrogate */, "\xf4\x90\x80\x80" /* past U+10FFFF */,
 		"\xe5\xbc" /* cut */, "\xf0\x9f\x98" /* cut */, "\xc3\x28",
 	};
 	for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
-		assert_int_equal(cw_check_id(S(invalid[i]), &why), CW_EINVALID);
+		assert_int_equal(cw_check_id(&why, S(invalid[i])), CW_EINVALID);
 		assert_string_equal(why, "not valid UTF-8");
 	}
-	assert_int_equal(cw_check_id(S("\xf0\x9f\x98\x80"), &why), 0); /* U+1F600 */
+	assert_int_equal(cw_check_id(&why, S("\xf0\x9f\x98\x80")), 0); /* U+1F600 */
 }
 
 static void test_text(void **state)
 {
 	(void)state;
 	const char *why;
-	assert_int_equal(cw_check_text("", 0, &why), 0);
-	assert_int_equal(cw_check_text(S("医用纱布块\n(8层, 10cm×10cm)"), &why), 0);
-	assert_int_equal(cw_check_text(S("tab\tand \"quotes\", commas"), &why), 0);
-	assert_int_equal(cw_check_text(S("an ASCII run well past eight bytes, then 中文"), &why), 0);
-	assert_int_equal(cw_check_text("abcdefghij\0klmnop", 17, &why), CW_EINVALID);
+	assert_int_equal(cw_check_text(&why, "", 0), 0);
+	assert_int_equal(cw_check_text(&why, S("医用纱布块\n(8层, 10cm×10cm)")), 0);
+	assert_int_equal(cw_check_text(&why, S("tab\tand \"quotes\", commas")), 0);
+	assert_int_equal(cw_check_text(&why, S("an ASCII run well past eight bytes, then 中文")), 0);
+	assert_int_equal(cw_check_text(&why, "abcdefghij\0klmnop", 17), CW_EINVALID);
 	assert_string_equal(why, "contains a NUL byte");
-	assert_int_equal(cw_check_text("\0", 1, &why), CW_EINVALID);
-	assert_int_equal(cw_check_text(S("abcdefghijklmnop\xff"), &why), CW_EINVALID);
+	assert_int_equal(cw_check_text(&why, "\0", 1), CW_EINVALID);
+	assert_int_equal(cw_check_text(&why, S("abcdefghijklmnop\xff")), CW_EINVALID);
 	assert_string_equal(why, "not valid UTF-8");
-	assert_int_equal(cw_check_text(S("abcdefgh\xe5\xbc"), &why), CW_EINVALID);
-	assert_int_equal(cw_check_text(S("\xed\xbf\xbf"), &why), CW_EINVALID);
+	assert_int_equal(cw_check_text(&why, S("abcdefgh\xe5\xbc")), CW_EINVALID);
+	assert_int_equal(cw_check_text(&why, S("\xed\xbf\xbf")), CW_EINVALID);
 	/* every byte position of an invalid byte after an ASCII run */
 	char buf[40];
 	for (int i = 0; i < 32; i++) {
 		memset(buf, 'a', sizeof buf);
 		buf[i] = (char)0xfe;
-		assert_int_equal(cw_check_text(buf, sizeof buf, &why), CW_EINVALID);
+		assert_int_equal(cw_check_text(&why, buf, sizeof buf), CW_EINVALID);
 		buf[i] = 0;
-		assert_int_equal(cw_check_text(buf, sizeof buf, &why), CW_EINVALID);
+		assert_int_equal(cw_check_text(&why, buf, sizeof buf), CW_EINVALID);
 	}
 }
 
@@ -297,30 +297,30 @@ static void test_fuzz_regressions(void **state)
 	(void)state;
 	char buf[CW_FMT_SIZE];
 	/* format_time_int32_min: the day's first minute passed INT32_MIN (signed overflow) */
-	cw_format_time(INT32_MIN, buf);
+	cw_format_time(buf, INT32_MIN);
 	assert_string_equal(buf + strlen(buf) - 6, " 21:52");
-	assert_string_equal(cw_format_time(INT32_MAX, buf), "6053-01-23 02:07");
-	assert_string_equal(cw_format_time(-1, buf), "1969-12-31 23:59");
+	assert_string_equal(cw_format_time(buf, INT32_MAX), "6053-01-23 02:07");
+	assert_string_equal(cw_format_time(buf, -1), "1969-12-31 23:59");
 	/* weekday_int32_max: any day has a weekday, without overflow */
 	assert_int_equal(cw_weekday(INT32_MAX), (int)(((int64_t)INT32_MAX + 3) % 7));
 	assert_int_equal(cw_weekday(0), 3);
 	assert_int_equal(cw_weekday(-1), 2);
 	/* month_with_space: a month is YYYY-MM in digits, nothing else */
 	cw_month m;
-	assert_int_equal(cw_month_parse("2026-05", &m), 0);
+	assert_int_equal(cw_month_parse(&m, "2026-05"), 0);
 	assert_true(m.year == 2026 && m.month == 5);
 	const char *bad[] = { "2026- 5", "2026-+5", " 2026-5", "+202-05", "2026-5", "2026-13", "2026-00", "1849-12",
 		              "3000-01", "2026-05x", "2026/05", "", "20260-5" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-		assert_int_equal(cw_month_parse(bad[i], &m), CW_EINVALID);
+		assert_int_equal(cw_month_parse(&m, bad[i]), CW_EINVALID);
 	cw_month a, b;
-	assert_int_equal(cw_month_range_parse("2026-01..2026-06", &a, &b), 0);
+	assert_int_equal(cw_month_range_parse(&a, &b, "2026-01..2026-06"), 0);
 	assert_true(a.month == 1 && b.month == 6);
-	assert_int_equal(cw_month_range_parse("2026-06..2026-01", &a, &b), CW_EINVALID);
-	assert_int_equal(cw_month_range_parse("2026-01.. 2026-6", &a, &b), CW_EINVALID);
+	assert_int_equal(cw_month_range_parse(&a, &b, "2026-06..2026-01"), CW_EINVALID);
+	assert_int_equal(cw_month_range_parse(&a, &b, "2026-01.. 2026-6"), CW_EINVALID);
 	/* the extremes of money and quantities format and parse back */
-	assert_string_equal(cw_format_money(INT64_MIN, buf), "-92233720368547758.08");
-	assert_string_equal(cw_format_qty(INT64_MAX, buf), "9223372036854775.807");
+	assert_string_equal(cw_format_money(buf, INT64_MIN), "-92233720368547758.08");
+	assert_string_equal(cw_format_qty(buf, INT64_MAX), "9223372036854775.807");
 }
 
 int main(void)

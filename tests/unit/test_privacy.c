@@ -11,6 +11,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
 #include "io/pseudo.h"
+#include "source/rejects.h"
 #include "source/rows.h"
 
 #define S(x) x, strlen(x)
@@ -26,7 +27,7 @@ static cw_pseudo fixed_key(void)
 static const char *pseudonym(const cw_pseudo *ps, const char *id)
 {
 	static char buf[CW_PSEUDO_SIZE];
-	return cw_pseudo_patient(ps, id, buf);
+	return cw_pseudo_patient(buf, ps, id);
 }
 
 /* The reject file's text after adding rows; visits.csv is protected (it holds patient ids). */
@@ -160,14 +161,14 @@ static void test_load_pseudonymises(void **state)
 	         "RX1,1,V1,DR1,2026-05-03 09:35,I2,2,7,25,110101198001150011\n"); /* 3: duplicate */
 	cw_pseudo ps = fixed_key();
 	cw_load_opts o = { .lookback_days = 0 };
-	assert_int_equal(cw_month_parse("2026-05", &o.month), 0);
+	assert_int_equal(cw_month_parse(&o.month, "2026-05"), 0);
 	assert_int_equal(cw_rejects_open(&o.rejects, tu_path(dir, "rejects.out")), 0);
 	cw_rejects_pseudonymise(o.rejects, &ps);
 	FILE *warn = fopen("/dev/null", "w");
 	o.warn = warn;
 	cw_dataset *ds;
 	cw_load_stats st;
-	assert_int_equal(cw_load_csv(dir, &o, &ds, &st), 0);
+	assert_int_equal(cw_load_csv(&ds, &st, dir, &o), 0);
 	assert_int_equal(cw_rejects_close(o.rejects), 0);
 	fclose(warn);
 	char *text = tu_read(tu_path(dir, "rejects.out"));
@@ -222,7 +223,7 @@ static void test_key_file(void **state)
 	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 0), 0);
 	assert_memory_equal(a.key, b.key, 16);
 	char x[CW_PSEUDO_SIZE], y[CW_PSEUDO_SIZE];
-	assert_string_equal(cw_pseudo_patient(&a, "P1", x), cw_pseudo_patient(&b, "P1", y));
+	assert_string_equal(cw_pseudo_patient(x, &a, "P1"), cw_pseudo_patient(y, &b, "P1"));
 	assert_int_equal(strlen(x), 18);
 	assert_memory_equal(x, "P-", 2);
 	/* a damaged key is never replaced silently: that would change every pseudonym */
@@ -246,7 +247,7 @@ static void test_key_file(void **state)
 	unsetenv("CLAIMWATCH_PSEUDONYM_KEY");
 	/* revealing: the raw id */
 	assert_int_equal(cw_pseudo_init(&b, dir, NULL, 1), 0);
-	assert_string_equal(cw_pseudo_patient(&b, "P1", x), "P1");
+	assert_string_equal(cw_pseudo_patient(x, &b, "P1"), "P1");
 	tu_rmtree(dir);
 	free(dir);
 }

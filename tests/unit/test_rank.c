@@ -123,7 +123,7 @@ static void test_unranked_rows(void **state)
 	assert_int_equal(s->ranked, 3);
 	assert_int_equal(s->too_few, 1);
 	uint32_t idx[4];
-	cw_rank_order(s, ds, 0, idx);
+	cw_rank_order(idx, s, ds, 0);
 	/* ranked first (DR3), then nothing to rank (DR1, DR2 of H1), then too few (DR5) */
 	const char *want[] = { "DR3", "DR1", "DR2", "DR5" };
 	for (int i = 0; i < 4; i++)
@@ -139,7 +139,7 @@ static void test_order_by_group_then_rank(void **state)
 	cw_scores *s = scores(ds, five, 5);
 	assert_int_equal(cw_rank(s, ds, CW_SCOPE_INSTITUTION), 0);
 	uint32_t idx[5];
-	cw_rank_order(s, ds, 0, idx);
+	cw_rank_order(idx, s, ds, 0);
 	const char *want[] = { "DR2", "DR5", "DR1", "DR3", "DR4" }; /* H1 by rank, then H2, then H3 */
 	for (int i = 0; i < 5; i++)
 		assert_string_equal(cw_dataset_str(ds, cw_dataset_physicians(ds)->id[s->rows[idx[i]].physician]), want[i]);

@@ -16,7 +16,7 @@ static int seen_metrics[2]; /* per test detector: scan() saw ctx->metrics */
 static int configure(void **out, const cw_section *rules)
 {
 	long long limit;
-	int rc = cw_section_int(rules, "limit", 0, 100, &limit);
+	int rc = cw_section_int(&limit, rules, "limit", 0, 100);
 	*out = NULL;
 	return rc;
 }
@@ -98,7 +98,7 @@ static void test_add_checks(void **state)
 	refused(reg, &d, "configure and scan are required");
 	d = plain;
 	d.version = CW_DETECTOR_VERSION + 1;
-	refused(reg, &d, "built for detector interface version 2; this claimwatch has version 1");
+	refused(reg, &d, "built for detector interface version 3; this claimwatch has version 2");
 	d = plain;
 	d.size = sizeof d - 8;
 	refused(reg, &d, "its struct has");
@@ -114,7 +114,7 @@ static void test_plugins_refused(void **state)
 	cw_registry *reg = two();
 	assert_int_equal(cw_registry_load_plugin(reg, CW_PLUGIN_WRONG_VERSION), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), CW_PLUGIN_WRONG_VERSION));
-	assert_non_null(strstr(cw_error_last(), "version 2; this claimwatch has version 1"));
+	assert_non_null(strstr(cw_error_last(), "version 3; this claimwatch has version 2"));
 	assert_int_equal(cw_registry_load_plugin(reg, "/no/such/plugin.so"), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "plugin /no/such/plugin.so"));
 	assert_int_equal(cw_registry_load_plugin(reg, CW_PLUGIN_NO_TABLE), CW_EINVALID); /* not a plug-in */
@@ -135,17 +135,17 @@ static void test_rules_take_the_defaults(void **state)
 	assert_int_equal(cw_rules_load_text(&r, reg, NULL, NULL), 0);
 	assert_ptr_equal(cw_rules_registry(r), reg);
 	cw_section s = cw_rules_section(r, "detectors.plain");
-	assert_int_equal(cw_section_int(&s, "limit", 0, 100, &limit), 0);
+	assert_int_equal(cw_section_int(&limit, &s, "limit", 0, 100), 0);
 	assert_int_equal(limit, 5);
-	assert_int_equal(cw_section_bool(&s, "enabled", &on), 0); /* added */
+	assert_int_equal(cw_section_bool(&on, &s, "enabled"), 0); /* added */
 	assert_true(on);
 	s = cw_rules_section(r, "detectors.with_metrics");
-	assert_int_equal(cw_section_bool(&s, "enabled", &on), 0); /* as the detector gives it */
+	assert_int_equal(cw_section_bool(&on, &s, "enabled"), 0); /* as the detector gives it */
 	assert_false(on);
 	cw_rules_free(r);
 	assert_int_equal(cw_rules_load_text(&r, reg, "{\"detectors\": {\"plain\": {\"limit\": 7}}}", "mine.json"), 0);
 	s = cw_rules_section(r, "detectors.plain");
-	assert_int_equal(cw_section_int(&s, "limit", 0, 100, &limit), 0);
+	assert_int_equal(cw_section_int(&limit, &s, "limit", 0, 100), 0);
 	assert_int_equal(limit, 7);
 	cw_rules_free(r);
 	assert_int_equal(cw_rules_load_text(&r, reg, "{\"detectors\": {\"plain\": {\"limt\": 7}}}", "mine.json"),
@@ -176,7 +176,7 @@ static void test_rules_plugins(void **state)
 	assert_int_equal(cw_rules_load_text(&r, reg, "{\"plugins\": [\"" CW_PLUGIN_WRONG_VERSION "\"]}", "mine.json"),
 	                 CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "mine.json: plugin "));
-	assert_non_null(strstr(cw_error_last(), "version 2; this claimwatch has version 1"));
+	assert_non_null(strstr(cw_error_last(), "version 3; this claimwatch has version 2"));
 	assert_int_equal(cw_rules_load_text(&r, reg, "{\"plugins\": [1]}", "mine.json"), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "mine.json: plugins[0]: expected a path, got a number"));
 	assert_int_equal(cw_registry_count(reg), 2);
@@ -197,9 +197,9 @@ static void test_metrics_for_who_asks(void **state)
 	cw_dimset *dims;
 	cw_findings *fs;
 	assert_int_equal(cw_rules_load_text(&r, reg, "{\"detectors\": {\"with_metrics\": {\"enabled\": true}}}", "t"), 0);
-	assert_int_equal(cw_dimset_load(r, &dims), 0);
+	assert_int_equal(cw_dimset_load(&dims, r), 0);
 	seen_metrics[0] = seen_metrics[1] = -1;
-	assert_int_equal(cw_detect(ds, r, dims, NULL, &fs), 0);
+	assert_int_equal(cw_detect(&fs, ds, r, dims, NULL), 0);
 	assert_int_equal(seen_metrics[0], 0);
 	assert_int_equal(seen_metrics[1], 1);
 	cw_findings_free(fs);

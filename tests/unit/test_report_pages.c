@@ -95,9 +95,9 @@ static void test_text_width(void **state)
 	assert_int_equal(cw_text_width("Ａ"), 2);    /* fullwidth A */
 	assert_int_equal(cw_text_width("e\xCC\x81"), 1); /* e + combining acute */
 	assert_int_equal(cw_text_width("\xFF"), 1);
-	assert_string_equal(cw_text_fit("abcdef", 10, buf, sizeof buf), "abcdef");
-	assert_string_equal(cw_text_fit("abcdef", 4, buf, sizeof buf), "abc\xE2\x80\xA6");
-	assert_string_equal(cw_text_fit("东城市第一人民医院", 7, buf, sizeof buf), "东城市\xE2\x80\xA6");
+	assert_string_equal(cw_text_fit(buf, sizeof buf, "abcdef", 10), "abcdef");
+	assert_string_equal(cw_text_fit(buf, sizeof buf, "abcdef", 4), "abc\xE2\x80\xA6");
+	assert_string_equal(cw_text_fit(buf, sizeof buf, "东城市第一人民医院", 7), "东城市\xE2\x80\xA6");
 	char *s = printed(cw_text_pad, "程强", 6, 0);
 	assert_string_equal(s, "程强  ");
 	free(s);

@@ -27,7 +27,7 @@ static void test_missing_file_is_empty(void **state)
 	(void)state;
 	char *root = tu_tempdir();
 	cw_reviews *rv;
-	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	assert_int_equal(cw_reviews_count(rv), 0);
 	assert_int_equal(cw_reviews_status(rv, "F1"), CW_REVIEW_NONE);
 	assert_int_equal(cw_reviews_status(NULL, "F1"), CW_REVIEW_NONE);
@@ -58,7 +58,7 @@ static void test_append_latest_wins(void **state)
 	assert_non_null(strstr(text, ",wang,F2,2026-05,dismissed,\"note with, a comma and \"\"quotes\"\"\nand a line\"\n"));
 	free(text);
 	cw_reviews *rv;
-	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	assert_int_equal(cw_reviews_count(rv), 2);
 	assert_int_equal(cw_reviews_status(rv, "F1"), CW_REVIEW_DISMISSED);
 	assert_int_equal(cw_reviews_status(rv, "F2"), CW_REVIEW_DISMISSED);
@@ -66,7 +66,7 @@ static void test_append_latest_wins(void **state)
 	cw_reviews_free(rv);
 	cw_review d = { "F1", "2026-05", CW_REVIEW_CONFIRMED, "li", "confirmed after all" };
 	assert_int_equal(tu_review(root, &d), 0);
-	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	assert_int_equal(cw_reviews_status(rv, "F1"), CW_REVIEW_CONFIRMED);
 	cw_reviews_free(rv);
 	tu_rmtree(root);
@@ -83,7 +83,7 @@ static void test_bad_status(void **state)
 	tu_write(root, "reviews.csv", "time,by,finding_id,month,status,note\nt,li,F1,2026-05,maybe,x\n"
 	                              "t,li,F2,2026-05,confirmed,y\n");
 	cw_reviews *rv;
-	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	assert_non_null(strstr(cw_reviews_warnings(rv), "line 2"));
 	assert_non_null(strstr(cw_reviews_warnings(rv), "maybe"));
 	assert_int_equal(cw_reviews_status(rv, "F1"), CW_REVIEW_NONE);
@@ -128,7 +128,7 @@ static void test_damaged_end(void **state)
 		snprintf(text, sizeof text, "%s%s", good, torn[i]);
 		tu_write(root, "reviews.csv", text);
 		cw_reviews *rv;
-		assert_int_equal(cw_reviews_load(root, &rv), 0);
+		assert_int_equal(cw_reviews_load(&rv, root), 0);
 		assert_int_equal(cw_reviews_status(rv, "F1"), CW_REVIEW_DISMISSED);
 		assert_int_equal(cw_reviews_status(rv, "F2"), CW_REVIEW_NONE);
 		assert_non_null(strstr(cw_reviews_warnings(rv), "line 3"));
@@ -144,7 +144,7 @@ static void test_damaged_end(void **state)
 		free(now);
 		cw_review c = { "F3", "2026-05", CW_REVIEW_CONFIRMED, "wang", "after the tear" };
 		assert_int_equal(tu_review(root, &c), 0); /* nothing left to warn about */
-		assert_int_equal(cw_reviews_load(root, &rv), 0);
+		assert_int_equal(cw_reviews_load(&rv, root), 0);
 		assert_string_equal(cw_reviews_warnings(rv), "");
 		assert_int_equal(cw_reviews_status(rv, "F3"), CW_REVIEW_CONFIRMED);
 		assert_int_equal(cw_reviews_count(rv), 2);
@@ -162,11 +162,11 @@ static void test_damaged_append(void **state)
 	char *root = tu_tempdir(), path[4200], *warnings;
 	tu_write(root, "reviews.csv", "time,by,finding_id,month,status,note\nt,li,F1,2026-05,dismissed,\"torn");
 	cw_review c = { "F2", "2026-05", CW_REVIEW_CONFIRMED, "wang", "ok" };
-	assert_int_equal(cw_review_append(root, &c, &warnings), 0);
+	assert_int_equal(cw_review_append(&warnings, root, &c), 0);
 	assert_non_null(strstr(warnings, "line 2"));
 	free(warnings);
 	cw_reviews *rv;
-	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	assert_int_equal(cw_reviews_count(rv), 1);
 	assert_int_equal(cw_reviews_status(rv, "F2"), CW_REVIEW_CONFIRMED);
 	cw_reviews_free(rv);
@@ -175,7 +175,7 @@ static void test_damaged_append(void **state)
 
 	root = tu_tempdir();
 	tu_write(root, "reviews.csv", "time,by,month,status,note\n");
-	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	assert_non_null(strstr(cw_reviews_warnings(rv), "finding_id"));
 	cw_reviews_free(rv);
 	snprintf(path, sizeof path, "%s/reviews.csv", root);
@@ -196,7 +196,7 @@ static void test_changed(void **state)
 	cw_review c = { "F1", "2026-05", CW_REVIEW_DISMISSED, "li", "y" };
 	assert_int_equal(tu_review(root, &a), 0);
 	cw_reviews *rv;
-	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	assert_int_equal(cw_reviews_changed(rv, root, "2026-05"), 0);
 	assert_int_equal(tu_review(root, &b), 0);
 	assert_int_equal(cw_reviews_changed(rv, root, "2026-05"), 0);
@@ -217,17 +217,17 @@ static void test_locate(void **state)
 	snprintf(dir, sizeof dir, "%s/2026-06.rejected", root); /* not a month folder */
 	mkdir(dir, 0700);
 	cw_finding_where w;
-	assert_int_equal(cw_finding_locate(root, "Faaa", &w), 0);
+	assert_int_equal(cw_finding_locate(&w, root, "Faaa"), 0);
 	assert_string_equal(w.month, "2026-04");
 	assert_string_equal(w.detector, "over_price");
 	assert_string_equal(w.physician_id, "DR1");
-	assert_int_equal(cw_finding_locate(root, "Fbbb", &w), 0);
+	assert_int_equal(cw_finding_locate(&w, root, "Fbbb"), 0);
 	assert_string_equal(w.month, "2026-05");
 	assert_string_equal(w.suspect_amount, "20.00");
-	assert_int_equal(cw_finding_locate(root, "Fccc", &w), CW_ENOTFOUND);
+	assert_int_equal(cw_finding_locate(&w, root, "Fccc"), CW_ENOTFOUND);
 	assert_non_null(strstr(cw_error_last(), "Fccc"));
 	assert_non_null(strstr(cw_error_last(), "2 month folders"));
-	assert_int_equal(cw_finding_locate(root, "Fa", &w), CW_ENOTFOUND); /* a prefix is not an id */
+	assert_int_equal(cw_finding_locate(&w, root, "Fa"), CW_ENOTFOUND); /* a prefix is not an id */
 	tu_rmtree(root);
 	free(root);
 }

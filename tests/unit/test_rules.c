@@ -45,7 +45,7 @@ static int configure_text(const char *text)
 	cw_section load = cw_rules_section(r, "load");
 	long long days;
 	cw_dimset *dims = NULL;
-	if ((rc = cw_section_int(&load, "lookback_days", 0, 3660, &days)) == 0 && (rc = cw_dimset_load(r, &dims)) == 0)
+	if ((rc = cw_section_int(&days, &load, "lookback_days", 0, 3660)) == 0 && (rc = cw_dimset_load(&dims, r)) == 0)
 		for (size_t d = 0; d < cw_registry_count(cw_rules_registry(r)) && rc == 0; d++) {
 			const cw_detector *det = cw_registry_get(cw_rules_registry(r), d);
 			char path[128];
@@ -127,8 +127,9 @@ static void test_wrong_keys_and_types(void **state)
 	assert_int_equal(load_text("{\"load\": {\"lookback_days\": 3, \"lookback_days\": 4}}"), 0);
 	/* strings with NUL escapes, control characters and invalid UTF-8 */
 	cw_rules *r;
+	cw_output out;
 	assert_int_equal(cw_rules_load_text(&r, tu_registry(), "{\"output\": {\"file_mode\": \"06\\u000000\"}}", "t"), 0);
-	assert_int_equal(cw_outfile_configure(r), CW_EINVALID); /* the string ends at the NUL: "06" */
+	assert_int_equal(cw_output_load(&out, r), CW_EINVALID); /* the string ends at the NUL: "06" */
 	assert_non_null(strstr(cw_error_last(), "output.file_mode: '06' is not a file mode"));
 	cw_rules_free(r);
 	assert_int_equal(load_text("{\"output\": {\"file_mode\": \"\\u001b[2J\"}}"), 0);
@@ -177,35 +178,36 @@ static void test_file_mode(void **state)
 {
 	(void)state;
 	mode_t m;
-	assert_int_equal(cw_outfile_parse_mode("0600", "k", &m), 0);
+	assert_int_equal(cw_outfile_parse_mode(&m, "0600", "k"), 0);
 	assert_int_equal(m, 0600);
-	assert_int_equal(cw_outfile_parse_mode("640", "k", &m), 0);
+	assert_int_equal(cw_outfile_parse_mode(&m, "640", "k"), 0);
 	assert_int_equal(m, 0640);
-	assert_int_equal(cw_outfile_parse_mode("0666", "k", &m), 0);
+	assert_int_equal(cw_outfile_parse_mode(&m, "0666", "k"), 0);
 	assert_int_equal(m, 0666);
 	const char *bad[] = { "", "06", "0777", "0700", "0644x", "1600", "0800", "00600", "-600", "0400", "0200",
 		              "0060", "rw-------", "4600" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		if (cw_outfile_parse_mode(bad[i], "output.file_mode", &m) != CW_EINVALID)
+		if (cw_outfile_parse_mode(&m, bad[i], "output.file_mode") != CW_EINVALID)
 			fail_msg("'%s' taken as a file mode", bad[i]);
 		assert_non_null(strstr(cw_error_last(), "output.file_mode: '"));
 	}
-	assert_non_null(cw_outfile_parse_mode("0755", "k", &m) < 0 ? strstr(cw_error_last(), "execute") : NULL);
+	assert_non_null(cw_outfile_parse_mode(&m, "0755", "k") < 0 ? strstr(cw_error_last(), "execute") : NULL);
 	/* from the rules */
 	cw_rules *r;
+	cw_output out;
 	assert_int_equal(cw_rules_load_text(&r, tu_registry(), "{\"output\": {\"file_mode\": \"0640\"}}", "t"), 0);
-	assert_int_equal(cw_outfile_configure(r), 0);
-	assert_int_equal(cw_outfile_mode(), 0640);
-	assert_int_equal(cw_outfile_dir_mode(), 0750);
+	assert_int_equal(cw_output_load(&out, r), 0);
+	assert_int_equal(out.file_mode, 0640);
+	assert_int_equal(cw_output_dir_mode(&out), 0750);
 	cw_rules_free(r);
 	assert_int_equal(cw_rules_load_text(&r, tu_registry(), "{\"output\": {\"file_mode\": \"0777\"}}", "t"), 0);
-	assert_int_equal(cw_outfile_configure(r), CW_EINVALID);
-	assert_int_equal(cw_outfile_mode(), 0640); /* unchanged */
+	assert_int_equal(cw_output_load(&out, r), CW_EINVALID);
+	assert_int_equal(out.file_mode, 0600); /* the defaults */
 	cw_rules_free(r);
 	assert_int_equal(cw_rules_load_text(&r, tu_registry(), NULL, NULL), 0);
-	assert_int_equal(cw_outfile_configure(r), 0);
-	assert_int_equal(cw_outfile_mode(), 0600); /* the default */
-	assert_int_equal(cw_outfile_dir_mode(), 0700);
+	assert_int_equal(cw_output_load(&out, r), 0);
+	assert_int_equal(out.file_mode, 0600); /* the default */
+	assert_int_equal(cw_output_dir_mode(&out), 0700);
 	cw_rules_free(r);
 	expect_fail("{\"output\": {\"file_mode\": 600}}", "output.file_mode: expected a string, got a number");
 }

@@ -118,7 +118,7 @@ static void test_formula_round_trip(void **state)
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
 		char buf[64];
 		assert_int_equal(cw_csvtab_next(t), 1);
-		assert_string_equal(cw_csvtab_copy(t, 0, buf, sizeof buf), texts[i]);
+		assert_string_equal(cw_csvtab_copy(buf, sizeof buf, t, 0), texts[i]);
 	}
 	assert_int_equal(cw_csvtab_next(t), 0);
 	cw_csvtab_close(t);

@@ -62,7 +62,7 @@ static cw_sanction_rules rules_of(const char *json, cw_rules **keep)
 	cw_sanction_rules r;
 	if (cw_rules_load_text(keep, tu_registry(), json, "test rules") < 0)
 		fail_msg("rules: %s", cw_error_last());
-	if (cw_sanction_rules_load(*keep, &r) < 0)
+	if (cw_sanction_rules_load(&r, *keep) < 0)
 		fail_msg("sanction rules: %s", cw_error_last());
 	return r;
 }
@@ -84,11 +84,11 @@ static outcome tally(const char *root, const char *month, const char *phys, cons
 	size_t n;
 	outcome o;
 	memset(&o, 0, sizeof o);
-	assert_int_equal(cw_month_parse(month, &m), 0);
-	if (cw_history_load(root, m, NULL, &h) < 0)
+	assert_int_equal(cw_month_parse(&m, month), 0);
+	if (cw_history_load(&h, root, m, NULL) < 0)
 		fail_msg("history: %s", cw_error_last());
-	assert_int_equal(cw_sanction_tally(&h, &r, &t, &n), 0);
-	cw_history_missing(&h, o.missing, sizeof o.missing);
+	assert_int_equal(cw_sanction_tally(&t, &n, &h, &r), 0);
+	cw_history_missing(o.missing, sizeof o.missing, &h);
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(t[i].last->physician_id, phys))
 			continue;
@@ -306,7 +306,7 @@ static void test_damaged_ranking(void **state)
 	                             "2026-01,H1,D1,DR1,composite,awful,1,0.00\n");
 	cw_month m = { 2026, 1 };
 	cw_history h;
-	assert_int_equal(cw_history_load(root, m, NULL, &h), CW_EINVALID);
+	assert_int_equal(cw_history_load(&h, root, m, NULL), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "line 2"));
 	assert_non_null(strstr(cw_error_last(), "awful"));
 	done(root);
@@ -360,7 +360,7 @@ static int run(const char *data, const char *root, const char *month, const cw_r
 {
 	cw_run_opts o = { .data_dir = data, .root = root, .threads = 1, .lookback_days = -1, .max_reject_share = -1,
 		          .lang = "zh" };
-	assert_int_equal(cw_month_parse(month, &o.month), 0);
+	assert_int_equal(cw_month_parse(&o.month, month), 0);
 	int rc = cw_run_month(&o, rules);
 	if (rc < 0)
 		fail_msg("run %s: %s", month, cw_error_last());

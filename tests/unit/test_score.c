@@ -85,10 +85,10 @@ static cw_scores *score_with(const cw_dataset *ds, const cw_findings *fs, const 
 	cw_scores *s;
 	if (cw_rules_load_text(&rules, tu_registry(), rules_json, "test rules") < 0)
 		fail_msg("rules: %s", cw_error_last());
-	assert_int_equal(cw_dimset_load(rules, &dims), 0);
-	if (cw_score_rules_load(rules, &sr) < 0)
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
+	if (cw_score_rules_load(&sr, rules) < 0)
 		fail_msg("score rules: %s", cw_error_last());
-	if (cw_score(ds, fs, dims, &sr, rv, &s) < 0)
+	if (cw_score(&s, ds, fs, dims, &sr, rv) < 0)
 		fail_msg("score: %s", cw_error_last());
 	assert_int_equal(cw_rank(s, ds, sr.scope), 0);
 	cw_dimset_free(dims);
@@ -264,7 +264,7 @@ static void test_reviews_applied(void **state)
 	         "2026-06-02T10:00:00+0800,wang,F2,2026-05,dismissed,\"price approved, see file\"\n"
 	         "2026-06-02T11:00:00+0800,wang,F1,2026-05,confirmed,checked\n");
 	cw_reviews *rv;
-	assert_int_equal(cw_reviews_load(root, &rv), 0);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	cw_scores *s = score_with(ds, fs, linear, rv);
 	const cw_physcore *dr1 = row_of(s, ds, "DR1");
 	assert_int_equal(dr1->dim[EXAM].suspect, 500);   /* F2 (800) dismissed: F1 (500) counts */
@@ -289,16 +289,16 @@ static void test_bad_rules(void **state)
 	cw_score_rules sr;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"grades\": {\"basically_reasonable\": 70, \"unreasonable\": 60}}",
 	                                    "t"), 0);
-	assert_int_equal(cw_score_rules_load(rules, &sr), CW_EINVALID);
+	assert_int_equal(cw_score_rules_load(&sr, rules), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "grades.basically_reasonable"));
 	cw_rules_free(rules);
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"ranking\": {\"scope\": \"ward\"}}", "t"), 0);
-	assert_int_equal(cw_score_rules_load(rules, &sr), CW_EINVALID);
+	assert_int_equal(cw_score_rules_load(&sr, rules), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "ranking.scope"));
 	cw_rules_free(rules);
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"scoring\": {\"weights\": {\"money\": 0, \"frequency\": 0,"
 	                                    " \"outlier\": 0}}}", "t"), 0);
-	assert_int_equal(cw_score_rules_load(rules, &sr), CW_EINVALID);
+	assert_int_equal(cw_score_rules_load(&sr, rules), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "scoring.weights"));
 	cw_rules_free(rules);
 }

@@ -30,29 +30,29 @@ cw_builder *tu_builder(const char *month)
 	cw_builder *b;
 	cw_month m;
 	cw_rowerr err;
-	assert_int_equal(cw_month_parse(month, &m), 0);
+	assert_int_equal(cw_month_parse(&m, month), 0);
 	assert_int_equal(cw_builder_new(&b, m, 45), 0);
 	static const struct { const char *id; int level; } inst[] = { { "H1", 3 }, { "H2", 2 }, { "H3", 1 } };
 	for (size_t i = 0; i < 3; i++) {
 		cw_institution_row r = { inst[i].id, inst[i].id, inst[i].level };
-		ok(cw_builder_add_institution(b, &r, &err), &err);
+		ok(cw_builder_add_institution(&err, b, &r), &err);
 	}
 	static const char *dept[][3] = { { "D1", "H1", "cardiology" }, { "D2", "H2", "cardiology" },
 		                         { "D3", "H3", "general" }, { "D4", "H1", "respiratory" } };
 	for (size_t i = 0; i < 4; i++) {
 		cw_department_row r = { dept[i][0], dept[i][1], dept[i][0], dept[i][2] };
-		ok(cw_builder_add_department(b, &r, &err), &err);
+		ok(cw_builder_add_department(&err, b, &r), &err);
 	}
 	static const char *phys[][3] = { { "DR1", "H1", "D1" }, { "DR2", "H1", "D1" }, { "DR3", "H2", "D2" },
 		                         { "DR4", "H3", "D3" }, { "DR5", "H1", "D4" } };
 	for (size_t i = 0; i < 5; i++) {
 		cw_physician_row r = { phys[i][0], phys[i][0], phys[i][1], phys[i][2], NULL };
-		ok(cw_builder_add_physician(b, &r, &err), &err);
+		ok(cw_builder_add_physician(&err, b, &r), &err);
 	}
 	cw_patient_row pats[] = { { "PM", CW_SEX_M, tu_date("1980-01-01") }, { "PF", CW_SEX_F, tu_date("1990-06-15") },
 		                  { "PC", CW_SEX_M, tu_date("2020-03-01") }, { "PU", CW_SEX_U, CW_DAY_NONE } };
 	for (size_t i = 0; i < 4; i++)
-		ok(cw_builder_add_patient(b, &pats[i], &err), &err);
+		ok(cw_builder_add_patient(&err, b, &pats[i]), &err);
 	return b;
 }
 
@@ -76,14 +76,14 @@ cw_item_row tu_item_row(const char *code, int category, cw_fen std_price)
 void tu_add_item(cw_builder *b, const cw_item_row *r)
 {
 	cw_rowerr err;
-	ok(cw_builder_add_item(b, r, &err), &err);
+	ok(cw_builder_add_item(&err, b, r), &err);
 }
 
 void tu_add_bundle(cw_builder *b, const char *bundle, const char *component)
 {
 	cw_rowerr err;
 	cw_bundle_row r = { bundle, component };
-	ok(cw_builder_add_bundle(b, &r, &err), &err);
+	ok(cw_builder_add_bundle(&err, b, &r), &err);
 }
 
 static const char *phys_inst(const char *p)
@@ -102,7 +102,7 @@ void tu_add_visit(cw_builder *b, const char *id, const char *patient, const char
 	cw_rowerr err;
 	cw_visit_row r = { id, patient, phys_inst(physician), phys_dept(physician), physician, kind, tu_time(admit),
 		           discharge ? tu_time(discharge) : CW_MINUTE_NONE, dx, NULL };
-	ok(cw_builder_add_visit(b, &r, &err), &err);
+	ok(cw_builder_add_visit(&err, b, &r), &err);
 }
 
 void tu_add_line_by(cw_builder *b, const char *id, const char *visit, const char *item, const char *time,
@@ -110,7 +110,7 @@ void tu_add_line_by(cw_builder *b, const char *id, const char *visit, const char
 {
 	cw_rowerr err;
 	cw_claim_row r = { id, visit, item, physician, tu_time(time), qty, unit_price, qty * unit_price / CW_QTY_ONE };
-	int rc = cw_builder_add_claim(b, &r, &err);
+	int rc = cw_builder_add_claim(&err, b, &r);
 	ok(rc, &err);
 }
 
@@ -124,7 +124,7 @@ void tu_add_result(cw_builder *b, const char *line_id, int result)
 {
 	cw_rowerr err;
 	cw_result_row r = { line_id, result };
-	ok(cw_builder_add_result(b, &r, &err), &err);
+	ok(cw_builder_add_result(&err, b, &r), &err);
 }
 
 void tu_add_rx(cw_builder *b, const char *rx_id, int line_no, const char *visit, const char *physician,
@@ -132,13 +132,13 @@ void tu_add_rx(cw_builder *b, const char *rx_id, int line_no, const char *visit,
 {
 	cw_rowerr err;
 	cw_rx_row r = { rx_id, line_no, visit, physician, tu_time(time), drug, qty, days, amount };
-	ok(cw_builder_add_prescription(b, &r, &err), &err);
+	ok(cw_builder_add_prescription(&err, b, &r), &err);
 }
 
 cw_dataset *tu_finish(cw_builder *b)
 {
 	cw_dataset *ds = NULL;
-	int rc = cw_builder_finish(b, &ds);
+	int rc = cw_builder_finish(&ds, b);
 	if (rc < 0)
 		fail_msg("finish: %s", cw_error_last());
 	return ds;
@@ -168,10 +168,10 @@ cw_findings *tu_detect_threads(const cw_dataset *ds, const char *detector, const
 	cw_findings *out = NULL;
 	if (cw_rules_load_text(&rules, tu_registry(), rules_json, "test rules") < 0)
 		fail_msg("rules: %s", cw_error_last());
-	if (cw_dimset_load(rules, &dims) < 0)
+	if (cw_dimset_load(&dims, rules) < 0)
 		fail_msg("dimensions: %s", cw_error_last());
 	cw_detect_opts o = { .threads = threads, .only = detector };
-	if (cw_detect(ds, rules, dims, &o, &out) < 0)
+	if (cw_detect(&out, ds, rules, dims, &o) < 0)
 		fail_msg("detect %s: %s", detector ? detector : "(all)", cw_error_last());
 	cw_dimset_free(dims);
 	cw_rules_free(rules);
@@ -186,7 +186,7 @@ cw_findings *tu_detect(const cw_dataset *ds, const char *detector, const char *r
 const char *tu_lines(const cw_dataset *ds, const cw_findings *fs, size_t i, char *buf, size_t size)
 {
 	cw_record r;
-	cw_findings_get(fs, i, &r);
+	cw_findings_get(&r, fs, i);
 	size_t n = 0;
 	buf[0] = 0;
 	for (size_t k = 0; k < r.f.nlines && n < size; k++)
@@ -309,7 +309,7 @@ void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth)
 {
 	cw_rowerr err;
 	cw_patient_row r = { id, sex, birth ? tu_date(birth) : CW_DAY_NONE };
-	ok(cw_builder_add_patient(b, &r, &err), &err);
+	ok(cw_builder_add_patient(&err, b, &r), &err);
 }
 
 int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, const char *tag)
@@ -317,7 +317,7 @@ int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, cons
 	char buf[4096];
 	for (size_t i = 0; i < cw_findings_count(fs); i++) {
 		cw_record r;
-		cw_findings_get(fs, i, &r);
+		cw_findings_get(&r, fs, i);
 		if (!strcmp(tu_lines(ds, fs, i, buf, sizeof buf), lines) &&
 		    (!tag || (r.f.tag && !strcmp(r.f.tag, tag))))
 			return (int)i;
@@ -330,7 +330,7 @@ void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char
 {
 	cw_rowerr err;
 	cw_claim_row r = { id, visit, item, physician, t, qty, unit_price, qty * unit_price / CW_QTY_ONE };
-	ok(cw_builder_add_claim(b, &r, &err), &err);
+	ok(cw_builder_add_claim(&err, b, &r), &err);
 }
 
 void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid)
@@ -346,21 +346,21 @@ void tu_add_institution(cw_builder *b, const char *id, int level)
 {
 	cw_rowerr err;
 	cw_institution_row r = { id, id, level };
-	ok(cw_builder_add_institution(b, &r, &err), &err);
+	ok(cw_builder_add_institution(&err, b, &r), &err);
 }
 
 void tu_add_department(cw_builder *b, const char *id, const char *inst, const char *specialty)
 {
 	cw_rowerr err;
 	cw_department_row r = { id, inst, id, specialty };
-	ok(cw_builder_add_department(b, &r, &err), &err);
+	ok(cw_builder_add_department(&err, b, &r), &err);
 }
 
 void tu_add_physician(cw_builder *b, const char *id, const char *inst, const char *dept)
 {
 	cw_rowerr err;
 	cw_physician_row r = { id, id, inst, dept, NULL };
-	ok(cw_builder_add_physician(b, &r, &err), &err);
+	ok(cw_builder_add_physician(&err, b, &r), &err);
 }
 
 void tu_add_visit_in(cw_builder *b, const char *id, const char *patient, const char *physician, const char *inst,
@@ -368,7 +368,7 @@ void tu_add_visit_in(cw_builder *b, const char *id, const char *patient, const c
 {
 	cw_rowerr err;
 	cw_visit_row r = { id, patient, inst, dept, physician, kind, admit, discharge, dx, NULL };
-	ok(cw_builder_add_visit(b, &r, &err), &err);
+	ok(cw_builder_add_visit(&err, b, &r), &err);
 }
 
 uint64_t tu_rand(tu_rng *r)
@@ -384,7 +384,7 @@ double tu_uniform(tu_rng *r) { return (double)(tu_rand(r) >> 11) / 9007199254740
 int tu_review(const char *root, const struct cw_review *r)
 {
 	char *warnings;
-	int rc = cw_review_append(root, r, &warnings);
+	int rc = cw_review_append(&warnings, root, r);
 	if (rc == 0)
 		assert_string_equal(warnings, "");
 	free(warnings);

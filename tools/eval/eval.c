@@ -10,6 +10,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/types.h"
 #include "eval.h"
+#include "util/grow.h"
 #include "util/safetext.h"
 
 /* --- CSV --------------------------------------------------------------------------- */
@@ -56,14 +57,8 @@ int cw_evcsv_open(cw_evcsv *c, const char *path)
 
 static int put_rec(cw_evcsv *c, size_t *w, char ch)
 {
-	if (*w + 1 >= c->caprec) {
-		size_t cap = c->caprec ? c->caprec * 2 : 1024;
-		char *r = realloc(c->rec, cap);
-		if (!r)
-			return -1;
-		c->rec = r;
-		c->caprec = cap;
-	}
+	if (cw_grow((void **)&c->rec, &c->caprec, *w + 2, 1) < 0)
+		return -1;
 	c->rec[(*w)++] = ch;
 	return 0;
 }
@@ -72,14 +67,8 @@ static int end_field(cw_evcsv *c, size_t *w, size_t start)
 {
 	if (put_rec(c, w, 0) < 0)
 		return -1;
-	if (c->nfields == c->capfields) {
-		size_t cap = c->capfields ? c->capfields * 2 : 32;
-		char **f = realloc(c->field, cap * sizeof *f);
-		if (!f)
-			return -1;
-		c->field = f;
-		c->capfields = cap;
-	}
+	if (cw_grow((void **)&c->field, &c->capfields, c->nfields + 1, sizeof *c->field) < 0)
+		return -1;
 	c->field[c->nfields++] = (char *)(uintptr_t)start; /* offsets until the record is done */
 	return 0;
 }
@@ -226,7 +215,7 @@ static int smap_add(smap *m, const char *k, int v)
 	if ((m->n + 1) * 2 > m->cap && smap_grow(m) < 0)
 		return CW_ENOMEM;
 	if (m->nent == m->capent) {
-		size_t cap = m->capent ? m->capent * 2 : 1024;
+		size_t cap = cw_grown(m->capent, m->capent + 1, 1024);
 		int *nx = realloc(m->next, cap * sizeof *nx);
 		if (!nx)
 			return CW_ENOMEM;
@@ -357,7 +346,7 @@ static int load_entries(cw_eval_result *r, const cJSON *arr, truth_set *ts, cons
 static int is_month_name(const char *s)
 {
 	cw_month m;
-	int rc = cw_month_parse(s, &m);
+	int rc = cw_month_parse(&m, s);
 	cw_error_clear();
 	return rc == 0;
 }
@@ -513,7 +502,7 @@ static cJSON *load_json(const char *path)
 	return j;
 }
 
-int cw_eval_run(const char *truth_path, const char *run_dir, const cw_registry *detectors, cw_eval_result *r)
+int cw_eval_run(cw_eval_result *r, const char *truth_path, const char *run_dir, const cw_registry *detectors)
 {
 	memset(r, 0, sizeof *r);
 	int single = 0;

@@ -49,7 +49,7 @@ typedef struct cw_eval_result {
  * root holding several YYYY-MM folders. Every detector of the registry has a
  * row, in its order (then any other the truth or the findings name). */
 typedef struct cw_registry cw_registry;
-int cw_eval_run(const char *truth_path, const char *run_dir, const cw_registry *detectors, cw_eval_result *out);
+int cw_eval_run(cw_eval_result *out, const char *truth_path, const char *run_dir, const cw_registry *detectors);
 void cw_eval_print(FILE *f, const cw_eval_result *r);
 void cw_eval_print_json(FILE *f, const cw_eval_result *r, int checked, int pass);
 /* 1 when every detector with cases reaches min_recall, every detector with

@@ -23,6 +23,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "claimwatch/attributes.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/types.h"
 
@@ -426,7 +427,7 @@ void gen_schemes_physician_truth(gen_ctx *g);
 /* Records a line-level truth entry for lines of v. */
 void gen_case_lines(gen_ctx *g, int look, const char *det, const char *kind, int phys, uint64_t pat, uint64_t visit,
                     const uint64_t *ids, int nids, cw_fen suspect, cw_minute when, const char *fmt, ...)
-	__attribute__((format(printf, 12, 13)));
+	CW_PRINTF(12, 13);
 
 /* gen_truth.c */
 gen_case *gen_truth_add(gen_truth *t, int look);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gen.h"
+#include "util/grow.h"
 
 int gen_in_range(const gen_ctx *g, cw_minute t)
 {
@@ -145,14 +146,8 @@ static uint8_t decide_result(gen_ctx *g, gen_pat *p, gen_visit *v, int item, cw_
 
 static gen_line *push_line(gen_visit *v)
 {
-	if (v->nl == v->capl) {
-		size_t cap = v->capl ? v->capl * 2 : 64;
-		gen_line *l = realloc(v->l, cap * sizeof *l);
-		if (!l)
-			return NULL;
-		v->l = l;
-		v->capl = cap;
-	}
+	if (cw_grow((void **)&v->l, &v->capl, v->nl + 1, sizeof *v->l) < 0)
+		return NULL;
 	return &v->l[v->nl++];
 }
 
@@ -207,14 +202,8 @@ void gen_set_result(gen_ctx *g, gen_pat *p, gen_visit *v, int line, int result)
 int gen_add_rx(gen_ctx *g, gen_pat *p, gen_visit *v, cw_minute t, const int *drug, const int *days,
                const cw_qty *qty, int n, int mode)
 {
-	if (v->nrx == v->caprx) {
-		size_t cap = v->caprx ? v->caprx * 2 : 8;
-		gen_rx *r = realloc(v->rx, cap * sizeof *r);
-		if (!r)
-			return -1;
-		v->rx = r;
-		v->caprx = cap;
-	}
+	if (cw_grow((void **)&v->rx, &v->caprx, v->nrx + 1, sizeof *v->rx) < 0)
+		return -1;
 	gen_rx *rx = &v->rx[v->nrx];
 	rx->n = 0;
 	rx->t = t;

@@ -137,19 +137,19 @@ void gen_put_u64(gen_out *o, const char *prefix, uint64_t v, int width)
 void gen_put_money(gen_out *o, cw_fen v)
 {
 	char buf[CW_FMT_SIZE];
-	gen_put(o, cw_format_money(v, buf));
+	gen_put(o, cw_format_money(buf, v));
 }
 
 void gen_put_qty(gen_out *o, cw_qty v)
 {
 	char buf[CW_FMT_SIZE];
-	gen_put(o, cw_format_qty(v, buf));
+	gen_put(o, cw_format_qty(buf, v));
 }
 
 void gen_put_date(gen_out *o, cw_day d)
 {
 	char buf[CW_FMT_SIZE];
-	gen_put(o, cw_format_date(d, buf));
+	gen_put(o, cw_format_date(buf, d));
 }
 
 /* Times: the date part is formatted once per day and cached (lines of one
@@ -160,7 +160,7 @@ void gen_put_time(gen_out *o, cw_minute t)
 	static __thread char date[CW_FMT_SIZE];
 	cw_day d = cw_day_of(t);
 	if (d != cached) {
-		cw_format_date(d, date);
+		cw_format_date(date, d);
 		cached = d;
 	}
 	int m = t - d * CW_MINUTES_PER_DAY;

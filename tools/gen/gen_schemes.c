@@ -1014,7 +1014,7 @@ static void wilson(double k, double n, double *lo, double *hi)
 }
 
 static void phys_case(gen_ctx *g, int look, const char *det, const char *kind, int phys, int m, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+	CW_PRINTF(7, 8);
 static void phys_case(gen_ctx *g, int look, const char *det, const char *kind, int phys, int m, const char *fmt, ...)
 {
 	gen_case *c = new_case(g, look, det, kind, m, phys, 0, 0);

@@ -9,17 +9,12 @@
 #include <cjson/cJSON.h>
 #include "claimwatch/error.h"
 #include "gen.h"
+#include "util/grow.h"
 
 gen_case *gen_truth_add(gen_truth *t, int look)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		gen_case *c = realloc(t->c, cap * sizeof *c);
-		if (!c)
-			return NULL;
-		t->c = c;
-		t->cap = cap;
-	}
+	if (cw_grow((void **)&t->c, &t->cap, t->n + 1, sizeof *t->c) < 0)
+		return NULL;
 	gen_case *c = &t->c[t->n++];
 	memset(c, 0, sizeof *c);
 	c->look = look;
@@ -33,16 +28,8 @@ gen_case *gen_truth_add(gen_truth *t, int look)
 
 int gen_truth_add_ids(gen_truth *t, gen_case *c, const uint64_t *ids, int n)
 {
-	if (t->nids + (size_t)n > t->capids) {
-		size_t cap = t->capids ? t->capids : 4096;
-		while (cap < t->nids + (size_t)n)
-			cap *= 2;
-		uint64_t *p = realloc(t->ids, cap * sizeof *p);
-		if (!p)
-			return CW_ENOMEM;
-		t->ids = p;
-		t->capids = cap;
-	}
+	if (cw_grow((void **)&t->ids, &t->capids, t->nids + (size_t)n, sizeof *t->ids) < 0)
+		return CW_ENOMEM;
 	c->line0 = (uint32_t)t->nids;
 	c->nlines = (uint32_t)n;
 	memcpy(t->ids + t->nids, ids, (size_t)n * sizeof *ids);
@@ -62,7 +49,7 @@ static char *month_name(const gen_ctx *g, int m, char *buf)
 	cw_month x = g->o.first;
 	for (int i = 0; i < m; i++)
 		x = cw_month_next(x);
-	return cw_month_format(x, buf);
+	return cw_month_format(buf, x);
 }
 
 static cJSON *case_json(const gen_ctx *g, const gen_case *c, int seq)
@@ -82,7 +69,7 @@ static cJSON *case_json(const gen_ctx *g, const gen_case *c, int seq)
 		cJSON_AddItemToArray(ids, cJSON_CreateString(gen_line_id(g->truth.ids[c->line0 + i], buf)));
 	if (!c->look) {
 		char m[CW_FMT_SIZE];
-		cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(c->suspect, m));
+		cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(m, c->suspect));
 	}
 	cJSON_AddStringToObject(o, "note", c->note);
 	return o;

@@ -30,6 +30,8 @@
 #ifndef CLAIMWATCH_DATASET_H
 #define CLAIMWATCH_DATASET_H
 
+#include "claimwatch/common.h"
+
 #include <stdint.h>
 #include <stddef.h>
 #include "claimwatch/types.h"
@@ -53,10 +55,10 @@ enum cw_result { CW_RESULT_NONE, CW_RESULT_NEGATIVE, CW_RESULT_POSITIVE, CW_RESU
 enum cw_setting { CW_SETTING_ANY, CW_SETTING_OUTPATIENT, CW_SETTING_INPATIENT };
 
 /* Names as the contract spells them ("drug", "inpatient", "positive"...). */
-const char *cw_category_name(int category);
-int cw_category_parse(const char *s, size_t len); /* -1 when unknown */
-const char *cw_visit_kind_name(int kind);
-int cw_visit_kind_parse(const char *s, size_t len);
+CW_EXTERN(const char *) cw_category_name(int category);
+CW_EXTERN(int) cw_category_parse(const char *s, size_t len); /* -1 when unknown */
+CW_EXTERN(const char *) cw_visit_kind_name(int kind);
+CW_EXTERN(int) cw_visit_kind_parse(const char *s, size_t len);
 /* Care on an inpatient day: drug, lab, exam, treatment, surgery or material. */
 static inline int cw_category_is_care(int c) {
 	return c == CW_CAT_DRUG || c == CW_CAT_LAB || c == CW_CAT_EXAM ||
@@ -175,34 +177,34 @@ typedef struct cw_window {
 
 typedef struct cw_dataset cw_dataset;
 
-const cw_window *cw_dataset_window(const cw_dataset *ds);
-const cw_institutions *cw_dataset_institutions(const cw_dataset *ds);
-const cw_departments *cw_dataset_departments(const cw_dataset *ds);
-const cw_physicians *cw_dataset_physicians(const cw_dataset *ds);
-const cw_patients *cw_dataset_patients(const cw_dataset *ds);
-const cw_items *cw_dataset_items(const cw_dataset *ds);
-const cw_visits *cw_dataset_visits(const cw_dataset *ds);
-const cw_claims *cw_dataset_claims(const cw_dataset *ds);
-const cw_prescriptions *cw_dataset_prescriptions(const cw_dataset *ds);
+CW_EXTERN(const cw_window *) cw_dataset_window(const cw_dataset *ds);
+CW_EXTERN(const cw_institutions *) cw_dataset_institutions(const cw_dataset *ds);
+CW_EXTERN(const cw_departments *) cw_dataset_departments(const cw_dataset *ds);
+CW_EXTERN(const cw_physicians *) cw_dataset_physicians(const cw_dataset *ds);
+CW_EXTERN(const cw_patients *) cw_dataset_patients(const cw_dataset *ds);
+CW_EXTERN(const cw_items *) cw_dataset_items(const cw_dataset *ds);
+CW_EXTERN(const cw_visits *) cw_dataset_visits(const cw_dataset *ds);
+CW_EXTERN(const cw_claims *) cw_dataset_claims(const cw_dataset *ds);
+CW_EXTERN(const cw_prescriptions *) cw_dataset_prescriptions(const cw_dataset *ds);
 
 /* The text of an interned string; "" for CW_NONE. Valid while ds lives. */
-const char *cw_dataset_str(const cw_dataset *ds, cw_str s);
+CW_EXTERN(const char *) cw_dataset_str(const cw_dataset *ds, cw_str s);
 
 enum cw_table {
 	CW_T_INSTITUTIONS, CW_T_DEPARTMENTS, CW_T_PHYSICIANS, CW_T_PATIENTS, CW_T_ITEMS,
 	CW_T_BUNDLES, CW_T_VISITS, CW_T_CLAIMS, CW_T_PRESCRIPTIONS, CW_T_RESULTS, CW_T_COUNT
 };
 /* The contract's table name ("claim_lines", "exam_results"...). */
-const char *cw_table_name(int table);
+CW_EXTERN(const char *) cw_table_name(int table);
 
 /* The row with this id (item code, visit id, line id...) or CW_NONE. Works
  * for the tables with a single-column key. */
-cw_ref cw_dataset_find(const cw_dataset *ds, int table, const char *id);
+CW_EXTERN(cw_ref) cw_dataset_find(const cw_dataset *ds, int table, const char *id);
 
 /* Bytes of memory the dataset holds. */
-size_t cw_dataset_memory(const cw_dataset *ds);
+CW_EXTERN(size_t) cw_dataset_memory(const cw_dataset *ds);
 
-void cw_dataset_free(cw_dataset *ds);
+CW_EXTERN(void) cw_dataset_free(cw_dataset *ds);
 
 /* --- building a dataset ----------------------------------------------------
  * Rows are added table by table in dependency order: institutions,
@@ -268,26 +270,26 @@ typedef struct cw_result_row { const char *line_id; int result; } cw_result_row;
 typedef struct cw_builder cw_builder;
 
 /* A builder for the month m with a look-back of lookback_days. */
-int cw_builder_new(cw_builder **out, cw_month m, int lookback_days);
-const cw_window *cw_builder_window(const cw_builder *b);
+CW_EXTERN(int) cw_builder_new(cw_builder **out, cw_month m, int lookback_days);
+CW_EXTERN(const cw_window *) cw_builder_window(const cw_builder *b);
 /* Says how many rows of a table are about to come (an estimate), so the
  * builder sizes its index once instead of growing it. Optional. */
-int cw_builder_expect(cw_builder *b, int table, size_t rows);
-int cw_builder_add_institution(cw_builder *b, const cw_institution_row *r, cw_rowerr *err);
-int cw_builder_add_department(cw_builder *b, const cw_department_row *r, cw_rowerr *err);
-int cw_builder_add_physician(cw_builder *b, const cw_physician_row *r, cw_rowerr *err);
-int cw_builder_add_patient(cw_builder *b, const cw_patient_row *r, cw_rowerr *err);
-int cw_builder_add_item(cw_builder *b, const cw_item_row *r, cw_rowerr *err);
-int cw_builder_add_bundle(cw_builder *b, const cw_bundle_row *r, cw_rowerr *err);
-int cw_builder_add_visit(cw_builder *b, const cw_visit_row *r, cw_rowerr *err);
-int cw_builder_add_claim(cw_builder *b, const cw_claim_row *r, cw_rowerr *err);
-int cw_builder_add_prescription(cw_builder *b, const cw_rx_row *r, cw_rowerr *err);
-int cw_builder_add_result(cw_builder *b, const cw_result_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_expect(cw_builder *b, int table, size_t rows);
+CW_EXTERN(int) cw_builder_add_institution(cw_builder *b, const cw_institution_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_add_department(cw_builder *b, const cw_department_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_add_physician(cw_builder *b, const cw_physician_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_add_patient(cw_builder *b, const cw_patient_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_add_item(cw_builder *b, const cw_item_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_add_bundle(cw_builder *b, const cw_bundle_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_add_visit(cw_builder *b, const cw_visit_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_add_claim(cw_builder *b, const cw_claim_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_add_prescription(cw_builder *b, const cw_rx_row *r, cw_rowerr *err);
+CW_EXTERN(int) cw_builder_add_result(cw_builder *b, const cw_result_row *r, cw_rowerr *err);
 
 /* Canonical order, indexes, refund matching. Consumes the builder (also on
  * failure). */
-int cw_builder_finish(cw_builder *b, cw_dataset **out);
-void cw_builder_free(cw_builder *b);
+CW_EXTERN(int) cw_builder_finish(cw_builder *b, cw_dataset **out);
+CW_EXTERN(void) cw_builder_free(cw_builder *b);
 
 /* What the builder saw, for the run summary. */
 typedef struct cw_build_stats {
@@ -295,7 +297,7 @@ typedef struct cw_build_stats {
 	uint64_t refunds_unmatched;  /* refund lines with no original to cancel */
 	uint64_t refunds_matched;
 } cw_build_stats;
-const cw_build_stats *cw_dataset_build_stats(const cw_dataset *ds);
+CW_EXTERN(const cw_build_stats *) cw_dataset_build_stats(const cw_dataset *ds);
 
 #ifdef __cplusplus
 }

@@ -49,6 +49,8 @@
 #ifndef CLAIMWATCH_DETECTOR_H
 #define CLAIMWATCH_DETECTOR_H
 
+#include "claimwatch/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include "claimwatch/dataset.h"
@@ -64,7 +66,7 @@ enum cw_severity {
 	CW_NOTICE,     /* 提示 */
 	CW_SEVERITY_COUNT
 };
-const char *cw_severity_name(int severity); /* "violation", "suspicious", "notice" */
+CW_EXTERN(const char *) cw_severity_name(int severity); /* "violation", "suspicious", "notice" */
 
 /* What a finding is about, which the rules map to a four-reasonableness
  * dimension (rules: dimensions.by_class). The first CW_CAT_COUNT classes are
@@ -77,8 +79,8 @@ enum cw_class {
 	CW_CLASS_EXAM_USE,     /* a physician's use of exams and labs */
 	CW_CLASS_COUNT
 };
-const char *cw_class_name(int cls);
-int cw_class_parse(const char *s);
+CW_EXTERN(const char *) cw_class_name(int cls);
+CW_EXTERN(int) cw_class_parse(const char *s);
 
 /* One suspect case. Fill one, point .lines at the evidence and call
  * cw_emit(); the list copies what it needs. */
@@ -103,13 +105,13 @@ typedef struct cw_finding {
 } cw_finding;
 
 /* A finding with every reference CW_NONE, score 1, severity suspicious. */
-cw_finding cw_finding_init(void);
+CW_EXTERN(cw_finding) cw_finding_init(void);
 
 typedef struct cw_findings cw_findings;
 
 /* Appends a finding with a one-line reason (printf format). Returns 0 or
  * CW_ENOMEM. */
-int cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
+CW_EXTERN(int) cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 typedef enum cw_partition {
@@ -186,23 +188,23 @@ typedef struct cw_detector {
  * registry take NULL as a registry without detectors. */
 typedef struct cw_registry cw_registry;
 
-int cw_registry_new(cw_registry **out);
+CW_EXTERN(int) cw_registry_new(cw_registry **out);
 /* A new registry holding the built-in detectors (src/detect/builtin.c). */
-int cw_registry_builtin(cw_registry **out);
-void cw_registry_free(cw_registry *reg);
+CW_EXTERN(int) cw_registry_builtin(cw_registry **out);
+CW_EXTERN(void) cw_registry_free(cw_registry *reg);
 /* Adds a detector, checked: the interface version and struct size it was
  * built with, a valid name that no other detector has, both titles and the
  * callbacks. Adding the very same detector again does nothing. */
-int cw_registry_add(cw_registry *reg, const cw_detector *d);
+CW_EXTERN(int) cw_registry_add(cw_registry *reg, const cw_detector *d);
 /* Opens the shared object at path (a bare name is a file of the current
  * folder) and adds every detector of its cw_plugin_detectors table (all or
  * none). A plug-in built against another CW_DETECTOR_VERSION is refused with
  * both versions in the message. */
-int cw_registry_load_plugin(cw_registry *reg, const char *path);
-size_t cw_registry_count(const cw_registry *reg);
-const cw_detector *cw_registry_get(const cw_registry *reg, size_t i);
-const cw_detector *cw_registry_find(const cw_registry *reg, const char *name);
-int cw_registry_index(const cw_registry *reg, const char *name); /* -1 when unknown */
+CW_EXTERN(int) cw_registry_load_plugin(cw_registry *reg, const char *path);
+CW_EXTERN(size_t) cw_registry_count(const cw_registry *reg);
+CW_EXTERN(const cw_detector *) cw_registry_get(const cw_registry *reg, size_t i);
+CW_EXTERN(const cw_detector *) cw_registry_find(const cw_registry *reg, const char *name);
+CW_EXTERN(int) cw_registry_index(const cw_registry *reg, const char *name); /* -1 when unknown */
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,8 @@
 #ifndef CLAIMWATCH_FINDINGS_H
 #define CLAIMWATCH_FINDINGS_H
 
+#include "claimwatch/common.h"
+
 #include "claimwatch/detector.h"
 #include "claimwatch/rules.h"
 
@@ -33,24 +35,24 @@ typedef struct cw_record {
 	char id[CW_FINDING_ID_SIZE];
 } cw_record;
 
-int cw_findings_new(cw_findings **out);
-void cw_findings_free(cw_findings *list);
-size_t cw_findings_count(const cw_findings *list);
+CW_EXTERN(int) cw_findings_new(cw_findings **out);
+CW_EXTERN(void) cw_findings_free(cw_findings *list);
+CW_EXTERN(size_t) cw_findings_count(const cw_findings *list);
 /* Fills *rec with finding i (0-based). */
-void cw_findings_get(const cw_findings *list, size_t i, cw_record *rec);
+CW_EXTERN(void) cw_findings_get(const cw_findings *list, size_t i, cw_record *rec);
 
 /* --- dimensions -------------------------------------------------------------
  * The rules' set of dimensions (dimensions.names) and how a finding maps to
  * one: dimensions.by_detector[detector] if given, else the detector's own
  * default when it is one of the names, else dimensions.by_class[class]. */
 typedef struct cw_dimset cw_dimset;
-int cw_dimset_load(const cw_rules *rules, cw_dimset **out);
-void cw_dimset_free(cw_dimset *d);
-size_t cw_dimset_count(const cw_dimset *d);
-const char *cw_dimset_name(const cw_dimset *d, size_t i);
-int cw_dimset_find(const cw_dimset *d, const char *name); /* -1 when unknown */
+CW_EXTERN(int) cw_dimset_load(const cw_rules *rules, cw_dimset **out);
+CW_EXTERN(void) cw_dimset_free(cw_dimset *d);
+CW_EXTERN(size_t) cw_dimset_count(const cw_dimset *d);
+CW_EXTERN(const char *) cw_dimset_name(const cw_dimset *d, size_t i);
+CW_EXTERN(int) cw_dimset_find(const cw_dimset *d, const char *name); /* -1 when unknown */
 /* The dimension of a finding of the registry's detector number `detector`. */
-int cw_dimset_resolve(const cw_dimset *d, int detector, int cls);
+CW_EXTERN(int) cw_dimset_resolve(const cw_dimset *d, int detector, int cls);
 
 /* --- detection ------------------------------------------------------------- */
 typedef struct cw_detect_timing {
@@ -68,11 +70,11 @@ typedef struct cw_detect_opts {
 	const cw_metrics *metrics;
 } cw_detect_opts;
 
-int cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,
+CW_EXTERN(int) cw_detect(const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,
               const cw_detect_opts *opts, cw_findings **out);
 /* Configures (and releases) every enabled detector from the rules, so a bad
  * detector key fails a run before its data is read. */
-int cw_detect_check(const cw_rules *rules);
+CW_EXTERN(int) cw_detect_check(const cw_rules *rules);
 
 #ifdef __cplusplus
 }

@@ -113,6 +113,8 @@
 #ifndef CLAIMWATCH_METRICS_H
 #define CLAIMWATCH_METRICS_H
 
+#include "claimwatch/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include "claimwatch/dataset.h"
@@ -152,8 +154,8 @@ typedef struct cw_metric_info {
 	int cls;              /* enum cw_class of a finding on it */
 } cw_metric_info;
 
-const cw_metric_info *cw_metric_info_of(int metric);
-int cw_metric_parse(const char *name); /* -1 when unknown */
+CW_EXTERN(const cw_metric_info *) cw_metric_info_of(int metric);
+CW_EXTERN(int) cw_metric_parse(const char *name); /* -1 when unknown */
 
 typedef struct cw_metrics_opts {
 	int min_peers;                          /* 5 */
@@ -168,13 +170,13 @@ typedef struct cw_metrics_opts {
 } cw_metrics_opts;
 
 /* The defaults above (the same as rules/default.json). */
-void cw_metrics_opts_default(cw_metrics_opts *o);
+CW_EXTERN(void) cw_metrics_opts_default(cw_metrics_opts *o);
 /* Reads the options from a rules section: keys min_peers, min_visits,
  * min_stays, min_prescriptions, control_level, winsor, min_excess, unit_fence,
  * phi_min_peers, min_stratum_units, trim. Errors name the key. */
-int cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o);
+CW_EXTERN(int) cw_metrics_opts_read(const cw_section *s, cw_metrics_opts *o);
 /* The same from the rules' `metrics` section. */
-int cw_metrics_opts_load(const cw_rules *rules, cw_metrics_opts *o);
+CW_EXTERN(int) cw_metrics_opts_load(const cw_rules *rules, cw_metrics_opts *o);
 
 enum cw_metric_status {
 	CW_METRIC_NO_DATA,    /* no unit in the month */
@@ -227,16 +229,16 @@ typedef struct cw_physician_totals {
 typedef struct cw_metrics cw_metrics;
 
 /* Computes every metric for every physician of the dataset's month. */
-int cw_metrics_compute(const cw_dataset *ds, const cw_metrics_opts *o, cw_metrics **out);
-void cw_metrics_free(cw_metrics *m);
-const cw_metrics_opts *cw_metrics_options(const cw_metrics *m);
-const cw_metric_table *cw_metrics_table(const cw_metrics *m, int metric);
+CW_EXTERN(int) cw_metrics_compute(const cw_dataset *ds, const cw_metrics_opts *o, cw_metrics **out);
+CW_EXTERN(void) cw_metrics_free(cw_metrics *m);
+CW_EXTERN(const cw_metrics_opts *) cw_metrics_options(const cw_metrics *m);
+CW_EXTERN(const cw_metric_table *) cw_metrics_table(const cw_metrics *m, int metric);
 /* One per physician row. */
-const cw_physician_totals *cw_metrics_totals(const cw_metrics *m);
+CW_EXTERN(const cw_physician_totals *) cw_metrics_totals(const cw_metrics *m);
 
 /* The dx category key of a dx code: "J06.9" -> "J06", "i10" -> "I10" (dots
  * removed, ASCII upper-cased, first three bytes). buf holds at least 4 bytes. */
-char *cw_dx_category(const char *dx_code, char buf[4]);
+CW_EXTERN(char *) cw_dx_category(const char *dx_code, char buf[4]);
 
 #ifdef __cplusplus
 }

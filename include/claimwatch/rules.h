@@ -18,6 +18,8 @@
 #ifndef CLAIMWATCH_RULES_H
 #define CLAIMWATCH_RULES_H
 
+#include "claimwatch/common.h"
+
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
@@ -31,17 +33,17 @@ typedef struct cw_registry cw_registry; /* claimwatch/detector.h */
 /* Loads the defaults and the detectors' of reg, merged with the file at path
  * when path is not NULL. The rules keep reg, which must outlive them; NULL
  * gives rules without detectors. */
-int cw_rules_load(cw_rules **out, cw_registry *reg, const char *path);
+CW_EXTERN(int) cw_rules_load(cw_rules **out, cw_registry *reg, const char *path);
 /* Same, with the user's rules given as JSON text (name is used in messages;
  * relative plug-in paths are relative to the current folder). */
-int cw_rules_load_text(cw_rules **out, cw_registry *reg, const char *text, const char *name);
-void cw_rules_free(cw_rules *r);
+CW_EXTERN(int) cw_rules_load_text(cw_rules **out, cw_registry *reg, const char *text, const char *name);
+CW_EXTERN(void) cw_rules_free(cw_rules *r);
 /* The detectors the rules were loaded with (NULL: none). */
-const cw_registry *cw_rules_registry(const cw_rules *r);
+CW_EXTERN(const cw_registry *) cw_rules_registry(const cw_rules *r);
 /* The merged document. */
-const cJSON *cw_rules_json(const cw_rules *r);
+CW_EXTERN(const cJSON *) cw_rules_json(const cw_rules *r);
 /* The merged document as text, for the run summary. Caller frees. */
-char *cw_rules_print(const cw_rules *r);
+CW_EXTERN(char *) cw_rules_print(const cw_rules *r);
 
 typedef struct cw_section {
 	const cJSON *json; /* an object; NULL when the path does not exist */
@@ -49,25 +51,25 @@ typedef struct cw_section {
 } cw_section;
 
 /* The object at a dotted path ("detectors.repeat_test"). */
-cw_section cw_rules_section(const cw_rules *r, const char *dotted_path);
+CW_EXTERN(cw_section) cw_rules_section(const cw_rules *r, const char *dotted_path);
 /* A sub-object of a section. */
-cw_section cw_section_child(const cw_section *s, const char *key);
+CW_EXTERN(cw_section) cw_section_child(const cw_section *s, const char *key);
 
 /* Typed getters: each fails with CW_ENOTFOUND or CW_EINVALID and a message
  * naming "path.key" when the key is missing, of the wrong type or outside
  * [min, max]. */
-int cw_section_int(const cw_section *s, const char *key, long long min, long long max, long long *out);
-int cw_section_double(const cw_section *s, const char *key, double min, double max, double *out);
-int cw_section_bool(const cw_section *s, const char *key, int *out);
+CW_EXTERN(int) cw_section_int(const cw_section *s, const char *key, long long min, long long max, long long *out);
+CW_EXTERN(int) cw_section_double(const cw_section *s, const char *key, double min, double max, double *out);
+CW_EXTERN(int) cw_section_bool(const cw_section *s, const char *key, int *out);
 /* The string is owned by the rules document. */
-int cw_section_string(const cw_section *s, const char *key, const char **out);
+CW_EXTERN(int) cw_section_string(const cw_section *s, const char *key, const char **out);
 /* A string that must be one of choices (NULL-terminated); *out is its index. */
-int cw_section_choice(const cw_section *s, const char *key, const char *const *choices, int *out);
+CW_EXTERN(int) cw_section_choice(const cw_section *s, const char *key, const char *const *choices, int *out);
 /* An array of strings: *out holds pointers into the document, caller frees the
  * array (not the strings). */
-int cw_section_strings(const cw_section *s, const char *key, const char ***out, size_t *n);
+CW_EXTERN(int) cw_section_strings(const cw_section *s, const char *key, const char ***out, size_t *n);
 /* Money given in yuan in the rules (a JSON number), as fen. */
-int cw_section_money(const cw_section *s, const char *key, long long *out_fen);
+CW_EXTERN(int) cw_section_money(const cw_section *s, const char *key, long long *out_fen);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,8 @@
 #ifndef CLAIMWATCH_SANCTION_H
 #define CLAIMWATCH_SANCTION_H
 
+#include "claimwatch/common.h"
+
 #include "claimwatch/rules.h"
 #include "claimwatch/types.h"
 
@@ -37,9 +39,9 @@ typedef struct cw_sanction_rules {
 	const char *measures_en[CW_LEVELS + 1];
 } cw_sanction_rules;
 
-int cw_sanction_rules_load(const cw_rules *rules, cw_sanction_rules *out);
+CW_EXTERN(int) cw_sanction_rules_load(const cw_rules *rules, cw_sanction_rules *out);
 /* The measures of a level in "zh" or "en" ("" for level 0). */
-const char *cw_sanction_measures(const cw_sanction_rules *r, int level, const char *lang);
+CW_EXTERN(const char *) cw_sanction_measures(const cw_sanction_rules *r, int level, const char *lang);
 
 #define CW_HIST_ID 72
 
@@ -69,7 +71,7 @@ typedef struct cw_history {
  * month to last. The file of `last` is last_path when not NULL (the month being
  * written), else ROOT/YYYY-MM/ranking.csv. A month without its file is marked
  * absent (present[i] = 0), not an error; a damaged file is an error. */
-int cw_history_load(const char *root, cw_month last, const char *last_path, cw_history *h);
+CW_EXTERN(int) cw_history_load(const char *root, cw_month last, const char *last_path, cw_history *h);
 /* The same, with the months before `last` read from another source than ROOT's ranking.csv files (a
  * run from PostgreSQL reads them from claimwatch.ranking). open_month opens month m's rows, with the
  * columns of ranking.csv asked for, as a table (csvtab.h: cw_csvtab_open_reader over any stream), or
@@ -81,11 +83,11 @@ typedef struct cw_history_source {
 	void (*close_month)(void *ctx);
 	void *ctx;
 } cw_history_source;
-int cw_history_load_from(const cw_history_source *src, const char *root, cw_month last, const char *last_path,
+CW_EXTERN(int) cw_history_load_from(const cw_history_source *src, const char *root, cw_month last, const char *last_path,
                          cw_history *h);
-void cw_history_free(cw_history *h);
+CW_EXTERN(void) cw_history_free(cw_history *h);
 /* The absent months before the last one, "YYYY-MM" space separated, into buf. */
-char *cw_history_missing(const cw_history *h, char *buf, size_t size);
+CW_EXTERN(char *) cw_history_missing(const cw_history *h, char *buf, size_t size);
 
 /* One physician over the cycle, through its last month read. */
 typedef struct cw_tally {
@@ -102,8 +104,8 @@ typedef struct cw_tally {
 } cw_tally;
 
 /* One tally per physician of the history, in physician id order. */
-int cw_sanction_tally(const cw_history *h, const cw_sanction_rules *r, cw_tally **out, size_t *n);
-void cw_tallies_free(cw_tally *t, size_t n);
+CW_EXTERN(int) cw_sanction_tally(const cw_history *h, const cw_sanction_rules *r, cw_tally **out, size_t *n);
+CW_EXTERN(void) cw_tallies_free(cw_tally *t, size_t n);
 
 #ifdef __cplusplus
 }

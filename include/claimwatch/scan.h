@@ -16,6 +16,8 @@
 #ifndef CLAIMWATCH_SCAN_H
 #define CLAIMWATCH_SCAN_H
 
+#include "claimwatch/common.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include "claimwatch/dataset.h"

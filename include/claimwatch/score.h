@@ -17,6 +17,8 @@
 #ifndef CLAIMWATCH_SCORE_H
 #define CLAIMWATCH_SCORE_H
 
+#include "claimwatch/common.h"
+
 #include <stdint.h>
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
@@ -29,14 +31,14 @@ extern "C" {
 
 enum cw_grade { CW_GRADE_NONE = -1, CW_GRADE_REASONABLE, CW_GRADE_BASIC, CW_GRADE_UNREASONABLE };
 /* "reasonable", "basically_reasonable", "unreasonable"; "" for CW_GRADE_NONE. */
-const char *cw_grade_name(int grade);
+CW_EXTERN(const char *) cw_grade_name(int grade);
 /* 合理, 基本合理, 不合理. */
-const char *cw_grade_name_zh(int grade);
+CW_EXTERN(const char *) cw_grade_name_zh(int grade);
 /* CW_GRADE_NONE for an empty or unknown name. */
-int cw_grade_parse(const char *s);
+CW_EXTERN(int) cw_grade_parse(const char *s);
 
 enum cw_scope { CW_SCOPE_INSTITUTION, CW_SCOPE_SPECIALTY, CW_SCOPE_ALL };
-const char *cw_scope_name(int scope); /* "institution", "specialty", "all" */
+CW_EXTERN(const char *) cw_scope_name(int scope); /* "institution", "specialty", "all" */
 
 /* The rules' "scoring", "grades" and "ranking" sections. */
 typedef struct cw_score_rules {
@@ -51,7 +53,7 @@ typedef struct cw_score_rules {
 	int scope;                    /* enum cw_scope */
 } cw_score_rules;
 
-int cw_score_rules_load(const cw_rules *rules, cw_score_rules *out);
+CW_EXTERN(int) cw_score_rules_load(const cw_rules *rules, cw_score_rules *out);
 
 /* One physician in one dimension (or the composite). */
 typedef struct cw_dimscore {
@@ -86,15 +88,15 @@ typedef struct cw_scores {
 } cw_scores;
 
 /* Scores the month's findings. rv may be NULL (no decisions). */
-int cw_score(const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims, const cw_score_rules *sr,
+CW_EXTERN(int) cw_score(const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims, const cw_score_rules *sr,
              const cw_reviews *rv, cw_scores **out);
 /* Ranks every dimension and the composite within the scope; ties break on
  * money at stake (more first), then physician id. */
-int cw_rank(cw_scores *s, const cw_dataset *ds, int scope);
+CW_EXTERN(int) cw_rank(cw_scores *s, const cw_dataset *ds, int scope);
 /* The order ranking.csv lists dimension dim in: ranked physicians by scope
  * group and rank, then those with too few cases; idx has s->n entries. */
-void cw_rank_order(const cw_scores *s, const cw_dataset *ds, size_t dim, uint32_t *idx);
-void cw_scores_free(cw_scores *s);
+CW_EXTERN(void) cw_rank_order(const cw_scores *s, const cw_dataset *ds, size_t dim, uint32_t *idx);
+CW_EXTERN(void) cw_scores_free(cw_scores *s);
 
 #ifdef __cplusplus
 }

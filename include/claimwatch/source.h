@@ -10,6 +10,8 @@
 #ifndef CLAIMWATCH_SOURCE_H
 #define CLAIMWATCH_SOURCE_H
 
+#include "claimwatch/common.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include "claimwatch/dataset.h"
@@ -24,10 +26,10 @@ extern "C" {
  * when the whole record is), the reason, and the record's text as read (cut
  * after 4 KiB, which the reason then says). */
 typedef struct cw_rejects cw_rejects;
-int cw_rejects_open(cw_rejects **out, const char *path);
-int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *column,
+CW_EXTERN(int) cw_rejects_open(cw_rejects **out, const char *path);
+CW_EXTERN(int) cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *column,
                    const char *reason, const char *record, size_t record_len);
-uint64_t cw_rejects_count(const cw_rejects *r);
+CW_EXTERN(uint64_t) cw_rejects_count(const cw_rejects *r);
 /* Patient ids in rejected records: records of `file` hold a patient id in
  * field `field` (0-based) of `nfields`, by the file's header. Once a
  * pseudonymiser is set (src/io/pseudo.h; a run sets it unless
@@ -36,11 +38,11 @@ uint64_t cw_rejects_count(const cw_rejects *r);
  * record of the file that does not split into nfields fields is withheld.
  * A reject whose `file` is a table's name (a database source) needs no
  * declaration: its record is taken to hold the fields in schema order. */
-int cw_rejects_protect(cw_rejects *r, const char *file, size_t field, size_t nfields);
+CW_EXTERN(int) cw_rejects_protect(cw_rejects *r, const char *file, size_t field, size_t nfields);
 struct cw_pseudo;
-void cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps);
+CW_EXTERN(void) cw_rejects_pseudonymise(cw_rejects *r, const struct cw_pseudo *ps);
 /* Flushes and closes; returns < 0 when a write failed (disk full). */
-int cw_rejects_close(cw_rejects *r);
+CW_EXTERN(int) cw_rejects_close(cw_rejects *r);
 
 typedef struct cw_table_stats {
 	uint64_t read;     /* data rows read */
@@ -58,7 +60,7 @@ typedef struct cw_load_stats {
 } cw_load_stats;
 
 /* Rejected rows over rows read, over every table. */
-double cw_load_reject_share(const cw_load_stats *st);
+CW_EXTERN(double) cw_load_reject_share(const cw_load_stats *st);
 
 typedef struct cw_load_opts {
 	cw_month month;
@@ -72,7 +74,7 @@ typedef struct cw_load_opts {
  * missing required column fails the load with a message naming it. The
  * dataset, the counts and the reject file are the same whatever the number of
  * threads. */
-int cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats);
+CW_EXTERN(int) cw_load_csv(const char *dir, const cw_load_opts *opts, cw_dataset **out, cw_load_stats *stats);
 
 #ifdef __cplusplus
 }

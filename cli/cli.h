@@ -3,6 +3,7 @@
 #define CW_CLI_H
 #include <stddef.h>
 #include "claimwatch/detector.h"
+#include "claimwatch/progress.h"
 
 /* Exit codes, as the README documents them. */
 enum { CW_EXIT_OK = 0, CW_EXIT_FAILURE = 1, CW_EXIT_USAGE = 2, CW_EXIT_REJECTS = 3 };
@@ -42,6 +43,10 @@ int cw_cli_fail(const char *cmd, int rc);
 /* Parses a non-negative integer / a number option value; < 0 on error (message printed). */
 int cw_cli_int(const char *cmd, const char *opt, const char *v, long min, long max, long *out);
 int cw_cli_double(const char *cmd, const char *opt, const char *v, double min, double max, double *out);
+
+/* The progress callback of every command: the progress line and the notes on standard error
+ * (cli_progress.c). Installed for the command's thread before the command runs; --quiet removes it. */
+void cw_cli_progress(const cw_progress *ev, void *payload);
 
 /* Maps a library error code to an exit code. */
 int cw_exit_code(int rc);

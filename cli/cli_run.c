@@ -1,16 +1,11 @@
-/* cli_run.c: `claimwatch run`: one month or a range of months, in order. */
-#include <errno.h>
+/* cli_run.c: `claimwatch run`: one month or a range of months, in order, through cw_run (claimwatch/run.h)
+ * with the command line's progress callback. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "claimwatch/error.h"
+#include "claimwatch/run.h"
 #include "cli.h"
-#include "io/outfile.h"
-#include "io/outguard.h"
-#include "pg/pg.h"
-#include "run/run.h"
-#include "util/progress.h"
 
 static const char help[] =
 	"usage: claimwatch run (--data DIR | --db URL) (--month YYYY-MM | --months A..B) --out ROOT [options]\n"
@@ -81,25 +76,14 @@ static const struct option options[] = {
 	{ 0, 0, 0, 0 }
 };
 
-/* The data folder exists and is a folder (else the first table would be named missing, not the folder). */
-static int check_data_dir(const char *dir)
-{
-	struct stat st;
-	if (stat(dir, &st) != 0)
-		return cw_error_set(CW_ENOTFOUND, "data folder %s: %s", dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return cw_error_set(CW_ENOTFOUND, "data folder %s is not a folder", dir);
-	return 0;
-}
-
 int cw_cmd_run(int argc, char **argv)
 {
-	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = "zh",
-		          .load_wait = -1 };
+	cw_run_options o = CW_RUN_OPTIONS_INIT;
 	const char *months = NULL;
 	cw_cli_plugins plugins = { .n = 0 };
 	long v;
 	int c;
+	o.progress = cw_cli_progress;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -145,7 +129,7 @@ int cw_cmd_run(int argc, char **argv)
 				return CW_EXIT_USAGE;
 			o.load_wait = (int)v;
 			break;
-		case O_QUIET: cw_progress_quiet(1); break;
+		case O_QUIET: o.progress = NULL; break;
 		case O_HELP: fputs(help, stdout); return CW_EXIT_OK;
 		default:
 			return cw_cli_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -161,25 +145,10 @@ int cw_cmd_run(int argc, char **argv)
 		return cw_cli_usage("run", "--month YYYY-MM or --months A..B is required");
 	if (!o.root)
 		return cw_cli_usage("run", "--out ROOT is required");
-	cw_month first, last;
-	if (cw_month_range_parse(months, &first, &last) < 0)
+	if (cw_month_range_parse(months, &o.month, &o.last_month) < 0)
 		return cw_cli_usage("run", "%s", cw_error_last());
-	if (o.data_dir && check_data_dir(o.data_dir) < 0)
-		return cw_cli_fail("run", CW_ENOTFOUND);
-	cw_rules *rules;
-	cw_registry *reg;
-	int rc = cw_cli_rules(&rules, &reg, o.rules_path, &plugins);
-	if (rc < 0)
-		return cw_cli_fail("run", rc);
-	if ((rc = cw_outfile_configure(rules)) == 0)
-		rc = cw_outguard_configure(rules);
-	if (rc == 0 && o.db)
-		rc = cw_pg_reconcile_root(o.db, o.root);
-	for (cw_month m = first; rc == 0 && cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
-		o.month = m;
-		rc = cw_run_month(&o, rules);
-	}
-	cw_rules_free(rules);
-	cw_registry_free(reg);
+	o.plugins = plugins.path;
+	o.plugin_count = plugins.n;
+	int rc = cw_run(NULL, &o);
 	return rc < 0 ? cw_cli_fail("run", rc) : CW_EXIT_OK;
 }

@@ -48,13 +48,14 @@ static int score_settings(cw_month_run *mr)
 
 static int load(cw_month_run *mr, int lookback)
 {
+	cw_progress_stage(CW_STAGE_LOAD, mr->month);
 	double t0 = cw_now();
 	int rc = cw_rejects_open(&mr->rejects, cw_outdir_file(mr->od, "rejects.csv"));
 	if (rc < 0)
 		return rc;
 	if (!mr->opts->reveal_patients)
 		cw_rejects_pseudonymise(mr->rejects, &mr->pseudo);
-	/* warnings are collected, then shown (unless --quiet) and kept for summary.json */
+	/* warnings are collected, then told (progress notes) and kept for summary.json */
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);
 	if (!warn)
@@ -91,6 +92,7 @@ static size_t lines_in_month(const cw_dataset *ds)
 /* The physicians' metrics, computed once: for the detectors that need them, metrics.csv and the report. */
 static int detect(cw_month_run *mr)
 {
+	cw_progress_stage(CW_STAGE_DETECT, mr->month);
 	double t0 = cw_now();
 	mr->timings = calloc(cw_registry_count(cw_rules_registry(mr->rules)) + 1, sizeof *mr->timings);
 	if (!mr->timings)
@@ -106,6 +108,7 @@ static int detect(cw_month_run *mr)
 
 static int score(cw_month_run *mr)
 {
+	cw_progress_stage(CW_STAGE_SCORE, mr->month);
 	double t0 = cw_now();
 	int rc = cw_score(mr->ds, mr->findings, mr->dims, &mr->score_rules, mr->reviews, &mr->scores);
 	if (rc == 0)
@@ -135,6 +138,7 @@ static int too_many_rejects(cw_month_run *mr, double share, double max)
 
 static int write_all(cw_month_run *mr)
 {
+	cw_progress_stage(CW_STAGE_WRITE, mr->month);
 	double t0 = cw_now();
 	int rc = cw_write_findings(mr);
 	if (rc == 0)
@@ -149,10 +153,13 @@ static int write_all(cw_month_run *mr)
 		rc = cw_write_metrics(mr);
 	mr->t_write = cw_now() - t0;
 	if (rc == 0 && mr->opts->report) {
+		cw_progress_stage(CW_STAGE_REPORT, mr->month);
 		t0 = cw_now();
 		rc = cw_write_report(mr);
 		mr->t_report = cw_now() - t0;
 	}
+	if (rc == 0)
+		cw_progress_stage(CW_STAGE_COMMIT, mr->month);
 	if (rc == 0) /* from a database, summary.json is written in the write-back, with the run's id */
 		rc = mr->pg ? cw_pg_write_month(mr) : cw_write_summary(mr, mr->empty ? "empty" : "ok");
 	return rc;
@@ -197,12 +204,26 @@ static int connect_db(cw_month_run *mr)
 	return rc;
 }
 
-int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
+/* What the run found, for cw_run's caller. */
+static void result(const cw_month_run *mr, size_t lines, cw_run_result *res)
+{
+	res->claim_lines = lines;
+	res->rows_rejected = 0;
+	for (int t = 0; t < CW_T_COUNT; t++)
+		res->rows_rejected += mr->load.table[t].rejected;
+	res->findings = mr->findings ? cw_findings_count(mr->findings) : 0;
+	res->physicians_scored = mr->scores ? mr->scores->n : 0;
+	res->physicians_ranked = mr->scores ? mr->scores->ranked : 0;
+}
+
+int cw_run_month(const cw_run_options *opts, const cw_rules *rules, cw_run_result *res)
 {
 	cw_month_run mr = { .opts = opts, .rules = rules, .t_start = cw_now() };
 	int lookback;
 	double max_share;
+	size_t n = 0;
 	cw_month_format(opts->month, mr.month);
+	cw_progress_stage(CW_STAGE_PREPARE, mr.month);
 	int rc = cw_dimset_load(rules, &mr.dims);
 	if (rc == 0)
 		rc = cw_detect_check(rules);
@@ -224,14 +245,12 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 			rc = too_many_rejects(&mr, share, max_share);
 	}
 	if (rc == 0) {
-		size_t n = lines_in_month(mr.ds);
+		n = lines_in_month(mr.ds);
 		mr.empty = n == 0;
-		uint64_t rejected = 0;
-		for (int t = 0; t < CW_T_COUNT; t++)
-			rejected += mr.load.table[t].rejected;
+		result(&mr, n, res);
 		cw_progress_note("%s: loaded %zu claim lines of the month (%zu with the look-back), %llu rows rejected, "
-		                 "in %.1f s", mr.month, n, cw_dataset_claims(mr.ds)->n, (unsigned long long)rejected,
-		                 mr.t_load);
+		                 "in %.1f s", mr.month, n, cw_dataset_claims(mr.ds)->n,
+		                 (unsigned long long)res->rows_rejected, mr.t_load);
 		if (mr.empty && (rc = cw_check_emptied(&mr)) == 0)
 			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);
 		if (rc == 0)
@@ -250,6 +269,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 		rc = cw_outdir_commit(mr.od);
 		mr.od = NULL;
 		if (rc == 0) {
+			result(&mr, n, res);
 			cw_progress_note("%s: results in %s/%s", mr.month, opts->root, mr.month);
 			warn_late_reviews(&mr);
 		}

@@ -11,17 +11,21 @@
 #       version is refused, naming both versions.
 #   test_example.sh compiled BUILD_DIR SOURCE_DIR CMAKE GENERATOR
 #       configures and builds claimwatch in BUILD_DIR with -DCW_DETECTOR_DIRS=SOURCE_DIR/examples/detectors
-#       (the detector compiled in, no core file changed) and runs the same checks on that binary.
+#       (the detector compiled in, no core file changed) and runs the same checks on that binary. The
+#       build is that of a project adding claimwatch with add_subdirectory() (tests/install/consumer),
+#       which also builds examples/embed.c against its libraries: install.test_subproject runs those, so
+#       one build serves both tests.
 set -u
 mode="$1"
 case "$mode" in
   plugin) source "$(dirname "$0")/../cli/lib.sh" "$2" "$3"; read -r -a HDR_FLAGS <<<"$4"; CC="$5" ;;
   compiled) BUILD="$2"; SRC_DIR="$3"; CMAKE="$4"; GEN="$5"
-    "$CMAKE" -S "$SRC_DIR" -B "$BUILD" -G "$GEN" -DCMAKE_BUILD_TYPE=Debug -DCW_TESTS=OFF \
+    "$CMAKE" -S "$SRC_DIR/tests/install/consumer" -B "$BUILD" -G "$GEN" -DCMAKE_BUILD_TYPE=Debug \
+      "-DCLAIMWATCH_SOURCE_DIR=$SRC_DIR" "-DEMBED_SOURCE=$SRC_DIR/examples/embed.c" \
       "-DCW_DETECTOR_DIRS=$SRC_DIR/examples/detectors" >"$BUILD.log" 2>&1 &&
-      "$CMAKE" --build "$BUILD" --target claimwatch -j 2 >>"$BUILD.log" 2>&1 ||
+      "$CMAKE" --build "$BUILD" --target claimwatch embed_shared embed_static -j 2 >>"$BUILD.log" 2>&1 ||
       { cat "$BUILD.log" >&2; echo "FAIL: building claimwatch with CW_DETECTOR_DIRS" >&2; exit 1; }
-    source "$(dirname "$0")/../cli/lib.sh" "$BUILD/claimwatch" "$SRC_DIR" ;;
+    source "$(dirname "$0")/../cli/lib.sh" "$BUILD/claimwatch/claimwatch" "$SRC_DIR" ;;
   *) echo "usage: test_example.sh plugin|compiled ..." >&2; exit 2 ;;
 esac
 export CLAIMWATCH_PSEUDONYM_KEY=00112233445566778899aabbccddeeff

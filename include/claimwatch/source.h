@@ -66,7 +66,7 @@ typedef struct cw_load_opts {
 	cw_month month;
 	int lookback_days;
 	cw_rejects *rejects;  /* where rejected rows go (required) */
-	FILE *warn;           /* where warnings go (NULL: stderr) */
+	FILE *warn;           /* where warnings go (NULL: notes to the progress callback, claimwatch/progress.h) */
 	int threads;          /* threads reading the large tables (0: one per core; 1: none) */
 } cw_load_opts;
 

@@ -2,7 +2,8 @@
  * thread (claimwatch/progress.h, src/util/progress.c):
  *   - two runs on two threads at once each tell their own callback, and only their own month's events,
  *     and the thread's own callback (cw_progress_set) hears nothing of the run and is back after it;
- *   - a run's stages arrive in order; the loader's warnings come as notes;
+ *   - a run's stages arrive in order; the loader's warnings come as notes, in a run and in a load
+ *     given no file for them;
  *   - without a callback the library writes nothing on standard error;
  *   - the loader's worker threads report to the callback of the thread that called the load: every row
  *     ticks, so a table of N rows gives N / 65,536 updates however the threads share the commits. */
@@ -159,6 +160,27 @@ static void test_without_a_callback_nothing_is_printed(void **state)
 	free(data);
 }
 
+static void test_a_loads_warnings_without_a_file_are_notes(void **state)
+{
+	(void)state;
+	char *data = month_with_warning();
+	heard h = { .nstages = 0 };
+	cw_progress_set(listen, &h);
+	cw_load_opts lo = { .lookback_days = 45, .threads = 1 }; /* .warn NULL */
+	cw_month_parse("2026-05", &lo.month);
+	assert_int_equal(cw_rejects_open(&lo.rejects, tu_path(data, "rejects.out")), 0);
+	cw_dataset *ds;
+	int rc = cw_load_csv(data, &lo, &ds, NULL);
+	cw_progress_set(NULL, NULL);
+	assert_int_equal(cw_rejects_close(lo.rejects), 0);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(h.notes, "warning: "));
+	assert_non_null(strstr(h.notes, "institutions.csv: unknown column 'motto' ignored\n"));
+	cw_dataset_free(ds);
+	tu_rmtree(data);
+	free(data);
+}
+
 /* A month whose claim_lines.csv has n valid rows. */
 static char *month_of_lines(size_t n)
 {
@@ -209,6 +231,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_runs_on_two_threads_tell_their_own_callbacks),
 		cmocka_unit_test(test_without_a_callback_nothing_is_printed),
+		cmocka_unit_test(test_a_loads_warnings_without_a_file_are_notes),
 		cmocka_unit_test(test_the_loaders_threads_report_to_the_callers_callback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

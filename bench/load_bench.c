@@ -200,7 +200,6 @@ static int load(const char *dir)
 		fprintf(stderr, "%s\n", cw_error_last());
 		return 1;
 	}
-	cw_progress_quiet(1);
 	cw_dataset *ds;
 	cw_load_stats st;
 	double t0 = cw_now(), c0 = cpu_seconds();
@@ -273,7 +272,6 @@ static int digest(const char *dir, const char *month)
 		fprintf(stderr, "%s\n", cw_error_last());
 		return 1;
 	}
-	cw_progress_quiet(1);
 	cw_dataset *ds;
 	cw_load_stats st;
 	int rc = cw_load_csv(&ds, &st, dir, &o);

@@ -11,10 +11,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cmake -S "$root" -B "$root/build-rel" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCW_TESTS=OFF >/dev/null
-ninja -C "$root/build-rel" claimwatch_engine >/dev/null
+ninja -C "$root/build-rel" claimwatch_static >/dev/null
 bin="$root/build-rel/load_bench"
 cc -O2 -std=gnu11 -Wall -Wextra -I"$root/include" -I"$root/src" "$root/bench/load_bench.c" \
-   "$root/build-rel/libclaimwatch_engine.a" $(pkg-config --libs libpq gsl libcjson) -lpthread -lm -o "$bin"
+   "$root/build-rel/libclaimwatch.a" $(pkg-config --libs libpq gsl libcjson) -lpthread -lm -o "$bin"
 base=${BENCH_DIR:-/tmp/cw-bench}
 runs=${BENCH_RUNS:-3}
 sizes=("$@")

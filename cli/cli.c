@@ -46,6 +46,7 @@ int cw_cli_main(int argc, char **argv)
 		printf("claimwatch %s\n", CW_VERSION_STRING);
 		return CW_EXIT_OK;
 	}
+	cw_progress_set(cw_cli_progress, NULL);
 	for (const cw_command *c = commands; c->name; c++)
 		if (!strcmp(c->name, name))
 			return c->run(argc - 1, argv + 1);

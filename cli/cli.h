@@ -2,8 +2,9 @@
 #ifndef CW_CLI_H
 #define CW_CLI_H
 #include <stddef.h>
-#include "claimwatch/attributes.h"
+#include "claimwatch/common.h"
 #include "claimwatch/detector.h"
+#include "claimwatch/progress.h"
 
 /* Exit codes, as the README documents them. */
 enum { CW_EXIT_OK = 0, CW_EXIT_FAILURE = 1, CW_EXIT_USAGE = 2, CW_EXIT_REJECTS = 3 };
@@ -43,6 +44,12 @@ int cw_cli_fail(const char *cmd, int rc);
 /* Parses a non-negative integer / a number option value; < 0 on error (message printed). */
 int cw_cli_int(long *out, const char *cmd, const char *opt, const char *v, long min, long max);
 int cw_cli_double(double *out, const char *cmd, const char *opt, const char *v, double min, double max);
+
+/* The progress callback of every command: the progress line and the notes on standard error
+ * (cli_progress.c). Installed for the command's thread before the command runs; --quiet removes it. */
+void cw_cli_progress(const cw_progress *ev, void *payload);
+/* --quiet's: the errors alone (a range's failed months). */
+void cw_cli_progress_errors(const cw_progress *ev, void *payload);
 
 /* Maps a library error code to an exit code. */
 int cw_exit_code(int rc);

@@ -7,6 +7,7 @@
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "cli.h"
+#include "run/run.h"
 #include "util/safetext.h"
 
 int cw_cli_usage(const char *cmd, const char *fmt, ...)
@@ -51,20 +52,7 @@ int cw_cli_double(double *out, const char *cmd, const char *opt, const char *v, 
 
 int cw_cli_rules(cw_rules **rules, cw_registry **reg, const char *rules_path, const cw_cli_plugins *plugins)
 {
-	cw_registry *r;
-	int rc = cw_registry_builtin(&r);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; rc == 0 && plugins && i < plugins->n; i++)
-		rc = cw_registry_load_plugin(r, plugins->path[i]);
-	if (rc == 0)
-		rc = cw_rules_load(rules, r, rules_path);
-	if (rc < 0) {
-		cw_registry_free(r);
-		return rc;
-	}
-	*reg = r;
-	return 0;
+	return cw_run_rules(rules, reg, rules_path, plugins ? plugins->path : NULL, plugins ? plugins->n : 0);
 }
 
 int cw_cli_plugin(const char *cmd, cw_cli_plugins *plugins, const char *path)

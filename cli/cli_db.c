@@ -61,7 +61,7 @@ int cw_cmd_db(int argc, char **argv)
 	while ((c = getopt_long(argc - 1, argv + 1, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'q': cw_progress_quiet(1); break;
+		case 'q': cw_progress_set(NULL, NULL); break;
 		case 'h': fputs(help, stdout); return CW_EXIT_OK;
 		default: return cw_cli_usage("db", "unknown or incomplete option '%s'", argv[optind]);
 		}

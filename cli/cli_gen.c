@@ -103,7 +103,8 @@ int cw_cmd_gen(int argc, char **argv)
 		cw_safe_fprintf(stderr, "claimwatch gen: give --scale or --lines, not both\n");
 		return CW_EXIT_USAGE;
 	}
-	cw_progress_quiet(quiet);
+	if (quiet)
+		cw_progress_set(NULL, NULL);
 	o.progress = !quiet;
 	cw_gen_stats st;
 	int rc = cw_gen_run(&o, &st);

@@ -134,7 +134,7 @@ int cw_cmd_load(int argc, char **argv)
 				return cw_cli_usage("load", "--replace-months: %s", cw_error_last());
 			replace = 1;
 			break;
-		case O_QUIET: cw_progress_quiet(1); break;
+		case O_QUIET: cw_progress_set(NULL, NULL); break;
 		case O_HELP: fputs(help, stdout); return CW_EXIT_OK;
 		default: return cw_cli_usage("load", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}

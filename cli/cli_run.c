@@ -1,23 +1,11 @@
-/* cli_run.c: `claimwatch run`: one month or a range of months, in order.
- *
- * A month refused for too many rejected rows does not stop a range: the other
- * months are run. Any other failure stops it (the same folder, database or
- * disk would most likely fail the next months the same way). A range that
- * did not run whole ends with one line saying which months were run, which
- * failed and which were not run, and exits with the worst month's code. */
-#include <errno.h>
+/* cli_run.c: `claimwatch run`: one month or a range of months, in order, through cw_run (claimwatch/run.h)
+ * with the command line's progress callback. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "claimwatch/error.h"
+#include "claimwatch/run.h"
 #include "cli.h"
-#include "io/outfile.h"
-#include "io/output.h"
-#include "pg/pg.h"
-#include "run/run.h"
-#include "util/progress.h"
-#include "util/strbuf.h"
 
 static const char help[] =
 	"usage: claimwatch run (--data DIR | --db URL) (--month YYYY-MM | --months A..B) --out ROOT [options]\n"
@@ -64,7 +52,7 @@ static const char help[] =
 	"                         results had some\n"
 	"  --load-wait SECONDS    from a database: how long to wait for a load in progress\n"
 	"                         before failing (default 1800; 0: fail at once)\n"
-	"  --quiet                no progress or notes on stderr\n"
+	"  --quiet                no progress or notes on stderr, only errors\n"
 	"  --help                 this help\n"
 	"\n"
 	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows (of a range: the\n"
@@ -95,62 +83,14 @@ static const struct option options[] = {
 	{ 0, 0, 0, 0 }
 };
 
-/* The data folder exists and is a folder (else the first table would be named missing, not the folder). */
-static int check_data_dir(const char *dir)
-{
-	struct stat st;
-	if (stat(dir, &st) != 0)
-		return cw_error_set(CW_ENOTFOUND, "data folder %s: %s", dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return cw_error_set(CW_ENOTFOUND, "data folder %s is not a folder", dir);
-	return 0;
-}
-
-/* Runs every month of a range (see the top of the file); returns the exit code. */
-static int run_range(cw_run_opts *o, const cw_rules *rules, cw_month first, cw_month last)
-{
-	cw_sb ran = { 0 }, failed = { 0 }, skipped = { 0 };
-	int code = CW_EXIT_OK, stop = 0;
-	char name[8];
-	for (cw_month m = first; cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
-		cw_month_format(name, m);
-		if (stop) {
-			cw_sb_add(&skipped, ", ", name);
-			continue;
-		}
-		o->month = m;
-		int rc = cw_run_month(o, rules);
-		if (rc == 0) {
-			cw_sb_add(&ran, ", ", name);
-			continue;
-		}
-		int c = cw_cli_fail("run", rc);
-		if (code != CW_EXIT_FAILURE)
-			code = c;
-		stop = rc != CW_EREJECTS;
-		cw_sb_add(&failed, ", ", name);
-		if (rc == CW_EREJECTS)
-			cw_sb_add(&failed, "", " (too many rejected rows)");
-	}
-	char *r = cw_sb_take(&ran), *f = cw_sb_take(&failed), *s = cw_sb_take(&skipped);
-	if (code != CW_EXIT_OK)
-		fprintf(stderr, "claimwatch run: months run: %s; failed: %s; not run: %s\n", r && *r ? r : "none",
-		        f ? f : "?", s && *s ? s : "none");
-	free(r);
-	free(f);
-	free(s);
-	return code;
-
-}
-
 int cw_cmd_run(int argc, char **argv)
 {
-	cw_run_opts o = { .threads = -1, .lookback_days = -1, .max_reject_share = -1, .input_timeout = -1, .report = 1,
-		          .lang = "zh", .load_wait = -1 };
+	cw_run_options o = CW_RUN_OPTIONS_INIT;
 	const char *months = NULL;
 	cw_cli_plugins plugins = { .n = 0 };
 	long v;
 	int c;
+	o.progress = cw_cli_progress;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -201,7 +141,7 @@ int cw_cmd_run(int argc, char **argv)
 				return CW_EXIT_USAGE;
 			o.load_wait = (int)v;
 			break;
-		case O_QUIET: cw_progress_quiet(1); break;
+		case O_QUIET: o.progress = cw_cli_progress_errors; break;
 		case O_HELP: fputs(help, stdout); return CW_EXIT_OK;
 		default:
 			return cw_cli_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -217,31 +157,10 @@ int cw_cmd_run(int argc, char **argv)
 		return cw_cli_usage("run", "--month YYYY-MM or --months A..B is required");
 	if (!o.root)
 		return cw_cli_usage("run", "--out ROOT is required");
-	cw_month first, last;
-	if (cw_month_range_parse(&first, &last, months) < 0)
+	if (cw_month_range_parse(&o.month, &o.last_month, months) < 0)
 		return cw_cli_usage("run", "%s", cw_error_last());
-	if (o.data_dir && check_data_dir(o.data_dir) < 0)
-		return cw_cli_fail("run", CW_ENOTFOUND);
-	cw_rules *rules;
-	cw_registry *reg;
-	int rc = cw_cli_rules(&rules, &reg, o.rules_path, &plugins);
-	if (rc < 0)
-		return cw_cli_fail("run", rc);
-	cw_output output; /* checked before any month runs; each month reads its own */
-	rc = cw_output_load(&output, rules);
-	if (rc == 0 && o.db)
-		rc = cw_pg_reconcile_root(o.db, o.root);
-	int code;
-	if (rc < 0) {
-		code = cw_cli_fail("run", rc);
-	} else if (!cw_month_cmp(first, last)) {
-		o.month = first;
-		rc = cw_run_month(&o, rules);
-		code = rc < 0 ? cw_cli_fail("run", rc) : CW_EXIT_OK;
-	} else {
-		code = run_range(&o, rules, first, last);
-	}
-	cw_rules_free(rules);
-	cw_registry_free(reg);
-	return code;
+	o.plugins = plugins.path;
+	o.plugin_count = plugins.n;
+	int rc = cw_run(NULL, &o);
+	return rc < 0 ? cw_cli_fail("run", rc) : CW_EXIT_OK;
 }

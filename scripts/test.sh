@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # test.sh: sets up (packages, a sanitizer build) and runs every test: the cmocka unit tests, the
-# command-line tests, the PostgreSQL tests (each starts its own throwaway server) and the browser test,
-# all under AddressSanitizer and UBSan; the libFuzzer harnesses for a bounded time each (clang, in
-# build-fuzz); a month's work under valgrind memcheck (a plain build, in build-valgrind).
+# command-line tests, the PostgreSQL tests (each starts its own throwaway server), the browser test and
+# the install tests (`cmake --install` into a temporary prefix, then examples/embed.c and the example
+# plug-in built against it with pkg-config and CMake, and a project that add_subdirectory()s the tree:
+# tests/install/test_install.sh, as install.* in the suite), all under AddressSanitizer and UBSan; the
+# libFuzzer harnesses for a bounded time each (clang, in build-fuzz); a month's work under valgrind
+# memcheck (a plain build, in build-valgrind).
 #
 #   scripts/test.sh [-j N] [--fuzz-seconds S]     (S = 0 skips the fuzzers)
 set -euo pipefail

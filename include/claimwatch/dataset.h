@@ -30,6 +30,8 @@
 #ifndef CLAIMWATCH_DATASET_H
 #define CLAIMWATCH_DATASET_H
 
+#include "claimwatch/common.h"
+
 #include <stdint.h>
 #include <stddef.h>
 #include "claimwatch/types.h"
@@ -55,10 +57,10 @@ enum cw_setting { CW_SETTING_ANY, CW_SETTING_OUTPATIENT, CW_SETTING_INPATIENT };
 /* Names as the contract spells them ("drug", "inpatient"...): the name of a
  * category or a visit kind ("?" when out of range), and the value of len bytes
  * of name (-1 when unknown). */
-const char *cw_category_name(int category);
-int cw_category_parse(const char *s, size_t len);
-const char *cw_visit_kind_name(int kind);
-int cw_visit_kind_parse(const char *s, size_t len);
+CW_EXTERN(const char *) cw_category_name(int category);
+CW_EXTERN(int) cw_category_parse(const char *s, size_t len);
+CW_EXTERN(const char *) cw_visit_kind_name(int kind);
+CW_EXTERN(int) cw_visit_kind_parse(const char *s, size_t len);
 /* Care on an inpatient day: drug, lab, exam, treatment, surgery or material. */
 static inline int cw_category_is_care(int c) {
 	return c == CW_CAT_DRUG || c == CW_CAT_LAB || c == CW_CAT_EXAM ||
@@ -179,18 +181,18 @@ typedef struct cw_dataset cw_dataset;
 
 /* The dataset's window and tables. Every pointer stays valid, and every table
  * unchanged, while ds lives: a dataset is read only once built. */
-const cw_window *cw_dataset_window(const cw_dataset *ds);
-const cw_institutions *cw_dataset_institutions(const cw_dataset *ds);
-const cw_departments *cw_dataset_departments(const cw_dataset *ds);
-const cw_physicians *cw_dataset_physicians(const cw_dataset *ds);
-const cw_patients *cw_dataset_patients(const cw_dataset *ds);
-const cw_items *cw_dataset_items(const cw_dataset *ds);
-const cw_visits *cw_dataset_visits(const cw_dataset *ds);
-const cw_claims *cw_dataset_claims(const cw_dataset *ds);
-const cw_prescriptions *cw_dataset_prescriptions(const cw_dataset *ds);
+CW_EXTERN(const cw_window *) cw_dataset_window(const cw_dataset *ds);
+CW_EXTERN(const cw_institutions *) cw_dataset_institutions(const cw_dataset *ds);
+CW_EXTERN(const cw_departments *) cw_dataset_departments(const cw_dataset *ds);
+CW_EXTERN(const cw_physicians *) cw_dataset_physicians(const cw_dataset *ds);
+CW_EXTERN(const cw_patients *) cw_dataset_patients(const cw_dataset *ds);
+CW_EXTERN(const cw_items *) cw_dataset_items(const cw_dataset *ds);
+CW_EXTERN(const cw_visits *) cw_dataset_visits(const cw_dataset *ds);
+CW_EXTERN(const cw_claims *) cw_dataset_claims(const cw_dataset *ds);
+CW_EXTERN(const cw_prescriptions *) cw_dataset_prescriptions(const cw_dataset *ds);
 
 /* The text of an interned string; "" for CW_NONE. Valid while ds lives. */
-const char *cw_dataset_str(const cw_dataset *ds, cw_str s);
+CW_EXTERN(const char *) cw_dataset_str(const cw_dataset *ds, cw_str s);
 
 enum cw_table {
 	CW_T_INSTITUTIONS, CW_T_DEPARTMENTS, CW_T_PHYSICIANS, CW_T_PATIENTS, CW_T_ITEMS,
@@ -198,21 +200,21 @@ enum cw_table {
 };
 /* The contract's table name ("claim_lines", "exam_results"...; "?" when out
  * of range). */
-const char *cw_table_name(int table);
+CW_EXTERN(const char *) cw_table_name(int table);
 
 /* The row with this id (item code, visit id, line id...) or CW_NONE (also for
  * a NULL id, and for the tables without a single-column key: bundles,
  * prescriptions, results). */
-cw_ref cw_dataset_find(const cw_dataset *ds, int table, const char *id);
+CW_EXTERN(cw_ref) cw_dataset_find(const cw_dataset *ds, int table, const char *id);
 
 /* The claim lines of the run's month (CW_LINE_IN_MONTH), refunds included. */
-size_t cw_dataset_lines_in_month(const cw_dataset *ds);
+CW_EXTERN(size_t) cw_dataset_lines_in_month(const cw_dataset *ds);
 
 /* Bytes of memory the dataset holds. */
-size_t cw_dataset_memory(const cw_dataset *ds);
+CW_EXTERN(size_t) cw_dataset_memory(const cw_dataset *ds);
 
 /* Frees the dataset and everything it holds (NULL is allowed). */
-void cw_dataset_free(cw_dataset *ds);
+CW_EXTERN(void) cw_dataset_free(cw_dataset *ds);
 
 /* --- building a dataset ----------------------------------------------------
  * Rows are added table by table in dependency order: institutions,
@@ -280,33 +282,33 @@ typedef struct cw_builder cw_builder;
 
 /* A new builder into *out for the month m with a look-back of lookback_days
  * (0..3660). Returns 0, CW_EINVALID or CW_ENOMEM. */
-int cw_builder_new(cw_builder **out, cw_month m, int lookback_days);
+CW_EXTERN(int) cw_builder_new(cw_builder **out, cw_month m, int lookback_days);
 /* The window the builder keeps rows of. */
-const cw_window *cw_builder_window(const cw_builder *b);
+CW_EXTERN(const cw_window *) cw_builder_window(const cw_builder *b);
 /* Says how many rows of a table are about to come (an estimate), so the
  * builder sizes its index once instead of growing it. Optional. Returns 0,
  * CW_EINVALID (no such table) or CW_ENOMEM. */
-int cw_builder_expect(cw_builder *b, int table, size_t rows);
+CW_EXTERN(int) cw_builder_expect(cw_builder *b, int table, size_t rows);
 /* Adds one row of a table (see above for what they return); *err (may be
  * NULL) is filled when the row is rejected. CW_ENOMEM (a message set, *err
  * not) stops the build. */
-int cw_builder_add_institution(cw_rowerr *err, cw_builder *b, const cw_institution_row *r);
-int cw_builder_add_department(cw_rowerr *err, cw_builder *b, const cw_department_row *r);
-int cw_builder_add_physician(cw_rowerr *err, cw_builder *b, const cw_physician_row *r);
-int cw_builder_add_patient(cw_rowerr *err, cw_builder *b, const cw_patient_row *r);
-int cw_builder_add_item(cw_rowerr *err, cw_builder *b, const cw_item_row *r);
-int cw_builder_add_bundle(cw_rowerr *err, cw_builder *b, const cw_bundle_row *r);
-int cw_builder_add_visit(cw_rowerr *err, cw_builder *b, const cw_visit_row *r);
-int cw_builder_add_claim(cw_rowerr *err, cw_builder *b, const cw_claim_row *r);
-int cw_builder_add_prescription(cw_rowerr *err, cw_builder *b, const cw_rx_row *r);
-int cw_builder_add_result(cw_rowerr *err, cw_builder *b, const cw_result_row *r);
+CW_EXTERN(int) cw_builder_add_institution(cw_rowerr *err, cw_builder *b, const cw_institution_row *r);
+CW_EXTERN(int) cw_builder_add_department(cw_rowerr *err, cw_builder *b, const cw_department_row *r);
+CW_EXTERN(int) cw_builder_add_physician(cw_rowerr *err, cw_builder *b, const cw_physician_row *r);
+CW_EXTERN(int) cw_builder_add_patient(cw_rowerr *err, cw_builder *b, const cw_patient_row *r);
+CW_EXTERN(int) cw_builder_add_item(cw_rowerr *err, cw_builder *b, const cw_item_row *r);
+CW_EXTERN(int) cw_builder_add_bundle(cw_rowerr *err, cw_builder *b, const cw_bundle_row *r);
+CW_EXTERN(int) cw_builder_add_visit(cw_rowerr *err, cw_builder *b, const cw_visit_row *r);
+CW_EXTERN(int) cw_builder_add_claim(cw_rowerr *err, cw_builder *b, const cw_claim_row *r);
+CW_EXTERN(int) cw_builder_add_prescription(cw_rowerr *err, cw_builder *b, const cw_rx_row *r);
+CW_EXTERN(int) cw_builder_add_result(cw_rowerr *err, cw_builder *b, const cw_result_row *r);
 
 /* Puts the rows in canonical order, builds the indexes and matches refunds,
  * and hands the dataset to *out (free it with cw_dataset_free). Consumes the
  * builder, also on failure. Returns 0 or CW_ENOMEM. */
-int cw_builder_finish(cw_dataset **out, cw_builder *b);
+CW_EXTERN(int) cw_builder_finish(cw_dataset **out, cw_builder *b);
 /* Frees a builder that will not be finished, and its rows (NULL is allowed). */
-void cw_builder_free(cw_builder *b);
+CW_EXTERN(void) cw_builder_free(cw_builder *b);
 
 /* What the builder saw, for the run summary; valid while ds lives. */
 typedef struct cw_build_stats {
@@ -314,7 +316,7 @@ typedef struct cw_build_stats {
 	uint64_t refunds_unmatched;  /* refund lines with no original to cancel */
 	uint64_t refunds_matched;
 } cw_build_stats;
-const cw_build_stats *cw_dataset_build_stats(const cw_dataset *ds);
+CW_EXTERN(const cw_build_stats *) cw_dataset_build_stats(const cw_dataset *ds);
 
 #ifdef __cplusplus
 }

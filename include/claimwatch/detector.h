@@ -49,9 +49,10 @@
 #ifndef CLAIMWATCH_DETECTOR_H
 #define CLAIMWATCH_DETECTOR_H
 
+#include "claimwatch/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
-#include "claimwatch/attributes.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/rules.h"
 
@@ -66,7 +67,7 @@ enum cw_severity {
 	CW_SEVERITY_COUNT
 };
 /* "violation", "suspicious", "notice" ("?" out of range). */
-const char *cw_severity_name(int severity);
+CW_EXTERN(const char *) cw_severity_name(int severity);
 
 /* What a finding is about, which the rules map to a four-reasonableness
  * dimension (rules: dimensions.by_class). The first CW_CAT_COUNT classes are
@@ -82,8 +83,8 @@ enum cw_class {
 /* A class's name as findings.csv and the rules write it ("exam",
  * "admission", "prescription"...; "?" out of range), and the class of a name
  * (-1 when unknown). */
-const char *cw_class_name(int cls);
-int cw_class_parse(const char *s);
+CW_EXTERN(const char *) cw_class_name(int cls);
+CW_EXTERN(int) cw_class_parse(const char *s);
 
 /* One suspect case. Fill one, point .lines at the evidence and call
  * cw_emit(); the list copies what it needs. */
@@ -110,13 +111,13 @@ typedef struct cw_finding {
 /* A finding with every reference CW_NONE, class other, score 1, severity
  * suspicious, `when` CW_MINUTE_NONE, no lines, tag or metric (value, expected
  * and limit NAN). */
-cw_finding cw_finding_init(void);
+CW_EXTERN(cw_finding) cw_finding_init(void);
 
 typedef struct cw_findings cw_findings;
 
 /* Appends a copy of f (its lines and tag too) to the list with a one-line
  * reason (printf format). Returns 0 or CW_ENOMEM. */
-int cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
+CW_EXTERN(int) cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
 	CW_PRINTF(3, 4);
 
 typedef enum cw_partition {
@@ -197,31 +198,31 @@ typedef struct cw_registry cw_registry;
 
 /* A new, empty registry into *out (free with cw_registry_free). Returns 0 or
  * CW_ENOMEM. */
-int cw_registry_new(cw_registry **out);
+CW_EXTERN(int) cw_registry_new(cw_registry **out);
 /* The same, holding the built-in detectors (those compiled in, alphabetical). */
-int cw_registry_builtin(cw_registry **out);
+CW_EXTERN(int) cw_registry_builtin(cw_registry **out);
 /* Frees the registry and closes its plug-ins (NULL is allowed): nothing of
  * theirs may be used after. */
-void cw_registry_free(cw_registry *reg);
+CW_EXTERN(void) cw_registry_free(cw_registry *reg);
 /* Adds a detector (which must outlive the registry), checked: the interface
  * version and struct size it was built with, a valid name that no other
  * detector has, both titles and the callbacks. Adding the very same detector
  * again does nothing. Returns 0, or CW_EINVALID saying what is wrong, or
  * CW_ENOMEM. */
-int cw_registry_add(cw_registry *reg, const cw_detector *d);
+CW_EXTERN(int) cw_registry_add(cw_registry *reg, const cw_detector *d);
 /* Opens the shared object at path (a bare name is a file of the current
  * folder) and adds every detector of its cw_plugin_detectors table (all or
  * none); the object stays open as long as the registry. A plug-in built
  * against another CW_DETECTOR_VERSION is refused with both versions in the
  * message. Returns 0, or CW_EINVALID (it cannot be opened, has no table or a
  * detector is refused; the message names the path) or CW_ENOMEM. */
-int cw_registry_load_plugin(cw_registry *reg, const char *path);
+CW_EXTERN(int) cw_registry_load_plugin(cw_registry *reg, const char *path);
 /* The number of detectors; detector i (NULL past the end); the detector of a
  * name (NULL when none) and its index (-1 when none). */
-size_t cw_registry_count(const cw_registry *reg);
-const cw_detector *cw_registry_get(const cw_registry *reg, size_t i);
-const cw_detector *cw_registry_find(const cw_registry *reg, const char *name);
-int cw_registry_index(const cw_registry *reg, const char *name);
+CW_EXTERN(size_t) cw_registry_count(const cw_registry *reg);
+CW_EXTERN(const cw_detector *) cw_registry_get(const cw_registry *reg, size_t i);
+CW_EXTERN(const cw_detector *) cw_registry_find(const cw_registry *reg, const char *name);
+CW_EXTERN(int) cw_registry_index(const cw_registry *reg, const char *name);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,8 @@
 #ifndef CLAIMWATCH_ERROR_H
 #define CLAIMWATCH_ERROR_H
 
-#include "claimwatch/attributes.h"
+#include "claimwatch/common.h"
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,20 +34,20 @@ enum cw_error_code {
 
 /* Records a message for the calling thread and returns code, so a failure is
  * one line: `return cw_error_set(CW_EINVALID, "%s: ...", path);` */
-int cw_error_set(int code, const char *fmt, ...) CW_PRINTF(2, 3);
+CW_EXTERN(int) cw_error_set(int code, const char *fmt, ...) CW_PRINTF(2, 3);
 
 /* Prefixes the current message with more context ("loading visits.csv: ...")
  * and returns code. */
-int cw_error_wrap(int code, const char *fmt, ...) CW_PRINTF(2, 3);
+CW_EXTERN(int) cw_error_wrap(int code, const char *fmt, ...) CW_PRINTF(2, 3);
 
 /* The last message recorded on this thread, or "" when there is none. */
-const char *cw_error_last(void);
+CW_EXTERN(const char *) cw_error_last(void);
 
 /* The code passed with the last message on this thread, or CW_OK. */
-int cw_error_last_code(void);
+CW_EXTERN(int) cw_error_last_code(void);
 
 /* Forgets this thread's message and code. */
-void cw_error_clear(void);
+CW_EXTERN(void) cw_error_clear(void);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,8 @@
 #ifndef CLAIMWATCH_FINDINGS_H
 #define CLAIMWATCH_FINDINGS_H
 
+#include "claimwatch/common.h"
+
 #include "claimwatch/detector.h"
 #include "claimwatch/rules.h"
 
@@ -35,13 +37,13 @@ typedef struct cw_record {
 
 /* A new, empty list into *out (free with cw_findings_free). Returns 0 or
  * CW_ENOMEM. */
-int cw_findings_new(cw_findings **out);
+CW_EXTERN(int) cw_findings_new(cw_findings **out);
 /* Frees the list and everything it holds (NULL is allowed). */
-void cw_findings_free(cw_findings *list);
+CW_EXTERN(void) cw_findings_free(cw_findings *list);
 /* The findings in the list. */
-size_t cw_findings_count(const cw_findings *list);
+CW_EXTERN(size_t) cw_findings_count(const cw_findings *list);
 /* Fills *rec with finding i (0-based, below the count). */
-void cw_findings_get(cw_record *rec, const cw_findings *list, size_t i);
+CW_EXTERN(void) cw_findings_get(cw_record *rec, const cw_findings *list, size_t i);
 
 /* --- dimensions -------------------------------------------------------------
  * The rules' set of dimensions (dimensions.names) and how a finding maps to
@@ -51,17 +53,17 @@ typedef struct cw_dimset cw_dimset;
 /* Reads the rules' dimensions into *out (free with cw_dimset_free), which
  * keeps pointers into the rules: they must outlive it. Returns 0, or
  * CW_EINVALID naming the key (an unknown detector or dimension) or CW_ENOMEM. */
-int cw_dimset_load(cw_dimset **out, const cw_rules *rules);
+CW_EXTERN(int) cw_dimset_load(cw_dimset **out, const cw_rules *rules);
 /* Frees the set (NULL is allowed). */
-void cw_dimset_free(cw_dimset *d);
+CW_EXTERN(void) cw_dimset_free(cw_dimset *d);
 /* The number of dimensions, and the name of dimension i ("?" past the end). */
-size_t cw_dimset_count(const cw_dimset *d);
-const char *cw_dimset_name(const cw_dimset *d, size_t i);
+CW_EXTERN(size_t) cw_dimset_count(const cw_dimset *d);
+CW_EXTERN(const char *) cw_dimset_name(const cw_dimset *d, size_t i);
 /* The index of a dimension's name, -1 when unknown. */
-int cw_dimset_find(const cw_dimset *d, const char *name);
+CW_EXTERN(int) cw_dimset_find(const cw_dimset *d, const char *name);
 /* The dimension of a finding of class cls by the registry's detector number
  * `detector` (-1: by the class alone). */
-int cw_dimset_resolve(const cw_dimset *d, int detector, int cls);
+CW_EXTERN(int) cw_dimset_resolve(const cw_dimset *d, int detector, int cls);
 
 /* --- detection ------------------------------------------------------------- */
 typedef struct cw_detect_timing {
@@ -85,12 +87,12 @@ typedef struct cw_detect_opts {
  * cw_dimset_load's of the same rules; opts may be NULL (every enabled
  * detector, one thread per core). Returns 0, or a detector's error wrapped
  * with its name, CW_EUSAGE (opts->only names no detector) or CW_ENOMEM. */
-int cw_detect(cw_findings **out, const cw_dataset *ds, const cw_rules *rules,
+CW_EXTERN(int) cw_detect(cw_findings **out, const cw_dataset *ds, const cw_rules *rules,
               const cw_dimset *dims, const cw_detect_opts *opts);
 /* Configures (and releases) every enabled detector from the rules, so a bad
  * detector key fails a run before its data is read. Returns 0, or the first
  * detector's error (naming the key) or CW_ENOMEM. */
-int cw_detect_check(const cw_rules *rules);
+CW_EXTERN(int) cw_detect_check(const cw_rules *rules);
 
 #ifdef __cplusplus
 }

@@ -113,6 +113,8 @@
 #ifndef CLAIMWATCH_METRICS_H
 #define CLAIMWATCH_METRICS_H
 
+#include "claimwatch/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include "claimwatch/dataset.h"
@@ -153,9 +155,9 @@ typedef struct cw_metric_info {
 } cw_metric_info;
 
 /* What a metric is (static), or NULL for an unknown enum cw_metric. */
-const cw_metric_info *cw_metric_info_of(int metric);
+CW_EXTERN(const cw_metric_info *) cw_metric_info_of(int metric);
 /* The enum cw_metric of a name ("drug_share"), -1 when unknown. */
-int cw_metric_parse(const char *name);
+CW_EXTERN(int) cw_metric_parse(const char *name);
 
 /* How the metrics are computed: the rules' `metrics` section. */
 
@@ -172,14 +174,14 @@ typedef struct cw_metrics_opts {
 } cw_metrics_opts;
 
 /* Sets *o to the defaults above (the same as rules/default.json). */
-void cw_metrics_opts_default(cw_metrics_opts *o);
+CW_EXTERN(void) cw_metrics_opts_default(cw_metrics_opts *o);
 /* Reads the options into *o from a rules section: keys min_peers,
  * min_visits, min_stays, min_prescriptions, control_level, winsor,
  * min_excess, unit_fence, phi_min_peers, min_stratum_units, trim. Returns 0,
  * or the getters' error naming the key. */
-int cw_metrics_opts_read(cw_metrics_opts *o, const cw_section *s);
+CW_EXTERN(int) cw_metrics_opts_read(cw_metrics_opts *o, const cw_section *s);
 /* The same from the rules' `metrics` section. */
-int cw_metrics_opts_load(cw_metrics_opts *o, const cw_rules *rules);
+CW_EXTERN(int) cw_metrics_opts_load(cw_metrics_opts *o, const cw_rules *rules);
 
 enum cw_metric_status {
 	CW_METRIC_NO_DATA,    /* no unit in the month */
@@ -234,21 +236,21 @@ typedef struct cw_metrics cw_metrics;
 /* Computes every metric for every physician of the dataset's month into *out
  * (free with cw_metrics_free), which reads ds: ds must outlive it. Returns 0,
  * CW_EINVALID (a control level outside (0, 1)) or CW_ENOMEM. */
-int cw_metrics_compute(cw_metrics **out, const cw_dataset *ds, const cw_metrics_opts *o);
+CW_EXTERN(int) cw_metrics_compute(cw_metrics **out, const cw_dataset *ds, const cw_metrics_opts *o);
 /* Frees the metrics (NULL is allowed). */
-void cw_metrics_free(cw_metrics *m);
+CW_EXTERN(void) cw_metrics_free(cw_metrics *m);
 /* The options they were computed with. */
-const cw_metrics_opts *cw_metrics_options(const cw_metrics *m);
+CW_EXTERN(const cw_metrics_opts *) cw_metrics_options(const cw_metrics *m);
 /* The table of one metric (enum cw_metric), or NULL for an unknown one;
  * valid while m lives. */
-const cw_metric_table *cw_metrics_table(const cw_metrics *m, int metric);
+CW_EXTERN(const cw_metric_table *) cw_metrics_table(const cw_metrics *m, int metric);
 /* Each physician's totals, one per physician row; valid while m lives. */
-const cw_physician_totals *cw_metrics_totals(const cw_metrics *m);
+CW_EXTERN(const cw_physician_totals *) cw_metrics_totals(const cw_metrics *m);
 
 /* Writes the dx category key of a dx code into buf (at least 4 bytes) and
  * returns buf: "J06.9" -> "J06", "i10" -> "I10" (dots removed, ASCII
  * upper-cased, first three bytes). */
-char *cw_dx_category(char buf[4], const char *dx_code);
+CW_EXTERN(char *) cw_dx_category(char buf[4], const char *dx_code);
 
 #ifdef __cplusplus
 }

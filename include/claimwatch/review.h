@@ -19,6 +19,8 @@
 #ifndef CLAIMWATCH_REVIEW_H
 #define CLAIMWATCH_REVIEW_H
 
+#include "claimwatch/common.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -27,9 +29,9 @@ extern "C" {
 
 enum cw_review_status { CW_REVIEW_NONE, CW_REVIEW_CONFIRMED, CW_REVIEW_DISMISSED };
 /* "", "confirmed", "dismissed". */
-const char *cw_review_status_name(int status);
+CW_EXTERN(const char *) cw_review_status_name(int status);
 /* CW_REVIEW_CONFIRMED or CW_REVIEW_DISMISSED; -1 for anything else. */
-int cw_review_status_parse(const char *s);
+CW_EXTERN(int) cw_review_status_parse(const char *s);
 
 typedef struct cw_reviews cw_reviews;
 
@@ -37,20 +39,20 @@ typedef struct cw_reviews cw_reviews;
  * file gives an empty set. A damaged end is set aside and a decision with an
  * unknown status skipped, each with a warning (cw_reviews_warnings); only a
  * file that cannot be read fails: CW_EIO, or CW_ENOMEM. */
-int cw_reviews_load(cw_reviews **out, const char *root);
+CW_EXTERN(int) cw_reviews_load(cw_reviews **out, const char *root);
 /* Frees the decisions (NULL is allowed). */
-void cw_reviews_free(cw_reviews *rv);
+CW_EXTERN(void) cw_reviews_free(cw_reviews *rv);
 /* The warnings of the load, one per line ("" when none, or rv NULL); valid
  * while rv lives. */
-const char *cw_reviews_warnings(const cw_reviews *rv);
+CW_EXTERN(const char *) cw_reviews_warnings(const cw_reviews *rv);
 /* How many findings of `month` have, in ROOT/reviews.csv now, a latest
  * decision other than in rv (recorded since rv was loaded); 0 when none or
  * when the file cannot be read. */
-size_t cw_reviews_changed(const cw_reviews *rv, const char *root, const char *month);
+CW_EXTERN(size_t) cw_reviews_changed(const cw_reviews *rv, const char *root, const char *month);
 /* The latest decision on a finding (CW_REVIEW_NONE when none, or rv NULL). */
-int cw_reviews_status(const cw_reviews *rv, const char *finding_id);
+CW_EXTERN(int) cw_reviews_status(const cw_reviews *rv, const char *finding_id);
 /* Findings with a decision (0 for rv NULL). */
-size_t cw_reviews_count(const cw_reviews *rv);
+CW_EXTERN(size_t) cw_reviews_count(const cw_reviews *rv);
 
 /* One decision to record. */
 typedef struct cw_review {
@@ -67,7 +69,7 @@ typedef struct cw_review {
  * damaged end aside, one per line, or "" (NULL on failure). Returns 0, or
  * CW_EINVALID (a status other than confirmed or dismissed), CW_EIO or
  * CW_ENOMEM. */
-int cw_review_append(char **warnings, const char *root, const cw_review *r);
+CW_EXTERN(int) cw_review_append(char **warnings, const char *root, const cw_review *r);
 
 /* Where a finding id was reported: the month folder and its findings.csv row. */
 typedef struct cw_finding_where {
@@ -80,7 +82,7 @@ typedef struct cw_finding_where {
 /* Looks for finding_id in every ROOT/YYYY-MM/findings.csv (latest month
  * first) and fills *out from the first that has it. Returns 0, CW_ENOTFOUND
  * with a message when no month has it, or CW_EIO. */
-int cw_finding_locate(cw_finding_where *out, const char *root, const char *finding_id);
+CW_EXTERN(int) cw_finding_locate(cw_finding_where *out, const char *root, const char *finding_id);
 
 #ifdef __cplusplus
 }

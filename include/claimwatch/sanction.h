@@ -18,6 +18,8 @@
 #ifndef CLAIMWATCH_SANCTION_H
 #define CLAIMWATCH_SANCTION_H
 
+#include "claimwatch/common.h"
+
 #include "claimwatch/rules.h"
 #include "claimwatch/types.h"
 
@@ -41,10 +43,10 @@ typedef struct cw_sanction_rules {
 /* Reads the rules' "sanctions" section into *out, whose measures point into
  * the rules (they must outlive it). Returns 0, or the getters' error naming
  * the key. */
-int cw_sanction_rules_load(cw_sanction_rules *out, const cw_rules *rules);
+CW_EXTERN(int) cw_sanction_rules_load(cw_sanction_rules *out, const cw_rules *rules);
 /* The measures of a level (1..3) in "en", else Chinese ("" for any other
  * level). */
-const char *cw_sanction_measures(const cw_sanction_rules *r, int level, const char *lang);
+CW_EXTERN(const char *) cw_sanction_measures(const cw_sanction_rules *r, int level, const char *lang);
 
 #define CW_HIST_ID 72 /* bytes of an id in a standing, NUL included */
 
@@ -76,13 +78,13 @@ typedef struct cw_history {
  * ROOT/YYYY-MM/ranking.csv. A month without its file is marked absent
  * (present[i] = 0), not an error; a damaged file is CW_EINVALID naming the file
  * and line (nothing is then left to free). Also CW_EIO, CW_ENOMEM. */
-int cw_history_load(cw_history *h, const char *root, cw_month last, const char *last_path);
+CW_EXTERN(int) cw_history_load(cw_history *h, const char *root, cw_month last, const char *last_path);
 /* Frees what the history holds (not h itself). */
-void cw_history_free(cw_history *h);
+CW_EXTERN(void) cw_history_free(cw_history *h);
 /* Writes the absent months before the last one, "YYYY-MM" space separated
  * ("" when none), into buf (size bytes; months that do not fit are left out)
  * and returns buf. */
-char *cw_history_missing(char *buf, size_t size, const cw_history *h);
+CW_EXTERN(char *) cw_history_missing(char *buf, size_t size, const cw_history *h);
 
 /* One physician over the cycle, through its last month read. */
 typedef struct cw_tally {
@@ -101,9 +103,9 @@ typedef struct cw_tally {
 /* One tally per physician of the history, in physician id order: an array
  * of *n into *out (free with cw_tallies_free), pointing into h (which must
  * outlive it). Returns 0 or CW_ENOMEM. */
-int cw_sanction_tally(cw_tally **out, size_t *n, const cw_history *h, const cw_sanction_rules *r);
+CW_EXTERN(int) cw_sanction_tally(cw_tally **out, size_t *n, const cw_history *h, const cw_sanction_rules *r);
 /* Frees n tallies (t NULL is allowed). */
-void cw_tallies_free(cw_tally *t, size_t n);
+CW_EXTERN(void) cw_tallies_free(cw_tally *t, size_t n);
 
 #ifdef __cplusplus
 }

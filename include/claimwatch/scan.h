@@ -17,6 +17,8 @@
 #ifndef CLAIMWATCH_SCAN_H
 #define CLAIMWATCH_SCAN_H
 
+#include "claimwatch/common.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include "claimwatch/dataset.h"
@@ -32,7 +34,7 @@ extern "C" {
  * are not initialised. Returns 0, or CW_ENOMEM with a message, *p and *cap left
  * as they were. The engine's own growth rule (not inline: every array of the
  * engine grows by it). */
-int cw_grow(void **p, size_t *cap, size_t need, size_t size);
+CW_EXTERN(int) cw_grow(void **p, size_t *cap, size_t need, size_t size);
 
 /* A growing list of claim line rows, the evidence of a finding. A scan() keeps
  * one for all its findings and empties it (n = 0) before each, so the memory

@@ -17,6 +17,8 @@
 #ifndef CLAIMWATCH_SCORE_H
 #define CLAIMWATCH_SCORE_H
 
+#include "claimwatch/common.h"
+
 #include <stdint.h>
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
@@ -29,16 +31,16 @@ extern "C" {
 
 enum cw_grade { CW_GRADE_NONE = -1, CW_GRADE_REASONABLE, CW_GRADE_BASIC, CW_GRADE_UNREASONABLE };
 /* "reasonable", "basically_reasonable", "unreasonable"; "" for CW_GRADE_NONE. */
-const char *cw_grade_name(int grade);
+CW_EXTERN(const char *) cw_grade_name(int grade);
 /* 合理, 基本合理, 不合理. */
-const char *cw_grade_name_zh(int grade);
+CW_EXTERN(const char *) cw_grade_name_zh(int grade);
 /* CW_GRADE_NONE for an empty or unknown name. */
-int cw_grade_parse(const char *s);
+CW_EXTERN(int) cw_grade_parse(const char *s);
 
 /* Where physicians are ranked against each other. */
 enum cw_scope { CW_SCOPE_INSTITUTION, CW_SCOPE_SPECIALTY, CW_SCOPE_ALL };
 /* "institution", "specialty", "all". */
-const char *cw_scope_name(int scope);
+CW_EXTERN(const char *) cw_scope_name(int scope);
 
 /* The rules' "scoring", "grades" and "ranking" sections. */
 typedef struct cw_score_rules {
@@ -55,7 +57,7 @@ typedef struct cw_score_rules {
 
 /* Reads the three sections into *out. Returns 0, or the getters' error naming
  * the key. */
-int cw_score_rules_load(cw_score_rules *out, const cw_rules *rules);
+CW_EXTERN(int) cw_score_rules_load(cw_score_rules *out, const cw_rules *rules);
 
 /* One physician in one dimension (or the composite). */
 typedef struct cw_dimscore {
@@ -94,18 +96,18 @@ typedef struct cw_scores {
 /* Scores the month's findings fs (of the dataset ds, in the dimensions dims)
  * into *out (free with cw_scores_free), unranked. rv may be NULL (no
  * decisions). Returns 0 or CW_ENOMEM. */
-int cw_score(cw_scores **out, const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims,
+CW_EXTERN(int) cw_score(cw_scores **out, const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims,
              const cw_score_rules *sr, const cw_reviews *rv);
 /* Ranks every dimension and the composite of s within the scope (enum
  * cw_scope), in place; ties break on money at stake (more first), then
  * physician id. Returns 0 or CW_ENOMEM. */
-int cw_rank(cw_scores *s, const cw_dataset *ds, int scope);
+CW_EXTERN(int) cw_rank(cw_scores *s, const cw_dataset *ds, int scope);
 /* Writes into idx (s->n entries) the order ranking.csv lists dimension dim
  * in: ranked physicians by scope group and rank, then those with too few
  * cases. */
-void cw_rank_order(uint32_t *idx, const cw_scores *s, const cw_dataset *ds, size_t dim);
+CW_EXTERN(void) cw_rank_order(uint32_t *idx, const cw_scores *s, const cw_dataset *ds, size_t dim);
 /* Frees the scores (NULL is allowed). */
-void cw_scores_free(cw_scores *s);
+CW_EXTERN(void) cw_scores_free(cw_scores *s);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef CLAIMWATCH_SOURCE_H
 #define CLAIMWATCH_SOURCE_H
 
+#include "claimwatch/common.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include "claimwatch/dataset.h"
@@ -35,7 +37,7 @@ typedef struct cw_rejects cw_rejects;
  * into *out (close with cw_rejects_close). Its writes stop with an error
  * before they take half the space that was free on the filesystem at the
  * first one. Returns 0, CW_EIO or CW_ENOMEM. */
-int cw_rejects_open(cw_rejects **out, const char *path);
+CW_EXTERN(int) cw_rejects_open(cw_rejects **out, const char *path);
 /* Writes one rejected record that could not be split into its fields: the
  * source file (or table), the 1-based line, the month the row belongs to
  * ("YYYY-MM", "all", or NULL when it cannot be told), the column at fault
@@ -43,18 +45,18 @@ int cw_rejects_open(cw_rejects **out, const char *path);
  * record as read, or a note that it is withheld when its file is protected.
  * Returns 0, or CW_EIO once a write failed (the file is then dead: every
  * later add fails too). */
-int cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *month, const char *column,
+CW_EXTERN(int) cw_rejects_add(cw_rejects *r, const char *file, uint64_t line, const char *month, const char *column,
                    const char *reason, const char *record, size_t record_len);
 /* The records written so far. */
-uint64_t cw_rejects_count(const cw_rejects *r);
+CW_EXTERN(uint64_t) cw_rejects_count(const cw_rejects *r);
 /* Records of `file` that cannot be split are withheld: always when its header
  * has columns claimwatch does not read (unread_columns), else, when the file
  * holds patient ids, while pseudonymising. Returns 0, or CW_EINVALID when
  * more than 8 files are declared or the file's name is 64 bytes or longer. */
-int cw_rejects_protect(cw_rejects *r, const char *file, int unread_columns);
+CW_EXTERN(int) cw_rejects_protect(cw_rejects *r, const char *file, int unread_columns);
 /* Flushes, closes and frees the reject file (NULL is allowed). Returns 0, or
  * CW_EIO with a message when any write failed (a full disk, the size guard). */
-int cw_rejects_close(cw_rejects *r);
+CW_EXTERN(int) cw_rejects_close(cw_rejects *r);
 
 /* What a load read, table by table. */
 
@@ -77,20 +79,20 @@ typedef struct cw_load_stats {
 } cw_load_stats;
 
 /* Every table's counts added up (seconds included). */
-cw_table_stats cw_load_totals(const cw_load_stats *st);
+CW_EXTERN(cw_table_stats) cw_load_totals(const cw_load_stats *st);
 /* Rejected rows over rows read, over every table, 0 when nothing was read
  * (`claimwatch load`; a run limits the month's share, cw_load_month_share). */
-double cw_load_reject_share(const cw_load_stats *st);
+CW_EXTERN(double) cw_load_reject_share(const cw_load_stats *st);
 /* The rows rejected against the run's month over the month's rows: what a
  * run's load.max_reject_share limits. */
-double cw_load_month_share(const cw_load_stats *st);
+CW_EXTERN(double) cw_load_month_share(const cw_load_stats *st);
 
 /* How to load a month. */
 typedef struct cw_load_opts {
 	cw_month month;
 	int lookback_days;
 	cw_rejects *rejects;  /* where rejected rows go (required) */
-	FILE *warn;           /* where warnings go (NULL: stderr) */
+	FILE *warn;           /* where warnings go (NULL: notes to the progress callback, claimwatch/progress.h) */
 	int threads;          /* threads reading the large tables (0: one per core; 1: none) */
 	int input_timeout;    /* seconds a file that is not a regular file (a FIFO) may keep the load
 	                         waiting for data; 0: no limit */
@@ -103,7 +105,7 @@ typedef struct cw_load_opts {
  * goes to opts->rejects. The dataset, the counts and the reject file are the
  * same whatever the number of threads. Returns 0, or CW_ENOTFOUND, CW_EIO,
  * CW_EINVALID (no reject file given) or CW_ENOMEM. */
-int cw_load_csv(cw_dataset **out, cw_load_stats *stats, const char *dir, const cw_load_opts *opts);
+CW_EXTERN(int) cw_load_csv(cw_dataset **out, cw_load_stats *stats, const char *dir, const cw_load_opts *opts);
 
 #ifdef __cplusplus
 }

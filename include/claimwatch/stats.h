@@ -21,6 +21,8 @@
 #ifndef CLAIMWATCH_STATS_H
 #define CLAIMWATCH_STATS_H
 
+#include "claimwatch/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,7 +38,7 @@ typedef enum cw_interval_method {
 } cw_interval_method;
 
 /* "wilson", "clopper_pearson", NULL: the choices of a rules key (cw_section_choice). */
-extern const char *const cw_interval_names[];
+CW_EXTERN(const char *const) cw_interval_names[];
 
 typedef struct cw_interval {
 	double lo, hi;
@@ -52,11 +54,11 @@ typedef struct cw_interval {
  * CW_EINVALID when k > n, conf is not inside (0, 1), the method is unknown, or
  * the method is Clopper-Pearson and n > CW_INTERVAL_EXACT_MAX (CW_ERROR if
  * its iteration ever failed, which no n up to the limit does in the tests). */
-int cw_binomial_interval(cw_interval *out, int method, uint64_t k, uint64_t n, double conf);
+CW_EXTERN(int) cw_binomial_interval(cw_interval *out, int method, uint64_t k, uint64_t n, double conf);
 
 /* z of a two-sided normal interval of coverage `level`: 0.95 -> 1.960,
  * 0.998 -> 3.090 (the 99.8% funnel limits). NAN when level is not inside (0, 1). */
-double cw_z_two_sided(double level);
+CW_EXTERN(double) cw_z_two_sided(double level);
 
 /* --- funnel plots ----------------------------------------------------------- */
 typedef struct cw_funnel {
@@ -70,17 +72,17 @@ typedef struct cw_funnel {
 /* A funnel for a proportion with target p: sd = sqrt(p (1 - p)), skew 0, the
  * limits at the two-sided control level `level` (z NAN when it is not inside
  * (0, 1)) widened by the over-dispersion factor phi. */
-cw_funnel cw_funnel_proportion(double p, double level, double phi);
+CW_EXTERN(cw_funnel) cw_funnel_proportion(double p, double level, double phi);
 /* A funnel for a mean (or a ratio) with the given per-unit standard deviation
  * and skew 0, level and phi as above. An indirectly standardised ratio O/E is the mean case with
  * target 1, sd 1 and volume E (Poisson). */
-cw_funnel cw_funnel_mean(double target, double sd, double level, double phi);
+CW_EXTERN(cw_funnel) cw_funnel_mean(double target, double sd, double level, double phi);
 /* The control limit at `volume`: target + side * q * sqrt(phi) * sd / sqrt(volume),
  * side +1 for the upper limit, -1 for the lower one, where q is z corrected
  * for the skewness of a mean of `volume` units, skew / sqrt(volume)
  * (cw_cornish_fisher; q = z when skew <= 0). Volume <= 0 gives +/-INFINITY
  * (nothing is judged without volume). */
-double cw_funnel_limit(const cw_funnel *f, double volume, int side);
+CW_EXTERN(double) cw_funnel_limit(const cw_funnel *f, double volume, int side);
 /* The first-order Cornish-Fisher quantile of a standardised variable with
  * skewness g: z + (z^2 - 1) g / 6 for the upper tail (side +1), and the
  * distance z - (z^2 - 1) g / 6 (at least 0) below the mean for the lower tail
@@ -88,10 +90,10 @@ double cw_funnel_limit(const cw_funnel *f, double volume, int side);
  * of skewed costs (a few very expensive visits) has a longer upper tail than
  * the normal one; without the correction a 99.8% limit is passed far more often
  * than 0.1% of the time. */
-double cw_cornish_fisher(double z, double g, int side);
+CW_EXTERN(double) cw_cornish_fisher(double z, double g, int side);
 /* The z-score of a value at a volume, without over-dispersion:
  * (value - target) / (sd / sqrt(volume)); 0 when the standard error is 0. */
-double cw_funnel_z(const cw_funnel *f, double value, double volume);
+CW_EXTERN(double) cw_funnel_z(const cw_funnel *f, double value, double volume);
 
 /* The over-dispersion factor phi: the mean of z_i^2 after winsorising the z_i
  * at both ends (Spiegelhalter 2005). The k = ceil(frac * n) smallest and
@@ -100,20 +102,20 @@ double cw_funnel_z(const cw_funnel *f, double value, double volume);
  * and k <= (n - 1) / 2. The raw estimate is returned in *phi (it may be below
  * 1; callers usually take max(1, phi)); n = 0 gives 1. z is not changed.
  * Returns 0, CW_EINVALID (frac outside [0, 0.5)) or CW_ENOMEM. */
-int cw_overdispersion(double *phi, const double *z, size_t n, double frac);
+CW_EXTERN(int) cw_overdispersion(double *phi, const double *z, size_t n, double frac);
 
 /* --- robust location and scale ---------------------------------------------- */
 /* The median of the n values x into *median and their scaled median absolute
  * deviation (1.4826 * MAD, which estimates the standard deviation of a normal
  * sample) into *mad; n = 0 gives NAN for both. x is not changed. Returns 0 or
  * CW_ENOMEM. */
-int cw_median_mad(double *median, double *mad, const double *x, size_t n);
+CW_EXTERN(int) cw_median_mad(double *median, double *mad, const double *x, size_t n);
 /* Robust z-scores of the n values x into z (n of them):
  * z_i = (x_i - median) / (1.4826 * MAD). When the MAD is 0
  * (more than half the values equal), the mean absolute deviation from the
  * median times 1.2533 is used instead; when that is 0 too, every z is 0.
  * z may be x. Returns 0 or CW_ENOMEM. */
-int cw_robust_z(double *z, const double *x, size_t n);
+CW_EXTERN(int) cw_robust_z(double *z, const double *x, size_t n);
 
 #ifdef __cplusplus
 }

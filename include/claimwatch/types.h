@@ -9,6 +9,8 @@
 #ifndef CLAIMWATCH_TYPES_H
 #define CLAIMWATCH_TYPES_H
 
+#include "claimwatch/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,17 +50,17 @@ typedef int32_t cw_day;    /* days since 1970-01-01 */
  * parsers). */
 /* The day of year-month-day (month 1..12, day 1..31). */
 
-cw_day cw_days_from_civil(int year, int month, int day);
+CW_EXTERN(cw_day) cw_days_from_civil(int year, int month, int day);
 /* The year, month (1..12) and day (1..31) of day d. */
-void cw_civil_from_days(int *year, int *month, int *day, cw_day d);
+CW_EXTERN(void) cw_civil_from_days(int *year, int *month, int *day, cw_day d);
 /* The day of minute t (rounded down, also before 1970). */
 static inline cw_day cw_day_of(cw_minute t) {
 	return (cw_day)(t >= 0 ? t / CW_MINUTES_PER_DAY : -((-(int64_t)t + CW_MINUTES_PER_DAY - 1) / CW_MINUTES_PER_DAY));
 }
 /* Day of the week, 0 = Monday .. 6 = Sunday. */
-int cw_weekday(cw_day d);
+CW_EXTERN(int) cw_weekday(cw_day d);
 /* Whole years of age on day `on` for someone born on `birth`. */
-int cw_age_years(cw_day birth, cw_day on);
+CW_EXTERN(int) cw_age_years(cw_day birth, cw_day on);
 
 /* A calendar month, the unit of a run. */
 typedef struct cw_month {
@@ -68,21 +70,21 @@ typedef struct cw_month {
 
 /* Parses "YYYY-MM" (a year of CW_YEAR_MIN..CW_YEAR_MAX) into *out. Returns 0,
  * or CW_EINVALID with a message quoting s, *out left as it was. */
-int cw_month_parse(cw_month *out, const char *s);
+CW_EXTERN(int) cw_month_parse(cw_month *out, const char *s);
 /* Parses "A..B" or a single "A" into the inclusive range [*first, *last].
  * Returns 0, or CW_EINVALID with a message (also when B is before A). */
-int cw_month_range_parse(cw_month *first, cw_month *last, const char *s);
+CW_EXTERN(int) cw_month_range_parse(cw_month *first, cw_month *last, const char *s);
 /* The month after m, and the month before. */
-cw_month cw_month_next(cw_month m);
-cw_month cw_month_prev(cw_month m);
+CW_EXTERN(cw_month) cw_month_next(cw_month m);
+CW_EXTERN(cw_month) cw_month_prev(cw_month m);
 /* -1, 0 or 1 as a is before, the same as or after b. */
-int cw_month_cmp(cw_month a, cw_month b);
-cw_minute cw_month_start(cw_month m); /* first minute of the month */
-cw_minute cw_month_end(cw_month m);   /* first minute of the next month */
+CW_EXTERN(int) cw_month_cmp(cw_month a, cw_month b);
+CW_EXTERN(cw_minute) cw_month_start(cw_month m); /* first minute of the month */
+CW_EXTERN(cw_minute) cw_month_end(cw_month m);   /* first minute of the next month */
 /* The month of minute t. */
-cw_month cw_month_of(cw_minute t);
+CW_EXTERN(cw_month) cw_month_of(cw_minute t);
 /* Writes "YYYY-MM" into buf (at least 8 bytes) and returns buf. */
-char *cw_month_format(char *buf, cw_month m);
+CW_EXTERN(char *) cw_month_format(char *buf, cw_month m);
 
 /* --- parsing the contract's text forms --------------------------------------
  * Each takes a field's bytes s (not NUL-terminated, len may be 0), stores the
@@ -91,33 +93,33 @@ char *cw_month_format(char *buf, cw_month m);
  * *out as it was. They do not touch the thread's error message, so a reader
  * can cheaply report file, line and column itself. */
 /* "YYYY-MM-DD", a real date of CW_YEAR_MIN..CW_YEAR_MAX. */
-int cw_parse_date(cw_day *out, const char **why, const char *s, size_t len);
+CW_EXTERN(int) cw_parse_date(cw_day *out, const char **why, const char *s, size_t len);
 /* "YYYY-MM-DD HH:MM" or "YYYY-MM-DD HH:MM:SS" (also with a T for the space; the
  * seconds are dropped). */
-int cw_parse_time(cw_minute *out, const char **why, const char *s, size_t len);
+CW_EXTERN(int) cw_parse_time(cw_minute *out, const char **why, const char *s, size_t len);
 /* Yuan with at most 2 decimals and an optional '-' ("12.30", "-5"), as fen. */
-int cw_parse_money(cw_fen *out, const char **why, const char *s, size_t len);
+CW_EXTERN(int) cw_parse_money(cw_fen *out, const char **why, const char *s, size_t len);
 /* A decimal with at most 3 decimals and an optional '-', in thousandths. */
-int cw_parse_qty(cw_qty *out, const char **why, const char *s, size_t len);
+CW_EXTERN(int) cw_parse_qty(cw_qty *out, const char **why, const char *s, size_t len);
 /* A decimal integer with an optional '-', at most 18 digits, inside [min, max]. */
-int cw_parse_int(int64_t *out, const char **why, const char *s, size_t len, int64_t min, int64_t max);
+CW_EXTERN(int) cw_parse_int(int64_t *out, const char **why, const char *s, size_t len, int64_t min, int64_t max);
 /* "0" or "1". */
-int cw_parse_flag(int *out, const char **why, const char *s, size_t len);
+CW_EXTERN(int) cw_parse_flag(int *out, const char **why, const char *s, size_t len);
 /* Checks an id: 1-64 bytes, no control characters, valid UTF-8. Returns 0,
  * or CW_EINVALID with *why set. */
-int cw_check_id(const char **why, const char *s, size_t len);
+CW_EXTERN(int) cw_check_id(const char **why, const char *s, size_t len);
 /* Checks text: valid UTF-8 with no NUL byte. Returns 0, or CW_EINVALID with
  * *why set. */
-int cw_check_text(const char **why, const char *s, size_t len);
+CW_EXTERN(int) cw_check_text(const char **why, const char *s, size_t len);
 
 /* --- formatting --------------------------------------------------------------
  * Each writes a NUL-terminated string into buf (CW_FMT_SIZE bytes) and returns
  * buf. */
 #define CW_FMT_SIZE 32
-char *cw_format_money(char buf[CW_FMT_SIZE], cw_fen v);  /* "12.30", "-0.05" */
-char *cw_format_qty(char buf[CW_FMT_SIZE], cw_qty v);    /* "2", "0.125" */
-char *cw_format_time(char buf[CW_FMT_SIZE], cw_minute t); /* "2026-05-08 08:11" */
-char *cw_format_date(char buf[CW_FMT_SIZE], cw_day d);   /* "2026-05-08" */
+CW_EXTERN(char *) cw_format_money(char buf[CW_FMT_SIZE], cw_fen v);  /* "12.30", "-0.05" */
+CW_EXTERN(char *) cw_format_qty(char buf[CW_FMT_SIZE], cw_qty v);    /* "2", "0.125" */
+CW_EXTERN(char *) cw_format_time(char buf[CW_FMT_SIZE], cw_minute t); /* "2026-05-08 08:11" */
+CW_EXTERN(char *) cw_format_date(char buf[CW_FMT_SIZE], cw_day d);   /* "2026-05-08" */
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-/* load_pg.c: reading a month from PostgreSQL into a dataset.
+/* load_pg.c: reading a month from PostgreSQL into a dataset (and cw_load_db, claimwatch/pg.h, which connects first).
  *
  * The month's window is bound once with queries/extract_params.sql ($1..$3 into transaction-local
  * settings), then each table is streamed with its queries/extract_<table>.sql, a COPY (SELECT ...) TO
@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "claimwatch/pg.h"
 #include "pg/pg.h"
 #include "source/load_table.h"
 #include "source/rows.h"
@@ -425,5 +426,20 @@ int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_
 	rc = cw_builder_finish(out, b);
 	cw_progress_end();
 	stats->seconds = cw_now() - t0;
+	return rc;
+}
+
+int cw_load_db(cw_dataset **out, cw_load_stats *stats, const char *conninfo, const cw_load_opts *opts)
+{
+	cw_pg *pg;
+	*out = NULL;
+	if (stats)
+		memset(stats, 0, sizeof *stats);
+	int rc = cw_pg_connect(&pg, conninfo);
+	if (rc < 0)
+		return rc;
+	if ((rc = cw_pg_schema_check(pg)) == 0)
+		rc = cw_load_pg(out, stats, pg, opts);
+	cw_pg_close(pg);
 	return rc;
 }

@@ -50,13 +50,14 @@ static int score_settings(cw_month_run *mr)
 
 static int load(cw_month_run *mr, int lookback)
 {
+	cw_progress_stage(CW_STAGE_LOAD, mr->month);
 	double t0 = cw_now();
 	int rc = cw_rejects_open_output(&mr->rejects, &mr->output, cw_outdir_file(mr->od, "rejects.csv"));
 	if (rc < 0)
 		return rc;
 	if (!mr->opts->reveal_patients)
 		cw_rejects_pseudonymise(mr->rejects, &mr->pseudo);
-	/* warnings are collected, then shown (unless --quiet) and kept for summary.json */
+	/* warnings are collected, then told (progress notes) and kept for summary.json */
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);
 	if (!warn)
@@ -84,6 +85,7 @@ static int load(cw_month_run *mr, int lookback)
 /* The physicians' metrics, computed once: for the detectors that need them, metrics.csv and the report. */
 static int detect(cw_month_run *mr)
 {
+	cw_progress_stage(CW_STAGE_DETECT, mr->month);
 	double t0 = cw_now();
 	mr->timings = calloc(cw_registry_count(cw_rules_registry(mr->rules)) + 1, sizeof *mr->timings);
 	if (!mr->timings)
@@ -99,6 +101,7 @@ static int detect(cw_month_run *mr)
 
 static int score(cw_month_run *mr)
 {
+	cw_progress_stage(CW_STAGE_SCORE, mr->month);
 	double t0 = cw_now();
 	int rc = cw_score(&mr->scores, mr->ds, mr->findings, mr->dims, &mr->score_rules, mr->reviews);
 	if (rc == 0)
@@ -144,6 +147,7 @@ static void load_note(const cw_month_run *mr)
 
 static int write_all(cw_month_run *mr)
 {
+	cw_progress_stage(CW_STAGE_WRITE, mr->month);
 	double t0 = cw_now();
 	int rc = cw_write_findings(mr);
 	if (rc == 0)
@@ -158,10 +162,13 @@ static int write_all(cw_month_run *mr)
 		rc = cw_write_metrics(mr);
 	mr->t_write = cw_now() - t0;
 	if (rc == 0 && mr->opts->report) {
+		cw_progress_stage(CW_STAGE_REPORT, mr->month);
 		t0 = cw_now();
 		rc = cw_write_report(mr);
 		mr->t_report = cw_now() - t0;
 	}
+	if (rc == 0)
+		cw_progress_stage(CW_STAGE_COMMIT, mr->month);
 	if (rc == 0) /* from a database, summary.json is written in the write-back, with the run's id */
 		rc = mr->pg ? cw_pg_write_month(mr) : cw_write_summary(mr, mr->empty ? "empty" : "ok");
 	return rc;
@@ -206,11 +213,22 @@ static int connect_db(cw_month_run *mr)
 	return rc;
 }
 
-int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
+/* What the run found, for cw_run's caller. */
+static void result(cw_run_result *res, const cw_month_run *mr)
+{
+	res->claim_lines = cw_dataset_lines_in_month(mr->ds);
+	res->rows_rejected = cw_load_totals(&mr->load).rejected;
+	res->findings = mr->findings ? cw_findings_count(mr->findings) : 0;
+	res->physicians_scored = mr->scores ? mr->scores->n : 0;
+	res->physicians_ranked = mr->scores ? mr->scores->ranked : 0;
+}
+
+int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules)
 {
 	cw_month_run mr = { .opts = opts, .rules = rules, .t_start = cw_now() };
 	int lookback;
 	cw_month_format(mr.month, opts->month);
+	cw_progress_stage(CW_STAGE_PREPARE, mr.month);
 	int rc = cw_dimset_load(&mr.dims, rules);
 	if (rc == 0)
 		rc = cw_detect_check(rules);
@@ -234,6 +252,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 	if (rc == 0) {
 		mr.empty = cw_dataset_lines_in_month(mr.ds) == 0;
 		load_note(&mr);
+		result(res, &mr);
 		if (mr.empty && (rc = cw_check_emptied(&mr)) == 0)
 			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);
 		if (rc == 0)
@@ -252,6 +271,7 @@ int cw_run_month(const cw_run_opts *opts, const cw_rules *rules)
 		rc = cw_outdir_commit(mr.od);
 		mr.od = NULL;
 		if (rc == 0) {
+			result(res, &mr);
 			cw_progress_note("%s: results in %s/%s", mr.month, opts->root, mr.month);
 			warn_late_reviews(&mr);
 		}

@@ -6,12 +6,13 @@
 #ifndef CW_RUN_H
 #define CW_RUN_H
 #include <cjson/cJSON.h>
-#include "claimwatch/attributes.h"
+#include "claimwatch/common.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
 #include "claimwatch/metrics.h"
 #include "claimwatch/review.h"
 #include "claimwatch/rules.h"
+#include "claimwatch/run.h"
 #include "claimwatch/sanction.h"
 #include "claimwatch/score.h"
 #include "claimwatch/source.h"
@@ -21,25 +22,8 @@
 #include "io/pseudo.h"
 #include "pg/pg.h"
 
-typedef struct cw_run_opts {
-	const char *data_dir;   /* a folder of CSV files, or */
-	const char *db;         /* a libpq connection string */
-	const char *root;       /* output root: results go to ROOT/YYYY-MM/ */
-	const char *rules_path; /* NULL: the defaults */
-	cw_month month;
-	int threads;            /* 0: all cores; -1: the rules' run.threads */
-	int lookback_days;      /* -1: from the rules */
-	double max_reject_share; /* < 0: from the rules */
-	int input_timeout;      /* seconds a FIFO may keep the load waiting; 0: no limit; -1: from the rules */
-	int reveal_patients;
-	int report;             /* write the HTML report */
-	const char *lang;       /* "zh" or "en": the report's labels and the sanctions' measures */
-	int allow_empty;        /* a month that had claim lines may come out empty */
-	int load_wait;          /* from a database: seconds to wait for a load in progress (< 0: the default) */
-} cw_run_opts;
-
 typedef struct cw_month_run {
-	const cw_run_opts *opts;
+	const cw_run_options *opts; /* of this month: opts->month is the one run */
 	struct cw_pg *pg;       /* the database when opts->db: source and destination */
 	const cw_rules *rules;
 	cw_dimset *dims;
@@ -108,11 +92,16 @@ void cw_pg_history_free(struct cw_history_source *src);
  * database's current ones (pg_root.c). Connects with conninfo and checks the schema first. */
 int cw_pg_reconcile_root(const char *conninfo, const char *root);
 
-/* Runs one month. Returns 0, CW_EREJECTS (the results were not replaced; the
- * rejects are in ROOT/YYYY-MM.rejected/) or another error. */
-int cw_run_month(const cw_run_opts *opts, const cw_rules *rules);
+/* The built-in detectors and the plug-ins at plugins[0..n), and the rules loaded with them from path
+ * (NULL: the defaults). The caller frees both, the rules first (entry.c). */
+int cw_run_rules(cw_rules **rules, cw_registry **reg, const char *path, const char *const *plugins, size_t n);
 
-/* A warning: shown (unless --quiet) and kept with the run's warnings for summary.json. */
+/* Runs opts->month (cw_run has checked the options and loaded the rules) and fills *res. Returns 0,
+ * CW_EREJECTS (the results were not replaced; the rejects are in ROOT/YYYY-MM.rejected/) or another
+ * error. */
+int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules);
+
+/* A warning: told to the progress callback and kept with the run's warnings for summary.json. */
 int cw_run_warn(cw_month_run *mr, const char *fmt, ...) CW_PRINTF(2, 3);
 
 /* The writers of the month's files, each into the run's temporary folder. */

@@ -117,7 +117,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 {
 	errno = 0; /* a part lost for lack of memory leaves ENOMEM (jsonfield.h) */
 	cJSON *s = cJSON_CreateObject();
-	const cw_run_opts *o = mr->opts;
+	const cw_run_options *o = mr->opts;
 	cJSON_AddStringToObject(s, "claimwatch", CW_VERSION);
 	cJSON_AddStringToObject(s, "month", mr->month);
 	cJSON_AddStringToObject(s, "status", status);

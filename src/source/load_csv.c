@@ -109,12 +109,18 @@ typedef struct table_load {
 static void warn(table_load *tl, const char *fmt, ...) CW_PRINTF(2, 3);
 static void warn(table_load *tl, const char *fmt, ...)
 {
-	FILE *w = tl->opts->warn ? tl->opts->warn : stderr;
+	FILE *w = tl->opts->warn;
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("warning: ", w);
-	vfprintf(w, fmt, ap);
-	fputc('\n', w);
+	if (w) {
+		fputs("warning: ", w);
+		vfprintf(w, fmt, ap);
+		fputc('\n', w);
+	} else { /* the library prints nothing of its own */
+		char msg[2048];
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		cw_progress_note("warning: %s", msg);
+	}
 	va_end(ap);
 }
 

@@ -118,6 +118,7 @@ struct par {
 	chunk **ring; /* in-flight chunks by seq % max_chunks */
 	size_t max_chunks, nchunks;
 	chunk *free;
+	cw_progress_sink *progress; /* the caller's: a commit ticks it, on whichever thread commits */
 	/* the result */
 	uint64_t line;        /* line of the next chunk to commit */
 	uint64_t resume_off, resume_line;
@@ -569,6 +570,7 @@ static void *run(void *arg)
 {
 	worker *w = arg;
 	par *p = w->p;
+	cw_progress_adopt(p->progress);
 	pthread_mutex_lock(&p->mu);
 	while (!p->stop) {
 		if (one_job(p, w))
@@ -630,7 +632,8 @@ int cw_load_par(const cw_par_table *t, uint64_t *offset, uint64_t *line)
 	worker *w;
 	pthread_t tid[CW_THREADS_MAX];
 	int nw = t->threads < CW_THREADS_MAX ? t->threads : CW_THREADS_MAX, started = 0;
-	par p = { .t = t, .fd = -1, .line = *line, .resume_off = *offset, .resume_line = *line };
+	par p = { .t = t, .fd = -1, .line = *line, .resume_off = *offset, .resume_line = *line,
+	          .progress = cw_progress_current() };
 	p.block = cw_load_chunk_bytes ? cw_load_chunk_bytes : CHUNK_BYTES;
 	p.giant = CW_CSV_MAX_RECORD / 2;
 	if (!(w = aligned_alloc(64, sizeof *w * CW_THREADS_MAX)))

@@ -3,6 +3,7 @@
 #ifndef CW_UTIL_GROW_H
 #define CW_UTIL_GROW_H
 #include <stddef.h>
+#include "claimwatch/common.h"
 
 /* The capacity that holds need elements: cap when it does, else cap (first when cap is 0) doubled
  * until it does; need itself where doubling would overflow. */
@@ -10,6 +11,6 @@ size_t cw_grown(size_t cap, size_t need, size_t first);
 /* Makes room for need elements of size bytes in *p (capacity *cap, doubled from 64): *p and *cap are
  * replaced by the larger array, whose new elements are not initialised. Returns 0, or CW_ENOMEM with
  * the message "out of memory", *p and *cap left as they were. */
-int cw_grow(void **p, size_t *cap, size_t need, size_t size);
+CW_EXTERN(int) cw_grow(void **p, size_t *cap, size_t need, size_t size); /* exported: scan.h */
 
 #endif

@@ -1,18 +1,12 @@
-/* progress.c: the progress line on standard error (see progress.h). */
+/* progress.c: progress events to the calling thread's sink (see progress.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-#include "util/safetext.h"
 #include "util/progress.h"
 
-static int quiet;
-static char task[128];
-static const char *unit = "";
-static uint64_t total, calls;
-static double started, last_print;
-static int shown;
+static _Thread_local cw_progress_sink *current; /* the sink of this thread's work */
+static _Thread_local cw_progress_sink own;      /* the one cw_progress_set fills */
 
 double cw_now(void)
 {
@@ -21,65 +15,84 @@ double cw_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void cw_progress_quiet(int q) { quiet = q; }
-int cw_progress_is_quiet(void) { return quiet; }
-
-void cw_progress_begin(const char *t, uint64_t n, const char *u)
+void cw_progress_set(cw_progress_cb cb, void *payload)
 {
-	cw_safe_copy(task, sizeof task, t, CW_SAFE_HEX, 0); /* a path may hold anything */
-	total = n;
-	unit = u ? u : "";
-	calls = 0;
-	shown = 0;
-	started = last_print = cw_now();
+	cw_progress_enter(&own, cb, payload);
 }
 
-static void show(uint64_t done, int final)
+cw_progress_sink *cw_progress_enter(cw_progress_sink *sink, cw_progress_cb cb, void *payload)
 {
-	double now = cw_now(), el = now - started;
-	int tty = isatty(2);
-	if (!final && now - last_print < (tty ? 0.25 : 5.0))
+	cw_progress_sink *previous = current;
+	*sink = (cw_progress_sink){ .cb = cb, .payload = payload, .unit = "" };
+	current = cb ? sink : NULL;
+	return previous;
+}
+
+void cw_progress_leave(cw_progress_sink *previous) { current = previous; }
+cw_progress_sink *cw_progress_current(void) { return current; }
+void cw_progress_adopt(cw_progress_sink *sink) { current = sink; }
+
+static void emit(cw_progress_sink *s, cw_progress_kind kind, uint64_t done, const char *message)
+{
+	cw_progress ev = { .kind = kind, .stage = (cw_run_stage)s->stage, .month = s->month, .task = s->task,
+		           .unit = s->unit, .done = done, .total = s->total, .message = message };
+	if (kind != CW_PROGRESS_STAGE && kind != CW_PROGRESS_NOTE)
+		ev.elapsed = cw_now() - s->started;
+	s->cb(&ev, s->payload);
+}
+
+void cw_progress_stage(int stage, const char *month)
+{
+	cw_progress_sink *s = current;
+	if (!s)
 		return;
-	last_print = now;
-	char rate[64] = "";
-	if (el > 0 && done)
-		snprintf(rate, sizeof rate, ", %.0f %s/s", (double)done / el, unit);
-	if (total)
-		fprintf(stderr, "%s%s: %llu/%llu %s (%.0f%%)%s, %.1f s%s", tty ? "\r\033[K" : "", task,
-		        (unsigned long long)done, (unsigned long long)total, unit, 100.0 * (double)done / (double)total,
-		        rate, el, tty && !final ? "" : "\n");
-	else
-		fprintf(stderr, "%s%s: %llu %s%s, %.1f s%s", tty ? "\r\033[K" : "", task, (unsigned long long)done,
-		        unit, rate, el, tty && !final ? "" : "\n");
-	shown = 1;
+	s->stage = stage;
+	snprintf(s->month, sizeof s->month, "%s", month ? month : "");
+	emit(s, CW_PROGRESS_STAGE, 0, NULL);
+}
+
+void cw_progress_begin(const char *task, uint64_t total, const char *unit)
+{
+	cw_progress_sink *s = current;
+	if (!s)
+		return;
+	snprintf(s->task, sizeof s->task, "%s", task);
+	s->total = total;
+	s->unit = unit ? unit : "";
+	s->calls = 0;
+	s->started = cw_now();
+	emit(s, CW_PROGRESS_BEGIN, 0, NULL);
 }
 
 void cw_progress_tick(uint64_t done)
 {
-	if (quiet || (++calls & 0xffff))
-		return;
-	if (cw_now() - started >= 1.0)
-		show(done, 0);
+	cw_progress_sink *s = current;
+	if (s && !(++s->calls & 0xffff))
+		emit(s, CW_PROGRESS_UPDATE, done, NULL);
 }
 
 void cw_progress_end(void)
 {
-	if (!quiet && shown && isatty(2))
-		fprintf(stderr, "\r\033[K");
-	shown = 0;
+	cw_progress_sink *s = current;
+	if (s)
+		emit(s, CW_PROGRESS_END, 0, NULL);
 }
 
 void cw_progress_note(const char *fmt, ...)
 {
-	if (quiet)
+	cw_progress_sink *s = current;
+	if (!s)
 		return;
-	if (shown && isatty(2))
-		fprintf(stderr, "\r\033[K");
 	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	cw_safe_fputs(stderr, msg, CW_SAFE_HEX, 0); /* notes quote paths and names from the data */
-	fputc('\n', stderr);
+	emit(s, CW_PROGRESS_NOTE, 0, msg);
+}
+
+void cw_progress_error(const char *message)
+{
+	if (current)
+		emit(current, CW_PROGRESS_ERROR, 0, message);
 }

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "claimwatch/attributes.h"
+#include "claimwatch/common.h"
 
 enum cw_char_class { CW_CHAR_OK, CW_CHAR_SPACE, CW_CHAR_UNSAFE };
 

@@ -17,7 +17,7 @@ for i in "${!layers[@]}"; do rank[${layers[$i]}]=$i; done
 
 # The layer of each public header.
 declare -A public=(
-  [types.h]=util [error.h]=util [attributes.h]=util [common.h]=util [progress.h]=util
+  [types.h]=util [error.h]=util [common.h]=util [progress.h]=util
   [dataset.h]=dataset
   [source.h]=source [pg.h]=pg
   [rules.h]=engine [stats.h]=engine [findings.h]=engine [metrics.h]=engine [detector.h]=engine

@@ -1,7 +1,7 @@
 /* test_oom_run.c: a month run while allocations fail, as SQLite proves its error paths (issue 12).
  *
  * The workload is what `claimwatch run` does for a month, in process: load the rules (a file that ranks
- * the mini month's physicians), then cw_run_month on tests/data/mini (2026-05) into an output root that
+ * the mini month's physicians), then cw_run (claimwatch/run.h) on tests/data/mini (2026-05) into an output root that
  * already holds the month's results, an earlier month of the cycle and inspectors' reviews: load the
  * CSV files, detect, score, rank, review, sanction, write every file and the report, swap the folder in.
  * A clean run counts the allocation calls (oomalloc.h says which are seen); then, for every N of a plan
@@ -159,26 +159,18 @@ static int open_fds(void)
 
 /* --- the workload ---------------------------------------------------------------------------------------- */
 
-/* `claimwatch run --data tests/data/mini --month M --out ROOT --rules R --threads T --lang L`, from the
- * registry of the built-in detectors on. */
+/* `claimwatch run --data tests/data/mini --month M --out ROOT --rules R --threads T --lang L` through the
+ * public entry point, from the registry of the built-in detectors on. */
 static int run_month(const char *month, int threads, const char *lang)
 {
-	cw_registry *reg;
-	cw_rules *rules;
-	int rc = cw_registry_builtin(&reg);
-	if (rc < 0)
-		return rc;
-	if ((rc = cw_rules_load(&rules, reg, w.rules)) < 0) {
-		cw_registry_free(reg);
-		return rc;
-	}
-	cw_run_opts o = { .data_dir = CW_SOURCE_DIR "/tests/data/mini", .root = w.root, .threads = threads,
-		          .lookback_days = -1, .max_reject_share = -1, .report = 1, .lang = lang };
-	if ((rc = cw_month_parse(&o.month, month)) == 0)
-		rc = cw_run_month(&o, rules);
-	cw_rules_free(rules);
-	cw_registry_free(reg);
-	return rc;
+	cw_run_options o = CW_RUN_OPTIONS_INIT;
+	o.data_dir = CW_SOURCE_DIR "/tests/data/mini";
+	o.root = w.root;
+	o.rules_path = w.rules;
+	o.threads = threads;
+	o.lang = lang;
+	int rc = cw_month_parse(&o.month, month);
+	return rc < 0 ? rc : cw_run(NULL, &o);
 }
 
 static int by_site(const void *a, const void *b)
@@ -251,7 +243,6 @@ static int setup(void **state)
 {
 	(void)state;
 	oom_hook_cjson();
-	cw_progress_quiet(1);
 	if (__sanitizer_set_death_callback)
 		__sanitizer_set_death_callback(say_current);
 	w.root = scratch_dir();

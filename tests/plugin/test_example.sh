@@ -4,23 +4,28 @@
 # --rules (an unknown key of its refused), its findings on a small month made to trip it scored, ranked
 # and shown in the report in Chinese and English.
 #
-#   test_example.sh plugin   CLAIMWATCH SOURCE_DIR INCLUDE_DIR CC
-#       builds the example as a shared object against INCLUDE_DIR alone (the source tree's include/ or
-#       an install prefix's) and loads it with --plugin and with the rules' "plugins"; a plug-in built for
-#       another interface version is refused, naming both versions.
+#   test_example.sh plugin   CLAIMWATCH SOURCE_DIR CFLAGS CC
+#       builds the example as a shared object with CFLAGS alone for the headers (-I of the source tree's
+#       include/, or `pkg-config --cflags claimwatch` of an install: tests/install/test_install.sh) and
+#       loads it with --plugin and with the rules' "plugins"; a plug-in built for another interface
+#       version is refused, naming both versions.
 #   test_example.sh compiled BUILD_DIR SOURCE_DIR CMAKE GENERATOR
 #       configures and builds claimwatch in BUILD_DIR with -DCW_DETECTOR_DIRS=SOURCE_DIR/examples/detectors
-#       (the detector compiled in, no core file changed) and runs the same checks on that binary.
+#       (the detector compiled in, no core file changed) and runs the same checks on that binary. The
+#       build is that of a project adding claimwatch with add_subdirectory() (tests/install/consumer),
+#       which also builds examples/embed.c against its libraries: install.test_subproject runs those, so
+#       one build serves both tests.
 set -u
 mode="$1"
 case "$mode" in
-  plugin) source "$(dirname "$0")/../cli/lib.sh" "$2" "$3"; INC="$4"; CC="$5" ;;
+  plugin) source "$(dirname "$0")/../cli/lib.sh" "$2" "$3"; read -r -a HDR_FLAGS <<<"$4"; CC="$5" ;;
   compiled) BUILD="$2"; SRC_DIR="$3"; CMAKE="$4"; GEN="$5"
-    "$CMAKE" -S "$SRC_DIR" -B "$BUILD" -G "$GEN" -DCMAKE_BUILD_TYPE=Debug -DCW_TESTS=OFF \
+    "$CMAKE" -S "$SRC_DIR/tests/install/consumer" -B "$BUILD" -G "$GEN" -DCMAKE_BUILD_TYPE=Debug \
+      "-DCLAIMWATCH_SOURCE_DIR=$SRC_DIR" "-DEMBED_SOURCE=$SRC_DIR/examples/embed.c" \
       "-DCW_DETECTOR_DIRS=$SRC_DIR/examples/detectors" >"$BUILD.log" 2>&1 &&
-      "$CMAKE" --build "$BUILD" --target claimwatch -j 2 >>"$BUILD.log" 2>&1 ||
+      "$CMAKE" --build "$BUILD" --target claimwatch embed_shared embed_static -j 2 >>"$BUILD.log" 2>&1 ||
       { cat "$BUILD.log" >&2; echo "FAIL: building claimwatch with CW_DETECTOR_DIRS" >&2; exit 1; }
-    source "$(dirname "$0")/../cli/lib.sh" "$BUILD/claimwatch" "$SRC_DIR" ;;
+    source "$(dirname "$0")/../cli/lib.sh" "$BUILD/claimwatch/claimwatch" "$SRC_DIR" ;;
   *) echo "usage: test_example.sh plugin|compiled ..." >&2; exit 2 ;;
 esac
 export CLAIMWATCH_PSEUDONYM_KEY=00112233445566778899aabbccddeeff
@@ -28,10 +33,10 @@ PLUG=()
 if [ "$mode" = plugin ]; then
   for src in "$SRC/examples/detectors/item_many_visits.c" "$SRC/tests/plugin/wrong_version.c"; do
     so="$TMP/$(basename "$src" .c).so"
-    "$CC" -std=c11 -Wall -Wextra -Werror -shared -fPIC -I"$INC" "$src" -o "$so" ||
-      { fail "$src builds against $INC alone"; finish; }
+    "$CC" -std=c11 -Wall -Wextra -Werror -shared -fPIC "${HDR_FLAGS[@]}" "$src" -o "$so" ||
+      { fail "$src builds with $4 alone"; finish; }
   done
-  pass "the example and a plug-in of another version build against $INC alone"
+  pass "the example and a plug-in of another version build with $4 alone"
   PLUG=(--plugin "$TMP/item_many_visits.so")
   expect_exit 1 "a plug-in built for another interface version is refused" -- \
     "$CW" detectors --plugin "$TMP/wrong_version.so"

@@ -39,7 +39,6 @@ static int gen_into(const char *dir, uint64_t seed, double *seconds)
 static int setup(void **state)
 {
 	(void)state;
-	cw_progress_quiet(1);
 	char tmpl[] = "/tmp/cw_test_gen_XXXXXX";
 	char *base = mkdtemp(tmpl);
 	if (!base)

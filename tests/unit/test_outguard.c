@@ -247,10 +247,15 @@ static int run_month(const char *root, const char *rules_json)
 {
 	cw_rules *rules;
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), rules_json, "t"), 0);
-	cw_run_opts o = { .data_dir = CW_SOURCE_DIR "/tests/data/mini", .root = root, .threads = 1, .lookback_days = -1,
-		          .max_reject_share = -1, .lang = "en" };
+	cw_run_options o = CW_RUN_OPTIONS_INIT;
+	o.data_dir = CW_SOURCE_DIR "/tests/data/mini";
+	o.root = root;
+	o.threads = 1;
+	o.report = 0;
+	o.lang = "en";
+	o.rules = rules;
 	assert_int_equal(cw_month_parse(&o.month, "2026-05"), 0);
-	int rc = cw_run_month(&o, rules);
+	int rc = cw_run(NULL, &o);
 	cw_rules_free(rules);
 	return rc;
 }

@@ -358,10 +358,14 @@ static void write_data(const char *dir, unsigned bad_months)
 
 static int run(const char *data, const char *root, const char *month, const cw_rules *rules)
 {
-	cw_run_opts o = { .data_dir = data, .root = root, .threads = 1, .lookback_days = -1, .max_reject_share = -1,
-		          .lang = "zh" };
+	cw_run_options o = CW_RUN_OPTIONS_INIT;
+	o.data_dir = data;
+	o.root = root;
+	o.threads = 1;
+	o.report = 0;
+	o.rules = rules;
 	assert_int_equal(cw_month_parse(&o.month, month), 0);
-	int rc = cw_run_month(&o, rules);
+	int rc = cw_run(NULL, &o);
 	if (rc < 0)
 		fail_msg("run %s: %s", month, cw_error_last());
 	return rc;
@@ -388,7 +392,6 @@ static void test_billing_dimension_set_by_configuration(void **state)
 	char *data = tu_tempdir(), *root = tu_tempdir();
 	cw_rules *rules;
 	write_data(data, 0x6); /* January and February */
-	cw_progress_quiet(1);
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), billing_rules, "billing rules"), 0);
 	run(data, root, "2026-01", rules);
 	run(data, root, "2026-02", rules);
@@ -415,7 +418,6 @@ static void test_runs_missing_month_and_rerun(void **state)
 	char *data = tu_tempdir(), *root = tu_tempdir();
 	cw_rules *rules;
 	write_data(data, 0xe); /* January to March */
-	cw_progress_quiet(1);
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"scoring\": {\"min_visits\": 5}}", "rules"), 0);
 	run(data, root, "2026-01", rules);
 	run(data, root, "2026-03", rules); /* February not run yet */

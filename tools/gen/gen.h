@@ -23,7 +23,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "claimwatch/attributes.h"
+#include "claimwatch/common.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/types.h"
 

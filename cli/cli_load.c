@@ -1,4 +1,6 @@
 /* cli_load.c: `claimwatch load`: a folder of the contract's CSV files into PostgreSQL. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +113,32 @@ static void report(const char *dir, const cw_load_stats *st, const cw_pg_load_re
 	                 rejected ? ", listed in claimwatch.rejects" : "", rep->run_id);
 }
 
+/* A private temporary file without a name, so a killed load leaves nothing behind (the rejected rows
+ * it holds are patients' data): an O_TMPFILE in $TMPDIR (or /tmp), reached through /proc/self/fd while
+ * fd stays open. Where either is missing, a named file unlinked at once, which the kernel keeps while
+ * open. Returns the descriptor, or CW_EIO. */
+static int private_file(char *path, size_t size)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		char name[4096];
+		snprintf(name, sizeof name, "%s/claimwatch-rejects.XXXXXX", dir);
+		if ((fd = mkostemp(name, O_CLOEXEC)) >= 0)
+			unlink(name);
+	}
+	if (fd < 0)
+		return cw_error_set(CW_EIO, "cannot create a temporary reject file in %s: %s", dir, strerror(errno));
+	snprintf(path, size, "/proc/self/fd/%d", fd);
+	if (access(path, W_OK) != 0) {
+		close(fd);
+		return cw_error_set(CW_EIO, "cannot reach a temporary reject file through %s (is /proc mounted?)", path);
+	}
+	return fd;
+}
+
 int cw_cmd_load(int argc, char **argv)
 {
 	const char *dir = NULL, *db = NULL, *rejects = NULL, *root = NULL;
@@ -153,14 +181,12 @@ int cw_cmd_load(int argc, char **argv)
 	if (rc < 0)
 		return cw_cli_fail("load", rc);
 	/* Without --rejects the reject file is a private temporary file, gone after the load. */
-	char tmp[] = "/tmp/claimwatch-rejects.XXXXXX";
-	if (!rejects) {
-		int fd = mkstemp(tmp);
-		if (fd < 0)
-			return cw_cli_fail("load", cw_error_set(CW_EIO, "cannot create a temporary reject file in /tmp"));
-		close(fd);
-	}
+	char tmp[64];
+	int tmp_fd = -1;
+	if (!rejects && (tmp_fd = private_file(tmp, sizeof tmp)) < 0)
+		return cw_cli_fail("load", tmp_fd);
 	lo.rejects_path = rejects ? rejects : tmp;
+	lo.rejects_name = rejects;
 	lo.replace = replace;
 	lo.replace_first = replace_first;
 	lo.replace_last = replace_last;
@@ -172,7 +198,7 @@ int cw_cmd_load(int argc, char **argv)
 			report(dir, &st, &rep, pg);
 		cw_pg_close(pg);
 	}
-	if (!rejects)
-		unlink(tmp);
+	if (tmp_fd >= 0)
+		close(tmp_fd);
 	return rc < 0 ? cw_cli_fail("load", rc) : CW_EXIT_OK;
 }

@@ -292,8 +292,9 @@ int cw_pg_load(cw_load_stats *stats, cw_pg_load_report *rep, cw_pg *pg, const ch
 	rep->share = cw_load_reject_share(stats);
 	if (rc == 0 && rep->share > opts->max_reject_share)
 		rc = cw_error_set(CW_EREJECTS, "%.2f%% of the rows were rejected, above the limit of %.2f%%: nothing "
-		                  "was loaded; see %s", 100 * rep->share, 100 * opts->max_reject_share,
-		                  opts->rejects_path);
+		                  "was loaded; %s%s", 100 * rep->share, 100 * opts->max_reject_share,
+		                  opts->rejects_name ? "see " : "load again with --rejects FILE to see them",
+		                  opts->rejects_name ? opts->rejects_name : "");
 	if (rc == 0)
 		rc = record_load(pg, dir, stats, started, opts->rejects_path, rep);
 	if (rc == 0)

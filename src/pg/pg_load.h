@@ -7,6 +7,7 @@
 struct cw_pseudo;
 typedef struct cw_pg_load_opts {
 	const char *rejects_path; /* the reject file to write */
+	const char *rejects_name; /* what messages call it; NULL: a private file the user never sees */
 	double max_reject_share;  /* above it the load is rolled back (CW_EREJECTS) */
 	const struct cw_pseudo *pseudo; /* pseudonymises the patient ids of rejected rows; NULL: withheld */
 	int replace;              /* replace the months replace_first..replace_last as a whole */

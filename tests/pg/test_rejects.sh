@@ -38,11 +38,29 @@ p8=$(grep -o "unknown patient_id 'P-[0-9a-f]*'" "$TMP/root/2026-05/rejects.csv" 
 run=$(q "select max(run_id) from claimwatch.runs where command = 'load'")
 [ -n "$p8" ] && [ "$(q "select count(*) from claimwatch.rejects where run_id = $run and reason like '%$p8%'")" = 1 ] \
   && pass "--root: the root's key" || fail "--root: $(q "select reason from claimwatch.rejects where run_id = $run")"
-# no key at all: withheld
+# no key at all: withheld. Without --rejects the reject file is private and nameless: nothing is left in
+# TMPDIR, after the load or when it is killed, yet the rows reach claimwatch.rejects.
+mkdir -p "$TMP/tmpdir"
+export TMPDIR="$TMP/tmpdir"
+left_in_tmp() { find /tmp -maxdepth 1 -name 'claimwatch-rejects.*' -newer "$TMP/tmpdir" 2>/dev/null; }
 expect_exit 0 "load without a key" -- "$CW" load --data "$TMP/d" --db "$URL" --max-reject-share 0.5
 expect_output "patient ids in rejected rows are withheld" "a note says the ids are withheld"
 run=$(q "select max(run_id) from claimwatch.runs where command = 'load'")
 q "select reason, record from claimwatch.rejects where run_id = $run" > "$TMP/nokey.txt"
 grep -q "unknown patient_id '(withheld)'" "$TMP/nokey.txt" && [ -z "$(leaks "$TMP/nokey.txt")" ] \
   && pass "without a key the ids are withheld" || fail "no key: $(cat "$TMP/nokey.txt")"
+[ -z "$(ls -A "$TMP/tmpdir")" ] && pass "the private reject file is gone" || fail "left in TMPDIR: $(ls -A "$TMP/tmpdir")"
+expect_exit 3 "a load refused for its rejects, without --rejects" -- "$CW" load --quiet --data "$TMP/d" --db "$URL"
+expect_output "load again with --rejects FILE to see them" "the refusal says how to see the rejected rows"
+cp -r "$TMP/d" "$TMP/fifo"
+rm "$TMP/fifo/institutions.csv"
+mkfifo "$TMP/fifo/institutions.csv"
+"$CW" load --quiet --data "$TMP/fifo" --db "$URL" --max-reject-share 0.5 2>/dev/null &
+loader=$!
+for _ in $(seq 50); do [ -e "/proc/$loader/fd" ] && ls -l "/proc/$loader/fd" 2>/dev/null | grep -q 'institutions.csv\|tmpdir' && break; sleep 0.1; done
+kill -9 "$loader" 2>/dev/null
+wait "$loader" 2>/dev/null
+[ -z "$(ls -A "$TMP/tmpdir")$(left_in_tmp)" ] && pass "a load killed mid-way leaves no reject file" \
+  || fail "a killed load left: $(ls -A "$TMP/tmpdir") $(left_in_tmp)"
+unset TMPDIR
 finish

@@ -26,39 +26,41 @@ declare -A public=(
   [run.h]=run [claimwatch.h]=run
 )
 
-# layer_of PATH: the layer of a source file (by its folder).
+# layer_of PATH: sets $layer to the layer of a source file (by its folder), "?" when none; no subshell, as
+# it runs for every include.
 layer_of() {
   case "$1" in
-    src/*/*) local l="${1#src/}"; echo "${l%%/*}" ;;
-    detectors/*) echo detectors ;;
-    tools/*) echo tools ;;
-    cli/*) echo cli ;;
-    include/claimwatch/*) echo "${public[$(basename "$1")]:-?}" ;;
-    *) echo "?" ;;
+    src/*/*) layer="${1#src/}"; layer="${layer%%/*}" ;;
+    detectors/*) layer=detectors ;;
+    tools/*) layer=tools ;;
+    cli/*) layer=cli ;;
+    include/claimwatch/*) layer="${public[${1##*/}]:-?}" ;;
+    *) layer="?" ;;
   esac
 }
 
-status=0 files=0
-while IFS= read -r f; do
-  files=$((files + 1))
-  from=$(layer_of "$f")
-  if [ "$from" = "?" ]; then
-    echo "$f: not in a known layer (add its folder to tests/layout/test_layering.sh)"; status=1; continue
+mapfile -t files < <(git ls-files 'src/*.[ch]' 'detectors/*.[ch]' 'tools/*.[ch]' 'cli/*.[ch]' \
+                       'include/claimwatch/*.h' 2>/dev/null || find src detectors tools cli include -name '*.[ch]')
+status=0
+for f in "${files[@]}"; do
+  layer_of "$f"
+  [ "$layer" = "?" ] && { echo "$f: not in a known layer (add its folder to tests/layout/test_layering.sh)"; status=1; }
+done
+# every include of every file, in one grep: FILE:LINE:#include "..."
+while IFS=: read -r f line inc; do
+  layer_of "$f"; from=$layer
+  [ "$from" = "?" ] && continue
+  inc="${inc#*\"}"; inc="${inc%%\"*}"
+  case "$inc" in
+    claimwatch/*) to="${public[${inc#claimwatch/}]:-?}" ;;
+    */*) to="${inc%%/*}"; [ -d "tools/$to" ] && to=tools; [ -n "${rank[$to]:-}" ] || to="?" ;;
+    *) if [ -f "${f%/*}/$inc" ]; then to="$from"; else to="?"; fi ;;
+  esac
+  if [ "$to" = "?" ]; then
+    echo "$f:$line: includes \"$inc\", which belongs to no known layer"; status=1
+  elif [ "${rank[$to]}" -gt "${rank[$from]}" ]; then
+    echo "$f:$line: layer '$from' includes \"$inc\" of the higher layer '$to'"; status=1
   fi
-  while IFS=: read -r line inc; do
-    inc="${inc#*\"}"; inc="${inc%%\"*}"
-    case "$inc" in
-      claimwatch/*) to="${public[${inc#claimwatch/}]:-?}" ;;
-      */*) to="${inc%%/*}"; [ -d "tools/$to" ] && to=tools; [ -n "${rank[$to]:-}" ] || to="?" ;;
-      *) if [ -f "$(dirname "$f")/$inc" ]; then to="$from"; else to="?"; fi ;;
-    esac
-    if [ "$to" = "?" ]; then
-      echo "$f:$line: includes \"$inc\", which belongs to no known layer"; status=1
-    elif [ "${rank[$to]}" -gt "${rank[$from]}" ]; then
-      echo "$f:$line: layer '$from' includes \"$inc\" of the higher layer '$to'"; status=1
-    fi
-  done < <(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$f" || true)
-done < <(git ls-files 'src/*.[ch]' 'detectors/*.[ch]' 'tools/*.[ch]' 'cli/*.[ch]' 'include/claimwatch/*.h' 2>/dev/null \
-         || find src detectors tools cli include -name '*.[ch]')
-[ "$status" = 0 ] && echo "layering: $files files, every include goes to the same or a lower layer (${layers[*]})"
+done < <(grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "${files[@]}" || true)
+[ "$status" = 0 ] && echo "layering: ${#files[@]} files, every include goes to the same or a lower layer (${layers[*]})"
 exit "$status"

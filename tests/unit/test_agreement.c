@@ -102,7 +102,7 @@ static int in_gen(const char *name)
 /* What every detector of the tree's detectors/ folder must have besides its file. */
 static void check_in_tree(const char *name, const char *rules_md)
 {
-	char page[512], heading[256], row[256], link[256];
+	char page[1024], heading[1024], row[1024], link[1024]; /* a name is at most 255 bytes */
 	const cw_detector *d = cw_registry_find(tu_registry(), name);
 	AGREE(d, name, "its file is in detectors/ but it is not in the registry");
 	AGREE(in_gen(name), name, "gen plants no case for it (tools/gen/gen_catalog.c)");

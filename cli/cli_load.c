@@ -74,9 +74,10 @@ static void report_month(const cw_pg *pg, const cw_pg_load_month *m)
 	long long now = m->before - m->replaced - m->removed + m->loaded;
 	if (m->replaced_whole)
 		cw_progress_note("%s: claim lines of %s replaced (--replace-months): %lld removed, with %lld exam results; "
-		                 "%lld loaded (%lld of them replacing a line of the same id); %lld now (%lld before)",
+		                 "%lld loaded (%lld of them replacing a line of the same id); %lld now (%lld before)%s%s%s",
 		                 pg->target, m->month, m->removed, m->results_removed, m->loaded, m->replaced, now,
-		                 m->before);
+		                 m->before, m->removed ? "; findings of earlier runs of " : "", m->removed ? m->month : "",
+		                 m->removed ? " may cite removed lines: run the month again" : "");
 	else
 		cw_progress_note("%s: claim lines of %s: %lld loaded, %lld earlier lines of the same ids replaced; %lld now "
 		                 "(%lld before)", pg->target, m->month, m->loaded, m->replaced, now, m->before);

@@ -54,6 +54,8 @@ expect_output "claim lines of 2026-05: 10 loaded, 10 earlier lines of the same i
 expect_exit 0 "load replacing the month" -- "$CW" load --data "$TMP/d" --db "$URL" --replace-months 2026-05
 expect_output "claim lines of 2026-05 replaced \(--replace-months\): 1 removed, with 0 exam results; 10 loaded" \
   "the replacing load says what it removed"
+expect_output "findings of earlier runs of 2026-05 may cite removed lines: run the month again" \
+  "it says earlier findings may cite the removed lines"
 [ "$(q "select count(*) from claim_lines where line_id = 'L5'")" = 0 ] && pass "the month was replaced" \
   || fail "line L5 still there"
 

@@ -24,16 +24,16 @@ SELECT pg_sleep(60);
 COMMIT;
 SQL
   locker=$!
-  wait_for "the locker" "select count(*) from pg_stat_activity where application_name = 'cw_locker'
+  wait_for "the locker" "select count(*) from pg_stat_activity where datname = current_database() and application_name = 'cw_locker'
                          and query like '%pg_sleep%'" 1
   "$CW" load --quiet --data "$SRC/tests/data/mini" --db "$URL" >"$TMP/load.out" 2>&1 &
   loader=$!
-  wait_for "the load under way" "select count(*) from pg_stat_activity where application_name = 'claimwatch'
+  wait_for "the load under way" "select count(*) from pg_stat_activity where datname = current_database() and application_name = 'claimwatch'
                                  and wait_event_type = 'Lock' and query like '%exam_results%'" 1
 }
 # release: the locker goes, the load commits.
 release() {
-  q "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'cw_locker'" >/dev/null
+  q "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'cw_locker'" >/dev/null
   wait "$locker" 2>/dev/null
   wait "$loader" && pass "the load went through" || { fail "the load failed"; cat "$TMP/load.out" >&2; }
 }
@@ -42,7 +42,7 @@ release() {
 hold_load
 "$CW" run --db "$URL" --month 2026-05 --out "$TMP/o" >"$TMP/run.out" 2>&1 &
 runner=$!
-wait_for "the run waiting" "select count(*) from pg_stat_activity where application_name = 'claimwatch'
+wait_for "the run waiting" "select count(*) from pg_stat_activity where datname = current_database() and application_name = 'claimwatch'
                             and wait_event_type = 'Lock'" 2
 release
 wait "$runner" && pass "the run during the load succeeds" || fail "the run during the load failed"

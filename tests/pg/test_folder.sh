@@ -35,21 +35,21 @@ for _ in $(seq 100); do
     >/dev/null 2>&1 &
   probe=$!
   sleep 0.2
-  [ "$(q "select count(*) from pg_stat_activity where application_name = 'cw_probe' and wait_event = 'SyncRep'")" = 1 ] \
+  [ "$(q "select count(*) from pg_stat_activity where datname = current_database() and application_name = 'cw_probe' and wait_event = 'SyncRep'")" = 1 ] \
     && armed=1
-  q "select pg_cancel_backend(pid) from pg_stat_activity where application_name = 'cw_probe'" >/dev/null
+  q "select pg_cancel_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'cw_probe'" >/dev/null
   wait "$probe"
   [ "$armed" = 1 ] && break
 done
 [ "$armed" = 1 ] && pass "commits with synchronous_commit on wait for the standby" || fail "the standby wait never began"
 PGOPTIONS="-c synchronous_commit=on" "$CW" run --quiet --db "$URL" --month 2026-05 --out "$TMP/o" >"$TMP/run.out" 2>&1 &
 runner=$!
-wait_for "the run waiting after its commit" "select count(*) from pg_stat_activity where application_name = 'claimwatch'
+wait_for "the run waiting after its commit" "select count(*) from pg_stat_activity where datname = current_database() and application_name = 'claimwatch'
                                             and wait_event = 'SyncRep'" 1
 kill -KILL "$runner"
 wait "$runner" 2>/dev/null
 standby ""
-wait_for "the commit seen" "select count(*) from pg_stat_activity where wait_event = 'SyncRep'" 0
+wait_for "the commit seen" "select count(*) from pg_stat_activity where datname = current_database() and wait_event = 'SyncRep'" 0
 second=$(q "select run_id from claimwatch.runs where command = 'run'")
 [ "$second" != "$first" ] && pass "the database has the killed run's results (run $second)" || fail "the run did not commit"
 n=$(q "select count(*) from claimwatch.findings")

@@ -25,20 +25,20 @@ COMMIT;
 SQL
 locker=$!
 for _ in $(seq 100); do
-  [ "$(q "select count(*) from pg_stat_activity where application_name = 'cw_locker' and query like '%pg_sleep%'")" = 1 ] && break
+  [ "$(q "select count(*) from pg_stat_activity where datname = current_database() and application_name = 'cw_locker' and query like '%pg_sleep%'")" = 1 ] && break
   sleep 0.1
 done
 "$CW" run --quiet --db "$URL" --month 2026-05 --out "$TMP/o" >"$TMP/run.out" 2>&1 &
 runner=$!
 pid=
 for _ in $(seq 200); do
-  pid=$(q "select pid from pg_stat_activity where application_name = 'claimwatch' and wait_event_type = 'Lock'")
+  pid=$(q "select pid from pg_stat_activity where datname = current_database() and application_name = 'claimwatch' and wait_event_type = 'Lock'")
   [ -n "$pid" ] && break
   sleep 0.1
 done
 if [ -n "$pid" ]; then
   pass "the second run is waiting in the middle of its write-back"
-  q "select count(*) from pg_stat_activity where pid = $pid and query like '%DELETE FROM claimwatch.runs%'" | grep -qx 1 \
+  q "select count(*) from pg_stat_activity where datname = current_database() and pid = $pid and query like '%DELETE FROM claimwatch.runs%'" | grep -qx 1 \
     && pass "it has written its results and waits at the last statement" || fail "waiting elsewhere"
   q "select pg_terminate_backend($pid)" >/dev/null
 else
@@ -46,7 +46,7 @@ else
 fi
 wait "$runner"
 rc=$?
-q "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'cw_locker'" >/dev/null
+q "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'cw_locker'" >/dev/null
 wait "$locker" 2>/dev/null
 [ "$rc" = 1 ] && pass "the killed run fails (exit 1)" || fail "killed run: exit $rc"
 cp "$TMP/run.out" "$TMP/out"; cat "$TMP/out"

@@ -7,7 +7,8 @@
  * attending, severity violation. (b) excess_days: a stay discharged in the month whose live bed (or
  * nursing) lines inside the stay (grace included) add up to more days than the stay lasted (discharge
  * day minus admit day, at least 1: the admit day counts, the discharge day does not); evidence the lines
- * the excess falls on, money the excess valued at their unit prices, `when` the discharge, severity
+ * the excess falls on (a calendar day billed twice first, then the latest days), money the excess
+ * valued at their unit prices, `when` the discharge, severity
  * violation. (c) empty_swipe (空刷卡): an outpatient visit admitted in the month, on a day strictly
  * inside a stay of the patient at another institution, whose live lines hold no care (drug, lab, exam,
  * treatment, surgery, material); evidence its lines, money their amount, physician the visit's
@@ -102,39 +103,96 @@ static int scan_outside(const cw_scan *ctx, cw_findings *out, cw_ref s, int afte
 	               after ? "discharge" : "admission", ref, (long long)(c->grace / 60));
 }
 
-/* (b) Pushes the lines of category group `nursing` (0: bed, 1: nursing) of stay s on which billed days
- * beyond `allowed` fall, adding the excess days to *days and their value to f->suspect. */
-static int excess_of(const cw_scan *ctx, cw_ref s, int nursing, cw_qty allowed, cw_finding *f, cw_qty *days,
-                     cw_linebuf *ev)
+/* (b) A bed or nursing line of a stay: its days that are the first of their calendar day (reg) and
+ * those beyond (sur: a day billed twice), and how many of them are found in excess (take). */
+typedef struct part {
+	uint32_t line;
+	cw_qty reg, sur, take;
+} part;
+
+typedef struct scratch {
+	part *parts;
+	size_t cap;
+	cw_linebuf ev;
+} scratch;
+
+/* (b) The live lines of category group `nursing` (0: bed, 1: nursing) of stay s inside it (grace
+ * included) into sc->parts, in time order; their days into *sum. Returns the number of lines or < 0. */
+static long collect(const cw_scan *ctx, cw_ref s, int nursing, scratch *sc, cw_qty *sum)
 {
 	const config *c = ctx->config;
 	const cw_visits *vs = cw_dataset_visits(ctx->ds);
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
 	cw_minute lo = vs->admit[s] - c->grace, hi = vs->discharge[s] + c->grace;
-	cw_qty sum = 0;
+	cw_day today = CW_DAY_NONE;
+	cw_qty used = 0;
+	size_t n = 0;
+	*sum = 0;
 	for (uint32_t k = vs->line_start[s]; k < vs->line_start[s + 1]; k++) {
 		uint32_t i = cl->by_visit[k];
 		int cat = it->category[cl->item[i]];
 		if (!cw_line_live(cl, i) || !is_bed(cat) || (cat == CW_CAT_NURSING) != nursing || cl->time[i] < lo ||
 		    cl->time[i] > hi || cl->qty[i] <= 0)
 			continue;
-		cw_qty before = sum;
-		sum += cl->qty[i];
-		if (sum <= allowed)
-			continue;
-		cw_qty extra = before >= allowed ? cl->qty[i] : sum - allowed;
-		*days += extra;
-		f->suspect += cw_muldiv_round(cl->unit_price[i], extra, CW_QTY_ONE);
-		int rc = cw_linebuf_push(ev, i);
+		int rc = cw_grow((void **)&sc->parts, &sc->cap, n + 1, sizeof *sc->parts);
 		if (rc < 0)
+			return rc;
+		if (cw_day_of(cl->time[i]) != today) {
+			today = cw_day_of(cl->time[i]);
+			used = 0;
+		}
+		part *x = &sc->parts[n++];
+		x->line = i;
+		x->reg = cl->qty[i] < CW_QTY_ONE - used ? cl->qty[i] : CW_QTY_ONE - used;
+		x->sur = cl->qty[i] - x->reg;
+		x->take = 0;
+		used += x->reg;
+		*sum += cl->qty[i];
+	}
+	return (long)n;
+}
+
+/* (b) The days of one category group of stay s beyond `allowed`: taken first from the days billed twice
+ * on a calendar day (in time order), then from the latest days; the lines they fall on go to the
+ * evidence, their value to f->suspect and their count to *days. */
+static int excess_of(const cw_scan *ctx, cw_ref s, int nursing, cw_qty allowed, cw_finding *f, cw_qty *days,
+                     scratch *sc)
+{
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	cw_qty sum;
+	long n = collect(ctx, s, nursing, sc, &sum);
+	if (n < 0)
+		return (int)n;
+	cw_qty left = sum - allowed;
+	if (left <= 0)
+		return 0;
+	*days += left;
+	for (long j = 0; j < n && left > 0; j++) {
+		part *x = &sc->parts[j];
+		x->take = x->sur < left ? x->sur : left;
+		left -= x->take;
+	}
+	for (long j = n - 1; j >= 0 && left > 0; j--) {
+		part *x = &sc->parts[j];
+		cw_qty t = x->reg < left ? x->reg : left;
+		x->take += t;
+		left -= t;
+	}
+	for (long j = 0; j < n; j++) {
+		const part *x = &sc->parts[j];
+		int rc;
+		if (!x->take)
+			continue;
+		f->suspect += cw_muldiv_round(cl->unit_price[x->line], x->take, CW_QTY_ONE);
+		if ((rc = cw_linebuf_push(&sc->ev, x->line)) < 0)
 			return rc;
 	}
 	return 0;
 }
 
 /* (b) Stay s, discharged in the month: more bed or nursing days billed than it lasted. */
-static int scan_excess(const cw_scan *ctx, cw_findings *out, cw_ref s, cw_linebuf *ev)
+static int scan_excess(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc)
 {
 	const cw_dataset *ds = ctx->ds;
 	const cw_window *w = cw_dataset_window(ds);
@@ -147,10 +205,11 @@ static int scan_excess(const cw_scan *ctx, cw_findings *out, cw_ref s, cw_linebu
 		los = 1;
 	cw_qty allowed = (cw_qty)los * CW_QTY_ONE, bed = 0, nursing = 0;
 	cw_finding f = base(vs, s, CW_VIOLATION);
+	cw_linebuf *ev = &sc->ev;
 	int rc;
 	ev->n = 0;
-	if ((rc = excess_of(ctx, s, 0, allowed, &f, &bed, ev)) < 0 ||
-	    (rc = excess_of(ctx, s, 1, allowed, &f, &nursing, ev)) < 0)
+	if ((rc = excess_of(ctx, s, 0, allowed, &f, &bed, sc)) < 0 ||
+	    (rc = excess_of(ctx, s, 1, allowed, &f, &nursing, sc)) < 0)
 		return rc;
 	if (!ev->n)
 		return 0;
@@ -218,19 +277,20 @@ static int scan_swipe(const cw_scan *ctx, cw_findings *out, cw_ref o, cw_ref s, 
 }
 
 /* Every rule on patient p's visits. */
-static int scan_patient(const cw_scan *ctx, cw_findings *out, cw_ref p, cw_linebuf *ev)
+static int scan_patient(const cw_scan *ctx, cw_findings *out, cw_ref p, scratch *sc)
 {
 	const config *c = ctx->config;
 	const cw_window *w = cw_dataset_window(ctx->ds);
 	const cw_visits *vs = cw_dataset_visits(ctx->ds);
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
 	uint32_t v0 = pat->visit_start[p], v1 = pat->visit_start[p + 1];
+	cw_linebuf *ev = &sc->ev;
 	int rc = 0;
 	for (uint32_t v = v0; v < v1 && rc == 0; v++) {
 		if (vs->kind[v] == CW_INPATIENT) {
 			if ((rc = scan_outside(ctx, out, v, 0, ev)) == 0 && (rc = scan_outside(ctx, out, v, 1, ev)) == 0 &&
 			    c->excess_days)
-				rc = scan_excess(ctx, out, v, ev);
+				rc = scan_excess(ctx, out, v, sc);
 		} else if (vs->kind[v] == CW_OUTPATIENT && c->empty_swipe && vs->admit[v] >= w->month_start &&
 		           vs->admit[v] < w->month_end) {
 			cw_ref s = stay_around(vs, v0, v1, v);
@@ -243,11 +303,12 @@ static int scan_patient(const cw_scan *ctx, cw_findings *out, cw_ref p, cw_lineb
 
 static int scan(cw_findings *out, const cw_scan *ctx)
 {
-	cw_linebuf ev = { 0 };
+	scratch sc = { 0 };
 	int rc = 0;
 	for (cw_ref p = ctx->patient_begin; p < ctx->patient_end && rc == 0; p++)
-		rc = scan_patient(ctx, out, p, &ev);
-	cw_linebuf_free(&ev);
+		rc = scan_patient(ctx, out, p, &sc);
+	free(sc.parts);
+	cw_linebuf_free(&sc.ev);
 	return rc;
 }
 

@@ -204,6 +204,14 @@ static void test_excess_days(void **state)
 	assert_int_equal(dc_get(fs, 0).f.suspect, 3 * 2000);
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
+	/* May 11 billed two bed days on one line: the excess falls on that line, not on the last day's */
+	static const extra twice[] = { { "B11x", "BED", "2026-05-11 12:00", 2 * CW_QTY_ONE } };
+	fs = with_extras(&ds, twice, 1, NULL);
+	assert_int_equal(cw_findings_count(fs), 1);
+	assert_string_equal(tu_lines(ds, fs, 0, lines, sizeof lines), "B11x");
+	assert_int_equal(dc_get(fs, 0).f.suspect, 2 * 5000);
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
 	/* the last night's bed posted at 23:50 on the discharge day, instead of May 13's: 4 days, no finding
 	 * (nor is it outside the stay: the grace) */
 	cw_builder *b = world("2026-05");

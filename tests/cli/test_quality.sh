@@ -33,6 +33,15 @@ for det in outlier_physician antibiotic_overuse; do
 		pass "$det: look-alikes present, none flagged" || fail "$det: no look-alikes, or some flagged"
 done
 
+# phantom_service (issue 13): cases of each rule and look-alikes present, recall and precision >= 0.97, none flagged
+awk '$1 == "phantom_service" && $2 > 0 && $4 >= 0.97 && $7 >= 0.97 && $8 > 0 && $9 == 0 { ok = 1 } END { exit !ok }' \
+	"$TMP/table" && pass "phantom_service: recall and precision >= 0.97, look-alikes present, none flagged" ||
+	fail "phantom_service: recall or precision under 0.97, no cases or look-alikes, or some flagged"
+for kind in after_discharge before_admission excess_days empty_swipe; do
+	grep -q "\"kind\":[[:space:]]*\"$kind\"" "$TMP/data/truth.json" && pass "phantom_service: gen plants $kind" ||
+		fail "phantom_service: gen plants no $kind case"
+done
+
 # --require-all catches a miss that a 0.95 recall would let through
 expect_exit 2 "--require-all: an unknown detector is a usage error" -- \
 	"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/run/2026-03" --require-all nope

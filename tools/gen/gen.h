@@ -390,6 +390,8 @@ typedef struct gen_stay_plan {
 	int rt_kind;       /* repeat test inside the stay: RT_* */
 	int extra_cost;    /* outlier: extra care every day */
 	int case_kind;     /* CK_*: a readmission scheme or look-alike (no other scheme on it) */
+	int ph_kind;       /* PH_*: a phantom_service scheme or look-alike */
+	cw_day ph_busy;    /* the patient has no other event before this day (lines billed after the stay) */
 	/* outputs */
 	int open;          /* still open at the end of the range */
 	cw_minute discharge;
@@ -400,9 +402,14 @@ typedef struct gen_stay_plan {
 	int seen_phys, nseen;
 	uint64_t seen_ids[24];
 	cw_minute seen_t;
+	int seen_care;     /* care lines of the visit elsewhere */
 } gen_stay_plan;
 enum { RT_NONE, RT_SCHEME, RT_EXACT, RT_EXACT_PLUS1, RT_AFTER_POSITIVE };
 enum { CK_NONE, CK_SPLIT, CK_OTHER_COND, CK_OTHER_HOSP, CK_PLANNED };
+/* phantom_service: bed days billed after the discharge or before the admission, the discharge day billed
+ * too, a card swiped elsewhere with no care (schemes); the last night's bed posted late on the discharge
+ * day, a lab on the admission day before the admission hour (look-alikes) */
+enum { PH_NONE, PH_AFTER, PH_BEFORE, PH_DISCHARGE_DAY, PH_SWIPE, PH_LOOK_LATE_POST, PH_LOOK_EARLY_LAB };
 void gen_stay(gen_ctx *g, gen_pat *p, gen_visit *v, gen_stay_plan *sp);
 int gen_choose_phys(gen_ctx *g, gen_pat *p, int dept, int dx, int kind);
 /* Weyl sequence in [0, 1) per physician, month and purpose: low-discrepancy rates. */

@@ -640,7 +640,7 @@ static void seen_elsewhere(gen_ctx *g, gen_pat *p, gen_stay_plan *sp, cw_day d)
 	gen_add_line(g, p, &ov, g->it_reg, t0, CW_QTY_ONE, ADD_CHECK);
 	gen_add_line(g, p, &ov, c, t0, CW_QTY_ONE, ADD_CHECK);
 	const gen_dx *dd = &g->dx[dx];
-	if (dd->drugs.n) {
+	if (dd->drugs.n && sp->ph_kind != PH_SWIPE) { /* 空刷卡: a card swiped for nothing */
 		int drug[1] = { dd->drugs.item[0] }, days[1] = { 3 };
 		cw_qty qty[1] = { CW_QTY_ONE };
 		gen_add_rx(g, p, &ov, t0 + 20, drug, days, qty, 1, ADD_CHECK);
@@ -650,6 +650,8 @@ static void seen_elsewhere(gen_ctx *g, gen_pat *p, gen_stay_plan *sp, cw_day d)
 	sp->seen_t = t0;
 	for (size_t i = 0; i < ov.nl && sp->nseen < 20; i++)
 		sp->seen_ids[sp->nseen++] = ov.l[i].id;
+	for (size_t i = 0; i < ov.nl; i++)
+		sp->seen_care += cw_category_is_care(g->items[ov.l[i].item].cat);
 	gen_visit_flush(g, p, &ov);
 	gen_visit_free(&ov);
 }

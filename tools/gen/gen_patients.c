@@ -292,6 +292,8 @@ static void do_stay(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 	p->last_ip_phys = sp->phys;
 	p->last_ip_visit = v.id;
 	p->free_day = cw_day_of(sp->discharge) + 1;
+	if (sp->ph_busy > p->free_day)
+		p->free_day = sp->ph_busy;
 	if (sp->case_kind)
 		return; /* a readmission is not itself followed by another */
 	int kind, b_dx, b_inst;

@@ -37,6 +37,8 @@ static const double visit_rate[S_VISIT_COUNT] = { 0.0017, 0.0017, 0.0014, 0.0022
 #define P_LOOK_CHRONIC30 0.004
 #define P_LOOK_ER_ADMIT 0.5
 #define P_REFUND 0.006
+#define P_PHANTOM 0.014       /* a phantom_service scheme on a stay */
+#define P_LOOK_PHANTOM 0.008  /* a phantom_service look-alike on a stay */
 
 /* --- truth helpers ------------------------------------------------------------------------ */
 static gen_case *new_case(gen_ctx *g, int look, const char *det, const char *kind, int month, int phys,
@@ -283,6 +285,9 @@ static int scheme_over_freq(gen_ctx *g, gen_pat *p, gen_visit *v, cw_day day)
 				l->amount = l->unit * 2;
 				gen_case_lines(g, 0, "over_frequency", "over_frequency", v->phys, p->num, v->id, &l->id, 1, l->unit, l->t,
 				               "bed %s billed 2 days on one day", g->items[l->item].code);
+				if (v->discharge != CW_MINUTE_NONE) /* one bed day more than the stay lasted */
+					gen_case_lines(g, 0, "phantom_service", "excess_days", v->phys, p->num, v->id, &l->id, 1, l->unit,
+					               v->discharge, "bed %s billed 2 days on one day", g->items[l->item].code);
 				return 1;
 			}
 		return 0;
@@ -634,6 +639,40 @@ static int easy_dx_for(gen_ctx *g, gen_pat *p, int spec, cw_minute t)
 	return n ? cand[gen_int(&p->rng, 0, n - 1)] : -1;
 }
 
+/* phantom_service (虚构、多记): which scheme a stay gets, when it allows one. */
+static void phantom_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
+{
+	cw_day a = cw_day_of(sp->admit), d = a + sp->los;
+	if (d + 10 >= g->day_end)
+		return;
+	switch (gen_int(&p->rng, 0, 3)) {
+	case 0: /* five bed days billed 5 to 9 days after the discharge: nothing else happens meanwhile */
+		sp->ph_kind = PH_AFTER;
+		sp->ph_busy = d + 10;
+		break;
+	case 1: /* two days billed before the admission, long after any earlier stay */
+		if (p->last_discharge == CW_MINUTE_NONE || cw_day_of(p->last_discharge) + 8 < a)
+			sp->ph_kind = PH_BEFORE;
+		break;
+	case 2: /* the discharge day billed too (算入又算出) */
+		sp->ph_kind = PH_DISCHARGE_DAY;
+		break;
+	default: /* a card swiped at another hospital for nothing during the stay (空刷卡) */
+		if (sp->los < 4)
+			break;
+		for (int tries = 0; tries < 8; tries++) {
+			int k = gen_int(&p->rng, 0, g->ninst - 1);
+			if (k != sp->inst) {
+				sp->seen_inst = k;
+				sp->seen_day = gen_int(&p->rng, 1, sp->los - 2);
+				sp->ph_kind = PH_SWIPE;
+				break;
+			}
+		}
+		break;
+	}
+}
+
 void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 {
 	int m = gen_month_of(g, sp->admit);
@@ -645,10 +684,10 @@ void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 		sp->extra_cost = 1;
 	/* one plan at most: draw the band first, then apply it when the stay allows */
 	double w[8] = { P_UNWARRANTED * mult, P_IDLE * mult, P_SEEN * mult, P_RT_STAY * mult, P_LOOK_QUIET,
-		        3 * P_LOOK_RT_EXACT, 0, 0 };
+		        3 * P_LOOK_RT_EXACT, P_PHANTOM * mult, P_LOOK_PHANTOM };
 	double u = gen_unif(&p->rng), acc = 0;
 	int band = -1;
-	for (int i = 0; i < 6 && band < 0; i++)
+	for (int i = 0; i < 8 && band < 0; i++)
 		if (u < (acc += w[i]))
 			band = i;
 	switch (band) {
@@ -706,6 +745,13 @@ void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 			int r = gen_int(&p->rng, 0, 2);
 			sp->rt_kind = r == 0 ? RT_EXACT : r == 1 ? RT_EXACT_PLUS1 : RT_AFTER_POSITIVE;
 		}
+		break;
+	case 6:
+		phantom_plan(g, p, sp);
+		break;
+	case 7: /* look-alike: the last night's bed posted late, or a lab before the admission hour */
+		if (a + sp->los < g->day_end)
+			sp->ph_kind = gen_chance(&p->rng, 0.5) ? PH_LOOK_LATE_POST : PH_LOOK_EARLY_LAB;
 		break;
 	}
 }
@@ -794,6 +840,11 @@ static void seen_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan 
 		ids[n++] = sp->seen_ids[i];
 	gen_case_lines(g, 0, "idle_bed", "seen_elsewhere", sp->phys, p->num, v->id, ids, n, sum, sp->seen_t,
 	               "in a bed at %s while seen at %s", g->inst[sp->inst].id, g->inst[sp->seen_inst].id);
+	/* phantom_service: the visit elsewhere is a card swiped for nothing unless it gave care */
+	gen_case_lines(g, sp->seen_care > 0, "phantom_service", sp->seen_care ? "swipe_with_care" : "empty_swipe",
+	               sp->seen_phys, p->num, sp->seen_visit, sp->seen_ids, sp->nseen, 0, sp->seen_t,
+	               sp->seen_care ? "seen at %s during a stay at %s, with care" : "card swiped at %s during a stay at %s, no care",
+	               g->inst[sp->seen_inst].id, g->inst[sp->inst].id);
 }
 
 static void rt_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
@@ -907,6 +958,114 @@ static int safe_day(const gen_ctx *g, const gen_visit *v, const gen_stay_plan *s
 	return day_has_care(g, v, a + k) && day_has_care(g, v, a + k + 1);
 }
 
+/* The stay's first bed line and the nursing line beside it (-1 when none). */
+static void stay_bed_items(const gen_ctx *g, const gen_visit *v, int *bed, int *nurse)
+{
+	*bed = *nurse = -1;
+	for (size_t i = 0; i < v->nl && (*bed < 0 || *nurse < 0); i++) {
+		int cat = g->items[v->l[i].item].cat;
+		if (cat == CW_CAT_BED && *bed < 0)
+			*bed = v->l[i].item;
+		else if (cat == CW_CAT_NURSING && *nurse < 0)
+			*nurse = v->l[i].item;
+	}
+}
+
+/* Bills bed (and nursing when nurse >= 0) lines on days [from, from + n) outside the stay, one case per
+ * month the detector reports them in. */
+static void phantom_days(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp, cw_day from, int n,
+                         int bed, int nurse, const char *kind)
+{
+	uint64_t ids[16];
+	int k = 0;
+	cw_fen sum = 0;
+	cw_minute last = 0;
+	for (int i = 0; i <= n; i++) {
+		cw_day d = from + i;
+		if (k && (i == n || gen_month_of(g, d * CW_MINUTES_PER_DAY) != gen_month_of(g, last))) {
+			gen_case_lines(g, 0, "phantom_service", kind, sp->phys, p->num, v->id, ids, k, sum, last,
+			               "%d line(s) billed %s the stay", k, !strcmp(kind, "after_discharge") ? "after" : "before");
+			k = 0;
+			sum = 0;
+		}
+		if (i == n)
+			break;
+		cw_minute t = d * CW_MINUTES_PER_DAY + 7 * 60 + (int)(p->num % 50);
+		int items[2] = { bed, nurse };
+		for (int j = 0; j < 2; j++) {
+			if (items[j] < 0)
+				continue;
+			int line = gen_add_line(g, p, v, items[j], t + j, CW_QTY_ONE, ADD_FORCE);
+			if (line < 0)
+				continue;
+			ids[k++] = v->l[line].id;
+			sum += v->l[line].amount;
+			last = v->l[line].t;
+		}
+	}
+}
+
+/* phantom_service schemes and look-alikes of a stay (see PH_*). */
+static void phantom_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+{
+	int bed, nurse;
+	if (sp->open || sp->ph_kind == PH_NONE || sp->ph_kind == PH_SWIPE)
+		return; /* the swipe's truth is written with the visit elsewhere (seen_case) */
+	stay_bed_items(g, v, &bed, &nurse);
+	if (bed < 0 || nurse < 0)
+		return;
+	cw_day a = cw_day_of(sp->admit), d = cw_day_of(sp->discharge);
+	switch (sp->ph_kind) {
+	case PH_AFTER:
+		phantom_days(g, p, v, sp, d + 5, 5, bed, -1, "after_discharge");
+		break;
+	case PH_BEFORE:
+		phantom_days(g, p, v, sp, a - 3, 2, bed, nurse, "before_admission");
+		break;
+	case PH_DISCHARGE_DAY: {
+		uint64_t ids[2];
+		cw_fen sum = 0;
+		for (int j = 0; j < 2; j++) {
+			int line = gen_add_line(g, p, v, j ? nurse : bed, sp->discharge - 15 + j, CW_QTY_ONE, ADD_FORCE);
+			if (line < 0)
+				return;
+			ids[j] = v->l[line].id;
+			sum += v->l[line].amount;
+		}
+		gen_case_lines(g, 0, "phantom_service", "excess_days", sp->phys, p->num, v->id, ids, 2, sum, sp->discharge,
+		               "the discharge day billed bed and nursing too");
+		break;
+	}
+	case PH_LOOK_LATE_POST: { /* the last night's bed and nursing posted at 23:50 on the discharge day */
+		uint64_t ids[4];
+		int n = 0;
+		cw_minute t = d * CW_MINUTES_PER_DAY + 23 * 60 + 50;
+		for (size_t i = 0; i < v->nl && n < 4; i++) {
+			int cat = g->items[v->l[i].item].cat;
+			if (cw_day_of(v->l[i].t) == d - 1 && (cat == CW_CAT_BED || cat == CW_CAT_NURSING)) {
+				v->l[i].t = t + n;
+				ids[n++] = v->l[i].id;
+			}
+		}
+		if (n)
+			gen_case_lines(g, 1, "phantom_service", "late_posted_bed_day", sp->phys, p->num, v->id, ids, n, 0, t,
+			               "the last night's bed posted at 23:50 on the discharge day");
+		break;
+	}
+	case PH_LOOK_EARLY_LAB: { /* a lab on the admission day before the admission hour */
+		cw_minute t = sp->admit - 120;
+		if (cw_day_of(t) != a)
+			t = sp->admit - 30;
+		int line = gen_add_line(g, p, v, g->it_cbc, t, CW_QTY_ONE, ADD_FORCE);
+		if (line >= 0)
+			gen_case_lines(g, 1, "phantom_service", "lab_before_admission_hour", sp->phys, p->num, v->id,
+			               &v->l[line].id, 1, 0, t, "a lab at %d:%02d, before the admission", (int)(t % 1440 / 60),
+			               (int)(t % 60));
+		break;
+	}
+	}
+}
+
 void gen_schemes_stay_done(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
 {
 	if (sp->case_kind) {
@@ -923,6 +1082,7 @@ void gen_schemes_stay_done(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_
 		quiet_look(g, p, v, sp);
 	seen_case(g, p, v, sp);
 	rt_case(g, p, v, sp);
+	phantom_case(g, p, v, sp);
 	if (gen_month_of(g, sp->admit) < 0 || sp->easy)
 		return;
 	int last = (int)((sp->open ? g->day_end - 1 : cw_day_of(sp->discharge) - 1) - cw_day_of(sp->admit));
@@ -948,7 +1108,8 @@ int gen_schemes_readmit(gen_ctx *g, gen_pat *p, const gen_stay_plan *a, int *kin
 {
 	const gen_dx *ad = &g->dx[a->dx];
 	cw_day next = cw_day_of(a->discharge) + 2;
-	if (a->easy || a->open || (ad->flags & DX_PLANNED) || next < g->day_start || next >= g->day_end - 16)
+	if (a->easy || a->open || (ad->flags & DX_PLANNED) || a->ph_kind == PH_AFTER || next < g->day_start ||
+	    next >= g->day_end - 16)
 		return 0;
 	double u = gen_unif(&p->rng), mult = gen_rate(g, a->phys);
 	if (u < P_SPLIT_ADM * mult) {

@@ -1,6 +1,7 @@
 /*
  * unwarranted_admission: a short inpatient stay without surgery for a condition that outpatient care
- * handles: 低标准入院 when its care is light, 小病大治 when it is heavy (requirements D1, D6; D4, D5).
+ * handles: 低标准入院 when its care is light, 小病大治 when it is heavy (requirement D1; also D3-D6, and
+ * F1-F3 for the outpatient cost per visit it compares with).
  *
  * Contract: one scan of the month (not partitioned: the heavy limit comes from the month's outpatient
  * visits). A stay discharged in the month, of at most max_days days, with no live surgery line and a
@@ -127,21 +128,12 @@ static int by_fen(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The ICD-10 category (first 3 characters) of a normalised code. */
-static void category_of(const char *norm, char cat[4])
-{
-	size_t i = 0;
-	for (; i < 3 && norm[i]; i++)
-		cat[i] = norm[i];
-	memset(cat + i, 0, 4 - i);
-}
-
 static int reference_add(reference *r, const config *c, const char *norm, cw_fen care)
 {
 	int rc = cw_grow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v);
 	if (rc < 0)
 		return rc;
-	category_of(norm, r->v[r->n].cat);
+	dx_category(norm, r->v[r->n].cat);
 	r->v[r->n++].care = care;
 	if (!dx_prefixes_match(&c->manageable, norm))
 		return 0;
@@ -193,7 +185,7 @@ typedef struct stay_ref {
 static void reference_of(stay_ref *out, const reference *r, const config *c, const char *norm)
 {
 	memset(out, 0, sizeof *out);
-	category_of(norm, out->cat);
+	dx_category(norm, out->cat);
 	size_t lo = 0, hi = r->n;
 	while (lo < hi) { /* the first visit of the category */
 		size_t mid = lo + (hi - lo) / 2;

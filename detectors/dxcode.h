@@ -31,6 +31,16 @@ static inline size_t dx_normalize(const char *s, char out[DX_MAX])
 	return n;
 }
 
+/* The ICD-10 category of a normalised code into out: its first 3 characters (fewer when the code is
+ * shorter), NUL-padded. */
+static inline void dx_category(const char *norm, char out[4])
+{
+	size_t i = 0;
+	for (; i < 3 && norm[i]; i++)
+		out[i] = norm[i];
+	memset(out + i, 0, 4 - i);
+}
+
 /* Same ICD-10 category (first 3 characters of the normal forms). */
 static inline int dx_same_category(const char *a, const char *b)
 {

@@ -41,6 +41,22 @@ for kind in after_discharge before_admission excess_days empty_swipe; do
 	grep -q "\"kind\":[[:space:]]*\"$kind\"" "$TMP/data/truth.json" && pass "phantom_service: gen plants $kind" ||
 		fail "phantom_service: gen plants no $kind case"
 done
+# unwarranted_admission (issue 13, D1): at 0.97 in every month, its look-alikes (a surgery, a diagnosis
+# outpatient care does not handle, a fourth day) present and never flagged, both readings found
+for m in 01 02 03 04 05 06; do
+	"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/run/2026-$m" >"$TMP/ua_table" || fail "eval of 2026-$m"
+	awk '$1 == "unwarranted_admission" && ($2 == 0 || $4 >= 0.97) && ($5 == 0 || $7 >= 0.97) && $9 == 0 { ok = 1 }
+	     END { exit !ok }' "$TMP/ua_table" &&
+		pass "2026-$m: unwarranted_admission recall and precision >= 0.97, no look-alike flagged" ||
+		fail "2026-$m: unwarranted_admission below 0.97 or a look-alike flagged: $(grep unwarranted "$TMP/ua_table")"
+done
+awk '$1 == "unwarranted_admission" && $2 > 0 && $8 > 0 && $9 == 0 { ok = 1 } END { exit !ok }' "$TMP/table" &&
+	pass "unwarranted_admission: cases and look-alikes present, none flagged" ||
+	fail "unwarranted_admission: no cases or look-alikes, or some flagged"
+for tag in short_light_stay short_heavy_stay; do
+	cat "$TMP"/run/2026-0?/findings.csv | grep -q "unwarranted_admission.*,$tag," &&
+		pass "unwarranted_admission: $tag findings" || fail "unwarranted_admission: no $tag finding"
+done
 
 # --require-all catches a miss that a 0.95 recall would let through
 expect_exit 2 "--require-all: an unknown detector is a usage error" -- \

@@ -387,6 +387,10 @@ typedef struct gen_stay_plan {
 	int quiet_from, quiet_len; /* look-alike: one or two quiet days */
 	int seen_day, seen_inst;   /* scheme: a visit elsewhere on that day offset (0: none) */
 	int easy;          /* unwarranted admission: cheap care, no surgery, no exams */
+	int heavy;         /* unwarranted admission with heavy care (小病大治): an admission panel of labs,
+	                    * injections, monitoring and treatments every day, no surgery, no antibiotic */
+	int ua_look;       /* UA_*: an unwarranted_admission look-alike (no other scheme on it) */
+	int ua_surg;       /* UA_SURGERY: the surgery item billed on the admission day */
 	int rt_kind;       /* repeat test inside the stay: RT_* */
 	int extra_cost;    /* outlier: extra care every day */
 	int case_kind;     /* CK_*: a readmission scheme or look-alike (no other scheme on it) */
@@ -410,6 +414,9 @@ enum { CK_NONE, CK_SPLIT, CK_OTHER_COND, CK_OTHER_HOSP, CK_PLANNED };
  * too, a card swiped elsewhere with no care (schemes); the last night's bed posted late on the discharge
  * day, a lab on the admission day before the admission hour (look-alikes) */
 enum { PH_NONE, PH_AFTER, PH_BEFORE, PH_DISCHARGE_DAY, PH_SWIPE, PH_LOOK_LATE_POST, PH_LOOK_EARLY_LAB };
+/* unwarranted_admission look-alikes: a short stay with a surgery, a short stay for a diagnosis outpatient
+ * care does not handle, a stay one day longer than the detector's max_days (3). */
+enum { UA_NONE, UA_SURGERY, UA_OTHER_DX, UA_FOUR_DAYS };
 void gen_stay(gen_ctx *g, gen_pat *p, gen_visit *v, gen_stay_plan *sp);
 int gen_choose_phys(gen_ctx *g, gen_pat *p, int dept, int dx, int kind);
 /* Weyl sequence in [0, 1) per physician, month and purpose: low-discrepancy rates. */

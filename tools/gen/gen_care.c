@@ -567,9 +567,10 @@ static int count_care_on(const gen_ctx *g, const gen_visit *v, cw_day d, size_t 
 	return n;
 }
 
-/* The day's drug order of a stay. */
+/* The day's drug order of a stay. A heavy stay (小病大治) takes two of the diagnosis's drugs and two
+ * Chinese-medicine injections on top, two of each: five drugs, within large_prescription's max_drugs. */
 static void ip_prescription(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_dx *dx, cw_minute t, int abx_today,
-                            int chemo, int easy)
+                            int chemo, int easy, int heavy)
 {
 	int drug[GEN_RX_MAX], days[GEN_RX_MAX], n = 0;
 	cw_qty qty[GEN_RX_MAX];
@@ -579,7 +580,7 @@ static void ip_prescription(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_dx *
 		if (c >= 0)
 			drug[n++] = c;
 	}
-	for (int i = 0; i < dx->drugs.n && n < 3; i++)
+	for (int i = 0; i < dx->drugs.n && n < (heavy ? 2 : 3); i++)
 		if (gen_chance(&p->rng, dx->drugs.p[i] * (easy ? 0.8 : 0.9)))
 			drug[n++] = dx->drugs.item[i];
 	if (!n && dx->drugs.n)
@@ -596,10 +597,19 @@ static void ip_prescription(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_dx *
 		if (a >= 0)
 			drug[n++] = a;
 	}
+	int heavy0 = n;
+	if (heavy) {
+		static const char *const inj[] = { "XZ0001001", "XZ0001002" }; /* 血塞通注射液, 丹参注射液 */
+		for (int i = 0; i < 2 && n < 5; i++) {
+			int c = gen_item_find(g, inj[i]);
+			if (c >= 0)
+				drug[n++] = c;
+		}
+	}
 	cw_fen total = 0;
 	for (int i = 0; i < n; i++) {
 		const gen_item *it = &g->items[drug[i]];
-		int q = easy ? 1 : gen_int(&p->rng, 1, 2);
+		int q = easy ? 1 : i >= heavy0 ? 2 : gen_int(&p->rng, 1, 2);
 		if (it->maxq && q > it->maxq)
 			q = it->maxq;
 		if (total + it->price * q > 150000)
@@ -656,6 +666,19 @@ static void seen_elsewhere(gen_ctx *g, gen_pat *p, gen_stay_plan *sp, cw_day d)
 	gen_visit_free(&ov);
 }
 
+/* The admission panel of a heavy stay (小病大治) on its first day: the labs and the ECG of a
+ * serious admission, each refused as usual when the patient had it too recently. */
+static void heavy_panel(gen_ctx *g, gen_pat *p, gen_visit *v, cw_minute t)
+{
+	static const char *const codes[] = { "250101015", "250102035", "250305000", "250306000", "250307000",
+		                             "250203000", "250304000", "230100001" };
+	for (size_t i = 0; i < sizeof codes / sizeof *codes; i++) {
+		int it = gen_item_find(g, codes[i]);
+		if (it >= 0)
+			gen_add_line(g, p, v, it, t, CW_QTY_ONE, ADD_CHECK);
+	}
+}
+
 /* Retest items usable for a repeat inside a stay: interval of at most 72 h. */
 static int pick_rt_item(gen_ctx *g, gen_pat *p, gen_visit *v, cw_minute t, int max_hours)
 {
@@ -689,7 +712,7 @@ void gen_stay(gen_ctx *g, gen_pat *p, gen_visit *v, gen_stay_plan *sp)
 	if (surg_day > (int)(last_billed - a_day))
 		surg_day = -1;
 	double u = gen_weyl(g, sp->phys, sp->admit, GW_ABX_IP);
-	int abx = !sp->easy && u < abx_rate(g, sp->phys, dx, CW_INPATIENT, sp->admit);
+	int abx = !sp->easy && !sp->heavy && u < abx_rate(g, sp->phys, dx, CW_INPATIENT, sp->admit);
 	int abx_from = surgical && surg_day >= 0 ? surg_day : 0;
 	int abx_days = surgical ? gen_int(&p->rng, 1, 3) : gen_int(&p->rng, 3, 7);
 	int minute_of_day = 7 * 60 + (int)(p->num % 50);
@@ -750,6 +773,10 @@ void gen_stay(gen_ctx *g, gen_pat *p, gen_visit *v, gen_stay_plan *sp)
 				add_list(g, p, v, &dx->labs, tl, mult, 0);
 				add_list(g, p, v, &dx->exams, tl + 40, mult, 10);
 			}
+			if (sp->heavy)
+				heavy_panel(g, p, v, tl + 5);
+			if (sp->ua_look == UA_SURGERY)
+				gen_add_line(g, p, v, sp->ua_surg, sp->admit + 120, CW_QTY_ONE, ADD_CHECK);
 		} else if (!sp->easy && k % 3 == 0) {
 			gen_add_line(g, p, v, g->it_cbc, tl, CW_QTY_ONE, ADD_CHECK);
 			if (gen_chance(&p->rng, 0.5 * mult))
@@ -767,7 +794,7 @@ void gen_stay(gen_ctx *g, gen_pat *p, gen_visit *v, gen_stay_plan *sp)
 		}
 		cw_minute tr = k == 0 ? sp->admit + 90 : d * CW_MINUTES_PER_DAY + 9 * 60 + 15 + (int)(p->num % 30);
 		int abx_today = abx && k >= abx_from && k < abx_from + abx_days;
-		ip_prescription(g, p, v, dx, tr, abx_today, chemo && k == 0, sp->easy);
+		ip_prescription(g, p, v, dx, tr, abx_today, chemo && k == 0, sp->easy, sp->heavy);
 		size_t before = v->nl;
 		if (!sp->easy)
 			add_list(g, p, v, &dx->treats, tr + 20, ph->s_cost, 0);
@@ -780,6 +807,8 @@ void gen_stay(gen_ctx *g, gen_pat *p, gen_visit *v, gen_stay_plan *sp)
 			gen_add_line(g, p, v, g->it_iv, tr + 20, (cw_qty)q * CW_QTY_ONE, ADD_CHECK);
 			gen_add_line(g, p, v, g->it_infusion_set, tr + 20, (cw_qty)q * CW_QTY_ONE, ADD_CHECK);
 		}
+		if (sp->heavy)
+			gen_add_line(g, p, v, gen_item_find(g, "310701001"), tr + 35, CW_QTY_ONE, ADD_CHECK);
 		if (sp->extra_cost) {
 			gen_add_line(g, p, v, gen_item_find(g, "430000010"), tr + 40, 4 * CW_QTY_ONE, ADD_CHECK);
 			gen_add_line(g, p, v, gen_item_find(g, "340200020"), tr + 45, 3 * CW_QTY_ONE, ADD_CHECK);

@@ -23,7 +23,8 @@ static const double visit_rate[S_VISIT_COUNT] = { 0.0017, 0.0017, 0.0014, 0.0022
 #define BAD_MULT 22.0
 #define P_REPEAT_OP 0.03      /* a retest wanted inside its interval: billed anyway */
 #define P_STAY_LINE 0.035     /* a line-level scheme on a stay */
-#define P_UNWARRANTED 0.012
+#define P_UNWARRANTED 0.012 /* half light (低标准入院), half heavy (小病大治) */
+#define P_UNWARRANTED_HEAVY 0.5
 #define P_IDLE 0.014
 #define P_SEEN 0.012
 #define P_RT_STAY 0.012
@@ -36,6 +37,9 @@ static const double visit_rate[S_VISIT_COUNT] = { 0.0017, 0.0017, 0.0014, 0.0022
 #define P_LOOK_DAYS 0.01
 #define P_LOOK_CHRONIC30 0.004
 #define P_LOOK_ER_ADMIT 0.5
+#define P_LOOK_UA_SURGERY 0.06 /* per stay; applied in gastroenterology and cardiology (a tenth of the stays) */
+#define P_LOOK_UA_OTHER_DX 0.006
+#define P_LOOK_UA_FOUR_DAYS 0.006
 #define P_REFUND 0.006
 #define P_PHANTOM 0.014       /* a phantom_service scheme on a stay */
 #define P_LOOK_PHANTOM 0.008  /* a phantom_service look-alike on a stay */
@@ -673,6 +677,78 @@ static void phantom_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 	}
 }
 
+/* A short stay for a condition outpatient care handles: light or heavy care, or a look-alike (a surgery,
+ * one day more). The stay must end inside the range. */
+static void plan_unwarranted(gen_ctx *g, gen_pat *p, gen_stay_plan *sp, int los, int heavy, int look)
+{
+	int dx = easy_dx_for(g, p, g->dept[sp->dept].spec, sp->admit);
+	if (dx < 0 || cw_day_of(sp->admit) + los >= g->day_end - 1)
+		return;
+	sp->dx = dx;
+	sp->los = los;
+	sp->longer = 0;
+	sp->easy = !heavy;
+	sp->heavy = heavy;
+	sp->extra_cost = heavy; /* treatments every day */
+	sp->ua_look = look;
+}
+
+/* A surgery a short stay of the department's outpatient-manageable diagnoses may have, or -1: an
+ * endoscopic polypectomy in gastroenterology, a coronary stent in cardiology; the institution must
+ * be allowed to bill it. */
+static int ua_surgery_for(const gen_ctx *g, const gen_stay_plan *sp)
+{
+	const char *spec = g->spec[g->dept[sp->dept].spec].key;
+	const char *code = !strcmp(spec, "gastroenterology") ? "310905001" : !strcmp(spec, "cardiology") ? "330803001"
+	                                                                                                  : NULL;
+	int it = code ? gen_item_find(g, code) : -1;
+	if (it < 0 || g->items[it].min_level > g->inst[sp->inst].level || g->items[it].setting == CW_SETTING_OUTPATIENT)
+		return -1;
+	return it;
+}
+
+/* A diagnosis of the department that outpatient care does not handle and that needs no surgery or plan
+ * (pneumonia beside the common cold), or -1. */
+static int other_dx_for(gen_ctx *g, gen_pat *p, int spec, cw_minute t)
+{
+	int cand[16], n = 0;
+	for (int i = 0; i < g->ndx && n < 16; i++) {
+		const gen_dx *d = &g->dx[i];
+		if (d->spec != spec || (d->flags & (DX_EASY | DX_PLANNED | DX_SURGICAL)) || !(d->kinds & K_IP) || d->w <= 0)
+			continue;
+		if (d->sex && d->sex != p->sex)
+			continue;
+		int age = gen_age(p, t);
+		if (age >= 0 && (age < d->age_lo || age > d->age_hi))
+			continue;
+		cand[n++] = i;
+	}
+	return n ? cand[gen_int(&p->rng, 0, n - 1)] : -1;
+}
+
+/* The unwarranted_admission look-alikes. */
+static void plan_ua_look(gen_ctx *g, gen_pat *p, gen_stay_plan *sp, int look)
+{
+	if (look == UA_SURGERY) { /* light or heavy care and a surgery on the admission day */
+		int it = ua_surgery_for(g, sp);
+		if (it >= 0) {
+			plan_unwarranted(g, p, sp, gen_int(&p->rng, 1, 3), gen_chance(&p->rng, 0.5), UA_SURGERY);
+			sp->ua_surg = it;
+		}
+	} else if (look == UA_FOUR_DAYS) { /* light or heavy care, one day beyond max_days */
+		plan_unwarranted(g, p, sp, 4, gen_chance(&p->rng, 0.5), UA_FOUR_DAYS);
+	} else { /* ordinary care for two or three days */
+		int dx = other_dx_for(g, p, g->dept[sp->dept].spec, sp->admit);
+		int los = gen_int(&p->rng, 2, 3);
+		if (dx >= 0 && cw_day_of(sp->admit) + los < g->day_end - 1) {
+			sp->dx = dx;
+			sp->los = los;
+			sp->longer = 0;
+			sp->ua_look = UA_OTHER_DX;
+		}
+	}
+}
+
 void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 {
 	int m = gen_month_of(g, sp->admit);
@@ -683,26 +759,21 @@ void gen_schemes_stay_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 	if (g->phys[sp->phys].role == R_BAD && g->stat_roles) /* (an outpatient cost outlier pads visits only) */
 		sp->extra_cost = 1;
 	/* one plan at most: draw the band first, then apply it when the stay allows */
-	double w[8] = { P_UNWARRANTED * mult, P_IDLE * mult, P_SEEN * mult, P_RT_STAY * mult, P_LOOK_QUIET,
-		        3 * P_LOOK_RT_EXACT, P_PHANTOM * mult, P_LOOK_PHANTOM };
+	double w[11] = { P_UNWARRANTED * mult, P_IDLE * mult, P_SEEN * mult, P_RT_STAY * mult, P_LOOK_QUIET,
+		         3 * P_LOOK_RT_EXACT, P_PHANTOM * mult, P_LOOK_PHANTOM, P_LOOK_UA_SURGERY, P_LOOK_UA_OTHER_DX,
+		         P_LOOK_UA_FOUR_DAYS };
 	double u = gen_unif(&p->rng), acc = 0;
 	int band = -1;
-	for (int i = 0; i < 8 && band < 0; i++)
+	for (int i = 0; i < 11 && band < 0; i++)
 		if (u < (acc += w[i]))
 			band = i;
 	switch (band) {
-	case 0: { /* unwarranted admission: a short, cheap stay for a condition an outpatient visit handles */
-		int dx = easy_dx_for(g, p, g->dept[sp->dept].spec, sp->admit);
-		int los = gen_int(&p->rng, 1, 3);
-		if (dx >= 0 && a + los < g->day_end - 1) {
-			sp->dx = dx;
-			sp->los = los;
-			sp->longer = 0;
-			sp->easy = 1;
-			sp->extra_cost = 0;
-		}
+	case 0: /* unwarranted admission: a short stay for a condition an outpatient visit handles */
+		plan_unwarranted(g, p, sp, gen_int(&p->rng, 1, 3), gen_chance(&p->rng, P_UNWARRANTED_HEAVY), UA_NONE);
 		break;
-	}
+	case 8: case 9: case 10:
+		plan_ua_look(g, p, sp, band == 8 ? UA_SURGERY : band == 9 ? UA_OTHER_DX : UA_FOUR_DAYS);
+		break;
 	case 1: /* a run of days without care */
 		if (sp->los < 8 || a + sp->los >= g->day_end)
 			break;
@@ -1066,16 +1137,56 @@ static void phantom_case(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_pl
 	}
 }
 
+/* The care amount of a stay. */
+static cw_fen stay_care(const gen_ctx *g, const gen_visit *v)
+{
+	cw_fen s = 0;
+	for (size_t i = 0; i < v->nl; i++)
+		if (cw_category_is_care(g->items[v->l[i].item].cat))
+			s += v->l[i].amount;
+	return s;
+}
+
+static int stay_has_surgery(const gen_ctx *g, const gen_visit *v)
+{
+	for (size_t i = 0; i < v->nl; i++)
+		if (g->items[v->l[i].item].cat == CW_CAT_SURGERY)
+			return 1;
+	return 0;
+}
+
+/* The unwarranted_admission case or look-alike of a stay planned as one (judged at its discharge). */
+static void ua_truth(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
+{
+	if (sp->open || (!sp->easy && !sp->heavy && !sp->ua_look))
+		return;
+	const char *dx = g->dx[sp->dx].code;
+	double per_day = (double)stay_care(g, v) / 100.0 / sp->los;
+	int surgery = stay_has_surgery(g, v);
+	if (sp->ua_look == UA_OTHER_DX)
+		gen_case_lines(g, 1, "unwarranted_admission", "not_manageable_dx", sp->phys, p->num, v->id, NULL, 0, 0,
+		               sp->discharge, "%d-day stay for %s, which outpatient care does not handle", sp->los, dx);
+	else if (sp->ua_look == UA_FOUR_DAYS)
+		gen_case_lines(g, 1, "unwarranted_admission", "four_day_stay", sp->phys, p->num, v->id, NULL, 0, 0,
+		               sp->discharge, "%d-day stay for %s with %s care (%.2f a day): one day beyond 3", sp->los, dx,
+		               sp->heavy ? "heavy" : "light", per_day);
+	else if (sp->ua_look == UA_SURGERY && surgery)
+		gen_case_lines(g, 1, "unwarranted_admission", "short_stay_with_surgery", sp->phys, p->num, v->id, NULL, 0, 0,
+		               sp->discharge, "%d-day stay for %s with a surgery (%s)", sp->los, dx,
+		               g->items[sp->ua_surg].code);
+	else /* a case; also a surgery look-alike whose surgery could not be billed */
+		gen_case_lines(g, 0, "unwarranted_admission", sp->heavy ? "short_heavy_stay" : "short_light_stay", sp->phys,
+		               p->num, v->id, NULL, 0, stay_amount(v), sp->discharge, "%d-day stay for %s with %s care (%.2f a day)",
+		               sp->los, dx, sp->heavy ? "heavy" : "light", per_day);
+}
+
 void gen_schemes_stay_done(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp)
 {
 	if (sp->case_kind) {
 		readmit_truth(g, p, v, sp);
 		return;
 	}
-	if (sp->easy && !sp->open)
-		gen_case_lines(g, 0, "unwarranted_admission", "unwarranted_admission", sp->phys, p->num, v->id, NULL, 0,
-		               stay_amount(v), sp->discharge, "%d-day stay for %s with cheap care", sp->los,
-		               g->dx[sp->dx].code);
+	ua_truth(g, p, v, sp);
 	if (sp->idle_len)
 		idle_case(g, p, v, sp);
 	if (sp->quiet_len)
@@ -1083,7 +1194,7 @@ void gen_schemes_stay_done(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_
 	seen_case(g, p, v, sp);
 	rt_case(g, p, v, sp);
 	phantom_case(g, p, v, sp);
-	if (gen_month_of(g, sp->admit) < 0 || sp->easy)
+	if (gen_month_of(g, sp->admit) < 0 || sp->easy || sp->heavy || sp->ua_look)
 		return;
 	int last = (int)((sp->open ? g->day_end - 1 : cw_day_of(sp->discharge) - 1) - cw_day_of(sp->admit));
 	int k = last >= 2 ? gen_int(&p->rng, 1, last - 1) : -1;
@@ -1108,8 +1219,8 @@ int gen_schemes_readmit(gen_ctx *g, gen_pat *p, const gen_stay_plan *a, int *kin
 {
 	const gen_dx *ad = &g->dx[a->dx];
 	cw_day next = cw_day_of(a->discharge) + 2;
-	if (a->easy || a->open || (ad->flags & DX_PLANNED) || a->ph_kind == PH_AFTER || next < g->day_start ||
-	    next >= g->day_end - 16)
+	if (a->easy || a->heavy || a->ua_look || a->open || (ad->flags & DX_PLANNED) || a->ph_kind == PH_AFTER ||
+	    next < g->day_start || next >= g->day_end - 16)
 		return 0;
 	double u = gen_unif(&p->rng), mult = gen_rate(g, a->phys);
 	if (u < P_SPLIT_ADM * mult) {

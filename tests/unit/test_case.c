@@ -59,14 +59,13 @@ static cw_case_source source(const char *root)
 	return s;
 }
 
-static char *print_physician(const cw_case_physician *p)
+/* The text `case` prints for p, into *text (the caller's, so that the stream writes into a live variable). */
+static void print_physician(char **text, const cw_case_physician *p)
 {
-	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = open_memstream(text, &len);
 	assert_int_equal(cw_case_print_physician(f, p), 0);
 	fclose(f);
-	return text;
 }
 
 static void test_physician(void **state)
@@ -91,7 +90,8 @@ static void test_physician(void **state)
 	assert_int_equal(p.metrics.n, 1);
 	assert_string_equal(p.metrics.rec[0].v[CM_PEER_GROUP], "cardiology level 3");
 
-	char *text = print_physician(&p);
+	char *text = NULL;
+	print_physician(&text, &p);
 	assert_non_null(strstr(text, "sanction due   level 1 (2026-H1): 警告、通报批评"));
 	assert_non_null(strstr(text, "findings, most money first (2)"));
 	/* the scores table: columns line up in display width, Chinese counting two */
@@ -188,7 +188,8 @@ static void test_old_folder(void **state)
 	assert_int_equal(s.physician(s.ctx, "2026-05", "DR2", &p), 0);
 	assert_false(p.have_metrics);
 	assert_string_equal(p.sanction_level, "");
-	char *out = print_physician(&p);
+	char *out = NULL;
+	print_physician(&out, &p);
 	assert_null(strstr(out, "sanction due"));
 	assert_null(strstr(out, "metrics against peers"));
 	free(out);

@@ -163,7 +163,8 @@ CW_EXTERN(int) cw_metric_parse(const char *name);
 
 typedef struct cw_metrics_opts {
 	int min_peers;                          /* 5 */
-	uint32_t min_volume[CW_VOLUME_COUNT];   /* 30 visits, 10 stays, 30 prescriptions */
+	uint32_t min_volume[CW_VOLUME_COUNT];   /* floors: 10 visits, 5 stays, 5 prescriptions */
+	int judge_unreachable;                  /* 0: a volume no value can take beyond the limit is not judged */
 	double level;                           /* control level of the limits: 0.9999 (z 3.89) */
 	double winsor;                          /* share of z-scores winsorised at each end: 0.1 */
 	double min_excess;                      /* flag only when value >= expected * (1 + min_excess) */
@@ -176,7 +177,7 @@ typedef struct cw_metrics_opts {
 /* Sets *o to the defaults above (the same as rules/default.json). */
 CW_EXTERN(void) cw_metrics_opts_default(cw_metrics_opts *o);
 /* Reads the options into *o from a rules section: keys min_peers,
- * min_visits, min_stays, min_prescriptions, control_level, winsor,
+ * min_visits, min_stays, min_prescriptions, judge_unreachable, control_level, winsor,
  * min_excess, unit_fence, phi_min_peers, min_stratum_units, trim. Returns 0,
  * or the getters' error naming the key. */
 CW_EXTERN(int) cw_metrics_opts_read(cw_metrics_opts *o, const cw_section *s);
@@ -185,7 +186,7 @@ CW_EXTERN(int) cw_metrics_opts_load(cw_metrics_opts *o, const cw_rules *rules);
 
 enum cw_metric_status {
 	CW_METRIC_NO_DATA,    /* no unit in the month */
-	CW_METRIC_LOW_VOLUME, /* fewer units than the minimum */
+	CW_METRIC_LOW_VOLUME, /* fewer units than the floor, or too few for any value to pass the limit */
 	CW_METRIC_FEW_PEERS,  /* neither peer group has min_peers physicians */
 	CW_METRIC_JUDGED
 };

@@ -897,37 +897,41 @@ static double count_scale(int metric)
 	return metric == CW_METRIC_ANTIBIOTIC_RATE ? 1 : metric == CW_METRIC_LARGE_EQUIPMENT_PER_100 ? 100 : 0;
 }
 
-/* The reference of a count metric is never exactly 0, nor 1 for the rate of binary units
- * (antibiotic_rate): when the peers' n units have no event (or an event each), their figure is
- * Jeffreys' (x + 1/2) / (n + 1) events per unit, with the variance and third moment of a Bernoulli
- * (rate) or Poisson (count) unit of that mean, scaled. A reference of exactly 0 has no variance:
- * a physician with 52 of 74 prescriptions carrying an antibiotic against peers at 0% had an expected
- * 0, a limit 0 and a z of 0, and was never flagged. With it the limit stays where the exact binomial
- * or Poisson tail puts it (a few events above a fraction of one) and widens nothing. The peers' own
- * figures elsewhere. num and den are the reference's sums of num and den over its n units. */
-static void edge_reference(int metric, double n, double num, double den, double *r, double *v, double *k3)
-{
-	double scale = count_scale(metric);
-	int binary = metric == CW_METRIC_ANTIBIOTIC_RATE;
-	if (scale == 0 || !(n > 0) || !(num <= 0 || (binary && num >= den)))
-		return;
-	double p = ((num > 0 ? n : 0) + 0.5) / (n + 1); /* events per unit */
-	if (binary) {
-		*r = p;
-		*v = p * (1 - p);
-		*k3 = p * (1 - p) * (1 - 2 * p);
-	} else {
-		*r = scale * p;
-		*v = scale * scale * p;
-		*k3 = scale * scale * scale * p;
-	}
-}
-
 /* Whether a metric's num is at most its den in every unit (the shares, the antibiotic rate): its
  * value is at most 1, so a small volume may be unable to pass any limit. */
 static int bounded(int metric)
 {
 	return metric == CW_METRIC_DRUG_SHARE || metric == CW_METRIC_EXAM_SHARE || metric == CW_METRIC_ANTIBIOTIC_RATE;
+}
+
+/* A reference of a share, a rate or a count is never exactly 0, nor 1 for a share or a rate: when the
+ * peers' n units have no event (no drug amount, no antibiotic, no large-equipment line) or have
+ * nothing else (the whole amount drugs, an antibiotic on every prescription), their figure is
+ * Jeffreys' p = (x + 1/2) / (n + 1), x = 0 or n. A share's or a rate's unit is then taken as all or
+ * nothing (num = den with probability p, as a prescription has an antibiotic or not), a count's as
+ * Poisson of mean p events: the variance and third moment of a unit's residual follow, with d2 and d3
+ * the mean den^2 and den^3 of the units. A reference of exactly 0 has no variance: a physician with
+ * 52 of 74 prescriptions carrying an antibiotic against peers at 0% had an expected 0, a limit 0 and
+ * a z of 0, and was never flagged. With it the limit is a few events above a fraction of one, where
+ * the exact binomial or Poisson tail puts it, and widens nothing. The peers' own figures elsewhere;
+ * costs and days are never 0. */
+static void edge_reference(int metric, double n, double num, double den, double d2, double d3, double *r,
+                           double *v, double *k3)
+{
+	double scale = count_scale(metric);
+	int share = bounded(metric);
+	if ((!share && scale == 0) || !(n > 0) || !(num <= 0 || (share && num >= den)))
+		return;
+	double p = ((num > 0 ? n : 0) + 0.5) / (n + 1);
+	if (share) {
+		*r = p;
+		*v = p * (1 - p) * d2;
+		*k3 = p * (1 - p) * (1 - 2 * p) * d3;
+	} else {
+		*r = scale * p;
+		*v = scale * scale * p;
+		*k3 = scale * scale * scale * p;
+	}
 }
 
 static int eligible(const ctx *c, int metric, const work *w, size_t p)
@@ -1002,7 +1006,7 @@ static void expect_against(int metric, against *a, const sums *o, const sums *s,
 		return;
 	}
 	double r = o->s1 / o->sd, v = sums_res2(o, r) / o->n, k3 = sums_res3(o, r) / o->n;
-	edge_reference(metric, o->n, o->s1, o->sd, &r, &v, &k3);
+	edge_reference(metric, o->n, o->s1, o->sd, o->sdd / o->n, o->sddd / o->n, &r, &v, &k3);
 	a->expected += r * s->sd;
 	a->var += s->n * v + s->sd * s->sd * v * o->n / (o->sd * o->sd); /* + D^2 Var(r) */
 	a->k3 += s->n * k3;
@@ -1217,13 +1221,13 @@ static int leave_out_outliers(const ctx *c, int metric, work *w, double z_alpha,
 
 /* A group's funnel: its target (the reference's ratio), the per-unit sd such that sd / sqrt(n) is the
  * standard error of n units with the group's average denominator and residual variance, and the
- * skewness of one reference unit's residual; a count metric's reference at 0 (or a rate's at 1) as
- * edge_reference says, so that its curve is not flat on the target. */
+ * skewness of one reference unit's residual; a reference at 0 (or a share's at 1) as edge_reference
+ * says, so that its curve is not flat on the target. */
 static cw_funnel group_funnel(const ctx *c, int metric, const gsum *g)
 {
 	double r = g->den > 0 ? g->num / g->den : 0, v = g->volume > 0 ? g->res2 / g->volume : 0;
 	double k3 = g->volume > 0 ? g->res3 / g->volume : 0, dbar = g->volume > 0 ? g->den / g->volume : 1;
-	edge_reference(metric, g->volume, g->num, g->den, &r, &v, &k3);
+	edge_reference(metric, g->volume, g->num, g->den, dbar * dbar, dbar * dbar * dbar, &r, &v, &k3);
 	cw_funnel f = cw_funnel_mean(r, dbar > 0 ? sqrt(v) / dbar : 0, c->o->level, g->phi);
 	f.skew = v > 0 ? k3 / pow(v, 1.5) : 0;
 	return f;

@@ -383,24 +383,26 @@ static void test_length_of_stay(void **state)
 typedef struct rxdoc {
 	const char *id, *dept;
 	int rx, antibiotic;
+	int exam; /* visits whose 20 yuan are half a CT (exam, large equipment), half drugs */
 } rxdoc;
 
 static const rxdoc rxdocs[] = {
 	/* cardiology: eight peers at 0% */
-	{ "K01", "CA", 60, 0 }, { "K02", "CA", 55, 0 }, { "K03", "CA", 70, 0 }, { "K04", "CA", 65, 0 },
-	{ "K05", "CA", 60, 0 }, { "K06", "CA", 50, 0 }, { "K07", "CA", 60, 0 }, { "K08", "CA", 62, 0 },
-	{ "K09", "CA", 74, 52 },  /* the issue's cardiologist: 70% against 0% */
-	{ "K10", "CA", 20, 0 },   /* at the peers' rate */
+	{ "K01", "CA", 60, 0, 0 }, { "K02", "CA", 55, 0, 0 }, { "K03", "CA", 70, 0, 0 }, { "K04", "CA", 65, 0, 0 },
+	{ "K05", "CA", 60, 0, 0 }, { "K06", "CA", 50, 0, 0 }, { "K07", "CA", 60, 0, 0 }, { "K08", "CA", 62, 0, 0 },
+	{ "K09", "CA", 74, 52, 0 },  /* the issue's cardiologist: 70% against 0% */
+	{ "K10", "CA", 20, 0, 0 },   /* at the peers' rate */
+	{ "K11", "CA", 30, 0, 20 }, /* CTs where no peer has any: exam share and large equipment from 0 */
 	/* oncology: eight peers near 0% (one each) */
-	{ "N01", "ON", 60, 1 }, { "N02", "ON", 55, 1 }, { "N03", "ON", 70, 1 }, { "N04", "ON", 65, 1 },
-	{ "N05", "ON", 60, 1 }, { "N06", "ON", 50, 1 }, { "N07", "ON", 60, 1 }, { "N08", "ON", 62, 1 },
-	{ "N09", "ON", 18, 13 },  /* the issue's oncologist: 13 of 18 */
-	{ "N10", "ON", 18, 1 },   /* at the peers' rate: judged, not flagged */
-	{ "N11", "ON", 3, 3 },    /* 3 of 3: no value of 3 units can pass the limit */
-	{ "N12", "ON", 12, 2 },   /* 2 of 12: above the peers, not significantly */
+	{ "N01", "ON", 60, 1, 0 }, { "N02", "ON", 55, 1, 0 }, { "N03", "ON", 70, 1, 0 }, { "N04", "ON", 65, 1, 0 },
+	{ "N05", "ON", 60, 1, 0 }, { "N06", "ON", 50, 1, 0 }, { "N07", "ON", 60, 1, 0 }, { "N08", "ON", 62, 1, 0 },
+	{ "N09", "ON", 18, 13, 0 },  /* the issue's oncologist: 13 of 18 */
+	{ "N10", "ON", 18, 1, 0 },   /* at the peers' rate: judged, not flagged */
+	{ "N11", "ON", 3, 3, 0 },    /* 3 of 3: no value of 3 units can pass the limit */
+	{ "N12", "ON", 12, 2, 0 },   /* 2 of 12: above the peers, not significantly */
 	/* urology: every prescription with an antibiotic (a reference of 1) */
-	{ "U01", "UR", 40, 40 }, { "U02", "UR", 45, 45 }, { "U03", "UR", 50, 50 }, { "U04", "UR", 40, 40 },
-	{ "U05", "UR", 44, 44 }, { "U06", "UR", 30, 30 },
+	{ "U01", "UR", 40, 40, 0 }, { "U02", "UR", 45, 45, 0 }, { "U03", "UR", 50, 50, 0 }, { "U04", "UR", 40, 40, 0 },
+	{ "U05", "UR", 44, 44, 0 }, { "U06", "UR", 30, 30, 0 },
 };
 #define NRXDOCS (sizeof rxdocs / sizeof *rxdocs)
 
@@ -412,9 +414,12 @@ static cw_dataset *rx_world(void)
 	tu_add_department(b, "UR", "H1", "urology");
 	tu_add_patient(b, "P1", CW_SEX_F, "1970-01-01");
 	cw_item_row drug = tu_item_row("DRUG", CW_CAT_DRUG, 10000000), abx = tu_item_row("ABX", CW_CAT_DRUG, 10000000);
+	cw_item_row ct = tu_item_row("CT", CW_CAT_EXAM, 10000000);
 	abx.antibiotic = 1;
+	ct.large_equipment = 1;
 	tu_add_item(b, &drug);
 	tu_add_item(b, &abx);
+	tu_add_item(b, &ct);
 	int nline = 0;
 	for (size_t i = 0; i < NRXDOCS; i++) {
 		const rxdoc *d = &rxdocs[i];
@@ -425,7 +430,10 @@ static cw_dataset *rx_world(void)
 			int ab = k * d->antibiotic / d->rx != (k + 1) * d->antibiotic / d->rx; /* spread over the month */
 			snprintf(vid, sizeof vid, "V%s-%03d", d->id, k);
 			tu_add_visit_in(b, vid, "P1", d->id, "H1", d->dept, CW_OUTPATIENT, t, CW_MINUTE_NONE, "I10");
-			line(b, &nline, vid, ab ? "ABX" : "DRUG", t + 5, 2000);
+			int exam = k < d->exam;
+			line(b, &nline, vid, ab ? "ABX" : "DRUG", t + 5, exam ? 1000 : 2000);
+			if (exam)
+				line(b, &nline, vid, "CT", t + 10, 1000);
 			snprintf(rx, sizeof rx, "RX%s", vid);
 			tu_add_rx(b, rx, 1, vid, d->id, cw_format_time(when, t + 5), ab ? "ABX" : "DRUG", CW_QTY_ONE, 3, 2000);
 		}
@@ -439,14 +447,16 @@ static const cw_metric_row *rx_row(const cw_metrics *m, const cw_dataset *ds, co
 }
 
 /* A reference of exactly 0 or 1 widens nothing: 52 of 74 against peers at 0% and 13 of 18 against
- * peers near 0% are flagged; a physician at the peers' rate, at 100% among peers at 100%, 2 of 12
- * and 3 of 3 (which no value of three units can make significant) are not. */
+ * peers near 0% are flagged, and so are CTs (exam share, large equipment) where no peer has any; a
+ * physician at the peers' rate, at 100% among peers at 100% (antibiotics in urology, drugs
+ * everywhere), 2 of 12 and 3 of 3 (which no value of three units can make significant) are not. */
 static void test_antibiotic_rate_edges(void **state)
 {
 	(void)state;
 	cw_dataset *ds = rx_world();
 	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"antibiotic_rate\"]}}}",
 	       "K09 antibiotic_rate, N09 antibiotic_rate");
+	expect(ds, NULL, "K09 antibiotic_rate, K11 exam_share, K11 large_equipment_per_100, N09 antibiotic_rate");
 	cw_metrics_opts mo;
 	cw_metrics_opts_default(&mo);
 	cw_metrics *m;
@@ -486,6 +496,11 @@ static void test_antibiotic_rate_edges(void **state)
 		assert_true(t->groups[g].funnel.sd > 0);
 		assert_true(t->groups[g].funnel.target > 0 && t->groups[g].funnel.target < 1);
 	}
+	const cw_metric_row *k11 = &cw_metrics_table(m, CW_METRIC_EXAM_SHARE)->rows[cw_dataset_find(ds, CW_T_PHYSICIANS, "K11")];
+	assert_true(k11->flagged && k11->expected > 0 && k11->limit < 0.1);
+	const cw_metric_table *ds_t = cw_metrics_table(m, CW_METRIC_DRUG_SHARE); /* drugs are the whole amount */
+	assert_int_equal(ds_t->rows[cw_dataset_find(ds, CW_T_PHYSICIANS, "K01")].status, CW_METRIC_LOW_VOLUME);
+	assert_int_equal(ds_t->ngroups, 0);
 	cw_metrics_free(m);
 	/* the floor stays a key: at 20 prescriptions, the oncologist is not judged */
 	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"antibiotic_rate\"]}},"

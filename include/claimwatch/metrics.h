@@ -57,7 +57,7 @@
  * stratum says nothing either way: its units count as expected, with no
  * variance (they count in the value and the volume). A group's
  * over-dispersion phi is the mean of the winsorised z0^2 of its physicians
- * with the minimum volume (at least 1), when they are at least phi_min_peers;
+ * with the floor volume (at least 1), when they are at least phi_min_peers;
  * for a smaller group, that of all groups of its kind (specialty at level, or
  * specialty) together. Then
  *   z_i     = z0_i / sqrt(phi),   limit_i = E_i + q_i sqrt(phi) se_i,
@@ -78,6 +78,24 @@
  * count with the expected mean (the standard funnel for observed/expected
  * counts): with a few expected events the binomial figures of small strata
  * understate how often a physician passes the limit by chance.
+ *
+ * A reference at an edge: when a cell's peer units have no event or amount
+ * of the metric's kind (no antibiotic, no drug or exam amount, no
+ * large-equipment line), or for the shares and the antibiotic rate nothing
+ * else, r_c is Jeffreys' (x + 1/2) / (n_c + 1), x = 0 or n_c, with the
+ * moments of an all-or-nothing unit (num = den with probability r_c: v_c =
+ * r_c (1 - r_c) mean(den^2)) or of a Poisson count (large equipment): a
+ * reference of exactly 0 has no variance and judged nobody (52 of 74
+ * antibiotic prescriptions against peers at 0%: limit 0, z 0). The groups'
+ * funnels likewise.
+ *
+ * Volume: a physician is judged when its volume is at least the floor of its
+ * kind (min_visits, min_stays, min_prescriptions) and can reach the limit: it
+ * has more units than the trimmed check drops and, for the shares and the
+ * antibiotic rate (num <= den in every unit), num = den in every unit would
+ * pass the limit by min_excess without the dropped ones; otherwise its status
+ * is low_volume (judge_unreachable: the floor only). Phi is estimated from the
+ * physicians at or above the floor.
  *
  * Extreme units: in each cell, a unit whose residual num - r_c den lies beyond
  * median +/- unit_fence robust standard deviations (interquartile range /

@@ -9,6 +9,9 @@
  * (tag and metric = the metric; value, expected, limit set). Physician-level: no evidence lines; money
  * at stake (value - expected) x volume for the cost metrics, else 0; severity notice, suspicious when z
  * is above suspicious_z; class the metric's.
+ * Serves A1, A3, E1, E2/C8, B6, E7/E10, F1-F3, D6, J2 (../shared/seed-requirements.md). A reference
+ * of 0 or 1 is never exact (Jeffreys), and small volumes are judged when they can reach the limit
+ * (issue 13).
  * The full rule and method, its source, keys and blind spots: docs/detectors/outlier_physician.md.
  */
 #include <math.h>

@@ -57,7 +57,7 @@
  * stratum says nothing either way: its units count as expected, with no
  * variance (they count in the value and the volume). A group's
  * over-dispersion phi is the mean of the winsorised z0^2 of its physicians
- * with the minimum volume (at least 1), when they are at least phi_min_peers;
+ * with the floor volume (at least 1), when they are at least phi_min_peers;
  * for a smaller group, that of all groups of its kind (specialty at level, or
  * specialty) together. Then
  *   z_i     = z0_i / sqrt(phi),   limit_i = E_i + q_i sqrt(phi) se_i,
@@ -78,6 +78,24 @@
  * count with the expected mean (the standard funnel for observed/expected
  * counts): with a few expected events the binomial figures of small strata
  * understate how often a physician passes the limit by chance.
+ *
+ * A reference at an edge: when a cell's peer units have no event or amount
+ * of the metric's kind (no antibiotic, no drug or exam amount, no
+ * large-equipment line), or for the shares and the antibiotic rate nothing
+ * else, r_c is Jeffreys' (x + 1/2) / (n_c + 1), x = 0 or n_c, with the
+ * moments of an all-or-nothing unit (num = den with probability r_c: v_c =
+ * r_c (1 - r_c) mean(den^2)) or of a Poisson count (large equipment): a
+ * reference of exactly 0 has no variance and judged nobody (52 of 74
+ * antibiotic prescriptions against peers at 0%: limit 0, z 0). The groups'
+ * funnels likewise.
+ *
+ * Volume: a physician is judged when its volume is at least the floor of its
+ * kind (min_visits, min_stays, min_prescriptions) and can reach the limit: it
+ * has more units than the trimmed check drops and, for the shares and the
+ * antibiotic rate (num <= den in every unit), num = den in every unit would
+ * pass the limit by min_excess without the dropped ones; otherwise its status
+ * is low_volume (judge_unreachable: the floor only). Phi is estimated from the
+ * physicians at or above the floor.
  *
  * Extreme units: in each cell, a unit whose residual num - r_c den lies beyond
  * median +/- unit_fence robust standard deviations (interquartile range /
@@ -163,7 +181,8 @@ CW_EXTERN(int) cw_metric_parse(const char *name);
 
 typedef struct cw_metrics_opts {
 	int min_peers;                          /* 5 */
-	uint32_t min_volume[CW_VOLUME_COUNT];   /* 30 visits, 10 stays, 30 prescriptions */
+	uint32_t min_volume[CW_VOLUME_COUNT];   /* floors: 10 visits, 5 stays, 5 prescriptions */
+	int judge_unreachable;                  /* 0: a volume no value can take beyond the limit is not judged */
 	double level;                           /* control level of the limits: 0.9999 (z 3.89) */
 	double winsor;                          /* share of z-scores winsorised at each end: 0.1 */
 	double min_excess;                      /* flag only when value >= expected * (1 + min_excess) */
@@ -176,7 +195,7 @@ typedef struct cw_metrics_opts {
 /* Sets *o to the defaults above (the same as rules/default.json). */
 CW_EXTERN(void) cw_metrics_opts_default(cw_metrics_opts *o);
 /* Reads the options into *o from a rules section: keys min_peers,
- * min_visits, min_stays, min_prescriptions, control_level, winsor,
+ * min_visits, min_stays, min_prescriptions, judge_unreachable, control_level, winsor,
  * min_excess, unit_fence, phi_min_peers, min_stratum_units, trim. Returns 0,
  * or the getters' error naming the key. */
 CW_EXTERN(int) cw_metrics_opts_read(cw_metrics_opts *o, const cw_section *s);
@@ -185,7 +204,7 @@ CW_EXTERN(int) cw_metrics_opts_load(cw_metrics_opts *o, const cw_rules *rules);
 
 enum cw_metric_status {
 	CW_METRIC_NO_DATA,    /* no unit in the month */
-	CW_METRIC_LOW_VOLUME, /* fewer units than the minimum */
+	CW_METRIC_LOW_VOLUME, /* fewer units than the floor, or too few for any value to pass the limit */
 	CW_METRIC_FEW_PEERS,  /* neither peer group has min_peers physicians */
 	CW_METRIC_JUDGED
 };

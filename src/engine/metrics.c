@@ -49,9 +49,10 @@ int cw_metric_parse(const char *name)
 void cw_metrics_opts_default(cw_metrics_opts *o)
 {
 	o->min_peers = 5;
-	o->min_volume[CW_VOLUME_VISITS] = 30;
-	o->min_volume[CW_VOLUME_STAYS] = 10;
-	o->min_volume[CW_VOLUME_PRESCRIPTIONS] = 30;
+	o->min_volume[CW_VOLUME_VISITS] = 10;
+	o->min_volume[CW_VOLUME_STAYS] = 5;
+	o->min_volume[CW_VOLUME_PRESCRIPTIONS] = 5;
+	o->judge_unreachable = 0;
 	o->level = 0.9999;
 	o->winsor = 0.1;
 	o->min_excess = 0.1;
@@ -74,6 +75,8 @@ int cw_metrics_opts_read(cw_metrics_opts *o, const cw_section *s)
 			return rc;
 		o->min_volume[k] = (uint32_t)v;
 	}
+	if ((rc = cw_section_bool(&o->judge_unreachable, s, "judge_unreachable")) < 0)
+		return rc;
 	if ((rc = cw_section_double(&o->level, s, "control_level", 0.5, 0.999999999)) < 0 ||
 	    (rc = cw_section_double(&o->winsor, s, "winsor", 0, 0.49)) < 0 ||
 	    (rc = cw_section_double(&o->min_excess, s, "min_excess", 0, 1000)) < 0 ||
@@ -650,6 +653,7 @@ typedef struct adjustment {
 
 typedef struct work {
 	const utype *t;
+	int metric;           /* the metric being computed */
 	sums *esum;           /* per entry: its units' sums */
 	adjustment *adj;      /* in entry order */
 	size_t nadj, adjcap;
@@ -714,9 +718,10 @@ static int work_alloc(const ctx *c, const utype *t, size_t nunits, work *w)
 	return 0;
 }
 
-static void work_reset(const ctx *c, work *w)
+static void work_reset(const ctx *c, int metric, work *w)
 {
 	const utype *t = w->t;
+	w->metric = metric;
 	memset(w->esum, 0, t->nentries * sizeof *w->esum);
 	w->nadj = 0;
 	for (int k = 0; k < KINDS; k++) {
@@ -882,6 +887,53 @@ static int pass_extremes(work *w)
 	return 0;
 }
 
+/* Counts of events (antibiotic prescriptions, large-equipment exams) vary at
+ * least as much as a Poisson count with the expected mean, and are as skewed:
+ * with a few expected events the binomial figures of small strata understate
+ * both (the standard funnel for observed/expected counts is Poisson). The
+ * floors apply to metrics whose num is `scale` times a count. */
+static double count_scale(int metric)
+{
+	return metric == CW_METRIC_ANTIBIOTIC_RATE ? 1 : metric == CW_METRIC_LARGE_EQUIPMENT_PER_100 ? 100 : 0;
+}
+
+/* Whether a metric's num is at most its den in every unit (the shares, the antibiotic rate): its
+ * value is at most 1, so a small volume may be unable to pass any limit. */
+static int bounded(int metric)
+{
+	return metric == CW_METRIC_DRUG_SHARE || metric == CW_METRIC_EXAM_SHARE || metric == CW_METRIC_ANTIBIOTIC_RATE;
+}
+
+/* A reference of a share, a rate or a count is never exactly 0, nor 1 for a share or a rate: when the
+ * peers' n units have no event (no drug amount, no antibiotic, no large-equipment line) or have
+ * nothing else (the whole amount drugs, an antibiotic on every prescription), their figure is
+ * Jeffreys' p = (x + 1/2) / (n + 1), x = 0 or n. A share's or a rate's unit is then taken as all or
+ * nothing (num = den with probability p, as a prescription has an antibiotic or not), a count's as
+ * Poisson of mean p events: the variance and third moment of a unit's residual follow, with d2 and d3
+ * the mean den^2 and den^3 of the units. A reference of exactly 0 has no variance: a physician with
+ * 52 of 74 prescriptions carrying an antibiotic against peers at 0% had an expected 0, a limit 0 and
+ * a z of 0, and was never flagged. With it the limit is a few events above a fraction of one, where
+ * the exact binomial or Poisson tail puts it, and widens nothing. The peers' own figures elsewhere;
+ * costs and days are never 0. */
+static void edge_reference(int metric, double n, double num, double den, double d2, double d3, double *r,
+                           double *v, double *k3)
+{
+	double scale = count_scale(metric);
+	int share = bounded(metric);
+	if ((!share && scale == 0) || !(n > 0) || !(num <= 0 || (share && num >= den)))
+		return;
+	double p = ((num > 0 ? n : 0) + 0.5) / (n + 1);
+	if (share) {
+		*r = p;
+		*v = p * (1 - p) * d2;
+		*k3 = p * (1 - p) * (1 - 2 * p) * d3;
+	} else {
+		*r = scale * p;
+		*v = scale * scale * p;
+		*k3 = scale * scale * scale * p;
+	}
+}
+
 static int eligible(const ctx *c, int metric, const work *w, size_t p)
 {
 	return w->n[p] > 0 && w->n[p] >= c->o->min_volume[infos[metric].volume_kind];
@@ -944,7 +996,7 @@ static sums others_of(const cell *ce, const sums *s, const sums *own_adj)
  * peers have fewer than two units there, the stratum says nothing either way:
  * its units count as expected, with no variance. The figures used (r, v, k3)
  * go to fig (v = -1: no information). */
-static void expect_against(against *a, const sums *o, const sums *s, double fig[3])
+static void expect_against(int metric, against *a, const sums *o, const sums *s, double fig[3])
 {
 	if (!(o->n >= 1.5 && o->sd > 0)) {
 		a->expected += s->s1;
@@ -954,6 +1006,7 @@ static void expect_against(against *a, const sums *o, const sums *s, double fig[
 		return;
 	}
 	double r = o->s1 / o->sd, v = sums_res2(o, r) / o->n, k3 = sums_res3(o, r) / o->n;
+	edge_reference(metric, o->n, o->s1, o->sd, o->sdd / o->n, o->sddd / o->n, &r, &v, &k3);
 	a->expected += r * s->sd;
 	a->var += s->n * v + s->sd * s->sd * v * o->n / (o->sd * o->sd); /* + D^2 Var(r) */
 	a->k3 += s->n * k3;
@@ -989,7 +1042,7 @@ static void group_and_physician_sums(const ctx *c, work *w)
 		for (int k = 0; k < KINDS; k++) {
 			const cell *ce = &w->cell[en->cell[k]];
 			int sparse = k == 0 && o[0].n < c->o->min_stratum_units && o[1].n > o[0].n;
-			expect_against(&w->vs[k][en->phys], &o[sparse ? 1 : k], s, &w->efig[k][3 * e]);
+			expect_against(w->metric, &w->vs[k][en->phys], &o[sparse ? 1 : k], s, &w->efig[k][3 * e]);
 			if (w->out[k][en->phys])
 				continue;
 			gsum *g = &w->g[c->gid[k][en->phys]];
@@ -1098,16 +1151,6 @@ static int estimate_phi(const ctx *c, int metric, work *w)
 	return rc;
 }
 
-/* Counts of events (antibiotic prescriptions, large-equipment exams) vary at
- * least as much as a Poisson count with the expected mean, and are as skewed:
- * with a few expected events the binomial figures of small strata understate
- * both (the standard funnel for observed/expected counts is Poisson). The
- * floors apply to metrics whose num is `scale` times a count. */
-static double count_scale(int metric)
-{
-	return metric == CW_METRIC_ANTIBIOTIC_RATE ? 1 : metric == CW_METRIC_LARGE_EQUIPMENT_PER_100 ? 100 : 0;
-}
-
 static void poisson_floor(const ctx *c, int metric, work *w)
 {
 	double scale = count_scale(metric);
@@ -1176,19 +1219,18 @@ static int leave_out_outliers(const ctx *c, int metric, work *w, double z_alpha,
 	return rc;
 }
 
-static double group_target(const gsum *g) { return g->den > 0 ? g->num / g->den : 0; }
-
-/* The skewness of one reference unit's residual in the group. */
-static double group_skew(const gsum *g)
+/* A group's funnel: its target (the reference's ratio), the per-unit sd such that sd / sqrt(n) is the
+ * standard error of n units with the group's average denominator and residual variance, and the
+ * skewness of one reference unit's residual; a reference at 0 (or a share's at 1) as edge_reference
+ * says, so that its curve is not flat on the target. */
+static cw_funnel group_funnel(const ctx *c, int metric, const gsum *g)
 {
-	return g->volume > 0 && g->res2 > 0 ? (g->res3 / g->volume) / pow(g->res2 / g->volume, 1.5) : 0;
-}
-
-/* The per-unit sd of a group's funnel: sd / sqrt(n) is the standard error of n
- * units with the group's average denominator and residual variance. */
-static double group_sd(const gsum *g)
-{
-	return g->den > 0 ? sqrt(g->volume * g->res2) / g->den : 0;
+	double r = g->den > 0 ? g->num / g->den : 0, v = g->volume > 0 ? g->res2 / g->volume : 0;
+	double k3 = g->volume > 0 ? g->res3 / g->volume : 0, dbar = g->volume > 0 ? g->den / g->volume : 1;
+	edge_reference(metric, g->volume, g->num, g->den, dbar * dbar, dbar * dbar * dbar, &r, &v, &k3);
+	cw_funnel f = cw_funnel_mean(r, dbar > 0 ? sqrt(v) / dbar : 0, c->o->level, g->phi);
+	f.skew = v > 0 ? k3 / pow(v, 1.5) : 0;
+	return f;
 }
 
 /* A unit's part in its physician's figures: residual num - r den, variance, third moment, expected num. */
@@ -1243,6 +1285,29 @@ static int broad_excess(const ctx *c, int metric, const work *w, int k, size_t p
 	return z > cw_cornish_fisher(z_alpha, k3 / pow(var, 1.5), +1);
 }
 
+/* Whether physician p's volume can pass its limit at all, against its figures a: more units than the
+ * trimmed check drops, and for a share or a rate (at most 1 per unit of den), all of them at that
+ * maximum would pass the limit by the minimum excess also without the dropped ones (taken as an
+ * average share of the figures). The costs, days and counts are unbounded: the volume floor and the
+ * trimmed check are their only gates. Funnel limits widen as the volume falls; a volume that no value
+ * can take beyond them is not judged (13 of 18 prescriptions against peers at 2% can; 3 of 3 cannot). */
+static int can_reach(const ctx *c, int metric, const work *w, const against *a, size_t p, double sqphi,
+                     double z_alpha)
+{
+	double n = w->n[p], drop = fmax(1, ceil(c->o->trim * n));
+	if (c->o->judge_unreachable)
+		return 1;
+	if (!(n > drop))
+		return 0;
+	if (!bounded(metric))
+		return 1;
+	double f = (n - drop) / n, most = w->den[p];
+	if (!(a->var > 0) || most < a->expected * (1 + c->o->min_excess))
+		return 0;
+	double z = (most - a->expected) * f / sqrt(a->var * f) / sqphi;
+	return z > cw_cornish_fisher(z_alpha, a->k3 / pow(a->var, 1.5) / sqrt(f), +1);
+}
+
 /* Judges physician p; row->group is left as a gid (renumbered later). */
 static void judge(const ctx *c, int metric, work *w, size_t p, double z_alpha, cw_metric_row *row)
 {
@@ -1265,14 +1330,19 @@ static void judge(const ctx *c, int metric, work *w, size_t p, double z_alpha, c
 	const against *a = &w->vs[k][p];
 	double sqphi = sqrt(gs->phi), z0 = raw_z(w, k, p), n = w->n[p];
 	double skew = a->var > 0 ? a->k3 / pow(a->var, 1.5) : 0; /* of the physician's sum */
-	double curve = cw_cornish_fisher(z_alpha, group_skew(gs) / sqrt(n), +1);
+	if (!can_reach(c, metric, w, a, p, sqphi, z_alpha)) {
+		row->status = CW_METRIC_LOW_VOLUME;
+		return;
+	}
+	cw_funnel gf = group_funnel(c, metric, gs);
+	double curve = cw_cornish_fisher(z_alpha, gf.skew / sqrt(n), +1);
 	row->status = CW_METRIC_JUDGED;
 	row->expected = a->expected / w->den[p];
 	row->se = sqrt(a->var) / w->den[p];
 	row->z = z0 / sqphi;
 	row->zlimit = cw_cornish_fisher(z_alpha, skew, +1);
 	row->limit = row->expected + row->zlimit * sqphi * row->se;
-	row->plotted = group_target(gs) + z0 * group_sd(gs) / sqrt(n) * curve / row->zlimit;
+	row->plotted = gf.target + z0 * gf.sd / sqrt(n) * curve / row->zlimit;
 	row->flagged = row->z > row->zlimit && row->value >= row->expected * (1 + c->o->min_excess) &&
 	               broad_excess(c, metric, w, k, p, sqphi, z_alpha);
 	row->group = (int32_t)gid;
@@ -1280,7 +1350,7 @@ static void judge(const ctx *c, int metric, work *w, size_t p, double z_alpha, c
 }
 
 /* The groups that judged someone, in gid order (specialty text, then level 0..3). */
-static int list_groups(const ctx *c, const work *w, cw_metric_row *rows, cw_peer_group **out, size_t *nout)
+static int list_groups(const ctx *c, int metric, const work *w, cw_metric_row *rows, cw_peer_group **out, size_t *nout)
 {
 	const cw_departments *dp = cw_dataset_departments(c->ds);
 	const cw_physicians *ph = cw_dataset_physicians(c->ds);
@@ -1303,9 +1373,8 @@ static int list_groups(const ctx *c, const work *w, cw_metric_row *rows, cw_peer
 		groups[index[gid]] = (cw_peer_group){
 			.specialty = dp->specialty[ph->dept[p]], .level = (int)(gid % 4), .peers = gs->peers,
 			.judged = gs->judged, .volume = (uint64_t)gs->volume,
-			.funnel = cw_funnel_mean(group_target(gs), group_sd(gs), c->o->level, gs->phi),
+			.funnel = group_funnel(c, metric, gs),
 		};
-		groups[index[gid]].funnel.skew = group_skew(gs);
 		rows[p].group = index[gid];
 	}
 	free(index);
@@ -1322,7 +1391,7 @@ static int compute_metric(const ctx *c, int metric, work *w, cw_metrics *m)
 {
 	double z_alpha = cw_z_two_sided(c->o->level);
 	int rc, again = 0;
-	work_reset(c, w);
+	work_reset(c, metric, w);
 	pass_sums(c, metric, w);
 	cell_figures(c, w); /* plain ratios for the fences */
 	set_fences(c, w);
@@ -1337,7 +1406,7 @@ static int compute_metric(const ctx *c, int metric, work *w, cw_metrics *m)
 	for (size_t p = 0; p < c->nphys; p++)
 		judge(c, metric, w, p, z_alpha, &rows[p]);
 	size_t ng = 0;
-	if ((rc = list_groups(c, w, rows, &m->groups[metric], &ng)) < 0) {
+	if ((rc = list_groups(c, metric, w, rows, &m->groups[metric], &ng)) < 0) {
 		free(rows);
 		return rc;
 	}

@@ -29,6 +29,16 @@ for f in index.html ranking.html ranking-exam.html charts.html indicators.html; 
   [ -s "$R/$f" ] && pass "$f written" || fail "$f missing"
 done
 ls "$R"/funnel-*.html >/dev/null 2>&1 && pass "funnel pages written" || fail "no funnel page"
+# issue 13: physicians judged on small volumes (under the old minimums of 30 visits, 10 stays) are dots of
+# their metric's funnel plot like the others
+small=$(awk -F, '$6 == "judged" && $7 + 0 < 10 { print $5 " " $2; exit }' "$O/2026-02/metrics.csv")
+if [ -z "$small" ]; then
+  fail "no physician judged on fewer than 10 units in metrics.csv"
+else
+  set -- $small
+  grep -q "$2" "$R/funnel-$1.html" && pass "$2, judged on a small volume, is in funnel-$1.html" ||
+    fail "$2, judged on a small volume, is not in funnel-$1.html"
+fi
 npages=$(ls "$R/p" | wc -l)
 [ "$npages" -gt 10 ] && pass "$npages physician pages" || fail "only $npages physician pages"
 for f in metrics.csv evidence.csv indicators.csv; do

@@ -21,8 +21,8 @@ static const doc docs[] = {
 	{ "A07", "H1", "IM1", 60, 1, 1 },   /* sicker patients: a look-alike */
 	{ "A08", "H1", "IM1", 60, 2, 0 },   /* the outlier */
 	{ "B01", "H2", "IM2", 60, 1, 0 },
-	{ "B02", "H2", "IM2", 30, 2, 0 },   /* exactly the minimum volume: judged among the specialty */
-	{ "B03", "H2", "IM2", 29, 2, 0 },   /* one visit short: not judged */
+	{ "B02", "H2", "IM2", 30, 2, 0 },   /* judged among the specialty */
+	{ "B03", "H2", "IM2", 29, 2, 0 },   /* one visit fewer: judged too (not below the floor of 10) */
 	{ "S01", "H1", "SK1", 60, 1, 0 }, { "S02", "H1", "SK1", 60, 1, 0 },
 	{ "S03", "H1", "SK1", 60, 3, 0 },   /* a specialty of three: not judged */
 };
@@ -142,8 +142,10 @@ static void test_outlier_found_lookalikes_not(void **state)
 	cw_findings *fs = tu_detect(ds, "outlier_physician", NULL);
 	char got[1024];
 	summary(ds, fs, got, sizeof got);
-	/* not A07 (sicker case mix), not B03 (29 visits), not S03 (three skin physicians) */
-	assert_string_equal(got, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	/* not A07 (sicker case mix), not S03 (three skin physicians); B03 (29 visits, under the old
+	 * minimum of 30) is judged and found like B02 */
+	assert_string_equal(got, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit, "
+	                         "B03 cost_per_outpatient_visit");
 	cw_record r;
 	cw_findings_get(&r, fs, 0);
 	assert_int_equal(r.f.patient, CW_NONE);
@@ -184,7 +186,7 @@ static void test_min_peers_threshold(void **state)
 #define COST "\"metrics\":[\"cost_per_outpatient_visit\"]"
 	/* internal: 8 physicians at level 3, 11 across levels (B03 counts as a peer: it has visits) */
 	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST "}},\"metrics\":{\"min_peers\":11}}",
-	       "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	       "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit, B03 cost_per_outpatient_visit");
 	expect(ds, "{\"detectors\":{\"outlier_physician\":{" COST "}},\"metrics\":{\"min_peers\":12}}", "");
 	/* skin has 3: judged once min_peers is 3, and S03 (three times the cost) is found; B02 is
 	 * then judged in its level group of three, where B03 costs twice as much too: two of three
@@ -257,7 +259,7 @@ static void test_refunds_ignored(void **state)
 	world_opts o = plain;
 	o.refunded_extra = 1;
 	cw_dataset *ds = world(&o);
-	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit, B03 cost_per_outpatient_visit");
 	cw_dataset_free(ds);
 }
 
@@ -278,7 +280,7 @@ static void test_single_visit_is_not_a_pattern(void **state)
 	assert_true(a03->z > a03->zlimit && a03->value > a03->limit);
 	assert_false(a03->flagged);
 	cw_metrics_free(m);
-	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit, B03 cost_per_outpatient_visit");
 	cw_dataset_free(ds);
 }
 
@@ -288,7 +290,7 @@ static void test_lookback_not_reported(void **state)
 	world_opts o = plain;
 	o.outlier_month = 4; /* A08 was costly in April only */
 	cw_dataset *ds = world(&o);
-	expect(ds, NULL, "B02 cost_per_outpatient_visit");
+	expect(ds, NULL, "B02 cost_per_outpatient_visit, B03 cost_per_outpatient_visit");
 	cw_dataset_free(ds);
 }
 
@@ -298,7 +300,7 @@ static void test_one_patient_many_lines(void **state)
 	world_opts o = plain;
 	o.one_patient = 1; /* about 5000 lines on one patient */
 	cw_dataset *ds = world(&o);
-	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit");
+	expect(ds, NULL, "A08 cost_per_outpatient_visit, B02 cost_per_outpatient_visit, B03 cost_per_outpatient_visit");
 	cw_dataset_free(ds);
 }
 
@@ -376,6 +378,136 @@ static void test_length_of_stay(void **state)
 	cw_dataset_free(ds);
 }
 
+/* Antibiotic prescriptions against peers at (or near) 0% and at 100%. Each physician: its outpatient
+ * prescriptions, so many with an antibiotic. */
+typedef struct rxdoc {
+	const char *id, *dept;
+	int rx, antibiotic;
+	int exam; /* visits whose 20 yuan are half a CT (exam, large equipment), half drugs */
+} rxdoc;
+
+static const rxdoc rxdocs[] = {
+	/* cardiology: eight peers at 0% */
+	{ "K01", "CA", 60, 0, 0 }, { "K02", "CA", 55, 0, 0 }, { "K03", "CA", 70, 0, 0 }, { "K04", "CA", 65, 0, 0 },
+	{ "K05", "CA", 60, 0, 0 }, { "K06", "CA", 50, 0, 0 }, { "K07", "CA", 60, 0, 0 }, { "K08", "CA", 62, 0, 0 },
+	{ "K09", "CA", 74, 52, 0 },  /* the issue's cardiologist: 70% against 0% */
+	{ "K10", "CA", 20, 0, 0 },   /* at the peers' rate */
+	{ "K11", "CA", 30, 0, 20 }, /* CTs where no peer has any: exam share and large equipment from 0 */
+	/* oncology: eight peers near 0% (one each) */
+	{ "N01", "ON", 60, 1, 0 }, { "N02", "ON", 55, 1, 0 }, { "N03", "ON", 70, 1, 0 }, { "N04", "ON", 65, 1, 0 },
+	{ "N05", "ON", 60, 1, 0 }, { "N06", "ON", 50, 1, 0 }, { "N07", "ON", 60, 1, 0 }, { "N08", "ON", 62, 1, 0 },
+	{ "N09", "ON", 18, 13, 0 },  /* the issue's oncologist: 13 of 18 */
+	{ "N10", "ON", 18, 1, 0 },   /* at the peers' rate: judged, not flagged */
+	{ "N11", "ON", 3, 3, 0 },    /* 3 of 3: no value of 3 units can pass the limit */
+	{ "N12", "ON", 12, 2, 0 },   /* 2 of 12: above the peers, not significantly */
+	/* urology: every prescription with an antibiotic (a reference of 1) */
+	{ "U01", "UR", 40, 40, 0 }, { "U02", "UR", 45, 45, 0 }, { "U03", "UR", 50, 50, 0 }, { "U04", "UR", 40, 40, 0 },
+	{ "U05", "UR", 44, 44, 0 }, { "U06", "UR", 30, 30, 0 },
+};
+#define NRXDOCS (sizeof rxdocs / sizeof *rxdocs)
+
+static cw_dataset *rx_world(void)
+{
+	cw_builder *b = tu_builder("2026-05");
+	tu_add_department(b, "CA", "H1", "cardiology");
+	tu_add_department(b, "ON", "H1", "oncology");
+	tu_add_department(b, "UR", "H1", "urology");
+	tu_add_patient(b, "P1", CW_SEX_F, "1970-01-01");
+	cw_item_row drug = tu_item_row("DRUG", CW_CAT_DRUG, 10000000), abx = tu_item_row("ABX", CW_CAT_DRUG, 10000000);
+	cw_item_row ct = tu_item_row("CT", CW_CAT_EXAM, 10000000);
+	abx.antibiotic = 1;
+	ct.large_equipment = 1;
+	tu_add_item(b, &drug);
+	tu_add_item(b, &abx);
+	tu_add_item(b, &ct);
+	int nline = 0;
+	for (size_t i = 0; i < NRXDOCS; i++) {
+		const rxdoc *d = &rxdocs[i];
+		tu_add_physician(b, d->id, "H1", d->dept);
+		for (int k = 0; k < d->rx; k++) {
+			char vid[32], rx[40], when[CW_FMT_SIZE];
+			cw_minute t = cw_days_from_civil(2026, 5, 1 + k % 28) * CW_MINUTES_PER_DAY + 480 + k;
+			int ab = k * d->antibiotic / d->rx != (k + 1) * d->antibiotic / d->rx; /* spread over the month */
+			snprintf(vid, sizeof vid, "V%s-%03d", d->id, k);
+			tu_add_visit_in(b, vid, "P1", d->id, "H1", d->dept, CW_OUTPATIENT, t, CW_MINUTE_NONE, "I10");
+			int exam = k < d->exam;
+			line(b, &nline, vid, ab ? "ABX" : "DRUG", t + 5, exam ? 1000 : 2000);
+			if (exam)
+				line(b, &nline, vid, "CT", t + 10, 1000);
+			snprintf(rx, sizeof rx, "RX%s", vid);
+			tu_add_rx(b, rx, 1, vid, d->id, cw_format_time(when, t + 5), ab ? "ABX" : "DRUG", CW_QTY_ONE, 3, 2000);
+		}
+	}
+	return tu_finish(b);
+}
+
+static const cw_metric_row *rx_row(const cw_metrics *m, const cw_dataset *ds, const char *id)
+{
+	return &cw_metrics_table(m, CW_METRIC_ANTIBIOTIC_RATE)->rows[cw_dataset_find(ds, CW_T_PHYSICIANS, id)];
+}
+
+/* A reference of exactly 0 or 1 widens nothing: 52 of 74 against peers at 0% and 13 of 18 against
+ * peers near 0% are flagged, and so are CTs (exam share, large equipment) where no peer has any; a
+ * physician at the peers' rate, at 100% among peers at 100% (antibiotics in urology, drugs
+ * everywhere), 2 of 12 and 3 of 3 (which no value of three units can make significant) are not. */
+static void test_antibiotic_rate_edges(void **state)
+{
+	(void)state;
+	cw_dataset *ds = rx_world();
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"antibiotic_rate\"]}}}",
+	       "K09 antibiotic_rate, N09 antibiotic_rate");
+	expect(ds, NULL, "K09 antibiotic_rate, K11 exam_share, K11 large_equipment_per_100, N09 antibiotic_rate");
+	cw_metrics_opts mo;
+	cw_metrics_opts_default(&mo);
+	cw_metrics *m;
+	assert_int_equal(cw_metrics_compute(&m, ds, &mo), 0);
+	const cw_metric_row *k09 = rx_row(m, ds, "K09"), *k10 = rx_row(m, ds, "K10");
+	print_message("K09 value %g expected %g limit %g z %g zlimit %g\n", k09->value, k09->expected, k09->limit,
+	              k09->z, k09->zlimit);
+	assert_int_equal(k09->status, CW_METRIC_JUDGED);
+	assert_true(k09->flagged);
+	assert_true(k09->expected > 0 && k09->expected < 0.01); /* never exactly the peers' 0 */
+	assert_true(k09->limit > k09->expected && k09->limit < 0.1); /* a few prescriptions of 74, not 0 */
+	assert_true(k09->z > k09->zlimit);
+	assert_true(k09->plotted > k09->limit); /* above the curve on the funnel plot */
+	assert_int_equal(k10->status, CW_METRIC_JUDGED); /* 20 prescriptions at 0%: judged */
+	assert_false(k10->flagged);
+	assert_true(k10->z < 0);
+	const cw_metric_row *n09 = rx_row(m, ds, "N09"), *n10 = rx_row(m, ds, "N10");
+	assert_int_equal(n09->volume, 18);
+	assert_int_equal(n09->status, CW_METRIC_JUDGED); /* 18 prescriptions: judged, no longer low_volume */
+	assert_true(n09->flagged);
+	assert_true(n09->plotted > n09->limit);
+	assert_int_equal(n10->status, CW_METRIC_JUDGED);
+	assert_false(n10->flagged);
+	assert_int_equal(rx_row(m, ds, "N11")->status, CW_METRIC_LOW_VOLUME); /* 3 of 3 cannot reach */
+	assert_false(rx_row(m, ds, "N11")->flagged);
+	assert_false(rx_row(m, ds, "N12")->flagged);
+	for (int i = 1; i <= 6; i++) { /* a reference of 1: no value can pass it, nobody is judged */
+		char id[8];
+		snprintf(id, sizeof id, "U%02d", i);
+		const cw_metric_row *u = rx_row(m, ds, id);
+		assert_false(u->flagged);
+		assert_int_equal(u->status, CW_METRIC_LOW_VOLUME);
+		assert_true(u->value == 1);
+	}
+	const cw_metric_table *t = cw_metrics_table(m, CW_METRIC_ANTIBIOTIC_RATE); /* curves that are not flat */
+	for (size_t g = 0; g < t->ngroups; g++) {
+		assert_true(t->groups[g].funnel.sd > 0);
+		assert_true(t->groups[g].funnel.target > 0 && t->groups[g].funnel.target < 1);
+	}
+	const cw_metric_row *k11 = &cw_metrics_table(m, CW_METRIC_EXAM_SHARE)->rows[cw_dataset_find(ds, CW_T_PHYSICIANS, "K11")];
+	assert_true(k11->flagged && k11->expected > 0 && k11->limit < 0.1);
+	const cw_metric_table *ds_t = cw_metrics_table(m, CW_METRIC_DRUG_SHARE); /* drugs are the whole amount */
+	assert_int_equal(ds_t->rows[cw_dataset_find(ds, CW_T_PHYSICIANS, "K01")].status, CW_METRIC_LOW_VOLUME);
+	assert_int_equal(ds_t->ngroups, 0);
+	cw_metrics_free(m);
+	/* the floor stays a key: at 20 prescriptions, the oncologist is not judged */
+	expect(ds, "{\"detectors\":{\"outlier_physician\":{\"metrics\":[\"antibiotic_rate\"]}},"
+	           "\"metrics\":{\"min_prescriptions\":20}}", "K09 antibiotic_rate");
+	cw_dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_threads_same_output),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_length_of_stay),
+		cmocka_unit_test(test_antibiotic_rate_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,6 +90,7 @@ static cw_metrics_opts small_opts(void)
 	o.min_volume[CW_VOLUME_PRESCRIPTIONS] = 1;
 	o.min_stratum_units = 2; /* the level's figures, however few */
 	o.trim = 0;              /* the single largest unit */
+	o.judge_unreachable = 1; /* the figures of one or two units, which could pass no limit */
 	return o;
 }
 
@@ -462,6 +463,7 @@ static void test_options_from_rules(void **state)
 	assert_int_equal(o.min_peers, d.min_peers);
 	for (int k = 0; k < CW_VOLUME_COUNT; k++)
 		assert_int_equal(o.min_volume[k], d.min_volume[k]);
+	assert_int_equal(o.judge_unreachable, d.judge_unreachable);
 	NEAR(o.level, d.level, 0);
 	NEAR(o.winsor, d.winsor, 0);
 	NEAR(o.min_excess, d.min_excess, 0);

@@ -134,6 +134,25 @@ static void test_cornish_fisher(void **state)
 	NEAR(cw_funnel_limit(&m, 25, -1), 200 - 10 * (z - (z * z - 1) * 0.4 / 6), 1e-9);
 }
 
+/* The limit of a count (antibiotic prescriptions, large-equipment exams) in metrics.c: the expected
+ * count E plus the Cornish-Fisher quantile at the Poisson skewness 1 / sqrt(E) times sqrt(E). From a
+ * fraction of one expected event (a reference of 0 taken as Jeffreys' 1/2 over n + 1 units) to 50,
+ * the smallest count beyond it is the exact Poisson one at the control level, or one away. */
+static void test_cornish_fisher_poisson(void **state)
+{
+	(void)state;
+	double z = cw_z_two_sided(0.9999), alpha = 0.0001 / 2;
+	const double es[] = { 0.01, 0.0694, 0.2, 0.5, 1, 2, 5, 10, 20, 50 };
+	for (size_t i = 0; i < sizeof es / sizeof *es; i++) {
+		double e = es[i], lim = e + cw_cornish_fisher(z, 1 / sqrt(e), +1) * sqrt(e);
+		unsigned cf = (unsigned)floor(lim) + 1, exact = 1; /* the smallest count flagged */
+		while (gsl_cdf_poisson_Q(exact - 1, e) >= alpha) /* P(X >= exact) */
+			exact++;
+		print_message("E %g: CF flags from %u, exact from %u\n", e, cf, exact);
+		assert_true(cf + 1 >= exact && cf <= exact + 1);
+	}
+}
+
 static void test_overdispersion(void **state)
 {
 	(void)state;
@@ -299,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_gsl_handler_left_alone),
 		cmocka_unit_test(test_funnel_limits),
 		cmocka_unit_test(test_cornish_fisher),
+		cmocka_unit_test(test_cornish_fisher_poisson),
 		cmocka_unit_test(test_overdispersion),
 		cmocka_unit_test(test_robust_z),
 	};

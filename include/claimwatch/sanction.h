@@ -59,6 +59,7 @@ typedef struct cw_standing {
 	int nfirsts;
 	int composite_first;
 	int composite_grade;       /* enum cw_grade; CW_GRADE_NONE when too few cases */
+	int under_floor;           /* under scoring.min_visits (column under_min_visits; 0 when absent) */
 	cw_fen suspect;            /* composite money at stake */
 } cw_standing;
 

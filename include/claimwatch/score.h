@@ -9,7 +9,9 @@
  * of outlier findings; weights and saturation points are the rules' "scoring"
  * section (docs/scoring.md says it in plain words). Grades follow the cut-offs
  * of "grades". Physicians below scoring.min_visits visits are "too few cases":
- * neither graded nor ranked. Dismissed findings (reviews) do not count.
+ * listed with their findings and money but neither graded nor ranked, unless
+ * scoring.rank_too_few asks to grade and rank them like everyone (they stay
+ * marked under_floor). Dismissed findings (reviews) do not count.
  *
  * Scores are kept in hundredths (integers) so that ranks are reproducible from
  * the two decimals written in ranking.csv.
@@ -45,6 +47,7 @@ CW_EXTERN(const char *) cw_scope_name(int scope);
 /* The rules' "scoring", "grades" and "ranking" sections. */
 typedef struct cw_score_rules {
 	long long min_visits;         /* below: too few cases */
+	int rank_too_few;             /* grade and rank those below min_visits too (default: list them only) */
 	double w_money, w_rate, w_outlier;
 	double money_full;            /* share of billing at stake that gives full marks */
 	double rate_full;             /* findings per 100 visits that give full marks */
@@ -78,7 +81,8 @@ typedef struct cw_physcore {
 	cw_ref physician, inst, dept;
 	uint32_t visits;    /* distinct visits of the month: attending, or ordering a line */
 	cw_fen billed;      /* the month's claim lines ordered by the physician, net of refunds */
-	int too_few;        /* visits < min_visits: neither graded nor ranked */
+	int under_floor;    /* visits < min_visits */
+	int too_few;        /* under_floor and not scoring.rank_too_few: neither graded nor ranked */
 	cw_dimscore *dim;   /* ndims + 1: the rules' dimensions, then the composite */
 } cw_physcore;
 
@@ -89,7 +93,8 @@ typedef struct cw_scores {
 	cw_physcore *rows;  /* n rows */
 	cw_dimscore *cells; /* every row's dim, packed: rows[i].dim == cells + i * (ndims + 1) */
 	int scope;          /* set by cw_rank */
-	size_t ranked, too_few;
+	size_t ranked, too_few;       /* set by cw_rank: graded and rankable, too few cases (not) */
+	size_t under_floor;           /* set by cw_rank: under min_visits, ranked or not */
 	size_t dismissed, confirmed; /* findings, over all physicians */
 } cw_scores;
 

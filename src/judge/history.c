@@ -2,7 +2,12 @@
  *
  * Each row of ranking.csv is one physician in one dimension; the rows of a
  * physician and month fold into one standing: the dimensions ranked first, the
- * composite's rank, grade and money at stake. */
+ * composite's rank, grade and money at stake. A row with status too_few_cases
+ * (listed with its findings and money, not ranked) never carries a first or a
+ * grade, whatever else it says, so it never counts toward a sanction; one
+ * under scoring.min_visits that scoring.rank_too_few ranked counts like any
+ * other. The columns status and under_min_visits are optional: files written
+ * before them read as before. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +19,9 @@
 #include "judge/history.h"
 #include "util/grow.h"
 
-enum { C_PHYS, C_INST, C_DEPT, C_DIM, C_GRADE, C_RANK, C_AMOUNT, C_NAME };
+enum { C_PHYS, C_INST, C_DEPT, C_DIM, C_GRADE, C_RANK, C_AMOUNT, C_NAME, C_STATUS, C_UNDER };
 static const char *const columns[] = { "physician_id", "inst_id", "dept_id", "dimension", "grade", "rank",
-	                               "suspect_amount", "?physician_name", NULL };
+	                               "suspect_amount", "?physician_name", "?status", "?under_min_visits", NULL };
 
 /* A history being read: the standings grow by one per row of ranking.csv. */
 typedef struct reading {
@@ -42,7 +47,7 @@ static int row_error(const cw_csvtab *t, const char *what, const char *value)
 /* One row of ranking.csv as a standing of its own (folded later). */
 static int read_row(reading *rd, const cw_csvtab *t, int month)
 {
-	char dim[64], grade[32], rank[16], amount[32];
+	char dim[64], grade[32], rank[16], amount[32], status[32], under[8];
 	cw_standing *s = NULL;
 	int rc = push(rd, &s);
 	if (rc < 0)
@@ -56,6 +61,9 @@ static int read_row(reading *rd, const cw_csvtab *t, int month)
 	cw_csvtab_copy(grade, sizeof grade, t, C_GRADE);
 	cw_csvtab_copy(rank, sizeof rank, t, C_RANK);
 	cw_csvtab_copy(amount, sizeof amount, t, C_AMOUNT);
+	cw_csvtab_copy(status, sizeof status, t, C_STATUS);
+	cw_csvtab_copy(under, sizeof under, t, C_UNDER);
+	s->under_floor = !strcmp(under, "1");
 	s->name = cw_csvtab_dup(t, C_NAME);
 	s->firsts = strdup("");
 	if (!s->name || !s->firsts)
@@ -70,7 +78,10 @@ static int read_row(reading *rd, const cw_csvtab *t, int month)
 		return row_error(t, why, amount);
 	if (rank[0] && strspn(rank, "0123456789") != strlen(rank))
 		return row_error(t, "not a rank:", rank);
-	int first = !strcmp(rank, "1");
+	int listed_only = !strcmp(status, "too_few_cases");
+	int first = !listed_only && !strcmp(rank, "1");
+	if (listed_only)
+		g = CW_GRADE_NONE;
 	if (!strcmp(dim, "composite")) {
 		s->composite_first = first;
 		s->composite_grade = g;
@@ -158,6 +169,7 @@ static int merge(cw_standing *a, cw_standing *b)
 		a->composite_grade = b->composite_grade;
 	}
 	a->suspect += b->suspect;
+	a->under_floor |= b->under_floor;
 	if (!a->name[0] && b->name[0]) {
 		char *t = a->name;
 		a->name = b->name;

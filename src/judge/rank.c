@@ -4,8 +4,10 @@
  * the physician id (bytewise, which is the dataset's physician order). The
  * scope groups physicians: by institution (a hospital ranks its own, as the
  * medical affairs office does), by specialty (peers across institutions), or
- * all together. Physicians with too few cases get no rank, and neither does a
- * score of 0 in a dimension: with nothing to rank, nobody is "first" there. */
+ * all together. Physicians with too few cases get no rank (unless
+ * scoring.rank_too_few made them rankable: then too_few is 0 and only
+ * under_floor marks them), and neither does a score of 0 in a dimension: with
+ * nothing to rank, nobody is "first" there. */
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
@@ -50,9 +52,11 @@ int cw_rank(cw_scores *s, const cw_dataset *ds, int scope)
 	if (!idx)
 		return cw_error_set(CW_ENOMEM, "out of memory ranking");
 	s->scope = scope;
-	s->too_few = 0;
-	for (size_t i = 0; i < s->n; i++)
+	s->too_few = s->under_floor = 0;
+	for (size_t i = 0; i < s->n; i++) {
 		s->too_few += s->rows[i].too_few != 0;
+		s->under_floor += s->rows[i].under_floor != 0;
+	}
 	s->ranked = s->n - s->too_few;
 	for (size_t d = 0; d <= s->ndims; d++) {
 		order_ctx c = { s, ds, d, scope };

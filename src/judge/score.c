@@ -58,6 +58,7 @@ int cw_score_rules_load(cw_score_rules *o, const cw_rules *rules)
 	    (rc = cw_section_double(&o->rate_full, &sc, "per_100_visits_full", 1e-9, 1e6)) < 0 ||
 	    (rc = cw_section_double(&o->outlier_full, &sc, "outlier_full", 1e-9, 1e6)) < 0 ||
 	    (rc = cw_section_bool(&o->physician_level_amount, &sc, "count_physician_level_amount")) < 0 ||
+	    (rc = cw_section_bool(&o->rank_too_few, &sc, "rank_too_few")) < 0 ||
 	    (rc = load_weights(&sc, o)) < 0 ||
 	    (rc = cw_section_double(&o->cut_basic, &gr, "basically_reasonable", 0, 100)) < 0 ||
 	    (rc = cw_section_double(&o->cut_unreasonable, &gr, "unreasonable", 0, 100)) < 0 ||
@@ -338,7 +339,8 @@ int cw_score(cw_scores **out, const cw_dataset *ds, const cw_findings *fs, const
 	if (rc == 0)
 		rc = tally_findings(ds, fs, sr, s->ndims, rv, s, rows);
 	for (size_t p = 0; rc == 0 && p < nphys; p++) {
-		rows[p].too_few = rows[p].visits < (uint64_t)sr->min_visits;
+		rows[p].under_floor = rows[p].visits < (uint64_t)sr->min_visits;
+		rows[p].too_few = rows[p].under_floor && !sr->rank_too_few;
 		for (size_t d = 0; d < k; d++)
 			grade_cell(sr, &rows[p], &rows[p].dim[d]);
 	}

@@ -125,5 +125,7 @@ const char *cw_label_status(int lang, const cw_physcore *p, const cw_dimscore *d
 {
 	if (p->too_few)
 		return cw_label(lang, L_TOO_FEW);
-	return cw_label(lang, d->rank ? L_RANKED : L_NO_PROBLEMS);
+	if (!d->rank)
+		return cw_label(lang, L_NO_PROBLEMS);
+	return cw_label(lang, p->under_floor ? L_RANKED_FEW : L_RANKED);
 }

@@ -66,6 +66,7 @@
 	X(L_RANKED, "ranked", "参与排名") \
 	X(L_NO_PROBLEMS, "no problems", "未发现问题") \
 	X(L_TOO_FEW, "too few cases", "病例数不足") \
+	X(L_RANKED_FEW, "ranked, too few cases", "参与排名(病例数不足)") \
 	X(L_SEARCH, "Search", "搜索") \
 	X(L_ALL, "all", "全部") \
 	X(L_DOWNLOAD_CSV, "Download CSV (Excel)", "下载 CSV（Excel）") \

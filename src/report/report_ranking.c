@@ -1,6 +1,8 @@
 /* report_ranking.c: ranking.html (the composite) and one page per dimension: every scored physician with
  * score, grade in colour, rank, findings, money at stake, billing and last month's score; sortable and
- * filterable in the page, split into pages past CW_REPORT_RANKING_ROWS rows. */
+ * filterable in the page, split into pages past CW_REPORT_RANKING_ROWS rows. Physicians under
+ * scoring.min_visits are listed too, after the ranked ones, with their findings and money and the status
+ * "too few cases" (or "ranked, too few cases" when scoring.rank_too_few ranks them). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,14 +202,14 @@ int cw_report_ranking(cw_report *r)
 		free(inst);
 		return cw_error_set(CW_ENOMEM, "out of memory writing the report");
 	}
-	const char *grades[3], *status[3] = { cw_label(r->lang, L_RANKED), cw_label(r->lang, L_NO_PROBLEMS),
-		                              cw_label(r->lang, L_TOO_FEW) };
+	const char *grades[3], *status[4] = { cw_label(r->lang, L_RANKED), cw_label(r->lang, L_NO_PROBLEMS),
+		                              cw_label(r->lang, L_TOO_FEW), cw_label(r->lang, L_RANKED_FEW) };
 	for (int g = 0; g < 3; g++)
 		grades[g] = cw_label_grade(r->lang, g);
 	cw_filter_select sel[] = {
 		{ COL_INST, cw_label(r->lang, L_INSTITUTION), inst, ninst },
 		{ COL_GRADE, cw_label(r->lang, L_GRADE), grades, 3 },
-		{ COL_STATUS, cw_label(r->lang, L_STATUS), status, 3 },
+		{ COL_STATUS, cw_label(r->lang, L_STATUS), status, s->under_floor && !s->too_few ? 4 : 3 },
 	};
 	int rc = 0;
 	for (size_t d = 0; rc == 0 && d <= s->ndims; d++) {

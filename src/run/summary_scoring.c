@@ -21,6 +21,29 @@ static cJSON *grades_json(const cw_month_run *mr)
 	return o;
 }
 
+/* The physicians under scoring.min_visits: how many, ranked or not, and those of them with findings. */
+static cJSON *under_floor_json(const cw_month_run *mr)
+{
+	cJSON *o = cJSON_CreateObject();
+	const cw_scores *s = mr->scores;
+	size_t n = 0, with = 0;
+	cw_fen money = 0;
+	char buf[CW_FMT_SIZE];
+	for (size_t i = 0; s && i < s->n; i++) {
+		const cw_physcore *p = &s->rows[i];
+		if (!p->under_floor)
+			continue;
+		n++;
+		with += p->dim[s->ndims].findings > 0;
+		money += p->dim[s->ndims].suspect;
+	}
+	cJSON_AddNumberToObject(o, "physicians", (double)n);
+	cJSON_AddNumberToObject(o, "with_findings", (double)with);
+	cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(buf, money));
+	cJSON_AddBoolToObject(o, "ranked", mr->score_rules.rank_too_few);
+	return o;
+}
+
 static cJSON *sanctions_json(const cw_month_run *mr)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -50,6 +73,7 @@ cJSON *cw_scoring_summary(const cw_month_run *mr)
 	cJSON_AddNumberToObject(o, "ranked", s ? (double)s->ranked : 0);
 	cJSON_AddNumberToObject(o, "too_few_cases", s ? (double)s->too_few : 0);
 	cJSON_AddNumberToObject(o, "min_visits", (double)mr->score_rules.min_visits);
+	cw_json_add(o, "under_min_visits", under_floor_json(mr));
 	cJSON_AddStringToObject(o, "scope", cw_scope_name(mr->score_rules.scope));
 	cw_json_add(o, "grades", grades_json(mr));
 	cJSON *rv = cJSON_AddObjectToObject(o, "reviews");

@@ -3,7 +3,10 @@
  * Each dimension (the rules' order, then the composite) lists its ranked
  * physicians by scope group and rank, then those with a score of 0 (graded,
  * not ranked; status no_problems), then those with too few cases (no score,
- * grade or rank; status too_few_cases). */
+ * grade or rank; status too_few_cases), each with their findings and money.
+ * The last column, under_min_visits, marks (1) every physician under
+ * scoring.min_visits, also when scoring.rank_too_few ranks them like the
+ * others; the columns before it keep their meaning for the ranked ones. */
 #include <stdio.h>
 #include <stdlib.h>
 #include "claimwatch/error.h"
@@ -14,7 +17,7 @@ static const char *const columns[] = {
 	"month", "inst_id", "dept_id", "physician_id", "dimension", "score", "grade", "rank", "findings",
 	"suspect_amount",
 	"physician_name", "grade_zh", "scope", "scope_group", "visits", "billed", "money_share",
-	"findings_per_100_visits", "outlier_severity", "confirmed", "dismissed", "status", NULL
+	"findings_per_100_visits", "outlier_severity", "confirmed", "dismissed", "status", "under_min_visits", NULL
 };
 
 static const char *scope_group(const cw_month_run *mr, const cw_physcore *p)
@@ -52,7 +55,8 @@ static void write_row(FILE *f, const cw_month_run *mr, const cw_physcore *p, siz
 	fprintf(f, "%u,", p->visits);
 	cw_csv_cell(f, cw_format_money(buf, p->billed), 0);
 	fprintf(f, "%.4f,%.2f,%.3f,%u,%u,", d->money_share, d->per_100, d->outlier, d->confirmed, d->dismissed);
-	cw_csv_cell(f, p->too_few ? "too_few_cases" : d->rank ? "ranked" : "no_problems", 1);
+	cw_csv_cell(f, p->too_few ? "too_few_cases" : d->rank ? "ranked" : "no_problems", 0);
+	cw_csv_cell(f, p->under_floor ? "1" : "0", 1);
 }
 
 int cw_write_ranking(cw_month_run *mr)

@@ -73,7 +73,7 @@ grep -q '^F[0-9a-f]*,2026-05,item_many_visits,treatment,H1,H1-CARD,DR1,P1,,L1 LX
   "$M/findings.csv" && pass "its finding: P1's five visits, the two beyond max_visits at stake" ||
   { fail "findings.csv lacks the example's finding"; cat "$M/findings.csv" >&2; }
 # DR1's only treatment finding is the example's (C1 is a consultation: treatment by class)
-grep -Eq '^2026-05,H1,H1-CARD,DR1,treatment,[1-9][0-9.]*,[a-z_]+,1,1,20\.00,.*,ranked$' "$M/ranking.csv" &&
+grep -Eq '^2026-05,H1,H1-CARD,DR1,treatment,[1-9][0-9.]*,[a-z_]+,1,1,20\.00,.*,ranked,0$' "$M/ranking.csv" &&
   pass "DR1 is scored and ranked first in treatment on it" || { fail "ranking.csv: DR1 not scored"; cat "$M/ranking.csv" >&2; }
 for lang in zh en; do
   title=$([ "$lang" = zh ] && echo "同一项目多次就诊收费" || echo "Item billed on many visits")

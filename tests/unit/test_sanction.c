@@ -312,6 +312,49 @@ static void test_damaged_ranking(void **state)
 	done(root);
 }
 
+/* Physicians under scoring.min_visits: January's file is older (no status, no under_min_visits), February's
+ * is today's. Listed but not ranked (empty rank and grade, or status too_few_cases even with a stray rank
+ * 1) never counts toward a sanction, though its money is read; ranked by scoring.rank_too_few, it counts. */
+static void test_history_reads_under_floor_rows(void **state)
+{
+	(void)state;
+	char *root = tu_tempdir();
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s/2026-01", root);
+	mkdir(dir, 0700);
+	tu_write(dir, "ranking.csv", "month,inst_id,dept_id,physician_id,dimension,score,grade,rank,findings,suspect_amount\n"
+	                             "2026-01,H1,D1,DR1,composite,80.00,unreasonable,1,5,100.00\n"
+	                             "2026-01,H1,D1,DR9,composite,,,,2,50.00\n");
+	snprintf(dir, sizeof dir, "%s/2026-02", root);
+	mkdir(dir, 0700);
+	tu_write(dir, "ranking.csv", "month,inst_id,dept_id,physician_id,dimension,score,grade,rank,findings,suspect_amount,"
+	                             "physician_name,status,under_min_visits\n"
+	                             "2026-02,H1,D1,DR1,composite,80.00,unreasonable,1,5,100.00,Dr 1,ranked,0\n"
+	                             "2026-02,H1,D1,DR7,composite,90.00,unreasonable,1,3,70.00,Dr 7,ranked,1\n"
+	                             "2026-02,H1,D1,DR8,composite,,unreasonable,1,1,10.00,Dr 8,too_few_cases,1\n"
+	                             "2026-02,H1,D1,DR9,composite,,,,4,25.00,Dr 9,too_few_cases,1\n");
+	outcome o = tally(root, "2026-02", "DR1", NULL);
+	assert_int_equal(o.composite, 2);           /* both formats read alike */
+	o = tally(root, "2026-02", "DR9", NULL);
+	assert_int_equal(o.flagged, 0);             /* listed, never counted */
+	assert_int_equal(o.suspect, 7500);          /* its money is still read */
+	o = tally(root, "2026-02", "DR8", NULL);
+	assert_int_equal(o.flagged, 0);             /* too_few_cases wins over a stray rank */
+	o = tally(root, "2026-02", "DR7", NULL);
+	assert_int_equal(o.composite, 1);           /* ranked under the floor: counts */
+	assert_int_equal(o.level, 1);
+	cw_month m = { 2026, 2 };
+	cw_history h;
+	assert_int_equal(cw_history_load(&h, root, m, NULL), 0);
+	for (size_t i = 0; i < h.n; i++) {
+		int want = h.s[i].month == 1 && (!strcmp(h.s[i].physician_id, "DR7") || !strcmp(h.s[i].physician_id, "DR8") ||
+		                                 !strcmp(h.s[i].physician_id, "DR9"));
+		assert_int_equal(h.s[i].under_floor, want);
+	}
+	cw_history_free(&h);
+	done(root);
+}
+
 /* --- whole monthly runs ------------------------------------------------------------------ */
 
 /* Three months of a small hospital H1: DR1, DR2 (D1) and DR5 (D4), 8 outpatient visits each a
@@ -451,6 +494,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_level1_any_counting_month),
+		cmocka_unit_test(test_history_reads_under_floor_rows),
 		cmocka_unit_test(test_composite_grade_condition),
 		cmocka_unit_test(test_level2_single_firsts),
 		cmocka_unit_test(test_level2_composite_firsts),

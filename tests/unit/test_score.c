@@ -252,6 +252,33 @@ static void test_too_few_cases(void **state)
 	cw_dataset_free(ds);
 }
 
+/* scoring.rank_too_few: those under min_visits are graded and ranked like the others, still marked. */
+static void test_too_few_ranked_by_key(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world();
+	cw_findings *fs = sample(ds);
+	cw_scores *s = score_with(ds, fs, "{\"scoring\": {\"min_visits\": 2, \"rank_too_few\": true}}", NULL);
+	const cw_physcore *dr1 = row_of(s, ds, "DR1"), *dr5 = row_of(s, ds, "DR5");
+	assert_false(dr1->under_floor);
+	assert_true(dr5->under_floor);              /* 1 visit: still marked */
+	assert_false(dr5->too_few);                 /* but graded and ranked */
+	assert_int_not_equal(dr5->dim[COMP].grade, CW_GRADE_NONE);
+	assert_true(dr5->dim[COMP].rank >= 1);
+	assert_int_equal(dr5->dim[COMP].findings, 1);
+	assert_int_equal(s->too_few, 0);
+	assert_int_equal(s->under_floor, 2);        /* DR2 and DR5 */
+	assert_int_equal(s->ranked, s->n);
+	cw_scores_free(s);
+	s = score_with(ds, fs, "{\"scoring\": {\"min_visits\": 2}}", NULL);
+	dr5 = row_of(s, ds, "DR5");
+	assert_true(dr5->under_floor && dr5->too_few); /* the default: listed, not ranked */
+	assert_int_equal(s->under_floor, 2);
+	cw_scores_free(s);
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
+}
+
 static void test_reviews_applied(void **state)
 {
 	(void)state;
@@ -312,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_formula),
 		cmocka_unit_test(test_grades_at_cut_offs),
 		cmocka_unit_test(test_too_few_cases),
+		cmocka_unit_test(test_too_few_ranked_by_key),
 		cmocka_unit_test(test_reviews_applied),
 		cmocka_unit_test(test_bad_rules),
 	};

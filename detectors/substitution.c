@@ -2,8 +2,8 @@
  * substitution: drugs billed that the visit's prescriptions do not cover (串换药品收费; C7).
  *
  * Contract: partitioned by patients. Each live drug line of a visit (quantity above 0) draws on the
- * visit's prescription lines of the same drug written the same calendar day or at most window_hours
- * before it, earliest first, each prescription line's quantity used once. Per visit, drug and tag, over
+ * visit's prescription lines of the same drug written the same calendar day, then on those written at
+ * most window_hours before it, earliest first, each prescription line's quantity used once. Per visit, drug and tag, over
  * the lines of the month: (a) unprescribed: no such prescription line at all; money the lines' amount.
  * (b) over_quantity: such lines exist but their quantity is used up; money the quantity beyond, at the
  * lines' unit prices. (c) dearer_substitute: an unprescribed line whose drug shares its first
@@ -118,12 +118,14 @@ static int index_rx(const cw_dataset *ds, cw_ref v0, cw_ref v1, scratch *sc)
 	return 0;
 }
 
-/* Prescription row r may be billed by a line at t: written the same calendar day, or before t by
- * at most the window. */
-static int in_window(const cw_prescriptions *rx, uint32_t r, cw_minute t, cw_minute window)
+/* Prescription row r may be billed by a line at t: in pass 0 when written the same calendar day (before
+ * or after t), in pass 1 when written a day before and at most the window before t. */
+static int in_window(const cw_prescriptions *rx, uint32_t r, cw_minute t, cw_minute window, int pass)
 {
 	cw_minute w = rx->time[r];
-	return cw_day_of(w) == cw_day_of(t) || (w <= t && t - w <= window);
+	if (cw_day_of(w) == cw_day_of(t))
+		return pass == 0;
+	return pass == 1 && w <= t && t - w <= window;
 }
 
 /* The visit's drug codes share their first `prefix` characters. */
@@ -153,8 +155,8 @@ static long collect_lines(const cw_dataset *ds, cw_ref v, scratch *sc)
 	return (long)n;
 }
 
-/* Rules (a) and (b): each line draws on the prescription lines of its drug in its window, earliest
- * first (the earliest also closes first: the best matching of lines to prescriptions). */
+/* Rules (a) and (b): each line draws on the prescription lines of its drug of its own day first, then
+ * on those of the days before in the window, earliest first. */
 static void draw(const cw_scan *ctx, const uint64_t *keys, size_t nrx, size_t nlines, scratch *sc)
 {
 	const config *c = ctx->config;
@@ -162,15 +164,16 @@ static void draw(const cw_scan *ctx, const uint64_t *keys, size_t nrx, size_t nl
 	const cw_prescriptions *rx = cw_dataset_prescriptions(ctx->ds);
 	for (size_t j = 0; j < nlines; j++) {
 		dline *d = &sc->lines[j];
-		for (size_t k = 0; k < nrx && d->unmet > 0; k++) {
-			uint32_t r = (uint32_t)keys[k];
-			if (rx->drug[r] != cl->item[d->line] || !in_window(rx, r, cl->time[d->line], c->window))
-				continue;
-			cw_qty take = sc->left[k] < d->unmet ? sc->left[k] : d->unmet;
-			d->matched = 1;
-			sc->left[k] -= take;
-			d->unmet -= take;
-		}
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t k = 0; k < nrx && d->unmet > 0; k++) {
+				uint32_t r = (uint32_t)keys[k];
+				if (rx->drug[r] != d->item || !in_window(rx, r, cl->time[d->line], c->window, pass))
+					continue;
+				cw_qty take = sc->left[k] < d->unmet ? sc->left[k] : d->unmet;
+				d->matched = 1;
+				sc->left[k] -= take;
+				d->unmet -= take;
+			}
 		if (!d->matched)
 			d->tag = T_UNPRESCRIBED;
 		else if (d->unmet > 0)
@@ -182,35 +185,46 @@ static void draw(const cw_scan *ctx, const uint64_t *keys, size_t nrx, size_t nl
 	}
 }
 
+/* Rule (c): the prescription row (index into keys) of a drug of line d's group, in its window (its
+ * day first) and left unbilled, or -1. */
+static long substitute_of(const cw_scan *ctx, const uint64_t *keys, size_t nrx, const dline *d, const scratch *sc)
+{
+	const config *c = ctx->config;
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_prescriptions *rx = cw_dataset_prescriptions(ctx->ds);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < nrx; k++) {
+			uint32_t r = (uint32_t)keys[k];
+			if (sc->left[k] > 0 && in_window(rx, r, cl->time[d->line], c->window, pass) &&
+			    same_group(ctx->ds, rx->drug[r], d->item, c->prefix))
+				return (long)k;
+		}
+	return -1;
+}
+
 /* Rule (c): an unprescribed line in place of a drug of its group prescribed in its window and left
  * unbilled. A dearer one is a finding for the difference (and the whole price beyond the quantity
  * prescribed); an equal or cheaper one is none. */
 static void substitutes(const cw_scan *ctx, const uint64_t *keys, size_t nrx, size_t nlines, scratch *sc)
 {
 	const config *c = ctx->config;
-	const cw_dataset *ds = ctx->ds;
-	const cw_claims *cl = cw_dataset_claims(ds);
-	const cw_items *it = cw_dataset_items(ds);
-	const cw_prescriptions *rx = cw_dataset_prescriptions(ds);
+	const cw_claims *cl = cw_dataset_claims(ctx->ds);
+	const cw_items *it = cw_dataset_items(ctx->ds);
+	const cw_prescriptions *rx = cw_dataset_prescriptions(ctx->ds);
 	for (size_t j = 0; j < nlines && c->prefix; j++) {
 		dline *d = &sc->lines[j];
-		if (d->tag != T_UNPRESCRIBED)
+		long k = d->tag == T_UNPRESCRIBED ? substitute_of(ctx, keys, nrx, d, sc) : -1;
+		if (k < 0)
 			continue;
-		for (size_t k = 0; k < nrx; k++) {
-			uint32_t r = (uint32_t)keys[k];
-			if (sc->left[k] <= 0 || !in_window(rx, r, cl->time[d->line], c->window) ||
-			    !same_group(ds, rx->drug[r], cl->item[d->line], c->prefix))
-				continue;
-			cw_qty part = sc->left[k] < d->unmet ? sc->left[k] : d->unmet;
-			cw_fen diff = cl->unit_price[d->line] - it->std_price[rx->drug[r]];
-			sc->left[k] -= part;
-			d->rx = r;
-			d->tag = it->std_price[cl->item[d->line]] > it->std_price[rx->drug[r]] && diff > 0 ? T_SUBSTITUTE : -1;
-			d->suspect = d->tag < 0 ? 0
-			                        : cw_muldiv_round(diff, part, CW_QTY_ONE) +
-			                                  cw_muldiv_round(cl->unit_price[d->line], d->unmet - part, CW_QTY_ONE);
-			break;
-		}
+		uint32_t r = (uint32_t)keys[k];
+		cw_qty part = sc->left[k] < d->unmet ? sc->left[k] : d->unmet;
+		cw_fen diff = cl->unit_price[d->line] - it->std_price[rx->drug[r]];
+		sc->left[k] -= part;
+		d->rx = r;
+		d->tag = it->std_price[d->item] > it->std_price[rx->drug[r]] && diff > 0 ? T_SUBSTITUTE : -1;
+		d->suspect = d->tag < 0 ? 0
+		                        : cw_muldiv_round(diff, part, CW_QTY_ONE) +
+		                                  cw_muldiv_round(cl->unit_price[d->line], d->unmet - part, CW_QTY_ONE);
 	}
 }
 

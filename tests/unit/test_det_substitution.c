@@ -278,6 +278,26 @@ static void test_stay(void **state)
 	assert_int_equal(dc_get(fs, 0).f.suspect, 1000);
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
+	/* day 12's order billed as the dearer drug of its group: the next day's dispense takes its own
+	 * day's order, and day 12's is left to judge the substitute against */
+	b = world("2026-05");
+	tu_add_visit(b, "S", "PF", "DR1", CW_INPATIENT, "2026-05-10 14:00", "2026-05-15 10:00", "I10");
+	for (int d = 10; d <= 14; d++) {
+		char id[16], t[32];
+		snprintf(t, sizeof t, "2026-05-%d 09:15", d);
+		snprintf(id, sizeof id, "RS%d", d);
+		tu_add_rx(b, id, 1, "S", "DR1", t, "XC08CAA011", CW_QTY_ONE, 1, 1000);
+		snprintf(id, sizeof id, "S%d", d);
+		tu_add_line(b, id, "S", d == 12 ? "XC08CAA012" : "XC08CAA011", t, CW_QTY_ONE, d == 12 ? 1500 : 1000);
+	}
+	ds = tu_finish(b);
+	fs = tu_detect(ds, "substitution", NULL);
+	assert_int_equal(cw_findings_count(fs), 1);
+	assert_string_equal(dc_get(fs, 0).f.tag, "dearer_substitute");
+	assert_string_equal(tu_lines(ds, fs, 0, lines, sizeof lines), "S12");
+	assert_int_equal(dc_get(fs, 0).f.suspect, 500);
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
 }
 
 /* An institution, or a kind of visit at it, with no prescription lines in the window is not judged. */

@@ -3,8 +3,9 @@
  *
  * Contract: partitioned by patients. Each live drug line of a visit (quantity above 0) draws on the
  * visit's prescription lines of the same drug written the same calendar day, then on those written at
- * most window_hours before it, earliest first, each prescription line's quantity used once. Per visit, drug and tag, over
- * the lines of the month: (a) unprescribed: no such prescription line at all; money the lines' amount.
+ * most window_hours before it, earliest first, each prescription line's quantity used once. Per visit,
+ * drug and tag, over the lines of the month: (a) unprescribed: no such prescription line at all; money
+ * the lines' amount.
  * (b) over_quantity: such lines exist but their quantity is used up; money the quantity beyond, at the
  * lines' unit prices. (c) dearer_substitute: an unprescribed line whose drug shares its first
  * group_prefix code characters with a cheaper drug (std_price) prescribed in the same window and left
@@ -128,7 +129,7 @@ static int in_window(const cw_prescriptions *rx, uint32_t r, cw_minute t, cw_min
 	return pass == 1 && w <= t && t - w <= window;
 }
 
-/* The visit's drug codes share their first `prefix` characters. */
+/* Two different drugs whose codes share their first `prefix` characters (0: never). */
 static int same_group(const cw_dataset *ds, cw_ref a, cw_ref b, size_t prefix)
 {
 	const cw_items *it = cw_dataset_items(ds);

@@ -66,6 +66,8 @@ typedef struct scratch {
 	size_t capstart;
 	cw_qty *left;      /* per prescription row of the visit: quantity not yet billed */
 	size_t capleft;
+	uint64_t *bydrug;  /* the visit's rows by drug, then time: drug << 32 | index into its keys */
+	size_t capbydrug;
 	dline *lines;
 	size_t caplines;
 	uint8_t *judged;   /* per institution x kind group: it has prescription lines */
@@ -129,12 +131,27 @@ static int in_window(const cw_prescriptions *rx, uint32_t r, cw_minute t, cw_min
 	return pass == 1 && w <= t && t - w <= window;
 }
 
-/* Two different drugs whose codes share their first `prefix` characters (0: never). */
-static int same_group(const cw_dataset *ds, cw_ref a, cw_ref b, size_t prefix)
+/* The items whose codes start with the first `prefix` characters of item's code: [*lo, *hi) (items
+ * are in code order, so a group is a range). Empty when the code is shorter than the prefix. */
+static void group_of(cw_ref *lo, cw_ref *hi, const cw_dataset *ds, cw_ref item, size_t prefix)
 {
 	const cw_items *it = cw_dataset_items(ds);
-	const char *x = cw_dataset_str(ds, it->code[a]), *y = cw_dataset_str(ds, it->code[b]);
-	return prefix && a != b && strlen(x) >= prefix && strlen(y) >= prefix && !memcmp(x, y, prefix);
+	const char *key = cw_dataset_str(ds, it->code[item]);
+	*lo = *hi = item;
+	if (strlen(key) < prefix)
+		return;
+	for (int upper = 0; upper < 2; upper++) {
+		cw_ref a = 0, b = (cw_ref)it->n;
+		while (a < b) {
+			cw_ref mid = a + (b - a) / 2;
+			int cmp = strncmp(cw_dataset_str(ds, it->code[mid]), key, prefix);
+			if (cmp < 0 || (upper && cmp == 0))
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		*(upper ? hi : lo) = a;
+	}
 }
 
 /* The visit's live drug lines (quantity above 0) into sc->lines, in time order; their count or < 0. */
@@ -156,6 +173,36 @@ static long collect_lines(const cw_dataset *ds, cw_ref v, scratch *sc)
 	return (long)n;
 }
 
+/* The first of the visit's n rows (sc->bydrug) of drug, or n. */
+static size_t first_of(const scratch *sc, size_t n, cw_ref drug)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->bydrug[mid] >> 32 < drug)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The first of the visit's n rows (sc->bydrug) of drug written at or after t, or n: a drug's rows are
+ * in time order. */
+static size_t first_at(const cw_prescriptions *rx, const scratch *sc, const uint64_t *keys, size_t n, cw_ref drug,
+                       cw_minute t)
+{
+	size_t lo = first_of(sc, n, drug), hi = first_of(sc, n, drug + 1);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rx->time[(uint32_t)keys[(uint32_t)sc->bydrug[mid]]] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Rules (a) and (b): each line draws on the prescription lines of its drug of its own day first, then
  * on those of the days before in the window, earliest first. */
 static void draw(const cw_scan *ctx, const uint64_t *keys, size_t nrx, size_t nlines, scratch *sc)
@@ -165,10 +212,14 @@ static void draw(const cw_scan *ctx, const uint64_t *keys, size_t nrx, size_t nl
 	const cw_prescriptions *rx = cw_dataset_prescriptions(ctx->ds);
 	for (size_t j = 0; j < nlines; j++) {
 		dline *d = &sc->lines[j];
+		cw_minute t = cl->time[d->line], day = cw_day_of(t) * CW_MINUTES_PER_DAY;
+		size_t x0 = first_at(rx, sc, keys, nrx, d->item, t - c->window < day ? t - c->window : day);
 		for (int pass = 0; pass < 2; pass++)
-			for (size_t k = 0; k < nrx && d->unmet > 0; k++) {
-				uint32_t r = (uint32_t)keys[k];
-				if (rx->drug[r] != d->item || !in_window(rx, r, cl->time[d->line], c->window, pass))
+			for (size_t x = x0; x < nrx && sc->bydrug[x] >> 32 == d->item && d->unmet > 0; x++) {
+				size_t k = (uint32_t)sc->bydrug[x];
+				if (rx->time[(uint32_t)keys[k]] >= day + CW_MINUTES_PER_DAY)
+					break;
+				if (!in_window(rx, (uint32_t)keys[k], t, c->window, pass))
 					continue;
 				cw_qty take = sc->left[k] < d->unmet ? sc->left[k] : d->unmet;
 				d->matched = 1;
@@ -186,20 +237,27 @@ static void draw(const cw_scan *ctx, const uint64_t *keys, size_t nrx, size_t nl
 	}
 }
 
-/* Rule (c): the prescription row (index into keys) of a drug of line d's group, in its window (its
- * day first) and left unbilled, or -1. */
+/* Rule (c): the prescription row (index into keys) of another drug of line d's group, in its window
+ * (its day first, earliest first) and left unbilled, or -1. */
 static long substitute_of(const cw_scan *ctx, const uint64_t *keys, size_t nrx, const dline *d, const scratch *sc)
 {
 	const config *c = ctx->config;
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_prescriptions *rx = cw_dataset_prescriptions(ctx->ds);
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t k = 0; k < nrx; k++) {
-			uint32_t r = (uint32_t)keys[k];
-			if (sc->left[k] > 0 && in_window(rx, r, cl->time[d->line], c->window, pass) &&
-			    same_group(ctx->ds, rx->drug[r], d->item, c->prefix))
-				return (long)k;
+	cw_ref glo, ghi;
+	group_of(&glo, &ghi, ctx->ds, d->item, c->prefix);
+	size_t x0 = first_of(sc, nrx, glo), x1 = first_of(sc, nrx, ghi);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t best = nrx;
+		for (size_t x = x0; x < x1; x++) {
+			size_t k = (uint32_t)sc->bydrug[x];
+			if (sc->bydrug[x] >> 32 != d->item && sc->left[k] > 0 && k < best &&
+			    in_window(rx, (uint32_t)keys[k], cl->time[d->line], c->window, pass))
+				best = k;
 		}
+		if (best < nrx)
+			return (long)best;
+	}
 	return -1;
 }
 
@@ -321,11 +379,15 @@ static int scan_visit(const cw_scan *ctx, cw_findings *out, cw_ref v, const uint
 	long n = collect_lines(ctx->ds, v, sc);
 	if (n <= 0)
 		return (int)n;
-	int rc = cw_grow((void **)&sc->left, &sc->capleft, nrx + 1, sizeof *sc->left);
-	if (rc < 0)
+	int rc;
+	if ((rc = cw_grow((void **)&sc->left, &sc->capleft, nrx + 1, sizeof *sc->left)) < 0 ||
+	    (rc = cw_grow((void **)&sc->bydrug, &sc->capbydrug, nrx + 1, sizeof *sc->bydrug)) < 0)
 		return rc;
-	for (size_t k = 0; k < nrx; k++)
+	for (size_t k = 0; k < nrx; k++) {
 		sc->left[k] = rx->qty[(uint32_t)keys[k]];
+		sc->bydrug[k] = (uint64_t)rx->drug[(uint32_t)keys[k]] << 32 | k; /* k: time order */
+	}
+	cw_sort_u64(sc->bydrug, nrx);
 	draw(ctx, keys, nrx, (size_t)n, sc);
 	substitutes(ctx, keys, nrx, (size_t)n, sc);
 	return emit_visit(ctx, out, v, (size_t)n, sc);
@@ -350,6 +412,7 @@ static int scan(cw_findings *out, const cw_scan *ctx)
 	free(sc.rxkeys);
 	free(sc.rxstart);
 	free(sc.left);
+	free(sc.bydrug);
 	free(sc.lines);
 	free(sc.judged);
 	cw_linebuf_free(&sc.ev);

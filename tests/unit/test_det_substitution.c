@@ -367,6 +367,33 @@ static void test_threads(void **state)
 	cw_dataset_free(ds);
 }
 
+/* A stay with thousands of dispenses of one drug, each with its order (every 5 minutes for 17 days):
+ * each line looks at the orders of its window only; the last one billed twice. */
+static void test_many_orders(void **state)
+{
+	(void)state;
+	cw_builder *b = world("2026-05");
+	tu_add_visit(b, "S", "PF", "DR1", CW_INPATIENT, "2026-05-10 00:00", "2026-05-28 00:00", "I10");
+	cw_minute t0 = tu_time("2026-05-10 00:00");
+	const int n = 5000;
+	for (int i = 0; i < n; i++) {
+		char id[16], t[32], day[CW_FMT_SIZE];
+		snprintf(t, sizeof t, "%s", cw_format_time(day, t0 + 5 * i));
+		snprintf(id, sizeof id, "R%05d", i);
+		tu_add_rx(b, id, 1, "S", "DR1", t, "XC08CAA011", CW_QTY_ONE, 1, 1000);
+		snprintf(id, sizeof id, "L%05d", i);
+		tu_add_line(b, id, "S", "XC08CAA011", t, i == n - 1 ? 2 * CW_QTY_ONE : CW_QTY_ONE, 1000);
+	}
+	cw_dataset *ds = tu_finish(b);
+	cw_findings *fs = tu_detect(ds, "substitution", NULL);
+	char lines[64];
+	assert_int_equal(cw_findings_count(fs), 1);
+	assert_string_equal(tu_lines(ds, fs, 0, lines, sizeof lines), "L04999");
+	assert_string_equal(dc_get(fs, 0).f.tag, "over_quantity");
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_no_prescriptions),
 		cmocka_unit_test(test_month),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_many_orders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

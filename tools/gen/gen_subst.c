@@ -6,9 +6,9 @@
  * dearer drug of the prescribed drug's group (the first 6 characters of its code) billed in its place
  * (dearer_substitute). The look-alikes: a partial dispense (less than prescribed), a take-home drug
  * prescribed the evening before a morning discharge. Drawn from a random stream of their own (per
- * visit), so that the rest of the data is the same with or without them; never on a visit that holds
- * another case or look-alike, never with an antibiotic (antibiotic_overuse counts a stay's drug lines),
- * never beyond an item's max_daily_qty (over_frequency). */
+ * visit) and leaving the patient's day ledger as it was, so that the rest of the data is the same with
+ * or without them; never on a visit that holds another case or look-alike, never with an antibiotic
+ * (antibiotic_overuse counts a stay's drug lines), never beyond an item's max_daily_qty (over_frequency). */
 #include <string.h>
 #include "gen.h"
 
@@ -31,12 +31,6 @@ static int visit_has_truth(const gen_ctx *g, uint64_t visit)
 	return 0;
 }
 
-static void ledger_mark(gen_pat *p, cw_day d, int item)
-{
-	gen_ledger_day(p, d);
-	p->led[item >> 6] |= (uint64_t)1 << (item & 63);
-}
-
 /* The visit bills or prescribes item within a day of day d. */
 static int near_item(const gen_visit *v, int item, cw_day d)
 {
@@ -51,11 +45,12 @@ static int near_item(const gen_visit *v, int item, cw_day d)
 }
 
 /* A drug the visit may bill at t without breaking another rule: not an antibiotic, not near a line or
- * prescription of its own, its restrictions met. For a stay the day ledger is the visit's own lines. */
+ * prescription of its own, its restrictions met, no daily maximum (the day ledger is left as it was, so
+ * a later visit of the day may bill it again). For a stay the day ledger is the visit's own lines. */
 static int drug_ok(gen_ctx *g, gen_pat *p, gen_visit *v, int item, cw_minute t, cw_qty qty)
 {
 	const gen_item *it = &g->items[item];
-	if (it->cat != CW_CAT_DRUG || it->abx || near_item(v, item, cw_day_of(t)))
+	if (it->cat != CW_CAT_DRUG || it->abx || it->maxq || near_item(v, item, cw_day_of(t)))
 		return 0;
 	if (v->kind == CW_INPATIENT) { /* the ledger holds another day: check the rest only */
 		cw_day keep = p->led_day;
@@ -87,7 +82,6 @@ static int plant_unprescribed(gen_ctx *g, gen_pat *p, gen_visit *v, gen_rng *r, 
 		int line = gen_add_line(g, p, v, item, t, CW_QTY_ONE, ADD_FORCE);
 		if (line < 0)
 			return 0;
-		ledger_mark(p, cw_day_of(t), item);
 		gen_line *l = &v->l[line];
 		gen_case_lines(g, 0, "substitution", kinds[K_UNPRESCRIBED], v->phys, p->num, v->id, &l->id, 1, l->amount,
 		               l->t, "%s billed with no prescription", g->items[item].code);
@@ -132,7 +126,6 @@ static int plant_substitute(gen_ctx *g, gen_pat *p, gen_visit *v, gen_rng *r, co
 	l->item = b;
 	l->unit = gen_unit_price(g, b, v->inst);
 	l->amount = l->unit * l->qty / CW_QTY_ONE;
-	ledger_mark(p, cw_day_of(l->t), b);
 	cw_fen diff = (l->unit - pi->price) * l->qty / CW_QTY_ONE;
 	gen_case_lines(g, 0, "substitution", kinds[K_SUBSTITUTE], v->phys, p->num, v->id, &l->id, 1, diff, l->t,
 	               "%s billed where %s was prescribed", g->items[b].code, pi->code);
@@ -174,11 +167,16 @@ void gen_subst_visit(gen_ctx *g, gen_pat *p, gen_visit *v)
 		return;
 	gen_rng r;
 	gen_rng_seed(&r, g->o.seed, STREAM + v->id);
+	cw_day keep = p->led_day; /* gen_add_line marks the ledger: leave it as it was */
+	uint64_t led[GEN_LEDGER_WORDS];
+	memcpy(led, p->led, sizeof led);
 	const gen_rx *rx = &v->rx[gen_int(&r, 0, (int)v->nrx - 1)];
 	if (gen_chance(&r, P_SUBST * gen_rate(g, v->phys)))
 		plant(g, p, v, &r, rx);
 	else if (gen_chance(&r, P_LOOK_PARTIAL))
 		partial_dispense(g, p, v, rx);
+	p->led_day = keep;
+	memcpy(p->led, led, sizeof led);
 }
 
 /* The look-alike: the take-home prescription written the evening before a morning discharge. */

@@ -58,6 +58,15 @@ for tag in short_light_stay short_heavy_stay; do
 		pass "unwarranted_admission: $tag findings" || fail "unwarranted_admission: no $tag finding"
 done
 
+# substitution (issue 13): cases of each rule and look-alikes present, recall and precision >= 0.97, none flagged
+awk '$1 == "substitution" && $2 > 0 && $4 >= 0.97 && $7 >= 0.97 && $8 > 0 && $9 == 0 { ok = 1 } END { exit !ok }' \
+	"$TMP/table" && pass "substitution: recall and precision >= 0.97, look-alikes present, none flagged" ||
+	fail "substitution: recall or precision under 0.97, no cases or look-alikes, or some flagged"
+for kind in unprescribed over_quantity dearer_substitute partial_dispense prescribed_evening_before; do
+	grep -q "\"kind\":[[:space:]]*\"$kind\"" "$TMP/data/truth.json" && pass "substitution: gen plants $kind" ||
+		fail "substitution: gen plants no $kind case or look-alike"
+done
+
 # --require-all catches a miss that a 0.95 recall would let through
 expect_exit 2 "--require-all: an unknown detector is a usage error" -- \
 	"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/run/2026-03" --require-all nope

@@ -16,7 +16,8 @@
  * Files: gen.c (driver), gen_catalog.c (items, bundles, diagnoses,
  * institutions, departments, physicians), gen_patients.c (patients and their
  * timelines), gen_care.c (visits, stays, lines, prescriptions, results),
- * gen_schemes.c (injection), gen_truth.c (truth.json), gen_out.c (CSV).
+ * gen_schemes.c (injection), gen_subst.c (substitution's injection), gen_truth.c (truth.json),
+ * gen_out.c (CSV).
  */
 #ifndef CW_GEN_H
 #define CW_GEN_H
@@ -442,6 +443,11 @@ void gen_schemes_physician_truth(gen_ctx *g);
 void gen_case_lines(gen_ctx *g, int look, const char *det, const char *kind, int phys, uint64_t pat, uint64_t visit,
                     const uint64_t *ids, int nids, cw_fen suspect, cw_minute when, const char *fmt, ...)
 	CW_PRINTF(12, 13);
+
+/* gen_subst.c: substitution's schemes and look-alikes on a visit or a stay, after the other schemes
+ * (before flush); a random stream of their own */
+void gen_subst_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
+void gen_subst_stay(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp);
 
 /* gen_truth.c */
 gen_case *gen_truth_add(gen_truth *t, int look);

@@ -201,6 +201,7 @@ static void do_op(gen_ctx *g, gen_pat *p, int inst, int dept, int phys, int kind
 	gen_visit v = { 0 };
 	gen_op_visit(g, p, &v, inst, dept, phys, kind, dx, t);
 	gen_schemes_visit(g, p, &v);
+	gen_subst_visit(g, p, &v);
 	gen_visit_flush(g, p, &v);
 	gen_visit_free(&v);
 	p->free_day = cw_day_of(t) + 1;
@@ -279,6 +280,7 @@ static void do_stay(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 		gen_schemes_stay_plan(g, p, sp);
 	gen_stay(g, p, &v, sp);
 	gen_schemes_stay_done(g, p, &v, sp);
+	gen_subst_stay(g, p, &v, sp);
 	gen_visit_flush(g, p, &v);
 	gen_visit_free(&v);
 	if (sp->open) {

@@ -626,12 +626,16 @@ void gen_schemes_visit(gen_ctx *g, gen_pat *p, gen_visit *v)
 }
 
 /* --- stays ------------------------------------------------------------------------------------------ */
-static int easy_dx_for(gen_ctx *g, gen_pat *p, int spec, cw_minute t)
+/* An inpatient diagnosis of the specialty for the patient (sex, age at t), or -1: one outpatient care
+ * handles (easy), or else one it does not handle that needs no surgery or plan (pneumonia beside the
+ * common cold). */
+static int stay_dx_for(gen_ctx *g, gen_pat *p, int spec, cw_minute t, int easy)
 {
 	int cand[16], n = 0;
 	for (int i = 0; i < g->ndx && n < 16; i++) {
 		const gen_dx *d = &g->dx[i];
-		if (d->spec != spec || !(d->flags & DX_EASY) || !(d->kinds & K_IP))
+		int fits = easy ? (d->flags & DX_EASY) != 0 : !(d->flags & (DX_EASY | DX_PLANNED | DX_SURGICAL)) && d->w > 0;
+		if (d->spec != spec || !fits || !(d->kinds & K_IP))
 			continue;
 		if (d->sex && d->sex != p->sex)
 			continue;
@@ -681,7 +685,7 @@ static void phantom_plan(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
  * one day more). The stay must end inside the range. */
 static void plan_unwarranted(gen_ctx *g, gen_pat *p, gen_stay_plan *sp, int los, int heavy, int look)
 {
-	int dx = easy_dx_for(g, p, g->dept[sp->dept].spec, sp->admit);
+	int dx = stay_dx_for(g, p, g->dept[sp->dept].spec, sp->admit, 1);
 	if (dx < 0 || cw_day_of(sp->admit) + los >= g->day_end - 1)
 		return;
 	sp->dx = dx;
@@ -707,25 +711,6 @@ static int ua_surgery_for(const gen_ctx *g, const gen_stay_plan *sp)
 	return it;
 }
 
-/* A diagnosis of the department that outpatient care does not handle and that needs no surgery or plan
- * (pneumonia beside the common cold), or -1. */
-static int other_dx_for(gen_ctx *g, gen_pat *p, int spec, cw_minute t)
-{
-	int cand[16], n = 0;
-	for (int i = 0; i < g->ndx && n < 16; i++) {
-		const gen_dx *d = &g->dx[i];
-		if (d->spec != spec || (d->flags & (DX_EASY | DX_PLANNED | DX_SURGICAL)) || !(d->kinds & K_IP) || d->w <= 0)
-			continue;
-		if (d->sex && d->sex != p->sex)
-			continue;
-		int age = gen_age(p, t);
-		if (age >= 0 && (age < d->age_lo || age > d->age_hi))
-			continue;
-		cand[n++] = i;
-	}
-	return n ? cand[gen_int(&p->rng, 0, n - 1)] : -1;
-}
-
 /* The unwarranted_admission look-alikes. */
 static void plan_ua_look(gen_ctx *g, gen_pat *p, gen_stay_plan *sp, int look)
 {
@@ -738,7 +723,7 @@ static void plan_ua_look(gen_ctx *g, gen_pat *p, gen_stay_plan *sp, int look)
 	} else if (look == UA_FOUR_DAYS) { /* light or heavy care, one day beyond max_days */
 		plan_unwarranted(g, p, sp, 4, gen_chance(&p->rng, 0.5), UA_FOUR_DAYS);
 	} else { /* ordinary care for two or three days */
-		int dx = other_dx_for(g, p, g->dept[sp->dept].spec, sp->admit);
+		int dx = stay_dx_for(g, p, g->dept[sp->dept].spec, sp->admit, 0);
 		int los = gen_int(&p->rng, 2, 3);
 		if (dx >= 0 && cw_day_of(sp->admit) + los < g->day_end - 1) {
 			sp->dx = dx;

@@ -67,6 +67,15 @@ for kind in unprescribed over_quantity dearer_substitute partial_dispense prescr
 		fail "substitution: gen plants no $kind case or look-alike"
 done
 
+# stacked_supply (issue 13, E4): cases and look-alikes present, recall and precision >= 0.97, none flagged
+awk '$1 == "stacked_supply" && $2 > 0 && $4 >= 0.97 && $7 >= 0.97 && $8 > 0 && $9 == 0 { ok = 1 } END { exit !ok }' \
+	"$TMP/table" && pass "stacked_supply: recall and precision >= 0.97, look-alikes present, none flagged" ||
+	fail "stacked_supply: recall or precision under 0.97, no cases or look-alikes, or some flagged"
+for kind in stacked early_refill switched_drug; do
+	grep -q "\"kind\":[[:space:]]*\"$kind\"" "$TMP/data/truth.json" && pass "stacked_supply: gen plants $kind" ||
+		fail "stacked_supply: gen plants no $kind case or look-alike"
+done
+
 # --require-all catches a miss that a 0.95 recall would let through
 expect_exit 2 "--require-all: an unknown detector is a usage error" -- \
 	"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/run/2026-03" --require-all nope

@@ -16,7 +16,8 @@
  * Files: gen.c (driver), gen_catalog.c (items, bundles, diagnoses,
  * institutions, departments, physicians), gen_patients.c (patients and their
  * timelines), gen_care.c (visits, stays, lines, prescriptions, results),
- * gen_schemes.c (injection), gen_subst.c (substitution's injection), gen_truth.c (truth.json),
+ * gen_schemes.c (injection), gen_subst.c (substitution's injection), gen_stacked.c (stacked_supply's
+ * injection), gen_truth.c (truth.json),
  * gen_out.c (CSV).
  */
 #ifndef CW_GEN_H
@@ -245,6 +246,7 @@ typedef struct gen_line {
 } gen_line;
 
 #define GEN_RX_MAX 10
+#define GEN_SUP_MAX 64
 typedef struct gen_rx {
 	uint64_t id;
 	cw_minute t;
@@ -289,6 +291,9 @@ typedef struct gen_pat {
 	uint64_t last_ip_visit;
 	cw_day free_day;   /* first day a new event may start */
 	int open_stay;     /* the last stay is still open at the end of the range */
+	/* gen_stacked.c: the outpatient and emergency supplies still covering a day (drug, first day, end) */
+	int nsup;
+	struct { int drug; cw_day day, end; } sup[GEN_SUP_MAX];
 } gen_pat;
 
 typedef struct gen_ctx {
@@ -448,6 +453,10 @@ void gen_case_lines(gen_ctx *g, int look, const char *det, const char *kind, int
  * (before flush); a random stream of their own */
 void gen_subst_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
 void gen_subst_stay(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *sp);
+
+/* gen_stacked.c: stacked_supply's schemes and look-alikes on an outpatient or emergency visit, after
+ * substitution's (before flush); a random stream of their own */
+void gen_stacked_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
 
 /* gen_truth.c */
 gen_case *gen_truth_add(gen_truth *t, int look);

@@ -128,6 +128,7 @@ static void patient_init(gen_ctx *g, gen_pat *p, uint64_t num)
 {
 	gen_rng_seed(&p->rng, g->o.seed, num);
 	p->num = num;
+	p->nsup = 0;
 	p->profile = gen_pick(&p->rng, profile_w, PR_COUNT);
 	int age;
 	switch (p->profile) {
@@ -202,6 +203,7 @@ static void do_op(gen_ctx *g, gen_pat *p, int inst, int dept, int phys, int kind
 	gen_op_visit(g, p, &v, inst, dept, phys, kind, dx, t);
 	gen_schemes_visit(g, p, &v);
 	gen_subst_visit(g, p, &v);
+	gen_stacked_visit(g, p, &v);
 	gen_visit_flush(g, p, &v);
 	gen_visit_free(&v);
 	p->free_day = cw_day_of(t) + 1;

@@ -55,10 +55,12 @@ static int load_floors(const cw_section *sc, const cw_rules *rules, cw_score_rul
 	cw_section m = cw_section_child(sc, "grade_floor");
 	const cw_registry *reg = cw_rules_registry(rules);
 	const cJSON *e;
+	if (!reg) /* rules without detectors: no finding to lift a grade */
+		return 0;
 	cJSON_ArrayForEach(e, cw_section_json(&m)) {
 		if (!strcmp(e->string, "*") || !cJSON_IsString(e) || !*e->valuestring)
 			continue;
-		int det = reg ? cw_registry_index(reg, e->string) : -1, g = cw_grade_parse(e->valuestring);
+		int det = cw_registry_index(reg, e->string), g = cw_grade_parse(e->valuestring);
 		if (det < 0)
 			return cw_error_set(CW_EINVALID, "%s.%s: no detector has that name", m.path, e->string);
 		if (g == CW_GRADE_NONE)

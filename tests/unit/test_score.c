@@ -409,6 +409,15 @@ static void test_bad_rules(void **state)
 	assert_int_equal(cw_score_rules_load(&sr, rules), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "is not a grade"));
 	cw_rules_free(rules);
+	/* rules without detectors: the default floors name none, and lift nothing */
+	assert_int_equal(cw_rules_load_text(&rules, NULL, NULL, "t"), 0);
+	assert_int_equal(cw_score_rules_load(&sr, rules), 0);
+	assert_int_equal(sr.nfloor, 0);
+	cw_rules_free(rules);
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), NULL, "t"), 0);
+	assert_int_equal(cw_score_rules_load(&sr, rules), 0);
+	assert_int_equal(sr.nfloor, 3);
+	cw_rules_free(rules);
 }
 
 int main(void)

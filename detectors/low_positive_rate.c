@@ -2,9 +2,13 @@
  * low_positive_rate: a physician whose large-equipment exams (CT, MRI, ultrasound, DR) are rarely
  * positive (大型设备检查阳性率低).
  *
+ * Serves B1 (超声、DR等大型功能检查阳性率不得低于30%: a plain floor) and B5 (the positive rate as an
+ * assessment indicator).
+ *
  * Contract: one scan of the month (not partitioned). Per ordering physician, the month's live
- * large-equipment lines with a result: a finding (metric positive_rate) when the upper bound of the
- * positive rate's confidence interval is below `threshold`, at min_resulted exams or more.
+ * large-equipment lines with a result: a finding (metric positive_rate) when the positive rate is below
+ * `threshold` (test "floor", the default: the document's plain floor), or when the upper bound of its
+ * confidence interval is (test "interval"), at min_resulted exams or more.
  * Physician-level: no evidence lines, money at stake 0, severity suspicious, class exam_use.
  * The full rule, its source, keys and blind spots: docs/detectors/low_positive_rate.md.
  */
@@ -14,10 +18,13 @@
 #include "claimwatch/error.h"
 #include "claimwatch/stats.h"
 
+enum { TEST_FLOOR, TEST_INTERVAL };
+static const char *const test_names[] = { "floor", "interval", NULL };
+
 typedef struct config {
 	double threshold, confidence;
 	long long min_resulted;
-	int interval;
+	int interval, test;
 } config;
 
 static int configure(void **out, const cw_section *rules)
@@ -29,7 +36,8 @@ static int configure(void **out, const cw_section *rules)
 	if ((rc = cw_section_double(&c->threshold, rules, "threshold", 0, 1)) < 0 ||
 	    (rc = cw_section_int(&c->min_resulted, rules, "min_resulted", 1, 1000000000)) < 0 ||
 	    (rc = cw_section_double(&c->confidence, rules, "confidence", 0.5, 0.999999)) < 0 ||
-	    (rc = cw_section_choice(&c->interval, rules, "interval", cw_interval_names)) < 0) {
+	    (rc = cw_section_choice(&c->interval, rules, "interval", cw_interval_names)) < 0 ||
+	    (rc = cw_section_choice(&c->test, rules, "test", test_names)) < 0) {
 		free(c);
 		return rc;
 	}
@@ -37,22 +45,35 @@ static int configure(void **out, const cw_section *rules)
 	return 0;
 }
 
+static int emit_floor(const cw_scan *ctx, cw_findings *out, cw_finding *f, uint64_t positive, uint64_t resulted)
+{
+	const config *c = ctx->config;
+	f->limit = c->threshold;
+	f->score = c->threshold > 0 ? 0.5 + 0.5 * (c->threshold - f->value) / c->threshold : 1;
+	return cw_emit(out, f,
+	               "%llu of %llu resulted large-equipment exams positive (%.1f%%), below the %.1f%% floor",
+	               (unsigned long long)positive, (unsigned long long)resulted, 100 * f->value,
+	               100 * c->threshold);
+}
+
 static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, uint64_t positive, uint64_t resulted)
 {
 	const config *c = ctx->config;
-	cw_interval ci;
-	int rc = cw_binomial_interval(&ci, c->interval, positive, resulted, c->confidence);
-	if (rc < 0 || !(ci.hi < c->threshold))
-		return rc;
 	cw_finding f = cw_finding_init();
 	f.physician = p;
 	f.cls = CW_CLASS_EXAM_USE;
 	f.severity = CW_SUSPICIOUS;
-	f.score = c->threshold > 0 ? 0.5 + 0.5 * (c->threshold - ci.hi) / c->threshold : 1;
 	f.when = cw_dataset_window(ctx->ds)->month_end - 1;
 	f.metric = "positive_rate";
 	f.value = (double)positive / (double)resulted;
 	f.expected = c->threshold;
+	if (c->test == TEST_FLOOR)
+		return f.value < c->threshold ? emit_floor(ctx, out, &f, positive, resulted) : 0;
+	cw_interval ci;
+	int rc = cw_binomial_interval(&ci, c->interval, positive, resulted, c->confidence);
+	if (rc < 0 || !(ci.hi < c->threshold))
+		return rc;
+	f.score = c->threshold > 0 ? 0.5 + 0.5 * (c->threshold - ci.hi) / c->threshold : 1;
 	f.limit = ci.hi;
 	return cw_emit(out, &f,
 	               "%llu of %llu resulted large-equipment exams positive (%.1f%%); the %s upper bound %.1f%% "
@@ -94,9 +115,10 @@ const cw_detector cw_detector_low_positive_rate = {
 	.name = "low_positive_rate",
 	.title_zh = "大型设备检查阳性率低",
 	.title_en = "Low positive rate",
-	.summary = "a physician's large-equipment exams rarely positive: the rate's upper confidence bound below the threshold",
+	.summary = "a physician's large-equipment exams rarely positive: the rate below the 30% floor (B1)",
 	.dimension = "exam",
-	.defaults = "{ \"threshold\": 0.30, \"min_resulted\": 20, \"confidence\": 0.95, \"interval\": \"wilson\" }",
+	.defaults = "{ \"threshold\": 0.30, \"min_resulted\": 20, \"test\": \"floor\", \"confidence\": 0.95, "
+	            "\"interval\": \"wilson\" }",
 	.partition = CW_PARTITION_NONE,
 	.configure = configure,
 	.release = free,

@@ -13,6 +13,11 @@
  * scoring.rank_too_few asks to grade and rank them like everyone (they stay
  * marked under_floor). Dismissed findings (reviews) do not count.
  *
+ * A finding of a detector listed in scoring.grade_floor (a breach of a number
+ * the documents set: the 30% positive-rate floor, the antibiotic limits, a
+ * large prescription) lifts the grade of its dimension to at least the listed
+ * grade, whatever the score; the score and the ranks are unchanged.
+ *
  * Scores are kept in hundredths (integers) so that ranks are reproducible from
  * the two decimals written in ranking.csv.
  */
@@ -44,6 +49,14 @@ enum cw_scope { CW_SCOPE_INSTITUTION, CW_SCOPE_SPECIALTY, CW_SCOPE_ALL };
 /* "institution", "specialty", "all". */
 CW_EXTERN(const char *) cw_scope_name(int scope);
 
+#define CW_SCORE_MAX_FLOORS 32
+
+/* A detector whose findings lift their dimension's grade to at least `grade`. */
+typedef struct cw_grade_floor {
+	const cw_detector *detector; /* of the rules' registry */
+	int grade;                   /* enum cw_grade */
+} cw_grade_floor;
+
 /* The rules' "scoring", "grades" and "ranking" sections. */
 typedef struct cw_score_rules {
 	long long min_visits;         /* below: too few cases */
@@ -56,10 +69,13 @@ typedef struct cw_score_rules {
 	int physician_level_amount;   /* count the money of findings with neither patient nor lines */
 	double cut_basic, cut_unreasonable; /* grade cut-offs on the 0-100 score */
 	int scope;                    /* enum cw_scope */
+	cw_grade_floor floor[CW_SCORE_MAX_FLOORS]; /* scoring.grade_floor */
+	size_t nfloor;
 } cw_score_rules;
 
 /* Reads the three sections into *out. Returns 0, or the getters' error naming
- * the key. */
+ * the key (also CW_EINVALID for a grade_floor naming no detector of the rules'
+ * registry or no grade). */
 CW_EXTERN(int) cw_score_rules_load(cw_score_rules *out, const cw_rules *rules);
 
 /* One physician in one dimension (or the composite). */
@@ -73,6 +89,7 @@ typedef struct cw_dimscore {
 	double per_100;     /* findings per 100 visits */
 	int32_t score;      /* hundredths: 0 .. 10000 */
 	int grade;          /* CW_GRADE_NONE when too few cases */
+	int min_grade;      /* the highest scoring.grade_floor of its findings, CW_GRADE_NONE when none */
 	uint32_t rank;      /* 1 = most problems within the scope; 0 = not ranked */
 } cw_dimscore;
 

@@ -5,12 +5,14 @@
  * each claim line once: a finding's money is spread over the lines it cites in
  * proportion to their amounts (never more than a line's amount), and for each
  * physician and line only the largest share counts, per dimension and, across
- * dimensions, in the composite. */
+ * dimensions, in the composite. A finding of a detector of scoring.grade_floor
+ * lifts its dimension's grade to at least the floor's grade. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
 #include "claimwatch/score.h"
+#include "engine/rules_json.h"
 #include "util/grow.h"
 
 static const char *const grade_names[] = { "reasonable", "basically_reasonable", "unreasonable" };
@@ -47,6 +49,38 @@ static int load_weights(const cw_section *sc, cw_score_rules *o)
 	return 0;
 }
 
+/* scoring.grade_floor: detector name -> grade name ("" or "*": none). */
+static int load_floors(const cw_section *sc, const cw_rules *rules, cw_score_rules *o)
+{
+	cw_section m = cw_section_child(sc, "grade_floor");
+	const cw_registry *reg = cw_rules_registry(rules);
+	const cJSON *e;
+	if (!reg) /* rules without detectors: no finding to lift a grade */
+		return 0;
+	cJSON_ArrayForEach(e, cw_section_json(&m)) {
+		if (!strcmp(e->string, "*") || !cJSON_IsString(e) || !*e->valuestring)
+			continue;
+		int det = cw_registry_index(reg, e->string), g = cw_grade_parse(e->valuestring);
+		if (det < 0)
+			return cw_error_set(CW_EINVALID, "%s.%s: no detector has that name", m.path, e->string);
+		if (g == CW_GRADE_NONE)
+			return cw_error_set(CW_EINVALID, "%s.%s: '%s' is not a grade (reasonable, basically_reasonable, "
+			                    "unreasonable)", m.path, e->string, e->valuestring);
+		if (o->nfloor == CW_SCORE_MAX_FLOORS)
+			return cw_error_set(CW_EINVALID, "%s: more than %d detectors", m.path, CW_SCORE_MAX_FLOORS);
+		o->floor[o->nfloor++] = (cw_grade_floor){ cw_registry_get(reg, (size_t)det), g };
+	}
+	return 0;
+}
+
+static int floor_of(const cw_score_rules *sr, const cw_detector *d)
+{
+	for (size_t i = 0; i < sr->nfloor; i++)
+		if (sr->floor[i].detector == d)
+			return sr->floor[i].grade;
+	return CW_GRADE_NONE;
+}
+
 int cw_score_rules_load(cw_score_rules *o, const cw_rules *rules)
 {
 	cw_section sc = cw_rules_section(rules, "scoring"), gr = cw_rules_section(rules, "grades");
@@ -59,7 +93,7 @@ int cw_score_rules_load(cw_score_rules *o, const cw_rules *rules)
 	    (rc = cw_section_double(&o->outlier_full, &sc, "outlier_full", 1e-9, 1e6)) < 0 ||
 	    (rc = cw_section_bool(&o->physician_level_amount, &sc, "count_physician_level_amount")) < 0 ||
 	    (rc = cw_section_bool(&o->rank_too_few, &sc, "rank_too_few")) < 0 ||
-	    (rc = load_weights(&sc, o)) < 0 ||
+	    (rc = load_weights(&sc, o)) < 0 || (rc = load_floors(&sc, rules, o)) < 0 ||
 	    (rc = cw_section_double(&o->cut_basic, &gr, "basically_reasonable", 0, 100)) < 0 ||
 	    (rc = cw_section_double(&o->cut_unreasonable, &gr, "unreasonable", 0, 100)) < 0 ||
 	    (rc = cw_section_choice(&o->scope, &rk, "scope", scope_names)) < 0)
@@ -192,6 +226,9 @@ static int count_finding(const cw_dataset *ds, const cw_score_rules *sr, size_t 
 	}
 	d->findings++;
 	all->findings++;
+	int fl = floor_of(sr, r->detector);
+	if (fl > d->min_grade)
+		d->min_grade = fl;
 	if (status == CW_REVIEW_CONFIRMED) {
 		d->confirmed++;
 		all->confirmed++;
@@ -291,6 +328,8 @@ static void grade_cell(const cw_score_rules *sr, const cw_physcore *row, cw_dims
 		d->grade = CW_GRADE_BASIC;
 	else
 		d->grade = CW_GRADE_REASONABLE;
+	if (d->min_grade > d->grade)
+		d->grade = d->min_grade;
 }
 
 static int active(const cw_physcore *row, size_t ndims)
@@ -334,6 +373,8 @@ int cw_score(cw_scores **out, const cw_dataset *ds, const cw_findings *fs, const
 		for (size_t p = 0; p < nphys; p++)
 			rows[p] = (cw_physcore){ .physician = (cw_ref)p, .inst = ph->inst[p], .dept = ph->dept[p],
 				                 .dim = cells + p * k };
+		for (size_t i = 0; i < nphys * k; i++)
+			cells[i].min_grade = CW_GRADE_NONE;
 		rc = activity(ds, rows);
 	}
 	if (rc == 0)

@@ -1,4 +1,5 @@
-/* test_det_low_positive_rate.c: large-equipment exams rarely positive, judged by the upper confidence bound. */
+/* test_det_low_positive_rate.c: large-equipment exams rarely positive: the plain 30% floor (B1) by default,
+ * the upper confidence bound as an option. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,12 @@ static cw_builder *start(void)
 	tu_add_item(b, &ct);
 	cw_item_row lab = tu_item_row("LAB", CW_CAT_LAB, 20000);
 	tu_add_item(b, &lab);
+	static const char *const more[] = { "DR6", "DR7", "DR8" };
+	for (size_t i = 0; i < 3; i++) {
+		cw_rowerr err;
+		cw_physician_row ph = { more[i], more[i], "H1", "D1", NULL };
+		assert_int_equal(cw_builder_add_physician(&err, b, &ph), 0);
+	}
 	return b;
 }
 
@@ -72,6 +79,12 @@ static cw_dataset *world(void)
 	results(b, 20, 0, 0); /* exactly the minimum: 0 of 20 */
 	exams(b, &r, "DR5", "CT", 5, 30);
 	results(b, 30, 4, CW_RESULT_POSITIVE); /* 13.3%: Wilson 29.7% < 30% <= Clopper-Pearson 30.7% */
+	exams(b, &r, "DR6", "CT", 5, 60);
+	results(b, 60, 12, CW_RESULT_POSITIVE); /* 20% of 60 (the example): Wilson bound 32.0% */
+	exams(b, &r, "DR7", "CT", 5, 30);
+	results(b, 30, 9, CW_RESULT_POSITIVE); /* exactly 30%: not below the floor */
+	exams(b, &r, "DR8", "CT", 5, 58);
+	results(b, 58, 17, CW_RESULT_POSITIVE); /* 29.3%: just below */
 	return tu_finish(b);
 }
 
@@ -103,7 +116,7 @@ static void test_found_and_lookalikes(void **state)
 	cw_findings *fs = tu_detect(ds, "low_positive_rate", NULL);
 	char got[256];
 	summary(ds, fs, got, sizeof got);
-	assert_string_equal(got, "DR1 DR4 DR5");
+	assert_string_equal(got, "DR1 DR4 DR5 DR6 DR8");
 	cw_record r;
 	cw_findings_get(&r, fs, 0);
 	assert_int_equal(r.f.patient, CW_NONE);
@@ -116,32 +129,54 @@ static void test_found_and_lookalikes(void **state)
 	assert_string_equal(r.f.metric, "positive_rate");
 	assert_true(fabs(r.f.value - 0.1) < 1e-12);
 	assert_true(fabs(r.f.expected - 0.3) < 1e-12);
+	assert_true(fabs(r.f.limit - 0.3) < 1e-12);
+	assert_true(fabs(r.f.score - (0.5 + 0.5 * 0.2 / 0.3)) < 1e-12);
+	assert_non_null(strstr(r.reason, "4 of 40 resulted"));
+	assert_non_null(strstr(r.reason, "below the 30.0% floor"));
+	cw_findings_get(&r, fs, 3);
+	assert_non_null(strstr(r.reason, "12 of 60 resulted"));
+	assert_true(fabs(r.f.value - 0.2) < 1e-12);
+	cw_findings_free(fs);
+	/* the interval test: the bound is compared, not the rate */
+	fs = tu_detect(ds, "low_positive_rate", "{\"detectors\":{\"low_positive_rate\":{\"test\":\"interval\"}}}");
+	summary(ds, fs, got, sizeof got);
+	assert_string_equal(got, "DR1 DR4 DR5");
+	cw_findings_get(&r, fs, 0);
 	assert_true(fabs(r.f.limit - 0.230518) < 1e-5);
 	assert_true(r.f.score > 0.5 && r.f.score <= 1);
-	assert_non_null(strstr(r.reason, "4 of 40 resulted"));
 	assert_non_null(strstr(r.reason, "Wilson upper bound 23.1%"));
 	cw_findings_free(fs);
 	cw_dataset_free(ds);
 }
 
+#define IV "\"test\":\"interval\","
+
 static void test_thresholds(void **state)
 {
 	(void)state;
 	cw_dataset *ds = world();
-	/* the minimum: DR4 has 20 resulted exams, DR3 19 */
-	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"min_resulted\":21}}}", "DR1 DR5");
-	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"min_resulted\":19}}}", "DR1 DR3 DR4 DR5");
-	/* the bound must be strictly below the threshold: DR1's upper bound exactly */
+	/* the minimum: DR4 has 20 resulted exams, DR3 19 (0 positive) */
+	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"min_resulted\":21}}}", "DR1 DR5 DR6 DR8");
+	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"min_resulted\":19}}}", "DR1 DR3 DR4 DR5 DR6 DR8");
+	/* the floor: strictly below; DR7 is exactly 30%, DR8 17/58 */
+	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"threshold\":0.1}}}", "DR4");
+	char rules[256];
+	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{\"threshold\":%.17g}}}",
+	         nextafter(0.1, 1));
+	expect(ds, rules, "DR1 DR4");
+	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{\"threshold\":%.17g}}}", 17.0 / 58);
+	expect(ds, rules, "DR1 DR4 DR5 DR6");
+	/* the interval test: the bound must be strictly below the threshold: DR1's upper bound exactly */
+	expect(ds, "{\"detectors\":{\"low_positive_rate\":{" IV "\"min_resulted\":21}}}", "DR1 DR5");
 	cw_interval ci;
 	assert_int_equal(cw_binomial_interval(&ci, CW_INTERVAL_WILSON, 4, 40, 0.95), 0);
-	char rules[256];
-	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{\"threshold\":%.17g}}}", ci.hi);
+	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{" IV "\"threshold\":%.17g}}}", ci.hi);
 	expect(ds, rules, "DR4");
-	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{\"threshold\":%.17g}}}",
+	snprintf(rules, sizeof rules, "{\"detectors\":{\"low_positive_rate\":{" IV "\"threshold\":%.17g}}}",
 	         nextafter(ci.hi, 1));
 	expect(ds, rules, "DR1 DR4");
 	/* Clopper-Pearson is wider: DR5 is no longer below 30% */
-	expect(ds, "{\"detectors\":{\"low_positive_rate\":{\"interval\":\"clopper_pearson\"}}}", "DR1 DR4");
+	expect(ds, "{\"detectors\":{\"low_positive_rate\":{" IV "\"interval\":\"clopper_pearson\"}}}", "DR1 DR4");
 	cw_dataset_free(ds);
 }
 
@@ -158,6 +193,13 @@ static void test_bad_rules(void **state)
 	cw_detect_opts o = { .threads = 1, .only = "low_positive_rate" };
 	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "detectors.low_positive_rate.interval"));
+	cw_dimset_free(dims);
+	cw_rules_free(rules);
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"detectors\":{\"low_positive_rate\":{\"test\":\"bound\"}}}",
+	                                    "t"), 0);
+	assert_int_equal(cw_dimset_load(&dims, rules), 0);
+	assert_int_equal(cw_detect(&fs, ds, rules, dims, &o), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "detectors.low_positive_rate.test"));
 	cw_dimset_free(dims);
 	cw_rules_free(rules);
 	cw_dataset_free(ds);

@@ -1,5 +1,5 @@
 /* test_score.c: the per-physician score: visits, billing, money counted once per line, the formula,
- * grades at their cut-offs, too few cases, inspectors' decisions. */
+ * grades at their cut-offs, grade floors, too few cases, inspectors' decisions. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +57,7 @@ static void add(cw_findings *fs, const cw_dataset *ds, const char *phys, const c
 	f.metric = metric;
 	assert_int_equal(cw_emit(fs, &f, "test finding %s", id), 0);
 	cw_stored *s = cw_findings_last(fs);
-	s->detector = cw_registry_get(tu_registry(), 0);
+	s->detector = cw_registry_get(tu_registry(), (size_t)cw_registry_index(tu_registry(), "over_price")); /* no floor */
 	s->dimension = dim;
 	snprintf(s->id, sizeof s->id, "%s", id);
 }
@@ -232,6 +232,77 @@ static void test_grades_at_cut_offs(void **state)
 	cw_dataset_free(ds);
 }
 
+/* The issue's example: DR1 orders one CT on each of 60 outpatient visits, 12 positive (20%), and
+ * nothing else is wrong. */
+static cw_dataset *low_positive_world(void)
+{
+	cw_builder *b = tu_builder("2026-05");
+	cw_item_row ct = tu_item_row("CT", CW_CAT_EXAM, 20000);
+	ct.large_equipment = 1;
+	tu_add_item(b, &ct);
+	char vid[16], lid[16], when[32];
+	for (int i = 0; i < 60; i++) {
+		snprintf(vid, sizeof vid, "V%02d", i);
+		snprintf(lid, sizeof lid, "L%02d", i);
+		snprintf(when, sizeof when, "2026-05-%02d %02d:00", 1 + i % 28, 8 + i / 28);
+		tu_add_visit(b, vid, "PM", "DR1", CW_OUTPATIENT, when, NULL, "R10");
+		tu_add_line(b, lid, vid, "CT", when, CW_QTY_ONE, 20000);
+		tu_add_result(b, lid, i < 12 ? CW_RESULT_POSITIVE : CW_RESULT_NEGATIVE);
+	}
+	return tu_finish(b);
+}
+
+static void test_grade_floor(void **state)
+{
+	(void)state;
+	cw_dataset *ds = low_positive_world();
+	cw_findings *fs = tu_detect(ds, "low_positive_rate", NULL);
+	assert_int_equal(cw_findings_count(fs), 1);
+	/* default rules: 1 finding per 60 visits (1.67 of 20: 0.083), severity 0.6 x (0.5 + 0.5 x 0.1 / 0.3)
+	 * = 0.4, no money: 100 x (0.4 x 0.083 + 0.2 x 0.4) = 11.33, under 25, but the floor lifts the grade */
+	cw_scores *s = score_with(ds, fs, "{}", NULL);
+	const cw_physcore *dr1 = row_of(s, ds, "DR1");
+	assert_non_null(dr1);
+	assert_int_equal(dr1->visits, 60);
+	assert_int_equal(dr1->dim[EXAM].score, 1133);
+	assert_int_equal(dr1->dim[EXAM].grade, CW_GRADE_BASIC);
+	assert_int_equal(dr1->dim[EXAM].min_grade, CW_GRADE_BASIC);
+	assert_int_equal(dr1->dim[EXAM].rank, 1);                    /* ranks follow the score, unchanged */
+	assert_int_equal(dr1->dim[COMP].grade, CW_GRADE_REASONABLE); /* the floor is the dimension's */
+	assert_int_equal(dr1->dim[MED].grade, CW_GRADE_REASONABLE);
+	cw_scores_free(s);
+	/* an unreasonable floor; and "" removes one */
+	s = score_with(ds, fs, "{\"scoring\": {\"grade_floor\": {\"low_positive_rate\": \"unreasonable\"}}}", NULL);
+	assert_int_equal(row_of(s, ds, "DR1")->dim[EXAM].grade, CW_GRADE_UNREASONABLE);
+	cw_scores_free(s);
+	s = score_with(ds, fs, "{\"scoring\": {\"grade_floor\": {\"low_positive_rate\": \"\"}}}", NULL);
+	assert_int_equal(row_of(s, ds, "DR1")->dim[EXAM].grade, CW_GRADE_REASONABLE);
+	assert_int_equal(row_of(s, ds, "DR1")->dim[EXAM].score, 1133);
+	cw_scores_free(s);
+	/* a dismissed finding lifts nothing */
+	cw_reviews *rv;
+	cw_record r;
+	cw_findings_get(&r, fs, 0);
+	char *root = tu_tempdir(), csv[256];
+	snprintf(csv, sizeof csv, "time,by,finding_id,month,status,note\n2026-06-01T10:00:00+0800,li,%s,2026-05,dismissed,\n",
+	         r.id);
+	tu_write(root, "reviews.csv", csv);
+	assert_int_equal(cw_reviews_load(&rv, root), 0);
+	s = score_with(ds, fs, "{}", rv);
+	assert_int_equal(row_of(s, ds, "DR1")->dim[EXAM].grade, CW_GRADE_REASONABLE);
+	assert_int_equal(row_of(s, ds, "DR1")->dim[EXAM].score, 0);
+	cw_scores_free(s);
+	cw_reviews_free(rv);
+	tu_rmtree(root);
+	free(root);
+	/* too few cases: no grade, floor or not */
+	s = score_with(ds, fs, "{\"scoring\": {\"min_visits\": 61}}", NULL);
+	assert_int_equal(row_of(s, ds, "DR1")->dim[EXAM].grade, CW_GRADE_NONE);
+	cw_scores_free(s);
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
+}
+
 static void test_too_few_cases(void **state)
 {
 	(void)state;
@@ -328,6 +399,25 @@ static void test_bad_rules(void **state)
 	assert_int_equal(cw_score_rules_load(&sr, rules), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "scoring.weights"));
 	cw_rules_free(rules);
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"scoring\": {\"grade_floor\": {\"low_postive_rate\":"
+	                                    " \"unreasonable\"}}}", "t"), 0);
+	assert_int_equal(cw_score_rules_load(&sr, rules), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "scoring.grade_floor.low_postive_rate: no detector"));
+	cw_rules_free(rules);
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), "{\"scoring\": {\"grade_floor\": {\"low_positive_rate\":"
+	                                    " \"bad\"}}}", "t"), 0);
+	assert_int_equal(cw_score_rules_load(&sr, rules), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "is not a grade"));
+	cw_rules_free(rules);
+	/* rules without detectors: the default floors name none, and lift nothing */
+	assert_int_equal(cw_rules_load_text(&rules, NULL, NULL, "t"), 0);
+	assert_int_equal(cw_score_rules_load(&sr, rules), 0);
+	assert_int_equal(sr.nfloor, 0);
+	cw_rules_free(rules);
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), NULL, "t"), 0);
+	assert_int_equal(cw_score_rules_load(&sr, rules), 0);
+	assert_int_equal(sr.nfloor, 3);
+	cw_rules_free(rules);
 }
 
 int main(void)
@@ -338,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_physician_level_amount_by_rule),
 		cmocka_unit_test(test_formula),
 		cmocka_unit_test(test_grades_at_cut_offs),
+		cmocka_unit_test(test_grade_floor),
 		cmocka_unit_test(test_too_few_cases),
 		cmocka_unit_test(test_too_few_ranked_by_key),
 		cmocka_unit_test(test_reviews_applied),

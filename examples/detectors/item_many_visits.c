@@ -1,7 +1,7 @@
 /*
  * item_many_visits: the same item billed on more than max_visits visits of one patient in the month
  * (同一项目多次就诊收费). An example of a detector written outside claimwatch's tree: it includes the
- * public headers only, so it builds both ways (examples/detectors/README.md, its page):
+ * public headers only, so it builds both ways (examples/detectors/README.md):
  *
  *   compiled in:  cmake -DCW_DETECTOR_DIRS=/path/to/examples/detectors ...
  *   a plug-in:    cc -shared -fPIC $(pkg-config --cflags claimwatch) item_many_visits.c -o item_many_visits.so
@@ -12,6 +12,7 @@
  * money at stake the amount of the lines of the visits after the first max_visits, severity
  * suspicious, class the item's category, responsible physician the one who ordered the latest line.
  * Keys: detectors.item_many_visits.max_visits (3).
+ * The full rule, its source and blind spots: docs/detectors/item_many_visits.md.
  */
 #include <stdlib.h>
 #include "claimwatch/detector.h"

@@ -99,24 +99,20 @@ static int in_gen(const char *name)
 	return 0;
 }
 
-/* What every detector of the tree's detectors/ folder must have besides its file. */
-static void check_in_tree(const char *name, const char *rules_md)
+/* A detector file's page docs/detectors/NAME.md, headed '# NAME (title_zh' (title_zh NULL: any title), and
+ * the link to it in the file-top comment of FOLDER/NAME.c. */
+static void check_page(const char *folder, const char *name, const char *title_zh)
 {
-	char page[1024], heading[1024], row[1024], link[1024]; /* a name is at most 255 bytes */
-	const cw_detector *d = cw_registry_find(tu_registry(), name);
-	AGREE(d, name, "its file is in detectors/ but it is not in the registry");
-	AGREE(in_gen(name), name, "gen plants no case for it (tools/gen/gen_catalog.c)");
-	snprintf(row, sizeof row, "| [%s](detectors/%s.md) |", name, name);
-	AGREE(strstr(rules_md, row), name, "no row in the table of docs/rules.md");
+	char page[1024], heading[1024], link[1024]; /* a name is at most 255 bytes */
 	snprintf(page, sizeof page, "%s/docs/detectors/%s.md", CW_SOURCE_DIR, name);
 	char *text = tu_read(page);
 	AGREE(text, name, "no page docs/detectors/NAME.md");
-	snprintf(heading, sizeof heading, "# %s (%s", name, d->title_zh); /* then ")" or more names */
+	snprintf(heading, sizeof heading, "# %s (%s", name, title_zh ? title_zh : ""); /* then ")" or more names */
 	size_t hl = strlen(heading);
-	AGREE(!strncmp(text, heading, hl) && text[hl] && strchr("):/, ", text[hl]), name,
-	      "its page is not headed '# NAME (title_zh)'");
+	AGREE(!strncmp(text, heading, hl) && text[hl] && (!title_zh || strchr("):/, ", text[hl])), name,
+	      "its page is not headed '# NAME (title_zh'");
 	free(text);
-	snprintf(page, sizeof page, "%s/detectors/%s.c", CW_SOURCE_DIR, name);
+	snprintf(page, sizeof page, "%s/%s/%s.c", CW_SOURCE_DIR, folder, name);
 	text = tu_read(page);
 	snprintf(link, sizeof link, "docs/detectors/%s.md", name);
 	char *comment_end = text ? strstr(text, "*/") : NULL;
@@ -125,14 +121,24 @@ static void check_in_tree(const char *name, const char *rules_md)
 	free(text);
 }
 
-static void test_tree_docs_and_gen(void **state)
+/* What every detector of the tree's detectors/ folder must have besides its file. */
+static void check_in_tree(const char *name, const char *rules_md)
 {
-	(void)state;
+	char row[1024];
+	const cw_detector *d = cw_registry_find(tu_registry(), name);
+	AGREE(d, name, "its file is in detectors/ but it is not in the registry");
+	AGREE(in_gen(name), name, "gen plants no case for it (tools/gen/gen_catalog.c)");
+	snprintf(row, sizeof row, "| [%s](detectors/%s.md) |", name, name);
+	AGREE(strstr(rules_md, row), name, "no row in the table of docs/rules.md");
+	check_page("detectors", name, d->title_zh);
+}
+
+/* The detector files of FOLDER (under the source tree), each passed to check with ctx; returns how many. */
+static size_t each_detector_file(const char *folder, void (*check)(const char *name, const void *ctx),
+                                 const void *ctx)
+{
 	char path[512];
-	snprintf(path, sizeof path, "%s/docs/rules.md", CW_SOURCE_DIR);
-	char *rules_md = tu_read(path);
-	assert_non_null(rules_md);
-	snprintf(path, sizeof path, "%s/detectors", CW_SOURCE_DIR);
+	snprintf(path, sizeof path, "%s/%s", CW_SOURCE_DIR, folder);
 	DIR *dir = opendir(path);
 	assert_non_null(dir);
 	size_t n = 0;
@@ -142,12 +148,41 @@ static void test_tree_docs_and_gen(void **state)
 			continue;
 		char name[256];
 		snprintf(name, sizeof name, "%.*s", (int)(len - 2), e->d_name);
-		check_in_tree(name, rules_md);
+		check(name, ctx);
 		n++;
 	}
 	closedir(dir);
+	return n;
+}
+
+static void check_tree_file(const char *name, const void *rules_md)
+{
+	check_in_tree(name, rules_md);
+}
+
+static void check_example_file(const char *name, const void *ctx)
+{
+	(void)ctx;
+	check_page("examples/detectors", name, NULL);
+}
+
+static void test_tree_docs_and_gen(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/docs/rules.md", CW_SOURCE_DIR);
+	char *rules_md = tu_read(path);
+	assert_non_null(rules_md);
+	size_t n = each_detector_file("detectors", check_tree_file, rules_md);
 	free(rules_md);
 	assert_true(n >= 13);
+}
+
+/* The examples written outside the tree have their page too: the rule, its source, its blind spots. */
+static void test_example_pages(void **state)
+{
+	(void)state;
+	assert_true(each_detector_file("examples/detectors", check_example_file, NULL) >= 1);
 }
 
 int main(void)
@@ -158,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_eval_rows),
 		cmocka_unit_test(test_gen_plants_known_detectors),
 		cmocka_unit_test(test_tree_docs_and_gen),
+		cmocka_unit_test(test_example_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

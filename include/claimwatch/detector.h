@@ -106,9 +106,12 @@ typedef struct cw_finding {
 	/* Optional, for metric findings (outliers, rates): NULL / NAN when unused. */
 	const char *metric;
 	double value, expected, limit;
+	/* For a department-level finding (physician CW_NONE): the department it is
+	 * about, which also gives its institution. CW_NONE otherwise. */
+	cw_ref dept;
 } cw_finding;
 
-/* A finding with every reference CW_NONE, class other, score 1, severity
+/* A finding with every reference CW_NONE (dept too), class other, score 1, severity
  * suspicious, `when` CW_MINUTE_NONE, no lines, tag or metric (value, expected
  * and limit NAN). */
 CW_EXTERN(cw_finding) cw_finding_init(void);
@@ -119,6 +122,11 @@ typedef struct cw_findings cw_findings;
  * reason (printf format). Returns 0 or CW_ENOMEM. */
 CW_EXTERN(int) cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
 	CW_PRINTF(3, 4);
+/* Like cw_emit(), with the reason in English and in Chinese: both formats
+ * take the same arguments, in the same order. Outputs show the reason in the
+ * run's language (the English one where a detector gives only that). */
+CW_EXTERN(int) cw_emit_i18n(cw_findings *out, const cw_finding *f, const char *fmt_en, const char *fmt_zh, ...)
+	CW_PRINTF(3, 5);
 
 typedef enum cw_partition {
 	CW_PARTITION_NONE,     /* scan() is called once with every patient */
@@ -143,8 +151,9 @@ typedef struct cw_scan {
  * and the functions a detector calls. It changes whenever one of them changes
  * in a way that a detector built before would misread. 2: the functions a
  * detector calls take their out-parameters first (cw_section_int(&v, s, ...),
- * cw_binomial_interval(&ci, ...)), and cw_grow is the engine's, not inline. */
-#define CW_DETECTOR_VERSION 2
+ * cw_binomial_interval(&ci, ...)), and cw_grow is the engine's, not inline.
+ * 3: cw_finding has a dept (department-level findings); cw_emit_i18n(). */
+#define CW_DETECTOR_VERSION 3
 
 typedef struct cw_detector {
 	/* Set by CW_DETECTOR_INIT: the interface the detector was built against.

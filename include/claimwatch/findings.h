@@ -30,8 +30,9 @@ typedef struct cw_record {
 	cw_finding f;        /* as emitted; f.lines points into the list */
 	const cw_detector *detector; /* who found it: a detector of the rules' registry */
 	int dimension;       /* index in the rules' dimension names */
-	cw_ref inst, dept;   /* of the responsible physician */
-	const char *reason;
+	cw_ref inst, dept;   /* of the responsible physician, or of f.dept for a department-level finding */
+	const char *reason;    /* in English */
+	const char *reason_zh; /* in Chinese; NULL when the detector gave none */
 	char id[CW_FINDING_ID_SIZE];
 } cw_record;
 

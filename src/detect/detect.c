@@ -174,6 +174,10 @@ static void finding_id(const cw_dataset *ds, const cw_window *w, const cw_record
 	const char *extra[2] = { r->f.tag ? r->f.tag : "", r->f.metric ? r->f.metric : "" };
 	for (int i = 0; i < 2; i++)
 		h = h * 31 + cw_hash(extra[i], strlen(extra[i]));
+	if (r->f.physician == CW_NONE && r->f.dept != CW_NONE) { /* a department's finding (no term before: ids of others stay) */
+		const char *dept = cw_dataset_str(ds, cw_dataset_departments(ds)->id[r->f.dept]);
+		h = h * 31 + cw_hash(dept, strlen(dept));
+	}
 	uint64_t lines = 0; /* order-independent: a sum of the lines' hashes */
 	for (size_t i = 0; i < r->f.nlines; i++) {
 		const char *s = cw_dataset_str(ds, cl->id[r->f.lines[i]]);
@@ -195,6 +199,10 @@ static int gather(const runner *run, const cw_dimset *dims, const job *j, cw_fin
 		cw_findings_get(&r, j->found, i);
 		if (r.f.when < w->month_start || r.f.when >= w->month_end)
 			continue;
+		if ((r.f.physician != CW_NONE && r.f.physician >= ph->n) ||
+		    (r.f.dept != CW_NONE && r.f.dept >= cw_dataset_departments(ds)->n))
+			return cw_error_set(CW_EINVALID, "%s: a finding names a %s row past the table's end", det->name,
+			                    r.f.physician != CW_NONE && r.f.physician >= ph->n ? "physician" : "department");
 		int rc = cw_findings_copy(all, j->found, i);
 		if (rc < 0)
 			return rc;
@@ -204,6 +212,9 @@ static int gather(const runner *run, const cw_dimset *dims, const job *j, cw_fin
 		if (r.f.physician != CW_NONE) {
 			s->inst = ph->inst[r.f.physician];
 			s->dept = ph->dept[r.f.physician];
+		} else if (r.f.dept != CW_NONE) {
+			s->inst = cw_dataset_departments(ds)->inst[r.f.dept];
+			s->dept = r.f.dept;
 		}
 		r.detector = det;
 		finding_id(ds, w, &r, s->id);

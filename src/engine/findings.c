@@ -42,6 +42,7 @@ cw_finding cw_finding_init(void)
 	f.score = 1.0;
 	f.when = CW_MINUTE_NONE;
 	f.value = f.expected = f.limit = NAN;
+	f.dept = CW_NONE;
 	return f;
 }
 
@@ -88,7 +89,7 @@ static size_t add_opt(cw_findings *l, const char *s, int *failed)
 	return at;
 }
 
-static int push(cw_findings *l, const cw_finding *f, const char *reason, size_t reason_len)
+static int push(cw_findings *l, const cw_finding *f, const char *reason, size_t reason_len, const char *reason_zh)
 {
 	int failed = 0;
 	if (cw_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items) < 0 ||
@@ -102,6 +103,7 @@ static int push(cw_findings *l, const cw_finding *f, const char *reason, size_t 
 		memcpy(l->lines + l->nlines, f->lines, f->nlines * sizeof *l->lines);
 	l->nlines += f->nlines;
 	s->reason_at = add_text(l, reason, reason_len);
+	s->reason_zh_at = add_opt(l, reason_zh, &failed);
 	s->tag_at = add_opt(l, f->tag, &failed);
 	s->metric_at = add_opt(l, f->metric, &failed);
 	if (s->reason_at == SIZE_MAX || failed)
@@ -115,18 +117,38 @@ static int push(cw_findings *l, const cw_finding *f, const char *reason, size_t 
 	return 0;
 }
 
+#define REASON_MAX 1024 /* bytes of a reason, with its NUL: longer ones are cut */
+
+/* Formats a reason into buf (REASON_MAX bytes); returns its length. */
+static size_t format_reason(char *buf, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, REASON_MAX, fmt, ap);
+	if (n < 0)
+		return buf[0] = 0, 0;
+	return (size_t)n >= REASON_MAX ? REASON_MAX - 1 : (size_t)n;
+}
+
 int cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
 {
-	char buf[1024];
+	char buf[REASON_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	size_t n = format_reason(buf, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	return push(out, f, buf, (size_t)n);
+	return push(out, f, buf, n, NULL);
+}
+
+int cw_emit_i18n(cw_findings *out, const cw_finding *f, const char *fmt_en, const char *fmt_zh, ...)
+{
+	char en[REASON_MAX], zh[REASON_MAX];
+	va_list ap, again;
+	va_start(ap, fmt_zh);
+	va_copy(again, ap);
+	size_t n = format_reason(en, fmt_en, ap);
+	format_reason(zh, fmt_zh, again);
+	va_end(again);
+	va_end(ap);
+	return push(out, f, en, n, zh);
 }
 
 const char *cw_findings_text(const cw_findings *l, size_t at)
@@ -146,6 +168,7 @@ void cw_findings_get(cw_record *r, const cw_findings *l, size_t i)
 	r->inst = s->inst;
 	r->dept = s->dept;
 	r->reason = cw_findings_text(l, s->reason_at);
+	r->reason_zh = cw_findings_text(l, s->reason_zh_at);
 	memcpy(r->id, s->id, sizeof r->id);
 }
 
@@ -154,7 +177,7 @@ int cw_findings_copy(cw_findings *dst, const cw_findings *src, size_t i)
 	cw_record r;
 	cw_findings_get(&r, src, i);
 	const char *reason = r.reason ? r.reason : "";
-	int rc = push(dst, &r.f, reason, strlen(reason));
+	int rc = push(dst, &r.f, reason, strlen(reason), r.reason_zh);
 	if (rc < 0)
 		return rc;
 	cw_stored *s = &dst->items[dst->n - 1];

@@ -6,7 +6,7 @@
 typedef struct cw_stored {
 	cw_finding f;      /* f.lines, f.tag, f.metric are offsets in disguise: see below */
 	size_t lines_at;   /* into list->lines */
-	size_t reason_at, tag_at, metric_at; /* into list->text; SIZE_MAX when none */
+	size_t reason_at, reason_zh_at, tag_at, metric_at; /* into list->text; SIZE_MAX when none */
 	const cw_detector *detector;
 	int dimension;
 	cw_ref inst, dept;

@@ -40,7 +40,7 @@ if [ "$mode" = plugin ]; then
   PLUG=(--plugin "$TMP/item_many_visits.so")
   expect_exit 1 "a plug-in built for another interface version is refused" -- \
     "$CW" detectors --plugin "$TMP/wrong_version.so"
-  expect_output "version 3.*this claimwatch has version 2" "the refusal names both versions"
+  expect_output "version 4.*this claimwatch has version 3" "the refusal names both versions"
   expect_output "wrong_version.so" "the refusal names the plug-in"
   expect_exit 0 "a bare name is a file of the current folder" -- \
     bash -c 'cd "$1" && "$2" detectors --plugin item_many_visits.so' - "$TMP" "$CW"

@@ -98,7 +98,7 @@ static void test_add_checks(void **state)
 	refused(reg, &d, "configure and scan are required");
 	d = plain;
 	d.version = CW_DETECTOR_VERSION + 1;
-	refused(reg, &d, "built for detector interface version 3; this claimwatch has version 2");
+	refused(reg, &d, "built for detector interface version 4; this claimwatch has version 3");
 	d = plain;
 	d.size = sizeof d - 8;
 	refused(reg, &d, "its struct has");
@@ -114,7 +114,7 @@ static void test_plugins_refused(void **state)
 	cw_registry *reg = two();
 	assert_int_equal(cw_registry_load_plugin(reg, CW_PLUGIN_WRONG_VERSION), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), CW_PLUGIN_WRONG_VERSION));
-	assert_non_null(strstr(cw_error_last(), "version 3; this claimwatch has version 2"));
+	assert_non_null(strstr(cw_error_last(), "version 4; this claimwatch has version 3"));
 	assert_int_equal(cw_registry_load_plugin(reg, "/no/such/plugin.so"), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "plugin /no/such/plugin.so"));
 	assert_int_equal(cw_registry_load_plugin(reg, CW_PLUGIN_NO_TABLE), CW_EINVALID); /* not a plug-in */
@@ -176,7 +176,7 @@ static void test_rules_plugins(void **state)
 	assert_int_equal(cw_rules_load_text(&r, reg, "{\"plugins\": [\"" CW_PLUGIN_WRONG_VERSION "\"]}", "mine.json"),
 	                 CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "mine.json: plugin "));
-	assert_non_null(strstr(cw_error_last(), "version 3; this claimwatch has version 2"));
+	assert_non_null(strstr(cw_error_last(), "version 4; this claimwatch has version 3"));
 	assert_int_equal(cw_rules_load_text(&r, reg, "{\"plugins\": [1]}", "mine.json"), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "mine.json: plugins[0]: expected a path, got a number"));
 	assert_int_equal(cw_registry_count(reg), 2);

@@ -88,6 +88,22 @@ for kind in stacked early_refill switched_drug; do
 		fail "stacked_supply: gen plants no $kind case or look-alike"
 done
 
+# self_created_item (issue 13, C1): codes outside the catalogue and catalogue look-alikes present, recall and
+# precision >= 0.97, none flagged, and no input row rejected (the kept lines are not rejects)
+awk '$1 == "self_created_item" && $2 > 0 && $4 >= 0.97 && $7 >= 0.97 && $8 > 0 && $9 == 0 { ok = 1 } END { exit !ok }' \
+	"$TMP/table" && pass "self_created_item: recall and precision >= 0.97, look-alikes present, none flagged" ||
+	fail "self_created_item: recall or precision under 0.97, no cases or look-alikes, or some flagged"
+for kind in self_created local_catalogue_item; do
+	grep -q "\"kind\":[[:space:]]*\"$kind\"" "$TMP/data/truth.json" && pass "self_created_item: gen plants $kind" ||
+		fail "self_created_item: gen plants no $kind case or look-alike"
+done
+for m in 01 02 03 04 05 06; do
+	grep -Eq '"rows_rejected":[[:space:]]*0,' "$TMP/run/2026-$m/summary.json" &&
+		grep -Eq '"claim_lines_unknown_item_of_month":[[:space:]]*[1-9]' "$TMP/run/2026-$m/summary.json" &&
+		pass "2026-$m: no reject, the invented codes' lines counted in summary.json" ||
+		fail "2026-$m: rejects, or no invented codes' lines counted"
+done
+
 # --require-all catches a miss that a 0.95 recall would let through
 expect_exit 2 "--require-all: an unknown detector is a usage error" -- \
 	"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/run/2026-03" --require-all nope

@@ -194,6 +194,8 @@ int cw_gen_run(const cw_gen_opts *o, cw_gen_stats *stats)
 	if (rc == 0)
 		rc = gen_catalog_init(g);
 	if (rc == 0)
+		rc = gen_selfitem_init(g);
+	if (rc == 0)
 		rc = gen_org_init(g);
 	if (rc == 0) {
 		g->pm = calloc((size_t)g->nphys * (size_t)g->nmonths, sizeof *g->pm);

@@ -243,6 +243,7 @@ typedef struct gen_line {
 	cw_fen unit, amount;
 	int phys;      /* ordering physician written in the file, or -1 (empty) */
 	uint8_t result; /* enum cw_result */
+	const char *code; /* written instead of the item's code, or NULL: gen_selfitem.c's invented codes */
 } gen_line;
 
 #define GEN_RX_MAX 10
@@ -457,6 +458,12 @@ void gen_subst_stay(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *s
 /* gen_stacked.c: stacked_supply's schemes and look-alikes on an outpatient or emergency visit, after
  * substitution's (before flush); a random stream of their own */
 void gen_stacked_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
+
+/* gen_selfitem.c: self_created_item's schemes (a code outside the catalogue) and look-alikes (a local
+ * catalogue item) on an outpatient visit or a stay, after every other planting (before flush); a random
+ * stream and line ids of their own. gen_selfitem_init checks the catalogue after gen_catalog_init. */
+int gen_selfitem_init(gen_ctx *g);
+void gen_selfitem_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
 
 /* gen_truth.c */
 gen_case *gen_truth_add(gen_truth *t, int look);

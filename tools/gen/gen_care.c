@@ -166,6 +166,7 @@ int gen_add_line(gen_ctx *g, gen_pat *p, gen_visit *v, int item, cw_minute t, cw
 		return -1;
 	l->id = ++g->next_line;
 	l->item = item;
+	l->code = NULL;
 	l->t = t;
 	l->qty = qty;
 	l->unit = gen_unit_price(g, item, v->inst);
@@ -342,7 +343,7 @@ void gen_visit_flush(gen_ctx *g, gen_pat *p, gen_visit *v)
 		gen_put_u64(lo, "L", l->id, 0);
 		gen_put_u64(lo, ",V", v->id, 9);
 		put_sep(lo);
-		gen_put(lo, g->items[l->item].code);
+		gen_put(lo, l->code ? l->code : g->items[l->item].code);
 		put_sep(lo);
 		if (l->phys >= 0)
 			gen_put(lo, g->phys[l->phys].id);

@@ -37,9 +37,9 @@ static int emit_line(cw_findings *out, const cw_scan *ctx, uint32_t i)
 	f.lines = &i;
 	f.nlines = 1;
 	f.tag = "self_created";
-	/* zh: 收费项目“%s”不在收费目录中（擅自设立收费项目），金额 %s */
-	return cw_emit(out, &f, "item code '%s' is not in the price catalogue (a self-created charge item), billed %s",
-	               cw_dataset_str(ctx->ds, it->code[f.item]), cw_format_money(amount, cl->amount[i]));
+	return cw_emit_i18n(out, &f, "item code '%s' is not in the price catalogue (a self-created charge item), billed %s",
+	                    "收费项目编码“%s”不在收费目录中（擅自设立收费项目），金额 %s",
+	                    cw_dataset_str(ctx->ds, it->code[f.item]), cw_format_money(amount, cl->amount[i]));
 }
 
 static int scan(cw_findings *out, const cw_scan *ctx)

@@ -9,18 +9,55 @@
 #include "io/outfile.h"
 #include "io/rootmonths.h"
 
-int cw_indicators_targets(double target[4], const cw_rules *rules)
+int cw_drug_share_level_target(double *out, const cw_section *s, int level)
 {
-	cw_section s = cw_rules_section(rules, "report.drug_share_target");
-	target[0] = NAN;
-	for (int level = 1; level <= 3; level++) {
-		char key[16];
-		snprintf(key, sizeof key, "level%d", level);
-		int rc = cw_section_double(&target[level], &s, key, 0, 1);
-		if (rc < 0)
-			return rc;
+	char key[16];
+	*out = NAN;
+	if (!cw_section_exists(s))
+		return 0;
+	cw_section lv = cw_section_child(s, "target_by_level");
+	snprintf(key, sizeof key, "level%d", level);
+	return cw_section_double(out, &lv, key, 0, 1);
+}
+
+/* The number of map[key] into *out: 1 when the map has it, 0 when not ("*" is the map's type only). */
+static int map_target(double *out, const cw_section *s, const char *map, const char *key)
+{
+	cw_section m = cw_section_child(s, map);
+	if (!*key || !strcmp(key, "*"))
+		return 0;
+	int rc = cw_section_double(out, &m, key, 0, 1);
+	if (rc == CW_ENOTFOUND) {
+		cw_error_clear();
+		return 0;
 	}
-	return 0;
+	return rc < 0 ? rc : 1;
+}
+
+int cw_drug_share_dept_target(double *out, const cw_section *s, const cw_dataset *ds, cw_ref dept)
+{
+	const cw_departments *de = cw_dataset_departments(ds);
+	*out = NAN;
+	if (!cw_section_exists(s))
+		return 0;
+	int rc = map_target(out, s, "by_department", cw_dataset_str(ds, de->id[dept]));
+	if (rc == 0)
+		rc = map_target(out, s, "by_specialty", cw_dataset_str(ds, de->specialty[dept]));
+	if (rc == 0)
+		rc = cw_drug_share_level_target(out, s, cw_dataset_institutions(ds)->level[de->inst[dept]]);
+	return rc < 0 ? rc : 0;
+}
+
+int cw_indicators_targets(cw_indicators *ind, const cw_dataset *ds, const cw_rules *rules)
+{
+	cw_section s = cw_rules_section(rules, "detectors.drug_share");
+	ind->target[0] = NAN;
+	int rc = 0;
+	for (int level = 1; rc == 0 && level <= 3; level++)
+		rc = cw_drug_share_level_target(&ind->target[level], &s, level);
+	for (cw_ref d = 0; rc == 0 && d < ind->ndept; d++)
+		rc = cw_drug_share_dept_target(&ind->dept_target[d], &s, ds, d);
+	return rc;
 }
 
 double cw_indicator_per_visit(const cw_indicator *i)
@@ -153,16 +190,19 @@ static int prev_from_lookback(cw_indicators *ind, const cw_dataset *ds, cw_month
 int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rules *rules, const char *root)
 {
 	memset(out, 0, sizeof *out);
-	int rc = cw_indicators_targets(out->target, rules);
-	if (rc < 0)
-		return rc;
 	out->ninst = cw_dataset_institutions(ds)->n;
 	out->ndept = cw_dataset_departments(ds)->n;
 	out->inst = calloc(out->ninst + 1, sizeof *out->inst);
 	out->dept = calloc(out->ndept + 1, sizeof *out->dept);
-	if (!out->inst || !out->dept) {
+	out->dept_target = calloc(out->ndept + 1, sizeof *out->dept_target);
+	if (!out->inst || !out->dept || !out->dept_target) {
 		cw_indicators_free(out);
 		return cw_error_set(CW_ENOMEM, "out of memory computing the indicators");
+	}
+	int rc = cw_indicators_targets(out, ds, rules);
+	if (rc < 0) {
+		cw_indicators_free(out);
+		return rc;
 	}
 	const cw_window *w = cw_dataset_window(ds);
 	tally(ds, w->month_start, w->month_end, out->inst, out->dept);
@@ -185,7 +225,9 @@ void cw_indicators_free(cw_indicators *ind)
 {
 	free(ind->inst);
 	free(ind->dept);
+	free(ind->dept_target);
 	ind->inst = ind->dept = NULL;
+	ind->dept_target = NULL;
 	ind->ninst = ind->ndept = 0;
 }
 
@@ -206,10 +248,10 @@ static void number(FILE *f, double v, int decimals, int last)
 }
 
 static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, const char *scope, const char *inst,
-                      const char *dept, const char *name, int level)
+                      const char *dept, const char *name, int level, double target)
 {
 	char buf[CW_FMT_SIZE];
-	double share = cw_indicator_drug_share(x), target = ind->target[level];
+	double share = cw_indicator_drug_share(x);
 	double pv = cw_indicator_per_visit(x), ps = cw_indicator_per_stay(x);
 	cw_csv_cell(f, scope, 0);
 	cw_csv_cell(f, inst, 0);
@@ -243,9 +285,10 @@ int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_outpu
 	cw_csv_header(f, columns);
 	for (size_t i = 0; i < ind->ninst; i++)
 		write_row(f, ind, &ind->inst[i], "institution", cw_dataset_str(ds, in->id[i]), "",
-		          cw_dataset_str(ds, in->name[i]), in->level[i]);
+		          cw_dataset_str(ds, in->name[i]), in->level[i], ind->target[in->level[i]]);
 	for (size_t d = 0; d < ind->ndept; d++)
 		write_row(f, ind, &ind->dept[d], "department", cw_dataset_str(ds, in->id[de->inst[d]]),
-		          cw_dataset_str(ds, de->id[d]), cw_dataset_str(ds, de->name[d]), in->level[de->inst[d]]);
+		          cw_dataset_str(ds, de->id[d]), cw_dataset_str(ds, de->name[d]), in->level[de->inst[d]],
+		          ind->dept_target[d]);
 	return cw_outfile_close(f, path);
 }

@@ -1,7 +1,8 @@
 /* indicators.h: the figures an institution and a department are measured on each month.
  *
- *   drug share of revenue   drug lines / all lines of the month, net of refunds, against a target per
- *                           institution level (rules: report.drug_share_target.level1..3, 48% each)
+ *   drug share of revenue   drug lines / all lines of the month, net of refunds, against its target: an
+ *                           institution's level's, a department's own (rules detectors.drug_share, read
+ *                           here and by the drug_share detector alike: docs/detectors/drug_share.md)
  *   cost per outpatient visit  lines of the outpatient and emergency visits admitted in the month / visits
  *   cost per inpatient stay    lines of the stays discharged in the month (as far as the loaded window
  *                              reaches) / stays
@@ -32,13 +33,20 @@ enum cw_prev_source { CW_PREV_NONE, CW_PREV_FILE, CW_PREV_LOOKBACK };
 typedef struct cw_indicators {
 	size_t ninst, ndept;
 	cw_indicator *inst, *dept; /* per institution row, per department row */
-	double target[4];          /* drug share target per level (1..3) */
+	double target[4];          /* drug share target per level (1..3); NAN without the drug_share rules */
+	double *dept_target;       /* per department row: its own target (NAN as above) */
 	int prev;                  /* enum cw_prev_source */
 	char prev_month[8];
 } cw_indicators;
 
-/* report.drug_share_target.level1..3 of the rules. */
-int cw_indicators_targets(double target[4], const cw_rules *rules);
+/* The drug-share targets, from the section s of the rules (detectors.drug_share): a level's
+ * (target_by_level.levelN), and a department's own: by_department[dept_id], else
+ * by_specialty[specialty], else its institution level's. A section that does not exist (rules without
+ * the drug_share detector) gives NAN: no target. Errors name the key (a target outside 0..1). */
+int cw_drug_share_level_target(double *out, const cw_section *s, int level);
+int cw_drug_share_dept_target(double *out, const cw_section *s, const cw_dataset *ds, cw_ref dept);
+/* The level targets and every department's of the rules into ind (dept_target allocated). */
+int cw_indicators_targets(cw_indicators *ind, const cw_dataset *ds, const cw_rules *rules);
 /* The dataset's month; last month's figures as above (root may be NULL: no file). */
 int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rules *rules, const char *root);
 void cw_indicators_free(cw_indicators *ind);

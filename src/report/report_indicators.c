@@ -58,7 +58,7 @@ static void row(const cw_report *r, FILE *f, const cw_indicator *x, cw_ref inst,
 {
 	const cw_indicators *ind = r->in->indicators;
 	int level = cw_dataset_institutions(r->ds)->level[inst];
-	double share = cw_indicator_drug_share(x), target = ind->target[level];
+	double share = cw_indicator_drug_share(x), target = dept != CW_NONE ? ind->dept_target[dept] : ind->target[level];
 	double pv = cw_indicator_per_visit(x), ps = cw_indicator_per_stay(x);
 	char a[CW_NUM_SIZE];
 	fputs("<tr><td>", f);
@@ -73,7 +73,7 @@ static void row(const cw_report *r, FILE *f, const cw_indicator *x, cw_ref inst,
 	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_money(a, x->drug));
 	int over = isfinite(share) && share > target;
 	fprintf(f, "<td class=\"n%s\">%s</td>", over ? " over" : "", cw_fmt_pct(a, share, 1));
-	fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%u</td>", cw_fmt_pct(a, target, 0), x->visits);
+	fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%u</td>", cw_fmt_pct(a, target, 1), x->visits);
 	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, pv, 2));
 	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, x->prev_per_visit, 2));
 	growth_cell(f, pv, x->prev_per_visit);

@@ -1,4 +1,4 @@
-/* test_indicators.c: institution and department indicators: drug share against the level's target, cost
+/* test_indicators.c: institution and department indicators: drug share against its target, cost
  * per outpatient visit and per inpatient stay, growth on last month from the look-back or from last
  * month's indicators.csv, and the CSV. */
 #include <math.h>
@@ -77,14 +77,25 @@ static void test_month(void **state)
 
 	/* a configured target */
 	cw_rules *mine;
-	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"report\":{\"drug_share_target\":{\"level3\":0.3}}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"detectors\":{\"drug_share\":{\"target_by_level\":"
+	                                    "{\"level3\":0.3},\"by_department\":{\"D4\":0.6}}}}", "t"), 0);
 	assert_int_equal(cw_indicators_compute(&ind, ds, mine, NULL), 0);
 	assert_true(fabs(ind.target[3] - 0.3) < 1e-9 && fabs(ind.target[1] - 0.48) < 1e-9);
+	/* a department's own target (the detector's), else its level's */
+	assert_true(fabs(ind.dept_target[cw_dataset_find(ds, CW_T_DEPARTMENTS, "D4")] - 0.6) < 1e-9);
+	assert_true(fabs(ind.dept_target[cw_dataset_find(ds, CW_T_DEPARTMENTS, "D1")] - 0.3) < 1e-9);
 	cw_indicators_free(&ind);
 	cw_rules_free(mine);
-	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"report\":{\"drug_share_target\":{\"level1\":1.5}}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"detectors\":{\"drug_share\":{\"target_by_level\":"
+	                                    "{\"level1\":1.5}}}}", "t"), 0);
 	assert_int_equal(cw_indicators_compute(&ind, ds, mine, NULL), CW_EINVALID);
-	assert_non_null(strstr(cw_error_last(), "report.drug_share_target.level1"));
+	assert_non_null(strstr(cw_error_last(), "detectors.drug_share.target_by_level.level1"));
+	cw_rules_free(mine);
+	/* rules without the detector: no target */
+	assert_int_equal(cw_rules_load_text(&mine, NULL, NULL, "t"), 0);
+	assert_int_equal(cw_indicators_compute(&ind, ds, mine, NULL), 0);
+	assert_true(isnan(ind.target[3]) && isnan(ind.dept_target[0]));
+	cw_indicators_free(&ind);
 	cw_rules_free(mine);
 	cw_rules_free(rules);
 	cw_dataset_free(ds);

@@ -416,7 +416,7 @@ static void test_bad_rules(void **state)
 	cw_rules_free(rules);
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), NULL, "t"), 0);
 	assert_int_equal(cw_score_rules_load(&sr, rules), 0);
-	assert_int_equal(sr.nfloor, 3);
+	assert_int_equal(sr.nfloor, 4);
 	cw_rules_free(rules);
 }
 

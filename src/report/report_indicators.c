@@ -1,6 +1,7 @@
 /* report_indicators.c: indicators.html: what each institution and department is measured on: drug share
  * of revenue against its target (the level's, a department's own), of the year to date and of last year's
- * same months (E8), cost per outpatient visit and per inpatient stay, and their growth on last month (the figures of indicators.csv; see indicators.h). */
+ * same months (E8), cost per outpatient visit and per inpatient stay, and their growth on last month (the
+ * figures of indicators.csv; see indicators.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

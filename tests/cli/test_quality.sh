@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_quality.sh: the quality bar of the demo data (issue 3). Six generated months (scale 1, seed 7)
 # run in order with gen's demo rules (DIR/rules.json: its departments' drug-share targets); in every month
-# every detector with cases reaches recall 0.95, every detector with findings precision 0.95, no look-alike is flagged, and every injected physician-level case (peer
-# outliers, low positive rates, antibiotic overuse) is found. Also checks that the month holds such
+# every detector with cases reaches recall 0.95, every detector with findings precision 0.95, no look-alike
+# is flagged, and every injected physician-level case (peer outliers, low positive rates, antibiotic
+# overuse) is found. Also checks that the month holds such
 # cases and look-alikes at all, so that the bar is not met by an empty truth.
 # CW_TEST_SEED and CW_TEST_SCALE change the generated data (defaults 7 and 1).
 . "$(dirname "$0")/lib.sh"

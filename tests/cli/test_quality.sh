@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_quality.sh: the quality bar of the demo data (issue 3). Six generated months (scale 1, seed 7)
-# run in order; in every month every detector with cases reaches recall 0.95, every detector with
-# findings precision 0.95, no look-alike is flagged, and every injected physician-level case (peer
-# outliers, low positive rates, antibiotic overuse) is found. Also checks that the month holds such
+# run in order with gen's demo rules (DIR/rules.json: its departments' drug-share targets); in every month
+# every detector with cases reaches recall 0.95, every detector with findings precision 0.95, no look-alike
+# is flagged, and every injected physician-level case (peer outliers, low positive rates, antibiotic
+# overuse) is found. Also checks that the month holds such
 # cases and look-alikes at all, so that the bar is not met by an empty truth.
 # CW_TEST_SEED and CW_TEST_SCALE change the generated data (defaults 7 and 1); CTest runs it twice, at
 # seed 7 scale 1 and at seed 11 scale 2 (issue 13: several seeds, two scales).
@@ -13,7 +14,9 @@ PHYS=outlier_physician,low_positive_rate,antibiotic_overuse
 
 "$CW" gen --out "$TMP/data" --months 2026-01..2026-06 --scale "${CW_TEST_SCALE:-1}" --seed "${CW_TEST_SEED:-7}" \
 	--quiet || stop "claimwatch gen failed"
-"$CW" run --data "$TMP/data" --months 2026-01..2026-06 --out "$TMP/run" --quiet 2>"$TMP/run.err" ||
+# gen's demo rules: the drug-share targets of its departments (docs/detectors/drug_share.md, "Demo data")
+"$CW" run --data "$TMP/data" --rules "$TMP/data/rules.json" --months 2026-01..2026-06 --out "$TMP/run" --quiet \
+	2>"$TMP/run.err" ||
 	{ cat "$TMP/run.err" >&2; stop "claimwatch run failed"; }
 
 for m in 01 02 03 04 05 06; do
@@ -103,6 +106,25 @@ for m in 01 02 03 04 05 06; do
 		pass "2026-$m: no reject, the invented codes' lines counted in summary.json" ||
 		fail "2026-$m: rejects, or no invented codes' lines counted"
 done
+
+# drug_share (issue 13, E7-E10): department-level and physician-level cases and look-alikes present, recall and
+# precision >= 0.97 in every month, none flagged
+awk '$1 == "drug_share" && $2 > 0 && $4 >= 0.97 && $7 >= 0.97 && $8 > 0 && $9 == 0 { ok = 1 } END { exit !ok }' \
+	"$TMP/table" && pass "drug_share: recall and precision >= 0.97, look-alikes present, none flagged" ||
+	fail "drug_share: recall or precision under 0.97, no cases or look-alikes, or some flagged"
+for m in 01 02 03 04 05 06; do
+	"$CW" eval --truth "$TMP/data/truth.json" --run "$TMP/run/2026-$m" >"$TMP/ds_table" || fail "eval of 2026-$m"
+	awk '$1 == "drug_share" && $2 > 0 && $4 >= 0.97 && ($5 == 0 || $7 >= 0.97) && $9 == 0 { ok = 1 } END { exit !ok }' \
+		"$TMP/ds_table" && pass "2026-$m: drug_share recall and precision >= 0.97, no look-alike flagged" ||
+		fail "2026-$m: drug_share below 0.97 or a look-alike flagged: $(grep drug_share "$TMP/ds_table")"
+done
+for kind in department_over_target physician_over_target department_under_target; do
+	grep -q "\"kind\":[[:space:]]*\"$kind\"" "$TMP/data/truth.json" && pass "drug_share: gen plants $kind" ||
+		fail "drug_share: gen plants no $kind case or look-alike"
+done
+awk -F, '$3 == "drug_share" && $7 == "" && $6 != "" { ok = 1 } END { exit !ok }' "$TMP"/run/2026-0?/findings.csv &&
+	pass "drug_share: department-level findings name their department, no physician" ||
+	fail "drug_share: no department-level finding in findings.csv"
 
 # --require-all catches a miss that a 0.95 recall would let through
 expect_exit 2 "--require-all: an unknown detector is a usage error" -- \

@@ -329,11 +329,13 @@ static int load_entries(cw_eval_result *r, const cJSON *arr, truth_set *ts, cons
 			nids++;
 		}
 		if (!nids) {
-			const char *v = jstr(c, "visit_id"), *p = jstr(c, "physician_id");
+			const char *v = jstr(c, "visit_id"), *p = jstr(c, "physician_id"), *d = jstr(c, "dept_id");
 			if (*v)
 				snprintf(key, sizeof key, "%s|%s|V:%s", det, month, v);
-			else
+			else if (*p || !*d)
 				snprintf(key, sizeof key, "%s|%s|P:%s", det, month, p);
+			else /* a department-level case */
+				snprintf(key, sizeof key, "%s|%s|D:%s", det, month, d);
 			rc |= smap_add(&ts->index, key, idx);
 		}
 		if (rc)
@@ -353,7 +355,7 @@ static int is_month_name(const char *s)
 
 /* Marks the entries of ts that the finding matches; returns how many. */
 static int match(truth_set *ts, const char *det, const char *month, const char *phys, const char *visit,
-                 char *lines)
+                 const char *dept, char *lines)
 {
 	char key[512];
 	int hits = 0;
@@ -377,6 +379,12 @@ static int match(truth_set *ts, const char *det, const char *month, const char *
 			ts->e[ts->index.val[e]].hit = 1;
 			hits++;
 		}
+	} else if (*dept) { /* a department-level finding */
+		snprintf(key, sizeof key, "%s|%s|D:%s", det, month, dept);
+		for (int e = smap_get(&ts->index, key); e >= 0; e = ts->index.next[e]) {
+			ts->e[ts->index.val[e]].hit = 1;
+			hits++;
+		}
 	}
 	return hits;
 }
@@ -395,7 +403,7 @@ static int read_findings(cw_eval_result *r, const char *path, const char *dir_mo
 	}
 	int cd = cw_evcsv_column(&c, "detector"), cm = cw_evcsv_column(&c, "month");
 	int cp = cw_evcsv_column(&c, "physician_id"), cv = cw_evcsv_column(&c, "visit_id");
-	int cl = cw_evcsv_column(&c, "line_ids");
+	int cl = cw_evcsv_column(&c, "line_ids"), cdp = cw_evcsv_column(&c, "dept_id");
 	if (cd < 0) {
 		cw_evcsv_close(&c);
 		return cw_error_set(CW_EINVALID, "%s: no column 'detector'", path);
@@ -405,6 +413,7 @@ static int read_findings(cw_eval_result *r, const char *path, const char *dir_mo
 		const char *month = cm >= 0 && (size_t)cm < c.nfields && *c.field[cm] ? c.field[cm] : dir_month;
 		const char *phys = cp >= 0 && (size_t)cp < c.nfields ? c.field[cp] : "";
 		const char *visit = cv >= 0 && (size_t)cv < c.nfields ? c.field[cv] : "";
+		const char *dept = cdp >= 0 && (size_t)cdp < c.nfields ? c.field[cdp] : "";
 		char *lines = cl >= 0 && (size_t)cl < c.nfields ? c.field[cl] : (char *)"";
 		if (!*det)
 			continue;
@@ -421,9 +430,9 @@ static int read_findings(cw_eval_result *r, const char *path, const char *dir_mo
 			rc = cw_error_set(CW_ENOMEM, "out of memory");
 			break;
 		}
-		if (match(cases, det, month, phys, visit, lines))
+		if (match(cases, det, month, phys, visit, dept, lines))
 			r->rows[row].matched++;
-		match(looks, det, month, phys, visit, copy);
+		match(looks, det, month, phys, visit, dept, copy);
 		free(copy);
 	}
 	cw_evcsv_close(&c);

@@ -180,6 +180,7 @@ static void ctx_free(gen_ctx *g)
 {
 	gen_catalog_free(g);
 	gen_truth_free(&g->truth);
+	gen_drugshare_free(g);
 	free(g->pm);
 	free(g->month_start);
 }
@@ -215,6 +216,9 @@ int cw_gen_run(const cw_gen_opts *o, cw_gen_stats *stats)
 		rc = rc2;
 	if (rc == 0) {
 		gen_schemes_physician_truth(g);
+		rc = gen_drugshare_finish(g);
+	}
+	if (rc == 0) {
 		rc = gen_truth_write(g);
 	}
 	g->st.seconds = cw_now() - t0;

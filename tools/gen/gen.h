@@ -195,6 +195,7 @@ typedef struct gen_case {
 	uint32_t line0, nlines; /* into the truth's line-id pool */
 	cw_fen suspect;
 	char note[120];
+	int dept1;       /* a department-level case (gen_drugshare.c): its department + 1; 0 none */
 } gen_case;
 
 typedef struct gen_truth {
@@ -339,6 +340,7 @@ typedef struct gen_ctx {
 	/* per physician and month (nphys x nmonths): volumes that decide physician-level truth */
 	struct gen_pm *pm;
 	int stat_roles; /* the scale gives physicians enough volume for the statistical detectors */
+	struct gen_drugshare *drugshare; /* gen_drugshare.c: the month's revenue and drugs per department, physician */
 } gen_ctx;
 
 typedef struct gen_pm {
@@ -464,6 +466,13 @@ void gen_stacked_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
  * stream and line ids of their own. gen_selfitem_init checks the catalogue after gen_catalog_init. */
 int gen_selfitem_init(gen_ctx *g);
 void gen_selfitem_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
+
+/* gen_drugshare.c: drug_share's demo targets (DIR/rules.json) and its cases and look-alikes. Every visit's
+ * lines are counted as they are written (gen_visit_flush); after the patients, the targets are chosen and
+ * the truth recorded. The data are left as they are: the plantings are the targets (see the file). */
+void gen_drugshare_visit(gen_ctx *g, const gen_visit *v);
+int gen_drugshare_finish(gen_ctx *g);
+void gen_drugshare_free(gen_ctx *g);
 
 /* gen_truth.c */
 gen_case *gen_truth_add(gen_truth *t, int look);

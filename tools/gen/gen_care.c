@@ -337,6 +337,7 @@ void gen_visit_flush(gen_ctx *g, gen_pat *p, gen_visit *v)
 	g->st.visits++;
 
 	gen_out *lo = &g->out[F_LINES], *ro = &g->out[F_RESULTS];
+	gen_drugshare_visit(g, v);
 	for (size_t i = 0; i < v->nl; i++) {
 		const gen_line *l = &v->l[i];
 		gen_out_reserve(lo, 256);

@@ -533,7 +533,7 @@ const char *const gen_detectors[] = {
 	"over_price", "duplicate_billing", "over_frequency", "item_restriction", "split_billing", "repeat_test",
 	"split_admission", "idle_bed", "unwarranted_admission", "large_prescription", "outlier_physician",
 	"low_positive_rate", "antibiotic_overuse", "phantom_service", "substitution", "stacked_supply",
-	"self_created_item", NULL
+	"self_created_item", "drug_share", NULL
 };
 
 int gen_detector_index(const char *name)

@@ -64,6 +64,8 @@ static cJSON *case_json(const gen_ctx *g, const gen_case *c, int seq)
 	cJSON_AddStringToObject(o, "physician_id", c->phys >= 0 ? g->phys[c->phys].id : "");
 	cJSON_AddStringToObject(o, "patient_id", c->pat ? gen_pat_id(c->pat, buf) : "");
 	cJSON_AddStringToObject(o, "visit_id", c->visit ? gen_visit_id(c->visit, buf) : "");
+	if (c->dept1) /* a department-level case */
+		cJSON_AddStringToObject(o, "dept_id", g->dept[c->dept1 - 1].id);
 	cJSON *ids = cJSON_AddArrayToObject(o, "line_ids");
 	for (uint32_t i = 0; i < c->nlines; i++)
 		cJSON_AddItemToArray(ids, cJSON_CreateString(gen_line_id(g->truth.ids[c->line0 + i], buf)));

@@ -80,9 +80,9 @@ CW_EXTERN(const char *) cw_reviews_warnings(const cw_reviews *rv);
 CW_EXTERN(size_t) cw_reviews_changed(const cw_reviews *rv, const char *root, const char *month);
 /* The state of a finding after its decisions (CW_REVIEW_NONE when none, or rv NULL). */
 CW_EXTERN(int) cw_reviews_status(const cw_reviews *rv, const char *finding_id);
-/* The money refunded on a finding, in fen (its refunds added up; 0 when none). Kept when an appeal
- * that is upheld puts the finding back; an appeal overturned leaves it for the record (the finding is
- * dismissed, and the totals count refunds of refunded findings only). */
+/* The money refunded on a finding, in fen (its refunds added up; 0 when none). Kept while it is under
+ * appeal and when the appeal is upheld; 0 once an appeal is overturned (the refunds stay in the file
+ * for the record: the fund owes them back). */
 CW_EXTERN(cw_fen) cw_reviews_refunded(const cw_reviews *rv, const char *finding_id);
 /* Findings with a decision (0 for rv NULL). */
 CW_EXTERN(size_t) cw_reviews_count(const cw_reviews *rv);

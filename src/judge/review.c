@@ -120,6 +120,8 @@ static void apply(decision *d, const decision *act, const char *path, cw_sb *war
 		d->prior = d->status;
 	if (act->status == CW_REVIEW_REFUNDED)
 		d->amount += act->amount;
+	if (next == CW_REVIEW_DISMISSED) /* after an appeal overturned: the fund owes it back */
+		d->amount = 0;
 	snprintf(d->month, sizeof d->month, "%s", act->month);
 	d->status = next;
 }

@@ -53,7 +53,7 @@ static void count(cw_sc_row *r, int state, cw_fen money, cw_fen refund)
 	r->found_amount += money;
 	r->n[state]++;
 	r->amount[state] += money;
-	if (state == CW_REVIEW_REFUNDED)
+	if (cw_review_is_confirmed(state)) /* refunded, or under appeal after a refund */
 		r->refund += refund;
 }
 

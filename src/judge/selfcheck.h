@@ -21,7 +21,8 @@ typedef struct cw_sc_row {
 	cw_fen found_amount;                             /* money at stake (suspect_amount) */
 	size_t n[CW_SC_STATES];                          /* findings per state: the states add up to found */
 	cw_fen amount[CW_SC_STATES];                     /* their money at stake */
-	cw_fen refund;                                   /* money refunded on the refunded findings */
+	cw_fen refund;                                   /* money refunded on the findings that count as
+	                                                  * confirmed (refunded, or under appeal since) */
 } cw_sc_row;
 
 typedef struct cw_selfcheck {

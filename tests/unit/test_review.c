@@ -330,6 +330,7 @@ static void test_walk(void **state)
 	assert_int_equal(tu_review(root, &r), 0);
 	assert_int_equal(cw_reviews_load(&rv, root), 0);
 	assert_int_equal(cw_reviews_status(rv, "F1"), CW_REVIEW_DISMISSED);
+	assert_int_equal(cw_reviews_refunded(rv, "F1"), 0); /* the fund owes it back */
 	assert_string_equal(cw_reviews_warnings(rv), "");
 	cw_reviews_free(rv);
 	char *text = tu_read(path);

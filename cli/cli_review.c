@@ -15,7 +15,7 @@
 static const char help[] =
 	"usage: claimwatch review --root ROOT --finding ID --status S --note TEXT [--by NAME] [--date D]\n"
 	"                         [--amount YUAN [--force]]\n"
-	"       claimwatch review totals --root ROOT [--from YYYY-MM] [--to YYYY-MM] [--by institution|department|month] ...\n"
+	"       claimwatch review totals --root ROOT [--from YYYY-MM] [--to YYYY-MM] [--by institution|department|month|quarter|year] ...\n"
 	"       claimwatch review form --root ROOT [--from YYYY-MM] [--to YYYY-MM] ...\n"
 	"\n"
 	"Records an inspector's decision on a finding in ROOT/reviews.csv (with who, the\n"

@@ -15,7 +15,7 @@
 
 static const char totals_help[] =
 	"usage: claimwatch review totals --root ROOT [--from YYYY-MM] [--to YYYY-MM]\n"
-	"                                [--by institution|department|month] [options]\n"
+	"                                [--by institution|department|month|quarter|year] [options]\n"
 	"\n"
 	"Adds up the findings of the month folders from..to under ROOT (every month when\n"
 	"left out) by the state their decisions in ROOT/reviews.csv left them in: found,\n"
@@ -27,7 +27,8 @@ static const char totals_help[] =
 	"  --root ROOT        the output root of `claimwatch run`\n"
 	"  --from YYYY-MM     the first month (default: the first month folder)\n"
 	"  --to YYYY-MM       the last month (default: the last month folder)\n"
-	"  --by G             institution (default), department or month\n"
+	"  --by G             institution (default), department, or a period: month,\n"
+	"                     quarter (2018-Q1) or year\n"
 	"  --lang zh|en       the headers' language (default zh)\n"
 	"  --excel            CSV for Excel: UTF-8 byte-order mark and CRLF\n"
 	"  --raw              formula-like text left as it is (see claimwatch export --help)\n"
@@ -84,8 +85,12 @@ static int parse_by(args *a, const char *s)
 		a->by = CW_SC_DEPARTMENT;
 	else if (!strcmp(s, "month"))
 		a->by = CW_SC_MONTH;
+	else if (!strcmp(s, "quarter"))
+		a->by = CW_SC_QUARTER;
+	else if (!strcmp(s, "year"))
+		a->by = CW_SC_YEAR;
 	else
-		return cw_cli_usage(a->cmd, "--by is institution, department or month, not '%s'", s);
+		return cw_cli_usage(a->cmd, "--by is institution, department, month, quarter or year, not '%s'", s);
 	return 0;
 }
 

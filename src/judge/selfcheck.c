@@ -11,11 +11,24 @@
 
 enum { F_ID, F_DET, F_INST, F_DEPT, F_AMOUNT };
 
+static int is_period(int by) { return by == CW_SC_MONTH || by == CW_SC_QUARTER || by == CW_SC_YEAR; }
+
+/* The period of a month ("YYYY-MM") as the grouping sees it. */
+static void period(char out[8], const char *month, int by)
+{
+	if (by == CW_SC_YEAR)
+		snprintf(out, 8, "%.4s", month);
+	else if (by == CW_SC_QUARTER)
+		snprintf(out, 8, "%.4s-Q%c", month, "0111222333444"[atoi(month + 5) % 13]);
+	else
+		snprintf(out, 8, "%s", month);
+}
+
 /* The key of a row as the grouping sees it: -1, 0 or 1. */
 static int key_cmp(int by, const cw_sc_row *a, const cw_sc_row *b)
 {
 	int c = 0;
-	if (by == CW_SC_MONTH)
+	if (is_period(by))
 		return strcmp(a->month, b->month);
 	c = strcmp(a->inst, b->inst);
 	if (c == 0 && by == CW_SC_DEPARTMENT)
@@ -70,8 +83,8 @@ static int take(cw_selfcheck *sc, const cw_csvtab *t, const char *month, const c
 		return cw_error_set(CW_EINVALID, "%s: line %llu: suspect_amount '%s': %s", cw_csvtab_path(t),
 		                    (unsigned long long)cw_csvtab_line(t), amount, why);
 	cw_csvtab_copy(id, sizeof id, t, F_ID);
-	if (sc->by == CW_SC_MONTH)
-		snprintf(k.month, sizeof k.month, "%s", month);
+	if (is_period(sc->by))
+		period(k.month, month, sc->by);
 	else
 		cw_csvtab_copy(k.inst, sizeof k.inst, t, F_INST);
 	if (sc->by == CW_SC_DEPARTMENT)
@@ -175,7 +188,7 @@ static const int state_order[] = { CW_REVIEW_NONE, CW_REVIEW_CONFIRMED, CW_REVIE
 
 static void totals_row(FILE *f, const cw_selfcheck *sc, const cw_sc_row *r, const char *first, int flags)
 {
-	if (sc->by == CW_SC_MONTH)
+	if (is_period(sc->by))
 		cell(f, first ? first : r->month, 0, flags);
 	else
 		cell(f, first ? first : r->inst, 0, flags);
@@ -204,9 +217,9 @@ int cw_selfcheck_write_totals(FILE *f, const cw_selfcheck *sc, int zh, int flags
 		"申诉中金额", "起始月份", "截止月份", NULL };
 	const char *key_en[20] = { 0 }, *key_zh[20] = { 0 };
 	size_t k = 0;
-	if (sc->by == CW_SC_MONTH) {
-		key_en[k] = "month";
-		key_zh[k++] = "月份";
+	if (is_period(sc->by)) {
+		key_en[k] = sc->by == CW_SC_YEAR ? "year" : sc->by == CW_SC_QUARTER ? "quarter" : "month";
+		key_zh[k++] = sc->by == CW_SC_YEAR ? "年度" : sc->by == CW_SC_QUARTER ? "季度" : "月份";
 	} else {
 		key_en[k] = "inst_id";
 		key_zh[k++] = "机构";

@@ -9,14 +9,16 @@
 #include "claimwatch/detector.h"
 #include "claimwatch/review.h"
 
-/* How rows are grouped: the totals' three ways, and the form's institution and detector. */
-enum { CW_SC_INSTITUTION, CW_SC_DEPARTMENT, CW_SC_MONTH, CW_SC_FORM };
+/* How rows are grouped: the totals' ways (a period: month, quarter "2018-Q1" or year "2018"), and the
+ * form's institution and detector. */
+enum { CW_SC_INSTITUTION, CW_SC_DEPARTMENT, CW_SC_MONTH, CW_SC_QUARTER, CW_SC_YEAR, CW_SC_FORM };
 
 /* The states a finding can be in: CW_REVIEW_NONE (open) .. CW_REVIEW_APPEALED. */
 #define CW_SC_STATES (CW_REVIEW_APPEALED + 1)
 
 typedef struct cw_sc_row {
-	char inst[72], dept[72], month[8], detector[64]; /* the group's key (the others empty) */
+	char inst[72], dept[72], month[8], detector[64]; /* the group's key (the others empty); month holds
+	                                                  * the period: YYYY-MM, YYYY-Qn or YYYY */
 	size_t found;
 	cw_fen found_amount;                             /* money at stake (suspect_amount) */
 	size_t n[CW_SC_STATES];                          /* findings per state: the states add up to found */

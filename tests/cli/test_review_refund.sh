@@ -107,6 +107,10 @@ expect_exit 0 "totals by month" -- "$CW" review totals --root "$TMP/o" --by mont
 expect_output '^2018-03,1,100.00,' "2018-03 row"
 expect_output '^2026-05,3,43.00,' "2026-05 row"
 expect_output '^total,4,143.00,2,38.00,1,5.00,0,0.00,0,0.00,1,100.00,40.00,0,0.00,2018-03,2026-05' "the total row"
+expect_exit 0 "totals by quarter" -- "$CW" review totals --root "$TMP/o" --by quarter
+expect_output '^季度,发现问题数,' "the quarter's header"
+expect_output '^2018-Q1,1,100.00,' "2018-Q1 row"
+expect_output '^2026-Q2,3,43.00,' "2026-Q2 row"
 expect_exit 1 "a window without results" -- "$CW" review totals --root "$TMP/o" --from 2019-01 --to 2019-02
 expect_output "no month of 2019-01..2019-02 has results" "the empty window is named"
 expect_exit 0 "form over both" -- "$CW" review form --root "$TMP/o"

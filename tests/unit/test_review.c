@@ -11,19 +11,6 @@
 #include "claimwatch/error.h"
 #include "claimwatch/review.h"
 
-static const char *findings_header =
-	"finding_id,month,detector,dimension,inst_id,dept_id,physician_id,patient_id,visit_id,line_ids,"
-	"suspect_amount,score,reason\n";
-
-static void month_findings(const char *root, const char *month, const char *rows)
-{
-	char dir[4200], text[4096];
-	snprintf(dir, sizeof dir, "%s/%s", root, month);
-	mkdir(dir, 0700);
-	snprintf(text, sizeof text, "%s%s", findings_header, rows);
-	tu_write(dir, "findings.csv", text);
-}
-
 static void test_missing_file_is_empty(void **state)
 {
 	(void)state;
@@ -213,8 +200,8 @@ static void test_locate(void **state)
 {
 	(void)state;
 	char *root = tu_tempdir();
-	month_findings(root, "2026-04", "Faaa,2026-04,over_price,exam,H1,D1,DR1,P-1,V1,L1,15.00,1.000,price\n");
-	month_findings(root, "2026-05", "Fbbb,2026-05,repeat_test,exam,H1,D1,DR2,P-2,V2,L2 L3,20.00,1.000,\"a, b\"\n");
+	tu_write_findings(root, "2026-04", "Faaa,2026-04,over_price,exam,H1,D1,DR1,P-1,V1,L1,15.00,1.000,price\n");
+	tu_write_findings(root, "2026-05", "Fbbb,2026-05,repeat_test,exam,H1,D1,DR2,P-2,V2,L2 L3,20.00,1.000,\"a, b\"\n");
 	char dir[4200];
 	snprintf(dir, sizeof dir, "%s/2026-06.rejected", root); /* not a month folder */
 	mkdir(dir, 0700);

@@ -12,19 +12,6 @@
 #include "io/outfile.h"
 #include "judge/selfcheck.h"
 
-static const char *header =
-	"finding_id,month,detector,dimension,inst_id,dept_id,physician_id,patient_id,visit_id,line_ids,"
-	"suspect_amount,score,reason\n";
-
-static void month(const char *root, const char *m, const char *rows)
-{
-	char dir[4200], text[4096];
-	snprintf(dir, sizeof dir, "%s/%s", root, m);
-	mkdir(dir, 0700);
-	snprintf(text, sizeof text, "%s%s", header, rows);
-	tu_write(dir, "findings.csv", text);
-}
-
 static void decide(const char *root, const char *id, const char *m, int act, cw_fen amount)
 {
 	cw_review r = { id, m, act, "li", "x", "2020-06-01", amount, 0, 0 };
@@ -35,11 +22,11 @@ static void decide(const char *root, const char *id, const char *m, int act, cw_
 static char *fixture(void)
 {
 	char *root = tu_tempdir();
-	month(root, "2018-01", "A1,2018-01,over_price,m,H1,D1,P1,,,,10.00,1,x\n"
+	tu_write_findings(root, "2018-01", "A1,2018-01,over_price,m,H1,D1,P1,,,,10.00,1,x\n"
 	                       "A2,2018-01,split_billing,m,H1,D2,P2,,,,20.00,1,x\n");
-	month(root, "2019-06", "B1,2019-06,over_price,m,H1,D1,P1,,,,30.00,1,x\n"
+	tu_write_findings(root, "2019-06", "B1,2019-06,over_price,m,H1,D1,P1,,,,30.00,1,x\n"
 	                       "B2,2019-06,my_plugin,m,H2,D9,P9,,,,40.00,1,x\n");
-	month(root, "2021-01", "C1,2021-01,over_price,m,H1,D1,P1,,,,99.00,1,x\n");
+	tu_write_findings(root, "2021-01", "C1,2021-01,over_price,m,H1,D1,P1,,,,99.00,1,x\n");
 	decide(root, "A1", "2018-01", CW_REVIEW_CONFIRMED, 0);
 	decide(root, "A1", "2018-01", CW_REVIEW_REFUNDED, 400);
 	decide(root, "A2", "2018-01", CW_REVIEW_DISMISSED, 0);
@@ -171,7 +158,7 @@ static void test_damaged_money(void **state)
 {
 	(void)state;
 	char *root = tu_tempdir();
-	month(root, "2018-01", "A1,2018-01,over_price,m,H1,D1,P1,,,,10.001,1,x\n");
+	tu_write_findings(root, "2018-01", "A1,2018-01,over_price,m,H1,D1,P1,,,,10.001,1,x\n");
 	cw_selfcheck sc;
 	assert_int_equal(cw_selfcheck_build(&sc, root, ym(2018, 1), ym(2018, 1), CW_SC_INSTITUTION), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "line 2: suspect_amount '10.001'"));

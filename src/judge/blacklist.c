@@ -119,7 +119,7 @@ static int take_finding(cw_blacklist *b, const cw_csvtab *t, const cw_reviews *r
 	size_t k = (size_t)(e - b->e);
 	e->findings++;
 	cw_sb_add(&c->ids[k], " ", id);
-	if (status == CW_REVIEW_CONFIRMED)
+	if (cw_review_is_confirmed(status))
 		cw_sb_add(&c->confirmed[k], " ", id);
 	return add_detector(e, det, money);
 }
@@ -127,11 +127,8 @@ static int take_finding(cw_blacklist *b, const cw_csvtab *t, const cw_reviews *r
 static int read_findings(cw_blacklist *b, cw_month m, const cw_reviews *rv, collect *c)
 {
 	static const char *const cols[] = { "finding_id", "detector", "physician_id", "suspect_amount", NULL };
-	char path[4096];
 	cw_csvtab *t;
-	int rc = cw_root_month_file(path, sizeof path, b->o.root, m, "findings.csv");
-	if (rc == 0)
-		rc = cw_csvtab_open(&t, path, cols);
+	int rc = cw_root_month_table(&t, b->o.root, m, "findings.csv", cols);
 	if (rc == CW_ENOTFOUND)
 		return 0;
 	if (rc < 0)

@@ -114,11 +114,10 @@ const char *cw_label_kind(int lang, int kind)
 
 const char *cw_label_review(int lang, int status)
 {
-	if (status == CW_REVIEW_CONFIRMED)
-		return cw_label(lang, L_CONFIRMED);
-	if (status == CW_REVIEW_DISMISSED)
-		return cw_label(lang, L_DISMISSED);
-	return "";
+	static const int key[] = { [CW_REVIEW_CONFIRMED] = L_CONFIRMED, [CW_REVIEW_DISMISSED] = L_DISMISSED,
+		                   [CW_REVIEW_RECTIFIED] = L_RECTIFIED, [CW_REVIEW_REFUNDED] = L_RETURNED,
+		                   [CW_REVIEW_APPEALED] = L_APPEALED };
+	return status > CW_REVIEW_NONE && status <= CW_REVIEW_APPEALED ? cw_label(lang, key[status]) : "";
 }
 
 const char *cw_label_status(int lang, const cw_physcore *p, const cw_dimscore *d)

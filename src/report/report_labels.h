@@ -97,6 +97,9 @@
 	X(L_REVIEW, "Review", "复核") \
 	X(L_CONFIRMED, "confirmed", "已确认") \
 	X(L_DISMISSED, "dismissed", "已排除") \
+	X(L_RECTIFIED, "rectified", "已整改") \
+	X(L_RETURNED, "refunded to the fund", "已退回") \
+	X(L_APPEALED, "under appeal", "申诉中") \
 	X(L_STRENGTH, "Strength", "强度") \
 	X(L_METRIC, "Metric", "指标") \
 	X(L_VALUE, "Value", "实际值") \

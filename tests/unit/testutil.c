@@ -218,7 +218,8 @@ void tu_rmtree(const char *path)
 void tu_write(const char *dir, const char *name, const char *text)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_true(n > 0 && (size_t)n < sizeof path);
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);
 	fputs(text, f);

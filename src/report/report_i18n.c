@@ -75,6 +75,18 @@ const char *cw_label_detector(int lang, const cw_detector *d)
 	return lang == CW_LANG_ZH ? d->title_zh : d->title_en;
 }
 
+const char *cw_label_summary(int lang, const cw_detector *d)
+{
+	const char *s = lang == CW_LANG_ZH && d->summary_zh ? d->summary_zh : d->summary;
+	return s ? s : "";
+}
+
+const char *cw_label_specialty(int lang, const char *id)
+{
+	const char *zh = lang == CW_LANG_ZH ? cw_specialty_name_zh(id) : NULL;
+	return zh ? zh : id ? id : "";
+}
+
 static const term metrics[] = {
 	{ "cost_per_outpatient_visit", "Cost per outpatient visit", "次均门诊费用" },
 	{ "cost_per_inpatient_stay", "Cost per inpatient stay", "次均住院费用" },

@@ -13,7 +13,7 @@
 static const char *const columns[] = {
 	"finding_id", "month", "detector", "dimension", "inst_id", "dept_id", "physician_id", "patient_id",
 	"visit_id", "line_ids", "suspect_amount", "score", "reason",
-	"severity", "tag", "metric", "value", "expected", "limit", "status", "reason_en", "reason_zh", NULL
+	"severity", "tag", "metric", "value", "expected", "limit", "reason_en", "reason_zh", "status", NULL
 };
 
 static const char *ref_id(const cw_dataset *ds, const cw_str *ids, cw_ref r)
@@ -85,9 +85,9 @@ static int write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *line
 	number(f, r->f.value, 0);
 	number(f, r->f.expected, 0);
 	number(f, r->f.limit, 0);
-	cw_csv_cell(f, cw_review_status_name(cw_reviews_status(mr->reviews, r->id)), 0);
 	cw_csv_cell(f, r->reason, 0);
-	cw_csv_cell(f, r->reason_zh, 1);
+	cw_csv_cell(f, r->reason_zh, 0);
+	cw_csv_cell(f, cw_review_status_name(cw_reviews_status(mr->reviews, r->id)), 1);
 	return 0;
 }
 

@@ -87,7 +87,7 @@ grep -q '超过限价' "$Z/findings.csv" && pass "findings.csv of the Chinese ru
 grep -q 'above the ceiling of' "$Z/findings.csv" && pass "and in English (reason_en)" || fail "no reason_en"
 grep -q 'above the ceiling of' "$O/2026-02/findings.csv" && pass "findings.csv of the English run: the English reason" \
   || fail "no English reason in findings.csv"
-grep -rq '超过限价（超标准收费）' "$Z/report/p" && pass "the Chinese pages give the Chinese reason" \
+grep -rqE '超过限价 [0-9.,]+（超标准收费）' "$Z/report/p" && pass "the Chinese pages give the Chinese reason" \
   || fail "no Chinese reason on the pages"
 grep -rq 'above the ceiling of' "$Z/report/p" && fail "an English reason on the Chinese pages" || pass "and not the English one"
 grep -rq 'above the ceiling of' "$R/p" && pass "the English pages give the English reason" || fail "no English reason"

@@ -150,6 +150,7 @@
 	X(L_PSEUDONYMS, "Patient ids are shown as keyed pseudonyms.", "患者编号以密钥散列假名显示。") \
 	X(L_REVEALED, "Patient ids are shown in clear (--reveal-patients).", "患者编号以原值显示（--reveal-patients）。") \
 	X(L_NONE, "none", "无") \
+	X(L_LOOKBACK, "look-back", "回溯期数据") \
 	X(L_SCOPE, "Ranking scope", "排名范围") \
 	X(L_SCOPE_GROUP, "Ranked within", "排名组") \
 	X(L_SCOPE_INSTITUTION, "within each institution", "机构内排名") \

@@ -17,7 +17,7 @@
  * institutions, departments, physicians), gen_patients.c (patients and their
  * timelines), gen_care.c (visits, stays, lines, prescriptions, results),
  * gen_schemes.c (injection), gen_subst.c (substitution's injection), gen_stacked.c (stacked_supply's
- * injection), gen_truth.c (truth.json),
+ * injection), gen_death.c (deceased patients, phantom_service's after_death), gen_truth.c (truth.json),
  * gen_out.c (CSV).
  */
 #ifndef CW_GEN_H
@@ -464,6 +464,10 @@ void gen_stacked_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
  * stream and line ids of their own. gen_selfitem_init checks the catalogue after gen_catalog_init. */
 int gen_selfitem_init(gen_ctx *g);
 void gen_selfitem_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
+
+/* gen_death.c: phantom_service's after_death cases and look-alikes: deceased patients numbered after the
+ * others (p: the patients' scratch, reused), after them; a random stream of their own */
+void gen_death_run(gen_ctx *g, gen_pat *p);
 
 /* gen_truth.c */
 gen_case *gen_truth_add(gen_truth *t, int look);

@@ -1,5 +1,6 @@
 /*
- * phantom_service: services billed that cannot have been given (虚构、多记医疗服务; D3, D2).
+ * phantom_service: services billed that cannot have been given (虚构、多记医疗服务; D3, D2; C7 for a dead
+ * patient's card).
  *
  * Contract: partitioned by patients. (a) before_admission / after_discharge: the live lines of the
  * month of an inpatient stay dated more than grace_hours before its admission or after its discharge,

@@ -1,5 +1,6 @@
 /*
- * phantom_service: services billed that cannot have been given (虚构、多记医疗服务; D3, D2).
+ * phantom_service: services billed that cannot have been given (虚构、多记医疗服务; D3, D2; C7 for a dead
+ * patient's card).
  *
  * Contract: partitioned by patients. (a) before_admission / after_discharge: the live lines of the
  * month of an inpatient stay dated more than grace_hours before its admission or after its discharge,
@@ -12,8 +13,10 @@
  * violation. (c) empty_swipe (空刷卡): an outpatient visit admitted in the month, on a day strictly
  * inside a stay of the patient at another institution, whose live lines hold no care (drug, lab, exam,
  * treatment, surgery, material); evidence its lines, money their amount, physician the visit's
- * attending, severity suspicious. Class stay (dimension treatment). A recorded death date (lines after
- * it) is not in the data contract yet: see the page.
+ * attending, severity suspicious. (d) after_death: the live lines of the month of a visit dated on a day
+ * after the patient's recorded death date (patients.death_date) plus death_grace_days, one finding per
+ * visit; evidence those lines, money their amount, physician the visit's attending, severity violation;
+ * such lines are (d)'s alone ((a), (b) and (c) leave them out). Class stay (dimension treatment).
  * The full rule, its source, keys and blind spots: docs/detectors/phantom_service.md.
  */
 #include <stdio.h>
@@ -26,27 +29,44 @@ typedef struct config {
 	cw_minute grace;  /* grace_hours in minutes */
 	int excess_days;  /* (b) on or off */
 	int empty_swipe;  /* (c) on or off */
+	int after_death;  /* (d) on or off */
+	int death_grace;  /* death_grace_days */
 } config;
 
 static int configure(void **out, const cw_section *rules)
 {
 	config *c = calloc(1, sizeof *c);
-	long long hours;
+	long long hours, days;
 	int rc;
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	if ((rc = cw_section_int(&hours, rules, "grace_hours", 0, 720)) < 0 ||
 	    (rc = cw_section_bool(&c->excess_days, rules, "excess_days")) < 0 ||
-	    (rc = cw_section_bool(&c->empty_swipe, rules, "empty_swipe")) < 0) {
+	    (rc = cw_section_bool(&c->empty_swipe, rules, "empty_swipe")) < 0 ||
+	    (rc = cw_section_bool(&c->after_death, rules, "after_death")) < 0 ||
+	    (rc = cw_section_int(&days, rules, "death_grace_days", 0, 30)) < 0) {
 		free(c);
 		return rc;
 	}
 	c->grace = (cw_minute)(hours * 60);
+	c->death_grace = (int)days;
 	*out = c;
 	return 0;
 }
 
 static int is_bed(int category) { return category == CW_CAT_BED || category == CW_CAT_NURSING; }
+
+/* (d) The last day patient p may have a line on: the recorded death day plus the grace; CW_DAY_NONE
+ * when no death is recorded or (d) is off. */
+static cw_day last_day(const cw_scan *ctx, cw_ref p)
+{
+	const config *c = ctx->config;
+	cw_day death = cw_dataset_patients(ctx->ds)->death[p];
+	return c->after_death && death != CW_DAY_NONE ? death + c->death_grace : CW_DAY_NONE;
+}
+
+/* (d) A time on a day after `last` (never when last is CW_DAY_NONE): (d)'s, which the other rules leave. */
+static int after_last(cw_day last, cw_minute t) { return last != CW_DAY_NONE && cw_day_of(t) > last; }
 
 /* The fields every finding of stay or visit v shares. */
 static cw_finding base(const cw_visits *vs, cw_ref v, int severity)
@@ -62,8 +82,8 @@ static cw_finding base(const cw_visits *vs, cw_ref v, int severity)
 }
 
 /* (a) The live lines of the month of stay s on one side of it (after = 0: before the admission less
- * the grace; 1: after the discharge plus the grace), as one finding. */
-static int scan_outside(const cw_scan *ctx, cw_findings *out, cw_ref s, int after, cw_linebuf *ev)
+ * the grace; 1: after the discharge plus the grace), as one finding; not those after `last` (d). */
+static int scan_outside(const cw_scan *ctx, cw_findings *out, cw_ref s, int after, cw_day last, cw_linebuf *ev)
 {
 	const config *c = ctx->config;
 	const cw_dataset *ds = ctx->ds;
@@ -78,7 +98,7 @@ static int scan_outside(const cw_scan *ctx, cw_findings *out, cw_ref s, int afte
 	for (uint32_t k = vs->line_start[s]; k < vs->line_start[s + 1]; k++) {
 		uint32_t i = cl->by_visit[k];
 		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH) ||
-		    (after ? cl->time[i] <= edge : cl->time[i] >= edge))
+		    (after ? cl->time[i] <= edge : cl->time[i] >= edge) || after_last(last, cl->time[i]))
 			continue;
 		int rc = cw_linebuf_push(ev, i);
 		if (rc < 0)
@@ -116,10 +136,12 @@ typedef struct scratch {
 	part *parts;
 	size_t cap;
 	cw_linebuf ev;
+	cw_day last; /* (d): the patient's last day (last_day) */
 } scratch;
 
 /* (b) The live lines of category group `nursing` (0: bed, 1: nursing) of stay s inside it (grace
- * included) into sc->parts, in time order; their days into *sum. Returns the number of lines or < 0. */
+ * included; not after the patient's last day, (d)) into sc->parts, in time order; their days into *sum.
+ * Returns the number of lines or < 0. */
 static long collect(const cw_scan *ctx, cw_ref s, int nursing, scratch *sc, cw_qty *sum)
 {
 	const config *c = ctx->config;
@@ -135,7 +157,7 @@ static long collect(const cw_scan *ctx, cw_ref s, int nursing, scratch *sc, cw_q
 		uint32_t i = cl->by_visit[k];
 		int cat = it->category[cl->item[i]];
 		if (!cw_line_live(cl, i) || !is_bed(cat) || (cat == CW_CAT_NURSING) != nursing || cl->time[i] < lo ||
-		    cl->time[i] > hi || cl->qty[i] <= 0)
+		    cl->time[i] > hi || cl->qty[i] <= 0 || after_last(sc->last, cl->time[i]))
 			continue;
 		int rc = cw_grow((void **)&sc->parts, &sc->cap, n + 1, sizeof *sc->parts);
 		if (rc < 0)
@@ -281,6 +303,45 @@ static int scan_swipe(const cw_scan *ctx, cw_findings *out, cw_ref o, cw_ref s, 
 	                    cw_dataset_str(ds, in->id[vs->inst[s]]), cw_dataset_str(ds, vs->id[s]));
 }
 
+/* (d) The live lines of the month of visit v dated after the patient's last day, as one finding. */
+static int scan_after_death(const cw_scan *ctx, cw_findings *out, cw_ref v, cw_day last, cw_linebuf *ev)
+{
+	const cw_dataset *ds = ctx->ds;
+	const cw_visits *vs = cw_dataset_visits(ds);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	cw_finding f = base(vs, v, CW_VIOLATION);
+	cw_minute first = CW_MINUTE_NONE;
+	ev->n = 0;
+	for (uint32_t k = vs->line_start[v]; k < vs->line_start[v + 1]; k++) {
+		uint32_t i = cl->by_visit[k];
+		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH) || !after_last(last, cl->time[i]))
+			continue;
+		int rc = cw_linebuf_push(ev, i);
+		if (rc < 0)
+			return rc;
+		f.suspect += cl->amount[i];
+		if (first == CW_MINUTE_NONE)
+			first = cl->time[i];
+		f.when = cl->time[i]; /* time order */
+	}
+	if (!ev->n)
+		return 0;
+	const config *c = ctx->config;
+	f.lines = ev->v;
+	f.nlines = ev->n;
+	f.tag = "after_death";
+	char t0[CW_FMT_SIZE], t1[CW_FMT_SIZE], died[CW_FMT_SIZE], amount[CW_FMT_SIZE];
+	cw_format_time(t0, first);
+	cw_format_time(t1, f.when);
+	cw_format_date(died, cw_dataset_patients(ds)->death[vs->patient[v]]);
+	cw_format_money(amount, f.suspect);
+	return cw_emit_i18n(out, &f,
+	                    "%zu line(s) (%s) of visit %s dated %s to %s, after the patient's recorded death on %s "
+	                    "(grace %d day(s))",
+	                    "%zu 条收费明细（%s）属就诊 %s，日期 %s 至 %s，晚于患者登记的死亡日期 %s（宽限 %d 天），疑似虚构医疗服务",
+	                    ev->n, amount, cw_dataset_str(ds, vs->id[v]), t0, t1, died, c->death_grace);
+}
+
 /* Every rule on patient p's visits. */
 static int scan_patient(const cw_scan *ctx, cw_findings *out, cw_ref p, scratch *sc)
 {
@@ -290,18 +351,21 @@ static int scan_patient(const cw_scan *ctx, cw_findings *out, cw_ref p, scratch 
 	const cw_patients *pat = cw_dataset_patients(ctx->ds);
 	uint32_t v0 = pat->visit_start[p], v1 = pat->visit_start[p + 1];
 	cw_linebuf *ev = &sc->ev;
+	cw_day last = sc->last = last_day(ctx, p);
 	int rc = 0;
 	for (uint32_t v = v0; v < v1 && rc == 0; v++) {
 		if (vs->kind[v] == CW_INPATIENT) {
-			if ((rc = scan_outside(ctx, out, v, 0, ev)) == 0 && (rc = scan_outside(ctx, out, v, 1, ev)) == 0 &&
-			    c->excess_days)
+			if ((rc = scan_outside(ctx, out, v, 0, last, ev)) == 0 &&
+			    (rc = scan_outside(ctx, out, v, 1, last, ev)) == 0 && c->excess_days)
 				rc = scan_excess(ctx, out, v, sc);
 		} else if (vs->kind[v] == CW_OUTPATIENT && c->empty_swipe && vs->admit[v] >= w->month_start &&
-		           vs->admit[v] < w->month_end) {
+		           vs->admit[v] < w->month_end && !after_last(last, vs->admit[v])) {
 			cw_ref s = stay_around(vs, v0, v1, v);
 			if (s != CW_NONE)
 				rc = scan_swipe(ctx, out, v, s, ev);
 		}
+		if (rc == 0 && last != CW_DAY_NONE)
+			rc = scan_after_death(ctx, out, v, last, ev);
 	}
 	return rc;
 }
@@ -323,10 +387,11 @@ const cw_detector cw_detector_phantom_service = {
 	.title_zh = "虚构、多记医疗服务",
 	.title_en = "Phantom services",
 	.summary = "lines of a stay dated outside it, more bed or nursing days than the stay lasted, outpatient "
-	           "lines without care while an inpatient elsewhere",
-	.summary_zh = "住院期外的住院收费、床位或护理天数多于实际住院天数、住院期间在别处有门诊收费而无诊疗（空刷卡）",
+	           "lines without care while an inpatient elsewhere, lines after the patient's recorded death",
+	.summary_zh = "住院期外的住院收费、床位或护理天数多于实际住院天数、住院期间在别处有门诊收费而无诊疗（空刷卡）、患者登记死亡日期之后的收费",
 	.dimension = "treatment",
-	.defaults = "{ \"grace_hours\": 24, \"excess_days\": true, \"empty_swipe\": true }",
+	.defaults = "{ \"grace_hours\": 24, \"excess_days\": true, \"empty_swipe\": true, \"after_death\": true, "
+	            "\"death_grace_days\": 0 }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = free,

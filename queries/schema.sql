@@ -1,4 +1,4 @@
--- schema.sql: claimwatch's database, schema version 4. Applied by `claimwatch db init --db URL`, in one
+-- schema.sql: claimwatch's database, schema version 5. Applied by `claimwatch db init --db URL`, in one
 -- transaction with queries/functions.sql (the functions `claimwatch load` calls) and a check of every
 -- table's columns against this file (pg_schema.c). A database that already has a newer version is left
 -- alone, an older one is migrated with queries/migrations/NNNN.sql (NNNN = the version it brings the
@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS physicians (
 CREATE TABLE IF NOT EXISTS patients (
     patient_id  text PRIMARY KEY,
     sex         text NOT NULL,
-    birth_date  date
+    birth_date  date,
+    death_date  date
 );
 
 CREATE TABLE IF NOT EXISTS items (
@@ -243,4 +244,4 @@ CREATE TABLE IF NOT EXISTS claimwatch.rejects (
 );
 CREATE INDEX IF NOT EXISTS rejects_run ON claimwatch.rejects (run_id);
 
-INSERT INTO claimwatch.schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;
+INSERT INTO claimwatch.schema_version (version) VALUES (5) ON CONFLICT DO NOTHING;

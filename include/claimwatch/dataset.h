@@ -108,6 +108,9 @@ typedef struct cw_patients {
 	const cw_day *birth;      /* CW_DAY_NONE when unknown */
 	const uint32_t *visit_start; /* n + 1 offsets into visits */
 	const uint32_t *line_start;  /* n + 1 offsets into claims */
+	/* The recorded date of death (the optional column death_date), CW_DAY_NONE when none. Last, so a
+	 * detector built before it reads the members above where they were. */
+	const cw_day *death;
 } cw_patients;
 
 typedef struct cw_items {
@@ -259,7 +262,8 @@ typedef struct cw_department_row { const char *dept_id, *inst_id, *name, *specia
 typedef struct cw_physician_row {
 	const char *physician_id, *name, *inst_id, *dept_id, *title;
 } cw_physician_row;
-typedef struct cw_patient_row { const char *patient_id; int sex; cw_day birth; } cw_patient_row;
+/* birth and death CW_DAY_NONE when unknown or none (set death: a row zeroed says 1970-01-01). */
+typedef struct cw_patient_row { const char *patient_id; int sex; cw_day birth; cw_day death; } cw_patient_row;
 typedef struct cw_item_row {
 	const char *item_code, *name, *unit;
 	int category;

@@ -260,10 +260,13 @@ static int resolve_patient(const cw_patient_row *x, cw_patient_res *o, cw_rowerr
 {
 	if (x->sex != CW_SEX_M && x->sex != CW_SEX_F && x->sex != CW_SEX_U)
 		return reject(err, "sex", "sex must be M, F or U");
+	if (x->death != CW_DAY_NONE && x->birth != CW_DAY_NONE && x->death < x->birth)
+		return reject(err, "death_date", "death_date is before birth_date");
 	o->id = x->patient_id;
 	o->hash = key_hash(x->patient_id);
 	o->sex = x->sex;
 	o->birth = x->birth;
+	o->death = x->death;
 	return 0;
 }
 
@@ -275,6 +278,7 @@ static int commit_patient(cw_dataset *ds, const cw_patient_res *o, cw_rowerr *er
 		return rc;
 	((uint8_t *)W(ds->pat.sex))[r] = (uint8_t)o->sex;
 	((cw_day *)W(ds->pat.birth))[r] = o->birth;
+	((cw_day *)W(ds->pat.death))[r] = o->death;
 	ds->store[CW_T_PATIENTS].n++;
 	ds->month_rows[CW_T_PATIENTS]++;
 	return 0;

@@ -103,6 +103,7 @@ void cw_dataset_init_views(cw_dataset *ds)
 	COL(CW_T_PHYSICIANS, phys.id); COL(CW_T_PHYSICIANS, phys.name); COL(CW_T_PHYSICIANS, phys.title);
 	COL(CW_T_PHYSICIANS, phys.inst); COL(CW_T_PHYSICIANS, phys.dept);
 	COL(CW_T_PATIENTS, pat.id); COL(CW_T_PATIENTS, pat.sex); COL(CW_T_PATIENTS, pat.birth);
+	COL(CW_T_PATIENTS, pat.death);
 	COL(CW_T_ITEMS, items.code); COL(CW_T_ITEMS, items.name); COL(CW_T_ITEMS, items.unit);
 	COL(CW_T_ITEMS, items.category); COL(CW_T_ITEMS, items.std_price); COL(CW_T_ITEMS, items.large_equipment);
 	COL(CW_T_ITEMS, items.antibiotic); COL(CW_T_ITEMS, items.retest_hours); COL(CW_T_ITEMS, items.max_daily_qty);

@@ -64,7 +64,7 @@ typedef struct cw_patient_res {
 	const char *id;
 	uint64_t hash;
 	int sex;
-	cw_day birth;
+	cw_day birth, death;
 } cw_patient_res;
 typedef struct cw_visit_res {
 	const char *id, *dx_code, *dx_name;

@@ -336,7 +336,8 @@ void cw_copybuf_field(cw_copybuf *cb, const char *s, size_t len, int last)
 	if (!quote && len == 2 && s[0] == '\\' && s[1] == '.')
 		quote = 1;
 	if (!quote) {
-		memcpy(o, s, len);
+		if (len) /* s is NULL for a column the file does not have */
+			memcpy(o, s, len);
 		o += len;
 	} else {
 		*o++ = '"';

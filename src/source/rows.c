@@ -27,7 +27,7 @@
 SCHEMA(CW_T_INSTITUTIONS, inst, "inst_id", "name", "level");
 SCHEMA(CW_T_DEPARTMENTS, dept, "dept_id", "inst_id", "name", "specialty");
 SCHEMA(CW_T_PHYSICIANS, phys, "physician_id", "name", "inst_id", "dept_id", "title") = { [4] = 1 };
-SCHEMA(CW_T_PATIENTS, pat, "patient_id", "sex", "birth_date") = { [2] = 1 };
+SCHEMA(CW_T_PATIENTS, pat, "patient_id", "sex", "birth_date", "death_date") = { [2] = 1, [3] = 1 };
 SCHEMA(CW_T_ITEMS, item, "item_code", "name", "category", "unit", "std_price", "large_equipment", "retest_hours",
        "antibiotic", "max_daily_qty", "sex_only", "age_min", "age_max", "min_level",
        "setting") = { [3] = 1, [6] = 1, [8] = 1, [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1 };
@@ -276,7 +276,7 @@ static int type_patient(row *r, cw_patient_row *out)
 	int rc;
 	if ((rc = get_id(r, 0, 1, &x->patient_id)) < 0 ||
 	    (rc = get_enum(r, 1, 1, sex_names, 3, CW_SEX_M, CW_SEX_NONE, "sex must be M, F or U", &x->sex)) < 0 ||
-	    (rc = get_date(r, 2, &x->birth)) < 0)
+	    (rc = get_date(r, 2, &x->birth)) < 0 || (rc = get_date(r, 3, &x->death)) < 0)
 		return rc;
 	return 0;
 }

@@ -9,7 +9,7 @@ month=2026-05
 "$CW" gen --out "$TMP/d" --months $month..$month --lines 4000 --seed 11 --quiet || { fail "gen"; finish; }
 # rejected rows that hold patient ids: a duplicate patient, a bad sex, an unknown patient, broken quoting
 pid=$(awk -F, 'NR == 2 { print $1 }' "$TMP/d/patients.csv")
-printf '%s,F,1990-01-01\nP77777777,X,\n' "$pid" >> "$TMP/d/patients.csv"
+printf '%s,F,1990-01-01,\nP77777777,X,,\n' "$pid" >> "$TMP/d/patients.csv"
 printf 'V999999991,P88888888,H001,H001-PEDI,DR00020,outpatient,2026-05-06 12:28,,J20.9,x\n' >> "$TMP/d/visits.csv"
 printf 'V999999992,"P99999999"x,H001,H001-PEDI,DR00020,outpatient,2026-05-06 12:28,,J20.9,x\n' >> "$TMP/d/visits.csv"
 # every raw patient id of the input, as a fixed-string pattern list

@@ -56,6 +56,13 @@ for kind in after_discharge before_admission excess_days empty_swipe; do
 	grep -q "\"kind\":[[:space:]]*\"$kind\"" "$TMP/data/truth.json" && pass "phantom_service: gen plants $kind" ||
 		fail "phantom_service: gen plants no $kind case"
 done
+# phantom_service's after_death (issue 13, D3): lines after a recorded death, planted with both look-alikes
+for kind in stay_after_death card_after_death death_day_lines died_after_discharge; do
+	grep -q "\"kind\":[[:space:]]*\"$kind\"" "$TMP/data/truth.json" && pass "phantom_service: gen plants $kind" ||
+		fail "phantom_service: gen plants no $kind"
+done
+cat "$TMP"/run/2026-0?/findings.csv | grep -q "phantom_service.*,after_death," && pass "phantom_service: after_death findings" ||
+	fail "phantom_service: no after_death finding"
 # unwarranted_admission (issue 13, D1): at 0.97 in every month, its look-alikes (a surgery, a diagnosis
 # outpatient care does not handle, a fourth day) present and never flagged, both readings found
 for m in 01 02 03 04 05 06; do

@@ -24,7 +24,7 @@ q "select file, line, \"column\", reason, record from claimwatch.rejects" > "$TM
 "$CW" run --quiet --data "$TMP/d" --month 2026-05 --out "$TMP/o" --max-reject-share 0.5 --no-report
 p8=$(grep -o "unknown patient_id 'P-[0-9a-f]*'" "$TMP/o/2026-05/rejects.csv")
 [ -n "$p8" ] && grep -qF "$p8" "$TMP/db.txt" && pass "the pseudonym a run writes ($p8)" || fail "pseudonyms differ"
-grep -q '^patients.csv|5|sex|.*|P-[0-9a-f]*,X,$' "$TMP/db.txt" && pass "a patient row: the contract's columns only" \
+grep -q '^patients.csv|5|sex|.*|P-[0-9a-f]*,X,,$' "$TMP/db.txt" && pass "a patient row: the contract's columns only" \
   || fail "patients row: $(cat "$TMP/db.txt")"
 grep -q '^visits.csv|7||garbage after a closing quote|(withheld' "$TMP/db.txt" && pass "a row that cannot be split is withheld" \
   || fail "broken row"

@@ -3,7 +3,7 @@
 # and `load` say the same. A `claimwatch` schema without its version table or row (db init used to fail
 # with `schema "claimwatch" already exists`); an input table made before a column of the data contract
 # (db init used to report success, and load and run then failed on the missing column); a required column
-# missing; a database of schema version 1, migrated.
+# missing; databases of schema versions 1 and 3, migrated.
 . "$(dirname "$0")/lib.sh"
 
 mini="$SRC/tests/data/mini"
@@ -17,7 +17,7 @@ for damage in "drop table claimwatch.schema_version" "delete from claimwatch.sch
   expect_output "a claimwatch schema without its version .*: \`claimwatch db init --db URL\` checks and completes it" \
     "run after '$damage': says what db init will do"
   expect_exit 0 "db init after '$damage'" -- "$CW" db init --db "$URL"
-  expect_output "had lost its version: completed and checked it, and recorded version 4" "db init says what it did"
+  expect_output "had lost its version: completed and checked it, and recorded version 5" "db init says what it did"
   expect_exit 0 "run after db init" -- "$CW" run --quiet --db "$URL" --month 2026-05 --out "$TMP/o"
 done
 [ "$(q "select count(*) from claimwatch.runs where command = 'run'")" = 1 ] && pass "the results were kept" || fail "runs"
@@ -43,7 +43,7 @@ expect_exit 0 "run after db init" -- "$CW" run --quiet --db "$URL" --month 2026-
 [ "$(q "select count(*) from items where setting is not null")" -gt 0 ] && pass "the column is filled by the load" \
   || fail "setting empty"
 expect_exit 0 "db init again" -- "$CW" db init --db "$URL"
-expect_output "version 4 is already there" "db init again changes nothing"
+expect_output "version 5 is already there" "db init again changes nothing"
 
 # A required column missing: nothing db init can add; it says what to do, and changes nothing.
 q "alter table items drop column category"
@@ -77,4 +77,17 @@ expect_exit 0 "load again after the migration" -- "$CW" load --quiet --data "$mi
 [ "$(psql -X -qAt -d "${DB}_v1" -c "select count(*) from information_schema.columns
       where table_schema = 'claimwatch' and table_name = 'findings' and column_name in ('reason_en', 'reason_zh')")" = 2 ] \
   && pass "version 4: claimwatch.findings has reason_en and reason_zh" || fail "the findings' reasons in both languages"
+q1() { psql -X -qAt -d "${DB}_v1" -v ON_ERROR_STOP=1 -c "$1"; }
+[ "$(q1 "select data_type from information_schema.columns where table_name = 'patients' and column_name = 'death_date'")" \
+  = date ] && pass "version 5: patients.death_date added" || fail "no patients.death_date after the migration"
+
+# A database of schema version 4 (before patients.death_date): refused, then migrated.
+q1 "alter table patients drop column death_date; delete from claimwatch.schema_version where version = 5"
+expect_exit 1 "run on version 4" -- "$CW" run --quiet --db "${URL}_v1" --month 2026-05 --out "$TMP/o2"
+expect_output "schema version 4, older than 5: migrate it" "run says to migrate version 4"
+expect_exit 0 "db init migrates version 4" -- "$CW" db init --db "${URL}_v1"
+expect_output "migrated claimwatch schema from version 4 to 5" "db init says it migrated version 4"
+[ "$(q1 "select count(*) from patients where death_date is null")" = "$(q1 "select count(*) from patients")" ] \
+  && pass "the death dates are empty after the migration" || fail "death_date after the migration"
+expect_exit 0 "run after migrating version 4" -- "$CW" run --quiet --db "${URL}_v1" --month 2026-05 --out "$TMP/o2"
 finish

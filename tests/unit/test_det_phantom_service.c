@@ -1,6 +1,7 @@
 /* test_det_phantom_service.c: (a) lines of a stay dated before its admission or after its discharge,
  * beyond the grace; (b) more bed or nursing days than the stay lasted; (c) outpatient lines without
- * care while an inpatient elsewhere (空刷卡); each at its boundaries. */
+ * care while an inpatient elsewhere (空刷卡); (d) lines after the patient's recorded death; each at its
+ * boundaries. */
 #include "detcheck.h"
 
 static cw_builder *world(const char *month)
@@ -384,6 +385,154 @@ static void test_empty_and_threads(void **state)
 	cw_dataset_free(ds);
 }
 
+/* (d) Patient PD (died on `death`, NULL: none recorded) with an outpatient visit O of DR1 on May 12 at
+ * 09:00 (a registration G) and one line X of a drug at t, in a run of `month`; the number of after_death
+ * findings (all must be). A finding must hold the line X alone (both when died before May 12). */
+static size_t after_death_one(const char *month, const char *death, const char *t, const char *rules)
+{
+	cw_builder *b = world(month);
+	tu_add_patient_died(b, "PD", CW_SEX_F, "1940-03-01", death);
+	tu_add_visit(b, "O", "PD", "DR1", CW_OUTPATIENT, "2026-05-12 09:00", NULL, "J06.9");
+	tu_add_line(b, "G", "O", "REG", "2026-05-12 09:00", CW_QTY_ONE, 100);
+	tu_add_line(b, "X", "O", "DRUG", t, 2 * CW_QTY_ONE, 1000);
+	cw_dataset *ds = tu_finish(b);
+	cw_findings *fs = tu_detect(ds, "phantom_service", rules);
+	size_t n = dc_count_tag(fs, "after_death");
+	assert_int_equal(n, cw_findings_count(fs));
+	if (n) {
+		char lines[256];
+		cw_record r = dc_get(fs, 0);
+		int both = strcmp(death, "2026-05-12") < 0;
+		assert_int_equal(n, 1);
+		assert_string_equal(tu_lines(ds, fs, 0, lines, sizeof lines), both ? "G X" : "X");
+		assert_int_equal(r.f.suspect, both ? 2100 : 2000);
+		assert_int_equal(r.f.when, tu_time(t));
+		assert_int_equal(r.f.severity, CW_VIOLATION);
+		assert_int_equal(r.f.cls, CW_CLASS_STAY);
+		assert_string_equal(dc_visit(ds, fs, 0), "O");
+		assert_string_equal(dc_physician(ds, fs, 0), "DR1");
+		assert_non_null(strstr(r.reason, death));
+	}
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
+	return n;
+}
+
+static void test_after_death_boundaries(void **state)
+{
+	(void)state;
+	/* the death day itself is fine, to its last minute; the next day is not */
+	assert_int_equal(after_death_one("2026-05", "2026-05-12", "2026-05-12 23:50", NULL), 0);
+	assert_int_equal(after_death_one("2026-05", "2026-05-12", "2026-05-12 23:59", NULL), 0);
+	assert_int_equal(after_death_one("2026-05", "2026-05-12", "2026-05-13 00:00", NULL), 1);
+	assert_int_equal(after_death_one("2026-05", "2026-05-11", "2026-05-12 09:05", NULL), 1); /* G and X */
+	/* no death date recorded */
+	assert_int_equal(after_death_one("2026-05", NULL, "2026-05-20 10:00", NULL), 0);
+	/* a death in a later month: May's lines come before it */
+	assert_int_equal(after_death_one("2026-05", "2026-06-03", "2026-05-31 10:00", NULL), 0);
+	/* a death in an earlier month: every later line is after it */
+	assert_int_equal(after_death_one("2026-05", "2026-03-28", "2026-05-12 10:00", NULL), 1);
+	/* a line after the death in June is June's, not May's */
+	assert_int_equal(after_death_one("2026-05", "2026-05-20", "2026-06-02 10:00", NULL), 0);
+	assert_int_equal(after_death_one("2026-06", "2026-05-20", "2026-06-02 10:00", NULL), 1);
+	/* the grace as a key; the rule turned off */
+	const char *one = "{\"detectors\": {\"phantom_service\": {\"death_grace_days\": 1}}}";
+	const char *off = "{\"detectors\": {\"phantom_service\": {\"after_death\": false}}}";
+	assert_int_equal(after_death_one("2026-05", "2026-05-12", "2026-05-13 23:59", one), 0);
+	assert_int_equal(after_death_one("2026-05", "2026-05-12", "2026-05-14 00:00", one), 1);
+	assert_int_equal(after_death_one("2026-05", "2026-05-11", "2026-05-20 10:00", off), 0);
+}
+
+/* (d) A stay that goes on after the death: the bed days after it are (d)'s, one finding for the stay;
+ * refunded lines are no lines; the death day's own lines (23:50, the look-alike) are fine. */
+static void test_stay_after_death(void **state)
+{
+	(void)state;
+	cw_builder *b = world("2026-05");
+	tu_add_patient_died(b, "PD", CW_SEX_M, "1938-07-01", "2026-05-12");
+	tu_add_visit(b, "S", "PD", "DR2", CW_INPATIENT, "2026-05-10 14:00", "2026-05-16 10:00", "J18.9");
+	static const char *const days[] = { "10", "11", "12", "13", "14", "15" };
+	for (int i = 0; i < 6; i++) {
+		char id[32], t[32];
+		snprintf(t, sizeof t, "2026-05-%s %s", days[i], i == 2 ? "23:50" : "07:00");
+		snprintf(id, sizeof id, "B%s", days[i]);
+		tu_add_line(b, id, "S", "BED", t, CW_QTY_ONE, 5000);
+	}
+	tu_add_line(b, "D15", "S", "DRUG", "2026-05-15 09:00", CW_QTY_ONE, 1000);
+	tu_add_line(b, "R15", "S", "DRUG", "2026-05-15 10:00", -CW_QTY_ONE, 1000); /* D15 refunded */
+	cw_dataset *ds = tu_finish(b);
+	cw_findings *fs = run(ds);
+	char lines[256];
+	assert_int_equal(cw_findings_count(fs), 1);
+	cw_record r = dc_get(fs, 0);
+	assert_string_equal(r.f.tag, "after_death");
+	assert_string_equal(tu_lines(ds, fs, 0, lines, sizeof lines), "B13 B14 B15");
+	assert_int_equal(r.f.suspect, 3 * 5000);
+	assert_int_equal(r.f.when, tu_time("2026-05-15 07:00"));
+	assert_string_equal(dc_physician(ds, fs, 0), "DR2");
+	assert_non_null(strstr(r.reason, "2026-05-12"));
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
+}
+
+/* (d) Lines after the death are (d)'s alone: a stay closed at the death billed on for days after it is
+ * not also (a)'s after_discharge nor (b)'s excess; an empty card swipe after the death elsewhere is not
+ * also (c)'s. With (d) turned off, (a) and (c) judge them as before. */
+static void test_after_death_alone(void **state)
+{
+	(void)state;
+	for (int off = 0; off < 2; off++) {
+		cw_builder *b = world("2026-05");
+		tu_add_patient_died(b, "PD", CW_SEX_M, "1938-07-01", "2026-05-12");
+		tu_add_visit(b, "S", "PD", "DR1", CW_INPATIENT, "2026-05-10 14:00", "2026-05-12 23:00", "J18.9");
+		tu_add_line(b, "B10", "S", "BED", "2026-05-10 15:00", CW_QTY_ONE, 5000);
+		tu_add_line(b, "B11", "S", "BED", "2026-05-11 07:00", CW_QTY_ONE, 5000);
+		tu_add_line(b, "B13", "S", "BED", "2026-05-13 07:00", CW_QTY_ONE, 5000); /* in (a)'s grace */
+		tu_add_line(b, "B17", "S", "BED", "2026-05-17 07:00", CW_QTY_ONE, 5000);
+		/* an open stay elsewhere (H2) from May 14, and an empty swipe at H3 on May 15 */
+		tu_add_visit(b, "S2", "PD", "DR3", CW_INPATIENT, "2026-05-14 10:00", NULL, "J18.9");
+		tu_add_line(b, "B2", "S2", "BED", "2026-05-14 11:00", CW_QTY_ONE, 5000);
+		tu_add_visit(b, "O", "PD", "DR4", CW_OUTPATIENT, "2026-05-15 09:00", NULL, "J06.9");
+		tu_add_line(b, "G", "O", "REG", "2026-05-15 09:00", CW_QTY_ONE, 100);
+		cw_dataset *ds = tu_finish(b);
+		cw_findings *fs = tu_detect(ds, "phantom_service",
+		                            off ? "{\"detectors\": {\"phantom_service\": {\"after_death\": false}}}" : NULL);
+		if (!off) {
+			assert_int_equal(cw_findings_count(fs), 3);
+			assert_int_equal(dc_count_tag(fs, "after_death"), 3);
+			assert_true(tu_find(ds, fs, "B13 B17", "after_death") >= 0);
+			assert_true(tu_find(ds, fs, "B2", "after_death") >= 0);
+			assert_true(tu_find(ds, fs, "G", "after_death") >= 0);
+		} else {
+			/* B13 within (a)'s grace, B13 and B17 beyond the 2 days the stay lasted */
+			assert_true(tu_find(ds, fs, "B17", "after_discharge") >= 0);
+			assert_true(tu_find(ds, fs, "G", "empty_swipe") >= 0);
+			assert_int_equal(dc_count_tag(fs, "after_death"), 0);
+		}
+		cw_findings_free(fs);
+		cw_dataset_free(ds);
+	}
+}
+
+/* (d) Many dead patients, on several threads: the same findings. */
+static void test_after_death_threads(void **state)
+{
+	(void)state;
+	cw_builder *b = world("2026-05");
+	char pid[32], vid[32], lid[32];
+	for (int n = 0; n < 300; n++) {
+		snprintf(pid, sizeof pid, "PD%04d", n);
+		snprintf(vid, sizeof vid, "VD%04d", n);
+		snprintf(lid, sizeof lid, "LD%04d", n);
+		tu_add_patient_died(b, pid, CW_SEX_F, "1950-01-01", n % 2 ? "2026-05-03" : NULL);
+		tu_add_visit(b, vid, pid, "DR1", CW_OUTPATIENT, "2026-05-04 09:00", NULL, "J06.9");
+		tu_add_line(b, lid, vid, "DRUG", "2026-05-04 09:10", CW_QTY_ONE, 1000);
+	}
+	cw_dataset *ds = tu_finish(b);
+	assert_int_equal(dc_same_with_threads(ds, "phantom_service"), 150);
+	cw_dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +546,10 @@ int main(void)
 		cmocka_unit_test(test_empty_swipe),
 		cmocka_unit_test(test_swipe_month),
 		cmocka_unit_test(test_empty_and_threads),
+		cmocka_unit_test(test_after_death_boundaries),
+		cmocka_unit_test(test_stay_after_death),
+		cmocka_unit_test(test_after_death_alone),
+		cmocka_unit_test(test_after_death_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

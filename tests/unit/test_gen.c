@@ -113,7 +113,7 @@ static void headers(void **state)
 	(void)state;
 	static const char *const want[] = {
 		"inst_id,name,level", "dept_id,inst_id,name,specialty", "physician_id,name,inst_id,dept_id,title",
-		"patient_id,sex,birth_date",
+		"patient_id,sex,birth_date,death_date",
 		("item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,max_daily_qty,sex_only,"
 		 "age_min,age_max,min_level,setting"),
 		"bundle_code,component_code",
@@ -267,12 +267,12 @@ static void build_month(cw_month m)
 		check(cw_builder_add_physician(&e, b, &x), &e, "physicians", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
-	static const char *const tc[] = { "patient_id", "sex", "birth_date" };
-	open_reader(&r, "patients.csv", tc, 3);
+	static const char *const tc[] = { "patient_id", "sex", "birth_date", "death_date" };
+	open_reader(&r, "patients.csv", tc, 4);
 	while (cw_evcsv_next(&r.c) == 1) {
 		const char *s = fld(&r, 1);
-		cw_day d = *fld(&r, 2) ? t_date(fld(&r, 2)) : CW_DAY_NONE;
-		cw_patient_row x = { fld(&r, 0), *s == 'M' ? CW_SEX_M : *s == 'F' ? CW_SEX_F : CW_SEX_U, d };
+		cw_day d = *fld(&r, 2) ? t_date(fld(&r, 2)) : CW_DAY_NONE, died = *fld(&r, 3) ? t_date(fld(&r, 3)) : CW_DAY_NONE;
+		cw_patient_row x = { fld(&r, 0), *s == 'M' ? CW_SEX_M : *s == 'F' ? CW_SEX_F : CW_SEX_U, d, died };
 		assert_true(!strcmp(s, "M") || !strcmp(s, "F") || !strcmp(s, "U"));
 		check(cw_builder_add_patient(&e, b, &x), &e, "patients", r.c.line);
 	}

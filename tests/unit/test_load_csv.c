@@ -190,6 +190,7 @@ static void test_columns_any_order_unknown_warned(void **state)
 	assert_null(strstr(strstr(e->warn, "insurance_type") + 1, "insurance_type"));
 	const cw_patients *p = cw_dataset_patients(e->ds);
 	assert_int_equal(p->birth[cw_dataset_find(e->ds, CW_T_PATIENTS, "P1")], cw_days_from_civil(1980, 1, 15));
+	assert_int_equal(p->death[cw_dataset_find(e->ds, CW_T_PATIENTS, "P1")], CW_DAY_NONE); /* no such column */
 	assert_int_equal(total_rejected(e), 0);
 }
 
@@ -389,6 +390,30 @@ static void test_other_tables(void **state)
 	assert_reject(e, "items.csv,12,name,not valid UTF-8: 'bad \\xc3(", "\"I11,bad \\xc3( name,drug,", "\",all");
 	assert_reject(e, "exam_results.csv,3,result,\"result must be positive, negative or pending: 'maybe'\"", NULL, NULL);
 	assert_reject(e, "exam_results.csv,4,line_id,duplicate exam result", NULL, NULL);
+}
+
+/* The optional death_date: read when the file has it, none when empty or absent (test_columns_any_order_
+ * unknown_warned), checked as a date and against the birth date. */
+static void test_death_date(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "patients.csv",
+	         "patient_id,sex,birth_date,death_date\n"
+	         "P1,M,1980-01-15,2026-05-20\n"
+	         "P2,F,,\n"
+	         "P3,M,,2026-02-30\n"           /* 4: no such day */
+	         "P4,M,1990-01-01,1989-12-31\n" /* 5: before the birth */
+	         "P5,F,1990-01-01,1990-01-01\n" /* 6: died the day of the birth: fine */
+	         "P6,U,,2026-05-01\n");         /* 7: no birth date: fine */
+	assert_int_equal(load(e), 0);
+	assert_int_equal(e->st.table[CW_T_PATIENTS].loaded, 4);
+	assert_reject(e, "patients.csv,4,death_date,no such day in that month: '2026-02-30'", NULL, NULL);
+	assert_reject(e, "patients.csv,5,death_date,death_date is before birth_date", NULL, NULL);
+	const cw_patients *p = cw_dataset_patients(e->ds);
+	assert_int_equal(p->death[cw_dataset_find(e->ds, CW_T_PATIENTS, "P1")], cw_days_from_civil(2026, 5, 20));
+	assert_int_equal(p->death[cw_dataset_find(e->ds, CW_T_PATIENTS, "P2")], CW_DAY_NONE);
+	assert_int_equal(p->death[cw_dataset_find(e->ds, CW_T_PATIENTS, "P5")], cw_days_from_civil(1990, 1, 1));
+	assert_int_equal(p->death[cw_dataset_find(e->ds, CW_T_PATIENTS, "P6")], cw_days_from_civil(2026, 5, 1));
 }
 
 static void test_broken_quoting_nul_truncated(void **state)
@@ -756,6 +781,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nul_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_death_date, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_quoting_nul_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_giant_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window, setup, teardown),

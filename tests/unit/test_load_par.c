@@ -224,7 +224,7 @@ static void assert_same(const loaded *x, const loaded *y)
 	{
 		const cw_patients *A = cw_dataset_patients(a), *B = cw_dataset_patients(b);
 		assert_int_equal(A->n, B->n);
-		SAME_S(id, A->n); SAME(sex, A->n); SAME(birth, A->n);
+		SAME_S(id, A->n); SAME(sex, A->n); SAME(birth, A->n); SAME(death, A->n);
 		SAME(visit_start, A->n + 1); SAME(line_start, A->n + 1);
 	}
 	{

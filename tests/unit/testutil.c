@@ -49,8 +49,10 @@ cw_builder *tu_builder(const char *month)
 		cw_physician_row r = { phys[i][0], phys[i][0], phys[i][1], phys[i][2], NULL };
 		ok(cw_builder_add_physician(&err, b, &r), &err);
 	}
-	cw_patient_row pats[] = { { "PM", CW_SEX_M, tu_date("1980-01-01") }, { "PF", CW_SEX_F, tu_date("1990-06-15") },
-		                  { "PC", CW_SEX_M, tu_date("2020-03-01") }, { "PU", CW_SEX_U, CW_DAY_NONE } };
+	cw_patient_row pats[] = { { "PM", CW_SEX_M, tu_date("1980-01-01"), CW_DAY_NONE },
+		                  { "PF", CW_SEX_F, tu_date("1990-06-15"), CW_DAY_NONE },
+		                  { "PC", CW_SEX_M, tu_date("2020-03-01"), CW_DAY_NONE },
+		                  { "PU", CW_SEX_U, CW_DAY_NONE, CW_DAY_NONE } };
 	for (size_t i = 0; i < 4; i++)
 		ok(cw_builder_add_patient(&err, b, &pats[i]), &err);
 	return b;
@@ -320,7 +322,14 @@ void tu_write_month(const char *dir)
 void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth)
 {
 	cw_rowerr err;
-	cw_patient_row r = { id, sex, birth ? tu_date(birth) : CW_DAY_NONE };
+	cw_patient_row r = { id, sex, birth ? tu_date(birth) : CW_DAY_NONE, CW_DAY_NONE };
+	ok(cw_builder_add_patient(&err, b, &r), &err);
+}
+
+void tu_add_patient_died(cw_builder *b, const char *id, int sex, const char *birth, const char *death)
+{
+	cw_rowerr err;
+	cw_patient_row r = { id, sex, birth ? tu_date(birth) : CW_DAY_NONE, death ? tu_date(death) : CW_DAY_NONE };
 	ok(cw_builder_add_patient(&err, b, &r), &err);
 }
 

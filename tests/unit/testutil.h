@@ -82,6 +82,8 @@ void tu_write_findings(const char *root, const char *month, const char *rows);
 /* --- added for the detector tests ------------------------------------------ */
 /* A patient beyond the four of tu_builder; birth "YYYY-MM-DD" or NULL. */
 void tu_add_patient(cw_builder *b, const char *id, int sex, const char *birth);
+/* The same with a recorded date of death "YYYY-MM-DD" (NULL: none). */
+void tu_add_patient_died(cw_builder *b, const char *id, int sex, const char *birth, const char *death);
 /* The index of the finding whose evidence is exactly these line ids (space
  * separated, in the finding's order) and whose tag is tag (NULL: any), or -1. */
 int tu_find(const cw_dataset *ds, const cw_findings *fs, const char *lines, const char *tag);

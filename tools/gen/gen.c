@@ -22,7 +22,7 @@ static const char *const file_header[F_COUNT] = {
 	"inst_id,name,level",
 	"dept_id,inst_id,name,specialty",
 	"physician_id,name,inst_id,dept_id,title",
-	"patient_id,sex,birth_date",
+	"patient_id,sex,birth_date,death_date",
 	("item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,max_daily_qty,sex_only,"
 	 "age_min,age_max,min_level,setting"),
 	"bundle_code,component_code",

@@ -17,7 +17,7 @@
  * institutions, departments, physicians), gen_patients.c (patients and their
  * timelines), gen_care.c (visits, stays, lines, prescriptions, results),
  * gen_schemes.c (injection), gen_subst.c (substitution's injection), gen_stacked.c (stacked_supply's
- * injection), gen_truth.c (truth.json),
+ * injection), gen_death.c (deceased patients, phantom_service's after_death), gen_truth.c (truth.json),
  * gen_out.c (CSV).
  */
 #ifndef CW_GEN_H
@@ -473,6 +473,10 @@ void gen_selfitem_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
 void gen_drugshare_visit(gen_ctx *g, const gen_visit *v);
 int gen_drugshare_finish(gen_ctx *g);
 void gen_drugshare_free(gen_ctx *g);
+
+/* gen_death.c: phantom_service's after_death cases and look-alikes: deceased patients numbered after the
+ * others (p: the patients' scratch, reused), after them; a random stream of their own */
+void gen_death_run(gen_ctx *g, gen_pat *p);
 
 /* gen_truth.c */
 gen_case *gen_truth_add(gen_truth *t, int look);

@@ -182,7 +182,7 @@ static void write_patient(gen_ctx *g, const gen_pat *p)
 	gen_put(o, p->sex == CW_SEX_M ? ",M," : p->sex == CW_SEX_F ? ",F," : ",U,");
 	if (p->birth != CW_DAY_NONE)
 		gen_put_date(o, p->birth);
-	gen_put_char(o, '\n');
+	gen_put(o, ",\n"); /* no death_date: only gen_death.c's patients have one */
 	g->st.patients++;
 }
 
@@ -542,6 +542,7 @@ int gen_patients_run(gen_ctx *g)
 	}
 	if (g->o.progress)
 		cw_progress_end();
+	gen_death_run(g, &p);
 	free(p.rt_time);
 	free(p.rt_line);
 	free(p.rt_pos);

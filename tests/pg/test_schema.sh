@@ -62,7 +62,7 @@ trap 'dropdb --if-exists --force "${DB}_v1" >/dev/null 2>&1; dropdb --if-exists 
 psql -X -q -d "${DB}_v1" -v ON_ERROR_STOP=1 --single-transaction -f "$SRC/tests/pg/data/schema_v1.sql" >/dev/null \
   || fail "schema version 1"
 expect_exit 1 "load into version 1" -- "$CW" load --quiet --data "$mini" --db "${URL}_v1"
-expect_output "schema version 1, older than 4: migrate it with \`claimwatch db init --db URL\`" "load says to migrate"
+expect_output "schema version 1, older than 5: migrate it with \`claimwatch db init --db URL\`" "load says to migrate"
 expect_exit 0 "db init migrates version 1" -- "$CW" db init --db "${URL}_v1"
 expect_output "migrated claimwatch schema from version 1 to 5" "db init says it migrated"
 expect_exit 0 "load after the migration" -- "$CW" load --quiet --data "$mini" --db "${URL}_v1"

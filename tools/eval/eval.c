@@ -269,7 +269,7 @@ typedef struct truth_entry {
 typedef struct truth_set {
 	truth_entry *e;
 	size_t n;
-	smap index; /* "detector|month|L:line" / "|V:visit" / "|P:physician" -> entry */
+	smap index; /* "detector|month|L:line" / "|V:visit" / "|P:physician" / "|D:dept" -> entry */
 } truth_set;
 
 static int row_of(cw_eval_result *r, const char *det)
@@ -329,9 +329,11 @@ static int load_entries(cw_eval_result *r, const cJSON *arr, truth_set *ts, cons
 			nids++;
 		}
 		if (!nids) {
-			const char *v = jstr(c, "visit_id"), *p = jstr(c, "physician_id");
+			const char *v = jstr(c, "visit_id"), *p = jstr(c, "physician_id"), *d = jstr(c, "dept_id");
 			if (*v)
 				snprintf(key, sizeof key, "%s|%s|V:%s", det, month, v);
+			else if (!*p && *d) /* a department-level case */
+				snprintf(key, sizeof key, "%s|%s|D:%s", det, month, d);
 			else
 				snprintf(key, sizeof key, "%s|%s|P:%s", det, month, p);
 			rc |= smap_add(&ts->index, key, idx);
@@ -352,11 +354,18 @@ static int is_month_name(const char *s)
 }
 
 /* Marks the entries of ts that the finding matches; returns how many. */
-static int match(truth_set *ts, const char *det, const char *month, const char *phys, const char *visit,
-                 char *lines)
+static int match(truth_set *ts, const char *det, const char *month, const char *phys, const char *dept,
+                 const char *visit, char *lines)
 {
 	char key[512];
 	int hits = 0;
+	if (!*phys && *dept) { /* a department-level finding */
+		snprintf(key, sizeof key, "%s|%s|D:%s", det, month, dept);
+		for (int e = smap_get(&ts->index, key); e >= 0; e = ts->index.next[e]) {
+			ts->e[ts->index.val[e]].hit = 1;
+			hits++;
+		}
+	}
 	for (char *tok = strtok(lines, " "); tok; tok = strtok(NULL, " ")) {
 		snprintf(key, sizeof key, "%s|%s|L:%s", det, month, tok);
 		for (int e = smap_get(&ts->index, key); e >= 0; e = ts->index.next[e]) {
@@ -395,7 +404,7 @@ static int read_findings(cw_eval_result *r, const char *path, const char *dir_mo
 	}
 	int cd = cw_evcsv_column(&c, "detector"), cm = cw_evcsv_column(&c, "month");
 	int cp = cw_evcsv_column(&c, "physician_id"), cv = cw_evcsv_column(&c, "visit_id");
-	int cl = cw_evcsv_column(&c, "line_ids");
+	int cl = cw_evcsv_column(&c, "line_ids"), cdp = cw_evcsv_column(&c, "dept_id");
 	if (cd < 0) {
 		cw_evcsv_close(&c);
 		return cw_error_set(CW_EINVALID, "%s: no column 'detector'", path);
@@ -405,6 +414,7 @@ static int read_findings(cw_eval_result *r, const char *path, const char *dir_mo
 		const char *month = cm >= 0 && (size_t)cm < c.nfields && *c.field[cm] ? c.field[cm] : dir_month;
 		const char *phys = cp >= 0 && (size_t)cp < c.nfields ? c.field[cp] : "";
 		const char *visit = cv >= 0 && (size_t)cv < c.nfields ? c.field[cv] : "";
+		const char *dept = cdp >= 0 && (size_t)cdp < c.nfields ? c.field[cdp] : "";
 		char *lines = cl >= 0 && (size_t)cl < c.nfields ? c.field[cl] : (char *)"";
 		if (!*det)
 			continue;
@@ -421,9 +431,9 @@ static int read_findings(cw_eval_result *r, const char *path, const char *dir_mo
 			rc = cw_error_set(CW_ENOMEM, "out of memory");
 			break;
 		}
-		if (match(cases, det, month, phys, visit, lines))
+		if (match(cases, det, month, phys, dept, visit, lines))
 			r->rows[row].matched++;
-		match(looks, det, month, phys, visit, copy);
+		match(looks, det, month, phys, dept, visit, copy);
 		free(copy);
 	}
 	cw_evcsv_close(&c);

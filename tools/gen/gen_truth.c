@@ -19,6 +19,7 @@ gen_case *gen_truth_add(gen_truth *t, int look)
 	memset(c, 0, sizeof *c);
 	c->look = look;
 	c->phys = -1;
+	c->dept = -1;
 	if (look)
 		t->nlook++;
 	else
@@ -62,6 +63,8 @@ static cJSON *case_json(const gen_ctx *g, const gen_case *c, int seq)
 	cJSON_AddStringToObject(o, "kind", c->kind);
 	cJSON_AddStringToObject(o, "month", month_name(g, c->month, buf));
 	cJSON_AddStringToObject(o, "physician_id", c->phys >= 0 ? g->phys[c->phys].id : "");
+	if (c->dept >= 0) /* a department-level case */
+		cJSON_AddStringToObject(o, "dept_id", g->dept[c->dept].id);
 	cJSON_AddStringToObject(o, "patient_id", c->pat ? gen_pat_id(c->pat, buf) : "");
 	cJSON_AddStringToObject(o, "visit_id", c->visit ? gen_visit_id(c->visit, buf) : "");
 	cJSON *ids = cJSON_AddArrayToObject(o, "line_ids");

@@ -111,6 +111,8 @@ static int prev_from_file(cw_indicators *ind, const cw_dataset *ds, const char *
 		return rc;
 	while ((rc = cw_csvtab_next(t)) == 1) {
 		cw_csvtab_copy(scope, sizeof scope, t, 0);
+		if (!strcmp(scope, "equipment")) /* the positive rate per equipment type: no costs */
+			continue;
 		int dept = !strcmp(scope, "department");
 		cw_csvtab_copy(id, sizeof id, t, dept ? 2 : 1);
 		cw_ref r = cw_dataset_find(ds, dept ? CW_T_DEPARTMENTS : CW_T_INSTITUTIONS, id);
@@ -166,6 +168,10 @@ int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rul
 	}
 	const cw_window *w = cw_dataset_window(ds);
 	tally(ds, w->month_start, w->month_end, out->inst, out->dept);
+	if ((rc = cw_posrates_compute(&out->pos, ds, rules)) < 0) {
+		cw_indicators_free(out);
+		return rc;
+	}
 	clear_prev(out);
 	cw_month prev = cw_month_prev(w->month);
 	cw_month_format(out->prev_month, prev);
@@ -185,6 +191,7 @@ void cw_indicators_free(cw_indicators *ind)
 {
 	free(ind->inst);
 	free(ind->dept);
+	cw_posrates_free(&ind->pos);
 	ind->inst = ind->dept = NULL;
 	ind->ninst = ind->ndept = 0;
 }
@@ -195,7 +202,9 @@ static const char *const columns[] = {
 	"scope", "inst_id", "dept_id", "name", "level", "revenue", "drug_revenue", "drug_share", "drug_share_target",
 	"over_target", "outpatient_visits", "outpatient_cost", "cost_per_visit", "last_cost_per_visit",
 	"cost_per_visit_growth", "inpatient_stays", "inpatient_cost", "cost_per_stay", "last_cost_per_stay",
-	"cost_per_stay_growth", NULL
+	"cost_per_stay_growth",
+	CW_POSRATE_FIRST_COLUMN, "large_exams_positive", "positive_rate", "positive_rate_floor",
+	"under_positive_rate_floor", "item_code", NULL
 };
 
 static void number(FILE *f, double v, int decimals, int last)
@@ -205,8 +214,8 @@ static void number(FILE *f, double v, int decimals, int last)
 	fputc(last ? '\n' : ',', f);
 }
 
-static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, const char *scope, const char *inst,
-                      const char *dept, const char *name, int level)
+static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, const cw_posrate *pos,
+                      const char *scope, const char *inst, const char *dept, const char *name, int level)
 {
 	char buf[CW_FMT_SIZE];
 	double share = cw_indicator_drug_share(x), target = ind->target[level];
@@ -229,7 +238,8 @@ static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, 
 	cw_csv_cell(f, cw_format_money(buf, x->stay_cost), 0);
 	number(f, ps, 2, 0);
 	number(f, x->prev_per_stay, 2, 0);
-	number(f, cw_growth(ps, x->prev_per_stay), 4, 1);
+	number(f, cw_growth(ps, x->prev_per_stay), 4, 0);
+	cw_posrate_cells(f, pos, ind->pos.floor, "");
 }
 
 int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_output *o, const char *path)
@@ -242,10 +252,11 @@ int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_outpu
 		return rc;
 	cw_csv_header(f, columns);
 	for (size_t i = 0; i < ind->ninst; i++)
-		write_row(f, ind, &ind->inst[i], "institution", cw_dataset_str(ds, in->id[i]), "",
+		write_row(f, ind, &ind->inst[i], &ind->pos.inst[i], "institution", cw_dataset_str(ds, in->id[i]), "",
 		          cw_dataset_str(ds, in->name[i]), in->level[i]);
 	for (size_t d = 0; d < ind->ndept; d++)
-		write_row(f, ind, &ind->dept[d], "department", cw_dataset_str(ds, in->id[de->inst[d]]),
+		write_row(f, ind, &ind->dept[d], &ind->pos.dept[d], "department", cw_dataset_str(ds, in->id[de->inst[d]]),
 		          cw_dataset_str(ds, de->id[d]), cw_dataset_str(ds, de->name[d]), in->level[de->inst[d]]);
+	cw_posrate_equipment_rows(f, &ind->pos, ds, columns);
 	return cw_outfile_close(f, path);
 }

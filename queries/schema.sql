@@ -1,4 +1,4 @@
--- schema.sql: claimwatch's database, schema version 2. Applied by `claimwatch db init --db URL`, in one
+-- schema.sql: claimwatch's database, schema version 3. Applied by `claimwatch db init --db URL`, in one
 -- transaction with queries/functions.sql (the functions `claimwatch load` calls) and a check of every
 -- table's columns against this file (pg_schema.c). A database that already has a newer version is left
 -- alone, an older one is migrated with queries/migrations/NNNN.sql (NNNN = the version it brings the
@@ -95,10 +95,12 @@ CREATE INDEX IF NOT EXISTS visits_patient ON visits (patient_id, admit_time);
 -- line_id unique per month; `claimwatch load` keeps it unique across months (a loaded line replaces the
 -- line of the same id wherever it is). exam_results cannot reference a partitioned table's line_id
 -- alone, so it has no foreign key: a load that removes lines (--replace-months) removes their results.
+-- item_code has no foreign key either: a line billing a code that items does not have is a charge item set
+-- up outside the catalogue (擅自设立收费项目), which a run reports (self_created_item), so it is kept.
 CREATE TABLE IF NOT EXISTS claim_lines (
     line_id         text NOT NULL,
     visit_id        text NOT NULL REFERENCES visits,
-    item_code       text NOT NULL REFERENCES items,
+    item_code       text NOT NULL,
     physician_id    text REFERENCES physicians,
     service_time    timestamp NOT NULL,
     qty             numeric(14,3) NOT NULL,
@@ -239,4 +241,4 @@ CREATE TABLE IF NOT EXISTS claimwatch.rejects (
 );
 CREATE INDEX IF NOT EXISTS rejects_run ON claimwatch.rejects (run_id);
 
-INSERT INTO claimwatch.schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
+INSERT INTO claimwatch.schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;

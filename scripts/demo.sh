@@ -22,7 +22,7 @@ data=demo-data out=out/demo
 echo "generating demo data (scale $scale, seed $seed) into $data/ ..."
 "$cw" gen --out "$data" --months 2026-01..2026-06 --scale "$scale" --seed "$seed" --quiet
 echo "running 2026-01..2026-06 into $out/ ..."
-"$cw" run --data "$data" --months 2026-01..2026-06 --out "$out" --lang "$lang"
+"$cw" run --data "$data" --rules "$data/rules.json" --months 2026-01..2026-06 --out "$out" --lang "$lang"
 echo
 "$cw" eval --truth "$data/truth.json" --run "$out/2026-06"
 echo

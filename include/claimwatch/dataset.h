@@ -121,6 +121,14 @@ typedef struct cw_items {
 	const cw_ref *components;
 	const uint32_t *bundle_start;
 	const cw_ref *bundles;
+	/* 1 for a code that claim lines bill but the items table does not have
+	 * (擅自设立收费项目, the self_created_item detector): the builder keeps such
+	 * a line and adds its code here as an item of category other, named by its
+	 * code, without restrictions or limits (no retest_hours, max_daily_qty,
+	 * sex, age, level or setting, in no bundle), whose std_price is the highest
+	 * unit_price it was billed at, so that no check of a catalogue ceiling or
+	 * limit fires on it. 0 for every row of the items table. */
+	const uint8_t *uncatalogued;
 } cw_items;
 
 typedef struct cw_visits {
@@ -224,6 +232,10 @@ CW_EXTERN(void) cw_dataset_free(cw_dataset *ds);
  *   CW_SKIP  the row is valid but outside the window (counted, not an error);
  *   < 0      the row is rejected: *err names the column and the reason
  *            (unknown reference, duplicate key, inconsistent values).
+ * One unknown reference is kept, not rejected: a claim line whose item_code is
+ * not in items (a charge item set up outside the catalogue, 擅自设立收费项目)
+ * is taken, and cw_builder_finish adds its code to the items table, marked
+ * uncatalogued (see cw_items); an empty item_code is still rejected.
  * Strings are copied. An optional string is NULL when empty. The builder keeps
  * every visit until cw_builder_finish, then drops those that neither overlap
  * the window nor own a loaded line. */
@@ -315,6 +327,9 @@ typedef struct cw_build_stats {
 	uint64_t visits_dropped;     /* outside the window and without loaded lines */
 	uint64_t refunds_unmatched;  /* refund lines with no original to cancel */
 	uint64_t refunds_matched;
+	/* claim lines kept whose item_code is not in items (cw_items.uncatalogued),
+	 * of the window and of the run's month */
+	uint64_t unknown_item_lines, unknown_item_lines_in_month;
 } cw_build_stats;
 CW_EXTERN(const cw_build_stats *) cw_dataset_build_stats(const cw_dataset *ds);
 

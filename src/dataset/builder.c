@@ -61,6 +61,7 @@ void cw_builder_free(cw_builder *b)
 	cw_idmap_free(&b->rx_keys);
 	cw_u64set_free(&b->bundle_keys);
 	free(b->visit_used);
+	free(b->unknown);
 	free(b);
 }
 
@@ -321,6 +322,7 @@ int cw_builder_add_item(cw_rowerr *err, cw_builder *b, const cw_item_row *x)
 	((int32_t *)W(ds->items.age_max))[r] = x->age_max;
 	((uint8_t *)W(ds->items.min_level))[r] = (uint8_t)x->min_level;
 	((uint8_t *)W(ds->items.setting))[r] = (uint8_t)x->setting;
+	((uint8_t *)W(ds->items.uncatalogued))[r] = 0;
 	ds->store[CW_T_ITEMS].n++;
 	ds->month_rows[CW_T_ITEMS]++;
 	return 0;
@@ -439,9 +441,13 @@ static int resolve_claim(const cw_dataset *ds, const cw_claim_row *x, cw_claim_r
 		return reject(err, "service_time", "service_time is required");
 	if (!in_window(&ds->win, x->time))
 		return CW_SKIP;
-	if ((rc = need_ref_memo(ds, CW_T_VISITS, x->visit_id, "visit_id", &o->visit, &c->visit, err)) < 0 ||
-	    (rc = need_ref(ds, CW_T_ITEMS, x->item_code, "item_code", &o->item, err)) < 0)
+	if ((rc = need_ref_memo(ds, CW_T_VISITS, x->visit_id, "visit_id", &o->visit, &c->visit, err)) < 0)
 		return rc;
+	if (!x->item_code || !*x->item_code)
+		return reject(err, "item_code", "item_code is required");
+	/* a code outside the catalogue is kept: a finding (self_created_item), not a reject */
+	o->item = lookup(ds, CW_T_ITEMS, x->item_code);
+	o->item_code = o->item == CW_NONE ? x->item_code : NULL;
 	if (x->physician_id && *x->physician_id &&
 	    (rc = need_ref_memo(ds, CW_T_PHYSICIANS, x->physician_id, "physician_id", &phys, &c->phys, err)) < 0)
 		return rc;
@@ -467,6 +473,63 @@ static int resolve_claim(const cw_dataset *ds, const cw_claim_row *x, cw_claim_r
 	return 0;
 }
 
+/* Remembers that line r bills `code`, which items does not have (its item is set in cw_finish). */
+static int note_unknown_item(cw_builder *b, cw_ref r, const char *code)
+{
+	cw_str s = cw_pool_intern(&b->ds->pool, code, strlen(code));
+	if (s == CW_NONE || cw_grow((void **)&b->unknown, &b->unknown_cap, b->nunknown + 1, sizeof *b->unknown) < 0)
+		return CW_ENOMEM;
+	b->unknown[b->nunknown++] = (struct cw_unknown_item){ r, s };
+	return 0;
+}
+
+/* A new item row for an uncatalogued code billed at unit_price: category other, named by its code,
+ * without limits or restrictions. */
+static cw_ref add_uncatalogued_item(cw_dataset *ds, const char *code, cw_fen unit_price)
+{
+	cw_ref r;
+	if (add_key(ds, CW_T_ITEMS, code, "item_code", &r, NULL) < 0 ||
+	    put_text(ds, ds->items.name, r, code, 0, NULL) < 0)
+		return CW_NONE;
+	((cw_str *)W(ds->items.unit))[r] = CW_NONE;
+	((uint8_t *)W(ds->items.category))[r] = CW_CAT_OTHER;
+	((cw_fen *)W(ds->items.std_price))[r] = unit_price;
+	((uint8_t *)W(ds->items.large_equipment))[r] = 0;
+	((uint8_t *)W(ds->items.antibiotic))[r] = 0;
+	((int32_t *)W(ds->items.retest_hours))[r] = CW_INT_NONE;
+	((cw_qty *)W(ds->items.max_daily_qty))[r] = CW_QTY_NONE;
+	((uint8_t *)W(ds->items.sex_only))[r] = CW_SEX_NONE;
+	((int32_t *)W(ds->items.age_min))[r] = CW_INT_NONE;
+	((int32_t *)W(ds->items.age_max))[r] = CW_INT_NONE;
+	((uint8_t *)W(ds->items.min_level))[r] = 0;
+	((uint8_t *)W(ds->items.setting))[r] = CW_SETTING_ANY;
+	((uint8_t *)W(ds->items.uncatalogued))[r] = 1;
+	ds->store[CW_T_ITEMS].n++;
+	return r; /* not a row of the items file: month_rows unchanged */
+}
+
+int cw_builder_add_uncatalogued(cw_builder *b)
+{
+	cw_dataset *ds = b->ds;
+	for (size_t k = 0; k < b->nunknown; k++) {
+		cw_ref line = b->unknown[k].line;
+		const char *code = cw_pool_get(&ds->pool, b->unknown[k].code);
+		cw_fen price = ds->claims.unit_price[line];
+		cw_ref item = lookup(ds, CW_T_ITEMS, code);
+		if (item == CW_NONE && (item = add_uncatalogued_item(ds, code, price)) == CW_NONE)
+			return cw_error_set(CW_ENOMEM, "out of memory adding the items not in the catalogue");
+		if (ds->items.uncatalogued[item] && price > ds->items.std_price[item])
+			((cw_fen *)W(ds->items.std_price))[item] = price;
+		((cw_ref *)W(ds->claims.item))[line] = item;
+		ds->stats.unknown_item_lines++;
+		ds->stats.unknown_item_lines_in_month += (ds->claims.flags[line] & CW_LINE_IN_MONTH) != 0;
+	}
+	free(b->unknown);
+	b->unknown = NULL;
+	b->nunknown = b->unknown_cap = 0;
+	return 0;
+}
+
 static int commit_claim(cw_builder *b, const cw_claim_res *o, cw_rowerr *err)
 {
 	cw_dataset *ds = b->ds;
@@ -486,6 +549,8 @@ static int commit_claim(cw_builder *b, const cw_claim_res *o, cw_rowerr *err)
 	((cw_fen *)W(ds->claims.amount))[r] = o->amount;
 	((uint8_t *)W(ds->claims.result))[r] = CW_RESULT_NONE;
 	((uint8_t *)W(ds->claims.flags))[r] = o->flags;
+	if (o->item == CW_NONE && note_unknown_item(b, r, o->item_code) < 0)
+		return oom(err);
 	ds->store[CW_T_CLAIMS].n++;
 	ds->month_rows[CW_T_CLAIMS] += (o->flags & CW_LINE_IN_MONTH) != 0;
 	return 0;
@@ -719,7 +784,7 @@ const char **cw_row_res_string(int table, cw_row_res *r, int i)
 	switch (table) {
 	case CW_T_PATIENTS: return i == 0 ? &r->pat.id : NULL;
 	case CW_T_VISITS: return i == 0 ? &r->visit.id : i == 1 ? &r->visit.dx_code : i == 2 ? &r->visit.dx_name : NULL;
-	case CW_T_CLAIMS: return i == 0 ? &r->claim.id : NULL;
+	case CW_T_CLAIMS: return i == 0 ? &r->claim.id : i == 1 ? &r->claim.item_code : NULL;
 	case CW_T_PRESCRIPTIONS: return i == 0 ? &r->rx.rx_id : NULL;
 	case CW_T_RESULTS: return i == 0 ? &r->result.line_id : NULL;
 	default: return NULL;

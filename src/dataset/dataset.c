@@ -108,6 +108,7 @@ void cw_dataset_init_views(cw_dataset *ds)
 	COL(CW_T_ITEMS, items.antibiotic); COL(CW_T_ITEMS, items.retest_hours); COL(CW_T_ITEMS, items.max_daily_qty);
 	COL(CW_T_ITEMS, items.sex_only); COL(CW_T_ITEMS, items.age_min); COL(CW_T_ITEMS, items.age_max);
 	COL(CW_T_ITEMS, items.min_level); COL(CW_T_ITEMS, items.setting);
+	COL(CW_T_ITEMS, items.uncatalogued);
 	COL(CW_T_BUNDLES, bundle_parent); COL(CW_T_BUNDLES, bundle_child);
 	COL(CW_T_VISITS, visits.id); COL(CW_T_VISITS, visits.patient); COL(CW_T_VISITS, visits.inst);
 	COL(CW_T_VISITS, visits.dept); COL(CW_T_VISITS, visits.physician); COL(CW_T_VISITS, visits.kind);

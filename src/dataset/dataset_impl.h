@@ -75,6 +75,7 @@ typedef struct cw_visit_res {
 } cw_visit_res;
 typedef struct cw_claim_res {
 	const char *id;
+	const char *item_code; /* the code when it is not in items (item CW_NONE): kept, see cw_items.uncatalogued */
 	uint64_t hash;
 	cw_ref visit, patient, item, physician;
 	cw_minute time;
@@ -138,6 +139,10 @@ struct cw_builder {
 	cw_ref_memo rx_last;   /* the last rx_id interned, as a cw_str in ref */
 	cw_u64set bundle_keys; /* (bundle, component) seen */
 	uint8_t *visit_used; /* per staged visit: owns a loaded line or prescription */
+	/* claim lines taken whose item_code is not in items: their row and interned code, given an item of
+	 * their own by cw_builder_add_uncatalogued at the start of cw_finish */
+	struct cw_unknown_item { cw_ref line; cw_str code; } *unknown;
+	size_t nunknown, unknown_cap;
 	size_t visit_used_cap;
 	int finished;
 	int threads; /* for cw_finish: 0 = one per core */
@@ -187,5 +192,8 @@ int cw_dataset_own(cw_dataset *ds, void *p);
 void cw_dataset_init_views(cw_dataset *ds);
 
 int cw_finish(cw_builder *b);
+/* Adds an item (cw_items.uncatalogued) for each code of the claim lines taken that is not in items, and
+ * points those lines at it; before the pool is sealed. Returns 0 or CW_ENOMEM. */
+int cw_builder_add_uncatalogued(cw_builder *b);
 
 #endif

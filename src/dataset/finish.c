@@ -769,6 +769,8 @@ int cw_finish(cw_builder *b)
 {
 	cw_dataset *ds = b->ds;
 	int rc, threads = cw_threads(b->threads);
+	if ((rc = cw_builder_add_uncatalogued(b)) < 0)
+		return rc;
 	sync_counts(ds);
 	/* what only loading needed goes before the peak of sort_claims */
 	cw_idmap_free(&b->rx_keys);

@@ -9,18 +9,58 @@
 #include "io/outfile.h"
 #include "io/rootmonths.h"
 
-int cw_indicators_targets(double target[4], const cw_rules *rules)
+int cw_drug_share_level_target(double *out, const cw_section *s, int level)
 {
-	cw_section s = cw_rules_section(rules, "report.drug_share_target");
-	target[0] = NAN;
-	for (int level = 1; level <= 3; level++) {
-		char key[16];
-		snprintf(key, sizeof key, "level%d", level);
-		int rc = cw_section_double(&target[level], &s, key, 0, 1);
-		if (rc < 0)
-			return rc;
+	char key[16];
+	*out = NAN;
+	if (!cw_section_exists(s))
+		return 0;
+	cw_section lv = cw_section_child(s, "target_by_level");
+	snprintf(key, sizeof key, "level%d", level);
+	return cw_section_double(out, &lv, key, 0, 1);
+}
+
+/* The number of map[key] into *out: 1 when the map has it, 0 when not ("*" is the map's type only). */
+static int map_target(double *out, const cw_section *s, const char *map, const char *key)
+{
+	cw_section m = cw_section_child(s, map);
+	if (!*key || !strcmp(key, "*"))
+		return 0;
+	int rc = cw_section_double(out, &m, key, 0, 1);
+	if (rc == CW_ENOTFOUND) {
+		cw_error_clear();
+		return 0;
 	}
-	return 0;
+	return rc < 0 ? rc : 1;
+}
+
+int cw_drug_share_dept_target(double *out, const cw_section *s, const cw_dataset *ds, cw_ref dept)
+{
+	const cw_departments *de = cw_dataset_departments(ds);
+	*out = NAN;
+	if (!cw_section_exists(s))
+		return 0;
+	int rc = map_target(out, s, "by_department", cw_dataset_str(ds, de->id[dept]));
+	if (rc == 0)
+		rc = map_target(out, s, "by_specialty", cw_dataset_str(ds, de->specialty[dept]));
+	if (rc == 0)
+		rc = cw_drug_share_level_target(out, s, cw_dataset_institutions(ds)->level[de->inst[dept]]);
+	return rc < 0 ? rc : 0;
+}
+
+int cw_indicators_targets(cw_indicators *ind, const cw_dataset *ds, const cw_rules *rules)
+{
+	cw_section s = cw_rules_section(rules, "detectors.drug_share");
+	ind->target[0] = NAN;
+	int rc = 0;
+	for (int level = 1; rc == 0 && level <= 3; level++)
+		rc = cw_drug_share_level_target(&ind->target[level], &s, level);
+	for (cw_ref d = 0; rc == 0 && d < ind->ndept; d++)
+		rc = cw_drug_share_dept_target(&ind->dept_target[d], &s, ds, d);
+	ind->yoy_cut = NAN;
+	if (rc == 0 && cw_section_exists(&s))
+		rc = cw_section_double(&ind->yoy_cut, &s, "yoy_cut_points", 0, 100);
+	return rc;
 }
 
 double cw_indicator_per_visit(const cw_indicator *i)
@@ -36,6 +76,27 @@ double cw_indicator_per_stay(const cw_indicator *i)
 double cw_indicator_drug_share(const cw_indicator *i)
 {
 	return i->revenue > 0 ? (double)i->drug / (double)i->revenue : NAN;
+}
+
+double cw_indicator_ytd_share(const cw_indicator *i)
+{
+	return i->ytd_revenue > 0 ? (double)i->ytd_drug / (double)i->ytd_revenue : NAN;
+}
+
+double cw_indicator_ly_share(const cw_indicators *ind, const cw_indicator *i)
+{
+	if (ind->ly_months < ind->month_no || i->ly_revenue <= 0)
+		return NAN;
+	return (double)i->ly_drug / (double)i->ly_revenue;
+}
+
+int cw_indicator_yoy_short(const cw_indicators *ind, const cw_indicator *i)
+{
+	double now = cw_indicator_ytd_share(i), before = cw_indicator_ly_share(ind, i);
+	if (ind->ytd_months < ind->month_no || !isfinite(now) || !isfinite(before) || !isfinite(ind->yoy_cut))
+		return -1;
+	/* in whole hundredths of a point, so that 2 points below is not missed by a rounding */
+	return llround((before - now) * 1e4) < llround(ind->yoy_cut * 100);
 }
 
 double cw_growth(double now, double before)
@@ -126,6 +187,75 @@ static int prev_from_file(cw_indicators *ind, const cw_dataset *ds, const char *
 	return rc < 0 ? rc : 1;
 }
 
+static cw_fen field_money(const cw_csvtab *t, size_t i)
+{
+	char buf[64];
+	const char *why;
+	cw_fen v = 0;
+	cw_csvtab_copy(buf, sizeof buf, t, i);
+	if (cw_parse_money(&v, &why, buf, strlen(buf)) < 0) {
+		cw_error_clear();
+		v = 0;
+	}
+	return v;
+}
+
+/* Adds month m's revenue and drugs from its indicators.csv to the year to date (ly 0) or to last year's
+ * (ly 1): 1 when read, 0 when that month was not run. */
+static int add_month_file(cw_indicators *ind, const cw_dataset *ds, const char *root, cw_month m, int ly)
+{
+	static const char *const cols[] = { "scope", "inst_id", "dept_id", "revenue", "drug_revenue", NULL };
+	char path[4096], scope[32], id[80];
+	if (!root || cw_root_month_file(path, sizeof path, root, m, "indicators.csv") < 0)
+		return 0;
+	cw_csvtab *t;
+	int rc = cw_csvtab_open(&t, path, cols);
+	if (rc == CW_ENOTFOUND) {
+		cw_error_clear();
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	while ((rc = cw_csvtab_next(t)) == 1) {
+		cw_csvtab_copy(scope, sizeof scope, t, 0);
+		if (!strcmp(scope, "equipment")) /* the positive rate per equipment type: no revenue */
+			continue;
+		int dept = !strcmp(scope, "department");
+		cw_csvtab_copy(id, sizeof id, t, dept ? 2 : 1);
+		cw_ref r = cw_dataset_find(ds, dept ? CW_T_DEPARTMENTS : CW_T_INSTITUTIONS, id);
+		if (r == CW_NONE)
+			continue;
+		cw_indicator *x = dept ? &ind->dept[r] : &ind->inst[r];
+		*(ly ? &x->ly_revenue : &x->ytd_revenue) += field_money(t, 3);
+		*(ly ? &x->ly_drug : &x->ytd_drug) += field_money(t, 4);
+	}
+	cw_csvtab_close(t);
+	return rc < 0 ? rc : 1;
+}
+
+/* The year to date (this month and the earlier months' files) and last year's same months. */
+static int year_to_date(cw_indicators *ind, const cw_dataset *ds, const char *root, cw_month now)
+{
+	ind->month_no = now.month;
+	ind->ytd_months = 1;
+	for (size_t i = 0; i < ind->ninst + ind->ndept; i++) {
+		cw_indicator *x = i < ind->ninst ? &ind->inst[i] : &ind->dept[i - ind->ninst];
+		x->ytd_revenue = x->revenue;
+		x->ytd_drug = x->drug;
+	}
+	for (int k = 1; k <= now.month; k++) {
+		cw_month m = { now.year, k }, last = { now.year - 1, k };
+		int rc = k < now.month ? add_month_file(ind, ds, root, m, 0) : 0;
+		if (rc < 0)
+			return rc;
+		ind->ytd_months += rc;
+		if ((rc = add_month_file(ind, ds, root, last, 1)) < 0)
+			return rc;
+		ind->ly_months += rc;
+	}
+	return 0;
+}
+
 /* Last month's figures from the look-back window, when it covers the whole month. */
 static int prev_from_lookback(cw_indicators *ind, const cw_dataset *ds, cw_month prev)
 {
@@ -155,16 +285,19 @@ static int prev_from_lookback(cw_indicators *ind, const cw_dataset *ds, cw_month
 int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rules *rules, const char *root)
 {
 	memset(out, 0, sizeof *out);
-	int rc = cw_indicators_targets(out->target, rules);
-	if (rc < 0)
-		return rc;
 	out->ninst = cw_dataset_institutions(ds)->n;
 	out->ndept = cw_dataset_departments(ds)->n;
 	out->inst = calloc(out->ninst + 1, sizeof *out->inst);
 	out->dept = calloc(out->ndept + 1, sizeof *out->dept);
-	if (!out->inst || !out->dept) {
+	out->dept_target = calloc(out->ndept + 1, sizeof *out->dept_target);
+	if (!out->inst || !out->dept || !out->dept_target) {
 		cw_indicators_free(out);
 		return cw_error_set(CW_ENOMEM, "out of memory computing the indicators");
+	}
+	int rc = cw_indicators_targets(out, ds, rules);
+	if (rc < 0) {
+		cw_indicators_free(out);
+		return rc;
 	}
 	const cw_window *w = cw_dataset_window(ds);
 	tally(ds, w->month_start, w->month_end, out->inst, out->dept);
@@ -184,6 +317,10 @@ int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rul
 		cw_indicators_free(out);
 		return cw_error_wrap(rc, "last month's indicators");
 	}
+	if ((rc = year_to_date(out, ds, root, w->month)) < 0) {
+		cw_indicators_free(out);
+		return cw_error_wrap(rc, "the earlier months' indicators (year to date)");
+	}
 	return 0;
 }
 
@@ -192,7 +329,9 @@ void cw_indicators_free(cw_indicators *ind)
 	free(ind->inst);
 	free(ind->dept);
 	cw_posrates_free(&ind->pos);
+	free(ind->dept_target);
 	ind->inst = ind->dept = NULL;
+	ind->dept_target = NULL;
 	ind->ninst = ind->ndept = 0;
 }
 
@@ -202,7 +341,8 @@ static const char *const columns[] = {
 	"scope", "inst_id", "dept_id", "name", "level", "revenue", "drug_revenue", "drug_share", "drug_share_target",
 	"over_target", "outpatient_visits", "outpatient_cost", "cost_per_visit", "last_cost_per_visit",
 	"cost_per_visit_growth", "inpatient_stays", "inpatient_cost", "cost_per_stay", "last_cost_per_stay",
-	"cost_per_stay_growth",
+	"cost_per_stay_growth", "ytd_months", "ytd_drug_share", "last_year_ytd_drug_share", "yoy_change",
+	"yoy_short",
 	CW_POSRATE_FIRST_COLUMN, "large_exams_positive", "positive_rate", "positive_rate_floor",
 	"under_positive_rate_floor", "item_code", NULL
 };
@@ -215,10 +355,11 @@ static void number(FILE *f, double v, int decimals, int last)
 }
 
 static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, const cw_posrate *pos,
-                      const char *scope, const char *inst, const char *dept, const char *name, int level)
+                      const char *scope, const char *inst, const char *dept, const char *name, int level,
+                      double target)
 {
 	char buf[CW_FMT_SIZE];
-	double share = cw_indicator_drug_share(x), target = ind->target[level];
+	double share = cw_indicator_drug_share(x);
 	double pv = cw_indicator_per_visit(x), ps = cw_indicator_per_stay(x);
 	cw_csv_cell(f, scope, 0);
 	cw_csv_cell(f, inst, 0);
@@ -239,6 +380,15 @@ static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, 
 	number(f, ps, 2, 0);
 	number(f, x->prev_per_stay, 2, 0);
 	number(f, cw_growth(ps, x->prev_per_stay), 4, 0);
+	double ytd = cw_indicator_ytd_share(x), ly = cw_indicator_ly_share(ind, x);
+	int yoy = cw_indicator_yoy_short(ind, x);
+	fprintf(f, "%d,", ind->ytd_months);
+	number(f, ytd, 4, 0);
+	number(f, ly, 4, 0);
+	number(f, ytd - ly, 4, 0);
+	if (yoy >= 0)
+		fprintf(f, "%d", yoy);
+	fputc(',', f);
 	cw_posrate_cells(f, pos, ind->pos.floor, "");
 }
 
@@ -253,10 +403,11 @@ int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_outpu
 	cw_csv_header(f, columns);
 	for (size_t i = 0; i < ind->ninst; i++)
 		write_row(f, ind, &ind->inst[i], &ind->pos.inst[i], "institution", cw_dataset_str(ds, in->id[i]), "",
-		          cw_dataset_str(ds, in->name[i]), in->level[i]);
+		          cw_dataset_str(ds, in->name[i]), in->level[i], ind->target[in->level[i]]);
 	for (size_t d = 0; d < ind->ndept; d++)
 		write_row(f, ind, &ind->dept[d], &ind->pos.dept[d], "department", cw_dataset_str(ds, in->id[de->inst[d]]),
-		          cw_dataset_str(ds, de->id[d]), cw_dataset_str(ds, de->name[d]), in->level[de->inst[d]]);
+		          cw_dataset_str(ds, de->id[d]), cw_dataset_str(ds, de->name[d]), in->level[de->inst[d]],
+		          ind->dept_target[d]);
 	cw_posrate_equipment_rows(f, &ind->pos, ds, columns);
 	return cw_outfile_close(f, path);
 }

@@ -1,11 +1,14 @@
 /* indicators.h: the figures an institution and a department are measured on each month.
  *
- *   drug share of revenue   drug lines / all lines of the month, net of refunds, against a target per
- *                           institution level (rules: report.drug_share_target.level1..3, 48% each)
+ *   drug share of revenue   drug lines / all lines of the month, net of refunds, against its target: an
+ *                           institution's level's, a department's own (rules detectors.drug_share, read
+ *                           here and by the drug_share detector alike: docs/detectors/drug_share.md)
  *   cost per outpatient visit  lines of the outpatient and emergency visits admitted in the month / visits
  *   cost per inpatient stay    lines of the stays discharged in the month (as far as the loaded window
  *                              reaches) / stays
- * and the growth of both costs on the previous month. Last month's figures come from
+ * and the growth of both costs on the previous month; the drug share of the year to date and of last year's
+ * same months (E7 is yearly, E8 asks 2-3 points below last year: detectors.drug_share.yoy_cut_points),
+ * from this month and the indicators.csv of the earlier months of the same root. Last month's figures come from
  * ROOT/<last month>/indicators.csv when that run wrote one (the figures people were shown), else from the
  * look-back window when it covers the whole of last month, else there is no growth.
  *
@@ -28,6 +31,8 @@ typedef struct cw_indicator {
 	uint32_t stays;
 	cw_fen stay_cost;
 	double prev_per_visit, prev_per_stay; /* yuan; NAN when unknown */
+	cw_fen ytd_revenue, ytd_drug; /* January to this month: this month and the earlier months' files */
+	cw_fen ly_revenue, ly_drug;   /* last year's January to the same month, from their files */
 } cw_indicator;
 
 enum cw_prev_source { CW_PREV_NONE, CW_PREV_FILE, CW_PREV_LOOKBACK };
@@ -50,14 +55,25 @@ typedef struct cw_posrates {
 typedef struct cw_indicators {
 	size_t ninst, ndept;
 	cw_indicator *inst, *dept; /* per institution row, per department row */
-	double target[4];          /* drug share target per level (1..3) */
+	double target[4];          /* drug share target per level (1..3); NAN without the drug_share rules */
+	double *dept_target;       /* per department row: its own target (NAN as above) */
 	int prev;                  /* enum cw_prev_source */
 	char prev_month[8];
+	int month_no;              /* this month's number in its year: the months the year to date should hold */
+	int ytd_months;            /* the months of the year to date found: this one and the earlier ones run */
+	int ly_months;             /* last year's same months found */
+	double yoy_cut;            /* points (E8), NAN without the drug_share rules */
 	cw_posrates pos;           /* large-equipment positive rates */
 } cw_indicators;
 
-/* report.drug_share_target.level1..3 of the rules. */
-int cw_indicators_targets(double target[4], const cw_rules *rules);
+/* The drug-share targets, from the section s of the rules (detectors.drug_share): a level's
+ * (target_by_level.levelN), and a department's own: by_department[dept_id], else
+ * by_specialty[specialty], else its institution level's. A section that does not exist (rules without
+ * the drug_share detector) gives NAN: no target. Errors name the key (a target outside 0..1). */
+int cw_drug_share_level_target(double *out, const cw_section *s, int level);
+int cw_drug_share_dept_target(double *out, const cw_section *s, const cw_dataset *ds, cw_ref dept);
+/* The level targets and every department's of the rules into ind (dept_target allocated). */
+int cw_indicators_targets(cw_indicators *ind, const cw_dataset *ds, const cw_rules *rules);
 /* The dataset's month; last month's figures as above (root may be NULL: no file). */
 int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rules *rules, const char *root);
 void cw_indicators_free(cw_indicators *ind);
@@ -69,6 +85,12 @@ int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_outpu
 double cw_indicator_per_visit(const cw_indicator *i);
 double cw_indicator_per_stay(const cw_indicator *i);
 double cw_indicator_drug_share(const cw_indicator *i);
+/* The year-to-date drug share; last year's over the same months, NAN unless every one of them was run;
+ * the E8 flag: 1 when the year to date (complete) is not yoy_cut points or more below last year's, 0 when
+ * it is, -1 when either is incomplete. */
+double cw_indicator_ytd_share(const cw_indicator *i);
+double cw_indicator_ly_share(const cw_indicators *ind, const cw_indicator *i);
+int cw_indicator_yoy_short(const cw_indicators *ind, const cw_indicator *i);
 /* (now - before) / before, NAN when either is unknown or before is 0. */
 double cw_growth(double now, double before);
 

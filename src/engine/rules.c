@@ -70,6 +70,22 @@ static int check_array(const cJSON *def, const cJSON *user, const char *path)
 	return 0;
 }
 
+/* Keys that moved: a user's file that still sets one is told where it went. */
+static const struct { const char *old, *now; } moved[] = {
+	{ "report.drug_share_target", "detectors.drug_share.target_by_level (level1..3), read by the drug_share "
+	                              "detector and the indicators alike" },
+};
+
+static int unknown_key(const char *path)
+{
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof moved / sizeof moved[0]; i++)
+		if (!strncmp(moved[i].old, path, n) && (!moved[i].old[n] || moved[i].old[n] == '.'))
+			return cw_error_set(CW_EINVALID, "%s: unknown key (%s moved to %s)", path, moved[i].old,
+			                    moved[i].now);
+	return cw_error_set(CW_EINVALID, "%s: unknown key", path);
+}
+
 static int merge(cJSON *def, const cJSON *user, const char *path)
 {
 	const cJSON *u;
@@ -80,7 +96,7 @@ static int merge(cJSON *def, const cJSON *user, const char *path)
 		cJSON *d = cJSON_GetObjectItemCaseSensitive(def, u->string);
 		const cJSON *proto = d ? d : open;
 		if (!proto || !strcmp(u->string, "*"))
-			return cw_error_set(CW_EINVALID, "%s: unknown key", sub);
+			return unknown_key(sub);
 		if (!same_type(proto, u))
 			return cw_error_set(CW_EINVALID, "%s: expected %s, got %s", sub, type_name(proto), type_name(u));
 		if (cJSON_IsNumber(u) && !isfinite(u->valuedouble))

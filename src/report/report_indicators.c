@@ -1,7 +1,8 @@
 /* report_indicators.c: indicators.html: what each institution and department is measured on: drug share
- * of revenue against the target of its level, cost per outpatient visit and per inpatient stay, and their
- * growth on last month, and the large-equipment positive rate per institution, department and equipment
- * type against low_positive_rate's floor (the figures of indicators.csv; see indicators.h). */
+ * of revenue against its target (the level's, a department's own), of the year to date and of last year's
+ * same months (E8), cost per outpatient visit and per inpatient stay, and their growth on last month, and the
+ * large-equipment positive rate per institution, department and equipment type against low_positive_rate's
+ * floor (the figures of indicators.csv; see indicators.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,9 @@ static void head(const cw_report *r, FILE *f, int with_dept)
 	th(f, L, L_DRUG_REVENUE, "n", NULL);
 	th(f, L, L_DRUG_SHARE, "n", NULL);
 	th(f, L, L_TARGET, "n", NULL);
+	th(f, L, L_YTD_SHARE, "n", NULL);
+	th(f, L, L_LY_SHARE, "n", NULL);
+	th(f, L, L_YOY_CHANGE, "n", NULL);
 	th(f, L, L_OP_VISITS, "n", NULL);
 	th(f, L, L_COST_PER_VISIT, "n", NULL);
 	th(f, L, L_PREV_MONTH, "n", NULL);
@@ -59,7 +63,9 @@ static void row(const cw_report *r, FILE *f, const cw_indicator *x, cw_ref inst,
 {
 	const cw_indicators *ind = r->in->indicators;
 	int level = cw_dataset_institutions(r->ds)->level[inst];
-	double share = cw_indicator_drug_share(x), target = ind->target[level];
+	double share = cw_indicator_drug_share(x);
+	double target = dept != CW_NONE ? ind->dept_target[dept] : ind->target[level];
+	double ytd = cw_indicator_ytd_share(x), ly = cw_indicator_ly_share(ind, x);
 	double pv = cw_indicator_per_visit(x), ps = cw_indicator_per_stay(x);
 	char a[CW_NUM_SIZE];
 	fputs("<tr><td>", f);
@@ -74,7 +80,12 @@ static void row(const cw_report *r, FILE *f, const cw_indicator *x, cw_ref inst,
 	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_money(a, x->drug));
 	int over = isfinite(share) && share > target;
 	fprintf(f, "<td class=\"n%s\">%s</td>", over ? " over" : "", cw_fmt_pct(a, share, 1));
-	fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%u</td>", cw_fmt_pct(a, target, 0), x->visits);
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, target, 1));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, ytd, 1));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, ly, 1));
+	fprintf(f, "<td class=\"n%s\">%s</td>", cw_indicator_yoy_short(ind, x) == 1 ? " over" : "",
+	        cw_fmt_pct(a, ytd - ly, 1));
+	fprintf(f, "<td class=\"n\">%u</td>", x->visits);
 	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, pv, 2));
 	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, x->prev_per_visit, 2));
 	growth_cell(f, pv, x->prev_per_visit);

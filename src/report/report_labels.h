@@ -131,6 +131,9 @@
 	X(L_COST_PER_STAY, "Cost per inpatient stay", "次均住院费用") \
 	X(L_GROWTH, "Growth", "环比") \
 	X(L_ABOVE_TARGET, "above target", "超过控制目标") \
+	X(L_YTD_SHARE, "Drug share, year to date", "年初至今药占比") \
+	X(L_LY_SHARE, "Last year, same months", "去年同期药占比") \
+	X(L_YOY_CHANGE, "Change on last year (red: less than the cut asked, E8)", "同比变化（红色：下调未达要求）") \
 	X(L_INDICATORS_NOTE, "Revenue: the month's claim lines, net of refunds. Outpatient: outpatient and emergency visits admitted in the month. Inpatient: stays discharged in the month, with their lines in the loaded window.", \
 	  "医疗收入：本月费用明细（扣除退费）。门急诊：本月就诊的门诊、急诊。住院：本月出院的住院，费用为载入期间的全部明细。") \
 	X(L_PREV_SOURCE, "Last month's figures", "上月数据来源") \

@@ -138,6 +138,10 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON_AddNumberToObject(s, "rows_rejected_lookback", (double)sum.rejected_lookback);
 	cJSON_AddNumberToObject(s, "rows_rejected_month_unknown", (double)sum.rejected_unknown);
 	cJSON_AddNumberToObject(s, "rows_of_month", (double)sum.month_rows);
+	/* taken, not rejected: each a self_created_item finding; here for the data team beside the rejects */
+	const cw_build_stats *bs = mr->ds ? cw_dataset_build_stats(mr->ds) : NULL;
+	cJSON_AddNumberToObject(s, "claim_lines_unknown_item", bs ? (double)bs->unknown_item_lines : 0);
+	cJSON_AddNumberToObject(s, "claim_lines_unknown_item_of_month", bs ? (double)bs->unknown_item_lines_in_month : 0);
 	cJSON_AddNumberToObject(s, "reject_share", cw_load_month_share(&mr->load));
 	cJSON_AddNumberToObject(s, "max_reject_share", mr->max_reject_share);
 

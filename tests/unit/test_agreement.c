@@ -3,8 +3,13 @@
  * the report prints them), a rules section with "enabled", a row in `eval`; gen plants cases only for
  * detectors of the registry; every detector file of detectors/ is in the registry, in gen's scheme table,
  * in the table of docs/rules.md, has its page docs/detectors/NAME.md headed with its name and Chinese
- * title, and its file-top comment links that page. */
+ * title, and its file-top comment links that page. Every detector page has a section '## Sources' citing a
+ * requirement id (the form of the catalogue's ids, A1..M2: the catalogue itself lives outside the tree), and
+ * every default that a page, docs/rules.md or docs/scoring.md gives in a table row '| `key` | `value` |' is
+ * the one the code has (rules/default.json and each detector's .defaults). */
+#include <ctype.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,8 +104,88 @@ static int in_gen(const char *name)
 	return 0;
 }
 
-/* A detector file's page docs/detectors/NAME.md, headed '# NAME (title_zh' (title_zh NULL: any title), and
- * the link to it in the file-top comment of FOLDER/NAME.c. */
+/* Whether the section '## Sources' of a page (up to the next heading) names a requirement id: a letter A-M
+ * and digits, standing alone (B1, E4, A10; not the C08 of XC08CAA011). */
+static int sources_cite_id(const char *text)
+{
+	const char *s = strstr(text, "\n## Sources\n");
+	if (!s)
+		return 0;
+	s += strlen("\n## Sources\n");
+	const char *end = strstr(s, "\n#");
+	if (!end)
+		end = s + strlen(s);
+	for (const char *p = s; p < end; p++) {
+		if (*p < 'A' || *p > 'M' || !isdigit((unsigned char)p[1]) || (p > s && isalnum((unsigned char)p[-1])))
+			continue;
+		const char *q = p + 1;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (!isalnum((unsigned char)*q) && *q != '_')
+			return 1;
+	}
+	return 0;
+}
+
+/* The value at a dotted path ("limits.outpatient") under obj, or NULL. */
+static const cJSON *json_at(const cJSON *obj, const char *dotted)
+{
+	char key[256];
+	while (obj && *dotted) {
+		size_t n = strcspn(dotted, ".");
+		if (n >= sizeof key)
+			return NULL;
+		memcpy(key, dotted, n);
+		key[n] = '\0';
+		obj = cJSON_GetObjectItemCaseSensitive(obj, key);
+		dotted += n + (dotted[n] == '.');
+	}
+	return obj;
+}
+
+static int same_value(const cJSON *a, const cJSON *b)
+{
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+		return fabs(a->valuedouble - b->valuedouble) <= 1e-9 * (1 + fabs(b->valuedouble));
+	return cJSON_Compare(a, b, 1);
+}
+
+/* Every table row of a document (named by what) that starts '| `key` | `value` |', with key a path under
+ * defaults and value JSON, gives the default the code has. Other rows (prose, a key the defaults do not
+ * have, a value with words beside it) are not judged. */
+static void check_defaults_table(const char *text, const cJSON *defaults, const char *what)
+{
+	for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		char key[256], value[1024];
+		int k = 0, v = 0;
+		if (sscanf(line, "| `%255[^`\n]` | %n", key, &k) != 1 || !k || line[k] != '`' ||
+		    sscanf(line + k + 1, "%1023[^`\n]` |%n", value, &v) != 1 || !v)
+			continue;
+		const cJSON *code = json_at(defaults, key);
+		cJSON *doc = cJSON_Parse(value);
+		if (code && doc && !same_value(doc, code)) {
+			char *got = cJSON_PrintUnformatted(code);
+			fail_msg("%s: `%s`: the documentation says %s, the code's default is %s", what, key, value, got);
+		}
+		cJSON_Delete(doc);
+	}
+}
+
+/* The defaults of the tree's rules, whole (section NULL) or one detector's section. */
+static cJSON *rules_defaults(const char *section)
+{
+	cw_rules *r;
+	assert_int_equal(cw_rules_load_text(&r, tu_registry(), NULL, NULL), 0);
+	const cJSON *root = cw_rules_json(r);
+	const cJSON *at = section ? json_at(cJSON_GetObjectItem(root, "detectors"), section) : root;
+	cJSON *copy = at ? cJSON_Duplicate(at, 1) : NULL;
+	cw_rules_free(r);
+	return copy;
+}
+
+/* A detector file's page docs/detectors/NAME.md, headed '# NAME (title_zh' (title_zh NULL: any title), with a
+ * section '## Sources' citing a requirement id and the defaults of its key tables those of the detector (when
+ * the registry has it), and the link to it in the file-top comment of FOLDER/NAME.c. */
 static void check_page(const char *folder, const char *name, const char *title_zh)
 {
 	char page[1024], heading[1024], link[1024]; /* a name is at most 255 bytes */
@@ -111,6 +196,12 @@ static void check_page(const char *folder, const char *name, const char *title_z
 	size_t hl = strlen(heading);
 	AGREE(!strncmp(text, heading, hl) && text[hl] && (!title_zh || strchr("):/, ", text[hl])), name,
 	      "its page is not headed '# NAME (title_zh'");
+	AGREE(sources_cite_id(text), name,
+	      "its page has no section '## Sources' citing a requirement id (A1..M2, ../shared/seed-requirements.md)");
+	cJSON *defaults = cw_registry_find(tu_registry(), name) ? rules_defaults(name) : NULL;
+	if (defaults)
+		check_defaults_table(text, defaults, page + strlen(CW_SOURCE_DIR) + 1);
+	cJSON_Delete(defaults);
 	free(text);
 	snprintf(page, sizeof page, "%s/%s/%s.c", CW_SOURCE_DIR, folder, name);
 	text = tu_read(page);
@@ -178,6 +269,24 @@ static void test_tree_docs_and_gen(void **state)
 	assert_true(n >= 13);
 }
 
+/* The defaults that docs/rules.md and docs/scoring.md give in their tables are those of rules/default.json. */
+static void test_rules_docs_defaults(void **state)
+{
+	(void)state;
+	static const char *const docs[] = { "docs/rules.md", "docs/scoring.md" };
+	cJSON *defaults = rules_defaults(NULL);
+	assert_non_null(defaults);
+	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", CW_SOURCE_DIR, docs[i]);
+		char *text = tu_read(path);
+		assert_non_null(text);
+		check_defaults_table(text, defaults, docs[i]);
+		free(text);
+	}
+	cJSON_Delete(defaults);
+}
+
 /* The examples written outside the tree have their page too: the rule, its source, its blind spots. */
 static void test_example_pages(void **state)
 {
@@ -193,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_eval_rows),
 		cmocka_unit_test(test_gen_plants_known_detectors),
 		cmocka_unit_test(test_tree_docs_and_gen),
+		cmocka_unit_test(test_rules_docs_defaults),
 		cmocka_unit_test(test_example_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -391,7 +391,7 @@ static void free_ids(idset *s)
 }
 
 static void check_entries(const cJSON *arr, const idset *lines, const idset *visits, const idset *phys,
-                          const idset *pats, size_t *n)
+                          const idset *pats, const idset *depts, size_t *n)
 {
 	const cJSON *c;
 	cJSON_ArrayForEach(c, arr) {
@@ -414,14 +414,18 @@ static void check_entries(const cJSON *arr, const idset *lines, const idset *vis
 				fail_msg("truth line %s of %s not in claim_lines.csv", id->valuestring, det);
 			nids++;
 		}
-		assert_true(nids || *v || *p); /* something to match on */
+		const cJSON *d = cJSON_GetObjectItem(c, "dept_id"); /* a department-level case (drug_share) */
+		if (d)
+			assert_true(has(depts, d->valuestring));
+		assert_true(nids || *v || *p || d); /* something to match on */
 	}
 }
 
 static void truth_ids_exist(void **state)
 {
 	(void)state;
-	idset lines = { 0 }, visits = { 0 }, phys = { 0 }, pats = { 0 };
+	idset lines = { 0 }, visits = { 0 }, phys = { 0 }, pats = { 0 }, depts = { 0 };
+	load_ids(&depts, "departments.csv", "dept_id");
 	load_ids(&lines, "claim_lines.csv", "line_id");
 	load_ids(&visits, "visits.csv", "visit_id");
 	load_ids(&phys, "physicians.csv", "physician_id");
@@ -435,8 +439,8 @@ static void truth_ids_exist(void **state)
 	assert_string_equal(cJSON_GetObjectItem(t, "generator")->valuestring, "claimwatch gen");
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(t, "months")), 3);
 	size_t ncases = 0, nlooks = 0;
-	check_entries(cJSON_GetObjectItem(t, "cases"), &lines, &visits, &phys, &pats, &ncases);
-	check_entries(cJSON_GetObjectItem(t, "lookalikes"), &lines, &visits, &phys, &pats, &nlooks);
+	check_entries(cJSON_GetObjectItem(t, "cases"), &lines, &visits, &phys, &pats, &depts, &ncases);
+	check_entries(cJSON_GetObjectItem(t, "lookalikes"), &lines, &visits, &phys, &pats, &depts, &nlooks);
 	assert_true(ncases >= 20); /* even at scale 0.05, three months carry schemes */
 	const cJSON *bad = cJSON_GetObjectItem(t, "bad_physicians"), *b;
 	assert_true(cJSON_GetArraySize(bad) >= 2);
@@ -447,6 +451,7 @@ static void truth_ids_exist(void **state)
 	free_ids(&visits);
 	free_ids(&phys);
 	free_ids(&pats);
+	free_ids(&depts);
 }
 
 /* Lines above the ceiling are exactly the over_price cases: the background never overcharges. */

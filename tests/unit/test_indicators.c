@@ -1,4 +1,4 @@
-/* test_indicators.c: institution and department indicators: drug share against the level's target, cost
+/* test_indicators.c: institution and department indicators: drug share against its target, cost
  * per outpatient visit and per inpatient stay, growth on last month from the look-back or from last
  * month's indicators.csv, and the CSV. */
 #include <math.h>
@@ -77,14 +77,25 @@ static void test_month(void **state)
 
 	/* a configured target */
 	cw_rules *mine;
-	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"report\":{\"drug_share_target\":{\"level3\":0.3}}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"detectors\":{\"drug_share\":{\"target_by_level\":"
+	                                    "{\"level3\":0.3},\"by_department\":{\"D4\":0.6}}}}", "t"), 0);
 	assert_int_equal(cw_indicators_compute(&ind, ds, mine, NULL), 0);
 	assert_true(fabs(ind.target[3] - 0.3) < 1e-9 && fabs(ind.target[1] - 0.48) < 1e-9);
+	/* a department's own target (the detector's), else its level's */
+	assert_true(fabs(ind.dept_target[cw_dataset_find(ds, CW_T_DEPARTMENTS, "D4")] - 0.6) < 1e-9);
+	assert_true(fabs(ind.dept_target[cw_dataset_find(ds, CW_T_DEPARTMENTS, "D1")] - 0.3) < 1e-9);
 	cw_indicators_free(&ind);
 	cw_rules_free(mine);
-	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"report\":{\"drug_share_target\":{\"level1\":1.5}}}", "t"), 0);
+	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"detectors\":{\"drug_share\":{\"target_by_level\":"
+	                                    "{\"level1\":1.5}}}}", "t"), 0);
 	assert_int_equal(cw_indicators_compute(&ind, ds, mine, NULL), CW_EINVALID);
-	assert_non_null(strstr(cw_error_last(), "report.drug_share_target.level1"));
+	assert_non_null(strstr(cw_error_last(), "detectors.drug_share.target_by_level.level1"));
+	cw_rules_free(mine);
+	/* rules without the detector: no target */
+	assert_int_equal(cw_rules_load_text(&mine, NULL, NULL, "t"), 0);
+	assert_int_equal(cw_indicators_compute(&ind, ds, mine, NULL), 0);
+	assert_true(isnan(ind.target[3]) && isnan(ind.dept_target[0]));
+	cw_indicators_free(&ind);
 	cw_rules_free(mine);
 	cw_rules_free(rules);
 	cw_dataset_free(ds);
@@ -100,10 +111,10 @@ static void test_prev_file_and_csv(void **state)
 	snprintf(dir, sizeof dir, "%s/2026-04", root);
 	mkdir(dir, 0700);
 	tu_write(dir, "indicators.csv",
-	         "scope,inst_id,dept_id,name,cost_per_visit,cost_per_stay\n"
-	         "institution,H1,,x,80.00,250.00\n"
-	         "department,H1,D1,y,40.00,\n"
-	         "institution,GONE,,z,1.00,1.00\n");
+	         "scope,inst_id,dept_id,name,revenue,drug_revenue,cost_per_visit,cost_per_stay\n"
+	         "institution,H1,,x,100.00,30.00,80.00,250.00\n"
+	         "department,H1,D1,y,0.00,0.00,40.00,\n"
+	         "institution,GONE,,z,1.00,1.00,1.00,1.00\n");
 	cw_indicators ind;
 	assert_int_equal(cw_indicators_compute(&ind, ds, rules, root), 0);
 	assert_int_equal(ind.prev, CW_PREV_FILE);
@@ -123,8 +134,9 @@ static void test_prev_file_and_csv(void **state)
 	assert_non_null(strstr(text, "scope,inst_id,dept_id,name,level,revenue,drug_revenue,drug_share,"));
 	/* H1: 300.00 revenue, 260.00 drugs (86.67% above 48%), 1 visit at 100 vs 80 (+25%), 1 stay at 300 vs 250 */
 	assert_non_null(strstr(text, "\ninstitution,H1,,"));
+	/* the year to date: May and April (January to March were not run: 2 months), no last year */
 	assert_non_null(strstr(text, ",3,300.00,260.00,0.8667,0.4800,1,1,100.00,100.00,80.00,0.2500,1,300.00,300.00,250.00,0.2000,"
-	                           "0,0,,0.3000,0,\n"));
+	                             "2,0.7250,,,,0,0,,0.3000,0,\n"));
 	assert_non_null(strstr(text, "\ndepartment,H1,D1,"));
 	free(text);
 	cw_indicators_free(&ind);
@@ -133,6 +145,69 @@ static void test_prev_file_and_csv(void **state)
 	tu_write(dir, "indicators.csv", "scope,inst_id\ninstitution\n");
 	assert_true(cw_indicators_compute(&ind, ds, rules, root) < 0);
 	assert_non_null(strstr(cw_error_last(), "indicators"));
+	tu_rmtree(root);
+	free(root);
+	cw_rules_free(rules);
+	cw_dataset_free(ds);
+}
+
+/* A month's indicators.csv under root with H1's revenue and drugs. */
+static void month_file(const char *root, const char *month, const char *revenue, const char *drug)
+{
+	char dir[4200], text[512];
+	snprintf(dir, sizeof dir, "%s/%s", root, month);
+	mkdir(dir, 0700);
+	snprintf(text, sizeof text, "scope,inst_id,dept_id,name,revenue,drug_revenue,cost_per_visit,cost_per_stay\n"
+	         "institution,H1,,x,%s,%s,,\n", revenue, drug);
+	tu_write(dir, "indicators.csv", text);
+}
+
+/* E8: the year to date against last year's same months. May 2026: H1 billed 300, 260 of it drugs; January
+ * to April 100 each, 30 of it drugs: 380 of 700 (54.29%). Last year January to May 100 each, 58 drugs
+ * (58%): 3.71 points below. */
+static void test_year_to_date(void **state)
+{
+	(void)state;
+	cw_dataset *ds = world();
+	cw_rules *rules;
+	assert_int_equal(cw_rules_load(&rules, tu_registry(), NULL), 0);
+	char *root = tu_tempdir(), m[16];
+	for (int k = 1; k <= 5; k++) {
+		snprintf(m, sizeof m, "2025-%02d", k);
+		month_file(root, m, "100.00", "58.00");
+		snprintf(m, sizeof m, "2026-%02d", k);
+		if (k < 5)
+			month_file(root, m, "100.00", "30.00");
+	}
+	cw_indicators ind;
+	assert_int_equal(cw_indicators_compute(&ind, ds, rules, root), 0);
+	const cw_indicator *h1 = inst(&ind, ds, "H1");
+	assert_int_equal(ind.month_no, 5);
+	assert_int_equal(ind.ytd_months, 5);
+	assert_int_equal(ind.ly_months, 5);
+	assert_true(fabs(cw_indicator_ytd_share(h1) - 380.0 / 700) < 1e-9);
+	assert_true(fabs(cw_indicator_ly_share(&ind, h1) - 0.58) < 1e-9);
+	assert_int_equal(cw_indicator_yoy_short(&ind, h1), 0); /* 3.71 points below: at least 2 */
+	assert_int_equal(cw_indicator_yoy_short(&ind, inst(&ind, ds, "H2")), -1); /* nothing billed */
+	cw_indicators_free(&ind);
+	/* 4 points asked: short */
+	cw_rules *mine;
+	assert_int_equal(cw_rules_load_text(&mine, tu_registry(), "{\"detectors\":{\"drug_share\":{\"yoy_cut_points\":4}}}",
+	                                    "t"), 0);
+	assert_int_equal(cw_indicators_compute(&ind, ds, mine, root), 0);
+	assert_int_equal(cw_indicator_yoy_short(&ind, inst(&ind, ds, "H1")), 1);
+	cw_indicators_free(&ind);
+	cw_rules_free(mine);
+	/* a month of last year not run: no comparison */
+	char path[4300];
+	snprintf(path, sizeof path, "%s/2025-03/indicators.csv", root);
+	assert_int_equal(remove(path), 0);
+	assert_int_equal(cw_indicators_compute(&ind, ds, rules, root), 0);
+	h1 = inst(&ind, ds, "H1");
+	assert_int_equal(ind.ly_months, 4);
+	assert_true(isnan(cw_indicator_ly_share(&ind, h1)));
+	assert_int_equal(cw_indicator_yoy_short(&ind, h1), -1);
+	cw_indicators_free(&ind);
 	tu_rmtree(root);
 	free(root);
 	cw_rules_free(rules);
@@ -203,24 +278,25 @@ static void test_positive_rates(void **state)
 	cw_output_init(&out);
 	assert_int_equal(cw_indicators_write(&ind, ds, &out, path), 0);
 	char *text = tu_read(path);
-	assert_non_null(strstr(text, ",cost_per_stay_growth,large_exams_resulted,large_exams_positive,positive_rate,"
+	assert_non_null(strstr(text, ",yoy_short,large_exams_resulted,large_exams_positive,positive_rate,"
 	                             "positive_rate_floor,under_positive_rate_floor,item_code\n"));
 	assert_non_null(strstr(text, ",30,9,0.3000,0.3000,0,\n"));
-	assert_non_null(strstr(text, "\nequipment,H1,,CT,3,,,,,,,,,,,,,,,,20,5,0.2500,0.3000,1,CT\n"));
-	assert_non_null(strstr(text, "\nequipment,H1,,MRI,3,,,,,,,,,,,,,,,,10,4,0.4000,0.3000,0,MRI\n"));
+	assert_non_null(strstr(text, "\nequipment,H1,,CT,3,,,,,,,,,,,,,,,,,,,,,20,5,0.2500,0.3000,1,CT\n"));
+	assert_non_null(strstr(text, "\nequipment,H1,,MRI,3,,,,,,,,,,,,,,,,,,,,,10,4,0.4000,0.3000,0,MRI\n"));
 	assert_null(strstr(text, "equipment,H1,,LAB"));
 	free(text);
 	cw_indicators_free(&ind);
-	/* next month reads this file for its growth: the equipment rows are skipped */
+	/* next month reads this file for its growth and year to date: the equipment rows are skipped */
 	char dir[4200];
 	snprintf(dir, sizeof dir, "%s/2026-04", root);
 	mkdir(dir, 0700);
 	tu_write(dir, "indicators.csv",
-	         "scope,inst_id,dept_id,name,cost_per_visit,cost_per_stay\n"
-	         "institution,H1,,x,80.00,250.00\n"
-	         "equipment,H1,,CT,,\n");
+	         "scope,inst_id,dept_id,name,revenue,drug_revenue,cost_per_visit,cost_per_stay\n"
+	         "institution,H1,,x,100.00,50.00,80.00,250.00\n"
+	         "equipment,H1,,CT,,,,\n");
 	assert_int_equal(cw_indicators_compute(&ind, ds, rules, root), 0);
 	assert_true(fabs(ind.inst[h1].prev_per_visit - 80.0) < 1e-9);
+	assert_int_equal(ind.inst[h1].ytd_revenue, ind.inst[h1].revenue + 10000); /* April's institution row only */
 	cw_indicators_free(&ind);
 	tu_rmtree(root);
 	free(root);
@@ -247,6 +323,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_month),
 		cmocka_unit_test(test_prev_file_and_csv),
+		cmocka_unit_test(test_year_to_date),
 		cmocka_unit_test(test_positive_rates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

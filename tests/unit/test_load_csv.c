@@ -294,7 +294,7 @@ static void test_bad_values(void **state)
 	              "L12,V1,I1,DR1,2026-05-03 09:30,1,-300,300\n"          /* 12: negative unit price */
 	              "L13,V1,I1,DR1,,1,300,300\n"                           /* 13: required time empty */
 	              "L\xff\xfe,V1,I1,DR1,2026-05-03 09:30,1,300,300\n"     /* 14: invalid UTF-8 id */
-	              "L15,V1,I9,DR1,2026-05-03 09:30,1,300,300\n"           /* 15: unknown item */
+	              "L15,V1,,DR1,2026-05-03 09:30,1,300,300\n"             /* 15: item_code empty */
 	              "L16,V1,I1,DR9,2026-05-03 09:30,1,300,300\n"           /* 16: unknown physician */
 	              "L17,V1,I1,DR1, 2026-05-03 09:30,1,300,300\n"          /* 17: leading space */
 	              "L18,V1,I1,DR1,2026-05-03 09:30,1,300\n"               /* 18: a field short */
@@ -319,7 +319,7 @@ static void test_bad_values(void **state)
 	assert_reject(e, "claim_lines.csv,12,unit_price,", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,13,service_time,service_time is required but empty", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,14,line_id,not valid UTF-8: 'L\\xff\\xfe'", "L\\xff\\xfe,V1", NULL);
-	assert_reject(e, "claim_lines.csv,15,item_code,unknown item_code 'I9'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,15,item_code,item_code is required", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,16,physician_id,unknown physician_id 'DR9'", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,17,service_time,not a time", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,18,,7 fields where the header has 8,", NULL, NULL);
@@ -399,7 +399,7 @@ static void test_broken_quoting_nul_truncated(void **state)
 	                   "L5,V1,I\"1,DR1,2026-05-03 09:30,1,300,300\n"        /* 3: stray quote */
 	                   "L6,V1,\"I1\"x,DR1,2026-05-03 09:30,1,300,300\n"     /* 4: garbage after quote */
 	                   "L7,V1,I1,DR1,2026-05-03 09:30,1,3\0\0,300\n"        /* 5: NUL bytes */
-	                   "L8,\"V1\",\"I\"\"1\",,2026-05-03 09:30,1,300,300\n" /* 6: unknown item I"1 */
+	                   "L8,\"V\"\"1\",\"I1\",,2026-05-03 09:30,1,300,300\n" /* 6: unknown visit V"1 */
 	                   "L4,V1,\"I1,DR1,2026-05-03 09:30,1,300,300\n"        /* 7: quote never closed */
 	                   "L3,V2,I3,DR2,2026-05-11 08:00,1,20,20.00\n"         /* 8: fine */
 	                   "L2,V1,I2,,2026-05-03 09:40";                        /* 9: truncated */
@@ -412,7 +412,7 @@ static void test_broken_quoting_nul_truncated(void **state)
 	assert_reject(e, "claim_lines.csv,3,,stray quote in an unquoted field", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,4,,garbage after a closing quote", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,5,,NUL byte in record", "1,3\\x00\\x00,300", NULL);
-	assert_reject(e, "claim_lines.csv,6,item_code,\"unknown item_code 'I\"\"1'", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,6,visit_id,\"unknown visit_id 'V\"\"1'", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,7,,unterminated quoted field (broken quoting)", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,9,,5 fields where the header has 8 (truncated last line)", NULL, NULL);
 	/* a complete last line without its line break is fine */

@@ -252,6 +252,45 @@ static cw_dataset *low_positive_world(void)
 	return tu_finish(b);
 }
 
+/* docs/scoring.md's drug_share example: DR1 orders 250 yuan on each of 40 outpatient visits, 135 of it drugs
+ * (54% against the 48% target of D1, level 3), and nothing else is wrong. */
+static void test_grade_floor_drug_share(void **state)
+{
+	(void)state;
+	cw_builder *b = tu_builder("2026-05");
+	cw_item_row drug = tu_item_row("DRUG", CW_CAT_DRUG, 100), lab = tu_item_row("LAB", CW_CAT_LAB, 100);
+	tu_add_item(b, &drug);
+	tu_add_item(b, &lab);
+	char vid[16], lid[16], when[32];
+	for (int i = 0; i < 40; i++) {
+		snprintf(vid, sizeof vid, "V%02d", i);
+		snprintf(when, sizeof when, "2026-05-%02d %02d:00", 1 + i % 28, 8 + i / 28);
+		tu_add_visit(b, vid, "PM", "DR1", CW_OUTPATIENT, when, NULL, "I10");
+		snprintf(lid, sizeof lid, "D%02d", i);
+		tu_add_line(b, lid, vid, "DRUG", when, 135 * CW_QTY_ONE, 100);
+		snprintf(lid, sizeof lid, "B%02d", i);
+		tu_add_line(b, lid, vid, "LAB", when, 115 * CW_QTY_ONE, 100);
+	}
+	cw_dataset *ds = tu_finish(b);
+	cw_findings *fs = tu_detect(ds, "drug_share", NULL);
+	assert_int_equal(cw_findings_count(fs), 2); /* D1 (department-level) and DR1 */
+	cw_record r;
+	cw_findings_get(&r, fs, 1);
+	assert_int_equal(r.f.suspect, 60000); /* 5,400 - 0.48 x 10,000 yuan */
+	assert_true(fabs(r.f.score - 0.8) < 1e-9);
+	/* 1 finding per 40 visits (2.5 of 20: 0.125), severity 0.6 x 0.8 = 0.48, no money (physician-level):
+	 * 100 x (0.4 x 0.125 + 0.2 x 0.48) = 14.6, under 25; the floor lifts the medication grade */
+	cw_scores *s = score_with(ds, fs, "{}", NULL);
+	const cw_physcore *dr1 = row_of(s, ds, "DR1");
+	assert_non_null(dr1);
+	assert_int_equal(dr1->dim[MED].score, 1460);
+	assert_int_equal(dr1->dim[MED].grade, CW_GRADE_BASIC);
+	assert_int_equal(dr1->dim[COMP].grade, CW_GRADE_REASONABLE);
+	cw_scores_free(s);
+	cw_findings_free(fs);
+	cw_dataset_free(ds);
+}
+
 static void test_grade_floor(void **state)
 {
 	(void)state;
@@ -417,7 +456,7 @@ static void test_bad_rules(void **state)
 	cw_rules_free(rules);
 	assert_int_equal(cw_rules_load_text(&rules, tu_registry(), NULL, "t"), 0);
 	assert_int_equal(cw_score_rules_load(&sr, rules), 0);
-	assert_int_equal(sr.nfloor, 3);
+	assert_int_equal(sr.nfloor, 4);
 	cw_rules_free(rules);
 }
 
@@ -430,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_formula),
 		cmocka_unit_test(test_grades_at_cut_offs),
 		cmocka_unit_test(test_grade_floor),
+		cmocka_unit_test(test_grade_floor_drug_share),
 		cmocka_unit_test(test_too_few_cases),
 		cmocka_unit_test(test_too_few_ranked_by_key),
 		cmocka_unit_test(test_reviews_applied),

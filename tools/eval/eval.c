@@ -269,7 +269,7 @@ typedef struct truth_entry {
 typedef struct truth_set {
 	truth_entry *e;
 	size_t n;
-	smap index; /* "detector|month|L:line" / "|V:visit" / "|P:physician" / "|D:dept" -> entry */
+	smap index; /* "detector|month|L:line" / "|V:visit" / "|P:physician" -> entry */
 } truth_set;
 
 static int row_of(cw_eval_result *r, const char *det)
@@ -332,10 +332,10 @@ static int load_entries(cw_eval_result *r, const cJSON *arr, truth_set *ts, cons
 			const char *v = jstr(c, "visit_id"), *p = jstr(c, "physician_id"), *d = jstr(c, "dept_id");
 			if (*v)
 				snprintf(key, sizeof key, "%s|%s|V:%s", det, month, v);
-			else if (!*p && *d) /* a department-level case */
-				snprintf(key, sizeof key, "%s|%s|D:%s", det, month, d);
-			else
+			else if (*p || !*d)
 				snprintf(key, sizeof key, "%s|%s|P:%s", det, month, p);
+			else /* a department-level case */
+				snprintf(key, sizeof key, "%s|%s|D:%s", det, month, d);
 			rc |= smap_add(&ts->index, key, idx);
 		}
 		if (rc)
@@ -354,18 +354,11 @@ static int is_month_name(const char *s)
 }
 
 /* Marks the entries of ts that the finding matches; returns how many. */
-static int match(truth_set *ts, const char *det, const char *month, const char *phys, const char *dept,
-                 const char *visit, char *lines)
+static int match(truth_set *ts, const char *det, const char *month, const char *phys, const char *visit,
+                 const char *dept, char *lines)
 {
 	char key[512];
 	int hits = 0;
-	if (!*phys && *dept) { /* a department-level finding */
-		snprintf(key, sizeof key, "%s|%s|D:%s", det, month, dept);
-		for (int e = smap_get(&ts->index, key); e >= 0; e = ts->index.next[e]) {
-			ts->e[ts->index.val[e]].hit = 1;
-			hits++;
-		}
-	}
 	for (char *tok = strtok(lines, " "); tok; tok = strtok(NULL, " ")) {
 		snprintf(key, sizeof key, "%s|%s|L:%s", det, month, tok);
 		for (int e = smap_get(&ts->index, key); e >= 0; e = ts->index.next[e]) {
@@ -382,6 +375,12 @@ static int match(truth_set *ts, const char *det, const char *month, const char *
 	}
 	if (*phys) {
 		snprintf(key, sizeof key, "%s|%s|P:%s", det, month, phys);
+		for (int e = smap_get(&ts->index, key); e >= 0; e = ts->index.next[e]) {
+			ts->e[ts->index.val[e]].hit = 1;
+			hits++;
+		}
+	} else if (*dept) { /* a department-level finding */
+		snprintf(key, sizeof key, "%s|%s|D:%s", det, month, dept);
 		for (int e = smap_get(&ts->index, key); e >= 0; e = ts->index.next[e]) {
 			ts->e[ts->index.val[e]].hit = 1;
 			hits++;
@@ -431,9 +430,9 @@ static int read_findings(cw_eval_result *r, const char *path, const char *dir_mo
 			rc = cw_error_set(CW_ENOMEM, "out of memory");
 			break;
 		}
-		if (match(cases, det, month, phys, dept, visit, lines))
+		if (match(cases, det, month, phys, visit, dept, lines))
 			r->rows[row].matched++;
-		match(looks, det, month, phys, dept, visit, copy);
+		match(looks, det, month, phys, visit, dept, copy);
 		free(copy);
 	}
 	cw_evcsv_close(&c);

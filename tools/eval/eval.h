@@ -4,8 +4,8 @@
  * A case of detector D in month M is found when findings.csv of M has a
  * finding of D that shares a line id with the case (when the case lists line
  * ids), else has the case's visit_id (when it gives one), else has the case's
- * physician_id; a case with a dept_id and no physician_id (a department-level
- * case) is found by a finding with that dept_id and no physician_id. Precision of D = findings of D matched to some case / findings
+ * physician_id, else (a department-level case: no physician) is a finding without
+ * a physician of the case's dept_id. Precision of D = findings of D matched to some case / findings
  * of D. A look-alike is flagged when a finding of its detector in its month
  * matches it by the same rule. */
 #ifndef CW_EVAL_H

@@ -181,6 +181,7 @@ static void ctx_free(gen_ctx *g)
 	gen_catalog_free(g);
 	gen_truth_free(&g->truth);
 	gen_posrate_free(g);
+	gen_drugshare_free(g);
 	free(g->pm);
 	free(g->month_start);
 }
@@ -194,6 +195,8 @@ int cw_gen_run(const cw_gen_opts *o, cw_gen_stats *stats)
 	int rc = setup(g, o);
 	if (rc == 0)
 		rc = gen_catalog_init(g);
+	if (rc == 0)
+		rc = gen_selfitem_init(g);
 	if (rc == 0)
 		rc = gen_org_init(g);
 	if (rc == 0) {
@@ -217,6 +220,9 @@ int cw_gen_run(const cw_gen_opts *o, cw_gen_stats *stats)
 	if (rc == 0) {
 		gen_schemes_physician_truth(g);
 		gen_posrate_truth(g);
+		rc = gen_drugshare_finish(g);
+	}
+	if (rc == 0) {
 		rc = gen_truth_write(g);
 	}
 	g->st.seconds = cw_now() - t0;

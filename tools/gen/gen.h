@@ -195,7 +195,7 @@ typedef struct gen_case {
 	uint32_t line0, nlines; /* into the truth's line-id pool */
 	cw_fen suspect;
 	char note[120];
-	int dept;        /* a department-level case: the department (physician -1); -1 none */
+	int dept1;       /* a department-level case (gen_drugshare.c): its department + 1; 0 none */
 } gen_case;
 
 typedef struct gen_truth {
@@ -244,6 +244,7 @@ typedef struct gen_line {
 	cw_fen unit, amount;
 	int phys;      /* ordering physician written in the file, or -1 (empty) */
 	uint8_t result; /* enum cw_result */
+	const char *code; /* written instead of the item's code, or NULL: gen_selfitem.c's invented codes */
 } gen_line;
 
 #define GEN_RX_MAX 10
@@ -340,6 +341,7 @@ typedef struct gen_ctx {
 	struct gen_pm *pm;
 	int stat_roles; /* the scale gives physicians enough volume for the statistical detectors */
 	struct gen_posrate *posrate; /* gen_posrate.c's departments and counts */
+	struct gen_drugshare *drugshare; /* gen_drugshare.c: the month's revenue and drugs per department, physician */
 } gen_ctx;
 
 typedef struct gen_pm {
@@ -472,6 +474,18 @@ int gen_posrate_defer(gen_ctx *g, const gen_visit *v, const gen_line *l);
 /* After the patient's history: decides and writes the patterned lines' results. */
 void gen_posrate_patient_end(gen_ctx *g);
 void gen_posrate_truth(gen_ctx *g); /* after the patients */
+/* gen_selfitem.c: self_created_item's schemes (a code outside the catalogue) and look-alikes (a local
+ * catalogue item) on an outpatient visit or a stay, after every other planting (before flush); a random
+ * stream and line ids of their own. gen_selfitem_init checks the catalogue after gen_catalog_init. */
+int gen_selfitem_init(gen_ctx *g);
+void gen_selfitem_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
+
+/* gen_drugshare.c: drug_share's demo targets (DIR/rules.json) and its cases and look-alikes. Every visit's
+ * lines are counted as they are written (gen_visit_flush); after the patients, the targets are chosen and
+ * the truth recorded. The data are left as they are: the plantings are the targets (see the file). */
+void gen_drugshare_visit(gen_ctx *g, const gen_visit *v);
+int gen_drugshare_finish(gen_ctx *g);
+void gen_drugshare_free(gen_ctx *g);
 
 /* gen_truth.c */
 gen_case *gen_truth_add(gen_truth *t, int look);

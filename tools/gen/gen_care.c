@@ -166,6 +166,7 @@ int gen_add_line(gen_ctx *g, gen_pat *p, gen_visit *v, int item, cw_minute t, cw
 		return -1;
 	l->id = ++g->next_line;
 	l->item = item;
+	l->code = NULL;
 	l->t = t;
 	l->qty = qty;
 	l->unit = gen_unit_price(g, item, v->inst);
@@ -337,13 +338,14 @@ void gen_visit_flush(gen_ctx *g, gen_pat *p, gen_visit *v)
 	g->st.visits++;
 
 	gen_out *lo = &g->out[F_LINES], *ro = &g->out[F_RESULTS];
+	gen_drugshare_visit(g, v);
 	for (size_t i = 0; i < v->nl; i++) {
 		const gen_line *l = &v->l[i];
 		gen_out_reserve(lo, 256);
 		gen_put_u64(lo, "L", l->id, 0);
 		gen_put_u64(lo, ",V", v->id, 9);
 		put_sep(lo);
-		gen_put(lo, g->items[l->item].code);
+		gen_put(lo, l->code ? l->code : g->items[l->item].code);
 		put_sep(lo);
 		if (l->phys >= 0)
 			gen_put(lo, g->phys[l->phys].id);

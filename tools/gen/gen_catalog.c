@@ -262,6 +262,9 @@ static const gen_item item_table[] = {
 	IT("XZ0001004", "复方丹参滴丸", DRUG, "盒", 26.5, 0, 0, 0, 0, 0, NA, NA, 0, 0, 0),
 	IT("XZ0001005", "藿香正气口服液", DRUG, "盒", 9.8, 0, 0, 0, 0, 0, NA, NA, 0, 0, 0),
 	IT("XZ0001006", "颈舒颗粒", DRUG, "盒", 32, 0, 0, 0, 0, 0, NA, NA, 0, 0, 0),
+	/* local items in the catalogue, billed only as self_created_item's look-alikes (gen_selfitem.c) */
+	IT("HZ0001", "院内制剂调配费", OTHER, "次", 15, 0, 0, 0, 0, 0, NA, NA, 0, 0, 0),
+	IT("HZ0102", "便民门诊服务费", OTHER, "次", 5, 0, 0, 0, 0, 0, NA, NA, 0, 0, 0),
 };
 
 /* Bundles: the bundled item and its components. */
@@ -529,7 +532,8 @@ static const dx_def dx_table[] = {
 const char *const gen_detectors[] = {
 	"over_price", "duplicate_billing", "over_frequency", "item_restriction", "split_billing", "repeat_test",
 	"split_admission", "idle_bed", "unwarranted_admission", "large_prescription", "outlier_physician",
-	"low_positive_rate", "antibiotic_overuse", "phantom_service", "substitution", "stacked_supply", NULL
+	"low_positive_rate", "antibiotic_overuse", "phantom_service", "substitution", "stacked_supply",
+	"self_created_item", "drug_share", NULL
 };
 
 int gen_detector_index(const char *name)

@@ -278,7 +278,7 @@ static gen_case *add(gen_ctx *g, int look, const char *kind, int m, int phys, in
 	c->kind = kind;
 	c->month = m;
 	c->phys = phys;
-	c->dept = dept;
+	c->dept1 = dept + 1; /* 0: none */
 	snprintf(c->note, sizeof c->note, "%s%u of %u resulted large-equipment exams positive (%.1f%%)",
 	         dept >= 0 ? "department: " : "", n[1], n[0], 100.0 * n[1] / n[0]);
 	return c;

@@ -19,7 +19,6 @@ gen_case *gen_truth_add(gen_truth *t, int look)
 	memset(c, 0, sizeof *c);
 	c->look = look;
 	c->phys = -1;
-	c->dept = -1;
 	if (look)
 		t->nlook++;
 	else
@@ -63,10 +62,10 @@ static cJSON *case_json(const gen_ctx *g, const gen_case *c, int seq)
 	cJSON_AddStringToObject(o, "kind", c->kind);
 	cJSON_AddStringToObject(o, "month", month_name(g, c->month, buf));
 	cJSON_AddStringToObject(o, "physician_id", c->phys >= 0 ? g->phys[c->phys].id : "");
-	if (c->dept >= 0) /* a department-level case */
-		cJSON_AddStringToObject(o, "dept_id", g->dept[c->dept].id);
 	cJSON_AddStringToObject(o, "patient_id", c->pat ? gen_pat_id(c->pat, buf) : "");
 	cJSON_AddStringToObject(o, "visit_id", c->visit ? gen_visit_id(c->visit, buf) : "");
+	if (c->dept1) /* a department-level case */
+		cJSON_AddStringToObject(o, "dept_id", g->dept[c->dept1 - 1].id);
 	cJSON *ids = cJSON_AddArrayToObject(o, "line_ids");
 	for (uint32_t i = 0; i < c->nlines; i++)
 		cJSON_AddItemToArray(ids, cJSON_CreateString(gen_line_id(g->truth.ids[c->line0 + i], buf)));

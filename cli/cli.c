@@ -10,7 +10,7 @@
 static const cw_command commands[] = {
 	{ "run", "run the detectors on one month or a range of months and write the results", cw_cmd_run },
 	{ "detectors", "list the detectors with their dimension and what they look for", cw_cmd_detectors },
-	{ "review", "record an inspector's decision on a finding (confirmed or dismissed)", cw_cmd_review },
+	{ "review", "self-inspection to refund: record a decision on a finding; its totals and statistics form", cw_cmd_review },
 	{ "case", "an inspector's drill-down: a physician's month or one finding with its evidence", cw_cmd_case },
 	{ "export", "a month's results as one JSON document, or a table as CSV for Excel", cw_cmd_export },
 	{ "blacklist", "export the blacklist candidates of a half-year cycle (CSV or JSON)", cw_cmd_blacklist },

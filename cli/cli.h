@@ -33,6 +33,9 @@ int cw_cmd_case_db(int argc, char **argv);
 int cw_cmd_gen(int argc, char **argv);
 int cw_cmd_eval(int argc, char **argv);
 int cw_cmd_review(int argc, char **argv);
+/* `review totals` and `review form` (cli_review_totals.c); argv[0] is the subcommand. */
+int cw_cmd_review_totals(int argc, char **argv);
+int cw_cmd_review_form(int argc, char **argv);
 int cw_cmd_blacklist(int argc, char **argv);
 int cw_cmd_case(int argc, char **argv);
 int cw_cmd_export(int argc, char **argv);

@@ -38,9 +38,11 @@ static const char help[] =
 	"  --out FILE           write there instead of standard output (the file is\n"
 	"                       replaced only when written whole)\n"
 	"  --rules FILE         rules merged over the defaults (sanction thresholds, blacklist keys)\n"
+	"  --lang zh|en         the language of reason_text, why each is listed (default zh;\n"
+	"                       the reason column keeps its stable words: level, amount)\n"
 	"  --help               this help\n";
 
-enum { O_ROOT = 256, O_CYCLE, O_LEVEL, O_AMOUNT, O_FORMAT, O_OUT, O_RULES, O_HELP, O_EXCEL, O_RAW };
+enum { O_ROOT = 256, O_CYCLE, O_LEVEL, O_AMOUNT, O_FORMAT, O_OUT, O_RULES, O_HELP, O_EXCEL, O_RAW, O_LANG };
 
 static const struct option options[] = {
 	{ "root", required_argument, 0, O_ROOT },
@@ -52,12 +54,13 @@ static const struct option options[] = {
 	{ "rules", required_argument, 0, O_RULES },
 	{ "excel", no_argument, 0, O_EXCEL },
 	{ "raw", no_argument, 0, O_RAW },
+	{ "lang", required_argument, 0, O_LANG },
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 }
 };
 
 typedef struct args {
-	const char *root, *cycle, *format, *out, *rules;
+	const char *root, *cycle, *format, *out, *rules, *lang;
 	int csv_flags; /* CW_CSV_EXCEL, CW_CSV_RAW */
 	long min_level;    /* -1: from the rules */
 	double min_amount; /* < 0: from the rules */
@@ -85,6 +88,11 @@ static int parse(int argc, char **argv, args *a)
 		case O_RULES: a->rules = optarg; break;
 		case O_EXCEL: a->csv_flags |= CW_CSV_EXCEL; break;
 		case O_RAW: a->csv_flags |= CW_CSV_RAW; break;
+		case O_LANG:
+			if (strcmp(optarg, "zh") && strcmp(optarg, "en"))
+				return cw_cli_usage("blacklist", "--lang is zh or en, not '%s'", optarg);
+			a->lang = optarg;
+			break;
 		case O_HELP: fputs(help, stdout); return -1;
 		default: return cw_cli_usage("blacklist", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
@@ -113,6 +121,7 @@ static int settings(const cw_rules *rules, const args *a, cw_blacklist_opts *o)
 	    (rc = cw_section_int(&top, &s, "top_detectors", 0, 1000)) < 0)
 		return rc;
 	o->min_level = a->min_level > 0 ? (int)a->min_level : (int)level;
+	o->lang = a->lang;
 	o->top_detectors = (int)top;
 	o->min_amount = amount;
 	if (a->min_amount >= 0)

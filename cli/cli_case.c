@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "io/outfile.h"
 #include "report/case.h"
+#include "report/report.h"
 
 static const char help[] =
 	"usage: claimwatch case --root ROOT --month YYYY-MM (--physician ID | --finding ID) [--json]\n"
@@ -28,12 +29,14 @@ static const char help[] =
 	"  --month YYYY-MM    the month\n"
 	"  --physician ID     a physician id\n"
 	"  --finding ID       a finding id (findings.csv's finding_id)\n"
+	"  --lang zh|en       the words and the findings' reasons in Chinese or English\n"
+	"                     (default zh); --json keeps the files' values and both reasons\n"
 	"  --json             JSON instead of tables\n"
 	"  --help             this help\n"
 	"\n"
 	"exit codes: 0 ok, 1 failure (no such month, physician or finding), 2 usage error\n";
 
-enum { O_ROOT = 256, O_MONTH, O_PHYSICIAN, O_FINDING, O_JSON, O_HELP };
+enum { O_ROOT = 256, O_MONTH, O_PHYSICIAN, O_FINDING, O_JSON, O_LANG, O_HELP };
 
 static const struct option options[] = {
 	{ "root", required_argument, 0, O_ROOT },
@@ -41,6 +44,7 @@ static const struct option options[] = {
 	{ "physician", required_argument, 0, O_PHYSICIAN },
 	{ "finding", required_argument, 0, O_FINDING },
 	{ "json", no_argument, 0, O_JSON },
+	{ "lang", required_argument, 0, O_LANG },
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 }
 };
@@ -48,6 +52,7 @@ static const struct option options[] = {
 typedef struct args {
 	const char *root, *month, *physician, *finding;
 	int json;
+	int lang; /* CW_LANG_ZH (the default) or CW_LANG_EN */
 } args;
 
 /* 0 to go on, -1 after --help, or a usage exit code. */
@@ -63,6 +68,10 @@ static int parse(int argc, char **argv, args *a)
 		case O_PHYSICIAN: a->physician = optarg; break;
 		case O_FINDING: a->finding = optarg; break;
 		case O_JSON: a->json = 1; break;
+		case O_LANG:
+			if ((a->lang = cw_lang_parse(optarg)) < 0)
+				return cw_cli_usage("case", "--lang is zh or en, not '%s'", optarg);
+			break;
 		case O_HELP: fputs(help, stdout); return -1;
 		default: return cw_cli_usage("case", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
@@ -104,7 +113,7 @@ static int ask(const cw_case_source *src, const args *a)
 		if (a->json)
 			json = cw_case_physician_json(&p);
 		else
-			rc = cw_case_print_physician(stdout, &p);
+			rc = cw_case_print_physician(stdout, &p, a->lang);
 		cw_case_physician_free(&p);
 	} else {
 		cw_case_finding c;
@@ -119,7 +128,7 @@ static int ask(const cw_case_source *src, const args *a)
 		if (a->json)
 			json = cw_case_finding_json(&c);
 		else
-			rc = cw_case_print_finding(stdout, &c);
+			rc = cw_case_print_finding(stdout, &c, a->lang);
 		cw_case_finding_free(&c);
 		cw_registry_free(reg);
 	}
@@ -132,7 +141,7 @@ int cw_cmd_case(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--db") || !strncmp(argv[i], "--db=", 5))
 			return cw_cmd_case_db(argc, argv);
-	args a = { 0 };
+	args a = { .lang = CW_LANG_ZH };
 	int rc = parse(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? CW_EXIT_OK : rc;

@@ -103,6 +103,7 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, int kind, uint3
 		                                           "antibiotic_rate_inpatient" };
 	static const char *const units[CW_KIND_COUNT] = { "outpatient prescriptions", "emergency prescriptions",
 		                                          "stays discharged" };
+	static const char *const units_zh[CW_KIND_COUNT] = { "张门诊处方", "张急诊处方", "例出院患者" };
 	const config *c = ctx->config;
 	cw_interval ci;
 	int rc = cw_binomial_interval(&ci, c->interval, k, n, c->confidence);
@@ -119,12 +120,15 @@ static int judge(const cw_scan *ctx, cw_findings *out, cw_ref p, int kind, uint3
 	f.value = (double)k / (double)n;
 	f.expected = c->limit[kind];
 	f.limit = ci.lo;
-	return cw_emit(out, &f,
-	               "%u of %u %s with an antibiotic (%.1f%%); the %s lower bound %.1f%% (%.0f%% confidence) is "
-	               "above the %s limit of %.0f%%",
-	               k, n, units[kind], 100 * f.value,
-	               c->interval == CW_INTERVAL_WILSON ? "Wilson" : "Clopper-Pearson", 100 * ci.lo,
-	               100 * c->confidence, cw_visit_kind_name(kind), 100 * c->limit[kind]);
+	return cw_emit_i18n(out, &f,
+	                    "%u of %u %s%.0s with an antibiotic (%.1f%%); the %s lower bound %.1f%% (%.0f%% confidence) "
+	                    "is above the %s%.0s limit of %.0f%%",
+	                    "%u/%u %.0s%s使用抗菌药物（%.1f%%）；%s法置信下限 %.1f%%（置信度 %.0f%%）高于%.0s%s限值 %.0f%%，"
+	                    "抗菌药物使用率超标",
+	                    k, n, units[kind], units_zh[kind], 100 * f.value,
+	                    c->interval == CW_INTERVAL_WILSON ? "Wilson" : "Clopper-Pearson", 100 * ci.lo,
+	                    100 * c->confidence, cw_visit_kind_name(kind), cw_visit_kind_name_zh(kind),
+	                    100 * c->limit[kind]);
 }
 
 static int scan(cw_findings *out, const cw_scan *ctx)
@@ -150,6 +154,7 @@ const cw_detector cw_detector_antibiotic_overuse = {
 	.title_zh = "抗菌药物使用异常",
 	.title_en = "Antibiotic overuse",
 	.summary = "a physician's share of prescriptions (stays) with an antibiotic above the national limit, by visit kind",
+	.summary_zh = "医师使用抗菌药物的处方（住院患者）比例超过国家限值，按门诊、急诊、住院分别判断",
 	.dimension = "medication",
 	.defaults = "{ \"limits\": { \"outpatient\": 0.20, \"emergency\": 0.40, \"inpatient\": 0.60 },"
 	            "  \"min_volume\": 30, \"confidence\": 0.95, \"interval\": \"wilson\" }",

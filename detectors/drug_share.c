@@ -161,6 +161,7 @@ const cw_detector cw_detector_drug_share = {
 	.title_zh = "药占比超标",
 	.title_en = "Drug share over target",
 	.summary = "a department's or a physician's drug share of revenue above its target (48%, E7, E9, E10)",
+	.summary_zh = "科室或医师的药品收入占比（药占比）高于其目标（48%，E7、E9、E10）",
 	.dimension = "medication",
 	.defaults = "{ \"target_by_level\": { \"level1\": 0.48, \"level2\": 0.48, \"level3\": 0.48 }, "
 	            "\"by_specialty\": { \"*\": 0.48 }, \"by_department\": { \"*\": 0.48 }, "

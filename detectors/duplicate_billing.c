@@ -38,8 +38,8 @@ static int emit_group(const cw_scan *ctx, cw_findings *out, const uint32_t *grou
 	f.nlines = n;
 	f.tag = "duplicate";
 	char when[CW_FMT_SIZE];
-	return cw_emit(out, &f, "%s billed %zu times at %s", cw_dataset_str(ctx->ds, it->name[f.item]), n,
-	               cw_format_time(when, f.when));
+	return cw_emit_i18n(out, &f, "%s billed %zu times at %s", "%s 同一时刻收费 %zu 次（%s），重复收费",
+	                    cw_dataset_str(ctx->ds, it->name[f.item]), n, cw_format_time(when, f.when));
 }
 
 /* Scratch space for one minute's lines, reused: (item << 32 | row) keys and
@@ -98,6 +98,7 @@ const cw_detector cw_detector_duplicate_billing = {
 	.title_zh = "重复收费",
 	.title_en = "Duplicate billing",
 	.summary = "the same item billed twice for the same patient at the same minute",
+	.summary_zh = "同一患者同一项目在同一分钟内收费两次以上",
 	.dimension = NULL,
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,

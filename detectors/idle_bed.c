@@ -130,16 +130,19 @@ static int emit_run(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *sc,
 	f.tag = "no_care";
 	char d0[CW_FMT_SIZE], d1[CW_FMT_SIZE], amount[CW_FMT_SIZE], began[CW_FMT_SIZE];
 	if (started != from)
-		return cw_emit(out, &f,
-		               "%d more days %s to %s billed bed/nursing (%s) with no care line, continuing the idle "
-		               "run that began %s (reported last month)",
-		               len, cw_format_date(d0, lo + (cw_day)from), cw_format_date(d1, lo + (cw_day)to),
-		               cw_format_money(amount, f.suspect), cw_format_date(began, lo + (cw_day)started));
-	return cw_emit(out, &f,
-	               "%d consecutive days %s to %s billed bed/nursing (%s) with no care line (drug, lab, exam, "
-	               "treatment, surgery, material); threshold %d days",
-	               len, cw_format_date(d0, lo + (cw_day)from), cw_format_date(d1, lo + (cw_day)to),
-	               cw_format_money(amount, f.suspect), c->min_idle_days);
+		return cw_emit_i18n(out, &f,
+		                    "%d more days %s to %s billed bed/nursing (%s) with no care line, continuing the idle "
+		                    "run that began %s (reported last month)",
+		                    "又有 %d 天（%s 至 %s）只收床位/护理费（%s）而无任何诊疗，延续自 %s 开始的挂床（上月已报告）",
+		                    len, cw_format_date(d0, lo + (cw_day)from), cw_format_date(d1, lo + (cw_day)to),
+		                    cw_format_money(amount, f.suspect), cw_format_date(began, lo + (cw_day)started));
+	return cw_emit_i18n(out, &f,
+	                    "%d consecutive days %s to %s billed bed/nursing (%s) with no care line (drug, lab, exam, "
+	                    "treatment, surgery, material); threshold %d days",
+	                    "连续 %d 天（%s 至 %s）只收床位/护理费（%s）而无任何诊疗（药品、检验、检查、治疗、手术、材料），"
+	                    "挂床住院；阈值 %d 天",
+	                    len, cw_format_date(d0, lo + (cw_day)from), cw_format_date(d1, lo + (cw_day)to),
+	                    cw_format_money(amount, f.suspect), c->min_idle_days);
 }
 
 /* (a) Finds the runs of idle days of stay s and reports those of this month
@@ -218,16 +221,21 @@ static int emit_elsewhere(const cw_scan *ctx, cw_findings *out, cw_ref s, scratc
 	if (other != CW_NONE) {
 		cw_ref v = cl->visit[other];
 		f.score = vs->inst[v] != vs->inst[s] ? 0.9 : 0.7;
-		return cw_emit(out, &f, "bed/nursing billed on %s (%s) while the patient was at %s: %s at %s (visit %s, %s)",
-		               date, amount, cw_dataset_str(ds, in->id[vs->inst[v]]),
-		               cw_dataset_str(ds, cw_dataset_items(ds)->name[cl->item[other]]),
-		               cw_format_time(t, cl->time[other]), cw_dataset_str(ds, vs->id[v]),
-		               cw_visit_kind_name(vs->kind[v]));
+		return cw_emit_i18n(out, &f,
+		                    "bed/nursing billed on %s (%s) while the patient was at %s: %s at %s (visit %s, %s%.0s)",
+		                    "%s 收取床位/护理费（%s），而患者当时在 %s：%s，%s（就诊 %s，%.0s%s），挂床住院",
+		                    date, amount, cw_dataset_str(ds, in->id[vs->inst[v]]),
+		                    cw_dataset_str(ds, cw_dataset_items(ds)->name[cl->item[other]]),
+		                    cw_format_time(t, cl->time[other]), cw_dataset_str(ds, vs->id[v]),
+		                    cw_visit_kind_name(vs->kind[v]), cw_visit_kind_name_zh(vs->kind[v]));
 	}
 	f.score = vs->inst[o] != vs->inst[s] ? 0.9 : 0.7;
-	return cw_emit(out, &f, "bed/nursing billed on %s (%s) while the patient had a %s visit %s at %s admitted %s",
-	               date, amount, cw_visit_kind_name(vs->kind[o]), cw_dataset_str(ds, vs->id[o]),
-	               cw_dataset_str(ds, in->id[vs->inst[o]]), cw_format_time(t, vs->admit[o]));
+	return cw_emit_i18n(out, &f,
+	                    "bed/nursing billed on %s (%s) while the patient had a %s%.0s visit %s at %s admitted %s",
+	                    "%s 收取床位/护理费（%s），而患者当时另有%.0s%s就诊 %s（%s，%s 入院/就诊），挂床住院",
+	                    date, amount, cw_visit_kind_name(vs->kind[o]), cw_visit_kind_name_zh(vs->kind[o]),
+	                    cw_dataset_str(ds, vs->id[o]), cw_dataset_str(ds, in->id[vs->inst[o]]),
+	                    cw_format_time(t, vs->admit[o]));
 }
 
 /* (b) The billed days of stay s in this month, other than its admit and
@@ -313,6 +321,7 @@ const cw_detector cw_detector_idle_bed = {
 	.title_zh = "挂床住院",
 	.title_en = "Idle bed",
 	.summary = "inpatient days billed with no care for min_idle_days in a row, or while the patient was elsewhere",
+	.summary_zh = "住院连续 min_idle_days 天只收床位护理费而无诊疗，或患者当时在别处就诊（挂床住院）",
 	.dimension = "treatment",
 	.defaults = "{ \"min_idle_days\": 3, \"seen_elsewhere\": true }",
 	.partition = CW_PARTITION_PATIENTS,

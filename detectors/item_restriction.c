@@ -54,6 +54,11 @@ static const char *sex_name(int s)
 	return s == CW_SEX_M ? "M" : s == CW_SEX_F ? "F" : "U";
 }
 
+static const char *sex_name_zh(int s)
+{
+	return s == CW_SEX_M ? "男" : s == CW_SEX_F ? "女" : "不详";
+}
+
 /* The restrictions line i breaks, as bits of 1 << R_*. *age gets the age (or -1). */
 static unsigned broken(const cw_scan *ctx, const config *c, uint32_t i, int *age)
 {
@@ -112,23 +117,30 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t i, int r, int age
 	cw_format_time(when, f.when);
 	switch (r) {
 	case R_SEX:
-		return cw_emit(out, &f, "%s (restricted to sex %s) billed at %s for a patient of sex %s", name,
-		               sex_name(it->sex_only[item]), when,
-		               sex_name(cw_dataset_patients(ctx->ds)->sex[f.patient]));
+		return cw_emit_i18n(out, &f, "%s (restricted to sex %s%.0s) billed at %s for a patient of sex %s%.0s",
+		                    "%s（限%.0s%s性使用）于 %s 用于%.0s%s性患者，超限定支付范围", name,
+		                    sex_name(it->sex_only[item]), sex_name_zh(it->sex_only[item]), when,
+		                    sex_name(cw_dataset_patients(ctx->ds)->sex[f.patient]),
+		                    sex_name_zh(cw_dataset_patients(ctx->ds)->sex[f.patient]));
 	case R_AGE_MIN:
-		return cw_emit(out, &f, "%s (minimum age %d) billed at %s for a patient aged %d", name,
-		               (int)it->age_min[item], when, age);
+		return cw_emit_i18n(out, &f, "%s (minimum age %d) billed at %s for a patient aged %d",
+		                    "%s（限 %d 岁及以上）于 %s 用于 %d 岁患者，超限定支付范围", name,
+		                    (int)it->age_min[item], when, age);
 	case R_AGE_MAX:
-		return cw_emit(out, &f, "%s (maximum age %d) billed at %s for a patient aged %d", name,
-		               (int)it->age_max[item], when, age);
+		return cw_emit_i18n(out, &f, "%s (maximum age %d) billed at %s for a patient aged %d",
+		                    "%s（限 %d 岁及以下）于 %s 用于 %d 岁患者，超限定支付范围", name,
+		                    (int)it->age_max[item], when, age);
 	case R_LEVEL:
-		return cw_emit(out, &f, "%s (institutions of level %d or higher) billed at %s by %s, of level %d", name,
-		               it->min_level[item], when, cw_dataset_str(ctx->ds, inst->id[vis->inst[v]]),
-		               inst->level[vis->inst[v]]);
+		return cw_emit_i18n(out, &f, "%s (institutions of level %d or higher) billed at %s by %s, of level %d",
+		                    "%s（限 %d 级及以上医疗机构）于 %s 由 %s 收费，该机构为 %d 级，超限定支付范围", name,
+		                    it->min_level[item], when, cw_dataset_str(ctx->ds, inst->id[vis->inst[v]]),
+		                    inst->level[vis->inst[v]]);
 	default:
-		return cw_emit(out, &f, "%s (%s only) billed at %s on an %s visit", name,
-		               it->setting[item] == CW_SETTING_INPATIENT ? "inpatient" : "outpatient", when,
-		               cw_visit_kind_name(vis->kind[v]));
+		return cw_emit_i18n(out, &f, "%s (%s%.0s only) billed at %s on an %s%.0s visit",
+		                    "%s（限%.0s%s使用）于 %s 在%.0s%s就诊中收费，超限定支付范围", name,
+		                    it->setting[item] == CW_SETTING_INPATIENT ? "inpatient" : "outpatient",
+		                    it->setting[item] == CW_SETTING_INPATIENT ? "住院" : "门诊", when,
+		                    cw_visit_kind_name(vis->kind[v]), cw_visit_kind_name_zh(vis->kind[v]));
 	}
 }
 
@@ -163,6 +175,7 @@ const cw_detector cw_detector_item_restriction = {
 	.title_zh = "限定支付",
 	.title_en = "Restricted item",
 	.summary = "an item billed against its sex, age, institution-level or setting restriction",
+	.summary_zh = "项目收费违反其性别、年龄、医疗机构级别或门诊/住院的限定支付范围",
 	.dimension = NULL,
 	.defaults = "{ \"restrictions\": [\"sex_only\", \"age_min\", \"age_max\", \"min_level\", \"setting\"] }",
 	.partition = CW_PARTITION_PATIENTS,

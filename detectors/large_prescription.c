@@ -157,7 +157,8 @@ static int evidence(const cw_dataset *ds, const rx_case *k, scratch *sc)
 }
 
 /* Emits one finding of prescription k; f holds the tag-specific fields. */
-static int emit(const cw_scan *ctx, cw_findings *out, const rx_case *k, scratch *sc, cw_finding *f, const char *reason)
+static int emit(const cw_scan *ctx, cw_findings *out, const rx_case *k, scratch *sc, cw_finding *f, const char *reason,
+                const char *reason_zh)
 {
 	const cw_dataset *ds = ctx->ds;
 	const cw_prescriptions *rx = cw_dataset_prescriptions(ds);
@@ -176,7 +177,8 @@ static int emit(const cw_scan *ctx, cw_findings *out, const rx_case *k, scratch 
 			f->when = cl->time[sc->ev.v[i]];
 	f->lines = sc->ev.v;
 	f->nlines = sc->ev.n;
-	return cw_emit(out, f, "prescription %s: %s", cw_dataset_str(ds, rx->rx_id[k->r0]), reason);
+	return cw_emit_i18n(out, f, "prescription %s: %s%.0s", "处方 %s：%.0s%s，大处方", cw_dataset_str(ds, rx->rx_id[k->r0]),
+	                    reason, reason_zh);
 }
 
 /* (a) more than max_drugs distinct drugs. */
@@ -191,19 +193,25 @@ static int judge_drugs(const cw_scan *ctx, cw_findings *out, const rx_case *k, s
 	if ((rc = distinct_drugs(cw_dataset_prescriptions(ctx->ds), k, sc, &n)) < 0 || n <= (size_t)c->max_drugs)
 		return rc;
 	cw_finding f = cw_finding_init();
-	char reason[512], money[CW_FMT_SIZE];
+	char reason[512], reason_zh[512], money[CW_FMT_SIZE];
 	int len = snprintf(reason, sizeof reason, "%zu distinct drugs, more than %d; beyond the %d largest:", n,
 	                   c->max_drugs, c->max_drugs);
+	int len_zh = snprintf(reason_zh, sizeof reason_zh, "开具 %zu 种药品，多于 %d 种；金额最大的 %d 种之外：", n,
+	                      c->max_drugs, c->max_drugs);
 	for (size_t i = (size_t)c->max_drugs; i < n; i++) {
 		f.suspect += sc->drugs[i].amount;
+		const char *name = cw_dataset_str(ctx->ds, it->name[sc->drugs[i].drug]);
+		cw_format_money(money, sc->drugs[i].amount);
 		if (len > 0 && (size_t)len < sizeof reason)
 			len += snprintf(reason + len, sizeof reason - (size_t)len, "%s %s (%s)", i > (size_t)c->max_drugs ? "," : "",
-			                cw_dataset_str(ctx->ds, it->name[sc->drugs[i].drug]),
-			                cw_format_money(money, sc->drugs[i].amount));
+			                name, money);
+		if (len_zh > 0 && (size_t)len_zh < sizeof reason_zh)
+			len_zh += snprintf(reason_zh + len_zh, sizeof reason_zh - (size_t)len_zh, "%s%s（%s）",
+			                   i > (size_t)c->max_drugs ? "、" : "", name, money);
 	}
 	f.score = n >= 2 * (size_t)c->max_drugs ? 1.0 : 0.5 + 0.5 * (double)(n - (size_t)c->max_drugs) / c->max_drugs;
 	f.tag = "drugs_per_rx";
-	return emit(ctx, out, k, sc, &f, reason);
+	return emit(ctx, out, k, sc, &f, reason, reason_zh);
 }
 
 /* (b) a line supplying more days than the visit allows; inpatient not judged. */
@@ -241,14 +249,16 @@ static int judge_days(const cw_scan *ctx, cw_findings *out, const rx_case *k, sc
 		over++;
 		f.suspect += (rx->amount[r] * (days - limit) + days / 2) / days;
 	}
-	char reason[512];
+	char reason[512], reason_zh[512];
+	const char *drug = cw_dataset_str(ds, cw_dataset_items(ds)->name[rx->drug[top]]);
 	snprintf(reason, sizeof reason, "%d line(s) above the %s%s limit of %d days, the longest %s for %d days",
-	         over, cw_visit_kind_name(kind), chronic ? " chronic-dx" : "", limit,
-	         cw_dataset_str(ds, cw_dataset_items(ds)->name[rx->drug[top]]), longest);
+	         over, cw_visit_kind_name(kind), chronic ? " chronic-dx" : "", limit, drug, longest);
+	snprintf(reason_zh, sizeof reason_zh, "%d 条药品用量超过%s%s %d 天的限量，最长的 %s 为 %d 天",
+	         over, cw_visit_kind_name_zh(kind), chronic ? "慢性病" : "", limit, drug, longest);
 	f.item = rx->drug[top];
 	f.score = longest >= 2 * limit ? 1.0 : 0.5 + 0.5 * (double)(longest - limit) / limit;
 	f.tag = "days_supply";
-	return emit(ctx, out, k, sc, &f, reason);
+	return emit(ctx, out, k, sc, &f, reason, reason_zh);
 }
 
 /* (c) the prescription's amount above max_amount. */
@@ -258,15 +268,16 @@ static int judge_amount(const cw_scan *ctx, cw_findings *out, const rx_case *k, 
 	if (k->total <= c->max_amount)
 		return 0;
 	cw_finding f = cw_finding_init();
-	char reason[256], total[CW_FMT_SIZE], ceiling[CW_FMT_SIZE];
+	char reason[256], reason_zh[256], total[CW_FMT_SIZE], ceiling[CW_FMT_SIZE];
 	snprintf(reason, sizeof reason, "amount %s above the ceiling of %s (%u lines)",
 	         cw_format_money(total, k->total), cw_format_money(ceiling, c->max_amount), k->r1 - k->r0);
+	snprintf(reason_zh, sizeof reason_zh, "处方金额 %s，超过上限 %s（%u 条）", total, ceiling, k->r1 - k->r0);
 	f.suspect = k->total - c->max_amount;
 	f.score = c->max_amount > 0 && k->total < 2 * c->max_amount
 	                  ? 0.5 + 0.5 * (double)(k->total - c->max_amount) / (double)c->max_amount
 	                  : 1.0;
 	f.tag = "amount";
-	return emit(ctx, out, k, sc, &f, reason);
+	return emit(ctx, out, k, sc, &f, reason, reason_zh);
 }
 
 static int scan(cw_findings *out, const cw_scan *ctx)
@@ -306,6 +317,7 @@ const cw_detector cw_detector_large_prescription = {
 	.title_zh = "大处方",
 	.title_en = "Large prescription",
 	.summary = "a prescription with more than max_drugs drugs, too many days of supply, or above max_amount",
+	.summary_zh = "一张处方药品超过 max_drugs 种、用药天数超过限量，或金额超过 max_amount",
 	.dimension = "medication",
 	.defaults = "{ \"max_drugs\": 5, \"max_days_outpatient\": 7, \"max_days_emergency\": 3,"
 	            "  \"max_days_chronic\": 30, \"max_amount\": 2000.0,"

@@ -74,6 +74,27 @@ static const char *show(const cw_metric_info *mi, double v, char *buf, size_t si
 	return buf;
 }
 
+/* The same in Chinese: "412.30 元", "9.5 天", "43.1%", "12.0 次/百人次". */
+static const char *show_zh(const cw_metric_info *mi, double v, char *buf, size_t size)
+{
+	if (mi->money)
+		snprintf(buf, size, "%.2f 元", v);
+	else if (mi->unit[0] == 'd')
+		snprintf(buf, size, "%.1f 天", v);
+	else if (mi->unit[0] == 's')
+		snprintf(buf, size, "%.1f%%", 100 * v);
+	else
+		snprintf(buf, size, "%.1f 次/百人次", v);
+	return buf;
+}
+
+/* What a metric's volume counts, in Chinese. */
+static const char *volume_zh(const cw_metric_info *mi)
+{
+	return mi->volume_kind == CW_VOLUME_STAYS ? "例住院" : mi->volume_kind == CW_VOLUME_PRESCRIPTIONS ? "张处方"
+	                                                                                                 : "人次";
+}
+
 static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metric, cw_ref p,
                 const cw_metric_table *t)
 {
@@ -94,15 +115,24 @@ static int emit(const cw_scan *ctx, const config *c, cw_findings *out, int metri
 	f.expected = r->expected;
 	f.limit = r->limit;
 	char value[48], expected[48], limit[48], level[16] = "all levels";
-	if (g->level)
+	char value_zh[48], expected_zh[48], limit_zh[48], level_zh[32] = "各级";
+	if (g->level) {
 		snprintf(level, sizeof level, "level %d", g->level);
-	return cw_emit(out, &f,
-	               "%s %s over %u %s, expected %s for this case mix among %u %s peers (%s); "
-	               "upper limit %s (%.4g%%, over-dispersion %.2f), z %.1f beyond %.1f",
-	               mi->name, show(mi, r->value, value, sizeof value), r->volume, mi->volume,
-	               show(mi, r->expected, expected, sizeof expected), g->peers,
-	               cw_dataset_str(ctx->ds, g->specialty), level, show(mi, r->limit, limit, sizeof limit),
-	               100 * mo->level, g->funnel.phi, r->z, r->zlimit);
+		snprintf(level_zh, sizeof level_zh, "%d 级", g->level);
+	}
+	const char *spec = cw_dataset_str(ctx->ds, g->specialty), *spec_zh = cw_specialty_name_zh(spec);
+	return cw_emit_i18n(out, &f,
+	                    "%s%.0s %s%.0s over %u %s%.0s, expected %s%.0s for this case mix among %u %s%.0s peers "
+	                    "(%s%.0s); upper limit %s%.0s (%.4g%%, over-dispersion %.2f), z %.1f beyond %.1f",
+	                    "%.0s%s %.0s%s（%u %.0s%s），按病例构成预期 %.0s%s（同行 %u 名，%.0s%s，%.0s%s医疗机构）；"
+	                    "上限 %.0s%s（控制水平 %.4g%%，离散度 %.2f），z 值 %.1f 超过 %.1f，高于同行",
+	                    mi->name, mi->title_zh, show(mi, r->value, value, sizeof value),
+	                    show_zh(mi, r->value, value_zh, sizeof value_zh), r->volume, mi->volume, volume_zh(mi),
+	                    show(mi, r->expected, expected, sizeof expected),
+	                    show_zh(mi, r->expected, expected_zh, sizeof expected_zh), g->peers, spec,
+	                    spec_zh ? spec_zh : spec, level, level_zh, show(mi, r->limit, limit, sizeof limit),
+	                    show_zh(mi, r->limit, limit_zh, sizeof limit_zh), 100 * mo->level, g->funnel.phi, r->z,
+	                    r->zlimit);
 }
 
 static int scan(cw_findings *out, const cw_scan *ctx)
@@ -125,6 +155,7 @@ const cw_detector cw_detector_outlier_physician = {
 	.title_zh = "医师指标异常",
 	.title_en = "Outlier against peers",
 	.summary = "a physician's case-mix adjusted cost, stay, drug, exam or antibiotic figures above the peers' funnel limit",
+	.summary_zh = "医师经病例构成调整的费用、住院日、药占比、检查占比或抗菌药物使用率高于同行漏斗图上限",
 	.dimension = NULL,
 	.defaults = "{ \"metrics\": [\"cost_per_outpatient_visit\", \"cost_per_inpatient_stay\", \"length_of_stay\","
 	            "              \"drug_share\", \"exam_share\", \"antibiotic_rate\", \"large_equipment_per_100\"],"

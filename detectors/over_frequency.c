@@ -69,11 +69,12 @@ static int judge(const cw_scan *ctx, const config *c, cw_findings *out, const ui
 	f.nlines = n;
 	f.tag = "over_frequency";
 	char q[CW_FMT_SIZE], lim[CW_FMT_SIZE], day[CW_FMT_SIZE], ex[CW_FMT_SIZE], mean[CW_FMT_SIZE];
-	return cw_emit(out, &f, "%s: %s units billed on %s in %zu line(s), above the daily maximum of %s; "
-	               "excess %s at a mean price of %s per unit",
-	               cw_dataset_str(ctx->ds, it->name[item]), cw_format_qty(q, total),
-	               cw_format_date(day, cw_day_of(f.when)), n, cw_format_qty(lim, limit),
-	               cw_format_qty(ex, excess), cw_format_money(mean, cw_muldiv_round(amount, CW_QTY_ONE, total)));
+	return cw_emit_i18n(out, &f, "%s: %s units billed on %s in %zu line(s), above the daily maximum of %s; "
+	                    "excess %s at a mean price of %s per unit",
+	                    "%s：%s 单位于 %s 分 %zu 条收费，超过每日最多 %s 单位；超出 %s 单位，平均单价 %s，超频次收费",
+	                    cw_dataset_str(ctx->ds, it->name[item]), cw_format_qty(q, total),
+	                    cw_format_date(day, cw_day_of(f.when)), n, cw_format_qty(lim, limit),
+	                    cw_format_qty(ex, excess), cw_format_money(mean, cw_muldiv_round(amount, CW_QTY_ONE, total)));
 }
 
 /* Keys of the live lines of [lo, hi) (one patient-day) whose item has a daily maximum. */
@@ -135,6 +136,7 @@ const cw_detector cw_detector_over_frequency = {
 	.title_zh = "超频次收费",
 	.title_en = "Over-frequency billing",
 	.summary = "more units of an item for one patient on one day than its max_daily_qty",
+	.summary_zh = "同一患者同一天某项目收费数量超过其每日最多数量（max_daily_qty）",
 	.dimension = NULL,
 	.defaults = "{ \"tolerance_qty\": 0.0 }",
 	.partition = CW_PARTITION_PATIENTS,

@@ -56,9 +56,10 @@ static int scan(cw_findings *out, const cw_scan *ctx)
 		f.lines = &i;
 		f.nlines = 1;
 		f.tag = "over_price";
-		int rc = cw_emit(out, &f, "%s billed at %s per unit, above the ceiling of %s",
-		                 cw_dataset_str(ctx->ds, it->name[item]), cw_format_money(price, cl->unit_price[i]),
-		                 cw_format_money(ceiling, it->std_price[item]));
+		int rc = cw_emit_i18n(out, &f, "%s billed at %s per unit, above the ceiling of %s",
+		                      "%s 收费单价 %s，超过限价 %s（超标准收费）",
+		                      cw_dataset_str(ctx->ds, it->name[item]), cw_format_money(price, cl->unit_price[i]),
+		                      cw_format_money(ceiling, it->std_price[item]));
 		if (rc < 0)
 			return rc;
 	}
@@ -71,6 +72,7 @@ const cw_detector cw_detector_over_price = {
 	.title_zh = "超标准收费",
 	.title_en = "Over-price billing",
 	.summary = "a line's unit price above the item's std_price (the catalogue's ceiling)",
+	.summary_zh = "收费单价高于项目目录的标准价格（限价）",
 	.dimension = NULL,
 	.defaults = "{ \"tolerance\": 0.0 }",
 	.partition = CW_PARTITION_PATIENTS,

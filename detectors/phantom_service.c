@@ -98,9 +98,11 @@ static int scan_outside(const cw_scan *ctx, cw_findings *out, cw_ref s, int afte
 	cw_format_time(t1, f.when);
 	cw_format_time(ref, after ? vs->discharge[s] : vs->admit[s]);
 	cw_format_money(amount, f.suspect);
-	return cw_emit(out, &f, "%zu line(s) (%s) of stay %s dated %s to %s, %s its %s at %s (grace %lld h)", ev->n,
-	               amount, cw_dataset_str(ds, vs->id[s]), t0, t1, after ? "after" : "before",
-	               after ? "discharge" : "admission", ref, (long long)(c->grace / 60));
+	return cw_emit_i18n(out, &f, "%zu line(s) (%s) of stay %s dated %s to %s, %s its %s%.0s at %s (grace %lld h)",
+	                    "%zu 条明细（%s）属住院 %s，时间为 %s 至 %s，%.0s%.0s%s %s（宽限 %lld 小时），虚记医疗服务",
+	                    ev->n, amount, cw_dataset_str(ds, vs->id[s]), t0, t1, after ? "after" : "before",
+	                    after ? "discharge" : "admission", after ? "晚于出院时间" : "早于入院时间", ref,
+	                    (long long)(c->grace / 60));
 }
 
 /* (b) A bed or nursing line of a stay: its days that are the first of their calendar day (reg) and
@@ -219,11 +221,12 @@ static int scan_excess(const cw_scan *ctx, cw_findings *out, cw_ref s, scratch *
 	f.nlines = ev->n;
 	f.tag = "excess_days";
 	char b[CW_FMT_SIZE], n[CW_FMT_SIZE], amount[CW_FMT_SIZE], a[CW_FMT_SIZE], d[CW_FMT_SIZE];
-	return cw_emit(out, &f,
-	               "stay %s (%s to %s) lasted %lld day(s) but billed %s extra bed day(s) and %s extra nursing "
-	               "day(s) (%s)",
-	               cw_dataset_str(ds, vs->id[s]), cw_format_time(a, vs->admit[s]), cw_format_time(d, dis),
-	               (long long)los, cw_format_qty(b, bed), cw_format_qty(n, nursing), cw_format_money(amount, f.suspect));
+	return cw_emit_i18n(out, &f,
+	                    "stay %s (%s to %s) lasted %lld day(s) but billed %s extra bed day(s) and %s extra nursing "
+	                    "day(s) (%s)",
+	                    "住院 %s（%s 至 %s）共 %lld 天，却多收床位费 %s 天、护理费 %s 天（%s），多记医疗服务",
+	                    cw_dataset_str(ds, vs->id[s]), cw_format_time(a, vs->admit[s]), cw_format_time(d, dis),
+	                    (long long)los, cw_format_qty(b, bed), cw_format_qty(n, nursing), cw_format_money(amount, f.suspect));
 }
 
 /* (c) The stay of the patient's visits [v0, v1) at another institution than visit o's whose days
@@ -268,12 +271,14 @@ static int scan_swipe(const cw_scan *ctx, cw_findings *out, cw_ref o, cw_ref s, 
 	f.tag = "empty_swipe";
 	const cw_institutions *in = cw_dataset_institutions(ds);
 	char t[CW_FMT_SIZE], amount[CW_FMT_SIZE];
-	return cw_emit(out, &f,
-	               "outpatient visit %s at %s on %s billed %s with no care (no drug, lab, exam, treatment, surgery "
-	               "or material) while the patient was an inpatient at %s (stay %s)",
-	               cw_dataset_str(ds, vs->id[o]), cw_dataset_str(ds, in->id[vs->inst[o]]),
-	               cw_format_time(t, vs->admit[o]), cw_format_money(amount, f.suspect),
-	               cw_dataset_str(ds, in->id[vs->inst[s]]), cw_dataset_str(ds, vs->id[s]));
+	return cw_emit_i18n(out, &f,
+	                    "outpatient visit %s at %s on %s billed %s with no care (no drug, lab, exam, treatment, surgery "
+	                    "or material) while the patient was an inpatient at %s (stay %s)",
+	                    "门诊就诊 %s（%s，%s）收费 %s 却无任何诊疗（无药品、检验、检查、治疗、手术或材料），而患者当时正在 %s "
+	                    "住院（住院 %s），疑似空刷卡",
+	                    cw_dataset_str(ds, vs->id[o]), cw_dataset_str(ds, in->id[vs->inst[o]]),
+	                    cw_format_time(t, vs->admit[o]), cw_format_money(amount, f.suspect),
+	                    cw_dataset_str(ds, in->id[vs->inst[s]]), cw_dataset_str(ds, vs->id[s]));
 }
 
 /* Every rule on patient p's visits. */
@@ -319,6 +324,7 @@ const cw_detector cw_detector_phantom_service = {
 	.title_en = "Phantom services",
 	.summary = "lines of a stay dated outside it, more bed or nursing days than the stay lasted, outpatient "
 	           "lines without care while an inpatient elsewhere",
+	.summary_zh = "住院期外的住院收费、床位或护理天数多于实际住院天数、住院期间在别处有门诊收费而无诊疗（空刷卡）",
 	.dimension = "treatment",
 	.defaults = "{ \"grace_hours\": 24, \"excess_days\": true, \"empty_swipe\": true }",
 	.partition = CW_PARTITION_PATIENTS,

@@ -68,6 +68,11 @@ static const char *result_name(int r)
 	       r == CW_RESULT_POSITIVE ? "positive" : "no result";
 }
 
+static const char *result_name_zh(int r)
+{
+	return r == CW_RESULT_NEGATIVE ? "阴性" : r == CW_RESULT_PENDING ? "待出" : r == CW_RESULT_POSITIVE ? "阳性" : "无结果";
+}
+
 static int emit(const cw_scan *ctx, cw_findings *out, uint32_t l1, uint32_t l2, int32_t hours)
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
@@ -92,13 +97,17 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t l1, uint32_t l2, 
 	f.tag = "repeat_test";
 	char t1[CW_FMT_SIZE], t2[CW_FMT_SIZE];
 	cw_ref i1 = vis->inst[cl->visit[l1]], i2 = vis->inst[cl->visit[l2]];
-	char where[160] = "";
-	if (i1 != i2)
+	char where[160] = "", where_zh[160] = "";
+	if (i1 != i2) {
 		snprintf(where, sizeof where, " at %s", cw_dataset_str(ctx->ds, inst->id[i1]));
-	return cw_emit(out, &f, "%s at %s repeated %dh%02dm after the test of %s%s (%s), sooner than its "
-	               "re-test interval of %d h", cw_dataset_str(ctx->ds, it->name[item]),
-	               cw_format_time(t2, cl->time[l2]), gap / 60, gap % 60, cw_format_time(t1, cl->time[l1]), where,
-	               result_name(cl->result[l1]), (int)hours);
+		snprintf(where_zh, sizeof where_zh, "，在 %s", cw_dataset_str(ctx->ds, inst->id[i1]));
+	}
+	return cw_emit_i18n(out, &f, "%s at %s repeated %dh%02dm after the test of %s%s%.0s (%s%.0s), sooner than its "
+	                    "re-test interval of %d h",
+	                    "%s 于 %s 重复检查，距上次检查仅 %d 小时 %02d 分（上次 %s%.0s%s，结果%.0s%s），短于复查间隔 %d 小时",
+	                    cw_dataset_str(ctx->ds, it->name[item]), cw_format_time(t2, cl->time[l2]), gap / 60,
+	                    gap % 60, cw_format_time(t1, cl->time[l1]), where, where_zh, result_name(cl->result[l1]),
+	                    result_name_zh(cl->result[l1]), (int)hours);
 }
 
 static int scan(cw_findings *out, const cw_scan *ctx)
@@ -142,6 +151,7 @@ const cw_detector cw_detector_repeat_test = {
 	.title_zh = "重复检查",
 	.title_en = "Repeat test",
 	.summary = "a test repeated sooner than its retest_hours after a result that was not positive",
+	.summary_zh = "检查结果非阳性，未到复查间隔（retest_hours）又重复检查",
 	.dimension = "exam",
 	.defaults = "{ \"categories\": [\"exam\", \"lab\"], \"pending_counts_as_positive\": false }",
 	.partition = CW_PARTITION_PATIENTS,

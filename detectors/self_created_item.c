@@ -60,6 +60,7 @@ const cw_detector cw_detector_self_created_item = {
 	.title_zh = "擅自设立收费项目",
 	.title_en = "Self-created charge item",
 	.summary = "a claim line billing an item code that is not in the price catalogue (items)",
+	.summary_zh = "收费明细的项目编码不在价格目录（items）中：擅自设立收费项目",
 	.dimension = "treatment",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,

@@ -110,13 +110,15 @@ static int emit(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref a, 
 	f.nlines = ev->n;
 	f.tag = "readmission";
 	char dis[CW_FMT_SIZE], adm[CW_FMT_SIZE], amount[CW_FMT_SIZE];
-	return cw_emit(out, &f,
-	               "readmitted %s with %s, %.1f days after discharge %s from stay %s with %s at the same "
-	               "institution: same ICD-10 category %.3s within %d days; stay amount %s",
-	               cw_format_time(adm, vs->admit[b]), cw_dataset_str(ds, vs->dx_code[b]),
-	               (double)gap / CW_MINUTES_PER_DAY, cw_format_time(dis, vs->discharge[a]),
-	               cw_dataset_str(ds, vs->id[a]), cw_dataset_str(ds, vs->dx_code[a]), bcat, c->window_days,
-	               cw_format_money(amount, f.suspect));
+	return cw_emit_i18n(out, &f,
+	                    "readmitted %s with %s, %.1f days after discharge %s from stay %s with %s at the same "
+	                    "institution: same ICD-10 category %.3s within %d days; stay amount %s",
+	                    "%s 再次入院，诊断 %s，距上次出院仅 %.1f 天（%s 出院，住院 %s，诊断 %s，同一医疗机构）：同一 ICD-10 "
+	                    "类目 %.3s 在 %d 天内再次住院，疑似分解住院；本次住院金额 %s",
+	                    cw_format_time(adm, vs->admit[b]), cw_dataset_str(ds, vs->dx_code[b]),
+	                    (double)gap / CW_MINUTES_PER_DAY, cw_format_time(dis, vs->discharge[a]),
+	                    cw_dataset_str(ds, vs->id[a]), cw_dataset_str(ds, vs->dx_code[a]), bcat, c->window_days,
+	                    cw_format_money(amount, f.suspect));
 }
 
 static int scan(cw_findings *out, const cw_scan *ctx)
@@ -156,6 +158,7 @@ const cw_detector cw_detector_split_admission = {
 	.title_zh = "分解住院",
 	.title_en = "Split admission",
 	.summary = "a readmission to the same institution for the same ICD-10 category within window_days of a discharge",
+	.summary_zh = "出院后 window_days 天内因同一 ICD-10 类目再次入住同一医疗机构（分解住院）",
 	.dimension = "diagnosis",
 	.defaults = "{ \"window_days\": 15, \"planned_care_prefixes\": [\"Z51\", \"Z49\", \"Z50\"] }",
 	.partition = CW_PARTITION_PATIENTS,

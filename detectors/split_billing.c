@@ -172,7 +172,7 @@ static void add_name(char *buf, size_t size, const char *name)
 
 /* Fills in and emits a finding on verdict v from the evidence in d->ev. */
 static int emit(const cw_scan *ctx, cw_findings *out, day *d, const verdict *v, cw_fen suspect, cw_minute when,
-                uint32_t first_component, const char *what)
+                uint32_t first_component, const char *what, const char *what_zh)
 {
 	const cw_claims *cl = cw_dataset_claims(ctx->ds);
 	const cw_items *it = cw_dataset_items(ctx->ds);
@@ -189,12 +189,15 @@ static int emit(const cw_scan *ctx, cw_findings *out, day *d, const verdict *v, 
 	f.lines = d->ev;
 	f.nlines = d->nev;
 	f.tag = v->kind == BESIDE ? "component_beside_bundle" : "all_components";
-	char date[CW_FMT_SIZE], money[CW_FMT_SIZE], others[96] = "";
-	if (v->overlaps)
+	char date[CW_FMT_SIZE], money[CW_FMT_SIZE], others[96] = "", others_zh[160] = "";
+	if (v->overlaps) {
 		snprintf(others, sizeof others, "; %u overlapping bundle(s) on the same lines not reported again",
 		         v->overlaps);
-	return cw_emit(out, &f, "%s on %s: %s; %s at stake%s", cw_dataset_str(ctx->ds, it->name[v->b]),
-	               cw_format_date(date, cw_day_of(when)), what, cw_format_money(money, suspect), others);
+		snprintf(others_zh, sizeof others_zh, "；同一批明细上另有 %u 个重叠的组合项目，不再重复报告", v->overlaps);
+	}
+	return cw_emit_i18n(out, &f, "%s on %s: %s%.0s; %s at stake%s%.0s", "%s（%s）：%.0s%s；涉及金额 %s%.0s%s",
+	                    cw_dataset_str(ctx->ds, it->name[v->b]), cw_format_date(date, cw_day_of(when)), what,
+	                    what_zh, cw_format_money(money, suspect), others, others_zh);
 }
 /* What the complete sets of v's components cost that day: v->sets (the
  * smallest quantity billed of any component), v->billed, and v->suspect above
@@ -333,10 +336,12 @@ static int emit_beside(const cw_scan *ctx, cw_findings *out, day *d, const verdi
 	if (cite_components(ctx, d, v, &c) < 0 || cite_lines(d, self) < 0)
 		return CW_ENOMEM;
 	cw_minute when = d->slots[self].last > c.when ? d->slots[self].last : c.when;
-	char what[512];
+	char what[512], what_zh[512];
 	snprintf(what, sizeof what, "%zu component(s) (%s) billed in %zu line(s) beside the bundle itself", c.ncomp,
 	         c.names, c.nlines);
-	return emit(ctx, out, d, v, c.amount, when, c.first, what);
+	snprintf(what_zh, sizeof what_zh, "组合项目之外又分解收取其 %zu 个子项（%s），共 %zu 条明细", c.ncomp, c.names,
+	         c.nlines);
+	return emit(ctx, out, d, v, c.amount, when, c.first, what, what_zh);
 }
 
 /* Bundle v->b not billed that day: every component billed without it. */
@@ -345,11 +350,13 @@ static int emit_all(const cw_scan *ctx, cw_findings *out, day *d, const verdict 
 	cited c;
 	if (cite_components(ctx, d, v, &c) < 0)
 		return CW_ENOMEM;
-	char what[640], q[CW_FMT_SIZE], m1[CW_FMT_SIZE], m2[CW_FMT_SIZE];
+	char what[640], what_zh[640], q[CW_FMT_SIZE], m1[CW_FMT_SIZE], m2[CW_FMT_SIZE];
 	snprintf(what, sizeof what, "all %u components (%s) billed without the bundle: %s set(s) for %s where "
 	         "the bundle costs %s", v->ncomp, c.names, cw_format_qty(q, v->sets), cw_format_money(m1, v->billed),
 	         cw_format_money(m2, v->billed - v->suspect));
-	return emit(ctx, out, d, v, v->suspect, c.when, c.first, what);
+	snprintf(what_zh, sizeof what_zh, "全部 %u 个子项（%s）分解收费而未按组合项目收费：%s 套共收 %s，按组合项目应收 %s",
+	         v->ncomp, c.names, q, m1, m2);
+	return emit(ctx, out, d, v, v->suspect, c.when, c.first, what, what_zh);
 }
 
 static void add_candidate(day *d, cw_ref b)
@@ -445,6 +452,7 @@ const cw_detector cw_detector_split_billing = {
 	.title_zh = "分解收费",
 	.title_en = "Split billing",
 	.summary = "a bundle's components billed beside it, or all of them without it, on one patient-day",
+	.summary_zh = "同一患者同一天，组合项目之外又收其子项，或不收组合项目而分别收取全部子项",
 	.dimension = NULL,
 	.defaults = "{ \"component_beside_bundle\": true, \"all_components\": true, \"min_excess\": 0.0 }",
 	.partition = CW_PARTITION_PATIENTS,

@@ -135,14 +135,16 @@ static int emit(const cw_scan *ctx, cw_findings *out, uint32_t r, uint32_t src, 
 		f.score = 1.0;
 	char money[CW_FMT_SIZE], t[CW_FMT_SIZE], ts[CW_FMT_SIZE];
 	cw_format_money(money, f.suspect);
-	return cw_emit(out, &f,
-	               "%s %s prescribed for %d day(s) on %s (prescription %s, visit %s) while %d day(s) of it were "
-	               "still supplied (prescription %s of %s, visit %s, %d day(s)), "
-	               "more than the %d day(s) allowed; %s of the amount for the overlapping days",
-	               cw_dataset_str(ds, it->code[f.item]), cw_dataset_str(ds, it->name[f.item]), days,
-	               cw_format_time(t, rx->time[r]), cw_dataset_str(ds, rx->rx_id[r]), cw_dataset_str(ds, vs->id[v]),
-	               overlap, cw_dataset_str(ds, rx->rx_id[src]), cw_format_time(ts, rx->time[src]),
-	               cw_dataset_str(ds, vs->id[sv]), rx->days_supply[src], c->max_overlap, money);
+	return cw_emit_i18n(out, &f,
+	                    "%s %s prescribed for %d day(s) on %s (prescription %s, visit %s) while %d day(s) of it were "
+	                    "still supplied (prescription %s of %s, visit %s, %d day(s)), "
+	                    "more than the %d day(s) allowed; %s of the amount for the overlapping days",
+	                    "%s %s 开具 %d 天用量（%s，处方 %s，就诊 %s），而此前所开仍有 %d 天未用完（处方 %s，开于 %s，"
+	                    "就诊 %s，%d 天用量），超过允许的 %d 天，重复开药；重叠天数对应金额 %s",
+	                    cw_dataset_str(ds, it->code[f.item]), cw_dataset_str(ds, it->name[f.item]), days,
+	                    cw_format_time(t, rx->time[r]), cw_dataset_str(ds, rx->rx_id[r]), cw_dataset_str(ds, vs->id[v]),
+	                    overlap, cw_dataset_str(ds, rx->rx_id[src]), cw_format_time(ts, rx->time[src]),
+	                    cw_dataset_str(ds, vs->id[sv]), rx->days_supply[src], c->max_overlap, money);
 }
 
 /* The supplies [a, b) of one patient and drug, in time order. */
@@ -191,6 +193,7 @@ const cw_detector cw_detector_stacked_supply = {
 	.title_en = "Stacked drug supply",
 	.summary = "a patient prescribed a drug while earlier prescriptions of it still cover more than "
 	           "max_overlap_days of the new supply, across prescriptions, physicians and institutions",
+	.summary_zh = "患者此前所开同一药品尚未用完，又开新药，重叠超过 max_overlap_days 天（跨处方、医师和医疗机构）",
 	.dimension = "medication",
 	.defaults = "{ \"max_overlap_days\": 3 }",
 	.partition = CW_PARTITION_PATIENTS,

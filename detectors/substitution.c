@@ -336,21 +336,27 @@ static int emit_group(const cw_scan *ctx, cw_findings *out, cw_ref v, const dlin
 	cw_format_money(m, f.suspect);
 	cw_format_time(t, f.when);
 	if (a->tag == T_UNPRESCRIBED)
-		return cw_emit(out, &f,
-		               "%s %s billed in %zu line(s) (%s unit(s), %s, the last at %s) on visit %s, prescribed by no "
-		               "prescription line of the visit that day or within %lld h before",
-		               code, name, sc->ev.n, cw_format_qty(q, billed), m, t, visit, (long long)(c->window / 60));
+		return cw_emit_i18n(out, &f,
+		                    "%s %s billed in %zu line(s) (%s unit(s), %s, the last at %s) on visit %s, prescribed by "
+		                    "no prescription line of the visit that day or within %lld h before",
+		                    "%s %s 收费 %zu 条（%s 单位，%s，最后一条 %s），就诊 %s 当天及之前 %lld 小时内均无对应处方，"
+		                    "无处方收取药费",
+		                    code, name, sc->ev.n, cw_format_qty(q, billed), m, t, visit, (long long)(c->window / 60));
 	if (a->tag == T_OVER_QUANTITY)
-		return cw_emit(out, &f, "%s %s billed %s unit(s) on visit %s, %s beyond what was prescribed (%s, the last at %s)",
-		               code, name, cw_format_qty(q, billed), visit, cw_format_qty(u, unmet), m, t);
+		return cw_emit_i18n(out, &f,
+		                    "%s %s billed %s unit(s) on visit %s, %s beyond what was prescribed (%s, the last at %s)",
+		                    "%s %s 收费 %s 单位（就诊 %s），超出处方数量 %s 单位（%s，最后一条 %s），超量收取药费",
+		                    code, name, cw_format_qty(q, billed), visit, cw_format_qty(u, unmet), m, t);
 	const cw_prescriptions *rx = cw_dataset_prescriptions(ds);
 	cw_ref pd = rx->drug[a->rx];
-	return cw_emit(out, &f,
-	               "%s %s (std price %s) billed in %zu line(s) on visit %s where the cheaper %s %s (std price %s) "
-	               "of the same group was prescribed (%s, the last at %s)",
-	               code, name, cw_format_money(u, it->std_price[drug]), sc->ev.n, visit,
-	               cw_dataset_str(ds, it->code[pd]), cw_dataset_str(ds, it->name[pd]),
-	               cw_format_money(p, it->std_price[pd]), m, t);
+	return cw_emit_i18n(out, &f,
+	                    "%s %s (std price %s) billed in %zu line(s) on visit %s where the cheaper %s %s (std price %s) "
+	                    "of the same group was prescribed (%s, the last at %s)",
+	                    "收取 %s %s（标准价 %s）%zu 条（就诊 %s），而处方开的是同组较便宜的 %s %s（标准价 %s），"
+	                    "串换药品收费（%s，最后一条 %s）",
+	                    code, name, cw_format_money(u, it->std_price[drug]), sc->ev.n, visit,
+	                    cw_dataset_str(ds, it->code[pd]), cw_dataset_str(ds, it->name[pd]),
+	                    cw_format_money(p, it->std_price[pd]), m, t);
 }
 
 /* The visit's findings: its flagged lines of the month, one finding per tag and drug. */
@@ -426,6 +432,7 @@ const cw_detector cw_detector_substitution = {
 	.title_en = "Substituted drug billing",
 	.summary = "drug lines no prescription line of the visit covers, beyond the quantity prescribed, or a "
 	           "dearer drug of the group billed in place of the cheaper one prescribed",
+	.summary_zh = "药品收费无当次就诊的处方对应、超出处方数量，或以同组较贵药品替换处方所开的较便宜药品收费",
 	.dimension = NULL,
 	.defaults = "{ \"window_hours\": 24, \"group_prefix\": 6 }",
 	.partition = CW_PARTITION_PATIENTS,

@@ -238,6 +238,26 @@ static void describe_limit(char *buf, size_t size, const stay_ref *s, const conf
 		         c->heavy_factor, med, s->pooled_visits, s->cat, s->cat_visits, c->min_outpatient_visits);
 }
 
+/* The same in Chinese. */
+static void describe_limit_zh(char *buf, size_t size, const stay_ref *s, const config *c)
+{
+	char floor[CW_FMT_SIZE], med[CW_FMT_SIZE];
+	cw_format_money(floor, c->max_care_per_day);
+	if (s->source == REF_NONE) {
+		snprintf(buf, size, "每日诊疗费上限 max_care_per_day %s；无门诊参照：本月 %s 门诊 %zu 人次、所列诊断门诊 %zu "
+		         "人次，少于 %d", floor, s->cat, s->cat_visits, s->pooled_visits, c->min_outpatient_visits);
+		return;
+	}
+	cw_format_money(med, s->median);
+	if (s->source == REF_CATEGORY)
+		snprintf(buf, size, "取 max_care_per_day %s 与 %g 倍 %s（本月 %s 门诊每人次诊疗费中位数，%zu 人次）之较大者",
+		         floor, c->heavy_factor, med, s->cat, s->cat_visits);
+	else
+		snprintf(buf, size, "取 max_care_per_day %s 与 %g 倍 %s（本月所列诊断门诊每人次诊疗费中位数，%zu 人次；%s "
+		         "仅 %zu 人次，少于 %d）之较大者", floor, c->heavy_factor, med, s->pooled_visits, s->cat,
+		         s->cat_visits, c->min_outpatient_visits);
+}
+
 /* --- judging a stay ---------------------------------------------------------------------------------- */
 /* How a stay's care compares with its limit. */
 typedef struct verdict {
@@ -245,6 +265,7 @@ typedef struct verdict {
 	cw_fen limit;             /* care per day */
 	const char *compare;      /* "above", "not above", "below" */
 	const char *limit_text;   /* where the limit comes from */
+	const char *compare_zh, *limit_text_zh; /* the same in Chinese */
 } verdict;
 
 /* Emits the finding of stay s, its live lines in ev. */
@@ -268,13 +289,16 @@ static int emit(const cw_scan *ctx, cw_findings *out, const cw_linebuf *ev, cw_r
 	f.nlines = ev->n;
 	f.tag = v->heavy ? TAG_HEAVY : TAG_LIGHT;
 	char adm[CW_FMT_SIZE], dis[CW_FMT_SIZE], pd[CW_FMT_SIZE], limit[CW_FMT_SIZE], amount[CW_FMT_SIZE];
-	return cw_emit(out, &f,
-	               "%s: %d-day stay %s to %s for %s (outpatient-manageable %s), no surgery, care %s per day, %s "
-	               "%s (%s); stay amount %s",
-	               v->heavy ? "小病大治 (minor illness, major treatment)" : "低标准入院 (admission below the criteria)",
-	               days, cw_format_time(adm, vs->admit[s]), cw_format_time(dis, vs->discharge[s]),
-	               cw_dataset_str(ds, vs->dx_code[s]), prefix, cw_format_money(pd, care / days), v->compare,
-	               cw_format_money(limit, v->limit), v->limit_text, cw_format_money(amount, total));
+	return cw_emit_i18n(out, &f,
+	                    "%s%.0s: %d-day stay %s to %s for %s (outpatient-manageable %s), no surgery, care %s per day, "
+	                    "%s%.0s %s (%s%.0s); stay amount %s",
+	                    "%.0s%s：住院 %d 天（%s 至 %s），诊断 %s（门诊可诊治的 %s），无手术，每日诊疗费 %s，%.0s%s %s"
+	                    "（%.0s%s）；住院金额 %s",
+	                    v->heavy ? "小病大治 (minor illness, major treatment)" : "低标准入院 (admission below the criteria)",
+	                    v->heavy ? "小病大治" : "低标准入院", days, cw_format_time(adm, vs->admit[s]),
+	                    cw_format_time(dis, vs->discharge[s]), cw_dataset_str(ds, vs->dx_code[s]), prefix,
+	                    cw_format_money(pd, care / days), v->compare, v->compare_zh, cw_format_money(limit, v->limit),
+	                    v->limit_text, v->limit_text_zh, cw_format_money(amount, total));
 }
 
 /* Judges stay s (discharged in the month, its length `days` within max_days, its normalised dx `dx`
@@ -289,8 +313,9 @@ static int judge(const cw_scan *ctx, const reference *ref, cw_findings *out, cw_
 	int rc = visit_lines(ctx->ds, s, ev, &total, &care, &surgery);
 	if (rc < 0 || surgery)
 		return rc < 0 ? rc : 0;
-	char text[320];
-	verdict v = { 0, c->max_care_per_day, "below", "max_care_per_day; light_only" };
+	char text[320], text_zh[400];
+	verdict v = { 0, c->max_care_per_day, "below", "max_care_per_day; light_only", "低于",
+		      "每日诊疗费上限 max_care_per_day；light_only" };
 	if (c->light_only) { /* strictly below the ceiling; the ceiling itself is not flagged */
 		if (care >= c->max_care_per_day * days)
 			return 0;
@@ -298,10 +323,13 @@ static int judge(const cw_scan *ctx, const reference *ref, cw_findings *out, cw_
 		stay_ref sr;
 		reference_of(&sr, ref, c, dx);
 		describe_limit(text, sizeof text, &sr, c);
+		describe_limit_zh(text_zh, sizeof text_zh, &sr, c);
 		v.limit = sr.limit;
 		v.heavy = care > sr.limit * days;
 		v.compare = v.heavy ? "above" : "not above";
+		v.compare_zh = v.heavy ? "高于" : "不高于";
 		v.limit_text = text;
+		v.limit_text_zh = text_zh;
 	}
 	return emit(ctx, out, ev, s, days, prefix, total, care, &v);
 }
@@ -342,6 +370,7 @@ const cw_detector cw_detector_unwarranted_admission = {
 	.title_en = "Unwarranted admission",
 	.summary = "a short stay with no surgery for a condition outpatient care handles: light (低标准入院) or "
 	           "heavy (小病大治) care",
+	.summary_zh = "门诊可诊治的疾病短期住院且无手术：诊疗费用过低（低标准入院）或过高（小病大治）",
 	.dimension = "diagnosis",
 	.defaults = "{ \"max_days\": 3, \"max_care_per_day\": 300.0, \"heavy_factor\": 3.0,"
 	            "  \"min_outpatient_visits\": 20, \"light_only\": false,"

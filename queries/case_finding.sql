@@ -5,6 +5,7 @@
 SELECT f.finding_id, to_char(f.month, 'YYYY-MM') AS month, f.detector, f.dimension, f.inst_id, f.dept_id,
        f.physician_id, f.patient_id, f.visit_id, array_to_string(f.line_ids, ' ') AS line_ids,
        f.suspect_amount, f.score, f.reason, f.severity, f.tag, f.metric, f.value, f.expected, f."limit",
+       f.reason_en, f.reason_zh,
        l.line_id, c.visit_id AS line_visit_id, coalesce(c.physician_id, v.physician_id) AS line_physician_id,
        c.item_code, i.name AS item_name, i.category, i.unit, to_char(c.service_time, 'YYYY-MM-DD HH24:MI')
        AS service_time, c.qty, c.unit_price, c.amount, i.std_price,

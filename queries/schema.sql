@@ -1,4 +1,4 @@
--- schema.sql: claimwatch's database, schema version 3. Applied by `claimwatch db init --db URL`, in one
+-- schema.sql: claimwatch's database, schema version 4. Applied by `claimwatch db init --db URL`, in one
 -- transaction with queries/functions.sql (the functions `claimwatch load` calls) and a check of every
 -- table's columns against this file (pg_schema.c). A database that already has a newer version is left
 -- alone, an older one is migrated with queries/migrations/NNNN.sql (NNNN = the version it brings the
@@ -182,6 +182,8 @@ CREATE TABLE IF NOT EXISTS claimwatch.findings (
     value           double precision,
     expected        double precision,
     "limit"         double precision,
+    reason_en       text,                       -- the reason in English, and in Chinese (NULL when the
+    reason_zh       text,                       -- detector gave none); `reason` is in the run's --lang
     PRIMARY KEY (run_id, finding_id)
 );
 CREATE INDEX IF NOT EXISTS findings_month ON claimwatch.findings (month, finding_id);
@@ -241,4 +243,4 @@ CREATE TABLE IF NOT EXISTS claimwatch.rejects (
 );
 CREATE INDEX IF NOT EXISTS rejects_run ON claimwatch.rejects (run_id);
 
-INSERT INTO claimwatch.schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;
+INSERT INTO claimwatch.schema_version (version) VALUES (4) ON CONFLICT DO NOTHING;

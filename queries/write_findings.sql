@@ -2,9 +2,9 @@
 -- $1 the month's first day, $2 the run.
 INSERT INTO claimwatch.findings (month, finding_id, run_id, detector, dimension, inst_id, dept_id,
                                  physician_id, patient_id, visit_id, line_ids, suspect_amount, score,
-                                 reason, severity, tag, metric, value, expected, "limit")
+                                 reason, severity, tag, metric, value, expected, "limit", reason_en, reason_zh)
 SELECT $1::date, finding_id, $2::bigint, detector, dimension, inst_id, dept_id, physician_id, patient_id,
        visit_id, coalesce(string_to_array(line_ids, ' '), '{}'), coalesce(suspect_amount::numeric, 0),
        coalesce(score::numeric, 0), coalesce(reason, ''), severity, tag, metric, value::float8,
-       expected::float8, "limit"::float8
+       expected::float8, "limit"::float8, reason_en, nullif(reason_zh, '')
   FROM pg_temp.cw_stage_findings;

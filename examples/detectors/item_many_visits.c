@@ -88,8 +88,9 @@ static int judge(const cw_scan *ctx, cw_findings *out, scratch *s, size_t lo, si
 	f.when = cl->time[last];
 	f.lines = s->ev.v;
 	f.nlines = s->ev.n;
-	return cw_emit(out, &f, "%s billed on %zu visits of this patient in the month (at most %lld)",
-	               cw_dataset_str(ctx->ds, it->name[f.item]), nvisits, c->max_visits);
+	return cw_emit_i18n(out, &f, "%s billed on %zu visits of this patient in the month (at most %lld)",
+	                    "%s 本月在该患者的 %zu 次就诊中收费（最多 %lld 次）",
+	                    cw_dataset_str(ctx->ds, it->name[f.item]), nvisits, c->max_visits);
 }
 
 /* A patient's live lines of the month, as keys sorted by item, then time. */
@@ -133,6 +134,7 @@ const cw_detector cw_detector_item_many_visits = {
 	.title_zh = "同一项目多次就诊收费",
 	.title_en = "Item billed on many visits",
 	.summary = "the same item billed on more than max_visits visits of one patient in the month",
+	.summary_zh = "同一患者本月有超过 max_visits 次就诊收取同一项目",
 	.dimension = NULL,
 	.defaults = "{ \"max_visits\": 3 }",
 	.partition = CW_PARTITION_PATIENTS,

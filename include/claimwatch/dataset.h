@@ -61,6 +61,13 @@ CW_EXTERN(const char *) cw_category_name(int category);
 CW_EXTERN(int) cw_category_parse(const char *s, size_t len);
 CW_EXTERN(const char *) cw_visit_kind_name(int kind);
 CW_EXTERN(int) cw_visit_kind_parse(const char *s, size_t len);
+/* The same in Chinese, for text an inspector reads: "门诊", "急诊", "住院";
+ * "药品", "检查"... ("?" when out of range). */
+CW_EXTERN(const char *) cw_visit_kind_name_zh(int kind);
+CW_EXTERN(const char *) cw_category_name_zh(int category);
+/* The Chinese name of a department's specialty id ("cardiology": "心血管内科"),
+ * NULL for an id it does not know (show the id as it is). */
+CW_EXTERN(const char *) cw_specialty_name_zh(const char *id);
 /* Care on an inpatient day: drug, lab, exam, treatment, surgery or material. */
 static inline int cw_category_is_care(int c) {
 	return c == CW_CAT_DRUG || c == CW_CAT_LAB || c == CW_CAT_EXAM ||

@@ -19,6 +19,7 @@
  *       .name = "over_price",
  *       .title_zh = "超标准收费", .title_en = "Over-price billing",
  *       .summary = "a line's unit price above the item's std_price",
+ *       .summary_zh = "收费单价高于项目的标准价格",   // the same in Chinese
  *       .dimension = NULL,                   // by the item's category
  *       .defaults = "{\"tolerance\": 0.0}",   // detectors.over_price ("enabled": true is added)
  *       .partition = CW_PARTITION_PATIENTS,  // scan() sees a range of patients
@@ -123,10 +124,14 @@ typedef struct cw_findings cw_findings;
 CW_EXTERN(int) cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
 	CW_PRINTF(3, 4);
 /* Like cw_emit(), with the reason in English and in Chinese: both formats
- * take the same arguments, in the same order. Outputs show the reason in the
- * run's language (the English one where a detector gives only that). */
+ * take the same arguments, in the same order, and the compiler checks both
+ * against them. A piece whose words differ by language is passed twice, the
+ * English then the Chinese, and each format skips the other's with "%.0s":
+ *   cw_emit_i18n(out, &f, "%s billed %s%.0s", "%s%.0s%s收费", name, "twice", "两次");
+ * Outputs show the reason in the run's language (the English one where a
+ * detector gives only that). */
 CW_EXTERN(int) cw_emit_i18n(cw_findings *out, const cw_finding *f, const char *fmt_en, const char *fmt_zh, ...)
-	CW_PRINTF(3, 5);
+	CW_PRINTF(3, 5) CW_PRINTF(4, 5);
 
 typedef enum cw_partition {
 	CW_PARTITION_NONE,     /* scan() is called once with every patient */
@@ -179,6 +184,9 @@ typedef struct cw_detector {
 	int (*configure)(void **out, const cw_section *rules);
 	void (*release)(void *config);
 	int (*scan)(cw_findings *out, const cw_scan *ctx);
+	/* The summary in Chinese, for the Chinese report and `claimwatch case`
+	 * (NULL: the English one is shown). */
+	const char *summary_zh;
 } cw_detector;
 
 /* The first line of every detector's initializer. */

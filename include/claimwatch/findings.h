@@ -45,6 +45,9 @@ CW_EXTERN(void) cw_findings_free(cw_findings *list);
 CW_EXTERN(size_t) cw_findings_count(const cw_findings *list);
 /* Fills *rec with finding i (0-based, below the count). */
 CW_EXTERN(void) cw_findings_get(cw_record *rec, const cw_findings *list, size_t i);
+/* The reason in a language: lang "en" gives the English one; "zh" (or NULL) the
+ * Chinese one, or the English one where the detector gave no Chinese. */
+CW_EXTERN(const char *) cw_record_reason(const cw_record *rec, const char *lang);
 
 /* --- dimensions -------------------------------------------------------------
  * The rules' set of dimensions (dimensions.names) and how a finding maps to

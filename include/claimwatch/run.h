@@ -66,7 +66,7 @@ typedef struct cw_run_options {
 	size_t plugin_count;
 	const cw_rules *rules;
 
-	const char *lang;         /* "zh" (NULL) or "en": the report's labels and the sanctions' measures */
+	const char *lang;         /* "zh" (NULL) or "en": the report, findings' reasons, the sanctions' measures */
 	int reveal_patients;      /* raw patient ids instead of keyed pseudonyms */
 	int allow_empty;          /* a month whose current results had claim lines may come out empty */
 

@@ -487,7 +487,7 @@ static int note_unknown_item(cw_builder *b, cw_ref r, const char *code)
  * without limits or restrictions. */
 static cw_ref add_uncatalogued_item(cw_dataset *ds, const char *code, cw_fen unit_price)
 {
-	cw_ref r;
+	cw_ref r = CW_NONE;
 	if (add_key(ds, CW_T_ITEMS, code, "item_code", &r, NULL) < 0 ||
 	    put_text(ds, ds->items.name, r, code, 0, NULL) < 0)
 		return CW_NONE;

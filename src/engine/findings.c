@@ -125,7 +125,20 @@ static size_t format_reason(char *buf, const char *fmt, va_list ap)
 	int n = vsnprintf(buf, REASON_MAX, fmt, ap);
 	if (n < 0)
 		return buf[0] = 0, 0;
-	return (size_t)n >= REASON_MAX ? REASON_MAX - 1 : (size_t)n;
+	if ((size_t)n < REASON_MAX)
+		return (size_t)n;
+	/* cut: drop a UTF-8 character the cut left incomplete */
+	size_t len = REASON_MAX - 1, start = len;
+	while (start > 0 && ((unsigned char)buf[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start > 0) {
+		unsigned char lead = (unsigned char)buf[start - 1];
+		size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+		if (start - 1 + need > len)
+			len = start - 1;
+	}
+	buf[len] = 0;
+	return len;
 }
 
 int cw_emit(cw_findings *out, const cw_finding *f, const char *fmt, ...)
@@ -170,6 +183,12 @@ void cw_findings_get(cw_record *r, const cw_findings *l, size_t i)
 	r->reason = cw_findings_text(l, s->reason_at);
 	r->reason_zh = cw_findings_text(l, s->reason_zh_at);
 	memcpy(r->id, s->id, sizeof r->id);
+}
+
+const char *cw_record_reason(const cw_record *r, const char *lang)
+{
+	int en = lang && !strcmp(lang, "en");
+	return !en && r->reason_zh ? r->reason_zh : r->reason ? r->reason : "";
 }
 
 int cw_findings_copy(cw_findings *dst, const cw_findings *src, size_t i)

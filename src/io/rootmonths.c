@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "claimwatch/error.h"
+#include "io/csvtab.h"
 #include "io/rootmonths.h"
 #include "util/grow.h"
 
@@ -66,6 +67,13 @@ int cw_root_month_file(char *buf, size_t size, const char *root, cw_month m, con
 	if (snprintf(buf, size, "%s/%s/%s", root, cw_month_format(name, m), file) >= (int)size)
 		return cw_error_set(CW_EINVALID, "path too long under %s", root);
 	return 0;
+}
+
+int cw_root_month_table(cw_csvtab **t, const char *root, cw_month m, const char *file, const char *const *cols)
+{
+	char path[4096];
+	int rc = cw_root_month_file(path, sizeof path, root, m, file);
+	return rc < 0 ? rc : cw_csvtab_open(t, path, cols);
 }
 
 cw_month cw_cycle_first(cw_month m)

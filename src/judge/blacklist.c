@@ -119,7 +119,7 @@ static int take_finding(cw_blacklist *b, const cw_csvtab *t, const cw_reviews *r
 	size_t k = (size_t)(e - b->e);
 	e->findings++;
 	cw_sb_add(&c->ids[k], " ", id);
-	if (status == CW_REVIEW_CONFIRMED)
+	if (cw_review_is_confirmed(status))
 		cw_sb_add(&c->confirmed[k], " ", id);
 	return add_detector(e, det, money);
 }
@@ -127,11 +127,8 @@ static int take_finding(cw_blacklist *b, const cw_csvtab *t, const cw_reviews *r
 static int read_findings(cw_blacklist *b, cw_month m, const cw_reviews *rv, collect *c)
 {
 	static const char *const cols[] = { "finding_id", "detector", "physician_id", "suspect_amount", NULL };
-	char path[4096];
 	cw_csvtab *t;
-	int rc = cw_root_month_file(path, sizeof path, b->o.root, m, "findings.csv");
-	if (rc == 0)
-		rc = cw_csvtab_open(&t, path, cols);
+	int rc = cw_root_month_table(&t, b->o.root, m, "findings.csv", cols);
 	if (rc == CW_ENOTFOUND)
 		return 0;
 	if (rc < 0)
@@ -231,9 +228,21 @@ void cw_blacklist_free(cw_blacklist *b)
 
 /* --- output -------------------------------------------------------------------- */
 
+/* Why a physician is listed: the stable word (reason), and in words (reason_text, in opts.lang). */
 static const char *reason(const cw_bl_entry *e)
 {
 	return e->by_level && e->by_amount ? "level+amount" : e->by_level ? "level" : "amount";
+}
+
+static const char *reason_text(const cw_blacklist *b, const cw_bl_entry *e)
+{
+	int en = b->o.lang && !strcmp(b->o.lang, "en");
+	if (e->by_level && e->by_amount)
+		return en ? "sanction level and money at stake both at or above the thresholds"
+		          : "处理等级和涉及金额均达到列入标准";
+	if (e->by_level)
+		return en ? "sanction level at or above the threshold" : "处理等级达到列入标准";
+	return en ? "money at stake over the cycle at or above the threshold" : "本周期涉及金额达到列入标准";
 }
 
 static size_t shown(const cw_blacklist *b, const cw_bl_entry *e)
@@ -252,7 +261,8 @@ int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f, int flags)
 	static const char *const columns[] = {
 		"physician_id", "name", "inst_id", "dept_id", "level", "months_flagged", "suspect_amount_total",
 		"top_detectors", "finding_ids", "cycle", "through", "reason", "months_flagged_count",
-		"single_firsts", "composite_firsts", "findings", "confirmed_finding_ids", "missing_months", NULL
+		"single_firsts", "composite_firsts", "findings", "confirmed_finding_ids", "missing_months", "reason_text",
+		NULL
 	};
 	char money[CW_FMT_SIZE];
 	if (flags & CW_CSV_EXCEL)
@@ -282,7 +292,8 @@ int cw_blacklist_write_csv(const cw_blacklist *b, FILE *f, int flags)
 		cell(f, reason(e), 0, flags);
 		fprintf(f, "%d,%d,%d,%zu,", e->t->months_flagged, e->t->single_firsts, e->t->composite_firsts, e->findings);
 		cell(f, e->confirmed_ids, 0, flags);
-		cell(f, b->missing, 1, flags);
+		cell(f, b->missing, 0, flags);
+		cell(f, reason_text(b, e), 1, flags);
 		free(tops);
 	}
 	return 0;
@@ -299,6 +310,7 @@ static cJSON *entry_json(const cw_blacklist *b, const cw_bl_entry *e)
 	cJSON_AddStringToObject(o, "dept_id", s->dept_id);
 	cJSON_AddNumberToObject(o, "level", e->t->max_level);
 	cJSON_AddStringToObject(o, "reason", reason(e));
+	cJSON_AddStringToObject(o, "reason_text", reason_text(b, e));
 	cJSON_AddItemToObject(o, "months_flagged", cw_json_words(e->t->flagged, strlen(e->t->flagged)));
 	cJSON_AddNumberToObject(o, "single_firsts", e->t->single_firsts);
 	cJSON_AddNumberToObject(o, "composite_firsts", e->t->composite_firsts);

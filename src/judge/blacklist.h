@@ -18,6 +18,7 @@ typedef struct cw_blacklist_opts {
 	cw_fen min_amount;        /* 0: money alone never makes a candidate */
 	int top_detectors;        /* detectors listed per candidate */
 	const cw_sanction_rules *rules;
+	const char *lang;         /* "zh" (NULL) or "en": the language of reason_text */
 } cw_blacklist_opts;
 
 typedef struct cw_bl_detector {

@@ -20,11 +20,15 @@
 
 #define ID_MAX 72
 
+/* One act of the file, then (after folding) one finding's state. */
 typedef struct decision {
 	char id[ID_MAX];
 	char month[8];
-	int status;
-	size_t seq; /* line order: the latest wins */
+	int status;       /* the act; after folding, the state */
+	int prior;        /* after folding: the state before an appeal */
+	cw_fen amount;    /* a refund's amount; after folding, the refunds added up */
+	uint64_t line;    /* the act's line in the file */
+	size_t seq;       /* line order: acts apply in it */
 } decision;
 
 struct cw_reviews {
@@ -33,19 +37,64 @@ struct cw_reviews {
 	char *warnings; /* one per line */
 };
 
-static const char *const status_names[] = { "", "confirmed", "dismissed" };
-static const char *const file_columns[] = { "time", "by", "finding_id", "month", "status", "note", NULL };
-enum { C_TIME, C_BY, C_ID, C_MONTH, C_STATUS, C_NOTE };
+static const char *const status_names[CW_REVIEW_NSTATUS] = {
+	"", "confirmed", "dismissed", "rectified", "refunded", "appealed", "upheld", "overturned"
+};
+static const char *const file_columns[] = { "time", "by", "finding_id", "month", "status", "note", "date",
+	                                        "amount", NULL };
+/* Reading: date and amount are absent from a file of the first form. */
+static const char *const read_columns[] = { "time", "by", "finding_id", "month", "status", "note", "?date",
+	                                        "?amount", NULL };
+enum { C_TIME, C_BY, C_ID, C_MONTH, C_STATUS, C_NOTE, C_DATE, C_AMOUNT, C_OLD = C_DATE };
+#define HEADER "time,by,finding_id,month,status,note,date,amount"
 
-const char *cw_review_status_name(int s) { return s >= 0 && s <= CW_REVIEW_DISMISSED ? status_names[s] : ""; }
+const char *cw_review_status_name(int s) { return s >= 0 && s < CW_REVIEW_NSTATUS ? status_names[s] : ""; }
+const char *cw_review_state_name(int s) { return s == CW_REVIEW_NONE ? "open" : cw_review_status_name(s); }
 
 int cw_review_status_parse(const char *s)
 {
-	if (!strcmp(s, "confirmed"))
-		return CW_REVIEW_CONFIRMED;
-	if (!strcmp(s, "dismissed"))
-		return CW_REVIEW_DISMISSED;
+	for (int i = CW_REVIEW_CONFIRMED; i < CW_REVIEW_NSTATUS; i++)
+		if (!strcmp(s, status_names[i]))
+			return i;
 	return -1;
+}
+
+int cw_review_is_confirmed(int s)
+{
+	return s == CW_REVIEW_CONFIRMED || s == CW_REVIEW_RECTIFIED || s == CW_REVIEW_REFUNDED ||
+	       s == CW_REVIEW_APPEALED;
+}
+
+/* --- the states ------------------------------------------------------------------------------------ */
+
+#define B(s) (1u << (s))
+/* Per act: the states it may follow, and how a bureau says so. */
+static const struct {
+	unsigned from;
+	const char *needs;
+} acts[CW_REVIEW_NSTATUS] = {
+	[CW_REVIEW_CONFIRMED] = { B(CW_REVIEW_NONE) | B(CW_REVIEW_DISMISSED), "an open or dismissed finding "
+	                          "(to contest a confirmed one, record an appeal: appealed)" },
+	[CW_REVIEW_DISMISSED] = { B(CW_REVIEW_NONE) | B(CW_REVIEW_CONFIRMED), "an open or confirmed finding (once "
+	                          "rectified or refunded, only an appeal overturned dismisses it)" },
+	[CW_REVIEW_RECTIFIED] = { B(CW_REVIEW_CONFIRMED), "a confirmed finding (confirm it first)" },
+	[CW_REVIEW_REFUNDED] = { B(CW_REVIEW_CONFIRMED) | B(CW_REVIEW_RECTIFIED) | B(CW_REVIEW_REFUNDED),
+	                         "a confirmed, rectified or refunded finding (confirm it first)" },
+	[CW_REVIEW_APPEALED] = { B(CW_REVIEW_CONFIRMED) | B(CW_REVIEW_RECTIFIED) | B(CW_REVIEW_REFUNDED),
+	                         "a confirmed, rectified or refunded finding" },
+	[CW_REVIEW_UPHELD] = { B(CW_REVIEW_APPEALED), "a finding under appeal (appealed)" },
+	[CW_REVIEW_OVERTURNED] = { B(CW_REVIEW_APPEALED), "a finding under appeal (appealed)" },
+};
+
+int cw_review_transition(int *next, int current, int before_appeal, int act)
+{
+	if (act <= CW_REVIEW_NONE || act >= CW_REVIEW_NSTATUS)
+		return cw_error_set(CW_EINVALID, "unknown decision %d", act);
+	if (current < 0 || current > CW_REVIEW_APPEALED || !(acts[act].from & B(current)))
+		return cw_error_set(CW_EINVALID, "the finding is %s: '%s' is for %s", cw_review_state_name(current),
+		                    status_names[act], acts[act].needs);
+	*next = act == CW_REVIEW_UPHELD ? before_appeal : act == CW_REVIEW_OVERTURNED ? CW_REVIEW_DISMISSED : act;
+	return 0;
 }
 
 static int by_id_then_seq(const void *a, const void *b)
@@ -55,18 +104,44 @@ static int by_id_then_seq(const void *a, const void *b)
 	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Sorts by id and keeps the latest decision of each finding. */
-static void keep_latest(cw_reviews *rv)
+static void add_warning(cw_sb *warn, const char *fmt, ...) CW_PRINTF(2, 3);
+
+/* One act applied to the finding's state in *d; an act its state refuses is ignored with a warning (a
+ * file edited by hand: claimwatch checks every act before writing it). */
+static void apply(decision *d, const decision *act, const char *path, cw_sb *warn)
+{
+	int next;
+	if (cw_review_transition(&next, d->status, d->prior, act->status) < 0) {
+		add_warning(warn, "warning: %s: line %llu: %s: %s: this decision is ignored", path,
+		            (unsigned long long)act->line, act->id, cw_error_last());
+		return;
+	}
+	if (act->status == CW_REVIEW_APPEALED)
+		d->prior = d->status;
+	if (act->status == CW_REVIEW_REFUNDED)
+		d->amount += act->amount;
+	if (next == CW_REVIEW_DISMISSED) /* after an appeal overturned: the fund owes it back */
+		d->amount = 0;
+	snprintf(d->month, sizeof d->month, "%s", act->month);
+	d->status = next;
+}
+
+/* Sorts the acts by finding, in file order, and folds each finding's acts into its state. */
+static void fold(cw_reviews *rv, const char *path, cw_sb *warn)
 {
 	if (!rv->n)
 		return;
 	qsort(rv->d, rv->n, sizeof *rv->d, by_id_then_seq);
 	size_t w = 0;
-	for (size_t i = 0; i < rv->n; i++) {
-		if (w && !strcmp(rv->d[w - 1].id, rv->d[i].id))
-			rv->d[w - 1] = rv->d[i];
-		else
-			rv->d[w++] = rv->d[i];
+	for (size_t i = 0; i < rv->n;) {
+		decision state = rv->d[i];
+		state.status = state.prior = CW_REVIEW_NONE;
+		state.amount = 0;
+		size_t j = i;
+		for (; j < rv->n && !strcmp(rv->d[j].id, state.id); j++)
+			apply(&state, &rv->d[j], path, warn);
+		rv->d[w++] = state;
+		i = j;
 	}
 	rv->n = w;
 }
@@ -129,6 +204,7 @@ static int read_text(const char *root, const char *path, char **text, size_t *le
 typedef struct scan {
 	size_t clean;
 	uint64_t bad_line; /* 0: no damage */
+	int old_form;      /* the header is the first form's, without date and amount */
 	char why[512];     /* what is wrong at that line */
 } scan;
 
@@ -144,7 +220,6 @@ static void note_why(scan *sc, const char *path)
 	snprintf(sc->why, sizeof sc->why, "%s", m);
 }
 
-static void add_warning(cw_sb *warn, const char *fmt, ...) CW_PRINTF(2, 3);
 static void add_warning(cw_sb *warn, const char *fmt, ...)
 {
 	char line[1024];
@@ -155,22 +230,34 @@ static void add_warning(cw_sb *warn, const char *fmt, ...)
 	cw_sb_add(warn, "\n", line);
 }
 
-/* One readable row as a decision of rv; a status that is neither is skipped with a warning. */
+/* One readable row as an act of rv; an unknown act or a bad amount is skipped with a warning. */
 static int take_row(const cw_csvtab *t, const char *path, cw_reviews *rv, cw_sb *warn)
 {
-	char status[16];
+	char status[16], amount[32];
+	const char *why = NULL;
+	cw_fen money = 0;
+	unsigned long long line = (unsigned long long)cw_csvtab_line(t);
 	int s = cw_review_status_parse(cw_csvtab_copy(status, sizeof status, t, C_STATUS));
+	cw_csvtab_copy(amount, sizeof amount, t, C_AMOUNT);
 	if (s < 0) {
-		add_warning(warn, "warning: %s: line %llu: status '%s' is neither confirmed nor dismissed: this decision "
-		            "is ignored", path, (unsigned long long)cw_csvtab_line(t), status);
+		add_warning(warn, "warning: %s: line %llu: status '%s' is not a decision (confirmed, dismissed, "
+		            "rectified, refunded, appealed, upheld, overturned): this decision is ignored", path, line, status);
+		return 0;
+	}
+	if (s == CW_REVIEW_REFUNDED && (cw_parse_money(&money, &why, amount, strlen(amount)) < 0 || money <= 0)) {
+		add_warning(warn, "warning: %s: line %llu: refund amount '%s': %s: this decision is ignored", path, line,
+		            amount, why ? why : "not above 0");
 		return 0;
 	}
 	if (cw_grow((void **)&rv->d, &rv->cap, rv->n + 1, sizeof *rv->d) < 0)
 		return cw_error_set(CW_ENOMEM, "out of memory reading %s", path);
 	decision *d = &rv->d[rv->n];
+	memset(d, 0, sizeof *d);
 	cw_csvtab_copy(d->id, sizeof d->id, t, C_ID);
 	cw_csvtab_copy(d->month, sizeof d->month, t, C_MONTH);
 	d->status = s;
+	d->amount = money;
+	d->line = line;
 	d->seq = rv->n++;
 	return 0;
 }
@@ -183,7 +270,9 @@ static int scan_text(const char *path, const char *text, size_t len, cw_reviews 
 	memset(sc, 0, sizeof *sc);
 	if (!len)
 		return 0;
-	int rc = cw_csvtab_open_mem(&t, path, text, len, file_columns);
+	int rc = cw_csvtab_open_mem(&t, path, text, len, read_columns);
+	size_t hl = strlen(HEADER);
+	sc->old_form = !(len > hl && !strncmp(text, HEADER, hl) && (text[hl] == '\n' || text[hl] == '\r'));
 	if (rc == CW_ENOMEM)
 		return rc;
 	if (rc < 0) { /* the header itself is damaged: the whole file is */
@@ -240,8 +329,43 @@ static int write_whole(const char *path, mode_t mode, const char *a, size_t na, 
 	return cw_outfile_close(f, path);
 }
 
-/* Replaces reviews.csv by its clean part (a header when none), then `add` (a record, or ""). A damaged end
- * goes first to ROOT/reviews.csv.damaged-<time>.<pid>, named in the warning. */
+/* The clean part of a file of the first form in the new form: the new header, and each record with an
+ * empty date and amount (caller frees *out). */
+static int migrate(char **out, size_t *outlen, const char *path, const char *text, size_t clean)
+{
+	cw_csvtab *t;
+	FILE *m = open_memstream(out, outlen);
+	if (!m)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	cw_csv_header(m, file_columns);
+	int rc = cw_csvtab_open_mem(&t, path, text, clean, read_columns);
+	while (rc == 0 && (rc = cw_csvtab_next(t)) == 1) {
+		for (size_t i = 0; i < C_OLD; i++) {
+			char *cell = cw_csvtab_dup(t, i);
+			if (!cell) {
+				rc = cw_error_set(CW_ENOMEM, "out of memory");
+				break;
+			}
+			cw_csv_cell(m, cell, 0);
+			free(cell);
+		}
+		if (rc == 1)
+			fputs(",\n", m);
+		rc = rc == 1 ? 0 : rc;
+	}
+	cw_csvtab_close(t);
+	if (fclose(m) != 0 && rc == 0)
+		rc = cw_error_set(CW_ENOMEM, "out of memory");
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Replaces reviews.csv by its clean part (a header when none; in the new form when a record is added to a
+ * file of the first form), then `add` (a record, or ""). A damaged end goes first to
+ * ROOT/reviews.csv.damaged-<time>.<pid>, named in the warning. */
 static int store(const char *path, mode_t mode, const char *text, size_t len, const scan *sc, const char *add,
                  cw_sb *warn)
 {
@@ -261,6 +385,13 @@ static int store(const char *path, mode_t mode, const char *text, size_t len, co
 	}
 	char *head = NULL;
 	size_t headlen = 0;
+	if (sc->clean && sc->old_form && *add) {
+		if ((rc = migrate(&head, &headlen, path, text, sc->clean)) < 0)
+			return rc;
+		rc = write_whole(path, mode, head, headlen, add, strlen(add));
+		free(head);
+		return rc;
+	}
 	if (!sc->clean) {
 		FILE *m = open_memstream(&head, &headlen);
 		if (!m)
@@ -273,9 +404,40 @@ static int store(const char *path, mode_t mode, const char *text, size_t len, co
 	return rc;
 }
 
-/* Under the lock: the file read again, its damaged end set aside and `add` (a record, or "") added, all
- * written whole; nothing written when there is neither. */
-static int rewrite_locked(const char *root, const char *path, const char *add, cw_sb *warn)
+static const decision *find(const cw_reviews *rv, const char *id);
+
+/* Whether the finding's state in the file's text allows the act r (the file's own warnings are the
+ * readers' to give). */
+static int check_act(const char *path, const char *text, size_t len, const cw_review *r)
+{
+	cw_reviews rv = { 0 };
+	cw_sb quiet = { 0 };
+	scan sc;
+	int rc = scan_text(path, text, len, &rv, &quiet, &sc), next;
+	if (rc == 0)
+		fold(&rv, path, &quiet);
+	const decision *d = rc == 0 ? find(&rv, r->finding_id) : NULL;
+	cw_fen refunded = d ? d->amount : 0;
+	char a[CW_FMT_SIZE], b[CW_FMT_SIZE], c[CW_FMT_SIZE];
+	char why[512];
+	if (rc == 0 && (rc = cw_review_transition(&next, d ? d->status : CW_REVIEW_NONE, d ? d->prior : 0,
+	                                          r->status)) < 0) {
+		snprintf(why, sizeof why, "%s", cw_error_last());
+		rc = cw_error_set(CW_EINVALID, "%s: %s", r->finding_id, why);
+	}
+	else if (rc == 0 && r->status == CW_REVIEW_REFUNDED && r->capped && refunded + r->amount > r->cap)
+		rc = cw_error_set(CW_EINVALID, "%s: a refund of %s yuan would bring its refunds to %s yuan, more than the "
+		                  "%s yuan at stake (--force records it all the same)", r->finding_id,
+		                  cw_format_money(a, r->amount), cw_format_money(b, refunded + r->amount),
+		                  cw_format_money(c, r->cap));
+	free(rv.d);
+	free(quiet.s);
+	return rc;
+}
+
+/* Under the lock: the file read again, its damaged end set aside and `add` (a record, or "") added after
+ * checking the act r (when not NULL), all written whole; nothing written when there is neither. */
+static int rewrite_locked(const char *root, const char *path, const cw_review *r, const char *add, cw_sb *warn)
 {
 	char *text;
 	size_t len;
@@ -284,6 +446,10 @@ static int rewrite_locked(const char *root, const char *path, const char *add, c
 	int rc = read_text(root, path, &text, &len, &mode);
 	if (rc < 0)
 		return rc;
+	if (r && (rc = check_act(path, text, len, r)) < 0) {
+		free(text);
+		return rc;
+	}
 	if ((rc = scan_text(path, text, len, NULL, warn, &sc)) == 0 && (sc.bad_line || *add))
 		rc = store(path, mode, text, len, &sc, add, warn);
 	free(text);
@@ -300,7 +466,7 @@ static void set_aside(const char *root, const char *path, const scan *seen, cw_s
 		            "another claimwatch is writing the file; the next one sets the damaged end aside" : strerror(errno));
 		return;
 	}
-	int rc = rewrite_locked(root, path, "", warn);
+	int rc = rewrite_locked(root, path, NULL, "", warn);
 	close(fd);
 	if (rc < 0)
 		add_warning(warn, "warning: %s: line %llu: %s: the decisions from there on are not applied (setting the "
@@ -327,6 +493,8 @@ int cw_reviews_load(cw_reviews **out, const char *root)
 	free(text);
 	if (rc == 0 && sc.bad_line)
 		set_aside(root, path, &sc, &warn);
+	if (rc == 0)
+		fold(rv, path, &warn);
 	if (rc == 0 && !(rv->warnings = cw_sb_take(&warn)))
 		rc = cw_error_set(CW_ENOMEM, "out of memory");
 	free(warn.s);
@@ -334,7 +502,6 @@ int cw_reviews_load(cw_reviews **out, const char *root)
 		cw_reviews_free(rv);
 		return rc;
 	}
-	keep_latest(rv);
 	*out = rv;
 	return 0;
 }
@@ -351,22 +518,32 @@ void cw_reviews_free(cw_reviews *rv)
 size_t cw_reviews_count(const cw_reviews *rv) { return rv ? rv->n : 0; }
 const char *cw_reviews_warnings(const cw_reviews *rv) { return rv && rv->warnings ? rv->warnings : ""; }
 
-int cw_reviews_status(const cw_reviews *rv, const char *id)
+static const decision *find(const cw_reviews *rv, const char *id)
 {
-	if (!rv || !rv->n)
-		return CW_REVIEW_NONE;
-	size_t lo = 0, hi = rv->n;
+	size_t lo = 0, hi = rv ? rv->n : 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(rv->d[mid].id, id);
 		if (c == 0)
-			return rv->d[mid].status;
+			return &rv->d[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return CW_REVIEW_NONE;
+	return NULL;
+}
+
+int cw_reviews_status(const cw_reviews *rv, const char *id)
+{
+	const decision *d = find(rv, id);
+	return d ? d->status : CW_REVIEW_NONE;
+}
+
+cw_fen cw_reviews_refunded(const cw_reviews *rv, const char *id)
+{
+	const decision *d = find(rv, id);
+	return d ? d->amount : 0;
 }
 
 size_t cw_reviews_changed(const cw_reviews *rv, const char *root, const char *month)
@@ -383,15 +560,17 @@ size_t cw_reviews_changed(const cw_reviews *rv, const char *root, const char *mo
 
 /* --- recording a decision ---------------------------------------------------- */
 
-/* The decision as one CSV record, stamped with the local time (caller frees). */
+/* The decision as one CSV record, stamped with the local time, its date today's when not given (caller
+ * frees). */
 static char *record_text(const cw_review *r)
 {
-	char when[40], *text = NULL;
+	char when[40], today[16], money[CW_FMT_SIZE], *text = NULL;
 	size_t len = 0;
 	time_t t = time(NULL);
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		return NULL;
@@ -400,7 +579,9 @@ static char *record_text(const cw_review *r)
 	cw_csv_cell(f, r->finding_id, 0);
 	cw_csv_cell(f, r->month, 0);
 	cw_csv_cell(f, cw_review_status_name(r->status), 0);
-	cw_csv_cell(f, r->note ? r->note : "", 1);
+	cw_csv_cell(f, r->note ? r->note : "", 0);
+	cw_csv_cell(f, r->date && *r->date ? r->date : today, 0);
+	cw_csv_cell(f, r->status == CW_REVIEW_REFUNDED ? cw_format_money(money, r->amount) : "", 1);
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;
@@ -408,14 +589,33 @@ static char *record_text(const cw_review *r)
 	return text;
 }
 
+/* What a decision must hold whatever the finding's state: a known act, a refund's amount (and only a
+ * refund's), a real date. */
+static int check_review(const cw_review *r)
+{
+	const char *why;
+	cw_day day;
+	if (r->status <= CW_REVIEW_NONE || r->status >= CW_REVIEW_NSTATUS)
+		return cw_error_set(CW_EINVALID, "a decision is confirmed, dismissed, rectified, refunded, appealed, "
+		                    "upheld or overturned");
+	if (r->status == CW_REVIEW_REFUNDED && r->amount <= 0)
+		return cw_error_set(CW_EINVALID, "a refund needs its amount, above 0 yuan");
+	if (r->status != CW_REVIEW_REFUNDED && r->amount != 0)
+		return cw_error_set(CW_EINVALID, "an amount is for a refund only, not for '%s'",
+		                    cw_review_status_name(r->status));
+	if (r->date && *r->date && cw_parse_date(&day, &why, r->date, strlen(r->date)) < 0)
+		return cw_error_set(CW_EINVALID, "date '%s': %s", r->date, why);
+	return 0;
+}
+
 int cw_review_append(char **warnings, const char *root, const cw_review *r)
 {
 	char path[4096];
 	cw_sb warn = { 0 };
 	*warnings = NULL;
-	if (r->status != CW_REVIEW_CONFIRMED && r->status != CW_REVIEW_DISMISSED)
-		return cw_error_set(CW_EINVALID, "a decision is confirmed or dismissed");
-	int rc = file_path(root, path, sizeof path);
+	int rc = check_review(r);
+	if (rc == 0)
+		rc = file_path(root, path, sizeof path);
 	if (rc < 0)
 		return rc;
 	char *record = record_text(r);
@@ -425,7 +625,7 @@ int cw_review_append(char **warnings, const char *root, const cw_review *r)
 	if (fd < 0)
 		rc = cw_error_set(CW_EIO, "cannot lock %s for writing %s: %s", root, path, strerror(errno));
 	else
-		rc = rewrite_locked(root, path, record, &warn);
+		rc = rewrite_locked(root, path, r, record, &warn);
 	if (fd >= 0)
 		close(fd);
 	free(record);
@@ -437,12 +637,12 @@ int cw_review_append(char **warnings, const char *root, const cw_review *r)
 
 /* --- finding a finding --------------------------------------------------------- */
 
-static int search_month(const char *path, const char *id, cw_finding_where *out)
+static int search_month(const char *root, cw_month m, const char *id, cw_finding_where *out)
 {
 	enum { C_ID, C_DET, C_PHYS, C_AMOUNT };
 	static const char *const cols[] = { "finding_id", "detector", "physician_id", "suspect_amount", NULL };
 	cw_csvtab *t;
-	int rc = cw_csvtab_open(&t, path, cols), found = 0;
+	int rc = cw_root_month_table(&t, root, m, "findings.csv", cols), found = 0;
 	if (rc < 0)
 		return rc;
 	size_t idlen = strlen(id);
@@ -469,10 +669,7 @@ int cw_finding_locate(cw_finding_where *out, const char *root, const char *id)
 		return rc;
 	memset(out, 0, sizeof *out);
 	for (size_t i = n; i-- > 0;) {
-		char path[4096];
-		if ((rc = cw_root_month_file(path, sizeof path, root, months[i], "findings.csv")) < 0)
-			break;
-		rc = search_month(path, id, out);
+		rc = search_month(root, months[i], id, out);
 		if (rc == CW_ENOTFOUND) {
 			rc = 0;
 			continue;

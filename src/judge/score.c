@@ -229,7 +229,7 @@ static int count_finding(const cw_dataset *ds, const cw_score_rules *sr, size_t 
 	int fl = floor_of(sr, r->detector);
 	if (fl > d->min_grade)
 		d->min_grade = fl;
-	if (status == CW_REVIEW_CONFIRMED) {
+	if (cw_review_is_confirmed(status)) {
 		d->confirmed++;
 		all->confirmed++;
 	}
@@ -297,7 +297,7 @@ static int tally_findings(const cw_dataset *ds, const cw_findings *fs, const cw_
 			continue;
 		int status = cw_reviews_status(rv, r.id);
 		s->dismissed += status == CW_REVIEW_DISMISSED;
-		s->confirmed += status == CW_REVIEW_CONFIRMED;
+		s->confirmed += cw_review_is_confirmed(status);
 		rc = count_finding(ds, sr, ndims, &r, status, &rows[r.f.physician], &sh);
 	}
 	if (rc == 0)

@@ -1,5 +1,5 @@
 /* case.c: the answers of `claimwatch case` (see case.h): their memory, and printing them as aligned
- * tables or as JSON. Nothing here knows where the answers came from. */
+ * tables (in Chinese or English) or as JSON. Nothing here knows where the answers came from. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "claimwatch/types.h"
 #include "io/jsonfield.h"
 #include "report/case.h"
+#include "report/report.h"
 #include "util/grow.h"
 #include "util/textwidth.h"
 
@@ -141,6 +142,86 @@ void cw_case_finding_free(cw_case_finding *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* --- words ----------------------------------------------------------------------------------------- */
+
+/* The printed words in Chinese: the keys, headings and column names (the CSV's) of the tables. */
+static const struct word {
+	const char *en, *zh;
+} words[] = {
+	{ "physician", "医师" }, { "name", "姓名" }, { "month", "月份" }, { "institution", "医疗机构" },
+	{ "department", "科室" }, { "ranked within", "排名范围" }, { "visits", "就诊人次" }, { "billed", "费用总额" },
+	{ "sanction due", "应予处理" }, { "scores", "评分" }, { "metrics against peers", "与同行比较的指标" },
+	{ "findings, most money first", "问题（按涉及金额从高到低）" }, { "evidence lines", "证据明细" },
+	{ "finding", "问题编号" }, { "detector", "规则" }, { "rule", "规则说明" }, { "severity", "性质" },
+	{ "dimension", "维度" }, { "patient", "患者" }, { "visit", "就诊" }, { "suspect_amount", "涉及金额" },
+	{ "score", "得分" }, { "metric", "指标" }, { "value", "数值" }, { "expected", "预期" }, { "limit", "上限" },
+	{ "review", "复核" }, { "reason", "理由" }, { "grade_zh", "等级" }, { "rank", "名次" },
+	{ "findings", "问题数" }, { "money_share", "金额占比" }, { "findings_per_100_visits", "每百人次问题数" },
+	{ "outlier_severity", "离群程度" }, { "confirmed", "已确认" }, { "dismissed", "已排除" }, { "status", "状态" },
+	{ "volume", "例数" }, { "z", "z 值" }, { "flagged", "超限" }, { "peer_group", "同行组" }, { "peers", "同行数" },
+	{ "finding_id", "问题编号" }, { "patient_id", "患者" }, { "visit_id", "就诊" }, { "line_id", "明细编号" },
+	{ "service_time", "时间" }, { "item_code", "项目编码" }, { "item_name", "项目名称" }, { "category", "类别" },
+	{ "qty", "数量" }, { "unit", "单位" }, { "unit_price", "单价" }, { "std_price", "标准价" }, { "amount", "金额" },
+	{ "refund", "退费" }, { "total", "合计" }, { "refunded", "已退费" }, { "none", "无" },
+};
+
+static const char *word(int lang, const char *en)
+{
+	if (lang != CW_LANG_ZH)
+		return en;
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (!strcmp(words[i].en, en))
+			return words[i].zh;
+	return en;
+}
+
+const char *cw_case_reason(const cw_case_rec *r, int lang)
+{
+	const char *own = r->v[lang == CW_LANG_ZH ? CF_REASON_ZH : CF_REASON_EN];
+	if (*own)
+		return own;
+	/* no Chinese from the detector: the English one, when the source has both columns */
+	return lang == CW_LANG_ZH && *r->v[CF_REASON_EN] ? r->v[CF_REASON_EN] : r->v[CF_REASON];
+}
+
+static const char *severity_word(int lang, const char *name)
+{
+	for (int s = 0; s < CW_SEVERITY_COUNT; s++)
+		if (!strcmp(cw_severity_name(s), name))
+			return cw_label_severity(lang, s);
+	return name;
+}
+
+static const char *category_word(int lang, const char *name)
+{
+	int c = cw_category_parse(name, strlen(name));
+	return c < 0 ? name : cw_label_category(lang, c);
+}
+
+/* A field's value as printed: the words among them in the language. */
+static const char *shown(int lang, const cw_case_schema *s, const cw_case_rec *r, int field)
+{
+	const char *v = r->v[field];
+	if (s == &cw_case_finding_schema) {
+		switch (field) {
+		case CF_REASON: return cw_case_reason(r, lang);
+		case CF_DIMENSION: return cw_label_dimension(lang, v);
+		case CF_SEVERITY: return severity_word(lang, v);
+		case CF_STATUS: return word(lang, v);
+		}
+	} else if (s == &cw_case_standing_schema && field == CS_DIMENSION) {
+		return cw_label_dimension(lang, v);
+	} else if (s == &cw_case_metric_schema && field == CM_METRIC) {
+		return cw_label_metric(lang, v);
+	} else if (s == &cw_case_line_schema) {
+		if (field == CL_CATEGORY)
+			return category_word(lang, v);
+		if (field == CL_REFUND)
+			return word(lang, v);
+	}
+	return v;
+}
+
 /* --- aligned tables ------------------------------------------------------------------------------ */
 
 typedef struct table {
@@ -195,72 +276,80 @@ static void print_table(FILE *f, const table *t)
 }
 
 /* A table of some fields (cols, indexes into the schema) of a list of records. */
-static int print_records(FILE *f, const cw_case_list *l, const cw_case_schema *s, const int *cols, size_t ncols)
+static int print_records(FILE *f, const cw_case_list *l, const cw_case_schema *s, const int *cols, size_t ncols,
+                         int lang)
 {
 	const char **cells = malloc((l->n + 1) * ncols * sizeof *cells);
 	if (!cells)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t c = 0; c < ncols; c++)
-		cells[c] = s->names[cols[c]];
+		cells[c] = word(lang, s->names[cols[c]]);
 	for (size_t r = 0; r < l->n; r++)
 		for (size_t c = 0; c < ncols; c++)
-			cells[(r + 1) * ncols + c] = l->rec[r].v[cols[c]];
+			cells[(r + 1) * ncols + c] = shown(lang, s, &l->rec[r], cols[c]);
 	table t = { ncols, l->n + 1, cells };
 	print_table(f, &t);
 	free(cells);
 	return 0;
 }
 
-/* "key   value" lines, keys aligned; empty values are left out. */
-static void print_pairs(FILE *f, const char *const *kv, size_t n)
+/* "key   value" lines, keys (in the language) aligned; empty values are left out. */
+static void print_pairs(FILE *f, const char *const *kv, size_t n, int lang)
 {
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++)
-		if (kv[2 * i + 1] && *kv[2 * i + 1] && strlen(kv[2 * i]) > w)
-			w = strlen(kv[2 * i]);
+		if (kv[2 * i + 1] && *kv[2 * i + 1] && cw_text_width(word(lang, kv[2 * i])) > w)
+			w = cw_text_width(word(lang, kv[2 * i]));
 	for (size_t i = 0; i < n; i++) {
 		if (!kv[2 * i + 1] || !*kv[2 * i + 1])
 			continue;
-		cw_text_pad(f, kv[2 * i], w, 0);
+		cw_text_pad(f, word(lang, kv[2 * i]), w, 0);
 		fputs("  ", f);
 		cw_text_safe(f, kv[2 * i + 1]);
 		fputc('\n', f);
 	}
 }
 
-static void heading(FILE *f, const char *title, size_t n)
+static void heading(FILE *f, const char *title, size_t n, int lang)
 {
-	fprintf(f, "\n%s (%zu)\n", title, n);
+	fprintf(f, lang == CW_LANG_ZH ? "\n%s（%zu）\n" : "\n%s (%zu)\n", word(lang, title), n);
 }
 
-int cw_case_print_physician(FILE *f, const cw_case_physician *p)
+int cw_case_print_physician(FILE *f, const cw_case_physician *p, int lang)
 {
 	char sanction[512] = "";
 	if (p->sanction_level && *p->sanction_level)
-		snprintf(sanction, sizeof sanction, "level %s (%s): %s", p->sanction_level, p->cycle ? p->cycle : "",
-		         p->sanction_measures ? p->sanction_measures : "");
+		snprintf(sanction, sizeof sanction, lang == CW_LANG_ZH ? "第 %s 级（%s）：%s" : "level %s (%s): %s",
+		         p->sanction_level, p->cycle ? p->cycle : "", p->sanction_measures ? p->sanction_measures : "");
 	const char *kv[] = { "physician", p->physician_id, "name", p->name, "month", p->month, "institution",
 		             p->inst_id, "department", p->dept_id, "ranked within", p->scope_group, "visits", p->visits,
 		             "billed", p->billed, "sanction due", sanction };
-	print_pairs(f, kv, sizeof kv / sizeof *kv / 2);
+	print_pairs(f, kv, sizeof kv / sizeof *kv / 2, lang);
 	static const int sc[] = { CS_DIMENSION, CS_SCORE, CS_GRADE, CS_GRADE_ZH, CS_RANK, CS_FINDINGS, CS_SUSPECT,
 		                  CS_MONEY_SHARE, CS_PER_100, CS_OUTLIER, CS_CONFIRMED, CS_DISMISSED, CS_STATUS };
-	heading(f, "scores", p->standings.n);
-	int rc = print_records(f, &p->standings, &cw_case_standing_schema, sc, sizeof sc / sizeof *sc);
+	size_t nsc = sizeof sc / sizeof *sc;
+	static const int sc_zh[] = { CS_DIMENSION, CS_SCORE, CS_GRADE_ZH, CS_RANK, CS_FINDINGS, CS_SUSPECT,
+		                     CS_MONEY_SHARE, CS_PER_100, CS_OUTLIER, CS_CONFIRMED, CS_DISMISSED, CS_STATUS };
+	heading(f, "scores", p->standings.n, lang);
+	int rc = lang == CW_LANG_ZH
+	                 ? print_records(f, &p->standings, &cw_case_standing_schema, sc_zh, nsc - 1, lang)
+	                 : print_records(f, &p->standings, &cw_case_standing_schema, sc, nsc, lang);
 	if (rc == 0 && p->have_metrics) {
 		static const int mc[] = { CM_METRIC, CM_VOLUME, CM_VALUE, CM_EXPECTED, CM_LIMIT, CM_Z, CM_FLAGGED,
 			                  CM_STATUS, CM_PEER_GROUP, CM_PEERS };
-		heading(f, "metrics against peers", p->metrics.n);
-		rc = print_records(f, &p->metrics, &cw_case_metric_schema, mc, sizeof mc / sizeof *mc);
+		heading(f, "metrics against peers", p->metrics.n, lang);
+		rc = print_records(f, &p->metrics, &cw_case_metric_schema, mc, sizeof mc / sizeof *mc, lang);
 	}
 	if (rc == 0) {
 		static const int fc[] = { CF_ID, CF_DETECTOR, CF_DIMENSION, CF_SUSPECT, CF_SCORE, CF_SEVERITY, CF_STATUS,
 			                  CF_PATIENT, CF_VISIT, CF_REASON };
-		heading(f, "findings, most money first", p->findings.n);
-		rc = print_records(f, &p->findings, &cw_case_finding_schema, fc, sizeof fc / sizeof *fc);
+		heading(f, "findings, most money first", p->findings.n, lang);
+		rc = print_records(f, &p->findings, &cw_case_finding_schema, fc, sizeof fc / sizeof *fc, lang);
 	}
 	if (rc == 0 && p->findings.n)
-		fprintf(f, "\n--finding ID (with the same --root and --month %s) shows a finding's evidence lines\n",
+		fprintf(f, lang == CW_LANG_ZH ? "\n用 --finding 问题编号（--root 相同，--month %s）查看一条问题的证据明细\n"
+		                              : "\n--finding ID (with the same --root and --month %s) shows a finding's "
+		                                "evidence lines\n",
 		        p->month);
 	return rc;
 }
@@ -274,30 +363,37 @@ static void total_amount(const cw_case_list *l, char buf[CW_FMT_SIZE])
 	cw_format_money(buf, sum);
 }
 
-int cw_case_print_finding(FILE *f, const cw_case_finding *c)
+int cw_case_print_finding(FILE *f, const cw_case_finding *c, int lang)
 {
-	char *const *v = c->f.v;
+	const cw_case_rec *r = &c->f;
+	char *const *v = r->v;
 	const cw_detector *d = c->rule;
+	const cw_case_schema *fs = &cw_case_finding_schema;
+	const char *title = d ? cw_label_detector(lang, d) : NULL;
 	char detector[160];
-	snprintf(detector, sizeof detector, "%s%s%s", v[CF_DETECTOR], d && d->title_zh ? " " : "",
-	         d && d->title_zh ? d->title_zh : "");
+	snprintf(detector, sizeof detector, "%s%s%s", v[CF_DETECTOR], title ? " " : "", title ? title : "");
 	const char *kv[] = {
-		"finding", v[CF_ID], "month", v[CF_MONTH], "detector", detector, "rule", d ? d->summary : "",
-		"severity", v[CF_SEVERITY], "dimension", v[CF_DIMENSION], "physician", v[CF_PHYSICIAN],
-		"institution", v[CF_INST], "department", v[CF_DEPT], "patient", v[CF_PATIENT], "visit", v[CF_VISIT],
-		"suspect_amount", v[CF_SUSPECT], "score", v[CF_SCORE], "metric", v[CF_METRIC], "value", v[CF_VALUE],
-		"expected", v[CF_EXPECTED], "limit", v[CF_LIMIT], "review", v[CF_STATUS], "reason", v[CF_REASON],
+		"finding", v[CF_ID], "month", v[CF_MONTH], "detector", detector, "rule", d ? cw_label_summary(lang, d) : "",
+		"severity", shown(lang, fs, r, CF_SEVERITY), "dimension", shown(lang, fs, r, CF_DIMENSION),
+		"physician", v[CF_PHYSICIAN], "institution", v[CF_INST], "department", v[CF_DEPT], "patient", v[CF_PATIENT],
+		"visit", v[CF_VISIT], "suspect_amount", v[CF_SUSPECT], "score", v[CF_SCORE],
+		"metric", *v[CF_METRIC] ? cw_label_metric(lang, v[CF_METRIC]) : "", "value", v[CF_VALUE],
+		"expected", v[CF_EXPECTED], "limit", v[CF_LIMIT], "review", shown(lang, fs, r, CF_STATUS),
+		"reason", cw_case_reason(r, lang),
 	};
-	print_pairs(f, kv, sizeof kv / sizeof *kv / 2);
+	print_pairs(f, kv, sizeof kv / sizeof *kv / 2, lang);
 	if (!c->have_lines) {
-		fputs("\nevidence lines: ", f);
-		cw_text_safe(f, *v[CF_LINES] ? v[CF_LINES] : "none");
-		fputs("\n(no evidence.csv in this month's folder: run the month again for the lines' details)\n", f);
+		fprintf(f, "\n%s%s", word(lang, "evidence lines"), lang == CW_LANG_ZH ? "：" : ": ");
+		cw_text_safe(f, *v[CF_LINES] ? v[CF_LINES] : word(lang, "none"));
+		fputs(lang == CW_LANG_ZH ? "\n（本月文件夹中没有 evidence.csv：重新运行该月可得明细）\n"
+		                         : "\n(no evidence.csv in this month's folder: run the month again for the lines' "
+		                           "details)\n", f);
 		return 0;
 	}
-	heading(f, "evidence lines", c->lines.n);
+	heading(f, "evidence lines", c->lines.n, lang);
 	if (!c->lines.n) {
-		fputs("none: a finding on the physician's figures, not on claim lines\n", f);
+		fputs(lang == CW_LANG_ZH ? "无：该问题基于医师的统计指标，而非收费明细\n"
+		                         : "none: a finding on the physician's figures, not on claim lines\n", f);
 		return 0;
 	}
 	static const int lc[] = { CL_LINE, CL_TIME, CL_ITEM, CL_ITEM_NAME, CL_CATEGORY, CL_QTY, CL_UNIT,
@@ -309,12 +405,12 @@ int cw_case_print_finding(FILE *f, const cw_case_finding *c)
 	char total[CW_FMT_SIZE];
 	total_amount(&c->lines, total);
 	for (size_t k = 0; k < N; k++) {
-		cells[k] = cw_case_line_schema.names[lc[k]];
-		cells[(c->lines.n + 1) * N + k] = lc[k] == CL_LINE ? "total" : lc[k] == CL_AMOUNT ? total : "";
+		cells[k] = word(lang, cw_case_line_schema.names[lc[k]]);
+		cells[(c->lines.n + 1) * N + k] = lc[k] == CL_LINE ? word(lang, "total") : lc[k] == CL_AMOUNT ? total : "";
 	}
-	for (size_t r = 0; r < c->lines.n; r++)
+	for (size_t i = 0; i < c->lines.n; i++)
 		for (size_t k = 0; k < N; k++)
-			cells[(r + 1) * N + k] = c->lines.rec[r].v[lc[k]];
+			cells[(i + 1) * N + k] = shown(lang, &cw_case_line_schema, &c->lines.rec[i], lc[k]);
 	table t = { N, c->lines.n + 2, cells };
 	print_table(f, &t);
 	free(cells);
@@ -385,7 +481,9 @@ char *cw_case_finding_json(const cw_case_finding *c)
 		cJSON *rule = cJSON_CreateObject();
 		add_text(rule, "detector", d->name, 's');
 		add_text(rule, "title_zh", d->title_zh, 's');
+		add_text(rule, "title_en", d->title_en, 's');
 		add_text(rule, "summary", d->summary, 's');
+		add_text(rule, "summary_zh", d->summary_zh, 's');
 		cJSON_AddItemToObject(o, "rule", rule);
 	}
 	if (o)

@@ -6,7 +6,8 @@
  *   - a finding: the rule, the numbers, the reason and the evidence claim lines (item, time, quantity,
  *     unit price, amount).
  * The answers print as aligned tables (wide characters counted as two columns, control characters
- * neutralised) or as JSON.
+ * neutralised), their words and the findings' reasons in Chinese or English (--lang), or as JSON (the
+ * field names and values as the files hold them, the reason in both languages).
  *
  * Where the data comes from is a cw_case_source: the month folder's CSV files (case_folder.c) or a
  * database holding the same result tables. A source fills the records below; everything is kept as
@@ -32,7 +33,8 @@
 	X(CF_INST, inst_id, s) X(CF_DEPT, dept_id, s) X(CF_PHYSICIAN, physician_id, s) X(CF_PATIENT, patient_id, s) \
 	X(CF_VISIT, visit_id, s) X(CF_LINES, line_ids, l) X(CF_SUSPECT, suspect_amount, m) X(CF_SCORE, score, n) \
 	X(CF_REASON, reason, s) X(CF_SEVERITY, severity, s) X(CF_TAG, tag, s) X(CF_METRIC, metric, s) \
-	X(CF_VALUE, value, n) X(CF_EXPECTED, expected, n) X(CF_LIMIT, limit, n) X(CF_STATUS, status, s)
+	X(CF_VALUE, value, n) X(CF_EXPECTED, expected, n) X(CF_LIMIT, limit, n) X(CF_STATUS, status, s) \
+	X(CF_REASON_EN, reason_en, s) X(CF_REASON_ZH, reason_zh, s)
 
 #define CW_CASE_LINE(X) \
 	X(CL_LINE, line_id, s) X(CL_VISIT, visit_id, s) X(CL_PATIENT, patient_id, s) \
@@ -119,8 +121,13 @@ cw_case_rec *cw_case_list_add(cw_case_list *l, cw_case_arena *a, const cw_case_s
 void cw_case_sort_findings(cw_case_list *l);
 
 /* --- printing --------------------------------------------------------------------------------- */
-int cw_case_print_physician(FILE *f, const cw_case_physician *p);
-int cw_case_print_finding(FILE *f, const cw_case_finding *c);
+/* lang: CW_LANG_ZH or CW_LANG_EN (report.h): the labels, the reasons, the rule's title and summary, and
+ * the words of the values (dimension, severity, review, category) in that language. */
+int cw_case_print_physician(FILE *f, const cw_case_physician *p, int lang);
+int cw_case_print_finding(FILE *f, const cw_case_finding *c, int lang);
+/* A finding's reason in the language: its reason_zh or reason_en when the source has it, else the
+ * reason as written (in the run's language). */
+const char *cw_case_reason(const cw_case_rec *finding, int lang);
 /* JSON documents (cJSON); caller frees; NULL when out of memory. */
 char *cw_case_physician_json(const cw_case_physician *p);
 char *cw_case_finding_json(const cw_case_finding *c);

@@ -46,6 +46,12 @@ const char *cw_label_grade(int lang, int grade);
 const char *cw_label_dimension(int lang, const char *name);
 /* A detector's title (分解收费 / Split billing), from the detector. */
 const char *cw_label_detector(int lang, const cw_detector *d);
+/* A data table's name (institutions...), with its Chinese name in front in Chinese (the file keeps its name). */
+const char *cw_label_table(int lang, int table);
+/* The detector's one-line summary in the language (the English one where it has no Chinese). */
+const char *cw_label_summary(int lang, const cw_detector *d);
+/* A department's specialty id in the language: its Chinese name when known, else the id as it is. */
+const char *cw_label_specialty(int lang, const char *id);
 const char *cw_label_metric(int lang, const char *name);
 const char *cw_label_category(int lang, int category);
 const char *cw_label_severity(int lang, int severity);

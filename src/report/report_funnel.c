@@ -36,7 +36,7 @@ static const char *volume_word(int lang, const cw_metric_info *mi)
 
 static char *group_name(const cw_report *r, const cw_peer_group *g, char *buf, size_t size)
 {
-	const char *spec = cw_report_str(r, g->specialty);
+	const char *spec = cw_label_specialty(r->lang, cw_report_str(r, g->specialty));
 	if (!g->level)
 		snprintf(buf, size, "%s, %s", spec, cw_label(r->lang, L_ALL_LEVELS));
 	else if (r->lang == CW_LANG_ZH)

@@ -75,6 +75,26 @@ const char *cw_label_detector(int lang, const cw_detector *d)
 	return lang == CW_LANG_ZH ? d->title_zh : d->title_en;
 }
 
+const char *cw_label_table(int lang, int table)
+{
+	static const char *const zh[CW_T_COUNT] = { "医疗机构 institutions", "科室 departments", "医师 physicians",
+		                                    "患者 patients", "项目目录 items", "组合项目 bundles", "就诊 visits",
+		                                    "费用明细 claim_lines", "处方 prescriptions", "检查结果 exam_results" };
+	return lang == CW_LANG_ZH && table >= 0 && table < CW_T_COUNT ? zh[table] : cw_table_name(table);
+}
+
+const char *cw_label_summary(int lang, const cw_detector *d)
+{
+	const char *s = lang == CW_LANG_ZH && d->summary_zh ? d->summary_zh : d->summary;
+	return s ? s : "";
+}
+
+const char *cw_label_specialty(int lang, const char *id)
+{
+	const char *zh = lang == CW_LANG_ZH ? cw_specialty_name_zh(id) : NULL;
+	return zh ? zh : id ? id : "";
+}
+
 static const term metrics[] = {
 	{ "cost_per_outpatient_visit", "Cost per outpatient visit", "次均门诊费用" },
 	{ "cost_per_inpatient_stay", "Cost per inpatient stay", "次均住院费用" },
@@ -114,11 +134,10 @@ const char *cw_label_kind(int lang, int kind)
 
 const char *cw_label_review(int lang, int status)
 {
-	if (status == CW_REVIEW_CONFIRMED)
-		return cw_label(lang, L_CONFIRMED);
-	if (status == CW_REVIEW_DISMISSED)
-		return cw_label(lang, L_DISMISSED);
-	return "";
+	static const int key[] = { [CW_REVIEW_CONFIRMED] = L_CONFIRMED, [CW_REVIEW_DISMISSED] = L_DISMISSED,
+		                   [CW_REVIEW_RECTIFIED] = L_RECTIFIED, [CW_REVIEW_REFUNDED] = L_RETURNED,
+		                   [CW_REVIEW_APPEALED] = L_APPEALED };
+	return status > CW_REVIEW_NONE && status <= CW_REVIEW_APPEALED ? cw_label(lang, key[status]) : "";
 }
 
 const char *cw_label_status(int lang, const cw_physcore *p, const cw_dimscore *d)

@@ -142,7 +142,7 @@ static void note(const cw_report *r, FILE *f)
 	if (ind->prev == CW_PREV_FILE)
 		fprintf(f, "%s/indicators.csv", ind->prev_month);
 	else if (ind->prev == CW_PREV_LOOKBACK)
-		fputs("look-back", f);
+		cw_html_text(f, cw_label(r->lang, L_LOOKBACK));
 	else
 		cw_html_text(f, cw_label(r->lang, L_NONE));
 	fputs("</p>", f);

@@ -97,6 +97,9 @@
 	X(L_REVIEW, "Review", "复核") \
 	X(L_CONFIRMED, "confirmed", "已确认") \
 	X(L_DISMISSED, "dismissed", "已排除") \
+	X(L_RECTIFIED, "rectified", "已整改") \
+	X(L_RETURNED, "refunded to the fund", "已退回") \
+	X(L_APPEALED, "under appeal", "申诉中") \
 	X(L_STRENGTH, "Strength", "强度") \
 	X(L_METRIC, "Metric", "指标") \
 	X(L_VALUE, "Value", "实际值") \
@@ -155,6 +158,7 @@
 	X(L_PSEUDONYMS, "Patient ids are shown as keyed pseudonyms.", "患者编号以密钥散列假名显示。") \
 	X(L_REVEALED, "Patient ids are shown in clear (--reveal-patients).", "患者编号以原值显示（--reveal-patients）。") \
 	X(L_NONE, "none", "无") \
+	X(L_LOOKBACK, "look-back", "回溯期数据") \
 	X(L_SCOPE, "Ranking scope", "排名范围") \
 	X(L_SCOPE_GROUP, "Ranked within", "排名组") \
 	X(L_SCOPE_INSTITUTION, "within each institution", "机构内排名") \

@@ -109,7 +109,7 @@ static void identity(const cw_report *r, FILE *f, const cw_physcore *p)
 	fputs("</span></h1><dl class=\"kv\">", f);
 	kv(f, cw_label(L, L_INSTITUTION), cw_report_inst_name(r, p->inst));
 	kv(f, cw_label(L, L_DEPARTMENT), cw_report_dept_name(r, p->dept));
-	kv(f, cw_label(L, L_SPECIALTY), cw_report_str(r, de->specialty[p->dept]));
+	kv(f, cw_label(L, L_SPECIALTY), cw_label_specialty(L, cw_report_str(r, de->specialty[p->dept])));
 	if (ph->title[p->physician] != CW_NONE)
 		kv(f, cw_label(L, L_TITLE), cw_report_str(r, ph->title[p->physician]));
 	kv(f, cw_label(L, L_VISITS), cw_fmt_count(a, p->visits));
@@ -296,9 +296,9 @@ static void finding(const cw_report *r, FILE *f, const cw_record *rec, size_t fr
 		fputs("</span>", f);
 	}
 	fputs("</summary><p class=\"why\">", f);
-	cw_html_text(f, rec->reason);
+	cw_html_text(f, cw_record_reason(rec, cw_lang_code(L)));
 	fputs("</p><dl class=\"kv\">", f);
-	kv(f, cw_label(L, L_RULE), rec->detector->summary);
+	kv(f, cw_label(L, L_RULE), cw_label_summary(L, rec->detector));
 	if (rec->f.patient != CW_NONE) {
 		const char *id = cw_report_str(r, cw_dataset_patients(r->ds)->id[rec->f.patient]);
 		kv(f, cw_label(L, L_PATIENT), cw_pseudo_patient(pseudo, r->in->pseudo, id));

@@ -98,7 +98,7 @@ static void tables(cw_report *r, FILE *f)
 	for (int t = 0; t < CW_T_COUNT; t++) {
 		const cw_table_stats *s = &r->in->load->table[t];
 		fputs("<tr>", f);
-		td_text(f, cw_table_name(t));
+		td_text(f, cw_label_table(L, t));
 		td_num(f, cw_fmt_count(a, s->read));
 		td_num(f, cw_fmt_count(a, s->loaded));
 		td_num(f, cw_fmt_count(a, s->skipped));

@@ -1,4 +1,7 @@
-/* write_findings.c: findings.csv, the month's suspect cases (columns per the data contract, then extras). */
+/* write_findings.c: findings.csv, the month's suspect cases (columns per the data contract, then extras).
+ * `reason` is in the run's language (--lang, zh by default; English where a detector gave no Chinese),
+ * and reason_en and reason_zh hold both, so that a drill-down in the other language still has its text;
+ * `tag` is the stable machine key of what was found. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +13,7 @@
 static const char *const columns[] = {
 	"finding_id", "month", "detector", "dimension", "inst_id", "dept_id", "physician_id", "patient_id",
 	"visit_id", "line_ids", "suspect_amount", "score", "reason",
-	"severity", "tag", "metric", "value", "expected", "limit", "status", NULL
+	"severity", "tag", "metric", "value", "expected", "limit", "reason_en", "reason_zh", "status", NULL
 };
 
 static const char *ref_id(const cw_dataset *ds, const cw_str *ids, cw_ref r)
@@ -75,13 +78,15 @@ static int write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *line
 	cw_csv_cell(f, line_ids, 0);
 	cw_csv_cell(f, cw_format_money(buf, r->f.suspect), 0);
 	fprintf(f, "%.3f,", r->f.score < 0 ? 0 : r->f.score > 1 ? 1 : r->f.score);
-	cw_csv_cell(f, r->reason, 0);
+	cw_csv_cell(f, cw_record_reason(r, mr->opts->lang), 0);
 	cw_csv_cell(f, cw_severity_name(r->f.severity), 0);
 	cw_csv_cell(f, r->f.tag, 0);
 	cw_csv_cell(f, r->f.metric, 0);
 	number(f, r->f.value, 0);
 	number(f, r->f.expected, 0);
 	number(f, r->f.limit, 0);
+	cw_csv_cell(f, r->reason, 0);
+	cw_csv_cell(f, r->reason_zh, 0);
 	cw_csv_cell(f, cw_review_status_name(cw_reviews_status(mr->reviews, r->id)), 1);
 	return 0;
 }

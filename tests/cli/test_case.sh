@@ -10,20 +10,34 @@ expect_exit 0 "run the mini month" -- "$CW" run --quiet --data "$TMP/d" --month 
 fid=$(awk -F, '$3 == "over_price" { print $1; exit }' "$O/2026-05/findings.csv")
 [ -n "$fid" ] && pass "an over_price finding to look at: $fid" || fail "no over_price finding"
 
-expect_exit 0 "case --physician" -- "$CW" case --root "$O" --month 2026-05 --physician DR1
+expect_exit 0 "case --physician --lang en" -- "$CW" case --root "$O" --month 2026-05 --physician DR1 --lang en
 expect_output "^physician +DR1" "the physician is named"
 expect_output "^findings, most money first \([0-9]+\)" "the findings are listed"
 expect_output "$fid" "the over_price finding is among them"
+expect_output "above the ceiling of" "with its reason in English"
+expect_exit 0 "case --physician (Chinese by default)" -- "$CW" case --root "$O" --month 2026-05 --physician DR1
+expect_output "^医师 +DR1" "the physician is named in Chinese"
+expect_output "^问题（按涉及金额从高到低）（[0-9]+）" "the findings are listed in Chinese"
+expect_output "超过限价" "with the reason in Chinese"
+expect_exit 2 "case with a bad --lang" -- "$CW" case --root "$O" --month 2026-05 --physician DR1 --lang fr
 expect_exit 0 "case --physician --json" -- "$CW" case --root "$O" --month 2026-05 --physician DR1 --json
 expect_output '"physician_id":[[:space:]]*"DR1"' "JSON names the physician"
 expect_output '"findings":' "JSON has the findings"
-expect_exit 0 "case --finding" -- "$CW" case --root "$O" --month 2026-05 --finding "$fid"
+expect_exit 0 "case --finding (Chinese)" -- "$CW" case --root "$O" --month 2026-05 --finding "$fid"
+expect_output "^规则 +over_price 超标准收费" "the detector and its title"
+expect_output "^规则说明 +收费单价高于" "the rule in Chinese"
+expect_output "^理由 +.*超过限价" "the reason in Chinese"
+expect_output "^证据明细（1）" "the evidence lines, in Chinese"
+expect_exit 0 "case --finding --lang en" -- "$CW" case --root "$O" --month 2026-05 --finding "$fid" --lang en
 expect_output "^rule +a line's unit price above" "the rule is given"
+expect_output "^reason +.*above the ceiling of" "the reason in English"
 expect_output "^evidence lines \(1\)" "the evidence lines are listed"
 expect_output "unit_price +std_price +amount" "with price, ceiling and amount"
 expect_output "^total" "and their total"
 expect_exit 0 "case --finding --json" -- "$CW" case --root "$O" --month 2026-05 --finding "$fid" --json
 expect_output '"lines":[[:space:]]*\[' "JSON has the lines"
+expect_output '"reason_zh":[[:space:]]*"[^"]*超过限价' "JSON has the Chinese reason"
+expect_output '"reason_en":[[:space:]]*"[^"]*above the ceiling of' "and the English one"
 
 expect_exit 2 "case without --month" -- "$CW" case --root "$O" --physician DR1
 expect_exit 2 "case with both questions" -- "$CW" case --root "$O" --month 2026-05 --physician DR1 --finding "$fid"

@@ -55,7 +55,7 @@ done
 pass "no doubled apostrophe and no neutralised number in the month's CSV files"
 
 # claimwatch's own readers read back what was meant
-expect_exit 0 "case of the physician -DR3" -- "$CW" case --root "$root" --month $month --physician -DR3
+expect_exit 0 "case of the physician -DR3" -- "$CW" case --root "$root" --month $month --physician -DR3 --lang en
 expect_output "^physician +-DR3$" "case finds -DR3 by its id"
 safe "case --physician -DR3" "$TMP/out"
 expect_exit 0 "case of DR1 (ESC and BEL in the name)" -- "$CW" case --root "$root" --month $month --physician DR1

@@ -80,6 +80,21 @@ grep -q 'Ranking' "$R/ranking.html" && pass "English labels" || fail "no English
 num() { grep -oE '<td class="n[^"]*">[0-9][0-9,.]*</td>' "$1" | sed -E 's/<[^>]*>//g' | head -200; }
 [ "$(num "$R/ranking.html")" = "$(num "$TMP/zh/2026-02/report/ranking.html")" ] && pass "same numbers in both languages" \
   || fail "the numbers differ between languages"
+# The findings' reasons follow --lang too, in findings.csv (which keeps both) and on the pages; the tags do not.
+Z="$TMP/zh/2026-02"
+grep -q '超过限价' "$Z/findings.csv" && pass "findings.csv of the Chinese run: over_price's reason in Chinese" \
+  || fail "no Chinese reason in findings.csv"
+grep -q 'above the ceiling of' "$Z/findings.csv" && pass "and in English (reason_en)" || fail "no reason_en"
+grep -q 'above the ceiling of' "$O/2026-02/findings.csv" && pass "findings.csv of the English run: the English reason" \
+  || fail "no English reason in findings.csv"
+grep -rqE '超过限价 [0-9.,]+（超标准收费）' "$Z/report/p" && pass "the Chinese pages give the Chinese reason" \
+  || fail "no Chinese reason on the pages"
+grep -rq 'above the ceiling of' "$Z/report/p" && fail "an English reason on the Chinese pages" || pass "and not the English one"
+grep -rq 'above the ceiling of' "$R/p" && pass "the English pages give the English reason" || fail "no English reason"
+grep -rq '收费单价高于项目目录的标准价格' "$Z/report/p" && pass "the rule in Chinese" || fail "no Chinese rule"
+tags() { "$CW" export --root "$1" --month 2026-02 | grep -oE '"(finding_id|tag)":[[:space:]]*("[^"]*"|null)'; }
+[ -n "$(tags "$O")" ] && [ "$(tags "$O")" = "$(tags "$TMP/zh")" ] && pass "the same findings and tags in both languages" \
+  || fail "the tags differ between languages"
 expect_exit 2 "a bad --lang" -- "$CW" run --data "$D" --month 2026-02 --out "$TMP/x" --lang fr
 expect_exit 0 "run with --reveal-patients" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$TMP/rv" \
   --reveal-patients

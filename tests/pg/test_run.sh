@@ -43,6 +43,12 @@ if [ "$months" != 2026-05 ]; then
   [ "$(q "select count(*) from claimwatch.findings where detector = 'self_created_item'")" -gt 0 ] \
     && pass "self_created_item findings from the database" || fail "no self_created_item finding from the database"
 fi
+# The reason in the run's language (zh by default), with both languages kept beside it.
+[ "$(q "select count(*) from claimwatch.findings where reason_en is null or reason_en = ''
+        or (reason_zh is not null and reason <> reason_zh) or (reason_zh is null and reason <> reason_en)")" = 0 ] \
+  && [ "$(q "select count(*) from claimwatch.findings where reason_zh like '%超过限价%'
+             and reason_en like '%above the ceiling of%'")" -gt 0 ] \
+  && pass "reason, reason_en and reason_zh in claimwatch.findings" || fail "the reasons' languages in the table"
 
 # The sanction history comes from the result tables: a run of the last month into an empty ROOT, which
 # holds none of the cycle's earlier months, still counts them, from claimwatch.ranking.

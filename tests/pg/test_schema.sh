@@ -17,7 +17,7 @@ for damage in "drop table claimwatch.schema_version" "delete from claimwatch.sch
   expect_output "a claimwatch schema without its version .*: \`claimwatch db init --db URL\` checks and completes it" \
     "run after '$damage': says what db init will do"
   expect_exit 0 "db init after '$damage'" -- "$CW" db init --db "$URL"
-  expect_output "had lost its version: completed and checked it, and recorded version 3" "db init says what it did"
+  expect_output "had lost its version: completed and checked it, and recorded version 4" "db init says what it did"
   expect_exit 0 "run after db init" -- "$CW" run --quiet --db "$URL" --month 2026-05 --out "$TMP/o"
 done
 [ "$(q "select count(*) from claimwatch.runs where command = 'run'")" = 1 ] && pass "the results were kept" || fail "runs"
@@ -43,7 +43,7 @@ expect_exit 0 "run after db init" -- "$CW" run --quiet --db "$URL" --month 2026-
 [ "$(q "select count(*) from items where setting is not null")" -gt 0 ] && pass "the column is filled by the load" \
   || fail "setting empty"
 expect_exit 0 "db init again" -- "$CW" db init --db "$URL"
-expect_output "version 3 is already there" "db init again changes nothing"
+expect_output "version 4 is already there" "db init again changes nothing"
 
 # A required column missing: nothing db init can add; it says what to do, and changes nothing.
 q "alter table items drop column category"
@@ -62,9 +62,9 @@ trap 'dropdb --if-exists --force "${DB}_v1" >/dev/null 2>&1; dropdb --if-exists 
 psql -X -q -d "${DB}_v1" -v ON_ERROR_STOP=1 --single-transaction -f "$SRC/tests/pg/data/schema_v1.sql" >/dev/null \
   || fail "schema version 1"
 expect_exit 1 "load into version 1" -- "$CW" load --quiet --data "$mini" --db "${URL}_v1"
-expect_output "schema version 1, older than 3: migrate it with \`claimwatch db init --db URL\`" "load says to migrate"
+expect_output "schema version 1, older than 4: migrate it with \`claimwatch db init --db URL\`" "load says to migrate"
 expect_exit 0 "db init migrates version 1" -- "$CW" db init --db "${URL}_v1"
-expect_output "migrated claimwatch schema from version 1 to 3" "db init says it migrated"
+expect_output "migrated claimwatch schema from version 1 to 4" "db init says it migrated"
 expect_exit 0 "load after the migration" -- "$CW" load --quiet --data "$mini" --db "${URL}_v1"
 expect_exit 0 "load again after the migration" -- "$CW" load --quiet --data "$mini" --db "${URL}_v1"
 [ "$(psql -X -qAt -d "${DB}_v1" -c "select count(*) from claim_lines")" = 12 ] && pass "no line twice" || fail "lines"
@@ -74,4 +74,7 @@ expect_exit 0 "load again after the migration" -- "$CW" load --quiet --data "$mi
       where conrelid = 'claim_lines'::regclass and confrelid = 'items'::regclass")" = 0 ] \
   && pass "version 3: claim_lines.item_code no longer refers to items (codes outside the catalogue are kept)" \
   || fail "claim_lines still has a foreign key on items"
+[ "$(psql -X -qAt -d "${DB}_v1" -c "select count(*) from information_schema.columns
+      where table_schema = 'claimwatch' and table_name = 'findings' and column_name in ('reason_en', 'reason_zh')")" = 2 ] \
+  && pass "version 4: claimwatch.findings has reason_en and reason_zh" || fail "the findings' reasons in both languages"
 finish

@@ -55,8 +55,8 @@ static char *fixture(void)
 	write_month(root, "2026-02", 1, "5000.00");
 	write_month(root, "2026-04", 1, "5000.00"); /* March missing */
 	write_month(root, "2026-05", 0, "5000.00");
-	cw_review d = { "F2026-02-2", "2026-02", CW_REVIEW_DISMISSED, "li", "duplicate" };
-	cw_review c = { "F2026-01-1", "2026-01", CW_REVIEW_CONFIRMED, "li", "checked" };
+	cw_review d = { "F2026-02-2", "2026-02", CW_REVIEW_DISMISSED, "li", "duplicate", NULL, 0, 0, 0 };
+	cw_review c = { "F2026-01-1", "2026-01", CW_REVIEW_CONFIRMED, "li", "checked", NULL, 0, 0, 0 };
 	assert_int_equal(tu_review(root, &d), 0);
 	assert_int_equal(tu_review(root, &c), 0);
 	return root;

@@ -9,6 +9,7 @@
 #include "testutil.h"
 #include "claimwatch/error.h"
 #include "report/case.h"
+#include "report/report.h"
 #include "util/textwidth.h"
 
 static char *fixture(int with_extras)
@@ -26,13 +27,24 @@ static char *fixture(int with_extras)
 	         "0.0050,2.00,0.000,0,0,ranked\n"
 	         "2026-05,H1,D1,DR1,composite,60.00,unreasonable,1,2,1010.00,程强,不合理,institution,H1,40,1000.00,"
 	         "1.0100,5.00,0.000,1,0,ranked\n");
-	tu_write(dir, "findings.csv",
-	         "finding_id,month,detector,dimension,inst_id,dept_id,physician_id,patient_id,visit_id,line_ids,"
-	         "suspect_amount,score,reason,severity,tag,metric,value,expected,limit,status\n"
-	         "Fa,2026-05,over_price,exam,H1,D1,DR1,P-1,V1,L1 L2,10.00,1.000,\"price, above \"\"ceiling\"\"\","
-	         "violation,,,,,,confirmed\n"
-	         "Fb,2026-05,split_admission,diagnosis,H1,D1,DR1,P-2,V2,,1000.00,0.900,readmitted,suspicious,,,,,,\n"
-	         "Fc,2026-05,over_price,exam,H1,D1,DR2,P-3,V3,L9,5.00,1.000,x,violation,,,,,,\n");
+	/* with the extras, the reasons in both languages too (a run in English: reason is the English one) */
+	if (with_extras)
+		tu_write(dir, "findings.csv",
+		         "finding_id,month,detector,dimension,inst_id,dept_id,physician_id,patient_id,visit_id,line_ids,"
+		         "suspect_amount,score,reason,severity,tag,metric,value,expected,limit,status,reason_en,reason_zh\n"
+		         "Fa,2026-05,over_price,exam,H1,D1,DR1,P-1,V1,L1 L2,10.00,1.000,\"price, above \"\"ceiling\"\"\","
+		         "violation,,,,,,confirmed,\"price, above \"\"ceiling\"\"\",单价超过限价\n"
+		         "Fb,2026-05,split_admission,diagnosis,H1,D1,DR1,P-2,V2,,1000.00,0.900,readmitted,suspicious,,,,,,,"
+		         "readmitted,\n"
+		         "Fc,2026-05,over_price,exam,H1,D1,DR2,P-3,V3,L9,5.00,1.000,x,violation,,,,,,,x,\n");
+	else
+		tu_write(dir, "findings.csv",
+		         "finding_id,month,detector,dimension,inst_id,dept_id,physician_id,patient_id,visit_id,line_ids,"
+		         "suspect_amount,score,reason,severity,tag,metric,value,expected,limit,status\n"
+		         "Fa,2026-05,over_price,exam,H1,D1,DR1,P-1,V1,L1 L2,10.00,1.000,\"price, above \"\"ceiling\"\"\","
+		         "violation,,,,,,confirmed\n"
+		         "Fb,2026-05,split_admission,diagnosis,H1,D1,DR1,P-2,V2,,1000.00,0.900,readmitted,suspicious,,,,,,\n"
+		         "Fc,2026-05,over_price,exam,H1,D1,DR2,P-3,V3,L9,5.00,1.000,x,violation,,,,,,\n");
 	if (with_extras) {
 		tu_write(dir, "evidence.csv",
 		         "finding_id,line_id,visit_id,patient_id,physician_id,item_code,item_name,category,unit,"
@@ -60,11 +72,11 @@ static cw_case_source source(const char *root)
 }
 
 /* The text `case` prints for p, into *text (the caller's, so that the stream writes into a live variable). */
-static void print_physician(char **text, const cw_case_physician *p)
+static void print_physician(char **text, const cw_case_physician *p, int lang)
 {
 	size_t len = 0;
 	FILE *f = open_memstream(text, &len);
-	assert_int_equal(cw_case_print_physician(f, p), 0);
+	assert_int_equal(cw_case_print_physician(f, p, lang), 0);
 	fclose(f);
 }
 
@@ -91,8 +103,18 @@ static void test_physician(void **state)
 	assert_string_equal(p.metrics.rec[0].v[CM_PEER_GROUP], "cardiology level 3");
 
 	char *text = NULL;
-	print_physician(&text, &p);
+	print_physician(&text, &p, CW_LANG_ZH);
+	assert_non_null(strstr(text, "应予处理  第 1 级（2026-H1）：警告、通报批评"));
+	assert_non_null(strstr(text, "问题（按涉及金额从高到低）（2）"));
+	assert_non_null(strstr(text, "单价超过限价")); /* the Chinese reason */
+	assert_non_null(strstr(text, "readmitted"));   /* none in Chinese: the English one */
+	assert_non_null(strstr(text, "违规"));         /* the severity's word */
+	free(text);
+	text = NULL;
+	print_physician(&text, &p, CW_LANG_EN);
 	assert_non_null(strstr(text, "sanction due   level 1 (2026-H1): 警告、通报批评"));
+	assert_non_null(strstr(text, "price, above \"ceiling\""));
+	assert_null(strstr(text, "单价超过限价"));
 	assert_non_null(strstr(text, "findings, most money first (2)"));
 	/* the scores table: columns line up in display width, Chinese counting two */
 	char *head = strstr(text, "dimension"), *row1 = strchr(head, '\n') + 1, *row2 = strchr(row1, '\n') + 1;
@@ -143,14 +165,26 @@ static void test_finding(void **state)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	assert_int_equal(cw_case_print_finding(f, &c), 0);
+	assert_int_equal(cw_case_print_finding(f, &c, CW_LANG_EN), 0);
 	fclose(f);
-	assert_non_null(strstr(text, "detector        over_price 超标准收费"));
+	assert_non_null(strstr(text, "detector        over_price Over-price billing"));
 	assert_non_null(strstr(text, "rule            a line's unit price above"));
+	assert_non_null(strstr(text, "severity        violation"));
 	assert_non_null(strstr(text, "evidence lines (2)"));
 	assert_non_null(strstr(text, "65.00")); /* the total of the amounts */
 	for (char *l = text; (l = strchr(l, '\n')); l++) /* no trailing blanks */
 		assert_true(l == text || l[-1] != ' ');
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	assert_int_equal(cw_case_print_finding(f, &c, CW_LANG_ZH), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "规则      over_price 超标准收费"));
+	assert_non_null(strstr(text, "规则说明  收费单价高于"));
+	assert_non_null(strstr(text, "性质      违规"));
+	assert_non_null(strstr(text, "理由      单价超过限价"));
+	assert_non_null(strstr(text, "证据明细（2）"));
+	assert_non_null(strstr(text, "检验")); /* the category's word */
 	free(text);
 	char *json = cw_case_finding_json(&c);
 	cJSON *o = cJSON_Parse(json);
@@ -179,9 +213,10 @@ static void test_old_folder(void **state)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	assert_int_equal(cw_case_print_finding(f, &c), 0);
+	assert_int_equal(cw_case_print_finding(f, &c, CW_LANG_EN), 0);
 	fclose(f);
 	assert_non_null(strstr(text, "evidence lines: L1 L2"));
+	assert_non_null(strstr(text, "reason          price, above")); /* no reason_en column: the reason */
 	free(text);
 	cw_case_finding_free(&c);
 	cw_case_physician p;
@@ -189,7 +224,7 @@ static void test_old_folder(void **state)
 	assert_false(p.have_metrics);
 	assert_string_equal(p.sanction_level, "");
 	char *out = NULL;
-	print_physician(&out, &p);
+	print_physician(&out, &p, CW_LANG_EN);
 	assert_null(strstr(out, "sanction due"));
 	assert_null(strstr(out, "metrics against peers"));
 	free(out);

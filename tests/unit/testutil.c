@@ -218,7 +218,8 @@ void tu_rmtree(const char *path)
 void tu_write(const char *dir, const char *name, const char *text)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_true(n > 0 && (size_t)n < sizeof path);
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);
 	fputs(text, f);
@@ -258,6 +259,17 @@ void tu_write_bytes(const char *dir, const char *name, const void *data, size_t 
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);
 	assert_int_equal(fclose(f), 0);
+}
+
+void tu_write_findings(const char *root, const char *month, const char *rows)
+{
+	static const char *header = "finding_id,month,detector,dimension,inst_id,dept_id,physician_id,patient_id,"
+	                            "visit_id,line_ids,suspect_amount,score,reason\n";
+	char dir[4200], text[8192];
+	snprintf(dir, sizeof dir, "%s/%s", root, month);
+	mkdir(dir, 0700);
+	snprintf(text, sizeof text, "%s%s", header, rows);
+	tu_write(dir, "findings.csv", text);
 }
 
 void tu_write_month(const char *dir)

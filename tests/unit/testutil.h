@@ -74,6 +74,9 @@ void tu_write_bytes(const char *dir, const char *name, const void *data, size_t 
  * bundle, 2 visits, 3 claim lines, 1 prescription, 2 exam results; Chinese
  * text and empty optional fields included. Overwrite one file to test it. */
 void tu_write_month(const char *dir);
+/* ROOT/MONTH/findings.csv with the contract's first columns (finding_id .. reason) and the given rows,
+ * the month folder made when missing. */
+void tu_write_findings(const char *root, const char *month, const char *rows);
 #define TU_MONTH_ROWS { 2, 2, 2, 2, 3, 1, 2, 3, 1, 2 }
 
 /* --- added for the detector tests ------------------------------------------ */

@@ -154,6 +154,7 @@ const cw_detector cw_detector_low_positive_rate = {
 	.title_en = "Low positive rate",
 	.summary = "a physician's or a department's large-equipment exams rarely positive: the rate below the 30% "
 	           "floor (B1, B5)",
+	.summary_zh = "医师或科室的大型设备检查阳性率低于30%的下限（B1、B5）",
 	.dimension = "exam",
 	.defaults = "{ \"threshold\": 0.30, \"min_resulted\": 20, \"departments\": true, "
 	            "\"department_min_resulted\": 30, \"test\": \"floor\", \"confidence\": 0.95, "

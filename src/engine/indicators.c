@@ -172,6 +172,8 @@ static int prev_from_file(cw_indicators *ind, const cw_dataset *ds, const char *
 		return rc;
 	while ((rc = cw_csvtab_next(t)) == 1) {
 		cw_csvtab_copy(scope, sizeof scope, t, 0);
+		if (!strcmp(scope, "equipment")) /* the positive rate per equipment type: no costs */
+			continue;
 		int dept = !strcmp(scope, "department");
 		cw_csvtab_copy(id, sizeof id, t, dept ? 2 : 1);
 		cw_ref r = cw_dataset_find(ds, dept ? CW_T_DEPARTMENTS : CW_T_INSTITUTIONS, id);
@@ -216,6 +218,8 @@ static int add_month_file(cw_indicators *ind, const cw_dataset *ds, const char *
 		return rc;
 	while ((rc = cw_csvtab_next(t)) == 1) {
 		cw_csvtab_copy(scope, sizeof scope, t, 0);
+		if (!strcmp(scope, "equipment")) /* the positive rate per equipment type: no revenue */
+			continue;
 		int dept = !strcmp(scope, "department");
 		cw_csvtab_copy(id, sizeof id, t, dept ? 2 : 1);
 		cw_ref r = cw_dataset_find(ds, dept ? CW_T_DEPARTMENTS : CW_T_INSTITUTIONS, id);
@@ -297,6 +301,10 @@ int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rul
 	}
 	const cw_window *w = cw_dataset_window(ds);
 	tally(ds, w->month_start, w->month_end, out->inst, out->dept);
+	if ((rc = cw_posrates_compute(&out->pos, ds, rules)) < 0) {
+		cw_indicators_free(out);
+		return rc;
+	}
 	clear_prev(out);
 	cw_month prev = cw_month_prev(w->month);
 	cw_month_format(out->prev_month, prev);
@@ -320,6 +328,7 @@ void cw_indicators_free(cw_indicators *ind)
 {
 	free(ind->inst);
 	free(ind->dept);
+	cw_posrates_free(&ind->pos);
 	free(ind->dept_target);
 	ind->inst = ind->dept = NULL;
 	ind->dept_target = NULL;
@@ -333,7 +342,9 @@ static const char *const columns[] = {
 	"over_target", "outpatient_visits", "outpatient_cost", "cost_per_visit", "last_cost_per_visit",
 	"cost_per_visit_growth", "inpatient_stays", "inpatient_cost", "cost_per_stay", "last_cost_per_stay",
 	"cost_per_stay_growth", "ytd_months", "ytd_drug_share", "last_year_ytd_drug_share", "yoy_change",
-	"yoy_short", NULL
+	"yoy_short",
+	CW_POSRATE_FIRST_COLUMN, "large_exams_positive", "positive_rate", "positive_rate_floor",
+	"under_positive_rate_floor", "item_code", NULL
 };
 
 static void number(FILE *f, double v, int decimals, int last)
@@ -343,8 +354,9 @@ static void number(FILE *f, double v, int decimals, int last)
 	fputc(last ? '\n' : ',', f);
 }
 
-static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, const char *scope, const char *inst,
-                      const char *dept, const char *name, int level, double target)
+static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, const cw_posrate *pos,
+                      const char *scope, const char *inst, const char *dept, const char *name, int level,
+                      double target)
 {
 	char buf[CW_FMT_SIZE];
 	double share = cw_indicator_drug_share(x);
@@ -376,7 +388,8 @@ static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, 
 	number(f, ytd - ly, 4, 0);
 	if (yoy >= 0)
 		fprintf(f, "%d", yoy);
-	fputc('\n', f);
+	fputc(',', f);
+	cw_posrate_cells(f, pos, ind->pos.floor, "");
 }
 
 int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_output *o, const char *path)
@@ -389,11 +402,12 @@ int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_outpu
 		return rc;
 	cw_csv_header(f, columns);
 	for (size_t i = 0; i < ind->ninst; i++)
-		write_row(f, ind, &ind->inst[i], "institution", cw_dataset_str(ds, in->id[i]), "",
+		write_row(f, ind, &ind->inst[i], &ind->pos.inst[i], "institution", cw_dataset_str(ds, in->id[i]), "",
 		          cw_dataset_str(ds, in->name[i]), in->level[i], ind->target[in->level[i]]);
 	for (size_t d = 0; d < ind->ndept; d++)
-		write_row(f, ind, &ind->dept[d], "department", cw_dataset_str(ds, in->id[de->inst[d]]),
+		write_row(f, ind, &ind->dept[d], &ind->pos.dept[d], "department", cw_dataset_str(ds, in->id[de->inst[d]]),
 		          cw_dataset_str(ds, de->id[d]), cw_dataset_str(ds, de->name[d]), in->level[de->inst[d]],
 		          ind->dept_target[d]);
+	cw_posrate_equipment_rows(f, &ind->pos, ds, columns);
 	return cw_outfile_close(f, path);
 }

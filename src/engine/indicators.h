@@ -12,11 +12,14 @@
  * ROOT/<last month>/indicators.csv when that run wrote one (the figures people were shown), else from the
  * look-back window when it covers the whole of last month, else there is no growth.
  *
+ * and the large-equipment positive rate (see cw_posrates below).
+ *
  * A line, visit or stay counts for the institution and department of its visit. The run writes
  * indicators.csv into every month folder; the report shows the same figures. */
 #ifndef CW_INDICATORS_H
 #define CW_INDICATORS_H
 #include <stdint.h>
+#include <stdio.h>
 #include "claimwatch/dataset.h"
 #include "claimwatch/rules.h"
 #include "io/output.h"
@@ -34,6 +37,21 @@ typedef struct cw_indicator {
 
 enum cw_prev_source { CW_PREV_NONE, CW_PREV_FILE, CW_PREV_LOOKBACK };
 
+/* The large-equipment positive rate (大型设备检查阳性率, B1, B5; indicators_posrate.c): the month's live
+ * large-equipment lines with a result (positive or negative), as low_positive_rate counts them, by the
+ * institution and department of the visit and, per institution, by equipment item (CT, MRI, ultrasound
+ * and DR are items of their own), against low_positive_rate's floor. */
+typedef struct cw_posrate {
+	uint32_t resulted, positive;
+} cw_posrate;
+
+typedef struct cw_posrates {
+	cw_posrate *inst, *dept; /* per institution row, per department row */
+	cw_posrate *equip;       /* per institution and item: equip[inst * nitems + item] */
+	size_t nitems;
+	double floor;            /* detectors.low_positive_rate.threshold; NAN when the rules have no such detector */
+} cw_posrates;
+
 typedef struct cw_indicators {
 	size_t ninst, ndept;
 	cw_indicator *inst, *dept; /* per institution row, per department row */
@@ -45,6 +63,7 @@ typedef struct cw_indicators {
 	int ytd_months;            /* the months of the year to date found: this one and the earlier ones run */
 	int ly_months;             /* last year's same months found */
 	double yoy_cut;            /* points (E8), NAN without the drug_share rules */
+	cw_posrates pos;           /* large-equipment positive rates */
 } cw_indicators;
 
 /* The drug-share targets, from the section s of the rules (detectors.drug_share): a level's
@@ -59,7 +78,7 @@ int cw_indicators_targets(cw_indicators *ind, const cw_dataset *ds, const cw_rul
 int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rules *rules, const char *root);
 void cw_indicators_free(cw_indicators *ind);
 /* Writes indicators.csv at path, in the set of outputs o: one row per institution, then one per
- * department. */
+ * department, then one per institution and large-equipment item (scope "equipment"). */
 int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_output *o, const char *path);
 
 /* Yuan per visit / per stay, NAN without any; the drug share, NAN without revenue. */
@@ -74,5 +93,22 @@ double cw_indicator_ly_share(const cw_indicators *ind, const cw_indicator *i);
 int cw_indicator_yoy_short(const cw_indicators *ind, const cw_indicator *i);
 /* (now - before) / before, NAN when either is unknown or before is 0. */
 double cw_growth(double now, double before);
+
+/* --- the positive rates (indicators_posrate.c) --- */
+/* low_positive_rate's threshold in the rules, NAN when they have no such detector. */
+double cw_posrate_floor(const cw_rules *rules);
+int cw_posrates_compute(cw_posrates *out, const cw_dataset *ds, const cw_rules *rules);
+void cw_posrates_free(cw_posrates *p);
+/* positive / resulted, NAN without any; 1 when the rate is known and below a known floor. */
+double cw_posrate_rate(const cw_posrate *p);
+int cw_posrate_under(const cw_posrate *p, double floor);
+/* indicators.csv's last columns, from CW_POSRATE_FIRST_COLUMN: large_exams_resulted,
+ * large_exams_positive, positive_rate, positive_rate_floor, under_positive_rate_floor (0/1), item_code
+ * (equipment rows); the row's newline too. */
+#define CW_POSRATE_FIRST_COLUMN "large_exams_resulted"
+void cw_posrate_cells(FILE *f, const cw_posrate *p, double floor, const char *item_code);
+/* The rows of scope "equipment": one per institution and large-equipment item with resulted exams; the
+ * columns between `level` and CW_POSRATE_FIRST_COLUMN of `columns` empty. */
+int cw_posrate_equipment_rows(FILE *f, const cw_posrates *pos, const cw_dataset *ds, const char *const *columns);
 
 #endif

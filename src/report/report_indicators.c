@@ -1,7 +1,8 @@
 /* report_indicators.c: indicators.html: what each institution and department is measured on: drug share
  * of revenue against its target (the level's, a department's own), of the year to date and of last year's
- * same months (E8), cost per outpatient visit and per inpatient stay, and their growth on last month (the
- * figures of indicators.csv; see indicators.h). */
+ * same months (E8), cost per outpatient visit and per inpatient stay, and their growth on last month, and the
+ * large-equipment positive rate per institution, department and equipment type against low_positive_rate's
+ * floor (the figures of indicators.csv; see indicators.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,74 @@ static void tables(const cw_report *r, FILE *f)
 	fputs("</tbody></table></div>", f);
 }
 
+/* --- the large-equipment positive rate (B1, B5) ------------------------------------------------- */
+static void posrate_cells(FILE *f, const cw_posrate *p, double floor)
+{
+	char a[CW_NUM_SIZE];
+	fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%u</td>", p->resulted, p->positive);
+	fprintf(f, "<td class=\"n%s\">%s</td>", cw_posrate_under(p, floor) ? " over" : "",
+	        cw_fmt_pct(a, cw_posrate_rate(p), 1));
+	fprintf(f, "<td class=\"n\">%s</td></tr>\n", cw_fmt_pct(a, floor, 0));
+}
+
+/* The table of equipment types (what 0) or departments (1): its heading, filters and head. */
+static void posrate_open(const cw_report *r, FILE *f, int what)
+{
+	int L = r->lang;
+	const char *id = what ? "posrate-dept" : "posrate-equip";
+	char csv[80];
+	fputs("<h3>", f);
+	cw_html_text(f, cw_label(L, what ? L_DEPARTMENT : L_EQUIPMENT));
+	fputs("</h3>", f);
+	snprintf(csv, sizeof csv, "positive-rate-%s-%s.csv", r->in->month, what ? "departments" : "equipment");
+	cw_report_filters(r, f, id, NULL, 0, csv);
+	fprintf(f, "<div class=\"wrap\"><table class=\"data\" id=\"%s\"><thead><tr>", id);
+	th(f, L, L_INSTITUTION, "s", NULL);
+	th(f, L, what ? L_DEPARTMENT : L_EQUIPMENT, "s", NULL);
+	th(f, L, L_RESULTED, "n", NULL);
+	th(f, L, L_POSITIVE, "n", NULL);
+	th(f, L, L_POSITIVE_RATE, "n", NULL);
+	th(f, L, L_FLOOR, "n", NULL);
+	fputs("</tr></thead><tbody>\n", f);
+}
+
+static void posrate_row(const cw_report *r, FILE *f, cw_ref inst, const char *what, const cw_posrate *p)
+{
+	fputs("<tr><td>", f);
+	cw_html_text(f, cw_report_inst_name(r, inst));
+	fputs("</td><td>", f);
+	cw_html_text(f, what);
+	fputs("</td>", f);
+	posrate_cells(f, p, r->in->indicators->pos.floor);
+}
+
+static void posrate_tables(const cw_report *r, FILE *f)
+{
+	const cw_posrates *pos = &r->in->indicators->pos;
+	const cw_institutions *in = cw_dataset_institutions(r->ds);
+	const cw_departments *de = cw_dataset_departments(r->ds);
+	const cw_items *it = cw_dataset_items(r->ds);
+	fputs("<h2>", f);
+	cw_html_text(f, cw_label(r->lang, L_POSRATE));
+	fputs("</h2><p class=\"note\">", f);
+	cw_html_text(f, cw_label(r->lang, L_POSRATE_NOTE));
+	fputs("</p>", f);
+	posrate_open(r, f, 0);
+	for (size_t i = 0; i < in->n; i++) {
+		if (pos->inst[i].resulted)
+			posrate_row(r, f, (cw_ref)i, cw_label(r->lang, L_TOTAL), &pos->inst[i]);
+		for (size_t k = 0; k < it->n; k++)
+			if (pos->equip[i * it->n + k].resulted)
+				posrate_row(r, f, (cw_ref)i, cw_dataset_str(r->ds, it->name[k]), &pos->equip[i * it->n + k]);
+	}
+	fputs("</tbody></table></div>", f);
+	posrate_open(r, f, 1);
+	for (size_t d = 0; d < de->n; d++)
+		if (pos->dept[d].resulted)
+			posrate_row(r, f, de->inst[d], cw_report_dept_name(r, (cw_ref)d), &pos->dept[d]);
+	fputs("</tbody></table></div>", f);
+}
+
 int cw_report_indicators(cw_report *r)
 {
 	char title[160];
@@ -195,6 +264,7 @@ int cw_report_indicators(cw_report *r)
 		return rc;
 	}
 	tables(r, pg.f);
+	posrate_tables(r, pg.f);
 	uint64_t bytes;
 	rc = cw_page_end(&pg, &bytes);
 	if (rc == 0)

@@ -140,6 +140,14 @@
 	X(L_INDICATORS_NOTE, "Revenue: the month's claim lines, net of refunds. Outpatient: outpatient and emergency visits admitted in the month. Inpatient: stays discharged in the month, with their lines in the loaded window.", \
 	  "医疗收入：本月费用明细（扣除退费）。门急诊：本月就诊的门诊、急诊。住院：本月出院的住院，费用为载入期间的全部明细。") \
 	X(L_PREV_SOURCE, "Last month's figures", "上月数据来源") \
+	X(L_POSRATE, "Large-equipment positive rate", "大型设备检查阳性率") \
+	X(L_EQUIPMENT, "Equipment", "设备检查项目") \
+	X(L_RESULTED, "Resulted exams", "有结果检查数") \
+	X(L_POSITIVE, "Positive", "阳性数") \
+	X(L_POSITIVE_RATE, "Positive rate", "阳性率") \
+	X(L_FLOOR, "Floor", "下限") \
+	X(L_POSRATE_NOTE, "The month's large-equipment exams with a positive or negative result, by the visit's institution and department and by equipment type; a rate below the floor of low_positive_rate (B1) is marked.", \
+	  "本月有阳性或阴性结果的大型设备检查，按就诊机构、科室及检查项目统计；低于大型设备检查阳性率下限（B1）的标红。") \
 	X(L_SPREAD, "Spread of composite scores per institution", "各机构医师综合得分分布") \
 	X(L_FUNNEL, "Funnel plots", "漏斗图") \
 	X(L_FUNNEL_NOTE, "Each dot is a physician; the curves are the peers' control limits. Dots above the upper curve are flagged and labelled.", \

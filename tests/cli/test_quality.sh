@@ -98,6 +98,18 @@ for kind in stacked early_refill switched_drug; do
 		fail "stacked_supply: gen plants no $kind case or look-alike"
 done
 
+# low_positive_rate (issue 13, B1, B5): physicians and departments, recall and precision >= 0.97, its look-alikes
+# (at the floor, under it below the minimum volume) present and never flagged, the department cases found
+awk '$1 == "low_positive_rate" && $2 > 0 && $4 >= 0.97 && $7 >= 0.97 && $8 > 0 && $9 == 0 { ok = 1 } END { exit !ok }' \
+	"$TMP/table" && pass "low_positive_rate: recall and precision >= 0.97, look-alikes present, none flagged" ||
+	fail "low_positive_rate: recall or precision under 0.97, no cases or look-alikes, or some flagged"
+for kind in department_planted department_at_floor physician_at_floor physician_under_min_volume; do
+	grep -q "\"kind\":[[:space:]]*\"$kind\"" "$TMP/data/truth.json" && pass "low_positive_rate: gen plants $kind" ||
+		fail "low_positive_rate: gen plants no $kind case or look-alike"
+done
+cat "$TMP"/run/2026-0?/findings.csv | grep -q ",low_positive_rate,exam,[^,]*,[^,]*,,.*,department,positive_rate," &&
+	pass "low_positive_rate: department findings, with no physician" || fail "low_positive_rate: no department finding"
+
 # self_created_item (issue 13, C1): codes outside the catalogue and catalogue look-alikes present, recall and
 # precision >= 0.97, none flagged, and no input row rejected (the kept lines are not rejects)
 awk '$1 == "self_created_item" && $2 > 0 && $4 >= 0.97 && $7 >= 0.97 && $8 > 0 && $9 == 0 { ok = 1 } END { exit !ok }' \

@@ -196,6 +196,44 @@ static void csv_reader(void **state)
 	cw_evcsv_close(&c);
 }
 
+/* A department-level case (a dept_id, no physician_id) is found by a finding of that department with no
+ * physician, in its month; a physician's finding in the same department matches it not. */
+static void department_cases(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/cw_test_eval_dept_XXXXXX", p[640], run[512];
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof p, "%s/truth.json", dir);
+	write_file(p, "{ \"months\": [\"2026-03\"], \"cases\": [\n"
+	              " { \"detector\": \"low_positive_rate\", \"kind\": \"k\", \"month\": \"2026-03\", \"physician_id\": \"\",\n"
+	              "   \"dept_id\": \"D1\", \"line_ids\": [] },\n"
+	              " { \"detector\": \"low_positive_rate\", \"kind\": \"k\", \"month\": \"2026-03\", \"physician_id\": \"\",\n"
+	              "   \"dept_id\": \"D2\", \"line_ids\": [] } ],\n"
+	              " \"lookalikes\": [\n"
+	              " { \"detector\": \"low_positive_rate\", \"kind\": \"k\", \"month\": \"2026-03\", \"physician_id\": \"\",\n"
+	              "   \"dept_id\": \"D3\", \"line_ids\": [] } ] }\n");
+	snprintf(run, sizeof run, "%s/2026-03", dir);
+	mkdir(run, 0777);
+	snprintf(p, sizeof p, "%s/findings.csv", run);
+	write_file(p, HEADER "F1,2026-03,low_positive_rate,exam,H1,D1,,,,,0.00,1,department\n"
+	                     "F2,2026-03,low_positive_rate,exam,H1,D2,DR2,,,,0.00,1,a physician of D2\n"
+	                     "F3,2026-03,low_positive_rate,exam,H1,D4,,,,,0.00,1,department\n");
+	snprintf(p, sizeof p, "%s/truth.json", dir);
+	cw_eval_result r;
+	assert_int_equal(cw_eval_run(&r, p, run, tu_registry()), 0);
+	const cw_eval_row *lp = row(&r, "low_positive_rate");
+	assert_int_equal(lp->cases, 2);
+	assert_int_equal(lp->found, 1);    /* D1; D2's finding is a physician's */
+	assert_int_equal(lp->findings, 3);
+	assert_int_equal(lp->matched, 1);
+	assert_int_equal(lp->lookalikes, 1);
+	assert_int_equal(lp->flagged, 0);  /* D3 not flagged */
+	cw_eval_free(&r);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +241,7 @@ int main(void)
 		cmocka_unit_test(folder_of_months),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(csv_reader),
+		cmocka_unit_test(department_cases),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

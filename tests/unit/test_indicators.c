@@ -136,7 +136,7 @@ static void test_prev_file_and_csv(void **state)
 	assert_non_null(strstr(text, "\ninstitution,H1,,"));
 	/* the year to date: May and April (January to March were not run: 2 months), no last year */
 	assert_non_null(strstr(text, ",3,300.00,260.00,0.8667,0.4800,1,1,100.00,100.00,80.00,0.2500,1,300.00,300.00,250.00,0.2000,"
-	                             "2,0.7250,,,\n"));
+	                             "2,0.7250,,,,0,0,,0.3000,0,\n"));
 	assert_non_null(strstr(text, "\ndepartment,H1,D1,"));
 	free(text);
 	cw_indicators_free(&ind);
@@ -214,12 +214,117 @@ static void test_year_to_date(void **state)
 	cw_dataset_free(ds);
 }
 
+/* May 2026: at H1, CT on V1 (dept D1): 10 resulted, 2 positive (20%), plus a pending one and a refunded
+ * positive one; MRI on V1: 4 of 10; CT on V3 (dept D4): 3 of 10; a lab with a result is no equipment. */
+static cw_dataset *equipment_world(void)
+{
+	cw_builder *b = tu_builder("2026-05");
+	cw_item_row ct = tu_item_row("CT", CW_CAT_EXAM, 20000), mri = tu_item_row("MRI", CW_CAT_EXAM, 50000);
+	cw_item_row lab = tu_item_row("LAB", CW_CAT_LAB, 1000);
+	ct.large_equipment = mri.large_equipment = 1;
+	tu_add_item(b, &ct);
+	tu_add_item(b, &mri);
+	tu_add_item(b, &lab);
+	tu_add_visit(b, "V1", "PM", "DR1", CW_INPATIENT, "2026-05-01 08:00", NULL, "I10");
+	tu_add_visit(b, "V3", "PC", "DR5", CW_INPATIENT, "2026-05-01 08:00", NULL, "J18");
+	char lid[16], when[32];
+	static const struct { const char *visit, *item; int n, k; } runs[] = {
+		{ "V1", "CT", 10, 2 }, { "V1", "MRI", 10, 4 }, { "V3", "CT", 10, 3 }, { "V1", "LAB", 10, 0 }
+	};
+	int line = 0;
+	for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++)
+		for (int i = 0; i < runs[r].n; i++) {
+			snprintf(lid, sizeof lid, "E%d", ++line);
+			snprintf(when, sizeof when, "2026-05-%02d 09:%02d", 2 + i, (int)r);
+			tu_add_line(b, lid, runs[r].visit, runs[r].item, when, CW_QTY_ONE, 20000);
+			tu_add_result(b, lid, i < runs[r].k ? CW_RESULT_POSITIVE : CW_RESULT_NEGATIVE);
+		}
+	tu_add_line(b, "PEND", "V1", "CT", "2026-05-20 10:00", CW_QTY_ONE, 20000);
+	tu_add_result(b, "PEND", CW_RESULT_PENDING);
+	tu_add_line(b, "REF", "V1", "CT", "2026-05-20 10:01", CW_QTY_ONE, 20000);
+	tu_add_line(b, "REFr", "V1", "CT", "2026-05-20 11:00", -CW_QTY_ONE, 20000);
+	tu_add_result(b, "REF", CW_RESULT_POSITIVE);
+	return tu_finish(b);
+}
+
+static void test_positive_rates(void **state)
+{
+	(void)state;
+	cw_dataset *ds = equipment_world();
+	cw_rules *rules;
+	assert_int_equal(cw_rules_load(&rules, tu_registry(), NULL), 0);
+	cw_indicators ind;
+	assert_int_equal(cw_indicators_compute(&ind, ds, rules, NULL), 0);
+	assert_true(fabs(ind.pos.floor - 0.30) < 1e-12); /* low_positive_rate's threshold */
+	cw_ref h1 = cw_dataset_find(ds, CW_T_INSTITUTIONS, "H1");
+	cw_ref d1 = cw_dataset_find(ds, CW_T_DEPARTMENTS, "D1"), d4 = cw_dataset_find(ds, CW_T_DEPARTMENTS, "D4");
+	cw_ref ct = cw_dataset_find(ds, CW_T_ITEMS, "CT"), mri = cw_dataset_find(ds, CW_T_ITEMS, "MRI");
+	assert_int_equal(ind.pos.inst[h1].resulted, 30);
+	assert_int_equal(ind.pos.inst[h1].positive, 9);
+	assert_int_equal(ind.pos.dept[d1].resulted, 20);
+	assert_int_equal(ind.pos.dept[d1].positive, 6);   /* exactly 30%: not under */
+	assert_false(cw_posrate_under(&ind.pos.dept[d1], ind.pos.floor));
+	assert_int_equal(ind.pos.dept[d4].positive, 3);
+	const cw_posrate *e_ct = &ind.pos.equip[h1 * ind.pos.nitems + ct], *e_mri = &ind.pos.equip[h1 * ind.pos.nitems + mri];
+	assert_int_equal(e_ct->resulted, 20);
+	assert_int_equal(e_ct->positive, 5);              /* 25%: under */
+	assert_true(cw_posrate_under(e_ct, ind.pos.floor));
+	assert_int_equal(e_mri->resulted, 10);
+	assert_false(cw_posrate_under(e_mri, ind.pos.floor));
+	/* the CSV: the departments' and institutions' rates, a row per institution and equipment type */
+	char *root = tu_tempdir(), path[4300];
+	snprintf(path, sizeof path, "%s/indicators.csv", root);
+	cw_output out;
+	cw_output_init(&out);
+	assert_int_equal(cw_indicators_write(&ind, ds, &out, path), 0);
+	char *text = tu_read(path);
+	assert_non_null(strstr(text, ",yoy_short,large_exams_resulted,large_exams_positive,positive_rate,"
+	                             "positive_rate_floor,under_positive_rate_floor,item_code\n"));
+	assert_non_null(strstr(text, ",30,9,0.3000,0.3000,0,\n"));
+	assert_non_null(strstr(text, "\nequipment,H1,,CT,3,,,,,,,,,,,,,,,,,,,,,20,5,0.2500,0.3000,1,CT\n"));
+	assert_non_null(strstr(text, "\nequipment,H1,,MRI,3,,,,,,,,,,,,,,,,,,,,,10,4,0.4000,0.3000,0,MRI\n"));
+	assert_null(strstr(text, "equipment,H1,,LAB"));
+	free(text);
+	cw_indicators_free(&ind);
+	/* next month reads this file for its growth and year to date: the equipment rows are skipped */
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s/2026-04", root);
+	mkdir(dir, 0700);
+	tu_write(dir, "indicators.csv",
+	         "scope,inst_id,dept_id,name,revenue,drug_revenue,cost_per_visit,cost_per_stay\n"
+	         "institution,H1,,x,100.00,50.00,80.00,250.00\n"
+	         "equipment,H1,,CT,,,,\n");
+	assert_int_equal(cw_indicators_compute(&ind, ds, rules, root), 0);
+	assert_true(fabs(ind.inst[h1].prev_per_visit - 80.0) < 1e-9);
+	assert_int_equal(ind.inst[h1].ytd_revenue, ind.inst[h1].revenue + 10000); /* April's institution row only */
+	cw_indicators_free(&ind);
+	tu_rmtree(root);
+	free(root);
+	cw_rules_free(rules);
+	/* the floor is the detector's: a user's threshold moves the mark */
+	assert_int_equal(cw_rules_load_text(&rules, tu_registry(),
+	                                    "{\"detectors\":{\"low_positive_rate\":{\"threshold\":0.25}}}", "t"), 0);
+	assert_int_equal(cw_indicators_compute(&ind, ds, rules, NULL), 0);
+	assert_false(cw_posrate_under(&ind.pos.equip[h1 * ind.pos.nitems + ct], ind.pos.floor));
+	cw_indicators_free(&ind);
+	cw_rules_free(rules);
+	/* rules without the detector: no floor, nothing marked */
+	assert_int_equal(cw_rules_load_text(&rules, NULL, "{}", "t"), 0);
+	assert_int_equal(cw_indicators_compute(&ind, ds, rules, NULL), 0);
+	assert_true(isnan(ind.pos.floor));
+	assert_false(cw_posrate_under(&ind.pos.equip[h1 * ind.pos.nitems + ct], ind.pos.floor));
+	cw_indicators_free(&ind);
+	cw_rules_free(rules);
+	cw_dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_month),
 		cmocka_unit_test(test_prev_file_and_csv),
 		cmocka_unit_test(test_year_to_date),
+		cmocka_unit_test(test_positive_rates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

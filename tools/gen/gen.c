@@ -180,6 +180,7 @@ static void ctx_free(gen_ctx *g)
 {
 	gen_catalog_free(g);
 	gen_truth_free(&g->truth);
+	gen_posrate_free(g);
 	gen_drugshare_free(g);
 	free(g->pm);
 	free(g->month_start);
@@ -205,8 +206,10 @@ int cw_gen_run(const cw_gen_opts *o, cw_gen_stats *stats)
 	}
 	if (rc == 0) {
 		gen_roles_assign(g);
-		rc = open_outputs(g);
+		rc = gen_posrate_init(g);
 	}
+	if (rc == 0)
+		rc = open_outputs(g);
 	if (rc == 0)
 		rc = gen_catalog_write(g);
 	if (rc == 0)
@@ -216,6 +219,7 @@ int cw_gen_run(const cw_gen_opts *o, cw_gen_stats *stats)
 		rc = rc2;
 	if (rc == 0) {
 		gen_schemes_physician_truth(g);
+		gen_posrate_truth(g);
 		rc = gen_drugshare_finish(g);
 	}
 	if (rc == 0) {

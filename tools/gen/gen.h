@@ -17,7 +17,8 @@
  * institutions, departments, physicians), gen_patients.c (patients and their
  * timelines), gen_care.c (visits, stays, lines, prescriptions, results),
  * gen_schemes.c (injection), gen_subst.c (substitution's injection), gen_stacked.c (stacked_supply's
- * injection), gen_death.c (deceased patients, phantom_service's after_death), gen_truth.c (truth.json),
+ * injection), gen_death.c (deceased patients, phantom_service's after_death), gen_posrate.c
+ * (low_positive_rate's departments), gen_truth.c (truth.json),
  * gen_out.c (CSV).
  */
 #ifndef CW_GEN_H
@@ -340,6 +341,7 @@ typedef struct gen_ctx {
 	/* per physician and month (nphys x nmonths): volumes that decide physician-level truth */
 	struct gen_pm *pm;
 	int stat_roles; /* the scale gives physicians enough volume for the statistical detectors */
+	struct gen_posrate *posrate; /* gen_posrate.c's departments and counts */
 	struct gen_drugshare *drugshare; /* gen_drugshare.c: the month's revenue and drugs per department, physician */
 } gen_ctx;
 
@@ -461,6 +463,18 @@ void gen_subst_stay(gen_ctx *g, gen_pat *p, gen_visit *v, const gen_stay_plan *s
  * substitution's (before flush); a random stream of their own */
 void gen_stacked_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
 
+/* gen_posrate.c: low_positive_rate's planted departments and look-alikes (patterned results in chosen
+ * departments), and its truth from the exact counts of every department and their physicians */
+int gen_posrate_init(gen_ctx *g); /* after the roles */
+void gen_posrate_free(gen_ctx *g);
+/* Line idx of v was added: pins the patient's patterned lines it repeats within their interval, and
+ * keeps it when the pattern sets its result. */
+void gen_posrate_line(gen_ctx *g, const gen_visit *v, int idx);
+/* At flush, for a line with a result: 1 when its result is written at the patient's end (patterned). */
+int gen_posrate_defer(gen_ctx *g, const gen_visit *v, const gen_line *l);
+/* After the patient's history: decides and writes the patterned lines' results. */
+void gen_posrate_patient_end(gen_ctx *g);
+void gen_posrate_truth(gen_ctx *g); /* after the patients */
 /* gen_selfitem.c: self_created_item's schemes (a code outside the catalogue) and look-alikes (a local
  * catalogue item) on an outpatient visit or a stay, after every other planting (before flush); a random
  * stream and line ids of their own. gen_selfitem_init checks the catalogue after gen_catalog_init. */

@@ -185,6 +185,7 @@ int gen_add_line(gen_ctx *g, gen_pat *p, gen_visit *v, int item, cw_minute t, cw
 		p->rt_truth[it->slot] = 0;
 	}
 	int idx = (int)(v->nl - 1);
+	gen_posrate_line(g, v, idx);
 	if (prev_pos)
 		gen_note_after_positive(g, p, v, idx, prev_pos, prev_truth);
 	return idx;
@@ -360,7 +361,7 @@ void gen_visit_flush(gen_ctx *g, gen_pat *p, gen_visit *v)
 		g->st.lines++;
 		if (gen_in_range(g, l->t))
 			g->st.lines_in_range++;
-		if (l->result != CW_RESULT_NONE) {
+		if (l->result != CW_RESULT_NONE && !gen_posrate_defer(g, v, l)) {
 			gen_out_reserve(ro, 64);
 			gen_put_u64(ro, "L", l->id, 0);
 			gen_put(ro, l->result == CW_RESULT_POSITIVE ? ",positive\n"

@@ -537,6 +537,7 @@ int gen_patients_run(gen_ctx *g)
 		patient_init(g, &p, i);
 		write_patient(g, &p);
 		timeline(g, &p);
+		gen_posrate_patient_end(g);
 		if (g->o.progress)
 			cw_progress_tick(i);
 	}

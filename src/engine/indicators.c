@@ -157,34 +157,52 @@ static double field_number(const cw_csvtab *t, size_t i)
 	return buf[0] && !*end ? v : NAN;
 }
 
-/* Last month's figures from its indicators.csv: 1 when read, 0 when there is none. */
-static int prev_from_file(cw_indicators *ind, const cw_dataset *ds, const char *root, cw_month prev)
+/* What one earlier month's indicators.csv row gives: columns 3 and 4 of cols go to row x. */
+typedef void (*row_fn)(cw_indicator *x, const cw_csvtab *t, int arg);
+
+/* Calls fn on every institution and department row of month m's indicators.csv (cols: scope, inst_id,
+ * dept_id and two figures) whose institution or department the dataset has: 1 when read, 0 when that
+ * month was not run. The equipment rows (positive rates per equipment type) carry no costs or revenue. */
+static int each_month_row(cw_indicators *ind, const cw_dataset *ds, const char *root, cw_month m,
+                          const char *const *cols, row_fn fn, int arg)
 {
-	static const char *const cols[] = { "scope", "inst_id", "dept_id", "cost_per_visit", "cost_per_stay", NULL };
 	char path[4096], scope[32], id[80];
-	if (!root || cw_root_month_file(path, sizeof path, root, prev, "indicators.csv") < 0)
+	if (!root || cw_root_month_file(path, sizeof path, root, m, "indicators.csv") < 0)
 		return 0;
 	cw_csvtab *t;
 	int rc = cw_csvtab_open(&t, path, cols);
-	if (rc == CW_ENOTFOUND)
+	if (rc == CW_ENOTFOUND) {
+		cw_error_clear();
 		return 0;
+	}
 	if (rc < 0)
 		return rc;
 	while ((rc = cw_csvtab_next(t)) == 1) {
 		cw_csvtab_copy(scope, sizeof scope, t, 0);
-		if (!strcmp(scope, "equipment")) /* the positive rate per equipment type: no costs */
+		if (!strcmp(scope, "equipment"))
 			continue;
 		int dept = !strcmp(scope, "department");
 		cw_csvtab_copy(id, sizeof id, t, dept ? 2 : 1);
 		cw_ref r = cw_dataset_find(ds, dept ? CW_T_DEPARTMENTS : CW_T_INSTITUTIONS, id);
-		if (r == CW_NONE)
-			continue;
-		cw_indicator *x = dept ? &ind->dept[r] : &ind->inst[r];
-		x->prev_per_visit = field_number(t, 3);
-		x->prev_per_stay = field_number(t, 4);
+		if (r != CW_NONE)
+			fn(dept ? &ind->dept[r] : &ind->inst[r], t, arg);
 	}
 	cw_csvtab_close(t);
 	return rc < 0 ? rc : 1;
+}
+
+static void set_prev_costs(cw_indicator *x, const cw_csvtab *t, int arg)
+{
+	(void)arg;
+	x->prev_per_visit = field_number(t, 3);
+	x->prev_per_stay = field_number(t, 4);
+}
+
+/* Last month's figures from its indicators.csv: 1 when read, 0 when there is none. */
+static int prev_from_file(cw_indicators *ind, const cw_dataset *ds, const char *root, cw_month prev)
+{
+	static const char *const cols[] = { "scope", "inst_id", "dept_id", "cost_per_visit", "cost_per_stay", NULL };
+	return each_month_row(ind, ds, root, prev, cols, set_prev_costs, 0);
 }
 
 static cw_fen field_money(const cw_csvtab *t, size_t i)
@@ -200,37 +218,19 @@ static cw_fen field_money(const cw_csvtab *t, size_t i)
 	return v;
 }
 
+/* Adds a month's revenue and drugs to the year to date (ly 0) or to last year's (ly 1). */
+static void add_revenue(cw_indicator *x, const cw_csvtab *t, int ly)
+{
+	*(ly ? &x->ly_revenue : &x->ytd_revenue) += field_money(t, 3);
+	*(ly ? &x->ly_drug : &x->ytd_drug) += field_money(t, 4);
+}
+
 /* Adds month m's revenue and drugs from its indicators.csv to the year to date (ly 0) or to last year's
  * (ly 1): 1 when read, 0 when that month was not run. */
 static int add_month_file(cw_indicators *ind, const cw_dataset *ds, const char *root, cw_month m, int ly)
 {
 	static const char *const cols[] = { "scope", "inst_id", "dept_id", "revenue", "drug_revenue", NULL };
-	char path[4096], scope[32], id[80];
-	if (!root || cw_root_month_file(path, sizeof path, root, m, "indicators.csv") < 0)
-		return 0;
-	cw_csvtab *t;
-	int rc = cw_csvtab_open(&t, path, cols);
-	if (rc == CW_ENOTFOUND) {
-		cw_error_clear();
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	while ((rc = cw_csvtab_next(t)) == 1) {
-		cw_csvtab_copy(scope, sizeof scope, t, 0);
-		if (!strcmp(scope, "equipment")) /* the positive rate per equipment type: no revenue */
-			continue;
-		int dept = !strcmp(scope, "department");
-		cw_csvtab_copy(id, sizeof id, t, dept ? 2 : 1);
-		cw_ref r = cw_dataset_find(ds, dept ? CW_T_DEPARTMENTS : CW_T_INSTITUTIONS, id);
-		if (r == CW_NONE)
-			continue;
-		cw_indicator *x = dept ? &ind->dept[r] : &ind->inst[r];
-		*(ly ? &x->ly_revenue : &x->ytd_revenue) += field_money(t, 3);
-		*(ly ? &x->ly_drug : &x->ytd_drug) += field_money(t, 4);
-	}
-	cw_csvtab_close(t);
-	return rc < 0 ? rc : 1;
+	return each_month_row(ind, ds, root, m, cols, add_revenue, ly);
 }
 
 /* The year to date (this month and the earlier months' files) and last year's same months. */

@@ -81,6 +81,38 @@ static cw_finding base(const cw_visits *vs, cw_ref v, int severity)
 	return f;
 }
 
+/* The live lines of the month of visit v timed in [lo, hi) into ev and f (their money, the time of the
+ * last), the time of the first into *first; ev empty when none. */
+static int gather_between(cw_linebuf *ev, cw_finding *f, cw_minute *first, const cw_dataset *ds, cw_ref v,
+                          int64_t lo, int64_t hi)
+{
+	const cw_visits *vs = cw_dataset_visits(ds);
+	const cw_claims *cl = cw_dataset_claims(ds);
+	*first = CW_MINUTE_NONE;
+	ev->n = 0;
+	for (uint32_t k = vs->line_start[v]; k < vs->line_start[v + 1]; k++) {
+		uint32_t i = cl->by_visit[k];
+		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH) || cl->time[i] < lo || cl->time[i] >= hi)
+			continue;
+		int rc = cw_linebuf_push(ev, i);
+		if (rc < 0)
+			return rc;
+		f->suspect += cl->amount[i];
+		if (*first == CW_MINUTE_NONE)
+			*first = cl->time[i];
+		f->when = cl->time[i]; /* time order */
+	}
+	f->lines = ev->v;
+	f->nlines = ev->n;
+	return 0;
+}
+
+/* The first minute after `last` ((d)'s lines start there); past every time when last is CW_DAY_NONE. */
+static int64_t after_last_from(cw_day last)
+{
+	return last == CW_DAY_NONE ? INT64_MAX : ((int64_t)last + 1) * CW_MINUTES_PER_DAY;
+}
+
 /* (a) The live lines of the month of stay s on one side of it (after = 0: before the admission less
  * the grace; 1: after the discharge plus the grace), as one finding; not those after `last` (d). */
 static int scan_outside(const cw_scan *ctx, cw_findings *out, cw_ref s, int after, cw_day last, cw_linebuf *ev)
@@ -88,30 +120,15 @@ static int scan_outside(const cw_scan *ctx, cw_findings *out, cw_ref s, int afte
 	const config *c = ctx->config;
 	const cw_dataset *ds = ctx->ds;
 	const cw_visits *vs = cw_dataset_visits(ds);
-	const cw_claims *cl = cw_dataset_claims(ds);
 	if (after && vs->discharge[s] == CW_MINUTE_NONE)
 		return 0;
-	cw_minute edge = after ? vs->discharge[s] + c->grace : vs->admit[s] - c->grace;
+	int64_t edge = after ? (int64_t)vs->discharge[s] + c->grace : (int64_t)vs->admit[s] - c->grace;
+	int64_t end = after_last_from(last);
 	cw_finding f = base(vs, s, CW_VIOLATION);
-	cw_minute first = CW_MINUTE_NONE;
-	ev->n = 0;
-	for (uint32_t k = vs->line_start[s]; k < vs->line_start[s + 1]; k++) {
-		uint32_t i = cl->by_visit[k];
-		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH) ||
-		    (after ? cl->time[i] <= edge : cl->time[i] >= edge) || after_last(last, cl->time[i]))
-			continue;
-		int rc = cw_linebuf_push(ev, i);
-		if (rc < 0)
-			return rc;
-		f.suspect += cl->amount[i];
-		if (first == CW_MINUTE_NONE)
-			first = cl->time[i];
-		f.when = cl->time[i]; /* time order */
-	}
-	if (!ev->n)
-		return 0;
-	f.lines = ev->v;
-	f.nlines = ev->n;
+	cw_minute first;
+	int rc = gather_between(ev, &f, &first, ds, s, after ? edge + 1 : INT64_MIN, after ? end : (edge < end ? edge : end));
+	if (rc < 0 || !ev->n)
+		return rc;
 	f.tag = after ? "after_discharge" : "before_admission";
 	char t0[CW_FMT_SIZE], t1[CW_FMT_SIZE], ref[CW_FMT_SIZE], amount[CW_FMT_SIZE];
 	cw_format_time(t0, first);
@@ -308,27 +325,12 @@ static int scan_after_death(const cw_scan *ctx, cw_findings *out, cw_ref v, cw_d
 {
 	const cw_dataset *ds = ctx->ds;
 	const cw_visits *vs = cw_dataset_visits(ds);
-	const cw_claims *cl = cw_dataset_claims(ds);
 	cw_finding f = base(vs, v, CW_VIOLATION);
-	cw_minute first = CW_MINUTE_NONE;
-	ev->n = 0;
-	for (uint32_t k = vs->line_start[v]; k < vs->line_start[v + 1]; k++) {
-		uint32_t i = cl->by_visit[k];
-		if (!cw_line_live(cl, i) || !(cl->flags[i] & CW_LINE_IN_MONTH) || !after_last(last, cl->time[i]))
-			continue;
-		int rc = cw_linebuf_push(ev, i);
-		if (rc < 0)
-			return rc;
-		f.suspect += cl->amount[i];
-		if (first == CW_MINUTE_NONE)
-			first = cl->time[i];
-		f.when = cl->time[i]; /* time order */
-	}
-	if (!ev->n)
-		return 0;
+	cw_minute first;
+	int rc = gather_between(ev, &f, &first, ds, v, after_last_from(last), INT64_MAX);
+	if (rc < 0 || !ev->n)
+		return rc;
 	const config *c = ctx->config;
-	f.lines = ev->v;
-	f.nlines = ev->n;
 	f.tag = "after_death";
 	char t0[CW_FMT_SIZE], t1[CW_FMT_SIZE], died[CW_FMT_SIZE], amount[CW_FMT_SIZE];
 	cw_format_time(t0, first);

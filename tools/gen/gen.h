@@ -365,6 +365,8 @@ int gen_dept_of(const gen_ctx *g, int inst, int spec);
 
 /* gen_patients.c */
 int gen_patients_run(gen_ctx *g);
+/* A new patient's history: no earlier test, ledger, stay or discharge. */
+void gen_pat_clear_history(const gen_ctx *g, gen_pat *p);
 
 /* gen_care.c */
 enum { ADD_CHECK = 0, ADD_FORCE = 1 };

@@ -82,18 +82,7 @@ static void patient_new(gen_ctx *g, gen_pat *p, uint64_t num, gen_rng *r)
 	p->birth = g->day_start - gen_int(r, 70, 92) * 365 - gen_int(r, 0, 364);
 	p->profile = 0;
 	p->home1 = p->home23 = -1;
-	for (int s = 0; s < g->nslots; s++) {
-		p->rt_time[s] = CW_MINUTE_NONE;
-		p->rt_line[s] = 0;
-		p->rt_pos[s] = 0;
-		p->rt_truth[s] = 0;
-	}
-	p->led_day = CW_DAY_NONE;
-	memset(p->led, 0, sizeof p->led);
-	p->last_discharge = CW_MINUTE_NONE;
-	p->last_ip_inst = p->last_ip_dx = p->last_ip_phys = -1;
-	p->last_ip_visit = 0;
-	p->open_stay = 0;
+	gen_pat_clear_history(g, p);
 	p->nsup = 0;
 }
 

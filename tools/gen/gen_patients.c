@@ -124,6 +124,22 @@ static int pick_inst(gen_ctx *g, gen_pat *p, int spec, int avoid)
 	return n ? idx[gen_pick(&p->rng, w, n)] : -1;
 }
 
+void gen_pat_clear_history(const gen_ctx *g, gen_pat *p)
+{
+	for (int s = 0; s < g->nslots; s++) {
+		p->rt_time[s] = CW_MINUTE_NONE;
+		p->rt_line[s] = 0;
+		p->rt_pos[s] = 0;
+		p->rt_truth[s] = 0;
+	}
+	p->led_day = CW_DAY_NONE;
+	memset(p->led, 0, sizeof p->led);
+	p->last_discharge = CW_MINUTE_NONE;
+	p->last_ip_inst = p->last_ip_dx = p->last_ip_phys = -1;
+	p->last_ip_visit = 0;
+	p->open_stay = 0;
+}
+
 static void patient_init(gen_ctx *g, gen_pat *p, uint64_t num)
 {
 	gen_rng_seed(&p->rng, g->o.seed, num);
@@ -160,18 +176,7 @@ static void patient_init(gen_ctx *g, gen_pat *p, uint64_t num)
 		if (g->inst[k].level != 1 && b-- == 0)
 			p->home23 = k;
 	}
-	for (int s = 0; s < g->nslots; s++) {
-		p->rt_time[s] = CW_MINUTE_NONE;
-		p->rt_line[s] = 0;
-		p->rt_pos[s] = 0;
-		p->rt_truth[s] = 0;
-	}
-	p->led_day = CW_DAY_NONE;
-	memset(p->led, 0, sizeof p->led);
-	p->last_discharge = CW_MINUTE_NONE;
-	p->last_ip_inst = p->last_ip_dx = p->last_ip_phys = -1;
-	p->last_ip_visit = 0;
-	p->open_stay = 0;
+	gen_pat_clear_history(g, p);
 }
 
 static void write_patient(gen_ctx *g, const gen_pat *p)

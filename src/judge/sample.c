@@ -128,11 +128,17 @@ int cw_sample_draw(cw_sample *s, double share, double random_share, uint64_t see
 	return 0;
 }
 
-static double number(const cw_csvtab *t, size_t i)
+/* Field i of the row as a number into *out (0 when empty: a physician without a score); a field that is
+ * not a number is an error naming the file, line and column, as the other readers of these files do. */
+static int number(double *out, const cw_csvtab *t, size_t i, const char *column)
 {
-	char buf[64];
+	char buf[64], *end;
 	cw_csvtab_copy(buf, sizeof buf, t, i);
-	return buf[0] ? strtod(buf, NULL) : 0;
+	*out = buf[0] ? strtod(buf, &end) : 0;
+	if (buf[0] && (*end || !isfinite(*out) || *out < 0))
+		return cw_error_set(CW_EINVALID, "%s: line %llu: %s '%s' is not a number", cw_csvtab_path(t),
+		                    (unsigned long long)cw_csvtab_line(t), column, buf);
+	return 0;
 }
 
 /* The composite rows of ranking.csv: physicians, or their institutions with risk 0. */
@@ -149,7 +155,10 @@ static int load_ranking(cw_sample *s, const char *root, cw_month m, int institut
 		if (!*cw_csvtab_copy(inst, sizeof inst, t, 1) && institutions)
 			continue;
 		cw_csvtab_copy(name, sizeof name, t, 4);
-		rc = institutions ? cw_sample_add(s, inst, "", inst, 0) : cw_sample_add(s, id, name, inst, number(t, 3));
+		double score = 0;
+		if (!institutions && (rc = number(&score, t, 3, "score")) < 0)
+			break;
+		rc = institutions ? cw_sample_add(s, inst, "", inst, 0) : cw_sample_add(s, id, name, inst, score);
 	}
 	cw_csvtab_close(t);
 	return rc < 0 ? rc : 0;
@@ -168,8 +177,11 @@ static int load_money(cw_sample *s, const char *root, cw_month m)
 		cw_sample_unit key = { 0 };
 		copy(key.id, sizeof key.id, cw_csvtab_copy(inst, sizeof inst, t, 0));
 		cw_sample_unit *u = bsearch(&key, s->u, s->n, sizeof *s->u, by_id);
+		double money;
+		if ((rc = number(&money, t, 1, "suspect_amount")) < 0)
+			break;
 		if (u)
-			u->risk += number(t, 1);
+			u->risk += money;
 	}
 	cw_csvtab_close(t);
 	double max = 0;

@@ -70,4 +70,17 @@ expect_output "share" "bad share named"
 expect_exit 2 "share 1.5" -- "${S[@]}" --share 1.5
 expect_exit 2 "bad --of" -- "${S[@]}" --of patients
 expect_exit 2 "bad seed" -- "${S[@]}" --seed -3
+
+# a damaged figure is an error naming file, line and column, never a risk of 0
+mkdir -p "$T/B/2026-03"
+cp "$T/R/2026-03/ranking.csv" "$T/R/2026-03/findings.csv" "$T/B/2026-03/"
+awk -F, -v OFS=, 'NR > 1 && $5 == "composite" && !done { $6 = "7x"; done = 1 } { print }' \
+	"$T/R/2026-03/ranking.csv" >"$T/B/2026-03/ranking.csv"
+expect_exit 1 "a score that is not a number" -- "$CW" sample --root "$T/B" --month 2026-03 --seed 1
+expect_output "ranking.csv: line [0-9]+: score '7x' is not a number" "the bad score is named with its file and line"
+cp "$T/R/2026-03/ranking.csv" "$T/B/2026-03/ranking.csv"
+awk -F, -v OFS=, 'NR == 2 { $11 = "abc" } { print }' "$T/R/2026-03/findings.csv" >"$T/B/2026-03/findings.csv"
+expect_exit 1 "an amount that is not a number" -- \
+	"$CW" sample --root "$T/B" --month 2026-03 --seed 1 --of institutions
+expect_output "findings.csv: line 2: suspect_amount 'abc' is not a number" "the bad amount is named"
 finish

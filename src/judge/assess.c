@@ -88,8 +88,10 @@ static int lookup(double *out, const cw_section *s, const char *map, const char 
 int cw_assess_target(double *out, const cw_assess_rules *ar, int i, const char *inst, const char *dept, int level)
 {
 	char key[16];
-	double max = i == CW_AI_COST_PER_VISIT || i == CW_AI_COST_PER_STAY ? 1e9 : i == CW_AI_VISITS_PER_PATIENT ? 1000 : 10;
-	double min = i == CW_AI_VISIT_GROWTH || i == CW_AI_STAY_GROWTH ? -1 : 0; /* a growth cap may be a fall */
+	int growth = i == CW_AI_VISIT_GROWTH || i == CW_AI_STAY_GROWTH;
+	double max = i == CW_AI_COST_PER_VISIT || i == CW_AI_COST_PER_STAY ? 1e9 : i == CW_AI_VISITS_PER_PATIENT ? 1000 :
+	             growth ? 10 : 1;
+	double min = growth ? -1 : 0; /* a growth cap may be a fall */
 	cw_section ind = cw_section_child(&ar->section, "indicators");
 	cw_section s = cw_section_child(&ind, ai[i].name);
 	*out = NAN;

@@ -492,7 +492,6 @@ static int last_period(cw_assess_table *t, const char *root, cw_month first, cw_
 	cw_month pf = first, pl = cw_month_prev(first);
 	for (int i = 0; i < len; i++)
 		pf = cw_month_prev(pf);
-	pf = cw_month_next(pf);
 	cw_assess_table before = { .dept = t->dept };
 	int rc = sum_months(&before, &read, root, pf, pl);
 	for (size_t i = 0; i < t->n; i++)

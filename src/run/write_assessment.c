@@ -45,8 +45,9 @@ static void from_indicator(cw_assess_row *r, const cw_indicator *x, const cw_pos
 	r->stay_cost = x->stay_cost;
 	r->resulted = pos->resulted;
 	r->positive = pos->positive;
-	r->last_per_visit = x->prev_per_visit;
-	r->last_per_stay = x->prev_per_stay;
+	/* in cents, as indicators.csv shows them: the month file and a period of that month then agree */
+	r->last_per_visit = round(x->prev_per_visit * 100) / 100;
+	r->last_per_stay = round(x->prev_per_stay * 100) / 100;
 	fund_figures(r, x);
 	if (r->fund_paid != CW_FEN_NONE)
 		r->violation_fund = r->confirmed_fund = 0;

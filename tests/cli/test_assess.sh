@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# test_assess.sh: the institutions' and departments' assessment (issue 14 item 2, docs/institutions.md).
+# On three generated months with rejected rows planted and findings confirmed, refunded and dismissed:
+# an independent script (assess_recompute.py) recomputes every institution's findings, violation money,
+# fund share, confirmed and refunded money, rejected rows, score and grade from the month folders and
+# agrees to the cent; `claimwatch assess` sums a quarter from the month files (checked against the months
+# by a second script), a month gives its month file back, JSON and Excel forms, and bad input (a period,
+# a malformed month file naming file, line and column, a root without months) is refused clearly.
+. "$(dirname "$0")/lib.sh"
+T=$TMP
+"$CW" gen --help >/dev/null 2>&1 || skip "this build has no 'claimwatch gen'"
+stop() { fail "$*"; finish; }
+HERE=$(dirname "$0")
+
+"$CW" gen --out "$T/D" --months 2026-01..2026-03 --scale 1 --seed 7 --quiet || stop "claimwatch gen failed"
+# planted rejects of February: a claim line with a bad amount on a visit of the month, a visit of a bad kind
+v=$(awk -F, '$7 ~ /^2026-02-1/ { print $1","$3","$4; exit }' "$T/D/visits.csv")
+vid=${v%%,*} rest=${v#*,} inst=${rest%%,*} dept=${rest#*,}
+echo "LBAD1,$vid,110100001,,2026-02-15 09:00,1,1.00,abc" >>"$T/D/claim_lines.csv"
+echo "VBAD1,P00000001,$inst,$dept,,sideways,2026-02-15 09:00,,J20.9,x" >>"$T/D/visits.csv"
+run() { "$CW" run --data "$T/D" --rules "$T/D/rules.json" --out "$T/R" --quiet --no-report "$@"; }
+run --months 2026-01..2026-03 || stop "claimwatch run failed"
+for f in inst_assessment.csv dept_assessment.csv; do
+	[ -s "$T/R/2026-02/$f" ] && pass "the run wrote $f" || fail "no $f"
+done
+got=$(awk -F, -v i="$inst" 'NR == 1 { for (k = 1; k <= NF; k++) c[$k] = k } NR > 1 && $2 == i { print $c["rejected_rows"] }' \
+	"$T/R/2026-02/inst_assessment.csv")
+[ "$got" = 2 ] && pass "$inst: the 2 planted rejected rows count against it" || fail "$inst: rejected_rows '$got', wanted 2"
+
+# findings of February walked: one confirmed, one refunded in part, one dismissed; then February again
+mapfile -t ids < <(awk -F, 'NR > 1 && $11 + 0 > 10 { print $1 }' "$T/R/2026-02/findings.csv" | head -3)
+[ "${#ids[@]}" = 3 ] || stop "February has fewer than 3 findings with money"
+rv() { "$CW" review --root "$T/R" --finding "$1" --note t --by 医保办 --status "${@:2}" >/dev/null; }
+rv "${ids[0]}" confirmed && rv "${ids[1]}" confirmed && rv "${ids[1]}" refunded --amount 3.21 &&
+	rv "${ids[2]}" dismissed || stop "review failed"
+run --month 2026-02 || stop "February again failed"
+
+for m in 2026-01 2026-02 2026-03; do
+	if python3 "$HERE/assess_recompute.py" "$T/R" "$m" "$T/D" "$SRC/rules/default.json" "$T/D/rules.json" >"$T/out" 2>&1
+	then pass "$(tail -1 "$T/out")"; else fail "recompute of $m:"; sed 's/^/    /' "$T/out" >&2; fi
+done
+grep -q ',3.21,' "$T/R/2026-02/inst_assessment.csv" && pass "the refund is in refunded_amount" ||
+	fail "the 3.21 refund is not in inst_assessment.csv"
+
+# --- periods ------------------------------------------------------------------------------------------
+expect_exit 0 "assess a quarter" -- "$CW" assess --root "$T/R" --period 2026-Q1 --lang en
+expect_output "^assess 2026-Q1: [0-9]+ institutions from 3 month file\(s\)" "the summary line"
+for f in inst_assessment.csv dept_assessment.csv; do
+	[ -s "$T/R/periods/2026-Q1/$f" ] && pass "periods/2026-Q1/$f" || fail "no periods/2026-Q1/$f"
+done
+if python3 - "$T/R" >"$T/out" 2>&1 <<'EOF'
+import csv, sys
+from decimal import Decimal
+root = sys.argv[1]
+def rows(p): return list(csv.DictReader(open(p, encoding="utf-8")))
+def fen(s): return int(Decimal(s) * 100) if s else 0
+want = {}
+for m in ("2026-01", "2026-02", "2026-03"):
+    for r in rows(f"{root}/{m}/inst_assessment.csv"):
+        w = want.setdefault(r["inst_id"], dict(findings=0, violation=0, revenue=0, drug=0, visits=0, months=0))
+        w["findings"] += int(r["findings"]); w["violation"] += fen(r["violation_amount"])
+        w["revenue"] += fen(r["revenue"]); w["drug"] += fen(r["drug_revenue"]); w["visits"] += int(r["visits"])
+        w["months"] += 1
+bad = 0
+q = rows(f"{root}/periods/2026-Q1/inst_assessment.csv")
+for r in q:
+    w = want[r["inst_id"]]
+    got = dict(findings=int(r["findings"]), violation=fen(r["violation_amount"]), revenue=fen(r["revenue"]),
+               drug=fen(r["drug_revenue"]), visits=int(r["visits"]), months=int(r["months"]))
+    if got != w or r["period"] != "2026-Q1":
+        print(r["inst_id"], got, w); bad += 1
+    share = w["drug"] / w["revenue"]
+    if abs(float(r["drug_share"]) - share) > 0.00005:
+        print(r["inst_id"], "drug share", r["drug_share"], share); bad += 1
+if len(q) != len(want): print("rows", len(q), len(want)); bad += 1
+print(f"{len(q)} institutions: the quarter is the sum of its months, the drug share recomputed; {bad} bad")
+sys.exit(bad > 0)
+EOF
+then pass "$(tail -1 "$T/out")"; else fail "quarter sums:"; sed 's/^/    /' "$T/out" >&2; fi
+
+"$CW" assess --root "$T/R" --period 2026-02 --quiet >"$T/m.csv" || fail "assess a month"
+cmp -s "$T/m.csv" "$T/R/2026-02/inst_assessment.csv" && pass "a month's assessment is its month file" ||
+	fail "assess --period 2026-02 differs from the month file"
+"$CW" assess --root "$T/R" --period 2026 --quiet --format json --out "$T/y.json" || fail "assess a year as JSON"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); assert a and a[0]["period"]=="2026" and a[0]["months"]==3 and a[0]["grade"] in "ABCD" and "drug_share" in a[0]["indicators"]' \
+	"$T/y.json" && pass "JSON: the year, 3 months, a grade, the indicators" || fail "the JSON is not as documented"
+"$CW" assess --root "$T/R" --period 2026-H1 --quiet --departments --excel >"$T/d.csv" || fail "departments for Excel"
+head -c 3 "$T/d.csv" | od -An -tx1 | grep -q 'ef bb bf' && grep -q $'\r$' "$T/d.csv" && pass "--excel: byte-order mark, CRLF" ||
+	fail "--excel lacks the byte-order mark or CRLF"
+head -1 "$T/d.csv" | grep -q 'period,inst_id,dept_id,name' && pass "the departments' columns" || fail "departments' header"
+awk -F, 'NR > 1 && $2 != $25 { bad = 1 } END { exit bad }' "$T/R/2026-02/dept_assessment.csv" &&
+	pass "a department is ranked within its hospital" || fail "a department's rank_group is not its hospital"
+
+# --- bad input ----------------------------------------------------------------------------------------
+expect_exit 2 "a bad period" -- "$CW" assess --root "$T/R" --period 2026-Q5
+expect_output "not a period" "names the forms"
+expect_exit 2 "no period" -- "$CW" assess --root "$T/R"
+expect_exit 0 "--help" -- "$CW" assess --help
+expect_output "--period PERIOD" "the help names --period"
+expect_exit 1 "a year without month files" -- "$CW" assess --root "$T/R" --period 2019
+expect_output "no month of 2019 has an inst_assessment.csv" "says there are none"
+sed -i '3s/^\([^,]*,[^,]*,[^,]*,[^,]*,[^,]*,\)[0-9]*/\1many/' "$T/R/2026-03/inst_assessment.csv"
+expect_exit 1 "a malformed month file" -- "$CW" assess --root "$T/R" --period 2026-Q1
+expect_output "2026-03/inst_assessment.csv: line 3, column visits: not a count" "names file, line and column"
+finish

@@ -91,6 +91,43 @@ head -1 "$T/d.csv" | grep -q 'period,inst_id,dept_id,name' && pass "the departme
 awk -F, 'NR > 1 && $2 != $25 { bad = 1 } END { exit bad }' "$T/R/2026-02/dept_assessment.csv" &&
 	pass "a department is ranked within its hospital" || fail "a department's rank_group is not its hospital"
 
+# --- case, export, the report's pages --------------------------------------------------------------------
+expect_exit 0 "case --institution" -- "$CW" case --root "$T/R" --month 2026-02 --institution "$inst" --lang en
+n=$(awk -F, -v i="$inst" 'NR == 1 { for (k = 1; k <= NF; k++) c[$k] = k } NR > 1 && $2 == i { print $c["findings"] }' \
+	"$T/R/2026-02/inst_assessment.csv")
+expect_output "^findings +$n\$" "the institution's findings count"
+expect_output "^grade +[ABCD]\$" "its grade"
+expect_output "findings of the month by detector" "its findings by detector"
+"$CW" case --root "$T/R" --month 2026-02 --institution "$inst" --json >"$T/c.json" || fail "case --institution --json"
+python3 - "$T/c.json" "$T/R/2026-02/findings.csv" "$inst" <<'EOF2' && pass "case JSON: the findings by detector add up to findings.csv" || fail "case JSON does not add up"
+import csv, json, sys
+from decimal import Decimal
+c = json.load(open(sys.argv[1]))
+rows = [r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8")) if r["inst_id"] == sys.argv[3]]
+assert sum(d["findings"] for d in c["findings_by_detector"]) == len(rows)
+assert sum(Decimal(d["suspect_amount"]) for d in c["findings_by_detector"]) == sum(Decimal(r["suspect_amount"]) for r in rows)
+assert c["inst_id"] == sys.argv[3] and c["grade"] in "ABCD" and "drug_share" in c["indicators"]
+EOF2
+expect_exit 1 "case of an unknown institution" -- "$CW" case --root "$T/R" --month 2026-02 --institution NOPE
+expect_output "no institution 'NOPE'" "names it"
+expect_exit 2 "case with two questions" -- "$CW" case --root "$T/R" --month 2026-02 --institution "$inst" --finding x
+for t in inst_assessment dept_assessment; do
+	"$CW" export --root "$T/R" --month 2026-02 --table "$t" --excel --out "$T/$t.csv" &&
+		head -c 3 "$T/$t.csv" | od -An -tx1 | grep -q 'ef bb bf' && pass "export --table $t --excel" || fail "export --table $t"
+done
+"$CW" export --root "$T/R" --month 2026-02 --out "$T/month.json" || fail "export the month"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["inst_assessment"][0]; assert isinstance(r["score"], (int,float)) and isinstance(r["revenue"], str) and isinstance(r["drug_share_over"], int) and d["dept_assessment"]' \
+	"$T/month.json" && pass "export JSON: the assessment tables, numbers as numbers, money as strings" || fail "export JSON lacks the assessment"
+"$CW" run --data "$T/D" --rules "$T/D/rules.json" --out "$T/R" --quiet --month 2026-02 --lang en || fail "a run with the report"
+grep -q 'href="institutions.html"' "$T/R/2026-02/report/index.html" && grep -q 'href="departments.html"' "$T/R/2026-02/report/index.html" &&
+	pass "the report's navigation links the assessment pages" || fail "no link to institutions.html / departments.html"
+grep -q 'id="inst-assess"' "$T/R/2026-02/report/institutions.html" && grep -q 'class="badge g[012]">[ABCD]<' "$T/R/2026-02/report/institutions.html" &&
+	pass "institutions.html: the table with grades" || fail "institutions.html lacks its table"
+grep -q 'id="dept-assess"' "$T/R/2026-02/report/departments.html" && pass "departments.html" || fail "departments.html lacks its table"
+"$CW" run --data "$T/D" --rules "$T/D/rules.json" --out "$T/R" --quiet --month 2026-02 --lang zh || fail "the report in Chinese"
+grep -q '定点医疗机构考核' "$T/R/2026-02/report/institutions.html" && grep -q '科室自查考核' "$T/R/2026-02/report/departments.html" &&
+	pass "the pages in Chinese" || fail "the Chinese titles are missing"
+
 # --- bad input ----------------------------------------------------------------------------------------
 expect_exit 2 "a bad period" -- "$CW" assess --root "$T/R" --period 2026-Q5
 expect_output "not a period" "names the forms"

@@ -424,12 +424,54 @@ static void malformed(void **state)
 	cw_rules_free(keep);
 }
 
+/* docs/institutions.md's worked example, number for number. */
+static void worked_example(void **state)
+{
+	(void)state;
+	cw_assess_rules ar;
+	cw_rules *keep;
+	load(&ar, &keep, NULL);
+	cw_assess_row r;
+	cw_assess_row_init(&r);
+	snprintf(r.inst, sizeof r.inst, "H9");
+	r.level = 2;
+	r.revenue = 80000000;
+	r.drug = 41600000;
+	r.visits = 3800;
+	r.stays = 200;
+	r.visit_cost = 45600000;
+	r.last_per_visit = 105.00;
+	r.resulted = 120;
+	r.positive = 30;
+	r.findings = 60;
+	r.violation = 1200000;
+	r.rejected_rows = 40;
+	r.claim_lines = 19960;
+	for (int i = 0; i < CW_AI_N; i++)
+		assert_int_equal(cw_assess_target(&r.target[i], &ar, i, "H9", "", 2), i == CW_AI_DRUG_SHARE ||
+		                 i == CW_AI_POSITIVE_RATE ? CW_ENOTFOUND : 0);
+	cw_error_clear();
+	r.target[CW_AI_DRUG_SHARE] = 0.48;
+	r.target[CW_AI_POSITIVE_RATE] = 0.30;
+	cw_assess_grade(&r, &ar);
+	assert_true(r.over[CW_AI_DRUG_SHARE] && r.over[CW_AI_VISIT_GROWTH] && r.over[CW_AI_POSITIVE_RATE]);
+	assert_true(r.ded_indicators == 20);
+	assert_true(fabs(r.ded_findings - 3.0) < 1e-9 && fabs(r.ded_money - 3.0) < 1e-9 && fabs(r.ded_data - 0.4) < 1e-9);
+	assert_int_equal(r.score, 7360);
+	assert_int_equal(r.grade, 'C');
+	r.drug = 38400000; /* 48.0% exactly: not over */
+	cw_assess_grade(&r, &ar);
+	assert_int_equal(r.score, 8360);
+	assert_int_equal(r.grade, 'B');
+	cw_rules_free(keep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(grade_cutoffs), cmocka_unit_test(caps_and_floor), cmocka_unit_test(at_target_and_over),
 		cmocka_unit_test(targets),       cmocka_unit_test(ranks),          cmocka_unit_test(quarter_is_sum),
-		cmocka_unit_test(periods),       cmocka_unit_test(malformed),
+		cmocka_unit_test(periods),       cmocka_unit_test(malformed),      cmocka_unit_test(worked_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

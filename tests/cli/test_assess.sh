@@ -12,7 +12,7 @@ T=$TMP
 stop() { fail "$*"; finish; }
 HERE=$(dirname "$0")
 
-"$CW" gen --out "$T/D" --months 2026-01..2026-03 --scale 1 --seed 7 --quiet || stop "claimwatch gen failed"
+"$CW" gen --out "$T/D" --months 2026-01..2026-03 --scale 0.5 --seed 7 --quiet || stop "claimwatch gen failed"
 # planted rejects of February: a claim line with a bad amount on a visit of the month, a visit of a bad kind
 v=$(awk -F, '$7 ~ /^2026-02-1/ { print $1","$3","$4; exit }' "$T/D/visits.csv")
 vid=${v%%,*} rest=${v#*,} inst=${rest%%,*} dept=${rest#*,}
@@ -90,6 +90,15 @@ head -c 3 "$T/d.csv" | od -An -tx1 | grep -q 'ef bb bf' && grep -q $'\r$' "$T/d.
 head -1 "$T/d.csv" | grep -q 'period,inst_id,dept_id,name' && pass "the departments' columns" || fail "departments' header"
 awk -F, 'NR > 1 && $2 != $25 { bad = 1 } END { exit bad }' "$T/R/2026-02/dept_assessment.csv" &&
 	pass "a department is ranked within its hospital" || fail "a department's rank_group is not its hospital"
+
+# the period is graded again with the rules given to assess: cut-offs at 0 make every institution an A
+echo '{"assessment": {"grades": {"A": 0.0, "B": 0.0, "C": 0.0}}}' >"$T/a.json"
+"$CW" assess --root "$T/R" --period 2026-Q1 --rules "$T/a.json" --quiet --out "$T/qa.csv" || fail "assess --rules"
+awk -F, 'NR > 1 && $21 != "A" { bad = 1 } END { exit bad }' "$T/qa.csv" && pass "--rules re-grades the period" ||
+	fail "--rules did not re-grade"
+echo '{"assessment": {"grades": {"A": 50.0, "B": 60.0}}}' >"$T/b.json"
+expect_exit 1 "cut-offs out of order" -- "$CW" assess --root "$T/R" --period 2026-Q1 --rules "$T/b.json"
+expect_output "assessment.grades.B: 60 is above grades.A" "names the key"
 
 # --- case, export, the report's pages --------------------------------------------------------------------
 expect_exit 0 "case --institution" -- "$CW" case --root "$T/R" --month 2026-02 --institution "$inst" --lang en

@@ -111,7 +111,8 @@ void tu_add_line_by(cw_builder *b, const char *id, const char *visit, const char
                     cw_qty qty, cw_fen unit_price, const char *physician)
 {
 	cw_rowerr err;
-	cw_claim_row r = { id, visit, item, physician, tu_time(time), qty, unit_price, qty * unit_price / CW_QTY_ONE };
+	cw_claim_row r = { id, visit, item, physician, tu_time(time), qty, unit_price, qty * unit_price / CW_QTY_ONE,
+		           CW_FEN_NONE, CW_FEN_NONE };
 	int rc = cw_builder_add_claim(&err, b, &r);
 	ok(rc, &err);
 }
@@ -350,7 +351,8 @@ void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char
                     cw_fen unit_price, const char *physician)
 {
 	cw_rowerr err;
-	cw_claim_row r = { id, visit, item, physician, t, qty, unit_price, qty * unit_price / CW_QTY_ONE };
+	cw_claim_row r = { id, visit, item, physician, t, qty, unit_price, qty * unit_price / CW_QTY_ONE,
+		           CW_FEN_NONE, CW_FEN_NONE };
 	ok(cw_builder_add_claim(&err, b, &r), &err);
 }
 

@@ -1,8 +1,9 @@
 -- load_institutions.sql: `claimwatch load`: the folder's institutions (checked, staged in cw_load_institutions) into institutions.
 -- A row whose key is already there is updated, so loading a folder twice changes nothing.
-INSERT INTO institutions (inst_id, name, level)
-SELECT inst_id, name, level
+INSERT INTO institutions (inst_id, name, level, region)
+SELECT inst_id, name, level, region
   FROM pg_temp.cw_load_institutions
 ON CONFLICT (inst_id) DO UPDATE SET
     name = EXCLUDED.name,
-    level = EXCLUDED.level;
+    level = EXCLUDED.level,
+    region = EXCLUDED.region;

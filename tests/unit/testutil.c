@@ -34,7 +34,7 @@ cw_builder *tu_builder(const char *month)
 	assert_int_equal(cw_builder_new(&b, m, 45), 0);
 	static const struct { const char *id; int level; } inst[] = { { "H1", 3 }, { "H2", 2 }, { "H3", 1 } };
 	for (size_t i = 0; i < 3; i++) {
-		cw_institution_row r = { inst[i].id, inst[i].id, inst[i].level };
+		cw_institution_row r = { inst[i].id, inst[i].id, inst[i].level, NULL };
 		ok(cw_builder_add_institution(&err, b, &r), &err);
 	}
 	static const char *dept[][3] = { { "D1", "H1", "cardiology" }, { "D2", "H2", "cardiology" },
@@ -368,7 +368,7 @@ void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid)
 void tu_add_institution(cw_builder *b, const char *id, int level)
 {
 	cw_rowerr err;
-	cw_institution_row r = { id, id, level };
+	cw_institution_row r = { id, id, level, NULL };
 	ok(cw_builder_add_institution(&err, b, &r), &err);
 }
 

@@ -37,7 +37,7 @@ expect_exit 1 "run from the older items" -- "$CW" run --quiet --db "$URL" --mont
 expect_output "has no column \"setting\"" "run names the missing column"
 expect_exit 0 "db init over the older items" -- "$CW" db init --db "$URL"
 expect_output "added the column setting \(text\) that the table items lacked" "db init says it added the column"
-expect_output "1 missing column\(s\) added" "db init sums it up"
+expect_output "3 missing column\(s\) added" "db init sums it up (setting, and data contract 2's catalogue_class and essential)"
 expect_exit 0 "load after db init" -- "$CW" load --quiet --data "$mini" --db "$URL"
 expect_exit 0 "run after db init" -- "$CW" run --quiet --db "$URL" --month 2026-05 --out "$TMP/o"
 [ "$(q "select count(*) from items where setting is not null")" -gt 0 ] && pass "the column is filled by the load" \

@@ -112,13 +112,13 @@ static void headers(void **state)
 {
 	(void)state;
 	static const char *const want[] = {
-		"inst_id,name,level", "dept_id,inst_id,name,specialty", "physician_id,name,inst_id,dept_id,title",
+		"inst_id,name,level,region", "dept_id,inst_id,name,specialty", "physician_id,name,inst_id,dept_id,title",
 		"patient_id,sex,birth_date,death_date",
 		("item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,max_daily_qty,sex_only,"
-		 "age_min,age_max,min_level,setting"),
+		 "age_min,age_max,min_level,setting,catalogue_class,essential"),
 		"bundle_code,component_code",
 		"visit_id,patient_id,inst_id,dept_id,physician_id,kind,admit_time,discharge_time,dx_code,dx_name",
-		"line_id,visit_id,item_code,physician_id,service_time,qty,unit_price,amount",
+		"line_id,visit_id,item_code,physician_id,service_time,qty,unit_price,amount,fund_amount,self_amount",
 		"rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount", "line_id,result",
 	};
 	for (size_t i = 0; i < NFILES - 1; i++) {

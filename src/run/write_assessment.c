@@ -11,26 +11,29 @@
 #include "run/run.h"
 
 /* --- FUND's figures (interfaces sections 1-3): the one place they are read --------------------------
- * Until the dataset and the indicators carry the fund's columns (fund_amount, self_amount, patients,
- * material and essential-drug revenue, the institutions' region and each finding's fund share), every one
- * of them is unknown: its columns stay empty and its indicators have no value. */
+ * Who paid what (indicators.h: fund_paid, self_paid, out of scope, estimated where a line lacks
+ * fund_amount), patients, material and essential-drug revenue, each finding's fund share (cw_record.fund)
+ * and the institutions' region (data contract 2). */
 static void fund_figures(cw_assess_row *r, const cw_indicator *x)
 {
-	(void)x;
-	(void)r;
+	r->patients = x->patients;
+	r->material = x->material;
+	r->essential = x->essential_drug;
+	r->fund_paid = x->fund_paid;
+	r->self_paid = x->self_paid;
+	r->out_of_scope = cw_indicator_out_of_scope(x);
+	r->fund_estimated = x->fund_estimated;
 }
 
 static cw_fen record_fund(const cw_record *rec)
 {
-	(void)rec;
-	return CW_FEN_NONE;
+	return rec->fund;
 }
 
 static const char *region_of(const cw_dataset *ds, cw_ref inst)
 {
-	(void)ds;
-	(void)inst;
-	return "";
+	const cw_institutions *in = cw_dataset_institutions(ds);
+	return in->region && in->region[inst] != CW_NONE ? cw_dataset_str(ds, in->region[inst]) : "";
 }
 
 /* --- rows from the month's indicators --------------------------------------------------------------- */

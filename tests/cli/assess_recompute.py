@@ -109,17 +109,17 @@ visits = {v["visit_id"]: (v["inst_id"], v["dept_id"]) for v in rows(f"{data}/vis
 depts = {d["dept_id"]: d["inst_id"] for d in rows(f"{data}/departments.csv")}
 rejected_ids = set()
 for r in rows(f"{folder}/rejects.csv"):
-    if r["month"] != month:
-        continue
     rec = next(csv.reader([r["record"]]), [])
     base = r["file"].split(".")[0]
+    if base in ("visits", "claim_lines") and rec:
+        rejected_ids.add(rec[0])  # a rejected row is not in the month, whatever month it belongs to
+    if r["month"] != month:
+        continue
     owner = None
     if base == "visits" and len(rec) > 3:
         owner = (rec[2], rec[3])
-        rejected_ids.add(rec[0])
     elif base == "claim_lines" and len(rec) > 1:
         owner = visits.get(rec[1])
-        rejected_ids.add(rec[0])
     elif base == "prescriptions" and len(rec) > 2:
         owner = visits.get(rec[2])
     if not owner or (owner[0], "") not in fig:
@@ -154,6 +154,15 @@ def assess(key):
     value["cost_per_visit_growth"] = growth(per_visit, num(r["last_cost_per_visit"]))
     value["cost_per_stay_growth"] = growth(per_stay, num(r["last_cost_per_stay"]))
     value["positive_rate"] = positive / resulted if resulted else None
+    # data contract 2's figures (indicators.csv since FUND): who paid what, patients, materials, essential drugs
+    patients = int(r["patients"]) if r.get("patients") else None
+    material, essential = fen(r.get("material_revenue")), fen(r.get("essential_drug_revenue"))
+    self_paid, oos = fen(r.get("self_paid")), fen(r.get("out_of_scope"))
+    value["visits_per_patient"] = (visits_n + stays) / patients if patients else None
+    value["material_share"] = material / revenue if material is not None and revenue > 0 else None
+    value["self_pay_share"] = self_paid / revenue if self_paid is not None and revenue > 0 else None
+    value["out_of_scope_share"] = oos / revenue if oos is not None and revenue > 0 else None
+    value["essential_drug_share"] = essential / drug if essential is not None and drug > 0 else None
     tg = {n: target(n, inst, dept, level) for n in NAMES if n not in ("drug_share", "positive_rate")}
     tg["drug_share"] = num(r["drug_share_target"])
     tg["positive_rate"] = num(r["positive_rate_floor"])
@@ -181,7 +190,8 @@ def assess(key):
         if score >= math.floor(A["grades"][g] * 100 + 0.5):
             grade = g
             break
-    return dict(findings=x["findings"], violation=x["violation"], fund=x["fund"] if x["fund_known"] else None,
+    return dict(fund_paid=fen(r.get("fund_paid")), self_paid=self_paid, patients=patients,
+                findings=x["findings"], violation=x["violation"], fund=x["fund"] if x["fund_known"] else None,
                 confirmed=x["confirmed"], refunded=x["refunded"], rejected=x["rejected"], lines=x["lines"],
                 score=score, grade=grade, over=over)
 
@@ -204,6 +214,9 @@ for r in rows(f"{folder}/inst_assessment.csv"):
     check(f"{i} findings", int(r["findings"]), w["findings"])
     check(f"{i} violation_amount", fen(r["violation_amount"]), w["violation"])
     check(f"{i} violation_fund", fen(r["violation_fund"]), w["fund"])
+    check(f"{i} fund_paid", fen(r["fund_paid"]), w["fund_paid"])
+    check(f"{i} self_paid", fen(r["self_paid"]), w["self_paid"])
+    check(f"{i} patients", int(r["patients"]) if r["patients"] else None, w["patients"])
     check(f"{i} confirmed_amount", fen(r["confirmed_amount"]), w["confirmed"])
     check(f"{i} refunded_amount", fen(r["refunded_amount"]), w["refunded"])
     check(f"{i} rejected_rows", int(r["rejected_rows"]), w["rejected"])

@@ -16,8 +16,11 @@ HERE=$(dirname "$0")
 # planted rejects of February: a claim line with a bad amount on a visit of the month, a visit of a bad kind
 v=$(awk -F, '$7 ~ /^2026-02-1/ { print $1","$3","$4; exit }' "$T/D/visits.csv")
 vid=${v%%,*} rest=${v#*,} inst=${rest%%,*} dept=${rest#*,}
-echo "LBAD1,$vid,110100001,,2026-02-15 09:00,1,1.00,abc" >>"$T/D/claim_lines.csv"
-echo "VBAD1,P00000001,$inst,$dept,,sideways,2026-02-15 09:00,,J20.9,x" >>"$T/D/visits.csv"
+# plant ROW into FILE, padded with empty fields to the header's width (data contract 2 adds columns)
+plant() { awk -F, -v row="$2" 'NR == 1 { n = split(row, f, ","); printf "%s", row; for (i = n; i < NF; i++) printf ","; print "" }' \
+	"$1" >>"$1"; }
+plant "$T/D/claim_lines.csv" "LBAD1,$vid,110100001,,2026-02-15 09:00,1,1.00,abc"
+plant "$T/D/visits.csv" "VBAD1,P00000001,$inst,$dept,,sideways,2026-02-15 09:00,,J20.9,x"
 run() { "$CW" run --data "$T/D" --rules "$T/D/rules.json" --out "$T/R" --quiet --no-report "$@"; }
 run --months 2026-01..2026-03 || stop "claimwatch run failed"
 for f in inst_assessment.csv dept_assessment.csv; do

@@ -25,6 +25,17 @@ static void fund_figures(cw_assess_row *r, const cw_indicator *x)
 	r->fund_estimated = x->fund_estimated;
 }
 
+/* Whether the catalogue marks any item essential: without the column (data contract 1) every flag is 0, and
+ * an essential-drug share of 0 would be judged under its floor for want of data. */
+static int essential_given(const cw_dataset *ds)
+{
+	const cw_items *it = cw_dataset_items(ds);
+	for (size_t i = 0; it->essential && i < it->n; i++)
+		if (it->essential[i])
+			return 1;
+	return 0;
+}
+
 static cw_fen record_fund(const cw_record *rec)
 {
 	return rec->fund;
@@ -80,6 +91,7 @@ static int base_rows(cw_month_run *mr, const cw_assess_rules *ar)
 	const cw_departments *de = cw_dataset_departments(ds);
 	const cw_indicators *ind = &mr->indicators;
 	cw_assess_table *ti = &mr->assessment.inst, *td = &mr->assessment.dept;
+	int essential = essential_given(ds);
 	td->dept = 1;
 	for (size_t k = 0; k < in->n + de->n; k++) {
 		int dept = k >= in->n;
@@ -97,6 +109,8 @@ static int base_rows(cw_month_run *mr, const cw_assess_rules *ar)
 		r->level = in->level[inst];
 		r->months = 1;
 		from_indicator(r, dept ? &ind->dept[i] : &ind->inst[i], dept ? &ind->pos.dept[i] : &ind->pos.inst[i]);
+		if (!essential)
+			r->essential = CW_FEN_NONE;
 		int rc = targets(r, ar, dept ? ind->dept_target[i] : ind->target[r->level], ind->pos.floor);
 		if (rc < 0)
 			return rc;

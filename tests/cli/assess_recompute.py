@@ -35,6 +35,8 @@ def merge(a, b):
             a[k] = v
 
 
+items = rows(f"{data}/items.csv")
+essential_given = any(i.get("essential", "") in ("1", "true", "t", "yes", "y", "TRUE", "True") for i in items)
 rules = json.load(open(rules_default, encoding="utf-8"))
 if user_rules:
     merge(rules, json.load(open(user_rules, encoding="utf-8")))
@@ -157,6 +159,8 @@ def assess(key):
     # data contract 2's figures (indicators.csv since FUND): who paid what, patients, materials, essential drugs
     patients = int(r["patients"]) if r.get("patients") else None
     material, essential = fen(r.get("material_revenue")), fen(r.get("essential_drug_revenue"))
+    if not essential_given:  # no item marked essential: the data does not give the column
+        essential = None
     self_paid, oos = fen(r.get("self_paid")), fen(r.get("out_of_scope"))
     value["visits_per_patient"] = (visits_n + stays) / patients if patients else None
     value["material_share"] = material / revenue if material is not None and revenue > 0 else None

@@ -140,6 +140,19 @@ grep -q 'id="dept-assess"' "$T/R/2026-02/report/departments.html" && pass "depar
 grep -q '定点医疗机构考核' "$T/R/2026-02/report/institutions.html" && grep -q '科室自查考核' "$T/R/2026-02/report/departments.html" &&
 	pass "the pages in Chinese" || fail "the Chinese titles are missing"
 
+# data contract 1 (the hand-written mini month): the fund's share estimated, essential drugs not judged
+copy_mini "$T/mini"
+"$CW" run --data "$T/mini" --month 2026-05 --out "$T/M" --quiet --no-report || fail "the mini month"
+python3 - "$T/M/2026-05/inst_assessment.csv" <<'EOF2' && pass "contract 1: fund estimated, essential drugs unjudged, ranked by level" || fail "contract 1's assessment"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+assert rows
+for r in rows:
+    assert r["fund_estimated"] == "1" and r["fund_paid"] and r["region"] == "", r
+    assert r["essential_drug_revenue"] == "" and r["essential_drug_share"] == "" and r["essential_drug_share_over"] == "0", r
+    assert r["rank_group"] == "level" + r["level"], r
+EOF2
+
 # --- bad input ----------------------------------------------------------------------------------------
 expect_exit 2 "a bad period" -- "$CW" assess --root "$T/R" --period 2026-Q5
 expect_output "not a period" "names the forms"

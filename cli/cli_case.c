@@ -11,7 +11,8 @@
 #include "report/report.h"
 
 static const char help[] =
-	"usage: claimwatch case --root ROOT --month YYYY-MM (--physician ID | --finding ID) [--json]\n"
+	"usage: claimwatch case --root ROOT --month YYYY-MM (--physician ID | --finding ID | --institution ID)\n"
+	"                       [--json]\n"
 	"       claimwatch case --db URL ...   the same from PostgreSQL (claimwatch case --db '' --help)\n"
 	"\n"
 	"Shows what an inspector needs to check a case against the records, from the month\n"
@@ -19,7 +20,11 @@ static const char help[] =
 	"  --physician ID   the physician's scores and ranks per dimension, the sanction due,\n"
 	"                   the metrics against peers and every finding, most money first;\n"
 	"  --finding ID     the finding's rule, numbers and reason, and the claim lines behind\n"
-	"                   it (item, time, quantity, unit price, price ceiling, amount).\n"
+	"                   it (item, time, quantity, unit price, price ceiling, amount);\n"
+	"  --institution ID the institution's assessment of the month (score, grade A-D,\n"
+	"                   rank, violation money and the fund's share, refunds, the\n"
+	"                   indicators against their targets) and its findings by detector\n"
+	"                   (docs/institutions.md; from the month folder only).\n"
 	"Tables are aligned for a terminal (Chinese text counts two columns); --json prints\n"
 	"the same as one JSON document. Patient ids are shown as the month's files hold them\n"
 	"(pseudonymised unless the run used --reveal-patients).\n"
@@ -29,6 +34,7 @@ static const char help[] =
 	"  --month YYYY-MM    the month\n"
 	"  --physician ID     a physician id\n"
 	"  --finding ID       a finding id (findings.csv's finding_id)\n"
+	"  --institution ID   an institution id\n"
 	"  --lang zh|en       the words and the findings' reasons in Chinese or English\n"
 	"                     (default zh); --json keeps the files' values and both reasons\n"
 	"  --json             JSON instead of tables\n"
@@ -36,13 +42,14 @@ static const char help[] =
 	"\n"
 	"exit codes: 0 ok, 1 failure (no such month, physician or finding), 2 usage error\n";
 
-enum { O_ROOT = 256, O_MONTH, O_PHYSICIAN, O_FINDING, O_JSON, O_LANG, O_HELP };
+enum { O_ROOT = 256, O_MONTH, O_PHYSICIAN, O_FINDING, O_INSTITUTION, O_JSON, O_LANG, O_HELP };
 
 static const struct option options[] = {
 	{ "root", required_argument, 0, O_ROOT },
 	{ "month", required_argument, 0, O_MONTH },
 	{ "physician", required_argument, 0, O_PHYSICIAN },
 	{ "finding", required_argument, 0, O_FINDING },
+	{ "institution", required_argument, 0, O_INSTITUTION },
 	{ "json", no_argument, 0, O_JSON },
 	{ "lang", required_argument, 0, O_LANG },
 	{ "help", no_argument, 0, O_HELP },
@@ -50,7 +57,7 @@ static const struct option options[] = {
 };
 
 typedef struct args {
-	const char *root, *month, *physician, *finding;
+	const char *root, *month, *physician, *finding, *institution;
 	int json;
 	int lang; /* CW_LANG_ZH (the default) or CW_LANG_EN */
 } args;
@@ -67,6 +74,7 @@ static int parse(int argc, char **argv, args *a)
 		case O_MONTH: a->month = optarg; break;
 		case O_PHYSICIAN: a->physician = optarg; break;
 		case O_FINDING: a->finding = optarg; break;
+		case O_INSTITUTION: a->institution = optarg; break;
 		case O_JSON: a->json = 1; break;
 		case O_LANG:
 			if ((a->lang = cw_lang_parse(optarg)) < 0)
@@ -85,8 +93,8 @@ static int parse(int argc, char **argv, args *a)
 		return cw_cli_usage("case", "--month YYYY-MM is required");
 	if (cw_month_parse(&m, a->month) < 0)
 		return cw_cli_usage("case", "%s", cw_error_last());
-	if (!a->physician == !a->finding)
-		return cw_cli_usage("case", "give one of --physician ID or --finding ID");
+	if (!!a->physician + !!a->finding + !!a->institution != 1)
+		return cw_cli_usage("case", "give one of --physician ID, --finding ID or --institution ID");
 	return 0;
 }
 
@@ -145,6 +153,13 @@ int cw_cmd_case(int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? CW_EXIT_OK : rc;
+	if (a.institution) {
+		cw_month m;
+		cw_month_parse(&m, a.month);
+		rc = cw_case_institution(stdout, a.root, m, a.institution, a.lang, a.json);
+		rc = rc < 0 ? rc : cw_output_end(stdout, NULL, rc);
+		return rc < 0 ? cw_cli_fail("case", rc) : CW_EXIT_OK;
+	}
 	cw_case_source src;
 	if ((rc = cw_case_folder_source(&src, a.root)) < 0)
 		return cw_cli_fail("case", rc);

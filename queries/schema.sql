@@ -1,4 +1,4 @@
--- schema.sql: claimwatch's database, schema version 6. Applied by `claimwatch db init --db URL`, in one
+-- schema.sql: claimwatch's database, schema version 7. Applied by `claimwatch db init --db URL`, in one
 -- transaction with queries/functions.sql (the functions `claimwatch load` calls) and a check of every
 -- table's columns against this file (pg_schema.c). A database that already has a newer version is left
 -- alone, an older one is migrated with queries/migrations/NNNN.sql (NNNN = the version it brings the
@@ -17,7 +17,8 @@
 --    partitioned by month of service_time; `claimwatch load` adds and corrects lines by line_id
 --    (claimwatch.merge_claim_months in functions.sql), so loading a month twice does not duplicate it.
 --  * the results, in the schema `claimwatch`: runs (every load, and the run that made each month's
---    current results), findings, ranking, sanctions and rejects, each row tied to its run. A run writes
+--    current results), findings, ranking, sanctions, the institutions' and departments' assessment (inst_assessment,
+--    dept_assessment) and rejects, each row tied to its run. A run writes
 --    its results, then deletes the month's earlier run (whose rows go with it, ON DELETE CASCADE), all
 --    in one transaction: readers see the old results or the new ones, never a mix or none.
 
@@ -240,6 +241,109 @@ CREATE TABLE IF NOT EXISTS claimwatch.sanctions (
 );
 CREATE INDEX IF NOT EXISTS sanctions_month ON claimwatch.sanctions (month, physician_id);
 
+-- the institutions' and departments' assessment of each month (write_inst_assessment.sql,
+-- write_dept_assessment.sql; docs/institutions.md).
+CREATE TABLE IF NOT EXISTS claimwatch.inst_assessment (
+    month           date NOT NULL,
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    inst_id                 text NOT NULL,
+    name                    text,
+    level                   smallint,
+    region                  text,
+    visits                  integer,
+    stays                   integer,
+    patients                integer,
+    revenue                 numeric(14,2),
+    fund_paid               numeric(14,2),
+    fund_estimated          smallint,
+    findings                integer,
+    findings_per_100_visits double precision,
+    violation_amount        numeric(14,2),
+    violation_fund          numeric(14,2),
+    confirmed_amount        numeric(14,2),
+    confirmed_fund          numeric(14,2),
+    refunded_amount         numeric(14,2),
+    rejected_rows           integer,
+    score                   numeric(5,2),
+    grade                   text,
+    rank                    integer,
+    rank_of                 integer,
+    rank_group              text,
+    months                  integer,
+    claim_lines             integer,
+    drug_revenue            numeric(14,2),
+    material_revenue        numeric(14,2),
+    essential_drug_revenue  numeric(14,2),
+    outpatient_cost         numeric(14,2),
+    inpatient_cost          numeric(14,2),
+    self_paid               numeric(14,2),
+    out_of_scope            numeric(14,2),
+    large_exams_resulted    integer,
+    large_exams_positive    integer,
+    last_cost_per_visit     double precision,
+    last_cost_per_stay      double precision,
+    violation_share         double precision,
+    rejected_share          double precision,
+    indicator_deduction     double precision,
+    findings_deduction      double precision,
+    money_deduction         double precision,
+    data_deduction          double precision,
+    indicators              jsonb,                      -- {name: {value, target, over}} per indicator
+    PRIMARY KEY (run_id, inst_id)
+);
+CREATE INDEX IF NOT EXISTS inst_assessment_month ON claimwatch.inst_assessment (month, inst_id);
+
+CREATE TABLE IF NOT EXISTS claimwatch.dept_assessment (
+    month           date NOT NULL,
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    inst_id                 text NOT NULL,
+    dept_id                 text NOT NULL,
+    name                    text,
+    level                   smallint,
+    region                  text,
+    visits                  integer,
+    stays                   integer,
+    patients                integer,
+    revenue                 numeric(14,2),
+    fund_paid               numeric(14,2),
+    fund_estimated          smallint,
+    findings                integer,
+    findings_per_100_visits double precision,
+    violation_amount        numeric(14,2),
+    violation_fund          numeric(14,2),
+    confirmed_amount        numeric(14,2),
+    confirmed_fund          numeric(14,2),
+    refunded_amount         numeric(14,2),
+    rejected_rows           integer,
+    score                   numeric(5,2),
+    grade                   text,
+    rank                    integer,
+    rank_of                 integer,
+    rank_group              text,
+    months                  integer,
+    claim_lines             integer,
+    drug_revenue            numeric(14,2),
+    material_revenue        numeric(14,2),
+    essential_drug_revenue  numeric(14,2),
+    outpatient_cost         numeric(14,2),
+    inpatient_cost          numeric(14,2),
+    self_paid               numeric(14,2),
+    out_of_scope            numeric(14,2),
+    large_exams_resulted    integer,
+    large_exams_positive    integer,
+    last_cost_per_visit     double precision,
+    last_cost_per_stay      double precision,
+    violation_share         double precision,
+    rejected_share          double precision,
+    indicator_deduction     double precision,
+    findings_deduction      double precision,
+    money_deduction         double precision,
+    data_deduction          double precision,
+    indicators              jsonb,                      -- {name: {value, target, over}} per indicator
+    PRIMARY KEY (run_id, inst_id, dept_id)
+);
+CREATE INDEX IF NOT EXISTS dept_assessment_month ON claimwatch.dept_assessment (month, inst_id);
+
 -- rejects.csv of a run or a load: the input rows that could not be taken.
 CREATE TABLE IF NOT EXISTS claimwatch.rejects (
     run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
@@ -251,4 +355,4 @@ CREATE TABLE IF NOT EXISTS claimwatch.rejects (
 );
 CREATE INDEX IF NOT EXISTS rejects_run ON claimwatch.rejects (run_id);
 
-INSERT INTO claimwatch.schema_version (version) VALUES (6) ON CONFLICT DO NOTHING;
+INSERT INTO claimwatch.schema_version (version) VALUES (7) ON CONFLICT DO NOTHING;

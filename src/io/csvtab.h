@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CW_CSVTAB_MAX 32
+#define CW_CSVTAB_MAX 64
 
 /* Opaque, so that csv.h stays out of its users. */
 typedef struct cw_csvtab cw_csvtab;

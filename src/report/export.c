@@ -9,6 +9,7 @@
 #include "io/jsonfield.h"
 #include "io/outfile.h"
 #include "io/rootmonths.h"
+#include "judge/assess.h"
 #include "report/export.h"
 #include "util/safetext.h"
 
@@ -70,13 +71,22 @@ static char column_kind(const char *name)
 		"last_cost_per_visit", "cost_per_visit_growth", "inpatient_stays", "cost_per_stay", "last_cost_per_stay",
 		"cost_per_stay_growth", "volume", "z", "flagged", "peers", "line", "ytd_months", "ytd_drug_share",
 		"last_year_ytd_drug_share", "yoy_change", "yoy_short", "fund_estimated", "patients", "visits_per_patient",
-		"material_share", "self_pay_share", "out_of_scope_share", "essential_drug_share", NULL
+		"material_share", "self_pay_share", "out_of_scope_share", "essential_drug_share",
+		/* inst_assessment and dept_assessment (judge/assess.h) */
+		"stays", "rejected_rows", "rank_of", "months", "claim_lines", "large_exams_resulted", "large_exams_positive",
+		"violation_share", "rejected_share", "indicator_deduction", "findings_deduction", "money_deduction",
+		"data_deduction", NULL
 	};
 	static const char *const lists[] = { "line_ids", "months_flagged", "firsts_this_month", "missing_months",
 		                             "single_first_months", "composite_first_months", NULL };
 	for (size_t i = 0; numbers[i]; i++)
 		if (!strcmp(name, numbers[i]))
 			return 'n';
+	for (int i = 0; i < CW_AI_N; i++) { /* an assessment indicator, its target and its flag */
+		size_t n = strlen(cw_ai_name(i));
+		if (!strncmp(name, cw_ai_name(i), n) && (!name[n] || !strcmp(name + n, "_target") || !strcmp(name + n, "_over")))
+			return 'n';
+	}
 	for (size_t i = 0; lists[i]; i++)
 		if (!strcmp(name, lists[i]))
 			return 'l';
@@ -172,7 +182,8 @@ static int summary_json(const char *path, cJSON **out)
 
 int cw_export_month_json(const char *root, cw_month m, FILE *out)
 {
-	static const char *const tables[] = { "findings", "ranking", "sanctions", "indicators", NULL };
+	static const char *const tables[] = { "findings", "ranking", "sanctions", "indicators", "inst_assessment",
+		                              "dept_assessment", NULL };
 	char path[4096], month[8];
 	cw_month_format(month, m);
 	if (cw_root_month_file(path, sizeof path, root, m, "summary.json") < 0)

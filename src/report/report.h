@@ -9,6 +9,7 @@
  *   report_ranking.c    ranking.html and one page per dimension
  *   report_charts.c     charts.html: spread of scores per institution, funnel plots
  *   report_indicators.c indicators.html: drug share, costs per visit and stay
+ *   report_institutions.c institutions.html, departments.html: the assessment, grades and ranks
  *   report_physician.c  p/N.html: one page (or several) per ranked physician
  *   report_funnel.c     funnel plots and each physician's metrics against peers
  *
@@ -31,6 +32,7 @@
 #include "engine/indicators.h"
 #include "io/output.h"
 #include "io/pseudo.h"
+#include "judge/assess.h"
 #include "report/report_labels.h"
 
 /* --- labels (report_i18n.c) ------------------------------------------------- */
@@ -95,7 +97,10 @@ typedef struct cw_html_kit {
  * (which outlives the kit). */
 int cw_html_kit_init(cw_html_kit *kit, cw_output *output, int lang, const char *month);
 
-enum cw_nav { CW_NAV_NONE = -1, CW_NAV_SUMMARY, CW_NAV_RANKING, CW_NAV_CHARTS, CW_NAV_INDICATORS, CW_NAV_COUNT };
+enum cw_nav {
+	CW_NAV_NONE = -1, CW_NAV_SUMMARY, CW_NAV_RANKING, CW_NAV_CHARTS, CW_NAV_INDICATORS, CW_NAV_INSTITUTIONS,
+	CW_NAV_DEPARTMENTS, CW_NAV_COUNT
+};
 
 /* One page being written. */
 typedef struct cw_page {
@@ -218,6 +223,7 @@ typedef struct cw_report_input {
 	const char *cycle;          /* "2026-H1" */
 	const size_t *sanctions_due; /* CW_LEVELS + 1 counts: physicians due each level this month */
 	int empty;                  /* no claim line in the month */
+	const cw_assess_table *inst_assessment, *dept_assessment; /* NULL: no assessment pages' rows */
 } cw_report_input;
 
 typedef struct cw_report {
@@ -252,6 +258,8 @@ int cw_report_summary(cw_report *r);
 int cw_report_ranking(cw_report *r);
 int cw_report_charts(cw_report *r);
 int cw_report_indicators(cw_report *r);
+/* institutions.html and departments.html (report_institutions.c). */
+int cw_report_institutions(cw_report *r);
 int cw_report_physicians(cw_report *r);
 /* The funnel plots of charts.html (report_funnel.c). */
 int cw_report_funnels(cw_report *r, FILE *f);

@@ -193,7 +193,24 @@
 	X(L_PHYSICIAN_LEVEL, "physician level", "医师层面") \
 	X(L_TOTAL, "Total", "合计") \
 	X(L_NOT_RANKED, "not ranked", "未排名") \
-	X(L_EMPTY_MONTH, "No claim lines in this month: every table is empty.", "本月无费用明细，各表为空。")
+	X(L_EMPTY_MONTH, "No claim lines in this month: every table is empty.", "本月无费用明细，各表为空。") \
+	X(L_INSTITUTIONS_PAGE, "Institutions", "机构考核") \
+	X(L_DEPARTMENTS_PAGE, "Departments", "科室考核") \
+	X(L_INST_ASSESSMENT, "Assessment of the institutions", "定点医疗机构考核") \
+	X(L_DEPT_ASSESSMENT, "Departments' self-inspection", "科室自查考核") \
+	X(L_ASSESS_NOTE, "Score = 100 minus the points of every indicator over its target (or under its floor), of the findings per 100 visits, of the violation money as a share of revenue and of the rows rejected (data quality); graded A, B, C, D by the cut-offs of the rules (assessment.grades). Institutions are ranked within their region, else their level; departments within their hospital. Rank 1 is the highest score. See docs/institutions.md.", \
+	  "得分 = 100 减去各项超过控制目标（或低于下限）的指标扣分、每百人次疑点数扣分、违规金额占医疗收入比例扣分和数据拒收比例扣分（数据质量）；按规则 assessment.grades 的分数线评为 A、B、C、D 级。机构在统筹区内（无统筹区时在同等级内）排名，科室在本院内排名，第 1 名得分最高。详见 docs/institutions.md。") \
+	X(L_REGION, "Region", "统筹区") \
+	X(L_GROUP, "Ranked within", "排名范围") \
+	X(L_PER_100_VISITS, "Findings per 100 visits", "每百人次疑点数") \
+	X(L_VIOLATION, "Violation money", "违规金额") \
+	X(L_VIOLATION_FUND, "of it the fund's share", "其中基金支付") \
+	X(L_CONFIRMED_MONEY, "Confirmed", "已确认金额") \
+	X(L_REFUNDED_MONEY, "Refunded", "已退回金额") \
+	X(L_REJECTED_ROWS, "Rows rejected", "拒收数据行") \
+	X(L_OVER_TARGET, "Indicators over target", "超标指标") \
+	X(L_DEDUCTIONS, "Deductions (indicators / findings / money / data)", "扣分（指标 / 疑点 / 金额 / 数据）") \
+	X(L_GRADE_COUNTS, "Grades", "等级分布")
 
 enum cw_label_key {
 #define CW_LABEL_ENUM(key, en, zh) key,

@@ -2,7 +2,8 @@
  *
  * After the run has written its files into the month's temporary folder, the same files are read back
  * and copied into the result tables (schema `claimwatch`): the run's row in claimwatch.runs, then
- * findings.csv, ranking.csv and sanctions.csv (when the run wrote them) and rejects.csv. What the
+ * findings.csv, ranking.csv, sanctions.csv, inst_assessment.csv and dept_assessment.csv (when the run wrote them)
+ * and rejects.csv. What the
  * files say is what the database says. The transaction first takes the month's advisory lock and the
  * run's id, with which it writes summary.json (source.database, source.run_id), then inserts the new
  * run and deletes the month's previous one (its results go with it, ON DELETE CASCADE); a run that fails
@@ -40,6 +41,42 @@ static const char *const sanctions_cols[] = {
 	"dept_id", "physician_name", "months_flagged", "measures_zh", "measures_en", NULL
 };
 
+/* inst_assessment.csv and dept_assessment.csv (judge/assess.h): every column but period. */
+static const char *const inst_assessment_cols[] = {
+	"inst_id", "name", "level", "region", "visits", "stays", "patients", "revenue", "fund_paid", "fund_estimated",
+	"findings", "findings_per_100_visits", "violation_amount", "violation_fund", "confirmed_amount",
+	"confirmed_fund", "refunded_amount", "rejected_rows", "score", "grade", "rank", "rank_of", "rank_group",
+	"months", "claim_lines", "drug_revenue", "material_revenue", "essential_drug_revenue", "outpatient_cost",
+	"inpatient_cost", "self_paid", "out_of_scope", "large_exams_resulted", "large_exams_positive",
+	"last_cost_per_visit", "last_cost_per_stay", "violation_share", "rejected_share", "indicator_deduction",
+	"findings_deduction", "money_deduction", "data_deduction", "drug_share", "drug_share_target",
+	"drug_share_over", "material_share", "material_share_target", "material_share_over", "cost_per_visit",
+	"cost_per_visit_target", "cost_per_visit_over", "cost_per_stay", "cost_per_stay_target", "cost_per_stay_over",
+	"cost_per_visit_growth", "cost_per_visit_growth_target", "cost_per_visit_growth_over", "cost_per_stay_growth",
+	"cost_per_stay_growth_target", "cost_per_stay_growth_over", "visits_per_patient", "visits_per_patient_target",
+	"visits_per_patient_over", "self_pay_share", "self_pay_share_target", "self_pay_share_over",
+	"out_of_scope_share", "out_of_scope_share_target", "out_of_scope_share_over", "essential_drug_share",
+	"essential_drug_share_target", "essential_drug_share_over", "positive_rate", "positive_rate_target",
+	"positive_rate_over", NULL
+};
+static const char *const dept_assessment_cols[] = {
+	"inst_id", "dept_id", "name", "level", "region", "visits", "stays", "patients", "revenue", "fund_paid",
+	"fund_estimated", "findings", "findings_per_100_visits", "violation_amount", "violation_fund",
+	"confirmed_amount", "confirmed_fund", "refunded_amount", "rejected_rows", "score", "grade", "rank", "rank_of",
+	"rank_group", "months", "claim_lines", "drug_revenue", "material_revenue", "essential_drug_revenue",
+	"outpatient_cost", "inpatient_cost", "self_paid", "out_of_scope", "large_exams_resulted",
+	"large_exams_positive", "last_cost_per_visit", "last_cost_per_stay", "violation_share", "rejected_share",
+	"indicator_deduction", "findings_deduction", "money_deduction", "data_deduction", "drug_share",
+	"drug_share_target", "drug_share_over", "material_share", "material_share_target", "material_share_over",
+	"cost_per_visit", "cost_per_visit_target", "cost_per_visit_over", "cost_per_stay", "cost_per_stay_target",
+	"cost_per_stay_over", "cost_per_visit_growth", "cost_per_visit_growth_target", "cost_per_visit_growth_over",
+	"cost_per_stay_growth", "cost_per_stay_growth_target", "cost_per_stay_growth_over", "visits_per_patient",
+	"visits_per_patient_target", "visits_per_patient_over", "self_pay_share", "self_pay_share_target",
+	"self_pay_share_over", "out_of_scope_share", "out_of_scope_share_target", "out_of_scope_share_over",
+	"essential_drug_share", "essential_drug_share_target", "essential_drug_share_over", "positive_rate",
+	"positive_rate_target", "positive_rate_over", NULL
+};
+
 /* The result files a run writes, in write order; rejects last. */
 static const struct result_file {
 	const char *file, *stage, *sql;
@@ -49,6 +86,8 @@ static const struct result_file {
 	{ "findings.csv", "cw_stage_findings", "write_findings.sql", findings_cols, 1 },
 	{ "ranking.csv", "cw_stage_ranking", "write_ranking.sql", ranking_cols, 0 },
 	{ "sanctions.csv", "cw_stage_sanctions", "write_sanctions.sql", sanctions_cols, 0 },
+	{ "inst_assessment.csv", "cw_stage_inst_assessment", "write_inst_assessment.sql", inst_assessment_cols, 0 },
+	{ "dept_assessment.csv", "cw_stage_dept_assessment", "write_dept_assessment.sql", dept_assessment_cols, 0 },
 };
 
 static int write_file(cw_pg *pg, cw_month_run *mr, const struct result_file *r, const char *month,

@@ -159,6 +159,8 @@ static int write_all(cw_month_run *mr)
 	if (rc == 0)
 		rc = cw_write_indicators(mr);
 	if (rc == 0)
+		rc = cw_write_assessment(mr);
+	if (rc == 0)
 		rc = cw_write_metrics(mr);
 	mr->t_write = cw_now() - t0;
 	if (rc == 0 && mr->opts->report) {
@@ -185,6 +187,8 @@ static void cleanup(cw_month_run *mr)
 	cw_dataset_free(mr->ds);
 	cw_dimset_free(mr->dims);
 	cw_indicators_free(&mr->indicators);
+	cw_assess_table_free(&mr->assessment.inst);
+	cw_assess_table_free(&mr->assessment.dept);
 	cw_metrics_free(mr->metrics);
 	cw_pg_close(mr->pg);
 	free(mr->timings);

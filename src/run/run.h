@@ -20,6 +20,7 @@
 #include "io/outdir.h"
 #include "io/output.h"
 #include "io/pseudo.h"
+#include "judge/assess.h"
 #include "pg/pg.h"
 
 typedef struct cw_month_run {
@@ -54,6 +55,9 @@ typedef struct cw_month_run {
 	cw_metrics_opts metrics_opts; /* the rules' metrics section */
 	cw_metrics *metrics;       /* physicians' metrics against peers (detectors, metrics.csv, the funnel plots) */
 	double t_start, t_load, t_detect, t_score, t_write, t_report;
+	struct {                   /* the institutions' and departments' assessment (write_assessment.c) */
+		cw_assess_table inst, dept; /* rows in the dataset's institution and department order */
+	} assessment;
 	int empty; /* no claim line in the month */
 	struct {                   /* the write-back to the database (pg_write.c) */
 		char run_id[24];   /* the run's id, taken before summary.json is written */
@@ -118,6 +122,9 @@ int cw_write_metrics(cw_month_run *mr);
 const char *cw_metric_status_name(int status);
 /* Computes mr->indicators and writes indicators.csv. */
 int cw_write_indicators(cw_month_run *mr);
+/* Assesses the institutions and departments from mr->indicators, the findings and the month's rejects;
+ * writes inst_assessment.csv and dept_assessment.csv (judge/assess.h). */
+int cw_write_assessment(cw_month_run *mr);
 /* The HTML report, ROOT/YYYY-MM/report/ (write_report.c, src/report/). */
 int cw_write_report(cw_month_run *mr);
 /* The summary's "scoring" part (physicians, ranks, reviews, sanctions, history). */

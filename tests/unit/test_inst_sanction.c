@@ -368,6 +368,37 @@ static void test_damaged_files(void **state)
 	free(root);
 }
 
+/* docs/institution-sanctions.md's worked example, month by month. */
+static void test_worked_example(void **state)
+{
+	(void)state;
+	char *root = tu_tempdir();
+	static const struct { const char *month, *grade, *fund; int step, trigger; cw_fen refund, penalty; } ex[] = {
+		{ "2026-01", "B", "1200.00", 1, CW_INST_TRIGGER_FUND, 120000, 0 },
+		{ "2026-02", "C", "2500.00", 2, CW_INST_TRIGGER_GRADE, 250000, 250000 },
+		{ "2026-03", "A", "0.00", 0, CW_INST_TRIGGER_NONE, 0, 0 },
+		{ "2026-04", "C", "4000.00", 2, CW_INST_TRIGGER_GRADE, 400000, 400000 },
+		{ "2026-05", "D", "3000.00", 3, CW_INST_TRIGGER_GRADE, 300000, 300000 },
+	};
+	for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
+		write_month(root, ex[i].month, ex[i].grade, ex[i].fund, "0.00");
+		outcome o = ladder(root, ex[i].month, NULL);
+		assert_int_equal(o.step, ex[i].step);
+		assert_int_equal(o.trigger, ex[i].trigger);
+		assert_int_equal(o.refund, ex[i].refund);
+		assert_int_equal(o.penalty, ex[i].penalty);
+		if (i == 3)
+			assert_int_equal(o.repeat, 2);
+		if (i == 4) {
+			assert_string_equal(o.history, "2026-01:B 2026-02:C 2026-04:C 2026-05:D");
+			assert_int_equal(o.repeat, 3);
+			assert_int_equal(o.window_fund, 1070000);
+		}
+	}
+	tu_rmtree(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_basis_and_penalty),
 		cmocka_unit_test(test_rules_checked),
 		cmocka_unit_test(test_damaged_files),
+		cmocka_unit_test(test_worked_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

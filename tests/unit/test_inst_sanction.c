@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "claimwatch/error.h"
 #include "judge/inst_sanction.h"
+#include "report/report_inst_sanctions.h"
 
 #define HEADER                                                                                               \
 	"period,inst_id,name,level,region,visits,stays,patients,revenue,fund_paid,fund_estimated,findings,"      \
@@ -399,6 +400,55 @@ static void test_worked_example(void **state)
 	free(root);
 }
 
+/* The report's table: the run's file as written (written by cw_inst_sanctions_write_csv), escaped, in
+ * both languages; a month without the file gives nothing. */
+static void test_report_table(void **state)
+{
+	(void)state;
+	char *root = tu_tempdir();
+	write_month(root, "2026-05", "D", "300.00", "0.00");
+	cw_rules *rules;
+	cw_inst_sanction_rules r = rules_of(NULL, &rules);
+	cw_inst_history h;
+	cw_month m = { 2026, 5 };
+	assert_int_equal(cw_inst_history_load(&h, root, m, 12, NULL), 0);
+	free(h.r[0].name); /* a name holding markup is shown as text */
+	h.r[0].name = strdup("<b>H&1</b>");
+	cw_inst_sanction *s;
+	size_t n;
+	assert_int_equal(cw_inst_sanctions_compute(&s, &n, &h, &r), 0);
+	char path[4200];
+	snprintf(path, sizeof path, "%s/inst_sanctions.csv", root);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	cw_inst_sanctions_write_csv(f, "2026-05", s, n, &r, "zh", "");
+	assert_int_equal(fclose(f), 0);
+	for (int lang = 0; lang < 2; lang++) {
+		cw_report_input in = { .month = "2026-05" };
+		cw_report rep = { .in = &in, .lang = lang ? CW_LANG_ZH : CW_LANG_EN };
+		char *html = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&html, &len);
+		assert_int_equal(cw_report_inst_sanctions_table(&rep, mf, path), 0);
+		fclose(mf);
+		assert_non_null(strstr(html, "&lt;b&gt;H&amp;1&lt;/b&gt;"));
+		assert_null(strstr(html, "<b>H"));
+		assert_non_null(strstr(html, lang ? "暂停医疗保险服务费用结算" : "settlement of medical-insurance services suspended"));
+		assert_non_null(strstr(html, lang ? "本月考核等级D" : "graded D this month"));
+		assert_non_null(strstr(html, ">300.00<"));
+		free(html);
+	}
+	cw_report_input in = { .month = "2026-06" };
+	cw_report rep = { .in = &in };
+	snprintf(path, sizeof path, "%s/none.csv", root);
+	assert_int_equal(cw_report_inst_sanctions_table(&rep, stdout, path), 0);
+	free(s);
+	cw_inst_history_free(&h);
+	cw_rules_free(rules);
+	tu_rmtree(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_rules_checked),
 		cmocka_unit_test(test_damaged_files),
 		cmocka_unit_test(test_worked_example),
+		cmocka_unit_test(test_report_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,12 @@ static const char *const sanctions_cols[] = {
 	"dept_id", "physician_name", "months_flagged", "measures_zh", "measures_en", NULL
 };
 
+static const char *const inst_sanctions_cols[] = {
+	"month", "inst_id", "name", "step", "measure", "refund_fund", "penalty", "trigger", "reason", "history",
+	"grade", "basis", "violation_fund", "confirmed_fund", "window_months", "window_fund", "repeat_months",
+	"measure_zh", "measure_en", "reason_zh", "reason_en", "missing_months", NULL
+};
+
 /* The result files a run writes, in write order; rejects last. */
 static const struct result_file {
 	const char *file, *stage, *sql;
@@ -49,6 +55,7 @@ static const struct result_file {
 	{ "findings.csv", "cw_stage_findings", "write_findings.sql", findings_cols, 1 },
 	{ "ranking.csv", "cw_stage_ranking", "write_ranking.sql", ranking_cols, 0 },
 	{ "sanctions.csv", "cw_stage_sanctions", "write_sanctions.sql", sanctions_cols, 0 },
+	{ "inst_sanctions.csv", "cw_stage_inst_sanctions", "write_inst_sanctions.sql", inst_sanctions_cols, 0 },
 };
 
 static int write_file(cw_pg *pg, cw_month_run *mr, const struct result_file *r, const char *month,

@@ -8,8 +8,8 @@
  * over_price's (收费超标准, C-series): a non-drug, non-bed, non-nursing line of at least 5.00 yuan billed
  * above its catalogue ceiling by 12-52%, recorded in the truth like every over_price case; on P_VISIT of
  * their outpatient and emergency visits and P_STAY of their stays (over_price's ordinary rate is 0.0017
- * a visit: tens of times more), on the visit's dearest eligible line. Never on a visit that already holds
- * a case or look-alike.
+ * a visit: over a hundred times more), on the visit's dearest eligible line whose item the visit does not
+ * refund. Never on a visit that already holds a case or look-alike.
  *
  * Drawn from a random stream of their own (per visit), before self_created_item's planting, without
  * gen_add_line: a line's price changes, no line, id or patient state is added, so the rest of the data
@@ -18,8 +18,8 @@
 #include <string.h>
 #include "gen.h"
 
-#define P_VISIT 0.10
-#define P_STAY 0.35
+#define P_VISIT 0.25
+#define P_STAY 0.6
 #define STREAM (1ull << 43) /* above every patient's stream and the other plantings' */
 
 int gen_badinst_is(const gen_ctx *g, int inst)
@@ -74,12 +74,21 @@ static int eligible(const gen_ctx *g, const gen_line *l)
 	       l->unit <= it->price && it->price >= 500;
 }
 
+/* A refund line (negative quantity) of the item in the visit: the refund nets the line, so it is left alone. */
+static int refunded(const gen_visit *v, int item)
+{
+	for (size_t i = 0; i < v->nl; i++)
+		if (v->l[i].item == item && v->l[i].qty < 0)
+			return 1;
+	return 0;
+}
+
 /* The dearest eligible line of the visit inside the range, or -1. */
 static int dearest(const gen_ctx *g, const gen_visit *v)
 {
 	int best = -1;
 	for (size_t i = 0; i < v->nl; i++)
-		if (eligible(g, &v->l[i]) && gen_in_range(g, v->l[i].t) &&
+		if (eligible(g, &v->l[i]) && gen_in_range(g, v->l[i].t) && !refunded(v, v->l[i].item) &&
 		    (best < 0 || v->l[i].amount > v->l[best].amount))
 			best = (int)i;
 	return best;

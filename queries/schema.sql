@@ -1,4 +1,4 @@
--- schema.sql: claimwatch's database, schema version 7. Applied by `claimwatch db init --db URL`, in one
+-- schema.sql: claimwatch's database, schema version 8. Applied by `claimwatch db init --db URL`, in one
 -- transaction with queries/functions.sql (the functions `claimwatch load` calls) and a check of every
 -- table's columns against this file (pg_schema.c). A database that already has a newer version is left
 -- alone, an older one is migrated with queries/migrations/NNNN.sql (NNNN = the version it brings the
@@ -343,6 +343,35 @@ CREATE TABLE IF NOT EXISTS claimwatch.dept_assessment (
     PRIMARY KEY (run_id, inst_id, dept_id)
 );
 CREATE INDEX IF NOT EXISTS dept_assessment_month ON claimwatch.dept_assessment (month, inst_id);
+-- inst_sanctions.csv: the step of the institutions' ladder due this month (docs/institution-sanctions.md;
+-- schema 8).
+CREATE TABLE IF NOT EXISTS claimwatch.inst_sanctions (
+    month           date NOT NULL,
+    run_id          bigint NOT NULL REFERENCES claimwatch.runs ON DELETE CASCADE,
+    inst_id         text NOT NULL,
+    name            text,
+    step            smallint NOT NULL,              -- 1 refund, 2 penalty, 3 settlement suspended, 4 agreement ended
+    measure         text,
+    refund_fund     numeric(14,2),
+    penalty         numeric(14,2),
+    trigger         text,                           -- grade, repeat, fund
+    reason          text,
+    history         text,                           -- the window's months with money: "2026-01:C 2026-03:D"
+    grade           text,
+    basis           text,                           -- violation_fund or confirmed_fund
+    violation_fund  numeric(14,2),
+    confirmed_fund  numeric(14,2),
+    window_months   smallint,
+    window_fund     numeric(14,2),
+    repeat_months   smallint,
+    measure_zh      text,
+    measure_en      text,
+    reason_zh       text,
+    reason_en       text,
+    missing_months  text,
+    PRIMARY KEY (run_id, inst_id)
+);
+CREATE INDEX IF NOT EXISTS inst_sanctions_month ON claimwatch.inst_sanctions (month, inst_id);
 
 -- rejects.csv of a run or a load: the input rows that could not be taken.
 CREATE TABLE IF NOT EXISTS claimwatch.rejects (
@@ -355,4 +384,4 @@ CREATE TABLE IF NOT EXISTS claimwatch.rejects (
 );
 CREATE INDEX IF NOT EXISTS rejects_run ON claimwatch.rejects (run_id);
 
-INSERT INTO claimwatch.schema_version (version) VALUES (7) ON CONFLICT DO NOTHING;
+INSERT INTO claimwatch.schema_version (version) VALUES (8) ON CONFLICT DO NOTHING;

@@ -192,6 +192,36 @@ static int load_money(cw_sample *s, const char *root, cw_month m)
 	return rc < 0 ? rc : 0;
 }
 
+/* The institutions' risk from the month's assessment (inst_assessment.csv, docs/institutions.md) when there
+ * is one: 100 - its score (0 to 100, 100 best), so a low grade is a high risk; an ungraded institution (an
+ * empty score) 0. CW_ENOTFOUND when the month has no assessment. */
+static int load_assessment(cw_sample *s, const char *root, cw_month m)
+{
+	static const char *const cols[] = { "inst_id", "score", NULL };
+	cw_csvtab *t;
+	int rc = cw_root_month_table(&t, root, m, "inst_assessment.csv", cols);
+	if (rc < 0)
+		return rc;
+	char inst[64], score[32];
+	while ((rc = cw_csvtab_next(t)) > 0) {
+		cw_sample_unit key = { 0 };
+		copy(key.id, sizeof key.id, cw_csvtab_copy(inst, sizeof inst, t, 0));
+		cw_sample_unit *u = bsearch(&key, s->u, s->n, sizeof *s->u, by_id);
+		double v;
+		if ((rc = number(&v, t, 1, "score")) < 0)
+			break;
+		if (v > 100)
+			rc = cw_error_set(CW_EINVALID, "%s: line %llu: score '%s' is above 100", cw_csvtab_path(t),
+			                  (unsigned long long)cw_csvtab_line(t), cw_csvtab_copy(score, sizeof score, t, 1));
+		if (rc < 0)
+			break;
+		if (u && cw_csvtab_copy(score, sizeof score, t, 1)[0])
+			u->risk = 100.0 - v;
+	}
+	cw_csvtab_close(t);
+	return rc < 0 ? rc : 0;
+}
+
 int cw_sample_load(cw_sample *s, const char *root, cw_month m, int institutions)
 {
 	int rc = load_ranking(s, root, m, institutions);
@@ -199,7 +229,8 @@ int cw_sample_load(cw_sample *s, const char *root, cw_month m, int institutions)
 	if (rc < 0 || !institutions)
 		return rc;
 	normalise(s);
-	return load_money(s, root, m);
+	rc = load_assessment(s, root, m);
+	return rc == CW_ENOTFOUND ? load_money(s, root, m) : rc;
 }
 
 static int by_order(const void *a, const void *b)

@@ -47,6 +47,7 @@ size_t cw_sample_count(size_t size, double share);
 int cw_sample_draw(cw_sample *s, double share, double random_share, uint64_t seed);
 /* The population of ROOT/YYYY-MM: every physician of ranking.csv's composite
  * rows (risk: the composite score, empty = 0), or every institution there (risk:
+ * 100 - the score of the month's inst_assessment.csv when there is one, else
  * the money at stake of its findings.csv findings not dismissed, as 100 × its
  * share of the largest institution's). CW_ENOTFOUND without the month's files. */
 int cw_sample_load(cw_sample *s, const char *root, cw_month m, int institutions);

@@ -76,6 +76,11 @@ static const char *const dept_assessment_cols[] = {
 	"essential_drug_share", "essential_drug_share_target", "essential_drug_share_over", "positive_rate",
 	"positive_rate_target", "positive_rate_over", NULL
 };
+static const char *const inst_sanctions_cols[] = {
+	"month", "inst_id", "name", "step", "measure", "refund_fund", "penalty", "trigger", "reason", "history",
+	"grade", "basis", "violation_fund", "confirmed_fund", "window_months", "window_fund", "repeat_months",
+	"measure_zh", "measure_en", "reason_zh", "reason_en", "missing_months", NULL
+};
 
 /* The result files a run writes, in write order; rejects last. */
 static const struct result_file {
@@ -88,6 +93,7 @@ static const struct result_file {
 	{ "sanctions.csv", "cw_stage_sanctions", "write_sanctions.sql", sanctions_cols, 0 },
 	{ "inst_assessment.csv", "cw_stage_inst_assessment", "write_inst_assessment.sql", inst_assessment_cols, 0 },
 	{ "dept_assessment.csv", "cw_stage_dept_assessment", "write_dept_assessment.sql", dept_assessment_cols, 0 },
+	{ "inst_sanctions.csv", "cw_stage_inst_sanctions", "write_inst_sanctions.sql", inst_sanctions_cols, 0 },
 };
 
 static int write_file(cw_pg *pg, cw_month_run *mr, const struct result_file *r, const char *month,

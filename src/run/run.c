@@ -162,6 +162,8 @@ static int write_all(cw_month_run *mr)
 		rc = cw_write_assessment(mr);
 	if (rc == 0)
 		rc = cw_write_metrics(mr);
+	if (rc == 0)
+		rc = cw_write_inst_sanctions(mr); /* after the institutions' assessment (inst_assessment.csv) */
 	mr->t_write = cw_now() - t0;
 	if (rc == 0 && mr->opts->report) {
 		cw_progress_stage(CW_STAGE_REPORT, mr->month);

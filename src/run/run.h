@@ -114,6 +114,8 @@ int cw_write_summary(cw_month_run *mr, const char *status);
 int cw_write_ranking(cw_month_run *mr);
 /* Reads the cycle's earlier months and the ranking.csv just written; writes sanctions.csv. */
 int cw_write_sanctions(cw_month_run *mr);
+/* inst_sanctions.csv when the month has an inst_assessment.csv: the institutions' ladder (LADDER). */
+int cw_write_inst_sanctions(cw_month_run *mr);
 /* evidence.csv: the claim lines behind each finding. */
 int cw_write_evidence(cw_month_run *mr);
 /* metrics.csv: mr->metrics, the physicians' metrics the run computed before detection. */

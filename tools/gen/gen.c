@@ -207,6 +207,7 @@ int cw_gen_run(const cw_gen_opts *o, cw_gen_stats *stats)
 	}
 	if (rc == 0) {
 		gen_roles_assign(g);
+		gen_badinst_init(g);
 		rc = gen_posrate_init(g);
 	}
 	if (rc == 0)

@@ -345,6 +345,7 @@ typedef struct gen_ctx {
 	struct gen_posrate *posrate; /* gen_posrate.c's departments and counts */
 	struct gen_drugshare *drugshare; /* gen_drugshare.c: the month's revenue and drugs per department, physician */
 	struct gen_fund *fund; /* gen_fund.c: the items' classes and essential flags */
+	int bad_inst[2], nbad_inst; /* gen_badinst.c: the bad institutions */
 } gen_ctx;
 
 typedef struct gen_pm {
@@ -484,6 +485,12 @@ void gen_posrate_truth(gen_ctx *g); /* after the patients */
  * stream and line ids of their own. gen_selfitem_init checks the catalogue after gen_catalog_init. */
 int gen_selfitem_init(gen_ctx *g);
 void gen_selfitem_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
+
+/* gen_badinst.c: one or two bad institutions (after the organisation), whose visits and stays get
+ * markedly more over_price schemes (before self_created_item's planting); a random stream of their own */
+void gen_badinst_init(gen_ctx *g);
+int gen_badinst_is(const gen_ctx *g, int inst);
+void gen_badinst_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
 
 /* gen_drugshare.c: drug_share's demo targets (DIR/rules.json) and its cases and look-alikes. Every visit's
  * lines are counted as they are written (gen_visit_flush); after the patients, the targets are chosen and

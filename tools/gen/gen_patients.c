@@ -209,6 +209,7 @@ static void do_op(gen_ctx *g, gen_pat *p, int inst, int dept, int phys, int kind
 	gen_schemes_visit(g, p, &v);
 	gen_subst_visit(g, p, &v);
 	gen_stacked_visit(g, p, &v);
+	gen_badinst_visit(g, p, &v);
 	gen_selfitem_visit(g, p, &v);
 	gen_visit_flush(g, p, &v);
 	gen_visit_free(&v);
@@ -289,6 +290,7 @@ static void do_stay(gen_ctx *g, gen_pat *p, gen_stay_plan *sp)
 	gen_stay(g, p, &v, sp);
 	gen_schemes_stay_done(g, p, &v, sp);
 	gen_subst_stay(g, p, &v, sp);
+	gen_badinst_visit(g, p, &v);
 	gen_selfitem_visit(g, p, &v);
 	gen_visit_flush(g, p, &v);
 	gen_visit_free(&v);

@@ -121,6 +121,16 @@ int gen_truth_write(gen_ctx *g)
 		                                   "institution and earn half-year sanctions");
 		cJSON_AddItemToArray(bad, o);
 	}
+	cJSON *badi = cJSON_AddArrayToObject(root, "bad_institutions");
+	for (int i = 0; i < g->nbad_inst; i++) {
+		const gen_inst *in = &g->inst[g->bad_inst[i]];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "inst_id", in->id);
+		cJSON_AddNumberToObject(o, "level", in->level);
+		cJSON_AddStringToObject(o, "note", "its physicians overcharge (over_price) on many visits and stays: "
+		                                   "expected to grade low and climb the institutions' sanction ladder");
+		cJSON_AddItemToArray(badi, o);
+	}
 	/* the roles behind the physician-level cases and look-alikes, for a person reading the truth */
 	static const char *const role_name[] = { "", "bad_physician", "outlier_cost", "outlier_large_equipment",
 		                                 "outlier_length_of_stay", "low_positive_rate", "antibiotic_outpatient",

@@ -224,6 +224,7 @@ typedef struct cw_report_input {
 	const size_t *sanctions_due; /* CW_LEVELS + 1 counts: physicians due each level this month */
 	int empty;                  /* no claim line in the month */
 	const cw_assess_table *inst_assessment, *dept_assessment; /* NULL: no assessment pages' rows */
+	const char *inst_sanctions_csv; /* the month's inst_sanctions.csv, already written; NULL: none */
 } cw_report_input;
 
 typedef struct cw_report {

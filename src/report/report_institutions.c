@@ -7,6 +7,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "report/report.h"
+#include "report/report_inst_sanctions.h"
 
 static void th(FILE *f, int lang, int key, int numeric)
 {
@@ -147,6 +148,12 @@ static int page(cw_report *r, const cw_assess_table *t, int dept)
 	for (size_t i = 0; i < t->n; i++)
 		row(r, pg.f, &t->rows[i], dept);
 	fputs("</tbody></table></div>", pg.f);
+	if (!dept && r->in->inst_sanctions_csv)
+		rc = cw_report_inst_sanctions_table(r, pg.f, r->in->inst_sanctions_csv);
+	if (rc < 0) {
+		cw_page_abort(&pg);
+		return rc;
+	}
 	uint64_t bytes;
 	rc = cw_page_end(&pg, &bytes);
 	if (rc == 0)

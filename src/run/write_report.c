@@ -7,7 +7,7 @@
 int cw_write_report(cw_month_run *mr)
 {
 	const char *lang = mr->opts->lang ? mr->opts->lang : "";
-	char dir[4096], sanctions[4096];
+	char dir[4096], sanctions[4096], inst_sanctions[4096];
 	cw_report_input in = {
 		.month = mr->month, .when = mr->opts->month, .root = mr->opts->root, .lang = cw_lang_parse(lang),
 		.output = &mr->output,
@@ -24,5 +24,7 @@ int cw_write_report(cw_month_run *mr)
 	snprintf(sanctions, sizeof sanctions, "%s", cw_outdir_file(mr->od, "sanctions.csv"));
 	in.dir = dir;
 	in.sanctions_csv = sanctions;
+	snprintf(inst_sanctions, sizeof inst_sanctions, "%s", cw_outdir_file(mr->od, "inst_sanctions.csv"));
+	in.inst_sanctions_csv = inst_sanctions;
 	return cw_report_write(&in);
 }

@@ -16,7 +16,8 @@ stop() { fail "$*"; finish; }
 
 "$CW" gen --out "$T/D" --months 2026-01..2026-03 --scale 0.4 --seed 5 --quiet || stop "claimwatch gen failed"
 for m in 2026-01 2026-02 2026-03; do
-	"$CW" run --data "$T/D" --rules "$T/D/rules.json" --month $m --out "$T/R" --quiet --no-report || stop "run $m failed"
+	report=--no-report; [ $m = 2026-03 ] && report=
+	"$CW" run --data "$T/D" --rules "$T/D/rules.json" --month $m --out "$T/R" --quiet $report || stop "run $m failed"
 done
 grep -q '"bad_institutions"' "$T/D/truth.json" && pass "truth.json lists the bad institutions" ||
 	fail "truth.json has no bad_institutions"
@@ -136,6 +137,14 @@ if [ -f "$T/R/2026-03/inst_sanctions.csv" ]; then
 	"$CW" inst-sanctions --root "$T/R" --month 2026-03 --rules "$T/D/rules.json" >"$T/c.csv"
 	cmp -s "$T/c.csv" "$T/R/2026-03/inst_sanctions.csv" && pass "run's inst_sanctions.csv = the command's" ||
 		fail "the run's inst_sanctions.csv differs from the command's"
+	# the report's institutions page shows every step due, with its measure
+	ok=1
+	while IFS=, read -r _ inst _ step measure _; do
+		[ "$inst" = inst_id ] && continue
+		grep -q ">$inst<" "$T/R/2026-03/report/institutions.html" && grep -q "$measure" "$T/R/2026-03/report/institutions.html" || ok=0
+	done <"$T/R/2026-03/inst_sanctions.csv"
+	[ $ok = 1 ] && pass "the institutions page shows every step due and its measure" ||
+		fail "the institutions page lacks a step of inst_sanctions.csv"
 else
 	echo "note: the run wrote no inst_sanctions.csv (no inst_assessment.csv of its own yet)"
 fi

@@ -14,6 +14,7 @@ static const cw_command commands[] = {
 	{ "case", "an inspector's drill-down: a physician's month or one finding with its evidence", cw_cmd_case },
 	{ "export", "a month's results as one JSON document, or a table as CSV for Excel", cw_cmd_export },
 	{ "blacklist", "export the blacklist candidates of a half-year cycle (CSV or JSON)", cw_cmd_blacklist },
+	{ "budget", "the global budget: monthly prepayment, use, projection, year-end settlement (004)", cw_cmd_budget },
 	{ "sample", "draw a seeded sample of a month's physicians or institutions for checks (J4)", cw_cmd_sample },
 	{ "gen", "generate demo data with known fraud schemes (truth.json)", cw_cmd_gen },
 	{ "eval", "measure findings against a generated truth.json", cw_cmd_eval },

@@ -40,6 +40,15 @@ static const char *const sanctions_cols[] = {
 	"dept_id", "physician_name", "months_flagged", "measures_zh", "measures_en", NULL
 };
 
+static const char *const budget_cols[] = {
+	"inst_id", "name", "year", "period", "kind", "months_read", "budget_source", "annual_budget", "budget",
+	"fund_paid", "fund_estimated", "violations", "used", "prepaid", "holdback", "cum_budget", "cum_used",
+	"use_rate", "pace", "projected", "projection_method", "projected_over", "alert", "under_service",
+	"under_service_reason", "grade", "grade_source", "surplus", "surplus_kept", "over", "band1", "band1_fund",
+	"band2", "band2_fund", "beyond", "beyond_fund", "over_fund", "over_hospital", "holdback_returned",
+	"holdback_kept", "fund_total", "settlement", NULL
+};
+
 /* The result files a run writes, in write order; rejects last. */
 static const struct result_file {
 	const char *file, *stage, *sql;
@@ -49,6 +58,7 @@ static const struct result_file {
 	{ "findings.csv", "cw_stage_findings", "write_findings.sql", findings_cols, 1 },
 	{ "ranking.csv", "cw_stage_ranking", "write_ranking.sql", ranking_cols, 0 },
 	{ "sanctions.csv", "cw_stage_sanctions", "write_sanctions.sql", sanctions_cols, 0 },
+	{ "budget.csv", "cw_stage_budget", "write_budget.sql", budget_cols, 0 },
 };
 
 static int write_file(cw_pg *pg, cw_month_run *mr, const struct result_file *r, const char *month,

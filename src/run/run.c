@@ -160,6 +160,8 @@ static int write_all(cw_month_run *mr)
 		rc = cw_write_indicators(mr);
 	if (rc == 0)
 		rc = cw_write_metrics(mr);
+	if (rc == 0)
+		rc = cw_write_budget(mr);
 	mr->t_write = cw_now() - t0;
 	if (rc == 0 && mr->opts->report) {
 		cw_progress_stage(CW_STAGE_REPORT, mr->month);
@@ -185,6 +187,7 @@ static void cleanup(cw_month_run *mr)
 	cw_dataset_free(mr->ds);
 	cw_dimset_free(mr->dims);
 	cw_indicators_free(&mr->indicators);
+	cw_budget_release(mr);
 	cw_metrics_free(mr->metrics);
 	cw_pg_close(mr->pg);
 	free(mr->timings);

@@ -200,6 +200,8 @@ int cw_report_write(const cw_report_input *in)
 	if (rc == 0)
 		rc = cw_report_indicators(&r);
 	if (rc == 0)
+		rc = cw_report_budget(&r);
+	if (rc == 0)
 		rc = sync_folder(r.dir);
 	if (rc == 0)
 		cw_progress_note("%s: report: %zu pages, %.1f MB, the largest %s (%.0f KB), in %.1f s", in->month, r.files,

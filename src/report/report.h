@@ -95,7 +95,8 @@ typedef struct cw_html_kit {
  * (which outlives the kit). */
 int cw_html_kit_init(cw_html_kit *kit, cw_output *output, int lang, const char *month);
 
-enum cw_nav { CW_NAV_NONE = -1, CW_NAV_SUMMARY, CW_NAV_RANKING, CW_NAV_CHARTS, CW_NAV_INDICATORS, CW_NAV_COUNT };
+enum cw_nav { CW_NAV_NONE = -1, CW_NAV_SUMMARY, CW_NAV_RANKING, CW_NAV_CHARTS, CW_NAV_INDICATORS, CW_NAV_BUDGET,
+	      CW_NAV_COUNT };
 
 /* One page being written. */
 typedef struct cw_page {
@@ -218,6 +219,7 @@ typedef struct cw_report_input {
 	const char *cycle;          /* "2026-H1" */
 	const size_t *sanctions_due; /* CW_LEVELS + 1 counts: physicians due each level this month */
 	int empty;                  /* no claim line in the month */
+	const struct cw_budget_book *budget; /* the global budget's year to date (judge/budget_book.h); NULL: none */
 } cw_report_input;
 
 typedef struct cw_report {
@@ -252,6 +254,8 @@ int cw_report_summary(cw_report *r);
 int cw_report_ranking(cw_report *r);
 int cw_report_charts(cw_report *r);
 int cw_report_indicators(cw_report *r);
+/* budget.html: the global budget (report_budget.c, docs/budget.md); a note when the data has none. */
+int cw_report_budget(cw_report *r);
 int cw_report_physicians(cw_report *r);
 /* The funnel plots of charts.html (report_funnel.c). */
 int cw_report_funnels(cw_report *r, FILE *f);

@@ -265,7 +265,7 @@ static void nav(const cw_page *p, int active)
 {
 	static const struct { const char *file; int label; } items[CW_NAV_COUNT] = {
 		{ "index.html", L_SUMMARY }, { "ranking.html", L_RANKING }, { "charts.html", L_CHARTS },
-		{ "indicators.html", L_INDICATORS }
+		{ "indicators.html", L_INDICATORS }, { "budget.html", L_BUDGET }
 	};
 	fputs("<nav>", p->f);
 	for (int i = 0; i < CW_NAV_COUNT; i++) {

@@ -16,6 +16,7 @@ int cw_write_report(cw_month_run *mr)
 		.score_rules = &mr->score_rules, .metrics = mr->metrics, .indicators = &mr->indicators,
 		.reviews = mr->reviews, .pseudo = &mr->pseudo, .load = &mr->load, .warnings = mr->warnings,
 		.cycle = mr->sanctions.cycle, .sanctions_due = mr->sanctions.due, .empty = mr->empty,
+		.budget = mr->budget,
 	};
 	if (in.lang < 0)
 		return cw_error_set(CW_EINVALID, "--lang is en or zh, not '%s'", lang);

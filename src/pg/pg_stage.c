@@ -14,7 +14,7 @@
 #include "pg/pg.h"
 #include "util/safetext.h"
 
-#define MAX_STAGE_COLS 32
+#define MAX_STAGE_COLS 64 /* budget.csv has 42 */
 #ifdef CW_VERSION
 #define VERSION_TEXT CW_VERSION
 #else
@@ -26,7 +26,7 @@ static const char *const rejects_cols[] = { "file", "line", "column", "reason", 
 /* CREATE TEMP TABLE stage ("a" text, "b" text...) ON COMMIT DROP, from code-defined names only. */
 static int create_stage(cw_pg *pg, const char *stage, const char *const *cols, char *what)
 {
-	char sql[2048];
+	char sql[4096];
 	size_t n = (size_t)snprintf(sql, sizeof sql, "CREATE TEMP TABLE %s (", stage);
 	for (int j = 0; cols[j]; j++)
 		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s\"%s\" text", j ? ", " : "", cols[j]);
@@ -56,6 +56,8 @@ static int copy_rows(cw_pg *pg, cw_csv *csv, const char *path, const char *const
 		return cw_error_set(CW_EINVALID, "%s: unreadable header: %s", path, rec.error);
 	while (cols[ncols])
 		ncols++;
+	if (ncols > MAX_STAGE_COLS)
+		return cw_error_set(CW_EINVALID, "%s: %d columns to stage, at most %d", path, ncols, MAX_STAGE_COLS);
 	map_header(&rec, cols, map);
 	cw_copybuf cb;
 	if ((rc = cw_copybuf_init(&cb, pg, what)) < 0)

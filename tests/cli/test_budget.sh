@@ -9,6 +9,8 @@
 #     year to the cent with its grade from the assessment file; a budget derived from last year's
 #     payments; a projection by last year's profile with its alert and an under-service signal.
 #  3. JSON, --excel, --lang en, and the errors: usage, a damaged budgets file named with line and column.
+#  4. The report's budget page (a chart per institution, en), its note without budgets (zh), and a damaged
+#     assessment file.
 . "$(dirname "$0")/lib.sh"
 T=$TMP
 "$CW" gen --help >/dev/null 2>&1 || skip "this build has no 'claimwatch gen'"
@@ -122,4 +124,18 @@ printf 'inst_id,year,annual_budget\nH1,2026,1.00\n' >"$T/D2/budgets.csv"
 printf 'inst_id,year,annual_budget\nH1,2026,1.00\nH1,2026,2.00\n' >"$T/D2/budgets.csv"
 expect_exit 1 "a run with a damaged DATA/budgets.csv fails" -- "$CW" run --data "$T/D2" --month 2026-01 --out "$T/R3" --quiet --no-report
 expect_output "budgets.csv: line 3: column inst_id: institution H1 has a second budget for 2026" "the run names the line"
+# --- the report's budget page, in both languages -----------------------------------------------------
+"$CW" run --data "$T/D" --rules "$T/D/rules.json" --month 2026-06 --out "$T/R" --quiet --lang en || fail "run with the report"
+[ "$(grep -o '<svg class="trend"' "$T/R/2026-06/report/budget.html" | wc -l)" = "$ninst" ] &&
+	grep -q 'Global budget 2026-06' "$T/R/2026-06/report/budget.html" && grep -q 'Budget +20%' "$T/R/2026-06/report/budget.html" &&
+	pass "budget.html: a chart per institution with the bands (en)" || fail "budget.html in English"
+mkdir -p "$T/D3" && cp "$T/D"/*.csv "$T/D3"/ && rm "$T/D3/budgets.csv"
+"$CW" run --data "$T/D3" --rules "$T/D/rules.json" --month 2026-02 --out "$T/R4" --quiet 2>/dev/null
+grep -q '数据中没有总额预算' "$T/R4/2026-02/report/budget.html" && grep -q '总额预付' "$T/R4/2026-02/report/index.html" &&
+	pass "budget.html says there are no budgets (zh), the navigation links it" || fail "budget.html without budgets"
+
+# --- a damaged assessment file ----------------------------------------------------------------------
+printf 'period,inst_id,grade\n2026,H2,E\n' >"$T/H/periods/2026/inst_assessment.csv"
+expect_exit 1 "a grade that is not A-D" -- "$CW" budget --root "$T/H" --budgets "$T/hb.csv" --year 2026
+expect_output "inst_assessment.csv: line 2: grade 'E' is not A, B, C or D" "the error names the file and line"
 finish

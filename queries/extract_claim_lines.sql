@@ -3,7 +3,7 @@
 -- starts. Column types as load_pg.c decodes them.
 COPY (
     SELECT line_id::text, visit_id::text, item_code::text, physician_id::text, service_time::timestamp,
-           qty::numeric, unit_price::numeric, amount::numeric
+           qty::numeric, unit_price::numeric, amount::numeric, fund_amount::numeric, self_amount::numeric
       FROM claim_lines
      WHERE service_time >= (SELECT current_setting('claimwatch.window_start')::timestamp)
        AND service_time < (SELECT current_setting('claimwatch.month_end')::timestamp)

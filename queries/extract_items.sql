@@ -4,6 +4,7 @@
 COPY (
     SELECT item_code::text, name::text, category::text, unit::text, std_price::numeric,
            large_equipment::int4, retest_hours::int4, antibiotic::int4, max_daily_qty::numeric,
-           sex_only::text, age_min::int4, age_max::int4, min_level::int4, setting::text
+           sex_only::text, age_min::int4, age_max::int4, min_level::int4, setting::text,
+           catalogue_class::text, essential::int4
       FROM items
 ) TO STDOUT WITH (FORMAT binary)

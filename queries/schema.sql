@@ -26,7 +26,8 @@
 CREATE TABLE IF NOT EXISTS institutions (
     inst_id     text PRIMARY KEY,
     name        text NOT NULL,
-    level       smallint NOT NULL
+    level       smallint NOT NULL,
+    region      text                        -- data contract 2: the 统筹区 an insurer ranks within
 );
 
 CREATE TABLE IF NOT EXISTS departments (
@@ -65,7 +66,9 @@ CREATE TABLE IF NOT EXISTS items (
     age_min         integer,
     age_max         integer,
     min_level       smallint,
-    setting         text
+    setting         text,
+    catalogue_class text,                       -- data contract 2: 甲/乙/丙, A/B/C or 1/2/3 as given
+    essential       boolean                     -- data contract 2: 基本药物
 );
 
 CREATE TABLE IF NOT EXISTS bundles (
@@ -107,6 +110,8 @@ CREATE TABLE IF NOT EXISTS claim_lines (
     qty             numeric(14,3) NOT NULL,
     unit_price      numeric(14,2) NOT NULL,
     amount          numeric(14,2) NOT NULL,
+    fund_amount     numeric(14,2),              -- data contract 2: paid by the fund (统筹基金支付)
+    self_amount     numeric(14,2),              -- data contract 2: paid by the patient in scope (个人自付)
     PRIMARY KEY (line_id, service_time)
 ) PARTITION BY RANGE (service_time);
 -- Drill-down from a visit to its lines (queries/case_*.sql).
@@ -197,6 +202,8 @@ CREATE TABLE IF NOT EXISTS claimwatch.findings (
     "limit"         double precision,
     reason_en       text,                       -- the reason in English, and in Chinese (NULL when the
     reason_zh       text,                       -- detector gave none); `reason` is in the run's --lang
+    fund_amount     numeric(14,2) NOT NULL DEFAULT 0, -- the fund's share of suspect_amount
+    fund_estimated  boolean NOT NULL DEFAULT true,    -- from the rules' fund.estimated_share
     PRIMARY KEY (run_id, finding_id)
 );
 CREATE INDEX IF NOT EXISTS findings_month ON claimwatch.findings (month, finding_id);

@@ -53,6 +53,8 @@ enum cw_visit_kind { CW_OUTPATIENT, CW_EMERGENCY, CW_INPATIENT, CW_KIND_COUNT };
 enum cw_sex { CW_SEX_NONE = 0, CW_SEX_M = 1, CW_SEX_F = 2, CW_SEX_U = 3 };
 enum cw_result { CW_RESULT_NONE, CW_RESULT_NEGATIVE, CW_RESULT_POSITIVE, CW_RESULT_PENDING };
 enum cw_setting { CW_SETTING_ANY, CW_SETTING_OUTPATIENT, CW_SETTING_INPATIENT };
+/* items.catalogue_class (data contract 2): 甲 class A, 乙 class B, 丙 class C. */
+enum cw_catalogue_class { CW_CLASS_UNKNOWN, CW_CLASS_A, CW_CLASS_B, CW_CLASS_C };
 
 /* Names as the contract spells them ("drug", "inpatient"...): the name of a
  * category or a visit kind ("?" when out of range), and the value of len bytes
@@ -85,6 +87,9 @@ typedef struct cw_institutions {
 	size_t n;
 	const cw_str *id, *name;
 	const uint8_t *level; /* 1..3 */
+	/* Data contract 2 (optional column region, 统筹区): the region an insurer ranks institutions
+	 * within, CW_NONE when not given. Last, so code built before it reads the members above. */
+	const cw_str *region;
 } cw_institutions;
 
 typedef struct cw_departments {
@@ -139,6 +144,10 @@ typedef struct cw_items {
 	 * unit_price it was billed at, so that no check of a catalogue ceiling or
 	 * limit fires on it. 0 for every row of the items table. */
 	const uint8_t *uncatalogued;
+	/* Data contract 2 (optional columns): catalogue_class 0 unknown, 1 甲/A, 2 乙/B, 3 丙/C
+	 * (enum cw_catalogue_class); essential 1 on the essential drug list (基本药物), else 0. */
+	const uint8_t *catalogue_class;
+	const uint8_t *essential;
 } cw_items;
 
 typedef struct cw_visits {
@@ -164,6 +173,11 @@ typedef struct cw_claims {
 	const uint8_t *flags;    /* CW_LINE_* */
 	const uint32_t *by_visit;     /* line rows grouped by visit, each visit's lines in time order */
 	const uint32_t *by_physician; /* line rows grouped by physician */
+	/* Data contract 2 (optional columns fund_amount, self_amount): the part of amount the fund paid
+	 * (统筹基金支付) and the part the patient paid inside the fund's scope (个人自付), CW_FEN_NONE when
+	 * the line does not give it. The rest, amount - fund - self_pay, is out of the fund's scope (自费).
+	 * Same sign as amount (negative on a refund line), |fund| + |self_pay| <= |amount|. */
+	const cw_fen *fund, *self_pay;
 } cw_claims;
 
 /* A line that counts: neither a refund line nor a line a later refund cancelled. Every count, sum and
@@ -257,7 +271,8 @@ typedef struct cw_rowerr {
 	char reason[256];   /* "unknown visit_id 'V9'", "duplicate line_id" */
 } cw_rowerr;
 
-typedef struct cw_institution_row { const char *inst_id, *name; int level; } cw_institution_row;
+/* region (data contract 2) NULL when not given. */
+typedef struct cw_institution_row { const char *inst_id, *name; int level; const char *region; } cw_institution_row;
 typedef struct cw_department_row { const char *dept_id, *inst_id, *name, *specialty; } cw_department_row;
 typedef struct cw_physician_row {
 	const char *physician_id, *name, *inst_id, *dept_id, *title;
@@ -275,6 +290,8 @@ typedef struct cw_item_row {
 	int32_t age_min, age_max; /* CW_INT_NONE */
 	int min_level;          /* 0 */
 	int setting;            /* CW_SETTING_ANY */
+	int catalogue_class;    /* CW_CLASS_UNKNOWN (data contract 2) */
+	int essential;          /* 0 (data contract 2) */
 } cw_item_row;
 typedef struct cw_bundle_row { const char *bundle_code, *component_code; } cw_bundle_row;
 typedef struct cw_visit_row {
@@ -288,6 +305,8 @@ typedef struct cw_claim_row {
 	cw_minute time;
 	cw_qty qty;
 	cw_fen unit_price, amount;
+	/* Data contract 2: CW_FEN_NONE when not given (set them: a row zeroed says 0.00 each). */
+	cw_fen fund, self_pay;
 } cw_claim_row;
 typedef struct cw_rx_row {
 	const char *rx_id;

@@ -34,6 +34,11 @@ typedef struct cw_record {
 	const char *reason;    /* in English */
 	const char *reason_zh; /* in Chinese; NULL when the detector gave none */
 	char id[CW_FINDING_ID_SIZE];
+	/* The fund's share of f.suspect (issue 14, data contract 2): suspect x (sum of fund_amount / sum of
+	 * amount) over the evidence lines when every one gives fund_amount; else suspect x the rules'
+	 * fund.estimated_share and fund_estimated = 1 (cw_finding_fund). Appended last. */
+	cw_fen fund;
+	int fund_estimated;
 } cw_record;
 
 /* A new, empty list into *out (free with cw_findings_free). Returns 0 or
@@ -53,6 +58,21 @@ CW_EXTERN(const char *) cw_record_reason(const cw_record *rec, const char *lang)
  * The rules' set of dimensions (dimensions.names) and how a finding maps to
  * one: dimensions.by_detector[detector] if given, else the detector's own
  * default when it is one of the names, else dimensions.by_class[class]. */
+/* --- the fund's share (src/engine/fund.c; issue 14 item 1) ---------------------
+ * The rules' fund.estimated_share (default 0.16, K7: 11.9万 refunded of 74.5万 of violations) into
+ * *out; 0, or CW_EINVALID when the key is not a number in [0, 1]. rules may be NULL (the default). */
+CW_EXTERN(int) cw_fund_share(double *out, const cw_rules *rules);
+/* amount x share, rounded to the fen. */
+CW_EXTERN(cw_fen) cw_fund_estimate(cw_fen amount, double share);
+/* Who paid claim line `line`: the fund and the patient inside the scope, as given, or when the line
+ * lacks fund_amount estimated (fund amount x share, the patient the rest) and *estimated = 1. The part
+ * out of the fund's scope is amount - *fund - *self_pay. */
+CW_EXTERN(void) cw_line_pay(cw_fen *fund, cw_fen *self_pay, int *estimated, const cw_claims *cl, uint32_t line,
+                            double share);
+/* The fund's share of a finding's suspect money (see cw_record.fund). */
+CW_EXTERN(void) cw_finding_fund(cw_fen *fund, int *estimated, const cw_dataset *ds, const cw_finding *f,
+                                double share);
+
 typedef struct cw_dimset cw_dimset;
 /* Reads the rules' dimensions into *out (free with cw_dimset_free), which
  * keeps pointers into the rules: they must outlive it. Returns 0, or

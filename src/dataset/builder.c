@@ -201,7 +201,8 @@ int cw_builder_add_institution(cw_rowerr *err, cw_builder *b, const cw_instituti
 	int rc = add_key(ds, CW_T_INSTITUTIONS, x->inst_id, "inst_id", &r, err);
 	if (rc < 0)
 		return rc;
-	if ((rc = put_text(ds, ds->inst.name, r, x->name, 1, err)) < 0)
+	if ((rc = put_text(ds, ds->inst.name, r, x->name, 1, err)) < 0 ||
+	    (rc = put_text(ds, ds->inst.region, r, x->region && *x->region ? x->region : NULL, 1, err)) < 0)
 		return rc;
 	((uint8_t *)W(ds->inst.level))[r] = (uint8_t)x->level;
 	ds->store[CW_T_INSTITUTIONS].n++;
@@ -309,6 +310,8 @@ int cw_builder_add_item(cw_rowerr *err, cw_builder *b, const cw_item_row *x)
 		return reject(err, "sex_only", "sex_only must be M or F");
 	if (x->setting < CW_SETTING_ANY || x->setting > CW_SETTING_INPATIENT)
 		return reject(err, "setting", "setting must be outpatient or inpatient");
+	if (x->catalogue_class < CW_CLASS_UNKNOWN || x->catalogue_class > CW_CLASS_C)
+		return reject(err, "catalogue_class", "catalogue_class must be 甲, 乙, 丙, A, B, C, 1, 2 or 3");
 	int rc = add_key(ds, CW_T_ITEMS, x->item_code, "item_code", &r, err);
 	if (rc < 0)
 		return rc;
@@ -327,6 +330,8 @@ int cw_builder_add_item(cw_rowerr *err, cw_builder *b, const cw_item_row *x)
 	((uint8_t *)W(ds->items.min_level))[r] = (uint8_t)x->min_level;
 	((uint8_t *)W(ds->items.setting))[r] = (uint8_t)x->setting;
 	((uint8_t *)W(ds->items.uncatalogued))[r] = 0;
+	((uint8_t *)W(ds->items.catalogue_class))[r] = (uint8_t)x->catalogue_class;
+	((uint8_t *)W(ds->items.essential))[r] = (uint8_t)!!x->essential;
 	ds->store[CW_T_ITEMS].n++;
 	ds->month_rows[CW_T_ITEMS]++;
 	return 0;
@@ -436,6 +441,26 @@ static int in_window(const cw_window *w, cw_minute t)
 	return t >= w->window_start && t < w->month_end;
 }
 
+/* Data contract 2: who paid a line. fund_amount and self_amount (each optional) carry the sign of
+ * amount (negative only on a refund line, zero on a zero line) and together are at most its size; the
+ * rest is out of the fund's scope. The column named is the one that breaks the rule. */
+static int check_pay(const cw_claim_row *x, cw_rowerr *err)
+{
+	static const char *const names[2] = { "fund_amount", "self_amount" };
+	cw_fen part[2] = { x->fund, x->self_pay }, sum = 0;
+	for (int k = 0; k < 2; k++) {
+		if (part[k] == CW_FEN_NONE)
+			continue;
+		if ((part[k] < 0 && x->amount >= 0) || (part[k] > 0 && x->amount <= 0))
+			return reject(err, names[k], "%s must have the sign of amount (negative only on a refund line)",
+			              names[k]);
+		sum += part[k] < 0 ? -part[k] : part[k];
+		if (sum > (x->amount < 0 ? -x->amount : x->amount))
+			return reject(err, names[k], "fund_amount + self_amount is more than amount");
+	}
+	return 0;
+}
+
 static int resolve_claim(const cw_dataset *ds, const cw_claim_row *x, cw_claim_res *o, cw_ref_cache *c,
                          cw_rowerr *err)
 {
@@ -465,6 +490,8 @@ static int resolve_claim(const cw_dataset *ds, const cw_claim_row *x, cw_claim_r
 		return reject(err, "amount", "a negative amount is allowed only on a refund line, whose qty is negative");
 	if (x->qty < 0 && x->amount > 0)
 		return reject(err, "qty", "a negative qty is allowed only on a refund line, whose amount is negative");
+	if ((rc = check_pay(x, err)) < 0)
+		return rc;
 	o->id = x->line_id;
 	o->hash = key_hash(x->line_id);
 	o->patient = ds->visits.patient[o->visit];
@@ -473,6 +500,8 @@ static int resolve_claim(const cw_dataset *ds, const cw_claim_row *x, cw_claim_r
 	o->qty = x->qty;
 	o->unit_price = x->unit_price;
 	o->amount = x->amount;
+	o->fund = x->fund;
+	o->self_pay = x->self_pay;
 	o->flags = (uint8_t)((x->qty < 0 ? CW_LINE_REFUND : 0) | (x->time >= ds->win.month_start ? CW_LINE_IN_MONTH : 0));
 	return 0;
 }
@@ -508,6 +537,8 @@ static cw_ref add_uncatalogued_item(cw_dataset *ds, const char *code, cw_fen uni
 	((uint8_t *)W(ds->items.min_level))[r] = 0;
 	((uint8_t *)W(ds->items.setting))[r] = CW_SETTING_ANY;
 	((uint8_t *)W(ds->items.uncatalogued))[r] = 1;
+	((uint8_t *)W(ds->items.catalogue_class))[r] = CW_CLASS_UNKNOWN;
+	((uint8_t *)W(ds->items.essential))[r] = 0;
 	ds->store[CW_T_ITEMS].n++;
 	return r; /* not a row of the items file: month_rows unchanged */
 }
@@ -553,6 +584,8 @@ static int commit_claim(cw_builder *b, const cw_claim_res *o, cw_rowerr *err)
 	((cw_fen *)W(ds->claims.amount))[r] = o->amount;
 	((uint8_t *)W(ds->claims.result))[r] = CW_RESULT_NONE;
 	((uint8_t *)W(ds->claims.flags))[r] = o->flags;
+	((cw_fen *)W(ds->claims.fund))[r] = o->fund;
+	((cw_fen *)W(ds->claims.self_pay))[r] = o->self_pay;
 	if (o->item == CW_NONE && note_unknown_item(b, r, o->item_code) < 0)
 		return oom(err);
 	ds->store[CW_T_CLAIMS].n++;

@@ -98,6 +98,7 @@ int cw_dataset_own(cw_dataset *ds, void *p)
 void cw_dataset_init_views(cw_dataset *ds)
 {
 	COL(CW_T_INSTITUTIONS, inst.id); COL(CW_T_INSTITUTIONS, inst.name); COL(CW_T_INSTITUTIONS, inst.level);
+	COL(CW_T_INSTITUTIONS, inst.region);
 	COL(CW_T_DEPARTMENTS, dept.id); COL(CW_T_DEPARTMENTS, dept.name); COL(CW_T_DEPARTMENTS, dept.specialty);
 	COL(CW_T_DEPARTMENTS, dept.inst);
 	COL(CW_T_PHYSICIANS, phys.id); COL(CW_T_PHYSICIANS, phys.name); COL(CW_T_PHYSICIANS, phys.title);
@@ -110,6 +111,7 @@ void cw_dataset_init_views(cw_dataset *ds)
 	COL(CW_T_ITEMS, items.sex_only); COL(CW_T_ITEMS, items.age_min); COL(CW_T_ITEMS, items.age_max);
 	COL(CW_T_ITEMS, items.min_level); COL(CW_T_ITEMS, items.setting);
 	COL(CW_T_ITEMS, items.uncatalogued);
+	COL(CW_T_ITEMS, items.catalogue_class); COL(CW_T_ITEMS, items.essential);
 	COL(CW_T_BUNDLES, bundle_parent); COL(CW_T_BUNDLES, bundle_child);
 	COL(CW_T_VISITS, visits.id); COL(CW_T_VISITS, visits.patient); COL(CW_T_VISITS, visits.inst);
 	COL(CW_T_VISITS, visits.dept); COL(CW_T_VISITS, visits.physician); COL(CW_T_VISITS, visits.kind);
@@ -119,6 +121,7 @@ void cw_dataset_init_views(cw_dataset *ds)
 	COL(CW_T_CLAIMS, claims.item); COL(CW_T_CLAIMS, claims.physician); COL(CW_T_CLAIMS, claims.time);
 	COL(CW_T_CLAIMS, claims.qty); COL(CW_T_CLAIMS, claims.unit_price); COL(CW_T_CLAIMS, claims.amount);
 	COL(CW_T_CLAIMS, claims.result); COL(CW_T_CLAIMS, claims.flags);
+	COL(CW_T_CLAIMS, claims.fund); COL(CW_T_CLAIMS, claims.self_pay);
 	COL(CW_T_PRESCRIPTIONS, rx.rx_id); COL(CW_T_PRESCRIPTIONS, rx.line_no); COL(CW_T_PRESCRIPTIONS, rx.visit);
 	COL(CW_T_PRESCRIPTIONS, rx.physician); COL(CW_T_PRESCRIPTIONS, rx.drug); COL(CW_T_PRESCRIPTIONS, rx.time);
 	COL(CW_T_PRESCRIPTIONS, rx.qty); COL(CW_T_PRESCRIPTIONS, rx.days_supply); COL(CW_T_PRESCRIPTIONS, rx.amount);

@@ -82,6 +82,7 @@ typedef struct cw_claim_res {
 	uint8_t flags;
 	cw_qty qty;
 	cw_fen unit_price, amount;
+	cw_fen fund, self_pay; /* CW_FEN_NONE when not given */
 } cw_claim_res;
 typedef struct cw_rx_res {
 	const char *rx_id;

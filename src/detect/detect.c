@@ -33,6 +33,7 @@ typedef struct runner {
 	const cw_registry *reg;
 	const cw_dataset *ds;
 	const cw_metrics *metrics;
+	double fund_share; /* the rules' fund.estimated_share, for each finding's fund */
 	void **configs;
 	job *jobs;
 	size_t njobs;
@@ -216,6 +217,7 @@ static int gather(const runner *run, const cw_dimset *dims, const job *j, cw_fin
 			s->inst = cw_dataset_departments(ds)->inst[r.f.dept];
 			s->dept = r.f.dept;
 		}
+		cw_finding_fund(&s->fund, &s->fund_estimated, ds, &r.f, run->fund_share);
 		r.detector = det;
 		finding_id(ds, w, &r, s->id);
 		/* two findings on identical evidence: number the later ones */
@@ -319,6 +321,8 @@ int cw_detect(cw_findings **out, const cw_dataset *ds, const cw_rules *rules, co
 	r.configs = calloc(nd ? nd : 1, sizeof *r.configs);
 	cw_metrics *own = NULL;
 	int rc = enabled && r.configs ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = cw_fund_share(&r.fund_share, rules);
 	if (rc == 0)
 		rc = configure_all(rules, o, r.configs, enabled);
 	if (rc == 0)

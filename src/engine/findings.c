@@ -113,6 +113,8 @@ static int push(cw_findings *l, const cw_finding *f, const char *reason, size_t 
 	s->detector = NULL;
 	s->dimension = -1;
 	s->inst = s->dept = CW_NONE;
+	s->fund = 0;
+	s->fund_estimated = 1;
 	l->n++;
 	return 0;
 }
@@ -180,6 +182,8 @@ void cw_findings_get(cw_record *r, const cw_findings *l, size_t i)
 	r->dimension = s->dimension;
 	r->inst = s->inst;
 	r->dept = s->dept;
+	r->fund = s->fund;
+	r->fund_estimated = s->fund_estimated;
 	r->reason = cw_findings_text(l, s->reason_at);
 	r->reason_zh = cw_findings_text(l, s->reason_zh_at);
 	memcpy(r->id, s->id, sizeof r->id);
@@ -204,6 +208,8 @@ int cw_findings_copy(cw_findings *dst, const cw_findings *src, size_t i)
 	s->dimension = r.dimension;
 	s->inst = r.inst;
 	s->dept = r.dept;
+	s->fund = r.fund;
+	s->fund_estimated = r.fund_estimated;
 	memcpy(s->id, r.id, sizeof s->id);
 	return 0;
 }

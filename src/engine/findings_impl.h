@@ -11,6 +11,8 @@ typedef struct cw_stored {
 	int dimension;
 	cw_ref inst, dept;
 	char id[CW_FINDING_ID_SIZE];
+	cw_fen fund;        /* cw_record.fund */
+	int fund_estimated;
 } cw_stored;
 
 struct cw_findings {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "claimwatch/findings.h"
 #include "engine/indicators.h"
 #include "io/csvtab.h"
 #include "io/outfile.h"
@@ -78,6 +79,33 @@ double cw_indicator_drug_share(const cw_indicator *i)
 	return i->revenue > 0 ? (double)i->drug / (double)i->revenue : NAN;
 }
 
+double cw_indicator_visits_per_patient(const cw_indicator *i)
+{
+	return i->patients ? (double)(i->visits + i->stays) / i->patients : NAN;
+}
+
+double cw_indicator_material_share(const cw_indicator *i)
+{
+	return i->revenue > 0 ? (double)i->material / (double)i->revenue : NAN;
+}
+
+cw_fen cw_indicator_out_of_scope(const cw_indicator *i) { return i->revenue - i->fund_paid - i->self_paid; }
+
+double cw_indicator_self_pay_share(const cw_indicator *i)
+{
+	return i->revenue > 0 ? (double)i->self_paid / (double)i->revenue : NAN;
+}
+
+double cw_indicator_out_of_scope_share(const cw_indicator *i)
+{
+	return i->revenue > 0 ? (double)cw_indicator_out_of_scope(i) / (double)i->revenue : NAN;
+}
+
+double cw_indicator_essential_share(const cw_indicator *i)
+{
+	return i->drug > 0 ? (double)i->essential_drug / (double)i->drug : NAN;
+}
+
 double cw_indicator_ytd_share(const cw_indicator *i)
 {
 	return i->ytd_revenue > 0 ? (double)i->ytd_drug / (double)i->ytd_revenue : NAN;
@@ -109,20 +137,62 @@ double cw_growth(double now, double before)
 /* Adds one amount to a visit's institution and department. */
 #define BOTH(field, op) do { inst[vi->inst[v]].field op; dept[vi->dept[v]].field op; } while (0)
 
-/* The figures of [start, end) into inst[] and dept[] (zeroed by the caller). */
-static void tally(const cw_dataset *ds, cw_minute start, cw_minute end, cw_indicator *inst, cw_indicator *dept)
+/* Counts the patient of a live line once per institution and department: lines come grouped by patient
+ * (the canonical order), so a patient is new to a row when it is not the last one counted there. */
+static void count_patient(cw_indicator *x, cw_ref *last, cw_ref patient)
+{
+	if (*last != patient) {
+		*last = patient;
+		x->patients++;
+	}
+}
+
+/* Who paid line l, into the visit's institution and department. */
+static void tally_pay(const cw_claims *c, uint32_t l, double share, cw_indicator *a, cw_indicator *b)
+{
+	cw_fen fund, self_pay;
+	int estimated;
+	cw_line_pay(&fund, &self_pay, &estimated, c, l, share);
+	a->fund_paid += fund;
+	b->fund_paid += fund;
+	a->self_paid += self_pay;
+	b->self_paid += self_pay;
+	a->fund_estimated |= estimated;
+	b->fund_estimated |= estimated;
+}
+
+/* The figures of [start, end) into inst[] and dept[] (zeroed by the caller); share: fund.estimated_share. */
+static int tally(const cw_dataset *ds, cw_minute start, cw_minute end, double share, cw_indicator *inst,
+                 cw_indicator *dept)
 {
 	const cw_claims *c = cw_dataset_claims(ds);
 	const cw_visits *vi = cw_dataset_visits(ds);
 	const cw_items *it = cw_dataset_items(ds);
+	size_t ni = cw_dataset_institutions(ds)->n, nd = cw_dataset_departments(ds)->n;
+	cw_ref *last = malloc((ni + nd + 1) * sizeof *last);
+	if (!last)
+		return cw_error_set(CW_ENOMEM, "out of memory computing the indicators");
+	for (size_t k = 0; k < ni + nd; k++)
+		last[k] = CW_NONE;
 	for (size_t l = 0; l < c->n; l++) {
 		if (c->time[l] < start || c->time[l] >= end)
 			continue;
 		cw_ref v = c->visit[l];
+		int cat = it->category[c->item[l]];
 		BOTH(revenue, += c->amount[l]);
-		if (it->category[c->item[l]] == CW_CAT_DRUG)
+		if (cat == CW_CAT_DRUG)
 			BOTH(drug, += c->amount[l]);
+		if (cat == CW_CAT_DRUG && it->essential[c->item[l]])
+			BOTH(essential_drug, += c->amount[l]);
+		if (cat == CW_CAT_MATERIAL)
+			BOTH(material, += c->amount[l]);
+		tally_pay(c, (uint32_t)l, share, &inst[vi->inst[v]], &dept[vi->dept[v]]);
+		if (cw_line_live(c, (uint32_t)l)) {
+			count_patient(&inst[vi->inst[v]], &last[vi->inst[v]], c->patient[l]);
+			count_patient(&dept[vi->dept[v]], &last[ni + vi->dept[v]], c->patient[l]);
+		}
 	}
+	free(last);
 	for (size_t v = 0; v < vi->n; v++) {
 		int op = vi->kind[v] != CW_INPATIENT;
 		cw_minute when = op ? vi->admit[v] : vi->discharge[v];
@@ -139,6 +209,7 @@ static void tally(const cw_dataset *ds, cw_minute start, cw_minute end, cw_indic
 			BOTH(stay_cost, += cost);
 		}
 	}
+	return 0;
 }
 
 static void clear_prev(cw_indicators *ind)
@@ -268,7 +339,15 @@ static int prev_from_lookback(cw_indicators *ind, const cw_dataset *ds, cw_month
 		free(dept);
 		return cw_error_set(CW_ENOMEM, "out of memory computing the indicators");
 	}
-	tally(ds, cw_month_start(prev), cw_month_end(prev), inst, dept);
+	double share;
+	int rc = cw_fund_share(&share, NULL);
+	if (rc == 0)
+		rc = tally(ds, cw_month_start(prev), cw_month_end(prev), share, inst, dept);
+	if (rc < 0) {
+		free(inst);
+		free(dept);
+		return rc;
+	}
 	for (size_t i = 0; i < ind->ninst; i++) {
 		ind->inst[i].prev_per_visit = cw_indicator_per_visit(&inst[i]);
 		ind->inst[i].prev_per_stay = cw_indicator_per_stay(&inst[i]);
@@ -300,8 +379,10 @@ int cw_indicators_compute(cw_indicators *out, const cw_dataset *ds, const cw_rul
 		return rc;
 	}
 	const cw_window *w = cw_dataset_window(ds);
-	tally(ds, w->month_start, w->month_end, out->inst, out->dept);
-	if ((rc = cw_posrates_compute(&out->pos, ds, rules)) < 0) {
+	double share;
+	if ((rc = cw_fund_share(&share, rules)) < 0 || (rc = tally(ds, w->month_start, w->month_end, share, out->inst,
+	                                                           out->dept)) < 0 ||
+	    (rc = cw_posrates_compute(&out->pos, ds, rules)) < 0) {
 		cw_indicators_free(out);
 		return rc;
 	}
@@ -342,7 +423,9 @@ static const char *const columns[] = {
 	"over_target", "outpatient_visits", "outpatient_cost", "cost_per_visit", "last_cost_per_visit",
 	"cost_per_visit_growth", "inpatient_stays", "inpatient_cost", "cost_per_stay", "last_cost_per_stay",
 	"cost_per_stay_growth", "ytd_months", "ytd_drug_share", "last_year_ytd_drug_share", "yoy_change",
-	"yoy_short",
+	"yoy_short", "patients", "visits_per_patient", "material_revenue", "material_share", "fund_paid", "self_paid",
+	"out_of_scope", "self_pay_share", "out_of_scope_share", "fund_estimated", "essential_drug_revenue",
+	"essential_drug_share",
 	CW_POSRATE_FIRST_COLUMN, "large_exams_positive", "positive_rate", "positive_rate_floor",
 	"under_positive_rate_floor", "item_code", NULL
 };
@@ -352,6 +435,24 @@ static void number(FILE *f, double v, int decimals, int last)
 	if (isfinite(v))
 		fprintf(f, "%.*f", decimals, v);
 	fputc(last ? '\n' : ',', f);
+}
+
+/* Issue 14's columns: patients .. essential_drug_share. */
+static void pay_cells(FILE *f, const cw_indicator *x)
+{
+	char buf[CW_FMT_SIZE];
+	fprintf(f, "%u,", x->patients);
+	number(f, cw_indicator_visits_per_patient(x), 4, 0);
+	cw_csv_cell(f, cw_format_money(buf, x->material), 0);
+	number(f, cw_indicator_material_share(x), 4, 0);
+	cw_csv_cell(f, cw_format_money(buf, x->fund_paid), 0);
+	cw_csv_cell(f, cw_format_money(buf, x->self_paid), 0);
+	cw_csv_cell(f, cw_format_money(buf, cw_indicator_out_of_scope(x)), 0);
+	number(f, cw_indicator_self_pay_share(x), 4, 0);
+	number(f, cw_indicator_out_of_scope_share(x), 4, 0);
+	fprintf(f, "%d,", x->fund_estimated);
+	cw_csv_cell(f, cw_format_money(buf, x->essential_drug), 0);
+	number(f, cw_indicator_essential_share(x), 4, 0);
 }
 
 static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, const cw_posrate *pos,
@@ -389,6 +490,7 @@ static void write_row(FILE *f, const cw_indicators *ind, const cw_indicator *x, 
 	if (yoy >= 0)
 		fprintf(f, "%d", yoy);
 	fputc(',', f);
+	pay_cells(f, x);
 	cw_posrate_cells(f, pos, ind->pos.floor, "");
 }
 

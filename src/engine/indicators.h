@@ -33,6 +33,14 @@ typedef struct cw_indicator {
 	double prev_per_visit, prev_per_stay; /* yuan; NAN when unknown */
 	cw_fen ytd_revenue, ytd_drug; /* January to this month: this month and the earlier months' files */
 	cw_fen ly_revenue, ly_drug;   /* last year's January to the same month, from their files */
+	/* Who pays what (issue 14 item 1, data contract 2; H4, F3), over the same lines as revenue (the month's
+	 * lines net of refunds): the fund's and the patient's in-scope parts as the lines give them, estimated
+	 * where a line lacks fund_amount (cw_line_pay: amount x fund.estimated_share, the patient the rest) and
+	 * then fund_estimated = 1; out of scope = revenue - fund_paid - self_paid. patients: distinct patients
+	 * with a live line in the month. */
+	uint32_t patients;
+	cw_fen material, fund_paid, self_paid, essential_drug;
+	int fund_estimated;
 } cw_indicator;
 
 enum cw_prev_source { CW_PREV_NONE, CW_PREV_FILE, CW_PREV_LOOKBACK };
@@ -85,6 +93,14 @@ int cw_indicators_write(const cw_indicators *ind, const cw_dataset *ds, cw_outpu
 double cw_indicator_per_visit(const cw_indicator *i);
 double cw_indicator_per_stay(const cw_indicator *i);
 double cw_indicator_drug_share(const cw_indicator *i);
+/* (visits + stays) / patients (人次人头比), NAN without patients; material / revenue; self_paid and
+ * out_of_scope / revenue (NAN without revenue); essential drugs / drugs (NAN without drugs). */
+double cw_indicator_visits_per_patient(const cw_indicator *i);
+double cw_indicator_material_share(const cw_indicator *i);
+cw_fen cw_indicator_out_of_scope(const cw_indicator *i);
+double cw_indicator_self_pay_share(const cw_indicator *i);
+double cw_indicator_out_of_scope_share(const cw_indicator *i);
+double cw_indicator_essential_share(const cw_indicator *i);
 /* The year-to-date drug share; last year's over the same months, NAN unless every one of them was run;
  * the E8 flag: 1 when the year to date (complete) is not yoy_cut points or more below last year's, 0 when
  * it is, -1 when either is incomplete. */

@@ -44,14 +44,14 @@ enum { B_TEXT, B_INT4, B_NUMERIC, B_DATE, B_TIMESTAMP };
 #define D B_DATE
 #define S B_TIMESTAMP
 static const uint8_t col_types[CW_T_COUNT][CW_ROW_MAX_COLS] = {
-	[CW_T_INSTITUTIONS] = { T, T, I },
+	[CW_T_INSTITUTIONS] = { T, T, I, T },
 	[CW_T_DEPARTMENTS] = { T, T, T, T },
 	[CW_T_PHYSICIANS] = { T, T, T, T, T },
 	[CW_T_PATIENTS] = { T, T, D, D },
-	[CW_T_ITEMS] = { T, T, T, T, N, I, I, I, N, T, I, I, I, T },
+	[CW_T_ITEMS] = { T, T, T, T, N, I, I, I, N, T, I, I, I, T, T, I },
 	[CW_T_BUNDLES] = { T, T },
 	[CW_T_VISITS] = { T, T, T, T, T, T, S, S, T, T },
-	[CW_T_CLAIMS] = { T, T, T, T, S, N, N, N },
+	[CW_T_CLAIMS] = { T, T, T, T, S, N, N, N, N, N },
 	[CW_T_PRESCRIPTIONS] = { T, I, T, T, S, T, N, I, N },
 	[CW_T_RESULTS] = { T, T },
 };

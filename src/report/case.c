@@ -162,7 +162,8 @@ static const struct word {
 	{ "finding_id", "问题编号" }, { "patient_id", "患者" }, { "visit_id", "就诊" }, { "line_id", "明细编号" },
 	{ "service_time", "时间" }, { "item_code", "项目编码" }, { "item_name", "项目名称" }, { "category", "类别" },
 	{ "qty", "数量" }, { "unit", "单位" }, { "unit_price", "单价" }, { "std_price", "标准价" }, { "amount", "金额" },
-	{ "refund", "退费" }, { "total", "合计" }, { "refunded", "已退费" }, { "none", "无" },
+	{ "refund", "退费" }, { "fund_amount", "基金支付" }, { "self_amount", "个人自付" },
+	{ "fund share", "其中基金支付" }, { "estimated", "估算" }, { "total", "合计" }, { "refunded", "已退费" }, { "none", "无" },
 };
 
 static const char *word(int lang, const char *en)
@@ -372,11 +373,14 @@ int cw_case_print_finding(FILE *f, const cw_case_finding *c, int lang)
 	const char *title = d ? cw_label_detector(lang, d) : NULL;
 	char detector[160];
 	snprintf(detector, sizeof detector, "%s%s%s", v[CF_DETECTOR], title ? " " : "", title ? title : "");
+	char fund[96]; /* the fund's share of the suspect money, "(estimated)" from the rules' share */
+	snprintf(fund, sizeof fund, "%s%s%s%s", v[CF_FUND], !strcmp(v[CF_FUND_ESTIMATED], "1") ? " (" : "",
+	         !strcmp(v[CF_FUND_ESTIMATED], "1") ? word(lang, "estimated") : "", !strcmp(v[CF_FUND_ESTIMATED], "1") ? ")" : "");
 	const char *kv[] = {
 		"finding", v[CF_ID], "month", v[CF_MONTH], "detector", detector, "rule", d ? cw_label_summary(lang, d) : "",
 		"severity", shown(lang, fs, r, CF_SEVERITY), "dimension", shown(lang, fs, r, CF_DIMENSION),
 		"physician", v[CF_PHYSICIAN], "institution", v[CF_INST], "department", v[CF_DEPT], "patient", v[CF_PATIENT],
-		"visit", v[CF_VISIT], "suspect_amount", v[CF_SUSPECT], "score", v[CF_SCORE],
+		"visit", v[CF_VISIT], "suspect_amount", v[CF_SUSPECT], "fund share", fund, "score", v[CF_SCORE],
 		"metric", *v[CF_METRIC] ? cw_label_metric(lang, v[CF_METRIC]) : "", "value", v[CF_VALUE],
 		"expected", v[CF_EXPECTED], "limit", v[CF_LIMIT], "review", shown(lang, fs, r, CF_STATUS),
 		"reason", cw_case_reason(r, lang),
@@ -397,7 +401,7 @@ int cw_case_print_finding(FILE *f, const cw_case_finding *c, int lang)
 		return 0;
 	}
 	static const int lc[] = { CL_LINE, CL_TIME, CL_ITEM, CL_ITEM_NAME, CL_CATEGORY, CL_QTY, CL_UNIT,
-		                  CL_UNIT_PRICE, CL_STD_PRICE, CL_AMOUNT, CL_VISIT, CL_PATIENT, CL_REFUND };
+		                  CL_UNIT_PRICE, CL_STD_PRICE, CL_AMOUNT, CL_FUND, CL_SELF, CL_VISIT, CL_PATIENT, CL_REFUND };
 	enum { N = sizeof lc / sizeof *lc };
 	const char **cells = malloc((c->lines.n + 2) * N * sizeof *cells);
 	if (!cells)

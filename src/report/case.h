@@ -34,13 +34,15 @@
 	X(CF_VISIT, visit_id, s) X(CF_LINES, line_ids, l) X(CF_SUSPECT, suspect_amount, m) X(CF_SCORE, score, n) \
 	X(CF_REASON, reason, s) X(CF_SEVERITY, severity, s) X(CF_TAG, tag, s) X(CF_METRIC, metric, s) \
 	X(CF_VALUE, value, n) X(CF_EXPECTED, expected, n) X(CF_LIMIT, limit, n) X(CF_STATUS, status, s) \
-	X(CF_REASON_EN, reason_en, s) X(CF_REASON_ZH, reason_zh, s)
+	X(CF_REASON_EN, reason_en, s) X(CF_REASON_ZH, reason_zh, s) X(CF_FUND, fund_amount, m) \
+	X(CF_FUND_ESTIMATED, fund_estimated, n)
 
 #define CW_CASE_LINE(X) \
 	X(CL_LINE, line_id, s) X(CL_VISIT, visit_id, s) X(CL_PATIENT, patient_id, s) \
 	X(CL_PHYSICIAN, physician_id, s) X(CL_ITEM, item_code, s) X(CL_ITEM_NAME, item_name, s) \
 	X(CL_CATEGORY, category, s) X(CL_UNIT, unit, s) X(CL_TIME, service_time, s) X(CL_QTY, qty, n) \
-	X(CL_UNIT_PRICE, unit_price, m) X(CL_AMOUNT, amount, m) X(CL_STD_PRICE, std_price, m) X(CL_REFUND, refund, s)
+	X(CL_UNIT_PRICE, unit_price, m) X(CL_AMOUNT, amount, m) X(CL_STD_PRICE, std_price, m) X(CL_REFUND, refund, s) \
+	X(CL_FUND, fund_amount, m) X(CL_SELF, self_amount, m)
 
 #define CW_CASE_METRIC(X) \
 	X(CM_METRIC, metric, s) X(CM_VOLUME, volume, n) X(CM_VALUE, value, n) X(CM_EXPECTED, expected, n) \

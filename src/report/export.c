@@ -69,7 +69,8 @@ static char column_kind(const char *name)
 		"drug_share", "drug_share_target", "over_target", "outpatient_visits", "cost_per_visit",
 		"last_cost_per_visit", "cost_per_visit_growth", "inpatient_stays", "cost_per_stay", "last_cost_per_stay",
 		"cost_per_stay_growth", "volume", "z", "flagged", "peers", "line", "ytd_months", "ytd_drug_share",
-		"last_year_ytd_drug_share", "yoy_change", "yoy_short", NULL
+		"last_year_ytd_drug_share", "yoy_change", "yoy_short", "fund_estimated", "patients", "visits_per_patient",
+		"material_share", "self_pay_share", "out_of_scope_share", "essential_drug_share", NULL
 	};
 	static const char *const lists[] = { "line_ids", "months_flagged", "firsts_this_month", "missing_months",
 		                             "single_first_months", "composite_first_months", NULL };

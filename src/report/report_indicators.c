@@ -2,7 +2,9 @@
  * of revenue against its target (the level's, a department's own), of the year to date and of last year's
  * same months (E8), cost per outpatient visit and per inpatient stay, and their growth on last month, and the
  * large-equipment positive rate per institution, department and equipment type against low_positive_rate's
- * floor (the figures of indicators.csv; see indicators.h). */
+ * floor (the figures of indicators.csv; see indicators.h); and who pays (issue 14, F3, H4): patients and
+ * visits per patient, the material share, what the fund paid (marked * when estimated), the self-pay and
+ * out-of-scope shares and the essential-drug share of drug revenue. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,13 @@ static void head(const cw_report *r, FILE *f, int with_dept)
 	th(f, L, L_COST_PER_STAY, "n", NULL);
 	th(f, L, L_PREV_MONTH, "n", NULL);
 	th(f, L, L_GROWTH, "n", NULL);
+	th(f, L, L_PAY_PATIENTS, "n", NULL);
+	th(f, L, L_VISITS_PER_PATIENT, "n", NULL);
+	th(f, L, L_MATERIAL_SHARE, "n", NULL);
+	th(f, L, L_FUND_PAID, "n", NULL);
+	th(f, L, L_SELF_PAY_SHARE, "n", NULL);
+	th(f, L, L_OUT_OF_SCOPE_SHARE, "n", NULL);
+	th(f, L, L_ESSENTIAL_SHARE, "n", NULL);
 	fputs("</tr></thead>", f);
 }
 
@@ -57,6 +66,19 @@ static void growth_cell(FILE *f, double now, double before)
 	}
 	fprintf(f, "<td class=\"n %s\">%s%s</td>", g > 0 ? "up" : g < 0 ? "down" : "", g > 0 ? "+" : "",
 	        cw_fmt_pct(buf, g, 1));
+}
+
+/* Who pays (issue 14): the fund's part marked * when estimated (the note says how). */
+static void pay_cells(FILE *f, const cw_indicator *x)
+{
+	char a[CW_NUM_SIZE];
+	fprintf(f, "<td class=\"n\">%u</td>", x->patients);
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, cw_indicator_visits_per_patient(x), 2));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, cw_indicator_material_share(x), 1));
+	fprintf(f, "<td class=\"n\">%s%s</td>", cw_fmt_money(a, x->fund_paid), x->fund_estimated ? "*" : "");
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, cw_indicator_self_pay_share(x), 1));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, cw_indicator_out_of_scope_share(x), 1));
+	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, cw_indicator_essential_share(x), 1));
 }
 
 static void row(const cw_report *r, FILE *f, const cw_indicator *x, cw_ref inst, cw_ref dept)
@@ -92,6 +114,7 @@ static void row(const cw_report *r, FILE *f, const cw_indicator *x, cw_ref inst,
 	fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%s</td>", x->stays, cw_fmt_num(a, ps, 2));
 	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, x->prev_per_stay, 2));
 	growth_cell(f, ps, x->prev_per_stay);
+	pay_cells(f, x);
 	fputs("</tr>\n", f);
 }
 
@@ -145,6 +168,8 @@ static void note(const cw_report *r, FILE *f)
 		cw_html_text(f, cw_label(r->lang, L_LOOKBACK));
 	else
 		cw_html_text(f, cw_label(r->lang, L_NONE));
+	fputs(". * ", f);
+	cw_html_text(f, cw_label(r->lang, L_ESTIMATED_MARK));
 	fputs("</p>", f);
 }
 

@@ -146,6 +146,15 @@
 	X(L_POSITIVE, "Positive", "阳性数") \
 	X(L_POSITIVE_RATE, "Positive rate", "阳性率") \
 	X(L_FLOOR, "Floor", "下限") \
+	X(L_PAY_PATIENTS, "Patients", "就诊人数") \
+	X(L_VISITS_PER_PATIENT, "Visits per patient", "人次人头比") \
+	X(L_MATERIAL_SHARE, "Material share", "耗材占比") \
+	X(L_FUND_PAID, "Fund paid", "统筹基金支付") \
+	X(L_SELF_PAY_SHARE, "Self-pay share", "个人自付比例") \
+	X(L_OUT_OF_SCOPE_SHARE, "Out-of-scope share", "自费（超范围）比例") \
+	X(L_ESSENTIAL_SHARE, "Essential-drug share", "基本药物占比") \
+	X(L_ESTIMATED_MARK, "(estimated: some lines do not say what the fund paid; fund.estimated_share used)", \
+	  "（估算：部分明细未给出基金支付，按 fund.estimated_share 估算）") \
 	X(L_POSRATE_NOTE, "The month's large-equipment exams with a positive or negative result, by the visit's institution and department and by equipment type; a rate below the floor of low_positive_rate (B1) is marked.", \
 	  "本月有阳性或阴性结果的大型设备检查，按就诊机构、科室及检查项目统计；低于大型设备检查阳性率下限（B1）的标红。") \
 	X(L_SPREAD, "Spread of composite scores per institution", "各机构医师综合得分分布") \

@@ -29,7 +29,7 @@
 static const char *const findings_cols[] = {
 	"finding_id", "month", "detector", "dimension", "inst_id", "dept_id", "physician_id", "patient_id",
 	"visit_id", "line_ids", "suspect_amount", "score", "reason", "severity", "tag", "metric", "value",
-	"expected", "limit", "reason_en", "reason_zh", NULL
+	"expected", "limit", "reason_en", "reason_zh", "fund_amount", "fund_estimated", NULL
 };
 static const char *const ranking_cols[] = {
 	"month", "inst_id", "dept_id", "physician_id", "dimension", "score", "grade", "rank", "findings",

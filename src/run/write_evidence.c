@@ -3,7 +3,8 @@
  * findings.csv names the evidence by line id only; an inspector checking a
  * case against the hospital's records needs what each line says: the item,
  * when, how many, at what price. `claimwatch case --finding` and the report's
- * physician pages show these rows. Patients are pseudonymised like everywhere. */
+ * physician pages show these rows. fund_amount and self_amount are the line's own (data contract 2),
+ * empty when it does not give them. Patients are pseudonymised like everywhere. */
 #include <stdio.h>
 #include "claimwatch/error.h"
 #include "io/outfile.h"
@@ -11,7 +12,8 @@
 
 static const char *const columns[] = {
 	"finding_id", "line_id", "visit_id", "patient_id", "physician_id", "item_code", "item_name", "category",
-	"unit", "service_time", "qty", "unit_price", "amount", "std_price", "refund", NULL
+	"unit", "service_time", "qty", "unit_price", "amount", "std_price", "refund",
+	"fund_amount", "self_amount", NULL
 };
 
 static const char *refund_word(uint8_t flags)
@@ -43,7 +45,9 @@ static void write_line(FILE *f, cw_month_run *mr, const char *finding_id, uint32
 	cw_csv_cell(f, cw_format_money(buf, c->unit_price[l]), 0);
 	cw_csv_cell(f, cw_format_money(buf, c->amount[l]), 0);
 	cw_csv_cell(f, cw_format_money(buf, it->std_price[item]), 0);
-	cw_csv_cell(f, refund_word(c->flags[l]), 1);
+	cw_csv_cell(f, refund_word(c->flags[l]), 0);
+	cw_csv_cell(f, c->fund[l] == CW_FEN_NONE ? "" : cw_format_money(buf, c->fund[l]), 0);
+	cw_csv_cell(f, c->self_pay[l] == CW_FEN_NONE ? "" : cw_format_money(buf, c->self_pay[l]), 1);
 }
 
 int cw_write_evidence(cw_month_run *mr)

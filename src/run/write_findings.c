@@ -1,7 +1,9 @@
 /* write_findings.c: findings.csv, the month's suspect cases (columns per the data contract, then extras).
  * `reason` is in the run's language (--lang, zh by default; English where a detector gave no Chinese),
  * and reason_en and reason_zh hold both, so that a drill-down in the other language still has its text;
- * `tag` is the stable machine key of what was found. */
+ * `tag` is the stable machine key of what was found. fund_amount is the fund's share of suspect_amount
+ * and fund_estimated 1 when it came from the rules' fund.estimated_share (docs/fund.md); status stays
+ * last. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,8 @@
 static const char *const columns[] = {
 	"finding_id", "month", "detector", "dimension", "inst_id", "dept_id", "physician_id", "patient_id",
 	"visit_id", "line_ids", "suspect_amount", "score", "reason",
-	"severity", "tag", "metric", "value", "expected", "limit", "reason_en", "reason_zh", "status", NULL
+	"severity", "tag", "metric", "value", "expected", "limit", "reason_en", "reason_zh",
+	"fund_amount", "fund_estimated", "status", NULL
 };
 
 static const char *ref_id(const cw_dataset *ds, const cw_str *ids, cw_ref r)
@@ -87,6 +90,8 @@ static int write_row(FILE *f, cw_month_run *mr, const cw_record *r, buffer *line
 	number(f, r->f.limit, 0);
 	cw_csv_cell(f, r->reason, 0);
 	cw_csv_cell(f, r->reason_zh, 0);
+	cw_csv_cell(f, cw_format_money(buf, r->fund), 0);
+	cw_csv_cell(f, r->fund_estimated ? "1" : "0", 0);
 	cw_csv_cell(f, cw_review_status_name(cw_reviews_status(mr->reviews, r->id)), 1);
 	return 0;
 }

@@ -55,7 +55,8 @@ static cJSON *findings_json(const cw_month_run *mr)
 	size_t ndim = cw_dimset_count(mr->dims);
 	cw_fen *by_det = calloc(nd + 1, sizeof *by_det), *by_dim = calloc(ndim + 1, sizeof *by_dim);
 	size_t *count_dim = calloc(ndim + 1, sizeof *count_dim);
-	cw_fen total = 0;
+	cw_fen total = 0, fund = 0; /* fund: the findings' fund share (issue 14) */
+	size_t fund_estimated = 0;
 	char buf[CW_FMT_SIZE];
 	for (size_t i = 0; i < n && by_det && by_dim && count_dim; i++) {
 		cw_record r;
@@ -64,9 +65,13 @@ static cJSON *findings_json(const cw_month_run *mr)
 		by_dim[r.dimension] += r.f.suspect;
 		count_dim[r.dimension]++;
 		total += r.f.suspect;
+		fund += r.fund;
+		fund_estimated += r.fund_estimated != 0;
 	}
 	cJSON_AddNumberToObject(o, "total", (double)n);
 	cJSON_AddStringToObject(o, "suspect_amount", cw_format_money(buf, total));
+	cJSON_AddStringToObject(o, "fund_amount", cw_format_money(buf, fund));
+	cJSON_AddNumberToObject(o, "fund_estimated", (double)fund_estimated);
 	cJSON *d = cJSON_AddObjectToObject(o, "by_detector");
 	for (size_t i = 0; i < nd && by_det; i++) {
 		cJSON *e = cJSON_AddObjectToObject(d, cw_registry_get(reg, i)->name);

@@ -282,7 +282,8 @@ int cw_rejects_add_row(cw_rejects *r, const char *file, int table, uint64_t line
 	char buf[CW_PSEUDO_SIZE];
 	const char *patient = pid >= 0 && f[pid].len ? patient_label(r, &f[pid], buf) : NULL;
 	r->scratch_len = 0;
-	for (int j = 0; j < s->ncols && rc == 0; j++) {
+	int shown = cw_row_shown_cols(table, f);
+	for (int j = 0; j < shown && rc == 0; j++) {
 		if (j)
 			rc = append(r, ",", 1);
 		if (rc == 0)

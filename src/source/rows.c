@@ -24,18 +24,19 @@
 	static const char *const var##_cols[] = { __VA_ARGS__ };                          \
 	static const uint8_t var##_opt[sizeof var##_cols / sizeof var##_cols[0]]
 
-SCHEMA(CW_T_INSTITUTIONS, inst, "inst_id", "name", "level");
+SCHEMA(CW_T_INSTITUTIONS, inst, "inst_id", "name", "level", "region") = { [3] = 1 };
 SCHEMA(CW_T_DEPARTMENTS, dept, "dept_id", "inst_id", "name", "specialty");
 SCHEMA(CW_T_PHYSICIANS, phys, "physician_id", "name", "inst_id", "dept_id", "title") = { [4] = 1 };
 SCHEMA(CW_T_PATIENTS, pat, "patient_id", "sex", "birth_date", "death_date") = { [2] = 1, [3] = 1 };
 SCHEMA(CW_T_ITEMS, item, "item_code", "name", "category", "unit", "std_price", "large_equipment", "retest_hours",
        "antibiotic", "max_daily_qty", "sex_only", "age_min", "age_max", "min_level",
-       "setting") = { [3] = 1, [6] = 1, [8] = 1, [9] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1 };
+       "setting", "catalogue_class", "essential") = { [3] = 1, [6] = 1, [8] = 1, [9] = 1, [10] = 1, [11] = 1,
+                                                       [12] = 1, [13] = 1, [14] = 1, [15] = 1 };
 SCHEMA(CW_T_BUNDLES, bund, "bundle_code", "component_code");
 SCHEMA(CW_T_VISITS, visit, "visit_id", "patient_id", "inst_id", "dept_id", "physician_id", "kind", "admit_time",
        "discharge_time", "dx_code", "dx_name") = { [7] = 1, [9] = 1 };
 SCHEMA(CW_T_CLAIMS, claim, "line_id", "visit_id", "item_code", "physician_id", "service_time", "qty",
-       "unit_price", "amount") = { [3] = 1 };
+       "unit_price", "amount", "fund_amount", "self_amount") = { [3] = 1, [8] = 1, [9] = 1 };
 SCHEMA(CW_T_PRESCRIPTIONS, rx, "rx_id", "line_no", "visit_id", "physician_id", "rx_time", "drug_code", "qty",
        "days_supply", "amount");
 SCHEMA(CW_T_RESULTS, res, "line_id", "result");
@@ -47,6 +48,22 @@ static const cw_row_schema schemas[CW_T_COUNT] = {
 	ENTRY(CW_T_VISITS, visit),      ENTRY(CW_T_CLAIMS, claim),     ENTRY(CW_T_PRESCRIPTIONS, rx),
 	ENTRY(CW_T_RESULTS, res),
 };
+
+/* The columns of data contract 1 per table: the later ones (contract 2) come after them. */
+static const int v1_cols[CW_T_COUNT] = {
+	[CW_T_INSTITUTIONS] = 3, [CW_T_DEPARTMENTS] = 4, [CW_T_PHYSICIANS] = 5, [CW_T_PATIENTS] = 4,
+	[CW_T_ITEMS] = 14,       [CW_T_BUNDLES] = 2,     [CW_T_VISITS] = 10,    [CW_T_CLAIMS] = 8,
+	[CW_T_PRESCRIPTIONS] = 9, [CW_T_RESULTS] = 2,
+};
+
+int cw_row_shown_cols(int table, const cw_slice *f)
+{
+	const cw_row_schema *s = cw_row_schema_of(table);
+	int n = s->ncols;
+	while (n > v1_cols[table] && !f[n - 1].ptr)
+		n--;
+	return n;
+}
 
 const cw_row_schema *cw_row_schema_of(int table)
 {
@@ -175,6 +192,13 @@ static int get_money(row *r, int col, cw_fen *out)
 	return 0;
 }
 
+/* An optional money field (data contract 2): CW_FEN_NONE when empty. */
+static int get_money_opt(row *r, int col, cw_fen *out)
+{
+	*out = CW_FEN_NONE;
+	return empty(r, col) ? 0 : get_money(r, col, out);
+}
+
 /* A quantity; min_zero rejects negative ones. */
 static int get_qty(row *r, int col, int required, int min_zero, cw_qty *out)
 {
@@ -233,6 +257,8 @@ static int get_enum(row *r, int col, int required, const char *const *names, int
 
 static const char *const sex_names[] = { "M", "F", "U" };          /* CW_SEX_M.. */
 static const char *const setting_names[] = { "outpatient", "inpatient" }; /* CW_SETTING_OUTPATIENT.. */
+/* items.catalogue_class: 甲/乙/丙, A/B/C or 1/2/3 (CW_CLASS_A..). */
+static const char *const class_names[] = { "甲", "乙", "丙", "A", "B", "C", "1", "2", "3" };
 static const char *const result_names[] = { "negative", "positive", "pending" }; /* CW_RESULT_NEGATIVE.. */
 
 /* --- tables -----------------------------------------------------------------
@@ -244,7 +270,8 @@ static int type_institution(row *r, cw_institution_row *out)
 	cw_institution_row *x = out;
 	int rc;
 	if ((rc = get_id(r, 0, 1, &x->inst_id)) < 0 || (rc = get_text(r, 1, 1, &x->name)) < 0 ||
-	    (rc = get_int(r, 2, 1, 1, 3, "level must be 1, 2 or 3", &x->level)) < 0)
+	    (rc = get_int(r, 2, 1, 1, 3, "level must be 1, 2 or 3", &x->level)) < 0 ||
+	    (rc = get_id(r, 3, 0, &x->region)) < 0)
 		return rc;
 	return 0;
 }
@@ -303,7 +330,14 @@ static int type_item(row *r, cw_item_row *out)
 	    (rc = get_int(r, 11, 0, 0, 150, "age_max must be 0-150", &x->age_max)) < 0 ||
 	    (rc = get_int(r, 12, 0, 1, 3, "min_level must be 1, 2 or 3", &min_level)) < 0 ||
 	    (rc = get_enum(r, 13, 0, setting_names, 2, CW_SETTING_OUTPATIENT, CW_SETTING_ANY,
-	                   "setting must be outpatient or inpatient", &x->setting)) < 0)
+	                   "setting must be outpatient or inpatient", &x->setting)) < 0 ||
+	    (rc = get_enum(r, 14, 0, class_names, 9, 1, CW_CLASS_UNKNOWN,
+	                   "catalogue_class must be 甲, 乙, 丙, A, B, C, 1, 2 or 3", &x->catalogue_class)) < 0)
+		return rc;
+	if (x->catalogue_class != CW_CLASS_UNKNOWN)
+		x->catalogue_class = (x->catalogue_class - 1) % 3 + 1;
+	x->essential = 0;
+	if (!empty(r, 15) && (rc = get_flag(r, 15, &x->essential)) < 0)
 		return rc;
 	if (x->std_price < 0)
 		return bad(r, 4, "std_price must not be negative");
@@ -346,7 +380,8 @@ static int type_claim(row *r, cw_claim_row *out)
 	if ((rc = get_id(r, 0, 1, &x->line_id)) < 0 || (rc = get_id(r, 1, 1, &x->visit_id)) < 0 ||
 	    (rc = get_id(r, 2, 1, &x->item_code)) < 0 || (rc = get_id(r, 3, 0, &x->physician_id)) < 0 ||
 	    (rc = get_time(r, 4, 1, &x->time)) < 0 || (rc = get_qty(r, 5, 1, 0, &x->qty)) < 0 ||
-	    (rc = get_money(r, 6, &x->unit_price)) < 0 || (rc = get_money(r, 7, &x->amount)) < 0)
+	    (rc = get_money(r, 6, &x->unit_price)) < 0 || (rc = get_money(r, 7, &x->amount)) < 0 ||
+	    (rc = get_money_opt(r, 8, &x->fund)) < 0 || (rc = get_money_opt(r, 9, &x->self_pay)) < 0)
 		return rc;
 	int64_t value; /* fen times thousandths: past int64 is past the bound too */
 	if (__builtin_mul_overflow(x->qty, x->unit_price, &value) || value > CW_MONEY_MAX * CW_QTY_ONE ||

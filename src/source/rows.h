@@ -40,6 +40,10 @@ const cw_row_schema *cw_row_schema_of(int table);
 /* The index of column `name` in s, or -1. */
 int cw_row_schema_find(const cw_row_schema *s, const char *name, size_t len);
 
+/* How many of the fields f (schema order) a reject row shows: all, less the trailing columns of data
+ * contract 2 that the source does not have (ptr NULL), so a version-1 file's rejects read as before. */
+int cw_row_shown_cols(int table, const cw_slice *f);
+
 /* Scratch memory for the NUL-terminated strings the builder takes; grows to
  * the longest row and is then reused (zero-initialise it, free it once). */
 typedef struct cw_rowbuf {

@@ -37,7 +37,7 @@ expect_exit 1 "run from the older items" -- "$CW" run --quiet --db "$URL" --mont
 expect_output "has no column \"setting\"" "run names the missing column"
 expect_exit 0 "db init over the older items" -- "$CW" db init --db "$URL"
 expect_output "added the column setting \(text\) that the table items lacked" "db init says it added the column"
-expect_output "1 missing column\(s\) added" "db init sums it up"
+expect_output "3 missing column\(s\) added" "db init sums it up (setting, and data contract 2's catalogue_class and essential)"
 expect_exit 0 "load after db init" -- "$CW" load --quiet --data "$mini" --db "$URL"
 expect_exit 0 "run after db init" -- "$CW" run --quiet --db "$URL" --month 2026-05 --out "$TMP/o"
 [ "$(q "select count(*) from items where setting is not null")" -gt 0 ] && pass "the column is filled by the load" \
@@ -93,4 +93,19 @@ expect_output "migrated claimwatch schema from version 4 to 9" "db init says it 
 [ "$(q1 "select count(*) from patients where death_date is null")" = "$(q1 "select count(*) from patients")" ] \
   && pass "the death dates are empty after the migration" || fail "death_date after the migration"
 expect_exit 0 "run after migrating version 4" -- "$CW" run --quiet --db "${URL}_v1" --month 2026-05 --out "$TMP/o2"
+
+# A database of schema version 5 (before data contract 2): refused, then migrated (0006.sql).
+q1 "alter table claim_lines drop column fund_amount; alter table claim_lines drop column self_amount;
+    alter table items drop column catalogue_class; alter table items drop column essential;
+    alter table institutions drop column region; alter table claimwatch.findings drop column fund_amount;
+    alter table claimwatch.findings drop column fund_estimated; delete from claimwatch.schema_version where version >= 6"
+expect_exit 1 "run on version 5" -- "$CW" run --quiet --db "${URL}_v1" --month 2026-05 --out "$TMP/o3"
+expect_output "schema version 5, older than 9: migrate it" "run says to migrate version 5"
+expect_exit 0 "db init migrates version 5" -- "$CW" db init --db "${URL}_v1"
+expect_output "migrated claimwatch schema from version 5 to 9" "db init says it migrated version 5"
+[ "$(q1 "select count(*) from information_schema.columns where (table_name, column_name) in (('claim_lines',
+      'fund_amount'), ('claim_lines', 'self_amount'), ('items', 'catalogue_class'), ('items', 'essential'),
+      ('institutions', 'region'), ('findings', 'fund_amount'), ('findings', 'fund_estimated'))")" = 7 ] \
+  && pass "version 6: the columns of data contract 2 and the findings' fund" || fail "version 6 columns"
+expect_exit 0 "run after migrating version 5" -- "$CW" run --quiet --db "${URL}_v1" --month 2026-05 --out "$TMP/o3"
 finish

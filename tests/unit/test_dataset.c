@@ -81,7 +81,7 @@ static void test_rejects_and_skips(void **state)
 	cw_builder *b = world();
 	cw_rowerr err;
 	tu_add_visit(b, "V1", "PM", "DR1", CW_OUTPATIENT, "2026-05-01 08:00", NULL, "I10");
-	cw_claim_row r = { "L1", "V9", "LAB1", NULL, tu_time("2026-05-02 08:00"), CW_QTY_ONE, 100, 100 };
+	cw_claim_row r = { "L1", "V9", "LAB1", NULL, tu_time("2026-05-02 08:00"), CW_QTY_ONE, 100, 100, CW_FEN_NONE, CW_FEN_NONE };
 	assert_int_equal(cw_builder_add_claim(&err, b, &r), CW_EINVALID);
 	assert_string_equal(err.column, "visit_id");
 	assert_non_null(strstr(err.reason, "V9"));

@@ -153,7 +153,7 @@ static void test_empty_code_and_unknown_drug_rejected(void **state)
 	(void)state;
 	cw_builder *b = world();
 	cw_rowerr err;
-	cw_claim_row c = { "L1", "V1", "", NULL, tu_time("2026-05-08 08:00"), CW_QTY_ONE, 100, 100 };
+	cw_claim_row c = { "L1", "V1", "", NULL, tu_time("2026-05-08 08:00"), CW_QTY_ONE, 100, 100, CW_FEN_NONE, CW_FEN_NONE };
 	assert_int_equal(cw_builder_add_claim(&err, b, &c), CW_EINVALID);
 	assert_string_equal(err.column, "item_code");
 	c.item_code = NULL;

@@ -112,13 +112,13 @@ static void headers(void **state)
 {
 	(void)state;
 	static const char *const want[] = {
-		"inst_id,name,level", "dept_id,inst_id,name,specialty", "physician_id,name,inst_id,dept_id,title",
+		"inst_id,name,level,region", "dept_id,inst_id,name,specialty", "physician_id,name,inst_id,dept_id,title",
 		"patient_id,sex,birth_date,death_date",
 		("item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,max_daily_qty,sex_only,"
-		 "age_min,age_max,min_level,setting"),
+		 "age_min,age_max,min_level,setting,catalogue_class,essential"),
 		"bundle_code,component_code",
 		"visit_id,patient_id,inst_id,dept_id,physician_id,kind,admit_time,discharge_time,dx_code,dx_name",
-		"line_id,visit_id,item_code,physician_id,service_time,qty,unit_price,amount",
+		"line_id,visit_id,item_code,physician_id,service_time,qty,unit_price,amount,fund_amount,self_amount",
 		"rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount", "line_id,result",
 	};
 	for (size_t i = 0; i < NFILES - 1; i++) {
@@ -249,7 +249,7 @@ static void build_month(cw_month m)
 	static const char *const ic[] = { "inst_id", "name", "level" };
 	open_reader(&r, "institutions.csv", ic, 3);
 	while (cw_evcsv_next(&r.c) == 1) {
-		cw_institution_row x = { fld(&r, 0), fld(&r, 1), num(&r, 2, 0) };
+		cw_institution_row x = { fld(&r, 0), fld(&r, 1), num(&r, 2, 0), NULL };
 		check(cw_builder_add_institution(&e, b, &x), &e, "institutions", r.c.line);
 	}
 	cw_evcsv_close(&r.c);
@@ -287,7 +287,8 @@ static void build_month(cw_month m)
 			          money(&r, 4), num(&r, 5, 0), num(&r, 7, 0), num(&r, 6, CW_INT_NONE), qty(&r, 8),
 			          *sx == 'M' ? CW_SEX_M : *sx == 'F' ? CW_SEX_F : CW_SEX_NONE, num(&r, 10, CW_INT_NONE),
 			          num(&r, 11, CW_INT_NONE), num(&r, 12, 0),
-			          !*st ? CW_SETTING_ANY : !strcmp(st, "outpatient") ? CW_SETTING_OUTPATIENT : CW_SETTING_INPATIENT };
+			          !*st ? CW_SETTING_ANY : !strcmp(st, "outpatient") ? CW_SETTING_OUTPATIENT : CW_SETTING_INPATIENT,
+			          0, 0 };
 		assert_true(x.category >= 0);
 		check(cw_builder_add_item(&e, b, &x), &e, "items", r.c.line);
 	}
@@ -314,7 +315,7 @@ static void build_month(cw_month m)
 	open_reader(&r, "claim_lines.csv", lc, 8);
 	while (cw_evcsv_next(&r.c) == 1) {
 		cw_claim_row x = { fld(&r, 0), fld(&r, 1), fld(&r, 2), opt(&r, 3), tm(&r, 4), qty(&r, 5),
-			           money(&r, 6), money(&r, 7) };
+			           money(&r, 6), money(&r, 7), CW_FEN_NONE, CW_FEN_NONE };
 		assert_true(x.amount == x.unit_price * x.qty / CW_QTY_ONE);
 		check(cw_builder_add_claim(&e, b, &x), &e, "claim_lines", r.c.line);
 	}

@@ -136,7 +136,10 @@ static void test_prev_file_and_csv(void **state)
 	assert_non_null(strstr(text, "\ninstitution,H1,,"));
 	/* the year to date: May and April (January to March were not run: 2 months), no last year */
 	assert_non_null(strstr(text, ",3,300.00,260.00,0.8667,0.4800,1,1,100.00,100.00,80.00,0.2500,1,300.00,300.00,250.00,0.2000,"
-	                             "2,0.7250,,,,0,0,,0.3000,0,\n"));
+	                             "2,0.7250,,,,"
+	                             /* who pays (issue 14): 2 patients, 2 visits; no line gives fund_amount: 16% */
+	                             "2,1.0000,0.00,0.0000,48.00,252.00,0.00,0.8400,0.0000,1,0.00,0.0000,"
+	                             "0,0,,0.3000,0,\n"));
 	assert_non_null(strstr(text, "\ndepartment,H1,D1,"));
 	free(text);
 	cw_indicators_free(&ind);
@@ -278,11 +281,13 @@ static void test_positive_rates(void **state)
 	cw_output_init(&out);
 	assert_int_equal(cw_indicators_write(&ind, ds, &out, path), 0);
 	char *text = tu_read(path);
-	assert_non_null(strstr(text, ",yoy_short,large_exams_resulted,large_exams_positive,positive_rate,"
+	assert_non_null(strstr(text, ",yoy_short,patients,visits_per_patient,material_revenue,material_share,fund_paid,"
+	                             "self_paid,out_of_scope,self_pay_share,out_of_scope_share,fund_estimated,"
+	                             "essential_drug_revenue,essential_drug_share,large_exams_resulted,large_exams_positive,positive_rate,"
 	                             "positive_rate_floor,under_positive_rate_floor,item_code\n"));
 	assert_non_null(strstr(text, ",30,9,0.3000,0.3000,0,\n"));
-	assert_non_null(strstr(text, "\nequipment,H1,,CT,3,,,,,,,,,,,,,,,,,,,,,20,5,0.2500,0.3000,1,CT\n"));
-	assert_non_null(strstr(text, "\nequipment,H1,,MRI,3,,,,,,,,,,,,,,,,,,,,,10,4,0.4000,0.3000,0,MRI\n"));
+	assert_non_null(strstr(text, "\nequipment,H1,,CT,3,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,20,5,0.2500,0.3000,1,CT\n"));
+	assert_non_null(strstr(text, "\nequipment,H1,,MRI,3,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,10,4,0.4000,0.3000,0,MRI\n"));
 	assert_null(strstr(text, "equipment,H1,,LAB"));
 	free(text);
 	cw_indicators_free(&ind);

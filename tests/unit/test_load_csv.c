@@ -416,6 +416,88 @@ static void test_death_date(void **state)
 	assert_int_equal(p->death[cw_dataset_find(e->ds, CW_T_PATIENTS, "P6")], cw_days_from_civil(2026, 5, 1));
 }
 
+/* Data contract 2: the optional columns of who paid a line, the items' catalogue class and essential
+ * flag, the institutions' region; read when given, "not given" when empty; every impossible value a
+ * reject naming the column (a sign against amount, fund + self over amount, a class letter). */
+static void test_contract2(void **state)
+{
+	env *e = *state;
+	tu_write(e->dir, "institutions.csv",
+	         "inst_id,name,level,region\n"
+	         "H1,第一人民医院,3,R01\n"
+	         "H2,Second Hospital,2,\n");
+	tu_write(e->dir, "items.csv",
+	         "item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,"
+	         "max_daily_qty,sex_only,age_min,age_max,min_level,setting,catalogue_class,essential\n"
+	         "I1,CT 平扫,exam,次,300,1,72,0,,,,,,,乙,\n"
+	         "I2,阿莫西林胶囊,drug,盒,12.50,0,,1,3,,0,150,1,outpatient,A,1\n"
+	         "I3,Blood panel,lab,,20,0,24,0,,F,,,,,3,0\n"
+	         "I4,Bad class,lab,,20,0,24,0,,,,,,,D,0\n"   /* 5 */
+	         "I5,Bad flag,lab,,20,0,24,0,,,,,,,,yes\n"); /* 6 */
+	tu_write(e->dir, "claim_lines.csv",
+	         "line_id,visit_id,item_code,physician_id,service_time,qty,unit_price,amount,fund_amount,self_amount\n"
+	         "L1,V1,I1,DR1,2026-05-03 09:30,1,300,300,210,60\n"        /* 2: 30.00 out of scope */
+	         "L2,V1,I2,,2026-05-03 09:40,2,12.50,25,,\n"              /* 3: not given */
+	         "L3,V2,I3,DR2,2026-05-11 09:00,1,20,20,20,0\n"           /* 4: exactly the amount */
+	         "L4,V2,I3,DR2,2026-05-11 10:00,1,20,20,15,5.01\n"        /* 5: one fen over */
+	         "L5,V2,I3,DR2,2026-05-11 11:00,1,20,20,-1,0\n"           /* 6: sign */
+	         "L6,V2,I3,DR2,2026-05-11 12:00,-1,20,-20,-16,-4\n"       /* 7: refund, all negative: fine */
+	         "L7,V2,I3,DR2,2026-05-11 13:00,-1,20,-20,-16,4\n"        /* 8: self sign */
+	         "L8,V2,I3,DR2,2026-05-11 14:00,1,20,20,21,\n"            /* 9: fund alone over */
+	         "L9,V2,I3,DR2,2026-05-11 15:00,0,20,0,0.01,\n"           /* 10: a zero line paid */
+	         "L10,V2,I3,DR2,2026-05-11 16:00,1,20,20,abc,\n");        /* 11 */
+	assert_int_equal(load(e), 0);
+	assert_reject(e, "items.csv,5,catalogue_class,\"catalogue_class must be 甲, 乙, 丙, A, B, C, 1, 2 or 3: 'D'\"",
+	              NULL, NULL);
+	assert_reject(e, "items.csv,6,essential,", "'yes'", NULL);
+	assert_reject(e, "claim_lines.csv,5,self_amount,fund_amount + self_amount is more than amount", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,6,fund_amount,fund_amount must have the sign of amount", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,8,self_amount,self_amount must have the sign of amount", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,9,fund_amount,fund_amount + self_amount is more than amount", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,10,fund_amount,fund_amount must have the sign of amount", NULL, NULL);
+	assert_reject(e, "claim_lines.csv,11,fund_amount,not a money amount", NULL, NULL);
+	assert_int_equal(e->st.table[CW_T_CLAIMS].loaded, 4);
+	assert_int_equal(e->st.table[CW_T_ITEMS].loaded, 3);
+	const cw_institutions *in = cw_dataset_institutions(e->ds);
+	assert_string_equal(cw_dataset_str(e->ds, in->region[cw_dataset_find(e->ds, CW_T_INSTITUTIONS, "H1")]), "R01");
+	assert_int_equal(in->region[cw_dataset_find(e->ds, CW_T_INSTITUTIONS, "H2")], CW_NONE);
+	const cw_items *it = cw_dataset_items(e->ds);
+	cw_ref i1 = cw_dataset_find(e->ds, CW_T_ITEMS, "I1"), i2 = cw_dataset_find(e->ds, CW_T_ITEMS, "I2");
+	cw_ref i3 = cw_dataset_find(e->ds, CW_T_ITEMS, "I3");
+	assert_int_equal(it->catalogue_class[i1], CW_CLASS_B);
+	assert_int_equal(it->catalogue_class[i2], CW_CLASS_A);
+	assert_int_equal(it->catalogue_class[i3], CW_CLASS_C);
+	assert_int_equal(it->essential[i1], 0);
+	assert_int_equal(it->essential[i2], 1);
+	const cw_claims *cl = cw_dataset_claims(e->ds);
+	cw_ref l1 = cw_dataset_find(e->ds, CW_T_CLAIMS, "L1"), l2 = cw_dataset_find(e->ds, CW_T_CLAIMS, "L2");
+	cw_ref l3 = cw_dataset_find(e->ds, CW_T_CLAIMS, "L3"), l6 = cw_dataset_find(e->ds, CW_T_CLAIMS, "L6");
+	assert_int_equal(cl->fund[l1], 21000);
+	assert_int_equal(cl->self_pay[l1], 6000);
+	assert_true(cl->fund[l2] == CW_FEN_NONE && cl->self_pay[l2] == CW_FEN_NONE);
+	assert_int_equal(cl->fund[l3], 2000);
+	assert_int_equal(cl->self_pay[l3], 0);
+	assert_int_equal(cl->fund[l6], -1600);
+	assert_int_equal(cl->self_pay[l6], -400);
+}
+
+/* Version-1 files (no contract-2 columns): nothing given, nothing rejected. */
+static void test_contract1_reads_unchanged(void **state)
+{
+	env *e = *state;
+	assert_int_equal(load(e), 0);
+	assert_int_equal(total_rejected(e), 0);
+	const cw_claims *cl = cw_dataset_claims(e->ds);
+	for (size_t i = 0; i < cl->n; i++)
+		assert_true(cl->fund[i] == CW_FEN_NONE && cl->self_pay[i] == CW_FEN_NONE);
+	const cw_items *it = cw_dataset_items(e->ds);
+	for (size_t i = 0; i < it->n; i++)
+		assert_true(it->catalogue_class[i] == CW_CLASS_UNKNOWN && it->essential[i] == 0);
+	const cw_institutions *in = cw_dataset_institutions(e->ds);
+	for (size_t i = 0; i < in->n; i++)
+		assert_int_equal(in->region[i], CW_NONE);
+}
+
 static void test_broken_quoting_nul_truncated(void **state)
 {
 	env *e = *state;
@@ -782,6 +864,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_death_date, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contract2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contract1_reads_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_quoting_nul_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_giant_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window, setup, teardown),

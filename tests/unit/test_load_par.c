@@ -245,6 +245,7 @@ static void assert_same(const loaded *x, const loaded *y)
 		SAME_S(id, A->n); SAME(visit, A->n); SAME(patient, A->n); SAME(item, A->n); SAME(physician, A->n);
 		SAME(time, A->n); SAME(qty, A->n); SAME(unit_price, A->n); SAME(amount, A->n); SAME(result, A->n);
 		SAME(flags, A->n); SAME(by_visit, A->n); SAME(by_physician, A->n);
+		SAME(fund, A->n); SAME(self_pay, A->n);
 		for (size_t i = 0; i < A->n; i++) /* and every line is found by its id */
 			assert_int_equal(cw_dataset_find(b, CW_T_CLAIMS, cw_dataset_str(b, B->id[i])), i);
 	}

@@ -34,7 +34,7 @@ cw_builder *tu_builder(const char *month)
 	assert_int_equal(cw_builder_new(&b, m, 45), 0);
 	static const struct { const char *id; int level; } inst[] = { { "H1", 3 }, { "H2", 2 }, { "H3", 1 } };
 	for (size_t i = 0; i < 3; i++) {
-		cw_institution_row r = { inst[i].id, inst[i].id, inst[i].level };
+		cw_institution_row r = { inst[i].id, inst[i].id, inst[i].level, NULL };
 		ok(cw_builder_add_institution(&err, b, &r), &err);
 	}
 	static const char *dept[][3] = { { "D1", "H1", "cardiology" }, { "D2", "H2", "cardiology" },
@@ -111,7 +111,8 @@ void tu_add_line_by(cw_builder *b, const char *id, const char *visit, const char
                     cw_qty qty, cw_fen unit_price, const char *physician)
 {
 	cw_rowerr err;
-	cw_claim_row r = { id, visit, item, physician, tu_time(time), qty, unit_price, qty * unit_price / CW_QTY_ONE };
+	cw_claim_row r = { id, visit, item, physician, tu_time(time), qty, unit_price, qty * unit_price / CW_QTY_ONE,
+		           CW_FEN_NONE, CW_FEN_NONE };
 	int rc = cw_builder_add_claim(&err, b, &r);
 	ok(rc, &err);
 }
@@ -350,7 +351,8 @@ void tu_add_line_at(cw_builder *b, const char *id, const char *visit, const char
                     cw_fen unit_price, const char *physician)
 {
 	cw_rowerr err;
-	cw_claim_row r = { id, visit, item, physician, t, qty, unit_price, qty * unit_price / CW_QTY_ONE };
+	cw_claim_row r = { id, visit, item, physician, t, qty, unit_price, qty * unit_price / CW_QTY_ONE,
+		           CW_FEN_NONE, CW_FEN_NONE };
 	ok(cw_builder_add_claim(&err, b, &r), &err);
 }
 
@@ -366,7 +368,7 @@ void tu_add_stay(cw_builder *b, int n, const char *admit, char *vid)
 void tu_add_institution(cw_builder *b, const char *id, int level)
 {
 	cw_rowerr err;
-	cw_institution_row r = { id, id, level };
+	cw_institution_row r = { id, id, level, NULL };
 	ok(cw_builder_add_institution(&err, b, &r), &err);
 }
 

@@ -19,15 +19,15 @@ static const char *const file_name[F_COUNT] = {
 	"visits.csv", "claim_lines.csv", "prescriptions.csv", "exam_results.csv",
 };
 static const char *const file_header[F_COUNT] = {
-	"inst_id,name,level",
+	"inst_id,name,level,region",
 	"dept_id,inst_id,name,specialty",
 	"physician_id,name,inst_id,dept_id,title",
 	"patient_id,sex,birth_date,death_date",
 	("item_code,name,category,unit,std_price,large_equipment,retest_hours,antibiotic,max_daily_qty,sex_only,"
-	 "age_min,age_max,min_level,setting"),
+	 "age_min,age_max,min_level,setting,catalogue_class,essential"),
 	"bundle_code,component_code",
 	"visit_id,patient_id,inst_id,dept_id,physician_id,kind,admit_time,discharge_time,dx_code,dx_name",
-	"line_id,visit_id,item_code,physician_id,service_time,qty,unit_price,amount",
+	"line_id,visit_id,item_code,physician_id,service_time,qty,unit_price,amount,fund_amount,self_amount",
 	"rx_id,line_no,visit_id,physician_id,rx_time,drug_code,qty,days_supply,amount",
 	"line_id,result",
 };
@@ -181,6 +181,7 @@ static void ctx_free(gen_ctx *g)
 	gen_catalog_free(g);
 	gen_truth_free(&g->truth);
 	gen_posrate_free(g);
+	gen_fund_free(g);
 	gen_drugshare_free(g);
 	free(g->pm);
 	free(g->month_start);
@@ -208,6 +209,8 @@ int cw_gen_run(const cw_gen_opts *o, cw_gen_stats *stats)
 		gen_roles_assign(g);
 		rc = gen_posrate_init(g);
 	}
+	if (rc == 0)
+		rc = gen_fund_init(g);
 	if (rc == 0)
 		rc = open_outputs(g);
 	if (rc == 0)

@@ -18,7 +18,8 @@
  * timelines), gen_care.c (visits, stays, lines, prescriptions, results),
  * gen_schemes.c (injection), gen_subst.c (substitution's injection), gen_stacked.c (stacked_supply's
  * injection), gen_death.c (deceased patients, phantom_service's after_death), gen_posrate.c
- * (low_positive_rate's departments), gen_truth.c (truth.json),
+ * (low_positive_rate's departments), gen_fund.c (who pays what: classes, regions, the fund's and the
+ * patient's part of each line), gen_truth.c (truth.json),
  * gen_out.c (CSV).
  */
 #ifndef CW_GEN_H
@@ -343,6 +344,7 @@ typedef struct gen_ctx {
 	int stat_roles; /* the scale gives physicians enough volume for the statistical detectors */
 	struct gen_posrate *posrate; /* gen_posrate.c's departments and counts */
 	struct gen_drugshare *drugshare; /* gen_drugshare.c: the month's revenue and drugs per department, physician */
+	struct gen_fund *fund; /* gen_fund.c: the items' classes and essential flags */
 } gen_ctx;
 
 typedef struct gen_pm {
@@ -495,6 +497,16 @@ cw_fen gen_drugshare_revenue(const gen_ctx *g, int dept, int m);
 /* gen_budget.c: DIR/budgets.csv, a global budget per institution and year of the range (document 004),
  * from the institutions' revenue, on a stream of its own (the other files stay byte-identical). */
 int gen_budget_write(gen_ctx *g);
+
+/* gen_fund.c: data contract 2 (issue 14): the items' catalogue_class and essential, the institutions'
+ * region, each claim line's fund_amount and self_amount (by class, visit kind and level), from a random
+ * stream of its own. The *_cells functions write ",value..." after a row's last contract-1 column. */
+int gen_fund_init(gen_ctx *g);
+void gen_fund_free(gen_ctx *g);
+void gen_fund_item_cells(gen_out *o, const gen_ctx *g, int item);
+void gen_fund_inst_cells(gen_out *o, const gen_ctx *g, int inst);
+void gen_fund_line_parts(cw_fen *fund, cw_fen *self_pay, const gen_ctx *g, const gen_visit *v, const gen_line *l);
+void gen_fund_line_cells(gen_out *o, const gen_ctx *g, const gen_visit *v, const gen_line *l);
 
 /* gen_death.c: phantom_service's after_death cases and look-alikes: deceased patients numbered after the
  * others (p: the patients' scratch, reused), after them; a random stream of their own */

@@ -357,6 +357,7 @@ void gen_visit_flush(gen_ctx *g, gen_pat *p, gen_visit *v)
 		gen_put_money(lo, l->unit);
 		put_sep(lo);
 		gen_put_money(lo, l->amount);
+		gen_fund_line_cells(lo, g, v, l);
 		gen_put_char(lo, '\n');
 		g->st.lines++;
 		if (gen_in_range(g, l->t))

@@ -892,6 +892,7 @@ static void write_items(gen_ctx *g)
 		put_int_opt(o, it->min_level, 0);
 		gen_put_char(o, ',');
 		gen_put(o, it->setting == CW_SETTING_OUTPATIENT ? "outpatient" : it->setting == CW_SETTING_INPATIENT ? "inpatient" : "");
+		gen_fund_item_cells(o, g, i);
 		gen_put_char(o, '\n');
 	}
 	gen_out *b = &g->out[F_BUNDLES];
@@ -915,6 +916,7 @@ static void write_org(gen_ctx *g)
 		gen_put_csv(o, g->inst[k].name);
 		gen_put_char(o, ',');
 		gen_put_u64(o, "", (uint64_t)g->inst[k].level, 0);
+		gen_fund_inst_cells(o, g, k);
 		gen_put_char(o, '\n');
 	}
 	for (int d = 0; d < g->ndept; d++) {

@@ -29,6 +29,7 @@ void cw_budget_rules_default(cw_budget_rules *out)
 	out->drop_ppm = 300000;
 	out->baseline_months = 3;
 	out->bind_ppm = CW_PPM;
+	out->min_volume = 30;
 }
 
 int64_t cw_ppm(double share)

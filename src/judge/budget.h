@@ -43,6 +43,8 @@ typedef struct cw_budget_rules {
 	int64_t drop_ppm;                           /* under_service.drop 0.30 */
 	int baseline_months;                        /* under_service.baseline_months 3 */
 	int64_t bind_ppm;                           /* under_service.bind_share 1.0 */
+	int min_volume;                             /* under_service.min_volume 30: the baseline's least mean of
+	                                             * visits, stays or cases for a fall to count */
 } cw_budget_rules;
 
 /* The defaults of rules/default.json, without rules. */

@@ -176,17 +176,36 @@ static int take_month(void *ctx, const month_row *r)
 	return 0;
 }
 
+/* The months of the year without indicators.csv: a gap before a month that was run is warned one by one;
+ * the months after the last one run, once (the year is not over). */
+static int warn_missing(cw_budget_book *b, int year, const int *missing, int last)
+{
+	int ran = -1, rc = 0;
+	for (int k = 0; k < last; k++)
+		if (!missing[k])
+			ran = k;
+	for (int k = 0; k < ran && rc == 0; k++)
+		if (missing[k])
+			rc = warn(b, b->zh ? "%04d-%02d：没有 indicators.csv（该月未运行），计为 0"
+			                   : "%04d-%02d: no indicators.csv (the month was not run); counted as 0", year, k + 1);
+	if (rc == 0 && ran + 1 < last)
+		rc = warn(b, b->zh ? "%04d-%02d..%04d-%02d：尚未运行，年度未完结"
+		                   : "%04d-%02d..%04d-%02d: not run yet; the year is not complete", year, ran + 2, year, last);
+	return rc;
+}
+
 static int read_year_months(cw_budget_book *b, const char *root, int year, int last,
                             const cw_budget_month_files *cur)
 {
+	int missing[12] = { 0 };
 	for (int k = 0; k < last; k++) {
 		cw_month m = { year, k + 1 };
 		month_ctx c = { b, year, k, 0 };
 		int rc = each_institution(root, m, cur, take_month, &c);
 		if (rc == CW_ENOTFOUND) {
 			cw_error_clear();
-			rc = warn(b, b->zh ? "%04d-%02d：没有 indicators.csv（该月未运行），计为 0"
-			                   : "%04d-%02d: no indicators.csv (the month was not run); counted as 0", year, k + 1);
+			missing[k] = 1;
+			rc = 0;
 		} else if (rc == 0 && c.missing_fund)
 			rc = warn(b, b->zh ? "%04d-%02d：indicators.csv 没有 fund_paid（请用本版本重新运行该月），计为 0"
 			                   : "%04d-%02d: indicators.csv has no fund_paid (run the month again with this "
@@ -194,7 +213,7 @@ static int read_year_months(cw_budget_book *b, const char *root, int year, int l
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return warn_missing(b, year, missing, last);
 }
 
 /* --- past years: the derived budget (I3) and last year's profile ------------------------------- */
@@ -371,11 +390,19 @@ static void under_service(cw_budget_inst *x, int k, cw_fen cum_used, cw_fen cum_
 	now[0] = x->visits[k];
 	now[1] = x->stays[k];
 	cost_per_case(&now[2], x, k);
+	/* a fall on a handful of cases is noise: each measure needs a baseline of min_volume visits, stays or
+	 * cases (visits + stays) a month on average */
+	double vol[3] = { 0, 0, 0 };
+	for (int j = 0; j < n; j++) {
+		vol[0] += isfinite(base[0][j]) ? base[0][j] / n : 0;
+		vol[1] += isfinite(base[1][j]) ? base[1][j] / n : 0;
+	}
+	vol[2] = vol[0] + vol[1];
 	static const char *const en[3] = { "visits", "stays", "cost per case" };
 	static const char *const zh[3] = { "门诊人次", "住院人次", "次均费用" };
 	char *w = x->under_reason[k];
 	for (int s = 0; s < 3; s++)
-		if (cw_budget_fell(&fall, now[s], base[s], n, r)) {
+		if (vol[s] >= r->min_volume && cw_budget_fell(&fall, now[s], base[s], n, r)) {
 			size_t len = strlen(w);
 			snprintf(w + len, sizeof x->under_reason[k] - len, "%s%s -%.1f%%", len ? "; " : "",
 			         b->zh ? zh[s] : en[s], 100.0 * fall);

@@ -60,6 +60,8 @@ static int under_service(cw_budget_rules *r, const cw_section *s)
 		rc = share(&r->bind_ppm, &u, "bind_share", 0, 10);
 	if (rc == 0 && (rc = cw_section_int(&months, &u, "baseline_months", 1, 11)) == 0)
 		r->baseline_months = (int)months;
+	if (rc == 0 && (rc = cw_section_int(&months, &u, "min_volume", 0, 1000000)) == 0)
+		r->min_volume = (int)months;
 	return rc;
 }
 

@@ -399,6 +399,7 @@ static void rules_section(void **state)
 		"{\"budget\": {\"alert1_over\": 0.25}}",
 		"{\"budget\": {\"prepay_share\": 1.2}}",
 		"{\"budget\": {\"prepay_basis\": \"monthly\"}}",
+		"{\"budget\": {\"under_service\": {\"min_volume\": -1}}}",
 		NULL,
 	};
 	for (size_t i = 0; bad[i]; i++) {

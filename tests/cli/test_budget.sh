@@ -3,8 +3,8 @@
 #  1. Six generated months with gen's budgets.csv: every month folder has budget.csv; `claimwatch budget`
 #     over them gives monthly figures that an independent script (tests/cli/budget/recompute.py)
 #     recomputes from the month folders, ROOT/reviews.csv and the budgets alone, to the cent (with a
-#     violation confirmed). Until the month folders carry fund_paid (data contract 2), the test writes
-#     it into their indicators.csv itself (70% of revenue) before the recompute.
+#     violation confirmed). The month folders carry fund_paid (data contract 2, gen's fund_amount); a
+#     folder written without it (an older claimwatch) gets 70% of revenue written in by the test.
 #  2. A hand-made root (tests/cli/budget/fixture.py): hospital 乙 of docs/budget.md settled through the
 #     year to the cent with its grade from the assessment file; a budget derived from last year's
 #     payments; a projection by last year's profile with its alert and an under-service signal.

@@ -15,6 +15,7 @@ static const cw_command commands[] = {
 	{ "export", "a month's results as one JSON document, or a table as CSV for Excel", cw_cmd_export },
 	{ "blacklist", "export the blacklist candidates of a half-year cycle (CSV or JSON)", cw_cmd_blacklist },
 	{ "inst-sanctions", "the institutions' sanction step due in a month, from the files alone", cw_cmd_inst_sanctions },
+	{ "budget", "the global budget: monthly prepayment, use, projection, year-end settlement (004)", cw_cmd_budget },
 	{ "sample", "draw a seeded sample of a month's physicians or institutions for checks (J4)", cw_cmd_sample },
 	{ "assess", "assess, grade and rank institutions and departments over a month, quarter, half-year or year", cw_cmd_assess },
 	{ "gen", "generate demo data with known fraud schemes (truth.json)", cw_cmd_gen },

@@ -100,7 +100,7 @@ int cw_pg_lock_for_load(cw_pg *pg);
 
 /* The version of queries/schema.sql and queries/functions.sql; later versions come with
  * queries/migrations/NNNN.sql. */
-#define CW_PG_SCHEMA_VERSION 8
+#define CW_PG_SCHEMA_VERSION 9
 /* The version of a `claimwatch` schema that lost its schema_version table or row. */
 #define CW_PG_SCHEMA_UNKNOWN (-1)
 
@@ -141,5 +141,11 @@ int cw_pg_insert_run(char *id, cw_pg *pg, const cw_pg_run_row *row);
 
 /* Writes a reject file into claimwatch.rejects for the run. */
 int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id);
+
+/* The optional budgets table (schema 9; pg_budgets.c, source/budgets.h), every row checked as a row of
+ * budgets.csv; on a connection, or connecting to conninfo (and checking the schema) for it. */
+struct cw_budget_table;
+int cw_pg_budgets_read_conn(struct cw_budget_table *out, cw_pg *pg);
+int cw_pg_budgets_read(struct cw_budget_table *out, const char *conninfo);
 
 #endif

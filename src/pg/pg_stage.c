@@ -57,7 +57,7 @@ static int copy_rows(cw_pg *pg, cw_csv *csv, const char *path, const char *const
 	while (cols[ncols])
 		ncols++;
 	if (ncols > MAX_STAGE_COLS)
-		return cw_error_set(CW_EINVALID, "internal: %d columns asked of %s, at most %d", ncols, path, MAX_STAGE_COLS);
+		return cw_error_set(CW_EINVALID, "%s: %d columns to stage, at most %d", path, ncols, MAX_STAGE_COLS);
 	map_header(&rec, cols, map);
 	cw_copybuf cb;
 	if ((rc = cw_copybuf_init(&cb, pg, what)) < 0)

@@ -99,7 +99,7 @@ int cw_html_kit_init(cw_html_kit *kit, cw_output *output, int lang, const char *
 
 enum cw_nav {
 	CW_NAV_NONE = -1, CW_NAV_SUMMARY, CW_NAV_RANKING, CW_NAV_CHARTS, CW_NAV_INDICATORS, CW_NAV_INSTITUTIONS,
-	CW_NAV_DEPARTMENTS, CW_NAV_COUNT
+	CW_NAV_DEPARTMENTS, CW_NAV_BUDGET, CW_NAV_COUNT
 };
 
 /* One page being written. */
@@ -225,6 +225,7 @@ typedef struct cw_report_input {
 	int empty;                  /* no claim line in the month */
 	const cw_assess_table *inst_assessment, *dept_assessment; /* NULL: no assessment pages' rows */
 	const char *inst_sanctions_csv; /* the month's inst_sanctions.csv, already written; NULL: none */
+	const struct cw_budget_book *budget; /* the global budget's year to date (judge/budget_book.h); NULL: none */
 } cw_report_input;
 
 typedef struct cw_report {
@@ -261,6 +262,8 @@ int cw_report_charts(cw_report *r);
 int cw_report_indicators(cw_report *r);
 /* institutions.html and departments.html (report_institutions.c). */
 int cw_report_institutions(cw_report *r);
+/* budget.html: the global budget (report_budget.c, docs/budget.md); a note when the data has none. */
+int cw_report_budget(cw_report *r);
 int cw_report_physicians(cw_report *r);
 /* The funnel plots of charts.html (report_funnel.c). */
 int cw_report_funnels(cw_report *r, FILE *f);

@@ -266,7 +266,7 @@ static void nav(const cw_page *p, int active)
 	static const struct { const char *file; int label; } items[CW_NAV_COUNT] = {
 		{ "index.html", L_SUMMARY }, { "ranking.html", L_RANKING }, { "charts.html", L_CHARTS },
 		{ "indicators.html", L_INDICATORS }, { "institutions.html", L_INSTITUTIONS_PAGE },
-		{ "departments.html", L_DEPARTMENTS_PAGE }
+		{ "departments.html", L_DEPARTMENTS_PAGE }, { "budget.html", L_BUDGET }
 	};
 	fputs("<nav>", p->f);
 	for (int i = 0; i < CW_NAV_COUNT; i++) {

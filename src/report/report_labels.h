@@ -210,7 +210,30 @@
 	X(L_REJECTED_ROWS, "Rows rejected", "拒收数据行") \
 	X(L_OVER_TARGET, "Indicators over target", "超标指标") \
 	X(L_DEDUCTIONS, "Deductions (indicators / findings / money / data)", "扣分（指标 / 疑点 / 金额 / 数据）") \
-	X(L_GRADE_COUNTS, "Grades", "等级分布")
+	X(L_GRADE_COUNTS, "Grades", "等级分布") \
+	X(L_BUDGET, "Global budget", "总额预付") \
+	X(L_BUDGET_NONE, "The data has no budgets (DATA/budgets.csv or the budgets table): nothing to show.", \
+	  "数据中没有总额预算（DATA/budgets.csv 或 budgets 表），本页为空。") \
+	X(L_BUDGET_NOTE, "Use: the fund's payments of the months (indicators.csv fund_paid) less the violations confirmed in them. Each month the fund prepays 94% of the use (at most the month's budget) and holds back 6% until the year-end assessment. Over the budget, the fund pays 70% of the first 10%, 30% of the next 10% and nothing beyond 20%. Projection to the year end: by last year's months when known, else by the budget's monthly profile, else linearly.", \
+	  "使用额：各月统筹基金支付（indicators.csv fund_paid）扣除已确认的违规金额。每月按使用额（不超过月度预算）的94%预拨，6%作为考核预留金年终考核后拨付。超出预算部分：10%以内基金承担70%，10%-20%承担30%，20%以上不再分担。年终预计：有上年各月数据时按上年月度分布推算，否则按预算月度分布，再否则按月平均线性推算。") \
+	X(L_ANNUAL_BUDGET, "Annual budget", "年度预算") \
+	X(L_BUDGET_TO_DATE, "Budget to date", "累计预算") \
+	X(L_USED_TO_DATE, "Used to date", "累计使用") \
+	X(L_USE_RATE, "Share of the year's budget", "年度预算使用率") \
+	X(L_PREPAID, "Prepaid (94%)", "已预拨(94%)") \
+	X(L_HOLDBACK, "Held back (6%)", "考核预留金(6%)") \
+	X(L_VIOLATIONS, "Confirmed violations", "已确认违规") \
+	X(L_PROJECTED, "Projected for the year", "年终预计") \
+	X(L_PROJECTED_OVER, "Projected over budget", "预计超支率") \
+	X(L_ALERT, "Alert", "预警") \
+	X(L_UNDER_SERVICE, "Under-service signal (I12)", "服务量骤降信号(I12)") \
+	X(L_INST_GRADE, "Institution grade", "机构考核等级") \
+	X(L_SETTLEMENT, "Year-end settlement", "年终清算") \
+	X(L_BUDGET_LINE, "Budget", "预算") \
+	X(L_USED_LINE, "Used", "实际使用") \
+	X(L_BAND10, "Budget +10%", "预算+10%") \
+	X(L_BAND20, "Budget +20%", "预算+20%") \
+	X(L_CHART_PCT, "cumulative, % of the annual budget", "累计，占年度预算%")
 
 enum cw_label_key {
 #define CW_LABEL_ENUM(key, en, zh) key,

@@ -164,6 +164,7 @@ static int write_all(cw_month_run *mr)
 		rc = cw_write_metrics(mr);
 	if (rc == 0)
 		rc = cw_write_inst_sanctions(mr); /* after the institutions' assessment (inst_assessment.csv) */
+		rc = cw_write_budget(mr);
 	mr->t_write = cw_now() - t0;
 	if (rc == 0 && mr->opts->report) {
 		cw_progress_stage(CW_STAGE_REPORT, mr->month);
@@ -191,6 +192,7 @@ static void cleanup(cw_month_run *mr)
 	cw_indicators_free(&mr->indicators);
 	cw_assess_table_free(&mr->assessment.inst);
 	cw_assess_table_free(&mr->assessment.dept);
+	cw_budget_release(mr);
 	cw_metrics_free(mr->metrics);
 	cw_pg_close(mr->pg);
 	free(mr->timings);

@@ -64,6 +64,7 @@ typedef struct cw_month_run {
 		const char *target; /* "host:port/dbname" */
 		int committed;     /* the database holds this run's results */
 	} db;
+	struct cw_budget_book *budget; /* the global budget's year to date (budget.csv, the report); NULL without budgets */
 } cw_month_run;
 
 /* The settings of a set of outputs (io/output.h) from the rules' output section, into *out: the file
@@ -127,6 +128,11 @@ int cw_write_indicators(cw_month_run *mr);
 /* Assesses the institutions and departments from mr->indicators, the findings and the month's rejects;
  * writes inst_assessment.csv and dept_assessment.csv (judge/assess.h). */
 int cw_write_assessment(cw_month_run *mr);
+/* budget.csv when the data has budgets (DATA/budgets.csv or the budgets table), after indicators.csv and
+ * findings.csv: the global budget of January to this month (write_budget.c, docs/budget.md); the book
+ * stays in mr->budget for the report, freed by cw_budget_release. */
+int cw_write_budget(cw_month_run *mr);
+void cw_budget_release(cw_month_run *mr);
 /* The HTML report, ROOT/YYYY-MM/report/ (write_report.c, src/report/). */
 int cw_write_report(cw_month_run *mr);
 /* The summary's "scoring" part (physicians, ranks, reviews, sanctions, history). */

@@ -224,7 +224,9 @@ int cw_gen_run(const cw_gen_opts *o, cw_gen_stats *stats)
 	if (rc == 0) {
 		gen_schemes_physician_truth(g);
 		gen_posrate_truth(g);
-		rc = gen_drugshare_finish(g);
+		rc = gen_budget_write(g); /* before drug_share's finish, which frees the revenue it reads */
+		if (rc == 0)
+			rc = gen_drugshare_finish(g);
 	}
 	if (rc == 0) {
 		rc = gen_truth_write(g);

@@ -498,6 +498,12 @@ void gen_badinst_visit(gen_ctx *g, gen_pat *p, gen_visit *v);
 void gen_drugshare_visit(gen_ctx *g, const gen_visit *v);
 int gen_drugshare_finish(gen_ctx *g);
 void gen_drugshare_free(gen_ctx *g);
+/* A department's revenue in month m of the range (its visits' lines, refunds netted), 0 when unknown. */
+cw_fen gen_drugshare_revenue(const gen_ctx *g, int dept, int m);
+
+/* gen_budget.c: DIR/budgets.csv, a global budget per institution and year of the range (document 004),
+ * from the institutions' revenue, on a stream of its own (the other files stay byte-identical). */
+int gen_budget_write(gen_ctx *g);
 
 /* gen_fund.c: data contract 2 (issue 14): the items' catalogue_class and essential, the institutions'
  * region, each claim line's fund_amount and self_amount (by class, visit kind and level), from a random

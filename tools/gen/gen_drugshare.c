@@ -96,6 +96,14 @@ void gen_drugshare_visit(gen_ctx *g, const gen_visit *v)
 	}
 }
 
+cw_fen gen_drugshare_revenue(const gen_ctx *g, int dept, int m)
+{
+	const struct gen_drugshare *d = g->drugshare;
+	if (!d || d->failed || dept < 0 || dept >= g->ndept || m < 0 || m >= g->nmonths)
+		return 0;
+	return d->dept[(size_t)dept * (size_t)g->nmonths + (size_t)m].rev;
+}
+
 static double share(const gen_sums *s) { return (double)s->drug / (double)s->rev; }
 
 /* The lowest and highest month share of department dp (with the minimum volume), its physicians' too

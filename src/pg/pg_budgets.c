@@ -1,0 +1,39 @@
+/* pg_budgets.c: the optional budgets table from PostgreSQL (schema 9, queries/extract_budgets.sql;
+ * document 004, docs/budget.md), each row checked as a row of budgets.csv (source/budgets.c). */
+#include <stdio.h>
+#include "claimwatch/error.h"
+#include "pg/pg.h"
+#include "source/budgets.h"
+
+int cw_pg_budgets_read_conn(cw_budget_table *out, cw_pg *pg)
+{
+	PGresult *res;
+	int rc = cw_pg_run_file(&res, pg, "extract_budgets.sql", 0, NULL);
+	if (rc < 0)
+		return rc;
+	snprintf(out->source, sizeof out->source, "%.200s: table budgets", pg->target);
+	for (int i = 0; rc == 0 && i < PQntuples(res); i++) {
+		char where[320];
+		const char *m[12];
+		for (int k = 0; k < 12; k++)
+			m[k] = PQgetisnull(res, i, 3 + k) ? "" : PQgetvalue(res, i, 3 + k);
+		snprintf(where, sizeof where, "%s: table budgets: row %d (%s, %s)", pg->target, i + 1,
+		         PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+		rc = cw_budgets_add_text(out, where, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), m);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int cw_pg_budgets_read(cw_budget_table *out, const char *conninfo)
+{
+	cw_pg *pg;
+	int rc = cw_pg_connect(&pg, conninfo);
+	if (rc < 0)
+		return rc;
+	rc = cw_pg_schema_check(pg);
+	if (rc == 0)
+		rc = cw_pg_budgets_read_conn(out, pg);
+	cw_pg_close(pg);
+	return rc;
+}

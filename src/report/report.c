@@ -201,6 +201,7 @@ int cw_report_write(const cw_report_input *in)
 		rc = cw_report_indicators(&r);
 	if (rc == 0)
 		rc = cw_report_institutions(&r);
+	if (rc == 0)
 		rc = cw_report_budget(&r);
 	if (rc == 0)
 		rc = sync_folder(r.dir);

@@ -164,6 +164,7 @@ static int write_all(cw_month_run *mr)
 		rc = cw_write_metrics(mr);
 	if (rc == 0)
 		rc = cw_write_inst_sanctions(mr); /* after the institutions' assessment (inst_assessment.csv) */
+	if (rc == 0)
 		rc = cw_write_budget(mr);
 	mr->t_write = cw_now() - t0;
 	if (rc == 0 && mr->opts->report) {

@@ -60,6 +60,7 @@ static long read_mem(void *ctx, char *buf, size_t n)
 static int open_tab(cw_csvtab **out, cw_csvtab *t, const char *path, cw_csv_read_fn fn, void *ctx,
                     const char *const *names)
 {
+	*out = NULL; /* a caller may close what it got whatever the outcome */
 	if (!t)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	snprintf(t->path, sizeof t->path, "%s", path);

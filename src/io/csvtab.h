@@ -23,7 +23,8 @@
 typedef struct cw_csvtab cw_csvtab;
 
 /* Opens path and reads its header; names is NULL-terminated. CW_ENOTFOUND when
- * the file does not exist, CW_EINVALID when a required column is missing. */
+ * the file does not exist, CW_EINVALID when a required column is missing. *t is NULL after a failure
+ * (cw_csvtab_close takes it). */
 int cw_csvtab_open(cw_csvtab **t, const char *path, const char *const *names);
 /* The same over a stream (the output of a COPY ... TO STDOUT (FORMAT csv, HEADER)): fn reads up to n
  * bytes into buf and returns the count, 0 at the end or -1 (csv.h's cw_csv_read_fn); name names the

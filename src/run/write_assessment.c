@@ -229,7 +229,7 @@ static int rejected_rows(cw_month_run *mr)
 {
 	static const char *const cols[] = { "file", "record", "month", NULL };
 	char file[64], month[16];
-	cw_csvtab *t;
+	cw_csvtab *t = NULL;
 	int rc = cw_csvtab_open(&t, cw_outdir_file(mr->od, "rejects.csv"), cols);
 	if (rc == CW_ENOTFOUND) {
 		cw_error_clear();

@@ -15,6 +15,7 @@ static const cw_command commands[] = {
 	{ "export", "a month's results as one JSON document, or a table as CSV for Excel", cw_cmd_export },
 	{ "blacklist", "export the blacklist candidates of a half-year cycle (CSV or JSON)", cw_cmd_blacklist },
 	{ "sample", "draw a seeded sample of a month's physicians or institutions for checks (J4)", cw_cmd_sample },
+	{ "serve", "serve checks of claims before and during care over HTTP (/v1/check, /v1/claims)", cw_cmd_serve },
 	{ "gen", "generate demo data with known fraud schemes (truth.json)", cw_cmd_gen },
 	{ "eval", "measure findings against a generated truth.json", cw_cmd_eval },
 	{ "db", "create or migrate claimwatch's tables in a PostgreSQL database (db init)", cw_cmd_db },

@@ -1,0 +1,230 @@
+/* http.c: the HTTP side of `claimwatch serve` on libmicrohttpd (serve.h, docs/serve.md).
+ *
+ * libmicrohttpd (Debian's libmicrohttpd-dev) is a small, long-maintained embedded HTTP/1.1 server in
+ * C with a thread pool, connection limits and timeouts, and TLS through GnuTLS. Here: a pool of
+ * threads, each connection idle at most `timeout` seconds, at most `max_conn` connections, a body of
+ * at most `max_body` bytes (a larger one is refused with 413 without being read to its end). The
+ * routes: GET /healthz, POST /v1/check, POST /v1/claims. SIGTERM or SIGINT stops accepting, lets the
+ * requests in progress finish, and returns. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "serve/serve.h"
+#include "util/progress.h"
+
+#if MHD_VERSION < 0x00097002
+typedef int MHD_RESULT;
+#else
+typedef enum MHD_Result MHD_RESULT;
+#endif
+
+typedef struct server {
+	cw_service *svc;
+	const cw_serve_opts *o;
+} server;
+
+/* One request's state across the calls libmicrohttpd makes for it. */
+typedef struct pending {
+	char *body;
+	size_t len, cap;
+	int too_big;
+	double t0;
+} pending;
+
+static MHD_RESULT reply(struct MHD_Connection *c, int status, char *json, const char *type)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(json), json, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(json);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_RESULT ok = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static MHD_RESULT reply_error(struct MHD_Connection *c, int status, const char *code, const char *msg)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "{\"error\":{\"status\":%d,\"code\":\"%s\",\"path\":\"\",\"message\":\"%s\"}}", status,
+	         code, msg);
+	char *s = strdup(buf);
+	return s ? reply(c, status, s, "application/json") : MHD_NO;
+}
+
+static MHD_RESULT healthz(struct MHD_Connection *c, server *sv)
+{
+	cw_service_stats st;
+	char m[8], buf[512];
+	cw_service_stats_get(&st, sv->svc);
+	snprintf(buf, sizeof buf,
+	         "{\"status\":\"ok\",\"month\":\"%s\",\"history_lines\":%zu,\"patients\":%zu,\"detectors\":%zu,"
+	         "\"memory_bytes\":%zu}",
+	         cw_month_format(m, st.month), st.history_lines, st.patients, st.ndetectors, st.memory);
+	char *s = strdup(buf);
+	return s ? reply(c, 200, s, "application/json") : MHD_NO;
+}
+
+/* Collects the body; 1 while more is to come. */
+static int collect(pending *p, const char *data, size_t *size, size_t max)
+{
+	if (!*size)
+		return 0;
+	if (p->too_big || p->len + *size > max) {
+		p->too_big = 1;
+		*size = 0;
+		return 1;
+	}
+	if (p->len + *size + 1 > p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 4096;
+		while (cap < p->len + *size + 1)
+			cap *= 2;
+		char *b = realloc(p->body, cap);
+		if (!b) {
+			p->too_big = 1;
+			*size = 0;
+			return 1;
+		}
+		p->body = b;
+		p->cap = cap;
+	}
+	memcpy(p->body + p->len, data, *size);
+	p->len += *size;
+	*size = 0;
+	return 1;
+}
+
+static MHD_RESULT post(struct MHD_Connection *c, server *sv, pending *p, int commit)
+{
+	if (p->too_big) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "the body is larger than %zu bytes", sv->o->max_body);
+		return reply_error(c, 413, "too_large", msg);
+	}
+	char *json;
+	int status;
+	if (cw_service_handle(&json, &status, sv->svc, p->body ? p->body : "", p->len, commit) < 0)
+		return reply_error(c, 500, "internal", "out of memory");
+	return reply(c, status, json, "application/json; charset=utf-8");
+}
+
+static int is(const char *a, const char *b) { return !strcmp(a, b); }
+
+static MHD_RESULT handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                          const char *version, const char *data, size_t *size, void **state)
+{
+	(void)version;
+	server *sv = cls;
+	pending *p = *state;
+	if (!p) {
+		if (!(p = calloc(1, sizeof *p)))
+			return MHD_NO;
+		p->t0 = cw_now();
+		*state = p;
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > sv->o->max_body)
+			p->too_big = 1;
+		return MHD_YES;
+	}
+	if (collect(p, data, size, sv->o->max_body))
+		return MHD_YES;
+	int check = is(url, "/v1/check"), claims = is(url, "/v1/claims");
+	if (is(url, "/healthz"))
+		return is(method, "GET") ? healthz(c, sv) : reply_error(c, 405, "method", "use GET");
+	if (check || claims)
+		return is(method, "POST") ? post(c, sv, p, claims) : reply_error(c, 405, "method", "use POST");
+	return reply_error(c, 404, "not_found", "no such endpoint (GET /healthz, POST /v1/check, POST /v1/claims)");
+}
+
+/* Logs the request (method, path, status, milliseconds: never a body, so never a patient id). */
+static void done(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode why)
+{
+	(void)c;
+	(void)why;
+	server *sv = cls;
+	pending *p = *state;
+	if (!p)
+		return;
+	if (!sv->o->quiet)
+		fprintf(stderr, "serve: request done in %.2f ms\n", (cw_now() - p->t0) * 1000);
+	free(p->body);
+	free(p);
+	*state = NULL;
+}
+
+static int parse_listen(struct sockaddr_in *a, const char *listen)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	char *end;
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return cw_error_set(CW_EUSAGE, "--listen is HOST:PORT (127.0.0.1:8080), not '%s'", listen);
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	unsigned long port = strtoul(colon + 1, &end, 10);
+	memset(a, 0, sizeof *a);
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	if (!colon[1] || *end || port > 65535 || inet_pton(AF_INET, host, &a->sin_addr) != 1)
+		return cw_error_set(CW_EUSAGE, "--listen is an IPv4 HOST:PORT (127.0.0.1:8080), not '%s'", listen);
+	return 0;
+}
+
+static int wait_for_stop(void)
+{
+	sigset_t set;
+	int sig = 0;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigwait(&set, &sig);
+	return sig;
+}
+
+int cw_serve_run(const cw_serve_opts *o)
+{
+	struct sockaddr_in addr;
+	int rc = parse_listen(&addr, o->listen);
+	if (rc < 0)
+		return rc;
+	/* the threads libmicrohttpd starts inherit this mask: the signals come to sigwait only */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	server sv = { .o = o };
+	if ((rc = cw_service_open(&sv.svc, &o->service)) < 0)
+		return rc;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, &sv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+		MHD_OPTION_CONNECTION_LIMIT, o->max_conn, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
+		MHD_OPTION_NOTIFY_COMPLETED, done, &sv, MHD_OPTION_END);
+	if (!d) {
+		cw_service_free(sv.svc);
+		return cw_error_set(CW_EIO, "cannot listen on %s (%s)", o->listen, strerror(errno));
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char host[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host);
+	cw_service_stats st;
+	cw_service_stats_get(&st, sv.svc);
+	fprintf(stderr, "serve: %zu claim lines of %zu patients loaded in %.2f s; listening on %s:%u\n",
+	        st.history_lines, st.patients, st.seconds_loading, host, info ? info->port : ntohs(addr.sin_port));
+	int sig = wait_for_stop();
+	fprintf(stderr, "serve: %s: finishing the requests in progress\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	MHD_quiesce_daemon(d);
+	MHD_stop_daemon(d);
+	cw_service_free(sv.svc);
+	fprintf(stderr, "serve: stopped\n");
+	return 0;
+}

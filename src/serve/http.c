@@ -62,12 +62,14 @@ static MHD_RESULT reply_error(struct MHD_Connection *c, int status, const char *
 static MHD_RESULT healthz(struct MHD_Connection *c, server *sv)
 {
 	cw_service_stats st;
-	char m[8], buf[512];
+	char m[8], buf[4096], names[3072] = "";
 	cw_service_stats_get(&st, sv->svc);
+	for (size_t i = 0, n = 0; i < st.ndetectors && n + 64 < sizeof names; i++)
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s\"%s\"", i ? "," : "", st.detector_name[i]);
 	snprintf(buf, sizeof buf,
-	         "{\"status\":\"ok\",\"month\":\"%s\",\"history_lines\":%zu,\"patients\":%zu,\"detectors\":%zu,"
-	         "\"memory_bytes\":%zu}",
-	         cw_month_format(m, st.month), st.history_lines, st.patients, st.ndetectors, st.memory);
+	         "{\"status\":\"ok\",\"month\":\"%s\",\"history_lines\":%zu,\"patients\":%zu,\"memory_bytes\":%zu,"
+	         "\"detectors\":[%s]}",
+	         cw_month_format(m, st.month), st.history_lines, st.patients, st.memory, names);
 	char *s = strdup(buf);
 	return s ? reply(c, 200, s, "application/json") : MHD_NO;
 }

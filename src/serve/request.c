@@ -139,13 +139,14 @@ static int parse_visit(cw_request *rq, cw_req_error *err, const cJSON *v, cw_row
 }
 
 /* The visit_id of a line or prescription: the visit's, or an error when it names another. */
-static int own_visit(cw_slice *f, cw_req_error *err, const cw_request *rq, const char *path)
+static int own_visit(cw_slice *f, cw_req_error *err, const cw_request *rq, int table, const char *path)
 {
 	const char *vid = rq->visit.visit_id;
-	if (f[1].len && (f[1].len != strlen(vid) || memcmp(f[1].ptr, vid, f[1].len)))
+	int c = cw_row_schema_find(cw_row_schema_of(table), "visit_id", 8);
+	if (f[c].len && (f[c].len != strlen(vid) || memcmp(f[c].ptr, vid, f[c].len)))
 		return cw_req_fail(err, 422, "other_visit", path, "%s.visit_id: '%.*s' is not the request's visit '%s'",
-		                   path, (int)(f[1].len > 64 ? 64 : f[1].len), f[1].ptr, vid);
-	f[1] = (cw_slice){ vid, strlen(vid) };
+		                   path, (int)(f[c].len > 64 ? 64 : f[c].len), f[c].ptr, vid);
+	f[c] = (cw_slice){ vid, strlen(vid) };
 	return 0;
 }
 
@@ -176,7 +177,7 @@ static int parse_line(cw_request *rq, cw_req_error *err, const cJSON *v, size_t 
 	char path[48];
 	int rc;
 	snprintf(path, sizeof path, "lines[%zu]", i);
-	if ((rc = fields(f, &res, err, CW_T_CLAIMS, v, path, "result")) < 0 || (rc = own_visit(f, err, rq, path)) < 0 ||
+	if ((rc = fields(f, &res, err, CW_T_CLAIMS, v, path, "result")) < 0 || (rc = own_visit(f, err, rq, CW_T_CLAIMS, path)) < 0 ||
 	    (rc = typed(&row, err, CW_T_CLAIMS, f, rb, path)) < 0)
 		return rc;
 	cw_req_line *l = &rq->lines[i];
@@ -200,7 +201,7 @@ static int parse_rx(cw_request *rq, cw_req_error *err, const cJSON *v, size_t i,
 	int rc;
 	snprintf(path, sizeof path, "prescriptions[%zu]", i);
 	if ((rc = fields(f, NULL, err, CW_T_PRESCRIPTIONS, v, path, NULL)) < 0 ||
-	    (rc = own_visit(f, err, rq, path)) < 0 || (rc = typed(&row, err, CW_T_PRESCRIPTIONS, f, rb, path)) < 0)
+	    (rc = own_visit(f, err, rq, CW_T_PRESCRIPTIONS, path)) < 0 || (rc = typed(&row, err, CW_T_PRESCRIPTIONS, f, rb, path)) < 0)
 		return rc;
 	cw_rx_row *r = &rq->rx[i];
 	*r = row.rx;

@@ -34,7 +34,11 @@ typedef struct pending {
 	size_t len, cap;
 	int too_big;
 	double t0;
+	int status;
+	char what[64]; /* "POST /v1/check": the log line's, never a query or a body */
 } pending;
+
+static __thread pending *current; /* the request being answered on this thread, for its log line */
 
 static MHD_RESULT reply(struct MHD_Connection *c, int status, char *json, const char *type)
 {
@@ -45,6 +49,8 @@ static MHD_RESULT reply(struct MHD_Connection *c, int status, char *json, const 
 	}
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (current)
+		current->status = status;
 	MHD_RESULT ok = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -119,6 +125,8 @@ static MHD_RESULT post(struct MHD_Connection *c, server *sv, pending *p, int com
 
 static int is(const char *a, const char *b) { return !strcmp(a, b); }
 
+static MHD_RESULT route(struct MHD_Connection *c, server *sv, pending *p, const char *url, const char *method);
+
 static MHD_RESULT handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                           const char *version, const char *data, size_t *size, void **state)
 {
@@ -129,14 +137,28 @@ static MHD_RESULT handler(void *cls, struct MHD_Connection *c, const char *url, 
 		if (!(p = calloc(1, sizeof *p)))
 			return MHD_NO;
 		p->t0 = cw_now();
+		snprintf(p->what, sizeof p->what, "%.8s %.48s", method, url);
 		*state = p;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > sv->o->max_body)
+		if (cl && strtoull(cl, NULL, 10) > sv->o->max_body) { /* refused before the body is read */
 			p->too_big = 1;
+			current = p;
+			MHD_RESULT r = post(c, sv, p, 0);
+			current = NULL;
+			return r;
+		}
 		return MHD_YES;
 	}
 	if (collect(p, data, size, sv->o->max_body))
 		return MHD_YES;
+	current = p;
+	MHD_RESULT r = route(c, sv, p, url, method);
+	current = NULL;
+	return r;
+}
+
+static MHD_RESULT route(struct MHD_Connection *c, server *sv, pending *p, const char *url, const char *method)
+{
 	int check = is(url, "/v1/check"), claims = is(url, "/v1/claims");
 	if (is(url, "/healthz"))
 		return is(method, "GET") ? healthz(c, sv) : reply_error(c, 405, "method", "use GET");
@@ -149,13 +171,13 @@ static MHD_RESULT handler(void *cls, struct MHD_Connection *c, const char *url, 
 static void done(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode why)
 {
 	(void)c;
-	(void)why;
 	server *sv = cls;
 	pending *p = *state;
 	if (!p)
 		return;
 	if (!sv->o->quiet)
-		fprintf(stderr, "serve: request done in %.2f ms\n", (cw_now() - p->t0) * 1000);
+		fprintf(stderr, "serve: %s %d %.2f ms%s\n", p->what, p->status, (cw_now() - p->t0) * 1000,
+		        why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
 	free(p->body);
 	free(p);
 	*state = NULL;

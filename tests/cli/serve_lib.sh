@@ -31,8 +31,11 @@ serve_start() {
   return 1
 }
 
-# post PATH BODY: POSTs the body, the answer to $TMP/body and its HTTP status to $TMP/status.
+# post PATH BODY [CURL-ARGS...]: POSTs the body (@FILE: the file's), the answer to $TMP/body and its HTTP
+# status to $TMP/status.
 post() {
-  curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary "$2" \
-    "http://127.0.0.1:$PORT$1" >"$TMP/status"
+  local path="$1" body="$2"; shift 2
+  case "$body" in @*) ;; *) printf '%s' "$body" >"$TMP/request"; body="@$TMP/request" ;; esac
+  curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary "$body" "$@" \
+    "http://127.0.0.1:$PORT$path" >"$TMP/status"
 }

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 T=$TMP
+command -v curl >/dev/null || skip "no curl on this machine (apt-get install curl)"
 "$CW" gen --help >/dev/null 2>&1 || skip "this build has no 'claimwatch gen'"
 stop() { fail "$*"; finish; }
 PY="python3 $SRC/tests/cli/serve_replay.py"

@@ -4,11 +4,13 @@
  * C with a thread pool, connection limits and timeouts, and TLS through GnuTLS. Here: a pool of
  * threads, each connection idle at most `timeout` seconds, at most `max_conn` connections, a body of
  * at most `max_body` bytes (a larger one is refused with 413 without being read to its end). The
- * routes: GET /healthz, POST /v1/check, POST /v1/claims. SIGTERM or SIGINT stops accepting, lets the
+ * routes: GET /healthz, GET /metrics, POST /v1/check, POST /v1/claims. SIGTERM or SIGINT stops accepting, lets the
  * requests in progress finish, and returns. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +25,22 @@ typedef int MHD_RESULT;
 typedef enum MHD_Result MHD_RESULT;
 #endif
 
+/* The request counters of GET /metrics: by route and status class, and a latency histogram. */
+enum { R_HEALTHZ, R_CHECK, R_CLAIMS, R_METRICS, R_OTHER, R_COUNT };
+static const char *const route_name[R_COUNT] = { "/healthz", "/v1/check", "/v1/claims", "/metrics", "other" };
+static const double bucket_ms[] = { 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000 };
+#define NBUCKETS (sizeof bucket_ms / sizeof bucket_ms[0])
+
+typedef struct counters {
+	uint64_t requests[R_COUNT][6]; /* by status class: 1xx..5xx at [1..5] */
+	uint64_t bucket[R_COUNT][NBUCKETS + 1];
+	double seconds[R_COUNT];
+} counters;
+
 typedef struct server {
 	cw_service *svc;
 	const cw_serve_opts *o;
+	counters n;
 } server;
 
 /* One request's state across the calls libmicrohttpd makes for it. */
@@ -34,11 +49,12 @@ typedef struct pending {
 	size_t len, cap;
 	int too_big;
 	double t0;
-	int status;
+	int status, route;
 	char what[64]; /* "POST /v1/check": the log line's, never a query or a body */
 } pending;
 
-static __thread pending *current; /* the request being answered on this thread, for its log line */
+static __thread pending *current;
+static pthread_mutex_t metrics_lock = PTHREAD_MUTEX_INITIALIZER; /* the request being answered on this thread, for its log line */
 
 static MHD_RESULT reply(struct MHD_Connection *c, int status, char *json, const char *type)
 {
@@ -78,6 +94,64 @@ static MHD_RESULT healthz(struct MHD_Connection *c, server *sv)
 	         cw_month_format(m, st.month), st.history_lines, st.patients, st.memory, names);
 	char *s = strdup(buf);
 	return s ? reply(c, 200, s, "application/json") : MHD_NO;
+}
+
+/* GET /metrics: the Prometheus text format (version 0.0.4). */
+static MHD_RESULT metrics(struct MHD_Connection *c, server *sv)
+{
+	cw_service_stats st;
+	cw_service_stats_get(&st, sv->svc);
+	char *txt = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&txt, &len);
+	if (!f)
+		return MHD_NO;
+	fprintf(f, "# HELP claimwatch_serve_requests_total Requests answered, by route and status class.\n"
+	           "# TYPE claimwatch_serve_requests_total counter\n");
+	for (int r = 0; r < R_COUNT; r++)
+		for (int k = 1; k < 6; k++)
+			fprintf(f, "claimwatch_serve_requests_total{route=\"%s\",code=\"%dxx\"} %llu\n", route_name[r], k,
+			        (unsigned long long)__atomic_load_n(&sv->n.requests[r][k], __ATOMIC_RELAXED));
+	fprintf(f, "# HELP claimwatch_serve_request_seconds Time from a request's first byte to its answer.\n"
+	           "# TYPE claimwatch_serve_request_seconds histogram\n");
+	pthread_mutex_lock(&metrics_lock);
+	for (int r = 0; r < R_COUNT; r++) {
+		unsigned long long cum = 0;
+		for (size_t b = 0; b <= NBUCKETS; b++) {
+			cum += __atomic_load_n(&sv->n.bucket[r][b], __ATOMIC_RELAXED);
+			if (b < NBUCKETS)
+				fprintf(f, "claimwatch_serve_request_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n", route_name[r],
+				        bucket_ms[b] / 1000, cum);
+			else
+				fprintf(f, "claimwatch_serve_request_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
+				           "claimwatch_serve_request_seconds_sum{route=\"%s\"} %.6f\n"
+				           "claimwatch_serve_request_seconds_count{route=\"%s\"} %llu\n",
+				        route_name[r], cum, route_name[r], sv->n.seconds[r], route_name[r], cum);
+		}
+	}
+	pthread_mutex_unlock(&metrics_lock);
+	fprintf(f, "# HELP claimwatch_serve_hits_total Findings answered as hits, by detector.\n"
+	           "# TYPE claimwatch_serve_hits_total counter\n");
+	for (size_t d = 0; d < st.ndetectors; d++)
+		fprintf(f, "claimwatch_serve_hits_total{detector=\"%s\"} %llu\n", st.detector_name[d],
+		        (unsigned long long)st.hits_by_detector[d]);
+	fprintf(f, "# HELP claimwatch_serve_history_lines Claim lines in the history.\n"
+	           "# TYPE claimwatch_serve_history_lines gauge\nclaimwatch_serve_history_lines %zu\n"
+	           "# HELP claimwatch_serve_history_patients Patients in the history.\n"
+	           "# TYPE claimwatch_serve_history_patients gauge\nclaimwatch_serve_history_patients %zu\n"
+	           "# HELP claimwatch_serve_history_bytes Memory the history holds.\n"
+	           "# TYPE claimwatch_serve_history_bytes gauge\nclaimwatch_serve_history_bytes %zu\n"
+	           "# HELP claimwatch_serve_lines_accepted_total Claim lines accepted into the journal.\n"
+	           "# TYPE claimwatch_serve_lines_accepted_total counter\nclaimwatch_serve_lines_accepted_total %llu\n"
+	           "# HELP claimwatch_serve_lines_known_total Claim lines sent again (not journalled twice).\n"
+	           "# TYPE claimwatch_serve_lines_known_total counter\nclaimwatch_serve_lines_known_total %llu\n",
+	        st.history_lines, st.patients, st.memory, (unsigned long long)st.lines_accepted,
+	        (unsigned long long)st.lines_duplicate);
+	if (fclose(f) != 0) {
+		free(txt);
+		return MHD_NO;
+	}
+	return reply(c, 200, txt, "text/plain; version=0.0.4; charset=utf-8");
 }
 
 /* Collects the body; 1 while more is to come. */
@@ -126,6 +200,7 @@ static MHD_RESULT post(struct MHD_Connection *c, server *sv, pending *p, int com
 static int is(const char *a, const char *b) { return !strcmp(a, b); }
 
 static MHD_RESULT route(struct MHD_Connection *c, server *sv, pending *p, const char *url, const char *method);
+static int is(const char *a, const char *b);
 
 static MHD_RESULT handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                           const char *version, const char *data, size_t *size, void **state)
@@ -142,6 +217,7 @@ static MHD_RESULT handler(void *cls, struct MHD_Connection *c, const char *url, 
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > sv->o->max_body) { /* refused before the body is read */
 			p->too_big = 1;
+			p->route = is(url, "/v1/claims") ? R_CLAIMS : is(url, "/v1/check") ? R_CHECK : R_OTHER;
 			current = p;
 			MHD_RESULT r = post(c, sv, p, 0);
 			current = NULL;
@@ -160,11 +236,15 @@ static MHD_RESULT handler(void *cls, struct MHD_Connection *c, const char *url, 
 static MHD_RESULT route(struct MHD_Connection *c, server *sv, pending *p, const char *url, const char *method)
 {
 	int check = is(url, "/v1/check"), claims = is(url, "/v1/claims");
+	p->route = check ? R_CHECK : claims ? R_CLAIMS : is(url, "/healthz") ? R_HEALTHZ : is(url, "/metrics") ? R_METRICS
+	                                                                                                : R_OTHER;
+	if (p->route == R_METRICS)
+		return is(method, "GET") ? metrics(c, sv) : reply_error(c, 405, "method", "use GET");
 	if (is(url, "/healthz"))
 		return is(method, "GET") ? healthz(c, sv) : reply_error(c, 405, "method", "use GET");
 	if (check || claims)
 		return is(method, "POST") ? post(c, sv, p, claims) : reply_error(c, 405, "method", "use POST");
-	return reply_error(c, 404, "not_found", "no such endpoint (GET /healthz, POST /v1/check, POST /v1/claims)");
+	return reply_error(c, 404, "not_found", "no such endpoint (GET /healthz, GET /metrics, POST /v1/check, POST /v1/claims)");
 }
 
 /* Logs the request (method, path, status, milliseconds: never a body, so never a patient id). */
@@ -175,6 +255,15 @@ static void done(void *cls, struct MHD_Connection *c, void **state, enum MHD_Req
 	pending *p = *state;
 	if (!p)
 		return;
+	double ms = (cw_now() - p->t0) * 1000;
+	size_t b = 0;
+	while (b < NBUCKETS && ms > bucket_ms[b])
+		b++;
+	__atomic_add_fetch(&sv->n.requests[p->route][p->status / 100 % 6], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&sv->n.bucket[p->route][b], 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&metrics_lock);
+	sv->n.seconds[p->route] += ms / 1000;
+	pthread_mutex_unlock(&metrics_lock);
 	if (!sv->o->quiet)
 		fprintf(stderr, "serve: %s %d %.2f ms%s\n", p->what, p->status, (cw_now() - p->t0) * 1000,
 		        why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");

@@ -108,6 +108,22 @@ grep -q '"new_lines":1,"known_lines":2' "$T/body" && pass "a retry with one more
 post /v1/check "$good"
 grep -q '"new_lines":0' "$T/body" && pass "check knows the accepted lines" || fail "check after claims: $(cat "$T/body")"
 
+# --- /metrics: Prometheus text ------------------------------------------------------------------
+curl -s "http://127.0.0.1:$PORT/metrics" >"$T/m.txt"
+grep -q '^claimwatch_serve_requests_total{route="/v1/check",code="4xx"} [1-9]' "$T/m.txt" &&
+	grep -q '^claimwatch_serve_requests_total{route="/v1/claims",code="2xx"} 2$' "$T/m.txt" &&
+	grep -q '^claimwatch_serve_request_seconds_bucket{route="/v1/check",le="+Inf"} [1-9]' "$T/m.txt" &&
+	grep -q '^claimwatch_serve_hits_total{detector="duplicate_billing"} [1-9]' "$T/m.txt" &&
+	grep -q '^claimwatch_serve_history_lines 15$' "$T/m.txt" && grep -q '^# TYPE claimwatch_serve_request_seconds histogram' "$T/m.txt" &&
+	pass "metrics: requests, latency histogram, hits by detector, history size" || fail "metrics: $(head -50 "$T/m.txt")"
+python3 - "$T/m.txt" <<'PY' && pass "metrics: every sample line is name{labels} number" || fail "metrics: a malformed line"
+import re, sys
+for line in open(sys.argv[1]):
+    line = line.rstrip("\n")
+    assert line.startswith("# HELP ") or line.startswith("# TYPE ") or \
+        re.fullmatch(r'[a-z_]+(\{[a-z]+="[^"]*"(,[a-z]+="[^"]*")*\})? [0-9.e+-]+', line), line
+PY
+
 # --- stop on SIGTERM; logs ----------------------------------------------------------------------
 serve_stop
 [ "$SERVE_RC" = 0 ] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $SERVE_RC"

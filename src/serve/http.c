@@ -17,6 +17,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "serve/serve.h"
+#include "serve/tokens.h"
 #include "util/progress.h"
 
 #if MHD_VERSION < 0x00097002
@@ -40,6 +41,7 @@ typedef struct counters {
 typedef struct server {
 	cw_service *svc;
 	const cw_serve_opts *o;
+	cw_tokens *tokens; /* NULL: no tokens asked */
 	counters n;
 } server;
 
@@ -51,6 +53,7 @@ typedef struct pending {
 	double t0;
 	int status, route;
 	char what[64]; /* "POST /v1/check": the log line's, never a query or a body */
+	char who[48];  /* the token's name */
 } pending;
 
 static __thread pending *current;
@@ -238,6 +241,17 @@ static MHD_RESULT route(struct MHD_Connection *c, server *sv, pending *p, const 
 	int check = is(url, "/v1/check"), claims = is(url, "/v1/claims");
 	p->route = check ? R_CHECK : claims ? R_CLAIMS : is(url, "/healthz") ? R_HEALTHZ : is(url, "/metrics") ? R_METRICS
 	                                                                                                : R_OTHER;
+	static const int need[R_COUNT] = { 0, CW_ROLE_CHECK, CW_ROLE_COMMIT, CW_ROLE_WATCH, 0 };
+	if (sv->tokens && need[p->route]) {
+		const char *name;
+		int roles = cw_tokens_roles(&name, sv->tokens,
+		                            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION));
+		snprintf(p->who, sizeof p->who, "%s", name);
+		if (!roles)
+			return reply_error(c, 401, "unauthorized", "a bearer token is needed (Authorization: Bearer TOKEN)");
+		if (!(roles & need[p->route]))
+			return reply_error(c, 403, "forbidden", "the token lacks the role this endpoint needs");
+	}
 	if (p->route == R_METRICS)
 		return is(method, "GET") ? metrics(c, sv) : reply_error(c, 405, "method", "use GET");
 	if (is(url, "/healthz"))
@@ -265,7 +279,7 @@ static void done(void *cls, struct MHD_Connection *c, void **state, enum MHD_Req
 	sv->n.seconds[p->route] += ms / 1000;
 	pthread_mutex_unlock(&metrics_lock);
 	if (!sv->o->quiet)
-		fprintf(stderr, "serve: %s %d %.2f ms%s\n", p->what, p->status, (cw_now() - p->t0) * 1000,
+		fprintf(stderr, "serve: %s %d %.2f ms%s%s%s\n", p->what, p->status, ms, *p->who ? " by " : "", p->who,
 		        why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
 	free(p->body);
 	free(p);
@@ -315,8 +329,12 @@ int cw_serve_run(const cw_serve_opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	server sv = { .o = o };
-	if ((rc = cw_service_open(&sv.svc, &o->service)) < 0)
+	if (o->tokens && (rc = cw_tokens_load(&sv.tokens, o->tokens)) < 0)
 		return rc;
+	if ((rc = cw_service_open(&sv.svc, &o->service)) < 0) {
+		cw_tokens_free(sv.tokens);
+		return rc;
+	}
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, &sv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
@@ -324,6 +342,7 @@ int cw_serve_run(const cw_serve_opts *o)
 		MHD_OPTION_NOTIFY_COMPLETED, done, &sv, MHD_OPTION_END);
 	if (!d) {
 		cw_service_free(sv.svc);
+		cw_tokens_free(sv.tokens);
 		return cw_error_set(CW_EIO, "cannot listen on %s (%s)", o->listen, strerror(errno));
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -338,6 +357,7 @@ int cw_serve_run(const cw_serve_opts *o)
 	MHD_quiesce_daemon(d);
 	MHD_stop_daemon(d);
 	cw_service_free(sv.svc);
+	cw_tokens_free(sv.tokens);
 	fprintf(stderr, "serve: stopped\n");
 	return 0;
 }

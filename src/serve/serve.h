@@ -12,6 +12,7 @@ typedef struct cw_serve_opts {
 	unsigned max_conn;    /* connections at once */
 	unsigned threads;     /* threads serving requests */
 	int quiet;            /* no line per request */
+	const char *tokens;   /* the tokens file (tokens.h), NULL: no tokens asked */
 } cw_serve_opts;
 
 /* Loads the history, listens, and serves until SIGTERM or SIGINT, then finishes the requests in

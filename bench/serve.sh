@@ -100,7 +100,7 @@ curl -s "http://127.0.0.1:$port/v1/check" -d "$(head -1 "$work/bodies.txt")" | h
 BODIES="$work/bodies.txt" wrk -t 2 -c "$conns" -d "${secs}s" --latency -s "$work/check.lua" "http://127.0.0.1:$port" \
   | tee "$work/wrk.txt" | grep -E "Requests/sec|Latency|RESULT"
 serve_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
-read -r _ reqs _ errs _ s _ p50 _ p90 _ p99 < <(grep '^RESULT' "$work/wrk.txt")
+read -r _ _ reqs _ errs _ s _ p50 _ p90 _ p99 < <(grep '^RESULT' "$work/wrk.txt")
 hist=$(curl -s "http://127.0.0.1:$port/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["history_lines"])')
 echo
 echo "history: $hist claim lines ($month and its look-back)"

@@ -7,7 +7,9 @@
  * so it is checked, ordered and indexed exactly as a month read from CSV is. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "claimwatch/error.h"
+#include "util/progress.h"
 #include "dataset/pool.h"
 #include "serve/history.h"
 #include "source/rejects.h"
@@ -121,9 +123,14 @@ int cw_hist_load(cw_hist **out, cw_load_stats *stats, const char *dir, cw_month 
 	if (rc == 0) {
 		cw_load_opts lo = { .month = m, .lookback_days = lookback, .rejects = rej, .threads = threads };
 		rc = cw_load_csv(&h->base, stats, dir, &lo);
+		uint64_t rejected = cw_rejects_count(rej);
 		int rc2 = cw_rejects_close(rej);
 		if (rc == 0)
 			rc = rc2;
+		if (rejected)
+			cw_progress_note("%llu rows of %s were refused: see %s", (unsigned long long)rejected, dir, rejects_path);
+		else
+			unlink(rejects_path); /* nothing refused: no file left behind */
 	}
 	if (rc == 0) {
 		h->npat = cw_dataset_patients(h->base)->n;
@@ -653,7 +660,7 @@ int cw_hist_dataset(cw_dataset **out, cw_req_error *err, const cw_hist *h, const
 
 /* --- accepting rows ------------------------------------------------------------------------------ */
 
-static char *dup(const char *s) { return s ? strdup(s) : NULL; }
+static char *copy_str(const char *s) { return s ? strdup(s) : NULL; }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -730,9 +737,9 @@ int cw_hist_add(cw_hist *h, const cw_request *rq, const cw_hist_known *k)
 		if (grow((void **)&p->v, &p->cv, p->nv + 1, sizeof *p->v) < 0)
 			return cw_error_set(CW_ENOMEM, "out of memory");
 		cw_visit_row v = rq->visit;
-		v.visit_id = dup(v.visit_id), v.patient_id = dup(v.patient_id), v.inst_id = dup(v.inst_id);
-		v.dept_id = dup(v.dept_id), v.physician_id = dup(v.physician_id), v.dx_code = dup(v.dx_code);
-		v.dx_name = dup(v.dx_name);
+		v.visit_id = copy_str(v.visit_id), v.patient_id = copy_str(v.patient_id), v.inst_id = copy_str(v.inst_id);
+		v.dept_id = copy_str(v.dept_id), v.physician_id = copy_str(v.physician_id), v.dx_code = copy_str(v.dx_code);
+		v.dx_name = copy_str(v.dx_name);
 		p->v[p->nv++] = v;
 		h->bytes += sizeof v + 64;
 	}
@@ -742,8 +749,8 @@ int cw_hist_add(cw_hist *h, const cw_request *rq, const cw_hist_known *k)
 		if (grow((void **)&p->l, &p->cl, p->nl + 1, sizeof *p->l) < 0 || remember(h, 1, rq->lines[i].row.line_id, va) < 0)
 			return cw_error_set(CW_ENOMEM, "out of memory");
 		xline x = { rq->lines[i].row, (uint8_t)rq->lines[i].result };
-		x.r.line_id = dup(x.r.line_id), x.r.visit_id = dup(x.r.visit_id), x.r.item_code = dup(x.r.item_code);
-		x.r.physician_id = dup(x.r.physician_id);
+		x.r.line_id = copy_str(x.r.line_id), x.r.visit_id = copy_str(x.r.visit_id), x.r.item_code = copy_str(x.r.item_code);
+		x.r.physician_id = copy_str(x.r.physician_id);
 		p->l[p->nl++] = x;
 		h->bytes += sizeof x + 48;
 	}
@@ -754,8 +761,8 @@ int cw_hist_add(cw_hist *h, const cw_request *rq, const cw_hist_known *k)
 		    keyset_add(&h->rxkeys, rx_key(rq->rx[i].rx_id, rq->rx[i].line_no)) < 0)
 			return cw_error_set(CW_ENOMEM, "out of memory");
 		cw_rx_row r = rq->rx[i];
-		r.rx_id = dup(r.rx_id), r.visit_id = dup(r.visit_id), r.physician_id = dup(r.physician_id);
-		r.drug_code = dup(r.drug_code);
+		r.rx_id = copy_str(r.rx_id), r.visit_id = copy_str(r.visit_id), r.physician_id = copy_str(r.physician_id);
+		r.drug_code = copy_str(r.drug_code);
 		p->rx[p->nrx++] = r;
 		h->bytes += sizeof r + 48;
 	}

@@ -22,6 +22,8 @@ expect_output "visits.csv|No such file" "names the missing file"
 
 copy_mini "$T/D"
 serve_start "$T/serve.log" --data "$T/D" --month 2026-05 || stop "serve did not start"
+[ ! -e "/tmp/claimwatch-serve-rejects-$SERVE_PID.csv" ] && pass "no reject file left when nothing is refused" ||
+	fail "an empty reject file was left in /tmp"
 curl -s "http://127.0.0.1:$PORT/healthz" >"$T/h.json"
 grep -q '"status":"ok"' "$T/h.json" && grep -q '"history_lines":12' "$T/h.json" && grep -q '"month":"2026-05"' "$T/h.json" &&
 	pass "healthz: history loaded" || fail "healthz: $(cat "$T/h.json")"

@@ -18,6 +18,7 @@ static const cw_command commands[] = {
 	{ "budget", "the global budget: monthly prepayment, use, projection, year-end settlement (004)", cw_cmd_budget },
 	{ "sample", "draw a seeded sample of a month's physicians or institutions for checks (J4)", cw_cmd_sample },
 	{ "assess", "assess, grade and rank institutions and departments over a month, quarter, half-year or year", cw_cmd_assess },
+	{ "serve", "serve checks of claims before and during care over HTTP (/v1/check, /v1/claims)", cw_cmd_serve },
 	{ "gen", "generate demo data with known fraud schemes (truth.json)", cw_cmd_gen },
 	{ "eval", "measure findings against a generated truth.json", cw_cmd_eval },
 	{ "db", "create or migrate claimwatch's tables in a PostgreSQL database (db init)", cw_cmd_db },

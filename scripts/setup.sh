@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-need=(gcc cmake ninja-build pkg-config libpq-dev libgsl-dev libcjson-dev libcmocka-dev)
+need=(gcc cmake ninja-build pkg-config libpq-dev libgsl-dev libcjson-dev libmicrohttpd-dev libcmocka-dev)
 if [ "$tests" = 1 ]; then
   # fonts-wqy-zenhei: Chinese text in the report test's screenshot (headless Chromium has no CJK font otherwise)
   need+=(postgresql chromium fonts-wqy-zenhei clang libclang-rt-14-dev valgrind python3)

@@ -7,7 +7,7 @@
 #   tests/layout/test_calls.sh BUILD_DIR
 set -euo pipefail
 build="$1"
-layers=(util io dataset source pg engine detectors detect judge report run tools cli)
+layers=(util io dataset source pg engine detectors detect judge report run tools serve cli)
 declare -A rank
 for i in "${!layers[@]}"; do rank[${layers[$i]}]=$i; done
 
@@ -25,7 +25,7 @@ layer_of() {
   esac
 }
 
-mapfile -t objects < <(find "$build/CMakeFiles" -path '*claimwatch_engine.dir/*.o' -o -path '*claimwatch_tools.dir/*.o' \
+mapfile -t objects < <(find "$build/CMakeFiles" -path '*claimwatch_engine.dir/*.o' -o -path '*claimwatch_tools.dir/*.o' -o -path '*claimwatch_serve.dir/*.o' \
                         -o -path '*CMakeFiles/claimwatch.dir/*.o' | sort)
 [ ${#objects[@]} -gt 0 ] || { echo "no objects under $build/CMakeFiles: build first"; exit 1; }
 # One line per object and layer rank, then nm's lines of every object (defined: "D obj sym"; used: "U obj sym").

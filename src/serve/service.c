@@ -1,0 +1,347 @@
+/* service.c: judging and accepting one claim (service.h). */
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claimwatch/error.h"
+#include "claimwatch/findings.h"
+#include "serve/history.h"
+#include "serve/journal.h"
+#include "serve/service.h"
+#include "util/progress.h"
+
+#define MAX_DETECTORS 64
+
+struct cw_service {
+	cw_hist *hist;
+	cw_journal *journal;
+	const cw_rules *rules;
+	cw_dimset *dims;
+	const char *det[MAX_DETECTORS]; /* the enabled detectors partitioned by patient */
+	size_t ndet;
+	int lookback, accept_uncatalogued;
+	pthread_rwlock_t lock;   /* the history: read to check, write to accept */
+	pthread_mutex_t counters;
+	cw_service_stats st;
+};
+
+/* --- setting up ------------------------------------------------------------------------------ */
+
+static int pick_detectors(cw_service *s)
+{
+	const cw_registry *reg = cw_rules_registry(s->rules);
+	for (size_t i = 0; i < cw_registry_count(reg); i++) {
+		const cw_detector *d = cw_registry_get(reg, i);
+		char path[128];
+		int on = 0;
+		snprintf(path, sizeof path, "detectors.%s", d->name);
+		cw_section sec = cw_rules_section(s->rules, path);
+		if (cw_section_bool(&on, &sec, "enabled") < 0)
+			return CW_EINVALID;
+		if (on && d->partition == CW_PARTITION_PATIENTS && s->ndet < MAX_DETECTORS)
+			s->det[s->ndet++] = d->name;
+	}
+	s->st.ndetectors = s->ndet;
+	memcpy(s->st.detector_name, s->det, s->ndet * sizeof *s->det);
+	return 0;
+}
+
+static int lookback_of(int *out, const cw_service_opts *o)
+{
+	long long v = o->lookback_days;
+	cw_section load = cw_rules_section(o->rules, "load");
+	int rc = v >= 0 ? 0 : cw_section_int(&v, &load, "lookback_days", 0, 3660);
+	*out = (int)v;
+	return rc;
+}
+
+int cw_service_open(cw_service **out, const cw_service_opts *o)
+{
+	cw_service *s = calloc(1, sizeof *s);
+	size_t repaired = 0;
+	if (!s)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	s->rules = o->rules;
+	s->accept_uncatalogued = o->accept_uncatalogued;
+	s->st.month = o->month;
+	pthread_rwlock_init(&s->lock, NULL);
+	pthread_mutex_init(&s->counters, NULL);
+	int rc = lookback_of(&s->lookback, o);
+	if (rc == 0)
+		rc = cw_dimset_load(&s->dims, o->rules);
+	if (rc == 0)
+		rc = pick_detectors(s);
+	if (rc == 0)
+		rc = cw_detect_check(o->rules);
+	if (rc == 0)
+		rc = cw_journal_open(&s->journal, &repaired, o->data_dir);
+	if (rc == 0 && repaired)
+		cw_progress_note("journal: removed a torn record of %zu bytes left by a crash (never acknowledged)",
+		                 repaired);
+	double t0 = cw_now();
+	if (rc == 0)
+		rc = cw_hist_load(&s->hist, NULL, o->data_dir, o->month, s->lookback, o->rejects_path, o->threads);
+	s->st.seconds_loading = cw_now() - t0;
+	if (rc < 0) {
+		cw_service_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void cw_service_free(cw_service *s)
+{
+	if (!s)
+		return;
+	cw_hist_free(s->hist);
+	cw_journal_close(s->journal);
+	cw_dimset_free(s->dims);
+	pthread_rwlock_destroy(&s->lock);
+	pthread_mutex_destroy(&s->counters);
+	free(s);
+}
+
+void cw_service_stats_get(cw_service_stats *st, cw_service *s)
+{
+	pthread_rwlock_rdlock(&s->lock);
+	pthread_mutex_lock(&s->counters);
+	*st = s->st;
+	st->history_lines = cw_hist_lines(s->hist);
+	st->patients = cw_hist_patients(s->hist);
+	st->memory = cw_hist_memory(s->hist);
+	pthread_mutex_unlock(&s->counters);
+	pthread_rwlock_unlock(&s->lock);
+}
+
+/* --- judging ------------------------------------------------------------------------------------- */
+
+/* The findings of the patient's month, every detector's, in registry order. */
+typedef struct verdict {
+	cw_dataset *ds;
+	cw_findings *f[MAX_DETECTORS];
+	size_t nf;
+	uint64_t *ids; /* of every finding, sorted */
+	size_t nids;
+	cw_month month;
+} verdict;
+
+static void verdict_free(verdict *v)
+{
+	for (size_t i = 0; i < v->nf; i++)
+		cw_findings_free(v->f[i]);
+	free(v->ids);
+	cw_dataset_free(v->ds);
+}
+
+static uint64_t id_num(const char *id) { return strtoull(id + 1, NULL, 16); }
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int has_id(const uint64_t *ids, size_t n, uint64_t id)
+{
+	return n && bsearch(&id, ids, n, sizeof id, cmp_u64) != NULL;
+}
+
+static int run_detectors(verdict *v, const cw_service *s)
+{
+	size_t total = 0;
+	for (size_t d = 0; d < s->ndet; d++) {
+		cw_detect_opts o = { .threads = 1, .only = s->det[d] };
+		int rc = cw_detect(&v->f[v->nf], v->ds, s->rules, s->dims, &o);
+		if (rc < 0)
+			return rc;
+		total += cw_findings_count(v->f[v->nf++]);
+	}
+	v->ids = malloc((total ? total : 1) * sizeof *v->ids);
+	if (!v->ids)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t d = 0; d < v->nf; d++)
+		for (size_t i = 0; i < cw_findings_count(v->f[d]); i++) {
+			cw_record r;
+			cw_findings_get(&r, v->f[d], i);
+			v->ids[v->nids++] = id_num(r.id);
+		}
+	qsort(v->ids, v->nids, sizeof *v->ids, cmp_u64);
+	return 0;
+}
+
+/* 1 when the finding cites the request's visit or one of its lines. */
+static int touches(const cw_record *r, const cw_dataset *ds, const cw_request *rq)
+{
+	const cw_claims *cl = cw_dataset_claims(ds);
+	if (r->f.visit != CW_NONE && !strcmp(cw_dataset_str(ds, cw_dataset_visits(ds)->id[r->f.visit]), rq->visit.visit_id))
+		return 1;
+	for (size_t i = 0; i < r->f.nlines; i++)
+		if (!strcmp(cw_dataset_str(ds, cl->visit[r->f.lines[i]] == CW_NONE ? CW_NONE
+		                                 : cw_dataset_visits(ds)->id[cl->visit[r->f.lines[i]]]),
+		            rq->visit.visit_id))
+			return 1;
+	return 0;
+}
+
+/* --- the answer ---------------------------------------------------------------------------------- */
+
+static cJSON *line_json(const cw_dataset *ds, uint32_t l, const cw_request *rq)
+{
+	const cw_claims *cl = cw_dataset_claims(ds);
+	char b[CW_FMT_SIZE];
+	cJSON *o = cJSON_CreateObject();
+	const char *vid = cw_dataset_str(ds, cw_dataset_visits(ds)->id[cl->visit[l]]);
+	cJSON_AddStringToObject(o, "line_id", cw_dataset_str(ds, cl->id[l]));
+	cJSON_AddStringToObject(o, "visit_id", vid);
+	cJSON_AddStringToObject(o, "item_code", cw_dataset_str(ds, cw_dataset_items(ds)->code[cl->item[l]]));
+	cJSON_AddStringToObject(o, "service_time", cw_format_time(b, cl->time[l]));
+	cJSON_AddStringToObject(o, "qty", cw_format_qty(b, cl->qty[l]));
+	cJSON_AddStringToObject(o, "amount", cw_format_money(b, cl->amount[l]));
+	cJSON_AddBoolToObject(o, "this_claim", !strcmp(vid, rq->visit.visit_id));
+	return o;
+}
+
+static cJSON *hit_json(const cw_record *r, const cw_dataset *ds, const cw_request *rq)
+{
+	char b[CW_FMT_SIZE];
+	int zh = strcmp(rq->lang, "en") != 0;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", r->id);
+	cJSON_AddStringToObject(o, "detector", r->detector->name);
+	cJSON_AddStringToObject(o, "title", zh ? r->detector->title_zh : r->detector->title_en);
+	cJSON_AddStringToObject(o, "severity", cw_severity_name(r->f.severity));
+	cJSON_AddStringToObject(o, "reason", cw_record_reason(r, rq->lang));
+	cJSON_AddStringToObject(o, "money", cw_format_money(b, r->f.suspect));
+	if (r->f.when != CW_MINUTE_NONE)
+		cJSON_AddStringToObject(o, "when", cw_format_time(b, r->f.when));
+	if (r->f.visit != CW_NONE)
+		cJSON_AddStringToObject(o, "visit_id", cw_dataset_str(ds, cw_dataset_visits(ds)->id[r->f.visit]));
+	if (r->f.physician != CW_NONE)
+		cJSON_AddStringToObject(o, "physician_id", cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r->f.physician]));
+	cJSON *lines = cJSON_AddArrayToObject(o, "lines");
+	for (size_t i = 0; i < r->f.nlines; i++)
+		cJSON_AddItemToArray(lines, line_json(ds, r->f.lines[i], rq));
+	return o;
+}
+
+static char *error_json(const cw_req_error *e)
+{
+	cJSON *o = cJSON_CreateObject(), *err = cJSON_AddObjectToObject(o, "error");
+	cJSON_AddNumberToObject(err, "status", e->status);
+	cJSON_AddStringToObject(err, "code", e->code);
+	cJSON_AddStringToObject(err, "path", e->path);
+	cJSON_AddStringToObject(err, "message", e->message);
+	char *s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+/* The answer: the hits, the findings withdrawn, what was accepted. */
+static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_known *k, const uint64_t *old,
+                         size_t nold, int commit, cw_service *s)
+{
+	char m[8];
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "visit_id", rq->visit.visit_id);
+	cJSON_AddStringToObject(o, "month", cw_month_format(m, v->month));
+	cJSON_AddBoolToObject(o, "committed", commit);
+	cJSON_AddNumberToObject(o, "new_lines", (double)k->new_lines);
+	cJSON_AddNumberToObject(o, "known_lines", (double)(rq->nlines - k->new_lines));
+	cJSON *hits = cJSON_AddArrayToObject(o, "hits");
+	uint64_t counted[MAX_DETECTORS] = { 0 };
+	for (size_t d = 0; d < v->nf; d++)
+		for (size_t i = 0; i < cw_findings_count(v->f[d]); i++) {
+			cw_record r;
+			cw_findings_get(&r, v->f[d], i);
+			if (has_id(old, nold, id_num(r.id)) && !touches(&r, v->ds, rq))
+				continue;
+			cJSON_AddItemToArray(hits, hit_json(&r, v->ds, rq));
+			counted[d]++;
+		}
+	cJSON *gone = cJSON_AddArrayToObject(o, "withdrawn");
+	for (size_t i = 0; i < nold; i++)
+		if (!has_id(v->ids, v->nids, old[i])) {
+			char id[24];
+			snprintf(id, sizeof id, "F%016llx", (unsigned long long)old[i]);
+			cJSON_AddItemToArray(gone, cJSON_CreateString(id));
+		}
+	pthread_mutex_lock(&s->counters);
+	for (size_t d = 0; d < v->nf; d++)
+		s->st.hits_by_detector[d] += counted[d];
+	pthread_mutex_unlock(&s->counters);
+	char *txt = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return txt;
+}
+
+/* Judges the parsed request under the lock the caller holds; accepts it when commit. */
+static int judge(char **json, int *status, cw_service *s, const cw_request *rq, int commit)
+{
+	cw_req_error e = { 0 };
+	cw_hist_known k = { 0 };
+	verdict v = { .month = cw_request_month(rq) };
+	const uint64_t *old = NULL;
+	size_t nold = 0;
+	int rc = cw_hist_match(&k, &e, s->hist, rq, s->accept_uncatalogued);
+	if (rc == 0)
+		rc = cw_hist_dataset(&v.ds, &e, s->hist, rq, &k, v.month, s->lookback);
+	if (rc == 0)
+		rc = run_detectors(&v, s);
+	if (rc == 0 && commit && (k.new_lines || k.new_rx || !k.visit_known))
+		rc = cw_journal_append(s->journal, rq, &k);
+	if (rc == 0 && commit)
+		rc = cw_hist_add(s->hist, rq, &k);
+	if (rc == 0) {
+		cw_hist_standing(&old, &nold, s->hist, k.patient, v.month);
+		*json = answer_json(&v, rq, &k, old, nold, commit, s);
+		*status = 200;
+		if (commit)
+			rc = cw_hist_set_standing(s->hist, k.patient, v.month, v.ids, v.nids);
+		pthread_mutex_lock(&s->counters);
+		s->st.lines_accepted += commit ? k.new_lines : 0;
+		s->st.lines_duplicate += commit ? rq->nlines - k.new_lines : 0;
+		pthread_mutex_unlock(&s->counters);
+	} else if (rc == CW_EINVALID && e.code) {
+		*json = error_json(&e);
+		*status = e.status;
+		rc = 0;
+	}
+	verdict_free(&v);
+	cw_hist_known_free(&k);
+	return rc;
+}
+
+int cw_service_handle(char **json, int *status, cw_service *s, const char *body, size_t len, int commit)
+{
+	cw_request rq;
+	cw_req_error e = { 0 };
+	*json = NULL;
+	int rc = cw_request_parse(&rq, &e, body, len);
+	if (rc == 0) {
+		if (commit)
+			pthread_rwlock_wrlock(&s->lock);
+		else
+			pthread_rwlock_rdlock(&s->lock);
+		rc = judge(json, status, s, &rq, commit);
+		pthread_rwlock_unlock(&s->lock);
+	} else if (rc == CW_EINVALID) {
+		*json = error_json(&e);
+		*status = e.status;
+		rc = 0;
+	}
+	if (rc < 0) {
+		cw_req_error ie = { .status = 500, .code = "internal" };
+		snprintf(ie.message, sizeof ie.message, "%s", cw_error_last());
+		*json = error_json(&ie);
+		*status = 500;
+	}
+	cw_request_free(&rq);
+	pthread_mutex_lock(&s->counters);
+	s->st.checks += !commit;
+	s->st.commits += commit;
+	s->st.errors += *status != 200;
+	pthread_mutex_unlock(&s->counters);
+	return *json ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+}

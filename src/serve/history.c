@@ -234,6 +234,7 @@ static cw_claim_row base_line(const cw_dataset *ds, cw_ref l)
 		.item_code = opt(ds, cw_dataset_items(ds)->code[c->item[l]]),
 		.physician_id = opt(ds, cw_dataset_physicians(ds)->id[c->physician[l]]),
 		.time = c->time[l], .qty = c->qty[l], .unit_price = c->unit_price[l], .amount = c->amount[l],
+		.fund = c->fund[l], .self_pay = c->self_pay[l],
 	};
 }
 
@@ -515,7 +516,8 @@ static int add_refs(cw_builder *b, const cw_dataset *ds, const marks *mk, cw_ref
 	for (size_t i = 0; rc == 0 && i < in->n; i++)
 		if (mk->inst[i])
 			rc = took(cw_builder_add_institution(&re, b, &(cw_institution_row){ opt(ds, in->id[i]),
-			          opt(ds, in->name[i]), in->level[i] }), NULL, &re, NULL);
+			          opt(ds, in->name[i]), in->level[i], opt(ds, in->region[i]) }),
+			          NULL, &re, NULL);
 	for (size_t i = 0; rc == 0 && i < de->n; i++)
 		if (mk->dept[i])
 			rc = took(cw_builder_add_department(&re, b, &(cw_department_row){ opt(ds, de->id[i]),
@@ -536,7 +538,8 @@ static int add_refs(cw_builder *b, const cw_dataset *ds, const marks *mk, cw_ref
 				.large_equipment = it->large_equipment[i], .antibiotic = it->antibiotic[i],
 				.retest_hours = it->retest_hours[i], .max_daily_qty = it->max_daily_qty[i],
 				.sex_only = it->sex_only[i], .age_min = it->age_min[i], .age_max = it->age_max[i],
-				.min_level = it->min_level[i], .setting = it->setting[i] }), NULL, &re, NULL);
+				.min_level = it->min_level[i], .setting = it->setting[i],
+				.catalogue_class = it->catalogue_class[i], .essential = it->essential[i] }), NULL, &re, NULL);
 	for (size_t i = 0; rc == 0 && i < it->n; i++)
 		for (uint32_t j = it->component_start[i]; rc == 0 && mk->item[i] == 2 && j < it->component_start[i + 1]; j++)
 			rc = took(cw_builder_add_bundle(&re, b, &(cw_bundle_row){ opt(ds, it->code[i]),

@@ -210,6 +210,10 @@ static void line_text(rowtext *t, const cw_claim_row *l)
 	t->v[5] = fmt_qty(t, 5, l->qty);
 	t->v[6] = fmt_money(t, 6, l->unit_price);
 	t->v[7] = fmt_money(t, 7, l->amount);
+	if (l->fund != CW_FEN_NONE) /* data contract 2: kept when the file has the columns */
+		t->v[8] = fmt_money(t, 8, l->fund);
+	if (l->self_pay != CW_FEN_NONE)
+		t->v[9] = fmt_money(t, 9, l->self_pay);
 }
 
 static void rx_text(rowtext *t, const cw_rx_row *r)

@@ -214,6 +214,8 @@ static cJSON *hit_json(const cw_record *r, const cw_dataset *ds, const cw_reques
 	cJSON_AddStringToObject(o, "severity", cw_severity_name(r->f.severity));
 	cJSON_AddStringToObject(o, "reason", cw_record_reason(r, rq->lang));
 	cJSON_AddStringToObject(o, "money", cw_format_money(b, r->f.suspect));
+	cJSON_AddStringToObject(o, "fund", cw_format_money(b, r->fund)); /* the fund's share (docs/fund.md) */
+	cJSON_AddBoolToObject(o, "fund_estimated", r->fund_estimated);
 	if (r->f.when != CW_MINUTE_NONE)
 		cJSON_AddStringToObject(o, "when", cw_format_time(b, r->f.when));
 	if (r->f.visit != CW_NONE)

@@ -9,7 +9,7 @@
       time, then visit id).
   serve_replay.py replay PORT CLAIMS.jsonl OUT.json [ENDPOINT]
       POSTs every body to /v1/claims (or ENDPOINT) on one keep-alive connection; writes the findings
-      that stand at the end (every hit, minus the withdrawn), by id: detector, sorted line ids, money.
+      that stand at the end (every hit, minus the withdrawn), by id: detector, sorted line ids, money, the fund's share.
   serve_replay.py batch FINDINGS.csv EVIDENCE.csv DETECTORS OUT.json
       The same from a batch run's month, for the comma-separated detectors.
   serve_replay.py compare A.json B.json
@@ -109,7 +109,7 @@ def replay(port, claims_path, out, endpoint='/v1/claims'):
                 continue
             for h in ans['hits']:
                 standing[h['id']] = {'detector': h['detector'], 'lines': sorted(l['line_id'] for l in h['lines']),
-                                     'money': h['money']}
+                                     'money': h['money'], 'fund': h['fund']}
             for w in ans['withdrawn']:
                 standing.pop(w, None)
     with open(out, 'w') as fh:
@@ -129,7 +129,7 @@ def batch(findings, evidence, detectors, out):
         for r in csv.DictReader(fh):
             if r['detector'] in keep:
                 res[r['finding_id']] = {'detector': r['detector'], 'lines': sorted(lines.get(r['finding_id'], [])),
-                                        'money': r['suspect_amount']}
+                                        'money': r['suspect_amount'], 'fund': r['fund_amount']}
     with open(out, 'w') as fh:
         json.dump(res, fh, indent=1, sort_keys=True)
     print(f'{len(res)} batch findings of {len(keep)} detectors')

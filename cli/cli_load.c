@@ -109,6 +109,8 @@ static void report(const char *dir, const cw_load_stats *st, const cw_pg_load_re
 	}
 	for (int i = 0; i < rep->nmonths; i++)
 		report_month(pg, &rep->months[i]);
+	if (rep->budgets)
+		cw_progress_note("%s: budgets: %d rows of %s/budgets.csv added or corrected", pg->target, rep->budgets, dir);
 	cw_progress_note("%s: loaded %s in %.1f s: %llu rows read, %llu rejected%s (load %s in claimwatch.runs)",
 	                 pg->target, dir, st->seconds, read, rejected,
 	                 rejected ? ", listed in claimwatch.rejects" : "", rep->run_id);

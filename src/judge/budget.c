@@ -30,6 +30,7 @@ void cw_budget_rules_default(cw_budget_rules *out)
 	out->baseline_months = 3;
 	out->bind_ppm = CW_PPM;
 	out->min_volume = 30;
+	out->share_needs_targets = 1;
 }
 
 int64_t cw_ppm(double share)
@@ -94,6 +95,8 @@ void cw_budget_settle_month(cw_budget_month *m, const cw_budget_rules *r)
 /* The overspend band by band: [0, edge1], (edge1, edge2], beyond edge2, each split fund / hospital. */
 static void share_overspend(cw_budget_year *y, const cw_budget_rules *r)
 {
+	int withheld = r->share_needs_targets && y->targets >= CW_TARGETS_VPP_OVER;
+	y->shared = !withheld;
 	cw_fen edge1 = cw_share(y->budget, r->band1_ppm), edge2 = cw_share(y->budget, r->band2_ppm);
 	cw_fen over = y->over;
 	y->band[0] = over < edge1 ? over : edge1;
@@ -102,7 +105,7 @@ static void share_overspend(cw_budget_year *y, const cw_budget_rules *r)
 	const int64_t fund[3] = { r->band1_fund_ppm, r->band2_fund_ppm, r->beyond_fund_ppm };
 	y->over_fund = y->over_hospital = 0;
 	for (int b = 0; b < 3; b++) {
-		y->band_fund[b] = cw_share(y->band[b], fund[b]);
+		y->band_fund[b] = withheld ? 0 : cw_share(y->band[b], fund[b]);
 		y->band_hospital[b] = y->band[b] - y->band_fund[b];
 		y->over_fund += y->band_fund[b];
 		y->over_hospital += y->band_hospital[b];
@@ -112,7 +115,31 @@ static void share_overspend(cw_budget_year *y, const cw_budget_rules *r)
 void cw_budget_settle_year(cw_budget_year *y, const cw_budget_rules *r, cw_fen budget, cw_fen used,
                            cw_fen prepaid, cw_fen held, int grade)
 {
+	cw_budget_settle_year_targets(y, r, budget, used, prepaid, held, grade, CW_TARGETS_UNKNOWN);
+}
+
+const char *cw_budget_share_reason(const cw_budget_year *y, int zh)
+{
+	static const char *const en[] = { "shared by the bands (control targets not assessed)",
+		"shared by the bands: visits per patient and cost per visit kept their targets",
+		"not shared: visits per patient over its target (I2)", "not shared: cost per visit over its target (I2)",
+		"not shared: visits per patient and cost per visit over their targets (I2)" };
+	static const char *const cn[] = { "按档分担（未评估控制指标）", "按档分担：人次人头比、次均费用符合控制指标",
+		"不予分担：人次人头比超出控制指标（I2）", "不予分担：次均费用超出控制指标（I2）",
+		"不予分担：人次人头比、次均费用均超出控制指标（I2）" };
+	if (y->over <= 0)
+		return "";
+	int t = y->targets < 0 || y->targets > CW_TARGETS_BOTH_OVER ? 0 : y->targets;
+	if (!y->shared || t < CW_TARGETS_VPP_OVER)
+		return zh ? cn[t] : en[t];
+	return zh ? "按档分担（share_needs_targets 已关闭）" : "shared by the bands (share_needs_targets is off)";
+}
+
+void cw_budget_settle_year_targets(cw_budget_year *y, const cw_budget_rules *r, cw_fen budget, cw_fen used,
+                                   cw_fen prepaid, cw_fen held, int grade, int targets)
+{
 	memset(y, 0, sizeof *y);
+	y->targets = targets;
 	y->budget = budget;
 	y->used = used;
 	y->prepaid = prepaid;

@@ -45,6 +45,9 @@ typedef struct cw_budget_rules {
 	int64_t bind_ppm;                           /* under_service.bind_share 1.0 */
 	int min_volume;                             /* under_service.min_volume 30: the baseline's least mean of
 	                                             * visits, stays or cases for a fall to count */
+	int share_needs_targets;                    /* share_needs_targets true: I2's condition, the fund shares
+	                                             * an overspend only when 人次人头比 and 次均费用 kept their
+	                                             * control targets */
 } cw_budget_rules;
 
 /* The defaults of rules/default.json, without rules. */
@@ -99,11 +102,25 @@ typedef struct cw_budget_year {
 	cw_fen fund_total;                   /* the fund's payment for the year: within + over_fund +
 	                                      * surplus_kept - holdback_kept */
 	cw_fen settlement;                   /* fund_total - prepaid: paid at the year end (< 0: recovered) */
+	int targets;                         /* I2's condition: CW_TARGETS_* */
+	int shared;                          /* 1: the overspend was shared by the bands; 0: the fund paid none */
 } cw_budget_year;
+
+/* I2's condition (document 004: 人次与人数的比例、次均门诊费用符合控制指标的部分,按规定比例分担,超出控制
+ * 指标的社保基金不予分担): whether the year's visits per patient and cost per visit kept their targets. */
+enum { CW_TARGETS_UNKNOWN, CW_TARGETS_KEPT, CW_TARGETS_VPP_OVER, CW_TARGETS_CPV_OVER, CW_TARGETS_BOTH_OVER };
 
 /* The settlement of a year from the budget, the year's use, prepayments and holdbacks and the grade. */
 void cw_budget_settle_year(cw_budget_year *y, const cw_budget_rules *r, cw_fen budget, cw_fen used,
                            cw_fen prepaid, cw_fen held, int grade);
+/* The same with I2's condition: `targets` (CW_TARGETS_*) says whether the institution kept its control
+ * targets; when one was over and share_needs_targets holds, the fund shares nothing of the overspend (every
+ * band's fund part 0, the hospital bears it all). Unknown targets (no assessment) do not withhold the
+ * share: the absence of a file is no evidence of a breach. */
+void cw_budget_settle_year_targets(cw_budget_year *y, const cw_budget_rules *r, cw_fen budget, cw_fen used,
+                                   cw_fen prepaid, cw_fen held, int grade, int targets);
+/* Why the fund shared the overspend or not, in zh or en ("" when there is no overspend). */
+const char *cw_budget_share_reason(const cw_budget_year *y, int zh);
 
 /* The projection of the year's use at the end of month `months` (1..12) from the use of those months. */
 enum { CW_PROJ_LINEAR, CW_PROJ_PROFILE, CW_PROJ_LAST_YEAR };

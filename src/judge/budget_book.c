@@ -330,10 +330,19 @@ static int violations(cw_budget_book *b, const char *root, int year, int last, c
 
 /* --- grades (ASSESS's period file, else the rules) -------------------------------------------- */
 
+/* A 0/1 flag of the assessment: 0 or 1, -1 when empty, -2 for anything else. */
+static int over_flag(const char *s)
+{
+	if (!s[0])
+		return -1;
+	return !strcmp(s, "0") ? 0 : !strcmp(s, "1") ? 1 : -2;
+}
+
 static int grades(cw_budget_book *b, const char *root, int year, const cw_rules *rules)
 {
-	static const char *const cols[] = { "inst_id", "grade", NULL };
-	char path[4096], inst[72], g[8];
+	static const char *const cols[] = { "inst_id", "grade", "?visits_per_patient_over", "?cost_per_visit_over",
+		                            NULL };
+	char path[4096], inst[72], g[8], vo[8], co[8];
 	cw_csvtab *t;
 	for (size_t i = 0; i < b->n; i++)
 		if (b->inst[i].year == year) {
@@ -358,6 +367,14 @@ static int grades(cw_budget_book *b, const char *root, int year, const cw_rules 
 			                  (unsigned long long)cw_csvtab_line(t), g);
 		else if (x && grade >= 0)
 			x->grade = grade, x->grade_source = CW_GRADE_ASSESSMENT;
+		/* I2's condition: the year's 人次人头比 and 次均费用 against their targets (0/1, empty: not judged) */
+		int v = over_flag(cw_csvtab_copy(vo, sizeof vo, t, 2)), c = over_flag(cw_csvtab_copy(co, sizeof co, t, 3));
+		if (rc >= 0 && (v < -1 || c < -1))
+			rc = cw_error_set(CW_EINVALID, "%s: line %llu: visits_per_patient_over / cost_per_visit_over must be "
+			                  "0, 1 or empty", path, (unsigned long long)cw_csvtab_line(t));
+		else if (x && (v >= 0 || c >= 0))
+			x->targets = v == 1 && c == 1 ? CW_TARGETS_BOTH_OVER : v == 1 ? CW_TARGETS_VPP_OVER
+			           : c == 1 ? CW_TARGETS_CPV_OVER : CW_TARGETS_KEPT;
 	}
 	cw_csvtab_close(t);
 	return rc < 0 ? rc : 0;
@@ -434,7 +451,7 @@ static void settle(cw_budget_inst *x, const cw_budget_book *b, int last)
 			under_service(x, k, cum_used, cum_budget, b);
 	}
 	if (x->complete)
-		cw_budget_settle_year(&x->y, &b->rules, x->annual, cum_used, prepaid, held, x->grade);
+		cw_budget_settle_year_targets(&x->y, &b->rules, x->annual, cum_used, prepaid, held, x->grade, x->targets);
 }
 
 static int by_year_inst(const void *a, const void *b)

@@ -30,6 +30,7 @@ typedef struct cw_budget_inst {
 	int under[12];                    /* I12: the month's services fell while the budget binds */
 	char under_reason[12][160];
 	int grade, grade_source;          /* 0..3 (A..D); CW_GRADE_* */
+	int targets;                      /* I2's condition from the period's assessment: CW_TARGETS_* */
 	int complete;                     /* all twelve months read: the year is settled */
 	cw_budget_year y;
 } cw_budget_inst;

@@ -84,6 +84,8 @@ int cw_budget_rules_load(cw_budget_rules *out, const cw_rules *rules)
 	if (rc == 0)
 		rc = under_service(&r, &s);
 	if (rc == 0)
+		rc = cw_section_bool(&r.share_needs_targets, &s, "share_needs_targets");
+	if (rc == 0)
 		*out = r;
 	return rc;
 }

@@ -218,6 +218,10 @@ int cw_budget_write_json(FILE *f, const cw_budget_book *b)
 			cJSON_AddStringToObject(r, "period", ps[j].name);
 			cJSON_AddItemToArray(pl, r);
 		}
+		if (x->complete && x->y.over > 0) { /* I2's condition: whether the fund shared the overspend, and why */
+			cJSON_AddBoolToObject(o, "overspend_shared", x->y.shared);
+			cJSON_AddStringToObject(o, "overspend_share_reason", cw_budget_share_reason(&x->y, b->zh));
+		}
 		cJSON_AddItemToArray(list, o);
 	}
 	char *text = cJSON_Print(root);

@@ -147,5 +147,9 @@ int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id);
 struct cw_budget_table;
 int cw_pg_budgets_read_conn(struct cw_budget_table *out, cw_pg *pg);
 int cw_pg_budgets_read(struct cw_budget_table *out, const char *conninfo);
+/* `claimwatch load`: DIR/budgets.csv, when the folder has one, into budgets inside the load's transaction,
+ * each row added or corrected by (inst_id, year); *n the rows written (0 without the file). A bad row is
+ * an error naming the file, line and column (the load then changes nothing). */
+int cw_pg_budgets_load(int *n, cw_pg *pg, const char *dir);
 
 #endif

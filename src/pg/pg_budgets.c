@@ -1,5 +1,7 @@
 /* pg_budgets.c: the optional budgets table from PostgreSQL (schema 9, queries/extract_budgets.sql;
- * document 004, docs/budget.md), each row checked as a row of budgets.csv (source/budgets.c). */
+ * document 004, docs/budget.md), each row checked as a row of budgets.csv (source/budgets.c); and
+ * `claimwatch load` writing a folder's budgets.csv into it (queries/load_budgets.sql). */
+#include <inttypes.h>
 #include <stdio.h>
 #include "claimwatch/error.h"
 #include "pg/pg.h"
@@ -35,5 +37,36 @@ int cw_pg_budgets_read(cw_budget_table *out, const char *conninfo)
 	if (rc == 0)
 		rc = cw_pg_budgets_read_conn(out, pg);
 	cw_pg_close(pg);
+	return rc;
+}
+
+/* A profile weight in millionths as the decimal text the table stores ("0.083333", "100000"). */
+static void weight_text(char *o, size_t size, cw_fen w)
+{
+	snprintf(o, size, "%" PRId64 ".%06" PRId64, w / CW_BUDGET_WEIGHT_ONE, w % CW_BUDGET_WEIGHT_ONE);
+}
+
+static int load_row(cw_pg *pg, const cw_budget_row *r)
+{
+	char year[16], annual[CW_FMT_SIZE], m[12][48];
+	const char *params[15] = { r->inst_id, year, cw_format_money(annual, r->annual) };
+	snprintf(year, sizeof year, "%d", r->year);
+	for (int k = 0; k < 12; k++) {
+		weight_text(m[k], sizeof m[k], r->profile[k]);
+		params[3 + k] = r->profile_given ? m[k] : NULL;
+	}
+	return cw_pg_run_file(NULL, pg, "load_budgets.sql", 15, params);
+}
+
+int cw_pg_budgets_load(int *n, cw_pg *pg, const char *dir)
+{
+	cw_budget_table t = { 0 };
+	*n = 0;
+	int rc = cw_budgets_read_dir(&t, dir);
+	for (size_t i = 0; rc == 0 && i < t.n; i++)
+		rc = load_row(pg, &t.rows[i]);
+	if (rc == 0)
+		*n = (int)t.n;
+	cw_budgets_free(&t);
 	return rc;
 }

@@ -7,7 +7,9 @@
  *   - claim lines are added, each replacing the line of the same line_id wherever it is; months named
  *     by --replace-months are replaced as a whole, their lines without a new version removed with their
  *     exam results (queries/load_claim_lines.sql, claimwatch.merge_claim_months);
- *   - the other tables are upserted on their primary key (queries/load_<table>.sql).
+ *   - the other tables are upserted on their primary key (queries/load_<table>.sql);
+ *   - the optional budgets.csv, when the folder has one, is added or corrected by (inst_id, year)
+ *     (queries/load_budgets.sql, pg_budgets.c).
  * So a folder of late corrections changes those lines only, and loading a month twice does not
  * duplicate it. All of it is one transaction, under the data lock that keeps runs from reading a load
  * half-done (pg_lock.c): a load that fails, or rejects more than the allowed share, changes nothing. */
@@ -284,6 +286,8 @@ int cw_pg_load(cw_load_stats *stats, cw_pg_load_report *rep, cw_pg *pg, const ch
 		rc = load_file(pg, dir, t, b, &lo, stats, &rb, opts, rep);
 	if (rc == 0 && opts->replace)
 		rc = remove_results(pg, rep);
+	if (rc == 0) /* the optional budgets (docs/budget.md), as a run of the folder reads them */
+		rc = cw_pg_budgets_load(&rep->budgets, pg, dir);
 	cw_rowbuf_free(&rb);
 	cw_builder_free(b);
 	int rc2 = cw_rejects_close(rejects);

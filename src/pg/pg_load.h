@@ -31,11 +31,12 @@ typedef struct cw_pg_load_report {
 	double share;    /* rejected rows over rows read */
 	int nmonths;     /* months whose claim lines changed, in order */
 	cw_pg_load_month months[CW_PG_LOAD_MONTHS];
+	int budgets;     /* rows of DIR/budgets.csv added or corrected (0 when the folder has none) */
 } cw_pg_load_report;
 
 /* Loads DIR/<table>.csv for every table of the contract, in one transaction: every row is added, or
  * replaces the row of the same key (a claim line: of the same line_id, in whatever month); the months
- * of opts->replace are replaced as a whole. */
+ * of opts->replace are replaced as a whole. The optional DIR/budgets.csv goes into budgets likewise. */
 int cw_pg_load(cw_load_stats *stats, cw_pg_load_report *rep, cw_pg *pg, const char *dir,
                const cw_pg_load_opts *opts);
 

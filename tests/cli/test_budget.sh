@@ -102,6 +102,34 @@ check H6 2026 settlement ""
 col H6 2026-03 under_service_reason | grep -q 'visits -40.0%' && pass "the reason names the fall" ||
 	fail "reason: $(col H6 2026-03 under_service_reason)"
 
+# --- I2's condition: the year's assessment has 次均费用 over its target: the fund shares none of H2's 8% ----
+A="$T/H/periods/2026/inst_assessment.csv"
+cp "$A" "$T/assessment.kept"
+printf 'period,inst_id,grade,visits_per_patient_over,cost_per_visit_over\n2026,H2,A,0,1\n2026,H6,C,,\n' >"$A"
+expect_exit 0 "budget with cost per visit over target" -- "$CW" budget --root "$T/H" --budgets "$T/hb.csv" --year 2026 --out "$T/h.csv" --quiet
+check H2 2026 band1 192000.00
+check H2 2026 band1_fund 0.00
+check H2 2026 over_fund 0.00
+check H2 2026 over_hospital 192000.00
+check H2 2026 fund_total 2400000.00
+check H2 2026 settlement 144000.00
+check H5 2026 settlement 132000.00  # under budget: untouched
+"$CW" budget --root "$T/H" --budgets "$T/hb.csv" --year 2026 --format json --out "$T/i2.json" --quiet
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); h=[i for i in d["institutions"] if i["inst_id"]=="H2"][0]; \
+  assert h["overspend_shared"] is False and h["overspend_share_reason"]=="不予分担：次均费用超出控制指标（I2）", h' "$T/i2.json" &&
+	pass "JSON: the overspend not shared, and why (zh)" || fail "JSON reason: $(grep -o '"overspend[^,]*' "$T/i2.json")"
+printf 'period,inst_id,grade,visits_per_patient_over,cost_per_visit_over\n2026,H2,A,0,0\n' >"$A"
+"$CW" budget --root "$T/H" --budgets "$T/hb.csv" --year 2026 --out "$T/h.csv" --quiet
+check H2 2026 settlement 278400.00  # both kept: the bands as before
+printf '{"budget": {"share_needs_targets": false}}\n' >"$T/off.json"
+printf 'period,inst_id,grade,visits_per_patient_over,cost_per_visit_over\n2026,H2,A,1,1\n' >"$A"
+"$CW" budget --root "$T/H" --budgets "$T/hb.csv" --year 2026 --rules "$T/off.json" --out "$T/h.csv" --quiet
+check H2 2026 settlement 278400.00  # the condition switched off
+printf 'period,inst_id,grade,visits_per_patient_over,cost_per_visit_over\n2026,H2,A,yes,0\n' >"$A"
+expect_exit 1 "an over flag that is not 0 or 1" -- "$CW" budget --root "$T/H" --budgets "$T/hb.csv" --year 2026
+expect_output "inst_assessment.csv: line 2: visits_per_patient_over / cost_per_visit_over must be 0, 1 or empty" "the error names the file and line"
+cp "$T/assessment.kept" "$A"
+
 # --- 3. formats and errors ------------------------------------------------------------------------
 expect_exit 0 "JSON" -- "$CW" budget --root "$T/H" --budgets "$T/hb.csv" --months 2026-01..2026-03 --format json --out "$T/h.json" --quiet
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["from"]=="2026-01" and len(d["institutions"])==3; \

@@ -186,6 +186,58 @@ static void band_edges(void **state)
 	assert_int_equal(y.fund_total, Y(1000000));
 }
 
+/* I2's condition: the 8% and the exactly-20% overspends with the control targets kept, unknown, or one of
+ * them over (the fund then shares nothing, the hospital bears every band), and the key that switches it
+ * off; a year under budget is untouched by it. */
+static void share_needs_targets(void **state)
+{
+	(void)state;
+	cw_budget_rules r = defaults();
+	cw_budget_year y;
+	assert_int_equal(r.share_needs_targets, 1);
+	cw_budget_settle_year_targets(&y, &r, Y(2400000), Y(2592000), Y(2256000), Y(144000), 0, CW_TARGETS_KEPT);
+	assert_int_equal(y.shared, 1);
+	assert_int_equal(y.over_fund, Y(134400));
+	assert_int_equal(y.fund_total, Y(2534400));
+	assert_string_equal(cw_budget_share_reason(&y, 0),
+	                    "shared by the bands: visits per patient and cost per visit kept their targets");
+	cw_budget_settle_year_targets(&y, &r, Y(2400000), Y(2592000), Y(2256000), Y(144000), 0, CW_TARGETS_UNKNOWN);
+	assert_int_equal(y.shared, 1);
+	assert_int_equal(y.over_fund, Y(134400));
+	assert_string_equal(cw_budget_share_reason(&y, 0), "shared by the bands (control targets not assessed)");
+	cw_budget_settle_year_targets(&y, &r, Y(2400000), Y(2592000), Y(2256000), Y(144000), 0, CW_TARGETS_CPV_OVER);
+	assert_int_equal(y.shared, 0);
+	assert_int_equal(y.band[0], Y(192000));
+	assert_int_equal(y.band_fund[0], 0);
+	assert_int_equal(y.band_hospital[0], Y(192000));
+	assert_int_equal(y.over_fund, 0);
+	assert_int_equal(y.over_hospital, Y(192000));
+	assert_int_equal(y.fund_total, Y(2400000));
+	assert_int_equal(y.settlement, Y(144000)); /* the holdback back, nothing of the overspend */
+	assert_string_equal(cw_budget_share_reason(&y, 0), "not shared: cost per visit over its target (I2)");
+	assert_string_equal(cw_budget_share_reason(&y, 1), "不予分担：次均费用超出控制指标（I2）");
+	cw_budget_settle_year_targets(&y, &r, Y(1000000), Y(1200000), 0, 0, 0, CW_TARGETS_VPP_OVER);
+	assert_int_equal(y.band[0] + y.band[1], Y(200000));
+	assert_int_equal(y.over_fund, 0);
+	assert_int_equal(y.over_hospital, Y(200000));
+	assert_int_equal(y.fund_total, Y(1000000));
+	cw_budget_settle_year_targets(&y, &r, Y(1000000), Y(1200000), 0, 0, 0, CW_TARGETS_BOTH_OVER);
+	assert_int_equal(y.over_fund, 0);
+	assert_string_equal(cw_budget_share_reason(&y, 0),
+	                    "not shared: visits per patient and cost per visit over their targets (I2)");
+	cw_budget_settle_year_targets(&y, &r, Y(1000000), Y(1000000) + 1, 0, 0, 0, CW_TARGETS_VPP_OVER);
+	assert_int_equal(y.over_hospital, 1); /* a fen over: the condition holds at the edge too */
+	cw_budget_settle_year_targets(&y, &r, Y(1000000), Y(900000), 0, 0, 0, CW_TARGETS_BOTH_OVER);
+	assert_int_equal(y.surplus_kept, Y(100000)); /* under budget: nothing to share, nothing withheld */
+	assert_int_equal(y.fund_total, Y(1000000));
+	assert_string_equal(cw_budget_share_reason(&y, 0), "");
+	r.share_needs_targets = 0;
+	cw_budget_settle_year_targets(&y, &r, Y(1000000), Y(1200000), 0, 0, 0, CW_TARGETS_BOTH_OVER);
+	assert_int_equal(y.shared, 1);
+	assert_int_equal(y.over_fund, Y(100000));
+	assert_string_equal(cw_budget_share_reason(&y, 0), "shared by the bands (share_needs_targets is off)");
+}
+
 static void band_fund_rounding(void **state)
 {
 	(void)state;
@@ -388,8 +440,13 @@ static void rules_section(void **state)
 	assert_int_equal(r.holdback_ppm[1], 600000);
 	assert_int_equal(cw_budget_rules_grade(&grade, rules, "H2"), 0);
 	assert_int_equal(grade, 1);
+	assert_int_equal(r.share_needs_targets, 1);
 	assert_int_equal(cw_budget_rules_grade(&grade, rules, "H9"), 0);
 	assert_int_equal(grade, 2);
+	cw_rules_free(rules);
+	assert_int_equal(cw_rules_load_text(&rules, NULL, "{\"budget\": {\"share_needs_targets\": false}}", "s.json"), 0);
+	assert_int_equal(cw_budget_rules_load(&r, rules), 0);
+	assert_int_equal(r.share_needs_targets, 0);
 	cw_rules_free(rules);
 
 	static const char *const bad[] = {
@@ -400,6 +457,7 @@ static void rules_section(void **state)
 		"{\"budget\": {\"prepay_share\": 1.2}}",
 		"{\"budget\": {\"prepay_basis\": \"monthly\"}}",
 		"{\"budget\": {\"under_service\": {\"min_volume\": -1}}}",
+		"{\"budget\": {\"share_needs_targets\": 1}}",
 		NULL,
 	};
 	for (size_t i = 0; bad[i]; i++) {
@@ -427,6 +485,7 @@ int main(void)
 		cmocka_unit_test(hospital_eight_percent_over),
 		cmocka_unit_test(hospital_twenty_five_percent_over),
 		cmocka_unit_test(band_edges),
+		cmocka_unit_test(share_needs_targets),
 		cmocka_unit_test(band_fund_rounding),
 		cmocka_unit_test(holdback_by_grade),
 		cmocka_unit_test(share_rounding),

@@ -124,4 +124,24 @@ expect_output "未计算" "未计算"
 printf 'month,inst_id\n2026-02,%s\n' "$inst" >"$T/O/2026-02/inst_sanctions.csv"
 expect_exit 1 "case with a damaged inst_sanctions.csv" -- "$CW" case --root "$T/O" --month 2026-02 --institution "$inst"
 expect_output "inst_sanctions.csv" "names the file"
+
+# --- docs/institutions.md's example, from grade to step: H9 graded B, C, C with 600, 2,000 and 8,400 yuan ---
+for x in "2026-03 B 600.00" "2026-04 C 2000.00" "2026-05 C 8400.00"; do
+	set -- $x; mkdir -p "$T/H/$1"
+	printf 'period,inst_id,name,grade,violation_fund,confirmed_fund\n%s,H9,九院,%s,%s,0.00\n' "$1" "$2" "$3" \
+		>"$T/H/$1/inst_assessment.csv"
+done
+ladder() { "$CW" inst-sanctions --root "$T/H" --month 2026-05 "$@" | python3 -c '
+import csv, sys
+for r in csv.DictReader(sys.stdin):
+    print(r["step"], r["refund_fund"], r["penalty"], r["trigger"], r["window_fund"], r["repeat_months"])'; }
+got=$(ladder)
+[ "$got" = "2 8400.00 8400.00 grade 11000.00 2" ] && pass "the doc's example: step 2, refund and penalty 8400.00, grade" ||
+	fail "the doc's example gives '$got'"
+sed -i 's/,C,8400.00/,D,8400.00/' "$T/H/2026-05/inst_assessment.csv"
+got=$(ladder); [ "${got%% *}" = 3 ] && pass "the doc's example graded D: step 3" || fail "graded D gives '$got'"
+sed -i 's/,D,8400.00/,C,8400.00/' "$T/H/2026-05/inst_assessment.csv"
+echo '{"institution_sanctions": {"basis": "confirmed_fund"}}' >"$T/H/r.json"
+got=$(ladder --rules "$T/H/r.json"); [ -z "$got" ] && pass "the doc's example on confirmed_fund: nothing due" ||
+	fail "confirmed_fund gives '$got'"
 finish

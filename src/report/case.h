@@ -135,8 +135,10 @@ char *cw_case_physician_json(const cw_case_physician *p);
 char *cw_case_finding_json(const cw_case_finding *c);
 
 /* `case --institution ID` (case_institution.c): the institution's row of ROOT/YYYY-MM/inst_assessment.csv
- * (score, grade, rank, money, the indicators against their targets) and its findings of the month by
- * detector, as aligned text in lang or as JSON. CW_ENOTFOUND names what is missing. */
+ * (score, grade, rank, money, the indicators against their targets), its row of inst_sanctions.csv (the
+ * ladder's step due: measure, refund, penalty, trigger, reason; JSON "sanction", null when none is due,
+ * "sanction_computed" false when the month has no such file) and its findings of the month by detector,
+ * as aligned text in lang or as JSON. CW_ENOTFOUND names what is missing. */
 #include "claimwatch/types.h"
 int cw_case_institution(FILE *f, const char *root, cw_month m, const char *inst_id, int lang, int json);
 

@@ -1,7 +1,9 @@
 /* case_institution.c: `claimwatch case --institution ID`: an institution's assessment row of the month
- * (ROOT/YYYY-MM/inst_assessment.csv: score, grade, rank, money, the indicators against their targets) and
- * its findings of the month by detector (findings.csv: count, money at stake, the fund's share, confirmed,
- * dismissed), as aligned text (--lang) or JSON (judge/assess.h, docs/institutions.md). */
+ * (ROOT/YYYY-MM/inst_assessment.csv: score, grade, rank, money, the indicators against their targets), the
+ * sanction step due to it this month (inst_sanctions.csv: step, measure, refund, penalty, trigger, reason;
+ * judge/inst_sanction.h) and its findings of the month by detector (findings.csv: count, money at stake, the
+ * fund's share, confirmed, dismissed), as aligned text (--lang) or JSON (judge/assess.h,
+ * docs/institutions.md, docs/institution-sanctions.md). */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "io/jsonfield.h"
 #include "io/rootmonths.h"
 #include "judge/assess.h"
+#include "judge/inst_sanction.h"
 #include "report/case.h"
 #include "report/report.h"
 #include "util/textwidth.h"
@@ -34,11 +37,22 @@ typedef struct by_detector {
 	int fund_known;
 } by_detector;
 
+/* The institution's row of inst_sanctions.csv (judge/inst_sanction.h): the ladder's step due this month. */
+enum { S_STEP, S_MEASURE, S_MEASURE_ZH, S_MEASURE_EN, S_REFUND, S_PENALTY, S_TRIGGER, S_REASON, S_REASON_ZH,
+       S_REASON_EN, S_HISTORY, S_N };
+static const char *const sanction_cols[S_N + 2] = {
+	"inst_id", "step", "measure", "?measure_zh", "?measure_en", "refund_fund", "penalty", "trigger", "reason",
+	"?reason_zh", "?reason_en", "?history", NULL
+};
+enum { SANCTION_NO_FILE = -1, SANCTION_NONE = 0, SANCTION_DUE = 1 };
+
 typedef struct inst_case {
 	char v[A_N][200];       /* the assessment row's fields */
 	char names[3 * CW_AI_N][64];
 	by_detector *det;
 	size_t ndet;
+	int sanction;           /* SANCTION_*: the month has no inst_sanctions.csv, no step due, a step due */
+	char s[S_N][512];       /* the row when SANCTION_DUE */
 } inst_case;
 
 static int read_row(inst_case *c, const char *root, cw_month m, const char *id)
@@ -54,7 +68,7 @@ static int read_row(inst_case *c, const char *root, cw_month m, const char *id)
 			cols[A_FIXED + 3 * i + k] = c->names[3 * i + k];
 	}
 	cols[A_N] = NULL;
-	cw_csvtab *t;
+	cw_csvtab *t = NULL; /* cw_root_month_table leaves it unset when it fails */
 	int rc = cw_root_month_table(&t, root, m, "inst_assessment.csv", cols), found = 0;
 	if (rc == CW_ENOTFOUND)
 		return cw_error_set(CW_ENOTFOUND, "%s: the month has no inst_assessment.csv (run it again with this "
@@ -107,7 +121,7 @@ static int read_findings(inst_case *c, const char *root, cw_month m, const char 
 {
 	static const char *const cols[] = { "detector", "inst_id", "suspect_amount", "status", "?fund_amount", NULL };
 	char inst[80], name[64], status[32];
-	cw_csvtab *t;
+	cw_csvtab *t = NULL; /* cw_root_month_table leaves it unset when it fails */
 	int rc = cw_root_month_table(&t, root, m, "findings.csv", cols);
 	if (rc == CW_ENOTFOUND) {
 		cw_error_clear();
@@ -137,12 +151,77 @@ static int read_findings(inst_case *c, const char *root, cw_month m, const char 
 	return rc < 0 ? rc : 0;
 }
 
+/* The row of inst_sanctions.csv: the file lists only the institutions with a step due. */
+static int read_sanction(inst_case *c, const char *root, cw_month m, const char *id)
+{
+	char inst[CW_INST_ID];
+	cw_csvtab *t = NULL; /* cw_root_month_table leaves it unset when it fails */
+	c->sanction = SANCTION_NONE;
+	int rc = cw_root_month_table(&t, root, m, "inst_sanctions.csv", sanction_cols);
+	if (rc == CW_ENOTFOUND) { /* a month run before the ladder, or without an assessment */
+		cw_error_clear();
+		c->sanction = SANCTION_NO_FILE;
+		return 0;
+	}
+	while (rc == 0 && (rc = cw_csvtab_next(t)) == 1) {
+		rc = 0;
+		cw_csvtab_copy(inst, sizeof inst, t, 0);
+		if (strcmp(inst, id))
+			continue;
+		for (int i = 0; i < S_N; i++)
+			cw_csvtab_copy(c->s[i], sizeof c->s[i], t, (size_t)i + 1);
+		c->sanction = SANCTION_DUE;
+		break;
+	}
+	cw_csvtab_close(t);
+	return rc < 0 ? rc : 0;
+}
+
+/* A field in the language: the _zh/_en column when the file has it, else the run's. */
+static const char *in_lang(const inst_case *c, int plain, int zh_col, int en_col, int lang)
+{
+	const char *v = c->s[lang == CW_LANG_EN ? en_col : zh_col];
+	return *v ? v : c->s[plain];
+}
+
+static const char *trigger_zh(const char *t)
+{
+	return !strcmp(t, "grade") ? "考核等级" : !strcmp(t, "repeat") ? "重复违规" : !strcmp(t, "fund") ? "违规基金金额" : t;
+}
+
 /* --- printing ----------------------------------------------------------------------------------------- */
 
 static const char *title(const cw_registry *reg, const char *name, int lang)
 {
 	const cw_detector *d = reg ? cw_registry_find(reg, name) : NULL;
 	return d ? cw_label_detector(lang, d) : name;
+}
+
+/* The ladder's step due this month (docs/institution-sanctions.md). */
+static void print_sanction(FILE *f, const inst_case *c, int lang)
+{
+	int zh = lang == CW_LANG_ZH;
+	static const char *const zh_labels[] = { "处理档次", "处理措施", "退回基金", "罚款", "触发条件", "理由", "计入月份" };
+	static const char *const en_labels[] = { "step", "measure", "refund (fund)", "penalty", "trigger", "reason",
+		                                 "months counted" };
+	const char *const *l = zh ? zh_labels : en_labels;
+	fprintf(f, "\n%s\n", zh ? "本月机构处理（inst_sanctions.csv）" : "sanction step due this month (inst_sanctions.csv)");
+	if (c->sanction != SANCTION_DUE) {
+		fprintf(f, "  %s\n", c->sanction == SANCTION_NONE ? (zh ? "无（本月未达任何处理档次）" : "none due")
+		                    : zh ? "未计算（本月目录无 inst_sanctions.csv）"
+		                         : "not computed (the month folder has no inst_sanctions.csv)");
+		return;
+	}
+	const char *v[] = { c->s[S_STEP], in_lang(c, S_MEASURE, S_MEASURE_ZH, S_MEASURE_EN, lang), c->s[S_REFUND],
+		            c->s[S_PENALTY], zh ? trigger_zh(c->s[S_TRIGGER]) : c->s[S_TRIGGER],
+		            in_lang(c, S_REASON, S_REASON_ZH, S_REASON_EN, lang), *c->s[S_HISTORY] ? c->s[S_HISTORY] : "-" };
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		fputs("  ", f);
+		cw_text_pad(f, l[i], 24, 0);
+		fputs("  ", f);
+		cw_text_safe(f, v[i]);
+		fputc('\n', f);
+	}
 }
 
 static void print_text(FILE *f, const inst_case *c, int lang, const cw_registry *reg)
@@ -164,6 +243,7 @@ static void print_text(FILE *f, const inst_case *c, int lang, const cw_registry 
 		cw_text_pad(f, *t ? t : "-", 12, 1);
 		fprintf(f, "  %s\n", !strcmp(o, "1") ? (zh ? "超标" : "over") : "");
 	}
+	print_sanction(f, c, lang);
 	fprintf(f, "\n%s\n", zh ? "本月疑点（按审核规则）：规则、疑点数、涉及金额、基金支付、已确认、已排除"
 	                        : "findings of the month by detector: detector, count, money, fund share, confirmed, dismissed");
 	for (size_t i = 0; i < c->ndet; i++) {
@@ -176,6 +256,22 @@ static void print_text(FILE *f, const inst_case *c, int lang, const cw_registry 
 	}
 	if (!c->ndet)
 		fprintf(f, "  %s\n", zh ? "无" : "none");
+}
+
+/* The step due as an object; null when none is due (or the month has no inst_sanctions.csv). */
+static cJSON *sanction_json(const inst_case *c)
+{
+	static const char kind[S_N] = { 'n', 's', 's', 's', 'm', 'm', 's', 's', 's', 's', 'l' };
+	if (c->sanction != SANCTION_DUE)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	for (int i = 0; o && i < S_N; i++) {
+		const char *v = c->s[i], *name = sanction_cols[i + 1];
+		name += *name == '?';
+		cJSON_AddItemToObject(o, name, kind[i] == 's' || kind[i] == 'm' ? cJSON_CreateString(v)
+		                                                              : cw_json_field(v, strlen(v), kind[i]));
+	}
+	return o;
 }
 
 static char *to_json(const inst_case *c)
@@ -213,6 +309,8 @@ static char *to_json(const inst_case *c)
 		cJSON_AddItemToArray(dets, x);
 	}
 	cJSON_AddItemToObject(o, "findings_by_detector", dets);
+	cJSON_AddBoolToObject(o, "sanction_computed", c->sanction != SANCTION_NO_FILE);
+	cw_json_add(o, "sanction", sanction_json(c));
 	char *s = cw_json_print(o);
 	cJSON_Delete(o);
 	return s;
@@ -225,6 +323,8 @@ int cw_case_institution(FILE *f, const char *root, cw_month m, const char *inst_
 	int rc = read_row(&c, root, m, inst_id);
 	if (rc == 0)
 		rc = read_findings(&c, root, m, inst_id);
+	if (rc == 0)
+		rc = read_sanction(&c, root, m, inst_id);
 	if (rc == 0 && json) {
 		char *s = to_json(&c);
 		rc = s ? 0 : cw_error_set(CW_ENOMEM, "out of memory");

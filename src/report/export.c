@@ -75,10 +75,13 @@ static char column_kind(const char *name)
 		/* inst_assessment and dept_assessment (judge/assess.h) */
 		"stays", "rejected_rows", "rank_of", "months", "claim_lines", "large_exams_resulted", "large_exams_positive",
 		"violation_share", "rejected_share", "indicator_deduction", "findings_deduction", "money_deduction",
-		"data_deduction", NULL
+		"data_deduction",
+		/* inst_sanctions (judge/inst_sanction.h) */
+		"step", "window_months", "repeat_months", NULL
 	};
 	static const char *const lists[] = { "line_ids", "months_flagged", "firsts_this_month", "missing_months",
-		                             "single_first_months", "composite_first_months", NULL };
+		                             "single_first_months", "composite_first_months",
+		                             "history", NULL }; /* inst_sanctions: "2026-03:C 2026-05:D" */
 	for (size_t i = 0; numbers[i]; i++)
 		if (!strcmp(name, numbers[i]))
 			return 'n';
@@ -183,7 +186,7 @@ static int summary_json(const char *path, cJSON **out)
 int cw_export_month_json(const char *root, cw_month m, FILE *out)
 {
 	static const char *const tables[] = { "findings", "ranking", "sanctions", "indicators", "inst_assessment",
-		                              "dept_assessment", NULL };
+		                              "dept_assessment", "inst_sanctions", NULL };
 	char path[4096], month[8];
 	cw_month_format(month, m);
 	if (cw_root_month_file(path, sizeof path, root, m, "summary.json") < 0)

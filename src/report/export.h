@@ -1,6 +1,7 @@
 /* export.h: a month's results for other programs and for people with a spreadsheet.
  *
- *   - one JSON document of the month: summary.json, findings, ranking, sanctions and indicators, each
+ *   - one JSON document of the month: summary.json, findings, ranking, sanctions, indicators, the
+ *     institutions' and departments' assessment and the institutions' sanction ladder (inst_sanctions), each
  *     row an object keyed by the CSV columns; numbers as numbers, money as decimal strings ("12.30",
  *     exact), space-separated lists (line_ids, months) as arrays, empty fields as null; text exactly as
  *     meant (no formula apostrophe; unsafe characters as \uXXXX escapes);
@@ -17,7 +18,7 @@
 /* The month's JSON document into out. */
 int cw_export_month_json(const char *root, cw_month m, FILE *out);
 /* ROOT/YYYY-MM/<table>.csv into out with flags (CW_CSV_RAW, CW_CSV_EXCEL). table: findings, ranking,
- * sanctions, evidence, indicators, metrics, rejects (or any other CSV file of the folder, by its name
+ * sanctions, evidence, indicators, metrics, rejects, inst_assessment, dept_assessment, inst_sanctions (or any other CSV file of the folder, by its name
  * without .csv). */
 int cw_export_table_csv(const char *root, cw_month m, const char *table, int flags, FILE *out);
 

@@ -200,6 +200,24 @@ static void cleanup(cw_month_run *mr)
 	free(mr->warnings);
 }
 
+/* The institutions' grades and the ladder's steps due, the run's last word on the month. */
+static void inst_note(const cw_month_run *mr)
+{
+	const cw_assess_table *t = &mr->assessment.inst;
+	size_t grade[4] = { 0 }, with = 0;
+	if (!t->n)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rows[i].grade >= 'A' && t->rows[i].grade <= 'D')
+			grade[t->rows[i].grade - 'A']++;
+	for (int k = 1; k <= CW_INST_STEPS; k++)
+		with += mr->inst_sanctions.due[k];
+	cw_progress_note("%s: %zu institutions assessed (A %zu, B %zu, C %zu, D %zu), %zu with a sanction step due "
+	                 "(step 1: %zu, 2: %zu, 3: %zu, 4: %zu)", mr->month, t->n, grade[0], grade[1], grade[2],
+	                 grade[3], with, mr->inst_sanctions.due[1], mr->inst_sanctions.due[2], mr->inst_sanctions.due[3],
+	                 mr->inst_sanctions.due[4]);
+}
+
 /* Decisions recorded while the run was in flight are not in the folder it committed: say so. */
 static void warn_late_reviews(const cw_month_run *mr)
 {
@@ -282,6 +300,7 @@ int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules 
 		if (rc == 0) {
 			result(res, &mr);
 			cw_progress_note("%s: results in %s/%s", mr.month, opts->root, mr.month);
+			inst_note(&mr);
 			warn_late_reviews(&mr);
 		}
 	}

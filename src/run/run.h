@@ -21,6 +21,7 @@
 #include "io/output.h"
 #include "io/pseudo.h"
 #include "judge/assess.h"
+#include "judge/inst_sanction.h"
 #include "pg/pg.h"
 
 typedef struct cw_month_run {
@@ -58,6 +59,10 @@ typedef struct cw_month_run {
 	struct {                   /* the institutions' and departments' assessment (write_assessment.c) */
 		cw_assess_table inst, dept; /* rows in the dataset's institution and department order */
 	} assessment;
+	struct {                   /* the institutions' ladder this month (write_inst_sanctions.c), for the summary */
+		int computed;      /* 1: inst_sanctions.csv was written */
+		size_t due[CW_INST_STEPS + 1]; /* institutions per step due; [0] those with none */
+	} inst_sanctions;
 	int empty; /* no claim line in the month */
 	struct {                   /* the write-back to the database (pg_write.c) */
 		char run_id[24];   /* the run's id, taken before summary.json is written */

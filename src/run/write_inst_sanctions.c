@@ -45,6 +45,11 @@ int cw_write_inst_sanctions(cw_month_run *mr)
 	rc = cw_inst_sanctions_compute(&s, &n, &h, &r);
 	if (rc == 0)
 		rc = write_file(mr, s, n, &r, cw_inst_history_missing(missing, sizeof missing, &h));
+	if (rc == 0) { /* for summary.json and the run's last note */
+		mr->inst_sanctions.computed = 1;
+		for (size_t i = 0; i < n; i++)
+			mr->inst_sanctions.due[s[i].step >= 0 && s[i].step <= CW_INST_STEPS ? s[i].step : 0]++;
+	}
 	free(s);
 	cw_inst_history_free(&h);
 	return rc;

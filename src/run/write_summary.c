@@ -91,6 +91,46 @@ static cJSON *findings_json(const cw_month_run *mr)
 	return o;
 }
 
+/* The institutions of the month by grade (inst_assessment.csv) and by the ladder's step due
+ * (inst_sanctions.csv; "sanctions" is null when the run did not write that file). */
+static cJSON *institutions_json(const cw_month_run *mr)
+{
+	const cw_assess_table *t = &mr->assessment.inst;
+	size_t grade[4] = { 0 }, ungraded = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		char g = t->rows[i].grade;
+		if (g >= 'A' && g <= 'D')
+			grade[g - 'A']++;
+		else
+			ungraded++;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "assessed", (double)t->n);
+	cJSON *g = cJSON_AddObjectToObject(o, "by_grade");
+	for (int k = 0; k < 4; k++) {
+		char name[2] = { (char)('A' + k), 0 };
+		cJSON_AddNumberToObject(g, name, (double)grade[k]);
+	}
+	cJSON_AddNumberToObject(o, "ungraded", (double)ungraded);
+	if (!mr->inst_sanctions.computed) {
+		cJSON_AddNullToObject(o, "sanctions");
+		return o;
+	}
+	cJSON *s = cJSON_AddObjectToObject(o, "sanctions");
+	size_t with = 0;
+	for (int k = 1; k <= CW_INST_STEPS; k++)
+		with += mr->inst_sanctions.due[k];
+	cJSON_AddNumberToObject(s, "with_step", (double)with);
+	cJSON_AddNumberToObject(s, "without_step", (double)mr->inst_sanctions.due[0]);
+	cJSON *b = cJSON_AddObjectToObject(s, "by_step");
+	for (int k = 1; k <= CW_INST_STEPS; k++) {
+		char name[4];
+		snprintf(name, sizeof name, "%d", k);
+		cJSON_AddNumberToObject(b, name, (double)mr->inst_sanctions.due[k]);
+	}
+	return o;
+}
+
 static cJSON *dataset_json(const cw_month_run *mr)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -161,6 +201,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cw_json_add(s, "dataset", dataset_json(mr));
 	cw_json_add(s, "findings", findings_json(mr));
 	cw_json_add(s, "scoring", cw_scoring_summary(mr));
+	cw_json_add(s, "institutions", institutions_json(mr));
 	cJSON *t = cJSON_AddObjectToObject(s, "seconds");
 	cJSON_AddNumberToObject(t, "load", mr->t_load);
 	cJSON_AddNumberToObject(t, "detect", mr->t_detect);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "claimwatch/error.h"
 #include "io/outfile.h"
 #include "report/export.h"
@@ -88,6 +89,12 @@ static char *month_root(void)
 	tu_write(dir, "ranking.csv", "\xEF\xBB\xBFphysician_id,dimension,score,rank,grade\nDR1,composite,60.00,1,unreasonable\n"
 	                             "DR2,composite,0.00,,reasonable\n");
 	tu_write(dir, "sanctions.csv", "physician_id,level,months_flagged\nDR1,1,2026-04 2026-05\n");
+	/* the institutions' ladder (judge/inst_sanction.h): a step with a history, one without */
+	tu_write(dir, "inst_sanctions.csv",
+	         "month,inst_id,name,step,measure,refund_fund,penalty,trigger,reason,history,grade,window_months,"
+	         "repeat_months,missing_months\n"
+	         "2026-05,H1,\"'=一院\",2,罚款,100.00,200.00,repeat,\"两个月, C\",2026-04:C 2026-05:D,D,12,2,2026-03\n"
+	         "2026-05,H2,二院,1,退回,0.01,0.00,fund,x,,B,12,0,\n");
 	return root;
 }
 
@@ -116,6 +123,24 @@ static void test_month_json(void **state)
 	cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "sanctions"), 0);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(s, "months_flagged")), 2);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "indicators"))); /* no such file in this folder */
+	cJSON *is = cJSON_GetObjectItem(o, "inst_sanctions");
+	assert_int_equal(cJSON_GetArraySize(is), 2);
+	cJSON *h1 = cJSON_GetArrayItem(is, 0), *h2 = cJSON_GetArrayItem(is, 1);
+	assert_string_equal(cJSON_GetObjectItem(h1, "name")->valuestring, "=一院"); /* the apostrophe taken off */
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItem(h1, "step")));
+	assert_int_equal(cJSON_GetObjectItem(h1, "step")->valueint, 2);
+	assert_string_equal(cJSON_GetObjectItem(h1, "refund_fund")->valuestring, "100.00"); /* money: exact text */
+	assert_string_equal(cJSON_GetObjectItem(h1, "penalty")->valuestring, "200.00");
+	assert_string_equal(cJSON_GetObjectItem(h1, "trigger")->valuestring, "repeat");
+	assert_string_equal(cJSON_GetObjectItem(h1, "reason")->valuestring, "两个月, C");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(h1, "history")), 2);
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(h1, "history"), 1)->valuestring, "2026-05:D");
+	assert_int_equal(cJSON_GetObjectItem(h1, "window_months")->valueint, 12);
+	assert_int_equal(cJSON_GetObjectItem(h1, "repeat_months")->valueint, 2);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(h1, "missing_months")), 1);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(h2, "history"))); /* empty: null */
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(h2, "missing_months")));
+	assert_string_equal(cJSON_GetObjectItem(h2, "refund_fund")->valuestring, "0.01");
 	cJSON_Delete(o);
 	free(text);
 
@@ -131,6 +156,24 @@ static void test_month_json(void **state)
 	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "../x", CW_CSV_EXCEL, f), CW_EINVALID);
 	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "nope", 0, f), CW_ENOTFOUND);
 	fclose(f);
+	free(text);
+	/* the ladder's table for Excel: the formula-like name stays neutralised */
+	f = open_memstream(&text, &len);
+	assert_int_equal(cw_export_table_csv(root, (cw_month){ 2026, 5 }, "inst_sanctions", CW_CSV_EXCEL, f), 0);
+	fclose(f);
+	assert_int_equal(memcmp(text, "\xEF\xBB\xBF" "month,inst_id,", 17), 0);
+	assert_non_null(strstr(text, "\r\n2026-05,H1,\"'=一院\",2,罚款,100.00,200.00,repeat,\"两个月, C\",2026-04:C 2026-05:D,"));
+	free(text);
+	/* a month folder without inst_sanctions.csv: null */
+	char path[4300];
+	snprintf(path, sizeof path, "%s/2026-05/inst_sanctions.csv", root);
+	unlink(path);
+	f = open_memstream(&text, &len);
+	assert_int_equal(cw_export_month_json(root, (cw_month){ 2026, 5 }, f), 0);
+	fclose(f);
+	o = cJSON_Parse(text);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "inst_sanctions")));
+	cJSON_Delete(o);
 	free(text);
 	tu_rmtree(root);
 	free(root);

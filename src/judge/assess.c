@@ -257,6 +257,21 @@ cw_assess_row *cw_assess_table_add(cw_assess_table *t)
 	return r;
 }
 
+size_t cw_assess_count_grades(size_t by_grade[4], const cw_assess_table *t)
+{
+	size_t ungraded = 0;
+	for (int k = 0; k < 4; k++)
+		by_grade[k] = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		char g = t->rows[i].grade;
+		if (g >= 'A' && g <= 'D')
+			by_grade[g - 'A']++;
+		else
+			ungraded++;
+	}
+	return ungraded;
+}
+
 void cw_assess_table_free(cw_assess_table *t)
 {
 	free(t->rows);

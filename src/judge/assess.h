@@ -102,6 +102,8 @@ typedef struct cw_assess_table {
 /* A new zeroed row at the end (NULL when out of memory, with the error set). */
 cw_assess_row *cw_assess_table_add(cw_assess_table *t);
 void cw_assess_table_free(cw_assess_table *t);
+/* The rows of t by grade: by_grade[0..3] for A..D; returns the rows without a grade. */
+size_t cw_assess_count_grades(size_t by_grade[4], const cw_assess_table *t);
 
 /* inst_assessment.csv / dept_assessment.csv (docs/data-format.md): rows in their order; flags are
  * outfile.h's CW_CSV_RAW, CW_CSV_EXCEL. */

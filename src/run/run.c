@@ -204,12 +204,10 @@ static void cleanup(cw_month_run *mr)
 static void inst_note(const cw_month_run *mr)
 {
 	const cw_assess_table *t = &mr->assessment.inst;
-	size_t grade[4] = { 0 }, with = 0;
+	size_t grade[4], with = 0;
 	if (!t->n)
 		return;
-	for (size_t i = 0; i < t->n; i++)
-		if (t->rows[i].grade >= 'A' && t->rows[i].grade <= 'D')
-			grade[t->rows[i].grade - 'A']++;
+	cw_assess_count_grades(grade, t);
 	for (int k = 1; k <= CW_INST_STEPS; k++)
 		with += mr->inst_sanctions.due[k];
 	cw_progress_note("%s: %zu institutions assessed (A %zu, B %zu, C %zu, D %zu), %zu with a sanction step due "

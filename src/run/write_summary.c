@@ -96,14 +96,8 @@ static cJSON *findings_json(const cw_month_run *mr)
 static cJSON *institutions_json(const cw_month_run *mr)
 {
 	const cw_assess_table *t = &mr->assessment.inst;
-	size_t grade[4] = { 0 }, ungraded = 0;
-	for (size_t i = 0; i < t->n; i++) {
-		char g = t->rows[i].grade;
-		if (g >= 'A' && g <= 'D')
-			grade[g - 'A']++;
-		else
-			ungraded++;
-	}
+	size_t grade[4];
+	size_t ungraded = cw_assess_count_grades(grade, t);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "assessed", (double)t->n);
 	cJSON *g = cJSON_AddObjectToObject(o, "by_grade");

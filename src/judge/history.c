@@ -251,15 +251,20 @@ void cw_history_free(cw_history *h)
 	h->n = 0;
 }
 
-char *cw_history_missing(char *buf, size_t size, const cw_history *h)
+char *cw_months_absent(char *buf, size_t size, cw_month first, int nmonths, const int *present)
 {
 	size_t n = 0;
-	cw_month m = h->first;
+	cw_month m = first;
 	buf[0] = 0;
-	for (int i = 0; i + 1 < h->nmonths; i++, m = cw_month_next(m)) {
+	for (int i = 0; i + 1 < nmonths; i++, m = cw_month_next(m)) {
 		char name[8];
-		if (!h->present[i] && n + 9 < size)
+		if (!present[i] && n + 9 < size)
 			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", cw_month_format(name, m));
 	}
 	return buf;
+}
+
+char *cw_history_missing(char *buf, size_t size, const cw_history *h)
+{
+	return cw_months_absent(buf, size, h->first, h->nmonths, h->present);
 }

@@ -20,4 +20,9 @@ typedef struct cw_history_source {
 int cw_history_load_from(cw_history *h, const cw_history_source *src, const char *root, cw_month last,
                          const char *last_path);
 
+/* The months of a history window that were not run: first .. first + nmonths - 2 (the last, being
+ * written, is never absent) where present[i] is 0, space separated, into buf (cut short at size). Both
+ * ladders' "missing months" (cw_history_missing, cw_inst_history_missing). */
+char *cw_months_absent(char *buf, size_t size, cw_month first, int nmonths, const int *present);
+
 #endif

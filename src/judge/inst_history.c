@@ -11,6 +11,7 @@
 #include "claimwatch/error.h"
 #include "io/csvtab.h"
 #include "io/rootmonths.h"
+#include "judge/history.h"
 #include "judge/inst_sanction.h"
 #include "util/grow.h"
 
@@ -140,13 +141,5 @@ void cw_inst_history_free(cw_inst_history *h)
 
 char *cw_inst_history_missing(char *buf, size_t size, const cw_inst_history *h)
 {
-	size_t n = 0;
-	cw_month m = h->first;
-	buf[0] = 0;
-	for (int i = 0; i + 1 < h->nmonths; i++, m = cw_month_next(m)) {
-		char name[8];
-		if (!h->present[i] && n + 9 < size)
-			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", cw_month_format(name, m));
-	}
-	return buf;
+	return cw_months_absent(buf, size, h->first, h->nmonths, h->present);
 }

@@ -27,4 +27,5 @@ echo
 "$cw" eval --truth "$data/truth.json" --run "$out/2026-06"
 echo
 echo "results: $PWD/$out/2026-MM/ (findings.csv, ranking.csv, sanctions.csv, summary.json)"
+echo "         for an insurer: inst_assessment.csv, dept_assessment.csv, inst_sanctions.csv, budget.csv"
 [ -f "$out/2026-06/report/index.html" ] && echo "report:  $PWD/$out/2026-06/report/index.html"

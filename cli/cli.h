@@ -52,6 +52,17 @@ int cw_cli_fail(const char *cmd, int rc);
 /* Parses a non-negative integer / a number option value; < 0 on error (message printed). */
 int cw_cli_int(long *out, const char *cmd, const char *opt, const char *v, long min, long max);
 int cw_cli_double(double *out, const char *cmd, const char *opt, const char *v, double min, double max);
+/* --lang's value: zh or en into *out; otherwise a usage error of cmd (CW_EXIT_USAGE). */
+int cw_cli_lang(const char **out, const char *cmd, const char *v);
+
+struct option;
+/* One command's option, as getopt_long gave it: c, its value v (NULL without) and its text arg; returns
+ * 0 to go on, or the command's exit (-1 after --help, CW_EXIT_USAGE...). */
+typedef int (*cw_cli_option_fn)(void *args, int c, const char *v, const char *arg);
+/* Reads argv's options (long ones only) through fn with args until the end or the first non-zero return
+ * (returned); an operand left over is a usage error of cmd. */
+int cw_cli_options(int argc, char **argv, const struct option *options, const char *cmd, cw_cli_option_fn fn,
+                   void *args);
 
 /* The progress callback of every command: the progress line and the notes on standard error
  * (cli_progress.c). Installed for the command's thread before the command runs; --quiet removes it. */

@@ -59,8 +59,9 @@ typedef struct args {
 	int depts, json, excel, quiet;
 } args;
 
-static int option(args *a, int c, const char *v, const char *arg)
+static int option(void *p, int c, const char *v, const char *arg)
 {
+	args *a = p;
 	switch (c) {
 	case O_ROOT: a->root = v; return 0;
 	case O_PERIOD: a->period = v; return 0;
@@ -74,11 +75,7 @@ static int option(args *a, int c, const char *v, const char *arg)
 			return cw_cli_usage("assess", "--format is csv or json, not '%s'", v);
 		a->json = !strcmp(v, "json");
 		return 0;
-	case O_LANG:
-		if (strcmp(v, "zh") && strcmp(v, "en"))
-			return cw_cli_usage("assess", "--lang is zh or en, not '%s'", v);
-		a->lang = v;
-		return 0;
+	case O_LANG: return cw_cli_lang(&a->lang, "assess", v);
 	case O_HELP: fputs(help, stdout); return -1;
 	default: return cw_cli_usage("assess", "unknown or incomplete option '%s'", arg);
 	}
@@ -86,15 +83,10 @@ static int option(args *a, int c, const char *v, const char *arg)
 
 static int parse(int argc, char **argv, args *a)
 {
-	int c, rc;
+	int rc;
 	cw_month f, l;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1)
-		if ((rc = option(a, c, optarg, argv[optind - 1])) != 0)
-			return rc;
-	if (optind < argc)
-		return cw_cli_usage("assess", "unexpected argument '%s'", argv[optind]);
+	if ((rc = cw_cli_options(argc, argv, options, "assess", option, a)) != 0)
+		return rc;
 	if (!a->root)
 		return cw_cli_usage("assess", "--root ROOT is required");
 	if (!a->period)

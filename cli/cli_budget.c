@@ -62,8 +62,9 @@ typedef struct args {
 	cw_month from, to;
 } args;
 
-static int option(args *a, int c, const char *v, const char *arg)
+static int option(void *p, int c, const char *v, const char *arg)
 {
+	args *a = p;
 	switch (c) {
 	case O_ROOT: a->root = v; return 0;
 	case O_DATA: a->data = v; return 0;
@@ -110,14 +111,9 @@ static int period(args *a)
 
 static int parse(int argc, char **argv, args *a)
 {
-	int c, rc;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1)
-		if ((rc = option(a, c, optarg, argv[optind - 1])) != 0)
-			return rc;
-	if (optind < argc)
-		return cw_cli_usage("budget", "unexpected argument '%s'", argv[optind]);
+	int rc;
+	if ((rc = cw_cli_options(argc, argv, options, "budget", option, a)) != 0)
+		return rc;
 	if (!a->root)
 		return cw_cli_usage("budget", "--root ROOT is required");
 	if (!!a->data + !!a->db + !!a->budgets != 1)

@@ -1,6 +1,8 @@
 /* cli_common.c: what every command shares: usage and failure messages, option values, exit codes
  * (see cli.h). The commands call these; nothing here calls a command. */
 #include <errno.h>
+#include <string.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +49,28 @@ int cw_cli_double(double *out, const char *cmd, const char *opt, const char *v, 
 	if (!*v || *end || errno || !(x >= min && x <= max))
 		return cw_cli_usage(cmd, "%s expects a number from %g to %g, not '%s'", opt, min, max, v), -1;
 	*out = x;
+	return 0;
+}
+
+int cw_cli_lang(const char **out, const char *cmd, const char *v)
+{
+	if (strcmp(v, "zh") && strcmp(v, "en"))
+		return cw_cli_usage(cmd, "--lang is zh or en, not '%s'", v);
+	*out = v;
+	return 0;
+}
+
+int cw_cli_options(int argc, char **argv, const struct option *options, const char *cmd, cw_cli_option_fn fn,
+                   void *args)
+{
+	int c, rc;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1)
+		if ((rc = fn(args, c, optarg, argv[optind - 1])) != 0)
+			return rc;
+	if (optind < argc)
+		return cw_cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 

@@ -47,8 +47,9 @@ typedef struct args {
 	int json;
 } args;
 
-static int option(args *a, int c, const char *v, const char *arg)
+static int option(void *p, int c, const char *v, const char *arg)
 {
+	args *a = p;
 	switch (c) {
 	case O_ROOT: a->root = v; return 0;
 	case O_MONTH: a->month = v; return 0;
@@ -59,11 +60,7 @@ static int option(args *a, int c, const char *v, const char *arg)
 			return cw_cli_usage("inst-sanctions", "--format is csv or json, not '%s'", v);
 		a->json = !strcmp(v, "json");
 		return 0;
-	case O_LANG:
-		if (strcmp(v, "zh") && strcmp(v, "en"))
-			return cw_cli_usage("inst-sanctions", "--lang is zh or en, not '%s'", v);
-		a->lang = v;
-		return 0;
+	case O_LANG: return cw_cli_lang(&a->lang, "inst-sanctions", v);
 	case O_HELP: fputs(help, stdout); return -1;
 	default: return cw_cli_usage("inst-sanctions", "unknown or incomplete option '%s'", arg);
 	}
@@ -71,14 +68,9 @@ static int option(args *a, int c, const char *v, const char *arg)
 
 static int parse(int argc, char **argv, args *a)
 {
-	int c, rc;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1)
-		if ((rc = option(a, c, optarg, argv[optind - 1])) != 0)
-			return rc;
-	if (optind < argc)
-		return cw_cli_usage("inst-sanctions", "unexpected argument '%s'", argv[optind]);
+	int rc;
+	if ((rc = cw_cli_options(argc, argv, options, "inst-sanctions", option, a)) != 0)
+		return rc;
 	if (!a->root)
 		return cw_cli_usage("inst-sanctions", "--root ROOT is required");
 	if (!a->month)

@@ -72,8 +72,9 @@ static int parse_seed(args *a, const char *v)
 	return 0;
 }
 
-static int option(args *a, int c, const char *v, const char *arg)
+static int option(void *p, int c, const char *v, const char *arg)
 {
+	args *a = p;
 	switch (c) {
 	case O_ROOT: a->root = v; return 0;
 	case O_MONTH: a->month = v; return 0;
@@ -90,11 +91,7 @@ static int option(args *a, int c, const char *v, const char *arg)
 			return cw_cli_usage("sample", "--of is physicians or institutions, not '%s'", v);
 		a->institutions = !strcmp(v, "institutions");
 		return 0;
-	case O_LANG:
-		if (strcmp(v, "zh") && strcmp(v, "en"))
-			return cw_cli_usage("sample", "--lang is zh or en, not '%s'", v);
-		a->lang = v;
-		return 0;
+	case O_LANG: return cw_cli_lang(&a->lang, "sample", v);
 	case O_HELP: fputs(help, stdout); return -1;
 	default: return cw_cli_usage("sample", "unknown or incomplete option '%s'", arg);
 	}
@@ -102,14 +99,9 @@ static int option(args *a, int c, const char *v, const char *arg)
 
 static int parse(int argc, char **argv, args *a)
 {
-	int c, rc;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1)
-		if ((rc = option(a, c, optarg, argv[optind - 1])) != 0)
-			return rc;
-	if (optind < argc)
-		return cw_cli_usage("sample", "unexpected argument '%s'", argv[optind]);
+	int rc;
+	if ((rc = cw_cli_options(argc, argv, options, "sample", option, a)) != 0)
+		return rc;
 	if (!a->root)
 		return cw_cli_usage("sample", "--root ROOT is required");
 	if (!a->month)

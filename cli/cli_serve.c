@@ -70,8 +70,9 @@ static int number(long *out, const char *opt, const char *v, long min, long max)
 	return cw_cli_int(out, "serve", opt, v, min, max) < 0 ? CW_EXIT_USAGE : 0;
 }
 
-static int option(args *a, int c, const char *v, const char *arg)
+static int option(void *p, int c, const char *v, const char *arg)
 {
+	args *a = p;
 	long n = 0;
 	int rc = 0;
 	switch (c) {
@@ -95,14 +96,9 @@ static int option(args *a, int c, const char *v, const char *arg)
 
 static int parse(int argc, char **argv, args *a)
 {
-	int c, rc;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1)
-		if ((rc = option(a, c, optarg, argv[optind - 1])) != 0)
-			return rc;
-	if (optind < argc)
-		return cw_cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	int rc;
+	if ((rc = cw_cli_options(argc, argv, options, "serve", option, a)) != 0)
+		return rc;
 	if (!a->o.service.data_dir)
 		return cw_cli_usage("serve", "--data DIR is required");
 	if (a->month) {

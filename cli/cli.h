@@ -54,6 +54,8 @@ int cw_cli_int(long *out, const char *cmd, const char *opt, const char *v, long 
 int cw_cli_double(double *out, const char *cmd, const char *opt, const char *v, double min, double max);
 /* --lang's value: zh or en into *out; otherwise a usage error of cmd (CW_EXIT_USAGE). */
 int cw_cli_lang(const char **out, const char *cmd, const char *v);
+/* --format's value: csv (0) or json (1) into *json; otherwise a usage error of cmd (CW_EXIT_USAGE). */
+int cw_cli_format(int *json, const char *cmd, const char *v);
 
 struct option;
 /* One command's option, as getopt_long gave it: c, its value v (NULL without) and its text arg; returns

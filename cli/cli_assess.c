@@ -70,11 +70,7 @@ static int option(void *p, int c, const char *v, const char *arg)
 	case O_EXCEL: a->excel = 1; return 0;
 	case O_OUT: a->out = v; return 0;
 	case O_QUIET: a->quiet = 1; return 0;
-	case O_FORMAT:
-		if (strcmp(v, "csv") && strcmp(v, "json"))
-			return cw_cli_usage("assess", "--format is csv or json, not '%s'", v);
-		a->json = !strcmp(v, "json");
-		return 0;
+	case O_FORMAT: return cw_cli_format(&a->json, "assess", v);
 	case O_LANG: return cw_cli_lang(&a->lang, "assess", v);
 	case O_HELP: fputs(help, stdout); return -1;
 	default: return cw_cli_usage("assess", "unknown or incomplete option '%s'", arg);

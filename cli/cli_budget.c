@@ -76,11 +76,7 @@ static int option(void *p, int c, const char *v, const char *arg)
 	case O_OUT: a->out = v; return 0;
 	case O_EXCEL: a->excel = 1; return 0;
 	case O_QUIET: a->quiet = 1; return 0;
-	case O_FORMAT:
-		if (strcmp(v, "csv") && strcmp(v, "json"))
-			return cw_cli_usage("budget", "--format is csv or json, not '%s'", v);
-		a->json = !strcmp(v, "json");
-		return 0;
+	case O_FORMAT: return cw_cli_format(&a->json, "budget", v);
 	case O_LANG:
 		if (strcmp(v, "zh") && strcmp(v, "en"))
 			return cw_cli_usage("budget", "--lang is zh or en, not '%s'", v);

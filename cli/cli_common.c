@@ -60,6 +60,14 @@ int cw_cli_lang(const char **out, const char *cmd, const char *v)
 	return 0;
 }
 
+int cw_cli_format(int *json, const char *cmd, const char *v)
+{
+	if (strcmp(v, "csv") && strcmp(v, "json"))
+		return cw_cli_usage(cmd, "--format is csv or json, not '%s'", v);
+	*json = !strcmp(v, "json");
+	return 0;
+}
+
 int cw_cli_options(int argc, char **argv, const struct option *options, const char *cmd, cw_cli_option_fn fn,
                    void *args)
 {

@@ -55,11 +55,7 @@ static int option(void *p, int c, const char *v, const char *arg)
 	case O_MONTH: a->month = v; return 0;
 	case O_RULES: a->rules = v; return 0;
 	case O_OUT: a->out = v; return 0;
-	case O_FORMAT:
-		if (strcmp(v, "csv") && strcmp(v, "json"))
-			return cw_cli_usage("inst-sanctions", "--format is csv or json, not '%s'", v);
-		a->json = !strcmp(v, "json");
-		return 0;
+	case O_FORMAT: return cw_cli_format(&a->json, "inst-sanctions", v);
 	case O_LANG: return cw_cli_lang(&a->lang, "inst-sanctions", v);
 	case O_HELP: fputs(help, stdout); return -1;
 	default: return cw_cli_usage("inst-sanctions", "unknown or incomplete option '%s'", arg);

@@ -51,9 +51,8 @@ with open(out + "/inst_assessment.csv", "w", newline="", encoding="utf-8") as f:
                     "%.2f" % per100, v, fund, "0.00", "0.00", "0.00", 0, "%.2f" % per100, grade, 1, 1, "level" + r["level"]])
 PY
 done
-roots=("$T/S")
-if [ -f "$T/R/2026-03/inst_assessment.csv" ]; then roots+=("$T/R"); else
-	echo "note: the run wrote no inst_assessment.csv: only the stand-in is checked"; fi
+roots=("$T/S" "$T/R")
+[ -f "$T/R/2026-03/inst_assessment.csv" ] || stop "the run wrote no inst_assessment.csv"
 
 # --- the independent recompute ----------------------------------------------------------------------
 check() { # check ROOT MONTH RULES_JSON_OR_EMPTY: the command's CSV against the script's, to the cent
@@ -146,7 +145,7 @@ if [ -f "$T/R/2026-03/inst_sanctions.csv" ]; then
 	[ $ok = 1 ] && pass "the institutions page shows every step due and its measure" ||
 		fail "the institutions page lacks a step of inst_sanctions.csv"
 else
-	echo "note: the run wrote no inst_sanctions.csv (no inst_assessment.csv of its own yet)"
+	fail "the run wrote no inst_sanctions.csv"
 fi
 
 # --- the bad institution climbs the ladder: no institution of its level is at a higher step ---------------
@@ -159,7 +158,7 @@ rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 level = {a["inst_id"]: a["level"] for a in csv.DictReader(open(sys.argv[3], encoding="utf-8"))}
 steps = {a["inst_id"]: int(a["step"]) for a in rows}
 if not steps:
-    print("note: no institution has a step (no violation_fund in the assessment yet)"); sys.exit(0)
+    print("FAIL: no institution has a step"); sys.exit(1)
 bad = sys.argv[2]; peers = [steps.get(i, 0) for i in level if level[i] == level[bad] and i != bad]
 ok = steps.get(bad, 0) >= 1 and steps.get(bad, 0) >= max(peers + [0])
 print("%s: the bad institution %s at step %d, its level's others at %s" % ("ok" if ok else "FAIL", bad, steps.get(bad, 0), peers))

@@ -2,8 +2,8 @@
 # test_sample_badinst.sh: `claimwatch sample --of institutions` (docs/sample.md) weighs institutions by their
 # assessment (risk = 100 - the score of inst_assessment.csv), so over 50 seeds of the draw, on each of two
 # generated months (two generator seeds), the generated bad institutions (truth.json's bad_institutions,
-# tools/gen/gen_badinst.c) are drawn more often than their chance share. Without an institutions'
-# assessment in this build the test is skipped.
+# tools/gen/gen_badinst.c) are drawn more often than their chance share. A run that writes no
+# institutions' assessment fails the test.
 . "$(dirname "$0")/lib.sh"
 T=$TMP
 "$CW" gen --help >/dev/null 2>&1 || skip "this build has no 'claimwatch gen'"
@@ -13,7 +13,7 @@ for gs in 11 5; do
 	"$CW" gen --out "$T/D$gs" --months 2026-03 --scale 1 --seed $gs --quiet || stop "claimwatch gen --seed $gs failed"
 	"$CW" run --data "$T/D$gs" --rules "$T/D$gs/rules.json" --month 2026-03 --out "$T/R$gs" --quiet --no-report ||
 		stop "claimwatch run failed"
-	[ -f "$T/R$gs/2026-03/inst_assessment.csv" ] || skip "the run writes no inst_assessment.csv (no institutions' assessment)"
+	[ -f "$T/R$gs/2026-03/inst_assessment.csv" ] || { fail "the run wrote no inst_assessment.csv"; finish; }
 	bad=$(sed -n '/"bad_institutions"/,/\]/p' "$T/D$gs/truth.json" | grep -o '"inst_id":[[:space:]]*"[^"]*"' | grep -o 'H[0-9]*')
 	[ -n "$bad" ] || stop "truth.json names no bad institution"
 	nbad=$(echo "$bad" | wc -l)

@@ -8,6 +8,7 @@
 #include "claimwatch/findings.h"
 #include "serve/history.h"
 #include "serve/journal.h"
+#include "serve/reminders.h"
 #include "serve/service.h"
 #include "util/progress.h"
 
@@ -24,6 +25,7 @@ struct cw_service {
 	pthread_rwlock_t lock;   /* the history: read to check, write to accept */
 	pthread_mutex_t counters;
 	cw_service_stats st;
+	cw_reminder_rules reminders; /* the fund-cap reminder (reminders.h, H3) */
 };
 
 /* --- setting up ------------------------------------------------------------------------------ */
@@ -74,6 +76,8 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 		rc = pick_detectors(s);
 	if (rc == 0)
 		rc = cw_detect_check(o->rules);
+	if (rc == 0)
+		rc = cw_reminder_rules_load(&s->reminders, o->rules);
 	if (rc == 0)
 		rc = cw_journal_open(&s->journal, &repaired, o->data_dir);
 	if (rc == 0 && repaired)
@@ -269,6 +273,10 @@ static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_k
 			snprintf(id, sizeof id, "F%016llx", (unsigned long long)old[i]);
 			cJSON_AddItemToArray(gone, cJSON_CreateString(id));
 		}
+	if (cw_reminders_add(o, v->ds, v->month, rq->visit.visit_id, rq->lang, &s->reminders) < 0) {
+		cJSON_Delete(o);
+		return NULL;
+	}
 	pthread_mutex_lock(&s->counters);
 	for (size_t d = 0; d < v->nf; d++)
 		s->st.hits_by_detector[d] += counted[d];

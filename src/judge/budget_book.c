@@ -9,6 +9,7 @@
 #include "io/csvtab.h"
 #include "io/rootmonths.h"
 #include "judge/budget_book.h"
+#include "judge/prompts.h"
 
 /* One institution row of a month's indicators.csv. */
 typedef struct month_row {
@@ -143,6 +144,7 @@ static cw_budget_inst *add(cw_budget_book *b, const char *inst, int year)
 	for (int k = 0; k < 12; k++) {
 		x->last_year[k] = CW_FEN_NONE;
 		x->visits[k] = x->stays[k] = x->revenue[k] = NAN;
+		x->under_fall[k][0] = x->under_fall[k][1] = x->under_fall[k][2] = NAN;
 	}
 	return x;
 }
@@ -297,8 +299,9 @@ static int past_years(cw_budget_book *b, const char *root, int year)
 static int violations(cw_budget_book *b, const char *root, int year, int last, const cw_reviews *rv,
                       const cw_budget_month_files *cur)
 {
-	static const char *const cols[] = { "finding_id", "inst_id", "suspect_amount", "?fund_amount", NULL };
-	char id[128], inst[72];
+	static const char *const cols[] = { "finding_id", "inst_id", "suspect_amount", "?fund_amount", "?detector",
+		                            NULL };
+	char id[128], inst[72], det[64];
 	for (int k = 0; k < last; k++) {
 		cw_csvtab *t;
 		cw_month m = { year, k + 1 };
@@ -311,7 +314,8 @@ static int violations(cw_budget_book *b, const char *root, int year, int last, c
 			return rc;
 		while (rc >= 0 && (rc = cw_csvtab_next(t)) > 0) {
 			cw_csvtab_copy(id, sizeof id, t, 0);
-			if (!cw_review_is_confirmed(cw_reviews_status(rv, id)))
+			if (!cw_review_is_confirmed(cw_reviews_status(rv, id)) ||
+			    cw_finding_is_prompt(cw_csvtab_copy(det, sizeof det, t, 4))) /* a prompt is no violation */
 				continue;
 			cw_budget_inst *x = find(b, cw_csvtab_copy(inst, sizeof inst, t, 1), year);
 			cw_fen fund, suspect;
@@ -415,15 +419,25 @@ static void under_service(cw_budget_inst *x, int k, cw_fen cum_used, cw_fen cum_
 		vol[1] += isfinite(base[1][j]) ? base[1][j] / n : 0;
 	}
 	vol[2] = vol[0] + vol[1];
-	static const char *const en[3] = { "visits", "stays", "cost per case" };
-	static const char *const zh[3] = { "门诊人次", "住院人次", "次均费用" };
-	char *w = x->under_reason[k];
 	for (int s = 0; s < 3; s++)
 		if (vol[s] >= r->min_volume && cw_budget_fell(&fall, now[s], base[s], n, r)) {
-			size_t len = strlen(w);
-			snprintf(w + len, sizeof x->under_reason[k] - len, "%s%s -%.1f%%", len ? "; " : "",
-			         b->zh ? zh[s] : en[s], 100.0 * fall);
+			x->under_fall[k][s] = fall;
 			x->under[k] = 1;
+		}
+	cw_budget_under_text(x->under_reason[k], sizeof x->under_reason[k], x, k, b->zh);
+}
+
+void cw_budget_under_text(char *buf, size_t size, const cw_budget_inst *x, int k, int zh)
+{
+	static const char *const en[3] = { "visits", "stays", "cost per case" };
+	static const char *const zhs[3] = { "门诊人次", "住院人次", "次均费用" };
+	size_t len = 0;
+	buf[0] = 0;
+	for (int s = 0; s < 3 && len < size; s++)
+		if (x->under[k] && isfinite(x->under_fall[k][s])) {
+			snprintf(buf + len, size - len, "%s%s -%.1f%%", len ? "; " : "", zh ? zhs[s] : en[s],
+			         100.0 * x->under_fall[k][s]);
+			len = strlen(buf);
 		}
 }
 

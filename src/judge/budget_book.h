@@ -7,6 +7,7 @@
 #ifndef CW_BUDGET_BOOK_H
 #define CW_BUDGET_BOOK_H
 #include <stdio.h>
+#include "claimwatch/findings.h"
 #include "claimwatch/rules.h"
 #include "judge/budget.h"
 #include "source/budgets.h"
@@ -28,7 +29,8 @@ typedef struct cw_budget_inst {
 	cw_fen last_year[12];             /* last year's use, CW_FEN_NONE where unknown */
 	cw_budget_projection proj[12];    /* at the end of each month read */
 	int under[12];                    /* I12: the month's services fell while the budget binds */
-	char under_reason[12][160];
+	char under_reason[12][160];       /* in the book's language (cw_budget_under_text) */
+	double under_fall[12][3];         /* I12: the falls (0..1) of visits, stays, cost per case; NAN: none */
 	int grade, grade_source;          /* 0..3 (A..D); CW_GRADE_* */
 	int targets;                      /* I2's condition from the period's assessment: CW_TARGETS_* */
 	int complete;                     /* all twelve months read: the year is settled */
@@ -58,6 +60,21 @@ int cw_budget_book_build(cw_budget_book *out, const char *root, const cw_budget_
                          const cw_rules *rules, cw_month from, cw_month to, const cw_budget_month_files *current,
                          int zh);
 void cw_budget_book_free(cw_budget_book *b);
+
+/* The under-service reason of x's month k (0-based), in zh or en: "门诊人次 -40.0%; 住院人次 -35.0%" /
+ * "visits -40.0%; stays -35.0%" ("" when the month gave no signal). */
+void cw_budget_under_text(char *buf, size_t size, const cw_budget_inst *x, int k, int zh);
+
+/* I12 as findings (budget_under.c): one finding of the rule budget_under_service (judge/prompts.h) per
+ * institution of the book whose month m gives an under-service signal, appended to out in the book's order:
+ * at institution level (no department, physician, patient, visit or lines), severity notice, no money,
+ * the reason in both languages, the given dimension, the id of cw_budget_under_id. ds is the month's data
+ * (the institutions' rows). Returns 0, CW_EINVALID (an institution not in ds) or CW_ENOMEM. */
+int cw_budget_under_findings(cw_findings *out, const cw_budget_book *b, cw_month m, const cw_dataset *ds,
+                             int dimension);
+/* The stable id of the under-service finding of an institution and month: "F" + 16 hex digits of a hash
+ * of the rule's name, the month and inst_id. */
+void cw_budget_under_id(char id[CW_FINDING_ID_SIZE], const char *inst_id, cw_month m);
 
 /* The book as CSV: for every institution and year, a row per month read in the range, per quarter and
  * half-year touched, and the year (columns in docs/budget.md). flags: outfile.h's CW_CSV_*. */

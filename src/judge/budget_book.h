@@ -76,6 +76,9 @@ int cw_budget_under_findings(cw_findings *out, const cw_budget_book *b, cw_month
  * of the rule's name, the month and inst_id. */
 void cw_budget_under_id(char id[CW_FINDING_ID_SIZE], const char *inst_id, cw_month m);
 
+/* budget.csv's columns, NULL-terminated (budget_write.c; docs/budget.md), also claimwatch.budget's. */
+extern const char *const cw_budget_columns[];
+
 /* The book as CSV: for every institution and year, a row per month read in the range, per quarter and
  * half-year touched, and the year (columns in docs/budget.md). flags: outfile.h's CW_CSV_*. */
 int cw_budget_write_csv(FILE *f, const cw_budget_book *b, int flags);

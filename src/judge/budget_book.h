@@ -3,7 +3,7 @@
  * the past years), the month folders' fund payments (indicators.csv fund_paid, fund_estimated), the
  * violations confirmed in them (findings.csv fund_amount, else suspect_amount, of the findings that
  * ROOT/reviews.csv confirmed), the grade for the holdback (ROOT/periods/YYYY/inst_assessment.csv, else the
- * rules), settled by budget.c; written as budget.csv and JSON (budget_write.c). */
+ * year's assessment computed from the month files, else the rules), settled by budget.c; written as budget.csv and JSON (budget_write.c). */
 #ifndef CW_BUDGET_BOOK_H
 #define CW_BUDGET_BOOK_H
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include "source/budgets.h"
 
 enum { CW_BUDGET_GIVEN, CW_BUDGET_DERIVED };
-enum { CW_GRADE_RULES, CW_GRADE_ASSESSMENT };
+enum { CW_GRADE_RULES, CW_GRADE_ASSESSMENT, CW_GRADE_COMPUTED };
 
 typedef struct cw_budget_inst {
 	char inst_id[72], name[128];
@@ -32,7 +32,7 @@ typedef struct cw_budget_inst {
 	char under_reason[12][160];       /* in the book's language (cw_budget_under_text) */
 	double under_fall[12][3];         /* I12: the falls (0..1) of visits, stays, cost per case; NAN: none */
 	int grade, grade_source;          /* 0..3 (A..D); CW_GRADE_* */
-	int targets;                      /* I2's condition from the period's assessment: CW_TARGETS_* */
+	int targets;                      /* I2's condition from the year's assessment: CW_TARGETS_* */
 	int complete;                     /* all twelve months read: the year is settled */
 	cw_budget_year y;
 } cw_budget_inst;
@@ -50,8 +50,13 @@ typedef struct cw_budget_book {
 typedef struct cw_budget_month_files {
 	cw_month month;
 	const char *indicators, *findings; /* paths */
+	const char *inst_assessment;       /* path, or NULL: ROOT's (for the year's assessment, below) */
 } cw_budget_month_files;
 
+/* The grade for the holdback and I2's condition come from the year's assessment,
+ * ROOT/periods/YYYY/inst_assessment.csv (CW_GRADE_ASSESSMENT); when that file is missing, from the same
+ * assessment computed over the year's month files (judge/assess.h, cw_assess_period_with: what `claimwatch
+ * assess --period YYYY` would write; CW_GRADE_COMPUTED); without either, from the rules. */
 /* Builds the book of the months from..to under root with the budgets of `budgets` (may be empty: only
  * derived budgets then) and the rules (NULL: the defaults); `current` (may be NULL) replaces one month's
  * files. Institutions without a budget given or derivable are left out. Returns 0 (an empty book when

@@ -113,7 +113,8 @@ static void row_cells(char cells[][48], const char **text, const cw_budget_inst 
 	snprintf(cells[23], 48, "%d", p->under);
 	text[24] = p->reason;
 	snprintf(cells[25], 48, "%c", 'A' + x->grade);
-	text[26] = x->grade_source == CW_GRADE_ASSESSMENT ? "assessment" : "rules";
+	text[26] = x->grade_source == CW_GRADE_ASSESSMENT ? "assessment"
+	         : x->grade_source == CW_GRADE_COMPUTED ? "computed" : "rules";
 	if (p->kind != P_YEAR || !x->complete)
 		return;
 	const cw_budget_year *y = &x->y;

@@ -7,6 +7,7 @@
 #include "claimwatch/types.h"
 #include "cli.h"
 #include "io/outfile.h"
+#include "judge/prompts.h"
 #include "report/case.h"
 #include "report/report.h"
 
@@ -135,6 +136,8 @@ static int ask(const cw_case_source *src, const args *a)
 			return rc;
 		}
 		c.rule = cw_registry_find(reg, c.f.v[CF_DETECTOR]);
+		if (!c.rule) /* a rule of a later stage (judge/prompts.h: the I12 under-service prompt) */
+			c.rule = cw_prompt_rule(c.f.v[CF_DETECTOR]);
 		if (a->json)
 			json = cw_case_finding_json(&c);
 		else

@@ -113,8 +113,9 @@ static const char *who(void)
 static void say(const cw_review *r, const cw_finding_where *w)
 {
 	char money[CW_FMT_SIZE];
-	cw_safe_fprintf(stdout, "%s (%s, %s, physician %s, %s yuan): %s", r->finding_id, w->month, w->detector,
-	                w->physician_id, w->suspect_amount, cw_review_status_name(r->status));
+	cw_safe_fprintf(stdout, "%s (%s, %s, %s%s, %s yuan): %s", r->finding_id, w->month, w->detector,
+	                w->physician_id[0] ? "physician " : "no physician", w->physician_id, w->suspect_amount,
+	                cw_review_status_name(r->status));
 	if (r->status == CW_REVIEW_REFUNDED)
 		cw_safe_fprintf(stdout, " %s yuan", cw_format_money(money, r->amount));
 	cw_safe_fprintf(stdout, " by %s%s%s; it applies when %s is run again\n", r->by, r->date ? " on " : "",

@@ -1,4 +1,4 @@
--- schema.sql: claimwatch's database, schema version 9. Applied by `claimwatch db init --db URL`, in one
+-- schema.sql: claimwatch's database, schema version 10. Applied by `claimwatch db init --db URL`, in one
 -- transaction with queries/functions.sql (the functions `claimwatch load` calls) and a check of every
 -- table's columns against this file (pg_schema.c). A database that already has a newer version is left
 -- alone, an older one is migrated with queries/migrations/NNNN.sql (NNNN = the version it brings the
@@ -443,8 +443,9 @@ CREATE TABLE IF NOT EXISTS claimwatch.budget (
     holdback_kept   numeric(16,2),
     fund_total      numeric(16,2),
     settlement      numeric(16,2),
+    overspend_share_reason text,                -- the year row: why the fund shared the overspend or not (I2)
     PRIMARY KEY (run_id, inst_id, period)
 );
 CREATE INDEX IF NOT EXISTS budget_month ON claimwatch.budget (month, inst_id);
 
-INSERT INTO claimwatch.schema_version (version) VALUES (9) ON CONFLICT DO NOTHING;
+INSERT INTO claimwatch.schema_version (version) VALUES (10) ON CONFLICT DO NOTHING;

@@ -6,7 +6,7 @@ INSERT INTO claimwatch.budget (month, run_id, inst_id, name, year, period, kind,
                                projected_over, alert, under_service, under_service_reason, grade, grade_source,
                                surplus, surplus_kept, over, band1, band1_fund, band2, band2_fund, beyond,
                                beyond_fund, over_fund, over_hospital, holdback_returned, holdback_kept,
-                               fund_total, settlement)
+                               fund_total, settlement, overspend_share_reason)
 SELECT $1::date, $2::bigint, inst_id, name, year::smallint, period, kind, months_read::smallint, budget_source,
        annual_budget::numeric, budget::numeric, fund_paid::numeric, fund_estimated::smallint,
        violations::numeric, used::numeric, prepaid::numeric, holdback::numeric, cum_budget::numeric,
@@ -18,5 +18,5 @@ SELECT $1::date, $2::bigint, inst_id, name, year::smallint, period, kind, months
        nullif(band2, '')::numeric, nullif(band2_fund, '')::numeric, nullif(beyond, '')::numeric,
        nullif(beyond_fund, '')::numeric, nullif(over_fund, '')::numeric, nullif(over_hospital, '')::numeric,
        nullif(holdback_returned, '')::numeric, nullif(holdback_kept, '')::numeric,
-       nullif(fund_total, '')::numeric, nullif(settlement, '')::numeric
+       nullif(fund_total, '')::numeric, nullif(settlement, '')::numeric, nullif(overspend_share_reason, '')
   FROM pg_temp.cw_stage_budget;

@@ -215,3 +215,20 @@ int cw_findings_copy(cw_findings *dst, const cw_findings *src, size_t i)
 }
 
 cw_stored *cw_findings_last(cw_findings *l) { return l->n ? &l->items[l->n - 1] : NULL; }
+
+int cw_findings_add_placed(cw_findings *l, const cw_finding *f, const char *reason_en, const char *reason_zh,
+                           const cw_placed *at)
+{
+	int rc = push(l, f, reason_en, strlen(reason_en), reason_zh);
+	if (rc < 0)
+		return cw_error_set(rc, "out of memory");
+	cw_stored *s = &l->items[l->n - 1];
+	s->detector = at->detector;
+	s->dimension = at->dimension;
+	s->inst = at->inst;
+	s->dept = at->dept;
+	s->fund = 0;
+	s->fund_estimated = 0;
+	snprintf(s->id, sizeof s->id, "%s", at->id);
+	return 0;
+}

@@ -1,4 +1,5 @@
-/* findings_impl.h: the inside of a findings list (findings.c), for the detection runner. */
+/* findings_impl.h: the inside of a findings list (findings.c), for the detection runner and for the
+ * rules of later stages that add findings (judge/prompts.h). */
 #ifndef CW_FINDINGS_IMPL_H
 #define CW_FINDINGS_IMPL_H
 #include "claimwatch/findings.h"
@@ -29,5 +30,18 @@ int cw_findings_copy(cw_findings *dst, const cw_findings *src, size_t i);
 /* The last finding appended, to fill in detector, dimension, inst, dept, id. */
 cw_stored *cw_findings_last(cw_findings *list);
 const char *cw_findings_text(const cw_findings *list, size_t at);
+
+/* Where a finding made outside detection belongs (a rule of a later stage, judge/prompts.h): who made it,
+ * its dimension, institution and department (CW_NONE when none) and its stable id. */
+typedef struct cw_placed {
+	const cw_detector *detector;
+	int dimension;
+	cw_ref inst, dept;
+	const char *id;
+} cw_placed;
+/* Appends f (no evidence lines needed) with its reason in English and Chinese (NULL: none), placed as `at`
+ * says; its fund share is 0, not estimated. Returns 0 or CW_ENOMEM. */
+int cw_findings_add_placed(cw_findings *list, const cw_finding *f, const char *reason_en, const char *reason_zh,
+                           const cw_placed *at);
 
 #endif

@@ -124,5 +124,13 @@ int cw_assess_add_month(cw_assess_table *t, const char *root, cw_month m);
  * month of it has a file) and period set. *months_read: the month files found (0: CW_ENOTFOUND). */
 int cw_assess_period(cw_assess_table *out, int *months_read, const char *root, const char *period, int dept,
                      const cw_assess_rules *ar);
+/* A month whose file is not (yet) under ROOT/YYYY-MM (a run's month being written): where it is. */
+typedef struct cw_assess_month_file {
+	cw_month month;
+	const char *path;
+} cw_assess_month_file;
+/* cw_assess_period with cur's month read from cur->path (cur may be NULL). */
+int cw_assess_period_with(cw_assess_table *out, int *months_read, const char *root, const char *period, int dept,
+                          const cw_assess_rules *ar, const cw_assess_month_file *cur);
 
 #endif

@@ -418,7 +418,8 @@ static int take_row(cw_assess_table *tab, const cw_csvtab *t, char names[CW_AI_N
 	return rc;
 }
 
-int cw_assess_add_month(cw_assess_table *tab, const char *root, cw_month m)
+/* The rows of ROOT/YYYY-MM's file, or of `path` when given (a month being written elsewhere). */
+static int add_month_file(cw_assess_table *tab, const char *root, cw_month m, const char *path)
 {
 	char names[CW_AI_N][64];
 	const char *cols[R_N + 1];
@@ -432,7 +433,8 @@ int cw_assess_add_month(cw_assess_table *tab, const char *root, cw_month m)
 	}
 	cols[R_N] = NULL;
 	cw_csvtab *t;
-	int rc = cw_root_month_table(&t, root, m, tab->dept ? "dept_assessment.csv" : "inst_assessment.csv", cols);
+	int rc = path ? cw_csvtab_open(&t, path, cols)
+	              : cw_root_month_table(&t, root, m, tab->dept ? "dept_assessment.csv" : "inst_assessment.csv", cols);
 	if (rc == CW_ENOTFOUND) {
 		cw_error_clear();
 		return 0;
@@ -444,6 +446,11 @@ int cw_assess_add_month(cw_assess_table *tab, const char *root, cw_month m)
 			break;
 	cw_csvtab_close(t);
 	return rc < 0 ? rc : 1;
+}
+
+int cw_assess_add_month(cw_assess_table *tab, const char *root, cw_month m)
+{
+	return add_month_file(tab, root, m, NULL);
 }
 
 /* --- periods ---------------------------------------------------------------------------------------- */
@@ -473,11 +480,12 @@ int cw_assess_period_parse(cw_month *first, cw_month *last, const char *s)
 }
 
 /* Sums the months first..last into t; *read: the month files found. */
-static int sum_months(cw_assess_table *t, int *read, const char *root, cw_month first, cw_month last)
+static int sum_months(cw_assess_table *t, int *read, const char *root, cw_month first, cw_month last,
+                      const cw_assess_month_file *cur)
 {
 	*read = 0;
 	for (cw_month m = first; cw_month_cmp(m, last) <= 0; m = cw_month_next(m)) {
-		int rc = cw_assess_add_month(t, root, m);
+		int rc = add_month_file(t, root, m, cur && !cw_month_cmp(m, cur->month) ? cur->path : NULL);
 		if (rc < 0)
 			return rc;
 		*read += rc;
@@ -493,7 +501,7 @@ static int last_period(cw_assess_table *t, const char *root, cw_month first, cw_
 	for (int i = 0; i < len; i++)
 		pf = cw_month_prev(pf);
 	cw_assess_table before = { .dept = t->dept };
-	int rc = sum_months(&before, &read, root, pf, pl);
+	int rc = sum_months(&before, &read, root, pf, pl, NULL);
 	for (size_t i = 0; i < t->n; i++)
 		t->rows[i].last_per_visit = t->rows[i].last_per_stay = NAN;
 	for (size_t i = 0; rc == 0 && read == len && i < before.n; i++) {
@@ -520,12 +528,18 @@ static int by_key(const void *pa, const void *pb)
 int cw_assess_period(cw_assess_table *out, int *months_read, const char *root, const char *period, int dept,
                      const cw_assess_rules *ar)
 {
+	return cw_assess_period_with(out, months_read, root, period, dept, ar, NULL);
+}
+
+int cw_assess_period_with(cw_assess_table *out, int *months_read, const char *root, const char *period, int dept,
+                          const cw_assess_rules *ar, const cw_assess_month_file *cur)
+{
 	cw_month first, last;
 	memset(out, 0, sizeof *out);
 	out->dept = dept;
 	int rc = cw_assess_period_parse(&first, &last, period);
 	if (rc == 0)
-		rc = sum_months(out, months_read, root, first, last);
+		rc = sum_months(out, months_read, root, first, last, cur);
 	if (rc == 0 && *months_read == 0)
 		rc = cw_error_set(CW_ENOTFOUND, "%s: no month of %s has an %s", root, period,
 		                  dept ? "dept_assessment.csv" : "inst_assessment.csv");

@@ -10,6 +10,7 @@
 #include "io/outfile.h"
 #include "io/rootmonths.h"
 #include "judge/blacklist.h"
+#include "judge/prompts.h"
 #include "util/strbuf.h"
 
 /* The latest month of the cycle that has a ranking.csv. */
@@ -109,7 +110,8 @@ static int take_finding(cw_blacklist *b, const cw_csvtab *t, const cw_reviews *r
 	int status = cw_reviews_status(rv, id);
 	if (status == CW_REVIEW_DISMISSED)
 		return 0;
-	cw_csvtab_copy(det, sizeof det, t, F_DET);
+	if (cw_finding_is_prompt(cw_csvtab_copy(det, sizeof det, t, F_DET))) /* a prompt (prompts.h) blacklists nobody */
+		return 0;
 	cw_csvtab_copy(amount, sizeof amount, t, F_AMOUNT);
 	cw_fen money = 0;
 	const char *why;

@@ -8,7 +8,9 @@
 #include "claimwatch/review.h"
 #include "io/csvtab.h"
 #include "io/rootmonths.h"
+#include "judge/assess.h"
 #include "judge/budget_book.h"
+#include "judge/prompts.h"
 
 /* One institution row of a month's indicators.csv. */
 typedef struct month_row {
@@ -143,6 +145,7 @@ static cw_budget_inst *add(cw_budget_book *b, const char *inst, int year)
 	for (int k = 0; k < 12; k++) {
 		x->last_year[k] = CW_FEN_NONE;
 		x->visits[k] = x->stays[k] = x->revenue[k] = NAN;
+		x->under_fall[k][0] = x->under_fall[k][1] = x->under_fall[k][2] = NAN;
 	}
 	return x;
 }
@@ -297,8 +300,9 @@ static int past_years(cw_budget_book *b, const char *root, int year)
 static int violations(cw_budget_book *b, const char *root, int year, int last, const cw_reviews *rv,
                       const cw_budget_month_files *cur)
 {
-	static const char *const cols[] = { "finding_id", "inst_id", "suspect_amount", "?fund_amount", NULL };
-	char id[128], inst[72];
+	static const char *const cols[] = { "finding_id", "inst_id", "suspect_amount", "?fund_amount", "?detector",
+		                            NULL };
+	char id[128], inst[72], det[64];
 	for (int k = 0; k < last; k++) {
 		cw_csvtab *t;
 		cw_month m = { year, k + 1 };
@@ -311,7 +315,8 @@ static int violations(cw_budget_book *b, const char *root, int year, int last, c
 			return rc;
 		while (rc >= 0 && (rc = cw_csvtab_next(t)) > 0) {
 			cw_csvtab_copy(id, sizeof id, t, 0);
-			if (!cw_review_is_confirmed(cw_reviews_status(rv, id)))
+			if (!cw_review_is_confirmed(cw_reviews_status(rv, id)) ||
+			    cw_finding_is_prompt(cw_csvtab_copy(det, sizeof det, t, 4))) /* a prompt is no violation */
 				continue;
 			cw_budget_inst *x = find(b, cw_csvtab_copy(inst, sizeof inst, t, 1), year);
 			cw_fen fund, suspect;
@@ -338,7 +343,48 @@ static int over_flag(const char *s)
 	return !strcmp(s, "0") ? 0 : !strcmp(s, "1") ? 1 : -2;
 }
 
-static int grades(cw_budget_book *b, const char *root, int year, const cw_rules *rules)
+/* I2's condition from the year's two flags. */
+static int targets_of(int vpp_over, int cpv_over)
+{
+	return vpp_over && cpv_over ? CW_TARGETS_BOTH_OVER : vpp_over ? CW_TARGETS_VPP_OVER
+	     : cpv_over ? CW_TARGETS_CPV_OVER : CW_TARGETS_KEPT;
+}
+
+/* Without the period file: the year's assessment computed from its month files (the run's month from
+ * where it is being written), as `claimwatch assess --period YYYY` would; nothing when no month has one. */
+static int computed_grades(cw_budget_book *b, const char *root, int year, const cw_rules *rules,
+                           const cw_budget_month_files *cur)
+{
+	char period[8];
+	cw_assess_rules ar;
+	cw_assess_table t;
+	int months;
+	snprintf(period, sizeof period, "%04d", year);
+	cw_assess_month_file now = { cur ? cur->month : (cw_month){ 0, 0 }, cur ? cur->inst_assessment : NULL };
+	int rc = cw_assess_rules_load(&ar, rules);
+	if (rc == 0)
+		rc = cw_assess_period_with(&t, &months, root, period, 0, &ar, now.path ? &now : NULL);
+	if (rc == CW_ENOTFOUND) {
+		cw_error_clear();
+		return 0;
+	}
+	if (rc < 0)
+		return cw_error_wrap(rc, "the year %d's assessment", year);
+	for (size_t i = 0; i < t.n; i++) {
+		const cw_assess_row *r = &t.rows[i];
+		cw_budget_inst *x = find(b, r->inst, year);
+		if (!x || r->grade < 'A' || r->grade > 'D')
+			continue;
+		x->grade = r->grade - 'A';
+		x->grade_source = CW_GRADE_COMPUTED;
+		x->targets = targets_of(r->over[CW_AI_VISITS_PER_PATIENT], r->over[CW_AI_COST_PER_VISIT]);
+	}
+	cw_assess_table_free(&t);
+	return 0;
+}
+
+static int grades(cw_budget_book *b, const char *root, int year, const cw_rules *rules,
+                  const cw_budget_month_files *cur)
 {
 	static const char *const cols[] = { "inst_id", "grade", "?visits_per_patient_over", "?cost_per_visit_over",
 		                            NULL };
@@ -355,7 +401,7 @@ static int grades(cw_budget_book *b, const char *root, int year, const cw_rules 
 	int rc = cw_csvtab_open(&t, path, cols);
 	if (rc == CW_ENOTFOUND) {
 		cw_error_clear();
-		return 0;
+		return rules ? computed_grades(b, root, year, rules, cur) : 0;
 	}
 	if (rc < 0)
 		return rc;
@@ -373,8 +419,7 @@ static int grades(cw_budget_book *b, const char *root, int year, const cw_rules 
 			rc = cw_error_set(CW_EINVALID, "%s: line %llu: visits_per_patient_over / cost_per_visit_over must be "
 			                  "0, 1 or empty", path, (unsigned long long)cw_csvtab_line(t));
 		else if (x && (v >= 0 || c >= 0))
-			x->targets = v == 1 && c == 1 ? CW_TARGETS_BOTH_OVER : v == 1 ? CW_TARGETS_VPP_OVER
-			           : c == 1 ? CW_TARGETS_CPV_OVER : CW_TARGETS_KEPT;
+			x->targets = targets_of(v == 1, c == 1);
 	}
 	cw_csvtab_close(t);
 	return rc < 0 ? rc : 0;
@@ -415,15 +460,25 @@ static void under_service(cw_budget_inst *x, int k, cw_fen cum_used, cw_fen cum_
 		vol[1] += isfinite(base[1][j]) ? base[1][j] / n : 0;
 	}
 	vol[2] = vol[0] + vol[1];
-	static const char *const en[3] = { "visits", "stays", "cost per case" };
-	static const char *const zh[3] = { "门诊人次", "住院人次", "次均费用" };
-	char *w = x->under_reason[k];
 	for (int s = 0; s < 3; s++)
 		if (vol[s] >= r->min_volume && cw_budget_fell(&fall, now[s], base[s], n, r)) {
-			size_t len = strlen(w);
-			snprintf(w + len, sizeof x->under_reason[k] - len, "%s%s -%.1f%%", len ? "; " : "",
-			         b->zh ? zh[s] : en[s], 100.0 * fall);
+			x->under_fall[k][s] = fall;
 			x->under[k] = 1;
+		}
+	cw_budget_under_text(x->under_reason[k], sizeof x->under_reason[k], x, k, b->zh);
+}
+
+void cw_budget_under_text(char *buf, size_t size, const cw_budget_inst *x, int k, int zh)
+{
+	static const char *const en[3] = { "visits", "stays", "cost per case" };
+	static const char *const zhs[3] = { "门诊人次", "住院人次", "次均费用" };
+	size_t len = 0;
+	buf[0] = 0;
+	for (int s = 0; s < 3 && len < size; s++)
+		if (x->under[k] && isfinite(x->under_fall[k][s])) {
+			snprintf(buf + len, size - len, "%s%s -%.1f%%", len ? "; " : "", zh ? zhs[s] : en[s],
+			         100.0 * x->under_fall[k][s]);
+			len = strlen(buf);
 		}
 }
 
@@ -515,7 +570,7 @@ static int build_year(cw_budget_book *b, const char *root, const cw_budget_table
 		return rc;
 	drop_unbudgeted(b);
 	if ((rc = monthly_budgets(b, t, year)) < 0 || (rc = violations(b, root, year, last, rv, cur)) < 0 ||
-	    (rc = grades(b, root, year, rules)) < 0)
+	    (rc = grades(b, root, year, rules, cur)) < 0)
 		return rc;
 	for (size_t i = 0; i < b->n; i++)
 		if (b->inst[i].year == year)

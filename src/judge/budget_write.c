@@ -7,15 +7,16 @@
 #include "io/outfile.h"
 #include "judge/budget_book.h"
 
-static const char *const columns[] = {
+const char *const cw_budget_columns[] = {
 	"inst_id", "name", "year", "period", "kind", "months_read", "budget_source", "annual_budget", "budget",
 	"fund_paid", "fund_estimated", "violations", "used", "prepaid", "holdback", "cum_budget", "cum_used",
 	"use_rate", "pace", "projected", "projection_method", "projected_over", "alert", "under_service",
 	"under_service_reason", "grade", "grade_source", "surplus", "surplus_kept", "over", "band1", "band1_fund",
 	"band2", "band2_fund", "beyond", "beyond_fund", "over_fund", "over_hospital", "holdback_returned",
-	"holdback_kept", "fund_total", "settlement", NULL
+	"holdback_kept", "fund_total", "settlement", "overspend_share_reason", NULL
 };
-#define NCOLS (sizeof columns / sizeof *columns - 1)
+#define NCOLS 43 /* the columns above */
+_Static_assert(sizeof cw_budget_columns / sizeof *cw_budget_columns == NCOLS + 1, "NCOLS");
 
 enum { P_MONTH, P_QUARTER, P_HALF, P_YEAR };
 
@@ -83,7 +84,7 @@ static const char *kind_name(int kind)
 }
 
 /* The cells of a row, into cells[NCOLS][48] (text columns point elsewhere). */
-static void row_cells(char cells[][48], const char **text, const cw_budget_inst *x, const period *p)
+static void row_cells(char cells[][48], const char **text, const cw_budget_inst *x, const period *p, int zh)
 {
 	for (size_t c = 0; c < NCOLS; c++)
 		cells[c][0] = 0, text[c] = cells[c];
@@ -112,7 +113,8 @@ static void row_cells(char cells[][48], const char **text, const cw_budget_inst 
 	snprintf(cells[23], 48, "%d", p->under);
 	text[24] = p->reason;
 	snprintf(cells[25], 48, "%c", 'A' + x->grade);
-	text[26] = x->grade_source == CW_GRADE_ASSESSMENT ? "assessment" : "rules";
+	text[26] = x->grade_source == CW_GRADE_ASSESSMENT ? "assessment"
+	         : x->grade_source == CW_GRADE_COMPUTED ? "computed" : "rules";
 	if (p->kind != P_YEAR || !x->complete)
 		return;
 	const cw_budget_year *y = &x->y;
@@ -121,6 +123,8 @@ static void row_cells(char cells[][48], const char **text, const cw_budget_inst 
 		             y->holdback_returned, y->holdback_kept, y->fund_total, y->settlement };
 	for (int i = 0; i < 15; i++)
 		fmt_money(cells[27 + i], 48, s[i]);
+	if (y->over > 0) /* I2's condition: whether the fund shared the overspend, and why */
+		text[42] = cw_budget_share_reason(y, zh);
 }
 
 /* The periods of a year shown for the range: months from..to of the year, then the quarters and halves
@@ -162,13 +166,13 @@ int cw_budget_write_csv(FILE *f, const cw_budget_book *b, int flags)
 	if (flags & CW_CSV_EXCEL)
 		fputs("\xEF\xBB\xBF", f);
 	for (size_t c = 0; c < NCOLS; c++)
-		cw_csv_put(f, columns[c], strlen(columns[c]), c + 1 == NCOLS, flags);
+		cw_csv_put(f, cw_budget_columns[c], strlen(cw_budget_columns[c]), c + 1 == NCOLS, flags);
 	for (size_t i = 0; i < b->n; i++) {
 		const cw_budget_inst *x = &b->inst[i];
 		size_t np = periods(ps, b, x->year);
 		for (size_t j = 0; j < np; j++) {
 			sum_period(&ps[j], x, book_last(b, x->year));
-			row_cells(cells, text, x, &ps[j]);
+			row_cells(cells, text, x, &ps[j], b->zh);
 			for (size_t c = 0; c < NCOLS; c++)
 				cw_csv_put(f, text[c], strlen(text[c]), c + 1 == NCOLS, flags);
 		}
@@ -177,21 +181,21 @@ int cw_budget_write_csv(FILE *f, const cw_budget_book *b, int flags)
 }
 
 /* A row as a JSON object: numbers where the cell is a number, strings otherwise, nothing when empty. */
-static cJSON *row_json(const cw_budget_inst *x, const period *p)
+static cJSON *row_json(const cw_budget_inst *x, const period *p, int zh)
 {
 	char cells[NCOLS][48];
 	const char *text[NCOLS];
 	cJSON *o = cJSON_CreateObject();
-	row_cells(cells, text, x, p);
+	row_cells(cells, text, x, p, zh);
 	for (size_t c = 2; o && c < NCOLS; c++) {
 		char *end;
 		if (!text[c][0] || c == 3)
 			continue;
 		double v = strtod(text[c], &end);
 		if (!*end && c != 25)
-			cJSON_AddNumberToObject(o, columns[c], v);
+			cJSON_AddNumberToObject(o, cw_budget_columns[c], v);
 		else
-			cJSON_AddStringToObject(o, columns[c], text[c]);
+			cJSON_AddStringToObject(o, cw_budget_columns[c], text[c]);
 	}
 	return o;
 }
@@ -214,7 +218,7 @@ int cw_budget_write_json(FILE *f, const cw_budget_book *b)
 		size_t np = periods(ps, b, x->year);
 		for (size_t j = 0; j < np; j++) {
 			sum_period(&ps[j], x, book_last(b, x->year));
-			cJSON *r = row_json(x, &ps[j]);
+			cJSON *r = row_json(x, &ps[j], b->zh);
 			cJSON_AddStringToObject(r, "period", ps[j].name);
 			cJSON_AddItemToArray(pl, r);
 		}

@@ -13,6 +13,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/score.h"
 #include "engine/rules_json.h"
+#include "judge/prompts.h"
 #include "util/grow.h"
 
 static const char *const grade_names[] = { "reasonable", "basically_reasonable", "unreasonable" };
@@ -293,7 +294,8 @@ static int tally_findings(const cw_dataset *ds, const cw_findings *fs, const cw_
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		cw_record r;
 		cw_findings_get(&r, fs, i);
-		if (r.f.physician == CW_NONE || r.f.physician >= nphys || r.dimension < 0 || (size_t)r.dimension >= ndims)
+		if (r.f.physician == CW_NONE || r.f.physician >= nphys || r.dimension < 0 || (size_t)r.dimension >= ndims ||
+		    cw_finding_is_prompt(r.detector->name)) /* a prompt (prompts.h) ranks nobody */
 			continue;
 		int status = cw_reviews_status(rv, r.id);
 		s->dismissed += status == CW_REVIEW_DISMISSED;

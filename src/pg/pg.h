@@ -100,7 +100,7 @@ int cw_pg_lock_for_load(cw_pg *pg);
 
 /* The version of queries/schema.sql and queries/functions.sql; later versions come with
  * queries/migrations/NNNN.sql. */
-#define CW_PG_SCHEMA_VERSION 9
+#define CW_PG_SCHEMA_VERSION 10
 /* The version of a `claimwatch` schema that lost its schema_version table or row. */
 #define CW_PG_SCHEMA_UNKNOWN (-1)
 

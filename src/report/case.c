@@ -7,6 +7,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/types.h"
 #include "io/jsonfield.h"
+#include "judge/prompts.h"
 #include "report/case.h"
 #include "report/report.h"
 #include "util/grow.h"
@@ -395,6 +396,12 @@ int cw_case_print_finding(FILE *f, const cw_case_finding *c, int lang)
 		return 0;
 	}
 	heading(f, "evidence lines", c->lines.n, lang);
+	if (!c->lines.n && cw_finding_is_prompt(v[CF_DETECTOR])) {
+		fputs(lang == CW_LANG_ZH ? "无：该问题是对医疗机构的提示（基于其当月服务量与总额预算），而非收费明细\n"
+		                         : "none: a prompt about the institution (its month's volumes and its global "
+		                           "budget), not a finding on claim lines\n", f);
+		return 0;
+	}
 	if (!c->lines.n) {
 		fputs(lang == CW_LANG_ZH ? "无：该问题基于医师的统计指标，而非收费明细\n"
 		                         : "none: a finding on the physician's figures, not on claim lines\n", f);

@@ -14,6 +14,7 @@
 #include "io/rootmonths.h"
 #include "judge/assess.h"
 #include "judge/inst_sanction.h"
+#include "judge/prompts.h"
 #include "report/case.h"
 #include "report/report.h"
 #include "util/textwidth.h"
@@ -194,6 +195,8 @@ static const char *trigger_zh(const char *t)
 static const char *title(const cw_registry *reg, const char *name, int lang)
 {
 	const cw_detector *d = reg ? cw_registry_find(reg, name) : NULL;
+	if (!d) /* a rule of a later stage (judge/prompts.h) */
+		d = cw_prompt_rule(name);
 	return d ? cw_label_detector(lang, d) : name;
 }
 

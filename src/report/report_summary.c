@@ -169,6 +169,10 @@ static int findings_sections(cw_report *r, FILE *f, size_t *nfind, cw_fen *total
 		cw_record rec;
 		cw_findings_get(&rec, r->in->findings, i);
 		int d = cw_registry_index(reg, rec.detector->name);
+		if (d < 0) { /* a rule of a later stage (judge/prompts.h): its own row, after the detectors' */
+			d = (int)nd;
+			dnames[nd] = cw_label_detector(r->lang, rec.detector);
+		}
 		det[d].n++;
 		det[d].money += rec.f.suspect;
 		dim[rec.dimension].n++;
@@ -183,7 +187,7 @@ static int findings_sections(cw_report *r, FILE *f, size_t *nfind, cw_fen *total
 	fputs("<h2>", f);
 	cw_html_text(f, cw_label(r->lang, L_BY_DETECTOR));
 	fputs("</h2>", f);
-	int rc = breakdown(r, f, L_DETECTOR, dnames, det, nd, *total);
+	int rc = breakdown(r, f, L_DETECTOR, dnames, det, nd + (det[nd].n > 0), *total);
 	if (rc == 0) {
 		fputs("<h2>", f);
 		cw_html_text(f, cw_label(r->lang, L_BY_DIMENSION));

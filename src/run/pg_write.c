@@ -23,6 +23,7 @@
 #include "io/csv.h"
 #include "io/month_summary.h"
 #include "pg/pg.h"
+#include "judge/budget_book.h"
 #include "run/run.h"
 #include "util/progress.h"
 #include "util/safetext.h"
@@ -81,14 +82,6 @@ static const char *const inst_sanctions_cols[] = {
 	"grade", "basis", "violation_fund", "confirmed_fund", "window_months", "window_fund", "repeat_months",
 	"measure_zh", "measure_en", "reason_zh", "reason_en", "missing_months", NULL
 };
-static const char *const budget_cols[] = {
-	"inst_id", "name", "year", "period", "kind", "months_read", "budget_source", "annual_budget", "budget",
-	"fund_paid", "fund_estimated", "violations", "used", "prepaid", "holdback", "cum_budget", "cum_used",
-	"use_rate", "pace", "projected", "projection_method", "projected_over", "alert", "under_service",
-	"under_service_reason", "grade", "grade_source", "surplus", "surplus_kept", "over", "band1", "band1_fund",
-	"band2", "band2_fund", "beyond", "beyond_fund", "over_fund", "over_hospital", "holdback_returned",
-	"holdback_kept", "fund_total", "settlement", NULL
-};
 
 /* The result files a run writes, in write order; rejects last. */
 static const struct result_file {
@@ -102,7 +95,7 @@ static const struct result_file {
 	{ "inst_assessment.csv", "cw_stage_inst_assessment", "write_inst_assessment.sql", inst_assessment_cols, 0 },
 	{ "dept_assessment.csv", "cw_stage_dept_assessment", "write_dept_assessment.sql", dept_assessment_cols, 0 },
 	{ "inst_sanctions.csv", "cw_stage_inst_sanctions", "write_inst_sanctions.sql", inst_sanctions_cols, 0 },
-	{ "budget.csv", "cw_stage_budget", "write_budget.sql", budget_cols, 0 },
+	{ "budget.csv", "cw_stage_budget", "write_budget.sql", cw_budget_columns, 0 },
 };
 
 static int write_file(cw_pg *pg, cw_month_run *mr, const struct result_file *r, const char *month,

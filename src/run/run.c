@@ -166,6 +166,8 @@ static int write_all(cw_month_run *mr)
 		rc = cw_write_inst_sanctions(mr); /* after the institutions' assessment (inst_assessment.csv) */
 	if (rc == 0)
 		rc = cw_write_budget(mr);
+	if (rc == 0)
+		rc = cw_write_under_service(mr); /* after budget.csv, which it reads the signals of: counted in nothing before */
 	mr->t_write = cw_now() - t0;
 	if (rc == 0 && mr->opts->report) {
 		cw_progress_stage(CW_STAGE_REPORT, mr->month);

@@ -116,6 +116,9 @@ int cw_run_warn(cw_month_run *mr, const char *fmt, ...) CW_PRINTF(2, 3);
 
 /* The writers of the month's files, each into the run's temporary folder. */
 int cw_write_findings(cw_month_run *mr);
+/* findings.csv alone, from mr->findings (cw_write_findings also passes on the reviews' warnings); written
+ * again when a later stage adds findings (cw_write_under_service). */
+int cw_write_findings_file(cw_month_run *mr);
 int cw_write_summary(cw_month_run *mr, const char *status);
 int cw_write_ranking(cw_month_run *mr);
 /* Reads the cycle's earlier months and the ranking.csv just written; writes sanctions.csv. */
@@ -138,6 +141,10 @@ int cw_write_assessment(cw_month_run *mr);
  * stays in mr->budget for the report, freed by cw_budget_release. */
 int cw_write_budget(cw_month_run *mr);
 void cw_budget_release(cw_month_run *mr);
+/* After budget.csv: the month's I12 under-service signals of mr->budget as findings of the rule
+ * budget_under_service (judge/prompts.h), appended to mr->findings and to findings.csv, which is written
+ * again (write_under_service.c). Nothing without budgets or signals. */
+int cw_write_under_service(cw_month_run *mr);
 /* The HTML report, ROOT/YYYY-MM/report/ (write_report.c, src/report/). */
 int cw_write_report(cw_month_run *mr);
 /* The summary's "scoring" part (physicians, ranks, reviews, sanctions, history). */

@@ -8,6 +8,7 @@
 #include "claimwatch/error.h"
 #include "io/csvtab.h"
 #include "io/outfile.h"
+#include "judge/prompts.h"
 #include "run/run.h"
 
 /* --- FUND's figures (interfaces sections 1-3): the one place they are read --------------------------
@@ -137,7 +138,7 @@ static void add_finding(cw_assess_row *r, const cw_record *rec, int state, cw_fe
 	r->refunded += refunded;
 }
 
-/* The month's findings that count (not dismissed), by the institution and department they name. */
+/* The month's findings that count (not dismissed, not prompts), by the institution and department they name. */
 static void findings(cw_month_run *mr)
 {
 	size_t n = cw_findings_count(mr->findings);
@@ -145,8 +146,8 @@ static void findings(cw_month_run *mr)
 		cw_record rec;
 		cw_findings_get(&rec, mr->findings, i);
 		int state = cw_reviews_status(mr->reviews, rec.id);
-		if (state == CW_REVIEW_DISMISSED || rec.inst == CW_NONE)
-			continue;
+		if (state == CW_REVIEW_DISMISSED || rec.inst == CW_NONE || cw_finding_is_prompt(rec.detector->name))
+			continue; /* a prompt (judge/prompts.h) is no violation */
 		cw_fen refunded = cw_reviews_refunded(mr->reviews, rec.id);
 		add_finding(&mr->assessment.inst.rows[rec.inst], &rec, state, refunded);
 		if (rec.dept != CW_NONE)

@@ -18,11 +18,12 @@ static int read_budgets(cw_budget_table *t, cw_month_run *mr)
 
 static int build(cw_month_run *mr, const cw_budget_table *t)
 {
-	char ind[4096], fnd[4096];
+	char ind[4096], fnd[4096], ass[4096];
 	snprintf(ind, sizeof ind, "%s", cw_outdir_file(mr->od, "indicators.csv"));
 	snprintf(fnd, sizeof fnd, "%s", cw_outdir_file(mr->od, "findings.csv"));
+	snprintf(ass, sizeof ass, "%s", cw_outdir_file(mr->od, "inst_assessment.csv"));
 	cw_month m = mr->opts->month, jan = { m.year, 1 };
-	cw_budget_month_files cur = { m, ind, fnd };
+	cw_budget_month_files cur = { m, ind, fnd, ass };
 	int zh = !(mr->opts->lang && !strcmp(mr->opts->lang, "en"));
 	if (!(mr->budget = calloc(1, sizeof *mr->budget)))
 		return cw_error_set(CW_ENOMEM, "out of memory");

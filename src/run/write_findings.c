@@ -109,13 +109,11 @@ static int warn_reviews(cw_month_run *mr)
 	return rc;
 }
 
-int cw_write_findings(cw_month_run *mr)
+int cw_write_findings_file(cw_month_run *mr)
 {
 	const char *path = cw_outdir_file(mr->od, "findings.csv");
 	FILE *f;
-	int rc = warn_reviews(mr);
-	if (rc == 0)
-		rc = cw_outfile_open(&f, &mr->output, path);
+	int rc = cw_outfile_open(&f, &mr->output, path);
 	if (rc < 0)
 		return rc;
 	cw_csv_header(f, columns);
@@ -129,4 +127,10 @@ int cw_write_findings(cw_month_run *mr)
 	free(lines.s);
 	int closed = cw_outfile_close(f, path);
 	return rc < 0 ? rc : closed;
+}
+
+int cw_write_findings(cw_month_run *mr)
+{
+	int rc = warn_reviews(mr);
+	return rc < 0 ? rc : cw_write_findings_file(mr);
 }

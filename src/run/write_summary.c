@@ -56,12 +56,19 @@ static cJSON *findings_json(const cw_month_run *mr)
 	cw_fen *by_det = calloc(nd + 1, sizeof *by_det), *by_dim = calloc(ndim + 1, sizeof *by_dim);
 	size_t *count_dim = calloc(ndim + 1, sizeof *count_dim);
 	cw_fen total = 0, fund = 0; /* fund: the findings' fund share (issue 14) */
-	size_t fund_estimated = 0;
+	size_t fund_estimated = 0, nrule = 0;
+	const cw_detector *rule = NULL;
 	char buf[CW_FMT_SIZE];
 	for (size_t i = 0; i < n && by_det && by_dim && count_dim; i++) {
 		cw_record r;
 		cw_findings_get(&r, mr->findings, i);
-		by_det[cw_registry_index(reg, r.detector->name)] += r.f.suspect;
+		int k = cw_registry_index(reg, r.detector->name);
+		if (k < 0) { /* a rule of a later stage (judge/prompts.h): its own entry, after the detectors' */
+			k = (int)nd;
+			rule = r.detector;
+			nrule++;
+		}
+		by_det[k] += r.f.suspect;
 		by_dim[r.dimension] += r.f.suspect;
 		count_dim[r.dimension]++;
 		total += r.f.suspect;
@@ -78,6 +85,12 @@ static cJSON *findings_json(const cw_month_run *mr)
 		cJSON_AddNumberToObject(e, "findings", mr->timings ? (double)mr->timings[i].findings : 0);
 		cJSON_AddStringToObject(e, "suspect_amount", cw_format_money(buf, by_det[i]));
 		cJSON_AddNumberToObject(e, "seconds", mr->timings ? mr->timings[i].seconds : 0);
+	}
+	if (rule && by_det) {
+		cJSON *e = cJSON_AddObjectToObject(d, rule->name);
+		cJSON_AddNumberToObject(e, "findings", (double)nrule);
+		cJSON_AddStringToObject(e, "suspect_amount", cw_format_money(buf, by_det[nd]));
+		cJSON_AddNumberToObject(e, "seconds", 0);
 	}
 	cJSON *m = cJSON_AddObjectToObject(o, "by_dimension");
 	for (size_t i = 0; i < ndim && by_dim && count_dim; i++) {

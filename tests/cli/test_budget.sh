@@ -113,7 +113,9 @@ check H2 2026 over_fund 0.00
 check H2 2026 over_hospital 192000.00
 check H2 2026 fund_total 2400000.00
 check H2 2026 settlement 144000.00
+check H2 2026 overspend_share_reason "不予分担：次均费用超出控制指标（I2）"  # budget.csv's column (schema 10)
 check H5 2026 settlement 132000.00  # under budget: untouched
+check H5 2026 overspend_share_reason ""
 "$CW" budget --root "$T/H" --budgets "$T/hb.csv" --year 2026 --format json --out "$T/i2.json" --quiet
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); h=[i for i in d["institutions"] if i["inst_id"]=="H2"][0]; \
   assert h["overspend_shared"] is False and h["overspend_share_reason"]=="不予分担：次均费用超出控制指标（I2）", h' "$T/i2.json" &&

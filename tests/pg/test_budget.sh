@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# test_budget.sh: the global budget with PostgreSQL (schema 9, docs/budget.md): the budgets table read by
+# test_budget.sh: the global budget with PostgreSQL (schema 9 and 10, docs/budget.md): the budgets table read by
 # `claimwatch budget --db` gives what the same rows give from a file, `run --db` writes budget.csv and
 # copies it into claimwatch.budget, and a bad row of the table is refused with its row and column; `load` takes
-# DATA/budgets.csv into the table (added, then corrected by key), so `run --db` and a run of the folder agree.
+# DATA/budgets.csv into the table (added, then corrected by key), so `run --db` and a run of the folder agree;
+# an under-service signal of `run --db` reaches claimwatch.findings.
 . "$(dirname "$0")/lib.sh"
 
 "$CW" db init --db "$URL" --quiet >/dev/null || fail "db init"
@@ -49,4 +50,29 @@ expect_exit 1 "a bad budgets.csv" -- "$CW" load --quiet --data "$TMP/data" --db 
 expect_output "budgets.csv: line 3.*annual_budget" "the error names the line and the column"
 [ "$(q "select annual_budget from budgets where inst_id = 'H1'")" = 600000.00 ] \
   && pass "and the load changed nothing" || fail "H1 after a failed load: $(q "select annual_budget from budgets where inst_id = 'H1'")"
+
+# I12 as a finding of claimwatch.findings (docs/budget.md, "Under-service (I12)"): a root whose February-April
+# (May's indicators.csv of the first run with H1's visits x 10 + 1,000 and its fund paid 200,000.00) make May,
+# from the database, bind H1's budget (600,000.00) while its visits fall: the run's findings.csv and
+# claimwatch.findings hold one budget_under_service finding of H1, without lines or money.
+python3 - "$TMP/r/2026-05/indicators.csv" "$TMP/u" <<'PY' || fail "the hand-made months"
+import csv, os, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+h = rows[0]
+for r in rows[1:]:
+    if r[h.index("scope")] == "institution" and r[h.index("inst_id")] == "H1":
+        r[h.index("outpatient_visits")] = str(10 * int(r[h.index("outpatient_visits")]) + 1000)
+        r[h.index("fund_paid")] = "200000.00"
+for m in ("02", "03", "04"):
+    os.makedirs(os.path.join(sys.argv[2], "2026-" + m))
+    with open(os.path.join(sys.argv[2], "2026-" + m, "indicators.csv"), "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+PY
+expect_exit 0 "run May from the database over the hand-made months" -- "$CW" run --quiet --db "$URL" --month 2026-05 --out "$TMP/u" --no-report
+fid=$(awk -F, '$3 == "budget_under_service" && $5 == "H1" { print $1 }' "$TMP/u/2026-05/findings.csv")
+[ -n "$fid" ] && [ "$(q "select inst_id, coalesce(physician_id, ''), cardinality(line_ids), suspect_amount, fund_amount, severity
+    from claimwatch.findings where detector = 'budget_under_service' and month = '2026-05-01'")" = "H1||0|0.00|0.00|notice" ] \
+  && [ "$(q "select finding_id from claimwatch.findings where detector = 'budget_under_service'")" = "$fid" ] \
+  && pass "the under-service finding reaches claimwatch.findings" \
+  || fail "under-service in the database: '$fid' / $(q "select finding_id, inst_id from claimwatch.findings where detector = 'budget_under_service'")"
 finish

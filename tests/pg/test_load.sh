@@ -14,10 +14,10 @@ expect_one_line "load before db init: one line"
 expect_output "db init" "load before db init: says to run db init"
 
 expect_exit 0 "db init" -- "$CW" db init --db "$URL"
-expect_output "created claimwatch schema version 9" "db init says what it made"
+expect_output "created claimwatch schema version 10" "db init says what it made"
 expect_exit 0 "db init again" -- "$CW" db init --db "$URL"
 expect_output "already there" "db init again changes nothing"
-[ "$(q "select max(version) from claimwatch.schema_version")" = 9 ] && pass "schema version 9" || fail "version"
+[ "$(q "select max(version) from claimwatch.schema_version")" = 10 ] && pass "schema version 10" || fail "version"
 [ "$(q "select count(*) from pg_constraint where conrelid = 'claim_lines'::regclass and confrelid = 'items'::regclass")" = 0 ] \
   && pass "claim_lines.item_code has no foreign key on items (self_created_item)" || fail "claim_lines refers to items"
 [ "$(q "select relkind from pg_class where relname = 'claim_lines'")" = p ] && pass "claim_lines is partitioned" \

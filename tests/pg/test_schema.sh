@@ -17,7 +17,7 @@ for damage in "drop table claimwatch.schema_version" "delete from claimwatch.sch
   expect_output "a claimwatch schema without its version .*: \`claimwatch db init --db URL\` checks and completes it" \
     "run after '$damage': says what db init will do"
   expect_exit 0 "db init after '$damage'" -- "$CW" db init --db "$URL"
-  expect_output "had lost its version: completed and checked it, and recorded version 9" "db init says what it did"
+  expect_output "had lost its version: completed and checked it, and recorded version 10" "db init says what it did"
   expect_exit 0 "run after db init" -- "$CW" run --quiet --db "$URL" --month 2026-05 --out "$TMP/o"
 done
 [ "$(q "select count(*) from claimwatch.runs where command = 'run'")" = 1 ] && pass "the results were kept" || fail "runs"
@@ -43,7 +43,7 @@ expect_exit 0 "run after db init" -- "$CW" run --quiet --db "$URL" --month 2026-
 [ "$(q "select count(*) from items where setting is not null")" -gt 0 ] && pass "the column is filled by the load" \
   || fail "setting empty"
 expect_exit 0 "db init again" -- "$CW" db init --db "$URL"
-expect_output "version 9 is already there" "db init again changes nothing"
+expect_output "version 10 is already there" "db init again changes nothing"
 
 # A required column missing: nothing db init can add; it says what to do, and changes nothing.
 q "alter table items drop column category"
@@ -62,9 +62,9 @@ trap 'dropdb --if-exists --force "${DB}_v1" >/dev/null 2>&1; dropdb --if-exists 
 psql -X -q -d "${DB}_v1" -v ON_ERROR_STOP=1 --single-transaction -f "$SRC/tests/pg/data/schema_v1.sql" >/dev/null \
   || fail "schema version 1"
 expect_exit 1 "load into version 1" -- "$CW" load --quiet --data "$mini" --db "${URL}_v1"
-expect_output "schema version 1, older than 9: migrate it with \`claimwatch db init --db URL\`" "load says to migrate"
+expect_output "schema version 1, older than 10: migrate it with \`claimwatch db init --db URL\`" "load says to migrate"
 expect_exit 0 "db init migrates version 1" -- "$CW" db init --db "${URL}_v1"
-expect_output "migrated claimwatch schema from version 1 to 9" "db init says it migrated"
+expect_output "migrated claimwatch schema from version 1 to 10" "db init says it migrated"
 expect_exit 0 "load after the migration" -- "$CW" load --quiet --data "$mini" --db "${URL}_v1"
 expect_exit 0 "load again after the migration" -- "$CW" load --quiet --data "$mini" --db "${URL}_v1"
 [ "$(psql -X -qAt -d "${DB}_v1" -c "select count(*) from claim_lines")" = 12 ] && pass "no line twice" || fail "lines"
@@ -83,13 +83,16 @@ q1() { psql -X -qAt -d "${DB}_v1" -v ON_ERROR_STOP=1 -c "$1"; }
 [ "$(q1 "select count(*) from information_schema.tables where (table_schema, table_name) in
       (('public', 'budgets'), ('claimwatch', 'budget'))")" = 2 ] \
   && pass "version 9: the budgets table and claimwatch.budget" || fail "no budgets tables after the migration"
+col10="select count(*) from information_schema.columns where table_schema = 'claimwatch' and table_name = 'budget'
+      and column_name = 'overspend_share_reason'"
+[ "$(q1 "$col10")" = 1 ] && pass "version 10: claimwatch.budget.overspend_share_reason" || fail "version 10 column"
 
 # A database of schema version 4 (before patients.death_date): refused, then migrated.
 q1 "alter table patients drop column death_date; delete from claimwatch.schema_version where version >= 5"
 expect_exit 1 "run on version 4" -- "$CW" run --quiet --db "${URL}_v1" --month 2026-05 --out "$TMP/o2"
-expect_output "schema version 4, older than 9: migrate it" "run says to migrate version 4"
+expect_output "schema version 4, older than 10: migrate it" "run says to migrate version 4"
 expect_exit 0 "db init migrates version 4" -- "$CW" db init --db "${URL}_v1"
-expect_output "migrated claimwatch schema from version 4 to 9" "db init says it migrated version 4"
+expect_output "migrated claimwatch schema from version 4 to 10" "db init says it migrated version 4"
 [ "$(q1 "select count(*) from patients where death_date is null")" = "$(q1 "select count(*) from patients")" ] \
   && pass "the death dates are empty after the migration" || fail "death_date after the migration"
 expect_exit 0 "run after migrating version 4" -- "$CW" run --quiet --db "${URL}_v1" --month 2026-05 --out "$TMP/o2"
@@ -102,9 +105,9 @@ q1 "alter table claim_lines drop column fund_amount; alter table claim_lines dro
     drop table claimwatch.dept_assessment; drop table claimwatch.inst_sanctions; drop table claimwatch.budget; drop table budgets;
     delete from claimwatch.schema_version where version >= 6"
 expect_exit 1 "run on version 5" -- "$CW" run --quiet --db "${URL}_v1" --month 2026-05 --out "$TMP/o3"
-expect_output "schema version 5, older than 9: migrate it" "run says to migrate version 5"
+expect_output "schema version 5, older than 10: migrate it" "run says to migrate version 5"
 expect_exit 0 "db init migrates version 5" -- "$CW" db init --db "${URL}_v1"
-expect_output "migrated claimwatch schema from version 5 to 9" "db init says it migrated version 5"
+expect_output "migrated claimwatch schema from version 5 to 10" "db init says it migrated version 5"
 [ "$(q1 "select count(*) from information_schema.columns where (table_name, column_name) in (('claim_lines',
       'fund_amount'), ('claim_lines', 'self_amount'), ('items', 'catalogue_class'), ('items', 'essential'),
       ('institutions', 'region'), ('findings', 'fund_amount'), ('findings', 'fund_estimated'))")" = 7 ] \
@@ -118,6 +121,7 @@ expect_output "migrated claimwatch schema from version 5 to 9" "db init says it 
 [ "$(q1 "select count(*) from information_schema.tables where (table_schema, table_name) in
       (('claimwatch', 'budget'), (current_schema(), 'budgets'))")" = 2 ] \
   && pass "version 9: the budgets and the budget's results" || fail "version 9 tables"
+[ "$(q1 "$col10")" = 1 ] && pass "version 10 after 9: overspend_share_reason" || fail "version 10 column after 9"
 expect_exit 0 "run after migrating version 5" -- "$CW" run --quiet --db "${URL}_v1" --month 2026-05 --out "$TMP/o3"
 [ "$(q1 "select count(*) from claimwatch.inst_assessment where month = '2026-05-01'")" -gt 0 ] \
   && pass "the run wrote its assessment back after the migration" || fail "no assessment rows after the migration"

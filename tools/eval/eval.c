@@ -10,6 +10,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/types.h"
 #include "eval.h"
+#include "judge/prompts.h"
 #include "util/grow.h"
 #include "util/safetext.h"
 
@@ -415,7 +416,7 @@ static int read_findings(cw_eval_result *r, const char *path, const char *dir_mo
 		const char *visit = cv >= 0 && (size_t)cv < c.nfields ? c.field[cv] : "";
 		const char *dept = cdp >= 0 && (size_t)cdp < c.nfields ? c.field[cdp] : "";
 		char *lines = cl >= 0 && (size_t)cl < c.nfields ? c.field[cl] : (char *)"";
-		if (!*det)
+		if (!*det || cw_finding_is_prompt(det)) /* a prompt (judge/prompts.h) has no truth to match */
 			continue;
 		if (!month || !month_wanted(r, month))
 			continue;

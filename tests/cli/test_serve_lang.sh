@@ -162,6 +162,19 @@ ask "$PORT_A" zh 401 unauthorized "" "no token, the body's lang en" "A: the body
 
 flush
 
+# --- a good answer's titles and reasons follow the same order when the body names no language ------
+printf '%s' "$good" >"$T/good.json"
+title() { # PORT QUERY CURL-ARGS...: the first hit's title
+	local port=$1 q=$2
+	shift 2
+	curl -s "${AUTH[@]}" "$@" --data-binary "@$T/good.json" "http://127.0.0.1:$port/v1/check$q" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["hits"][0]["title"])'
+}
+[ "$(title "$PORT_A" "")" = 重复收费 ] && [ "$(title "$PORT_A" "?lang=en")" = "Duplicate billing" ] &&
+	[ "$(title "$PORT_A" "" -H 'Accept-Language: en')" = "Duplicate billing" ] && [ "$(title "$PORT_B" "")" = "Duplicate billing" ] &&
+	[ "$(title "$PORT_B" "?lang=zh")" = 重复收费 ] && pass "the hits' titles: --lang, ?lang=, Accept-Language" ||
+	fail "the hits' titles do not follow the request's language"
+
 # --- 500: a journal that cannot be written (a file size limit), on A's folder after A -------------
 kill -TERM "$PID_B"
 serve_stop

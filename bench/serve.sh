@@ -90,7 +90,7 @@ echo "== the service"
 pid=$!
 port=""
 for _ in $(seq 1 3000); do
-  port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/serve.log" | sed 's/.*://' || true)
+  port=$(grep -m1 -o '^serve: .*127\.0\.0\.1:[0-9]*$' "$work/serve.log" | sed 's/.*://' || true) # either language
   [ -n "$port" ] && break
   kill -0 "$pid" || { cat "$work/serve.log"; exit 1; }
   sleep 0.1

@@ -44,10 +44,13 @@ static const char help[] =
 	"  --tokens FILE          ask for bearer tokens: FILE holds their SHA-256 hashes\n"
 	"                         and roles (check, commit, watch; docs/serve.md)\n"
 	"  --quiet                no line per request on standard error\n"
+	"  --lang zh|en           the language of the answers' messages and reasons when a\n"
+	"                         request asks for none (its \"lang\", ?lang=, Accept-Language)\n"
+	"                         and of the lines on standard error (default zh)\n"
 	"  --help                 this help\n";
 
 enum { O_DATA = 256, O_MONTH, O_LISTEN, O_RULES, O_LOOKBACK, O_UNCAT, O_BODY, O_TIMEOUT, O_CONN, O_THREADS,
-       O_REJECTS, O_QUIET, O_HELP, O_TOKENS };
+       O_REJECTS, O_QUIET, O_HELP, O_TOKENS, O_LANG };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA }, { "month", required_argument, 0, O_MONTH },
@@ -56,7 +59,8 @@ static const struct option options[] = {
 	{ "max-body", required_argument, 0, O_BODY }, { "timeout", required_argument, 0, O_TIMEOUT },
 	{ "max-connections", required_argument, 0, O_CONN }, { "threads", required_argument, 0, O_THREADS },
 	{ "rejects", required_argument, 0, O_REJECTS }, { "quiet", no_argument, 0, O_QUIET },
-	{ "help", no_argument, 0, O_HELP }, { "tokens", required_argument, 0, O_TOKENS }, { 0, 0, 0, 0 }
+	{ "help", no_argument, 0, O_HELP }, { "tokens", required_argument, 0, O_TOKENS },
+	{ "lang", required_argument, 0, O_LANG }, { 0, 0, 0, 0 }
 };
 
 typedef struct args {
@@ -84,6 +88,7 @@ static int option(void *p, int c, const char *v, const char *arg)
 	case O_REJECTS: a->o.service.rejects_path = v; return 0;
 	case O_QUIET: a->o.quiet = 1; return 0;
 	case O_TOKENS: a->o.tokens = v; return 0;
+	case O_LANG: return cw_cli_lang(&a->o.service.lang, "serve", v);
 	case O_LOOKBACK: rc = number(&n, "--lookback-days", v, 0, 3660); a->o.service.lookback_days = (int)n; return rc;
 	case O_BODY: rc = number(&n, "--max-body", v, 256, 64L << 20); a->o.max_body = (size_t)n; return rc;
 	case O_TIMEOUT: rc = number(&n, "--timeout", v, 1, 3600); a->o.timeout = (unsigned)n; return rc;

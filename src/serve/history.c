@@ -303,12 +303,9 @@ static int in_window(cw_req_error *err, const cw_window *w, cw_minute t, const c
 {
 	char m[8];
 	if (t < w->window_start)
-		return cw_req_fail(err, 422, "outside_window", path, "%s: before the served window (look-back of %s)", path,
-		                   cw_month_format(m, w->month));
+		return cw_req_refuse(err, M_BEFORE_WINDOW, path, cw_month_format(m, w->month));
 	if (t >= w->month_end)
-		return cw_req_fail(err, 422, "outside_window", path,
-		                   "%s: after the served month %s (restart the service with --month)", path,
-		                   cw_month_format(m, w->month));
+		return cw_req_refuse(err, M_AFTER_MONTH, path, cw_month_format(m, w->month));
 	return 0;
 }
 
@@ -324,15 +321,13 @@ static int match_visit(cw_hist_known *k, cw_req_error *err, const cw_hist *h, co
 	cw_ref pat;
 	k->patient = cw_dataset_find(h->base, CW_T_PATIENTS, rq->visit.patient_id);
 	if (k->patient == CW_NONE)
-		return cw_req_fail(err, 422, "unknown_patient", "visit.patient_id", "visit.patient_id: not in patients.csv");
+		return cw_req_refuse(err, M_UNKNOWN_PATIENT, "visit.patient_id");
 	if ((k->visit_known = known_visit(&old, &pat, h, rq->visit.visit_id))) {
 		if (pat != k->patient)
-			return cw_req_fail(err, 422, "other_patient", "visit.visit_id",
-			                   "visit.visit_id: '%s' is a visit of another patient", rq->visit.visit_id);
+			return cw_req_refuse(err, M_VISIT_OTHER_PATIENT, "visit.visit_id", rq->visit.visit_id);
 		const char *col = visit_differs(&rq->visit, &old);
 		if (col)
-			return cw_req_fail(err, 409, "conflict", "visit", "visit.%s: differs from the visit '%s' already accepted",
-			                   col, rq->visit.visit_id);
+			return cw_req_refuse(err, M_CONFLICT, "visit", col, rq->visit.visit_id);
 	}
 	return in_window(err, cw_hist_window(h), rq->visit.admit, "visit.admit_time");
 }
@@ -348,15 +343,12 @@ static int match_lines(cw_hist_known *k, cw_req_error *err, const cw_hist *h, co
 			cw_visit_row old;
 			cw_ref pat = CW_NONE;
 			known_visit(&old, &pat, h, vid);
-			return cw_req_fail(err, 422, pat == k->patient ? "other_visit" : "other_patient", p,
-			                   "%s.line_id: '%s' is a line of another %s", p, l->line_id,
-			                   pat == k->patient ? "visit" : "patient");
+			return cw_req_refuse(err, pat == k->patient ? M_LINE_OTHER_VISIT : M_LINE_OTHER_PATIENT, p, l->line_id);
 		}
 		k->line_known[i] = vid != NULL;
 		k->new_lines += !vid;
 		if (!accept && !catalogued(h, l->item_code))
-			return cw_req_fail(err, 422, "unknown_item", p, "%s.item_code: '%s' is not in the catalogue (items.csv)",
-			                   p, l->item_code);
+			return cw_req_refuse(err, M_UNKNOWN_ITEM, p, l->item_code);
 		snprintf(p, sizeof p, "lines[%zu].service_time", i);
 		if (in_window(err, cw_hist_window(h), l->time, p) < 0)
 			return CW_EINVALID;
@@ -371,8 +363,7 @@ static int match_rx(cw_hist_known *k, cw_req_error *err, const cw_hist *h, const
 		const cw_rx_row *r = &rq->rx[i];
 		snprintf(p, sizeof p, "prescriptions[%zu]", i);
 		if (!catalogued(h, r->drug_code))
-			return cw_req_fail(err, 422, "unknown_item", p, "%s.drug_code: '%s' is not in the catalogue (items.csv)",
-			                   p, r->drug_code);
+			return cw_req_refuse(err, M_UNKNOWN_DRUG, p, r->drug_code);
 		k->rx_known[i] = keyset_has(&h->rxkeys, rx_key(r->rx_id, r->line_no));
 		k->new_rx += !k->rx_known[i];
 		snprintf(p, sizeof p, "prescriptions[%zu].rx_time", i);
@@ -500,8 +491,10 @@ static int took(int rc, cw_req_error *err, const cw_rowerr *re, const char *path
 	if (!path)
 		return cw_error_set(CW_ERROR, "the history's own row was refused: %s: %s", re->column ? re->column : "row",
 		                    re->reason);
-	return cw_req_fail(err, 422, strstr(re->reason, "unknown") ? "unknown_reference" : "invalid_value", path,
-	                   "%s%s%s: %s", path, re->column ? "." : "", re->column ? re->column : "", re->reason);
+	char where[128];
+	snprintf(where, sizeof where, "%s%s%s", path, re->column ? "." : "", re->column ? re->column : "");
+	return cw_req_refuse(err, strstr(re->reason, "unknown") ? M_UNKNOWN_REFERENCE : M_INVALID_VALUE, path, where,
+	                     re->reason);
 }
 
 static int add_refs(cw_builder *b, const cw_dataset *ds, const marks *mk, cw_ref pat)

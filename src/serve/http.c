@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "serve/messages.h"
+#include "serve/request.h"
 #include "serve/serve.h"
 #include "serve/tokens.h"
 #include "util/progress.h"
@@ -75,13 +77,25 @@ static MHD_RESULT reply(struct MHD_Connection *c, int status, char *json, const 
 	return ok;
 }
 
-static MHD_RESULT reply_error(struct MHD_Connection *c, int status, const char *code, const char *msg)
+/* The language of an answer (messages.h): the body's "lang" (body NULL: not read, or not to be
+ * parsed), ?lang=, Accept-Language, --lang. */
+static int answer_lang(struct MHD_Connection *c, const server *sv, const char *body, size_t len)
 {
-	char buf[512];
-	snprintf(buf, sizeof buf, "{\"error\":{\"status\":%d,\"code\":\"%s\",\"path\":\"\",\"message\":\"%s\"}}", status,
-	         code, msg);
-	char *s = strdup(buf);
-	return s ? reply(c, status, s, "application/json") : MHD_NO;
+	return cw_msg_lang_choose(body ? cw_request_lang(body, len) : NULL,
+	                          MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang"),
+	                          MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
+	                          cw_msg_lang(sv->o->service.lang));
+}
+
+/* A JSON error answer (messages.h): the message msg with arg as its {1}, in the request's language; the
+ * body is looked at for its "lang" unless too large or not to be trusted yet (401). */
+static MHD_RESULT refuse(struct MHD_Connection *c, const server *sv, const pending *p, int msg, const char *arg)
+{
+	cw_req_error e;
+	int body = p->body && !p->too_big && msg != M_UNAUTHORIZED;
+	cw_req_refuse(&e, msg, "", arg);
+	char *s = cw_req_error_json(&e, answer_lang(c, sv, body ? p->body : NULL, p->len));
+	return s ? reply(c, e.status, s, "application/json; charset=utf-8") : MHD_NO;
 }
 
 static MHD_RESULT healthz(struct MHD_Connection *c, server *sv)
@@ -189,14 +203,15 @@ static int collect(pending *p, const char *data, size_t *size, size_t max)
 static MHD_RESULT post(struct MHD_Connection *c, server *sv, pending *p, int commit)
 {
 	if (p->too_big) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "the body is larger than %zu bytes", sv->o->max_body);
-		return reply_error(c, 413, "too_large", msg);
+		char max[24];
+		snprintf(max, sizeof max, "%zu", sv->o->max_body);
+		return refuse(c, sv, p, M_TOO_LARGE, max);
 	}
 	char *json;
 	int status;
-	if (cw_service_handle(&json, &status, sv->svc, p->body ? p->body : "", p->len, commit) < 0)
-		return reply_error(c, 500, "internal", "out of memory");
+	if (cw_service_handle(&json, &status, sv->svc, p->body ? p->body : "", p->len, commit,
+	                      answer_lang(c, sv, NULL, 0)) < 0)
+		return refuse(c, sv, p, M_OUT_OF_MEMORY, "");
 	return reply(c, status, json, "application/json; charset=utf-8");
 }
 
@@ -248,17 +263,17 @@ static MHD_RESULT route(struct MHD_Connection *c, server *sv, pending *p, const 
 		                            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION));
 		snprintf(p->who, sizeof p->who, "%s", name);
 		if (!roles)
-			return reply_error(c, 401, "unauthorized", "a bearer token is needed (Authorization: Bearer TOKEN)");
+			return refuse(c, sv, p, M_UNAUTHORIZED, "");
 		if (!(roles & need[p->route]))
-			return reply_error(c, 403, "forbidden", "the token lacks the role this endpoint needs");
+			return refuse(c, sv, p, M_FORBIDDEN, "");
 	}
 	if (p->route == R_METRICS)
-		return is(method, "GET") ? metrics(c, sv) : reply_error(c, 405, "method", "use GET");
+		return is(method, "GET") ? metrics(c, sv) : refuse(c, sv, p, M_METHOD, "GET");
 	if (is(url, "/healthz"))
-		return is(method, "GET") ? healthz(c, sv) : reply_error(c, 405, "method", "use GET");
+		return is(method, "GET") ? healthz(c, sv) : refuse(c, sv, p, M_METHOD, "GET");
 	if (check || claims)
-		return is(method, "POST") ? post(c, sv, p, claims) : reply_error(c, 405, "method", "use POST");
-	return reply_error(c, 404, "not_found", "no such endpoint (GET /healthz, GET /metrics, POST /v1/check, POST /v1/claims)");
+		return is(method, "POST") ? post(c, sv, p, claims) : refuse(c, sv, p, M_METHOD, "POST");
+	return refuse(c, sv, p, M_NOT_FOUND, "GET /healthz, GET /metrics, POST /v1/check, POST /v1/claims");
 }
 
 /* Logs the request (method, path, status, milliseconds: never a body, so never a patient id). */
@@ -278,9 +293,15 @@ static void done(void *cls, struct MHD_Connection *c, void **state, enum MHD_Req
 	pthread_mutex_lock(&metrics_lock);
 	sv->n.seconds[p->route] += ms / 1000;
 	pthread_mutex_unlock(&metrics_lock);
-	if (!sv->o->quiet)
-		fprintf(stderr, "serve: %s %d %.2f ms%s%s%s\n", p->what, p->status, ms, *p->who ? " by " : "", p->who,
-		        why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
+	if (!sv->o->quiet) {
+		int lang = cw_msg_lang(sv->o->service.lang);
+		char by[96] = "", early[64] = "";
+		if (*p->who)
+			cw_msg_format(by, sizeof by, M_LOG_BY, lang, "", p->who);
+		if (why != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+			cw_msg_format(early, sizeof early, M_LOG_CLOSED_EARLY, lang, "");
+		fprintf(stderr, "serve: %s %d %.2f ms%s%s\n", p->what, p->status, ms, by, early);
+	}
 	free(p->body);
 	free(p);
 	*state = NULL;
@@ -329,7 +350,8 @@ int cw_serve_run(const cw_serve_opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	server sv = { .o = o };
-	if (o->tokens && (rc = cw_tokens_load(&sv.tokens, o->tokens)) < 0)
+	int lang = cw_msg_lang(o->service.lang);
+	if (o->tokens && (rc = cw_tokens_load(&sv.tokens, o->tokens, lang)) < 0)
 		return rc;
 	if ((rc = cw_service_open(&sv.svc, &o->service)) < 0) {
 		cw_tokens_free(sv.tokens);
@@ -350,14 +372,18 @@ int cw_serve_run(const cw_serve_opts *o)
 	inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host);
 	cw_service_stats st;
 	cw_service_stats_get(&st, sv.svc);
-	fprintf(stderr, "serve: %zu claim lines of %zu patients loaded in %.2f s; listening on %s:%u\n",
-	        st.history_lines, st.patients, st.seconds_loading, host, info ? info->port : ntohs(addr.sin_port));
+	char lines[24], patients[24], secs[24], where[48], line[512];
+	snprintf(lines, sizeof lines, "%zu", st.history_lines);
+	snprintf(patients, sizeof patients, "%zu", st.patients);
+	snprintf(secs, sizeof secs, "%.2f", st.seconds_loading);
+	snprintf(where, sizeof where, "%s:%u", host, info ? info->port : ntohs(addr.sin_port));
+	fprintf(stderr, "serve: %s\n", cw_msg_format(line, sizeof line, M_LOG_START, lang, "", lines, patients, secs, where));
 	int sig = wait_for_stop();
-	fprintf(stderr, "serve: %s: finishing the requests in progress\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	fprintf(stderr, "serve: %s\n", cw_msg_format(line, sizeof line, M_LOG_STOPPING, lang, "", sig == SIGINT ? "SIGINT" : "SIGTERM"));
 	MHD_quiesce_daemon(d);
 	MHD_stop_daemon(d);
 	cw_service_free(sv.svc);
 	cw_tokens_free(sv.tokens);
-	fprintf(stderr, "serve: stopped\n");
+	fprintf(stderr, "serve: %s\n", cw_msg_format(line, sizeof line, M_LOG_STOPPED, lang, ""));
 	return 0;
 }

@@ -6,25 +6,12 @@
  * one arena sized from the body once (a string of the request is never longer than its JSON text),
  * so they never move. */
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
 #include "serve/request.h"
 #include "source/rows.h"
-
-int cw_req_fail(cw_req_error *err, int status, const char *code, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	err->status = status;
-	err->code = code;
-	snprintf(err->path, sizeof err->path, "%s", path);
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
-	va_end(ap);
-	return CW_EINVALID;
-}
 
 void cw_request_free(cw_request *rq)
 {
@@ -47,14 +34,22 @@ static const char *keep(cw_request *rq, const char *s)
 	return d;
 }
 
+/* A value's JSON type, a word of messages.c ({N:word}). */
 static const char *json_type(const cJSON *v)
 {
-	if (cJSON_IsNumber(v)) return "a number";
-	if (cJSON_IsBool(v)) return "a boolean";
-	if (cJSON_IsArray(v)) return "an array";
-	if (cJSON_IsObject(v)) return "an object";
+	if (cJSON_IsNumber(v)) return "number";
+	if (cJSON_IsBool(v)) return "boolean";
+	if (cJSON_IsArray(v)) return "array";
+	if (cJSON_IsObject(v)) return "object";
 	if (cJSON_IsNull(v)) return "null";
-	return "a string";
+	return "string";
+}
+
+/* A number as the text a message shows. */
+static const char *num(char *buf, size_t n, size_t v)
+{
+	snprintf(buf, n, "%zu", v);
+	return buf;
 }
 
 /* A text value must not hold control characters: the journal keeps one record per line. */
@@ -62,7 +57,7 @@ static int check_text(cw_req_error *err, const char *path, const char *s)
 {
 	for (const unsigned char *u = (const unsigned char *)s; *u; u++)
 		if (*u < 0x20 || *u == 0x7F)
-			return cw_req_fail(err, 400, "invalid_value", path, "%s: contains a control character", path);
+			return cw_req_refuse(err, M_CONTROL_CHAR, path);
 	return 0;
 }
 
@@ -75,21 +70,19 @@ static int fields(cw_slice *f, const cJSON **extra_val, cw_req_error *err, int t
 	char p[96];
 	uint32_t seen = 0;
 	if (!cJSON_IsObject(obj))
-		return cw_req_fail(err, 400, "wrong_type", path, "%s: expected an object, got %s", path, json_type(obj));
+		return cw_req_refuse(err, M_NOT_OBJECT, path, json_type(obj));
 	memset(f, 0, (size_t)s->ncols * sizeof *f);
 	for (const cJSON *c = obj->child; c; c = c->next) {
 		snprintf(p, sizeof p, "%s.%s", path, c->string);
 		int col = cw_row_schema_find(s, c->string, strlen(c->string));
 		int bit = col >= 0 ? col : s->ncols;
 		if (col < 0 && !(extra && !strcmp(c->string, extra)))
-			return cw_req_fail(err, 400, "unknown_field", p, "%s: unknown field (the columns of %s)", p,
-			                   cw_table_name(table));
+			return cw_req_refuse(err, M_UNKNOWN_FIELD, p, cw_table_name(table));
 		if (seen & (1u << bit))
-			return cw_req_fail(err, 400, "duplicate_field", p, "%s: given twice", p);
+			return cw_req_refuse(err, M_DUPLICATE_FIELD, p);
 		seen |= 1u << bit;
 		if (!cJSON_IsString(c) && !cJSON_IsNull(c))
-			return cw_req_fail(err, 400, "wrong_type", p, "%s: expected a string in the contract's text form, got %s",
-			                   p, json_type(c));
+			return cw_req_refuse(err, M_NOT_STRING, p, json_type(c));
 		if (cJSON_IsString(c) && check_text(err, p, c->valuestring) < 0)
 			return CW_EINVALID;
 		if (col < 0) {
@@ -102,7 +95,7 @@ static int fields(cw_slice *f, const cJSON **extra_val, cw_req_error *err, int t
 	for (int i = 0; i < s->ncols; i++)
 		if (!f[i].len && !s->optional[i] && !(table != CW_T_VISITS && !strcmp(s->cols[i], "visit_id"))) {
 			snprintf(p, sizeof p, "%s.%s", path, s->cols[i]);
-			return cw_req_fail(err, 400, "missing_field", p, "%s: required", p);
+			return cw_req_refuse(err, M_MISSING_FIELD, p);
 		}
 	return 0;
 }
@@ -117,7 +110,7 @@ static int typed(cw_row_any *row, cw_req_error *err, int table, const cw_slice *
 	if (rc < 0) {
 		char p[96];
 		snprintf(p, sizeof p, "%s%s%s", path, re.column ? "." : "", re.column ? re.column : "");
-		return cw_req_fail(err, 422, "invalid_value", p, "%s: %s", p, re.reason);
+		return cw_req_refuse(err, M_INVALID_VALUE, p, p, re.reason);
 	}
 	return 0;
 }
@@ -143,9 +136,11 @@ static int own_visit(cw_slice *f, cw_req_error *err, const cw_request *rq, int t
 {
 	const char *vid = rq->visit.visit_id;
 	int c = cw_row_schema_find(cw_row_schema_of(table), "visit_id", 8);
-	if (f[c].len && (f[c].len != strlen(vid) || memcmp(f[c].ptr, vid, f[c].len)))
-		return cw_req_fail(err, 422, "other_visit", path, "%s.visit_id: '%.*s' is not the request's visit '%s'",
-		                   path, (int)(f[c].len > 64 ? 64 : f[c].len), f[c].ptr, vid);
+	if (f[c].len && (f[c].len != strlen(vid) || memcmp(f[c].ptr, vid, f[c].len))) {
+		char given[65];
+		snprintf(given, sizeof given, "%.*s", (int)(f[c].len > 64 ? 64 : f[c].len), f[c].ptr);
+		return cw_req_refuse(err, M_OTHER_VISIT_ID, path, given, vid);
+	}
 	f[c] = (cw_slice){ vid, strlen(vid) };
 	return 0;
 }
@@ -164,7 +159,7 @@ static int parse_result(int *out, cw_req_error *err, const cJSON *v, cw_rowbuf *
 	if (rc == CW_ENOMEM)
 		return rc;
 	if (rc < 0)
-		return cw_req_fail(err, 422, "invalid_value", p, "%s: %s", p, re.reason);
+		return cw_req_refuse(err, M_INVALID_VALUE, p, p, re.reason);
 	*out = row.result.result;
 	return 0;
 }
@@ -186,10 +181,10 @@ static int parse_line(cw_request *rq, cw_req_error *err, const cJSON *v, size_t 
 	l->row.visit_id = rq->visit.visit_id;
 	l->row.item_code = keep(rq, l->row.item_code);
 	l->row.physician_id = keep(rq, l->row.physician_id);
+	char n[24];
 	for (size_t k = 0; k < i; k++)
 		if (!strcmp(rq->lines[k].row.line_id, l->row.line_id))
-			return cw_req_fail(err, 422, "duplicate_line", path, "%s.line_id: '%s' is also lines[%zu]", path,
-			                   l->row.line_id, k);
+			return cw_req_refuse(err, M_DUPLICATE_LINE, path, l->row.line_id, num(n, sizeof n, k));
 	return parse_result(&l->result, err, res, rb, path);
 }
 
@@ -209,10 +204,11 @@ static int parse_rx(cw_request *rq, cw_req_error *err, const cJSON *v, size_t i,
 	r->visit_id = rq->visit.visit_id;
 	r->physician_id = keep(rq, r->physician_id);
 	r->drug_code = keep(rq, r->drug_code);
+	char n[24], no[24];
 	for (size_t k = 0; k < i; k++)
 		if (!strcmp(rq->rx[k].rx_id, r->rx_id) && rq->rx[k].line_no == r->line_no)
-			return cw_req_fail(err, 422, "duplicate_line", path, "%s: rx '%s' line %d is also prescriptions[%zu]",
-			                   path, r->rx_id, (int)r->line_no, k);
+			return cw_req_refuse(err, M_DUPLICATE_RX, path, r->rx_id, num(no, sizeof no, (size_t)r->line_no),
+			                     num(n, sizeof n, k));
 	return 0;
 }
 
@@ -225,11 +221,12 @@ static int array_of(const cJSON **out, size_t *n, cw_req_error *err, const cJSON
 	if (!a)
 		return 0;
 	if (!cJSON_IsArray(a))
-		return cw_req_fail(err, 400, "wrong_type", key, "%s: expected an array, got %s", key, json_type(a));
+		return cw_req_refuse(err, M_NOT_ARRAY, key, json_type(a));
 	*n = (size_t)cJSON_GetArraySize(a);
+	char rows[24], most[24];
 	if (*n > CW_REQ_MAX_ROWS)
-		return cw_req_fail(err, 413, "too_many_rows", key, "%s: %zu rows, at most %d in one request", key, *n,
-		                   CW_REQ_MAX_ROWS);
+		return cw_req_refuse(err, M_TOO_MANY_ROWS, key, num(rows, sizeof rows, *n),
+		                     num(most, sizeof most, CW_REQ_MAX_ROWS));
 	return 0;
 }
 
@@ -239,34 +236,42 @@ static int top_level(cw_req_error *err, const cJSON *root)
 	static const char *const keys[] = { "visit", "lines", "prescriptions", "lang" };
 	unsigned seen = 0;
 	if (!cJSON_IsObject(root))
-		return cw_req_fail(err, 400, "wrong_type", "", "the body must be a JSON object, not %s", json_type(root));
+		return cw_req_refuse(err, M_BODY_NOT_OBJECT, "", json_type(root));
 	for (const cJSON *c = root->child; c; c = c->next) {
 		size_t k = 0;
 		while (k < 4 && strcmp(c->string, keys[k]))
 			k++;
 		if (k == 4)
-			return cw_req_fail(err, 400, "unknown_field", c->string,
-			                   "%s: unknown field (visit, lines, prescriptions, lang)", c->string);
+			return cw_req_refuse(err, M_UNKNOWN_TOP_FIELD, c->string);
 		if (seen & (1u << k))
-			return cw_req_fail(err, 400, "duplicate_field", c->string, "%s: given twice", c->string);
+			return cw_req_refuse(err, M_DUPLICATE_FIELD, c->string);
 		seen |= 1u << k;
 	}
 	if (!(seen & 1))
-		return cw_req_fail(err, 400, "missing_field", "visit", "visit: required");
+		return cw_req_refuse(err, M_MISSING_FIELD, "visit");
 	return 0;
 }
 
-static int parse_lang(cw_request *rq, cw_req_error *err, const cJSON *root)
+/* The body's "lang" when it is "zh" or "en" (a static string), NULL otherwise. */
+static const char *lang_of(const cJSON *root)
+{
+	const cJSON *l = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "lang") : NULL;
+	int lang = cJSON_IsString(l) ? cw_msg_lang(l->valuestring) : -1;
+	return lang < 0 ? NULL : cw_msg_lang_code(lang);
+}
+
+/* "lang", when given, is "zh" or "en" (rq->lang was set from it already, see cw_request_parse). */
+static int check_lang(cw_req_error *err, const cJSON *root)
 {
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(root, "lang");
-	rq->lang = "zh";
+	char shown[17];
 	if (!l)
 		return 0;
 	if (!cJSON_IsString(l))
-		return cw_req_fail(err, 400, "wrong_type", "lang", "lang: expected \"zh\" or \"en\", got %s", json_type(l));
-	if (strcmp(l->valuestring, "zh") && strcmp(l->valuestring, "en"))
-		return cw_req_fail(err, 422, "invalid_value", "lang", "lang: \"zh\" or \"en\", not \"%.16s\"", l->valuestring);
-	rq->lang = !strcmp(l->valuestring, "en") ? "en" : "zh";
+		return cw_req_refuse(err, M_LANG_TYPE, "lang", json_type(l));
+	snprintf(shown, sizeof shown, "%s", l->valuestring);
+	if (cw_msg_lang(l->valuestring) < 0)
+		return cw_req_refuse(err, M_LANG_VALUE, "lang", shown);
 	return 0;
 }
 
@@ -274,7 +279,7 @@ static int parse_tree(cw_request *rq, cw_req_error *err, const cJSON *root, cw_r
 {
 	const cJSON *lines, *rx;
 	int rc;
-	if ((rc = top_level(err, root)) < 0 || (rc = parse_lang(rq, err, root)) < 0 ||
+	if ((rc = top_level(err, root)) < 0 || (rc = check_lang(err, root)) < 0 ||
 	    (rc = parse_visit(rq, err, cJSON_GetObjectItemCaseSensitive(root, "visit"), rb)) < 0 ||
 	    (rc = array_of(&lines, &rq->nlines, err, root, "lines")) < 0 ||
 	    (rc = array_of(&rx, &rq->nrx, err, root, "prescriptions")) < 0)
@@ -294,22 +299,42 @@ static int parse_tree(cw_request *rq, cw_req_error *err, const cJSON *root, cw_r
 	return 0;
 }
 
-int cw_request_parse(cw_request *rq, cw_req_error *err, const char *body, size_t len)
+/* The body as one JSON value (whitespace may follow it), or NULL with *err filled. */
+static cJSON *parse_json(cw_req_error *err, const char *body, size_t len)
 {
-	memset(rq, 0, sizeof *rq);
 	const char *end = NULL;
+	char at[24];
 	cJSON *root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
 	if (!root) {
-		size_t at = end && end >= body ? (size_t)(end - body) : 0;
-		return cw_req_fail(err, 400, "malformed_json", "", "malformed JSON at byte %zu", at);
+		cw_req_refuse(err, M_MALFORMED_JSON, "", num(at, sizeof at, end && end >= body ? (size_t)(end - body) : 0));
+		return NULL;
 	}
 	while (end && end < body + len && strchr(" \t\r\n", *end) && *end)
 		end++;
 	if (end && end < body + len) {
 		cJSON_Delete(root);
-		return cw_req_fail(err, 400, "malformed_json", "", "malformed JSON: more after the value at byte %zu",
-		                   (size_t)(end - body));
+		cw_req_refuse(err, M_TRAILING_JSON, "", num(at, sizeof at, (size_t)(end - body)));
+		return NULL;
 	}
+	return root;
+}
+
+const char *cw_request_lang(const char *body, size_t len)
+{
+	cw_req_error err;
+	cJSON *root = parse_json(&err, body, len);
+	const char *lang = lang_of(root);
+	cJSON_Delete(root);
+	return lang;
+}
+
+int cw_request_parse(cw_request *rq, cw_req_error *err, const char *body, size_t len)
+{
+	memset(rq, 0, sizeof *rq);
+	cJSON *root = parse_json(err, body, len);
+	if (!root)
+		return CW_EINVALID;
+	rq->lang = lang_of(root); /* the body parses: its language holds also for an error found further on */
 	/* every string of the request, NUL-terminated, fits in twice the body */
 	rq->arena_cap = 2 * len + 64;
 	rq->arena = malloc(rq->arena_cap);

@@ -7,6 +7,7 @@
  *                                                              plus an optional "result"
  *    "prescriptions": [{"rx_id": "RX1", "line_no": "1", ...}], of prescriptions.csv (visit_id optional)
  *    "lang": "zh" | "en"}                                      optional, the language of the reasons
+ *                                                              and of an error's message
  *
  * Every value is a JSON string in the data contract's text form (docs/data-format.md), so money and
  * quantities stay exact decimals, or null for an optional column. The values are typed by the same
@@ -19,18 +20,14 @@
 #define CW_SERVE_REQUEST_H
 #include <stddef.h>
 #include "claimwatch/dataset.h"
+#include "serve/messages.h"
 
 #define CW_REQ_MAX_ROWS 5000 /* lines, and prescriptions, of one request */
 
-/* A request's error: HTTP status, a stable code ("malformed_json", "unknown_field", "wrong_type",
- * "missing_field", "invalid_value", "unknown_item", "other_patient", "other_visit", "conflict",
- * "too_many_rows"), the JSON path of the fault ("lines[2].qty", "" for the whole body) and a message. */
-typedef struct cw_req_error {
-	int status;
-	const char *code;
-	char path[96];
-	char message[384];
-} cw_req_error;
+/* A request's error (messages.h): HTTP status, a stable code ("malformed_json", "unknown_field",
+ * "wrong_type", "missing_field", "invalid_value", "unknown_item", "other_patient", "other_visit",
+ * "conflict", "too_many_rows"...), the JSON path of the fault ("lines[2].qty", "" for the whole body)
+ * and the message in Chinese and English. */
 
 typedef struct cw_req_line {
 	cw_claim_row row;
@@ -44,7 +41,7 @@ typedef struct cw_request {
 	size_t nlines;
 	cw_rx_row *rx;
 	size_t nrx;
-	const char *lang; /* "zh" (default) or "en" */
+	const char *lang; /* "zh" or "en" as the body gave it, NULL when it gave none (cw_msg_lang_choose) */
 	char *arena;      /* the strings */
 	size_t arena_len, arena_cap;
 } cw_request;
@@ -54,8 +51,8 @@ typedef struct cw_request {
 int cw_request_parse(cw_request *rq, cw_req_error *err, const char *body, size_t len);
 void cw_request_free(cw_request *rq);
 
-/* Fills *err; returns CW_EINVALID. */
-int cw_req_fail(cw_req_error *err, int status, const char *code, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+/* The "lang" of a body that parses as a JSON object with "lang" "zh" or "en" (even when something
+ * else in it is wrong); NULL otherwise. For the answers refused before the body is parsed. */
+const char *cw_request_lang(const char *body, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 #include "serve/history.h"
 #include "serve/journal.h"
 #include "serve/reminders.h"
+#include "serve/messages.h"
 #include "serve/service.h"
 #include "util/progress.h"
 
@@ -80,9 +81,11 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 		rc = cw_reminder_rules_load(&s->reminders, o->rules);
 	if (rc == 0)
 		rc = cw_journal_open(&s->journal, &repaired, o->data_dir);
-	if (rc == 0 && repaired)
-		cw_progress_note("journal: removed a torn record of %zu bytes left by a crash (never acknowledged)",
-		                 repaired);
+	if (rc == 0 && repaired) {
+		char n[24], note[256];
+		snprintf(n, sizeof n, "%zu", repaired);
+		cw_progress_note("%s", cw_msg_format(note, sizeof note, M_LOG_TORN, cw_msg_lang(o->lang), "", n));
+	}
 	double t0 = cw_now();
 	if (rc == 0)
 		rc = cw_hist_load(&s->hist, NULL, o->data_dir, o->month, s->lookback, o->rejects_path, o->threads);
@@ -232,18 +235,6 @@ static cJSON *hit_json(const cw_record *r, const cw_dataset *ds, const cw_reques
 	return o;
 }
 
-static char *error_json(const cw_req_error *e)
-{
-	cJSON *o = cJSON_CreateObject(), *err = cJSON_AddObjectToObject(o, "error");
-	cJSON_AddNumberToObject(err, "status", e->status);
-	cJSON_AddStringToObject(err, "code", e->code);
-	cJSON_AddStringToObject(err, "path", e->path);
-	cJSON_AddStringToObject(err, "message", e->message);
-	char *s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return s;
-}
-
 /* The answer: the hits, the findings withdrawn, what was accepted. */
 static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_known *k, const uint64_t *old,
                          size_t nold, int commit, cw_service *s)
@@ -314,7 +305,7 @@ static int judge(char **json, int *status, cw_service *s, const cw_request *rq, 
 		s->st.lines_duplicate += commit ? rq->nlines - k.new_lines : 0;
 		pthread_mutex_unlock(&s->counters);
 	} else if (rc == CW_EINVALID && e.code) {
-		*json = error_json(&e);
+		*json = cw_req_error_json(&e, cw_msg_lang(rq->lang));
 		*status = e.status;
 		rc = 0;
 	}
@@ -323,12 +314,14 @@ static int judge(char **json, int *status, cw_service *s, const cw_request *rq, 
 	return rc;
 }
 
-int cw_service_handle(char **json, int *status, cw_service *s, const char *body, size_t len, int commit)
+int cw_service_handle(char **json, int *status, cw_service *s, const char *body, size_t len, int commit, int lang)
 {
 	cw_request rq;
 	cw_req_error e = { 0 };
 	*json = NULL;
 	int rc = cw_request_parse(&rq, &e, body, len);
+	lang = cw_msg_lang_choose(rq.lang, NULL, NULL, lang);
+	rq.lang = cw_msg_lang_code(lang); /* the hits' reasons too */
 	if (rc == 0) {
 		if (commit)
 			pthread_rwlock_wrlock(&s->lock);
@@ -337,15 +330,14 @@ int cw_service_handle(char **json, int *status, cw_service *s, const char *body,
 		rc = judge(json, status, s, &rq, commit);
 		pthread_rwlock_unlock(&s->lock);
 	} else if (rc == CW_EINVALID) {
-		*json = error_json(&e);
+		*json = cw_req_error_json(&e, lang);
 		*status = e.status;
 		rc = 0;
 	}
 	if (rc < 0) {
-		cw_req_error ie = { .status = 500, .code = "internal" };
-		snprintf(ie.message, sizeof ie.message, "%s", cw_error_last());
-		*json = error_json(&ie);
-		*status = 500;
+		cw_req_refuse(&e, M_INTERNAL, "", cw_error_last());
+		*json = cw_req_error_json(&e, lang);
+		*status = e.status;
 	}
 	cw_request_free(&rq);
 	pthread_mutex_lock(&s->counters);

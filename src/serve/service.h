@@ -30,6 +30,7 @@ typedef struct cw_service_opts {
 	int accept_uncatalogued; /* take an item code outside the catalogue as the batch does */
 	int threads;           /* for loading */
 	const char *rejects_path;
+	const char *lang;      /* "zh" (NULL) or "en": --lang, the answers' language when a request names none */
 } cw_service_opts;
 
 /* Opens the journal (repairing a torn tail), loads the history. Returns 0 or a CW_E* code. */
@@ -37,9 +38,10 @@ int cw_service_open(cw_service **out, const cw_service_opts *o);
 void cw_service_free(cw_service *s);
 
 /* Judges (commit 0: POST /v1/check, nothing stored) or judges and accepts (commit 1: POST
- * /v1/claims) one request body. *json gets the answer (caller frees), *status the HTTP status.
- * Returns 0, or CW_ENOMEM. */
-int cw_service_handle(char **json, int *status, cw_service *s, const char *body, size_t len, int commit);
+ * /v1/claims) one request body. *json gets the answer (caller frees), *status the HTTP status. The
+ * hits' reasons and an error's message are in the body's "lang", else in lang (CW_MSG_ZH or
+ * CW_MSG_EN: the request's ?lang=, Accept-Language or --lang, messages.h). Returns 0, or CW_ENOMEM. */
+int cw_service_handle(char **json, int *status, cw_service *s, const char *body, size_t len, int commit, int lang);
 
 /* Counters for /healthz and /metrics. */
 typedef struct cw_service_stats {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
+#include "serve/messages.h"
 #include "serve/tokens.h"
 
 typedef struct token {
@@ -37,25 +38,33 @@ static int parse_roles(int *out, char *s)
 	return *out ? 0 : -1;
 }
 
-static int parse_line(token *t, char *line, const char *path, int no)
+/* A fault of the file, at its line no (0: the whole file), in lang (messages.h). */
+static int bad(int msg, int lang, const char *path, int no)
+{
+	char n[16], text[512];
+	snprintf(n, sizeof n, "%d", no);
+	return cw_error_set(CW_EINVALID, "%s", cw_msg_format(text, sizeof text, msg, lang, path, n));
+}
+
+static int parse_line(token *t, char *line, const char *path, int no, int lang)
 {
 	char hash[80] = "", roles[64] = "", name[48] = "";
 	int n = sscanf(line, "%79s %63s %47s", hash, roles, name);
 	if (n < 2 || strncmp(hash, "sha256:", 7) || strlen(hash) != 7 + 64)
-		return cw_error_set(CW_EINVALID, "%s:%d: expected 'sha256:<64 hex digits> ROLES [NAME]'", path, no);
+		return bad(M_TOKENS_LINE, lang, path, no);
 	for (int i = 0; i < 32; i++) {
 		int a = hexval(hash[7 + 2 * i]), b = hexval(hash[8 + 2 * i]);
 		if (a < 0 || b < 0)
-			return cw_error_set(CW_EINVALID, "%s:%d: the hash is not hexadecimal", path, no);
+			return bad(M_TOKENS_HEX, lang, path, no);
 		t->hash[i] = (unsigned char)(a * 16 + b);
 	}
 	if (parse_roles(&t->roles, roles) < 0)
-		return cw_error_set(CW_EINVALID, "%s:%d: roles are check, commit and watch, comma-separated", path, no);
+		return bad(M_TOKENS_ROLES, lang, path, no);
 	snprintf(t->name, sizeof t->name, "%s", name);
 	return 0;
 }
 
-int cw_tokens_load(cw_tokens **out, const char *path)
+int cw_tokens_load(cw_tokens **out, const char *path, int lang)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -74,12 +83,12 @@ int cw_tokens_load(cw_tokens **out, const char *path)
 			break;
 		}
 		t->t = g;
-		if ((rc = parse_line(&t->t[t->n], s, path, no)) == 0)
+		if ((rc = parse_line(&t->t[t->n], s, path, no, lang)) == 0)
 			t->n++;
 	}
 	fclose(f);
 	if (rc == 0 && t->n == 0)
-		rc = cw_error_set(CW_EINVALID, "%s: no token (one a line: sha256:HEX ROLES [NAME])", path);
+		rc = bad(M_TOKENS_NONE, lang, path, 0);
 	if (rc < 0) {
 		cw_tokens_free(t);
 		return rc;

@@ -13,8 +13,9 @@ enum { CW_ROLE_CHECK = 1, CW_ROLE_COMMIT = 2, CW_ROLE_WATCH = 4 };
 
 typedef struct cw_tokens cw_tokens;
 
-/* Reads the file into *out. Returns 0, or CW_EIO / CW_EINVALID (file:line: reason) or CW_ENOMEM. */
-int cw_tokens_load(cw_tokens **out, const char *path);
+/* Reads the file into *out. Returns 0, or CW_EIO / CW_EINVALID (file:line: reason, in lang: CW_MSG_ZH
+ * or CW_MSG_EN of messages.h) or CW_ENOMEM. */
+int cw_tokens_load(cw_tokens **out, const char *path, int lang);
 void cw_tokens_free(cw_tokens *t);
 /* The roles of the token an Authorization header value carries ("Bearer TOKEN"); 0 when the header
  * is missing, malformed or the token unknown. *name gets the token's name ("" when none). */

@@ -22,7 +22,8 @@ serve_start() {
   SERVE_PID=$!
   PORT=""
   for _ in $(seq 1 600); do
-    PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" 2>/dev/null | sed 's/.*://')
+    # the start line, in either language: "serve: ... listening on 127.0.0.1:PORT" / "...正在监听 127.0.0.1:PORT"
+    PORT=$(grep -m1 -o '^serve: .*127\.0\.0\.1:[0-9]*$' "$log" 2>/dev/null | sed 's/.*://')
     [ -n "$PORT" ] && curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && return 0
     kill -0 "$SERVE_PID" 2>/dev/null || break
     sleep 0.1

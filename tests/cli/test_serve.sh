@@ -129,7 +129,7 @@ PY
 # --- stop on SIGTERM; logs ----------------------------------------------------------------------
 serve_stop
 [ "$SERVE_RC" = 0 ] && pass "SIGTERM: exit 0" || fail "SIGTERM: exit $SERVE_RC"
-grep -q "serve: stopped" "$T/serve.log" && pass "stops cleanly" || fail "no clean stop: $(tail -3 "$T/serve.log")"
+grep -q "serve: 已停止" "$T/serve.log" && pass "stops cleanly" || fail "no clean stop: $(tail -3 "$T/serve.log")"
 grep -q "POST /v1/claims 200" "$T/serve.log" && pass "a log line per request" || fail "no request log"
 grep -q "P1" "$T/serve.log" && fail "a patient id in the log" || pass "no patient id in the log"
 # a batch run reads the journal

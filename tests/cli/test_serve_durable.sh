@@ -41,7 +41,7 @@ acked=$(cat "$T/ack1" "$T/ack2" | wc -l)
 printf 'KL9999-1,K9999,C1,,2026-05-2' >>"$T/D/claim_lines.csv" # a torn write of our own
 
 serve_start "$T/s2.log" --data "$T/D" --month 2026-05 || stop "serve did not restart"
-grep -q "removed a torn record" "$T/s2.log" && ! grep -q 'KL9999' "$T/D/claim_lines.csv" &&
+grep -q "已删除崩溃留下的 [0-9]* 字节残缺记录" "$T/s2.log" && ! grep -q 'KL9999' "$T/D/claim_lines.csv" &&
 	pass "the torn record is removed at the restart" || fail "torn tail: $(tail -c 200 "$T/D/claim_lines.csv")"
 missing=0
 for l in $(cat "$T/ack1" "$T/ack2"); do

@@ -20,7 +20,7 @@ sha256:$(h tok-watch) watch office
 EOT
 printf 'sha256:abc check\n' >"$T/bad-tokens"
 expect_exit 1 "a malformed tokens file" -- "$CW" serve --data "$T/D" --month 2026-05 --listen 127.0.0.1:0 --tokens "$T/bad-tokens"
-expect_output "bad-tokens:1: expected 'sha256:" "names the file and line"
+expect_output "bad-tokens:1：应为 'sha256:" "names the file and line (in Chinese: no --lang)"
 
 serve_start "$T/serve.log" --data "$T/D" --month 2026-05 --tokens "$T/tokens" || stop "serve did not start"
 body='{"visit":{"visit_id":"V9","patient_id":"P1","inst_id":"H1","dept_id":"H1-CARD","physician_id":"DR1","kind":"outpatient","admit_time":"2026-05-21 08:00","dx_code":"I10"},"lines":[{"line_id":"L90","item_code":"LAB1","service_time":"2026-05-21 08:10","qty":"1","unit_price":"20","amount":"20"}]}'
@@ -48,6 +48,6 @@ expect_status 403 tok-watch POST /v1/check
 expect_status 200 tok-watch GET /metrics
 grep -q '"code":"unauthorized"' <(status "" POST /v1/check; cat "$T/body") && pass "401 is a JSON error" || fail "401 body"
 serve_stop
-grep -q "POST /v1/claims 200 .* by billing" "$T/serve.log" && pass "the log names the token" || fail "log: $(tail -5 "$T/serve.log")"
+grep -q "POST /v1/claims 200 .* 令牌 billing" "$T/serve.log" && pass "the log names the token" || fail "log: $(tail -5 "$T/serve.log")"
 grep -q "tok-" "$T/serve.log" && fail "a token in the log" || pass "no token in the log"
 finish

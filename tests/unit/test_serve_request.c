@@ -28,7 +28,7 @@ static void refused(const char *body, int status, const char *code, const char *
 	cw_req_error e;
 	assert_int_equal(parse(&rq, &e, body), CW_EINVALID);
 	if (e.status != status || strcmp(e.code, code) || strcmp(e.path, path))
-		fprintf(stderr, "%s\n  -> %d %s at '%s': %s\n", body, e.status, e.code, e.path, e.message);
+		fprintf(stderr, "%s\n  -> %d %s at '%s': %s\n", body, e.status, e.code, e.path, e.message[CW_MSG_EN]);
 	assert_int_equal(e.status, status);
 	assert_string_equal(e.code, code);
 	assert_string_equal(e.path, path);
@@ -51,7 +51,7 @@ static void good_request(void **state)
 	assert_string_equal(rq.lang, "en");
 	cw_request_free(&rq);
 	assert_int_equal(parse(&rq, &e, "{" VISIT "}"), 0);
-	assert_string_equal(rq.lang, "zh");
+	assert_null(rq.lang); /* none given: the service chooses (messages.h) */
 	assert_int_equal(rq.nlines, 0);
 	cw_request_free(&rq);
 }
@@ -113,12 +113,48 @@ static void refusals(void **state)
 	        "prescriptions[0].physician_id");
 }
 
+static const char *body_lang(const char *body) { return cw_request_lang(body, strlen(body)); }
+
+/* A refusal has its message in both languages; the body's "lang" is known even when the body is refused
+ * for something else, and only when it parses. */
+static void refusal_languages(void **state)
+{
+	(void)state;
+	cw_request rq;
+	cw_req_error e;
+	assert_int_equal(parse(&rq, &e, "{\"lang\":\"en\",\"visit\":{\"visit_id\":\"V9\",\"x\":\"1\"}}"), CW_EINVALID);
+	assert_string_equal(rq.lang, "en");
+	assert_string_equal(e.code, "unknown_field");
+	assert_string_equal(e.message[CW_MSG_EN], "visit.x: unknown field (the columns of visits)");
+	assert_string_equal(e.message[CW_MSG_ZH], "visit.x：未知字段（应为 visits 的列）");
+	cw_request_free(&rq);
+	assert_int_equal(parse(&rq, &e, "{\"lang\":\"en\",\"visit\":1} x"), CW_EINVALID);
+	assert_null(rq.lang);
+	assert_string_equal(e.message[CW_MSG_ZH], "JSON 格式错误：第 24 字节处在值之后还有内容");
+	cw_request_free(&rq);
+	assert_int_equal(parse(&rq, &e, "{\"lang\":\"fr\",\"visit\":[]}"), CW_EINVALID);
+	assert_null(rq.lang); /* not a language of the service: the answer's comes from elsewhere */
+	assert_string_equal(e.message[CW_MSG_EN], "lang: \"zh\" or \"en\", not \"fr\"");
+	assert_string_equal(e.message[CW_MSG_ZH], "lang：只能是 \"zh\" 或 \"en\"，不能是 \"fr\"");
+	cw_request_free(&rq);
+	assert_int_equal(parse(&rq, &e, "{\"visit\":[]}"), CW_EINVALID);
+	assert_null(rq.lang);
+	assert_string_equal(e.message[CW_MSG_EN], "visit: expected an object, got an array");
+	assert_string_equal(e.message[CW_MSG_ZH], "visit：应为对象，实为数组");
+	cw_request_free(&rq);
+	assert_string_equal(body_lang("{\"lang\":\"zh\",\"foo\":1}"), "zh");
+	assert_null(body_lang("{\"lang\":\"en\""));
+	assert_null(body_lang("[\"en\"]"));
+	assert_null(body_lang("{\"lang\":\"EN\"}"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_request),
 		cmocka_unit_test(row_limit),
 		cmocka_unit_test(refusals),
+		cmocka_unit_test(refusal_languages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

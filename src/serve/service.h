@@ -30,6 +30,7 @@ typedef struct cw_service_opts {
 	int accept_uncatalogued; /* take an item code outside the catalogue as the batch does */
 	int threads;           /* for loading */
 	const char *rejects_path;
+	const char *db;        /* a libpq connection string: history and journal in PostgreSQL, not data_dir */
 } cw_service_opts;
 
 /* Opens the journal (repairing a torn tail), loads the history. Returns 0 or a CW_E* code. */

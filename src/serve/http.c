@@ -17,6 +17,7 @@
 #include <string.h>
 #include "claimwatch/error.h"
 #include "serve/serve.h"
+#include "serve/tls.h"
 #include "serve/tokens.h"
 #include "util/progress.h"
 
@@ -43,6 +44,7 @@ typedef struct server {
 	const cw_serve_opts *o;
 	cw_tokens *tokens; /* NULL: no tokens asked */
 	counters n;
+	cw_tls tls; /* --tls-cert/--tls-key (tls.h), empty without */
 } server;
 
 /* One request's state across the calls libmicrohttpd makes for it. */
@@ -329,20 +331,27 @@ int cw_serve_run(const cw_serve_opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	server sv = { .o = o };
-	if (o->tokens && (rc = cw_tokens_load(&sv.tokens, o->tokens)) < 0)
+	if ((rc = cw_tls_load(&sv.tls, o->tls_cert, o->tls_key)) < 0)
 		return rc;
+	if (o->tokens && (rc = cw_tokens_load(&sv.tokens, o->tokens)) < 0) {
+		cw_tls_free(&sv.tls);
+		return rc;
+	}
 	if ((rc = cw_service_open(&sv.svc, &o->service)) < 0) {
 		cw_tokens_free(sv.tokens);
+		cw_tls_free(&sv.tls);
 		return rc;
 	}
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, &sv,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC | MHD_USE_ERROR_LOG | cw_tls_flag(&sv.tls),
+		0, NULL, NULL, handler, &sv, MHD_OPTION_ARRAY, cw_tls_options(&sv.tls),
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
 		MHD_OPTION_CONNECTION_LIMIT, o->max_conn, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
 		MHD_OPTION_NOTIFY_COMPLETED, done, &sv, MHD_OPTION_END);
 	if (!d) {
 		cw_service_free(sv.svc);
 		cw_tokens_free(sv.tokens);
+		cw_tls_free(&sv.tls);
 		return cw_error_set(CW_EIO, "cannot listen on %s (%s)", o->listen, strerror(errno));
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -350,14 +359,16 @@ int cw_serve_run(const cw_serve_opts *o)
 	inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host);
 	cw_service_stats st;
 	cw_service_stats_get(&st, sv.svc);
-	fprintf(stderr, "serve: %zu claim lines of %zu patients loaded in %.2f s; listening on %s:%u\n",
-	        st.history_lines, st.patients, st.seconds_loading, host, info ? info->port : ntohs(addr.sin_port));
+	fprintf(stderr, "serve: %zu claim lines of %zu patients loaded in %.2f s; listening on %s:%u%s\n",
+	        st.history_lines, st.patients, st.seconds_loading, host, info ? info->port : ntohs(addr.sin_port),
+	        sv.tls.cert ? " (TLS)" : "");
 	int sig = wait_for_stop();
 	fprintf(stderr, "serve: %s: finishing the requests in progress\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	MHD_quiesce_daemon(d);
 	MHD_stop_daemon(d);
 	cw_service_free(sv.svc);
 	cw_tokens_free(sv.tokens);
+	cw_tls_free(&sv.tls);
 	fprintf(stderr, "serve: stopped\n");
 	return 0;
 }

@@ -35,6 +35,7 @@ K=$((N / 3))
 "$CW" db init --db "$URL" --quiet >/dev/null || stop "db init"
 "$CW" load --data "$T/B" --db "$URL" --quiet >"$T/load.out" 2>&1 || { cat "$T/load.out" >&2; stop "load failed"; }
 SERVE=(--month $M --rules "$T/D/rules.json" --accept-uncatalogued --quiet)
+[ "$(q "select claimwatch.claim_month_part('$M-01') is null")" = t ] || fail "the served month has a partition already"
 
 # --- the same answers from a folder and from the database ------------------------------------------
 # Checks of the first K claims, then the same claims accepted, by a service on the folder the database
@@ -56,6 +57,8 @@ cmp -s "$T/csv.claims" "$T/db.claims" && pass "$K claims: the same answers from 
 hits=$(grep -o '"detector"' "$T/db.claims" | wc -l)
 [ "$hits" -gt 0 ] && pass "$hits hits among them" || fail "no hit at all: nothing compared"
 n_acked=$(wc -l <"$T/acked")
+[ "$(q "select claimwatch.claim_month_part('$M-01')::text")" = "claim_lines_${M/-/_}" ] &&
+  pass "the served month's first line made its partition, named as load names it" || fail "no partition for $M"
 [ "$(q "select count(*) from claim_lines")" = $((lines_before + n_acked)) ] &&
   pass "$n_acked accepted lines committed" || fail "committed lines: $(q "select count(*) from claim_lines") - $lines_before, not $n_acked"
 
@@ -139,5 +142,34 @@ post /v1/claims "$(claim 2)"
   pass "the server back: the claim is committed (connected again)" || fail "after the restart: $(cat "$T/status") $(cat "$T/body")"
 grep -q "is unavailable: claims are answered 503" "$T/db3.log" && grep -q "connected to the database .* again" "$T/db3.log" &&
   pass "the log says when the database went away and when it came back" || fail "log: $(cat "$T/db3.log")"
+
+# a row of that key stored since the start: the same row is taken, another is refused (409, nothing kept)
+q2 "insert into visits values ('G3','P3','H2','H2-GEN','DR3','outpatient','2026-05-22 08:00',null,'J06',null);
+    insert into claim_lines (line_id, visit_id, item_code, service_time, qty, unit_price, amount)
+    values ('GL3','G3','C1','2026-05-22 08:10',1,10,10)"
+post /v1/claims "$(claim 3)"
+[ "$(cat "$T/status")" = 200 ] && [ "$(q2 "select count(*) from claim_lines where line_id = 'GL3'")" = 1 ] &&
+  pass "rows already stored as sent (a commit whose answer was lost): taken, once" || fail "GL3: $(cat "$T/status") $(cat "$T/body")"
+q2 "insert into claim_lines (line_id, visit_id, item_code, service_time, qty, unit_price, amount)
+    values ('GL4','G3','C1','2026-05-23 09:00',2,10,20)"
+post /v1/claims "$(claim 4)"
+grep -q '"code":"conflict"' "$T/body" && [ "$(cat "$T/status")" = 409 ] &&
+  [ "$(q2 "select count(*) from visits where visit_id = 'G4'")" = 0 ] &&
+  [ "$(q2 "select count(*) from claim_lines where line_id = 'GL4'")" = 1 ] &&
+  pass "a line id stored since with other values: 409 conflict, the claim's visit not kept" ||
+  fail "GL4: $(cat "$T/status") $(cat "$T/body")"
+# a load in progress holds the data lock: 503 load_in_progress
+psql -X -qAt -d "$P2" -c "begin; select pg_advisory_xact_lock(7478003743); select pg_sleep(4); commit" >/dev/null 2>&1 &
+locker=$!
+for _ in $(seq 1 40); do
+  [ "$(q2 "select count(*) from pg_locks where locktype = 'advisory' and mode = 'ExclusiveLock'")" = 1 ] && break
+  sleep 0.1
+done
+post /v1/claims "$(claim 5)"
+grep -q '"code":"load_in_progress"' "$T/body" && [ "$(cat "$T/status")" = 503 ] &&
+  pass "a load in progress: 503 load_in_progress" || fail "during a load: $(cat "$T/status") $(cat "$T/body")"
+wait $locker
+post /v1/claims "$(claim 5)"
+[ "$(cat "$T/status")" = 200 ] && pass "the load done: the claim is committed" || fail "after the load: $(cat "$T/status")"
 ! grep -q 'P3' "$T/db3.log" && pass "no patient id in the log" || fail "a patient id in the log"
 finish

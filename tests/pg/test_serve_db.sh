@@ -28,10 +28,10 @@ PY="python3 $SRC/tests/pg/serve_db.py"
 RP="python3 $SRC/tests/cli/serve_replay.py"
 M=2026-03
 
-"$CW" gen --out "$T/D" --months 2026-02..$M --lines "${CW_TEST_LINES:-2000}" --seed 11 --quiet || stop "gen failed"
+"$CW" gen --out "$T/D" --months 2026-02..$M --lines "${CW_TEST_LINES:-1500}" --seed 11 --quiet || stop "gen failed"
 $RP split "$T/D" $M "$T/B" "$T/claims.jsonl" >/dev/null || stop "split failed"
 N=$(wc -l <"$T/claims.jsonl")
-K=$((N / 3))
+K=$((N / 4))
 "$CW" db init --db "$URL" --quiet >/dev/null || stop "db init"
 "$CW" load --data "$T/B" --db "$URL" --quiet >"$T/load.out" 2>&1 || { cat "$T/load.out" >&2; stop "load failed"; }
 SERVE=(--month $M --rules "$T/D/rules.json" --accept-uncatalogued --quiet)
@@ -99,6 +99,8 @@ $PY standing "$T/db.all" "$T/served.json"
 "$CW" run --quiet --db "$URL" --month $M --rules "$T/D/rules.json" --out "$T/R" --no-report --max-reject-share 1 ||
   fail "run --db after the service"
 $RP batch "$T/R/$M/findings.csv" "$T/R/$M/evidence.csv" "$dets" "$T/batch.json" >/dev/null
+nb=$(python3 -c "import json; print(len(json.load(open('$T/batch.json'))))")
+[ "$nb" -ge 8 ] || fail "only $nb batch findings of the service's detectors: too few to compare"
 $RP compare "$T/batch.json" "$T/served.json" >"$T/cmp" &&
   pass "run --db finds what the service answered: $(tail -1 "$T/cmp")" || { fail "run --db and the service differ"; cat "$T/cmp" >&2; }
 

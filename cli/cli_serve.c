@@ -12,20 +12,24 @@
 #include "serve/serve.h"
 
 static const char help[] =
-	"usage: claimwatch serve --data DIR [--month YYYY-MM] [--listen 127.0.0.1:PORT] [options]\n"
+	"usage: claimwatch serve (--data DIR | --db URL) [--month YYYY-MM] [--listen 127.0.0.1:PORT] [options]\n"
 	"\n"
 	"Serves checks of claims before payment over HTTP (docs/serve.md): loads the\n"
 	"month's look-back window of DIR at start, then judges each submitted visit with\n"
 	"its claim lines and prescriptions by the batch's own detectors on the patient's\n"
 	"history. POST /v1/check judges and stores nothing; POST /v1/claims judges and\n"
 	"appends the claim to DIR's CSV files (fsync'd before the answer; a retried line\n"
-	"is never added twice); GET /healthz. SIGTERM or SIGINT stops it after the\n"
-	"requests in progress.\n"
-	"用 HTTP 提供事前、事中审核：启动时读入 DIR 中该月及回看期的历史，按患者历史用批处理的\n"
+	"is never added twice), or with --db commits it into the database's tables;\n"
+	"GET /healthz. SIGTERM or SIGINT stops it after the requests in progress.\n"
+	"用 HTTP 提供事前、事中审核：启动时读入 DIR（或 --db 数据库）中该月及回看期的历史，按患者历史用批处理的\n"
 	"同一套检测器判断提交的就诊及其费用明细、处方。\n"
 	"\n"
 	"options:\n"
 	"  --data DIR             the folder of the contract's CSV files (also the journal)\n"
+	"  --db URL               a PostgreSQL database instead (a libpq connection string):\n"
+	"                         the window is read as `run --db` reads it, and an accepted\n"
+	"                         claim is committed into its tables before the answer (503\n"
+	"                         while the database is unavailable)\n"
 	"  --month YYYY-MM        the served month (default: this month, UTC); claims of\n"
 	"                         a later month are refused until a restart with --month\n"
 	"  --listen HOST:PORT     IPv4 address and port (default 127.0.0.1:8080; port 0:\n"
@@ -43,6 +47,8 @@ static const char help[] =
 	"                         (default /tmp/claimwatch-serve-rejects-PID.csv)\n"
 	"  --tokens FILE          ask for bearer tokens: FILE holds their SHA-256 hashes\n"
 	"                         and roles (check, commit, watch; docs/serve.md)\n"
+	"  --tls-cert FILE        serve HTTPS: the PEM certificate (chain), with --tls-key\n"
+	"  --tls-key FILE         the certificate's PEM private key (unencrypted)\n"
 	"  --quiet                no line per request on standard error\n"
 	"  --lang zh|en           the language of the answers' messages and reasons when a\n"
 	"                         request asks for none (its \"lang\", ?lang=, Accept-Language)\n"
@@ -50,7 +56,7 @@ static const char help[] =
 	"  --help                 this help\n";
 
 enum { O_DATA = 256, O_MONTH, O_LISTEN, O_RULES, O_LOOKBACK, O_UNCAT, O_BODY, O_TIMEOUT, O_CONN, O_THREADS,
-       O_REJECTS, O_QUIET, O_HELP, O_TOKENS, O_LANG };
+       O_REJECTS, O_QUIET, O_HELP, O_TOKENS, O_LANG, O_DB, O_TLS_CERT, O_TLS_KEY };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA }, { "month", required_argument, 0, O_MONTH },
@@ -60,7 +66,8 @@ static const struct option options[] = {
 	{ "max-connections", required_argument, 0, O_CONN }, { "threads", required_argument, 0, O_THREADS },
 	{ "rejects", required_argument, 0, O_REJECTS }, { "quiet", no_argument, 0, O_QUIET },
 	{ "help", no_argument, 0, O_HELP }, { "tokens", required_argument, 0, O_TOKENS },
-	{ "lang", required_argument, 0, O_LANG }, { 0, 0, 0, 0 }
+	{ "lang", required_argument, 0, O_LANG }, { "db", required_argument, 0, O_DB },
+	{ "tls-cert", required_argument, 0, O_TLS_CERT }, { "tls-key", required_argument, 0, O_TLS_KEY }, { 0, 0, 0, 0 }
 };
 
 typedef struct args {
@@ -89,6 +96,9 @@ static int option(void *p, int c, const char *v, const char *arg)
 	case O_QUIET: a->o.quiet = 1; return 0;
 	case O_TOKENS: a->o.tokens = v; return 0;
 	case O_LANG: return cw_cli_lang(&a->o.service.lang, "serve", v);
+	case O_DB: a->o.service.db = v; return 0;
+	case O_TLS_CERT: a->o.tls_cert = v; return 0;
+	case O_TLS_KEY: a->o.tls_key = v; return 0;
 	case O_LOOKBACK: rc = number(&n, "--lookback-days", v, 0, 3660); a->o.service.lookback_days = (int)n; return rc;
 	case O_BODY: rc = number(&n, "--max-body", v, 256, 64L << 20); a->o.max_body = (size_t)n; return rc;
 	case O_TIMEOUT: rc = number(&n, "--timeout", v, 1, 3600); a->o.timeout = (unsigned)n; return rc;
@@ -104,8 +114,12 @@ static int parse(int argc, char **argv, args *a)
 	int rc;
 	if ((rc = cw_cli_options(argc, argv, options, "serve", option, a)) != 0)
 		return rc;
-	if (!a->o.service.data_dir)
-		return cw_cli_usage("serve", "--data DIR is required");
+	if (!a->o.service.data_dir && !a->o.service.db)
+		return cw_cli_usage("serve", "--data DIR is required (or --db URL)");
+	if (a->o.service.data_dir && a->o.service.db)
+		return cw_cli_usage("serve", "give --data DIR or --db URL, not both");
+	if (!a->o.tls_cert != !a->o.tls_key)
+		return cw_cli_usage("serve", "--tls-cert FILE and --tls-key FILE go together");
 	if (a->month) {
 		if (cw_month_parse(&a->o.service.month, a->month) < 0)
 			return cw_cli_usage("serve", "--month: %s", cw_error_last());

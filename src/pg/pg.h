@@ -95,6 +95,9 @@ void cw_pg_unlock_for_run(cw_pg *pg);
 /* A load, in its transaction: waits (a note) for the extractions under way and any other load, then
  * holds the data lock exclusive until the transaction ends. */
 int cw_pg_lock_for_load(cw_pg *pg);
+/* An accepted claim of `serve --db`, in its transaction: takes the data lock shared until the transaction
+ * ends, without waiting. 1: held; 0: a load holds it; < 0: an error (message set). */
+int cw_pg_lock_for_commit(cw_pg *pg);
 
 /* --- the schema (pg_schema.c) ------------------------------------------------------------------- */
 

@@ -6,6 +6,9 @@
  * session level before its REPEATABLE READ transaction begins, so that its snapshot is taken after the
  * load has committed; the load takes it inside its transaction, which releases it.
  *
+ * `claimwatch serve --db` takes it shared inside each accepted claim's transaction, without waiting: a
+ * claim that comes during a load is refused (503), the client sends it again later.
+ *
  * Whoever finds the lock taken says so in a note and then waits: a run for at most pg->load_wait
  * seconds (lock_timeout), then fails with a message that says why; a load for as long as it takes. */
 #include <stdio.h>
@@ -74,4 +77,11 @@ int cw_pg_lock_for_load(cw_pg *pg)
 	                 "to finish", pg->target);
 	rc = ask(pg, what, "SELECT true FROM pg_advisory_xact_lock(" DATA_LOCK ")", state, sizeof state);
 	return rc < 0 ? rc : 0;
+}
+
+int cw_pg_lock_for_commit(cw_pg *pg)
+{
+	char state[8];
+	return ask(pg, "waiting for a load to finish", "SELECT pg_try_advisory_xact_lock_shared(" DATA_LOCK ")", state,
+	           sizeof state);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
+#include "claimwatch/pg.h"
 #include "util/progress.h"
 #include "dataset/pool.h"
 #include "serve/history.h"
@@ -112,7 +113,7 @@ static int index_rx(cw_hist *h)
 	return 0;
 }
 
-int cw_hist_load(cw_hist **out, cw_load_stats *stats, const char *dir, cw_month m, int lookback,
+int cw_hist_load(cw_hist **out, cw_load_stats *stats, const char *dir, const char *db, cw_month m, int lookback,
                  const char *rejects_path, int threads)
 {
 	cw_hist *h = calloc(1, sizeof *h);
@@ -122,13 +123,14 @@ int cw_hist_load(cw_hist **out, cw_load_stats *stats, const char *dir, cw_month 
 	int rc = cw_rejects_open(&rej, rejects_path);
 	if (rc == 0) {
 		cw_load_opts lo = { .month = m, .lookback_days = lookback, .rejects = rej, .threads = threads };
-		rc = cw_load_csv(&h->base, stats, dir, &lo);
+		rc = db ? cw_load_db(&h->base, stats, db, &lo) : cw_load_csv(&h->base, stats, dir, &lo);
 		uint64_t rejected = cw_rejects_count(rej);
 		int rc2 = cw_rejects_close(rej);
 		if (rc == 0)
 			rc = rc2;
 		if (rejected)
-			cw_progress_note("%llu rows of %s were refused: see %s", (unsigned long long)rejected, dir, rejects_path);
+			cw_progress_note("%llu rows of %s were refused: see %s", (unsigned long long)rejected,
+			                 db ? "the database" : dir, rejects_path);
 		else
 			unlink(rejects_path); /* nothing refused: no file left behind */
 	}

@@ -20,9 +20,10 @@
 
 typedef struct cw_hist cw_hist;
 
-/* Loads dir for the month m with its look-back into *out. Rows the loader rejects go to the
- * reject file at rejects_path. Returns 0 or a CW_E* code (message set). */
-int cw_hist_load(cw_hist **out, cw_load_stats *stats, const char *dir, cw_month m, int lookback,
+/* Loads the month m with its look-back into *out: from the folder dir, or, when db is given, from
+ * that PostgreSQL database by the source `run --db` reads (cw_load_db). Rows the loader rejects go to
+ * the reject file at rejects_path. Returns 0 or a CW_E* code (message set). */
+int cw_hist_load(cw_hist **out, cw_load_stats *stats, const char *dir, const char *db, cw_month m, int lookback,
                  const char *rejects_path, int threads);
 void cw_hist_free(cw_hist *h);
 const cw_window *cw_hist_window(const cw_hist *h);

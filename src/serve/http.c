@@ -19,6 +19,7 @@
 #include "serve/messages.h"
 #include "serve/request.h"
 #include "serve/serve.h"
+#include "serve/tls.h"
 #include "serve/tokens.h"
 #include "util/progress.h"
 
@@ -45,6 +46,7 @@ typedef struct server {
 	const cw_serve_opts *o;
 	cw_tokens *tokens; /* NULL: no tokens asked */
 	counters n;
+	cw_tls tls; /* --tls-cert/--tls-key (tls.h), empty without */
 } server;
 
 /* One request's state across the calls libmicrohttpd makes for it. */
@@ -351,20 +353,27 @@ int cw_serve_run(const cw_serve_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 	server sv = { .o = o };
 	int lang = cw_msg_lang(o->service.lang);
-	if (o->tokens && (rc = cw_tokens_load(&sv.tokens, o->tokens, lang)) < 0)
+	if ((rc = cw_tls_load(&sv.tls, o->tls_cert, o->tls_key)) < 0)
 		return rc;
+	if (o->tokens && (rc = cw_tokens_load(&sv.tokens, o->tokens, lang)) < 0) {
+		cw_tls_free(&sv.tls);
+		return rc;
+	}
 	if ((rc = cw_service_open(&sv.svc, &o->service)) < 0) {
 		cw_tokens_free(sv.tokens);
+		cw_tls_free(&sv.tls);
 		return rc;
 	}
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, handler, &sv,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC | MHD_USE_ERROR_LOG | cw_tls_flag(&sv.tls),
+		0, NULL, NULL, handler, &sv, MHD_OPTION_ARRAY, cw_tls_options(&sv.tls),
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
 		MHD_OPTION_CONNECTION_LIMIT, o->max_conn, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
 		MHD_OPTION_NOTIFY_COMPLETED, done, &sv, MHD_OPTION_END);
 	if (!d) {
 		cw_service_free(sv.svc);
 		cw_tokens_free(sv.tokens);
+		cw_tls_free(&sv.tls);
 		return cw_error_set(CW_EIO, "cannot listen on %s (%s)", o->listen, strerror(errno));
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -376,7 +385,8 @@ int cw_serve_run(const cw_serve_opts *o)
 	snprintf(lines, sizeof lines, "%zu", st.history_lines);
 	snprintf(patients, sizeof patients, "%zu", st.patients);
 	snprintf(secs, sizeof secs, "%.2f", st.seconds_loading);
-	snprintf(where, sizeof where, "%s:%u", host, info ? info->port : ntohs(addr.sin_port));
+	snprintf(where, sizeof where, "%s:%u%s", host, info ? info->port : ntohs(addr.sin_port),
+	         sv.tls.cert ? " (TLS)" : "");
 	fprintf(stderr, "serve: %s\n", cw_msg_format(line, sizeof line, M_LOG_START, lang, "", lines, patients, secs, where));
 	int sig = wait_for_stop();
 	fprintf(stderr, "serve: %s\n", cw_msg_format(line, sizeof line, M_LOG_STOPPING, lang, "", sig == SIGINT ? "SIGINT" : "SIGTERM"));
@@ -384,6 +394,7 @@ int cw_serve_run(const cw_serve_opts *o)
 	MHD_stop_daemon(d);
 	cw_service_free(sv.svc);
 	cw_tokens_free(sv.tokens);
+	cw_tls_free(&sv.tls);
 	fprintf(stderr, "serve: %s\n", cw_msg_format(line, sizeof line, M_LOG_STOPPED, lang, ""));
 	return 0;
 }

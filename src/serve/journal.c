@@ -1,4 +1,5 @@
-/* journal.c: the append-only journal in the data folder's CSV files (journal.h). */
+/* journal.c: the CSV journal: append-only, in the data folder's own CSV files (journal.h); and the
+ * journal interface's two calls. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 #include "claimwatch/error.h"
 #include "serve/journal.h"
+#include "serve/journal_rows.h"
 #include "source/rows.h"
 #include "util/strbuf.h"
 #include "claimwatch/types.h"
@@ -23,9 +25,10 @@ typedef struct jfile {
 	int col[64]; /* per column of the file: the schema column, -1 for one claimwatch does not read */
 } jfile;
 
-struct cw_journal {
+typedef struct csv_journal {
+	cw_journal base;
 	jfile f[J_COUNT];
-};
+} csv_journal;
 
 #define MARKER ".claimwatch-serve"
 
@@ -111,14 +114,19 @@ static int sync_dir(const char *dir)
 	return rc;
 }
 
-int cw_journal_open(cw_journal **out, size_t *repaired, const char *dir)
+static int csv_append(cw_journal *j, cw_req_error *err, const cw_request *rq, const cw_hist_known *k);
+static void csv_close(cw_journal *j);
+static const cw_journal_ops csv_ops = { csv_append, csv_close };
+
+int cw_journal_open_csv(cw_journal **out, size_t *repaired, const char *dir)
 {
 	char marker[4096];
 	snprintf(marker, sizeof marker, "%s/" MARKER, dir);
 	int marked = access(marker, F_OK) == 0;
-	cw_journal *j = calloc(1, sizeof *j);
+	csv_journal *j = calloc(1, sizeof *j);
 	if (!j)
 		return cw_error_set(CW_ENOMEM, "out of memory");
+	j->base.ops = &csv_ops;
 	for (int i = 0; i < J_COUNT; i++)
 		j->f[i].fd = -1;
 	*repaired = 0;
@@ -134,17 +142,16 @@ int cw_journal_open(cw_journal **out, size_t *repaired, const char *dir)
 			close(fd);
 	}
 	if (rc < 0) {
-		cw_journal_close(j);
+		csv_close(&j->base);
 		return rc;
 	}
-	*out = j;
+	*out = &j->base;
 	return 0;
 }
 
-void cw_journal_close(cw_journal *j)
+static void csv_close(cw_journal *base)
 {
-	if (!j)
-		return;
+	csv_journal *j = (csv_journal *)base;
 	for (int i = 0; i < J_COUNT; i++)
 		if (j->f[i].fd >= 0)
 			close(j->f[i].fd);
@@ -169,13 +176,7 @@ static void put_text(cw_sb *b, const char *s)
 	cw_sb_addn(b, "\"", 1);
 }
 
-/* The contract's text of each column of a row, by schema column (NULL: empty). */
-typedef struct rowtext {
-	const char *v[CW_ROW_MAX_COLS];
-	char num[CW_ROW_MAX_COLS][CW_FMT_SIZE];
-} rowtext;
-
-static void put_record(cw_sb *b, const jfile *jf, const rowtext *t)
+static void put_record(cw_sb *b, const jfile *jf, const cw_jrow *t)
 {
 	for (int i = 0; i < jf->ncols; i++) {
 		if (i)
@@ -186,72 +187,27 @@ static void put_record(cw_sb *b, const jfile *jf, const rowtext *t)
 	cw_sb_addn(b, "\n", 1);
 }
 
-static const char *fmt_time(rowtext *t, int c, cw_minute m) { return m == CW_MINUTE_NONE ? NULL : cw_format_time(t->num[c], m); }
-static const char *fmt_money(rowtext *t, int c, cw_fen v) { return cw_format_money(t->num[c], v); }
-static const char *fmt_qty(rowtext *t, int c, cw_qty v) { return cw_format_qty(t->num[c], v); }
-static const char *fmt_int(rowtext *t, int c, long v)
-{
-	snprintf(t->num[c], CW_FMT_SIZE, "%ld", v);
-	return t->num[c];
-}
-
-static void visit_text(rowtext *t, const cw_visit_row *v)
-{
-	*t = (rowtext){ .v = { v->visit_id, v->patient_id, v->inst_id, v->dept_id, v->physician_id,
-	                       cw_visit_kind_name(v->kind), NULL, NULL, v->dx_code, v->dx_name } };
-	t->v[6] = fmt_time(t, 6, v->admit);
-	t->v[7] = fmt_time(t, 7, v->discharge);
-}
-
-static void line_text(rowtext *t, const cw_claim_row *l)
-{
-	*t = (rowtext){ .v = { l->line_id, l->visit_id, l->item_code, l->physician_id } };
-	t->v[4] = fmt_time(t, 4, l->time);
-	t->v[5] = fmt_qty(t, 5, l->qty);
-	t->v[6] = fmt_money(t, 6, l->unit_price);
-	t->v[7] = fmt_money(t, 7, l->amount);
-	if (l->fund != CW_FEN_NONE) /* data contract 2: kept when the file has the columns */
-		t->v[8] = fmt_money(t, 8, l->fund);
-	if (l->self_pay != CW_FEN_NONE)
-		t->v[9] = fmt_money(t, 9, l->self_pay);
-}
-
-static void rx_text(rowtext *t, const cw_rx_row *r)
-{
-	*t = (rowtext){ .v = { r->rx_id, NULL, r->visit_id, r->physician_id, NULL, r->drug_code } };
-	t->v[1] = fmt_int(t, 1, r->line_no);
-	t->v[4] = fmt_time(t, 4, r->time);
-	t->v[6] = fmt_qty(t, 6, r->qty);
-	t->v[7] = fmt_int(t, 7, r->days_supply);
-	t->v[8] = fmt_money(t, 8, r->amount);
-}
-
-static const char *result_name(int r)
-{
-	return r == CW_RESULT_NEGATIVE ? "negative" : r == CW_RESULT_POSITIVE ? "positive" : "pending";
-}
-
 /* The request's new rows, file by file. */
-static void records(cw_sb *b, const cw_journal *j, const cw_request *rq, const cw_hist_known *k)
+static void records(cw_sb *b, const csv_journal *j, const cw_request *rq, const cw_hist_known *k)
 {
-	rowtext t;
+	cw_jrow t;
 	if (!k->visit_known) {
-		visit_text(&t, &rq->visit);
+		cw_jrow_visit(&t, &rq->visit);
 		put_record(&b[J_VISITS], &j->f[J_VISITS], &t);
 	}
 	for (size_t i = 0; i < rq->nlines; i++) {
 		if (k->line_known[i])
 			continue;
-		line_text(&t, &rq->lines[i].row);
+		cw_jrow_line(&t, &rq->lines[i].row);
 		put_record(&b[J_LINES], &j->f[J_LINES], &t);
 		if (rq->lines[i].result != CW_RESULT_NONE) {
-			t = (rowtext){ .v = { rq->lines[i].row.line_id, result_name(rq->lines[i].result) } };
+			t = (cw_jrow){ .v = { rq->lines[i].row.line_id, cw_jrow_result_name(rq->lines[i].result) } };
 			put_record(&b[J_RESULTS], &j->f[J_RESULTS], &t);
 		}
 	}
 	for (size_t i = 0; i < rq->nrx; i++)
 		if (!k->rx_known[i]) {
-			rx_text(&t, &rq->rx[i]);
+			cw_jrow_rx(&t, &rq->rx[i]);
 			put_record(&b[J_RX], &j->f[J_RX], &t);
 		}
 }
@@ -270,8 +226,10 @@ static int write_all(jfile *jf, const char *s, size_t n)
 	return fdatasync(jf->fd);
 }
 
-int cw_journal_append(cw_journal *j, const cw_request *rq, const cw_hist_known *k)
+static int csv_append(cw_journal *base, cw_req_error *err, const cw_request *rq, const cw_hist_known *k)
 {
+	(void)err; /* a CSV journal refuses nothing: it fails (CW_EIO) or keeps */
+	csv_journal *j = (csv_journal *)base;
 	cw_sb b[J_COUNT] = { { 0 } };
 	int rc = 0, done = 0;
 	records(b, j, rq, k);
@@ -298,4 +256,17 @@ int cw_journal_append(cw_journal *j, const cw_request *rq, const cw_hist_known *
 	for (int i = 0; i < J_COUNT; i++)
 		free(b[i].s);
 	return rc;
+}
+
+/* --- the interface ------------------------------------------------------------------------------ */
+
+void cw_journal_close(cw_journal *j)
+{
+	if (j)
+		j->ops->close(j);
+}
+
+int cw_journal_append(cw_journal *j, cw_req_error *err, const cw_request *rq, const cw_hist_known *k)
+{
+	return j->ops->append(j, err, rq, k);
 }

@@ -80,6 +80,14 @@ enum { CW_MSG_ZH, CW_MSG_EN, CW_MSG_LANGS };
 	X(M_FORBIDDEN, 403, "forbidden", "the token lacks the role this endpoint needs", "该令牌没有此端点所需的角色") \
 	X(M_METHOD, 405, "method", "use {1}", "请使用 {1} 方法") \
 	X(M_NOT_FOUND, 404, "not_found", "no such endpoint ({1})", "没有此端点（可用：{1}）") \
+	/* serving from PostgreSQL (journal_pg.c, serve --db) */ \
+	X(M_DB_CONFLICT, 409, "conflict", "{0}: '{1}' is already in the database with other values (outside the served " \
+	  "window, or loaded since the service started)", "{0}：'{1}' 已在数据库中且取值不同（在服务的时间窗口之外，或在服务启动后载入）") \
+	X(M_DB_UNAVAILABLE, 503, "database_unavailable", "the database is unavailable, the claim was not accepted " \
+	  "(send it again): {1}", "数据库不可用，本次结算未被接收（请重新发送）：{1}") \
+	X(M_DB_LOADING, 503, "load_in_progress", "a load into the database is in progress, the claim was not accepted: " \
+	  "send it again when the load is done", "数据库正在载入数据，本次结算未被接收：请在载入完成后重新发送") \
+	X(M_DB_REFUSED, 422, "refused_by_database", "the database refused a row: {1}", "数据库拒绝了一行数据：{1}") \
 	/* the service's own lines on standard error (http.c, service.c, tokens.c) */ \
 	X(M_LOG_START, 0, NULL, "{1} claim lines of {2} patients loaded in {3} s; listening on {4}", \
 	  "已载入 {2} 位患者的 {1} 条费用明细，用时 {3} 秒；正在监听 {4}") \

@@ -13,6 +13,7 @@ typedef struct cw_serve_opts {
 	unsigned threads;     /* threads serving requests */
 	int quiet;            /* no line per request */
 	const char *tokens;   /* the tokens file (tokens.h), NULL: no tokens asked */
+	const char *tls_cert, *tls_key; /* PEM files (tls.h): HTTPS; NULL: plain HTTP */
 } cw_serve_opts;
 
 /* Loads the history, listens, and serves until SIGTERM or SIGINT, then finishes the requests in

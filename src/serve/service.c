@@ -80,7 +80,8 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 	if (rc == 0)
 		rc = cw_reminder_rules_load(&s->reminders, o->rules);
 	if (rc == 0)
-		rc = cw_journal_open(&s->journal, &repaired, o->data_dir);
+		rc = o->db ? cw_journal_open_pg(&s->journal, o->db)
+		           : cw_journal_open_csv(&s->journal, &repaired, o->data_dir);
 	if (rc == 0 && repaired) {
 		char n[24], note[256];
 		snprintf(n, sizeof n, "%zu", repaired);
@@ -88,7 +89,7 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 	}
 	double t0 = cw_now();
 	if (rc == 0)
-		rc = cw_hist_load(&s->hist, NULL, o->data_dir, o->month, s->lookback, o->rejects_path, o->threads);
+		rc = cw_hist_load(&s->hist, NULL, o->data_dir, o->db, o->month, s->lookback, o->rejects_path, o->threads);
 	s->st.seconds_loading = cw_now() - t0;
 	if (rc < 0) {
 		cw_service_free(s);
@@ -291,7 +292,7 @@ static int judge(char **json, int *status, cw_service *s, const cw_request *rq, 
 	if (rc == 0)
 		rc = run_detectors(&v, s);
 	if (rc == 0 && commit && (k.new_lines || k.new_rx || !k.visit_known))
-		rc = cw_journal_append(s->journal, rq, &k);
+		rc = cw_journal_append(s->journal, &e, rq, &k);
 	if (rc == 0 && commit)
 		rc = cw_hist_add(s->hist, rq, &k);
 	if (rc == 0) {

@@ -31,6 +31,7 @@ typedef struct cw_service_opts {
 	int threads;           /* for loading */
 	const char *rejects_path;
 	const char *lang;      /* "zh" (NULL) or "en": --lang, the answers' language when a request names none */
+	const char *db;        /* a libpq connection string: history and journal in PostgreSQL, not data_dir */
 } cw_service_opts;
 
 /* Opens the journal (repairing a torn tail), loads the history. Returns 0 or a CW_E* code. */

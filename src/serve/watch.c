@@ -350,6 +350,8 @@ static void raise_alert(cw_watch *w, int kind, cw_ref r, int m, const char *valu
 static void judge_unit(cw_watch *w, int kind, cw_ref r)
 {
 	unit *u = &w->u[kind][r];
+	if (w->c.nids[kind] && !u->listed)
+		return; /* a watch list: only its units raise alerts */
 	for (int m = 0; m < M_COUNT; m++) {
 		char v[32], t[32];
 		int now = over(v, t, w, kind, u, m);

@@ -19,8 +19,8 @@
  *
  * At start the counters are rebuilt from the history of the served month (the accepted claims are in
  * it: the journal is the data folder): its lines, and the findings of the service's detectors run on
- * the whole window once, as the batch does. Alerts: a value that reaches its threshold (from below)
- * raises one alert, kept in a bounded list (newest first); those standing at start are raised once
+ * the whole window once, as the batch does. Alerts: a value of a listed unit (of any unit when its
+ * kind's list is empty) that reaches its threshold (from below) raises one alert, kept in a bounded list (newest first); those standing at start are raised once
  * with at_start true.
  *
  * Threads: every call takes the watch's own lock. */

@@ -3,7 +3,8 @@
  * a value reaches its threshold and none one below; a finding counted once however often it is
  * reported, and taken off when withdrawn; today's counters starting again on a new day, the month's
  * not; checks counted apart; the drug share alert strictly above its target and only from the minimum
- * revenue; the bounded alert list; the top N when the list is empty. */
+ * revenue; alerts of the listed units only (of all when the list is empty); the bounded alert list;
+ * the top N when the list is empty. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -206,6 +207,10 @@ static void hits_at_threshold(void **state)
 	cJSON_Delete(o);
 	findings(w, 7, h, 3);
 	assert_int_equal(cw_watch_alerts_total(w), 2);
+	/* P1 is not listed: at the threshold, no alert */
+	cw_watch_hit q[3] = { hit(11, 0, 1, at(10, 9), 0, 1), hit(12, 0, 1, at(10, 9), 0, 1), hit(13, 0, 1, at(10, 9), 0, 1) };
+	findings(w, 8, q, 3);
+	assert_int_equal(cw_watch_alerts_total(w), 2);
 	cw_watch_free(w);
 }
 
@@ -322,8 +327,8 @@ static void drug_share_over_target(void **state)
 static void bounded_alerts_and_start(void **state)
 {
 	(void)state;
-	cw_watch *w = watch_of(WATCH(",\"alerts_kept\":2,\"physician\":{\"hits_today\":1,\"hits_month\":0,"
-	                             "\"money_today\":0,\"money_month\":0,\"drug_share\":false}"));
+	cw_watch *w = watch_of("{\"serve\":{\"watch\":{\"alerts_kept\":2,\"physician\":{\"hits_today\":1,\"hits_month\":0,"
+	                       "\"money_today\":0,\"money_month\":0,\"drug_share\":false}}}}"); /* no list: every unit */
 	cw_watch_rebuilding(w, 1);
 	line(w, at(8, 8), 0, 0, 100, 0, 1);
 	cw_watch_hit h[3] = { hit(1, 0, 1, at(8, 8), 0, 0), hit(2, 0, 1, at(8, 8), 0, 1), hit(3, 0, 1, at(8, 8), 1, 2) };

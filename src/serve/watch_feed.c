@@ -208,13 +208,15 @@ static int rebuild_findings(cw_watch *w, const cw_watch_config *c, const cw_rule
 		if ((rc = cw_detect(&f, base, rules, dims, &o)) < 0)
 			break;
 		size_t cnt = cw_findings_count(f);
-		phit *g = cnt + n > cap ? realloc(all, (cap = 2 * (cnt + n) + 16) * sizeof *all) : all;
-		if (!g) {
-			cw_findings_free(f);
-			rc = cw_error_set(CW_ENOMEM, "out of memory");
-			break;
+		if (cnt + n > cap) {
+			phit *g = realloc(all, (cap = 2 * (cnt + n) + 16) * sizeof *all);
+			if (!g) {
+				cw_findings_free(f);
+				rc = cw_error_set(CW_ENOMEM, "out of memory");
+				break;
+			}
+			all = g;
 		}
-		all = g;
 		for (size_t i = 0; i < cnt; i++) {
 			cw_record r;
 			cw_findings_get(&r, f, i);
@@ -226,7 +228,7 @@ static int rebuild_findings(cw_watch *w, const cw_watch_config *c, const cw_rule
 		cw_findings_free(f);
 	}
 	cw_dimset_free(dims);
-	if (rc == 0)
+	if (rc == 0 && n)
 		qsort(all, n, sizeof *all, cmp_phit);
 	cw_watch_hit *h = malloc((n + 1) * sizeof *h);
 	if (rc == 0 && !h)

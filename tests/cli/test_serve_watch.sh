@@ -170,6 +170,19 @@ PY
 }
 serve_stop
 
+# --- a month with no claim yet (the first day of a new month): nothing to count, no error -------------
+serve_start "$T/s4.log" --data "$T/D" --month 2026-04 --rules "$T/rules.json" --accept-uncatalogued --quiet ||
+	stop "serve did not start on an empty month"
+watch "$T/w5.json" >/dev/null
+python3 - "$T/w5.json" <<'PY' && pass "an empty month: today null, zero counters, no alert" || fail "empty month: $(head -c 600 "$T/w5.json")"
+import json, sys
+w = json.load(open(sys.argv[1]))
+assert w["month"] == "2026-04" and w["today"] is None and w["alerts"] == [], w
+assert w["physicians"][0]["month"]["lines"] == 0 and w["physicians"][0]["month"]["drug_share"] is None
+assert w["departments"][0]["month"]["cost_per_visit"] is None
+PY
+serve_stop
+
 # --- tokens: the watch role; the page ----------------------------------------------------------------
 h() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 printf 'sha256:%s check checker\nsha256:%s watch office\n' "$(h tok-check)" "$(h tok-watch)" >"$T/tokens"

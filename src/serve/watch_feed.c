@@ -127,27 +127,14 @@ static int cmp_keyed(const void *a, const void *b)
 	return x->key != y->key ? (x->key < y->key ? -1 : 1) : (x->line > y->line) - (x->line < y->line);
 }
 
-/* The month's lines of base; new_visit set by sorting the lines by (visit[, physician], day). */
-static int rebuild_lines(cw_watch *w, const cw_dataset *base)
+/* Bits of a line of base (new_visit): 1 << (2 * kind + period), period 0 the month, 1 its day; set by
+ * sorting the month's lines by (visit[, physician], day). */
+static int first_bits(uint8_t *bits, const cw_dataset *base)
 {
 	const cw_claims *cl = cw_dataset_claims(base);
-	const cw_visits *vi = cw_dataset_visits(base);
-	const cw_items *it = cw_dataset_items(base);
-	cw_watch_line *l = calloc(cl->n + 1, sizeof *l);
 	keyed *k = malloc((cl->n + 1) * sizeof *k);
-	uint32_t *at = malloc((cl->n + 1) * sizeof *at); /* the event of a line */
-	size_t n = 0;
-	if (!l || !k || !at) {
-		free(l), free(k), free(at);
+	if (!k)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	}
-	for (uint32_t i = 0; i < cl->n; i++) {
-		if (!(cl->flags[i] & CW_LINE_IN_MONTH))
-			continue;
-		at[i] = (uint32_t)n;
-		l[n++] = (cw_watch_line){ .time = cl->time[i], .unit = { vi->dept[cl->visit[i]], cl->physician[i] },
-			                  .amount = cl->amount[i], .drug = it->category[cl->item[i]] == CW_CAT_DRUG };
-	}
 	for (int kind = 0; kind < CW_WATCH_KINDS; kind++) {
 		size_t m = 0;
 		for (uint32_t i = 0; i < cl->n; i++)
@@ -156,14 +143,48 @@ static int rebuild_lines(cw_watch *w, const cw_dataset *base)
 					                  (uint64_t)(cw_day_of(cl->time[i]) & 0xff), i };
 		qsort(k, m, sizeof *k, cmp_keyed);
 		for (size_t j = 0; j < m; j++) {
-			cw_watch_line *e = &l[at[k[j].line]];
-			e->new_visit[kind][1] = !j || k[j].key != k[j - 1].key;
-			e->new_visit[kind][0] = !j || k[j].key >> 8 != k[j - 1].key >> 8;
+			bits[k[j].line] |= (uint8_t)((!j || k[j].key >> 8 != k[j - 1].key >> 8) << (2 * kind));
+			bits[k[j].line] |= (uint8_t)((!j || k[j].key != k[j - 1].key) << (2 * kind + 1));
 		}
 	}
-	cw_watch_event ev = { .lines = l, .nlines = n, .patient = 0 };
-	int rc = cw_watch_apply(w, &ev);
-	free(l), free(k), free(at);
+	free(k);
+	return 0;
+}
+
+/* The month's lines of base, applied 4096 at a time; the latest first, so that the data's clock is
+ * on its last day from the first batch on (a later day would start today's counters again). */
+static int rebuild_lines(cw_watch *w, const cw_dataset *base)
+{
+	const cw_claims *cl = cw_dataset_claims(base);
+	const cw_visits *vi = cw_dataset_visits(base);
+	const cw_items *it = cw_dataset_items(base);
+	enum { BATCH = 4096 };
+	cw_watch_line *l = malloc(BATCH * sizeof *l);
+	uint8_t *bits = calloc(cl->n + 1, 1);
+	int rc = l && bits ? first_bits(bits, base) : cw_error_set(CW_ENOMEM, "out of memory");
+	uint32_t last = CW_NONE;
+	for (uint32_t i = 0; i < cl->n; i++)
+		if ((cl->flags[i] & CW_LINE_IN_MONTH) && (last == CW_NONE || cl->time[i] > cl->time[last]))
+			last = i;
+	size_t n = 0;
+	for (uint32_t j = 0; rc == 0 && last != CW_NONE && j <= cl->n; j++) {
+		uint32_t i = j == 0 ? last : j - 1; /* the latest, then every other */
+		if (j < cl->n + 1 && (j == 0 || (i != last && (cl->flags[i] & CW_LINE_IN_MONTH)))) {
+			cw_watch_line *e = &l[n++];
+			*e = (cw_watch_line){ .time = cl->time[i], .unit = { vi->dept[cl->visit[i]], cl->physician[i] },
+				              .amount = cl->amount[i], .drug = it->category[cl->item[i]] == CW_CAT_DRUG };
+			for (int k = 0; k < CW_WATCH_KINDS; k++)
+				for (int d = 0; d < 2; d++)
+					e->new_visit[k][d] = (uint8_t)(bits[i] >> (2 * k + d) & 1);
+		}
+		if (n == BATCH || (j == cl->n && n)) {
+			cw_watch_event ev = { .lines = l, .nlines = n };
+			rc = cw_watch_apply(w, &ev);
+			n = 0;
+		}
+	}
+	free(l);
+	free(bits);
 	return rc;
 }
 

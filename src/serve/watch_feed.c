@@ -301,17 +301,47 @@ static cw_ref base_ref(const cw_dataset *base, int table, const char *id)
 	return id ? cw_dataset_find(base, table, id) : CW_NONE;
 }
 
-/* 1 when no line of ds before (an old one, or a new one already counted: done[]) is of l's visit and
- * unit (same physician when kind is CW_WATCH_PHYS), in the month, and on l's day when day. */
-static int first_of_visit(const cw_dataset *ds, const uint8_t *isnew, const uint8_t *done, uint32_t l, int kind, int day)
+/* A line's key for the visits billed: its physician (kind CW_WATCH_PHYS) and its day (day 1). */
+static uint64_t unit_day(const cw_claims *cl, uint32_t r, int kind, int day)
+{
+	return (kind ? (uint64_t)cl->physician[r] << 32 : 0) | (day ? (uint32_t)cw_day_of(cl->time[r]) : 0);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* new_visit of the n new lines at rows nr[] of ds (one visit, the request's): a line is the first of its
+ * visit for its unit (in the month, on its day) when no old line of the visit has its key and no new
+ * line before it in the request does. Sorting, so a stay of thousands of lines stays cheap. */
+static int mark_first(cw_watch_line *l, const uint32_t *nr, size_t n, const cw_dataset *ds, const uint8_t *isnew)
 {
 	const cw_claims *cl = cw_dataset_claims(ds);
-	for (uint32_t j = 0; j < cl->n; j++)
-		if (j != l && cl->visit[j] == cl->visit[l] && (cl->flags[j] & CW_LINE_IN_MONTH) && (!isnew[j] || done[j]) &&
-		    (kind == CW_WATCH_DEPT || cl->physician[j] == cl->physician[l]) &&
-		    (!day || cw_day_of(cl->time[j]) == cw_day_of(cl->time[l])))
-			return 0;
-	return 1;
+	uint64_t *old = malloc((cl->n + 1) * sizeof *old);
+	keyed *k = malloc((n + 1) * sizeof *k);
+	if (!old || !k) {
+		free(old), free(k);
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	}
+	for (int kind = 0; n && kind < CW_WATCH_KINDS; kind++)
+		for (int day = 0; day < 2; day++) {
+			size_t m = 0;
+			for (uint32_t j = 0; j < cl->n; j++)
+				if (cl->visit[j] == cl->visit[nr[0]] && (cl->flags[j] & CW_LINE_IN_MONTH) && !isnew[j])
+					old[m++] = unit_day(cl, j, kind, day);
+			qsort(old, m, sizeof *old, cmp_u64);
+			for (size_t i = 0; i < n; i++)
+				k[i] = (keyed){ unit_day(cl, nr[i], kind, day), (uint32_t)i };
+			qsort(k, n, sizeof *k, cmp_keyed);
+			for (size_t i = 0; i < n; i++)
+				l[k[i].line].new_visit[kind][day] = (uint8_t)((!i || k[i].key != k[i - 1].key) &&
+				                                               !(m && bsearch(&k[i].key, old, m, sizeof *old, cmp_u64)));
+		}
+	free(old);
+	free(k);
+	return 0;
 }
 
 /* The request's new lines of the month as events (*n of them). */
@@ -321,39 +351,36 @@ static int new_lines(cw_watch_line **out, size_t *n, const cw_dataset *ds, const
 	const cw_claims *cl = cw_dataset_claims(ds);
 	const cw_visits *vi = cw_dataset_visits(ds);
 	const cw_items *it = cw_dataset_items(ds);
-	uint8_t *isnew = calloc(cl->n + 1, 2);
+	uint8_t *isnew = calloc(cl->n + 1, 1);
 	cw_watch_line *l = calloc(rq->nlines + 1, sizeof *l);
+	uint32_t *nr = malloc((rq->nlines + 1) * sizeof *nr);
 	*out = l;
 	*n = 0;
-	if (!isnew || !l) {
-		free(isnew);
-		return cw_error_set(CW_ENOMEM, "out of memory");
-	}
-	uint8_t *done = isnew + cl->n + 1;
-	uint32_t *row = malloc((rq->nlines + 1) * sizeof *row);
-	for (size_t i = 0; row && i < rq->nlines; i++) {
-		row[i] = line_known[i] ? CW_NONE : cw_dataset_find(ds, CW_T_CLAIMS, rq->lines[i].row.line_id);
-		if (row[i] != CW_NONE)
-			isnew[row[i]] = 1;
-	}
-	for (size_t i = 0; row && i < rq->nlines; i++) {
-		uint32_t r = row[i];
-		if (r == CW_NONE || !(cl->flags[r] & CW_LINE_IN_MONTH) || done[r])
+	int rc = isnew && l && nr ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < rq->nlines; i++) {
+		uint32_t r = line_known[i] ? CW_NONE : cw_dataset_find(ds, CW_T_CLAIMS, rq->lines[i].row.line_id);
+		if (r == CW_NONE || isnew[r])
 			continue;
-		cw_watch_line *e = &l[(*n)++];
+		isnew[r] = 1;
+		if (cl->flags[r] & CW_LINE_IN_MONTH)
+			nr[(*n)++] = r;
+	}
+	for (size_t i = 0; rc == 0 && i < *n; i++) {
+		uint32_t r = nr[i];
+		cw_watch_line *e = &l[i];
 		e->time = cl->time[r];
-		e->unit[CW_WATCH_DEPT] = base_ref(base, CW_T_DEPARTMENTS, cw_dataset_str(ds, cw_dataset_departments(ds)->id[vi->dept[cl->visit[r]]]));
-		e->unit[CW_WATCH_PHYS] = base_ref(base, CW_T_PHYSICIANS, cw_dataset_str(ds, cw_dataset_physicians(ds)->id[cl->physician[r]]));
+		e->unit[CW_WATCH_DEPT] = base_ref(base, CW_T_DEPARTMENTS,
+		                                  cw_dataset_str(ds, cw_dataset_departments(ds)->id[vi->dept[cl->visit[r]]]));
+		e->unit[CW_WATCH_PHYS] = base_ref(base, CW_T_PHYSICIANS,
+		                                  cw_dataset_str(ds, cw_dataset_physicians(ds)->id[cl->physician[r]]));
 		e->amount = cl->amount[r];
 		e->drug = it->category[cl->item[r]] == CW_CAT_DRUG;
-		for (int k = 0; k < CW_WATCH_KINDS; k++)
-			for (int d = 0; d < 2; d++)
-				e->new_visit[k][d] = (uint8_t)first_of_visit(ds, isnew, done, r, k, d);
-		done[r] = 1;
 	}
-	free(row);
+	if (rc == 0)
+		rc = mark_first(l, nr, *n, ds, isnew);
+	free(nr);
 	free(isnew);
-	return row || !rq->nlines ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	return rc;
 }
 
 /* The latest time of the request's lines (its admission when it has none). */

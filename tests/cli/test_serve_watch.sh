@@ -111,6 +111,16 @@ python3 -c "
 import json; a = json.load(open('$T/w3zh.json'))['alerts'][0]
 assert '今日命中次数' in a['reason'] and '达到阈值' in a['reason'], a['reason']" && pass "?lang=zh: the reason in Chinese" ||
 	fail "zh reason: $(head -c 400 "$T/w3zh.json")"
+# the first visit again, its two lines known and one new line of another minute: not a new visit
+python3 - "$T/c1.json" >"$T/c4.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["lines"].append(dict(b["lines"][0], line_id="LW7", service_time=b["lines"][0]["service_time"][:11] + "22:00"))
+print(json.dumps(b, ensure_ascii=False))
+PY
+post /v1/claims "@$T/c4.json"
+grep -q '"new_lines":1,"known_lines":2' "$T/body" && pass "claim 1 again with a new line" || fail "claim 4: $(head -c 300 "$T/body")"
+watch "$T/w3.json" >/dev/null
 serve_stop
 
 # --- after the claims: live = the batch's on the journal, and a restart rebuilds the same -----------

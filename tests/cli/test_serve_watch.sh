@@ -54,6 +54,12 @@ serve_stop
 expect "$T/e0.json" || stop "expect failed"
 h0=$(python3 -c "import json; print(json.load(open('$T/e0.json'))['physicians']['today']['hits'])")
 rules "$T/rules.json" $((h0 + 2))
+python3 -c "
+import json; r = json.load(open('$T/rules.json')); r['serve']['watch']['physicians'].append('DR-NOPE')
+json.dump(r, open('$T/bad.json', 'w'))"
+expect_exit 1 "a watch list naming no physician of the data" -- "$CW" serve --data "$T/D" --month $M --rules "$T/bad.json" \
+	--accept-uncatalogued --listen 127.0.0.1:0
+expect_output "serve.watch.physicians\[1\]: 'DR-NOPE' is not in physicians.csv" "the error names the key and the id"
 serve_start "$T/s1.log" --data "$T/D" --month $M --rules "$T/rules.json" --accept-uncatalogued --quiet ||
 	stop "serve did not start with the watch list"
 watch "$T/w1.json" >/dev/null

@@ -195,6 +195,7 @@ void cw_hist_free(cw_hist *h)
 }
 
 const cw_window *cw_hist_window(const cw_hist *h) { return cw_dataset_window(h->base); }
+const cw_dataset *cw_hist_base(const cw_hist *h) { return h->base; }
 size_t cw_hist_lines(const cw_hist *h) { return cw_dataset_claims(h->base)->n + h->nl; }
 size_t cw_hist_patients(const cw_hist *h) { return h->npat; }
 size_t cw_hist_memory(const cw_hist *h)

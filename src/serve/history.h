@@ -27,6 +27,8 @@ int cw_hist_load(cw_hist **out, cw_load_stats *stats, const char *dir, const cha
                  const char *rejects_path, int threads);
 void cw_hist_free(cw_hist *h);
 const cw_window *cw_hist_window(const cw_hist *h);
+/* The window loaded at start (never changed while the history lives). */
+const cw_dataset *cw_hist_base(const cw_hist *h);
 /* History size: claim lines of the window and accepted since; patients; bytes (approximate). */
 size_t cw_hist_lines(const cw_hist *h);
 size_t cw_hist_patients(const cw_hist *h);

@@ -4,7 +4,7 @@
  * C with a thread pool, connection limits and timeouts, and TLS through GnuTLS. Here: a pool of
  * threads, each connection idle at most `timeout` seconds, at most `max_conn` connections, a body of
  * at most `max_body` bytes (a larger one is refused with 413 without being read to its end). The
- * routes: GET /healthz, GET /metrics, POST /v1/check, POST /v1/claims. SIGTERM or SIGINT stops accepting, lets the
+ * routes: GET /healthz, GET /metrics, POST /v1/check, POST /v1/claims, GET /v1/watch and its page GET /watch. SIGTERM or SIGINT stops accepting, lets the
  * requests in progress finish, and returns. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include "serve/serve.h"
 #include "serve/tls.h"
 #include "serve/tokens.h"
+#include "serve/watch.h"
 #include "util/progress.h"
 
 #if MHD_VERSION < 0x00097002
@@ -30,8 +31,9 @@ typedef enum MHD_Result MHD_RESULT;
 #endif
 
 /* The request counters of GET /metrics: by route and status class, and a latency histogram. */
-enum { R_HEALTHZ, R_CHECK, R_CLAIMS, R_METRICS, R_OTHER, R_COUNT };
-static const char *const route_name[R_COUNT] = { "/healthz", "/v1/check", "/v1/claims", "/metrics", "other" };
+enum { R_HEALTHZ, R_CHECK, R_CLAIMS, R_METRICS, R_WATCH, R_PAGE, R_OTHER, R_COUNT };
+static const char *const route_name[R_COUNT] = { "/healthz", "/v1/check", "/v1/claims", "/metrics", "/v1/watch",
+	                                         "/watch", "other" };
 static const double bucket_ms[] = { 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000 };
 #define NBUCKETS (sizeof bucket_ms / sizeof bucket_ms[0])
 
@@ -173,6 +175,21 @@ static MHD_RESULT metrics(struct MHD_Connection *c, server *sv)
 	return reply(c, 200, txt, "text/plain; version=0.0.4; charset=utf-8");
 }
 
+/* GET /v1/watch?lang=zh|en: the watch's counters and alerts (watch.h), in the language an error answer
+ * would take (?lang=, Accept-Language, --lang). */
+static MHD_RESULT watch(struct MHD_Connection *c, server *sv, const pending *p)
+{
+	char *json = cw_service_watch_json(sv->svc, answer_lang(c, sv, NULL, 0) == CW_MSG_EN ? "en" : "zh");
+	return json ? reply(c, 200, json, "application/json; charset=utf-8") : refuse(c, sv, p, M_OUT_OF_MEMORY, "");
+}
+
+/* GET /watch: the live page, which polls /v1/watch (watch_page.c). */
+static MHD_RESULT watch_page(struct MHD_Connection *c)
+{
+	char *html = strdup(cw_watch_page_html);
+	return html ? reply(c, 200, html, "text/html; charset=utf-8") : MHD_NO;
+}
+
 /* Collects the body; 1 while more is to come. */
 static int collect(pending *p, const char *data, size_t *size, size_t max)
 {
@@ -258,7 +275,8 @@ static MHD_RESULT route(struct MHD_Connection *c, server *sv, pending *p, const 
 	int check = is(url, "/v1/check"), claims = is(url, "/v1/claims");
 	p->route = check ? R_CHECK : claims ? R_CLAIMS : is(url, "/healthz") ? R_HEALTHZ : is(url, "/metrics") ? R_METRICS
 	                                                                                                : R_OTHER;
-	static const int need[R_COUNT] = { 0, CW_ROLE_CHECK, CW_ROLE_COMMIT, CW_ROLE_WATCH, 0 };
+	p->route = is(url, "/v1/watch") ? R_WATCH : is(url, "/watch") ? R_PAGE : p->route;
+	static const int need[R_COUNT] = { 0, CW_ROLE_CHECK, CW_ROLE_COMMIT, CW_ROLE_WATCH, CW_ROLE_WATCH, 0, 0 };
 	if (sv->tokens && need[p->route]) {
 		const char *name;
 		int roles = cw_tokens_roles(&name, sv->tokens,
@@ -273,9 +291,14 @@ static MHD_RESULT route(struct MHD_Connection *c, server *sv, pending *p, const 
 		return is(method, "GET") ? metrics(c, sv) : refuse(c, sv, p, M_METHOD, "GET");
 	if (is(url, "/healthz"))
 		return is(method, "GET") ? healthz(c, sv) : refuse(c, sv, p, M_METHOD, "GET");
+	if (p->route == R_WATCH)
+		return is(method, "GET") ? watch(c, sv, p) : refuse(c, sv, p, M_METHOD, "GET");
+	if (p->route == R_PAGE) /* the page holds no data: the token goes with its requests to /v1/watch */
+		return is(method, "GET") ? watch_page(c) : refuse(c, sv, p, M_METHOD, "GET");
 	if (check || claims)
 		return is(method, "POST") ? post(c, sv, p, claims) : refuse(c, sv, p, M_METHOD, "POST");
-	return refuse(c, sv, p, M_NOT_FOUND, "GET /healthz, GET /metrics, POST /v1/check, POST /v1/claims");
+	return refuse(c, sv, p, M_NOT_FOUND,
+	              "GET /healthz, GET /metrics, POST /v1/check, POST /v1/claims, GET /v1/watch, GET /watch");
 }
 
 /* Logs the request (method, path, status, milliseconds: never a body, so never a patient id). */

@@ -11,6 +11,7 @@
 #include "serve/reminders.h"
 #include "serve/messages.h"
 #include "serve/service.h"
+#include "serve/watch.h"
 #include "util/progress.h"
 
 #define MAX_DETECTORS 64
@@ -27,6 +28,7 @@ struct cw_service {
 	pthread_mutex_t counters;
 	cw_service_stats st;
 	cw_reminder_rules reminders; /* the fund-cap reminder (reminders.h, H3) */
+	cw_watch *watch; /* GET /v1/watch (watch.h) */
 };
 
 /* --- setting up ------------------------------------------------------------------------------ */
@@ -91,6 +93,8 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 	if (rc == 0)
 		rc = cw_hist_load(&s->hist, NULL, o->data_dir, o->db, o->month, s->lookback, o->rejects_path, o->threads);
 	s->st.seconds_loading = cw_now() - t0;
+	if (rc == 0)
+		rc = cw_watch_open(&s->watch, o->rules, cw_hist_base(s->hist), s->det, s->ndet, o->threads);
 	if (rc < 0) {
 		cw_service_free(s);
 		return rc;
@@ -103,6 +107,7 @@ void cw_service_free(cw_service *s)
 {
 	if (!s)
 		return;
+	cw_watch_free(s->watch);
 	cw_hist_free(s->hist);
 	cw_journal_close(s->journal);
 	cw_dimset_free(s->dims);
@@ -110,6 +115,8 @@ void cw_service_free(cw_service *s)
 	pthread_mutex_destroy(&s->counters);
 	free(s);
 }
+
+char *cw_service_watch_json(cw_service *s, const char *lang) { return cw_watch_json(s->watch, lang); }
 
 void cw_service_stats_get(cw_service_stats *st, cw_service *s)
 {
@@ -236,6 +243,12 @@ static cJSON *hit_json(const cw_record *r, const cw_dataset *ds, const cw_reques
 	return o;
 }
 
+/* 1 when finding r is a hit of the answer: not standing before the claim, or citing it. */
+static int is_hit(const cw_record *r, const verdict *v, const cw_request *rq, const uint64_t *old, size_t nold)
+{
+	return !has_id(old, nold, id_num(r->id)) || touches(r, v->ds, rq);
+}
+
 /* The answer: the hits, the findings withdrawn, what was accepted. */
 static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_known *k, const uint64_t *old,
                          size_t nold, int commit, cw_service *s)
@@ -253,7 +266,7 @@ static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_k
 		for (size_t i = 0; i < cw_findings_count(v->f[d]); i++) {
 			cw_record r;
 			cw_findings_get(&r, v->f[d], i);
-			if (has_id(old, nold, id_num(r.id)) && !touches(&r, v->ds, rq))
+			if (!is_hit(&r, v, rq, old, nold))
 				continue;
 			cJSON_AddItemToArray(hits, hit_json(&r, v->ds, rq));
 			counted[d]++;
@@ -278,6 +291,27 @@ static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_k
 	return txt;
 }
 
+/* The watch's share of a judged claim (watch.h): the patient's findings of the month when it is
+ * accepted, the hits answered when it is checked. */
+static int watch_note(cw_service *s, const verdict *v, const cw_request *rq, const cw_hist_known *k,
+                      const uint64_t *old, size_t nold, int commit)
+{
+	size_t n = 0, m = 0;
+	for (size_t d = 0; d < v->nf; d++)
+		n += cw_findings_count(v->f[d]);
+	cw_record *r = malloc((n + 1) * sizeof *r);
+	if (!r)
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t d = 0; d < v->nf; d++)
+		for (size_t i = 0; i < cw_findings_count(v->f[d]); i++) {
+			cw_findings_get(&r[m], v->f[d], i);
+			m += commit || is_hit(&r[m], v, rq, old, nold);
+		}
+	int rc = cw_watch_claim(s->watch, v->ds, v->month, rq, k->line_known, r, m, commit);
+	free(r);
+	return rc;
+}
+
 /* Judges the parsed request under the lock the caller holds; accepts it when commit. */
 static int judge(char **json, int *status, cw_service *s, const cw_request *rq, int commit)
 {
@@ -299,6 +333,8 @@ static int judge(char **json, int *status, cw_service *s, const cw_request *rq, 
 		cw_hist_standing(&old, &nold, s->hist, k.patient, v.month);
 		*json = answer_json(&v, rq, &k, old, nold, commit, s);
 		*status = 200;
+		if (watch_note(s, &v, rq, &k, old, nold, commit) < 0)
+			cw_progress_note("watch: a claim not counted: %s", cw_error_last()); /* the claim stands */
 		if (commit)
 			rc = cw_hist_set_standing(s->hist, k.patient, v.month, v.ids, v.nids);
 		pthread_mutex_lock(&s->counters);

@@ -57,4 +57,8 @@ typedef struct cw_service_stats {
 } cw_service_stats;
 void cw_service_stats_get(cw_service_stats *st, cw_service *s);
 
+/* The JSON of GET /v1/watch in lang ("zh" or "en"): the watch's counters and alerts (watch.h); NULL
+ * when out of memory (caller frees). */
+char *cw_service_watch_json(cw_service *s, const char *lang);
+
 #endif

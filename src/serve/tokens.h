@@ -3,8 +3,8 @@
  *
  * One token a line: "sha256:HEX ROLES [NAME]", HEX the SHA-256 of the token (printf %s TOKEN |
  * sha256sum), ROLES a comma-separated list of check (POST /v1/check), commit (POST /v1/claims) and
- * watch (GET /metrics); NAME, optional, is what the log shows. Blank lines and lines starting with #
- * are skipped. A line that is not of this form fails the start, naming the file and line. */
+ * watch (GET /metrics, GET /v1/watch); NAME, optional, is what the log shows. Blank lines and
+ * lines starting with # are skipped. A line that is not of this form fails the start, naming the file and line. */
 #ifndef CW_SERVE_TOKENS_H
 #define CW_SERVE_TOKENS_H
 #include <stddef.h>

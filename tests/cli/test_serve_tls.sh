@@ -51,7 +51,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # --- HTTPS ----------------------------------------------------------------------------------------------
-"$CW" serve --data "$T/D" --month 2026-05 --listen 127.0.0.1:0 --tls-cert "$T/a.crt" --tls-key "$T/a.key" \
+"$CW" serve --data "$T/D" --month 2026-05 --listen 127.0.0.1:0 --tls-cert "$T/a.crt" --tls-key "$T/a.key" --lang en \
 	2>"$T/serve.log" &
 SERVE_PID=$!
 for _ in $(seq 1 100); do

@@ -202,7 +202,7 @@ serve_stop
 # --- tokens: the watch role; the page ----------------------------------------------------------------
 h() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 printf 'sha256:%s check checker\nsha256:%s watch office\n' "$(h tok-check)" "$(h tok-watch)" >"$T/tokens"
-serve_start "$T/s3.log" --data "$T/D" --month $M --rules "$T/rules.json" --accept-uncatalogued --tokens "$T/tokens" ||
+serve_start "$T/s3.log" --data "$T/D" --month $M --rules "$T/rules.json" --accept-uncatalogued --tokens "$T/tokens" --lang en ||
 	stop "serve did not start with tokens"
 [ "$(watch "$T/t.json" en)" = 401 ] && grep -q '"unauthorized"' "$T/t.json" && pass "/v1/watch without a token: 401" ||
 	fail "no token: $(cat "$T/t.json")"

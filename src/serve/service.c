@@ -20,7 +20,9 @@ struct cw_service {
 	cw_dimset *dims;
 	const char *det[MAX_DETECTORS]; /* the enabled detectors partitioned by patient */
 	size_t ndet;
+	cw_detector_set *set;    /* those detectors, configured once (read-only: shared by the threads) */
 	int lookback, accept_uncatalogued;
+	double timeout;          /* seconds the judging of one request may take (0: no limit) */
 	pthread_rwlock_t lock;   /* the history: read to check, write to accept */
 	pthread_mutex_t counters;
 	cw_service_stats st;
@@ -64,6 +66,7 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	s->rules = o->rules;
 	s->accept_uncatalogued = o->accept_uncatalogued;
+	s->timeout = o->request_timeout_ms / 1000.0;
 	s->st.month = o->month;
 	pthread_rwlock_init(&s->lock, NULL);
 	pthread_mutex_init(&s->counters, NULL);
@@ -74,6 +77,8 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 		rc = pick_detectors(s);
 	if (rc == 0)
 		rc = cw_detect_check(o->rules);
+	if (rc == 0)
+		rc = cw_detector_set_new(&s->set, o->rules, s->dims, s->det, s->ndet);
 	if (rc == 0)
 		rc = cw_journal_open(&s->journal, &repaired, o->data_dir);
 	if (rc == 0 && repaired)
@@ -97,6 +102,7 @@ void cw_service_free(cw_service *s)
 		return;
 	cw_hist_free(s->hist);
 	cw_journal_close(s->journal);
+	cw_detector_set_free(s->set);
 	cw_dimset_free(s->dims);
 	pthread_rwlock_destroy(&s->lock);
 	pthread_mutex_destroy(&s->counters);
@@ -120,8 +126,7 @@ void cw_service_stats_get(cw_service_stats *st, cw_service *s)
 /* The findings of the patient's month, every detector's, in registry order. */
 typedef struct verdict {
 	cw_dataset *ds;
-	cw_findings *f[MAX_DETECTORS];
-	size_t nf;
+	cw_findings *f;
 	uint64_t *ids; /* of every finding, sorted */
 	size_t nids;
 	cw_month month;
@@ -129,8 +134,7 @@ typedef struct verdict {
 
 static void verdict_free(verdict *v)
 {
-	for (size_t i = 0; i < v->nf; i++)
-		cw_findings_free(v->f[i]);
+	cw_findings_free(v->f);
 	free(v->ids);
 	cw_dataset_free(v->ds);
 }
@@ -148,27 +152,51 @@ static int has_id(const uint64_t *ids, size_t n, uint64_t id)
 	return n && bsearch(&id, ids, n, sizeof id, cmp_u64) != NULL;
 }
 
-static int run_detectors(verdict *v, const cw_service *s)
+/* --- the time limit ------------------------------------------------------------------------------ */
+
+/* A request's deadline (cw_now() seconds; 0: none), checked between the stages of its judging and
+ * between the detectors: a request over it is abandoned before anything is stored. */
+static int over(void *deadline)
 {
-	size_t total = 0;
-	for (size_t d = 0; d < s->ndet; d++) {
-		cw_detect_opts o = { .threads = 1, .only = s->det[d] };
-		int rc = cw_detect(&v->f[v->nf], v->ds, s->rules, s->dims, &o);
-		if (rc < 0)
-			return rc;
-		total += cw_findings_count(v->f[v->nf++]);
-	}
+	double d = *(const double *)deadline;
+	return d > 0 && cw_now() > d;
+}
+
+static int timed_out(cw_req_error *e, double *deadline)
+{
+	if (!over(deadline))
+		return 0;
+	return cw_req_fail(e, 503, "timeout", "", "the check took longer than the service's limit (--request-timeout); "
+	                   "nothing was stored: send it again");
+}
+
+/* The set's detectors on the patient's dataset, in one call on this thread. */
+static int run_detectors(verdict *v, const cw_service *s, double *deadline)
+{
+	cw_detect_opts o = { .threads = 1, .stop = over, .stop_arg = deadline };
+	int rc = cw_detect_set(&v->f, v->ds, s->set, &o);
+	if (rc < 0)
+		return rc;
+	size_t total = cw_findings_count(v->f);
 	v->ids = malloc((total ? total : 1) * sizeof *v->ids);
 	if (!v->ids)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	for (size_t d = 0; d < v->nf; d++)
-		for (size_t i = 0; i < cw_findings_count(v->f[d]); i++) {
-			cw_record r;
-			cw_findings_get(&r, v->f[d], i);
-			v->ids[v->nids++] = id_num(r.id);
-		}
+	for (size_t i = 0; i < total; i++) {
+		cw_record r;
+		cw_findings_get(&r, v->f, i);
+		v->ids[v->nids++] = id_num(r.id);
+	}
 	qsort(v->ids, v->nids, sizeof *v->ids, cmp_u64);
 	return 0;
+}
+
+/* The index of a detector among the service's (for the hit counters). */
+static size_t det_index(const cw_service *s, const cw_detector *d)
+{
+	size_t i = 0;
+	while (i < s->ndet && strcmp(s->det[i], d->name))
+		i++;
+	return i;
 }
 
 /* 1 when the finding cites the request's visit or one of its lines. */
@@ -252,16 +280,15 @@ static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_k
 	cJSON_AddNumberToObject(o, "new_lines", (double)k->new_lines);
 	cJSON_AddNumberToObject(o, "known_lines", (double)(rq->nlines - k->new_lines));
 	cJSON *hits = cJSON_AddArrayToObject(o, "hits");
-	uint64_t counted[MAX_DETECTORS] = { 0 };
-	for (size_t d = 0; d < v->nf; d++)
-		for (size_t i = 0; i < cw_findings_count(v->f[d]); i++) {
-			cw_record r;
-			cw_findings_get(&r, v->f[d], i);
-			if (has_id(old, nold, id_num(r.id)) && !touches(&r, v->ds, rq))
-				continue;
-			cJSON_AddItemToArray(hits, hit_json(&r, v->ds, rq));
-			counted[d]++;
-		}
+	uint64_t counted[MAX_DETECTORS + 1] = { 0 };
+	for (size_t i = 0; i < cw_findings_count(v->f); i++) {
+		cw_record r;
+		cw_findings_get(&r, v->f, i);
+		if (has_id(old, nold, id_num(r.id)) && !touches(&r, v->ds, rq))
+			continue;
+		cJSON_AddItemToArray(hits, hit_json(&r, v->ds, rq));
+		counted[det_index(s, r.detector)]++;
+	}
 	cJSON *gone = cJSON_AddArrayToObject(o, "withdrawn");
 	for (size_t i = 0; i < nold; i++)
 		if (!has_id(v->ids, v->nids, old[i])) {
@@ -270,7 +297,7 @@ static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_k
 			cJSON_AddItemToArray(gone, cJSON_CreateString(id));
 		}
 	pthread_mutex_lock(&s->counters);
-	for (size_t d = 0; d < v->nf; d++)
+	for (size_t d = 0; d < s->ndet; d++)
 		s->st.hits_by_detector[d] += counted[d];
 	pthread_mutex_unlock(&s->counters);
 	char *txt = cJSON_PrintUnformatted(o);
@@ -279,18 +306,24 @@ static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_k
 }
 
 /* Judges the parsed request under the lock the caller holds; accepts it when commit. */
-static int judge(char **json, int *status, cw_service *s, const cw_request *rq, int commit)
+static int judge(char **json, int *status, cw_service *s, const cw_request *rq, int commit, double deadline)
 {
 	cw_req_error e = { 0 };
 	cw_hist_known k = { 0 };
 	verdict v = { .month = cw_request_month(rq) };
 	const uint64_t *old = NULL;
 	size_t nold = 0;
-	int rc = cw_hist_match(&k, &e, s->hist, rq, s->accept_uncatalogued);
+	int rc = timed_out(&e, &deadline);
 	if (rc == 0)
+		rc = cw_hist_match(&k, &e, s->hist, rq, s->accept_uncatalogued);
+	if (rc == 0 && (rc = timed_out(&e, &deadline)) == 0)
 		rc = cw_hist_dataset(&v.ds, &e, s->hist, rq, &k, v.month, s->lookback);
-	if (rc == 0)
-		rc = run_detectors(&v, s);
+	if (rc == 0 && (rc = timed_out(&e, &deadline)) == 0)
+		rc = run_detectors(&v, s, &deadline);
+	if (rc == 0 || (rc == CW_ERROR && !e.code)) { /* also a detection it stopped: nothing stored past here */
+		int t = timed_out(&e, &deadline);
+		rc = t ? t : rc;
+	}
 	if (rc == 0 && commit && (k.new_lines || k.new_rx || !k.visit_known))
 		rc = cw_journal_append(s->journal, rq, &k);
 	if (rc == 0 && commit)
@@ -319,6 +352,7 @@ int cw_service_handle(char **json, int *status, cw_service *s, const char *body,
 {
 	cw_request rq;
 	cw_req_error e = { 0 };
+	double deadline = s->timeout > 0 ? cw_now() + s->timeout : 0;
 	*json = NULL;
 	int rc = cw_request_parse(&rq, &e, body, len);
 	if (rc == 0) {
@@ -326,7 +360,7 @@ int cw_service_handle(char **json, int *status, cw_service *s, const char *body,
 			pthread_rwlock_wrlock(&s->lock);
 		else
 			pthread_rwlock_rdlock(&s->lock);
-		rc = judge(json, status, s, &rq, commit);
+		rc = judge(json, status, s, &rq, commit, deadline);
 		pthread_rwlock_unlock(&s->lock);
 	} else if (rc == CW_EINVALID) {
 		*json = error_json(&e);

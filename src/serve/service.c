@@ -215,19 +215,30 @@ static int touches(const cw_record *r, const cw_dataset *ds, const cw_request *r
 
 /* --- the answer ---------------------------------------------------------------------------------- */
 
+/* Adds a field to an answer object (the item is freed when it cannot be added). The keys are constants, and
+ * put_ref's values outlive the answer's printing (the patient's dataset, the findings, static text): neither
+ * is copied, which halves the allocations of a long answer. */
+static void put(cJSON *o, const char *key, cJSON *item)
+{
+	if (!cJSON_AddItemToObjectCS(o, key, item))
+		cJSON_Delete(item);
+}
+static void put_ref(cJSON *o, const char *key, const char *v) { put(o, key, cJSON_CreateStringReference(v)); }
+static void put_copy(cJSON *o, const char *key, const char *v) { put(o, key, cJSON_CreateString(v)); }
+
 static cJSON *line_json(const cw_dataset *ds, uint32_t l, const cw_request *rq)
 {
 	const cw_claims *cl = cw_dataset_claims(ds);
 	char b[CW_FMT_SIZE];
 	cJSON *o = cJSON_CreateObject();
 	const char *vid = cw_dataset_str(ds, cw_dataset_visits(ds)->id[cl->visit[l]]);
-	cJSON_AddStringToObject(o, "line_id", cw_dataset_str(ds, cl->id[l]));
-	cJSON_AddStringToObject(o, "visit_id", vid);
-	cJSON_AddStringToObject(o, "item_code", cw_dataset_str(ds, cw_dataset_items(ds)->code[cl->item[l]]));
-	cJSON_AddStringToObject(o, "service_time", cw_format_time(b, cl->time[l]));
-	cJSON_AddStringToObject(o, "qty", cw_format_qty(b, cl->qty[l]));
-	cJSON_AddStringToObject(o, "amount", cw_format_money(b, cl->amount[l]));
-	cJSON_AddBoolToObject(o, "this_claim", !strcmp(vid, rq->visit.visit_id));
+	put_ref(o, "line_id", cw_dataset_str(ds, cl->id[l]));
+	put_ref(o, "visit_id", vid);
+	put_ref(o, "item_code", cw_dataset_str(ds, cw_dataset_items(ds)->code[cl->item[l]]));
+	put_copy(o, "service_time", cw_format_time(b, cl->time[l]));
+	put_copy(o, "qty", cw_format_qty(b, cl->qty[l]));
+	put_copy(o, "amount", cw_format_money(b, cl->amount[l]));
+	put(o, "this_claim", cJSON_CreateBool(!strcmp(vid, rq->visit.visit_id)));
 	return o;
 }
 
@@ -236,20 +247,20 @@ static cJSON *hit_json(const cw_record *r, const cw_dataset *ds, const cw_reques
 	char b[CW_FMT_SIZE];
 	int zh = strcmp(rq->lang, "en") != 0;
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", r->id);
-	cJSON_AddStringToObject(o, "detector", r->detector->name);
-	cJSON_AddStringToObject(o, "title", zh ? r->detector->title_zh : r->detector->title_en);
-	cJSON_AddStringToObject(o, "severity", cw_severity_name(r->f.severity));
-	cJSON_AddStringToObject(o, "reason", cw_record_reason(r, rq->lang));
-	cJSON_AddStringToObject(o, "money", cw_format_money(b, r->f.suspect));
-	cJSON_AddStringToObject(o, "fund", cw_format_money(b, r->fund)); /* the fund's share (docs/fund.md) */
-	cJSON_AddBoolToObject(o, "fund_estimated", r->fund_estimated);
+	put_copy(o, "id", r->id); /* r is the caller's copy */
+	put_ref(o, "detector", r->detector->name);
+	put_ref(o, "title", zh ? r->detector->title_zh : r->detector->title_en);
+	put_ref(o, "severity", cw_severity_name(r->f.severity));
+	put_ref(o, "reason", cw_record_reason(r, rq->lang));
+	put_copy(o, "money", cw_format_money(b, r->f.suspect));
+	put_copy(o, "fund", cw_format_money(b, r->fund)); /* the fund's share (docs/fund.md) */
+	put(o, "fund_estimated", cJSON_CreateBool(r->fund_estimated));
 	if (r->f.when != CW_MINUTE_NONE)
-		cJSON_AddStringToObject(o, "when", cw_format_time(b, r->f.when));
+		put_copy(o, "when", cw_format_time(b, r->f.when));
 	if (r->f.visit != CW_NONE)
-		cJSON_AddStringToObject(o, "visit_id", cw_dataset_str(ds, cw_dataset_visits(ds)->id[r->f.visit]));
+		put_ref(o, "visit_id", cw_dataset_str(ds, cw_dataset_visits(ds)->id[r->f.visit]));
 	if (r->f.physician != CW_NONE)
-		cJSON_AddStringToObject(o, "physician_id", cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r->f.physician]));
+		put_ref(o, "physician_id", cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r->f.physician]));
 	cJSON *lines = cJSON_AddArrayToObject(o, "lines");
 	for (size_t i = 0; i < r->f.nlines; i++)
 		cJSON_AddItemToArray(lines, line_json(ds, r->f.lines[i], rq));

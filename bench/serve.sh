@@ -2,17 +2,19 @@
 # serve.sh: the speed and memory of `claimwatch serve` (docs/serve.md, "Speed and memory").
 #
 #   bench/serve.sh [--lines N] [--data DIR] [--month YYYY-MM] [--seconds S] [--connections C] [--threads T]
+#                  [--claimwatch PATH]
 #
 # Generates (or reuses, in DIR) a month with its look-back of N claim lines a month (default 1,000,000),
-# builds a Release claimwatch (build-rel/), starts the service on the whole folder on a free loopback port
+# builds a Release claimwatch (build-rel/; --claimwatch PATH: that binary instead, e.g. an older build to
+# compare with), starts the service on the whole folder on a free loopback port
 # and drives POST /v1/check with wrk (Debian's wrk) for S seconds on C connections: the request bodies are
 # the month's own visits with their lines and prescriptions (tests/cli/serve_replay.py split), renamed to
 # new visit and line ids so every request is judged as a new claim on its patient's real history. Prints
-# the throughput, the p50/p90/p99 latency, the service's memory (peak RSS) against a batch run's on the
+# the throughput, the p50/p90/p99 latency, the service's CPU time per check, its memory (peak RSS) against a batch run's on the
 # same folder and month, and the load time. The service is stopped at the end, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-lines=1000000 data="" month=2026-03 secs=20 conns=8 threads=2
+lines=1000000 data="" month=2026-03 secs=20 conns=8 threads=2 cw=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --lines) lines="$2"; shift ;;
@@ -21,15 +23,20 @@ while [ $# -gt 0 ]; do
     --seconds) secs="$2"; shift ;;
     --connections) conns="$2"; shift ;;
     --threads) threads="$2"; shift ;;
+    --claimwatch) cw="$2"; shift ;;
     *) echo "serve.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 command -v wrk >/dev/null || { echo "serve.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
 data=${data:-/tmp/claimwatch-serve-bench-$lines}
-cmake -S . -B build-rel -G Ninja -DCMAKE_BUILD_TYPE=Release -DCW_TESTS=OFF >/dev/null
-ninja -C build-rel claimwatch >/dev/null
-cw=$PWD/build-rel/claimwatch
+if [ -z "$cw" ]; then
+  cmake -S . -B build-rel -G Ninja -DCMAKE_BUILD_TYPE=Release -DCW_TESTS=OFF >/dev/null
+  ninja -C build-rel claimwatch >/dev/null
+  cw=$PWD/build-rel/claimwatch
+fi
+[ -x "$cw" ] || { echo "serve.sh: $cw is no program" >&2; exit 2; }
+echo "== $cw; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 work=$(mktemp -d /tmp/cw-serve-bench.XXXXXX)
 pid=""
 cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
@@ -95,10 +102,12 @@ for _ in $(seq 1 3000); do
   kill -0 "$pid" || { cat "$work/serve.log"; exit 1; }
   sleep 0.1
 done
-head -1 "$work/serve.log"
+grep 'loaded in' "$work/serve.log"
 curl -s "http://127.0.0.1:$port/v1/check" -d "$(head -1 "$work/bodies.txt")" | head -c 300; echo
+cpu0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat") # the service's CPU time (user + system), in ticks
 BODIES="$work/bodies.txt" wrk -t 2 -c "$conns" -d "${secs}s" --latency -s "$work/check.lua" "http://127.0.0.1:$port" \
   | tee "$work/wrk.txt" | grep -E "Requests/sec|Latency|RESULT"
+cpu1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
 serve_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
 read -r _ _ reqs _ errs _ s _ p50 _ p90 _ p99 < <(grep '^RESULT' "$work/wrk.txt")
 hist=$(curl -s "http://127.0.0.1:$port/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["history_lines"])')
@@ -107,5 +116,9 @@ echo "history: $hist claim lines ($month and its look-back)"
 awk -v r="$reqs" -v e="$errs" -v s="$s" -v p50="$p50" -v p90="$p90" -v p99="$p99" -v c="$conns" -v t="$threads" \
   'BEGIN { printf "checks: %.0f a second (%d in %.1f s, %d errors), %d connections, %d service threads\n", r / s, r, s, e, c, t;
            printf "latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms\n", p50, p90, p99 }'
+# CPU time per check: what a check costs whatever else the machine runs (throughput and latency do not say)
+awk -v c="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v r="$reqs" \
+  'BEGIN { printf "cpu: %.0f us of the service per check (user + system), so at most %.0f checks a second a core\n", 1e6 * c / hz / r, r * hz / c }'
 awk -v a="$serve_kb" -v b="$run_kb" -v rs="$run_s" \
   'BEGIN { printf "memory: service peak %.0f MiB, batch run peak %.0f MiB (%.2fx); the batch run took %.1f s\n", a / 1024, b / 1024, a / b, rs }'
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine's other work counts against these figures)"

@@ -44,6 +44,9 @@ static const char help[] =
 	"  --timeout SECONDS      a connection idle longer is closed (default 10)\n"
 	"  --max-connections N    connections at once (default 256)\n"
 	"  --threads N            threads serving requests (default 2)\n"
+	"  --request-timeout MS   longest judging of one request (default 2000): a\n"
+	"                         request over it is answered 503 \"timeout\" and nothing\n"
+	"                         of it is stored; 0: no limit\n"
 	"  --rejects FILE         where rows of DIR the loader refuses go (removed when\n"
 	"                         none is refused)\n"
 	"                         (default /tmp/claimwatch-serve-rejects-PID.csv)\n"
@@ -58,7 +61,7 @@ static const char help[] =
 	"  --help                 this help\n";
 
 enum { O_DATA = 256, O_MONTH, O_LISTEN, O_RULES, O_LOOKBACK, O_UNCAT, O_BODY, O_TIMEOUT, O_CONN, O_THREADS,
-       O_REJECTS, O_QUIET, O_HELP, O_TOKENS, O_LANG, O_DB, O_TLS_CERT, O_TLS_KEY };
+       O_REJECTS, O_QUIET, O_HELP, O_TOKENS, O_LANG, O_DB, O_TLS_CERT, O_TLS_KEY, O_REQ_TIMEOUT };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA }, { "month", required_argument, 0, O_MONTH },
@@ -69,7 +72,8 @@ static const struct option options[] = {
 	{ "rejects", required_argument, 0, O_REJECTS }, { "quiet", no_argument, 0, O_QUIET },
 	{ "help", no_argument, 0, O_HELP }, { "tokens", required_argument, 0, O_TOKENS },
 	{ "lang", required_argument, 0, O_LANG }, { "db", required_argument, 0, O_DB },
-	{ "tls-cert", required_argument, 0, O_TLS_CERT }, { "tls-key", required_argument, 0, O_TLS_KEY }, { 0, 0, 0, 0 }
+	{ "tls-cert", required_argument, 0, O_TLS_CERT }, { "tls-key", required_argument, 0, O_TLS_KEY },
+	{ "request-timeout", required_argument, 0, O_REQ_TIMEOUT }, { 0, 0, 0, 0 }
 };
 
 typedef struct args {
@@ -106,6 +110,10 @@ static int option(void *p, int c, const char *v, const char *arg)
 	case O_TIMEOUT: rc = number(&n, "--timeout", v, 1, 3600); a->o.timeout = (unsigned)n; return rc;
 	case O_CONN: rc = number(&n, "--max-connections", v, 1, 100000); a->o.max_conn = (unsigned)n; return rc;
 	case O_THREADS: rc = number(&n, "--threads", v, 1, 256); a->o.threads = (unsigned)n; return rc;
+	case O_REQ_TIMEOUT:
+		rc = number(&n, "--request-timeout", v, 0, 3600000);
+		a->o.service.request_timeout_ms = (unsigned)n;
+		return rc;
 	case O_HELP: fputs(help, stdout); return -1;
 	default: return cw_cli_usage("serve", "unknown or incomplete option '%s'", arg);
 	}
@@ -141,7 +149,7 @@ static int parse(int argc, char **argv, args *a)
 int cw_cmd_serve(int argc, char **argv)
 {
 	args a = { .o = { .listen = "127.0.0.1:8080", .max_body = 1 << 20, .timeout = 10, .max_conn = 256,
-	                  .threads = 2, .service = { .lookback_days = -1, .threads = 0 } } };
+	                  .threads = 2, .service = { .lookback_days = -1, .threads = 0, .request_timeout_ms = 2000 } } };
 	int rc = parse(argc, argv, &a);
 	if (rc != 0)
 		return rc < 0 ? CW_EXIT_OK : rc;

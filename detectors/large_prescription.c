@@ -1,7 +1,9 @@
 /*
  * large_prescription: a prescription with too many drugs, too long a supply or too high an amount (大处方).
  *
- * Contract: one scan of the month's prescriptions (not partitioned); per prescription, one finding per
+ * Contract: partitioned by patients (a prescription is judged alone, on its own rows, its visit and the
+ * visit's lines that day: the slice holding its visit's patient judges it, so `claimwatch serve` judges it
+ * on the patient's own dataset as the batch does); per prescription, one finding per
  * tag: drugs_per_rx (more than max_drugs distinct drugs), days_supply (a line beyond the day limit of
  * its visit kind, or of a chronic diagnosis), amount (above max_amount). Evidence the visit's live drug
  * lines of the prescription's drugs that day (may be none); money at stake the part beyond the limit;
@@ -289,7 +291,7 @@ static int scan(cw_findings *out, const cw_scan *ctx)
 	scratch sc = { 0 };
 	int rc = 0;
 	/* prescriptions are ordered by rx_id, not by patient: judge those whose
-	 * visit belongs to the slice (one slice when unpartitioned) */
+	 * (first row's) visit belongs to the slice */
 	for (size_t p = 0; p < rx->nrx && rc == 0; p++) {
 		rx_case k = { rx->rx_start[p], rx->rx_start[p + 1], rx->visit[rx->rx_start[p]], CW_MINUTE_NONE, 0 };
 		cw_ref patient = vs->patient[k.visit];
@@ -322,7 +324,7 @@ const cw_detector cw_detector_large_prescription = {
 	.defaults = "{ \"max_drugs\": 5, \"max_days_outpatient\": 7, \"max_days_emergency\": 3,"
 	            "  \"max_days_chronic\": 30, \"max_amount\": 2000.0,"
 	            "  \"chronic_prefixes\": [\"I10\", \"I11\", \"E11\", \"E10\", \"J44\", \"I25\", \"N18\", \"F20\"] }",
-	.partition = CW_PARTITION_NONE,
+	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = release,
 	.scan = scan,

@@ -103,6 +103,12 @@ typedef struct cw_detect_opts {
 	/* The month's metrics for the detectors that need them (CW_NEEDS_METRICS);
 	 * NULL: computed here, with the rules' metrics section, when one does. */
 	const cw_metrics *metrics;
+	/* Optional: asked before each job (one detector on one slice of patients);
+	 * a nonzero answer stops the run, which returns CW_ERROR ("the detection
+	 * was stopped") without findings. `claimwatch serve` stops a check that
+	 * runs over its time limit so. NULL: never stopped. */
+	int (*stop)(void *arg);
+	void *stop_arg;
 } cw_detect_opts;
 
 /* Runs the enabled detectors of the rules' registry over ds and hands the
@@ -117,6 +123,40 @@ CW_EXTERN(int) cw_detect(cw_findings **out, const cw_dataset *ds, const cw_rules
  * detector key fails a run before its data is read. Returns 0, or the first
  * detector's error (naming the key) or CW_ENOMEM. */
 CW_EXTERN(int) cw_detect_check(const cw_rules *rules);
+
+/* --- a set of configured detectors -------------------------------------------
+ * cw_detect() configures its detectors from the rules on every call. A caller
+ * that runs the same detectors over many datasets (`claimwatch serve` judges
+ * each claim on its patient's own small dataset) configures them once into a
+ * set and runs the set with cw_detect_set(). A set is read-only once made: any
+ * number of threads may run it at once (each detector's config is only read by
+ * its scan()). cw_detect() is cw_detector_set_new(), cw_detect_set() and
+ * cw_detector_set_free(), so both give the same findings. */
+typedef struct cw_detector_set cw_detector_set;
+
+/* Configures the enabled detectors of the rules' registry into *out (free with
+ * cw_detector_set_free): every enabled one when names is NULL, else the enabled
+ * ones among the n names (a disabled one is left out). rules and dims (as for
+ * cw_detect; dims may be NULL for a set that only checks the rules) must
+ * outlive the set. Returns 0, or a detector's error wrapped with its name,
+ * CW_EINVALID (a detector's section missing from the rules), CW_EUSAGE (a name
+ * of no detector) or CW_ENOMEM. */
+CW_EXTERN(int) cw_detector_set_new(cw_detector_set **out, const cw_rules *rules, const cw_dimset *dims,
+                                   const char *const *names, size_t n);
+/* Releases the detectors' configs and the set (NULL is allowed). */
+CW_EXTERN(void) cw_detector_set_free(cw_detector_set *set);
+/* The number of detectors in the set, and detector i of them (registry order;
+ * NULL past the end). */
+CW_EXTERN(size_t) cw_detector_set_count(const cw_detector_set *set);
+CW_EXTERN(const cw_detector *) cw_detector_set_get(const cw_detector_set *set, size_t i);
+/* Runs the set's detectors over ds: the findings of cw_detect() with the same
+ * rules, in the same order, into *out (free with cw_findings_free). opts as for
+ * cw_detect (may be NULL); opts->only narrows the run to one detector of the
+ * set (none when it is not in the set). Returns 0, or a detector's error
+ * wrapped with its name, CW_EUSAGE (opts->only names no detector) or
+ * CW_ENOMEM. */
+CW_EXTERN(int) cw_detect_set(cw_findings **out, const cw_dataset *ds, const cw_detector_set *set,
+                             const cw_detect_opts *opts);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,9 @@
 /* detect.c: runs the detectors of the registry over a dataset, on several threads, and gathers
- * the month's findings in a deterministic order.
+ * the month's findings in a deterministic order (claimwatch/findings.h).
+ *
+ * The detectors are configured from the rules once into a set (cw_detector_set_new), which is never
+ * written after: cw_detect_set runs it over a dataset, from any number of threads at once (each run
+ * has its own jobs, findings and id set); cw_detect makes a set for one run.
  *
  * A detector partitioned by patients is cut into slices of about equal line
  * counts. The slices depend on the data only, never on the thread count, and
@@ -34,10 +38,13 @@ typedef struct runner {
 	const cw_dataset *ds;
 	const cw_metrics *metrics;
 	double fund_share; /* the rules' fund.estimated_share, for each finding's fund */
-	void **configs;
+	void *const *configs;
 	job *jobs;
 	size_t njobs;
 	size_t next; /* taken under lock */
+	int (*stop)(void *arg); /* cw_detect_opts' */
+	void *stop_arg;
+	int stopped;            /* under lock */
 	pthread_mutex_t lock;
 } runner;
 
@@ -60,6 +67,8 @@ static void *worker(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&r->lock);
 		size_t i = r->next++;
+		if (i < r->njobs && r->stop && (r->stopped || r->stop(r->stop_arg)))
+			r->stopped = 1, i = r->njobs;
 		pthread_mutex_unlock(&r->lock);
 		if (i >= r->njobs)
 			return NULL;
@@ -80,26 +89,95 @@ static size_t slice_patients(const cw_dataset *ds, cw_ref *cuts, size_t max)
 	return n;
 }
 
-static int configure_all(const cw_rules *rules, const cw_detect_opts *o, void **configs, int *enabled)
+/* --- a set of configured detectors ---------------------------------------------------------------- */
+
+struct cw_detector_set {
+	const cw_rules *rules;
+	const cw_registry *reg;
+	const cw_dimset *dims;
+	double fund_share;  /* the rules' fund.estimated_share */
+	void **configs;     /* per detector of the registry; NULL outside the set */
+	int *in;            /* per detector of the registry: 1 in the set */
+	size_t n;           /* detectors in the set */
+};
+
+static int named(const char *name, const char *const *names, size_t n)
 {
-	const cw_registry *reg = cw_rules_registry(rules);
-	for (size_t d = 0; d < cw_registry_count(reg); d++) {
-		const cw_detector *det = cw_registry_get(reg, d);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return 1;
+	return 0;
+}
+
+/* Configures the enabled detectors of the rules (those named, when names). Every detector's section must
+ * exist and its "enabled" be a boolean, so a bad key fails whatever the selection. */
+static int configure_set(cw_detector_set *set, const char *const *names, size_t nnames)
+{
+	for (size_t d = 0; d < cw_registry_count(set->reg); d++) {
+		const cw_detector *det = cw_registry_get(set->reg, d);
 		char path[128];
 		snprintf(path, sizeof path, "detectors.%s", det->name);
-		cw_section s = cw_rules_section(rules, path);
+		cw_section s = cw_rules_section(set->rules, path);
 		int on, rc;
 		if (!cw_section_exists(&s))
 			return cw_error_set(CW_EINVALID, "%s: missing from the rules", path);
 		if ((rc = cw_section_bool(&on, &s, "enabled")) < 0)
 			return rc;
-		enabled[d] = on && (!o->only || !strcmp(o->only, det->name));
-		if (enabled[d] && (rc = det->configure(&configs[d], &s)) < 0)
+		set->in[d] = on && (!names || named(det->name, names, nnames));
+		if (set->in[d] && (rc = det->configure(&set->configs[d], &s)) < 0)
 			return cw_error_wrap(rc, "detector %s", det->name);
+		set->n += (size_t)set->in[d];
 	}
-	if (o->only && cw_registry_index(reg, o->only) < 0)
-		return cw_error_set(CW_EUSAGE, "no detector is named '%s' (see `claimwatch detectors`)", o->only);
+	for (size_t i = 0; names && i < nnames; i++)
+		if (cw_registry_index(set->reg, names[i]) < 0)
+			return cw_error_set(CW_EUSAGE, "no detector is named '%s' (see `claimwatch detectors`)", names[i]);
 	return 0;
+}
+
+void cw_detector_set_free(cw_detector_set *set)
+{
+	if (!set)
+		return;
+	for (size_t d = 0; set->configs && d < cw_registry_count(set->reg); d++)
+		if (set->configs[d] && cw_registry_get(set->reg, d)->release)
+			cw_registry_get(set->reg, d)->release(set->configs[d]);
+	free(set->configs);
+	free(set->in);
+	free(set);
+}
+
+int cw_detector_set_new(cw_detector_set **out, const cw_rules *rules, const cw_dimset *dims, const char *const *names,
+                        size_t n)
+{
+	cw_detector_set *set = calloc(1, sizeof *set);
+	size_t nd = cw_registry_count(cw_rules_registry(rules));
+	if (set) {
+		set->rules = rules;
+		set->reg = cw_rules_registry(rules);
+		set->dims = dims;
+		set->configs = calloc(nd ? nd : 1, sizeof *set->configs);
+		set->in = calloc(nd ? nd : 1, sizeof *set->in);
+	}
+	int rc = set && set->configs && set->in ? cw_fund_share(&set->fund_share, rules)
+	                                         : cw_error_set(CW_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = configure_set(set, names, n);
+	if (rc < 0) {
+		cw_detector_set_free(set);
+		return rc;
+	}
+	*out = set;
+	return 0;
+}
+
+size_t cw_detector_set_count(const cw_detector_set *set) { return set->n; }
+
+const cw_detector *cw_detector_set_get(const cw_detector_set *set, size_t i)
+{
+	for (size_t d = 0; d < cw_registry_count(set->reg); d++)
+		if (set->in[d] && i-- == 0)
+			return cw_registry_get(set->reg, d);
+	return NULL;
 }
 
 static int plan_jobs(const cw_registry *reg, const cw_dataset *ds, const int *enabled, job **out, size_t *njobs)
@@ -231,25 +309,11 @@ static int gather(const runner *run, const cw_dimset *dims, const job *j, cw_fin
 	return 0;
 }
 
-/* Releases the detectors' configs and the array. */
-static void release_all(const cw_registry *reg, void **configs)
-{
-	for (size_t d = 0; configs && d < cw_registry_count(reg); d++)
-		if (configs[d] && cw_registry_get(reg, d)->release)
-			cw_registry_get(reg, d)->release(configs[d]);
-	free(configs);
-}
-
 int cw_detect_check(const cw_rules *rules)
 {
-	const cw_registry *reg = cw_rules_registry(rules);
-	size_t nd = cw_registry_count(reg);
-	void **configs = calloc(nd ? nd : 1, sizeof *configs);
-	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
-	cw_detect_opts none = { 0 };
-	int rc = configs && enabled ? configure_all(rules, &none, configs, enabled) : cw_error_set(CW_ENOMEM, "out of memory");
-	release_all(reg, configs);
-	free(enabled);
+	cw_detector_set *set = NULL;
+	int rc = cw_detector_set_new(&set, rules, NULL, NULL, 0);
+	cw_detector_set_free(set);
 	return rc;
 }
 
@@ -309,37 +373,51 @@ static int gather_all(const runner *r, const cw_dimset *dims, cw_detect_timing *
 	return 0;
 }
 
-int cw_detect(cw_findings **out, const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,
-              const cw_detect_opts *opts)
+int cw_detect_set(cw_findings **out, const cw_dataset *ds, const cw_detector_set *set, const cw_detect_opts *opts)
 {
 	cw_detect_opts none = { 0 };
 	const cw_detect_opts *o = opts ? opts : &none;
-	const cw_registry *reg = cw_rules_registry(rules);
+	const cw_registry *reg = set->reg;
 	size_t nd = cw_registry_count(reg);
-	runner r = { .reg = reg, .ds = ds, .lock = PTHREAD_MUTEX_INITIALIZER };
-	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
-	r.configs = calloc(nd ? nd : 1, sizeof *r.configs);
+	runner r = { .reg = reg, .ds = ds, .fund_share = set->fund_share, .configs = set->configs,
+		     .stop = o->stop, .stop_arg = o->stop_arg, .lock = PTHREAD_MUTEX_INITIALIZER };
 	cw_metrics *own = NULL;
-	int rc = enabled && r.configs ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	if (o->only && cw_registry_index(reg, o->only) < 0)
+		return cw_error_set(CW_EUSAGE, "no detector is named '%s' (see `claimwatch detectors`)", o->only);
+	if (!set->dims)
+		return cw_error_set(CW_EUSAGE, "the detector set was made without the rules' dimensions");
+	int *enabled = calloc(nd ? nd : 1, sizeof *enabled);
+	int rc = enabled ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t d = 0; rc == 0 && d < nd; d++)
+		enabled[d] = set->in[d] && (!o->only || !strcmp(o->only, cw_registry_get(reg, d)->name));
 	if (rc == 0)
-		rc = cw_fund_share(&r.fund_share, rules);
-	if (rc == 0)
-		rc = configure_all(rules, o, r.configs, enabled);
-	if (rc == 0)
-		rc = month_metrics(ds, rules, enabled, o->metrics, &own, &r.metrics);
+		rc = month_metrics(ds, set->rules, enabled, o->metrics, &own, &r.metrics);
 	if (rc == 0)
 		rc = plan_jobs(reg, ds, enabled, &r.jobs, &r.njobs);
 	if (rc == 0)
 		rc = run_threads(&r, o->threads);
+	if (rc == 0 && r.stopped)
+		rc = cw_error_set(CW_ERROR, "the detection was stopped");
 	if (o->timings)
 		time_jobs(&r, o->timings);
 	if (rc == 0)
-		rc = gather_all(&r, dims, o->timings, out);
+		rc = gather_all(&r, set->dims, o->timings, out);
 	for (size_t i = 0; i < r.njobs; i++)
 		cw_findings_free(r.jobs[i].found);
-	release_all(reg, r.configs);
 	free(r.jobs);
 	free(enabled);
 	cw_metrics_free(own);
+	return rc;
+}
+
+int cw_detect(cw_findings **out, const cw_dataset *ds, const cw_rules *rules, const cw_dimset *dims,
+              const cw_detect_opts *opts)
+{
+	const char *only = opts ? opts->only : NULL;
+	cw_detector_set *set = NULL;
+	int rc = cw_detector_set_new(&set, rules, dims, only ? &only : NULL, only ? 1 : 0);
+	if (rc == 0)
+		rc = cw_detect_set(out, ds, set, opts);
+	cw_detector_set_free(set);
 	return rc;
 }

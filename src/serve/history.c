@@ -11,6 +11,7 @@
 #include "claimwatch/error.h"
 #include "claimwatch/pg.h"
 #include "util/progress.h"
+#include "dataset/dataset_impl.h"
 #include "dataset/pool.h"
 #include "serve/history.h"
 #include "source/rejects.h"
@@ -635,6 +636,7 @@ int cw_hist_dataset(cw_dataset **out, cw_req_error *err, const cw_hist *h, const
 	int rc = mk.inst && mk.dept && mk.phys && mk.item ? cw_builder_new(&b, m, lookback)
 	                                                   : cw_error_set(CW_ENOMEM, "out of memory");
 	if (rc == 0) {
+		cw_builder_set_threads(b, 1); /* a one-patient dataset: sorting on this thread, no count of the cores */
 		mark_all(&mk, h, pat, px, rq);
 		rc = add_refs(b, ds, &mk, pat);
 	}

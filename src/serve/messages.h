@@ -80,6 +80,8 @@ enum { CW_MSG_ZH, CW_MSG_EN, CW_MSG_LANGS };
 	X(M_FORBIDDEN, 403, "forbidden", "the token lacks the role this endpoint needs", "该令牌没有此端点所需的角色") \
 	X(M_METHOD, 405, "method", "use {1}", "请使用 {1} 方法") \
 	X(M_NOT_FOUND, 404, "not_found", "no such endpoint ({1})", "没有此端点（可用：{1}）") \
+	X(M_TIMEOUT, 503, "timeout", "the check took longer than the service's limit (--request-timeout); nothing " \
+	  "was stored: send it again", "审核超过服务的时限（--request-timeout）；未保存任何内容：请重新发送") \
 	/* serving from PostgreSQL (journal_pg.c, serve --db) */ \
 	X(M_DB_CONFLICT, 409, "conflict", "{0}: '{1}' is already in the database with other values (outside the served " \
 	  "window, or loaded since the service started)", "{0}：'{1}' 已在数据库中且取值不同（在服务的时间窗口之外，或在服务启动后载入）") \

@@ -23,7 +23,9 @@ struct cw_service {
 	cw_dimset *dims;
 	const char *det[MAX_DETECTORS]; /* the enabled detectors partitioned by patient */
 	size_t ndet;
+	cw_detector_set *set;    /* those detectors, configured once (read-only: shared by the threads) */
 	int lookback, accept_uncatalogued;
+	double timeout;          /* seconds the judging of one request may take (0: no limit) */
 	pthread_rwlock_t lock;   /* the history: read to check, write to accept */
 	pthread_mutex_t counters;
 	cw_service_stats st;
@@ -69,6 +71,7 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	s->rules = o->rules;
 	s->accept_uncatalogued = o->accept_uncatalogued;
+	s->timeout = o->request_timeout_ms / 1000.0;
 	s->st.month = o->month;
 	pthread_rwlock_init(&s->lock, NULL);
 	pthread_mutex_init(&s->counters, NULL);
@@ -81,6 +84,8 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 		rc = cw_detect_check(o->rules);
 	if (rc == 0)
 		rc = cw_reminder_rules_load(&s->reminders, o->rules);
+	if (rc == 0)
+		rc = cw_detector_set_new(&s->set, o->rules, s->dims, s->det, s->ndet);
 	if (rc == 0)
 		rc = o->db ? cw_journal_open_pg(&s->journal, o->db)
 		           : cw_journal_open_csv(&s->journal, &repaired, o->data_dir);
@@ -110,6 +115,7 @@ void cw_service_free(cw_service *s)
 	cw_watch_free(s->watch);
 	cw_hist_free(s->hist);
 	cw_journal_close(s->journal);
+	cw_detector_set_free(s->set);
 	cw_dimset_free(s->dims);
 	pthread_rwlock_destroy(&s->lock);
 	pthread_mutex_destroy(&s->counters);
@@ -135,8 +141,7 @@ void cw_service_stats_get(cw_service_stats *st, cw_service *s)
 /* The findings of the patient's month, every detector's, in registry order. */
 typedef struct verdict {
 	cw_dataset *ds;
-	cw_findings *f[MAX_DETECTORS];
-	size_t nf;
+	cw_findings *f;
 	uint64_t *ids; /* of every finding, sorted */
 	size_t nids;
 	cw_month month;
@@ -144,8 +149,7 @@ typedef struct verdict {
 
 static void verdict_free(verdict *v)
 {
-	for (size_t i = 0; i < v->nf; i++)
-		cw_findings_free(v->f[i]);
+	cw_findings_free(v->f);
 	free(v->ids);
 	cw_dataset_free(v->ds);
 }
@@ -163,27 +167,50 @@ static int has_id(const uint64_t *ids, size_t n, uint64_t id)
 	return n && bsearch(&id, ids, n, sizeof id, cmp_u64) != NULL;
 }
 
-static int run_detectors(verdict *v, const cw_service *s)
+/* --- the time limit ------------------------------------------------------------------------------ */
+
+/* A request's deadline (cw_now() seconds; 0: none), checked between the stages of its judging and
+ * between the detectors: a request over it is abandoned before anything is stored. */
+static int over(void *deadline)
 {
-	size_t total = 0;
-	for (size_t d = 0; d < s->ndet; d++) {
-		cw_detect_opts o = { .threads = 1, .only = s->det[d] };
-		int rc = cw_detect(&v->f[v->nf], v->ds, s->rules, s->dims, &o);
-		if (rc < 0)
-			return rc;
-		total += cw_findings_count(v->f[v->nf++]);
-	}
+	double d = *(const double *)deadline;
+	return d > 0 && cw_now() > d;
+}
+
+static int timed_out(cw_req_error *e, double *deadline)
+{
+	if (!over(deadline))
+		return 0;
+	return cw_req_refuse(e, M_TIMEOUT, "");
+}
+
+/* The set's detectors on the patient's dataset, in one call on this thread. */
+static int run_detectors(verdict *v, const cw_service *s, double *deadline)
+{
+	cw_detect_opts o = { .threads = 1, .stop = over, .stop_arg = deadline };
+	int rc = cw_detect_set(&v->f, v->ds, s->set, &o);
+	if (rc < 0)
+		return rc;
+	size_t total = cw_findings_count(v->f);
 	v->ids = malloc((total ? total : 1) * sizeof *v->ids);
 	if (!v->ids)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	for (size_t d = 0; d < v->nf; d++)
-		for (size_t i = 0; i < cw_findings_count(v->f[d]); i++) {
-			cw_record r;
-			cw_findings_get(&r, v->f[d], i);
-			v->ids[v->nids++] = id_num(r.id);
-		}
+	for (size_t i = 0; i < total; i++) {
+		cw_record r;
+		cw_findings_get(&r, v->f, i);
+		v->ids[v->nids++] = id_num(r.id);
+	}
 	qsort(v->ids, v->nids, sizeof *v->ids, cmp_u64);
 	return 0;
+}
+
+/* The index of a detector among the service's (for the hit counters). */
+static size_t det_index(const cw_service *s, const cw_detector *d)
+{
+	size_t i = 0;
+	while (i < s->ndet && strcmp(s->det[i], d->name))
+		i++;
+	return i;
 }
 
 /* 1 when the finding cites the request's visit or one of its lines. */
@@ -202,19 +229,30 @@ static int touches(const cw_record *r, const cw_dataset *ds, const cw_request *r
 
 /* --- the answer ---------------------------------------------------------------------------------- */
 
+/* Adds a field to an answer object (the item is freed when it cannot be added). The keys are constants, and
+ * put_ref's values outlive the answer's printing (the patient's dataset, the findings, static text): neither
+ * is copied, which halves the allocations of a long answer. */
+static void put(cJSON *o, const char *key, cJSON *item)
+{
+	if (!cJSON_AddItemToObjectCS(o, key, item))
+		cJSON_Delete(item);
+}
+static void put_ref(cJSON *o, const char *key, const char *v) { put(o, key, cJSON_CreateStringReference(v)); }
+static void put_copy(cJSON *o, const char *key, const char *v) { put(o, key, cJSON_CreateString(v)); }
+
 static cJSON *line_json(const cw_dataset *ds, uint32_t l, const cw_request *rq)
 {
 	const cw_claims *cl = cw_dataset_claims(ds);
 	char b[CW_FMT_SIZE];
 	cJSON *o = cJSON_CreateObject();
 	const char *vid = cw_dataset_str(ds, cw_dataset_visits(ds)->id[cl->visit[l]]);
-	cJSON_AddStringToObject(o, "line_id", cw_dataset_str(ds, cl->id[l]));
-	cJSON_AddStringToObject(o, "visit_id", vid);
-	cJSON_AddStringToObject(o, "item_code", cw_dataset_str(ds, cw_dataset_items(ds)->code[cl->item[l]]));
-	cJSON_AddStringToObject(o, "service_time", cw_format_time(b, cl->time[l]));
-	cJSON_AddStringToObject(o, "qty", cw_format_qty(b, cl->qty[l]));
-	cJSON_AddStringToObject(o, "amount", cw_format_money(b, cl->amount[l]));
-	cJSON_AddBoolToObject(o, "this_claim", !strcmp(vid, rq->visit.visit_id));
+	put_ref(o, "line_id", cw_dataset_str(ds, cl->id[l]));
+	put_ref(o, "visit_id", vid);
+	put_ref(o, "item_code", cw_dataset_str(ds, cw_dataset_items(ds)->code[cl->item[l]]));
+	put_copy(o, "service_time", cw_format_time(b, cl->time[l]));
+	put_copy(o, "qty", cw_format_qty(b, cl->qty[l]));
+	put_copy(o, "amount", cw_format_money(b, cl->amount[l]));
+	put(o, "this_claim", cJSON_CreateBool(!strcmp(vid, rq->visit.visit_id)));
 	return o;
 }
 
@@ -223,20 +261,20 @@ static cJSON *hit_json(const cw_record *r, const cw_dataset *ds, const cw_reques
 	char b[CW_FMT_SIZE];
 	int zh = strcmp(rq->lang, "en") != 0;
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", r->id);
-	cJSON_AddStringToObject(o, "detector", r->detector->name);
-	cJSON_AddStringToObject(o, "title", zh ? r->detector->title_zh : r->detector->title_en);
-	cJSON_AddStringToObject(o, "severity", cw_severity_name(r->f.severity));
-	cJSON_AddStringToObject(o, "reason", cw_record_reason(r, rq->lang));
-	cJSON_AddStringToObject(o, "money", cw_format_money(b, r->f.suspect));
-	cJSON_AddStringToObject(o, "fund", cw_format_money(b, r->fund)); /* the fund's share (docs/fund.md) */
-	cJSON_AddBoolToObject(o, "fund_estimated", r->fund_estimated);
+	put_copy(o, "id", r->id); /* r is the caller's copy */
+	put_ref(o, "detector", r->detector->name);
+	put_ref(o, "title", zh ? r->detector->title_zh : r->detector->title_en);
+	put_ref(o, "severity", cw_severity_name(r->f.severity));
+	put_ref(o, "reason", cw_record_reason(r, rq->lang));
+	put_copy(o, "money", cw_format_money(b, r->f.suspect));
+	put_copy(o, "fund", cw_format_money(b, r->fund)); /* the fund's share (docs/fund.md) */
+	put(o, "fund_estimated", cJSON_CreateBool(r->fund_estimated));
 	if (r->f.when != CW_MINUTE_NONE)
-		cJSON_AddStringToObject(o, "when", cw_format_time(b, r->f.when));
+		put_copy(o, "when", cw_format_time(b, r->f.when));
 	if (r->f.visit != CW_NONE)
-		cJSON_AddStringToObject(o, "visit_id", cw_dataset_str(ds, cw_dataset_visits(ds)->id[r->f.visit]));
+		put_ref(o, "visit_id", cw_dataset_str(ds, cw_dataset_visits(ds)->id[r->f.visit]));
 	if (r->f.physician != CW_NONE)
-		cJSON_AddStringToObject(o, "physician_id", cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r->f.physician]));
+		put_ref(o, "physician_id", cw_dataset_str(ds, cw_dataset_physicians(ds)->id[r->f.physician]));
 	cJSON *lines = cJSON_AddArrayToObject(o, "lines");
 	for (size_t i = 0; i < r->f.nlines; i++)
 		cJSON_AddItemToArray(lines, line_json(ds, r->f.lines[i], rq));
@@ -261,16 +299,15 @@ static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_k
 	cJSON_AddNumberToObject(o, "new_lines", (double)k->new_lines);
 	cJSON_AddNumberToObject(o, "known_lines", (double)(rq->nlines - k->new_lines));
 	cJSON *hits = cJSON_AddArrayToObject(o, "hits");
-	uint64_t counted[MAX_DETECTORS] = { 0 };
-	for (size_t d = 0; d < v->nf; d++)
-		for (size_t i = 0; i < cw_findings_count(v->f[d]); i++) {
-			cw_record r;
-			cw_findings_get(&r, v->f[d], i);
-			if (!is_hit(&r, v, rq, old, nold))
-				continue;
-			cJSON_AddItemToArray(hits, hit_json(&r, v->ds, rq));
-			counted[d]++;
-		}
+	uint64_t counted[MAX_DETECTORS + 1] = { 0 };
+	for (size_t i = 0; i < cw_findings_count(v->f); i++) {
+		cw_record r;
+		cw_findings_get(&r, v->f, i);
+		if (!is_hit(&r, v, rq, old, nold))
+			continue;
+		cJSON_AddItemToArray(hits, hit_json(&r, v->ds, rq));
+		counted[det_index(s, r.detector)]++;
+	}
 	cJSON *gone = cJSON_AddArrayToObject(o, "withdrawn");
 	for (size_t i = 0; i < nold; i++)
 		if (!has_id(v->ids, v->nids, old[i])) {
@@ -283,7 +320,7 @@ static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_k
 		return NULL;
 	}
 	pthread_mutex_lock(&s->counters);
-	for (size_t d = 0; d < v->nf; d++)
+	for (size_t d = 0; d < s->ndet; d++)
 		s->st.hits_by_detector[d] += counted[d];
 	pthread_mutex_unlock(&s->counters);
 	char *txt = cJSON_PrintUnformatted(o);
@@ -296,35 +333,38 @@ static char *answer_json(const verdict *v, const cw_request *rq, const cw_hist_k
 static int watch_note(cw_service *s, const verdict *v, const cw_request *rq, const cw_hist_known *k,
                       const uint64_t *old, size_t nold, int commit)
 {
-	size_t n = 0, m = 0;
-	for (size_t d = 0; d < v->nf; d++)
-		n += cw_findings_count(v->f[d]);
+	size_t n = cw_findings_count(v->f), m = 0;
 	cw_record *r = malloc((n + 1) * sizeof *r);
 	if (!r)
 		return cw_error_set(CW_ENOMEM, "out of memory");
-	for (size_t d = 0; d < v->nf; d++)
-		for (size_t i = 0; i < cw_findings_count(v->f[d]); i++) {
-			cw_findings_get(&r[m], v->f[d], i);
-			m += commit || is_hit(&r[m], v, rq, old, nold);
-		}
+	for (size_t i = 0; i < n; i++) {
+		cw_findings_get(&r[m], v->f, i);
+		m += commit || is_hit(&r[m], v, rq, old, nold);
+	}
 	int rc = cw_watch_claim(s->watch, v->ds, v->month, rq, k->line_known, r, m, commit);
 	free(r);
 	return rc;
 }
 
 /* Judges the parsed request under the lock the caller holds; accepts it when commit. */
-static int judge(char **json, int *status, cw_service *s, const cw_request *rq, int commit)
+static int judge(char **json, int *status, cw_service *s, const cw_request *rq, int commit, double deadline)
 {
 	cw_req_error e = { 0 };
 	cw_hist_known k = { 0 };
 	verdict v = { .month = cw_request_month(rq) };
 	const uint64_t *old = NULL;
 	size_t nold = 0;
-	int rc = cw_hist_match(&k, &e, s->hist, rq, s->accept_uncatalogued);
+	int rc = timed_out(&e, &deadline);
 	if (rc == 0)
+		rc = cw_hist_match(&k, &e, s->hist, rq, s->accept_uncatalogued);
+	if (rc == 0 && (rc = timed_out(&e, &deadline)) == 0)
 		rc = cw_hist_dataset(&v.ds, &e, s->hist, rq, &k, v.month, s->lookback);
-	if (rc == 0)
-		rc = run_detectors(&v, s);
+	if (rc == 0 && (rc = timed_out(&e, &deadline)) == 0)
+		rc = run_detectors(&v, s, &deadline);
+	if (rc == 0 || (rc == CW_ERROR && !e.code)) { /* also a detection it stopped: nothing stored past here */
+		int t = timed_out(&e, &deadline);
+		rc = t ? t : rc;
+	}
 	if (rc == 0 && commit && (k.new_lines || k.new_rx || !k.visit_known))
 		rc = cw_journal_append(s->journal, &e, rq, &k);
 	if (rc == 0 && commit)
@@ -355,6 +395,7 @@ int cw_service_handle(char **json, int *status, cw_service *s, const char *body,
 {
 	cw_request rq;
 	cw_req_error e = { 0 };
+	double deadline = s->timeout > 0 ? cw_now() + s->timeout : 0;
 	*json = NULL;
 	int rc = cw_request_parse(&rq, &e, body, len);
 	lang = cw_msg_lang_choose(rq.lang, NULL, NULL, lang);
@@ -364,7 +405,7 @@ int cw_service_handle(char **json, int *status, cw_service *s, const char *body,
 			pthread_rwlock_wrlock(&s->lock);
 		else
 			pthread_rwlock_rdlock(&s->lock);
-		rc = judge(json, status, s, &rq, commit);
+		rc = judge(json, status, s, &rq, commit, deadline);
 		pthread_rwlock_unlock(&s->lock);
 	} else if (rc == CW_EINVALID) {
 		*json = cw_req_error_json(&e, lang);

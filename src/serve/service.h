@@ -2,10 +2,11 @@
  * with the batch's own detectors, and accepting it into the journal (docs/serve.md).
  *
  * A claim is judged by every enabled detector that is partitioned by patient (claimwatch/detector.h:
- * over-price, duplicate, over-frequency, item restriction, split billing, repeat test, phantom service,
- * substitution, stacked supply, split admission, idle bed, self-created item...), run by cw_detect on
- * the one-patient dataset of history.h for the claim's month, so the service and the batch share one
- * implementation of every rule. The detectors that compare a physician or a department with peers
+ * over-price, duplicate, over-frequency, item restriction, split billing, repeat test, large
+ * prescription, phantom service, substitution, stacked supply, split admission, idle bed, self-created
+ * item...), configured once at start into a detector set (claimwatch/findings.h) and run by
+ * cw_detect_set on the one-patient dataset of history.h for the claim's month, so the service and the
+ * batch share one implementation of every rule. The detectors that compare a physician or a department with peers
  * (partition none) need the whole month and are left to the batch.
  *
  * The answer lists the hits: the findings of the patient's month that this claim brings (new since
@@ -32,6 +33,7 @@ typedef struct cw_service_opts {
 	const char *rejects_path;
 	const char *lang;      /* "zh" (NULL) or "en": --lang, the answers' language when a request names none */
 	const char *db;        /* a libpq connection string: history and journal in PostgreSQL, not data_dir */
+	unsigned request_timeout_ms; /* the judging of one request (0: no limit); over it: 503 "timeout", nothing stored */
 } cw_service_opts;
 
 /* Opens the journal (repairing a torn tail), loads the history. Returns 0 or a CW_E* code. */

@@ -97,6 +97,8 @@ enum { CW_MSG_ZH, CW_MSG_EN, CW_MSG_LANGS };
 	X(M_LOG_STOPPED, 0, NULL, "stopped", "已停止") \
 	X(M_LOG_BY, 0, NULL, " by {1}", " 令牌 {1}") \
 	X(M_LOG_CLOSED_EARLY, 0, NULL, " (connection closed early)", "（连接提前关闭）") \
+	X(M_LOG_MONTH, 0, NULL, "the served month judged on the history, its findings standing and the watch's counters " \
+	  "rebuilt in {1} s", "已按历史审核服务月份，其既有结果与监控计数重建完毕，用时 {1} 秒") \
 	X(M_LOG_TORN, 0, NULL, "journal: removed a torn record of {1} bytes left by a crash (never acknowledged)", \
 	  "流水文件：已删除崩溃留下的 {1} 字节残缺记录（从未确认）") \
 	X(M_TOKENS_LINE, 0, NULL, "{0}:{1}: expected 'sha256:<64 hex digits> ROLES [NAME]'", \

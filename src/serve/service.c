@@ -63,6 +63,54 @@ static int lookback_of(int *out, const cw_service_opts *o)
 	return rc;
 }
 
+static uint64_t id_num(const char *id) { return strtoull(id + 1, NULL, 16); }
+
+/* The findings of the served month on the history loaded at start: what the batch would find, and so
+ * what stands for each patient before any claim (a restart does not answer them again as new hits). */
+static int month_findings(cw_findings **out, const cw_service *s, int threads)
+{
+	cw_detect_opts o = { .threads = threads };
+	return cw_detect_set(out, cw_hist_base(s->hist), s->set, &o);
+}
+
+typedef struct standing_id {
+	cw_ref patient;
+	uint64_t id;
+} standing_id;
+
+static int cmp_standing(const void *a, const void *b)
+{
+	const standing_id *x = a, *y = b;
+	if (x->patient != y->patient)
+		return x->patient < y->patient ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Each patient's findings of the month, as the history's standing ones. */
+static int seed_standing(cw_service *s, const cw_findings *f, cw_month m)
+{
+	size_t n = cw_findings_count(f), k = 0;
+	standing_id *all = malloc((n + 1) * sizeof *all);
+	uint64_t *ids = malloc((n + 1) * sizeof *ids);
+	int rc = all && ids ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		cw_record r;
+		cw_findings_get(&r, f, i);
+		if (r.f.patient != CW_NONE)
+			all[k++] = (standing_id){ r.f.patient, id_num(r.id) };
+	}
+	if (rc == 0 && k)
+		qsort(all, k, sizeof *all, cmp_standing);
+	for (size_t i = 0, j; rc == 0 && i < k; i = j) {
+		for (j = i; j < k && all[j].patient == all[i].patient; j++)
+			ids[j - i] = all[j].id;
+		rc = cw_hist_set_standing(s->hist, all[i].patient, m, ids, j - i);
+	}
+	free(ids);
+	free(all);
+	return rc;
+}
+
 int cw_service_open(cw_service **out, const cw_service_opts *o)
 {
 	cw_service *s = calloc(1, sizeof *s);
@@ -98,8 +146,20 @@ int cw_service_open(cw_service **out, const cw_service_opts *o)
 	if (rc == 0)
 		rc = cw_hist_load(&s->hist, NULL, o->data_dir, o->db, o->month, s->lookback, o->rejects_path, o->threads);
 	s->st.seconds_loading = cw_now() - t0;
+	cw_findings *month = NULL;
+	t0 = cw_now();
 	if (rc == 0)
-		rc = cw_watch_open(&s->watch, o->rules, cw_hist_base(s->hist), s->det, s->ndet, o->threads);
+		rc = month_findings(&month, s, o->threads);
+	if (rc == 0)
+		rc = seed_standing(s, month, o->month);
+	if (rc == 0)
+		rc = cw_watch_open(&s->watch, o->rules, cw_hist_base(s->hist), s->det, s->ndet, month);
+	cw_findings_free(month);
+	if (rc == 0) {
+		char secs[24], note[256];
+		snprintf(secs, sizeof secs, "%.2f", cw_now() - t0);
+		cw_progress_note("%s", cw_msg_format(note, sizeof note, M_LOG_MONTH, cw_msg_lang(o->lang), "", secs));
+	}
 	if (rc < 0) {
 		cw_service_free(s);
 		return rc;
@@ -154,7 +214,6 @@ static void verdict_free(verdict *v)
 	cw_dataset_free(v->ds);
 }
 
-static uint64_t id_num(const char *id) { return strtoull(id + 1, NULL, 16); }
 
 static int cmp_u64(const void *a, const void *b)
 {

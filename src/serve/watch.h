@@ -120,10 +120,11 @@ uint64_t cw_watch_alerts_total(cw_watch *w);
 /* --- fed from datasets (watch_feed.c) ----------------------------------------------------------- */
 
 /* A watch over base (the history loaded at start) for its month: reads the rules, names the units,
- * and rebuilds the counters from the month's lines and the findings of the detectors det[] run on
- * base (threads for them). Returns 0 or a CW_E* code (message set). base must outlive the watch. */
+ * and rebuilds the counters from the month's lines and month, the findings of the detectors det[] on
+ * base (the service runs them once at start, for the watch and for the findings standing). Returns 0
+ * or a CW_E* code (message set). base must outlive the watch. */
 int cw_watch_open(cw_watch **out, const cw_rules *rules, const cw_dataset *base, const char *const *det,
-                  size_t ndet, int threads);
+                  size_t ndet, const cw_findings *month);
 /* A judged claim: ds the patient's dataset for month m, rec[] its findings of the month when accepted
  * (commit 1: line_known[] tells the request's lines already in the history), or the hits answered to
  * a check (commit 0). Returns 0 or CW_ENOMEM. */

@@ -12,7 +12,6 @@
 #include "dataset/pool.h"
 #include "engine/indicators.h"
 #include "serve/watch.h"
-#include "util/progress.h"
 
 /* --- the rules ----------------------------------------------------------------------------------- */
 
@@ -216,44 +215,25 @@ static int cmp_phit(const void *a, const void *b)
 }
 
 /* The findings of the service's detectors on base, applied patient by patient. */
-static int rebuild_findings(cw_watch *w, const cw_watch_config *c, const cw_rules *rules, const cw_dataset *base,
-                            int threads)
+static int rebuild_findings(cw_watch *w, const cw_watch_config *c, const cw_dataset *base, const cw_findings *f)
 {
-	cw_dimset *dims = NULL;
-	phit *all = NULL;
-	size_t n = 0, cap = 0;
-	int rc = cw_dimset_load(&dims, rules);
-	for (size_t d = 0; rc == 0 && d < c->ndet; d++) {
-		cw_findings *f = NULL;
-		cw_detect_opts o = { .threads = threads, .only = c->det[d] };
-		if ((rc = cw_detect(&f, base, rules, dims, &o)) < 0)
-			break;
-		size_t cnt = cw_findings_count(f);
-		if (cnt + n > cap) {
-			phit *g = realloc(all, (cap = 2 * (cnt + n) + 16) * sizeof *all);
-			if (!g) {
-				cw_findings_free(f);
-				rc = cw_error_set(CW_ENOMEM, "out of memory");
-				break;
-			}
-			all = g;
-		}
-		for (size_t i = 0; i < cnt; i++) {
-			cw_record r;
-			cw_findings_get(&r, f, i);
-			all[n].patient = r.f.patient == CW_NONE ? 0
-			                 : patient_key(cw_dataset_str(base, cw_dataset_patients(base)->id[r.f.patient]));
-			all[n].h = hit_of(w, &r, base, base);
-			all[n++].h.det = (int)d;
-		}
-		cw_findings_free(f);
+	size_t cnt = cw_findings_count(f), n = 0;
+	phit *all = malloc((cnt + 1) * sizeof *all);
+	cw_watch_hit *h = malloc((cnt + 1) * sizeof *h);
+	int rc = all && h ? 0 : cw_error_set(CW_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < cnt; i++) {
+		cw_record r;
+		cw_findings_get(&r, f, i);
+		int d = det_index(c, r.detector->name);
+		if (d < 0)
+			continue;
+		all[n].patient = r.f.patient == CW_NONE ? 0
+		                 : patient_key(cw_dataset_str(base, cw_dataset_patients(base)->id[r.f.patient]));
+		all[n].h = hit_of(w, &r, base, base);
+		all[n++].h.det = d;
 	}
-	cw_dimset_free(dims);
 	if (rc == 0 && n)
 		qsort(all, n, sizeof *all, cmp_phit);
-	cw_watch_hit *h = malloc((n + 1) * sizeof *h);
-	if (rc == 0 && !h)
-		rc = cw_error_set(CW_ENOMEM, "out of memory");
 	for (size_t i = 0, j; rc == 0 && i < n; i = j) {
 		for (j = i; j < n && all[j].patient == all[i].patient; j++)
 			h[j - i] = all[j].h;
@@ -266,7 +246,7 @@ static int rebuild_findings(cw_watch *w, const cw_watch_config *c, const cw_rule
 }
 
 int cw_watch_open(cw_watch **out, const cw_rules *rules, const cw_dataset *base, const char *const *det,
-                  size_t ndet, int threads)
+                  size_t ndet, const cw_findings *month)
 {
 	cw_watch_config c;
 	cw_watch *w = NULL;
@@ -277,19 +257,17 @@ int cw_watch_open(cw_watch **out, const cw_rules *rules, const cw_dataset *base,
 	if ((rc = cw_watch_new(&w, &c, cw_dataset_departments(base)->n, cw_dataset_physicians(base)->n,
 	                       cw_dataset_window(base)->month)) < 0)
 		return rc;
-	double t0 = cw_now();
 	cw_watch_rebuilding(w, 1);
 	rc = name_units(w, rules, base);
 	if (rc == 0)
 		rc = rebuild_lines(w, base);
 	if (rc == 0)
-		rc = rebuild_findings(w, &c, rules, base, threads);
+		rc = rebuild_findings(w, &c, base, month);
 	if (rc < 0) {
 		cw_watch_free(w);
 		return rc;
 	}
 	cw_watch_rebuilding(w, 0);
-	cw_progress_note("watch: the served month's counters rebuilt from the history in %.2f s", cw_now() - t0);
 	*out = w;
 	return 0;
 }

@@ -93,7 +93,7 @@ LUA
 
 echo "== the service"
 "$cw" serve --data "$work/D" --rules "$data/rules.json" --month "$month" --accept-uncatalogued --listen 127.0.0.1:0 \
-  --threads "$threads" --max-connections 1024 --quiet 2>"$work/serve.log" &
+  --threads "$threads" --max-connections 1024 --quiet --lang en 2>"$work/serve.log" &
 pid=$!
 port=""
 for _ in $(seq 1 3000); do

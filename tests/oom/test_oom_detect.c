@@ -10,30 +10,7 @@
 #include "testutil.h"
 #include "oomalloc.h"
 #include "claimwatch/error.h"
-
-static cw_dataset *month(void)
-{
-	cw_builder *b = tu_builder("2026-05");
-	cw_item_row r = tu_item_row("LAB", CW_CAT_LAB, 2000);
-	tu_add_item(b, &r);
-	for (int i = 1; i <= 7; i++) {
-		char code[8];
-		snprintf(code, sizeof code, "D%d", i);
-		r = tu_item_row(code, CW_CAT_DRUG, 1000);
-		tu_add_item(b, &r);
-	}
-	tu_add_visit(b, "V1", "PM", "DR1", CW_OUTPATIENT, "2026-05-08 08:00", NULL, "J06.9");
-	tu_add_visit(b, "V2", "PF", "DR3", CW_OUTPATIENT, "2026-05-09 08:00", NULL, "J06.9");
-	tu_add_line(b, "L1", "V1", "LAB", "2026-05-08 09:00", CW_QTY_ONE, 2000);
-	tu_add_line(b, "L2", "V1", "LAB", "2026-05-08 09:00", CW_QTY_ONE, 2000);
-	tu_add_line(b, "L3", "V2", "LAB", "2026-05-09 09:00", CW_QTY_ONE, 2600);
-	for (int i = 1; i <= 7; i++) {
-		char code[8];
-		snprintf(code, sizeof code, "D%d", i);
-		tu_add_rx(b, "R1", i, "V2", "DR3", "2026-05-09 09:30", code, CW_QTY_ONE, 3, 1000);
-	}
-	return tu_finish(b);
-}
+#include "detset_month.h"
 
 static struct {
 	cw_dataset *ds;
@@ -131,7 +108,7 @@ static void test_every_allocation_fails_in_turn(void **state)
 
 int main(void)
 {
-	w.ds = month();
+	w.ds = detset_month();
 	if (cw_rules_load_text(&w.rules, tu_registry(), "{}", "test rules") < 0 || cw_dimset_load(&w.dims, w.rules) < 0) {
 		fprintf(stderr, "rules: %s\n", cw_error_last());
 		return 1;

@@ -8,32 +8,8 @@
 #include <string.h>
 #include "testutil.h"
 #include "claimwatch/error.h"
+#include "detset_month.h"
 
-/* A month with findings of three detectors: duplicate_billing (L1, L2), over_price (L3) and
- * large_prescription (R1: 7 drugs), on two patients. */
-static cw_dataset *month(void)
-{
-	cw_builder *b = tu_builder("2026-05");
-	cw_item_row r = tu_item_row("LAB", CW_CAT_LAB, 2000);
-	tu_add_item(b, &r);
-	for (int i = 1; i <= 7; i++) {
-		char code[8];
-		snprintf(code, sizeof code, "D%d", i);
-		r = tu_item_row(code, CW_CAT_DRUG, 1000);
-		tu_add_item(b, &r);
-	}
-	tu_add_visit(b, "V1", "PM", "DR1", CW_OUTPATIENT, "2026-05-08 08:00", NULL, "J06.9");
-	tu_add_visit(b, "V2", "PF", "DR3", CW_OUTPATIENT, "2026-05-09 08:00", NULL, "J06.9");
-	tu_add_line(b, "L1", "V1", "LAB", "2026-05-08 09:00", CW_QTY_ONE, 2000);
-	tu_add_line(b, "L2", "V1", "LAB", "2026-05-08 09:00", CW_QTY_ONE, 2000);
-	tu_add_line(b, "L3", "V2", "LAB", "2026-05-09 09:00", CW_QTY_ONE, 2600);
-	for (int i = 1; i <= 7; i++) {
-		char code[8];
-		snprintf(code, sizeof code, "D%d", i);
-		tu_add_rx(b, "R1", i, "V2", "DR3", "2026-05-09 09:30", code, CW_QTY_ONE, 3, 1000);
-	}
-	return tu_finish(b);
-}
 
 typedef struct world {
 	cw_dataset *ds;
@@ -43,7 +19,7 @@ typedef struct world {
 
 static world make(const char *rules_json)
 {
-	world w = { month(), NULL, NULL };
+	world w = { detset_month(), NULL, NULL };
 	if (cw_rules_load_text(&w.rules, tu_registry(), rules_json ? rules_json : "{}", "test rules") < 0 ||
 	    cw_dimset_load(&w.dims, w.rules) < 0)
 		fail_msg("rules: %s", cw_error_last());
@@ -238,7 +214,7 @@ typedef struct racer {
 static void *race(void *arg)
 {
 	racer *r = arg;
-	cw_dataset *ds = month();
+	cw_dataset *ds = detset_month();
 	for (int i = 0; i < 40 && !r->bad; i++) {
 		cw_findings *fs = NULL;
 		cw_detect_opts o = { .threads = r->threads };

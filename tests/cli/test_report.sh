@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 D="$TMP/data" O="$TMP/root"
-expect_exit 0 "generate two months" -- "$CW" gen --quiet --out "$D" --months 2026-01..2026-02 --scale 1 --seed 11
+expect_exit 0 "generate two months" -- "$CW" gen --quiet --out "$D" --months 2026-01..2026-02 --scale 0.5 --seed 11
 
 # Names that hold markup and quotes: they must come out as text.
 EVIL_NAME='<script>alert("x")</script>O'"'"'Brien & <b>Bold</b>'

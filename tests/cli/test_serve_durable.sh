@@ -28,15 +28,15 @@ client() { # FIRST LAST ACKFILE
 	done
 }
 : >"$T/ack1"; : >"$T/ack2"
-client 1 150 "$T/ack1" & c1=$!
-client 151 300 "$T/ack2" & c2=$!
+client 1 80 "$T/ack1" & c1=$!
+client 81 160 "$T/ack2" & c2=$!
 for _ in $(seq 1 200); do [ "$(cat "$T/ack1" "$T/ack2" | wc -l)" -ge 20 ] && break; sleep 0.05; done
 kill -KILL "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 SERVE_PID=""
 wait $c1 $c2
 acked=$(cat "$T/ack1" "$T/ack2" | wc -l)
-[ "$acked" -ge 20 ] && [ "$acked" -lt 300 ] && pass "killed with SIGKILL after $acked of 300 claims" ||
+[ "$acked" -ge 20 ] && [ "$acked" -lt 160 ] && pass "killed with SIGKILL after $acked of 160 claims" ||
 	fail "the kill came at $acked acknowledged claims"
 printf 'KL9999-1,K9999,C1,,2026-05-2' >>"$T/D/claim_lines.csv" # a torn write of our own
 
@@ -52,10 +52,10 @@ dups=$(cut -d, -f1 "$T/D/claim_lines.csv" | sort | uniq -d | wc -l)
 [ "$dups" = 0 ] && pass "no line id twice" || fail "$dups line ids twice"
 
 # every claim again: only those never acknowledged are added
-client 1 300 "$T/ack3"
-[ "$(wc -l <"$T/ack3")" = 300 ] && pass "every retried claim answered 200" || fail "retries: $(wc -l <"$T/ack3") of 300"
-[ "$(grep -c '^KL' "$T/D/claim_lines.csv")" = 600 ] && [ "$(grep -c "^K[0-9]" "$T/D/visits.csv")" = 300 ] &&
-	pass "each of the 600 lines and 300 visits once" || fail "after the retries: $(grep -c '^KL' "$T/D/claim_lines.csv") lines"
+client 1 160 "$T/ack3"
+[ "$(wc -l <"$T/ack3")" = 160 ] && pass "every retried claim answered 200" || fail "retries: $(wc -l <"$T/ack3") of 160"
+[ "$(grep -c '^KL' "$T/D/claim_lines.csv")" = 320 ] && [ "$(grep -c "^K[0-9]" "$T/D/visits.csv")" = 160 ] &&
+	pass "each of the 320 lines and 160 visits once" || fail "after the retries: $(grep -c '^KL' "$T/D/claim_lines.csv") lines"
 serve_stop
 "$CW" run --data "$T/D" --month 2026-05 --out "$T/R" --quiet --no-report && [ "$(($(wc -l <"$T/R/2026-05/rejects.csv")))" = 1 ] &&
 	pass "a batch run reads the journal without a reject" || fail "batch run on the journal: $(head -3 "$T/R/2026-05/rejects.csv")"

@@ -3,14 +3,25 @@
 // CSV to findings"), runs queries/baseline/duckdb/*.sql with the month bound as $1..$3 and prints one line
 // per detector and a last line "total SECONDS".
 //   node bench/duckdb_baseline.mjs DIR YYYY-MM [THREADS]
+// DuckDB reading its own database file instead (bench/speed.sh): --import FILE reads the ten tables from DIR
+// into a new FILE once and runs nothing; --db FILE opens FILE read-only and runs (and times) only the queries.
+//   node bench/duckdb_baseline.mjs DIR YYYY-MM [THREADS] --import FILE | --db FILE
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [dir, month, threads] = process.argv.slice(2);
-if (!dir || !/^\d{4}-\d{2}$/.test(month || '')) {
-  console.error('usage: node duckdb_baseline.mjs DIR YYYY-MM [THREADS]');
+const args = process.argv.slice(2);
+let mode = 'csv', file = '';
+const flag = args.findIndex((a) => a === '--import' || a === '--db');
+if (flag >= 0) {
+  mode = args[flag].slice(2);
+  file = args[flag + 1] || '';
+  args.splice(flag, 2);
+}
+const [dir, month, threads] = args;
+if (!dir || !/^\d{4}-\d{2}$/.test(month || '') || (mode !== 'csv' && !file)) {
+  console.error('usage: node duckdb_baseline.mjs DIR YYYY-MM [THREADS] [--import FILE | --db FILE]');
   process.exit(2);
 }
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,15 +53,22 @@ const typeSpec = (t) => {
   return `, types = {${Object.entries(c).map(([k, v]) => `'${k}': '${v}'`).join(', ')}}`;
 };
 
-const instance = await DuckDBInstance.create(':memory:', threads ? { threads: String(threads) } : {});
+if (mode === 'import' && existsSync(file)) unlinkSync(file);
+const options = threads ? { threads: String(threads) } : {};
+if (mode === 'db') options.access_mode = 'READ_ONLY';
+const instance = await DuckDBInstance.create(mode === 'csv' ? ':memory:' : file, options);
 const con = await instance.connect();
 const t0 = performance.now();
-for (const t of tables) {
-  const path = join(dir, `${t}.csv`).replaceAll("'", "''");
-  await con.run(`CREATE TABLE ${t} AS SELECT * FROM read_csv('${path}', header = true${typeSpec(t)})`);
+if (mode !== 'db') {
+  for (const t of tables) {
+    const path = join(dir, `${t}.csv`).replaceAll("'", "''");
+    await con.run(`CREATE TABLE ${t} AS SELECT * FROM read_csv('${path}', header = true${typeSpec(t)})`);
+  }
+  if (mode === 'import') await con.run('CHECKPOINT');
+  const tLoad = performance.now();
+  console.log(`read the CSV files${mode === 'import' ? ' into ' + file : ''}: ${((tLoad - t0) / 1000).toFixed(2)} s`);
+  if (mode === 'import') process.exit(0);
 }
-const tLoad = performance.now();
-console.log(`read the CSV files: ${((tLoad - t0) / 1000).toFixed(2)} s`);
 for (const d of ['split_billing', 'split_admission', 'repeat_test', 'idle_bed']) {
   const sql = readFileSync(join(sqlDir, `${d}.sql`), 'utf8');
   const q0 = performance.now();

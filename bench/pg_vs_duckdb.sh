@@ -33,10 +33,9 @@ out=$(mktemp -d /tmp/claimwatch-bench-out.XXXXXX)
 cleanup() { bash tests/pg/server.sh stop "$state" >/dev/null 2>&1 || true; rm -rf "$out"; }
 trap cleanup EXIT
 
-[ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCW_TESTS=OFF >/dev/null
-ninja -C "$build" >/dev/null
-cw=$PWD/$build/claimwatch
-[ -d bench/node_modules/@duckdb/node-api ] || (cd bench && npm install --no-audit --no-fund --silent >/dev/null)
+. bench/lib.sh
+bench_build
+bench_duckdb
 
 if [ ! -f "$data/claim_lines.csv" ]; then
   echo "generating $lines claim lines for $month into $data ..."
@@ -100,17 +99,7 @@ PY
 in_month=$(grep -o '"claim_lines_in_month":[[:space:]]*[0-9]*' "$out/db/$month/summary.json" | grep -o '[0-9]*$')
 
 # The baseline SQL inside PostgreSQL, on the tables claimwatch load filled.
-ms="$month-01 00:00"
-me=$(date -d "$month-01 +1 month" +%Y-%m-01)" 00:00"
-ws=$(date -d "$month-01 -45 days" +%Y-%m-%d)" 00:00"
-pg_sql() {
-  local f
-  for f in split_billing split_admission repeat_test idle_bed; do
-    printf 'PREPARE %s (timestamp, timestamp, timestamp) AS %s\n' "$f" "$(cat "queries/baseline/pg/$f.sql")"
-    printf "EXECUTE %s ('%s', '%s', '%s');\n" "$f" "$ms" "$me" "$ws"
-  done
-}
-pg_sql > "$out/baseline.sql"
+bench_pg_sql "$month" > "$out/baseline.sql"
 secs psql -X -q -At -F ' ' -d cwbench -v ON_ERROR_STOP=1 -f "$out/baseline.sql" > "$out/pg.txt"
 t_pg=$(took)
 secs node bench/duckdb_baseline.mjs "$data" "$month" > "$out/duck.txt"

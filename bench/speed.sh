@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # speed.sh: issue 17's speed targets side by side, medians of several runs (figures, not tests).
 #
-#   bench/speed.sh [--small | --scale F] [--runs N] [--data-root DIR] [--no-pg] [--profile]
+#   bench/speed.sh [--small | --scale F] [--runs N] [--data-root DIR] [--no-pg] [--profile] [--claimwatch BIN]
 #
 # See usage() below for what it measures; bench/lib.sh holds what it shares with bench/pg_vs_duckdb.sh.
 set -euo pipefail
@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 usage() {
   cat <<'EOF'
 usage: bench/speed.sh [--small | --scale F] [--runs N] [--data-root DIR] [--no-pg] [--profile]
+                      [--claimwatch BIN]
 
 Prints issue 17's speed targets side by side: claimwatch against DuckDB and PostgreSQL running the four core
 detectors as SQL (queries/baseline/), each command timed --runs times, the medians of wall time, CPU time
@@ -37,13 +38,15 @@ options:
   --profile          for each target not met, where claimwatch's time goes: perf record/report when
                      hardware counters work here, always the run's own step timings (summary.json) or,
                      for load, its progress output
+  --claimwatch BIN   time this claimwatch binary (another branch's Release build) instead of building
+                     build-bench/
   --help             this help
 
 Needs /usr/bin/time, node and npm, and for item 3 the Debian postgresql package.
 EOF
 }
 
-scale=1 runs=3 root=/tmp/claimwatch-speed profile=0 pg=1
+scale=1 runs=3 root=/tmp/claimwatch-speed profile=0 pg=1 bin=""
 value() { [ "$1" -ge 2 ] || { echo "speed.sh: $2 needs a value (see --help)" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
     --data-root) value $# "$1"; root="$2"; shift ;;
     --no-pg) pg=0 ;;
     --profile) profile=1 ;;
+    --claimwatch) value $# "$1"; bin="$2"; shift ;;
     --help|-h) usage; exit 0 ;;
     *) echo "speed.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -64,6 +68,7 @@ done
 [ -n "$root" ] || { echo "speed.sh: --data-root wants a folder" >&2; exit 2; }
 root=$(realpath -m "$root")
 case "$root/" in "$PWD"/*) echo "speed.sh: --data-root $root is inside the repository" >&2; exit 2 ;; esac
+[ -z "$bin" ] || [ -x "$bin" ] || { echo "speed.sh: --claimwatch $bin is not an executable" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "speed.sh: /usr/bin/time is missing (Debian package 'time')" >&2; exit 1; }
 
 month=2026-06 big_month=2026-05
@@ -72,7 +77,7 @@ big_lines=$(awk -v s="$scale" 'BEGIN { printf "%d", 9780000 * s }')  # 9.78M a m
 six=$root/six-$month_lines big=$root/month-$big_lines
 
 . bench/lib.sh
-bench_build
+if [ -n "$bin" ]; then cw=$(realpath "$bin"); else bench_build; fi
 bench_duckdb
 export CLAIMWATCH_PSEUDONYM_KEY=00112233445566778899aabbccddeeff
 out=$(mktemp -d /tmp/claimwatch-speed-out.XXXXXX)
@@ -248,6 +253,12 @@ per=$(awk -v m="${R[cw_csv]}" -v n="$window" 'BEGIN { printf "%.0f", m * 1048576
 ok=$(ge 100 "$per")
 row "peak RSS per claim line of the window (CSV run)" "$per B" "-" "-" "<= 100 B" "$(meets "$ok")"
 [ "$ok" = 1 ] || failed+=(memory)
+if [ -n "${W[cw_store]:-}" ]; then
+  per_store=$(awk -v m="${R[cw_store]}" -v n="$window" 'BEGIN { printf "%.0f", m * 1048576 / n }')
+  ok=$(ge 100 "$per_store")
+  row "peak RSS per claim line of the window (store run)" "$per_store B" "-" "-" "<= 100 B" "$(meets "$ok")"
+  [ "$ok" = 1 ] || failed+=(memory_store)
+fi
 measure cw_big
 big_window=$(json "$out/o-cw_big/$big_month/summary.json" dataset.claim_lines)
 big_in=$(json "$out/o-cw_big/$big_month/summary.json" dataset.claim_lines_in_month)
@@ -264,6 +275,7 @@ row "peak RSS per claim line of the window (10M month)" "$per_big B" "-" "-" "<=
 
 # The report.
 echo "claimwatch speed targets (issue 17), $started to $(date -u '+%H:%M UTC'), commit $(git rev-parse --short HEAD)"
+echo "claimwatch: $cw"
 echo "machine: $(nproc) cores, load average $load0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "six-month folder: $six, $six_lines claim lines, $(du -sh "$six" | cut -f1); month $month: $window claim lines with the look-back"
 echo "10M-line folder:  $big, $big_all claim lines; month $big_month: $big_in claim lines, $big_window with the look-back"
@@ -308,7 +320,7 @@ PY
 }
 echo
 echo "profiles of the targets not met (perf: ${perf_event:-not available})"
-for f in $(printf '%s\n' "${failed[@]}" | sed 's/^memory$/cw_csv/; s/^memory_big$/cw_big/' | awk '!seen[$0]++'); do
+for f in $(printf '%s\n' "${failed[@]}" | sed 's/^memory$/cw_csv/; s/^memory_big$/cw_big/; s/^memory_store$/cw_store/' | awk '!seen[$0]++'); do
   case "$f" in duck_*|pg_sql) continue ;; esac
   echo "== $f"
   case "$f" in

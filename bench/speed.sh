@@ -67,7 +67,7 @@ done
 [[ "$runs" =~ ^[1-9][0-9]?$ ]] || { echo "speed.sh: --runs wants 1 to 99, not '$runs'" >&2; exit 2; }
 [ -n "$root" ] || { echo "speed.sh: --data-root wants a folder" >&2; exit 2; }
 root=$(realpath -m "$root")
-case "$root/" in "$PWD"/*) echo "speed.sh: --data-root $root is inside the repository" >&2; exit 2 ;; esac
+case "$root/" in "$(pwd -P)"/*) echo "speed.sh: --data-root $root is inside the repository" >&2; exit 2 ;; esac
 [ -z "$bin" ] || [ -x "$bin" ] || { echo "speed.sh: --claimwatch $bin is not an executable" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "speed.sh: /usr/bin/time is missing (Debian package 'time')" >&2; exit 1; }
 

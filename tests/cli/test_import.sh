@@ -88,6 +88,17 @@ for v in fund:
 sys.exit(0 if ok else 1)
 PY
 
+# Discharge medication is moved to the discharge only when it is a drug billed within 48 hours of it.
+cp -r "$FX/nhsa" "$TMP/late"
+sed -i '4s/2026-03-07 11:00:00/2026-03-08 12:00:00/; 5s/"dscg_tkdrug_flag":"0"/"dscg_tkdrug_flag":"1"/' "$TMP/late/feedetail.jsonl"
+expect_exit 0 "import: late and non-drug discharge flags" -- "$CW" import --from nhsa "$TMP/late" --out "$TMP/l" --lang en
+tsv "$TMP/l/import_report.csv"
+expect_count "$TMP/l/import_report.csv" feedetail defaulted 1 "discharge medication billed more than 48 hours"
+expect_count "$TMP/l/import_report.csv" feedetail defaulted 1 "dscg_tkdrug_flag 1 on a line that is not a drug"
+expect_exit 0 "run them" -- "$CW" run --quiet --no-report --data "$TMP/l" --month 2026-03 --out "$TMP/lo"
+findings "$TMP/lo/2026-03" | grep -q '^phantom_service M0001 M0001-4 M0001-5 after_discharge' \
+  && pass "late or non-drug 'discharge medication' is still found after the discharge" || { fail "late discharge flags"; findings "$TMP/lo/2026-03" >&2; }
+
 # --- cms ---------------------------------------------------------------------------------
 expect_exit 2 "cms without --coding" -- "$CW" import --from cms "$FX/cms" --out "$TMP/c"
 expect_output "needs --coding icd9 or --coding icd10" "cms: --coding required"

@@ -461,6 +461,32 @@ static int line_item(nhsa *n, imp_src *s, const char *code)
 	return 0;
 }
 
+/* A line flagged discharge medication (dscg_tkdrug_flag 1) dated after its stay's discharge: a drug
+ * dispensed for the discharge, billed when the pharmacy dispensed it. Within DSCG_DRUG_HOURS of the
+ * discharge its time becomes the discharge's, so that phantom_service's after_discharge does not take it
+ * for a service after the patient left; a line that is not a drug, or later, keeps its time (and is found
+ * if it is beyond the rule's grace). */
+#define DSCG_DRUG_HOURS 48
+static void discharge_medication(nhsa *n, imp_src *s, imp_line *x, const imp_visit *v)
+{
+	const char *R = "feedetail";
+	int64_t it = imp_map_get(&n->db->item_ix, imp_src_get(s, L_CODE));
+	int cat = it >= 0 ? n->db->item[it].category : category_of(imp_src_get(s, L_TYPE));
+	if (cat != CW_CAT_DRUG) {
+		count(n, R, IMP_DEFAULTED, ZH("dscg_tkdrug_flag 1 on a line that is not a drug: its time kept",
+		      "非药品明细带出院带药标志：时间不变"), s, L_DSCG);
+		return;
+	}
+	if (x->time - v->discharge > DSCG_DRUG_HOURS * 60) {
+		count(n, R, IMP_DEFAULTED, ZH("discharge medication billed more than 48 hours after the discharge: its time "
+		      "kept", "出院带药晚于出院48小时以上：时间不变"), s, L_DSCG);
+		return;
+	}
+	x->time = v->discharge;
+	count(n, R, IMP_DEFAULTED, ZH("discharge medication (dscg_tkdrug_flag 1) dated after the discharge: "
+	      "service_time set to the discharge", "出院带药晚于出院时间：费用时间记为出院时间"), s, L_DSCG);
+}
+
 static int fee_values(nhsa *n, imp_src *s, imp_line *x, const imp_visit *v)
 {
 	const char *R = "feedetail", *why;
@@ -488,11 +514,8 @@ static int fee_values(nhsa *n, imp_src *s, imp_line *x, const imp_visit *v)
 	x->weight = x->amount;
 	if (*imp_src_get(s, L_SCOPE) && money(n, R, s, L_SCOPE, &x->weight, &rounded) < 0)
 		return -1;
-	if (!strcmp(imp_src_get(s, L_DSCG), "1") && v->discharge != CW_MINUTE_NONE && x->time > v->discharge) {
-		x->time = v->discharge;
-		count(n, R, IMP_DEFAULTED, ZH("discharge medication (dscg_tkdrug_flag 1) dated after the discharge: "
-		      "service_time set to the discharge", "出院带药晚于出院时间：费用时间记为出院时间"), s, L_DSCG);
-	}
+	if (!strcmp(imp_src_get(s, L_DSCG), "1") && v->discharge != CW_MINUTE_NONE && x->time > v->discharge)
+		discharge_medication(n, s, x, v);
 	return 0;
 }
 

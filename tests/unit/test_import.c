@@ -121,6 +121,11 @@ static void test_src_json(void **state)
 	assert_int_equal(imp_src_next(s), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "r.jsonl: line 4: column a: an object or array where a value belongs"));
 	imp_src_close(s);
+	write_file("r.jsonl", "{\"a\": 123456789012345678901}\n");
+	assert_int_equal(imp_src_open(&s, root, "r", fields), 0);
+	assert_int_equal(imp_src_next(s), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "r.jsonl: line 1: column a: a number beyond 2^53"));
+	imp_src_close(s);
 	write_file("r.jsonl", "[1, 2]\n");
 	assert_int_equal(imp_src_open(&s, root, "r", fields), 0);
 	assert_int_equal(imp_src_next(s), CW_EINVALID);

@@ -158,6 +158,10 @@ static int json_value(imp_src *s, size_t i, const cJSON *v)
 	if (cJSON_IsBool(v))
 		return set(s, i, cJSON_IsTrue(v) ? "1" : "0", 1);
 	if (cJSON_IsNumber(v)) {
+		if (!(v->valuedouble > -9007199254740992.0 && v->valuedouble < 9007199254740992.0))
+			return cw_error_set(CW_EINVALID, "%s: line %llu: column %s: a number beyond 2^53 is not read exactly "
+			                    "(an id such as feedetl_sn written as a number?): write it as a string", s->path,
+			                    (unsigned long long)s->line, name_of(s, i));
 		number_text(num, sizeof num, v->valuedouble);
 		return set(s, i, num, strlen(num));
 	}

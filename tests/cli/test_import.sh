@@ -33,9 +33,9 @@ PY
 }
 
 # --- nhsa ------------------------------------------------------------------------------
-expect_exit 0 "import --from nhsa" -- "$CW" import --from nhsa "$FX/nhsa" --out "$TMP/n" --lang en
-expect_output "^feedetail: 16 rows read, 14 kept, 1 merged, 1 dropped, 1 values defaulted" "nhsa summary in English"
-expect_output "rules key dx.coding = \"icd10\"" "nhsa: the coding named"
+expect_exit 0 "import --from nhsa" -- "$CW" import --from nhsa "$FX/nhsa" --out "$TMP/n"
+expect_output "^feedetail：读入 16 行，保留 14，合并 1，舍弃 1，补默认值 1 处" "nhsa summary in Chinese (the default)"
+expect_output "规则键 dx.coding 应为 \"icd10\"" "nhsa: the coding named"
 R="$TMP/n/import_report.csv"; tsv "$R"
 expect_count "$R" mdtrtinfo read 5;  expect_count "$R" mdtrtinfo kept 3
 expect_count "$R" mdtrtinfo merged 1 "another record of the same mdtrt_id"
@@ -49,8 +49,6 @@ expect_count "$R" feedetail dropped 1 "its visit was dropped"
 expect_count "$R" setldetail kept 4; expect_count "$R" catalogue kept 7
 grep -q 'feedetail.jsonl:4:dscg_tkdrug_flag' "$R" && pass "report: the first row of a reason named" \
   || fail "report lacks feedetail.jsonl:4:dscg_tkdrug_flag"
-expect_exit 0 "import --from nhsa, Chinese summary" -- "$CW" import --from nhsa "$FX/nhsa" --out "$TMP/n"
-expect_output "^feedetail：读入 16 行，保留 14，合并 1，舍弃 1，补默认值 1 处" "nhsa summary in Chinese"
 
 expect_exit 0 "run the imported month" -- "$CW" run --quiet --no-report --data "$TMP/n" --month 2026-03 --out "$TMP/no"
 [ "$(wc -l <"$TMP/no/2026-03/rejects.csv")" = 1 ] && pass "nhsa: no rejects" || fail "nhsa rejects: $(cat "$TMP/no/2026-03/rejects.csv")"
@@ -104,6 +102,7 @@ expect_exit 2 "cms without --coding" -- "$CW" import --from cms "$FX/cms" --out 
 expect_output "needs --coding icd9 or --coding icd10" "cms: --coding required"
 expect_exit 0 "import --from cms" -- "$CW" import --from cms "$FX/cms" --out "$TMP/c" --coding icd9 --lang en
 expect_output "rules key dx.coding = \"icd9\"" "cms: the coding named"
+expect_output "^inpatient: 3 rows read, 2 kept, 1 merged, 0 dropped, 3 values defaulted" "cms summary in English"
 R="$TMP/c/import_report.csv"; tsv "$R"
 grep -q 'set the rules key dx.coding to icd9' "$R" && pass "report: the declared coding" || fail "report lacks the coding"
 expect_count "$R" beneficiary kept 2

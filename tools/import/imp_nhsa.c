@@ -1,6 +1,7 @@
 /* imp_nhsa.c: the national medical-insurance platform's interface records into the contract
  * (--from nhsa). Records, in the order read: catalogue (目录, optional), mdtrtinfo (就诊信息: 2201
- * 挂号, 2401 入院办理, 2402 出院办理; several rows of one mdtrt_id are merged), diseinfo (诊断信息),
+ * 挂号, 2401 入院办理, 2402 出院办理; or split into adminfo and dscginfo; several rows of one mdtrt_id are
+ * merged), diseinfo (诊断信息),
  * setlinfo (2304 结算信息), feedetail (2301 费用明细), setldetail (2304 基金分项: the fund's payments,
  * apportioned to the lines). Field by field, with the rules and their sources: docs/import.md. */
 #include <stdio.h>
@@ -136,7 +137,7 @@ static int read_catalogue(nhsa *n, const char *dir)
 enum { M_ID, M_PSN, M_TYPE, M_BEGN, M_END, M_INST, M_INST_NAME, M_LV, M_ADMDVS, M_DR, M_DR_NAME, M_CHF_NAME,
        M_DEPT, M_DEPT_NAME, M_ADM_DEPT, M_ADM_DEPT_NAME, M_DSCG_DEPT, M_CATY, M_DX, M_DX_NAME, M_DIE };
 static const char *const mdtrt_fields[] = {
-	"mdtrt_id", "psn_no", "?med_type", "?begntime", "?endtime", "fixmedins_code", "?fixmedins_name", "?hosp_lv",
+	"mdtrt_id", "psn_no", "?med_type", "?begntime", "?endtime", "?fixmedins_code", "?fixmedins_name", "?hosp_lv",
 	"?admdvs", "?atddr_no", "?dr_name", "?chfpdr_name", "?dept_code", "?dept_name", "?adm_dept_codg",
 	"?adm_dept_name", "?dscg_dept_codg", "?caty", "?dscg_maindiag_code", "?dscg_maindiag_name", "?die_date", NULL
 };
@@ -165,8 +166,8 @@ static int visit_row(nhsa *n, imp_src *s)
 	const char *R = "mdtrtinfo", *why;
 	imp_db *db = n->db;
 	const char *id = imp_src_get(s, M_ID), *psn = imp_src_get(s, M_PSN), *inst = imp_src_get(s, M_INST);
-	int bad = !*id ? M_ID : !*psn ? M_PSN : !*inst ? M_INST : -1;
-	if (bad >= 0)
+	int bad = !*id ? M_ID : !*psn ? M_PSN : !*inst && imp_map_get(&db->visit_ix, id) < 0 ? M_INST : -1;
+	if (bad >= 0) /* fixmedins_code: a discharge record (2402) may leave it to the admission's */
 		return count(n, R, IMP_DROPPED, ZH("a required field is empty", "必填字段为空"), s, bad), 0;
 	cw_minute begn = CW_MINUTE_NONE, end = CW_MINUTE_NONE;
 	if (*imp_src_get(s, M_BEGN) && imp_time(&begn, &why, imp_src_get(s, M_BEGN)) < 0)
@@ -191,8 +192,8 @@ static int visit_row(nhsa *n, imp_src *s)
 		v->kind = -1;
 		count(n, R, IMP_KEPT, NULL, NULL, s, -1);
 	}
-	if (imp_inst(db, inst, imp_src_get(s, M_INST_NAME), level_of(imp_src_get(s, M_LV)), imp_src_get(s, M_ADMDVS)) < 0 ||
-	    imp_patient(db, psn, 0, CW_DAY_NONE, die) < 0)
+	if ((*inst && imp_inst(db, inst, imp_src_get(s, M_INST_NAME), level_of(imp_src_get(s, M_LV)),
+	                       imp_src_get(s, M_ADMDVS)) < 0) || imp_patient(db, psn, 0, CW_DAY_NONE, die) < 0)
 		return CW_ENOMEM;
 	if (v->admit == CW_MINUTE_NONE)
 		v->admit = begn;
@@ -283,18 +284,28 @@ static int finish_visits(nhsa *n)
 	return 0;
 }
 
+/* The visit records: mdtrtinfo (any of 2201, 2401, 2402 in one file), adminfo (2401 入院办理) and dscginfo
+ * (2402 出院办理), each optional but one at least, read in that order and merged by mdtrt_id. */
 static int read_visits(nhsa *n, const char *dir)
 {
-	imp_src *s;
-	int rc = imp_src_open(&s, dir, "mdtrtinfo", mdtrt_fields);
-	if (rc < 0)
-		return rc;
-	while ((rc = imp_src_next(s)) > 0) {
-		count(n, "mdtrtinfo", IMP_READ, NULL, NULL, s, -1);
-		if ((rc = visit_row(n, s)) < 0)
-			break;
+	static const char *const names[] = { "mdtrtinfo", "adminfo", "dscginfo" };
+	int found = 0, rc = 0;
+	for (size_t k = 0; rc == 0 && k < sizeof names / sizeof names[0]; k++) {
+		imp_src *s;
+		if ((rc = imp_src_open(&s, dir, names[k], mdtrt_fields)) == CW_ENOTFOUND) {
+			cw_error_clear();
+			rc = 0;
+			continue;
+		}
+		found++;
+		while (rc == 0 && (rc = imp_src_next(s)) > 0) {
+			count(n, "mdtrtinfo", IMP_READ, NULL, NULL, s, -1);
+			rc = visit_row(n, s);
+		}
+		imp_src_close(s);
 	}
-	imp_src_close(s);
+	if (rc == 0 && !found)
+		rc = cw_error_set(CW_ENOTFOUND, "%s: no visit records (mdtrtinfo, adminfo or dscginfo, .csv or .jsonl)", dir);
 	return rc;
 }
 

@@ -23,6 +23,7 @@ static const cw_command commands[] = {
 	{ "eval", "measure findings against a generated truth.json", cw_cmd_eval },
 	{ "db", "create or migrate claimwatch's tables in a PostgreSQL database (db init)", cw_cmd_db },
 	{ "load", "load a folder of the contract's CSV files into PostgreSQL", cw_cmd_load },
+	{ "import", "the national insurance platform's records or CMS claims files into the contract", cw_cmd_import },
 	{ NULL, NULL, NULL }
 };
 

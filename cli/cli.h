@@ -44,6 +44,7 @@ int cw_cmd_assess(int argc, char **argv);
 int cw_cmd_inst_sanctions(int argc, char **argv);
 int cw_cmd_budget(int argc, char **argv);
 int cw_cmd_serve(int argc, char **argv);
+int cw_cmd_import(int argc, char **argv);
 
 /* Prints "claimwatch CMD: message" and a hint to --help on stderr; returns CW_EXIT_USAGE. */
 int cw_cli_usage(const char *cmd, const char *fmt, ...) CW_PRINTF(2, 3);

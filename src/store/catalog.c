@@ -2,7 +2,7 @@
  *   claimwatch-store VERSION
  *   load ID MONTHS                        (MONTHS: YYYY-MM,YYYY-MM... or -)
  *   source ID TABLE FILE UNKNOWN_COLUMNS  (per load and table: the reject file's name, unread columns)
- *   part TABLE KEY LOAD ROWS HOME COLFILE SIZE SUM HEAPFILE SIZE SUM
+ *   part TABLE KEY LOAD ROWS HOME VALID COLFILE SIZE SUM HEAPFILE SIZE SUM
  *   end SUM                               (the checksum of every byte before this line)
  * parsed strictly (anything else is an error naming the line), written atomically. */
 #include <errno.h>
@@ -166,11 +166,12 @@ static int parse_part(parser *p)
 	cw_cs_catalog *c = p->c;
 	cw_cs_part x = { 0 };
 	uint64_t load;
-	if (p->ntok != 12 || (x.table = table_of(p->tok[1])) < 0 || key_parse(&x.key, p->tok[2]) < 0 ||
+	if (p->ntok != 13 || (x.table = table_of(p->tok[1])) < 0 || key_parse(&x.key, p->tok[2]) < 0 ||
 	    num_parse(&load, p->tok[3], 0, UINT32_MAX) < 0 || !find_load(c, (uint32_t)load) ||
 	    num_parse(&x.rows, p->tok[4], 0, (uint64_t)1 << 32) < 0 || num_parse(&x.home, p->tok[5], 0, x.rows) < 0 ||
-	    parse_file(&x.col, p->tok + 6) < 0 || parse_file(&x.heap, p->tok + 9) < 0)
-		return bad(p, "expected: part TABLE MONTH LOAD ROWS HOME COLFILE SIZE SUM HEAPFILE SIZE SUM");
+	    num_parse(&x.valid, p->tok[6], 0, x.home) < 0 || parse_file(&x.col, p->tok + 7) < 0 ||
+	    parse_file(&x.heap, p->tok + 10) < 0)
+		return bad(p, "expected: part TABLE MONTH LOAD ROWS HOME VALID COLFILE SIZE SUM HEAPFILE SIZE SUM");
 	if ((x.key == CW_CS_DIM) != !cw_row_dated(x.table))
 		return bad(p, x.key == CW_CS_DIM ? "a dated table in the partition dim"
 		                                 : "a table without dates in a month's partition");
@@ -338,9 +339,9 @@ int cw_cs_catalog_format(char **out, size_t *len, const cw_cs_catalog *c)
 	}
 	for (size_t i = 0; i < c->nparts; i++) {
 		const cw_cs_part *p = &c->parts[i];
-		snprintf(line, sizeof line, "part %s %s %u %" PRIu64 " %" PRIu64 " %s %" PRIu64 " %016" PRIx64
+		snprintf(line, sizeof line, "part %s %s %u %" PRIu64 " %" PRIu64 " %" PRIu64 " %s %" PRIu64 " %016" PRIx64
 		         " %s %" PRIu64 " %016" PRIx64 "\n", cw_table_name(p->table), cw_cs_key_name(k, p->key), p->load,
-		         p->rows, p->home, p->col.name, p->col.size, p->col.sum, p->heap.name, p->heap.size, p->heap.sum);
+		         p->rows, p->home, p->valid, p->col.name, p->col.size, p->col.sum, p->heap.name, p->heap.size, p->heap.sum);
 		cw_sb_add(&sb, "", line);
 	}
 	if (sb.failed) {

@@ -27,7 +27,8 @@
 #define CW_CS_DIM (-2) /* a table without dates: every month's */
 #define CW_CS_ANY (-1) /* rows whose month cannot be told: fed to every run */
 
-#define CW_CS_MAX_COLS 24 /* columns of a column file, the three row columns included */
+#define CW_CS_MAX_COLS 24 /* columns of a column file, the row columns included */
+#define CW_CS_ROWCOLS 4   /* seq, blob, status, home: then the typed fields */
 
 /* The status column. */
 enum { CW_CS_TYPED = 1, CW_CS_UNTYPED = 0, CW_CS_UNSPLIT = 2 };
@@ -45,7 +46,8 @@ typedef struct cw_cs_layout {
 } cw_cs_layout;
 
 /* The layout of table's column file for rows rows: seq (u64: load << 40 | the record's line), blob (u32:
- * the record's text in the heap), status (u8), then the typed fields in the order of cw_row_any's member.
+ * the record's text in the heap), status (u8), home (i32: the key of the partition that counts the row,
+ * for a row copied into several), then the typed fields in the order of cw_row_any's member.
  * Every column starts at a multiple of 8. Returns 0, or CW_EINVALID for no such table or too many rows. */
 int cw_cs_layout_of(cw_cs_layout *out, int table, uint64_t rows);
 
@@ -76,6 +78,7 @@ typedef struct cw_cs_part {
 	uint32_t load;  /* the load that wrote it */
 	uint64_t rows;  /* rows in it */
 	uint64_t home;  /* rows counted here in `read` (a visit copied into several months counts once) */
+	uint64_t valid; /* visits: of those, the ones the builder takes (with the load's tables without dates) */
 	cw_cs_file col, heap;
 } cw_cs_part;
 
@@ -140,6 +143,7 @@ int cw_cs_map_check(cw_cs_map *m, const char *name);
  * leaves the heap. */
 int cw_cs_map_row(cw_row_any *out, const cw_cs_map *m, uint64_t r);
 uint64_t cw_cs_map_seq(const cw_cs_map *m, uint64_t r);
+int32_t cw_cs_map_home(const cw_cs_map *m, uint64_t r);
 uint32_t cw_cs_map_blob(const cw_cs_map *m, uint64_t r);
 int cw_cs_map_status(const cw_cs_map *m, uint64_t r);
 

@@ -55,8 +55,8 @@ int cw_cs_layout_of(cw_cs_layout *out, int table, uint64_t rows)
 	if (rows > ((uint64_t)1 << 32))
 		return cw_error_set(CW_EINVALID, "%llu rows in one partition: more than the store takes",
 		                    (unsigned long long)rows);
-	int kinds[3] = { CW_CS_U64, CW_CS_STR, CW_CS_U8 }; /* seq, blob (a heap offset), status */
-	for (int i = 0; i < 3; i++)
+	int kinds[CW_CS_ROWCOLS] = { CW_CS_U64, CW_CS_STR, CW_CS_U8, CW_CS_I32 }; /* seq, blob, status, home */
+	for (int i = 0; i < CW_CS_ROWCOLS; i++)
 		out->kind[out->ncols++] = kinds[i];
 	for (int i = 0; i < tables[table].n; i++) {
 		out->kind[out->ncols] = tables[table].f[i].kind;

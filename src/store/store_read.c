@@ -120,10 +120,17 @@ uint32_t cw_cs_map_blob(const cw_cs_map *m, uint64_t r)
 
 int cw_cs_map_status(const cw_cs_map *m, uint64_t r) { return m->col[m->lay.off[2] + r]; }
 
+int32_t cw_cs_map_home(const cw_cs_map *m, uint64_t r)
+{
+	int32_t v;
+	memcpy(&v, m->col + m->lay.off[3] + 4 * r, 4);
+	return v;
+}
+
 int cw_cs_map_row(cw_row_any *out, const cw_cs_map *m, uint64_t r)
 {
 	const cw_cs_layout *lay = &m->lay;
-	for (int c = 3; c < lay->ncols; c++) {
+	for (int c = CW_CS_ROWCOLS; c < lay->ncols; c++) {
 		char *dst = (char *)out + lay->field[c];
 		const unsigned char *src = m->col + lay->off[c];
 		if (lay->kind[c] == CW_CS_STR) {
@@ -148,7 +155,22 @@ typedef struct feed {
 	cw_load_stats *st;
 	cw_rowbuf rb;
 	const char *file; /* the table's file in the reject file */
+	int32_t first, last; /* the window's partition keys */
+	uint64_t outside;    /* visits taken whose home partition is outside the window */
 } feed;
+
+/* A row the builder took (rc 0) or left (CW_SKIP): counted as the CSV source counts it. A visit whose
+ * home partition is outside the window is counted there (cw_cs_part.valid) instead. */
+static void taken(feed *F, const cw_cs_map *m, uint64_t r, int rc)
+{
+	int table = m->part->table;
+	if (rc)
+		return;
+	F->st->table[table].loaded++;
+	int32_t home = cw_cs_map_home(m, r);
+	if (table == CW_T_VISITS && home >= 0 && (home < F->first || home > F->last))
+		F->outside++;
+}
 
 static int damaged(const cw_cs_map *m, uint64_t r)
 {
@@ -171,7 +193,7 @@ static int feed_row(feed *F, const cw_cs_map *m, uint64_t r, uint64_t line)
 			return damaged(m, r);
 		rc = cw_row_add_typed(&err, F->b, table, &x);
 		if (rc == 0 || rc == CW_SKIP) {
-			st->loaded += rc == 0;
+			taken(F, m, r, rc);
 			return 0;
 		}
 	}
@@ -192,7 +214,7 @@ static int feed_row(feed *F, const cw_cs_map *m, uint64_t r, uint64_t line)
 	if (status == CW_CS_UNTYPED) { /* typed as the CSV source types it, for the same reason */
 		rc = cw_row_add(&err, F->b, table, bl.f, &F->rb);
 		if (rc == 0 || rc == CW_SKIP) {
-			st->loaded += rc == 0;
+			taken(F, m, r, rc);
 			return 0;
 		}
 	}
@@ -242,7 +264,7 @@ static int load_table(feed *F, const cw_cs_catalog *cat, int table, int32_t firs
 {
 	cw_cs_map maps[64];
 	size_t n = 0;
-	uint64_t read = 0, rows = 0;
+	uint64_t read = 0, rows = 0, valid_out = 0;
 	const cw_cs_load *newest = NULL;
 	int unknown = 0, rc = 0;
 	double t0 = cw_now();
@@ -251,8 +273,10 @@ static int load_table(feed *F, const cw_cs_catalog *cat, int table, int32_t firs
 		if (p->table != table)
 			continue;
 		read += p->home;
-		if (p->key >= 0 && (p->key < first || p->key > last))
+		if (p->key >= 0 && (p->key < first || p->key > last)) {
+			valid_out += p->valid; /* visits the CSV source takes and drops at the end */
 			continue;
+		}
 		if (n == 64) {
 			rc = cw_error_set(CW_EINVALID, "%s: more than 64 partitions of %s in one window", path,
 			                  cw_table_name(table));
@@ -279,6 +303,8 @@ static int load_table(feed *F, const cw_cs_catalog *cat, int table, int32_t firs
 	for (size_t i = 0; i < n; i++)
 		cw_cs_map_close(&maps[i]);
 	cw_table_stats *st = &F->st->table[table];
+	if (table == CW_T_VISITS)
+		st->loaded = st->loaded - F->outside + valid_out;
 	if (rc == 0 && read < st->loaded + st->rejected)
 		rc = cw_error_set(CW_EINVALID, "%s: the catalogue counts %llu rows of %s, fewer than were read", path,
 		                  (unsigned long long)read, cw_table_name(table));
@@ -310,7 +336,7 @@ int cw_cs_load_month(cw_dataset **out, cw_load_stats *stats, const char *path, c
 	}
 	const cw_window *w = cw_builder_window(b);
 	int32_t first = cw_cs_key_of(cw_month_of(w->window_start)), last = cw_cs_key_of(opts->month);
-	feed F = { .b = b, .opts = opts, .st = stats };
+	feed F = { .b = b, .opts = opts, .st = stats, .first = first, .last = last };
 	cw_progress_begin("reading the store", 0, "");
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
 		rc = load_table(&F, &cat, t, first, last, path);

@@ -59,6 +59,7 @@ typedef struct loader {
 	long fault; /* CLAIMWATCH_STORE_FAULT: killed after that many files (tests) */
 	long files;
 	cw_rowbuf rb;
+	cw_builder *probe; /* the tables without dates and every visit once: which visits a run takes */
 } loader;
 
 static int oom(void) { return cw_error_set(CW_ENOMEM, "out of memory loading the store"); }
@@ -306,7 +307,12 @@ static int cmp_pair(const void *a, const void *b)
 
 /* --- writing ------------------------------------------------------------------------------------ */
 
-int cw_cs_write_file(const char *path, const void *data, size_t len)
+/* Writes len bytes to path (created or emptied); fsync'd when sync. */
+static int write_file(const char *path, const void *data, size_t len, int sync);
+
+int cw_cs_write_file(const char *path, const void *data, size_t len) { return write_file(path, data, len, 1); }
+
+static int write_file(const char *path, const void *data, size_t len, int sync)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -324,7 +330,7 @@ int cw_cs_write_file(const char *path, const void *data, size_t len)
 		}
 		done += (size_t)n;
 	}
-	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+	if (sync && fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
 		int e = errno;
 		close(fd);
 		return cw_error_set(CW_EIO, "cannot sync %s: %s", path, strerror(e));
@@ -345,7 +351,37 @@ static int write_named(loader *L, cw_cs_file *f, const char *name, const void *d
 	f->sum = cw_cs_checksum(data, len);
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", L->path, name) >= sizeof path)
 		return cw_error_set(CW_EINVALID, "%s: path too long", L->path);
-	return cw_cs_write_file(path, data, len);
+	return write_file(path, data, len, 0); /* synced together before the catalogue (sync_all) */
+}
+
+/* Every file of the new load to disk, then the folder, before the catalogue names them: one pass of
+ * fsync after all are written lets the kernel write them together (one fsync each as they were
+ * written cost a second a load here). */
+static int sync_all(loader *L)
+{
+	char path[4096];
+	for (size_t i = 0; i < L->cat.nparts; i++) {
+		const cw_cs_part *p = &L->cat.parts[i];
+		if (p->load != L->id)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			snprintf(path, sizeof path, "%s/%s", L->path, k ? p->heap.name : p->col.name);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)) {
+				int rc = cw_error_set(CW_EIO, "cannot sync %s: %s", path, strerror(errno));
+				if (fd >= 0)
+					close(fd);
+				return rc;
+			}
+			close(fd);
+		}
+	}
+	int fd = open(L->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
 }
 
 typedef struct heap { char *p; size_t len, cap; } heap;
@@ -364,15 +400,23 @@ static int heap_add(heap *h, const void *s, size_t n, uint32_t *at)
 
 /* The typed columns of row i from its blob; untyped (status 0) when the fields do not type. */
 static int put_typed(loader *L, const cw_cs_layout *lay, unsigned char *col, size_t i, const cw_cs_blob *b,
-                     int table, heap *h)
+                     cw_cs_part *part, int home, heap *h)
 {
 	cw_row_any x;
 	cw_rowerr err;
+	int table = part->table;
 	int rc = cw_row_type(&x, &err, table, b->f, &L->rb);
 	if (rc == CW_ENOMEM)
 		return rc;
 	col[lay->off[2] + i] = rc == 0 ? CW_CS_TYPED : CW_CS_UNTYPED;
-	for (int c = 3; c < lay->ncols; c++) {
+	if (rc == 0 && table <= CW_T_VISITS && (table != CW_T_VISITS || home)) {
+		/* a visit outside a run's window is counted as loaded when the builder takes it */
+		int taken = cw_row_add_typed(&err, L->probe, table, &x);
+		if (taken == CW_ENOMEM)
+			return taken;
+		part->valid += table == CW_T_VISITS && taken == 0;
+	}
+	for (int c = CW_CS_ROWCOLS; c < lay->ncols; c++) {
 		const char *src = (const char *)&x + lay->field[c];
 		unsigned char *dst = col + lay->off[c];
 		if (lay->kind[c] == CW_CS_STR) {
@@ -427,10 +471,11 @@ static int write_part(loader *L, int table, const pair *a, const pair *b)
 		    (rc = heap_add(&h, t->arena + t->blob[r], end - t->blob[r], &at)) < 0)
 			break;
 		memcpy(col + lay.off[1] + 4 * i, &at, 4);
+		memcpy(col + lay.off[3] + 4 * i, &t->key[r], 4);
 		if (!bl.split)
 			col[lay.off[2] + i] = CW_CS_UNSPLIT;
 		else
-			rc = put_typed(L, &lay, col, (size_t)i, &bl, table, &h);
+			rc = put_typed(L, &lay, col, (size_t)i, &bl, &part, a[i].home, &h);
 	}
 	if (rc == 0)
 		rc = heap_add(&h, "", 1, &at); /* the heap ends with a NUL: every string in it ends */
@@ -600,6 +645,7 @@ static void loader_free(loader *L)
 	free(L->months);
 	cw_rowbuf_free(&L->rb);
 	cw_cs_catalog_free(&L->cat);
+	cw_builder_free(L->probe);
 }
 
 /* Reads every table of dir into L; the reject file only serves the reader's header checks. */
@@ -637,7 +683,9 @@ int cw_cs_load_csv(cw_cs_load_report *rep, const char *dir, const char *path, in
 	const char *fault = getenv("CLAIMWATCH_STORE_FAULT");
 	if (fault && *fault)
 		L.fault = atol(fault);
-	int rc = cw_mkdirs(path, 0700);
+	int rc = cw_builder_new(&L.probe, (cw_month){ 2000, 1 }, 0);
+	if (rc == 0)
+		rc = cw_mkdirs(path, 0700);
 	if (rc == 0 && (rc = cw_cs_catalog_read(&old, path)) == CW_ENOTFOUND)
 		rc = 0;
 	uint32_t id = 0;
@@ -664,8 +712,10 @@ int cw_cs_load_csv(cw_cs_load_report *rep, const char *dir, const char *path, in
 		rep->rows += L.t[t].n;
 		rep->bytes += L.t[t].len;
 	}
-	if (rc == 0 && L.fault >= 0 && L.files >= L.fault)
-		raise(SIGKILL); /* killed before the catalogue */
+	if (rc == 0)
+		rc = sync_all(&L);
+	if (rc == 0 && L.fault >= 0)
+		raise(SIGKILL); /* killed before the catalogue (a fault past the files) */
 	if (rc == 0)
 		rc = cw_cs_catalog_write(path, &L.cat);
 	if (rc == 0) {

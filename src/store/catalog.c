@@ -3,6 +3,7 @@
  *   load ID MONTHS                        (MONTHS: YYYY-MM,YYYY-MM... or -)
  *   source ID TABLE FILE UNKNOWN_COLUMNS  (per load and table: the reject file's name, unread columns)
  *   part TABLE KEY LOAD ROWS HOME VALID COLFILE SIZE SUM HEAPFILE SIZE SUM
+ *   budgets FILE SIZE SUM                 (optional: the budgets.csv kept)
  *   end SUM                               (the checksum of every byte before this line)
  * parsed strictly (anything else is an error naming the line), written atomically. */
 #include <errno.h>
@@ -229,6 +230,12 @@ static int parse_line(parser *p, char *line)
 		return parse_source(p);
 	if (strcmp(w, "part") == 0)
 		return parse_part(p);
+	if (strcmp(w, "budgets") == 0) {
+		if (p->ntok != 4 || p->c->has_budgets || parse_file(&p->c->budgets, p->tok + 1) < 0)
+			return bad(p, "expected: budgets FILE SIZE SUM, once");
+		p->c->has_budgets = 1;
+		return 0;
+	}
 	return bad(p, "unknown line (expected load, source, part or end)");
 }
 
@@ -342,6 +349,11 @@ int cw_cs_catalog_format(char **out, size_t *len, const cw_cs_catalog *c)
 		snprintf(line, sizeof line, "part %s %s %u %" PRIu64 " %" PRIu64 " %" PRIu64 " %s %" PRIu64 " %016" PRIx64
 		         " %s %" PRIu64 " %016" PRIx64 "\n", cw_table_name(p->table), cw_cs_key_name(k, p->key), p->load,
 		         p->rows, p->home, p->valid, p->col.name, p->col.size, p->col.sum, p->heap.name, p->heap.size, p->heap.sum);
+		cw_sb_add(&sb, "", line);
+	}
+	if (c->has_budgets) {
+		snprintf(line, sizeof line, "budgets %s %" PRIu64 " %016" PRIx64 "\n", c->budgets.name, c->budgets.size,
+		         c->budgets.sum);
 		cw_sb_add(&sb, "", line);
 	}
 	if (sb.failed) {

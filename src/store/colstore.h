@@ -96,6 +96,8 @@ typedef struct cw_cs_catalog {
 	size_t nparts, nloads;
 	cw_cs_part *parts;
 	cw_cs_load *loads;
+	int has_budgets;     /* the newest budgets.csv loaded, kept as it was read */
+	cw_cs_file budgets;
 } cw_cs_catalog;
 
 void cw_cs_catalog_free(cw_cs_catalog *c);
@@ -121,6 +123,11 @@ typedef struct cw_cs_load_report {
 	uint32_t load;
 } cw_cs_load_report;
 int cw_cs_load_csv(cw_cs_load_report *rep, const char *dir, const char *path, int threads);
+
+/* The store's budgets (the budgets.csv of the newest load that had one, checked against the catalogue)
+ * into *t; an empty table when it has none. */
+struct cw_budget_table;
+int cw_cs_budgets_read(struct cw_budget_table *t, const char *path);
 
 /* A month from the store at path, as cw_load_csv reads it from a folder (claimwatch/source.h). */
 int cw_cs_load_month(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_load_opts *opts);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
+#include "source/budgets.h"
 #include "source/load_table.h"
 #include "store/colstore.h"
 #include "util/progress.h"
@@ -145,6 +146,27 @@ int cw_cs_map_row(cw_row_any *out, const cw_cs_map *m, uint64_t r)
 			memcpy(dst, src + (lay->kind[c] == CW_CS_I32 ? 4 : 8) * r, lay->kind[c] == CW_CS_I32 ? 4 : 8);
 	}
 	return 0;
+}
+
+int cw_cs_budgets_read(struct cw_budget_table *t, const char *path)
+{
+	cw_cs_catalog cat;
+	memset(t, 0, sizeof *t);
+	int rc = cw_cs_catalog_read(&cat, path);
+	if (rc < 0 || !cat.has_budgets) {
+		cw_cs_catalog_free(&cat);
+		return rc;
+	}
+	const unsigned char *p;
+	if ((rc = map_file(&p, path, &cat.budgets)) == 0) {
+		char file[4200];
+		if (p)
+			munmap((void *)p, cat.budgets.size);
+		snprintf(file, sizeof file, "%s/%s", path, cat.budgets.name);
+		rc = cw_budgets_read(t, file);
+	}
+	cw_cs_catalog_free(&cat);
+	return rc;
 }
 
 /* --- feeding a month ---------------------------------------------------------------------------- */

@@ -29,6 +29,7 @@
 #include "claimwatch/error.h"
 #include "dataset/pool.h"
 #include "io/outdir.h"
+#include "source/budgets.h"
 #include "source/load_table.h"
 #include "store/colstore.h"
 #include "util/grow.h"
@@ -60,6 +61,7 @@ typedef struct loader {
 	long files;
 	cw_rowbuf rb;
 	cw_builder *probe; /* the tables without dates and every visit once: which visits a run takes */
+	int new_budgets;   /* this load wrote the budgets file */
 } loader;
 
 static int oom(void) { return cw_error_set(CW_ENOMEM, "out of memory loading the store"); }
@@ -360,12 +362,12 @@ static int write_named(loader *L, cw_cs_file *f, const char *name, const void *d
 static int sync_all(loader *L)
 {
 	char path[4096];
-	for (size_t i = 0; i < L->cat.nparts; i++) {
-		const cw_cs_part *p = &L->cat.parts[i];
-		if (p->load != L->id)
+	for (size_t i = 0; i <= L->cat.nparts; i++) {
+		const cw_cs_part *p = i < L->cat.nparts ? &L->cat.parts[i] : NULL;
+		if (p ? p->load != L->id : !L->new_budgets)
 			continue;
-		for (int k = 0; k < 2; k++) {
-			snprintf(path, sizeof path, "%s/%s", L->path, k ? p->heap.name : p->col.name);
+		for (int k = 0; k < (p ? 2 : 1); k++) {
+			snprintf(path, sizeof path, "%s/%s", L->path, !p ? L->cat.budgets.name : k ? p->heap.name : p->col.name);
 			int fd = open(path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)) {
 				int rc = cw_error_set(CW_EIO, "cannot sync %s: %s", path, strerror(errno));
@@ -588,6 +590,8 @@ static int keep_old(loader *L, const cw_cs_catalog *old, const cw_cs_load *now)
 	c->loads = g;
 	c->loads[c->nloads++] = *now;
 	L->months = NULL; /* the catalogue's now */
+	c->has_budgets = old->has_budgets; /* unless this load has its own (keep_budgets) */
+	c->budgets = old->budgets;
 	for (size_t i = 0; i < old->nparts; i++) {
 		const cw_cs_part *p = &old->parts[i];
 		const cw_cs_load *l = load_of(c, p->load);
@@ -623,7 +627,10 @@ static void remove_unnamed(const char *path, const cw_cs_catalog *c)
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		size_t n = strlen(e->d_name);
-		int ours = (n > 4 && !strcmp(e->d_name + n - 4, ".col")) || (n > 5 && !strcmp(e->d_name + n - 5, ".heap"));
+		int ours = (n > 4 && !strcmp(e->d_name + n - 4, ".col")) || (n > 5 && !strcmp(e->d_name + n - 5, ".heap")) ||
+		           (n > 12 && !strncmp(e->d_name, "budgets.", 8) && !strcmp(e->d_name + n - 4, ".csv"));
+		if (ours && c->has_budgets && !strcmp(c->budgets.name, e->d_name))
+			ours = 0;
 		for (size_t i = 0; i < c->nparts && ours; i++)
 			ours = strcmp(c->parts[i].col.name, e->d_name) && strcmp(c->parts[i].heap.name, e->d_name);
 		if (ours) {
@@ -669,6 +676,43 @@ static int read_folder(loader *L, const char *dir, cw_load_stats *st, int thread
 	return rc < 0 ? rc : rc2;
 }
 
+/* DIR/budgets.csv, when there is one, checked as a run reads it and kept as it is. */
+static int keep_budgets(loader *L, const char *dir)
+{
+	char path[4096], name[64];
+	if ((size_t)snprintf(path, sizeof path, "%s/budgets.csv", dir) >= sizeof path)
+		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
+	cw_budget_table t = { 0 };
+	int rc = cw_budgets_read(&t, path);
+	cw_budgets_free(&t);
+	if (rc == CW_ENOTFOUND) {
+		cw_error_clear();
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return cw_error_set(CW_EIO, "%s: %s", path, strerror(errno));
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	do {
+		if (cw_grow((void **)&buf, &cap, len + 65536, 1) < 0) {
+			rc = oom();
+			break;
+		}
+		len += n = fread(buf + len, 1, 65536, f);
+	} while (n > 0);
+	if (rc == 0 && ferror(f))
+		rc = cw_error_set(CW_EIO, "%s: read error", path);
+	fclose(f);
+	snprintf(name, sizeof name, "budgets.%u.csv", L->id);
+	if (rc == 0 && (rc = write_named(L, &L->cat.budgets, name, buf ? buf : "", len)) == 0)
+		L->cat.has_budgets = L->new_budgets = 1;
+	free(buf);
+	return rc;
+}
+
 static int cmp_key(const void *a, const void *b)
 {
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -707,6 +751,8 @@ int cw_cs_load_csv(cw_cs_load_report *rep, const char *dir, const char *path, in
 	}
 	if (rc == 0)
 		rc = keep_old(&L, &old, &now);
+	if (rc == 0)
+		rc = keep_budgets(&L, dir);
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++) {
 		rc = write_table(&L, t);
 		rep->rows += L.t[t].n;

@@ -12,10 +12,12 @@
 #include "io/outdir.h"
 #include "io/pseudo.h"
 #include "pg/pg_load.h"
+#include "store/colstore.h"
 #include "util/progress.h"
 
 static const char help[] =
 	"usage: claimwatch load --data DIR --db URL [options]\n"
+	"       claimwatch load --data DIR --store PATH [--threads N] [--quiet]\n"
 	"\n"
 	"Loads DIR/<table>.csv for every table of the data contract into the database, in one\n"
 	"transaction. Rows are checked exactly as `claimwatch run --data DIR` checks them; the\n"
@@ -31,8 +33,16 @@ static const char help[] =
 	"key from CLAIMWATCH_PSEUDONYM_KEY, else ROOT/.pseudonym-key with --root ROOT), or withheld\n"
 	"without a key: the database and the reject file hold no raw patient id.\n"
 	"\n"
+	"With --store PATH instead of --db, the folder goes into a columnar store (created when\n"
+	"missing): month partitions of memory-mappable column files and a checksummed catalogue,\n"
+	"written atomically; a later folder's months are added, a month loaded again replaces\n"
+	"the store's. `claimwatch run --store PATH` then reads only the month and its look-back\n"
+	"(docs/store.md). Rejected rows are kept in the store and written by each run.\n"
+	"\n"
 	"options:\n"
 	"  --data DIR             folder of the data contract's CSV files\n"
+	"  --store PATH           write the folder into the columnar store at PATH\n"
+	"  --threads N            with --store: threads reading the folder (0: one per core)\n"
 	"  --db URL               a libpq connection string (URL or key=value; PG* variables\n"
 	"                         and ~/.pgpass apply)\n"
 	"  --rejects FILE         also keep the rejected rows in this CSV file\n"
@@ -48,11 +58,12 @@ static const char help[] =
 	"\n"
 	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
 
-enum { O_DATA = 256, O_DB, O_REJECTS, O_MAXREJ, O_REPLACE, O_QUIET, O_HELP, O_ROOT };
+enum { O_DATA = 256, O_DB, O_REJECTS, O_MAXREJ, O_REPLACE, O_QUIET, O_HELP, O_ROOT, O_STORE, O_THREADS };
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA }, { "db", required_argument, 0, O_DB },
 	{ "rejects", required_argument, 0, O_REJECTS }, { "max-reject-share", required_argument, 0, O_MAXREJ },
 	{ "replace-months", required_argument, 0, O_REPLACE }, { "root", required_argument, 0, O_ROOT },
+	{ "store", required_argument, 0, O_STORE }, { "threads", required_argument, 0, O_THREADS },
 	{ "quiet", no_argument, 0, O_QUIET }, { "help", no_argument, 0, O_HELP }, { 0, 0, 0, 0 }
 };
 
@@ -142,9 +153,23 @@ static int private_file(char *path, size_t size)
 	return fd;
 }
 
+/* `load --data DIR --store PATH` (src/store/store_write.c). */
+static int load_store(const char *dir, const char *store, int threads)
+{
+	cw_cs_load_report rep;
+	double t0 = cw_now();
+	int rc = cw_cs_load_csv(&rep, dir, store, threads);
+	if (rc < 0)
+		return cw_cli_fail("load", rc);
+	cw_progress_note("%s: loaded %s in %.1f s: %llu rows of %d months, %d partitions now (load %u)", store, dir,
+	                 cw_now() - t0, (unsigned long long)rep.rows, rep.nmonths, rep.nparts, rep.load);
+	return CW_EXIT_OK;
+}
+
 int cw_cmd_load(int argc, char **argv)
 {
-	const char *dir = NULL, *db = NULL, *rejects = NULL, *root = NULL;
+	const char *dir = NULL, *db = NULL, *rejects = NULL, *root = NULL, *store = NULL;
+	long threads = 0;
 	double share = -1;
 	cw_month replace_first = { 0, 0 }, replace_last = { 0, 0 };
 	int c, replace = 0;
@@ -156,6 +181,11 @@ int cw_cmd_load(int argc, char **argv)
 		case O_DB: db = optarg; break;
 		case O_REJECTS: rejects = optarg; break;
 		case O_ROOT: root = optarg; break;
+		case O_STORE: store = optarg; break;
+		case O_THREADS:
+			if (cw_cli_int(&threads, "load", "--threads", optarg, 0, 256) < 0)
+				return CW_EXIT_USAGE;
+			break;
 		case O_MAXREJ:
 			if (cw_cli_double(&share, "load", "--max-reject-share", optarg, 0, 1) < 0)
 				return CW_EXIT_USAGE;
@@ -174,8 +204,13 @@ int cw_cmd_load(int argc, char **argv)
 		return cw_cli_usage("load", "unexpected argument '%s'", argv[optind]);
 	if (!dir)
 		return cw_cli_usage("load", "--data DIR is required");
+	if (store && db)
+		return cw_cli_usage("load", "--store PATH takes a folder (--data DIR); a store is not loaded "
+		                    "from a database yet");
+	if (store)
+		return load_store(dir, store, (int)threads);
 	if (!db)
-		return cw_cli_usage("load", "--db URL is required");
+		return cw_cli_usage("load", "--db URL or --store PATH is required");
 	cw_pseudo key;
 	cw_pg_load_opts lo = { .max_reject_share = share };
 	int rc = share < 0 ? default_share(&lo.max_reject_share) : 0;

@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const char help[] =
-	"usage: claimwatch run (--data DIR | --db URL) (--month YYYY-MM | --months A..B) --out ROOT [options]\n"
+	"usage: claimwatch run (--data DIR | --db URL | --store PATH) (--month YYYY-MM | --months A..B) --out ROOT [options]\n"
 	"\n"
 	"Reads a month of claims (plus a look-back window) from the CSV files in DIR or\n"
 	"from a PostgreSQL database, runs every enabled detector, scores and ranks the\n"
@@ -31,6 +31,8 @@ static const char help[] =
 	"  --data DIR             folder of the data contract's CSV files\n"
 	"  --db URL               a libpq connection string (URL or key=value; PG* variables\n"
 	"                         and ~/.pgpass apply): read from and write back to PostgreSQL\n"
+	"  --store PATH           a columnar store written by `claimwatch load --store`: only\n"
+	"                         the month and its look-back are read (docs/store.md)\n"
 	"  --month YYYY-MM        the month to run\n"
 	"  --months A..B          a range of months (inclusive), run in order\n"
 	"  --out ROOT             output root (created when missing)\n"
@@ -59,11 +61,12 @@ static const char help[] =
 	"worst month's)\n";
 
 enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O_MAXREJ, O_REVEAL, O_QUIET,
-       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_PLUGIN, O_ALLOW_EMPTY, O_LOAD_WAIT, O_TIMEOUT };
+       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_PLUGIN, O_ALLOW_EMPTY, O_LOAD_WAIT, O_TIMEOUT, O_STORE };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA },
 	{ "db", required_argument, 0, O_DB },
+	{ "store", required_argument, 0, O_STORE },
 	{ "month", required_argument, 0, O_MONTH },
 	{ "months", required_argument, 0, O_MONTHS },
 	{ "out", required_argument, 0, O_OUT },
@@ -97,6 +100,7 @@ int cw_cmd_run(int argc, char **argv)
 		switch (c) {
 		case O_DATA: o.data_dir = optarg; break;
 		case O_DB: o.db = optarg; break;
+		case O_STORE: o.store = optarg; break;
 		case O_MONTH:
 		case O_MONTHS:
 			if (months)
@@ -149,10 +153,10 @@ int cw_cmd_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cw_cli_usage("run", "unexpected argument '%s'", argv[optind]);
-	if (!o.data_dir && !o.db)
-		return cw_cli_usage("run", "--data DIR or --db URL is required");
-	if (o.data_dir && o.db)
-		return cw_cli_usage("run", "give --data DIR or --db URL, not both");
+	if (!o.data_dir && !o.db && !o.store)
+		return cw_cli_usage("run", "--data DIR, --db URL or --store PATH is required");
+	if (!!o.data_dir + !!o.db + !!o.store > 1)
+		return cw_cli_usage("run", "give one of --data DIR, --db URL and --store PATH");
 	if (!months)
 		return cw_cli_usage("run", "--month YYYY-MM or --months A..B is required");
 	if (!o.root)

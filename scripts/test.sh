@@ -25,7 +25,7 @@ if [ "$fuzz_seconds" != 0 ]; then
   [ -f build-fuzz/build.ninja ] || CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCW_FUZZ=ON -DCW_TESTS=OFF >/dev/null
   cmake build-fuzz -DCW_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
-  ninja -C build-fuzz fuzz_csv fuzz_parse fuzz_rules fuzz_load fuzz_request >/dev/null # the harnesses only
+  ninja -C build-fuzz fuzz_csv fuzz_parse fuzz_rules fuzz_load fuzz_store fuzz_request >/dev/null # the harnesses only
 fi
 [ -f build-valgrind/build.ninja ] || cmake -S . -B build-valgrind -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCW_TESTS=OFF >/dev/null
 ninja -C build-valgrind claimwatch >/dev/null

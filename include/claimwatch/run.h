@@ -72,6 +72,10 @@ typedef struct cw_run_options {
 
 	cw_progress_cb progress;  /* NULL: the run tells nothing */
 	void *payload;            /* passed to progress */
+
+	/* A third source, instead of data_dir or db: a columnar store written by `claimwatch load --store`
+	 * (docs/store.md); the month and its look-back are mapped from it. */
+	const char *store;
 } cw_run_options;
 
 #define CW_RUN_OPTIONS_INIT { .version = CW_RUN_OPTIONS_VERSION, .threads = -1, .lookback_days = -1, \

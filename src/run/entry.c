@@ -62,8 +62,8 @@ static int check_options(const cw_run_options *o)
 	if (o->version != CW_RUN_OPTIONS_VERSION)
 		return cw_error_set(CW_EINVALID, "cw_run: options of version %u, but this claimwatch has version %d "
 		                    "(CW_RUN_OPTIONS_VERSION)", o->version, CW_RUN_OPTIONS_VERSION);
-	if (!o->data_dir == !o->db)
-		return cw_error_set(CW_EINVALID, "cw_run: give data_dir or db, one of the two");
+	if (!!o->data_dir + !!o->db + !!o->store != 1)
+		return cw_error_set(CW_EINVALID, "cw_run: give data_dir, db or store, one of them");
 	if (!o->root)
 		return cw_error_set(CW_EINVALID, "cw_run: no output root");
 	if (!valid_month(o->month))

@@ -6,6 +6,7 @@
 #include "pg/pg.h"
 #include "run/run.h"
 #include "source/rejects.h"
+#include "store/colstore.h"
 #include "util/progress.h"
 
 /* An integer setting: the command line's when given (>= 0), else the rules'. */
@@ -66,6 +67,8 @@ static int load(cw_month_run *mr, int lookback)
 		            .warn = warn, .threads = mr->threads, .input_timeout = mr->input_timeout };
 	if (mr->opts->db)
 		rc = cw_load_pg(&mr->ds, &mr->load, mr->pg, &lo);
+	else if (mr->opts->store)
+		rc = cw_cs_load_month(&mr->ds, &mr->load, mr->opts->store, &lo);
 	else
 		rc = cw_load_csv(&mr->ds, &mr->load, mr->opts->data_dir, &lo);
 	if (ferror(warn) && rc == 0)

@@ -35,5 +35,5 @@ int cw_check_emptied(cw_month_run *mr)
 		return 0;
 	return cw_error_set(CW_EINVALID, "%s has no claim lines of the month, but its current results (%s) were made "
 	                    "from %lld: nothing was replaced; if the month is really empty now, run it again with "
-	                    "--allow-empty", mr->pg ? mr->pg->target : mr->opts->data_dir, made, lines);
+	                    "--allow-empty", mr->pg ? mr->pg->target : mr->opts->data_dir ? mr->opts->data_dir : mr->opts->store, made, lines);
 }

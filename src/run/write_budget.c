@@ -8,11 +8,14 @@
 #include "io/outfile.h"
 #include "judge/budget_book.h"
 #include "run/run.h"
+#include "store/colstore.h"
 
 static int read_budgets(cw_budget_table *t, cw_month_run *mr)
 {
 	if (mr->pg)
 		return cw_pg_budgets_read_conn(t, mr->pg);
+	if (mr->opts->store)
+		return cw_cs_budgets_read(t, mr->opts->store);
 	return mr->opts->data_dir ? cw_budgets_read_dir(t, mr->opts->data_dir) : 0;
 }
 

@@ -174,9 +174,9 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON_AddStringToObject(s, "month", mr->month);
 	cJSON_AddStringToObject(s, "status", status);
 	cJSON *src = cJSON_AddObjectToObject(s, "source");
-	cJSON_AddStringToObject(src, "kind", o->db ? "postgresql" : "csv");
-	if (o->data_dir)
-		cJSON_AddStringToObject(src, "path", o->data_dir);
+	cJSON_AddStringToObject(src, "kind", o->db ? "postgresql" : o->store ? "store" : "csv");
+	if (o->data_dir || o->store)
+		cJSON_AddStringToObject(src, "path", o->data_dir ? o->data_dir : o->store);
 	if (mr->db.run_id[0]) { /* the run as the database records it (pg_write.c) */
 		cJSON_AddStringToObject(src, "database", mr->db.target);
 		cJSON_AddNumberToObject(src, "run_id", (double)atoll(mr->db.run_id));

@@ -163,6 +163,8 @@ static int read_header(table_load *tl)
 	}
 	if (unknown > UNKNOWN_SHOWN)
 		warn(tl, "%s: %zu more unknown columns ignored", tl->path, unknown - UNKNOWN_SHOWN);
+	if (tl->in->unknown_columns)
+		*tl->in->unknown_columns = unknown;
 	for (int j = 0; j < s->ncols; j++)
 		if (tl->col[j] < 0 && !s->optional[j])
 			return cw_error_set(CW_ENOTFOUND, "%s: missing required column '%s'", tl->path, s->cols[j]);
@@ -184,12 +186,15 @@ static int reject(table_load *tl, cw_builder *b, const cw_csv_record *rec, const
 static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, cw_rowbuf *rb)
 {
 	cw_table_stats *st = &tl->stats->table[tl->table];
-	if (rec->error)
-		return reject(tl, b, rec, NULL, NULL, rec->error);
-	if (rec->nfields != tl->nhdr) {
-		char why[128];
-		cw_load_field_count(why, sizeof why, rec, tl->nhdr);
-		return reject(tl, b, rec, NULL, NULL, why);
+	const cw_table_input *in = tl->in;
+	char why[128];
+	if (rec->error || rec->nfields != tl->nhdr) {
+		if (!rec->error)
+			cw_load_field_count(why, sizeof why, rec, tl->nhdr);
+		const char *reason = rec->error ? rec->error : why;
+		if (in->record)
+			return in->record(in->record_ctx, rec->line, NULL, 0, rec->raw, rec->raw_len, reason);
+		return reject(tl, b, rec, NULL, NULL, reason);
 	}
 	cw_slice f[CW_ROW_MAX_COLS]; /* (cw_load_fields, written out: over tl->col, of known size, it unrolls) */
 	for (int j = 0; j < tl->schema->ncols; j++) {
@@ -197,6 +202,8 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
 		f[j].len = i >= 0 ? rec->field[i].len : 0;
 	}
+	if (in->record)
+		return in->record(in->record_ctx, rec->line, f, tl->schema->ncols, rec->raw, rec->raw_len, NULL);
 	cw_rowerr err;
 	int rc = cw_row_add(&err, b, tl->table, f, rb);
 	if (rc == 0 || rc == CW_SKIP) {
@@ -248,7 +255,7 @@ static void presize(cw_builder *b, int table, const char *path)
 static int read_parallel(table_load *tl, cw_builder *b)
 {
 	const cw_table_input *in = tl->in;
-	if (!in->path || in->sink || !cw_builder_splits(tl->table))
+	if (!in->path || in->sink || in->record || !cw_builder_splits(tl->table))
 		return 0;
 	int threads = cw_threads(tl->opts->threads);
 	uint64_t off, line, size = file_size(in->path);
@@ -292,14 +299,17 @@ int cw_load_table(cw_builder *b, const cw_table_input *in, const cw_load_opts *o
 	return rc < 0 ? rc : 0;
 }
 
-static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_load_stats *stats,
-                      cw_builder *b, cw_rowbuf *rb)
+static int load_table_to(const char *dir, int table, const cw_load_opts *opts, cw_load_stats *stats,
+                         cw_builder *b, cw_rowbuf *rb, cw_table_input *tmpl)
 {
 	char file[64], path[4096];
 	snprintf(file, sizeof file, "%s.csv", cw_table_name(table));
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, file) >= sizeof path)
 		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
-	cw_table_input in = { .table = table, .name = path, .file = file, .path = path };
+	cw_table_input in = *tmpl;
+	in.table = table;
+	in.name = in.path = path;
+	in.file = file;
 	cw_csv_opts co = { .timeout = opts->input_timeout };
 	int rc = cw_csv_open(&in.csv, path, &co);
 	if (rc == CW_ENOTFOUND)
@@ -307,9 +317,33 @@ static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_l
 		                    "with at least a header row)", path);
 	if (rc < 0)
 		return rc;
-	presize(b, table, path);
+	if (!tmpl->record)
+		presize(b, table, path);
 	rc = cw_load_table(b, &in, opts, stats, rb);
 	cw_csv_close(in.csv);
+	return rc;
+}
+
+static int load_table(const char *dir, int table, const cw_load_opts *opts, cw_load_stats *stats,
+                      cw_builder *b, cw_rowbuf *rb)
+{
+	cw_table_input tmpl = { 0 };
+	return load_table_to(dir, table, opts, stats, b, rb, &tmpl);
+}
+
+int cw_load_csv_records(const char *dir, int table, const cw_load_opts *opts, cw_load_stats *stats,
+                        cw_record_sink sink, void *ctx, size_t *unknown)
+{
+	cw_builder *b; /* only its window is read (the CSV reader presizes its index) */
+	int rc = cw_builder_new(&b, opts->month, opts->lookback_days);
+	if (rc < 0)
+		return rc;
+	cw_rowbuf rb = { 0 };
+	cw_table_input tmpl = { .record = sink, .record_ctx = ctx, .unknown_columns = unknown };
+	*unknown = 0;
+	rc = load_table_to(dir, table, opts, stats, b, &rb, &tmpl);
+	cw_rowbuf_free(&rb);
+	cw_builder_free(b);
 	return rc;
 }
 

@@ -14,6 +14,12 @@
  * table's schema order (rows.h). A negative return stops the load. */
 typedef int (*cw_row_sink)(void *ctx, const cw_slice *f, int ncols);
 
+/* Called instead of the builder with every record read (the columnar store's load, src/store/): its line,
+ * its fields in schema order (f, ncols), or, when it could not be split, f NULL with the record as read
+ * (raw, raw_len) and why. A negative return stops the load. */
+typedef int (*cw_record_sink)(void *ctx, uint64_t line, const cw_slice *f, int ncols, const char *raw,
+                              size_t raw_len, const char *why);
+
 typedef struct cw_table_input {
 	int table;        /* enum cw_table */
 	cw_csv *csv;      /* positioned at the header row */
@@ -23,12 +29,20 @@ typedef struct cw_table_input {
 	void *sink_ctx;
 	const char *path; /* optional: the file csv reads, so that a large table without a sink is read on
 	                     several threads (load_par.c); NULL for a stream */
+	cw_record_sink record; /* optional: every record goes here, none to the builder */
+	void *record_ctx;
+	size_t *unknown_columns; /* optional: set to the header's columns outside the contract */
 } cw_table_input;
 
 /* Reads the header (columns by name, unknown ones warned about, a missing required one an error)
  * and every record; adds to stats->table[in->table]. */
 int cw_load_table(cw_builder *b, const cw_table_input *in, const cw_load_opts *opts, cw_load_stats *stats,
                   cw_rowbuf *rb);
+
+/* dir/<table>.csv through cw_load_table with in.record = sink (the file opened and named as cw_load_csv
+ * does); unknown gets the header's unknown columns. */
+int cw_load_csv_records(const char *dir, int table, const cw_load_opts *opts, cw_load_stats *stats,
+                        cw_record_sink sink, void *ctx, size_t *unknown);
 
 /* A row that could not be taken. */
 typedef struct cw_reject {

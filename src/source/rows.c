@@ -448,19 +448,22 @@ int cw_row_add(cw_rowerr *err, cw_builder *b, int table, const cw_slice *f, cw_r
 {
 	cw_row_any x;
 	int rc = cw_row_type(&x, err, table, f, rb);
-	if (rc < 0)
-		return rc;
+	return rc < 0 ? rc : cw_row_add_typed(err, b, table, &x);
+}
+
+int cw_row_add_typed(cw_rowerr *err, cw_builder *b, int table, const cw_row_any *r)
+{
 	switch (table) {
-	case CW_T_INSTITUTIONS: return cw_builder_add_institution(err, b, &x.inst);
-	case CW_T_DEPARTMENTS: return cw_builder_add_department(err, b, &x.dept);
-	case CW_T_PHYSICIANS: return cw_builder_add_physician(err, b, &x.phys);
-	case CW_T_PATIENTS: return cw_builder_add_patient(err, b, &x.pat);
-	case CW_T_ITEMS: return cw_builder_add_item(err, b, &x.item);
-	case CW_T_BUNDLES: return cw_builder_add_bundle(err, b, &x.bundle);
-	case CW_T_VISITS: return cw_builder_add_visit(err, b, &x.visit);
-	case CW_T_CLAIMS: return cw_builder_add_claim(err, b, &x.claim);
-	case CW_T_PRESCRIPTIONS: return cw_builder_add_prescription(err, b, &x.rx);
-	default: return cw_builder_add_result(err, b, &x.result);
+	case CW_T_INSTITUTIONS: return cw_builder_add_institution(err, b, &r->inst);
+	case CW_T_DEPARTMENTS: return cw_builder_add_department(err, b, &r->dept);
+	case CW_T_PHYSICIANS: return cw_builder_add_physician(err, b, &r->phys);
+	case CW_T_PATIENTS: return cw_builder_add_patient(err, b, &r->pat);
+	case CW_T_ITEMS: return cw_builder_add_item(err, b, &r->item);
+	case CW_T_BUNDLES: return cw_builder_add_bundle(err, b, &r->bundle);
+	case CW_T_VISITS: return cw_builder_add_visit(err, b, &r->visit);
+	case CW_T_CLAIMS: return cw_builder_add_claim(err, b, &r->claim);
+	case CW_T_PRESCRIPTIONS: return cw_builder_add_prescription(err, b, &r->rx);
+	default: return cw_builder_add_result(err, b, &r->result);
 	}
 }
 
@@ -512,6 +515,13 @@ static int read_stay(const cw_slice *f, cw_minute *from, cw_minute *to)
 	else if (f[7].len || kind == CW_INPATIENT || kind < 0)
 		*to = INT32_MAX;
 	return 1;
+}
+
+int cw_row_span(int table, const cw_slice *f, cw_minute *from, cw_minute *to)
+{
+	if (!f || (table != CW_T_VISITS && table != CW_T_CLAIMS && table != CW_T_PRESCRIPTIONS))
+		return 0;
+	return table == CW_T_VISITS ? read_stay(f, from, to) : read_when(&f[4], from, to);
 }
 
 int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *month)

@@ -72,6 +72,9 @@ typedef union cw_row_any {
 	cw_result_row result;
 } cw_row_any;
 
+/* The second half of cw_row_add: a typed row of `table` to the builder (the columnar store's rows). */
+int cw_row_add_typed(cw_rowerr *err, cw_builder *b, int table, const cw_row_any *r);
+
 /* 1 for the tables whose rows have dates (visits, claim lines, prescriptions,
  * exam results). */
 int cw_row_dated(int table);
@@ -79,6 +82,12 @@ int cw_row_dated(int table);
  * when the record could not be split; *month gets the month it belongs to
  * (year 0 when none: a table without dates, or an unreadable date). */
 int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *month);
+
+/* The minutes [*from, *to) the row's dates stand for, as cw_row_period reads them: a claim line's or a
+ * prescription's time (a minute, or its month when only "YYYY-MM" can be read), a visit's stay (to
+ * INT32_MAX when open). Returns 1, or 0 when they cannot be read or the table has no such dates (exam
+ * results go by their claim line). */
+int cw_row_span(int table, const cw_slice *f, cw_minute *from, cw_minute *to);
 
 /* The first half of cw_row_add: the checks and typing of the fields, without
  * a builder (safe on several threads, each with its own rb). The strings of

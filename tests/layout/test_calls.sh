@@ -7,7 +7,7 @@
 #   tests/layout/test_calls.sh BUILD_DIR
 set -euo pipefail
 build="$1"
-layers=(util io dataset source pg engine detectors detect judge report run tools serve cli)
+layers=(util io dataset source store pg engine detectors detect judge report run tools serve cli)
 declare -A rank
 for i in "${!layers[@]}"; do rank[${layers[$i]}]=$i; done
 

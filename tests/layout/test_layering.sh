@@ -11,7 +11,7 @@ set -euo pipefail
 src="${1:-$(dirname "$0")/../..}"
 cd "$src"
 
-layers=(util io dataset source pg engine detectors detect judge report run tools serve cli)
+layers=(util io dataset source store pg engine detectors detect judge report run tools serve cli)
 declare -A rank
 for i in "${!layers[@]}"; do rank[${layers[$i]}]=$i; done
 

@@ -72,6 +72,9 @@ typedef struct cw_run_options {
 
 	cw_progress_cb progress;  /* NULL: the run tells nothing */
 	void *payload;            /* passed to progress */
+
+	int db_connections;       /* from a database: connections the claim lines are read on (0: 2);
+	                           * the results are the same whatever the number */
 } cw_run_options;
 
 #define CW_RUN_OPTIONS_INIT { .version = CW_RUN_OPTIONS_VERSION, .threads = -1, .lookback_days = -1, \

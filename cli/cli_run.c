@@ -54,6 +54,9 @@ static const char help[] =
 	"                         results had some\n"
 	"  --load-wait SECONDS    from a database: how long to wait for a load in progress\n"
 	"                         before failing (default 1800; 0: fail at once)\n"
+	"  --db-connections N     from a database: read the claim lines in slices on N\n"
+	"                         connections of one snapshot (default 2, at most 16); the\n"
+	"                         results are the same whatever N\n"
 	"  --quiet                no progress or notes on stderr, only errors\n"
 	"  --help                 this help\n"
 	"\n"
@@ -61,7 +64,8 @@ static const char help[] =
 	"worst month's)\n";
 
 enum { O_DATA = 256, O_MONTH, O_MONTHS, O_OUT, O_RULES, O_THREADS, O_LOOKBACK, O_MAXREJ, O_REVEAL, O_QUIET,
-       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_PLUGIN, O_ALLOW_EMPTY, O_LOAD_WAIT, O_TIMEOUT, O_STORE };
+       O_HELP, O_DB, O_LANG, O_NO_REPORT, O_PLUGIN, O_ALLOW_EMPTY, O_LOAD_WAIT, O_TIMEOUT, O_STORE,
+       O_DB_CONNECTIONS };
 
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA },
@@ -81,6 +85,7 @@ static const struct option options[] = {
 	{ "no-report", no_argument, 0, O_NO_REPORT },
 	{ "allow-empty", no_argument, 0, O_ALLOW_EMPTY },
 	{ "load-wait", required_argument, 0, O_LOAD_WAIT },
+	{ "db-connections", required_argument, 0, O_DB_CONNECTIONS },
 	{ "quiet", no_argument, 0, O_QUIET },
 	{ "help", no_argument, 0, O_HELP },
 	{ 0, 0, 0, 0 }
@@ -144,6 +149,11 @@ int cw_cmd_run(int argc, char **argv)
 			if (cw_cli_int(&v, "run", "--load-wait", optarg, 0, 86400 * 7) < 0)
 				return CW_EXIT_USAGE;
 			o.load_wait = (int)v;
+			break;
+		case O_DB_CONNECTIONS:
+			if (cw_cli_int(&v, "run", "--db-connections", optarg, 1, 16) < 0)
+				return CW_EXIT_USAGE;
+			o.db_connections = (int)v;
 			break;
 		case O_QUIET: o.progress = cw_cli_progress_errors; break;
 		case O_HELP: fputs(help, stdout); return CW_EXIT_OK;

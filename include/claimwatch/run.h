@@ -76,6 +76,8 @@ typedef struct cw_run_options {
 	/* A third source, instead of data_dir or db: a columnar store written by `claimwatch load --store`
 	 * (docs/store.md); the month and its look-back are mapped from it. */
 	const char *store;
+	int db_connections;       /* from a database: connections the claim lines are read on (0: 2);
+	                           * the results are the same whatever the number */
 } cw_run_options;
 
 #define CW_RUN_OPTIONS_INIT { .version = CW_RUN_OPTIONS_VERSION, .threads = -1, .lookback_days = -1, \

@@ -20,6 +20,11 @@
  * with current_setting(), once per query (InitPlans), which also lets PostgreSQL skip the claim-line
  * partitions outside the window.
  *
+ * The claim lines, most of the rows, are read in slices of blocks on several connections that share the
+ * snapshot (load_pg_par.h, `run --db-connections`), and taken in slice order, so the rows reach the
+ * builder in the same order, and rejects get the same row numbers, whatever the number of connections.
+ * Values are decoded by pg_binary.c.
+ *
  * Every table is read in one REPEATABLE READ, READ ONLY transaction: one snapshot. A load in progress
  * is waited for before it begins (pg_lock.c): a load moves whole partitions, which a snapshot taken
  * before its commit would see empty. */
@@ -31,6 +36,8 @@
 #include "claimwatch/error.h"
 #include "claimwatch/pg.h"
 #include "pg/pg.h"
+#include "pg/pg_binary.h"
+#include "pg/load_pg_par.h"
 #include "source/load_table.h"
 #include "source/rows.h"
 #include "util/grow.h"
@@ -61,7 +68,6 @@ static const uint8_t col_types[CW_T_COUNT][CW_ROW_MAX_COLS] = {
 #undef D
 #undef S
 
-#define PG_EPOCH_DAYS 10957 /* 2000-01-01, PostgreSQL's epoch, in days since 1970-01-01 */
 #define FIELD_TEXT 80       /* room for one rendered number or time */
 
 /* --- the COPY stream --------------------------------------------------------------------------- */
@@ -71,6 +77,7 @@ typedef struct tuple_reader {
 	cw_pg_copyout cr;
 	char *buf;
 	size_t cap, start, end;
+	int mem; /* buf holds the whole stream (a slice's data, load_pg_par.h), not read from cr */
 } tuple_reader;
 
 /* Makes n bytes from start available: 1, 0 when the stream ends first, < 0 on error. */
@@ -78,6 +85,8 @@ static int ensure(tuple_reader *tr, size_t n)
 {
 	if (tr->end - tr->start >= n)
 		return 1;
+	if (tr->mem)
+		return 0;
 	if (tr->start) {
 		memmove(tr->buf, tr->buf + tr->start, tr->end - tr->start);
 		tr->end -= tr->start;
@@ -96,14 +105,6 @@ static int ensure(tuple_reader *tr, size_t n)
 	return 1;
 }
 
-static uint32_t be32(const char *p)
-{
-	const unsigned char *u = (const unsigned char *)p;
-	return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
-}
-static uint16_t be16(const char *p) { return (uint16_t)((unsigned char)p[0] << 8 | (unsigned char)p[1]); }
-static int64_t be64(const char *p) { return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4)); }
-
 static int bad_stream(tuple_reader *tr, const char *why)
 {
 	return cw_error_set(CW_EDB, "%s: unexpected COPY output: %s", tr->cr.what, why);
@@ -112,16 +113,18 @@ static int bad_stream(tuple_reader *tr, const char *why)
 /* The binary COPY header: signature, flags, extension. */
 static int read_header(tuple_reader *tr)
 {
-	static const char sig[11] = "PGCOPY\n\377\r\n";
-	int rc = ensure(tr, 19);
-	if (rc <= 0)
-		return rc < 0 ? rc : bad_stream(tr, "no header");
-	if (memcmp(tr->buf + tr->start, sig, 11) != 0)
-		return bad_stream(tr, "not binary COPY data");
-	size_t ext = be32(tr->buf + tr->start + 15);
-	if ((rc = ensure(tr, 19 + ext)) <= 0)
-		return rc < 0 ? rc : bad_stream(tr, "cut header");
-	tr->start += 19 + ext;
+	size_t need = CW_PGBIN_HEADER_LEN;
+	const char *why;
+	int rc;
+	for (;;) {
+		if ((rc = ensure(tr, need)) <= 0)
+			return rc < 0 ? rc : bad_stream(tr, "no header");
+		if ((rc = cw_pgbin_header(&need, &why, tr->buf + tr->start, tr->end - tr->start)) < 0)
+			return bad_stream(tr, why);
+		if (rc == 0)
+			break;
+	}
+	tr->start += need;
 	return 0;
 }
 
@@ -132,9 +135,11 @@ static int next_tuple(tuple_reader *tr, int ncols, cw_slice *f)
 	int rc = ensure(tr, 2);
 	if (rc <= 0)
 		return rc < 0 ? rc : bad_stream(tr, "no trailer");
-	int16_t nf = (int16_t)be16(tr->buf + tr->start);
+	int16_t nf = (int16_t)cw_pgbin_be16(tr->buf + tr->start);
 	if (nf == -1) {
 		tr->start += 2;
+		if (tr->mem)
+			return tr->start == tr->end ? 0 : bad_stream(tr, "data after the end");
 		/* Drain to the end of the COPY and check its result. */
 		char sink[256];
 		long k;
@@ -151,14 +156,14 @@ static int next_tuple(tuple_reader *tr, int ncols, cw_slice *f)
 	for (int i = 0; i < nf; i++) { /* find the tuple's end first: ensure() may move the buffer */
 		if ((rc = ensure(tr, off + 4)) <= 0)
 			return rc < 0 ? rc : bad_stream(tr, "cut row");
-		int32_t len = (int32_t)be32(tr->buf + tr->start + off);
+		int32_t len = (int32_t)cw_pgbin_be32(tr->buf + tr->start + off);
 		off += 4 + (len > 0 ? (size_t)len : 0);
 		if ((rc = ensure(tr, off)) <= 0)
 			return rc < 0 ? rc : bad_stream(tr, "cut row");
 	}
 	off = 2;
 	for (int i = 0; i < nf; i++) {
-		int32_t len = (int32_t)be32(tr->buf + tr->start + off);
+		int32_t len = (int32_t)cw_pgbin_be32(tr->buf + tr->start + off);
 		f[i].ptr = len < 0 ? NULL : tr->buf + tr->start + off + 4;
 		f[i].len = len < 0 ? 0 : (size_t)len;
 		off += 4 + (len > 0 ? (size_t)len : 0);
@@ -169,19 +174,6 @@ static int next_tuple(tuple_reader *tr, int ncols, cw_slice *f)
 
 /* --- values as the contract writes them ---------------------------------------------------------- */
 
-/* Decimal digits without sprintf, which is a fifth of the client's time otherwise. */
-static char *put_uint(char *o, uint64_t v)
-{
-	char tmp[24];
-	int n = 0;
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n)
-		*o++ = tmp[--n];
-	return o;
-}
-
 static char *put_fixed(char *o, unsigned v, int width)
 {
 	for (int i = width - 1; i >= 0; i--, v /= 10)
@@ -189,62 +181,61 @@ static char *put_fixed(char *o, unsigned v, int width)
 	return o + width;
 }
 
-static size_t put_text(char *o, const char *s)
-{
-	size_t n = strlen(s);
-	memcpy(o, s, n);
-	return n;
-}
-
-/* A numeric in binary (base-10000 digit groups) as decimal text with its display scale. */
-static size_t render_numeric(const cw_slice *v, char *o)
-{
-	if (v->len < 8)
-		return put_text(o, "<bad numeric>");
-	int nd = (int16_t)be16(v->ptr), weight = (int16_t)be16(v->ptr + 2), dscale = (int16_t)be16(v->ptr + 6);
-	unsigned sign = be16(v->ptr + 4);
-	if (sign == 0xC000 || sign == 0xD000 || sign == 0xF000)
-		return put_text(o, sign == 0xC000 ? "NaN" : sign == 0xD000 ? "Infinity" : "-Infinity");
-	if (nd < 0 || v->len < 8 + 2 * (size_t)nd || weight > 8 || dscale < 0 || dscale > 16)
-		return put_text(o, "<numeric out of range>");
-	char *p = o;
-	if (sign == 0x4000)
-		*p++ = '-';
-	if (weight < 0)
-		*p++ = '0';
-	for (int g = 0; g <= weight; g++) {
-		unsigned d = g < nd ? be16(v->ptr + 8 + 2 * g) : 0;
-		p = g ? put_fixed(p, d, 4) : put_uint(p, d);
-	}
-	if (dscale > 0) {
-		*p++ = '.';
-		for (int j = 1, left = dscale; left > 0; j++, left -= 4) {
-			int idx = weight + j;
-			unsigned d = idx >= 0 && idx < nd ? be16(v->ptr + 8 + 2 * idx) : 0;
-			char four[4];
-			put_fixed(four, d, 4);
-			memcpy(p, four, left < 4 ? (size_t)left : 4);
-			p += left < 4 ? left : 4;
-		}
-	}
-	return (size_t)(p - o);
-}
-
-static size_t render_day(int64_t days_1970, char *o)
+/* Days since 1970 as YYYY-MM-DD; 0 when the year has not four digits. */
+static size_t put_day(int64_t days_1970, char *o)
 {
 	int y, m, d;
-	if (days_1970 < INT32_MIN / 2 || days_1970 > INT32_MAX / 2)
-		return put_text(o, "<date out of range>");
 	cw_civil_from_days(&y, &m, &d, (cw_day)days_1970);
-	char *p = o;
 	if (y < 0 || y > 9999)
-		return put_text(o, "<date out of range>");
-	p = put_fixed(p, (unsigned)y, 4);
+		return 0;
+	char *p = put_fixed(o, (unsigned)y, 4);
 	*p++ = '-';
 	p = put_fixed(p, (unsigned)m, 2);
 	*p++ = '-';
 	p = put_fixed(p, (unsigned)d, 2);
 	return (size_t)(p - o);
+}
+
+/* A decoded value as text, or what the decoder refused as its text (pg_binary.h), so that the typing
+ * rejects the row naming its column. */
+static size_t render_value(int type, const cw_slice *v, char *o, const char **why)
+{
+	int32_t len = (int32_t)v->len, i4, day;
+	int64_t us;
+	size_t n = 0;
+	if (type == B_INT4 && cw_pgbin_int4(&i4, why, v->ptr, len) == 0) {
+		char tmp[12], *p = o; /* without sprintf, which costs a fifth of the client's time */
+		uint32_t u = i4 < 0 ? 0u - (uint32_t)i4 : (uint32_t)i4;
+		int k = 0;
+		do
+			tmp[k++] = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (i4 < 0)
+			*p++ = '-';
+		while (k)
+			*p++ = tmp[--k];
+		return (size_t)(p - o);
+	}
+	if (type == B_NUMERIC && cw_pgbin_numeric_text(o, &n, why, v->ptr, len) == 0)
+		return n;
+	if (type == B_DATE && cw_pgbin_date(&day, why, v->ptr, len) == 0) {
+		*why = "<date out of range>";
+		return put_day(day, o);
+	}
+	if (type == B_TIMESTAMP && cw_pgbin_timestamp(&us, why, v->ptr, len) == 0) {
+		int64_t min = us / 60000000 - (us % 60000000 < 0); /* floor: cut to the minute */
+		int64_t d = min / 1440 - (min % 1440 < 0), mod = min - d * 1440;
+		*why = "<date out of range>";
+		if ((n = put_day(d, o)) == 0)
+			return 0;
+		char *p = o + 10;
+		*p++ = ' ';
+		p = put_fixed(p, (unsigned)(mod / 60), 2);
+		*p++ = ':';
+		p = put_fixed(p, (unsigned)(mod % 60), 2);
+		return (size_t)(p - o);
+	}
+	return 0;
 }
 
 /* One field into its text form; text fields are used as they are. */
@@ -253,41 +244,23 @@ static cw_slice render(int type, const cw_slice *v, char *o)
 	cw_slice out = *v;
 	if (!v->ptr || type == B_TEXT)
 		return out;
+	const char *why = "<bad value>";
 	out.ptr = o;
-	if (((type == B_INT4 || type == B_DATE) && v->len != 4) || (type == B_TIMESTAMP && v->len != 8)) {
-		out.len = put_text(o, "<bad value>");
-	} else if (type == B_INT4) {
-		int32_t x = (int32_t)be32(v->ptr);
-		char *p = o;
-		if (x < 0)
-			*p++ = '-';
-		out.len = (size_t)(put_uint(p, x < 0 ? -(uint64_t)x : (uint64_t)x) - o);
-	} else if (type == B_NUMERIC) {
-		out.len = render_numeric(v, o);
-	} else if (type == B_DATE) {
-		int32_t d = (int32_t)be32(v->ptr);
-		out.len = d == INT32_MAX || d == INT32_MIN ? put_text(o, d > 0 ? "infinity" : "-infinity")
-		                                           : render_day((int64_t)d + PG_EPOCH_DAYS, o);
-	} else {
-		int64_t us = be64(v->ptr);
-		if (us == INT64_MAX || us == INT64_MIN) {
-			out.len = put_text(o, us > 0 ? "infinity" : "-infinity");
-		} else {
-			int64_t min = us / 60000000 - (us % 60000000 < 0); /* floor: cut to the minute */
-			int64_t day = min / 1440 - (min % 1440 < 0), mod = min - day * 1440;
-			out.len = render_day(day + PG_EPOCH_DAYS, o);
-			if (out.len == 10) {
-				char *p = o + 10;
-				*p++ = ' ';
-				p = put_fixed(p, (unsigned)(mod / 60), 2);
-				*p++ = ':';
-				p = put_fixed(p, (unsigned)(mod % 60), 2);
-				out.len = (size_t)(p - o);
-			}
-		}
+	out.len = render_value(type, v, o, &why);
+	if (out.len == 0) {
+		out.len = strlen(why);
+		memcpy(o, why, out.len);
 	}
 	return out;
 }
+
+/* What the extraction's connections share: the snapshot and the window. */
+typedef struct extract_ctx {
+	char snapshot[64]; /* pg_export_snapshot's id, when connections > 1 */
+	char ws[CW_FMT_SIZE], ms[CW_FMT_SIZE], me[CW_FMT_SIZE];
+	const char *window[3];
+	int connections;
+} extract_ctx;
 
 /* --- tables -------------------------------------------------------------------------------------- */
 
@@ -323,8 +296,69 @@ static int take_row(table_ctx *tc, const cw_slice *v, int ncols)
 	return cw_load_reject(tc->b, tc->opts->rejects, tc->st, &rj);
 }
 
+/* The rows of one COPY stream: header, tuples, trailer. */
+static int read_rows(tuple_reader *tr, table_ctx *tc, int ncols, cw_load_stats *stats)
+{
+	cw_slice v[CW_ROW_MAX_COLS];
+	cw_table_stats *st = tc->st;
+	int rc = read_header(tr);
+	while (rc == 0 && (rc = next_tuple(tr, ncols, v)) > 0) {
+		st->read++;
+		stats->bytes += 2;
+		for (int i = 0; i < ncols; i++)
+			stats->bytes += 4 + v[i].len;
+		rc = take_row(tc, v, ncols);
+		cw_progress_tick(st->read);
+	}
+	return rc;
+}
+
+/* The table with one COPY on pg. */
+static int read_copy(cw_pg *pg, const char *sql, table_ctx *tc, int ncols, cw_load_stats *stats)
+{
+	PGresult *res = PQexec(pg->conn, sql);
+	int rc;
+	if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {
+		rc = cw_pg_fail(pg, res, tc->what);
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	tuple_reader tr = { .cr = { .pg = pg, .what = tc->what }, .cap = 1 << 20 };
+	if (!(tr.buf = malloc(tr.cap)))
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	rc = read_rows(&tr, tc, ncols, stats);
+	cw_pg_copyout_free(&tr.cr);
+	free(tr.buf);
+	return rc;
+}
+
+/* The claim lines in slices on the run's connections (load_pg_par.h); *done 0 when their layout is one
+ * the slices do not follow. */
+static int read_slices(int *done, cw_pg *pg, const char *sql, const extract_ctx *ec, table_ctx *tc, int ncols,
+                       cw_load_stats *stats)
+{
+	cw_pg_slices *s;
+	*done = 0;
+	if (PQserverVersion(pg->conn) < 140000) /* TID range scans came with PostgreSQL 14 */
+		return 0;
+	int rc = cw_pg_slices_start(&s, pg, sql, ec->snapshot, ec->window, ec->connections, tc->what);
+	if (rc < 0 || !s)
+		return rc;
+	*done = 1;
+	const char *data;
+	size_t len;
+	while ((rc = cw_pg_slices_next(s, &data, &len)) > 0) {
+		tuple_reader tr = { .cr = { .what = tc->what }, .buf = (char *)data, .cap = len, .end = len, .mem = 1 };
+		if ((rc = read_rows(&tr, tc, ncols, stats)) < 0)
+			break;
+	}
+	cw_pg_slices_stop(s);
+	return rc < 0 ? rc : 0;
+}
+
 static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts *opts, cw_load_stats *stats,
-                         cw_rowbuf *rb)
+                         cw_rowbuf *rb, const extract_ctx *ec)
 {
 	char file[64], what[160];
 	const char *tname = cw_table_name(table), *sql;
@@ -333,48 +367,38 @@ static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts
 	int rc = cw_pg_sql(&sql, file);
 	if (rc < 0)
 		return rc;
-	PGresult *res = PQexec(pg->conn, sql);
-	if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {
-		rc = cw_pg_fail(pg, res, what);
-		PQclear(res);
-		return rc;
-	}
-	PQclear(res);
-	int ncols = cw_row_schema_of(table)->ncols;
+	int ncols = cw_row_schema_of(table)->ncols, done = 0;
 	cw_table_stats *st = &stats->table[table];
 	table_ctx tc = { .table = table, .what = what, .b = b, .opts = opts, .st = st, .rb = rb };
-	tuple_reader tr = { .cr = { .pg = pg, .what = what }, .cap = 1 << 20 };
-	tr.buf = malloc(tr.cap);
-	if (!tr.buf)
-		return cw_error_set(CW_ENOMEM, "out of memory");
 	double t0 = cw_now();
 	char task[96];
 	snprintf(task, sizeof task, "reading %s", tname);
 	cw_progress_begin(task, 0, "rows");
-	cw_slice v[CW_ROW_MAX_COLS];
-	rc = read_header(&tr);
-	while (rc == 0 && (rc = next_tuple(&tr, ncols, v)) > 0) {
-		st->read++;
-		stats->bytes += 2;
-		for (int i = 0; i < ncols; i++)
-			stats->bytes += 4 + v[i].len;
-		rc = take_row(&tc, v, ncols);
-		cw_progress_tick(st->read);
-	}
+	if (table == CW_T_CLAIMS)
+		rc = read_slices(&done, pg, sql, ec, &tc, ncols, stats);
+	if (rc == 0 && !done)
+		rc = read_copy(pg, sql, &tc, ncols, stats);
 	cw_progress_end();
 	cw_load_count_month(b, table, st);
 	st->seconds += cw_now() - t0;
-	cw_pg_copyout_free(&tr.cr);
-	free(tr.buf);
 	return rc < 0 ? rc : 0;
 }
 
-static int bind_window(cw_pg *pg, const cw_window *w)
+static int bind_window(cw_pg *pg, const cw_window *w, extract_ctx *ec)
 {
-	char ws[CW_FMT_SIZE], ms[CW_FMT_SIZE], me[CW_FMT_SIZE];
-	const char *params[3] = { cw_format_time(ws, w->window_start), cw_format_time(ms, w->month_start),
-	                          cw_format_time(me, w->month_end) };
-	return cw_pg_run_file(NULL, pg, "extract_params.sql", 3, params);
+	ec->window[0] = cw_format_time(ec->ws, w->window_start);
+	ec->window[1] = cw_format_time(ec->ms, w->month_start);
+	ec->window[2] = cw_format_time(ec->me, w->month_end);
+	int rc = cw_pg_run_file(NULL, pg, "extract_params.sql", 3, ec->window);
+	if (rc < 0 || ec->connections < 2)
+		return rc;
+	/* The other connections join this transaction's snapshot: they see the same rows. */
+	PGresult *res;
+	if ((rc = cw_pg_query(&res, pg, "sharing the extraction's snapshot", "SELECT pg_export_snapshot()", 0, NULL)) < 0)
+		return rc;
+	snprintf(ec->snapshot, sizeof ec->snapshot, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
 }
 
 int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_opts *opts)
@@ -392,12 +416,13 @@ int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_
 	if (rc < 0)
 		return rc;
 	cw_rowbuf rb = { 0 };
+	extract_ctx ec = { .connections = pg->connections > 0 ? pg->connections : CW_PG_CONNECTIONS };
 	rc = cw_pg_lock_for_run(pg);
 	int locked = rc == 0;
 	if (rc == 0)
 		rc = cw_pg_exec(pg, "starting the extraction", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	if (rc == 0)
-		rc = bind_window(pg, cw_builder_window(b));
+		rc = bind_window(pg, cw_builder_window(b), &ec);
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++) {
 		/* A plain scan streamed by COPY gains nothing from parallel workers: the leader formats every
 		 * row anyway, and the workers would take the core the client decodes on. The joins of the
@@ -406,7 +431,7 @@ int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_
 		if (plain)
 			rc = cw_pg_exec(pg, "setting the extraction up", "SET LOCAL max_parallel_workers_per_gather = 0");
 		if (rc == 0)
-			rc = extract_table(pg, t, b, opts, stats, &rb);
+			rc = extract_table(pg, t, b, opts, stats, &rb, &ec);
 		if (rc == 0 && plain)
 			rc = cw_pg_exec(pg, "setting the extraction up", "SET LOCAL max_parallel_workers_per_gather TO DEFAULT");
 	}

@@ -140,6 +140,10 @@ int cw_pg_connect(cw_pg **out, const char *conninfo)
 	if (!pg)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	pg->load_wait = CW_PG_LOAD_WAIT;
+	if (!(pg->conninfo = strdup(conninfo ? conninfo : ""))) {
+		free(pg);
+		return cw_error_set(CW_ENOMEM, "out of memory");
+	}
 	int rc = parse_conninfo(pg, conninfo);
 	if (rc < 0) {
 		cw_pg_close(pg);
@@ -190,6 +194,10 @@ void cw_pg_close(cw_pg *pg)
 	if (pg->password) {
 		memset(pg->password, 0, strlen(pg->password));
 		free(pg->password);
+	}
+	if (pg->conninfo) {
+		memset(pg->conninfo, 0, strlen(pg->conninfo));
+		free(pg->conninfo);
 	}
 	free(pg);
 }
@@ -322,6 +330,13 @@ static int reserve(cw_copybuf *cb, size_t need)
 	if ((cb->rc = cw_grow((void **)&cb->buf, &cb->cap, cb->len + need, 1)) < 0)
 		return -1;
 	return 0;
+}
+
+char *cw_copybuf_room(cw_copybuf *cb, size_t need)
+{
+	if (cb->rc < 0 || reserve(cb, need) < 0)
+		return NULL;
+	return cb->buf + cb->len;
 }
 
 void cw_copybuf_field(cw_copybuf *cb, const char *s, size_t len, int last)

@@ -24,7 +24,14 @@ typedef struct cw_pg {
 	char target[256]; /* "host:port/dbname", for messages */
 	int connected;
 	int load_wait;    /* seconds a run waits for a load in progress (CW_PG_LOAD_WAIT by default) */
+	char *conninfo;   /* the connection string, for the extraction's other connections (wiped at close) */
+	int connections;  /* connections a run's extraction uses (0: CW_PG_CONNECTIONS) */
 } cw_pg;
+
+/* The extraction's connections by default (load_pg_par.c): the large tables are read in slices of the
+ * same snapshot on this many connections. */
+#define CW_PG_CONNECTIONS 2
+#define CW_PG_CONNECTIONS_MAX 16
 
 #define CW_PG_LOAD_WAIT 1800
 
@@ -82,6 +89,9 @@ typedef struct cw_copybuf {
 int cw_copybuf_init(cw_copybuf *cb, cw_pg *pg, const char *what);
 /* A CSV field (len 0 is NULL, as in the contract's CSV), then ',' or '\n' when last. */
 void cw_copybuf_field(cw_copybuf *cb, const char *s, size_t len, int last);
+/* Room for need bytes at the end of the buffer (for binary COPY data, pg_binary.h): write there, then
+ * add what was written to cb->len. NULL after an error (cb->rc). */
+char *cw_copybuf_room(cw_copybuf *cb, size_t need);
 /* Sends what is buffered; returns the sticky error. */
 int cw_copybuf_flush(cw_copybuf *cb);
 void cw_copybuf_free(cw_copybuf *cb);

@@ -22,6 +22,7 @@
 #include "source/rejects.h"
 #include "dataset/dataset_impl.h"
 #include "pg/pg.h"
+#include "pg/pg_binary.h"
 #include "pg/pg_load.h"
 #include "source/load_table.h"
 #include "util/progress.h"
@@ -47,7 +48,62 @@ typedef struct stage {
 	cw_copybuf cb;
 	char copy_sql[1024];
 	cw_pg_load_report *rep;
+	int binary;                      /* COPY in binary: every column's type is one pg_binary.h writes */
+	uint8_t types[CW_ROW_MAX_COLS];  /* enum cw_pgbin_type per schema column */
+	unsigned long long row;          /* rows sent, for messages */
 } stage;
+
+/* The COPY into the stage begins (its binary header) and ends (its trailer). */
+static int stage_copy_begin(stage *sg)
+{
+	int rc = cw_pg_copy_in_begin(sg->pg, sg->cb.what, sg->copy_sql);
+	char *o;
+	if (rc == 0 && sg->binary) {
+		if (!(o = cw_copybuf_room(&sg->cb, CW_PGBIN_HEADER_LEN)))
+			return sg->cb.rc;
+		cw_pgbin_put_header(o);
+		sg->cb.len += CW_PGBIN_HEADER_LEN;
+	}
+	return rc;
+}
+
+static int stage_copy_end(stage *sg)
+{
+	char *o = sg->binary ? cw_copybuf_room(&sg->cb, 2) : NULL;
+	if (o) {
+		cw_pgbin_put_trailer(o);
+		sg->cb.len += 2;
+	}
+	int rc = cw_copybuf_flush(&sg->cb);
+	if (rc < 0) {
+		cw_pg_copy_in_abort(sg->pg, "claimwatch stopped the load");
+		return rc;
+	}
+	return cw_pg_copy_in_end(sg->pg, sg->cb.what);
+}
+
+/* A row in binary: each field from the text the builder took. */
+static int put_binary(stage *sg, const cw_slice *f, int ncols)
+{
+	size_t need = 2;
+	for (int j = 0; j < ncols; j++)
+		need += CW_PGBIN_FIELD_ROOM(f[j].len);
+	char *o = cw_copybuf_room(&sg->cb, need), *start = o;
+	if (!o)
+		return sg->cb.rc;
+	o = cw_pgbin_put_tuple(o, ncols);
+	for (int j = 0; j < ncols; j++) {
+		const char *why;
+		char *e = cw_pgbin_encode(o, &why, sg->types[j], f[j].ptr, f[j].len);
+		if (!e)
+			return sg->cb.rc = cw_error_set(CW_EINVALID, "%s: row %llu, column %s: '%.*s' cannot be written: %s",
+			                                sg->cb.what, sg->row, cw_row_schema_of(sg->table)->cols[j],
+			                                (int)(f[j].len > 64 ? 64 : f[j].len), f[j].ptr, why);
+		o = e;
+	}
+	sg->cb.len += (size_t)(o - start);
+	return 0;
+}
 
 /* The report's entry of a month (YYYY-MM), -1 when it has none. */
 static int find_month(const cw_pg_load_report *rep, const char *key)
@@ -88,9 +144,8 @@ static int staged_month(stage *sg, const cw_slice *time, int *index)
 	snprintf(day, sizeof day, "%s-01", key);
 	const char *params[1] = { day };
 	int rc;
-	if ((rc = cw_copybuf_flush(&sg->cb)) < 0 || (rc = cw_pg_copy_in_end(sg->pg, sg->cb.what)) < 0 ||
-	    (rc = cw_pg_run_file(NULL, sg->pg, "load_stage_month.sql", 1, params)) < 0 ||
-	    (rc = cw_pg_copy_in_begin(sg->pg, sg->cb.what, sg->copy_sql)) < 0)
+	if ((rc = stage_copy_end(sg)) < 0 || (rc = cw_pg_run_file(NULL, sg->pg, "load_stage_month.sql", 1, params)) < 0 ||
+	    (rc = stage_copy_begin(sg)) < 0)
 		return sg->cb.rc = rc;
 	*index = add_month(rep, key);
 	return 0;
@@ -105,51 +160,94 @@ static int sink_row(void *ctx, const cw_slice *f, int ncols)
 			return rc;
 		sg->rep->months[i].loaded++;
 	}
+	sg->row++;
+	if (sg->binary)
+		return put_binary(sg, f, ncols);
 	for (int j = 0; j < ncols; j++)
 		cw_copybuf_field(&sg->cb, f[j].ptr, f[j].len, j == ncols - 1);
 	return sg->cb.rc;
 }
 
-/* The staging table of a table and the COPY into it. */
+/* Whether the stage's columns all have a type pg_binary.h writes: sg->types then holds them. */
+static int stage_types(stage *sg, const char *stage_name, const char *what)
+{
+	const cw_row_schema *s = cw_row_schema_of(sg->table);
+	char list[1024];
+	size_t n = 0;
+	for (int j = 0; j < s->ncols; j++)
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", j ? "," : "", s->cols[j]);
+	const char *params[2] = { stage_name, list };
+	PGresult *res;
+	int rc = cw_pg_query(&res, sg->pg, what,
+	                     "SELECT c.name, a.atttypid FROM unnest(string_to_array($2, ',')) WITH ORDINALITY c(name, i) "
+	                     "LEFT JOIN pg_attribute a ON a.attrelid = $1::regclass AND a.attname = c.name "
+	                     "AND NOT a.attisdropped ORDER BY c.i", 2, params);
+	if (rc < 0)
+		return rc;
+	sg->binary = PQntuples(res) == s->ncols;
+	for (int j = 0; j < s->ncols && sg->binary; j++) {
+		sg->types[j] = (uint8_t)cw_pgbin_type_of_oid((unsigned)strtoul(PQgetvalue(res, j, 1), NULL, 10));
+		sg->binary = sg->types[j] != CW_PGBIN_UNSUPPORTED;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* The staging table of a table and the COPY into it: binary when every column's type allows it, CSV
+ * otherwise (a table of the hospital's own with a type claimwatch does not write in binary). */
 static int begin_stage(stage *sg, const char *what)
 {
 	const char *t = cw_table_name(sg->table);
-	char sql[1024];
+	char sql[1024], name[96];
 	int rc;
-	if (sg->table == CW_T_CLAIMS)
+	if (sg->table == CW_T_CLAIMS) {
+		snprintf(name, sizeof name, "claimwatch.claim_lines_stage");
 		rc = cw_pg_exec(sg->pg, what, "CREATE TABLE claimwatch.claim_lines_stage (LIKE claim_lines) "
 		                "PARTITION BY RANGE (service_time)");
-	else {
+	} else {
+		snprintf(name, sizeof name, "pg_temp.cw_load_%s", t);
 		snprintf(sql, sizeof sql, "CREATE TEMP TABLE cw_load_%s (LIKE %s) ON COMMIT DROP", t, t);
 		rc = cw_pg_exec(sg->pg, what, sql);
 	}
+	if (rc == 0)
+		rc = stage_types(sg, name, what);
 	if (rc < 0)
 		return rc;
 	const cw_row_schema *s = cw_row_schema_of(sg->table);
 	char *q = sg->copy_sql;
-	size_t n = sg->table == CW_T_CLAIMS ? (size_t)snprintf(q, sizeof sg->copy_sql, "COPY claimwatch.claim_lines_stage (")
-	                                    : (size_t)snprintf(q, sizeof sg->copy_sql, "COPY cw_load_%s (", t);
+	size_t n = (size_t)snprintf(q, sizeof sg->copy_sql, "COPY %s (", name);
 	for (int j = 0; j < s->ncols; j++)
 		n += (size_t)snprintf(q + n, sizeof sg->copy_sql - n, "%s\"%s\"", j ? ", " : "", s->cols[j]);
-	snprintf(q + n, sizeof sg->copy_sql - n, ") FROM STDIN WITH (FORMAT csv)");
-	return cw_pg_copy_in_begin(sg->pg, what, q);
+	snprintf(q + n, sizeof sg->copy_sql - n, ") FROM STDIN WITH (FORMAT %s)", sg->binary ? "binary" : "csv");
+	return stage_copy_begin(sg);
 }
 
 /* After the COPY: move the staged rows into the table. A large table with foreign keys is upserted
- * with its keys dropped and added back (one check of all rows instead of one query per row). */
+ * with its keys dropped and added back (one check of all rows instead of one query per row); its
+ * other indexes likewise when the staged rows are many (pg_bulk.c); a table without rows takes them
+ * with a plain INSERT. */
 static int merge_stage(cw_pg *pg, int table)
 {
-	char file[64];
+	char file[64], stage[96];
 	const char *tname = cw_table_name(table), *params[1] = { tname };
 	snprintf(file, sizeof file, "load_%s.sql", tname);
-	int bulk = table == CW_T_VISITS || table == CW_T_PRESCRIPTIONS, paused = 0, rc = 0;
+	snprintf(stage, sizeof stage, "pg_temp.cw_load_%s", tname);
+	int bulk = table == CW_T_VISITS || table == CW_T_PRESCRIPTIONS, paused = 0, done = 0, rc = 0;
+	cw_pg_paused idx = { 0 };
 	PGresult *res;
 	if (bulk && (rc = cw_pg_run_file(&res, pg, "load_fk_pause.sql", 1, params)) == 0) {
 		paused = PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
 	}
 	if (rc == 0)
+		rc = cw_pg_index_pause(&idx, pg, tname, stage);
+	if (rc == 0)
+		rc = cw_pg_insert_if_empty(&done, pg, table, stage);
+	if (rc == 0 && !done)
 		rc = cw_pg_run_file(NULL, pg, file, 0, NULL);
+	if (rc == 0)
+		rc = cw_pg_index_resume(&idx, pg, tname);
+	cw_pg_paused_free(&idx);
 	if (rc == 0 && paused)
 		rc = cw_pg_run_file(NULL, pg, "load_fk_resume.sql", 1, params);
 	return rc;
@@ -229,11 +327,9 @@ static int load_file(cw_pg *pg, const char *dir, int table, cw_builder *b, const
 		in.sink_ctx = &sg;
 		rc = cw_load_table(b, &in, lo, stats, rb);
 		if (rc == 0)
-			rc = cw_copybuf_flush(&sg.cb);
-		if (rc < 0)
-			cw_pg_copy_in_abort(pg, "claimwatch stopped the load");
+			rc = stage_copy_end(&sg);
 		else
-			rc = cw_pg_copy_in_end(pg, what);
+			cw_pg_copy_in_abort(pg, "claimwatch stopped the load");
 		if (rc == 0 && table == CW_T_CLAIMS)
 			rc = merge_claims(pg, opts, rep);
 		else if (rc == 0)

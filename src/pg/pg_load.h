@@ -40,4 +40,21 @@ typedef struct cw_pg_load_report {
 int cw_pg_load(cw_load_stats *stats, cw_pg_load_report *rep, cw_pg *pg, const char *dir,
                const cw_pg_load_opts *opts);
 
+/* --- the upsert as a bulk operation (pg_bulk.c) ----------------------------------------------------- */
+
+/* The indexes dropped for a bulk load, to build again. */
+typedef struct cw_pg_paused {
+	char **def; /* CREATE INDEX statements */
+	int n;
+} cw_pg_paused;
+/* Drops the indexes of `table` that back no constraint when the user owns it and the staged rows
+ * (in `stage`) take at least an eighth of its size (queries/load_index_pause.sql); p lists them. */
+int cw_pg_index_pause(cw_pg_paused *p, cw_pg *pg, const char *table, const char *stage);
+/* Builds them again; frees p. */
+int cw_pg_index_resume(cw_pg_paused *p, cw_pg *pg, const char *table);
+void cw_pg_paused_free(cw_pg_paused *p);
+/* When the table has no row, inserts the staged rows (the contract's columns) as they are and sets
+ * *done; otherwise leaves *done 0 and the rows to the upsert. */
+int cw_pg_insert_if_empty(int *done, cw_pg *pg, int table, const char *stage);
+
 #endif

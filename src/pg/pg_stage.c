@@ -2,8 +2,8 @@
  * temporary table of text columns, a command's row in claimwatch.runs, and a reject file copied into
  * claimwatch.rejects (see pg.h). `claimwatch load` and the write-back of a run's results both use them.
  *
- * A file is staged with COPY FROM STDIN into a temporary table of text columns matched to the file's
- * header by name (extra columns do no harm, missing ones are NULL); the formula apostrophe claimwatch's
+ * A file is staged with COPY FROM STDIN (FORMAT binary: text fields need no quoting, and the server no CSV
+ * parsing) into a temporary table of text columns matched to the file's header by name (extra columns do no harm, missing ones are NULL); the formula apostrophe claimwatch's
  * CSV outputs put before formula-like text is taken off, so the database holds the text itself. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "io/csv.h"
 #include "io/month_summary.h"
 #include "pg/pg.h"
+#include "pg/pg_binary.h"
 #include "util/safetext.h"
 
 #define MAX_STAGE_COLS 96
@@ -60,21 +61,39 @@ static int copy_rows(cw_pg *pg, cw_csv *csv, const char *path, const char *const
 		return cw_error_set(CW_EINVALID, "%s: %d columns to stage, at most %d", path, ncols, MAX_STAGE_COLS);
 	map_header(&rec, cols, map);
 	cw_copybuf cb;
+	char *o;
 	if ((rc = cw_copybuf_init(&cb, pg, what)) < 0)
 		return rc;
-	while ((rc = cw_csv_next(csv, &rec)) > 0 && cb.rc == 0) {
+	if ((o = cw_copybuf_room(&cb, CW_PGBIN_HEADER_LEN)) != NULL) {
+		cw_pgbin_put_header(o);
+		cb.len += CW_PGBIN_HEADER_LEN;
+	}
+	while (cb.rc == 0 && (rc = cw_csv_next(csv, &rec)) > 0) {
 		if (rec.error) {
 			rc = cw_error_set(CW_EINVALID, "%s: line %llu: %s", path, (unsigned long long)rec.line, rec.error);
 			break;
 		}
-		for (int j = 0; j < ncols; j++) {
+		size_t need = 2;
+		for (size_t i = 0; i < rec.nfields; i++)
+			need += CW_PGBIN_FIELD_ROOM(rec.field[i].len);
+		if (!(o = cw_copybuf_room(&cb, need + 4 * (size_t)ncols)))
+			break;
+		char *start = o;
+		o = cw_pgbin_put_tuple(o, ncols);
+		for (int j = 0; j < ncols; j++) { /* text: a missing column or an empty field is NULL */
 			int i = map[j];
 			int have = i >= 0 && (size_t)i < rec.nfields;
 			size_t skip = have ? cw_csv_unneutral(rec.field[i].ptr, rec.field[i].len) : 0; /* a formula's apostrophe */
-			cw_copybuf_field(&cb, have ? rec.field[i].ptr + skip : NULL, have ? rec.field[i].len - skip : 0,
-			                 j == ncols - 1);
+			const char *why;
+			o = cw_pgbin_encode(o, &why, CW_PGBIN_TEXT, have ? rec.field[i].ptr + skip : NULL,
+			                    have ? rec.field[i].len - skip : 0);
 		}
+		cb.len += (size_t)(o - start);
 		(*rows)++;
+	}
+	if (rc == 0 && cb.rc == 0 && (o = cw_copybuf_room(&cb, 2)) != NULL) {
+		cw_pgbin_put_trailer(o);
+		cb.len += 2;
 	}
 	if (rc == 0)
 		rc = cw_copybuf_flush(&cb);
@@ -95,7 +114,7 @@ int cw_pg_stage_csv(long long *rows, cw_pg *pg, const char *path, const char *st
 	cw_csv *csv;
 	if ((rc = cw_csv_open(&csv, path, NULL)) < 0)
 		return rc;
-	snprintf(sql, sizeof sql, "COPY %s FROM STDIN WITH (FORMAT csv)", stage);
+	snprintf(sql, sizeof sql, "COPY %s FROM STDIN WITH (FORMAT binary)", stage);
 	if ((rc = cw_pg_copy_in_begin(pg, what, sql)) == 0) {
 		rc = copy_rows(pg, csv, path, cols, what, rows);
 		if (rc < 0)

@@ -239,6 +239,8 @@ static int connect_db(cw_month_run *mr)
 	if (rc == 0 && mr->opts->load_wait >= 0)
 		mr->pg->load_wait = mr->opts->load_wait;
 	if (rc == 0)
+		mr->pg->connections = mr->opts->db_connections;
+	if (rc == 0)
 		rc = cw_pg_schema_check(mr->pg);
 	return rc;
 }

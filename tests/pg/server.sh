@@ -11,7 +11,9 @@
 # only, so the tests exercise .pgpass and can check that no password is ever printed. As root the
 # server runs as the `postgres` user through runuser (initdb refuses root). Durability settings are
 # off (fsync, full_page_writes): this server holds nothing worth keeping. --bench gives it more
-# memory for the 10-million-line benchmark.
+# memory for the 10-million-line benchmark, and wal_level=minimal (no replication: a COPY into a table
+# created in the same transaction, as `claimwatch load` stages the claim lines, then writes no WAL;
+# docs/postgresql.md, "Server settings for bulk loads").
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop STATE_DIR [--bench]" >&2; exit 2; }
@@ -57,6 +59,7 @@ start() {
   opts+=" -c full_page_writes=off -c synchronous_commit=off -c max_wal_size=2GB -c checkpoint_timeout=30min"
   if [ "$bench" = 1 ]; then
     opts+=" -c shared_buffers=2GB -c work_mem=512MB -c maintenance_work_mem=2GB -c max_parallel_workers_per_gather=2"
+    opts+=" -c wal_level=minimal -c max_wal_senders=0"
   fi
   while :; do
     port=$((20000 + RANDOM % 40000))

@@ -64,6 +64,23 @@ if [ -f "$TMP/csv/$last/sanctions.csv" ]; then
     && pass "$last: $n rows in claimwatch.ranking" || fail "$last: ranking rows in the table"
 fi
 
+# The claim lines read in slices on several connections of one snapshot (--db-connections; slices of 2
+# blocks here, so a month is dozens of them): the same results with 1 connection and with 4, the same as
+# from CSV, and the same rejects with the same row numbers.
+for n in 1 4; do
+  CW_PG_SLICE_BLOCKS=2 expect_exit 0 "the last month on $n connection(s)" -- "$CW" run --quiet --db "$URL" \
+    --month "$last" --out "$TMP/conn$n" --max-reject-share 1 --no-report --db-connections "$n"
+  for f in findings.csv ranking.csv sanctions.csv; do
+    [ -f "$TMP/csv/$last/$f" ] || continue
+    cmp -s "$TMP/csv/$last/$f" "$TMP/conn$n/$last/$f" && pass "$f identical to CSV's on $n connection(s)" \
+      || { fail "$f differs on $n connection(s)"; diff "$TMP/csv/$last/$f" "$TMP/conn$n/$last/$f" | head -5 >&2; }
+  done
+done
+cmp -s "$TMP/conn1/$last/rejects.csv" "$TMP/conn4/$last/rejects.csv" && pass "the same rejects on 1 and 4 connections" \
+  || fail "rejects differ between 1 and 4 connections"
+expect_exit 2 "--db-connections 0 is a usage error" -- "$CW" run --db "$URL" --month "$last" --out "$TMP/x" --db-connections 0
+expect_output "db-connections" "the usage error names the option"
+
 # Running a month again replaces its results: one current run, the same findings, no duplicates.
 n1=$(q "select count(*) from claimwatch.findings where month = '$last-01'")
 expect_exit 0 "run the last month again" -- "$CW" run --quiet --db "$URL" --month "$last" --out "$TMP/db"

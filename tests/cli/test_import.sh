@@ -111,6 +111,7 @@ expect_count "$R" inpatient merged 1 "another segment"
 expect_count "$R" carrier read 3; expect_count "$R" carrier kept 3
 expect_count "$R" carrier.line dropped 1 "a negative line payment"
 expect_count "$R" outpatient kept 1
+expect_count "$R" physicians defaulted 1 "a physician billing at more than one institution"
 expect_exit 0 "run the imported month" -- "$CW" run --quiet --no-report --data "$TMP/c" --month 2010-03 --out "$TMP/co"
 [ "$(wc -l <"$TMP/co/2010-03/rejects.csv")" = 1 ] && pass "cms: no rejects" || fail "cms rejects: $(cat "$TMP/co/2010-03/rejects.csv")"
 findings "$TMP/co/2010-03" >"$TMP/cf"

@@ -1,9 +1,8 @@
 /* imp_nhsa.c: the national medical-insurance platform's interface records into the contract
  * (--from nhsa). Records, in the order read: catalogue (目录, optional), mdtrtinfo (就诊信息: 2201
  * 挂号, 2401 入院办理, 2402 出院办理; or split into adminfo and dscginfo; several rows of one mdtrt_id are
- * merged), diseinfo (诊断信息),
- * setlinfo (2304 结算信息), feedetail (2301 费用明细), setldetail (2304 基金分项: the fund's payments,
- * apportioned to the lines). Field by field, with the rules and their sources: docs/import.md. */
+ * merged), diseinfo (诊断信息), setlinfo (2304 结算信息), feedetail (2301 费用明细), setldetail (2304
+ * 基金分项: the fund's payments, apportioned to the lines). Field by field, with the rules and their sources: docs/import.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -85,6 +85,8 @@ int64_t imp_phys(imp_db *db, const char *id, const char *name, const char *inst,
 			return cw_error_set(CW_ENOMEM, "out of memory");
 	}
 	fill(&db->phys[i].name, name);
+	if (inst && strcmp(db->phys[i].inst, inst))
+		db->phys[i].multi = 1;
 	return i;
 }
 

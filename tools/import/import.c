@@ -107,6 +107,11 @@ int cw_import_run(const cw_import_opts *o, cw_import_totals *tot)
 		rc = cw_mkdirs(o->out_dir, 0700);
 	if (rc == 0)
 		rc = o->from == CW_IMPORT_NHSA ? imp_nhsa(&db, o->in_dir) : imp_cms(&db, o->in_dir);
+	for (size_t i = 0; rc == 0 && i < db.nphys; i++)
+		if (db.phys[i].multi)
+			imp_count_add(&rep, "physicians", IMP_DEFAULTED, "a physician billing at more than one institution "
+			              "(多点执业): physicians.inst_id is the first seen; the lines keep their visits",
+			              "医师在多个机构执业：physicians.inst_id 取首见机构；明细仍属各自就诊", db.phys[i].id);
 	if (rc == 0 && rep.failed)
 		rc = cw_error_set(CW_ENOMEM, "out of memory");
 	if (rc == 0)

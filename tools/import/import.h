@@ -129,7 +129,7 @@ typedef struct imp_db {
 	imp_map inst_ix, dept_ix, phys_ix, pat_ix, item_ix, visit_ix, line_ix;
 	struct { char *id, *name, *region; int level; } *inst;
 	struct { char *id, *inst, *name, *specialty; } *dept;
-	struct { char *id, *name, *inst, *dept; } *phys;
+	struct { char *id, *name, *inst, *dept; int multi; } *phys; /* multi: also seen at another institution */
 	struct { char *id; char sex; cw_day birth, death; } *pat;
 	imp_item *item;
 	imp_visit *visit;

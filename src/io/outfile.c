@@ -105,6 +105,23 @@ int cw_outfile_open(FILE **out, cw_output *o, const char *path)
 	return cw_outfile_open_mode(out, o, path, o->file_mode);
 }
 
+int cw_outfile_create(FILE **out, cw_output *o, const char *path, size_t buffer)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, o->file_mode);
+	if (fd < 0)
+		return cw_error_set(CW_EIO, "cannot create %s: %s", path, strerror(errno));
+	fchmod(fd, o->file_mode); /* the umask must not widen or narrow what was configured */
+	FILE *f = cw_outguard_fdopen(o, fd, path);
+	if (!f) {
+		close(fd);
+		unlink(path);
+		return cw_error_set(CW_EIO, "cannot open %s: %s", path, strerror(errno));
+	}
+	setvbuf(f, NULL, _IOFBF, buffer);
+	*out = f;
+	return 0;
+}
+
 void cw_sync_dir(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -184,6 +201,23 @@ int cw_outfile_finish(FILE *f, const char *path, int sync)
 		return cw_outguard_explain(o) ? CW_EIO : cw_error_set(CW_EIO, "writing %s failed: %s", path,
 		                                                        strerror(err ? err : EIO));
 	return 0;
+}
+
+int cw_outfile_finish_direct(FILE *f, const char *path)
+{
+	const cw_output *o = cw_outguard_output(f);
+	errno = 0;
+	int bad = fflush(f) != 0 || ferror(f);
+	int err = cw_outguard_errno(f) ? cw_outguard_errno(f) : errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		err = errno;
+	}
+	if (!bad)
+		return 0;
+	unlink(path);
+	return cw_outguard_explain(o) ? CW_EIO : cw_error_set(CW_EIO, "writing %s failed: %s", path,
+	                                                        strerror(err ? err : EIO));
 }
 
 int cw_outfile_close(FILE *f, const char *path)

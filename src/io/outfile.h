@@ -34,6 +34,12 @@ int cw_outfile_close(FILE *f, const char *path);
 /* The same, with sync 0: without waiting for the disk (the report's pages,
  * whose folder is synced as a whole). */
 int cw_outfile_finish(FILE *f, const char *path, int sync);
+/* For the many files of a folder that is itself written aside and put in place whole (the report's pages,
+ * inside the run's temporary month folder): path is created under its own name, with no temporary name to
+ * rename, and a buffer of `buffer` bytes (the hundreds of small pages do not each need a large one). Ended
+ * with cw_outfile_finish_direct, which checks every write and removes the file when one failed. */
+int cw_outfile_create(FILE **out, cw_output *o, const char *path, size_t buffer);
+int cw_outfile_finish_direct(FILE *f, const char *path);
 /* Closes without putting the file in place: path stays as it was. */
 void cw_outfile_abort(FILE *f, const char *path);
 /* Ends a command's output: with path, the file opened by cw_outfile_open is put

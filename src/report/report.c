@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "claimwatch/error.h"
 #include "io/csvtab.h"
@@ -151,6 +152,13 @@ static int load_sanctions(cw_report *r)
 	return rc < 0 ? rc : 0;
 }
 
+/* The process's CPU seconds so far (user and system, all threads). */
+static double cpu_now(void)
+{
+	struct timespec ts;
+	return clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == 0 ? (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 : 0;
+}
+
 /* One sync for the whole folder instead of one per page: thousands of pages stay fast. */
 static int sync_folder(const char *dir)
 {
@@ -161,6 +169,28 @@ static int sync_folder(const char *dir)
 	int err = errno;
 	close(fd);
 	return bad ? cw_error_set(CW_EIO, "writing the report %s failed: %s", dir, strerror(err)) : 0;
+}
+
+/* The page sizes: the build's, or CLAIMWATCH_REPORT_ROWS=EVIDENCE,FINDINGS,RANKING (three counts of at
+ * least 1), which the tests use to split pages on small data. */
+static int page_sizes(cw_report *r)
+{
+	r->evidence_rows = CW_REPORT_EVIDENCE_ROWS;
+	r->findings_per_page = CW_REPORT_FINDINGS_PER_PAGE;
+	r->ranking_rows = CW_REPORT_RANKING_ROWS;
+	const char *env = getenv("CLAIMWATCH_REPORT_ROWS");
+	if (!env || !*env)
+		return 0;
+	unsigned long v[3];
+	int used = 0;
+	if (sscanf(env, "%lu,%lu,%lu%n", &v[0], &v[1], &v[2], &used) != 3 || env[used] || !v[0] || !v[1] || !v[2] ||
+	    v[0] > 1000000 || v[1] > 1000000 || v[2] > 1000000)
+		return cw_error_set(CW_EINVALID, "CLAIMWATCH_REPORT_ROWS is three counts from 1 to 1000000, "
+		                    "EVIDENCE,FINDINGS,RANKING (such as 1500,250,6000), not '%s'", env);
+	r->evidence_rows = v[0];
+	r->findings_per_page = v[1];
+	r->ranking_rows = v[2];
+	return 0;
 }
 
 static void release(cw_report *r)
@@ -175,14 +205,18 @@ static void release(cw_report *r)
 
 int cw_report_write(const cw_report_input *in)
 {
-	double t0 = cw_now();
+	double t0 = cw_now(), c0 = cpu_now();
 	cw_report r = { .in = in, .ds = in->ds, .sc = in->scores, .lang = in->lang };
 	if (!in->ds || !in->scores)
 		return 0;
 	snprintf(r.dir, sizeof r.dir, "%s", in->dir);
-	int rc = cw_mkdirs(cw_report_file(&r, "p"), cw_output_dir_mode(in->output));
+	int rc = page_sizes(&r);
+	if (rc == 0)
+		rc = cw_mkdirs(cw_report_file(&r, "p"), cw_output_dir_mode(in->output));
 	if (rc == 0)
 		rc = cw_html_kit_init(&r.kit, in->output, r.lang, in->month);
+	if (rc == 0)
+		rc = cw_html_kit_write_assets(&r.kit, r.dir);
 	if (rc == 0)
 		rc = build_indexes(&r);
 	if (rc == 0)
@@ -206,8 +240,9 @@ int cw_report_write(const cw_report_input *in)
 	if (rc == 0)
 		rc = sync_folder(r.dir);
 	if (rc == 0)
-		cw_progress_note("%s: report: %zu pages, %.1f MB, the largest %s (%.0f KB), in %.1f s", in->month, r.files,
-		                 (double)r.bytes / 1e6, r.largest_name, (double)r.largest / 1e3, cw_now() - t0);
+		cw_progress_note("%s: report: %zu pages, %.1f MB, the largest %s (%.0f KB), in %.2f s (CPU %.2f s)",
+		                 in->month, r.files, (double)r.bytes / 1e6, r.largest_name, (double)r.largest / 1e3,
+		                 cw_now() - t0, cpu_now() - c0);
 	release(&r);
 	return rc < 0 ? cw_error_wrap(rc, "writing the report") : 0;
 }

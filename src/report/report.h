@@ -15,8 +15,9 @@
  *
  * Everything printed from the data goes through cw_html_text (or cw_svg_text):
  * a name holding markup is shown as text. The page carries a Content Security
- * Policy that allows no fetch at all and only the report's own script (by its
- * hash), so the folder opens from a USB stick and an injected script would not
+ * Policy that allows no fetch at all, no inline style or script, and only the
+ * report folder's own report.css and report.js (written once, linked from every
+ * page), so the folder opens from a USB stick and an injected script would not
  * run even if escaping failed. */
 #ifndef CW_REPORT_H
 #define CW_REPORT_H
@@ -83,19 +84,22 @@ char *cw_fmt_count(char buf[CW_NUM_SIZE], uint64_t v);
 /* A number with `decimals` decimals and thousands separators; "" for NAN. */
 char *cw_fmt_num(char buf[CW_NUM_SIZE], double v, int decimals);
 
-/* What every page shares: the template, the inlined CSS and script, the CSP. */
+/* What every page shares: the template, the CSS and the script (files of the report folder, linked from
+ * every page), the CSP. */
 typedef struct cw_html_kit {
 	cw_output *output; /* the run's set of outputs: the pages' file mode and size guard */
 	int lang;
 	char month[8];
 	const char *tpl, *css, *js;
-	char csp[256];          /* for pages with the script */
+	char csp[256];          /* for pages with the script: style and script from the report folder only */
 	char csp_noscript[256]; /* for pages without */
 } cw_html_kit;
 
 /* Loads reports/page.html, report.css and report.js from the resources; pages are written as output
  * (which outlives the kit). */
 int cw_html_kit_init(cw_html_kit *kit, cw_output *output, int lang, const char *month);
+/* Writes report.css and report.js into dir, once for all the pages, which link them. */
+int cw_html_kit_write_assets(const cw_html_kit *kit, const char *dir);
 
 enum cw_nav {
 	CW_NAV_NONE = -1, CW_NAV_SUMMARY, CW_NAV_RANKING, CW_NAV_CHARTS, CW_NAV_INDICATORS, CW_NAV_INSTITUTIONS,
@@ -124,11 +128,6 @@ int cw_page_begin(cw_page *p, const cw_html_kit *kit, const char *path, const ch
 int cw_page_end(cw_page *p, uint64_t *bytes);
 /* Closes without checking (after an error). */
 void cw_page_abort(cw_page *p);
-
-/* --- SHA-256 and base64, for the script's hash in the CSP (report_html.c) ---- */
-void cw_sha256(uint8_t out[32], const void *data, size_t len);
-/* Base64 of len bytes into dst (at least 4 * ceil(len / 3) + 1 bytes). */
-char *cw_base64(char *dst, const uint8_t *data, size_t len);
 
 /* --- charts (report_svg.c) ----------------------------------------------------- */
 /* Text inside SVG (same escaping as HTML). */
@@ -246,6 +245,9 @@ typedef struct cw_report {
 	int32_t *trend;
 	cw_report_sanction *sanctions;
 	size_t nsanctions;
+	/* rows of evidence and findings per physician page, rows per ranking page (CW_REPORT_* or
+	 * CLAIMWATCH_REPORT_ROWS) */
+	size_t evidence_rows, findings_per_page, ranking_rows;
 	/* what was written */
 	size_t files;
 	uint64_t bytes, largest;
@@ -301,7 +303,8 @@ typedef char *(*cw_page_href)(const cw_report *r, const void *what, size_t k, ch
 void cw_report_pager(const cw_report *r, FILE *f, size_t page, size_t pages, cw_page_href href, const void *what);
 
 /* Rows of a physician's evidence per page before a page is split; findings per physician page at most;
- * rows of a ranking page before it is split. (Overridable at build time, to exercise the splits.) */
+ * rows of a ranking page before it is split. (Overridable at build time, and at run time with
+ * CLAIMWATCH_REPORT_ROWS=EVIDENCE,FINDINGS,RANKING, to exercise the splits.) */
 #ifndef CW_REPORT_EVIDENCE_ROWS
 #define CW_REPORT_EVIDENCE_ROWS 1500
 #endif

@@ -253,16 +253,18 @@ static void metric_row(const cw_report *r, FILE *f, int k, cw_ref p)
 	if (row->group >= 0)
 		fprintf(f, "<a href=\"../%s#g%d\">", metric_page(k, name, sizeof name), row->group);
 	cw_html_text(f, cw_label_metric(r->lang, mi->name));
-	fputs(row->group >= 0 ? "</a></td>" : "</td>", f);
-	fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%s</td>", row->volume, show(mi, row->value, a));
-	fprintf(f, "<td class=\"n\">%s</td>", show(mi, row->expected, a));
-	fprintf(f, "<td class=\"n\">%s</td>", show(mi, row->limit, a));
-	fprintf(f, "<td class=\"n\">%s</td><td>", cw_fmt_num(a, row->z, 2));
+	if (row->group >= 0)
+		fputs("</a>", f);
+	/* the numbers are aligned by the columns' CSS (.pm in report.css); </td> and </tr> are optional */
+	fprintf(f, "<td>%u<td>%s", row->volume, show(mi, row->value, a));
+	fprintf(f, "<td>%s", show(mi, row->expected, a));
+	fprintf(f, "<td>%s", show(mi, row->limit, a));
+	fprintf(f, "<td>%s<td>", cw_fmt_num(a, row->z, 2));
 	if (row->group >= 0)
 		cw_html_text(f, group_name(r, &t->groups[row->group], group, sizeof group));
-	fputs("</td><td>", f);
+	fputs("<td>", f);
 	cw_html_text(f, status_label(r->lang, row));
-	fputs("</td></tr>", f);
+	fputs("\n", f);
 }
 
 void cw_report_physician_metrics(cw_report *r, FILE *f, cw_ref p)
@@ -277,15 +279,14 @@ void cw_report_physician_metrics(cw_report *r, FILE *f, cw_ref p)
 		return;
 	fputs("<h2>", f);
 	cw_html_text(f, cw_label(r->lang, L_METRICS));
-	fputs("</h2><div class=\"wrap\"><table class=\"data\"><thead><tr>", f);
+	fputs("</h2><div class=\"wrap\"><table class=\"data pm\"><thead><tr>", f);
 	for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
-		fputs(i >= 1 && i <= 5 ? "<th class=\"n\">" : "<th>", f);
+		fputs("<th>", f);
 		cw_html_text(f, cw_label(r->lang, heads[i]));
-		fputs("</th>", f);
 	}
-	fputs("</tr></thead><tbody>", f);
+	fputs("<tbody>", f);
 	for (int k = 0; k < CW_METRIC_COUNT; k++)
 		if (cw_metrics_table(r->in->metrics, k)->rows[p].status != CW_METRIC_NO_DATA)
 			metric_row(r, f, k, p);
-	fputs("</tbody></table></div>", f);
+	fputs("</table></div>", f);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "claimwatch/error.h"
 #include "io/outfile.h"
 #include "io/outguard.h"
@@ -40,6 +41,10 @@ static void escape(const char *s, size_t len, void (*out)(void *, const char *, 
 {
 	const unsigned char *u = (const unsigned char *)s, *e = u + len, *run = u;
 	while (u < e) {
+		if (*u >= 0x20 && *u < 0x7f && *u != '&' && *u != '<' && *u != '>' && *u != '"' && *u != '\'') {
+			u++; /* plain printable ASCII, most of the text: no class to look up */
+			continue;
+		}
 		size_t n;
 		uint32_t cp;
 		int c = cw_char_class(u, e, &n, &cp);
@@ -119,16 +124,58 @@ static char *group_digits(char *buf)
 	return buf;
 }
 
+/* The digits of v with a comma every three, written backwards from end (exclusive); returns the start. */
+static char *grouped(char *end, uint64_t v)
+{
+	int n = 0;
+	do {
+		if (n && n % 3 == 0)
+			*--end = ',';
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+		n++;
+	} while (v);
+	return end;
+}
+
+/* [-]grouped(whole).frac, frac with `decimals` digits (0..2), into buf; no printf on the hot path. */
+static char *fixed(char buf[CW_NUM_SIZE], int negative, uint64_t whole, unsigned frac, int decimals)
+{
+	char tmp[CW_NUM_SIZE], *end = tmp + sizeof tmp, *s = end;
+	for (int i = 0; i < decimals; i++, frac /= 10)
+		*--s = (char)('0' + frac % 10);
+	if (decimals)
+		*--s = '.';
+	s = grouped(s, whole);
+	if (negative)
+		*--s = '-';
+	memcpy(buf, s, (size_t)(end - s));
+	buf[end - s] = 0;
+	return buf;
+}
+
 char *cw_fmt_money(char buf[CW_NUM_SIZE], cw_fen v)
 {
-	char plain[CW_FMT_SIZE];
-	snprintf(buf, CW_NUM_SIZE, "%s", cw_format_money(plain, v));
-	return group_digits(buf);
+	uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v; /* the same digits as cw_format_money */
+	return fixed(buf, v < 0, a / 100, (unsigned)(a % 100), 2);
 }
 
 char *cw_fmt_score(char buf[CW_NUM_SIZE], int32_t h)
 {
-	snprintf(buf, CW_NUM_SIZE, "%s%d.%02d", h < 0 ? "-" : "", abs(h) / 100, abs(h) % 100);
+	uint32_t a = h < 0 ? 0 - (uint32_t)h : (uint32_t)h;
+	char tmp[CW_NUM_SIZE], *end = tmp + sizeof tmp, *s = end;
+	*--s = (char)('0' + a % 10);
+	*--s = (char)('0' + a / 10 % 10);
+	*--s = '.';
+	a /= 100;
+	do {
+		*--s = (char)('0' + a % 10);
+		a /= 10;
+	} while (a);
+	if (h < 0)
+		*--s = '-';
+	memcpy(buf, s, (size_t)(end - s));
+	buf[end - s] = 0;
 	return buf;
 }
 
@@ -143,8 +190,7 @@ char *cw_fmt_pct(char buf[CW_NUM_SIZE], double share, int decimals)
 
 char *cw_fmt_count(char buf[CW_NUM_SIZE], uint64_t v)
 {
-	snprintf(buf, CW_NUM_SIZE, "%llu", (unsigned long long)v);
-	return group_digits(buf);
+	return fixed(buf, 0, v, 0, 0);
 }
 
 char *cw_fmt_num(char buf[CW_NUM_SIZE], double v, int decimals)
@@ -157,81 +203,6 @@ char *cw_fmt_num(char buf[CW_NUM_SIZE], double v, int decimals)
 	if (!strcmp(buf, "-0") || (v < 0 && strspn(buf, "-0.") == strlen(buf)))
 		memmove(buf, buf + 1, strlen(buf)); /* no "-0.00" */
 	return group_digits(buf);
-}
-
-/* --- SHA-256 (FIPS 180-4) and base64 ------------------------------------------- */
-
-static const uint32_t K[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
-};
-
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void sha_block(uint32_t h[8], const uint8_t *p)
-{
-	uint32_t w[64], a[8];
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 64; i++) {
-		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
-	memcpy(a, h, sizeof a);
-	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = a[7] + (ROR(a[4], 6) ^ ROR(a[4], 11) ^ ROR(a[4], 25)) + ((a[4] & a[5]) ^ (~a[4] & a[6])) +
-		              K[i] + w[i];
-		uint32_t t2 = (ROR(a[0], 2) ^ ROR(a[0], 13) ^ ROR(a[0], 22)) + ((a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]));
-		memmove(a + 1, a, 7 * sizeof *a);
-		a[4] += t1;
-		a[0] = t1 + t2;
-	}
-	for (int i = 0; i < 8; i++)
-		h[i] += a[i];
-}
-
-void cw_sha256(uint8_t out[32], const void *data, size_t len)
-{
-	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	const uint8_t *p = data;
-	size_t i = 0;
-	for (; i + 64 <= len; i += 64)
-		sha_block(h, p + i);
-	uint8_t tail[128] = { 0 };
-	size_t rest = len - i, n = rest < 56 ? 64 : 128;
-	memcpy(tail, p + i, rest);
-	tail[rest] = 0x80;
-	uint64_t bits = (uint64_t)len * 8;
-	for (int k = 0; k < 8; k++)
-		tail[n - 1 - k] = (uint8_t)(bits >> (8 * k));
-	sha_block(h, tail);
-	if (n == 128)
-		sha_block(h, tail + 64);
-	for (int k = 0; k < 8; k++)
-		for (int b = 0; b < 4; b++)
-			out[4 * k + b] = (uint8_t)(h[k] >> (24 - 8 * b));
-}
-
-char *cw_base64(char *dst, const uint8_t *d, size_t len)
-{
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = 0;
-	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < len ? (uint32_t)d[i + 1] << 8 : 0) | (i + 2 < len ? d[i + 2] : 0);
-		dst[n++] = a[v >> 18 & 63];
-		dst[n++] = a[v >> 12 & 63];
-		dst[n++] = i + 1 < len ? a[v >> 6 & 63] : '=';
-		dst[n++] = i + 2 < len ? a[v & 63] : '=';
-	}
-	dst[n] = 0;
-	return dst;
 }
 
 /* --- the page template ---------------------------------------------------------- */
@@ -249,14 +220,13 @@ int cw_html_kit_init(cw_html_kit *kit, cw_output *output, int lang, const char *
 	if (!kit->tpl || !kit->css || !kit->js || !strstr(kit->tpl, "{{body}}"))
 		return cw_error_set(CW_ENOTFOUND, "the report templates (reports/page.html, report.css, report.js) are "
 		                    "missing from this build");
-	uint8_t hash[32];
-	char b64[48];
-	cw_sha256(hash, kit->js, jslen);
+	(void)jslen;
+	/* the CSS and the script are files of the report folder (cw_html_kit_write_assets): 'self' and nothing else */
 	snprintf(kit->csp, sizeof kit->csp,
-	         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-%s'; "
-	         "base-uri 'none'; form-action 'none'", cw_base64(b64, hash, 32));
+	         "default-src 'none'; style-src 'self'; img-src data:; script-src 'self'; "
+	         "base-uri 'none'; form-action 'none'");
 	snprintf(kit->csp_noscript, sizeof kit->csp_noscript,
-	         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; "
+	         "default-src 'none'; style-src 'self'; img-src data:; script-src 'none'; "
 	         "base-uri 'none'; form-action 'none'");
 	return 0;
 }
@@ -302,10 +272,10 @@ static void fill(cw_page *p, const char *s, const char *end, const char *title, 
 			fputs(p->script ? k->csp : k->csp_noscript, p->f);
 		else if (IS("title"))
 			cw_html_text(p->f, title);
-		else if (IS("css"))
-			fputs(k->css, p->f);
+		else if (IS("rel"))
+			fputs(p->rel, p->f);
 		else if (IS("script") && p->script)
-			fprintf(p->f, "<script>%s</script>", k->js);
+			fprintf(p->f, "<script src=\"%sreport.js\"></script>", p->rel);
 		else if (IS("month"))
 			cw_html_text(p->f, k->month);
 		else if (IS("nav"))
@@ -322,6 +292,25 @@ static void fill(cw_page *p, const char *s, const char *end, const char *title, 
 	}
 }
 
+/* One asset (text) into dir/name, whole or not at all. */
+static int write_asset(const cw_html_kit *kit, const char *dir, const char *name, const char *text)
+{
+	char path[4200];
+	FILE *f;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int rc = cw_outfile_create(&f, kit->output, path, 64 << 10);
+	if (rc < 0)
+		return rc;
+	fputs(text, f);
+	return cw_outfile_finish_direct(f, path);
+}
+
+int cw_html_kit_write_assets(const cw_html_kit *kit, const char *dir)
+{
+	int rc = write_asset(kit, dir, "report.css", kit->css);
+	return rc < 0 ? rc : write_asset(kit, dir, "report.js", kit->js);
+}
+
 int cw_page_begin(cw_page *p, const cw_html_kit *kit, const char *path, const char *title, const char *rel, int active,
                   int script)
 {
@@ -330,7 +319,9 @@ int cw_page_begin(cw_page *p, const cw_html_kit *kit, const char *path, const ch
 	p->script = script;
 	p->rel = rel ? rel : "";
 	snprintf(p->path, sizeof p->path, "%s", path);
-	int rc = cw_outfile_open(&p->f, kit->output, path);
+	/* the report's folder is written aside with the whole month and put in place at once: each page is
+	 * created under its own name, with a buffer the size of a typical page */
+	int rc = cw_outfile_create(&p->f, kit->output, path, 64 << 10);
 	if (rc < 0)
 		return rc;
 	fill(p, kit->tpl, strstr(kit->tpl, "{{body}}"), title, active);
@@ -342,7 +333,7 @@ int cw_page_end(cw_page *p, uint64_t *bytes)
 	const char *body = strstr(p->kit->tpl, "{{body}}") + 8;
 	fill(p, body, body + strlen(body), NULL, CW_NAV_NONE);
 	long size = ftell(p->f);
-	int rc = cw_outfile_finish(p->f, p->path, 0); /* no fsync for each of thousands of pages */
+	int rc = cw_outfile_finish_direct(p->f, p->path); /* no fsync for each of thousands of pages */
 	p->f = NULL;
 	if (rc == 0 && bytes)
 		*bytes = size > 0 ? (uint64_t)size : 0;
@@ -351,7 +342,9 @@ int cw_page_end(cw_page *p, uint64_t *bytes)
 
 void cw_page_abort(cw_page *p)
 {
-	if (p->f)
-		cw_outfile_abort(p->f, p->path);
+	if (p->f) {
+		fclose(p->f);
+		unlink(p->path); /* no half page left behind */
+	}
 	p->f = NULL;
 }

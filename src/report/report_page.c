@@ -66,9 +66,9 @@ void cw_report_score_cell(const cw_report *r, FILE *f, const cw_physcore *p, con
 	char buf[CW_NUM_SIZE];
 	(void)r;
 	if (p->too_few || d->grade < 0)
-		fputs("<td class=\"n gn\"></td>", f);
+		fputs("<td class=\"n gn\">", f);
 	else
-		fprintf(f, "<td class=\"n g%d\">%s</td>", d->grade, cw_fmt_score(buf, d->score));
+		fprintf(f, "<td class=\"n g%d\">%s", d->grade, cw_fmt_score(buf, d->score)); /* </td> is optional */
 }
 
 void cw_report_grade_badge(const cw_report *r, FILE *f, int grade)

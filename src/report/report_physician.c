@@ -91,9 +91,8 @@ static void kv(FILE *f, const char *key, const char *value)
 {
 	fputs("<dt>", f);
 	cw_html_text(f, key);
-	fputs("</dt><dd>", f);
+	fputs("<dd>", f);
 	cw_html_text(f, value);
-	fputs("</dd>", f);
 }
 
 static void identity(const cw_report *r, FILE *f, const cw_physcore *p)
@@ -104,9 +103,9 @@ static void identity(const cw_report *r, FILE *f, const cw_physcore *p)
 	char a[CW_NUM_SIZE];
 	fputs("<h1>", f);
 	cw_html_text(f, cw_report_str(r, ph->name[p->physician]));
-	fputs(" <span class=\"mono note\">", f);
+	fputs(" <small>", f);
 	cw_html_text(f, cw_report_str(r, ph->id[p->physician]));
-	fputs("</span></h1><dl class=\"kv\">", f);
+	fputs("</small></h1><dl class=\"kv\">", f);
 	kv(f, cw_label(L, L_INSTITUTION), cw_report_inst_name(r, p->inst));
 	kv(f, cw_label(L, L_DEPARTMENT), cw_report_dept_name(r, p->dept));
 	kv(f, cw_label(L, L_SPECIALTY), cw_label_specialty(L, cw_report_str(r, de->specialty[p->dept])));
@@ -126,36 +125,34 @@ static void scores(const cw_report *r, FILE *f, size_t row, const peers *pe)
 	char a[CW_NUM_SIZE];
 	fputs("<h2>", f);
 	cw_html_text(f, cw_label(r->lang, L_SCORES));
-	fputs("</h2><div class=\"wrap\"><table class=\"data\"><thead><tr>", f);
+	fputs("</h2><div class=\"wrap\"><table class=\"data sc\"><thead><tr>", f);
 	for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
-		fputs(i ? "<th class=\"n\">" : "<th>", f);
+		fputs("<th>", f);
 		cw_html_text(f, cw_label(r->lang, heads[i]));
-		fputs("</th>", f);
 	}
-	fputs("</tr></thead><tbody>", f);
+	fputs("<tbody>", f);
 	for (size_t k = 0; k < nd; k++) {
 		size_t d = k == 0 ? r->sc->ndims : k - 1; /* the composite first */
 		const cw_dimscore *s = &p->dim[d];
 		fputs("<tr><td>", f);
 		cw_html_text(f, cw_label_dimension(r->lang, cw_report_dim_name(r, d)));
-		fputs("</td>", f);
 		cw_report_score_cell(r, f, p, s);
 		fputs("<td>", f);
 		cw_report_grade_badge(r, f, p->too_few ? -1 : s->grade);
 		if (p->too_few)
 			cw_html_text(f, cw_label(r->lang, L_TOO_FEW));
-		fputs("</td><td class=\"n\">", f);
+		fputs("<td>", f);
 		if (s->rank)
 			fprintf(f, "%u %s %u", s->rank, cw_label(r->lang, L_OF), pe->ranked[row * nd + d]);
 		int32_t mean = pe->mean[row * nd + d];
-		fprintf(f, "</td><td class=\"n\">%s</td>", mean >= 0 ? cw_fmt_score(a, mean) : "");
-		fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%s</td>", s->findings, cw_fmt_money(a, s->suspect));
-		fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, s->money_share, 2));
-		fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, s->per_100, 2));
-		fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, s->outlier, 3));
-		fprintf(f, "<td class=\"n\">%u</td><td class=\"n\">%u</td></tr>", s->confirmed, s->dismissed);
+		fprintf(f, "<td>%s", mean >= 0 ? cw_fmt_score(a, mean) : "");
+		fprintf(f, "<td>%u<td>%s", s->findings, cw_fmt_money(a, s->suspect));
+		fprintf(f, "<td>%s", cw_fmt_pct(a, s->money_share, 2));
+		fprintf(f, "<td>%s", cw_fmt_num(a, s->per_100, 2));
+		fprintf(f, "<td>%s", cw_fmt_num(a, s->outlier, 3));
+		fprintf(f, "<td>%u<td>%u\n", s->confirmed, s->dismissed);
 	}
-	fputs("</tbody></table></div>", f);
+	fputs("</table></div>", f);
 }
 
 static int trend(const cw_report *r, FILE *f, size_t row)
@@ -188,23 +185,17 @@ static int trend(const cw_report *r, FILE *f, size_t row)
 	free(s);	return 0;
 }
 
-static void th(FILE *f, int lang, int key, int numeric)
-{
-	fputs(numeric ? "<th class=\"n\">" : "<th>", f);
-	cw_html_text(f, cw_label(lang, key));
-	fputs("</th>", f);
-}
-
 static void evidence_head(const cw_report *r, FILE *f)
 {
-	static const struct { int key, num; } cols[] = {
-		{ L_LINE, 0 }, { L_TIME, 0 }, { L_ITEM, 0 }, { L_CATEGORY, 0 }, { L_QTY, 1 }, { L_UNIT, 0 },
-		{ L_UNIT_PRICE, 1 }, { L_STD_PRICE, 1 }, { L_AMOUNT, 1 }
-	};
+	/* the numbers (quantity, prices, amount) are aligned by the columns' CSS (.ev in report.css) */
+	static const int cols[] = { L_LINE, L_TIME, L_ITEM, L_CATEGORY, L_QTY, L_UNIT, L_UNIT_PRICE, L_STD_PRICE,
+		                    L_AMOUNT };
 	fputs("<table class=\"ev\"><thead><tr>", f);
-	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-		th(f, r->lang, cols[i].key, cols[i].num);
-	fputs("</tr></thead><tbody>", f);
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
+		fputs("<th>", f);
+		cw_html_text(f, cw_label(r->lang, cols[i]));
+	}
+	fputs("<tbody>", f);
 }
 
 static void evidence_line(const cw_report *r, FILE *f, uint32_t l)
@@ -213,26 +204,26 @@ static void evidence_line(const cw_report *r, FILE *f, uint32_t l)
 	const cw_items *it = cw_dataset_items(r->ds);
 	cw_ref item = c->item[l];
 	char a[CW_NUM_SIZE], t[CW_FMT_SIZE];
-	fputs("<tr><td class=\"mono\">", f);
+	fputs("<tr><td>", f);
 	cw_html_text(f, cw_report_str(r, c->id[l]));
-	fprintf(f, "</td><td>%s</td><td>", cw_format_time(t, c->time[l]));
+	fprintf(f, "<td>%s<td>", cw_format_time(t, c->time[l]));
 	cw_html_text(f, cw_report_str(r, it->name[item]));
-	fputs(" <span class=\"mono note\">", f);
+	fputs(" <small>", f);
 	cw_html_text(f, cw_report_str(r, it->code[item]));
-	fputs("</span>", f);
+	fputs("</small>", f);
 	if (!cw_line_live(c, l)) {
 		fputs(" <span class=\"badge gn\">", f);
 		cw_html_text(f, cw_label(r->lang, c->flags[l] & CW_LINE_REFUND ? L_REFUND : L_REFUNDED));
 		fputs("</span>", f);
 	}
-	fputs("</td><td>", f);
+	fputs("<td>", f);
 	cw_html_text(f, cw_label_category(r->lang, it->category[item]));
-	fprintf(f, "</td><td class=\"n\">%s</td><td>", cw_format_qty(t, c->qty[l]));
+	fprintf(f, "<td>%s<td>", cw_format_qty(t, c->qty[l]));
 	cw_html_text(f, cw_report_str(r, it->unit[item]));
-	fprintf(f, "</td><td class=\"n\">%s</td>", cw_fmt_money(a, c->unit_price[l]));
+	fprintf(f, "<td>%s", cw_fmt_money(a, c->unit_price[l]));
 	int over = c->unit_price[l] > it->std_price[item];
-	fprintf(f, "<td class=\"n%s\">%s</td>", over ? " over" : "", cw_fmt_money(a, it->std_price[item]));
-	fprintf(f, "<td class=\"n\">%s</td></tr>", cw_fmt_money(a, c->amount[l]));
+	fprintf(f, "<td%s>%s", over ? " class=\"over\"" : "", cw_fmt_money(a, it->std_price[item]));
+	fprintf(f, "<td>%s\n", cw_fmt_money(a, c->amount[l]));
 }
 
 static void visit_info(const cw_report *r, FILE *f, cw_ref v)
@@ -242,18 +233,17 @@ static void visit_info(const cw_report *r, FILE *f, cw_ref v)
 	kv(f, cw_label(r->lang, L_VISIT), cw_report_str(r, vi->id[v]));
 	fputs("<dt>", f);
 	cw_html_text(f, cw_label(r->lang, L_KIND));
-	fputs("</dt><dd>", f);
+	fputs("<dd>", f);
 	cw_html_text(f, cw_label_kind(r->lang, vi->kind[v]));
 	fprintf(f, ", %s", cw_format_time(t, vi->admit[v]));
 	if (vi->discharge[v] != CW_MINUTE_NONE)
 		fprintf(f, " &ndash; %s", cw_format_time(t, vi->discharge[v]));
-	fputs("</dd><dt>", f);
+	fputs("<dt>", f);
 	cw_html_text(f, cw_label(r->lang, L_DX));
-	fputs("</dt><dd>", f);
+	fputs("<dd>", f);
 	cw_html_text(f, cw_report_str(r, vi->dx_code[v]));
 	fputs(" ", f);
 	cw_html_text(f, cw_report_str(r, vi->dx_name[v]));
-	fputs("</dd>", f);
 }
 
 /* The numbers of a finding on a metric: value, expected, limit. */
@@ -283,7 +273,7 @@ static void finding(const cw_report *r, FILE *f, const cw_record *rec, size_t fr
 	cw_html_text(f, cw_label_detector(L, rec->detector));
 	fprintf(f, "</b> &middot; %s &middot; ", cw_fmt_money(a, rec->f.suspect));
 	cw_html_text(f, cw_label_dimension(L, cw_dimset_name(r->in->dims, (size_t)rec->dimension)));
-	fprintf(f, " &middot; <span class=\"mono\">%s</span>", rec->id);
+	fprintf(f, " &middot; <code>%s</code>", rec->id);
 	if (from > 0) {
 		fputs(" (", f);
 		cw_html_text(f, cw_label(L, L_CONTINUED));
@@ -312,7 +302,7 @@ static void finding(const cw_report *r, FILE *f, const cw_record *rec, size_t fr
 		evidence_head(r, f);
 		for (size_t k = from; k < to; k++)
 			evidence_line(r, f, rec->f.lines[k]);
-		fputs("</tbody></table>", f);
+		fputs("</table>", f);
 	} else {
 		fputs("<p class=\"note\">", f);
 		cw_html_text(f, cw_label(L, L_EVIDENCE_NONE));
@@ -413,7 +403,7 @@ static int physician(phys_ctx *c, size_t row)
 		cw_findings_get(&rec, r->in->findings, fl[i]);
 		total += rec.f.nlines;
 	}
-	int rc = grow(c, nf + total / CW_REPORT_EVIDENCE_ROWS + 2);
+	int rc = grow(c, nf + total / r->evidence_rows + 2);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < nf; i++) {
@@ -421,7 +411,7 @@ static int physician(phys_ctx *c, size_t row)
 		cw_findings_get(&rec, r->in->findings, fl[i]);
 		c->nlines[i] = rec.f.nlines;
 	}
-	size_t pages = cw_paginate(c->nlines, nf, CW_REPORT_EVIDENCE_ROWS, CW_REPORT_FINDINGS_PER_PAGE, c->cuts, c->cap);
+	size_t pages = cw_paginate(c->nlines, nf, r->evidence_rows, r->findings_per_page, c->cuts, c->cap);
 	if (pages > c->cap)
 		return cw_error_set(CW_ERROR, "internal: %zu pages for %zu cut slots", pages, c->cap);
 	for (size_t k = 0; rc == 0 && k < pages; k++)

@@ -1,6 +1,6 @@
 /* report_ranking.c: ranking.html (the composite) and one page per dimension: every scored physician with
  * score, grade in colour, rank, findings, money at stake, billing and last month's score; sortable and
- * filterable in the page, split into pages past CW_REPORT_RANKING_ROWS rows. Physicians under
+ * filterable in the page, split into pages past CW_REPORT_RANKING_ROWS rows (r->ranking_rows). Physicians under
  * scoring.min_visits are listed too, after the ranked ones, with their findings and money and the status
  * "too few cases" (or "ranked, too few cases" when scoring.rank_too_few ranks them). */
 #include <ctype.h>
@@ -69,12 +69,10 @@ static void head(const cw_report *r, FILE *f)
 	fputs("<thead><tr>", f);
 	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) {
 		int num = cols[i].t[0] == 'n';
-		fprintf(f, "<th data-t=\"%s\"%s>", cols[i].t, num ? (cols[i].key == L_RANK ? " class=\"n\"" :
-		        " class=\"n\" data-d=\"desc\"") : "");
+		fprintf(f, "<th data-t=\"%s\"%s>", cols[i].t, num && cols[i].key != L_RANK ? " data-d=\"desc\"" : "");
 		cw_html_text(f, cw_label(r->lang, cols[i].key));
-		fputs("</th>", f);
 	}
-	fputs("</tr></thead>", f);
+	fputs("</thead>", f);
 }
 
 /* Last month's score of the same dimension, with an arrow when it moved. */
@@ -83,12 +81,12 @@ static void prev_cell(const cw_report *r, FILE *f, size_t row, size_t d)
 	size_t nd = r->sc->ndims + 1;
 	const cw_physcore *p = &r->sc->rows[row];
 	if (r->nmonths < 2) {
-		fputs("<td class=\"n\"></td>", f);
+		fputs("<td>", f);
 		return;
 	}
 	int32_t before = r->trend[(row * (size_t)r->nmonths + (size_t)(r->nmonths - 2)) * nd + d];
 	if (before < 0) {
-		fputs("<td class=\"n\"></td>", f);
+		fputs("<td>", f);
 		return;
 	}
 	char buf[CW_NUM_SIZE];
@@ -97,7 +95,7 @@ static void prev_cell(const cw_report *r, FILE *f, size_t row, size_t d)
 		arrow = " <span class=\"up\">&#9650;</span>";
 	else if (!p->too_few && p->dim[d].score < before)
 		arrow = " <span class=\"down\">&#9660;</span>";
-	fprintf(f, "<td class=\"n\">%s%s</td>", cw_fmt_score(buf, before), arrow);
+	fprintf(f, "<td>%s%s", cw_fmt_score(buf, before), arrow);
 }
 
 static void row(const cw_report *r, FILE *f, size_t i, size_t d)
@@ -106,34 +104,34 @@ static void row(const cw_report *r, FILE *f, size_t i, size_t d)
 	const cw_dimscore *s = &p->dim[d];
 	const cw_physicians *ph = cw_dataset_physicians(r->ds);
 	char a[CW_NUM_SIZE], href[64];
+	/* the numbers are aligned by the columns' CSS (.rk in report.css); </td> and </tr> are optional */
 	if (s->rank)
-		fprintf(f, "<tr><td class=\"n\">%u</td><td>", s->rank);
+		fprintf(f, "<tr><td>%u<td>", s->rank);
 	else
-		fputs("<tr><td class=\"n\"></td><td>", f);
+		fputs("<tr><td><td>", f);
 	int link = r->has_page[p->physician];
 	if (link)
 		fprintf(f, "<a href=\"%s\">", cw_report_physician_href(r, p->physician, 0, href, sizeof href));
 	cw_html_text(f, cw_report_str(r, ph->name[p->physician]));
-	fputs(link ? "</a> <span class=\"mono note\">" : " <span class=\"mono note\">", f);
+	fputs(link ? "</a> <small>" : " <small>", f);
 	cw_html_text(f, cw_report_str(r, ph->id[p->physician]));
-	fputs("</span></td><td>", f);
+	fputs("</small><td>", f);
 	cw_html_text(f, cw_report_inst_name(r, p->inst));
-	fputs("</td><td>", f);
+	fputs("<td>", f);
 	cw_html_text(f, cw_report_dept_name(r, p->dept));
-	fputs("</td>", f);
 	cw_report_score_cell(r, f, p, s);
 	fputs("<td>", f);
 	if (!p->too_few)
 		cw_html_text(f, cw_label_grade(r->lang, s->grade));
-	fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%s</td>", s->findings, cw_fmt_money(a, s->suspect));
-	fprintf(f, "<td class=\"n\">%u</td>", p->visits);
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_money(a, p->billed));
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_pct(a, s->money_share, 2));
-	fprintf(f, "<td class=\"n\">%s</td>", cw_fmt_num(a, s->per_100, 2));
+	fprintf(f, "<td>%u<td>%s", s->findings, cw_fmt_money(a, s->suspect));
+	fprintf(f, "<td>%u", p->visits);
+	fprintf(f, "<td>%s", cw_fmt_money(a, p->billed));
+	fprintf(f, "<td>%s", cw_fmt_pct(a, s->money_share, 2));
+	fprintf(f, "<td>%s", cw_fmt_num(a, s->per_100, 2));
 	prev_cell(r, f, i, d);
 	fputs("<td>", f);
 	cw_html_text(f, cw_label_status(r->lang, p, s));
-	fputs("</td></tr>\n", f);
+	fputs("\n", f);
 }
 
 /* The institutions of the scored physicians, in institution order (for the filter). */
@@ -177,12 +175,12 @@ static int write_page(cw_report *r, size_t d, const uint32_t *idx, size_t from, 
 	char csv[96], slug[48];
 	snprintf(csv, sizeof csv, "ranking-%s-%s.csv", r->in->month, dim_slug(r, d, slug, sizeof slug));
 	cw_report_filters(r, f, "rank", sel, nsel, csv);
-	fputs("<div class=\"wrap\"><table class=\"data\" id=\"rank\">", f);
+	fputs("<div class=\"wrap\"><table class=\"data rk\" id=\"rank\">", f);
 	head(r, f);
 	fputs("<tbody>\n", f);
 	for (size_t i = from; i < to; i++)
 		row(r, f, idx[i], d);
-	fputs("</tbody></table></div>", f);
+	fputs("</table></div>", f);
 	cw_report_pager(r, f, page, pages, page_href, &d);
 	uint64_t bytes;
 	rc = cw_page_end(&pg, &bytes);
@@ -215,9 +213,9 @@ int cw_report_ranking(cw_report *r)
 	for (size_t d = 0; rc == 0 && d <= s->ndims; d++) {
 		if (s->n)
 			cw_rank_order(idx, s, r->ds, d);
-		size_t pages = s->n ? (s->n + CW_REPORT_RANKING_ROWS - 1) / CW_REPORT_RANKING_ROWS : 1;
+		size_t pages = s->n ? (s->n + r->ranking_rows - 1) / r->ranking_rows : 1;
 		for (size_t k = 0; rc == 0 && k < pages; k++) {
-			size_t from = k * CW_REPORT_RANKING_ROWS, to = from + CW_REPORT_RANKING_ROWS;
+			size_t from = k * r->ranking_rows, to = from + r->ranking_rows;
 			rc = write_page(r, d, idx, from, to < s->n ? to : s->n, k, pages, sel, sizeof sel / sizeof *sel);
 		}
 	}

@@ -241,9 +241,9 @@ static void physician_cell(cw_report *r, FILE *f, cw_ref p)
 	if (p != CW_NONE && r->has_page[p])
 		fprintf(f, "<a href=\"%s\">", cw_report_physician_href(r, p, 0, href, sizeof href));
 	cw_html_text(f, p == CW_NONE ? "" : cw_report_str(r, ph->name[p]));
-	fputs(" <span class=\"mono note\">", f);
+	fputs(" <small>", f);
 	cw_html_text(f, p == CW_NONE ? "" : cw_report_str(r, ph->id[p]));
-	fputs(p != CW_NONE && r->has_page[p] ? "</span></a></td>" : "</span></td>", f);
+	fputs(p != CW_NONE && r->has_page[p] ? "</small></a></td>" : "</small></td>", f);
 }
 
 /* Everyone ranked first in a dimension or the composite, by scope group. */
@@ -328,9 +328,9 @@ static void sanctions(cw_report *r, FILE *f)
 		} else {
 			fputs("<td>", f);
 			cw_html_text(f, s->name);
-			fputs(" <span class=\"mono note\">", f);
+			fputs(" <small>", f);
 			cw_html_text(f, s->physician_id);
-			fputs("</span></td>", f);
+			fputs("</small></td>", f);
 		}
 		cw_ref inst = cw_dataset_find(r->ds, CW_T_INSTITUTIONS, s->inst_id);
 		cw_ref dept = cw_dataset_find(r->ds, CW_T_DEPARTMENTS, s->dept_id);

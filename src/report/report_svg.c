@@ -159,66 +159,107 @@ int cw_svg_strip(FILE *f, const cw_strip_row *rows, size_t n, double cut1, doubl
 
 /* --- trend ------------------------------------------------------------------- */
 
-void cw_svg_trend(FILE *f, const char *const *xlabels, size_t nx, const cw_series *s, size_t ns, double ymax,
-                  double cut1, double cut2)
-{
-	const double left = 40, plot_w = 380, legend = 150, top = 10, plot_h = 160;
-	double width = left + plot_w + legend, h = top + plot_h + 30;
-	if (!(ymax > 0))
-		ymax = 100;
 #define TX(i) (left + (nx > 1 ? plot_w * (double)(i) / (double)(nx - 1) : plot_w / 2))
 #define TY(v) (top + plot_h - plot_h * ((v) < 0 ? 0 : (v) > ymax ? ymax : (v)) / ymax)
-	fprintf(f, "<svg class=\"trend\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">", width, h,
-	        width, h);
+/* A coordinate to a tenth, without a trailing ".0": "157.7", "420". */
+static char *coord(char buf[24], double v)
+{
+	long t = lround(v * 10);
+	if (t % 10 == 0)
+		snprintf(buf, 24, "%ld", t / 10);
+	else
+		snprintf(buf, 24, "%s%ld.%ld", t < 0 ? "-" : "", labs(t) / 10, labs(t) % 10);
+	return buf;
+}
+
+/* One horizontal rule across the plot as a path segment. */
+static void hrule(FILE *f, double x0, double x1, double y)
+{
+	char a[24], b[24], c[24];
+	fprintf(f, "M%s %sH%s", coord(a, x0), coord(b, y), coord(c, x1));
+}
+
+/* The frame of a trend: the grid with its labels, the cut-offs, the months. */
+static void trend_frame(FILE *f, const char *const *xlabels, size_t nx, double ymax, double cut1, double cut2)
+{
+	const double left = 40, plot_w = 380, top = 10, plot_h = 160;
+	char a[24], b[24];
 	double ticks[8];
 	size_t nt = cw_svg_ticks(0, ymax, 6, ticks);
+	fputs("<path class=\"grid\" d=\"", f);
 	for (size_t i = 0; i < nt; i++)
-		fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><text class=\"lbl\" x=\"%.1f\" "
-		        "y=\"%.1f\" text-anchor=\"end\">%g</text>", left, TY(ticks[i]), left + plot_w, TY(ticks[i]), left - 5,
-		        TY(ticks[i]) + 4, ticks[i]);
-	if (cut1 > 0 && cut1 < ymax)
-		fprintf(f, "<line class=\"cut1\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, TY(cut1), left + plot_w,
-		        TY(cut1));
-	if (cut2 > 0 && cut2 < ymax)
-		fprintf(f, "<line class=\"cut2\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, TY(cut2), left + plot_w,
-		        TY(cut2));
+		hrule(f, left, left + plot_w, TY(ticks[i]));
+	fputs("\"/><g class=\"lbl\" text-anchor=\"end\">", f);
+	for (size_t i = 0; i < nt; i++)
+		fprintf(f, "<text x=\"%s\" y=\"%s\">%g</text>", coord(a, left - 5), coord(b, TY(ticks[i]) + 4), ticks[i]);
+	fputs("</g>", f);
+	if (cut1 > 0 && cut1 < ymax) {
+		fputs("<path class=\"cut1\" d=\"", f);
+		hrule(f, left, left + plot_w, TY(cut1));
+		fputs("\"/>", f);
+	}
+	if (cut2 > 0 && cut2 < ymax) {
+		fputs("<path class=\"cut2\" d=\"", f);
+		hrule(f, left, left + plot_w, TY(cut2));
+		fputs("\"/>", f);
+	}
+	fprintf(f, "<g class=\"lbl\" text-anchor=\"middle\">");
 	for (size_t i = 0; i < nx; i++) {
-		fprintf(f, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", TX(i), top + plot_h + 16);
+		fprintf(f, "<text x=\"%s\" y=\"%s\">", coord(a, TX(i)), coord(b, top + plot_h + 16));
 		cw_svg_text(f, xlabels[i]);
 		fputs("</text>", f);
 	}
-	for (size_t k = 0; k < ns; k++) {
-		const char *cls = s[k].cls ? s[k].cls : "s0";
-		int open = 0;
-		for (size_t i = 0; i < nx; i++) {
-			int have = isfinite(s[k].v[i]);
-			if (have && !open) {
-				fprintf(f, "<polyline class=\"%s\" points=\"", cls);
-				open = 1;
-			} else if (!have && open) {
-				fputs("\"/>", f);
-				open = 0;
-			}
-			if (have)
-				fprintf(f, "%.1f,%.1f ", TX(i), TY(s[k].v[i]));
-		}
-		if (open)
+	fputs("</g>", f);
+}
+
+/* One series: its line (split at the gaps), its dots with their values, its legend entry (k-th). */
+static void trend_series(FILE *f, const double *v, size_t nx, const cw_series *s, size_t k, double ymax)
+{
+	const double left = 40, plot_w = 380, top = 10, plot_h = 160;
+	const char *cls = s->cls ? s->cls : "s0";
+	char a[24], b[24];
+	int open = 0;
+	for (size_t i = 0; i < nx; i++) {
+		int have = isfinite(v[i]);
+		if (have && !open) {
+			fprintf(f, "<polyline class=\"%s\" points=\"", cls);
+			open = 1;
+		} else if (!have && open) {
 			fputs("\"/>", f);
-		for (size_t i = 0; i < nx; i++)
-			if (isfinite(s[k].v[i]))
-				fprintf(f, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"><title>%.2f</title></circle>", cls,
-				        TX(i), TY(s[k].v[i]), s[k].v[i]);
-		double ly = top + 14 * (double)k + 6;
-		fprintf(f, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"2\"/>", cls,
-		        left + plot_w + 14, ly, left + plot_w + 30, ly);
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", left + plot_w + 35, ly + 4);
-		cw_svg_text(f, s[k].label);
-		fputs("</text>", f);
+			open = 0;
+		}
+		if (have)
+			fprintf(f, "%s,%s ", coord(a, TX(i)), coord(b, TY(v[i])));
 	}
+	if (open)
+		fputs("\"/>", f);
+	for (size_t i = 0; i < nx; i++)
+		if (isfinite(v[i]))
+			fprintf(f, "<circle class=\"%s\" cx=\"%s\" cy=\"%s\" r=\"3\"><title>%.2f</title></circle>", cls,
+			        coord(a, TX(i)), coord(b, TY(v[i])), v[i]);
+	double ly = top + 14 * (double)k + 6;
+	fprintf(f, "<path class=\"%s\" stroke-width=\"2\" d=\"", cls);
+	hrule(f, left + plot_w + 14, left + plot_w + 30, ly);
+	fprintf(f, "\"/><text x=\"%s\" y=\"%s\">", coord(a, left + plot_w + 35), coord(b, ly + 4));
+	cw_svg_text(f, s->label);
+	fputs("</text>", f);
+}
+
+void cw_svg_trend(FILE *f, const char *const *xlabels, size_t nx, const cw_series *s, size_t ns, double ymax,
+                  double cut1, double cut2)
+{
+	const double width = 40 + 380 + 150, h = 10 + 160 + 30;
+	if (!(ymax > 0))
+		ymax = 100;
+	fprintf(f, "<svg class=\"trend\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">", width, h,
+	        width, h);
+	trend_frame(f, xlabels, nx, ymax, cut1, cut2);
+	for (size_t k = 0; k < ns; k++)
+		trend_series(f, s[k].v, nx, &s[k], k, ymax);
 	fputs("</svg>", f);
+}
 #undef TX
 #undef TY
-}
 
 /* --- funnel plot --------------------------------------------------------------- */
 

@@ -39,7 +39,7 @@ limited "a limit hit in the reject file (written during the load)" '"max_bytes":
 limited "a limit hit in the CSV files" '"max_bytes": 300' '[a-z_]+\.csv' 'exceed output\.max_bytes \(300 bytes\)'
 # a limit that the CSV files leave room for: the report hits it
 csv=$(($(find "$root/$month" -maxdepth 1 -type f -printf '%s\n' | awk '{ n += $1 } END { print n }') + 4000))
-limited "a limit hit in the report" "\"max_bytes\": $csv" 'report/[a-z0-9_/.-]+\.html' \
+limited "a limit hit in the report" "\"max_bytes\": $csv" 'report/[a-z0-9_/.-]+\.(html|css|js)' \
   "exceed output\.max_bytes \($csv bytes\)"
 limited "a share of the free space" '"max_free_share": 1e-12' '[a-z_]+\.csv' \
   'take more than output\.max_free_share \(1e-12\) of the [0-9]+ bytes free on the output filesystem when they began'

@@ -45,13 +45,24 @@ for f in metrics.csv evidence.csv indicators.csv; do
   [ -s "$O/2026-02/$f" ] && pass "$f written" || fail "$f missing"
 done
 
-# Self-contained: nothing fetched from anywhere, no external file referenced.
-if grep -lE '(src|href|action)="(https?:|//|ftp:)|<link |<img |<iframe|@import|url\(http' -r "$R" >/dev/null; then
+# Self-contained: nothing fetched from anywhere, no external file referenced. The one <link> is the folder's
+# own stylesheet (report_crawl.py below checks that every link resolves inside the folder).
+if grep -lE '(src|href|action)="(https?:|//|ftp:)|<img |<iframe|@import|url\(http' -r "$R" >/dev/null; then
   fail "a page references something outside the folder"
 else
   pass "no external reference"
 fi
+links=$(grep -rhoE '<link [^>]*>' "$R" | sort -u | tr '\n' ' ')
+[ "$links" = '<link rel="stylesheet" href="../report.css"> <link rel="stylesheet" href="report.css"> ' ] \
+  && pass "the only <link> is the folder's report.css" || fail "unexpected <link> elements: $links"
 grep -q "default-src 'none'" "$R/index.html" && pass "CSP forbids fetches" || fail "no CSP"
+grep -rq "unsafe-inline" "$R" && fail "a CSP allows inline style or script" || pass "no inline style or script allowed"
+[ -s "$R/report.css" ] && [ -s "$R/report.js" ] && pass "report.css and report.js written once" \
+  || fail "report.css or report.js missing"
+# Every link resolves to a file of the folder (and an anchor of it), no page repeats the shared CSS, and the
+# paged tables (the ranking, the physicians' evidence) hold every row of ranking.csv and evidence.csv once.
+python3 "$SRC/tests/cli/report_crawl.py" "$O/2026-02" >"$TMP/crawl" 2>&1 && pass "report_crawl: links, assets, rows" \
+  || { fail "report_crawl"; sed 's/^/    /' "$TMP/crawl" >&2; }
 
 # Escaping: the markup is text, everywhere it is printed.
 if grep -rlF '<script>alert' "$R" >/dev/null || grep -rlF '<b>Bold</b>' "$R" >/dev/null \
@@ -74,10 +85,26 @@ big=$(find "$R" -type f -size +4M | head -1)
 [ -z "$big" ] && pass "no page over 4 MB" || fail "$big is over 4 MB"
 
 # Labels follow --lang; the numbers do not change.
-expect_exit 0 "run in Chinese" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$TMP/zh" --lang zh
+# (small pages: 40 evidence rows, 5 findings, 100 ranking rows a page, to exercise the splits)
+expect_exit 0 "run in Chinese, small pages" -- env CLAIMWATCH_REPORT_ROWS=40,5,100 "$CW" run --quiet --data "$D" \
+  --month 2026-02 --out "$TMP/zh" --lang zh
+ls "$TMP/zh/2026-02/report/ranking-p2.html" >/dev/null 2>&1 && ls "$TMP/zh/2026-02/report/p/"*-2.html >/dev/null 2>&1 \
+  && pass "ranking and physician pages split" || fail "no split page with CLAIMWATCH_REPORT_ROWS"
+python3 "$SRC/tests/cli/report_crawl.py" "$TMP/zh/2026-02" >"$TMP/crawl" 2>&1 \
+  && pass "report_crawl of the split pages: every row once, every link resolves" \
+  || { fail "report_crawl of the split pages"; sed 's/^/    /' "$TMP/crawl" >&2; }
+expect_exit 1 "a bad CLAIMWATCH_REPORT_ROWS" -- env CLAIMWATCH_REPORT_ROWS=40,0,100 "$CW" run --quiet --data "$D" \
+  --month 2026-02 --out "$TMP/zh-bad"
+grep -q "CLAIMWATCH_REPORT_ROWS" "$TMP/out" && pass "the error names CLAIMWATCH_REPORT_ROWS" || fail "unclear error"
 grep -q '排名' "$TMP/zh/2026-02/report/ranking.html" && pass "Chinese labels" || fail "no Chinese labels"
 grep -q 'Ranking' "$R/ranking.html" && pass "English labels" || fail "no English labels"
-num() { grep -oE '<td class="n[^"]*">[0-9][0-9,.]*</td>' "$1" | sed -E 's/<[^>]*>//g' | head -200; }
+# the numeric cells of the first rows (the first page of the Chinese run holds 100) (one row a line; the end tags are optional and left out), but for last
+# month's score (cell 13), which the Chinese run, into a root of its own, does not have
+num() {
+  grep '^<tr><td' "$1" | awk -F'<td' -v OFS='<td' '{ $14 = ""; print }' |
+    grep -oE '<td( class="n[^"]*")?>[0-9][0-9,.%]*(<|$)' | sed -E 's/<[^>]*>//g; s/<$//' | head -300
+}
+[ "$(num "$R/ranking.html" | wc -l)" -ge 300 ] && pass "figures to compare" || fail "too few figures in ranking.html"
 [ "$(num "$R/ranking.html")" = "$(num "$TMP/zh/2026-02/report/ranking.html")" ] && pass "same numbers in both languages" \
   || fail "the numbers differ between languages"
 # The findings' reasons follow --lang too, in findings.csv (which keeps both) and on the pages; the tags do not.
@@ -96,6 +123,11 @@ tags() { "$CW" export --root "$1" --month 2026-02 | grep -oE '"(finding_id|tag)"
 [ -n "$(tags "$O")" ] && [ "$(tags "$O")" = "$(tags "$TMP/zh")" ] && pass "the same findings and tags in both languages" \
   || fail "the tags differ between languages"
 expect_exit 2 "a bad --lang" -- "$CW" run --data "$D" --month 2026-02 --out "$TMP/x" --lang fr
+# Deterministic: the same month run again into the same root writes byte-identical pages.
+cp -r "$R" "$TMP/report-before"
+expect_exit 0 "run 2026-02 again" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$O" --lang en
+diff -r "$TMP/report-before" "$R" >/dev/null && pass "the report is byte-identical run to run" \
+  || fail "the report differs between two runs"
 expect_exit 0 "run with --reveal-patients" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$TMP/rv" \
   --reveal-patients
 grep -rqE 'P0[0-9]{7}' "$TMP/rv/2026-02/report/p" && pass "revealed ids shown" || fail "no revealed id"

@@ -1,5 +1,5 @@
 /* test_report_html.c: the report's escaping (markup, quotes, control characters, bad UTF-8), number
- * formats, SHA-256 and base64 for the CSP, and the page template. */
+ * formats, the page template with its CSP, and the shared CSS and script written once. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +56,14 @@ static void test_numbers(void **state)
 	assert_string_equal(cw_fmt_money(b, -123456789), "-1,234,567.89");
 	assert_string_equal(cw_fmt_score(b, 7210), "72.10");
 	assert_string_equal(cw_fmt_score(b, 5), "0.05");
+	assert_string_equal(cw_fmt_score(b, 0), "0.00");
+	assert_string_equal(cw_fmt_score(b, -250), "-2.50");
+	assert_string_equal(cw_fmt_score(b, 1234567), "12345.67");
+	assert_string_equal(cw_fmt_money(b, 99), "0.99");
+	assert_string_equal(cw_fmt_money(b, INT64_MIN), "-92,233,720,368,547,758.08");
+	assert_string_equal(cw_fmt_count(b, 0), "0");
+	assert_string_equal(cw_fmt_count(b, 1000), "1,000");
+	assert_string_equal(cw_fmt_count(b, UINT64_MAX), "18,446,744,073,709,551,615");
 	assert_string_equal(cw_fmt_pct(b, 0.4821, 1), "48.2%");
 	assert_string_equal(cw_fmt_pct(b, NAN, 1), "");
 	assert_string_equal(cw_fmt_count(b, 1234567), "1,234,567");
@@ -65,32 +73,6 @@ static void test_numbers(void **state)
 	assert_string_equal(cw_fmt_num(b, INFINITY, 1), "");
 }
 
-static void hex(const uint8_t *h, char *out)
-{
-	for (int i = 0; i < 32; i++)
-		sprintf(out + 2 * i, "%02x", h[i]);
-}
-
-static void test_sha256_base64(void **state)
-{
-	(void)state;
-	uint8_t h[32];
-	char x[65], b[64];
-	cw_sha256(h, "abc", 3);
-	hex(h, x);
-	assert_string_equal(x, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	cw_sha256(h, "", 0);
-	hex(h, x);
-	assert_string_equal(x, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes: two tail blocks */
-	cw_sha256(h, m, strlen(m));
-	hex(h, x);
-	assert_string_equal(x, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-	assert_string_equal(cw_base64(b, (const uint8_t *)"abc", 3), "YWJj");
-	assert_string_equal(cw_base64(b, (const uint8_t *)"ab", 2), "YWI=");
-	assert_string_equal(cw_base64(b, (const uint8_t *)"a", 1), "YQ==");
-}
-
 static void test_kit_and_page(void **state)
 {
 	(void)state;
@@ -98,16 +80,13 @@ static void test_kit_and_page(void **state)
 	cw_output out;
 	cw_output_init(&out);
 	assert_int_equal(cw_html_kit_init(&kit, &out, CW_LANG_EN, "2026-05"), 0);
-	/* the CSP names the script by its hash and allows no fetch */
-	size_t len;
-	const char *js = cw_resource_get("reports/report.js", &len);
-	uint8_t h[32];
-	char b64[48], want[80];
-	cw_sha256(h, js, len);
-	snprintf(want, sizeof want, "'sha256-%s'", cw_base64(b64, h, 32));
-	assert_non_null(strstr(kit.csp, want));
+	/* the CSP allows style and script from the report's folder only, and no fetch */
 	assert_non_null(strstr(kit.csp, "default-src 'none'"));
+	assert_non_null(strstr(kit.csp, "style-src 'self'"));
+	assert_non_null(strstr(kit.csp, "script-src 'self'"));
+	assert_null(strstr(kit.csp, "unsafe-inline"));
 	assert_non_null(strstr(kit.csp_noscript, "script-src 'none'"));
+	assert_null(strstr(kit.csp_noscript, "unsafe-inline"));
 
 	char *dir = tu_tempdir(), path[4200];
 	cw_page pg;
@@ -123,10 +102,11 @@ static void test_kit_and_page(void **state)
 	assert_non_null(strstr(text, "<html lang=\"en\">"));
 	assert_non_null(strstr(text, "<a href=\"ranking.html\" class=\"on\">Ranking</a>"));
 	assert_non_null(strstr(text, "<p>body</p>"));
-	assert_non_null(strstr(text, want));
-	const char *script = strstr(text, "<script>");
-	assert_non_null(script);
-	assert_int_equal(memcmp(script + 8, js, len), 0); /* exactly the hashed bytes */
+	/* the CSS and the script are linked, never inlined */
+	assert_non_null(strstr(text, "<link rel=\"stylesheet\" href=\"report.css\">"));
+	assert_non_null(strstr(text, "<script src=\"report.js\"></script>"));
+	assert_null(strstr(text, "<style"));
+	assert_null(strstr(text, "<script>"));
 	assert_null(strstr(text, "{{"));
 	free(text);
 
@@ -139,13 +119,32 @@ static void test_kit_and_page(void **state)
 	assert_null(strstr(text, "<script"));
 	assert_non_null(strstr(text, "script-src 'none'"));
 	assert_non_null(strstr(text, "href=\"../index.html\""));
+	assert_non_null(strstr(text, "<link rel=\"stylesheet\" href=\"../report.css\">"));
 	assert_non_null(strstr(text, "排名"));
 	free(text);
+
+	/* the assets, once in the folder: exactly the resources' bytes */
+	assert_int_equal(cw_html_kit_write_assets(&kit, dir), 0);
+	const char *names[] = { "report.css", "report.js" };
+	for (int i = 0; i < 2; i++) {
+		char res[64];
+		size_t len;
+		snprintf(res, sizeof res, "reports/%s", names[i]);
+		const char *want = cw_resource_get(res, &len);
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		text = tu_read(path);
+		assert_non_null(text);
+		assert_int_equal(strlen(text), len);
+		assert_memory_equal(text, want, len);
+		free(text);
+	}
 
 	/* a folder that does not exist: an error naming the file */
 	snprintf(path, sizeof path, "%s/no/such/c.html", dir);
 	assert_int_equal(cw_page_begin(&pg, &kit, path, "t", "", CW_NAV_NONE, CW_PAGE_PLAIN), CW_EIO);
 	assert_non_null(strstr(cw_error_last(), "c.html"));
+	assert_int_equal(cw_html_kit_write_assets(&kit, path), CW_EIO);
+	assert_non_null(strstr(cw_error_last(), "report.css"));
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -155,7 +154,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_sha256_base64),
 		cmocka_unit_test(test_kit_and_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

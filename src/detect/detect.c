@@ -288,13 +288,7 @@ static int gather(const runner *run, const cw_dimset *dims, const job *j, cw_fin
 		cw_stored *s = cw_findings_last(all);
 		s->detector = det;
 		s->dimension = cw_dimset_resolve(dims, j->detector, r.f.cls);
-		if (r.f.physician != CW_NONE) {
-			s->inst = ph->inst[r.f.physician];
-			s->dept = ph->dept[r.f.physician];
-		} else if (r.f.dept != CW_NONE) {
-			s->inst = cw_dataset_departments(ds)->inst[r.f.dept];
-			s->dept = r.f.dept;
-		}
+		cw_finding_place(&s->inst, &s->dept, ds, &r.f);
 		cw_finding_fund(&s->fund, &s->fund_estimated, ds, &r.f, run->fund_share);
 		r.detector = det;
 		finding_id(ds, w, &r, s->id);

@@ -279,8 +279,9 @@ int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules 
 	if (rc == 0) {
 		mr.empty = cw_dataset_lines_in_month(mr.ds) == 0;
 		load_note(&mr);
+		rc = cw_run_dx_note(&mr);
 		result(res, &mr);
-		if (mr.empty && (rc = cw_check_emptied(&mr)) == 0)
+		if (rc == 0 && mr.empty && (rc = cw_check_emptied(&mr)) == 0)
 			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);
 		if (rc == 0)
 			rc = detect(&mr);

@@ -6,6 +6,7 @@
 #ifndef CW_RUN_H
 #define CW_RUN_H
 #include <cjson/cJSON.h>
+#include "claimwatch/dxcoding.h"
 #include "claimwatch/common.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
@@ -70,6 +71,7 @@ typedef struct cw_month_run {
 		int committed;     /* the database holds this run's results */
 	} db;
 	struct cw_budget_book *budget; /* the global budget's year to date (budget.csv, the report); NULL without budgets */
+	cw_dx_month dx;   /* the month's diagnosis codes and the coding system in force (run_dx.c, issue 18) */
 } cw_month_run;
 
 /* The settings of a set of outputs (io/output.h) from the rules' output section, into *out: the file
@@ -113,6 +115,12 @@ int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules 
 
 /* A warning: told to the progress callback and kept with the run's warnings for summary.json. */
 int cw_run_warn(cw_month_run *mr, const char *fmt, ...) CW_PRINTF(2, 3);
+/* The month's diagnosis codes against the rules' dx.coding (run_dx.c): counted into mr->dx; a warning
+ * (cw_run_warn) when most do not look like the declared system, a note saying which system "auto" picked.
+ * 0 or the rules' error. */
+int cw_run_dx_note(cw_month_run *mr);
+/* summary.json's "dx_coding" object. */
+cJSON *cw_run_dx_json(const cw_month_run *mr);
 
 /* The writers of the month's files, each into the run's temporary folder. */
 int cw_write_findings(cw_month_run *mr);

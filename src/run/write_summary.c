@@ -205,6 +205,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 		cw_json_push(w, cJSON_CreateString(line));
 		*nl = '\n';
 	}
+	cw_json_add(s, "dx_coding", cw_run_dx_json(mr));
 	cw_json_add(s, "dataset", dataset_json(mr));
 	cw_json_add(s, "findings", findings_json(mr));
 	cw_json_add(s, "scoring", cw_scoring_summary(mr));

@@ -72,6 +72,7 @@ typedef struct cw_month_run {
 	} db;
 	struct cw_budget_book *budget; /* the global budget's year to date (budget.csv, the report); NULL without budgets */
 	cw_dx_month dx;   /* the month's diagnosis codes and the coding system in force (run_dx.c, issue 18) */
+	struct cw_reject_log *reject_log; /* the run's, shared by its months (source/reject_log.h, issue 18) */
 } cw_month_run;
 
 /* The settings of a set of outputs (io/output.h) from the rules' output section, into *out: the file
@@ -110,8 +111,13 @@ int cw_run_rules(cw_rules **rules, cw_registry **reg, const char *path, const ch
 
 /* Runs opts->month (cw_run has checked the options and loaded the rules) and fills *res. Returns 0,
  * CW_EREJECTS (the results were not replaced; the rejects are in ROOT/YYYY-MM.rejected/) or another
- * error. */
-int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules);
+ * error. rejects: the run's memory of its rejected rows, shared by its months (NULL: the month's own). */
+int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules,
+                 struct cw_reject_log *rejects);
+/* The month's rejects by table and reason (run_rejects.c): told first, after the load (zh/en), and
+ * summary.json's "rejects_by_reason". */
+void cw_run_rejects_note(const cw_month_run *mr);
+cJSON *cw_run_rejects_json(const cw_month_run *mr);
 
 /* A warning: told to the progress callback and kept with the run's warnings for summary.json. */
 int cw_run_warn(cw_month_run *mr, const char *fmt, ...) CW_PRINTF(2, 3);

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 echo '{"scoring": {"min_visits": 1}}' >"$TMP/rules.json"
 expect_exit 0 "run the multi-site month" -- "$CW" run --data "$SRC/tests/data/multisite" --rules "$TMP/rules.json" \
-  --month 2026-05 --out "$TMP/o" --quiet --lang en
+  --month 2026-05 --out "$TMP/o" --quiet --lang en --no-report
 M="$TMP/o/2026-05"
 # cols FILE COLUMN...: those columns of a CSV file, header first
 cols() { python3 -c 'import csv,sys; r=csv.DictReader(open(sys.argv[1], newline="")); c=sys.argv[2:]; print(",".join(c)); [print(",".join(x[k] for k in c)) for x in r]' "$@"; }
@@ -41,7 +41,7 @@ if diff "$TMP/want" "$TMP/got" >"$TMP/out"; then pass "department totals"; else 
 
 # the mini month itself (no one practises elsewhere): one row per physician, at home
 expect_exit 0 "run the mini month" -- "$CW" run --data "$SRC/tests/data/mini" --rules "$TMP/rules.json" \
-  --month 2026-05 --out "$TMP/m" --quiet --lang en
+  --month 2026-05 --out "$TMP/m" --quiet --lang en --no-report
 grep ',composite,' "$TMP/m/2026-05/ranking.csv" | cut -d, -f2-4 >"$TMP/got"
 printf 'H1,H1-CARD,DR2\nH1,H1-CARD,DR1\nH2,H2-GEN,DR3\n' >"$TMP/want"
 if diff "$TMP/want" "$TMP/got" >"$TMP/out"; then pass "one row each in the mini month"; else fail "mini ranking"; cat "$TMP/out" >&2; fi

@@ -22,7 +22,7 @@ typedef struct config {
 	int max_drugs;
 	int max_days[CW_KIND_COUNT]; /* outpatient, emergency; inpatient unused */
 	int max_days_chronic;
-	dx_prefixes chronic;
+	dx_lists chronic; /* per coding system */
 	cw_fen max_amount;
 } config;
 
@@ -30,7 +30,7 @@ static void release(void *p)
 {
 	config *c = p;
 	if (c)
-		dx_prefixes_free(&c->chronic);
+		dx_lists_free(&c->chronic);
 	free(c);
 }
 
@@ -45,7 +45,7 @@ static int configure(void **out, const cw_section *rules)
 	    (rc = cw_section_int(&op, rules, "max_days_outpatient", 1, 3650)) < 0 ||
 	    (rc = cw_section_int(&em, rules, "max_days_emergency", 1, 3650)) < 0 ||
 	    (rc = cw_section_int(&chronic, rules, "max_days_chronic", 1, 3650)) < 0 ||
-	    (rc = dx_prefixes_load(rules, "chronic_prefixes", &c->chronic)) < 0 ||
+	    (rc = dx_lists_load(rules, "chronic_prefixes", &c->chronic)) < 0 ||
 	    (rc = cw_section_money(&amount, rules, "max_amount")) < 0) {
 		release(c);
 		return rc;
@@ -237,7 +237,7 @@ static int judge_days(const cw_scan *ctx, cw_findings *out, const rx_case *k, sc
 		return 0;
 	char dx[DX_MAX];
 	dx_normalize(cw_dataset_str(ds, vs->dx_code[k->visit]), dx);
-	int chronic = dx_prefixes_match(&c->chronic, dx) != NULL;
+	int chronic = dx_prefixes_match(dx_lists_for(&c->chronic, ctx), dx) != NULL;
 	if (chronic)
 		limit = c->max_days_chronic;
 	if (longest <= limit)
@@ -323,7 +323,9 @@ const cw_detector cw_detector_large_prescription = {
 	.dimension = "medication",
 	.defaults = "{ \"max_drugs\": 5, \"max_days_outpatient\": 7, \"max_days_emergency\": 3,"
 	            "  \"max_days_chronic\": 30, \"max_amount\": 2000.0,"
-	            "  \"chronic_prefixes\": [\"I10\", \"I11\", \"E11\", \"E10\", \"J44\", \"I25\", \"N18\", \"F20\"] }",
+	            "  \"chronic_prefixes\": [\"I10\", \"I11\", \"E11\", \"E10\", \"J44\", \"I25\", \"N18\", \"F20\"],"
+	            "  \"chronic_prefixes_icd9\": [\"401\", \"402\", \"250\", \"491\", \"492\", \"496\", \"414\", \"412\","
+	            "                            \"585\", \"295\"] }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = release,

@@ -17,14 +17,14 @@
 
 typedef struct config {
 	int window_days;     /* readmission within this many days of the discharge */
-	dx_prefixes planned; /* B's dx prefixes that are planned care, never flagged */
+	dx_lists planned; /* B's dx prefixes that are planned care, never flagged, per coding system */
 } config;
 
 static void release(void *p)
 {
 	config *c = p;
 	if (c)
-		dx_prefixes_free(&c->planned);
+		dx_lists_free(&c->planned);
 	free(c);
 }
 
@@ -36,7 +36,7 @@ static int configure(void **out, const cw_section *rules)
 	if (!c)
 		return cw_error_set(CW_ENOMEM, "out of memory");
 	if ((rc = cw_section_int(&days, rules, "window_days", 0, 365)) < 0 ||
-	    (rc = dx_prefixes_load(rules, "planned_care_prefixes", &c->planned)) < 0) {
+	    (rc = dx_lists_load(rules, "planned_care_prefixes", &c->planned)) < 0) {
 		release(c);
 		return rc;
 	}
@@ -112,12 +112,13 @@ static int emit(const cw_scan *ctx, cw_findings *out, cw_linebuf *ev, cw_ref a, 
 	char dis[CW_FMT_SIZE], adm[CW_FMT_SIZE], amount[CW_FMT_SIZE];
 	return cw_emit_i18n(out, &f,
 	                    "readmitted %s with %s, %.1f days after discharge %s from stay %s with %s at the same "
-	                    "institution: same ICD-10 category %.3s within %d days; stay amount %s",
-	                    "%s 再次入院，诊断 %s，距上次出院仅 %.1f 天（%s 出院，住院 %s，诊断 %s，同一医疗机构）：同一 ICD-10 "
+	                    "institution: same %s category %.3s within %d days; stay amount %s",
+	                    "%s 再次入院，诊断 %s，距上次出院仅 %.1f 天（%s 出院，住院 %s，诊断 %s，同一医疗机构）：同一 %s "
 	                    "类目 %.3s 在 %d 天内再次住院，疑似分解住院；本次住院金额 %s",
 	                    cw_format_time(adm, vs->admit[b]), cw_dataset_str(ds, vs->dx_code[b]),
 	                    (double)gap / CW_MINUTES_PER_DAY, cw_format_time(dis, vs->discharge[a]),
-	                    cw_dataset_str(ds, vs->id[a]), cw_dataset_str(ds, vs->dx_code[a]), bcat, c->window_days,
+	                    cw_dataset_str(ds, vs->id[a]), cw_dataset_str(ds, vs->dx_code[a]),
+	                    cw_dx_coding_label(ctx->dx_coding), bcat, c->window_days,
 	                    cw_format_money(amount, f.suspect));
 }
 
@@ -139,7 +140,7 @@ static int scan(cw_findings *out, const cw_scan *ctx)
 				continue;
 			char bcat[DX_MAX];
 			dx_normalize(cw_dataset_str(ds, vs->dx_code[b]), bcat);
-			if (dx_prefixes_match(&c->planned, bcat))
+			if (dx_prefixes_match(dx_lists_for(&c->planned, ctx), bcat))
 				continue;
 			if (longest < 0)
 				longest = longest_stay(vs, v0, v1);
@@ -160,7 +161,8 @@ const cw_detector cw_detector_split_admission = {
 	.summary = "a readmission to the same institution for the same ICD-10 category within window_days of a discharge",
 	.summary_zh = "出院后 window_days 天内因同一 ICD-10 类目再次入住同一医疗机构（分解住院）",
 	.dimension = "diagnosis",
-	.defaults = "{ \"window_days\": 15, \"planned_care_prefixes\": [\"Z51\", \"Z49\", \"Z50\"] }",
+	.defaults = "{ \"window_days\": 15, \"planned_care_prefixes\": [\"Z51\", \"Z49\", \"Z50\"],"
+	            "  \"planned_care_prefixes_icd9\": [\"V58\", \"V56\", \"V57\"] }",
 	.partition = CW_PARTITION_PATIENTS,
 	.configure = configure,
 	.release = release,

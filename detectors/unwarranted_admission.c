@@ -33,14 +33,14 @@ typedef struct config {
 	double heavy_factor;      /* heavy: care per day above this many times the outpatient reference */
 	int min_outpatient_visits; /* fewest visits a median is taken from */
 	int light_only;           /* the light reading alone (care per day below max_care_per_day) */
-	dx_prefixes manageable;   /* outpatient-manageable dx prefixes */
+	dx_lists manageable;      /* outpatient-manageable dx prefixes, per coding system */
 } config;
 
 static void release(void *p)
 {
 	config *c = p;
 	if (c)
-		dx_prefixes_free(&c->manageable);
+		dx_lists_free(&c->manageable);
 	free(c);
 }
 
@@ -56,7 +56,7 @@ static int configure(void **out, const cw_section *rules)
 	    (rc = cw_section_double(&c->heavy_factor, rules, "heavy_factor", 1.0, 1000.0)) < 0 ||
 	    (rc = cw_section_int(&visits, rules, "min_outpatient_visits", 1, 1000000)) < 0 ||
 	    (rc = cw_section_bool(&c->light_only, rules, "light_only")) < 0 ||
-	    (rc = dx_prefixes_load(rules, "outpatient_manageable_prefixes", &c->manageable)) < 0) {
+	    (rc = dx_lists_load(rules, "outpatient_manageable_prefixes", &c->manageable)) < 0) {
 		release(c);
 		return rc;
 	}
@@ -94,7 +94,7 @@ static int visit_lines(const cw_dataset *ds, cw_ref v, cw_linebuf *ev, cw_fen *t
 }
 
 /* --- the month's outpatient reference ------------------------------------------------------------ */
-/* An outpatient visit of the month: its ICD-10 category and its care amount. */
+/* An outpatient visit of the month: its diagnosis category and its care amount. */
 typedef struct op_visit {
 	char cat[4];
 	cw_fen care;
@@ -128,14 +128,14 @@ static int by_fen(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int reference_add(reference *r, const config *c, const char *norm, cw_fen care)
+static int reference_add(reference *r, const dx_prefixes *manageable, const char *norm, cw_fen care)
 {
 	int rc = cw_grow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v);
 	if (rc < 0)
 		return rc;
 	dx_category(norm, r->v[r->n].cat);
 	r->v[r->n++].care = care;
-	if (!dx_prefixes_match(&c->manageable, norm))
+	if (!dx_prefixes_match(manageable, norm))
 		return 0;
 	if ((rc = cw_grow((void **)&r->pooled, &r->cappooled, r->npooled + 1, sizeof *r->pooled)) < 0)
 		return rc;
@@ -156,7 +156,7 @@ static int reference_build(reference *r, const cw_scan *ctx)
 		int surgery, rc = visit_lines(ctx->ds, v, NULL, &total, &care, &surgery);
 		char dx[DX_MAX];
 		dx_normalize(cw_dataset_str(ctx->ds, vs->dx_code[v]), dx);
-		if (rc < 0 || (rc > 0 && (rc = reference_add(r, c, dx, care)) < 0))
+		if (rc < 0 || (rc > 0 && (rc = reference_add(r, dx_lists_for(&c->manageable, ctx), dx, care)) < 0))
 			return rc;
 	}
 	if (r->n)
@@ -354,7 +354,7 @@ static int scan(cw_findings *out, const cw_scan *ctx)
 			continue;
 		char dx[DX_MAX];
 		dx_normalize(cw_dataset_str(ctx->ds, vs->dx_code[s]), dx);
-		const char *prefix = dx_prefixes_match(&c->manageable, dx);
+		const char *prefix = dx_prefixes_match(dx_lists_for(&c->manageable, ctx), dx);
 		if (prefix)
 			rc = judge(ctx, &ref, out, &ev, s, days, dx, prefix);
 	}
@@ -375,7 +375,9 @@ const cw_detector cw_detector_unwarranted_admission = {
 	.defaults = "{ \"max_days\": 3, \"max_care_per_day\": 300.0, \"heavy_factor\": 3.0,"
 	            "  \"min_outpatient_visits\": 20, \"light_only\": false,"
 	            "  \"outpatient_manageable_prefixes\": [\"J06\", \"J00\", \"J02\", \"J20\", \"K29\", \"K52\","
-	            "                                     \"M54\", \"R51\", \"I10\", \"E11\"] }",
+	            "                                     \"M54\", \"R51\", \"I10\", \"E11\"],"
+	            "  \"outpatient_manageable_prefixes_icd9\": [\"465\", \"460\", \"462\", \"466\", \"535\","
+	            "                                          \"558\", \"723\", \"724\", \"7840\", \"401\", \"250\"] }",
 	.partition = CW_PARTITION_NONE,
 	.configure = configure,
 	.release = release,

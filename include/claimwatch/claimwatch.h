@@ -20,6 +20,7 @@
 #include "claimwatch/source.h"
 #include "claimwatch/pg.h"
 #include "claimwatch/rules.h"
+#include "claimwatch/dxcoding.h"
 #include "claimwatch/detector.h"
 #include "claimwatch/scan.h"
 #include "claimwatch/findings.h"

@@ -150,6 +150,10 @@ typedef struct cw_scan {
 	const void *config;             /* what configure() returned */
 	cw_ref patient_begin, patient_end; /* the slice: patients [begin, end) */
 	const cw_metrics *metrics; /* with CW_NEEDS_METRICS, else NULL */
+	/* The diagnosis coding system of the month (claimwatch/dxcoding.h, enum cw_dx_coding): CW_DX_ICD10
+	 * or CW_DX_ICD9, from the rules' dx.coding ("auto": by the month's codes). A detector with prefix
+	 * lists per system uses this one's. Appended last (issue 18). */
+	int dx_coding;
 } cw_scan;
 
 /* The version of the detector interface: of cw_detector, cw_scan, cw_finding

@@ -30,7 +30,7 @@ typedef struct cw_record {
 	cw_finding f;        /* as emitted; f.lines points into the list */
 	const cw_detector *detector; /* who found it: a detector of the rules' registry */
 	int dimension;       /* index in the rules' dimension names */
-	cw_ref inst, dept;   /* of the responsible physician, or of f.dept for a department-level finding */
+	cw_ref inst, dept;   /* where it belongs: cw_finding_place (the visit's institution when not the physician's) */
 	const char *reason;    /* in English */
 	const char *reason_zh; /* in Chinese; NULL when the detector gave none */
 	char id[CW_FINDING_ID_SIZE];
@@ -72,6 +72,14 @@ CW_EXTERN(void) cw_line_pay(cw_fen *fund, cw_fen *self_pay, int *estimated, cons
 /* The fund's share of a finding's suspect money (see cw_record.fund). */
 CW_EXTERN(void) cw_finding_fund(cw_fen *fund, int *estimated, const cw_dataset *ds, const cw_finding *f,
                                 double share);
+
+/* --- where a finding belongs (src/engine/place.c; issue 18 item 2) ---------------
+ * The institution and department answerable for f into *inst and *dept: those of the visit where it
+ * happened (f->visit, else the visit of its latest evidence line) when that visit is at another
+ * institution than the physician's own (多点执业: the visit's department, the physician having none
+ * there); otherwise the physician's institution and department; for a department-level finding its
+ * department and that department's institution; CW_NONE for both when none of these applies. */
+CW_EXTERN(void) cw_finding_place(cw_ref *inst, cw_ref *dept, const cw_dataset *ds, const cw_finding *f);
 
 typedef struct cw_dimset cw_dimset;
 /* Reads the rules' dimensions into *out (free with cw_dimset_free), which

@@ -93,7 +93,8 @@ typedef struct cw_dimscore {
 	uint32_t rank;      /* 1 = most problems within the scope; 0 = not ranked */
 } cw_dimscore;
 
-/* One physician of the month. */
+/* One physician of the month at one institution: inst is the physicians.csv one, or another institution
+ * where the physician saw patients (then dept is the department of the first visit or finding there). */
 typedef struct cw_physcore {
 	cw_ref physician, inst, dept;
 	uint32_t visits;    /* distinct visits of the month: attending, or ordering a line */
@@ -105,7 +106,9 @@ typedef struct cw_physcore {
 
 /* The month's scores. */
 typedef struct cw_scores {
-	size_t n;           /* physicians with visits or findings in the month, in physician order */
+	size_t n;           /* physicians with visits or findings in the month, in physician order; a physician
+	                     * practising at several institutions (多点执业) has a row at each, in institution
+	                     * order, with that institution's visits, billing and findings (docs/scoring.md) */
 	size_t ndims;       /* the rules' dimensions (the composite is dim[ndims]) */
 	cw_physcore *rows;  /* n rows */
 	cw_dimscore *cells; /* every row's dim, packed: rows[i].dim == cells + i * (ndims + 1) */

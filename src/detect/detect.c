@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "claimwatch/dxcoding.h"
 #include "claimwatch/error.h"
 #include "claimwatch/metrics.h"
 #include "dataset/pool.h"
@@ -38,6 +39,7 @@ typedef struct runner {
 	const cw_dataset *ds;
 	const cw_metrics *metrics;
 	double fund_share; /* the rules' fund.estimated_share, for each finding's fund */
+	int dx_coding;     /* the month's diagnosis coding (cw_scan.dx_coding) */
 	void *const *configs;
 	job *jobs;
 	size_t njobs;
@@ -52,7 +54,7 @@ static void run_job(runner *r, job *j)
 {
 	const cw_detector *d = cw_registry_get(r->reg, (size_t)j->detector);
 	cw_scan ctx = { r->ds, r->configs[j->detector], j->begin, j->end,
-		        d->needs & CW_NEEDS_METRICS ? r->metrics : NULL };
+		        d->needs & CW_NEEDS_METRICS ? r->metrics : NULL, r->dx_coding };
 	double t0 = cw_now();
 	if ((j->rc = cw_findings_new(&j->found)) == 0)
 		j->rc = d->scan(j->found, &ctx);
@@ -96,6 +98,7 @@ struct cw_detector_set {
 	const cw_registry *reg;
 	const cw_dimset *dims;
 	double fund_share;  /* the rules' fund.estimated_share */
+	int dx_declared;    /* the rules' dx.coding */
 	void **configs;     /* per detector of the registry; NULL outside the set */
 	int *in;            /* per detector of the registry: 1 in the set */
 	size_t n;           /* detectors in the set */
@@ -160,6 +163,8 @@ int cw_detector_set_new(cw_detector_set **out, const cw_rules *rules, const cw_d
 	}
 	int rc = set && set->configs && set->in ? cw_fund_share(&set->fund_share, rules)
 	                                         : cw_error_set(CW_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = cw_dx_coding_load(&set->dx_declared, rules);
 	if (rc == 0)
 		rc = configure_set(set, names, n);
 	if (rc < 0) {
@@ -288,13 +293,7 @@ static int gather(const runner *run, const cw_dimset *dims, const job *j, cw_fin
 		cw_stored *s = cw_findings_last(all);
 		s->detector = det;
 		s->dimension = cw_dimset_resolve(dims, j->detector, r.f.cls);
-		if (r.f.physician != CW_NONE) {
-			s->inst = ph->inst[r.f.physician];
-			s->dept = ph->dept[r.f.physician];
-		} else if (r.f.dept != CW_NONE) {
-			s->inst = cw_dataset_departments(ds)->inst[r.f.dept];
-			s->dept = r.f.dept;
-		}
+		cw_finding_place(&s->inst, &s->dept, ds, &r.f);
 		cw_finding_fund(&s->fund, &s->fund_estimated, ds, &r.f, run->fund_share);
 		r.detector = det;
 		finding_id(ds, w, &r, s->id);
@@ -381,6 +380,9 @@ int cw_detect_set(cw_findings **out, const cw_dataset *ds, const cw_detector_set
 	size_t nd = cw_registry_count(reg);
 	runner r = { .reg = reg, .ds = ds, .fund_share = set->fund_share, .configs = set->configs,
 		     .stop = o->stop, .stop_arg = o->stop_arg, .lock = PTHREAD_MUTEX_INITIALIZER };
+	cw_dx_month dx;
+	cw_dx_month_census(&dx, ds, set->dx_declared);
+	r.dx_coding = dx.coding;
 	cw_metrics *own = NULL;
 	if (o->only && cw_registry_index(reg, o->only) < 0)
 		return cw_error_set(CW_EUSAGE, "no detector is named '%s' (see `claimwatch detectors`)", o->only);

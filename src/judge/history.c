@@ -166,7 +166,8 @@ static int merge(cw_standing *a, cw_standing *b)
 	}
 	if (b->composite_grade != CW_GRADE_NONE || b->composite_first) {
 		a->composite_first |= b->composite_first;
-		a->composite_grade = b->composite_grade;
+		if (b->composite_grade > a->composite_grade) /* at several institutions: the worst */
+			a->composite_grade = b->composite_grade;
 	}
 	a->suspect += b->suspect;
 	a->under_floor |= b->under_floor;

@@ -1,7 +1,8 @@
 /* rank.c: ranks of the month's physicians per dimension and composite, within the ranking scope.
  *
  * Rank 1 = most problems: the highest score, then the most money at stake, then
- * the physician id (bytewise, which is the dataset's physician order). The
+ * the physician id (bytewise, which is the dataset's physician order), then the institution (a physician
+ * practising at several has a row at each: ranked there with that institution's visits). The
  * scope groups physicians: by institution (a hospital ranks its own, as the
  * medical affairs office does), by specialty (peers across institutions), or
  * all together. Physicians with too few cases get no rank (unless
@@ -43,7 +44,9 @@ static int cmp_rows(const void *a, const void *b, void *ctx)
 		return dx->score > dy->score ? -1 : 1;
 	if (dx->suspect != dy->suspect)
 		return dx->suspect > dy->suspect ? -1 : 1;
-	return (x->physician > y->physician) - (x->physician < y->physician);
+	if (x->physician != y->physician)
+		return x->physician > y->physician ? 1 : -1;
+	return (x->inst > y->inst) - (x->inst < y->inst); /* one physician at two institutions (多点执业) */
 }
 
 int cw_rank(cw_scores *s, const cw_dataset *ds, int scope)
@@ -98,7 +101,9 @@ static int cmp_written(const void *a, const void *b, void *ctx)
 	uint32_t rx = x->dim[c->dim].rank, ry = y->dim[c->dim].rank;
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
-	return (x->physician > y->physician) - (x->physician < y->physician);
+	if (x->physician != y->physician)
+		return x->physician > y->physician ? 1 : -1;
+	return (x->inst > y->inst) - (x->inst < y->inst); /* one physician at two institutions (多点执业) */
 }
 
 void cw_rank_order(uint32_t *idx, const cw_scores *s, const cw_dataset *ds, size_t dim)

@@ -6,7 +6,13 @@
  * proportion to their amounts (never more than a line's amount), and for each
  * physician and line only the largest share counts, per dimension and, across
  * dimensions, in the composite. A finding of a detector of scoring.grade_floor
- * lifts its dimension's grade to at least the floor's grade. */
+ * lifts its dimension's grade to at least the floor's grade.
+ *
+ * A physician practising at several institutions (多点执业, issue 18 item 2) has one row per institution,
+ * each with that institution's visits, billing and findings (a finding's institution is the one
+ * cw_finding_place gives, a line's that of its visit): the row at the physician's own institution
+ * (physicians.csv) has the physician's department, a row elsewhere the department of the physician's
+ * first visit or finding there. A physician seen at one institution has one row, as before. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,24 +130,112 @@ static uint8_t *visits_of_month(const cw_dataset *ds)
 	return in;
 }
 
-static int activity(const cw_dataset *ds, cw_physcore *rows)
+/* --- sites: the rows of a physician practising away from the own institution ------------ */
+
+typedef struct site {
+	cw_ref physician, inst, dept;
+	size_t seq; /* the order seen: of two equal sites, the first seen gives the department */
+} site;
+
+/* The rows of the month: the physicians' own (row p for physician p), then one per physician and other
+ * institution (nphys + j for away[j], sorted by physician and institution). */
+typedef struct rowset {
+	const cw_dataset *ds;
+	size_t nphys, naway, k; /* k: the dimensions and the composite */
+	site *away;
+	uint32_t *away_start;   /* nphys + 1 offsets into away */
+	cw_physcore *rows;
+	cw_dimscore *cells;
+} rowset;
+
+static int push_site(site **v, size_t *n, size_t *cap, cw_ref p, cw_ref inst, cw_ref dept)
 {
+	if (cw_grow((void **)v, cap, *n + 1, sizeof **v) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory scoring");
+	(*v)[*n] = (site){ p, inst, dept, *n };
+	(*n)++;
+	return 0;
+}
+
+static int by_site(const void *a, const void *b)
+{
+	const site *x = a, *y = b;
+	if (x->physician != y->physician)
+		return x->physician < y->physician ? -1 : 1;
+	if (x->inst != y->inst)
+		return x->inst < y->inst ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int same_site(const site *x, const site *y) { return x->physician == y->physician && x->inst == y->inst; }
+
+/* Every (physician, institution) of the month's lines, visits and findings away from the physician's
+ * own institution, in order, once each (the first seen gives the department). */
+static int find_sites(rowset *rs, const cw_findings *fs, const uint8_t *in)
+{
+	const cw_dataset *ds = rs->ds;
 	const cw_physicians *ph = cw_dataset_physicians(ds);
 	const cw_visits *v = cw_dataset_visits(ds);
 	const cw_claims *c = cw_dataset_claims(ds);
-	uint8_t *in = visits_of_month(ds);
-	uint32_t *stamp = calloc(v->n ? v->n : 1, sizeof *stamp);
-	if (!in || !stamp) {
-		free(in);
-		free(stamp);
-		return cw_error_set(CW_ENOMEM, "out of memory scoring");
+	size_t n = 0, cap = 0, nf = fs ? cw_findings_count(fs) : 0;
+	site *all = NULL;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < c->n; i++)
+		if ((c->flags[i] & CW_LINE_IN_MONTH) && v->inst[c->visit[i]] != ph->inst[c->physician[i]])
+			rc = push_site(&all, &n, &cap, c->physician[i], v->inst[c->visit[i]], v->dept[c->visit[i]]);
+	for (size_t i = 0; rc == 0 && i < v->n; i++)
+		if (in[i] && v->physician[i] < rs->nphys && v->inst[i] != ph->inst[v->physician[i]])
+			rc = push_site(&all, &n, &cap, v->physician[i], v->inst[i], v->dept[i]);
+	for (size_t i = 0; rc == 0 && i < nf; i++) {
+		cw_record r;
+		cw_findings_get(&r, fs, i);
+		if (r.f.physician != CW_NONE && r.f.physician < rs->nphys && r.inst != CW_NONE &&
+		    r.inst != ph->inst[r.f.physician])
+			rc = push_site(&all, &n, &cap, r.f.physician, r.inst, r.dept);
 	}
+	if (rc == 0 && n)
+		qsort(all, n, sizeof *all, by_site);
+	size_t w = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (w == 0 || !same_site(&all[w - 1], &all[i]))
+			all[w++] = all[i];
+	rs->away = all;
+	rs->naway = rc == 0 ? w : 0;
+	rs->away_start = calloc(rs->nphys + 1, sizeof *rs->away_start);
+	if (rc == 0 && !rs->away_start)
+		rc = cw_error_set(CW_ENOMEM, "out of memory scoring");
+	for (size_t i = 0; rc == 0 && i < rs->naway; i++)
+		rs->away_start[rs->away[i].physician + 1]++;
+	for (size_t p = 0; rc == 0 && p < rs->nphys; p++)
+		rs->away_start[p + 1] += rs->away_start[p];
+	return rc;
+}
+
+/* The row of physician p at institution inst. */
+static cw_physcore *row_of(const rowset *rs, cw_ref p, cw_ref inst)
+{
+	if (inst != cw_dataset_physicians(rs->ds)->inst[p])
+		for (uint32_t j = rs->away_start[p]; j < rs->away_start[p + 1]; j++)
+			if (rs->away[j].inst == inst)
+				return &rs->rows[rs->nphys + j];
+	return &rs->rows[p];
+}
+
+static int activity(const rowset *rs, const uint8_t *in)
+{
+	const cw_dataset *ds = rs->ds;
+	const cw_physicians *ph = cw_dataset_physicians(ds);
+	const cw_visits *v = cw_dataset_visits(ds);
+	const cw_claims *c = cw_dataset_claims(ds);
+	uint32_t *stamp = calloc(v->n ? v->n : 1, sizeof *stamp);
+	if (!stamp)
+		return cw_error_set(CW_ENOMEM, "out of memory scoring");
 	for (uint32_t p = 0; p < ph->n; p++) {
-		cw_physcore *r = &rows[p];
 		for (uint32_t k = ph->line_start[p]; k < ph->line_start[p + 1]; k++) {
 			uint32_t i = c->by_physician[k];
 			if (!(c->flags[i] & CW_LINE_IN_MONTH))
 				continue;
+			cw_physcore *r = row_of(rs, p, v->inst[c->visit[i]]);
 			r->billed += c->amount[i];
 			if (stamp[c->visit[i]] != p + 1) {
 				stamp[c->visit[i]] = p + 1;
@@ -152,13 +246,13 @@ static int activity(const cw_dataset *ds, cw_physcore *rows)
 			uint32_t vi = v->by_physician[k];
 			if (in[vi] && stamp[vi] != p + 1) {
 				stamp[vi] = p + 1;
-				r->visits++;
+				row_of(rs, p, v->inst[vi])->visits++;
 			}
 		}
-		if (r->billed < 0)
-			r->billed = 0;
 	}
-	free(in);
+	for (size_t i = 0; i < rs->nphys + rs->naway; i++)
+		if (rs->rows[i].billed < 0)
+			rs->rows[i].billed = 0;
 	free(stamp);
 	return 0;
 }
@@ -166,7 +260,7 @@ static int activity(const cw_dataset *ds, cw_physcore *rows)
 /* --- findings ---------------------------------------------------------------------- */
 
 typedef struct share {
-	cw_ref physician;
+	uint32_t row; /* the physician's row at the finding's institution */
 	uint32_t line;
 	int32_t dim;
 	cw_fen amount;
@@ -177,7 +271,7 @@ typedef struct shares {
 	size_t n, cap;
 } shares;
 
-static int push_share(shares *s, cw_ref p, uint32_t line, int dim, cw_fen amount)
+static int push_share(shares *s, uint32_t p, uint32_t line, int dim, cw_fen amount)
 {
 	if (cw_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v) < 0)
 		return cw_error_set(CW_ENOMEM, "out of memory scoring");
@@ -187,7 +281,7 @@ static int push_share(shares *s, cw_ref p, uint32_t line, int dim, cw_fen amount
 
 /* Spreads a finding's money over its lines in proportion to their amounts,
  * never more than a line's amount; the last line takes the rounding rest. */
-static int spread(const cw_dataset *ds, const cw_record *r, shares *out)
+static int spread(const cw_dataset *ds, const cw_record *r, uint32_t row, shares *out)
 {
 	const cw_fen *amount = cw_dataset_claims(ds)->amount;
 	cw_fen total = 0, given = 0;
@@ -207,7 +301,7 @@ static int spread(const cw_dataset *ds, const cw_record *r, shares *out)
 		if (part < 0)
 			part = 0;
 		given += part;
-		int rc = push_share(out, r->f.physician, r->f.lines[i], r->dimension, part);
+		int rc = push_share(out, row, r->f.lines[i], r->dimension, part);
 		if (rc < 0)
 			return rc;
 	}
@@ -217,7 +311,7 @@ static int spread(const cw_dataset *ds, const cw_record *r, shares *out)
 static int is_outlier(const cw_record *r) { return r->f.metric != NULL || r->f.patient == CW_NONE; }
 
 static int count_finding(const cw_dataset *ds, const cw_score_rules *sr, size_t ndims, const cw_record *r,
-                         int status, cw_physcore *row, shares *sh)
+                         int status, cw_physcore *row, uint32_t at, shares *sh)
 {
 	cw_dimscore *d = &row->dim[r->dimension], *all = &row->dim[ndims];
 	if (status == CW_REVIEW_DISMISSED) {
@@ -243,7 +337,7 @@ static int count_finding(const cw_dataset *ds, const cw_score_rules *sr, size_t 
 	if (r->f.suspect <= 0)
 		return 0;
 	if (r->f.nlines)
-		return spread(ds, r, sh);
+		return spread(ds, r, at, sh);
 	if (r->f.patient != CW_NONE || sr->physician_level_amount) {
 		d->suspect += r->f.suspect;
 		all->suspect += r->f.suspect;
@@ -251,11 +345,11 @@ static int count_finding(const cw_dataset *ds, const cw_score_rules *sr, size_t 
 	return 0;
 }
 
-static int by_physician_line_dim(const void *a, const void *b)
+static int by_row_line_dim(const void *a, const void *b)
 {
 	const share *x = a, *y = b;
-	if (x->physician != y->physician)
-		return x->physician < y->physician ? -1 : 1;
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	return (x->dim > y->dim) - (x->dim < y->dim);
@@ -265,15 +359,15 @@ static int by_physician_line_dim(const void *a, const void *b)
 static void fold_shares(shares *sh, cw_physcore *rows, size_t ndims)
 {
 	if (sh->n)
-		qsort(sh->v, sh->n, sizeof *sh->v, by_physician_line_dim);
+		qsort(sh->v, sh->n, sizeof *sh->v, by_row_line_dim);
 	for (size_t i = 0; i < sh->n;) {
 		const share *g = &sh->v[i];
-		cw_physcore *row = &rows[g->physician];
+		cw_physcore *row = &rows[g->row];
 		cw_fen line_max = 0;
-		while (i < sh->n && sh->v[i].physician == g->physician && sh->v[i].line == g->line) {
+		while (i < sh->n && sh->v[i].row == g->row && sh->v[i].line == g->line) {
 			int dim = sh->v[i].dim;
 			cw_fen dim_max = 0;
-			for (; i < sh->n && sh->v[i].physician == g->physician && sh->v[i].line == g->line &&
+			for (; i < sh->n && sh->v[i].row == g->row && sh->v[i].line == g->line &&
 			       sh->v[i].dim == dim; i++)
 				if (sh->v[i].amount > dim_max)
 					dim_max = sh->v[i].amount;
@@ -286,7 +380,7 @@ static void fold_shares(shares *sh, cw_physcore *rows, size_t ndims)
 }
 
 static int tally_findings(const cw_dataset *ds, const cw_findings *fs, const cw_score_rules *sr, size_t ndims,
-                          const cw_reviews *rv, cw_scores *s, cw_physcore *rows)
+                          const cw_reviews *rv, cw_scores *s, const rowset *rs)
 {
 	shares sh = { 0 };
 	size_t n = fs ? cw_findings_count(fs) : 0, nphys = cw_dataset_physicians(ds)->n;
@@ -300,10 +394,11 @@ static int tally_findings(const cw_dataset *ds, const cw_findings *fs, const cw_
 		int status = cw_reviews_status(rv, r.id);
 		s->dismissed += status == CW_REVIEW_DISMISSED;
 		s->confirmed += cw_review_is_confirmed(status);
-		rc = count_finding(ds, sr, ndims, &r, status, &rows[r.f.physician], &sh);
+		cw_physcore *row = row_of(rs, r.f.physician, r.inst);
+		rc = count_finding(ds, sr, ndims, &r, status, row, (uint32_t)(row - rs->rows), &sh);
 	}
 	if (rc == 0)
-		fold_shares(&sh, rows, ndims);
+		fold_shares(&sh, rs->rows, ndims);
 	free(sh.v);
 	return rc;
 }
@@ -340,57 +435,96 @@ static int active(const cw_physcore *row, size_t ndims)
 	return row->visits > 0 || all->findings > 0 || all->dismissed > 0;
 }
 
-/* Keeps the active physicians, in physician order, with their cells packed. */
-static int compact(cw_scores *s, cw_physcore *rows, cw_dimscore *cells, size_t nphys)
+/* Keeps the active rows, in physician order and for each physician in institution order, with their
+ * cells packed. */
+static int compact(cw_scores *s, const rowset *rs)
 {
-	size_t k = s->ndims + 1, n = 0;
-	for (size_t p = 0; p < nphys; p++)
-		n += active(&rows[p], s->ndims);
+	size_t k = s->ndims + 1, n = 0, total = rs->nphys + rs->naway;
+	for (size_t i = 0; i < total; i++)
+		n += active(&rs->rows[i], s->ndims);
 	s->rows = calloc(n ? n : 1, sizeof *s->rows);
 	s->cells = calloc((n ? n : 1) * k, sizeof *s->cells);
 	if (!s->rows || !s->cells)
 		return cw_error_set(CW_ENOMEM, "out of memory scoring");
-	for (size_t p = 0; p < nphys; p++) {
-		if (!active(&rows[p], s->ndims))
-			continue;
-		s->rows[s->n] = rows[p];
-		s->rows[s->n].dim = s->cells + s->n * k;
-		memcpy(s->rows[s->n].dim, cells + p * k, k * sizeof *cells);
-		s->n++;
+	for (size_t p = 0; p < rs->nphys; p++) {
+		uint32_t j = rs->away_start[p], end = rs->away_start[p + 1];
+		int home = 0;
+		while (!home || j < end) { /* the own row among the away rows, by institution */
+			size_t at;
+			if (!home && (j == end || rs->rows[p].inst < rs->away[j].inst)) {
+				at = p;
+				home = 1;
+			} else {
+				at = rs->nphys + j++;
+			}
+			if (!active(&rs->rows[at], s->ndims))
+				continue;
+			s->rows[s->n] = rs->rows[at];
+			s->rows[s->n].dim = s->cells + s->n * k;
+			memcpy(s->rows[s->n].dim, rs->cells + at * k, k * sizeof *rs->cells);
+			s->n++;
+		}
 	}
 	return 0;
+}
+
+/* The month's rows, every counter 0: the physicians' own, then the away sites'. */
+static int make_rows(rowset *rs)
+{
+	const cw_physicians *ph = cw_dataset_physicians(rs->ds);
+	size_t total = rs->nphys + rs->naway;
+	rs->rows = calloc(total ? total : 1, sizeof *rs->rows);
+	rs->cells = calloc((total ? total : 1) * rs->k, sizeof *rs->cells);
+	if (!rs->rows || !rs->cells)
+		return cw_error_set(CW_ENOMEM, "out of memory scoring");
+	for (size_t i = 0; i < total; i++) {
+		const site *a = i < rs->nphys ? NULL : &rs->away[i - rs->nphys];
+		rs->rows[i] = a ? (cw_physcore){ .physician = a->physician, .inst = a->inst, .dept = a->dept }
+		                : (cw_physcore){ .physician = (cw_ref)i, .inst = ph->inst[i], .dept = ph->dept[i] };
+		rs->rows[i].dim = rs->cells + i * rs->k;
+	}
+	for (size_t i = 0; i < total * rs->k; i++)
+		rs->cells[i].min_grade = CW_GRADE_NONE;
+	return 0;
+}
+
+static void grade_rows(const rowset *rs, const cw_score_rules *sr)
+{
+	for (size_t i = 0; i < rs->nphys + rs->naway; i++) {
+		cw_physcore *row = &rs->rows[i];
+		row->under_floor = row->visits < (uint64_t)sr->min_visits;
+		row->too_few = row->under_floor && !sr->rank_too_few;
+		for (size_t d = 0; d < rs->k; d++)
+			grade_cell(sr, row, &row->dim[d]);
+	}
 }
 
 int cw_score(cw_scores **out, const cw_dataset *ds, const cw_findings *fs, const cw_dimset *dims,
              const cw_score_rules *sr, const cw_reviews *rv)
 {
-	const cw_physicians *ph = cw_dataset_physicians(ds);
-	size_t nphys = ph->n, k = cw_dimset_count(dims) + 1;
+	rowset rs = { .ds = ds, .nphys = cw_dataset_physicians(ds)->n, .k = cw_dimset_count(dims) + 1 };
 	cw_scores *s = calloc(1, sizeof *s);
-	cw_physcore *rows = calloc(nphys ? nphys : 1, sizeof *rows);
-	cw_dimscore *cells = calloc((nphys ? nphys : 1) * k, sizeof *cells);
-	int rc = s && rows && cells ? 0 : cw_error_set(CW_ENOMEM, "out of memory scoring");
+	uint8_t *in = visits_of_month(ds);
+	int rc = s && in ? 0 : cw_error_set(CW_ENOMEM, "out of memory scoring");
 	if (rc == 0) {
-		s->ndims = k - 1;
-		for (size_t p = 0; p < nphys; p++)
-			rows[p] = (cw_physcore){ .physician = (cw_ref)p, .inst = ph->inst[p], .dept = ph->dept[p],
-				                 .dim = cells + p * k };
-		for (size_t i = 0; i < nphys * k; i++)
-			cells[i].min_grade = CW_GRADE_NONE;
-		rc = activity(ds, rows);
+		s->ndims = rs.k - 1;
+		rc = find_sites(&rs, fs, in);
 	}
 	if (rc == 0)
-		rc = tally_findings(ds, fs, sr, s->ndims, rv, s, rows);
-	for (size_t p = 0; rc == 0 && p < nphys; p++) {
-		rows[p].under_floor = rows[p].visits < (uint64_t)sr->min_visits;
-		rows[p].too_few = rows[p].under_floor && !sr->rank_too_few;
-		for (size_t d = 0; d < k; d++)
-			grade_cell(sr, &rows[p], &rows[p].dim[d]);
-	}
+		rc = make_rows(&rs);
 	if (rc == 0)
-		rc = compact(s, rows, cells, nphys);
-	free(rows);
-	free(cells);
+		rc = activity(&rs, in);
+	if (rc == 0)
+		rc = tally_findings(ds, fs, sr, s->ndims, rv, s, &rs);
+	if (rc == 0) {
+		grade_rows(&rs, sr);
+		rc = compact(s, &rs);
+	}
+	free(in);
+	free(rs.away);
+	free(rs.away_start);
+	free(rs.rows);
+	free(rs.cells);
 	if (rc < 0) {
 		cw_scores_free(s);
 		return rc;

@@ -29,7 +29,7 @@ static int build_indexes(cw_report *r)
 		return cw_error_set(CW_ENOMEM, "out of memory writing the report");
 	for (size_t p = 0; p < np; p++)
 		r->srow[p] = -1;
-	for (size_t i = 0; i < r->sc->n; i++)
+	for (size_t i = r->sc->n; i-- > 0;) /* a physician at several institutions: the first row */
 		r->srow[r->sc->rows[i].physician] = (int32_t)i;
 	/* findings by physician: a counting sort keeps each physician's findings in list order */
 	for (size_t i = 0; i < nf; i++) {

@@ -434,7 +434,7 @@ int cw_report_physicians(cw_report *r)
 	int rc = peers_build(r, &pe);
 	phys_ctx c = { .r = r, .pe = &pe };
 	for (size_t i = 0; rc == 0 && i < r->sc->n; i++) {
-		if (!wanted(r, &r->sc->rows[i]))
+		if (!wanted(r, &r->sc->rows[i]) || r->has_page[r->sc->rows[i].physician]) /* one page a physician */
 			continue;
 		rc = physician(&c, i);
 		if (rc == 0)

@@ -9,6 +9,7 @@
 #include "claimwatch/detector.h"
 #include "claimwatch/error.h"
 #include "run/run.h"
+#include "source/reject_log.h"
 #include "util/progress.h"
 #include "util/strbuf.h"
 
@@ -81,14 +82,15 @@ static int check_options(const cw_run_options *o)
 
 /* The months of the options in order, each with options of its own month (see cw_run in
  * claimwatch/run.h for when a range stops and what it says). */
-static int run_months(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules)
+static int run_months(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules,
+                      cw_reject_log *rejects)
 {
 	cw_run_options one = *opts;
 	cw_month last = opts->last_month.year ? opts->last_month : opts->month;
 	if (!one.lang)
 		one.lang = "zh";
 	if (!cw_month_cmp(opts->month, last)) {
-		int rc = cw_run_month(res, &one, rules);
+		int rc = cw_run_month(res, &one, rules, rejects);
 		res->months = rc == 0;
 		res->months_failed = rc < 0;
 		return rc;
@@ -104,7 +106,7 @@ static int run_months(cw_run_result *res, const cw_run_options *opts, const cw_r
 		}
 		one.month = m;
 		cw_run_result month_res = { 0 };
-		int rc = cw_run_month(&month_res, &one, rules);
+		int rc = cw_run_month(&month_res, &one, rules, rejects);
 		if (rc == 0) {
 			month_res.months = res->months + 1;
 			month_res.months_failed = res->months_failed;
@@ -145,8 +147,12 @@ static int run(cw_run_result *res, const cw_run_options *opts)
 		rc = cw_output_load(&output, rules);
 	if (rc == 0 && opts->db)
 		rc = cw_pg_reconcile_root(opts->db, opts->root);
+	cw_reject_log *rejects = NULL; /* each rejected row reported once in the run (issue 18) */
 	if (rc == 0)
-		rc = run_months(res, opts, rules);
+		rc = cw_reject_log_new(&rejects);
+	if (rc == 0)
+		rc = run_months(res, opts, rules, rejects);
+	cw_reject_log_free(rejects);
 	cw_rules_free(own);
 	cw_registry_free(reg);
 	return rc;

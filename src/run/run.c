@@ -5,6 +5,7 @@
 #include "claimwatch/error.h"
 #include "pg/pg.h"
 #include "run/run.h"
+#include "source/reject_log.h"
 #include "source/rejects.h"
 #include "store/colstore.h"
 #include "util/progress.h"
@@ -58,6 +59,10 @@ static int load(cw_month_run *mr, int lookback)
 		return rc;
 	if (!mr->opts->reveal_patients)
 		cw_rejects_pseudonymise(mr->rejects, &mr->pseudo);
+	if (mr->reject_log) {
+		cw_rejects_share_log(mr->rejects, mr->reject_log);
+		cw_reject_log_month_begin(mr->reject_log);
+	}
 	/* warnings are collected, then told (progress notes) and kept for summary.json */
 	size_t len = 0;
 	FILE *warn = open_memstream(&mr->warnings, &len);
@@ -82,6 +87,8 @@ static int load(cw_month_run *mr, int lookback)
 	int rc2 = cw_rejects_close(mr->rejects);
 	mr->rejects = NULL;
 	mr->t_load = cw_now() - t0;
+	if (rc == 0 && rc2 == 0)
+		cw_run_rejects_note(mr);
 	return rc < 0 ? rc : rc2;
 }
 
@@ -255,9 +262,10 @@ static void result(cw_run_result *res, const cw_month_run *mr)
 	res->physicians_ranked = mr->scores ? mr->scores->ranked : 0;
 }
 
-int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules)
+int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules,
+                 struct cw_reject_log *rejects)
 {
-	cw_month_run mr = { .opts = opts, .rules = rules, .t_start = cw_now() };
+	cw_month_run mr = { .opts = opts, .rules = rules, .t_start = cw_now(), .reject_log = rejects };
 	int lookback;
 	cw_month_format(mr.month, opts->month);
 	cw_progress_stage(CW_STAGE_PREPARE, mr.month);
@@ -284,8 +292,9 @@ int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules 
 	if (rc == 0) {
 		mr.empty = cw_dataset_lines_in_month(mr.ds) == 0;
 		load_note(&mr);
+		rc = cw_run_dx_note(&mr);
 		result(res, &mr);
-		if (mr.empty && (rc = cw_check_emptied(&mr)) == 0)
+		if (rc == 0 && mr.empty && (rc = cw_check_emptied(&mr)) == 0)
 			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);
 		if (rc == 0)
 			rc = detect(&mr);

@@ -6,6 +6,7 @@
 #ifndef CW_RUN_H
 #define CW_RUN_H
 #include <cjson/cJSON.h>
+#include "claimwatch/dxcoding.h"
 #include "claimwatch/common.h"
 #include "claimwatch/dataset.h"
 #include "claimwatch/findings.h"
@@ -70,6 +71,8 @@ typedef struct cw_month_run {
 		int committed;     /* the database holds this run's results */
 	} db;
 	struct cw_budget_book *budget; /* the global budget's year to date (budget.csv, the report); NULL without budgets */
+	cw_dx_month dx;   /* the month's diagnosis codes and the coding system in force (run_dx.c, issue 18) */
+	struct cw_reject_log *reject_log; /* the run's, shared by its months (source/reject_log.h, issue 18) */
 } cw_month_run;
 
 /* The settings of a set of outputs (io/output.h) from the rules' output section, into *out: the file
@@ -108,11 +111,22 @@ int cw_run_rules(cw_rules **rules, cw_registry **reg, const char *path, const ch
 
 /* Runs opts->month (cw_run has checked the options and loaded the rules) and fills *res. Returns 0,
  * CW_EREJECTS (the results were not replaced; the rejects are in ROOT/YYYY-MM.rejected/) or another
- * error. */
-int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules);
+ * error. rejects: the run's memory of its rejected rows, shared by its months (NULL: the month's own). */
+int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules *rules,
+                 struct cw_reject_log *rejects);
+/* The month's rejects by table and reason (run_rejects.c): told first, after the load (zh/en), and
+ * summary.json's "rejects_by_reason". */
+void cw_run_rejects_note(const cw_month_run *mr);
+cJSON *cw_run_rejects_json(const cw_month_run *mr);
 
 /* A warning: told to the progress callback and kept with the run's warnings for summary.json. */
 int cw_run_warn(cw_month_run *mr, const char *fmt, ...) CW_PRINTF(2, 3);
+/* The month's diagnosis codes against the rules' dx.coding (run_dx.c): counted into mr->dx; a warning
+ * (cw_run_warn) when most do not look like the declared system, a note saying which system "auto" picked.
+ * 0 or the rules' error. */
+int cw_run_dx_note(cw_month_run *mr);
+/* summary.json's "dx_coding" object. */
+cJSON *cw_run_dx_json(const cw_month_run *mr);
 
 /* The writers of the month's files, each into the run's temporary folder. */
 int cw_write_findings(cw_month_run *mr);

@@ -9,6 +9,7 @@
 #include "io/jsonfield.h"
 #include "io/outfile.h"
 #include "run/run.h"
+#include "source/reject_log.h"
 #include "util/progress.h"
 
 int cw_run_warn(cw_month_run *mr, const char *fmt, ...)
@@ -190,6 +191,9 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON_AddNumberToObject(s, "rows_rejected_lookback", (double)sum.rejected_lookback);
 	cJSON_AddNumberToObject(s, "rows_rejected_month_unknown", (double)sum.rejected_unknown);
 	cJSON_AddNumberToObject(s, "rows_of_month", (double)sum.month_rows);
+	cw_json_add(s, "rejects_by_reason", cw_run_rejects_json(mr)); /* the rows written to rejects.csv */
+	cJSON_AddNumberToObject(s, "rows_rejected_reported_earlier",
+	                        mr->reject_log ? (double)cw_reject_log_repeats(mr->reject_log) : 0);
 	/* taken, not rejected: each a self_created_item finding; here for the data team beside the rejects */
 	const cw_build_stats *bs = mr->ds ? cw_dataset_build_stats(mr->ds) : NULL;
 	cJSON_AddNumberToObject(s, "claim_lines_unknown_item", bs ? (double)bs->unknown_item_lines : 0);
@@ -205,6 +209,7 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 		cw_json_push(w, cJSON_CreateString(line));
 		*nl = '\n';
 	}
+	cw_json_add(s, "dx_coding", cw_run_dx_json(mr));
 	cw_json_add(s, "dataset", dataset_json(mr));
 	cw_json_add(s, "findings", findings_json(mr));
 	cw_json_add(s, "scoring", cw_scoring_summary(mr));

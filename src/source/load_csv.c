@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "claimwatch/error.h"
+#include "source/reject_log.h"
 #include "source/rejects.h"
 #include "claimwatch/source.h"
 #include "dataset/dataset_impl.h"
@@ -61,25 +62,44 @@ double cw_load_month_share(const cw_load_stats *st)
 	return sum.month_rows ? (double)counted / (double)sum.month_rows : 0.0;
 }
 
+/* The reason a reject is written with (a cascade names its visit's reason), and whether an earlier month
+ * of the run wrote it already (then 1: counted, not written again); < 0 without memory. */
+static int recall(cw_reject_log *log, const cw_reject *rj, const char **reason, char *why, size_t size)
+{
+	int rc = cw_reject_log_explain(log, rj, reason, why, size);
+	if (rc == 0 && (rc = cw_reject_log_seen(log, rj)) == 1)
+		cw_reject_log_count_repeat(log);
+	else if (rc == 0)
+		rc = cw_reject_log_count(log, rj, *reason);
+	return rc;
+}
+
 int cw_load_reject(const cw_builder *b, cw_rejects *rejects, cw_table_stats *st, const cw_reject *rj)
 {
 	cw_month m;
-	int period = cw_row_period(b, rj->table, rj->f, &m);
+	const char *reason = rj->reason;
+	char why[2048];
+	int period = cw_row_period(b, rj->table, rj->f, &m), rc = 0;
+	cw_reject_log *log = cw_rejects_log(rejects);
+	if (!log)
+		return cw_error_set(CW_ENOMEM, "out of memory remembering the rejected rows");
 	if (period == CW_PERIOD_OTHER) {
 		st->skipped++;
-		return 0;
+		return cw_reject_log_explain(log, rj, &reason, why, sizeof why); /* its lines may be in the window */
 	}
 	st->rejected++;
 	st->rejected_lookback += period == CW_PERIOD_LOOKBACK;
 	st->rejected_unknown += period == CW_PERIOD_UNKNOWN;
+	if ((rc = recall(log, rj, &reason, why, sizeof why)) != 0)
+		return rc < 0 ? rc : 0;
 	char month[8] = "";
 	if (m.year)
 		cw_month_format(month, m);
 	else if (period == CW_PERIOD_MONTH)
 		snprintf(month, sizeof month, "all"); /* a table without dates: every month's */
 	if (!rj->f)
-		return cw_rejects_add(rejects, rj->file, rj->line, month, rj->column, rj->reason, rj->raw, rj->raw_len);
-	return cw_rejects_add_row(rejects, rj->file, rj->table, rj->line, month, rj->column, rj->reason, rj->f);
+		return cw_rejects_add(rejects, rj->file, rj->line, month, rj->column, reason, rj->raw, rj->raw_len);
+	return cw_rejects_add_row(rejects, rj->file, rj->table, rj->line, month, rj->column, reason, rj->f);
 }
 
 void cw_load_field_count(char *why, size_t size, const cw_csv_record *rec, size_t nhdr)

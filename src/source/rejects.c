@@ -33,6 +33,7 @@
 #include "claimwatch/source.h"
 #include "io/outguard.h"
 #include "io/pseudo.h"
+#include "source/reject_log.h"
 #include "source/rejects.h"
 #include "source/rows.h"
 #include "util/safetext.h"
@@ -66,6 +67,8 @@ struct cw_rejects {
 	size_t scratch_cap, scratch_len;
 	char reason[REASON_CUT + 64];
 	char out[OUT_SIZE];
+	cw_reject_log *log; /* what the rejects remember (reject_log.h): own, or the run's when shared */
+	int log_shared;
 };
 
 static const char WITHHELD[] = "(withheld: this record could not be split into its fields, so claimwatch cannot "
@@ -314,6 +317,23 @@ int cw_rejects_close(cw_rejects *r)
 		rc = write_failed(r, errno);
 	free(r->path);
 	free(r->scratch);
+	if (!r->log_shared)
+		cw_reject_log_free(r->log);
 	free(r);
 	return rc;
+}
+
+void cw_rejects_share_log(cw_rejects *r, cw_reject_log *log)
+{
+	if (!r->log_shared)
+		cw_reject_log_free(r->log);
+	r->log = log;
+	r->log_shared = 1;
+}
+
+cw_reject_log *cw_rejects_log(cw_rejects *r)
+{
+	if (!r->log && cw_reject_log_new(&r->log) < 0)
+		return NULL;
+	return r->log;
 }

@@ -25,4 +25,10 @@ int cw_rejects_add_row(cw_rejects *r, const char *file, int table, uint64_t line
 /* Without a key to pseudonymise with: patient ids are withheld. */
 void cw_rejects_withhold_patients(cw_rejects *r);
 
+/* What the rejects remember (reject_log.h, issue 18 item 3): the file's own log, made on first use (NULL
+ * without memory), or the one cw_rejects_share_log gave: a run's, shared by its months (it outlives r). */
+struct cw_reject_log;
+struct cw_reject_log *cw_rejects_log(cw_rejects *r);
+void cw_rejects_share_log(cw_rejects *r, struct cw_reject_log *log);
+
 #endif

@@ -32,8 +32,11 @@ done
 grep -Eq '"rows_rejected_lookback":[[:space:]]*[1-9]' "$TMP/o/2026-03/summary.json" \
   && grep -Eq '"rows_rejected_of_month":[[:space:]]*0,' "$TMP/o/2026-03/summary.json" \
   && pass "March lists February's rows of its look-back without counting them" || fail "March's summary"
-grep -q ',amount,not a money amount.*,2026-02$' "$TMP/o/2026-03/rejects.csv" \
-  && pass "their month is in rejects.csv" || fail "March's rejects.csv: $(sed -n 2p "$TMP/o/2026-03/rejects.csv")"
+# ... and reported once in the run (issue 18 item 3): February's rejects.csv has them, March's does not repeat them
+grep -q ',amount,not a money amount.*,2026-02$' "$TMP/o/2026-02.rejected/rejects.csv" \
+  && ! grep -q ',2026-02$' "$TMP/o/2026-03/rejects.csv" \
+  && grep -Eq '"rows_rejected_reported_earlier":[[:space:]]*[1-9]' "$TMP/o/2026-03/summary.json" \
+  && pass "their rows are reported once, by February" || fail "March's rejects.csv: $(sed -n 2p "$TMP/o/2026-03/rejects.csv")"
 [ "$(grep -c ',2026-02$' "$TMP/o/2026-02.rejected/rejects.csv")" = 400 ] \
   && [ "$(wc -l < "$TMP/o/2026-02.rejected/rejects.csv")" = 401 ] \
   && pass "February's rejects are its 400 rows" || fail "February's rejects.csv"

@@ -20,7 +20,7 @@ declare -A public=(
   [types.h]=util [error.h]=util [common.h]=util [progress.h]=util
   [dataset.h]=dataset
   [source.h]=source [pg.h]=pg
-  [rules.h]=engine [stats.h]=engine [findings.h]=engine [metrics.h]=engine [detector.h]=engine
+  [rules.h]=engine [dxcoding.h]=engine [stats.h]=engine [findings.h]=engine [metrics.h]=engine [detector.h]=engine
   [scan.h]=engine [indicators.h]=engine
   [score.h]=judge [sanction.h]=judge [review.h]=judge
   [run.h]=run [claimwatch.h]=run

@@ -781,7 +781,9 @@ static void test_hostile_keys_and_references(void **state)
 	assert_reject(e, "visits.csv,8,discharge_time,discharge_time is before admit_time", NULL, NULL);
 	assert_reject(e, "visits.csv,9,dept_id,\"department 'D1' belongs to institution 'H1', not 'H2'\"", NULL, NULL);
 	assert_reject(e, "claim_lines.csv,5,visit_id,unknown visit_id 'V404' (not in visits)", NULL, NULL);
-	assert_reject(e, "claim_lines.csv,6,visit_id,unknown visit_id 'V3'", NULL, NULL);
+	/* its visit was rejected: the line says so, with the visit's reason (the patient id withheld) */
+	assert_reject(e, "claim_lines.csv,6,visit_id,visit V3 was rejected (visits.csv line 5: patient_id: unknown "
+	                 "patient_id '\xe2\x80\xa6' (not in patients))", NULL, NULL);
 	assert_reject(e, "prescriptions.csv,2,visit_id,unknown visit_id 'V404'", NULL, NULL);
 	assert_reject(e, "prescriptions.csv,4,line_no,line_no must be 0 or more: '99999999999'", NULL, NULL);
 	/* a result of a line that is not loaded may be of a line outside the window: skipped, not rejected */

@@ -197,6 +197,10 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 		f[j].ptr = i >= 0 ? rec->field[i].ptr : NULL;
 		f[j].len = i >= 0 ? rec->field[i].len : 0;
 	}
+	if (!tl->in->sink && cw_row_outside(b, tl->table, f)) { /* another month's: nothing built */
+		st->skipped++;
+		return 0;
+	}
 	cw_rowerr err;
 	int rc = cw_row_add(&err, b, tl->table, f, rb);
 	if (rc == 0 || rc == CW_SKIP) {

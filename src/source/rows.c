@@ -535,3 +535,11 @@ int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *m
 	}
 	return known ? cw_builder_period(b, from, to, month) : CW_PERIOD_UNKNOWN;
 }
+
+int cw_row_outside(const cw_builder *b, int table, const cw_slice *f)
+{
+	cw_month m;
+	if (table != CW_T_CLAIMS && table != CW_T_PRESCRIPTIONS)
+		return 0;
+	return cw_row_period(b, table, f, &m) == CW_PERIOD_OTHER;
+}

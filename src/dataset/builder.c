@@ -835,7 +835,8 @@ uint64_t cw_builder_month_rows(const cw_builder *b, int table) { return b->ds->m
 int cw_builder_period(const cw_builder *b, cw_minute from, cw_minute to, cw_month *month)
 {
 	const cw_window *w = &b->ds->win;
-	*month = cw_month_of(from);
+	if (month)
+		*month = cw_month_of(from);
 	if (from >= w->month_end)
 		return CW_PERIOD_OTHER;
 	if (from >= w->month_start)

@@ -169,7 +169,7 @@ enum cw_period {
  * its dates: a claim line or prescription dated [from, to)
  * (one minute, or a whole month when only "YYYY-MM" can be read), a visit
  * admitted at `from` whose stay may reach `to`. *month gets the month of
- * `from`. */
+ * `from` (month may be NULL). */
 int cw_builder_period(const cw_builder *b, cw_minute from, cw_minute to, cw_month *month);
 /* The same for an exam result, by its claim line: CW_PERIOD_OTHER when that
  * line was not taken (outside the window, or absent). */

@@ -10,9 +10,10 @@
  * a second a note says what is awaited, and after `timeout` seconds without
  * data the read fails.
  *
- * The common record (one line, no quotes) takes the fast path: memchr for the
- * line break, then one SSE2 pass that finds the commas and proves there is no
- * quote or NUL. Anything else takes the byte-exact slow path. */
+ * The common record (one line, no quotes) takes the fast path: one pass of
+ * the field scan (csv_scan.c: scalar, SSE2 or AVX2, chosen at run time) finds
+ * its commas and its line break and proves there is no quote or NUL before
+ * it. Anything else takes the byte-exact slow path. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -21,16 +22,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include "claimwatch/error.h"
 #include "io/csv.h"
+#include "io/csv_scan.h"
 #include "util/progress.h"
 #include "util/utf8.h"
 
 #define RAW_KEEP (4096 + 64) /* what is kept of a record too long to hold */
-#define PAD CW_CSV_PAD       /* readable bytes after the data, for 16-byte loads */
+#define PAD CW_CSV_PAD       /* readable bytes after the data, for the scan's vector loads */
 
 struct cw_csv {
 	cw_csv_read_fn read;
@@ -55,7 +54,17 @@ struct cw_csv {
 	uint64_t open_off, open_line; /* too_long: the latest opening quote */
 	char side[RAW_KEEP]; /* the kept start of a record too long to hold */
 	char reason[160];
+	cw_csv_scan_fn scan; /* the field scan (csv_scan.h) */
+	int slow;            /* CW_SCAN_SLOW: every record through parse_slow */
 };
+
+/* Takes the field scan in use when the reader is opened. */
+static void set_scan(cw_csv *c)
+{
+	int kind = cw_csv_scan_kind();
+	c->scan = cw_csv_scan_get(kind);
+	c->slow = kind == CW_SCAN_SLOW;
+}
 
 enum { P_DONE, P_BLANK, P_MORE, P_FAIL };
 
@@ -114,6 +123,7 @@ static cw_csv *csv_new(const char *name, const cw_csv_opts *opts)
 	c->max_record = opts && opts->max_record ? opts->max_record : CW_CSV_MAX_RECORD;
 	c->max_fields = opts && opts->max_fields ? opts->max_fields : CW_CSV_MAX_FIELDS;
 	c->line = 1;
+	set_scan(c);
 	c->name = strdup(name);
 	c->fields = malloc((c->max_fields + 1) * sizeof *c->fields);
 	if (!c->name || !c->fields) {
@@ -161,6 +171,7 @@ int cw_csv_open_reader(cw_csv **out, cw_csv_read_fn fn, void *ctx, const char *n
 	c->timeout = opts ? opts->timeout : 0;
 	c->cap = c->max_record + c->block + 1;
 	c->line = 1;
+	set_scan(c);
 	c->name = strdup(name);
 	c->buf = malloc(c->cap + PAD);
 	c->fields = malloc((c->max_fields + 1) * sizeof *c->fields);
@@ -512,69 +523,57 @@ static int parse_slow(cw_csv *c, cw_csv_record *r)
 	}
 }
 
-/* The fast path: fields of the line [p, le) when it holds no quote and no
- * NUL; returns 0 when it does (the slow path then takes over). */
-static int split_simple(cw_csv *c, const char *p, const char *le, size_t *nout)
+/* A blank line [p, le) (le at its line feed, or the end of the input):
+ * skipped. Returns P_BLANK, or -1 when the line is not blank. */
+static int blank_line(cw_csv *c, const char *p, const char *le, const char *nl)
 {
-	size_t n = 0;
-	const char *fs = p, *q = p;
-#ifdef __SSE2__
-	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
-	for (; q < le; q += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-		unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
-		unsigned mb = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, zero)));
-		size_t rest = (size_t)(le - q);
-		if (rest < 16) {
-			unsigned keep = (1u << rest) - 1;
-			mc &= keep;
-			mb &= keep;
-		}
-		if (mb)
-			return 0;
-		while (mc) {
-			const char *at = q + __builtin_ctz(mc);
-			add_field(c, &n, fs, (size_t)(at - fs));
-			fs = at + 1;
-			mc &= mc - 1;
-		}
-	}
-#else
-	for (; q < le; q++) {
-		if (*q == ',') {
-			add_field(c, &n, fs, (size_t)(q - fs));
-			fs = q + 1;
-		} else if (*q == '"' || *q == 0) {
-			return 0;
-		}
-	}
-#endif
-	add_field(c, &n, fs, (size_t)(le - fs));
-	*nout = n;
-	return 1;
+	if (le > p && le[-1] == '\r')
+		le--;
+	if (le != p)
+		return -1;
+	c->pos = nl ? (size_t)(nl + 1 - c->buf) : c->end;
+	c->line += nl != NULL;
+	return P_BLANK;
 }
 
-static int parse_record(cw_csv *c, cw_csv_record *r)
+/* CW_SCAN_SLOW: blank lines skipped as by the fast path, every other record
+ * through the general parser (the reference the fast path is tested against). */
+static int parse_slow_only(cw_csv *c, cw_csv_record *r)
 {
 	const char *p = c->buf + c->pos, *end = c->buf + c->end;
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	const char *le = nl ? nl : c->eof ? end : NULL;
+	if (!le && (size_t)(end - p) <= c->max_record)
+		return P_MORE;
+	int rc = le ? blank_line(c, p, le, nl) : -1;
+	return rc >= 0 ? rc : parse_slow(c, r);
+}
+
+/* The fast path: one scan finds the commas of the record and its line feed;
+ * a quote or a NUL before it sends the record to the slow path. */
+static int parse_record(cw_csv *c, cw_csv_record *r)
+{
+	if (c->slow)
+		return parse_slow_only(c, r);
+	const char *p = c->buf + c->pos, *end = c->buf + c->end;
+	cw_csv_split s = { c->fields, c->max_fields, 0, p };
+	const char *x = c->scan(&s, p, end);
+	if (x < end && *x != '\n') /* a quote or a NUL */
+		return parse_slow(c, r);
+	const char *nl = x < end ? x : NULL;
 	const char *le = nl ? nl : c->eof ? end : NULL;
 	if (!le) {
 		if ((size_t)(end - p) <= c->max_record)
 			return P_MORE;
 		return parse_slow(c, r);
 	}
-	if (le > p && le[-1] == '\r')
+	int rc = blank_line(c, p, le, nl);
+	if (rc >= 0)
+		return rc;
+	if (le[-1] == '\r')
 		le--;
-	if (le == p) { /* a blank line */
-		c->pos = nl ? (size_t)(nl + 1 - c->buf) : c->end;
-		c->line += nl != NULL;
-		return P_BLANK;
-	}
-	size_t n;
-	if (!split_simple(c, p, le, &n))
-		return parse_slow(c, r);
-	return finish_record(c, r, p, le, nl ? nl + 1 : end, n, nl != NULL);
+	add_field(c, &s.n, s.start, (size_t)(le - s.start));
+	return finish_record(c, r, p, le, nl ? nl + 1 : end, s.n, nl != NULL);
 }
 
 int cw_csv_whole(cw_csv *c, const char *data, size_t len, size_t max, size_t *whole, int *giant)

@@ -88,7 +88,7 @@ void cw_csv_close(cw_csv *c);
  * memory on its own thread. The records are the ones the streaming reader
  * would give, as long as no record is longer than about max_record / 2 (the
  * loader falls back to the streaming reader for the rest of the file then). */
-#define CW_CSV_PAD 16 /* readable bytes a memory reader needs after the data */
+#define CW_CSV_PAD 32 /* readable bytes a memory reader needs after the data (csv_scan.h) */
 
 /* Where the next record starts: its byte offset in the input and its line. */
 void cw_csv_tell(uint64_t *offset, uint64_t *line, const cw_csv *c);

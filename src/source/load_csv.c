@@ -224,6 +224,10 @@ static int take_record(table_load *tl, cw_builder *b, const cw_csv_record *rec, 
 	}
 	if (in->record)
 		return in->record(in->record_ctx, rec->line, f, tl->schema->ncols, rec->raw, rec->raw_len, NULL);
+	if (!tl->in->sink && cw_row_outside(b, tl->table, f)) { /* another month's: nothing built */
+		st->skipped++;
+		return 0;
+	}
 	cw_rowerr err;
 	int rc = cw_row_add(&err, b, tl->table, f, rb);
 	if (rc == 0 || rc == CW_SKIP) {

@@ -214,7 +214,9 @@ static int grow_rows(chunk *c)
 /* --- parsing ------------------------------------------------------------------ */
 
 /* Types one record into pd (its strings in pd->rb); a record that fails is
- * marked rejected with its column and reason. < 0 only on failure. */
+ * marked rejected with its column and reason. A well-formed record of another
+ * month is only counted as skipped (cw_row_outside): returns 1 then, and pd is
+ * not used. < 0 only on failure. */
 static int type_record(worker *w, chunk *c, const cw_csv_record *rec, pending *pd)
 {
 	const cw_par_table *t = w->p->t;
@@ -233,6 +235,10 @@ static int type_record(worker *w, chunk *c, const cw_csv_record *rec, pending *p
 	}
 	cw_slice f[CW_ROW_MAX_COLS];
 	cw_load_fields(cw_row_schema_of(t->table), t->col, rec, f);
+	if (cw_row_outside(&w->b, t->table, f)) {
+		c->nskipped++;
+		return 1;
+	}
 	int rc = cw_row_type(&pd->x, &pd->err, t->table, f, &pd->rb);
 	if (rc == 0)
 		pd->rejected = 0;
@@ -300,9 +306,10 @@ static void parse_chunk(worker *w, chunk *c)
 			return;
 		}
 		c->nread++;
-		if (type_record(w, c, &rec, &w->batch[n]) < 0)
+		int typed = type_record(w, c, &rec, &w->batch[n]);
+		if (typed < 0)
 			return;
-		if (++n == BATCH) {
+		if (typed == 0 && ++n == BATCH) {
 			if (resolve_batch(w, c, w->batch, n) < 0)
 				return;
 			n = 0;

@@ -527,21 +527,24 @@ int cw_row_span(int table, const cw_slice *f, cw_minute *from, cw_minute *to)
 int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *month)
 {
 	cw_minute from, to;
-	int known;
 	*month = (cw_month){ 0, 0 };
 	if (!cw_row_dated(table))
 		return CW_PERIOD_MONTH;
 	if (!f)
 		return CW_PERIOD_UNKNOWN;
-	switch (table) {
-	case CW_T_RESULTS: {
+	if (table == CW_T_RESULTS) {
 		const char *why;
 		if (cw_check_id(&why, f[0].ptr, f[0].len) < 0)
 			return CW_PERIOD_UNKNOWN;
 		return cw_builder_line_period(b, f[0].ptr, f[0].len, month);
 	}
-	case CW_T_VISITS: known = read_stay(f, &from, &to); break;
-	default: known = read_when(&f[4], &from, &to); /* service_time, rx_time */
-	}
-	return known ? cw_builder_period(b, from, to, month) : CW_PERIOD_UNKNOWN;
+	return cw_row_span(table, f, &from, &to) ? cw_builder_period(b, from, to, month) : CW_PERIOD_UNKNOWN;
+}
+
+int cw_row_outside(const cw_builder *b, int table, const cw_slice *f)
+{
+	cw_minute from, to;
+	if (table != CW_T_CLAIMS && table != CW_T_PRESCRIPTIONS) /* (cw_row_period's answer, without its month) */
+		return 0;
+	return cw_row_span(table, f, &from, &to) && cw_builder_period(b, from, to, NULL) == CW_PERIOD_OTHER;
 }

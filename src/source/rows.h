@@ -89,6 +89,14 @@ int cw_row_period(const cw_builder *b, int table, const cw_slice *f, cw_month *m
  * results go by their claim line). */
 int cw_row_span(int table, const cw_slice *f, cw_minute *from, cw_minute *to);
 
+/* 1 when a well-formed record of `table` (fields f, schema order) is of another month, outside the
+ * window, so that whatever its other fields hold it ends as skipped: a valid row is skipped by the
+ * builder, an invalid one counted as skipped by cw_load_reject. Read from its time field alone, so
+ * that the loader drops it without typing, interning or checking anything else. Only claim lines and
+ * prescriptions: visits outside the window are loaded (a stay may reach into it), and an exam
+ * result's month is its claim line's, found by a lookup that typing it costs little more than. */
+int cw_row_outside(const cw_builder *b, int table, const cw_slice *f);
+
 /* The first half of cw_row_add: the checks and typing of the fields, without
  * a builder (safe on several threads, each with its own rb). The strings of
  * *out point into rb until its next use. Returns 0, CW_EINVALID (err set) or

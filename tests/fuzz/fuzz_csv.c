@@ -10,13 +10,17 @@
  *     malformed ones included: where the block boundaries fall must not matter.
  *  3. With small limits (max_record, max_fields) the reader must still finish
  *     (or fail on a broken quote past max_record, which a stream cannot read
- *     again), keep its invariants, and touch only valid memory (ASan checks that). */
+ *     again), keep its invariants, and touch only valid memory (ASan checks that).
+ *  4. Every field scan the CPU runs (src/io/csv_scan.c: scalar, SSE2, AVX2) and
+ *     the general parser alone (CW_SCAN_SLOW, the slow path) must give exactly
+ *     the records of check 1, with the default and with the small block. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
 #include "io/csv.h"
+#include "io/csv_scan.h"
 
 #define CHECK(c)                                                                            \
 	do {                                                                                \
@@ -311,6 +315,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		CHECK(!"the block size changed what was read");
 	}
 	free(other.s);
+
+	/* 4. the fast paths against the slow one, with both block sizes */
+	int kind = cw_csv_scan_kind();
+	for (int k = 0; k < CW_SCAN_KINDS; k++) {
+		if (k == kind || !cw_csv_scan_supported(k))
+			continue;
+		CHECK(cw_csv_scan_use(k) == 0);
+		for (int pass = 0; pass < 2; pass++) {
+			other = pass ? read_all(data, len, chunk, &small) : read_all(data, len, 0, &roomy);
+			if (other.len != got.len || memcmp(other.s, got.s, got.len) != 0) {
+				fprintf(stderr, "scan %s (pass %d):\n%s\nscan %s:\n%s\n", cw_csv_scan_name(k), pass, other.s,
+				        cw_csv_scan_name(kind), got.s);
+				CHECK(!"the field scans disagree");
+			}
+			free(other.s);
+		}
+	}
+	CHECK(cw_csv_scan_use(kind) == 0);
 	free(got.s);
 
 	/* 3. small limits */

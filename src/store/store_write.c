@@ -455,7 +455,7 @@ static int write_part(loader *L, int table, const pair *a, const pair *b)
 		return rc;
 	unsigned char *col = calloc(1, lay.size ? lay.size : 1);
 	heap h = { 0 };
-	uint32_t at;
+	uint32_t at = 0;
 	if (!col || heap_add(&h, "", 1, &at) < 0) {
 		free(col);
 		free(h.p);

@@ -105,7 +105,7 @@ cmp -s "$TMP/o3/2026-03/findings.csv" "$TMP/o5/2026-03/findings.csv" && pass "re
 digest() { (cd "$1" && sha256sum CATALOG $(awk '$1 == "part" { print $8, $11 }' CATALOG) | sha256sum); }
 before=$(digest "$s2")
 for n in 3 100000; do
-  (CLAIMWATCH_STORE_FAULT=$n "$CW" load --quiet --data "$TMP/b" --store "$s2" >"$TMP/out" 2>&1) 2>/dev/null
+  (CLAIMWATCH_STORE_FAULT=$n "$CW" load --quiet --data "$TMP/b" --store "$s2" >"$TMP/out" 2>&1; exit $?)
   [ $? = 137 ] || fail "fault $n: the load was not killed"
   [ "$(digest "$s2")" = "$before" ] && pass "killed after $n files: the store is as it was" ||
     fail "killed after $n files: the store changed"

@@ -22,8 +22,8 @@
 #include "store/colstore.h"
 #include "util/progress.h"
 
-/* Maps dir/f, checked against the catalogue's size and checksum. */
-static int map_file(const unsigned char **out, const char *dir, const cw_cs_file *f)
+/* Maps dir/f, checked against the catalogue's size and, when check, its checksum (read at once). */
+static int map_file_as(const unsigned char **out, const char *dir, const cw_cs_file *f, int check)
 {
 	char path[4096];
 	*out = NULL;
@@ -43,14 +43,14 @@ static int map_file(const unsigned char **out, const char *dir, const cw_cs_file
 		                  (unsigned long long)f->size);
 	void *p = NULL;
 	if (rc == 0 && f->size) {
-		p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0); /* read now, checked below */
+		p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE | (check ? MAP_POPULATE : 0), fd, 0);
 		if (p == MAP_FAILED) {
 			p = NULL;
 			rc = cw_error_set(CW_EIO, "%s: cannot map it: %s", path, strerror(errno));
 		}
 	}
 	close(fd);
-	if (rc == 0 && cw_cs_checksum(p ? p : "", f->size) != f->sum)
+	if (rc == 0 && check && cw_cs_checksum(p ? p : "", f->size) != f->sum)
 		rc = cw_error_set(CW_EINVALID, "%s: does not match its checksum in the store's catalogue (damaged or "
 		                  "changed: the store is refused, load it again)", path);
 	if (rc < 0 && p)
@@ -59,12 +59,30 @@ static int map_file(const unsigned char **out, const char *dir, const cw_cs_file
 	return rc;
 }
 
+static int map_file(const unsigned char **out, const char *dir, const cw_cs_file *f)
+{
+	return map_file_as(out, dir, f, 1);
+}
+
+int cw_cs_map_text(cw_cs_map *m)
+{
+	if (m->text_checked)
+		return 0;
+	if (cw_cs_checksum(m->text ? m->text : "", m->text_size) != m->part->text.sum)
+		return cw_error_set(CW_EINVALID, "%s: does not match its checksum in the store's catalogue (damaged or "
+		                    "changed: the store is refused, load it again)", m->text_path);
+	m->text_checked = 1;
+	return 0;
+}
+
 void cw_cs_map_close(cw_cs_map *m)
 {
 	if (m->col && m->col_size)
 		munmap((void *)m->col, m->col_size);
 	if (m->heap && m->heap_size)
 		munmap((void *)m->heap, m->heap_size);
+	if (m->text && m->text_size)
+		munmap((void *)m->text, m->text_size);
 	memset(m, 0, sizeof *m);
 }
 
@@ -94,6 +112,13 @@ int cw_cs_map_open(cw_cs_map *m, const char *dir, const cw_cs_part *part)
 		rc = map_file(&h, dir, &part->heap);
 		m->heap = (const char *)h;
 		m->heap_size = h ? part->heap.size : 0;
+	}
+	if (rc == 0) { /* the text: its size now, its checksum when a rejected row needs it */
+		const unsigned char *t;
+		rc = map_file_as(&t, dir, &part->text, 0);
+		m->text = (const char *)t;
+		m->text_size = t ? part->text.size : 0;
+		snprintf(m->text_path, sizeof m->text_path, "%s/%s", dir, part->text.name);
 	}
 	if (rc == 0) {
 		char name[4200];
@@ -219,7 +244,9 @@ static int feed_row(feed *F, const cw_cs_map *m, uint64_t r, uint64_t line)
 			return 0;
 		}
 	}
-	if (cw_cs_blob_decode(&bl, m->heap, m->heap_size, cw_cs_map_blob(m, r)) < 0)
+	if (cw_cs_map_text((cw_cs_map *)m) < 0)
+		return CW_EINVALID;
+	if (cw_cs_blob_decode(&bl, m->text, m->text_size, cw_cs_map_blob(m, r)) < 0)
 		return damaged(m, r);
 	if (status == CW_CS_UNSPLIT) {
 		char why[512];
@@ -271,7 +298,9 @@ static int settle(feed *F, pend *p, int rc)
 	if (rc != CW_EINVALID)
 		return cw_error_wrap(rc, "%s: line %llu", F->file, (unsigned long long)p->line);
 	cw_cs_blob bl;
-	if (cw_cs_blob_decode(&bl, p->m->heap, p->m->heap_size, cw_cs_map_blob(p->m, p->r)) < 0)
+	if (cw_cs_map_text((cw_cs_map *)p->m) < 0)
+		return CW_EINVALID;
+	if (cw_cs_blob_decode(&bl, p->m->text, p->m->text_size, cw_cs_map_blob(p->m, p->r)) < 0)
 		return damaged(p->m, p->r);
 	if (!bl.split || bl.ncols != cw_row_schema_of(table)->ncols)
 		return cw_error_set(CW_EINVALID, "%s: row %llu: not the record it says", p->m->part->col.name,

@@ -2,7 +2,7 @@
  *   claimwatch-store VERSION
  *   load ID MONTHS                        (MONTHS: YYYY-MM,YYYY-MM... or -)
  *   source ID TABLE FILE UNKNOWN_COLUMNS  (per load and table: the reject file's name, unread columns)
- *   part TABLE KEY LOAD ROWS HOME VALID COLFILE SIZE SUM HEAPFILE SIZE SUM
+ *   part TABLE KEY LOAD ROWS HOME VALID COLFILE SIZE SUM HEAPFILE SIZE SUM TEXTFILE SIZE SUM
  *   budgets FILE SIZE SUM                 (optional: the budgets.csv kept)
  *   end SUM                               (the checksum of every byte before this line)
  * parsed strictly (anything else is an error naming the line), written atomically. */
@@ -88,7 +88,7 @@ typedef struct parser {
 	cw_cs_catalog *c;
 	const char *name;
 	unsigned line;
-	char *tok[16];
+	char *tok[20];
 	int ntok;
 } parser;
 
@@ -167,12 +167,13 @@ static int parse_part(parser *p)
 	cw_cs_catalog *c = p->c;
 	cw_cs_part x = { 0 };
 	uint64_t load;
-	if (p->ntok != 13 || (x.table = table_of(p->tok[1])) < 0 || key_parse(&x.key, p->tok[2]) < 0 ||
+	if (p->ntok != 16 || (x.table = table_of(p->tok[1])) < 0 || key_parse(&x.key, p->tok[2]) < 0 ||
 	    num_parse(&load, p->tok[3], 0, UINT32_MAX) < 0 || !find_load(c, (uint32_t)load) ||
 	    num_parse(&x.rows, p->tok[4], 0, (uint64_t)1 << 32) < 0 || num_parse(&x.home, p->tok[5], 0, x.rows) < 0 ||
 	    num_parse(&x.valid, p->tok[6], 0, x.home) < 0 || parse_file(&x.col, p->tok + 7) < 0 ||
-	    parse_file(&x.heap, p->tok + 10) < 0)
-		return bad(p, "expected: part TABLE MONTH LOAD ROWS HOME VALID COLFILE SIZE SUM HEAPFILE SIZE SUM");
+	    parse_file(&x.heap, p->tok + 10) < 0 || parse_file(&x.text, p->tok + 13) < 0)
+		return bad(p, "expected: part TABLE MONTH LOAD ROWS HOME VALID COLFILE SIZE SUM HEAPFILE SIZE SUM "
+		              "TEXTFILE SIZE SUM");
 	if ((x.key == CW_CS_DIM) != !cw_row_dated(x.table))
 		return bad(p, x.key == CW_CS_DIM ? "a dated table in the partition dim"
 		                                 : "a table without dates in a month's partition");
@@ -193,7 +194,7 @@ static int split(parser *p, char *line)
 {
 	p->ntok = 0;
 	for (char *s = line;;) {
-		if (p->ntok == 16)
+		if (p->ntok == 20)
 			return -1;
 		p->tok[p->ntok++] = s;
 		char *sp = strchr(s, ' ');
@@ -347,8 +348,9 @@ int cw_cs_catalog_format(char **out, size_t *len, const cw_cs_catalog *c)
 	for (size_t i = 0; i < c->nparts; i++) {
 		const cw_cs_part *p = &c->parts[i];
 		snprintf(line, sizeof line, "part %s %s %u %" PRIu64 " %" PRIu64 " %" PRIu64 " %s %" PRIu64 " %016" PRIx64
-		         " %s %" PRIu64 " %016" PRIx64 "\n", cw_table_name(p->table), cw_cs_key_name(k, p->key), p->load,
-		         p->rows, p->home, p->valid, p->col.name, p->col.size, p->col.sum, p->heap.name, p->heap.size, p->heap.sum);
+		         " %s %" PRIu64 " %016" PRIx64 " %s %" PRIu64 " %016" PRIx64 "\n", cw_table_name(p->table),
+		         cw_cs_key_name(k, p->key), p->load, p->rows, p->home, p->valid, p->col.name, p->col.size, p->col.sum,
+		         p->heap.name, p->heap.size, p->heap.sum, p->text.name, p->text.size, p->text.sum);
 		cw_sb_add(&sb, "", line);
 	}
 	if (c->has_budgets) {

@@ -46,7 +46,7 @@ typedef struct cw_cs_layout {
 } cw_cs_layout;
 
 /* The layout of table's column file for rows rows: seq (u64: load << 40 | the record's line), blob (u32:
- * the record's text in the heap), status (u8), home (i32: the key of the partition that counts the row,
+ * the record's text in the text file), status (u8), home (i32: the key of the partition that counts the row,
  * for a row copied into several), then the typed fields in the order of cw_row_any's member.
  * Every column starts at a multiple of 8. Returns 0, or CW_EINVALID for no such table or too many rows. */
 int cw_cs_layout_of(cw_cs_layout *out, int table, uint64_t rows);
@@ -54,7 +54,7 @@ int cw_cs_layout_of(cw_cs_layout *out, int table, uint64_t rows);
 /* The store's 64-bit checksum of len bytes. */
 uint64_t cw_cs_checksum(const void *data, size_t len);
 
-/* A record's text in the heap: u32 ncols then, per column, u32 len (UINT32_MAX: a column the source did
+/* A record's text in the text file: u32 ncols then, per column, u32 len (UINT32_MAX: a column the source did
  * not have) and the bytes; or, for a record that could not be split, u32 UINT32_MAX, u32 len and the
  * record as read, u32 len and the reason. Little-endian. */
 typedef struct cw_cs_blob {
@@ -79,7 +79,7 @@ typedef struct cw_cs_part {
 	uint64_t rows;  /* rows in it */
 	uint64_t home;  /* rows counted here in `read` (a visit copied into several months counts once) */
 	uint64_t valid; /* visits: of those, the ones the builder takes (with the load's tables without dates) */
-	cw_cs_file col, heap;
+	cw_cs_file col, heap, text; /* text: the records' text, read only for a rejected row */
 } cw_cs_part;
 
 /* One load (a folder) of the store. */
@@ -137,13 +137,18 @@ typedef struct cw_cs_map {
 	const cw_cs_part *part;
 	cw_cs_layout lay;
 	const unsigned char *col;
-	const char *heap;
-	uint64_t col_size, heap_size;
+	const char *heap, *text;
+	uint64_t col_size, heap_size, text_size;
+	int text_checked; /* the text's checksum is checked when a row first needs it */
+	char text_path[4200];
 } cw_cs_map;
 /* Maps and checks dir/<part's files>: sizes, checksums, the column file's layout, the heap's final
  * NUL. Every failure names the file. */
 int cw_cs_map_open(cw_cs_map *m, const char *dir, const cw_cs_part *part);
 void cw_cs_map_close(cw_cs_map *m);
+/* The partition's text (the records as read), its checksum checked on first use; CW_EINVALID naming the
+ * file when it does not match. */
+int cw_cs_map_text(cw_cs_map *m);
 /* Checks a partition held in memory (the fuzz harness, the unit tests). */
 int cw_cs_map_check(cw_cs_map *m, const char *name);
 /* Row r of the map into a typed row (strings point into the heap); CW_EINVALID when a string offset

@@ -22,8 +22,8 @@
 #include "store/colstore.h"
 #include "util/progress.h"
 
-/* Maps dir/f, checked against the catalogue's size and checksum. */
-static int map_file(const unsigned char **out, const char *dir, const cw_cs_file *f)
+/* Maps dir/f, checked against the catalogue's size and, when check, its checksum (read at once). */
+static int map_file_as(const unsigned char **out, const char *dir, const cw_cs_file *f, int check)
 {
 	char path[4096];
 	*out = NULL;
@@ -43,14 +43,14 @@ static int map_file(const unsigned char **out, const char *dir, const cw_cs_file
 		                  (unsigned long long)f->size);
 	void *p = NULL;
 	if (rc == 0 && f->size) {
-		p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE | (check ? MAP_POPULATE : 0), fd, 0);
 		if (p == MAP_FAILED) {
 			p = NULL;
 			rc = cw_error_set(CW_EIO, "%s: cannot map it: %s", path, strerror(errno));
 		}
 	}
 	close(fd);
-	if (rc == 0 && cw_cs_checksum(p ? p : "", f->size) != f->sum)
+	if (rc == 0 && check && cw_cs_checksum(p ? p : "", f->size) != f->sum)
 		rc = cw_error_set(CW_EINVALID, "%s: does not match its checksum in the store's catalogue (damaged or "
 		                  "changed: the store is refused, load it again)", path);
 	if (rc < 0 && p)
@@ -59,12 +59,30 @@ static int map_file(const unsigned char **out, const char *dir, const cw_cs_file
 	return rc;
 }
 
+static int map_file(const unsigned char **out, const char *dir, const cw_cs_file *f)
+{
+	return map_file_as(out, dir, f, 1);
+}
+
+int cw_cs_map_text(cw_cs_map *m)
+{
+	if (m->text_checked)
+		return 0;
+	if (cw_cs_checksum(m->text ? m->text : "", m->text_size) != m->part->text.sum)
+		return cw_error_set(CW_EINVALID, "%s: does not match its checksum in the store's catalogue (damaged or "
+		                    "changed: the store is refused, load it again)", m->text_path);
+	m->text_checked = 1;
+	return 0;
+}
+
 void cw_cs_map_close(cw_cs_map *m)
 {
 	if (m->col && m->col_size)
 		munmap((void *)m->col, m->col_size);
 	if (m->heap && m->heap_size)
 		munmap((void *)m->heap, m->heap_size);
+	if (m->text && m->text_size)
+		munmap((void *)m->text, m->text_size);
 	memset(m, 0, sizeof *m);
 }
 
@@ -94,6 +112,13 @@ int cw_cs_map_open(cw_cs_map *m, const char *dir, const cw_cs_part *part)
 		rc = map_file(&h, dir, &part->heap);
 		m->heap = (const char *)h;
 		m->heap_size = h ? part->heap.size : 0;
+	}
+	if (rc == 0) { /* the text: its size now, its checksum when a rejected row needs it */
+		const unsigned char *t;
+		rc = map_file_as(&t, dir, &part->text, 0);
+		m->text = (const char *)t;
+		m->text_size = t ? part->text.size : 0;
+		snprintf(m->text_path, sizeof m->text_path, "%s/%s", dir, part->text.name);
 	}
 	if (rc == 0) {
 		char name[4200];
@@ -219,7 +244,9 @@ static int feed_row(feed *F, const cw_cs_map *m, uint64_t r, uint64_t line)
 			return 0;
 		}
 	}
-	if (cw_cs_blob_decode(&bl, m->heap, m->heap_size, cw_cs_map_blob(m, r)) < 0)
+	if (cw_cs_map_text((cw_cs_map *)m) < 0)
+		return CW_EINVALID;
+	if (cw_cs_blob_decode(&bl, m->text, m->text_size, cw_cs_map_blob(m, r)) < 0)
 		return damaged(m, r);
 	if (status == CW_CS_UNSPLIT) {
 		char why[512];
@@ -246,10 +273,91 @@ static int feed_row(feed *F, const cw_cs_map *m, uint64_t r, uint64_t line)
 	return cw_load_reject(F->b, F->opts->rejects, st, &rj);
 }
 
+/* Rows fed in batches: the large tables' typed rows are resolved together after two rounds of prefetches
+ * over the batch, then committed in order with a prefetch ahead, as load_par.c feeds the builder, so the
+ * cache misses of a batch overlap (resolving needs only the tables before; a duplicate key is found at
+ * commit, in order). The other rows go through feed_row. */
+enum { BATCH = 64, AHEAD = 8 };
+typedef struct pend {
+	const cw_cs_map *m;
+	uint64_t r, line;
+	int rc; /* of resolve; 1 when the row goes through feed_row */
+	cw_row_any x;
+	cw_row_res res;
+	cw_rowerr err;
+} pend;
+
+/* A row resolved or committed with err: taken, or rejected with its text. */
+static int settle(feed *F, pend *p, int rc)
+{
+	if (rc == 0 || rc == CW_SKIP) {
+		taken(F, p->m, p->r, rc);
+		return 0;
+	}
+	int table = p->m->part->table;
+	if (rc != CW_EINVALID)
+		return cw_error_wrap(rc, "%s: line %llu", F->file, (unsigned long long)p->line);
+	cw_cs_blob bl;
+	if (cw_cs_map_text((cw_cs_map *)p->m) < 0)
+		return CW_EINVALID;
+	if (cw_cs_blob_decode(&bl, p->m->text, p->m->text_size, cw_cs_map_blob(p->m, p->r)) < 0)
+		return damaged(p->m, p->r);
+	if (!bl.split || bl.ncols != cw_row_schema_of(table)->ncols)
+		return cw_error_set(CW_EINVALID, "%s: row %llu: not the record it says", p->m->part->col.name,
+		                    (unsigned long long)p->r);
+	cw_reject rj = { table, F->file, p->line, bl.f, p->err.column, p->err.reason, NULL, 0 };
+	return cw_load_reject(F->b, F->opts->rejects, &F->st->table[table], &rj);
+}
+
+static int feed_batch(feed *F, pend *pd, int n, cw_ref_cache *cache)
+{
+	if (!n)
+		return 0;
+	int table = pd[0].m->part->table;
+	for (int i = 0; i < n; i++) {
+		pd[i].rc = 1;
+		if (cw_cs_map_status(pd[i].m, pd[i].r) == CW_CS_TYPED) {
+			if (cw_cs_map_row(&pd[i].x, pd[i].m, pd[i].r) < 0)
+				return damaged(pd[i].m, pd[i].r);
+			pd[i].rc = 0;
+		}
+	}
+	for (int stage = 0; stage <= 1; stage++)
+		for (int i = 0; i < n; i++)
+			if (pd[i].rc == 0)
+				cw_builder_prefetch_refs(F->b, table, &pd[i].x, cache, stage);
+	for (int i = 0; i < n; i++)
+		if (pd[i].rc == 0) {
+			pd[i].err.column = NULL;
+			pd[i].rc = cw_builder_resolve(&pd[i].res, &pd[i].err, F->b, table, &pd[i].x, cache);
+			if (pd[i].rc < 0 && pd[i].rc != CW_EINVALID)
+				return pd[i].rc;
+		}
+	for (int i = 0; i < n; i++) {
+		int rc;
+		if (pd[i].rc == 1)
+			rc = feed_row(F, pd[i].m, pd[i].r, pd[i].line);
+		else if (pd[i].rc != 0)
+			rc = settle(F, &pd[i], pd[i].rc);
+		else {
+			if (i + AHEAD < n && pd[i + AHEAD].rc == 0)
+				cw_builder_prefetch(F->b, table, &pd[i + AHEAD].res);
+			rc = settle(F, &pd[i], cw_builder_commit(&pd[i].err, F->b, table, &pd[i].res));
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* The table's partitions (maps[0..n)) merged by seq; a seq in several of them comes once. */
 static int feed_table(feed *F, cw_cs_map *maps, size_t n)
 {
 	uint64_t pos[64] = { 0 };
+	static __thread pend pd[BATCH];
+	cw_ref_cache cache;
+	int np = 0, batched = n && cw_builder_splits(maps[0].part->table);
+	memset(&cache, 0, sizeof cache);
 	if (n > 64)
 		return cw_error_set(CW_EINVALID, "a window of more than 64 partitions of a table");
 	for (;;) {
@@ -261,9 +369,21 @@ static int feed_table(feed *F, cw_cs_map *maps, size_t n)
 				if (best == n || s < seq)
 					best = i, seq = s;
 			}
+		uint64_t line = seq & (((uint64_t)1 << 40) - 1);
+		int rc = 0;
 		if (best == n)
-			return 0;
-		int rc = feed_row(F, &maps[best], pos[best], seq & (((uint64_t)1 << 40) - 1));
+			return batched ? feed_batch(F, pd, np, &cache) : 0;
+		if (!batched)
+			rc = feed_row(F, &maps[best], pos[best], line);
+		else {
+			pd[np].m = &maps[best];
+			pd[np].r = pos[best];
+			pd[np++].line = line;
+			if (np == BATCH) {
+				rc = feed_batch(F, pd, np, &cache);
+				np = 0;
+			}
+		}
 		if (rc < 0)
 			return rc;
 		for (size_t i = 0; i < n; i++) /* the same record in other partitions: fed already */

@@ -366,8 +366,9 @@ static int sync_all(loader *L)
 		const cw_cs_part *p = i < L->cat.nparts ? &L->cat.parts[i] : NULL;
 		if (p ? p->load != L->id : !L->new_budgets)
 			continue;
-		for (int k = 0; k < (p ? 2 : 1); k++) {
-			snprintf(path, sizeof path, "%s/%s", L->path, !p ? L->cat.budgets.name : k ? p->heap.name : p->col.name);
+		for (int k = 0; k < (p ? 3 : 1); k++) {
+			const cw_cs_file *f = !p ? &L->cat.budgets : k == 2 ? &p->text : k ? &p->heap : &p->col;
+			snprintf(path, sizeof path, "%s/%s", L->path, f->name);
 			int fd = open(path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)) {
 				int rc = cw_error_set(CW_EIO, "cannot sync %s: %s", path, strerror(errno));
@@ -454,8 +455,8 @@ static int write_part(loader *L, int table, const pair *a, const pair *b)
 	if (rc < 0)
 		return rc;
 	unsigned char *col = calloc(1, lay.size ? lay.size : 1);
-	heap h = { 0 };
-	uint32_t at;
+	heap h = { 0 }, tx = { 0 }; /* the strings; the records' text */
+	uint32_t at = 0;
 	if (!col || heap_add(&h, "", 1, &at) < 0) {
 		free(col);
 		free(h.p);
@@ -470,7 +471,7 @@ static int write_part(loader *L, int table, const pair *a, const pair *b)
 		cw_cs_blob bl;
 		size_t end = r + 1 < t->n ? t->blob[r + 1] : t->len;
 		if ((rc = cw_cs_blob_decode(&bl, t->arena, t->len, t->blob[r])) < 0 ||
-		    (rc = heap_add(&h, t->arena + t->blob[r], end - t->blob[r], &at)) < 0)
+		    (rc = heap_add(&tx, t->arena + t->blob[r], end - t->blob[r], &at)) < 0)
 			break;
 		memcpy(col + lay.off[1] + 4 * i, &at, 4);
 		memcpy(col + lay.off[3] + 4 * i, &t->key[r], 4);
@@ -489,8 +490,12 @@ static int write_part(loader *L, int table, const pair *a, const pair *b)
 	snprintf(name, sizeof name, "%s.%s.%u.heap", cw_table_name(table), k, L->id);
 	if (rc == 0)
 		rc = write_named(L, &part.heap, name, h.p, h.len);
+	snprintf(name, sizeof name, "%s.%s.%u.text", cw_table_name(table), k, L->id);
+	if (rc == 0)
+		rc = write_named(L, &part.text, name, tx.p ? tx.p : "", tx.len);
 	free(col);
 	free(h.p);
+	free(tx.p);
 	if (rc < 0)
 		return rc;
 	void *grown = realloc(L->cat.parts, (L->cat.nparts + 1) * sizeof *L->cat.parts);
@@ -628,11 +633,13 @@ static void remove_unnamed(const char *path, const cw_cs_catalog *c)
 	while ((e = readdir(d)) != NULL) {
 		size_t n = strlen(e->d_name);
 		int ours = (n > 4 && !strcmp(e->d_name + n - 4, ".col")) || (n > 5 && !strcmp(e->d_name + n - 5, ".heap")) ||
+		           (n > 5 && !strcmp(e->d_name + n - 5, ".text")) ||
 		           (n > 12 && !strncmp(e->d_name, "budgets.", 8) && !strcmp(e->d_name + n - 4, ".csv"));
 		if (ours && c->has_budgets && !strcmp(c->budgets.name, e->d_name))
 			ours = 0;
 		for (size_t i = 0; i < c->nparts && ours; i++)
-			ours = strcmp(c->parts[i].col.name, e->d_name) && strcmp(c->parts[i].heap.name, e->d_name);
+			ours = strcmp(c->parts[i].col.name, e->d_name) && strcmp(c->parts[i].heap.name, e->d_name) &&
+			       strcmp(c->parts[i].text.name, e->d_name);
 		if (ours) {
 			char p[4096];
 			if ((size_t)snprintf(p, sizeof p, "%s/%s", path, e->d_name) < sizeof p)

@@ -12,7 +12,7 @@ d="$TMP/d"
 "$CW" gen --out "$d" --months 2026-01..2026-03 --scale 0.05 --seed 3 --quiet || { fail "gen"; finish; }
 # a few records the contract rejects: a bad time, a field short, a duplicate line, a bad result
 {
-  echo "LX1,V000000002,ZZZ,,2026-03-40 10:00,1,1.00,1.00"
+  echo "LX1,V000000002,ZZZ,,2026-03-40 10:00,1,1.00,1.00,,"
   echo "LX2,V000000002,ZZZ"
   sed -n 2p "$d/claim_lines.csv"
 } >> "$d/claim_lines.csv"
@@ -105,7 +105,7 @@ cmp -s "$TMP/o3/2026-03/findings.csv" "$TMP/o5/2026-03/findings.csv" && pass "re
 digest() { (cd "$1" && sha256sum CATALOG $(awk '$1 == "part" { print $8, $11 }' CATALOG) | sha256sum); }
 before=$(digest "$s2")
 for n in 3 100000; do
-  (CLAIMWATCH_STORE_FAULT=$n "$CW" load --quiet --data "$TMP/b" --store "$s2" >"$TMP/out" 2>&1) 2>/dev/null
+  (CLAIMWATCH_STORE_FAULT=$n "$CW" load --quiet --data "$TMP/b" --store "$s2" >"$TMP/out" 2>&1; exit $?) 2>/dev/null
   [ $? = 137 ] || fail "fault $n: the load was not killed"
   [ "$(digest "$s2")" = "$before" ] && pass "killed after $n files: the store is as it was" ||
     fail "killed after $n files: the store changed"
@@ -123,6 +123,8 @@ fresh() { rm -rf "$TMP/bad" && cp -r "$s" "$TMP/bad"; }
 col=claim_lines.2026-03.1.col
 fresh; printf '\x01' | dd of="$TMP/bad/$col" bs=1 seek=100 conv=notrunc status=none
 refused "a damaged column file" "$col: does not match its checksum"
+fresh; printf '\x01' | dd of="$TMP/bad/claim_lines.2026-03.1.text" bs=1 seek=10 conv=notrunc status=none
+refused "a damaged text, read for a rejected row" "claim_lines.2026-03.1.text: does not match its checksum"
 fresh; truncate -s -8 "$TMP/bad/claim_lines.2026-02.1.heap"
 refused "a truncated heap" "claim_lines.2026-02.1.heap: [0-9]+ bytes where the store's catalogue says"
 fresh; rm "$TMP/bad/visits.2026-01.1.col"

@@ -2,7 +2,7 @@
  * format.c): a store made of the fuzz input is read as `claimwatch run --store` reads a month.
  *
  * The input is sections separated by the line "#%": a catalogue, then the files its partitions name, in
- * order (column file, heap, next partition...). The first byte of the input picks the mode: even, the
+ * order (column file, heap, text, next partition...). The first byte of the input picks the mode: even, the
  * files are written as given (the size and checksum checks must refuse them); odd, each column file is
  * cut or padded to the size its rows take and the catalogue is written again with the true sizes and
  * checksums, so that the reader goes on to rows, strings and records of any content. Whatever the store
@@ -97,8 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put(CW_CS_CATALOG, data + at, len);
 	int k = 1;
 	for (size_t p = 0; p < cat.nparts; p++) {
-		cw_cs_file *f[2] = { &cat.parts[p].col, &cat.parts[p].heap };
-		for (int j = 0; j < 2; j++) {
+		cw_cs_file *f[3] = { &cat.parts[p].col, &cat.parts[p].heap, &cat.parts[p].text };
+		for (int j = 0; j < 3; j++) {
 			if (!section(data, size, k++, &at, &len))
 				at = len = 0;
 			const uint8_t *bytes = data + at;

@@ -31,7 +31,8 @@ static void build_good(void)
 	assert_int_equal(cw_cs_layout_of(&lay, CW_T_CLAIMS, 3), 0);
 	char body[2048];
 	snprintf(body, sizeof body, HEAD "part claim_lines 2026-01 1 3 3 0 c.col %" PRIu64 " 00000000000000aa c.heap 9 "
-	         "00000000000000bb\npart items dim 1 0 0 0 i.col 0 0000000000000000 i.heap 1 0000000000000001\n",
+	         "00000000000000bb c.text 5 00000000000000cc\npart items dim 1 0 0 0 i.col 0 0000000000000000 i.heap 1 "
+	         "0000000000000001 i.text 0 0000000000000002\n",
 	         lay.size);
 	seal(good, sizeof good, body);
 }
@@ -107,6 +108,7 @@ static void test_catalog_malformed(void **state)
 	refused(" 9 ", "  9 ", "one space");
 	refused("load 1", "lode 1", "unknown line");
 	refused("c.heap 9", "c.heap 9 extra", "part TABLE");
+	refused("c.text 5", "c/text 5", "part TABLE");
 
 	cw_cs_catalog c;
 	char text[4200];
@@ -149,7 +151,7 @@ static void test_layout(void **state)
 }
 
 /* A partition of one exam result in memory: line_id at heap offset 1, result 2. */
-typedef struct mem { unsigned char col[256]; char heap[64]; cw_cs_part part; cw_cs_map m; } mem;
+typedef struct mem { unsigned char col[256]; char heap[64], text[64]; cw_cs_part part; cw_cs_map m; } mem;
 
 static void mem_init(mem *x)
 {
@@ -159,7 +161,7 @@ static void mem_init(mem *x)
 	x->m.part = &x->part;
 	assert_int_equal(cw_cs_layout_of(&x->m.lay, CW_T_RESULTS, 1), 0);
 	memcpy(x->heap, "\0L1\0", 4);
-	uint32_t at = 1, blob = 4;
+	uint32_t at = 1, blob = 4; /* the text starts with 4 bytes of another record */
 	int32_t res = 2;
 	uint64_t seq = (uint64_t)1 << 40 | 7;
 	memcpy(x->col + x->m.lay.off[0], &seq, 8);
@@ -169,16 +171,19 @@ static void mem_init(mem *x)
 	memcpy(x->col + x->m.lay.off[5], &res, 4);
 	/* the blob: 2 columns "L1" and "positive" */
 	uint32_t n = 2, l1 = 2, l2 = 8;
-	memcpy(x->heap + 4, &n, 4);
-	memcpy(x->heap + 8, &l1, 4);
-	memcpy(x->heap + 12, "L1", 2);
-	memcpy(x->heap + 14, &l2, 4);
-	memcpy(x->heap + 18, "positive", 8);
-	x->heap[26] = 0;
+	memcpy(x->text + 4, &n, 4);
+	memcpy(x->text + 8, &l1, 4);
+	memcpy(x->text + 12, "L1", 2);
+	memcpy(x->text + 14, &l2, 4);
+	memcpy(x->text + 18, "positive", 8);
+	x->text[26] = 0;
 	x->m.col = x->col;
 	x->m.heap = x->heap;
 	x->m.col_size = x->m.lay.size;
-	x->m.heap_size = 27;
+	x->m.heap_size = 4;
+	x->m.text = x->text;
+	x->m.text_size = 27;
+	x->m.text_checked = 1;
 }
 
 static void test_reader(void **state)
@@ -193,18 +198,26 @@ static void test_reader(void **state)
 	assert_int_equal(row.result.result, 2);
 	assert_int_equal(cw_cs_map_seq(&x.m, 0) & 0xff, 7);
 	cw_cs_blob b;
-	assert_int_equal(cw_cs_blob_decode(&b, x.heap, x.m.heap_size, cw_cs_map_blob(&x.m, 0)), 0);
+	assert_int_equal(cw_cs_blob_decode(&b, x.text, x.m.text_size, cw_cs_map_blob(&x.m, 0)), 0);
 	assert_int_equal(b.split, 1);
 	assert_int_equal(b.ncols, 2);
 	assert_int_equal(b.f[1].len, 8);
 	assert_memory_equal(b.f[1].ptr, "positive", 8);
+
+	/* the text is checked against its checksum when first needed */
+	x.m.text_checked = 0;
+	x.part.text.sum = cw_cs_checksum(x.text, 27) ^ 1;
+	assert_int_equal(cw_cs_map_text(&x.m), CW_EINVALID);
+	assert_non_null(strstr(cw_error_last(), "does not match its checksum"));
+	x.part.text.sum ^= 1;
+	assert_int_equal(cw_cs_map_text(&x.m), 0);
 
 	/* a column file of another size, a heap without its final NUL, an empty heap */
 	x.m.col_size -= 8;
 	assert_int_equal(cw_cs_map_check(&x.m, "r.col"), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "r.col: a column file of"));
 	mem_init(&x);
-	x.heap[26] = 'x';
+	x.heap[3] = 'x';
 	assert_int_equal(cw_cs_map_check(&x.m, "r.col"), CW_EINVALID);
 	assert_non_null(strstr(cw_error_last(), "does not end with a NUL"));
 	x.m.heap_size = 0;
@@ -222,23 +235,23 @@ static void test_reader(void **state)
 
 	/* blobs that do not fit: past the end, lengths past the end, no columns, too many */
 	mem_init(&x);
-	assert_int_equal(cw_cs_blob_decode(&b, x.heap, 27, 25), CW_EINVALID);
-	assert_int_equal(cw_cs_blob_decode(&b, x.heap, 27, 1000), CW_EINVALID);
-	assert_int_equal(cw_cs_blob_decode(&b, x.heap, 20, 4), CW_EINVALID); /* "positive" cut */
+	assert_int_equal(cw_cs_blob_decode(&b, x.text, 27, 25), CW_EINVALID);
+	assert_int_equal(cw_cs_blob_decode(&b, x.text, 27, 1000), CW_EINVALID);
+	assert_int_equal(cw_cs_blob_decode(&b, x.text, 20, 4), CW_EINVALID); /* "positive" cut */
 	uint32_t v = 0;
-	memcpy(x.heap + 4, &v, 4);
-	assert_int_equal(cw_cs_blob_decode(&b, x.heap, 27, 4), CW_EINVALID);
+	memcpy(x.text + 4, &v, 4);
+	assert_int_equal(cw_cs_blob_decode(&b, x.text, 27, 4), CW_EINVALID);
 	v = CW_ROW_MAX_COLS + 1;
-	memcpy(x.heap + 4, &v, 4);
-	assert_int_equal(cw_cs_blob_decode(&b, x.heap, 27, 4), CW_EINVALID);
+	memcpy(x.text + 4, &v, 4);
+	assert_int_equal(cw_cs_blob_decode(&b, x.text, 27, 4), CW_EINVALID);
 	v = UINT32_MAX; /* unsplit: raw len 2 "L1", then a reason length past the end */
-	memcpy(x.heap + 4, &v, 4);
-	memcpy(x.heap + 14, (uint32_t[]){ 100 }, 4);
-	assert_int_equal(cw_cs_blob_decode(&b, x.heap, 27, 4), CW_EINVALID);
+	memcpy(x.text + 4, &v, 4);
+	memcpy(x.text + 14, (uint32_t[]){ 100 }, 4);
+	assert_int_equal(cw_cs_blob_decode(&b, x.text, 27, 4), CW_EINVALID);
 	v = 2;
-	memcpy(x.heap + 8, &v, 4);
-	memcpy(x.heap + 14, (uint32_t[]){ 3 }, 4);
-	assert_int_equal(cw_cs_blob_decode(&b, x.heap, 27, 4), 0);
+	memcpy(x.text + 8, &v, 4);
+	memcpy(x.text + 14, (uint32_t[]){ 3 }, 4);
+	assert_int_equal(cw_cs_blob_decode(&b, x.text, 27, 4), 0);
 	assert_int_equal(b.split, 0);
 	assert_int_equal(b.raw_len, 2);
 	assert_int_equal(b.why_len, 3);

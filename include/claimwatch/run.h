@@ -35,7 +35,7 @@
 extern "C" {
 #endif
 
-#define CW_RUN_OPTIONS_VERSION 1
+#define CW_RUN_OPTIONS_VERSION 2 /* 2: store and db_connections appended */
 
 typedef struct cw_run_options {
 	unsigned int version;     /* CW_RUN_OPTIONS_VERSION */

@@ -73,7 +73,7 @@ typedef struct cw_run_options {
 	cw_progress_cb progress;  /* NULL: the run tells nothing */
 	void *payload;            /* passed to progress */
 
-	int db_connections;       /* from a database: connections the claim lines are read on (0: 2);
+	int db_connections;       /* from a database: connections the claim lines are read on (0: 1);
 	                           * the results are the same whatever the number */
 } cw_run_options;
 

@@ -76,7 +76,7 @@ typedef struct cw_run_options {
 	/* A third source, instead of data_dir or db: a columnar store written by `claimwatch load --store`
 	 * (docs/store.md); the month and its look-back are mapped from it. */
 	const char *store;
-	int db_connections;       /* from a database: connections the claim lines are read on (0: 2);
+	int db_connections;       /* from a database: connections the claim lines are read on (0: 1);
 	                           * the results are the same whatever the number */
 } cw_run_options;
 

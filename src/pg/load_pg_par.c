@@ -42,6 +42,7 @@ struct cw_pg_slices {
 	int nrels;
 	slice *sl;
 	int nsl, next;     /* next: the slice the caller takes next */
+	long blocks, per;  /* blocks in all, per slice */
 	worker w[CW_PG_CONNECTIONS_MAX];
 	int n;
 	int stop;
@@ -168,6 +169,7 @@ static int plan(cw_pg_slices *s, cw_pg *pg)
 	int n = PQntuples(res), blocks = 0;
 	const char *env = getenv("CW_PG_SLICE_BLOCKS");
 	long per = env && atol(env) > 0 ? atol(env) : CW_PG_SLICE_BLOCKS;
+	s->per = per;
 	for (int r = 0; r < n; r++) {
 		if (PQgetvalue(res, r, 2)[0] != 't') {
 			PQclear(res);
@@ -186,6 +188,7 @@ static int plan(cw_pg_slices *s, cw_pg *pg)
 		}
 		s->nrels++;
 		long size = atol(PQgetvalue(res, r, 1));
+		s->blocks += size;
 		for (long from = 0; from == 0 || from < size; from += per) {
 			slice *sl = &s->sl[s->nsl++];
 			sl->rel = r;
@@ -231,9 +234,11 @@ int cw_pg_slices_start(cw_pg_slices **out, cw_pg *pg, const char *sql, const cha
 		free_slices(s);
 		return rc < 0 ? rc : 0;
 	}
+	/* No more connections than whole slices: a small window is not worth another connection (the
+	 * slices, and so the results, stay the same). */
 	s->n = connections < 1 ? 1 : connections > CW_PG_CONNECTIONS_MAX ? CW_PG_CONNECTIONS_MAX : connections;
-	if (s->n > s->nsl)
-		s->n = s->nsl > 0 ? s->nsl : 1;
+	if (s->n > s->blocks / s->per)
+		s->n = s->blocks / s->per > 0 ? (int)(s->blocks / s->per) : 1;
 	for (int k = 0; k < s->n; k++) {
 		s->w[k] = (worker){ .s = s, .k = k, .pg = k == 0 ? pg : NULL };
 		if (pthread_create(&s->w[k].thread, NULL, work, &s->w[k]) != 0) {

@@ -8,7 +8,9 @@
  * extraction's snapshot (pg_export_snapshot, SET TRANSACTION SNAPSHOT), so they see the same rows. The
  * caller takes the slices' data in slice order: the rows reach the builder in the same order whatever
  * the number of connections, and so do the row numbers of rejects. The slices do not depend on the
- * number of connections (only on the tables' sizes), so one connection reads the same slices.
+ * number of connections (only on the tables' sizes), and their order is the one in which a single COPY
+ * of claim_lines reads the rows (the partitions in the order of their bounds, each in block order),
+ * which is how `run --db` reads them on one connection.
  *
  * At most two slices per connection are held waiting, so memory holds 2n slices of COPY data. */
 #ifndef CW_LOAD_PG_PAR_H

@@ -28,9 +28,9 @@ typedef struct cw_pg {
 	int connections;  /* connections a run's extraction uses (0: CW_PG_CONNECTIONS) */
 } cw_pg;
 
-/* The extraction's connections by default (load_pg_par.c): the large tables are read in slices of the
- * same snapshot on this many connections. */
-#define CW_PG_CONNECTIONS 2
+/* The extraction's connections by default: one streams each table with one COPY; with more, the claim
+ * lines are read in slices of the same snapshot on that many connections (load_pg_par.c). */
+#define CW_PG_CONNECTIONS 1
 #define CW_PG_CONNECTIONS_MAX 16
 
 #define CW_PG_LOAD_WAIT 1800

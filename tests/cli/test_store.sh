@@ -49,8 +49,10 @@ EOF
 expect_exit 0 "run --data" -- "$CW" run --quiet --data "$d" --months 2026-02..2026-03 --out "$TMP/o1" --no-report
 expect_exit 0 "run --store" -- "$CW" run --quiet --store "$s" --months 2026-02..2026-03 --out "$TMP/o2" --no-report
 for m in 2026-02 2026-03; do same "$TMP/o1" "$TMP/o2" $m "store"; counts "$TMP/o1" "$TMP/o2" $m; done
-[ "$(wc -l < "$TMP/o2/2026-03/rejects.csv")" -ge 4 ] && pass "the bad records are rejected from the store" ||
-  fail "rejects.csv of the store run: $(cat "$TMP/o2/2026-03/rejects.csv")"
+# each rejected record is written once a run (in the first month it is met): the four are in the two files
+[ "$(cat "$TMP/o2"/2026-0[23]/rejects.csv | grep -vc '^file,line,')" -ge 4 ] &&
+  pass "the bad records are rejected from the store" ||
+  fail "rejects.csv of the store run: $(cat "$TMP/o2"/2026-0[23]/rejects.csv)"
 
 # --- appending: the folder split by month, loaded in two goes ---------------------------------------
 # the reference: the whole folder without the bad records, split in two (months 1-2, month 3)

@@ -1,11 +1,13 @@
 # bench/lib.sh: what the benchmark scripts share (sourced, from the repository's root): the Release build
 # in build-bench/, the DuckDB client in bench/node_modules and the four core detectors as PostgreSQL SQL.
+# shellcheck shell=bash
 
 # bench_build: configures (once) and builds build-bench/ in Release without the tests; sets $cw.
 bench_build() {
   [ -f build-bench/build.ninja ] ||
     cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DCW_TESTS=OFF >/dev/null
   ninja -C build-bench >/dev/null
+  # shellcheck disable=SC2034  # the caller's
   cw=$PWD/build-bench/claimwatch
 }
 

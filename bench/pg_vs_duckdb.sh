@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 data=${data:-/tmp/claimwatch-bench-$lines}
-build=build-bench
+build="build-bench"
 state=$PWD/$build/pg-bench
 out=$(mktemp -d /tmp/claimwatch-bench-out.XXXXXX)
 cleanup() { bash tests/pg/server.sh stop "$state" >/dev/null 2>&1 || true; rm -rf "$out"; }

@@ -221,7 +221,7 @@ if "$cw" load --help 2>&1 | grep -q -- '--store'; then
   /usr/bin/time -f '%e %U %S %M' -o "$out/time.store_load" "$cw" load --quiet --data "$six" --store "$store" \
     --max-reject-share 1 > "$out/store_load.log" 2>&1 ||
     { echo "speed.sh: load --store failed:" >&2; tail -n 20 "$out/store_load.log" >&2; exit 1; }
-  read -r sw su ss sm < <(tail -n 1 "$out/time.store_load")
+  read -r sw su ss _ < <(tail -n 1 "$out/time.store_load")
   store_note="load --store once: $(sec "$sw") wall, $(sec "$(awk -v u="$su" -v s="$ss" 'BEGIN { print u + s }')") CPU, $(du -sh "$store" | cut -f1)"
   measure cw_store
   compare cw_store duck_csv "from the store / DuckDB on the CSV" 10

@@ -293,6 +293,8 @@ int cw_run_month(cw_run_result *res, const cw_run_options *opts, const cw_rules 
 		mr.empty = cw_dataset_lines_in_month(mr.ds) == 0;
 		load_note(&mr);
 		rc = cw_run_dx_note(&mr);
+		if (rc == 0)
+			rc = cw_run_refund_note(&mr);
 		result(res, &mr);
 		if (rc == 0 && mr.empty && (rc = cw_check_emptied(&mr)) == 0)
 			cw_progress_note("%s: no claim lines in this month: writing empty results", mr.month);

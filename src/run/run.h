@@ -127,6 +127,8 @@ int cw_run_warn(cw_month_run *mr, const char *fmt, ...) CW_PRINTF(2, 3);
 int cw_run_dx_note(cw_month_run *mr);
 /* summary.json's "dx_coding" object. */
 cJSON *cw_run_dx_json(const cw_month_run *mr);
+/* A warning when refund lines of the window cancel no original line (run_refunds.c, issue 18). */
+int cw_run_refund_note(cw_month_run *mr);
 
 /* The writers of the month's files, each into the run's temporary folder. */
 int cw_write_findings(cw_month_run *mr);

@@ -82,12 +82,8 @@ static int read_catalogue(nhsa *n, const char *dir)
 {
 	const char *R = "catalogue";
 	imp_src *s;
-	int rc = imp_src_open(&s, dir, R, cat_fields);
-	if (rc == CW_ENOTFOUND) {
-		cw_error_clear();
-		return 0;
-	}
-	if (rc < 0)
+	int rc = imp_src_open_optional(&s, dir, R, cat_fields);
+	if (rc <= 0)
 		return rc;
 	n->catalogue = 1;
 	while ((rc = imp_src_next(s)) > 0) {
@@ -291,12 +287,10 @@ static int read_visits(nhsa *n, const char *dir)
 	int found = 0, rc = 0;
 	for (size_t k = 0; rc == 0 && k < sizeof names / sizeof names[0]; k++) {
 		imp_src *s;
-		if ((rc = imp_src_open(&s, dir, names[k], mdtrt_fields)) == CW_ENOTFOUND) {
-			cw_error_clear();
-			rc = 0;
-			continue;
-		}
+		if ((rc = imp_src_open_optional(&s, dir, names[k], mdtrt_fields)) <= 0)
+			continue; /* absent (rc 0), or the error that ends the loop */
 		found++;
+		rc = 0;
 		while (rc == 0 && (rc = imp_src_next(s)) > 0) {
 			count(n, "mdtrtinfo", IMP_READ, NULL, NULL, s, -1);
 			rc = visit_row(n, s);
@@ -318,12 +312,8 @@ static int read_diagnoses(nhsa *n, const char *dir)
 {
 	const char *R = "diseinfo";
 	imp_src *s;
-	int rc = imp_src_open(&s, dir, R, dise_fields);
-	if (rc == CW_ENOTFOUND) {
-		cw_error_clear();
-		return 0;
-	}
-	if (rc < 0)
+	int rc = imp_src_open_optional(&s, dir, R, dise_fields);
+	if (rc <= 0)
 		return rc;
 	while ((rc = imp_src_next(s)) > 0) {
 		count(n, R, IMP_READ, NULL, NULL, s, -1);
@@ -363,12 +353,8 @@ static int read_settlements(nhsa *n, const char *dir)
 {
 	const char *R = "setlinfo", *why;
 	imp_src *s;
-	int rc = imp_src_open(&s, dir, R, setl_fields);
-	if (rc == CW_ENOTFOUND) {
-		cw_error_clear();
-		return 0;
-	}
-	if (rc < 0)
+	int rc = imp_src_open_optional(&s, dir, R, setl_fields);
+	if (rc <= 0)
 		return rc;
 	while ((rc = imp_src_next(s)) > 0) {
 		count(n, R, IMP_READ, NULL, NULL, s, -1);
@@ -413,12 +399,8 @@ static int read_fund(nhsa *n, const char *dir)
 {
 	const char *R = "setldetail";
 	imp_src *s;
-	int rc = imp_src_open(&s, dir, R, fund_fields);
-	if (rc == CW_ENOTFOUND) {
-		cw_error_clear();
-		return 0;
-	}
-	if (rc < 0)
+	int rc = imp_src_open_optional(&s, dir, R, fund_fields);
+	if (rc <= 0)
 		return rc;
 	while ((rc = imp_src_next(s)) > 0) {
 		count(n, R, IMP_READ, NULL, NULL, s, -1);

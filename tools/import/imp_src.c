@@ -237,3 +237,13 @@ void imp_src_close(imp_src *s)
 	free(s->linebuf);
 	free(s);
 }
+
+int imp_src_open_optional(imp_src **out, const char *dir, const char *name, const char *const *fields)
+{
+	int rc = imp_src_open(out, dir, name, fields);
+	if (rc == CW_ENOTFOUND) {
+		cw_error_clear();
+		return 0;
+	}
+	return rc < 0 ? rc : 1;
+}

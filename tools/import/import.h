@@ -68,6 +68,9 @@ typedef struct imp_src imp_src;
  * by name (NULL-terminated; a name starting with '?' is optional). A CSV missing a required column, a
  * JSON line that is not an object, a broken CSV record: CW_EINVALID naming the file and line. */
 int imp_src_open(imp_src **out, const char *dir, const char *name, const char *const *fields);
+/* imp_src_open for a record a source may lack: 1 when opened, 0 when NAME is absent (nothing open,
+ * no error left), or the error. */
+int imp_src_open_optional(imp_src **out, const char *dir, const char *name, const char *const *fields);
 /* The next row: 1, 0 at the end, < 0 on a malformed row (message set: file, line). */
 int imp_src_next(imp_src *s);
 /* Field i of the current row, NUL-terminated ("" when empty or absent); valid until the next row. */

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <libpq-fe.h>
 #include "claimwatch/source.h"
+#include "source/load_table.h"
 
 typedef struct cw_pg {
 	PGconn *conn;
@@ -132,6 +133,16 @@ int cw_pg_schema_check(cw_pg *pg);
  * folder (claimwatch/source.h): same typing, checks, rejects (file = the table's name, line = the
  * row's line in the COPY output) and stats. */
 int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_opts *opts);
+
+/* Every row of the input tables, whatever its month, as the run's extraction renders it (the contract's
+ * text form), for `load --db URL --store PATH` (pg_store.c): cw_pg_records_begin takes the lock a run
+ * takes and opens one snapshot with the widest window; cw_pg_records_table passes the rows of a table to
+ * sink, numbered from 1 in the order COPY reads them (stats->table[table].read counts them);
+ * cw_pg_records_end commits (rc 0) or rolls back, releases the lock, and returns rc or the commit's
+ * error. */
+int cw_pg_records_begin(cw_pg *pg);
+int cw_pg_records_table(cw_pg *pg, int table, cw_load_stats *stats, cw_record_sink sink, void *ctx);
+int cw_pg_records_end(cw_pg *pg, int rc);
 
 /* --- staging files, recording commands (pg_stage.c) ------------------------------------------------ */
 

@@ -170,6 +170,9 @@ int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id);
  * budgets.csv; on a connection, or connecting to conninfo (and checking the schema) for it. */
 struct cw_budget_table;
 int cw_pg_budgets_read_conn(struct cw_budget_table *out, cw_pg *pg);
+/* The budgets table as a budgets.csv (header, then a row per row, values as extract_budgets.sql gives
+ * them): *out malloc'd, *len bytes; *out NULL when the table is empty. */
+int cw_pg_budgets_csv(char **out, size_t *len, cw_pg *pg);
 int cw_pg_budgets_read(struct cw_budget_table *out, const char *conninfo);
 /* `claimwatch load`: DIR/budgets.csv, when the folder has one, into budgets inside the load's transaction,
  * each row added or corrected by (inst_id, year); *n the rows written (0 without the file). A bad row is

@@ -24,13 +24,15 @@ static int read_table(void *ctx, int table, const cw_load_opts *lo, cw_load_stat
 	return cw_pg_records_table(ctx, table, st, sink, sink_ctx);
 }
 
+static int budgets(void *ctx, char **text, size_t *len) { return cw_pg_budgets_csv(text, len, ctx); }
+
 int cw_pg_load_store(cw_cs_load_report *rep, cw_pg *pg, const char *path)
 {
 	memset(rep, 0, sizeof *rep);
 	int rc = cw_pg_records_begin(pg);
 	if (rc < 0)
 		return rc;
-	cw_cs_source src = { .read = read_table, .budgets = NULL, .ctx = pg, .file_ext = "" };
+	cw_cs_source src = { .read = read_table, .budgets = budgets, .ctx = pg, .file_ext = "" };
 	rc = cw_cs_load_source(rep, &src, path);
 	return cw_pg_records_end(pg, rc);
 }

@@ -1,7 +1,9 @@
-/* store_write.c: `claimwatch load --data DIR --store PATH` (docs/store.md).
+/* store_write.c: `claimwatch load --data DIR --store PATH` and `load --db URL --store PATH` (docs/store.md).
  *
  * One pass over the folder: every record of every table is read by the CSV source's reader
- * (cw_load_csv_records) and kept as its text (a blob, format.c) with its line. Then each record is put
+ * (cw_load_csv_records) and kept as its text (a blob, format.c) with its line. A database goes the same
+ * way (cw_cs_load_source with src/pg/pg_store.c's source: each row in its text form, with its row
+ * number), so nothing below knows where the records came from. Then each record is put
  * in the partitions whose runs need it, the way the CSV source's window would take it:
  *   - the tables without dates: the partition dim (every run reads it);
  *   - claim lines and prescriptions: the month of their time (or of its readable "YYYY-MM");

@@ -1,4 +1,5 @@
-/* cli_load.c: `claimwatch load`: a folder of the contract's CSV files into PostgreSQL. */
+/* cli_load.c: `claimwatch load`: a folder of the contract's CSV files into PostgreSQL, or a folder or a
+ * database into the columnar store. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 static const char help[] =
 	"usage: claimwatch load --data DIR --db URL [options]\n"
 	"       claimwatch load --data DIR --store PATH [--threads N] [--quiet]\n"
+	"       claimwatch load --db URL --store PATH [--quiet]\n"
 	"\n"
 	"Loads DIR/<table>.csv for every table of the data contract into the database, in one\n"
 	"transaction. Rows are checked exactly as `claimwatch run --data DIR` checks them; the\n"
@@ -38,10 +40,14 @@ static const char help[] =
 	"written atomically; a later folder's months are added, a month loaded again replaces\n"
 	"the store's. `claimwatch run --store PATH` then reads only the month and its look-back\n"
 	"(docs/store.md). Rejected rows are kept in the store and written by each run.\n"
+	"With --db URL --store PATH (no --data), the database's input tables go into the store\n"
+	"instead: every row, in one snapshot, read as `claimwatch run --db` reads it, so a run\n"
+	"from the store finds what a run from the database finds (the budgets table too).\n"
 	"\n"
 	"options:\n"
 	"  --data DIR             folder of the data contract's CSV files\n"
-	"  --store PATH           write the folder into the columnar store at PATH\n"
+	"  --store PATH           write the folder (or with --db, the database) into the\n"
+	"                         columnar store at PATH\n"
 	"  --threads N            with --store: threads reading the folder (0: one per core)\n"
 	"  --db URL               a libpq connection string (URL or key=value; PG* variables\n"
 	"                         and ~/.pgpass apply)\n"
@@ -153,6 +159,22 @@ static int private_file(char *path, size_t size)
 	return fd;
 }
 
+/* `load --db URL --store PATH` (src/pg/pg_store.c). */
+static int load_store_db(const char *db, const char *store)
+{
+	cw_cs_load_report rep;
+	cw_pg *pg;
+	double t0 = cw_now();
+	int rc = cw_pg_connect(&pg, db);
+	if (rc < 0)
+		return cw_cli_fail("load", rc);
+	if ((rc = cw_pg_schema_check(pg)) == 0 && (rc = cw_pg_load_store(&rep, pg, store)) == 0)
+		cw_progress_note("%s: loaded %s in %.1f s: %llu rows of %d months, %d partitions now (load %u)", store,
+		                 pg->target, cw_now() - t0, (unsigned long long)rep.rows, rep.nmonths, rep.nparts, rep.load);
+	cw_pg_close(pg);
+	return rc < 0 ? cw_cli_fail("load", rc) : CW_EXIT_OK;
+}
+
 /* `load --data DIR --store PATH` (src/store/store_write.c). */
 static int load_store(const char *dir, const char *store, int threads)
 {
@@ -202,11 +224,12 @@ int cw_cmd_load(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cw_cli_usage("load", "unexpected argument '%s'", argv[optind]);
+	if (store && dir && db)
+		return cw_cli_usage("load", "--store PATH takes --data DIR or --db URL, not both");
+	if (store && db)
+		return load_store_db(db, store);
 	if (!dir)
 		return cw_cli_usage("load", "--data DIR is required");
-	if (store && db)
-		return cw_cli_usage("load", "--store PATH takes a folder (--data DIR); a store is not loaded "
-		                    "from a database yet");
 	if (store)
 		return load_store(dir, store, (int)threads);
 	if (!db)

@@ -272,6 +272,8 @@ typedef struct table_ctx {
 	const cw_load_opts *opts;
 	cw_table_stats *st;
 	cw_rowbuf *rb;
+	cw_record_sink record; /* set: every row goes here in its text form, none to a builder */
+	void *record_ctx;
 } table_ctx;
 
 /* Types and adds one row; < 0 only when the extraction must stop. */
@@ -281,6 +283,8 @@ static int take_row(table_ctx *tc, const cw_slice *v, int ncols)
 	cw_slice f[CW_ROW_MAX_COLS];
 	for (int i = 0; i < ncols; i++)
 		f[i] = render(col_types[tc->table][i], &v[i], text[i]);
+	if (tc->record)
+		return tc->record(tc->record_ctx, tc->st->read, f, ncols, NULL, 0, NULL);
 	cw_rowerr err;
 	int rc = cw_row_add(&err, tc->b, tc->table, f, tc->rb);
 	if (rc == 0) {
@@ -405,6 +409,19 @@ static int bind_window(cw_pg *pg, const cw_window *w, extract_ctx *ec)
 	return 0;
 }
 
+/* Commits the extraction's transaction (rc 0) or rolls it back, and lets loads in again. */
+static int end_extraction(cw_pg *pg, int rc, int locked)
+{
+	if (rc == 0)
+		rc = cw_pg_exec(pg, "ending the extraction", "COMMIT");
+	else if (PQstatus(pg->conn) == CONNECTION_OK && (PQtransactionStatus(pg->conn) == PQTRANS_INTRANS ||
+	                                                 PQtransactionStatus(pg->conn) == PQTRANS_INERROR))
+		PQclear(PQexec(pg->conn, "ROLLBACK")); /* not when none began: the server would warn */
+	if (locked)
+		cw_pg_unlock_for_run(pg);
+	return rc;
+}
+
 int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_opts *opts)
 {
 	cw_load_stats local;
@@ -439,13 +456,7 @@ int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_
 		if (rc == 0 && plain)
 			rc = cw_pg_exec(pg, "setting the extraction up", "SET LOCAL max_parallel_workers_per_gather TO DEFAULT");
 	}
-	if (rc == 0)
-		rc = cw_pg_exec(pg, "ending the extraction", "COMMIT");
-	else if (PQstatus(pg->conn) == CONNECTION_OK && (PQtransactionStatus(pg->conn) == PQTRANS_INTRANS ||
-	                                                 PQtransactionStatus(pg->conn) == PQTRANS_INERROR))
-		PQclear(PQexec(pg->conn, "ROLLBACK")); /* not when none began: the server would warn */
-	if (locked)
-		cw_pg_unlock_for_run(pg);
+	rc = end_extraction(pg, rc, locked);
 	cw_rowbuf_free(&rb);
 	if (rc < 0) {
 		cw_builder_free(b);
@@ -472,3 +483,40 @@ int cw_load_db(cw_dataset **out, cw_load_stats *stats, const char *conninfo, con
 	cw_pg_close(pg);
 	return rc;
 }
+
+/* --- every row, for the columnar store (pg_store.c) ---------------------------------------------- */
+
+int cw_pg_records_begin(cw_pg *pg)
+{
+	/* The widest window the timestamps hold: every claim line, prescription, visit and result. */
+	static const char *const all[3] = { "0001-01-01 00:00", "0001-01-01 00:00", "9999-12-31 00:00" };
+	int rc = cw_pg_lock_for_run(pg);
+	if (rc < 0)
+		return rc;
+	rc = cw_pg_exec(pg, "starting the extraction", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	if (rc == 0)
+		rc = cw_pg_run_file(NULL, pg, "extract_params.sql", 3, all);
+	return rc < 0 ? end_extraction(pg, rc, 1) : 0;
+}
+
+int cw_pg_records_table(cw_pg *pg, int table, cw_load_stats *stats, cw_record_sink sink, void *ctx)
+{
+	char file[64], what[160], task[96];
+	const char *tname = cw_table_name(table), *sql;
+	snprintf(file, sizeof file, "extract_%s.sql", tname);
+	snprintf(what, sizeof what, "extracting %s (queries/%s)", tname, file);
+	int rc = cw_pg_sql(&sql, file);
+	if (rc < 0)
+		return rc;
+	cw_table_stats *st = &stats->table[table];
+	table_ctx tc = { .table = table, .what = what, .st = st, .record = sink, .record_ctx = ctx };
+	double t0 = cw_now();
+	snprintf(task, sizeof task, "reading %s", tname);
+	cw_progress_begin(task, 0, "rows");
+	rc = read_copy(pg, sql, &tc, cw_row_schema_of(table)->ncols, stats);
+	cw_progress_end();
+	st->seconds += cw_now() - t0;
+	return rc < 0 ? rc : 0;
+}
+
+int cw_pg_records_end(cw_pg *pg, int rc) { return end_extraction(pg, rc, 1); }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <libpq-fe.h>
 #include "claimwatch/source.h"
+#include "source/load_table.h"
 
 typedef struct cw_pg {
 	PGconn *conn;
@@ -133,6 +134,16 @@ int cw_pg_schema_check(cw_pg *pg);
  * row's line in the COPY output) and stats. */
 int cw_load_pg(cw_dataset **out, cw_load_stats *stats, cw_pg *pg, const cw_load_opts *opts);
 
+/* Every row of the input tables, whatever its month, as the run's extraction renders it (the contract's
+ * text form), for `load --db URL --store PATH` (pg_store.c): cw_pg_records_begin takes the lock a run
+ * takes and opens one snapshot with the widest window; cw_pg_records_table passes the rows of a table to
+ * sink, numbered from 1 in the order COPY reads them (stats->table[table].read counts them);
+ * cw_pg_records_end commits (rc 0) or rolls back, releases the lock, and returns rc or the commit's
+ * error. */
+int cw_pg_records_begin(cw_pg *pg);
+int cw_pg_records_table(cw_pg *pg, int table, cw_load_stats *stats, cw_record_sink sink, void *ctx);
+int cw_pg_records_end(cw_pg *pg, int rc);
+
 /* --- staging files, recording commands (pg_stage.c) ------------------------------------------------ */
 
 /* Streams the CSV file at path (a header row, then rows) into a new temporary table `stage` whose
@@ -159,6 +170,9 @@ int cw_pg_write_rejects(cw_pg *pg, const char *path, const char *run_id);
  * budgets.csv; on a connection, or connecting to conninfo (and checking the schema) for it. */
 struct cw_budget_table;
 int cw_pg_budgets_read_conn(struct cw_budget_table *out, cw_pg *pg);
+/* The budgets table as a budgets.csv (header, then a row per row, values as extract_budgets.sql gives
+ * them): *out malloc'd, *len bytes; *out NULL when the table is empty. */
+int cw_pg_budgets_csv(char **out, size_t *len, cw_pg *pg);
 int cw_pg_budgets_read(struct cw_budget_table *out, const char *conninfo);
 /* `claimwatch load`: DIR/budgets.csv, when the folder has one, into budgets inside the load's transaction,
  * each row added or corrected by (inst_id, year); *n the rows written (0 without the file). A bad row is

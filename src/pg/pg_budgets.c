@@ -1,9 +1,13 @@
 /* pg_budgets.c: the optional budgets table from PostgreSQL (schema 9, queries/extract_budgets.sql;
  * document 004, docs/budget.md), each row checked as a row of budgets.csv (source/budgets.c); and
- * `claimwatch load` writing a folder's budgets.csv into it (queries/load_budgets.sql). */
+ * `claimwatch load` writing a folder's budgets.csv into it (queries/load_budgets.sql); and the table as a
+ * budgets.csv for `load --db URL --store PATH` (pg_store.c). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "claimwatch/error.h"
+#include "io/outfile.h"
 #include "pg/pg.h"
 #include "source/budgets.h"
 
@@ -25,6 +29,37 @@ int cw_pg_budgets_read_conn(cw_budget_table *out, cw_pg *pg)
 	}
 	PQclear(res);
 	return rc;
+}
+
+int cw_pg_budgets_csv(char **out, size_t *len, cw_pg *pg)
+{
+	static const char *const header[] = { "inst_id", "year", "annual_budget", "m01", "m02", "m03", "m04", "m05",
+	                                      "m06", "m07", "m08", "m09", "m10", "m11", "m12", NULL };
+	PGresult *res;
+	*out = NULL;
+	*len = 0;
+	int rc = cw_pg_run_file(&res, pg, "extract_budgets.sql", 0, NULL);
+	if (rc < 0 || PQntuples(res) == 0) {
+		PQclear(res);
+		return rc;
+	}
+	FILE *f = open_memstream(out, len);
+	if (!f) {
+		PQclear(res);
+		return cw_error_set(CW_ENOMEM, "out of memory copying the budgets table");
+	}
+	cw_csv_header(f, header);
+	for (int i = 0; i < PQntuples(res); i++)
+		for (int k = 0; k < 15; k++) /* as the values are: a NULL an empty field, as budgets.csv has it */
+			cw_csv_put(f, PQgetvalue(res, i, k), (size_t)PQgetlength(res, i, k), k == 14, CW_CSV_RAW);
+	PQclear(res);
+	int bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		free(*out);
+		*out = NULL;
+		return cw_error_set(CW_ENOMEM, "out of memory copying the budgets table");
+	}
+	return 0;
 }
 
 int cw_pg_budgets_read(cw_budget_table *out, const char *conninfo)

@@ -57,4 +57,9 @@ void cw_pg_paused_free(cw_pg_paused *p);
  * *done; otherwise leaves *done 0 and the rows to the upsert. */
 int cw_pg_insert_if_empty(int *done, cw_pg *pg, int table, const char *stage);
 
+/* `load --db URL --store PATH`: every input table of the database (in one snapshot, as a run reads it)
+ * into the columnar store at path (pg_store.c, docs/store.md). */
+struct cw_cs_load_report;
+int cw_pg_load_store(struct cw_cs_load_report *rep, cw_pg *pg, const char *path);
+
 #endif

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include "claimwatch/dataset.h"
 #include "claimwatch/source.h"
+#include "source/load_table.h"
 #include "source/rows.h"
 
 #define CW_CS_VERSION 1
@@ -123,6 +124,21 @@ typedef struct cw_cs_load_report {
 	uint32_t load;
 } cw_cs_load_report;
 int cw_cs_load_csv(cw_cs_load_report *rep, const char *dir, const char *path, int threads);
+
+/* Where a load's records come from: the CSV folder (cw_cs_load_csv) or the PostgreSQL tables
+ * (src/pg/pg_store.c). read passes every record of table to sink, numbered as the source numbers them
+ * (a file's line, a table's row), and sets *unknown to the columns outside the contract; budgets sets
+ * *text to the budgets as a budgets.csv (malloc'd), NULL when there are none (budgets NULL: never). */
+typedef struct cw_cs_source {
+	int (*read)(void *ctx, int table, const cw_load_opts *lo, cw_load_stats *st, cw_record_sink sink,
+	            void *sink_ctx, size_t *unknown);
+	int (*budgets)(void *ctx, char **text, size_t *len);
+	void *ctx;
+	const char *file_ext; /* the reject file's file column is the table's name then this: ".csv", "" */
+	int threads;
+} cw_cs_source;
+/* The load of cw_cs_load_csv from any source. */
+int cw_cs_load_source(cw_cs_load_report *rep, const cw_cs_source *src, const char *path);
 
 /* The store's budgets (the budgets.csv of the newest load that had one, checked against the catalogue)
  * into *t; an empty table when it has none. */

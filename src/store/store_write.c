@@ -1,7 +1,9 @@
-/* store_write.c: `claimwatch load --data DIR --store PATH` (docs/store.md).
+/* store_write.c: `claimwatch load --data DIR --store PATH` and `load --db URL --store PATH` (docs/store.md).
  *
  * One pass over the folder: every record of every table is read by the CSV source's reader
- * (cw_load_csv_records) and kept as its text (a blob, format.c) with its line. Then each record is put
+ * (cw_load_csv_records) and kept as its text (a blob, format.c) with its line. A database goes the same
+ * way (cw_cs_load_source with src/pg/pg_store.c's source: each row in its text form, with its row
+ * number), so nothing below knows where the records came from. Then each record is put
  * in the partitions whose runs need it, the way the CSV source's window would take it:
  *   - the tables without dates: the partition dim (every run reads it);
  *   - claim lines and prescriptions: the month of their time (or of its readable "YYYY-MM");
@@ -662,8 +664,8 @@ static void loader_free(loader *L)
 	cw_builder_free(L->probe);
 }
 
-/* Reads every table of dir into L; the reject file only serves the reader's header checks. */
-static int read_folder(loader *L, const char *dir, cw_load_stats *st, int threads)
+/* Reads every table of the source into L; the reject file only serves the CSV reader's header checks. */
+static int read_source(loader *L, const cw_cs_source *src, cw_load_stats *st)
 {
 	char tmp[4096];
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s/.load-rejects.tmp", L->path) >= sizeof tmp)
@@ -673,20 +675,24 @@ static int read_folder(loader *L, const char *dir, cw_load_stats *st, int thread
 	if (rc < 0)
 		return rc;
 	unlink(tmp);
-	cw_load_opts lo = { .month = { 2000, 1 }, .rejects = rj, .threads = threads };
+	cw_load_opts lo = { .month = { 2000, 1 }, .rejects = rj, .threads = src->threads };
 	memset(st, 0, sizeof *st);
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++) {
 		L->table = t;
-		rc = cw_load_csv_records(dir, t, &lo, st, take, L, &L->t[t].unknown);
+		rc = src->read(src->ctx, t, &lo, st, take, L, &L->t[t].unknown);
 	}
 	int rc2 = cw_rejects_close(rj);
 	return rc < 0 ? rc : rc2;
 }
 
-/* DIR/budgets.csv, when there is one, checked as a run reads it and kept as it is. */
-static int keep_budgets(loader *L, const char *dir)
+/* DIR/budgets.csv, when there is one, checked as a run reads it: its text in *out (malloc'd, *len bytes),
+ * or *out NULL when there is none. */
+static int csv_budgets(void *ctx, char **out, size_t *len_out)
 {
-	char path[4096], name[64];
+	const char *dir = ctx;
+	char path[4096];
+	*out = NULL;
+	*len_out = 0;
 	if ((size_t)snprintf(path, sizeof path, "%s/budgets.csv", dir) >= sizeof path)
 		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
 	cw_budget_table t = { 0 };
@@ -713,8 +719,29 @@ static int keep_budgets(loader *L, const char *dir)
 	if (rc == 0 && ferror(f))
 		rc = cw_error_set(CW_EIO, "%s: read error", path);
 	fclose(f);
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	if (!buf && !(buf = malloc(1)))
+		return oom();
+	*out = buf;
+	*len_out = len;
+	return 0;
+}
+
+/* The source's budgets, when it has them, kept as they were read. */
+static int keep_budgets(loader *L, const cw_cs_source *src)
+{
+	char name[64], *buf;
+	size_t len;
+	if (!src->budgets)
+		return 0;
+	int rc = src->budgets(src->ctx, &buf, &len);
+	if (rc < 0 || !buf)
+		return rc;
 	snprintf(name, sizeof name, "budgets.%u.csv", L->id);
-	if (rc == 0 && (rc = write_named(L, &L->cat.budgets, name, buf ? buf : "", len)) == 0)
+	if ((rc = write_named(L, &L->cat.budgets, name, buf, len)) == 0)
 		L->cat.has_budgets = L->new_budgets = 1;
 	free(buf);
 	return rc;
@@ -726,7 +753,7 @@ static int cmp_key(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int cw_cs_load_csv(cw_cs_load_report *rep, const char *dir, const char *path, int threads)
+int cw_cs_load_source(cw_cs_load_report *rep, const cw_cs_source *src, const char *path)
 {
 	loader L = { .path = path, .fault = -1 };
 	cw_cs_catalog old = { 0 };
@@ -748,18 +775,18 @@ int cw_cs_load_csv(cw_cs_load_report *rep, const char *dir, const char *path, in
 		rc = cw_error_set(CW_EINVALID, "%s: too many loads; load the data into a new store", path);
 	cw_load_stats st;
 	if (rc == 0)
-		rc = read_folder(&L, dir, &st, threads);
+		rc = read_source(&L, src, &st);
 	if (rc == 0)
 		qsort(L.months, (size_t)L.nmonths, sizeof *L.months, cmp_key);
 	cw_cs_load now = { .id = L.id, .nmonths = L.nmonths, .months = L.months };
 	for (int t = 0; t < CW_T_COUNT; t++) {
-		snprintf(now.file[t], sizeof now.file[t], "%s.csv", cw_table_name(t));
+		snprintf(now.file[t], sizeof now.file[t], "%s%s", cw_table_name(t), src->file_ext);
 		now.unknown[t] = (uint32_t)L.t[t].unknown;
 	}
 	if (rc == 0)
 		rc = keep_old(&L, &old, &now);
 	if (rc == 0)
-		rc = keep_budgets(&L, dir);
+		rc = keep_budgets(&L, src);
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++) {
 		rc = write_table(&L, t);
 		rep->rows += L.t[t].n;
@@ -780,4 +807,18 @@ int cw_cs_load_csv(cw_cs_load_report *rep, const char *dir, const char *path, in
 	cw_cs_catalog_free(&old);
 	loader_free(&L);
 	return rc;
+}
+
+/* The CSV source: DIR/<table>.csv through the CSV source's reader. */
+static int csv_read(void *ctx, int table, const cw_load_opts *lo, cw_load_stats *st, cw_record_sink sink,
+                    void *sink_ctx, size_t *unknown)
+{
+	return cw_load_csv_records(ctx, table, lo, st, sink, sink_ctx, unknown);
+}
+
+int cw_cs_load_csv(cw_cs_load_report *rep, const char *dir, const char *path, int threads)
+{
+	cw_cs_source src = { .read = csv_read, .budgets = csv_budgets, .ctx = (void *)dir, .file_ext = ".csv",
+	                     .threads = threads };
+	return cw_cs_load_source(rep, &src, path);
 }

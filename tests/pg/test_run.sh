@@ -65,9 +65,10 @@ if [ -f "$TMP/csv/$last/sanctions.csv" ]; then
 fi
 
 # The claim lines read in slices on several connections of one snapshot (--db-connections; slices of 2
-# blocks here, so a month is dozens of them): the same results with 1 connection and with 4, the same as
-# from CSV, and the same rejects with the same row numbers.
-for n in 1 4; do
+# blocks here, so a month is dozens of them): the same results on 4 connections as from CSV, and the same
+# rejects with the same row numbers as the month's run on one connection (the default, one COPY: "fresh"
+# above, a one-month run as this one).
+for n in 4; do
   CW_PG_SLICE_BLOCKS=2 expect_exit 0 "the last month on $n connection(s)" -- "$CW" run --quiet --db "$URL" \
     --month "$last" --out "$TMP/conn$n" --max-reject-share 1 --no-report --db-connections "$n"
   for f in findings.csv ranking.csv sanctions.csv; do
@@ -76,7 +77,7 @@ for n in 1 4; do
       || { fail "$f differs on $n connection(s)"; diff "$TMP/csv/$last/$f" "$TMP/conn$n/$last/$f" | head -5 >&2; }
   done
 done
-cmp -s "$TMP/conn1/$last/rejects.csv" "$TMP/conn4/$last/rejects.csv" && pass "the same rejects on 1 and 4 connections" \
+cmp -s "$TMP/fresh/$last/rejects.csv" "$TMP/conn4/$last/rejects.csv" && pass "the same rejects on 1 and 4 connections" \
   || fail "rejects differ between 1 and 4 connections"
 expect_exit 2 "--db-connections 0 is a usage error" -- "$CW" run --db "$URL" --month "$last" --out "$TMP/x" --db-connections 0
 expect_output "db-connections" "the usage error names the option"

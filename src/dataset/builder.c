@@ -447,16 +447,20 @@ static int in_window(const cw_window *w, cw_minute t)
 static int check_pay(const cw_claim_row *x, cw_rowerr *err)
 {
 	static const char *const names[2] = { "fund_amount", "self_amount" };
-	cw_fen part[2] = { x->fund, x->self_pay }, sum = 0;
+	cw_fen part[2] = { x->fund, x->self_pay };
+	/* sizes in unsigned arithmetic: a caller of the public builder (or a damaged store) may pass any
+	 * value, and neither negating INT64_MIN nor adding two large parts may overflow */
+	uint64_t size = x->amount < 0 ? 0 - (uint64_t)x->amount : (uint64_t)x->amount, sum = 0;
 	for (int k = 0; k < 2; k++) {
 		if (part[k] == CW_FEN_NONE)
 			continue;
 		if ((part[k] < 0 && x->amount >= 0) || (part[k] > 0 && x->amount <= 0))
 			return reject(err, names[k], "%s must have the sign of amount (negative only on a refund line)",
 			              names[k]);
-		sum += part[k] < 0 ? -part[k] : part[k];
-		if (sum > (x->amount < 0 ? -x->amount : x->amount))
+		uint64_t mag = part[k] < 0 ? 0 - (uint64_t)part[k] : (uint64_t)part[k];
+		if (mag > size || sum > size - mag)
 			return reject(err, names[k], "fund_amount + self_amount is more than amount");
+		sum += mag;
 	}
 	return 0;
 }

@@ -100,6 +100,15 @@ static void test_rejects_and_skips(void **state)
 	r.amount = -100;
 	assert_int_equal(cw_builder_add_claim(&err, b, &r), CW_EINVALID);
 	assert_string_equal(err.column, "amount");
+	/* the fund's and the patient's parts at the top of the range: refused, without overflowing their sum
+	 * (found by fuzz_store: a damaged store hands the builder any value) */
+	r.amount = INT64_MAX;
+	r.fund = INT64_MAX;
+	r.self_pay = INT64_MAX;
+	assert_int_equal(cw_builder_add_claim(&err, b, &r), CW_EINVALID);
+	assert_string_equal(err.column, "self_amount");
+	r.amount = -100;
+	r.fund = r.self_pay = CW_FEN_NONE;
 	cw_bundle_row self = { "LAB1", "LAB1" };
 	assert_int_equal(cw_builder_add_bundle(&err, b, &self), CW_EINVALID);
 	cw_result_row res = { "NOPE", CW_RESULT_POSITIVE };

@@ -7,10 +7,10 @@
 # libFuzzer harnesses for a bounded time each (clang, in build-fuzz); a month's work under valgrind
 # memcheck (a plain build, in build-valgrind).
 #
-#   scripts/test.sh [-j N] [--fuzz-seconds S]     (default 10; S = 0 skips the fuzzers)
+#   scripts/test.sh [-j N] [--fuzz-seconds S]     (default 8; S = 0 skips the fuzzers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jobs=2 fuzz_seconds=10
+jobs=2 fuzz_seconds=8
 while [ $# -gt 0 ]; do
   case "$1" in
     -j) jobs="$2"; shift ;;

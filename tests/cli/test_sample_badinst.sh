@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # test_sample_badinst.sh: `claimwatch sample --of institutions` (docs/sample.md) weighs institutions by their
-# assessment (risk = 100 - the score of inst_assessment.csv), so over 50 seeds of the draw, on each of two
-# generated months (two generator seeds), the generated bad institutions (truth.json's bad_institutions,
-# tools/gen/gen_badinst.c) are drawn more often than their chance share. A run that writes no
+# assessment (risk = 100 - the score of inst_assessment.csv), so over 50 seeds of the draw, on a generated
+# month (generator seed 11; seed 5, with the same margin, was dropped to keep the suite in its time), the
+# generated bad institutions (truth.json's bad_institutions, tools/gen/gen_badinst.c) are drawn more often
+# than their chance share. A run that writes no
 # institutions' assessment fails the test.
 . "$(dirname "$0")/lib.sh"
 T=$TMP
 "$CW" gen --help >/dev/null 2>&1 || skip "this build has no 'claimwatch gen'"
 stop() { fail "$*"; finish; }
 
-for gs in 11 5; do
+for gs in 11; do
 	"$CW" gen --out "$T/D$gs" --months 2026-03 --scale 1 --seed $gs --quiet || stop "claimwatch gen --seed $gs failed"
 	"$CW" run --data "$T/D$gs" --rules "$T/D$gs/rules.json" --month 2026-03 --out "$T/R$gs" --quiet --no-report ||
 		stop "claimwatch run failed"

@@ -9,40 +9,7 @@
 #include "testutil.h"
 #include "claimwatch/error.h"
 #include "io/csv.h"
-
-/* A reader over memory that hands out at most `chunk` bytes per call. */
-typedef struct memsrc {
-	const char *data;
-	size_t len, pos, chunk;
-	int fail_at; /* fail once pos reaches this (0: never) */
-} memsrc;
-
-static long mem_read(void *ctx, char *buf, size_t n)
-{
-	memsrc *m = ctx;
-	if (m->fail_at && m->pos >= (size_t)m->fail_at) {
-		errno = EIO;
-		return -1;
-	}
-	size_t k = m->len - m->pos;
-	if (k > n)
-		k = n;
-	if (m->chunk && k > m->chunk)
-		k = m->chunk;
-	memcpy(buf, m->data + m->pos, k);
-	m->pos += k;
-	return (long)k;
-}
-
-/* Appends s to the growing string *out. */
-static void put(char **out, size_t *len, const char *s, size_t n)
-{
-	*out = realloc(*out, *len + n + 1);
-	assert_non_null(*out);
-	memcpy(*out + *len, s, n);
-	*len += n;
-	(*out)[*len] = 0;
-}
+#include "memsrc.h"
 
 /* Every record of the input as "LINE:[f1|f2]" or "LINE:!reason{raw}", one per
  * line, with "$" after a record that had no final line break. */

@@ -15,6 +15,7 @@
 #include "claimwatch/error.h"
 #include "io/csv.h"
 #include "io/csv_scan.h"
+#include "memsrc.h"
 
 /* --- the scans alone ------------------------------------------------------------ */
 
@@ -105,45 +106,10 @@ static void test_scan_cap(void **state)
 
 /* --- the reader with each scan ------------------------------------------------------ */
 
-typedef struct memsrc {
-	const char *data;
-	size_t len, pos, chunk;
-} memsrc;
-
-static long mem_read(void *ctx, char *buf, size_t n)
-{
-	memsrc *m = ctx;
-	size_t k = m->len - m->pos;
-	if (k > n)
-		k = n;
-	if (m->chunk && k > m->chunk)
-		k = m->chunk;
-	memcpy(buf, m->data + m->pos, k);
-	m->pos += k;
-	return (long)k;
-}
-
-/* Appends to *out, which grows in powers of two from 1 KiB. */
-static void put(char **out, size_t *len, const char *s, size_t n)
-{
-	size_t cap = 1024;
-	while (cap < *len + 1)
-		cap *= 2;
-	if (*len + n + 1 > cap || !*out) {
-		while (cap < *len + n + 1)
-			cap *= 2;
-		*out = realloc(*out, cap);
-	}
-	assert_non_null(*out);
-	memcpy(*out + *len, s, n);
-	*len += n;
-	(*out)[*len] = 0;
-}
-
 /* Every record as "LINE:[len:field|...]{raw}" or "LINE:!reason{raw}", "$" when without a line break. */
 static char *dump(const char *data, size_t len, size_t chunk, const cw_csv_opts *opts)
 {
-	memsrc m = { data, len, 0, chunk };
+	memsrc m = { data, len, 0, chunk, 0 };
 	cw_csv *c;
 	assert_int_equal(cw_csv_open_reader(&c, mem_read, &m, "test", opts), 0);
 	char *out = NULL, tmp[64];

@@ -18,8 +18,9 @@
 
 static const char help[] =
 	"usage: claimwatch load --data DIR --db URL [options]\n"
-	"       claimwatch load --data DIR --store PATH [--threads N] [--quiet]\n"
-	"       claimwatch load --db URL --store PATH [--quiet]\n"
+	"       claimwatch load --data DIR --store PATH [--threads N] [--lookback-days N | --no-images]\n"
+	"                       [--quiet]\n"
+	"       claimwatch load --db URL --store PATH [--lookback-days N | --no-images] [--quiet]\n"
 	"\n"
 	"Loads DIR/<table>.csv for every table of the data contract into the database, in one\n"
 	"transaction. Rows are checked exactly as `claimwatch run --data DIR` checks them; the\n"
@@ -43,12 +44,18 @@ static const char help[] =
 	"With --db URL --store PATH (no --data), the database's input tables go into the store\n"
 	"instead: every row, in one snapshot, read as `claimwatch run --db` reads it, so a run\n"
 	"from the store finds what a run from the database finds (the budgets table too).\n"
+	"Then each month of the store gets a month image: the finished data of its run's window,\n"
+	"which `run --store` maps instead of building it (a month with rejected rows gets none;\n"
+	"a run with another look-back, or after a later load, builds from the partitions).\n"
 	"\n"
 	"options:\n"
 	"  --data DIR             folder of the data contract's CSV files\n"
 	"  --store PATH           write the folder (or with --db, the database) into the\n"
 	"                         columnar store at PATH\n"
 	"  --threads N            with --store: threads reading the folder (0: one per core)\n"
+	"  --lookback-days N      with --store: the look-back the month images are built for\n"
+	"                         (default: rules load.lookback_days, as a run takes it)\n"
+	"  --no-images            with --store: no month images (runs build every month)\n"
 	"  --db URL               a libpq connection string (URL or key=value; PG* variables\n"
 	"                         and ~/.pgpass apply)\n"
 	"  --rejects FILE         also keep the rejected rows in this CSV file\n"
@@ -64,12 +71,14 @@ static const char help[] =
 	"\n"
 	"exit codes: 0 ok, 1 failure, 2 usage error, 3 too many rejected rows\n";
 
-enum { O_DATA = 256, O_DB, O_REJECTS, O_MAXREJ, O_REPLACE, O_QUIET, O_HELP, O_ROOT, O_STORE, O_THREADS };
+enum { O_DATA = 256, O_DB, O_REJECTS, O_MAXREJ, O_REPLACE, O_QUIET, O_HELP, O_ROOT, O_STORE, O_THREADS, O_LOOKBACK,
+       O_NOIMAGES };
 static const struct option options[] = {
 	{ "data", required_argument, 0, O_DATA }, { "db", required_argument, 0, O_DB },
 	{ "rejects", required_argument, 0, O_REJECTS }, { "max-reject-share", required_argument, 0, O_MAXREJ },
 	{ "replace-months", required_argument, 0, O_REPLACE }, { "root", required_argument, 0, O_ROOT },
 	{ "store", required_argument, 0, O_STORE }, { "threads", required_argument, 0, O_THREADS },
+	{ "lookback-days", required_argument, 0, O_LOOKBACK }, { "no-images", no_argument, 0, O_NOIMAGES },
 	{ "quiet", no_argument, 0, O_QUIET }, { "help", no_argument, 0, O_HELP }, { 0, 0, 0, 0 }
 };
 
@@ -83,6 +92,37 @@ static int default_share(double *share)
 	rc = cw_section_double(share, &load, "max_reject_share", 0, 1);
 	cw_rules_free(rules);
 	return rc;
+}
+
+/* The rules' default look-back (load.lookback_days), for the month images. */
+static int default_lookback(int *days)
+{
+	cw_rules *rules;
+	int rc = cw_rules_load(&rules, NULL, NULL);
+	if (rc < 0)
+		return rc;
+	cw_section load = cw_rules_section(rules, "load");
+	long long v = 0;
+	rc = cw_section_int(&v, &load, "lookback_days", 0, 3660);
+	*days = (int)v;
+	cw_rules_free(rules);
+	return rc;
+}
+
+/* The store's month images after a load (store_image.c), for lookback days (-1: the rules'). */
+static int build_images(const char *store, int lookback, int threads)
+{
+	cw_cs_images_report rep;
+	double t0 = cw_now();
+	int rc = lookback < 0 ? default_lookback(&lookback) : 0;
+	if (rc == 0)
+		rc = cw_cs_images_build(&rep, store, lookback, threads);
+	if (rc < 0)
+		return rc;
+	cw_progress_note("%s: month images (look-back %d days) in %.1f s: %d built, %d kept, %d not made (rejected "
+	                 "rows), %.1f MB", store, lookback, cw_now() - t0, rep.built, rep.kept, rep.skipped,
+	                 (double)rep.bytes / 1e6);
+	return 0;
 }
 
 /* One line per month whose claim lines changed. */
@@ -160,7 +200,7 @@ static int private_file(char *path, size_t size)
 }
 
 /* `load --db URL --store PATH` (src/pg/pg_store.c). */
-static int load_store_db(const char *db, const char *store)
+static int load_store_db(const char *db, const char *store, int lookback, int images)
 {
 	cw_cs_load_report rep;
 	cw_pg *pg;
@@ -172,11 +212,13 @@ static int load_store_db(const char *db, const char *store)
 		cw_progress_note("%s: loaded %s in %.1f s: %llu rows of %d months, %d partitions now (load %u)", store,
 		                 pg->target, cw_now() - t0, (unsigned long long)rep.rows, rep.nmonths, rep.nparts, rep.load);
 	cw_pg_close(pg);
+	if (rc == 0 && images)
+		rc = build_images(store, lookback, 0);
 	return rc < 0 ? cw_cli_fail("load", rc) : CW_EXIT_OK;
 }
 
 /* `load --data DIR --store PATH` (src/store/store_write.c). */
-static int load_store(const char *dir, const char *store, int threads)
+static int load_store(const char *dir, const char *store, int threads, int lookback, int images)
 {
 	cw_cs_load_report rep;
 	double t0 = cw_now();
@@ -185,13 +227,16 @@ static int load_store(const char *dir, const char *store, int threads)
 		return cw_cli_fail("load", rc);
 	cw_progress_note("%s: loaded %s in %.1f s: %llu rows of %d months, %d partitions now (load %u)", store, dir,
 	                 cw_now() - t0, (unsigned long long)rep.rows, rep.nmonths, rep.nparts, rep.load);
+	if (images && (rc = build_images(store, lookback, threads)) < 0)
+		return cw_cli_fail("load", rc);
 	return CW_EXIT_OK;
 }
 
 int cw_cmd_load(int argc, char **argv)
 {
 	const char *dir = NULL, *db = NULL, *rejects = NULL, *root = NULL, *store = NULL;
-	long threads = 0;
+	long threads = 0, lookback = -1;
+	int images = 1, threads_given = 0;
 	double share = -1;
 	cw_month replace_first = { 0, 0 }, replace_last = { 0, 0 };
 	int c, replace = 0;
@@ -207,7 +252,13 @@ int cw_cmd_load(int argc, char **argv)
 		case O_THREADS:
 			if (cw_cli_int(&threads, "load", "--threads", optarg, 0, 256) < 0)
 				return CW_EXIT_USAGE;
+			threads_given = 1;
 			break;
+		case O_LOOKBACK:
+			if (cw_cli_int(&lookback, "load", "--lookback-days", optarg, 0, 3660) < 0)
+				return CW_EXIT_USAGE;
+			break;
+		case O_NOIMAGES: images = 0; break;
 		case O_MAXREJ:
 			if (cw_cli_double(&share, "load", "--max-reject-share", optarg, 0, 1) < 0)
 				return CW_EXIT_USAGE;
@@ -226,12 +277,21 @@ int cw_cmd_load(int argc, char **argv)
 		return cw_cli_usage("load", "unexpected argument '%s'", argv[optind]);
 	if (store && dir && db)
 		return cw_cli_usage("load", "--store PATH takes --data DIR or --db URL, not both");
+	if (store && (rejects || root || replace || share >= 0))
+		return cw_cli_usage("load", "--rejects, --root, --replace-months and --max-reject-share are for --db; "
+		                    "with --store, rejected rows are kept in the store and each run writes them");
+	if (store && db && threads_given)
+		return cw_cli_usage("load", "--threads is for --data DIR --store PATH");
+	if (!store && (lookback >= 0 || !images))
+		return cw_cli_usage("load", "--lookback-days and --no-images are for --store PATH");
+	if (store && !images && lookback >= 0)
+		return cw_cli_usage("load", "--lookback-days is the month images' look-back: not with --no-images");
 	if (store && db)
-		return load_store_db(db, store);
+		return load_store_db(db, store, (int)lookback, images);
 	if (!dir)
 		return cw_cli_usage("load", "--data DIR is required");
 	if (store)
-		return load_store(dir, store, (int)threads);
+		return load_store(dir, store, (int)threads, (int)lookback, images);
 	if (!db)
 		return cw_cli_usage("load", "--db URL or --store PATH is required");
 	cw_pseudo key;

@@ -1,6 +1,7 @@
 /* dataset.c: the columnar dataset's storage, accessors and the contract's enumeration names. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "claimwatch/error.h"
 #include "dataset/dataset_impl.h"
 #include "util/grow.h"
@@ -188,6 +189,12 @@ void cw_dataset_free(cw_dataset *ds)
 {
 	if (!ds)
 		return;
+	if (ds->from_image) {
+		if (ds->image)
+			munmap(ds->image, ds->image_len);
+		free(ds);
+		return;
+	}
 	cw_pool_free(&ds->pool);
 	for (int t = 0; t < CW_T_COUNT; t++) {
 		cw_idmap_free(&ds->map[t]);

@@ -34,6 +34,11 @@ struct cw_dataset {
 	int nowned;
 	cw_build_stats stats;
 	uint64_t month_rows[CW_T_COUNT]; /* rows taken of the window's month (a visit: admitted in it) */
+	/* Opened from an image (image.c): every array points into it, none is freed; image (when not
+	 * NULL) is a mapping of image_len bytes that cw_dataset_free unmaps. */
+	int from_image;
+	void *image;
+	size_t image_len;
 };
 
 /* The key column of a table with a single-column key (ids, item codes); NULL for the others. */

@@ -4,6 +4,7 @@
  *   source ID TABLE FILE UNKNOWN_COLUMNS  (per load and table: the reject file's name, unread columns)
  *   part TABLE KEY LOAD ROWS HOME VALID COLFILE SIZE SUM HEAPFILE SIZE SUM TEXTFILE SIZE SUM
  *   budgets FILE SIZE SUM                 (optional: the budgets.csv kept)
+ *   image MONTH LOOKBACK INPUTS FILE SIZE SUM  (version 2: a month image, store_image.c)
  *   end SUM                               (the checksum of every byte before this line)
  * parsed strictly (anything else is an error naming the line), written atomically. */
 #include <errno.h>
@@ -24,6 +25,7 @@ void cw_cs_catalog_free(cw_cs_catalog *c)
 		free(c->loads[i].months);
 	free(c->loads);
 	free(c->parts);
+	free(c->images);
 	memset(c, 0, sizeof *c);
 }
 
@@ -189,6 +191,27 @@ static int parse_part(parser *p)
 	return 0;
 }
 
+static int parse_image(parser *p)
+{
+	cw_cs_catalog *c = p->c;
+	cw_cs_image x = { 0 };
+	uint64_t lookback;
+	if (c->version < 2 || p->ntok != 7 || key_parse(&x.key, p->tok[1]) < 0 || x.key < 0 ||
+	    num_parse(&lookback, p->tok[2], 0, 3660) < 0 || num_parse(&x.inputs, p->tok[3], 1, UINT64_MAX) < 0 ||
+	    parse_file(&x.file, p->tok + 4) < 0)
+		return bad(p, "expected: image MONTH LOOKBACK INPUTS FILE SIZE SUM");
+	x.lookback = (int)lookback;
+	for (size_t i = 0; i < c->nimages; i++)
+		if (c->images[i].key == x.key && c->images[i].lookback == x.lookback)
+			return bad(p, "a second image of the same month and look-back");
+	void *grown = realloc(c->images, (c->nimages + 1) * sizeof *c->images);
+	if (!grown)
+		return cw_error_set(CW_ENOMEM, "out of memory reading %s", p->name);
+	c->images = grown;
+	c->images[c->nimages++] = x;
+	return 0;
+}
+
 /* Splits line (NUL-terminated, modified) at single spaces. */
 static int split(parser *p, char *line)
 {
@@ -219,9 +242,9 @@ static int parse_line(parser *p, char *line)
 		if (p->ntok != 2 || strcmp(w, CW_CS_MAGIC) || num_parse(&v, p->tok[1], 0, 1000000) < 0)
 			return bad(p, "not a claimwatch store catalogue (it starts with '" CW_CS_MAGIC " VERSION')");
 		p->c->version = (int)v;
-		if (v != CW_CS_VERSION)
-			return cw_error_set(CW_EINVALID, "%s: a store of format version %d; this claimwatch reads version "
-			                    "%d only (load the data again into a new store)", p->name, (int)v,
+		if (v < 1 || v > CW_CS_VERSION)
+			return cw_error_set(CW_EINVALID, "%s: a store of format version %d; this claimwatch reads versions "
+			                    "1 to %d (load the data again into a new store)", p->name, (int)v,
 			                    CW_CS_VERSION);
 		return 0;
 	}
@@ -231,13 +254,15 @@ static int parse_line(parser *p, char *line)
 		return parse_source(p);
 	if (strcmp(w, "part") == 0)
 		return parse_part(p);
+	if (strcmp(w, "image") == 0)
+		return parse_image(p);
 	if (strcmp(w, "budgets") == 0) {
 		if (p->ntok != 4 || p->c->has_budgets || parse_file(&p->c->budgets, p->tok + 1) < 0)
 			return bad(p, "expected: budgets FILE SIZE SUM, once");
 		p->c->has_budgets = 1;
 		return 0;
 	}
-	return bad(p, "unknown line (expected load, source, part or end)");
+	return bad(p, "unknown line (expected load, source, part, budgets, image or end)");
 }
 
 static int parse_end(parser *p, const char *line, size_t len, const char *text, size_t body)
@@ -358,6 +383,12 @@ int cw_cs_catalog_format(char **out, size_t *len, const cw_cs_catalog *c)
 		         c->budgets.sum);
 		cw_sb_add(&sb, "", line);
 	}
+	for (size_t i = 0; i < c->nimages; i++) {
+		const cw_cs_image *m = &c->images[i];
+		snprintf(line, sizeof line, "image %s %d %016" PRIx64 " %s %" PRIu64 " %016" PRIx64 "\n",
+		         cw_cs_key_name(k, m->key), m->lookback, m->inputs, m->file.name, m->file.size, m->file.sum);
+		cw_sb_add(&sb, "", line);
+	}
 	if (sb.failed) {
 		free(sb.s);
 		return cw_error_set(CW_ENOMEM, "out of memory writing the store's catalogue");
@@ -370,6 +401,22 @@ int cw_cs_catalog_format(char **out, size_t *len, const cw_cs_catalog *c)
 	}
 	*out = sb.s;
 	*len = sb.len;
+	return 0;
+}
+
+int cw_cs_catalog_inputs(uint64_t *out, const cw_cs_catalog *c)
+{
+	cw_cs_catalog bare = *c;
+	bare.nimages = 0;
+	bare.has_budgets = 0;
+	bare.version = CW_CS_VERSION;
+	char *text;
+	size_t len;
+	int rc = cw_cs_catalog_format(&text, &len, &bare);
+	if (rc < 0)
+		return rc;
+	*out = cw_cs_checksum(text, len);
+	free(text);
 	return 0;
 }
 

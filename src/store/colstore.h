@@ -20,7 +20,7 @@
 #include "source/load_table.h"
 #include "source/rows.h"
 
-#define CW_CS_VERSION 1
+#define CW_CS_VERSION 2 /* 2: month images (image lines); version 1 is still read */
 #define CW_CS_CATALOG "CATALOG"
 #define CW_CS_MAGIC "claimwatch-store"
 
@@ -54,6 +54,15 @@ int cw_cs_layout_of(cw_cs_layout *out, int table, uint64_t rows);
 
 /* The store's 64-bit checksum of len bytes. */
 uint64_t cw_cs_checksum(const void *data, size_t len);
+/* The same checksum over bytes given in pieces: init, add each piece in order, end. */
+typedef struct cw_cs_sum {
+	uint64_t h[4], len;
+	unsigned char buf[32];
+	size_t nbuf;
+} cw_cs_sum;
+void cw_cs_sum_init(cw_cs_sum *s);
+void cw_cs_sum_add(cw_cs_sum *s, const void *data, size_t len);
+uint64_t cw_cs_sum_end(const cw_cs_sum *s);
 
 /* A record's text in the text file: u32 ncols then, per column, u32 len (UINT32_MAX: a column the source did
  * not have) and the bytes; or, for a record that could not be split, u32 UINT32_MAX, u32 len and the
@@ -92,13 +101,23 @@ typedef struct cw_cs_load {
 	uint32_t unknown[CW_T_COUNT];     /* columns of the header outside the contract */
 } cw_cs_load;
 
+/* A month image (store_image.c): the finished dataset of one month's window, for one look-back, built
+ * from the partitions the catalogue named when `inputs` was their checksum (cw_cs_catalog_inputs). */
+typedef struct cw_cs_image {
+	int32_t key;      /* the month */
+	int lookback;     /* days */
+	uint64_t inputs;
+	cw_cs_file file;
+} cw_cs_image;
+
 typedef struct cw_cs_catalog {
 	int version;
-	size_t nparts, nloads;
+	size_t nparts, nloads, nimages;
 	cw_cs_part *parts;
 	cw_cs_load *loads;
 	int has_budgets;     /* the newest budgets.csv loaded, kept as it was read */
 	cw_cs_file budgets;
+	cw_cs_image *images;
 } cw_cs_catalog;
 
 void cw_cs_catalog_free(cw_cs_catalog *c);
@@ -112,6 +131,11 @@ int cw_cs_catalog_read(cw_cs_catalog *out, const char *dir);
 int cw_cs_catalog_format(char **out, size_t *len, const cw_cs_catalog *c);
 /* Writes dir/CATALOG atomically: a temporary file, fsync, rename, fsync of the folder. */
 int cw_cs_catalog_write(const char *dir, const cw_cs_catalog *c);
+/* The checksum of what the catalogue says of the loads and partitions (not of its images or budgets):
+ * a month image is used only while it equals the one it was built from. */
+int cw_cs_catalog_inputs(uint64_t *out, const cw_cs_catalog *c);
+/* Removes the files of path that look like the store's and that catalogue c does not name. */
+void cw_cs_remove_unnamed(const char *path, const cw_cs_catalog *c);
 /* "2026-05", "dim" or "any" for a partition key (buf of 8 bytes at least). */
 const char *cw_cs_key_name(char *buf, int32_t key);
 int32_t cw_cs_key_of(cw_month m);
@@ -145,8 +169,30 @@ int cw_cs_load_source(cw_cs_load_report *rep, const cw_cs_source *src, const cha
 struct cw_budget_table;
 int cw_cs_budgets_read(struct cw_budget_table *t, const char *path);
 
-/* A month from the store at path, as cw_load_csv reads it from a folder (claimwatch/source.h). */
+/* A month from the store at path, as cw_load_csv reads it from a folder (claimwatch/source.h): its
+ * month image when the catalogue has one for the month and look-back that matches the partitions
+ * (and CLAIMWATCH_STORE_IMAGES is not 0), else built from the partitions. */
 int cw_cs_load_month(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_load_opts *opts);
+/* The same built from the partitions that catalogue cat (of the store at path) names; stats zeroed
+ * by the caller. */
+int cw_cs_load_month_from(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_cs_catalog *cat,
+                          const cw_load_opts *opts);
+
+/* --- month images (store_image.c) ---------------------------------------------------------------------
+ * A month image is the finished dataset of a month's window (src/dataset/image.c) with the load's counts,
+ * built after a load from the partitions, for one look-back, so that a run maps it instead of building. */
+typedef struct cw_cs_images_report {
+	int built, kept, skipped; /* skipped: a window with rejected rows (its run replays them) */
+	uint64_t bytes;
+} cw_cs_images_report;
+/* Builds the store's missing or stale month images for lookback days, every month its loads hold, and
+ * records them in the catalogue (written atomically; the store stays readable throughout). */
+int cw_cs_images_build(cw_cs_images_report *rep, const char *path, int lookback, int threads);
+/* The month image of opts's month and look-back, mapped and checked, into *out and *stats. Returns 0;
+ * CW_ENOTFOUND when there is none that matches the catalogue's partitions (or it was written by another
+ * build of claimwatch: a progress note says so); CW_EINVALID naming the file when it is damaged. */
+int cw_cs_image_open(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_cs_catalog *cat,
+                     const cw_load_opts *opts);
 
 /* A mapped, checked partition (store_read.c). */
 typedef struct cw_cs_map {

@@ -80,29 +80,68 @@ static inline uint64_t mix(uint64_t h, uint64_t w)
 
 /* Four independent lanes of 8-byte words, folded at the end: a few GB/s, so that checking a month's
  * files costs little beside reading them. */
-uint64_t cw_cs_checksum(const void *data, size_t len)
+static const uint64_t lane_seed[4] = { 0x243F6A8885A308D3ull, 0x13198A2E03707344ull, 0xA4093822299F31D0ull,
+                                       0x082EFA98EC4E6C89ull };
+
+static void lanes(uint64_t h[4], const unsigned char *p, size_t blocks)
 {
-	const unsigned char *p = data;
-	uint64_t h[4] = { 0x243F6A8885A308D3ull, 0x13198A2E03707344ull, 0xA4093822299F31D0ull,
-		          0x082EFA98EC4E6C89ull };
-	size_t i = 0;
-	for (; i + 32 <= len; i += 32)
+	for (size_t i = 0; i < blocks; i++, p += 32)
 		for (int k = 0; k < 4; k++) {
 			uint64_t w;
-			memcpy(&w, p + i + 8 * k, 8);
+			memcpy(&w, p + 8 * k, 8);
 			h[k] = mix(h[k], w);
 		}
-	uint64_t tail = 0, r = h[0] ^ (uint64_t)len;
+}
+
+/* The fold of the lanes with the tail (under 32 bytes) and the length. */
+static uint64_t fold(const uint64_t h[4], const unsigned char *p, size_t rest, uint64_t len)
+{
+	uint64_t tail = 0, r = h[0] ^ len;
+	size_t i = 0;
 	for (int k = 1; k < 4; k++)
 		r = mix(r, h[k]);
-	for (; i + 8 <= len; i += 8) {
+	for (; i + 8 <= rest; i += 8) {
 		memcpy(&tail, p + i, 8);
 		r = mix(r, tail);
 	}
 	tail = 0;
-	memcpy(&tail, p + i, len - i);
-	return mix(mix(r, tail), (uint64_t)len);
+	memcpy(&tail, p + i, rest - i);
+	return mix(mix(r, tail), len);
 }
+
+uint64_t cw_cs_checksum(const void *data, size_t len)
+{
+	uint64_t h[4];
+	memcpy(h, lane_seed, sizeof h);
+	lanes(h, data, len / 32);
+	return fold(h, (const unsigned char *)data + len / 32 * 32, len % 32, len);
+}
+
+void cw_cs_sum_init(cw_cs_sum *s)
+{
+	memset(s, 0, sizeof *s);
+	memcpy(s->h, lane_seed, sizeof s->h);
+}
+
+void cw_cs_sum_add(cw_cs_sum *s, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	s->len += len;
+	if (s->nbuf) {
+		size_t k = len < 32 - s->nbuf ? len : 32 - s->nbuf;
+		memcpy(s->buf + s->nbuf, p, k);
+		s->nbuf += k, p += k, len -= k;
+		if (s->nbuf < 32)
+			return;
+		lanes(s->h, s->buf, 1);
+		s->nbuf = 0;
+	}
+	lanes(s->h, p, len / 32);
+	memcpy(s->buf, p + len / 32 * 32, len % 32);
+	s->nbuf = len % 32;
+}
+
+uint64_t cw_cs_sum_end(const cw_cs_sum *s) { return fold(s->h, s->buf, s->nbuf, s->len); }
 
 /* Reads a u32 at *at, advancing; 0 when it does not fit. */
 static int get_u32(uint32_t *v, const char *heap, uint64_t size, uint64_t *at)

@@ -457,6 +457,32 @@ static int load_table(feed *F, const cw_cs_catalog *cat, int table, int32_t firs
 	return rc;
 }
 
+int cw_cs_load_month_from(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_cs_catalog *cat,
+                          const cw_load_opts *opts)
+{
+	cw_builder *b;
+	int rc = cw_builder_new(&b, opts->month, opts->lookback_days);
+	if (rc < 0)
+		return rc;
+	const cw_window *w = cw_builder_window(b);
+	int32_t first = cw_cs_key_of(cw_month_of(w->window_start)), last = cw_cs_key_of(opts->month);
+	feed F = { .b = b, .opts = opts, .st = stats, .first = first, .last = last };
+	cw_progress_begin("reading the store", 0, "");
+	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
+		rc = load_table(&F, cat, t, first, last, path);
+	cw_progress_end();
+	cw_rowbuf_free(&F.rb);
+	if (rc < 0) {
+		cw_builder_free(b);
+		return rc;
+	}
+	cw_progress_begin("indexing the month", 0, "");
+	cw_builder_set_threads(b, opts->threads);
+	rc = cw_builder_finish(out, b);
+	cw_progress_end();
+	return rc;
+}
+
 int cw_cs_load_month(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_load_opts *opts)
 {
 	cw_load_stats local;
@@ -471,28 +497,13 @@ int cw_cs_load_month(cw_dataset **out, cw_load_stats *stats, const char *path, c
 	int rc = cw_cs_catalog_read(&cat, path);
 	if (rc < 0)
 		return rc;
-	cw_builder *b;
-	if ((rc = cw_builder_new(&b, opts->month, opts->lookback_days)) < 0) {
-		cw_cs_catalog_free(&cat);
-		return rc;
+	const char *use = getenv("CLAIMWATCH_STORE_IMAGES");
+	rc = use && !strcmp(use, "0") ? CW_ENOTFOUND : cw_cs_image_open(out, stats, path, &cat, opts);
+	if (rc == CW_ENOTFOUND) {
+		memset(stats, 0, sizeof *stats);
+		rc = cw_cs_load_month_from(out, stats, path, &cat, opts);
 	}
-	const cw_window *w = cw_builder_window(b);
-	int32_t first = cw_cs_key_of(cw_month_of(w->window_start)), last = cw_cs_key_of(opts->month);
-	feed F = { .b = b, .opts = opts, .st = stats, .first = first, .last = last };
-	cw_progress_begin("reading the store", 0, "");
-	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
-		rc = load_table(&F, &cat, t, first, last, path);
-	cw_progress_end();
-	cw_rowbuf_free(&F.rb);
 	cw_cs_catalog_free(&cat);
-	if (rc < 0) {
-		cw_builder_free(b);
-		return rc;
-	}
-	cw_progress_begin("indexing the month", 0, "");
-	cw_builder_set_threads(b, opts->threads);
-	rc = cw_builder_finish(out, b);
-	cw_progress_end();
 	stats->seconds = cw_now() - t0;
 	return rc;
 }

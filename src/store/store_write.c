@@ -625,8 +625,9 @@ static int keep_old(loader *L, const cw_cs_catalog *old, const cw_cs_load *now)
 	return 0;
 }
 
-/* Removes the store's files that the catalogue does not name (earlier loads', a killed load's). */
-static void remove_unnamed(const char *path, const cw_cs_catalog *c)
+/* Removes the store's files that the catalogue does not name (earlier loads', a killed load's, month
+ * images of an earlier state). */
+void cw_cs_remove_unnamed(const char *path, const cw_cs_catalog *c)
 {
 	DIR *d = opendir(path);
 	if (!d)
@@ -635,13 +636,15 @@ static void remove_unnamed(const char *path, const cw_cs_catalog *c)
 	while ((e = readdir(d)) != NULL) {
 		size_t n = strlen(e->d_name);
 		int ours = (n > 4 && !strcmp(e->d_name + n - 4, ".col")) || (n > 5 && !strcmp(e->d_name + n - 5, ".heap")) ||
-		           (n > 5 && !strcmp(e->d_name + n - 5, ".text")) ||
+		           (n > 5 && !strcmp(e->d_name + n - 5, ".text")) || (n > 4 && !strcmp(e->d_name + n - 4, ".img")) ||
 		           (n > 12 && !strncmp(e->d_name, "budgets.", 8) && !strcmp(e->d_name + n - 4, ".csv"));
 		if (ours && c->has_budgets && !strcmp(c->budgets.name, e->d_name))
 			ours = 0;
 		for (size_t i = 0; i < c->nparts && ours; i++)
 			ours = strcmp(c->parts[i].col.name, e->d_name) && strcmp(c->parts[i].heap.name, e->d_name) &&
 			       strcmp(c->parts[i].text.name, e->d_name);
+		for (size_t i = 0; i < c->nimages && ours; i++)
+			ours = strcmp(c->images[i].file.name, e->d_name) != 0;
 		if (ours) {
 			char p[4096];
 			if ((size_t)snprintf(p, sizeof p, "%s/%s", path, e->d_name) < sizeof p)
@@ -799,7 +802,7 @@ int cw_cs_load_source(cw_cs_load_report *rep, const cw_cs_source *src, const cha
 	if (rc == 0)
 		rc = cw_cs_catalog_write(path, &L.cat);
 	if (rc == 0) {
-		remove_unnamed(path, &L.cat);
+		cw_cs_remove_unnamed(path, &L.cat);
 		rep->nparts = (int)L.cat.nparts;
 		rep->nmonths = now.nmonths;
 		rep->load = L.id;

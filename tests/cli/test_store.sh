@@ -5,6 +5,9 @@
 # folder split in two and loaded month by month (appended, then one month loaded again) runs as the
 # whole folder; a damaged, truncated or missing file and another format version are refused with a
 # message naming the file; a load killed while writing leaves the previous store readable and as it was.
+# Month images: a run maps them and writes what a run from the partitions writes; a month with
+# rejected rows, or a run with another look-back, builds from the partitions; a damaged image is
+# refused; a store of format version 1 (no images) is still read.
 . "$(dirname "$0")/lib.sh"
 
 export CLAIMWATCH_PSEUDONYM_KEY=00112233445566778899aabbccddeeff # the same pseudonyms under every root
@@ -20,7 +23,7 @@ echo "L47,maybe" >> "$d/exam_results.csv"
 
 s="$TMP/s"
 expect_exit 0 "load --data --store" -- "$CW" load --quiet --data "$d" --store "$s"
-[ -f "$s/CATALOG" ] && head -1 "$s/CATALOG" | grep -qx 'claimwatch-store 1' && pass "a catalogue of version 1" ||
+[ -f "$s/CATALOG" ] && head -1 "$s/CATALOG" | grep -qx 'claimwatch-store 2' && pass "a catalogue of version 2" ||
   fail "no catalogue"
 
 # same ROOT_A ROOT_B MONTH WHAT: every CSV file of the month is byte-identical.
@@ -85,6 +88,7 @@ rs = rows("exam_results")
 write(a, "exam_results", [rs[0]] + [r for r in rs[1:] if not late(month_of.get(r[0], ""))])
 write(b, "exam_results", [rs[0]] + [r for r in rs[1:] if late(month_of.get(r[0], ""))])
 EOF
+cp "$TMP/w/budgets.csv" "$TMP/b/" # the newest load's budgets are the store's
 s2="$TMP/s2"
 expect_exit 0 "load the first months" -- "$CW" load --quiet --data "$TMP/a" --store "$s2"
 expect_exit 0 "append the last month" -- "$CW" load --quiet --data "$TMP/b" --store "$s2"
@@ -131,8 +135,8 @@ fresh; truncate -s -8 "$TMP/bad/claim_lines.2026-02.1.heap"
 refused "a truncated heap" "claim_lines.2026-02.1.heap: [0-9]+ bytes where the store's catalogue says"
 fresh; rm "$TMP/bad/visits.2026-01.1.col"
 refused "a missing file" "visits.2026-01.1.col: No such file"
-fresh; sed -i '1s/ 1$/ 2/' "$TMP/bad/CATALOG"
-refused "another format version" "CATALOG: a store of format version 2; this claimwatch reads version 1"
+fresh; sed -i '1s/ 2$/ 3/' "$TMP/bad/CATALOG"
+refused "another format version" "CATALOG: a store of format version 3; this claimwatch reads versions 1 to 2"
 fresh; sed -i 's/^\(part claim_lines 2026-03 1 \)[0-9]*/\11/' "$TMP/bad/CATALOG"
 refused "an edited catalogue" "CATALOG: line [0-9]+: "
 fresh; head -c -30 "$s/CATALOG" > "$TMP/bad/CATALOG"
@@ -140,4 +144,74 @@ refused "a truncated catalogue" "CATALOG: line [0-9]+: .*truncated"
 expect_exit 1 "not a store" -- "$CW" run --quiet --store "$TMP" --month 2026-03 --out "$TMP/o7" --no-report
 expect_output "CATALOG: No such file" "not a store: named"
 expect_exit 2 "--store with --data" -- "$CW" run --store "$s" --data "$d" --month 2026-03 --out "$TMP/o7"
+for o in "--rejects $TMP/r.csv" "--max-reject-share 0.5" "--replace-months 2026-03" "--root $TMP/o7"; do
+  expect_exit 2 "load --store $o: refused" -- "$CW" load --quiet --data "$d" --store "$TMP/s9" $o
+done
+expect_exit 2 "load --db --lookback-days: refused" -- "$CW" load --quiet --data "$d" --db x --lookback-days 9
+
+# --- month images -------------------------------------------------------------------------------------
+# $s has an unsplit record in `any`, which every window reads: no month gets an image
+[ "$(grep -c '^image ' "$s/CATALOG")" = 0 ] && pass "no image of a month with rejected rows" ||
+  fail "images of a store with rejects: $(grep '^image ' "$s/CATALOG")"
+# $s2 (clean) has one for each of its months, look-back 45, and no image file the catalogue does not name
+[ "$(grep -c '^image 202[56]-[0-9][0-9] 45 ' "$s2/CATALOG")" = 4 ] &&
+  [ "$(ls "$s2" | grep -c '\.img$')" = 4 ] && pass "four month images, no stale file" ||
+  fail "images: $(grep '^image ' "$s2/CATALOG"); files: $(ls "$s2" | grep '\.img$')"
+CLAIMWATCH_STORE_IMAGES=0 "$CW" run --quiet --store "$s2" --month 2026-03 --out "$TMP/o8" --no-report ||
+  fail "run without images"
+same "$TMP/o5" "$TMP/o8" 2026-03 "image / partitions"
+counts "$TMP/o5" "$TMP/o8" 2026-03
+# another look-back: built from the partitions, as from the folder
+expect_exit 0 "run --lookback-days 30 from the store" -- "$CW" run --quiet --store "$s2" --month 2026-03 \
+  --lookback-days 30 --out "$TMP/o9" --no-report
+expect_exit 0 "run --lookback-days 30 from the folder" -- "$CW" run --quiet --data "$TMP/w" --month 2026-03 \
+  --lookback-days 30 --out "$TMP/o10" --no-report
+same "$TMP/o9" "$TMP/o10" 2026-03 "look-back 30 without its image"
+# a new load: images for look-back 30; those of 45 are dropped with the partitions they were built from
+expect_exit 0 "load --lookback-days 30" -- "$CW" load --quiet --data "$TMP/b" --store "$s2" --lookback-days 30
+grep -q '^image 2026-03 30 ' "$s2/CATALOG" && ! grep -q '^image 2026-03 45 ' "$s2/CATALOG" &&
+  pass "a new load drops the images of the old partitions" || fail "images after load 30: $(grep '^image' "$s2/CATALOG")"
+expect_exit 0 "run --lookback-days 30 from its image" -- "$CW" run --quiet --store "$s2" --month 2026-03 \
+  --lookback-days 30 --out "$TMP/o11" --no-report
+same "$TMP/o10" "$TMP/o11" 2026-03 "look-back 30 from its image"
+img=$(awk '$1 == "image" && $2 == "2026-03" { print $5 }' "$s2/CATALOG")
+freshi() { rm -rf "$TMP/bad" && cp -r "$s2" "$TMP/bad"; }
+refusedi() {
+  expect_exit 1 "$1: refused" -- "$CW" run --quiet --store "$TMP/bad" --month 2026-03 --lookback-days 30 \
+    --out "$TMP/o7" --no-report
+  expect_output "$2" "$1: the message names it"
+}
+freshi; printf '\x01' | dd of="$TMP/bad/$img" bs=1 seek=5000 conv=notrunc status=none
+refusedi "a damaged image" "$img: does not match its checksum"
+freshi; truncate -s -64 "$TMP/bad/$img"
+refusedi "a truncated image" "$img: [0-9]+ bytes where the store's catalogue says"
+freshi; rm "$TMP/bad/$img"
+refusedi "a missing image" "$img: No such file"
+# a store of version 1 (before images) is read as before
+freshi; python3 - "$TMP/bad/CATALOG" <<'EOF'
+import struct, sys
+M = (1 << 64) - 1
+def mix(h, w):
+    h = ((h ^ w) * 0x9E3779B97F4A7C15) & M
+    return h ^ (h >> 29)
+def checksum(b):  # cw_cs_checksum, src/store/format.c
+    h = [0x243F6A8885A308D3, 0x13198A2E03707344, 0xA4093822299F31D0, 0x082EFA98EC4E6C89]
+    n, i = len(b), 0
+    while i + 32 <= n:
+        for k in range(4):
+            h[k] = mix(h[k], struct.unpack_from("<Q", b, i + 8 * k)[0])
+        i += 32
+    r = h[0] ^ n
+    for k in range(1, 4):
+        r = mix(r, h[k])
+    while i + 8 <= n:
+        r = mix(r, struct.unpack_from("<Q", b, i)[0]); i += 8
+    return mix(mix(r, int.from_bytes(b[i:] + bytes(8 - (n - i)), "little")), n)
+lines = open(sys.argv[1], "rb").read().split(b"\n")[:-2]
+body = b"".join(l + b"\n" for l in [b"claimwatch-store 1"] + [l for l in lines[1:] if not l.startswith(b"image ")])
+open(sys.argv[1], "wb").write(body + b"end %016x\n" % checksum(body))
+EOF
+expect_exit 0 "a store of version 1" -- "$CW" run --quiet --store "$TMP/bad" --month 2026-03 --lookback-days 30 \
+  --out "$TMP/o12" --no-report
+same "$TMP/o10" "$TMP/o12" 2026-03 "version 1"
 finish

@@ -1,0 +1,362 @@
+/* store_image.c: month images of the columnar store (docs/store.md, "Month images").
+ *
+ * After a load, each month of the store gets the finished dataset of its window (the month and its
+ * look-back) built once from the partitions, as `run --store` would build it, and written as an image
+ * (src/dataset/image.c) behind a page holding the load's counts. A run maps it: nothing is typed,
+ * interned or sorted. An image names, in the catalogue, the checksum of the loads and partitions it was
+ * built from (cw_cs_catalog_inputs) and its look-back; a run uses it only while both still match, so a
+ * later load, or a run with another look-back, builds from the partitions as before. A window with a
+ * rejected row gets no image: its run replays the rejects from the partitions' text.
+ *
+ * File: IMAGE_HEAD bytes (magic, the size of the counts, the month, look-back, inputs, the counts),
+ * then the dataset's image. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "claimwatch/error.h"
+#include "dataset/image.h"
+#include "store/colstore.h"
+#include "util/progress.h"
+
+#define IMAGE_HEAD 4096
+#define IMAGE_MAGIC "CWSTIMG1"
+
+typedef struct image_file_head {
+	char magic[8];
+	uint64_t stats_size;
+	int64_t key;
+	uint64_t lookback, inputs;
+	cw_load_stats stats;
+} image_file_head;
+_Static_assert(sizeof(image_file_head) <= IMAGE_HEAD, "a month image's counts fit its first page");
+
+/* --- writing ------------------------------------------------------------------------------------------ */
+
+typedef struct out_file {
+	int fd;
+	const char *path;
+	cw_cs_sum sum;
+	uint64_t size;
+	char buf[1 << 20];
+	size_t n;
+} out_file;
+
+static int flush(out_file *o)
+{
+	for (size_t done = 0; done < o->n;) {
+		ssize_t k = write(o->fd, o->buf + done, o->n - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return cw_error_set(CW_EIO, "cannot write %s: %s", o->path, k < 0 ? strerror(errno) : "short write");
+		done += (size_t)k;
+	}
+	o->n = 0;
+	return 0;
+}
+
+static int put(void *ctx, const void *data, size_t len)
+{
+	out_file *o = ctx;
+	const char *p = data;
+	cw_cs_sum_add(&o->sum, data, len);
+	o->size += len;
+	while (len) {
+		size_t k = len < sizeof o->buf - o->n ? len : sizeof o->buf - o->n;
+		memcpy(o->buf + o->n, p, k);
+		o->n += k, p += k, len -= k;
+		if (o->n == sizeof o->buf && flush(o) < 0)
+			return CW_EIO;
+	}
+	return 0;
+}
+
+/* Writes ds and st as dir/name, fsync'd; f gets its name, size and checksum. */
+static int write_image(cw_cs_file *f, const char *dir, const char *name, const cw_dataset *ds,
+                       const cw_load_stats *st, const cw_cs_image *m)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
+	out_file *o = calloc(1, sizeof *o);
+	if (!o)
+		return cw_error_set(CW_ENOMEM, "out of memory writing %s", path);
+	o->path = path;
+	cw_cs_sum_init(&o->sum);
+	o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc = o->fd < 0 ? cw_error_set(CW_EIO, "cannot create %s: %s", path, strerror(errno)) : 0;
+	static unsigned char page[IMAGE_HEAD];
+	image_file_head h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, IMAGE_MAGIC, 8);
+	h.stats_size = sizeof h.stats;
+	h.key = m->key;
+	h.lookback = (uint64_t)m->lookback;
+	h.inputs = m->inputs;
+	h.stats = *st;
+	if (rc == 0)
+		rc = put(o, &h, sizeof h);
+	if (rc == 0)
+		rc = put(o, page, IMAGE_HEAD - sizeof h);
+	if (rc == 0)
+		rc = cw_dataset_image_write(ds, put, o);
+	if (rc == 0)
+		rc = flush(o);
+	if (rc == 0 && fsync(o->fd) != 0 && errno != EINVAL && errno != EROFS)
+		rc = cw_error_set(CW_EIO, "cannot sync %s: %s", path, strerror(errno));
+	if (o->fd >= 0 && close(o->fd) != 0 && rc == 0)
+		rc = cw_error_set(CW_EIO, "cannot close %s: %s", path, strerror(errno));
+	if (rc < 0)
+		unlink(path);
+	snprintf(f->name, sizeof f->name, "%s", name);
+	f->size = o->size;
+	f->sum = cw_cs_sum_end(&o->sum);
+	free(o);
+	return rc;
+}
+
+/* The month's window built from the partitions; *clean 0 when a row was rejected (no image then). */
+static int build_month(cw_dataset **ds, cw_load_stats *st, int *clean, const char *path, const cw_cs_catalog *cat,
+                       int32_t key, int lookback, int threads)
+{
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s/.image-rejects.tmp", path) >= sizeof tmp)
+		return cw_error_set(CW_EINVALID, "%s: path too long", path);
+	cw_rejects *rj;
+	int rc = cw_rejects_open(&rj, tmp);
+	if (rc < 0)
+		return rc;
+	unlink(tmp);
+	FILE *quiet = fopen("/dev/null", "w");
+	cw_load_opts lo = { .month = { key / 12, key % 12 + 1 }, .lookback_days = lookback, .rejects = rj,
+	                    .warn = quiet, .threads = threads };
+	memset(st, 0, sizeof *st);
+	rc = quiet ? cw_cs_load_month_from(ds, st, path, cat, &lo)
+	           : cw_error_set(CW_EIO, "cannot open /dev/null: %s", strerror(errno));
+	*clean = cw_rejects_count(rj) == 0;
+	int rc2 = cw_rejects_close(rj);
+	if (quiet)
+		fclose(quiet);
+	if (rc == 0 && rc2 < 0) {
+		cw_dataset_free(*ds);
+		*ds = NULL;
+		rc = rc2;
+	}
+	return rc;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Every month the store's loads hold, sorted, once each (malloc'd; *n of them). */
+static int store_months(int32_t **out, size_t *n, const cw_cs_catalog *cat)
+{
+	size_t total = 0, k = 0;
+	for (size_t i = 0; i < cat->nloads; i++)
+		total += (size_t)cat->loads[i].nmonths;
+	int32_t *m = malloc((total ? total : 1) * sizeof *m);
+	if (!m)
+		return cw_error_set(CW_ENOMEM, "out of memory listing the store's months");
+	for (size_t i = 0; i < cat->nloads; i++)
+		for (int j = 0; j < cat->loads[i].nmonths; j++)
+			m[k++] = cat->loads[i].months[j];
+	qsort(m, k, sizeof *m, cmp_key);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!u || m[u - 1] != m[i])
+			m[u++] = m[i];
+	*out = m;
+	*n = u;
+	return 0;
+}
+
+static const cw_cs_image *find_image(const cw_cs_catalog *cat, int32_t key, int lookback, uint64_t inputs)
+{
+	for (size_t i = 0; i < cat->nimages; i++)
+		if (cat->images[i].key == key && cat->images[i].lookback == lookback && cat->images[i].inputs == inputs)
+			return &cat->images[i];
+	return NULL;
+}
+
+/* The month's image: kept when the catalogue has a current one, else built and written (or skipped). */
+static int month_image(cw_cs_images_report *rep, cw_cs_image *out, int *have, const char *path,
+                       const cw_cs_catalog *cat, int32_t key, int lookback, uint64_t inputs, int threads)
+{
+	const cw_cs_image *old = find_image(cat, key, lookback, inputs);
+	*have = 0;
+	if (old) {
+		*out = *old;
+		*have = 1;
+		rep->kept++;
+		return 0;
+	}
+	char month[8], name[80];
+	cw_cs_key_name(month, key);
+	cw_progress_note("%s: building the month image of %s", path, month);
+	cw_dataset *ds;
+	cw_load_stats st;
+	int clean = 0;
+	int rc = build_month(&ds, &st, &clean, path, cat, key, lookback, threads);
+	if (rc < 0)
+		return rc;
+	if (!clean) {
+		cw_progress_note("%s: %s has rejected rows: no month image (its runs build it from the partitions)",
+		                 path, month);
+		rep->skipped++;
+		cw_dataset_free(ds);
+		return 0;
+	}
+	*out = (cw_cs_image){ .key = key, .lookback = lookback, .inputs = inputs };
+	snprintf(name, sizeof name, "image.%s.%016" PRIx64 ".%d.img", month, inputs, lookback);
+	rc = write_image(&out->file, path, name, ds, &st, out);
+	cw_dataset_free(ds);
+	if (rc == 0) {
+		*have = 1;
+		rep->built++;
+		rep->bytes += out->file.size;
+	}
+	return rc;
+}
+
+int cw_cs_images_build(cw_cs_images_report *rep, const char *path, int lookback, int threads)
+{
+	memset(rep, 0, sizeof *rep);
+	cw_cs_catalog cat;
+	int rc = cw_cs_catalog_read(&cat, path);
+	if (rc < 0)
+		return rc;
+	uint64_t inputs;
+	int32_t *months = NULL;
+	size_t nmonths = 0;
+	if ((rc = cw_cs_catalog_inputs(&inputs, &cat)) == 0)
+		rc = store_months(&months, &nmonths, &cat);
+	/* the images of other look-backs that still match stay; this look-back's are made anew */
+	size_t cap = cat.nimages + nmonths, n = 0;
+	cw_cs_image *images = rc == 0 ? malloc((cap ? cap : 1) * sizeof *images) : NULL;
+	if (rc == 0 && !images)
+		rc = cw_error_set(CW_ENOMEM, "out of memory building month images");
+	for (size_t i = 0; rc == 0 && i < cat.nimages; i++)
+		if (cat.images[i].lookback != lookback && cat.images[i].inputs == inputs)
+			images[n++] = cat.images[i];
+	int have;
+	for (size_t i = 0; rc == 0 && i < nmonths; i++)
+		if ((rc = month_image(rep, &images[n], &have, path, &cat, months[i], lookback, inputs, threads)) == 0)
+			n += (size_t)have;
+	if (rc == 0) {
+		int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		free(cat.images);
+		cat.images = images;
+		cat.nimages = n;
+		images = NULL;
+		if ((rc = cw_cs_catalog_write(path, &cat)) == 0)
+			cw_cs_remove_unnamed(path, &cat);
+	}
+	free(images);
+	free(months);
+	cw_cs_catalog_free(&cat);
+	return rc;
+}
+
+/* --- reading ------------------------------------------------------------------------------------------ */
+
+/* Maps dir/f and checks its size and checksum, dropping each piece from memory once summed (the run
+ * then pages in only what it reads). */
+static int map_image(unsigned char **out, const char *path, const cw_cs_file *f)
+{
+	*out = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cw_error_set(errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "%s: %s (the store's catalogue names it; "
+		                    "the store is refused: load it again)", path, strerror(errno));
+	struct stat st;
+	int rc = 0;
+	if (fstat(fd, &st) != 0)
+		rc = cw_error_set(CW_EIO, "%s: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != f->size || f->size < IMAGE_HEAD)
+		rc = cw_error_set(CW_EINVALID, "%s: %lld bytes where the store's catalogue says %llu (truncated or "
+		                  "changed: the store is refused, load it again)", path, (long long)st.st_size,
+		                  (unsigned long long)f->size);
+	unsigned char *p = NULL;
+	if (rc == 0) {
+		p = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			p = NULL;
+			rc = cw_error_set(CW_EIO, "%s: cannot map it: %s", path, strerror(errno));
+		}
+	}
+	close(fd);
+	if (rc == 0) {
+		cw_cs_sum sum;
+		cw_cs_sum_init(&sum);
+		const size_t piece = (size_t)64 << 20;
+		for (size_t at = 0; at < f->size; at += piece) {
+			size_t n = f->size - at < piece ? f->size - at : piece;
+			madvise(p + at, n, MADV_WILLNEED);
+			cw_cs_sum_add(&sum, p + at, n);
+			madvise(p + at, n, MADV_DONTNEED);
+		}
+		if (cw_cs_sum_end(&sum) != f->sum)
+			rc = cw_error_set(CW_EINVALID, "%s: does not match its checksum in the store's catalogue (damaged "
+			                  "or changed: the store is refused, load it again)", path);
+	}
+	if (rc < 0 && p)
+		munmap(p, f->size);
+	*out = rc == 0 ? p : NULL;
+	return rc;
+}
+
+int cw_cs_image_open(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_cs_catalog *cat,
+                     const cw_load_opts *opts)
+{
+	*out = NULL;
+	uint64_t inputs;
+	int rc = cw_cs_catalog_inputs(&inputs, cat);
+	if (rc < 0)
+		return rc;
+	int32_t key = cw_cs_key_of(opts->month);
+	const cw_cs_image *m = find_image(cat, key, opts->lookback_days, inputs);
+	if (!m)
+		return CW_ENOTFOUND;
+	char file[4096];
+	if ((size_t)snprintf(file, sizeof file, "%s/%s", path, m->file.name) >= sizeof file)
+		return cw_error_set(CW_EINVALID, "%s: path too long", path);
+	unsigned char *p;
+	cw_progress_begin("mapping the month image", 0, "");
+	rc = map_image(&p, file, &m->file);
+	if (rc == CW_ENOTFOUND)
+		rc = CW_EINVALID; /* named by the catalogue but missing: the message says so */
+	image_file_head h;
+	if (rc == 0) {
+		memcpy(&h, p, sizeof h);
+		if (memcmp(h.magic, IMAGE_MAGIC, 8) || h.key != key || h.lookback != (uint64_t)opts->lookback_days ||
+		    h.inputs != inputs)
+			rc = cw_error_set(CW_EINVALID, "%s: not the month image its catalogue line says (the store is "
+			                  "refused, load it again)", file);
+		else if (h.stats_size != sizeof h.stats)
+			rc = cw_error_set(CW_ENOTFOUND, "%s: written by another build of claimwatch", file);
+	}
+	if (rc == 0)
+		rc = cw_dataset_image_open(out, p + IMAGE_HEAD, m->file.size - IMAGE_HEAD, p, m->file.size, file);
+	if (rc == 0)
+		*stats = h.stats;
+	else if (p)
+		munmap(p, m->file.size);
+	cw_progress_end();
+	if (rc == CW_ENOTFOUND)
+		cw_progress_note("%s (the month is built from the store's partitions; `claimwatch load --store` again "
+		                 "makes a new image)", cw_error_last());
+	return rc;
+}

@@ -103,6 +103,14 @@ static uint64_t fingerprint(const cw_dataset *ds)
 	return h;
 }
 
+uint64_t cw_dataset_image_fingerprint(void)
+{
+	cw_dataset ds;
+	memset(&ds, 0, sizeof ds);
+	cw_dataset_init_views(&ds);
+	return fingerprint(&ds);
+}
+
 static size_t up(size_t n) { return (n + ALIGN - 1) / ALIGN * ALIGN; }
 
 /* The arrays in image order: calls fn(ctx, data, len) for each; data NULL for an empty one. */

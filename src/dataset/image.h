@@ -19,6 +19,10 @@ size_t cw_dataset_image_size(const cw_dataset *ds);
 /* Writes ds's image through sink. Returns 0, the sink's error, or CW_EINVALID when ds is not finished. */
 int cw_dataset_image_write(const cw_dataset *ds, cw_image_sink sink, void *ctx);
 
+/* The fingerprint an image of this build carries (its bytes 8..16): the fuzz harness writes it into
+ * images of any content so that the checks past it are reached. */
+uint64_t cw_dataset_image_fingerprint(void);
+
 /* Opens the image of len bytes at img (64-byte aligned, read-only while the dataset lives) into *out
  * (NULL on failure). `name` names the file in messages. On success the dataset owns the mapping
  * [map, map + map_len) and unmaps it in cw_dataset_free (map NULL: the caller keeps img alive until

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,9 @@ static int month_image(cw_cs_images_report *rep, cw_cs_image *out, int *have, co
 	snprintf(name, sizeof name, "image.%s.%016" PRIx64 ".%d.img", month, inputs, lookback);
 	rc = write_image(&out->file, path, name, ds, &st, out);
 	cw_dataset_free(ds);
+	const char *fault = getenv("CLAIMWATCH_STORE_FAULT");
+	if (rc == 0 && fault && !strcmp(fault, "image"))
+		raise(SIGKILL); /* the fault tests: killed after an image, before the catalogue names it */
 	if (rc == 0) {
 		*have = 1;
 		rep->built++;

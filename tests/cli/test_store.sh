@@ -90,8 +90,8 @@ write(b, "exam_results", [rs[0]] + [r for r in rs[1:] if late(month_of.get(r[0],
 EOF
 cp "$TMP/w/budgets.csv" "$TMP/b/" # the newest load's budgets are the store's
 s2="$TMP/s2"
-expect_exit 0 "load the first months" -- "$CW" load --quiet --data "$TMP/a" --store "$s2"
-expect_exit 0 "append the last month" -- "$CW" load --quiet --data "$TMP/b" --store "$s2"
+expect_exit 0 "load the first months" -- "$CW" load --quiet --data "$TMP/a" --store "$s2" --no-images
+expect_exit 0 "append the last month" -- "$CW" load --quiet --data "$TMP/b" --store "$s2" --no-images
 grep -q '^load 2 2026-03$' "$s2/CATALOG" && pass "the catalogue holds the appended load" || fail "no load 2"
 expect_exit 0 "run the whole folder" -- "$CW" run --quiet --data "$TMP/w" --month 2026-03 --out "$TMP/o3" --no-report
 expect_exit 0 "run the appended store" -- "$CW" run --quiet --store "$s2" --month 2026-03 --out "$TMP/o4" --no-report
@@ -214,4 +214,14 @@ EOF
 expect_exit 0 "a store of version 1" -- "$CW" run --quiet --store "$TMP/bad" --month 2026-03 --lookback-days 30 \
   --out "$TMP/o12" --no-report
 same "$TMP/o10" "$TMP/o12" 2026-03 "version 1"
+# a load killed while building images: its partitions are in, no image is named, runs build the months
+(CLAIMWATCH_STORE_FAULT=image "$CW" load --quiet --data "$TMP/b" --store "$s2" >"$TMP/out" 2>&1; exit $?) 2>/dev/null
+[ $? = 137 ] && [ "$(grep -c '^image ' "$s2/CATALOG")" = 0 ] && pass "killed building images: none named" ||
+  fail "killed building images: $(grep '^image ' "$s2/CATALOG")"
+expect_exit 0 "run after the killed image build" -- "$CW" run --quiet --store "$s2" --month 2026-03 --out "$TMP/o13" \
+  --no-report
+same "$TMP/o5" "$TMP/o13" 2026-03 "after the killed image build"
+expect_exit 0 "load after the killed image build" -- "$CW" load --quiet --data "$TMP/b" --store "$s2" --no-images
+[ "$(ls "$s2" | grep -c '\.img$')" = "$(grep -c '^image ' "$s2/CATALOG")" ] && pass "the unnamed image is removed" ||
+  fail "image files: $(ls "$s2" | grep '\.img$')"
 finish

@@ -5,8 +5,11 @@
  * order (column file, heap, text, next partition...). The first byte of the input picks the mode: even, the
  * files are written as given (the size and checksum checks must refuse them); odd, each column file is
  * cut or padded to the size its rows take and the catalogue is written again with the true sizes and
- * checksums, so that the reader goes on to rows, strings and records of any content. Whatever the store
- * holds, the read must end with a dataset or a message, never a fault. */
+ * checksums, so that the reader goes on to rows, strings and records of any content. The month images
+ * the catalogue names follow the partitions' files; in the odd mode each gets the header fields a run
+ * checks first (magic, month, look-back, the catalogue's inputs, the dataset image's fingerprint) and
+ * the true size and checksum, so that the dataset image's own checks see any content. Whatever the
+ * store holds, the read must end with a dataset or a message, never a fault. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include <unistd.h>
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
+#include "dataset/image.h"
 #include "store/colstore.h"
 
 #define CHECK(c)                                                                               \
@@ -117,6 +121,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			put(f[j]->name, bytes, len);
 			free(copy);
 		}
+	}
+	uint64_t inputs = 0;
+	CHECK(cw_cs_catalog_inputs(&inputs, &cat) == 0);
+	for (size_t i = 0; i < cat.nimages; i++) {
+		cw_cs_image *m = &cat.images[i];
+		if (!section(data, size, k++, &at, &len))
+			at = len = 0;
+		uint8_t *copy = NULL;
+		const uint8_t *bytes = data + at;
+		if (fix && len >= 4096 + 16) { /* the fields a run checks before the dataset image's own checks */
+			copy = malloc(len);
+			CHECK(copy);
+			memcpy(copy, bytes, len);
+			int64_t key = m->key;
+			uint64_t lookback = (uint64_t)m->lookback, stats = sizeof(cw_load_stats),
+			         print = cw_dataset_image_fingerprint();
+			memcpy(copy, "CWSTIMG1", 8);
+			memcpy(copy + 8, &stats, 8);
+			memcpy(copy + 16, &key, 8);
+			memcpy(copy + 24, &lookback, 8);
+			memcpy(copy + 32, &inputs, 8);
+			memcpy(copy + 4096 + 8, &print, 8);
+			bytes = copy;
+		}
+		if (fix) {
+			m->inputs = inputs;
+			m->file.size = len;
+			m->file.sum = cw_cs_checksum(bytes, len);
+		}
+		put(m->file.name, bytes, len);
+		free(copy);
 	}
 	if (fix) {
 		char *text;

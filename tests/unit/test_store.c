@@ -20,7 +20,7 @@ static int parse(cw_cs_catalog *c, const char *text)
 	return cw_cs_catalog_parse(c, "S/CATALOG", text, strlen(text));
 }
 
-#define HEAD "claimwatch-store 1\nload 1 2026-01,2026-02\nsource 1 claim_lines claim_lines.csv 2\n"
+#define HEAD "claimwatch-store 2\nload 1 2026-01,2026-02\nsource 1 claim_lines claim_lines.csv 2\n"
 /* 3 claim lines take 8*3 + 4*3 + 3 + 4*3 (each 8-aligned: 24 + 16 + 8 + 16) + strings and numbers */
 
 static char good[4096];
@@ -32,7 +32,8 @@ static void build_good(void)
 	char body[2048];
 	snprintf(body, sizeof body, HEAD "part claim_lines 2026-01 1 3 3 0 c.col %" PRIu64 " 00000000000000aa c.heap 9 "
 	         "00000000000000bb c.text 5 00000000000000cc\npart items dim 1 0 0 0 i.col 0 0000000000000000 i.heap 1 "
-	         "0000000000000001 i.text 0 0000000000000002\n",
+	         "0000000000000001 i.text 0 0000000000000002\nimage 2026-01 45 00000000000000ab image.2026-01.ab.45.img "
+	         "8192 00000000000000cd\n",
 	         lay.size);
 	seal(good, sizeof good, body);
 }
@@ -43,7 +44,10 @@ static void test_catalog_good(void **state)
 	build_good();
 	cw_cs_catalog c;
 	assert_int_equal(parse(&c, good), 0);
-	assert_int_equal(c.version, 1);
+	assert_int_equal(c.version, 2);
+	assert_int_equal(c.nimages, 1);
+	assert_int_equal(c.images[0].lookback, 45);
+	assert_int_equal(c.images[0].inputs, 0xab);
 	assert_int_equal(c.nloads, 1);
 	assert_int_equal(c.loads[0].nmonths, 2);
 	assert_int_equal(c.loads[0].months[1], 2026 * 12 + 1);
@@ -82,13 +86,36 @@ static void refused(const char *from, const char *to, const char *want)
 	assert_int_equal(c.nparts, 0); /* freed */
 }
 
+/* The checksum given in pieces of any size equals the checksum of the whole. */
+static void test_checksum_pieces(void **state)
+{
+	(void)state;
+	unsigned char data[1000];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (unsigned char)(i * 7 + 3);
+	for (size_t len = 0; len <= sizeof data; len += 37)
+		for (size_t piece = 1; piece <= 70; piece += 3) {
+			cw_cs_sum s;
+			cw_cs_sum_init(&s);
+			for (size_t at = 0; at < len; at += piece)
+				cw_cs_sum_add(&s, data + at, len - at < piece ? len - at : piece);
+			assert_int_equal(cw_cs_sum_end(&s), cw_cs_checksum(data, len));
+		}
+}
+
 static void test_catalog_malformed(void **state)
 {
 	(void)state;
 	build_good();
-	refused("claimwatch-store 1", "claimwatch-store 2", "a store of format version 2");
-	refused("claimwatch-store 1", "claimwatch-stor 1", "not a claimwatch store catalogue");
-	refused("claimwatch-store 1", "claimwatch-store 99999999", "not a claimwatch store catalogue");
+	refused("claimwatch-store 2", "claimwatch-store 3", "a store of format version 3");
+	refused("claimwatch-store 2", "claimwatch-store 0", "a store of format version 0");
+	refused("claimwatch-store 2", "claimwatch-stor 2", "not a claimwatch store catalogue");
+	refused("claimwatch-store 2", "claimwatch-store 99999999", "not a claimwatch store catalogue");
+	refused("claimwatch-store 2", "claimwatch-store 1", "expected: image"); /* no images in version 1 */
+	refused("image 2026-01 45", "image dim 45", "expected: image");
+	refused("image 2026-01 45", "image 2026-01 4000", "expected: image");
+	refused("image 2026-01 45 00000000000000ab", "image 2026-01 45 ab", "expected: image");
+	refused("image.2026-01.ab.45.img", "../x.img", "expected: image");
 	refused("load 1 2026-01,2026-02", "load 1 2026-13", "months");
 	refused("load 1 2026-01,2026-02", "load 1 2026-01;2026-02", "months");
 	refused("load 1 2026-01,2026-02", "load x -", "load ID MONTHS");
@@ -261,6 +288,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_catalog_good),
+		cmocka_unit_test(test_checksum_pieces),
 		cmocka_unit_test(test_catalog_malformed),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_reader),

@@ -17,14 +17,16 @@ detectors as SQL (queries/baseline/), each command timed --runs times, the media
 (user+sys, from /usr/bin/time) and peak RSS:
   1. claimwatch run from the CSV folder with the report, on one month (2026-06) of a six-month folder,
      against DuckDB reading the same folder (target >= 3x);
-  2. claimwatch run from its store (load --store once, then run --store) against DuckDB on the CSV folder
+  2. claimwatch run from its store (load --store once, month images included, then run --store: the run
+     maps the month's image) against DuckDB on the CSV folder
      (>= 10x) and DuckDB on its own database file (the folder imported once, only the queries timed; >= 2x);
      "not available in this build" when `claimwatch load --help` has no --store;
   3. from a throwaway PostgreSQL (tests/pg/server.sh --bench): claimwatch load --db, claim lines a second
      (>= 1M/s; a fresh database each run), and a full run --db against the four detectors as SQL inside
      the same server (>= 3x; CPU there is the client's + the server's processes');
   4. peak memory per claim line of the window (<= 100 bytes), and a 10-million-line month (2026-05) with
-     the report (< 8 s).
+     the report (< 8 s), from its CSV folder and from a store of it (load --store once, month images
+     included, then run --store).
 It builds build-bench/ (Release) and installs the DuckDB client into bench/node_modules on first use.
 
 options:
@@ -133,6 +135,10 @@ prep_cw_db() { rm -rf "$out/o-cw_db"; }
 cmd_pg_sql() { "$@" psql -X -q -At -F ' ' -d cwbench -v ON_ERROR_STOP=1 -f "$out/baseline.sql"; }
 cmd_cw_big() { "$@" "$cw" run --quiet --data "$big" --month "$big_month" --out "$out/o-cw_big" --max-reject-share 1; }
 prep_cw_big() { rm -rf "$out/o-cw_big"; }
+cmd_cw_big_store() {
+  "$@" "$cw" run --quiet --store "$big_store" --month "$big_month" --out "$out/o-cw_big_store" --max-reject-share 1
+}
+prep_cw_big_store() { rm -rf "$out/o-cw_big_store"; }
 
 declare -A W C R K RUNS
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -283,6 +289,27 @@ per_big=$(awk -v m="${R[cw_big]}" -v n="$big_window" 'BEGIN { printf "%.0f", m *
 ok=$(ge 100 "$per_big")
 row "peak RSS per claim line of the window (10M month)" "$per_big B" "-" "-" "<= 100 B" "$(meets "$ok")"
 [ "$ok" = 1 ] || failed+=(memory_big)
+big_store=$out/big_store big_note="not available in this build"
+if [ -n "${W[cw_store]:-}" ]; then
+  note "claimwatch load --store of the 10M-line month (once) ..."
+  /usr/bin/time -f '%e %U %S %M' -o "$out/time.big_store_load" "$cw" load --quiet --data "$big" \
+    --store "$big_store" > "$out/big_store_load.log" 2>&1 ||
+    { echo "speed.sh: load --store failed:" >&2; tail -n 20 "$out/big_store_load.log" >&2; exit 1; }
+  read -r sw su ss sm < <(tail -n 1 "$out/time.big_store_load")
+  big_note="load --store once: $(sec "$sw") wall, $(sec "$(awk -v u="$su" -v s="$ss" 'BEGIN { print u + s }')") CPU, $(mb $((sm / 1024))) peak, $(du -sh "$big_store" | cut -f1)"
+  measure cw_big_store
+  ok=$(ge 8 "${W[cw_big_store]}")
+  [ "$ok" = 1 ] && awk -v w="${W[cw_big_store]}" 'BEGIN { exit !(w == 8) }' && ok=0
+  row "the same month from the store" "$(sec "${W[cw_big_store]}")" "-" "-" "< 8 s" "$(meets "$ok")"
+  row "  CPU (user+sys)" "$(sec "${C[cw_big_store]}")" "" "" "" ""
+  row "  peak RSS" "$(mb "${R[cw_big_store]}")" "" "" "" ""
+  [ "$ok" = 1 ] || failed+=(cw_big_store)
+  per_big_store=$(awk -v m="${R[cw_big_store]}" -v n="$big_window" 'BEGIN { printf "%.0f", m * 1048576 / n }')
+  ok=$(ge 100 "$per_big_store")
+  row "peak RSS per claim line of the window (10M, store)" "$per_big_store B" "-" "-" "<= 100 B" "$(meets "$ok")"
+  [ "$ok" = 1 ] || failed+=(memory_big_store)
+  big_note+="; findings, ranking, sanctions $(same "$out/o-cw_big" "$out/o-cw_big_store") to the CSV run's"
+fi
 
 # The report.
 echo "claimwatch speed targets (issue 17), $started to $(date -u '+%H:%M UTC'), commit $(git rev-parse --short HEAD)"
@@ -297,9 +324,10 @@ printf '%-50s|%-14s|%-14s|%-9s|%-9s|%s\n' measure claimwatch alternative ratio t
 printf '%s\n' "${rows[@]}"
 echo
 echo "store: $store_note"
+echo "10M-line month in a store: $big_note"
 echo "PostgreSQL: $pg_note"
 echo "every command (medians: wall s, CPU s, PostgreSQL server's CPU s, peak RSS MB; each run's wall s):"
-for n in cw_csv duck_csv duck_db cw_store pg_load cw_db pg_sql cw_big; do
+for n in cw_csv duck_csv duck_db cw_store pg_load cw_db pg_sql cw_big cw_big_store; do
   [ -n "${W[$n]:-}" ] || continue
   printf '  %-9s %8.2f %8.2f %8s %8.0f   %s\n' "$n" "${W[$n]}" "${C[$n]}" "${K[$n]:--}" "${R[$n]}" "${RUNS[$n]}"
 done
@@ -331,7 +359,7 @@ PY
 }
 echo
 echo "profiles of the targets not met (perf: ${perf_event:-not available})"
-for f in $(printf '%s\n' "${failed[@]}" | sed 's/^memory$/cw_csv/; s/^memory_big$/cw_big/; s/^memory_store$/cw_store/' | awk '!seen[$0]++'); do
+for f in $(printf '%s\n' "${failed[@]}" | sed 's/^memory$/cw_csv/; s/^memory_big$/cw_big/; s/^memory_store$/cw_store/; s/^memory_big_store$/cw_big_store/' | awk '!seen[$0]++'); do
   case "$f" in duck_*|pg_sql) continue ;; esac
   echo "== $f"
   case "$f" in
@@ -339,6 +367,7 @@ for f in $(printf '%s\n' "${failed[@]}" | sed 's/^memory$/cw_csv/; s/^memory_big
     cw_store) steps "$out/o-cw_store/$month/summary.json" ;;
     cw_db) steps "$out/o-cw_db/$month/summary.json" ;;
     cw_big) steps "$out/o-cw_big/$big_month/summary.json" ;;
+    cw_big_store) steps "$out/o-cw_big_store/$big_month/summary.json" ;;
     pg_load)
       echo "  median wall $(sec "${W[pg_load]}"), CPU in claimwatch $(sec "${C[pg_load]}"), in the server" \
            "$(sec "${K[pg_load]}") (the rest of the wall time waits for a core or the disk); the last run's progress:"

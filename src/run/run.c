@@ -73,7 +73,7 @@ static int load(cw_month_run *mr, int lookback)
 	if (mr->opts->db)
 		rc = cw_load_pg(&mr->ds, &mr->load, mr->pg, &lo);
 	else if (mr->opts->store)
-		rc = cw_cs_load_month(&mr->ds, &mr->load, mr->opts->store, &lo);
+		rc = cw_cs_load_month_as(&mr->ds, &mr->load, mr->store_image, mr->opts->store, &lo);
 	else
 		rc = cw_load_csv(&mr->ds, &mr->load, mr->opts->data_dir, &lo);
 	if (ferror(warn) && rc == 0)

@@ -36,6 +36,7 @@ typedef struct cw_month_run {
 	cw_rejects *rejects;
 	cw_dataset *ds;
 	cw_load_stats load;
+	char store_image[80]; /* the store's month image the dataset was mapped from, "" when built */
 	cw_findings *findings;
 	cw_detect_timing *timings;
 	cw_pseudo pseudo;

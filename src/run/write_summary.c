@@ -178,6 +178,8 @@ int cw_write_summary(cw_month_run *mr, const char *status)
 	cJSON_AddStringToObject(src, "kind", o->db ? "postgresql" : o->store ? "store" : "csv");
 	if (o->data_dir || o->store)
 		cJSON_AddStringToObject(src, "path", o->data_dir ? o->data_dir : o->store);
+	if (mr->store_image[0]) /* the month image mapped (docs/store.md) */
+		cJSON_AddStringToObject(src, "image", mr->store_image);
 	if (mr->db.run_id[0]) { /* the run as the database records it (pg_write.c) */
 		cJSON_AddStringToObject(src, "database", mr->db.target);
 		cJSON_AddNumberToObject(src, "run_id", (double)atoll(mr->db.run_id));

@@ -173,6 +173,9 @@ int cw_cs_budgets_read(struct cw_budget_table *t, const char *path);
  * month image when the catalogue has one for the month and look-back that matches the partitions
  * (and CLAIMWATCH_STORE_IMAGES is not 0), else built from the partitions. */
 int cw_cs_load_month(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_load_opts *opts);
+/* The same; image (when not NULL) gets the name of the month image used, "" when none was. */
+int cw_cs_load_month_as(cw_dataset **out, cw_load_stats *stats, char image[80], const char *path,
+                        const cw_load_opts *opts);
 /* The same built from the partitions that catalogue cat (of the store at path) names; stats zeroed
  * by the caller. */
 int cw_cs_load_month_from(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_cs_catalog *cat,
@@ -188,11 +191,12 @@ typedef struct cw_cs_images_report {
 /* Builds the store's missing or stale month images for lookback days, every month its loads hold, and
  * records them in the catalogue (written atomically; the store stays readable throughout). */
 int cw_cs_images_build(cw_cs_images_report *rep, const char *path, int lookback, int threads);
-/* The month image of opts's month and look-back, mapped and checked, into *out and *stats. Returns 0;
+/* The month image of opts's month and look-back, mapped and checked, into *out and *stats (its file's
+ * name into image when not NULL). Returns 0;
  * CW_ENOTFOUND when there is none that matches the catalogue's partitions (or it was written by another
  * build of claimwatch: a progress note says so); CW_EINVALID naming the file when it is damaged. */
-int cw_cs_image_open(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_cs_catalog *cat,
-                     const cw_load_opts *opts);
+int cw_cs_image_open(cw_dataset **out, cw_load_stats *stats, char image[80], const char *path,
+                     const cw_cs_catalog *cat, const cw_load_opts *opts);
 
 /* A mapped, checked partition (store_read.c). */
 typedef struct cw_cs_map {

@@ -322,8 +322,8 @@ static int map_image(unsigned char **out, const char *path, const cw_cs_file *f)
 	return rc;
 }
 
-int cw_cs_image_open(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_cs_catalog *cat,
-                     const cw_load_opts *opts)
+int cw_cs_image_open(cw_dataset **out, cw_load_stats *stats, char image[80], const char *path,
+                     const cw_cs_catalog *cat, const cw_load_opts *opts)
 {
 	*out = NULL;
 	uint64_t inputs;
@@ -354,9 +354,11 @@ int cw_cs_image_open(cw_dataset **out, cw_load_stats *stats, const char *path, c
 	}
 	if (rc == 0)
 		rc = cw_dataset_image_open(out, p + IMAGE_HEAD, m->file.size - IMAGE_HEAD, p, m->file.size, file);
-	if (rc == 0)
+	if (rc == 0) {
 		*stats = h.stats;
-	else if (p)
+		if (image)
+			snprintf(image, 80, "%s", m->file.name);
+	} else if (p)
 		munmap(p, m->file.size);
 	cw_progress_end();
 	if (rc == CW_ENOTFOUND)

@@ -485,7 +485,15 @@ int cw_cs_load_month_from(cw_dataset **out, cw_load_stats *stats, const char *pa
 
 int cw_cs_load_month(cw_dataset **out, cw_load_stats *stats, const char *path, const cw_load_opts *opts)
 {
+	return cw_cs_load_month_as(out, stats, NULL, path, opts);
+}
+
+int cw_cs_load_month_as(cw_dataset **out, cw_load_stats *stats, char image[80], const char *path,
+                        const cw_load_opts *opts)
+{
 	cw_load_stats local;
+	if (image)
+		image[0] = 0;
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof *stats);
@@ -498,7 +506,7 @@ int cw_cs_load_month(cw_dataset **out, cw_load_stats *stats, const char *path, c
 	if (rc < 0)
 		return rc;
 	const char *use = getenv("CLAIMWATCH_STORE_IMAGES");
-	rc = use && !strcmp(use, "0") ? CW_ENOTFOUND : cw_cs_image_open(out, stats, path, &cat, opts);
+	rc = use && !strcmp(use, "0") ? CW_ENOTFOUND : cw_cs_image_open(out, stats, image, path, &cat, opts);
 	if (rc == CW_ENOTFOUND) {
 		memset(stats, 0, sizeof *stats);
 		rc = cw_cs_load_month_from(out, stats, path, &cat, opts);

@@ -159,6 +159,9 @@ expect_exit 2 "load --db --lookback-days: refused" -- "$CW" load --quiet --data 
   fail "images: $(grep '^image ' "$s2/CATALOG"); files: $(ls "$s2" | grep '\.img$')"
 CLAIMWATCH_STORE_IMAGES=0 "$CW" run --quiet --store "$s2" --month 2026-03 --out "$TMP/o8" --no-report ||
   fail "run without images"
+grep -q '"image":[[:space:]]*"image\.2026-03\.[0-9a-f]*\.45\.img"' "$TMP/o5/2026-03/summary.json" &&
+  ! grep -q '"image"' "$TMP/o8/2026-03/summary.json" && pass "summary.json names the image mapped" ||
+  fail "summary.json's source: $(grep -A4 '"source"' "$TMP/o5/2026-03/summary.json")"
 same "$TMP/o5" "$TMP/o8" 2026-03 "image / partitions"
 counts "$TMP/o5" "$TMP/o8" 2026-03
 # another look-back: built from the partitions, as from the folder

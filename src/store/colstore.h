@@ -191,6 +191,9 @@ typedef struct cw_cs_images_report {
 /* Builds the store's missing or stale month images for lookback days, every month its loads hold, and
  * records them in the catalogue (written atomically; the store stays readable throughout). */
 int cw_cs_images_build(cw_cs_images_report *rep, const char *path, int lookback, int threads);
+/* A month image's checksum (its catalogue line's SUM): the checksum of the little-endian checksums of
+ * its 64 MiB pieces, so that a run sums the pieces on several threads. */
+uint64_t cw_cs_image_sum(const void *data, size_t len);
 /* The month image of opts's month and look-back, mapped and checked, into *out and *stats (its file's
  * name into image when not NULL). Returns 0;
  * CW_ENOTFOUND when there is none that matches the catalogue's partitions (or it was written by another

@@ -9,10 +9,12 @@
  * rejected row gets no image: its run replays the rejects from the partitions' text.
  *
  * File: IMAGE_HEAD bytes (magic, the size of the counts, the month, look-back, inputs, the counts),
- * then the dataset's image. */
+ * then the dataset's image. Its checksum in the catalogue is that of the checksums of its 64 MiB
+ * pieces (cw_cs_image_sum), so that a run checks the pieces on several threads. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +25,13 @@
 #include "claimwatch/error.h"
 #include "dataset/image.h"
 #include "store/colstore.h"
+#include "util/grow.h"
 #include "util/progress.h"
+#include "util/threads.h"
 
 #define IMAGE_HEAD 4096
 #define IMAGE_MAGIC "CWSTIMG1"
+#define PIECE ((size_t)64 << 20) /* the checksum's pieces, summed on several threads */
 
 typedef struct image_file_head {
 	char magic[8];
@@ -42,7 +47,9 @@ _Static_assert(sizeof(image_file_head) <= IMAGE_HEAD, "a month image's counts fi
 typedef struct out_file {
 	int fd;
 	const char *path;
-	cw_cs_sum sum;
+	cw_cs_sum piece;  /* of the piece being written */
+	uint64_t *sums;   /* of the pieces written */
+	size_t nsums, sums_cap;
 	uint64_t size;
 	char buf[1 << 20];
 	size_t n;
@@ -62,12 +69,27 @@ static int flush(out_file *o)
 	return 0;
 }
 
+/* Ends the piece being summed. */
+static int end_piece(out_file *o)
+{
+	if (cw_grow((void **)&o->sums, &o->sums_cap, o->nsums + 1, sizeof *o->sums) < 0)
+		return cw_error_set(CW_ENOMEM, "out of memory writing %s", o->path);
+	o->sums[o->nsums++] = cw_cs_sum_end(&o->piece);
+	cw_cs_sum_init(&o->piece);
+	return 0;
+}
+
 static int put(void *ctx, const void *data, size_t len)
 {
 	out_file *o = ctx;
 	const char *p = data;
-	cw_cs_sum_add(&o->sum, data, len);
-	o->size += len;
+	for (size_t left = len; left;) {
+		size_t room = PIECE - o->size % PIECE, k = left < room ? left : room;
+		cw_cs_sum_add(&o->piece, p + (len - left), k);
+		o->size += k, left -= k;
+		if (o->size % PIECE == 0 && end_piece(o) < 0)
+			return CW_ENOMEM;
+	}
 	while (len) {
 		size_t k = len < sizeof o->buf - o->n ? len : sizeof o->buf - o->n;
 		memcpy(o->buf + o->n, p, k);
@@ -89,7 +111,7 @@ static int write_image(cw_cs_file *f, const char *dir, const char *name, const c
 	if (!o)
 		return cw_error_set(CW_ENOMEM, "out of memory writing %s", path);
 	o->path = path;
-	cw_cs_sum_init(&o->sum);
+	cw_cs_sum_init(&o->piece);
 	o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	int rc = o->fd < 0 ? cw_error_set(CW_EIO, "cannot create %s: %s", path, strerror(errno)) : 0;
 	static unsigned char page[IMAGE_HEAD];
@@ -107,6 +129,8 @@ static int write_image(cw_cs_file *f, const char *dir, const char *name, const c
 		rc = put(o, page, IMAGE_HEAD - sizeof h);
 	if (rc == 0)
 		rc = cw_dataset_image_write(ds, put, o);
+	if (rc == 0 && o->size % PIECE)
+		rc = end_piece(o);
 	if (rc == 0)
 		rc = flush(o);
 	if (rc == 0 && fsync(o->fd) != 0 && errno != EINVAL && errno != EROFS)
@@ -117,7 +141,8 @@ static int write_image(cw_cs_file *f, const char *dir, const char *name, const c
 		unlink(path);
 	snprintf(f->name, sizeof f->name, "%s", name);
 	f->size = o->size;
-	f->sum = cw_cs_sum_end(&o->sum);
+	f->sum = cw_cs_checksum(o->sums ? (const void *)o->sums : "", o->nsums * sizeof *o->sums);
+	free(o->sums);
 	free(o);
 	return rc;
 }
@@ -276,9 +301,71 @@ int cw_cs_images_build(cw_cs_images_report *rep, const char *path, int lookback,
 
 /* --- reading ------------------------------------------------------------------------------------------ */
 
-/* Maps dir/f and checks its size and checksum, dropping each piece from memory once summed (the run
- * then pages in only what it reads). */
-static int map_image(unsigned char **out, const char *path, const cw_cs_file *f)
+uint64_t cw_cs_image_sum(const void *data, size_t len)
+{
+	size_t n = (len + PIECE - 1) / PIECE;
+	uint64_t *sums = malloc((n ? n : 1) * sizeof *sums);
+	if (!sums)
+		return 0; /* matches no image's sum but by chance: refused as damaged */
+	for (size_t i = 0; i < n; i++)
+		sums[i] = cw_cs_checksum((const char *)data + i * PIECE, i + 1 < n ? PIECE : len - i * PIECE);
+	uint64_t sum = cw_cs_checksum(n ? (const void *)sums : "", n * sizeof *sums);
+	free(sums);
+	return sum;
+}
+
+/* Checksums of pieces k, k + step, ... of a mapping, each dropped from memory once summed (the run then
+ * pages in only what it reads). */
+typedef struct summer {
+	unsigned char *p;
+	size_t size, k, step;
+	uint64_t *sums;
+} summer;
+
+static void *sum_pieces(void *arg)
+{
+	summer *s = arg;
+	for (size_t i = s->k; i * PIECE < s->size; i += s->step) {
+		size_t n = s->size - i * PIECE < PIECE ? s->size - i * PIECE : PIECE;
+		madvise(s->p + i * PIECE, n, MADV_WILLNEED);
+		s->sums[i] = cw_cs_checksum(s->p + i * PIECE, n);
+		madvise(s->p + i * PIECE, n, MADV_DONTNEED);
+	}
+	return NULL;
+}
+
+/* cw_cs_image_sum of the mapping on up to `threads` threads. */
+static int sum_mapping(uint64_t *out, unsigned char *p, size_t size, int threads)
+{
+	size_t n = (size + PIECE - 1) / PIECE;
+	uint64_t *sums = malloc((n ? n : 1) * sizeof *sums);
+	if (!sums)
+		return cw_error_set(CW_ENOMEM, "out of memory checking a month image");
+	int t = cw_threads(threads);
+	if ((size_t)t > n)
+		t = n ? (int)n : 1;
+	summer s[CW_THREADS_MAX];
+	pthread_t tid[CW_THREADS_MAX];
+	int started = 1;
+	for (int k = 0; k < t; k++)
+		s[k] = (summer){ .p = p, .size = size, .k = (size_t)k, .step = (size_t)t, .sums = sums };
+	for (int k = 1; k < t; k++) {
+		if (pthread_create(&tid[k], NULL, sum_pieces, &s[k]) != 0)
+			break; /* the pieces of the threads not started are summed below */
+		started++;
+	}
+	sum_pieces(&s[0]);
+	for (int k = 1; k < started; k++)
+		pthread_join(tid[k], NULL);
+	for (int k = started; k < t; k++)
+		sum_pieces(&s[k]);
+	*out = cw_cs_checksum(n ? (const void *)sums : "", n * sizeof *sums);
+	free(sums);
+	return 0;
+}
+
+/* Maps dir/f and checks its size and checksum. */
+static int map_image(unsigned char **out, const char *path, const cw_cs_file *f, int threads)
 {
 	*out = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -302,20 +389,10 @@ static int map_image(unsigned char **out, const char *path, const cw_cs_file *f)
 		}
 	}
 	close(fd);
-	if (rc == 0) {
-		cw_cs_sum sum;
-		cw_cs_sum_init(&sum);
-		const size_t piece = (size_t)64 << 20;
-		for (size_t at = 0; at < f->size; at += piece) {
-			size_t n = f->size - at < piece ? f->size - at : piece;
-			madvise(p + at, n, MADV_WILLNEED);
-			cw_cs_sum_add(&sum, p + at, n);
-			madvise(p + at, n, MADV_DONTNEED);
-		}
-		if (cw_cs_sum_end(&sum) != f->sum)
-			rc = cw_error_set(CW_EINVALID, "%s: does not match its checksum in the store's catalogue (damaged "
-			                  "or changed: the store is refused, load it again)", path);
-	}
+	uint64_t sum = 0;
+	if (rc == 0 && (rc = sum_mapping(&sum, p, f->size, threads)) == 0 && sum != f->sum)
+		rc = cw_error_set(CW_EINVALID, "%s: does not match its checksum in the store's catalogue (damaged "
+		                  "or changed: the store is refused, load it again)", path);
 	if (rc < 0 && p)
 		munmap(p, f->size);
 	*out = rc == 0 ? p : NULL;
@@ -339,7 +416,7 @@ int cw_cs_image_open(cw_dataset **out, cw_load_stats *stats, char image[80], con
 		return cw_error_set(CW_EINVALID, "%s: path too long", path);
 	unsigned char *p;
 	cw_progress_begin("mapping the month image", 0, "");
-	rc = map_image(&p, file, &m->file);
+	rc = map_image(&p, file, &m->file, opts->threads);
 	if (rc == CW_ENOTFOUND)
 		rc = CW_EINVALID; /* named by the catalogue but missing: the message says so */
 	image_file_head h;

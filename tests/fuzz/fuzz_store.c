@@ -148,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fix) {
 			m->inputs = inputs;
 			m->file.size = len;
-			m->file.sum = cw_cs_checksum(bytes, len);
+			m->file.sum = cw_cs_image_sum(bytes, len);
 		}
 		put(m->file.name, bytes, len);
 		free(copy);

@@ -211,6 +211,9 @@ typedef struct cw_cs_map {
 	int text_checked; /* the text's checksum is checked when a row first needs it */
 	char text_path[4200];
 } cw_cs_map;
+/* Maps the file at path (MAP_PRIVATE | flags, prot) once its size is the catalogue's f->size; *out NULL
+ * for an empty file. CW_ENOTFOUND, CW_EIO or CW_EINVALID with a message naming the file. */
+int cw_cs_map_sized(unsigned char **out, const char *path, const cw_cs_file *f, int prot, int flags);
 /* Maps and checks dir/<part's files>: sizes, checksums, the column file's layout, the heap's final
  * NUL. Every failure names the file. */
 int cw_cs_map_open(cw_cs_map *m, const char *dir, const cw_cs_part *part);

@@ -367,28 +367,11 @@ static int sum_mapping(uint64_t *out, unsigned char *p, size_t size, int threads
 /* Maps dir/f and checks its size and checksum. */
 static int map_image(unsigned char **out, const char *path, const cw_cs_file *f, int threads)
 {
-	*out = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cw_error_set(errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "%s: %s (the store's catalogue names it; "
-		                    "the store is refused: load it again)", path, strerror(errno));
-	struct stat st;
-	int rc = 0;
-	if (fstat(fd, &st) != 0)
-		rc = cw_error_set(CW_EIO, "%s: %s", path, strerror(errno));
-	else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != f->size || f->size < IMAGE_HEAD)
-		rc = cw_error_set(CW_EINVALID, "%s: %lld bytes where the store's catalogue says %llu (truncated or "
-		                  "changed: the store is refused, load it again)", path, (long long)st.st_size,
-		                  (unsigned long long)f->size);
-	unsigned char *p = NULL;
-	if (rc == 0) {
-		p = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			p = NULL;
-			rc = cw_error_set(CW_EIO, "%s: cannot map it: %s", path, strerror(errno));
-		}
-	}
-	close(fd);
+	unsigned char *p;
+	int rc = cw_cs_map_sized(&p, path, f, PROT_READ | PROT_WRITE, 0);
+	if (rc == 0 && f->size < IMAGE_HEAD)
+		rc = cw_error_set(CW_EINVALID, "%s: %llu bytes, shorter than a month image's first page (the store is "
+		                  "refused, load it again)", path, (unsigned long long)f->size);
 	uint64_t sum = 0;
 	if (rc == 0 && (rc = sum_mapping(&sum, p, f->size, threads)) == 0 && sum != f->sum)
 		rc = cw_error_set(CW_EINVALID, "%s: does not match its checksum in the store's catalogue (damaged "

@@ -22,13 +22,9 @@
 #include "store/colstore.h"
 #include "util/progress.h"
 
-/* Maps dir/f, checked against the catalogue's size and, when check, its checksum (read at once). */
-static int map_file_as(const unsigned char **out, const char *dir, const cw_cs_file *f, int check)
+int cw_cs_map_sized(unsigned char **out, const char *path, const cw_cs_file *f, int prot, int flags)
 {
-	char path[4096];
 	*out = NULL;
-	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, f->name) >= sizeof path)
-		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cw_error_set(errno == ENOENT ? CW_ENOTFOUND : CW_EIO, "%s: %s (the store's catalogue names it; "
@@ -43,14 +39,27 @@ static int map_file_as(const unsigned char **out, const char *dir, const cw_cs_f
 		                  (unsigned long long)f->size);
 	void *p = NULL;
 	if (rc == 0 && f->size) {
-		p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE | (check ? MAP_POPULATE : 0), fd, 0);
+		p = mmap(NULL, f->size, prot, MAP_PRIVATE | flags, fd, 0);
 		if (p == MAP_FAILED) {
 			p = NULL;
 			rc = cw_error_set(CW_EIO, "%s: cannot map it: %s", path, strerror(errno));
 		}
 	}
 	close(fd);
-	if (rc == 0 && check && cw_cs_checksum(p ? p : "", f->size) != f->sum)
+	*out = p;
+	return rc;
+}
+
+/* Maps dir/f, checked against the catalogue's size and, when check, its checksum (read at once). */
+static int map_file_as(const unsigned char **out, const char *dir, const cw_cs_file *f, int check)
+{
+	char path[4096];
+	*out = NULL;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, f->name) >= sizeof path)
+		return cw_error_set(CW_EINVALID, "%s: path too long", dir);
+	unsigned char *p;
+	int rc = cw_cs_map_sized(&p, path, f, PROT_READ, check ? MAP_POPULATE : 0);
+	if (rc == 0 && check && cw_cs_checksum(p ? (const void *)p : "", f->size) != f->sum)
 		rc = cw_error_set(CW_EINVALID, "%s: does not match its checksum in the store's catalogue (damaged or "
 		                  "changed: the store is refused, load it again)", path);
 	if (rc < 0 && p)

@@ -107,7 +107,10 @@ int cw_rejects_open_output(cw_rejects **out, cw_output *o, const char *path)
 		free(r);
 		return cw_error_set(CW_EIO, "%s: cannot create the reject file: %s", path, strerror(e));
 	}
-	(void)fchmod(fd, o->file_mode); /* an older file keeps its mode otherwise, and the umask must not change it */
+	struct stat st; /* an older file keeps its mode otherwise, and the umask must not change it; a device
+	                 * (/dev/null) or a pipe is left as it is: as root, its mode is the system's */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		(void)fchmod(fd, o->file_mode);
 	r->f = cw_outguard_fdopen(o, fd, path);
 	if (!r->f) {
 		close(fd);

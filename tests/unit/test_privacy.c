@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include "testutil.h"
 #include "claimwatch/error.h"
 #include "claimwatch/source.h"
@@ -252,12 +254,42 @@ static void test_key_file(void **state)
 	free(dir);
 }
 
+/* The reject file is made 0600 (it names patients), but a device or pipe given as its path keeps its
+ * mode: the unit test of the dataset image once gave /dev/null, which a root run made 0600. Tested on
+ * a null device node of the test's own (as root; skipped otherwise), never on /dev/null. */
+static void test_rejects_mode(void **state)
+{
+	(void)state;
+	char *dir = tu_tempdir();
+	const char *dev = tu_path(dir, "null");
+	if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) != 0) {
+		tu_rmtree(dir);
+		free(dir);
+		skip();
+	}
+	chmod(dev, 0666);
+	cw_rejects *r;
+	assert_int_equal(cw_rejects_open(&r, dev), 0);
+	assert_int_equal(cw_rejects_close(r), 0);
+	struct stat st;
+	assert_int_equal(stat(dev, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0666);
+	const char *file = tu_path(dir, "rejects.csv"); /* a file: 0600 whatever the umask */
+	assert_int_equal(cw_rejects_open(&r, file), 0);
+	assert_int_equal(cw_rejects_close(r), 0);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rejects_pseudonymised),
 		cmocka_unit_test(test_load_pseudonymises),
 		cmocka_unit_test(test_key_file),
+		cmocka_unit_test(test_rejects_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,9 @@
  *   - the input tables without a row are found, and truncated together in a savepoint (an empty table
  *     loses nothing; TRUNCATE gives it a new file). When that fails (a table of the hospital's own
  *     refers to one of them, no TRUNCATE privilege), the savepoint is rolled back and the load copies
- *     into them without FREEZE;
+ *     into them without FREEZE. Nothing is truncated when one of the input tables is published for
+ *     logical replication: a subscriber would receive the TRUNCATE, and its table may hold rows of
+ *     its own;
  *   - each such table (claim lines aside: they have their own path) then takes its rows by COPY
  *     straight from the folder, with its indexes that back no constraint dropped before and built
  *     after (pg_bulk.c), and its foreign keys paused as the upsert pauses them.
@@ -26,15 +28,22 @@
 #include "pg/pg_load.h"
 #include "source/rows.h"
 
-/* Which input tables have no row, and which of them are plain tables (COPY FREEZE takes no other). */
-static int find_empty(cw_pg_direct *d, cw_pg *pg)
+/* Which input tables have no row, and which of them are plain tables (COPY FREEZE takes no other);
+ * *published: one of them is in a publication (logical replication would send the TRUNCATE on). */
+static int find_empty(cw_pg_direct *d, int *published, cw_pg *pg)
 {
-	char sql[4096];
+	char sql[6144];
 	size_t n = (size_t)snprintf(sql, sizeof sql, "SELECT ");
 	for (int t = 0; t < CW_T_COUNT; t++)
 		n += (size_t)snprintf(sql + n, sizeof sql - n,
-		                      "%sNOT EXISTS (SELECT 1 FROM %s), (SELECT relkind = 'r' FROM pg_class WHERE oid = '%s'::regclass)",
-		                      t ? ", " : "", cw_table_name(t), cw_table_name(t));
+		                      "NOT EXISTS (SELECT 1 FROM %s), (SELECT relkind = 'r' FROM pg_class WHERE oid = '%s'::regclass), ",
+		                      cw_table_name(t), cw_table_name(t));
+	n += (size_t)snprintf(sql + n, sizeof sql - n, "EXISTS (SELECT 1 FROM pg_publication_tables p JOIN pg_class c ON "
+	                      "c.relname = p.tablename JOIN pg_namespace s ON s.oid = c.relnamespace AND s.nspname = p.schemaname "
+	                      "WHERE c.oid IN (");
+	for (int t = 0; t < CW_T_COUNT; t++)
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s'%s'::regclass", t ? ", " : "", cw_table_name(t));
+	snprintf(sql + n, sizeof sql - n, "))");
 	PGresult *res;
 	int rc = cw_pg_query(&res, pg, "loading: looking for tables without rows", sql, 0, NULL);
 	if (rc < 0)
@@ -43,6 +52,7 @@ static int find_empty(cw_pg_direct *d, cw_pg *pg)
 		d->empty[t] = PQgetvalue(res, 0, 2 * t)[0] == 't';
 		d->plain[t] = PQgetvalue(res, 0, 2 * t + 1)[0] == 't';
 	}
+	*published = PQgetvalue(res, 0, 2 * CW_T_COUNT)[0] == 't';
 	PQclear(res);
 	return 0;
 }
@@ -74,10 +84,10 @@ static int truncate_empty(int *done, cw_pg_direct *d, cw_pg *pg)
 int cw_pg_direct_prepare(cw_pg_direct *d, cw_pg *pg)
 {
 	memset(d, 0, sizeof *d);
-	int rc = cw_pg_run_file(NULL, pg, "load_session.sql", 0, NULL), truncated = 0;
+	int rc = cw_pg_run_file(NULL, pg, "load_session.sql", 0, NULL), truncated = 0, published = 0;
 	if (rc == 0)
-		rc = find_empty(d, pg);
-	if (rc == 0)
+		rc = find_empty(d, &published, pg);
+	if (rc == 0 && !published)
 		rc = truncate_empty(&truncated, d, pg);
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
 		d->freeze[t] = truncated && d->empty[t] && d->plain[t];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_load_direct.sh: `claimwatch load` into tables without rows (pg_direct.c): the COPY goes straight into
 # them, truncated first (COPY FREEZE), or without FREEZE when the server refuses the TRUNCATE (a table of the
-# hospital's own refers to one of them); the tables end with the same rows, indexes and constraints as
+# hospital's own refers to one of them) or when one is published for logical replication; the tables end with the same rows, indexes and constraints as
 # through the upsert, and the claim lines' partitions keep no load-time CHECK constraint.
 . "$(dirname "$0")/lib.sh"
 
@@ -55,5 +55,16 @@ DB_SAVED="$DB" DB="$D2"
 [ "$(rows)" = "$first_rows" ] && pass "the same rows without FREEZE" || fail "rows differ without FREEZE"
 [ "$(shape | grep -v '^notes')" = "$first_shape" ] && pass "the same indexes and constraints without FREEZE" \
   || fail "shape differs without FREEZE"
+
+# An input table published for logical replication: nothing truncated (a subscriber would get the TRUNCATE).
+dropdb --force "$D2" || fail "dropdb"
+createdb "$D2" || fail "createdb"
+expect_exit 0 "db init (third database)" -- "$CW" db init --db "$URL2" --quiet
+q "create publication cw_test_pub for table patients" 2>/dev/null || fail "publication"
+before=$(q "select pg_relation_filenode('visits')")
+expect_exit 0 "a first load with patients published" -- "$CW" load --data "$SRC/tests/data/mini" --db "$URL2"
+[ "$(q "select pg_relation_filenode('visits')")" = "$before" ] && pass "nothing truncated when a table is published" \
+  || fail "truncated with a publication"
+[ "$(rows)" = "$first_rows" ] && pass "the same rows with a publication" || fail "rows differ with a publication"
 DB="$DB_SAVED"
 finish

@@ -264,8 +264,8 @@ static int resume_table(paused *p, cw_pg *pg, int table)
 	return rc;
 }
 
-/* After the COPY into the staging table: the staged rows into the table, upserted, or inserted as they
- * are when it has no row. */
+/* After the COPY into the staging table: the staged rows upserted into the table (which had rows when
+ * the load began: an empty one took the COPY itself). */
 static int merge_stage(cw_pg *pg, int table)
 {
 	char file[64], stage[96];
@@ -273,10 +273,8 @@ static int merge_stage(cw_pg *pg, int table)
 	snprintf(file, sizeof file, "load_%s.sql", tname);
 	snprintf(stage, sizeof stage, "pg_temp.cw_load_%s", tname);
 	paused p;
-	int done = 0, rc = pause_table(&p, pg, table, stage);
+	int rc = pause_table(&p, pg, table, stage);
 	if (rc == 0)
-		rc = cw_pg_insert_if_empty(&done, pg, table, stage);
-	if (rc == 0 && !done)
 		rc = cw_pg_run_file(NULL, pg, file, 0, NULL);
 	if (rc == 0)
 		rc = resume_table(&p, pg, table);

@@ -53,9 +53,6 @@ int cw_pg_index_pause(cw_pg_paused *p, cw_pg *pg, const char *table, const char 
 /* Builds them again; frees p. */
 int cw_pg_index_resume(cw_pg_paused *p, cw_pg *pg, const char *table);
 void cw_pg_paused_free(cw_pg_paused *p);
-/* When the table has no row, inserts the staged rows (the contract's columns) as they are and sets
- * *done; otherwise leaves *done 0 and the rows to the upsert. */
-int cw_pg_insert_if_empty(int *done, cw_pg *pg, int table, const char *stage);
 
 /* --- tables without rows: COPY straight into them (pg_direct.c) ------------------------------------ */
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_load_direct.sh: `claimwatch load` into tables without rows (pg_direct.c): the COPY goes straight into
-# them, truncated first (COPY FREEZE), or without FREEZE when the server refuses the TRUNCATE (a table of the
-# hospital's own refers to one of them) or when one is published for logical replication; the tables end with the same rows, indexes and constraints as
-# through the upsert, and the claim lines' partitions keep no load-time CHECK constraint.
+# them, truncated first (COPY FREEZE), or without FREEZE when the server refuses the TRUNCATE (a table of
+# the hospital's own refers to one of them) or when one is published for logical replication; the tables
+# end with the same rows, indexes and constraints as through the upsert, and the claim lines' partitions
+# keep no load-time CHECK constraint.
 . "$(dirname "$0")/lib.sh"
 
 tables="institutions departments physicians patients items bundles visits claim_lines prescriptions exam_results"

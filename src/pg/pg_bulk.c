@@ -4,20 +4,16 @@
  * upsert INSERT ... ON CONFLICT into the table with its primary key and two indexes took 16.8 s; a
  * plain INSERT into the table with its primary key only 3.0 s, and building the two indexes after it
  * 3.6 s. The speculative insertion of ON CONFLICT, and one index insertion per row and index, are most
- * of a load's time. So:
- *   - a table that has no row yet takes its staged rows with a plain INSERT (the folder's keys are
- *     unique: the load rejects a repeated one), in the staging table's order, as the upsert did;
- *   - a table whose staged rows are at least an eighth of its size has its indexes that back no
- *     constraint dropped before and built again after (load_index_pause.sql), inside the load's
- *     transaction: other sessions never see the table without them.
- * Both are the upsert's result: the same rows, with the same values. */
+ * of a load's time. So a table whose staged rows are at least an eighth of its size has its indexes
+ * that back no constraint dropped before and built again after (load_index_pause.sql), inside the
+ * load's transaction: other sessions never see the table without them; the result is the upsert's.
+ * (A table that has no row yet takes no staging table and no upsert at all: pg_direct.c.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claimwatch/error.h"
 #include "pg/pg.h"
 #include "pg/pg_load.h"
-#include "source/rows.h"
 
 void cw_pg_paused_free(cw_pg_paused *p)
 {
@@ -61,32 +57,5 @@ int cw_pg_index_resume(cw_pg_paused *p, cw_pg *pg, const char *table)
 	for (int i = 0; i < p->n && rc == 0; i++)
 		rc = cw_pg_exec(pg, what, p->def[i]);
 	cw_pg_paused_free(p);
-	return rc;
-}
-
-int cw_pg_insert_if_empty(int *done, cw_pg *pg, int table, const char *stage)
-{
-	const char *t = cw_table_name(table);
-	char sql[4096], what[256];
-	*done = 0;
-	snprintf(what, sizeof what, "loading %s", t);
-	snprintf(sql, sizeof sql, "SELECT NOT EXISTS (SELECT 1 FROM %s)", t);
-	PGresult *res;
-	int rc = cw_pg_query(&res, pg, what, sql, 0, NULL);
-	if (rc < 0)
-		return rc;
-	int empty = PQgetvalue(res, 0, 0)[0] == 't';
-	PQclear(res);
-	if (!empty)
-		return 0;
-	/* The contract's columns only: a column of the hospital's own keeps its default. */
-	const cw_row_schema *s = cw_row_schema_of(table);
-	char cols[1024];
-	size_t n = 0;
-	for (int j = 0; j < s->ncols; j++)
-		n += (size_t)snprintf(cols + n, sizeof cols - n, "%s\"%s\"", j ? ", " : "", s->cols[j]);
-	snprintf(sql, sizeof sql, "INSERT INTO %s (%s) SELECT %s FROM %s", t, cols, cols, stage);
-	if ((rc = cw_pg_exec(pg, what, sql)) == 0)
-		*done = 1;
 	return rc;
 }

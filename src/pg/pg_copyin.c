@@ -3,7 +3,8 @@
  * Every file is read, mapped, typed and checked exactly as a run reads it (load_table.h, with a
  * builder whose window takes every date), so the same rows are rejected for the same reasons, into a
  * reject file of the same format and into claimwatch.rejects. The rows taken are streamed with COPY
- * FROM STDIN into a staging table as they are read, then, per table:
+ * FROM STDIN as they are read: straight into a table that had no row (pg_direct.c), otherwise into a
+ * staging table, then, per table:
  *   - claim lines are added, each replacing the line of the same line_id wherever it is; months named
  *     by --replace-months are replaced as a whole, their lines without a new version removed with their
  *     exam results (queries/load_claim_lines.sql, claimwatch.merge_claim_months);
@@ -51,6 +52,8 @@ typedef struct stage {
 	int binary;                      /* COPY in binary: every column's type is one pg_binary.h writes */
 	uint8_t types[CW_ROW_MAX_COLS];  /* enum cw_pgbin_type per schema column */
 	unsigned long long row;          /* rows sent, for messages */
+	int direct;                      /* the table had no row: the COPY goes straight into it (pg_direct.c) */
+	int freeze;                      /* ... with FREEZE: it was truncated in this transaction */
 } stage;
 
 /* The COPY into the stage begins (its binary header) and ends (its trailer). */
@@ -145,7 +148,7 @@ static int staged_month(stage *sg, const cw_slice *time, int *index)
 	const char *params[1] = { day };
 	int rc;
 	if ((rc = stage_copy_end(sg)) < 0 || (rc = cw_pg_run_file(NULL, sg->pg, "load_stage_month.sql", 1, params)) < 0 ||
-	    (rc = stage_copy_begin(sg)) < 0)
+	    (rc = cw_pg_run_generated(sg->pg, "load_stage_bound.sql", 1, params)) < 0 || (rc = stage_copy_begin(sg)) < 0)
 		return sg->cb.rc = rc;
 	*index = add_month(rep, key);
 	return 0;
@@ -194,7 +197,8 @@ static int stage_types(stage *sg, const char *stage_name, const char *what)
 }
 
 /* The staging table of a table and the COPY into it: binary when every column's type allows it, CSV
- * otherwise (a table of the hospital's own with a type claimwatch does not write in binary). */
+ * otherwise (a table of the hospital's own with a type claimwatch does not write in binary). A table
+ * without rows takes the COPY itself (sg->direct), with FREEZE when it was truncated in the load. */
 static int begin_stage(stage *sg, const char *what)
 {
 	const char *t = cw_table_name(sg->table);
@@ -204,6 +208,9 @@ static int begin_stage(stage *sg, const char *what)
 		snprintf(name, sizeof name, "claimwatch.claim_lines_stage");
 		rc = cw_pg_exec(sg->pg, what, "CREATE TABLE claimwatch.claim_lines_stage (LIKE claim_lines) "
 		                "PARTITION BY RANGE (service_time)");
+	} else if (sg->direct) {
+		snprintf(name, sizeof name, "%s", t);
+		rc = 0;
 	} else {
 		snprintf(name, sizeof name, "pg_temp.cw_load_%s", t);
 		snprintf(sql, sizeof sql, "CREATE TEMP TABLE cw_load_%s (LIKE %s) ON COMMIT DROP", t, t);
@@ -218,38 +225,60 @@ static int begin_stage(stage *sg, const char *what)
 	size_t n = (size_t)snprintf(q, sizeof sg->copy_sql, "COPY %s (", name);
 	for (int j = 0; j < s->ncols; j++)
 		n += (size_t)snprintf(q + n, sizeof sg->copy_sql - n, "%s\"%s\"", j ? ", " : "", s->cols[j]);
-	snprintf(q + n, sizeof sg->copy_sql - n, ") FROM STDIN WITH (FORMAT %s)", sg->binary ? "binary" : "csv");
+	snprintf(q + n, sizeof sg->copy_sql - n, ") FROM STDIN WITH (FORMAT %s%s)", sg->binary ? "binary" : "csv",
+	         sg->freeze ? ", FREEZE" : "");
 	return stage_copy_begin(sg);
 }
 
-/* After the COPY: move the staged rows into the table. A large table with foreign keys is upserted
- * with its keys dropped and added back (one check of all rows instead of one query per row); its
- * other indexes likewise when the staged rows are many (pg_bulk.c); a table without rows takes them
- * with a plain INSERT. */
-static int merge_stage(cw_pg *pg, int table)
+/* What a table has dropped for the bulk load, to add back after it. */
+typedef struct paused {
+	cw_pg_paused idx;
+	int fks;
+} paused;
+
+/* Before the rows go into the table: a large table with foreign keys has its keys dropped (added back,
+ * so checked in one pass instead of one query per row, by resume_table); its other indexes likewise
+ * when the rows are many (pg_bulk.c: `stage` holds them; the table itself when it is empty). */
+static int pause_table(paused *p, cw_pg *pg, int table, const char *stage)
 {
-	char file[64], stage[96];
 	const char *tname = cw_table_name(table), *params[1] = { tname };
-	snprintf(file, sizeof file, "load_%s.sql", tname);
-	snprintf(stage, sizeof stage, "pg_temp.cw_load_%s", tname);
-	int bulk = table == CW_T_VISITS || table == CW_T_PRESCRIPTIONS, paused = 0, done = 0, rc = 0;
-	cw_pg_paused idx = { 0 };
+	int bulk = table == CW_T_VISITS || table == CW_T_PRESCRIPTIONS, rc = 0;
 	PGresult *res;
+	memset(p, 0, sizeof *p);
 	if (bulk && (rc = cw_pg_run_file(&res, pg, "load_fk_pause.sql", 1, params)) == 0) {
-		paused = PQgetvalue(res, 0, 0)[0] == 't';
+		p->fks = PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
 	}
 	if (rc == 0)
-		rc = cw_pg_index_pause(&idx, pg, tname, stage);
+		rc = cw_pg_index_pause(&p->idx, pg, tname, stage);
+	return rc;
+}
+
+static int resume_table(paused *p, cw_pg *pg, int table)
+{
+	const char *tname = cw_table_name(table), *params[1] = { tname };
+	int rc = cw_pg_index_resume(&p->idx, pg, tname);
+	cw_pg_paused_free(&p->idx);
+	if (rc == 0 && p->fks)
+		rc = cw_pg_run_file(NULL, pg, "load_fk_resume.sql", 1, params);
+	return rc;
+}
+
+/* After the COPY into the staging table: the staged rows upserted into the table (which had rows when
+ * the load began: an empty one took the COPY itself). */
+static int merge_stage(cw_pg *pg, int table)
+{
+	char file[64], stage[96];
+	const char *tname = cw_table_name(table);
+	snprintf(file, sizeof file, "load_%s.sql", tname);
+	snprintf(stage, sizeof stage, "pg_temp.cw_load_%s", tname);
+	paused p;
+	int rc = pause_table(&p, pg, table, stage);
 	if (rc == 0)
-		rc = cw_pg_insert_if_empty(&done, pg, table, stage);
-	if (rc == 0 && !done)
 		rc = cw_pg_run_file(NULL, pg, file, 0, NULL);
 	if (rc == 0)
-		rc = cw_pg_index_resume(&idx, pg, tname);
-	cw_pg_paused_free(&idx);
-	if (rc == 0 && paused)
-		rc = cw_pg_run_file(NULL, pg, "load_fk_resume.sql", 1, params);
+		rc = resume_table(&p, pg, table);
+	cw_pg_paused_free(&p.idx);
 	return rc;
 }
 
@@ -284,6 +313,8 @@ static int merge_claims(cw_pg *pg, const cw_pg_load_opts *opts, cw_pg_load_repor
 		m->removed = atoll(PQgetvalue(res, r, 3));
 	}
 	PQclear(res);
+	if (rc == 0)
+		rc = cw_pg_run_generated(pg, "load_stage_unbound.sql", 0, NULL);
 	for (int i = 0; i < rep->nmonths && opts->replace; i++)
 		rep->months[i].replaced_whole =
 			strncmp(rep->months[i].month, from, 7) >= 0 && strncmp(rep->months[i].month, to, 7) <= 0;
@@ -308,7 +339,8 @@ static int remove_results(cw_pg *pg, cw_pg_load_report *rep)
 }
 
 static int load_file(cw_pg *pg, const char *dir, int table, cw_builder *b, const cw_load_opts *lo,
-                     cw_load_stats *stats, cw_rowbuf *rb, const cw_pg_load_opts *opts, cw_pg_load_report *rep)
+                     cw_load_stats *stats, cw_rowbuf *rb, const cw_pg_load_opts *opts, cw_pg_load_report *rep,
+                     const cw_pg_direct *d)
 {
 	char file[64], path[4096], what[4200];
 	snprintf(file, sizeof file, "%s.csv", cw_table_name(table));
@@ -323,7 +355,12 @@ static int load_file(cw_pg *pg, const char *dir, int table, cw_builder *b, const
 	if (rc < 0)
 		return rc;
 	stage sg = { .pg = pg, .table = table, .rep = rep };
-	if ((rc = cw_copybuf_init(&sg.cb, pg, what)) == 0 && (rc = begin_stage(&sg, what)) == 0) {
+	sg.direct = table != CW_T_CLAIMS && d->empty[table];
+	sg.freeze = sg.direct && d->freeze[table];
+	paused p = { 0 };
+	if (sg.direct) /* the table is its own stage: what is dropped goes before the COPY */
+		rc = pause_table(&p, pg, table, cw_table_name(table));
+	if (rc == 0 && (rc = cw_copybuf_init(&sg.cb, pg, what)) == 0 && (rc = begin_stage(&sg, what)) == 0) {
 		in.sink_ctx = &sg;
 		rc = cw_load_table(b, &in, lo, stats, rb);
 		if (rc == 0)
@@ -332,9 +369,12 @@ static int load_file(cw_pg *pg, const char *dir, int table, cw_builder *b, const
 			cw_pg_copy_in_abort(pg, "claimwatch stopped the load");
 		if (rc == 0 && table == CW_T_CLAIMS)
 			rc = merge_claims(pg, opts, rep);
+		else if (rc == 0 && sg.direct)
+			rc = resume_table(&p, pg, table);
 		else if (rc == 0)
 			rc = merge_stage(pg, table);
 	}
+	cw_pg_paused_free(&p.idx);
 	cw_copybuf_free(&sg.cb);
 	cw_csv_close(in.csv);
 	return rc;
@@ -375,11 +415,14 @@ int cw_pg_load(cw_load_stats *stats, cw_pg_load_report *rep, cw_pg *pg, const ch
 		cw_rejects_withhold_patients(rejects);
 	cw_load_opts lo = { .rejects = rejects };
 	cw_rowbuf rb = { 0 };
+	cw_pg_direct d;
 	rc = cw_pg_exec(pg, "starting the load", "BEGIN");
 	if (rc == 0)
 		rc = cw_pg_lock_for_load(pg);
+	if (rc == 0)
+		rc = cw_pg_direct_prepare(&d, pg);
 	for (int t = 0; t < CW_T_COUNT && rc == 0; t++)
-		rc = load_file(pg, dir, t, b, &lo, stats, &rb, opts, rep);
+		rc = load_file(pg, dir, t, b, &lo, stats, &rb, opts, rep, &d);
 	if (rc == 0 && opts->replace)
 		rc = remove_results(pg, rep);
 	if (rc == 0) /* the optional budgets (docs/budget.md), as a run of the folder reads them */

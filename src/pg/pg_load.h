@@ -53,9 +53,21 @@ int cw_pg_index_pause(cw_pg_paused *p, cw_pg *pg, const char *table, const char 
 /* Builds them again; frees p. */
 int cw_pg_index_resume(cw_pg_paused *p, cw_pg *pg, const char *table);
 void cw_pg_paused_free(cw_pg_paused *p);
-/* When the table has no row, inserts the staged rows (the contract's columns) as they are and sets
- * *done; otherwise leaves *done 0 and the rows to the upsert. */
-int cw_pg_insert_if_empty(int *done, cw_pg *pg, int table, const char *stage);
+
+/* --- tables without rows: COPY straight into them (pg_direct.c) ------------------------------------ */
+
+typedef struct cw_pg_direct {
+	unsigned char empty[CW_T_COUNT];  /* the table had no row when the load began */
+	unsigned char plain[CW_T_COUNT];  /* it is a plain table (not partitioned, not a view) */
+	unsigned char freeze[CW_T_COUNT]; /* empty, plain and truncated in the load's transaction: COPY FREEZE */
+} cw_pg_direct;
+/* In the load's transaction, before any row: sets the load's session settings (queries/load_session.sql),
+ * finds the input tables without rows and truncates them together (in a savepoint: when the server
+ * refuses, they are left as they are and d->freeze stays 0). */
+int cw_pg_direct_prepare(cw_pg_direct *d, cw_pg *pg);
+/* Runs the statement of queries/<file>, whose rows are each one statement (DDL the server wrote with
+ * format(), so that no value is pasted into SQL here), then each of those. */
+int cw_pg_run_generated(cw_pg *pg, const char *file, int nparams, const char *const *params);
 
 /* `load --db URL --store PATH`: every input table of the database (in one snapshot, as a run reads it)
  * into the columnar store at path (pg_store.c, docs/store.md). */

@@ -12,8 +12,8 @@
 # server runs as the `postgres` user through runuser (initdb refuses root). Durability settings are
 # off (fsync, full_page_writes): this server holds nothing worth keeping. --bench gives it more
 # memory for the 10-million-line benchmark, and wal_level=minimal (no replication: a COPY into a table
-# created in the same transaction, as `claimwatch load` stages the claim lines, then writes no WAL;
-# docs/postgresql.md, "Server settings for bulk loads").
+# created or truncated in the same transaction, as `claimwatch load` stages the claim lines and fills
+# empty tables, then writes no WAL; docs/postgresql.md, "Server settings for bulk loads").
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop STATE_DIR [--bench]" >&2; exit 2; }

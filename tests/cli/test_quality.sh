@@ -15,7 +15,7 @@ PHYS=outlier_physician,low_positive_rate,antibiotic_overuse
 "$CW" gen --out "$TMP/data" --months 2026-01..2026-06 --scale "${CW_TEST_SCALE:-1}" --seed "${CW_TEST_SEED:-7}" \
 	--quiet || stop "claimwatch gen failed"
 # gen's demo rules: the drug-share targets of its departments (docs/detectors/drug_share.md, "Demo data")
-"$CW" run --data "$TMP/data" --rules "$TMP/data/rules.json" --months 2026-01..2026-06 --out "$TMP/run" --quiet \
+"$CW" run --data "$TMP/data" --rules "$TMP/data/rules.json" --months 2026-01..2026-06 --out "$TMP/run" --quiet --no-report \
 	2>"$TMP/run.err" ||
 	{ cat "$TMP/run.err" >&2; stop "claimwatch run failed"; }
 

@@ -12,7 +12,7 @@ stop() { fail "$*"; finish; }
 
 "$BIN" gen --out "$T/data" --months 2026-01..2026-06 --scale "${CW_TEST_SCALE:-1}" --seed 7 --quiet ||
 	stop "claimwatch gen failed"
-"$BIN" run --data "$T/data" --months 2026-01..2026-06 --out "$T/out" --quiet 2>"$T/run.err" ||
+"$BIN" run --data "$T/data" --months 2026-01..2026-06 --out "$T/out" --quiet --no-report 2>"$T/run.err" ||
 	{ cat "$T/run.err" >&2; stop "claimwatch run failed"; }
 grep -l '"missing_months":	\[[^]]' "$T"/out/2026-0[1-6]/summary.json && fail "a month of the cycle was reported missing"
 
@@ -74,7 +74,7 @@ id=$(awk -F, 'NR == 2 { print $1 }' "$T/out/2026-06/findings.csv")
 [ -n "$id" ] || stop "June has no finding"
 "$BIN" review --root "$T/out" --finding "$id" --status dismissed --note "checked: billed correctly" --by tester >/dev/null ||
 	fail "review"
-"$BIN" run --data "$T/data" --month 2026-06 --out "$T/out" --quiet || fail "re-run of June"
+"$BIN" run --data "$T/data" --month 2026-06 --out "$T/out" --quiet --no-report || fail "re-run of June"
 grep -q "^$id,.*,dismissed\$" "$T/out/2026-06/findings.csv" && pass "finding marked dismissed" || fail "finding $id not marked dismissed"
 grep -q '"dismissed_findings":	1' "$T/out/2026-06/summary.json" && pass "summary counts the dismissed finding" ||
 	fail "summary does not count the dismissed finding"

@@ -12,6 +12,7 @@
  *   report_institutions.c institutions.html, departments.html: the assessment, grades and ranks
  *   report_physician.c  p/N.html: one page (or several) per ranked physician
  *   report_funnel.c     funnel plots and each physician's metrics against peers
+ *   report_threads.c    the physician pages on several threads, byte for byte as on one
  *
  * Everything printed from the data goes through cw_html_text (or cw_svg_text):
  * a name holding markup is shown as text. The page carries a Content Security
@@ -225,6 +226,7 @@ typedef struct cw_report_input {
 	const cw_assess_table *inst_assessment, *dept_assessment; /* NULL: no assessment pages' rows */
 	const char *inst_sanctions_csv; /* the month's inst_sanctions.csv, already written; NULL: none */
 	const struct cw_budget_book *budget; /* the global budget's year to date (judge/budget_book.h); NULL: none */
+	int threads;                /* threads writing the physician pages: the run's --threads (0: one per core) */
 } cw_report_input;
 
 typedef struct cw_report {
@@ -271,6 +273,18 @@ int cw_report_physicians(cw_report *r);
 int cw_report_funnels(cw_report *r, FILE *f);
 /* A physician's metrics against peers, on the physician's page (report_funnel.c). */
 void cw_report_physician_metrics(cw_report *r, FILE *f, cw_ref physician);
+
+/* Pages on several threads (report_threads.c): a task writes the pages of items [from, to) of a piece of
+ * work through w, a copy of the report that is the thread's own (its scratch file name, its counts);
+ * whatever w points to is shared and must only be read. */
+typedef int (*cw_report_task)(cw_report *w, void *ctx, size_t from, size_t to);
+/* Writes the pages of items 0 .. items - 1 on `threads` threads (util/threads.h: 0 is one per core): the
+ * items are cut into tasks of at most max_per_task (0: no limit), each thread taking the next task not
+ * yet taken; with one thread, one task of them all on the caller's thread, into r. The pages are counted
+ * into r as one thread writing the items in order would count them. A failed task stops the others after
+ * their current task; the error (code and message) is that of the first task, in order, that failed. */
+int cw_report_run_tasks(cw_report *r, int threads, size_t items, size_t max_per_task, cw_report_task task,
+                        void *ctx);
 
 /* Helpers shared by the pages (report_page.c). */
 /* r->dir/name into r->path. */

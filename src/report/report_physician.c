@@ -1,7 +1,8 @@
 /* report_physician.c: p/N.html, one page per physician ranked (or with findings) this month: who they are,
  * their scores against their peers, their trend in the cycle, their metrics against peers, and every
  * finding with its reason and the claim lines behind it. A physician with many findings or lines gets
- * several pages (p/N-2.html ...), cut by cw_paginate, so no page grows past a few MB. */
+ * several pages (p/N-2.html ...), cut by cw_paginate, so no page grows past a few MB. The pages are
+ * written on the run's threads, a few physicians a task (report_threads.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,20 +429,49 @@ static int wanted(const cw_report *r, const cw_physcore *p)
 	return r->fstart[p->physician + 1] > r->fstart[p->physician];
 }
 
+/* Physicians per task at most: enough to keep a thread busy between two takes (a physician's pages take
+ * from a few KB to MB). */
+#define ROWS_PER_TASK 8
+
+typedef struct phys_job {
+	const peers *pe;
+	const uint32_t *rows; /* the scores rows that get a page, in order */
+} phys_job;
+
+/* The pages of rows[from .. to), written through w (cw_report_run_tasks). */
+static int phys_task(cw_report *w, void *arg, size_t from, size_t to)
+{
+	const phys_job *j = arg;
+	phys_ctx c = { .r = w, .pe = j->pe };
+	int rc = 0;
+	for (size_t i = from; rc == 0 && i < to; i++)
+		rc = physician(&c, j->rows[i]);
+	free(c.nlines);
+	free(c.cuts);
+	return rc;
+}
+
 int cw_report_physicians(cw_report *r)
 {
 	peers pe = { 0 };
 	int rc = peers_build(r, &pe);
-	phys_ctx c = { .r = r, .pe = &pe };
+	uint32_t *rows = malloc((r->sc->n + 1) * sizeof *rows);
+	if (rc == 0 && !rows)
+		rc = cw_error_set(CW_ENOMEM, "out of memory writing the report");
+	/* who gets a page, decided before the pages are written (on several threads): the other pages link
+	 * only to pages that exist */
+	size_t n = 0;
 	for (size_t i = 0; rc == 0 && i < r->sc->n; i++) {
-		if (!wanted(r, &r->sc->rows[i]) || r->has_page[r->sc->rows[i].physician]) /* one page a physician */
+		cw_ref ph = r->sc->rows[i].physician;
+		if (!wanted(r, &r->sc->rows[i]) || r->has_page[ph]) /* one page a physician */
 			continue;
-		rc = physician(&c, i);
-		if (rc == 0)
-			r->has_page[r->sc->rows[i].physician] = 1;
+		r->has_page[ph] = 1;
+		rows[n++] = (uint32_t)i;
 	}
-	free(c.nlines);
-	free(c.cuts);
+	phys_job j = { &pe, rows };
+	if (rc == 0)
+		rc = cw_report_run_tasks(r, r->in->threads, n, ROWS_PER_TASK, phys_task, &j);
+	free(rows);
 	peers_free(&pe);
 	return rc;
 }

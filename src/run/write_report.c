@@ -17,7 +17,7 @@ int cw_write_report(cw_month_run *mr)
 		.reviews = mr->reviews, .pseudo = &mr->pseudo, .load = &mr->load, .warnings = mr->warnings,
 		.cycle = mr->sanctions.cycle, .sanctions_due = mr->sanctions.due, .empty = mr->empty,
 		.inst_assessment = &mr->assessment.inst, .dept_assessment = &mr->assessment.dept,
-		.budget = mr->budget,
+		.budget = mr->budget, .threads = mr->threads,
 	};
 	if (in.lang < 0)
 		return cw_error_set(CW_EINVALID, "--lang is en or zh, not '%s'", lang);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_report.sh: the monthly HTML report (ROOT/YYYY-MM/report/): written by `run`, one self-contained
 # folder (no network reference), names holding markup shown as text, patients pseudonymised, --lang,
-# --no-report, pages of bounded size; then opened in headless Chromium: every page renders with no
+# --no-report, pages of bounded size, the same pages on one thread and on several (and a page that fails to be
+# written on one of them fails the report); then opened in headless Chromium: every page renders with no
 # script error or CSP violation, the script ran, the ranking table, the funnel plots and a physician
 # page are there, and a screenshot is saved (report-screenshot.png in the test's working directory).
 #
@@ -22,8 +23,8 @@ awk -F, -v OFS=, -v evil="$EVIL_NAME" 'BEGIN { gsub(/"/, "\"\"", evil) } NR > 1 
 awk -F, -v OFS=, -v evil="$EVIL_INST" 'BEGIN { gsub(/"/, "\"\"", evil) } NR == 2 { $2 = "\"" evil $2 "\"" } 1' \
   "$D/institutions.csv" > "$TMP/i.csv" && mv "$TMP/i.csv" "$D/institutions.csv"
 
-expect_exit 0 "run two months, English labels" -- "$CW" run --quiet --data "$D" --months 2026-01..2026-02 \
-  --out "$O" --lang en
+expect_exit 0 "run two months, English labels, on 3 threads" -- "$CW" run --quiet --data "$D" \
+  --months 2026-01..2026-02 --out "$O" --lang en --threads 3
 R="$O/2026-02/report"
 for f in index.html ranking.html ranking-exam.html charts.html indicators.html; do
   [ -s "$R/$f" ] && pass "$f written" || fail "$f missing"
@@ -124,11 +125,25 @@ tags() { "$CW" export --root "$1" --month 2026-02 | grep -oE '"(finding_id|tag)"
 [ -n "$(tags "$O")" ] && [ "$(tags "$O")" = "$(tags "$TMP/zh")" ] && pass "the same findings and tags in both languages" \
   || fail "the tags differ between languages"
 expect_exit 2 "a bad --lang" -- "$CW" run --data "$D" --month 2026-02 --out "$TMP/x" --lang fr
-# Deterministic: the same month run again into the same root writes byte-identical pages.
-cp -r "$R" "$TMP/report-before"
-expect_exit 0 "run 2026-02 again" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$O" --lang en
-diff -r "$TMP/report-before" "$R" >/dev/null && pass "the report is byte-identical run to run" \
-  || fail "the report differs between two runs"
+# Deterministic: the same month run again into the same root writes byte-identical pages, on one thread as on
+# three (the physician pages are shared out between the threads): the same files, bytes and modes.
+cp -a "$R" "$TMP/report-before"
+modes() { (cd "$1" && find . -printf '%m %y %p\n' | sort); }
+expect_exit 0 "run 2026-02 again, on 1 thread" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$O" --lang en \
+  --threads 1
+diff -r "$TMP/report-before" "$R" >/dev/null && [ "$(modes "$TMP/report-before")" = "$(modes "$R")" ] \
+  && pass "the report is byte-identical run to run, on 3 threads and on 1" \
+  || fail "the report differs between two runs (3 threads, then 1)"
+# A page that cannot be written on one of two threads (the size guard refuses it) fails the report with the
+# guard's message, naming the page; the month's results stay as they were (and ASan sees no leak).
+# (the limit: the month's files, the report's two assets and 30 KB, a few physician pages)
+before=$(find "$O/2026-02" "$R/report.css" "$R/report.js" -maxdepth 1 -type f -printf '%s\n' | awk '{ n += $1 } END { print n }')
+printf '{"output": {"max_bytes": %d}}' $((before + 30000)) > "$TMP/limit.json"
+expect_exit 1 "a physician page over output.max_bytes, on 2 threads" -- "$CW" run --quiet --data "$D" \
+  --month 2026-02 --out "$O" --lang en --threads 2 --rules "$TMP/limit.json"
+expect_output "^claimwatch run: run 2026-02: writing the report: $O/2026-02/report/p/[0-9-]+\.html: the outputs \
+would exceed output\.max_bytes" "the error names the physician page and the limit"
+diff -r "$TMP/report-before" "$R" >/dev/null && pass "the month's report is as it was" || fail "the report changed"
 expect_exit 0 "run with --reveal-patients" -- "$CW" run --quiet --data "$D" --month 2026-02 --out "$TMP/rv" \
   --reveal-patients
 grep -rqE 'P0[0-9]{7}' "$TMP/rv/2026-02/report/p" && pass "revealed ids shown" || fail "no revealed id"

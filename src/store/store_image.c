@@ -314,8 +314,9 @@ uint64_t cw_cs_image_sum(const void *data, size_t len)
 	return sum;
 }
 
-/* Checksums of pieces k, k + step, ... of a mapping, each dropped from memory once summed (the run then
- * pages in only what it reads). */
+/* Checksums of pieces k, k + step, ... of a mapping. The pages stay mapped: the checks after the sum
+ * read every array and the detectors nearly all of them (dropping each piece once summed only made
+ * them fault again: 0.1 s more of a run's 1.3 s, for 3 MB less of its 350 MB). */
 typedef struct summer {
 	unsigned char *p;
 	size_t size, k, step;
@@ -329,7 +330,6 @@ static void *sum_pieces(void *arg)
 		size_t n = s->size - i * PIECE < PIECE ? s->size - i * PIECE : PIECE;
 		madvise(s->p + i * PIECE, n, MADV_WILLNEED);
 		s->sums[i] = cw_cs_checksum(s->p + i * PIECE, n);
-		madvise(s->p + i * PIECE, n, MADV_DONTNEED);
 	}
 	return NULL;
 }

@@ -121,11 +121,13 @@ cmp -s "$TMP/o3/2026-03/findings.csv" "$TMP/o6/2026-03/findings.csv" && pass "af
   fail "after the kills: findings differ"
 
 # --- a store that does not match its catalogue is refused ---------------------------------------------
-refused() { # WHAT PATTERN: a run of $TMP/bad fails naming the file
-  expect_exit 1 "$1: refused" -- "$CW" run --quiet --store "$TMP/bad" --month 2026-03 --out "$TMP/o7" --no-report
-  expect_output "$2" "$1: the message names it"
+refused() { # WHAT PATTERN [RUN OPTIONS]: a run of $TMP/bad fails naming the file
+  local what=$1 pattern=$2
+  shift 2
+  expect_exit 1 "$what: refused" -- "$CW" run --quiet --store "$TMP/bad" --month 2026-03 --out "$TMP/o7" --no-report "$@"
+  expect_output "$pattern" "$what: the message names it"
 }
-fresh() { rm -rf "$TMP/bad" && cp -r "$s" "$TMP/bad"; }
+fresh() { rm -rf "$TMP/bad" && cp -r "${1:-$s}" "$TMP/bad"; } # a copy of store $1 (default $s) to damage
 col=claim_lines.2026-03.1.col
 fresh; printf '\x01' | dd of="$TMP/bad/$col" bs=1 seek=100 conv=notrunc status=none
 refused "a damaged column file" "$col: does not match its checksum"
@@ -178,20 +180,14 @@ expect_exit 0 "run --lookback-days 30 from its image" -- "$CW" run --quiet --sto
   --lookback-days 30 --out "$TMP/o11" --no-report
 same "$TMP/o10" "$TMP/o11" 2026-03 "look-back 30 from its image"
 img=$(awk '$1 == "image" && $2 == "2026-03" { print $5 }' "$s2/CATALOG")
-freshi() { rm -rf "$TMP/bad" && cp -r "$s2" "$TMP/bad"; }
-refusedi() {
-  expect_exit 1 "$1: refused" -- "$CW" run --quiet --store "$TMP/bad" --month 2026-03 --lookback-days 30 \
-    --out "$TMP/o7" --no-report
-  expect_output "$2" "$1: the message names it"
-}
-freshi; printf '\x01' | dd of="$TMP/bad/$img" bs=1 seek=5000 conv=notrunc status=none
-refusedi "a damaged image" "$img: does not match its checksum"
-freshi; truncate -s -64 "$TMP/bad/$img"
-refusedi "a truncated image" "$img: [0-9]+ bytes where the store's catalogue says"
-freshi; rm "$TMP/bad/$img"
-refusedi "a missing image" "$img: No such file"
+fresh "$s2"; printf '\x01' | dd of="$TMP/bad/$img" bs=1 seek=5000 conv=notrunc status=none
+refused "a damaged image" "$img: does not match its checksum" --lookback-days 30
+fresh "$s2"; truncate -s -64 "$TMP/bad/$img"
+refused "a truncated image" "$img: [0-9]+ bytes where the store's catalogue says" --lookback-days 30
+fresh "$s2"; rm "$TMP/bad/$img"
+refused "a missing image" "$img: No such file" --lookback-days 30
 # a store of version 1 (before images) is read as before
-freshi; python3 - "$TMP/bad/CATALOG" <<'EOF'
+fresh "$s2"; python3 - "$TMP/bad/CATALOG" <<'EOF'
 import struct, sys
 M = (1 << 64) - 1
 def mix(h, w):

@@ -365,14 +365,22 @@ static int read_slices(int *done, cw_pg *pg, const char *sql, const extract_ctx 
 	return rc < 0 ? rc : 0;
 }
 
+/* The extraction query of table (queries/extract_TABLE.sql) into *sql, and what a message calls it. */
+static int extract_query(const char **sql, char what[160], int table)
+{
+	char file[64];
+	const char *tname = cw_table_name(table);
+	snprintf(file, sizeof file, "extract_%s.sql", tname);
+	snprintf(what, 160, "extracting %s (queries/%s)", tname, file);
+	return cw_pg_sql(sql, file);
+}
+
 static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts *opts, cw_load_stats *stats,
                          cw_rowbuf *rb, const extract_ctx *ec)
 {
-	char file[64], what[160];
-	const char *tname = cw_table_name(table), *sql;
-	snprintf(file, sizeof file, "extract_%s.sql", tname);
-	snprintf(what, sizeof what, "extracting %s (queries/%s)", tname, file);
-	int rc = cw_pg_sql(&sql, file);
+	char what[160];
+	const char *sql;
+	int rc = extract_query(&sql, what, table);
 	if (rc < 0)
 		return rc;
 	int ncols = cw_row_schema_of(table)->ncols, done = 0;
@@ -380,7 +388,7 @@ static int extract_table(cw_pg *pg, int table, cw_builder *b, const cw_load_opts
 	table_ctx tc = { .table = table, .what = what, .b = b, .opts = opts, .st = st, .rb = rb };
 	double t0 = cw_now();
 	char task[96];
-	snprintf(task, sizeof task, "reading %s", tname);
+	snprintf(task, sizeof task, "reading %s", cw_table_name(table));
 	cw_progress_begin(task, 0, "rows");
 	if (table == CW_T_CLAIMS)
 		rc = read_slices(&done, pg, sql, ec, &tc, ncols, stats);
@@ -501,11 +509,9 @@ int cw_pg_records_begin(cw_pg *pg)
 
 int cw_pg_records_table(cw_pg *pg, int table, cw_load_stats *stats, cw_record_sink sink, void *ctx)
 {
-	char file[64], what[160], task[96];
+	char what[160], task[96];
 	const char *tname = cw_table_name(table), *sql;
-	snprintf(file, sizeof file, "extract_%s.sql", tname);
-	snprintf(what, sizeof what, "extracting %s (queries/%s)", tname, file);
-	int rc = cw_pg_sql(&sql, file);
+	int rc = extract_query(&sql, what, table);
 	if (rc < 0)
 		return rc;
 	cw_table_stats *st = &stats->table[table];

@@ -40,6 +40,12 @@ const char *cw_cs_key_name(char *buf, int32_t key)
 
 int32_t cw_cs_key_of(cw_month m) { return m.year * 12 + m.month - 1; }
 
+int cw_cs_key_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
 static int table_of(const char *name)
 {
 	for (int t = 0; t < CW_T_COUNT; t++)

@@ -139,6 +139,8 @@ void cw_cs_remove_unnamed(const char *path, const cw_cs_catalog *c);
 /* "2026-05", "dim" or "any" for a partition key (buf of 8 bytes at least). */
 const char *cw_cs_key_name(char *buf, int32_t key);
 int32_t cw_cs_key_of(cw_month m);
+/* qsort's order of partition keys (int32_t). */
+int cw_cs_key_cmp(const void *a, const void *b);
 
 /* The load: every table of dir into the store at path (created when missing); the partitions of the
  * folder's months replace those of earlier loads. Prints a line per table to progress notes. */

@@ -177,12 +177,6 @@ static int build_month(cw_dataset **ds, cw_load_stats *st, int *clean, const cha
 	return rc;
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* Every month the store's loads hold, sorted, once each (malloc'd; *n of them). */
 static int store_months(int32_t **out, size_t *n, const cw_cs_catalog *cat)
 {
@@ -195,7 +189,7 @@ static int store_months(int32_t **out, size_t *n, const cw_cs_catalog *cat)
 	for (size_t i = 0; i < cat->nloads; i++)
 		for (int j = 0; j < cat->loads[i].nmonths; j++)
 			m[k++] = cat->loads[i].months[j];
-	qsort(m, k, sizeof *m, cmp_key);
+	qsort(m, k, sizeof *m, cw_cs_key_cmp);
 	size_t u = 0;
 	for (size_t i = 0; i < k; i++)
 		if (!u || m[u - 1] != m[i])

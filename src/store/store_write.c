@@ -750,12 +750,6 @@ static int keep_budgets(loader *L, const cw_cs_source *src)
 	return rc;
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
 int cw_cs_load_source(cw_cs_load_report *rep, const cw_cs_source *src, const char *path)
 {
 	loader L = { .path = path, .fault = -1 };
@@ -780,7 +774,7 @@ int cw_cs_load_source(cw_cs_load_report *rep, const cw_cs_source *src, const cha
 	if (rc == 0)
 		rc = read_source(&L, src, &st);
 	if (rc == 0)
-		qsort(L.months, (size_t)L.nmonths, sizeof *L.months, cmp_key);
+		qsort(L.months, (size_t)L.nmonths, sizeof *L.months, cw_cs_key_cmp);
 	cw_cs_load now = { .id = L.id, .nmonths = L.nmonths, .months = L.months };
 	for (int t = 0; t < CW_T_COUNT; t++) {
 		snprintf(now.file[t], sizeof now.file[t], "%s%s", cw_table_name(t), src->file_ext);
